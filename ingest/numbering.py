@@ -1,0 +1,50 @@
+"""Section numbers at the start of a line: ``2``, ``2.1``, ``2.1.1``, ``3.7.6``, ``1.1.``.
+
+Shared by every reader and by the sectioner, so that a number means the same thing
+whatever format the report came in.
+"""
+from __future__ import annotations
+
+import re
+
+# A number is 1-3 digits, optionally followed by up to four dotted parts; an optional
+# trailing dot or closing bracket; then whitespace and text. Years (2016) and figures
+# (1,051) are excluded by the digit limit and by requiring a following letter or quote.
+_NUM_RE = re.compile(
+    r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2}){0,4})(?P<trail>\.?\)?)\s+(?P<rest>[^\s\d].*)$",
+    re.DOTALL,
+)
+
+
+def split_number(text: str) -> tuple[str | None, str]:
+    """Split a leading section number from ``text``.
+
+    Returns ``(number, rest)`` with the number normalised (no trailing dot), or
+    ``(None, text)`` when the line does not start with one.
+    """
+    m = _NUM_RE.match(text)
+    if not m:
+        return None, text.strip()
+    rest = m.group("rest").strip()
+    if not rest:
+        return None, text.strip()
+    return m.group("num"), rest
+
+
+def level_of(number: str | None) -> int:
+    """Depth of a section number: ``2`` is 1, ``2.1`` is 2, ``3.7.6`` is 3."""
+    if not number:
+        return 1
+    return number.count(".") + 1
+
+
+def parent_of(number: str) -> str | None:
+    """The number of the enclosing section: ``2.1.3`` -> ``2.1``; ``2`` -> None."""
+    if "." not in number:
+        return None
+    return number.rsplit(".", 1)[0]
+
+
+def number_key(number: str) -> tuple[int, ...]:
+    """A sortable key for a section number."""
+    return tuple(int(p) for p in number.split(".") if p.isdigit())

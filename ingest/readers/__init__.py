@@ -1,0 +1,88 @@
+"""Pick a reader by content (magic bytes) and extension, and run it.
+
+Every reader returns an :class:`ingest.blocks.ReadResult`; every bad file raises
+:class:`ingest.blocks.IngestError` with a one-line reason. Readers for PDF and DOCX
+are imported only when a file of that kind is read.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ingest.blocks import IngestError, ReadResult
+
+TEXT_EXTS = {".txt", ".md", ".text", ".markdown"}
+PDF_EXTS = {".pdf"}
+DOCX_EXTS = {".docx"}
+SUPPORTED_EXTS = TEXT_EXTS | PDF_EXTS | DOCX_EXTS
+
+# Files larger than this are refused rather than read into memory (override with
+# SGSEARCH_MAX_FILE_MB). Published reports are a few MB; a 200 MB "report" is junk.
+DEFAULT_MAX_MB = 100
+
+
+def max_file_bytes() -> int:
+    """The size limit for one input file, from ``SGSEARCH_MAX_FILE_MB`` or the default."""
+    try:
+        mb = float(os.environ.get("SGSEARCH_MAX_FILE_MB", DEFAULT_MAX_MB))
+    except ValueError:
+        mb = DEFAULT_MAX_MB
+    return int(mb * 1024 * 1024)
+
+
+def sniff(head: bytes) -> str | None:
+    """Say what a file is from its first bytes: ``pdf``, ``zip``, ``ole`` (old .doc) or None."""
+    if head.lstrip(b"\x00\t\r\n ")[:5] == b"%PDF-":
+        return "pdf"
+    if head[:4] == b"PK\x03\x04":
+        return "zip"
+    if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "ole"
+    return None
+
+
+def read_path(path: str | os.PathLike) -> ReadResult:
+    """Read one file into blocks, choosing the reader by content and extension."""
+    p = Path(path)
+    ext = p.suffix.lower()
+    if ext not in SUPPORTED_EXTS:
+        raise IngestError(f"unsupported file type {ext or '(no extension)'}: use .pdf, .docx, .txt or .md")
+    try:
+        size = p.stat().st_size
+        with open(p, "rb") as fh:
+            head = fh.read(1024)
+    except FileNotFoundError:
+        raise IngestError("file vanished before it could be read") from None
+    except PermissionError:
+        raise IngestError("permission denied: cannot read the file") from None
+    except IsADirectoryError:
+        raise IngestError("is a folder, not a file") from None
+    except OSError as e:
+        raise IngestError(f"cannot read the file: {e.strerror or e}") from None
+    if size == 0:
+        raise IngestError("empty file (0 bytes)")
+    if size > max_file_bytes():
+        raise IngestError(
+            f"file is {size / 1048576:.0f} MB, over the {max_file_bytes() // 1048576} MB limit "
+            "(set SGSEARCH_MAX_FILE_MB to raise it)"
+        )
+    kind = sniff(head)
+    if ext in PDF_EXTS:
+        if kind != "pdf":
+            raise IngestError("not a PDF: the file does not start with %PDF")
+        from ingest.readers.pdf import read_pdf
+
+        return read_pdf(p)
+    if ext in DOCX_EXTS:
+        if kind == "ole":
+            raise IngestError("an old binary Word (.doc) file named .docx: save it as .docx first")
+        if kind != "zip":
+            raise IngestError("not a Word document: the file is not a .docx (zip) package")
+        from ingest.readers.docx import read_docx
+
+        return read_docx(p)
+    if kind in ("pdf", "zip", "ole"):
+        raise IngestError(f"named {ext} but the content is a {kind.upper()} file: rename it")
+    from ingest.readers.text import read_text
+
+    return read_text(p)
