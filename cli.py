@@ -1,0 +1,293 @@
+"""The ``sgsearch`` command line: a thin click layer over ``ingest`` and ``search``.
+
+Each command parses its options, calls one library function and formats the result:
+text for people (highlights in colour on a terminal, plain when piped or NO_COLOR is
+set), ``--json`` for programs. Any first argument that is not a command is a query.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from search.index import IndexBusy, IndexMissing, Store, resolve_index_dir
+
+COMMANDS = ("search", "ingest", "docs", "show", "tag", "themes", "trace", "recur", "export")
+
+
+class DefaultToSearch(click.Group):
+    """A group whose unknown first argument is taken as a query (``sgsearch "pre-birth"``)."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["search", *args]
+        return super().parse_args(ctx, args)
+
+
+def _emit_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _fail(message: str, code: int = 1):
+    click.echo(f"sgsearch: {message}", err=True)
+    sys.exit(code)
+
+
+def _colour() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _store(index: str | None, auto: bool = True) -> Store:
+    """Open the index; with none yet, ingest the bundled corpus first (notice on stderr)."""
+    root = resolve_index_dir(index)
+    store = Store(root)
+    if not store.exists() or not store.up_to_date():
+        if not auto:
+            _fail(f"no index at {root}: run 'sgsearch ingest PATH' first")
+        from corpus import corpus_dir
+        from ingest.pipeline import ingest
+
+        what = "building the index" if not store.exists() else "the index format changed; rebuilding"
+        click.echo(f"sgsearch: {what} at {root} from the bundled corpus (once)…", err=True)
+        try:
+            paths = [corpus_dir()] if not store.exists() else []
+            report = ingest(paths, root)
+        except IndexBusy as e:
+            _fail(str(e))
+        for f in report.failed:
+            click.echo(f"sgsearch: {f['path']}: {f['error']}", err=True)
+    return store
+
+
+def _index_option(f):
+    return click.option("--index", "index", metavar="DIR", help="Index folder (default $SGSEARCH_INDEX, else a per-user folder).")(f)
+
+
+@click.group(cls=DefaultToSearch, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sgsearch")
+def main():
+    """Search published safeguarding-children reports by words, theme and year.
+
+    \b
+    sgsearch "pre-birth"                 search every year (the bundled corpus is ready)
+    sgsearch ingest reports/             add your own PDF, Word and text reports
+    sgsearch docs                        list what is indexed
+    """
+
+
+# -- search ----------------------------------------------------------------------------
+@main.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000), help="Results to show.")
+@click.option("--year", help="Only this year (2020-21, 2020/21 or 2020).")
+@click.option("--from", "from_year", help="From this year on.")
+@click.option("--to", "to_year", help="Up to this year.")
+@click.option("--theme", help="Only sections tagged with this theme (id or label).")
+@click.option("--type", "doc_type", help="Only this document type (annual-report, board-papers, …).")
+@click.option("--publisher", help="Only documents from this publisher (words of its name).")
+@click.option("--sort", type=click.Choice(["relevance", "year"]), default="relevance", show_default=True)
+@click.option("--exact", is_flag=True, help="Match the words as written: no stemming, no theme expansion.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@_index_option
+def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publisher, sort, exact, as_json, index):
+    """Search sections for QUERY ("quoted phrase", -exclude, a theme name)."""
+    from search.query import QueryError, search
+
+    text = " ".join(query)
+    store = _store(index)
+    try:
+        res = search(store, text, limit=limit, year=year, from_year=from_year, to_year=to_year, theme=theme,
+                     doc_type=doc_type, publisher=publisher, sort=sort, exact=exact)
+    except QueryError as e:
+        _fail(str(e), 2)
+    except IndexMissing as e:
+        _fail(str(e))
+    if as_json:
+        _emit_json(res.to_json())
+    else:
+        click.echo(format_results(res, _colour()))
+    if res.total == 0:
+        sys.exit(1)
+
+
+def format_results(res, colour: bool) -> str:
+    """Human-readable results: a summary line, then one cited block per hit."""
+    from search.query import HL_END, HL_START
+
+    if res.total == 0:
+        msg = f'No sections match "{res.query}".'
+        if res.suggestions:
+            msg += " Did you mean: " + ", ".join(res.suggestions) + "?"
+        else:
+            msg += " Try fewer words, or another spelling."
+        return msg
+    shown = len(res.hits)
+    years = res.years
+    span = f"{years[0]} to {years[-1]}" if len(years) > 1 else (years[0] if years else "no year")
+    summary = f'{res.total} section{"s" if res.total != 1 else ""} match "{res.query}"'
+    if res.mode == "any":
+        summary += " (no section has every word; showing sections with any of them)"
+    if res.themes:
+        summary += f" (with theme: {', '.join(res.themes)})"
+    summary += f"; showing {shown}, {span}."
+    lines = [summary, ""]
+    for h in res.hits:
+        s = h.section
+        cite = s["heading"] if not s.get("number") else f"{s['number']} {s['heading']}"
+        page = f", p. {h.page}" if h.page else ""
+        head = f"{h.rank}. {h.title} ({s.get('year') or 'no year'}) — {cite}{page}"
+        snippet = h.snippet
+        if colour:
+            head = click.style(head, bold=True)
+            snippet = snippet.replace(HL_START, "\x1b[1;33m").replace(HL_END, "\x1b[0m")
+        else:
+            snippet = snippet.replace(HL_START, "").replace(HL_END, "")
+        lines.append(head)
+        lines.append(f"   {snippet}")
+        lines.append(f"   [{s['section_id']}]")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+# -- ingest ----------------------------------------------------------------------------
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=False)
+@click.option("--rebuild", is_flag=True, help="Start afresh: drop the index and ingest PATHS only.")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64), help="Parse files in parallel.")
+@click.option("--retag", is_flag=True, help="Re-tag themes of everything indexed (after a taxonomy change).")
+@click.option("--taxonomy", "taxonomy", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Extra theme taxonomy TOML (adds or replaces themes).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@_index_option
+def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, as_json, index):
+    """Add PDF, Word and text reports (files or folders) to the index."""
+    from pathlib import Path
+
+    from ingest.pipeline import ingest
+
+    if not paths and not retag:
+        _fail("give files or folders to ingest, e.g. sgsearch ingest reports/", 2)
+    root = resolve_index_dir(index)
+    progress = _progress if sys.stderr.isatty() and not as_json else None
+    tax = [Path(t) for t in taxonomy] or None
+    try:
+        report = ingest(list(paths), root, rebuild=rebuild, jobs=jobs, progress=progress, taxonomy_files=tax) if paths else None
+        if retag:
+            from ingest.retag import retag as do_retag
+
+            n = do_retag(root, taxonomy_files=tax)
+            if report is None:
+                from ingest.pipeline import IngestReport
+
+                report = IngestReport()
+            report.retagged = n
+    except IndexBusy as e:
+        _fail(str(e))
+    except Exception as e:  # the taxonomy or the index itself is unusable
+        if type(e).__name__ in ("TaxonomyError", "IngestError"):
+            _fail(str(e))
+        raise
+    if progress:
+        click.echo("\r\x1b[K", nl=False, err=True)
+    for f in report.failed:
+        click.echo(f"sgsearch: {f['path']}: {f['error']}", err=True)
+    if as_json:
+        data = report.to_json()
+        if retag:
+            data["retagged"] = report.retagged
+        _emit_json(data)
+    else:
+        parts = [f"{len(report.added)} added", f"{len(report.updated)} updated", f"{len(report.unchanged)} unchanged",
+                 f"{len(report.removed)} removed", f"{len(report.failed)} failed"]
+        click.echo(f"Ingested into {root}: " + ", ".join(parts) + f" ({report.sections} sections).")
+        if retag:
+            click.echo(f"Re-tagged themes on {report.retagged} sections.")
+        if report.failed:
+            click.echo("Failed:")
+            for f in report.failed:
+                click.echo(f"  {f['path']}: {f['error']}")
+        if report.skipped:
+            click.echo(f"Skipped {len(report.skipped)} file(s) of a type sgsearch does not read (use PDF, DOCX, TXT or MD).")
+    sys.exit(1 if report.failed else 0)
+
+
+def _progress(n: int, total: int, path: str) -> None:
+    name = os.path.basename(path)
+    click.echo(f"\r\x1b[Kparsing {n}/{total} {name[:60]}", nl=False, err=True)
+
+
+# -- docs / show -----------------------------------------------------------------------
+@main.command("docs")
+@click.argument("doc_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@_index_option
+def docs_cmd(doc_id, as_json, index):
+    """List indexed documents; with DOC_ID, the outline of one document."""
+    from search.browse import DocNotFound, document, documents
+
+    store = _store(index)
+    if doc_id:
+        try:
+            doc = document(store, doc_id)
+        except DocNotFound as e:
+            _fail(str(e))
+        if as_json:
+            _emit_json(doc)
+            return
+        click.echo(f"{doc['title']} ({doc['year']}) — {doc['publisher'] or 'publisher unknown'}, {doc['doc_type']}")
+        click.echo(f"{doc['path']}")
+        for s in doc["sections"]:
+            indent = "  " * (max(s["level"], 1) - 1)
+            num = f"{s['number']} " if s["number"] else ""
+            page = f"  p. {s['page_start']}" if s["page_start"] else ""
+            year = f"  [{s['year']}]" if s["year"] != doc["year"] else ""
+            click.echo(f"{indent}{num}{s['heading']}{page}{year}   ({s['section_id']})")
+        return
+    docs = documents(store)
+    if as_json:
+        _emit_json({"documents": docs})
+        return
+    if not docs:
+        click.echo("The index is empty: sgsearch ingest PATH adds reports.")
+        return
+    for d in docs:
+        pages = f", {d['pages']} pages" if d["pages"] else ""
+        click.echo(f"{d['doc_id']}  {d['year'] or '----'}  {d['doc_type']:<13} {d['title']} ({d['sections']} sections{pages})")
+
+
+@main.command("show")
+@click.argument("section_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@_index_option
+def show_cmd(section_id, as_json, index):
+    """Print one whole section with its heading path, pages, year and document."""
+    from search.browse import DocNotFound, section
+
+    store = _store(index)
+    try:
+        s = section(store, section_id)
+    except DocNotFound as e:
+        _fail(str(e))
+    if as_json:
+        _emit_json(s)
+        return
+    pages = ""
+    if s["page_start"]:
+        pages = f", p. {s['page_start']}" + (f"–{s['page_end']}" if s["page_end"] and s["page_end"] != s["page_start"] else "")
+    click.echo(f"{s['title']} ({s['year']}){pages}")
+    click.echo(" › ".join(s["heading_path"]))
+    if s["themes"]:
+        click.echo("Themes: " + ", ".join(s["themes"]))
+    click.echo("")
+    click.echo(s["text"] or "(no text under this heading)")
+    if s.get("items"):
+        click.echo("")
+        for it in s["items"]:
+            status = f" [{it['status']}]" if it.get("status") else ""
+            click.echo(f"- {it['kind']}{status}: {it['text']}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

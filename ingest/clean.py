@@ -80,7 +80,8 @@ def clean_inline(text: str) -> str:
     return text.strip()
 
 
-_BULLET = re.compile(r"^\s*(?:[-·•❑▪◦●○■□➢➤►✓✔\uf0b7\uf0a7\uf0d8\uf076\uf0fc](?:\s*[·•])*)\s*")
+_GLYPHS = "·•❑▪◦●○■□➢➤►✓✔\uf0b7\uf0a7\uf0d8\uf076\uf0fc"
+_BULLET = re.compile(rf"^\s*(?:[-{_GLYPHS}](?:\s*[{_GLYPHS}])*)\s*")
 
 
 def strip_bullet(text: str) -> tuple[bool, str]:

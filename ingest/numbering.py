@@ -48,3 +48,21 @@ def parent_of(number: str) -> str | None:
 def number_key(number: str) -> tuple[int, ...]:
     """A sortable key for a section number."""
     return tuple(int(p) for p in number.split(".") if p.isdigit())
+
+
+def follows(prev: str | None, number: str) -> bool:
+    """True when ``number`` is what an outline expects after heading ``prev``.
+
+    ``2.1`` follows ``2``; ``2.2`` follows ``2.1.4``; ``3`` follows ``2.9``; ``1``
+    follows nothing. Gaps of one are tolerated (a heading lost in conversion).
+    """
+    want = number_key(number)
+    if prev is None:
+        return want in ((1,), (1, 1))
+    have = number_key(prev)
+    if want[:-1] == have and want[-1] in (1, 2):
+        return True
+    for depth in range(len(have), 0, -1):
+        if want[:-1] == have[: depth - 1] and 1 <= want[-1] - have[depth - 1] <= 2:
+            return True
+    return False

@@ -1,0 +1,78 @@
+"""Read a corpus catalog: facts about documents stated by people, which win over detection.
+
+A catalog is a TOML file named ``catalog.toml`` in any folder that is ingested (the
+bundled ``corpus/`` has one). Each ``[[document]]`` names a ``file`` (relative to the
+catalog's folder) and may state ``id``, ``title``, ``publisher``, ``doc_type``,
+``period_start``, ``period_end``, ``year`` and ``parts``; a part is an embedded paper
+(a board pack's annual report) that starts at the first line matching ``start`` and
+keeps its own ``title``/``year``/``period_start``/``period_end`` until the next part.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+from ingest.blocks import IngestError
+from ingest.metadata import DOC_TYPES, parse_year_label
+
+CATALOG_NAME = "catalog.toml"
+DOC_FIELDS = {"file", "id", "title", "publisher", "doc_type", "period_start", "period_end", "year", "parts", "taxonomy"}
+PART_FIELDS = {"start", "title", "year", "period_start", "period_end", "doc_type"}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class Entry:
+    """What a catalog says about one file."""
+
+    fields: dict
+    parts: list[dict] = field(default_factory=list)
+
+
+def _check(where: str, data: dict, allowed: set[str]) -> dict:
+    unknown = set(data) - allowed
+    if unknown:
+        raise IngestError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    out = dict(data)
+    if "doc_type" in out and out["doc_type"] not in DOC_TYPES:
+        raise IngestError(f"{where}: doc_type must be one of {', '.join(DOC_TYPES)}")
+    for key in ("period_start", "period_end"):
+        if key in out:
+            out[key] = str(out[key])
+            if not _DATE.match(out[key]):
+                raise IngestError(f"{where}: {key} must be a date YYYY-MM-DD")
+    if "year" in out:
+        start = parse_year_label(str(out["year"]))
+        if start is None:
+            raise IngestError(f"{where}: year {out['year']!r} is not a year like 2021-22")
+        out["year_start"] = start
+    return out
+
+
+def load_catalog(folder: Path) -> dict[Path, Entry]:
+    """Read ``folder/catalog.toml`` if there is one; map resolved file paths to entries."""
+    path = Path(folder) / CATALOG_NAME
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise IngestError(f"invalid catalog: {e}") from None
+    entries: dict[Path, Entry] = {}
+    for n, doc in enumerate(data.get("document", []), start=1):
+        where = f"[[document]] #{n}"
+        if not isinstance(doc, dict) or "file" not in doc:
+            raise IngestError(f"{where}: every document needs a file = \"...\"")
+        fields = _check(where, doc, DOC_FIELDS)
+        parts = [_check(f"{where} part #{k}", p, PART_FIELDS) for k, p in enumerate(fields.pop("parts", []), 1)]
+        for p in parts:
+            if "start" not in p:
+                raise IngestError(f"{where}: every part needs start = \"the line it begins with\"")
+        entries[(Path(folder) / fields["file"]).resolve()] = Entry(fields, parts)
+    return entries

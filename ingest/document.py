@@ -1,0 +1,150 @@
+"""Parse one file into a document record and its section records (the GUIDE's contract).
+
+This is the per-file work of an ingest: read blocks, detect metadata, apply the
+catalog, split embedded papers into parts with their own year, build sections and
+give them stable ids. It is a pure function of the file's bytes and catalog entry,
+so files can be parsed in worker processes (``--jobs``).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.blocks import BREAK, HEADING, Block
+from ingest.catalog import Entry
+from ingest.metadata import (
+    detect_doc_type,
+    detect_period,
+    detect_publisher,
+    detect_title,
+    embedded_reports,
+    fy_label,
+    parse_year_label,
+)
+from ingest.readers import read_path
+from ingest.sections import build_sections, label
+
+
+@dataclass
+class ParsedDoc:
+    """A parsed file: its document record and its section records, ready to index."""
+
+    doc: dict
+    sections: list[dict] = field(default_factory=list)
+
+
+def sha256_file(path: Path) -> str:
+    """Content hash of a file (hex)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def slug(text: str, limit: int = 48) -> str:
+    """A readable id from a file name: lower case, words joined by hyphens."""
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return (s[:limit].rstrip("-")) or "doc"
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("–", "-").replace("—", "-")).strip().lower()
+
+
+def _find_parts(blocks: list[Block], entry: Entry | None, doc_type: str) -> tuple[dict[int, int], list[dict]]:
+    """Where embedded papers start (block index -> part number) and what each part states."""
+    starts: dict[int, int] = {}
+    parts: list[dict] = [{}]  # part 0 is the document itself
+    if entry and entry.parts:
+        pos = 0
+        for p in entry.parts:
+            want = _norm(p["start"])
+            for i in range(pos, len(blocks)):
+                if _norm(blocks[i].text).startswith(want):
+                    parts.append(p)
+                    starts[i] = len(parts) - 1
+                    pos = i + 1
+                    break
+        return starts, parts
+    if doc_type == "board-papers":
+        # An uncatalogued pack: an embedded report runs from its title line to the next paper boundary.
+        found = embedded_reports(blocks)
+        last_part_end = -1
+        for i, start in found:
+            if i <= last_part_end:
+                continue
+            parts.append({"year_start": start, "year": fy_label(start), "title": blocks[i].text})
+            starts[i] = len(parts) - 1
+            end = next((j for j in range(i, len(blocks)) if blocks[j].kind == BREAK), len(blocks))
+            last_part_end = end
+            if end < len(blocks):
+                parts.append({})  # back to the pack's own year after the boundary
+                starts[end + 1 if end + 1 < len(blocks) else end] = len(parts) - 1
+    return starts, parts
+
+
+def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None = None) -> ParsedDoc:
+    """Read and structure one file. Raises :class:`ingest.blocks.IngestError` for bad input."""
+    path = Path(path)
+    result = read_path(path)
+    blocks = result.blocks
+    fields = dict(entry.fields) if entry else {}
+    text = "\n".join(b.text for b in blocks)
+    title = fields.get("title") or detect_title(blocks, path.stem.replace("-", " ").replace("_", " "))
+    doc_type = fields.get("doc_type") or detect_doc_type(text, title)
+    opening = [b.text for b in blocks[:120] if b.text]
+    period = detect_period(opening, prefer_date=doc_type == "board-papers")
+    year_start = fields.get("year_start", period["year_start"])
+    if year_start is None and period.get("period_start"):
+        year_start = parse_year_label(period["period_start"][:4])
+    doc = {
+        "doc_id": fields.get("id") or doc_id or slug(path.stem),
+        "path": str(path.resolve()),
+        "sha256": sha256_file(path),
+        "title": title,
+        "publisher": fields.get("publisher") or detect_publisher(text),
+        "doc_type": doc_type,
+        "period_start": fields.get("period_start", period["period_start"] if "year" not in fields else None),
+        "period_end": fields.get("period_end", period["period_end"] if "year" not in fields else None),
+        "year": fy_label(year_start) if year_start is not None else None,
+        "year_start": year_start,
+        "pages": result.pages,
+        "fmt": result.fmt,
+    }
+    starts, parts = _find_parts(blocks, entry, doc_type)
+    for i in starts:
+        if blocks[i].kind != HEADING:
+            blocks[i] = Block(HEADING, blocks[i].text, blocks[i].page, strong=True)
+    sections = build_sections(blocks, starts)
+    records = []
+    for s in sections:
+        part = parts[s.part] if s.part < len(parts) else {}
+        ys = part.get("year_start", doc["year_start"])
+        records.append(
+            {
+                "section_id": f"{doc['doc_id']}:{s.ordinal + 1}",
+                "doc_id": doc["doc_id"],
+                "ordinal": s.ordinal,
+                "number": s.number,
+                "heading": s.heading,
+                "heading_path": s.heading_path,
+                "level": s.level,
+                "text": s.text,
+                "page_start": s.page_start,
+                "page_end": s.page_end,
+                "page_offsets": s.page_offsets(),
+                "year": fy_label(ys) if ys is not None else None,
+                "year_start": ys,
+                "part_title": part.get("title"),
+                "label": label(s.number, s.heading),
+                "rows": [b.cells for b in s.blocks if b.cells],
+            }
+        )
+    doc["parts"] = [
+        {"title": p.get("title"), "year": p.get("year"), "start": p.get("start")} for p in parts[1:] if p
+    ]
+    doc["sections"] = len(records)
+    return ParsedDoc(doc, records)

@@ -1,0 +1,253 @@
+"""The ingest command as a library function: files and folders in, an updated index out.
+
+Incremental: a file whose content hash (and catalog entry) is unchanged is skipped; a
+changed file replaces its old records; a file gone from an ingested folder is
+removed. Atomic: everything is parsed first, then written in one commit (or a new
+generation swapped in), so a failure or a kill leaves the previous index usable.
+Bad files are reported one line each and never stop the others.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ingest.blocks import IngestError
+from ingest.catalog import CATALOG_NAME, Entry, load_catalog
+from ingest.document import ParsedDoc, parse_file, sha256_file, slug
+from ingest.readers import SUPPORTED_EXTS
+from search.index import Store
+from search.records import doc_to_fields, item_to_fields, section_to_fields, stored_catalog_sig
+
+# Files in a folder that a user may expect to be read; listed as skipped, not failed.
+_DOCUMENT_LIKE = {".doc", ".rtf", ".odt", ".xls", ".xlsx", ".ppt", ".pptx", ".htm", ".html", ".csv",
+                  ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, per file (paths as given on disk, resolved)."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[dict] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    sections: int = 0
+    pages: int = 0
+    retagged: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "sections": self.sections,
+        }
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def collect_files(paths: list[str | os.PathLike], report: IngestReport) -> tuple[list[Path], list[Path]]:
+    """Expand files and folders (recursively) into the files to ingest, and the folders walked."""
+    files: list[Path] = []
+    folders: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        p = Path(raw).expanduser()
+        if p.is_dir():
+            folders.append(p.resolve())
+            for f in sorted(p.rglob("*")):
+                if any(part.startswith(".") for part in f.relative_to(p).parts) or not f.is_file():
+                    continue
+                if f.name == CATALOG_NAME:
+                    continue
+                if f.suffix.lower() not in SUPPORTED_EXTS:
+                    if f.suffix.lower() in _DOCUMENT_LIKE:
+                        report.skipped.append(str(f.resolve()))
+                    continue
+                r = f.resolve()
+                if r not in seen:
+                    seen.add(r)
+                    files.append(r)
+        elif p.exists() or p.is_symlink():
+            r = p.resolve()
+            if r not in seen:
+                seen.add(r)
+                files.append(r)
+        else:
+            report.failed.append({"path": str(p), "error": "no such file or folder"})
+    return files, folders
+
+
+def _catalogs(files: list[Path], report: IngestReport) -> dict[Path, Entry]:
+    entries: dict[Path, Entry] = {}
+    for folder in sorted({f.parent for f in files}):
+        try:
+            entries.update(load_catalog(folder))
+        except IngestError as e:
+            report.failed.append({"path": str(folder / CATALOG_NAME), "error": str(e)})
+    return entries
+
+
+def _entry_sig(entry: Entry | None) -> str:
+    if entry is None:
+        return ""
+    return hashlib.sha256(json.dumps([entry.fields, entry.parts], sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _parse_job(args: tuple[str, Entry | None, str]) -> tuple[str, ParsedDoc | None, str | None]:
+    path, entry, doc_id = args
+    try:
+        return path, parse_file(path, entry, doc_id), None
+    except IngestError as e:
+        return path, None, str(e)
+    except MemoryError:
+        return path, None, "file too large to parse in memory"
+    except RecursionError:
+        return path, None, "document structure too deeply nested"
+    except Exception as e:  # a reader library failing on malformed input
+        return path, None, f"could not be parsed ({type(e).__name__}: {str(e).splitlines()[0][:120] if str(e) else 'no detail'})"
+
+
+def ingest(
+    paths: list[str | os.PathLike],
+    index_dir: str | os.PathLike,
+    rebuild: bool = False,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    tag: bool = True,
+    taxonomy_files: list[Path] | None = None,
+) -> IngestReport:
+    """Ingest files and folders into the index at ``index_dir``; return what happened."""
+    report = IngestReport()
+    store = Store(index_dir)
+    files, folders = collect_files(paths, report)
+    entries = _catalogs(files, report)
+    with store.locked():
+        existing: dict[str, dict] = {}
+        if store.exists():
+            try:
+                existing = {d["path"]: d for d in store.records("doc")}
+            except Exception:
+                existing = {}
+            if not store.up_to_date():
+                # the schema changed: rebuild from every recorded file that still exists
+                rebuild = True
+                for p in store.manifest():
+                    rp = Path(p)
+                    if rp.is_file() and rp not in files:
+                        files.append(rp)
+                        entries.update(_catalogs([rp], IngestReport()))
+        todo: list[tuple[str, Entry | None, str]] = []
+        used_ids = {d["doc_id"]: p for p, d in existing.items()}
+        for f in files:
+            key = str(f)
+            entry = entries.get(f)
+            old = existing.get(key)
+            try:
+                sha = sha256_file(f)
+            except OSError as e:
+                report.failed.append({"path": key, "error": f"cannot read the file: {e.strerror or e}"})
+                continue
+            if not rebuild and old and old.get("sha256") == sha and stored_catalog_sig(old) == _entry_sig(entry):
+                report.unchanged.append(key)
+                continue
+            doc_id = (entry.fields.get("id") if entry else None) or (old["doc_id"] if old else slug(f.stem))
+            if used_ids.get(doc_id, key) != key:
+                doc_id = f"{doc_id}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+            used_ids[doc_id] = key
+            todo.append((key, entry, doc_id))
+
+        parsed: list[ParsedDoc] = []
+        for n, (key, doc, err) in enumerate(_run(todo, jobs), start=1):
+            if progress:
+                progress(n, len(todo), key)
+            if err:
+                report.failed.append({"path": key, "error": err})
+                continue
+            doc.doc["catalog_sig"] = _entry_sig(entries.get(Path(key)))
+            parsed.append(doc)
+            (report.updated if key in existing and not rebuild else report.added).append(key)
+            report.sections += len(doc.sections)
+            report.pages += doc.doc.get("pages") or 0
+
+        removed = [
+            d for p, d in existing.items()
+            if not Path(p).exists() and any(Path(p).is_relative_to(folder) for folder in folders)
+        ]
+        report.removed = [d["path"] for d in removed]
+        if not parsed and not removed and not rebuild:
+            return report
+
+        _extract_items(parsed)
+        if tag and parsed:
+            _tag(parsed, taxonomy_files)
+
+        with store.writer(fresh=rebuild) as (w, manifest):
+            if not rebuild:
+                for d in removed:
+                    w.delete_by_term("doc_id", d["doc_id"])
+                    manifest.pop(d["path"], None)
+                for doc in parsed:
+                    old = existing.get(doc.doc["path"])
+                    if old:
+                        w.delete_by_term("doc_id", old["doc_id"])
+            for doc in parsed:
+                _write_doc(w, doc)
+                manifest[doc.doc["path"]] = {"sha256": doc.doc["sha256"], "doc_id": doc.doc["doc_id"]}
+        store.close()
+    return report
+
+
+def _run(todo, jobs: int):
+    if jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            yield from pool.map(_parse_job, todo)
+    else:
+        for job in todo:
+            yield _parse_job(job)
+
+
+def _tag(parsed: list[ParsedDoc], taxonomy_files: list[Path] | None) -> None:
+    from ingest.taxonomy import load_taxonomy
+    from ingest.themes import get_tagger
+
+    tagger = get_tagger(load_taxonomy(taxonomy_files))
+    sections = [s for d in parsed for s in d.sections]
+    texts = [f"{s['heading']}\n{s['text']}" for s in sections]
+    for s, tags in zip(sections, tagger.tag_many(texts)):
+        s["themes"] = [t.id for t in tags]
+        s["theme_evidence"] = {t.id: {"count": t.count, "evidence": t.evidence} for t in tags}
+    items = [i for d in parsed for i in d.doc.get("_items", [])]
+    if items:
+        for item, tags in zip(items, tagger.tag_many([i["text"] for i in items])):
+            item["themes"] = [t.id for t in tags]
+
+
+def _extract_items(parsed: list[ParsedDoc]) -> None:
+    try:
+        from ingest.items import extract_items
+    except ImportError:  # items arrive with the recurrence issue
+        return
+    for doc in parsed:
+        doc.doc["_items"] = extract_items(doc)
+
+
+def _write_doc(w, doc: ParsedDoc) -> None:
+    w.add_document(**doc_to_fields(doc.doc))
+    for s in doc.sections:
+        w.add_document(**section_to_fields(s, doc.doc))
+    for item in doc.doc.get("_items", []):
+        w.add_document(**item_to_fields(item, doc.doc))

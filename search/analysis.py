@@ -1,0 +1,150 @@
+"""Text analysis for the index: how report text and queries become terms.
+
+- Hyphenated and prefixed compounds are one term: ``pre-birth``, ``pre birth``,
+  ``prebirth`` and ``Pre-Birth`` all become ``prebirth``; at index time the parts
+  (``pre``, ``birth``) are kept at the same position so a search for ``agency``
+  still finds "multi-agency".
+- Financial-year forms ``2016/17``, ``2016-17`` and ``2016-2017`` become ``2016-17``.
+- Accents are folded (``café`` = ``cafe``), case is folded, English words are stemmed
+  (``recommendations`` = ``recommendation``).
+"""
+from __future__ import annotations
+
+import re
+
+from whoosh.analysis import (
+    CharsetFilter,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+)
+from whoosh.support.charset import accent_map
+
+# Bump when analysis changes: an index built with another version is rebuilt.
+ANALYSIS_VERSION = 3
+
+# Prefixes that reports write joined, hyphenated or spaced ("pre birth", "non-accidental").
+PREFIXES = frozenset(
+    "pre post ante anti non multi inter intra co sub over under ex self re cross mid".split()
+)
+_TOKEN = r"\w+(?:['’]\w+)*(?:[-/–]\w+(?:['’]\w+)*)*"
+_YEAR = re.compile(r"^((?:19|20)\d{2})[-/–]((?:19|20)?\d{2})$")
+_SPLIT = re.compile(r"[-/–]")
+_APOS = re.compile(r"['’]s?$")
+
+
+def year_term(text: str) -> str | None:
+    """``2016/17``, ``2016-17`` or ``2016-2017`` -> ``2016-17``; None if not a year span."""
+    m = _YEAR.match(text)
+    if not m:
+        return None
+    start, end = int(m.group(1)), m.group(2)
+    end2 = int(end[-2:])
+    if (start + 1) % 100 != end2:
+        return None
+    return f"{start}-{end2:02d}"
+
+
+class CompoundFilter(Filter):
+    """Join hyphenated compounds and prefix + word pairs into one term.
+
+    In index mode the parts of a hyphenated word are also emitted at the same
+    position, so that each part can be found on its own.
+    """
+
+    def __call__(self, tokens):
+        pending = None  # a bare prefix token waiting for the next word
+        shift = 0  # positions freed by joining two tokens into one
+        for t in tokens:
+            if t.positions and shift:
+                t.pos -= shift
+            text = t.text
+            yt = year_term(text)
+            if yt:
+                if pending is not None:
+                    yield pending
+                    pending = None
+                t.text = yt
+                yield t
+                continue
+            text = _APOS.sub("", text) if "'" in text or "’" in text else text
+            if _SPLIT.search(text):
+                parts = [p for p in _SPLIT.split(text) if p]
+                if pending is not None:
+                    yield pending
+                    pending = None
+                joined = "".join(parts)
+                t.text = joined
+                if t.mode == "index" and len(parts) > 1:
+                    pos = t.pos if t.positions else None
+                    yield t
+                    for p in parts:
+                        t.text = p
+                        if pos is not None:
+                            t.pos = pos
+                        yield t
+                else:
+                    yield t
+                continue
+            if pending is not None:
+                if text.isalpha() and len(text) > 2:
+                    pending.text = pending.text + text
+                    if t.chars and pending.chars:
+                        pending.endchar = t.endchar
+                    shift += 1
+                    yield pending
+                    if t.mode == "index":
+                        t.text = text
+                        if t.positions:
+                            t.pos = pending.pos
+                        yield t
+                    pending = None
+                    continue
+                yield pending
+                pending = None
+            if text in PREFIXES:
+                pending = t.copy()
+                continue
+            t.text = text
+            yield t
+        if pending is not None:
+            yield pending
+
+
+class YearTokenizer(RegexTokenizer):
+    """A tokenizer that keeps ``pre-birth`` and ``2016/17`` as single raw tokens."""
+
+    def __init__(self):
+        super().__init__(expression=_TOKEN)
+
+
+def text_analyzer(stem: bool = True):
+    """The analyzer for body text, headings and titles."""
+    chain = YearTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | CompoundFilter()
+    if stem:
+        chain = chain | StemFilter(lang="en", cachesize=50000)
+    return chain
+
+
+def exact_analyzer():
+    """Like :func:`text_analyzer` but without stemming (for ``--exact`` matching)."""
+    return YearTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | CompoundFilter()
+
+
+def join_prefixes(query: str) -> str:
+    """Join ``pre birth`` -> ``prebirth`` in a query string outside quotes."""
+    out = []
+    for i, chunk in enumerate(re.split(r'("[^"]*")', query)):
+        if i % 2 == 1:
+            out.append(chunk)
+            continue
+        out.append(
+            re.sub(
+                r"\b(" + "|".join(sorted(PREFIXES)) + r")\s+(?=[A-Za-z]{3,})(?!(?:and|or|not|AND|OR|NOT)\b)",
+                r"\1",
+                chunk,
+                flags=re.I,
+            )
+        )
+    return "".join(out)

@@ -1,0 +1,42 @@
+"""Browse the index: list documents, outline one document, show one section.
+
+Library functions behind ``sgsearch docs`` and ``sgsearch show``; they return the
+``--json`` contract's shapes (see :mod:`search.records`).
+"""
+from __future__ import annotations
+
+from search.index import Store
+from search.records import doc_json, item_json, section_json
+
+
+class DocNotFound(LookupError):
+    """No document or section with the id asked for."""
+
+
+def documents(store: Store) -> list[dict]:
+    """Every indexed document, newest year first, then by title."""
+    docs = [doc_json(d) for d in store.records("doc")]
+    return sorted(docs, key=lambda d: (-(d["year_start"] or 0), d["title"] or ""))
+
+
+def document(store: Store, doc_id: str) -> dict:
+    """One document with its sections in reading order."""
+    found = store.record(f"doc:{doc_id}")
+    if not found:
+        known = ", ".join(sorted(d["doc_id"] for d in store.records("doc"))[:8])
+        raise DocNotFound(f"no document {doc_id!r}; indexed: {known or 'none'}")
+    sections = [section_json(s) for s in store.records("section", doc_id=doc_id)]
+    return doc_json(found, sections=sections)
+
+
+def section(store: Store, section_id: str) -> dict:
+    """One section with its document's title, publisher and type, and its items."""
+    found = store.record(section_id)
+    if not found or found.get("kind") != "section":
+        raise DocNotFound(f"no section {section_id!r}: ids look like ccg-2021-22:3 (see 'sgsearch docs DOC_ID')")
+    out = section_json(found)
+    out["title"] = found.get("title")
+    out["publisher"] = found.get("publisher") or None
+    out["doc_type"] = found.get("doc_type")
+    out["items"] = [item_json(i) for i in store.records("item", section_id=section_id)]
+    return out

@@ -1,0 +1,217 @@
+"""The store: where the index lives, and how it is opened, read and replaced safely.
+
+Layout of an index folder::
+
+    DIR/CURRENT          name of the live Whoosh generation folder (one line)
+    DIR/ix-<stamp>/      a Whoosh index + VERSION (schema version) + files.json
+    DIR/ingest.lock      held (fcntl) by the process that is writing; holds its pid
+
+An incremental ingest writes into the live generation with one Whoosh commit, which
+is atomic. A rebuild (``--rebuild``, or a schema change) writes a new generation and
+then swaps ``CURRENT`` with an atomic rename, so a failed or killed ingest always
+leaves the previous index complete. Only this module (and ``search.schema``) talks
+to Whoosh's storage layer.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import whoosh.index
+from whoosh.query import Term
+
+from search.schema import SCHEMA_VERSION, make_schema
+
+ENV_VAR = "SGSEARCH_INDEX"
+CURRENT = "CURRENT"
+LOCK = "ingest.lock"
+
+
+class IndexBusy(Exception):
+    """Another process is writing to the index."""
+
+
+class IndexMissing(Exception):
+    """There is no index at the location (nothing ingested yet)."""
+
+
+def default_index_dir() -> Path:
+    """The per-user data directory used when neither ``--index`` nor ``$SGSEARCH_INDEX`` is set."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("sgsearch", appauthor=False)) / "index"
+
+
+def resolve_index_dir(option: str | os.PathLike | None = None) -> Path:
+    """``--index DIR``, else ``$SGSEARCH_INDEX``, else the per-user data directory."""
+    if option:
+        return Path(option).expanduser()
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    return default_index_dir()
+
+
+class Store:
+    """One index folder: open, read records, write under a lock, swap generations."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+        self._ix = None
+
+    # -- locations -------------------------------------------------------------
+    def current_dir(self) -> Path | None:
+        """The live generation folder, or None when nothing has been committed."""
+        try:
+            name = (self.root / CURRENT).read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        d = self.root / name
+        return d if name and d.is_dir() and whoosh.index.exists_in(str(d)) else None
+
+    def exists(self) -> bool:
+        return self.current_dir() is not None
+
+    def version(self) -> str | None:
+        d = self.current_dir()
+        if d is None:
+            return None
+        try:
+            return (d / "VERSION").read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+
+    def up_to_date(self) -> bool:
+        """True when the live index was built with this version's schema and analysis."""
+        return self.version() == SCHEMA_VERSION
+
+    def manifest(self) -> dict:
+        """``{path: {"sha256", "doc_id"}}`` of the files the live index was built from."""
+        d = self.current_dir()
+        if d is None:
+            return {}
+        try:
+            return json.loads((d / "files.json").read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return {}
+
+    # -- reading ---------------------------------------------------------------
+    def index(self):
+        """The open Whoosh index (raises :class:`IndexMissing`)."""
+        if self._ix is None:
+            d = self.current_dir()
+            if d is None:
+                raise IndexMissing(f"no index at {self.root}: run 'sgsearch ingest PATH' first")
+            self._ix = whoosh.index.open_dir(str(d))
+        return self._ix
+
+    def close(self) -> None:
+        if self._ix is not None:
+            self._ix.close()
+            self._ix = None
+
+    def records(self, kind: str, **terms) -> list[dict]:
+        """Stored fields of every record of ``kind`` matching exact ``terms`` (e.g. doc_id=...)."""
+        ix = self.index()
+        q = Term("kind", kind)
+        for field, value in terms.items():
+            q = q & Term(field, value)
+        with ix.searcher() as s:
+            hits = s.search(q, limit=None, sortedby="ordinal")
+            return [dict(h) for h in hits]
+
+    def record(self, rid: str) -> dict | None:
+        """One record by its unique id."""
+        with self.index().searcher() as s:
+            found = s.document(id=rid)
+            return dict(found) if found else None
+
+    # -- writing ---------------------------------------------------------------
+    @contextlib.contextmanager
+    def locked(self):
+        """Hold the ingest lock; raise :class:`IndexBusy` naming the holder's pid."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = self.root / LOCK
+        fh = open(path, "a+", encoding="utf-8")
+        try:
+            try:
+                import fcntl
+
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except ImportError:  # pragma: no cover - not POSIX
+                pass
+            except OSError:
+                fh.seek(0)
+                pid = fh.read().strip() or "unknown"
+                raise IndexBusy(f"the index is being updated by another process (pid {pid})") from None
+            fh.seek(0)
+            fh.truncate()
+            fh.write(str(os.getpid()))
+            fh.flush()
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                fh.seek(0)
+                fh.truncate()
+            fh.close()
+
+    @contextlib.contextmanager
+    def writer(self, fresh: bool = False):
+        """A Whoosh writer over the live index, or over a new generation when ``fresh``.
+
+        On success the writes are committed (and a new generation swapped in); on any
+        error they are cancelled and the previous index stays as it was. Yields
+        ``(writer, manifest)``: update the manifest dict in place with the files written.
+        """
+        self.close()
+        live = self.current_dir()
+        if fresh or live is None:
+            target = self.root / f"ix-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+            target.mkdir(parents=True)
+            ix = whoosh.index.create_in(str(target), make_schema())
+            manifest: dict = {}
+        else:
+            target = live
+            ix = whoosh.index.open_dir(str(target))
+            manifest = self.manifest()
+        w = ix.writer(timeout=5.0)
+        try:
+            yield w, manifest
+        except BaseException:
+            w.cancel()
+            ix.close()
+            if target != live:
+                shutil.rmtree(target, ignore_errors=True)
+            raise
+        w.commit()
+        _write_atomic(target / "files.json", json.dumps(manifest, sort_keys=True))
+        _write_atomic(target / "VERSION", SCHEMA_VERSION)
+        ix.close()
+        if target != live:
+            _write_atomic(self.root / CURRENT, target.name)
+            if live is not None:
+                shutil.rmtree(live, ignore_errors=True)
+        self._sweep()
+
+    def _sweep(self) -> None:
+        """Remove generation folders left behind by killed rebuilds."""
+        live = self.current_dir()
+        for d in self.root.glob("ix-*"):
+            if d != live and d.is_dir():
+                # a generation younger than a minute may belong to a rebuild running now
+                with contextlib.suppress(OSError):
+                    if time.time() - d.stat().st_mtime > 60:
+                        shutil.rmtree(d, ignore_errors=True)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)

@@ -1,0 +1,339 @@
+"""Search sections: parse the query, expand themes, filter, rank, highlight.
+
+Ranking is BM25F over heading (boosted), text and document title. A query first
+requires all its words; only if nothing has them all does it fall back to any word
+(the summary says so). ``"quoted words"`` are a phrase, ``-word`` excludes, and a
+query that names a theme (``neglect``, ``pre-birth``, ``fathers and male carers``)
+also finds sections tagged with that theme unless ``exact`` is set.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import qparser
+from whoosh.highlight import ContextFragmenter, Formatter, Highlighter
+from whoosh.query import And, NumericRange, Or, Term
+
+from ingest.metadata import parse_year_label
+from search.analysis import join_prefixes
+from search.index import Store
+from search.records import section_json
+
+SNIPPET_CHARS = 240
+HL_START, HL_END = "\x02", "\x03"  # highlight markers inside snippets (CLI renders them)
+
+
+class QueryError(ValueError):
+    """A query or filter that cannot be understood; the message says how to fix it."""
+
+
+@dataclass
+class Hit:
+    """One ranked section with its citation and snippet."""
+
+    rank: int
+    score: float
+    section: dict
+    title: str
+    publisher: str | None
+    doc_type: str
+    snippet: str  # with HL_START/HL_END around matched words
+    page: int | None
+    matched_themes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        out = {
+            "rank": self.rank,
+            "score": round(self.score, 4),
+            "title": self.title,
+            "publisher": self.publisher,
+            "doc_type": self.doc_type,
+            "snippet": plain(self.snippet),
+            "highlights": spans(self.snippet),
+            "page": self.page,
+        }
+        out.update(self.section)
+        if self.matched_themes:
+            out["matched_themes"] = self.matched_themes
+        return out
+
+
+@dataclass
+class SearchResult:
+    """The answer to a query: ranked hits, the total, and notes for the summary line."""
+
+    query: str
+    total: int
+    hits: list[Hit]
+    mode: str = "all"  # "all" words, or "any" after falling back
+    themes: list[str] = field(default_factory=list)  # themes the query expanded to
+    suggestions: list[str] = field(default_factory=list)
+    years: list[str] = field(default_factory=list)
+    documents: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "mode": self.mode,
+            "themes": self.themes,
+            "suggestions": self.suggestions,
+            "results": [h.to_json() for h in self.hits],
+        }
+
+
+def plain(snippet: str) -> str:
+    """A snippet without highlight markers."""
+    return snippet.replace(HL_START, "").replace(HL_END, "")
+
+
+def spans(snippet: str) -> list[list[int]]:
+    """``[start, end]`` offsets of highlighted words in the plain snippet."""
+    out, pos, start = [], 0, None
+    for ch in snippet:
+        if ch == HL_START:
+            start = pos
+        elif ch == HL_END and start is not None:
+            out.append([start, pos])
+            start = None
+        else:
+            pos += 1
+    return out
+
+
+class _MarkFormatter(Formatter):
+    """Wrap matches in markers and remember the fragments (for the page of the first match)."""
+
+    between = " … "
+
+    def __init__(self):
+        self.fragments = []
+
+    def format_token(self, text, token, replace=False):
+        return f"{HL_START}{self._text(text[token.startchar:token.endchar])}{HL_END}"
+
+    def _text(self, text):
+        return text
+
+    def format(self, fragments, replace=False):
+        self.fragments = fragments
+        return super().format(fragments, replace=replace)
+
+
+_NEG = re.compile(r"(?:(?<=\s)|^)-(?=[\w\"])")
+_YEARISH = re.compile(r"\b((?:19|20)\d{2})\s*(?:/|-|–|\s+to\s+)\s*((?:19|20)?\d{2})\b")
+
+
+def _prepare(text: str) -> str:
+    """Rewrite user syntax into Whoosh syntax: ``-word`` -> ``NOT word``, joined prefixes, year spans."""
+    text = text.strip()
+    text = _NEG.sub("NOT ", text)
+    text = _YEARISH.sub(lambda m: f"{m.group(1)}-{m.group(2)[-2:]}", text)
+    return join_prefixes(text)
+
+
+def _parser(schema, fields: list[str], group) -> qparser.QueryParser:
+    p = qparser.MultifieldParser(fields, schema, group=group, fieldboosts={"heading": 2.0, "title": 0.5})
+    p.remove_plugin_class(qparser.WildcardPlugin)
+    p.remove_plugin_class(qparser.FieldsPlugin)
+    p.remove_plugin_class(qparser.BoostPlugin)
+    return p
+
+
+def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None, publisher=None, schema=None):
+    parts = [Term("kind", "section")]
+    if year:
+        ys = parse_year_label(str(year))
+        if ys is None:
+            raise QueryError(f"--year {year!r} is not a year: use a form like 2020-21, 2020/21 or 2020")
+        parts.append(NumericRange("year_start", ys, ys))
+    lo = _year_arg("--from", from_year)
+    hi = _year_arg("--to", to_year)
+    if lo is not None or hi is not None:
+        parts.append(NumericRange("year_start", lo, hi))
+    if theme:
+        parts.append(Term("themes", theme))
+    if doc_type:
+        parts.append(Term("doc_type", doc_type))
+    if publisher:
+        pq = qparser.QueryParser("publisher", schema).parse(f'"{publisher}"' if " " in publisher else publisher)
+        parts.append(pq)
+    return And(parts)
+
+
+def _year_arg(name: str, value) -> int | None:
+    if value in (None, ""):
+        return None
+    ys = parse_year_label(str(value))
+    if ys is None:
+        raise QueryError(f"{name} {value!r} is not a year: use a form like 2020-21, 2020/21 or 2020")
+    return ys
+
+
+def search(
+    store: Store,
+    query: str,
+    limit: int = 10,
+    year=None,
+    from_year=None,
+    to_year=None,
+    theme: str | None = None,
+    doc_type: str | None = None,
+    publisher: str | None = None,
+    sort: str = "relevance",
+    exact: bool = False,
+) -> SearchResult:
+    """Search the sections of the index at ``store`` and return ranked, highlighted hits."""
+    if not query or not query.strip():
+        raise QueryError("empty query: give some words to search for, e.g. sgsearch \"pre-birth\"")
+    ix = store.index()
+    schema = ix.schema
+    theme_ids = [] if exact else expand_themes(query)
+    theme_id = resolve_theme_filter(theme) if theme else None
+    flt = _filters(year, from_year, to_year, theme_id, doc_type, publisher, schema)
+    fields = ["exact"] if exact else ["heading", "text", "title"]
+    prepared = _prepare(query)
+    with ix.searcher() as s:
+        mode = "all"
+        q = _parser(schema, fields, qparser.AndGroup).parse(prepared)
+        if theme_ids:
+            q = Or([q] + [Term("themes", t, boost=1.5) for t in theme_ids])
+        kw = {"limit": max(limit, 1), "filter": flt, "terms": True}
+        if sort == "year":
+            kw["sortedby"] = "year_start"
+            kw["reverse"] = True
+        results = s.search(q, **kw)
+        if results.scored_length() == 0 and not theme_ids:
+            q_any = _parser(schema, fields, qparser.OrGroup).parse(prepared)
+            if q_any != q:
+                any_results = s.search(q_any, **kw)
+                if any_results.scored_length():
+                    results, q, mode = any_results, q_any, "any"
+        total = len(results)
+        hits = [_hit(n, h, fields, theme_ids) for n, h in enumerate(results[:limit], start=1)]
+        years = sorted({h.section.get("year") for h in hits if h.section.get("year")})
+        res = SearchResult(query, total, hits, mode, theme_ids, [], years, len({h.section["doc_id"] for h in hits}))
+        if total == 0:
+            res.suggestions = suggest(s, query)
+        return res
+
+
+def _hit(rank: int, hit, fields: list[str], theme_ids: list[str]) -> Hit:
+    stored = hit.fields()
+    text = stored.get("text") or ""
+    fmt = _MarkFormatter()
+    hl = Highlighter(fragmenter=ContextFragmenter(maxchars=SNIPPET_CHARS, surround=90), formatter=fmt)
+    snippet = ""
+    page = stored.get("page_start")
+    if text and "text" in fields:
+        try:
+            snippet = hl.highlight_hit(hit, "text", text=text, top=2, minscore=1)
+        except Exception:  # highlighting must never break a search
+            snippet = ""
+        if fmt.fragments and fmt.fragments[0].matches:
+            page = page_at(stored.get("page_offsets") or [], fmt.fragments[0].matches[0].startchar) or page
+    if not snippet:
+        snippet = _lead(text)
+    sec = section_json(stored)
+    matched = [t for t in theme_ids if t in sec["themes"]]
+    return Hit(rank, float(hit.score or 0.0), sec, stored.get("title", ""), stored.get("publisher") or None,
+               stored.get("doc_type", ""), " ".join(snippet.split()), page, matched)
+
+
+def _lead(text: str) -> str:
+    t = " ".join(text.split())
+    if len(t) <= SNIPPET_CHARS:
+        return t
+    cut = t[:SNIPPET_CHARS].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+def page_at(offsets: list, charpos: int) -> int | None:
+    """The page on which character ``charpos`` of a section's text lies."""
+    page = None
+    for start, p in offsets:
+        if start <= charpos:
+            page = p
+        else:
+            break
+    return page
+
+
+def expand_themes(query: str) -> list[str]:
+    """Theme ids that a query names as a whole (``neglect``, ``Pre-Birth``, ``male carers``)."""
+    q = query.strip().strip('"').strip()
+    if not q or re.search(r"\s-|\bNOT\b|\bOR\b|\bAND\b", q):
+        return []
+    t = _taxonomy()
+    if t is None:
+        return []
+    key = _norm(q)
+    found = []
+    for theme in t.themes.values():
+        names = {_norm(theme.id), _norm(theme.label)}
+        if key in names:
+            found.append(theme.id)
+    return found
+
+
+def resolve_theme_filter(name: str) -> str:
+    """A ``--theme`` value (id or label, any case) as a theme id; QueryError if unknown."""
+    t = _taxonomy()
+    if t is None:
+        return name
+    from ingest.taxonomy import resolve_theme
+
+    theme = resolve_theme(t, name)
+    if theme is None:
+        raise QueryError(f"unknown theme {name!r}: 'sgsearch themes --list' shows the themes")
+    return theme.id
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s\-_/]+", "", text.lower())
+
+
+_TAXONOMY = None
+
+
+def _taxonomy():
+    global _TAXONOMY
+    if _TAXONOMY is None:
+        try:
+            from ingest.taxonomy import load_taxonomy
+
+            _TAXONOMY = load_taxonomy()
+        except Exception:
+            return None
+    return _TAXONOMY
+
+
+def suggest(searcher, query: str, limit: int = 3) -> list[str]:
+    """'Did you mean' spellings for a query that found nothing, from the index's own words."""
+    words = re.findall(r"[A-Za-z][A-Za-z'-]{2,}", query)
+    if not words:
+        return []
+    from rapidfuzz import fuzz, process
+
+    vocab = _vocabulary(searcher)
+    out = []
+    for w in words:
+        lw = w.lower()
+        if lw in vocab:
+            continue
+        best = process.extract(lw, vocab, scorer=fuzz.ratio, limit=limit, score_cutoff=70)
+        out.extend(b[0] for b in best if b[0] != lw)
+    seen, uniq = set(), []
+    for s in out:
+        if s not in seen:
+            seen.add(s)
+            uniq.append(s)
+    return uniq[:limit]
+
+
+def _vocabulary(searcher) -> list[str]:
+    """Unstemmed words of the index (from the exact field), for spelling suggestions."""
+    reader = searcher.reader()
+    return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("exact")
+            if len(t) >= 3]

@@ -1,0 +1,149 @@
+"""Convert between parsed records, Whoosh stored fields and the ``--json`` contract.
+
+The field names of the contract (GUIDE.md) are produced here and only here, so that
+every command prints documents, sections and items the same way.
+"""
+from __future__ import annotations
+
+DOC_KEYS = ("doc_id", "path", "sha256", "title", "publisher", "doc_type", "period_start",
+            "period_end", "year", "year_start", "pages")
+SECTION_KEYS = ("section_id", "doc_id", "number", "heading", "heading_path", "level", "text",
+                "page_start", "page_end", "themes", "year", "year_start")
+ITEM_KEYS = ("item_id", "section_id", "doc_id", "kind", "text", "status", "themes", "year", "year_start")
+
+
+def _themes_str(themes) -> str:
+    return ",".join(themes or [])
+
+
+def _themes_list(value) -> list[str]:
+    if not value:
+        return []
+    return [t for t in value.split(",") if t]
+
+
+def doc_to_fields(doc: dict) -> dict:
+    """Whoosh fields for a document record."""
+    f = {
+        "kind": "doc",
+        "id": f"doc:{doc['doc_id']}",
+        "doc_id": doc["doc_id"],
+        "path": doc["path"],
+        "sha256": doc["sha256"],
+        "title": doc["title"] or "",
+        "publisher": doc.get("publisher") or "",
+        "doc_type": doc["doc_type"],
+        "period_start": doc.get("period_start"),
+        "period_end": doc.get("period_end"),
+        "pages": doc.get("pages"),
+        "nsections": doc.get("sections", 0),
+        "fmt": doc.get("fmt"),
+        "parts": {"parts": doc.get("parts", []), "catalog_sig": doc.get("catalog_sig", "")},
+        "ordinal": 0,
+    }
+    if doc.get("year"):
+        f["year"] = doc["year"]
+        f["year_start"] = doc["year_start"]
+    return f
+
+
+def section_to_fields(s: dict, doc: dict) -> dict:
+    """Whoosh fields for a section record."""
+    f = {
+        "kind": "section",
+        "id": s["section_id"],
+        "section_id": s["section_id"],
+        "doc_id": s["doc_id"],
+        "title": doc["title"] or "",
+        "publisher": doc.get("publisher") or "",
+        "doc_type": doc["doc_type"],
+        "ordinal": s["ordinal"],
+        "number": s["number"] or "",
+        "heading": s["heading"],
+        "heading_path": s["heading_path"],
+        "level": s["level"],
+        "text": s["text"],
+        "exact": f"{s['heading']}\n{s['text']}",
+        "page_start": s["page_start"],
+        "page_end": s["page_end"],
+        "page_offsets": s["page_offsets"],
+        "themes": _themes_str(s.get("themes")),
+        "theme_evidence": s.get("theme_evidence", {}),
+        "cells": {"part_title": s.get("part_title")},
+    }
+    if s.get("year"):
+        f["year"] = s["year"]
+        f["year_start"] = s["year_start"]
+    return f
+
+
+def item_to_fields(item: dict, doc: dict) -> dict:
+    """Whoosh fields for an extracted item (recommendation, objective, risk…)."""
+    f = {
+        "kind": "item",
+        "id": item["item_id"],
+        "section_id": item["section_id"],
+        "doc_id": item["doc_id"],
+        "title": doc["title"] or "",
+        "doc_type": doc["doc_type"],
+        "ordinal": item["ordinal"],
+        "item_kind": item["kind"],
+        "text": item["text"],
+        "exact": item["text"],
+        "status": item.get("status") or "",
+        "themes": _themes_str(item.get("themes")),
+        "cells": {"cells": item.get("cells"), "score": item.get("risk_score"), "ref": item.get("ref")},
+    }
+    if item.get("year"):
+        f["year"] = item["year"]
+        f["year_start"] = item["year_start"]
+    return f
+
+
+def doc_json(stored: dict, sections: int | list | None = None) -> dict:
+    """A Document in the contract's shape from stored fields."""
+    out = {k: stored.get(k) for k in DOC_KEYS}
+    out["sections"] = stored.get("nsections", 0) if sections is None else sections
+    out["format"] = stored.get("fmt")
+    parts = (stored.get("parts") or {}).get("parts") or []
+    if parts:
+        out["parts"] = parts
+    return out
+
+
+def section_json(stored: dict) -> dict:
+    """A Section in the contract's shape from stored fields."""
+    out = {k: stored.get(k) for k in SECTION_KEYS}
+    out["number"] = stored.get("number") or None
+    out["themes"] = _themes_list(stored.get("themes"))
+    out["theme_evidence"] = stored.get("theme_evidence") or {}
+    part = (stored.get("cells") or {}).get("part_title")
+    if part:
+        out["part_title"] = part
+    return out
+
+
+def item_json(stored: dict) -> dict:
+    """An Item in the contract's shape from stored fields."""
+    extra = stored.get("cells") or {}
+    out = {
+        "item_id": stored.get("id"),
+        "section_id": stored.get("section_id"),
+        "doc_id": stored.get("doc_id"),
+        "kind": stored.get("item_kind"),
+        "text": stored.get("text"),
+        "status": stored.get("status") or None,
+        "themes": _themes_list(stored.get("themes")),
+        "year": stored.get("year"),
+        "year_start": stored.get("year_start"),
+    }
+    if extra.get("score") is not None:
+        out["risk_score"] = extra["score"]
+    if extra.get("ref"):
+        out["ref"] = extra["ref"]
+    return out
+
+
+def stored_catalog_sig(stored: dict) -> str:
+    """The catalog signature recorded with a document (to notice catalog edits)."""
+    return (stored.get("parts") or {}).get("catalog_sig", "")
