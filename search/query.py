@@ -226,19 +226,39 @@ def _hit(rank: int, hit, fields: list[str], theme_ids: list[str]) -> Hit:
     hl = Highlighter(fragmenter=ContextFragmenter(maxchars=SNIPPET_CHARS, surround=90), formatter=fmt)
     snippet = ""
     page = stored.get("page_start")
-    if text and "text" in fields:
+    if text:
         try:
-            snippet = hl.highlight_hit(hit, "text", text=text, top=2, minscore=1)
+            snippet = hl.highlight_hit(hit, fields[0] if fields == ["exact"] else "text", text=text, top=2, minscore=1)
         except Exception:  # highlighting must never break a search
             snippet = ""
         if fmt.fragments and fmt.fragments[0].matches:
             page = page_at(stored.get("page_offsets") or [], fmt.fragments[0].matches[0].startchar) or page
-    if not snippet:
-        snippet = _lead(text)
     sec = section_json(stored)
     matched = [t for t in theme_ids if t in sec["themes"]]
+    if not snippet and matched:
+        evidence = [e for t in matched for e in sec["theme_evidence"].get(t, {}).get("evidence", [])]
+        snippet, at = _evidence_snippet(text, evidence)
+        if at is not None:
+            page = page_at(stored.get("page_offsets") or [], at) or page
+    if not snippet:
+        snippet = _lead(text)
     return Hit(rank, float(hit.score or 0.0), sec, stored.get("title", ""), stored.get("publisher") or None,
                stored.get("doc_type", ""), " ".join(snippet.split()), page, matched)
+
+
+def _evidence_snippet(text: str, phrases: list[str]) -> tuple[str, int | None]:
+    """A snippet around the first theme phrase found in the text, the phrase marked."""
+    low = text.lower()
+    found = [(low.find(p.lower()), p) for p in phrases if p and low.find(p.lower()) >= 0]
+    if not found:
+        return "", None
+    at, phrase = min(found)
+    start = max(0, text.rfind(" ", 0, max(0, at - 90)) + 1) if at > 90 else 0
+    end = min(len(text), at + len(phrase) + 120)
+    head = "… " if start > 0 else ""
+    tail = " …" if end < len(text) else ""
+    body = text[start:at] + HL_START + text[at:at + len(phrase)] + HL_END + text[at + len(phrase):end]
+    return head + body + tail, at
 
 
 def _lead(text: str) -> str:

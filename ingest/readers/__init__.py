@@ -74,9 +74,7 @@ def read_path(path: str | os.PathLike) -> ReadResult:
 
         return read_pdf(p)
     if ext in DOCX_EXTS:
-        if kind == "ole":
-            raise IngestError("an old binary Word (.doc) file named .docx: save it as .docx first")
-        if kind != "zip":
+        if kind not in ("zip", "ole"):
             raise IngestError("not a Word document: the file is not a .docx (zip) package")
         from ingest.readers.docx import read_docx
 

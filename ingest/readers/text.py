@@ -18,6 +18,7 @@ from ingest.shape import case_shape, is_body, is_contents_heading, is_toc_line, 
 _BLANK_PAGE = re.compile(r"^\W*this page (?:is |has been )?(?:intentionally|deliberately) (?:left )?blank\W*$", re.I)
 _TOC_BOOKMARK = re.compile(r"\[bookmark:\s*_Toc", re.I)
 _BOLD_LINE = re.compile(r"^\s*(?:\[bookmark:[^\]]*\])?(?P<num>\d{1,3}\.?\s+)?\*\*(?P<bold>[^*]+?)\*\*(?P<tail>[^*]*)$")
+_TOC_OUTSIDE = re.compile(r"^\s*\S.{0,100}?(?:\.{4,}|…{2,}|\s-?\t?\s*Page)\s*\d{1,3}\s*$")
 _LINK_LINE = re.compile(r"^\[[^\]]*\]\([^)]*\)")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BARE_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s*$")
@@ -88,7 +89,8 @@ def parse_text(text: str) -> ReadResult:
         if is_contents_heading(cleaned):
             in_toc = True
             continue
-        if is_toc_line(raw) and not re.search(r"[.;:]\s*\t", raw):
+        if _TOC_OUTSIDE.search(raw):
+            # a contents line without a "Contents" heading: dotted leaders or "Page N"
             continue
         if _BLANK_PAGE.match(cleaned):
             blocks.append(Block(BREAK, "", page))

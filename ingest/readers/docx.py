@@ -1,0 +1,286 @@
+"""Read a Word .docx file into blocks with python-docx.
+
+Body paragraphs and tables are read in document order (content controls are opened,
+a table of contents is skipped); headers, footers and footnotes are never read.
+Headings come from heading styles, outline levels, a bold short paragraph, and a
+leading section number. Pages are counted only when the file records page breaks.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from ingest.blocks import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block, IngestError, ReadResult
+from ingest.clean import clean_inline, strip_bullet
+from ingest.numbering import level_of, split_number
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_P, _TBL, _SDT, _T = f"{_W}p", f"{_W}tbl", f"{_W}sdt", f"{_W}t"
+_BR, _LRPB, _PBB = f"{_W}br", f"{_W}lastRenderedPageBreak", f"{_W}pageBreakBefore"
+_VAL, _TYPE = f"{_W}val", f"{_W}type"
+_HEADING_STYLE = re.compile(r"^heading\s*([1-9])$", re.I)
+_MAX_BOLD_HEADING_WORDS = 12
+
+
+def _open(path: Path):
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as e:
+        raise IngestError(f"cannot read the file: {e.strerror or 'it cannot be opened'}") from None
+    if head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k" in path.read_bytes():
+            raise IngestError("encrypted Word file: remove the password and ingest again")
+        raise IngestError("an old binary Word (.doc) file: save it as .docx first")
+    if not zipfile.is_zipfile(path):
+        raise IngestError("corrupt Word file: not a valid .docx package")
+    try:
+        return docx.Document(str(path))
+    except (zipfile.BadZipFile, EOFError):
+        raise IngestError("corrupt Word file: not a valid .docx package") from None
+    except (KeyError, PackageNotFoundError):
+        raise IngestError("corrupt Word file: the package has no word/document.xml") from None
+    except ValueError as e:
+        if "content type" in str(e):
+            raise IngestError("not a Word document: the package is another Office file type") from None
+        raise IngestError("corrupt Word file: the document cannot be parsed") from None
+    except Exception as e:  # lxml syntax errors, zlib errors in damaged members
+        if "XMLSyntax" in type(e).__name__:
+            raise IngestError("corrupt Word file: the document XML is damaged") from None
+        raise IngestError(f"corrupt Word file: {type(e).__name__}") from None
+
+
+def _is_toc_sdt(sdt) -> bool:
+    gallery = sdt.find(f"{_W}sdtPr/{_W}docPartObj/{_W}docPartGallery")
+    return gallery is not None and "contents" in (gallery.get(_VAL) or "").lower()
+
+
+def _iter_body(parent, element):
+    """Paragraphs and tables in order, like ``iter_inner_content`` but also inside content controls."""
+    for child in element.iterchildren():
+        if child.tag == _P:
+            yield Paragraph(child, parent)
+        elif child.tag == _TBL:
+            yield Table(child, parent)
+        elif child.tag == _SDT and not _is_toc_sdt(child):
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _iter_body(parent, content)
+
+
+class _Pages:
+    """Counts pages from recorded page breaks; ``None`` throughout when there are none.
+
+    Word records where it last broke pages (``lastRenderedPageBreak``); when present those
+    are used alone, as they already include hard breaks. Otherwise hard page breaks,
+    "page break before" and next-page section breaks are counted.
+    """
+
+    def __init__(self, body) -> None:
+        self.rendered = any(True for _ in body.iter(_LRPB))
+        explicit = (any(el.get(_TYPE) == "page" for el in body.iter(_BR))
+                    or any(True for _ in body.iter(_PBB))
+                    or any(self._section_break(p) for p in body.iter(_P)))
+        self.page = 1 if (self.rendered or explicit) else None
+
+    @staticmethod
+    def _section_break(p) -> bool:
+        sect = p.find(f"{_W}pPr/{_W}sectPr")
+        if sect is None:
+            return False
+        kind = sect.find(f"{_W}type")
+        return kind is None or kind.get(_VAL) in (None, "nextPage", "evenPage", "oddPage")
+
+    def _is_break(self, el) -> bool:
+        if self.rendered:
+            return el.tag == _LRPB
+        return el.tag == _BR and el.get(_TYPE) == "page"
+
+    def block(self, element) -> int | None:
+        """The page ``element`` starts on; advances past the breaks inside it."""
+        if self.page is None:
+            return None
+        if not self.rendered:
+            pbb = element.find(f"{_W}pPr/{_PBB}")
+            if pbb is not None and pbb.get(_VAL) not in ("0", "false", "off"):
+                self.page += 1
+        start, seen_text = self.page, False
+        for el in element.iter(_T, _BR, _LRPB):
+            if el.tag == _T:
+                seen_text = seen_text or bool((el.text or "").strip())
+            elif self._is_break(el):
+                self.page += 1
+                if not seen_text:
+                    start = self.page
+        if not self.rendered and element.tag == _P and self._section_break(element):
+            self.page += 1
+        return start
+
+    @property
+    def count(self) -> int | None:
+        return self.page
+
+
+def _style_chain(style):
+    seen = 0
+    while style is not None and seen < 20:
+        yield style
+        style = style.base_style
+        seen += 1
+
+
+def _heading_level(paragraph) -> int | None:
+    """Level from the style (``Heading n``, ``Title``) or an outline level; None if neither."""
+    ppr = paragraph._p.pPr
+    styles = list(_style_chain(paragraph.style))
+    for style in styles:
+        name = style.name or ""
+        if name.lower() == "title":
+            return 1
+        m = _HEADING_STYLE.match(name)
+        if m:
+            return int(m.group(1))
+    for el in [ppr] + [s.element.pPr for s in styles]:
+        if el is None:
+            continue
+        lvl = el.find(f"{_W}outlineLvl")
+        if lvl is not None and (lvl.get(_VAL) or "").isdigit() and int(lvl.get(_VAL)) < 9:
+            return int(lvl.get(_VAL)) + 1
+    return None
+
+
+def _is_list(paragraph) -> bool:
+    ppr = paragraph._p.pPr
+    if ppr is not None and ppr.numPr is not None:
+        num_id = ppr.numPr.find(f"{_W}numId")
+        # numId 0 switches off numbering inherited from the style
+        return num_id is None or num_id.get(_VAL) != "0"
+    return any("list" in (s.name or "").lower() for s in _style_chain(paragraph.style))
+
+
+def _all_bold(paragraph) -> bool:
+    style_bold = next((s.font.bold for s in _style_chain(paragraph.style) if s.font.bold is not None), False)
+    runs = [r for r in paragraph.runs if r.text.strip()]
+    if not runs:
+        return False
+    for run in runs:
+        bold = run.bold
+        if bold is None and run.style is not None:
+            bold = next((s.font.bold for s in _style_chain(run.style) if s.font.bold is not None), None)
+        if not (style_bold if bold is None else bold):
+            return False
+    return True
+
+
+def _text(paragraph) -> str:
+    return clean_inline(paragraph.text.replace("\n", " ").replace("\r", " "))
+
+
+def _paragraph_block(paragraph, page: int | None) -> Block | None:
+    style_name = (paragraph.style.name or "") if paragraph.style is not None else ""
+    if style_name.lower().startswith("toc"):
+        return None  # table-of-contents lines are not content
+    text = _text(paragraph)
+    if not text:
+        return None
+    level = _heading_level(paragraph)
+    number, rest = split_number(text)
+    if level is not None:
+        if number:
+            level = level_of(number)
+        return Block(HEADING, rest, page=page, level=level, number=number, strong=True)
+    bullet, unbulleted = strip_bullet(text)
+    if _is_list(paragraph) or bullet:
+        unbulleted = unbulleted.strip()
+        return Block(LIST_ITEM, unbulleted, page=page) if unbulleted else None
+    if (len(text.split()) <= _MAX_BOLD_HEADING_WORDS and not text.endswith(".")
+            and _all_bold(paragraph)):
+        return Block(HEADING, rest, page=page, level=level_of(number) if number else None,
+                     number=number, strong=True)
+    return Block(PARAGRAPH, text, page=page)
+
+
+def _cell_text(cell) -> str:
+    parts: list[str] = []
+    for item in cell.iter_inner_content():
+        if isinstance(item, Table):
+            parts += ["; ".join(c for c in _row_cells(row) if c) for row in item.rows]
+        else:
+            parts.append(_text(item))
+    out = ""
+    for part in filter(None, parts):
+        out = part if not out else out + (" " if out[-1] in ".:;," else "; ") + part
+    return out
+
+
+def _row_cells(row) -> list[str]:
+    cells = []
+    # one entry per w:tc: a horizontally merged cell appears once, and the lower parts of
+    # a vertically merged cell are empty rather than repeating the text above
+    for tc in row._tr.tc_lst:
+        cells.append("" if tc.vMerge == "continue" else _cell_text(_Cell(tc, row.table)))
+    return cells
+
+
+def _textbox_blocks(paragraph, page: int | None, seen: set[str]) -> list[Block]:
+    """Paragraphs inside text boxes anchored in ``paragraph`` (python-docx skips them)."""
+    out = []
+    for box in paragraph._p.iter(f"{_W}txbxContent"):
+        if any(a.tag == f"{_MC}Fallback" for a in box.iterancestors()):
+            continue  # the same box again, for old readers
+        for p in box.iter(_P):
+            text = _text(Paragraph(p, paragraph._parent))
+            if text and text not in seen:
+                seen.add(text)
+                out.append(Block(PARAGRAPH, text, page=page))
+    return out
+
+
+def _emit(items, pages: _Pages, blocks: list[Block], boxes_seen: set[str]) -> None:
+    for item in items:
+        if isinstance(item, Table):
+            rows = item.rows
+            if all(len(row._tr.tc_lst) == 1 for row in rows):
+                # a one-column table is a layout box (a callout, or a whole page laid out
+                # in a table): read its content as body text, headings included
+                for row in rows:
+                    for tc in row._tr.tc_lst:
+                        if tc.vMerge != "continue":
+                            _emit(_Cell(tc, item).iter_inner_content(), pages, blocks, boxes_seen)
+                continue
+            for row in rows:
+                page = pages.block(row._tr)
+                cells = _row_cells(row)
+                text = "; ".join(c for c in cells if c)
+                if text:
+                    blocks.append(Block(TABLE_ROW, text, page=page, cells=cells))
+            continue
+        page = pages.block(item._p)
+        block = _paragraph_block(item, page)
+        if block is not None:
+            blocks.append(block)
+        blocks += _textbox_blocks(item, page, boxes_seen)
+
+
+def read_docx(path: Path) -> ReadResult:
+    """Read a .docx file into blocks (``fmt="docx"``; pages only if page breaks are recorded)."""
+    document = _open(Path(path))
+    body = document.element.body
+    pages = _Pages(body)
+    blocks: list[Block] = []
+    try:
+        _emit(_iter_body(document, body), pages, blocks, set())
+    except IngestError:
+        raise
+    except Exception as e:  # malformed XML that python-docx cannot interpret
+        raise IngestError(f"corrupt Word file: {type(e).__name__} while reading the body") from None
+    if not blocks:
+        raise IngestError("no text found in the document")
+    return ReadResult(blocks=blocks, pages=pages.count, fmt="docx")

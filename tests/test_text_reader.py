@@ -1,0 +1,111 @@
+"""The text reader: artefacts cleaned, TOCs dropped, headings, lists, rows and pages."""
+from __future__ import annotations
+
+from ingest.blocks import BREAK, HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW
+from ingest.readers.text import parse_text
+from ingest.sections import build_sections
+
+SAMPLE = """Contents
+1.\tIntroduction\t3
+2.\tFindings\t5
+List of attendees -\tPage 5
+
+1 INTRODUCTION
+
+1.1\tThis report covers the period of 1st April 2021 to 30th June 2022 and sets out our work.[footnoteRef:1] [1:  A footnote that must not land in the body.]
+
+2 FINDINGS
+
+2.1\t[bookmark: _Toc197420058]Working with **fathers** and male carers
+
+2.1.1 As part of an integrated approach we [looked](#) at *twelve* cases.
+· first bullet point
+- ❑ second bullet point
+- · · · third
+\tEmbedding safeguarding within the system
+\tONGOING
+Risk ID\tRisk\tScore
+CYP01\t<p>Capacity of the team</p><ul><li>vacancies</li></ul>\t12
+[image: chart.png]
+
+This page is intentionally left blank
+Rapid Reviews
+
+The partnership completed two rapid reviews during the year and shared the learning widely.
+"""
+
+
+def blocks():
+    return parse_text(SAMPLE).blocks
+
+
+def test_toc_lines_and_contents_heading_are_dropped():
+    texts = [b.text for b in blocks()]
+    assert "Contents" not in texts
+    assert not any("Page 5" in t or t.endswith("\t3") for t in texts)
+    assert not any(t.startswith("List of attendees") for t in texts)
+
+
+def test_numbered_headings_and_numbered_body_paragraphs():
+    bs = blocks()
+    heads = [(b.number, b.text) for b in bs if b.kind == HEADING]
+    assert heads[:3] == [("1", "INTRODUCTION"), ("2", "FINDINGS"), ("2.1", "Working with fathers and male carers")]
+    para = next(b for b in bs if b.text.startswith("2.1.1"))
+    assert para.kind == PARAGRAPH
+    assert para.text == "2.1.1 As part of an integrated approach we looked at twelve cases."
+
+
+def test_footnotes_bookmarks_images_and_markup_are_cleaned():
+    joined = "\n".join(b.text for b in blocks())
+    for junk in ("[footnoteRef", "footnote that must not", "[bookmark", "[image", "**", "](#)", "<p>", "<li>", "*twelve*"):
+        assert junk not in joined
+    assert "This report covers the period of 1st April 2021 to 30th June 2022 and sets out our work." in joined
+
+
+def test_bullets_become_list_items_without_glyphs():
+    items = [b.text for b in blocks() if b.kind == LIST_ITEM]
+    assert items == ["first bullet point", "second bullet point", "third"]
+
+
+def test_table_rows_keep_cells_and_status_rows_join_their_objective():
+    rows = [b for b in blocks() if b.kind == TABLE_ROW]
+    assert rows[0].cells == ["Embedding safeguarding within the system", "ONGOING"]
+    assert rows[2].cells == ["CYP01", "Capacity of the team; vacancies", "12"]
+    assert rows[2].text == "CYP01; Capacity of the team; vacancies; 12"
+
+
+def test_blank_page_marker_is_a_paper_boundary_and_shaped_heading_found():
+    bs = blocks()
+    kinds = [b.kind for b in bs]
+    assert BREAK in kinds
+    after = bs[kinds.index(BREAK) + 1]
+    assert (after.kind, after.text, after.number) == (HEADING, "Rapid Reviews", None)
+
+
+def test_sections_have_heading_paths_and_body():
+    secs = build_sections(blocks())
+    labels = [(s.number, s.heading) for s in secs]
+    assert labels == [("1", "INTRODUCTION"), ("2", "FINDINGS"), ("2.1", "Working with fathers and male carers"),
+                      (None, "Rapid Reviews")]
+    sub = secs[2]
+    assert sub.heading_path == ["2 FINDINGS", "2.1 Working with fathers and male carers"]
+    assert "2.1.1 As part of an integrated approach" in sub.text
+    assert secs[3].heading_path == ["Rapid Reviews"]  # the boundary closed the outline
+
+
+def test_form_feeds_give_pages_and_plain_text_has_none():
+    assert all(b.page is None for b in blocks())
+    paged = parse_text("1 First\n\nSome body text on page one that is long enough.\f2 Second\n\nMore body text on page two.\n")
+    assert paged.pages == 2
+    assert [(b.text, b.page) for b in paged.blocks if b.kind == HEADING] == [("First", 1), ("Second", 2)]
+
+
+def test_short_title_case_lines_without_body_are_not_headings():
+    text = "Governing Body\nAccountable Officer\nQuality and Nursing Operational Meeting\n"
+    assert all(b.kind != HEADING for b in parse_text(text).blocks)
+
+
+def test_adjacent_numbered_lines_are_a_list_not_headings():
+    text = "3 About the report\n\nThe report says:\n\n1. What we did\n2. How well we did it\n3. The difference it has made\n\n4 Context\n\nBody text here for the context section.\n"
+    heads = [(b.number, b.text) for b in parse_text(text).blocks if b.kind == HEADING]
+    assert heads == [("3", "About the report"), ("4", "Context")]
