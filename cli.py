@@ -84,7 +84,7 @@ def main():
 @click.option("--year", help="Only this year (2020-21, 2020/21 or 2020).")
 @click.option("--from", "from_year", help="From this year on.")
 @click.option("--to", "to_year", help="Up to this year.")
-@click.option("--theme", help="Only sections tagged with this theme (id or label).")
+@click.option("--theme", multiple=True, help="Only sections tagged with this theme (id or label); repeatable.")
 @click.option("--type", "doc_type", help="Only this document type (annual-report, board-papers, …).")
 @click.option("--publisher", help="Only documents from this publisher (words of its name).")
 @click.option("--sort", type=click.Choice(["relevance", "year"]), default="relevance", show_default=True)
@@ -117,28 +117,29 @@ def format_results(res, colour: bool) -> str:
     from search.query import HL_END, HL_START
 
     if res.total == 0:
-        msg = f'No sections match "{res.query}".'
+        msg = f'No sections match "{safe(res.query)}".'
         if res.suggestions:
             msg += " Did you mean: " + ", ".join(res.suggestions) + "?"
         else:
-            msg += " Try fewer words, or another spelling."
+            msg += " Try fewer words, another spelling, or a theme (sgsearch themes --list)."
         return msg
-    shown = len(res.hits)
     years = res.years
     span = f"{years[0]} to {years[-1]}" if len(years) > 1 else (years[0] if years else "no year")
-    summary = f'{res.total} section{"s" if res.total != 1 else ""} match "{res.query}"'
+    summary = (f"{res.total} section{'s' if res.total != 1 else ''} in {res.documents} "
+               f"document{'s' if res.documents != 1 else ''}, {span}")
     if res.mode == "any":
-        summary += " (no section has every word; showing sections with any of them)"
+        summary += " (no section has every word: showing sections with any of them)"
     if res.themes:
-        summary += f" (with theme: {', '.join(res.themes)})"
-    summary += f"; showing {shown}, {span}."
+        summary += f"; also sections tagged {', '.join(res.themes)}"
+    if len(res.hits) < res.total:
+        summary += f". Top {len(res.hits)}:"
     lines = [summary, ""]
     for h in res.hits:
         s = h.section
-        cite = s["heading"] if not s.get("number") else f"{s['number']} {s['heading']}"
-        page = f", p. {h.page}" if h.page else ""
-        head = f"{h.rank}. {h.title} ({s.get('year') or 'no year'}) — {cite}{page}"
-        snippet = h.snippet
+        cite = f"§{s['number']} {s['heading']}" if s.get("number") else s["heading"]
+        page = f" · p. {h.page}" if h.page else ""
+        head = f"{h.rank}. {s.get('year') or 'no year'} · {safe(h.title)} · {safe(cite)}{page}"
+        snippet = safe(h.snippet)
         if colour:
             head = click.style(head, bold=True)
             snippet = snippet.replace(HL_START, "\x1b[1;33m").replace(HL_END, "\x1b[0m")
@@ -146,9 +147,25 @@ def format_results(res, colour: bool) -> str:
             snippet = snippet.replace(HL_START, "").replace(HL_END, "")
         lines.append(head)
         lines.append(f"   {snippet}")
-        lines.append(f"   [{s['section_id']}]")
+        tail = f"   [{s['section_id']}]"
+        if s.get("themes"):
+            tail += "  themes: " + ", ".join(s["themes"][:6])
+        lines.append(tail)
         lines.append("")
     return "\n".join(lines).rstrip()
+
+
+_UNSAFE = None
+
+
+def safe(text: str) -> str:
+    """Text for a terminal: control characters and escape sequences removed (markers kept)."""
+    import re
+
+    global _UNSAFE
+    if _UNSAFE is None:
+        _UNSAFE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x01\x04-\x08\x0b-\x1f\x7f-\x9f]")
+    return _UNSAFE.sub("", text or "")
 
 
 # -- ingest ----------------------------------------------------------------------------
@@ -287,6 +304,93 @@ def show_cmd(section_id, as_json, index):
         for it in s["items"]:
             status = f" [{it['status']}]" if it.get("status") else ""
             click.echo(f"- {it['kind']}{status}: {it['text']}")
+
+
+# -- themes ----------------------------------------------------------------------------
+@main.command("tag")
+@click.argument("source", required=False, default="-")
+@click.option("--taxonomy", "taxonomy", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Extra theme taxonomy TOML (adds or replaces themes).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+def tag_cmd(source, taxonomy, as_json):
+    """Tag the themes of a text FILE (a report, or - for standard input); no index needed."""
+    from pathlib import Path
+
+    from ingest.taxonomy import TaxonomyError, load_taxonomy
+
+    if source == "-":
+        text = click.get_text_stream("stdin").read()
+    else:
+        from ingest.blocks import IngestError
+        from ingest.readers import read_path
+
+        try:
+            text = "\n".join(b.text for b in read_path(source).blocks)
+        except IngestError as e:
+            _fail(f"{source}: {e}")
+    try:
+        tax = load_taxonomy([Path(t) for t in taxonomy] or None)
+    except TaxonomyError as e:
+        _fail(str(e))
+    from ingest.themes import get_tagger
+
+    tags = get_tagger(tax).tag(text)
+    data = {"themes": [{"id": t.id, "label": t.label, "count": t.count, "evidence": t.evidence} for t in tags]}
+    if as_json:
+        _emit_json(data)
+        return
+    if not tags:
+        click.echo("No themes found.")
+        return
+    for t in tags:
+        click.echo(f"{t.id:<28} {t.count:>4}  {'; '.join(t.evidence[:3])}")
+
+
+@main.command("themes")
+@click.option("--from", "from_year", help="From this year on.")
+@click.option("--to", "to_year", help="Up to this year.")
+@click.option("--list", "list_only", is_flag=True, help="List the taxonomy's themes and their phrases.")
+@click.option("--all", "show_all", is_flag=True, help="Show themes with no sections too.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@_index_option
+def themes_cmd(from_year, to_year, list_only, show_all, as_json, index):
+    """The theme-by-year table: sections tagged with each theme, per year."""
+    from ingest.metadata import parse_year_label
+
+    if list_only:
+        from ingest.taxonomy import load_taxonomy
+
+        tax = load_taxonomy()
+        if as_json:
+            _emit_json({"themes": [{"id": t.id, "label": t.label, "description": t.description,
+                                    "phrases": t.phrases, "abbreviations": t.abbreviations} for t in tax.themes.values()]})
+            return
+        for t in tax.themes.values():
+            click.echo(f"{t.id:<28} {t.label} — {t.description}")
+        return
+    lo = parse_year_label(from_year) if from_year else None
+    hi = parse_year_label(to_year) if to_year else None
+    if (from_year and lo is None) or (to_year and hi is None):
+        _fail("--from/--to take a year like 2020-21, 2020/21 or 2020", 2)
+    from search.trace import theme_table
+
+    table = theme_table(_store(index), lo, hi)
+    if as_json:
+        _emit_json(table)
+        return
+    click.echo(format_theme_table(table, show_all))
+
+
+def format_theme_table(table: dict, show_all: bool = False) -> str:
+    """The theme-by-year table as aligned text (a dot for none)."""
+    years = table["years"]
+    rows = [t for t in table["themes"] if show_all or t["total"]]
+    width = max([len(t["label"]) for t in rows] + [5])
+    out = [" " * width + "  " + "  ".join(f"{y:>7}" for y in years) + "    total"]
+    for t in sorted(rows, key=lambda t: -t["total"]):
+        cells = "  ".join(f"{(t['counts'][y] or ''):>7}" for y in years)
+        out.append(f"{t['label']:<{width}}  {cells}  {t['total']:>7}")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":  # pragma: no cover

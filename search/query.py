@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from whoosh import qparser
 from whoosh.highlight import ContextFragmenter, Formatter, Highlighter
-from whoosh.query import And, NumericRange, Or, Term
+from whoosh.query import And, Not, NullQuery, NumericRange, Or, Term
 
 from ingest.metadata import parse_year_label
 from search.analysis import join_prefixes
@@ -21,6 +21,8 @@ from search.index import Store
 from search.records import section_json
 
 SNIPPET_CHARS = 240
+THEME_BOOST = 0.3  # a section found only by its theme tag ranks below literal matches
+_MARK = "zzthememark"
 HL_START, HL_END = "\x02", "\x03"  # highlight markers inside snippets (CLI renders them)
 
 
@@ -152,8 +154,8 @@ def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None,
     hi = _year_arg("--to", to_year)
     if lo is not None or hi is not None:
         parts.append(NumericRange("year_start", lo, hi))
-    if theme:
-        parts.append(Term("themes", theme))
+    for t in theme or []:
+        parts.append(Term("themes", t))
     if doc_type:
         parts.append(Term("doc_type", doc_type))
     if publisher:
@@ -178,7 +180,7 @@ def search(
     year=None,
     from_year=None,
     to_year=None,
-    theme: str | None = None,
+    theme: str | list[str] | tuple[str, ...] | None = None,
     doc_type: str | None = None,
     publisher: str | None = None,
     sort: str = "relevance",
@@ -187,36 +189,107 @@ def search(
     """Search the sections of the index at ``store`` and return ranked, highlighted hits."""
     if not query or not query.strip():
         raise QueryError("empty query: give some words to search for, e.g. sgsearch \"pre-birth\"")
+    if sort not in ("relevance", "year"):
+        raise QueryError(f"unknown sort {sort!r}: use relevance or year")
     ix = store.index()
     schema = ix.schema
-    theme_ids = [] if exact else expand_themes(query)
-    theme_id = resolve_theme_filter(theme) if theme else None
-    flt = _filters(year, from_year, to_year, theme_id, doc_type, publisher, schema)
+    themes = [theme] if isinstance(theme, str) else list(theme or [])
+    theme_ids = [resolve_theme_filter(t) for t in themes]
+    flt = _filters(year, from_year, to_year, theme_ids, doc_type, publisher, schema)
     fields = ["exact"] if exact else ["heading", "text", "title"]
     prepared = _prepare(query)
+    expansions: list[list[str]] = []
+    if not exact:
+        prepared, expansions = _mark_themes(prepared)
     with ix.searcher() as s:
         mode = "all"
-        q = _parser(schema, fields, qparser.AndGroup).parse(prepared)
-        if theme_ids:
-            q = Or([q] + [Term("themes", t, boost=1.5) for t in theme_ids])
-        kw = {"limit": max(limit, 1), "filter": flt, "terms": True}
+        q = _parse(schema, fields, qparser.AndGroup, prepared, expansions)
+        want = max(limit, 1)
+        kw = {"limit": want if sort == "year" else max(want * 3, 50), "filter": flt, "terms": True}
         if sort == "year":
             kw["sortedby"] = "year_start"
             kw["reverse"] = True
         results = s.search(q, **kw)
-        if results.scored_length() == 0 and not theme_ids:
-            q_any = _parser(schema, fields, qparser.OrGroup).parse(prepared)
+        if results.scored_length() == 0:
+            q_any = _parse(schema, fields, qparser.OrGroup, prepared, expansions)
             if q_any != q:
                 any_results = s.search(q_any, **kw)
                 if any_results.scored_length():
                     results, q, mode = any_results, q_any, "any"
-        total = len(results)
-        hits = [_hit(n, h, fields, theme_ids) for n, h in enumerate(results[:limit], start=1)]
-        years = sorted({h.section.get("year") for h in hits if h.section.get("year")})
-        res = SearchResult(query, total, hits, mode, theme_ids, [], years, len({h.section["doc_id"] for h in hits}))
+        years, documents, total = _spread(s, results)
+        top = list(results)
+        if sort != "year":
+            # literal matches first; sections found only through their theme tag after them
+            top.sort(key=lambda h: (not _literal(h), -(h.score or 0.0)))
+            top = _diversify(top, want)
+        expanded = sorted({t for group in expansions for t in group})
+        hits = [_hit(n, h, fields, expanded) for n, h in enumerate(top[:want], start=1)]
+        res = SearchResult(query, total, hits, mode, expanded, [], years, documents)
         if total == 0:
             res.suggestions = suggest(s, query)
         return res
+
+
+def _parse(schema, fields, group, prepared: str, expansions: list[list[str]]):
+    try:
+        q = _parser(schema, fields, group).parse(prepared)
+    except Exception as e:  # whoosh raises assorted errors on odd syntax
+        raise QueryError(f"cannot read the query: {e}; put odd characters in quotes") from None
+    if expansions:
+        q = q.accept(lambda sub: _expand_marker(sub, expansions))
+    if q is NullQuery or isinstance(q, Not) or not list(q.iter_all_terms()):
+        raise QueryError("nothing to search for: a query needs at least one word that is not excluded (-word)")
+    return q
+
+
+def _expand_marker(sub, expansions):
+    if isinstance(sub, Term) and isinstance(sub.text, str) and sub.text.startswith(_MARK):
+        n = int(sub.text[len(_MARK):])
+        return Or([Term("themes", t, boost=THEME_BOOST) for t in expansions[n]])
+    return sub
+
+
+def _diversify(hits: list, limit: int) -> list:
+    """Keep one long document from filling the first page: at most a third of the
+    page (at least two) per document until every matching document has had its turn."""
+    cap = max(2, limit // 3)
+    first, later, per_doc = [], [], {}
+    for h in hits:
+        d = h["doc_id"]
+        if per_doc.get(d, 0) < cap and len(first) < limit:
+            per_doc[d] = per_doc.get(d, 0) + 1
+            first.append(h)
+        else:
+            later.append(h)
+    return first + later
+
+
+def _literal(hit) -> bool:
+    return any(field != "themes" for field, _ in (hit.matched_terms() or []))
+
+
+def _spread(searcher, results) -> tuple[list[str], int, int]:
+    """The years, number of documents and number of sections over all matches (not only those shown).
+
+    Read from the per-segment columns (fast at 100k sections), not from stored fields.
+    """
+    docnums = sorted(results.docs())
+    years, docs = set(), set()
+    i = 0
+    for sub, offset in searcher.reader().leaf_readers():
+        end = offset + sub.doc_count_all()
+        ycol = sub.column_reader("year_start") if sub.has_column("year_start") else None
+        dcol = sub.column_reader("doc_id") if sub.has_column("doc_id") else None
+        while i < len(docnums) and docnums[i] < end:
+            local = docnums[i] - offset
+            if ycol is not None:
+                years.add(ycol[local])
+            if dcol is not None:
+                docs.add(dcol[local])
+            i += 1
+    from ingest.metadata import fy_label
+
+    return [fy_label(y) for y in sorted(y for y in years if y)], len(docs), len(docnums)
 
 
 def _hit(rank: int, hit, fields: list[str], theme_ids: list[str]) -> Hit:
@@ -280,21 +353,57 @@ def page_at(offsets: list, charpos: int) -> int | None:
     return page
 
 
+def _theme_names() -> list[tuple[re.Pattern, str, list[str]]]:
+    """Patterns for every theme id, label, phrase and abbreviation, longest first."""
+    global _NAMES
+    if _NAMES is None:
+        t = _taxonomy()
+        by_name: dict[tuple[str, bool], set[str]] = {}
+        if t is not None:
+            for theme in t.themes.values():
+                for name in (theme.id, theme.label, *theme.phrases):
+                    if len(name) >= 3:
+                        by_name.setdefault((name.lower(), False), set()).add(theme.id)
+                for abbr in theme.abbreviations:
+                    by_name.setdefault((abbr, True), set()).add(theme.id)
+        out = []
+        for (name, case), ids in by_name.items():
+            parts = [re.escape(p) for p in re.split(r"[\s\-]+", name) if p]
+            body = r"[\s\-]*".join(parts)
+            flags = 0 if case else re.I
+            out.append((re.compile(rf"(?<![\w-])(?:{body})(?:s|es)?(?![\w-])", flags), name, sorted(ids)))
+        out.sort(key=lambda x: -len(x[1]))
+        _NAMES = out
+    return _NAMES
+
+
+_NAMES = None
+
+
+def _mark_themes(prepared: str) -> tuple[str, list[list[str]]]:
+    """Rewrite theme mentions outside quotes as ``(mention OR marker)``; return the themes per marker."""
+    expansions: list[list[str]] = []
+    chunks = re.split(r'("[^"]*")', prepared)
+    for i in range(0, len(chunks), 2):
+        chunk = chunks[i]
+        taken: list[tuple[int, int, list[str]]] = []
+        for rx, _name, ids in _theme_names():
+            for m in rx.finditer(chunk):
+                if any(m.start() < e and s < m.end() for s, e, _ in taken):
+                    continue
+                taken.append((m.start(), m.end(), ids))
+        for start, end, ids in sorted(taken, reverse=True):
+            expansions.append(ids)
+            n = len(expansions) - 1
+            chunk = f"{chunk[:start]}(({chunk[start:end]}) OR {_MARK}{n}){chunk[end:]}"
+        chunks[i] = chunk
+    return "".join(chunks), expansions
+
+
 def expand_themes(query: str) -> list[str]:
-    """Theme ids that a query names as a whole (``neglect``, ``Pre-Birth``, ``male carers``)."""
-    q = query.strip().strip('"').strip()
-    if not q or re.search(r"\s-|\bNOT\b|\bOR\b|\bAND\b", q):
-        return []
-    t = _taxonomy()
-    if t is None:
-        return []
-    key = _norm(q)
-    found = []
-    for theme in t.themes.values():
-        names = {_norm(theme.id), _norm(theme.label)}
-        if key in names:
-            found.append(theme.id)
-    return found
+    """Theme ids that a query mentions (``neglect``, ``Pre-Birth``, ``male carers``, ``CSE``)."""
+    _, expansions = _mark_themes(_prepare(query))
+    return sorted({t for group in expansions for t in group})
 
 
 def resolve_theme_filter(name: str) -> str:

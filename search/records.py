@@ -47,56 +47,55 @@ def doc_to_fields(doc: dict) -> dict:
     return f
 
 
-def section_to_fields(s: dict, doc: dict) -> dict:
-    """Whoosh fields for a section record."""
+def _common(kind: str, rid: str, rec: dict, doc: dict) -> dict:
+    """Fields every section and item carries: identity, its document, year, themes."""
     f = {
-        "kind": "section",
-        "id": s["section_id"],
-        "section_id": s["section_id"],
-        "doc_id": s["doc_id"],
+        "kind": kind,
+        "id": rid,
+        "section_id": rec["section_id"],
+        "doc_id": rec["doc_id"],
         "title": doc["title"] or "",
         "publisher": doc.get("publisher") or "",
         "doc_type": doc["doc_type"],
-        "ordinal": s["ordinal"],
-        "number": s["number"] or "",
-        "heading": s["heading"],
-        "heading_path": s["heading_path"],
-        "level": s["level"],
-        "text": s["text"],
-        "exact": f"{s['heading']}\n{s['text']}",
-        "page_start": s["page_start"],
-        "page_end": s["page_end"],
-        "page_offsets": s["page_offsets"],
-        "themes": _themes_str(s.get("themes")),
-        "theme_evidence": s.get("theme_evidence", {}),
-        "cells": {"part_title": s.get("part_title")},
+        "ordinal": rec["ordinal"],
+        "themes": _themes_str(rec.get("themes")),
     }
-    if s.get("year"):
-        f["year"] = s["year"]
-        f["year_start"] = s["year_start"]
+    if rec.get("year"):
+        f["year"] = rec["year"]
+        f["year_start"] = rec["year_start"]
+    return f
+
+
+def section_to_fields(s: dict, doc: dict) -> dict:
+    """Whoosh fields for a section record."""
+    f = _common("section", s["section_id"], s, doc)
+    f.update(
+        number=s["number"] or "",
+        heading=s["heading"],
+        heading_path=s["heading_path"],
+        level=s["level"],
+        text=s["text"],
+        exact=f"{s['heading']}\n{s['text']}",
+        page_start=s["page_start"],
+        page_end=s["page_end"],
+        page_offsets=s["page_offsets"],
+        theme_evidence=s.get("theme_evidence", {}),
+        cells={"part_title": s.get("part_title")},
+    )
     return f
 
 
 def item_to_fields(item: dict, doc: dict) -> dict:
     """Whoosh fields for an extracted item (recommendation, objective, risk…)."""
-    f = {
-        "kind": "item",
-        "id": item["item_id"],
-        "section_id": item["section_id"],
-        "doc_id": item["doc_id"],
-        "title": doc["title"] or "",
-        "doc_type": doc["doc_type"],
-        "ordinal": item["ordinal"],
-        "item_kind": item["kind"],
-        "text": item["text"],
-        "exact": item["text"],
-        "status": item.get("status") or "",
-        "themes": _themes_str(item.get("themes")),
-        "cells": {"cells": item.get("cells"), "score": item.get("risk_score"), "ref": item.get("ref")},
-    }
-    if item.get("year"):
-        f["year"] = item["year"]
-        f["year_start"] = item["year_start"]
+    f = _common("item", item["item_id"], item, doc)
+    f.update(
+        item_kind=item["kind"],
+        text=item["text"],
+        exact=item["text"],
+        status=item.get("status") or "",
+        page_start=item.get("page"),
+        cells={"cells": item.get("cells"), "score": item.get("risk_score"), "ref": item.get("ref")},
+    )
     return f
 
 

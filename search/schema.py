@@ -11,7 +11,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.analysis import ANALYSIS_VERSION, exact_analyzer, text_analyzer
 
-SCHEMA_VERSION = f"4.{ANALYSIS_VERSION}"
+SCHEMA_VERSION = f"5.{ANALYSIS_VERSION}"
 
 
 def make_schema() -> Schema:
@@ -21,7 +21,7 @@ def make_schema() -> Schema:
     return Schema(
         kind=ID(stored=True),
         id=ID(stored=True, unique=True),
-        doc_id=ID(stored=True),
+        doc_id=ID(stored=True, sortable=True),
         section_id=ID(stored=True),
         # document fields
         path=ID(stored=True),

@@ -5,11 +5,11 @@ import gc
 import re
 import warnings
 
-import docgen
 import pytest
 
 from ingest.blocks import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, IngestError
 from ingest.readers import read_path
+from tests import docgen
 
 SPEC_HEADINGS = docgen.spec_headings()
 SPEC_PARAGRAPHS = [docgen._plain(v) for k, v in docgen.SPEC if k == "p"]

@@ -30,6 +30,20 @@ def max_file_bytes() -> int:
     return int(mb * 1024 * 1024)
 
 
+# A .docx is a zip: refuse one whose members would unzip to more than this before
+# decompressing anything (a "zip bomb"); override with SGSEARCH_MAX_UNZIPPED_MB.
+DEFAULT_MAX_UNZIPPED_MB = 200
+
+
+def max_unzipped_bytes() -> int:
+    """The limit on the total unzipped size of a .docx, from ``SGSEARCH_MAX_UNZIPPED_MB`` or the default."""
+    try:
+        mb = float(os.environ.get("SGSEARCH_MAX_UNZIPPED_MB", DEFAULT_MAX_UNZIPPED_MB))
+    except ValueError:
+        mb = DEFAULT_MAX_UNZIPPED_MB
+    return int(mb * 1024 * 1024)
+
+
 def sniff(head: bytes) -> str | None:
     """Say what a file is from its first bytes: ``pdf``, ``zip``, ``ole`` (old .doc) or None."""
     if head.lstrip(b"\x00\t\r\n ")[:5] == b"%PDF-":

@@ -1,0 +1,332 @@
+"""Tag text with themes from the taxonomy, using spaCy rules (no model, no network).
+
+Pipeline: ``spacy.blank("en")`` + ``sentencizer`` + a lookup ``lemmatizer`` (its table
+comes from spacy-lookups-data), then a small component that sets each token's NORM to
+the lemma of its lower-case form. Phrases are matched on NORM (so case, plural and tense
+do not matter), abbreviations on ORTH (capitals only). Hyphenated phrases are expanded
+to their spaced and joined forms. A mention in a negated or hypothetical clause does not
+count for themes that are ``negatable``; the trigger words live in the taxonomy's
+``[negation]`` table.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ingest.taxonomy import Taxonomy, load_taxonomy
+
+MAX_EVIDENCE = 5
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_QUOTES = {"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "`"}
+_AFTER_OK = {",", "(", "/", "&", *_QUOTES}  # where a mixed-case abbreviation may follow
+_NEWLINES = re.compile(r"\s*\n\s*")
+_HYPHENATED = re.compile(r"(?<=\w)-(?=\w)")
+_NORM_FACTORY = "sgsearch_lemma_norm"
+
+# Match-key kinds
+_PHRASE, _ABBR, _MIXED, _EXCLUDE = "P", "A", "M", "X"
+_NEG, _HYP, _AFTER = "neg", "hyp", "after"
+
+
+@dataclass
+class ThemeTag:
+    """One theme found in a text: how often, and the words that matched (for reviewers)."""
+
+    id: str
+    label: str
+    count: int
+    evidence: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """The JSON shape of ``sgsearch tag``."""
+        return {"id": self.id, "label": self.label, "count": self.count, "evidence": list(self.evidence)}
+
+
+class _LemmaNorm:
+    """Set token.norm to the lemma of the lower-cased token (with overrides and dash/quote folding)."""
+
+    def __init__(self, vocab, table=None, overrides: dict[str, str] | None = None):
+        self.vocab = vocab
+        self.table = table
+        self.overrides = dict(overrides or {})
+        self._cache: dict[int, str] = {}
+
+    def configure(self, table, overrides: dict[str, str]) -> None:
+        self.table = table
+        self.overrides = dict(overrides)
+        self._cache.clear()
+
+    def norm_text(self, lower: str) -> str:
+        low = lower.replace("\u2019", "'").replace("\u2018", "'")
+        if low and all(ch in _DASHES for ch in low):
+            return "-"
+        if low in self.overrides:
+            return self.overrides[low]
+        if self.table is not None:
+            return self.table.get(low, low)
+        return low
+
+    def __call__(self, doc: Doc) -> Doc:
+        cache = self._cache
+        for tok in doc:
+            key = tok.lower
+            norm = cache.get(key)
+            if norm is None:
+                norm = cache[key] = self.norm_text(tok.lower_)
+            tok.norm_ = norm
+        return doc
+
+
+if not Language.has_factory(_NORM_FACTORY):
+
+    @Language.factory(_NORM_FACTORY)
+    def _make_lemma_norm(nlp: Language, name: str) -> _LemmaNorm:
+        return _LemmaNorm(nlp.vocab)
+
+
+def build_nlp(lemma_overrides: dict[str, str] | None = None) -> Language:
+    """The blank English pipeline the tagger uses (sentencizer, lookup lemmatizer, lemma norms)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    norm = nlp.add_pipe(_NORM_FACTORY)
+    nlp.initialize()
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    norm.configure(table, lemma_overrides or {})
+    # Our NORM carries the lower-case lemma; the lemmatizer's own (case-sensitive) pass is not needed.
+    nlp.disable_pipe("lemmatizer")
+    nlp.max_length = 20_000_000
+    return nlp
+
+
+def prepare_text(text: str) -> str:
+    """Join wrapped lines (a single newline becomes a space) so phrases can cross them."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _NEWLINES.sub(lambda m: m.group() if m.group().count("\n") > 1 else " ", text)
+
+
+def phrase_variants(phrase: str) -> list[str]:
+    """A phrase and, for each hyphenated compound, its spaced and joined forms."""
+    parts = _HYPHENATED.split(phrase)
+    if len(parts) == 1:
+        return [phrase]
+    out = []
+    for seps in itertools.product(("-", " ", ""), repeat=min(len(parts) - 1, 3)):
+        seps = list(seps) + ["-"] * (len(parts) - 1 - len(seps))
+        text = parts[0] + "".join(s + p for s, p in zip(seps, parts[1:]))
+        if text not in out:
+            out.append(text)
+    return out
+
+
+class Tagger:
+    """Tags text with the themes of a taxonomy. Build once, reuse (see :func:`get_tagger`)."""
+
+    def __init__(self, taxonomy: Taxonomy | None = None):
+        self.taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
+        self.fingerprint = self.taxonomy.fingerprint()
+        self.nlp = build_nlp(self.taxonomy.lemmas)
+        self._norm: _LemmaNorm = self.nlp.get_pipe(_NORM_FACTORY)
+        self._order = {tid: i for i, tid in enumerate(self.taxonomy.ids())}
+        self._labels = {t.id: t.label for t in self.taxonomy}
+        self._negatable = {t.id for t in self.taxonomy if t.negatable}
+        self._keys: dict[int, tuple[str, str]] = {}
+        self._themes = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        self._abbrevs = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self._triggers = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        self._build()
+
+    # -- construction -------------------------------------------------------------------
+
+    def _key(self, kind: str, name: str) -> str:
+        key = f"{kind}|{name}"
+        self._keys[self.nlp.vocab.strings.add(key)] = (kind, name)
+        return key
+
+    def _build(self) -> None:
+        norm_patterns: list[tuple[str, str]] = []  # (key, text)
+        for theme in self.taxonomy:
+            for kind, phrases in ((_PHRASE, theme.phrases), (_EXCLUDE, theme.exclude)):
+                key = self._key(kind, theme.id)
+                norm_patterns += [(key, v) for p in phrases for v in phrase_variants(p)]
+            for abbr in theme.abbreviations:
+                caps = abbr.isupper() or (abbr.endswith("s") and abbr[:-1].isupper())
+                kind = _ABBR if caps else _MIXED
+                forms = [abbr, abbr + "s"] if abbr.isupper() else [abbr]
+                self._abbrevs.add(self._key(kind, theme.id), [self.nlp.make_doc(f) for f in forms])
+        neg = self.taxonomy.negation
+        for kind, triggers in ((_NEG, neg.before), (_HYP, neg.hypothetical), (_AFTER, neg.after)):
+            key = self._key(kind, kind)
+            norm_patterns += [(key, v) for t in triggers for v in phrase_variants(t)]
+
+        texts = [text for _, text in norm_patterns]
+        grouped: dict[str, list[Doc]] = {}
+        for (key, _), doc in zip(norm_patterns, self.nlp.pipe(texts)):
+            if len(doc):
+                grouped.setdefault(key, []).append(doc)
+        for key, docs in grouped.items():
+            kind = self._keys[self.nlp.vocab.strings[key]][0]
+            matcher = self._triggers if kind in (_NEG, _HYP, _AFTER) else self._themes
+            matcher.add(key, docs)
+
+        def words(items: Iterable[str]) -> set[str]:
+            return {self._norm.norm_text(w) for item in items for w in item.lower().split()}
+
+        self._fillers = words(neg.fillers)
+        self._terminators = words(neg.terminators) | {"\n"}
+        self._neg_words = {self._norm.norm_text(t) for t in neg.before if len(t.split()) == 1} | {"not"}
+        self._after_window = neg.after_window
+
+    # -- public API -----------------------------------------------------------------------
+
+    def tag(self, text: str) -> list[ThemeTag]:
+        """Themes in ``text``, most frequent first (ties in taxonomy order)."""
+        return self._tag_doc(self.nlp(prepare_text(text or "")))
+
+    def tag_many(self, texts: Iterable[str], batch_size: int = 64) -> list[list[ThemeTag]]:
+        """Tag many texts at once (faster than calling :meth:`tag` in a loop)."""
+        docs = self.nlp.pipe((prepare_text(t or "") for t in texts), batch_size=batch_size)
+        return [self._tag_doc(doc) for doc in docs]
+
+    # -- matching -------------------------------------------------------------------------
+
+    def _tag_doc(self, doc: Doc) -> list[ThemeTag]:
+        found: dict[str, list[Span]] = {}
+        excluded: dict[str, list[tuple[int, int]]] = {}
+        for match_id, start, end in self._themes(doc):
+            kind, tid = self._keys[match_id]
+            if kind == _EXCLUDE:
+                excluded.setdefault(tid, []).append((start, end))
+            else:
+                found.setdefault(tid, []).append(Span(doc, start, end))
+        for match_id, start, end in self._abbrevs(doc):
+            kind, tid = self._keys[match_id]
+            if kind == _MIXED and not self._mixed_case_ok(doc, start):
+                continue
+            found.setdefault(tid, []).append(Span(doc, start, end))
+        if not found:
+            return []
+
+        kept: dict[str, list[Span]] = {}
+        for tid, spans in found.items():
+            ex = excluded.get(tid, ())
+            spans = [s for s in spans if not any(a < s.end and s.start < b for a, b in ex)]
+            if spans:
+                kept[tid] = sorted(filter_spans(spans), key=lambda s: s.start)
+
+        if any(tid in self._negatable for tid in kept):
+            kept = self._drop_negated(doc, kept)
+
+        tags = []
+        for tid, spans in kept.items():
+            if not spans:
+                continue
+            evidence: list[str] = []
+            seen: set[str] = set()
+            for span in spans:
+                text = " ".join(span.text.split())
+                if text.lower() not in seen and len(evidence) < MAX_EVIDENCE:
+                    seen.add(text.lower())
+                    evidence.append(text)
+            tags.append(ThemeTag(tid, self._labels[tid], len(spans), evidence))
+        tags.sort(key=lambda t: (-t.count, self._order[t.id]))
+        return tags
+
+    @staticmethod
+    def _mixed_case_ok(doc: Doc, start: int) -> bool:
+        """A mixed-case abbreviation ("Prevent") counts only after a word, comma, bracket or quote."""
+        i = start - 1
+        while i >= 0 and doc[i].is_space:
+            i -= 1
+        if i < 0 or doc[start].is_sent_start:
+            return False
+        prev = doc[i]
+        return prev.is_alpha or prev.text in _AFTER_OK
+
+    def _drop_negated(self, doc: Doc, kept: dict[str, list[Span]]) -> dict[str, list[Span]]:
+        before_end: dict[int, str] = {}
+        after_start: set[int] = set()
+        for match_id, start, end in self._triggers(doc):
+            kind = self._keys[match_id][0]
+            if kind == _AFTER:
+                after_start.add(start)
+            else:
+                before_end.setdefault(end, kind)
+        if not before_end and not after_start:
+            return kept
+        covered = {i for spans in kept.values() for s in spans for i in range(s.start, s.end)}
+        out = {}
+        for tid, spans in kept.items():
+            if tid in self._negatable:
+                spans = [s for s in spans if not self._is_negated(doc, s, before_end, after_start, covered)]
+            out[tid] = spans
+        return out
+
+    def _is_negated(self, doc: Doc, span: Span, before_end: dict[int, str], after_start: set[int],
+                    covered: set[int]) -> bool:
+        # Before the mention: a trigger, then only fillers, other mentions or spaces.
+        if before_end:
+            p, steps = span.start, 0
+            while p > 0 and steps <= 12:
+                if doc[p].is_sent_start:
+                    break
+                if p in before_end:
+                    return True
+                prev = doc[p - 1]
+                if not (prev.norm_ in self._fillers or (p - 1) in covered
+                        or (prev.is_space and "\n" not in prev.text)):
+                    break
+                p -= 1
+                steps += 1
+        # After the mention: a trigger within the window, no terminator, no cancelling "not".
+        if after_start:
+            p, words, saw_not = span.end, 0, False
+            while p < len(doc) and words <= self._after_window:
+                tok = doc[p]
+                if tok.is_sent_start:
+                    break
+                if p in after_start and not saw_not:
+                    return True
+                if self._ends_clause(doc, p):
+                    break
+                if tok.norm_ in self._neg_words:
+                    saw_not = True
+                if not tok.is_space:
+                    words += 1
+                p += 1
+        return False
+
+    def _ends_clause(self, doc: Doc, i: int) -> bool:
+        tok = doc[i]
+        if tok.is_space:
+            return "\n" in tok.text
+        if tok.norm_ in self._terminators:
+            return True
+        # A dash with a space beside it separates clauses ("Neglect - see 3.2"); "pre-birth" does not.
+        if tok.norm_ == "-":
+            return bool(tok.whitespace_) or (i > 0 and bool(doc[i - 1].whitespace_))
+        return False
+
+
+_CACHE: dict[str, Tagger] = {}
+_LOCK = threading.Lock()
+
+
+def get_tagger(taxonomy: Taxonomy | None = None) -> Tagger:
+    """A shared Tagger for this taxonomy (one per taxonomy fingerprint)."""
+    taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
+    key = taxonomy.fingerprint()
+    with _LOCK:
+        tagger = _CACHE.get(key)
+        if tagger is None:
+            tagger = _CACHE[key] = Tagger(taxonomy)
+        return tagger

@@ -1,0 +1,74 @@
+"""The command line, through click's CliRunner: output, JSON and exit codes."""
+from __future__ import annotations
+
+import json
+import re
+
+from click.testing import CliRunner
+
+from cli import main
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+def test_a_bare_query_is_a_search(corpus_index):
+    r = run("pre-birth", "--index", str(corpus_index))
+    assert r.exit_code == 0
+    first = r.output.splitlines()[0]
+    assert re.match(r"\d+ sections in \d documents, 2016-17 to 2024-25", first)
+    assert "2016-17" in r.output and "2020-21" in r.output
+    assert "\x1b[" not in r.output and "\x02" not in r.output  # plain when not a terminal
+
+
+def test_search_json_and_explicit_command_agree(corpus_index):
+    a = json.loads(run("pre-birth", "--json", "--index", str(corpus_index)).output)
+    b = json.loads(run("search", "pre-birth", "--json", "--index", str(corpus_index)).output)
+    assert a == b and a["total"] > 0 and a["results"][0]["rank"] == 1
+
+
+def test_no_results_exits_1_with_did_you_mean(corpus_index):
+    r = run("neglekt", "--index", str(corpus_index))
+    assert r.exit_code == 1
+    assert "Did you mean: neglect" in r.output
+
+
+def test_bad_year_is_one_line_error(corpus_index):
+    r = CliRunner().invoke(main, ["neglect", "--year", "soon", "--index", str(corpus_index)])
+    assert r.exit_code == 2
+    assert r.output.strip().count("\n") == 0 and "not a year" in r.output
+
+
+def test_docs_list_outline_and_show(corpus_index):
+    r = run("docs", "--json", "--index", str(corpus_index))
+    docs = json.loads(r.output)["documents"]
+    assert len(docs) == 5 and all(isinstance(d["sections"], int) for d in docs)
+    one = json.loads(run("docs", "ccg-2021-22", "--json", "--index", str(corpus_index)).output)
+    assert [s["number"] for s in one["sections"]][:3] == ["1", "2", "2.1"]
+    text = run("docs", "ccg-2021-22", "--index", str(corpus_index)).output
+    assert "  2.1 Somerset Safeguarding Leadership and Accountability" in text
+    shown = run("show", "ccg-2021-22:3", "--index", str(corpus_index)).output
+    assert "2 DELIVERY OF STATUTORY SAFEGUARDING FUNCTIONS › 2.1 Somerset" in shown
+    missing = CliRunner().invoke(main, ["show", "nope:1", "--index", str(corpus_index)])
+    assert missing.exit_code == 1 and "no section 'nope:1'" in missing.output
+
+
+def test_ingest_reports_failures_and_exit_status(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "ok.txt").write_text("1 Introduction\n\nThe partnership met four times in the year.\n")
+    (tmp_path / "in" / "bad.pdf").write_text("not a pdf")
+    r = CliRunner().invoke(main, ["ingest", str(tmp_path / "in"), "--index", str(tmp_path / "ix"), "--json"])
+    assert r.exit_code == 1
+    data = json.loads(r.stdout)
+    assert len(data["added"]) == 1 and data["failed"][0]["path"].endswith("bad.pdf")
+    assert "bad.pdf: not a PDF" in r.stderr and "Traceback" not in r.output
+    again = CliRunner().invoke(main, ["ingest", str(tmp_path / "in" / "ok.txt"), "--index", str(tmp_path / "ix")])
+    assert again.exit_code == 0 and "1 unchanged" in again.output
+
+
+def test_first_search_builds_index_from_bundled_corpus(tmp_path):
+    r = CliRunner().invoke(main, ["pre-birth"], env={"SGSEARCH_INDEX": str(tmp_path / "fresh")})
+    assert r.exit_code == 0
+    assert "building the index" in r.stderr and "bundled corpus" in r.stderr
+    assert "sections in" in r.stdout and "2016-17" in r.stdout

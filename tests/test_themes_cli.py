@@ -1,0 +1,90 @@
+"""The tag and themes commands, and theme tags on the indexed corpus."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from cli import main
+from search.trace import theme_table
+
+
+def test_tag_stdin_negated_mention_is_not_tagged():
+    r = CliRunner().invoke(main, ["tag", "-", "--json"], input="We found no evidence of neglect.")
+    assert r.exit_code == 0
+    assert "neglect" not in [t["id"] for t in json.loads(r.output)["themes"]]
+
+
+def test_tag_stdin_counts_and_evidence():
+    text = "Neglect was the main concern. The Graded Care Profile was used. Work with fathers and male carers continued."
+    r = CliRunner().invoke(main, ["tag", "-", "--json"], input=text)
+    themes = {t["id"]: t for t in json.loads(r.output)["themes"]}
+    assert themes["neglect"]["count"] == 2
+    assert "Graded Care Profile" in themes["neglect"]["evidence"]
+    assert themes["neglect"]["label"] == "Neglect"
+    assert "fathers-male-carers" in themes
+
+
+def test_tag_a_file(tmp_path):
+    f = tmp_path / "r.txt"
+    f.write_text("1 Findings\n\nThe review found concealed pregnancy and domestic abuse.\n")
+    themes = {t["id"] for t in json.loads(CliRunner().invoke(main, ["tag", str(f), "--json"]).output)["themes"]}
+    assert {"pre-birth", "domestic-abuse"} <= themes
+
+
+def test_theme_year_table_on_the_corpus(store):
+    table = theme_table(store)
+    rows = {t["id"]: t for t in table["themes"]}
+    assert table["years"] == ["2016-17", "2017-18", "2019-20", "2020-21", "2021-22", "2024-25"]
+
+    def years(theme):
+        return {y for y, n in rows[theme]["counts"].items() if n}
+
+    assert {"2016-17", "2020-21"} <= years("neglect")
+    assert {"2016-17", "2020-21", "2024-25"} <= years("pre-birth")
+    assert {"2020-21", "2021-22", "2024-25"} <= years("fathers-male-carers")
+    assert len(years("domestic-abuse")) >= 4
+    assert rows["neglect"]["documents"]["2016-17"] == 1
+
+
+def test_themes_command_text_and_json(corpus_index):
+    r = CliRunner().invoke(main, ["themes", "--index", str(corpus_index)])
+    assert r.exit_code == 0
+    header = r.output.splitlines()[0]
+    assert "2016-17" in header and "2024-25" in header
+    assert any(line.startswith("Neglect ") for line in r.output.splitlines())
+    js = json.loads(CliRunner().invoke(main, ["themes", "--json", "--from", "2020", "--to", "2021-22",
+                                              "--index", str(corpus_index)]).output)
+    assert js["years"] == ["2020-21", "2021-22"]
+    lst = CliRunner().invoke(main, ["themes", "--list"])
+    assert "fathers-male-carers" in lst.output and "neglect" in lst.output
+
+
+def test_sections_carry_theme_evidence(store):
+    from search.browse import document
+
+    secs = document(store, "sscp-2020-21")["sections"]
+    neglect = [s for s in secs if "neglect" in s["themes"]]
+    assert neglect
+    ev = neglect[0]["theme_evidence"]["neglect"]
+    assert ev["count"] >= 1 and ev["evidence"]
+
+
+def test_retag_after_taxonomy_change_needs_no_source_files(tmp_path):
+    from ingest.pipeline import ingest
+    from ingest.retag import retag
+    from search.browse import document
+    from search.index import Store
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "r.txt").write_text("1 Findings\n\nThe review looked at the Widget Protocol in detail.\n")
+    ix = tmp_path / "ix"
+    ingest([src], ix)
+    (src / "r.txt").unlink()
+    extra = tmp_path / "mine.toml"
+    extra.write_text('[[theme]]\nid = "widgets"\nlabel = "Widgets"\ndescription = "A local theme."\nphrases = ["widget protocol"]\n')
+    assert retag(ix, [extra]) == 1
+    store = Store(ix)
+    assert "widgets" in document(store, "r")["sections"][0]["themes"]
+    store.close()
