@@ -140,7 +140,8 @@ def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None 
                 "year_start": ys,
                 "part_title": part.get("title"),
                 "label": label(s.number, s.heading),
-                "rows": [b.cells for b in s.blocks if b.cells],
+                # block-level structure for item extraction (not stored in the index)
+                "lines": [(b.kind, b.text, b.page, list(b.cells)) for b in s.blocks if b.text],
             }
         )
     doc["parts"] = [

@@ -115,6 +115,9 @@ def build_sections(blocks: list[Block], part_starts: dict[int, int] | None = Non
         else:
             number = None
             level = b.level if (b.strong and b.level) else (numbered_level + 1 if numbered_level else 1)
+            if b.text.rstrip().endswith(":") and stack and not (b.strong and b.level):
+                # "Focus for next year:" introduces part of the section above it
+                level = stack[-1][0] + 1
         while stack and stack[-1][0] >= level:
             stack.pop()
         lab = label(number, b.text)
