@@ -36,7 +36,7 @@ def decode(data: bytes, name: str = "") -> str:
     head = data[:4096]
     if b"\x00" in head:
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            return data.decode("utf-16")
+            return data.decode("utf-16", errors="replace")  # an odd last byte must not crash
         raise IngestError("not a text file: the content is binary")
     try:
         text = data.decode("utf-8-sig")
@@ -74,6 +74,7 @@ def parse_text(text: str) -> ReadResult:
     in_toc = False
     blank_before = True
     last_num: str | None = None
+    tab_group: Block | None = None  # a row being assembled from one-cell lines
     for raw, page in lines:
         if not raw.strip():
             blank_before = True
@@ -86,6 +87,18 @@ def parse_text(text: str) -> ReadResult:
             in_toc = False
         if not cleaned:
             continue
+        if (
+            tab_group is not None
+            and not blank_before
+            and raw.startswith("\t")
+            and len([c for c in raw.split("\t") if c.strip()]) == 1
+        ):
+            # Word tables converted one cell per line ("\tObjective" / "\tONGOING",
+            # "\t554" / "\tRisk of…" / "\t9"): the lines of one row have no blank between
+            tab_group.cells.append(cleaned)
+            tab_group.text = "; ".join(tab_group.cells)
+            continue
+        tab_group = None
         if is_contents_heading(cleaned):
             in_toc = True
             continue
@@ -117,6 +130,8 @@ def parse_text(text: str) -> ReadResult:
                 prev.text = f"{prev.number}. {prev.text}" if not prev.text.startswith(prev.number) else prev.text
                 block.text = f"{block.number}. {block.text}"
         blocks.append(block)
+        if block.kind == TABLE_ROW and raw.startswith("\t") and len(block.cells) == 1:
+            tab_group = block
         if block.kind == HEADING and block.number:
             last_num = block.number
         elif block.kind == BREAK:
