@@ -393,5 +393,124 @@ def format_theme_table(table: dict, show_all: bool = False) -> str:
     return "\n".join(out)
 
 
+# -- trace / recur ---------------------------------------------------------------------
+@main.command("trace")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--examples", default=2, show_default=True, type=click.IntRange(0, 20), help="Quoted examples per year.")
+@click.option("--plot", "plot", type=click.Path(dir_okay=False, writable=True), help="Also draw the counts per year (PNG/SVG/PDF).")
+@click.option("--exact", is_flag=True, help="Match the words as written: no stemming, no theme expansion.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@_index_option
+def trace_cmd(query, examples, plot, exact, as_json, index):
+    """How a subject or theme runs over the years, with quoted examples."""
+    from search.query import QueryError
+    from search.trace import plot_trace, theme_table, trace
+
+    store = _store(index)
+    text = " ".join(query)
+    try:
+        data = trace(store, text, examples=examples, exact=exact)
+    except QueryError as e:
+        _fail(str(e), 2)
+    if plot:
+        try:
+            plot_trace(data, plot, all_years=theme_table(store)["years"])
+        except (OSError, ValueError) as e:
+            _fail(f"cannot write the chart {plot}: {e}")
+    if as_json:
+        _emit_json(data)
+    else:
+        click.echo(format_trace(data))
+        if plot:
+            click.echo(f"Chart written to {plot}")
+    if not data["years"]:
+        sys.exit(1)
+
+
+def format_trace(data: dict) -> str:
+    """A year-by-year account with the first and last year and quoted examples."""
+    what = f"theme {data['theme']}" if data.get("theme") else f'"{safe(data["query"])}"'
+    if not data["years"]:
+        return f"No sections mention {what}."
+    out = [f"{what}: first seen {data['first_seen']}, last seen {data['last_seen']}.", ""]
+    for y in data["years"]:
+        out.append(f"{y['year']}: {y['sections']} section{'s' if y['sections'] != 1 else ''} in "
+                   f"{y['documents']} document{'s' if y['documents'] != 1 else ''}")
+        for ex in y["examples"]:
+            cite = f"§{ex['number']} {ex['heading']}" if ex["number"] else ex["heading"]
+            page = f", p. {ex['page']}" if ex.get("page") else ""
+            out.append(f"   “{safe(ex['snippet'])}”")
+            out.append(f"      — {safe(ex['title'])}, {safe(cite)}{page} [{ex['section_id']}]")
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+@main.command("recur")
+@click.option("--min-years", default=2, show_default=True, type=click.IntRange(2, 50), help="Distinct years a group must span.")
+@click.option("--kind", type=click.Choice(["recommendation", "learning", "finding", "priority", "objective", "action", "risk"]),
+              help="Only items of this kind.")
+@click.option("--theme", help="Only items tagged with this theme.")
+@click.option("--threshold", default=None, type=click.FloatRange(0, 100), help="Similarity 0-100 needed to group (default 40).")
+@click.option("--check", "check_text", metavar="TEXT", help="Instead: the items most similar to TEXT (a new finding).")
+@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000), help="With --check: matches to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@_index_option
+def recur_cmd(min_years, kind, theme, threshold, check_text, limit, as_json, index):
+    """Items said again in different years; with --check, items like a new finding."""
+    from search.query import QueryError, resolve_theme_filter
+    from search.recur import DEFAULT_THRESHOLD, check, recur
+
+    store = _store(index)
+    if check_text is not None:
+        if not check_text.strip():
+            _fail("--check needs the text of a finding or recommendation", 2)
+        matches = check(store, check_text, limit=limit, kind=kind)
+        if as_json:
+            _emit_json({"text": check_text, "matches": matches})
+        else:
+            click.echo(format_matches(matches))
+        if not matches:
+            sys.exit(1)
+        return
+    try:
+        theme_id = resolve_theme_filter(theme) if theme else None
+    except QueryError as e:
+        _fail(str(e), 2)
+    clusters = recur(store, min_years=min_years, kind=kind, theme=theme_id,
+                     threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+    if as_json:
+        _emit_json({"clusters": clusters})
+        return
+    click.echo(format_clusters(clusters))
+
+
+def _item_line(it: dict) -> str:
+    cite = f"§{it['number']}" if it.get("number") else (it.get("heading") or "")
+    status = f" [{it['status']}]" if it.get("status") else ""
+    return (f"{it['year']}  {it['kind']}{status}: {safe(it['text'])}\n"
+            f"         — {safe(it.get('title') or '')}, {safe(cite)} [{it['item_id']}]")
+
+
+def format_clusters(clusters: list[dict]) -> str:
+    """Recurring groups, each oldest first."""
+    if not clusters:
+        return "No item recurs across years at this threshold (try --threshold 30)."
+    out = [f"{len(clusters)} group{'s' if len(clusters) != 1 else ''} of items said again in different years:", ""]
+    for c in clusters:
+        themes = f" — {', '.join(c['themes'])}" if c["themes"] else ""
+        out.append(f"#{c['id']}  {', '.join(c['years'])}{themes}")
+        for it in c["items"]:
+            out.append("   " + _item_line(it))
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+def format_matches(matches: list[dict]) -> str:
+    """Items most like the text given to --check, best first."""
+    if not matches:
+        return "Nothing indexed says anything like that."
+    return "\n".join(f"{m['score']:5.1f}  " + _item_line(m) for m in matches)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

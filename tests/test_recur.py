@@ -1,0 +1,88 @@
+"""Recurrence: clusters across years, --check, trace and their commands on the corpus."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from cli import main
+from search.recur import check, normalise, recur
+from search.trace import trace
+
+
+def cluster_with(clusters, needle):
+    return [c for c in clusters if any(needle in i["text"].lower() for i in c["items"])]
+
+
+def test_normalise_drops_stock_openings_and_common_words():
+    assert normalise("The partnership should ensure that fathers are included in assessments") == \
+        ["father", "includ", "assess"]
+
+
+def test_fathers_and_male_carers_recur_across_years(store):
+    clusters = recur(store)
+    found = cluster_with(clusters, "fathers")
+    assert len(found) == 1
+    c = found[0]
+    assert {"2020-21", "2021-22", "2024-25"} <= set(c["years"])
+    kinds = {(i["year"], i["kind"]) for i in c["items"]}
+    assert ("2020-21", "learning") in kinds and ("2021-22", "priority") in kinds and ("2024-25", "objective") in kinds
+    years = [i["year_start"] for i in c["items"]]
+    assert years == sorted(years)  # oldest first
+    assert "fathers-male-carers" in c["themes"]
+
+
+def test_neglect_toolkit_refresh_recurs(store):
+    c = cluster_with(recur(store), "toolkit")
+    assert c and {"2016-17", "2020-21"} <= set(c[0]["years"])
+    assert all("neglect" in i["text"].lower() for i in c[0]["items"])
+
+
+def test_short_generic_items_do_not_cluster(store):
+    for c in recur(store):
+        for i in c["items"]:
+            assert len(normalise(i["text"])) >= 3
+
+
+def test_min_years_and_kind(store):
+    assert all(len(c["years"]) >= 3 for c in recur(store, min_years=3))
+    assert all(i["kind"] == "objective" for c in recur(store, kind="objective") for i in c["items"])
+
+
+def test_check_finds_earlier_siblings_of_a_2024_25_item(store):
+    text = "To implement project to support new fathers across Somerset."
+    matches = check(store, text, limit=5)
+    years = {m["year"] for m in matches}
+    assert {"2020-21", "2021-22"} <= years
+    assert matches == sorted(matches, key=lambda m: -m["score"])
+    assert all({"score", "title", "item_id", "year"} <= set(m) for m in matches)
+
+
+def test_trace_pre_birth_years_and_examples(store):
+    data = trace(store, "pre-birth")
+    years = [y["year"] for y in data["years"]]
+    assert {"2016-17", "2020-21", "2024-25"} <= set(years)
+    assert data["first_seen"] == "2016-17" and data["last_seen"] == "2024-25"
+    for y in data["years"]:
+        assert y["examples"] and y["sections"] >= len(y["examples"])
+        for ex in y["examples"]:
+            assert {"section_id", "title", "number", "heading", "snippet"} <= set(ex)
+
+
+def test_trace_recur_cli_json_and_plot(corpus_index, tmp_path):
+    r = CliRunner().invoke(main, ["trace", "pre-birth", "--json", "--plot", str(tmp_path / "c.png"),
+                                  "--index", str(corpus_index)])
+    assert r.exit_code == 0
+    data = json.loads(r.stdout)
+    assert set(data) >= {"query", "first_seen", "last_seen", "years"}
+    png = (tmp_path / "c.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
+    rec = json.loads(CliRunner().invoke(main, ["recur", "--json", "--index", str(corpus_index)]).stdout)
+    item = rec["clusters"][0]["items"][0]
+    assert {"item_id", "section_id", "doc_id", "kind", "text", "status", "themes", "year", "year_start",
+            "score", "title"} <= set(item)
+    chk = CliRunner().invoke(main, ["recur", "--check", "Fathers should be included in assessments",
+                                    "--json", "--index", str(corpus_index)])
+    assert json.loads(chk.stdout)["matches"]
+    text = CliRunner().invoke(main, ["recur", "--index", str(corpus_index)]).output
+    assert "said again in different years" in text
