@@ -353,27 +353,36 @@ def page_at(offsets: list, charpos: int) -> int | None:
     return page
 
 
-def _theme_names() -> list[tuple[re.Pattern, str, list[str]]]:
-    """Patterns for every theme id, label, phrase and abbreviation, longest first."""
+_KEY_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+
+
+def _key(words: list[str]) -> str:
+    """A phrase as one key: case, spaces and hyphens ignored, a final plural dropped."""
+    k = "".join(w.lower().replace("’", "'") for w in words)
+    for suffix in ("ies", "es", "s"):
+        if k.endswith(suffix) and len(k) > len(suffix) + 3:
+            return k[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return k
+
+
+def _theme_names() -> tuple[dict[str, list[str]], dict[str, list[str]], int]:
+    """Theme ids by phrase key (ids, labels, phrases) and by exact abbreviation; the longest phrase."""
     global _NAMES
     if _NAMES is None:
         t = _taxonomy()
-        by_name: dict[tuple[str, bool], set[str]] = {}
+        keys: dict[str, set[str]] = {}
+        abbrs: dict[str, set[str]] = {}
+        longest = 1
         if t is not None:
             for theme in t.themes.values():
                 for name in (theme.id, theme.label, *theme.phrases):
-                    if len(name) >= 3:
-                        by_name.setdefault((name.lower(), False), set()).add(theme.id)
+                    words = _KEY_WORD.findall(name)
+                    if words and len("".join(words)) >= 3:
+                        keys.setdefault(_key(words), set()).add(theme.id)
+                        longest = max(longest, len(words))
                 for abbr in theme.abbreviations:
-                    by_name.setdefault((abbr, True), set()).add(theme.id)
-        out = []
-        for (name, case), ids in by_name.items():
-            parts = [re.escape(p) for p in re.split(r"[\s\-]+", name) if p]
-            body = r"[\s\-]*".join(parts)
-            flags = 0 if case else re.I
-            out.append((re.compile(rf"(?<![\w-])(?:{body})(?:s|es)?(?![\w-])", flags), name, sorted(ids)))
-        out.sort(key=lambda x: -len(x[1]))
-        _NAMES = out
+                    abbrs.setdefault(abbr, set()).add(theme.id)
+        _NAMES = ({k: sorted(v) for k, v in keys.items()}, {k: sorted(v) for k, v in abbrs.items()}, longest)
     return _NAMES
 
 
@@ -381,21 +390,41 @@ _NAMES = None
 
 
 def _mark_themes(prepared: str) -> tuple[str, list[list[str]]]:
-    """Rewrite theme mentions outside quotes as ``(mention OR marker)``; return the themes per marker."""
+    """Rewrite theme mentions outside quotes as ``((mention) OR marker)``; return the themes per marker.
+
+    Mentions are found by looking up runs of query words (longest first) in a table of
+    every theme's id, label and phrases, so no per-phrase pattern is compiled.
+    """
+    keys, abbrs, longest = _theme_names()
     expansions: list[list[str]] = []
     chunks = re.split(r'("[^"]*")', prepared)
     for i in range(0, len(chunks), 2):
         chunk = chunks[i]
-        taken: list[tuple[int, int, list[str]]] = []
-        for rx, _name, ids in _theme_names():
-            for m in rx.finditer(chunk):
-                if any(m.start() < e and s < m.end() for s, e, _ in taken):
+        words = [(m.start(), m.end(), m.group(0)) for m in _KEY_WORD.finditer(chunk)]
+        spans: list[tuple[int, int, list[str]]] = []
+        j = 0
+        while j < len(words):
+            found = None
+            for n in range(min(longest, len(words) - j), 0, -1):
+                run = words[j:j + n]
+                if any(w[2] in ("AND", "OR", "NOT") for w in run):
                     continue
-                taken.append((m.start(), m.end(), ids))
-        for start, end, ids in sorted(taken, reverse=True):
+                if n == 1 and run[0][2] in abbrs:
+                    found = (n, abbrs[run[0][2]])
+                    break
+                ids = keys.get(_key([w[2] for w in run]))
+                if ids:
+                    found = (n, ids)
+                    break
+            if found:
+                n, ids = found
+                spans.append((words[j][0], words[j + n - 1][1], ids))
+                j += n
+            else:
+                j += 1
+        for start, end, ids in sorted(spans, reverse=True):
             expansions.append(ids)
-            n = len(expansions) - 1
-            chunk = f"{chunk[:start]}(({chunk[start:end]}) OR {_MARK}{n}){chunk[end:]}"
+            chunk = f"{chunk[:start]}(({chunk[start:end]}) OR {_MARK}{len(expansions) - 1}){chunk[end:]}"
         chunks[i] = chunk
     return "".join(chunks), expansions
 
