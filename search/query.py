@@ -300,12 +300,15 @@ def _hit(rank: int, hit, fields: list[str], theme_ids: list[str]) -> Hit:
     snippet = ""
     page = stored.get("page_start")
     if text:
+        field = fields[0] if fields == ["exact"] else "text"
+        offset, window = _window(text, [t for f, t in (hit.matched_terms() or []) if f == field])
         try:
-            snippet = hl.highlight_hit(hit, fields[0] if fields == ["exact"] else "text", text=text, top=2, minscore=1)
+            snippet = hl.highlight_hit(hit, field, text=window, top=2, minscore=1)
         except Exception:  # highlighting must never break a search
             snippet = ""
         if fmt.fragments and fmt.fragments[0].matches:
-            page = page_at(stored.get("page_offsets") or [], fmt.fragments[0].matches[0].startchar) or page
+            at = offset + fmt.fragments[0].matches[0].startchar
+            page = page_at(stored.get("page_offsets") or [], at) or page
     sec = section_json(stored)
     matched = [t for t in theme_ids if t in sec["themes"]]
     if not snippet and matched:
@@ -317,6 +320,50 @@ def _hit(rank: int, hit, fields: list[str], theme_ids: list[str]) -> Hit:
         snippet = _lead(text)
     return Hit(rank, float(hit.score or 0.0), sec, stored.get("title", ""), stored.get("publisher") or None,
                stored.get("doc_type", ""), " ".join(snippet.split()), page, matched)
+
+
+WINDOW = 320  # characters either side of a likely match that the highlighter analyses
+
+
+def _window(text: str, terms: list) -> tuple[int, str]:
+    """The part of a long section worth highlighting: around the first likely matches.
+
+    Analysing a whole long section for every hit is the slowest part of a query; a
+    cheap pattern built from the matched terms (letters in order, an optional hyphen or
+    space between them, so the term "prebirth" finds "pre-birth") finds where to look.
+    Returns the window's offset in the text, and the window.
+    """
+    if len(text) <= 3 * WINDOW or not terms:
+        return 0, text[: 12 * WINDOW]
+    rx = _term_pattern(tuple(sorted(t.decode() if isinstance(t, bytes) else t for t in terms)))
+    spans: list[list[int]] = []
+    for m in rx.finditer(text):
+        start, end = max(0, m.start() - WINDOW), min(len(text), m.end() + WINDOW)
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+        if len(spans) >= 2 and spans[-1][1] - spans[0][0] > 4 * WINDOW:
+            break
+    if not spans:
+        return 0, text[: 12 * WINDOW]
+    start, end = spans[0][0], spans[-1][1]
+    if start:
+        start = text.find(" ", start) + 1 or start
+    return start, text[start:end]
+
+
+_PATTERNS: dict = {}
+
+
+def _term_pattern(terms: tuple[str, ...]) -> re.Pattern:
+    rx = _PATTERNS.get(terms)
+    if rx is None:
+        # a stem's last letter may differ from the word ("strategi" for "strategy")
+        alts = [r"[\s\-–/]?".join(re.escape(c) for c in (t[:-1] if len(t) > 4 else t)) for t in terms if t]
+        rx = re.compile(r"(?i)\b(?:" + "|".join(alts) + ")")
+        _PATTERNS[terms] = rx
+    return rx
 
 
 def _evidence_snippet(text: str, phrases: list[str]) -> tuple[str, int | None]:
