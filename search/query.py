@@ -336,18 +336,22 @@ def _window(text: str, terms: list) -> tuple[int, str]:
     if len(text) <= 3 * WINDOW or not terms:
         return 0, text[: 12 * WINDOW]
     rx = _term_pattern(tuple(sorted(t.decode() if isinstance(t, bytes) else t for t in terms)))
-    spans: list[list[int]] = []
-    for m in rx.finditer(text):
-        start, end = max(0, m.start() - WINDOW), min(len(text), m.end() + WINDOW)
-        if spans and start <= spans[-1][1]:
-            spans[-1][1] = end
-        else:
-            spans.append([start, end])
-        if len(spans) >= 2 and spans[-1][1] - spans[0][0] > 4 * WINDOW:
-            break
-    if not spans:
+    hits = [(m.start(), m.end(), m.lastgroup) for m in rx.finditer(text)]
+    if not hits:
         return 0, text[: 12 * WINDOW]
-    start, end = spans[0][0], spans[-1][1]
+    # the window holding the most different query terms (a phrase, or all the words), earliest first
+    best, best_n, j = 0, 0, 0
+    for i, (pos, _end, _g) in enumerate(hits):
+        while hits[j][0] < pos - WINDOW:
+            j += 1
+        k = i
+        while k + 1 < len(hits) and hits[k + 1][0] <= pos + WINDOW:
+            k += 1
+        n = len({g for _s, _e, g in hits[j:k + 1]})
+        if n > best_n:
+            best, best_n = i, n
+    pos = hits[best][0]
+    start, end = max(0, pos - WINDOW), min(len(text), pos + 2 * WINDOW)
     if start:
         start = text.find(" ", start) + 1 or start
     return start, text[start:end]
@@ -360,7 +364,8 @@ def _term_pattern(terms: tuple[str, ...]) -> re.Pattern:
     rx = _PATTERNS.get(terms)
     if rx is None:
         # a stem's last letter may differ from the word ("strategi" for "strategy")
-        alts = [r"[\s\-–/]?".join(re.escape(c) for c in (t[:-1] if len(t) > 4 else t)) for t in terms if t]
+        alts = [f"(?P<t{n}>" + r"[\s\-–/]?".join(re.escape(c) for c in (t[:-1] if len(t) > 4 else t)) + ")"
+                for n, t in enumerate(terms) if t]
         rx = re.compile(r"(?i)\b(?:" + "|".join(alts) + ")")
         _PATTERNS[terms] = rx
     return rx
