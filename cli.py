@@ -512,5 +512,34 @@ def format_matches(matches: list[dict]) -> str:
     return "\n".join(f"{m['score']:5.1f}  " + _item_line(m) for m in matches)
 
 
+# -- export ----------------------------------------------------------------------------
+@main.command("export")
+@click.argument("query", nargs=-1, required=False)
+@click.option("--theme", multiple=True, help="Theme to brief on (id or label); repeatable.")
+@click.option("--from", "from_year", help="From this year on.")
+@click.option("--to", "to_year", help="Up to this year.")
+@click.option("--format", "fmt", type=click.Choice(["md", "docx", "csv", "json"]),
+              help="Output format (default: from the file name).")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+              help="File to write (.md, .docx, .csv or .json).")
+@click.option("--per-year", default=10, show_default=True, type=click.IntRange(1, 200), help="Passages per year.")
+@_index_option
+def export_cmd(query, theme, from_year, to_year, fmt, output, per_year, index):
+    """Write a briefing for a board paper: scope, theme × year table, quoted passages, recurring items."""
+    from search.export import export
+    from search.query import QueryError
+
+    store = _store(index)
+    text = " ".join(query) or None
+    try:
+        path = export(store, output, fmt=fmt, query=text, themes=list(theme), from_year=from_year,
+                      to_year=to_year, limit_per_year=per_year)
+    except (QueryError, ValueError) as e:
+        _fail(str(e), 2)
+    except OSError as e:
+        _fail(f"cannot write {output}: {e.strerror or e}")
+    click.echo(f"Briefing written to {path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,733 @@
+"""The briefing export behind ``sgsearch export``: what a subgroup pastes into a board paper.
+
+A briefing has four parts, built once by :func:`build_briefing` and written as
+Markdown, Word, CSV or JSON by :func:`export_briefing`:
+
+- ``scope``: what was asked (query, themes, years), when, and over how many documents;
+- ``table``: sections tagged with each theme per financial year (and, for a query, the
+  sections matching it per year);
+- ``passages``: per year, oldest first, quotable passages, each a sentence-bounded
+  excerpt around the match with a citation (document, year, section number and
+  heading, page);
+- ``recurring``: items (recommendations, learning, priorities...) said again in later
+  years that concern the query's themes or words.
+
+Report text is data, not markup: every string taken from a document is cleaned of
+control characters and terminal escape sequences when the briefing is built, and
+escaped for the output format when it is written (Markdown punctuation and HTML
+brackets in Markdown; XML-illegal characters never reach python-docx; a CSV cell
+that Excel would run as a formula is prefixed with ``'``).
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from datetime import date
+from pathlib import Path
+
+from whoosh.analysis import STOP_WORDS
+
+from ingest.metadata import fy_label, parse_year_label
+from search.index import Store
+from search.query import QueryError, expand_themes, plain, resolve_theme_filter, search, spans
+
+FORMATS = ("md", "docx", "csv", "json")
+QUOTE_CHARS = 600
+TABLE_THEMES = 15
+RECURRING_CLUSTERS = 10
+CSV_COLUMNS = ("year", "title", "publisher", "section_id", "number", "heading", "page", "citation", "quote")
+
+# -- cleaning -------------------------------------------------------------------------------
+
+# ANSI/VT escape sequences: CSI (ESC [ ... or the one-byte CSI), OSC (ESC ] ... BEL or ST),
+# and two-character escapes (ESC followed by one byte).
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+# Other control characters (C0 but tab and newline, DEL, C1), characters XML 1.0 forbids
+# (lone surrogates, U+FFFE, U+FFFF) and bidirectional overrides, which can make a
+# passage display differently from what it says.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text) -> str:
+    """Text from a document made safe to write anywhere: escape sequences and control
+    characters removed, runs of whitespace (and line breaks) folded to one space."""
+    if text is None:
+        return ""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPES.sub("", text)
+    text = _CONTROL.sub("", text)
+    return " ".join(text.split())
+
+
+def _clean_tree(value):
+    """:func:`clean` applied to every string of a JSON-like value."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {clean(k) if isinstance(k, str) else k: _clean_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean_tree(v) for v in value]
+    return value
+
+
+# -- building -------------------------------------------------------------------------------
+
+def citation(title, year, number=None, heading=None, page=None, part_title=None) -> str:
+    """``"SSCP Twelve Monthly Report 2020-21 (2020-21), §2.1 Heading, p. 4"``.
+
+    The § part is left out when a section has no number (the heading stays), the page
+    when it is not known. A report embedded in a board pack is cited by its own title,
+    ``in`` the pack.
+    """
+    title, part_title = clean(title), clean(part_title)
+    doc = f"{part_title} ({year}), in {title}" if part_title and part_title != title else f"{title} ({year})"
+    if not year:
+        doc = f"{part_title}, in {title}" if part_title and part_title != title else title
+    parts = [doc]
+    number, heading = clean(number), clean(heading)
+    if number:
+        parts.append(f"§{number} {heading}".strip())
+    elif heading:
+        parts.append(heading)
+    if page not in (None, "", 0):
+        parts.append(f"p. {page}")
+    return ", ".join(p for p in parts if p)
+
+
+def build_briefing(
+    store: Store,
+    query: str | None = None,
+    themes=(),
+    from_year=None,
+    to_year=None,
+    limit_per_year: int = 10,
+) -> dict:
+    """Everything a briefing holds, as a JSON-ready dict with keys ``title``, ``scope``,
+    ``table``, ``passages``, ``recurring`` and ``sources``.
+
+    ``query`` is searched as ``sgsearch QUERY`` would (with ``themes`` as ``--theme``
+    filters, every one required); with themes but no query, each theme's tagged sections
+    are gathered. ``from_year``/``to_year`` take ``2020-21``, ``2020/21`` or ``2020``.
+    Raises ``ValueError`` (a :class:`~search.query.QueryError`) for a missing query,
+    an unknown theme or a year that cannot be read.
+    """
+    query = clean(query) or None
+    if isinstance(themes, str):
+        themes = [themes]
+    theme_ids: list[str] = []
+    for t in themes or ():
+        tid = resolve_theme_filter(t)  # QueryError (a ValueError) names the fix
+        if tid not in theme_ids:
+            theme_ids.append(tid)
+    if not query and not theme_ids:
+        raise QueryError(
+            "nothing to export: give a query (sgsearch export \"pre-birth\" -o briefing.docx) "
+            "or one or more themes (--theme neglect); 'sgsearch themes --list' shows the themes"
+        )
+    lo, hi = _year("--from", from_year), _year("--to", to_year)
+    if lo is not None and hi is not None and lo > hi:
+        raise QueryError(f"--from {fy_label(lo)} is after --to {fy_label(hi)}: swap them")
+    limit_per_year = max(1, int(limit_per_year))
+    labels = _labels()
+
+    passages, summary = _passages(store, query, theme_ids, lo, hi, limit_per_year)
+    query_themes = [t for t in (expand_themes(query) if query else []) if t not in theme_ids]
+    table = _table(store, lo, hi, theme_ids, query_themes, labels)
+    if query:
+        table["query_row"] = {
+            "label": f"Sections matching \u201c{query}\u201d",
+            "counts": {y: summary["per_year"].get(y, 0) for y in table["years"]},
+            "total": summary["total"],
+        }
+    recurring = _recurring(store, query, theme_ids + query_themes, lo, hi, labels)
+    docs = store.records("doc")
+    years = table["years"] or [g["year"] for g in passages]
+    scope = {
+        "query": query,
+        "themes": [{"id": t, "label": labels.get(t, t)} for t in theme_ids],
+        "query_themes": [{"id": t, "label": labels.get(t, t)} for t in query_themes],
+        "from_year": fy_label(lo) if lo is not None else None,
+        "to_year": fy_label(hi) if hi is not None else None,
+        "years": [years[0], years[-1]] if years else [],
+        "generated": date.today().isoformat(),
+        "index_documents": len(docs),
+        "sections": summary["total"],
+        "documents": summary["documents"],
+        "mode": summary["mode"],
+        "suggestions": summary["suggestions"],
+        "limit_per_year": limit_per_year,
+    }
+    scope["description"] = _describe(scope)
+    cited: dict[str, dict[str, str]] = {}  # doc id -> embedded report title -> its year
+    for g in passages:
+        for p in g["passages"]:
+            parts = cited.setdefault(p["doc_id"], {})
+            if p.get("part_title") and p["part_title"] != p["title"]:
+                parts[p["part_title"]] = p["year"]
+    sources = sorted(
+        ({"doc_id": d["doc_id"], "title": d.get("title"), "publisher": d.get("publisher") or None,
+          "doc_type": d.get("doc_type"), "year": d.get("year"),
+          "parts": [{"title": t, "year": y} for t, y in cited[d["doc_id"]].items()]}
+         for d in docs if d["doc_id"] in cited),
+        key=lambda d: (parse_year_label(d["year"] or "") or 0, d["title"] or ""),
+    )
+    title = f"Briefing: \u201c{query}\u201d" if query else "Briefing: " + ", ".join(labels.get(t, t) for t in theme_ids)
+    return _clean_tree({
+        "title": title,
+        "scope": scope,
+        "table": table,
+        "passages": passages,
+        "recurring": recurring,
+        "sources": sources,
+    })
+
+
+def _year(name: str, value) -> int | None:
+    if value in (None, ""):
+        return None
+    ys = parse_year_label(str(value))
+    if ys is None:
+        raise QueryError(f"{name} {value!r} is not a year: use a form like 2020-21, 2020/21 or 2020")
+    return ys
+
+
+def _labels() -> dict[str, str]:
+    try:
+        from ingest.taxonomy import load_taxonomy
+
+        return {t.id: t.label for t in load_taxonomy().themes.values()}
+    except Exception:  # the labels are a nicety; ids still read
+        return {}
+
+
+def _passages(store, query, theme_ids, lo, hi, per_year) -> tuple[list[dict], dict]:
+    """Per year, oldest first: the best ``per_year`` passages and how many sections matched."""
+    rng = {"from_year": lo, "to_year": hi}
+    if query:
+        searches = [(query, theme_ids)]
+    else:  # each theme on its own: the sections tagged with any of them
+        searches = [(t, [t]) for t in theme_ids]
+    overall = [search(store, q, limit=1, theme=th, **rng) for q, th in searches]
+    years = sorted({y for r in overall for y in r.years}, key=lambda y: parse_year_label(y) or 0)
+    groups, counts = [], {}
+    documents: set[str] = set()
+    for y in years:
+        results = [search(store, q, limit=per_year, year=y, theme=th) for q, th in searches]
+        seen: set[str] = set()
+        chosen = []
+        for rank in range(per_year):  # round-robin over the searches, best first
+            for r in results:
+                if rank < len(r.hits) and r.hits[rank].section["section_id"] not in seen:
+                    seen.add(r.hits[rank].section["section_id"])
+                    chosen.append(r.hits[rank])
+        chosen = chosen[:per_year]
+        total = results[0].total if len(results) == 1 else _union_count(store, theme_ids, y)
+        counts[y] = total
+        documents.update(h.section["doc_id"] for h in chosen)
+        groups.append({
+            "year": y,
+            "year_start": parse_year_label(y),
+            "sections": total,
+            "documents": max((r.documents for r in results), default=0),
+            "passages": [_passage(h) for h in chosen],
+        })
+    summary = {
+        "total": sum(counts.values()),
+        "per_year": counts,
+        "documents": max(len(documents), max((r.documents for r in overall), default=0)),
+        "mode": "any" if any(r.mode == "any" for r in overall) else "all",
+        "suggestions": sorted({s for r in overall for s in r.suggestions}),
+    }
+    return groups, summary
+
+
+def _union_count(store, theme_ids, year) -> int:
+    """Sections of one year tagged with any of several themes."""
+    want = set(theme_ids)
+    return sum(1 for s in store.records("section", year=year)
+               if want & set(filter(None, (s.get("themes") or "").split(","))))
+
+
+def _passage(hit) -> dict:
+    s = hit.section
+    quote = excerpt(s.get("text") or "", _marked(hit.snippet)) or clean(plain(hit.snippet))
+    return {
+        "year": s.get("year"),
+        "title": hit.title,
+        "part_title": s.get("part_title"),
+        "publisher": hit.publisher,
+        "doc_id": s.get("doc_id"),
+        "section_id": s.get("section_id"),
+        "number": s.get("number"),
+        "heading": s.get("heading"),
+        "page": hit.page,
+        "themes": s.get("themes") or [],
+        "quote": quote,
+        "citation": citation(hit.title, s.get("year"), s.get("number"), s.get("heading"), hit.page,
+                             s.get("part_title")),
+    }
+
+
+def _marked(snippet: str) -> list[str]:
+    """The highlighted words of a snippet, in order, without repeats."""
+    text = plain(snippet)
+    out = []
+    for a, b in spans(snippet):
+        w = text[a:b].strip()
+        if w and w.lower() not in (o.lower() for o in out):
+            out.append(w)
+    return out
+
+
+_LINE_SPLIT = re.compile(r"\n+")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]?\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9\u2022\u00b7])")
+
+
+def _units(text: str) -> list[tuple[int, int]]:
+    """Sentence (and line, for bullets and table rows) boundaries as ``(start, end)`` offsets."""
+    out = []
+    pos = 0
+    for line in _LINE_SPLIT.split(text):
+        start = text.find(line, pos) if line else pos
+        pos = start + len(line)
+        cut = start
+        for m in _SENTENCE_SPLIT.finditer(line):
+            out.append((cut, start + m.start()))
+            cut = start + m.end()
+        out.append((cut, start + len(line)))
+    return [(a, b) for a, b in out if text[a:b].strip()]
+
+
+def excerpt(text: str, terms: list[str], max_chars: int = QUOTE_CHARS) -> str:
+    """A quotable passage of ``text``: the sentence (or bullet) holding the first of
+    ``terms``, later sentences that also hold one, a sentence of lead-in and of
+    follow-on while short, at most about ``max_chars``, with ``…`` where the section goes
+    on. Empty when no term is found (the caller then falls back to the search snippet)."""
+    terms = [t for t in terms if t and t.strip() and t.strip().lower() not in STOP_WORDS]
+    if not text or not terms:
+        return ""
+    rx = re.compile("|".join(r"[\s\-/]*".join(map(re.escape, re.split(r"[\s\-/]+", t.strip()))) for t in terms),
+                    re.I)
+    units = _units(text)
+    found: dict[int, set[str]] = {}
+    for m in rx.finditer(text):
+        for i, (a, b) in enumerate(units):
+            if a <= m.start() < b:
+                found.setdefault(i, set()).add(re.sub(r"\W+", "", m.group().lower()))
+    if not found:
+        return ""
+    best = max(len(v) for v in found.values())
+    at = min(i for i, v in found.items() if len(v) == best)  # the first sentence with the most query words
+    hits = sorted(i for i in found if i >= at)
+
+    def length(i):
+        return len(" ".join(text[units[i][0]:units[i][1]].split())) + 1
+
+    size = length(at)
+    if size > max_chars:  # one long sentence: a window of words around the match
+        a, b = units[at]
+        m = rx.search(text, a)
+        lo = max(a, m.start() - max_chars // 3)
+        hi = min(b, lo + max_chars)
+        if lo > a:
+            lo = text.find(" ", lo, m.start()) + 1 or lo
+        if hi < b:
+            hi = text.rfind(" ", m.end(), hi) if text.rfind(" ", m.end(), hi) > 0 else hi
+        return ("… " if text[:lo].strip() else "") + clean(text[lo:hi]) + (" …" if text[hi:].strip() else "")
+    first = last = at
+    for j in hits[1:]:  # further sentences that mention it, while the quote stays short enough
+        extra = sum(length(k) for k in range(last + 1, j + 1))
+        if size + extra > max_chars:
+            break
+        last, size = j, size + extra
+    target = max_chars // 2
+    if first > 0:
+        lead = text[units[first - 1][0]:units[first - 1][1]].rstrip()
+        if size + length(first - 1) <= max_chars and (lead.endswith(":") or size + length(first - 1) <= target):
+            first -= 1
+            size += length(first)
+    while size < target and last + 1 < len(units) and size + length(last + 1) <= max_chars:
+        last += 1
+        size += length(last)
+    start, end = units[first][0], units[last][1]
+    head = "… " if text[:start].strip() else ""
+    tail = " …" if text[end:].strip() else ""
+    return head + clean(text[start:end]) + tail
+
+
+def _table(store, lo, hi, theme_ids, query_themes, labels) -> dict:
+    """The theme-by-year table: the asked themes, else the query's themes and the most
+    frequent others (at most ``TABLE_THEMES`` rows)."""
+    from search.trace import theme_table
+
+    data = theme_table(store, lo, hi)
+    by_id = {t["id"]: t for t in data["themes"]}
+    years = data["years"]
+
+    def row(tid):
+        t = by_id.get(tid)
+        counts = {y: (t["counts"].get(y, 0) if t else 0) for y in years}
+        return {"id": tid, "label": (t or {}).get("label") or labels.get(tid, tid), "counts": counts,
+                "total": sum(counts.values())}
+
+    if theme_ids:
+        rows = [row(t) for t in theme_ids]
+    else:
+        picked = [t for t in query_themes if t in by_id or t in labels]
+        others = sorted((t for t in data["themes"] if t["total"] > 0 and t["id"] not in picked),
+                        key=lambda t: -t["total"])  # stable: taxonomy order breaks ties
+        picked += [t["id"] for t in others[:max(0, TABLE_THEMES - len(picked))]]
+        rows = [row(t) for t in picked]
+    return {"years": years, "rows": rows, "query_row": None}
+
+
+_QUERY_NOISE = re.compile(r"(?:(?<=\s)|^)-[\w\"]\S*|\b(?:AND|OR|NOT)\b")
+
+
+def _recurring(store, query, theme_ids, lo, hi, labels) -> list[dict]:
+    """Recurring clusters relevant to the briefing: a member tagged with one of its themes,
+    or holding every content word of the query; the most relevant first."""
+    from search.recur import normalise, recur
+
+    want_themes = set(theme_ids)
+    words = set(normalise(_QUERY_NOISE.sub(" ", query.replace('"', " ")))) if query else set()
+    excluded = set(normalise(" ".join(re.findall(r"(?:(?<=\s)|^)-([\w\"][^\s\"]*)", query or ""))))
+    if not want_themes and not words:
+        return []
+    parts: dict[str, str | None] = {}
+
+    def part(section_id):
+        """The title of the embedded report a section belongs to, if any."""
+        if section_id not in parts:
+            rec = store.record(section_id) if section_id else None
+            parts[section_id] = ((rec or {}).get("cells") or {}).get("part_title")
+        return parts[section_id]
+
+    out = []
+    for cluster in recur(store):
+        items = [it for it in cluster["items"]
+                 if (lo is None or (it.get("year_start") or 0) >= lo)
+                 and (hi is None or (it.get("year_start") or 0) <= hi)]
+        if len({it.get("year") for it in items if it.get("year")}) < 2:
+            continue
+        relevant = [it for it in items
+                    if (want_themes & set(it.get("themes") or [])
+                        or (words and words <= set(normalise(it.get("text") or ""))))
+                    and not excluded & set(normalise(it.get("text") or ""))]
+        if not relevant:
+            continue
+        years = sorted({it["year"] for it in items if it.get("year")}, key=lambda y: parse_year_label(y) or 0)
+        out.append((len(relevant), {
+            "id": cluster["id"],
+            "themes": [{"id": t, "label": labels.get(t, t)} for t in cluster["themes"]],
+            "years": years,
+            "items": [{
+                "year": it.get("year"),
+                "kind": it.get("kind"),
+                "status": it.get("status"),
+                "text": it.get("text"),
+                "title": it.get("title"),
+                "section_id": it.get("section_id"),
+                "item_id": it.get("item_id"),
+                "citation": citation(it.get("title"), it.get("year"), it.get("number"), it.get("heading"),
+                                     it.get("page"), part(it.get("section_id"))),
+            } for it in items],
+        }))
+    out.sort(key=lambda x: (-len(x[1]["years"]), -x[0], x[1]["id"]))
+    return [c for _, c in out[:RECURRING_CLUSTERS]]
+
+
+def _count(n, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _describe(scope: dict) -> str:
+    """One sentence saying what the briefing covers."""
+    if scope["query"]:
+        what = f"sections matching \u201c{scope['query']}\u201d"
+        if scope["query_themes"]:
+            what += " (and sections tagged " + ", ".join(t["label"] for t in scope["query_themes"]) + ")"
+        if scope["themes"]:
+            what += " tagged " + " and ".join(t["label"] for t in scope["themes"])
+    else:
+        what = "sections tagged " + " or ".join(t["label"] for t in scope["themes"])
+    if scope["from_year"] or scope["to_year"]:
+        span = f"from {scope['from_year'] or 'the first year'} to {scope['to_year'] or 'the latest year'}"
+    elif scope["years"]:
+        span = f"{scope['years'][0]} to {scope['years'][1]}" if scope["years"][0] != scope["years"][1] \
+            else scope["years"][0]
+    else:
+        span = "all years"
+    n, d = scope["index_documents"], scope["documents"]
+    where = f"in {d} of the {_count(n, 'indexed document')}" if d != n else (
+        "in the one indexed document" if n == 1 else f"in all {n} indexed documents")
+    text = f"{scope['sections']} {what} {where}, {span}."
+    if scope["mode"] == "any":
+        text += " No section has every word of the query, so sections with any of them are included."
+    if scope["sections"] == 0 and scope["suggestions"]:
+        text += " Did you mean: " + ", ".join(scope["suggestions"]) + "?"
+    return text
+
+
+# -- writing --------------------------------------------------------------------------------
+
+def export_briefing(briefing: dict, path, fmt: str) -> Path:
+    """Write ``briefing`` to ``path`` as ``md``, ``docx``, ``csv`` or ``json``; return the path.
+
+    The file is written whole or not at all (a temporary file is renamed into place).
+    """
+    fmt = (fmt or "").lower().lstrip(".")
+    if fmt == "markdown":
+        fmt = "md"
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}: use md, docx, csv or json")
+    path = Path(path)
+    b = _clean_tree(briefing)  # a hand-made briefing gets the same cleaning as a built one
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        if fmt == "md":
+            tmp.write_text(to_markdown(b), encoding="utf-8")
+        elif fmt == "json":
+            tmp.write_text(json.dumps(b, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        elif fmt == "csv":
+            _write_csv(b, tmp)
+        else:
+            _write_docx(b, tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def export(store: Store, path, fmt: str | None = None, query: str | None = None, themes=(),
+           from_year=None, to_year=None, limit_per_year: int = 10) -> Path:
+    """Build a briefing and write it; ``fmt`` defaults to the file's extension."""
+    if fmt is None:
+        ext = Path(path).suffix.lower().lstrip(".")
+        fmt = {"markdown": "md"}.get(ext, ext)
+        if fmt not in FORMATS:
+            raise ValueError(f"cannot tell the format of {str(path)!r} from its extension: "
+                             "name the file .md, .docx, .csv or .json, or give --format")
+    elif fmt.lower().lstrip(".") not in FORMATS + ("markdown",):
+        raise ValueError(f"unknown export format {fmt!r}: use md, docx, csv or json")
+    briefing = build_briefing(store, query, themes, from_year, to_year, limit_per_year)
+    return export_briefing(briefing, path, fmt)
+
+
+def _generated(scope: dict) -> str:
+    n = scope.get("index_documents")
+    source = f" from {_count(n, 'indexed document')}" if isinstance(n, int) else ""
+    return f"Generated {scope.get('generated') or date.today().isoformat()} by sgsearch{source}."
+
+
+def _parts(source: dict) -> str:
+    parts = source.get("parts") or []
+    if not parts:
+        return ""
+    return "; quoted from " + ", ".join(f"{p.get('title')} ({p.get('year') or 'no year'})" for p in parts)
+
+
+# Markdown ------------------------------------------------------------------------------
+
+_MD_PUNCT = re.compile(r"([\\`*_|\[\]{}~])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+_MD_LINE_START = re.compile(r"^(\s*)(\d*)([#+=.)-])(?=\s|$)")
+
+
+def md_escape(text) -> str:
+    """Text shown literally in Markdown (GFM/CommonMark and HTML-passing renderers):
+    Markdown punctuation backslash-escaped, ``<``/``>`` and entity-like ``&`` as entities,
+    no line breaks, nothing at the start that would make a heading or a list."""
+    t = clean(text)
+    t = _MD_ENTITY.sub("&amp;", t)
+    t = t.replace("<", "&lt;").replace(">", "&gt;")
+    t = _MD_PUNCT.sub(r"\\\1", t)
+    m = _MD_LINE_START.match(t)
+    if m and (m.group(2) or m.group(3) not in ".)"):  # "# x", "- x", "+ x", "= x", "1. x", "1) x"
+        t = t[:m.start(3)] + "\\" + t[m.start(3):]
+    return t
+
+
+def to_markdown(b: dict) -> str:
+    """The briefing as Markdown."""
+    e = md_escape
+    scope = b.get("scope") or {}
+    out = [f"# {e(b.get('title') or 'Briefing')}", ""]
+    out += ["## Scope", "", e(scope.get("description", "")), ""]
+    out += [e(_generated(scope)), ""]
+
+    table = b.get("table") or {}
+    years = table.get("years") or []
+    rows = list(table.get("rows") or [])
+    out += ["## Themes by year", ""]
+    if years and (rows or table.get("query_row")):
+        out += ["Sections tagged with each theme in each financial year (a section counts once).", ""]
+        out.append("| Theme | " + " | ".join(e(y) for y in years) + " | Total |")
+        out.append("|---|" + "---:|" * (len(years) + 1))
+        for r in ([table["query_row"]] if table.get("query_row") else []) + rows:
+            cells = [e(r.get("label") or r.get("id") or "")]
+            cells += [e((r.get("counts") or {}).get(y, 0)) for y in years]
+            cells.append(e(r.get("total", 0)))
+            out.append("| " + " | ".join(cells) + " |")
+    else:
+        out.append("No theme tags in these years.")
+    out.append("")
+
+    out += ["## Passages by year", ""]
+    groups = b.get("passages") or []
+    if not groups:
+        out += ["No sections match.", ""]
+    for g in groups:
+        shown = len(g.get("passages") or [])
+        n = g.get("sections", shown)
+        out += [f"### {e(g.get('year'))}", "",
+                f"{e(n)} section{'s' if n != 1 else ''}" + (f", {shown} quoted" if shown < n else "") + ".", ""]
+        for p in g.get("passages") or []:
+            out += [f"> {e(p.get('quote'))}", "", f"\u2014 {e(p.get('citation'))}", ""]
+
+    out += ["## Recurring items", ""]
+    rec = b.get("recurring") or []
+    if not rec:
+        out += ["No recommendation, learning point or priority on this subject recurs across years.", ""]
+    else:
+        out += ["Items that say substantially the same thing in more than one year.", ""]
+    for n, c in enumerate(rec, start=1):
+        label = ", ".join(t.get("label") or t.get("id") for t in c.get("themes") or []) or "Recurring item"
+        out += [f"### {n}. {e(label)} ({e(', '.join(c.get('years') or []))})", ""]
+        for it in c.get("items") or []:
+            kind = it.get("kind") or "item"
+            status = f", {it['status']}" if it.get("status") else ""
+            out.append(f"- **{e(it.get('year'))}** {e(kind + status)}: {e(it.get('text'))} "
+                       f"\u2014 *{e(it.get('citation'))}*")
+        out.append("")
+
+    if b.get("sources"):
+        out += ["## Sources", ""]
+        for s in b["sources"]:
+            pub = f", {s['publisher']}" if s.get("publisher") else ""
+            out.append(f"- {e(s.get('title'))} ({e(s.get('year') or 'no year')}){e(pub)}{e(_parts(s))}")
+        out.append("")
+    return "\n".join(out)
+
+
+# CSV ------------------------------------------------------------------------------------
+
+def csv_cell(value) -> str:
+    """A cleaned CSV cell; one that Excel would read as a formula is prefixed with ``'``."""
+    t = clean(value)
+    return "'" + t if t[:1] in ("=", "+", "-", "@") else t
+
+
+def _write_csv(b: dict, path: Path) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
+        w.writeheader()
+        for g in b.get("passages") or []:
+            for p in g.get("passages") or []:
+                w.writerow({k: csv_cell(p.get(k) if p.get(k) is not None else "") for k in CSV_COLUMNS})
+
+
+# Word -----------------------------------------------------------------------------------
+
+def _style(doc, *names):
+    for name in names:
+        try:
+            return doc.styles[name]
+        except KeyError:
+            continue
+    return None
+
+
+def _write_docx(b: dict, path: Path) -> None:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    c = clean
+    doc = Document()
+    doc.core_properties.title = c(b.get("title"))[:255]
+    doc.core_properties.author = "sgsearch"
+    scope = b.get("scope") or {}
+    doc.add_heading(c(b.get("title") or "Briefing"), level=1)
+
+    doc.add_heading("Scope", level=2)
+    doc.add_paragraph(c(scope.get("description")))
+    doc.add_paragraph(c(_generated(scope)))
+
+    doc.add_heading("Themes by year", level=2)
+    table = b.get("table") or {}
+    years = table.get("years") or []
+    rows = ([table["query_row"]] if table.get("query_row") else []) + list(table.get("rows") or [])
+    if years and rows:
+        doc.add_paragraph("Sections tagged with each theme in each financial year (a section counts once).")
+        t = doc.add_table(rows=1, cols=len(years) + 2)
+        style = _style(doc, "Light Grid Accent 1", "Table Grid")
+        if style is not None:
+            t.style = style
+        header = ["Theme", *years, "Total"]
+        for cell, text in zip(t.rows[0].cells, header):
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(c(text))
+            run.bold = True
+        for r in rows:
+            cells = t.add_row().cells
+            values = [r.get("label") or r.get("id"), *[(r.get("counts") or {}).get(y, 0) for y in years],
+                      r.get("total", 0)]
+            for i, (cell, v) in enumerate(zip(cells, values)):
+                cell.text = c(v)
+                if i:
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    else:
+        doc.add_paragraph("No theme tags in these years.")
+
+    doc.add_heading("Passages by year", level=2)
+    groups = b.get("passages") or []
+    if not groups:
+        doc.add_paragraph("No sections match.")
+    quote_style = _style(doc, "Quote", "Intense Quote")
+    for g in groups:
+        doc.add_heading(c(g.get("year")), level=3)
+        shown = len(g.get("passages") or [])
+        n = g.get("sections", shown)
+        doc.add_paragraph(f"{n} section{'s' if n != 1 else ''}" + (f", {shown} quoted" if shown < n else "") + ".")
+        for p in g.get("passages") or []:
+            q = doc.add_paragraph(c(p.get("quote")))
+            if quote_style is not None:
+                q.style = quote_style
+            cite = doc.add_paragraph()
+            run = cite.add_run("\u2014 " + c(p.get("citation")))
+            run.italic = True
+
+    doc.add_heading("Recurring items", level=2)
+    rec = b.get("recurring") or []
+    doc.add_paragraph("Items that say substantially the same thing in more than one year." if rec else
+                      "No recommendation, learning point or priority on this subject recurs across years.")
+    for n, cl in enumerate(rec, start=1):
+        label = ", ".join(t.get("label") or t.get("id") for t in cl.get("themes") or []) or "Recurring item"
+        doc.add_heading(c(f"{n}. {label} ({', '.join(cl.get('years') or [])})"), level=3)
+        for it in cl.get("items") or []:
+            para = doc.add_paragraph(style=_style(doc, "List Bullet"))
+            kind = (it.get("kind") or "item") + (f", {it['status']}" if it.get("status") else "")
+            para.add_run(c(it.get("year"))).bold = True
+            para.add_run(f" {c(kind)}: {c(it.get('text'))} ")
+            para.add_run("\u2014 " + c(it.get("citation"))).italic = True
+
+    if b.get("sources"):
+        doc.add_heading("Sources", level=2)
+        for s in b["sources"]:
+            pub = f", {s['publisher']}" if s.get("publisher") else ""
+            doc.add_paragraph(c(f"{s.get('title')} ({s.get('year') or 'no year'}){pub}{_parts(s)}"),
+                              style=_style(doc, "List Bullet"))
+    doc.save(str(path))
+
+
+__all__ = ["build_briefing", "export_briefing", "export", "citation", "excerpt", "clean", "md_escape",
+           "csv_cell", "to_markdown", "FORMATS"]
