@@ -94,7 +94,8 @@ def item_to_fields(item: dict, doc: dict) -> dict:
         exact=item["text"],
         status=item.get("status") or "",
         page_start=item.get("page"),
-        cells={"cells": item.get("cells"), "score": item.get("risk_score"), "ref": item.get("ref")},
+        cells={"cells": item.get("cells"), "score": item.get("risk_score"), "ref": item.get("ref"),
+               "number": item.get("number"), "heading": item.get("heading")},
     )
     return f
 

@@ -1,20 +1,22 @@
 """Recurring items: recommendations, learning and priorities said again in later years.
 
-Similarity of two items is a blend of two scores on normalised text (lower case, stock
-openings such as "The partnership should ensure that" removed, function words and
-words every safeguarding report uses dropped, words stemmed):
+Similarity of two items (0-100) blends two scores on normalised text (lower case,
+stock openings such as "The partnership should ensure that" removed, function words
+and words every safeguarding report uses dropped, words stemmed, first sentence only:
+the rest is often commentary):
 
-- rapidfuzz ``token_sort_ratio``: the main lexical score. Unlike ``token_set_ratio`` or
-  ``partial_ratio`` it does not give a short generic item ("Training") 90-100 against
-  any long item that contains its words.
-- an IDF-weighted overlap of the two items' words and theme tags, relative to the
-  shorter item: sharing a rare word ("toolkit", "fathers") or a rare theme counts for
-  much, sharing a common one ("neglect" in a neglect report) for little.
+- a TF-IDF cosine over the items' words and theme tags (60%): sharing a rare word
+  ("toolkit", "fathers") or a rare theme counts for much, sharing a common one
+  ("neglect" in a neglect report) for little;
+- rapidfuzz ``token_sort_ratio`` (40%), the lexical check. Unlike ``token_set_ratio``
+  or ``partial_ratio`` it does not give a short generic item ("Training") 90-100
+  against any long item containing its words; items with fewer than three content
+  words are never grouped, and a shared theme alone never makes two items the same.
 
-``score = max(sort, (sort + overlap) / 2)``. Pairs are found by blocking on rare words
-and themes (only items sharing one are compared), so the work grows with the number
-of plausible pairs, not with the square of the number of items. Clusters are connected
-groups of pairs above the threshold, trimmed so that every member is close to the rest.
+Candidates come from a sparse matrix product (each item's nearest neighbours from other
+years over its rarer words), so the work grows with the number of items, not with its
+square. Clusters are connected groups of pairs above the threshold; in a large group a
+member must be linked to at least two others, so a chain of weak links is not a cluster.
 """
 from __future__ import annotations
 
@@ -32,7 +34,8 @@ DEFAULT_THRESHOLD = 40.0
 THEME_WEIGHT = 1.5  # a theme tag weighs this many times an equally rare word
 COSINE_SHARE = 0.6  # score = 60% TF-IDF cosine + 40% token_sort_ratio
 MIN_TOKENS = 3
-MAX_CHAIN = 5  # larger groups must be well connected, not merely chained  # items with fewer content words are too generic to compare
+MAX_CHAIN = 5  # larger groups must be well connected, not merely chained
+NEIGHBOURS = 10  # nearest items from other years scored exactly, per item  # items with fewer content words are too generic to compare
 
 _STOCK = re.compile(
     r"^(?:(?:the\s+)?(?:partnership|board|sscb|sscp|ccg|icb|lscb|partners|agencies|we)\s+"
@@ -126,40 +129,64 @@ def pair_score(p: _Prepared, a: int, b: int) -> float:
     return round(COSINE_SHARE * _cosine(p, a, b) + (1 - COSINE_SHARE) * lex, 1)
 
 
-def _candidates(p: _Prepared, cap: int) -> set[tuple[int, int]]:
-    """Pairs of items sharing at least one rare word or theme, from different years."""
-    postings: dict[str, list[int]] = defaultdict(list)
+def _candidates(p: _Prepared, k: int = NEIGHBOURS, chunk: int = 2048) -> set[tuple[int, int]]:
+    """For each item, its ``k`` nearest items from other years by TF-IDF cosine over rare words.
+
+    A sparse matrix product in blocks of rows (scipy) scores every item against every
+    other sharing a word or theme, in C; words in more than ``cap`` items are left out of
+    this blocking step (they still count in the final score). Only the ``k`` best
+    neighbours of each item are kept, so the exact scoring that follows sees at most
+    ``k`` pairs per item whatever the size of the index.
+    """
+    import numpy as np
+    from scipy.sparse import csr_matrix, diags
+
+    n = len(p.items)
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
     for i, bag in enumerate(p.bags):
         for t in bag:
-            postings[t].append(i)
+            rows.append(i)
+            cols.append(vocab.setdefault(t, len(vocab)))
+            vals.append(p.idf[t])
+    if not vals:
+        return set()
+    x = csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(n, len(vocab)))
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    x = (diags(1.0 / np.maximum(norms, 1e-9)) @ x).tocsc()
+    df = np.bincount(np.array(cols), minlength=len(vocab))
+    cap = max(60, int(0.01 * n))  # a word in more than 1% of items does not block
+    x = x[:, np.flatnonzero(df <= cap)].tocsr()
+    xt = x.T.tocsr()
+    years = np.array([it.get("year_start") or 0 for it in p.items])
     pairs: set[tuple[int, int]] = set()
-    for ids in postings.values():
-        if len(ids) < 2 or len(ids) > cap:
-            continue
-        for x in range(len(ids)):
-            ya = p.items[ids[x]].get("year_start")
-            for y in range(x + 1, len(ids)):
-                if p.items[ids[y]].get("year_start") != ya:
-                    pairs.add((ids[x], ids[y]))
+    for start in range(0, n, chunk):
+        sims = (x[start:start + chunk] @ xt).tocsr()
+        for r in range(sims.shape[0]):
+            a = start + r
+            lo, hi = sims.indptr[r], sims.indptr[r + 1]
+            idx, val = sims.indices[lo:hi], sims.data[lo:hi]
+            keep = years[idx] != years[a]
+            idx, val = idx[keep], val[keep]
+            if len(idx) > k:
+                top = np.argpartition(-val, k)[:k]
+                idx = idx[top]
+            for b in idx.tolist():
+                pairs.add((a, b) if a < b else (b, a))
     return pairs
 
 
 def load_items(store: Store, kind: str | None = None, theme: str | None = None) -> list[dict]:
     """Every indexed item (optionally of one kind or theme), with its document title and section number."""
     terms = {"item_kind": kind} if kind else {}
-    raw = store.records("item", **terms)
-    sections = {}
     out = []
-    for r in raw:
+    for r in store.records("item", **terms):
         it = item_json(r)
         if theme and theme not in it["themes"]:
             continue
+        extra = r.get("cells") or {}
         it["title"] = r.get("title")
-        sid = it["section_id"]
-        if sid not in sections:
-            s = store.record(sid) or {}
-            sections[sid] = (s.get("number") or None, s.get("heading"), s.get("page_start"))
-        it["number"], it["heading"], it["page"] = sections[sid]
+        it["number"], it["heading"], it["page"] = extra.get("number"), extra.get("heading"), r.get("page_start")
         out.append(it)
     return out
 
@@ -177,9 +204,8 @@ def recur(
     if len(items) < 2:
         return []
     p = _prepare(items)
-    cap = max(60, int(math.sqrt(len(items)) * 3))
     edges: dict[int, dict[int, float]] = defaultdict(dict)
-    for a, b in _candidates(p, cap):
+    for a, b in _candidates(p):
         s = pair_score(p, a, b)
         if s >= threshold:
             edges[a][b] = edges[b][a] = s
@@ -190,10 +216,11 @@ def recur(
         if len(years) < min_years:
             continue
         members = sorted(comp, key=lambda i: (items[i].get("year_start") or 0, items[i]["item_id"]))
+        inside = set(comp)
         out_items = []
         for i in members:
             it = dict(items[i])
-            others = [edges[i][j] for j in comp if j != i and j in edges[i]]
+            others = [s for j, s in edges[i].items() if j in inside]
             it["score"] = round(max(others), 1) if others else None
             out_items.append(it)
         themes = sorted(set.intersection(*(set(items[i]["themes"]) for i in comp)) if comp else set())
@@ -224,17 +251,24 @@ def _components(edges: dict[int, dict[int, float]]) -> list[list[int]]:
 
 
 def _trim(comp: list[int], edges, threshold: float) -> list[int]:
-    """Drop members linked to too few of the others, so a long chain is not one cluster."""
-    comp = list(comp)
-    while len(comp) > MAX_CHAIN:
-        def support(i):
-            return sum(1 for j in comp if j != i and edges[i].get(j, 0) >= threshold) / (len(comp) - 1)
-
-        worst = min(comp, key=support)
-        if support(worst) >= 0.34:
-            break
-        comp.remove(worst)
-    return comp
+    """In a large group keep only members linked to at least two others (a chain's loose
+    ends go), repeatedly, so a long chain of pairwise links does not make one cluster."""
+    if len(comp) <= MAX_CHAIN:
+        return comp
+    inside = set(comp)
+    degree = {i: sum(1 for j in edges[i] if j in inside) for i in comp}
+    queue = [i for i in comp if degree[i] < 2]
+    while queue and len(inside) > MAX_CHAIN:
+        i = queue.pop()
+        if i not in inside:
+            continue
+        inside.discard(i)
+        for j in edges[i]:
+            if j in inside:
+                degree[j] -= 1
+                if degree[j] < 2:
+                    queue.append(j)
+    return sorted(inside)
 
 
 def check(store: Store, text: str, limit: int = 10, kind: str | None = None, min_score: float = 30.0) -> list[dict]:

@@ -11,7 +11,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.analysis import ANALYSIS_VERSION, exact_analyzer, text_analyzer
 
-SCHEMA_VERSION = f"5.{ANALYSIS_VERSION}"
+SCHEMA_VERSION = f"6.{ANALYSIS_VERSION}"
 
 
 def make_schema() -> Schema:

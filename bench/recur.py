@@ -1,0 +1,113 @@
+"""Recurrence benchmark: time ``recur`` over the items of a 100,000-section synthetic index.
+
+Builds (once; cached in ``--scale-dir``) an index of synthetic items at the corpus's own
+ratio of items to sections (the bundled corpus has about 1.2 items per section, so
+100,000 sections give about 120,000 items) over ten financial years and ``--docs``
+documents. Each synthetic item is a corpus item rewritten deterministically: words are
+dropped, swapped for words of other items and shuffled in part, so near-duplicates,
+paraphrase-like variants and unrelated items all occur, as in years of real reports.
+Then it times ``search.recur.recur(store)`` (loading the items from the index included)
+``--runs`` times and prints the median (target: <= 30 s), with the number of clusters.
+
+This is a benchmark, not a test: it always exits 0 and prints PASS or MISS.
+
+    python bench/recur.py                       # 100,000 sections, 3 runs
+    python bench/recur.py --sections 20000 --runs 5
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# run as a script, this folder (holding ingest.py) would shadow the ``ingest`` package
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+from corpus import corpus_dir  # noqa: E402
+from ingest.metadata import fy_label  # noqa: E402
+from ingest.pipeline import ingest  # noqa: E402
+from search.index import Store  # noqa: E402
+from search.records import item_to_fields  # noqa: E402
+from search.recur import load_items, recur  # noqa: E402
+
+TARGET_S = 30.0
+ITEMS_PER_SECTION = 1.2
+
+
+def _variant(rng: random.Random, words: list[str], pool: list[str]) -> str:
+    out = [w for w in words if rng.random() > 0.15]  # drop some words
+    for i in range(len(out)):
+        if rng.random() < 0.12:
+            out[i] = rng.choice(pool)  # swap in a word from elsewhere
+    if len(out) > 4 and rng.random() < 0.3:
+        i = rng.randrange(len(out) - 3)
+        seg = out[i:i + 3]
+        rng.shuffle(seg)
+        out[i:i + 3] = seg
+    return " ".join(out) or " ".join(words)
+
+
+def build(scale_dir: Path, sections: int, docs: int, seed: int) -> int:
+    """Write the synthetic items into a fresh index at ``scale_dir``; return how many."""
+    src = Path(tempfile.mkdtemp(prefix="recur-src-"))
+    ingest([corpus_dir()], src)
+    base = load_items(Store(src))
+    pool = [w for it in base for w in it["text"].split()]
+    rng = random.Random(seed)
+    n_items = int(sections * ITEMS_PER_SECTION)
+    store = Store(scale_dir)
+    with store.locked(), store.writer(fresh=True) as (w, manifest):
+        for n in range(n_items):
+            it = base[n % len(base)]
+            year = 2015 + rng.randrange(10)
+            doc = f"synthetic-{rng.randrange(docs):04d}"
+            sid = f"{doc}:{rng.randrange(1, 200)}"
+            text = it["text"] if rng.random() < 0.05 else _variant(rng, it["text"].split(), pool)
+            item = {
+                "item_id": f"{sid}.{n}", "section_id": sid, "doc_id": doc, "ordinal": n, "kind": it["kind"],
+                "text": text, "status": it["status"], "themes": it["themes"], "year": fy_label(year),
+                "year_start": year, "number": it.get("number"), "heading": it.get("heading"),
+            }
+            w.add_document(**item_to_fields(item, {"title": f"Synthetic report {doc}", "doc_type": "annual-report"}))
+        manifest["synthetic"] = {"sections": sections, "items": n_items}
+    store.close()
+    return n_items
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sections", type=int, default=100_000)
+    ap.add_argument("--docs", type=int, default=500)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--scale-dir", type=Path, default=Path(tempfile.gettempdir()) / "sgsearch-recur-scale")
+    args = ap.parse_args(argv)
+
+    store = Store(args.scale_dir)
+    want = {"sections": args.sections, "items": int(args.sections * ITEMS_PER_SECTION)}
+    if store.manifest().get("synthetic") != want:
+        t = time.perf_counter()
+        n = build(args.scale_dir, args.sections, args.docs, args.seed)
+        print(f"built {n:,} synthetic items for {args.sections:,} sections in {time.perf_counter() - t:.1f} s")
+    times, clusters = [], 0
+    for _ in range(args.runs):
+        store = Store(args.scale_dir)
+        t = time.perf_counter()
+        clusters = len(recur(store))
+        times.append(time.perf_counter() - t)
+        store.close()
+    med = statistics.median(times)
+    print(f"recur over {want['items']:,} items ({args.sections:,} sections): median {med:.1f} s "
+          f"(min {min(times):.1f}, max {max(times):.1f}, {args.runs} runs), {clusters:,} clusters")
+    print(f"target <= {TARGET_S:.0f} s: {'PASS' if med <= TARGET_S else 'MISS'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
