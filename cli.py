@@ -26,12 +26,19 @@ class DefaultToSearch(click.Group):
         return super().parse_args(ctx, args)
 
 
+def echo(text: str = "", err: bool = False, nl: bool = True, raw: bool = False) -> None:
+    """Print for a person: control characters and escape sequences from documents and file
+    names are removed (``raw`` for text this module has already made safe and coloured)."""
+    click.echo(text if raw else safe(text), err=err, nl=nl)
+
+
 def _emit_json(data) -> None:
+    # json escapes control characters itself (\u001b), so JSON is printed as it is
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def _fail(message: str, code: int = 1):
-    click.echo(f"sgsearch: {message}", err=True)
+    echo(f"sgsearch: {message}", err=True)
     sys.exit(code)
 
 
@@ -50,14 +57,14 @@ def _store(index: str | None, auto: bool = True) -> Store:
         from ingest.pipeline import ingest
 
         what = "building the index" if not store.exists() else "the index format changed; rebuilding"
-        click.echo(f"sgsearch: {what} at {root} from the bundled corpus (once)…", err=True)
+        echo(f"sgsearch: {what} at {root} from the bundled corpus (once)…", err=True)
         try:
             paths = [corpus_dir()] if not store.exists() else []
             report = ingest(paths, root)
         except IndexBusy as e:
             _fail(str(e))
         for f in report.failed:
-            click.echo(f"sgsearch: {f['path']}: {f['error']}", err=True)
+            echo(f"sgsearch: {f['path']}: {f['error']}", err=True)
     return store
 
 
@@ -107,7 +114,7 @@ def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publishe
     if as_json:
         _emit_json(res.to_json())
     else:
-        click.echo(format_results(res, _colour()))
+        echo(format_results(res, _colour()), raw=True)
     if res.total == 0:
         sys.exit(1)
 
@@ -164,7 +171,7 @@ def safe(text: str) -> str:
 
     global _UNSAFE
     if _UNSAFE is None:
-        _UNSAFE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x01\x04-\x08\x0b-\x1f\x7f-\x9f]")
+        _UNSAFE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x01\x04-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
     return _UNSAFE.sub("", text or "")
 
 
@@ -209,7 +216,7 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, as_json, index):
     if progress:
         click.echo("\r\x1b[K", nl=False, err=True)
     for f in report.failed:
-        click.echo(f"sgsearch: {f['path']}: {f['error']}", err=True)
+        echo(f"sgsearch: {f['path']}: {f['error']}", err=True)
     if as_json:
         data = report.to_json()
         if retag:
@@ -218,21 +225,21 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, as_json, index):
     else:
         parts = [f"{len(report.added)} added", f"{len(report.updated)} updated", f"{len(report.unchanged)} unchanged",
                  f"{len(report.removed)} removed", f"{len(report.failed)} failed"]
-        click.echo(f"Ingested into {root}: " + ", ".join(parts) + f" ({report.sections} sections).")
+        echo(f"Ingested into {root}: " + ", ".join(parts) + f" ({report.sections} sections).")
         if retag:
-            click.echo(f"Re-tagged themes on {report.retagged} sections.")
+            echo(f"Re-tagged themes on {report.retagged} sections.")
         if report.failed:
-            click.echo("Failed:")
+            echo("Failed:")
             for f in report.failed:
-                click.echo(f"  {f['path']}: {f['error']}")
+                echo(f"  {f['path']}: {f['error']}")
         if report.skipped:
-            click.echo(f"Skipped {len(report.skipped)} file(s) of a type sgsearch does not read (use PDF, DOCX, TXT or MD).")
+            echo(f"Skipped {len(report.skipped)} file(s) of a type sgsearch does not read (use PDF, DOCX, TXT or MD).")
     sys.exit(1 if report.failed else 0)
 
 
 def _progress(n: int, total: int, path: str) -> None:
     name = os.path.basename(path)
-    click.echo(f"\r\x1b[Kparsing {n}/{total} {name[:60]}", nl=False, err=True)
+    click.echo(f"\r\x1b[Kparsing {n}/{total} {safe(name)[:60]}", nl=False, err=True)
 
 
 # -- docs / show -----------------------------------------------------------------------
@@ -253,25 +260,25 @@ def docs_cmd(doc_id, as_json, index):
         if as_json:
             _emit_json(doc)
             return
-        click.echo(f"{doc['title']} ({doc['year']}) — {doc['publisher'] or 'publisher unknown'}, {doc['doc_type']}")
-        click.echo(f"{doc['path']}")
+        echo(f"{doc['title']} ({doc['year']}) — {doc['publisher'] or 'publisher unknown'}, {doc['doc_type']}")
+        echo(f"{doc['path']}")
         for s in doc["sections"]:
             indent = "  " * (max(s["level"], 1) - 1)
             num = f"{s['number']} " if s["number"] else ""
             page = f"  p. {s['page_start']}" if s["page_start"] else ""
             year = f"  [{s['year']}]" if s["year"] != doc["year"] else ""
-            click.echo(f"{indent}{num}{s['heading']}{page}{year}   ({s['section_id']})")
+            echo(f"{indent}{num}{s['heading']}{page}{year}   ({s['section_id']})")
         return
     docs = documents(store)
     if as_json:
         _emit_json({"documents": docs})
         return
     if not docs:
-        click.echo("The index is empty: sgsearch ingest PATH adds reports.")
+        echo("The index is empty: sgsearch ingest PATH adds reports.")
         return
     for d in docs:
         pages = f", {d['pages']} pages" if d["pages"] else ""
-        click.echo(f"{d['doc_id']}  {d['year'] or '----'}  {d['doc_type']:<13} {d['title']} ({d['sections']} sections{pages})")
+        echo(f"{d['doc_id']}  {d['year'] or '----'}  {d['doc_type']:<13} {d['title']} ({d['sections']} sections{pages})")
 
 
 @main.command("show")
@@ -293,17 +300,17 @@ def show_cmd(section_id, as_json, index):
     pages = ""
     if s["page_start"]:
         pages = f", p. {s['page_start']}" + (f"–{s['page_end']}" if s["page_end"] and s["page_end"] != s["page_start"] else "")
-    click.echo(f"{s['title']} ({s['year']}){pages}")
-    click.echo(" › ".join(s["heading_path"]))
+    echo(f"{s['title']} ({s['year']}){pages}")
+    echo(" › ".join(s["heading_path"]))
     if s["themes"]:
-        click.echo("Themes: " + ", ".join(s["themes"]))
-    click.echo("")
-    click.echo(s["text"] or "(no text under this heading)")
+        echo("Themes: " + ", ".join(s["themes"]))
+    echo("")
+    echo(s["text"] or "(no text under this heading)")
     if s.get("items"):
-        click.echo("")
+        echo("")
         for it in s["items"]:
             status = f" [{it['status']}]" if it.get("status") else ""
-            click.echo(f"- {it['kind']}{status}: {it['text']}")
+            echo(f"- {it['kind']}{status}: {it['text']}")
 
 
 # -- themes ----------------------------------------------------------------------------
@@ -340,10 +347,10 @@ def tag_cmd(source, taxonomy, as_json):
         _emit_json(data)
         return
     if not tags:
-        click.echo("No themes found.")
+        echo("No themes found.")
         return
     for t in tags:
-        click.echo(f"{t.id:<28} {t.count:>4}  {'; '.join(t.evidence[:3])}")
+        echo(f"{t.id:<28} {t.count:>4}  {'; '.join(t.evidence[:3])}")
 
 
 @main.command("themes")
@@ -366,7 +373,7 @@ def themes_cmd(from_year, to_year, list_only, show_all, as_json, index):
                                     "phrases": t.phrases, "abbreviations": t.abbreviations} for t in tax.themes.values()]})
             return
         for t in tax.themes.values():
-            click.echo(f"{t.id:<28} {t.label} — {t.description}")
+            echo(f"{t.id:<28} {t.label} — {t.description}")
         return
     lo = parse_year_label(from_year) if from_year else None
     hi = parse_year_label(to_year) if to_year else None
@@ -378,7 +385,7 @@ def themes_cmd(from_year, to_year, list_only, show_all, as_json, index):
     if as_json:
         _emit_json(table)
         return
-    click.echo(format_theme_table(table, show_all))
+    echo(format_theme_table(table, show_all))
 
 
 def format_theme_table(table: dict, show_all: bool = False) -> str:
@@ -420,9 +427,9 @@ def trace_cmd(query, examples, plot, exact, as_json, index):
     if as_json:
         _emit_json(data)
     else:
-        click.echo(format_trace(data))
+        echo(format_trace(data))
         if plot:
-            click.echo(f"Chart written to {plot}")
+            echo(f"Chart written to {plot}")
     if not data["years"]:
         sys.exit(1)
 
@@ -468,7 +475,7 @@ def recur_cmd(min_years, kind, theme, threshold, check_text, limit, as_json, ind
         if as_json:
             _emit_json({"text": check_text, "matches": matches})
         else:
-            click.echo(format_matches(matches))
+            echo(format_matches(matches))
         if not matches:
             sys.exit(1)
         return
@@ -481,7 +488,7 @@ def recur_cmd(min_years, kind, theme, threshold, check_text, limit, as_json, ind
     if as_json:
         _emit_json({"clusters": clusters})
         return
-    click.echo(format_clusters(clusters))
+    echo(format_clusters(clusters))
 
 
 def _item_line(it: dict) -> str:
@@ -538,7 +545,7 @@ def export_cmd(query, theme, from_year, to_year, fmt, output, per_year, index):
         _fail(str(e), 2)
     except OSError as e:
         _fail(f"cannot write {output}: {e.strerror or e}")
-    click.echo(f"Briefing written to {path}")
+    echo(f"Briefing written to {path}")
 
 
 if __name__ == "__main__":  # pragma: no cover
