@@ -24,6 +24,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from whoosh.lang.porter import stem
 
@@ -60,6 +61,11 @@ _DOMAIN = frozenset(
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return stem(word)
+
+
 def normalise(text: str) -> list[str]:
     """The content words of an item, stemmed, in order (stock openings and common words removed)."""
     t = text.lower().replace("/", " ").replace("’", "'")
@@ -68,7 +74,7 @@ def normalise(text: str) -> list[str]:
     for w in _WORD.findall(t):
         if w in _STOP or w in _DOMAIN or len(w) < 2 or w.isdigit():
             continue
-        s = stem(w)
+        s = _stem(w)
         if s in _DOMAIN:
             continue
         out.append(s)
@@ -129,15 +135,8 @@ def pair_score(p: _Prepared, a: int, b: int) -> float:
     return round(COSINE_SHARE * _cosine(p, a, b) + (1 - COSINE_SHARE) * lex, 1)
 
 
-def _candidates(p: _Prepared, k: int = NEIGHBOURS, chunk: int = 2048) -> set[tuple[int, int]]:
-    """For each item, its ``k`` nearest items from other years by TF-IDF cosine over rare words.
-
-    A sparse matrix product in blocks of rows (scipy) scores every item against every
-    other sharing a word or theme, in C; words in more than ``cap`` items are left out of
-    this blocking step (they still count in the final score). Only the ``k`` best
-    neighbours of each item are kept, so the exact scoring that follows sees at most
-    ``k`` pairs per item whatever the size of the index.
-    """
+def _matrices(p: _Prepared):
+    """Row-normalised TF-IDF matrix of the items' bags, and a 0/1 matrix of their words only."""
     import numpy as np
     from scipy.sparse import csr_matrix, diags
 
@@ -149,15 +148,34 @@ def _candidates(p: _Prepared, k: int = NEIGHBOURS, chunk: int = 2048) -> set[tup
             rows.append(i)
             cols.append(vocab.setdefault(t, len(vocab)))
             vals.append(p.idf[t])
-    if not vals:
-        return set()
-    x = csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(n, len(vocab)))
+    x = csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(n, max(len(vocab), 1)))
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-    x = (diags(1.0 / np.maximum(norms, 1e-9)) @ x).tocsc()
-    df = np.bincount(np.array(cols), minlength=len(vocab))
-    cap = max(60, int(0.01 * n))  # a word in more than 1% of items does not block
-    x = x[:, np.flatnonzero(df <= cap)].tocsr()
-    xt = x.T.tocsr()
+    x = (diags(1.0 / np.maximum(norms, 1e-9)) @ x).tocsr()
+    is_word = np.zeros(max(len(vocab), 1), dtype=bool)
+    for t, j in vocab.items():
+        is_word[j] = not t.startswith("#")
+    words = x.copy()
+    words.data = is_word[words.indices].astype(np.float32)
+    words.eliminate_zeros()
+    return x, words, np.bincount(np.array(cols, dtype=np.int64), minlength=max(len(vocab), 1))
+
+
+def _candidates(p: _Prepared, x, df, k: int = NEIGHBOURS, chunk: int = 2048) -> list[tuple[int, int]]:
+    """For each item, its ``k`` nearest items from other years by TF-IDF cosine over rarer words.
+
+    A sparse matrix product in blocks of rows scores every item against every other
+    sharing a word or theme, in C; words in more than 1% of the items are left out of
+    this blocking step (they still count in the final score). Only the ``k`` best
+    neighbours of each item are kept, so the exact scoring that follows sees at most
+    ``k`` pairs per item whatever the size of the index.
+    """
+    import numpy as np
+
+    n = len(p.items)
+    cap = max(60, int(0.01 * n))
+    xb = x[:, np.flatnonzero(df <= cap)].tocsr()
+    xt = xb.T.tocsr()
+    x = xb
     years = np.array([it.get("year_start") or 0 for it in p.items])
     pairs: set[tuple[int, int]] = set()
     for start in range(0, n, chunk):
@@ -169,11 +187,29 @@ def _candidates(p: _Prepared, k: int = NEIGHBOURS, chunk: int = 2048) -> set[tup
             keep = years[idx] != years[a]
             idx, val = idx[keep], val[keep]
             if len(idx) > k:
-                top = np.argpartition(-val, k)[:k]
-                idx = idx[top]
+                idx = idx[np.argpartition(-val, k)[:k]]
             for b in idx.tolist():
                 pairs.add((a, b) if a < b else (b, a))
-    return pairs
+    return sorted(pairs)
+
+
+def _score_pairs(p: _Prepared, x, words, pairs: list[tuple[int, int]]):
+    """Scores (0-100) of many pairs at once: the same formula as :func:`pair_score`."""
+    import numpy as np
+    from rapidfuzz import fuzz
+    from rapidfuzz.process import cpdist
+
+    if not pairs:
+        return np.zeros(0)
+    a = np.fromiter((pr[0] for pr in pairs), dtype=np.int64, count=len(pairs))
+    b = np.fromiter((pr[1] for pr in pairs), dtype=np.int64, count=len(pairs))
+    cos = 100.0 * np.asarray(x[a].multiply(x[b]).sum(axis=1)).ravel()
+    shared_words = np.asarray(words[a].multiply(words[b]).sum(axis=1)).ravel() > 0
+    lens = np.array([len(t) for t in p.tokens])
+    lex = cpdist([p.strings[i] for i in a], [p.strings[i] for i in b], scorer=fuzz.token_sort_ratio, workers=-1)
+    score = COSINE_SHARE * cos + (1 - COSINE_SHARE) * np.asarray(lex, dtype=np.float64)
+    ok = shared_words & (lens[a] >= MIN_TOKENS) & (lens[b] >= MIN_TOKENS)
+    return np.where(ok, np.round(score, 1), 0.0)
 
 
 def load_items(store: Store, kind: str | None = None, theme: str | None = None) -> list[dict]:
@@ -204,9 +240,10 @@ def recur(
     if len(items) < 2:
         return []
     p = _prepare(items)
+    x, words, df = _matrices(p)
+    pairs = _candidates(p, x, df)
     edges: dict[int, dict[int, float]] = defaultdict(dict)
-    for a, b in _candidates(p):
-        s = pair_score(p, a, b)
+    for (a, b), s in zip(pairs, _score_pairs(p, x, words, pairs).tolist()):
         if s >= threshold:
             edges[a][b] = edges[b][a] = s
     clusters = []

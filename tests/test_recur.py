@@ -86,3 +86,14 @@ def test_trace_recur_cli_json_and_plot(corpus_index, tmp_path):
     assert json.loads(chk.stdout)["matches"]
     text = CliRunner().invoke(main, ["recur", "--index", str(corpus_index)]).output
     assert "said again in different years" in text
+
+
+def test_bulk_scores_equal_pairwise_scores(store):
+    from search.recur import _matrices, _prepare, _score_pairs, load_items, pair_score
+
+    p = _prepare(load_items(store))
+    x, words, _df = _matrices(p)
+    pairs = [(a, b) for a in range(0, len(p.items), 7) for b in range(a + 1, len(p.items), 11)]
+    bulk = _score_pairs(p, x, words, pairs)
+    for (a, b), s in zip(pairs, bulk.tolist()):
+        assert abs(s - pair_score(p, a, b)) <= 0.11, (a, b)
