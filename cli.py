@@ -132,8 +132,12 @@ def format_results(res, colour: bool) -> str:
         return msg
     years = res.years
     span = f"{years[0]} to {years[-1]}" if len(years) > 1 else (years[0] if years else "no year")
-    summary = (f"{res.total} section{'s' if res.total != 1 else ''} in {res.documents} "
-               f"document{'s' if res.documents != 1 else ''}, {span}")
+    if res.exact_total:
+        summary = (f"{res.total:,} section{'s' if res.total != 1 else ''} in {res.documents:,} "
+                   f"document{'s' if res.documents != 1 else ''}, {span}")
+    else:
+        summary = (f"About {res.total:,} sections match (the best {len(res.hits)} are from "
+                   f"{res.documents:,} document{'s' if res.documents != 1 else ''}, {span})")
     if res.mode == "any":
         summary += " (no section has every word: showing sections with any of them)"
     if res.themes:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import html
 import re
 
-_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]", re.I)
+# Bounded by the next bracket, tag or delimiter: a long line full of unclosed openers must
+# not make these quadratic (a 100 KB line of "**a " took minutes).
+_BOOKMARK = re.compile(r"\[bookmark:[^\]\[]*\]", re.I)
 _FOOTREF = re.compile(r"\[footnoteRef:\s*\d+\]", re.I)
 # A footnote definition runs from "[N:" to the matching "]"; its text may contain
 # brackets of its own, so it is removed with a small scanner (see strip_footnotes).
@@ -18,11 +20,11 @@ _FOOTDEF_START = re.compile(r"\[(\d{1,3}):")
 _IMAGE = re.compile(r"\[image:[^\]]*\]?", re.I | re.S)
 _LINK = re.compile(r"\[([^\]\[]*)\]\((?:[^()\s]|\([^()]*\))*\)")
 _LINK_ESC = re.compile(r"\\([()\[\]*_#])")
-_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", re.S)
+_BOLD = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1", re.S)
 _ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
 _STRAY_STARS = re.compile(r"\*{2,}")
-_TAG = re.compile(r"</?(?:p|ul|ol|li|br|span|div|b|i|u|em|strong|a|table|tr|td|th|sup|sub|font)\b[^>]*>", re.I)
-_BLOCK_TAG = re.compile(r"</?(?:p|br|li|div|tr)\b[^>]*>", re.I)
+_TAG = re.compile(r"</?(?:p|ul|ol|li|br|span|div|b|i|u|em|strong|a|table|tr|td|th|sup|sub|font)\b[^<>]*>", re.I)
+_BLOCK_TAG = re.compile(r"</?(?:p|br|li|div|tr)\b[^<>]*>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ufffd]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ingest.blocks import BREAK, HEADING, Block
 from ingest.catalog import Entry
+from ingest.clean import clean_inline
 from ingest.metadata import (
     detect_doc_type,
     detect_period,
@@ -93,7 +94,9 @@ def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None 
     blocks = result.blocks
     fields = dict(entry.fields) if entry else {}
     text = "\n".join(b.text for b in blocks)
-    title = fields.get("title") or detect_title(blocks, path.stem.replace("-", " ").replace("_", " "))
+    # a file name or a catalog value may hold control characters too (terminal escapes): clean them
+    title = clean_inline(fields.get("title") or "") or detect_title(
+        blocks, clean_inline(path.stem.replace("-", " ").replace("_", " ")) or "Untitled")
     doc_type = fields.get("doc_type") or detect_doc_type(text, title)
     opening = [b.text for b in blocks[:120] if b.text]
     period = detect_period(opening, prefer_date=doc_type == "board-papers")
@@ -105,7 +108,7 @@ def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None 
         "path": str(path.resolve()),
         "sha256": sha256_file(path),
         "title": title,
-        "publisher": fields.get("publisher") or detect_publisher(text),
+        "publisher": clean_inline(fields.get("publisher") or "") or detect_publisher(text),
         "doc_type": doc_type,
         "period_start": fields.get("period_start", period["period_start"] if "year" not in fields else None),
         "period_end": fields.get("period_end", period["period_end"] if "year" not in fields else None),

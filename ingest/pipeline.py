@@ -8,6 +8,7 @@ Bad files are reported one line each and never stop the others.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -69,7 +70,12 @@ def collect_files(paths: list[str | os.PathLike], report: IngestReport) -> tuple
         if p.is_dir():
             folders.append(p.resolve())
             for f in sorted(p.rglob("*")):
-                if any(part.startswith(".") for part in f.relative_to(p).parts) or not f.is_file():
+                if any(part.startswith(".") for part in f.relative_to(p).parts):
+                    continue
+                if not f.is_file():
+                    problem = _link_problem(f) if f.suffix.lower() in SUPPORTED_EXTS else None
+                    if problem:
+                        report.failed.append({"path": str(f), "error": problem})
                     continue
                 if f.name == CATALOG_NAME:
                     continue
@@ -82,6 +88,10 @@ def collect_files(paths: list[str | os.PathLike], report: IngestReport) -> tuple
                     seen.add(r)
                     files.append(r)
         elif p.exists() or p.is_symlink():
+            problem = _link_problem(p)
+            if problem:
+                report.failed.append({"path": str(p), "error": problem})
+                continue
             r = p.resolve()
             if r not in seen:
                 seen.add(r)
@@ -89,6 +99,18 @@ def collect_files(paths: list[str | os.PathLike], report: IngestReport) -> tuple
         else:
             report.failed.append({"path": str(p), "error": "no such file or folder"})
     return files, folders
+
+
+def _link_problem(p: Path) -> str | None:
+    """Why a symbolic link cannot be followed (a loop, or a missing target); None if it can."""
+    try:
+        os.stat(p)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symbolic link loop: the link leads back to itself"
+        if p.is_symlink():
+            return "broken symbolic link: its target does not exist"
+    return None
 
 
 def _catalogs(files: list[Path], report: IngestReport) -> dict[Path, Entry]:
@@ -158,6 +180,9 @@ def ingest(
             old = existing.get(key)
             try:
                 sha = sha256_file(f)
+            except FileNotFoundError:
+                report.failed.append({"path": key, "error": "file vanished before it could be read"})
+                continue
             except OSError as e:
                 report.failed.append({"path": key, "error": f"cannot read the file: {e.strerror or e}"})
                 continue

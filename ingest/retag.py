@@ -22,7 +22,7 @@ def retag(index_dir: str | os.PathLike, taxonomy_files: list[Path] | None = None
         sections = store.records("section")
         items = store.records("item")
         stags = tagger.tag_many([f"{s['heading']}\n{s['text']}" for s in sections])
-        itags = tagger.tag_many([i["text"] for i in items])
+        itags = tagger.tag_many([i["item_text"] for i in items])
         with store.writer() as (w, _manifest):
             for s, tags in zip(sections, stags):
                 s["themes"] = ",".join(t.id for t in tags)
@@ -30,8 +30,7 @@ def retag(index_dir: str | os.PathLike, taxonomy_files: list[Path] | None = None
                 s["exact"] = f"{s['heading']}\n{s['text']}"
                 w.update_document(**s)
             for i, tags in zip(items, itags):
-                i["themes"] = ",".join(t.id for t in tags)
-                i["exact"] = i["text"]
+                i["item_themes"] = [t.id for t in tags]
                 w.update_document(**i)
         store.close()
     return len(sections)

@@ -62,6 +62,7 @@ class Store:
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
         self._ix = None
+        self._searcher = None
 
     # -- locations -------------------------------------------------------------
     def current_dir(self) -> Path | None:
@@ -109,7 +110,18 @@ class Store:
             self._ix = whoosh.index.open_dir(str(d))
         return self._ix
 
+    def searcher(self):
+        """A searcher kept open for this store's queries, refreshed when the index changes."""
+        if self._searcher is None:
+            self._searcher = self.index().searcher()
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
     def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
         if self._ix is not None:
             self._ix.close()
             self._ix = None
@@ -137,6 +149,7 @@ class Store:
         self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / LOCK
         fh = open(path, "a+", encoding="utf-8")
+        held = False
         try:
             try:
                 import fcntl
@@ -148,15 +161,17 @@ class Store:
                 fh.seek(0)
                 pid = fh.read().strip() or "unknown"
                 raise IndexBusy(f"the index is being updated by another process (pid {pid})") from None
+            held = True
             fh.seek(0)
             fh.truncate()
             fh.write(str(os.getpid()))
             fh.flush()
             yield
         finally:
-            with contextlib.suppress(OSError):
-                fh.seek(0)
-                fh.truncate()
+            if held:  # never erase the pid of the process that holds the lock
+                with contextlib.suppress(OSError):
+                    fh.seek(0)
+                    fh.truncate()
             fh.close()
 
     @contextlib.contextmanager
@@ -178,7 +193,14 @@ class Store:
             target = live
             ix = whoosh.index.open_dir(str(target))
             manifest = self.manifest()
-        w = ix.writer(timeout=5.0)
+        try:
+            # separate segment files: a compound file is copied into memory on every open
+            w = ix.writer(timeout=5.0, compound=False)
+        except whoosh.index.LockError:  # a writer outside our ingest lock (not an ingest)
+            ix.close()
+            if target != live:
+                shutil.rmtree(target, ignore_errors=True)
+            raise IndexBusy("the index is being written by another process: try again when it has finished") from None
         try:
             yield w, manifest
         except BaseException:
@@ -187,8 +209,10 @@ class Store:
             if target != live:
                 shutil.rmtree(target, ignore_errors=True)
             raise
-        w.commit()
+        # the manifest goes first: killed between the two, it lists a file too many (harmless),
+        # never one too few (which a later rebuild from the manifest would silently drop)
         _write_atomic(target / "files.json", json.dumps(manifest, sort_keys=True))
+        w.commit()
         _write_atomic(target / "VERSION", SCHEMA_VERSION)
         ix.close()
         if target != live:

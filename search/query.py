@@ -73,11 +73,13 @@ class SearchResult:
     suggestions: list[str] = field(default_factory=list)
     years: list[str] = field(default_factory=list)
     documents: int = 0
+    exact_total: bool = True  # False: total is an estimate, years/documents are of the top hits
 
     def to_json(self) -> dict:
         return {
             "query": self.query,
             "total": self.total,
+            "total_exact": self.exact_total,
             "mode": self.mode,
             "themes": self.themes,
             "suggestions": self.suggestions,
@@ -144,7 +146,8 @@ def _parser(schema, fields: list[str], group) -> qparser.QueryParser:
 
 
 def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None, publisher=None, schema=None):
-    parts = [Term("kind", "section")]
+    """The filter query for the options given, or None (only sections can match a query)."""
+    parts = []
     if year:
         ys = parse_year_label(str(year))
         if ys is None:
@@ -161,7 +164,9 @@ def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None,
     if publisher:
         pq = qparser.QueryParser("publisher", schema).parse(f'"{publisher}"' if " " in publisher else publisher)
         parts.append(pq)
-    return And(parts)
+    if not parts:
+        return None
+    return And(parts) if len(parts) > 1 else parts[0]
 
 
 def _year_arg(name: str, value) -> int | None:
@@ -198,36 +203,76 @@ def search(
     flt = _filters(year, from_year, to_year, theme_ids, doc_type, publisher, schema)
     fields = ["exact"] if exact else ["heading", "text", "title"]
     prepared = _prepare(query)
+    literal_text = prepared
     expansions: list[list[str]] = []
     if not exact:
         prepared, expansions = _mark_themes(prepared)
-    with ix.searcher() as s:
-        mode = "all"
-        q = _parse(schema, fields, qparser.AndGroup, prepared, expansions)
-        want = max(limit, 1)
-        kw = {"limit": want if sort == "year" else max(want * 3, 50), "filter": flt, "terms": True}
-        if sort == "year":
-            kw["sortedby"] = "year_start"
-            kw["reverse"] = True
-        results = s.search(q, **kw)
-        if results.scored_length() == 0:
-            q_any = _parse(schema, fields, qparser.OrGroup, prepared, expansions)
-            if q_any != q:
-                any_results = s.search(q_any, **kw)
-                if any_results.scored_length():
-                    results, q, mode = any_results, q_any, "any"
-        years, documents, total = _spread(s, results)
-        top = list(results)
-        if sort != "year":
-            # literal matches first; sections found only through their theme tag after them
-            top.sort(key=lambda h: (not _literal(h), -(h.score or 0.0)))
-            top = _diversify(top, want)
-        expanded = sorted({t for group in expansions for t in group})
-        hits = [_hit(n, h, fields, expanded) for n, h in enumerate(top[:want], start=1)]
-        res = SearchResult(query, total, hits, mode, expanded, [], years, documents)
-        if total == 0:
-            res.suggestions = suggest(s, query)
-        return res
+    s = store.searcher()
+    mode = "all"
+    group = qparser.AndGroup
+    q = _parse(schema, fields, group, prepared, expansions)
+    want = max(limit, 1)
+    kw = {"limit": want if sort == "year" else max(want * 3, 50), "filter": flt}
+    if sort == "year":
+        kw["sortedby"] = "year_start"
+        kw["reverse"] = True
+    results = s.search(q, **kw)
+    if results.scored_length() == 0:
+        q_any = _parse(schema, fields, qparser.OrGroup, prepared, expansions)
+        if q_any != q:
+            any_results = s.search(q_any, **kw)
+            if any_results.scored_length():
+                results, q, mode, group = any_results, q_any, "any", qparser.OrGroup
+    top = list(results)
+    total, exact_total = _total(results)
+    if exact_total:
+        years, documents = _spread(s, results.docs())
+    else:
+        years, documents = _spread(s, [h.docnum for h in top])
+    if sort != "year":
+        # literal matches first; sections found only through their theme tag after them
+        literal = _literal_docnums(s, schema, fields, group, literal_text, top) if expansions else None
+        top.sort(key=lambda h: (literal is not None and h.docnum not in literal, -(h.score or 0.0)))
+        top = _diversify(top, want)
+    expanded = sorted({t for group_ids in expansions for t in group_ids})
+    terms = _query_terms(q)
+    hits = [_hit(n, h, fields, expanded, terms) for n, h in enumerate(top[:want], start=1)]
+    res = SearchResult(query, total, hits, mode, expanded, [], years, documents, exact_total)
+    if total == 0:
+        res.suggestions = suggest(s, query)
+    return res
+
+
+EXACT_LIMIT = 5000  # beyond this many matches the total is Whoosh's estimate (counting costs ~2 µs a match)
+
+
+def _total(results) -> tuple[int, bool]:
+    if results.has_exact_length():
+        return len(results), True
+    est = results.estimated_length()
+    if est <= EXACT_LIMIT:
+        return len(results), True
+    return est, False
+
+
+def _literal_docnums(searcher, schema, fields, group, literal_text: str, top) -> set[int]:
+    """Which of the top hits match the words themselves (not only a theme tag)."""
+    if not top:
+        return set()
+    try:
+        q = _parser(schema, fields, group).parse(literal_text)
+    except Exception:
+        return {h.docnum for h in top}
+    docnums = {h.docnum for h in top}
+    return {h.docnum for h in searcher.search(q, filter=docnums, limit=len(docnums))}
+
+
+def _query_terms(q) -> dict[str, list[str]]:
+    """The query's terms per field (for choosing where in a long section to highlight)."""
+    out: dict[str, list[str]] = {}
+    for fname, text in q.iter_all_terms():
+        out.setdefault(fname, []).append(text.decode() if isinstance(text, bytes) else text)
+    return out
 
 
 def _parse(schema, fields, group, prepared: str, expansions: list[list[str]]):
@@ -268,12 +313,9 @@ def _literal(hit) -> bool:
     return any(field != "themes" for field, _ in (hit.matched_terms() or []))
 
 
-def _spread(searcher, results) -> tuple[list[str], int, int]:
-    """The years, number of documents and number of sections over all matches (not only those shown).
-
-    Read from the per-segment columns (fast at 100k sections), not from stored fields.
-    """
-    docnums = sorted(results.docs())
+def _spread(searcher, docnums) -> tuple[list[str], int]:
+    """The years and the number of documents of the given matches, from per-segment columns."""
+    docnums = sorted(docnums)
     years, docs = set(), set()
     i = 0
     for sub, offset in searcher.reader().leaf_readers():
@@ -289,19 +331,21 @@ def _spread(searcher, results) -> tuple[list[str], int, int]:
             i += 1
     from ingest.metadata import fy_label
 
-    return [fy_label(y) for y in sorted(y for y in years if y)], len(docs), len(docnums)
+    return [fy_label(y) for y in sorted(y for y in years if y)], len(docs)
 
 
-def _hit(rank: int, hit, fields: list[str], theme_ids: list[str]) -> Hit:
+def _hit(rank: int, hit, fields: list[str], theme_ids: list[str], terms: dict[str, list[str]]) -> Hit:
     stored = hit.fields()
     text = stored.get("text") or ""
     fmt = _MarkFormatter()
-    hl = Highlighter(fragmenter=ContextFragmenter(maxchars=SNIPPET_CHARS, surround=90), formatter=fmt)
+    # always re-tokenise: the text given is a window of the section, not the whole
+    hl = Highlighter(fragmenter=ContextFragmenter(maxchars=SNIPPET_CHARS, surround=90), formatter=fmt,
+                     always_retokenize=True)
     snippet = ""
     page = stored.get("page_start")
     if text:
         field = fields[0] if fields == ["exact"] else "text"
-        offset, window = _window(text, [t for f, t in (hit.matched_terms() or []) if f == field])
+        offset, window = _window(text, terms.get(field, []))
         try:
             snippet = hl.highlight_hit(hit, field, text=window, top=2, minscore=1)
         except Exception:  # highlighting must never break a search

@@ -30,7 +30,7 @@ def doc_to_fields(doc: dict) -> dict:
         "doc_id": doc["doc_id"],
         "path": doc["path"],
         "sha256": doc["sha256"],
-        "title": doc["title"] or "",
+        "doc_title": doc["title"] or "",
         "publisher": doc.get("publisher") or "",
         "doc_type": doc["doc_type"],
         "period_start": doc.get("period_start"),
@@ -54,11 +54,8 @@ def _common(kind: str, rid: str, rec: dict, doc: dict) -> dict:
         "id": rid,
         "section_id": rec["section_id"],
         "doc_id": rec["doc_id"],
-        "title": doc["title"] or "",
-        "publisher": doc.get("publisher") or "",
         "doc_type": doc["doc_type"],
         "ordinal": rec["ordinal"],
-        "themes": _themes_str(rec.get("themes")),
     }
     if rec.get("year"):
         f["year"] = rec["year"]
@@ -70,6 +67,9 @@ def section_to_fields(s: dict, doc: dict) -> dict:
     """Whoosh fields for a section record."""
     f = _common("section", s["section_id"], s, doc)
     f.update(
+        title=doc["title"] or "",
+        publisher=doc.get("publisher") or "",
+        themes=_themes_str(s.get("themes")),
         number=s["number"] or "",
         heading=s["heading"],
         heading_path=s["heading_path"],
@@ -89,9 +89,10 @@ def item_to_fields(item: dict, doc: dict) -> dict:
     """Whoosh fields for an extracted item (recommendation, objective, risk…)."""
     f = _common("item", item["item_id"], item, doc)
     f.update(
+        doc_title=doc["title"] or "",
         item_kind=item["kind"],
-        text=item["text"],
-        exact=item["text"],
+        item_text=item["text"],
+        item_themes=list(item.get("themes") or []),
         status=item.get("status") or "",
         page_start=item.get("page"),
         cells={"cells": item.get("cells"), "score": item.get("risk_score"), "ref": item.get("ref"),
@@ -103,6 +104,7 @@ def item_to_fields(item: dict, doc: dict) -> dict:
 def doc_json(stored: dict, sections: int | list | None = None) -> dict:
     """A Document in the contract's shape from stored fields."""
     out = {k: stored.get(k) for k in DOC_KEYS}
+    out["title"] = stored.get("doc_title", stored.get("title"))
     out["sections"] = stored.get("nsections", 0) if sections is None else sections
     out["format"] = stored.get("fmt")
     parts = (stored.get("parts") or {}).get("parts") or []
@@ -131,9 +133,9 @@ def item_json(stored: dict) -> dict:
         "section_id": stored.get("section_id"),
         "doc_id": stored.get("doc_id"),
         "kind": stored.get("item_kind"),
-        "text": stored.get("text"),
+        "text": stored.get("item_text"),
         "status": stored.get("status") or None,
-        "themes": _themes_list(stored.get("themes")),
+        "themes": list(stored.get("item_themes") or []),
         "year": stored.get("year"),
         "year_start": stored.get("year_start"),
     }

@@ -221,7 +221,7 @@ def load_items(store: Store, kind: str | None = None, theme: str | None = None) 
         if theme and theme not in it["themes"]:
             continue
         extra = r.get("cells") or {}
-        it["title"] = r.get("title")
+        it["title"] = r.get("doc_title")
         it["number"], it["heading"], it["page"] = extra.get("number"), extra.get("heading"), r.get("page_start")
         out.append(it)
     return out

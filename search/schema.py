@@ -1,6 +1,8 @@
 """The Whoosh schema: one index holding documents, sections and items.
 
-Every record has ``kind`` (``doc``, ``section`` or ``item``) and a unique ``id``.
+Every record has ``kind`` (``doc``, ``section`` or ``item``) and a unique ``id``. Only
+sections have indexed text, heading, title and themes, so a query needs no filter to
+match sections only (computing such a filter costs as much as a query at 100k sections).
 All the fields the ``--json`` contract names are stored, so a query never needs the
 source files. ``SCHEMA_VERSION`` changes whenever fields or analysis change; an index
 with another version is rebuilt from the files it records.
@@ -11,7 +13,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.analysis import ANALYSIS_VERSION, exact_analyzer, text_analyzer
 
-SCHEMA_VERSION = f"6.{ANALYSIS_VERSION}"
+SCHEMA_VERSION = f"7.{ANALYSIS_VERSION}"
 
 
 def make_schema() -> Schema:
@@ -23,7 +25,8 @@ def make_schema() -> Schema:
         id=ID(stored=True, unique=True),
         doc_id=ID(stored=True, sortable=True),
         section_id=ID(stored=True),
-        # document fields
+        # document fields (stored only, so that a query matches sections and nothing else)
+        doc_title=STORED(),
         path=ID(stored=True),
         sha256=STORED(),
         title=TEXT(stored=True, analyzer=text, multitoken_query="phrase"),
@@ -47,13 +50,15 @@ def make_schema() -> Schema:
         heading=TEXT(stored=True, analyzer=text, multitoken_query="phrase", field_boost=2.0),
         heading_path=STORED(),
         level=STORED(),
-        text=TEXT(stored=True, analyzer=text, multitoken_query="phrase", chars=True),
+        text=TEXT(stored=True, analyzer=text, multitoken_query="phrase"),
         exact=TEXT(analyzer=exact, multitoken_query="phrase"),
         page_start=STORED(),
         page_end=STORED(),
         page_offsets=STORED(),
-        # item fields
+        # item fields (text and themes stored only: items are read by recur, not searched)
         item_kind=ID(stored=True),
+        item_text=STORED(),
+        item_themes=STORED(),
         status=ID(stored=True),
         cells=STORED(),
     )

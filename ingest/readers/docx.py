@@ -41,6 +41,7 @@ def _open(path: Path):
         raise IngestError("an old binary Word (.doc) file: save it as .docx first")
     if not zipfile.is_zipfile(path):
         raise IngestError("corrupt Word file: not a valid .docx package")
+    _check_unzipped_size(path)
     try:
         return docx.Document(str(path))
     except (zipfile.BadZipFile, EOFError):
@@ -54,7 +55,28 @@ def _open(path: Path):
     except Exception as e:  # lxml syntax errors, zlib errors in damaged members
         if "XMLSyntax" in type(e).__name__:
             raise IngestError("corrupt Word file: the document XML is damaged") from None
-        raise IngestError(f"corrupt Word file: {type(e).__name__}") from None
+        raise IngestError(f"corrupt Word file: the package cannot be read ({type(e).__name__})") from None
+
+
+def _check_unzipped_size(path: Path) -> None:
+    """Refuse a package whose members would unzip past the limit, before decompressing any.
+
+    The sizes come from the zip's central directory; zipfile never yields more than a
+    member's recorded size, so a package cannot exceed the limit by misstating them.
+    """
+    from ingest.readers import max_unzipped_bytes
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise IngestError("corrupt Word file: not a valid .docx package") from None
+    limit = max_unzipped_bytes()
+    if total > limit:
+        raise IngestError(
+            f"Word package would unzip to {total / 1048576:.0f} MB, over the {limit // 1048576} MB limit "
+            "(a zip bomb? set SGSEARCH_MAX_UNZIPPED_MB to raise it)"
+        )
 
 
 def _is_toc_sdt(sdt) -> bool:

@@ -20,7 +20,7 @@ _TOC_BOOKMARK = re.compile(r"\[bookmark:\s*_Toc", re.I)
 _BOLD_LINE = re.compile(r"^\s*(?:\[bookmark:[^\]]*\])?(?P<num>\d{1,3}\.?\s+)?\*\*(?P<bold>[^*]+?)\*\*(?P<tail>[^*]*)$")
 _TOC_OUTSIDE = re.compile(r"^\s*\S.{0,100}?(?:\.{4,}|…{2,}|\s-?\t?\s*Page)\s*\d{1,3}\s*$")
 _LINK_LINE = re.compile(r"^\[[^\]]*\]\([^)]*\)")
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")  # closing hashes are stripped after: "(.*?)\s*#*\s*$" was quadratic
 _BARE_NUMBER = re.compile(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s*$")
 _STATUS_ONLY = re.compile(
     r"^(?:achieved(?: and ongoing)?|ongoing|complete[d]?|in progress|not started|partially achieved|"
@@ -148,7 +148,7 @@ def parse_text(text: str) -> ReadResult:
 def _classify(raw: str, cleaned: str, page: int | None, last_num: str | None = None) -> Block:
     md = _MD_HEADING.match(raw.strip())
     if md:
-        text = clean_inline(md.group(2))
+        text = clean_inline(md.group(2).rstrip().rstrip("#").rstrip())
         number, rest = split_number(text)
         return Block(HEADING, rest if number else text, page, level=len(md.group(1)), number=number, strong=True)
     stripped = raw.strip()
