@@ -223,7 +223,8 @@ def search(
             any_results = s.search(q_any, **kw)
             if any_results.scored_length():
                 results, q, mode, group = any_results, q_any, "any", qparser.OrGroup
-    top = list(results)
+    # not list(results): list() asks len(), which counts every match in Python
+    top = [results[i] for i in range(results.scored_length())]
     total, exact_total = _total(results)
     if exact_total:
         years, documents = _spread(s, results.docs())
@@ -256,15 +257,27 @@ def _total(results) -> tuple[int, bool]:
 
 
 def _literal_docnums(searcher, schema, fields, group, literal_text: str, top) -> set[int]:
-    """Which of the top hits match the words themselves (not only a theme tag)."""
+    """Which of the top hits match the words themselves (not only a theme tag).
+
+    Walks a matcher of the query without theme expansion to each hit's document number
+    (skip lists make this a few steps per hit), instead of running that query in full.
+    """
     if not top:
         return set()
     try:
         q = _parser(schema, fields, group).parse(literal_text)
+        m = q.matcher(searcher)
     except Exception:
         return {h.docnum for h in top}
-    docnums = {h.docnum for h in top}
-    return {h.docnum for h in searcher.search(q, filter=docnums, limit=len(docnums))}
+    found = set()
+    for d in sorted(h.docnum for h in top):
+        if not m.is_active():
+            break
+        if m.id() < d:
+            m.skip_to(d)
+        if m.is_active() and m.id() == d:
+            found.add(d)
+    return found
 
 
 def _query_terms(q) -> dict[str, list[str]]:
@@ -281,7 +294,8 @@ def _parse(schema, fields, group, prepared: str, expansions: list[list[str]]):
     except Exception as e:  # whoosh raises assorted errors on odd syntax
         raise QueryError(f"cannot read the query: {e}; put odd characters in quotes") from None
     if expansions:
-        q = q.accept(lambda sub: _expand_marker(sub, expansions))
+        # normalize() also merges the copies of a theme term made for each field
+        q = q.accept(lambda sub: _expand_marker(sub, expansions)).normalize()
     if q is NullQuery or isinstance(q, Not) or not list(q.iter_all_terms()):
         raise QueryError("nothing to search for: a query needs at least one word that is not excluded (-word)")
     return q
