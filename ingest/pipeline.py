@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -239,10 +240,25 @@ def ingest(
 def _run(todo, jobs: int):
     if jobs > 1 and len(todo) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            yield from pool.map(_parse_job, todo)
+            futures = [pool.submit(_parse_job, job) for job in todo]
+            for job, future in zip(todo, futures):
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    # a worker died (a reader library crashed): parse what is left one file
+                    # per process, so that the crash is reported against its file alone
+                    yield _parse_isolated(job)
     else:
         for job in todo:
             yield _parse_job(job)
+
+
+def _parse_isolated(job):
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(_parse_job, job).result()
+        except BrokenProcessPool:
+            return job[0], None, "the reader crashed on this file: it is probably damaged"
 
 
 def _tag(parsed: list[ParsedDoc], taxonomy_files: list[Path] | None) -> None:

@@ -108,9 +108,22 @@ def build_nlp(lemma_overrides: dict[str, str] | None = None) -> Language:
     return nlp
 
 
+_PUNCT_RUN = re.compile(r"[^\w\s]{32,}")
+
+
+def _break_run(m: re.Match) -> str:
+    run = m.group()
+    return " ".join(run[i:i + 32] for i in range(0, len(run), 32))
+
+
 def prepare_text(text: str) -> str:
-    """Join wrapped lines (a single newline becomes a space) so phrases can cross them."""
+    """Join wrapped lines (a single newline becomes a space) so phrases can cross them.
+
+    Long runs of punctuation without spaces ("((((…") are broken every 32 characters:
+    spaCy's tokenizer takes quadratic time on them, and one such line would stall an ingest.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _PUNCT_RUN.sub(_break_run, text)
     return _NEWLINES.sub(lambda m: m.group() if m.group().count("\n") > 1 else " ", text)
 
 

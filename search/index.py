@@ -63,6 +63,7 @@ class Store:
         self.root = Path(root)
         self._ix = None
         self._searcher = None
+        self._gen = None  # the generation folder self._ix was opened on
 
     # -- locations -------------------------------------------------------------
     def current_dir(self) -> Path | None:
@@ -103,15 +104,29 @@ class Store:
     # -- reading ---------------------------------------------------------------
     def index(self):
         """The open Whoosh index (raises :class:`IndexMissing`)."""
+        if self._swapped():
+            self.close()
         if self._ix is None:
             d = self.current_dir()
             if d is None:
                 raise IndexMissing(f"no index at {self.root}: run 'sgsearch ingest PATH' first")
             self._ix = whoosh.index.open_dir(str(d))
+            self._gen = d.name
         return self._ix
+
+    def _swapped(self) -> bool:
+        """True when a rebuild swapped in another generation since ours was opened (ours is gone)."""
+        if self._ix is None:
+            return False
+        try:
+            return (self.root / CURRENT).read_text(encoding="utf-8").strip() != self._gen
+        except OSError:
+            return False
 
     def searcher(self):
         """A searcher kept open for this store's queries, refreshed when the index changes."""
+        if self._swapped():
+            self.close()
         if self._searcher is None:
             self._searcher = self.index().searcher()
         elif not self._searcher.up_to_date():

@@ -345,7 +345,8 @@ def _spread(searcher, docnums) -> tuple[list[str], int]:
             i += 1
     from ingest.metadata import fy_label
 
-    return [fy_label(y) for y in sorted(y for y in years if y)], len(docs)
+    # a section without a year reads back from the column as a sentinel (2**31 - 1)
+    return [fy_label(y) for y in sorted(y for y in years if y and 1900 < y < 2200)], len(docs)
 
 
 def _hit(rank: int, hit, fields: list[str], theme_ids: list[str], terms: dict[str, list[str]]) -> Hit:

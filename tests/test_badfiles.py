@@ -500,3 +500,28 @@ def test_long_hostile_line_is_read_in_linear_time(tmp_path, line):
     except IngestError:
         pass
     assert time.perf_counter() - t0 < 3.0
+
+
+@pytest.mark.skipif(__import__("multiprocessing").get_start_method() != "fork",
+                    reason="the crashing reader is patched in, which only forked workers inherit")
+def test_a_reader_crashing_in_a_worker_costs_only_its_file(tmp_path, monkeypatch):
+    """--jobs N: a native crash (a segfault in a PDF library) fails one file, not the ingest."""
+    import signal
+
+    import ingest.pipeline as pipeline
+
+    folder = tmp_path.resolve() / "in"
+    folder.mkdir()
+    files = [docgen.write_txt(folder / f"report-{n}.txt") for n in range(5)]
+    real = pipeline.parse_file
+
+    def crash_on_third(path, *a, **k):
+        if str(path).endswith("report-2.txt"):
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return real(path, *a, **k)
+
+    monkeypatch.setattr(pipeline, "parse_file", crash_on_third)
+    report = ingest([folder], tmp_path / "ix", jobs=2, tag=False)
+    assert report.failed == [{"path": str(files[2]), "error": "the reader crashed on this file: it is probably damaged"}]
+    assert sorted(report.added) == sorted(str(f) for i, f in enumerate(files) if i != 2)
+    assert doc_paths(tmp_path / "ix") == set(report.added)

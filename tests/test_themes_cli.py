@@ -88,3 +88,25 @@ def test_retag_after_taxonomy_change_needs_no_source_files(tmp_path):
     store = Store(ix)
     assert "widgets" in document(store, "r")["sections"][0]["themes"]
     store.close()
+
+
+def test_long_punctuation_runs_do_not_stall_the_tagger():
+    # unbroken, such runs took spaCy's tokenizer minutes (quadratic); now a blink
+    from ingest.themes import get_tagger, prepare_text
+
+    assert max(len(w) for w in prepare_text("(" * 20000).split()) == 32
+    tags = get_tagger().tag("(" * 20000 + " neglect " + "#" * 5000)
+    assert [t.id for t in tags] == ["neglect"]
+
+
+def test_section_without_a_year_does_not_break_the_year_span(tmp_path):
+    from ingest.pipeline import ingest
+    from search.index import Store
+    from search.query import search
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Annual Report 2020/21\n\n1 Zebrafinch\n\nThe zebrafinch was seen.\n")
+    (tmp_path / "in" / "b.txt").write_text("1 Zebrafinch\n\nAnother zebrafinch note with no date at all.\n")
+    ingest([tmp_path / "in"], tmp_path / "ix", tag=False)
+    res = search(Store(tmp_path / "ix"), "zebrafinch")
+    assert res.total == 2 and res.years == ["2020-21"]
