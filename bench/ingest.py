@@ -24,7 +24,6 @@ Run it from the project root::
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
@@ -37,14 +36,13 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import ROOT, use_project_root  # noqa: E402
+from _common import load as _load  # noqa: E402
+from _common import revision as _revision  # noqa: E402
+from _common import verdict as _verdict  # noqa: E402
 
-# Run as ``python bench/ingest.py``, this file's folder is sys.path[0] and its name would
-# shadow the ``ingest`` package: drop the folder and put the project root first.
-if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+use_project_root()
 
 TARGET_COLD_S = 10.0
 TARGET_UNCHANGED_S = 1.0
@@ -65,36 +63,8 @@ print(json.dumps({"added": len(r.added), "updated": len(r.updated), "unchanged":
 """
 
 
-def _revision(files: tuple[str, ...]) -> str:
-    """The git commit and a hash of the files measured, so figures can be traced to code."""
-    try:
-        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True).stdout.strip() or "?"
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True).stdout.count("\n")
-    except OSError:
-        head, dirty = "?", 0
-    sums = []
-    for f in files:
-        p = ROOT / f
-        if p.exists():
-            sums.append(f"{f} {hashlib.sha256(p.read_bytes()).hexdigest()[:10]}")
-    return f"git {head} ({dirty} tracked files modified); " + ", ".join(sums)
-
-
-def _load() -> str:
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
-
-
 def _stats(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(values), min(values), max(values)
-
-
-def _verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
 
 
 def _run_driver(index_dir: Path, paths: list[Path], jobs: int, tag: bool) -> tuple[float, dict]:

@@ -44,14 +44,13 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import load as _load  # noqa: E402
+from _common import revision as _revision  # noqa: E402
+from _common import use_project_root  # noqa: E402
+from _common import verdict as _verdict  # noqa: E402
 
-# Run as ``python bench/query.py``, this file's folder is sys.path[0], where ingest.py
-# (the other benchmark) would shadow the ``ingest`` package: drop it, put the root first.
-if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+use_project_root()
 
 TARGET_CLI_MS = 250.0
 TARGET_WARM_P95_MS = 50.0
@@ -65,38 +64,10 @@ should so some such than that the their them then there these they this those th
 what when where which while who will with within would you your""".split())
 
 
-def _revision(files: tuple[str, ...]) -> str:
-    """The git commit and a hash of the files measured, so figures can be traced to code."""
-    try:
-        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True).stdout.strip() or "?"
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True).stdout.count("\n")
-    except OSError:
-        head, dirty = "?", 0
-    sums = []
-    for f in files:
-        p = ROOT / f
-        if p.exists():
-            sums.append(f"{f} {hashlib.sha256(p.read_bytes()).hexdigest()[:10]}")
-    return f"git {head} ({dirty} tracked files modified); " + ", ".join(sums)
-
-
-def _load() -> str:
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
-
-
 def _pct(values: list[float], p: float) -> float:
     """The p-th percentile (nearest rank) of ``values``."""
     s = sorted(values)
     return s[max(0, min(len(s) - 1, math.ceil(p / 100 * len(s)) - 1))]
-
-
-def _verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
 
 
 def _run(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
