@@ -63,6 +63,7 @@ class Store:
         self.root = Path(root)
         self._ix = None
         self._searcher = None
+        self._filters: dict = {}
         self._gen = None  # the generation folder self._ix was opened on
 
     # -- locations -------------------------------------------------------------
@@ -129,9 +130,26 @@ class Store:
             self.close()
         if self._searcher is None:
             self._searcher = self.index().searcher()
+            self._filters = {}
         elif not self._searcher.up_to_date():
             self._searcher = self._searcher.refresh()
+            self._filters = {}
         return self._searcher
+
+    def filter_docs(self, query):
+        """The documents a filter query allows, remembered while the index is unchanged
+        (a year or theme filter over 100k sections costs as much as a search)."""
+        if query is None:
+            return None
+        s = self.searcher()
+        key = repr(query)
+        found = self._filters.get(key)
+        if found is None:
+            found = set(s.docs_for_query(query))  # whoosh takes a set (not a frozenset) as a filter
+            if len(self._filters) > 64:
+                self._filters.clear()
+            self._filters[key] = found
+        return found
 
     def close(self) -> None:
         if self._searcher is not None:

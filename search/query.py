@@ -208,6 +208,7 @@ def search(
     if not exact:
         prepared, expansions = _mark_themes(prepared)
     s = store.searcher()
+    flt = store.filter_docs(flt)
     mode = "all"
     group = qparser.AndGroup
     q = _parse(schema, fields, group, prepared, expansions)
