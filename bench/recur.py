@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
 
     store = Store(args.scale_dir)
     want = {"sections": args.sections, "items": int(args.sections * ITEMS_PER_SECTION)}
-    if store.manifest().get("synthetic") != want:
+    if store.manifest().get("synthetic") != want or not store.up_to_date():
         t = time.perf_counter()
         n = build(args.scale_dir, args.sections, args.docs, args.seed)
         print(f"built {n:,} synthetic items for {args.sections:,} sections in {time.perf_counter() - t:.1f} s")
