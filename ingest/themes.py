@@ -108,7 +108,7 @@ def build_nlp(lemma_overrides: dict[str, str] | None = None) -> Language:
     return nlp
 
 
-_PUNCT_RUN = re.compile(r"[^\w\s]{32,}")
+_PUNCT_RUN = re.compile(r"(?:[^\w\s]|_){32,}")
 
 
 def _break_run(m: re.Match) -> str:

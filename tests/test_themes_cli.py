@@ -95,6 +95,7 @@ def test_long_punctuation_runs_do_not_stall_the_tagger():
     from ingest.themes import get_tagger, prepare_text
 
     assert max(len(w) for w in prepare_text("(" * 20000).split()) == 32
+    assert max(len(w) for w in prepare_text("signed " + "_" * 500).split()) == 32  # signature lines
     tags = get_tagger().tag("(" * 20000 + " neglect " + "#" * 5000)
     assert [t.id for t in tags] == ["neglect"]
 
