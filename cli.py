@@ -330,7 +330,7 @@ def tag_cmd(source, taxonomy, as_json):
     from ingest.taxonomy import TaxonomyError, load_taxonomy
 
     if source == "-":
-        text = click.get_text_stream("stdin").read()
+        text = sys.stdin.read()
     else:
         from ingest.blocks import IngestError
         from ingest.readers import read_path
