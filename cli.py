@@ -149,7 +149,10 @@ def format_results(res, colour: bool) -> str:
         s = h.section
         cite = f"§{s['number']} {s['heading']}" if s.get("number") else s["heading"]
         page = f" · p. {h.page}" if h.page else ""
-        head = f"{h.rank}. {s.get('year') or 'no year'} · {safe(h.title)} · {safe(cite)}{page}"
+        title = h.title
+        if s.get("part_title") and s["part_title"] != h.title:
+            title = f"{s['part_title']} (in {h.title})"  # a report embedded in a board pack
+        head = f"{h.rank}. {s.get('year') or 'no year'} · {safe(title)} · {safe(cite)}{page}"
         snippet = safe(h.snippet)
         if colour:
             head = click.style(head, bold=True)

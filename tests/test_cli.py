@@ -72,3 +72,8 @@ def test_first_search_builds_index_from_bundled_corpus(tmp_path):
     assert r.exit_code == 0
     assert "building the index" in r.stderr and "bundled corpus" in r.stderr
     assert "sections in" in r.stdout and "2016-17" in r.stdout
+
+
+def test_hits_in_an_embedded_report_cite_the_report(corpus_index):
+    r = run("Child Death Overview Panel", "--year", "2016-17", "--index", str(corpus_index))
+    assert "Somerset Safeguarding Children Board Annual Report 2016/17 (in Health and Wellbeing Board" in r.output
