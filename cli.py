@@ -369,8 +369,6 @@ def tag_cmd(source, taxonomy, as_json):
 @_index_option
 def themes_cmd(from_year, to_year, list_only, show_all, as_json, index):
     """The theme-by-year table: sections tagged with each theme, per year."""
-    from ingest.metadata import parse_year_label
-
     if list_only:
         from ingest.taxonomy import load_taxonomy
 
@@ -382,10 +380,12 @@ def themes_cmd(from_year, to_year, list_only, show_all, as_json, index):
         for t in tax.themes.values():
             echo(f"{t.id:<28} {t.label} — {t.description}")
         return
-    lo = parse_year_label(from_year) if from_year else None
-    hi = parse_year_label(to_year) if to_year else None
-    if (from_year and lo is None) or (to_year and hi is None):
-        _fail("--from/--to take a year like 2020-21, 2020/21 or 2020", 2)
+    from search.query import QueryError, year_arg
+
+    try:
+        lo, hi = year_arg("--from", from_year), year_arg("--to", to_year)
+    except QueryError as e:
+        _fail(str(e), 2)
     from search.trace import theme_table
 
     table = theme_table(_store(index), lo, hi)

@@ -31,7 +31,7 @@ from whoosh.analysis import STOP_WORDS
 
 from ingest.metadata import fy_label, parse_year_label
 from search.index import Store
-from search.query import QueryError, expand_themes, plain, resolve_theme_filter, search, spans
+from search.query import QueryError, expand_themes, plain, resolve_theme_filter, search, spans, year_arg
 
 FORMATS = ("md", "docx", "csv", "json")
 QUOTE_CHARS = 600
@@ -132,7 +132,7 @@ def build_briefing(
             "nothing to export: give a query (sgsearch export \"pre-birth\" -o briefing.docx) "
             "or one or more themes (--theme neglect); 'sgsearch themes --list' shows the themes"
         )
-    lo, hi = _year("--from", from_year), _year("--to", to_year)
+    lo, hi = year_arg("--from", from_year), year_arg("--to", to_year)
     if lo is not None and hi is not None and lo > hi:
         raise QueryError(f"--from {fy_label(lo)} is after --to {fy_label(hi)}: swap them")
     limit_per_year = max(1, int(limit_per_year))
@@ -188,15 +188,6 @@ def build_briefing(
         "recurring": recurring,
         "sources": sources,
     })
-
-
-def _year(name: str, value) -> int | None:
-    if value in (None, ""):
-        return None
-    ys = parse_year_label(str(value))
-    if ys is None:
-        raise QueryError(f"{name} {value!r} is not a year: use a form like 2020-21, 2020/21 or 2020")
-    return ys
 
 
 def _labels() -> dict[str, str]:

@@ -148,13 +148,11 @@ def _parser(schema, fields: list[str], group) -> qparser.QueryParser:
 def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None, publisher=None, schema=None):
     """The filter query for the options given, or None (only sections can match a query)."""
     parts = []
-    if year:
-        ys = parse_year_label(str(year))
-        if ys is None:
-            raise QueryError(f"--year {year!r} is not a year: use a form like 2020-21, 2020/21 or 2020")
+    ys = year_arg("--year", year)
+    if ys is not None:
         parts.append(NumericRange("year_start", ys, ys))
-    lo = _year_arg("--from", from_year)
-    hi = _year_arg("--to", to_year)
+    lo = year_arg("--from", from_year)
+    hi = year_arg("--to", to_year)
     if lo is not None or hi is not None:
         parts.append(NumericRange("year_start", lo, hi))
     for t in theme or []:
@@ -169,7 +167,8 @@ def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None,
     return And(parts) if len(parts) > 1 else parts[0]
 
 
-def _year_arg(name: str, value) -> int | None:
+def year_arg(name: str, value) -> int | None:
+    """A year option (``2020-21``, ``2020/21``, ``2020``) as its start year; None if not given."""
     if value in (None, ""):
         return None
     ys = parse_year_label(str(value))
