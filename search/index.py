@@ -161,19 +161,16 @@ class Store:
 
     def records(self, kind: str, **terms) -> list[dict]:
         """Stored fields of every record of ``kind`` matching exact ``terms`` (e.g. doc_id=...)."""
-        ix = self.index()
         q = Term("kind", kind)
         for field, value in terms.items():
             q = q & Term(field, value)
-        with ix.searcher() as s:
-            hits = s.search(q, limit=None, sortedby="ordinal")
-            return [dict(h) for h in hits]
+        hits = self.searcher().search(q, limit=None, sortedby="ordinal")
+        return [dict(h) for h in hits]
 
     def record(self, rid: str) -> dict | None:
         """One record by its unique id."""
-        with self.index().searcher() as s:
-            found = s.document(id=rid)
-            return dict(found) if found else None
+        found = self.searcher().document(id=rid)
+        return dict(found) if found else None
 
     # -- writing ---------------------------------------------------------------
     @contextlib.contextmanager
