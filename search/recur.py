@@ -90,9 +90,6 @@ class _Prepared:
     idf: dict[str, float] = field(default_factory=dict)
     norms: list[float] = field(default_factory=list)
 
-    def weight(self, bag: set[str]) -> float:
-        return sum(self.idf.get(t, 0.0) for t in bag)
-
 
 def _subject(text: str) -> str:
     """The first sentence of an item: what it is about (the rest is often commentary)."""
