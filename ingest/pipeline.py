@@ -215,6 +215,7 @@ def ingest(
         ]
         report.removed = [d["path"] for d in removed]
         if not parsed and not removed and not rebuild:
+            store.repair_engine()  # after an ingest killed between its two commits
             return report
 
         _extract_items(parsed)

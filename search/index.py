@@ -3,14 +3,16 @@
 Layout of an index folder::
 
     DIR/CURRENT          name of the live Whoosh generation folder (one line)
-    DIR/ix-<stamp>/      a Whoosh index + VERSION (schema version) + files.json
+    DIR/ix-<stamp>/      a Whoosh index + VERSION (schema version) + files.json,
+                         and engine/ + ENGINE: the sections' terms in tantivy (search.engine)
     DIR/ingest.lock      held (fcntl) by the process that is writing; holds its pid
 
 An incremental ingest writes into the live generation with one Whoosh commit, which
 is atomic. A rebuild (``--rebuild``, or a schema change) writes a new generation and
 then swaps ``CURRENT`` with an atomic rename, so a failed or killed ingest always
-leaves the previous index complete. Only this module (and ``search.schema``) talks
-to Whoosh's storage layer.
+leaves the previous index complete. Every write to Whoosh is mirrored into the
+generation's tantivy index, committed after Whoosh's and stamped with its generation.
+Only this module (and ``search.schema``) talks to Whoosh's storage layer.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from pathlib import Path
 import whoosh.index
 from whoosh.query import Term
 
+from search import engine
 from search.schema import SCHEMA_VERSION, make_schema
 
 ENV_VAR = "SGSEARCH_INDEX"
@@ -65,6 +68,7 @@ class Store:
         self._searcher = None
         self._filters: dict = {}
         self._gen = None  # the generation folder self._ix was opened on
+        self._engine = None
 
     # -- locations -------------------------------------------------------------
     def current_dir(self) -> Path | None:
@@ -136,6 +140,27 @@ class Store:
             self._filters = {}
         return self._searcher
 
+    def engine(self):
+        """The tantivy reader in step with :meth:`searcher`, or None (then match with Whoosh).
+
+        It is out of step when an ingest was killed between the Whoosh commit and the
+        tantivy one, or when the index predates the engine; the next ingest repairs it.
+        """
+        s = self.searcher()
+        gen = s.reader().generation()
+        d = self.current_dir()
+        stamp = engine.read_stamp(d) if d is not None else None
+        if stamp is None or stamp != gen:
+            return None
+        try:
+            if self._engine is None:
+                self._engine = engine.Reader(d, stamp)
+            elif self._engine.stamp != stamp:
+                self._engine.reload(stamp)
+        except Exception:  # a damaged engine folder: Whoosh still answers
+            self._engine = None
+        return self._engine
+
     def filter_docs(self, query):
         """The documents a filter query allows, remembered while the index is unchanged
         (a year or theme filter over 100k sections costs as much as a search)."""
@@ -158,6 +183,7 @@ class Store:
         if self._ix is not None:
             self._ix.close()
             self._ix = None
+        self._engine = None
 
     def records(self, kind: str, **terms) -> list[dict]:
         """Stored fields of every record of ``kind`` matching exact ``terms`` (e.g. doc_id=...)."""
@@ -173,6 +199,23 @@ class Store:
         return dict(found) if found else None
 
     # -- writing ---------------------------------------------------------------
+    def repair_engine(self) -> bool:
+        """Rebuild the tantivy index from Whoosh's stored sections if it is out of step
+        (call under :meth:`locked`); True when it was rebuilt."""
+        d = self.current_dir()
+        if d is None:
+            return False
+        self.close()
+        ix = whoosh.index.open_dir(str(d))
+        try:
+            gen = ix.latest_generation()
+            if engine.in_step(d, gen):
+                return False
+            _engine_writer(ix, d, fresh=False).commit(d, gen)
+            return True
+        finally:
+            ix.close()
+
     @contextlib.contextmanager
     def locked(self):
         """Hold the ingest lock; raise :class:`IndexBusy` naming the holder's pid."""
@@ -211,6 +254,8 @@ class Store:
         On success the writes are committed (and a new generation swapped in); on any
         error they are cancelled and the previous index stays as it was. Yields
         ``(writer, manifest)``: update the manifest dict in place with the files written.
+        The writer mirrors ``add_document``, ``update_document`` and ``delete_by_term``
+        into the generation's tantivy index.
         """
         self.close()
         live = self.current_dir()
@@ -231,9 +276,13 @@ class Store:
             if target != live:
                 shutil.rmtree(target, ignore_errors=True)
             raise IndexBusy("the index is being written by another process: try again when it has finished") from None
+        ew = None
         try:
-            yield w, manifest
+            ew = _engine_writer(ix, target, fresh=target != live)
+            yield _Mirrored(w, ew), manifest
         except BaseException:
+            if ew is not None:
+                ew.cancel()
             w.cancel()
             ix.close()
             if target != live:
@@ -243,6 +292,8 @@ class Store:
         # never one too few (which a later rebuild from the manifest would silently drop)
         _write_atomic(target / "files.json", json.dumps(manifest, sort_keys=True))
         w.commit()
+        # stamped with the new Whoosh generation only once committed: until then queries use Whoosh
+        ew.commit(target, ix.latest_generation())
         _write_atomic(target / "VERSION", SCHEMA_VERSION)
         ix.close()
         if target != live:
@@ -260,6 +311,43 @@ class Store:
                 with contextlib.suppress(OSError):
                     if time.time() - d.stat().st_mtime > 60:
                         shutil.rmtree(d, ignore_errors=True)
+
+
+def _engine_writer(ix, target: Path, fresh: bool) -> engine.Writer:
+    """A tantivy writer for the generation; rebuilt first from Whoosh's stored sections
+    when it is missing or out of step (a killed ingest, or an index older than the engine)."""
+    if fresh:
+        return engine.Writer(target, fresh=True)
+    if engine.in_step(target, ix.latest_generation()):
+        return engine.Writer(target, fresh=False)
+    ew = engine.Writer(target, fresh=True)
+    with ix.searcher() as s:
+        for fields in s.documents(kind="section"):
+            ew.add(fields)
+    return ew
+
+
+class _Mirrored:
+    """A Whoosh writer whose writes also go to the tantivy writer."""
+
+    def __init__(self, w, ew: engine.Writer):
+        self._w, self._ew = w, ew
+
+    def add_document(self, **fields):
+        self._w.add_document(**fields)
+        self._ew.add(fields)
+
+    def update_document(self, **fields):
+        self._w.update_document(**fields)
+        self._ew.delete("id", fields["id"])
+        self._ew.add(fields)
+
+    def delete_by_term(self, field, value):
+        self._w.delete_by_term(field, value)
+        self._ew.delete(field, value)
+
+    def __getattr__(self, name):
+        return getattr(self._w, name)
 
 
 def _write_atomic(path: Path, text: str) -> None:

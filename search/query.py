@@ -12,18 +12,20 @@ import re
 from dataclasses import dataclass, field
 
 from whoosh import qparser
-from whoosh.highlight import ContextFragmenter, Formatter, Highlighter
 from whoosh.query import And, Not, NullQuery, NumericRange, Or, Term
 
 from ingest.metadata import parse_year_label
 from search.analysis import join_prefixes
 from search.index import Store
+from search.matching import Found, matcher_for
 from search.records import section_json
+from search.snippets import HL_END, HL_START, evidence_snippet, highlight, lead, page_at, plain, spans, window
 
-SNIPPET_CHARS = 240
+__all__ = ["HL_END", "HL_START", "Hit", "QueryError", "SearchResult", "expand_themes", "page_at", "plain",
+           "resolve_theme_filter", "search", "spans", "suggest", "year_arg"]
+
 THEME_BOOST = 0.3  # a section found only by its theme tag ranks below literal matches
 _MARK = "zzthememark"
-HL_START, HL_END = "\x02", "\x03"  # highlight markers inside snippets (CLI renders them)
 
 
 class QueryError(ValueError):
@@ -85,44 +87,6 @@ class SearchResult:
             "suggestions": self.suggestions,
             "results": [h.to_json() for h in self.hits],
         }
-
-
-def plain(snippet: str) -> str:
-    """A snippet without highlight markers."""
-    return snippet.replace(HL_START, "").replace(HL_END, "")
-
-
-def spans(snippet: str) -> list[list[int]]:
-    """``[start, end]`` offsets of highlighted words in the plain snippet."""
-    out, pos, start = [], 0, None
-    for ch in snippet:
-        if ch == HL_START:
-            start = pos
-        elif ch == HL_END and start is not None:
-            out.append([start, pos])
-            start = None
-        else:
-            pos += 1
-    return out
-
-
-class _MarkFormatter(Formatter):
-    """Wrap matches in markers and remember the fragments (for the page of the first match)."""
-
-    between = " … "
-
-    def __init__(self):
-        self.fragments = []
-
-    def format_token(self, text, token, replace=False):
-        return f"{HL_START}{self._text(text[token.startchar:token.endchar])}{HL_END}"
-
-    def _text(self, text):
-        return text
-
-    def format(self, fragments, replace=False):
-        self.fragments = fragments
-        return super().format(fragments, replace=replace)
 
 
 _NEG = re.compile(r"(?:(?<=\s)|^)-(?=[\w\"])")
@@ -206,78 +170,46 @@ def search(
     expansions: list[list[str]] = []
     if not exact:
         prepared, expansions = _mark_themes(prepared)
-    s = store.searcher()
-    flt = store.filter_docs(flt)
     mode = "all"
     group = qparser.AndGroup
     q = _parse(schema, fields, group, prepared, expansions)
     want = max(limit, 1)
-    kw = {"limit": want if sort == "year" else max(want * 3, 50), "filter": flt}
-    if sort == "year":
-        kw["sortedby"] = "year_start"
-        kw["reverse"] = True
-    results = s.search(q, **kw)
-    if results.scored_length() == 0:
+    m = matcher_for(store, flt, sort, want if sort == "year" else max(want * 3, 50))
+    found = m.run(q)
+    if not found.top:
         q_any = _parse(schema, fields, qparser.OrGroup, prepared, expansions)
-        if q_any != q:
-            any_results = s.search(q_any, **kw)
-            if any_results.scored_length():
-                results, q, mode, group = any_results, q_any, "any", qparser.OrGroup
-    # not list(results): list() asks len(), which counts every match in Python
-    top = [results[i] for i in range(results.scored_length())]
-    total, exact_total = _total(results)
-    if exact_total:
-        years, documents = _spread(s, results.docs())
-    else:
-        years, documents = _spread(s, [h.docnum for h in top])
-    if sort != "year":
+        any_found = m.run(q_any) if q_any != q else found
+        if any_found.top:
+            found, q, mode, group = any_found, q_any, "any", qparser.OrGroup
+    top = found.top
+    if sort != "year" and expansions:
         # literal matches first; sections found only through their theme tag after them
-        literal = _literal_docnums(s, schema, fields, group, literal_text, top) if expansions else None
-        top.sort(key=lambda h: (literal is not None and h.docnum not in literal, -(h.score or 0.0)))
+        literal_q = _literal_query(schema, fields, literal_text, group)
+        literal = m.which_match(literal_q, top) if literal_q is not None else {h.id for h in top}
+        top.sort(key=lambda h: (h.id not in literal, -h.score))
+    if sort != "year":
         top = _diversify(top, want)
     expanded = sorted({t for group_ids in expansions for t in group_ids})
     terms = _query_terms(q)
-    hits = [_hit(n, h, fields, expanded, terms) for n, h in enumerate(top[:want], start=1)]
-    res = SearchResult(query, total, hits, mode, expanded, [], years, documents, exact_total)
-    if total == 0:
-        res.suggestions = suggest(s, query)
+    hits = []
+    for h in top:
+        if len(hits) == want:
+            break
+        if h.fields:  # empty only if an ingest removed the section since tantivy answered
+            hits.append(_hit(len(hits) + 1, h, fields, expanded, terms))
+    res = SearchResult(query, found.total, hits, mode, expanded, [], found.years, found.documents,
+                       found.exact_total)
+    if found.total == 0:
+        res.suggestions = suggest(store.searcher(), query)
     return res
 
 
-EXACT_LIMIT = 5000  # beyond this many matches the total is Whoosh's estimate (counting costs ~2 µs a match)
-
-
-def _total(results) -> tuple[int, bool]:
-    if results.has_exact_length():
-        return len(results), True
-    est = results.estimated_length()
-    if est <= EXACT_LIMIT:
-        return len(results), True
-    return est, False
-
-
-def _literal_docnums(searcher, schema, fields, group, literal_text: str, top) -> set[int]:
-    """Which of the top hits match the words themselves (not only a theme tag).
-
-    Walks a matcher of the query without theme expansion to each hit's document number
-    (skip lists make this a few steps per hit), instead of running that query in full.
-    """
-    if not top:
-        return set()
+def _literal_query(schema, fields, literal_text: str, group):
+    """The query without theme expansion (to tell literal matches from tag-only ones), or None."""
     try:
-        q = _parser(schema, fields, group).parse(literal_text)
-        m = q.matcher(searcher)
+        return _parser(schema, fields, group).parse(literal_text)
     except Exception:
-        return {h.docnum for h in top}
-    found = set()
-    for d in sorted(h.docnum for h in top):
-        if not m.is_active():
-            break
-        if m.id() < d:
-            m.skip_to(d)
-        if m.is_active() and m.id() == d:
-            found.add(d)
-    return found
+        return None
 
 
 def _query_terms(q) -> dict[str, list[str]]:
@@ -323,145 +255,28 @@ def _diversify(hits: list, limit: int) -> list:
     return first + later
 
 
-def _literal(hit) -> bool:
-    return any(field != "themes" for field, _ in (hit.matched_terms() or []))
-
-
-def _spread(searcher, docnums) -> tuple[list[str], int]:
-    """The years and the number of documents of the given matches, from per-segment columns."""
-    docnums = sorted(docnums)
-    years, docs = set(), set()
-    i = 0
-    for sub, offset in searcher.reader().leaf_readers():
-        end = offset + sub.doc_count_all()
-        ycol = sub.column_reader("year_start") if sub.has_column("year_start") else None
-        dcol = sub.column_reader("doc_id") if sub.has_column("doc_id") else None
-        while i < len(docnums) and docnums[i] < end:
-            local = docnums[i] - offset
-            if ycol is not None:
-                years.add(ycol[local])
-            if dcol is not None:
-                docs.add(dcol[local])
-            i += 1
-    from ingest.metadata import fy_label
-
-    # a section without a year reads back from the column as a sentinel (2**31 - 1)
-    return [fy_label(y) for y in sorted(y for y in years if y and 1900 < y < 2200)], len(docs)
-
-
-def _hit(rank: int, hit, fields: list[str], theme_ids: list[str], terms: dict[str, list[str]]) -> Hit:
-    stored = hit.fields()
+def _hit(rank: int, hit: Found, fields: list[str], theme_ids: list[str], terms: dict[str, list[str]]) -> Hit:
+    stored = hit.fields
     text = stored.get("text") or ""
-    fmt = _MarkFormatter()
-    # always re-tokenise: the text given is a window of the section, not the whole
-    hl = Highlighter(fragmenter=ContextFragmenter(maxchars=SNIPPET_CHARS, surround=90), formatter=fmt,
-                     always_retokenize=True)
     snippet = ""
     page = stored.get("page_start")
     if text:
         field = fields[0] if fields == ["exact"] else "text"
-        offset, window = _window(text, terms.get(field, []))
-        try:
-            snippet = hl.highlight_hit(hit, field, text=window, top=2, minscore=1)
-        except Exception:  # highlighting must never break a search
-            snippet = ""
-        if fmt.fragments and fmt.fragments[0].matches:
-            at = offset + fmt.fragments[0].matches[0].startchar
-            page = page_at(stored.get("page_offsets") or [], at) or page
+        offset, part = window(text, terms.get(field, []))
+        snippet, at = highlight(part, terms.get(field, []), stemmed=field != "exact")
+        if at is not None:
+            page = page_at(stored.get("page_offsets") or [], offset + at) or page
     sec = section_json(stored)
     matched = [t for t in theme_ids if t in sec["themes"]]
     if not snippet and matched:
         evidence = [e for t in matched for e in sec["theme_evidence"].get(t, {}).get("evidence", [])]
-        snippet, at = _evidence_snippet(text, evidence)
+        snippet, at = evidence_snippet(text, evidence)
         if at is not None:
             page = page_at(stored.get("page_offsets") or [], at) or page
     if not snippet:
-        snippet = _lead(text)
-    return Hit(rank, float(hit.score or 0.0), sec, stored.get("title", ""), stored.get("publisher") or None,
+        snippet = lead(text)
+    return Hit(rank, hit.score, sec, stored.get("title", ""), stored.get("publisher") or None,
                stored.get("doc_type", ""), " ".join(snippet.split()), page, matched)
-
-
-WINDOW = 320  # characters either side of a likely match that the highlighter analyses
-
-
-def _window(text: str, terms: list) -> tuple[int, str]:
-    """The part of a long section worth highlighting: around the first likely matches.
-
-    Analysing a whole long section for every hit is the slowest part of a query; a
-    cheap pattern built from the matched terms (letters in order, an optional hyphen or
-    space between them, so the term "prebirth" finds "pre-birth") finds where to look.
-    Returns the window's offset in the text, and the window.
-    """
-    if len(text) <= 3 * WINDOW or not terms:
-        return 0, text[: 12 * WINDOW]
-    rx = _term_pattern(tuple(sorted(t.decode() if isinstance(t, bytes) else t for t in terms)))
-    hits = [(m.start(), m.end(), m.lastgroup) for m in rx.finditer(text)]
-    if not hits:
-        return 0, text[: 12 * WINDOW]
-    # the window holding the most different query terms (a phrase, or all the words), earliest first
-    best, best_n, j = 0, 0, 0
-    for i, (pos, _end, _g) in enumerate(hits):
-        while hits[j][0] < pos - WINDOW:
-            j += 1
-        k = i
-        while k + 1 < len(hits) and hits[k + 1][0] <= pos + WINDOW:
-            k += 1
-        n = len({g for _s, _e, g in hits[j:k + 1]})
-        if n > best_n:
-            best, best_n = i, n
-    pos = hits[best][0]
-    start, end = max(0, pos - WINDOW), min(len(text), pos + 2 * WINDOW)
-    if start:
-        start = text.find(" ", start) + 1 or start
-    return start, text[start:end]
-
-
-_PATTERNS: dict = {}
-
-
-def _term_pattern(terms: tuple[str, ...]) -> re.Pattern:
-    rx = _PATTERNS.get(terms)
-    if rx is None:
-        # a stem's last letter may differ from the word ("strategi" for "strategy")
-        alts = [f"(?P<t{n}>" + r"[\s\-–/]?".join(re.escape(c) for c in (t[:-1] if len(t) > 4 else t)) + ")"
-                for n, t in enumerate(terms) if t]
-        rx = re.compile(r"(?i)\b(?:" + "|".join(alts) + ")")
-        _PATTERNS[terms] = rx
-    return rx
-
-
-def _evidence_snippet(text: str, phrases: list[str]) -> tuple[str, int | None]:
-    """A snippet around the first theme phrase found in the text, the phrase marked."""
-    low = text.lower()
-    found = [(low.find(p.lower()), p) for p in phrases if p and low.find(p.lower()) >= 0]
-    if not found:
-        return "", None
-    at, phrase = min(found)
-    start = max(0, text.rfind(" ", 0, max(0, at - 90)) + 1) if at > 90 else 0
-    end = min(len(text), at + len(phrase) + 120)
-    head = "… " if start > 0 else ""
-    tail = " …" if end < len(text) else ""
-    body = text[start:at] + HL_START + text[at:at + len(phrase)] + HL_END + text[at + len(phrase):end]
-    return head + body + tail, at
-
-
-def _lead(text: str) -> str:
-    t = " ".join(text.split())
-    if len(t) <= SNIPPET_CHARS:
-        return t
-    cut = t[:SNIPPET_CHARS].rsplit(" ", 1)[0]
-    return cut + " …"
-
-
-def page_at(offsets: list, charpos: int) -> int | None:
-    """The page on which character ``charpos`` of a section's text lies."""
-    page = None
-    for start, p in offsets:
-        if start <= charpos:
-            page = p
-        else:
-            break
-    return page
 
 
 _KEY_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")

@@ -1,0 +1,251 @@
+"""The compiled matcher: a tantivy index of the sections' terms, beside the Whoosh store.
+
+Whoosh stays the store of record (every stored field, documents, items, the
+vocabulary for did-you-mean). Matching and ranking sections, though, walks posting
+lists in pure Python there, which at 100,000 sections costs hundreds of milliseconds
+for a phrase or two common words. This module keeps the same terms in a tantivy index
+(Rust) inside the generation folder and answers the matching part of a query from it:
+
+- Terms come from our own analyzers (``search.analysis``) as pre-tokenised strings,
+  so compounds, year spans and stems are exactly Whoosh's, and the parts of a
+  hyphenated word sit at the same position as the whole.
+- Queries are the Whoosh query trees that ``search.query`` parses, translated node by
+  node (:func:`translate`); a node with no translation raises :class:`Unsupported`
+  and the caller falls back to Whoosh's own matching.
+- ``ENGINE_STAMP`` records the Whoosh generation the tantivy index was last committed
+  with. A query uses tantivy only when the stamp matches the Whoosh reader's generation
+  (a killed ingest between the two commits leaves them apart: queries then fall back to
+  Whoosh, and the next ingest rebuilds this index from the stored fields).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from pathlib import Path
+
+import tantivy
+from whoosh import query as wq
+
+from search.analysis import exact_analyzer, text_analyzer
+
+ENGINE_DIR = "engine"
+ENGINE_STAMP = "ENGINE"
+_TEXT_FIELDS = ("heading", "text", "title", "exact", "publisher")
+_HEAP = 64_000_000
+
+
+class Unsupported(Exception):
+    """A query node tantivy cannot express (the caller falls back to Whoosh)."""
+
+
+def make_schema() -> tantivy.Schema:
+    """The tantivy schema: positional term fields, keyword fields and fast columns."""
+    b = tantivy.SchemaBuilder()
+    b.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+    b.add_text_field("doc_id", stored=True, fast=True, tokenizer_name="raw", index_option="basic")
+    for name in _TEXT_FIELDS:
+        b.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+    b.add_text_field("themes", tokenizer_name="raw", index_option="freq")
+    b.add_text_field("doc_type", tokenizer_name="raw", index_option="basic")
+    b.add_integer_field("year_start", indexed=True, fast=True)
+    return b.build()
+
+
+_ANALYZERS: dict = {}
+
+
+def _analyzer(name: str):
+    a = _ANALYZERS.get(name)
+    if a is None:
+        a = _ANALYZERS[name] = exact_analyzer() if name in ("exact", "publisher") else text_analyzer()
+    return a
+
+
+def _pretokenized(field: str, text: str) -> tantivy.PreTokenizedString:
+    toks = [tantivy.Token(t.text, t.pos, 0, 0)
+            for t in _analyzer(field)(text, positions=True, mode="index")]
+    return tantivy.PreTokenizedString("", toks)
+
+
+def section_document(fields: dict) -> tantivy.Document:
+    """The tantivy document for a section's Whoosh fields (as ``records.section_to_fields`` makes them)."""
+    d = tantivy.Document()
+    d.add_text("id", fields["id"])
+    d.add_text("doc_id", fields.get("doc_id") or "")
+    for name in _TEXT_FIELDS:
+        # "exact" is not stored in Whoosh: rebuild it as records.section_to_fields makes it
+        value = f"{fields.get('heading') or ''}\n{fields.get('text') or ''}" if name == "exact" else fields.get(name)
+        if value:
+            d.add_pre_tokenized_text(name, _pretokenized(name, value))
+    for t in (fields.get("themes") or "").split(","):
+        if t.strip():
+            d.add_text("themes", t.strip().lower())
+    if fields.get("doc_type"):
+        d.add_text("doc_type", fields["doc_type"])
+    if fields.get("year_start") is not None:
+        d.add_integer("year_start", int(fields["year_start"]))
+    return d
+
+
+# -- writing ----------------------------------------------------------------------
+
+
+class Writer:
+    """Mirror a Whoosh writer's section writes into the tantivy index of the same generation."""
+
+    def __init__(self, gen_dir: Path, fresh: bool):
+        path = gen_dir / ENGINE_DIR
+        if fresh and path.exists():
+            shutil.rmtree(path)
+        path.mkdir(exist_ok=True)
+        self.index = tantivy.Index(make_schema(), path=str(path), reuse=not fresh)
+        self.w = self.index.writer(_HEAP, 1)
+
+    def add(self, fields: dict) -> None:
+        if fields.get("kind") == "section":
+            self.w.add_document(section_document(fields))
+
+    def delete(self, field: str, value: str) -> None:
+        if field in ("id", "doc_id"):
+            self.w.delete_documents_by_term(field, value)
+
+    def clear(self) -> None:
+        self.w.delete_all_documents()
+
+    def commit(self, gen_dir: Path, stamp: int) -> None:
+        self.w.commit()
+        self._close()
+        write_stamp(gen_dir, stamp)
+
+    def cancel(self) -> None:
+        with contextlib.suppress(Exception):
+            self.w.rollback()
+        self._close()
+
+    def _close(self) -> None:
+        # the writer holds tantivy's directory lock until it is consumed and dropped
+        with contextlib.suppress(Exception):
+            self.w.wait_merging_threads()
+        self.w = self.index = None
+
+
+def rebuild(gen_dir: Path, sections, stamp: int) -> int:
+    """Write the tantivy index of a generation afresh from stored section fields."""
+    drop_stamp(gen_dir)
+    w = Writer(gen_dir, fresh=True)
+    n = 0
+    try:
+        for fields in sections:
+            w.add(dict(fields, kind="section"))
+            n += 1
+    except BaseException:
+        w.cancel()
+        raise
+    w.commit(gen_dir, stamp)
+    return n
+
+
+def write_stamp(gen_dir: Path, stamp: int) -> None:
+    tmp = gen_dir / f".{ENGINE_STAMP}.{os.getpid()}.tmp"
+    tmp.write_text(str(stamp), encoding="utf-8")
+    os.replace(tmp, gen_dir / ENGINE_STAMP)
+
+
+def read_stamp(gen_dir: Path) -> int | None:
+    try:
+        return int((gen_dir / ENGINE_STAMP).read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return None
+
+
+def in_step(gen_dir: Path, generation: int) -> bool:
+    """True when the generation's tantivy index opens and was committed with ``generation``."""
+    if read_stamp(gen_dir) != generation:
+        return False
+    try:
+        tantivy.Index.open(str(gen_dir / ENGINE_DIR))
+    except Exception:
+        return False
+    return True
+
+
+def drop_stamp(gen_dir: Path) -> None:
+    """Mark the tantivy index as out of step (before a write that could be interrupted)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(gen_dir / ENGINE_STAMP)
+
+
+# -- reading ----------------------------------------------------------------------
+
+
+class Reader:
+    """An open tantivy index of one generation, valid for one Whoosh generation."""
+
+    def __init__(self, gen_dir: Path, stamp: int):
+        self.index = tantivy.Index.open(str(gen_dir / ENGINE_DIR))
+        self.schema = self.index.schema
+        self.stamp = stamp
+        self._searcher = self.index.searcher()
+
+    def searcher(self):
+        return self._searcher
+
+    def reload(self, stamp: int) -> None:
+        self.index.reload()
+        self._searcher = self.index.searcher()
+        self.stamp = stamp
+
+
+def translate(q, schema) -> tantivy.Query:
+    """The tantivy query for a Whoosh query tree (raises :class:`Unsupported`)."""
+    boost = getattr(q, "boost", 1.0)
+    out = _node(q, schema)
+    return tantivy.Query.boost_query(out, boost) if boost != 1.0 else out
+
+
+def _node(q, schema) -> tantivy.Query:
+    Q, Occur = tantivy.Query, tantivy.Occur
+    if isinstance(q, wq.Term):
+        return Q.term_query(schema, _field(q.fieldname), _text(q.text))
+    if isinstance(q, wq.Phrase):
+        if q.slop != 1:
+            raise Unsupported("phrase with slop")
+        words = [_text(w) for w in q.words]
+        if len(words) == 1:
+            return Q.term_query(schema, _field(q.fieldname), words[0])
+        return Q.phrase_query(schema, _field(q.fieldname), words)
+    if isinstance(q, wq.NumericRange):
+        if q.fieldname != "year_start":
+            raise Unsupported(q.fieldname)
+        return Q.range_query(schema, "year_start", tantivy.FieldType.Integer, q.start, q.end,
+                             include_lower=not q.startexcl, include_upper=not q.endexcl)
+    if isinstance(q, wq.AndNot):
+        return Q.boolean_query([(Occur.Must, translate(q.a, schema)), (Occur.MustNot, translate(q.b, schema))])
+    if isinstance(q, wq.And):
+        parts = []
+        for sub in q.subqueries:
+            if isinstance(sub, wq.Not):
+                parts.append((Occur.MustNot, translate(sub.query, schema)))
+            else:
+                parts.append((Occur.Must, translate(sub, schema)))
+        if not any(o == Occur.Must for o, _ in parts):
+            raise Unsupported("only negative clauses")
+        return Q.boolean_query(parts)
+    if isinstance(q, (wq.Or, wq.DisjunctionMax)) and type(q) in (wq.Or, wq.DisjunctionMax):
+        if any(isinstance(sub, wq.Not) for sub in q.subqueries):
+            raise Unsupported("negation inside OR")
+        return Q.boolean_query([(Occur.Should, translate(sub, schema)) for sub in q.subqueries])
+    if isinstance(q, wq.Every) and not q.fieldname:
+        return Q.all_query()
+    raise Unsupported(type(q).__name__)
+
+
+def _field(name: str) -> str:
+    if name not in _TEXT_FIELDS and name not in ("themes", "doc_type", "doc_id", "id"):
+        raise Unsupported(name)
+    return name
+
+
+def _text(t) -> str:
+    return t.decode("utf-8") if isinstance(t, bytes) else str(t)

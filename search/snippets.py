@@ -1,0 +1,195 @@
+"""Snippets: the part of a section to show for a hit, with the query's words marked.
+
+Matched words are found the way the index found them, by analysing each word of the
+text with the index's own analyzer (cached per word), so ``pre-birth`` in a report is
+marked for the query ``prebirth`` and ``recommendations`` for ``recommendation``;
+fragments of about two lines are cut around the best run of matches. Markers
+``HL_START``/``HL_END`` wrap each match; the CLI renders them bold or drops them.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from search.analysis import _TOKEN, PREFIXES, exact_analyzer, text_analyzer
+
+SNIPPET_CHARS = 240
+SURROUND = 90  # characters of context either side of a run of matches
+HL_START, HL_END = "\x02", "\x03"  # highlight markers inside snippets (CLI renders them)
+_WORD = re.compile(_TOKEN)
+_ANALYZERS = {True: text_analyzer(), False: exact_analyzer()}
+
+
+def plain(snippet: str) -> str:
+    """A snippet without highlight markers."""
+    return snippet.replace(HL_START, "").replace(HL_END, "")
+
+
+def spans(snippet: str) -> list[list[int]]:
+    """``[start, end]`` offsets of highlighted words in the plain snippet."""
+    out, pos, start = [], 0, None
+    for ch in snippet:
+        if ch == HL_START:
+            start = pos
+        elif ch == HL_END and start is not None:
+            out.append([start, pos])
+            start = None
+        else:
+            pos += 1
+    return out
+
+
+def highlight(text: str, words, stemmed: bool = True, top: int = 2) -> tuple[str, int | None]:
+    """Up to ``top`` fragments of ``text`` around the matches of ``words`` (analysed terms,
+    stemmed or not), in text order, joined by " … ". Returns the snippet and the offset of
+    its first match (None, with an empty snippet, when nothing matches)."""
+    found = match_spans(text, frozenset(words), stemmed)
+    if not found:
+        return "", None
+    frags = []
+    i = 0
+    while i < len(found):
+        j = i + 1
+        while j < len(found) and found[j][1] - found[i][0] <= SNIPPET_CHARS - SURROUND:
+            j += 1
+        frags.append(found[i:j])
+        i = j
+    # the fragments holding the most different words, then the earliest; shown in text order
+    best = sorted(frags, key=lambda f: (-len({text[a:b].lower() for a, b in f}), f[0][0]))[:top]
+    best.sort(key=lambda f: f[0][0])
+    return " … ".join(_fragment(text, f) for f in best), best[0][0][0]
+
+
+def _fragment(text: str, marks: list[tuple[int, int]]) -> str:
+    first, last = marks[0][0], marks[-1][1]
+    room = max(0, SNIPPET_CHARS - (last - first)) // 2
+    start, end = max(0, first - min(SURROUND, room)), min(len(text), last + min(SURROUND, room))
+    if start > 0:  # whole words only
+        cut = text.find(" ", start, first)
+        start = cut + 1 if cut >= 0 else start
+    if end < len(text):
+        cut = text.rfind(" ", last, end)
+        end = cut if cut >= 0 else end
+    out, at = [], start
+    for a, b in marks:
+        out.append(text[at:a])
+        out.append(f"{HL_START}{text[a:b]}{HL_END}")
+        at = b
+    out.append(text[at:end])
+    return "".join(out)
+
+
+def match_spans(text: str, words: frozenset, stemmed: bool = True) -> list[tuple[int, int]]:
+    """``(start, end)`` of each word of ``text`` whose index terms include one of ``words``.
+
+    A bare prefix and the next word ("pre birth") are one term to the analyzer, so the
+    pair is tried as one before each word on its own.
+    """
+    if not words:
+        return []
+    toks = list(_WORD.finditer(text))
+    out = []
+    i = 0
+    while i < len(toks):
+        m = toks[i]
+        if m.group(0).lower() in PREFIXES and i + 1 < len(toks):
+            nxt = toks[i + 1]
+            if _terms(f"{m.group(0)} {nxt.group(0)}", stemmed).isdisjoint(words) is False:
+                out.append((m.start(), nxt.end()))
+                i += 2
+                continue
+        if not _terms(m.group(0), stemmed).isdisjoint(words):
+            out.append((m.start(), m.end()))
+        i += 1
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def _terms(word: str, stemmed: bool) -> frozenset:
+    """The index terms of one word (with its parts, as the index stores them)."""
+    return frozenset(t.text for t in _ANALYZERS[stemmed](word, mode="index"))
+
+
+WINDOW = 320  # characters either side of a likely match that the highlighter analyses
+
+
+def window(text: str, terms: list) -> tuple[int, str]:
+    """The part of a long section worth highlighting: around the first likely matches.
+
+    Analysing a whole long section for every hit is the slowest part of a query; a
+    cheap pattern built from the matched terms (letters in order, an optional hyphen or
+    space between them, so the term "prebirth" finds "pre-birth") finds where to look.
+    Returns the window's offset in the text, and the window.
+    """
+    if len(text) <= 3 * WINDOW or not terms:
+        return 0, text[: 12 * WINDOW]
+    rx = _term_pattern(tuple(sorted(t.decode() if isinstance(t, bytes) else t for t in terms)))
+    hits = [(m.start(), m.end(), m.lastgroup) for m in rx.finditer(text)]
+    if not hits:
+        return 0, text[: 12 * WINDOW]
+    # the window holding the most different query terms (a phrase, or all the words), earliest first
+    best, best_n, j = 0, 0, 0
+    for i, (pos, _end, _g) in enumerate(hits):
+        while hits[j][0] < pos - WINDOW:
+            j += 1
+        k = i
+        while k + 1 < len(hits) and hits[k + 1][0] <= pos + WINDOW:
+            k += 1
+        n = len({g for _s, _e, g in hits[j:k + 1]})
+        if n > best_n:
+            best, best_n = i, n
+    pos = hits[best][0]
+    start, end = max(0, pos - WINDOW), min(len(text), pos + 2 * WINDOW)
+    if start:
+        start = text.find(" ", start) + 1 or start
+    return start, text[start:end]
+
+
+_PATTERNS: dict = {}
+
+
+def _term_pattern(terms: tuple[str, ...]) -> re.Pattern:
+    rx = _PATTERNS.get(terms)
+    if rx is None:
+        # a stem's last letter may differ from the word ("strategi" for "strategy")
+        alts = [f"(?P<t{n}>" + r"[\s\-–/]?".join(re.escape(c) for c in (t[:-1] if len(t) > 4 else t)) + ")"
+                for n, t in enumerate(terms) if t]
+        rx = re.compile(r"(?i)\b(?:" + "|".join(alts) + ")")
+        _PATTERNS[terms] = rx
+    return rx
+
+
+def evidence_snippet(text: str, phrases: list[str]) -> tuple[str, int | None]:
+    """A snippet around the first theme phrase found in the text, the phrase marked."""
+    low = text.lower()
+    found = [(low.find(p.lower()), p) for p in phrases if p and low.find(p.lower()) >= 0]
+    if not found:
+        return "", None
+    at, phrase = min(found)
+    start = max(0, text.rfind(" ", 0, max(0, at - 90)) + 1) if at > 90 else 0
+    end = min(len(text), at + len(phrase) + 120)
+    head = "… " if start > 0 else ""
+    tail = " …" if end < len(text) else ""
+    body = text[start:at] + HL_START + text[at:at + len(phrase)] + HL_END + text[at + len(phrase):end]
+    return head + body + tail, at
+
+
+def lead(text: str) -> str:
+    t = " ".join(text.split())
+    if len(t) <= SNIPPET_CHARS:
+        return t
+    cut = t[:SNIPPET_CHARS].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+def page_at(offsets: list, charpos: int) -> int | None:
+    """The page on which character ``charpos`` of a section's text lies."""
+    page = None
+    for start, p in offsets:
+        if start <= charpos:
+            page = p
+        else:
+            break
+    return page
+
+
