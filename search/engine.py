@@ -24,11 +24,17 @@ import os
 import shutil
 from pathlib import Path
 
-import tantivy
 from whoosh import query as wq
+
+try:
+    import tantivy
+except ImportError:  # pragma: no cover - not installed (Python 3.10 has no tantivy wheel new enough)
+    tantivy = None
 
 from search.analysis import exact_analyzer, text_analyzer
 
+# Pre-tokenised text came in tantivy 0.27 (Python 3.11+); without it Whoosh does all the matching.
+AVAILABLE = tantivy is not None and hasattr(tantivy, "PreTokenizedString")
 ENGINE_DIR = "engine"
 ENGINE_STAMP = "ENGINE"
 _TEXT_FIELDS = ("heading", "text", "title", "exact", "publisher")
@@ -39,7 +45,7 @@ class Unsupported(Exception):
     """A query node tantivy cannot express (the caller falls back to Whoosh)."""
 
 
-def make_schema() -> tantivy.Schema:
+def make_schema():
     """The tantivy schema: positional term fields, keyword fields and fast columns."""
     b = tantivy.SchemaBuilder()
     b.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
@@ -62,13 +68,13 @@ def _analyzer(name: str):
     return a
 
 
-def _pretokenized(field: str, text: str) -> tantivy.PreTokenizedString:
+def _pretokenized(field: str, text: str):
     toks = [tantivy.Token(t.text, t.pos, 0, 0)
             for t in _analyzer(field)(text, positions=True, mode="index")]
     return tantivy.PreTokenizedString("", toks)
 
 
-def section_document(fields: dict) -> tantivy.Document:
+def section_document(fields: dict):
     """The tantivy document for a section's Whoosh fields (as ``records.section_to_fields`` makes them)."""
     d = tantivy.Document()
     d.add_text("id", fields["id"])
@@ -197,14 +203,14 @@ class Reader:
         self.stamp = stamp
 
 
-def translate(q, schema) -> tantivy.Query:
+def translate(q, schema):
     """The tantivy query for a Whoosh query tree (raises :class:`Unsupported`)."""
     boost = getattr(q, "boost", 1.0)
     out = _node(q, schema)
     return tantivy.Query.boost_query(out, boost) if boost != 1.0 else out
 
 
-def _node(q, schema) -> tantivy.Query:
+def _node(q, schema):
     Q, Occur = tantivy.Query, tantivy.Occur
     if isinstance(q, wq.Term):
         return Q.term_query(schema, _field(q.fieldname), _text(q.text))

@@ -146,6 +146,8 @@ class Store:
         It is out of step when an ingest was killed between the Whoosh commit and the
         tantivy one, or when the index predates the engine; the next ingest repairs it.
         """
+        if not engine.AVAILABLE:
+            return None
         s = self.searcher()
         gen = s.reader().generation()
         d = self.current_dir()
@@ -203,7 +205,7 @@ class Store:
         """Rebuild the tantivy index from Whoosh's stored sections if it is out of step
         (call under :meth:`locked`); True when it was rebuilt."""
         d = self.current_dir()
-        if d is None:
+        if d is None or not engine.AVAILABLE:
             return False
         self.close()
         ix = whoosh.index.open_dir(str(d))
@@ -279,7 +281,7 @@ class Store:
         ew = None
         try:
             ew = _engine_writer(ix, target, fresh=target != live)
-            yield _Mirrored(w, ew), manifest
+            yield (w if ew is None else _Mirrored(w, ew)), manifest
         except BaseException:
             if ew is not None:
                 ew.cancel()
@@ -292,8 +294,8 @@ class Store:
         # never one too few (which a later rebuild from the manifest would silently drop)
         _write_atomic(target / "files.json", json.dumps(manifest, sort_keys=True))
         w.commit()
-        # stamped with the new Whoosh generation only once committed: until then queries use Whoosh
-        ew.commit(target, ix.latest_generation())
+        if ew is not None:  # stamped with the new Whoosh generation: until then queries use Whoosh
+            ew.commit(target, ix.latest_generation())
         _write_atomic(target / "VERSION", SCHEMA_VERSION)
         ix.close()
         if target != live:
@@ -313,9 +315,11 @@ class Store:
                         shutil.rmtree(d, ignore_errors=True)
 
 
-def _engine_writer(ix, target: Path, fresh: bool) -> engine.Writer:
+def _engine_writer(ix, target: Path, fresh: bool) -> engine.Writer | None:
     """A tantivy writer for the generation; rebuilt first from Whoosh's stored sections
     when it is missing or out of step (a killed ingest, or an index older than the engine)."""
+    if not engine.AVAILABLE:
+        return None
     if fresh:
         return engine.Writer(target, fresh=True)
     if engine.in_step(target, ix.latest_generation()):

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import tantivy
-
 from search import engine
+from search.engine import tantivy
 from search.index import Store
 
 EXACT_LIMIT = 5000  # Whoosh only: beyond this many matches the total is an estimate (counting costs ~2 µs a match)
