@@ -112,6 +112,58 @@ class CompoundFilter(Filter):
             yield pending
 
 
+_TOKEN_RX = re.compile(_TOKEN)
+
+
+def index_terms(text: str) -> list[tuple[str, int]]:
+    """``(term, position)`` pairs that :func:`exact_analyzer` gives in index mode, computed on
+    plain strings (about five times faster than Whoosh's token pipeline; for the engine's
+    writes, where every section is analysed once more). Must stay in step with
+    :class:`CompoundFilter`: a property test compares the two on random text."""
+    out: list[tuple[str, int]] = []
+    pending = None  # a bare prefix (term, position) waiting for the next word
+    shift = 0
+    for i, w in enumerate(_TOKEN_RX.findall(text)):
+        pos = i - shift
+        w = w.lower()
+        if not w.isascii():
+            w = w.translate(accent_map)
+        yt = year_term(w) if w[0].isdigit() else None
+        if yt:
+            if pending is not None:
+                out.append(pending)
+                pending = None
+            out.append((yt, pos))
+            continue
+        if "'" in w or "’" in w:
+            w = _APOS.sub("", w)
+        if "-" in w or "/" in w or "–" in w:
+            parts = [p for p in _SPLIT.split(w) if p]
+            if pending is not None:
+                out.append(pending)
+                pending = None
+            out.append(("".join(parts), pos))
+            if len(parts) > 1:
+                out.extend((p, pos) for p in parts)
+            continue
+        if pending is not None:
+            if w.isalpha() and len(w) > 2:
+                out.append((pending[0] + w, pending[1]))
+                out.append((w, pending[1]))
+                shift += 1
+                pending = None
+                continue
+            out.append(pending)
+            pending = None
+        if w in PREFIXES:
+            pending = (w, pos)
+            continue
+        out.append((w, pos))
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
 class YearTokenizer(RegexTokenizer):
     """A tokenizer that keeps ``pre-birth`` and ``2016/17`` as single raw tokens."""
 

@@ -22,16 +22,18 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+from functools import lru_cache
 from pathlib import Path
 
 from whoosh import query as wq
+from whoosh.lang import stemmer_for_language
 
 try:
     import tantivy
 except ImportError:  # pragma: no cover - not installed (Python 3.10 has no tantivy wheel new enough)
     tantivy = None
 
-from search.analysis import exact_analyzer, text_analyzer
+from search.analysis import PREFIXES, index_terms
 
 # Pre-tokenised text came in tantivy 0.27 (Python 3.11+); without it Whoosh does all the matching.
 AVAILABLE = tantivy is not None and hasattr(tantivy, "PreTokenizedString")
@@ -58,20 +60,36 @@ def make_schema():
     return b.build()
 
 
-_ANALYZERS: dict = {}
+_stem = lru_cache(maxsize=200_000)(stemmer_for_language("en"))  # the stemmer of text_analyzer()
 
 
-def _analyzer(name: str):
-    a = _ANALYZERS.get(name)
-    if a is None:
-        a = _ANALYZERS[name] = exact_analyzer() if name in ("exact", "publisher") else text_analyzer()
-    return a
+_terms = index_terms  # (term, position) pairs, unstemmed; compound parts share a position
 
 
-def _pretokenized(field: str, text: str):
-    toks = [tantivy.Token(t.text, t.pos, 0, 0)
-            for t in _analyzer(field)(text, positions=True, mode="index")]
-    return tantivy.PreTokenizedString("", toks)
+@lru_cache(maxsize=1024)
+def _cached_terms(text: str) -> tuple[tuple[str, int], ...]:
+    return tuple(_terms(text))  # titles and publishers repeat for every section of a document
+
+
+def _stemmed(terms) -> list[tuple[str, int]]:
+    return [(_stem(t), p) for t, p in terms]
+
+
+def section_terms(heading: str, text: str, title: str = "", publisher: str = "") -> dict[str, list]:
+    """The terms of each positional field, as Whoosh's analyzers index them.
+
+    Heading and text are analysed once, unstemmed; the stemmed fields are those terms
+    stemmed (text_analyzer is exact_analyzer plus a stemmer) and ``exact`` is the two
+    joined, so each word goes through the analyzer chain once instead of twice.
+    """
+    h, b = _terms(heading), _terms(text)
+    if h and h[-1][0] in PREFIXES:  # a heading ending in "pre" joins the text's first word
+        exact = _terms(f"{heading}\n{text}")
+    else:
+        shift = max(p for _, p in h) + 1 if h else 0
+        exact = h + [(t, p + shift) for t, p in b]
+    return {"heading": _stemmed(h), "text": _stemmed(b), "title": _stemmed(_cached_terms(title)),
+            "exact": exact, "publisher": list(_cached_terms(publisher))}
 
 
 def section_document(fields: dict):
@@ -79,11 +97,12 @@ def section_document(fields: dict):
     d = tantivy.Document()
     d.add_text("id", fields["id"])
     d.add_text("doc_id", fields.get("doc_id") or "")
+    terms = section_terms(fields.get("heading") or "", fields.get("text") or "", fields.get("title") or "",
+                          fields.get("publisher") or "")
     for name in _TEXT_FIELDS:
-        # "exact" is not stored in Whoosh: rebuild it as records.section_to_fields makes it
-        value = f"{fields.get('heading') or ''}\n{fields.get('text') or ''}" if name == "exact" else fields.get(name)
-        if value:
-            d.add_pre_tokenized_text(name, _pretokenized(name, value))
+        if terms[name]:
+            toks = [tantivy.Token(t, p, 0, 0) for t, p in terms[name]]
+            d.add_pre_tokenized_text(name, tantivy.PreTokenizedString("", toks))
     for t in (fields.get("themes") or "").split(","):
         if t.strip():
             d.add_text("themes", t.strip().lower())

@@ -52,6 +52,25 @@ def test_engine_and_whoosh_match_the_same_sections(store, monkeypatch, flt):
     assert got == want
 
 
+def test_engine_terms_are_the_analyzers_terms(store):
+    """One pass of the unstemmed analyzer gives every field's terms, as Whoosh indexes them."""
+    from search.analysis import exact_analyzer, text_analyzer
+
+    def direct(analyzer, text):
+        return [(t.text, t.pos) for t in analyzer(text, positions=True, mode="index")]
+
+    text_a, exact_a = text_analyzer(), exact_analyzer()
+    cases = [(s["heading"], s["text"], s["title"], s["publisher"] or "") for s in store.records("section")]
+    cases += [("Working with the pre", "birth team: multi-agency 2016/17", "T", ""), ("", "co-sleeping", "", "")]
+    for heading, text, title, publisher in cases:
+        got = engine.section_terms(heading, text, title, publisher)
+        assert got["heading"] == direct(text_a, heading)
+        assert got["text"] == direct(text_a, text)
+        assert got["title"] == direct(text_a, title)
+        assert got["publisher"] == direct(exact_a, publisher)
+        assert got["exact"] == direct(exact_a, f"{heading}\n{text}")
+
+
 def test_year_sort_is_newest_first(store):
     r = search(store, "neglect", sort="year", limit=50)
     starts = [h.section["year_start"] for h in r.hits]

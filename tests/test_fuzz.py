@@ -16,7 +16,7 @@ from ingest.blocks import HEADING, KINDS, Block, IngestError, ReadResult
 from ingest.metadata import DOC_TYPES, detect_doc_type, detect_period, detect_title
 from ingest.readers.text import decode, parse_text
 from ingest.sections import build_sections
-from search.analysis import exact_analyzer, join_prefixes, text_analyzer
+from search.analysis import exact_analyzer, index_terms, join_prefixes, text_analyzer
 from search.index import Store
 from search.query import QueryError, SearchResult, search
 
@@ -248,3 +248,17 @@ def test_extract_items(tmp_path_factory, text):
         return
     for item in extract_items(parsed):
         assert item["kind"] in ITEM_KINDS and item["text"]
+
+
+ANALYSIS_BITS = REPORT_BITS + [
+    "multi-agency", "co sleeping", "Pre", "re", "non accidental", "children's", "don’t", "2016-2017", "1999/00",
+    "ÉCOLE", "naïve", "–", "/", "ex-partner", "self harm", "pre 2016", "pre-", "-pre", "co", "ab", "x'", "Ⅻ", "²",
+]
+
+
+@FUZZ
+@given(mixed(ANALYSIS_BITS))
+def test_index_terms_are_the_exact_analyzers_terms(text):
+    """The engine's fast analysis gives exactly the terms and positions Whoosh indexes."""
+    assert index_terms(text) == [(t.text, t.pos) for t in exact_analyzer()(text, positions=True, mode="index")]
+
