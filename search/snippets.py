@@ -54,13 +54,15 @@ def highlight(text: str, words, stemmed: bool = True, top: int = 2) -> tuple[str
             j += 1
         frags.append(found[i:j])
         i = j
-    # the fragments holding the most different words, then the earliest; shown in text order
-    best = sorted(frags, key=lambda f: (-len({text[a:b].lower() for a, b in f}), f[0][0]))[:top]
+    # the fragments with the longest run of matched words (a phrase), then the most different
+    # words, then the earliest; shown in text order
+    best = sorted(frags, key=lambda f: (-max(n for _a, _b, n in f), -len({text[a:b].lower() for a, b, _n in f}),
+                                        f[0][0]))[:top]
     best.sort(key=lambda f: f[0][0])
     return " … ".join(_fragment(text, f) for f in best), best[0][0][0]
 
 
-def _fragment(text: str, marks: list[tuple[int, int]]) -> str:
+def _fragment(text: str, marks: list[tuple[int, int, int]]) -> str:
     first, last = marks[0][0], marks[-1][1]
     room = max(0, SNIPPET_CHARS - (last - first)) // 2
     start, end = max(0, first - min(SURROUND, room)), min(len(text), last + min(SURROUND, room))
@@ -71,7 +73,7 @@ def _fragment(text: str, marks: list[tuple[int, int]]) -> str:
         cut = text.rfind(" ", last, end)
         end = cut if cut >= 0 else end
     out, at = [], start
-    for a, b in marks:
+    for a, b, _n in marks:
         out.append(text[at:a])
         out.append(f"{HL_START}{text[a:b]}{HL_END}")
         at = b
@@ -79,8 +81,9 @@ def _fragment(text: str, marks: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def match_spans(text: str, words: frozenset, stemmed: bool = True) -> list[tuple[int, int]]:
-    """``(start, end)`` of each word of ``text`` whose index terms include one of ``words``.
+def match_spans(text: str, words: frozenset, stemmed: bool = True) -> list[tuple[int, int, int]]:
+    """``(start, end, n)`` of each run of ``n`` words of ``text`` whose index terms include
+    one of ``words``; neighbouring matches on one line are one run (a phrase is marked whole).
 
     A bare prefix and the next word ("pre birth") are one term to the analyzer, so the
     pair is tried as one before each word on its own.
@@ -88,19 +91,26 @@ def match_spans(text: str, words: frozenset, stemmed: bool = True) -> list[tuple
     if not words:
         return []
     toks = list(_WORD.finditer(text))
-    out = []
+    out: list[tuple[int, int, int]] = []
+    last = -2  # index of the last matched word
     i = 0
     while i < len(toks):
-        m = toks[i]
+        m, step = toks[i], 1
+        hit = None
         if m.group(0).lower() in PREFIXES and i + 1 < len(toks):
             nxt = toks[i + 1]
-            if _terms(f"{m.group(0)} {nxt.group(0)}", stemmed).isdisjoint(words) is False:
-                out.append((m.start(), nxt.end()))
-                i += 2
-                continue
-        if not _terms(m.group(0), stemmed).isdisjoint(words):
-            out.append((m.start(), m.end()))
-        i += 1
+            if not _terms(f"{m.group(0)} {nxt.group(0)}", stemmed).isdisjoint(words):
+                hit, step = (m.start(), nxt.end()), 2
+        if hit is None and not _terms(m.group(0), stemmed).isdisjoint(words):
+            hit = (m.start(), m.end())
+        if hit is not None:
+            gap = text[out[-1][1]:hit[0]] if out else ""
+            if last == i - 1 and len(gap) <= 3 and "\n" not in gap:
+                out[-1] = (out[-1][0], hit[1], out[-1][2] + 1)
+            else:
+                out.append((hit[0], hit[1], 1))
+            last = i + step - 1
+        i += step
     return out
 
 
@@ -110,34 +120,39 @@ def _terms(word: str, stemmed: bool) -> frozenset:
     return frozenset(t.text for t in _ANALYZERS[stemmed](word, mode="index"))
 
 
-WINDOW = 320  # characters either side of a likely match that the highlighter analyses
+LONG = 8000  # a section longer than this is highlighted in a window around its likely matches
+WINDOW = 320  # characters either side of a likely match in such a window
+NEAR = 60  # characters within which matches count as together (a phrase)
 
 
 def window(text: str, terms: list) -> tuple[int, str]:
-    """The part of a long section worth highlighting: around the first likely matches.
+    """The part of a section to highlight: all of it, or around the likely matches of a long one.
 
-    Analysing a whole long section for every hit is the slowest part of a query; a
-    cheap pattern built from the matched terms (letters in order, an optional hyphen or
-    space between them, so the term "prebirth" finds "pre-birth") finds where to look.
-    Returns the window's offset in the text, and the window.
+    Marking words costs about a microsecond a word, so a section of up to ``LONG``
+    characters is marked whole; in a longer one a cheap pattern built from the terms
+    (letters in order, an optional hyphen or space between them, so the term "prebirth"
+    finds "pre-birth") finds where to look. Returns the part's offset in the text, and the part.
     """
-    if len(text) <= 3 * WINDOW or not terms:
-        return 0, text[: 12 * WINDOW]
+    if len(text) <= LONG or not terms:
+        return 0, text[:LONG]
     rx = _term_pattern(tuple(sorted(t.decode() if isinstance(t, bytes) else t for t in terms)))
     hits = [(m.start(), m.end(), m.lastgroup) for m in rx.finditer(text)]
     if not hits:
         return 0, text[: 12 * WINDOW]
-    # the window holding the most different query terms (a phrase, or all the words), earliest first
-    best, best_n, j = 0, 0, 0
+    # the window whose start holds the most different query terms close together (a phrase),
+    # then the most in the whole window, earliest first
+    best, best_key, j = 0, (0, 0), 0
     for i, (pos, _end, _g) in enumerate(hits):
         while hits[j][0] < pos - WINDOW:
             j += 1
-        k = i
+        k = near = i
         while k + 1 < len(hits) and hits[k + 1][0] <= pos + WINDOW:
             k += 1
-        n = len({g for _s, _e, g in hits[j:k + 1]})
-        if n > best_n:
-            best, best_n = i, n
+            if hits[k][0] <= pos + NEAR:
+                near = k
+        key = (len({g for _s, _e, g in hits[i:near + 1]}), len({g for _s, _e, g in hits[j:k + 1]}))
+        if key > best_key:
+            best, best_key = i, key
     pos = hits[best][0]
     start, end = max(0, pos - WINDOW), min(len(text), pos + 2 * WINDOW)
     if start:

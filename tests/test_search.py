@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from search.query import HL_END, HL_START, QueryError, plain, search
+from search.query import HL_END, HL_START, QueryError, plain, search, spans
 
 
 def ids(res):
@@ -215,3 +215,16 @@ def test_search_during_an_uncommitted_write_sees_the_last_complete_index(tmp_pat
         assert during.total == 1
     after = search(Store(ix), "neglect", exact=True)
     assert after.total == 2
+
+
+def test_phrase_snippets_show_the_phrase_marked_whole(store):
+    r = search(store, '"voice of the child"', limit=50)
+    shown = 0
+    for h in r.hits:
+        if "voice of the child" not in " ".join(h.section["text"].lower().split()):
+            continue  # the phrase is in the heading only
+        snippet = plain(h.snippet)
+        marked = {snippet[a:b].lower() for a, b in spans(h.snippet)}
+        assert any("voice of the child" in m for m in marked), (h.section["section_id"], h.snippet)
+        shown += 1
+    assert shown >= 5
