@@ -17,6 +17,7 @@ SNIPPET_CHARS = 240
 SURROUND = 90  # characters of context either side of a run of matches
 HL_START, HL_END = "\x02", "\x03"  # highlight markers inside snippets (CLI renders them)
 _WORD = re.compile(_TOKEN)
+_SPLIT = re.compile(r"[-/–]")
 _ANALYZERS = {True: text_analyzer(), False: exact_analyzer()}
 
 
@@ -81,27 +82,33 @@ def _fragment(text: str, marks: list[tuple[int, int, int]]) -> str:
     return "".join(out)
 
 
-def match_spans(text: str, words: frozenset, stemmed: bool = True) -> list[tuple[int, int, int]]:
+def match_spans(text: str, words: frozenset, stemmed: bool = True, prefilter: bool = True,
+                ) -> list[tuple[int, int, int]]:
     """``(start, end, n)`` of each run of ``n`` words of ``text`` whose index terms include
     one of ``words``; neighbouring matches on one line are one run (a phrase is marked whole).
 
     A bare prefix and the next word ("pre birth") are one term to the analyzer, so the
-    pair is tried as one before each word on its own.
+    pair is tried as one before each word on its own. Only words that could match are
+    analysed: stemming keeps a word's first letter, so a word (or part of a hyphenated
+    word) whose first letter starts none of ``words`` cannot match (``prefilter``).
     """
     if not words:
         return []
+    initials = frozenset(w[:1] for w in words) if prefilter else None
     toks = list(_WORD.finditer(text))
     out: list[tuple[int, int, int]] = []
     last = -2  # index of the last matched word
     i = 0
     while i < len(toks):
         m, step = toks[i], 1
+        w = m.group(0)
         hit = None
-        if m.group(0).lower() in PREFIXES and i + 1 < len(toks):
-            nxt = toks[i + 1]
-            if not _terms(f"{m.group(0)} {nxt.group(0)}", stemmed).isdisjoint(words):
-                hit, step = (m.start(), nxt.end()), 2
-        if hit is None and not _terms(m.group(0), stemmed).isdisjoint(words):
+        if w.lower() in PREFIXES and i + 1 < len(toks):
+            nxt = toks[i + 1].group(0)
+            if (initials is None or w[0].lower() in initials or _may_match(nxt, initials)) and \
+                    not _terms(f"{w} {nxt}", stemmed).isdisjoint(words):
+                hit, step = (m.start(), toks[i + 1].end()), 2
+        if hit is None and (initials is None or _may_match(w, initials)) and not _terms(w, stemmed).isdisjoint(words):
             hit = (m.start(), m.end())
         if hit is not None:
             gap = text[out[-1][1]:hit[0]] if out else ""
@@ -112,6 +119,14 @@ def match_spans(text: str, words: frozenset, stemmed: bool = True) -> list[tuple
             last = i + step - 1
         i += step
     return out
+
+
+def _may_match(word: str, initials: frozenset) -> bool:
+    if word[0].lower() in initials or not word[0].isascii():  # accented: the analyzer folds it
+        return True
+    if "-" in word or "/" in word or "–" in word:
+        return any(p[:1].lower() in initials or not p[:1].isascii() for p in _SPLIT.split(word))
+    return False
 
 
 @lru_cache(maxsize=200_000)

@@ -262,3 +262,15 @@ def test_index_terms_are_the_exact_analyzers_terms(text):
     """The engine's fast analysis gives exactly the terms and positions Whoosh indexes."""
     assert index_terms(text) == [(t.text, t.pos) for t in exact_analyzer()(text, positions=True, mode="index")]
 
+
+
+@FUZZ
+@given(mixed(ANALYSIS_BITS), st.randoms(use_true_random=False))
+def test_snippet_prefilter_never_loses_a_match(text, rnd):
+    """Skipping words whose first letter starts no query term marks the same words as analysing all."""
+    from search.snippets import _terms, match_spans
+
+    for stemmed in (True, False):
+        terms = sorted({t for w in text.split() for t in _terms(w, stemmed)})
+        words = frozenset(rnd.sample(terms, min(len(terms), 3)))
+        assert match_spans(text, words, stemmed) == match_spans(text, words, stemmed, prefilter=False)

@@ -228,3 +228,17 @@ def test_phrase_snippets_show_the_phrase_marked_whole(store):
         assert any("voice of the child" in m for m in marked), (h.section["section_id"], h.snippet)
         shown += 1
     assert shown >= 5
+
+
+def test_snippet_prefilter_marks_what_full_analysis_marks(store):
+    from search.snippets import match_spans
+
+    queries = [["prebirth"], ["neglect", "toolkit"], ["voic", "of", "the", "child"], ["2016-17"], ["agenc"],
+               ["father", "male", "carer"], ["recommend"], ["cse", "exploit"]]
+    marked = 0
+    for s in store.records("section"):
+        for words in queries:
+            fast = match_spans(s["text"], frozenset(words))
+            assert fast == match_spans(s["text"], frozenset(words), prefilter=False)
+            marked += len(fast)
+    assert marked > 1000
