@@ -155,22 +155,6 @@ class Writer:
         self.w = self.index = None
 
 
-def rebuild(gen_dir: Path, sections, stamp: int) -> int:
-    """Write the tantivy index of a generation afresh from stored section fields."""
-    drop_stamp(gen_dir)
-    w = Writer(gen_dir, fresh=True)
-    n = 0
-    try:
-        for fields in sections:
-            w.add(dict(fields, kind="section"))
-            n += 1
-    except BaseException:
-        w.cancel()
-        raise
-    w.commit(gen_dir, stamp)
-    return n
-
-
 def write_stamp(gen_dir: Path, stamp: int) -> None:
     tmp = gen_dir / f".{ENGINE_STAMP}.{os.getpid()}.tmp"
     tmp.write_text(str(stamp), encoding="utf-8")
@@ -193,12 +177,6 @@ def in_step(gen_dir: Path, generation: int) -> bool:
     except Exception:
         return False
     return True
-
-
-def drop_stamp(gen_dir: Path) -> None:
-    """Mark the tantivy index as out of step (before a write that could be interrupted)."""
-    with contextlib.suppress(FileNotFoundError):
-        os.remove(gen_dir / ENGINE_STAMP)
 
 
 # -- reading ----------------------------------------------------------------------
@@ -230,24 +208,26 @@ def translate(q, schema):
 
 
 def _node(q, schema):
+    # exact types: a subclass (Ordered, FuzzyTerm, …) means something these forms do not
     Q, Occur = tantivy.Query, tantivy.Occur
-    if isinstance(q, wq.Term):
+    kind = type(q)
+    if kind is wq.Term:
         return Q.term_query(schema, _field(q.fieldname), _text(q.text))
-    if isinstance(q, wq.Phrase):
+    if kind is wq.Phrase:
         if q.slop != 1:
             raise Unsupported("phrase with slop")
         words = [_text(w) for w in q.words]
         if len(words) == 1:
             return Q.term_query(schema, _field(q.fieldname), words[0])
         return Q.phrase_query(schema, _field(q.fieldname), words)
-    if isinstance(q, wq.NumericRange):
+    if kind is wq.NumericRange:
         if q.fieldname != "year_start":
             raise Unsupported(q.fieldname)
         return Q.range_query(schema, "year_start", tantivy.FieldType.Integer, q.start, q.end,
                              include_lower=not q.startexcl, include_upper=not q.endexcl)
-    if isinstance(q, wq.AndNot):
+    if kind is wq.AndNot:
         return Q.boolean_query([(Occur.Must, translate(q.a, schema)), (Occur.MustNot, translate(q.b, schema))])
-    if isinstance(q, wq.And):
+    if kind is wq.And:
         parts = []
         for sub in q.subqueries:
             if isinstance(sub, wq.Not):
@@ -257,11 +237,14 @@ def _node(q, schema):
         if not any(o == Occur.Must for o, _ in parts):
             raise Unsupported("only negative clauses")
         return Q.boolean_query(parts)
-    if isinstance(q, (wq.Or, wq.DisjunctionMax)) and type(q) in (wq.Or, wq.DisjunctionMax):
+    if kind in (wq.Or, wq.DisjunctionMax):
         if any(isinstance(sub, wq.Not) for sub in q.subqueries):
             raise Unsupported("negation inside OR")
-        return Q.boolean_query([(Occur.Should, translate(sub, schema)) for sub in q.subqueries])
-    if isinstance(q, wq.Every) and not q.fieldname:
+        subs = [translate(sub, schema) for sub in q.subqueries]
+        if kind is wq.DisjunctionMax:
+            return Q.disjunction_max_query(subs, q.tiebreak)
+        return Q.boolean_query([(Occur.Should, sub) for sub in subs])
+    if kind is wq.Every and not q.fieldname:
         return Q.all_query()
     raise Unsupported(type(q).__name__)
 

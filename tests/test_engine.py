@@ -108,9 +108,11 @@ def test_translate_covers_the_parsed_forms(store):
     text = wq.Term("text", "neglect")
     for q in [text, wq.Phrase("text", ["voic", "of", "the", "child"]), wq.And([text, wq.Not(wq.Term("text", "toolkit"))]),
               wq.AndNot(text, wq.Term("text", "toolkit")), wq.Or([text, wq.Term("themes", "neglect", boost=0.3)]),
-              wq.NumericRange("year_start", 2016, 2020), wq.Term("heading", "neglect", boost=2.0)]:
+              wq.NumericRange("year_start", 2016, 2020), wq.Term("heading", "neglect", boost=2.0),
+              wq.DisjunctionMax([text, wq.Term("heading", "neglect")], tiebreak=0.1)]:
         assert ts.search(engine.translate(q, schema), 5).count > 0, q
-    for q in [wq.Prefix("text", "negl"), wq.TermRange("text", "a", "c"), wq.NumericRange("ordinal", 1, 2)]:
+    for q in [wq.Prefix("text", "negl"), wq.TermRange("text", "a", "c"), wq.NumericRange("ordinal", 1, 2),
+              wq.Ordered([text, wq.Term("text", "toolkit")]), wq.Or([text, wq.Not(wq.Term("text", "toolkit"))])]:
         with pytest.raises(engine.Unsupported):
             engine.translate(q, schema)
 
