@@ -370,9 +370,13 @@ def tag_cmd(source, taxonomy, as_json):
 def themes_cmd(from_year, to_year, list_only, show_all, as_json, index):
     """The theme-by-year table: sections tagged with each theme, per year."""
     if list_only:
-        from ingest.taxonomy import load_taxonomy
+        store = Store(resolve_index_dir(index))
+        if store.exists():
+            tax = store.taxonomy()  # the themes this index was tagged with, a user's own included
+        else:
+            from ingest.taxonomy import load_taxonomy
 
-        tax = load_taxonomy()
+            tax = load_taxonomy()
         if as_json:
             _emit_json({"themes": [{"id": t.id, "label": t.label, "description": t.description,
                                     "phrases": t.phrases, "abbreviations": t.abbreviations} for t in tax.themes.values()]})
@@ -487,7 +491,7 @@ def recur_cmd(min_years, kind, theme, threshold, check_text, limit, as_json, ind
             sys.exit(1)
         return
     try:
-        theme_id = resolve_theme_filter(theme) if theme else None
+        theme_id = resolve_theme_filter(theme, store.taxonomy()) if theme else None
     except QueryError as e:
         _fail(str(e), 2)
     clusters = recur(store, min_years=min_years, kind=kind, theme=theme_id,

@@ -6,6 +6,9 @@ catalog's folder) and may state ``id``, ``title``, ``publisher``, ``doc_type``,
 ``period_start``, ``period_end``, ``year`` and ``parts``; a part is an embedded paper
 (a board pack's annual report) that starts at the first line matching ``start`` and
 keeps its own ``title``/``year``/``period_start``/``period_end`` until the next part.
+
+A top-level ``taxonomy = "themes.toml"`` (or a list of files, relative to the catalog's
+folder) names theme files that an ingest of the folder uses, as ``--taxonomy`` does.
 """
 from __future__ import annotations
 
@@ -22,7 +25,8 @@ from ingest.blocks import IngestError
 from ingest.metadata import DOC_TYPES, parse_year_label
 
 CATALOG_NAME = "catalog.toml"
-DOC_FIELDS = {"file", "id", "title", "publisher", "doc_type", "period_start", "period_end", "year", "parts", "taxonomy"}
+DOC_FIELDS = {"file", "id", "title", "publisher", "doc_type", "period_start", "period_end", "year", "parts"}
+TOP_FIELDS = {"document", "taxonomy"}
 PART_FIELDS = {"start", "title", "year", "period_start", "period_end", "doc_type"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -57,13 +61,29 @@ def _check(where: str, data: dict, allowed: set[str]) -> dict:
 
 def load_catalog(folder: Path) -> dict[Path, Entry]:
     """Read ``folder/catalog.toml`` if there is one; map resolved file paths to entries."""
+    return read_catalog(folder)[0]
+
+
+def read_catalog(folder: Path) -> tuple[dict[Path, Entry], list[Path]]:
+    """The entries of ``folder/catalog.toml`` (by resolved file path) and the theme files it names."""
     path = Path(folder) / CATALOG_NAME
     if not path.is_file():
-        return {}
+        return {}, []
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise IngestError(f"invalid catalog: {e}") from None
+    unknown = set(data) - TOP_FIELDS
+    if unknown:
+        raise IngestError(f"unknown top-level key(s) {', '.join(sorted(unknown))}: use [[document]] and taxonomy")
+    tax = data.get("taxonomy", [])
+    tax = [tax] if isinstance(tax, str) else tax
+    if not isinstance(tax, list) or not all(isinstance(t, str) and t for t in tax):
+        raise IngestError('taxonomy must be a file name or a list of them, e.g. taxonomy = "themes.toml"')
+    taxonomy = [(Path(folder) / t).resolve() for t in tax]
+    for t in taxonomy:
+        if not t.is_file():
+            raise IngestError(f"taxonomy file {t} named in the catalog does not exist")
     entries: dict[Path, Entry] = {}
     for n, doc in enumerate(data.get("document", []), start=1):
         where = f"[[document]] #{n}"
@@ -75,4 +95,4 @@ def load_catalog(folder: Path) -> dict[Path, Entry]:
             if "start" not in p:
                 raise IngestError(f"{where}: every part needs start = \"the line it begins with\"")
         entries[(Path(folder) / fields["file"]).resolve()] = Entry(fields, parts)
-    return entries
+    return entries, taxonomy

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from ingest.blocks import IngestError
-from ingest.catalog import CATALOG_NAME, Entry, load_catalog
+from ingest.catalog import CATALOG_NAME, Entry, read_catalog
 from ingest.document import ParsedDoc, parse_file, sha256_file, slug
 from ingest.readers import SUPPORTED_EXTS
 from search.index import Store
@@ -114,13 +114,18 @@ def _link_problem(p: Path) -> str | None:
     return None
 
 
-def _catalogs(files: list[Path], report: IngestReport) -> dict[Path, Entry]:
+def _catalogs(files: list[Path], report: IngestReport, taxonomy: list[Path] | None = None) -> dict[Path, Entry]:
+    """The catalog entries of the files' folders; theme files the catalogs name go in ``taxonomy``."""
     entries: dict[Path, Entry] = {}
     for folder in sorted({f.parent for f in files}):
         try:
-            entries.update(load_catalog(folder))
+            found, tax = read_catalog(folder)
         except IngestError as e:
             report.failed.append({"path": str(folder / CATALOG_NAME), "error": str(e)})
+            continue
+        entries.update(found)
+        if taxonomy is not None:
+            taxonomy.extend(t for t in tax if t not in taxonomy)
     return entries
 
 
@@ -157,7 +162,8 @@ def ingest(
     report = IngestReport()
     store = Store(index_dir)
     files, folders = collect_files(paths, report)
-    entries = _catalogs(files, report)
+    catalog_taxonomy: list[Path] = []
+    entries = _catalogs(files, report, catalog_taxonomy)
     with store.locked():
         existing: dict[str, dict] = {}
         if store.exists():
@@ -219,10 +225,15 @@ def ingest(
             return report
 
         _extract_items(parsed)
+        known = None  # the themes the index knows after this ingest
         if tag and parsed:
-            _tag(parsed, taxonomy_files)
+            from ingest.taxonomy import load_taxonomy
 
-        with store.writer(fresh=rebuild) as (w, manifest):
+            taxonomy = load_taxonomy([*(taxonomy_files or []), *catalog_taxonomy])
+            _tag(parsed, taxonomy)
+            known = taxonomy if rebuild else store.taxonomy().updated_by(taxonomy)
+
+        with store.writer(fresh=rebuild, taxonomy=known) as (w, manifest):
             if not rebuild:
                 for d in removed:
                     w.delete_by_term("doc_id", d["doc_id"])
@@ -262,11 +273,10 @@ def _parse_isolated(job):
             return job[0], None, "the reader crashed on this file: it is probably damaged"
 
 
-def _tag(parsed: list[ParsedDoc], taxonomy_files: list[Path] | None) -> None:
-    from ingest.taxonomy import load_taxonomy
+def _tag(parsed: list[ParsedDoc], taxonomy) -> None:
     from ingest.themes import get_tagger
 
-    tagger = get_tagger(load_taxonomy(taxonomy_files))
+    tagger = get_tagger(taxonomy)
     sections = [s for d in parsed for s in d.sections]
     texts = [f"{s['heading']}\n{s['text']}" for s in sections]
     for s, tags in zip(sections, tagger.tag_many(texts)):

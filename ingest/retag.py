@@ -12,18 +12,24 @@ from search.index import Store
 
 
 def retag(index_dir: str | os.PathLike, taxonomy_files: list[Path] | None = None) -> int:
-    """Tag every section and item again with the current taxonomy; return the sections re-tagged."""
-    from ingest.taxonomy import load_taxonomy
+    """Tag every section and item again with the current taxonomy: the bundled themes, the
+    theme files the index was tagged with (read again: they may have changed) and
+    ``taxonomy_files``. Returns the number of sections re-tagged."""
+    from ingest.taxonomy import bundled_path, load_taxonomy
     from ingest.themes import get_tagger
 
-    tagger = get_tagger(load_taxonomy(taxonomy_files))
     store = Store(index_dir)
+    bundled = bundled_path().resolve()
+    recorded = [Path(p) for p in store.taxonomy().sources if Path(p).resolve() != bundled and Path(p).is_file()]
+    extra = [Path(p) for p in taxonomy_files or []]
+    taxonomy = load_taxonomy([*(p for p in recorded if p.resolve() not in {e.resolve() for e in extra}), *extra])
+    tagger = get_tagger(taxonomy)
     with store.locked():
         sections = store.records("section")
         items = store.records("item")
         stags = tagger.tag_many([f"{s['heading']}\n{s['text']}" for s in sections])
         itags = tagger.tag_many([i["item_text"] for i in items])
-        with store.writer() as (w, _manifest):
+        with store.writer(taxonomy=taxonomy) as (w, _manifest):
             for s, tags in zip(sections, stags):
                 s["themes"] = ",".join(t.id for t in tags)
                 s["theme_evidence"] = {t.id: {"count": t.count, "evidence": t.evidence} for t in tags}

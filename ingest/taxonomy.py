@@ -112,6 +112,30 @@ class Taxonomy:
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()[:16]
 
+    def to_json(self) -> str:
+        """The whole taxonomy as JSON (kept in the index: the themes it was tagged with)."""
+        return json.dumps({"themes": [asdict(t) for t in self.themes.values()], "negation": asdict(self.negation),
+                           "lemmas": self.lemmas, "sources": self.sources}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Taxonomy:
+        """A taxonomy saved by :meth:`to_json`."""
+        data = json.loads(text)
+        themes = {}
+        for raw in data["themes"]:
+            t = Theme(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
+            themes[t.id] = t
+        neg = NegationRules(**{k: tuple(v) if isinstance(v, list) else v for k, v in data["negation"].items()})
+        return cls(themes, neg, dict(data.get("lemmas") or {}), list(data.get("sources") or []))
+
+    def updated_by(self, newer: Taxonomy) -> Taxonomy:
+        """This taxonomy's themes with ``newer``'s added or replacing theirs by id (and its rules):
+        what an index knows after an ingest with ``newer`` (earlier documents keep their tags)."""
+        themes = dict(self.themes)
+        themes.update(newer.themes)
+        sources = [*self.sources, *(s for s in newer.sources if s not in self.sources)]
+        return Taxonomy(themes, newer.negation, newer.lemmas, sources)
+
     def __getitem__(self, theme_id: str) -> Theme:
         return self.themes[theme_id]
 

@@ -124,7 +124,7 @@ def build_briefing(
         themes = [themes]
     theme_ids: list[str] = []
     for t in themes or ():
-        tid = resolve_theme_filter(t)  # QueryError (a ValueError) names the fix
+        tid = resolve_theme_filter(t, store.taxonomy())  # QueryError (a ValueError) names the fix
         if tid not in theme_ids:
             theme_ids.append(tid)
     if not query and not theme_ids:
@@ -136,10 +136,10 @@ def build_briefing(
     if lo is not None and hi is not None and lo > hi:
         raise QueryError(f"--from {fy_label(lo)} is after --to {fy_label(hi)}: swap them")
     limit_per_year = max(1, int(limit_per_year))
-    labels = _labels()
+    labels = {t.id: t.label for t in store.taxonomy().themes.values()}
 
     passages, summary = _passages(store, query, theme_ids, lo, hi, limit_per_year)
-    query_themes = [t for t in (expand_themes(query) if query else []) if t not in theme_ids]
+    query_themes = [t for t in (expand_themes(query, store.taxonomy()) if query else []) if t not in theme_ids]
     table = _table(store, lo, hi, theme_ids, query_themes, labels)
     if query:
         table["query_row"] = {
@@ -188,15 +188,6 @@ def build_briefing(
         "recurring": recurring,
         "sources": sources,
     })
-
-
-def _labels() -> dict[str, str]:
-    try:
-        from ingest.taxonomy import load_taxonomy
-
-        return {t.id: t.label for t in load_taxonomy().themes.values()}
-    except Exception:  # the labels are a nicety; ids still read
-        return {}
 
 
 def _passages(store, query, theme_ids, lo, hi, per_year) -> tuple[list[dict], dict]:

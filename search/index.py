@@ -3,7 +3,8 @@
 Layout of an index folder::
 
     DIR/CURRENT          name of the live Whoosh generation folder (one line)
-    DIR/ix-<stamp>/      a Whoosh index + VERSION (schema version) + files.json,
+    DIR/ix-<stamp>/      a Whoosh index + VERSION (schema version) + files.json
+                         + taxonomy.json (the themes its sections were tagged with),
                          and engine/ + ENGINE: the sections' terms in tantivy (search.engine)
     DIR/ingest.lock      held (fcntl) by the process that is writing; holds its pid
 
@@ -31,6 +32,7 @@ from search.schema import SCHEMA_VERSION, make_schema
 
 ENV_VAR = "SGSEARCH_INDEX"
 CURRENT = "CURRENT"
+TAXONOMY = "taxonomy.json"
 LOCK = "ingest.lock"
 
 
@@ -69,6 +71,7 @@ class Store:
         self._filters: dict = {}
         self._gen = None  # the generation folder self._ix was opened on
         self._engine = None
+        self._taxonomy = (None, None)  # (where and when read, Taxonomy)
 
     # -- locations -------------------------------------------------------------
     def current_dir(self) -> Path | None:
@@ -105,6 +108,27 @@ class Store:
             return json.loads((d / "files.json").read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
             return {}
+
+    def taxonomy(self):
+        """The taxonomy the index was tagged with, so that search, ``--theme`` and the theme
+        table know a user's own themes; the bundled one when the index has none (or none yet)."""
+        from ingest.taxonomy import Taxonomy, load_taxonomy
+
+        d = self.current_dir()
+        path = d / TAXONOMY if d is not None else None
+        try:
+            key = (str(path), path.stat().st_mtime_ns) if path is not None else None
+        except OSError:
+            key = None
+        if self._taxonomy[0] != key or self._taxonomy[1] is None:
+            tax = None
+            if key is not None:
+                try:
+                    tax = Taxonomy.from_json(path.read_text(encoding="utf-8"))
+                except (OSError, ValueError, TypeError, KeyError):  # unreadable: fall back to the bundled one
+                    tax = None
+            self._taxonomy = (key, tax if tax is not None else load_taxonomy())
+        return self._taxonomy[1]
 
     # -- reading ---------------------------------------------------------------
     def index(self):
@@ -250,14 +274,15 @@ class Store:
             fh.close()
 
     @contextlib.contextmanager
-    def writer(self, fresh: bool = False):
+    def writer(self, fresh: bool = False, taxonomy=None):
         """A Whoosh writer over the live index, or over a new generation when ``fresh``.
 
         On success the writes are committed (and a new generation swapped in); on any
         error they are cancelled and the previous index stays as it was. Yields
         ``(writer, manifest)``: update the manifest dict in place with the files written.
         The writer mirrors ``add_document``, ``update_document`` and ``delete_by_term``
-        into the generation's tantivy index.
+        into the generation's tantivy index. ``taxonomy`` (what the sections written were
+        tagged with) is saved beside them for :meth:`taxonomy`.
         """
         self.close()
         live = self.current_dir()
@@ -293,6 +318,8 @@ class Store:
         # the manifest goes first: killed between the two, it lists a file too many (harmless),
         # never one too few (which a later rebuild from the manifest would silently drop)
         _write_atomic(target / "files.json", json.dumps(manifest, sort_keys=True))
+        if taxonomy is not None:  # before the commit: killed between, it knows a theme too many (harmless)
+            _write_atomic(target / TAXONOMY, taxonomy.to_json())
         w.commit()
         if ew is not None:  # stamped with the new Whoosh generation: until then queries use Whoosh
             ew.commit(target, ix.latest_generation())

@@ -162,14 +162,15 @@ def search(
     ix = store.index()
     schema = ix.schema
     themes = [theme] if isinstance(theme, str) else list(theme or [])
-    theme_ids = [resolve_theme_filter(t) for t in themes]
+    tax = store.taxonomy()
+    theme_ids = [resolve_theme_filter(t, tax) for t in themes]
     flt = _filters(year, from_year, to_year, theme_ids, doc_type, publisher, schema)
     fields = ["exact"] if exact else ["heading", "text", "title"]
     prepared = _prepare(query)
     literal_text = prepared
     expansions: list[list[str]] = []
     if not exact:
-        prepared, expansions = _mark_themes(prepared)
+        prepared, expansions = _mark_themes(prepared, tax)
     mode = "all"
     group = qparser.AndGroup
     q = _parse(schema, fields, group, prepared, expansions)
@@ -291,37 +292,35 @@ def _key(words: list[str]) -> str:
     return k
 
 
-def _theme_names() -> tuple[dict[str, list[str]], dict[str, list[str]], int]:
+def _theme_names(t) -> tuple[dict[str, list[str]], dict[str, list[str]], int]:
     """Theme ids by phrase key (ids, labels, phrases) and by exact abbreviation; the longest phrase."""
     global _NAMES
-    if _NAMES is None:
-        t = _taxonomy()
+    if _NAMES is None or _NAMES[0] is not t:
         keys: dict[str, set[str]] = {}
         abbrs: dict[str, set[str]] = {}
         longest = 1
-        if t is not None:
-            for theme in t.themes.values():
-                for name in (theme.id, theme.label, *theme.phrases):
-                    words = _KEY_WORD.findall(name)
-                    if words and len("".join(words)) >= 3:
-                        keys.setdefault(_key(words), set()).add(theme.id)
-                        longest = max(longest, len(words))
-                for abbr in theme.abbreviations:
-                    abbrs.setdefault(abbr, set()).add(theme.id)
-        _NAMES = ({k: sorted(v) for k, v in keys.items()}, {k: sorted(v) for k, v in abbrs.items()}, longest)
-    return _NAMES
+        for theme in t.themes.values():
+            for name in (theme.id, theme.label, *theme.phrases):
+                words = _KEY_WORD.findall(name)
+                if words and len("".join(words)) >= 3:
+                    keys.setdefault(_key(words), set()).add(theme.id)
+                    longest = max(longest, len(words))
+            for abbr in theme.abbreviations:
+                abbrs.setdefault(abbr, set()).add(theme.id)
+        _NAMES = (t, ({k: sorted(v) for k, v in keys.items()}, {k: sorted(v) for k, v in abbrs.items()}, longest))
+    return _NAMES[1]
 
 
 _NAMES = None
 
 
-def _mark_themes(prepared: str) -> tuple[str, list[list[str]]]:
+def _mark_themes(prepared: str, taxonomy) -> tuple[str, list[list[str]]]:
     """Rewrite theme mentions outside quotes as ``((mention) OR marker)``; return the themes per marker.
 
     Mentions are found by looking up runs of query words (longest first) in a table of
     every theme's id, label and phrases, so no per-phrase pattern is compiled.
     """
-    keys, abbrs, longest = _theme_names()
+    keys, abbrs, longest = _theme_names(taxonomy)
     expansions: list[list[str]] = []
     chunks = re.split(r'("[^"]*")', prepared)
     for i in range(0, len(chunks), 2):
@@ -355,20 +354,19 @@ def _mark_themes(prepared: str) -> tuple[str, list[list[str]]]:
     return "".join(chunks), expansions
 
 
-def expand_themes(query: str) -> list[str]:
-    """Theme ids that a query mentions (``neglect``, ``Pre-Birth``, ``male carers``, ``CSE``)."""
-    _, expansions = _mark_themes(_prepare(query))
+def expand_themes(query: str, taxonomy=None) -> list[str]:
+    """Theme ids that a query mentions (``neglect``, ``Pre-Birth``, ``male carers``, ``CSE``), in
+    ``taxonomy`` (an index's: ``Store.taxonomy()``; by default the bundled one)."""
+    _, expansions = _mark_themes(_prepare(query), taxonomy or _bundled())
     return sorted({t for group in expansions for t in group})
 
 
-def resolve_theme_filter(name: str) -> str:
-    """A ``--theme`` value (id or label, any case) as a theme id; QueryError if unknown."""
-    t = _taxonomy()
-    if t is None:
-        return name
+def resolve_theme_filter(name: str, taxonomy=None) -> str:
+    """A ``--theme`` value (id or label, any case) as a theme id of ``taxonomy`` (an index's:
+    ``Store.taxonomy()``; by default the bundled one); QueryError if unknown."""
     from ingest.taxonomy import resolve_theme
 
-    theme = resolve_theme(t, name)
+    theme = resolve_theme(taxonomy or _bundled(), name)
     if theme is None:
         raise QueryError(f"unknown theme {name!r}: 'sgsearch themes --list' shows the themes")
     return theme.id
@@ -378,19 +376,16 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s\-_/]+", "", text.lower())
 
 
-_TAXONOMY = None
+_BUNDLED = None
 
 
-def _taxonomy():
-    global _TAXONOMY
-    if _TAXONOMY is None:
-        try:
-            from ingest.taxonomy import load_taxonomy
+def _bundled():
+    global _BUNDLED
+    if _BUNDLED is None:
+        from ingest.taxonomy import load_taxonomy
 
-            _TAXONOMY = load_taxonomy()
-        except Exception:
-            return None
-    return _TAXONOMY
+        _BUNDLED = load_taxonomy()
+    return _BUNDLED
 
 
 def suggest(searcher, query: str, limit: int = 3) -> list[str]:

@@ -16,9 +16,7 @@ def theme_table(store: Store, from_year: int | None = None, to_year: int | None 
     ``counts`` are sections per year, ``documents`` distinct documents per year; years
     ascending; themes in taxonomy order.
     """
-    from ingest.taxonomy import load_taxonomy
-
-    taxonomy = load_taxonomy()
+    taxonomy = store.taxonomy()
     counts: dict[str, Counter] = defaultdict(Counter)
     docs: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     years: dict[str, int] = {}
@@ -53,12 +51,13 @@ def trace(store: Store, query: str, examples: int = 2, exact: bool = False) -> d
     """
     from search.query import plain, resolve_theme_filter, search
 
+    taxonomy = store.taxonomy()
     theme_id = None
     try:
-        theme_id = resolve_theme_filter(query.strip())
+        theme_id = resolve_theme_filter(query.strip(), taxonomy)
     except Exception:
         theme_id = None
-    if theme_id and query.strip().lower() not in (theme_id, _label(theme_id).lower()):
+    if theme_id and query.strip().lower() not in (theme_id, taxonomy[theme_id].label.lower()):
         theme_id = None  # a prefix of an id is a word to search, not a theme
     if theme_id:
         res = search(store, query, limit=100000, theme=theme_id)
@@ -95,13 +94,6 @@ def trace(store: Store, query: str, examples: int = 2, exact: bool = False) -> d
         "last_seen": years[-1]["year"] if years else None,
         "years": years,
     }
-
-
-def _label(theme_id: str) -> str:
-    from ingest.taxonomy import load_taxonomy
-
-    t = load_taxonomy().get(theme_id)
-    return t.label if t else theme_id
 
 
 def plot_trace(data: dict, path, all_years: list[str] | None = None) -> None:
