@@ -13,24 +13,24 @@ from search.index import Store
 
 def retag(index_dir: str | os.PathLike, taxonomy_files: list[Path] | None = None) -> int:
     """Tag every section and item again with the current taxonomy; return the sections re-tagged."""
-    from ingest.taxonomy import load_taxonomy
-    from ingest.themes import get_tagger
+    from ingest.tagworker import Tagging, theme_evidence
 
-    tagger = get_tagger(load_taxonomy(taxonomy_files))
-    store = Store(index_dir)
-    with store.locked():
-        sections = store.records("section")
-        items = store.records("item")
-        stags = tagger.tag_many([f"{s['heading']}\n{s['text']}" for s in sections])
-        itags = tagger.tag_many([i["item_text"] for i in items])
-        with store.writer() as (w, _manifest):
-            for s, tags in zip(sections, stags):
-                s["themes"] = ",".join(t.id for t in tags)
-                s["theme_evidence"] = {t.id: {"count": t.count, "evidence": t.evidence} for t in tags}
-                s["exact"] = f"{s['heading']}\n{s['text']}"
-                w.update_document(**s)
-            for i, tags in zip(items, itags):
-                i["item_themes"] = [t.id for t in tags]
-                w.update_document(**i)
-        store.close()
+    # the tagger loads in a child process while the records are read (see ingest.tagworker)
+    with Tagging(taxonomy_files) as tagging:
+        store = Store(index_dir)
+        with store.locked():
+            sections = store.records("section")
+            items = store.records("item")
+            stags = tagging.tag_later([f"{s['heading']}\n{s['text']}" for s in sections], batch=256)
+            itags = tagging.tag_later([i["item_text"] for i in items], batch=256)
+            with store.writer() as (w, _manifest):
+                for s, tags in zip(sections, stags):
+                    s["themes"] = ",".join(t["id"] for t in tags)
+                    s["theme_evidence"] = theme_evidence(tags)
+                    s["exact"] = f"{s['heading']}\n{s['text']}"
+                    w.update_document(**s)
+                for i, tags in zip(items, itags):
+                    i["item_themes"] = [t["id"] for t in tags]
+                    w.update_document(**i)
+            store.close()
     return len(sections)
