@@ -309,9 +309,10 @@ def _extract_items(doc: ParsedDoc) -> None:
 
 def _write_doc(w, doc: ParsedDoc, tags: Iterator[list[dict]] | None = None) -> None:
     """Write a document, its sections and its items; ``tags``: those of each section, then item."""
-    from ingest.tagworker import theme_evidence
     from search.records import doc_to_fields, item_to_fields, section_to_fields
 
+    if tags is not None:
+        from ingest.tagworker import theme_evidence
     w.add_document(**doc_to_fields(doc.doc))
     for s in doc.sections:
         if tags is not None:
