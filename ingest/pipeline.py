@@ -4,7 +4,8 @@ Incremental: a file whose content hash (and catalog entry) is unchanged is skipp
 changed file replaces its old records; a file gone from an ingested folder is
 removed. Atomic: everything is parsed first, then written in one commit (or a new
 generation swapped in), so a failure or a kill leaves the previous index usable.
-Bad files are reported one line each and never stop the others.
+Bad files are reported one line each and never stop the others. Theme tagging runs in a
+child process (``ingest.tagworker``), started as soon as there is something to parse.
 """
 from __future__ import annotations
 
@@ -12,18 +13,14 @@ import errno
 import hashlib
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from ingest.blocks import IngestError
 from ingest.catalog import CATALOG_NAME, Entry, read_catalog
 from ingest.document import ParsedDoc, parse_file, sha256_file, slug
 from ingest.readers import SUPPORTED_EXTS
-from search.index import Store
-from search.records import doc_to_fields, item_to_fields, section_to_fields, stored_catalog_sig
 
 # Files in a folder that a user may expect to be read; listed as skipped, not failed.
 _DOCUMENT_LIKE = {".doc", ".rtf", ".odt", ".xls", ".xlsx", ".ppt", ".pptx", ".htm", ".html", ".csv",
@@ -160,97 +157,125 @@ def ingest(
 ) -> IngestReport:
     """Ingest files and folders into the index at ``index_dir``; return what happened."""
     report = IngestReport()
-    store = Store(index_dir)
     files, folders = collect_files(paths, report)
-    catalog_taxonomy: list[Path] = []
-    entries = _catalogs(files, report, catalog_taxonomy)
-    with store.locked():
-        existing: dict[str, dict] = {}
-        if store.exists():
-            try:
-                existing = {d["path"]: d for d in store.records("doc")}
-            except Exception:
-                existing = {}
-            if not store.up_to_date():
-                # the schema changed: rebuild from every recorded file that still exists
-                rebuild = True
-                for p in store.manifest():
-                    rp = Path(p)
-                    if rp.is_file() and rp not in files:
-                        files.append(rp)
-                        entries.update(_catalogs([rp], IngestReport()))
-        todo: list[tuple[str, Entry | None, str]] = []
-        used_ids = {d["doc_id"]: p for p, d in existing.items()}
-        for f in files:
-            key = str(f)
-            entry = entries.get(f)
-            old = existing.get(key)
-            try:
-                sha = sha256_file(f)
-            except FileNotFoundError:
-                report.failed.append({"path": key, "error": "file vanished before it could be read"})
-                continue
-            except OSError as e:
-                report.failed.append({"path": key, "error": f"cannot read the file: {e.strerror or e}"})
-                continue
-            if not rebuild and old and old.get("sha256") == sha and stored_catalog_sig(old) == _entry_sig(entry):
-                report.unchanged.append(key)
-                continue
-            doc_id = (entry.fields.get("id") if entry else None) or (old["doc_id"] if old else slug(f.stem))
-            if used_ids.get(doc_id, key) != key:
-                doc_id = f"{doc_id}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
-            used_ids[doc_id] = key
-            todo.append((key, entry, doc_id))
+    tax_files: list[Path] = list(taxonomy_files or [])  # with those that catalogs name
+    entries = _catalogs(files, report, tax_files)
+    tagging = None  # the theme tagger, in a child process (see ingest.tagworker)
+    try:
+        if tag and files and (rebuild or _no_index_yet(index_dir)):
+            # every file will be parsed: start the tagger now, before even the index code is
+            # loaded, so that loading spaCy overlaps with all of that, the parsing and the writing
+            tagging = _start_tagging(tax_files)
+        from search.index import Store
+        from search.records import stored_catalog_sig
 
-        parsed: list[ParsedDoc] = []
-        for n, (key, doc, err) in enumerate(_run(todo, jobs), start=1):
-            if progress:
-                progress(n, len(todo), key)
-            if err:
-                report.failed.append({"path": key, "error": err})
-                continue
-            doc.doc["catalog_sig"] = _entry_sig(entries.get(Path(key)))
-            parsed.append(doc)
-            (report.updated if key in existing and not rebuild else report.added).append(key)
-            report.sections += len(doc.sections)
-            report.pages += doc.doc.get("pages") or 0
+        store = Store(index_dir)
+        with store.locked():
+            existing: dict[str, dict] = {}
+            if store.exists():
+                try:
+                    existing = {d["path"]: d for d in store.records("doc")}
+                except Exception:
+                    existing = {}
+                if not store.up_to_date():
+                    # the schema changed: rebuild from every recorded file that still exists
+                    rebuild = True
+                    for p in store.manifest():
+                        rp = Path(p)
+                        if rp.is_file() and rp not in files:
+                            files.append(rp)
+                            entries.update(_catalogs([rp], IngestReport()))
+            todo: list[tuple[str, Entry | None, str]] = []
+            used_ids = {d["doc_id"]: p for p, d in existing.items()}
+            for f in files:
+                key = str(f)
+                entry = entries.get(f)
+                old = existing.get(key)
+                try:
+                    sha = sha256_file(f)
+                except FileNotFoundError:
+                    report.failed.append({"path": key, "error": "file vanished before it could be read"})
+                    continue
+                except OSError as e:
+                    report.failed.append({"path": key, "error": f"cannot read the file: {e.strerror or e}"})
+                    continue
+                if not rebuild and old and old.get("sha256") == sha and stored_catalog_sig(old) == _entry_sig(entry):
+                    report.unchanged.append(key)
+                    continue
+                doc_id = (entry.fields.get("id") if entry else None) or (old["doc_id"] if old else slug(f.stem))
+                if used_ids.get(doc_id, key) != key:
+                    doc_id = f"{doc_id}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+                used_ids[doc_id] = key
+                todo.append((key, entry, doc_id))
+            if tag and todo and tagging is None:
+                tagging = _start_tagging(tax_files)  # something to tag: start it before parsing
 
-        removed = [
-            d for p, d in existing.items()
-            if not Path(p).exists() and any(Path(p).is_relative_to(folder) for folder in folders)
-        ]
-        report.removed = [d["path"] for d in removed]
-        if not parsed and not removed and not rebuild:
-            store.repair_engine()  # after an ingest killed between its two commits
-            return report
+            parsed: list[tuple[ParsedDoc, Iterator | None]] = []  # each with its tags, as they come back
+            for n, (key, doc, err) in enumerate(_run(todo, jobs), start=1):
+                if progress:
+                    progress(n, len(todo), key)
+                if err:
+                    report.failed.append({"path": key, "error": err})
+                    continue
+                doc.doc["catalog_sig"] = _entry_sig(entries.get(Path(key)))
+                _extract_items(doc)
+                parsed.append((doc, tagging.tag_later(_tag_texts(doc)) if tagging else None))
+                (report.updated if key in existing and not rebuild else report.added).append(key)
+                report.sections += len(doc.sections)
+                report.pages += doc.doc.get("pages") or 0
 
-        _extract_items(parsed)
-        known = None  # the themes the index knows after this ingest
-        if tag and parsed:
-            from ingest.taxonomy import load_taxonomy
+            removed = [
+                d for p, d in existing.items()
+                if not Path(p).exists() and any(Path(p).is_relative_to(folder) for folder in folders)
+            ]
+            report.removed = [d["path"] for d in removed]
+            if not parsed and not removed and not rebuild:
+                store.repair_engine()  # after an ingest killed between its two commits
+                return report
 
-            taxonomy = load_taxonomy([*(taxonomy_files or []), *catalog_taxonomy])
-            _tag(parsed, taxonomy)
-            known = taxonomy if rebuild else store.taxonomy().updated_by(taxonomy)
+            known = None  # the themes the index knows after this ingest (kept in it for search)
+            if tagging is not None:
+                from ingest.taxonomy import load_taxonomy
 
-        with store.writer(fresh=rebuild, taxonomy=known) as (w, manifest):
-            if not rebuild:
-                for d in removed:
-                    w.delete_by_term("doc_id", d["doc_id"])
-                    manifest.pop(d["path"], None)
-                for doc in parsed:
-                    old = existing.get(doc.doc["path"])
-                    if old:
-                        w.delete_by_term("doc_id", old["doc_id"])
-            for doc in parsed:
-                _write_doc(w, doc)
-                manifest[doc.doc["path"]] = {"sha256": doc.doc["sha256"], "doc_id": doc.doc["doc_id"]}
-        store.close()
+                used = load_taxonomy(tax_files)
+                known = used if rebuild else store.taxonomy().updated_by(used)
+            with store.writer(fresh=rebuild, taxonomy=known) as (w, manifest):
+                if not rebuild:
+                    for d in removed:
+                        w.delete_by_term("doc_id", d["doc_id"])
+                        manifest.pop(d["path"], None)
+                    for doc, _ in parsed:
+                        old = existing.get(doc.doc["path"])
+                        if old:
+                            w.delete_by_term("doc_id", old["doc_id"])
+                for doc, tags in parsed:
+                    if tags is not None:  # each record as soon as its tags are back (the child tags on)
+                        _write_doc(w, doc, tags)
+                    else:
+                        _write_doc(w, doc)
+                    manifest[doc.doc["path"]] = {"sha256": doc.doc["sha256"], "doc_id": doc.doc["doc_id"]}
+                if tagging:
+                    tagging.close()  # all tags are in: stop it before the commit
+            store.close()
+    finally:
+        if tagging:
+            tagging.close()
     return report
+
+
+def _no_index_yet(index_dir: str | os.PathLike) -> bool:
+    """True when the index folder does not exist or is empty: then no file can be unchanged."""
+    try:
+        return not any(os.scandir(index_dir))
+    except OSError:
+        return True
 
 
 def _run(todo, jobs: int):
     if jobs > 1 and len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(_parse_job, job) for job in todo]
             for job, future in zip(todo, futures):
@@ -266,6 +291,9 @@ def _run(todo, jobs: int):
 
 
 def _parse_isolated(job):
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(max_workers=1) as pool:
         try:
             return pool.submit(_parse_job, job).result()
@@ -273,33 +301,39 @@ def _parse_isolated(job):
             return job[0], None, "the reader crashed on this file: it is probably damaged"
 
 
-def _tag(parsed: list[ParsedDoc], taxonomy) -> None:
-    from ingest.themes import get_tagger
+def _start_tagging(taxonomy_files: list[Path] | None):
+    from ingest.tagworker import Tagging
 
-    tagger = get_tagger(taxonomy)
-    sections = [s for d in parsed for s in d.sections]
-    texts = [f"{s['heading']}\n{s['text']}" for s in sections]
-    for s, tags in zip(sections, tagger.tag_many(texts)):
-        s["themes"] = [t.id for t in tags]
-        s["theme_evidence"] = {t.id: {"count": t.count, "evidence": t.evidence} for t in tags}
-    items = [i for d in parsed for i in d.doc.get("_items", [])]
-    if items:
-        for item, tags in zip(items, tagger.tag_many([i["text"] for i in items])):
-            item["themes"] = [t.id for t in tags]
+    return Tagging(taxonomy_files)
 
 
-def _extract_items(parsed: list[ParsedDoc]) -> None:
+def _tag_texts(doc: ParsedDoc) -> list[str]:
+    """What is tagged: each section's heading and text, then each item's text."""
+    return [f"{s['heading']}\n{s['text']}" for s in doc.sections] + [i["text"] for i in doc.doc.get("_items", [])]
+
+
+def _extract_items(doc: ParsedDoc) -> None:
     try:
         from ingest.items import extract_items
     except ImportError:  # items arrive with the recurrence issue
         return
-    for doc in parsed:
-        doc.doc["_items"] = extract_items(doc)
+    doc.doc["_items"] = extract_items(doc)
 
 
-def _write_doc(w, doc: ParsedDoc) -> None:
+def _write_doc(w, doc: ParsedDoc, tags: Iterator[list[dict]] | None = None) -> None:
+    """Write a document, its sections and its items; ``tags``: those of each section, then item."""
+    from search.records import doc_to_fields, item_to_fields, section_to_fields
+
+    if tags is not None:
+        from ingest.tagworker import theme_evidence
     w.add_document(**doc_to_fields(doc.doc))
     for s in doc.sections:
+        if tags is not None:
+            found = next(tags)
+            s["themes"] = [t["id"] for t in found]
+            s["theme_evidence"] = theme_evidence(found)
         w.add_document(**section_to_fields(s, doc.doc))
     for item in doc.doc.get("_items", []):
+        if tags is not None:
+            item["themes"] = [t["id"] for t in next(tags)]
         w.add_document(**item_to_fields(item, doc.doc))

@@ -15,28 +15,30 @@ def retag(index_dir: str | os.PathLike, taxonomy_files: list[Path] | None = None
     """Tag every section and item again with the current taxonomy: the bundled themes, the
     theme files the index was tagged with (read again: they may have changed) and
     ``taxonomy_files``. Returns the number of sections re-tagged."""
+    from ingest.tagworker import Tagging, theme_evidence
     from ingest.taxonomy import bundled_path, load_taxonomy
-    from ingest.themes import get_tagger
 
     store = Store(index_dir)
-    bundled = bundled_path().resolve()
-    recorded = [Path(p) for p in store.taxonomy().sources if Path(p).resolve() != bundled and Path(p).is_file()]
     extra = [Path(p) for p in taxonomy_files or []]
-    taxonomy = load_taxonomy([*(p for p in recorded if p.resolve() not in {e.resolve() for e in extra}), *extra])
-    tagger = get_tagger(taxonomy)
-    with store.locked():
-        sections = store.records("section")
-        items = store.records("item")
-        stags = tagger.tag_many([f"{s['heading']}\n{s['text']}" for s in sections])
-        itags = tagger.tag_many([i["item_text"] for i in items])
-        with store.writer(taxonomy=taxonomy) as (w, _manifest):
-            for s, tags in zip(sections, stags):
-                s["themes"] = ",".join(t.id for t in tags)
-                s["theme_evidence"] = {t.id: {"count": t.count, "evidence": t.evidence} for t in tags}
-                s["exact"] = f"{s['heading']}\n{s['text']}"
-                w.update_document(**s)
-            for i, tags in zip(items, itags):
-                i["item_themes"] = [t.id for t in tags]
-                w.update_document(**i)
-        store.close()
+    skip = {bundled_path().resolve(), *(p.resolve() for p in extra)}
+    recorded = [Path(p) for p in store.taxonomy().sources if Path(p).resolve() not in skip and Path(p).is_file()]
+    files = [*recorded, *extra]
+    taxonomy = load_taxonomy(files)  # a broken file stops here, before anything starts
+    # the tagger loads in a child process while the records are read (see ingest.tagworker)
+    with Tagging(files) as tagging:
+        with store.locked():
+            sections = store.records("section")
+            items = store.records("item")
+            stags = tagging.tag_later([f"{s['heading']}\n{s['text']}" for s in sections], batch=256)
+            itags = tagging.tag_later([i["item_text"] for i in items], batch=256)
+            with store.writer(taxonomy=taxonomy) as (w, _manifest):
+                for s, tags in zip(sections, stags):
+                    s["themes"] = ",".join(t["id"] for t in tags)
+                    s["theme_evidence"] = theme_evidence(tags)
+                    s["exact"] = f"{s['heading']}\n{s['text']}"
+                    w.update_document(**s)
+                for i, tags in zip(items, itags):
+                    i["item_themes"] = [t["id"] for t in tags]
+                    w.update_document(**i)
+            store.close()
     return len(sections)

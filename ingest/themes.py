@@ -1,12 +1,12 @@
 """Tag text with themes from the taxonomy, using spaCy rules (no model, no network).
 
-Pipeline: ``spacy.blank("en")`` + ``sentencizer`` + a lookup ``lemmatizer`` (its table
-comes from spacy-lookups-data), then a small component that sets each token's NORM to
-the lemma of its lower-case form. Phrases are matched on NORM (so case, plural and tense
-do not matter), abbreviations on ORTH (capitals only). Hyphenated phrases are expanded
-to their spaced and joined forms. A mention in a negated or hypothetical clause does not
-count for themes that are ``negatable``; the trigger words live in the taxonomy's
-``[negation]`` table.
+Pipeline: a blank English pipeline (as ``spacy.blank("en")``) + ``sentencizer``, then a
+small component that sets each token's NORM to the lemma of its lower-case form, from
+spacy-lookups-data's English ``lemma_lookup`` table (see :mod:`ingest.lemmas`). Phrases
+are matched on NORM (so case, plural and tense do not matter), abbreviations on ORTH
+(capitals only). Hyphenated phrases are expanded to their spaced and joined forms. A
+mention in a negated or hypothetical clause does not count for themes that are
+``negatable``; the trigger words live in the taxonomy's ``[negation]`` table.
 """
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ import threading
 from dataclasses import dataclass, field
 from typing import Iterable
 
-import spacy
+from spacy.lang.en import English
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from ingest import lemmas
 from ingest.taxonomy import Taxonomy, load_taxonomy
 
 MAX_EVIDENCE = 5
@@ -59,6 +60,7 @@ class _LemmaNorm:
         self.table = table
         self.overrides = dict(overrides or {})
         self._cache: dict[int, str] = {}
+        self.seen: set[str] | None = None  # when a set: every word looked up, and its norm
 
     def configure(self, table, overrides: dict[str, str]) -> None:
         self.table = table
@@ -68,12 +70,16 @@ class _LemmaNorm:
     def norm_text(self, lower: str) -> str:
         low = lower.replace("\u2019", "'").replace("\u2018", "'")
         if low and all(ch in _DASHES for ch in low):
-            return "-"
-        if low in self.overrides:
-            return self.overrides[low]
-        if self.table is not None:
-            return self.table.get(low, low)
-        return low
+            norm = "-"
+        elif low in self.overrides:
+            norm = self.overrides[low]
+        elif self.table is not None:
+            norm = self.table.get(low, low)
+        else:
+            norm = low
+        if self.seen is not None:
+            self.seen.update((lower, low, norm))
+        return norm
 
     def __call__(self, doc: Doc) -> Doc:
         cache = self._cache
@@ -93,17 +99,16 @@ if not Language.has_factory(_NORM_FACTORY):
         return _LemmaNorm(nlp.vocab)
 
 
-def build_nlp(lemma_overrides: dict[str, str] | None = None) -> Language:
-    """The blank English pipeline the tagger uses (sentencizer, lookup lemmatizer, lemma norms)."""
-    nlp = spacy.blank("en")
+def build_nlp(lemma_overrides: dict[str, str] | None = None, table: dict[str, str] | None = None) -> Language:
+    """The blank English pipeline the tagger uses (sentencizer, lemma norms).
+
+    ``table`` maps lower-case words to lemmas; by default the whole ``lemma_lookup`` table
+    that spaCy's lookup lemmatizer would load (see :mod:`ingest.lemmas` for a smaller one).
+    """
+    nlp = English()  # what spacy.blank("en") makes, without resolving the language by name
     nlp.add_pipe("sentencizer")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     norm = nlp.add_pipe(_NORM_FACTORY)
-    nlp.initialize()
-    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-    norm.configure(table, lemma_overrides or {})
-    # Our NORM carries the lower-case lemma; the lemmatizer's own (case-sensitive) pass is not needed.
-    nlp.disable_pipe("lemmatizer")
+    norm.configure(lemmas.full_table() if table is None else table, lemma_overrides or {})
     nlp.max_length = 20_000_000
     return nlp
 
@@ -147,7 +152,9 @@ class Tagger:
     def __init__(self, taxonomy: Taxonomy | None = None):
         self.taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
         self.fingerprint = self.taxonomy.fingerprint()
-        self.nlp = build_nlp(self.taxonomy.lemmas)
+        trimmed = lemmas.load_trimmed(self.fingerprint)
+        full = lemmas.full_table() if trimmed is None else None
+        self.nlp = build_nlp(self.taxonomy.lemmas, trimmed if trimmed is not None else full)
         self._norm: _LemmaNorm = self.nlp.get_pipe(_NORM_FACTORY)
         self._order = {tid: i for i, tid in enumerate(self.taxonomy.ids())}
         self._labels = {t.id: t.label for t in self.taxonomy}
@@ -156,7 +163,13 @@ class Tagger:
         self._themes = PhraseMatcher(self.nlp.vocab, attr="NORM")
         self._abbrevs = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self._triggers = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        self._norm.seen = set()
         self._build()
+        # the words looked up while building, and every norm a token's norm is compared with
+        words = self._norm.seen | self._fillers | self._terminators | self._neg_words | {"-"}
+        self._norm.seen = None
+        if full is not None:
+            lemmas.save_trimmed(self.fingerprint, lemmas.trim(full, words))
 
     # -- construction -------------------------------------------------------------------
 
@@ -181,9 +194,9 @@ class Tagger:
             key = self._key(kind, kind)
             norm_patterns += [(key, v) for t in triggers for v in phrase_variants(t)]
 
-        texts = [text for _, text in norm_patterns]
         grouped: dict[str, list[Doc]] = {}
-        for (key, _), doc in zip(norm_patterns, self.nlp.pipe(texts)):
+        for key, text in norm_patterns:
+            doc = self._norm(self.nlp.make_doc(text))  # patterns need only tokens and their norms
             if len(doc):
                 grouped.setdefault(key, []).append(doc)
         for key, docs in grouped.items():

@@ -25,6 +25,15 @@ def store(corpus_index):
     s.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_user_cache(tmp_path_factory):
+    """Never touch the real per-user cache (the tagger's trimmed lemma tables) from a test."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SGSEARCH_CACHE", str(tmp_path_factory.mktemp("cache")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(autouse=True)
 def _no_user_index(monkeypatch, tmp_path):
     """Never touch the real per-user index from a test."""

@@ -1,0 +1,242 @@
+"""Tagging in a child process (ingest.tagworker).
+
+The child must give exactly the tags of in-process tagging; when it cannot start, tagging
+falls back to this process; when it dies later, ingest stops with one line and the index
+keeps what it had. An ingest with nothing to tag starts no child and never imports spaCy.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import ingest.tagworker as tagworker
+from cli import main
+from corpus import corpus_dir
+from ingest.blocks import IngestError
+from ingest.pipeline import ingest
+from ingest.tagworker import Tagging
+from ingest.themes import get_tagger
+from search.browse import documents
+from search.index import Store
+from tests.test_lemmas import sample_texts
+
+ROOT = Path(__file__).resolve().parent.parent
+needs_sigkill = pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not Path("/proc").is_dir(),
+                                   reason="needs SIGKILL and /proc")
+REPORT = """Somerset Safeguarding Children Partnership
+Annual Report 2019/20
+
+1 Neglect
+
+1.1 The Neglect Toolkit was refreshed and training on the Graded Care Profile continued.
+
+2 Fathers
+
+2.1 Practitioners should include fathers and male carers in pre-birth assessments.
+"""
+
+
+def in_process(texts: list[str]) -> list[list[dict]]:
+    return [[t.to_dict() for t in tags] for tags in get_tagger().tag_many(texts)]
+
+
+def docs_by_id(root) -> dict:
+    s = Store(root)
+    try:
+        return {d["doc_id"]: d for d in documents(s)}
+    finally:
+        s.close()
+
+
+def child_boot(monkeypatch, code: str) -> None:
+    """Run ``code`` in the child before its usual start (e.g. to make it fail)."""
+    boot = "import sys; sys.path[:] = sys.argv[1:]\n" + textwrap.dedent(code) + \
+           "\nfrom ingest.tagworker import child_main; child_main()"
+    monkeypatch.setattr(tagworker, "_BOOT", boot)
+
+
+# -- the child tags as this process does -------------------------------------------------
+
+def test_child_gives_the_tags_of_in_process_tagging():
+    texts = sample_texts()
+    with Tagging() as tagging:
+        got = list(tagging.tag_later(texts, batch=50))
+        assert not tagging.in_process  # the child did the work
+    assert got == in_process(texts)
+
+
+def test_results_come_back_by_ticket_in_any_order():
+    with Tagging() as tagging:
+        a = tagging.submit(["Neglect was found."])
+        b = tagging.submit(["Domestic abuse and neglect."])
+        assert tagging.result(b) == in_process(["Domestic abuse and neglect."])
+        assert tagging.result(a) == in_process(["Neglect was found."])
+
+
+def test_ingested_tags_are_those_of_in_process_tagging(store):
+    sections = store.records("section")
+    items = store.records("item")
+    assert sections and items
+    tags = in_process([f"{s['heading']}\n{s['text']}" for s in sections])
+    assert [s["themes"] for s in sections] == [",".join(t["id"] for t in found) for found in tags]
+    assert [s["theme_evidence"] for s in sections] == [tagworker.theme_evidence(found) for found in tags]
+    itags = in_process([i["item_text"] for i in items])
+    assert [i["item_themes"] for i in items] == [[t["id"] for t in found] for found in itags]
+
+
+def test_user_taxonomy_reaches_the_child(tmp_path):
+    extra = tmp_path / "extra.toml"
+    extra.write_text('[[theme]]\nid = "widgets"\nlabel = "Widgets"\nphrases = ["widget protocol"]\n')
+    with Tagging([extra]) as tagging:
+        [tags] = list(tagging.tag_later(["The Widget Protocols were followed."]))
+    assert [t["id"] for t in tags] == ["widgets"]
+
+
+def test_a_broken_taxonomy_is_one_line_and_leaves_no_child(tmp_path, monkeypatch):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[theme]]\nid = 'x'\n")
+    started = []
+    real = subprocess.Popen
+    monkeypatch.setattr(tagworker.subprocess, "Popen", lambda *a, **k: started.append(real(*a, **k)) or started[-1])
+    r = CliRunner().invoke(main, ["ingest", str(corpus_dir()), "--index", str(tmp_path / "ix"),
+                                  "--taxonomy", str(bad)])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "bad.toml" in r.output.strip().splitlines()[-1]
+    assert started and all(p.poll() is not None for p in started)  # started early, and stopped
+
+
+# -- fallbacks and failures ---------------------------------------------------------------
+
+def test_tags_in_process_when_no_child_can_be_started(tmp_path, monkeypatch):
+    monkeypatch.setattr(tagworker.sys, "executable", str(tmp_path / "no-such-python"))
+    texts = sample_texts()[:40]
+    with Tagging() as tagging:
+        assert tagging.in_process
+        assert list(tagging.tag_later(texts)) == in_process(texts)
+
+
+def test_tags_in_process_when_the_child_fails_before_it_is_ready(monkeypatch):
+    child_boot(monkeypatch, "import os; os._exit(3)")
+    texts = sample_texts()[:40]
+    with Tagging() as tagging:
+        assert list(tagging.tag_later(texts)) == in_process(texts)
+        assert tagging.in_process
+
+
+def test_tags_in_process_when_spacy_fails_to_import_in_the_child(monkeypatch):
+    child_boot(monkeypatch, "import sys; sys.modules['spacy'] = None")  # ImportError in the child only
+    with Tagging() as tagging:
+        assert list(tagging.tag_later(["Neglect."])) == in_process(["Neglect."])
+        assert tagging.in_process
+
+
+KILL_ON_FIRST_BATCH = """
+    import os, signal
+    import ingest.themes
+    def die(self, texts, batch_size=64):
+        os.kill(os.getpid(), signal.SIGKILL)
+    ingest.themes.Tagger.tag_many = die
+"""
+
+
+@needs_sigkill
+def test_a_child_killed_while_tagging_stops_the_ingest_and_keeps_the_index(tmp_path, monkeypatch):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(REPORT, encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert ingest([src], ix).ok
+    before = docs_by_id(ix)
+    (src / "b.txt").write_text(REPORT.replace("Neglect", "Domestic abuse"), encoding="utf-8")
+    boot = tagworker._BOOT
+    child_boot(monkeypatch, KILL_ON_FIRST_BATCH)
+    with pytest.raises(IngestError, match=r"^theme tagging failed: the tagging process was killed \(SIGKILL\)"):
+        ingest([src], ix)
+    assert docs_by_id(ix) == before
+    r = CliRunner().invoke(main, ["ingest", str(src), "--index", str(ix)])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert r.output.strip().splitlines() == [
+        "sgsearch: theme tagging failed: the tagging process was killed (SIGKILL); the index was not changed"]
+    monkeypatch.setattr(tagworker, "_BOOT", boot)
+    assert ingest([src], ix).added == [str((src / "b.txt").resolve())]  # and the next run completes it
+
+
+def test_an_error_while_tagging_is_one_line(tmp_path, monkeypatch):
+    child_boot(monkeypatch, """
+        import ingest.themes
+        def fail(self, texts, batch_size=64):
+            raise MemoryError("no room for\\nall this")
+        ingest.themes.Tagger.tag_many = fail
+    """)
+    (tmp_path / "a.txt").write_text(REPORT, encoding="utf-8")
+    with pytest.raises(IngestError) as e:
+        ingest([tmp_path / "a.txt"], tmp_path / "ix")
+    assert str(e.value) == "theme tagging failed: MemoryError: no room for; the index was not changed"
+    assert not (tmp_path / "ix").exists() or not Store(tmp_path / "ix").exists()
+
+
+@needs_sigkill
+def test_the_child_stops_with_its_parent(tmp_path):
+    code = """
+        import os, signal, sys
+        from ingest.tagworker import Tagging
+        t = Tagging()
+        t.result(t.submit(["neglect"]))  # it is up and tagging
+        print(t._proc.pid, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+    """
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True)
+    child = int(proc.stdout.strip())
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and _alive(child):
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie (exited, not yet reaped by init) has gone too
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return True
+
+
+# -- no child, no spaCy, when there is nothing to tag -------------------------------------
+
+def test_nothing_to_tag_starts_no_child(tmp_path, monkeypatch):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(REPORT, encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert ingest([tmp_path / "in"], ix).ok
+
+    def refuse(*a, **k):
+        raise AssertionError("a tagger was started")
+
+    monkeypatch.setattr(tagworker.Tagging, "__init__", refuse)
+    assert ingest([tmp_path / "in"], ix).unchanged  # unchanged re-ingest
+    (tmp_path / "in" / "b.txt").write_text(REPORT, encoding="utf-8")
+    assert ingest([tmp_path / "in"], ix, tag=False).added  # untagged
+    assert ingest([tmp_path / "missing"], tmp_path / "ix2").failed  # no files at all
+
+
+def test_ingest_never_imports_spacy_in_the_calling_process(tmp_path):
+    code = """
+        import sys
+        from ingest.pipeline import ingest
+        r = ingest([sys.argv[1]], sys.argv[2])
+        assert r.ok and r.sections, r
+        assert "spacy" not in sys.modules
+    """
+    subprocess.run([sys.executable, "-c", textwrap.dedent(code), str(corpus_dir()), str(tmp_path / "ix")],
+                   cwd=ROOT, check=True)
