@@ -12,14 +12,20 @@ What it measures (each measurement repeated ``--runs`` times; median, min and ma
    with ``--jobs 1`` and ``--jobs 2``; pages/s over the subprocess wall time (start-up
    included) and over the ``ingest()`` call alone.
 
-Targets printed beside the figures: cold < 10 s, unchanged re-ingest < 1 s, and at least
-20 PDF pages/s with ``--jobs 2``. This is a benchmark, not a test: it always exits 0 and
+4. With ``--overhead``: what tagging adds to a cold ingest of the corpus, from cold ingests
+   run tagged and untagged alternately (so that a machine slowing down or speeding up
+   during the run touches both alike): the ratio of the medians, and the median of the
+   ratios of each tagged run to the untagged run after it.
+
+Targets printed beside the figures: cold < 10 s, unchanged re-ingest < 1 s, at least
+20 PDF pages/s with ``--jobs 2``, and tagging adding at most a third. This is a benchmark, not a test: it always exits 0 and
 only prints PASS or MISS against each target.
 
 Run it from the project root::
 
     python bench/ingest.py --runs 5
     python bench/ingest.py --runs 3 --pdfs 12 --pages 10 --no-tag
+    python bench/ingest.py --runs 10 --overhead --skip cold --skip unchanged --skip pdf
 """
 from __future__ import annotations
 
@@ -47,6 +53,7 @@ use_project_root()
 TARGET_COLD_S = 10.0
 TARGET_UNCHANGED_S = 1.0
 TARGET_PDF_PAGES_S = 20.0
+TARGET_TAG_RATIO = 4 / 3  # tagged cold ingest at most a third slower than untagged
 
 # Run in a fresh interpreter: argv = index_dir, jobs, tag (0/1), paths...
 _DRIVER = r"""
@@ -294,6 +301,24 @@ def bench_pdf(pdfs: list[Path], runs: int, tag: bool, work: Path) -> None:
         print(f"  pages/s (ingest()) median {m:6.1f}  (min {lo:.1f}, max {hi:.1f})")
 
 
+def bench_overhead(corpus: Path, runs: int, work: Path) -> None:
+    print("\n[4] Tagging overhead: cold ingests of the bundled corpus, tagged and untagged alternately")
+    walls: dict[bool, list[float]] = {True: [], False: []}
+    for i in range(runs):
+        for tag in (True, False):
+            ix = work / f"overhead-{i}-{int(tag)}"
+            walls[tag].append(_run_driver(ix, [corpus], jobs=1, tag=tag)[0])
+            shutil.rmtree(ix, ignore_errors=True)
+        print(f"  run {i + 1}: {walls[True][-1]:6.2f} s tagged, {walls[False][-1]:6.2f} s untagged")
+    for tag in (True, False):
+        med, lo, hi = _stats(walls[tag])
+        print(f"  {'tagged' if tag else 'untagged':9s} median {med:6.2f} s  (min {lo:.2f}, max {hi:.2f})")
+    ratio = statistics.median(walls[True]) / statistics.median(walls[False])
+    pairs = statistics.median(t / u for t, u in zip(walls[True], walls[False]))
+    print(f"  tagged / untagged: {ratio:.3f} (medians), {pairs:.3f} (median of run pairs)"
+          f"   target <= {TARGET_TAG_RATIO:.3f}  {_verdict(ratio <= TARGET_TAG_RATIO)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=5, help="repetitions of each measurement (default 5)")
@@ -303,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=None, help="folder to ingest (default: the bundled corpus)")
     ap.add_argument("--skip", choices=["cold", "unchanged", "pdf"], action="append", default=[],
                     help="leave out a measurement (repeatable)")
+    ap.add_argument("--overhead", action="store_true",
+                    help="also time cold ingests tagged and untagged alternately: what tagging adds")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder and print where it is")
     args = ap.parse_args(argv)
     runs = max(1, args.runs)
@@ -312,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = (args.corpus or corpus_dir()).resolve()
     print(f"sgsearch ingest benchmark: python {sys.version.split()[0]}, {os.cpu_count()} CPUs, runs={runs},"
           f" tagging {'on' if args.tag else 'off'}")
-    print("code: " + _revision(('ingest/pipeline.py', 'ingest/themes.py', 'ingest/readers/pdf.py')))
+    print("code: " + _revision(('ingest/pipeline.py', 'ingest/tagworker.py', 'ingest/themes.py', 'ingest/readers/pdf.py')))
     print(f"load average at start: {_load()}  (other work on this machine skews the figures)")
     work = Path(tempfile.mkdtemp(prefix="sgsearch-bench-ingest-"))
     try:
@@ -343,6 +370,11 @@ def main(argv: list[str] | None = None) -> int:
                 bench_pdf(pdfs, runs, args.tag, work)
             except RuntimeError as e:
                 print(f"  PDF ingest could not run: {e}")
+        if args.overhead:
+            try:
+                bench_overhead(corpus, runs, work)
+            except RuntimeError as e:
+                print(f"  tagging overhead could not be measured: {e}")
     finally:
         print(f"\nload average at end: {_load()}")
         if args.keep:
