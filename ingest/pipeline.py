@@ -167,7 +167,7 @@ def ingest(
             # loaded, so that loading spaCy overlaps with all of that, the parsing and the writing
             tagging = _start_tagging(tax_files)
         from search.index import Store
-        from search.records import stored_catalog_sig
+        from search.records import section_to_fields, stored_catalog_sig
 
         store = Store(index_dir)
         with store.locked():
@@ -220,6 +220,8 @@ def ingest(
                 doc.doc["catalog_sig"] = _entry_sig(entries.get(Path(key)))
                 _extract_items(doc)
                 parsed.append((doc, tagging.tag_later(_tag_texts(doc)) if tagging else None))
+                if tagging:  # while the tagger loads and tags, build what does not need the tags
+                    store.prepare([section_to_fields(s, doc.doc) for s in doc.sections])
                 (report.updated if key in existing and not rebuild else report.added).append(key)
                 report.sections += len(doc.sections)
                 report.pages += doc.doc.get("pages") or 0

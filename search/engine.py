@@ -92,8 +92,30 @@ def section_terms(heading: str, text: str, title: str = "", publisher: str = "")
             "exact": exact, "publisher": list(_cached_terms(publisher))}
 
 
+_PREPARED: dict[tuple, object] = {}  # section documents built ahead of their themes
+
+
+def prepare(fields: dict) -> None:
+    """Build a section's tantivy document before its themes are known: ingest does this
+    while the tagger loads, so that the analysis is not left until after the tags come back."""
+    _PREPARED[_key(fields)] = _untagged_document(fields)
+
+
+def _key(fields: dict) -> tuple:
+    return (fields["id"], fields.get("heading"), fields.get("text"), fields.get("title"), fields.get("publisher"),
+            fields.get("doc_id"), fields.get("doc_type"), fields.get("year_start"))
+
+
 def section_document(fields: dict):
     """The tantivy document for a section's Whoosh fields (as ``records.section_to_fields`` makes them)."""
+    d = _PREPARED.pop(_key(fields), None) or _untagged_document(fields)
+    for t in (fields.get("themes") or "").split(","):
+        if t.strip():
+            d.add_text("themes", t.strip().lower())
+    return d
+
+
+def _untagged_document(fields: dict):
     d = tantivy.Document()
     d.add_text("id", fields["id"])
     d.add_text("doc_id", fields.get("doc_id") or "")
@@ -103,9 +125,6 @@ def section_document(fields: dict):
         if terms[name]:
             toks = [tantivy.Token(t, p, 0, 0) for t, p in terms[name]]
             d.add_pre_tokenized_text(name, tantivy.PreTokenizedString("", toks))
-    for t in (fields.get("themes") or "").split(","):
-        if t.strip():
-            d.add_text("themes", t.strip().lower())
     if fields.get("doc_type"):
         d.add_text("doc_type", fields["doc_type"])
     if fields.get("year_start") is not None:
@@ -153,6 +172,7 @@ class Writer:
         with contextlib.suppress(Exception):
             self.w.wait_merging_threads()
         self.w = self.index = None
+        _PREPARED.clear()
 
 
 def write_stamp(gen_dir: Path, stamp: int) -> None:

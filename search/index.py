@@ -225,6 +225,14 @@ class Store:
         return dict(found) if found else None
 
     # -- writing ---------------------------------------------------------------
+    def prepare(self, records: list[dict]) -> None:
+        """Do ahead what the writer can do before tags are known (build the sections'
+        tantivy documents): ingest calls this while its tagger is loading."""
+        if engine.AVAILABLE:
+            for fields in records:
+                if fields.get("kind") == "section":
+                    engine.prepare(fields)
+
     def repair_engine(self) -> bool:
         """Rebuild the tantivy index from Whoosh's stored sections if it is out of step
         (call under :meth:`locked`); True when it was rebuilt."""

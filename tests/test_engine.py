@@ -176,3 +176,18 @@ def test_incremental_ingest_keeps_the_engine_in_step(tmp_path):
     ingest([src], root, tag=False)
     assert search(st, "toolkit").total == 0 and search(st, "graded").total == 1
     st.close()
+
+
+def test_sections_prepared_ahead_of_their_tags_index_as_built_at_once(store):
+    """Ingest builds tantivy documents while the tagger loads; themes are added when they come."""
+    sec = store.records("section")[0]
+    fields = {k: sec.get(k) for k in ("id", "doc_id", "heading", "text", "title", "publisher", "doc_type",
+                                       "year_start", "kind")}
+    engine.prepare(fields)
+    assert engine._key(fields) in engine._PREPARED
+    tagged = dict(fields, themes="neglect,pre-birth")
+    ahead, direct = engine.section_document(tagged), engine._untagged_document(tagged)
+    engine.section_document(tagged)  # nothing prepared now: built afresh
+    assert engine._key(fields) not in engine._PREPARED
+    assert ahead.get_all("themes") == ["neglect", "pre-birth"]
+    assert {k: v for k, v in ahead.to_dict().items() if k != "themes"} == direct.to_dict()
