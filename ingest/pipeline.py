@@ -211,6 +211,7 @@ def ingest(
                 tagging = _start_tagging(tax_files)  # something to tag: start it before parsing
 
             parsed: list[tuple[ParsedDoc, Iterator | None]] = []  # each with its tags, as they come back
+            prepared = 0
             for n, (key, doc, err) in enumerate(_run(todo, jobs), start=1):
                 if progress:
                     progress(n, len(todo), key)
@@ -220,8 +221,11 @@ def ingest(
                 doc.doc["catalog_sig"] = _entry_sig(entries.get(Path(key)))
                 _extract_items(doc)
                 parsed.append((doc, tagging.tag_later(_tag_texts(doc)) if tagging else None))
-                if tagging:  # while the tagger loads and tags, build what does not need the tags
+                if tagging and prepared < PREPARE_LIMIT:
+                    # while the tagger loads, build what does not need the tags (bounded: what is
+                    # built ahead is held in memory until written, and the load takes under a second)
                     store.prepare([section_to_fields(s, doc.doc) for s in doc.sections])
+                    prepared += len(doc.sections)
                 (report.updated if key in existing and not rebuild else report.added).append(key)
                 report.sections += len(doc.sections)
                 report.pages += doc.doc.get("pages") or 0
@@ -263,6 +267,9 @@ def ingest(
         if tagging:
             tagging.close()
     return report
+
+
+PREPARE_LIMIT = 5000  # sections built ahead of their tags per ingest
 
 
 def _no_index_yet(index_dir: str | os.PathLike) -> bool:

@@ -191,3 +191,18 @@ def test_sections_prepared_ahead_of_their_tags_index_as_built_at_once(store):
     assert engine._key(fields) not in engine._PREPARED
     assert ahead.get_all("themes") == ["neglect", "pre-birth"]
     assert {k: v for k, v in ahead.to_dict().items() if k != "themes"} == direct.to_dict()
+
+
+def test_ingest_prepares_a_bounded_number_of_sections_and_leaves_none_behind(tmp_path, monkeypatch):
+    import ingest.pipeline as pipeline
+
+    calls = []
+    real = Store.prepare
+    monkeypatch.setattr(pipeline, "PREPARE_LIMIT", 1)
+    monkeypatch.setattr(Store, "prepare", lambda self, records: (calls.append(len(records)), real(self, records)))
+    report = ingest([corpus_dir()], tmp_path / "ix")
+    assert len(report.added) == 5 and len(calls) == 1 and calls[0] > 1  # the first document only
+    assert engine._PREPARED == {}
+    st = Store(tmp_path / "ix")
+    assert st.engine() is not None and search(st, "pre-birth").total > 0
+    st.close()
