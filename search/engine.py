@@ -92,13 +92,14 @@ def section_terms(heading: str, text: str, title: str = "", publisher: str = "")
             "exact": exact, "publisher": list(_cached_terms(publisher))}
 
 
-_PREPARED: dict[tuple, object] = {}  # section documents built ahead of their themes
+_PREPARED: dict[tuple, tuple] = {}  # (terms, document) of sections built ahead of their themes
 
 
 def prepare(fields: dict) -> None:
-    """Build a section's tantivy document before its themes are known: ingest does this
-    while the tagger loads, so that the analysis is not left until after the tags come back."""
-    _PREPARED[_key(fields)] = _untagged_document(fields)
+    """Analyse a section and build its tantivy document before its themes are known: ingest
+    does this while the tagger loads, so that the work is not left until the tags come back."""
+    terms = _fields_terms(fields)
+    _PREPARED[_key(fields)] = (terms, _untagged_document(fields, terms))
 
 
 def _key(fields: dict) -> tuple:
@@ -106,21 +107,34 @@ def _key(fields: dict) -> tuple:
             fields.get("doc_id"), fields.get("doc_type"), fields.get("year_start"))
 
 
-def section_document(fields: dict):
-    """The tantivy document for a section's Whoosh fields (as ``records.section_to_fields`` makes them)."""
-    d = _PREPARED.pop(_key(fields), None) or _untagged_document(fields)
+def _fields_terms(fields: dict) -> dict[str, list]:
+    return section_terms(fields.get("heading") or "", fields.get("text") or "", fields.get("title") or "",
+                         fields.get("publisher") or "")
+
+
+def take(fields: dict) -> tuple[dict[str, list], object]:
+    """A section's terms (by field) and tantivy document: those prepared, else made now."""
+    got = _PREPARED.pop(_key(fields), None)
+    if got is None:
+        terms = _fields_terms(fields)
+        got = (terms, _untagged_document(fields, terms))
+    return got
+
+
+def section_document(fields: dict, document=None):
+    """The tantivy document for a section's Whoosh fields (as ``records.section_to_fields`` makes
+    them); ``document`` is one :func:`take` gave, still without its themes."""
+    d = document if document is not None else take(fields)[1]
     for t in (fields.get("themes") or "").split(","):
         if t.strip():
             d.add_text("themes", t.strip().lower())
     return d
 
 
-def _untagged_document(fields: dict):
+def _untagged_document(fields: dict, terms: dict[str, list]):
     d = tantivy.Document()
     d.add_text("id", fields["id"])
     d.add_text("doc_id", fields.get("doc_id") or "")
-    terms = section_terms(fields.get("heading") or "", fields.get("text") or "", fields.get("title") or "",
-                          fields.get("publisher") or "")
     for name in _TEXT_FIELDS:
         if terms[name]:
             toks = [tantivy.Token(t, p, 0, 0) for t, p in terms[name]]
@@ -146,9 +160,9 @@ class Writer:
         self.index = tantivy.Index(make_schema(), path=str(path), reuse=not fresh)
         self.w = self.index.writer(_HEAP, 1)
 
-    def add(self, fields: dict) -> None:
+    def add(self, fields: dict, document=None) -> None:
         if fields.get("kind") == "section":
-            self.w.add_document(section_document(fields))
+            self.w.add_document(section_document(fields, document))
 
     def delete(self, field: str, value: str) -> None:
         if field in ("id", "doc_id"):

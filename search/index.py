@@ -311,11 +311,14 @@ class Store:
             if target != live:
                 shutil.rmtree(target, ignore_errors=True)
             raise IndexBusy("the index is being written by another process: try again when it has finished") from None
-        ew = None
+        ew = mirrored = None
         try:
             ew = _engine_writer(ix, target, fresh=target != live)
-            yield (w if ew is None else _Mirrored(w, ew)), manifest
+            mirrored = w if ew is None else _Mirrored(w, ew)
+            yield mirrored, manifest
         except BaseException:
+            if isinstance(mirrored, _Mirrored):
+                mirrored.restore()
             if ew is not None:
                 ew.cancel()
             w.cancel()
@@ -325,6 +328,8 @@ class Store:
             raise
         # the manifest goes first: killed between the two, it lists a file too many (harmless),
         # never one too few (which a later rebuild from the manifest would silently drop)
+        if isinstance(mirrored, _Mirrored):
+            mirrored.restore()
         _write_atomic(target / "files.json", json.dumps(manifest, sort_keys=True))
         if taxonomy is not None:  # before the commit: killed between, it knows a theme too many (harmless)
             _write_atomic(target / TAXONOMY, taxonomy.to_json())
@@ -367,19 +372,51 @@ def _engine_writer(ix, target: Path, fresh: bool) -> engine.Writer | None:
 
 
 class _Mirrored:
-    """A Whoosh writer whose writes also go to the tantivy writer."""
+    """A Whoosh writer whose writes also go to the tantivy writer.
+
+    A section is analysed once for both: while it is added, its positional fields'
+    analyzers in Whoosh's schema replay the terms computed for tantivy (equal to what
+    the analyzers would give: ``tests/test_engine.py`` compares them), and the schema's
+    own analyzers are put back before the commit writes the schema.
+    """
 
     def __init__(self, w, ew: engine.Writer):
         self._w, self._ew = w, ew
+        self._pending: dict[str, tuple[str, list]] = {}
+        self._saved = {}
+        for name in _REPLAYED:
+            field = w.schema[name]
+            self._saved[name] = field.analyzer
+            field.analyzer = _Replay(field.analyzer, name, self._pending)
+
+    def restore(self) -> None:
+        """Put the schema's analyzers back (before the commit pickles the schema)."""
+        for name, analyzer in self._saved.items():
+            self._w.schema[name].analyzer = analyzer
+        self._saved = {}
+
+    def _add(self, add, fields):
+        if fields.get("kind") != "section":
+            add(**fields)
+            self._ew.add(fields)
+            return
+        terms, document = engine.take(fields)
+        values = {"heading": fields.get("heading"), "text": fields.get("text"), "title": fields.get("title"),
+                  "publisher": fields.get("publisher"),
+                  "exact": f"{fields.get('heading') or ''}\n{fields.get('text') or ''}"}
+        self._pending.update({name: (values[name], terms[name]) for name in _REPLAYED})
+        try:
+            add(**fields)
+        finally:
+            self._pending.clear()
+        self._ew.add(fields, document)
 
     def add_document(self, **fields):
-        self._w.add_document(**fields)
-        self._ew.add(fields)
+        self._add(self._w.add_document, fields)
 
     def update_document(self, **fields):
-        self._w.update_document(**fields)
         self._ew.delete("id", fields["id"])
-        self._ew.add(fields)
+        self._add(self._w.update_document, fields)
 
     def delete_by_term(self, field, value):
         self._w.delete_by_term(field, value)
@@ -387,6 +424,32 @@ class _Mirrored:
 
     def __getattr__(self, name):
         return getattr(self._w, name)
+
+
+_REPLAYED = ("heading", "text", "title", "exact", "publisher")
+
+
+class _Replay:
+    """A field's analyzer while a :class:`_Mirrored` writer adds a section: the terms already
+    computed for the value being added, else (any other value or use) the analyzer itself."""
+
+    def __init__(self, analyzer, name: str, pending: dict):
+        self.analyzer, self.name, self.pending = analyzer, name, pending
+
+    def __call__(self, value, positions=False, chars=False, mode="", **kwargs):
+        got = self.pending.get(self.name)
+        if got is None or chars or mode != "index" or got[0] != value:
+            return self.analyzer(value, positions=positions, chars=chars, mode=mode, **kwargs)
+        return _replay(got[1])
+
+
+def _replay(terms):
+    from whoosh.analysis import Token
+
+    t = Token(positions=True, boosts=True, mode="index")
+    for text, pos in terms:
+        t.text, t.pos = text, pos
+        yield t
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -186,9 +186,12 @@ def test_sections_prepared_ahead_of_their_tags_index_as_built_at_once(store):
     engine.prepare(fields)
     assert engine._key(fields) in engine._PREPARED
     tagged = dict(fields, themes="neglect,pre-birth")
-    ahead, direct = engine.section_document(tagged), engine._untagged_document(tagged)
-    engine.section_document(tagged)  # nothing prepared now: built afresh
+    terms, document = engine.take(tagged)
     assert engine._key(fields) not in engine._PREPARED
+    assert terms == engine.section_terms(sec["heading"], sec["text"], sec["title"], sec["publisher"] or "")
+    ahead = engine.section_document(tagged, document)
+    direct = engine._untagged_document(tagged, terms)
+    engine.section_document(tagged)  # nothing prepared now: built afresh
     assert ahead.get_all("themes") == ["neglect", "pre-birth"]
     assert {k: v for k, v in ahead.to_dict().items() if k != "themes"} == direct.to_dict()
 
@@ -205,4 +208,32 @@ def test_ingest_prepares_a_bounded_number_of_sections_and_leaves_none_behind(tmp
     assert engine._PREPARED == {}
     st = Store(tmp_path / "ix")
     assert st.engine() is not None and search(st, "pre-birth").total > 0
+    st.close()
+
+
+def _postings(root) -> dict:
+    """Every positional field's postings, as {(field, term): {record id: positions}}."""
+    st = Store(root)
+    s = st.searcher()
+    ids = {n: f["id"] for n, f in s.iter_docs()}
+    out = {}
+    r = s.reader()
+    for field in ("heading", "text", "title", "exact", "publisher"):
+        for term in r.lexicon(field):
+            m = r.postings(field, term)
+            out[(field, term)] = {ids[d]: list(v) for d, v in m.items_as("positions")}
+    st.close()
+    return out
+
+
+def test_whoosh_indexes_the_same_postings_when_it_replays_the_engines_terms(tmp_path, monkeypatch):
+    import search.index as index
+
+    ingest([corpus_dir()], tmp_path / "replayed", tag=False)
+    monkeypatch.setattr(index, "_REPLAYED", ())  # Whoosh runs its own analyzers
+    ingest([corpus_dir()], tmp_path / "analysed", tag=False)
+    replayed, analysed = _postings(tmp_path / "replayed"), _postings(tmp_path / "analysed")
+    assert len(replayed) > 5000 and replayed == analysed
+    st = Store(tmp_path / "replayed")  # the schema kept in the index has its own analyzers
+    assert all(not isinstance(st.index().schema[f].analyzer, index._Replay) for f in ("text", "exact"))
     st.close()
