@@ -95,11 +95,13 @@ def section_terms(heading: str, text: str, title: str = "", publisher: str = "")
 _PREPARED: dict[tuple, tuple] = {}  # (terms, document) of sections built ahead of their themes
 
 
-def prepare(fields: dict) -> None:
+def prepare(fields: dict) -> dict[str, list]:
     """Analyse a section and build its tantivy document before its themes are known: ingest
-    does this while the tagger loads, so that the work is not left until the tags come back."""
+    does this while the tagger loads, so that the work is not left until the tags come back.
+    Returns the section's terms by field."""
     terms = _fields_terms(fields)
     _PREPARED[_key(fields)] = (terms, _untagged_document(fields, terms))
+    return terms
 
 
 def _key(fields: dict) -> tuple:

@@ -226,12 +226,14 @@ class Store:
 
     # -- writing ---------------------------------------------------------------
     def prepare(self, records: list[dict]) -> None:
-        """Do ahead what the writer can do before tags are known (build the sections'
-        tantivy documents): ingest calls this while its tagger is loading."""
+        """Do ahead what the writer can do before tags are known (analyse the sections, build
+        their tantivy documents and Whoosh postings): ingest calls this while its tagger loads."""
         if engine.AVAILABLE:
+            formats = _prepared_formats()
             for fields in records:
                 if fields.get("kind") == "section":
-                    engine.prepare(fields)
+                    terms = engine.prepare(fields)
+                    _PREPARED_ITEMS[engine._key(fields)] = _index_items(formats, _values(fields), terms)
 
     def repair_engine(self) -> bool:
         """Rebuild the tantivy index from Whoosh's stored sections if it is out of step
@@ -374,26 +376,30 @@ def _engine_writer(ix, target: Path, fresh: bool) -> engine.Writer | None:
 class _Mirrored:
     """A Whoosh writer whose writes also go to the tantivy writer.
 
-    A section is analysed once for both: while it is added, its positional fields'
-    analyzers in Whoosh's schema replay the terms computed for tantivy (equal to what
-    the analyzers would give: ``tests/test_engine.py`` compares them), and the schema's
-    own analyzers are put back before the commit writes the schema.
+    A section is analysed once for both: while it is added, the ``index`` method of its
+    positional fields in Whoosh's schema returns the postings made from the terms computed
+    for tantivy (equal to what Whoosh's analyzers give: ``tests/test_engine.py`` compares
+    every posting), made ahead by :meth:`Store.prepare` or when the section is added; the
+    schema's own methods are back before the commit writes the schema.
     """
 
     def __init__(self, w, ew: engine.Writer):
         self._w, self._ew = w, ew
         self._pending: dict[str, tuple[str, list]] = {}
-        self._saved = {}
+        self._formats = {name: w.schema[name].format for name in _REPLAYED}
+        # postings made ahead used this version's schema: usable if the index's fields agree
+        self._use_prepared = all(_same_format(self._formats[n], f) for n, f in _prepared_formats().items())
         for name in _REPLAYED:
             field = w.schema[name]
-            self._saved[name] = field.analyzer
-            field.analyzer = _Replay(field.analyzer, name, self._pending)
+            field.index = _ReplayIndex(field.index, name, self._pending)
 
     def restore(self) -> None:
-        """Put the schema's analyzers back (before the commit pickles the schema)."""
-        for name, analyzer in self._saved.items():
-            self._w.schema[name].analyzer = analyzer
-        self._saved = {}
+        """Put the schema's own ``index`` methods back (before the commit pickles the schema)."""
+        for name in _REPLAYED:
+            field = self._w.schema[name]
+            if isinstance(field.__dict__.get("index"), _ReplayIndex):
+                del field.index
+        _PREPARED_ITEMS.clear()
 
     def _add(self, add, fields):
         if fields.get("kind") != "section":
@@ -401,10 +407,11 @@ class _Mirrored:
             self._ew.add(fields)
             return
         terms, document = engine.take(fields)
-        values = {"heading": fields.get("heading"), "text": fields.get("text"), "title": fields.get("title"),
-                  "publisher": fields.get("publisher"),
-                  "exact": f"{fields.get('heading') or ''}\n{fields.get('text') or ''}"}
-        self._pending.update({name: (values[name], terms[name]) for name in _REPLAYED})
+        values = _values(fields)
+        items = _PREPARED_ITEMS.pop(engine._key(fields), None) if self._use_prepared else None
+        if items is None:
+            items = _index_items(self._formats, values, terms)
+        self._pending.update({name: (values[name], items[name]) for name in _REPLAYED})
         try:
             add(**fields)
         finally:
@@ -427,20 +434,54 @@ class _Mirrored:
 
 
 _REPLAYED = ("heading", "text", "title", "exact", "publisher")
+_PREPARED_ITEMS: dict[tuple, dict] = {}  # Whoosh postings of sections prepared ahead, by engine._key
+_FORMATS = None
 
 
-class _Replay:
-    """A field's analyzer while a :class:`_Mirrored` writer adds a section: the terms already
-    computed for the value being added, else (any other value or use) the analyzer itself."""
+def _values(fields: dict) -> dict[str, str | None]:
+    """The values Whoosh indexes in the positional fields (``exact`` as records.section_to_fields makes it)."""
+    return {"heading": fields.get("heading"), "text": fields.get("text"), "title": fields.get("title"),
+            "publisher": fields.get("publisher"),
+            "exact": f"{fields.get('heading') or ''}\n{fields.get('text') or ''}"}
 
-    def __init__(self, analyzer, name: str, pending: dict):
-        self.analyzer, self.name, self.pending = analyzer, name, pending
 
-    def __call__(self, value, positions=False, chars=False, mode="", **kwargs):
+def _prepared_formats() -> dict:
+    global _FORMATS
+    if _FORMATS is None:
+        schema = make_schema()
+        _FORMATS = {name: schema[name].format for name in _REPLAYED}
+    return _FORMATS
+
+
+def _same_format(a, b) -> bool:
+    return type(a) is type(b) and a.__dict__ == b.__dict__
+
+
+def _index_items(formats: dict, values: dict, terms: dict) -> dict[str, list]:
+    """What each field's ``index(value)`` returns, made from the terms: (term bytes, frequency,
+    weight, encoded positions) per distinct term."""
+    out = {}
+    for name in _REPLAYED:
+        def replay(_value, _terms=terms[name], **_kwargs):
+            return _replay(_terms)
+
+        out[name] = [(t.encode("utf-8"), freq, weight, vbytes)
+                     for t, freq, weight, vbytes in formats[name].word_values(values[name] or "", replay, mode="index")]
+    return out
+
+
+class _ReplayIndex:
+    """A field's ``index`` while a :class:`_Mirrored` writer adds a section: the postings made
+    for the value being added, else (any other value or use) the field's own method."""
+
+    def __init__(self, index, name: str, pending: dict):
+        self.index, self.name, self.pending = index, name, pending
+
+    def __call__(self, value, **kwargs):
         got = self.pending.get(self.name)
-        if got is None or chars or mode != "index" or got[0] != value:
-            return self.analyzer(value, positions=positions, chars=chars, mode=mode, **kwargs)
-        return _replay(got[1])
+        if got is None or kwargs or got[0] != value:
+            return self.index(value, **kwargs)
+        return got[1]
 
 
 def _replay(terms):
