@@ -92,48 +92,25 @@ def section_terms(heading: str, text: str, title: str = "", publisher: str = "")
             "exact": exact, "publisher": list(_cached_terms(publisher))}
 
 
-_PREPARED: dict[tuple, tuple] = {}  # (terms, document) of sections built ahead of their themes
-
-
-def prepare(fields: dict) -> dict[str, list]:
-    """Analyse a section and build its tantivy document before its themes are known: ingest
-    does this while the tagger loads, so that the work is not left until the tags come back.
-    Returns the section's terms by field."""
-    terms = _fields_terms(fields)
-    _PREPARED[_key(fields)] = (terms, _untagged_document(fields, terms))
-    return terms
-
-
-def _key(fields: dict) -> tuple:
-    return (fields["id"], fields.get("heading"), fields.get("text"), fields.get("title"), fields.get("publisher"),
-            fields.get("doc_id"), fields.get("doc_type"), fields.get("year_start"))
-
-
-def _fields_terms(fields: dict) -> dict[str, list]:
+def fields_terms(fields: dict) -> dict[str, list]:
+    """:func:`section_terms` of a section's Whoosh fields."""
     return section_terms(fields.get("heading") or "", fields.get("text") or "", fields.get("title") or "",
                          fields.get("publisher") or "")
 
 
-def take(fields: dict) -> tuple[dict[str, list], object]:
-    """A section's terms (by field) and tantivy document: those prepared, else made now."""
-    got = _PREPARED.pop(_key(fields), None)
-    if got is None:
-        terms = _fields_terms(fields)
-        got = (terms, _untagged_document(fields, terms))
-    return got
-
-
 def section_document(fields: dict, document=None):
     """The tantivy document for a section's Whoosh fields (as ``records.section_to_fields`` makes
-    them); ``document`` is one :func:`take` gave, still without its themes."""
-    d = document if document is not None else take(fields)[1]
+    them); ``document`` is :func:`untagged_document` of them if already made (ingest makes it
+    while the tagger loads), to which the themes are added."""
+    d = document if document is not None else untagged_document(fields, fields_terms(fields))
     for t in (fields.get("themes") or "").split(","):
         if t.strip():
             d.add_text("themes", t.strip().lower())
     return d
 
 
-def _untagged_document(fields: dict, terms: dict[str, list]):
+def untagged_document(fields: dict, terms: dict[str, list]):
+    """A section's tantivy document without its themes, from its terms."""
     d = tantivy.Document()
     d.add_text("id", fields["id"])
     d.add_text("doc_id", fields.get("doc_id") or "")
@@ -170,9 +147,6 @@ class Writer:
         if field in ("id", "doc_id"):
             self.w.delete_documents_by_term(field, value)
 
-    def clear(self) -> None:
-        self.w.delete_all_documents()
-
     def commit(self, gen_dir: Path, stamp: int) -> None:
         self.w.commit()
         self._close()
@@ -188,7 +162,6 @@ class Writer:
         with contextlib.suppress(Exception):
             self.w.wait_merging_threads()
         self.w = self.index = None
-        _PREPARED.clear()
 
 
 def write_stamp(gen_dir: Path, stamp: int) -> None:

@@ -232,8 +232,7 @@ class Store:
             formats = _prepared_formats()
             for fields in records:
                 if fields.get("kind") == "section":
-                    terms = engine.prepare(fields)
-                    _PREPARED_ITEMS[engine._key(fields)] = _index_items(formats, _values(fields), terms)
+                    _PREPARED[_key(fields)] = _made(formats, fields)
 
     def repair_engine(self) -> bool:
         """Rebuild the tantivy index from Whoosh's stored sections if it is out of step
@@ -399,18 +398,16 @@ class _Mirrored:
             field = self._w.schema[name]
             if isinstance(field.__dict__.get("index"), _ReplayIndex):
                 del field.index
-        _PREPARED_ITEMS.clear()
+        _PREPARED.clear()
 
     def _add(self, add, fields):
         if fields.get("kind") != "section":
             add(**fields)
             self._ew.add(fields)
             return
-        terms, document = engine.take(fields)
-        values = _values(fields)
-        items = _PREPARED_ITEMS.pop(engine._key(fields), None) if self._use_prepared else None
-        if items is None:
-            items = _index_items(self._formats, values, terms)
+        made = _PREPARED.pop(_key(fields), None) if self._use_prepared else None
+        document, items = made or _made(self._formats, fields)
+        values = _analysed(fields)
         self._pending.update({name: (values[name], items[name]) for name in _REPLAYED})
         try:
             add(**fields)
@@ -434,15 +431,29 @@ class _Mirrored:
 
 
 _REPLAYED = ("heading", "text", "title", "exact", "publisher")
-_PREPARED_ITEMS: dict[tuple, dict] = {}  # Whoosh postings of sections prepared ahead, by engine._key
+# (tantivy document without themes, Whoosh postings) of sections made ahead of their tags
+_PREPARED: dict[tuple, tuple] = {}
 _FORMATS = None
 
 
-def _values(fields: dict) -> dict[str, str | None]:
-    """The values Whoosh indexes in the positional fields (``exact`` as records.section_to_fields makes it)."""
+def _key(fields: dict) -> tuple:
+    """What a section's prepared document and postings were made from (any change: made again)."""
+    return (fields["id"], *(fields.get(k) for k in ("heading", "text", "title", "publisher", "doc_id", "doc_type",
+                                                     "year_start")))
+
+
+def _analysed(fields: dict) -> dict[str, str | None]:
+    """The value each positional field's terms were made from (``exact`` from heading and text,
+    as records.section_to_fields makes it): only that value is replayed, anything else analysed."""
     return {"heading": fields.get("heading"), "text": fields.get("text"), "title": fields.get("title"),
             "publisher": fields.get("publisher"),
             "exact": f"{fields.get('heading') or ''}\n{fields.get('text') or ''}"}
+
+
+def _made(formats: dict, fields: dict) -> tuple:
+    """A section's tantivy document (without themes) and Whoosh postings, from one analysis."""
+    terms = engine.fields_terms(fields)
+    return engine.untagged_document(fields, terms), _index_items(formats, fields, terms)
 
 
 def _prepared_formats() -> dict:
@@ -457,7 +468,7 @@ def _same_format(a, b) -> bool:
     return type(a) is type(b) and a.__dict__ == b.__dict__
 
 
-def _index_items(formats: dict, values: dict, terms: dict) -> dict[str, list]:
+def _index_items(formats: dict, fields: dict, terms: dict) -> dict[str, list]:
     """What each field's ``index(value)`` returns, made from the terms: (term bytes, frequency,
     weight, encoded positions) per distinct term."""
     out = {}
@@ -466,7 +477,7 @@ def _index_items(formats: dict, values: dict, terms: dict) -> dict[str, list]:
             return _replay(_terms)
 
         out[name] = [(t.encode("utf-8"), freq, weight, vbytes)
-                     for t, freq, weight, vbytes in formats[name].word_values(values[name] or "", replay, mode="index")]
+                     for t, freq, weight, vbytes in formats[name].word_values(fields.get(name) or "", replay, mode="index")]
     return out
 
 
