@@ -56,6 +56,7 @@ class WhooshMatcher:
         self.s = store.searcher()
         self.flt = store.filter_docs(flt)
         self.sort, self.n = sort, n
+        self._docnums: dict[str, int] = {}  # of the last run's hits, by id
 
     def run(self, q) -> Matches:
         kw = {"limit": self.n, "filter": self.flt}
@@ -76,9 +77,13 @@ class WhooshMatcher:
 
     def which_match(self, q, top: list[Found]) -> set[str]:
         """The ids of those of ``top`` that match ``q``: walks a matcher to each hit (a few skips each)."""
-        known = getattr(self, "_docnums", {})
-        ids = {known.get(h.id, self.s.document_number(id=h.id)): h.id for h in top}
-        ids.pop(None, None)
+        ids = {}
+        for h in top:  # the engine's hits are looked up; this matcher's own are known
+            d = self._docnums.get(h.id)
+            if d is None:
+                d = self.s.document_number(id=h.id)
+            if d is not None:
+                ids[d] = h.id
         m = q.matcher(self.s)
         found = set()
         for d in sorted(ids):
