@@ -11,13 +11,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from search.analysis import _TOKEN, PREFIXES, exact_analyzer, text_analyzer
+from search.analysis import _SPLIT, _TOKEN_RX, PREFIXES, exact_analyzer, text_analyzer
 
 SNIPPET_CHARS = 240
 SURROUND = 90  # characters of context either side of a run of matches
 HL_START, HL_END = "\x02", "\x03"  # highlight markers inside snippets (CLI renders them)
-_WORD = re.compile(_TOKEN)
-_SPLIT = re.compile(r"[-/–]")
 _ANALYZERS = {True: text_analyzer(), False: exact_analyzer()}
 
 
@@ -95,7 +93,7 @@ def match_spans(text: str, words: frozenset, stemmed: bool = True, prefilter: bo
     if not words:
         return []
     initials = frozenset(w[:1] for w in words) if prefilter else None
-    toks = list(_WORD.finditer(text))
+    toks = list(_TOKEN_RX.finditer(text))
     out: list[tuple[int, int, int]] = []
     last = -2  # index of the last matched word
     i = 0
