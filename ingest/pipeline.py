@@ -241,10 +241,7 @@ def ingest(
 
             known = None  # the themes the index knows after this ingest (kept in it for search)
             if tagging is not None:
-                from ingest.taxonomy import load_taxonomy
-
-                used = load_taxonomy(tax_files)
-                known = used if rebuild else store.taxonomy().updated_by(used)
+                known = tagging.taxonomy if rebuild else store.taxonomy().updated_by(tagging.taxonomy)
             with store.writer(fresh=rebuild, taxonomy=known) as (w, manifest):
                 if not rebuild:
                     for d in removed:

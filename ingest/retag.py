@@ -16,22 +16,21 @@ def retag(index_dir: str | os.PathLike, taxonomy_files: list[Path] | None = None
     theme files the index was tagged with (read again: they may have changed) and
     ``taxonomy_files``. Returns the number of sections re-tagged."""
     from ingest.tagworker import Tagging, theme_evidence
-    from ingest.taxonomy import bundled_path, load_taxonomy
+    from ingest.taxonomy import bundled_path
 
     store = Store(index_dir)
     extra = [Path(p) for p in taxonomy_files or []]
     skip = {bundled_path().resolve(), *(p.resolve() for p in extra)}
     recorded = [Path(p) for p in store.taxonomy().sources if Path(p).resolve() not in skip and Path(p).is_file()]
-    files = [*recorded, *extra]
-    taxonomy = load_taxonomy(files)  # a broken file stops here, before anything starts
-    # the tagger loads in a child process while the records are read (see ingest.tagworker)
-    with Tagging(files) as tagging:
+    # the tagger loads in a child process while the records are read (see ingest.tagworker);
+    # a broken taxonomy file stops it before anything is read
+    with Tagging([*recorded, *extra]) as tagging:
         with store.locked():
             sections = store.records("section")
             items = store.records("item")
             stags = tagging.tag_later([f"{s['heading']}\n{s['text']}" for s in sections], batch=256)
             itags = tagging.tag_later([i["item_text"] for i in items], batch=256)
-            with store.writer(taxonomy=taxonomy) as (w, _manifest):
+            with store.writer(taxonomy=tagging.taxonomy) as (w, _manifest):
                 for s, tags in zip(sections, stags):
                     s["themes"] = ",".join(t["id"] for t in tags)
                     s["theme_evidence"] = theme_evidence(tags)
