@@ -319,20 +319,28 @@ def test_file_vanishing_between_hashing_and_parsing(tmp_path, monkeypatch):
     assert report.added == [str(keep)]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read a file whatever its permissions")
-def test_unreadable_file(tmp_path):
+def _keep_and_locked(tmp_path):
+    """A folder with a readable file and one that will be made unreadable."""
     folder = tmp_path.resolve() / "in"
     folder.mkdir()
-    keep = docgen.write_txt(folder / "keep.txt")
-    locked = docgen.write_txt(folder / "locked.txt")
-    locked.chmod(0)
-    try:
-        r = CliRunner().invoke(main, ["ingest", str(folder), "--index", str(tmp_path / "ix")])
-    finally:
-        locked.chmod(0o644)
+    return folder, docgen.write_txt(folder / "keep.txt"), docgen.write_txt(folder / "locked.txt")
+
+
+def _ingest_reports_locked(tmp_path, folder, keep, locked):
+    r = CliRunner().invoke(main, ["ingest", str(folder), "--index", str(tmp_path / "ix")])
     assert r.exit_code == 1 and "Traceback" not in r.output
     assert r.stderr.splitlines() == [f"sgsearch: {locked}: cannot read the file: Permission denied"]
     assert doc_paths(tmp_path / "ix") == {str(keep)}
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read a file whatever its permissions")
+def test_unreadable_file(tmp_path):
+    folder, keep, locked = _keep_and_locked(tmp_path)
+    locked.chmod(0)
+    try:
+        _ingest_reports_locked(tmp_path, folder, keep, locked)
+    finally:
+        locked.chmod(0o644)
 
 
 def test_symlink_loop_given_directly(tmp_path):
@@ -363,10 +371,7 @@ def test_unreadable_file_simulated(tmp_path, monkeypatch):
     import ingest.document
     import ingest.readers
 
-    folder = tmp_path.resolve() / "in"
-    folder.mkdir()
-    keep = docgen.write_txt(folder / "keep.txt")
-    locked = docgen.write_txt(folder / "locked.txt")
+    folder, keep, locked = _keep_and_locked(tmp_path)
     real_open = builtins.open
 
     def guarded_open(file, *a, **k):
@@ -376,10 +381,7 @@ def test_unreadable_file_simulated(tmp_path, monkeypatch):
 
     for module in (ingest.document, ingest.readers):
         monkeypatch.setattr(module, "open", guarded_open, raising=False)
-    r = CliRunner().invoke(main, ["ingest", str(folder), "--index", str(tmp_path / "ix")])
-    assert r.exit_code == 1 and "Traceback" not in r.output
-    assert r.stderr.splitlines() == [f"sgsearch: {locked}: cannot read the file: Permission denied"]
-    assert doc_paths(tmp_path / "ix") == {str(keep)}
+    _ingest_reports_locked(tmp_path, folder, keep, locked)
     with pytest.raises(IngestError, match="permission denied"):
         read_path(locked)
 

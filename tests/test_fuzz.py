@@ -217,17 +217,24 @@ def test_theme_tagger(tagger, text):
         assert t.id and t.count >= 1
 
 
+def _parse_text(tmp_path_factory, name: str, text: str):
+    """``parse_file`` of ``text`` written to a file; None when it is refused (IngestError)."""
+    from ingest.document import parse_file
+
+    path = tmp_path_factory.getbasetemp() / name
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        return parse_file(path)
+    except IngestError:
+        return None
+
+
 @FUZZ
 @given(report_text)
 def test_parse_file_on_any_text(tmp_path_factory, text):
     """The whole per-file parse (reader, metadata, parts, sections) of a text file."""
-    from ingest.document import parse_file
-
-    path = tmp_path_factory.getbasetemp() / "fuzz-parse-file.txt"
-    path.write_text(text, encoding="utf-8", errors="surrogatepass")
-    try:
-        parsed = parse_file(path)
-    except IngestError:
+    parsed = _parse_text(tmp_path_factory, "fuzz-parse-file.txt", text)
+    if parsed is None:
         return
     assert parsed.doc["doc_type"] in DOC_TYPES and parsed.doc["sections"] == len(parsed.sections)
 
@@ -236,15 +243,11 @@ def test_parse_file_on_any_text(tmp_path_factory, text):
 @FUZZ
 @given(report_text)
 def test_extract_items(tmp_path_factory, text):
-    from ingest.document import parse_file
     from ingest.items import KINDS as ITEM_KINDS
     from ingest.items import extract_items
 
-    path = tmp_path_factory.getbasetemp() / "fuzz-items.txt"
-    path.write_text(text, encoding="utf-8", errors="surrogatepass")
-    try:
-        parsed = parse_file(path)
-    except IngestError:
+    parsed = _parse_text(tmp_path_factory, "fuzz-items.txt", text)
+    if parsed is None:
         return
     for item in extract_items(parsed):
         assert item["kind"] in ITEM_KINDS and item["text"]
