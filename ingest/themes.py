@@ -1,7 +1,7 @@
 """Tag text with themes from the taxonomy, using spaCy rules (no model, no network).
 
-Pipeline: a blank English pipeline (as ``spacy.blank("en")``) + ``sentencizer``, then a
-small component that sets each token's NORM to the lemma of its lower-case form, from
+Pipeline: a blank English pipeline (as ``spacy.blank("en")``) + ``sentencizer``, whose
+vocabulary sets each word's NORM to the lemma of its lower-case form, from
 spacy-lookups-data's English ``lemma_lookup`` table (see :mod:`ingest.lemmas`). Phrases
 are matched on NORM (so case, plural and tense do not matter), abbreviations on ORTH
 (capitals only). Hyphenated phrases are expanded to their spaced and joined forms. A
@@ -10,12 +10,14 @@ mention in a negated or hypothetical clause does not count for themes that are
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import threading
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, LOWER, NORM
 from spacy.lang.en import English
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -31,7 +33,6 @@ _QUOTES = {"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "`"}
 _AFTER_OK = {",", "(", "/", "&", *_QUOTES}  # where a mixed-case abbreviation may follow
 _NEWLINES = re.compile(r"\s*\n\s*")
 _HYPHENATED = re.compile(r"(?<=\w)-(?=\w)")
-_NORM_FACTORY = "sgsearch_lemma_norm"
 
 # Match-key kinds
 _PHRASE, _ABBR, _MIXED, _EXCLUDE = "P", "A", "M", "X"
@@ -53,19 +54,17 @@ class ThemeTag:
 
 
 class _LemmaNorm:
-    """Set token.norm to the lemma of the lower-cased token (with overrides and dash/quote folding)."""
+    """The NORM of a word: the lemma of its lower-case form (with overrides and dash/quote folding).
 
-    def __init__(self, vocab, table=None, overrides: dict[str, str] | None = None):
-        self.vocab = vocab
+    Installed as the vocabulary's NORM getter (:func:`build_nlp`), so a word's norm is set once,
+    when spaCy first meets the word, and every token of it shares that norm: nothing is done
+    per token.
+    """
+
+    def __init__(self, table=None, overrides: dict[str, str] | None = None):
         self.table = table
         self.overrides = dict(overrides or {})
-        self._cache: dict[int, str] = {}
         self.seen: set[str] | None = None  # when a set: every word looked up, and its norm
-
-    def configure(self, table, overrides: dict[str, str]) -> None:
-        self.table = table
-        self.overrides = dict(overrides)
-        self._cache.clear()
 
     def norm_text(self, lower: str) -> str:
         low = lower.replace("\u2019", "'").replace("\u2018", "'")
@@ -81,35 +80,55 @@ class _LemmaNorm:
             self.seen.update((lower, low, norm))
         return norm
 
-    def __call__(self, doc: Doc) -> Doc:
-        cache = self._cache
-        for tok in doc:
-            key = tok.lower
-            norm = cache.get(key)
-            if norm is None:
-                norm = cache[key] = self.norm_text(tok.lower_)
-            tok.norm_ = norm
-        return doc
+    def __call__(self, orth: str) -> str:
+        """The norm of a word as written (the vocabulary's NORM getter)."""
+        return self.norm_text(orth.lower())
+
+    def renorm(self, vocab) -> None:
+        """Set the norm of every word the vocabulary already holds."""
+        for lex in vocab:
+            lex.norm_ = self(lex.orth_)
 
 
-if not Language.has_factory(_NORM_FACTORY):
+# The lexical attributes the tagger reads (NORM is its own). spaCy computes every getter of
+# its vocabulary for each new word, and new words are most of what tagging a corpus costs.
+_LEXICAL = (LOWER, IS_ALPHA, IS_SPACE, IS_PUNCT)
 
-    @Language.factory(_NORM_FACTORY)
-    def _make_lemma_norm(nlp: Language, name: str) -> _LemmaNorm:
-        return _LemmaNorm(nlp.vocab)
+
+@functools.cache
+def _english() -> type[Language]:
+    """English as ``spacy.blank("en")`` makes it, except that no tokenizer special case sets a
+    norm ("n't" -> "not"): a token's norm must be its word's."""
+
+    class TaggerDefaults(English.Defaults):
+        tokenizer_exceptions = {
+            text: [{attr: v for attr, v in tok.items() if attr != NORM} for tok in toks]
+            for text, toks in English.Defaults.tokenizer_exceptions.items()
+        }
+
+    class TaggerEnglish(English):
+        Defaults = TaggerDefaults
+
+    return TaggerEnglish
 
 
 def build_nlp(lemma_overrides: dict[str, str] | None = None, table: dict[str, str] | None = None) -> Language:
-    """The blank English pipeline the tagger uses (sentencizer, lemma norms).
+    """The blank English pipeline the tagger uses: a sentencizer, and lemmas as norms.
 
     ``table`` maps lower-case words to lemmas; by default the whole ``lemma_lookup`` table
     that spaCy's lookup lemmatizer would load (see :mod:`ingest.lemmas` for a smaller one).
+    A token's NORM is the lemma of its lower-case form, set on the vocabulary (the
+    ``lemma_norm`` attribute of the pipeline is the getter).
     """
-    nlp = English()  # what spacy.blank("en") makes, without resolving the language by name
+    nlp = _english()()
     nlp.add_pipe("sentencizer")
-    norm = nlp.add_pipe(_NORM_FACTORY)
-    norm.configure(lemmas.full_table() if table is None else table, lemma_overrides or {})
+    norms = _LemmaNorm(lemmas.full_table() if table is None else table, lemma_overrides)
+    getters = {attr: get for attr, get in nlp.vocab.lex_attr_getters.items() if attr in _LEXICAL}
+    getters[NORM] = norms
+    nlp.vocab.lex_attr_getters = getters
+    norms.renorm(nlp.vocab)  # the words spaCy made before the getter was in place
     nlp.max_length = 20_000_000
+    nlp.lemma_norm = norms
     return nlp
 
 
@@ -155,7 +174,7 @@ class Tagger:
         trimmed = lemmas.load_trimmed(self.fingerprint)
         full = lemmas.full_table() if trimmed is None else None
         self.nlp = build_nlp(self.taxonomy.lemmas, trimmed if trimmed is not None else full)
-        self._norm: _LemmaNorm = self.nlp.get_pipe(_NORM_FACTORY)
+        self._norm: _LemmaNorm = self.nlp.lemma_norm
         self._order = {tid: i for i, tid in enumerate(self.taxonomy.ids())}
         self._labels = {t.id: t.label for t in self.taxonomy}
         self._negatable = {t.id for t in self.taxonomy if t.negatable}
@@ -164,6 +183,7 @@ class Tagger:
         self._abbrevs = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self._triggers = PhraseMatcher(self.nlp.vocab, attr="NORM")
         self._norm.seen = set()
+        self._norm.renorm(self.nlp.vocab)  # to see the words the vocabulary started with
         self._build()
         # the words looked up while building, and every norm a token's norm is compared with
         words = self._norm.seen | self._fillers | self._terminators | self._neg_words | {"-"}
@@ -196,7 +216,7 @@ class Tagger:
 
         grouped: dict[str, list[Doc]] = {}
         for key, text in norm_patterns:
-            doc = self._norm(self.nlp.make_doc(text))  # patterns need only tokens and their norms
+            doc = self.nlp.make_doc(text)  # patterns need only tokens and their norms
             if len(doc):
                 grouped.setdefault(key, []).append(doc)
         for key, docs in grouped.items():

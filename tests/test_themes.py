@@ -201,6 +201,17 @@ def test_tag_many_matches_tag(tagger):
     assert tagger.tag("") == []
 
 
+def test_every_token_has_its_words_norm(tagger):
+    """Norms are set on the vocabulary, once per word: special cases must not give a token its own."""
+    doc = tagger.nlp("I'm sure they're not: we didn't see ANY Neglect, and can't rule out wo n't.")
+    assert [t.norm_ for t in doc] == [tagger._norm(t.text) for t in doc]
+    by_text = {t.text: t.norm_ for t in doc}
+    assert by_text["n't"] == "not" and by_text["Neglect"] == "neglect" and by_text["'m"] == tagger._norm("'m")
+    # the words it reads are set; the lexical attributes it never reads are not computed
+    assert doc[0].is_alpha and doc[-1].is_punct and not doc[1].is_space
+    assert tagger.tag("We didn't find neglect.") == [] and tagger.tag("Neglect wasn't a feature.") == []
+
+
 def test_get_tagger_is_cached(tagger):
     assert get_tagger() is tagger
     assert get_tagger(load_taxonomy()) is tagger
