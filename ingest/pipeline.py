@@ -167,7 +167,7 @@ def ingest(
             # loaded, so that loading spaCy overlaps with all of that, the parsing and the writing
             tagging = _start_tagging(tax_files)
         from search.index import Store
-        from search.records import section_to_fields, stored_catalog_sig
+        from search.records import stored_catalog_sig
 
         store = Store(index_dir)
         with store.locked():
@@ -211,7 +211,6 @@ def ingest(
                 tagging = _start_tagging(tax_files)  # something to tag: start it before parsing
 
             parsed: list[tuple[ParsedDoc, Iterator | None]] = []  # each with its tags, as they come back
-            prepared = 0
             for n, (key, doc, err) in enumerate(_run(todo, jobs), start=1):
                 if progress:
                     progress(n, len(todo), key)
@@ -221,11 +220,6 @@ def ingest(
                 doc.doc["catalog_sig"] = _entry_sig(entries.get(Path(key)))
                 _extract_items(doc)
                 parsed.append((doc, tagging.tag_later(_tag_texts(doc)) if tagging else None))
-                if tagging and prepared < PREPARE_LIMIT:
-                    # while the tagger loads, build what does not need the tags (bounded: what is
-                    # built ahead is held in memory until written, and the load takes under a second)
-                    store.prepare([section_to_fields(s, doc.doc) for s in doc.sections])
-                    prepared += len(doc.sections)
                 (report.updated if key in existing and not rebuild else report.added).append(key)
                 report.sections += len(doc.sections)
                 report.pages += doc.doc.get("pages") or 0
@@ -251,12 +245,21 @@ def ingest(
                         old = existing.get(doc.doc["path"])
                         if old:
                             w.delete_by_term("doc_id", old["doc_id"])
+                ahead: list[tuple[ParsedDoc, Iterator, list]] = []  # written before their tags came
+                held = 0
                 for doc, tags in parsed:
-                    if tags is not None:  # each record as soon as its tags are back (the child tags on)
-                        _write_doc(w, doc, tags)
-                    else:
+                    if tags is None:
                         _write_doc(w, doc)
+                    elif held < AHEAD_LIMIT:
+                        # while the tagger loads (or tags on), write all but the tags
+                        ahead.append((doc, tags, _write_ahead(w, doc)))
+                        held += len(doc.sections)
+                    else:  # past the limit, each record as soon as its tags are back
+                        _add_tags(w, ahead)
+                        ahead = []
+                        _write_doc(w, doc, tags)
                     manifest[doc.doc["path"]] = {"sha256": doc.doc["sha256"], "doc_id": doc.doc["doc_id"]}
+                _add_tags(w, ahead)
                 if tagging:
                     tagging.close()  # all tags are in: stop it before the commit
             store.close()
@@ -266,7 +269,9 @@ def ingest(
     return report
 
 
-PREPARE_LIMIT = 5000  # sections built ahead of their tags per ingest
+# Sections written ahead of their tags per ingest: each holds its tantivy document and its
+# stored values in memory until its tags come (the tagger loads in under a second).
+AHEAD_LIMIT = 5000
 
 
 def _no_index_yet(index_dir: str | os.PathLike) -> bool:
@@ -324,6 +329,36 @@ def _extract_items(doc: ParsedDoc) -> None:
     except ImportError:  # items arrive with the recurrence issue
         return
     doc.doc["_items"] = extract_items(doc)
+
+
+def _write_ahead(w, doc: ParsedDoc) -> list:
+    """Write a document, and its sections and items without their tags (``w.add_later``)."""
+    from search.records import doc_to_fields, item_to_fields, section_to_fields
+
+    w.add_document(**doc_to_fields(doc.doc))
+    return ([w.add_later(**section_to_fields(s, doc.doc)) for s in doc.sections]
+            + [w.add_later(**item_to_fields(i, doc.doc)) for i in doc.doc.get("_items", [])])
+
+
+def _add_tags(w, ahead: list[tuple[ParsedDoc, Iterator, list]]) -> None:
+    """Give the records written ahead their tags, as they come back from the tagger."""
+    from ingest.tagworker import theme_evidence
+    from search.index import LATE_FIELDS
+    from search.records import item_to_fields, section_to_fields
+
+    def tag_fields(fields: dict) -> dict:
+        return {k: v for k, v in fields.items() if k in LATE_FIELDS}
+
+    for doc, tags, written in ahead:
+        records = iter(written)
+        for s in doc.sections:
+            found = next(tags)
+            s["themes"] = [t["id"] for t in found]
+            s["theme_evidence"] = theme_evidence(found)
+            w.add_tags(next(records), **tag_fields(section_to_fields(s, doc.doc)))
+        for item in doc.doc.get("_items", []):
+            item["themes"] = [t["id"] for t in next(tags)]
+            w.add_tags(next(records), **tag_fields(item_to_fields(item, doc.doc)))
 
 
 def _write_doc(w, doc: ParsedDoc, tags: Iterator[list[dict]] | None = None) -> None:

@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import time
+from collections import deque
 from pathlib import Path
 
 import whoosh.index
@@ -225,15 +226,6 @@ class Store:
         return dict(found) if found else None
 
     # -- writing ---------------------------------------------------------------
-    def prepare(self, records: list[dict]) -> None:
-        """Do ahead what the writer can do before tags are known (analyse the sections, build
-        their tantivy documents and Whoosh postings): ingest calls this while its tagger loads."""
-        if engine.AVAILABLE:
-            formats = _prepared_formats()
-            for fields in records:
-                if fields.get("kind") == "section":
-                    _PREPARED[_key(fields)] = _made(formats, fields)
-
     def repair_engine(self) -> bool:
         """Rebuild the tantivy index from Whoosh's stored sections if it is out of step
         (call under :meth:`locked`); True when it was rebuilt."""
@@ -315,10 +307,11 @@ class Store:
         ew = mirrored = None
         try:
             ew = _engine_writer(ix, target, fresh=target != live)
-            mirrored = w if ew is None else _Mirrored(w, ew)
+            mirrored = _Mirrored(w, ew)
             yield mirrored, manifest
+            mirrored.finish()  # every record written ahead has its tags, the schema its own methods
         except BaseException:
-            if isinstance(mirrored, _Mirrored):
+            if mirrored is not None:
                 mirrored.restore()
             if ew is not None:
                 ew.cancel()
@@ -329,8 +322,6 @@ class Store:
             raise
         # the manifest goes first: killed between the two, it lists a file too many (harmless),
         # never one too few (which a later rebuild from the manifest would silently drop)
-        if isinstance(mirrored, _Mirrored):
-            mirrored.restore()
         _write_atomic(target / "files.json", json.dumps(manifest, sort_keys=True))
         if taxonomy is not None:  # before the commit: killed between, it knows a theme too many (harmless)
             _write_atomic(target / TAXONOMY, taxonomy.to_json())
@@ -373,73 +364,200 @@ def _engine_writer(ix, target: Path, fresh: bool) -> engine.Writer | None:
 
 
 class _Mirrored:
-    """A Whoosh writer whose writes also go to the tantivy writer.
+    """A Whoosh writer whose writes also go to the tantivy writer (if there is one).
 
     A section is analysed once for both: while it is added, the ``index`` method of its
     positional fields in Whoosh's schema returns the postings made from the terms computed
     for tantivy (equal to what Whoosh's analyzers give: ``tests/test_engine.py`` compares
-    every posting), made ahead by :meth:`Store.prepare` or when the section is added; the
-    schema's own methods are back before the commit writes the schema.
+    every posting); the schema's own methods are back before the commit writes the schema.
+
+    :meth:`add_later` writes a record before its tags are known (ingest writes while its
+    tagger is still loading) and :meth:`add_tags` completes it; see :class:`_HeldDocs`.
     """
 
-    def __init__(self, w, ew: engine.Writer):
+    def __init__(self, w, ew: engine.Writer | None):
         self._w, self._ew = w, ew
         self._pending: dict[str, tuple[str, list]] = {}
         self._formats = {name: w.schema[name].format for name in _REPLAYED}
-        # postings made ahead used this version's schema: usable if the index's fields agree
-        self._use_prepared = all(_same_format(self._formats[n], f) for n, f in _prepared_formats().items())
+        self._held: _HeldDocs | None = None
+        self._waiting: deque[_Later] = deque()
         for name in _REPLAYED:
             field = w.schema[name]
             field.index = _ReplayIndex(field.index, name, self._pending)
 
     def restore(self) -> None:
-        """Put the schema's own ``index`` methods back (before the commit pickles the schema)."""
+        """Put the schema's own ``index`` methods and per-document writer back (before the
+        commit pickles the schema); what was held and never completed is dropped."""
         for name in _REPLAYED:
             field = self._w.schema[name]
             if isinstance(field.__dict__.get("index"), _ReplayIndex):
                 del field.index
-        _PREPARED.clear()
+        if self._held is not None:
+            self._w.perdocwriter = self._held.real
+            self._held = None
 
-    def _add(self, add, fields):
-        if fields.get("kind") != "section":
+    def finish(self) -> None:
+        """Before the commit: every record added with :meth:`add_later` must have its tags."""
+        if self._waiting:
+            raise RuntimeError(f"{len(self._waiting)} record(s) written ahead never got their tags")
+        self.restore()
+
+    def _add(self, add, fields) -> tuple:
+        """Add to Whoosh; the tantivy document of a section (None for other records)."""
+        if self._ew is None or fields.get("kind") != "section":
             add(**fields)
-            self._ew.add(fields)
-            return
-        made = _PREPARED.pop(_key(fields), None) if self._use_prepared else None
-        document, items = made or _made(self._formats, fields)
+            return None
+        terms = engine.fields_terms(fields)
         values = _analysed(fields)
+        items = _index_items(self._formats, fields, terms)
         self._pending.update({name: (values[name], items[name]) for name in _REPLAYED})
         try:
             add(**fields)
         finally:
             self._pending.clear()
-        self._ew.add(fields, document)
+        return engine.untagged_document(fields, terms)
 
     def add_document(self, **fields):
-        self._add(self._w.add_document, fields)
+        document = self._add(self._w.add_document, fields)
+        if self._ew is not None:
+            self._ew.add(fields, document)
 
     def update_document(self, **fields):
-        self._ew.delete("id", fields["id"])
-        self._add(self._w.update_document, fields)
+        if self._ew is not None:
+            self._ew.delete("id", fields["id"])
+        document = self._add(self._w.update_document, fields)
+        if self._ew is not None:
+            self._ew.add(fields, document)
+
+    def add_later(self, **fields) -> _Later:
+        """Add a record whose tags (``LATE_FIELDS``) are not known yet: all the rest is written now.
+
+        Give them with :meth:`add_tags`, in the order the records were added, before the
+        commit; a record left without them fails the commit, and nothing is written.
+        """
+        if self._held is None:
+            self._held = self._w.perdocwriter = _HeldDocs(self._w.perdocwriter)
+        fields = {k: v for k, v in fields.items() if k not in LATE_FIELDS}
+        self._held.hold_next = True
+        try:
+            document = self._add(self._w.add_document, fields)
+        finally:
+            self._held.hold_next = False
+        later = _Later(fields, document, self._held.held)
+        self._waiting.append(later)
+        return later
+
+    def add_tags(self, later: _Later, **tags) -> None:
+        """Complete a record added with :meth:`add_later` with its tag fields."""
+        if not self._waiting or self._waiting[0] is not later:
+            raise RuntimeError("tags must be given in the order the records were added")
+        if set(tags) - LATE_FIELDS:
+            raise ValueError(f"not a tag field: {sorted(set(tags) - LATE_FIELDS)}")
+        self._waiting.popleft()
+        w, docnum = self._w, later.held[0]
+        calls = []
+        for name, value in tags.items():
+            if value is None:
+                continue
+            field = w.schema[name]
+            length = 0
+            if field.indexed:  # as Whoosh's add_document does for one field
+                for tbytes, freq, weight, vbytes in field.index(value):
+                    if field.scorable:
+                        length += freq
+                    w.pool.add((name, tbytes, docnum, weight, vbytes))
+            calls.append(("add_field", (name, field, value if field.stored else None, length)))
+            if field.column_type and value is not None:
+                calls.append(("add_column_value", (name, field.column_type, field.to_column_value(value))))
+        self._held.complete(later.held, calls)
+        if self._ew is not None:
+            self._ew.add(dict(later.fields, **tags), later.document)
 
     def delete_by_term(self, field, value):
         self._w.delete_by_term(field, value)
-        self._ew.delete(field, value)
+        if self._ew is not None:
+            self._ew.delete(field, value)
 
     def __getattr__(self, name):
         return getattr(self._w, name)
 
 
+# The fields of a record that only tagging gives: written after the rest (see _Mirrored.add_later)
+LATE_FIELDS = frozenset({"themes", "theme_evidence", "item_themes"})
+
+
+class _Later:
+    """A record written ahead of its tags: its fields, its tantivy document without themes, and
+    its held per-document writes."""
+
+    __slots__ = ("fields", "document", "held")
+
+    def __init__(self, fields: dict, document, held: list):
+        self.fields, self.document, self.held = fields, document, held
+
+
+class _HeldDocs:
+    """Stands in for a Whoosh segment writer's per-document writer while records wait for their tags.
+
+    Whoosh writes a document's stored values, lengths and columns when it is added, in
+    document order. Here each document's per-document writes are recorded instead, and passed
+    on in document order as soon as no document before them is still waiting, with the tag
+    fields in the place Whoosh's own ``add_document`` would have written them (fields in
+    name order), so the index is the one adding each record whole would make
+    (``tests/test_engine.py`` compares postings, stored fields and lengths). Postings need no
+    order: they go to the writer's pool at once.
+    """
+
+    def __init__(self, real):
+        self.real = real
+        self._docs: deque[list] = deque()  # [docnum, calls, waiting]
+        self._doc: list | None = None
+        self.hold_next = False  # set: the next document waits for fields (see held)
+        self.held: list | None = None  # the last document that did
+
+    def start_doc(self, docnum):
+        self._doc = [docnum, [], False]
+
+    def add_field(self, *args):
+        self._doc[1].append(("add_field", args))
+
+    def add_column_value(self, *args):
+        self._doc[1].append(("add_column_value", args))
+
+    def add_vector_items(self, *args):
+        self._doc[1].append(("add_vector_items", args))
+
+    def finish_doc(self):
+        if self.hold_next:
+            self._doc[2] = True
+            self.held = self._doc
+        self._docs.append(self._doc)
+        self._doc = None
+        self._flush()
+
+    def cancel_doc(self):
+        self._doc = None
+
+    def complete(self, doc: list, calls: list) -> None:
+        """A waiting document's tag fields: its writes are passed on when its turn comes."""
+        doc[1] = sorted(doc[1] + calls, key=lambda call: call[1][0])  # stable: a field's writes keep their order
+        doc[2] = False
+        self._flush()
+
+    def _flush(self) -> None:
+        real, docs = self.real, self._docs
+        while docs and not docs[0][2]:
+            docnum, calls, _ = docs.popleft()
+            real.start_doc(docnum)
+            for method, args in calls:
+                getattr(real, method)(*args)
+            real.finish_doc()
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
 _REPLAYED = ("heading", "text", "title", "exact", "publisher")
-# (tantivy document without themes, Whoosh postings) of sections made ahead of their tags
-_PREPARED: dict[tuple, tuple] = {}
-_FORMATS = None
-
-
-def _key(fields: dict) -> tuple:
-    """What a section's prepared document and postings were made from (any change: made again)."""
-    return (fields["id"], *(fields.get(k) for k in ("heading", "text", "title", "publisher", "doc_id", "doc_type",
-                                                     "year_start")))
 
 
 def _analysed(fields: dict) -> dict[str, str | None]:
@@ -448,24 +566,6 @@ def _analysed(fields: dict) -> dict[str, str | None]:
     return {"heading": fields.get("heading"), "text": fields.get("text"), "title": fields.get("title"),
             "publisher": fields.get("publisher"),
             "exact": f"{fields.get('heading') or ''}\n{fields.get('text') or ''}"}
-
-
-def _made(formats: dict, fields: dict) -> tuple:
-    """A section's tantivy document (without themes) and Whoosh postings, from one analysis."""
-    terms = engine.fields_terms(fields)
-    return engine.untagged_document(fields, terms), _index_items(formats, fields, terms)
-
-
-def _prepared_formats() -> dict:
-    global _FORMATS
-    if _FORMATS is None:
-        schema = make_schema()
-        _FORMATS = {name: schema[name].format for name in _REPLAYED}
-    return _FORMATS
-
-
-def _same_format(a, b) -> bool:
-    return type(a) is type(b) and a.__dict__ == b.__dict__
 
 
 def _index_items(formats: dict, fields: dict, terms: dict) -> dict[str, list]:

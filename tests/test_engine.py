@@ -178,42 +178,6 @@ def test_incremental_ingest_keeps_the_engine_in_step(tmp_path):
     st.close()
 
 
-def test_sections_prepared_ahead_of_their_tags_index_as_built_at_once(store):
-    """Ingest builds tantivy documents while the tagger loads; themes are added when they come."""
-    import search.index as index
-
-    sec = store.records("section")[0]
-    fields = {k: sec.get(k) for k in ("id", "doc_id", "heading", "text", "title", "publisher", "doc_type",
-                                       "year_start", "kind")}
-    store.prepare([fields])
-    assert index._key(fields) in index._PREPARED
-    tagged = dict(fields, themes="neglect,pre-birth")
-    document, _items = index._PREPARED.pop(index._key(tagged))
-    terms = engine.fields_terms(tagged)
-    assert terms == engine.section_terms(sec["heading"], sec["text"], sec["title"], sec["publisher"] or "")
-    ahead = engine.section_document(tagged, document)
-    direct = engine.untagged_document(tagged, terms)
-    engine.section_document(tagged)  # nothing prepared: built afresh
-    assert ahead.get_all("themes") == ["neglect", "pre-birth"]
-    assert {k: v for k, v in ahead.to_dict().items() if k != "themes"} == direct.to_dict()
-
-
-def test_ingest_prepares_a_bounded_number_of_sections_and_leaves_none_behind(tmp_path, monkeypatch):
-    import ingest.pipeline as pipeline
-    import search.index as search_index
-
-    calls = []
-    real = Store.prepare
-    monkeypatch.setattr(pipeline, "PREPARE_LIMIT", 1)
-    monkeypatch.setattr(Store, "prepare", lambda self, records: (calls.append(len(records)), real(self, records)))
-    report = ingest([corpus_dir()], tmp_path / "ix")
-    assert len(report.added) == 5 and len(calls) == 1 and calls[0] > 1  # the first document only
-    assert search_index._PREPARED == {}
-    st = Store(tmp_path / "ix")
-    assert st.engine() is not None and search(st, "pre-birth").total > 0
-    st.close()
-
-
 def _postings(root) -> dict:
     """Every positional field's postings, as {(field, term): {record id: positions}}."""
     st = Store(root)
@@ -232,7 +196,7 @@ def _postings(root) -> dict:
 def test_whoosh_indexes_the_same_postings_when_it_replays_the_engines_terms(tmp_path, monkeypatch):
     import search.index as index
 
-    # tagged: postings made ahead while the tagger loads; untagged: made as each section is added
+    # tagged: sections written ahead of their tags; untagged: written whole
     ingest([corpus_dir()], tmp_path / "ahead")
     ingest([corpus_dir()], tmp_path / "at-add", tag=False)
     # Whoosh's own index methods (its analyzers) for every field
@@ -241,7 +205,6 @@ def test_whoosh_indexes_the_same_postings_when_it_replays_the_engines_terms(tmp_
     analysed = _postings(tmp_path / "analysed")
     assert len(analysed) > 5000
     assert _postings(tmp_path / "ahead") == analysed and _postings(tmp_path / "at-add") == analysed
-    assert index._PREPARED == {}
     st = Store(tmp_path / "ahead")  # the schema kept in the index has the fields' own methods
     assert all("index" not in vars(st.index().schema[f]) for f in ("text", "exact"))
     st.close()
