@@ -5,7 +5,9 @@ changed file replaces its old records; a file gone from an ingested folder is
 removed. Atomic: everything is parsed first, then written in one commit (or a new
 generation swapped in), so a failure or a kill leaves the previous index usable.
 Bad files are reported one line each and never stop the others. Theme tagging runs in a
-child process (``ingest.tagworker``), started as soon as there is something to parse.
+child process (``ingest.tagworker``), started as soon as there is something to parse;
+records are written while it loads and get their themes when they come (``add_later`` and
+``add_tags`` of the index writer), within the same commit.
 """
 from __future__ import annotations
 

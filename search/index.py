@@ -13,7 +13,8 @@ is atomic. A rebuild (``--rebuild``, or a schema change) writes a new generation
 then swaps ``CURRENT`` with an atomic rename, so a failed or killed ingest always
 leaves the previous index complete. Every write to Whoosh is mirrored into the
 generation's tantivy index, committed after Whoosh's and stamped with its generation.
-Only this module (and ``search.schema``) talks to Whoosh's storage layer.
+A record can be written before its tags are known and given them later in the same
+commit (``add_later``/``add_tags``). Only this module (and ``search.schema``) talks to Whoosh's storage layer.
 """
 from __future__ import annotations
 
