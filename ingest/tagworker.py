@@ -17,6 +17,7 @@ tags in order while it writes the index. The child runs the same
 """
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import queue
@@ -250,6 +251,9 @@ def child_main() -> None:
     os.dup2(2, 1)  # anything printed goes to stderr, never into the messages
     inp = sys.stdin.buffer
     try:
+        # Loading spaCy makes millions of objects and no garbage: no collections while it
+        # loads, and those that follow (while tagging) leave what was loaded alone.
+        gc.disable()
         try:
             _import_spacy()
             from ingest.themes import Tagger
@@ -261,6 +265,9 @@ def child_main() -> None:
         except Exception as e:
             _send(out, ("error", _describe(e)))
             return
+        finally:
+            gc.freeze()
+            gc.enable()
         _send(out, ("ready",))
         while (msg := _receive(inp)) is not None:
             ticket, texts = msg
