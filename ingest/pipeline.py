@@ -7,7 +7,8 @@ generation swapped in), so a failure or a kill leaves the previous index usable.
 Bad files are reported one line each and never stop the others. Theme tagging runs in a
 child process (``ingest.tagworker``), started as soon as there is something to parse;
 records are written while it loads and get their themes when they come (``add_later`` and
-``add_tags`` of the index writer), within the same commit.
+``add_tags`` of the index writer), within the same commit; once all are written, so are
+their postings (``write_postings_ahead``), leaving the commit only the themes to write.
 """
 from __future__ import annotations
 
@@ -261,6 +262,8 @@ def ingest(
                         ahead = []
                         _write_doc(w, doc, tags)
                     manifest[doc.doc["path"]] = {"sha256": doc.doc["sha256"], "doc_id": doc.doc["doc_id"]}
+                if ahead:  # while the last tags come: the rest of the commit's work
+                    w.write_postings_ahead()
                 _add_tags(w, ahead)
                 if tagging:
                     tagging.close()  # all tags are in: stop it before the commit

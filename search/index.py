@@ -14,7 +14,8 @@ then swaps ``CURRENT`` with an atomic rename, so a failed or killed ingest alway
 leaves the previous index complete. Every write to Whoosh is mirrored into the
 generation's tantivy index, committed after Whoosh's and stamped with its generation.
 A record can be written before its tags are known and given them later in the same
-commit (``add_later``/``add_tags``). Only this module (and ``search.schema``) talks to Whoosh's storage layer.
+commit (``add_later``/``add_tags``), and the postings of all but the tags written before
+they come (``write_postings_ahead``). Only this module (and ``search.schema``) talks to Whoosh's storage layer.
 """
 from __future__ import annotations
 
@@ -27,7 +28,11 @@ from collections import deque
 from pathlib import Path
 
 import whoosh.index
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.query import Term
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import PostingPool
 
 from search import engine
 from search.schema import SCHEMA_VERSION, make_schema
@@ -374,14 +379,16 @@ class _Mirrored:
 
     :meth:`add_later` writes a record before its tags are known (ingest writes while its
     tagger is still loading) and :meth:`add_tags` completes it; see :class:`_HeldDocs`.
+    :meth:`write_postings_ahead` then writes the postings of all the rest while the tags come.
     """
 
     def __init__(self, w, ew: engine.Writer | None):
         self._w, self._ew = w, ew
         self._pending: dict[str, tuple[str, list]] = {}
         self._formats = {name: w.schema[name].format for name in _REPLAYED}
-        self._held: _HeldDocs | None = None
+        self._held = w.perdocwriter = _HeldDocs(w.perdocwriter)
         self._waiting: deque[_Later] = deque()
+        self._postings_written = False
         for name in _REPLAYED:
             field = w.schema[name]
             field.index = _ReplayIndex(field.index, name, self._pending)
@@ -393,9 +400,8 @@ class _Mirrored:
             field = self._w.schema[name]
             if isinstance(field.__dict__.get("index"), _ReplayIndex):
                 del field.index
-        if self._held is not None:
-            self._w.perdocwriter = self._held.real
-            self._held = None
+        if isinstance(self._w.perdocwriter, _HeldDocs):
+            self._w.perdocwriter = self._w.perdocwriter.real
 
     def finish(self) -> None:
         """Before the commit: every record added with :meth:`add_later` must have its tags."""
@@ -405,6 +411,8 @@ class _Mirrored:
 
     def _add(self, add, fields) -> tuple:
         """Add to Whoosh; the tantivy document of a section (None for other records)."""
+        if self._postings_written:
+            raise RuntimeError("the postings were written ahead: only tags can be added now")
         if self._ew is None or fields.get("kind") != "section":
             add(**fields)
             return None
@@ -436,8 +444,6 @@ class _Mirrored:
         Give them with :meth:`add_tags`, in the order the records were added, before the
         commit; a record left without them fails the commit, and nothing is written.
         """
-        if self._held is None:
-            self._held = self._w.perdocwriter = _HeldDocs(self._w.perdocwriter)
         fields = {k: v for k, v in fields.items() if k not in LATE_FIELDS}
         self._held.hold_next = True
         try:
@@ -474,6 +480,36 @@ class _Mirrored:
         if self._ew is not None:
             self._ew.add(dict(later.fields, **tags), later.document)
 
+    def write_postings_ahead(self) -> bool:
+        """Write the postings of every field but the tags now, while records wait for their tags.
+
+        Call it when all records are added (written ahead or whole): afterwards only
+        :meth:`add_tags` may follow. Writing postings is most of Whoosh's commit; done here,
+        it overlaps with the tagger, and the commit has only the tags' postings left.
+        Nothing changes in what the index holds: the term index is written in the same
+        order (the tag fields' terms in their place among the others, see
+        :class:`_TermsAhead`). Returns False, and does nothing, where that cannot be done:
+        a writer over existing segments (its commit may merge them into this one), or tag
+        postings already pooled (records written whole with their tags).
+        """
+        w = self._w
+        late = sorted(name for name in LATE_FIELDS if w.schema[name].indexed)
+        fw = w.fieldwriter
+        if (self._postings_written or w.segments or not late or set(late) & w.pool.fieldnames
+                or not isinstance(getattr(fw, "_tindex", None), OrderedHashWriter)
+                or fw._fieldmap):
+            return False
+        # field numbers in name order, as writing every field in one go would give them
+        fw._fieldmap.update((name, i) for i, name in enumerate(sorted(w.pool.fieldnames | set(late))))
+        fw._tindex = _TermsAhead(fw._tindex, pack_ushort(fw._fieldmap[late[0]]))
+        pool = w.pool
+        fw.add_postings(w.schema, _LengthsSoFar(self._held.lengths), pool.iter_postings())
+        fw._tindex.ahead = False
+        pool.cleanup()
+        w.pool = PostingPool(pool.tempstore, pool.segment, limitmb=pool.limit // (1024 * 1024))
+        self._postings_written = True
+        return True
+
     def delete_by_term(self, field, value):
         self._w.delete_by_term(field, value)
         if self._ew is not None:
@@ -505,30 +541,55 @@ class _HeldDocs:
     on in document order as soon as no document before them is still waiting, with the tag
     fields in the place Whoosh's own ``add_document`` would have written them (fields in
     name order), so the index is the one adding each record whole would make
-    (``tests/test_engine.py`` compares postings, stored fields and lengths). Postings need no
-    order: they go to the writer's pool at once.
+    (``tests/test_write_ahead.py`` compares postings, stored fields and lengths). Postings need
+    no order: they go to the writer's pool at once. A document added while none waits goes
+    straight through. Every field length is noted (as the length byte Whoosh keeps) for
+    postings written before the per-document writer is closed (``write_postings_ahead``).
     """
 
     def __init__(self, real):
         self.real = real
         self._docs: deque[list] = deque()  # [docnum, calls, waiting]
-        self._doc: list | None = None
+        self._doc: list | None = None  # the document being added, unless it goes straight through
+        self._docnum = -1
         self.hold_next = False  # set: the next document waits for fields (see held)
         self.held: list | None = None  # the last document that did
+        self.lengths: dict[str, bytearray] = {}  # field name -> length byte of each document
 
     def start_doc(self, docnum):
-        self._doc = [docnum, [], False]
+        self._docnum = docnum
+        if self.hold_next or self._docs:
+            self._doc = [docnum, [], False]
+        else:
+            self._doc = None
+            self.real.start_doc(docnum)
 
-    def add_field(self, *args):
-        self._doc[1].append(("add_field", args))
+    def add_field(self, name, field, value, length):
+        if length:
+            col = self.lengths.get(name)
+            if col is None:
+                col = self.lengths[name] = bytearray()
+            if len(col) <= self._docnum:
+                col.extend(bytes(self._docnum + 1 - len(col)))
+            col[self._docnum] = length_to_byte(length)
+        self._call("add_field", (name, field, value, length))
 
     def add_column_value(self, *args):
-        self._doc[1].append(("add_column_value", args))
+        self._call("add_column_value", args)
 
     def add_vector_items(self, *args):
-        self._doc[1].append(("add_vector_items", args))
+        self._call("add_vector_items", args)
+
+    def _call(self, method: str, args: tuple) -> None:
+        if self._doc is None:
+            getattr(self.real, method)(*args)
+        else:
+            self._doc[1].append((method, args))
 
     def finish_doc(self):
+        if self._doc is None:
+            self.real.finish_doc()
+            return
         if self.hold_next:
             self._doc[2] = True
             self.held = self._doc
@@ -537,6 +598,11 @@ class _HeldDocs:
         self._flush()
 
     def cancel_doc(self):
+        for col in self.lengths.values():
+            if len(col) > self._docnum:
+                col[self._docnum] = 0
+        if self._doc is None:
+            self.real.cancel_doc()
         self._doc = None
 
     def complete(self, doc: list, calls: list) -> None:
@@ -553,6 +619,53 @@ class _HeldDocs:
             for method, args in calls:
                 getattr(real, method)(*args)
             real.finish_doc()
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+class _LengthsSoFar:
+    """The field lengths Whoosh's postings writer asks for, from those :class:`_HeldDocs` noted
+    (what the closed per-document writer's reader would answer)."""
+
+    def __init__(self, lengths: dict[str, bytearray]):
+        self._lengths = lengths
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        col = self._lengths.get(fieldname)
+        lbyte = col[docnum] if col is not None and docnum < len(col) else 0
+        return byte_to_length(lbyte) if lbyte else default
+
+
+class _TermsAhead:
+    """Stands in for a field writer's term index (keys: field number + term, written in
+    increasing order) while postings are written ahead of the tags'.
+
+    Terms of the fields numbered after the first tag field are kept back, then written
+    after the tags' terms when those come at the commit, so the index gets every key in the
+    order writing them all in one go would give.
+    """
+
+    def __init__(self, real: OrderedHashWriter, first_late: bytes):
+        self.real, self.first_late = real, first_late
+        self.ahead = True  # False: the tags' terms are being written
+        self._later: deque[tuple[bytes, bytes]] = deque()
+
+    def add(self, key: bytes, value: bytes) -> None:
+        later = self._later
+        if self.ahead:
+            if key >= self.first_late:
+                later.append((key, value))
+                return
+        else:
+            while later and later[0][0] < key:
+                self.real.add(*later.popleft())
+        self.real.add(key, value)
+
+    def close(self) -> None:
+        while self._later:
+            self.real.add(*self._later.popleft())
+        self.real.close()
 
     def __getattr__(self, name):
         return getattr(self.real, name)

@@ -7,7 +7,7 @@ import ingest.pipeline as pipeline
 from corpus import corpus_dir
 from ingest.pipeline import ingest
 from search import engine
-from search.index import Store
+from search.index import Store, _Mirrored
 from search.query import search
 
 
@@ -21,13 +21,17 @@ def _dump(root) -> tuple[dict, dict, dict]:
     lengths = {ids[n]: {f: r.doc_field_length(n, f) for f in fields} for n in ids}
     lengths["*total*"] = {f: r.field_length(f) for f in fields}
     postings = {}
-    for field, term in r.all_terms():
+    terms = list(r.all_terms())
+    assert terms == sorted(terms)  # the term index in field then term order, as Whoosh reads it
+    for field, term in terms:
         m = r.postings(field, term)
         got = {}
         while m.is_active():
             got[ids[m.id()]] = (m.weight(), m.value())
             m.next()
-        postings[(field, term)] = got
+        ti = r.term_info(field, term)  # with the shortest and longest field a posting is in
+        postings[(field, term)] = (got, ti.weight(), ti.doc_frequency(), ti.min_length(), ti.max_length(),
+                                   ti.max_weight())
     st.close()
     return stored, lengths, postings
 
@@ -61,8 +65,15 @@ def ahead_and_whole(tmp_path_factory):
 
         return Spy()
 
+    real_postings = _Mirrored.write_postings_ahead
+
+    def spy_postings(self):
+        calls.append(("postings ahead", real_postings(self)))
+        return calls[-1][1]
+
     mp = pytest.MonkeyPatch()
     mp.setattr(Store, "writer", spy)
+    mp.setattr(_Mirrored, "write_postings_ahead", spy_postings)
     ingest([corpus_dir()], root / "ahead")
     mp.undo()
     mp.setattr(pipeline, "AHEAD_LIMIT", 0)  # every record waits for its tags and is written whole
@@ -74,6 +85,8 @@ def ahead_and_whole(tmp_path_factory):
 def test_ingest_writes_sections_and_items_ahead_of_their_tags(ahead_and_whole):
     _, _, calls = ahead_and_whole
     assert calls.count("section") > 200 and calls.count("item") > 200 and "doc" not in calls
+    # and, once all are written, the postings of all their fields but the tags
+    assert calls[-1] == ("postings ahead", True) and calls.count(("postings ahead", True)) == 1
 
 
 def test_written_ahead_the_index_is_the_one_written_whole(ahead_and_whole):
@@ -135,4 +148,39 @@ def test_tags_must_come_in_the_order_the_records_were_written(tmp_path):
         w.add_tags(second, themes="", theme_evidence={})
     found = [r["id"] for r in st.records("section") if "neglect" in r["themes"]]
     assert found == [secs[0]["id"]]
+    st.close()
+
+
+def test_postings_written_ahead_leave_only_tags_to_add(tmp_path):
+    st, _doc, docf, secs = _writer_with_one_section_ahead(tmp_path)
+    with st.writer(fresh=True) as (w, _manifest):
+        w.add_document(**docf)
+        first, second = w.add_later(**secs[0]), w.add_later(**secs[1])
+        assert w.write_postings_ahead() is True
+        assert w.write_postings_ahead() is False  # once
+        with pytest.raises(RuntimeError, match="only tags"):
+            w.add_document(**dict(secs[1], id="another"))
+        w.add_tags(first, themes="neglect", theme_evidence={"neglect": {"count": 1, "evidence": ["neglect"]}})
+        w.add_tags(second, themes="pre-birth", theme_evidence={})
+    assert [r["id"] for r in st.records("section") if "neglect" in r["themes"]] == [secs[0]["id"]]
+    assert [r["id"] for r in st.records("section", themes="pre-birth")] == [secs[1]["id"]]
+    assert st.record(secs[0]["id"])["heading"] == secs[0]["heading"]  # the ids' postings, written ahead
+    # an incremental writer (over the segment just written) may merge segments at its commit:
+    # its postings are all written then
+    with st.writer() as (w, _manifest):
+        later = w.add_later(**dict(secs[0], id="again"))
+        assert w.write_postings_ahead() is False
+        w.add_tags(later, themes="", theme_evidence={})
+    assert st.record("again") is not None
+    st.close()
+
+
+def test_with_tags_already_pooled_the_postings_wait_for_the_commit(tmp_path):
+    st, _doc, docf, secs = _writer_with_one_section_ahead(tmp_path)
+    with st.writer(fresh=True) as (w, _manifest):
+        w.add_document(**dict(secs[0], themes="neglect"))  # a record written whole, with its tags
+        later = w.add_later(**secs[1])
+        assert w.write_postings_ahead() is False
+        w.add_tags(later, themes="neglect", theme_evidence={})
+    assert sorted(r["id"] for r in st.records("section", themes="neglect")) == sorted([secs[0]["id"], secs[1]["id"]])
     st.close()
