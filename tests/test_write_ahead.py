@@ -153,6 +153,12 @@ def test_tags_must_come_in_the_order_the_records_were_written(tmp_path):
 
 def test_postings_written_ahead_leave_only_tags_to_add(tmp_path):
     st, _doc, docf, secs = _writer_with_one_section_ahead(tmp_path)
+    with pytest.raises(RuntimeError, match="never got their tags"):
+        with st.writer(fresh=True) as (w, _manifest):
+            w.add_document(**docf)
+            w.add_later(**secs[0])
+            assert w.write_postings_ahead() is True
+    assert not st.exists() and not list((tmp_path / "ix").glob("ix-*"))
     with st.writer(fresh=True) as (w, _manifest):
         w.add_document(**docf)
         first, second = w.add_later(**secs[0]), w.add_later(**secs[1])
@@ -183,4 +189,18 @@ def test_with_tags_already_pooled_the_postings_wait_for_the_commit(tmp_path):
         assert w.write_postings_ahead() is False
         w.add_tags(later, themes="neglect", theme_evidence={})
     assert sorted(r["id"] for r in st.records("section", themes="neglect")) == sorted([secs[0]["id"], secs[1]["id"]])
+    st.close()
+
+
+def test_postings_written_ahead_of_no_tags_at_all(tmp_path):
+    st, _doc, docf, secs = _writer_with_one_section_ahead(tmp_path)
+    with st.writer(fresh=True) as (w, _manifest):
+        later = [w.add_later(**s) for s in secs]
+        assert w.write_postings_ahead() is True
+        for rec in later:
+            w.add_tags(rec, themes="", theme_evidence={})
+    assert st.records("section", themes="neglect") == []
+    assert [r["id"] for r in st.records("section")] == [s["id"] for s in secs]
+    terms = list(st.searcher().reader().all_terms())
+    assert terms == sorted(terms) and not [t for f, t in terms if f == "themes"]
     st.close()
