@@ -277,13 +277,17 @@ def test_bad_files_beside_a_rebuild_keep_the_good_ones(corpus):
 
 
 # -- files that change under our feet ------------------------------------------------------
+def _keep_and(tmp_path, name: str, write):
+    """A folder with a good text file and another file (``write``-n as ``name``) to be troubled."""
+    folder = tmp_path.resolve() / "in"
+    folder.mkdir()
+    return folder, docgen.write_txt(folder / "keep.txt"), write(folder / name)
+
+
 def test_file_vanishing_after_listing(tmp_path, monkeypatch):
     import ingest.pipeline as pipeline
 
-    folder = tmp_path.resolve() / "in"
-    folder.mkdir()
-    keep = docgen.write_txt(folder / "keep.txt")
-    gone = docgen.write_txt(folder / "gone.txt")
+    folder, keep, gone = _keep_and(tmp_path, "gone.txt", docgen.write_txt)
     real = pipeline.collect_files
 
     def collect_then_delete(paths, report):
@@ -302,10 +306,7 @@ def test_file_vanishing_after_listing(tmp_path, monkeypatch):
 def test_file_vanishing_between_hashing_and_parsing(tmp_path, monkeypatch):
     import ingest.pipeline as pipeline
 
-    folder = tmp_path.resolve() / "in"
-    folder.mkdir()
-    keep = docgen.write_txt(folder / "keep.txt")
-    gone = docgen.write_pdf(folder / "gone.pdf")
+    folder, keep, gone = _keep_and(tmp_path, "gone.pdf", docgen.write_pdf)
     real = pipeline.parse_file
 
     def delete_then_parse(path, *a, **k):
@@ -321,9 +322,7 @@ def test_file_vanishing_between_hashing_and_parsing(tmp_path, monkeypatch):
 
 def _keep_and_locked(tmp_path):
     """A folder with a readable file and one that will be made unreadable."""
-    folder = tmp_path.resolve() / "in"
-    folder.mkdir()
-    return folder, docgen.write_txt(folder / "keep.txt"), docgen.write_txt(folder / "locked.txt")
+    return _keep_and(tmp_path, "locked.txt", docgen.write_txt)
 
 
 def _ingest_reports_locked(tmp_path, folder, keep, locked):
