@@ -497,7 +497,7 @@ class _Mirrored:
         fw = w.fieldwriter
         if (self._postings_written or w.segments or not late or set(late) & w.pool.fieldnames
                 or not isinstance(getattr(fw, "_tindex", None), OrderedHashWriter)
-                or fw._fieldmap):
+                or getattr(fw, "_fieldmap", None) != {}):
             return False
         # field numbers in name order, as writing every field in one go would give them
         fw._fieldmap.update((name, i) for i, name in enumerate(sorted(w.pool.fieldnames | set(late))))
