@@ -325,7 +325,9 @@ def _start_tagging(taxonomy_files: list[Path] | None):
 
 def _tag_texts(doc: ParsedDoc) -> list[str]:
     """What is tagged: each section's heading and text, then each item's text."""
-    return [f"{s['heading']}\n{s['text']}" for s in doc.sections] + [i["text"] for i in doc.doc.get("_items", [])]
+    from ingest.tagworker import section_text
+
+    return [section_text(s) for s in doc.sections] + [i["text"] for i in doc.doc.get("_items", [])]
 
 
 def _extract_items(doc: ParsedDoc) -> None:
@@ -336,50 +338,46 @@ def _extract_items(doc: ParsedDoc) -> None:
     doc.doc["_items"] = extract_items(doc)
 
 
-def _write_ahead(w, doc: ParsedDoc) -> list:
-    """Write a document, and its sections and items without their tags (``w.add_later``)."""
-    from search.records import doc_to_fields, item_to_fields, section_to_fields
-
-    w.add_document(**doc_to_fields(doc.doc))
-    return ([w.add_later(**section_to_fields(s, doc.doc)) for s in doc.sections]
-            + [w.add_later(**item_to_fields(i, doc.doc)) for i in doc.doc.get("_items", [])])
-
-
-def _add_tags(w, ahead: list[tuple[ParsedDoc, Iterator, list]]) -> None:
-    """Give the records written ahead their tags, as they come back from the tagger."""
-    from ingest.tagworker import theme_evidence
-    from search.index import LATE_FIELDS
+def _records(doc: ParsedDoc, tags: Iterator[list[dict]] | None = None) -> Iterator[dict]:
+    """The index fields of a document's sections, then its items; with ``tags`` (those of
+    each section, then item, as the tagger gives them) each is given its themes first."""
     from search.records import item_to_fields, section_to_fields
-
-    def tag_fields(fields: dict) -> dict:
-        return {k: v for k, v in fields.items() if k in LATE_FIELDS}
-
-    for doc, tags, written in ahead:
-        records = iter(written)
-        for s in doc.sections:
-            found = next(tags)
-            s["themes"] = [t["id"] for t in found]
-            s["theme_evidence"] = theme_evidence(found)
-            w.add_tags(next(records), **tag_fields(section_to_fields(s, doc.doc)))
-        for item in doc.doc.get("_items", []):
-            item["themes"] = [t["id"] for t in next(tags)]
-            w.add_tags(next(records), **tag_fields(item_to_fields(item, doc.doc)))
-
-
-def _write_doc(w, doc: ParsedDoc, tags: Iterator[list[dict]] | None = None) -> None:
-    """Write a document, its sections and its items; ``tags``: those of each section, then item."""
-    from search.records import doc_to_fields, item_to_fields, section_to_fields
 
     if tags is not None:
         from ingest.tagworker import theme_evidence
-    w.add_document(**doc_to_fields(doc.doc))
     for s in doc.sections:
         if tags is not None:
             found = next(tags)
             s["themes"] = [t["id"] for t in found]
             s["theme_evidence"] = theme_evidence(found)
-        w.add_document(**section_to_fields(s, doc.doc))
+        yield section_to_fields(s, doc.doc)
     for item in doc.doc.get("_items", []):
         if tags is not None:
             item["themes"] = [t["id"] for t in next(tags)]
-        w.add_document(**item_to_fields(item, doc.doc))
+        yield item_to_fields(item, doc.doc)
+
+
+def _write_ahead(w, doc: ParsedDoc) -> list:
+    """Write a document, and its sections and items without their tags (``w.add_later``)."""
+    from search.records import doc_to_fields
+
+    w.add_document(**doc_to_fields(doc.doc))
+    return [w.add_later(**fields) for fields in _records(doc)]
+
+
+def _add_tags(w, ahead: list[tuple[ParsedDoc, Iterator, list]]) -> None:
+    """Give the records written ahead their tags, as they come back from the tagger."""
+    from search.index import LATE_FIELDS
+
+    for doc, tags, written in ahead:
+        for record, fields in zip(written, _records(doc, tags)):
+            w.add_tags(record, **{k: v for k, v in fields.items() if k in LATE_FIELDS})
+
+
+def _write_doc(w, doc: ParsedDoc, tags: Iterator[list[dict]] | None = None) -> None:
+    """Write a document, its sections and its items; ``tags``: those of each section, then item."""
+    from search.records import doc_to_fields
+
+    w.add_document(**doc_to_fields(doc.doc))
+    for fields in _records(doc, tags):
+        w.add_document(**fields)

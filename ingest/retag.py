@@ -9,13 +9,14 @@ import os
 from pathlib import Path
 
 from search.index import Store
+from search.records import exact_value
 
 
 def retag(index_dir: str | os.PathLike, taxonomy_files: list[Path] | None = None) -> int:
     """Tag every section and item again with the current taxonomy: the bundled themes, the
     theme files the index was tagged with (read again: they may have changed) and
     ``taxonomy_files``. Returns the number of sections re-tagged."""
-    from ingest.tagworker import Tagging, theme_evidence
+    from ingest.tagworker import Tagging, section_text, theme_evidence
     from ingest.taxonomy import bundled_path
 
     store = Store(index_dir)
@@ -28,13 +29,13 @@ def retag(index_dir: str | os.PathLike, taxonomy_files: list[Path] | None = None
         with store.locked():
             sections = store.records("section")
             items = store.records("item")
-            stags = tagging.tag_later([f"{s['heading']}\n{s['text']}" for s in sections], batch=256)
+            stags = tagging.tag_later([section_text(s) for s in sections], batch=256)
             itags = tagging.tag_later([i["item_text"] for i in items], batch=256)
             with store.writer(taxonomy=tagging.taxonomy) as (w, _manifest):
                 for s, tags in zip(sections, stags):
                     s["themes"] = ",".join(t["id"] for t in tags)
                     s["theme_evidence"] = theme_evidence(tags)
-                    s["exact"] = f"{s['heading']}\n{s['text']}"
+                    s["exact"] = exact_value(s)
                     w.update_document(**s)
                 for i, tags in zip(items, itags):
                     i["item_themes"] = [t["id"] for t in tags]

@@ -66,6 +66,11 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
 
 
+def section_text(section: dict) -> str:
+    """What is tagged of a section (parsed or stored): its heading and its text."""
+    return f"{section['heading']}\n{section['text']}"
+
+
 def theme_evidence(tags: Tags) -> dict[str, dict]:
     """A section's ``theme_evidence``: per theme, its count and the words that matched."""
     return {t["id"]: {"count": t["count"], "evidence": t["evidence"]} for t in tags}

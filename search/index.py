@@ -35,6 +35,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool
 
 from search import engine
+from search.records import exact_value
 from search.schema import SCHEMA_VERSION, make_schema
 
 ENV_VAR = "SGSEARCH_INDEX"
@@ -679,7 +680,7 @@ def _analysed(fields: dict) -> dict[str, str | None]:
     as records.section_to_fields makes it): only that value is replayed, anything else analysed."""
     return {"heading": fields.get("heading"), "text": fields.get("text"), "title": fields.get("title"),
             "publisher": fields.get("publisher"),
-            "exact": f"{fields.get('heading') or ''}\n{fields.get('text') or ''}"}
+            "exact": exact_value(fields)}
 
 
 def _index_items(formats: dict, fields: dict, terms: dict) -> dict[str, list]:

@@ -63,6 +63,11 @@ def _common(kind: str, rid: str, rec: dict, doc: dict) -> dict:
     return f
 
 
+def exact_value(s: dict) -> str:
+    """A section's ``exact`` field (its heading and text, for exact phrases), from a section or its fields."""
+    return f"{s.get('heading') or ''}\n{s.get('text') or ''}"
+
+
 def section_to_fields(s: dict, doc: dict) -> dict:
     """Whoosh fields for a section record."""
     f = _common("section", s["section_id"], s, doc)
@@ -75,7 +80,7 @@ def section_to_fields(s: dict, doc: dict) -> dict:
         heading_path=s["heading_path"],
         level=s["level"],
         text=s["text"],
-        exact=f"{s['heading']}\n{s['text']}",
+        exact=exact_value(s),
         page_start=s["page_start"],
         page_end=s["page_end"],
         page_offsets=s["page_offsets"],
