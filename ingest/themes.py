@@ -112,17 +112,20 @@ def _english() -> type[Language]:
     return TaggerEnglish
 
 
-def build_nlp(lemma_overrides: dict[str, str] | None = None, table: dict[str, str] | None = None) -> Language:
+def build_nlp(lemma_overrides: dict[str, str] | None = None, table: dict[str, str] | None = None,
+              seen: set[str] | None = None) -> Language:
     """The blank English pipeline the tagger uses: a sentencizer, and lemmas as norms.
 
     ``table`` maps lower-case words to lemmas; by default the whole ``lemma_lookup`` table
     that spaCy's lookup lemmatizer would load (see :mod:`ingest.lemmas` for a smaller one).
     A token's NORM is the lemma of its lower-case form, set on the vocabulary (the
-    ``lemma_norm`` attribute of the pipeline is the getter).
+    ``lemma_norm`` attribute of the pipeline is the getter). ``seen``: a set that gathers
+    every word looked up, and its norm, from the vocabulary's first words on.
     """
     nlp = _english()()
     nlp.add_pipe("sentencizer")
     norms = _LemmaNorm(lemmas.full_table() if table is None else table, lemma_overrides)
+    norms.seen = seen
     getters = {attr: get for attr, get in nlp.vocab.lex_attr_getters.items() if attr in _LEXICAL}
     getters[NORM] = norms
     nlp.vocab.lex_attr_getters = getters
@@ -173,7 +176,8 @@ class Tagger:
         self.fingerprint = self.taxonomy.fingerprint()
         trimmed = lemmas.load_trimmed(self.fingerprint)
         full = lemmas.full_table() if trimmed is None else None
-        self.nlp = build_nlp(self.taxonomy.lemmas, trimmed if trimmed is not None else full)
+        seen: set[str] = set()
+        self.nlp = build_nlp(self.taxonomy.lemmas, trimmed if trimmed is not None else full, seen=seen)
         self._norm: _LemmaNorm = self.nlp.lemma_norm
         self._order = {tid: i for i, tid in enumerate(self.taxonomy.ids())}
         self._labels = {t.id: t.label for t in self.taxonomy}
@@ -182,11 +186,9 @@ class Tagger:
         self._themes = PhraseMatcher(self.nlp.vocab, attr="NORM")
         self._abbrevs = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self._triggers = PhraseMatcher(self.nlp.vocab, attr="NORM")
-        self._norm.seen = set()
-        self._norm.renorm(self.nlp.vocab)  # to see the words the vocabulary started with
         self._build()
         # the words looked up while building, and every norm a token's norm is compared with
-        words = self._norm.seen | self._fillers | self._terminators | self._neg_words | {"-"}
+        words = seen | self._fillers | self._terminators | self._neg_words | {"-"}
         self._norm.seen = None
         if full is not None:
             lemmas.save_trimmed(self.fingerprint, lemmas.trim(full, words))
