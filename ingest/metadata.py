@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import date
 
 from ingest.blocks import BREAK, HEADING, Block
+from search.years import FY_PATTERN, fy_label, fy_start_of, parse_year_label  # noqa: F401  (re-exported)
 
 DOC_TYPES = ("annual-report", "board-papers", "arrangements", "review", "briefing", "other")
 
@@ -31,7 +32,7 @@ _MONTHS = {
 _MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _DATE = rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?,?\s+(\d{{4}})"
 _PERIOD = re.compile(rf"{_DATE}\s*(?:to|until|-|–|—)\s*{_DATE}", re.I)
-_FY = r"((?:19|20)\d{2})\s*(?:/|-|–|—|\s+to\s+)\s*((?:19|20)?\d{2})\b"
+_FY = FY_PATTERN
 _REPORT_YEAR = re.compile(
     rf"(?:annual|twelve[- ]monthly|yearly|12[- ]month(?:ly)?)\s+report\s*(?:for\s+|of\s+)?(?:the\s+year\s+)?{_FY}",
     re.I,
@@ -49,31 +50,6 @@ _PUBLISHER = re.compile(
 _ACRONYM_AFTER = re.compile(r"^\s*\(([A-Z]{2,6})\)")
 # An embedded report announcing itself: "SSCB – Annual Report 2016-17"
 _EMBEDDED_TITLE = re.compile(rf"^.{{0,60}}?\b(?:annual|twelve[- ]monthly)\s+report\s*(?:for\s+)?{_FY}\s*$", re.I)
-
-
-def fy_start_of(d: date) -> int:
-    """The start year of the UK financial year containing ``d``."""
-    return d.year if d.month >= 4 else d.year - 1
-
-
-def fy_label(start: int) -> str:
-    """``2021`` -> ``"2021-22"``."""
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
-def parse_year_label(text: str) -> int | None:
-    """Read a financial-year label (``2016/17``, ``2016-17``, ``2016 to 2017``, ``2016``) as its start year."""
-    text = str(text).strip()
-    m = re.fullmatch(_FY, text, re.I) or re.fullmatch(r"((?:19|20)\d{2})", text)
-    if not m:
-        return None
-    start = int(m.group(1))
-    if m.lastindex and m.lastindex >= 2:
-        end = m.group(2)
-        end_full = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
-        if end_full != start + 1:
-            return None
-    return start
 
 
 def _date(day: str, month: str, year: str) -> date | None:

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ingest import lemmas
-from ingest.taxonomy import Taxonomy, load_taxonomy
+from search.taxonomy import Taxonomy, load_taxonomy
 
 MAX_EVIDENCE = 5
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
