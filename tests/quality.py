@@ -9,13 +9,17 @@ document is read as Markdown or first written out as .docx or .pdf (from the sam
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz import fuzz
 
 from tests import docgen
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 SET_DIR = Path(__file__).resolve().parent / "realistic"
 ITEM_KINDS = ("recommendation", "learning", "finding", "priority", "objective", "action", "risk")
