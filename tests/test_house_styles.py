@@ -140,3 +140,65 @@ def test_title_section_cue_does_not_make_items_of_its_opening_lines():
         (PARAGRAPH, "The audit looked at twelve families where neglect was the concern.", None, []),
     ], ordinal=0, level=1))
     assert items == []
+
+
+# -- themes read like a practitioner ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tagger():
+    from ingest.themes import get_tagger
+
+    return get_tagger()
+
+
+def themes_of(tagger, text):
+    return {t.id for t in tagger.tag(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "Invite fathers to appointments and record their details.",
+    "Health visitors should talk to Dad as well as Mum.",
+    "The stepfather had a history of violence.",
+    "The role of the father was not explored.",
+    "The mother’s new partner was not known to the school.",
+    "Nobody assessed the father before he moved back into the home.",
+])
+def test_fathers_and_male_carers_from_plain_words(tagger, text):
+    assert "fathers-male-carers" in themes_of(tagger, text)
+
+
+def test_a_father_in_a_family_description_is_not_the_theme(tagger):
+    assert "fathers-male-carers" not in themes_of(tagger, "Child J lived with mother and father and a sibling.")
+
+
+def test_mental_health_is_assigned_by_its_sentence(tagger):
+    assert themes_of(tagger, "The mother's depression was known to her GP.") >= {"parental-mental-health"}
+    child = themes_of(tagger, "Several young people spoke about their own mental health.")
+    assert "child-mental-health" in child and "parental-mental-health" not in child
+    plain = themes_of(tagger, "Mental health was a feature in most of the reviews.")
+    assert "mental-health" in plain and not plain & {"child-mental-health", "parental-mental-health"}
+    adult = themes_of(tagger, "Adult mental health services should ask about the children in the household.")
+    assert "parental-mental-health" in adult and "child-mental-health" not in adult
+    assert "mental-health" not in themes_of(tagger, "There were no mental health concerns.")
+
+
+def test_quoted_terms_and_new_themes(tagger):
+    assert "looked-after-children" in themes_of(tagger, "Young people who are ‘looked after’ told us so.")
+    assert "audit-quality-assurance" in themes_of(tagger, "A multi-agency audit of twelve cases found gaps.")
+    assert "workforce" in themes_of(tagger, "Staff turnover left gaps in the team.")
+    assert "education-exclusion" in themes_of(tagger, "He was excluded from school in Year 9.")
+    assert "education-exclusion" not in themes_of(tagger, "Children missing education are tracked.")
+
+
+def test_negation_after_did_not_see_and_statutory_definitions(tagger):
+    assert "neglect" not in themes_of(tagger, "We did not see evidence of neglect.")
+    assert "neglect" not in themes_of(tagger, "We did not identify neglect in these families.")
+    definition = ("A review is held when abuse or neglect of a child is known or suspected and the child dies "
+                  "or is seriously harmed.")
+    assert not themes_of(tagger, definition) & {"neglect", "child-death"}
+    assert "child-death" in themes_of(tagger, "Baby S was eight weeks old when she died.")
+
+
+def test_navigation_lines_are_not_evidence(tagger):
+    page = "Home\nTraining and resources for professionals\nSkip to content\n\nThe Board met in May."
+    assert "training" not in themes_of(tagger, page)
