@@ -9,12 +9,15 @@ from collections import Counter, defaultdict
 
 from search.index import Store
 
+UNDATED = "undated"  # the column of sections whose document states no year
+
 
 def theme_table(store: Store, from_year: int | None = None, to_year: int | None = None) -> dict:
     """``{"years": [...], "themes": [{"id", "label", "counts", "documents", "total"}]}``.
 
     ``counts`` are sections per year, ``documents`` distinct documents per year; years
-    ascending; themes in taxonomy order.
+    ascending, then ``"undated"`` when some documents state no year (and no year range is
+    asked for); themes in taxonomy order.
     """
     taxonomy = store.taxonomy()
     counts: dict[str, Counter] = defaultdict(Counter)
@@ -22,12 +25,16 @@ def theme_table(store: Store, from_year: int | None = None, to_year: int | None 
     years: dict[str, int] = {}
     for s in store.records("section"):
         ys = s.get("year_start")
-        if ys is None or (from_year is not None and ys < from_year) or (to_year is not None and ys > to_year):
+        if ys is None and from_year is None and to_year is None:
+            year, ys = UNDATED, 1 << 30  # a column of its own, after the years
+        elif ys is None or (from_year is not None and ys < from_year) or (to_year is not None and ys > to_year):
             continue
-        years[s["year"]] = ys
+        else:
+            year = s["year"]
+        years[year] = ys
         for t in filter(None, (s.get("themes") or "").split(",")):
-            counts[t][s["year"]] += 1
-            docs[t][s["year"]].add(s["doc_id"])
+            counts[t][year] += 1
+            docs[t][year].add(s["doc_id"])
     year_list = sorted(years, key=years.get)
     themes = []
     for theme in taxonomy.themes.values():

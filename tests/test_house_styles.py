@@ -202,3 +202,29 @@ def test_negation_after_did_not_see_and_statutory_definitions(tagger):
 def test_navigation_lines_are_not_evidence(tagger):
     page = "Home\nTraining and resources for professionals\nSkip to content\n\nThe Board met in May."
     assert "training" not in themes_of(tagger, page)
+
+
+# -- undated documents ------------------------------------------------------------------------
+
+def test_undated_documents_show_undated_and_have_a_themes_column(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+    from ingest.pipeline import ingest
+    from search.index import Store
+    from search.trace import theme_table
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "dated.txt").write_text("Annual Report 2020/21\n\n1 Neglect\n\nNeglect was the main concern.\n")
+    (src / "undated.txt").write_text("Section 11 Audit\n\n1 Neglect\n\nNeglect featured in the audit.\n")
+    ingest([src], tmp_path / "ix")
+    table = theme_table(Store(tmp_path / "ix"))
+    assert table["years"] == ["2020-21", "undated"]
+    neglect = next(t for t in table["themes"] if t["id"] == "neglect")
+    assert neglect["counts"] == {"2020-21": 1, "undated": 1}
+    assert theme_table(Store(tmp_path / "ix"), from_year=2019)["years"] == ["2020-21"]
+    out = CliRunner().invoke(main, ["docs", "--index", str(tmp_path / "ix")]).output
+    assert "undated" in out and "None" not in out
+    one = CliRunner().invoke(main, ["docs", "undated", "--index", str(tmp_path / "ix")]).output
+    assert "(undated)" in one and "None" not in one
