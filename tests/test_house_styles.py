@@ -228,3 +228,19 @@ def test_undated_documents_show_undated_and_have_a_themes_column(tmp_path):
     assert "undated" in out and "None" not in out
     one = CliRunner().invoke(main, ["docs", "undated", "--index", str(tmp_path / "ix")]).output
     assert "(undated)" in one and "None" not in one
+
+
+def test_users_extend_the_metadata_rules(tmp_path, monkeypatch):
+    extra = tmp_path / "mine.toml"
+    extra.write_text("[furniture]\nlines = ['rate this page']\n\n[publisher]\n"
+                     "bodies = ['Children and Young People Safeguarding Partnership']\nabbreviations = [\"CYPSP\"]\n")
+    assert not is_furniture("Rate this page")
+    monkeypatch.setenv("SGSEARCH_METADATA", str(extra))
+    assert is_furniture("Rate this page") and is_furniture("Skip to content")
+    assert detect_publisher("Report of the Oakvale CYPSP for 2023.") == "Oakvale CYPSP"
+    assert (detect_publisher("Welcome from Oakvale Children and Young People Safeguarding Partnership")
+            == "Oakvale Children and Young People Safeguarding Partnership")
+    extra.write_text("[furniture\n")
+    monkeypatch.setenv("SGSEARCH_METADATA", str(tmp_path / "other.toml"))
+    with pytest.raises(ValueError, match="other.toml"):
+        is_furniture("x")
