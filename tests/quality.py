@@ -56,10 +56,10 @@ def materialise(source: Path, fmt: str, out_dir: Path) -> Path:
     return writer(target, spec, header=None)
 
 
-def build_files(out_dir: Path) -> list[tuple[Path, dict]]:
+def build_files(out_dir: Path, directory: Path = SET_DIR) -> list[tuple[Path, dict]]:
     """Every document of the set as the file a user would ingest, with its expectations."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    return [(materialise(src, exp.get("format", "md"), out_dir), exp) for src, exp in load_set()]
+    return [(materialise(src, exp.get("format", "md"), out_dir), exp) for src, exp in load_set(directory)]
 
 
 def run_document(path: Path, expected: dict) -> DocResult:
@@ -190,6 +190,6 @@ def score(results: list[DocResult]) -> dict:
     }
 
 
-def evaluate(out_dir: Path) -> dict:
+def evaluate(out_dir: Path, directory: Path = SET_DIR) -> dict:
     """Build the set's files under ``out_dir``, run each document, and score them."""
-    return score([run_document(path, exp) for path, exp in build_files(out_dir)])
+    return score([run_document(path, exp) for path, exp in build_files(out_dir, directory)])
