@@ -24,7 +24,8 @@ KINDS = ("recommendation", "learning", "finding", "priority", "objective", "acti
 
 # (kind, pattern over a heading or lead-in line), most specific first
 CUES: list[tuple[str, str]] = [
-    ("recommendation", r"\brecommendations?\b|\bwe recommend\b|\bshould consider\b|\bwhat needs to change\b"),
+    ("recommendation", r"\brecommendations?\b|\bwe recommend\b|\bshould consider\b|\bwhat needs to change\b"
+                       r"|\bwhat (?:should|can|must) (?:practitioners|professionals|you|we|agencies|partners) do\b"),
     ("risk", r"\brisk register\b|\bcurrent risks\b|\brisks?\s*:"),
     ("objective", r"\bobjectives?\b|\bprogress against\b"),
     ("learning", r"\blearning\b|\blessons?\b|\bkey areas for consideration\b|\bareas? for (?:improvement|development)\b"
@@ -35,7 +36,7 @@ CUES: list[tuple[str, str]] = [
                  r"|\bfuture (?:work|developments?)\b|\bplans? for (?:next year|20\d\d)\b|\bkey aims\b"
                  r"|\bareas? of focus\b"),
     ("finding", r"\bfindings?\b|\bemerging themes\b|\bissues (?:identified|raised)\b|\bthe (?:review|scr|audit) found\b"
-                r"|^issues$|\bwhat we found\b"),
+                r"|^issues$|\bwhat [\w ]{0,30}\bfound\b|\bwhat did [\w ]{0,30}\bfind\b"),
 ]
 _CUE_RX = [(k, re.compile(p, re.I)) for k, p in CUES]
 
@@ -186,14 +187,20 @@ def extract_section_items(section: dict) -> list[dict]:
     items: list[dict] = []
     lead_kind = None
     table_kind = None  # what a table's header row names ("Action | Owner | RAG")
+    header_cells = 0
     has_list = any(k == LIST_ITEM for k, *_ in lines)
     for kind, text, page, cells in lines:
         if kind == TABLE_ROW:
             item = _row_item(cells, table_kind or heading_kind, page)
             if item:
                 items.append(item)
-            elif _is_header(cells):
-                table_kind = next((k for k in map(cue_kind, cells) if k in _ROW_KINDS), table_kind)
+            elif _is_header(cells) and not table_kind:
+                table_kind = next((k for k in map(cue_kind, cells) if k in _ROW_KINDS), None)
+                header_cells = len([c for c in cells if c])
+            elif table_kind and _plain_row(cells, header_cells):
+                # "No. | Action | Lead | Due date": a row of a table whose header names the kind
+                text = "; ".join(c for n, c in enumerate(cells) if c and not (n == 0 and _RISK_ID.match(c)))
+                items.append({"kind": table_kind, "text": text, "page": page, "cells": cells})
             continue
         table_kind = None
         if kind in (PARAGRAPH, LIST_ITEM):
@@ -226,6 +233,18 @@ def extract_section_items(section: dict) -> list[dict]:
 
 
 _ROW_KINDS = ("recommendation", "action", "priority", "objective", "finding", "learning")
+
+
+_DATA_CELL = re.compile(r"^\W*$|^[A-Z]$|^[\d.,%£$-]+$")  # a number, a symbol, a one-letter rating
+
+
+def _plain_row(cells: list[str], header_cells: int) -> bool:
+    """A row of words under a header naming a kind: as many cells, none a number or a symbol."""
+    cells = [c for c in cells if c]
+    if len(cells) != header_cells or any(_DATA_CELL.match(c) for c in cells[1:]):
+        return False
+    main = cells[1] if _RISK_ID.match(cells[0]) and len(cells) > 1 else cells[0]
+    return MIN_WORDS <= _words(main) <= MAX_PARAGRAPH_WORDS
 
 
 def _is_header(cells: list[str]) -> bool:

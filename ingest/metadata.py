@@ -302,7 +302,8 @@ def detect_doc_type(text: str, title: str = "") -> str:
     if re.search(r"learning briefing|\b(?:7|seven)[- ]minute briefing|\bsix[- ]step\b|\bbriefing\b"
                  r"|^learning from\b|\blearning summary\b", f"{low_title}\n{head[:600]}"):
         return "briefing"
-    if re.search(r"serious case review|practice review|rapid review|\bscr\b|\blc?spr\b", f"{title}\n{text[:600]}".lower()):
+    if re.search(r"serious case review|practice review|rapid review|thematic review|\bscr\b|\blc?spr\b",
+                 f"{title}\n{text[:600]}".lower()):
         return "review"
     if re.search(r"annual report|twelve[- ]monthly report|yearly report|annual review", head):
         return "annual-report"

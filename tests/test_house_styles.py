@@ -190,6 +190,13 @@ def test_quoted_terms_and_new_themes(tagger):
     assert "education-exclusion" not in themes_of(tagger, "Children missing education are tracked.")
 
 
+def test_plain_words_for_online_harm_and_information_sharing(tagger):
+    assert "online-harm" in themes_of(tagger, "She was found with men she had met online.")
+    assert "online-harm" not in themes_of(tagger, "The referral form is now online.")
+    assert "information-sharing" in themes_of(tagger, "The concerns were not passed to the police.")
+    assert "information-sharing" not in themes_of(tagger, "The annual report was shared with the Board.")
+
+
 def test_negation_after_did_not_see_and_statutory_definitions(tagger):
     assert "neglect" not in themes_of(tagger, "We did not see evidence of neglect.")
     assert "neglect" not in themes_of(tagger, "We did not identify neglect in these families.")
