@@ -240,9 +240,14 @@ def rules() -> Rules:
     return _rules_for(os.environ.get("SGSEARCH_METADATA") or None)
 
 
+MAX_FURNITURE = 160  # characters: a longer line is never furniture
+
+
 def is_furniture(line: str) -> bool:
     """A line of page or portal furniture ("Skip to content", "Agenda item", "Contact: …")."""
-    return bool(rules().furniture.match(line or ""))
+    line = (line or "").strip()
+    # furniture is short; body paragraphs are not worth the patterns' time
+    return bool(line) and len(line) <= MAX_FURNITURE and bool(rules().furniture.match(line))
 
 
 

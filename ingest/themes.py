@@ -10,6 +10,7 @@ mention in a negated or hypothetical clause does not count for themes that are
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -279,6 +280,7 @@ class Tagger:
         self._cues = [c for c in load_cues() if c.theme in self._labels]
         self._cue_words = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._cue_with = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._cue_index = {self.nlp.vocab.strings.add(f"cue|{i}"): i for i in range(len(self._cues))}
         for i, cue in enumerate(self._cues):
             for matcher, words in ((self._cue_words, cue.words), (self._cue_with, cue.with_)):
                 docs = [self.nlp.make_doc(f) for w in words for f in _quote_forms(w.lower())]
@@ -290,20 +292,36 @@ class Tagger:
         hits = self._cue_words(doc)
         if not hits:
             return
-        near: dict[int, list[int]] = {}
-        for match_id, start, _end in self._cue_with(doc):
-            near.setdefault(int(self.nlp.vocab.strings[match_id].split("|")[1]), []).append(start)
+        index = self._cue_index
         by_cue: dict[int, list[tuple[int, int]]] = {}
         for match_id, start, end in hits:
-            by_cue.setdefault(int(self.nlp.vocab.strings[match_id].split("|")[1]), []).append((start, end))
+            by_cue.setdefault(index[match_id], []).append((start, end))
+        near: dict[int, list[int]] = {}
+        if any(self._cues[i].with_ for i in by_cue):
+            for match_id, start, _end in self._cue_with(doc):
+                near.setdefault(index[match_id], []).append(start)
+        for positions in near.values():
+            positions.sort()
+
+        def has(positions: list[int], lo: int, hi: int, skip: tuple[int, int]) -> bool:
+            k = bisect.bisect_left(positions, lo)
+            while k < len(positions) and positions[k] < hi:
+                if not skip[0] <= positions[k] < skip[1]:
+                    return True
+                k += 1
+            return False
+
         for i in sorted(by_cue):
             cue = self._cues[i]
             for start, end in by_cue[i]:
+                if cue.with_ and i not in near:
+                    continue
                 span = Span(doc, start, end)
-                lo, hi = span.sent.start, span.sent.end
+                sent = span.sent
+                lo, hi = sent.start, sent.end
                 if cue.reach and lo > 0:
                     lo = doc[lo - 1].sent.start
-                if cue.with_ and not any(lo <= p < hi and not start <= p < end for p in near.get(i, ())):
+                if cue.with_ and not has(near[i], lo, hi, (start, end)):
                     continue
                 if any(lo <= s.start < hi for t in cue.unless for s in found.get(t, ())):
                     continue
