@@ -287,7 +287,7 @@ def docs_cmd(doc_id, as_json, index):
         if as_json:
             _emit_json(doc)
             return
-        echo(f"{doc['title']} ({doc['year']}) — {doc['publisher'] or 'publisher unknown'}, {doc['doc_type']}")
+        echo(f"{doc['title']} ({doc['year'] or 'undated'}) — {doc['publisher'] or 'publisher unknown'}, {doc['doc_type']}")
         echo(f"{doc['path']}")
         for s in doc["sections"]:
             indent = "  " * (max(s["level"], 1) - 1)
@@ -305,7 +305,7 @@ def docs_cmd(doc_id, as_json, index):
         return
     for d in docs:
         pages = f", {d['pages']} pages" if d["pages"] else ""
-        echo(f"{d['doc_id']}  {d['year'] or '----'}  {d['doc_type']:<13} {d['title']} ({d['sections']} sections{pages})")
+        echo(f"{d['doc_id']}  {d['year'] or 'undated'}  {d['doc_type']:<13} {d['title']} ({d['sections']} sections{pages})")
 
 
 @main.command("show")
@@ -327,7 +327,7 @@ def show_cmd(section_id, as_json, index):
     pages = ""
     if s["page_start"]:
         pages = f", p. {s['page_start']}" + (f"–{s['page_end']}" if s["page_end"] and s["page_end"] != s["page_start"] else "")
-    echo(f"{s['title']} ({s['year']}){pages}")
+    echo(f"{s['title']} ({s['year'] or 'undated'}){pages}")
     echo(" › ".join(s["heading_path"]))
     if s["themes"]:
         echo("Themes: " + ", ".join(s["themes"]))

@@ -8,32 +8,42 @@ from __future__ import annotations
 from search.store import Store
 from search.years import fy_label
 
+UNDATED = "undated"  # the column of sections whose document states no year
+
 
 def theme_table(store: Store, from_year: int | None = None, to_year: int | None = None) -> dict:
     """``{"years": [...], "themes": [{"id", "label", "counts", "documents", "total"}]}``.
 
     ``counts`` are sections per year, ``documents`` distinct documents per year; years
-    ascending; themes in taxonomy order. The engine counts them (no stored field is read).
+    ascending, then ``"undated"`` when some documents state no year (and no year range is
+    asked for); themes in taxonomy order. The engine counts them (no stored field is read).
     """
     from whoosh.query import NumericRange
 
     taxonomy = store.taxonomy()
-    flt = NumericRange("year_start", from_year, to_year) if from_year is not None or to_year is not None else None
+    ranged = from_year is not None or to_year is not None
+    flt = NumericRange("year_start", from_year, to_year) if ranged else None
     backend = store.backend()
     counts = backend.counts(None, flt, ("themes", "year_start"))
-    starts = sorted(k[0] for k in backend.counts(None, flt, ("year_start",)) if k and k[0] is not None)
-    year_list = [fy_label(y) for y in starts]
+    per_year = backend.counts(None, flt, ("year_start",))
+    starts: list = sorted(k[0] for k in per_year if k and k[0] is not None)
+    if not ranged and (None,) in per_year:
+        starts.append(None)  # a column of its own, after the years
+
+    def label(y):
+        return UNDATED if y is None else fy_label(y)
+
     themes = []
     for theme in taxonomy.themes.values():
         per = {y: counts.get((theme.id, y)) for y in starts}
         themes.append({
             "id": theme.id,
             "label": theme.label,
-            "counts": {fy_label(y): c.sections if c else 0 for y, c in per.items()},
-            "documents": {fy_label(y): c.documents if c else 0 for y, c in per.items()},
+            "counts": {label(y): c.sections if c else 0 for y, c in per.items()},
+            "documents": {label(y): c.documents if c else 0 for y, c in per.items()},
             "total": sum(c.sections for c in per.values() if c),
         })
-    return {"years": year_list, "themes": themes}
+    return {"years": [label(y) for y in starts], "themes": themes}
 
 
 def trace(store: Store, query: str, examples: int = 2, exact: bool = False) -> dict:
