@@ -26,6 +26,26 @@ class DefaultToSearch(click.Group):
         return super().parse_args(ctx, args)
 
 
+class QueryCommand(click.Command):
+    """A command whose words are a query: a ``-word`` that is not one of its options is an
+    exclusion (``sgsearch neglect -toolkit``), not an unknown option."""
+
+    def parse_args(self, ctx, args):
+        known = {o for p in self.params for o in (*p.opts, *p.secondary_opts)}
+        words, rest, i = [], [], 0
+        while i < len(args):
+            a = args[i]
+            if a == "--":
+                words.extend(args[i + 1:])
+                break
+            if len(a) > 1 and a[0] == "-" and a[1] != "-" and (a[1].isalpha() or a[1] == '"') and a.split("=")[0] not in known:
+                words.append(a)
+            else:
+                rest.append(a)
+            i += 1
+        return super().parse_args(ctx, [*rest, "--", *words] if words else rest)
+
+
 def echo(text: str = "", err: bool = False, nl: bool = True, raw: bool = False) -> None:
     """Print for a person: control characters and escape sequences from documents and file
     names are removed (``raw`` for text this module has already made safe and coloured)."""
@@ -85,9 +105,10 @@ def main():
 
 
 # -- search ----------------------------------------------------------------------------
-@main.command("search")
-@click.argument("query", nargs=-1, required=True)
-@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000), help="Results to show.")
+@main.command("search", cls=QueryCommand)
+@click.argument("query", nargs=-1, required=False)
+@click.option("--limit", "-n", default=None, type=click.IntRange(1, 100000),
+              help="Results to show [default: 10; with no words, every section the filters allow].")
 @click.option("--year", help="Only this year (2020-21, 2020/21 or 2020).")
 @click.option("--from", "from_year", help="From this year on.")
 @click.option("--to", "to_year", help="Up to this year.")
@@ -100,13 +121,18 @@ def main():
 @_index_option
 def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publisher, sort, exact, as_json, index):
     """Search sections for QUERY ("quoted phrase", -exclude, a theme name)."""
+    from search.filters import explain_empty
     from search.query import QueryError, search
 
     text = " ".join(query)
     store = _store(index)
+    if limit is None:
+        limit = 10 if text.strip() else 100000
+    filters = dict(year=year, from_year=from_year, to_year=to_year, theme=theme, doc_type=doc_type, publisher=publisher)
     try:
-        res = search(store, text, limit=limit, year=year, from_year=from_year, to_year=to_year, theme=theme,
-                     doc_type=doc_type, publisher=publisher, sort=sort, exact=exact)
+        res = search(store, text, limit=limit, sort=sort, exact=exact, **filters)
+        if res.total == 0:
+            res.why_empty = explain_empty(store, text, exact=exact, **filters)
     except QueryError as e:
         _fail(str(e), 2)
     except IndexMissing as e:
@@ -124,8 +150,12 @@ def format_results(res, colour: bool) -> str:
     from search.query import HL_END, HL_START
 
     if res.total == 0:
-        msg = f'No sections match "{safe(res.query)}".'
-        if res.suggestions:
+        msg = f'No sections match "{safe(res.query)}".' if res.query else "No sections match these filters."
+        if res.why_empty:
+            msg += f" {res.why_empty[0].upper()}{res.why_empty[1:]}"
+        elif res.did_you_mean and len(res.query.split()) > 1:
+            msg += f' Did you mean "{safe(res.did_you_mean)}"?'
+        elif res.suggestions:
             msg += " Did you mean: " + ", ".join(res.suggestions) + "?"
         else:
             msg += " Try fewer words, another spelling, or a theme (sgsearch themes --list)."
@@ -140,11 +170,15 @@ def format_results(res, colour: bool) -> str:
                    f"{res.documents:,} document{'s' if res.documents != 1 else ''}, {span})")
     if res.mode == "any":
         summary += " (no section has every word: showing sections with any of them)"
-    if res.themes:
+    if not res.query:
+        summary = "Every section " + (f"tagged {', '.join(res.themes)}" if res.themes else "these filters allow") + ": " + summary
+    if res.themes and res.query:
         summary += f"; also sections tagged {', '.join(res.themes)}"
     if len(res.hits) < res.total:
         summary += f". Top {len(res.hits)}:"
     lines = [summary, ""]
+    if res.did_you_mean:
+        lines[1:1] = [f'Did you mean "{safe(res.did_you_mean)}"? (sgsearch {safe(res.did_you_mean)})']
     for h in res.hits:
         s = h.section
         cite = f"§{s['number']} {s['heading']}" if s.get("number") else s["heading"]
@@ -412,7 +446,7 @@ def format_theme_table(table: dict, show_all: bool = False) -> str:
 
 
 # -- trace / recur ---------------------------------------------------------------------
-@main.command("trace")
+@main.command("trace", cls=QueryCommand)
 @click.argument("query", nargs=-1, required=True)
 @click.option("--examples", default=2, show_default=True, type=click.IntRange(0, 20), help="Quoted examples per year.")
 @click.option("--plot", "plot", type=click.Path(dir_okay=False, writable=True), help="Also draw the counts per year (PNG/SVG/PDF).")
@@ -531,7 +565,7 @@ def format_matches(matches: list[dict]) -> str:
 
 
 # -- export ----------------------------------------------------------------------------
-@main.command("export")
+@main.command("export", cls=QueryCommand)
 @click.argument("query", nargs=-1, required=False)
 @click.option("--theme", multiple=True, help="Theme to brief on (id or label); repeatable.")
 @click.option("--from", "from_year", help="From this year on.")

@@ -14,8 +14,6 @@ from datetime import date
 
 from ingest.blocks import BREAK, HEADING, Block
 
-DOC_TYPES = ("annual-report", "board-papers", "arrangements", "review", "briefing", "other")
-
 _MONTHS = {
     m: i
     for i, names in enumerate(

@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass, field
 
 from whoosh import qparser
-from whoosh.query import And, Not, NullQuery, NumericRange, Or, Term
+from whoosh.analysis import STOP_WORDS
+from whoosh.query import And, Every, Not, NullQuery, NumericRange, Or, Term
 
 from ingest.metadata import parse_year_label
 from search.analysis import join_prefixes
+from search.filters import check_doc_type
 from search.index import Store
 from search.matching import Found, matcher_for
 from search.records import section_json
@@ -76,6 +78,8 @@ class SearchResult:
     years: list[str] = field(default_factory=list)
     documents: int = 0
     exact_total: bool = True  # False: total is an estimate, years/documents are of the top hits
+    did_you_mean: str | None = None  # the whole query with its misspelt words corrected
+    why_empty: str | None = None  # which filter left no sections, when the words alone find some
 
     def to_json(self) -> dict:
         return {
@@ -85,6 +89,8 @@ class SearchResult:
             "mode": self.mode,
             "themes": self.themes,
             "suggestions": self.suggestions,
+            "did_you_mean": self.did_you_mean,
+            "why_empty": self.why_empty,
             "results": [h.to_json() for h in self.hits],
         }
 
@@ -154,9 +160,10 @@ def search(
     sort: str = "relevance",
     exact: bool = False,
 ) -> SearchResult:
-    """Search the sections of the index at ``store`` and return ranked, highlighted hits."""
-    if not query or not query.strip():
-        raise QueryError("empty query: give some words to search for, e.g. sgsearch \"pre-birth\"")
+    """Search the sections of the index at ``store`` and return ranked, highlighted hits.
+
+    With no words but a filter (``theme="neglect"``), every section the filters allow is
+    listed, newest year first."""
     if sort not in ("relevance", "year"):
         raise QueryError(f"unknown sort {sort!r}: use relevance or year")
     ix = store.index()
@@ -164,9 +171,16 @@ def search(
     themes = [theme] if isinstance(theme, str) else list(theme or [])
     tax = store.taxonomy()
     theme_ids = [resolve_theme_filter(t, tax) for t in themes]
+    doc_type = check_doc_type(doc_type)
     flt = _filters(year, from_year, to_year, theme_ids, doc_type, publisher, schema)
+    if not query or not query.strip():
+        if flt is None:
+            raise QueryError("empty query: give some words to search for, e.g. sgsearch \"pre-birth\", "
+                             "or a filter such as --theme neglect")
+        return _filtered_only(store, flt, limit, theme_ids)
+    refuse_stop_words(query)
     fields = ["exact"] if exact else ["heading", "text", "title"]
-    prepared = _prepare(query)
+    prepared = _prepare(expand_prefixes(store.searcher(), query, "exact" if exact else "text"))
     literal_text = prepared
     expansions: list[list[str]] = []
     if not exact:
@@ -202,7 +216,78 @@ def search(
                        found.exact_total)
     if found.total == 0:
         res.suggestions = suggest(store.searcher(), query)
+    if found.total == 0 or mode == "any":
+        res.did_you_mean = corrected_query(store.searcher(), query)
     return res
+
+
+def _filtered_only(store: Store, flt, limit: int, theme_ids: list[str]) -> SearchResult:
+    """Every section the filters allow (no words), newest year first."""
+    found = matcher_for(store, flt, "year", max(limit, 1)).run(Every())
+    hits: list[Hit] = []
+    for h in found.top:
+        if len(hits) == limit:
+            break
+        if h.fields:
+            hits.append(_hit(len(hits) + 1, h, ["text"], theme_ids, {}))
+    return SearchResult("", found.total, hits, "all", theme_ids, [], found.years, found.documents,
+                        found.exact_total)
+
+
+def refuse_stop_words(query: str) -> None:
+    """QueryError for a query made only of common words (``the``, ``and of``): they are in
+    nearly every section, so they would list everything."""
+    words = [w for w in re.findall(r"(?<![-\w])[A-Za-z']+", query) if w not in ("AND", "OR", "NOT")]
+    if words and all(w.lower() in STOP_WORDS for w in words) and not re.search(r"\d", query):
+        raise QueryError(f"{query.strip()!r} is only common words ({', '.join(words)}), which nearly every "
+                         "section has: add a word that says what you are looking for")
+
+
+_PREFIX = re.compile(r'("[^"]*")|(?<![\w*])([A-Za-z][\w-]*)\*(?![\w*])')
+MAX_PREFIX_WORDS = 60
+
+
+def expand_prefixes(searcher, query: str, fieldname: str = "text") -> str:
+    """``neg*`` as ``(neglect OR neglected OR …)``: the index's words that start so (outside
+    quotes; the most frequent first, at most MAX_PREFIX_WORDS)."""
+    reader = searcher.reader()
+
+    def one(m):
+        if m.group(1):
+            return m.group(1)
+        prefix = m.group(2).lower()
+        words = [w.decode("utf-8") if isinstance(w, bytes) else w for w in reader.expand_prefix("exact", prefix)]
+        if not words:
+            return prefix
+        if len(words) > MAX_PREFIX_WORDS:
+            words = sorted(words, key=lambda w: -reader.doc_frequency("exact", w))[:MAX_PREFIX_WORDS]
+        return "(" + " OR ".join(words) + ")" if len(words) > 1 else words[0]
+
+    return _PREFIX.sub(one, query)
+
+
+def corrected_query(searcher, query: str) -> str | None:
+    """The query with each word the index does not hold replaced by its closest indexed
+    spelling (``domestc abuse`` -> ``domestic abuse``); None when no word needs it."""
+    from rapidfuzz import fuzz, process
+
+    vocab = _vocabulary(searcher)
+    known = set(vocab)
+    changed = False
+
+    def fix(m):
+        nonlocal changed
+        w = m.group(0)
+        if w.lower() in known or w.upper() == w and len(w) <= 6:  # an abbreviation is left alone
+            return w
+        best = process.extractOne(w.lower(), vocab, scorer=fuzz.ratio, score_cutoff=75)
+        if not best:
+            return w
+        changed = True
+        return best[0]
+
+    out = re.sub(r"(?<![-\w])[A-Za-z][A-Za-z']{2,}", fix, query)
+    return out if changed else None
 
 
 def _literal_query(schema, fields, literal_text: str, group):

@@ -1,0 +1,87 @@
+"""Day one for a practitioner: the surprises a new user met, each pinned by a test."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from search.filters import check_doc_type, explain_empty
+from search.query import QueryError, corrected_query, search
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def test_a_dash_word_after_the_query_excludes(corpus_index):
+    r = run("neglect", "-toolkit", "--index", str(corpus_index))
+    assert r.exit_code == 0, r.output
+    with_word = json.loads(run("neglect", "--json", "-n", "100", "--index", str(corpus_index)).output)
+    without = json.loads(run("neglect", "-toolkit", "--json", "-n", "100", "--index", str(corpus_index)).output)
+    assert 0 < without["total"] < with_word["total"]
+    assert not any("toolkit" in h["text"].lower() for h in without["results"])
+    # a known short option still works beside it
+    assert run("neglect", "-n", "1", "-toolkit", "--index", str(corpus_index)).output.count("\n1. ") == 1
+
+
+def test_filters_that_empty_a_result_are_named(corpus_index, store):
+    r = run("safeguarding", "--from", "2030", "--index", str(corpus_index))
+    assert r.exit_code == 1
+    assert "--from 2030 leaves none" in r.output and "2016-17" in r.output and "2024-25" in r.output
+    assert "fewer words" not in r.output
+    swapped = run("safeguarding", "--from", "2022", "--to", "2019", "--index", str(corpus_index))
+    assert swapped.exit_code == 1 and "--from 2022 is after --to 2019" in swapped.output
+    pub = explain_empty(store, "safeguarding", publisher="Devon")
+    assert "--publisher 'Devon' leaves none" in pub and "NHS Somerset Integrated Care Board (ICB)" in pub
+    both = explain_empty(store, "safeguarding", year="2016/17", publisher="Integrated Care Board")
+    assert "together" in both and "icb-2024-25 (2024-25" in both
+    assert explain_empty(store, "zzqqxx", from_year="2030") is None  # the words are the cause
+
+
+def test_an_unknown_type_is_an_error_naming_the_types(corpus_index):
+    with pytest.raises(QueryError, match="did you mean annual-report"):
+        check_doc_type("anual-report")
+    r = run("neglect", "--type", "minutes", "--index", str(corpus_index))
+    assert r.exit_code == 2 and "board-papers" in r.output and "unknown document type" in r.output
+    assert check_doc_type("Annual Report") == "annual-report"
+
+
+def test_the_readme_filter_example_finds_sections(corpus_index):
+    r = run("safeguarding", "--year", "2024/25", "--type", "annual-report", "--publisher", "Integrated Care Board",
+            "--index", str(corpus_index))
+    assert r.exit_code == 0 and "2024-25" in r.output
+
+
+def test_a_multi_word_typo_gets_the_corrected_query(corpus_index, store):
+    assert corrected_query(store.searcher(), "domestc abuse") == "domestic abuse"
+    res = search(store, "domestc abuse")
+    assert res.did_you_mean == "domestic abuse"
+    r = run("domestc", "abuse", "--index", str(corpus_index))
+    assert 'Did you mean "domestic abuse"?' in r.output
+
+
+def test_a_query_of_only_common_words_is_refused(corpus_index, store):
+    with pytest.raises(QueryError, match="only common words"):
+        search(store, "the")
+    r = run("the", "--index", str(corpus_index))
+    assert r.exit_code == 2 and "only common words" in r.output
+    assert search(store, '"the child"').total > 0  # a phrase with a real word is fine
+
+
+def test_a_short_prefix_wildcard_works(store):
+    short = search(store, "neg*", limit=200)
+    assert short.total >= search(store, "neglect*").total > 0
+    assert any("neglect" in h.section["text"].lower() for h in short.hits)
+
+
+def test_a_theme_with_no_words_lists_every_section_of_it(corpus_index, store):
+    res = search(store, "", theme="neglect", limit=10000)
+    assert res.total == len(res.hits) > 10
+    assert all("neglect" in h.section["themes"] for h in res.hits)
+    r = run("--theme", "neglect", "--index", str(corpus_index))
+    assert r.exit_code == 0 and f"{res.total} sections" in r.output
+    assert r.output.count("\n" + str(res.total) + ". ") == 1  # every one listed, not the first 10
+    with pytest.raises(QueryError):
+        search(store, "")
