@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import date
 
 from ingest.blocks import BREAK, HEADING, Block
+from search.filters import DOC_TYPES  # noqa: F401  (re-exported: one list of document types, for search too)
 
 _MONTHS = {
     m: i
