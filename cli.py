@@ -62,6 +62,10 @@ def _fail(message: str, code: int = 1):
     sys.exit(code)
 
 
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
 def _colour() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
@@ -269,12 +273,11 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, as_json, index):
         echo(f"Ingested into {root}: " + ", ".join(parts) + f" ({report.sections} sections).")
         if retag:
             echo(f"Re-tagged themes on {report.retagged} sections.")
-        if report.failed:
-            echo("Failed:")
-            for f in report.failed:
-                echo(f"  {f['path']}: {f['error']}")
+        # each failed file was named once on stderr above, with its reason
         if report.skipped:
-            echo(f"Skipped {len(report.skipped)} file(s) of a type sgsearch does not read (use PDF, DOCX, TXT or MD).")
+            echo(f"Skipped {len(report.skipped)} file(s) of a type sgsearch does not read (use PDF, DOCX, TXT or MD):")
+            for s in report.skipped:
+                echo(f"  {s}")
     sys.exit(1 if report.failed else 0)
 
 
@@ -356,17 +359,23 @@ def show_cmd(section_id, as_json, index):
 
 # -- themes ----------------------------------------------------------------------------
 @main.command("tag")
-@click.argument("source", required=False, default="-")
+@click.argument("source", required=False)
 @click.option("--taxonomy", "taxonomy", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Extra theme taxonomy TOML (adds or replaces themes).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
-def tag_cmd(source, taxonomy, as_json):
-    """Tag the themes of a text FILE (a report, or - for standard input); no index needed."""
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
+@_index_option
+def tag_cmd(source, taxonomy, as_json, index):
+    """Tag the themes of a text FILE (a report, or - for standard input); no index needed.
+
+    With --index, the themes that index was tagged with (a user's own included) are used.
+    """
     from pathlib import Path
 
     from ingest.taxonomy import TaxonomyError, load_taxonomy
 
-    if source == "-":
+    if source is None and _stdin_is_terminal():
+        _fail("give a FILE to tag (sgsearch tag report.pdf), or pipe text in: echo TEXT | sgsearch tag -", 2)
+    if source in (None, "-"):
         text = sys.stdin.read()
     else:
         from ingest.blocks import IngestError
@@ -377,7 +386,11 @@ def tag_cmd(source, taxonomy, as_json):
         except IngestError as e:
             _fail(f"{source}: {e}")
     try:
-        tax = load_taxonomy([Path(t) for t in taxonomy] or None)
+        store = Store(resolve_index_dir(index)) if index and not taxonomy else None
+        if store is not None and store.exists():
+            tax = store.taxonomy()
+        else:
+            tax = load_taxonomy([Path(t) for t in taxonomy] or None)
     except TaxonomyError as e:
         _fail(str(e))
     from ingest.themes import get_tagger
@@ -572,15 +585,20 @@ def format_matches(matches: list[dict]) -> str:
 @click.option("--to", "to_year", help="Up to this year.")
 @click.option("--format", "fmt", type=click.Choice(["md", "docx", "csv", "json"]),
               help="Output format (default: from the file name).")
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
               help="File to write (.md, .docx, .csv or .json).")
 @click.option("--per-year", default=10, show_default=True, type=click.IntRange(1, 200), help="Passages per year.")
 @_index_option
-def export_cmd(query, theme, from_year, to_year, fmt, output, per_year, index):
+def export_cmd(query, theme, from_year, to_year, fmt, as_json, output, per_year, index):
     """Write a briefing for a board paper: scope, theme × year table, quoted passages, recurring items."""
     from search.export import export
     from search.query import QueryError
 
+    if as_json:
+        if fmt not in (None, "json"):
+            _fail(f"--json and --format {fmt} disagree: give one of them", 2)
+        fmt = "json"
     store = _store(index)
     text = " ".join(query) or None
     try:

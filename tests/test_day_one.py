@@ -85,3 +85,77 @@ def test_a_theme_with_no_words_lists_every_section_of_it(corpus_index, store):
     assert r.output.count("\n" + str(res.total) + ". ") == 1  # every one listed, not the first 10
     with pytest.raises(QueryError):
         search(store, "")
+
+
+def test_tag_takes_index_and_does_not_wait_silently_on_a_terminal(corpus_index, monkeypatch):
+    r = run("tag", "-", "--index", str(corpus_index), "--json", input="Neglect was a concern.")
+    assert r.exit_code == 0 and [t["id"] for t in json.loads(r.output)["themes"]] == ["neglect"]
+    import cli
+
+    monkeypatch.setattr(cli, "_stdin_is_terminal", lambda: True)
+    waited = run("tag")
+    assert waited.exit_code == 2 and "sgsearch tag report.pdf" in waited.output
+    monkeypatch.setattr(cli, "_stdin_is_terminal", lambda: False)
+    assert json.loads(run("tag", "--json", input="Neglect was a concern.").output)["themes"][0]["id"] == "neglect"
+
+
+def test_export_json_flag(corpus_index, tmp_path):
+    out = tmp_path / "b.json"
+    r = run("export", "pre-birth", "--json", "-o", str(out), "--index", str(corpus_index))
+    assert r.exit_code == 0, r.output
+    assert json.loads(out.read_text())["passages"]
+
+
+def test_bad_files_are_reported_once_and_skipped_files_named(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ok.txt").write_text("1 Introduction\n\nThe partnership met four times in the year.\n")
+    (folder / "bad.pdf").write_text("not a pdf")
+    (folder / "figures.xlsx").write_text("x")
+    r = CliRunner().invoke(main, ["ingest", str(folder), "--index", str(tmp_path / "ix")])
+    assert r.exit_code == 1
+    assert r.output.count("bad.pdf") == 1  # stdout and stderr together
+    assert "Skipped 1 file(s)" in r.stdout and "figures.xlsx" in r.stdout
+
+
+def test_a_bad_catalog_entry_keeps_the_good_ones_and_a_missing_file_is_reported(tmp_path):
+    from ingest.pipeline import ingest
+    from search.browse import documents
+    from search.index import Store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text("1 Introduction\n\nThe partnership met four times in the year.\n")
+    (folder / "catalog.toml").write_text(
+        '[[document]]\nfile = "a.txt"\nid = "good-one"\ntitle = "The Good Entry"\n\n'
+        '[[document]]\nfile = "b.txt"\nyear = "soon"\n\n'
+        '[[document]]\nfile = "gone.pdf"\ntitle = "Not here"\n', encoding="utf-8")
+    report = ingest([folder], tmp_path / "ix")
+    errors = [f["error"] for f in report.failed]
+    assert len(errors) == 2, errors
+    assert any("#2 (file = 'b.txt')" in e and "year 'soon'" in e for e in errors)
+    assert any("gone.pdf" in e and "no such file" in e for e in errors)
+    docs = {d["doc_id"]: d for d in documents(Store(tmp_path / "ix"))}
+    assert docs["good-one"]["title"] == "The Good Entry" and len(docs) == 2
+
+
+def test_a_typed_contents_list_in_a_word_report_is_not_body_text(tmp_path):
+    import docx
+
+    from ingest.readers import read_path
+
+    d = docx.Document()
+    d.add_paragraph("Somerset Safeguarding Annual Report 2022-23", style="Title")
+    d.add_paragraph("Contents")
+    for line in ("Foreword 2", "Our priorities 3", "Learning from reviews\t7", "4.1 Training 12"):
+        d.add_paragraph(line)
+    d.add_heading("Foreword", level=1)
+    d.add_paragraph("This year the partnership met its three priorities.")
+    d.add_heading("Our priorities", level=1)
+    d.add_paragraph("Neglect remains our first priority, and we met 3 of them.")
+    path = tmp_path / "report.docx"
+    d.save(path)
+    texts = [b.text for b in read_path(path).blocks]
+    assert not any(t.startswith(("Contents", "Foreword 2", "Our priorities 3", "Learning from")) for t in texts), texts
+    assert "Foreword" in texts and "Neglect remains our first priority, and we met 3 of them." in texts
