@@ -151,6 +151,7 @@ def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publishe
 
 def format_results(res, colour: bool) -> str:
     """Human-readable results: a summary line, then one cited block per hit."""
+    from search.cite import section_citation
     from search.query import HL_END, HL_START
 
     if res.total == 0:
@@ -185,12 +186,7 @@ def format_results(res, colour: bool) -> str:
         lines[1:1] = [f'Did you mean "{safe(res.did_you_mean)}"? (sgsearch {safe(res.did_you_mean)})']
     for h in res.hits:
         s = h.section
-        cite = f"§{s['number']} {s['heading']}" if s.get("number") else s["heading"]
-        page = f" · p. {h.page}" if h.page else ""
-        title = h.title
-        if s.get("part_title") and s["part_title"] != h.title:
-            title = f"{s['part_title']} (in {h.title})"  # a report embedded in a board pack
-        head = f"{h.rank}. {s.get('year') or 'no year'} · {safe(title)} · {safe(cite)}{page}"
+        head = f"{h.rank}. {safe(section_citation(s, h.title, h.page))}"
         snippet = safe(h.snippet)
         if colour:
             head = click.style(head, bold=True)
@@ -502,10 +498,8 @@ def format_trace(data: dict) -> str:
         out.append(f"{y['year']}: {y['sections']} section{'s' if y['sections'] != 1 else ''} in "
                    f"{y['documents']} document{'s' if y['documents'] != 1 else ''}")
         for ex in y["examples"]:
-            cite = f"§{ex['number']} {ex['heading']}" if ex["number"] else ex["heading"]
-            page = f", p. {ex['page']}" if ex.get("page") else ""
             out.append(f"   “{safe(ex['snippet'])}”")
-            out.append(f"      — {safe(ex['title'])}, {safe(cite)}{page} [{ex['section_id']}]")
+            out.append(f"      — {safe(ex['citation'])} [{ex['section_id']}]")
         out.append("")
     return "\n".join(out).rstrip()
 
@@ -530,6 +524,7 @@ def recur_cmd(min_years, kind, theme, threshold, check_text, limit, as_json, ind
         if not check_text.strip():
             _fail("--check needs the text of a finding or recommendation", 2)
         matches = check(store, check_text, limit=limit, kind=kind)
+        _cite_items(store, matches)
         if as_json:
             _emit_json({"text": check_text, "matches": matches})
         else:
@@ -543,6 +538,7 @@ def recur_cmd(min_years, kind, theme, threshold, check_text, limit, as_json, ind
         _fail(str(e), 2)
     clusters = recur(store, min_years=min_years, kind=kind, theme=theme_id,
                      threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+    _cite_items(store, [it for c in clusters for it in c["items"]])
     if as_json:
         _emit_json({"clusters": clusters})
         return
@@ -550,10 +546,18 @@ def recur_cmd(min_years, kind, theme, threshold, check_text, limit, as_json, ind
 
 
 def _item_line(it: dict) -> str:
-    cite = f"§{it['number']}" if it.get("number") else (it.get("heading") or "")
     status = f" [{it['status']}]" if it.get("status") else ""
     return (f"{it['year']}  {it['kind']}{status}: {safe(it['text'])}\n"
-            f"         — {safe(it.get('title') or '')}, {safe(cite)} [{it['item_id']}]")
+            f"         — {safe(it.get('citation') or '')} [{it['item_id']}]")
+
+
+def _cite_items(store, items: list[dict]) -> None:
+    """Give each item its citation (the same form search, trace and export use)."""
+    from search.cite import item_citation
+
+    parts: dict = {}
+    for it in items:
+        it["citation"] = item_citation(store, it, parts)
 
 
 def format_clusters(clusters: list[dict]) -> str:

@@ -30,7 +30,9 @@ from pathlib import Path
 from whoosh.analysis import STOP_WORDS
 
 from ingest.metadata import fy_label, parse_year_label
+from search.cite import citation, clean, item_citation, section_citation
 from search.index import Store
+from search.records import doc_json
 from search.query import QueryError, expand_themes, plain, resolve_theme_filter, search, spans, year_arg
 
 FORMATS = ("md", "docx", "csv", "json")
@@ -39,32 +41,7 @@ TABLE_THEMES = 15
 RECURRING_CLUSTERS = 10
 CSV_COLUMNS = ("year", "title", "publisher", "section_id", "number", "heading", "page", "citation", "quote")
 
-# -- cleaning -------------------------------------------------------------------------------
-
-# ANSI/VT escape sequences: CSI (ESC [ ... or the one-byte CSI), OSC (ESC ] ... BEL or ST),
-# and two-character escapes (ESC followed by one byte).
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"
-    r"|\x9b[0-?]*[ -/]*[@-~]"
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
-    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
-    r"|\x1b[ -/]*[0-~]?"
-)
-# Other control characters (C0 but tab and newline, DEL, C1), characters XML 1.0 forbids
-# (lone surrogates, U+FFFE, U+FFFF) and bidirectional overrides, which can make a
-# passage display differently from what it says.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
-
-
-def clean(text) -> str:
-    """Text from a document made safe to write anywhere: escape sequences and control
-    characters removed, runs of whitespace (and line breaks) folded to one space."""
-    if text is None:
-        return ""
-    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPES.sub("", text)
-    text = _CONTROL.sub("", text)
-    return " ".join(text.split())
+# -- cleaning and citing: see search.cite -------------------------------------------------
 
 
 def _clean_tree(value):
@@ -79,28 +56,6 @@ def _clean_tree(value):
 
 
 # -- building -------------------------------------------------------------------------------
-
-def citation(title, year, number=None, heading=None, page=None, part_title=None) -> str:
-    """``"SSCP Twelve Monthly Report 2020-21 (2020-21), §2.1 Heading, p. 4"``.
-
-    The § part is left out when a section has no number (the heading stays), the page
-    when it is not known. A report embedded in a board pack is cited by its own title,
-    ``in`` the pack.
-    """
-    title, part_title = clean(title), clean(part_title)
-    doc = f"{part_title} ({year}), in {title}" if part_title and part_title != title else f"{title} ({year})"
-    if not year:
-        doc = f"{part_title}, in {title}" if part_title and part_title != title else title
-    parts = [doc]
-    number, heading = clean(number), clean(heading)
-    if number:
-        parts.append(f"§{number} {heading}".strip())
-    elif heading:
-        parts.append(heading)
-    if page not in (None, "", 0):
-        parts.append(f"p. {page}")
-    return ", ".join(p for p in parts if p)
-
 
 def build_briefing(
     store: Store,
@@ -148,7 +103,7 @@ def build_briefing(
             "total": summary["total"],
         }
     recurring = _recurring(store, query, theme_ids + query_themes, lo, hi, labels)
-    docs = store.records("doc")
+    docs = [doc_json(d) for d in store.records("doc")]  # the contract's shape: "title" is the document's
     years = table["years"] or [g["year"] for g in passages]
     scope = {
         "query": query,
@@ -173,7 +128,7 @@ def build_briefing(
             if p.get("part_title") and p["part_title"] != p["title"]:
                 parts[p["part_title"]] = p["year"]
     sources = sorted(
-        ({"doc_id": d["doc_id"], "title": d.get("title"), "publisher": d.get("publisher") or None,
+        ({"doc_id": d["doc_id"], "title": d.get("title") or d["doc_id"], "publisher": d.get("publisher") or None,
           "doc_type": d.get("doc_type"), "year": d.get("year"),
           "parts": [{"title": t, "year": y} for t, y in cited[d["doc_id"]].items()]}
          for d in docs if d["doc_id"] in cited),
@@ -243,7 +198,7 @@ def _passage(hit) -> dict:
     quote = excerpt(s.get("text") or "", _marked(hit.snippet)) or clean(plain(hit.snippet))
     return {
         "year": s.get("year"),
-        "title": hit.title,
+        "title": hit.title or s.get("doc_id"),
         "part_title": s.get("part_title"),
         "publisher": hit.publisher,
         "doc_id": s.get("doc_id"),
@@ -253,8 +208,7 @@ def _passage(hit) -> dict:
         "page": hit.page,
         "themes": s.get("themes") or [],
         "quote": quote,
-        "citation": citation(hit.title, s.get("year"), s.get("number"), s.get("heading"), hit.page,
-                             s.get("part_title")),
+        "citation": section_citation(s, hit.title, hit.page),
     }
 
 
@@ -384,15 +338,7 @@ def _recurring(store, query, theme_ids, lo, hi, labels) -> list[dict]:
     excluded = set(normalise(" ".join(re.findall(r"(?:(?<=\s)|^)-([\w\"][^\s\"]*)", query or ""))))
     if not want_themes and not words:
         return []
-    parts: dict[str, str | None] = {}
-
-    def part(section_id):
-        """The title of the embedded report a section belongs to, if any."""
-        if section_id not in parts:
-            rec = store.record(section_id) if section_id else None
-            parts[section_id] = ((rec or {}).get("cells") or {}).get("part_title")
-        return parts[section_id]
-
+    parts: dict[str, str | None] = {}  # section id -> the embedded report's title (cached)
     out = []
     for cluster in recur(store):
         items = [it for it in cluster["items"]
@@ -416,11 +362,10 @@ def _recurring(store, query, theme_ids, lo, hi, labels) -> list[dict]:
                 "kind": it.get("kind"),
                 "status": it.get("status"),
                 "text": it.get("text"),
-                "title": it.get("title"),
+                "title": it.get("title") or it.get("doc_id"),
                 "section_id": it.get("section_id"),
                 "item_id": it.get("item_id"),
-                "citation": citation(it.get("title"), it.get("year"), it.get("number"), it.get("heading"),
-                                     it.get("page"), part(it.get("section_id"))),
+                "citation": item_citation(store, it, parts),
             } for it in items],
         }))
     out.sort(key=lambda x: (-len(x[1]["years"]), -x[0], x[1]["id"]))

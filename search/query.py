@@ -17,6 +17,7 @@ from whoosh.query import And, Every, Not, NullQuery, NumericRange, Or, Term
 
 from ingest.metadata import parse_year_label
 from search.analysis import join_prefixes
+from search.cite import section_citation
 from search.filters import check_doc_type
 from search.index import Store
 from search.matching import Found, matcher_for
@@ -60,6 +61,7 @@ class Hit:
             "page": self.page,
         }
         out.update(self.section)
+        out["citation"] = section_citation(self.section, self.title, self.page)
         if self.matched_themes:
             out["matched_themes"] = self.matched_themes
         return out

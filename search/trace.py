@@ -49,6 +49,7 @@ def trace(store: Store, query: str, examples: int = 2, exact: bool = False) -> d
     A theme id or label (``pre-birth``, ``Fathers and male carers``) traces the sections
     tagged with the theme; anything else is searched like ``sgsearch QUERY``.
     """
+    from search.cite import section_citation
     from search.query import plain, resolve_theme_filter, search
 
     taxonomy = store.taxonomy()
@@ -83,6 +84,7 @@ def trace(store: Store, query: str, examples: int = 2, exact: bool = False) -> d
                     "heading": h.section["heading"],
                     "page": h.page,
                     "snippet": plain(h.snippet),
+                    "citation": section_citation(h.section, h.title, h.page),
                 }
                 for h in hits[:examples]
             ],
