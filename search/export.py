@@ -32,8 +32,8 @@ from whoosh.analysis import STOP_WORDS
 from ingest.metadata import fy_label, parse_year_label
 from search.cite import citation, clean, item_citation, section_citation
 from search.index import Store
-from search.records import doc_json
 from search.query import QueryError, expand_themes, plain, resolve_theme_filter, search, spans, year_arg
+from search.records import doc_json
 
 FORMATS = ("md", "docx", "csv", "json")
 QUOTE_CHARS = 600
