@@ -406,11 +406,16 @@ def tag_cmd(source, taxonomy, as_json, index):
 @main.command("themes")
 @click.option("--from", "from_year", help="From this year on.")
 @click.option("--to", "to_year", help="Up to this year.")
+@click.option("--per", type=click.Choice(["100", "doc"]),
+              help="100: sections per 100 sections of that year; doc: documents mentioning it, of that year's.")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "xlsx", "json"]), default="text", show_default=True,
+              help="Output format (xlsx needs -o FILE).")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="Write the table to this file.")
 @click.option("--list", "list_only", is_flag=True, help="List the taxonomy's themes and their phrases.")
 @click.option("--all", "show_all", is_flag=True, help="Show themes with no sections too.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
-def themes_cmd(from_year, to_year, list_only, show_all, as_json, index):
+def themes_cmd(from_year, to_year, per, fmt, output, list_only, show_all, as_json, index):
     """The theme-by-year table: sections tagged with each theme, per year."""
     if list_only:
         store = Store(resolve_index_dir(index))
@@ -428,30 +433,41 @@ def themes_cmd(from_year, to_year, list_only, show_all, as_json, index):
             echo(f"{t.id:<28} {t.label} — {t.description}")
         return
     from search.query import QueryError, year_arg
+    from search.table import full_table, to_csv, to_text, write_xlsx
 
     try:
         lo, hi = year_arg("--from", from_year), year_arg("--to", to_year)
     except QueryError as e:
         _fail(str(e), 2)
-    from search.trace import theme_table
-
-    table = theme_table(_store(index), lo, hi)
-    if as_json:
-        _emit_json(table)
+    fmt = "json" if as_json else fmt
+    if fmt == "xlsx" and not output:
+        _fail("--format xlsx writes a file: add -o themes.xlsx", 2)
+    table = full_table(_store(index), lo, hi, per=per)
+    if fmt == "xlsx":
+        try:
+            write_xlsx(table, output, show_all)
+        except OSError as e:
+            _fail(f"cannot write {output}: {e.strerror or e}")
+        echo(f"Table written to {output}")
         return
-    echo(format_theme_table(table, show_all))
+    text = (json.dumps(table, indent=2, ensure_ascii=False) if fmt == "json" else to_csv(table, show_all).rstrip("\n")
+            if fmt == "csv" else to_text(table, _width(), show_all))
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as fh:
+                fh.write(text + "\n")
+        except OSError as e:
+            _fail(f"cannot write {output}: {e.strerror or e}")
+        echo(f"Table written to {output}")
+        return
+    echo(text, raw=fmt == "json")
 
 
-def format_theme_table(table: dict, show_all: bool = False) -> str:
-    """The theme-by-year table as aligned text (a dot for none)."""
-    years = table["years"]
-    rows = [t for t in table["themes"] if show_all or t["total"]]
-    width = max([len(t["label"]) for t in rows] + [5])
-    out = [" " * width + "  " + "  ".join(f"{y:>7}" for y in years) + "    total"]
-    for t in sorted(rows, key=lambda t: -t["total"]):
-        cells = "  ".join(f"{(t['counts'][y] or ''):>7}" for y in years)
-        out.append(f"{t['label']:<{width}}  {cells}  {t['total']:>7}")
-    return "\n".join(out)
+def _width() -> int:
+    """The terminal's width in columns (80 when not a terminal or unknown)."""
+    import shutil
+
+    return max(40, shutil.get_terminal_size((80, 24)).columns)
 
 
 # -- trace / recur ---------------------------------------------------------------------
