@@ -144,12 +144,12 @@ def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publishe
     if as_json:
         _emit_json(res.to_json())
     else:
-        echo(format_results(res, _colour()), raw=True)
+        echo(format_results(res, _colour(), _width()), raw=True)
     if res.total == 0:
         sys.exit(1)
 
 
-def format_results(res, colour: bool) -> str:
+def format_results(res, colour: bool, width: int = 80) -> str:
     """Human-readable results: a summary line, then one cited block per hit."""
     from search.cite import section_citation
     from search.query import HL_END, HL_START
@@ -164,7 +164,7 @@ def format_results(res, colour: bool) -> str:
             msg += " Did you mean: " + ", ".join(res.suggestions) + "?"
         else:
             msg += " Try fewer words, another spelling, or a theme (sgsearch themes --list)."
-        return msg
+        return wrap(msg, width)
     years = res.years
     span = f"{years[0]} to {years[-1]}" if len(years) > 1 else (years[0] if years else "no year")
     if res.exact_total:
@@ -181,29 +181,40 @@ def format_results(res, colour: bool) -> str:
         summary += f"; also sections tagged {', '.join(res.themes)}"
     if len(res.hits) < res.total:
         summary += f". Top {len(res.hits)}:"
-    lines = [summary, ""]
+    lines = [wrap(summary, width), ""]
     if res.did_you_mean:
         lines[1:1] = [f'Did you mean "{safe(res.did_you_mean)}"? (sgsearch {safe(res.did_you_mean)})']
     for h in res.hits:
         s = h.section
-        head = f"{h.rank}. {safe(section_citation(s, h.title, h.page))}"
-        snippet = safe(h.snippet)
+        head = wrap(f"{h.rank}. {safe(section_citation(s, h.title, h.page))}", width, "", "   ")
+        snippet = wrap(safe(h.snippet), width, "   ")
         if colour:
             head = click.style(head, bold=True)
             snippet = snippet.replace(HL_START, "\x1b[1;33m").replace(HL_END, "\x1b[0m")
         else:
             snippet = snippet.replace(HL_START, "").replace(HL_END, "")
         lines.append(head)
-        lines.append(f"   {snippet}")
-        tail = f"   [{s['section_id']}]"
+        lines.append(snippet)
+        tail = f"[{s['section_id']}]"
         if s.get("themes"):
             tail += "  themes: " + ", ".join(s["themes"][:6])
-        lines.append(tail)
+        lines.append(wrap(tail, width, "   ", "      "))
         lines.append("")
     return "\n".join(lines).rstrip()
 
 
 _UNSAFE = None
+
+
+def wrap(text: str, width: int, indent: str = "", subsequent: str | None = None) -> str:
+    """``text`` folded to ``width`` columns at spaces, never inside a word (a word longer
+    than the line stays whole). Highlight markers count as a column each, so a line is
+    at most ``width`` wide on screen."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width, initial_indent=indent,
+                                   subsequent_indent=indent if subsequent is None else subsequent,
+                                   break_long_words=False, break_on_hyphens=False))
 
 
 def safe(text: str) -> str:
@@ -473,38 +484,53 @@ def _width() -> int:
 # -- trace / recur ---------------------------------------------------------------------
 @main.command("trace", cls=QueryCommand)
 @click.argument("query", nargs=-1, required=True)
-@click.option("--examples", default=2, show_default=True, type=click.IntRange(0, 20), help="Quoted examples per year.")
+@click.option("--examples", default=None, type=click.IntRange(0, 100000),
+              help="Quoted examples per year [default: 2; with --year, every section].")
+@click.option("--year", help="Only this year: every section of one cell of the theme table.")
+@click.option("--from", "from_year", help="From this year on.")
+@click.option("--to", "to_year", help="Up to this year.")
+@click.option("--theme", multiple=True, help="Only sections also tagged with this theme; repeatable.")
+@click.option("--type", "doc_type", help="Only this document type (annual-report, board-papers, …).")
 @click.option("--plot", "plot", type=click.Path(dir_okay=False, writable=True), help="Also draw the counts per year (PNG/SVG/PDF).")
 @click.option("--exact", is_flag=True, help="Match the words as written: no stemming, no theme expansion.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
-def trace_cmd(query, examples, plot, exact, as_json, index):
+def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, exact, as_json, index):
     """How a subject or theme runs over the years, with quoted examples."""
     from search.query import QueryError
+    from search.table import year_range
     from search.trace import plot_trace, theme_table, trace
 
     store = _store(index)
     text = " ".join(query)
+    if examples is None:
+        examples = 100000 if year else 2
     try:
-        data = trace(store, text, examples=examples, exact=exact)
+        data = trace(store, text, examples=examples, exact=exact, year=year, from_year=from_year, to_year=to_year,
+                     theme=theme, doc_type=doc_type)
     except QueryError as e:
         _fail(str(e), 2)
+    if plot and not data["years"]:
+        _fail(f"nothing to plot: no section mentions {text!r}, so no chart was written to {plot}")
     if plot:
+        years = [y["year"] for y in data["years"]]
+        if not (year or from_year or to_year):
+            years += theme_table(store)["years"]  # the whole span of the index
         try:
-            plot_trace(data, plot, all_years=theme_table(store)["years"])
+            plot_trace(data, plot, all_years=year_range(years))
         except (OSError, ValueError) as e:
             _fail(f"cannot write the chart {plot}: {e}")
     if as_json:
         _emit_json(data)
     else:
-        echo(format_trace(data))
+        echo(format_trace(data, _width()))
         if plot:
             echo(f"Chart written to {plot}")
     if not data["years"]:
         sys.exit(1)
 
 
-def format_trace(data: dict) -> str:
+def format_trace(data: dict, width: int = 80) -> str:
     """A year-by-year account with the first and last year and quoted examples."""
     what = f"theme {data['theme']}" if data.get("theme") else f'"{safe(data["query"])}"'
     if not data["years"]:
@@ -514,8 +540,8 @@ def format_trace(data: dict) -> str:
         out.append(f"{y['year']}: {y['sections']} section{'s' if y['sections'] != 1 else ''} in "
                    f"{y['documents']} document{'s' if y['documents'] != 1 else ''}")
         for ex in y["examples"]:
-            out.append(f"   “{safe(ex['snippet'])}”")
-            out.append(f"      — {safe(ex['citation'])} [{ex['section_id']}]")
+            out.append(wrap(f"“{safe(ex['snippet'])}”", width, "   "))
+            out.append(wrap(f"— {safe(ex['citation'])} [{ex['section_id']}]", width, "      ", "        "))
         out.append("")
     return "\n".join(out).rstrip()
 
@@ -561,10 +587,11 @@ def recur_cmd(min_years, kind, theme, threshold, check_text, limit, as_json, ind
     echo(format_clusters(clusters))
 
 
-def _item_line(it: dict) -> str:
+def _item_line(it: dict, indent: str = "   ") -> str:
     status = f" [{it['status']}]" if it.get("status") else ""
-    return (f"{it['year']}  {it['kind']}{status}: {safe(it['text'])}\n"
-            f"         — {safe(it.get('citation') or '')} [{it['item_id']}]")
+    width = _width()
+    return (wrap(f"{it['year']}  {it['kind']}{status}: {safe(it['text'])}", width, indent, indent + "         ")
+            + "\n" + wrap(f"— {safe(it.get('citation') or '')} [{it['item_id']}]", width, indent + "         "))
 
 
 def _cite_items(store, items: list[dict]) -> None:
@@ -585,7 +612,7 @@ def format_clusters(clusters: list[dict]) -> str:
         themes = f" — {', '.join(c['themes'])}" if c["themes"] else ""
         out.append(f"#{c['id']}  {', '.join(c['years'])}{themes}")
         for it in c["items"]:
-            out.append("   " + _item_line(it))
+            out.append(_item_line(it))
         out.append("")
     return "\n".join(out).rstrip()
 
@@ -594,7 +621,8 @@ def format_matches(matches: list[dict]) -> str:
     """Items most like the text given to --check, best first."""
     if not matches:
         return "Nothing indexed says anything like that."
-    return "\n".join(f"{m['score']:5.1f}  " + _item_line(m) for m in matches)
+    # each item indented by 7 columns, its score written into the first line's indent
+    return "\n".join(f"{m['score']:5.1f}  " + _item_line(m, " " * 7)[7:] for m in matches)
 
 
 # -- export ----------------------------------------------------------------------------
@@ -612,7 +640,7 @@ def format_matches(matches: list[dict]) -> str:
 @_index_option
 def export_cmd(query, theme, from_year, to_year, fmt, as_json, output, per_year, index):
     """Write a briefing for a board paper: scope, theme × year table, quoted passages, recurring items."""
-    from search.export import export
+    from search.export import NothingToExport, export
     from search.query import QueryError
 
     if as_json:
@@ -626,6 +654,8 @@ def export_cmd(query, theme, from_year, to_year, fmt, as_json, output, per_year,
                       to_year=to_year, limit_per_year=per_year)
     except (QueryError, ValueError) as e:
         _fail(str(e), 2)
+    except NothingToExport as e:
+        _fail(str(e))
     except OSError as e:
         _fail(f"cannot write {output}: {e.strerror or e}")
     echo(f"Briefing written to {path}")

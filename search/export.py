@@ -447,7 +447,15 @@ def export(store: Store, path, fmt: str | None = None, query: str | None = None,
     elif fmt.lower().lstrip(".") not in FORMATS + ("markdown",):
         raise ValueError(f"unknown export format {fmt!r}: use md, docx, csv or json")
     briefing = build_briefing(store, query, themes, from_year, to_year, limit_per_year)
+    if not briefing["passages"]:
+        scope = briefing["scope"]
+        hint = f" Did you mean: {', '.join(scope['suggestions'])}?" if scope.get("suggestions") else ""
+        raise NothingToExport(f"no sections match, so no briefing was written to {path}.{hint}")
     return export_briefing(briefing, path, fmt)
+
+
+class NothingToExport(LookupError):
+    """A briefing would hold no passages (nothing matches); no file is written."""
 
 
 def _generated(scope: dict) -> str:
@@ -656,5 +664,5 @@ def _write_docx(b: dict, path: Path) -> None:
     doc.save(str(path))
 
 
-__all__ = ["build_briefing", "export_briefing", "export", "citation", "excerpt", "clean", "md_escape",
+__all__ = ["NothingToExport", "build_briefing", "export_briefing", "export", "citation", "excerpt", "clean", "md_escape",
            "csv_cell", "to_markdown", "FORMATS"]

@@ -42,12 +42,14 @@ def theme_table(store: Store, from_year: int | None = None, to_year: int | None 
     return {"years": year_list, "themes": themes}
 
 
-def trace(store: Store, query: str, examples: int = 2, exact: bool = False) -> dict:
+def trace(store: Store, query: str, examples: int = 2, exact: bool = False, **filters) -> dict:
     """How a query or theme runs over the years: sections and documents per year, first and
     last seen, and the best quoted examples of each year with citations.
 
     A theme id or label (``pre-birth``, ``Fathers and male carers``) traces the sections
-    tagged with the theme; anything else is searched like ``sgsearch QUERY``.
+    tagged with the theme; anything else is searched like ``sgsearch QUERY``. ``filters``
+    are :func:`search.query.search`'s (``year``, ``from_year``, ``to_year``, ``theme``,
+    ``doc_type``, ``publisher``): ``year="2020-21"`` drills into one cell of the table.
     """
     from search.cite import section_citation
     from search.query import plain, resolve_theme_filter, search
@@ -61,9 +63,11 @@ def trace(store: Store, query: str, examples: int = 2, exact: bool = False) -> d
     if theme_id and query.strip().lower() not in (theme_id, taxonomy[theme_id].label.lower()):
         theme_id = None  # a prefix of an id is a word to search, not a theme
     if theme_id:
-        res = search(store, query, limit=100000, theme=theme_id)
+        extra = filters.pop("theme", None) or ()
+        extra = [extra] if isinstance(extra, str) else list(extra)
+        res = search(store, query, limit=100000, theme=[theme_id, *extra], **filters)
     else:
-        res = search(store, query, limit=100000, exact=exact)
+        res = search(store, query, limit=100000, exact=exact, **filters)
     by_year: dict[str, list] = defaultdict(list)
     for h in res.hits:
         if h.section.get("year"):

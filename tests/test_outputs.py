@@ -22,7 +22,7 @@ def test_one_citation_format_everywhere(corpus_index, store, tmp_path):
     embedded = [c for c in by_id.values() if ", in Health and Wellbeing Board agenda pack" in c]
     assert embedded and all(c.startswith("Somerset Safeguarding Children Board Annual Report 2016/17 (2016-17)")
                             for c in embedded)
-    text = run("male carers", "-n", "50", *ix).output
+    text = " ".join(run("male carers", "-n", "50", *ix).output.split())  # lines are wrapped to the terminal
     assert all(c in text for c in by_id.values())
     briefing = tmp_path / "b.json"
     run("export", "male carers", "-o", str(briefing), *ix)
@@ -33,7 +33,7 @@ def test_one_citation_format_everywhere(corpus_index, store, tmp_path):
     pack_items = [it for it in items if it["section_id"].startswith("hwbb-") and it["year"] == "2016-17"]
     assert pack_items and all(it["citation"].startswith("Somerset Safeguarding Children Board Annual Report 2016/17 "
                                                         "(2016-17), in Health and Wellbeing Board") for it in pack_items)
-    assert "— " + pack_items[0]["citation"] in run("recur", *ix).output
+    assert "— " + pack_items[0]["citation"] in " ".join(run("recur", *ix).output.split())
 
 
 def test_sources_name_every_document_by_its_title(store, tmp_path):
@@ -94,3 +94,60 @@ def test_themes_csv_xlsx_json(corpus_index, tmp_path):
     assert run("themes", "--format", "xlsx", "--index", str(corpus_index)).exit_code == 2
     js = json.loads(run("themes", "--format", "json", "--index", str(corpus_index)).output)
     assert js["years"][2] == "2018-19" and js["sections"]["2018-19"] is None
+
+
+def test_trace_filters_and_drilling_into_a_cell(corpus_index, store):
+    from search.trace import trace
+
+    every = trace(store, "neglect")
+    later = trace(store, "neglect", from_year="2019")
+    assert [y["year"] for y in later["years"]] == [y["year"] for y in every["years"] if y["year_start"] >= 2019]
+    typed = trace(store, "neglect", doc_type="board-papers")
+    assert typed["years"] and all(ex["section_id"].startswith("hwbb-") for y in typed["years"] for ex in y["examples"])
+    cell = json.loads(run("trace", "neglect", "--year", "2016-17", "--json", "--index", str(corpus_index)).output)
+    n = next(y for y in every["years"] if y["year"] == "2016-17")["sections"]
+    assert [y["year"] for y in cell["years"]] == ["2016-17"] and len(cell["years"][0]["examples"]) == n > 2
+    themed = trace(store, "neglect", theme="early-help")
+    assert 0 < sum(y["sections"] for y in themed["years"]) < sum(y["sections"] for y in every["years"])
+
+
+def test_trace_plot_spans_every_year_and_refuses_an_empty_chart(corpus_index, tmp_path, monkeypatch):
+    import search.trace
+
+    seen = {}
+    real = search.trace.plot_trace
+    monkeypatch.setattr(search.trace, "plot_trace", lambda data, path, all_years=None: (
+        seen.update(years=all_years), real(data, path, all_years))[1])
+    png = tmp_path / "c.png"
+    r = run("trace", "fathers-male-carers", "--plot", str(png), "--index", str(corpus_index))
+    assert r.exit_code == 0 and png.stat().st_size > 1000
+    assert seen["years"] == ["2016-17", "2017-18", "2018-19", "2019-20", "2020-21", "2021-22", "2022-23",
+                             "2023-24", "2024-25"]
+    blank = tmp_path / "blank.png"
+    r = run("trace", "zzzqqq", "--plot", str(blank), "--index", str(corpus_index))
+    assert r.exit_code == 1 and not blank.exists() and "no chart was written" in r.output
+
+
+def test_export_with_nothing_to_say_writes_nothing(corpus_index, tmp_path):
+    out = tmp_path / "b.docx"
+    r = run("export", "zzzqqq", "-o", str(out), "--index", str(corpus_index))
+    assert r.exit_code == 1 and not out.exists() and "no sections match" in r.output
+
+
+def test_terminal_output_wraps_at_the_width_without_breaking_words(corpus_index, monkeypatch):
+    import re
+
+    import cli
+
+    monkeypatch.setattr(cli, "_width", lambda: 80)
+    for args in (["neglect", "-n", "5"], ["trace", "male carers"], ["recur", "--min-years", "3"]):
+        out = run(*args, "--index", str(corpus_index)).output
+        lines = out.splitlines()
+        assert max(len(line) for line in lines) <= 80, args
+        long_words = [w for w in re.findall(r"\S+", out) if len(w) > 70]
+        assert not long_words
+    # every word of a snippet survives whole: joined back, the lines give the snippet
+    js = json.loads(run("neglect", "-n", "1", "--json", "--index", str(corpus_index)).output)["results"][0]
+    text = run("neglect", "-n", "1", "--index", str(corpus_index)).output
+    body = " ".join(line.strip() for line in text.splitlines()[3:-1])
+    assert " ".join(js["snippet"].split()) in body
