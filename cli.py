@@ -96,6 +96,15 @@ def _index_option(f):
     return click.option("--index", "index", metavar="DIR", help="Index folder (default $SGSEARCH_INDEX, else a per-user folder).")(f)
 
 
+def _filter_options(f):
+    """--from, --to and --type, as search and trace take them."""
+    for opt in reversed([click.option("--from", "from_year", help="From this year on (2020-21, 2020/21 or 2020)."),
+                         click.option("--to", "to_year", help="Up to this year."),
+                         click.option("--type", "doc_type", help="Only this document type (annual-report, board-papers, …).")]):
+        f = opt(f)
+    return f
+
+
 @click.group(cls=DefaultToSearch, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sgsearch")
 def main():
@@ -114,10 +123,8 @@ def main():
 @click.option("--limit", "-n", default=None, type=click.IntRange(1, 100000),
               help="Results to show [default: 10; with no words, every section the filters allow].")
 @click.option("--year", help="Only this year (2020-21, 2020/21 or 2020).")
-@click.option("--from", "from_year", help="From this year on.")
-@click.option("--to", "to_year", help="Up to this year.")
+@_filter_options
 @click.option("--theme", multiple=True, help="Only sections tagged with this theme (id or label); repeatable.")
-@click.option("--type", "doc_type", help="Only this document type (annual-report, board-papers, …).")
 @click.option("--publisher", help="Only documents from this publisher (words of its name).")
 @click.option("--sort", type=click.Choice(["relevance", "year"]), default="relevance", show_default=True)
 @click.option("--exact", is_flag=True, help="Match the words as written: no stemming, no theme expansion.")
@@ -487,10 +494,8 @@ def _width() -> int:
 @click.option("--examples", default=None, type=click.IntRange(0, 100000),
               help="Quoted examples per year [default: 2; with --year, every section].")
 @click.option("--year", help="Only this year: every section of one cell of the theme table.")
-@click.option("--from", "from_year", help="From this year on.")
-@click.option("--to", "to_year", help="Up to this year.")
+@_filter_options
 @click.option("--theme", multiple=True, help="Only sections also tagged with this theme; repeatable.")
-@click.option("--type", "doc_type", help="Only this document type (annual-report, board-papers, …).")
 @click.option("--plot", "plot", type=click.Path(dir_okay=False, writable=True), help="Also draw the counts per year (PNG/SVG/PDF).")
 @click.option("--exact", is_flag=True, help="Match the words as written: no stemming, no theme expansion.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
