@@ -151,3 +151,41 @@ def test_terminal_output_wraps_at_the_width_without_breaking_words(corpus_index,
     text = run("neglect", "-n", "1", "--index", str(corpus_index)).output
     body = " ".join(line.strip() for line in text.splitlines()[3:-1])
     assert " ".join(js["snippet"].split()) in body
+
+
+def test_word_briefing_is_board_ready(store, tmp_path):
+    import shutil
+    import subprocess
+
+    from docx import Document
+    from docx.shared import Mm
+
+    from search.export import export
+
+    path = export(store, tmp_path / "neglect.docx", query="neglect")
+    doc = Document(str(path))
+    sec = doc.sections[0]
+    assert {round(sec.page_width.mm), round(sec.page_height.mm)} == {210, 297}  # A4 (landscape for 9 years)
+    assert "Scope: \u201cneglect\u201d, 2016-17 to 2024-25" in doc.paragraphs[1].text
+    assert "index " + str(store.root) in doc.paragraphs[1].text and "25 sections in 3 documents" in doc.paragraphs[1].text
+    table = doc.tables[0]
+    label, year, total = (table.columns[i].width for i in (0, 1, len(table.columns) - 1))
+    assert label > 3 * year and year >= Mm(18) and total < label
+    assert [c.text for c in table.rows[0].cells][3] == "2018-19"
+    assert [c.text for c in table.rows[2].cells][3] == "\u2014"  # no document in 2018-19
+    assert len(doc.inline_shapes) == 1  # the chart
+    assert doc.styles["Heading 2"].font.color.rgb is not None
+    if not shutil.which("soffice"):
+        return  # .ci/run installs LibreOffice, so this part runs there
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=120,
+                   env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(tmp_path / "neglect.pdf"))
+    w, h = pdf[0].get_size()
+    assert {round(w), round(h)} == {595, 842}  # A4 in points
+    text = pdf[0].get_textpage().get_text_range()
+    assert "\nNeglect 20 1 \u2014 1 3 0 \u2014 \u2014 0 25" in text.replace("\r", "")  # one row, "Neglect" whole
+    assert "Theme 2016-17 2017-18 2018-19" in text  # years on one line each
+    pdf.close()
