@@ -73,6 +73,14 @@ def _invoke(cmd: list[str]):
 BLOCKS = readme_blocks()
 
 
+def test_user_docs_are_self_contained():
+    docs = [README, *sorted((README.parent / "docs").glob("*.md"))]
+    for path in docs:
+        text = path.read_text(encoding="utf-8")
+        assert "../shared" not in text and "GUIDE.md" not in text, path
+    assert "(docs/json.md)" in README.read_text(encoding="utf-8")
+
+
 def test_the_readme_has_examples():
     assert len(BLOCKS) >= 6 and sum(len(c) for _, c in BLOCKS) >= 30
 
