@@ -128,7 +128,7 @@ def main():
 @click.option("--publisher", help="Only documents from this publisher (words of its name).")
 @click.option("--sort", type=click.Choice(["relevance", "year"]), default="relevance", show_default=True)
 @click.option("--exact", is_flag=True, help="Match the words as written: no stemming, no theme expansion.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
 def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publisher, sort, exact, as_json, index):
     """Search sections for QUERY ("quoted phrase", -exclude, a theme name)."""
@@ -242,7 +242,7 @@ def safe(text: str) -> str:
 @click.option("--retag", is_flag=True, help="Re-tag themes of everything indexed (after a taxonomy change).")
 @click.option("--taxonomy", "taxonomy", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Extra theme taxonomy TOML (adds or replaces themes).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
 def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, as_json, index):
     """Add PDF, Word and text reports (files or folders) to the index."""
@@ -303,7 +303,7 @@ def _progress(n: int, total: int, path: str) -> None:
 # -- docs / show -----------------------------------------------------------------------
 @main.command("docs")
 @click.argument("doc_id", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
 def docs_cmd(doc_id, as_json, index):
     """List indexed documents; with DOC_ID, the outline of one document."""
@@ -341,7 +341,7 @@ def docs_cmd(doc_id, as_json, index):
 
 @main.command("show")
 @click.argument("section_id")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
 def show_cmd(section_id, as_json, index):
     """Print one whole section with its heading path, pages, year and document."""
@@ -559,7 +559,7 @@ def format_trace(data: dict, width: int = 80) -> str:
 @click.option("--threshold", default=None, type=click.FloatRange(0, 100), help="Similarity 0-100 needed to group (default 40).")
 @click.option("--check", "check_text", metavar="TEXT", help="Instead: the items most similar to TEXT (a new finding).")
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000), help="With --check: matches to show.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
 def recur_cmd(min_years, kind, theme, threshold, check_text, limit, as_json, index):
     """Items said again in different years; with --check, items like a new finding."""

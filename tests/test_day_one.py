@@ -159,3 +159,14 @@ def test_a_typed_contents_list_in_a_word_report_is_not_body_text(tmp_path):
     texts = [b.text for b in read_path(path).blocks]
     assert not any(t.startswith(("Contents", "Foreword 2", "Our priorities 3", "Learning from")) for t in texts), texts
     assert "Foreword" in texts and "Neglect remains our first priority, and we met 3 of them." in texts
+
+
+def test_a_typed_contents_list_in_a_text_report_is_not_body_text(tmp_path):
+    from ingest.readers import read_path
+
+    path = tmp_path / "report.txt"
+    path.write_text("Somerset Annual Report 2022-23\n\nContents\nForeword 2\nOur priorities 3\n4.1 Training 12\n\n"
+                    "Foreword\n\nThis year the partnership met its three priorities.\n", encoding="utf-8")
+    texts = [b.text for b in read_path(path).blocks]
+    assert not any(t.endswith((" 2", " 3", " 12")) for t in texts), texts
+    assert "This year the partnership met its three priorities." in texts

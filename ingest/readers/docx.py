@@ -19,7 +19,7 @@ from docx.text.paragraph import Paragraph
 from ingest.blocks import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block, IngestError, ReadResult
 from ingest.clean import clean_inline, strip_bullet
 from ingest.numbering import level_of, split_number
-from ingest.shape import is_contents_heading, is_toc_line
+from ingest.shape import is_contents_entry, is_contents_heading
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -310,9 +310,6 @@ def read_docx(path: Path) -> ReadResult:
     return ReadResult(blocks=blocks, pages=pages.count, fmt="docx")
 
 
-_CONTENTS_ENTRY = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?[^.!?;:]{2,90}?[\s.…_-]+\d{1,3}$")
-
-
 def _drop_contents_list(blocks: list[Block]) -> list[Block]:
     """Drop a contents list typed as ordinary paragraphs: a "Contents" line followed by
     lines that end in a page number ("Foreword 2", "Our priorities 3"). A contents list
@@ -322,8 +319,7 @@ def _drop_contents_list(blocks: list[Block]) -> list[Block]:
     while i < len(blocks):
         if is_contents_heading(blocks[i].text):
             j = i + 1
-            while j < len(blocks) and blocks[j].kind != TABLE_ROW and (
-                    _CONTENTS_ENTRY.match(blocks[j].text) or is_toc_line(blocks[j].text)):
+            while j < len(blocks) and blocks[j].kind != TABLE_ROW and is_contents_entry(blocks[j].text):
                 j += 1
             if j - i > 2:  # at least two entries: a contents list, not a heading "Contents"
                 i = j
