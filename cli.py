@@ -363,12 +363,14 @@ def show_cmd(section_id, as_json, index):
     if s["themes"]:
         echo("Themes: " + ", ".join(s["themes"]))
     echo("")
-    echo(s["text"] or "(no text under this heading)")
+    width = _width()
+    paras = (s["text"] or "(no text under this heading)").split("\n")
+    echo("\n".join(wrap(safe(p), width) if p.strip() else "" for p in paras))
     if s.get("items"):
         echo("")
         for it in s["items"]:
             status = f" [{it['status']}]" if it.get("status") else ""
-            echo(f"- {it['kind']}{status}: {it['text']}")
+            echo(wrap(f"- {it['kind']}{status}: {safe(it['text'])}", width, "", "  "))
 
 
 # -- themes ----------------------------------------------------------------------------

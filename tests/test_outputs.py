@@ -140,7 +140,8 @@ def test_terminal_output_wraps_at_the_width_without_breaking_words(corpus_index,
     import cli
 
     monkeypatch.setattr(cli, "_width", lambda: 80)
-    for args in (["neglect", "-n", "5"], ["trace", "male carers"], ["recur", "--min-years", "3"]):
+    for args in (["neglect", "-n", "5"], ["trace", "male carers"], ["recur", "--min-years", "3"],
+                 ["show", "sscp-2020-21:18"]):
         out = run(*args, "--index", str(corpus_index)).output
         lines = out.splitlines()
         assert max(len(line) for line in lines) <= 80, args
