@@ -97,7 +97,7 @@ class SearchResult:
         }
 
 
-_NEG = re.compile(r"(?:(?<=\s)|^)-(?=[\w\"])")
+_NEG = re.compile(r"(?:(?<=\s)|^)-(?=[\w\"(])")
 _YEARISH = re.compile(r"\b((?:19|20)\d{2})\s*(?:/|-|–|\s+to\s+)\s*((?:19|20)?\d{2})\b")
 
 
@@ -182,7 +182,7 @@ def search(
         return _filtered_only(store, flt, limit, theme_ids)
     refuse_stop_words(query)
     fields = ["exact"] if exact else ["heading", "text", "title"]
-    prepared = _prepare(expand_prefixes(store.searcher(), query, "exact" if exact else "text"))
+    prepared = _prepare(expand_prefixes(store.searcher(), query))
     literal_text = prepared
     expansions: list[list[str]] = []
     if not exact:
@@ -249,7 +249,7 @@ _PREFIX = re.compile(r'("[^"]*")|(?<![\w*])([A-Za-z][\w-]*)\*(?![\w*])')
 MAX_PREFIX_WORDS = 60
 
 
-def expand_prefixes(searcher, query: str, fieldname: str = "text") -> str:
+def expand_prefixes(searcher, query: str) -> str:
     """``neg*`` as ``(neglect OR neglected OR …)``: the index's words that start so (outside
     quotes; the most frequent first, at most MAX_PREFIX_WORDS)."""
     reader = searcher.reader()
@@ -263,7 +263,7 @@ def expand_prefixes(searcher, query: str, fieldname: str = "text") -> str:
             return prefix
         if len(words) > MAX_PREFIX_WORDS:
             words = sorted(words, key=lambda w: -reader.doc_frequency("exact", w))[:MAX_PREFIX_WORDS]
-        return "(" + " OR ".join(words) + ")" if len(words) > 1 else words[0]
+        return "(" + " OR ".join(f'"{w}"' for w in words) + ")"  # quoted: each word as it is
 
     return _PREFIX.sub(one, query)
 
