@@ -74,6 +74,9 @@ def test_a_short_prefix_wildcard_works(store):
     short = search(store, "neg*", limit=200)
     assert short.total >= search(store, "neglect*").total > 0
     assert any("neglect" in h.section["text"].lower() for h in short.hits)
+    left = search(store, "neglect -tool*", limit=200)  # an excluded prefix leaves out every word it starts
+    assert 0 < left.total < search(store, "neglect").total
+    assert not any("toolkit" in h.section["text"].lower() for h in left.hits)
 
 
 def test_a_theme_with_no_words_lists_every_section_of_it(corpus_index, store):
