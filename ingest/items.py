@@ -32,7 +32,7 @@ CUES: list[tuple[str, str]] = [
     ("priority", r"\bpriorit(?:y|ies)\b|\bambitions?\b|\bfocus for (?:next|the coming) year\b|\bfuture activity\b"
                  r"|\bfuture (?:work|developments?)\b|\bplans? for (?:next year|20\d\d)\b|\bkey aims\b"),
     ("finding", r"\bfindings?\b|\bemerging themes\b|\bissues (?:identified|raised)\b|\bthe (?:review|scr|audit) found\b"
-                r"|^issues$"),
+                r"|^issues$|^impact of (?:the )?\w+ (?:activity|work)$"),
 ]
 _CUE_RX = [(k, re.compile(p, re.I)) for k, p in CUES]
 
