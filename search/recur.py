@@ -55,7 +55,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 DEFAULT_THRESHOLD = 52.0  # the lowest giving precision >= 0.9 on tests/recur_pairs.toml
-CHECK_MIN_SCORE = 30.0  # --check lists weaker matches than recur groups, best first
+CHECK_MIN_SCORE = 40.0  # --check lists weaker matches than recur groups, best first, for a person to judge
 THEME_WEIGHT = 1.5  # a theme tag weighs this many times an equally rare word
 CONCEPT_WEIGHT = 2.0  # a concept from the data file weighs this many times an equally rare word
 COSINE_SHARE = 0.8  # score = 80% TF-IDF cosine + 20% token_sort_ratio
@@ -631,9 +631,14 @@ def check(store: Store, text: str, limit: int = 10, kind: str | None = None, min
     return check_many(store, [text], [themes or []], limit=limit, kind=kind, min_score=min_score)[0]["matches"]
 
 
-def summary(checks: list[dict]) -> dict:
-    """``{"items", "made_before"}``: how many texts were checked, how many have an earlier match."""
-    return {"items": len(checks), "made_before": sum(1 for c in checks if c["matches"])}
+def made_before(check_result: dict, threshold: float = DEFAULT_THRESHOLD) -> bool:
+    """Whether a checked text has a match scoring at least ``threshold`` (what recur would group)."""
+    return any(m["score"] >= threshold for m in check_result["matches"])
+
+
+def summary(checks: list[dict], threshold: float = DEFAULT_THRESHOLD) -> dict:
+    """``{"items", "made_before"}``: how many texts were checked, how many were made before."""
+    return {"items": len(checks), "made_before": sum(1 for c in checks if made_before(c, threshold))}
 
 
 def load_pairs(path) -> list[dict]:
