@@ -35,7 +35,10 @@ passes its theme ids in.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
 import re
 import sys
 from collections import defaultdict
@@ -55,6 +58,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 DEFAULT_THRESHOLD = 52.0  # the lowest giving precision >= 0.9 on tests/recur_pairs.toml
+CHECK_CANDIDATES = 2000  # items per checked text scored exactly (the best by cosine)
 CHECK_MIN_SCORE = 40.0  # --check lists weaker matches than recur groups, best first, for a person to judge
 THEME_WEIGHT = 1.5  # a theme tag weighs this many times an equally rare word
 CONCEPT_WEIGHT = 2.0  # a concept from the data file weighs this many times an equally rare word
@@ -89,12 +93,12 @@ class ConceptsError(ValueError):
 class Concepts:
     """What normalisation knows: organisations, openings, fillers and concept phrases."""
 
-    orgs: re.Pattern
+    orgs: _Phrases
     openings: list[re.Pattern]
-    fillers: re.Pattern | None
-    phrases: re.Pattern | None
+    fillers: _Phrases
+    phrases: _Phrases
     token_of: dict[str, str]  # a normalised phrase -> its concept token
-    theme_phrases: re.Pattern | None = None  # a theme's phrases add its token; the words still count
+    theme_phrases: _Phrases | None = None  # a theme's phrases add its token; the words still count
     theme_of: dict[str, str] = field(default_factory=dict)
     common: frozenset[str] = frozenset()  # stems of words that say how, not what ("increase")
     labels: dict[str, str] = field(default_factory=dict)  # concept token -> what "why" shows
@@ -115,11 +119,55 @@ def _variants(phrase: str) -> set[str]:
     return {v for v in out if v}
 
 
-def _alternation(phrases) -> re.Pattern | None:
-    words = sorted(set(phrases), key=lambda p: (-len(p), p))
-    if not words:
+class _Phrases:
+    """Longest-match lookup of phrases over a list of words (a final "s" optional), by dict:
+    far faster than one regular expression of hundreds of alternatives."""
+
+    def __init__(self, values: dict[str, str]):
+        self.values = {tuple(p.split()): v for p, v in values.items() if p}
+        self.longest: dict[str, int] = {}
+        for key in self.values:
+            self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
+
+    def at(self, words: list[str], i: int) -> tuple[int, str] | None:
+        """(length, value) of the longest phrase starting at ``words[i]``, or None."""
+        most = self.longest.get(words[i])
+        if most is None and words[i].endswith("s"):
+            most = self.longest.get(words[i][:-1])
+        if most is None:
+            return None
+        for n in range(min(most, len(words) - i), 0, -1):
+            key = tuple(words[i:i + n])
+            v = self.values.get(key)
+            if v is None and key[-1].endswith("s"):
+                v = self.values.get(key[:-1] + (key[-1][:-1],))
+            if v is not None:
+                return n, v
         return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in words) + r")s?\b")
+
+    def replace(self, words: list[str]) -> list[str]:
+        """The words with each phrase replaced by its value (an empty value drops it)."""
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            m = self.at(words, i)
+            if m is None:
+                out.append(words[i])
+                i += 1
+            else:
+                if m[1]:
+                    out.append(m[1])
+                i += m[0]
+        return out
+
+    def find(self, words: list[str]) -> list[str]:
+        """The values of the phrases in ``words``, in order, each once."""
+        found: dict[str, None] = {}
+        for i in range(len(words)):
+            m = self.at(words, i)
+            if m is not None:
+                found[m[1]] = None
+        return list(found)
 
 
 def bundled_concepts_path() -> Path:
@@ -173,14 +221,16 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None) -> Conce
     except re.error as e:
         raise ConceptsError(f"concepts file: an opening is not a valid pattern: {e}") from e
     return Concepts(
-        orgs=_alternation(org_words) or re.compile(r"(?!)"),
+        orgs=_Phrases(dict.fromkeys(org_words, "org")),
         openings=opening_rx,
-        fillers=_alternation({v for f in fillers for v in _variants(f)}),
-        phrases=_alternation(token_of),
+        fillers=_Phrases({v: "" for f in fillers for v in _variants(f)}),
+        # one pass replaces all three: organisations, fillers and concept phrases
+        phrases=_Phrases({**dict.fromkeys(org_words, "org"), **{v: "" for f in fillers for v in _variants(f)},
+                          **token_of}),
         token_of=token_of,
         labels=labels,
         themes=frozenset(theme_tokens),
-        theme_phrases=_alternation(theme_of),
+        theme_phrases=_Phrases(theme_of),
         theme_of=theme_of,
         common=frozenset(_stem(w) for c in common for w in _canon(c).split()),
     )
@@ -214,18 +264,11 @@ def tokens(text: str, concepts: Concepts | None = None, surface: dict | None = N
     ``surface``, if given, learns a readable word for each stem (what "why" shows).
     """
     c = concepts or _default_concepts()
-    t = c.orgs.sub("org", _canon(text))
-    t = _strip_openings(t, c)
-    if c.fillers is not None:
-        t = c.fillers.sub(" ", t)
-    themes = []
-    if c.theme_phrases is not None:
-        themes = list(dict.fromkeys(c.theme_of.get(m.group(0)) or c.theme_of[m.group(0)[:-1]]
-                                    for m in c.theme_phrases.finditer(t)))
-    if c.phrases is not None:
-        t = c.phrases.sub(lambda m: " " + c.token_of.get(m.group(0), c.token_of.get(m.group(0)[:-1], "")) + " ", t)
+    words = _canon(text).split()
+    themes = c.theme_phrases.find(words) if c.theme_phrases is not None else []
+    words = _strip_openings(" ".join(c.phrases.replace(words)), c).split()
     out = []
-    for w in t.split():
+    for w in words:
         if w.startswith(_CONCEPT):
             out.append(w)
             continue
@@ -269,10 +312,13 @@ def _weight(tok: str) -> float:
     return CONCEPT_WEIGHT if tok.startswith(_CONCEPT) else 1.0
 
 
-def _prepare(items: list[dict], concepts: Concepts | None = None) -> _Prepared:
+def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[list[str]] | None = None,
+             surface: dict[str, str] | None = None) -> _Prepared:
+    """Tokens, bags and IDF of ``items`` (``toks``/``surface``: their tokens, if already known)."""
     c = concepts or _default_concepts()
-    surface: dict[str, str] = {}
-    toks = [tokens(_subject(i["text"]), c, surface) for i in items]
+    surface = dict(surface or {})
+    if toks is None:
+        toks = [tokens(_subject(i["text"]), c, surface) for i in items]
     bags = [set(t) | {f"#{th}" for th in i.get("themes") or []} for t, i in zip(toks, items)]
     df: dict[str, int] = defaultdict(int)
     for b in bags:
@@ -400,19 +446,95 @@ def _score_pairs(p: _Prepared, x, words, pairs: list[tuple[int, int]]):
     return np.where(ok, np.round(score, 1), 0.0)
 
 
+def _item(r: dict) -> dict:
+    """An item record as recur shows it: the Item fields, its document title, section number and page."""
+    it = item_json(r)
+    extra = r.get("cells") or {}
+    it["title"] = r.get("doc_title")
+    it["number"], it["heading"], it["page"] = extra.get("number"), extra.get("heading"), r.get("page_start")
+    return it
+
+
 def load_items(store: Store, kind: str | None = None, theme: str | None = None) -> list[dict]:
     """Every indexed item (optionally of one kind or theme), with its document title and section number."""
     terms = {"item_kind": kind} if kind else {}
-    out = []
-    for r in store.records("item", **terms):
-        it = item_json(r)
-        if theme and theme not in it["themes"]:
-            continue
-        extra = r.get("cells") or {}
-        it["title"] = r.get("doc_title")
-        it["number"], it["heading"], it["page"] = extra.get("number"), extra.get("heading"), r.get("page_start")
-        out.append(it)
-    return out
+    return [it for it in map(_item, store.records("item", **terms)) if not theme or theme in it["themes"]]
+
+
+# -- the index's items, tokenised once per index generation ---------------------------------
+
+_CACHE_VERSION = 1
+_TOKEN_FIELDS = ("item_id", "kind", "year", "year_start", "themes")
+
+
+def _cache_dir() -> Path:
+    """The per-user cache folder: ``$SGSEARCH_CACHE``, else the platform's."""
+    env = os.environ.get("SGSEARCH_CACHE")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("sgsearch", appauthor=False))
+
+
+def _cache_key(store: Store, concepts: Concepts) -> str | None:
+    d = store.current_dir()
+    if d is None:
+        return None
+    try:
+        stamp = d.stat().st_mtime_ns
+    except OSError:
+        return None
+    blob = json.dumps([_CACHE_VERSION, str(d.resolve()), stamp, sorted(concepts.token_of.items()),
+                       sorted(concepts.theme_of.items()), [r.pattern for r in concepts.openings],
+                       sorted(concepts.common)], ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:24]
+
+
+def index_tokens(store: Store, concepts: Concepts) -> tuple[list[dict], list[list[str]], dict[str, str]]:
+    """The index's items (id, kind, year, themes), their tokens and the words they stem from.
+
+    Tokenising every item is most of the work of ``recur`` and ``--check``; it is kept in the
+    per-user cache folder, keyed by the index generation and the concepts, so a second run
+    (and every ``--check`` after the first) only reads it back. Nothing else depends on it:
+    delete it freely.
+    """
+    key = _cache_key(store, concepts)
+    path = _cache_dir() / f"recur-{key}.json" if key else None
+    if path is not None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return data["items"], data["tokens"], data["surface"]
+        except (OSError, ValueError, KeyError):
+            pass
+    items = load_items(store)
+    surface: dict[str, str] = {}
+    toks = [tokens(_subject(i["text"]), concepts, surface) for i in items]
+    slim = [{k: i.get(k) for k in _TOKEN_FIELDS} for i in items]
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"items": slim, "tokens": toks, "surface": surface}), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+    return slim, toks, surface
+
+
+def _full(store: Store, slim: dict) -> dict:
+    """The whole item (text, title, citation) for one found by :func:`index_tokens`."""
+    r = store.record(slim["item_id"])
+    return _item(r) if r else dict(slim, text="", title=None, number=None, heading=None, page=None)
+
+
+def _indexed(store: Store, kind: str | None, concepts: Concepts):
+    """The index's items of ``kind`` as slim dicts with their tokens (see :func:`index_tokens`)."""
+    items, toks, surface = index_tokens(store, concepts)
+    if kind:
+        keep = [n for n, i in enumerate(items) if i["kind"] == kind]
+        items, toks = [items[n] for n in keep], [toks[n] for n in keep]
+    return items, toks, surface
 
 
 def store_concepts(store: Store | None) -> Concepts:
@@ -477,13 +599,20 @@ def recur(
     group has a ``score`` (its strongest link) and ``why`` (what its members share).
     """
     lo, hi, after = _year_of(from_year), _year_of(to_year), _year_of(since)
-    items = items if items is not None else load_items(store, kind)
+    concepts = store_concepts(store)
+    given = items is not None
+    if given:
+        surface: dict[str, str] = {}
+        toks = [tokens(_subject(i["text"]), concepts, surface) for i in items]
+    else:
+        items, toks, surface = _indexed(store, kind, concepts)
     if lo is not None or hi is not None:
-        items = [it for it in items if (lo is None or (it.get("year_start") or 0) >= lo)
-                 and (hi is None or (it.get("year_start") or 0) <= hi)]
+        keep = [n for n, it in enumerate(items) if (lo is None or (it.get("year_start") or 0) >= lo)
+                and (hi is None or (it.get("year_start") or 0) <= hi)]
+        items, toks = [items[n] for n in keep], [toks[n] for n in keep]
     if len(items) < 2:
         return []
-    p = _prepare(items, store_concepts(store))
+    p = _prepare(items, concepts, toks, surface)
     x, words, df = _matrices(p)
     pairs = _candidates(p, x, df)
     edges: dict[int, dict[int, float]] = defaultdict(dict)
@@ -505,7 +634,7 @@ def recur(
         out_items = []
         reasons: dict[str, float] = {}
         for i in members:
-            it = dict(items[i])
+            it = dict(items[i]) if given else _full(store, items[i])
             linked = [(s, j) for j, s in edges[i].items() if j in inside]
             it["score"] = round(max(linked)[0], 1) if linked else None
             if linked:
@@ -593,29 +722,41 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
 
     ``themes`` holds each text's theme ids, tagged by the caller (this module never tags).
     Returns ``[{"text", "matches": [Item + "score", "title", "why"]}]`` in the order given.
+    Candidates come from one sparse product of the texts against every item; only those
+    whose cosine could still reach ``min_score`` are scored exactly.
     """
-    items = items if items is not None else load_items(store, kind)
+    import numpy as np
+
+    concepts = store_concepts(store)
+    given = items is not None
+    if given:
+        surface: dict[str, str] = {}
+        toks = [tokens(_subject(i["text"]), concepts, surface) for i in items]
+    else:
+        items, toks, surface = _indexed(store, kind, concepts)
     probes = [{"item_id": "?", "text": t, "themes": list((themes or [[]] * len(texts))[n] or []),
                "year_start": None} for n, t in enumerate(texts)]
-    p = _prepare(items + probes, store_concepts(store))
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i in range(len(items)):
-        for t in p.bags[i]:
-            if not t.startswith("#"):
-                postings[t].append(i)
+    ptoks = [tokens(_subject(t), concepts, surface) for t in texts]
+    p = _prepare(items + probes, concepts, toks + ptoks, surface)
+    x, _words, _df = _matrices(p)
+    n_items = len(items)
+    sims = (x[n_items:] @ x[:n_items].T).tocsr()
+    floor = max(0.0, (min_score - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0
     out = []
     for n, text in enumerate(texts):
-        q = len(items) + n
-        seen = {i for t in p.bags[q] if not t.startswith("#") for i in postings.get(t, ())}
-        scored = []
-        for i in seen:
-            s = _check_score(p, i, q)
-            if s >= min_score:
-                scored.append((s, i))
+        q = n_items + n
+        lo, hi = sims.indptr[n], sims.indptr[n + 1]
+        idx, val = sims.indices[lo:hi], sims.data[lo:hi]
+        if _content(p, q) >= MIN_TOKENS:  # a short text is scored by containment, not cosine
+            keep = val >= floor - 1e-6
+            idx, val = idx[keep], val[keep]
+        if len(idx) > CHECK_CANDIDATES:
+            idx = idx[np.argpartition(-val, CHECK_CANDIDATES)[:CHECK_CANDIDATES]]
+        scored = [(s, i) for i in idx.tolist() if (s := _check_score(p, i, q)) >= min_score]
         scored.sort(key=lambda x: (-x[0], items[x[1]]["item_id"]))
         matches = []
         for s, i in scored[:limit]:
-            it = dict(items[i])
+            it = dict(items[i]) if given else _full(store, items[i])
             it["score"] = s
             it["why"] = why(p, i, q)
             matches.append(it)

@@ -56,3 +56,21 @@ def test_no_cluster_is_boilerplate(store):
 def test_recur_module_never_imports_ingest():
     src = (Path(__file__).resolve().parent.parent / "search" / "recur.py").read_text(encoding="utf-8")
     assert not re.search(r"^\s*(?:from|import)\s+ingest\b", src, re.M)
+
+
+def test_index_tokens_are_cached_per_generation(store, tmp_path, monkeypatch):
+    from search.recur import _subject, index_tokens, tokens
+
+    monkeypatch.setenv("SGSEARCH_CACHE", str(tmp_path))
+    concepts = store_concepts(store)
+    first = index_tokens(store, concepts)
+    assert len(list(tmp_path.glob("recur-*.json"))) == 1
+    again = index_tokens(store, concepts)
+    assert again == first
+    items = load_items(store)
+    assert [i["item_id"] for i in first[0]] == [i["item_id"] for i in items]
+    for n in range(0, len(items), 37):
+        assert first[1][n] == tokens(_subject(items[n]["text"]), concepts)
+    cached = next(tmp_path.glob("recur-*.json"))
+    cached.write_text("{broken", encoding="utf-8")  # a damaged cache is rebuilt, not trusted
+    assert index_tokens(store, concepts) == first
