@@ -298,6 +298,7 @@ class _Prepared:
     idf: dict[str, float] = field(default_factory=dict)
     norms: list[float] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
+    sizes: list[int] = field(default_factory=list)  # distinct concepts per item (see _content)
 
 
 def _subject(text: str) -> str:
@@ -329,6 +330,8 @@ def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[lis
     strings = [" ".join(t) for t in toks]
     p = _Prepared(items, toks, strings, bags, idf, labels={**c.labels, **surface})
     p.norms = [math.sqrt(sum(idf[t] ** 2 for t in b)) for b in bags]
+    theme_prefix = _CONCEPT + "t:"
+    p.sizes = [len({t for t in tk if not t.startswith(theme_prefix)}) for tk in toks]
     return p
 
 
@@ -343,7 +346,7 @@ def _cosine(p: _Prepared, a: int, b: int) -> float:
 
 def _content(p: _Prepared, i: int) -> int:
     """How many distinct concepts an item has (a theme's phrase is already counted as its words)."""
-    return len({t for t in p.tokens[i] if not t.startswith(_CONCEPT + "t:")})
+    return p.sizes[i]
 
 
 def pair_score(p: _Prepared, a: int, b: int) -> float:
@@ -439,7 +442,7 @@ def _score_pairs(p: _Prepared, x, words, pairs: list[tuple[int, int]]):
     b = np.fromiter((pr[1] for pr in pairs), dtype=np.int64, count=len(pairs))
     cos = 100.0 * np.asarray(x[a].multiply(x[b]).sum(axis=1)).ravel()
     shared_words = np.asarray(words[a].multiply(words[b]).sum(axis=1)).ravel() > 0
-    lens = np.array([_content(p, i) for i in range(len(p.items))])
+    lens = np.array(p.sizes)
     lex = cpdist([p.strings[i] for i in a], [p.strings[i] for i in b], scorer=fuzz.token_sort_ratio, workers=-1)
     score = COSINE_SHARE * cos + (1 - COSINE_SHARE) * np.asarray(lex, dtype=np.float64)
     ok = shared_words & (lens[a] >= MIN_TOKENS) & (lens[b] >= MIN_TOKENS)
@@ -738,7 +741,7 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
                "year_start": None} for n, t in enumerate(texts)]
     ptoks = [tokens(_subject(t), concepts, surface) for t in texts]
     p = _prepare(items + probes, concepts, toks + ptoks, surface)
-    x, _words, _df = _matrices(p)
+    x, words, _df = _matrices(p)
     n_items = len(items)
     sims = (x[n_items:] @ x[:n_items].T).tocsr()
     floor = max(0.0, (min_score - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0
@@ -747,12 +750,15 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
         q = n_items + n
         lo, hi = sims.indptr[n], sims.indptr[n + 1]
         idx, val = sims.indices[lo:hi], sims.data[lo:hi]
-        if _content(p, q) >= MIN_TOKENS:  # a short text is scored by containment, not cosine
+        if _content(p, q) >= MIN_TOKENS:  # scored as recur scores pairs, all candidates at once
             keep = val >= floor - 1e-6
             idx, val = idx[keep], val[keep]
-        if len(idx) > CHECK_CANDIDATES:
-            idx = idx[np.argpartition(-val, CHECK_CANDIDATES)[:CHECK_CANDIDATES]]
-        scored = [(s, i) for i in idx.tolist() if (s := _check_score(p, i, q)) >= min_score]
+            if len(idx) > CHECK_CANDIDATES:
+                idx = idx[np.argpartition(-val, CHECK_CANDIDATES)[:CHECK_CANDIDATES]]
+            pairs = [(i, q) for i in idx.tolist()]
+            scored = [(s, i) for (i, _), s in zip(pairs, _score_pairs(p, x, words, pairs).tolist()) if s >= min_score]
+        else:  # a short text is scored by how much of it an item holds
+            scored = [(s, i) for i in idx.tolist() if (s := _check_score(p, i, q)) >= min_score]
         scored.sort(key=lambda x: (-x[0], items[x[1]]["item_id"]))
         matches = []
         for s, i in scored[:limit]:
