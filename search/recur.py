@@ -531,6 +531,17 @@ def _full(store: Store, slim: dict) -> dict:
     return _item(r) if r else dict(slim, text="", title=None, number=None, heading=None, page=None)
 
 
+BULK_FETCH = 2000  # more clustered items than this are read in one pass over the index
+
+
+def _fulls(store: Store, slims: list[dict]) -> dict[str, dict]:
+    """The whole items for many slim ones, by id: one lookup each, or one pass when there are many."""
+    if len(slims) <= BULK_FETCH:
+        return {s["item_id"]: _full(store, s) for s in slims}
+    want = {s["item_id"] for s in slims}
+    return {i["item_id"]: i for i in load_items(store) if i["item_id"] in want}
+
+
 def _indexed(store: Store, kind: str | None, concepts: Concepts):
     """The index's items of ``kind`` as slim dicts with their tokens (see :func:`index_tokens`)."""
     items, toks, surface = index_tokens(store, concepts)
@@ -622,7 +633,7 @@ def recur(
     for (a, b), s in zip(pairs, _score_pairs(p, x, words, pairs).tolist()):
         if s >= threshold:
             edges[a][b] = edges[b][a] = s
-    clusters = []
+    chosen = []
     for comp in _components(edges):
         comp = _trim(comp, edges, threshold)
         years = sorted({items[i]["year"] for i in comp if items[i].get("year")})
@@ -632,12 +643,16 @@ def recur(
             continue
         if after is not None and max(items[i].get("year_start") or 0 for i in comp) <= after:
             continue
+        chosen.append((comp, years))
+    full = {} if given else _fulls(store, [items[i] for comp, _ in chosen for i in comp])
+    clusters = []
+    for comp, years in chosen:
         members = sorted(comp, key=lambda i: (items[i].get("year_start") or 0, items[i]["item_id"]))
         inside = set(comp)
         out_items = []
         reasons: dict[str, float] = {}
         for i in members:
-            it = dict(items[i]) if given else _full(store, items[i])
+            it = dict(items[i]) if given else dict(full.get(items[i]["item_id"]) or _full(store, items[i]))
             linked = [(s, j) for j, s in edges[i].items() if j in inside]
             it["score"] = round(max(linked)[0], 1) if linked else None
             if linked:
