@@ -49,8 +49,8 @@ from pathlib import Path
 
 from whoosh.lang.porter import stem
 
-from search.index import Store
 from search.records import item_json
+from search.store import Store
 
 if sys.version_info >= (3, 11):
     import tomllib
