@@ -197,7 +197,8 @@ def test_no_resource_warnings(tmp_path):
         with pytest.raises(IngestError):
             read_path(bad)
         gc.collect()
-    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+    leaked = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert not leaked, leaked
 
 
 # --- bad input ---------------------------------------------------------------------------
