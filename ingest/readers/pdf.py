@@ -23,6 +23,7 @@ from ingest.blocks import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block, Inges
 from ingest.clean import clean_inline, strip_bullet
 from ingest.numbering import level_of, split_number
 from ingest.readers.pdf_layout import Line, body_size, page_lines
+from ingest.readers.pdf_tables import find_tables, inside, may_hold_table, place, table_lines
 from ingest.readers.pdf_text import Extractor, page_frame
 
 ENCRYPTED = "encrypted PDF: remove the password and ingest again"
@@ -187,7 +188,7 @@ def _group(pages: list[list[Line]], layout: _Layout) -> list[_Group]:
         bullet, _ = strip_bullet(text)
         number, rest = split_number(text)
 
-        if len(line.segs) > 1 and not bullet and not (number and len(line.segs) == 2):
+        if line.table or (len(line.segs) > 1 and not bullet and not (number and len(line.segs) == 2)):
             cur = _Group(TABLE_ROW, [line])
             groups.append(cur)
             continue
@@ -340,8 +341,7 @@ def read_pdf(path: Path) -> ReadResult:
         if npages == 0:
             raise IngestError("corrupt PDF: the document has no pages")
         ext = Extractor()
-        pages: list[list[Line]] = []
-        heights: list[float] = []
+        raw: list[tuple[list, float, float, bool]] = []
         for i in range(npages):
             try:
                 page = pdf[i]
@@ -354,15 +354,28 @@ def read_pdf(path: Path) -> ReadResult:
                     pieces = ext.pieces(textpage)
                 finally:
                     textpage.close()
+                ruled = bool(pieces) and may_hold_table(page)
             finally:
                 page.close()
-            lines = page_lines(i + 1, pieces, width, height, body_size(pieces))
-            turn = lines[0].column[0] if lines else 0
-            _, bottom, _, top = page_frame(turn, width, height)
-            pages.append(lines)
-            heights.append(top - bottom)
+            raw.append((pieces, width, height, ruled))
     finally:
         pdf.close()
+    tables = find_tables(Path(path), [i + 1 for i, r in enumerate(raw) if r[3]])
+    pages: list[list[Line]] = []
+    heights: list[float] = []
+    for i, (pieces, width, height, _) in enumerate(raw):
+        body = body_size(pieces)
+        page_tables = tables.get(i + 1, [])
+        if page_tables:
+            pieces = [p for p in pieces if not (p.turn == 0 and any(
+                inside(t, p.x0, p.x1, p.bottom, p.top, height) for t in page_tables))]
+        lines = page_lines(i + 1, pieces, width, height, body)
+        for t in page_tables:
+            lines = place(lines, t, table_lines(i + 1, t, body))
+        turn = lines[0].column[0] if lines else 0
+        _, bottom, _, top = page_frame(turn, width, height)
+        pages.append(lines)
+        heights.append(top - bottom)
     if not any(pages):
         raise IngestError(NO_TEXT)
     pages = _drop_furniture(pages, heights)

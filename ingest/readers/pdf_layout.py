@@ -38,6 +38,7 @@ class Line:
     hyphen: bool = False  # ended with a hyphen pdfium marked as a line-end hyphen
     text: str = ""
     column: tuple = ()    # (turn, band, column) the line was read in
+    table: bool = False   # a row of a ruled table; segs are its cells
 
     @property
     def x0(self) -> float:
