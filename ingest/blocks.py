@@ -48,8 +48,15 @@ class Block:
 
 @dataclass
 class ReadResult:
-    """What a reader returns: the blocks, the page count and any notes."""
+    """What a reader returns: the blocks, the page count and any notes.
+
+    ``meta`` holds what the file says about itself (a web page's or Markdown front
+    matter's ``title``, ``date``, ``site_name``), for metadata detection to prefer.
+    ``ocr_pages`` lists the pages whose text came from OCR.
+    """
 
     blocks: list[Block]
     pages: int | None = None
     fmt: str = "txt"
+    meta: dict = field(default_factory=dict)
+    ocr_pages: list[int] = field(default_factory=list)
