@@ -149,6 +149,7 @@ def format_results(res, colour: bool) -> str:
         s = h.section
         cite = f"§{s['number']} {s['heading']}" if s.get("number") else s["heading"]
         page = f" · p. {h.page}" if h.page else ""
+        page += " (OCR)" if s.get("ocr") else ""  # quoted from a scan: check the page itself
         title = h.title
         if s.get("part_title") and s["part_title"] != h.title:
             title = f"{s['part_title']} (in {h.title})"  # a report embedded in a board pack
@@ -190,10 +191,12 @@ def safe(text: str) -> str:
 @click.option("--retag", is_flag=True, help="Re-tag themes of everything indexed (after a taxonomy change).")
 @click.option("--taxonomy", "taxonomy", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Extra theme taxonomy TOML (adds or replaces themes).")
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Read scanned PDF pages with Tesseract OCR: auto = only pages with no text layer.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
 @_index_option
-def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, as_json, index):
-    """Add PDF, Word and text reports (files or folders) to the index."""
+def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, ocr, as_json, index):
+    """Add reports (PDF, Word, ODT, RTF, web pages, text; files, folders or URLs) to the index."""
     from pathlib import Path
 
     from ingest.pipeline import ingest
@@ -204,7 +207,8 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, as_json, index):
     progress = _progress if sys.stderr.isatty() and not as_json else None
     tax = [Path(t) for t in taxonomy] or None
     try:
-        report = ingest(list(paths), root, rebuild=rebuild, jobs=jobs, progress=progress, taxonomy_files=tax) if paths else None
+        report = ingest(list(paths), root, rebuild=rebuild, jobs=jobs, progress=progress, taxonomy_files=tax,
+                        ocr=ocr) if paths else None
         if retag:
             from ingest.retag import retag as do_retag
 
@@ -307,7 +311,7 @@ def show_cmd(section_id, as_json, index):
     pages = ""
     if s["page_start"]:
         pages = f", p. {s['page_start']}" + (f"–{s['page_end']}" if s["page_end"] and s["page_end"] != s["page_start"] else "")
-    echo(f"{s['title']} ({s['year']}){pages}")
+    echo(f"{s['title']} ({s['year']}){pages}" + (" (OCR)" if s.get("ocr") else ""))
     echo(" › ".join(s["heading_path"]))
     if s["themes"]:
         echo("Themes: " + ", ".join(s["themes"]))

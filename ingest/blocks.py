@@ -31,6 +31,7 @@ class Block:
     ``strong`` marks a heading that the source styled explicitly (DOCX style, PDF
     font), as opposed to one guessed from the shape of a line of plain text.
     ``cells`` keeps a table row's cells for item extraction (status columns).
+    ``ocr`` marks text read by OCR from a page image.
     """
 
     kind: str
@@ -40,6 +41,7 @@ class Block:
     number: str | None = None
     strong: bool = False
     cells: list[str] = field(default_factory=list)
+    ocr: bool = False  # the text came from OCR of a scanned page
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -101,10 +101,14 @@ def _find_parts(blocks: list[Block], entry: Entry | None, doc_type: str) -> tupl
     return starts, parts
 
 
-def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None = None) -> ParsedDoc:
-    """Read and structure one file. Raises :class:`ingest.blocks.IngestError` for bad input."""
+def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None = None,
+               ocr: str = "auto") -> ParsedDoc:
+    """Read and structure one file. Raises :class:`ingest.blocks.IngestError` for bad input.
+
+    ``ocr`` (``auto``, ``always``, ``never``) says which PDF pages are read by OCR.
+    """
     path = Path(path)
-    result = read_path(path)
+    result = read_path(path, ocr=ocr)
     blocks = result.blocks
     fields = dict(entry.fields) if entry else {}
     text = "\n".join(b.text for b in blocks)
@@ -160,6 +164,7 @@ def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None 
                 "year_start": ys,
                 "part_title": part.get("title"),
                 "label": label(s.number, s.heading),
+                "ocr": any(b.ocr for b in s.blocks),
                 # block-level structure for item extraction (not stored in the index)
                 "lines": [(b.kind, b.text, b.page, list(b.cells)) for b in s.blocks if b.text],
             }

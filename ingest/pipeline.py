@@ -135,10 +135,10 @@ def _entry_sig(entry: Entry | None) -> str:
     return hashlib.sha256(json.dumps([entry.fields, entry.parts], sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def _parse_job(args: tuple[str, Entry | None, str]) -> tuple[str, ParsedDoc | None, str | None]:
-    path, entry, doc_id = args
+def _parse_job(args: tuple) -> tuple[str, ParsedDoc | None, str | None]:
+    path, entry, doc_id, ocr = args
     try:
-        return path, parse_file(path, entry, doc_id), None
+        return path, parse_file(path, entry, doc_id, ocr=ocr), None
     except IngestError as e:
         return path, None, str(e)
     except MemoryError:
@@ -157,8 +157,12 @@ def ingest(
     progress: Progress | None = None,
     tag: bool = True,
     taxonomy_files: list[Path] | None = None,
+    ocr: str = "auto",
 ) -> IngestReport:
-    """Ingest files and folders into the index at ``index_dir``; return what happened."""
+    """Ingest files and folders into the index at ``index_dir``; return what happened.
+
+    ``ocr`` (``auto``, ``always``, ``never``) says which PDF pages are read by OCR.
+    """
     report = IngestReport()
     files, folders = collect_files(paths, report)
     tax_files: list[Path] = list(taxonomy_files or [])  # with those that catalogs name
@@ -188,7 +192,7 @@ def ingest(
                         if rp.is_file() and rp not in files:
                             files.append(rp)
                             entries.update(_catalogs([rp], IngestReport()))
-            todo: list[tuple[str, Entry | None, str]] = []
+            todo: list[tuple[str, Entry | None, str, str]] = []
             used_ids = {d["doc_id"]: p for p, d in existing.items()}
             for f in files:
                 key = str(f)
@@ -209,7 +213,7 @@ def ingest(
                 if used_ids.get(doc_id, key) != key:
                     doc_id = f"{doc_id}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
                 used_ids[doc_id] = key
-                todo.append((key, entry, doc_id))
+                todo.append((key, entry, doc_id, ocr))
             if tag and todo and tagging is None:
                 tagging = _start_tagging(tax_files)  # something to tag: start it before parsing
 

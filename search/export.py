@@ -80,12 +80,12 @@ def _clean_tree(value):
 
 # -- building -------------------------------------------------------------------------------
 
-def citation(title, year, number=None, heading=None, page=None, part_title=None) -> str:
+def citation(title, year, number=None, heading=None, page=None, part_title=None, ocr=False) -> str:
     """``"SSCP Twelve Monthly Report 2020-21 (2020-21), §2.1 Heading, p. 4"``.
 
     The § part is left out when a section has no number (the heading stays), the page
     when it is not known. A report embedded in a board pack is cited by its own title,
-    ``in`` the pack.
+    ``in`` the pack. Text read by OCR from a scan is marked ``(OCR)``.
     """
     title, part_title = clean(title), clean(part_title)
     doc = f"{part_title} ({year}), in {title}" if part_title and part_title != title else f"{title} ({year})"
@@ -99,7 +99,7 @@ def citation(title, year, number=None, heading=None, page=None, part_title=None)
         parts.append(heading)
     if page not in (None, "", 0):
         parts.append(f"p. {page}")
-    return ", ".join(p for p in parts if p)
+    return ", ".join(p for p in parts if p) + (" (OCR)" if ocr else "")
 
 
 def build_briefing(
@@ -254,7 +254,7 @@ def _passage(hit) -> dict:
         "themes": s.get("themes") or [],
         "quote": quote,
         "citation": citation(hit.title, s.get("year"), s.get("number"), s.get("heading"), hit.page,
-                             s.get("part_title")),
+                             s.get("part_title"), ocr=s.get("ocr")),
     }
 
 

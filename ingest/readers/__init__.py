@@ -60,8 +60,11 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def read_path(path: str | os.PathLike) -> ReadResult:
-    """Read one file into blocks, choosing the reader by content and extension."""
+def read_path(path: str | os.PathLike, ocr: str = "auto") -> ReadResult:
+    """Read one file into blocks, choosing the reader by content and extension.
+
+    ``ocr`` (``auto``, ``always``, ``never``) says which PDF pages are read by OCR.
+    """
     p = Path(path)
     ext = p.suffix.lower()
     if ext not in SUPPORTED_EXTS:
@@ -92,7 +95,7 @@ def read_path(path: str | os.PathLike) -> ReadResult:
             raise IngestError("not a PDF: no %PDF header in the first 1,024 bytes")
         from ingest.readers.pdf import read_pdf
 
-        return read_pdf(p)
+        return read_pdf(p, ocr=ocr)
     if ext in DOCX_EXTS:
         if kind not in ("zip", "ole"):
             raise IngestError("not a Word document: the file is not a .docx (zip) package")

@@ -22,12 +22,13 @@ import pypdfium2.raw as pdfium_c
 from ingest.blocks import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block, IngestError, ReadResult
 from ingest.clean import clean_inline, strip_bullet
 from ingest.numbering import level_of, split_number
+from ingest.readers import ocr as ocr_mod
 from ingest.readers.pdf_layout import Line, body_size, page_lines
 from ingest.readers.pdf_tables import find_tables, inside, may_hold_table, place, table_lines
 from ingest.readers.pdf_text import Extractor, page_frame
 
 ENCRYPTED = "encrypted PDF: remove the password and ingest again"
-NO_TEXT = "no text layer: scanned? OCR is not supported yet"
+NO_TEXT = "no text layer: scanned? OCR is off (use --ocr auto)"
 
 _PAGE_NUM = re.compile(r"^[-\u2013\u2014 ]*(page\s+)?\d{1,4}(\s+(of|/)\s+\d{1,4})?[-\u2013\u2014 ]*$", re.I)
 _DIGITS = re.compile(r"\d+")
@@ -333,8 +334,16 @@ def _blocks(groups: list[_Group], layout: _Layout) -> list[Block]:
     return out
 
 
-def read_pdf(path: Path) -> ReadResult:
-    """Read a PDF file into blocks (``fmt="pdf"``, ``pages`` = page count)."""
+def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
+    """Read a PDF file into blocks (``fmt="pdf"``, ``pages`` = page count).
+
+    ``ocr``: ``auto`` reads pages with no text layer by OCR when Tesseract is installed,
+    ``always`` reads every page by OCR, ``never`` reads none.
+    """
+    if ocr not in ocr_mod.MODES:
+        raise ValueError(f"ocr must be one of {', '.join(ocr_mod.MODES)}")
+    can_ocr: bool | None = None  # looked up when a page first needs it
+    ocr_pages: list[int] = []
     pdf = _open(Path(path))
     try:
         npages = len(pdf)
@@ -354,6 +363,12 @@ def read_pdf(path: Path) -> ReadResult:
                     pieces = ext.pieces(textpage)
                 finally:
                     textpage.close()
+                if ocr == "always" or (ocr == "auto" and not pieces):
+                    if can_ocr is None:
+                        can_ocr = ocr_mod.available()
+                    if can_ocr:
+                        pieces = ocr_mod.page_pieces(page, height)
+                        ocr_pages.append(i + 1)
                 ruled = bool(pieces) and may_hold_table(page)
             finally:
                 page.close()
@@ -377,10 +392,17 @@ def read_pdf(path: Path) -> ReadResult:
         pages.append(lines)
         heights.append(top - bottom)
     if not any(pages):
-        raise IngestError(NO_TEXT)
+        if ocr_pages:
+            raise IngestError("no text found by OCR: the scanned pages hold no readable words")
+        raise IngestError("no text layer: scanned? " + ocr_mod.INSTALL if ocr != "never" and can_ocr is False
+                          else NO_TEXT)
     pages = _drop_furniture(pages, heights)
     layout = _Layout(pages)
     blocks = _blocks(_group(pages, layout), layout)
     if not blocks:
         raise IngestError(NO_TEXT)
-    return ReadResult(blocks=blocks, pages=npages, fmt="pdf")
+    if ocr_pages:
+        done = set(ocr_pages)
+        for b in blocks:
+            b.ocr = b.page in done
+    return ReadResult(blocks=blocks, pages=npages, fmt="pdf", ocr_pages=ocr_pages)
