@@ -23,6 +23,7 @@ from typing import Callable, Iterator
 from ingest.blocks import IngestError
 from ingest.catalog import CATALOG_NAME, Entry, read_catalog
 from ingest.document import ParsedDoc, parse_file, sha256_file, slug
+from ingest.fetch import fetch_urls
 from ingest.readers import SUPPORTED_EXTS
 
 # Files in a folder that a user may expect to be read; listed as skipped, not failed.
@@ -164,6 +165,9 @@ def ingest(
     ``ocr`` (``auto``, ``always``, ``never``) says which PDF pages are read by OCR.
     """
     report = IngestReport()
+    # URLs: fetched into the index folder's cache, then read like files (see ingest.fetch)
+    paths, from_urls, url_failures = fetch_urls(list(paths), Path(index_dir) / "fetched")
+    report.failed += url_failures
     files, folders = collect_files(paths, report)
     tax_files: list[Path] = list(taxonomy_files or [])  # with those that catalogs name
     entries = _catalogs(files, report, tax_files)
@@ -225,6 +229,7 @@ def ingest(
                     report.failed.append({"path": key, "error": err})
                     continue
                 doc.doc["catalog_sig"] = _entry_sig(entries.get(Path(key)))
+                doc.doc["source_url"] = from_urls.get(str(Path(key).resolve()))
                 _extract_items(doc)
                 parsed.append((doc, tagging.tag_later(_tag_texts(doc)) if tagging else None))
                 (report.updated if key in existing and not rebuild else report.added).append(key)

@@ -54,11 +54,10 @@ def test_scanned_page_is_read_by_ocr_with_headings(tmp_path):
 
 @needs_tesseract
 def test_ocr_section_is_marked_in_json_and_citations(tmp_path):
+    from ingest.pipeline import ingest
     from search.browse import document
     from search.export import citation
     from search.index import Store
-
-    from ingest.pipeline import ingest
 
     write_scan(tmp_path / "scan.pdf")
     report = ingest([tmp_path / "scan.pdf"], tmp_path / "ix", tag=False)
