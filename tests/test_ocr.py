@@ -20,22 +20,24 @@ LINES = [
 ]
 
 
-def write_scan(path, lines=LINES):
+def write_scan(path, lines=LINES, height: int = 1100):
     """Text rendered to an image (200 dpi) at the top of an A4 page, as a PDF with no text layer."""
     from fpdf import FPDF
     from PIL import Image, ImageDraw, ImageFont
 
-    image = Image.new("L", (1654, 1100), 255)  # the top of an A4 page at 200 dpi: less to OCR
+    image = Image.new("L", (1654, height), 255)  # by default the top of an A4 page: less to OCR
     draw = ImageDraw.Draw(image)
     y = 200
     for size, text in lines:
         draw.text((160, y), text, fill=0, font=ImageFont.load_default(size=size))
         y += int(size * 1.8)
+        if y > height - 100:
+            break
     buf = io.BytesIO()
     image.save(buf, format="PNG")
     pdf = FPDF(format="A4", unit="mm")
     pdf.add_page()
-    pdf.image(buf, x=0, y=0, w=210, h=297 * 1100 / 2339)
+    pdf.image(buf, x=0, y=0, w=210, h=297 * height / 2339)
     pdf.output(str(path))
     return path
 
