@@ -80,12 +80,14 @@ def _clean_tree(value):
 
 # -- building -------------------------------------------------------------------------------
 
-def citation(title, year, number=None, heading=None, page=None, part_title=None, ocr=False) -> str:
+def citation(title, year, number=None, heading=None, page=None, part_title=None, ocr=False,
+             source_url=None) -> str:
     """``"SSCP Twelve Monthly Report 2020-21 (2020-21), §2.1 Heading, p. 4"``.
 
     The § part is left out when a section has no number (the heading stays), the page
     when it is not known. A report embedded in a board pack is cited by its own title,
-    ``in`` the pack. Text read by OCR from a scan is marked ``(OCR)``.
+    ``in`` the pack. Text read by OCR from a scan is marked ``(OCR)``; a document
+    ingested from a web address ends with that address.
     """
     title, part_title = clean(title), clean(part_title)
     doc = f"{part_title} ({year}), in {title}" if part_title and part_title != title else f"{title} ({year})"
@@ -99,7 +101,8 @@ def citation(title, year, number=None, heading=None, page=None, part_title=None,
         parts.append(heading)
     if page not in (None, "", 0):
         parts.append(f"p. {page}")
-    return ", ".join(p for p in parts if p) + (" (OCR)" if ocr else "")
+    out = ", ".join(p for p in parts if p) + (" (OCR)" if ocr else "")
+    return f"{out}, {source_url}" if source_url else out
 
 
 def build_briefing(
@@ -253,8 +256,9 @@ def _passage(hit) -> dict:
         "page": hit.page,
         "themes": s.get("themes") or [],
         "quote": quote,
+        "source_url": s.get("source_url"),
         "citation": citation(hit.title, s.get("year"), s.get("number"), s.get("heading"), hit.page,
-                             s.get("part_title"), ocr=s.get("ocr")),
+                             s.get("part_title"), ocr=s.get("ocr"), source_url=s.get("source_url")),
     }
 
 

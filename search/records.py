@@ -86,6 +86,7 @@ def section_to_fields(s: dict, doc: dict) -> dict:
         page_end=s["page_end"],
         page_offsets=s["page_offsets"],
         ocr=bool(s.get("ocr")),
+        source_url=doc.get("source_url"),
         theme_evidence=s.get("theme_evidence", {}),
         cells={"part_title": s.get("part_title")},
     )
@@ -126,6 +127,8 @@ def section_json(stored: dict) -> dict:
     out["number"] = stored.get("number") or None
     out["themes"] = _themes_list(stored.get("themes"))
     out["ocr"] = bool(stored.get("ocr"))
+    if stored.get("source_url"):
+        out["source_url"] = stored["source_url"]
     out["theme_evidence"] = stored.get("theme_evidence") or {}
     part = (stored.get("cells") or {}).get("part_title")
     if part:

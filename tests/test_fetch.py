@@ -66,6 +66,12 @@ def test_urls_are_fetched_sniffed_and_ingested_with_their_source_url(tmp_path, s
     assert set(docs) == {f"{base}/reports/annual-report.pdf", f"{base}/news/summary.pdf"}
     assert docs[f"{base}/reports/annual-report.pdf"]["pages"] >= 3
     assert docs[f"{base}/news/summary.pdf"]["path"].endswith("summary.html")
+    from search.export import citation
+    from search.query import search
+
+    hits = search(Store(tmp_path / "ix"), "graded care profile").hits
+    assert {h.section["source_url"] for h in hits} == set(docs)
+    assert citation("Report", "2022-23", "1", "Introduction", 2, source_url=urls[0]).endswith(f"p. 2, {urls[0]}")
 
     again = ingest(urls[:2], tmp_path / "ix", tag=False)
     assert again.added == [] and again.updated == [] and len(again.unchanged) == 2
