@@ -262,7 +262,7 @@ def scanned_message() -> str:
     """What reading :func:`write_scanned_pdf`'s file says: OCR finds no words, or OCR is not installed."""
     from ingest.readers import ocr
 
-    return ("no text found by OCR: the scanned pages hold no readable words" if ocr.available()
+    return ("no text layer, and OCR found no words on the scanned pages" if ocr.available()
             else "no text layer: scanned? " + ocr.INSTALL)
 
 

@@ -393,7 +393,7 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
         heights.append(top - bottom)
     if not any(pages):
         if ocr_pages:
-            raise IngestError("no text found by OCR: the scanned pages hold no readable words")
+            raise IngestError("no text layer, and OCR found no words on the scanned pages")
         raise IngestError("no text layer: scanned? " + ocr_mod.INSTALL if ocr != "never" and can_ocr is False
                           else NO_TEXT)
     pages = _drop_furniture(pages, heights)
