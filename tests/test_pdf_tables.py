@@ -57,3 +57,27 @@ def test_recommendations_table_reaches_items_with_status(tmp_path):
     assert [(i["kind"], i["status"]) for i in items] == [
         ("recommendation", "achieved"), ("recommendation", "ongoing"), ("recommendation", "ongoing")]
     assert items[0]["text"].startswith("Partners should include fathers and male carers in every assessment; ")
+
+
+def test_triage_sends_only_grids_to_pdfplumber(tmp_path):
+    import pypdfium2 as pdfium
+    from fpdf import FPDF
+
+    from ingest.readers.pdf_tables import may_hold_table
+
+    pdf = FPDF(unit="pt")
+    pdf.add_page()  # a banner, a sidebar box and a rule under the title: no table
+    pdf.set_fill_color(20, 60, 120)
+    pdf.rect(0, 0, pdf.w, 60, style="F")
+    pdf.rect(400, 100, 150, 300)
+    pdf.line(50, 90, 380, 90)
+    pdf.set_font("Helvetica", "", 10)
+    pdf.text(50, 120, "Some words beside the sidebar.")
+    pdf.output(str(tmp_path / "plain.pdf"))
+    _write(tmp_path / "recs.pdf")
+    for name, want in (("plain.pdf", False), ("recs.pdf", True)):
+        doc = pdfium.PdfDocument(str(tmp_path / name))
+        try:
+            assert may_hold_table(doc[0]) is want, name
+        finally:
+            doc.close()

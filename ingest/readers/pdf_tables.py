@@ -17,8 +17,8 @@ import pypdfium2.raw as pdfium_c
 
 from ingest.readers.pdf_layout import Line
 
-# A page drawing fewer path objects than this has no ruled table worth looking for.
-_MIN_PATHS = 4
+# Cell boxes a page must draw (in at least two rows and two columns) to hold a ruled table.
+_MIN_BOXES = 4
 
 
 @dataclass
@@ -30,11 +30,26 @@ class Table:
 
 
 def may_hold_table(page) -> bool:
-    """Cheap triage with pdfium: does the page draw enough lines or boxes to rule a table?"""
-    n = 0
-    for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
-        n += 1
-        if n >= _MIN_PATHS:
+    """Cheap triage with pdfium: does the page draw a grid (rules both ways, or rows and columns of boxes)?
+
+    A background, a banner or a box round a sidebar is not enough: pdfplumber is only
+    worth its time where lines or cell boxes cross.
+    """
+    across = down = boxes = 0
+    lefts: set[int] = set()
+    tops: set[int] = set()
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        w, h = right - left, top - bottom
+        if h < 3 and w > 15:
+            across += 1
+        elif w < 3 and h > 8:
+            down += 1
+        elif w > 10 and h > 8:
+            boxes += 1
+            lefts.add(round(left))
+            tops.add(round(top))
+        if (across >= 2 and down >= 2) or (boxes >= _MIN_BOXES and len(lefts) >= 2 and len(tops) >= 2):
             return True
     return False
 
