@@ -57,9 +57,11 @@ def write_columns(path, columns: int = 2, lines_per_column: int = 30, seed: int 
         y0 = 80.0
         read: list[str] = []
         if title:
+            # each page its own title: one repeated at the top of every page is a running header
+            heading = title if page == 0 else f"{title}: " + " ".join(words(2, seed * 100 + page)).title()
             pdf.set_font("Helvetica", "B", 16)
-            pdf.text(margin, 60, title)
-            read.append(title)
+            pdf.text(margin, 60, heading)
+            read.append(heading)
         pdf.set_font("Helvetica", "", 10)
         cols = []
         for c in range(columns):
