@@ -1,8 +1,10 @@
 """Pick a reader by content (magic bytes) and extension, and run it.
 
 Every reader returns an :class:`ingest.blocks.ReadResult`; every bad file raises
-:class:`ingest.blocks.IngestError` with a one-line reason. Readers for PDF and DOCX
-are imported only when a file of that kind is read.
+:class:`ingest.blocks.IngestError` with a one-line reason. Formats: PDF (``pdf``; OCR
+for scans in ``ocr``), Word (``docx``; old ``.doc`` through LibreOffice in ``doc``),
+OpenDocument (``odt``), RTF (``rtf``), web pages (``html``), Markdown (``markup``) and
+plain text (``text``). Each reader is imported only when a file of its kind is read.
 """
 from __future__ import annotations
 
