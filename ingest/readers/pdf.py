@@ -369,7 +369,7 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
                     if can_ocr:
                         pieces = ocr_mod.page_pieces(page, height)
                         ocr_pages.append(i + 1)
-                ruled = bool(pieces) and may_hold_table(page)
+                ruled = bool(pieces) and may_hold_table(page, body_size(pieces))
             finally:
                 page.close()
             raw.append((pieces, width, height, ruled))

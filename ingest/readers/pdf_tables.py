@@ -1,11 +1,12 @@
 """Ruled tables in a PDF, read with pdfplumber on the pages that look like they hold one.
 
 pdfplumber is about ten times slower than pypdfium2, so a page is first triaged with
-pdfium: only a page drawing several ruling lines or cell boxes (path objects) is
-handed to pdfplumber, which finds the table from those rulings and gives its rows and
+pdfium: only a page whose path objects form a grid (rules across and down, or cell
+boxes in rows and columns) with a row tall enough for wrapped cells is handed to
+pdfplumber, which finds the table from those rulings and gives its rows and
 cells with their positions. A table needs at least two rows and two columns; a box
-drawn round a paragraph is not one. Tables without rulings keep being read from the
-gaps between words (see :mod:`ingest.readers.pdf_layout`).
+drawn round a paragraph is not one. Tables without rulings, or whose rows are all one
+line, are read from the gaps between words (see :mod:`ingest.readers.pdf_layout`).
 """
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from ingest.readers.pdf_layout import Line
 
 # Cell boxes a page must draw (in at least two rows and two columns) to hold a ruled table.
 _MIN_BOXES = 4
+# A table row taller than this many times the body size holds wrapped cells.
+_TALL_ROW = 2.2
 
 
 @dataclass
@@ -29,29 +32,37 @@ class Table:
     rows: list[tuple[float, list[tuple[float, float, str]]]]  # (bottom, [(x0, x1, text), ...])
 
 
-def may_hold_table(page) -> bool:
-    """Cheap triage with pdfium: does the page draw a grid (rules both ways, or rows and columns of boxes)?
+def may_hold_table(page, size: float = 10.0) -> bool:
+    """Cheap triage with pdfium: does the page draw a grid whose rows hold wrapped text?
 
-    A background, a banner or a box round a sidebar is not enough: pdfplumber is only
-    worth its time where lines or cell boxes cross.
+    A grid is rules both ways, or cell boxes in rows and columns; a background, a banner
+    or a box round a sidebar is not one. Only a grid with a row taller than two lines of
+    ``size`` type (a cell that wraps) needs pdfplumber: a grid of one-line rows is read
+    as well, and ten times faster, from the gaps between its words.
     """
-    across = down = boxes = 0
+    across: list[float] = []
+    down = 0
     lefts: set[int] = set()
     tops: set[int] = set()
+    tall = False
+    boxes = 0
     for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
         left, bottom, right, top = obj.get_bounds()
         w, h = right - left, top - bottom
         if h < 3 and w > 15:
-            across += 1
+            across.append(round(bottom))
         elif w < 3 and h > 8:
             down += 1
         elif w > 10 and h > 8:
             boxes += 1
             lefts.add(round(left))
             tops.add(round(top))
-        if (across >= 2 and down >= 2) or (boxes >= _MIN_BOXES and len(lefts) >= 2 and len(tops) >= 2):
-            return True
-    return False
+            tall = tall or h > _TALL_ROW * size
+    ruled = len(across) >= 2 and down >= 2
+    if ruled and not tall:
+        ys = sorted(set(across))
+        tall = any(_TALL_ROW * size < b - a < 20 * size for a, b in zip(ys, ys[1:]))
+    return tall and (ruled or (boxes >= _MIN_BOXES and len(lefts) >= 2 and len(tops) >= 2))
 
 
 def _clean(text: str | None) -> str:
