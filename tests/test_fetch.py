@@ -42,7 +42,7 @@ def server(tmp_path):
 def test_urls_are_fetched_sniffed_and_ingested_with_their_source_url(tmp_path, server):
     from ingest.pipeline import ingest
     from search.browse import documents
-    from search.index import Store
+    from search.store import Store
 
     base, routes = server
     pdf = docgen.write_pdf(tmp_path / "r.pdf").read_bytes()
