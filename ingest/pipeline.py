@@ -22,10 +22,10 @@ from typing import Callable, Iterator
 from ingest.blocks import IngestError
 from ingest.catalog import CATALOG_NAME, Entry, read_catalog
 from ingest.document import ParsedDoc, parse_file, sha256_file, slug
-from ingest.fetch import fetch_urls
+from ingest.fetch import fetch_urls, is_url
 from ingest.readers import SUPPORTED_EXTS
 from search.records import doc_to_fields, item_to_fields, section_to_fields, stored_catalog_sig
-from search.store import FETCHED, Store
+from search.store import FETCHED, Store, check_index_folder
 
 # Files in a folder that a user may expect to be read; listed as skipped, not failed.
 _DOCUMENT_LIKE = {".doc", ".rtf", ".odt", ".xls", ".xlsx", ".ppt", ".pptx", ".htm", ".html", ".csv",
@@ -174,6 +174,8 @@ def ingest(
     started = time.monotonic()
     report = IngestReport()
     # URLs: fetched into the index folder's cache, then read like files (see ingest.fetch)
+    if any(is_url(str(p)) for p in paths):
+        check_index_folder(Path(index_dir))  # before a download folder is made in it
     paths, from_urls, url_failures = fetch_urls(list(paths), Path(index_dir) / FETCHED)
     report.failed += url_failures
     files, folders = collect_files(paths, report)

@@ -98,3 +98,17 @@ def test_kind_is_sniffed_from_the_content(tmp_path):
     assert kind_of(officegen.write_odt(tmp_path / "a.odt").read_bytes()) == ".odt"
     assert kind_of(b"Plain words.", "text/plain") == ".txt"
     assert is_url("https://example.org/a.pdf") and not is_url("reports/a.pdf") and not is_url("C:\\a.pdf")
+
+
+def test_url_into_a_folder_that_is_not_an_index_downloads_nothing(tmp_path, server):
+    from ingest.pipeline import ingest
+    from search.store import IndexFolderError
+
+    base, routes = server
+    routes["/notes.txt"] = (200, {"Content-Type": "text/plain"}, b"1 Introduction\n\nSome words.\n")
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "letter.txt").write_text("not an index")
+    with pytest.raises(IndexFolderError):
+        ingest([f"{base}/notes.txt"], folder, tag=False)
+    assert sorted(p.name for p in folder.iterdir()) == ["letter.txt"]
