@@ -256,10 +256,12 @@ def safe(text: str) -> str:
 @click.option("--engine", type=click.Choice(["whoosh", "tantivy"]), default=None,
               help="Search engine of a new index (default whoosh; tantivy for large corpora). "
                    "With --rebuild, switches an index's engine.")
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Read scanned PDF pages with Tesseract OCR: auto = only pages with no text layer.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
-def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, engine, as_json, index):
-    """Add PDF, Word and text reports (files or folders) to the index."""
+def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, engine, ocr, as_json, index):
+    """Add reports (PDF, Word, ODT, RTF, web pages, text; files, folders or URLs) to the index."""
     from pathlib import Path
 
     from ingest.pipeline import ingest
@@ -271,7 +273,7 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, engine, as_json, index):
     tax = [Path(t) for t in taxonomy] or None
     try:
         report = ingest(list(paths), root, rebuild=rebuild, jobs=jobs, progress=progress, taxonomy_files=tax,
-                        engine=engine) if paths else None
+                        engine=engine, ocr=ocr) if paths else None
         if retag:
             from ingest.retag import retag as do_retag
 
@@ -378,7 +380,7 @@ def show_cmd(section_id, as_json, index):
     pages = ""
     if s["page_start"]:
         pages = f", p. {s['page_start']}" + (f"–{s['page_end']}" if s["page_end"] and s["page_end"] != s["page_start"] else "")
-    echo(f"{s['title']} ({s['year'] or 'undated'}){pages}")
+    echo(f"{s['title']} ({s['year'] or 'undated'}){pages}" + (" (OCR)" if s.get("ocr") else ""))
     echo(" › ".join(s["heading_path"]))
     if s["themes"]:
         echo("Themes: " + ", ".join(s["themes"]))

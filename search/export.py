@@ -214,6 +214,7 @@ def _passage(hit) -> dict:
         "page": hit.page,
         "themes": s.get("themes") or [],
         "quote": quote,
+        "source_url": s.get("source_url"),
         "citation": section_citation(s, hit.title, hit.page),
     }
 
