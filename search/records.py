@@ -9,7 +9,6 @@ DOC_KEYS = ("doc_id", "path", "sha256", "title", "publisher", "doc_type", "perio
             "period_end", "year", "year_start", "pages", "source_url")
 SECTION_KEYS = ("section_id", "doc_id", "number", "heading", "heading_path", "level", "text",
                 "page_start", "page_end", "themes", "year", "year_start", "ocr")
-ITEM_KEYS = ("item_id", "section_id", "doc_id", "kind", "text", "status", "themes", "year", "year_start")
 
 
 def _themes_str(themes) -> str:
