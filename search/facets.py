@@ -1,0 +1,69 @@
+"""Facet counts of a search: how many matching sections per year, theme, document type and
+publisher, so that a page (or a program) can offer them as filters.
+
+Counted from the hits of :func:`search.query.search` itself, so a facet's count is the
+number of results its filter leaves.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from search.index import Store
+
+FACET_LIMIT = 5000  # hits counted; past this the counts are of the best FACET_LIMIT
+
+
+def facet_counts(hits, labels: dict[str, str] | None = None) -> dict:
+    """``{"year": [...], "theme": [...], "doc_type": [...], "publisher": [...]}`` from search hits.
+
+    Each entry is ``{"value", "label", "count"}``; years oldest first, the rest by count.
+    ``labels`` names the themes (id to label).
+    """
+    labels = labels or {}
+    years: Counter = Counter()
+    year_start: dict[str, int] = {}
+    themes: Counter = Counter()
+    types: Counter = Counter()
+    publishers: Counter = Counter()
+    for h in hits:
+        s = h.section
+        if s.get("year"):
+            years[s["year"]] += 1
+            year_start[s["year"]] = s.get("year_start") or 0
+        themes.update(s.get("themes") or [])
+        if h.doc_type:
+            types[h.doc_type] += 1
+        if h.publisher:
+            publishers[h.publisher] += 1
+
+    def rows(counter: Counter, name=lambda v: v) -> list[dict]:
+        return [{"value": v, "label": name(v), "count": n}
+                for v, n in sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))]
+
+    return {
+        "year": [{"value": y, "label": y, "count": years[y]} for y in sorted(years, key=year_start.get)],
+        "theme": rows(themes, lambda t: labels.get(t, t)),
+        "doc_type": rows(types, lambda t: t.replace("-", " ")),
+        "publisher": rows(publishers),
+    }
+
+
+def search_with_facets(store: Store, query: str, offset: int = 0, limit: int = 10, **options):
+    """One page of :func:`search.query.search` results (``offset`` hits skipped) and the facet
+    counts of all of them: ``(SearchResult, facets)``. ``options`` are search's filters and sort."""
+    from search.query import search
+
+    res = search(store, query, limit=FACET_LIMIT, **options)
+    labels = {t.id: t.label for t in store.taxonomy().themes.values()}
+    counts = facet_counts(res.hits, labels)
+    res.hits = res.hits[offset:offset + limit]
+    return res, counts
+
+
+def sections_per_year(store: Store) -> dict[str, int]:
+    """How many sections the index holds in each year (to show a theme's count per 100 sections)."""
+    counts: Counter = Counter()
+    for s in store.records("section"):
+        if s.get("year"):
+            counts[s["year"]] += 1
+    return dict(counts)
