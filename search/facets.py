@@ -7,6 +7,7 @@ number of results its filter leaves.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from search.index import Store
 
@@ -48,16 +49,25 @@ def facet_counts(hits, labels: dict[str, str] | None = None) -> dict:
     }
 
 
-def search_with_facets(store: Store, query: str, offset: int = 0, limit: int = 10, **options):
-    """One page of :func:`search.query.search` results (``offset`` hits skipped) and the facet
-    counts of all of them: ``(SearchResult, facets)``. ``options`` are search's filters and sort."""
+def search_with_facets(store: Store, query: str, page: int = 1, per_page: int = 10, **options):
+    """One page of :func:`search.query.search` results and the facet counts of all of them:
+    ``(SearchResult, facets)``; ``options`` are search's filters and sort.
+
+    Page 1 is what ``sgsearch QUERY --limit per_page`` shows; later pages go on down the
+    ranked list without repeating a section of page 1, ranks numbered on.
+    """
     from search.query import search
 
-    res = search(store, query, limit=FACET_LIMIT, **options)
+    res = search(store, query, limit=per_page, **options)
+    every = res.hits if len(res.hits) >= res.total else search(store, query, limit=FACET_LIMIT, **options).hits
+    if page > 1:
+        shown = {h.section["section_id"] for h in res.hits}
+        rest = [h for h in every if h.section["section_id"] not in shown]
+        start = (page - 1) * per_page
+        res.hits = [replace(h, rank=start + n) for n, h in
+                    enumerate(rest[start - per_page:start], start=1)]
     labels = {t.id: t.label for t in store.taxonomy().themes.values()}
-    counts = facet_counts(res.hits, labels)
-    res.hits = res.hits[offset:offset + limit]
-    return res, counts
+    return res, facet_counts(every, labels)
 
 
 def sections_per_year(store: Store) -> dict[str, int]:

@@ -75,7 +75,7 @@ def search_page(request: Request) -> Response:
         return render(request, "search.html", ctx, {"query": "", "total": 0, "results": []})
     try:
         with site.lock:
-            res, facets = search_with_facets(site.store, q, offset=(page - 1) * PER_PAGE, limit=PER_PAGE, **opts)
+            res, facets = search_with_facets(site.store, q, page=page, per_page=PER_PAGE, **opts)
             labels = {t.id: t.label for t in site.store.taxonomy().themes.values()}
     except QueryError as e:
         ctx.update(res=None, error=str(e), docs=[])
@@ -328,7 +328,7 @@ async def ingest_upload(request: Request) -> Response:
         return error_page(request, 403, "Adding reports is turned off (the server was started with --read-only).")
     limit = _limit()
     length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > limit * MAX_UPLOAD_FILES + 1_048_576:
+    if length and length.isdigit() and int(length) > limit * MAX_UPLOAD_FILES + 65536:
         return error_page(request, 413, f"Too much at once: up to {MAX_UPLOAD_FILES} files of "
                                         f"{limit // 1048576} MB each.")
     async with request.form(max_files=MAX_UPLOAD_FILES, max_fields=20) as form:
