@@ -167,6 +167,7 @@ def themes_page(request: Request) -> Response:
         table = theme_table(site.store)
         totals = sections_per_year(site.store)
     rows = [t for t in table["themes"] if t["total"]]
+    all_years = _every_year(table["years"])
     rows.sort(key=lambda t: -t["total"])
     values = {}
     for t in rows:
@@ -183,16 +184,27 @@ def themes_page(request: Request) -> Response:
             raise HTTPException(404, "No such theme or year in the table.")
         try:
             with site.lock:
-                res = search(site.store, theme["label"], limit=200, theme=theme["id"], year=year or None)
+                # the id as the query: every tagged section matches it (a label's words may not)
+                res = search(site.store, theme["id"], limit=200, theme=theme["id"], year=year or None)
         except QueryError as e:
             raise HTTPException(400, str(e)) from None
         cell = {"theme": theme, "year": year, "res": res}
-    ctx = {"table": table, "rows": rows, "values": values, "levels": levels, "per100": per100,
+    ctx = {"table": table, "all_years": all_years, "rows": rows, "values": values, "levels": levels, "per100": per100,
            "totals": totals, "cell": cell, "link": lambda **kw: link(request, **kw)}
     data = dict(table)
     if cell:
         data["passages"] = cell["res"].to_json()
     return render(request, "themes.html", ctx, data)
+
+
+def _every_year(years: list[str]) -> list[str]:
+    """Every financial year from the first to the last, those with no report included."""
+    from ingest.metadata import fy_label, parse_year_label
+
+    starts = [parse_year_label(y) for y in years]
+    if not years or None in starts:
+        return list(years)
+    return [fy_label(y) for y in range(min(starts), max(starts) + 1)]
 
 
 # -- trace ----------------------------------------------------------------------------------
@@ -208,7 +220,10 @@ def trace_page(request: Request) -> Response:
                 data = trace(site.store, q, examples=3)
         except QueryError as e:
             return render(request, "trace.html", {"q": q, "data": None, "error": str(e)}, {"error": str(e)}, 400)
-    return render(request, "trace.html", {"q": q, "data": data, "chart": link(request, path="/trace.svg")},
+    with site.lock:
+        labels = {t.id: t.label for t in site.store.taxonomy().themes.values()}
+    return render(request, "trace.html", {"q": q, "data": data, "labels": labels,
+                                          "chart": link(request, path="/trace.svg")},
                   data or {"query": "", "years": []})
 
 
