@@ -59,7 +59,10 @@ def search_with_facets(store: Store, query: str, page: int = 1, per_page: int = 
     from search.query import search
 
     res = search(store, query, limit=per_page, **options)
-    every = res.hits if len(res.hits) >= res.total else search(store, query, limit=FACET_LIMIT, **options).hits
+    if len(res.hits) >= res.total:
+        every = res.hits
+    else:  # later pages show snippets from this list; the first needs only its sections
+        every = search(store, query, limit=FACET_LIMIT, snippets=page > 1, **options).hits
     if page > 1:
         shown = {h.section["section_id"] for h in res.hits}
         rest = [h for h in every if h.section["section_id"] not in shown]

@@ -62,9 +62,21 @@ class Site:
         with self.lock:
             self.cache.clear()
 
+    def stamp(self):
+        """Something that changes whenever the index does (this server's ingest or anyone's)."""
+        try:
+            d = self.store.current_dir()
+            return (d.name, d.stat().st_mtime_ns) if d is not None else None
+        except (OSError, AttributeError):
+            return object()  # cannot tell: nothing is reused
+
     def cached(self, key, make):
         """``make()`` once per key until the index changes."""
         with self.lock:
+            stamp = self.stamp()
+            if self.cache.get("stamp") != stamp:
+                self.cache.clear()
+                self.cache["stamp"] = stamp
             if key not in self.cache:
                 self.cache[key] = make()
             return self.cache[key]

@@ -163,9 +163,8 @@ def themes_page(request: Request) -> Response:
     site = _site(request)
     qp = request.query_params
     per100 = qp.get("show") == "per100"
-    with site.lock:
-        table = theme_table(site.store)
-        totals = sections_per_year(site.store)
+    table = site.cached("themes", lambda: theme_table(site.store))
+    totals = site.cached("sections per year", lambda: sections_per_year(site.store))
     rows = [t for t in table["themes"] if t["total"]]
     all_years = _every_year(table["years"])
     rows.sort(key=lambda t: -t["total"])
