@@ -216,6 +216,7 @@ def test_themes_heat_map_and_cell(client, store):
         cell = _json(client, "/themes", params={"theme": t["id"], "year": y}).json()["passages"]
         assert cell["total"] == t["counts"][y]  # the cell lists exactly the passages it counts
         assert all(t["id"] in h["themes"] and h["year"] == y for h in cell["results"])
+    assert 'action="/export"' in html and 'name="fmt" value="docx"' in html  # a briefing on any theme
     per100 = client.get("/themes?show=per100").text
     assert "per 100 sections" in per100 and "<strong>per 100" in per100
 
@@ -230,6 +231,8 @@ def test_trace_page_and_chart(client, store):
     assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
     assert b"<svg" in svg.content[:500]
     assert client.get("/trace").status_code == 200
+    if want["theme"]:  # a theme's year links to that theme's passages, not to the word
+        assert f"/themes?theme={want['theme']}&amp;year={want['years'][0]['year']}" in html
 
 
 def test_recur_groups_and_check(client, store):
