@@ -13,7 +13,7 @@ from search.browse import document, documents, section
 from search.query import search
 from search.recur import recur
 from search.trace import theme_table, trace
-from tests.docgen import SPEC, write_docx
+from tests.docgen import SPEC, write_docx, write_pdf
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # newer Starlette prefers httpx2 for its test client
@@ -315,22 +315,25 @@ def test_upload_refuses_wrong_types_and_oversize(wclient, monkeypatch):
 
 def test_upload_ingests_in_the_background_and_escapes_document_text(wclient, tmp_path):
     docx = write_docx(tmp_path / "web-upload.docx", SPEC)
+    pdf_spec = [(k, v.replace("2022-23", "2021-22") if isinstance(v, str) else v) for k, v in SPEC]
+    pdf = write_pdf(tmp_path / "web-upload.pdf", pdf_spec)
     script = ("Annual Report 2023-24\n\n1 Introduction\n\nThe partnership met <script>alert('x')</script> "
               "about zebracrossing safety and <b>bold</b> claims.\n")
     token = _csrf(wclient)
     r = wclient.post("/ingest", data={"csrf": token}, follow_redirects=False, files=[
         ("files", ("web-upload.docx", docx.read_bytes(), "application/octet-stream")),
+        ("files", ("web-upload.pdf", pdf.read_bytes(), "application/pdf")),
         ("files", ("../../evil name.txt", script.encode(), "text/plain")),
     ])
     assert r.status_code == 303 and r.headers["location"] == "/ingest"
     wclient.site.job.wait(120)
     job = wclient.site.job.snapshot()
-    assert job["error"] is None and len(job["report"]["added"]) == 2, job
+    assert job["error"] is None and len(job["report"]["added"]) == 3, job
     saved = [p for p in (wclient.site.index_dir / "uploads").rglob("*") if p.is_file()]
-    assert {p.name for p in saved} == {"web-upload.docx", "evil name.txt"}  # no folders from the name
+    assert {p.name for p in saved} == {"web-upload.docx", "web-upload.pdf", "evil name.txt"}  # no folders from names
     assert all(wclient.site.index_dir in p.parents for p in saved)
     page = wclient.get("/ingest").text
-    assert "Safeguarding Children Partnership Annual Report 2022-23" in page and "2 added" in page
+    assert "Safeguarding Children Partnership Annual Report 2022-23" in page and "3 added" in page
     hit = _json(wclient, "/?q=zebracrossing").json()["results"][0]
     for url in ("/?q=zebracrossing", f"/section/{hit['section_id']}", f"/doc/{hit['doc_id']}"):
         html = wclient.get(url).text
@@ -338,6 +341,11 @@ def test_upload_ingests_in_the_background_and_escapes_document_text(wclient, tmp
     assert "&lt;script&gt;alert" in wclient.get(f"/section/{hit['section_id']}").text
     orig = wclient.get(f"/doc/{hit['doc_id']}/original")
     assert orig.headers["content-type"].startswith("text/plain") and b"<script>" in orig.content
+    pdf_doc = next(d for d in _json(wclient, "/docs").json()["documents"] if d["path"].endswith(".pdf"))
+    sec = next(s for s in _json(wclient, f"/doc/{pdf_doc['doc_id']}").json()["sections"] if (s["page_start"] or 0) > 1)
+    assert f'href="/doc/{pdf_doc["doc_id"]}/original#page={sec["page_start"]}"' in wclient.get(f"/section/{sec['section_id']}").text
+    served = wclient.get(f"/doc/{pdf_doc['doc_id']}/original")
+    assert served.headers["content-type"] == "application/pdf" and served.content == pdf.read_bytes()
 
 
 def test_read_only_turns_off_add_reports(corpus_index):
@@ -364,3 +372,14 @@ def test_serve_command_binds_loopback_and_warns_otherwise(monkeypatch, corpus_in
     r = CliRunner().invoke(cli.main, ["serve", "--index", str(corpus_index), "--host", "0.0.0.0", "--port", "9000"])
     assert calls[-1]["host"] == "0.0.0.0" and calls[-1]["port"] == 9000
     assert "warning: listening on 0.0.0.0" in r.output
+
+
+def test_an_unexpected_error_is_a_page_not_a_traceback(corpus_index, monkeypatch):
+    def broken(store):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr("web.routes.documents", broken)
+    with TestClient(create_app(corpus_index), raise_server_exceptions=False) as c:
+        r = c.get("/docs")
+        assert r.status_code == 500
+        assert "Something went wrong" in r.text and "secret internals" not in r.text and "Traceback" not in r.text

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from search.browse import DocNotFound, document, documents, section
 from search.query import QueryError
 from web.app import Site, error_page, render, wants_json
+from web.jobs import safe_name
 
 PER_PAGE = 10
 SORTS = ("relevance", "year")
@@ -36,10 +37,9 @@ def _site(request: Request) -> Site:
 
 
 def link(request: Request, path: str | None = None, **changes) -> str:
-    """This page's URL with some query parameters changed (None removes one; a list repeats it)."""
+    """This page's URL with some query parameters changed (None removes one; a list repeats it);
+    back to the first page unless ``page`` is given."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in changes and k != "page"]
-    if "page" in changes:
-        params = [p for p in params if p[0] != "page"]
     for k, v in changes.items():
         if v is None or v == "" or v == []:
             continue
@@ -125,11 +125,10 @@ def original(request: Request) -> Response:
     try:
         with site.lock:
             doc = document(site.store, request.path_params["doc_id"])
-            recorded = site.store.manifest()
     except DocNotFound as e:
         raise HTTPException(404, str(e)) from None
-    path = Path(doc.get("path") or "")
-    if not doc.get("path") or (recorded and str(path) not in recorded) or not path.is_file():
+    path = Path(doc.get("path") or "")  # the index's own record: nothing from the request reaches a path
+    if not doc.get("path") or not path.is_file():
         raise HTTPException(404, "The original file of this document is no longer where it was ingested from.")
     media = ORIGINAL_TYPES.get(path.suffix.lower(), "text/plain; charset=utf-8")
     disposition = "attachment" if path.suffix.lower() == ".docx" else "inline"
@@ -369,8 +368,6 @@ async def ingest_upload(request: Request) -> Response:
                 continue
             if folder is None:
                 folder = site.job.upload_dir()
-            from web.jobs import safe_name
-
             target = folder / safe_name(name)
             if target.exists():
                 target = target.with_name(f"{target.stem}-{len(saved)}{target.suffix}")
