@@ -346,6 +346,9 @@ def test_upload_ingests_in_the_background_and_escapes_document_text(wclient, tmp
     assert f'href="/doc/{pdf_doc["doc_id"]}/original#page={sec["page_start"]}"' in wclient.get(f"/section/{sec['section_id']}").text
     served = wclient.get(f"/doc/{pdf_doc['doc_id']}/original")
     assert served.headers["content-type"] == "application/pdf" and served.content == pdf.read_bytes()
+    next(p for p in saved if p.suffix == ".txt").unlink()  # an original moved away: said so, nothing else served
+    gone = wclient.get(f"/doc/{hit['doc_id']}/original")
+    assert gone.status_code == 404 and "no longer where it was added from" in gone.text
 
 
 def test_read_only_turns_off_add_reports(corpus_index):

@@ -101,20 +101,25 @@ def render(request: Request, template: str, context: dict, data=None, status_cod
     return site.templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
-def error_page(request: Request, status: int, message: str) -> Response:
+def error_page(request: Request, status: int, message: str, detail: str | None = None) -> Response:
+    """An error as a page for people (``message``) or JSON for programs (``detail`` if given)."""
     if wants_json(request):
-        return JSONResponse({"error": message, "status": status}, status_code=status)
+        return JSONResponse({"error": detail or message, "status": status}, status_code=status)
     site: Site = request.app.state.site
     return site.templates.TemplateResponse(request, "error.html", {"status": status, "message": message},
                                            status_code=status)
 
 
+NOT_FOUND = ("There is no report, section or page at this address. It may have gone when the reports were "
+             "updated: search again, or look through all the reports.")
+
+
 async def _http_error(request: Request, exc: HTTPException) -> Response:
-    messages = {404: "There is no such page, document or section here.", 405: "That is not allowed here.",
-                403: "That form has expired: reload the page and try again."}
     detail = exc.detail
     if not detail or detail == HTTPStatus(exc.status_code).phrase:
-        detail = messages.get(exc.status_code, HTTPStatus(exc.status_code).phrase)
+        detail = NOT_FOUND if exc.status_code == 404 else HTTPStatus(exc.status_code).phrase
+    if exc.status_code == 404:  # the library's message names command-line steps: people get this one
+        return error_page(request, 404, NOT_FOUND, detail)
     return error_page(request, exc.status_code, detail)
 
 

@@ -129,7 +129,8 @@ def original(request: Request) -> Response:
         raise HTTPException(404, str(e)) from None
     path = Path(doc.get("path") or "")  # the index's own record: nothing from the request reaches a path
     if not doc.get("path") or not path.is_file():
-        raise HTTPException(404, "The original file of this document is no longer where it was ingested from.")
+        return error_page(request, 404, f"The original file of this report is no longer where it was added from "
+                                        f"({path.name or 'no file recorded'}).")
     media = ORIGINAL_TYPES.get(path.suffix.lower(), "text/plain; charset=utf-8")
     disposition = "attachment" if path.suffix.lower() == ".docx" else "inline"
     return FileResponse(path, media_type=media, filename=path.name, content_disposition_type=disposition)
