@@ -57,6 +57,11 @@ class Site:
         self.templates.env.filters["highlight"] = highlight
         self.templates.env.globals["site"] = self
 
+    def labels(self) -> dict[str, str]:
+        """Theme id to label, from the taxonomy the index was tagged with."""
+        with self.lock:
+            return {t.id: t.label for t in self.store.taxonomy().themes.values()}
+
     def changed(self) -> None:
         """The index changed (an ingest finished): forget cached answers."""
         with self.lock:

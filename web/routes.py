@@ -76,7 +76,7 @@ def search_page(request: Request) -> Response:
     try:
         with site.lock:
             res, facets = search_with_facets(site.store, q, page=page, per_page=PER_PAGE, **opts)
-            labels = {t.id: t.label for t in site.store.taxonomy().themes.values()}
+            labels = site.labels()
     except QueryError as e:
         ctx.update(res=None, error=str(e), docs=[])
         return render(request, "search.html", ctx, {"error": str(e)}, status_code=400)
@@ -143,7 +143,7 @@ def section_page(request: Request) -> Response:
         with site.lock:
             s = section(site.store, sid)
             doc = document(site.store, s["doc_id"])
-            labels = {t.id: t.label for t in site.store.taxonomy().themes.values()}
+            labels = site.labels()
     except DocNotFound as e:
         raise HTTPException(404, str(e)) from None
     ids = [x["section_id"] for x in doc["sections"]]
@@ -219,9 +219,7 @@ def trace_page(request: Request) -> Response:
                 data = trace(site.store, q, examples=3)
         except QueryError as e:
             return render(request, "trace.html", {"q": q, "data": None, "error": str(e)}, {"error": str(e)}, 400)
-    with site.lock:
-        labels = {t.id: t.label for t in site.store.taxonomy().themes.values()}
-    return render(request, "trace.html", {"q": q, "data": data, "labels": labels,
+    return render(request, "trace.html", {"q": q, "data": data, "labels": site.labels(),
                                           "chart": link(request, path="/trace.svg")},
                   data or {"query": "", "years": []})
 
@@ -261,9 +259,7 @@ def recur_page(request: Request) -> Response:
     text = qp.get("check", "").strip()
     ctx = {"kind": kind, "kinds": KINDS, "min_years": min_years, "check": text, "theme": qp.get("theme") or "",
            "link": lambda **kw: link(request, **kw)}
-    with site.lock:
-        labels = {t.id: t.label for t in site.store.taxonomy().themes.values()}
-    ctx["labels"] = labels
+    ctx["labels"] = site.labels()
     if text:
         with site.lock:
             matches = check(site.store, text[:5000], limit=10, kind=kind)
