@@ -563,7 +563,7 @@ def export_cmd(query, theme, from_year, to_year, fmt, output, per_year, index):
 # -- serve -----------------------------------------------------------------------------
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (this computer only by default).")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
 @click.option("--read-only", is_flag=True, help="Turn off Add reports.")
 @_index_option
