@@ -50,7 +50,8 @@ def facet_counts(hits, labels: dict[str, str] | None = None) -> dict:
 
 
 def search_with_facets(store: Store, query: str, page: int = 1, per_page: int = 10, **options):
-    """One page of :func:`search.query.search` results and the facet counts of all of them:
+    """One page of :func:`search.query.search` results and the facet counts of all of them
+    (of the best ``FACET_LIMIT`` when more match; ``facets["counted"]`` says how many):
     ``(SearchResult, facets)``; ``options`` are search's filters and sort.
 
     Page 1 is what ``sgsearch QUERY --limit per_page`` shows; later pages go on down the
@@ -70,7 +71,9 @@ def search_with_facets(store: Store, query: str, page: int = 1, per_page: int = 
         res.hits = [replace(h, rank=start + n) for n, h in
                     enumerate(rest[start - per_page:start], start=1)]
     labels = {t.id: t.label for t in store.taxonomy().themes.values()}
-    return res, facet_counts(every, labels)
+    facets = facet_counts(every, labels)
+    facets["counted"] = len(every)  # fewer than res.total: the counts are of the best FACET_LIMIT
+    return res, facets
 
 
 def sections_per_year(store: Store) -> dict[str, int]:

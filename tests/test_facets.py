@@ -17,7 +17,7 @@ def test_search_without_snippets_finds_the_same_sections_in_the_same_order(store
 def test_facet_counts_add_up_and_filter_to_their_counts(store):
     res, facets = search_with_facets(store, "training")
     assert sum(f["count"] for f in facets["year"]) == res.total
-    assert sum(f["count"] for f in facets["doc_type"]) == res.total
+    assert sum(f["count"] for f in facets["doc_type"]) == res.total == facets["counted"]
     for key, option in (("year", "year"), ("doc_type", "doc_type"), ("theme", "theme"), ("publisher", "publisher")):
         f = facets[key][0]
         assert search(store, "training", limit=1, **{option: f["value"]}).total == f["count"], key
@@ -46,3 +46,11 @@ def test_sections_per_year_bounds_every_theme_count(store):
     for t in table["themes"]:
         assert all(t["counts"][y] <= totals[y] for y in table["years"])
     assert sum(totals.values()) == len(store.records("section"))
+
+
+def test_past_the_limit_the_counts_are_of_the_best_and_say_so(store, monkeypatch):
+    monkeypatch.setattr("search.facets.FACET_LIMIT", 15)
+    res, facets = search_with_facets(store, "training")
+    assert res.total > 15 and facets["counted"] == 15
+    assert sum(f["count"] for f in facets["year"]) == 15
+    assert len(res.hits) == 10
