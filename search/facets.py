@@ -2,7 +2,8 @@
 publisher, so that a page (or a program) can offer them as filters.
 
 Counted from the hits of :func:`search.query.search` itself, so a facet's count is the
-number of results its filter leaves.
+number of results its filter leaves. Also the pages of a search (page 1 is the CLI's
+answer) and the sections per year that a theme's count per 100 sections needs.
 """
 from __future__ import annotations
 
