@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from search.index import Store
 
-FACET_LIMIT = 5000  # hits counted; past this the counts are of the best FACET_LIMIT
+FACET_LIMIT = 1000  # hits counted; past this the counts are of the best FACET_LIMIT (each costs ~0.3 ms)
 
 
 def facet_counts(hits, labels: dict[str, str] | None = None) -> dict:
