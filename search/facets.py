@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from search.index import Store
+from search.store import Store
 
 FACET_LIMIT = 1000  # hits counted; past this the counts are of the best FACET_LIMIT (each costs ~0.3 ms)
 
@@ -78,9 +78,9 @@ def search_with_facets(store: Store, query: str, page: int = 1, per_page: int = 
 
 
 def sections_per_year(store: Store) -> dict[str, int]:
-    """How many sections the index holds in each year (to show a theme's count per 100 sections)."""
-    counts: Counter = Counter()
-    for s in store.records("section"):
-        if s.get("year"):
-            counts[s["year"]] += 1
-    return dict(counts)
+    """How many sections the index holds in each year (to show a theme's count per 100 sections);
+    the engine counts them."""
+    from search.years import fy_label
+
+    per_year = store.backend().counts(None, None, ("year_start",))
+    return {fy_label(k[0]): c.sections for k, c in per_year.items() if k and k[0] is not None}

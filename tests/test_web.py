@@ -386,3 +386,18 @@ def test_an_unexpected_error_is_a_page_not_a_traceback(corpus_index, monkeypatch
         r = c.get("/docs")
         assert r.status_code == 500
         assert "Something went wrong" in r.text and "secret internals" not in r.text and "Traceback" not in r.text
+
+
+def test_ingest_progress_is_shown_while_running(corpus_index):
+    app = create_app(corpus_index)
+    job = app.state.site.job
+    with TestClient(app) as c:
+        job.state.update(running=True, started=1.0, files=["a.pdf", "b.docx"])
+        job._progress("parsing", 1, 2, "/somewhere/a.pdf")
+        html = c.get("/ingest").text
+        assert "Reading files: 1 of 2 (a.pdf)" in html and 'http-equiv="refresh"' in html
+        job._progress("tagging", 30, 120, "")
+        assert "Finding themes and indexing: 30 of 120 sections" in c.get("/ingest").text
+        assert c.get("/ingest?format=json").json()["job"]["phase"] == "tagging"
+        job.state.update(running=False)
+        assert 'http-equiv="refresh"' not in c.get("/ingest").text

@@ -20,8 +20,8 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from search.index import Store
 from search.snippets import HL_END, HL_START
+from search.store import Store
 from web.jobs import IngestJob
 
 HERE = Path(__file__).parent

@@ -33,7 +33,7 @@ class IngestJob:
 
     @staticmethod
     def _fresh() -> dict:
-        return {"running": False, "done": 0, "total": 0, "current": None, "files": [],
+        return {"running": False, "phase": None, "done": 0, "total": 0, "current": None, "files": [],
                 "refused": [], "report": None, "error": None, "started": None, "finished": None}
 
     def upload_dir(self) -> Path:
@@ -58,7 +58,7 @@ class IngestJob:
             if self.state["running"]:
                 return False
             self.state = self._fresh()
-            self.state.update(running=True, total=len(paths), files=[p.name for p in paths],
+            self.state.update(running=True, phase="parsing", total=len(paths), files=[p.name for p in paths],
                               refused=list(refused), started=time.time())
             if not paths:
                 self.state.update(running=False, finished=time.time())
@@ -73,9 +73,10 @@ class IngestJob:
         if t is not None:
             t.join(timeout)
 
-    def _progress(self, n: int, total: int, path: str) -> None:
+    def _progress(self, phase: str, n: int, total: int, path: str) -> None:
+        """Ingest's progress: ``phase`` is parsing (files), tagging or writing (sections), committing."""
         with self._lock:
-            self.state.update(done=n, total=total, current=Path(path).name)
+            self.state.update(phase=phase, done=n, total=total, current=Path(path).name if path else None)
 
     def _run(self, paths: list[Path]) -> None:
         from ingest.pipeline import ingest
@@ -87,7 +88,7 @@ class IngestJob:
             error = str(e) or type(e).__name__
         with self._lock:
             self.state.update(running=False, report=report, error=error, current=None, finished=time.time(),
-                              done=self.state["total"])
+                              phase=None)
             if report:
                 self.state["refused"] = self.state["refused"] + [
                     {"path": Path(f["path"]).name, "error": f["error"]} for f in report.get("failed", [])]

@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from search.browse import DocNotFound, document, documents, section
 from search.query import QueryError
+from search.trace import UNDATED
 from web.app import Site, error_page, render, wants_json
 from web.jobs import safe_name
 
@@ -179,7 +180,7 @@ def themes_page(request: Request) -> Response:
     tid, year = qp.get("theme"), qp.get("year")
     if tid or year:
         theme = next((t for t in table["themes"] if t["id"] == tid), None)
-        if theme is None or (year and year not in table["years"]):
+        if theme is None or (year and (year not in table["years"] or year == UNDATED)):
             raise HTTPException(404, "No such theme or year in the table.")
         try:
             with site.lock:
@@ -188,7 +189,7 @@ def themes_page(request: Request) -> Response:
         except QueryError as e:
             raise HTTPException(400, str(e)) from None
         cell = {"theme": theme, "year": year, "res": res}
-    ctx = {"table": table, "all_years": all_years, "rows": rows, "values": values, "levels": levels, "per100": per100,
+    ctx = {"table": table, "all_years": all_years, "undated": UNDATED, "rows": rows, "values": values, "levels": levels, "per100": per100,
            "totals": totals, "cell": cell, "link": lambda **kw: link(request, **kw)}
     data = dict(table)
     if cell:
@@ -198,12 +199,13 @@ def themes_page(request: Request) -> Response:
 
 def _every_year(years: list[str]) -> list[str]:
     """Every financial year from the first to the last, those with no report included."""
-    from ingest.metadata import fy_label, parse_year_label
+    from search.years import fy_label, parse_year_label
 
-    starts = [parse_year_label(y) for y in years]
-    if not years or None in starts:
+    starts = [s for s in (parse_year_label(y) for y in years) if s is not None]
+    undated = [y for y in years if parse_year_label(y) is None]  # "undated" stays last
+    if not starts:
         return list(years)
-    return [fy_label(y) for y in range(min(starts), max(starts) + 1)]
+    return [fy_label(y) for y in range(min(starts), max(starts) + 1)] + undated
 
 
 # -- trace ----------------------------------------------------------------------------------
