@@ -4,6 +4,7 @@ CSRF token, the background ingest), security headers, error pages and the routes
 """
 from __future__ import annotations
 
+import contextlib
 import hmac
 import secrets
 import threading
@@ -56,6 +57,12 @@ class Site:
         self.templates = Jinja2Templates(env=env)
         self.templates.env.filters["highlight"] = highlight
         self.templates.env.globals["site"] = self
+
+    def close(self) -> None:
+        """Close the index's open files (the server is stopping)."""
+        self.job.wait(60)
+        with self.lock:
+            self.store.close()
 
     def labels(self) -> dict[str, str]:
         """Theme id to label, from the taxonomy the index was tagged with."""
@@ -161,7 +168,14 @@ def create_app(index_dir, read_only: bool = False) -> Starlette:
     from web import routes
 
     site = Site(index_dir, read_only=read_only)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        site.close()
+
     app = Starlette(
+        lifespan=lifespan,
         routes=routes.ROUTES + [Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static")],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
