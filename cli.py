@@ -760,5 +760,34 @@ def export_cmd(query, theme, from_year, to_year, fmt, as_json, output, per_year,
     echo(f"Briefing written to {path}")
 
 
+
+# -- serve -----------------------------------------------------------------------------
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (this computer only by default).")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
+@click.option("--read-only", is_flag=True, help="Turn off Add reports.")
+@_index_option
+def serve_cmd(host, port, open_browser, read_only, index):
+    """A local web page for searching, themes, trace, recurrence and adding reports."""
+    import uvicorn
+
+    from web.app import create_app
+
+    store = _store(index)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        echo(f"sgsearch: warning: listening on {host}: other computers on the network can reach this page "
+             "and the reports in it", err=True)
+    app = create_app(store.root, read_only=read_only)
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    echo(f"sgsearch: serving {store.root} at {url} (Ctrl+C stops)", err=True)
+    if open_browser:
+        import threading
+        import webbrowser
+
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

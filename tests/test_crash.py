@@ -169,17 +169,22 @@ def test_sigkill_at_any_moment_leaves_a_whole_index(tmp_path, engine):
     baseline = state(ix)
     assert set(baseline) == {str(p) for p in half}
 
-    # one full run of everything, timed, to spread the kills over
-    version = 1
-    write_reports(folder, version)
-    t0 = time.monotonic()
-    proc = start(folder, ix, "incremental", engine)
-    assert wait_for(proc, "COMMIT")
-    t_commit = time.monotonic()
-    done = finish(proc)
-    full, commit = time.monotonic() - t0, time.monotonic() - t_commit
-    assert done["failed"] == [] and done["added"] == len(expected_after(folder, 0)) - len(half)
-    assert state(ix) == expected_after(folder, version)
+    # full runs of everything, timed, to spread the kills over: the quicker of two, so that
+    # a run slowed by other work on the machine does not put the later kills past the end
+    fulls, commits = [], []
+    for version in (1, 2):
+        write_reports(folder, version)
+        t0 = time.monotonic()
+        proc = start(folder, ix, "incremental", engine)
+        assert wait_for(proc, "COMMIT")
+        t_commit = time.monotonic()
+        done = finish(proc)
+        fulls.append(time.monotonic() - t0)
+        commits.append(time.monotonic() - t_commit)
+        if version == 1:
+            assert done["failed"] == [] and done["added"] == len(expected_after(folder, 0)) - len(half)
+        assert state(ix) == expected_after(folder, version)
+    full, commit = min(fulls), min(commits)
 
     outcomes: list[tuple[str, float, str, str]] = []
     # kills spread over a whole run, then inside Whoosh's commit, then over a whole --rebuild

@@ -1,0 +1,56 @@
+"""search.facets: facet counts of a search and its pages; search without snippets."""
+from __future__ import annotations
+
+from search.facets import facet_counts, search_with_facets, sections_per_year
+from search.query import search
+from search.trace import theme_table
+
+
+def test_search_without_snippets_finds_the_same_sections_in_the_same_order(store):
+    full = search(store, "training", limit=500)
+    bare = search(store, "training", limit=500, snippets=False)
+    assert [h.section["section_id"] for h in bare.hits] == [h.section["section_id"] for h in full.hits]
+    assert bare.total == full.total and all(h.snippet == "" for h in bare.hits)
+    assert any(h.snippet for h in full.hits)
+
+
+def test_facet_counts_add_up_and_filter_to_their_counts(store):
+    res, facets = search_with_facets(store, "training")
+    assert sum(f["count"] for f in facets["year"]) == res.total
+    assert sum(f["count"] for f in facets["doc_type"]) == res.total == facets["counted"]
+    for key, option in (("year", "year"), ("doc_type", "doc_type"), ("theme", "theme"), ("publisher", "publisher")):
+        f = facets[key][0]
+        assert search(store, "training", limit=1, **{option: f["value"]}).total == f["count"], key
+    labels = {t.id: t.label for t in store.taxonomy().themes.values()}
+    assert facets["theme"][0]["label"] == labels[facets["theme"][0]["value"]]
+    assert facet_counts([]) == {"year": [], "theme": [], "doc_type": [], "publisher": []}
+
+
+def test_first_page_is_the_cli_answer_and_pages_repeat_nothing(store):
+    res, _ = search_with_facets(store, "training", page=1, per_page=10)
+    cli = search(store, "training", limit=10)
+    assert [h.section["section_id"] for h in res.hits] == [h.section["section_id"] for h in cli.hits]
+    seen = []
+    for page in range(1, (res.total + 9) // 10 + 1):
+        hits = search_with_facets(store, "training", page=page, per_page=10)[0].hits
+        assert [h.rank for h in hits] == list(range((page - 1) * 10 + 1, (page - 1) * 10 + 1 + len(hits)))
+        assert all(h.snippet for h in hits)
+        seen += [h.section["section_id"] for h in hits]
+    assert len(seen) == len(set(seen)) == res.total
+
+
+def test_sections_per_year_bounds_every_theme_count(store):
+    totals = sections_per_year(store)
+    table = theme_table(store)
+    assert set(totals) == set(table["years"])
+    for t in table["themes"]:
+        assert all(t["counts"][y] <= totals[y] for y in table["years"])
+    assert sum(totals.values()) == len(store.records("section"))
+
+
+def test_past_the_limit_the_counts_are_of_the_best_and_say_so(store, monkeypatch):
+    monkeypatch.setattr("search.facets.FACET_LIMIT", 15)
+    res, facets = search_with_facets(store, "training")
+    assert res.total > 15 and facets["counted"] == 15
+    assert sum(f["count"] for f in facets["year"]) == 15
+    assert len(res.hits) == 10

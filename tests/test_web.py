@@ -1,0 +1,403 @@
+"""The web page (``sgsearch serve``): every page in HTML and JSON, error pages, escaping,
+CSRF, path traversal, upload limits, read-only; served by Starlette's TestClient over the
+bundled corpus (the index shared by the session; uploads go to a copy of it)."""
+from __future__ import annotations
+
+import re
+import shutil
+import warnings
+
+import pytest
+
+from search.browse import document, documents, section
+from search.query import search
+from search.recur import recur
+from search.trace import theme_table, trace
+from tests.docgen import SPEC, write_docx, write_pdf
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # newer Starlette prefers httpx2 for its test client
+    from starlette.testclient import TestClient
+
+from web.app import CSP, create_app
+
+
+@pytest.fixture(scope="module")
+def client(corpus_index):
+    with TestClient(create_app(corpus_index)) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def writable(corpus_index, tmp_path_factory):
+    """A copy of the corpus index that uploads may change."""
+    root = tmp_path_factory.mktemp("web-index") / "index"
+    shutil.copytree(corpus_index, root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def wclient(writable):
+    app = create_app(writable)
+    with TestClient(app) as c:
+        c.site = app.state.site
+        yield c
+
+
+def _json(client, url, **kw):
+    r = client.get(url, headers={"accept": "application/json"}, **kw)
+    assert r.headers["content-type"].startswith("application/json"), url
+    return r
+
+
+def _csrf(client, url="/ingest") -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', client.get(url).text).group(1)
+
+
+# -- search ---------------------------------------------------------------------------------
+def test_search_page_lists_cited_results(client, store):
+    r = client.get("/", params={"q": "pre-birth"})
+    assert r.status_code == 200
+    res = search(store, "pre-birth", limit=10)
+    first = res.hits[0].section
+    assert f'href="/section/{first["section_id"]}"' in r.text
+    assert "<mark>" in r.text  # matched words highlighted
+    for year in ("2016-17", "2024-25"):
+        assert year in r.text
+    assert 'value="pre-birth"' in r.text  # the box keeps the query
+    assert "Download a briefing" in r.text
+
+
+def test_search_json_is_the_cli_shape_with_facets(client, store):
+    data = _json(client, "/?q=pre-birth").json()
+    want = search(store, "pre-birth", limit=10).to_json()
+    assert data["query"] == want["query"] and data["total"] == want["total"]
+    assert [h["section_id"] for h in data["results"]] == [h["section_id"] for h in want["results"]]
+    for key in ("rank", "score", "title", "snippet", "section_id", "doc_id", "heading", "year", "page"):
+        assert key in data["results"][0]
+    years = {f["value"]: f["count"] for f in data["facets"]["year"]}
+    assert sum(years.values()) == want["total"]
+    assert list(years) == sorted(years)
+    assert client.get("/?q=pre-birth&format=json").json()["total"] == want["total"]
+
+
+def test_year_facet_filters_and_counts_agree(client):
+    data = _json(client, "/?q=pre-birth").json()
+    facet = data["facets"]["year"][0]
+    filtered = _json(client, "/", params={"q": "pre-birth", "year": facet["value"]}).json()
+    assert filtered["total"] == facet["count"]
+    assert {h["year"] for h in filtered["results"]} == {facet["value"]}
+    html = client.get("/", params={"q": "pre-birth"}).text
+    assert f"year={facet['value']}" in html
+
+
+def test_theme_and_type_facets_filter(client):
+    data = _json(client, "/?q=training").json()
+    theme = data["facets"]["theme"][0]
+    got = _json(client, "/", params={"q": "training", "theme": theme["value"]}).json()
+    assert got["total"] == theme["count"]
+    assert all(theme["value"] in h["themes"] for h in got["results"])
+    dtype = data["facets"]["doc_type"][0]
+    got = _json(client, "/", params={"q": "training", "type": dtype["value"]}).json()
+    assert got["total"] == dtype["count"] and {h["doc_type"] for h in got["results"]} == {dtype["value"]}
+
+
+def test_paging_and_sort_by_year(client):
+    one = _json(client, "/?q=training&page=1").json()
+    two = _json(client, "/?q=training&page=2").json()
+    assert one["pages"] > 1 and len(one["results"]) == 10
+    assert not {h["section_id"] for h in one["results"]} & {h["section_id"] for h in two["results"]}
+    assert two["results"][0]["rank"] == 11
+    every = {h["section_id"] for p in range(1, one["pages"] + 1)
+             for h in _json(client, f"/?q=training&page={p}").json()["results"]}
+    assert len(every) == one["total"]  # each matching section on exactly one page
+    html = client.get("/?q=training").text
+    assert "page=2" in html and "Next" in html
+    by_year = _json(client, "/?q=training&sort=year").json()["results"]
+    starts = [h["year_start"] for h in by_year]
+    assert starts == sorted(starts, reverse=True)
+
+
+def test_did_you_mean(client):
+    r = client.get("/", params={"q": "safegaurding"})
+    assert r.status_code == 200
+    assert "No sections match" in r.text and "Did you mean" in r.text
+    assert "q=safeguarding" in r.text
+
+
+def test_home_page_without_query(client):
+    r = client.get("/")
+    assert r.status_code == 200 and "reports indexed" in r.text
+
+
+def test_bad_filter_is_a_400_page_not_a_traceback(client):
+    r = client.get("/", params={"q": "neglect", "year": "soon"})
+    assert r.status_code == 400 and "is not a year" in r.text and "Traceback" not in r.text
+
+
+# -- documents and sections -----------------------------------------------------------------
+def test_section_page(client, store):
+    sid = search(store, "pre-birth", limit=1).hits[0].section["section_id"]
+    want = section(store, sid)
+    r = client.get(f"/section/{sid}")
+    assert r.status_code == 200
+    for part in want["heading_path"][:-1] + [want["heading"]]:
+        assert str(part).replace("&", "&amp;") in r.text
+    assert _json(client, f"/section/{sid}").json() == want
+
+
+def test_section_page_shows_items_with_status_and_theme_evidence(client, store):
+    sid = next(s["section_id"] for d in documents(store) for s in document(store, d["doc_id"])["sections"]
+               if any(i.get("status") for i in section(store, s["section_id"])["items"]))
+    s = section(store, sid)
+    html = client.get(f"/section/{sid}").text
+    assert next(i["status"] for i in s["items"] if i.get("status")) in html
+    tagged = next(x for x in (section(store, h.section["section_id"]) for h in search(store, "neglect", limit=5).hits)
+                  if x["theme_evidence"])
+    html = client.get(f"/section/{tagged['section_id']}").text
+    tid, ev = next(iter(tagged["theme_evidence"].items()))
+    assert "because it says" in html and ev["evidence"][0] in html
+
+
+def test_doc_page_outline_and_original(client, store):
+    d = documents(store)[0]
+    r = client.get(f"/doc/{d['doc_id']}")
+    assert r.status_code == 200
+    outline = document(store, d["doc_id"])["sections"]
+    assert all(f"/section/{s['section_id']}" in r.text for s in outline)
+    assert _json(client, f"/doc/{d['doc_id']}").json()["sections"] == outline
+    orig = client.get(f"/doc/{d['doc_id']}/original")
+    assert orig.status_code == 200
+    with open(d["path"], "rb") as fh:
+        assert orig.content == fh.read()
+    assert orig.headers["content-type"].startswith("text/plain")
+
+
+def test_docs_page(client, store):
+    data = _json(client, "/docs").json()
+    assert data == {"documents": documents(store)}
+    html = client.get("/docs").text
+    assert all(f"/doc/{d['doc_id']}" in html for d in data["documents"])
+
+
+@pytest.mark.parametrize("url", ["/section/nope:1", "/doc/nope", "/doc/nope/original", "/no/such/page",
+                                 "/themes?theme=nope"])
+def test_unknown_ids_are_404_pages(client, url):
+    r = client.get(url)
+    assert r.status_code == 404
+    assert "Not found" in r.text and "Traceback" not in r.text
+    j = _json(client, url)
+    assert j.status_code == 404 and "error" in j.json()
+
+
+@pytest.mark.parametrize("url", ["/doc/..%2F..%2Fetc%2Fpasswd/original", "/doc/%2Fetc%2Fpasswd/original",
+                                 "/static/..%2F..%2Fsearch%2Findex.py", "/static/../app.py",
+                                 "/doc/../../etc/passwd", "/section/..%2Fetc%2Fpasswd"])
+def test_path_traversal_reaches_no_file(client, url):
+    r = client.get(url)
+    assert r.status_code == 404
+    assert "root:" not in r.text and "import" not in r.text
+
+
+# -- themes, trace, recur, export -----------------------------------------------------------
+def test_themes_heat_map_and_cell(client, store):
+    table = theme_table(store)
+    assert _json(client, "/themes").json() == table
+    html = client.get("/themes").text
+    for y in table["years"]:
+        assert f">{y}</th>" in html  # every year is a column
+    assert 'title="No report indexed for 2018-19">2018-19</th>' in html  # years with no report too
+    row = max(table["themes"], key=lambda t: t["total"])
+    year = max(table["years"], key=lambda y: row["counts"][y])
+    assert f"theme={row['id']}&amp;year={year}" in html
+    cse = next(t for t in table["themes"] if t["id"] == "child-sexual-exploitation")
+    for t in (row, cse):  # CSE: its label "Child sexual exploitation (CSE)" is not in every tagged section
+        y = max(table["years"], key=lambda y: t["counts"][y])
+        cell = _json(client, "/themes", params={"theme": t["id"], "year": y}).json()["passages"]
+        assert cell["total"] == t["counts"][y]  # the cell lists exactly the passages it counts
+        assert all(t["id"] in h["themes"] and h["year"] == y for h in cell["results"])
+    assert 'action="/export"' in html and 'name="fmt" value="docx"' in html  # a briefing on any theme
+    per100 = client.get("/themes?show=per100").text
+    assert "per 100 sections" in per100 and "<strong>per 100" in per100
+
+
+def test_trace_page_and_chart(client, store):
+    want = trace(store, "neglect", examples=3)
+    assert _json(client, "/trace?q=neglect").json() == want
+    html = client.get("/trace?q=neglect").text
+    assert 'src="/trace.svg?q=neglect"' in html
+    assert want["first_seen"] in html and want["years"][0]["examples"][0]["section_id"] in html
+    svg = client.get("/trace.svg?q=neglect")
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    assert b"<svg" in svg.content[:500]
+    assert client.get("/trace").status_code == 200
+    if want["theme"]:  # a theme's year links to that theme's passages, not to the word
+        assert f"/themes?theme={want['theme']}&amp;year={want['years'][0]['year']}" in html
+
+
+def test_recur_groups_and_check(client, store):
+    data = _json(client, "/recur").json()
+    assert data == {"clusters": recur(store)}
+    html = client.get("/recur").text
+    assert data["clusters"][0]["items"][0]["section_id"] in html
+    text = data["clusters"][0]["items"][0]["text"]
+    got = _json(client, "/recur", params={"check": text}).json()
+    assert got["text"] == text and got["matches"]
+    assert got["matches"][0]["item_id"] == data["clusters"][0]["items"][0]["item_id"]
+    kind = _json(client, "/recur?kind=recommendation").json()["clusters"]
+    assert all(it["kind"] == "recommendation" for c in kind for it in c["items"])
+
+
+@pytest.mark.parametrize("fmt,magic", [("docx", b"PK"), ("md", b"# Briefing"), ("csv", None)])
+def test_export_is_the_cli_file(client, store, tmp_path, fmt, magic):
+    from search.export import export
+
+    r = client.get("/export", params={"q": "pre-birth", "fmt": fmt})
+    assert r.status_code == 200
+    assert "attachment" in r.headers["content-disposition"] and r.headers["content-disposition"].endswith(f'.{fmt}"')
+    if magic:
+        assert r.content.startswith(magic)
+    cli_file = export(store, tmp_path / f"b.{fmt}", fmt=fmt, query="pre-birth")
+    if fmt != "docx":
+        assert r.content == cli_file.read_bytes()
+    html = client.get("/?q=pre-birth").text
+    assert "/export?q=pre-birth&amp;fmt=docx" in html
+
+
+def test_export_needs_a_subject(client):
+    r = client.get("/export?fmt=md")
+    assert r.status_code == 400 and "nothing to export" in r.text
+
+
+# -- safety ---------------------------------------------------------------------------------
+def test_security_headers(client):
+    r = client.get("/")
+    assert r.headers["content-security-policy"] == CSP
+    assert "unsafe-inline" not in CSP and "script-src 'self'" in CSP
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "<script>" not in r.text  # no inline script anywhere
+    for url in ("/?q=pre-birth", "/themes", "/recur", "/ingest"):
+        assert not re.search(r"<script(?![^>]*\bsrc=)", client.get(url).text)
+        assert " style=" not in client.get(url).text
+
+
+def test_query_text_is_escaped(client):
+    r = client.get("/", params={"q": "<script>alert(1)</script>"})
+    assert "<script>alert(1)" not in r.text and "&lt;script&gt;" in r.text
+
+
+def test_ingest_post_needs_the_csrf_token(wclient):
+    files = {"files": ("a.txt", b"Annual report 2022-23\n\nSome text.", "text/plain")}
+    r = wclient.post("/ingest", files=files)
+    assert r.status_code == 403
+    r = wclient.post("/ingest", files=files, data={"csrf": "forged"})
+    assert r.status_code == 403 and not wclient.site.job.snapshot()["started"]
+
+
+def test_upload_refuses_wrong_types_and_oversize(wclient, monkeypatch):
+    monkeypatch.setenv("SGSEARCH_MAX_FILE_MB", "0.001")  # 1 KB, the limit ingest itself uses
+    token = _csrf(wclient)
+    r = wclient.post("/ingest", data={"csrf": token}, headers={"accept": "application/json"}, files=[
+        ("files", ("tool.exe", b"MZ....", "application/octet-stream")),
+        ("files", ("big.txt", b"x" * 5000, "text/plain")),
+    ])
+    assert r.status_code == 202
+    wclient.site.job.wait(30)
+    job = wclient.site.job.snapshot()
+    refused = {f["path"]: f["error"] for f in job["refused"]}
+    assert "unsupported file type .exe" in refused["tool.exe"]
+    assert "limit" in refused["big.txt"]
+    html = wclient.get("/ingest").text
+    assert "tool.exe</strong>: unsupported file type" in html
+    huge = wclient.post("/ingest", data={"csrf": token}, files={"files": ("x.txt", b"y" * 200_000, "text/plain")})
+    assert huge.status_code == 413
+
+
+def test_upload_ingests_in_the_background_and_escapes_document_text(wclient, tmp_path):
+    docx = write_docx(tmp_path / "web-upload.docx", SPEC)
+    pdf_spec = [(k, v.replace("2022-23", "2021-22") if isinstance(v, str) else v) for k, v in SPEC]
+    pdf = write_pdf(tmp_path / "web-upload.pdf", pdf_spec)
+    script = ("Annual Report 2023-24\n\n1 Introduction\n\nThe partnership met <script>alert('x')</script> "
+              "about zebracrossing safety and <b>bold</b> claims.\n")
+    token = _csrf(wclient)
+    r = wclient.post("/ingest", data={"csrf": token}, follow_redirects=False, files=[
+        ("files", ("web-upload.docx", docx.read_bytes(), "application/octet-stream")),
+        ("files", ("web-upload.pdf", pdf.read_bytes(), "application/pdf")),
+        ("files", ("../../evil name.txt", script.encode(), "text/plain")),
+    ])
+    assert r.status_code == 303 and r.headers["location"] == "/ingest"
+    wclient.site.job.wait(120)
+    job = wclient.site.job.snapshot()
+    assert job["error"] is None and len(job["report"]["added"]) == 3, job
+    saved = [p for p in (wclient.site.index_dir / "uploads").rglob("*") if p.is_file()]
+    assert {p.name for p in saved} == {"web-upload.docx", "web-upload.pdf", "evil name.txt"}  # no folders from names
+    assert all(wclient.site.index_dir in p.parents for p in saved)
+    page = wclient.get("/ingest").text
+    assert "Safeguarding Children Partnership Annual Report 2022-23" in page and "3 added" in page
+    hit = _json(wclient, "/?q=zebracrossing").json()["results"][0]
+    for url in ("/?q=zebracrossing", f"/section/{hit['section_id']}", f"/doc/{hit['doc_id']}"):
+        html = wclient.get(url).text
+        assert "<script>alert" not in html and "<b>bold" not in html, url
+    assert "&lt;script&gt;alert" in wclient.get(f"/section/{hit['section_id']}").text
+    orig = wclient.get(f"/doc/{hit['doc_id']}/original")
+    assert orig.headers["content-type"].startswith("text/plain") and b"<script>" in orig.content
+    pdf_doc = next(d for d in _json(wclient, "/docs").json()["documents"] if d["path"].endswith(".pdf"))
+    sec = next(s for s in _json(wclient, f"/doc/{pdf_doc['doc_id']}").json()["sections"] if (s["page_start"] or 0) > 1)
+    assert f'href="/doc/{pdf_doc["doc_id"]}/original#page={sec["page_start"]}"' in wclient.get(f"/section/{sec['section_id']}").text
+    served = wclient.get(f"/doc/{pdf_doc['doc_id']}/original")
+    assert served.headers["content-type"] == "application/pdf" and served.content == pdf.read_bytes()
+    next(p for p in saved if p.suffix == ".txt").unlink()  # an original moved away: said so, nothing else served
+    gone = wclient.get(f"/doc/{hit['doc_id']}/original")
+    assert gone.status_code == 404 and "no longer where it was added from" in gone.text
+
+
+def test_read_only_turns_off_add_reports(corpus_index):
+    app = create_app(corpus_index, read_only=True)
+    with TestClient(app) as c:
+        token = app.state.site.csrf
+        r = c.post("/ingest", data={"csrf": token}, files={"files": ("a.txt", b"text", "text/plain")})
+        assert r.status_code == 403 and "read-only" in r.text
+        assert 'href="/ingest"' not in c.get("/").text
+        assert 'type="file"' not in c.get("/ingest").text
+
+
+def test_serve_command_binds_loopback_and_warns_otherwise(monkeypatch, corpus_index):
+    from click.testing import CliRunner
+
+    import cli
+
+    calls = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: calls.append(kw))
+    r = CliRunner().invoke(cli.main, ["serve", "--index", str(corpus_index), "--read-only"])
+    assert r.exit_code == 0, r.output
+    assert calls[-1]["host"] == "127.0.0.1" and calls[-1]["port"] == 8765
+    assert "warning" not in r.output
+    r = CliRunner().invoke(cli.main, ["serve", "--index", str(corpus_index), "--host", "0.0.0.0", "--port", "9000"])
+    assert calls[-1]["host"] == "0.0.0.0" and calls[-1]["port"] == 9000
+    assert "warning: listening on 0.0.0.0" in r.output
+
+
+def test_an_unexpected_error_is_a_page_not_a_traceback(corpus_index, monkeypatch):
+    def broken(store):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr("web.routes.documents", broken)
+    with TestClient(create_app(corpus_index), raise_server_exceptions=False) as c:
+        r = c.get("/docs")
+        assert r.status_code == 500
+        assert "Something went wrong" in r.text and "secret internals" not in r.text and "Traceback" not in r.text
+
+
+def test_ingest_progress_is_shown_while_running(corpus_index):
+    app = create_app(corpus_index)
+    job = app.state.site.job
+    with TestClient(app) as c:
+        job.state.update(running=True, started=1.0, files=["a.pdf", "b.docx"])
+        job._progress("parsing", 1, 2, "/somewhere/a.pdf")
+        html = c.get("/ingest").text
+        assert "Reading files: 1 of 2 (a.pdf)" in html and 'http-equiv="refresh"' in html
+        job._progress("tagging", 30, 120, "")
+        assert "Finding themes and indexing: 30 of 120 sections" in c.get("/ingest").text
+        assert c.get("/ingest?format=json").json()["job"]["phase"] == "tagging"
+        job.state.update(running=False)
+        assert 'http-equiv="refresh"' not in c.get("/ingest").text

@@ -1,0 +1,162 @@
+"""The web page in a real browser: headless Chromium (Debian's package) driven by Playwright
+against uvicorn on 127.0.0.1. Screenshots at 1280 and 390 px wide go to ``tmp/artefacts``
+(or ``$SGSEARCH_ARTEFACTS``). Skipped only when Chromium or Playwright is not installed
+(CI installs both)."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.docgen import SPEC, write_docx
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+ARTEFACTS = Path(os.environ.get("SGSEARCH_ARTEFACTS") or Path(__file__).resolve().parent.parent / "tmp" / "artefacts")
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+if not Path(CHROMIUM).exists():  # pragma: no cover
+    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(corpus_index, tmp_path_factory):
+    """uvicorn serving a copy of the corpus index in a thread; yields its base URL."""
+    import uvicorn
+
+    from web.app import create_app
+
+    root = tmp_path_factory.mktemp("browser-index") / "index"
+    shutil.copytree(corpus_index, root)
+    app = create_app(root)
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert srv.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.errors = errors
+    yield pg
+    ctx.close()
+
+
+def _shoot(page, name: str) -> None:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    tall = page.evaluate("document.documentElement.scrollHeight") > 2500  # long pages: the first screen
+    page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=not tall)
+
+
+def _overflow(page) -> int:
+    """How far the page is wider than the window (0 when nothing overflows)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def test_search_facet_and_section(page, server):
+    page.goto(server + "/")
+    page.fill("#q", "pre-birth")
+    page.press("#q", "Enter")
+    page.wait_for_selector(".hit")
+    assert "q=pre-birth" in page.url  # the URL holds the query
+    years = page.locator(".hit .year").all_inner_texts()
+    assert "2016-17" in years and "2024-25" in page.locator(".facets").inner_text()
+    assert page.locator(".hit mark").count() > 0
+    _shoot(page, "search-1280")
+    page.locator('a[data-facet="year"]', has_text="2020-21").click()
+    page.wait_for_url("**year=2020-21**")
+    assert set(page.locator(".hit .year").all_inner_texts()) == {"2020-21"}
+    page.locator(".hit h2 a").first.click()
+    page.wait_for_url("**/section/**")
+    assert page.locator("h1").inner_text()
+    assert page.locator(".section-body").inner_text().strip()
+    _shoot(page, "section-1280")
+    assert page.errors == []  # no CSP violation or script error
+
+
+def test_themes_cell_lists_its_passages(page, server):
+    page.goto(server + "/themes")
+    cell = page.locator("table.heat td a").first
+    want = int(cell.get_attribute("title").split(": ")[1].split()[0])
+    cell.click()
+    page.wait_for_selector("#passages")
+    assert page.locator("#passages .hit").count() == min(want, 200)
+    _shoot(page, "themes-1280")
+    assert page.errors == []
+
+
+def test_trace_shows_the_chart(page, server):
+    page.goto(server + "/trace?q=neglect")
+    img = page.locator(".chart img")
+    img.wait_for()
+    page.wait_for_function("document.querySelector('.chart img').naturalWidth > 0")
+    assert page.locator(".year-block blockquote").count() > 0
+    _shoot(page, "trace-1280")
+
+
+def test_recur_check_a_pasted_recommendation(page, server):
+    page.goto(server + "/recur")
+    assert page.locator(".group").count() > 0
+    first = page.locator(".group li").first.inner_text()
+    text = first.split(" — ")[0].split(maxsplit=2)[-1]
+    page.fill("#check", text)
+    page.click(".check button")
+    page.wait_for_selector(".matches")
+    assert page.locator(".matches .hit").count() > 0
+    assert "alike" in page.locator(".matches .hit").first.inner_text()
+    _shoot(page, "recur-1280")
+
+
+def test_upload_a_docx_and_see_it_listed(page, server, tmp_path):
+    docx = write_docx(tmp_path / "browser-upload.docx", SPEC)
+    page.goto(server + "/ingest")
+    page.set_input_files("#files", str(docx))
+    page.click(".upload button")
+    page.wait_for_selector("text=Done", timeout=60_000)  # the page refreshes itself while ingesting
+    assert "1 added" in page.locator(".job").inner_text()
+    assert page.locator("table.list", has_text="Safeguarding Children Partnership Annual Report 2022-23").count() == 1
+    _shoot(page, "ingest-1280")
+
+
+def test_nothing_overflows_on_a_phone(browser, server):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    page = ctx.new_page()
+    wide = []
+    for path in ("/?q=pre-birth", "/themes", "/recur", "/trace?q=neglect", "/docs", "/ingest", "/section/nope"):
+        page.goto(server + path)
+        if _overflow(page) > 0:
+            wide.append(f"{path} by {_overflow(page)} px")
+        _shoot(page, (path.strip("/").split("?")[0].replace("/", "-") or "search") + "-390")
+    ctx.close()
+    assert wide == [], "wider than a 390 px screen: " + ", ".join(wide)

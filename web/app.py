@@ -1,0 +1,184 @@
+"""The Starlette application: one :class:`Site` (the index, its lock, the templates, the
+CSRF token, the background ingest), security headers, error pages and the routes of
+:mod:`web.routes`.
+"""
+from __future__ import annotations
+
+import contextlib
+import hmac
+import secrets
+import threading
+from http import HTTPStatus
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from search.snippets import HL_END, HL_START
+from search.store import Store
+from web.jobs import IngestJob
+
+HERE = Path(__file__).parent
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+def highlight(snippet) -> Markup:
+    """A snippet as HTML: the text escaped, the matched words in ``<mark>``."""
+    text = str(escape(snippet or ""))
+    return Markup(text.replace(HL_START, "<mark>").replace(HL_END, "</mark>"))
+
+
+class Site:
+    """What every page shares: the index, a lock around it, templates, CSRF token, ingest job."""
+
+    def __init__(self, index_dir, read_only: bool = False):
+        self.index_dir = Path(index_dir)
+        self.store = Store(self.index_dir)
+        self.read_only = read_only
+        self.lock = threading.RLock()  # library calls one at a time: a Store is not shared across threads
+        self.csrf = secrets.token_urlsafe(32)
+        self.cache: dict = {}  # slow answers (recurring groups) until the index changes
+        self.job = IngestJob(self.index_dir, on_done=self.changed)
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True)
+        self.templates = Jinja2Templates(env=env)
+        self.templates.env.filters["highlight"] = highlight
+        self.templates.env.globals["site"] = self
+
+    def close(self) -> None:
+        """Close the index's open files (the server is stopping)."""
+        self.job.wait(60)
+        with self.lock:
+            self.store.close()
+
+    def labels(self) -> dict[str, str]:
+        """Theme id to label, from the taxonomy the index was tagged with."""
+        with self.lock:
+            return {t.id: t.label for t in self.store.taxonomy().themes.values()}
+
+    def changed(self) -> None:
+        """The index changed (an ingest finished): forget cached answers."""
+        with self.lock:
+            self.cache.clear()
+
+    def stamp(self):
+        """Something that changes whenever the index does (this server's ingest or anyone's)."""
+        try:
+            d = self.store.current_dir()
+            return (d.name, d.stat().st_mtime_ns) if d is not None else None
+        except (OSError, AttributeError):
+            return object()  # cannot tell: nothing is reused
+
+    def cached(self, key, make):
+        """``make()`` once per key until the index changes."""
+        with self.lock:
+            stamp = self.stamp()
+            if self.cache.get("stamp") != stamp:
+                self.cache.clear()
+                self.cache["stamp"] = stamp
+            if key not in self.cache:
+                self.cache[key] = make()
+            return self.cache[key]
+
+    def csrf_ok(self, token) -> bool:
+        return isinstance(token, str) and hmac.compare_digest(token.encode(), self.csrf.encode())
+
+
+def wants_json(request: Request) -> bool:
+    """``?format=json`` or an Accept header that prefers JSON over HTML."""
+    if request.query_params.get("format") == "json":
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def render(request: Request, template: str, context: dict, data=None, status_code: int = 200) -> Response:
+    """The page as HTML, or ``data`` as JSON when the client asks for JSON."""
+    if wants_json(request):
+        return JSONResponse(data if data is not None else {}, status_code=status_code)
+    site: Site = request.app.state.site
+    return site.templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def error_page(request: Request, status: int, message: str, detail: str | None = None) -> Response:
+    """An error as a page for people (``message``) or JSON for programs (``detail`` if given)."""
+    if wants_json(request):
+        return JSONResponse({"error": detail or message, "status": status}, status_code=status)
+    site: Site = request.app.state.site
+    return site.templates.TemplateResponse(request, "error.html", {"status": status, "message": message},
+                                           status_code=status)
+
+
+NOT_FOUND = ("There is no report, section or page at this address. It may have gone when the reports were "
+             "updated: search again, or look through all the reports.")
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    detail = exc.detail
+    if not detail or detail == HTTPStatus(exc.status_code).phrase:
+        detail = NOT_FOUND if exc.status_code == 404 else HTTPStatus(exc.status_code).phrase
+    if exc.status_code == 404:  # the library's message names command-line steps: people get this one
+        return error_page(request, 404, NOT_FOUND, detail)
+    return error_page(request, exc.status_code, detail)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    try:
+        return error_page(request, 500, "Something went wrong answering that. The index is unchanged; "
+                                        "try again, or restart sgsearch serve.")
+    except Exception:  # the templates themselves failed
+        return HTMLResponse("<!doctype html><title>Error</title><p>Something went wrong.</p>", status_code=500)
+
+
+class SecurityHeaders:
+    """Add the Content-Security-Policy and friends to every response."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [h for h in HEADERS if h[0] not in names]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(index_dir, read_only: bool = False) -> Starlette:
+    """The web application over the index at ``index_dir`` (which must exist)."""
+    from web import routes
+
+    site = Site(index_dir, read_only=read_only)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        site.close()
+
+    app = Starlette(
+        lifespan=lifespan,
+        routes=routes.ROUTES + [Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static")],
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+    )
+    app.state.site = site
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,400 @@
+"""The pages: each parses its query string, makes the library call the CLI makes, and
+renders HTML (or the CLI's ``--json`` shape, see :func:`web.app.render`).
+"""
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from search.browse import DocNotFound, document, documents, section
+from search.query import QueryError
+from search.trace import UNDATED
+from web.app import Site, error_page, render, wants_json
+from web.jobs import safe_name
+
+PER_PAGE = 10
+SORTS = ("relevance", "year")
+KINDS = ("recommendation", "learning", "finding", "priority", "objective", "action", "risk")
+EXPORT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+}
+# originals are served as themselves, except markup, which is shown as text (never run here)
+ORIGINAL_TYPES = {".pdf": "application/pdf", ".docx": EXPORT_TYPES["docx"]}
+MAX_UPLOAD_FILES = 20
+
+
+def _site(request: Request) -> Site:
+    return request.app.state.site
+
+
+def link(request: Request, path: str | None = None, **changes) -> str:
+    """This page's URL with some query parameters changed (None removes one; a list repeats it);
+    back to the first page unless ``page`` is given."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in changes and k != "page"]
+    for k, v in changes.items():
+        if v is None or v == "" or v == []:
+            continue
+        for one in v if isinstance(v, list) else [v]:
+            params.append((k, str(one)))
+    return (path or request.url.path) + ("?" + urlencode(params) if params else "")
+
+
+def _int(value, default: int, lo: int, hi: int) -> int:
+    try:
+        return max(lo, min(hi, int(value)))
+    except (TypeError, ValueError):
+        return default
+
+
+# -- search ---------------------------------------------------------------------------------
+def search_page(request: Request) -> Response:
+    from search.facets import FACET_LIMIT, search_with_facets
+
+    site = _site(request)
+    qp = request.query_params
+    q = qp.get("q", "").strip()
+    themes = [t for t in qp.getlist("theme") if t]
+    opts = {"year": qp.get("year") or None, "theme": themes, "doc_type": qp.get("type") or None,
+            "publisher": qp.get("publisher") or None,
+            "sort": qp.get("sort") if qp.get("sort") in SORTS else "relevance"}
+    page = _int(qp.get("page"), 1, 1, 10_000)
+    ctx = {"q": q, "opts": opts, "themes": themes, "page": page, "link": lambda **kw: link(request, **kw)}
+    if not q:
+        with site.lock:
+            docs = documents(site.store)
+        ctx.update(docs=docs, res=None)
+        return render(request, "search.html", ctx, {"query": "", "total": 0, "results": []})
+    try:
+        with site.lock:
+            res, facets = search_with_facets(site.store, q, page=page, per_page=PER_PAGE, **opts)
+            labels = site.labels()
+    except QueryError as e:
+        ctx.update(res=None, error=str(e), docs=[])
+        return render(request, "search.html", ctx, {"error": str(e)}, status_code=400)
+    pages = max(1, math.ceil(min(res.total, FACET_LIMIT) / PER_PAGE))
+    data = res.to_json()
+    data.update(page=page, pages=pages, facets=facets)
+    scope = [("q", q)] + [("theme", t) for t in themes]
+    if opts["year"]:
+        scope += [("from", opts["year"]), ("to", opts["year"])]
+    ctx.update(res=res, facets=facets, pages=pages, labels=labels, first=(page - 1) * PER_PAGE,
+               export_params=urlencode(scope))
+    return render(request, "search.html", ctx, data)
+
+
+# -- documents and sections -----------------------------------------------------------------
+def docs_page(request: Request) -> Response:
+    site = _site(request)
+    with site.lock:
+        docs = documents(site.store)
+    return render(request, "docs.html", {"docs": docs}, {"documents": docs})
+
+
+def _original_url(doc: dict, page=None) -> str | None:
+    path = doc.get("path") or ""
+    if not path:
+        return None
+    url = f"/doc/{doc['doc_id']}/original"
+    if page and Path(path).suffix.lower() == ".pdf":
+        url += f"#page={page}"
+    return url
+
+
+def doc_page(request: Request) -> Response:
+    site = _site(request)
+    try:
+        with site.lock:
+            doc = document(site.store, request.path_params["doc_id"])
+    except DocNotFound as e:
+        raise HTTPException(404, str(e)) from None
+    return render(request, "doc.html", {"doc": doc, "original": _original_url(doc)}, doc)
+
+
+def original(request: Request) -> Response:
+    """The ingested file itself: only a path the index recorded for this document id."""
+    site = _site(request)
+    try:
+        with site.lock:
+            doc = document(site.store, request.path_params["doc_id"])
+    except DocNotFound as e:
+        raise HTTPException(404, str(e)) from None
+    path = Path(doc.get("path") or "")  # the index's own record: nothing from the request reaches a path
+    if not doc.get("path") or not path.is_file():
+        return error_page(request, 404, f"The original file of this report is no longer where it was added from "
+                                        f"({path.name or 'no file recorded'}).")
+    media = ORIGINAL_TYPES.get(path.suffix.lower(), "text/plain; charset=utf-8")
+    disposition = "attachment" if path.suffix.lower() == ".docx" else "inline"
+    return FileResponse(path, media_type=media, filename=path.name, content_disposition_type=disposition)
+
+
+def section_page(request: Request) -> Response:
+    site = _site(request)
+    sid = request.path_params["section_id"]
+    try:
+        with site.lock:
+            s = section(site.store, sid)
+            doc = document(site.store, s["doc_id"])
+            labels = site.labels()
+    except DocNotFound as e:
+        raise HTTPException(404, str(e)) from None
+    ids = [x["section_id"] for x in doc["sections"]]
+    i = ids.index(sid) if sid in ids else -1
+    ctx = {"s": s, "doc": doc, "labels": labels, "original": _original_url(doc, s.get("page_start")),
+           "prev": doc["sections"][i - 1] if i > 0 else None,
+           "next": doc["sections"][i + 1] if 0 <= i < len(ids) - 1 else None}
+    return render(request, "section.html", ctx, s)
+
+
+# -- themes ---------------------------------------------------------------------------------
+def themes_page(request: Request) -> Response:
+    from search.facets import sections_per_year
+    from search.query import search
+    from search.trace import theme_table
+
+    site = _site(request)
+    qp = request.query_params
+    per100 = qp.get("show") == "per100"
+    table = site.cached("themes", lambda: theme_table(site.store))
+    totals = site.cached("sections per year", lambda: sections_per_year(site.store))
+    rows = [t for t in table["themes"] if t["total"]]
+    all_years = _every_year(table["years"])
+    rows.sort(key=lambda t: -t["total"])
+    values = {}
+    for t in rows:
+        for y in table["years"]:
+            n = t["counts"][y]
+            values[(t["id"], y)] = round(100 * n / totals[y], 1) if per100 and totals.get(y) else n
+    top = max(values.values(), default=0) or 1
+    levels = {k: (0 if not v else 1 + min(4, int(5 * v / top - 1e-9))) for k, v in values.items()}
+    cell = None
+    tid, year = qp.get("theme"), qp.get("year")
+    if tid or year:
+        theme = next((t for t in table["themes"] if t["id"] == tid), None)
+        if theme is None or (year and (year not in table["years"] or year == UNDATED)):
+            raise HTTPException(404, "No such theme or year in the table.")
+        try:
+            with site.lock:
+                # the id as the query: every tagged section matches it (a label's words may not)
+                res = search(site.store, theme["id"], limit=200, theme=theme["id"], year=year or None)
+        except QueryError as e:
+            raise HTTPException(400, str(e)) from None
+        cell = {"theme": theme, "year": year, "res": res}
+    ctx = {"table": table, "all_years": all_years, "undated": UNDATED, "rows": rows, "values": values, "levels": levels, "per100": per100,
+           "totals": totals, "cell": cell, "link": lambda **kw: link(request, **kw)}
+    data = dict(table)
+    if cell:
+        data["passages"] = cell["res"].to_json()
+    return render(request, "themes.html", ctx, data)
+
+
+def _every_year(years: list[str]) -> list[str]:
+    """Every financial year from the first to the last, those with no report included."""
+    from search.years import fy_label, parse_year_label
+
+    starts = [s for s in (parse_year_label(y) for y in years) if s is not None]
+    undated = [y for y in years if parse_year_label(y) is None]  # "undated" stays last
+    if not starts:
+        return list(years)
+    return [fy_label(y) for y in range(min(starts), max(starts) + 1)] + undated
+
+
+# -- trace ----------------------------------------------------------------------------------
+def trace_page(request: Request) -> Response:
+    from search.trace import trace
+
+    site = _site(request)
+    q = request.query_params.get("q", "").strip()
+    data = None
+    if q:
+        try:
+            with site.lock:
+                data = trace(site.store, q, examples=3)
+        except QueryError as e:
+            return render(request, "trace.html", {"q": q, "data": None, "error": str(e)}, {"error": str(e)}, 400)
+    return render(request, "trace.html", {"q": q, "data": data, "labels": site.labels(),
+                                          "chart": link(request, path="/trace.svg")},
+                  data or {"query": "", "years": []})
+
+
+def trace_chart(request: Request) -> Response:
+    """The trace as an SVG bar chart, drawn by the same function as ``sgsearch trace --plot``."""
+    from search.trace import plot_trace, theme_table, trace
+
+    site = _site(request)
+    q = request.query_params.get("q", "").strip()
+    if not q:
+        raise HTTPException(404, "No query to chart.")
+
+    def draw() -> bytes:
+        data = trace(site.store, q, examples=0)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "trace.svg"
+            plot_trace(data, path, all_years=theme_table(site.store)["years"])
+            return path.read_bytes()
+
+    try:
+        svg = site.cached(("trace.svg", q), draw)
+    except QueryError as e:
+        raise HTTPException(400, str(e)) from None
+    return Response(svg, media_type="image/svg+xml")
+
+
+# -- recurrence -----------------------------------------------------------------------------
+def recur_page(request: Request) -> Response:
+    from search.query import resolve_theme_filter
+    from search.recur import DEFAULT_THRESHOLD, check, recur
+
+    site = _site(request)
+    qp = request.query_params
+    kind = qp.get("kind") if qp.get("kind") in KINDS else None
+    min_years = _int(qp.get("min_years"), 2, 2, 50)
+    text = qp.get("check", "").strip()
+    ctx = {"kind": kind, "kinds": KINDS, "min_years": min_years, "check": text, "theme": qp.get("theme") or "",
+           "link": lambda **kw: link(request, **kw)}
+    ctx["labels"] = site.labels()
+    if text:
+        with site.lock:
+            matches = check(site.store, text[:5000], limit=10, kind=kind)
+        ctx.update(matches=matches, clusters=None)
+        return render(request, "recur.html", ctx, {"text": text, "matches": matches})
+    theme_id = None
+    if qp.get("theme"):
+        try:
+            theme_id = resolve_theme_filter(qp["theme"], site.store.taxonomy())
+        except QueryError as e:
+            ctx.update(error=str(e), clusters=[], matches=None)
+            return render(request, "recur.html", ctx, {"error": str(e)}, status_code=400)
+    clusters = site.cached(("recur", min_years, kind, theme_id), lambda: recur(
+        site.store, min_years=min_years, kind=kind, theme=theme_id, threshold=DEFAULT_THRESHOLD))
+    ctx.update(clusters=clusters, matches=None, theme_id=theme_id)
+    return render(request, "recur.html", ctx, {"clusters": clusters})
+
+
+# -- export ---------------------------------------------------------------------------------
+def export_file(request: Request) -> Response:
+    """A briefing file, written by the same call as ``sgsearch export``."""
+    from search.export import export
+
+    site = _site(request)
+    qp = request.query_params
+    fmt = qp.get("fmt", "docx")
+    if fmt not in EXPORT_TYPES:
+        raise HTTPException(400, "Choose DOCX, Markdown (md) or CSV.")
+    q = qp.get("q", "").strip() or None
+    themes = [t for t in qp.getlist("theme") if t]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"briefing.{fmt}"
+        try:
+            with site.lock:
+                export(site.store, path, fmt=fmt, query=q, themes=themes, from_year=qp.get("from") or None,
+                       to_year=qp.get("to") or None)
+        except (QueryError, ValueError) as e:
+            raise HTTPException(400, str(e)) from None
+        body = path.read_bytes()
+    name = "briefing-" + _slug(q or "-".join(themes) or "themes") + f".{fmt}"
+    return Response(body, media_type=EXPORT_TYPES[fmt],
+                    headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+def _slug(text: str) -> str:
+    out = "".join(c.lower() if c.isalnum() else "-" for c in text)
+    return "-".join(p for p in out.split("-") if p)[:50] or "briefing"
+
+
+# -- add reports ----------------------------------------------------------------------------
+def ingest_page(request: Request) -> Response:
+    site = _site(request)
+    job = site.job.snapshot()
+    with site.lock:
+        docs = documents(site.store)
+    return render(request, "ingest.html", {"job": job, "docs": docs, "exts": _exts(), "limit_mb": _limit() // 1048576},
+                  {"job": job, "documents": docs, "read_only": site.read_only})
+
+
+def _exts() -> list[str]:
+    from ingest.readers import SUPPORTED_EXTS
+
+    return sorted(SUPPORTED_EXTS)
+
+
+def _limit() -> int:
+    from ingest.readers import max_file_bytes
+
+    return max_file_bytes()
+
+
+async def ingest_upload(request: Request) -> Response:
+    """Save the uploaded files (type and size checked as ingest would) and ingest them in the background."""
+    site = _site(request)
+    if site.read_only:
+        return error_page(request, 403, "Adding reports is turned off (the server was started with --read-only).")
+    limit = _limit()
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > limit * MAX_UPLOAD_FILES + 65536:
+        return error_page(request, 413, f"Too much at once: up to {MAX_UPLOAD_FILES} files of "
+                                        f"{limit // 1048576} MB each.")
+    async with request.form(max_files=MAX_UPLOAD_FILES, max_fields=20) as form:
+        token = form.get("csrf") or request.headers.get("x-csrf-token")
+        if not site.csrf_ok(token):
+            return error_page(request, 403, "That form has expired: reload the page and try again.")
+        if site.job.running:
+            return error_page(request, 409, "Reports are being added already: wait for that to finish.")
+        exts = set(_exts())
+        refused, saved = [], []
+        folder = None
+        for up in form.getlist("files"):
+            if not hasattr(up, "read") or not up.filename:
+                continue
+            name = os.path.basename(up.filename.replace("\\", "/"))
+            ext = Path(name).suffix.lower()
+            if ext not in exts:
+                refused.append({"path": name, "error": f"unsupported file type {ext or '(no extension)'}: "
+                                                      f"use {', '.join(sorted(exts))}"})
+                continue
+            if up.size is not None and up.size > limit:
+                refused.append({"path": name, "error": f"file is {up.size / 1048576:.0f} MB, over the "
+                                                      f"{limit // 1048576} MB limit"})
+                continue
+            if folder is None:
+                folder = site.job.upload_dir()
+            target = folder / safe_name(name)
+            if target.exists():
+                target = target.with_name(f"{target.stem}-{len(saved)}{target.suffix}")
+            data = await up.read()
+            if len(data) > limit:
+                refused.append({"path": name, "error": f"over the {limit // 1048576} MB limit"})
+                continue
+            target.write_bytes(data)
+            saved.append(target)
+    if not saved and not refused:
+        return error_page(request, 400, "Choose one or more files to add.")
+    site.job.start(saved, refused)
+    if wants_json(request):
+        return JSONResponse(site.job.snapshot(), status_code=202)
+    return RedirectResponse("/ingest", status_code=303)
+
+
+ROUTES = [
+    Route("/", search_page),
+    Route("/docs", docs_page),
+    Route("/doc/{doc_id}", doc_page),
+    Route("/doc/{doc_id}/original", original),
+    Route("/section/{section_id}", section_page),
+    Route("/themes", themes_page),
+    Route("/trace", trace_page),
+    Route("/trace.svg", trace_chart),
+    Route("/recur", recur_page),
+    Route("/export", export_file),
+    Route("/ingest", ingest_page, methods=["GET"]),
+    Route("/ingest", ingest_upload, methods=["POST"]),
+]
