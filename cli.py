@@ -142,6 +142,8 @@ def format_results(res, colour: bool) -> str:
         summary += " (no section has every word: showing sections with any of them)"
     if res.themes:
         summary += f"; also sections tagged {', '.join(res.themes)}"
+    if res.expanded:
+        summary += f"; also {', '.join(res.expanded)}"
     if len(res.hits) < res.total:
         summary += f". Top {len(res.hits)}:"
     lines = [summary, ""]
@@ -190,21 +192,24 @@ def safe(text: str) -> str:
 @click.option("--retag", is_flag=True, help="Re-tag themes of everything indexed (after a taxonomy change).")
 @click.option("--taxonomy", "taxonomy", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Extra theme taxonomy TOML (adds or replaces themes).")
+@click.option("--thesaurus", "thesaurus", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Your own abbreviations and synonyms (TOML), kept in the index for every search.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
 @_index_option
-def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, as_json, index):
+def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, as_json, index):
     """Add PDF, Word and text reports (files or folders) to the index."""
     from pathlib import Path
 
     from ingest.pipeline import ingest
 
-    if not paths and not retag:
+    if not paths and not retag and not thesaurus:
         _fail("give files or folders to ingest, e.g. sgsearch ingest reports/", 2)
     root = resolve_index_dir(index)
     progress = _progress if sys.stderr.isatty() and not as_json else None
     tax = [Path(t) for t in taxonomy] or None
     try:
-        report = ingest(list(paths), root, rebuild=rebuild, jobs=jobs, progress=progress, taxonomy_files=tax) if paths else None
+        report = ingest(list(paths), root, rebuild=rebuild, jobs=jobs, progress=progress, taxonomy_files=tax,
+                        thesaurus_files=[Path(t) for t in thesaurus] or None) if paths or thesaurus else None
         if retag:
             from ingest.retag import retag as do_retag
 
@@ -217,7 +222,7 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, as_json, index):
     except IndexBusy as e:
         _fail(str(e))
     except Exception as e:  # the taxonomy or the index itself is unusable
-        if type(e).__name__ in ("TaxonomyError", "IngestError"):
+        if type(e).__name__ in ("TaxonomyError", "IngestError", "ThesaurusError"):
             _fail(str(e))
         raise
     if progress:

@@ -223,12 +223,16 @@ def _node(q, schema):
     if kind is wq.Term:
         return Q.term_query(schema, _field(q.fieldname), _text(q.text))
     if kind is wq.Phrase:
-        if q.slop != 1:
+        # Whoosh's slop is the most positions from one word to the next, in order; tantivy's the
+        # gaps allowed in all (and beyond 1 it allows words swapped): the same only for two words, slop <= 2
+        if q.slop != 1 and (len(q.words) > 2 or q.slop > 2):
             raise Unsupported("phrase with slop")
         words = [_text(w) for w in q.words]
         if len(words) == 1:
             return Q.term_query(schema, _field(q.fieldname), words[0])
-        return Q.phrase_query(schema, _field(q.fieldname), words)
+        return Q.phrase_query(schema, _field(q.fieldname), words, slop=q.slop - 1)
+    if kind is wq.AndMaybe:
+        return Q.boolean_query([(Occur.Must, translate(q.a, schema)), (Occur.Should, translate(q.b, schema))])
     if kind is wq.NumericRange:
         if q.fieldname != "year_start":
             raise Unsupported(q.fieldname)

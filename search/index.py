@@ -282,7 +282,7 @@ class Store:
             fh.close()
 
     @contextlib.contextmanager
-    def writer(self, fresh: bool = False, taxonomy=None):
+    def writer(self, fresh: bool = False, taxonomy=None, extra: dict[str, str] | None = None):
         """A Whoosh writer over the live index, or over a new generation when ``fresh``.
 
         On success the writes are committed (and a new generation swapped in); on any
@@ -290,7 +290,8 @@ class Store:
         ``(writer, manifest)``: update the manifest dict in place with the files written.
         The writer mirrors ``add_document``, ``update_document`` and ``delete_by_term``
         into the generation's tantivy index. ``taxonomy`` (what the sections written were
-        tagged with) is saved beside them for :meth:`taxonomy`.
+        tagged with) is saved beside them for :meth:`taxonomy`; so is each of ``extra``
+        (file name -> text: the thesaurus the index keeps, ``search.thesaurus``).
         """
         self.close()
         live = self.current_dir()
@@ -332,6 +333,8 @@ class Store:
         _write_atomic(target / "files.json", json.dumps(manifest, sort_keys=True))
         if taxonomy is not None:  # before the commit: killed between, it knows a theme too many (harmless)
             _write_atomic(target / TAXONOMY, taxonomy.to_json())
+        for name, text in (extra or {}).items():
+            _write_atomic(target / name, text)
         w.commit()
         if ew is not None:  # stamped with the new Whoosh generation: until then queries use Whoosh
             ew.commit(target, ix.latest_generation())

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from whoosh import qparser
-from whoosh.query import And, Not, NullQuery, NumericRange, Or, Term
+from whoosh.query import And, AndMaybe, Not, NullQuery, NumericRange, Or, Phrase, Term
 
 from ingest.metadata import parse_year_label
 from search.analysis import join_prefixes
@@ -25,7 +25,10 @@ __all__ = ["HL_END", "HL_START", "Hit", "QueryError", "SearchResult", "expand_th
            "resolve_theme_filter", "search", "spans", "suggest", "year_arg"]
 
 THEME_BOOST = 0.3  # a section found only by its theme tag ranks below literal matches
+SYNONYM_BOOST = 0.6  # another form of a query's words (JTAI for "joint targeted area inspection") weighs less
+PROXIMITY_BOOST = 0.5  # each pair of the query's words found next to each other (or one word apart) adds this
 _MARK = "zzthememark"
+_SYN_MARK = "zzsynmark"
 
 
 class QueryError(ValueError):
@@ -72,6 +75,7 @@ class SearchResult:
     hits: list[Hit]
     mode: str = "all"  # "all" words, or "any" after falling back
     themes: list[str] = field(default_factory=list)  # themes the query expanded to
+    expanded: list[str] = field(default_factory=list)  # other forms the query also matched (thesaurus)
     suggestions: list[str] = field(default_factory=list)
     years: list[str] = field(default_factory=list)
     documents: int = 0
@@ -84,6 +88,7 @@ class SearchResult:
             "total_exact": self.exact_total,
             "mode": self.mode,
             "themes": self.themes,
+            "expanded": self.expanded,
             "suggestions": self.suggestions,
             "results": [h.to_json() for h in self.hits],
         }
@@ -167,25 +172,28 @@ def search(
     flt = _filters(year, from_year, to_year, theme_ids, doc_type, publisher, schema)
     fields = ["exact"] if exact else ["heading", "text", "title"]
     prepared = _prepare(query)
-    literal_text = prepared
     expansions: list[list[str]] = []
+    synonyms: list[list[str]] = []
+    if not exact:
+        prepared, synonyms = _mark_synonyms(prepared, thesaurus_of(store))
+    literal_text = prepared  # the words and their other forms, without the themes
     if not exact:
         prepared, expansions = _mark_themes(prepared, tax)
     mode = "all"
     group = qparser.AndGroup
-    q = _parse(schema, fields, group, prepared, expansions)
+    q = _with_proximity(_parse(schema, fields, group, prepared, expansions, synonyms), schema, fields, literal_text)
     want = max(limit, 1)
     m = matcher_for(store, flt, sort, want if sort == "year" else max(want * 3, 50))
     found = m.run(q)
     if not found.top:
-        q_any = _parse(schema, fields, qparser.OrGroup, prepared, expansions)
+        q_any = _parse(schema, fields, qparser.OrGroup, prepared, expansions, synonyms)
         any_found = m.run(q_any) if q_any != q else found
         if any_found.top:
             found, q, mode, group = any_found, q_any, "any", qparser.OrGroup
     top = found.top
     if sort != "year" and expansions:
         # literal matches first; sections found only through their theme tag after them
-        literal_q = _literal_query(schema, fields, literal_text, group)
+        literal_q = _literal_query(schema, fields, literal_text, group, synonyms)
         literal = m.which_match(literal_q, top) if literal_q is not None else {h.id for h in top}
         top.sort(key=lambda h: (h.id not in literal, -h.score))
     if sort != "year":
@@ -198,19 +206,56 @@ def search(
             break
         if h.fields:  # empty only if an ingest removed the section since tantivy answered
             hits.append(_hit(len(hits) + 1, h, fields, expanded, terms))
-    res = SearchResult(query, found.total, hits, mode, expanded, [], found.years, found.documents,
-                       found.exact_total)
+    res = SearchResult(query, found.total, hits, mode, expanded, _added(synonyms), [], found.years,
+                       found.documents, found.exact_total)
     if found.total == 0:
         res.suggestions = suggest(store.searcher(), query)
     return res
 
 
-def _literal_query(schema, fields, literal_text: str, group):
-    """The query without theme expansion (to tell literal matches from tag-only ones), or None."""
+def _literal_query(schema, fields, literal_text: str, group, synonyms: list[list[str]]):
+    """The query without theme expansion (to tell word matches from tag-only ones), or None."""
     try:
-        return _parser(schema, fields, group).parse(literal_text)
-    except Exception:
+        return _parse(schema, fields, group, literal_text, [], synonyms)
+    except QueryError:
         return None
+
+
+def _with_proximity(q, schema, fields: list[str], text: str):
+    """``q`` with an optional clause that ranks sections where the query's words stand close together
+    (each pair of neighbouring words of the query, in order, at most one word apart) above
+    those where they are scattered. The clause never decides what matches."""
+    words, skip = [], False
+    for chunk in re.split(r'"[^"]*"', text):
+        for w in _KEY_WORD.findall(chunk):
+            if w in ("AND", "OR") or w.startswith((_MARK, _SYN_MARK)):
+                continue
+            if w == "NOT":
+                skip = True
+                continue
+            if not skip:
+                words.append(w)
+            skip = False
+    pairs = []
+    for f in fields:
+        if f == "title":
+            continue
+        terms = list(schema[f].process_text(" ".join(words), mode="query"))
+        pairs += [Phrase(f, [a, b], slop=2, boost=PROXIMITY_BOOST) for a, b in zip(terms, terms[1:]) if a != b]
+    return AndMaybe(q, Or(pairs)) if pairs else q
+
+
+def _added(synonyms: list[list[str]]) -> list[str]:
+    """The other forms a query was expanded with, each once, in query order."""
+    return list(dict.fromkeys(f for forms in reversed(synonyms) for f in forms))
+
+
+def thesaurus_of(store: Store):
+    """The thesaurus for searching ``store``: the bundled one, a user's own entries and the
+    acronyms its documents define (see ``search.thesaurus``)."""
+    from search.thesaurus import index_thesaurus
+
+    return index_thesaurus(store.current_dir())
 
 
 def _query_terms(q) -> dict[str, list[str]]:
@@ -221,24 +266,39 @@ def _query_terms(q) -> dict[str, list[str]]:
     return out
 
 
-def _parse(schema, fields, group, prepared: str, expansions: list[list[str]]):
+def _parse(schema, fields, group, prepared: str, expansions: list[list[str]], synonyms: list[list[str]] = ()):
     try:
         q = _parser(schema, fields, group).parse(prepared)
     except Exception as e:  # whoosh raises assorted errors on odd syntax
         raise QueryError(f"cannot read the query: {e}; put odd characters in quotes") from None
-    if expansions:
+    if expansions or synonyms:
         # normalize() also merges the copies of a theme term made for each field
-        q = q.accept(lambda sub: _expand_marker(sub, expansions)).normalize()
+        q = q.accept(lambda sub: _expand_marker(sub, expansions, synonyms, schema)).normalize()
     if q is NullQuery or isinstance(q, Not) or not list(q.iter_all_terms()):
         raise QueryError("nothing to search for: a query needs at least one word that is not excluded (-word)")
     return q
 
 
-def _expand_marker(sub, expansions):
+def _expand_marker(sub, expansions, synonyms, schema):
     if isinstance(sub, Term) and isinstance(sub.text, str) and sub.text.startswith(_MARK):
         n = int(sub.text[len(_MARK):])
         return Or([Term("themes", t, boost=THEME_BOOST) for t in expansions[n]])
+    if isinstance(sub, Term) and isinstance(sub.text, str) and sub.text.startswith(_SYN_MARK):
+        n = int(sub.text[len(_SYN_MARK):])
+        forms = [_form_query(schema, sub.fieldname, f, sub.boost * SYNONYM_BOOST) for f in synonyms[n]]
+        forms = [f for f in forms if f is not None]
+        return Or(forms) if forms else NullQuery
     return sub
+
+
+def _form_query(schema, fieldname: str, form: str, boost: float):
+    """One form of a thesaurus entry as a query on a field: a term, or a phrase of its words."""
+    words = list(schema[fieldname].process_text(join_prefixes(form), mode="query"))
+    if not words:
+        return None
+    if len(words) == 1:
+        return Term(fieldname, words[0], boost=boost)
+    return Phrase(fieldname, words, boost=boost)
 
 
 def _diversify(hits: list, limit: int) -> list:
@@ -321,6 +381,24 @@ def _mark_themes(prepared: str, taxonomy) -> tuple[str, list[list[str]]]:
     every theme's id, label and phrases, so no per-phrase pattern is compiled.
     """
     keys, abbrs, longest = _theme_names(taxonomy)
+
+    def find(words: list[str]) -> list[str] | None:
+        if len(words) == 1 and words[0] in abbrs:
+            return abbrs[words[0]]
+        return keys.get(_key(words))
+
+    return _mark(prepared, find, longest, _MARK)
+
+
+def _mark_synonyms(prepared: str, thesaurus) -> tuple[str, list[list[str]]]:
+    """Rewrite mentions of a thesaurus entry outside quotes as ``((mention) OR marker)``;
+    return the other forms per marker (abbreviation, expansions, synonyms)."""
+    return _mark(prepared, lambda words: thesaurus.lookup(words) or None, thesaurus.longest, _SYN_MARK)
+
+
+def _mark(prepared: str, find, longest: int, marker: str) -> tuple[str, list[list[str]]]:
+    """Rewrite each run of query words outside quotes that ``find`` knows (longest runs first)
+    as ``((run) OR markerN)``; return what ``find`` gave for each N."""
     expansions: list[list[str]] = []
     chunks = re.split(r'("[^"]*")', prepared)
     for i in range(0, len(chunks), 2):
@@ -332,24 +410,21 @@ def _mark_themes(prepared: str, taxonomy) -> tuple[str, list[list[str]]]:
             found = None
             for n in range(min(longest, len(words) - j), 0, -1):
                 run = words[j:j + n]
-                if any(w[2] in ("AND", "OR", "NOT") for w in run):
+                if any(w[2] in ("AND", "OR", "NOT") or w[2].startswith(("zzthememark", "zzsynmark")) for w in run):
                     continue
-                if n == 1 and run[0][2] in abbrs:
-                    found = (n, abbrs[run[0][2]])
-                    break
-                ids = keys.get(_key([w[2] for w in run]))
-                if ids:
-                    found = (n, ids)
+                got = find([w[2] for w in run])
+                if got:
+                    found = (n, got)
                     break
             if found:
-                n, ids = found
-                spans.append((words[j][0], words[j + n - 1][1], ids))
+                n, got = found
+                spans.append((words[j][0], words[j + n - 1][1], got))
                 j += n
             else:
                 j += 1
-        for start, end, ids in sorted(spans, reverse=True):
-            expansions.append(ids)
-            chunk = f"{chunk[:start]}(({chunk[start:end]}) OR {_MARK}{len(expansions) - 1}){chunk[end:]}"
+        for start, end, got in sorted(spans, reverse=True):
+            expansions.append(got)
+            chunk = f"{chunk[:start]}(({chunk[start:end]}) OR {marker}{len(expansions) - 1}){chunk[end:]}"
         chunks[i] = chunk
     return "".join(chunks), expansions
 
