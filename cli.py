@@ -14,7 +14,7 @@ import click
 
 from search.index import IndexBusy, IndexMissing, Store, resolve_index_dir
 
-COMMANDS = ("search", "ingest", "docs", "show", "tag", "themes", "trace", "recur", "export")
+COMMANDS = ("search", "ingest", "docs", "show", "tag", "themes", "trace", "recur", "export", "terms")
 
 
 class DefaultToSearch(click.Group):
@@ -323,6 +323,33 @@ def show_cmd(section_id, as_json, index):
         for it in s["items"]:
             status = f" [{it['status']}]" if it.get("status") else ""
             echo(f"- {it['kind']}{status}: {it['text']}")
+
+
+# -- terms -----------------------------------------------------------------------------
+@main.command("terms")
+@click.argument("word", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@_index_option
+def terms_cmd(word, as_json, index):
+    """List the abbreviations and synonyms searches expand (with WORD: those that contain it),
+    and which documents define an abbreviation themselves."""
+    from search.thesaurus import terms
+
+    data = terms(_store(index).current_dir(), word)
+    if as_json:
+        _emit_json(data)
+        return
+    if not data["abbreviations"] and not data["synonyms"]:
+        echo(f"No abbreviation or synonym contains {word!r}." if word else "The thesaurus is empty.")
+        return
+    for a in data["abbreviations"]:
+        docs = f"  (defined in {', '.join(a['documents'])})" if a["documents"] else ""
+        echo(f"{a['abbreviation']:<8} {'; '.join(a['expansions'])}{docs}")
+    if data["synonyms"]:
+        echo("")
+        echo("Synonyms:")
+        for group in data["synonyms"]:
+            echo("  " + " = ".join(group))
 
 
 # -- themes ----------------------------------------------------------------------------

@@ -33,7 +33,7 @@ try:
 except ImportError:  # pragma: no cover - not installed (Python 3.10 has no tantivy wheel new enough)
     tantivy = None
 
-from search.analysis import PREFIXES, index_terms
+from search.analysis import COMPOUNDS, PREFIXES, index_terms
 
 # Pre-tokenised text came in tantivy 0.27 (Python 3.11+); without it Whoosh does all the matching.
 AVAILABLE = tantivy is not None and hasattr(tantivy, "PreTokenizedString")
@@ -83,7 +83,7 @@ def section_terms(heading: str, text: str, title: str = "", publisher: str = "")
     joined, so each word goes through the analyzer chain once instead of twice.
     """
     h, b = _terms(heading), _terms(text)
-    if h and h[-1][0] in PREFIXES:  # a heading ending in "pre" joins the text's first word
+    if h and (h[-1][0] in PREFIXES or h[-1][0] in COMPOUNDS):  # a heading ending in "pre" joins the text's first word
         exact = _terms(f"{heading}\n{text}")
     else:
         shift = max(p for _, p in h) + 1 if h else 0

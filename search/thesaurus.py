@@ -122,7 +122,7 @@ class Thesaurus:
         for _doc, pairs in sorted(self.defined.items()):
             for abbr, exp in pairs:
                 have = by_abbr.setdefault(abbr, [])
-                if phrase_key(exp) not in {phrase_key(e) for e in have}:
+                if _singulars(phrase_key(exp))[-1] not in {_singulars(phrase_key(e))[-1] for e in have}:
                     have.append(exp)
         return [[a, *e] for a, e in by_abbr.items()] + [list(s) for s in self.synonyms]
 
@@ -173,8 +173,8 @@ class Thesaurus:
                         continue
                     k = form
                 else:
-                    k = phrase_key(form)
-                    if k in said:
+                    k = _singulars(phrase_key(form))[-1]
+                    if phrase_key(form) in said or k in said:
                         continue
                 if k not in seen:
                     seen.add(k)
@@ -194,6 +194,29 @@ class Thesaurus:
         for doc_id, pairs in (data.get("defined") or {}).items():
             t.define(doc_id, [(a, e) for a, e in pairs])
         return t
+
+
+def terms(gen_dir: Path | None, word: str | None = None) -> dict:
+    """What a search of the index generation ``gen_dir`` knows, for ``sgsearch terms``:
+    ``{"abbreviations": [{"abbreviation", "expansions", "documents"}], "synonyms": [[...]]}``;
+    ``documents`` lists the ids of the documents that define the abbreviation themselves.
+    With ``word``, only the entries with a form that contains it (any case)."""
+    t = index_thesaurus(gen_dir)
+    by_doc: dict[str, list[str]] = {}
+    for doc_id, pairs in sorted(t.defined.items()):
+        for abbr, _exp in pairs:
+            by_doc.setdefault(abbr, []).append(doc_id)
+    want = word.lower().strip() if word else None
+    abbrs, syns = [], []
+    for group in t.groups():
+        if want and not any(want in f.lower() for f in group):
+            continue
+        if is_abbreviation(group[0]) and group[0] in t.abbreviations or group[0] in by_doc:
+            abbrs.append({"abbreviation": group[0], "expansions": group[1:], "documents": by_doc.get(group[0], [])})
+        else:
+            syns.append(group)
+    abbrs.sort(key=lambda a: a["abbreviation"].upper())
+    return {"abbreviations": abbrs, "synonyms": syns}
 
 
 def bundled_path() -> Path:
