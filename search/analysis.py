@@ -141,6 +141,7 @@ class CompoundFilter(Filter):
                 yield pending
                 pending = None
             if text in PREFIXES or text in COMPOUNDS:
+                t.text = text  # without a possessive 's ("child's")
                 pending = t.copy()
                 continue
             t.text = text
