@@ -280,6 +280,8 @@ def docs_cmd(doc_id, as_json, index):
             page = f"  p. {s['page_start']}" if s["page_start"] else ""
             year = f"  [{s['year']}]" if s["year"] != doc["year"] else ""
             echo(f"{indent}{num}{s['heading']}{page}{year}   ({s['section_id']})")
+        if doc.get("acronyms"):
+            echo("Acronyms it defines: " + "; ".join(f"{a['abbreviation']} {a['expansion']}" for a in doc["acronyms"]))
         return
     docs = documents(store)
     if as_json:

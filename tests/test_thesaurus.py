@@ -149,6 +149,10 @@ def test_terms_command_lists_what_documents_define(widget_index):
     assert "WAP      Widget Assessment Panel  (defined in widget-panel-briefing)" in r.output
     assert "JTAI" in r.output and "Synonyms:" in r.output
     assert terms(Store(widget_index).current_dir(), "father")["synonyms"][0][0] == "father"
+    r = CliRunner().invoke(main, ["docs", "widget-panel-briefing", "--index", str(widget_index), "--json"])
+    assert json.loads(r.output)["acronyms"] == [{"abbreviation": "WAP", "expansion": "Widget Assessment Panel"}]
+    r = CliRunner().invoke(main, ["docs", "widget-panel-briefing", "--index", str(widget_index)])
+    assert "Acronyms it defines: WAP Widget Assessment Panel" in r.output
 
 
 def test_re_ingesting_a_changed_document_replaces_its_acronyms(tmp_path):
