@@ -211,7 +211,7 @@ def terms(gen_dir: Path | None, word: str | None = None) -> dict:
     for group in t.groups():
         if want and not any(want in f.lower() for f in group):
             continue
-        if is_abbreviation(group[0]) and group[0] in t.abbreviations or group[0] in by_doc:
+        if group[0] in t.abbreviations or group[0] in by_doc:  # an abbreviation's group, not a synonym set
             abbrs.append({"abbreviation": group[0], "expansions": group[1:], "documents": by_doc.get(group[0], [])})
         else:
             syns.append(group)
@@ -270,7 +270,8 @@ def index_thesaurus(gen_dir: Path | None) -> Thesaurus:
     kept = stored(gen_dir)
     if kept is not None:
         t.add({"abbreviations": kept.abbreviations, "synonyms": kept.synonyms}, str(path))
-        t.defined = dict(kept.defined)
+        for doc_id, pairs in kept.defined.items():
+            t.define(doc_id, pairs)
     _CACHE["index"] = (key, t)
     return t
 
