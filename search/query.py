@@ -4,7 +4,11 @@ Ranking is BM25F over heading (boosted), text and document title. A query first
 requires all its words; only if nothing has them all does it fall back to any word
 (the summary says so). ``"quoted words"`` are a phrase, ``-word`` excludes, and a
 query that names a theme (``neglect``, ``pre-birth``, ``fathers and male carers``)
-also finds sections tagged with that theme unless ``exact`` is set.
+also finds sections tagged with that theme unless ``exact`` is set. So does a query word
+or phrase the thesaurus knows (``search.thesaurus``: abbreviations, expansions, synonyms,
+acronyms the indexed documents define) find its other forms, weighted a little lower
+(``SYNONYM_BOOST``). When every word must match, sections where neighbouring query words
+stand together rank higher (``PROXIMITY_BOOST``).
 """
 from __future__ import annotations
 
