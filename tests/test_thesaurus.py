@@ -293,6 +293,22 @@ def test_proximity_ranks_the_same_on_both_matchers(store):
         assert near <= bonus
 
 
+def test_expanded_queries_stay_expressible_in_the_engine(store):
+    if store.engine() is None:
+        pytest.skip("no tantivy engine")
+    from whoosh import qparser
+
+    from search.query import _mark_synonyms, _mark_themes, _parse, _prepare, _with_proximity, thesaurus_of
+
+    schema, fields = store.index().schema, ["heading", "text", "title"]
+    for text in ("joint targeted area inspection", "dads", "JTAI neglect", "safe sleep -smoking"):
+        marked, synonyms = _mark_synonyms(_prepare(text), thesaurus_of(store))
+        assert synonyms, text
+        marked, themes = _mark_themes(marked, store.taxonomy())
+        q = _with_proximity(_parse(schema, fields, qparser.AndGroup, marked, themes, synonyms), schema, fields, marked)
+        engine.translate(q, store.engine().schema)  # raises Unsupported if Whoosh had to match it
+
+
 def test_the_quality_pairs_find_their_passages(store, widget_index):
     with open(DATA / "expansion_pairs.toml", "rb") as fh:
         pairs = tomllib.load(fh)["pairs"]
