@@ -12,9 +12,14 @@ import sys
 
 import click
 
-from search.index import IndexBusy, IndexMissing, Store, resolve_index_dir
-
-COMMANDS = ("search", "ingest", "docs", "show", "tag", "themes", "trace", "recur", "export", "terms")
+from search.store import (
+    IndexBusy,
+    IndexFolderError,
+    IndexMissing,
+    Store,
+    default_index_dir,
+    resolve_index_dir,
+)
 
 
 class DefaultToSearch(click.Group):
@@ -46,25 +51,31 @@ def _colour() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _store(index: str | None, auto: bool = True) -> Store:
-    """Open the index; with none yet, ingest the bundled corpus first (notice on stderr)."""
+def _store(index: str | None) -> Store:
+    """Open the index. Only the default per-user index is seeded: with none there yet, the
+    bundled corpus is ingested first (notice on stderr). An index from an older version is
+    rebuilt from the files it records."""
     root = resolve_index_dir(index)
+    if root.exists() and not root.is_dir():
+        _fail(f"{root} is a file, not a folder: give the folder of an index")
     store = Store(root)
-    if not store.exists() or not store.up_to_date():
-        if not auto:
-            _fail(f"no index at {root}: run 'sgsearch ingest PATH' first")
-        from corpus import corpus_dir
-        from ingest.pipeline import ingest
+    if store.exists() and store.up_to_date():
+        return store
+    seed = not store.exists() and root == default_index_dir() and not index and not os.environ.get("SGSEARCH_INDEX")
+    if not store.exists() and not seed:
+        _fail(f"no index at {root}: run 'sgsearch ingest PATH --index {root}'" if index else
+              f"no index at {root} ($SGSEARCH_INDEX): run 'sgsearch ingest PATH' to make it")
+    from corpus import corpus_dir
+    from ingest.pipeline import ingest
 
-        what = "building the index" if not store.exists() else "the index format changed; rebuilding"
-        echo(f"sgsearch: {what} at {root} from the bundled corpus (once)…", err=True)
-        try:
-            paths = [corpus_dir()] if not store.exists() else []
-            report = ingest(paths, root)
-        except IndexBusy as e:
-            _fail(str(e))
-        for f in report.failed:
-            echo(f"sgsearch: {f['path']}: {f['error']}", err=True)
+    what = "building the index" if seed else "the index format changed; rebuilding"
+    echo(f"sgsearch: {what} at {root}{' from the bundled corpus (once)' if seed else ''}…", err=True)
+    try:
+        report = ingest([corpus_dir()] if seed else [], root)
+    except (IndexBusy, IndexFolderError) as e:
+        _fail(str(e))
+    for f in report.failed:
+        echo(f"sgsearch: {f['path']}: {f['error']}", err=True)
     return store
 
 
@@ -194,9 +205,12 @@ def safe(text: str) -> str:
               help="Extra theme taxonomy TOML (adds or replaces themes).")
 @click.option("--thesaurus", "thesaurus", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Your own abbreviations and synonyms (TOML), kept in the index for every search.")
+@click.option("--engine", type=click.Choice(["whoosh", "tantivy"]), default=None,
+              help="Search engine of a new index (default whoosh; tantivy for large corpora). "
+                   "With --rebuild, switches an index's engine.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
 @_index_option
-def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, as_json, index):
+def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, as_json, index):
     """Add PDF, Word and text reports (files or folders) to the index."""
     from pathlib import Path
 
@@ -209,7 +223,8 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, as_json, index)
     tax = [Path(t) for t in taxonomy] or None
     try:
         report = ingest(list(paths), root, rebuild=rebuild, jobs=jobs, progress=progress, taxonomy_files=tax,
-                        thesaurus_files=[Path(t) for t in thesaurus] or None) if paths or thesaurus else None
+                        engine=engine, thesaurus_files=[Path(t) for t in thesaurus] or None) \
+            if paths or thesaurus else None
         if retag:
             from ingest.retag import retag as do_retag
 
@@ -219,10 +234,10 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, as_json, index)
 
                 report = IngestReport()
             report.retagged = n
-    except IndexBusy as e:
+    except (IndexBusy, IndexFolderError) as e:
         _fail(str(e))
-    except Exception as e:  # the taxonomy or the index itself is unusable
-        if type(e).__name__ in ("TaxonomyError", "IngestError", "ThesaurusError"):
+    except Exception as e:  # the taxonomy, the thesaurus, the engine or the index itself is unusable
+        if type(e).__name__ in ("TaxonomyError", "IngestError", "EngineUnavailable", "ThesaurusError"):
             _fail(str(e))
         raise
     if progress:
@@ -237,7 +252,7 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, as_json, index)
     else:
         parts = [f"{len(report.added)} added", f"{len(report.updated)} updated", f"{len(report.unchanged)} unchanged",
                  f"{len(report.removed)} removed", f"{len(report.failed)} failed"]
-        echo(f"Ingested into {root}: " + ", ".join(parts) + f" ({report.sections} sections).")
+        echo(f"Ingested into {root}: " + ", ".join(parts) + f" ({report.sections} sections) in {report.seconds:.1f} s.")
         if retag:
             echo(f"Re-tagged themes on {report.retagged} sections.")
         if report.failed:
@@ -249,9 +264,14 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, as_json, index)
     sys.exit(1 if report.failed else 0)
 
 
-def _progress(n: int, total: int, path: str) -> None:
-    name = os.path.basename(path)
-    click.echo(f"\r\x1b[Kparsing {n}/{total} {safe(name)[:60]}", nl=False, err=True)
+def _progress(phase: str, n: int, total: int, path: str) -> None:
+    """One line on stderr, rewritten as ingest goes through its phases."""
+    name = safe(os.path.basename(path))[:50]
+    line = {"parsing": f"parsing {n}/{total} files  {name}",
+            "tagging": f"tagging and writing: {n}/{total} sections  {name}",
+            "writing": f"tagging and writing: {n}/{total} sections  {name}",
+            "committing": f"committing {total} sections"}.get(phase, phase)
+    click.echo(f"\r\x1b[K{line}", nl=False, err=True)
 
 
 # -- docs / show -----------------------------------------------------------------------
@@ -272,7 +292,7 @@ def docs_cmd(doc_id, as_json, index):
         if as_json:
             _emit_json(doc)
             return
-        echo(f"{doc['title']} ({doc['year']}) — {doc['publisher'] or 'publisher unknown'}, {doc['doc_type']}")
+        echo(f"{doc['title']} ({doc['year'] or 'undated'}) — {doc['publisher'] or 'publisher unknown'}, {doc['doc_type']}")
         echo(f"{doc['path']}")
         for s in doc["sections"]:
             indent = "  " * (max(s["level"], 1) - 1)
@@ -292,7 +312,7 @@ def docs_cmd(doc_id, as_json, index):
         return
     for d in docs:
         pages = f", {d['pages']} pages" if d["pages"] else ""
-        echo(f"{d['doc_id']}  {d['year'] or '----'}  {d['doc_type']:<13} {d['title']} ({d['sections']} sections{pages})")
+        echo(f"{d['doc_id']}  {d['year'] or 'undated'}  {d['doc_type']:<13} {d['title']} ({d['sections']} sections{pages})")
 
 
 @main.command("show")
@@ -314,7 +334,7 @@ def show_cmd(section_id, as_json, index):
     pages = ""
     if s["page_start"]:
         pages = f", p. {s['page_start']}" + (f"–{s['page_end']}" if s["page_end"] and s["page_end"] != s["page_start"] else "")
-    echo(f"{s['title']} ({s['year']}){pages}")
+    echo(f"{s['title']} ({s['year'] or 'undated'}){pages}")
     echo(" › ".join(s["heading_path"]))
     if s["themes"]:
         echo("Themes: " + ", ".join(s["themes"]))
@@ -364,7 +384,7 @@ def tag_cmd(source, taxonomy, as_json):
     """Tag the themes of a text FILE (a report, or - for standard input); no index needed."""
     from pathlib import Path
 
-    from ingest.taxonomy import TaxonomyError, load_taxonomy
+    from search.taxonomy import TaxonomyError, load_taxonomy
 
     if source == "-":
         text = sys.stdin.read()
@@ -408,7 +428,7 @@ def themes_cmd(from_year, to_year, list_only, show_all, as_json, index):
         if store.exists():
             tax = store.taxonomy()  # the themes this index was tagged with, a user's own included
         else:
-            from ingest.taxonomy import load_taxonomy
+            from search.taxonomy import load_taxonomy
 
             tax = load_taxonomy()
         if as_json:
@@ -516,7 +536,7 @@ def recur_cmd(min_years, kind, theme, threshold, check_text, limit, as_json, ind
     if check_text is not None:
         if not check_text.strip():
             _fail("--check needs the text of a finding or recommendation", 2)
-        matches = check(store, check_text, limit=limit, kind=kind)
+        matches = check(store, check_text, limit=limit, kind=kind, themes=_themes_of(check_text, store))
         if as_json:
             _emit_json({"text": check_text, "matches": matches})
         else:
@@ -534,6 +554,13 @@ def recur_cmd(min_years, kind, theme, threshold, check_text, limit, as_json, ind
         _emit_json({"clusters": clusters})
         return
     echo(format_clusters(clusters))
+
+
+def _themes_of(text: str, store: Store) -> list[str]:
+    """The theme ids of free text, tagged with the index's taxonomy (search/ never tags)."""
+    from ingest.themes import get_tagger
+
+    return [t.id for t in get_tagger(store.taxonomy()).tag(text)]
 
 
 def _item_line(it: dict) -> str:

@@ -84,7 +84,7 @@ def main() -> None:
     ap.add_argument("--index", help="an index of the corpus and the test briefing (default: build one)")
     ap.add_argument("--verbose", action="store_true", help="print each pair's rank")
     args = ap.parse_args()
-    from search.index import Store
+    from search.store import Store
 
     print(f"# bench/expansion.py  load {load()}")
     print(f"# {revision(('search/query.py', 'search/thesaurus.py', 'search/thesaurus.toml', 'search/analysis.py'))}")

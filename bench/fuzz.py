@@ -419,8 +419,8 @@ def _run(target: str, case, ctx: dict) -> None:
                     assert t.text and 0 <= t.startchar <= t.endchar <= len(case), (t.text, t.startchar, t.endchar)
         join_prefixes(case)
     elif target == "query":
-        from search.index import Store
         from search.query import QueryError, search
+        from search.store import Store
 
         store = ctx.get("store")
         if store is None:

@@ -96,7 +96,7 @@ print(json.dumps({"added": len(r.added), "unchanged": len(r.unchanged), "section
 def corpus_index(index_dir: Path, tag: bool) -> tuple[Path, bool]:
     """Make sure ``index_dir`` holds the bundled corpus; return it and whether it is tagged."""
     from corpus import corpus_dir
-    from search.index import Store
+    from search.store import Store
 
     if Store(index_dir).exists():
         return index_dir, tag
@@ -200,7 +200,7 @@ def bench_cli(index_dir: Path, runs: int, extra: list[str]) -> None:
 # -- (b) synthetic index at scale ------------------------------------------------------------
 
 def _source(index_dir: Path) -> tuple[list[dict], list[dict]]:
-    from search.index import Store
+    from search.store import Store
 
     st = Store(index_dir)
     secs = [s for s in st.records("section") if len((s.get("text") or "").split()) >= 8]
@@ -211,9 +211,9 @@ def _source(index_dir: Path) -> tuple[list[dict], list[dict]]:
 
 def build_scale(scale_dir: Path, corpus_ix: Path, n_sections: int, n_docs: int, seed: int) -> None:
     """Write (or reuse) the synthetic index in ``scale_dir``."""
-    from search.index import Store
     from search.records import doc_to_fields, section_to_fields
     from search.schema import SCHEMA_VERSION
+    from search.store import Store
 
     secs, docs = _source(corpus_ix)
     corpus_sig = hashlib.sha256("".join(s["section_id"] + (s.get("themes") or "") for s in secs).encode()).hexdigest()[:12]
@@ -327,7 +327,7 @@ def _queries(secs: list[dict], n: int, seed: int) -> list[tuple[str, str, dict]]
     theme_words = ["neglect", "pre-birth", "domestic abuse", "early help", "missing children", "information sharing",
                    "hidden harm", "fathers and male carers", "babies", "online harm"]
     try:
-        from ingest.taxonomy import load_taxonomy
+        from search.taxonomy import load_taxonomy
 
         ids = [t.id.replace("-", " ") if t.id != "pre-birth" else t.id for t in load_taxonomy().themes.values()]
         theme_words = sorted(set(theme_words) | set(ids))
@@ -358,8 +358,8 @@ def _queries(secs: list[dict], n: int, seed: int) -> list[tuple[str, str, dict]]
 
 
 def bench_warm(scale_dir: Path, corpus_ix: Path, n_queries: int, seed: int, limit: int) -> None:
-    from search.index import Store
     from search.query import search
+    from search.store import Store
 
     secs, _ = _source(corpus_ix)
     queries = _queries(secs, n_queries, seed)

@@ -32,9 +32,9 @@ sys.path.insert(0, str(ROOT))
 from corpus import corpus_dir  # noqa: E402
 from ingest.metadata import fy_label  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
-from search.index import Store  # noqa: E402
 from search.records import item_to_fields  # noqa: E402
 from search.recur import load_items, recur  # noqa: E402
+from search.store import Store  # noqa: E402
 
 TARGET_S = 30.0
 ITEMS_PER_SECTION = 1.2

@@ -22,6 +22,7 @@ from ingest.metadata import (
     detect_title,
     embedded_reports,
     fy_label,
+    is_furniture,
     parse_year_label,
 )
 from ingest.readers import read_path
@@ -117,6 +118,9 @@ def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None 
         "pages": result.pages,
         "fmt": result.fmt,
     }
+    # portal and page furniture ("Skip to content", "Agenda item", "Published: …") has done its
+    # work for the title and period: it is no heading, section text or item
+    blocks = [b for b in blocks if b.kind == BREAK or not is_furniture(b.text)] or blocks
     starts, parts = _find_parts(blocks, entry, doc_type)
     for i in starts:
         if blocks[i].kind != HEADING:

@@ -5,10 +5,8 @@ changed file replaces its old records; a file gone from an ingested folder is
 removed. Atomic: everything is parsed first, then written in one commit (or a new
 generation swapped in), so a failure or a kill leaves the previous index usable.
 Bad files are reported one line each and never stop the others. Theme tagging runs in a
-child process (``ingest.tagworker``), started as soon as there is something to parse;
-records are written while it loads and get their themes when they come (``add_later`` and
-``add_tags`` of the index writer), within the same commit; once all are written, so are
-their postings (``write_postings_ahead``), leaving the commit only the themes to write.
+worker process (``ingest.tagworker``), started as soon as there is something to parse, so
+that spaCy loads while files are parsed; each record is written once, with its themes.
 """
 from __future__ import annotations
 
@@ -16,6 +14,7 @@ import errno
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -24,11 +23,15 @@ from ingest.blocks import IngestError
 from ingest.catalog import CATALOG_NAME, Entry, read_catalog
 from ingest.document import ParsedDoc, parse_file, sha256_file, slug
 from ingest.readers import SUPPORTED_EXTS
+from search.records import doc_to_fields, item_to_fields, section_to_fields, stored_catalog_sig
+from search.store import Store
 
 # Files in a folder that a user may expect to be read; listed as skipped, not failed.
 _DOCUMENT_LIKE = {".doc", ".rtf", ".odt", ".xls", ".xlsx", ".ppt", ".pptx", ".htm", ".html", ".csv",
                   ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
-Progress = Callable[[int, int, str], None]
+# progress(phase, done, total, detail): phase is "parsing" (files), "tagging" (sections),
+# "writing" (sections) or "committing"
+Progress = Callable[[str, int, int, str], None]
 
 
 @dataclass
@@ -44,6 +47,7 @@ class IngestReport:
     sections: int = 0
     pages: int = 0
     retagged: int = 0
+    seconds: float = 0.0
 
     def to_json(self) -> dict:
         return {
@@ -157,31 +161,33 @@ def ingest(
     progress: Progress | None = None,
     tag: bool = True,
     taxonomy_files: list[Path] | None = None,
+    engine: str | None = None,
     thesaurus_files: list[Path] | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the index at ``index_dir``; return what happened.
-    ``thesaurus_files``: a user's own abbreviations and synonyms, kept in the index."""
+
+    ``engine`` (``whoosh`` or ``tantivy``) is the engine of a new index; giving another
+    engine than an existing index's needs ``rebuild`` (the index is then written anew).
+    ``thesaurus_files``: a user's own abbreviations and synonyms, kept in the index.
+    """
+    started = time.monotonic()
     report = IngestReport()
     user_thesaurus = _user_thesaurus(thesaurus_files)  # checked before any work
     files, folders = collect_files(paths, report)
     tax_files: list[Path] = list(taxonomy_files or [])  # with those that catalogs name
     entries = _catalogs(files, report, tax_files)
-    tagging = None  # the theme tagger, in a child process (see ingest.tagworker)
+    store = Store(index_dir)
+    tagging = None  # the theme tagger, in a worker process (see ingest.tagworker)
     try:
-        if tag and files and (rebuild or _no_index_yet(index_dir)):
-            # every file will be parsed: start the tagger now, before even the index code is
-            # loaded, so that loading spaCy overlaps with all of that, the parsing and the writing
-            tagging = _start_tagging(tax_files)
-        from search.index import Store
-        from search.records import stored_catalog_sig
-
-        store = Store(index_dir)
         with store.locked():
             existing: dict[str, dict] = {}
             if store.exists():
+                if engine and not rebuild and store.up_to_date() and engine != store.engine_name():
+                    raise IngestError(f"the index at {store.root} uses the {store.engine_name()} engine: "
+                                      f"add --rebuild to write it anew with {engine}")
                 try:
                     existing = {d["path"]: d for d in store.records("doc")}
-                except Exception:
+                except Exception:  # an index from another version: rebuilt below
                     existing = {}
                 if not store.up_to_date():
                     # the schema changed: rebuild from every recorded file that still exists
@@ -213,19 +219,19 @@ def ingest(
                     doc_id = f"{doc_id}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
                 used_ids[doc_id] = key
                 todo.append((key, entry, doc_id))
-            if tag and todo and tagging is None:
-                tagging = _start_tagging(tax_files)  # something to tag: start it before parsing
+            if tag and todo:
+                tagging = _start_tagging(tax_files)  # spaCy loads in the worker while files are parsed
 
-            parsed: list[tuple[ParsedDoc, Iterator | None]] = []  # each with its tags, as they come back
+            parsed: list[tuple[ParsedDoc, int | None]] = []  # each with its tagging ticket
             for n, (key, doc, err) in enumerate(_run(todo, jobs), start=1):
                 if progress:
-                    progress(n, len(todo), key)
+                    progress("parsing", n, len(todo), key)
                 if err:
                     report.failed.append({"path": key, "error": err})
                     continue
                 doc.doc["catalog_sig"] = _entry_sig(entries.get(Path(key)))
                 _extract_items(doc)
-                parsed.append((doc, tagging.tag_later(_tag_texts(doc)) if tagging else None))
+                parsed.append((doc, tagging.submit(_tag_texts(doc)) if tagging else None))
                 (report.updated if key in existing and not rebuild else report.added).append(key)
                 report.sections += len(doc.sections)
                 report.pages += doc.doc.get("pages") or 0
@@ -236,51 +242,43 @@ def ingest(
             ]
             report.removed = [d["path"] for d in removed]
             if not parsed and not removed and not rebuild and not thesaurus_files:
-                store.repair_engine()  # after an ingest killed between its two commits
                 return report
 
             known = None  # the themes the index knows after this ingest (kept in it for search)
             if tagging is not None:
                 known = tagging.taxonomy if rebuild else store.taxonomy().updated_by(tagging.taxonomy)
             kept = _kept_thesaurus(store, user_thesaurus, rebuild, removed, parsed, existing)
-            with store.writer(fresh=rebuild, taxonomy=known, extra=kept) as (w, manifest):
+            with store.writer(fresh=rebuild, taxonomy=known, engine=engine, extra=kept) as (w, manifest):
                 if not rebuild:
                     for d in removed:
-                        w.delete_by_term("doc_id", d["doc_id"])
+                        w.delete_doc(d["doc_id"])
                         manifest.pop(d["path"], None)
                     for doc, _ in parsed:
                         old = existing.get(doc.doc["path"])
                         if old:
-                            w.delete_by_term("doc_id", old["doc_id"])
-                ahead: list[tuple[ParsedDoc, Iterator, list]] = []  # written before their tags came
-                held = 0
-                for doc, tags in parsed:
-                    if tags is None:
-                        _write_doc(w, doc)
-                    elif held < AHEAD_LIMIT:
-                        # while the tagger loads (or tags on), write all but the tags
-                        ahead.append((doc, tags, _write_ahead(w, doc)))
-                        held += len(doc.sections)
-                    else:  # past the limit, each record as soon as its tags are back
-                        _add_tags(w, ahead)
-                        ahead = []
-                        _write_doc(w, doc, tags)
+                            w.delete_doc(old["doc_id"])
+                done = 0
+                for doc, ticket in parsed:
+                    tags = None
+                    if ticket is not None:
+                        if progress:
+                            progress("tagging", done, report.sections, doc.doc["path"])
+                        tags = iter(tagging.result(ticket))
+                    _write_doc(w, doc, tags)
+                    done += len(doc.sections)
+                    if progress:
+                        progress("writing", done, report.sections, doc.doc["path"])
                     manifest[doc.doc["path"]] = {"sha256": doc.doc["sha256"], "doc_id": doc.doc["doc_id"]}
-                if ahead:  # while the last tags come: the rest of the commit's work
-                    w.write_postings_ahead()
-                _add_tags(w, ahead)
                 if tagging:
                     tagging.close()  # all tags are in: stop it before the commit
+                if progress:
+                    progress("committing", done, report.sections, "")
             store.close()
     finally:
         if tagging:
             tagging.close()
+        report.seconds = time.monotonic() - started
     return report
-
-
-# Sections written ahead of their tags per ingest: each holds its tantivy document and its
-# stored values in memory until its tags come (the tagger loads in under a second).
-AHEAD_LIMIT = 5000
 
 
 def _user_thesaurus(files: list[Path] | None):
@@ -313,14 +311,6 @@ def _kept_thesaurus(store, user, rebuild: bool, removed: list[dict], parsed: lis
         texts = (f"{s.get('heading') or ''}\n{s.get('text') or ''}" for s in doc.sections)
         kept.define(doc.doc["doc_id"], document_acronyms(texts))
     return {INDEX_FILE: kept.to_json()}
-
-
-def _no_index_yet(index_dir: str | os.PathLike) -> bool:
-    """True when the index folder does not exist or is empty: then no file can be unchanged."""
-    try:
-        return not any(os.scandir(index_dir))
-    except OSError:
-        return True
 
 
 def _run(todo, jobs: int):
@@ -377,8 +367,6 @@ def _extract_items(doc: ParsedDoc) -> None:
 def _records(doc: ParsedDoc, tags: Iterator[list[dict]] | None = None) -> Iterator[dict]:
     """The index fields of a document's sections, then its items; with ``tags`` (those of
     each section, then item, as the tagger gives them) each is given its themes first."""
-    from search.records import item_to_fields, section_to_fields
-
     if tags is not None:
         from ingest.tagworker import theme_evidence
     for s in doc.sections:
@@ -393,27 +381,8 @@ def _records(doc: ParsedDoc, tags: Iterator[list[dict]] | None = None) -> Iterat
         yield item_to_fields(item, doc.doc)
 
 
-def _write_ahead(w, doc: ParsedDoc) -> list:
-    """Write a document, and its sections and items without their tags (``w.add_later``)."""
-    from search.records import doc_to_fields
-
-    w.add_document(**doc_to_fields(doc.doc))
-    return [w.add_later(**fields) for fields in _records(doc)]
-
-
-def _add_tags(w, ahead: list[tuple[ParsedDoc, Iterator, list]]) -> None:
-    """Give the records written ahead their tags, as they come back from the tagger."""
-    from search.index import LATE_FIELDS
-
-    for doc, tags, written in ahead:
-        for record, fields in zip(written, _records(doc, tags)):
-            w.add_tags(record, **{k: v for k, v in fields.items() if k in LATE_FIELDS})
-
-
 def _write_doc(w, doc: ParsedDoc, tags: Iterator[list[dict]] | None = None) -> None:
     """Write a document, its sections and its items; ``tags``: those of each section, then item."""
-    from search.records import doc_to_fields
-
-    w.add_document(**doc_to_fields(doc.doc))
+    w.add(doc_to_fields(doc.doc))
     for fields in _records(doc, tags):
-        w.add_document(**fields)
+        w.add(fields)

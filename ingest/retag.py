@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from search.index import Store
 from search.records import exact_value
+from search.store import Store
 
 
 def retag(index_dir: str | os.PathLike, taxonomy_files: list[Path] | None = None) -> int:
@@ -17,7 +17,7 @@ def retag(index_dir: str | os.PathLike, taxonomy_files: list[Path] | None = None
     theme files the index was tagged with (read again: they may have changed) and
     ``taxonomy_files``. Returns the number of sections re-tagged."""
     from ingest.tagworker import Tagging, section_text, theme_evidence
-    from ingest.taxonomy import bundled_path
+    from search.taxonomy import bundled_path
 
     store = Store(index_dir)
     extra = [Path(p) for p in taxonomy_files or []]
@@ -36,9 +36,9 @@ def retag(index_dir: str | os.PathLike, taxonomy_files: list[Path] | None = None
                     s["themes"] = ",".join(t["id"] for t in tags)
                     s["theme_evidence"] = theme_evidence(tags)
                     s["exact"] = exact_value(s)
-                    w.update_document(**s)
+                    w.update(s)
                 for i, tags in zip(items, itags):
                     i["item_themes"] = [t["id"] for t in tags]
-                    w.update_document(**i)
+                    w.update(i)
             store.close()
     return len(sections)

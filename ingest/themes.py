@@ -10,11 +10,13 @@ mention in a negated or hypothetical clause does not count for themes that are
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable
 
 from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, LOWER, NORM
@@ -25,7 +27,13 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ingest import lemmas
-from ingest.taxonomy import Taxonomy, load_taxonomy
+from ingest.metadata import is_furniture
+from search.taxonomy import Taxonomy, load_taxonomy
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 MAX_EVIDENCE = 5
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
@@ -33,6 +41,8 @@ _QUOTES = {"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "`"}
 _AFTER_OK = {",", "(", "/", "&", *_QUOTES}  # where a mixed-case abbreviation may follow
 _NEWLINES = re.compile(r"\s*\n\s*")
 _HYPHENATED = re.compile(r"(?<=\w)-(?=\w)")
+
+CUES_PATH = Path(__file__).with_name("cues.toml")
 
 # Match-key kinds
 _PHRASE, _ABBR, _MIXED, _EXCLUDE = "P", "A", "M", "X"
@@ -51,6 +61,34 @@ class ThemeTag:
     def to_dict(self) -> dict:
         """The JSON shape of ``sgsearch tag``."""
         return {"id": self.id, "label": self.label, "count": self.count, "evidence": list(self.evidence)}
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A plain word that names a theme in the right company (see ``ingest/cues.toml``)."""
+
+    theme: str
+    words: tuple[str, ...]
+    with_: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    reach: int = 0
+
+
+def load_cues(path: Path = CUES_PATH) -> list[Cue]:
+    """The sentence cues in ``path`` (a clear ValueError naming the file when it is wrong)."""
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        return [Cue(c["theme"], tuple(c["words"]), tuple(c.get("with", ())), tuple(c.get("unless", ())),
+                    int(c.get("reach", 0))) for c in data.get("cue", [])]
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: cannot read theme cues: {exc}") from exc
+
+
+def _quote_forms(word: str) -> list[str]:
+    """A word as typed and with curly apostrophes and quotes, so either spelling matches."""
+    curly = word.replace("'", "\u2019")
+    return [word] if curly == word else [word, curly]
 
 
 class _LemmaNorm:
@@ -150,6 +188,9 @@ def prepare_text(text: str) -> str:
     spaCy's tokenizer takes quadratic time on them, and one such line would stall an ingest.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\n" in text:
+        # navigation and menu lines ("Training and resources for professionals") are not evidence
+        text = "\n".join("" if is_furniture(line) else line for line in text.split("\n"))
     text = _PUNCT_RUN.sub(_break_run, text)
     return _NEWLINES.sub(lambda m: m.group() if m.group().count("\n") > 1 else " ", text)
 
@@ -187,6 +228,7 @@ class Tagger:
         self._abbrevs = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self._triggers = PhraseMatcher(self.nlp.vocab, attr="NORM")
         self._build()
+        self._build_cues()
         # the words looked up while building, and every norm a token's norm is compared with
         words = seen | self._fillers | self._terminators | self._neg_words | {"-"}
         self._norm.seen = None
@@ -234,6 +276,57 @@ class Tagger:
         self._neg_words = {self._norm.norm_text(t) for t in neg.before if len(t.split()) == 1} | {"not"}
         self._after_window = neg.after_window
 
+    def _build_cues(self) -> None:
+        self._cues = [c for c in load_cues() if c.theme in self._labels]
+        self._cue_words = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._cue_with = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._cue_index = {self.nlp.vocab.strings.add(f"cue|{i}"): i for i in range(len(self._cues))}
+        for i, cue in enumerate(self._cues):
+            for matcher, words in ((self._cue_words, cue.words), (self._cue_with, cue.with_)):
+                docs = [self.nlp.make_doc(f) for w in words for f in _quote_forms(w.lower())]
+                if docs:
+                    matcher.add(f"cue|{i}", docs)
+
+    def _add_cues(self, doc: Doc, found: dict[str, list[Span]]) -> None:
+        """Spans where a cue word names its theme (in cue order: the general themes last)."""
+        hits = self._cue_words(doc)
+        if not hits:
+            return
+        index = self._cue_index
+        by_cue: dict[int, list[tuple[int, int]]] = {}
+        for match_id, start, end in hits:
+            by_cue.setdefault(index[match_id], []).append((start, end))
+        near: dict[int, list[int]] = {}
+        if any(self._cues[i].with_ for i in by_cue):
+            for match_id, start, _end in self._cue_with(doc):
+                near.setdefault(index[match_id], []).append(start)
+        for positions in near.values():
+            positions.sort()
+
+        def has(positions: list[int], lo: int, hi: int, skip: tuple[int, int]) -> bool:
+            k = bisect.bisect_left(positions, lo)
+            while k < len(positions) and positions[k] < hi:
+                if not skip[0] <= positions[k] < skip[1]:
+                    return True
+                k += 1
+            return False
+
+        for i in sorted(by_cue):
+            cue = self._cues[i]
+            for start, end in by_cue[i]:
+                if cue.with_ and i not in near:
+                    continue
+                span = Span(doc, start, end)
+                sent = span.sent
+                lo, hi = sent.start, sent.end
+                if cue.reach and lo > 0:
+                    lo = doc[lo - 1].sent.start
+                if cue.with_ and not has(near[i], lo, hi, (start, end)):
+                    continue
+                if any(lo <= s.start < hi for t in cue.unless for s in found.get(t, ())):
+                    continue
+                found.setdefault(cue.theme, []).append(span)
+
     # -- public API -----------------------------------------------------------------------
 
     def tag(self, text: str) -> list[ThemeTag]:
@@ -261,6 +354,8 @@ class Tagger:
             if kind == _MIXED and not self._mixed_case_ok(doc, start):
                 continue
             found.setdefault(tid, []).append(Span(doc, start, end))
+        if self._cues:
+            self._add_cues(doc, found)
         if not found:
             return []
 

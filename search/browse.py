@@ -5,8 +5,8 @@ Library functions behind ``sgsearch docs`` and ``sgsearch show``; they return th
 """
 from __future__ import annotations
 
-from search.index import Store
 from search.records import doc_json, item_json, section_json
+from search.store import Store
 
 
 class DocNotFound(LookupError):

@@ -29,9 +29,9 @@ from pathlib import Path
 
 from whoosh.analysis import STOP_WORDS
 
-from ingest.metadata import fy_label, parse_year_label
-from search.index import Store
 from search.query import QueryError, expand_themes, plain, resolve_theme_filter, search, spans, year_arg
+from search.store import Store
+from search.years import fy_label, parse_year_label
 
 FORMATS = ("md", "docx", "csv", "json")
 QUOTE_CHARS = 600
@@ -233,9 +233,11 @@ def _passages(store, query, theme_ids, lo, hi, per_year) -> tuple[list[dict], di
 
 def _union_count(store, theme_ids, year) -> int:
     """Sections of one year tagged with any of several themes."""
-    want = set(theme_ids)
-    return sum(1 for s in store.records("section", year=year)
-               if want & set(filter(None, (s.get("themes") or "").split(","))))
+    from whoosh.query import And, NumericRange, Or, Term
+
+    ys = parse_year_label(year)
+    flt = And([NumericRange("year_start", ys, ys), Or([Term("themes", t) for t in theme_ids])])
+    return store.backend().counts(None, flt, ())[()].sections
 
 
 def _passage(hit) -> dict:

@@ -18,19 +18,20 @@ from dataclasses import dataclass, field
 from whoosh import qparser
 from whoosh.query import And, AndMaybe, Not, NullQuery, NumericRange, Or, Phrase, Term
 
-from ingest.metadata import parse_year_label
 from search.analysis import join_prefixes
-from search.index import Store
-from search.matching import Found, matcher_for
+from search.backends import Found, Unsupported
 from search.records import section_json
+from search.schema import make_schema
 from search.snippets import HL_END, HL_START, evidence_snippet, highlight, lead, page_at, plain, spans, window
+from search.store import Store
+from search.years import fy_label, parse_year_label, year_labels
 
 __all__ = ["HL_END", "HL_START", "Hit", "QueryError", "SearchResult", "expand_themes", "page_at", "plain",
            "resolve_theme_filter", "search", "spans", "suggest", "year_arg"]
 
 THEME_BOOST = 0.3  # a section found only by its theme tag ranks below literal matches
 SYNONYM_BOOST = 0.6  # another form of a query's words (JTAI for "joint targeted area inspection") weighs less
-PROXIMITY_BOOST = 0.5  # each pair of the query's words found next to each other (or one word apart) adds this
+PROXIMITY_BOOST = 1.0  # each pair of the query's words found next to each other (or one word apart) adds this
 _MARK = "zzthememark"
 _SYN_MARK = "zzsynmark"
 
@@ -79,11 +80,12 @@ class SearchResult:
     hits: list[Hit]
     mode: str = "all"  # "all" words, or "any" after falling back
     themes: list[str] = field(default_factory=list)  # themes the query expanded to
-    expanded: list[str] = field(default_factory=list)  # other forms the query also matched (thesaurus)
     suggestions: list[str] = field(default_factory=list)
     years: list[str] = field(default_factory=list)
     documents: int = 0
-    exact_total: bool = True  # False: total is an estimate, years/documents are of the top hits
+    exact_total: bool = True  # always: the engine counts every match
+    year_counts: dict = field(default_factory=dict)  # year label -> Count(sections, documents)
+    expanded: list[str] = field(default_factory=list)  # other forms the query also matched (thesaurus)
 
     def to_json(self) -> dict:
         return {
@@ -168,8 +170,8 @@ def search(
         raise QueryError("empty query: give some words to search for, e.g. sgsearch \"pre-birth\"")
     if sort not in ("relevance", "year"):
         raise QueryError(f"unknown sort {sort!r}: use relevance or year")
-    ix = store.index()
-    schema = ix.schema
+    backend = store.backend()
+    schema = _schema()
     themes = [theme] if isinstance(theme, str) else list(theme or [])
     tax = store.taxonomy()
     theme_ids = [resolve_theme_filter(t, tax) for t in themes]
@@ -187,34 +189,56 @@ def search(
     group = qparser.AndGroup
     q = _with_proximity(_parse(schema, fields, group, prepared, expansions, synonyms), schema, fields, literal_text)
     want = max(limit, 1)
-    m = matcher_for(store, flt, sort, want if sort == "year" else max(want * 3, 50))
-    found = m.run(q)
-    if not found.top:
+    n = want if sort == "year" else max(want * 3, 50)
+    counts = _counts(backend, q, flt)
+    if not counts[()].sections:
         q_any = _parse(schema, fields, qparser.OrGroup, prepared, expansions, synonyms)
-        any_found = m.run(q_any) if q_any != q else found
-        if any_found.top:
-            found, q, mode, group = any_found, q_any, "any", qparser.OrGroup
-    top = found.top
+        any_counts = _counts(backend, q_any, flt) if q_any != q else counts
+        if any_counts[()].sections:
+            counts, q, mode, group = any_counts, q_any, "any", qparser.OrGroup
+    top = _engine(backend.search, q, flt, sort, n) if counts[()].sections else []
     if sort != "year" and expansions:
         # literal matches first; sections found only through their theme tag after them
         literal_q = _literal_query(schema, fields, literal_text, group, synonyms)
-        literal = m.which_match(literal_q, top) if literal_q is not None else {h.id for h in top}
+        literal = _engine(backend.which_match, literal_q, [h.id for h in top]) if literal_q is not None \
+            else {h.id for h in top}
         top.sort(key=lambda h: (h.id not in literal, -h.score))
     if sort != "year":
         top = _diversify(top, want)
     expanded = sorted({t for group_ids in expansions for t in group_ids})
     terms = _query_terms(q)
-    hits = []
-    for h in top:
-        if len(hits) == want:
-            break
-        if h.fields:  # empty only if an ingest removed the section since tantivy answered
-            hits.append(_hit(len(hits) + 1, h, fields, expanded, terms))
-    res = SearchResult(query, found.total, hits, mode, expanded, _added(synonyms), [], found.years,
-                       found.documents, found.exact_total)
-    if found.total == 0:
-        res.suggestions = suggest(store.searcher(), query)
+    hits = [_hit(i + 1, h, fields, expanded, terms) for i, h in enumerate(top[:want])]
+    years = year_labels(k[0] for k in counts if k)
+    by_label = {fy_label(k[0]): c for k, c in counts.items() if k and k[0] is not None}
+    res = SearchResult(query, counts[()].sections, hits, mode, expanded, [], years, counts[()].documents,
+                       year_counts={y: by_label[y] for y in years}, expanded=_added(synonyms))
+    if not counts[()].sections:
+        res.suggestions = suggest(store, query)
     return res
+
+
+_SCHEMA = None
+
+
+def _schema():
+    """The schema whose analysers parse queries (the same for every engine)."""
+    global _SCHEMA
+    if _SCHEMA is None:
+        _SCHEMA = make_schema()
+    return _SCHEMA
+
+
+def _engine(call, *args):
+    """Call the engine; a query form it cannot run is a QueryError."""
+    try:
+        return call(*args)
+    except Unsupported as e:
+        raise QueryError(f"this index's engine cannot run that query ({e}): leave out the unusual syntax") from None
+
+
+def _counts(backend, q, flt):
+    """Matching sections and documents, in all and per year (the engine counts them)."""
+    return _engine(backend.counts, q, flt, ("year_start",))
 
 
 def _literal_query(schema, fields, literal_text: str, group, synonyms: list[list[str]]):
@@ -443,7 +467,7 @@ def expand_themes(query: str, taxonomy=None) -> list[str]:
 def resolve_theme_filter(name: str, taxonomy=None) -> str:
     """A ``--theme`` value (id or label, any case) as a theme id of ``taxonomy`` (an index's:
     ``Store.taxonomy()``; by default the bundled one); QueryError if unknown."""
-    from ingest.taxonomy import resolve_theme
+    from search.taxonomy import resolve_theme
 
     theme = resolve_theme(taxonomy or _bundled(), name)
     if theme is None:
@@ -461,20 +485,20 @@ _BUNDLED = None
 def _bundled():
     global _BUNDLED
     if _BUNDLED is None:
-        from ingest.taxonomy import load_taxonomy
+        from search.taxonomy import load_taxonomy
 
         _BUNDLED = load_taxonomy()
     return _BUNDLED
 
 
-def suggest(searcher, query: str, limit: int = 3) -> list[str]:
+def suggest(store: Store, query: str, limit: int = 3) -> list[str]:
     """'Did you mean' spellings for a query that found nothing, from the index's own words."""
     words = re.findall(r"[A-Za-z][A-Za-z'-]{2,}", query)
     if not words:
         return []
     from rapidfuzz import fuzz, process
 
-    vocab = _vocabulary(searcher)
+    vocab = store.backend().vocabulary()
     out = []
     for w in words:
         lw = w.lower()
@@ -488,10 +512,3 @@ def suggest(searcher, query: str, limit: int = 3) -> list[str]:
             seen.add(s)
             uniq.append(s)
     return uniq[:limit]
-
-
-def _vocabulary(searcher) -> list[str]:
-    """Unstemmed words of the index (from the exact field), for spelling suggestions."""
-    reader = searcher.reader()
-    return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("exact")
-            if len(t) >= 3]

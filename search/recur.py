@@ -28,8 +28,8 @@ from functools import lru_cache
 
 from whoosh.lang.porter import stem
 
-from search.index import Store
 from search.records import item_json
+from search.store import Store
 
 DEFAULT_THRESHOLD = 40.0
 THEME_WEIGHT = 1.5  # a theme tag weighs this many times an equally rare word
@@ -305,10 +305,12 @@ def _trim(comp: list[int], edges, threshold: float) -> list[int]:
     return sorted(inside)
 
 
-def check(store: Store, text: str, limit: int = 10, kind: str | None = None, min_score: float = 30.0) -> list[dict]:
-    """The indexed items most similar to ``text``, best first, each with its score."""
+def check(store: Store, text: str, limit: int = 10, kind: str | None = None, min_score: float = 30.0,
+          themes: list[str] | tuple[str, ...] = ()) -> list[dict]:
+    """The indexed items most similar to ``text`` (whose theme ids, if the caller tagged it,
+    are ``themes``), best first, each with its score."""
     items = load_items(store, kind)
-    probe = {"item_id": "?", "text": text, "themes": _themes_of(text), "year_start": None}
+    probe = {"item_id": "?", "text": text, "themes": list(themes), "year_start": None}
     p = _prepare(items + [probe])
     q = len(items)
     scored = []
@@ -324,12 +326,3 @@ def check(store: Store, text: str, limit: int = 10, kind: str | None = None, min
         it["score"] = s
         out.append(it)
     return out
-
-
-def _themes_of(text: str) -> list[str]:
-    """Theme ids of free text, if the tagger can be loaded (it needs spaCy); else none."""
-    try:
-        from ingest.themes import get_tagger
-    except ImportError:  # pragma: no cover
-        return []
-    return [t.id for t in get_tagger().tag(text)]

@@ -1,4 +1,4 @@
-"""The Whoosh schema: one index holding documents, sections and items.
+"""The Whoosh schema: the fields of every record, and the analysers the query parser uses.
 
 Every record has ``kind`` (``doc``, ``section`` or ``item``) and a unique ``id``. Only
 sections have indexed text, heading, title and themes, so a query needs no filter to
@@ -13,7 +13,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.analysis import ANALYSIS_VERSION, exact_analyzer, text_analyzer
 
-SCHEMA_VERSION = f"7.{ANALYSIS_VERSION}"
+SCHEMA_VERSION = f"8.{ANALYSIS_VERSION}"
 
 
 def make_schema() -> Schema:
@@ -31,13 +31,12 @@ def make_schema() -> Schema:
         sha256=STORED(),
         title=TEXT(stored=True, analyzer=text, multitoken_query="phrase"),
         publisher=TEXT(stored=True, analyzer=exact, multitoken_query="phrase"),
-        doc_type=ID(stored=True),
+        doc_type=ID(stored=True, sortable=True),
         period_start=STORED(),
         period_end=STORED(),
         pages=STORED(),
         nsections=STORED(),
         fmt=STORED(),
-        mtime=STORED(),
         parts=STORED(),
         # shared
         year=ID(stored=True),

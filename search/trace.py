@@ -5,41 +5,45 @@ once however often it mentions the theme), read from the index without spaCy.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from search.store import Store
+from search.years import fy_label
 
-from search.index import Store
+UNDATED = "undated"  # the column of sections whose document states no year
 
 
 def theme_table(store: Store, from_year: int | None = None, to_year: int | None = None) -> dict:
     """``{"years": [...], "themes": [{"id", "label", "counts", "documents", "total"}]}``.
 
     ``counts`` are sections per year, ``documents`` distinct documents per year; years
-    ascending; themes in taxonomy order.
+    ascending, then ``"undated"`` when some documents state no year (and no year range is
+    asked for); themes in taxonomy order. The engine counts them (no stored field is read).
     """
+    from whoosh.query import NumericRange
+
     taxonomy = store.taxonomy()
-    counts: dict[str, Counter] = defaultdict(Counter)
-    docs: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-    years: dict[str, int] = {}
-    for s in store.records("section"):
-        ys = s.get("year_start")
-        if ys is None or (from_year is not None and ys < from_year) or (to_year is not None and ys > to_year):
-            continue
-        years[s["year"]] = ys
-        for t in filter(None, (s.get("themes") or "").split(",")):
-            counts[t][s["year"]] += 1
-            docs[t][s["year"]].add(s["doc_id"])
-    year_list = sorted(years, key=years.get)
+    ranged = from_year is not None or to_year is not None
+    flt = NumericRange("year_start", from_year, to_year) if ranged else None
+    backend = store.backend()
+    counts = backend.counts(None, flt, ("themes", "year_start"))
+    per_year = backend.counts(None, flt, ("year_start",))
+    starts: list = sorted(k[0] for k in per_year if k and k[0] is not None)
+    if not ranged and (None,) in per_year:
+        starts.append(None)  # a column of its own, after the years
+
+    def label(y):
+        return UNDATED if y is None else fy_label(y)
+
     themes = []
     for theme in taxonomy.themes.values():
-        c = counts.get(theme.id, Counter())
+        per = {y: counts.get((theme.id, y)) for y in starts}
         themes.append({
             "id": theme.id,
             "label": theme.label,
-            "counts": {y: c.get(y, 0) for y in year_list},
-            "documents": {y: len(docs[theme.id].get(y, ())) for y in year_list},
-            "total": sum(c.values()),
+            "counts": {label(y): c.sections if c else 0 for y, c in per.items()},
+            "documents": {label(y): c.documents if c else 0 for y, c in per.items()},
+            "total": sum(c.sections for c in per.values() if c),
         })
-    return {"years": year_list, "themes": themes}
+    return {"years": [label(y) for y in starts], "themes": themes}
 
 
 def trace(store: Store, query: str, examples: int = 2, exact: bool = False) -> dict:
@@ -47,34 +51,29 @@ def trace(store: Store, query: str, examples: int = 2, exact: bool = False) -> d
     last seen, and the best quoted examples of each year with citations.
 
     A theme id or label (``pre-birth``, ``Fathers and male carers``) traces the sections
-    tagged with the theme; anything else is searched like ``sgsearch QUERY``.
+    tagged with the theme; anything else is searched like ``sgsearch QUERY``. The engine
+    counts per year; only the examples shown are ranked and highlighted.
     """
-    from search.query import plain, resolve_theme_filter, search
+    from search.query import QueryError, plain, resolve_theme_filter, search
 
     taxonomy = store.taxonomy()
     theme_id = None
     try:
         theme_id = resolve_theme_filter(query.strip(), taxonomy)
-    except Exception:
+    except QueryError:
         theme_id = None
     if theme_id and query.strip().lower() not in (theme_id, taxonomy[theme_id].label.lower()):
         theme_id = None  # a prefix of an id is a word to search, not a theme
-    if theme_id:
-        res = search(store, query, limit=100000, theme=theme_id)
-    else:
-        res = search(store, query, limit=100000, exact=exact)
-    by_year: dict[str, list] = defaultdict(list)
-    for h in res.hits:
-        if h.section.get("year"):
-            by_year[h.section["year"]].append(h)
+    options = {"theme": theme_id} if theme_id else {"exact": exact}
+    overall = search(store, query, limit=1, **options)
     years = []
-    for year in sorted(by_year, key=lambda y: by_year[y][0].section["year_start"]):
-        hits = by_year[year]
+    for year, count in overall.year_counts.items():
+        shown = search(store, query, limit=examples, year=year, **options).hits if examples else []
         years.append({
             "year": year,
-            "year_start": hits[0].section["year_start"],
-            "sections": len(hits),
-            "documents": len({h.section["doc_id"] for h in hits}),
+            "year_start": int(year[:4]),
+            "sections": count.sections,
+            "documents": count.documents,
             "examples": [
                 {
                     "section_id": h.section["section_id"],
@@ -84,7 +83,7 @@ def trace(store: Store, query: str, examples: int = 2, exact: bool = False) -> d
                     "page": h.page,
                     "snippet": plain(h.snippet),
                 }
-                for h in hits[:examples]
+                for h in shown
             ],
         })
     return {

@@ -10,6 +10,7 @@ versions drop it.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zlib
 from pathlib import Path
@@ -305,3 +306,26 @@ def write_corrupt_docx(path) -> Path:
     path = Path(path)
     path.write_bytes(b"PK\x03\x04" + b"\x14\x00junk that is not a zip archive" * 40)
     return path
+
+
+def spec_from_markdown(text: str) -> list[tuple[str, object]]:
+    """A spec from the Markdown of a test document, so one text gives .md, .docx and .pdf.
+
+    The first ``#`` line is the title, ``##`` and ``###`` are ``h1`` and ``h2``, ``- `` lines
+    make a list, tab-separated lines a table, and any other paragraph stays as written.
+    """
+    spec: list[tuple[str, object]] = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        lines = [ln for ln in chunk.split("\n") if ln.strip()]
+        if all(ln.startswith("- ") for ln in lines):
+            spec.append(("list", [ln[2:].strip() for ln in lines]))
+        elif all("\t" in ln for ln in lines):
+            spec.append(("table", [ln.split("\t") for ln in lines]))
+        else:
+            for ln in lines:
+                m = re.match(r"^(#{1,3})\s+(.*)$", ln)
+                if m:
+                    spec.append(({1: "title", 2: "h1", 3: "h2"}[len(m.group(1))], m.group(2)))
+                else:
+                    spec.append(("p", ln))
+    return spec

@@ -4,9 +4,11 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from cli import main
+from corpus import corpus_dir
 
 
 def run(*args, env=None):
@@ -67,11 +69,47 @@ def test_ingest_reports_failures_and_exit_status(tmp_path):
     assert again.exit_code == 0 and "1 unchanged" in again.output
 
 
-def test_first_search_builds_index_from_bundled_corpus(tmp_path):
-    r = CliRunner().invoke(main, ["pre-birth"], env={"SGSEARCH_INDEX": str(tmp_path / "fresh")})
-    assert r.exit_code == 0
+def test_first_search_builds_the_default_index_from_bundled_corpus(tmp_path):
+    env = {"SGSEARCH_INDEX": None, "XDG_DATA_HOME": str(tmp_path / "data")}  # the per-user folder, in tmp
+    r = CliRunner().invoke(main, ["pre-birth"], env=env)
+    assert r.exit_code == 0, r.output
     assert "building the index" in r.stderr and "bundled corpus" in r.stderr
     assert "sections in" in r.stdout and "2016-17" in r.stdout
+    assert (tmp_path / "data" / "sgsearch" / "index" / "CURRENT").is_file()
+
+
+@pytest.mark.parametrize("how", ["option", "env"])
+def test_a_named_index_is_never_seeded_with_the_bundled_corpus(tmp_path, how):
+    new = tmp_path / "mine"
+    args, env = (["--index", str(new)], {}) if how == "option" else ([], {"SGSEARCH_INDEX": str(new)})
+    for cmd in (["pre-birth"], ["themes"], ["trace", "neglect"], ["docs"], ["recur"]):
+        r = CliRunner().invoke(main, cmd + args, env=env)
+        assert r.exit_code == 1, (cmd, r.output)
+        assert r.stderr.strip().splitlines() == [
+            f"sgsearch: no index at {new}: run 'sgsearch ingest PATH --index {new}'" if how == "option" else
+            f"sgsearch: no index at {new} ($SGSEARCH_INDEX): run 'sgsearch ingest PATH' to make it"]
+    assert not new.exists()
+
+
+def test_an_index_option_naming_a_file_is_one_line(tmp_path):
+    f = tmp_path / "notes.txt"
+    f.write_text("mine", encoding="utf-8")
+    for cmd in (["pre-birth"], ["ingest", str(corpus_dir())]):
+        r = CliRunner().invoke(main, cmd + ["--index", str(f)])
+        assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+        assert r.stderr.strip().splitlines()[-1].startswith(f"sgsearch: {f} is a file, not a folder")
+    assert f.read_text(encoding="utf-8") == "mine"
+
+
+def test_an_index_is_never_written_into_a_folder_of_other_files(tmp_path):
+    folder = tmp_path / "Documents"
+    folder.mkdir()
+    (folder / "budget.xlsx").write_bytes(b"x")
+    r = CliRunner().invoke(main, ["ingest", str(corpus_dir()), "--index", str(folder)])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert r.stderr.strip().splitlines() == [
+        f"sgsearch: {folder} holds other files (budget.xlsx) and no index: give a new or empty folder for the index"]
+    assert sorted(p.name for p in folder.iterdir()) == ["budget.xlsx"]
 
 
 def test_hits_in_an_embedded_report_cite_the_report(corpus_index):

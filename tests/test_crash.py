@@ -4,8 +4,8 @@ A child process ingests a folder of ~30 text reports and a few PDFs, and is kill
 moments spread over a whole run, and at moments inside the write phase. After each
 kill the index must open, answer a search, and hold either exactly what it held before
 the run or exactly what the run would have produced: one commit, all or nothing. The
-locks (our fcntl ``ingest.lock`` and Whoosh's WRITELOCK) die with the process, so the
-next ingest is never "busy". A killed ``--rebuild`` never makes its half-written
+locks (our ``ingest.lock`` and the engine's own write lock) die with the process, so the
+next ingest is never "busy". Every test runs on each engine. A killed ``--rebuild`` never makes its half-written
 generation CURRENT, and the leftover folder is swept by a later ingest.
 """
 from __future__ import annotations
@@ -22,9 +22,12 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import ingest
-from search.index import CURRENT, LOCK, Store
+from search.backends.whoosh import WhooshWriter
+from search.lock import PID
 from search.query import search
+from search.store import CURRENT, Store
 from tests import docgen
+from tests.engines import AVAILABLE
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")]
 
@@ -38,27 +41,32 @@ REBUILD_COMMIT_KILLS = 4
 
 CHILD = """
     import json, sys, time
-    import search.index
+    import search.store
     from ingest.pipeline import ingest
 
-    real_writer = search.index.Store.writer
+    real_writer = search.store.Store.writer
 
     def announced_writer(self, *a, **k):
         print("WRITING", flush=True)  # the parse phase is over; the commit is near
         return real_writer(self, *a, **k)
 
-    search.index.Store.writer = announced_writer
-    import whoosh.writing
+    search.store.Store.writer = announced_writer
+    engine = sys.argv[4]
+    import search.backends.whoosh as wb
+    classes = [wb.WhooshWriter]
+    if engine == "tantivy":
+        import search.backends.tantivy as tb
+        classes = [tb.TantivyWriter]
+    for cls in classes:
+        real_commit = cls.commit
 
-    real_commit = whoosh.writing.SegmentWriter.commit
+        def announced_commit(self, *a, _real=real_commit, **k):
+            print("COMMIT", flush=True)  # the engine starts writing its segment and table of contents
+            return _real(self, *a, **k)
 
-    def announced_commit(self, *a, **k):
-        print("COMMIT", flush=True)  # Whoosh starts writing the segment and its table of contents
-        return real_commit(self, *a, **k)
-
-    whoosh.writing.SegmentWriter.commit = announced_commit
+        cls.commit = announced_commit
     t0 = time.monotonic()
-    r = ingest([sys.argv[1]], sys.argv[2], rebuild=sys.argv[3] == "rebuild", tag=False)
+    r = ingest([sys.argv[1]], sys.argv[2], rebuild=sys.argv[3] == "rebuild", tag=False, engine=engine)
     print("DONE", json.dumps({"added": len(r.added), "updated": len(r.updated), "failed": r.failed,
                               "seconds": time.monotonic() - t0}), flush=True)
 """
@@ -110,8 +118,8 @@ def expected_after(folder: Path, version: int) -> dict[str, str]:
     return out
 
 
-def start(folder: Path, ix: Path, mode: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(CHILD), str(folder), str(ix), mode],
+def start(folder: Path, ix: Path, mode: str, engine: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(CHILD), str(folder), str(ix), mode, engine],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -146,7 +154,8 @@ def kill_after(proc: subprocess.Popen, delay: float, marker: str | None = None) 
     return "finished"
 
 
-def test_sigkill_at_any_moment_leaves_a_whole_index(tmp_path):
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_sigkill_at_any_moment_leaves_a_whole_index(tmp_path, engine):
     folder = (tmp_path / "reports").resolve()
     folder.mkdir()
     ix = tmp_path / "ix"
@@ -156,7 +165,7 @@ def test_sigkill_at_any_moment_leaves_a_whole_index(tmp_path):
 
     # the committed baseline: half of the files, ingested in this process
     half = sorted(folder.iterdir())[: (N_TEXT + N_PDF) // 2]
-    assert len(ingest(half, ix, tag=False).added) == len(half)
+    assert len(ingest(half, ix, tag=False, engine=engine).added) == len(half)
     baseline = state(ix)
     assert set(baseline) == {str(p) for p in half}
 
@@ -164,7 +173,7 @@ def test_sigkill_at_any_moment_leaves_a_whole_index(tmp_path):
     version = 1
     write_reports(folder, version)
     t0 = time.monotonic()
-    proc = start(folder, ix, "incremental")
+    proc = start(folder, ix, "incremental", engine)
     assert wait_for(proc, "COMMIT")
     t_commit = time.monotonic()
     done = finish(proc)
@@ -183,7 +192,7 @@ def test_sigkill_at_any_moment_leaves_a_whole_index(tmp_path):
         live_before = (ix / CURRENT).read_text().strip()
         version += 1
         write_reports(folder, version)  # every text file changes: the whole run has work to do
-        ended = kill_after(start(folder, ix, mode), delay, marker)
+        ended = kill_after(start(folder, ix, mode, engine), delay, marker)
         after = state(ix)
         assert after is not None, "the index vanished"
         assert set(baseline) <= set(before) <= set(after), f"documents lost after a kill at {delay:.3f}s ({mode})"
@@ -214,35 +223,38 @@ def test_sigkill_at_any_moment_leaves_a_whole_index(tmp_path):
     # a last run completes: nothing is busy or locked, and every file is there
     version += 1
     write_reports(folder, version)
-    done = finish(start(folder, ix, "incremental"))
+    done = finish(start(folder, ix, "incremental", engine))
     assert done["failed"] == []
     assert state(ix) == expected_after(folder, version)
     assert [d.name for d in ix.glob("ix-*")] == [(ix / CURRENT).read_text().strip()], "orphan generations not swept"
-    assert (ix / LOCK).read_text() == ""  # the lock file holds no stale pid
+    assert (ix / PID).read_text() == ""  # no stale pid is left to name
     print(f"\nfull run {full:.2f}s, commit {commit:.2f}s; kills (mode, delay, how it ended, index after):")
     for mode, delay, ended, result in outcomes:
         print(f"  {mode:<18} {delay:5.2f}s  {ended:<8} {result}")
 
 
-def test_killed_right_after_the_commit_a_schema_rebuild_loses_nothing(tmp_path, monkeypatch):
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_killed_right_after_the_commit_a_schema_rebuild_loses_nothing(tmp_path, monkeypatch, engine):
     """The manifest (used to rebuild after a schema change) must list every committed file."""
-    import whoosh.writing
 
     folder = (tmp_path / "in").resolve()
     folder.mkdir()
     first = docgen.write_txt(folder / "first.txt")
     ix = tmp_path / "ix"
-    assert ingest([first], ix, tag=False).ok
+    assert ingest([first], ix, tag=False, engine=engine).ok
     second = (folder / "second.txt")
     second.write_text(report_text(7, 1), encoding="utf-8")
 
-    real_commit = whoosh.writing.SegmentWriter.commit
+    writer_class = WhooshWriter
+    if engine == "tantivy":
+        from search.backends.tantivy import TantivyWriter as writer_class
+    real_commit = writer_class.commit
 
     def commit_then_die(self, *a, **k):
         real_commit(self, *a, **k)
-        raise KeyboardInterrupt  # stands for a SIGKILL just after Whoosh's commit
+        raise KeyboardInterrupt  # stands for a SIGKILL just after the engine's commit
 
-    monkeypatch.setattr(whoosh.writing.SegmentWriter, "commit", commit_then_die)
+    monkeypatch.setattr(writer_class, "commit", commit_then_die)
     with pytest.raises(KeyboardInterrupt):
         ingest([second], ix, tag=False)
     monkeypatch.undo()
@@ -262,30 +274,33 @@ def test_killed_right_after_the_commit_a_schema_rebuild_loses_nothing(tmp_path, 
     store.close()
 
 
-HOLD_WHOOSH_WRITER = """
+HOLD_WRITER = """
     import sys, time
-    from search.index import Store
+    from search.store import Store
     with Store(sys.argv[1]).writer() as (w, manifest):
         print("READY", flush=True)
         time.sleep(60)
 """
 
 
-def test_whoosh_write_lock_dies_with_its_process(tmp_path):
-    """Whoosh's WRITELOCK is an fcntl lock too: a writer killed while holding it blocks nobody."""
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_the_engines_write_lock_dies_with_its_process(tmp_path, engine):
+    """The engine's own write lock (Whoosh's WRITELOCK, tantivy's writer lock) is an OS lock
+    too: a writer killed while holding it blocks nobody."""
     folder = (tmp_path / "in").resolve()
     folder.mkdir()
     first = docgen.write_txt(folder / "first.txt")
     ix = tmp_path / "ix"
-    assert ingest([first], ix, tag=False).ok
-    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(HOLD_WHOOSH_WRITER), str(ix)], cwd=ROOT,
+    assert ingest([first], ix, tag=False, engine=engine).ok
+    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(HOLD_WRITER), str(ix)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout.readline().strip() == "READY", proc.stderr.read()
     finally:
         proc.kill()
         proc.wait()
-    assert list(Store(ix).current_dir().glob("*WRITELOCK*")), "the lock file is left behind"
+    lock = "*WRITELOCK*" if engine == "whoosh" else ".tantivy-writer.lock"
+    assert list(Store(ix).current_dir().glob(lock)), "the lock file is left behind"
     second = folder / "second.txt"
     second.write_text(report_text(3, 1), encoding="utf-8")
     t0 = time.monotonic()

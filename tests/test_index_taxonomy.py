@@ -11,9 +11,9 @@ from ingest.blocks import IngestError
 from ingest.catalog import read_catalog
 from ingest.pipeline import ingest
 from ingest.retag import retag
-from ingest.taxonomy import Taxonomy, load_taxonomy
-from search.index import Store
 from search.query import search
+from search.store import Store
+from search.taxonomy import Taxonomy, load_taxonomy
 from search.trace import theme_table, trace
 
 KINSHIP = """

@@ -5,8 +5,8 @@ import re
 
 from corpus import corpus_dir
 from ingest import lemmas
-from ingest.taxonomy import load_taxonomy
 from ingest.themes import Tagger
+from search.taxonomy import load_taxonomy
 
 
 def sample_texts() -> list[str]:

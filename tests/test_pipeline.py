@@ -8,7 +8,7 @@ import pytest
 
 from ingest.pipeline import ingest
 from search.browse import document, documents
-from search.index import IndexBusy, Store
+from search.store import IndexBusy, Store
 
 REPORT = """Somerset Safeguarding Children Partnership
 Annual Report 2019/20
@@ -139,11 +139,11 @@ def test_interrupted_ingest_leaves_previous_index_complete(tmp_path, monkeypatch
     calls = {"n": 0}
     real = pipeline._write_doc
 
-    def boom(w, doc):
+    def boom(w, doc, tags=None):
         calls["n"] += 1
         if calls["n"] == 2:
             raise KeyboardInterrupt  # as if the user pressed Ctrl-C mid-write
-        real(w, doc)
+        real(w, doc, tags)
 
     monkeypatch.setattr(pipeline, "_write_doc", boom)
     with pytest.raises(KeyboardInterrupt):

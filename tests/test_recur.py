@@ -50,8 +50,12 @@ def test_min_years_and_kind(store):
 
 
 def test_check_finds_earlier_siblings_of_a_2024_25_item(store):
+    from ingest.themes import get_tagger
+
     text = "To implement project to support new fathers across Somerset."
-    matches = check(store, text, limit=5)
+    themes = [t.id for t in get_tagger(store.taxonomy()).tag(text)]  # the caller tags, as the CLI does
+    assert "fathers-male-carers" in themes
+    matches = check(store, text, limit=5, themes=themes)
     years = {m["year"] for m in matches}
     assert {"2020-21", "2021-22"} <= years
     assert matches == sorted(matches, key=lambda m: -m["score"])

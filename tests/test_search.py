@@ -126,7 +126,7 @@ def test_theme_expansion_finds_tagged_sections_without_the_word(store):
 def test_query_path_never_imports_spacy_or_pdfplumber(corpus_index):
     code = (
         "import sys\n"
-        "from search.index import Store\n"
+        "from search.store import Store\n"
         "from search.query import search\n"
         f"res = search(Store({str(corpus_index)!r}), 'pre-birth')\n"
         "assert res.total > 0\n"
@@ -200,7 +200,7 @@ def test_snippets_have_no_artefacts(store):
 
 def test_search_during_an_uncommitted_write_sees_the_last_complete_index(tmp_path):
     from ingest.pipeline import ingest
-    from search.index import Store
+    from search.store import Store
 
     src = tmp_path / "in"
     src.mkdir()
@@ -209,8 +209,8 @@ def test_search_during_an_uncommitted_write_sees_the_last_complete_index(tmp_pat
     ingest([src], ix, tag=False)
     writer_store = Store(ix)
     with writer_store.locked(), writer_store.writer() as (w, _):
-        w.add_document(kind="section", id="x:1", section_id="x:1", doc_id="x", text="neglect neglect neglect",
-                       heading="Neglect", exact="neglect", ordinal=0, year_start=2020, year="2020-21")
+        w.add(dict(kind="section", id="x:1", section_id="x:1", doc_id="x", text="neglect neglect neglect",
+                   heading="Neglect", exact="neglect", ordinal=0, year_start=2020, year="2020-21"))
         during = search(Store(ix), "neglect", exact=True)
         assert during.total == 1
     after = search(Store(ix), "neglect", exact=True)

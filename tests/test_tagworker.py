@@ -6,6 +6,7 @@ keeps what it had. An ingest with nothing to tag starts no child and never impor
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -25,7 +26,7 @@ from ingest.pipeline import ingest
 from ingest.tagworker import Tagging
 from ingest.themes import get_tagger
 from search.browse import documents
-from search.index import Store
+from search.store import Store
 from tests.test_lemmas import sample_texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,11 +57,41 @@ def docs_by_id(root) -> dict:
         s.close()
 
 
-def child_boot(monkeypatch, code: str) -> None:
-    """Run ``code`` in the child before its usual start (e.g. to make it fail)."""
-    boot = "import sys; sys.path[:] = sys.argv[1:]\n" + textwrap.dedent(code) + \
-           "\nfrom ingest.tagworker import child_main; child_main()"
-    monkeypatch.setattr(tagworker, "_BOOT", boot)
+def worker_start(monkeypatch, initializer) -> None:
+    """Start the worker with ``initializer`` (a function of this module, so that the spawned
+    worker can import it) instead of its own, e.g. to make it fail."""
+    monkeypatch.setattr(tagworker, "_initializer", initializer)
+
+
+def exit_at_start(taxonomy):
+    os._exit(3)
+
+
+def no_spacy_at_start(taxonomy):
+    sys.modules["spacy"] = None  # ImportError in the worker only
+    tagworker._initializer(taxonomy)
+
+
+def kill_on_first_batch(taxonomy):
+    import ingest.themes
+
+    tagworker._initializer(taxonomy)
+
+    def die(self, texts, batch_size=64):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    ingest.themes.Tagger.tag_many = die
+
+
+def fail_on_first_batch(taxonomy):
+    import ingest.themes
+
+    tagworker._initializer(taxonomy)
+
+    def fail(self, texts, batch_size=64):
+        raise MemoryError("no room for\nall this")
+
+    ingest.themes.Tagger.tag_many = fail
 
 
 # -- the child tags as this process does -------------------------------------------------
@@ -100,55 +131,54 @@ def test_user_taxonomy_reaches_the_child(tmp_path):
     assert [t["id"] for t in tags] == ["widgets"]
 
 
-def test_a_broken_taxonomy_is_one_line_and_leaves_no_child(tmp_path, monkeypatch):
+def test_a_broken_taxonomy_is_one_line_and_starts_no_worker(tmp_path, monkeypatch):
     bad = tmp_path / "bad.toml"
     bad.write_text("[[theme]]\nid = 'x'\n")
     started = []
-    real = subprocess.Popen
-    monkeypatch.setattr(tagworker.subprocess, "Popen", lambda *a, **k: started.append(real(*a, **k)) or started[-1])
+    real = tagworker.ProcessPoolExecutor
+    monkeypatch.setattr(tagworker, "ProcessPoolExecutor", lambda *a, **k: started.append(real(*a, **k)) or started[-1])
     r = CliRunner().invoke(main, ["ingest", str(corpus_dir()), "--index", str(tmp_path / "ix"),
                                   "--taxonomy", str(bad)])
     assert r.exit_code == 1 and "Traceback" not in r.output
     assert "bad.toml" in r.output.strip().splitlines()[-1]
-    assert started and all(p.poll() is not None for p in started)  # started early, and stopped
+    assert not started  # the taxonomy is read before any worker is started
+    assert not multiprocessing.active_children()
 
 
 # -- fallbacks and failures ---------------------------------------------------------------
 
-def test_tags_in_process_when_no_child_can_be_started(tmp_path, monkeypatch):
-    monkeypatch.setattr(tagworker.sys, "executable", str(tmp_path / "no-such-python"))
+def test_tags_in_process_when_no_worker_can_be_started(monkeypatch):
+    def refuse(*a, **k):
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(tagworker, "ProcessPoolExecutor", refuse)
     texts = sample_texts()[:40]
     with Tagging() as tagging:
         assert tagging.in_process
         assert list(tagging.tag_later(texts)) == in_process(texts)
 
 
-def test_tags_in_process_when_the_child_fails_before_it_is_ready(monkeypatch):
-    child_boot(monkeypatch, "import os; os._exit(3)")
+def test_tags_in_process_when_the_worker_fails_before_it_is_ready(monkeypatch):
+    worker_start(monkeypatch, exit_at_start)
     texts = sample_texts()[:40]
     with Tagging() as tagging:
         assert list(tagging.tag_later(texts)) == in_process(texts)
         assert tagging.in_process
 
 
-def test_tags_in_process_when_spacy_fails_to_import_in_the_child(monkeypatch):
-    child_boot(monkeypatch, "import sys; sys.modules['spacy'] = None")  # ImportError in the child only
+def test_tags_in_process_when_spacy_fails_to_import_in_the_worker(monkeypatch):
+    worker_start(monkeypatch, no_spacy_at_start)
     with Tagging() as tagging:
         assert list(tagging.tag_later(["Neglect."])) == in_process(["Neglect."])
         assert tagging.in_process
 
 
-KILL_ON_FIRST_BATCH = """
-    import os, signal
-    import ingest.themes
-    def die(self, texts, batch_size=64):
-        os.kill(os.getpid(), signal.SIGKILL)
-    ingest.themes.Tagger.tag_many = die
-"""
+KILLED = "theme tagging failed: the tagging process stopped unexpectedly (killed, or out of memory); " \
+         "the index was not changed"
 
 
 @needs_sigkill
-def test_a_child_killed_while_tagging_stops_the_ingest_and_keeps_the_index(tmp_path, monkeypatch):
+def test_a_worker_killed_while_tagging_stops_the_ingest_and_keeps_the_index(tmp_path, monkeypatch):
     src = tmp_path / "in"
     src.mkdir()
     (src / "a.txt").write_text(REPORT, encoding="utf-8")
@@ -156,26 +186,20 @@ def test_a_child_killed_while_tagging_stops_the_ingest_and_keeps_the_index(tmp_p
     assert ingest([src], ix).ok
     before = docs_by_id(ix)
     (src / "b.txt").write_text(REPORT.replace("Neglect", "Domestic abuse"), encoding="utf-8")
-    boot = tagworker._BOOT
-    child_boot(monkeypatch, KILL_ON_FIRST_BATCH)
-    with pytest.raises(IngestError, match=r"^theme tagging failed: the tagging process was killed \(SIGKILL\)"):
+    own = tagworker._initializer
+    worker_start(monkeypatch, kill_on_first_batch)
+    with pytest.raises(IngestError, match=r"^theme tagging failed: the tagging process stopped unexpectedly"):
         ingest([src], ix)
     assert docs_by_id(ix) == before
     r = CliRunner().invoke(main, ["ingest", str(src), "--index", str(ix)])
     assert r.exit_code == 1 and "Traceback" not in r.output
-    assert r.output.strip().splitlines() == [
-        "sgsearch: theme tagging failed: the tagging process was killed (SIGKILL); the index was not changed"]
-    monkeypatch.setattr(tagworker, "_BOOT", boot)
+    assert r.output.strip().splitlines() == [f"sgsearch: {KILLED}"]
+    monkeypatch.setattr(tagworker, "_initializer", own)
     assert ingest([src], ix).added == [str((src / "b.txt").resolve())]  # and the next run completes it
 
 
 def test_an_error_while_tagging_is_one_line(tmp_path, monkeypatch):
-    child_boot(monkeypatch, """
-        import ingest.themes
-        def fail(self, texts, batch_size=64):
-            raise MemoryError("no room for\\nall this")
-        ingest.themes.Tagger.tag_many = fail
-    """)
+    worker_start(monkeypatch, fail_on_first_batch)
     (tmp_path / "a.txt").write_text(REPORT, encoding="utf-8")
     with pytest.raises(IngestError) as e:
         ingest([tmp_path / "a.txt"], tmp_path / "ix")
@@ -184,16 +208,21 @@ def test_an_error_while_tagging_is_one_line(tmp_path, monkeypatch):
 
 
 @needs_sigkill
-def test_the_child_stops_with_its_parent(tmp_path):
+def test_the_worker_stops_with_its_parent(tmp_path):
     code = """
         import os, signal, sys
         from ingest.tagworker import Tagging
-        t = Tagging()
-        t.result(t.submit(["neglect"]))  # it is up and tagging
-        print(t._proc.pid, flush=True)
-        os.kill(os.getpid(), signal.SIGKILL)
+        if __name__ == "__main__":
+            t = Tagging()
+            t.result(t.submit(["neglect"]))  # it is up and tagging
+            t.wait_ready()
+            print(t.worker_pid, flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
     """
-    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True)
+    script = tmp_path / "parent.py"
+    script.write_text(textwrap.dedent(code), encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     child = int(proc.stdout.strip())
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and _alive(child):

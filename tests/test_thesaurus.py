@@ -8,16 +8,29 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from whoosh import qparser
 
 from cli import main
+from corpus import corpus_dir
 from ingest.acronyms import document_acronyms, find_acronyms
 from ingest.pipeline import ingest
-from search import engine
 from search.analysis import index_terms, join_prefixes
-from search.index import Store
-from search.matching import EngineMatcher, WhooshMatcher
-from search.query import HL_END, HL_START, search
+from search.backends.tantivy import translate
+from search.query import (
+    HL_END,
+    HL_START,
+    _mark_synonyms,
+    _mark_themes,
+    _parse,
+    _prepare,
+    _schema,
+    _with_proximity,
+    search,
+    thesaurus_of,
+)
+from search.store import Store
 from search.thesaurus import ThesaurusError, is_abbreviation, load_thesaurus, terms
+from tests.engines import AVAILABLE
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -273,41 +286,45 @@ def test_json_lists_what_was_added_and_exact_turns_it_off(corpus_index):
     assert "also joint targeted area inspection" in r.output.splitlines()[0]
 
 
-def test_proximity_ranks_the_same_on_both_matchers(store):
-    if store.engine() is None:
-        pytest.skip("no tantivy engine")
-    from whoosh import qparser
+@pytest.fixture(scope="module")
+def tantivy_store(tmp_path_factory):
+    if "tantivy" not in AVAILABLE:
+        pytest.skip("no tantivy engine on this Python")
+    root = tmp_path_factory.mktemp("corpus-tantivy")
+    ingest([corpus_dir()], root, tag=False, engine="tantivy")
+    s = Store(root)
+    yield s
+    s.close()
 
-    from search.query import _parse, _prepare, _with_proximity
 
-    schema = store.index().schema
+def _proximity_query(text: str):
+    schema, fields = _schema(), ["heading", "text", "title"]
+    prepared = _prepare(text)
+    return _with_proximity(_parse(schema, fields, qparser.AndGroup, prepared, []), schema, fields, prepared)
+
+
+def test_proximity_ranks_the_same_on_both_engines(store, tantivy_store):
     for text in ("county lines", "local authority designated officer", "neglect toolkit"):
-        prepared = _prepare(text)
-        q = _with_proximity(_parse(schema, ["heading", "text", "title"], qparser.AndGroup, prepared, []),
-                            schema, ["heading", "text", "title"], prepared)
-        engine.translate(q, store.engine().schema)  # expressible there, no fallback
-        w = WhooshMatcher(store, None, "relevance", 20).run(q)
-        e = EngineMatcher(store, store.engine(), None, "relevance", 20).run(q)
-        assert {h.id for h in w.top} == {h.id for h in e.top} and w.total == e.total
-        near = EngineMatcher(store, store.engine(), None, "relevance", 50).which_match(q.b, e.top)
-        assert near == WhooshMatcher(store, None, "relevance", 50).which_match(q.b, e.top)
-        assert e.top[0].id in near and w.top[0].id in near, text  # words together rank first
+        q = _proximity_query(text)
+        translate(q, tantivy_store.backend().schema)  # expressible there
+        w = store.backend().search(q, None, "relevance", 20)
+        t = tantivy_store.backend().search(q, None, "relevance", 20)
+        ids = sorted({h.id for h in w} | {h.id for h in t})
+        near = tantivy_store.backend().which_match(q.b, ids)
+        assert near == store.backend().which_match(q.b, ids), text
+        assert w[0].id in near and t[0].id in near, text  # words together rank first
 
 
-def test_expanded_queries_stay_expressible_in_the_engine(store):
-    if store.engine() is None:
-        pytest.skip("no tantivy engine")
-    from whoosh import qparser
-
-    from search.query import _mark_synonyms, _mark_themes, _parse, _prepare, _with_proximity, thesaurus_of
-
-    schema, fields = store.index().schema, ["heading", "text", "title"]
+def test_expanded_queries_stay_expressible_in_tantivy(store, tantivy_store):
+    schema, fields = _schema(), ["heading", "text", "title"]
     for text in ("joint targeted area inspection", "dads", "JTAI neglect", "safe sleep -smoking"):
         marked, synonyms = _mark_synonyms(_prepare(text), thesaurus_of(store))
         assert synonyms, text
         marked, themes = _mark_themes(marked, store.taxonomy())
         q = _with_proximity(_parse(schema, fields, qparser.AndGroup, marked, themes, synonyms), schema, fields, marked)
-        engine.translate(q, store.engine().schema)  # raises Unsupported if Whoosh had to match it
+        translate(q, tantivy_store.backend().schema)  # raises Unsupported if tantivy had no form for it
+    res = search(tantivy_store, "joint targeted area inspection")
+    assert "JTAI" in res.expanded and any("JTAI" in _text(h) and "oint targeted" not in _text(h) for h in res.hits)
 
 
 def test_the_quality_pairs_find_their_passages(store, widget_index):

@@ -1,0 +1,131 @@
+"""The backend interface: what an engine must do to hold and answer one index.
+
+An index folder's live generation is written and read by one engine (Whoosh or tantivy),
+chosen when the index is created. A backend is a complete store and matcher for the
+index's records (documents, sections, items, as :mod:`search.records` makes their fields):
+stored fields, filters, BM25 ranking, exact totals, counts per year, theme, type and
+document, the vocabulary for spelling suggestions, incremental add and delete, and an
+atomic commit. Queries and filters arrive as the query trees :mod:`search.query` parses
+(Whoosh's query objects, the one parser both engines share); a backend that cannot
+express a node raises :class:`Unsupported`.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import NamedTuple
+
+
+class Unsupported(ValueError):
+    """A query form this engine cannot express."""
+
+
+class Found:
+    """One matching section: its id, score and document, and its stored fields (read on
+    first use: ranking needs them only for the hits shown)."""
+
+    __slots__ = ("id", "score", "doc_id", "_fields", "_load")
+
+    def __init__(self, rid: str, score: float, doc_id: str, fields: dict | None = None, load=None):
+        self.id, self.score, self.doc_id = rid, score, doc_id
+        self._fields, self._load = fields, load
+
+    @property
+    def fields(self) -> dict:
+        if self._fields is None:
+            self._fields = (self._load(self.id) if self._load else None) or {}
+        return self._fields
+
+    def __getitem__(self, key):
+        return self.doc_id if key == "doc_id" else self.fields[key]
+
+
+class Count(NamedTuple):
+    """Sections, and the distinct documents they belong to."""
+
+    sections: int
+    documents: int
+
+
+# The fields :meth:`Backend.counts` can group by (``themes`` is many-valued: a section counts
+# once under each of its themes). A section without a year is grouped under None.
+COUNT_FIELDS = ("year_start", "themes", "doc_type", "doc_id")
+
+
+class Writer(ABC):
+    """Changes to one generation, applied all together by :meth:`commit` or not at all."""
+
+    @abstractmethod
+    def add(self, fields: dict) -> None:
+        """Add a record (fields as :mod:`search.records` makes them)."""
+
+    @abstractmethod
+    def update(self, fields: dict) -> None:
+        """Replace the record with the same ``id``."""
+
+    @abstractmethod
+    def delete_doc(self, doc_id: str) -> None:
+        """Delete a document and all its sections and items."""
+
+    @abstractmethod
+    def commit(self) -> None:
+        """Make every change visible at once (atomic: a kill before it ends changes nothing)."""
+
+    @abstractmethod
+    def cancel(self) -> None:
+        """Drop every change."""
+
+
+class Backend(ABC):
+    """One engine's index in one generation folder, open for reading (and writing)."""
+
+    name: str = ""
+
+    @classmethod
+    @abstractmethod
+    def create(cls, path: Path) -> Backend:
+        """Make an empty index in the (empty) folder ``path`` and open it."""
+
+    @abstractmethod
+    def __init__(self, path: Path):
+        """Open the index in ``path``."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release files and readers."""
+
+    @abstractmethod
+    def refresh(self) -> None:
+        """See the latest commit (cheap when nothing changed)."""
+
+    @abstractmethod
+    def writer(self) -> Writer:
+        """A writer; raises :class:`search.lock.IndexBusy` if the engine's own write lock is held."""
+
+    # -- reading --------------------------------------------------------------------------
+    @abstractmethod
+    def get(self, rid: str) -> dict | None:
+        """The stored fields of the record with id ``rid``."""
+
+    @abstractmethod
+    def records(self, kind: str, **terms: str) -> list[dict]:
+        """Stored fields of every record of ``kind`` whose fields equal ``terms`` (any order)."""
+
+    @abstractmethod
+    def search(self, query, flt, sort: str, limit: int) -> list[Found]:
+        """The best ``limit`` sections for ``query`` among those ``flt`` allows (None: all),
+        by BM25 score, or newest year first when ``sort`` is ``"year"`` (totals: :meth:`counts`)."""
+
+    @abstractmethod
+    def which_match(self, query, ids: list[str]) -> set[str]:
+        """Those of the section ids ``ids`` that match ``query``."""
+
+    @abstractmethod
+    def counts(self, query, flt, by: tuple[str, ...]) -> dict[tuple, Count]:
+        """Sections (and their documents) that match ``query`` (None: every section) and
+        ``flt``, grouped by the values of the fields ``by`` (see :data:`COUNT_FIELDS`); the
+        key ``()`` holds the overall count. Counted by the engine, without stored fields."""
+
+    @abstractmethod
+    def vocabulary(self) -> list[str]:
+        """The unstemmed words of the sections (at least three letters), for suggestions."""

@@ -1,0 +1,317 @@
+"""The tantivy backend: a compiled engine for large corpora (beyond some 20,000 sections).
+
+Terms come from our own analyzers (:mod:`search.analysis`) as pre-tokenised strings, so
+compounds, year spans and stems are exactly those of the Whoosh backend, and the query
+trees :mod:`search.query` parses are translated node by node (:func:`translate`). Every
+record's stored fields are kept as one JSON value (``data``); the fields queries, filters
+and counts use are indexed (and fast columns where counted or sorted). Counting is
+tantivy's aggregations. Needs tantivy 0.27+ (pre-tokenised text), which has wheels for
+Python 3.11 and later.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import tantivy
+from whoosh import query as wq
+from whoosh.lang import stemmer_for_language
+
+from search.analysis import PREFIXES, index_terms
+from search.backends.base import Backend, Count, Found, Unsupported, Writer
+from search.lock import IndexBusy
+from search.schema import make_schema as make_whoosh_schema
+
+TEXT_FIELDS = ("heading", "text", "title", "exact", "publisher")
+KEYWORDS = ("id", "kind", "doc_id", "section_id", "doc_type", "themes", "item_kind", "status", "path")
+_FAST = ("doc_id", "doc_type", "themes")
+_HEAP = 64_000_000
+_MISSING_YEAR = -1
+_UNSTORED = frozenset(name for name, f in make_whoosh_schema().items() if not f.stored)  # kept as terms only
+
+
+def make_schema():
+    """The tantivy schema: positional term fields, keyword fields, fast columns, stored JSON."""
+    b = tantivy.SchemaBuilder()
+    for name in KEYWORDS:
+        b.add_text_field(name, stored=name in ("id", "doc_id"), fast=name in _FAST, tokenizer_name="raw",
+                         index_option="freq" if name == "themes" else "basic")
+    for name in TEXT_FIELDS:
+        b.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+    b.add_integer_field("year_start", indexed=True, fast=True)
+    b.add_bytes_field("data", stored=True)
+    return b.build()
+
+
+_stem = lru_cache(maxsize=200_000)(stemmer_for_language("en"))  # the stemmer of text_analyzer()
+
+
+@lru_cache(maxsize=1024)
+def _cached_terms(text: str) -> tuple[tuple[str, int], ...]:
+    return tuple(index_terms(text))  # titles and publishers repeat for every section of a document
+
+
+def _stemmed(terms) -> list[tuple[str, int]]:
+    return [(_stem(t), p) for t, p in terms]
+
+
+def section_terms(heading: str, text: str, title: str = "", publisher: str = "") -> dict[str, list]:
+    """The terms of each positional field, as the Whoosh schema's analyzers index them.
+
+    Heading and text are analysed once, unstemmed; the stemmed fields are those terms
+    stemmed (text_analyzer is exact_analyzer plus a stemmer) and ``exact`` is the two
+    joined, so each word goes through the analyzer chain once instead of twice.
+    """
+    h, b = index_terms(heading), index_terms(text)
+    if h and h[-1][0] in PREFIXES:  # a heading ending in "pre" joins the text's first word
+        exact = index_terms(f"{heading}\n{text}")
+    else:
+        shift = max(p for _, p in h) + 1 if h else 0
+        exact = h + [(t, p + shift) for t, p in b]
+    return {"heading": _stemmed(h), "text": _stemmed(b), "title": _stemmed(_cached_terms(title)),
+            "exact": exact, "publisher": list(_cached_terms(publisher))}
+
+
+def document(fields: dict):
+    """The tantivy document of a record's fields (as :mod:`search.records` makes them)."""
+    d = tantivy.Document()
+    for name in KEYWORDS:
+        value = fields.get(name)
+        if name == "themes":
+            for t in (value or "").split(","):
+                if t.strip():
+                    d.add_text("themes", t.strip().lower())
+        elif value:
+            d.add_text(name, str(value))
+    if fields.get("year_start") is not None:
+        d.add_integer("year_start", int(fields["year_start"]))
+    if fields.get("kind") == "section":  # only sections have searchable text
+        terms = section_terms(fields.get("heading") or "", fields.get("text") or "", fields.get("title") or "",
+                              fields.get("publisher") or "")
+        for name in TEXT_FIELDS:
+            if terms[name]:
+                toks = [tantivy.Token(t, p, 0, 0) for t, p in terms[name]]
+                d.add_pre_tokenized_text(name, tantivy.PreTokenizedString("", toks))
+    stored = {k: v for k, v in fields.items() if v is not None and k not in _UNSTORED}
+    d.add_bytes("data", json.dumps(stored, default=str, separators=(",", ":")).encode("utf-8"))
+    return d
+
+
+class TantivyWriter(Writer):
+    def __init__(self, index):
+        try:
+            self.w = index.writer(_HEAP, 1)
+        except ValueError as e:  # tantivy's own lock: a writer outside our ingest lock
+            raise IndexBusy(f"the index is being written by another process: try again when it has finished ({e})") from None
+        # files a killed writer left behind (never committed) would collide with this one's
+        self.w.garbage_collect_files()
+
+    def add(self, fields: dict) -> None:
+        self.w.add_document(document(fields))
+
+    def update(self, fields: dict) -> None:
+        self.w.delete_documents_by_term("id", fields["id"])
+        self.add(fields)
+
+    def delete_doc(self, doc_id: str) -> None:
+        self.w.delete_documents_by_term("doc_id", doc_id)
+
+    def commit(self) -> None:
+        self.w.commit()
+        self._close()
+
+    def cancel(self) -> None:
+        try:
+            self.w.rollback()
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        # the writer holds tantivy's directory lock until it is consumed
+        self.w.wait_merging_threads()
+
+
+class TantivyBackend(Backend):
+    """One tantivy index; its searcher is reloaded when a commit changed ``meta.json``."""
+
+    name = "tantivy"
+
+    @classmethod
+    def create(cls, path: Path) -> TantivyBackend:
+        tantivy.Index(make_schema(), path=str(path), reuse=False)
+        return cls(path)
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.index = tantivy.Index.open(str(path))
+        self.schema = self.index.schema
+        self._stamp = self._meta_stamp()
+        self._searcher = self.index.searcher()
+
+    def _meta_stamp(self):
+        try:
+            st = (self.path / "meta.json").stat()
+            return st.st_mtime_ns, st.st_size
+        except OSError:
+            return None
+
+    def close(self) -> None:
+        self._searcher = None
+        self.index = None
+
+    def refresh(self) -> None:
+        stamp = self._meta_stamp()
+        if stamp != self._stamp:
+            self.index.reload()
+            self._searcher = self.index.searcher()
+            self._stamp = stamp
+
+    def writer(self) -> TantivyWriter:
+        return TantivyWriter(self.index)
+
+    # -- reading --------------------------------------------------------------------------
+    @staticmethod
+    def _data(doc) -> dict:
+        return json.loads(doc.get_first("data"))
+
+    def _all(self, q) -> list:
+        ts = self._searcher
+        n = ts.num_docs
+        return [ts.doc(addr) for _score, addr in ts.search(q, max(n, 1), count=False).hits] if n else []
+
+    def get(self, rid: str) -> dict | None:
+        ts = self._searcher
+        hits = ts.search(tantivy.Query.term_query(self.schema, "id", rid), 1, count=False).hits
+        return self._data(ts.doc(hits[0][1])) if hits else None
+
+    def records(self, kind: str, **terms: str) -> list[dict]:
+        parts = [(tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "kind", kind))]
+        for name, value in terms.items():
+            parts.append((tantivy.Occur.Must, tantivy.Query.term_query(self.schema, _field(name), str(value))))
+        return [self._data(d) for d in self._all(tantivy.Query.boolean_query(parts))]
+
+    def _query(self, query, flt):
+        q = translate(query, self.schema) if query is not None else \
+            tantivy.Query.term_query(self.schema, "kind", "section")
+        if flt is None:
+            return q
+        return tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, q),
+            (tantivy.Occur.Must, tantivy.Query.const_score_query(translate(flt, self.schema), 0.0)),
+        ])
+
+    def search(self, query, flt, sort: str, limit: int) -> list[Found]:
+        ts = self._searcher
+        tq = self._query(query, flt)
+        if sort == "year":
+            res = ts.search(tq, limit, count=False, order_by_field="year_start")
+        else:
+            res = ts.search(tq, limit, count=False)
+        top = []
+        for key, addr in res.hits:
+            d = ts.doc(addr)
+            score = 0.0 if sort == "year" else float(key)
+            top.append(Found(d.get_first("id"), score, d.get_first("doc_id") or "", self._data(d)))
+        return top
+
+    def which_match(self, query, ids: list[str]) -> set[str]:
+        if not ids:
+            return set()
+        ts = self._searcher
+        only = tantivy.Query.term_set_query(self.schema, "id", list(ids))
+        both = tantivy.Query.boolean_query([(tantivy.Occur.Must, translate(query, self.schema)),
+                                            (tantivy.Occur.Must, only)])
+        return {ts.doc(addr).get_first("id") for _score, addr in ts.search(both, len(ids), count=False).hits}
+
+    def counts(self, query, flt, by: tuple[str, ...]) -> dict[tuple, Count]:
+        docs = {"terms": {"field": "doc_id", "size": 1_000_000}}
+        spec: dict = {"docs": docs}
+        for i, name in reversed(list(enumerate(by))):
+            terms = {"field": name, "size": 100_000}
+            if name == "year_start":
+                terms["missing"] = _MISSING_YEAR
+            spec = {"docs": docs, f"g{i}": {"terms": terms, "aggs": spec}}
+        result = self._searcher.aggregate(self._query(query, flt), spec)
+        out: dict[tuple, Count] = {}
+
+        def walk(node: dict, key: tuple, depth: int) -> None:
+            buckets = node["docs"]["buckets"]
+            if depth == len(by) or not key:
+                out[key] = Count(sum(b["doc_count"] for b in buckets), len(buckets))
+            if depth < len(by):
+                for b in node[f"g{depth}"]["buckets"]:
+                    value = b["key"]
+                    if by[depth] == "year_start":
+                        value = None if int(value) == _MISSING_YEAR else int(value)
+                    walk(b, key + (value,), depth + 1)
+
+        walk(result, (), 0)
+        return {k: v for k, v in out.items() if v.sections or k == ()}
+
+    def vocabulary(self) -> list[str]:
+        return [t for t, _n in self._searcher.terms_with_prefix("exact", "") if len(t) >= 3]
+
+
+def translate(q, schema):
+    """The tantivy query for a parsed query tree (raises :class:`Unsupported`)."""
+    boost = getattr(q, "boost", 1.0)
+    out = _node(q, schema)
+    return tantivy.Query.boost_query(out, boost) if boost != 1.0 else out
+
+
+def _node(q, schema):
+    # exact types: a subclass (Ordered, FuzzyTerm, …) means something these forms do not
+    Q, Occur = tantivy.Query, tantivy.Occur
+    kind = type(q)
+    if kind is wq.Term:
+        return Q.term_query(schema, _field(q.fieldname), _text(q.text))
+    if kind is wq.Prefix:
+        return Q.regex_query(schema, _field(q.fieldname), re.escape(_text(q.text)) + ".*")
+    if kind is wq.Phrase:
+        words = [_text(w) for w in q.words]
+        if len(words) == 1:
+            return Q.term_query(schema, _field(q.fieldname), words[0])
+        return Q.phrase_query(schema, _field(q.fieldname), words, slop=max(q.slop - 1, 0))
+    if kind is wq.NumericRange:
+        if q.fieldname != "year_start":
+            raise Unsupported(q.fieldname)
+        return Q.range_query(schema, "year_start", tantivy.FieldType.Integer, q.start, q.end,
+                             include_lower=not q.startexcl, include_upper=not q.endexcl)
+    if kind is wq.AndMaybe:  # the second only adds to the score (search.query's proximity clause)
+        return Q.boolean_query([(Occur.Must, translate(q.a, schema)), (Occur.Should, translate(q.b, schema))])
+    if kind is wq.AndNot:
+        return Q.boolean_query([(Occur.Must, translate(q.a, schema)), (Occur.MustNot, translate(q.b, schema))])
+    if kind is wq.And:
+        parts = []
+        for sub in q.subqueries:
+            if isinstance(sub, wq.Not):
+                parts.append((Occur.MustNot, translate(sub.query, schema)))
+            else:
+                parts.append((Occur.Must, translate(sub, schema)))
+        if not any(o == Occur.Must for o, _ in parts):
+            raise Unsupported("only negative clauses")
+        return Q.boolean_query(parts)
+    if kind in (wq.Or, wq.DisjunctionMax):
+        if any(isinstance(sub, wq.Not) for sub in q.subqueries):
+            raise Unsupported("negation inside OR")
+        subs = [translate(sub, schema) for sub in q.subqueries]
+        if kind is wq.DisjunctionMax:
+            return Q.disjunction_max_query(subs, q.tiebreak)
+        return Q.boolean_query([(Occur.Should, sub) for sub in subs])
+    if kind is wq.Every and not q.fieldname:
+        return Q.term_query(schema, "kind", "section")
+    if q is wq.NullQuery:
+        return Q.empty_query()
+    raise Unsupported(type(q).__name__)
+
+
+def _field(name: str) -> str:
+    if name not in TEXT_FIELDS and name not in KEYWORDS:
+        raise Unsupported(name)
+    return name
+
+
+def _text(t) -> str:
+    return t.decode("utf-8") if isinstance(t, bytes) else str(t)

@@ -1,0 +1,197 @@
+"""The Whoosh backend (the default engine): pure Python, fine up to some 20,000 sections.
+
+Every record is one Whoosh document with the fields of :func:`search.schema.make_schema`;
+only sections have indexed text, so a query matches sections without a filter. Counts
+come from the per-segment columns of ``year_start``, ``doc_id`` and ``doc_type`` and
+from the postings of each theme, never from stored fields.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import whoosh.index
+from whoosh.query import And, Term
+
+from search.backends.base import Backend, Count, Found, Writer
+from search.lock import IndexBusy
+from search.schema import make_schema
+
+SECTIONS = Term("kind", "section")
+
+
+class WhooshWriter(Writer):
+    """A Whoosh segment writer (separate files: a compound file is read whole on every open)."""
+
+    def __init__(self, ix):
+        try:
+            self.w = ix.writer(timeout=5.0, compound=False)
+        except whoosh.index.LockError:  # a writer outside our ingest lock
+            raise IndexBusy("the index is being written by another process: try again when it has finished") from None
+
+    def add(self, fields: dict) -> None:
+        self.w.add_document(**fields)
+
+    def update(self, fields: dict) -> None:
+        self.w.update_document(**fields)
+
+    def delete_doc(self, doc_id: str) -> None:
+        self.w.delete_by_term("doc_id", doc_id)
+
+    def commit(self) -> None:
+        self.w.commit()
+
+    def cancel(self) -> None:
+        self.w.cancel()
+
+
+class WhooshBackend(Backend):
+    """One Whoosh index, with a searcher kept open and refreshed when the index changes."""
+
+    name = "whoosh"
+
+    @classmethod
+    def create(cls, path: Path) -> WhooshBackend:
+        whoosh.index.create_in(str(path), make_schema())
+        return cls(path)
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.ix = whoosh.index.open_dir(str(path))
+        self._searcher = None
+        self._filters: dict[str, set] = {}
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+        self.ix.close()
+
+    def searcher(self):
+        if self._searcher is None:
+            self._searcher = self.ix.searcher()
+        return self._searcher
+
+    def refresh(self) -> None:
+        if self._searcher is not None and not self._searcher.up_to_date():
+            # a new searcher, not Searcher.refresh(): that reuses segment readers, which keep
+            # the deletions they were opened with when a commit only deleted
+            self._searcher.close()
+            self._searcher = self.ix.searcher()
+            self._filters = {}
+
+    def writer(self) -> WhooshWriter:
+        return WhooshWriter(self.ix)
+
+    # -- reading --------------------------------------------------------------------------
+    def get(self, rid: str) -> dict | None:
+        found = self.searcher().document(id=rid)
+        return dict(found) if found else None
+
+    def records(self, kind: str, **terms: str) -> list[dict]:
+        q = Term("kind", kind)
+        for name, value in terms.items():
+            q = q & Term(name, value)
+        s = self.searcher()
+        return [dict(s.stored_fields(d)) for d in sorted(s.docs_for_query(q))]
+
+    def _filter(self, flt) -> set | None:
+        """The documents a filter allows, remembered while the index is unchanged (a filter
+        over 100,000 sections costs as much as a search)."""
+        if flt is None:
+            return None
+        key = repr(flt)
+        found = self._filters.get(key)
+        if found is None:
+            found = set(self.searcher().docs_for_query(flt))  # Whoosh takes a set as a filter
+            if len(self._filters) > 64:
+                self._filters.clear()
+            self._filters[key] = found
+        return found
+
+    def search(self, query, flt, sort: str, limit: int) -> list[Found]:
+        kw = {"limit": limit, "filter": self._filter(flt)}
+        if sort == "year":
+            kw.update(sortedby="year_start", reverse=True)
+        results = self.searcher().search(query, **kw)
+        top = []
+        # not list(results): that asks len(), which counts every match in Python
+        for hit in (results[i] for i in range(results.scored_length())):
+            f = hit.fields()
+            score = 0.0 if sort == "year" else float(hit.score or 0.0)
+            top.append(Found(f["id"], score, f.get("doc_id", ""), f))
+        return top
+
+    def which_match(self, query, ids: list[str]) -> set[str]:
+        s = self.searcher()
+        wanted = {}
+        for rid in ids:
+            d = s.document_number(id=rid)
+            if d is not None:
+                wanted[d] = rid
+        m = query.matcher(s)
+        found = set()
+        for d in sorted(wanted):
+            if not m.is_active():
+                break
+            if m.id() < d:
+                m.skip_to(d)
+            if m.is_active() and m.id() == d:
+                found.add(wanted[d])
+        return found
+
+    def counts(self, query, flt, by: tuple[str, ...]) -> dict[tuple, Count]:
+        s = self.searcher()
+        parts = [query if query is not None else SECTIONS]
+        if flt is not None:
+            parts.append(flt)
+        docnums = sorted(s.docs_for_query(And(parts) if len(parts) > 1 else parts[0]))
+        columns = {name: self._column_values(docnums, name) for name in {*by, "doc_id"} - {"themes"}}
+        themes = self._themes_of(docnums) if "themes" in by else None
+        sections: dict[tuple, int] = defaultdict(int)
+        docs: dict[tuple, set] = defaultdict(set)
+        for i, d in enumerate(docnums):
+            doc_id = columns["doc_id"][i]
+            keys = [()]
+            for name in by:
+                values = themes.get(d, ()) if name == "themes" else (columns[name][i],)
+                keys = [k + (v,) for k in keys for v in values]
+            for key in {(), *keys}:
+                sections[key] += 1
+                docs[key].add(doc_id)
+        out = {key: Count(n, len(docs[key])) for key, n in sections.items()}
+        out.setdefault((), Count(0, 0))
+        return out
+
+    def _column_values(self, docnums: list[int], name: str) -> list:
+        """The column value of each of the (sorted) document numbers; None where it has none."""
+        out = []
+        i = 0
+        for sub, offset in self.searcher().reader().leaf_readers():
+            end = offset + sub.doc_count_all()
+            col = sub.column_reader(name) if sub.has_column(name) else None
+            while i < len(docnums) and docnums[i] < end:
+                value = col[docnums[i] - offset] if col is not None else None
+                if isinstance(value, bytes):
+                    value = value.decode("utf-8")
+                if name == "year_start" and not (value and 1900 < value < 2200):
+                    value = None  # a record without a year reads back as a sentinel
+                out.append(value or None)
+                i += 1
+        return out
+
+    def _themes_of(self, docnums: list[int]) -> dict[int, list[str]]:
+        """The themes of each document number, from each theme's postings (there are few themes)."""
+        wanted = set(docnums)
+        reader = self.searcher().reader()
+        out: dict[int, list[str]] = defaultdict(list)
+        for term in reader.lexicon("themes"):
+            theme = term.decode("utf-8") if isinstance(term, bytes) else term
+            for d in reader.postings("themes", term).all_ids():
+                if d in wanted:
+                    out[d].append(theme)
+        return out
+
+    def vocabulary(self) -> list[str]:
+        words = self.searcher().reader().lexicon("exact")
+        return [w for w in (t.decode("utf-8") if isinstance(t, bytes) else t for t in words) if len(w) >= 3]

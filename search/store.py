@@ -1,0 +1,260 @@
+"""The index folder: where it is, which generation is live, and how it is replaced safely.
+
+Layout of an index folder::
+
+    DIR/CURRENT          name of the live generation folder (one line)
+    DIR/ix-<stamp>/      one engine's index (see search.backends), and beside it
+                         BACKEND (the engine's name), VERSION (schema and analysis version),
+                         files.json (the files it was built from) and taxonomy.json (the
+                         themes its sections were tagged with)
+    DIR/ingest.lock      held by the process that is writing (search.lock)
+
+An incremental ingest writes into the live generation with the engine's one atomic
+commit. A rebuild (``--rebuild``, another engine, or a new version) writes a new
+generation and then swaps ``CURRENT`` with an atomic rename, so a failed or killed ingest
+always leaves the previous index complete. Reading goes through :meth:`Store.backend`.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+from search.backends import Backend, backend_class, default_engine
+from search.lock import LOCK, PID, IndexBusy, ingest_lock
+from search.schema import SCHEMA_VERSION
+
+__all__ = ["CURRENT", "LOCK", "IndexBusy", "IndexFolderError", "IndexMissing", "Store", "default_index_dir",
+           "resolve_index_dir"]
+
+ENV_VAR = "SGSEARCH_INDEX"
+CURRENT = "CURRENT"
+BACKEND = "BACKEND"
+TAXONOMY = "taxonomy.json"
+MANIFEST = "files.json"
+_OURS = {CURRENT, LOCK, PID}  # what an index folder holds besides its generations
+
+
+class IndexMissing(Exception):
+    """There is no index at the location (nothing ingested yet), or it is from another version."""
+
+
+class IndexFolderError(Exception):
+    """The location cannot hold an index (a file, or a folder of other things)."""
+
+
+def default_index_dir() -> Path:
+    """The per-user data directory used when neither ``--index`` nor ``$SGSEARCH_INDEX`` is set."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("sgsearch", appauthor=False)) / "index"
+
+
+def resolve_index_dir(option: str | os.PathLike | None = None) -> Path:
+    """``--index DIR``, else ``$SGSEARCH_INDEX``, else the per-user data directory."""
+    if option:
+        return Path(option).expanduser()
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    return default_index_dir()
+
+
+def check_index_folder(root: Path) -> None:
+    """Raise :class:`IndexFolderError` unless ``root`` is new, empty, or already an index."""
+    if root.exists() and not root.is_dir():
+        raise IndexFolderError(f"{root} is a file, not a folder: give a folder for the index")
+    if not root.is_dir() or (root / CURRENT).is_file():
+        return
+    others = [p.name for p in root.iterdir() if p.name not in _OURS and not p.name.startswith("ix-")]
+    if others:
+        raise IndexFolderError(f"{root} holds other files ({', '.join(sorted(others)[:3])}) and no index: "
+                               "give a new or empty folder for the index")
+
+
+class Store:
+    """One index folder: its live generation, read through its engine's backend."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+        self._backend: Backend | None = None
+        self._gen: str | None = None  # the generation self._backend was opened on
+        self._taxonomy = (None, None)  # (where and when read, Taxonomy)
+
+    # -- the live generation ----------------------------------------------------------------
+    def current_dir(self) -> Path | None:
+        """The live generation folder, or None when nothing has been committed."""
+        try:
+            name = (self.root / CURRENT).read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        d = self.root / name
+        return d if name and d.is_dir() else None
+
+    def exists(self) -> bool:
+        return self.current_dir() is not None
+
+    def _read(self, name: str) -> str | None:
+        d = self.current_dir()
+        try:
+            return (d / name).read_text(encoding="utf-8").strip() if d is not None else None
+        except OSError:
+            return None
+
+    def version(self) -> str | None:
+        return self._read("VERSION")
+
+    def up_to_date(self) -> bool:
+        """True when the live index was built with this version's schema and analysis."""
+        return self.version() == SCHEMA_VERSION
+
+    def engine_name(self) -> str | None:
+        """The engine the live index was written with (None: no index, or one older than engines)."""
+        return self._read(BACKEND)
+
+    def manifest(self) -> dict:
+        """``{path: {"sha256", "doc_id", …}}`` of the files the live index was built from."""
+        try:
+            return json.loads(self._read(MANIFEST) or "{}")
+        except ValueError:
+            return {}
+
+    def taxonomy(self):
+        """The taxonomy the index was tagged with, so that search, ``--theme`` and the theme
+        table know a user's own themes; the bundled one when the index has none (or none yet)."""
+        from search.taxonomy import Taxonomy, load_taxonomy
+
+        d = self.current_dir()
+        path = d / TAXONOMY if d is not None else None
+        try:
+            key = (str(path), path.stat().st_mtime_ns) if path is not None else None
+        except OSError:
+            key = None
+        if self._taxonomy[0] != key or self._taxonomy[1] is None:
+            tax = None
+            if key is not None:
+                try:
+                    tax = Taxonomy.from_json(path.read_text(encoding="utf-8"))
+                except (OSError, ValueError, TypeError, KeyError):  # unreadable: the bundled one
+                    tax = None
+            self._taxonomy = (key, tax if tax is not None else load_taxonomy())
+        return self._taxonomy[1]
+
+    # -- reading ---------------------------------------------------------------------------
+    def backend(self) -> Backend:
+        """The live generation's engine, open and up to date (raises :class:`IndexMissing`)."""
+        live = self.current_dir()
+        if live is None:
+            raise IndexMissing(f"no index at {self.root}")
+        if self._backend is not None and self._gen == live.name:
+            self._backend.refresh()
+            return self._backend
+        self.close()  # a rebuild swapped in another generation (ours is gone)
+        if not self.up_to_date():
+            raise IndexMissing(f"the index at {self.root} was made by another version of sgsearch: "
+                               "run 'sgsearch ingest' to rebuild it")
+        self._backend = backend_class(self.engine_name() or "whoosh")(live)
+        self._gen = live.name
+        return self._backend
+
+    def records(self, kind: str, **terms: str) -> list[dict]:
+        """Stored fields of every record of ``kind`` whose fields equal ``terms`` (e.g.
+        ``doc_id=…``), in document then reading order."""
+        found = self.backend().records(kind, **terms)
+        return sorted(found, key=lambda r: (r.get("doc_id") or "", r.get("ordinal") or 0, r.get("id") or ""))
+
+    def record(self, rid: str) -> dict | None:
+        """One record by its unique id."""
+        return self.backend().get(rid)
+
+    def close(self) -> None:
+        if self._backend is not None:
+            self._backend.close()
+        self._backend = self._gen = None
+
+    # -- writing ---------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def locked(self):
+        """Hold the ingest lock (raises :class:`IndexBusy` naming the holder's pid, or
+        :class:`IndexFolderError` when the folder cannot hold an index)."""
+        check_index_folder(self.root)
+        with ingest_lock(self.root):
+            yield
+
+    @contextlib.contextmanager
+    def writer(self, fresh: bool = False, taxonomy=None, engine: str | None = None,
+               extra: dict[str, str] | None = None):
+        """A writer over the live index, or over a new generation when ``fresh`` (or when
+        there is none yet, or ``engine`` is not the live one's). Yields ``(writer, manifest)``:
+        update the manifest dict in place with the files written. On success everything is
+        committed at once (and a new generation swapped in); on any error nothing is, and
+        the previous index stays as it was. ``taxonomy`` (what the sections written were
+        tagged with) is saved beside them for :meth:`taxonomy`; so is each of ``extra``
+        (file name -> text: the thesaurus the index keeps, ``search.thesaurus``).
+        """
+        self.close()
+        live = self.current_dir()
+        live_engine = self.engine_name() if live is not None else None
+        engine = engine or live_engine or default_engine()
+        cls = backend_class(engine)  # EngineUnavailable before anything is written
+        if fresh or live is None or engine != live_engine:
+            target = self.root / f"ix-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+            target.mkdir(parents=True)
+            manifest: dict = {}
+        else:
+            target = live
+            manifest = self.manifest()
+        backend = w = None
+        try:
+            backend = cls.create(target) if target != live else cls(target)
+            w = backend.writer()
+            yield w, manifest
+            # the manifest goes first: killed between it and the commit, it lists a file too
+            # many (harmless), never one too few (which a rebuild from it would silently drop)
+            _write_atomic(target / MANIFEST, json.dumps(manifest, sort_keys=True))
+            if taxonomy is not None:
+                _write_atomic(target / TAXONOMY, taxonomy.to_json())
+            for name, text in (extra or {}).items():
+                _write_atomic(target / name, text)
+            if target != live:  # read only once CURRENT names the generation
+                _write_atomic(target / BACKEND, engine)
+                _write_atomic(target / "VERSION", SCHEMA_VERSION)
+            w.commit()
+        except BaseException:
+            if w is not None:
+                with contextlib.suppress(Exception):
+                    w.cancel()
+            if backend is not None:
+                backend.close()
+            if target != live:
+                shutil.rmtree(target, ignore_errors=True)
+            raise
+        backend.close()
+        if target != live:
+            _write_atomic(self.root / CURRENT, target.name)
+            if live is not None:
+                shutil.rmtree(live, ignore_errors=True)  # may fail on Windows while read: swept later
+        self._sweep()
+
+    def _sweep(self) -> None:
+        """Remove generation folders left behind by killed rebuilds."""
+        live = self.current_dir()
+        for d in self.root.glob("ix-*"):
+            if d != live and d.is_dir():
+                # a generation younger than a minute may belong to a rebuild running now
+                with contextlib.suppress(OSError):
+                    if time.time() - d.stat().st_mtime > 60:
+                        shutil.rmtree(d, ignore_errors=True)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+

@@ -1,0 +1,221 @@
+"""The backend contract: every engine holds and answers the same index the same way.
+
+The bundled corpus is ingested once per engine; every library call that reads the index
+must then give the same sections, totals, years, counts and JSON (scores aside: each
+engine ranks with its own BM25). Also: the engine is recorded in the index and chosen
+only when it is created (``--rebuild --engine`` switches it), an index from an older
+version is rebuilt from its recorded files, and an engine that cannot run here is one line.
+"""
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from corpus import corpus_dir
+from ingest.pipeline import ingest
+from search.backends import EngineUnavailable, backend_class
+from search.browse import document, documents, section
+from search.query import search, suggest
+from search.recur import recur
+from search.store import Store
+from search.trace import theme_table, trace
+from tests.engines import AVAILABLE
+
+ROOT = Path(__file__).resolve().parent.parent
+needs_both = pytest.mark.skipif(len(AVAILABLE) < 2, reason="tantivy is not installed (Python 3.10)")
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory):
+    """The bundled corpus in an index of each engine."""
+    out = {}
+    for engine in AVAILABLE:
+        root = tmp_path_factory.mktemp(f"corpus-{engine}")
+        report = ingest([corpus_dir()], root, engine=engine)
+        assert report.failed == [] and len(report.added) == 5
+        out[engine] = Store(root)
+        assert out[engine].engine_name() == engine
+    yield out
+    for s in out.values():
+        s.close()
+
+
+def same(stores, call):
+    """``call(store)`` for each engine; asserts they are equal and returns one."""
+    answers = {engine: call(store) for engine, store in stores.items()}
+    first = next(iter(answers.values()))
+    for engine, answer in answers.items():
+        assert answer == first, f"{engine} differs"
+    return first
+
+
+def unscored(res) -> dict:
+    """A search result's JSON without what depends on each engine's scoring (scores, order)."""
+    data = res.to_json()
+    results = sorted(({k: v for k, v in r.items() if k not in ("rank", "score")} for r in data.pop("results")),
+                     key=lambda r: r["section_id"])
+    return {**data, "results": results, "years": res.years, "documents": res.documents}
+
+
+QUERIES = [
+    ("pre-birth", {}), ("pre birth", {}), ("neglect", {"year": "2016-17"}), ("neglect -toolkit", {}),
+    ('"male carers"', {}), ("training", {"from_year": "2019", "to_year": "2021-22"}),
+    ("safeguarding", {"doc_type": "annual-report"}), ("safeguarding", {"publisher": "Integrated Care Board"}),
+    ("neglect", {"theme": "domestic-abuse"}), ("recommendations", {"exact": True}), ("neglect toolkit", {}),
+    ("zzzneglekt", {}), ("neglect OR asthma", {}), ("fathers", {"sort": "year"}),
+]
+
+
+@needs_both
+@pytest.mark.parametrize(("query", "options"), QUERIES)
+def test_the_same_query_gives_the_same_sections_totals_and_years(stores, query, options):
+    res = same(stores, lambda s: unscored(search(s, query, limit=1000, **options)))
+    if query != "zzzneglekt":
+        assert res["total"] > 0 and res["total"] == len(res["results"])
+
+
+@needs_both
+def test_year_sort_is_newest_first_on_every_engine(stores):
+    for store in stores.values():
+        res = search(store, "training", limit=50, sort="year")
+        years = [h.section["year_start"] for h in res.hits]
+        assert years == sorted(years, reverse=True) and len(years) == min(50, res.total) > 20
+
+
+@needs_both
+def test_ranking_agrees_at_the_top(stores):
+    """BM25 differs in detail between engines, but a clear best match is best on both."""
+    tops = {e: [h.section["section_id"] for h in search(s, '"Neglect Toolkit"', limit=3).hits]
+            for e, s in stores.items()}
+    assert len({t[0] for t in tops.values()}) == 1, tops
+
+
+@needs_both
+def test_counts_tables_traces_and_browsing_agree(stores):
+    table = same(stores, theme_table)
+    assert table["years"] and any(t["total"] for t in table["themes"])
+    for q in ("neglect", "pre-birth", "male carers", "fathers-male-carers"):
+        data = same(stores, lambda s, q=q: trace(s, q, examples=2))
+        assert data["years"]
+    same(stores, documents)
+    same(stores, lambda s: document(s, "ccg-2021-22"))
+    same(stores, lambda s: section(s, "ccg-2021-22:3"))
+    same(stores, lambda s: s.records("item"))
+    same(stores, lambda s: recur(s))
+    same(stores, lambda s: suggest(s, "neglekt domestc"))
+    for by in (("year_start",), ("themes",), ("doc_type",), ("doc_id",), ("themes", "year_start")):
+        counts = same(stores, lambda s, by=by: s.backend().counts(None, None, by))
+        assert counts[()].sections == 238 and counts[()].documents == 5
+
+
+@needs_both
+def test_incremental_add_and_delete_agree(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, topic in (("a.txt", "neglect toolkit"), ("b.txt", "zebrafinch protocol")):
+        (src / name).write_text(f"Report on {topic}\nAnnual Report 2020/21\n\n1 Findings\n\nThe {topic} was "
+                                f"reviewed by the partnership.\n", encoding="utf-8")
+    roots = {e: tmp_path / e for e in AVAILABLE}
+    for engine, root in roots.items():
+        assert ingest([src], root, tag=False, engine=engine).ok
+    stores = {e: Store(r) for e, r in roots.items()}
+    assert same(stores, lambda s: search(s, "zebrafinch").total) > 0
+    (src / "b.txt").unlink()
+    (src / "a.txt").write_text((src / "a.txt").read_text(encoding="utf-8") + "\n2 More\n\nAn added kestrel.\n",
+                               encoding="utf-8")
+    for engine, root in roots.items():
+        report = ingest([src], root, tag=False)  # the engine the index was made with
+        assert report.removed and report.updated
+        assert stores[engine].engine_name() == engine
+    assert same(stores, lambda s: (search(s, "zebrafinch").total, search(s, "kestrel").total,
+                                   len(s.records("section"))))[:2] == (0, 1)
+    for s in stores.values():
+        s.close()
+
+
+@needs_both
+def test_rebuild_with_another_engine_switches_it_and_keeps_everything(tmp_path):
+    root = tmp_path / "ix"
+    r = CliRunner().invoke(main, ["ingest", str(corpus_dir()), "--index", str(root), "--engine", "whoosh"])
+    assert r.exit_code == 0, r.output
+    before = unscored(search(Store(root), "pre-birth", limit=100))
+    r = CliRunner().invoke(main, ["ingest", str(corpus_dir()), "--index", str(root), "--engine", "tantivy"])
+    assert r.exit_code == 1
+    assert r.stderr.strip().splitlines() == [
+        f"sgsearch: the index at {root} uses the whoosh engine: add --rebuild to write it anew with tantivy"]
+    r = CliRunner().invoke(main, ["ingest", str(corpus_dir()), "--index", str(root), "--engine", "tantivy", "--rebuild"])
+    assert r.exit_code == 0, r.output
+    store = Store(root)
+    assert store.engine_name() == "tantivy"
+    assert unscored(search(store, "pre-birth", limit=100)) == before
+    assert [d.name for d in root.glob("ix-*")] == [store.current_dir().name]  # the old generation is gone
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_an_index_from_an_older_version_is_rebuilt_from_its_recorded_files(tmp_path, engine):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Report\nAnnual Report 2020/21\n\n1 Neglect\n\nThe neglect toolkit.\n", encoding="utf-8")
+    root = tmp_path / "ix"
+    assert ingest([src], root, tag=False, engine=engine).ok
+    gen = Store(root).current_dir()
+    (gen / "VERSION").write_text("7.3", encoding="utf-8")  # as the previous version wrote it
+    (gen / "BACKEND").unlink()  # which had no engine choice
+    r = CliRunner().invoke(main, ["neglect", "--index", str(root)])
+    assert r.exit_code == 0, r.output
+    assert "rebuilding" in r.stderr
+    store = Store(root)
+    assert store.up_to_date() and search(store, "toolkit").total == 1
+
+
+def test_an_engine_that_cannot_run_here_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "tantivy", None)  # as on Python 3.10, which has no tantivy wheel
+    with pytest.raises(EngineUnavailable):
+        backend_class("tantivy")
+    r = CliRunner().invoke(main, ["ingest", str(corpus_dir()), "--index", str(tmp_path / "ix"), "--engine", "tantivy"])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert r.stderr.strip().splitlines() == [
+        "sgsearch: the tantivy engine needs tantivy 0.27 or later, which has wheels for Python 3.11 and later: "
+        "use --engine whoosh, or a newer Python"]
+    assert not (tmp_path / "ix" / "CURRENT").exists()
+
+
+# -- architecture ----------------------------------------------------------------------------
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_search_never_imports_ingest():
+    for path in sorted((ROOT / "search").rglob("*.py")):
+        bad = {m for m in _imports(path) if m == "ingest" or m.startswith("ingest.")}
+        assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
+
+
+# Whoosh's storage internals, and names the write-ahead machinery reached for
+_PRIVATE = re.compile(r"\b(_tindex|_fieldmap|perdocwriter|PostingPool|OrderedHashWriter|pack_ushort|"
+                      r"_HeldDocs|_TermsAhead|_ReplayIndex|_Mirrored|write_postings_ahead|add_later)\b")
+_INTERNAL_MODULES = ("whoosh.filedb", "whoosh.codec", "whoosh.system", "whoosh.util", "whoosh.writing",
+                     "whoosh.matching", "tantivy.tantivy")
+
+
+def test_no_library_internals_in_the_source():
+    sources = [ROOT / "cli.py", *sorted((ROOT / "search").rglob("*.py")), *sorted((ROOT / "ingest").rglob("*.py"))]
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        assert not _PRIVATE.search(text), f"{path.relative_to(ROOT)}: {_PRIVATE.search(text).group(0)}"
+        internal = {m for m in _imports(path) if m.startswith(_INTERNAL_MODULES)}
+        assert not internal, f"{path.relative_to(ROOT)} imports {sorted(internal)}"
