@@ -31,6 +31,26 @@ class DefaultToSearch(click.Group):
         return super().parse_args(ctx, args)
 
 
+class QueryCommand(click.Command):
+    """A command whose words are a query: a ``-word`` that is not one of its options is an
+    exclusion (``sgsearch neglect -toolkit``), not an unknown option."""
+
+    def parse_args(self, ctx, args):
+        known = {o for p in self.params for o in (*p.opts, *p.secondary_opts)}
+        words, rest, i = [], [], 0
+        while i < len(args):
+            a = args[i]
+            if a == "--":
+                words.extend(args[i + 1:])
+                break
+            if len(a) > 1 and a[0] == "-" and a[1] != "-" and (a[1].isalpha() or a[1] == '"') and a.split("=")[0] not in known:
+                words.append(a)
+            else:
+                rest.append(a)
+            i += 1
+        return super().parse_args(ctx, [*rest, "--", *words] if words else rest)
+
+
 def echo(text: str = "", err: bool = False, nl: bool = True, raw: bool = False) -> None:
     """Print for a person: control characters and escape sequences from documents and file
     names are removed (``raw`` for text this module has already made safe and coloured)."""
@@ -45,6 +65,10 @@ def _emit_json(data) -> None:
 def _fail(message: str, code: int = 1):
     echo(f"sgsearch: {message}", err=True)
     sys.exit(code)
+
+
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
 
 
 def _colour() -> bool:
@@ -83,6 +107,15 @@ def _index_option(f):
     return click.option("--index", "index", metavar="DIR", help="Index folder (default $SGSEARCH_INDEX, else a per-user folder).")(f)
 
 
+def _filter_options(f):
+    """--from, --to and --type, as search and trace take them."""
+    for opt in reversed([click.option("--from", "from_year", help="From this year on (2020-21, 2020/21 or 2020)."),
+                         click.option("--to", "to_year", help="Up to this year."),
+                         click.option("--type", "doc_type", help="Only this document type (annual-report, board-papers, …).")]):
+        f = opt(f)
+    return f
+
+
 @click.group(cls=DefaultToSearch, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sgsearch")
 def main():
@@ -96,28 +129,32 @@ def main():
 
 
 # -- search ----------------------------------------------------------------------------
-@main.command("search")
-@click.argument("query", nargs=-1, required=True)
-@click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000), help="Results to show.")
+@main.command("search", cls=QueryCommand)
+@click.argument("query", nargs=-1, required=False)
+@click.option("--limit", "-n", default=None, type=click.IntRange(1, 100000),
+              help="Results to show [default: 10; with no words, every section the filters allow].")
 @click.option("--year", help="Only this year (2020-21, 2020/21 or 2020).")
-@click.option("--from", "from_year", help="From this year on.")
-@click.option("--to", "to_year", help="Up to this year.")
+@_filter_options
 @click.option("--theme", multiple=True, help="Only sections tagged with this theme (id or label); repeatable.")
-@click.option("--type", "doc_type", help="Only this document type (annual-report, board-papers, …).")
 @click.option("--publisher", help="Only documents from this publisher (words of its name).")
 @click.option("--sort", type=click.Choice(["relevance", "year"]), default="relevance", show_default=True)
 @click.option("--exact", is_flag=True, help="Match the words as written: no stemming, no theme expansion.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
 def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publisher, sort, exact, as_json, index):
     """Search sections for QUERY ("quoted phrase", -exclude, a theme name)."""
+    from search.filters import explain_empty
     from search.query import QueryError, search
 
     text = " ".join(query)
     store = _store(index)
+    if limit is None:
+        limit = 10 if text.strip() else 100000
+    filters = dict(year=year, from_year=from_year, to_year=to_year, theme=theme, doc_type=doc_type, publisher=publisher)
     try:
-        res = search(store, text, limit=limit, year=year, from_year=from_year, to_year=to_year, theme=theme,
-                     doc_type=doc_type, publisher=publisher, sort=sort, exact=exact)
+        res = search(store, text, limit=limit, sort=sort, exact=exact, **filters)
+        if res.total == 0:
+            res.why_empty = explain_empty(store, text, exact=exact, **filters)
     except QueryError as e:
         _fail(str(e), 2)
     except IndexMissing as e:
@@ -125,22 +162,27 @@ def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publishe
     if as_json:
         _emit_json(res.to_json())
     else:
-        echo(format_results(res, _colour()), raw=True)
+        echo(format_results(res, _colour(), _width()), raw=True)
     if res.total == 0:
         sys.exit(1)
 
 
-def format_results(res, colour: bool) -> str:
+def format_results(res, colour: bool, width: int = 80) -> str:
     """Human-readable results: a summary line, then one cited block per hit."""
+    from search.cite import section_citation
     from search.query import HL_END, HL_START
 
     if res.total == 0:
-        msg = f'No sections match "{safe(res.query)}".'
-        if res.suggestions:
+        msg = f'No sections match "{safe(res.query)}".' if res.query else "No sections match these filters."
+        if res.why_empty:
+            msg += f" {res.why_empty[0].upper()}{res.why_empty[1:]}"
+        elif res.did_you_mean and len(res.query.split()) > 1:
+            msg += f' Did you mean "{safe(res.did_you_mean)}"?'
+        elif res.suggestions:
             msg += " Did you mean: " + ", ".join(res.suggestions) + "?"
         else:
             msg += " Try fewer words, another spelling, or a theme (sgsearch themes --list)."
-        return msg
+        return wrap(msg, width)
     years = res.years
     span = f"{years[0]} to {years[-1]}" if len(years) > 1 else (years[0] if years else "no year")
     if res.exact_total:
@@ -151,38 +193,48 @@ def format_results(res, colour: bool) -> str:
                    f"{res.documents:,} document{'s' if res.documents != 1 else ''}, {span})")
     if res.mode == "any":
         summary += " (no section has every word: showing sections with any of them)"
-    if res.themes:
+    if not res.query:
+        summary = "Every section " + (f"tagged {', '.join(res.themes)}" if res.themes else "these filters allow") + ": " + summary
+    if res.themes and res.query:
         summary += f"; also sections tagged {', '.join(res.themes)}"
     if res.expanded:
         summary += f"; also {', '.join(res.expanded)}"
     if len(res.hits) < res.total:
         summary += f". Top {len(res.hits)}:"
-    lines = [summary, ""]
+    lines = [wrap(summary, width), ""]
+    if res.did_you_mean:
+        lines[1:1] = [f'Did you mean "{safe(res.did_you_mean)}"? (sgsearch {safe(res.did_you_mean)})']
     for h in res.hits:
         s = h.section
-        cite = f"§{s['number']} {s['heading']}" if s.get("number") else s["heading"]
-        page = f" · p. {h.page}" if h.page else ""
-        title = h.title
-        if s.get("part_title") and s["part_title"] != h.title:
-            title = f"{s['part_title']} (in {h.title})"  # a report embedded in a board pack
-        head = f"{h.rank}. {s.get('year') or 'no year'} · {safe(title)} · {safe(cite)}{page}"
-        snippet = safe(h.snippet)
+        head = wrap(f"{h.rank}. {safe(section_citation(s, h.title, h.page))}", width, "", "   ")
+        snippet = wrap(safe(h.snippet), width, "   ")
         if colour:
             head = click.style(head, bold=True)
             snippet = snippet.replace(HL_START, "\x1b[1;33m").replace(HL_END, "\x1b[0m")
         else:
             snippet = snippet.replace(HL_START, "").replace(HL_END, "")
         lines.append(head)
-        lines.append(f"   {snippet}")
-        tail = f"   [{s['section_id']}]"
+        lines.append(snippet)
+        tail = f"[{s['section_id']}]"
         if s.get("themes"):
             tail += "  themes: " + ", ".join(s["themes"][:6])
-        lines.append(tail)
+        lines.append(wrap(tail, width, "   ", "      "))
         lines.append("")
     return "\n".join(lines).rstrip()
 
 
 _UNSAFE = None
+
+
+def wrap(text: str, width: int, indent: str = "", subsequent: str | None = None) -> str:
+    """``text`` folded to ``width`` columns at spaces, never inside a word (a word longer
+    than the line stays whole). Highlight markers count as a column each, so a line is
+    at most ``width`` wide on screen."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width, initial_indent=indent,
+                                   subsequent_indent=indent if subsequent is None else subsequent,
+                                   break_long_words=False, break_on_hyphens=False))
 
 
 def safe(text: str) -> str:
@@ -208,7 +260,7 @@ def safe(text: str) -> str:
 @click.option("--engine", type=click.Choice(["whoosh", "tantivy"]), default=None,
               help="Search engine of a new index (default whoosh; tantivy for large corpora). "
                    "With --rebuild, switches an index's engine.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
 def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, as_json, index):
     """Add PDF, Word and text reports (files or folders) to the index."""
@@ -255,12 +307,11 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, as_json
         echo(f"Ingested into {root}: " + ", ".join(parts) + f" ({report.sections} sections) in {report.seconds:.1f} s.")
         if retag:
             echo(f"Re-tagged themes on {report.retagged} sections.")
-        if report.failed:
-            echo("Failed:")
-            for f in report.failed:
-                echo(f"  {f['path']}: {f['error']}")
+        # each failed file was named once on stderr above, with its reason
         if report.skipped:
-            echo(f"Skipped {len(report.skipped)} file(s) of a type sgsearch does not read (use PDF, DOCX, TXT or MD).")
+            echo(f"Skipped {len(report.skipped)} file(s) of a type sgsearch does not read (use PDF, DOCX, TXT or MD):")
+            for s in report.skipped:
+                echo(f"  {s}")
     sys.exit(1 if report.failed else 0)
 
 
@@ -277,7 +328,7 @@ def _progress(phase: str, n: int, total: int, path: str) -> None:
 # -- docs / show -----------------------------------------------------------------------
 @main.command("docs")
 @click.argument("doc_id", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
 def docs_cmd(doc_id, as_json, index):
     """List indexed documents; with DOC_ID, the outline of one document."""
@@ -317,7 +368,7 @@ def docs_cmd(doc_id, as_json, index):
 
 @main.command("show")
 @click.argument("section_id")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
 def show_cmd(section_id, as_json, index):
     """Print one whole section with its heading path, pages, year and document."""
@@ -339,12 +390,14 @@ def show_cmd(section_id, as_json, index):
     if s["themes"]:
         echo("Themes: " + ", ".join(s["themes"]))
     echo("")
-    echo(s["text"] or "(no text under this heading)")
+    width = _width()
+    paras = (s["text"] or "(no text under this heading)").split("\n")
+    echo("\n".join(wrap(safe(p), width) if p.strip() else "" for p in paras))
     if s.get("items"):
         echo("")
         for it in s["items"]:
             status = f" [{it['status']}]" if it.get("status") else ""
-            echo(f"- {it['kind']}{status}: {it['text']}")
+            echo(wrap(f"- {it['kind']}{status}: {safe(it['text'])}", width, "", "  "))
 
 
 # -- terms -----------------------------------------------------------------------------
@@ -376,17 +429,23 @@ def terms_cmd(word, as_json, index):
 
 # -- themes ----------------------------------------------------------------------------
 @main.command("tag")
-@click.argument("source", required=False, default="-")
+@click.argument("source", required=False)
 @click.option("--taxonomy", "taxonomy", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Extra theme taxonomy TOML (adds or replaces themes).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
-def tag_cmd(source, taxonomy, as_json):
-    """Tag the themes of a text FILE (a report, or - for standard input); no index needed."""
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
+@_index_option
+def tag_cmd(source, taxonomy, as_json, index):
+    """Tag the themes of a text FILE (a report, or - for standard input); no index needed.
+
+    With --index, the themes that index was tagged with (a user's own included) are used.
+    """
     from pathlib import Path
 
     from search.taxonomy import TaxonomyError, load_taxonomy
 
-    if source == "-":
+    if source is None and _stdin_is_terminal():
+        _fail("give a FILE to tag (sgsearch tag report.pdf), or pipe text in: echo TEXT | sgsearch tag -", 2)
+    if source in (None, "-"):
         text = sys.stdin.read()
     else:
         from ingest.blocks import IngestError
@@ -397,7 +456,11 @@ def tag_cmd(source, taxonomy, as_json):
         except IngestError as e:
             _fail(f"{source}: {e}")
     try:
-        tax = load_taxonomy([Path(t) for t in taxonomy] or None)
+        store = Store(resolve_index_dir(index)) if index and not taxonomy else None
+        if store is not None and store.exists():
+            tax = store.taxonomy()
+        else:
+            tax = load_taxonomy([Path(t) for t in taxonomy] or None)
     except TaxonomyError as e:
         _fail(str(e))
     from ingest.themes import get_tagger
@@ -417,11 +480,16 @@ def tag_cmd(source, taxonomy, as_json):
 @main.command("themes")
 @click.option("--from", "from_year", help="From this year on.")
 @click.option("--to", "to_year", help="Up to this year.")
+@click.option("--per", type=click.Choice(["100", "doc"]),
+              help="100: sections per 100 sections of that year; doc: documents mentioning it, of that year's.")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "xlsx", "json"]), default="text", show_default=True,
+              help="Output format (xlsx needs -o FILE).")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="Write the table to this file.")
 @click.option("--list", "list_only", is_flag=True, help="List the taxonomy's themes and their phrases.")
 @click.option("--all", "show_all", is_flag=True, help="Show themes with no sections too.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
-def themes_cmd(from_year, to_year, list_only, show_all, as_json, index):
+def themes_cmd(from_year, to_year, per, fmt, output, list_only, show_all, as_json, index):
     """The theme-by-year table: sections tagged with each theme, per year."""
     if list_only:
         store = Store(resolve_index_dir(index))
@@ -439,67 +507,91 @@ def themes_cmd(from_year, to_year, list_only, show_all, as_json, index):
             echo(f"{t.id:<28} {t.label} — {t.description}")
         return
     from search.query import QueryError, year_arg
+    from search.table import full_table, to_csv, to_text, write_xlsx
 
     try:
         lo, hi = year_arg("--from", from_year), year_arg("--to", to_year)
     except QueryError as e:
         _fail(str(e), 2)
-    from search.trace import theme_table
-
-    table = theme_table(_store(index), lo, hi)
-    if as_json:
-        _emit_json(table)
+    fmt = "json" if as_json else fmt
+    if fmt == "xlsx" and not output:
+        _fail("--format xlsx writes a file: add -o themes.xlsx", 2)
+    table = full_table(_store(index), lo, hi, per=per)
+    if fmt == "xlsx":
+        try:
+            write_xlsx(table, output, show_all)
+        except OSError as e:
+            _fail(f"cannot write {output}: {e.strerror or e}")
+        echo(f"Table written to {output}")
         return
-    echo(format_theme_table(table, show_all))
+    text = (json.dumps(table, indent=2, ensure_ascii=False) if fmt == "json" else to_csv(table, show_all).rstrip("\n")
+            if fmt == "csv" else to_text(table, _width(), show_all))
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as fh:
+                fh.write(text + "\n")
+        except OSError as e:
+            _fail(f"cannot write {output}: {e.strerror or e}")
+        echo(f"Table written to {output}")
+        return
+    echo(text, raw=fmt == "json")
 
 
-def format_theme_table(table: dict, show_all: bool = False) -> str:
-    """The theme-by-year table as aligned text (a dot for none)."""
-    years = table["years"]
-    rows = [t for t in table["themes"] if show_all or t["total"]]
-    width = max([len(t["label"]) for t in rows] + [5])
-    out = [" " * width + "  " + "  ".join(f"{y:>7}" for y in years) + "    total"]
-    for t in sorted(rows, key=lambda t: -t["total"]):
-        cells = "  ".join(f"{(t['counts'][y] or ''):>7}" for y in years)
-        out.append(f"{t['label']:<{width}}  {cells}  {t['total']:>7}")
-    return "\n".join(out)
+def _width() -> int:
+    """The terminal's width in columns (80 when not a terminal or unknown)."""
+    import shutil
+
+    return max(40, shutil.get_terminal_size((80, 24)).columns)
 
 
 # -- trace / recur ---------------------------------------------------------------------
-@main.command("trace")
+@main.command("trace", cls=QueryCommand)
 @click.argument("query", nargs=-1, required=True)
-@click.option("--examples", default=2, show_default=True, type=click.IntRange(0, 20), help="Quoted examples per year.")
+@click.option("--examples", default=None, type=click.IntRange(0, 100000),
+              help="Quoted examples per year [default: 2; with --year, every section].")
+@click.option("--year", help="Only this year: every section of one cell of the theme table.")
+@_filter_options
+@click.option("--theme", multiple=True, help="Only sections also tagged with this theme; repeatable.")
 @click.option("--plot", "plot", type=click.Path(dir_okay=False, writable=True), help="Also draw the counts per year (PNG/SVG/PDF).")
 @click.option("--exact", is_flag=True, help="Match the words as written: no stemming, no theme expansion.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
-def trace_cmd(query, examples, plot, exact, as_json, index):
+def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, exact, as_json, index):
     """How a subject or theme runs over the years, with quoted examples."""
     from search.query import QueryError
+    from search.table import year_range
     from search.trace import plot_trace, theme_table, trace
 
     store = _store(index)
     text = " ".join(query)
+    if examples is None:
+        examples = 100000 if year else 2
     try:
-        data = trace(store, text, examples=examples, exact=exact)
+        data = trace(store, text, examples=examples, exact=exact, year=year, from_year=from_year, to_year=to_year,
+                     theme=theme, doc_type=doc_type)
     except QueryError as e:
         _fail(str(e), 2)
+    if plot and not data["years"]:
+        _fail(f"nothing to plot: no section mentions {text!r}, so no chart was written to {plot}")
     if plot:
+        years = [y["year"] for y in data["years"]]
+        if not (year or from_year or to_year):
+            years += theme_table(store)["years"]  # the whole span of the index
         try:
-            plot_trace(data, plot, all_years=theme_table(store)["years"])
+            plot_trace(data, plot, all_years=year_range(years))
         except (OSError, ValueError) as e:
             _fail(f"cannot write the chart {plot}: {e}")
     if as_json:
         _emit_json(data)
     else:
-        echo(format_trace(data))
+        echo(format_trace(data, _width()))
         if plot:
             echo(f"Chart written to {plot}")
     if not data["years"]:
         sys.exit(1)
 
 
-def format_trace(data: dict) -> str:
+def format_trace(data: dict, width: int = 80) -> str:
     """A year-by-year account with the first and last year and quoted examples."""
     what = f"theme {data['theme']}" if data.get("theme") else f'"{safe(data["query"])}"'
     if not data["years"]:
@@ -509,10 +601,8 @@ def format_trace(data: dict) -> str:
         out.append(f"{y['year']}: {y['sections']} section{'s' if y['sections'] != 1 else ''} in "
                    f"{y['documents']} document{'s' if y['documents'] != 1 else ''}")
         for ex in y["examples"]:
-            cite = f"§{ex['number']} {ex['heading']}" if ex["number"] else ex["heading"]
-            page = f", p. {ex['page']}" if ex.get("page") else ""
-            out.append(f"   “{safe(ex['snippet'])}”")
-            out.append(f"      — {safe(ex['title'])}, {safe(cite)}{page} [{ex['section_id']}]")
+            out.append(wrap(f"“{safe(ex['snippet'])}”", width, "   "))
+            out.append(wrap(f"— {safe(ex['citation'])} [{ex['section_id']}]", width, "      ", "        "))
         out.append("")
     return "\n".join(out).rstrip()
 
@@ -525,7 +615,7 @@ def format_trace(data: dict) -> str:
 @click.option("--threshold", default=None, type=click.FloatRange(0, 100), help="Similarity 0-100 needed to group (default 40).")
 @click.option("--check", "check_text", metavar="TEXT", help="Instead: the items most similar to TEXT (a new finding).")
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000), help="With --check: matches to show.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
 def recur_cmd(min_years, kind, theme, threshold, check_text, limit, as_json, index):
     """Items said again in different years; with --check, items like a new finding."""
@@ -537,6 +627,7 @@ def recur_cmd(min_years, kind, theme, threshold, check_text, limit, as_json, ind
         if not check_text.strip():
             _fail("--check needs the text of a finding or recommendation", 2)
         matches = check(store, check_text, limit=limit, kind=kind, themes=_themes_of(check_text, store))
+        _cite_items(store, matches)
         if as_json:
             _emit_json({"text": check_text, "matches": matches})
         else:
@@ -550,6 +641,7 @@ def recur_cmd(min_years, kind, theme, threshold, check_text, limit, as_json, ind
         _fail(str(e), 2)
     clusters = recur(store, min_years=min_years, kind=kind, theme=theme_id,
                      threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+    _cite_items(store, [it for c in clusters for it in c["items"]])
     if as_json:
         _emit_json({"clusters": clusters})
         return
@@ -563,11 +655,20 @@ def _themes_of(text: str, store: Store) -> list[str]:
     return [t.id for t in get_tagger(store.taxonomy()).tag(text)]
 
 
-def _item_line(it: dict) -> str:
-    cite = f"§{it['number']}" if it.get("number") else (it.get("heading") or "")
+def _item_line(it: dict, indent: str = "   ") -> str:
     status = f" [{it['status']}]" if it.get("status") else ""
-    return (f"{it['year']}  {it['kind']}{status}: {safe(it['text'])}\n"
-            f"         — {safe(it.get('title') or '')}, {safe(cite)} [{it['item_id']}]")
+    width = _width()
+    return (wrap(f"{it['year']}  {it['kind']}{status}: {safe(it['text'])}", width, indent, indent + "         ")
+            + "\n" + wrap(f"— {safe(it.get('citation') or '')} [{it['item_id']}]", width, indent + "         "))
+
+
+def _cite_items(store, items: list[dict]) -> None:
+    """Give each item its citation (the same form search, trace and export use)."""
+    from search.cite import item_citation
+
+    parts: dict = {}
+    for it in items:
+        it["citation"] = item_citation(store, it, parts)
 
 
 def format_clusters(clusters: list[dict]) -> str:
@@ -579,7 +680,7 @@ def format_clusters(clusters: list[dict]) -> str:
         themes = f" — {', '.join(c['themes'])}" if c["themes"] else ""
         out.append(f"#{c['id']}  {', '.join(c['years'])}{themes}")
         for it in c["items"]:
-            out.append("   " + _item_line(it))
+            out.append(_item_line(it))
         out.append("")
     return "\n".join(out).rstrip()
 
@@ -588,26 +689,32 @@ def format_matches(matches: list[dict]) -> str:
     """Items most like the text given to --check, best first."""
     if not matches:
         return "Nothing indexed says anything like that."
-    return "\n".join(f"{m['score']:5.1f}  " + _item_line(m) for m in matches)
+    # each item indented by 7 columns, its score written into the first line's indent
+    return "\n".join(f"{m['score']:5.1f}  " + _item_line(m, " " * 7)[7:] for m in matches)
 
 
 # -- export ----------------------------------------------------------------------------
-@main.command("export")
+@main.command("export", cls=QueryCommand)
 @click.argument("query", nargs=-1, required=False)
 @click.option("--theme", multiple=True, help="Theme to brief on (id or label); repeatable.")
 @click.option("--from", "from_year", help="From this year on.")
 @click.option("--to", "to_year", help="Up to this year.")
 @click.option("--format", "fmt", type=click.Choice(["md", "docx", "csv", "json"]),
               help="Output format (default: from the file name).")
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
               help="File to write (.md, .docx, .csv or .json).")
 @click.option("--per-year", default=10, show_default=True, type=click.IntRange(1, 200), help="Passages per year.")
 @_index_option
-def export_cmd(query, theme, from_year, to_year, fmt, output, per_year, index):
+def export_cmd(query, theme, from_year, to_year, fmt, as_json, output, per_year, index):
     """Write a briefing for a board paper: scope, theme × year table, quoted passages, recurring items."""
-    from search.export import export
+    from search.export import NothingToExport, export
     from search.query import QueryError
 
+    if as_json:
+        if fmt not in (None, "json"):
+            _fail(f"--json and --format {fmt} disagree: give one of them", 2)
+        fmt = "json"
     store = _store(index)
     text = " ".join(query) or None
     try:
@@ -615,6 +722,8 @@ def export_cmd(query, theme, from_year, to_year, fmt, output, per_year, index):
                       to_year=to_year, limit_per_year=per_year)
     except (QueryError, ValueError) as e:
         _fail(str(e), 2)
+    except NothingToExport as e:
+        _fail(str(e))
     except OSError as e:
         _fail(f"cannot write {output}: {e.strerror or e}")
     echo(f"Briefing written to {path}")

@@ -64,8 +64,13 @@ def load_catalog(folder: Path) -> dict[Path, Entry]:
     return read_catalog(folder)[0]
 
 
-def read_catalog(folder: Path) -> tuple[dict[Path, Entry], list[Path]]:
-    """The entries of ``folder/catalog.toml`` (by resolved file path) and the theme files it names."""
+def read_catalog(folder: Path, problems: list[str] | None = None) -> tuple[dict[Path, Entry], list[Path]]:
+    """The entries of ``folder/catalog.toml`` (by resolved file path) and the theme files it names.
+
+    A catalog that cannot be read at all raises IngestError. With a ``problems`` list, a bad
+    entry is left out with a line there naming it and the key at fault, and an entry whose
+    file does not exist gets a line too; the good entries still apply. Without one, the
+    first bad entry raises."""
     path = Path(folder) / CATALOG_NAME
     if not path.is_file():
         return {}, []
@@ -86,13 +91,28 @@ def read_catalog(folder: Path) -> tuple[dict[Path, Entry], list[Path]]:
             raise IngestError(f"taxonomy file {t} named in the catalog does not exist")
     entries: dict[Path, Entry] = {}
     for n, doc in enumerate(data.get("document", []), start=1):
-        where = f"[[document]] #{n}"
-        if not isinstance(doc, dict) or "file" not in doc:
-            raise IngestError(f"{where}: every document needs a file = \"...\"")
-        fields = _check(where, doc, DOC_FIELDS)
-        parts = [_check(f"{where} part #{k}", p, PART_FIELDS) for k, p in enumerate(fields.pop("parts", []), 1)]
-        for p in parts:
-            if "start" not in p:
-                raise IngestError(f"{where}: every part needs start = \"the line it begins with\"")
-        entries[(Path(folder) / fields["file"]).resolve()] = Entry(fields, parts)
+        try:
+            path, entry = _entry(Path(folder), n, doc)
+        except IngestError as e:
+            if problems is None:
+                raise
+            problems.append(f"{e}; this entry is ignored")
+            continue
+        if problems is not None and not path.exists():
+            problems.append(f"[[document]] #{n} (file = {entry.fields['file']!r}): no such file in {folder}")
+        entries[path] = entry
     return entries, taxonomy
+
+
+def _entry(folder: Path, n: int, doc) -> tuple[Path, Entry]:
+    """One ``[[document]]`` table, checked: its file's resolved path and its entry."""
+    where = f"[[document]] #{n}"
+    if not isinstance(doc, dict) or "file" not in doc:
+        raise IngestError(f"{where}: every document needs a file = \"...\"")
+    where += f" (file = {doc['file']!r})"
+    fields = _check(where, doc, DOC_FIELDS)
+    parts = [_check(f"{where} part #{k}", p, PART_FIELDS) for k, p in enumerate(fields.pop("parts", []), 1)]
+    for p in parts:
+        if "start" not in p:
+            raise IngestError(f"{where}: every part needs start = \"the line it begins with\"")
+    return (folder / fields["file"]).resolve(), Entry(fields, parts)

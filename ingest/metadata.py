@@ -22,9 +22,8 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 from ingest.blocks import BREAK, HEADING, Block
+from search.filters import DOC_TYPES  # noqa: F401  (re-exported: one list of document types, for search too)
 from search.years import FY_PATTERN, fy_label, fy_start_of, parse_year_label  # noqa: F401  (re-exported)
-
-DOC_TYPES = ("annual-report", "board-papers", "arrangements", "review", "briefing", "other")
 
 _MONTHS = {
     m: i

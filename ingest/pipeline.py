@@ -122,11 +122,13 @@ def _catalogs(files: list[Path], report: IngestReport, taxonomy: list[Path] | No
     """The catalog entries of the files' folders; theme files the catalogs name go in ``taxonomy``."""
     entries: dict[Path, Entry] = {}
     for folder in sorted({f.parent for f in files}):
+        problems: list[str] = []  # bad entries are left out, one line each; the good ones apply
         try:
-            found, tax = read_catalog(folder)
+            found, tax = read_catalog(folder, problems)
         except IngestError as e:
             report.failed.append({"path": str(folder / CATALOG_NAME), "error": str(e)})
             continue
+        report.failed.extend({"path": str(folder / CATALOG_NAME), "error": p} for p in problems)
         entries.update(found)
         if taxonomy is not None:
             taxonomy.extend(t for t in tax if t not in taxonomy)

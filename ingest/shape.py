@@ -38,6 +38,15 @@ def is_toc_line(raw: str) -> bool:
     return bool(_TOC_LINE.match(raw)) and bool(_PAGE_END.search(raw) or "\t" in raw)
 
 
+_CONTENTS_ENTRY = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?[^.!?;:]{2,90}?[\s.…_-]+\d{1,3}$")
+
+
+def is_contents_entry(text: str) -> bool:
+    """True for a line of a contents list typed as plain words and a page number
+    ("Foreword 2", "4.1 Training 12"); only meaningful right after a "Contents" line."""
+    return bool(_CONTENTS_ENTRY.match(text.strip())) or is_toc_line(text)
+
+
 def case_shape(text: str) -> str:
     """Classify a line's capitalisation: ``upper``, ``title``, ``sentence`` or ``lower``."""
     ws = [w for w in words(text) if w[0].isalpha()]

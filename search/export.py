@@ -27,10 +27,14 @@ import re
 from datetime import date
 from pathlib import Path
 
+from docx.shared import Mm, Pt, RGBColor
 from whoosh.analysis import STOP_WORDS
 
+from search.cite import citation, clean, item_citation, section_citation
 from search.query import QueryError, expand_themes, plain, resolve_theme_filter, search, spans, year_arg
+from search.records import doc_json
 from search.store import Store
+from search.table import NO_DOCUMENT
 from search.years import fy_label, parse_year_label
 
 FORMATS = ("md", "docx", "csv", "json")
@@ -39,32 +43,7 @@ TABLE_THEMES = 15
 RECURRING_CLUSTERS = 10
 CSV_COLUMNS = ("year", "title", "publisher", "section_id", "number", "heading", "page", "citation", "quote")
 
-# -- cleaning -------------------------------------------------------------------------------
-
-# ANSI/VT escape sequences: CSI (ESC [ ... or the one-byte CSI), OSC (ESC ] ... BEL or ST),
-# and two-character escapes (ESC followed by one byte).
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"
-    r"|\x9b[0-?]*[ -/]*[@-~]"
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
-    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
-    r"|\x1b[ -/]*[0-~]?"
-)
-# Other control characters (C0 but tab and newline, DEL, C1), characters XML 1.0 forbids
-# (lone surrogates, U+FFFE, U+FFFF) and bidirectional overrides, which can make a
-# passage display differently from what it says.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
-
-
-def clean(text) -> str:
-    """Text from a document made safe to write anywhere: escape sequences and control
-    characters removed, runs of whitespace (and line breaks) folded to one space."""
-    if text is None:
-        return ""
-    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPES.sub("", text)
-    text = _CONTROL.sub("", text)
-    return " ".join(text.split())
+# -- cleaning and citing: see search.cite -------------------------------------------------
 
 
 def _clean_tree(value):
@@ -79,28 +58,6 @@ def _clean_tree(value):
 
 
 # -- building -------------------------------------------------------------------------------
-
-def citation(title, year, number=None, heading=None, page=None, part_title=None) -> str:
-    """``"SSCP Twelve Monthly Report 2020-21 (2020-21), §2.1 Heading, p. 4"``.
-
-    The § part is left out when a section has no number (the heading stays), the page
-    when it is not known. A report embedded in a board pack is cited by its own title,
-    ``in`` the pack.
-    """
-    title, part_title = clean(title), clean(part_title)
-    doc = f"{part_title} ({year}), in {title}" if part_title and part_title != title else f"{title} ({year})"
-    if not year:
-        doc = f"{part_title}, in {title}" if part_title and part_title != title else title
-    parts = [doc]
-    number, heading = clean(number), clean(heading)
-    if number:
-        parts.append(f"§{number} {heading}".strip())
-    elif heading:
-        parts.append(heading)
-    if page not in (None, "", 0):
-        parts.append(f"p. {page}")
-    return ", ".join(p for p in parts if p)
-
 
 def build_briefing(
     store: Store,
@@ -144,11 +101,12 @@ def build_briefing(
     if query:
         table["query_row"] = {
             "label": f"Sections matching \u201c{query}\u201d",
-            "counts": {y: summary["per_year"].get(y, 0) for y in table["years"]},
+            "counts": {y: None if y in table["no_document"] else summary["per_year"].get(y, 0)
+                       for y in table["years"]},
             "total": summary["total"],
         }
     recurring = _recurring(store, query, theme_ids + query_themes, lo, hi, labels)
-    docs = store.records("doc")
+    docs = [doc_json(d) for d in store.records("doc")]  # the contract's shape: "title" is the document's
     years = table["years"] or [g["year"] for g in passages]
     scope = {
         "query": query,
@@ -158,6 +116,7 @@ def build_briefing(
         "to_year": fy_label(hi) if hi is not None else None,
         "years": [years[0], years[-1]] if years else [],
         "generated": date.today().isoformat(),
+        "index": str(store.root),
         "index_documents": len(docs),
         "sections": summary["total"],
         "documents": summary["documents"],
@@ -173,7 +132,7 @@ def build_briefing(
             if p.get("part_title") and p["part_title"] != p["title"]:
                 parts[p["part_title"]] = p["year"]
     sources = sorted(
-        ({"doc_id": d["doc_id"], "title": d.get("title"), "publisher": d.get("publisher") or None,
+        ({"doc_id": d["doc_id"], "title": d.get("title") or d["doc_id"], "publisher": d.get("publisher") or None,
           "doc_type": d.get("doc_type"), "year": d.get("year"),
           "parts": [{"title": t, "year": y} for t, y in cited[d["doc_id"]].items()]}
          for d in docs if d["doc_id"] in cited),
@@ -245,7 +204,7 @@ def _passage(hit) -> dict:
     quote = excerpt(s.get("text") or "", _marked(hit.snippet)) or clean(plain(hit.snippet))
     return {
         "year": s.get("year"),
-        "title": hit.title,
+        "title": hit.title or s.get("doc_id"),
         "part_title": s.get("part_title"),
         "publisher": hit.publisher,
         "doc_id": s.get("doc_id"),
@@ -255,8 +214,7 @@ def _passage(hit) -> dict:
         "page": hit.page,
         "themes": s.get("themes") or [],
         "quote": quote,
-        "citation": citation(hit.title, s.get("year"), s.get("number"), s.get("heading"), hit.page,
-                             s.get("part_title")),
+        "citation": section_citation(s, hit.title, hit.page),
     }
 
 
@@ -350,17 +308,19 @@ def excerpt(text: str, terms: list[str], max_chars: int = QUOTE_CHARS) -> str:
 def _table(store, lo, hi, theme_ids, query_themes, labels) -> dict:
     """The theme-by-year table: the asked themes, else the query's themes and the most
     frequent others (at most ``TABLE_THEMES`` rows)."""
+    from search.table import year_range
     from search.trace import theme_table
 
     data = theme_table(store, lo, hi)
     by_id = {t["id"]: t for t in data["themes"]}
-    years = data["years"]
+    indexed = set(data["years"])
+    years = year_range(data["years"])  # every year first to last; None for a year with no document
 
     def row(tid):
         t = by_id.get(tid)
-        counts = {y: (t["counts"].get(y, 0) if t else 0) for y in years}
+        counts = {y: (t["counts"].get(y, 0) if t else 0) if y in indexed else None for y in years}
         return {"id": tid, "label": (t or {}).get("label") or labels.get(tid, tid), "counts": counts,
-                "total": sum(counts.values())}
+                "total": sum(v for v in counts.values() if v)}
 
     if theme_ids:
         rows = [row(t) for t in theme_ids]
@@ -370,7 +330,7 @@ def _table(store, lo, hi, theme_ids, query_themes, labels) -> dict:
                         key=lambda t: -t["total"])  # stable: taxonomy order breaks ties
         picked += [t["id"] for t in others[:max(0, TABLE_THEMES - len(picked))]]
         rows = [row(t) for t in picked]
-    return {"years": years, "rows": rows, "query_row": None}
+    return {"years": years, "rows": rows, "query_row": None, "no_document": [y for y in years if y not in indexed]}
 
 
 _QUERY_NOISE = re.compile(r"(?:(?<=\s)|^)-[\w\"]\S*|\b(?:AND|OR|NOT)\b")
@@ -386,15 +346,7 @@ def _recurring(store, query, theme_ids, lo, hi, labels) -> list[dict]:
     excluded = set(normalise(" ".join(re.findall(r"(?:(?<=\s)|^)-([\w\"][^\s\"]*)", query or ""))))
     if not want_themes and not words:
         return []
-    parts: dict[str, str | None] = {}
-
-    def part(section_id):
-        """The title of the embedded report a section belongs to, if any."""
-        if section_id not in parts:
-            rec = store.record(section_id) if section_id else None
-            parts[section_id] = ((rec or {}).get("cells") or {}).get("part_title")
-        return parts[section_id]
-
+    parts: dict[str, str | None] = {}  # section id -> the embedded report's title (cached)
     out = []
     for cluster in recur(store):
         items = [it for it in cluster["items"]
@@ -418,11 +370,10 @@ def _recurring(store, query, theme_ids, lo, hi, labels) -> list[dict]:
                 "kind": it.get("kind"),
                 "status": it.get("status"),
                 "text": it.get("text"),
-                "title": it.get("title"),
+                "title": it.get("title") or it.get("doc_id"),
                 "section_id": it.get("section_id"),
                 "item_id": it.get("item_id"),
-                "citation": citation(it.get("title"), it.get("year"), it.get("number"), it.get("heading"),
-                                     it.get("page"), part(it.get("section_id"))),
+                "citation": item_citation(store, it, parts),
             } for it in items],
         }))
     out.sort(key=lambda x: (-len(x[1]["years"]), -x[0], x[1]["id"]))
@@ -504,7 +455,20 @@ def export(store: Store, path, fmt: str | None = None, query: str | None = None,
     elif fmt.lower().lstrip(".") not in FORMATS + ("markdown",):
         raise ValueError(f"unknown export format {fmt!r}: use md, docx, csv or json")
     briefing = build_briefing(store, query, themes, from_year, to_year, limit_per_year)
+    if not briefing["passages"]:
+        scope = briefing["scope"]
+        hint = f" Did you mean: {', '.join(scope['suggestions'])}?" if scope.get("suggestions") else ""
+        raise NothingToExport(f"no sections match, so no briefing was written to {path}.{hint}")
     return export_briefing(briefing, path, fmt)
+
+
+class NothingToExport(LookupError):
+    """A briefing would hold no passages (nothing matches); no file is written."""
+
+
+def _cell(v) -> str:
+    """A table count as written: "—" for a year with no document."""
+    return NO_DOCUMENT if v is None else str(v)
 
 
 def _generated(scope: dict) -> str:
@@ -559,7 +523,7 @@ def to_markdown(b: dict) -> str:
         out.append("|---|" + "---:|" * (len(years) + 1))
         for r in ([table["query_row"]] if table.get("query_row") else []) + rows:
             cells = [e(r.get("label") or r.get("id") or "")]
-            cells += [e((r.get("counts") or {}).get(y, 0)) for y in years]
+            cells += [e(_cell((r.get("counts") or {}).get(y, 0))) for y in years]
             cells.append(e(r.get("total", 0)))
             out.append("| " + " | ".join(cells) + " |")
     else:
@@ -633,44 +597,34 @@ def _style(doc, *names):
 
 def _write_docx(b: dict, path: Path) -> None:
     from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     c = clean
     doc = Document()
     doc.core_properties.title = c(b.get("title"))[:255]
     doc.core_properties.author = "sgsearch"
     scope = b.get("scope") or {}
+    table = b.get("table") or {}
+    years = table.get("years") or []
+    usable = _page_setup(doc, len(years))
+    _style_headings(doc)
     doc.add_heading(c(b.get("title") or "Briefing"), level=1)
+    cover = doc.add_paragraph()
+    cover_run = cover.add_run(c(_cover_line(scope)))
+    cover_run.font.size, cover_run.font.color.rgb = Pt(9), RGBColor(0x55, 0x55, 0x55)
 
     doc.add_heading("Scope", level=2)
     doc.add_paragraph(c(scope.get("description")))
     doc.add_paragraph(c(_generated(scope)))
 
     doc.add_heading("Themes by year", level=2)
-    table = b.get("table") or {}
-    years = table.get("years") or []
     rows = ([table["query_row"]] if table.get("query_row") else []) + list(table.get("rows") or [])
     if years and rows:
-        doc.add_paragraph("Sections tagged with each theme in each financial year (a section counts once).")
-        t = doc.add_table(rows=1, cols=len(years) + 2)
-        style = _style(doc, "Light Grid Accent 1", "Table Grid")
-        if style is not None:
-            t.style = style
-        header = ["Theme", *years, "Total"]
-        for cell, text in zip(t.rows[0].cells, header):
-            cell.text = ""
-            run = cell.paragraphs[0].add_run(c(text))
-            run.bold = True
-        for r in rows:
-            cells = t.add_row().cells
-            values = [r.get("label") or r.get("id"), *[(r.get("counts") or {}).get(y, 0) for y in years],
-                      r.get("total", 0)]
-            for i, (cell, v) in enumerate(zip(cells, values)):
-                cell.text = c(v)
-                if i:
-                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        doc.add_paragraph("Sections tagged with each theme in each financial year (a section counts once; "
+                          f"{NO_DOCUMENT} no document that year).")
+        _docx_table(doc, years, rows, usable)
     else:
         doc.add_paragraph("No theme tags in these years.")
+    _docx_chart(doc, b, usable, path)
 
     doc.add_heading("Passages by year", level=2)
     groups = b.get("passages") or []
@@ -713,5 +667,103 @@ def _write_docx(b: dict, path: Path) -> None:
     doc.save(str(path))
 
 
-__all__ = ["build_briefing", "export_briefing", "export", "citation", "excerpt", "clean", "md_escape",
+# Word layout: A4, columns sized to their content, a chart, styled headings ----------------
+
+_A4 = (Mm(210), Mm(297))
+_MARGIN = Mm(20)
+# a year column holds "2016-17" in bold 9 pt on one line; the label column keeps a theme
+# label to two lines at most ("Neglect" never breaks)
+_YEAR_COL, _TOTAL_COL, _MIN_LABEL_COL = Mm(19), Mm(15), Mm(45)
+
+
+def _page_setup(doc, n_years: int):
+    """A4 (landscape when the theme table would leave its label column too narrow);
+    return the usable width between the margins."""
+    from docx.enum.section import WD_ORIENT
+
+    sec = doc.sections[0]
+    width, height = _A4
+    if width - 2 * _MARGIN - _TOTAL_COL - n_years * _YEAR_COL < _MIN_LABEL_COL:
+        sec.orientation, width, height = WD_ORIENT.LANDSCAPE, height, width
+    sec.page_width, sec.page_height = width, height
+    sec.left_margin = sec.right_margin = sec.top_margin = sec.bottom_margin = _MARGIN
+    return width - 2 * _MARGIN
+
+
+def _style_headings(doc) -> None:
+    """Headings in one dark blue family, sized by level; body text 10.5 pt."""
+    sizes = {"Title": 22, "Heading 1": 18, "Heading 2": 14, "Heading 3": 12}
+    for name, size in sizes.items():
+        style = _style(doc, name)
+        if style is not None:
+            style.font.size, style.font.bold = Pt(size), True
+            style.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
+    normal = _style(doc, "Normal")
+    if normal is not None:
+        normal.font.size = Pt(10.5)
+
+
+def _cover_line(scope: dict) -> str:
+    """One line under the title: scope, date, index and counts."""
+    what = scope.get("query") and f"\u201c{scope['query']}\u201d" or ", ".join(
+        t.get("label") for t in scope.get("themes") or []) or "briefing"
+    years = scope.get("years") or []
+    span = f"{years[0]} to {years[-1]}" if len(years) == 2 and years[0] != years[1] else (years[0] if years else "all years")
+    if scope.get("from_year") or scope.get("to_year"):
+        span = f"{scope.get('from_year') or 'first year'} to {scope.get('to_year') or 'latest year'}"
+    return (f"Scope: {what}, {span} \u00b7 {scope.get('generated') or date.today().isoformat()} \u00b7 "
+            f"index {scope.get('index') or 'unknown'} \u00b7 {_count(scope.get('sections') or 0, 'section')} in "
+            f"{_count(scope.get('documents') or 0, 'document')} of {scope.get('index_documents') or 0} indexed")
+
+
+def _docx_table(doc, years: list[str], rows: list[dict], usable) -> None:
+    """The theme table: the label column takes what the year columns leave, years narrow."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    t = doc.add_table(rows=1, cols=len(years) + 2)
+    style = _style(doc, "Light Grid Accent 1", "Table Grid")
+    if style is not None:
+        t.style = style
+    t.autofit = False
+    widths = [usable - _TOTAL_COL - len(years) * _YEAR_COL, *[_YEAR_COL] * len(years), _TOTAL_COL]
+    for col, w in zip(t.columns, widths):
+        col.width = w
+    header = ["Theme", *years, "Total"]
+    body = [[r.get("label") or r.get("id"), *[_cell((r.get("counts") or {}).get(y, 0)) for y in years],
+             r.get("total", 0)] for r in rows]
+    for n, values in enumerate([header, *body]):
+        cells = t.rows[0].cells if n == 0 else t.add_row().cells
+        for i, (cell, v) in enumerate(zip(cells, values)):
+            cell.width = widths[i]
+            cell.text = ""
+            run = cell.paragraphs[0].add_run(clean(v))
+            run.font.size = Pt(9)
+            run.bold = n == 0 or None
+            if i:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _docx_chart(doc, b: dict, usable, path: Path) -> None:
+    """The passages' sections per year as a bar chart (every year of the table shown)."""
+    groups = b.get("passages") or []
+    if not groups:
+        return
+    from search.trace import plot_trace
+
+    scope = b.get("scope") or {}
+    data = {"query": scope.get("query") or ", ".join(t.get("label") for t in scope.get("themes") or []),
+            "theme": None,
+            "years": [{"year": g["year"], "sections": g.get("sections", 0), "documents": g.get("documents", 0)}
+                      for g in groups]}
+    png = path.with_name(f".{path.name}.chart.png")
+    try:
+        plot_trace(data, png, all_years=(b.get("table") or {}).get("years") or None)
+        doc.add_heading("Sections per year", level=2)
+        doc.add_picture(str(png), width=min(usable, Mm(165)))
+    finally:
+        if png.exists():
+            png.unlink()
+
+
+__all__ = ["NothingToExport", "build_briefing", "export_briefing", "export", "citation", "excerpt", "clean", "md_escape",
            "csv_cell", "to_markdown", "FORMATS"]

@@ -11,8 +11,6 @@ import contextlib
 import os
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 LOCK = "ingest.lock"
 PID = "ingest.pid"
 
@@ -24,6 +22,8 @@ class IndexBusy(Exception):
 @contextlib.contextmanager
 def ingest_lock(root: Path):
     """Hold the ingest lock of the index folder ``root``; raise :class:`IndexBusy` naming the holder."""
+    from filelock import FileLock, Timeout  # only writers need it (it is slow to import)
+
     root.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(root / LOCK), timeout=0)
     try:

@@ -16,10 +16,13 @@ import re
 from dataclasses import dataclass, field
 
 from whoosh import qparser
-from whoosh.query import And, AndMaybe, Not, NullQuery, NumericRange, Or, Phrase, Term
+from whoosh.analysis import STOP_WORDS
+from whoosh.query import And, AndMaybe, Every, Not, NullQuery, NumericRange, Or, Phrase, Term
 
 from search.analysis import join_prefixes
 from search.backends import Found, Unsupported
+from search.cite import section_citation
+from search.filters import check_doc_type
 from search.records import section_json
 from search.schema import make_schema
 from search.snippets import HL_END, HL_START, evidence_snippet, highlight, lead, page_at, plain, spans, window
@@ -66,6 +69,7 @@ class Hit:
             "page": self.page,
         }
         out.update(self.section)
+        out["citation"] = section_citation(self.section, self.title, self.page)
         if self.matched_themes:
             out["matched_themes"] = self.matched_themes
         return out
@@ -85,6 +89,8 @@ class SearchResult:
     documents: int = 0
     exact_total: bool = True  # always: the engine counts every match
     year_counts: dict = field(default_factory=dict)  # year label -> Count(sections, documents)
+    did_you_mean: str | None = None  # the whole query with its misspelt words corrected
+    why_empty: str | None = None  # which filter left no sections, when the words alone find some
     expanded: list[str] = field(default_factory=list)  # other forms the query also matched (thesaurus)
 
     def to_json(self) -> dict:
@@ -96,11 +102,13 @@ class SearchResult:
             "themes": self.themes,
             "expanded": self.expanded,
             "suggestions": self.suggestions,
+            "did_you_mean": self.did_you_mean,
+            "why_empty": self.why_empty,
             "results": [h.to_json() for h in self.hits],
         }
 
 
-_NEG = re.compile(r"(?:(?<=\s)|^)-(?=[\w\"])")
+_NEG = re.compile(r"(?:(?<=\s)|^)-(?=[\w\"(])")
 _YEARISH = re.compile(r"\b((?:19|20)\d{2})\s*(?:/|-|–|\s+to\s+)\s*((?:19|20)?\d{2})\b")
 
 
@@ -165,9 +173,10 @@ def search(
     sort: str = "relevance",
     exact: bool = False,
 ) -> SearchResult:
-    """Search the sections of the index at ``store`` and return ranked, highlighted hits."""
-    if not query or not query.strip():
-        raise QueryError("empty query: give some words to search for, e.g. sgsearch \"pre-birth\"")
+    """Search the sections of the index at ``store`` and return ranked, highlighted hits.
+
+    With no words but a filter (``theme="neglect"``), every section the filters allow is
+    listed, newest year first."""
     if sort not in ("relevance", "year"):
         raise QueryError(f"unknown sort {sort!r}: use relevance or year")
     backend = store.backend()
@@ -175,9 +184,16 @@ def search(
     themes = [theme] if isinstance(theme, str) else list(theme or [])
     tax = store.taxonomy()
     theme_ids = [resolve_theme_filter(t, tax) for t in themes]
+    doc_type = check_doc_type(doc_type)
     flt = _filters(year, from_year, to_year, theme_ids, doc_type, publisher, schema)
+    if not query or not query.strip():
+        if flt is None:
+            raise QueryError("empty query: give some words to search for, e.g. sgsearch \"pre-birth\", "
+                             "or a filter such as --theme neglect")
+        return _filtered_only(backend, flt, limit, theme_ids)
+    refuse_stop_words(query)
     fields = ["exact"] if exact else ["heading", "text", "title"]
-    prepared = _prepare(query)
+    prepared = _prepare(expand_prefixes(backend, query))
     expansions: list[list[str]] = []
     synonyms: list[list[str]] = []
     if not exact:
@@ -208,13 +224,21 @@ def search(
     expanded = sorted({t for group_ids in expansions for t in group_ids})
     terms = _query_terms(q)
     hits = [_hit(i + 1, h, fields, expanded, terms) for i, h in enumerate(top[:want])]
-    years = year_labels(k[0] for k in counts if k)
-    by_label = {fy_label(k[0]): c for k, c in counts.items() if k and k[0] is not None}
-    res = SearchResult(query, counts[()].sections, hits, mode, expanded, [], years, counts[()].documents,
-                       year_counts={y: by_label[y] for y in years}, expanded=_added(synonyms))
+    res = _result(query, counts, hits, mode, expanded)
+    res.expanded = _added(synonyms)
     if not counts[()].sections:
         res.suggestions = suggest(store, query)
+    if not counts[()].sections or mode == "any":
+        res.did_you_mean = corrected_query(store, query)
     return res
+
+
+def _result(query: str, counts: dict, hits: list, mode: str, expanded: list[str]) -> SearchResult:
+    """The result of a search from the engine's counts (total, documents, per year) and its hits."""
+    years = year_labels(k[0] for k in counts if k)
+    by_label = {fy_label(k[0]): c for k, c in counts.items() if k and k[0] is not None}
+    return SearchResult(query, counts[()].sections, hits, mode, expanded, [], years, counts[()].documents,
+                        year_counts={y: by_label[y] for y in years})
 
 
 _SCHEMA = None
@@ -239,6 +263,68 @@ def _engine(call, *args):
 def _counts(backend, q, flt):
     """Matching sections and documents, in all and per year (the engine counts them)."""
     return _engine(backend.counts, q, flt, ("year_start",))
+
+
+def _filtered_only(backend, flt, limit: int, theme_ids: list[str]) -> SearchResult:
+    """Every section the filters allow (no words), newest year first."""
+    counts = _counts(backend, None, flt)
+    top = backend.search(Every(), flt, "year", max(limit, 1)) if counts[()].sections else []
+    hits = [_hit(i + 1, h, ["text"], theme_ids, {}) for i, h in enumerate(top[:limit])]
+    return _result("", counts, hits, "all", theme_ids)
+
+
+def refuse_stop_words(query: str) -> None:
+    """QueryError for a query made only of common words (``the``, ``and of``): they are in
+    nearly every section, so they would list everything."""
+    words = [w for w in re.findall(r"(?<![-\w])[A-Za-z']+", query) if w not in ("AND", "OR", "NOT")]
+    if words and all(w.lower() in STOP_WORDS for w in words) and not re.search(r"\d", query):
+        raise QueryError(f"{query.strip()!r} is only common words ({', '.join(words)}), which nearly every "
+                         "section has: add a word that says what you are looking for")
+
+
+_PREFIX = re.compile(r'("[^"]*")|(?<![\w*])([A-Za-z][\w-]*)\*(?![\w*])')
+MAX_PREFIX_WORDS = 60
+
+
+def expand_prefixes(backend, query: str) -> str:
+    """``neg*`` as ``(neglect OR neglected OR …)``: the index's words that start so (outside
+    quotes; the most frequent first, at most MAX_PREFIX_WORDS)."""
+
+    def one(m):
+        if m.group(1):
+            return m.group(1)
+        prefix = m.group(2).lower()
+        found = backend.words(prefix)
+        if not found:
+            return prefix
+        words = [w for w, _n in sorted(found, key=lambda wn: (-wn[1], wn[0]))[:MAX_PREFIX_WORDS]]
+        return "(" + " OR ".join(f'"{w}"' for w in words) + ")"  # quoted: each word as it is
+
+    return _PREFIX.sub(one, query)
+
+
+def corrected_query(store: Store, query: str) -> str | None:
+    """The query with each word the index does not hold replaced by its closest indexed
+    spelling (``domestc abuse`` -> ``domestic abuse``); None when no word needs it."""
+    from rapidfuzz import fuzz, process
+
+    vocab = _vocabulary(store)
+    known = set(vocab)
+    changed = False
+
+    def fix(m):
+        nonlocal changed
+        w = m.group(0)
+        if w.lower() in known or w.upper() == w and len(w) <= 6:  # an abbreviation is left alone
+            return w
+        best = process.extractOne(w.lower(), vocab, scorer=fuzz.ratio, score_cutoff=75)
+        if not best:
+            return w
+        changed = True
+        return best[0]
+
+    out = re.sub(r"(?<![-\w])[A-Za-z][A-Za-z']{2,}", fix, query)
+    return out if changed else None
 
 
 def _literal_query(schema, fields, literal_text: str, group, synonyms: list[list[str]]):
@@ -498,7 +584,7 @@ def suggest(store: Store, query: str, limit: int = 3) -> list[str]:
         return []
     from rapidfuzz import fuzz, process
 
-    vocab = store.backend().vocabulary()
+    vocab = _vocabulary(store)
     out = []
     for w in words:
         lw = w.lower()
@@ -512,3 +598,8 @@ def suggest(store: Store, query: str, limit: int = 3) -> list[str]:
             seen.add(s)
             uniq.append(s)
     return uniq[:limit]
+
+
+def _vocabulary(store: Store) -> list[str]:
+    """Unstemmed words of the index (at least three letters), for spelling suggestions."""
+    return [w for w, _n in store.backend().words("") if len(w) >= 3]

@@ -46,14 +46,17 @@ def theme_table(store: Store, from_year: int | None = None, to_year: int | None 
     return {"years": [label(y) for y in starts], "themes": themes}
 
 
-def trace(store: Store, query: str, examples: int = 2, exact: bool = False) -> dict:
+def trace(store: Store, query: str, examples: int = 2, exact: bool = False, **filters) -> dict:
     """How a query or theme runs over the years: sections and documents per year, first and
     last seen, and the best quoted examples of each year with citations.
 
     A theme id or label (``pre-birth``, ``Fathers and male carers``) traces the sections
-    tagged with the theme; anything else is searched like ``sgsearch QUERY``. The engine
-    counts per year; only the examples shown are ranked and highlighted.
+    tagged with the theme; anything else is searched like ``sgsearch QUERY``. ``filters``
+    are :func:`search.query.search`'s (``year``, ``from_year``, ``to_year``, ``theme``,
+    ``doc_type``, ``publisher``): ``year="2020-21"`` drills into one cell of the table.
+    The engine counts per year; only the examples shown are ranked and highlighted.
     """
+    from search.cite import section_citation
     from search.query import QueryError, plain, resolve_theme_filter, search
 
     taxonomy = store.taxonomy()
@@ -64,11 +67,16 @@ def trace(store: Store, query: str, examples: int = 2, exact: bool = False) -> d
         theme_id = None
     if theme_id and query.strip().lower() not in (theme_id, taxonomy[theme_id].label.lower()):
         theme_id = None  # a prefix of an id is a word to search, not a theme
-    options = {"theme": theme_id} if theme_id else {"exact": exact}
-    overall = search(store, query, limit=1, **options)
+    if theme_id:
+        extra = filters.pop("theme", None) or ()
+        extra = [extra] if isinstance(extra, str) else list(extra)
+        filters["theme"] = [theme_id, *extra]
+    else:
+        filters["exact"] = exact
+    overall = search(store, query, limit=1, **filters)
     years = []
     for year, count in overall.year_counts.items():
-        shown = search(store, query, limit=examples, year=year, **options).hits if examples else []
+        shown = search(store, query, limit=examples, **{**filters, "year": year}).hits if examples else []
         years.append({
             "year": year,
             "year_start": int(year[:4]),
@@ -82,6 +90,7 @@ def trace(store: Store, query: str, examples: int = 2, exact: bool = False) -> d
                     "heading": h.section["heading"],
                     "page": h.page,
                     "snippet": plain(h.snippet),
+                    "citation": section_citation(h.section, h.title, h.page),
                 }
                 for h in shown
             ],

@@ -19,6 +19,7 @@ from docx.text.paragraph import Paragraph
 from ingest.blocks import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block, IngestError, ReadResult
 from ingest.clean import clean_inline, strip_bullet
 from ingest.numbering import level_of, split_number
+from ingest.shape import is_contents_entry, is_contents_heading
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -303,6 +304,26 @@ def read_docx(path: Path) -> ReadResult:
         raise
     except Exception as e:  # malformed XML that python-docx cannot interpret
         raise IngestError(f"corrupt Word file: {type(e).__name__} while reading the body") from None
+    blocks = _drop_contents_list(blocks)
     if not blocks:
         raise IngestError("no text found in the document")
     return ReadResult(blocks=blocks, pages=pages.count, fmt="docx")
+
+
+def _drop_contents_list(blocks: list[Block]) -> list[Block]:
+    """Drop a contents list typed as ordinary paragraphs: a "Contents" line followed by
+    lines that end in a page number ("Foreword 2", "Our priorities 3"). A contents list
+    is never body text, whatever its style."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        if is_contents_heading(blocks[i].text):
+            j = i + 1
+            while j < len(blocks) and blocks[j].kind != TABLE_ROW and is_contents_entry(blocks[j].text):
+                j += 1
+            if j - i > 2:  # at least two entries: a contents list, not a heading "Contents"
+                i = j
+                continue
+        out.append(blocks[i])
+        i += 1
+    return out

@@ -13,7 +13,13 @@ from pathlib import Path
 from ingest.blocks import BREAK, HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block, IngestError, ReadResult
 from ingest.clean import clean_inline, strip_bullet
 from ingest.numbering import follows, level_of, split_number
-from ingest.shape import case_shape, is_body, is_contents_heading, is_toc_line, looks_like_heading
+from ingest.shape import (
+    case_shape,
+    is_body,
+    is_contents_entry,
+    is_contents_heading,
+    looks_like_heading,
+)
 
 _BLANK_PAGE = re.compile(r"^\W*this page (?:is |has been )?(?:intentionally|deliberately) (?:left )?blank\W*$", re.I)
 _TOC_BOOKMARK = re.compile(r"\[bookmark:\s*_Toc", re.I)
@@ -82,7 +88,7 @@ def parse_text(text: str) -> ReadResult:
         raw = raw.rstrip()
         cleaned = clean_inline(raw)
         if in_toc:
-            if "\t" in raw or is_toc_line(raw) or _BARE_NUMBER.match(cleaned) or not cleaned:
+            if "\t" in raw or is_contents_entry(raw) or _BARE_NUMBER.match(cleaned) or not cleaned:
                 continue
             in_toc = False
         if not cleaned:

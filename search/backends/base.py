@@ -127,5 +127,6 @@ class Backend(ABC):
         key ``()`` holds the overall count. Counted by the engine, without stored fields."""
 
     @abstractmethod
-    def vocabulary(self) -> list[str]:
-        """The unstemmed words of the sections (at least three letters), for suggestions."""
+    def words(self, prefix: str = "") -> list[tuple[str, int]]:
+        """The unstemmed words of the sections that start with ``prefix`` (all: ``""``), each
+        with the number of sections it is in: for spelling suggestions and ``neg*``."""

@@ -250,8 +250,8 @@ class TantivyBackend(Backend):
         walk(result, (), 0)
         return {k: v for k, v in out.items() if v.sections or k == ()}
 
-    def vocabulary(self) -> list[str]:
-        return [t for t, _n in self._searcher.terms_with_prefix("exact", "") if len(t) >= 3]
+    def words(self, prefix: str = "") -> list[tuple[str, int]]:
+        return [(t, n) for t, n in self._searcher.terms_with_prefix("exact", prefix)]
 
 
 def translate(q, schema):

@@ -192,6 +192,6 @@ class WhooshBackend(Backend):
                     out[d].append(theme)
         return out
 
-    def vocabulary(self) -> list[str]:
-        words = self.searcher().reader().lexicon("exact")
-        return [w for w in (t.decode("utf-8") if isinstance(t, bytes) else t for t in words) if len(w) >= 3]
+    def words(self, prefix: str = "") -> list[tuple[str, int]]:
+        found = self.searcher().reader().iter_prefix("exact", prefix)
+        return [(t.decode("utf-8") if isinstance(t, bytes) else t, info.doc_frequency()) for t, info in found]

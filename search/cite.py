@@ -1,0 +1,78 @@
+"""One citation format for every passage sgsearch quotes: search results, trace examples,
+recurring items and briefings all cite the same way, so a quote can be checked.
+
+``SSCP Twelve Monthly Report 2020-21 (2020-21), §2.1 Heading, p. 4``; a report embedded in
+a board pack is cited by its own title, ``in`` the pack:
+``SSCB Annual Report 2016/17 (2016-17), in Health and Wellbeing Board agenda pack, §12 Key
+priorities``. A document with no title is cited by its id.
+"""
+from __future__ import annotations
+
+import re
+
+# ANSI/VT escape sequences: CSI (ESC [ ... or the one-byte CSI), OSC (ESC ] ... BEL or ST),
+# and two-character escapes (ESC followed by one byte).
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+# Other control characters (C0 but tab and newline, DEL, C1), characters XML 1.0 forbids
+# (lone surrogates, U+FFFE, U+FFFF) and bidirectional overrides, which can make a
+# passage display differently from what it says.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text) -> str:
+    """Text from a document made safe to write anywhere: escape sequences and control
+    characters removed, runs of whitespace (and line breaks) folded to one space."""
+    if text is None:
+        return ""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPES.sub("", text)
+    text = _CONTROL.sub("", text)
+    return " ".join(text.split())
+
+
+def citation(title, year, number=None, heading=None, page=None, part_title=None) -> str:
+    """``"SSCP Twelve Monthly Report 2020-21 (2020-21), §2.1 Heading, p. 4"``.
+
+    The § part is left out when a section has no number (the heading stays), the page
+    when it is not known. A report embedded in a board pack is cited by its own title,
+    ``in`` the pack.
+    """
+    title, part_title = clean(title), clean(part_title)
+    doc = f"{part_title} ({year}), in {title}" if part_title and part_title != title else f"{title} ({year})"
+    if not year:
+        doc = f"{part_title}, in {title}" if part_title and part_title != title else title
+    parts = [doc]
+    number, heading = clean(number), clean(heading)
+    if number:
+        parts.append(f"§{number} {heading}".strip())
+    elif heading:
+        parts.append(heading)
+    if page not in (None, "", 0):
+        parts.append(f"p. {page}")
+    return ", ".join(p for p in parts if p)
+
+
+def section_citation(section: dict, title: str | None, page=None) -> str:
+    """The citation of a section (its fields as :func:`search.records.section_json` gives
+    them, ``part_title`` included) in a document titled ``title``."""
+    return citation(title or section.get("doc_id"), section.get("year"), section.get("number"),
+                    section.get("heading"), page if page is not None else section.get("page_start"),
+                    section.get("part_title"))
+
+
+def item_citation(store, item: dict, _parts: dict | None = None) -> str:
+    """The citation of an item (a recurring recommendation, priority …): its section's,
+    with the embedded report's title looked up in ``store`` (``_parts`` caches lookups)."""
+    sid = item.get("section_id")
+    parts = {} if _parts is None else _parts
+    if sid not in parts:
+        rec = store.record(sid) if sid else None
+        parts[sid] = ((rec or {}).get("cells") or {}).get("part_title")
+    return citation(item.get("title") or item.get("doc_id"), item.get("year"), item.get("number"),
+                    item.get("heading"), item.get("page"), parts[sid])

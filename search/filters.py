@@ -1,0 +1,88 @@
+"""Search filters (year, document type, publisher, theme): check their values, and when
+the filters rather than the words leave a search empty, say which filter did it and what
+the index holds instead."""
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+
+DOC_TYPES = ("annual-report", "board-papers", "arrangements", "review", "briefing", "other")
+
+
+def check_doc_type(value: str | None) -> str | None:
+    """A ``--type`` value as a document type; QueryError (naming the valid types) if unknown."""
+    if value in (None, ""):
+        return None
+    v = value.strip().lower().replace(" ", "-").replace("_", "-")
+    if v in DOC_TYPES:
+        return v
+    from search.query import QueryError
+
+    close = difflib.get_close_matches(v, DOC_TYPES, n=1)
+    hint = f"did you mean {close[0]}? " if close else ""
+    raise QueryError(f"unknown document type {value!r}: {hint}use one of {', '.join(DOC_TYPES)}")
+
+
+def _span(years: list[str]) -> str:
+    return f"{years[0]} to {years[-1]}" if len(years) > 1 else (years[0] if years else "none")
+
+
+def explain_empty(store, query: str | None, year=None, from_year=None, to_year=None, theme=(),
+                  doc_type=None, publisher=None, exact: bool = False) -> str | None:
+    """Why a filtered search found nothing when its words alone find sections: which filter
+    (or which combination) empties it, with the values the index holds. None when the
+    words themselves find nothing (or no filter was given)."""
+    from search.browse import documents
+    from search.query import search, year_arg
+
+    given = {"year": year, "from_year": from_year, "to_year": to_year, "theme": tuple(theme or ()),
+             "doc_type": doc_type, "publisher": publisher}
+    if not any(given.values()):
+        return None
+    from search.trace import theme_table
+
+    docs = documents(store)
+    years = theme_table(store)["years"]  # the years of sections (a report inside a pack has its own)
+    lo, hi = year_arg("--from", from_year), year_arg("--to", to_year)
+    if lo is not None and hi is not None and lo > hi:
+        return f"--from {from_year} is after --to {to_year}: no year is both (swap them?)"
+
+    def total(**filters) -> int:
+        return search(store, query, limit=1, exact=exact, **filters).total if query else _count(store, **filters)
+
+    words = total()
+    if words == 0:
+        return None
+    lead = f"{words:,} section{'s' if words != 1 else ''} match without the filters, but"
+    culprits = []
+    wanted = [("year", f"--year {year}"), ("from_year", f"--from {from_year}"), ("to_year", f"--to {to_year}"),
+              ("theme", "--theme " + " --theme ".join(given["theme"])), ("doc_type", f"--type {doc_type}"),
+              ("publisher", f"--publisher {publisher!r}")]
+    for key, label in wanted:
+        if given[key] and total(**{key: given[key]}) == 0:
+            culprits.append((key, label))
+    if not culprits:
+        on = " ".join(label for key, label in wanted if given[key])
+        return (f"{lead} no section matches all of {on} together. Documents indexed: "
+                + "; ".join(f"{d['doc_id']} ({d['year'] or 'no year'}, {d['doc_type']}, "
+                            f"{d['publisher'] or 'publisher unknown'})" for d in docs))
+    notes = []
+    for key, label in culprits:
+        if key in ("year", "from_year", "to_year"):
+            notes.append(f"{label} leaves none (years indexed: {_span(years)}: {', '.join(years)})")
+        elif key == "doc_type":
+            types = Counter(d["doc_type"] for d in docs)
+            notes.append(f"{label} leaves none (types indexed: "
+                         + ", ".join(f"{t} ({n})" for t, n in types.most_common()) + ")")
+        elif key == "publisher":
+            pubs = sorted({d["publisher"] for d in docs if d.get("publisher")})
+            notes.append(f"{label} leaves none (publishers indexed: {'; '.join(pubs) or 'none known'})")
+        else:
+            notes.append(f"{label} leaves none ('sgsearch themes' shows the themes found in each year)")
+    return f"{lead} " + "; ".join(notes) + "."
+
+
+def _count(store, **filters) -> int:
+    from search.query import search
+
+    return search(store, "", limit=1, **filters).total

@@ -1,0 +1,165 @@
+"""The theme-by-year table made ready to read and to paste: every year from the first to
+the last (``None`` for a year with no document), per-year denominators, rates per 100
+sections or per document, and the table as CSV, XLSX, or text that fits a terminal.
+
+The counting itself is :func:`search.trace.theme_table`; this module only shapes it.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import textwrap
+
+from search.store import Store
+from search.years import fy_label, parse_year_label
+
+NO_DOCUMENT = "\u2014"  # shown for a year with no indexed document
+PER = (None, "100", "doc")
+
+
+def year_range(years: list[str]) -> list[str]:
+    """Every financial year from the first of ``years`` to the last (``2017-18``, ``2018-19`` …)."""
+    starts = [s for s in (parse_year_label(y) for y in years) if s is not None]
+    if not starts:
+        return []
+    return [fy_label(y) for y in range(min(starts), max(starts) + 1)]
+
+
+def year_totals(store: Store, from_year: int | None = None, to_year: int | None = None) -> dict[str, dict]:
+    """Per year: ``{"sections": n, "documents": n}`` of everything indexed (the denominators),
+    counted by the engine."""
+    from whoosh.query import NumericRange
+
+    flt = NumericRange("year_start", from_year, to_year) if from_year is not None or to_year is not None else None
+    counts = store.backend().counts(None, flt, ("year_start",))
+    dated = sorted((k[0], c) for k, c in counts.items() if k and k[0] is not None)
+    return {fy_label(y): {"sections": c.sections, "documents": c.documents} for y, c in dated}
+
+
+def full_table(store: Store, from_year: int | None = None, to_year: int | None = None, per: str | None = None) -> dict:
+    """The theme table with every year first to last and its denominators:
+    ``{"years", "themes": [{"id", "label", "counts", "documents", "total"}], "sections", "documents_per_year", "per"}``.
+
+    A year with no document has ``None`` counts. ``per="100"`` gives sections per 100
+    sections of that year (one decimal); ``per="doc"`` the documents mentioning the theme
+    (of ``documents_per_year``) instead of sections.
+    """
+    from search.trace import theme_table
+
+    if per not in PER:
+        raise ValueError(f"unknown --per {per!r}: use 100 or doc")
+    table = theme_table(store, from_year, to_year)
+    totals = year_totals(store, from_year, to_year)
+    years = year_range(table["years"])
+    out_themes = []
+    for t in table["themes"]:
+        counts, docs = {}, {}
+        for y in years:
+            if y not in totals:
+                counts[y] = docs[y] = None
+                continue
+            n = t["counts"].get(y, 0)
+            docs[y] = t["documents"].get(y, 0)
+            counts[y] = rate(n, totals[y]["sections"]) if per == "100" else docs[y] if per == "doc" else n
+        out_themes.append({"id": t["id"], "label": t["label"], "counts": counts, "documents": docs,
+                           "total": t["total"]})
+    return {
+        "years": years,
+        "themes": out_themes,
+        "sections": {y: totals[y]["sections"] if y in totals else None for y in years},
+        "documents_per_year": {y: totals[y]["documents"] if y in totals else None for y in years},
+        "per": per,
+    }
+
+
+def rate(n: int, of: int) -> float:
+    """``n`` per 100 of ``of``, to one decimal place."""
+    return round(100.0 * n / of, 1) if of else 0.0
+
+
+def cell(table: dict, theme: dict, year: str) -> str:
+    """One cell as people read it: "—" for no document, blank for none, ``2/3`` per doc."""
+    v = theme["counts"].get(year)
+    if v is None:
+        return NO_DOCUMENT
+    if table.get("per") == "doc":
+        return f"{v}/{table['documents_per_year'][year]}" if v else ""
+    if table.get("per") == "100":
+        return f"{v:.1f}" if v else ""
+    return str(v) if v else ""
+
+
+def _header(table: dict) -> str:
+    return {"100": "Total sections", "doc": "Total sections"}.get(table.get("per"), "Total")
+
+
+def rows(table: dict, show_all: bool = False) -> list[dict]:
+    """The themes to show, most sections first (themes with none only with ``show_all``)."""
+    return sorted((t for t in table["themes"] if show_all or t["total"]), key=lambda t: -t["total"])
+
+
+def to_text(table: dict, width: int = 80, show_all: bool = False) -> str:
+    """The table as aligned text that fits ``width`` columns: years as ``16-17``, a long
+    theme label wrapped onto a second line; a note under it says what the cells are."""
+    years = table["years"]
+    shown = rows(table, show_all)
+    cells = {t["id"]: [cell(table, t, y) for y in years] for t in shown}
+    cw = max([5] + [len(c) for cs in cells.values() for c in cs])
+    tw = max([5] + [len(str(t["total"])) for t in shown])
+    fixed = (cw + 1) * len(years) + tw + 2
+    lw = max(12, min(max([5] + [len(t["label"]) for t in shown]), width - fixed))
+    per = {"100": "Sections tagged per 100 sections of that year",
+           "doc": "Documents mentioning each theme, of that year's documents"}.get(
+        table.get("per"), "Sections tagged with each theme per year")
+    span = f"{years[0]} to {years[-1]}" if years else "no years"
+    out = textwrap.wrap(f"{per}, {span} ({NO_DOCUMENT}: no document that year; all: sections in every year).", width)
+    out.append(" " * lw + " " + " ".join(f"{y[2:]:>{cw}}" for y in years) + f" {'all':>{tw}}")
+    for t in shown:
+        label = textwrap.wrap(t["label"], lw, max_lines=2, placeholder="…") or [""]
+        out.append(f"{label[0]:<{lw}} " + " ".join(f"{c:>{cw}}" for c in cells[t["id"]]) + f" {t['total']:>{tw}}")
+        out += [f"  {more}" for more in label[1:]]
+    sections = table.get("sections") or {}
+    denominators = ", ".join(f"{y} {sections[y]}" for y in years if sections.get(y) is not None)
+    out += [""] + textwrap.wrap(f"Sections indexed per year: {denominators}.", width)
+    return "\n".join(out)
+
+
+def to_rows(table: dict, show_all: bool = False) -> list[list]:
+    """Header and rows for a spreadsheet: theme, one column per year (empty for no document), total."""
+    years = table["years"]
+    head = ["Theme", *years, _header(table)]
+    body = [[t["label"], *[t["counts"].get(y) for y in years], t["total"]] for t in rows(table, show_all)]
+    sections = ["Sections that year", *[table["sections"].get(y) for y in years], sum(
+        v for v in table["sections"].values() if v)]
+    documents = ["Documents that year", *[table["documents_per_year"].get(y) for y in years], sum(
+        v for v in table["documents_per_year"].values() if v)]
+    return [head, *body, sections, documents]
+
+
+def to_csv(table: dict, show_all: bool = False) -> str:
+    """The table as CSV (UTF-8; a year with no document is an empty cell)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    for r in to_rows(table, show_all):
+        w.writerow(["" if v is None else v for v in r])
+    return buf.getvalue()
+
+
+def write_xlsx(table: dict, path, show_all: bool = False) -> None:
+    """The table as an Excel workbook: a bold header row, numbers as numbers, labels wide."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Themes by year"
+    for r in to_rows(table, show_all):
+        ws.append([NO_DOCUMENT if v is None else v for v in r])
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for row in ws.iter_rows(min_row=2, min_col=2):
+        for c in row:
+            c.alignment = Alignment(horizontal="right")
+    ws.column_dimensions["A"].width = max(len(str(r[0])) for r in to_rows(table, show_all)) + 2
+    ws.freeze_panes = "B2"
+    wb.save(str(path))
