@@ -195,7 +195,11 @@ def test_a_users_thesaurus_is_kept_in_the_index(tmp_path):
     assert r.exit_code == 0 and "also quarterly quality panel" in r.output
     # an ingest without the file keeps it
     ingest([doc.parent], root, tag=False)
-    assert search(Store(root), "QQP").total == 1
+    store = Store(root)
+    try:
+        assert search(store, "QQP").total == 1
+    finally:
+        store.close()
     bad = tmp_path / "bad.toml"
     bad.write_text("[abbreviations]\nqqp = 1\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["ingest", str(doc.parent), "--thesaurus", str(bad), "--index", str(root)])
