@@ -260,10 +260,12 @@ def safe(text: str) -> str:
 @click.option("--engine", type=click.Choice(["whoosh", "tantivy"]), default=None,
               help="Search engine of a new index (default whoosh; tantivy for large corpora). "
                    "With --rebuild, switches an index's engine.")
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Read scanned PDF pages with Tesseract OCR: auto = only pages with no text layer.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
-def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, as_json, index):
-    """Add PDF, Word and text reports (files or folders) to the index."""
+def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as_json, index):
+    """Add reports (PDF, Word, ODT, RTF, web pages, text; files, folders or URLs) to the index."""
     from pathlib import Path
 
     from ingest.pipeline import ingest
@@ -275,7 +277,7 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, as_json
     tax = [Path(t) for t in taxonomy] or None
     try:
         report = ingest(list(paths), root, rebuild=rebuild, jobs=jobs, progress=progress, taxonomy_files=tax,
-                        engine=engine, thesaurus_files=[Path(t) for t in thesaurus] or None) \
+                        engine=engine, ocr=ocr, thesaurus_files=[Path(t) for t in thesaurus] or None) \
             if paths or thesaurus else None
         if retag:
             from ingest.retag import retag as do_retag
@@ -385,7 +387,7 @@ def show_cmd(section_id, as_json, index):
     pages = ""
     if s["page_start"]:
         pages = f", p. {s['page_start']}" + (f"–{s['page_end']}" if s["page_end"] and s["page_end"] != s["page_start"] else "")
-    echo(f"{s['title']} ({s['year'] or 'undated'}){pages}")
+    echo(f"{s['title']} ({s['year'] or 'undated'}){pages}" + (" (OCR)" if s.get("ocr") else ""))
     echo(" › ".join(s["heading_path"]))
     if s["themes"]:
         echo("Themes: " + ", ".join(s["themes"]))
@@ -397,7 +399,8 @@ def show_cmd(section_id, as_json, index):
         echo("")
         for it in s["items"]:
             status = f" [{it['status']}]" if it.get("status") else ""
-            echo(wrap(f"- {it['kind']}{status}: {safe(it['text'])}", width, "", "  "))
+            mark = "▶" if it.get("marked") else "-"
+            echo(wrap(f"{mark} {it['kind']}{status}: {safe(it['text'])}", width, "", "  "))
 
 
 # -- terms -----------------------------------------------------------------------------
@@ -611,48 +614,83 @@ def format_trace(data: dict, width: int = 80) -> str:
 @click.option("--min-years", default=2, show_default=True, type=click.IntRange(2, 50), help="Distinct years a group must span.")
 @click.option("--kind", type=click.Choice(["recommendation", "learning", "finding", "priority", "objective", "action", "risk"]),
               help="Only items of this kind.")
-@click.option("--theme", help="Only items tagged with this theme.")
-@click.option("--threshold", default=None, type=click.FloatRange(0, 100), help="Similarity 0-100 needed to group (default 40).")
-@click.option("--check", "check_text", metavar="TEXT", help="Instead: the items most similar to TEXT (a new finding).")
+@click.option("--theme", help="Only groups with an item tagged with this theme (id or label), as in export.")
+@click.option("--from", "from_year", help="Only items from this year on (2019 or 2019-20).")
+@click.option("--to", "to_year", help="Only items up to this year.")
+@click.option("--since", help="Only groups whose latest item is after this year: did it recur after 2019?")
+@click.option("--threshold", default=None, type=click.FloatRange(0, 100), help="Similarity 0-100 needed to group (default 52).")
+@click.option("--check", "check_text", metavar="TEXT|FILE",
+              help="Instead: the earlier items like TEXT, or like each recommendation in FILE (.txt one per line, "
+                   "or any document sgsearch reads).")
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000), help="With --check: matches to show.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="With --check: also write the result (.md, .docx, .csv).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
-def recur_cmd(min_years, kind, theme, threshold, check_text, limit, as_json, index):
-    """Items said again in different years; with --check, items like a new finding."""
+def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, check_text, limit, output, as_json, index):
+    """Items said again in different years; with --check, earlier items like a new finding or a file of them."""
     from search.query import QueryError, resolve_theme_filter
-    from search.recur import DEFAULT_THRESHOLD, check, recur
+    from search.recur import DEFAULT_THRESHOLD, best_threshold, recur
 
     store = _store(index)
     if check_text is not None:
-        if not check_text.strip():
-            _fail("--check needs the text of a finding or recommendation", 2)
-        matches = check(store, check_text, limit=limit, kind=kind, themes=_themes_of(check_text, store))
-        _cite_items(store, matches)
-        if as_json:
-            _emit_json({"text": check_text, "matches": matches})
-        else:
-            echo(format_matches(matches))
-        if not matches:
-            sys.exit(1)
+        _recur_check(store, check_text, kind, limit, output, as_json)
         return
     try:
         theme_id = resolve_theme_filter(theme, store.taxonomy()) if theme else None
     except QueryError as e:
         _fail(str(e), 2)
-    clusters = recur(store, min_years=min_years, kind=kind, theme=theme_id,
-                     threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+    options = {"min_years": min_years, "kind": kind, "theme": theme_id, "from_year": from_year,
+               "to_year": to_year, "since": since}
+    used = DEFAULT_THRESHOLD if threshold is None else threshold
+    try:
+        clusters = recur(store, threshold=used, **options)
+    except ValueError as e:
+        _fail(str(e), 2)
     _cite_items(store, [it for c in clusters for it in c["items"]])
     if as_json:
         _emit_json({"clusters": clusters})
         return
-    echo(format_clusters(clusters))
+    hint = best_threshold(store, used, **options) if not clusters else None
+    echo(format_clusters(clusters, hint))
 
 
-def _themes_of(text: str, store: Store) -> list[str]:
-    """The theme ids of free text, tagged with the index's taxonomy (search/ never tags)."""
-    from ingest.themes import get_tagger
+def _recur_check(store, check_text, kind, limit, output, as_json):
+    """``recur --check``: one text, or each recommendation of a file, against the index."""
+    from ingest.checklist import ChecklistError, read_checklist, tag_texts
+    from search.recur import check_many, summary
 
-    return [t.id for t in get_tagger(store.taxonomy()).tag(text)]
+    if not check_text.strip():
+        _fail("--check needs the text of a finding or recommendation, or a file of them", 2)
+    is_file = os.path.isfile(check_text)
+    try:
+        texts = read_checklist(check_text) if is_file else [check_text]
+    except ChecklistError as e:
+        _fail(str(e))
+    checks = check_many(store, texts, tag_texts(texts, store.taxonomy()), limit=limit, kind=kind)
+    _cite_items(store, [m for c in checks for m in c["matches"]])
+    if output:
+        from search.export import export_checks
+
+        try:
+            export_checks(checks, output, source=check_text if is_file else None)
+        except ValueError as e:
+            _fail(str(e), 2)
+        except OSError as e:
+            _fail(f"cannot write {output}: {e.strerror or e}")
+    if not is_file:
+        if as_json:
+            _emit_json(checks[0])
+        else:
+            echo(format_matches(checks[0]["matches"]))
+        if not checks[0]["matches"]:
+            sys.exit(1)
+        return
+    if as_json:
+        _emit_json({"checks": checks, "summary": summary(checks)})
+    else:
+        echo(format_checks(checks))
+    if output:
+        echo(f"Written to {output}")
 
 
 def _item_line(it: dict, indent: str = "   ") -> str:
@@ -671,14 +709,18 @@ def _cite_items(store, items: list[dict]) -> None:
         it["citation"] = item_citation(store, it, parts)
 
 
-def format_clusters(clusters: list[dict]) -> str:
-    """Recurring groups, each oldest first."""
+def format_clusters(clusters: list[dict], hint: float | None = None) -> str:
+    """Recurring groups, each oldest first, with its score and what its items share."""
     if not clusters:
-        return "No item recurs across years at this threshold (try --threshold 30)."
+        msg = "No item recurs across years with these options"
+        return msg + (f" (--threshold {hint:g} finds some)." if hint is not None else ".")
     out = [f"{len(clusters)} group{'s' if len(clusters) != 1 else ''} of items said again in different years:", ""]
     for c in clusters:
         themes = f" — {', '.join(c['themes'])}" if c["themes"] else ""
-        out.append(f"#{c['id']}  {', '.join(c['years'])}{themes}")
+        score = f"  score {c['score']:.1f}" if c.get("score") is not None else ""
+        out.append(wrap(f"#{c['id']}  {', '.join(c['years'])}{themes}{score}", _width(), "", "    "))
+        if c.get("why"):
+            out.append(wrap(f"shared: {', '.join(safe(w) for w in c['why'])}", _width(), "    ", "            "))
         for it in c["items"]:
             out.append(_item_line(it))
         out.append("")
@@ -686,11 +728,34 @@ def format_clusters(clusters: list[dict]) -> str:
 
 
 def format_matches(matches: list[dict]) -> str:
-    """Items most like the text given to --check, best first."""
+    """Items most like the text given to --check, best first, with what they share."""
     if not matches:
         return "Nothing indexed says anything like that."
-    # each item indented by 7 columns, its score written into the first line's indent
-    return "\n".join(f"{m['score']:5.1f}  " + _item_line(m, " " * 7)[7:] for m in matches)
+    out = []
+    for m in matches:
+        # each item indented by 7 columns, its score written into the first line's indent
+        out.append(f"{m['score']:5.1f}  " + _item_line(m, " " * 7)[7:])
+        if m.get("why"):
+            out.append(wrap(f"shared: {', '.join(safe(w) for w in m['why'])}", _width(), " " * 16))
+    return "\n".join(out)
+
+
+def format_checks(checks: list[dict]) -> str:
+    """Each recommendation of a file with its earlier matches, then how many were made before."""
+    from search.recur import made_before, summary
+
+    out = []
+    for n, c in enumerate(checks, start=1):
+        out.append(f"{n}. {safe(c['text'])}")
+        if not made_before(c):
+            out.append("   Not made before" + (" (weaker matches below)." if c["matches"] else "."))
+        if c["matches"]:
+            out += ["   " + line for line in format_matches(c["matches"]).splitlines()]
+        out.append("")
+    made = summary(checks)["made_before"]
+    out.append(f"{made} of {len(checks)} recommendation{'s' if len(checks) != 1 else ''} "
+               f"{'was' if made == 1 else 'were'} made before.")
+    return "\n".join(out)
 
 
 # -- export ----------------------------------------------------------------------------

@@ -31,6 +31,7 @@ class Block:
     ``strong`` marks a heading that the source styled explicitly (DOCX style, PDF
     font), as opposed to one guessed from the shape of a line of plain text.
     ``cells`` keeps a table row's cells for item extraction (status columns).
+    ``ocr`` marks text read by OCR from a page image.
     """
 
     kind: str
@@ -40,6 +41,7 @@ class Block:
     number: str | None = None
     strong: bool = False
     cells: list[str] = field(default_factory=list)
+    ocr: bool = False  # the text came from OCR of a scanned page
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -48,8 +50,15 @@ class Block:
 
 @dataclass
 class ReadResult:
-    """What a reader returns: the blocks, the page count and any notes."""
+    """What a reader returns: the blocks, the page count and any notes.
+
+    ``meta`` holds what the file says about itself (a web page's or Markdown front
+    matter's ``title``, ``date``, ``site_name``), for metadata detection to prefer.
+    ``ocr_pages`` lists the pages whose text came from OCR.
+    """
 
     blocks: list[Block]
     pages: int | None = None
     fmt: str = "txt"
+    meta: dict = field(default_factory=dict)
+    ocr_pages: list[int] = field(default_factory=list)

@@ -59,11 +59,6 @@ def _check(where: str, data: dict, allowed: set[str]) -> dict:
     return out
 
 
-def load_catalog(folder: Path) -> dict[Path, Entry]:
-    """Read ``folder/catalog.toml`` if there is one; map resolved file paths to entries."""
-    return read_catalog(folder)[0]
-
-
 def read_catalog(folder: Path, problems: list[str] | None = None) -> tuple[dict[Path, Entry], list[Path]]:
     """The entries of ``folder/catalog.toml`` (by resolved file path) and the theme files it names.
 

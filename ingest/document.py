@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ingest.blocks import BREAK, HEADING, Block
@@ -22,6 +23,7 @@ from ingest.metadata import (
     detect_title,
     embedded_reports,
     fy_label,
+    fy_start_of,
     is_furniture,
     parse_year_label,
 )
@@ -56,6 +58,18 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("–", "-").replace("—", "-")).strip().lower()
 
 
+def _file_meta(meta: dict) -> dict:
+    """What a file says about itself (web page or front matter): title, site name, year of its date."""
+    out = {k: clean_inline(str(meta[k])) for k in ("title", "site_name") if meta.get(k)}
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", str(meta.get("date") or ""))
+    if m:
+        try:
+            out["year_start"] = fy_start_of(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            pass
+    return {k: v for k, v in out.items() if v not in ("", None)}
+
+
 def _find_parts(blocks: list[Block], entry: Entry | None, doc_type: str) -> tuple[dict[int, int], list[dict]]:
     """Where embedded papers start (block index -> part number) and what each part states."""
     starts: dict[int, int] = {}
@@ -88,15 +102,20 @@ def _find_parts(blocks: list[Block], entry: Entry | None, doc_type: str) -> tupl
     return starts, parts
 
 
-def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None = None) -> ParsedDoc:
-    """Read and structure one file. Raises :class:`ingest.blocks.IngestError` for bad input."""
+def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None = None,
+               ocr: str = "auto") -> ParsedDoc:
+    """Read and structure one file. Raises :class:`ingest.blocks.IngestError` for bad input.
+
+    ``ocr`` (``auto``, ``always``, ``never``) says which PDF pages are read by OCR.
+    """
     path = Path(path)
-    result = read_path(path)
+    result = read_path(path, ocr=ocr)
     blocks = result.blocks
     fields = dict(entry.fields) if entry else {}
     text = "\n".join(b.text for b in blocks)
     # a file name or a catalog value may hold control characters too (terminal escapes): clean them
-    title = clean_inline(fields.get("title") or "") or detect_title(
+    meta = _file_meta(result.meta)
+    title = clean_inline(fields.get("title") or "") or meta.get("title") or detect_title(
         blocks, clean_inline(path.stem.replace("-", " ").replace("_", " ")) or "Untitled")
     doc_type = fields.get("doc_type") or detect_doc_type(text, title)
     opening = [b.text for b in blocks[:120] if b.text]
@@ -104,12 +123,14 @@ def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None 
     year_start = fields.get("year_start", period["year_start"])
     if year_start is None and period.get("period_start"):
         year_start = parse_year_label(period["period_start"][:4])
+    if year_start is None and meta.get("year_start") is not None:
+        year_start = meta["year_start"]  # the page's own date: only when the text states no period
     doc = {
         "doc_id": fields.get("id") or doc_id or slug(path.stem),
         "path": str(path.resolve()),
         "sha256": sha256_file(path),
         "title": title,
-        "publisher": clean_inline(fields.get("publisher") or "") or detect_publisher(text),
+        "publisher": clean_inline(fields.get("publisher") or "") or meta.get("site_name") or detect_publisher(text),
         "doc_type": doc_type,
         "period_start": fields.get("period_start", period["period_start"] if "year" not in fields else None),
         "period_end": fields.get("period_end", period["period_end"] if "year" not in fields else None),
@@ -147,6 +168,7 @@ def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None 
                 "year_start": ys,
                 "part_title": part.get("title"),
                 "label": label(s.number, s.heading),
+                "ocr": any(b.ocr for b in s.blocks),
                 # block-level structure for item extraction (not stored in the index)
                 "lines": [(b.kind, b.text, b.page, list(b.cells)) for b in s.blocks if b.text],
             }

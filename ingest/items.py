@@ -36,7 +36,7 @@ CUES: list[tuple[str, str]] = [
                  r"|\bfuture (?:work|developments?)\b|\bplans? for (?:next year|20\d\d)\b|\bkey aims\b"
                  r"|\bareas? of focus\b"),
     ("finding", r"\bfindings?\b|\bemerging themes\b|\bissues (?:identified|raised)\b|\bthe (?:review|scr|audit) found\b"
-                r"|^issues$|\bwhat [\w ]{0,30}\bfound\b|\bwhat did [\w ]{0,30}\bfind\b"),
+                r"|^issues$|^impact of (?:the )?\w+ (?:activity|work)$|\bwhat [\w ]{0,30}\bfound\b|\bwhat did [\w ]{0,30}\bfind\b"),
 ]
 _CUE_RX = [(k, re.compile(p, re.I)) for k, p in CUES]
 

@@ -38,13 +38,6 @@ def level_of(number: str | None) -> int:
     return number.count(".") + 1
 
 
-def parent_of(number: str) -> str | None:
-    """The number of the enclosing section: ``2.1.3`` -> ``2.1``; ``2`` -> None."""
-    if "." not in number:
-        return None
-    return number.rsplit(".", 1)[0]
-
-
 def number_key(number: str) -> tuple[int, ...]:
     """A sortable key for a section number."""
     return tuple(int(p) for p in number.split(".") if p.isdigit())

@@ -22,9 +22,10 @@ from typing import Callable, Iterator
 from ingest.blocks import IngestError
 from ingest.catalog import CATALOG_NAME, Entry, read_catalog
 from ingest.document import ParsedDoc, parse_file, sha256_file, slug
+from ingest.fetch import fetch_urls, is_url
 from ingest.readers import SUPPORTED_EXTS
 from search.records import doc_to_fields, item_to_fields, section_to_fields, stored_catalog_sig
-from search.store import Store
+from search.store import FETCHED, Store, check_index_folder
 
 # Files in a folder that a user may expect to be read; listed as skipped, not failed.
 _DOCUMENT_LIKE = {".doc", ".rtf", ".odt", ".xls", ".xlsx", ".ppt", ".pptx", ".htm", ".html", ".csv",
@@ -141,10 +142,10 @@ def _entry_sig(entry: Entry | None) -> str:
     return hashlib.sha256(json.dumps([entry.fields, entry.parts], sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def _parse_job(args: tuple[str, Entry | None, str]) -> tuple[str, ParsedDoc | None, str | None]:
-    path, entry, doc_id = args
+def _parse_job(args: tuple) -> tuple[str, ParsedDoc | None, str | None]:
+    path, entry, doc_id, ocr = args
     try:
-        return path, parse_file(path, entry, doc_id), None
+        return path, parse_file(path, entry, doc_id, ocr=ocr), None
     except IngestError as e:
         return path, None, str(e)
     except MemoryError:
@@ -164,17 +165,24 @@ def ingest(
     tag: bool = True,
     taxonomy_files: list[Path] | None = None,
     engine: str | None = None,
+    ocr: str = "auto",
     thesaurus_files: list[Path] | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the index at ``index_dir``; return what happened.
 
     ``engine`` (``whoosh`` or ``tantivy``) is the engine of a new index; giving another
     engine than an existing index's needs ``rebuild`` (the index is then written anew).
+    ``ocr`` (``auto``, ``always``, ``never``) says which PDF pages are read by OCR.
     ``thesaurus_files``: a user's own abbreviations and synonyms, kept in the index.
     """
     started = time.monotonic()
     report = IngestReport()
     user_thesaurus = _user_thesaurus(thesaurus_files)  # checked before any work
+    # URLs: fetched into the index folder's cache, then read like files (see ingest.fetch)
+    if any(is_url(str(p)) for p in paths):
+        check_index_folder(Path(index_dir))  # before a download folder is made in it
+    paths, from_urls, url_failures = fetch_urls(list(paths), Path(index_dir) / FETCHED)
+    report.failed += url_failures
     files, folders = collect_files(paths, report)
     tax_files: list[Path] = list(taxonomy_files or [])  # with those that catalogs name
     entries = _catalogs(files, report, tax_files)
@@ -199,7 +207,7 @@ def ingest(
                         if rp.is_file() and rp not in files:
                             files.append(rp)
                             entries.update(_catalogs([rp], IngestReport()))
-            todo: list[tuple[str, Entry | None, str]] = []
+            todo: list[tuple[str, Entry | None, str, str]] = []
             used_ids = {d["doc_id"]: p for p, d in existing.items()}
             for f in files:
                 key = str(f)
@@ -220,7 +228,7 @@ def ingest(
                 if used_ids.get(doc_id, key) != key:
                     doc_id = f"{doc_id}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
                 used_ids[doc_id] = key
-                todo.append((key, entry, doc_id))
+                todo.append((key, entry, doc_id, ocr))
             if tag and todo:
                 tagging = _start_tagging(tax_files)  # spaCy loads in the worker while files are parsed
 
@@ -232,6 +240,7 @@ def ingest(
                     report.failed.append({"path": key, "error": err})
                     continue
                 doc.doc["catalog_sig"] = _entry_sig(entries.get(Path(key)))
+                doc.doc["source_url"] = from_urls.get(str(Path(key).resolve()))
                 _extract_items(doc)
                 parsed.append((doc, tagging.submit(_tag_texts(doc)) if tagging else None))
                 (report.updated if key in existing and not rebuild else report.added).append(key)

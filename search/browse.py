@@ -41,8 +41,16 @@ def defined_acronyms(store: Store, doc_id: str) -> list[dict]:
 
 
 def section(store: Store, section_id: str) -> dict:
-    """One section with its document's title, publisher and type, and its items."""
+    """One section with its document's title, publisher and type, and its items.
+
+    An item id (``hwbb-2018-01-18:134.8``, as ``recur`` prints) shows the item's section
+    with that item marked (``"item_id"`` at the top, ``"marked": true`` on the item)."""
     found = store.record(section_id)
+    item_id = None
+    if found and found.get("kind") == "item":
+        item_id = section_id
+        section_id = item_json(found)["section_id"]
+        found = store.record(section_id)
     if not found or found.get("kind") != "section":
         raise DocNotFound(f"no section {section_id!r}: ids look like ccg-2021-22:3 (see 'sgsearch docs DOC_ID')")
     out = section_json(found)
@@ -50,4 +58,8 @@ def section(store: Store, section_id: str) -> dict:
     out["publisher"] = found.get("publisher") or None
     out["doc_type"] = found.get("doc_type")
     out["items"] = [item_json(i) for i in store.records("item", section_id=section_id)]
+    if item_id:
+        out["item_id"] = item_id
+        for it in out["items"]:
+            it["marked"] = it["item_id"] == item_id
     return out

@@ -36,12 +36,14 @@ def clean(text) -> str:
     return " ".join(text.split())
 
 
-def citation(title, year, number=None, heading=None, page=None, part_title=None) -> str:
+def citation(title, year, number=None, heading=None, page=None, part_title=None, ocr=False,
+             source_url=None) -> str:
     """``"SSCP Twelve Monthly Report 2020-21 (2020-21), §2.1 Heading, p. 4"``.
 
     The § part is left out when a section has no number (the heading stays), the page
     when it is not known. A report embedded in a board pack is cited by its own title,
-    ``in`` the pack.
+    ``in`` the pack. Text read by OCR from a scan is marked ``(OCR)``; a document
+    ingested from a web address ends with that address.
     """
     title, part_title = clean(title), clean(part_title)
     doc = f"{part_title} ({year}), in {title}" if part_title and part_title != title else f"{title} ({year})"
@@ -55,7 +57,8 @@ def citation(title, year, number=None, heading=None, page=None, part_title=None)
         parts.append(heading)
     if page not in (None, "", 0):
         parts.append(f"p. {page}")
-    return ", ".join(p for p in parts if p)
+    out = ", ".join(p for p in parts if p) + (" (OCR)" if ocr else "")
+    return f"{out}, {source_url}" if source_url else out
 
 
 def section_citation(section: dict, title: str | None, page=None) -> str:
@@ -63,7 +66,7 @@ def section_citation(section: dict, title: str | None, page=None) -> str:
     them, ``part_title`` included) in a document titled ``title``."""
     return citation(title or section.get("doc_id"), section.get("year"), section.get("number"),
                     section.get("heading"), page if page is not None else section.get("page_start"),
-                    section.get("part_title"))
+                    section.get("part_title"), ocr=bool(section.get("ocr")), source_url=section.get("source_url"))
 
 
 def item_citation(store, item: dict, _parts: dict | None = None) -> str:

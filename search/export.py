@@ -214,6 +214,7 @@ def _passage(hit) -> dict:
         "page": hit.page,
         "themes": s.get("themes") or [],
         "quote": quote,
+        "source_url": s.get("source_url"),
         "citation": section_citation(s, hit.title, hit.page),
     }
 
@@ -765,5 +766,87 @@ def _docx_chart(doc, b: dict, usable, path: Path) -> None:
             png.unlink()
 
 
+# Checked recommendations (recur --check FILE) ------------------------------------------------
+
+CHECK_COLUMNS = ("recommendation", "made_before", "year", "score", "why", "kind", "text", "citation", "item_id")
+
+
+def _check_rows(checks: list[dict]):
+    for n, c in enumerate(checks, start=1):
+        for m in c.get("matches") or [None]:
+            yield n, c, m
+
+
+def export_checks(checks: list[dict], path, fmt: str | None = None, source: str | None = None) -> Path:
+    """Write the result of checking a review's recommendations (``recur --check FILE``) for its
+    appendix: each recommendation, its earlier matches with year, score, why and citation, and
+    how many were made before. ``fmt`` (``md``, ``docx``, ``csv``) defaults to the extension."""
+    path = Path(path)
+    fmt = (fmt or path.suffix).lower().lstrip(".")
+    fmt = {"markdown": "md"}.get(fmt, fmt)
+    if fmt not in ("md", "docx", "csv"):
+        raise ValueError(f"cannot write {str(path)!r}: name the file .md, .docx or .csv")
+    from search.recur import summary
+
+    checks = _clean_tree(checks)
+    made = summary(checks)["made_before"]
+    total = f"{made} of {_count(len(checks), 'recommendation')} {'was' if made == 1 else 'were'} made before."
+    title = "Recommendations checked against earlier reports"
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+    def cite(m):
+        return citation(m.get("title"), m.get("year"), m.get("number"), m.get("heading"), m.get("page"))
+
+    try:
+        if fmt == "csv":
+            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow(CHECK_COLUMNS)
+                for n, c, m in _check_rows(checks):
+                    row = [f"{n}. {c['text']}", "yes" if m else "no"]
+                    row += ([m.get("year"), m.get("score"), "; ".join(m.get("why") or []), m.get("kind"), m.get("text"),
+                             cite(m), m.get("item_id")] if m else [""] * 7)
+                    w.writerow([csv_cell("" if v is None else v) for v in row])
+        elif fmt == "md":
+            e = md_escape
+            out = [f"# {title}", ""] + ([e(f"Checked: {source}"), ""] if source else []) + [e(total), ""]
+            for n, c in enumerate(checks, start=1):
+                out += [f"## {n}. {e(c['text'])}", ""]
+                if not c.get("matches"):
+                    out += ["Not made before.", ""]
+                for m in c.get("matches") or []:
+                    why = f" (shared: {e(', '.join(m.get('why') or []))})" if m.get("why") else ""
+                    out.append(f"- **{e(m.get('year'))}**, score {e(m.get('score'))}{why}: {e(m.get('text'))} "
+                               f"\u2014 *{e(cite(m))}*")
+                out.append("")
+            tmp.write_text("\n".join(out), encoding="utf-8")
+        else:
+            from docx import Document
+
+            doc = Document()
+            doc.core_properties.title = title
+            doc.core_properties.author = "sgsearch"
+            doc.add_heading(title, level=1)
+            if source:
+                doc.add_paragraph(clean(f"Checked: {source}"))
+            doc.add_paragraph(total)
+            for n, c in enumerate(checks, start=1):
+                doc.add_heading(clean(f"{n}. {c['text']}"), level=2)
+                if not c.get("matches"):
+                    doc.add_paragraph("Not made before.")
+                for m in c.get("matches") or []:
+                    para = doc.add_paragraph(style=_style(doc, "List Bullet"))
+                    para.add_run(clean(m.get("year"))).bold = True
+                    why = f" (shared: {', '.join(m.get('why') or [])})" if m.get("why") else ""
+                    para.add_run(clean(f", score {m.get('score')}{why}: {m.get('text')} "))
+                    para.add_run("\u2014 " + clean(cite(m))).italic = True
+            doc.save(str(tmp))
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
 __all__ = ["NothingToExport", "build_briefing", "export_briefing", "export", "citation", "excerpt", "clean", "md_escape",
-           "csv_cell", "to_markdown", "FORMATS"]
+           "csv_cell", "to_markdown", "FORMATS", "export_checks"]

@@ -6,10 +6,9 @@ every command prints documents, sections and items the same way.
 from __future__ import annotations
 
 DOC_KEYS = ("doc_id", "path", "sha256", "title", "publisher", "doc_type", "period_start",
-            "period_end", "year", "year_start", "pages")
+            "period_end", "year", "year_start", "pages", "source_url")
 SECTION_KEYS = ("section_id", "doc_id", "number", "heading", "heading_path", "level", "text",
-                "page_start", "page_end", "themes", "year", "year_start")
-ITEM_KEYS = ("item_id", "section_id", "doc_id", "kind", "text", "status", "themes", "year", "year_start")
+                "page_start", "page_end", "themes", "year", "year_start", "ocr")
 
 
 def _themes_str(themes) -> str:
@@ -38,6 +37,7 @@ def doc_to_fields(doc: dict) -> dict:
         "pages": doc.get("pages"),
         "nsections": doc.get("sections", 0),
         "fmt": doc.get("fmt"),
+        "source_url": doc.get("source_url"),
         "parts": {"parts": doc.get("parts", []), "catalog_sig": doc.get("catalog_sig", "")},
         "ordinal": 0,
     }
@@ -84,6 +84,8 @@ def section_to_fields(s: dict, doc: dict) -> dict:
         page_start=s["page_start"],
         page_end=s["page_end"],
         page_offsets=s["page_offsets"],
+        ocr=bool(s.get("ocr")),
+        source_url=doc.get("source_url"),
         theme_evidence=s.get("theme_evidence", {}),
         cells={"part_title": s.get("part_title")},
     )
@@ -123,6 +125,9 @@ def section_json(stored: dict) -> dict:
     out = {k: stored.get(k) for k in SECTION_KEYS}
     out["number"] = stored.get("number") or None
     out["themes"] = _themes_list(stored.get("themes"))
+    out["ocr"] = bool(stored.get("ocr"))
+    if stored.get("source_url"):
+        out["source_url"] = stored["source_url"]
     out["theme_evidence"] = stored.get("theme_evidence") or {}
     part = (stored.get("cells") or {}).get("part_title")
     if part:

@@ -13,7 +13,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.analysis import ANALYSIS_VERSION, exact_analyzer, text_analyzer
 
-SCHEMA_VERSION = f"8.{ANALYSIS_VERSION}"
+SCHEMA_VERSION = f"9.{ANALYSIS_VERSION}"
 
 
 def make_schema() -> Schema:
@@ -38,6 +38,7 @@ def make_schema() -> Schema:
         nsections=STORED(),
         fmt=STORED(),
         parts=STORED(),
+        source_url=STORED(),  # the URL a document was fetched from (issue 14)
         # shared
         year=ID(stored=True),
         year_start=NUMERIC(int, stored=True, sortable=True),
@@ -54,6 +55,7 @@ def make_schema() -> Schema:
         page_start=STORED(),
         page_end=STORED(),
         page_offsets=STORED(),
+        ocr=STORED(),  # the section's text came from OCR (issue 14)
         # item fields (text and themes stored only: items are read by recur, not searched)
         item_kind=ID(stored=True),
         item_text=STORED(),

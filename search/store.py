@@ -35,7 +35,8 @@ CURRENT = "CURRENT"
 BACKEND = "BACKEND"
 TAXONOMY = "taxonomy.json"
 MANIFEST = "files.json"
-_OURS = {CURRENT, LOCK, PID}  # what an index folder holds besides its generations
+FETCHED = "fetched"  # copies of documents ingested from URLs (see ingest.fetch)
+_OURS = {CURRENT, LOCK, PID, FETCHED}  # what an index folder holds besides its generations
 
 
 class IndexMissing(Exception):

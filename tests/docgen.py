@@ -259,6 +259,14 @@ def write_pdf(path, spec=SPEC, header: str | None = DEFAULT_HEADER, page_numbers
     return path
 
 
+def scanned_message() -> str:
+    """What reading :func:`write_scanned_pdf`'s file says: OCR finds no words, or OCR is not installed."""
+    from ingest.readers import ocr
+
+    return ("no text layer, and OCR found no words on the scanned pages" if ocr.available()
+            else "no text layer: scanned? " + ocr.INSTALL)
+
+
 def write_scanned_pdf(path) -> Path:
     """A one-page PDF holding only an image: no text layer."""
     from fpdf import FPDF

@@ -64,7 +64,7 @@ def test_scanned_and_encrypted_pdfs_fail_with_reasons(three):
     report, _ = three
     errors = {f["path"].rsplit("/", 1)[-1]: f["error"] for f in report.failed}
     assert errors == {
-        "scanned.pdf": "no text layer: scanned? OCR is not supported yet",
+        "scanned.pdf": docgen.scanned_message(),
         "locked.pdf": "encrypted PDF: remove the password and ingest again",
     }
     assert len(report.added) == 3

@@ -197,7 +197,8 @@ def test_no_resource_warnings(tmp_path):
         with pytest.raises(IngestError):
             read_path(bad)
         gc.collect()
-    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+    leaked = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert not leaked, leaked
 
 
 # --- bad input ---------------------------------------------------------------------------
@@ -212,7 +213,7 @@ def _plain_text(path):
     [
         ("locked.pdf", docgen.write_encrypted_pdf, "encrypted PDF: remove the password and ingest again"),
         ("broken.pdf", docgen.write_corrupt_pdf, "corrupt PDF: "),
-        ("scan.pdf", docgen.write_scanned_pdf, "no text layer: scanned? OCR is not supported yet"),
+        ("scan.pdf", docgen.write_scanned_pdf, docgen.scanned_message()),
         ("broken.docx", docgen.write_corrupt_docx, "corrupt Word file: not a valid .docx package"),
         ("note.pdf", _plain_text, "not a PDF"),
         ("note.docx", _plain_text, "not a Word document"),

@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from tests.docgen import write_pdf, write_txt
+from tests.docgen import write_docx, write_pdf, write_txt
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```", re.S | re.M)
@@ -55,6 +55,10 @@ def _example_files(cwd: Path) -> None:
     (cwd / "board-papers").mkdir()
     write_pdf(cwd / "board-papers" / "2019.pdf")
     write_pdf(cwd / "report.pdf")
+    write_docx(cwd / "new-review.docx")
+    (cwd / "recommendations.txt").write_text(
+        "Fathers and male carers should be included in assessments of children's needs.\n"
+        "All agencies should use the neglect toolkit when they are worried about neglect.\n", encoding="utf-8")
     (cwd / "my-themes.toml").write_text(
         '[[theme]]\nid = "widgets"\nlabel = "Widget protocol"\ndescription = "Our local protocol."\n'
         'phrases = ["widget protocol", "widget plan"]\n', encoding="utf-8")

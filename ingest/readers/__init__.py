@@ -1,8 +1,10 @@
 """Pick a reader by content (magic bytes) and extension, and run it.
 
 Every reader returns an :class:`ingest.blocks.ReadResult`; every bad file raises
-:class:`ingest.blocks.IngestError` with a one-line reason. Readers for PDF and DOCX
-are imported only when a file of that kind is read.
+:class:`ingest.blocks.IngestError` with a one-line reason. Formats: PDF (``pdf``; OCR
+for scans in ``ocr``), Word (``docx``; old ``.doc`` through LibreOffice in ``doc``),
+OpenDocument (``odt``), RTF (``rtf``), web pages (``html``), Markdown (``markup``) and
+plain text (``text``). Each reader is imported only when a file of its kind is read.
 """
 from __future__ import annotations
 
@@ -12,9 +14,14 @@ from pathlib import Path
 from ingest.blocks import IngestError, ReadResult
 
 TEXT_EXTS = {".txt", ".md", ".text", ".markdown"}
+MARKDOWN_EXTS = {".md", ".markdown"}
 PDF_EXTS = {".pdf"}
 DOCX_EXTS = {".docx"}
-SUPPORTED_EXTS = TEXT_EXTS | PDF_EXTS | DOCX_EXTS
+HTML_EXTS = {".html", ".htm"}
+ODT_EXTS = {".odt"}
+RTF_EXTS = {".rtf"}
+DOC_EXTS = {".doc"}
+SUPPORTED_EXTS = TEXT_EXTS | PDF_EXTS | DOCX_EXTS | HTML_EXTS | ODT_EXTS | RTF_EXTS | DOC_EXTS
 
 # Files larger than this are refused rather than read into memory (override with
 # SGSEARCH_MAX_FILE_MB). Published reports are a few MB; a 200 MB "report" is junk.
@@ -55,12 +62,16 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def read_path(path: str | os.PathLike) -> ReadResult:
-    """Read one file into blocks, choosing the reader by content and extension."""
+def read_path(path: str | os.PathLike, ocr: str = "auto") -> ReadResult:
+    """Read one file into blocks, choosing the reader by content and extension.
+
+    ``ocr`` (``auto``, ``always``, ``never``) says which PDF pages are read by OCR.
+    """
     p = Path(path)
     ext = p.suffix.lower()
     if ext not in SUPPORTED_EXTS:
-        raise IngestError(f"unsupported file type {ext or '(no extension)'}: use .pdf, .docx, .txt or .md")
+        raise IngestError(f"unsupported file type {ext or '(no extension)'}: use .pdf, .docx, .doc, .odt, "
+                          ".rtf, .html, .txt or .md")
     try:
         size = p.stat().st_size
         with open(p, "rb") as fh:
@@ -82,19 +93,50 @@ def read_path(path: str | os.PathLike) -> ReadResult:
         )
     kind = sniff(head)
     if ext in PDF_EXTS:
-        if kind != "pdf":
-            raise IngestError("not a PDF: the file does not start with %PDF")
+        if kind != "pdf" and b"%PDF-" not in head[:1024]:  # viewers accept a banner before it
+            raise IngestError("not a PDF: no %PDF header in the first 1,024 bytes")
         from ingest.readers.pdf import read_pdf
 
-        return read_pdf(p)
+        return read_pdf(p, ocr=ocr)
     if ext in DOCX_EXTS:
         if kind not in ("zip", "ole"):
             raise IngestError("not a Word document: the file is not a .docx (zip) package")
         from ingest.readers.docx import read_docx
 
         return read_docx(p)
+    if ext in ODT_EXTS:
+        if kind != "zip":
+            raise IngestError("not an OpenDocument text file: the file is not a .odt (zip) package")
+        from ingest.readers.odt import read_odt
+
+        return read_odt(p)
+    if ext in DOC_EXTS:
+        if kind == "zip":
+            raise IngestError("named .doc but the content is a .docx (zip) file: rename it to .docx")
+        if kind != "ole":
+            if head.lstrip().startswith(b"{\\rtf"):  # Word saves RTF as .doc too
+                from ingest.readers.rtf import read_rtf
+
+                return read_rtf(p)
+            raise IngestError("not a Word document: the file is not an old binary Word (.doc) file")
+        from ingest.readers.doc import read_doc
+
+        return read_doc(p)
     if kind in ("pdf", "zip", "ole"):
         raise IngestError(f"named {ext} but the content is a {kind.upper()} file: rename it")
+    if ext in RTF_EXTS:
+        from ingest.readers.rtf import read_rtf
+
+        return read_rtf(p)
+    if ext in HTML_EXTS:
+        from ingest.readers.html import read_html
+
+        return read_html(p)
+    if ext in MARKDOWN_EXTS:
+        from ingest.readers.markup import parse_markdown
+        from ingest.readers.text import decode
+
+        return parse_markdown(decode(p.read_bytes(), str(p)))
     from ingest.readers.text import read_text
 
     return read_text(p)

@@ -1,15 +1,15 @@
 """Read a PDF into blocks with pypdfium2: lines from characters, headings from fonts.
 
-Characters come from the pdfium text page (two ctypes calls per character; angle, font
-size and font name once per word), are grouped into lines by baseline, and lines into
-headings, paragraphs, list items and table rows. The body font size is measured per
-document. Running headers and footers (lines repeated at the top or bottom of at least
-half the pages), bare page numbers and table-of-contents lines are dropped. Every
-block carries its page. pdfplumber is not used: it is about ten times slower.
+Words come from the pdfium text page turned upright (:mod:`ingest.readers.pdf_text`)
+and are set into lines in reading order, column by column (:mod:`ingest.readers.pdf_layout`);
+lines become headings, paragraphs, list items and table rows. The body font size is
+measured per document. Running headers and footers (lines repeated at the top or
+bottom of at least half the pages), copyright lines, bare page numbers and
+table-of-contents lines are dropped; captions, table cells and headings cut short are
+never headings; ``I.``/``A.`` style numbered headings are. Every block carries its page.
 """
 from __future__ import annotations
 
-import ctypes
 import math
 import re
 from collections import Counter
@@ -22,55 +22,38 @@ import pypdfium2.raw as pdfium_c
 from ingest.blocks import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block, IngestError, ReadResult
 from ingest.clean import clean_inline, strip_bullet
 from ingest.numbering import level_of, split_number
+from ingest.readers import ocr as ocr_mod
+from ingest.readers.pdf_layout import Line, body_size, page_lines
+from ingest.readers.pdf_tables import find_tables, inside, may_hold_table, place, table_lines
+from ingest.readers.pdf_text import Extractor, page_frame
 
 ENCRYPTED = "encrypted PDF: remove the password and ingest again"
-NO_TEXT = "no text layer: scanned? OCR is not supported yet"
+NO_TEXT = "no text layer: scanned? OCR is off (use --ocr auto)"
 
-_BOLD_NAME = re.compile(r"bold|black|heavy", re.I)  # also matches SemiBold, ExtraBold
-_FORCE_BOLD = 1 << 18  # font descriptor flag
 _PAGE_NUM = re.compile(r"^[-\u2013\u2014 ]*(page\s+)?\d{1,4}(\s+(of|/)\s+\d{1,4})?[-\u2013\u2014 ]*$", re.I)
 _DIGITS = re.compile(r"\d+")
-_TOC = re.compile(r"(\.{4,}|\u2026{2,}|(\. ){3,}|_{4,})\s*\d{1,4}$")
+_TOC = re.compile(r"(\.{4,}|[.\u2026]{3,}|(\. ){3,}|_{4,})\s*(\d{1,4}|[ivxlc]{1,7})$", re.I)
+# Copyright and rights lines are furniture wherever they stand at the top or bottom of a page.
+_RIGHTS = re.compile(r"^\W*(\u00a9|\(c\)\s|copyright\b)|all rights reserved", re.I)
+# Captions and labels: never headings, whatever their font.
+_CAPTION = re.compile(r"^(figure|fig\.|table|chart|graph|diagram|image|photo|source)\s*(\d+[a-z]?\s*[.:)\u2013-]?|:)(\s|$)", re.I)
+# Roman and letter numbered headings: "I. Introduction", "IV. Results", "A. Method".
+_LABEL_HEADING = re.compile(r"^(?P<label>[IVX]{1,5}|[A-H])\.\s+(?P<rest>[A-Z\u2018\u201c\"'].*)$")
 _PAGE_REF = re.compile(r"(page\s*)?\d{1,3}", re.I)
 _LETTERS = re.compile(r"[^\W\d_]{2}")
 _TRAILING_NUM = re.compile(r"\s\d{1,3}$")
 _CONTENTS = re.compile(r"^(table of )?contents:?$", re.I)
 _END_STOP = re.compile(r"[.!?:;]['\"\u2019\u201d)]?$")
-_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"})
-_SPACES = frozenset((9, 32, 0xA0, 0x2002, 0x2003, 0x2009, 0x202F))
-_HYPHEN_MARK = 2  # pdfium replaces a hyphen that ends a line with U+0002
 
-# A gap wider than this many times the font size splits a line into table cells.
-_CELL_GAP = 1.6
 # Headings set in larger type may run to this many words; bold body-size ones to fewer.
 _MAX_HEADING_WORDS = 25
 _MAX_BOLD_HEADING_WORDS = 12
 
 
 @dataclass
-class _Line:
-    page: int
-    segs: list[list]  # [x0, x1, text] pieces split at wide gaps
-    base: float       # baseline-ish y, measured from the top of the page
-    size: float
-    bold: bool
-    sizes: Counter
-    hyphen: bool = False  # ended with a hyphen pdfium marked as a line-end hyphen
-    text: str = ""
-
-    @property
-    def x0(self) -> float:
-        return self.segs[0][0]
-
-    @property
-    def x1(self) -> float:
-        return self.segs[-1][1]
-
-
-@dataclass
 class _Group:
     kind: str
-    lines: list[_Line] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
 
 
 def _open(path: Path) -> pdfium.PdfDocument:
@@ -88,132 +71,18 @@ def _open(path: Path) -> pdfium.PdfDocument:
         raise IngestError("cannot read the file: it is missing or cannot be opened") from None
 
 
-class _Extractor:
-    """Turns one pdfium text page into lines; keeps reusable ctypes buffers."""
-
-    def __init__(self) -> None:
-        self.rect = pdfium_c.FS_RECTF()
-        self.matrix = pdfium_c.FS_MATRIX()
-        self.namebuf = ctypes.create_string_buffer(256)
-        self.flags = ctypes.c_int()
-        self.bold_cache: dict[bytes, bool] = {}
-
-    def _font(self, tp, i: int) -> tuple[float, bool]:
-        size = pdfium_c.FPDFText_GetFontSize(tp, i)
-        if pdfium_c.FPDFText_GetMatrix(tp, i, self.matrix):
-            m = self.matrix
-            size *= math.sqrt(abs(m.a * m.d - m.b * m.c)) or 1.0
-        pdfium_c.FPDFText_GetFontInfo(tp, i, self.namebuf, 256, ctypes.byref(self.flags))
-        name = self.namebuf.value
-        bold = self.bold_cache.get(name)
-        if bold is None:
-            bold = self.bold_cache[name] = bool(_BOLD_NAME.search(name.decode("latin-1")))
-        return round(size * 2) / 2, bold or bool(self.flags.value & _FORCE_BOLD)
-
-    def lines(self, textpage, page_no: int, page_h: float) -> list[_Line]:
-        tp = textpage.raw
-        n = pdfium_c.FPDFText_CountChars(tp)
-        get_u = pdfium_c.FPDFText_GetUnicode
-        get_box = pdfium_c.FPDFText_GetLooseCharBox
-        get_angle = pdfium_c.FPDFText_GetCharAngle
-        rect = self.rect
-        out: list[_Line] = []
-        chars: list[str] = []
-        segs: list[list] = []
-        sizes: Counter = Counter()
-        nbold = nchars = 0
-        bottom = right = 0.0
-        size, bold = 0.0, False
-        word_start = True
-        rotated = hyphen = False
-
-        def flush() -> None:
-            nonlocal chars, segs, sizes, nbold, nchars, hyphen
-            if chars:
-                segs.append([seg_x0, right, "".join(chars)])
-            if segs and nchars:
-                line_size = sizes.most_common(1)[0][0]
-                out.append(_Line(page_no, segs, page_h - bottom, line_size,
-                                 nbold >= 0.85 * nchars, sizes, hyphen))
-            chars, segs, sizes = [], [], Counter()
-            nbold = nchars = 0
-            hyphen = False
-
-        seg_x0 = 0.0
-        for i in range(n):
-            u = get_u(tp, i)
-            if u == 13 or u == 10:
-                flush()
-                word_start = True
-                continue
-            if u in _SPACES:
-                if chars and chars[-1] != " ":
-                    chars.append(" ")
-                word_start = True
-                continue
-            if u < 32 and u != _HYPHEN_MARK:
-                continue
-            fetched = False
-            if word_start:
-                word_start = False
-                # text set at an angle (chart labels, margin notes) would break line grouping
-                angle = get_angle(tp, i)
-                rotated = 0.02 < angle < 2 * math.pi - 0.02
-                if rotated:
-                    continue
-                size, bold = self._font(tp, i)
-                fetched = True
-            elif rotated:
-                continue
-            get_box(tp, i, rect)
-            if nchars and (hyphen or abs(rect.bottom - bottom) > 0.6 * max(size, 4.0)):
-                # a new baseline, or the character after a marked line-end hyphen
-                flush()
-                if not fetched:
-                    size, bold = self._font(tp, i)
-            if u == _HYPHEN_MARK:
-                hyphen = True
-                right = rect.right
-                continue
-            if not nchars:
-                bottom = rect.bottom
-                seg_x0 = rect.left
-            elif rect.left - right > _CELL_GAP * size:
-                if chars and chars[-1] == " ":
-                    chars.pop()
-                if chars:
-                    segs.append([seg_x0, right, "".join(chars)])
-                chars = []
-                seg_x0 = rect.left
-            elif rect.left - right > 0.2 * size and chars and chars[-1] != " ":
-                chars.append(" ")  # a word gap pdfium did not mark with a space
-            chars.append(chr(u))
-            right = rect.right
-            nchars += 1
-            sizes[size] += 1
-            if bold:
-                nbold += 1
-        flush()
-        for line in out:
-            for seg in line.segs:
-                seg[2] = seg[2].strip().translate(_LIGATURES)
-            line.segs = [s for s in line.segs if s[2]]
-            line.text = " ".join(s[2] for s in line.segs)
-        return [ln for ln in out if ln.segs]
-
-
 def _norm(text: str) -> str:
     return _DIGITS.sub("#", " ".join(text.lower().split()))
 
 
-def _edge_lines(lines: list[_Line], page_h: float) -> list[_Line]:
+def _edge_lines(lines: list[Line], page_h: float) -> list[Line]:
     """The first and last three lines of a page, if they lie in the top or bottom 15%."""
     by_y = sorted(lines, key=lambda ln: ln.base)
     picked = by_y[:3] + by_y[-3:]
     return [ln for ln in picked if ln.base < 0.15 * page_h or ln.base > 0.85 * page_h]
 
 
-def _drop_furniture(pages: list[list[_Line]], heights: list[float]) -> list[list[_Line]]:
+def _drop_furniture(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
     edges = [_edge_lines(lines, h) for lines, h in zip(pages, heights)]
     seen: Counter = Counter()
     for page_edges in edges:
@@ -221,7 +90,8 @@ def _drop_furniture(pages: list[list[_Line]], heights: list[float]) -> list[list
     need = max(2, math.ceil(0.5 * len(pages)))
     out = []
     for lines, page_edges in zip(pages, edges):
-        drop = {id(ln) for ln in page_edges if seen[_norm(ln.text)] >= need or _PAGE_NUM.match(ln.text)}
+        drop = {id(ln) for ln in page_edges
+                if seen[_norm(ln.text)] >= need or _PAGE_NUM.match(ln.text) or _RIGHTS.search(ln.text)}
         out.append([ln for ln in lines if id(ln) not in drop])
     return out
 
@@ -231,7 +101,7 @@ def _mode(values, default: float) -> float:
     return c.most_common(1)[0][0] if c else default
 
 
-def _join(lines: list[_Line]) -> str:
+def _join(lines: list[Line]) -> str:
     """Join line texts, undoing hyphenation at line ends ("safe-" + "guarding")."""
     text = ""
     for i, line in enumerate(lines):
@@ -255,7 +125,7 @@ def _join(lines: list[_Line]) -> str:
 class _Layout:
     """Document-wide measures used to classify lines."""
 
-    def __init__(self, pages: list[list[_Line]]) -> None:
+    def __init__(self, pages: list[list[Line]]) -> None:
         sizes: Counter = Counter()
         for lines in pages:
             for ln in lines:
@@ -271,19 +141,19 @@ class _Layout:
         widths.sort()
         self.full_width = widths[int(0.9 * (len(widths) - 1))] if widths else 0.0
 
-    def is_body(self, ln: _Line) -> bool:
+    def is_body(self, ln: Line) -> bool:
         return abs(ln.size - self.body) < 1 and not ln.bold
 
-    def styled(self, ln: _Line) -> bool:
+    def styled(self, ln: Line) -> bool:
         return ln.size >= self.body + 1 or ln.bold
 
-    def short(self, ln: _Line) -> bool:
+    def short(self, ln: Line) -> bool:
         return ln.x1 - ln.x0 < 0.7 * self.full_width
 
 
-def _drop_toc(lines: list[_Line]) -> list[_Line]:
+def _drop_toc(lines: list[Line]) -> list[Line]:
     """Remove table-of-contents lines: dot leaders, or a page number set apart at the end."""
-    out: list[_Line] = []
+    out: list[Line] = []
     in_toc = False
     for line in lines:
         if _CONTENTS.match(line.text):
@@ -299,25 +169,27 @@ def _drop_toc(lines: list[_Line]) -> list[_Line]:
     return out
 
 
-def _starts_block(line: _Line, layout: _Layout) -> bool:
+def _starts_block(line: Line, layout: _Layout) -> bool:
     return (layout.styled(line) or strip_bullet(line.text)[0]
             or split_number(line.text)[0] is not None or len(line.segs) > 1)
 
 
-def _group(pages: list[list[_Line]], layout: _Layout) -> list[_Group]:
+def _group(pages: list[list[Line]], layout: _Layout) -> list[_Group]:
     groups: list[_Group] = []
     flat = _drop_toc([ln for lines in pages for ln in lines])
     cur: _Group | None = None
     for idx, line in enumerate(flat):
         prev = flat[idx - 1] if idx else None
         nxt = flat[idx + 1] if idx + 1 < len(flat) else None
-        same_page = prev is not None and prev.page == line.page
+        # lines in the same column of the same page flow by position; across a page or a
+        # column break only the words can say whether a paragraph goes on
+        same_page = prev is not None and prev.page == line.page and prev.column == line.column
         delta = line.base - prev.base if same_page else 0.0
         text = line.text
         bullet, _ = strip_bullet(text)
         number, rest = split_number(text)
 
-        if len(line.segs) > 1 and not bullet and not (number and len(line.segs) == 2):
+        if line.table or (len(line.segs) > 1 and not bullet and not (number and len(line.segs) == 2)):
             cur = _Group(TABLE_ROW, [line])
             groups.append(cur)
             continue
@@ -332,10 +204,18 @@ def _group(pages: list[list[_Line]], layout: _Layout) -> list[_Group]:
             groups.append(cur)
             continue
 
+        continues = (nxt is not None and nxt.page == line.page and nxt.column == line.column
+                     and not _starts_block(nxt, layout) and 0 < nxt.base - line.base <= 1.4 * layout.pitch)
+        label = _LABEL_HEADING.match(text)
+        if (label and len(text.split()) <= 10 and not text.endswith(".")
+                and (layout.short(line) or not continues)):
+            cur = _Group(HEADING, [line])
+            groups.append(cur)
+            cur = None
+            continue
+
         if number is not None:
             words = len(rest.split())
-            continues = (nxt is not None and nxt.page == line.page and not _starts_block(nxt, layout)
-                         and 0 < nxt.base - line.base <= 1.4 * layout.pitch)
             if words <= 12 and not rest.endswith(".") and (layout.short(line) or not continues):
                 cur = _Group(HEADING, [line])
                 groups.append(cur)
@@ -364,7 +244,25 @@ def _group(pages: list[list[_Line]], layout: _Layout) -> list[_Group]:
                 continue
         cur = _Group(PARAGRAPH, [line])
         groups.append(cur)
+    _demote_cells(groups, layout)
     return groups
+
+
+def _demote_cells(groups: list[_Group], layout: _Layout) -> None:
+    """Bold body-size lines set against a table row are its cells (a wrapped header), not headings."""
+    for i, g in enumerate(groups):
+        if g.kind != HEADING or len(g.lines) != 1 or g.lines[0].size >= layout.body + 1:
+            continue
+        line = g.lines[0]
+        if split_number(line.text)[0] is not None or _LABEL_HEADING.match(line.text):
+            continue
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(groups) and groups[j].kind == TABLE_ROW:
+                other = groups[j].lines[0] if j > i else groups[j].lines[-1]
+                if (other.page == line.page and other.column == line.column
+                        and abs(other.base - line.base) <= 1.5 * layout.pitch):
+                    g.kind = TABLE_ROW
+                    break
 
 
 def _heading_levels(groups: list[_Group]) -> dict[float, int]:
@@ -391,6 +289,12 @@ def _heading_levels(groups: list[_Group]) -> dict[float, int]:
     return levels
 
 
+def _closed(text: str) -> bool:
+    """False for a heading cut short: open brackets, or ending on a dash or a joining word."""
+    return (text.count("(") <= text.count(")") and text.count("[") <= text.count("]")
+            and not re.search(r"[-\u2013\u2014(/&,]$|\b(and|or|of|the|to|for|in|with)$", text, re.I))
+
+
 def _blocks(groups: list[_Group], layout: _Layout) -> list[Block]:
     levels = _heading_levels(groups)
     out: list[Block] = []
@@ -410,8 +314,13 @@ def _blocks(groups: list[_Group], layout: _Layout) -> list[Block]:
             first = g.lines[0]
             by_font = layout.styled(first)
             limit = _MAX_HEADING_WORDS if first.size >= layout.body + 1 else _MAX_BOLD_HEADING_WORDS
-            if len(rest.split()) <= limit and not rest.endswith(".") and _LETTERS.search(rest):
-                level = level_of(number) if number else levels.get(first.size, 1)
+            if (len(rest.split()) <= limit and not rest.endswith(".") and _LETTERS.search(rest)
+                    and not _CAPTION.match(rest) and _closed(rest)):
+                label = None if number else _LABEL_HEADING.match(rest)
+                if label and not by_font:
+                    level = 1 if label.group("label")[0] in "IVX" else 2
+                else:
+                    level = level_of(number) if number else levels.get(first.size, 1)
                 out.append(Block(HEADING, rest, page=page, level=level, number=number, strong=by_font))
                 continue
             out.append(Block(PARAGRAPH, text, page=page))
@@ -425,38 +334,75 @@ def _blocks(groups: list[_Group], layout: _Layout) -> list[Block]:
     return out
 
 
-def read_pdf(path: Path) -> ReadResult:
-    """Read a PDF file into blocks (``fmt="pdf"``, ``pages`` = page count)."""
+def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
+    """Read a PDF file into blocks (``fmt="pdf"``, ``pages`` = page count).
+
+    ``ocr``: ``auto`` reads pages with no text layer by OCR when Tesseract is installed,
+    ``always`` reads every page by OCR, ``never`` reads none.
+    """
+    if ocr not in ocr_mod.MODES:
+        raise ValueError(f"ocr must be one of {', '.join(ocr_mod.MODES)}")
+    can_ocr: bool | None = None  # looked up when a page first needs it
+    ocr_pages: list[int] = []
     pdf = _open(Path(path))
     try:
         npages = len(pdf)
         if npages == 0:
             raise IngestError("corrupt PDF: the document has no pages")
-        ext = _Extractor()
-        pages: list[list[_Line]] = []
-        heights: list[float] = []
+        ext = Extractor()
+        raw: list[tuple[list, float, float, bool]] = []
         for i in range(npages):
             try:
                 page = pdf[i]
             except pdfium.PdfiumError:
                 raise IngestError(f"corrupt PDF: page {i + 1} cannot be read") from None
             try:
-                height = page.get_height()
+                width, height = page.get_width(), page.get_height()
                 textpage = page.get_textpage()
                 try:
-                    pages.append(ext.lines(textpage, i + 1, height))
+                    pieces = ext.pieces(textpage)
                 finally:
                     textpage.close()
+                if ocr == "always" or (ocr == "auto" and not pieces):
+                    if can_ocr is None:
+                        can_ocr = ocr_mod.available()
+                    if can_ocr:
+                        pieces = ocr_mod.page_pieces(page, height)
+                        ocr_pages.append(i + 1)
+                ruled = bool(pieces) and may_hold_table(page, body_size(pieces))
             finally:
                 page.close()
-            heights.append(height)
+            raw.append((pieces, width, height, ruled))
     finally:
         pdf.close()
+    tables = find_tables(Path(path), [i + 1 for i, r in enumerate(raw) if r[3]])
+    pages: list[list[Line]] = []
+    heights: list[float] = []
+    for i, (pieces, width, height, _) in enumerate(raw):
+        body = body_size(pieces)
+        page_tables = tables.get(i + 1, [])
+        if page_tables:
+            pieces = [p for p in pieces if not (p.turn == 0 and any(
+                inside(t, p.x0, p.x1, p.bottom, p.top, height) for t in page_tables))]
+        lines = page_lines(i + 1, pieces, width, height, body)
+        for t in page_tables:
+            lines = place(lines, t, table_lines(i + 1, t, body))
+        turn = lines[0].column[0] if lines else 0
+        _, bottom, _, top = page_frame(turn, width, height)
+        pages.append(lines)
+        heights.append(top - bottom)
     if not any(pages):
-        raise IngestError(NO_TEXT)
+        if ocr_pages:
+            raise IngestError("no text layer, and OCR found no words on the scanned pages")
+        raise IngestError("no text layer: scanned? " + ocr_mod.INSTALL if ocr != "never" and can_ocr is False
+                          else NO_TEXT)
     pages = _drop_furniture(pages, heights)
     layout = _Layout(pages)
     blocks = _blocks(_group(pages, layout), layout)
     if not blocks:
         raise IngestError(NO_TEXT)
-    return ReadResult(blocks=blocks, pages=npages, fmt="pdf")
+    if ocr_pages:
+        done = set(ocr_pages)
+        for b in blocks:
+            b.ocr = b.page in done
+    return ReadResult(blocks=blocks, pages=npages, fmt="pdf", ocr_pages=ocr_pages)

@@ -1,0 +1,51 @@
+"""A new review's recommendations, read for ``sgsearch recur --check FILE``.
+
+A ``.txt`` (or ``.md``) file holds one recommendation per line (bullets and numbers are
+dropped); any other document sgsearch reads is parsed and its items are taken. The texts
+are tagged with the index's themes here, so that ``search.recur`` never has to tag.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+_BULLET = re.compile(r"^\s*(?:[-*•·❑]|\(?\d{1,3}[.)]|\(?[a-z][.)]|recommendation\s*\d*\s*[:.])\s*", re.I)
+TEXT_SUFFIXES = (".txt", ".md", ".text")
+
+
+class ChecklistError(ValueError):
+    """The file cannot be read as a list of recommendations; the message names the file."""
+
+
+def read_checklist(path) -> list[str]:
+    """The recommendations in ``path``: one per line of a text file, or a document's items."""
+    path = Path(path)
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as e:
+            raise ChecklistError(f"{path}: cannot read it as text: {getattr(e, 'strerror', None) or e}") from e
+        texts = [_BULLET.sub("", ln).strip() for ln in lines]
+        texts = [t for t in texts if len(t.split()) >= 1]
+    else:
+        from ingest.document import parse_file
+        from ingest.items import extract_items
+
+        try:
+            texts = [i["text"] for i in extract_items(parse_file(path))]
+        except Exception as e:  # noqa: BLE001 - any reader failure is the file's problem, said in one line
+            raise ChecklistError(f"{path}: cannot read it: {' '.join(str(e).split()) or type(e).__name__}") from e
+    if not texts:
+        raise ChecklistError(f"{path}: no recommendations found (a .txt file needs one per line)")
+    return texts
+
+
+def tag_texts(texts: list[str], taxonomy=None) -> list[list[str]]:
+    """The theme ids of each text (spaCy tagger); empty lists when the tagger cannot load."""
+    try:
+        from ingest.themes import get_tagger
+
+        tagger = get_tagger(taxonomy)
+    except ImportError:  # pragma: no cover - spaCy missing: check by words alone
+        return [[] for _ in texts]
+    return [[t.id for t in tags] for tags in tagger.tag_many(texts)]

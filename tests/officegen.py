@@ -1,0 +1,80 @@
+"""Generate the docgen report as .odt (odfpy, no LibreOffice) and as a web page."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from tests.docgen import HEADING_KINDS, SPEC, _plain
+
+
+def write_odt(path, spec=SPEC) -> Path:
+    """Write ``spec`` as an OpenDocument text file with heading, title, list and table elements."""
+    from odf.opendocument import OpenDocumentText
+    from odf.style import Style
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import H, List, ListItem, P
+
+    doc = OpenDocumentText()
+    title_style = Style(name="Title", family="paragraph")
+    doc.styles.addElement(title_style)
+    for kind, value in spec:
+        if kind == "title":
+            doc.text.addElement(P(stylename=title_style, text=str(value)))
+        elif kind in HEADING_KINDS:
+            doc.text.addElement(H(outlinelevel=HEADING_KINDS[kind], text=str(value)))
+        elif kind in ("p", "bold"):
+            doc.text.addElement(P(text=_plain(str(value))))
+        elif kind == "list":
+            lst = List()
+            for item in value:
+                li = ListItem()
+                li.addElement(P(text=item))
+                lst.addElement(li)
+            doc.text.addElement(lst)
+        elif kind == "table":
+            table = Table(name=f"Table{id(value)}")
+            table.addElement(TableColumn(numbercolumnsrepeated=max(len(r) for r in value)))
+            for row in value:
+                tr = TableRow()
+                for cell in row:
+                    tc = TableCell()
+                    tc.addElement(P(text=cell))
+                    tr.addElement(tc)
+                table.addElement(tr)
+            doc.text.addElement(table)
+    path = Path(path)
+    doc.save(str(path))
+    return path
+
+
+def write_html(path, spec=SPEC, title="Annual Report 2022-23", site="Devon Safeguarding Children Partnership",
+               date="2023-09-14") -> Path:
+    """Write ``spec`` as a published web page: skip link, cookie banner, navigation, article, footer."""
+    tags = {"title": "h1", "h1": "h2", "h2": "h3", "h3": "h4"}
+    body = []
+    for kind, value in spec:
+        if kind in tags:
+            body.append(f"<{tags[kind]}>{html.escape(str(value))}</{tags[kind]}>")
+        elif kind in ("p", "bold"):
+            body.append(f"<p>{html.escape(_plain(str(value)))}</p>")
+        elif kind == "list":
+            body.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in value) + "</ul>")
+        elif kind == "table":
+            rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in value)
+            body.append(f"<table>{rows}</table>")
+    page = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>{html.escape(title)} | {html.escape(site)}</title>
+<meta property="og:site_name" content="{html.escape(site)}">
+<meta property="article:published_time" content="{date}">
+</head><body>
+<a class="skip-link" href="#main">Skip to content</a>
+<div id="cookie-banner" class="cookie-banner"><p>We use cookies to make this website work.
+Accept all cookies or manage your cookie settings.</p></div>
+<header><nav><ul><li><a href="/">Home</a></li><li><a href="/about-us">About us</a></li>
+<li><a href="/training">Training courses</a></li><li><a href="/contact">Contact us</a></li></ul></nav></header>
+<main id="main"><article>{''.join(body)}</article></main>
+<footer><p>Copyright 2023 Devon County Council. Privacy notice. Accessibility statement. Site map.</p></footer>
+</body></html>"""
+    path = Path(path)
+    path.write_text(page, encoding="utf-8")
+    return path
