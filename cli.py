@@ -197,6 +197,8 @@ def format_results(res, colour: bool, width: int = 80) -> str:
         summary = "Every section " + (f"tagged {', '.join(res.themes)}" if res.themes else "these filters allow") + ": " + summary
     if res.themes and res.query:
         summary += f"; also sections tagged {', '.join(res.themes)}"
+    if res.expanded:
+        summary += f"; also {', '.join(res.expanded)}"
     if len(res.hits) < res.total:
         summary += f". Top {len(res.hits)}:"
     lines = [wrap(summary, width), ""]
@@ -253,6 +255,8 @@ def safe(text: str) -> str:
 @click.option("--retag", is_flag=True, help="Re-tag themes of everything indexed (after a taxonomy change).")
 @click.option("--taxonomy", "taxonomy", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Extra theme taxonomy TOML (adds or replaces themes).")
+@click.option("--thesaurus", "thesaurus", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Your own abbreviations and synonyms (TOML), kept in the index for every search.")
 @click.option("--engine", type=click.Choice(["whoosh", "tantivy"]), default=None,
               help="Search engine of a new index (default whoosh; tantivy for large corpora). "
                    "With --rebuild, switches an index's engine.")
@@ -260,20 +264,21 @@ def safe(text: str) -> str:
               help="Read scanned PDF pages with Tesseract OCR: auto = only pages with no text layer.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
-def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, engine, ocr, as_json, index):
+def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as_json, index):
     """Add reports (PDF, Word, ODT, RTF, web pages, text; files, folders or URLs) to the index."""
     from pathlib import Path
 
     from ingest.pipeline import ingest
 
-    if not paths and not retag:
+    if not paths and not retag and not thesaurus:
         _fail("give files or folders to ingest, e.g. sgsearch ingest reports/", 2)
     root = resolve_index_dir(index)
     progress = _progress if sys.stderr.isatty() and not as_json else None
     tax = [Path(t) for t in taxonomy] or None
     try:
         report = ingest(list(paths), root, rebuild=rebuild, jobs=jobs, progress=progress, taxonomy_files=tax,
-                        engine=engine, ocr=ocr) if paths else None
+                        engine=engine, ocr=ocr, thesaurus_files=[Path(t) for t in thesaurus] or None) \
+            if paths or thesaurus else None
         if retag:
             from ingest.retag import retag as do_retag
 
@@ -285,8 +290,8 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, engine, ocr, as_json, inde
             report.retagged = n
     except (IndexBusy, IndexFolderError) as e:
         _fail(str(e))
-    except Exception as e:  # the taxonomy, the engine or the index itself is unusable
-        if type(e).__name__ in ("TaxonomyError", "IngestError", "EngineUnavailable"):
+    except Exception as e:  # the taxonomy, the thesaurus, the engine or the index itself is unusable
+        if type(e).__name__ in ("TaxonomyError", "IngestError", "EngineUnavailable", "ThesaurusError"):
             _fail(str(e))
         raise
     if progress:
@@ -348,6 +353,8 @@ def docs_cmd(doc_id, as_json, index):
             page = f"  p. {s['page_start']}" if s["page_start"] else ""
             year = f"  [{s['year']}]" if s["year"] != doc["year"] else ""
             echo(f"{indent}{num}{s['heading']}{page}{year}   ({s['section_id']})")
+        if doc.get("acronyms"):
+            echo("Acronyms it defines: " + "; ".join(f"{a['abbreviation']} {a['expansion']}" for a in doc["acronyms"]))
         return
     docs = documents(store)
     if as_json:
@@ -394,6 +401,33 @@ def show_cmd(section_id, as_json, index):
             status = f" [{it['status']}]" if it.get("status") else ""
             mark = "▶" if it.get("marked") else "-"
             echo(wrap(f"{mark} {it['kind']}{status}: {safe(it['text'])}", width, "", "  "))
+
+
+# -- terms -----------------------------------------------------------------------------
+@main.command("terms")
+@click.argument("word", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@_index_option
+def terms_cmd(word, as_json, index):
+    """List the abbreviations and synonyms searches expand (with WORD: those that contain it),
+    and which documents define an abbreviation themselves."""
+    from search.thesaurus import terms
+
+    data = terms(_store(index).current_dir(), word)
+    if as_json:
+        _emit_json(data)
+        return
+    if not data["abbreviations"] and not data["synonyms"]:
+        echo(f"No abbreviation or synonym contains {word!r}." if word else "The thesaurus is empty.")
+        return
+    for a in data["abbreviations"]:
+        docs = f"  (defined in {', '.join(a['documents'])})" if a["documents"] else ""
+        echo(f"{a['abbreviation']:<8} {'; '.join(a['expansions'])}{docs}")
+    if data["synonyms"]:
+        echo("")
+        echo("Synonyms:")
+        for group in data["synonyms"]:
+            echo("  " + " = ".join(group))
 
 
 # -- themes ----------------------------------------------------------------------------

@@ -166,15 +166,18 @@ def ingest(
     taxonomy_files: list[Path] | None = None,
     engine: str | None = None,
     ocr: str = "auto",
+    thesaurus_files: list[Path] | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the index at ``index_dir``; return what happened.
 
     ``engine`` (``whoosh`` or ``tantivy``) is the engine of a new index; giving another
     engine than an existing index's needs ``rebuild`` (the index is then written anew).
     ``ocr`` (``auto``, ``always``, ``never``) says which PDF pages are read by OCR.
+    ``thesaurus_files``: a user's own abbreviations and synonyms, kept in the index.
     """
     started = time.monotonic()
     report = IngestReport()
+    user_thesaurus = _user_thesaurus(thesaurus_files)  # checked before any work
     # URLs: fetched into the index folder's cache, then read like files (see ingest.fetch)
     if any(is_url(str(p)) for p in paths):
         check_index_folder(Path(index_dir))  # before a download folder is made in it
@@ -249,13 +252,14 @@ def ingest(
                 if not Path(p).exists() and any(Path(p).is_relative_to(folder) for folder in folders)
             ]
             report.removed = [d["path"] for d in removed]
-            if not parsed and not removed and not rebuild:
+            if not parsed and not removed and not rebuild and not thesaurus_files:
                 return report
 
             known = None  # the themes the index knows after this ingest (kept in it for search)
             if tagging is not None:
                 known = tagging.taxonomy if rebuild else store.taxonomy().updated_by(tagging.taxonomy)
-            with store.writer(fresh=rebuild, taxonomy=known, engine=engine) as (w, manifest):
+            kept = _kept_thesaurus(store, user_thesaurus, rebuild, removed, parsed, existing)
+            with store.writer(fresh=rebuild, taxonomy=known, engine=engine, extra=kept) as (w, manifest):
                 if not rebuild:
                     for d in removed:
                         w.delete_doc(d["doc_id"])
@@ -286,6 +290,38 @@ def ingest(
             tagging.close()
         report.seconds = time.monotonic() - started
     return report
+
+
+def _user_thesaurus(files: list[Path] | None):
+    """The entries of a user's thesaurus files (ThesaurusError naming a bad file), or None."""
+    if not files:
+        return None
+    from search.thesaurus import user_entries
+
+    return user_entries(files)
+
+
+def _kept_thesaurus(store, user, rebuild: bool, removed: list[dict], parsed: list, existing: dict) -> dict[str, str]:
+    """The thesaurus file the index keeps after this ingest: the user's entries kept before
+    (and added now), and the acronyms each document defines (those of removed and re-read
+    documents replaced)."""
+    from ingest.acronyms import document_acronyms
+    from search.thesaurus import INDEX_FILE, Thesaurus, stored
+
+    kept = stored(store.current_dir()) or Thesaurus()
+    if user is not None:
+        kept.add({"abbreviations": user.abbreviations, "synonyms": user.synonyms}, "thesaurus")
+    if rebuild:
+        kept.defined = {}
+    for d in removed:
+        kept.forget(d["doc_id"])
+    for doc, _ in parsed:
+        old = existing.get(doc.doc["path"])
+        if old:
+            kept.forget(old["doc_id"])
+        texts = (f"{s.get('heading') or ''}\n{s.get('text') or ''}" for s in doc.sections)
+        kept.define(doc.doc["doc_id"], document_acronyms(texts))
+    return {INDEX_FILE: kept.to_json()}
 
 
 def _run(todo, jobs: int):

@@ -4,6 +4,9 @@
   ``prebirth`` and ``Pre-Birth`` all become ``prebirth``; at index time the parts
   (``pre``, ``birth``) are kept at the same position so a search for ``agency``
   still finds "multi-agency".
+- Two-word compounds that reports write joined, spaced or hyphenated (``tool kit``,
+  ``toolkit``, ``tool-kit``; ``health visitor``; ``well-being``) are one term too
+  (:data:`COMPOUNDS`); at index time both words are kept at the same position.
 - Financial-year forms ``2016/17``, ``2016-17`` and ``2016-2017`` become ``2016-17``.
 - Accents are folded (``café`` = ``cafe``), case is folded, English words are stemmed
   (``recommendations`` = ``recommendation``).
@@ -22,12 +25,42 @@ from whoosh.analysis import (
 from whoosh.support.charset import accent_map
 
 # Bump when analysis changes: an index built with another version is rebuilt.
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 
 # Prefixes that reports write joined, hyphenated or spaced ("pre birth", "non-accidental").
 PREFIXES = frozenset(
     "pre post ante anti non multi inter intra co sub over under ex self re cross mid".split()
 )
+# Word pairs written as one word, two words or hyphenated: first word -> second words.
+COMPOUNDS = {
+    "tool": frozenset({"kit"}),
+    "health": frozenset({"visitor", "visiting"}),
+    "well": frozenset({"being"}),
+    "work": frozenset({"force"}),
+    "case": frozenset({"work", "load"}),
+    "frame": frozenset({"work"}),
+    "step": frozenset({"father", "mother", "parent", "child", "children", "son", "daughter"}),
+    "grand": frozenset({"parent", "mother", "father", "child", "children"}),
+    "child": frozenset({"minder", "minding"}),
+    "care": frozenset({"giver"}),
+    "web": frozenset({"site"}),
+    "life": frozenset({"long"}),
+}
+
+
+def compound_second(first: str, word: str) -> bool:
+    """True when ``first`` + ``word`` (lower case) is one of :data:`COMPOUNDS` (``word`` may be plural)."""
+    seconds = COMPOUNDS.get(first)
+    return seconds is not None and (word in seconds or (word.endswith("s") and word[:-1] in seconds))
+
+
+def _joins(pending: str, word: str) -> bool:
+    """Whether a pending prefix or compound's first word joins ``word``."""
+    if pending in PREFIXES:
+        return word.isalpha() and len(word) > 2
+    return compound_second(pending, word)
+
+
 _TOKEN = r"\w+(?:['’]\w+)*(?:[-/–]\w+(?:['’]\w+)*)*"
 _YEAR = re.compile(r"^((?:19|20)\d{2})[-/–]((?:19|20)?\d{2})$")
 _SPLIT = re.compile(r"[-/–]")
@@ -88,22 +121,27 @@ class CompoundFilter(Filter):
                     yield t
                 continue
             if pending is not None:
-                if text.isalpha() and len(text) > 2:
-                    pending.text = pending.text + text
+                if _joins(pending.text, text):
+                    first = pending.text
+                    pending.text = first + text
                     if t.chars and pending.chars:
                         pending.endchar = t.endchar
                     shift += 1
                     yield pending
                     if t.mode == "index":
-                        t.text = text
                         if t.positions:
                             t.pos = pending.pos
+                        if first in COMPOUNDS:  # a compound's first word is a word of its own
+                            t.text = first
+                            yield t
+                        t.text = text
                         yield t
                     pending = None
                     continue
                 yield pending
                 pending = None
-            if text in PREFIXES:
+            if text in PREFIXES or text in COMPOUNDS:
+                t.text = text  # without a possessive 's ("child's")
                 pending = t.copy()
                 continue
             t.text = text
@@ -147,15 +185,17 @@ def index_terms(text: str) -> list[tuple[str, int]]:
                 out.extend((p, pos) for p in parts)
             continue
         if pending is not None:
-            if w.isalpha() and len(w) > 2:
+            if _joins(pending[0], w):
                 out.append((pending[0] + w, pending[1]))
+                if pending[0] in COMPOUNDS:
+                    out.append(pending)
                 out.append((w, pending[1]))
                 shift += 1
                 pending = None
                 continue
             out.append(pending)
             pending = None
-        if w in PREFIXES:
+        if w in PREFIXES or w in COMPOUNDS:
             pending = (w, pos)
             continue
         out.append((w, pos))
@@ -184,19 +224,25 @@ def exact_analyzer():
     return YearTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | CompoundFilter()
 
 
+_JOIN_PREFIX = re.compile(
+    r"\b(" + "|".join(sorted(PREFIXES)) + r")\s+(?=[A-Za-z]{3,})(?!(?:and|or|not|AND|OR|NOT)\b)", re.I)
+_JOIN_COMPOUND = re.compile(
+    r"\b(" + "|".join(sorted(COMPOUNDS)) + r")[\s\-–]+((?:" + "|".join(sorted({w for s in COMPOUNDS.values() for w in s}))
+    + r")s?)\b", re.I)
+
+
+def _join_compound(m: re.Match) -> str:
+    first, second = m.group(1), m.group(2)
+    return first + second if compound_second(first.lower(), second.lower()) else m.group(0)
+
+
 def join_prefixes(query: str) -> str:
-    """Join ``pre birth`` -> ``prebirth`` in a query string outside quotes."""
+    """Join ``pre birth`` -> ``prebirth`` and ``tool kit`` -> ``toolkit`` in a query string outside quotes."""
     out = []
     for i, chunk in enumerate(re.split(r'("[^"]*")', query)):
         if i % 2 == 1:
             out.append(chunk)
             continue
-        out.append(
-            re.sub(
-                r"\b(" + "|".join(sorted(PREFIXES)) + r")\s+(?=[A-Za-z]{3,})(?!(?:and|or|not|AND|OR|NOT)\b)",
-                r"\1",
-                chunk,
-                flags=re.I,
-            )
-        )
+
+        out.append(_JOIN_PREFIX.sub(r"\1", _JOIN_COMPOUND.sub(_join_compound, chunk)))
     return "".join(out)

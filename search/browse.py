@@ -20,13 +20,24 @@ def documents(store: Store) -> list[dict]:
 
 
 def document(store: Store, doc_id: str) -> dict:
-    """One document with its sections in reading order."""
+    """One document with its sections in reading order, and the acronyms it defines."""
     found = store.record(f"doc:{doc_id}")
     if not found:
         known = ", ".join(sorted(d["doc_id"] for d in store.records("doc"))[:8])
         raise DocNotFound(f"no document {doc_id!r}; indexed: {known or 'none'}")
     sections = [section_json(s) for s in store.records("section", doc_id=doc_id)]
-    return doc_json(found, sections=sections)
+    out = doc_json(found, sections=sections)
+    out["acronyms"] = defined_acronyms(store, doc_id)
+    return out
+
+
+def defined_acronyms(store: Store, doc_id: str) -> list[dict]:
+    """The acronyms a document defines itself (``[{"abbreviation", "expansion"}]``), learned at ingest."""
+    from search.thesaurus import stored
+
+    kept = stored(store.current_dir())
+    pairs = kept.defined.get(doc_id, []) if kept is not None else []
+    return [{"abbreviation": a, "expansion": e} for a, e in pairs]
 
 
 def section(store: Store, section_id: str) -> dict:

@@ -4,7 +4,11 @@ Ranking is BM25F over heading (boosted), text and document title. A query first
 requires all its words; only if nothing has them all does it fall back to any word
 (the summary says so). ``"quoted words"`` are a phrase, ``-word`` excludes, and a
 query that names a theme (``neglect``, ``pre-birth``, ``fathers and male carers``)
-also finds sections tagged with that theme unless ``exact`` is set.
+also finds sections tagged with that theme unless ``exact`` is set. So does a query word
+or phrase the thesaurus knows (``search.thesaurus``: abbreviations, expansions, synonyms,
+acronyms the indexed documents define) find its other forms, weighted a little lower
+(``SYNONYM_BOOST``). When every word must match, sections where neighbouring query words
+stand together rank higher (``PROXIMITY_BOOST``).
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from dataclasses import dataclass, field
 
 from whoosh import qparser
 from whoosh.analysis import STOP_WORDS
-from whoosh.query import And, Every, Not, NullQuery, NumericRange, Or, Term
+from whoosh.query import And, AndMaybe, Every, Not, NullQuery, NumericRange, Or, Phrase, Term
 
 from search.analysis import join_prefixes
 from search.backends import Found, Unsupported
@@ -29,7 +33,10 @@ __all__ = ["HL_END", "HL_START", "Hit", "QueryError", "SearchResult", "expand_th
            "resolve_theme_filter", "search", "spans", "suggest", "year_arg"]
 
 THEME_BOOST = 0.3  # a section found only by its theme tag ranks below literal matches
+SYNONYM_BOOST = 0.6  # another form of a query's words (JTAI for "joint targeted area inspection") weighs less
+PROXIMITY_BOOST = 1.0  # each pair of the query's words found next to each other (or one word apart) adds this
 _MARK = "zzthememark"
+_SYN_MARK = "zzsynmark"
 
 
 class QueryError(ValueError):
@@ -84,6 +91,7 @@ class SearchResult:
     year_counts: dict = field(default_factory=dict)  # year label -> Count(sections, documents)
     did_you_mean: str | None = None  # the whole query with its misspelt words corrected
     why_empty: str | None = None  # which filter left no sections, when the words alone find some
+    expanded: list[str] = field(default_factory=list)  # other forms the query also matched (thesaurus)
 
     def to_json(self) -> dict:
         return {
@@ -92,6 +100,7 @@ class SearchResult:
             "total_exact": self.exact_total,
             "mode": self.mode,
             "themes": self.themes,
+            "expanded": self.expanded,
             "suggestions": self.suggestions,
             "did_you_mean": self.did_you_mean,
             "why_empty": self.why_empty,
@@ -189,25 +198,28 @@ def search(
     refuse_stop_words(query)
     fields = ["exact"] if exact else ["heading", "text", "title"]
     prepared = _prepare(expand_prefixes(backend, query))
-    literal_text = prepared
     expansions: list[list[str]] = []
+    synonyms: list[list[str]] = []
+    if not exact:
+        prepared, synonyms = _mark_synonyms(prepared, thesaurus_of(store))
+    literal_text = prepared  # the words and their other forms, without the themes
     if not exact:
         prepared, expansions = _mark_themes(prepared, tax)
     mode = "all"
     group = qparser.AndGroup
-    q = _parse(schema, fields, group, prepared, expansions)
+    q = _with_proximity(_parse(schema, fields, group, prepared, expansions, synonyms), schema, fields, literal_text)
     want = max(limit, 1)
     n = want if sort == "year" else max(want * 3, 50)
     counts = _counts(backend, q, flt)
     if not counts[()].sections:
-        q_any = _parse(schema, fields, qparser.OrGroup, prepared, expansions)
+        q_any = _parse(schema, fields, qparser.OrGroup, prepared, expansions, synonyms)
         any_counts = _counts(backend, q_any, flt) if q_any != q else counts
         if any_counts[()].sections:
             counts, q, mode, group = any_counts, q_any, "any", qparser.OrGroup
     top = _engine(backend.search, q, flt, sort, n) if counts[()].sections else []
     if sort != "year" and expansions:
         # literal matches first; sections found only through their theme tag after them
-        literal_q = _literal_query(schema, fields, literal_text, group)
+        literal_q = _literal_query(schema, fields, literal_text, group, synonyms)
         literal = _engine(backend.which_match, literal_q, [h.id for h in top]) if literal_q is not None \
             else {h.id for h in top}
         top.sort(key=lambda h: (h.id not in literal, -h.score))
@@ -217,6 +229,7 @@ def search(
     terms = _query_terms(q)
     hits = [_hit(i + 1, h, fields, expanded, terms, snippets) for i, h in enumerate(top[:want])]
     res = _result(query, counts, hits, mode, expanded)
+    res.expanded = _added(synonyms)
     if not counts[()].sections:
         res.suggestions = suggest(store, query)
     if not counts[()].sections or mode == "any":
@@ -318,12 +331,49 @@ def corrected_query(store: Store, query: str) -> str | None:
     return out if changed else None
 
 
-def _literal_query(schema, fields, literal_text: str, group):
-    """The query without theme expansion (to tell literal matches from tag-only ones), or None."""
+def _literal_query(schema, fields, literal_text: str, group, synonyms: list[list[str]]):
+    """The query without theme expansion (to tell word matches from tag-only ones), or None."""
     try:
-        return _parser(schema, fields, group).parse(literal_text)
-    except Exception:
+        return _parse(schema, fields, group, literal_text, [], synonyms)
+    except QueryError:
         return None
+
+
+def _with_proximity(q, schema, fields: list[str], text: str):
+    """``q`` with an optional clause that ranks sections where the query's words stand close together
+    (each pair of neighbouring words of the query, in order, at most one word apart) above
+    those where they are scattered. The clause never decides what matches."""
+    words, skip = [], False
+    for chunk in re.split(r'"[^"]*"', text):
+        for w in _KEY_WORD.findall(chunk):
+            if w in ("AND", "OR") or w.startswith((_MARK, _SYN_MARK)):
+                continue
+            if w == "NOT":
+                skip = True
+                continue
+            if not skip:
+                words.append(w)
+            skip = False
+    pairs = []
+    for f in fields:
+        if f == "title":
+            continue
+        terms = list(schema[f].process_text(" ".join(words), mode="query"))
+        pairs += [Phrase(f, [a, b], slop=2, boost=PROXIMITY_BOOST) for a, b in zip(terms, terms[1:]) if a != b]
+    return AndMaybe(q, Or(pairs)) if pairs else q
+
+
+def _added(synonyms: list[list[str]]) -> list[str]:
+    """The other forms a query was expanded with, each once, in query order."""
+    return list(dict.fromkeys(f for forms in reversed(synonyms) for f in forms))
+
+
+def thesaurus_of(store: Store):
+    """The thesaurus for searching ``store``: the bundled one, a user's own entries and the
+    acronyms its documents define (see ``search.thesaurus``)."""
+    from search.thesaurus import index_thesaurus
+
+    return index_thesaurus(store.current_dir())
 
 
 def _query_terms(q) -> dict[str, list[str]]:
@@ -334,24 +384,39 @@ def _query_terms(q) -> dict[str, list[str]]:
     return out
 
 
-def _parse(schema, fields, group, prepared: str, expansions: list[list[str]]):
+def _parse(schema, fields, group, prepared: str, expansions: list[list[str]], synonyms: list[list[str]] = ()):
     try:
         q = _parser(schema, fields, group).parse(prepared)
     except Exception as e:  # whoosh raises assorted errors on odd syntax
         raise QueryError(f"cannot read the query: {e}; put odd characters in quotes") from None
-    if expansions:
+    if expansions or synonyms:
         # normalize() also merges the copies of a theme term made for each field
-        q = q.accept(lambda sub: _expand_marker(sub, expansions)).normalize()
+        q = q.accept(lambda sub: _expand_marker(sub, expansions, synonyms, schema)).normalize()
     if q is NullQuery or isinstance(q, Not) or not list(q.iter_all_terms()):
         raise QueryError("nothing to search for: a query needs at least one word that is not excluded (-word)")
     return q
 
 
-def _expand_marker(sub, expansions):
+def _expand_marker(sub, expansions, synonyms, schema):
     if isinstance(sub, Term) and isinstance(sub.text, str) and sub.text.startswith(_MARK):
         n = int(sub.text[len(_MARK):])
         return Or([Term("themes", t, boost=THEME_BOOST) for t in expansions[n]])
+    if isinstance(sub, Term) and isinstance(sub.text, str) and sub.text.startswith(_SYN_MARK):
+        n = int(sub.text[len(_SYN_MARK):])
+        forms = [_form_query(schema, sub.fieldname, f, sub.boost * SYNONYM_BOOST) for f in synonyms[n]]
+        forms = [f for f in forms if f is not None]
+        return Or(forms) if forms else NullQuery
     return sub
+
+
+def _form_query(schema, fieldname: str, form: str, boost: float):
+    """One form of a thesaurus entry as a query on a field: a term, or a phrase of its words."""
+    words = list(schema[fieldname].process_text(join_prefixes(form), mode="query"))
+    if not words:
+        return None
+    if len(words) == 1:
+        return Term(fieldname, words[0], boost=boost)
+    return Phrase(fieldname, words, boost=boost)
 
 
 def _diversify(hits: list, limit: int) -> list:
@@ -435,6 +500,24 @@ def _mark_themes(prepared: str, taxonomy) -> tuple[str, list[list[str]]]:
     every theme's id, label and phrases, so no per-phrase pattern is compiled.
     """
     keys, abbrs, longest = _theme_names(taxonomy)
+
+    def find(words: list[str]) -> list[str] | None:
+        if len(words) == 1 and words[0] in abbrs:
+            return abbrs[words[0]]
+        return keys.get(_key(words))
+
+    return _mark(prepared, find, longest, _MARK)
+
+
+def _mark_synonyms(prepared: str, thesaurus) -> tuple[str, list[list[str]]]:
+    """Rewrite mentions of a thesaurus entry outside quotes as ``((mention) OR marker)``;
+    return the other forms per marker (abbreviation, expansions, synonyms)."""
+    return _mark(prepared, lambda words: thesaurus.lookup(words) or None, thesaurus.longest, _SYN_MARK)
+
+
+def _mark(prepared: str, find, longest: int, marker: str) -> tuple[str, list[list[str]]]:
+    """Rewrite each run of query words outside quotes that ``find`` knows (longest runs first)
+    as ``((run) OR markerN)``; return what ``find`` gave for each N."""
     expansions: list[list[str]] = []
     chunks = re.split(r'("[^"]*")', prepared)
     for i in range(0, len(chunks), 2):
@@ -446,24 +529,21 @@ def _mark_themes(prepared: str, taxonomy) -> tuple[str, list[list[str]]]:
             found = None
             for n in range(min(longest, len(words) - j), 0, -1):
                 run = words[j:j + n]
-                if any(w[2] in ("AND", "OR", "NOT") for w in run):
+                if any(w[2] in ("AND", "OR", "NOT") or w[2].startswith(("zzthememark", "zzsynmark")) for w in run):
                     continue
-                if n == 1 and run[0][2] in abbrs:
-                    found = (n, abbrs[run[0][2]])
-                    break
-                ids = keys.get(_key([w[2] for w in run]))
-                if ids:
-                    found = (n, ids)
+                got = find([w[2] for w in run])
+                if got:
+                    found = (n, got)
                     break
             if found:
-                n, ids = found
-                spans.append((words[j][0], words[j + n - 1][1], ids))
+                n, got = found
+                spans.append((words[j][0], words[j + n - 1][1], got))
                 j += n
             else:
                 j += 1
-        for start, end, ids in sorted(spans, reverse=True):
-            expansions.append(ids)
-            chunk = f"{chunk[:start]}(({chunk[start:end]}) OR {_MARK}{len(expansions) - 1}){chunk[end:]}"
+        for start, end, got in sorted(spans, reverse=True):
+            expansions.append(got)
+            chunk = f"{chunk[:start]}(({chunk[start:end]}) OR {marker}{len(expansions) - 1}){chunk[end:]}"
         chunks[i] = chunk
     return "".join(chunks), expansions
 

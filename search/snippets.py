@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from search.analysis import _SPLIT, _TOKEN_RX, PREFIXES, exact_analyzer, text_analyzer
+from search.analysis import _SPLIT, _TOKEN_RX, COMPOUNDS, PREFIXES, exact_analyzer, text_analyzer
 
 SNIPPET_CHARS = 240
 SURROUND = 90  # characters of context either side of a run of matches
@@ -101,7 +101,7 @@ def match_spans(text: str, words: frozenset, stemmed: bool = True, prefilter: bo
         m, step = toks[i], 1
         w = m.group(0)
         hit = None
-        if w.lower() in PREFIXES and i + 1 < len(toks):
+        if (w.lower() in PREFIXES or w.lower() in COMPOUNDS) and i + 1 < len(toks):
             nxt = toks[i + 1].group(0)
             if (initials is None or w[0].lower() in initials or _may_match(nxt, initials)) and \
                     not _terms(f"{w} {nxt}", stemmed).isdisjoint(words):

@@ -186,13 +186,15 @@ class Store:
             yield
 
     @contextlib.contextmanager
-    def writer(self, fresh: bool = False, taxonomy=None, engine: str | None = None):
+    def writer(self, fresh: bool = False, taxonomy=None, engine: str | None = None,
+               extra: dict[str, str] | None = None):
         """A writer over the live index, or over a new generation when ``fresh`` (or when
         there is none yet, or ``engine`` is not the live one's). Yields ``(writer, manifest)``:
         update the manifest dict in place with the files written. On success everything is
         committed at once (and a new generation swapped in); on any error nothing is, and
         the previous index stays as it was. ``taxonomy`` (what the sections written were
-        tagged with) is saved beside them for :meth:`taxonomy`.
+        tagged with) is saved beside them for :meth:`taxonomy`; so is each of ``extra``
+        (file name -> text: the thesaurus the index keeps, ``search.thesaurus``).
         """
         self.close()
         live = self.current_dir()
@@ -216,6 +218,8 @@ class Store:
             _write_atomic(target / MANIFEST, json.dumps(manifest, sort_keys=True))
             if taxonomy is not None:
                 _write_atomic(target / TAXONOMY, taxonomy.to_json())
+            for name, text in (extra or {}).items():
+                _write_atomic(target / name, text)
             if target != live:  # read only once CURRENT names the generation
                 _write_atomic(target / BACKEND, engine)
                 _write_atomic(target / "VERSION", SCHEMA_VERSION)

@@ -62,6 +62,9 @@ def _example_files(cwd: Path) -> None:
     (cwd / "my-themes.toml").write_text(
         '[[theme]]\nid = "widgets"\nlabel = "Widget protocol"\ndescription = "Our local protocol."\n'
         'phrases = ["widget protocol", "widget plan"]\n', encoding="utf-8")
+    (cwd / "my-terms.toml").write_text(
+        'synonyms = [["family group conference", "FGC meeting"]]\n[abbreviations]\nFGC = "family group conference"\n',
+        encoding="utf-8")
 
 
 def _invoke(cmd: list[str]):

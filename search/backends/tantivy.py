@@ -279,6 +279,8 @@ def _node(q, schema):
             raise Unsupported(q.fieldname)
         return Q.range_query(schema, "year_start", tantivy.FieldType.Integer, q.start, q.end,
                              include_lower=not q.startexcl, include_upper=not q.endexcl)
+    if kind is wq.AndMaybe:  # the second only adds to the score (search.query's proximity clause)
+        return Q.boolean_query([(Occur.Must, translate(q.a, schema)), (Occur.Should, translate(q.b, schema))])
     if kind is wq.AndNot:
         return Q.boolean_query([(Occur.Must, translate(q.a, schema)), (Occur.MustNot, translate(q.b, schema))])
     if kind is wq.And:
