@@ -542,6 +542,14 @@ def _fulls(store: Store, slims: list[dict]) -> dict[str, dict]:
     return {i["item_id"]: i for i in load_items(store) if i["item_id"] in want}
 
 
+def _items_and_tokens(store: Store, items: list[dict] | None, kind: str | None, concepts: Concepts):
+    """The items given (tokenised here) or, when none are, the index's (see :func:`_indexed`)."""
+    if items is None:
+        return _indexed(store, kind, concepts)
+    surface: dict[str, str] = {}
+    return items, [tokens(_subject(i["text"]), concepts, surface) for i in items], surface
+
+
 def _indexed(store: Store, kind: str | None, concepts: Concepts):
     """The index's items of ``kind`` as slim dicts with their tokens (see :func:`index_tokens`)."""
     items, toks, surface = index_tokens(store, concepts)
@@ -615,11 +623,7 @@ def recur(
     lo, hi, after = _year_of(from_year), _year_of(to_year), _year_of(since)
     concepts = store_concepts(store)
     given = items is not None
-    if given:
-        surface: dict[str, str] = {}
-        toks = [tokens(_subject(i["text"]), concepts, surface) for i in items]
-    else:
-        items, toks, surface = _indexed(store, kind, concepts)
+    items, toks, surface = _items_and_tokens(store, items, kind, concepts)
     if lo is not None or hi is not None:
         keep = [n for n, it in enumerate(items) if (lo is None or (it.get("year_start") or 0) >= lo)
                 and (hi is None or (it.get("year_start") or 0) <= hi)]
@@ -747,11 +751,7 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
 
     concepts = store_concepts(store)
     given = items is not None
-    if given:
-        surface: dict[str, str] = {}
-        toks = [tokens(_subject(i["text"]), concepts, surface) for i in items]
-    else:
-        items, toks, surface = _indexed(store, kind, concepts)
+    items, toks, surface = _items_and_tokens(store, items, kind, concepts)
     probes = [{"item_id": "?", "text": t, "themes": list((themes or [[]] * len(texts))[n] or []),
                "year_start": None} for n, t in enumerate(texts)]
     ptoks = [tokens(_subject(t), concepts, surface) for t in texts]

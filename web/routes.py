@@ -110,24 +110,24 @@ def _original_url(doc: dict, page=None) -> str | None:
     return url
 
 
-def doc_page(request: Request) -> Response:
+def _document(request: Request) -> dict:
+    """The document the request's path names (a 404 when the index has none by that id)."""
     site = _site(request)
     try:
         with site.lock:
-            doc = document(site.store, request.path_params["doc_id"])
+            return document(site.store, request.path_params["doc_id"])
     except DocNotFound as e:
         raise HTTPException(404, str(e)) from None
+
+
+def doc_page(request: Request) -> Response:
+    doc = _document(request)
     return render(request, "doc.html", {"doc": doc, "original": _original_url(doc)}, doc)
 
 
 def original(request: Request) -> Response:
     """The ingested file itself: only a path the index recorded for this document id."""
-    site = _site(request)
-    try:
-        with site.lock:
-            doc = document(site.store, request.path_params["doc_id"])
-    except DocNotFound as e:
-        raise HTTPException(404, str(e)) from None
+    doc = _document(request)
     path = Path(doc.get("path") or "")  # the index's own record: nothing from the request reaches a path
     if not doc.get("path") or not path.is_file():
         return error_page(request, 404, f"The original file of this report is no longer where it was added from "
