@@ -86,7 +86,7 @@ def build(scale_dir: Path, sections: int, docs: int, seed: int) -> int:
                 "text": text, "status": it["status"], "themes": it["themes"], "year": fy_label(year),
                 "year_start": year, "number": it.get("number"), "heading": it.get("heading"),
             }
-            w.add_document(**item_to_fields(item, {"title": f"Synthetic report {doc}", "doc_type": "annual-report"}))
+            w.add(item_to_fields(item, {"title": f"Synthetic report {doc}", "doc_type": "annual-report"}))
         manifest["synthetic"] = {"sections": sections, "items": n_items}
     store.close()
     return n_items

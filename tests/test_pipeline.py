@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -208,3 +209,30 @@ def test_jobs_gives_same_result(tmp_path):
     s1.close()
     s2.close()
     shutil.rmtree(tmp_path / "one")
+
+
+def test_progress_goes_through_every_phase_with_counts(tmp_path):
+    src = tmp_path / "in"
+    write(src / "a.txt", REPORT)
+    write(src / "b.txt", REPORT.replace("Neglect", "Domestic abuse"))
+    seen: list[tuple[str, int, int]] = []
+    report = ingest([src], tmp_path / "ix", progress=lambda phase, n, total, _path: seen.append((phase, n, total)))
+    phases = [p for p, _n, _t in seen]
+    assert phases[:2] == ["parsing", "parsing"] and phases[-1] == "committing"
+    assert {"tagging", "writing"} <= set(phases)
+    assert [n for p, n, _t in seen if p == "parsing"] == [1, 2]
+    writing = [(n, t) for p, n, t in seen if p == "writing"]
+    assert writing[-1] == (report.sections, report.sections) and writing == sorted(writing)
+    assert report.seconds > 0
+
+
+def test_the_ingest_summary_says_how_long_it_took(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    src = tmp_path / "in"
+    write(src / "a.txt", REPORT)
+    r = CliRunner().invoke(main, ["ingest", str(src), "--index", str(tmp_path / "ix")])
+    assert r.exit_code == 0, r.output
+    assert re.search(r"\(\d+ sections\) in \d+\.\d s\.$", r.output.strip().splitlines()[-1]), r.output
