@@ -77,10 +77,10 @@ def search_with_facets(store: Store, query: str, page: int = 1, per_page: int = 
     return res, facets
 
 
-def sections_per_year(store: Store) -> dict[str, int]:
-    """How many sections the index holds in each year (to show a theme's count per 100 sections);
-    the engine counts them."""
-    from search.years import fy_label
+def sections_per_year(table: dict) -> dict[str, int]:
+    """How many sections the index holds in each dated year of a theme table
+    (:func:`search.trace.theme_table`, which counts them), to show a theme's count per 100
+    sections."""
+    from search.trace import UNDATED
 
-    per_year = store.backend().counts(None, None, ("year_start",))
-    return {fy_label(k[0]): c.sections for k, c in per_year.items() if k and k[0] is not None}
+    return {y: t["sections"] for y, t in table["totals"].items() if y != UNDATED}

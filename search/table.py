@@ -25,17 +25,6 @@ def year_range(years: list[str]) -> list[str]:
     return [fy_label(y) for y in range(min(starts), max(starts) + 1)]
 
 
-def year_totals(store: Store, from_year: int | None = None, to_year: int | None = None) -> dict[str, dict]:
-    """Per year: ``{"sections": n, "documents": n}`` of everything indexed (the denominators),
-    counted by the engine."""
-    from whoosh.query import NumericRange
-
-    flt = NumericRange("year_start", from_year, to_year) if from_year is not None or to_year is not None else None
-    counts = store.backend().counts(None, flt, ("year_start",))
-    dated = sorted((k[0], c) for k, c in counts.items() if k and k[0] is not None)
-    return {fy_label(y): {"sections": c.sections, "documents": c.documents} for y, c in dated}
-
-
 def full_table(store: Store, from_year: int | None = None, to_year: int | None = None, per: str | None = None) -> dict:
     """The theme table with every year first to last and its denominators:
     ``{"years", "themes": [{"id", "label", "counts", "documents", "total"}], "sections", "documents_per_year", "per"}``.
@@ -49,7 +38,7 @@ def full_table(store: Store, from_year: int | None = None, to_year: int | None =
     if per not in PER:
         raise ValueError(f"unknown --per {per!r}: use 100 or doc")
     table = theme_table(store, from_year, to_year)
-    totals = year_totals(store, from_year, to_year)
+    totals = table["totals"]  # the denominators, counted with the table
     years = year_range(table["years"])
     out_themes = []
     for t in table["themes"]:

@@ -12,11 +12,13 @@ UNDATED = "undated"  # the column of sections whose document states no year
 
 
 def theme_table(store: Store, from_year: int | None = None, to_year: int | None = None) -> dict:
-    """``{"years": [...], "themes": [{"id", "label", "counts", "documents", "total"}]}``.
+    """``{"years": [...], "themes": [{"id", "label", "counts", "documents", "total"}], "totals"}``.
 
     ``counts`` are sections per year, ``documents`` distinct documents per year; years
     ascending, then ``"undated"`` when some documents state no year (and no year range is
-    asked for); themes in taxonomy order. The engine counts them (no stored field is read).
+    asked for); themes in taxonomy order. ``totals`` holds every section and document of
+    each year, tagged or not (the denominators). The engine counts them (no stored field
+    is read).
     """
     from whoosh.query import NumericRange
 
@@ -43,7 +45,9 @@ def theme_table(store: Store, from_year: int | None = None, to_year: int | None 
             "documents": {label(y): c.documents if c else 0 for y, c in per.items()},
             "total": sum(c.sections for c in per.values() if c),
         })
-    return {"years": [label(y) for y in starts], "themes": themes}
+    totals = {label(y): {"sections": per_year[(y,)].sections, "documents": per_year[(y,)].documents}
+              for y in starts}
+    return {"years": [label(y) for y in starts], "themes": themes, "totals": totals}
 
 
 def trace(store: Store, query: str, examples: int = 2, exact: bool = False, **filters) -> dict:

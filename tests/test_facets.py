@@ -40,7 +40,7 @@ def test_first_page_is_the_cli_answer_and_pages_repeat_nothing(store):
 
 
 def test_sections_per_year_bounds_every_theme_count(store):
-    totals = sections_per_year(store)
+    totals = sections_per_year(theme_table(store))
     table = theme_table(store)
     assert set(totals) == set(table["years"])
     for t in table["themes"]:

@@ -159,13 +159,14 @@ def section_page(request: Request) -> Response:
 def themes_page(request: Request) -> Response:
     from search.facets import sections_per_year
     from search.query import search
+    from search.table import rate
     from search.trace import theme_table
 
     site = _site(request)
     qp = request.query_params
     per100 = qp.get("show") == "per100"
     table = site.cached("themes", lambda: theme_table(site.store))
-    totals = site.cached("sections per year", lambda: sections_per_year(site.store))
+    totals = sections_per_year(table)
     rows = [t for t in table["themes"] if t["total"]]
     all_years = _every_year(table["years"])
     rows.sort(key=lambda t: -t["total"])
@@ -173,7 +174,7 @@ def themes_page(request: Request) -> Response:
     for t in rows:
         for y in table["years"]:
             n = t["counts"][y]
-            values[(t["id"], y)] = round(100 * n / totals[y], 1) if per100 and totals.get(y) else n
+            values[(t["id"], y)] = rate(n, totals[y]) if per100 and totals.get(y) else n
     top = max(values.values(), default=0) or 1
     levels = {k: (0 if not v else 1 + min(4, int(5 * v / top - 1e-9))) for k, v in values.items()}
     cell = None
@@ -199,13 +200,11 @@ def themes_page(request: Request) -> Response:
 
 def _every_year(years: list[str]) -> list[str]:
     """Every financial year from the first to the last, those with no report included."""
-    from search.years import fy_label, parse_year_label
+    from search.table import year_range
+    from search.years import parse_year_label
 
-    starts = [s for s in (parse_year_label(y) for y in years) if s is not None]
     undated = [y for y in years if parse_year_label(y) is None]  # "undated" stays last
-    if not starts:
-        return list(years)
-    return [fy_label(y) for y in range(min(starts), max(starts) + 1)] + undated
+    return year_range(years) + undated
 
 
 # -- trace ----------------------------------------------------------------------------------
