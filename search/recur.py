@@ -47,6 +47,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+from scipy.sparse import csr_matrix, diags
 from whoosh.lang.porter import stem
 
 from search.records import item_json
@@ -290,15 +292,76 @@ def normalise(text: str, concepts: Concepts | None = None) -> list[str]:
 
 
 @dataclass
-class _Prepared:
-    items: list[dict]
-    tokens: list[list[str]]
+class _Rows:
+    """Items' concepts as a sparse 0/1 matrix, the form the cache keeps.
+
+    ``vocab`` names the columns; row ``i`` (``indices[indptr[i]:indptr[i + 1]]``) is item
+    ``i``'s bag: its concepts, then its ``#theme`` tags. ``strings`` holds each item's
+    concepts joined by spaces (what the lexical check reads) and ``sizes`` how many
+    distinct concepts it has (see :func:`_content`).
+    """
+
     strings: list[str]
-    bags: list[set[str]]
-    idf: dict[str, float] = field(default_factory=dict)
-    norms: list[float] = field(default_factory=list)
+    sizes: list[int]
+    vocab: list[str]
+    indptr: np.ndarray
+    indices: np.ndarray
+
+    def take(self, keep: list[int]) -> _Rows:
+        """The rows ``keep``, in that order (the vocabulary unchanged)."""
+        m = self.matrix()[keep]
+        return _Rows([self.strings[n] for n in keep], [self.sizes[n] for n in keep], self.vocab, m.indptr, m.indices)
+
+    def matrix(self):
+        """The 0/1 matrix itself (items x vocabulary)."""
+        data = np.ones(len(self.indices), dtype=np.float32)
+        return csr_matrix((data, self.indices, self.indptr), shape=(len(self.strings), max(len(self.vocab), 1)))
+
+    def plus(self, items: list[dict], toks: list[list[str]]) -> _Rows:
+        """These rows followed by rows for more items, over the same (extended) vocabulary."""
+        more = _rows(items, toks, self.vocab)
+        return _Rows(self.strings + more.strings, self.sizes + more.sizes, more.vocab,
+                     np.concatenate([self.indptr, more.indptr[1:] + self.indptr[-1]]),
+                     np.concatenate([self.indices, more.indices]))
+
+
+def _rows(items: list[dict], toks: list[list[str]], vocab: list[str] = ()) -> _Rows:
+    """The :class:`_Rows` of items with these tokens (``vocab``: columns already numbered)."""
+    col = {t: j for j, t in enumerate(vocab)}
+    theme_prefix = _CONCEPT + "t:"
+    indices: list[int] = []
+    ends = [0]
+    for t, it in zip(toks, items):
+        bag = dict.fromkeys(t)
+        bag.update(dict.fromkeys(f"#{th}" for th in it.get("themes") or []))
+        indices.extend(col.setdefault(tok, len(col)) for tok in bag)
+        ends.append(len(indices))
+    sizes = [len({w for w in tk if not w.startswith(theme_prefix)}) for tk in toks]
+    return _Rows([" ".join(t) for t in toks], sizes, list(col), np.array(ends, dtype=np.int64),
+                 np.array(indices, dtype=np.int32))
+
+
+@dataclass
+class _Prepared:
+    """Items ready to compare: their concept matrix, its TF-IDF weights and what "why" shows."""
+
+    items: list[dict]
+    rows: _Rows
+    idf: dict[str, float]  # concept -> its weight
+    norms: np.ndarray  # length of each item's TF-IDF vector (float64, as pair_score reads it)
+    x: object  # row-normalised TF-IDF matrix (float32 CSR) of the items' bags
+    words: object  # the same pattern, 1 on concepts and 0 on theme tags
+    df: np.ndarray  # how many items hold each concept (column)
     labels: dict[str, str] = field(default_factory=dict)
-    sizes: list[int] = field(default_factory=list)  # distinct concepts per item (see _content)
+
+    @property
+    def strings(self) -> list[str]:
+        return self.rows.strings
+
+    def bag(self, i: int) -> set[str]:
+        """Item ``i``'s concepts and ``#theme`` tags."""
+        r = self.rows
+        return {r.vocab[j] for j in r.indices[r.indptr[i]:r.indptr[i + 1]].tolist()}
 
 
 def _subject(text: str) -> str:
@@ -314,39 +377,44 @@ def _weight(tok: str) -> float:
 
 
 def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[list[str]] | None = None,
-             surface: dict[str, str] | None = None) -> _Prepared:
-    """Tokens, bags and IDF of ``items`` (``toks``/``surface``: their tokens, if already known)."""
+             surface: dict[str, str] | None = None, rows: _Rows | None = None) -> _Prepared:
+    """Concept matrix and IDF of ``items``: from ``rows`` (the cache's), else from ``toks``
+    (their tokens, if already known), else tokenised here. ``surface``: readable words."""
     c = concepts or _default_concepts()
     surface = dict(surface or {})
-    if toks is None:
-        toks = [tokens(_subject(i["text"]), c, surface) for i in items]
-    bags = [set(t) | {f"#{th}" for th in i.get("themes") or []} for t, i in zip(toks, items)]
-    df: dict[str, int] = defaultdict(int)
-    for b in bags:
-        for t in b:
-            df[t] += 1
+    if rows is None:
+        if toks is None:
+            toks = [tokens(_subject(i["text"]), c, surface) for i in items]
+        rows = _rows(items, toks)
+    m = rows.matrix()
+    df = np.bincount(rows.indices, minlength=m.shape[1])
     n = max(len(items), 1)
-    idf = {t: math.log((n + 1) / (k + 0.5)) * _weight(t) for t, k in df.items()}
-    strings = [" ".join(t) for t in toks]
-    p = _Prepared(items, toks, strings, bags, idf, labels={**c.labels, **surface})
-    p.norms = [math.sqrt(sum(idf[t] ** 2 for t in b)) for b in bags]
-    theme_prefix = _CONCEPT + "t:"
-    p.sizes = [len({t for t in tk if not t.startswith(theme_prefix)}) for tk in toks]
-    return p
+    weights = [math.log((n + 1) / (k + 0.5)) * _weight(t) for t, k in zip(rows.vocab, df.tolist())]
+    idf = dict(zip(rows.vocab, weights))
+    w = np.array(weights or [0.0], dtype=np.float64)
+    norms = np.sqrt(m @ (w * w))
+    x = m.copy()
+    x.data = w.astype(np.float32)[rows.indices]
+    x = (diags(1.0 / np.maximum(np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel()), 1e-9)) @ x).tocsr()
+    is_word = np.array([not t.startswith("#") for t in rows.vocab] or [False])
+    words = x.copy()
+    words.data = is_word[words.indices].astype(np.float32)
+    words.eliminate_zeros()
+    return _Prepared(items, rows, idf, norms, x, words, df, labels={**c.labels, **surface})
 
 
 def _cosine(p: _Prepared, a: int, b: int) -> float:
     """TF-IDF cosine (0-100) of two items' concept-and-theme bags."""
-    shared = p.bags[a] & p.bags[b]
+    shared = p.bag(a) & p.bag(b)
     if not shared:
         return 0.0
     dot = sum(p.idf[t] ** 2 for t in shared)
-    return 100.0 * dot / max(p.norms[a] * p.norms[b], 1e-9)
+    return 100.0 * dot / max(float(p.norms[a] * p.norms[b]), 1e-9)
 
 
 def _content(p: _Prepared, i: int) -> int:
     """How many distinct concepts an item has (a theme's phrase is already counted as its words)."""
-    return p.sizes[i]
+    return p.rows.sizes[i]
 
 
 def pair_score(p: _Prepared, a: int, b: int) -> float:
@@ -355,7 +423,7 @@ def pair_score(p: _Prepared, a: int, b: int) -> float:
 
     if _content(p, a) < MIN_TOKENS or _content(p, b) < MIN_TOKENS:
         return 0.0  # too short to say anything specific
-    if not any(not t.startswith("#") for t in p.bags[a] & p.bags[b]):
+    if not any(not t.startswith("#") for t in p.bag(a) & p.bag(b)):
         return 0.0  # a shared theme alone does not make the same item
     lex = fuzz.token_sort_ratio(p.strings[a], p.strings[b])
     return round(COSINE_SHARE * _cosine(p, a, b) + (1 - COSINE_SHARE) * lex, 1)
@@ -363,7 +431,7 @@ def pair_score(p: _Prepared, a: int, b: int) -> float:
 
 def why(p: _Prepared, a: int, b: int, limit: int = 6) -> list[str]:
     """What items ``a`` and ``b`` share, rarest first, as people read it ("pre-birth", "guidance")."""
-    shared = [t for t in p.bags[a] & p.bags[b] if not t.startswith("#")]
+    shared = [t for t in p.bag(a) & p.bag(b) if not t.startswith("#")]
     shared.sort(key=lambda t: (-p.idf[t], t))
     out: list[str] = []
     for t in shared:
@@ -374,76 +442,73 @@ def why(p: _Prepared, a: int, b: int, limit: int = 6) -> list[str]:
 
 
 def _matrices(p: _Prepared):
-    """Row-normalised TF-IDF matrix of the items' bags, and a 0/1 matrix of their concepts only."""
-    import numpy as np
-    from scipy.sparse import csr_matrix, diags
-
-    n = len(p.items)
-    vocab: dict[str, int] = {}
-    rows, cols, vals = [], [], []
-    for i, bag in enumerate(p.bags):
-        for t in bag:
-            rows.append(i)
-            cols.append(vocab.setdefault(t, len(vocab)))
-            vals.append(p.idf[t])
-    x = csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(n, max(len(vocab), 1)))
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-    x = (diags(1.0 / np.maximum(norms, 1e-9)) @ x).tocsr()
-    is_word = np.zeros(max(len(vocab), 1), dtype=bool)
-    for t, j in vocab.items():
-        is_word[j] = not t.startswith("#")
-    words = x.copy()
-    words.data = is_word[words.indices].astype(np.float32)
-    words.eliminate_zeros()
-    return x, words, np.bincount(np.array(cols, dtype=np.int64), minlength=max(len(vocab), 1))
+    """Row-normalised TF-IDF matrix of the items' bags, its 0/1 pattern on concepts only, and
+    each concept's document frequency."""
+    return p.x, p.words, p.df
 
 
-def _candidates(p: _Prepared, x, df, k: int = NEIGHBOURS, chunk: int = 2048) -> list[tuple[int, int]]:
+def _top_k(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, k: int) -> np.ndarray:
+    """Positions of each row's ``k`` largest values (ties: the lower column first).
+
+    All in numpy, no loop over rows: a histogram of each row's values finds the bin that
+    holds its k-th largest, so only the entries from that bin up (a dozen or so a row)
+    are sorted.
+    """
+    bins = 256
+    b = np.clip((vals * bins).astype(np.int32), 0, bins - 1)  # a cosine is within 0-1
+    counts = np.bincount(rows * bins + b, minlength=n_rows * bins).reshape(n_rows, bins)
+    from_top = np.cumsum(counts[:, ::-1], axis=1)
+    cut = np.where(from_top[:, -1] > k, bins - 1 - np.argmax(from_top >= k, axis=1), 0)
+    near = np.flatnonzero(b >= cut[rows])
+    near = near[np.lexsort((cols[near], -vals[near], rows[near]))]
+    r = rows[near]
+    rank = np.arange(len(near)) - np.searchsorted(r, r)  # place within its row, best first
+    return near[rank < k]
+
+
+def _candidates(p: _Prepared, x, df, k: int = NEIGHBOURS, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
     """For each item, its ``k`` nearest items from other years by TF-IDF cosine over rarer concepts.
 
-    A sparse matrix product in blocks of rows scores every item against every other
-    sharing a concept or theme, in C; concepts in more than 1% of the items are left out
-    of this blocking step (they still count in the final score). Only the ``k`` best
-    neighbours of each item are kept, so the exact scoring that follows sees at most
-    ``k`` pairs per item whatever the size of the index.
+    Year by year, a sparse matrix product in blocks of rows scores every item against
+    every item of the other years sharing a concept or theme, in C; concepts in more than
+    1% of the items are left out of this blocking step (they still count in the final
+    score). Only the ``k`` best neighbours of each item are kept, so the exact scoring
+    that follows sees at most ``k`` pairs per item whatever the size of the index.
+    Returns the pairs ``(a, b)``, ``a < b``, as two arrays in sorted order.
     """
-    import numpy as np
-
     n = len(p.items)
     cap = max(60, int(0.01 * n))
-    xb = x[:, np.flatnonzero(df <= cap)].tocsr()
-    xt = xb.T.tocsr()
     years = np.array([it.get("year_start") or 0 for it in p.items])
-    pairs: set[tuple[int, int]] = set()
-    for start in range(0, n, chunk):
-        sims = (xb[start:start + chunk] @ xt).tocsr()
-        for r in range(sims.shape[0]):
-            a = start + r
-            lo, hi = sims.indptr[r], sims.indptr[r + 1]
-            idx, val = sims.indices[lo:hi], sims.data[lo:hi]
-            keep = years[idx] != years[a]
-            idx, val = idx[keep], val[keep]
-            if len(idx) > k:
-                idx = idx[np.argpartition(-val, k)[:k]]
-            for b in idx.tolist():
-                pairs.add((a, b) if a < b else (b, a))
-    return sorted(pairs)
+    order = np.argsort(years, kind="stable")  # the items year by year
+    xb = x[order][:, np.flatnonzero(df <= cap)].tocsr()
+    starts = [0, *(np.flatnonzero(np.diff(years[order])) + 1).tolist()]
+    found = [np.zeros(0, dtype=np.int64)]
+    for s, e in zip(starts, [*starts[1:], n]):
+        others = np.r_[0:s, e:n]  # rows of ``xb`` from the other years
+        xt = xb[others].T.tocsr()
+        for start in range(s, e, chunk):
+            sims = (xb[start:min(start + chunk, e)] @ xt).tocoo()
+            best = _top_k(sims.row, sims.col, sims.data, sims.shape[0], k)
+            a, b = order[start + sims.row[best]], order[others[sims.col[best]]]
+            found.append(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
+    codes = np.sort(np.concatenate(found))
+    codes = codes[np.diff(codes, prepend=-1) != 0]  # each pair once
+    return codes // max(n, 1), codes % max(n, 1)
 
 
-def _score_pairs(p: _Prepared, x, words, pairs: list[tuple[int, int]]):
-    """Scores (0-100) of many pairs at once: the same formula as :func:`pair_score`."""
-    import numpy as np
+def _score_pairs(p: _Prepared, x, words, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Scores (0-100) of the pairs ``(a[n], b[n])`` at once: the same formula as :func:`pair_score`."""
     from rapidfuzz import fuzz
     from rapidfuzz.process import cpdist
 
-    if not pairs:
+    if not len(a):
         return np.zeros(0)
-    a = np.fromiter((pr[0] for pr in pairs), dtype=np.int64, count=len(pairs))
-    b = np.fromiter((pr[1] for pr in pairs), dtype=np.int64, count=len(pairs))
     cos = 100.0 * np.asarray(x[a].multiply(x[b]).sum(axis=1)).ravel()
     shared_words = np.asarray(words[a].multiply(words[b]).sum(axis=1)).ravel() > 0
-    lens = np.array(p.sizes)
-    lex = cpdist([p.strings[i] for i in a], [p.strings[i] for i in b], scorer=fuzz.token_sort_ratio, workers=-1)
+    lens = np.array(p.rows.sizes)
+    strings = p.strings
+    lex = cpdist([strings[i] for i in a.tolist()], [strings[i] for i in b.tolist()], scorer=fuzz.token_sort_ratio,
+                 workers=-1)
     score = COSINE_SHARE * cos + (1 - COSINE_SHARE) * np.asarray(lex, dtype=np.float64)
     ok = shared_words & (lens[a] >= MIN_TOKENS) & (lens[b] >= MIN_TOKENS)
     return np.where(ok, np.round(score, 1), 0.0)
@@ -466,7 +531,7 @@ def load_items(store: Store, kind: str | None = None, theme: str | None = None) 
 
 # -- the index's items, tokenised once per index generation ---------------------------------
 
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 _TOKEN_FIELDS = ("item_id", "kind", "year", "year_start", "themes")
 
 
@@ -480,7 +545,12 @@ def _cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("sgsearch", appauthor=False))
 
 
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
+
+
 def _cache_key(store: Store, concepts: Concepts) -> str | None:
+    """``<index>-<generation>``: the index folder's digest, then the live generation's and the concepts'."""
     d = store.current_dir()
     if d is None:
         return None
@@ -488,41 +558,77 @@ def _cache_key(store: Store, concepts: Concepts) -> str | None:
         stamp = d.stat().st_mtime_ns
     except OSError:
         return None
-    blob = json.dumps([_CACHE_VERSION, str(d.resolve()), stamp, sorted(concepts.token_of.items()),
-                       sorted(concepts.theme_of.items()), [r.pattern for r in concepts.openings],
-                       sorted(concepts.common)], ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:24]
+    generation = _digest([_CACHE_VERSION, str(d.resolve()), stamp, sorted(concepts.token_of.items()),
+                          sorted(concepts.theme_of.items()), [r.pattern for r in concepts.openings],
+                          sorted(concepts.common)])
+    return f"{_digest(str(Path(store.root).resolve()))}-{generation}"
 
 
-def index_tokens(store: Store, concepts: Concepts) -> tuple[list[dict], list[list[str]], dict[str, str]]:
-    """The index's items (id, kind, year, themes), their tokens and the words they stem from.
+def _cache_path(store: Store, concepts: Concepts, part: str) -> Path | None:
+    """The cache file ``part`` ("tokens" or "items") of the index's live generation, or None."""
+    key = _cache_key(store, concepts)
+    return _cache_dir() / f"recur-{key}-{part}.json" if key else None
+
+
+def _cache_read(path: Path | None):
+    if path is None:
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # missing or damaged: rebuilt, never trusted
+
+
+def _cache_write(path: Path | None, data) -> None:
+    """Write a cache file atomically, and delete the files of the same index's older generations."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        return  # a cache that cannot be written only costs time
+    index, generation = path.name.split("-")[1:3]
+    for old in path.parent.glob(f"recur-{index}-*.json"):
+        if old.name.split("-")[2] != generation:
+            try:
+                old.unlink()
+            except OSError:
+                pass  # another process may be reading it (Windows); the next write retries
+
+
+def index_tokens(store: Store, concepts: Concepts) -> tuple[list[dict], _Rows, dict[str, str]]:
+    """The index's items (id, kind, year, themes), their concepts as :class:`_Rows`, and the
+    words the concepts stem from.
 
     Tokenising every item is most of the work of ``recur`` and ``--check``; it is kept in the
     per-user cache folder, keyed by the index generation and the concepts, so a second run
-    (and every ``--check`` after the first) only reads it back. Nothing else depends on it:
-    delete it freely.
+    (and every ``--check`` after the first) only reads it back; the whole items go in a second
+    file, which ``recur`` reads when it shows many. A new generation of the index replaces
+    both. Nothing else depends on them: delete them freely.
     """
-    key = _cache_key(store, concepts)
-    path = _cache_dir() / f"recur-{key}.json" if key else None
-    if path is not None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return data["items"], data["tokens"], data["surface"]
-        except (OSError, ValueError, KeyError):
-            pass
-    items = load_items(store)
+    path = _cache_path(store, concepts, "tokens")
+    data = _cache_read(path)
+    try:
+        cols = data["items"]
+        items = [dict(zip(_TOKEN_FIELDS, values)) for values in zip(*(cols[f] for f in _TOKEN_FIELDS))]
+        rows = _Rows(data["strings"], data["sizes"], data["vocab"], np.array(data["indptr"], dtype=np.int64),
+                     np.array(data["indices"], dtype=np.int32))
+        if len(items) == len(rows.strings) == len(rows.indptr) - 1:
+            return items, rows, data["surface"]
+    except (TypeError, KeyError, ValueError):
+        pass
+    full = load_items(store)
     surface: dict[str, str] = {}
-    toks = [tokens(_subject(i["text"]), concepts, surface) for i in items]
-    slim = [{k: i.get(k) for k in _TOKEN_FIELDS} for i in items]
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"items": slim, "tokens": toks, "surface": surface}), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
-    return slim, toks, surface
+    rows = _rows(full, [tokens(_subject(i["text"]), concepts, surface) for i in full])
+    items = [{k: i.get(k) for k in _TOKEN_FIELDS} for i in full]
+    _cache_write(path, {"items": {f: [i[f] for i in items] for f in _TOKEN_FIELDS}, "strings": rows.strings,
+                        "sizes": rows.sizes, "vocab": rows.vocab, "indptr": rows.indptr.tolist(),
+                        "indices": rows.indices.tolist(), "surface": surface})
+    _cache_write(_cache_path(store, concepts, "items"), full)
+    return items, rows, surface
 
 
 def _full(store: Store, slim: dict) -> dict:
@@ -531,32 +637,33 @@ def _full(store: Store, slim: dict) -> dict:
     return _item(r) if r else dict(slim, text="", title=None, number=None, heading=None, page=None)
 
 
-BULK_FETCH = 2000  # more clustered items than this are read in one pass over the index
+BULK_FETCH = 2000  # more clustered items than this are read from the cache (or in one pass over the index)
 
 
-def _fulls(store: Store, slims: list[dict]) -> dict[str, dict]:
-    """The whole items for many slim ones, by id: one lookup each, or one pass when there are many."""
+def _fulls(store: Store, slims: list[dict], concepts: Concepts) -> dict[str, dict]:
+    """The whole items for many slim ones, by id: one lookup each, or all at once when there are many."""
     if len(slims) <= BULK_FETCH:
         return {s["item_id"]: _full(store, s) for s in slims}
+    path = _cache_path(store, concepts, "items")
+    every = _cache_read(path)
+    if not isinstance(every, list):
+        every = load_items(store)
+        _cache_write(path, every)
     want = {s["item_id"] for s in slims}
-    return {i["item_id"]: i for i in load_items(store) if i["item_id"] in want}
+    return {i["item_id"]: i for i in every if i["item_id"] in want}
 
 
-def _items_and_tokens(store: Store, items: list[dict] | None, kind: str | None, concepts: Concepts):
-    """The items given (tokenised here) or, when none are, the index's (see :func:`_indexed`)."""
+def _items_and_rows(store: Store, items: list[dict] | None, kind: str | None, concepts: Concepts):
+    """The items given (tokenised here) or, when none are, the index's of ``kind`` (see
+    :func:`index_tokens`): ``(items, rows, surface)``."""
     if items is None:
-        return _indexed(store, kind, concepts)
+        items, rows, surface = index_tokens(store, concepts)
+        if kind:
+            keep = [n for n, i in enumerate(items) if i["kind"] == kind]
+            items, rows = [items[n] for n in keep], rows.take(keep)
+        return items, rows, surface
     surface: dict[str, str] = {}
-    return items, [tokens(_subject(i["text"]), concepts, surface) for i in items], surface
-
-
-def _indexed(store: Store, kind: str | None, concepts: Concepts):
-    """The index's items of ``kind`` as slim dicts with their tokens (see :func:`index_tokens`)."""
-    items, toks, surface = index_tokens(store, concepts)
-    if kind:
-        keep = [n for n, i in enumerate(items) if i["kind"] == kind]
-        items, toks = [items[n] for n in keep], [toks[n] for n in keep]
-    return items, toks, surface
+    return items, _rows(items, [tokens(_subject(i["text"]), concepts, surface) for i in items]), surface
 
 
 def store_concepts(store: Store | None) -> Concepts:
@@ -623,20 +730,20 @@ def recur(
     lo, hi, after = _year_of(from_year), _year_of(to_year), _year_of(since)
     concepts = store_concepts(store)
     given = items is not None
-    items, toks, surface = _items_and_tokens(store, items, kind, concepts)
+    items, rows, surface = _items_and_rows(store, items, kind, concepts)
     if lo is not None or hi is not None:
         keep = [n for n, it in enumerate(items) if (lo is None or (it.get("year_start") or 0) >= lo)
                 and (hi is None or (it.get("year_start") or 0) <= hi)]
-        items, toks = [items[n] for n in keep], [toks[n] for n in keep]
+        items, rows = [items[n] for n in keep], rows.take(keep)
     if len(items) < 2:
         return []
-    p = _prepare(items, concepts, toks, surface)
-    x, words, df = _matrices(p)
-    pairs = _candidates(p, x, df)
+    p = _prepare(items, concepts, surface=surface, rows=rows)
+    a, b = _candidates(p, p.x, p.df)
+    scores = _score_pairs(p, p.x, p.words, a, b)
+    above = scores >= threshold
     edges: dict[int, dict[int, float]] = defaultdict(dict)
-    for (a, b), s in zip(pairs, _score_pairs(p, x, words, pairs).tolist()):
-        if s >= threshold:
-            edges[a][b] = edges[b][a] = s
+    for i, j, s in zip(a[above].tolist(), b[above].tolist(), scores[above].tolist()):
+        edges[i][j] = edges[j][i] = s
     chosen = []
     for comp in _components(edges):
         comp = _trim(comp, edges, threshold)
@@ -648,7 +755,7 @@ def recur(
         if after is not None and max(items[i].get("year_start") or 0 for i in comp) <= after:
             continue
         chosen.append((comp, years))
-    full = {} if given else _fulls(store, [items[i] for comp, _ in chosen for i in comp])
+    full = {} if given else _fulls(store, [items[i] for comp, _ in chosen for i in comp], concepts)
     clusters = []
     for comp, years in chosen:
         members = sorted(comp, key=lambda i: (items[i].get("year_start") or 0, items[i]["item_id"]))
@@ -730,10 +837,11 @@ def _check_score(p: _Prepared, i: int, q: int) -> float:
     item contains scores by how much of it the item holds, so a one-word check finds items."""
     if _content(p, q) >= MIN_TOKENS:
         return pair_score(p, i, q)
-    probe = [t for t in p.bags[q] if not t.startswith("#")]
+    probe = [t for t in p.bag(q) if not t.startswith("#")]
     if not probe:
         return 0.0
-    held = sum(p.idf[t] for t in probe if t in p.bags[i]) / sum(p.idf[t] for t in probe)
+    bag = p.bag(i)
+    held = sum(p.idf[t] for t in probe if t in bag) / sum(p.idf[t] for t in probe)
     return round(COSINE_SHARE * 100.0 * held, 1) if held else 0.0
 
 
@@ -745,18 +853,18 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     ``themes`` holds each text's theme ids, tagged by the caller (this module never tags).
     Returns ``[{"text", "matches": [Item + "score", "title", "why"]}]`` in the order given.
     Candidates come from one sparse product of the texts against every item; only those
-    whose cosine could still reach ``min_score`` are scored exactly.
+    whose cosine could still reach ``min_score`` are scored exactly. The index's items come
+    tokenised from the cache (see :func:`index_tokens`); only the texts are tokenised here.
     """
-    import numpy as np
-
     concepts = store_concepts(store)
     given = items is not None
-    items, toks, surface = _items_and_tokens(store, items, kind, concepts)
+    items, rows, surface = _items_and_rows(store, items, kind, concepts)
+    surface = dict(surface)
     probes = [{"item_id": "?", "text": t, "themes": list((themes or [[]] * len(texts))[n] or []),
                "year_start": None} for n, t in enumerate(texts)]
     ptoks = [tokens(_subject(t), concepts, surface) for t in texts]
-    p = _prepare(items + probes, concepts, toks + ptoks, surface)
-    x, words, _df = _matrices(p)
+    p = _prepare(items + probes, concepts, surface=surface, rows=rows.plus(probes, ptoks))
+    x, words = p.x, p.words
     n_items = len(items)
     sims = (x[n_items:] @ x[:n_items].T).tocsr()
     floor = max(0.0, (min_score - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0
@@ -770,8 +878,9 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
             idx, val = idx[keep], val[keep]
             if len(idx) > CHECK_CANDIDATES:
                 idx = idx[np.argpartition(-val, CHECK_CANDIDATES)[:CHECK_CANDIDATES]]
-            pairs = [(i, q) for i in idx.tolist()]
-            scored = [(s, i) for (i, _), s in zip(pairs, _score_pairs(p, x, words, pairs).tolist()) if s >= min_score]
+            idx = idx.astype(np.int64)
+            scores = _score_pairs(p, x, words, idx, np.full(len(idx), q, dtype=np.int64))
+            scored = [(s, i) for i, s in zip(idx.tolist(), scores.tolist()) if s >= min_score]
         else:  # a short text is scored by how much of it an item holds
             scored = [(s, i) for i in idx.tolist() if (s := _check_score(p, i, q)) >= min_score]
         scored.sort(key=lambda x: (-x[0], items[x[1]]["item_id"]))

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from ingest.metadata import fy_label
+from search.records import item_to_fields
 from search.recur import DEFAULT_THRESHOLD, labelled_figures, load_items, load_pairs, recur, store_concepts
+from search.store import Store
 
 PAIRS = Path(__file__).with_name("recur_pairs.toml")
 
@@ -64,13 +67,74 @@ def test_index_tokens_are_cached_per_generation(store, tmp_path, monkeypatch):
     monkeypatch.setenv("SGSEARCH_CACHE", str(tmp_path))
     concepts = store_concepts(store)
     first = index_tokens(store, concepts)
-    assert len(list(tmp_path.glob("recur-*.json"))) == 1
+    assert len(list(tmp_path.glob("recur-*-tokens.json"))) == 1
+    assert len(list(tmp_path.glob("recur-*-items.json"))) == 1
     again = index_tokens(store, concepts)
-    assert again == first
+    assert _same_cache(again, first)
     items = load_items(store)
     assert [i["item_id"] for i in first[0]] == [i["item_id"] for i in items]
+    rows = first[1]
     for n in range(0, len(items), 37):
-        assert first[1][n] == tokens(_subject(items[n]["text"]), concepts)
-    cached = next(tmp_path.glob("recur-*.json"))
+        toks = tokens(_subject(items[n]["text"]), concepts)
+        assert rows.strings[n] == " ".join(toks)
+        bag = {rows.vocab[j] for j in rows.indices[rows.indptr[n]:rows.indptr[n + 1]]}
+        assert bag == set(toks) | {f"#{t}" for t in items[n]["themes"]}
+    cached = next(tmp_path.glob("recur-*-tokens.json"))
     cached.write_text("{broken", encoding="utf-8")  # a damaged cache is rebuilt, not trusted
-    assert index_tokens(store, concepts) == first
+    assert _same_cache(index_tokens(store, concepts), first)
+    cached.write_text('{"items": {}, "strings": []}', encoding="utf-8")  # so is one missing its parts
+    assert _same_cache(index_tokens(store, concepts), first)
+
+
+def _same_cache(a, b) -> bool:
+    (items_a, rows_a, surface_a), (items_b, rows_b, surface_b) = a, b
+    return (items_a == items_b and surface_a == surface_b and rows_a.strings == rows_b.strings
+            and rows_a.sizes == rows_b.sizes and rows_a.vocab == rows_b.vocab
+            and rows_a.indptr.tolist() == rows_b.indptr.tolist() and rows_a.indices.tolist() == rows_b.indices.tolist())
+
+
+def test_recur_reads_many_whole_items_from_the_cache_as_from_the_index(store, tmp_path, monkeypatch):
+    import search.recur as recur_module
+
+    monkeypatch.setenv("SGSEARCH_CACHE", str(tmp_path))
+    one_by_one = recur(store)
+    monkeypatch.setattr(recur_module, "BULK_FETCH", 0)  # every clustered item read at once
+    assert recur(store) == one_by_one  # the items file written with the tokens
+    next(tmp_path.glob("recur-*-items.json")).unlink()
+    assert recur(store) == one_by_one  # missing: read from the index, and written again
+    assert len(list(tmp_path.glob("recur-*-items.json"))) == 1
+
+
+def _write_items(root, texts: list[tuple[int, str]]) -> Store:
+    store = Store(root)
+    with store.locked(), store.writer(fresh=True) as (w, _manifest):
+        for n, (year, text) in enumerate(texts):
+            doc = f"report-{year}"
+            item = {"item_id": f"{doc}:1.{n}", "section_id": f"{doc}:1", "doc_id": doc, "ordinal": n,
+                    "kind": "recommendation", "text": text, "status": None, "themes": [],
+                    "year": fy_label(year), "year_start": year}
+            w.add(item_to_fields(item, {"title": f"Annual report {year}", "doc_type": "annual-report"}))
+    return store
+
+
+def test_a_new_index_generation_replaces_the_cache(tmp_path, monkeypatch):
+    from search.recur import check_many
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SGSEARCH_CACHE", str(cache))
+    same = "Refresh the neglect toolkit and train practitioners in using the graded care profile"
+    store = _write_items(tmp_path / "ix", [(2018, same), (2021, same + " again"),
+                                           (2019, "Audit the timeliness of initial health assessments")])
+    assert len(recur(store)) == 1
+    first = sorted(p.name for p in cache.glob("recur-*.json"))
+    assert len(first) == 2
+    store.close()
+    store = _write_items(tmp_path / "ix", [(2018, same), (2021, "Publish the annual report of the panel on time"),
+                                           (2020, "Review how fathers are seen in pre-birth assessments")])
+    assert recur(store) == []  # the earlier generation's tokens are not read
+    now = sorted(p.name for p in cache.glob("recur-*.json"))
+    assert len(now) == 2 and not set(now) & set(first)  # the older generation's files are gone
+    found = check_many(store, ["Review how fathers are seen in pre-birth assessments"])[0]["matches"]
+    assert [m["item_id"] for m in found][:1] == ["report-2020:1.2"]
+    assert found[0]["text"].startswith("Review how fathers")
+    store.close()
