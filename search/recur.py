@@ -591,8 +591,9 @@ def _cache_write(path: Path | None, data) -> None:
     except OSError:
         return  # a cache that cannot be written only costs time
     index, generation = path.name.split("-")[1:3]
-    for old in path.parent.glob(f"recur-{index}-*.json"):
-        if old.name.split("-")[2] != generation:
+    for old in path.parent.glob("recur-*.json"):
+        parts = old.name.split("-")
+        if len(parts) == 2 or (parts[1] == index and parts[2] != generation):  # 2: an earlier version's
             try:
                 old.unlink()
             except OSError:

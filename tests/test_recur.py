@@ -107,3 +107,27 @@ def test_bulk_scores_equal_pairwise_scores(store):
     bulk = _score_pairs(p, x, words, np.array([a for a, _ in pairs]), np.array([b for _, b in pairs]))
     for (a, b), s in zip(pairs, bulk.tolist()):
         assert abs(s - pair_score(p, a, b)) <= 0.11, (a, b)
+
+
+def test_top_k_keeps_each_rows_best_values_with_ties():
+    import numpy as np
+
+    from search.recur import _top_k
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        n_rows, nnz, k = int(rng.integers(1, 40)), int(rng.integers(0, 1500)), int(rng.integers(1, 12))
+        rows = rng.integers(0, n_rows, nnz).astype(np.int32)
+        cols = rng.permutation(nnz).astype(np.int32)
+        vals = (rng.integers(0, 25, nnz) / 24.0).astype(np.float32)  # many ties, 0 and 1 included
+        kept = _top_k(rows, cols, vals, n_rows, k)
+        assert len(set(kept.tolist())) == len(kept)
+        for r in range(n_rows):
+            mine = kept[rows[kept] == r]
+            want = sorted(vals[rows == r].tolist(), reverse=True)[:k]
+            assert sorted(vals[mine].tolist(), reverse=True) == want
+            # among equal values at the cut, the lower columns are kept
+            if len(want) == k:
+                tied = np.flatnonzero((rows == r) & (vals == want[-1]))
+                chosen = [i for i in mine.tolist() if vals[i] == want[-1]]
+                assert sorted(cols[chosen].tolist()) == sorted(cols[tied].tolist())[:len(chosen)]

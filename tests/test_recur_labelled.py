@@ -122,17 +122,22 @@ def test_a_new_index_generation_replaces_the_cache(tmp_path, monkeypatch):
 
     cache = tmp_path / "cache"
     monkeypatch.setenv("SGSEARCH_CACHE", str(cache))
+    cache.mkdir()
+    (cache / "recur-0123456789abcdef01234567.json").write_text("{}", encoding="utf-8")  # an earlier version's
+    (cache / "recur-aaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbbbbbbbbbb-tokens.json").write_text("{}", encoding="utf-8")
     same = "Refresh the neglect toolkit and train practitioners in using the graded care profile"
     store = _write_items(tmp_path / "ix", [(2018, same), (2021, same + " again"),
                                            (2019, "Audit the timeliness of initial health assessments")])
     assert len(recur(store)) == 1
-    first = sorted(p.name for p in cache.glob("recur-*.json"))
+    first = sorted(p.name for p in cache.glob("recur-*.json") if not p.name.startswith("recur-aaaa"))
     assert len(first) == 2
+    assert (cache / "recur-aaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbbbbbbbbbb-tokens.json").exists()  # another index's
+    assert not (cache / "recur-0123456789abcdef01234567.json").exists()
     store.close()
     store = _write_items(tmp_path / "ix", [(2018, same), (2021, "Publish the annual report of the panel on time"),
                                            (2020, "Review how fathers are seen in pre-birth assessments")])
     assert recur(store) == []  # the earlier generation's tokens are not read
-    now = sorted(p.name for p in cache.glob("recur-*.json"))
+    now = sorted(p.name for p in cache.glob("recur-*.json") if not p.name.startswith("recur-aaaa"))
     assert len(now) == 2 and not set(now) & set(first)  # the older generation's files are gone
     found = check_many(store, ["Review how fathers are seen in pre-birth assessments"])[0]["matches"]
     assert [m["item_id"] for m in found][:1] == ["report-2020:1.2"]
