@@ -26,9 +26,12 @@ items share, rarest first. :data:`DEFAULT_THRESHOLD` is the lowest score that ke
 precision at or above 0.9 on the labelled pairs in ``tests/recur_pairs.toml``.
 
 Candidates come from a sparse matrix product (each item's nearest neighbours from other
-years over its rarer concepts), so the work grows with the number of items, not with its
-square. Clusters are connected groups of pairs above the threshold; in a large group a
-member must be linked to at least two others, so a chain of weak links is not a cluster.
+years over its rarer concepts, chosen in numpy), so the work grows with the number of items,
+not with its square. The index's items are tokenised once per index generation and kept,
+as a sparse concept matrix, in the per-user cache (see :func:`index_tokens`).
+
+Clusters are connected groups of pairs above the threshold; in a large group a member
+must be linked to at least two others, so a chain of weak links is not a cluster.
 
 This module never tags text itself: a caller with free text to check (``recur --check``)
 passes its theme ids in.
