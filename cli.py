@@ -85,7 +85,7 @@ def _store(index: str | None) -> Store:
     store = Store(root)
     if store.exists() and store.up_to_date():
         return store
-    seed = not store.exists() and root == default_index_dir() and not index and not os.environ.get("SGSEARCH_INDEX")
+    seed = _seeds(store, index)
     if not store.exists() and not seed:
         _fail(f"no index at {root}: run 'sgsearch ingest PATH --index {root}'" if index else
               f"no index at {root} ($SGSEARCH_INDEX): run 'sgsearch ingest PATH' to make it")
@@ -101,6 +101,12 @@ def _store(index: str | None) -> Store:
     for f in report.failed:
         echo(f"sgsearch: {f['path']}: {f['error']}", err=True)
     return store
+
+
+def _seeds(store: Store, index: str | None) -> bool:
+    """Whether ``store`` is the per-user default index with none there yet (the bundled corpus fills it)."""
+    return (not store.exists() and store.root == default_index_dir() and not index
+            and not os.environ.get("SGSEARCH_INDEX"))
 
 
 def _index_option(f):
@@ -275,6 +281,11 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as
     root = resolve_index_dir(index)
     progress = _progress if sys.stderr.isatty() and not as_json else None
     tax = [Path(t) for t in taxonomy] or None
+    if not root.is_file() and _seeds(Store(root), index):
+        from corpus import corpus_dir
+
+        echo(f"sgsearch: building the index at {root} from the bundled corpus (once), then adding yours…", err=True)
+        paths = (corpus_dir(), *paths)
     try:
         report = ingest(list(paths), root, rebuild=rebuild, jobs=jobs, progress=progress, taxonomy_files=tax,
                         engine=engine, ocr=ocr, thesaurus_files=[Path(t) for t in thesaurus] or None) \
