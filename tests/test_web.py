@@ -443,6 +443,8 @@ def test_upload_ingests_in_the_background_and_escapes_document_text(wclient, tmp
     pdf = write_pdf(tmp_path / "web-upload.pdf", pdf_spec)
     script = ("Annual Report 2023-24\n\n1 Introduction\n\nThe partnership met <script>alert('x')</script> "
               "about zebracrossing safety and <b>bold</b> claims.\n")
+    before = _json(wclient, "/?q=zebracrosing").json()  # the spelling list is read once per state of the index
+    assert before["total"] == 0 and before["did_you_mean"] != "zebracrossing"
     token = _csrf(wclient)
     r = wclient.post("/ingest", data={"csrf": token}, follow_redirects=False, files=[
         ("files", ("web-upload.docx", docx.read_bytes(), "application/octet-stream")),
@@ -458,6 +460,7 @@ def test_upload_ingests_in_the_background_and_escapes_document_text(wclient, tmp
     assert all(wclient.site.index_dir in p.parents for p in saved)
     page = wclient.get("/ingest").text
     assert "Safeguarding Children Partnership Annual Report 2022-23" in page and "3 added" in page
+    assert _json(wclient, "/?q=zebracrosing").json()["did_you_mean"] == "zebracrossing"  # and read again after
     hit = _json(wclient, "/?q=zebracrossing").json()["results"][0]
     for url in ("/?q=zebracrossing", f"/section/{hit['section_id']}", f"/doc/{hit['doc_id']}"):
         html = wclient.get(url).text
