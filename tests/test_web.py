@@ -282,6 +282,9 @@ def test_recur_check_a_file_is_the_cli_answer(client, corpus_index, tmp_path):
     want = _cli_json(corpus_index, "recur", "--check", str(recs))
     r = _check_file(client)
     assert r.status_code == 200 and r.json() == want
+    token = _csrf(client, "/recur")
+    asked = client.post("/recur/check?format=json", data={"csrf": token}, files={"file": ("new-review.txt", RECS.encode())})
+    assert asked.json() == want
     assert want["summary"] == {"items": 3, "made_before": 2}
     token = _csrf(client, "/recur")
     html = client.post("/recur/check", data={"csrf": token}, files={"file": ("new-review.txt", RECS.encode())}).text
