@@ -85,7 +85,7 @@ def _store(index: str | None) -> Store:
     store = Store(root)
     if store.exists() and store.up_to_date():
         return store
-    seed = not store.exists() and root == default_index_dir() and not index and not os.environ.get("SGSEARCH_INDEX")
+    seed = _seeds(store, index)
     if not store.exists() and not seed:
         _fail(f"no index at {root}: run 'sgsearch ingest PATH --index {root}'" if index else
               f"no index at {root} ($SGSEARCH_INDEX): run 'sgsearch ingest PATH' to make it")
@@ -101,6 +101,12 @@ def _store(index: str | None) -> Store:
     for f in report.failed:
         echo(f"sgsearch: {f['path']}: {f['error']}", err=True)
     return store
+
+
+def _seeds(store: Store, index: str | None) -> bool:
+    """Whether ``store`` is the per-user default index with none there yet (the bundled corpus fills it)."""
+    return (not store.exists() and store.root == default_index_dir() and not index
+            and not os.environ.get("SGSEARCH_INDEX"))
 
 
 def _index_option(f):
@@ -275,6 +281,11 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as
     root = resolve_index_dir(index)
     progress = _progress if sys.stderr.isatty() and not as_json else None
     tax = [Path(t) for t in taxonomy] or None
+    if not root.is_file() and _seeds(Store(root), index):
+        from corpus import corpus_dir
+
+        echo(f"sgsearch: building the index at {root} from the bundled corpus (once), then adding yours…", err=True)
+        paths = (corpus_dir(), *paths)
     try:
         report = ingest(list(paths), root, rebuild=rebuild, jobs=jobs, progress=progress, taxonomy_files=tax,
                         engine=engine, ocr=ocr, thesaurus_files=[Path(t) for t in thesaurus] or None) \
@@ -646,7 +657,9 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
         clusters = recur(store, threshold=used, **options)
     except ValueError as e:
         _fail(str(e), 2)
-    _cite_items(store, [it for c in clusters for it in c["items"]])
+    from search.cite import cite_items
+
+    cite_items(store, [it for c in clusters for it in c["items"]])
     if as_json:
         _emit_json({"clusters": clusters})
         return
@@ -656,8 +669,8 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
 
 def _recur_check(store, check_text, kind, limit, output, as_json):
     """``recur --check``: one text, or each recommendation of a file, against the index."""
-    from ingest.checklist import ChecklistError, read_checklist, tag_texts
-    from search.recur import check_many, summary
+    from ingest.checklist import ChecklistError, check_texts, read_checklist
+    from search.recur import summary
 
     if not check_text.strip():
         _fail("--check needs the text of a finding or recommendation, or a file of them", 2)
@@ -666,8 +679,7 @@ def _recur_check(store, check_text, kind, limit, output, as_json):
         texts = read_checklist(check_text) if is_file else [check_text]
     except ChecklistError as e:
         _fail(str(e))
-    checks = check_many(store, texts, tag_texts(texts, store.taxonomy()), limit=limit, kind=kind)
-    _cite_items(store, [m for c in checks for m in c["matches"]])
+    checks = check_texts(store, texts, kind=kind, limit=limit)
     if output:
         from search.export import export_checks
 
@@ -698,15 +710,6 @@ def _item_line(it: dict, indent: str = "   ") -> str:
     width = _width()
     return (wrap(f"{it['year']}  {it['kind']}{status}: {safe(it['text'])}", width, indent, indent + "         ")
             + "\n" + wrap(f"— {safe(it.get('citation') or '')} [{it['item_id']}]", width, indent + "         "))
-
-
-def _cite_items(store, items: list[dict]) -> None:
-    """Give each item its citation (the same form search, trace and export use)."""
-    from search.cite import item_citation
-
-    parts: dict = {}
-    for it in items:
-        it["citation"] = item_citation(store, it, parts)
 
 
 def format_clusters(clusters: list[dict], hint: float | None = None) -> str:
@@ -742,7 +745,8 @@ def format_matches(matches: list[dict]) -> str:
 
 def format_checks(checks: list[dict]) -> str:
     """Each recommendation of a file with its earlier matches, then how many were made before."""
-    from search.recur import made_before, summary
+    from search.export import made_before_line
+    from search.recur import made_before
 
     out = []
     for n, c in enumerate(checks, start=1):
@@ -752,9 +756,7 @@ def format_checks(checks: list[dict]) -> str:
         if c["matches"]:
             out += ["   " + line for line in format_matches(c["matches"]).splitlines()]
         out.append("")
-    made = summary(checks)["made_before"]
-    out.append(f"{made} of {len(checks)} recommendation{'s' if len(checks) != 1 else ''} "
-               f"{'was' if made == 1 else 'were'} made before.")
+    out.append(made_before_line(checks))
     return "\n".join(out)
 
 

@@ -134,6 +134,19 @@ print("\n@@" + json.dumps(heavy))
 """
 
 
+# The least a cold search through Whoosh's documented API does on our index: the floor under
+# any Whoosh-based query command (whoosh.searching imports whoosh.query, which brings asyncio
+# through the cached-property package, and whoosh.lang.morph_en's compiled patterns).
+_FLOOR = r"""
+import sys
+import click, whoosh.index
+from whoosh.qparser import QueryParser
+ix = whoosh.index.open_dir(sys.argv[1])  # its schema's analyzers are ours: unpickling imports them
+with ix.searcher() as s:
+    for hit in s.search(QueryParser("text", ix.schema).parse("pre-birth"), limit=10):
+        print(hit["id"])
+"""
+
 def _importtime(code: str) -> list[tuple[int, int, str]]:
     """``(cumulative us, depth, module)`` from ``python -X importtime -c code``, slowest first."""
     _, proc = _run([sys.executable, "-X", "importtime", "-c", code])
@@ -171,15 +184,23 @@ def bench_cli(index_dir: Path, runs: int, extra: list[str]) -> None:
               f"   target median <= {TARGET_CLI_MS:.0f} ms  {_verdict(med <= TARGET_CLI_MS)}")
 
     base = [py, "-c", "import click, whoosh.index"]
+    from search.store import Store
+
+    floor = [py, "-c", _FLOOR, str(Store(index_dir).current_dir())]
     query = [str(beside) if beside.exists() else commands[0][1][0], "pre-birth", "--index", str(index_dir)]
-    qs, bs = [], []
-    for _ in range(runs):  # alternately, so that both see the same load
+    qs, bs, fs = [], [], []
+    for _ in range(runs):  # alternately, so that all three see the same load
         qs.append(_run(query)[0] * 1000)
         bs.append(_run(base)[0] * 1000)
+        fs.append(_run(floor)[0] * 1000)
     ratio = statistics.median(qs) / statistics.median(bs)
     print(f"  alternately with a bare `python -c \"import click, whoosh.index\"`: query median {statistics.median(qs):.0f} ms,"
           f" bare {statistics.median(bs):.0f} ms: x{ratio:.2f}   target <= x{TARGET_CLI_RATIO}  "
           f"{_verdict(ratio <= TARGET_CLI_RATIO)}")
+    print(f"  and, in the same rounds, the least a search through Whoosh's documented API does (open the index,"
+          f" parse \"pre-birth\" with QueryParser,\n  print the top 10 ids; no snippets, themes or counts):"
+          f" median {statistics.median(fs):.0f} ms: x{statistics.median(fs) / statistics.median(bs):.2f} the bare"
+          f" import; the query is x{statistics.median(qs) / statistics.median(fs):.2f} that")
 
     print("  breakdown (median wall ms of a fresh process, same interpreter, no shim):")
     steps = [
@@ -480,6 +501,9 @@ def main(argv: list[str] | None = None) -> int:
     print("code: " + _revision(('search/query.py', 'search/store.py', 'search/schema.py', 'search/backends/whoosh.py', 'search/backends/tantivy.py',
                                 'search/trace.py', 'search/snippets.py', 'cli.py')))
     print(f"load average at start: {_load()}  (other work on this machine skews the figures)")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("note: PYTHONDONTWRITEBYTECODE is set: modules without a compiled copy (an editable install's) are"
+              " compiled again in every process, which a `pip install .` never does; unset it for figures users see")
     tmp = Path(tempfile.mkdtemp(prefix="sgsearch-bench-query-"))
     try:
         corpus_ix, _tagged = corpus_index((args.index or tmp / "corpus-ix").resolve(), args.tag)

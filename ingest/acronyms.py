@@ -50,6 +50,34 @@ def best_long_form(short: str, long: str) -> str | None:
     return long[start:].strip()
 
 
+_FILLERS = {"of", "and", "&", "the", "for", "in", "on", "to"}
+
+
+def initials_long_form(short: str, long: str) -> str | None:
+    """The end of ``long`` whose words' initials spell ``short`` (small joining words such
+    as "and" may sit between them), or None. Tried before :func:`best_long_form`, which
+    takes a letter from inside a word when it can: "Safer Somerset Partnership (SSP)" is
+    all three words, not "Somerset Partnership"."""
+    letters = [c.lower() for c in short if c.isalnum()]
+    words = long.split()
+
+    def start(n: int, i: int) -> int | None:
+        """Index of the first word when the first ``n`` letters end at word ``i``."""
+        if n == 0:
+            return i + 1
+        if i < 0:
+            return None
+        w = words[i].lower()
+        if w in _FILLERS:  # a joining word: passed over first, taken as a letter only if need be
+            found = start(n, i - 1)
+            if found is not None:
+                return found
+        return start(n - 1, i - 1) if w[:1] == letters[n - 1] else None
+
+    first = start(len(letters), len(words) - 1)
+    return " ".join(words[first:]) if first is not None else None
+
+
 def _plausible(short: str, long: str) -> bool:
     """Loose matches ruled out: too few or too many words, or too few letters on word starts."""
     words = long.split()
@@ -83,7 +111,8 @@ def find_acronyms(text: str) -> list[tuple[str, str]]:
         short = _short_form(inside)
         if short is not None:  # "Long Form (LF)"
             before = _words_before(text, m.start(), min(len(short) + 5, 2 * len(short)))
-            long = best_long_form(short, before) if before else None
+            found = (initials_long_form(short, before), best_long_form(short, before)) if before else ()
+            long = next((f for f in found if f and _plausible(short, f)), None)
         else:  # "LF (Long Form)"
             words = _WORDS_BEFORE.findall(text[max(0, m.start() - 20):m.start()])
             short = _short_form(words[-1]) if words else None

@@ -79,3 +79,10 @@ def item_citation(store, item: dict, _parts: dict | None = None) -> str:
         parts[sid] = ((rec or {}).get("cells") or {}).get("part_title")
     return citation(item.get("title") or item.get("doc_id"), item.get("year"), item.get("number"),
                     item.get("heading"), item.get("page"), parts[sid])
+
+
+def cite_items(store, items: list[dict]) -> None:
+    """Give each item (recurring groups' items, ``--check`` matches) its ``citation``, in place."""
+    parts: dict = {}
+    for it in items:
+        it["citation"] = item_citation(store, it, parts)

@@ -777,6 +777,15 @@ def _check_rows(checks: list[dict]):
             yield n, c, m
 
 
+def made_before_line(checks: list[dict]) -> str:
+    """How many of the checked recommendations were made before, as one sentence:
+    ``7 of 12 recommendations were made before.``"""
+    from search.recur import summary
+
+    made = summary(checks)["made_before"]
+    return f"{made} of {_count(len(checks), 'recommendation')} {'was' if made == 1 else 'were'} made before."
+
+
 def export_checks(checks: list[dict], path, fmt: str | None = None, source: str | None = None) -> Path:
     """Write the result of checking a review's recommendations (``recur --check FILE``) for its
     appendix: each recommendation, its earlier matches with year, score, why and citation, and
@@ -786,11 +795,8 @@ def export_checks(checks: list[dict], path, fmt: str | None = None, source: str 
     fmt = {"markdown": "md"}.get(fmt, fmt)
     if fmt not in ("md", "docx", "csv"):
         raise ValueError(f"cannot write {str(path)!r}: name the file .md, .docx or .csv")
-    from search.recur import summary
-
     checks = _clean_tree(checks)
-    made = summary(checks)["made_before"]
-    total = f"{made} of {_count(len(checks), 'recommendation')} {'was' if made == 1 else 'were'} made before."
+    total = made_before_line(checks)
     title = "Recommendations checked against earlier reports"
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
 

@@ -64,7 +64,10 @@ def search_with_facets(store: Store, query: str, page: int = 1, per_page: int = 
     if len(res.hits) >= res.total:
         every = res.hits
     else:  # later pages show snippets from this list; the first needs only its sections
-        every = search(store, query, limit=FACET_LIMIT, snippets=page > 1, **options).hits
+        counting = dict(options)
+        if page == 1 and res.total <= FACET_LIMIT:
+            counting["sort"] = "year"  # every match is counted, so their order does not matter (year is quicker)
+        every = search(store, query, limit=FACET_LIMIT, snippets=page > 1, **counting).hits
     if page > 1:
         shown = {h.section["section_id"] for h in res.hits}
         rest = [h for h in every if h.section["section_id"] not in shown]

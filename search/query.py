@@ -605,6 +605,20 @@ def suggest(store: Store, query: str, limit: int = 3) -> list[str]:
     return uniq[:limit]
 
 
+_VOCAB: list = [None, []]  # the index state the words were read from, and the words
+
+
 def _vocabulary(store: Store) -> list[str]:
-    """Unstemmed words of the index (at least three letters), for spelling suggestions."""
-    return [w for w, _n in store.backend().words("") if len(w) >= 3]
+    """Unstemmed words of the index (at least three letters), for spelling suggestions: read
+    once per state of the index (every commit rewrites its file list), not once per search."""
+    from search.store import MANIFEST
+
+    d = store.current_dir()
+    try:
+        st = (d / MANIFEST).stat() if d is not None else None
+    except OSError:
+        st = None
+    key = (str(d), st.st_mtime_ns, st.st_ino) if st is not None else None
+    if key is None or _VOCAB[0] != key:
+        _VOCAB[:] = [key, [w for w, _n in store.backend().words("") if len(w) >= 3]]
+    return _VOCAB[1]

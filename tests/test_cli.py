@@ -78,6 +78,24 @@ def test_first_search_builds_the_default_index_from_bundled_corpus(tmp_path):
     assert (tmp_path / "data" / "sgsearch" / "index" / "CURRENT").is_file()
 
 
+def test_first_ingest_into_the_default_index_adds_the_bundled_corpus_too(tmp_path):
+    # README: the per-user folder is filled with the bundled corpus by the first command that
+    # finds it empty, ingest included (else a later search would find it holding only yours)
+    env = {"SGSEARCH_INDEX": None, "XDG_DATA_HOME": str(tmp_path / "data")}
+    mine = tmp_path / "ours.txt"
+    mine.write_text("1 Introduction\n\nThe partnership reviewed its pre-birth protocol with midwives.\n")
+    r = CliRunner().invoke(main, ["ingest", str(mine), "--json"], env=env)
+    assert r.exit_code == 0, r.output
+    assert "bundled corpus" in r.stderr
+    added = json.loads(r.stdout)["added"]
+    reports = sorted(corpus_dir().glob("*.txt"))
+    assert len(added) == len(reports) + 1 == 6
+    assert any(a.endswith("ours.txt") for a in added) and any("sscp" in a.lower() for a in added)
+    r = CliRunner().invoke(main, ["docs", "--json"], env=env)
+    titles = [d["path"] for d in json.loads(r.stdout)["documents"]]
+    assert any(t.endswith("ours.txt") for t in titles) and len(titles) == 6
+
+
 @pytest.mark.parametrize("how", ["option", "env"])
 def test_a_named_index_is_never_seeded_with_the_bundled_corpus(tmp_path, how):
     new = tmp_path / "mine"

@@ -111,6 +111,18 @@ def test_acronyms_are_found_both_ways_round():
         ("ACE", "Adverse Childhood Experiences"), ("EHCP", "Education Health and Care Plan")]
 
 
+def test_an_acronym_is_all_the_words_whose_initials_spell_it():
+    # letter by letter from the right would take the "s" inside "Somerset" and drop "Safer"
+    assert find_acronyms("links with the Safer Somerset Partnership (SSP) and others") == [
+        ("SSP", "Safer Somerset Partnership")]
+    assert find_acronyms("the Avon and Somerset Strategic Safeguarding Partnership (ASSSP) met") == [
+        ("ASSSP", "Avon and Somerset Strategic Safeguarding Partnership")]
+    assert find_acronyms("guidance from the Department for Education (DfE) said") == [
+        ("DfE", "Department for Education")]
+    assert find_acronyms("the Multi-Agency Safeguarding Hub (MASH) took calls") == [
+        ("MASH", "Multi-Agency Safeguarding Hub")]
+
+
 @pytest.mark.parametrize("text", [
     "see the report (page 4) for more",
     "South West Carers Leads Network (ADASS) met",

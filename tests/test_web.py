@@ -3,11 +3,14 @@ CSRF, path traversal, upload limits, read-only; served by Starlette's TestClient
 bundled corpus (the index shared by the session; uploads go to a copy of it)."""
 from __future__ import annotations
 
+import io
+import json
 import re
 import shutil
 import warnings
 
 import pytest
+from markupsafe import escape as html_escape
 
 from search.browse import document, documents, section
 from search.query import search
@@ -235,17 +238,141 @@ def test_trace_page_and_chart(client, store):
         assert f"/themes?theme={want['theme']}&amp;year={want['years'][0]['year']}" in html
 
 
-def test_recur_groups_and_check(client, store):
+def _cli_json(corpus_index, *args):
+    from click.testing import CliRunner
+
+    import cli
+
+    r = CliRunner().invoke(cli.main, [*args, "--json", "--index", str(corpus_index)])
+    return json.loads(r.stdout)
+
+
+def test_recur_groups_and_check(client, store, corpus_index):
     data = _json(client, "/recur").json()
-    assert data == {"clusters": recur(store)}
+    assert data == _cli_json(corpus_index, "recur")  # the command's shape, citations included
+    assert [[i["item_id"] for i in c["items"]] for c in data["clusters"]] == [
+        [i["item_id"] for i in c["items"]] for c in recur(store)]
     html = client.get("/recur").text
     assert data["clusters"][0]["items"][0]["section_id"] in html
     text = data["clusters"][0]["items"][0]["text"]
     got = _json(client, "/recur", params={"check": text}).json()
+    assert got == _cli_json(corpus_index, "recur", "--check", text)
     assert got["text"] == text and got["matches"]
     assert got["matches"][0]["item_id"] == data["clusters"][0]["items"][0]["item_id"]
+    assert str(html_escape(got["matches"][0]["citation"])) in client.get("/recur", params={"check": text}).text
     kind = _json(client, "/recur?kind=recommendation").json()["clusters"]
     assert all(it["kind"] == "recommendation" for c in kind for it in c["items"])
+
+
+RECS = ("1. Fathers and male carers should be included in assessments.\n"
+        "- Record staff safeguarding training compliance on the Electronic Staff Record\n"
+        "\n"
+        "Buy ergonomic office <b>chairs</b> for the meeting room\n")
+
+
+def _check_file(client, name="new-review.txt", body: bytes | None = None, token=None, **data):
+    token = _csrf(client, "/recur") if token is None else token
+    return client.post("/recur/check", data={"csrf": token, **data}, headers={"accept": "application/json"},
+                       files={"file": (name, RECS.encode() if body is None else body, "application/octet-stream")})
+
+
+def test_recur_check_a_file_is_the_cli_answer(client, corpus_index, tmp_path):
+    recs = tmp_path / "new-review.txt"
+    recs.write_text(RECS, encoding="utf-8")
+    want = _cli_json(corpus_index, "recur", "--check", str(recs))
+    r = _check_file(client)
+    assert r.status_code == 200 and r.json() == want
+    token = _csrf(client, "/recur")
+    asked = client.post("/recur/check?format=json", data={"csrf": token}, files={"file": ("new-review.txt", RECS.encode())})
+    assert asked.json() == want
+    assert want["summary"] == {"items": 3, "made_before": 2}
+    token = _csrf(client, "/recur")
+    html = client.post("/recur/check", data={"csrf": token}, files={"file": ("new-review.txt", RECS.encode())}).text
+    assert "new-review.txt: 2 of 3 recommendations were made before." in html
+    assert html.count("Not made before") == 1 and "Shared: " in html
+    m = want["checks"][1]["matches"][0]
+    assert str(html_escape(m["citation"])) in html and f'href="/section/{m["section_id"]}"' in html
+    assert "&lt;b&gt;chairs&lt;/b&gt;" in html and "<b>chairs" not in html  # the file's text is escaped
+    assert html.count('name="text"') == 3 and 'name="fmt" value="docx"' in html  # ready to download
+
+
+def test_recur_check_a_document_and_download_it(client, store, tmp_path):
+    from docx import Document
+
+    from ingest.checklist import check_texts
+    from search.export import export_checks
+
+    d = Document()
+    d.add_heading("Recommendations", level=1)
+    for t in ("The partnership should refresh the neglect toolkit for practitioners.",
+              "Health visitors should include fathers and male carers in assessments."):
+        d.add_paragraph(t, style="List Bullet")
+    d.save(str(tmp_path / "review.docx"))
+    got = _check_file(client, "review.docx", (tmp_path / "review.docx").read_bytes()).json()
+    assert got["summary"] == {"items": 2, "made_before": 2}
+    texts = [c["text"] for c in got["checks"]]
+    checks = check_texts(store, texts)
+    token = _csrf(client, "/recur")
+    for fmt in ("md", "csv", "docx"):
+        r = client.post("/recur/check", data={"csrf": token, "fmt": fmt, "source": "review.docx", "text": texts})
+        assert r.status_code == 200 and r.headers["content-disposition"] == f'attachment; filename="checked-review.{fmt}"'
+        path = export_checks(checks, tmp_path / f"appendix.{fmt}", source="review.docx")  # what the command writes
+        if fmt == "docx":
+            body = "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
+            assert "2 of 2 recommendations were made before." in body and texts[0] in body
+        else:
+            assert r.content == path.read_bytes()
+    direct = client.post("/recur/check", data={"csrf": token, "fmt": "md"},
+                         files={"file": ("review.docx", (tmp_path / "review.docx").read_bytes())})
+    assert direct.content == (tmp_path / "appendix.md").read_bytes()  # upload and download at once
+
+
+def test_recur_check_refusals_name_the_file(client, monkeypatch):
+    assert _check_file(client, token="forged").status_code == 403
+    r = client.post("/recur/check", files={"file": ("new-review.txt", RECS.encode())})
+    assert r.status_code == 403 and "expired" in r.text
+    r = _check_file(client, "tool.exe", b"MZ....")
+    assert r.status_code == 415 and r.json()["error"].startswith("tool.exe: unsupported file type .exe")
+    r = _check_file(client, "empty.txt", b"\n\n")
+    assert r.status_code == 400 and r.json()["error"] == "empty.txt: no recommendations found (a .txt file needs one per line)"
+    r = _check_file(client, "broken.docx", b"not a zip at all")
+    assert r.status_code == 400 and r.json()["error"].startswith("broken.docx: cannot read it")
+    page = client.post("/recur/check", data={"csrf": _csrf(client, "/recur")}, files={"file": ("broken.docx", b"x")})
+    assert page.status_code == 400 and "broken.docx: cannot read it" in page.text and "Traceback" not in page.text
+    assert 'id="checkfile"' in page.text  # the form is there to try again
+    r = client.post("/recur/check", data={"csrf": _csrf(client, "/recur")}, headers={"accept": "application/json"})
+    assert r.status_code == 400 and "Choose a file" in r.json()["error"]
+    monkeypatch.setenv("SGSEARCH_MAX_FILE_MB", "0.001")  # 1 KB, the limit ingest itself uses
+    r = _check_file(client, "long.txt", b"Recommendation text\n" * 200)
+    assert r.status_code == 413 and r.json()["error"] == "long.txt: file is 4 KB, over the 1 KB limit"
+    huge = _check_file(client, "huge.txt", b"y" * 2_000_000)  # refused before the form is read
+    assert huge.status_code == 413 and "over the 1 KB limit" in huge.json()["error"]
+
+
+@pytest.mark.parametrize("per", [None, "100"])
+def test_themes_xlsx_is_the_cli_file(client, corpus_index, tmp_path, per):
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    import cli
+
+    r = client.get("/themes.xlsx", params={"per": per} if per else {})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert r.headers["content-disposition"].endswith('.xlsx"')
+    out = tmp_path / "cli.xlsx"
+    res = CliRunner().invoke(cli.main, ["themes", "--format", "xlsx", "-o", str(out), "--index", str(corpus_index)]
+                             + (["--per", per] if per else []))
+    assert res.exit_code == 0, res.output
+
+    def cells(data):
+        ws = load_workbook(data).active
+        return ws.title, [list(row) for row in ws.iter_rows(values_only=True)]
+
+    web, want = cells(io.BytesIO(r.content)), cells(out)
+    assert web == want and len(want[1]) > 5
+    page = client.get("/themes" + ("?show=per100" if per else "")).text
+    assert f'href="/themes.xlsx{"?per=100" if per else ""}"' in page
+    assert client.get("/themes.xlsx?per=lots").status_code == 400
 
 
 @pytest.mark.parametrize("fmt,magic", [("docx", b"PK"), ("md", b"# Briefing"), ("csv", None)])
@@ -319,6 +446,8 @@ def test_upload_ingests_in_the_background_and_escapes_document_text(wclient, tmp
     pdf = write_pdf(tmp_path / "web-upload.pdf", pdf_spec)
     script = ("Annual Report 2023-24\n\n1 Introduction\n\nThe partnership met <script>alert('x')</script> "
               "about zebracrossing safety and <b>bold</b> claims.\n")
+    before = _json(wclient, "/?q=zebracrosing").json()  # the spelling list is read once per state of the index
+    assert before["total"] == 0 and before["did_you_mean"] != "zebracrossing"
     token = _csrf(wclient)
     r = wclient.post("/ingest", data={"csrf": token}, follow_redirects=False, files=[
         ("files", ("web-upload.docx", docx.read_bytes(), "application/octet-stream")),
@@ -334,6 +463,7 @@ def test_upload_ingests_in_the_background_and_escapes_document_text(wclient, tmp
     assert all(wclient.site.index_dir in p.parents for p in saved)
     page = wclient.get("/ingest").text
     assert "Safeguarding Children Partnership Annual Report 2022-23" in page and "3 added" in page
+    assert _json(wclient, "/?q=zebracrosing").json()["did_you_mean"] == "zebracrossing"  # and read again after
     hit = _json(wclient, "/?q=zebracrossing").json()["results"][0]
     for url in ("/?q=zebracrossing", f"/section/{hit['section_id']}", f"/doc/{hit['doc_id']}"):
         html = wclient.get(url).text

@@ -125,7 +125,7 @@ def test_trace_shows_the_chart(page, server):
     _shoot(page, "trace-1280")
 
 
-def test_recur_check_a_pasted_recommendation(page, server):
+def test_recur_check_a_pasted_recommendation_and_a_file(page, server, tmp_path):
     page.goto(server + "/recur")
     assert page.locator(".group").count() > 0
     first = page.locator(".group li").first.inner_text()
@@ -136,6 +136,26 @@ def test_recur_check_a_pasted_recommendation(page, server):
     assert page.locator(".matches .hit").count() > 0
     assert "alike" in page.locator(".matches .hit").first.inner_text()
     _shoot(page, "recur-1280")
+    recs = tmp_path / "new-review.txt"
+    recs.write_text("1. Fathers and male carers should be included in assessments.\n"
+                    "2. Buy ergonomic office chairs for the meeting room\n", encoding="utf-8")
+    page.goto(server + "/recur")
+    page.set_input_files("#checkfile", str(recs))
+    page.click(".check-file button")
+    page.wait_for_selector(".checks")
+    assert page.locator(".checks h2").inner_text() == "new-review.txt: 1 of 2 recommendations was made before."
+    items = page.locator(".checked-item")
+    assert items.count() == 2
+    assert "Made before" in items.nth(0).inner_text() and items.nth(0).locator(".hit .cite a").count() > 0
+    assert "Not made before" in items.nth(1).inner_text()
+    _shoot(page, "recur-check-1280")
+    with page.expect_download() as download:
+        page.click('.checks button[value="docx"]')
+    assert download.value.suggested_filename == "checked-new-review.docx"
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert _overflow(page) == 0
+    _shoot(page, "recur-check-390")
+    assert page.errors == []
 
 
 def test_upload_a_docx_and_see_it_listed(page, server, tmp_path):

@@ -53,7 +53,9 @@ class Site:
         self.csrf = secrets.token_urlsafe(32)
         self.cache: dict = {}  # slow answers (recurring groups) until the index changes
         self.job = IngestJob(self.index_dir, on_done=self.changed)
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True)
+        # auto_reload off: the templates are part of the installed program, compiled once and never re-read
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
+                                 auto_reload=False)
         self.templates = Jinja2Templates(env=env)
         self.templates.env.filters["highlight"] = highlight
         self.templates.env.globals["site"] = self

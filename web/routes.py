@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -28,9 +29,11 @@ EXPORT_TYPES = {
     "md": "text/markdown; charset=utf-8",
     "csv": "text/csv; charset=utf-8",
 }
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # originals are served as themselves, except markup, which is shown as text (never run here)
 ORIGINAL_TYPES = {".pdf": "application/pdf", ".docx": EXPORT_TYPES["docx"]}
 MAX_UPLOAD_FILES = 20
+MAX_CHECKS = 300  # recommendations one upload may check (the command takes any number)
 
 
 def _site(request: Request) -> Site:
@@ -251,7 +254,7 @@ def trace_chart(request: Request) -> Response:
 # -- recurrence -----------------------------------------------------------------------------
 def recur_page(request: Request) -> Response:
     from search.query import resolve_theme_filter
-    from search.recur import DEFAULT_THRESHOLD, check, recur
+    from search.recur import DEFAULT_THRESHOLD
 
     site = _site(request)
     qp = request.query_params
@@ -259,13 +262,12 @@ def recur_page(request: Request) -> Response:
     min_years = _int(qp.get("min_years"), 2, 2, 50)
     text = qp.get("check", "").strip()
     ctx = {"kind": kind, "kinds": KINDS, "min_years": min_years, "check": text, "theme": qp.get("theme") or "",
-           "link": lambda **kw: link(request, **kw)}
+           "link": lambda **kw: link(request, **kw), **_upload_limits()}
     ctx["labels"] = site.labels()
     if text:
-        with site.lock:
-            matches = check(site.store, text[:5000], limit=10, kind=kind)
-        ctx.update(matches=matches, clusters=None)
-        return render(request, "recur.html", ctx, {"text": text, "matches": matches})
+        result = _check(site, [text[:5000]], kind)[0]  # recur --check TEXT
+        ctx.update(matches=result["matches"], clusters=None)
+        return render(request, "recur.html", ctx, result)
     theme_id = None
     if qp.get("theme"):
         try:
@@ -273,10 +275,99 @@ def recur_page(request: Request) -> Response:
         except QueryError as e:
             ctx.update(error=str(e), clusters=[], matches=None)
             return render(request, "recur.html", ctx, {"error": str(e)}, status_code=400)
-    clusters = site.cached(("recur", min_years, kind, theme_id), lambda: recur(
-        site.store, min_years=min_years, kind=kind, theme=theme_id, threshold=DEFAULT_THRESHOLD))
+    def groups():
+        from search.cite import cite_items
+        from search.recur import recur
+
+        found = recur(site.store, min_years=min_years, kind=kind, theme=theme_id, threshold=DEFAULT_THRESHOLD)
+        cite_items(site.store, [it for c in found for it in c["items"]])
+        return found
+
+    clusters = site.cached(("recur", min_years, kind, theme_id), groups)
     ctx.update(clusters=clusters, matches=None, theme_id=theme_id)
     return render(request, "recur.html", ctx, {"clusters": clusters})
+
+
+def _check(site: Site, texts: list[str], kind: str | None) -> list[dict]:
+    """``recur --check``'s answer for ``texts``: the library call the command makes."""
+    from ingest.checklist import check_texts
+
+    with site.lock:
+        return check_texts(site.store, texts, kind=kind)
+
+
+def _read_upload(name: str, data: bytes) -> list[str]:
+    """The recommendations in an uploaded file, read as ``recur --check FILE`` reads a file."""
+    from ingest.checklist import read_checklist
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / safe_name(name)
+        path.write_bytes(data)
+        return read_checklist(path, name=name)
+
+
+async def recur_check(request: Request) -> Response:
+    """A review's recommendations checked against the index (``recur --check FILE``): from an
+    uploaded file, or the texts of an earlier check sent back (``text`` fields) to download it."""
+    from ingest.checklist import ChecklistError
+    from search.export import export_checks, made_before_line
+    from search.recur import made_before, summary
+
+    site = _site(request)
+    limit = _limit()
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > limit + 1048576:
+        return _check_error(request, f"That file is over the {size(limit)} limit.", 413)
+    async with request.form(max_files=1, max_fields=MAX_CHECKS + 10) as form:
+        if not site.csrf_ok(form.get("csrf") or request.headers.get("x-csrf-token")):
+            return _check_error(request, "That form has expired: reload the page and try again.", 403)
+        fmt = form.get("fmt") or "html"
+        kind = form.get("kind") if form.get("kind") in KINDS else None
+        up = form.get("file")
+        source = form.get("source") or None
+        texts = [t.strip() for t in form.getlist("text") if isinstance(t, str) and t.strip()]
+        if hasattr(up, "read") and up.filename:
+            source = os.path.basename(up.filename.replace("\\", "/"))
+            refusal = _refusal(source, up.size, limit)
+            data = b"" if refusal else await up.read()
+            if not refusal and len(data) > limit:
+                refusal = f"over the {size(limit)} limit"
+            if refusal:
+                return _check_error(request, f"{source}: {refusal}",
+                                    413 if Path(source).suffix.lower() in _exts() else 415)
+            try:
+                texts = await run_in_threadpool(_read_upload, source, data)
+            except ChecklistError as e:
+                return _check_error(request, str(e), 400)
+    if fmt not in EXPORT_TYPES and fmt != "html":
+        return _check_error(request, "Choose Word (docx), Markdown (md) or CSV.", 400)
+    if not texts:
+        return _check_error(request, "Choose a file of recommendations to check.", 400)
+    if len(texts) > MAX_CHECKS:
+        return _check_error(request, f"{source or 'That file'}: {len(texts)} recommendations, more than the "
+                                     f"{MAX_CHECKS} this page checks at once: use sgsearch recur --check.", 400)
+    checks = await run_in_threadpool(_check, site, texts, kind)
+    if fmt in EXPORT_TYPES:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = export_checks(checks, Path(tmp) / f"checked.{fmt}", source=source)
+            body = path.read_bytes()
+        name = "checked-" + _slug(Path(source).stem if source else "recommendations") + f".{fmt}"
+        return _download(body, EXPORT_TYPES[fmt], name)
+    ctx = {"checks": [(c, made_before(c)) for c in checks], "line": made_before_line(checks), "source": source,
+           "kind": kind, "clusters": None, "matches": None, "labels": site.labels(), **_upload_limits()}
+    return render(request, "recur.html", ctx, {"checks": checks, "summary": summary(checks)})
+
+
+def _check_error(request: Request, message: str, status: int) -> Response:
+    """A refused check, said on the recurrence page above its forms (or as JSON)."""
+    if wants_json(request):
+        return JSONResponse({"error": message, "status": status}, status_code=status)
+    return render(request, "recur.html", {"check_error": message, "clusters": None, "matches": None,
+                                          "labels": {}, **_upload_limits()}, status_code=status)
+
+
+def _download(body: bytes, media_type: str, name: str) -> Response:
+    return Response(body, media_type=media_type, headers={"content-disposition": f'attachment; filename="{name}"'})
 
 
 # -- export ---------------------------------------------------------------------------------
@@ -301,8 +392,24 @@ def export_file(request: Request) -> Response:
             raise HTTPException(400, str(e)) from None
         body = path.read_bytes()
     name = "briefing-" + _slug(q or "-".join(themes) or "themes") + f".{fmt}"
-    return Response(body, media_type=EXPORT_TYPES[fmt],
-                    headers={"content-disposition": f'attachment; filename="{name}"'})
+    return _download(body, EXPORT_TYPES[fmt], name)
+
+
+def themes_xlsx(request: Request) -> Response:
+    """The theme × year table as an Excel workbook, written as ``sgsearch themes --format xlsx`` writes it."""
+    from search.table import full_table, write_xlsx
+
+    site = _site(request)
+    per = request.query_params.get("per") or None
+    if per not in (None, "100", "doc"):
+        raise HTTPException(400, "Choose per=100 or per=doc, or neither.")
+    with site.lock:
+        table = full_table(site.store, per=per)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "themes.xlsx"
+        write_xlsx(table, path)
+        body = path.read_bytes()
+    return _download(body, XLSX, f"themes{'-per-' + per if per else ''}.xlsx")
 
 
 def _slug(text: str) -> str:
@@ -316,8 +423,13 @@ def ingest_page(request: Request) -> Response:
     job = site.job.snapshot()
     with site.lock:
         docs = documents(site.store)
-    return render(request, "ingest.html", {"job": job, "docs": docs, "exts": _exts(), "limit_mb": _limit() // 1048576},
+    return render(request, "ingest.html", {"job": job, "docs": docs, **_upload_limits()},
                   {"job": job, "documents": docs, "read_only": site.read_only})
+
+
+def _upload_limits() -> dict:
+    """What an upload form says it takes: the file types and the size of one file."""
+    return {"exts": _exts(), "limit": size(_limit())}
 
 
 def _exts() -> list[str]:
@@ -332,6 +444,22 @@ def _limit() -> int:
     return max_file_bytes()
 
 
+def size(n: int) -> str:
+    """A file size as people read it: ``12 MB``, ``900 KB``."""
+    return f"{n / 1048576:.0f} MB" if n >= 1048576 else f"{max(1, round(n / 1024))} KB"
+
+
+def _refusal(name: str, n: int | None, limit: int) -> str | None:
+    """Why an uploaded file of ``n`` bytes is refused before it is read (its type or size), or None."""
+    exts = _exts()
+    ext = Path(name).suffix.lower()
+    if ext not in exts:
+        return f"unsupported file type {ext or '(no extension)'}: use {', '.join(exts)}"
+    if n is not None and n > limit:
+        return f"file is {size(n)}, over the {size(limit)} limit"
+    return None
+
+
 async def ingest_upload(request: Request) -> Response:
     """Save the uploaded files (type and size checked as ingest would) and ingest them in the background."""
     site = _site(request)
@@ -341,28 +469,22 @@ async def ingest_upload(request: Request) -> Response:
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit * MAX_UPLOAD_FILES + 65536:
         return error_page(request, 413, f"Too much at once: up to {MAX_UPLOAD_FILES} files of "
-                                        f"{limit // 1048576} MB each.")
+                                        f"{size(limit)} each.")
     async with request.form(max_files=MAX_UPLOAD_FILES, max_fields=20) as form:
         token = form.get("csrf") or request.headers.get("x-csrf-token")
         if not site.csrf_ok(token):
             return error_page(request, 403, "That form has expired: reload the page and try again.")
         if site.job.running:
             return error_page(request, 409, "Reports are being added already: wait for that to finish.")
-        exts = set(_exts())
         refused, saved = [], []
         folder = None
         for up in form.getlist("files"):
             if not hasattr(up, "read") or not up.filename:
                 continue
             name = os.path.basename(up.filename.replace("\\", "/"))
-            ext = Path(name).suffix.lower()
-            if ext not in exts:
-                refused.append({"path": name, "error": f"unsupported file type {ext or '(no extension)'}: "
-                                                      f"use {', '.join(sorted(exts))}"})
-                continue
-            if up.size is not None and up.size > limit:
-                refused.append({"path": name, "error": f"file is {up.size / 1048576:.0f} MB, over the "
-                                                      f"{limit // 1048576} MB limit"})
+            refusal = _refusal(name, up.size, limit)
+            if refusal:
+                refused.append({"path": name, "error": refusal})
                 continue
             if folder is None:
                 folder = site.job.upload_dir()
@@ -371,7 +493,7 @@ async def ingest_upload(request: Request) -> Response:
                 target = target.with_name(f"{target.stem}-{len(saved)}{target.suffix}")
             data = await up.read()
             if len(data) > limit:
-                refused.append({"path": name, "error": f"over the {limit // 1048576} MB limit"})
+                refused.append({"path": name, "error": f"over the {size(limit)} limit"})
                 continue
             target.write_bytes(data)
             saved.append(target)
@@ -390,9 +512,11 @@ ROUTES = [
     Route("/doc/{doc_id}/original", original),
     Route("/section/{section_id}", section_page),
     Route("/themes", themes_page),
+    Route("/themes.xlsx", themes_xlsx),
     Route("/trace", trace_page),
     Route("/trace.svg", trace_chart),
     Route("/recur", recur_page),
+    Route("/recur/check", recur_check, methods=["POST"]),
     Route("/export", export_file),
     Route("/ingest", ingest_page, methods=["GET"]),
     Route("/ingest", ingest_upload, methods=["POST"]),

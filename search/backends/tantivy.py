@@ -46,19 +46,23 @@ def make_schema():
 
 
 _stem = lru_cache(maxsize=200_000)(stemmer_for_language("en"))  # the stemmer of text_analyzer()
+_Token = tantivy.Token
+
+
+def _tokens(terms, stem: bool = False) -> list:
+    """Tantivy tokens of ``(term, position)`` pairs, stemmed or as they are."""
+    if stem:
+        return [_Token(_stem(t), p, 0, 0) for t, p in terms]
+    return [_Token(t, p, 0, 0) for t, p in terms]
 
 
 @lru_cache(maxsize=1024)
-def _cached_terms(text: str) -> tuple[tuple[str, int], ...]:
-    return tuple(index_terms(text))  # titles and publishers repeat for every section of a document
+def _cached_tokens(text: str, stem: bool) -> list:
+    return _tokens(index_terms(text), stem)  # titles and publishers repeat for every section of a document
 
 
-def _stemmed(terms) -> list[tuple[str, int]]:
-    return [(_stem(t), p) for t, p in terms]
-
-
-def section_terms(heading: str, text: str, title: str = "", publisher: str = "") -> dict[str, list]:
-    """The terms of each positional field, as the Whoosh schema's analyzers index them.
+def section_tokens(heading: str, text: str, title: str = "", publisher: str = "") -> dict[str, list]:
+    """The tokens of each positional field, as the Whoosh schema's analyzers index them.
 
     Heading and text are analysed once, unstemmed; the stemmed fields are those terms
     stemmed (text_analyzer is exact_analyzer plus a stemmer) and ``exact`` is the two
@@ -70,8 +74,8 @@ def section_terms(heading: str, text: str, title: str = "", publisher: str = "")
     else:
         shift = max(p for _, p in h) + 1 if h else 0
         exact = h + [(t, p + shift) for t, p in b]
-    return {"heading": _stemmed(h), "text": _stemmed(b), "title": _stemmed(_cached_terms(title)),
-            "exact": exact, "publisher": list(_cached_terms(publisher))}
+    return {"heading": _tokens(h, True), "text": _tokens(b, True), "title": _cached_tokens(title, True),
+            "exact": _tokens(exact), "publisher": _cached_tokens(publisher, False)}
 
 
 def document(fields: dict):
@@ -88,12 +92,11 @@ def document(fields: dict):
     if fields.get("year_start") is not None:
         d.add_integer("year_start", int(fields["year_start"]))
     if fields.get("kind") == "section":  # only sections have searchable text
-        terms = section_terms(fields.get("heading") or "", fields.get("text") or "", fields.get("title") or "",
-                              fields.get("publisher") or "")
+        tokens = section_tokens(fields.get("heading") or "", fields.get("text") or "", fields.get("title") or "",
+                                fields.get("publisher") or "")
         for name in TEXT_FIELDS:
-            if terms[name]:
-                toks = [tantivy.Token(t, p, 0, 0) for t, p in terms[name]]
-                d.add_pre_tokenized_text(name, tantivy.PreTokenizedString("", toks))
+            if tokens[name]:
+                d.add_pre_tokenized_text(name, tantivy.PreTokenizedString("", tokens[name]))
     stored = {k: v for k, v in fields.items() if v is not None and k not in _UNSTORED}
     d.add_bytes("data", json.dumps(stored, default=str, separators=(",", ":")).encode("utf-8"))
     return d
