@@ -436,12 +436,17 @@ def why(p: _Prepared, a: int, b: int, limit: int = 6) -> list[str]:
     """What items ``a`` and ``b`` share, rarest first, as people read it ("pre-birth", "guidance")."""
     shared = [t for t in p.bag(a) & p.bag(b) if not t.startswith("#")]
     shared.sort(key=lambda t: (-p.idf[t], t))
-    out: list[str] = []
-    for t in shared:
-        label = p.labels.get(t, t)
-        if label not in out:
-            out.append(label)
-    return out[:limit]
+    return _readable([p.labels.get(t, t) for t in shared])[:limit]
+
+
+def _readable(labels: list[str]) -> list[str]:
+    """``labels`` in order, each once whatever its case, without one whose words a longer label
+    already shows ("fathers" beside "Fathers and male carers")."""
+    first: dict[str, str] = {}
+    for label in labels:
+        first.setdefault(label.lower(), label)
+    words = {k: set(k.split()) for k in first}
+    return [label for k, label in first.items() if not any(words[k] < w for w in words.values())]
 
 
 def _matrices(p: _Prepared):
@@ -778,7 +783,7 @@ def recur(
         themes = sorted(set.intersection(*(set(items[i]["themes"]) for i in comp)) if comp else set())
         score = max((s for it in out_items if (s := it.get("score")) is not None), default=None)
         clusters.append({"themes": themes, "years": years, "score": score,
-                         "why": sorted(reasons, key=lambda r: -reasons[r])[:6], "items": out_items})
+                         "why": _readable(sorted(reasons, key=lambda r: -reasons[r]))[:6], "items": out_items})
     clusters.sort(key=lambda c: (-len(c["years"]), -len(c["items"]), c["items"][0]["item_id"]))
     for n, c in enumerate(clusters, start=1):
         c["id"] = n

@@ -36,6 +36,19 @@ def test_fathers_and_male_carers_recur_across_years(store):
     assert "fathers-male-carers" in c["themes"]
 
 
+def test_what_a_group_shares_is_said_once(store):
+    # a word a longer label already shows ("fathers" beside "Fathers and male carers") is left
+    # out, in the group's reasons and in each item's, and no label comes twice in two cases
+    for c in recur(store):
+        for why in [c["why"], *(i["why"] for i in c["items"] if i.get("why"))]:
+            lower = [w.lower() for w in why]
+            assert len(set(lower)) == len(lower), why
+            for w in lower:
+                assert not any(set(w.split()) < set(o.split()) for o in lower), why
+    fathers = cluster_with(recur(store), "fathers")[0]
+    assert "Fathers and male carers" in fathers["why"] and "fathers" not in fathers["why"]
+
+
 def test_neglect_toolkit_refresh_recurs(store):
     c = cluster_with(recur(store), "toolkit")
     assert c and {"2016-17", "2020-21"} <= set(c[0]["years"])
