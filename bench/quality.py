@@ -11,7 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import use_project_root
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # also in the tagging worker, which spawn starts
+from _common import use_project_root  # noqa: E402
 
 use_project_root()
 
