@@ -449,12 +449,6 @@ def _readable(labels: list[str]) -> list[str]:
     return [label for k, label in first.items() if not any(words[k] < w for w in words.values())]
 
 
-def _matrices(p: _Prepared):
-    """Row-normalised TF-IDF matrix of the items' bags, its 0/1 pattern on concepts only, and
-    each concept's document frequency."""
-    return p.x, p.words, p.df
-
-
 def _top_k(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, k: int) -> np.ndarray:
     """Positions of each row's ``k`` largest values (ties: the lower column first).
 
@@ -474,7 +468,7 @@ def _top_k(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, k:
     return near[rank < k]
 
 
-def _candidates(p: _Prepared, x, df, k: int = NEIGHBOURS, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+def _candidates(p: _Prepared, k: int = NEIGHBOURS, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
     """For each item, its ``k`` nearest items from other years by TF-IDF cosine over rarer concepts.
 
     Year by year, a sparse matrix product in blocks of rows scores every item against
@@ -488,7 +482,7 @@ def _candidates(p: _Prepared, x, df, k: int = NEIGHBOURS, chunk: int = 2048) -> 
     cap = max(60, int(0.01 * n))
     years = np.array([it.get("year_start") or 0 for it in p.items])
     order = np.argsort(years, kind="stable")  # the items year by year
-    xb = x[order][:, np.flatnonzero(df <= cap)].tocsr()
+    xb = p.x[order][:, np.flatnonzero(p.df <= cap)].tocsr()
     starts = [0, *(np.flatnonzero(np.diff(years[order])) + 1).tolist()]
     found = [np.zeros(0, dtype=np.int64)]
     for s, e in zip(starts, [*starts[1:], n]):
@@ -504,15 +498,15 @@ def _candidates(p: _Prepared, x, df, k: int = NEIGHBOURS, chunk: int = 2048) -> 
     return codes // max(n, 1), codes % max(n, 1)
 
 
-def _score_pairs(p: _Prepared, x, words, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _score_pairs(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Scores (0-100) of the pairs ``(a[n], b[n])`` at once: the same formula as :func:`pair_score`."""
     from rapidfuzz import fuzz
     from rapidfuzz.process import cpdist
 
     if not len(a):
         return np.zeros(0)
-    cos = 100.0 * np.asarray(x[a].multiply(x[b]).sum(axis=1)).ravel()
-    shared_words = np.asarray(words[a].multiply(words[b]).sum(axis=1)).ravel() > 0
+    cos = 100.0 * np.asarray(p.x[a].multiply(p.x[b]).sum(axis=1)).ravel()
+    shared_words = np.asarray(p.words[a].multiply(p.words[b]).sum(axis=1)).ravel() > 0
     lens = np.array(p.rows.sizes)
     strings = p.strings
     lex = cpdist([strings[i] for i in a.tolist()], [strings[i] for i in b.tolist()], scorer=fuzz.token_sort_ratio,
@@ -747,8 +741,8 @@ def recur(
     if len(items) < 2:
         return []
     p = _prepare(items, concepts, surface=surface, rows=rows)
-    a, b = _candidates(p, p.x, p.df)
-    scores = _score_pairs(p, p.x, p.words, a, b)
+    a, b = _candidates(p)
+    scores = _score_pairs(p, a, b)
     above = scores >= threshold
     edges: dict[int, dict[int, float]] = defaultdict(dict)
     for i, j, s in zip(a[above].tolist(), b[above].tolist(), scores[above].tolist()):
@@ -873,9 +867,8 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
                "year_start": None} for n, t in enumerate(texts)]
     ptoks = [tokens(_subject(t), concepts, surface) for t in texts]
     p = _prepare(items + probes, concepts, surface=surface, rows=rows.plus(probes, ptoks))
-    x, words = p.x, p.words
     n_items = len(items)
-    sims = (x[n_items:] @ x[:n_items].T).tocsr()
+    sims = (p.x[n_items:] @ p.x[:n_items].T).tocsr()
     floor = max(0.0, (min_score - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0
     out = []
     for n, text in enumerate(texts):
@@ -888,7 +881,7 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
             if len(idx) > CHECK_CANDIDATES:
                 idx = idx[np.argpartition(-val, CHECK_CANDIDATES)[:CHECK_CANDIDATES]]
             idx = idx.astype(np.int64)
-            scores = _score_pairs(p, x, words, idx, np.full(len(idx), q, dtype=np.int64))
+            scores = _score_pairs(p, idx, np.full(len(idx), q, dtype=np.int64))
             scored = [(s, i) for i, s in zip(idx.tolist(), scores.tolist()) if s >= min_score]
         else:  # a short text is scored by how much of it an item holds
             scored = [(s, i) for i in idx.tolist() if (s := _check_score(p, i, q)) >= min_score]

@@ -112,12 +112,11 @@ def test_trace_recur_cli_json_and_plot(corpus_index, tmp_path):
 def test_bulk_scores_equal_pairwise_scores(store):
     import numpy as np
 
-    from search.recur import _matrices, _prepare, _score_pairs, load_items, pair_score
+    from search.recur import _prepare, _score_pairs, load_items, pair_score
 
     p = _prepare(load_items(store))
-    x, words, _df = _matrices(p)
     pairs = [(a, b) for a in range(0, len(p.items), 7) for b in range(a + 1, len(p.items), 11)]
-    bulk = _score_pairs(p, x, words, np.array([a for a, _ in pairs]), np.array([b for _, b in pairs]))
+    bulk = _score_pairs(p, np.array([a for a, _ in pairs]), np.array([b for _, b in pairs]))
     for (a, b), s in zip(pairs, bulk.tolist()):
         assert abs(s - pair_score(p, a, b)) <= 0.11, (a, b)
 
