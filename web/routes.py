@@ -327,11 +327,7 @@ async def recur_check(request: Request) -> Response:
         source = form.get("source") or None
         texts = [t.strip() for t in form.getlist("text") if isinstance(t, str) and t.strip()]
         if hasattr(up, "read") and up.filename:
-            source = os.path.basename(up.filename.replace("\\", "/"))
-            refusal = _refusal(source, up.size, limit)
-            data = b"" if refusal else await up.read()
-            if not refusal and len(data) > limit:
-                refusal = f"over the {size(limit)} limit"
+            source, data, refusal = await _received(up, limit)
             if refusal:
                 return _check_error(request, f"{source}: {refusal}",
                                     413 if Path(source).suffix.lower() in _exts() else 415)
@@ -460,6 +456,17 @@ def _refusal(name: str, n: int | None, limit: int) -> str | None:
     return None
 
 
+async def _received(up, limit: int) -> tuple[str, bytes, str | None]:
+    """An uploaded file's own name (without the sender's folders), its bytes, and why it is
+    refused (its type, its declared size, then its real size), or None. A refused file is not read."""
+    name = os.path.basename(up.filename.replace("\\", "/"))
+    refusal = _refusal(name, up.size, limit)
+    data = b"" if refusal else await up.read()
+    if refusal is None and len(data) > limit:
+        refusal = f"over the {size(limit)} limit"
+    return name, data, refusal
+
+
 async def ingest_upload(request: Request) -> Response:
     """Save the uploaded files (type and size checked as ingest would) and ingest them in the background."""
     site = _site(request)
@@ -481,8 +488,7 @@ async def ingest_upload(request: Request) -> Response:
         for up in form.getlist("files"):
             if not hasattr(up, "read") or not up.filename:
                 continue
-            name = os.path.basename(up.filename.replace("\\", "/"))
-            refusal = _refusal(name, up.size, limit)
+            name, data, refusal = await _received(up, limit)
             if refusal:
                 refused.append({"path": name, "error": refusal})
                 continue
@@ -491,10 +497,6 @@ async def ingest_upload(request: Request) -> Response:
             target = folder / safe_name(name)
             if target.exists():
                 target = target.with_name(f"{target.stem}-{len(saved)}{target.suffix}")
-            data = await up.read()
-            if len(data) > limit:
-                refused.append({"path": name, "error": f"over the {size(limit)} limit"})
-                continue
             target.write_bytes(data)
             saved.append(target)
     if not saved and not refused:
