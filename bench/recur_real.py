@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     ap.add_argument("--skip-labelled", action="store_true", help="Leave out the tests' labelled pairs.")
     args = ap.parse_args(argv)
-    print(f"# {revision(('search/recur.py', 'search/recur_concepts.toml'))}; load {load()}")
+    print(f"# {revision(tuple(f'search/recur/{m}' for m in ('concepts.toml', 'concepts.py', 'scoring.py', 'clustering.py', 'check.py')))}; load {load()}")
     gold = _realdev.items()
     gold_by_no = {g.item_no: g for g in gold}
     doc_of = {g.item_no: Path(g.file).stem for g in gold}

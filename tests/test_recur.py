@@ -112,7 +112,8 @@ def test_trace_recur_cli_json_and_plot(corpus_index, tmp_path):
 def test_bulk_scores_equal_pairwise_scores(store):
     import numpy as np
 
-    from search.recur import _prepare, _score_pairs, load_items, pair_score
+    from search.recur import load_items
+    from search.recur.scoring import _prepare, _score_pairs, pair_score
 
     p = _prepare(load_items(store))
     pairs = [(a, b) for a in range(0, len(p.items), 7) for b in range(a + 1, len(p.items), 11)]
@@ -124,7 +125,7 @@ def test_bulk_scores_equal_pairwise_scores(store):
 def test_top_k_keeps_each_rows_best_values_with_ties():
     import numpy as np
 
-    from search.recur import _top_k
+    from search.recur.scoring import _top_k
 
     rng = np.random.default_rng(7)
     for _ in range(50):

@@ -1,2 +1,23 @@
-"""Recurring items: recommendations, findings and priorities said again in later years."""
-from search.recur.scoring import *  # noqa: F401,F403
+"""Recurring items: recommendations, findings and priorities said again in later years.
+
+``concepts`` reads what an item is about, ``scoring`` compares two items, ``cache`` keeps
+the index's items tokenised, ``clustering`` groups them (``sgsearch recur``) and ``check``
+finds earlier items like a new text (``recur --check``).
+"""
+from search.recur.cache import load_items
+from search.recur.check import check, check_many, made_before, summary
+from search.recur.clustering import best_threshold, recur
+from search.recur.concepts import Concepts, ConceptsError, load_concepts, normalise, store_concepts, tokens
+from search.recur.scoring import (
+    CHECK_MIN_SCORE,
+    DEFAULT_THRESHOLD,
+    labelled_figures,
+    load_pairs,
+    pair_scores,
+)
+
+__all__ = [
+    "CHECK_MIN_SCORE", "DEFAULT_THRESHOLD", "Concepts", "ConceptsError", "best_threshold", "check", "check_many",
+    "labelled_figures", "load_concepts", "load_items", "load_pairs", "made_before", "normalise", "pair_scores",
+    "recur", "store_concepts", "summary", "tokens",
+]
