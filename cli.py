@@ -629,22 +629,28 @@ def format_trace(data: dict, width: int = 80) -> str:
 @click.option("--from", "from_year", help="Only items from this year on (2019 or 2019-20).")
 @click.option("--to", "to_year", help="Only items up to this year.")
 @click.option("--since", help="Only groups whose latest item is after this year: did it recur after 2019?")
-@click.option("--threshold", default=None, type=click.FloatRange(0, 100), help="Similarity 0-100 needed to group (default 52).")
+@click.option("--threshold", default=None, type=click.FloatRange(0, 100), help="Similarity 0-100 needed to group (default 48).")
 @click.option("--check", "check_text", metavar="TEXT|FILE",
               help="Instead: the earlier items like TEXT, or like each recommendation in FILE (.txt one per line, "
                    "or any document sgsearch reads).")
+@click.option("--include-self", is_flag=True, help="With --check FILE: keep the items of FILE itself when it is indexed.")
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000), help="With --check: matches to show.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="With --check: also write the result (.md, .docx, .csv).")
+@click.option("--all", "show_all", is_flag=True, help="List every item of every group (default: each group summarised).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "docx", "md"]),
+              help="Format of -o (default: from its name): the tracker xlsx or csv; with --check docx, md or csv.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Also write the tracker (.xlsx, .csv), or with --check the appendix (.docx, .md, .csv).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
-def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, check_text, limit, output, as_json, index):
-    """Items said again in different years; with --check, earlier items like a new finding or a file of them."""
+def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, check_text, include_self, limit, show_all,
+              fmt, output, as_json, index):
+    """Items said again in different years, as a tracker; with --check, earlier items like a new finding or a file of them."""
     from search.query import QueryError, resolve_theme_filter
     from search.recur import DEFAULT_THRESHOLD, best_threshold, recur
 
     store = _store(index)
     if check_text is not None:
-        _recur_check(store, check_text, kind, limit, output, as_json)
+        _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_json)
         return
     try:
         theme_id = resolve_theme_filter(theme, store.taxonomy()) if theme else None
@@ -660,17 +666,34 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
     from search.cite import cite_items
 
     cite_items(store, [it for c in clusters for it in c["items"]])
+    if output:
+        _write_tracker(store, clusters, output, fmt)
     if as_json:
         _emit_json({"clusters": clusters})
         return
     hint = best_threshold(store, used, **options) if not clusters else None
-    echo(format_clusters(clusters, hint))
+    echo(format_clusters(clusters, hint, show_all))
+    if output:
+        echo(f"Tracker written to {output}")
 
 
-def _recur_check(store, check_text, kind, limit, output, as_json):
+def _write_tracker(store, clusters, output, fmt):
+    """``recur -o tracker.xlsx``: one row per recurring group, as partnerships keep action plans."""
+    from search.recur import tracker_rows
+    from search.report import write_tracker
+
+    labels = {t.id: t.label for t in store.taxonomy()}
+    try:
+        write_tracker(tracker_rows(clusters, labels), output, fmt)
+    except ValueError as e:
+        _fail(str(e), 2)
+    except OSError as e:
+        _fail(f"cannot write {output}: {e.strerror or e}")
+
+
+def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_json):
     """``recur --check``: one text, or each recommendation of a file, against the index."""
-    from ingest.checklist import ChecklistError, check_texts, read_checklist
-    from search.recur import summary
+    from ingest.checklist import ChecklistError, check_review, check_texts, own_documents, read_checklist
 
     if not check_text.strip():
         _fail("--check needs the text of a finding or recommendation, or a file of them", 2)
@@ -679,28 +702,37 @@ def _recur_check(store, check_text, kind, limit, output, as_json):
         texts = read_checklist(check_text) if is_file else [check_text]
     except ChecklistError as e:
         _fail(str(e))
-    checks = check_texts(store, texts, kind=kind, limit=limit)
+    if is_file:
+        result = check_review(store, texts, kind=kind, limit=limit,
+                              own=[] if include_self else own_documents(store, check_text))
+        checks, total = result["checks"], result["summary"]
+    else:
+        checks = check_texts(store, texts, kind=kind, limit=limit)
+        total = None
     if output:
-        from search.export import export_checks
+        from search.recur import summary, verdict
+        from search.report import write_appendix
 
+        for c in checks:
+            c.setdefault("verdict", verdict(c))
         try:
-            export_checks(checks, output, source=check_text if is_file else None)
+            write_appendix(checks, total or summary(checks), output, fmt, source=check_text if is_file else None)
         except ValueError as e:
             _fail(str(e), 2)
         except OSError as e:
             _fail(f"cannot write {output}: {e.strerror or e}")
     if not is_file:
         if as_json:
-            _emit_json(checks[0])
+            _emit_json({"text": checks[0]["text"], "matches": checks[0]["matches"]})
         else:
             echo(format_matches(checks[0]["matches"]))
         if not checks[0]["matches"]:
             sys.exit(1)
         return
     if as_json:
-        _emit_json({"checks": checks, "summary": summary(checks)})
+        _emit_json({"checks": checks, "summary": total})
     else:
-        echo(format_checks(checks))
+        echo(format_checks(checks, total))
     if output:
         echo(f"Written to {output}")
 
@@ -712,21 +744,39 @@ def _item_line(it: dict, indent: str = "   ") -> str:
             + "\n" + wrap(f"— {safe(it.get('citation') or '')} [{it['item_id']}]", width, indent + "         "))
 
 
-def format_clusters(clusters: list[dict], hint: float | None = None) -> str:
-    """Recurring groups, each oldest first, with its score and what its items share."""
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def format_clusters(clusters: list[dict], hint: float | None = None, show_all: bool = False) -> str:
+    """Recurring groups as a tracker: per group where it was first and last seen, in how many
+    documents and years, its kinds and statuses, and its latest wording (``show_all``: every item)."""
     if not clusters:
         msg = "No item recurs across years with these options"
         return msg + (f" (--threshold {hint:g} finds some)." if hint is not None else ".")
-    out = [f"{len(clusters)} group{'s' if len(clusters) != 1 else ''} of items said again in different years:", ""]
+    n_items = sum(len(c["items"]) for c in clusters)
+    out = [f"{_plural(len(clusters), 'group')} of items said again in different years ({_plural(n_items, 'item')})"
+           + ("." if show_all else "; --all lists every item."), ""]
+    width = _width()
     for c in clusters:
         themes = f" — {', '.join(c['themes'])}" if c["themes"] else ""
         score = f"  score {c['score']:.1f}" if c.get("score") is not None else ""
-        out.append(wrap(f"#{c['id']}  {', '.join(c['years'])}{themes}{score}", _width(), "", "    "))
+        first, last = c.get("first_seen") or {}, c.get("last_seen") or {}
+        out.append(wrap(f"#{c['id']}  {first.get('year')} to {last.get('year')}: {_plural(c['year_count'], 'year')}, "
+                        f"{_plural(c['documents'], 'document')}, {_plural(len(c['items']), 'item')}{themes}{score}",
+                        width, "", "    "))
+        status = ""
+        if c.get("statuses"):
+            status = "; status: " + ", ".join(f"{s['year']} {s['status']}" for s in c["statuses"])
+        out.append(wrap(f"kinds: {', '.join(c['kinds'])}{status}", width, "    ", "    "))
+        out.append(wrap(f"first seen: {first.get('year')} {safe(first.get('title') or '')}; last seen: "
+                        f"{last.get('year')} {safe(last.get('title') or '')}", width, "    ", "      "))
         if c.get("why"):
-            out.append(wrap(f"shared: {', '.join(safe(w) for w in c['why'])}", _width(), "    ", "            "))
-        for it in c["items"]:
+            out.append(wrap(f"shared: {', '.join(safe(w) for w in c['why'])}", width, "    ", "            "))
+        for it in (c["items"] if show_all else c["items"][-1:]):
             out.append(_item_line(it))
         out.append("")
+    out.append(f"{_plural(len(clusters), 'group')}, {_plural(n_items, 'item')}.")
     return "\n".join(out).rstrip()
 
 
@@ -743,20 +793,26 @@ def format_matches(matches: list[dict]) -> str:
     return "\n".join(out)
 
 
-def format_checks(checks: list[dict]) -> str:
-    """Each recommendation of a file with its earlier matches, then how many were made before."""
-    from search.export import made_before_line
-    from search.recur import made_before
+def format_checks(checks: list[dict], total: dict | None = None) -> str:
+    """Each recommendation of a file with its verdict and earlier matches, then how many were made before."""
+    from search.recur import summary
+    from search.report.appendix import left_out_line, total_line
 
+    total = total or summary(checks)
     out = []
     for n, c in enumerate(checks, start=1):
         out.append(f"{n}. {safe(c['text'])}")
-        if not made_before(c):
-            out.append("   Not made before" + (" (weaker matches below)." if c["matches"] else "."))
+        v = c.get("verdict")
+        if v == "new":
+            out.append("   Not made before.")
+        elif v == "similar":
+            out.append("   Not made before (similar, weaker matches below).")
         if c["matches"]:
             out += ["   " + line for line in format_matches(c["matches"]).splitlines()]
         out.append("")
-    out.append(made_before_line(checks))
+    out.append(total_line(total))
+    if left_out_line(total):
+        out.append(left_out_line(total))
     return "\n".join(out)
 
 

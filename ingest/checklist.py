@@ -54,13 +54,43 @@ def tag_texts(texts: list[str], taxonomy=None) -> list[list[str]]:
     return [[t.id for t in tags] for tags in tagger.tag_many(texts)]
 
 
-def check_texts(store, texts: list[str], kind: str | None = None, limit: int = 10) -> list[dict]:
+def own_documents(store, path, name: str | None = None) -> list[dict]:
+    """The indexed documents that are the checked file itself: the same content (sha256), or
+    the id its name would be given (``name``: an uploaded file's own name). ``[{"doc_id", "title"}]``."""
+    from ingest.document import sha256_file, slug
+
+    try:
+        digest = sha256_file(Path(path))
+    except OSError:
+        digest = None
+    doc_id = slug(Path(name or path).stem)
+    return [{"doc_id": d["doc_id"], "title": d.get("doc_title") or d["doc_id"]} for d in store.records("doc")
+            if (digest and d.get("sha256") == digest) or d.get("doc_id") == doc_id]
+
+
+def check_texts(store, texts: list[str], kind: str | None = None, limit: int = 10,
+                exclude_docs=()) -> list[dict]:
     """Each text (a new review's recommendations) against the index, as ``recur --check`` does it:
-    tagged with the index's themes, its earlier matches best first, each match cited.
+    tagged with the index's themes, its earlier matches best first, each match cited, and
+    Items of ``exclude_docs`` are left out.
     ``[{"text", "matches": [item + "score", "why", "citation"]}]`` in the order given."""
     from search.cite import cite_items
     from search.recur import check_many
 
-    checks = check_many(store, texts, tag_texts(texts, store.taxonomy()), limit=limit, kind=kind)
+    checks = check_many(store, texts, tag_texts(texts, store.taxonomy()), limit=limit, kind=kind,
+                        exclude_docs=exclude_docs)
     cite_items(store, [m for c in checks for m in c["matches"]])
     return checks
+
+
+def check_review(store, texts: list[str], kind: str | None = None, limit: int = 10,
+                 own: list[dict] = ()) -> dict:
+    """A review's recommendations checked (``recur --check FILE``): ``{"checks": [{"text",
+    "verdict", "matches"}], "summary"}``, the items of ``own`` (the review itself, if indexed:
+    see :func:`own_documents`) left out and the summary saying so."""
+    from search.recur import summary, verdict
+
+    checks = check_texts(store, texts, kind=kind, limit=limit, exclude_docs=[d["doc_id"] for d in own])
+    for c in checks:
+        c["verdict"] = verdict(c)
+    return {"checks": checks, "summary": summary(checks, left_out=list(own))}

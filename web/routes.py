@@ -284,34 +284,53 @@ def recur_page(request: Request) -> Response:
         return found
 
     clusters = site.cached(("recur", min_years, kind, theme_id), groups)
+    fmt = qp.get("format")
+    if fmt in ("xlsx", "csv"):  # the tracker, as ``sgsearch recur -o tracker.xlsx`` writes it
+        from search.recur import tracker_rows
+        from search.report import write_tracker
+
+        with tempfile.TemporaryDirectory() as tmp:
+            body = write_tracker(tracker_rows(clusters, ctx["labels"]), Path(tmp) / f"tracker.{fmt}").read_bytes()
+        return _download(body, XLSX if fmt == "xlsx" else EXPORT_TYPES["csv"], f"recommendation-tracker.{fmt}")
     ctx.update(clusters=clusters, matches=None, theme_id=theme_id)
     return render(request, "recur.html", ctx, {"clusters": clusters})
 
 
 def _check(site: Site, texts: list[str], kind: str | None) -> list[dict]:
-    """``recur --check``'s answer for ``texts``: the library call the command makes."""
+    """``recur --check TEXT``'s answer for ``texts``: the library call the command makes."""
     from ingest.checklist import check_texts
 
     with site.lock:
         return check_texts(site.store, texts, kind=kind)
 
 
-def _read_upload(name: str, data: bytes) -> list[str]:
-    """The recommendations in an uploaded file, read as ``recur --check FILE`` reads a file."""
-    from ingest.checklist import read_checklist
+def _review(site: Site, texts: list[str], kind: str | None, own: list[dict]) -> dict:
+    """``recur --check FILE``'s answer: the library call the command makes."""
+    from ingest.checklist import check_review
+
+    with site.lock:
+        return check_review(site.store, texts, kind=kind, own=own)
+
+
+def _read_upload(site: Site, name: str, data: bytes) -> tuple[list[str], list[dict]]:
+    """The recommendations in an uploaded file, read as ``recur --check FILE`` reads a file,
+    and the indexed documents that are this file itself (their items are left out)."""
+    from ingest.checklist import own_documents, read_checklist
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / safe_name(name)
         path.write_bytes(data)
-        return read_checklist(path, name=name)
+        texts = read_checklist(path, name=name)
+        with site.lock:
+            return texts, own_documents(site.store, path, name=name)
 
 
 async def recur_check(request: Request) -> Response:
     """A review's recommendations checked against the index (``recur --check FILE``): from an
     uploaded file, or the texts of an earlier check sent back (``text`` fields) to download it."""
     from ingest.checklist import ChecklistError
-    from search.export import export_checks, made_before_line
-    from search.recur import made_before, summary
+    from search.report import write_appendix
+    from search.report.appendix import left_out_line, total_line
 
     site = _site(request)
     limit = _limit()
@@ -326,13 +345,15 @@ async def recur_check(request: Request) -> Response:
         up = form.get("file")
         source = form.get("source") or None
         texts = [t.strip() for t in form.getlist("text") if isinstance(t, str) and t.strip()]
+        own = [{"doc_id": d, "title": t} for d, t in zip(form.getlist("own_id"), form.getlist("own_title"))
+               if isinstance(d, str) and isinstance(t, str)]
         if hasattr(up, "read") and up.filename:
             source, data, refusal = await _received(up, limit)
             if refusal:
                 return _check_error(request, f"{source}: {refusal}",
                                     413 if Path(source).suffix.lower() in _exts() else 415)
             try:
-                texts = await run_in_threadpool(_read_upload, source, data)
+                texts, own = await run_in_threadpool(_read_upload, site, source, data)
             except ChecklistError as e:
                 return _check_error(request, str(e), 400)
     if fmt not in EXPORT_TYPES and fmt != "html":
@@ -342,16 +363,18 @@ async def recur_check(request: Request) -> Response:
     if len(texts) > MAX_CHECKS:
         return _check_error(request, f"{source or 'That file'}: {len(texts)} recommendations, more than the "
                                      f"{MAX_CHECKS} this page checks at once: use sgsearch recur --check.", 400)
-    checks = await run_in_threadpool(_check, site, texts, kind)
+    result = await run_in_threadpool(_review, site, texts, kind, own)
+    checks, total = result["checks"], result["summary"]
     if fmt in EXPORT_TYPES:
         with tempfile.TemporaryDirectory() as tmp:
-            path = export_checks(checks, Path(tmp) / f"checked.{fmt}", source=source)
+            path = write_appendix(checks, total, Path(tmp) / f"checked.{fmt}", source=source)
             body = path.read_bytes()
         name = "checked-" + _slug(Path(source).stem if source else "recommendations") + f".{fmt}"
         return _download(body, EXPORT_TYPES[fmt], name)
-    ctx = {"checks": [(c, made_before(c)) for c in checks], "line": made_before_line(checks), "source": source,
-           "kind": kind, "clusters": None, "matches": None, "labels": site.labels(), **_upload_limits()}
-    return render(request, "recur.html", ctx, {"checks": checks, "summary": summary(checks)})
+    ctx = {"checks": checks, "line": total_line(total), "left_out": left_out_line(total), "own": own,
+           "source": source, "kind": kind, "clusters": None, "matches": None, "labels": site.labels(),
+           **_upload_limits()}
+    return render(request, "recur.html", ctx, {"checks": checks, "summary": total})
 
 
 def _check_error(request: Request, message: str, status: int) -> Response:

@@ -31,8 +31,8 @@ def load_items(store: Store, kind: str | None = None, theme: str | None = None) 
 
 # -- the index's items, tokenised once per index generation ---------------------------------
 
-_CACHE_VERSION = 2
-_TOKEN_FIELDS = ("item_id", "kind", "year", "year_start", "themes")
+_CACHE_VERSION = 3
+_TOKEN_FIELDS = ("item_id", "doc_id", "kind", "year", "year_start", "themes")
 
 
 def _cache_dir() -> Path:
@@ -60,7 +60,7 @@ def _cache_key(store: Store, concepts: Concepts) -> str | None:
         return None
     generation = _digest([_CACHE_VERSION, str(d.resolve()), stamp, sorted(concepts.token_of.items()),
                           sorted(concepts.theme_of.items()), [r.pattern for r in concepts.openings],
-                          sorted(concepts.common)])
+                          sorted(concepts.common), sorted(concepts.stock)])
     return f"{_digest(str(Path(store.root).resolve()))}-{generation}"
 
 

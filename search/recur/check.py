@@ -11,6 +11,8 @@ from search.recur.scoring import (
     COSINE_SHARE,
     DEFAULT_THRESHOLD,
     MIN_TOKENS,
+    THEME_ONLY_MAX,
+    _beyond_theme,
     _content,
     _prepare,
     _Prepared,
@@ -32,15 +34,20 @@ def _check_score(p: _Prepared, i: int, q: int) -> float:
         return 0.0
     bag = p.bag(i)
     held = sum(p.idf[t] for t in probe if t in bag) / sum(p.idf[t] for t in probe)
-    return round(COSINE_SHARE * 100.0 * held, 1) if held else 0.0
+    if not held:
+        return 0.0
+    score = round(COSINE_SHARE * 100.0 * held, 1)
+    return score if _beyond_theme(p, i, q) else min(score, THEME_ONLY_MAX)
 
 
 def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = None, limit: int = 10,
                kind: str | None = None, min_score: float = CHECK_MIN_SCORE,
-               items: list[dict] | None = None) -> list[dict]:
+               items: list[dict] | None = None, exclude_docs=()) -> list[dict]:
     """For each text (a new review's recommendations), the indexed items most like it, best first.
 
     ``themes`` holds each text's theme ids, tagged by the caller (this module never tags).
+    Items of the documents in ``exclude_docs`` (doc ids: the checked document itself, when it
+    is indexed) are never matches.
     Returns ``[{"text", "matches": [Item + "score", "title", "why"]}]`` in the order given.
     Candidates come from one sparse product of the texts against every item; only those
     whose cosine could still reach ``min_score`` are scored exactly. The index's items come
@@ -55,6 +62,8 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     ptoks = [tokens(_subject(t), concepts, surface) for t in texts]
     p = _prepare(items + probes, concepts, surface=surface, rows=rows.plus(probes, ptoks))
     n_items = len(items)
+    own = set(exclude_docs or ())
+    left_out = np.array([it.get("doc_id") in own for it in items], dtype=bool) if own else None
     sims = (p.x[n_items:] @ p.x[:n_items].T).tocsr()
     floor = max(0.0, (min_score - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0
     out = []
@@ -62,6 +71,9 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
         q = n_items + n
         lo, hi = sims.indptr[n], sims.indptr[n + 1]
         idx, val = sims.indices[lo:hi], sims.data[lo:hi]
+        if left_out is not None:
+            keep = ~left_out[idx]
+            idx, val = idx[keep], val[keep]
         if _content(p, q) >= MIN_TOKENS:  # scored as recur scores pairs, all candidates at once
             keep = val >= floor - 1e-6
             idx, val = idx[keep], val[keep]
@@ -83,6 +95,17 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     return out
 
 
+VERDICTS = ("made before", "similar", "new")
+
+
+def verdict(check_result: dict, threshold: float = DEFAULT_THRESHOLD) -> str:
+    """``made before`` (a match at or above ``threshold``: what recur would group), ``similar``
+    (only weaker matches, for a person to judge) or ``new`` (nothing like it)."""
+    if made_before(check_result, threshold):
+        return "made before"
+    return "similar" if check_result["matches"] else "new"
+
+
 def check(store: Store, text: str, limit: int = 10, kind: str | None = None, min_score: float = CHECK_MIN_SCORE,
           themes: list[str] | None = None) -> list[dict]:
     """The indexed items most similar to ``text``, best first, each with its score and why.
@@ -96,6 +119,10 @@ def made_before(check_result: dict, threshold: float = DEFAULT_THRESHOLD) -> boo
     return any(m["score"] >= threshold for m in check_result["matches"])
 
 
-def summary(checks: list[dict], threshold: float = DEFAULT_THRESHOLD) -> dict:
-    """``{"items", "made_before"}``: how many texts were checked, how many were made before."""
-    return {"items": len(checks), "made_before": sum(1 for c in checks if made_before(c, threshold))}
+def summary(checks: list[dict], threshold: float = DEFAULT_THRESHOLD, left_out: list[dict] | None = None) -> dict:
+    """``{"items", "made_before", "similar", "new", "left_out"}``: how many texts were checked,
+    how many were made before, similar only or new, and the indexed documents whose items were
+    left out (the checked document itself: ``[{"doc_id", "title"}]``)."""
+    verdicts = [verdict(c, threshold) for c in checks]
+    return {"items": len(checks), "made_before": verdicts.count("made before"), "similar": verdicts.count("similar"),
+            "new": verdicts.count("new"), "left_out": list(left_out or [])}

@@ -12,9 +12,10 @@ from search.recur.scoring import (
     _candidates,
     _prepare,
     _readable,
-    _score_pairs,
+    _scores_and_evidence,
     why,
 )
+from search.recur.tracker import describe
 from search.store import Store
 
 
@@ -41,6 +42,8 @@ def recur(
 ) -> list[dict]:
     """Clusters of items that say substantially the same thing in at least ``min_years`` years.
 
+    Each group also says where it was first and last seen, in how many documents and years,
+    its kinds and the statuses its reports gave (see :func:`search.recur.tracker.describe`).
     ``theme`` keeps the groups with a member tagged with it (as ``export`` does: the group
     is found among all items, then chosen); ``from_year``/``to_year`` keep the items of
     those years; ``since`` keeps the groups whose latest item is after that year. Each
@@ -58,8 +61,8 @@ def recur(
         return []
     p = _prepare(items, concepts, surface=surface, rows=rows)
     a, b = _candidates(p)
-    scores = _score_pairs(p, a, b)
-    above = scores >= threshold
+    scores, beyond = _scores_and_evidence(p, a, b)
+    above = (scores >= threshold) & beyond
     edges: dict[int, dict[int, float]] = defaultdict(dict)
     for i, j, s in zip(a[above].tolist(), b[above].tolist(), scores[above].tolist()):
         edges[i][j] = edges[j][i] = s
@@ -97,8 +100,8 @@ def recur(
     clusters.sort(key=lambda c: (-len(c["years"]), -len(c["items"]), c["items"][0]["item_id"]))
     for n, c in enumerate(clusters, start=1):
         c["id"] = n
-    return [{"id": c["id"], "themes": c["themes"], "years": c["years"], "score": c["score"], "why": c["why"],
-             "items": c["items"]} for c in clusters]
+    return [describe({"id": c["id"], "themes": c["themes"], "years": c["years"], "score": c["score"], "why": c["why"],
+                      "items": c["items"]}) for c in clusters]
 
 
 def best_threshold(store: Store, threshold: float, **options) -> float | None:

@@ -23,21 +23,10 @@ else:  # pragma: no cover - Python 3.10
 
 CONCEPTS_NAME = "concepts.toml"
 
-_STOP = frozenset(
-    """a about across after all also an and any are as at be been being both but by can could do does for from
-    had has have how in into is it its more most much need needs of on or other should so such than that
-    the their them there these they this those through to under up was were what when where which while
-    who will with within would""".split()
-)
-# Words nearly every item in these reports uses: they say nothing about what an item is about.
-_DOMAIN = frozenset(
-    """safeguard safeguarding child children young people somerset agency agencies multi ensure continue
-    continued develop development work working support supporting improve improved improvement practice
-    services service local""".split()
-)
 _WORD = re.compile(r"[a-z0-9]+")
 _ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]", re.I)
 _CONCEPT = "\x01"  # marks a concept token in the normalised text (never in report text)
+_THEME = _CONCEPT + "t:"  # a theme's token (one of its phrases was found)
 
 
 class ConceptsError(ValueError):
@@ -58,6 +47,17 @@ class Concepts:
     common: frozenset[str] = frozenset()  # stems of words that say how, not what ("increase")
     labels: dict[str, str] = field(default_factory=dict)  # concept token -> what "why" shows
     themes: frozenset[str] = frozenset()  # tokens that came from a theme's phrases
+    stock: frozenset[str] = frozenset()  # words (and their stems) that are never concepts ("including")
+    theme_words: dict[str, frozenset[str]] = field(default_factory=dict)  # theme token -> the words naming it
+
+    def theme_only(self, shared) -> bool:
+        """Whether the tokens two items share are a theme and nothing else: its tag or token,
+        and the words that name it (a phrase of one word or concept: "neglect" with the theme
+        Neglect, "fathers" and "dads" with Fathers and male carers)."""
+        shared = set(shared)
+        themes = {t for t in shared if t.startswith(_THEME)} | {_THEME + t[1:] for t in shared if t.startswith("#")}
+        said = set().union(*(self.theme_words.get(t, ()) for t in themes)) if themes else set()
+        return all(t.startswith(("#", _THEME)) or t in said for t in shared)
 
 
 def _canon(text: str) -> str:
@@ -138,6 +138,7 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None) -> Conce
     openings: list[str] = []
     fillers: list[str] = []
     common: list[str] = []
+    stock: list[str] = []
     concepts: dict[str, list[str]] = {}
     for path in [bundled_concepts_path(), *[Path(p) for p in extra_files or []]]:
         try:
@@ -149,6 +150,7 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None) -> Conce
             openings += [str(p) for p in data.get("openings", {}).get("patterns", [])]
             fillers += [str(p) for p in data.get("fillers", {}).get("phrases", [])]
             common += [str(w) for w in data.get("common", {}).get("words", [])]
+            stock += [str(w) for w in data.get("stock", {}).get("words", [])]
             for c in data.get("concept", []):
                 concepts[str(c["id"])] = [str(t) for t in c["terms"]]
         except (AttributeError, KeyError, TypeError) as e:
@@ -157,11 +159,13 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None) -> Conce
     theme_of: dict[str, str] = {}
     labels: dict[str, str] = {}
     theme_tokens: set[str] = set()
+    theme_phrases: dict[str, list[str]] = {}
     for theme in taxonomy or ():
-        tok = f"{_CONCEPT}t:{theme.id}".replace(" ", "_")
+        tok = f"{_THEME}{theme.id}".replace(" ", "_")
         labels[tok] = theme.label
         theme_tokens.add(tok)
-        for p in [*theme.phrases, *theme.abbreviations]:
+        theme_phrases[tok] = [*theme.phrases, *theme.abbreviations]
+        for p in theme_phrases[tok]:
             for v in _variants(p):
                 theme_of[v] = tok
     for cid, terms in concepts.items():  # the file's concepts win over a theme's phrase
@@ -175,7 +179,8 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None) -> Conce
         opening_rx = [re.compile(p, re.I) for p in openings]
     except re.error as e:
         raise ConceptsError(f"concepts file: an opening is not a valid pattern: {e}") from e
-    return Concepts(
+    stock_words = {w for x in stock for w in _canon(x).split()}
+    c = Concepts(
         orgs=_Phrases(dict.fromkeys(org_words, "org")),
         openings=opening_rx,
         fillers=_Phrases({v: "" for f in fillers for v in _variants(f)}),
@@ -188,7 +193,14 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None) -> Conce
         theme_phrases=_Phrases(theme_of),
         theme_of=theme_of,
         common=frozenset(_stem(w) for c in common for w in _canon(c).split()),
+        stock=frozenset(stock_words),
     )
+    plain = Concepts(**{**c.__dict__, "theme_phrases": None})  # a phrase's own words, not its theme
+    named = {tok: [tokens(p, plain) for p in phrases] for tok, phrases in theme_phrases.items()}
+    c.theme_words = {tok: frozenset(t[0] for p, t in zip(theme_phrases[tok], toks)
+                                    if len(t) == 1 and (t[0].startswith(_CONCEPT) or len(_canon(p).split()) == 1))
+                     for tok, toks in named.items()}
+    return c
 
 
 @lru_cache(maxsize=1)
@@ -227,10 +239,10 @@ def tokens(text: str, concepts: Concepts | None = None, surface: dict | None = N
         if w.startswith(_CONCEPT):
             out.append(w)
             continue
-        if w == "org" or w in _STOP or w in _DOMAIN or len(w) < 2 or w.isdigit():
+        if w == "org" or w in c.stock or len(w) < 2 or w.isdigit():
             continue
         s = _stem(w)
-        if s in _DOMAIN or s in c.common:
+        if s in c.common:
             continue
         if surface is not None and s not in surface:
             surface[s] = w

@@ -47,20 +47,21 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import csr_matrix, diags
 
-from search.recur.concepts import _CONCEPT, Concepts, ConceptsError, _default_concepts, tokens
+from search.recur.concepts import _CONCEPT, _THEME, Concepts, ConceptsError, _default_concepts, tokens
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-DEFAULT_THRESHOLD = 52.0  # the lowest giving precision >= 0.9 on tests/recur_pairs.toml
+DEFAULT_THRESHOLD = 48.0  # the lowest giving precision >= 0.9 on the labelled pairs and realdev (bench/recur_fit.py)
 CHECK_CANDIDATES = 2000  # items per checked text scored exactly (the best by cosine)
 CHECK_MIN_SCORE = 40.0  # --check lists weaker matches than recur groups, best first, for a person to judge
 THEME_WEIGHT = 1.5  # a theme tag weighs this many times an equally rare word
 CONCEPT_WEIGHT = 2.0  # a concept from the data file weighs this many times an equally rare word
 COSINE_SHARE = 0.8  # score = 80% TF-IDF cosine + 20% token_sort_ratio
-MIN_TOKENS = 3  # items with fewer concepts are too generic to compare
+THEME_ONLY_MAX = 45.0  # two items sharing a theme and nothing else: at most a weak likeness, never grouped
+MIN_TOKENS = 2  # items with fewer concepts are too generic to compare
 MAX_CHAIN = 5  # larger groups must be well connected, not merely chained
 NEIGHBOURS = 10  # nearest items from other years scored exactly, per item
 
@@ -124,9 +125,10 @@ class _Prepared:
     idf: dict[str, float]  # concept -> its weight
     norms: np.ndarray  # length of each item's TF-IDF vector (float64, as pair_score reads it)
     x: object  # row-normalised TF-IDF matrix (float32 CSR) of the items' bags
-    words: object  # the same pattern, 1 on concepts and 0 on theme tags
+    words: object  # the same pattern, 1 on concepts no theme says and 0 on themes and their words
     df: np.ndarray  # how many items hold each concept (column)
     labels: dict[str, str] = field(default_factory=dict)
+    concepts: Concepts | None = None
 
     @property
     def strings(self) -> list[str]:
@@ -170,11 +172,19 @@ def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[lis
     x = m.copy()
     x.data = w.astype(np.float32)[rows.indices]
     x = (diags(1.0 / np.maximum(np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel()), 1e-9)) @ x).tocsr()
-    is_word = np.array([not t.startswith("#") for t in rows.vocab] or [False])
+    themed = set().union(*c.theme_words.values()) if c.theme_words else set()
+    is_word = np.array([not t.startswith(("#", _THEME)) and t not in themed for t in rows.vocab] or [False])
     words = x.copy()
     words.data = is_word[words.indices].astype(np.float32)
     words.eliminate_zeros()
-    return _Prepared(items, rows, idf, norms, x, words, df, labels={**c.labels, **surface})
+    return _Prepared(items, rows, idf, norms, x, words, df, labels={**c.labels, **surface}, concepts=c)
+
+
+def _beyond_theme(p: _Prepared, a: int, b: int) -> bool:
+    """Whether items ``a`` and ``b`` share more than a theme: a shared theme alone (its tag,
+    or the words of its phrases) never makes them the same item."""
+    shared = p.bag(a) & p.bag(b)
+    return bool(shared) and not p.concepts.theme_only(shared)
 
 
 def _cosine(p: _Prepared, a: int, b: int) -> float:
@@ -197,10 +207,11 @@ def pair_score(p: _Prepared, a: int, b: int) -> float:
 
     if _content(p, a) < MIN_TOKENS or _content(p, b) < MIN_TOKENS:
         return 0.0  # too short to say anything specific
-    if not any(not t.startswith("#") for t in p.bag(a) & p.bag(b)):
-        return 0.0  # a shared theme alone does not make the same item
+    if not p.bag(a) & p.bag(b):
+        return 0.0
     lex = fuzz.token_sort_ratio(p.strings[a], p.strings[b])
-    return round(COSINE_SHARE * _cosine(p, a, b) + (1 - COSINE_SHARE) * lex, 1)
+    score = round(COSINE_SHARE * _cosine(p, a, b) + (1 - COSINE_SHARE) * lex, 1)
+    return score if _beyond_theme(p, a, b) else min(score, THEME_ONLY_MAX)
 
 
 def why(p: _Prepared, a: int, b: int, limit: int = 6) -> list[str]:
@@ -271,11 +282,16 @@ def _candidates(p: _Prepared, k: int = NEIGHBOURS, chunk: int = 2048) -> tuple[n
 
 def _score_pairs(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Scores (0-100) of the pairs ``(a[n], b[n])`` at once: the same formula as :func:`pair_score`."""
+    return _scores_and_evidence(p, a, b)[0]
+
+
+def _scores_and_evidence(p: _Prepared, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs' scores, and whether each pair shares more than a theme (only those are grouped)."""
     from rapidfuzz import fuzz
     from rapidfuzz.process import cpdist
 
     if not len(a):
-        return np.zeros(0)
+        return np.zeros(0), np.zeros(0, dtype=bool)
     cos = 100.0 * np.asarray(p.x[a].multiply(p.x[b]).sum(axis=1)).ravel()
     shared_words = np.asarray(p.words[a].multiply(p.words[b]).sum(axis=1)).ravel() > 0
     lens = np.array(p.rows.sizes)
@@ -283,8 +299,12 @@ def _score_pairs(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     lex = cpdist([strings[i] for i in a.tolist()], [strings[i] for i in b.tolist()], scorer=fuzz.token_sort_ratio,
                  workers=-1)
     score = COSINE_SHARE * cos + (1 - COSINE_SHARE) * np.asarray(lex, dtype=np.float64)
-    ok = shared_words & (lens[a] >= MIN_TOKENS) & (lens[b] >= MIN_TOKENS)
-    return np.where(ok, np.round(score, 1), 0.0)
+    ok = (lens[a] >= MIN_TOKENS) & (lens[b] >= MIN_TOKENS) & (cos > 0)
+    # pairs sharing only theme words: more than a theme only if a word is not of a theme both share
+    for n in np.flatnonzero(ok & ~shared_words).tolist():
+        shared_words[n] = _beyond_theme(p, int(a[n]), int(b[n]))
+    score = np.where(shared_words, score, np.minimum(score, THEME_ONLY_MAX))
+    return np.where(ok, np.round(score, 1), 0.0), ok & shared_words
 
 
 
