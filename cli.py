@@ -665,7 +665,9 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
         _fail(str(e), 2)
     from search.cite import cite_items
 
-    cite_items(store, [it for c in clusters for it in c["items"]])
+    # the terminal shows each group's latest item unless --all: only those need citing
+    every = as_json or output or show_all
+    cite_items(store, [it for c in clusters for it in (c["items"] if every else c["items"][-1:])])
     if output:
         _write_tracker(store, clusters, output, fmt)
     if as_json:

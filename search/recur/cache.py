@@ -1,6 +1,8 @@
 """The index's items, tokenised once per index generation and kept in the per-user cache."""
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import os
@@ -31,7 +33,7 @@ def load_items(store: Store, kind: str | None = None, theme: str | None = None) 
 
 # -- the index's items, tokenised once per index generation ---------------------------------
 
-_CACHE_VERSION = 3
+_CACHE_VERSION = 4
 _TOKEN_FIELDS = ("item_id", "doc_id", "kind", "year", "year_start", "themes")
 
 
@@ -100,6 +102,16 @@ def _cache_write(path: Path | None, data) -> None:
                 pass  # another process may be reading it (Windows); the next write retries
 
 
+def _pack(a: np.ndarray, dtype: str) -> str:
+    """An integer array as base64 text: read back without a Python list of millions of ints."""
+    return base64.b64encode(np.ascontiguousarray(a, dtype=dtype).tobytes()).decode("ascii")
+
+
+def _unpack(text: str, dtype: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text.encode("ascii"), validate=True), dtype=dtype).astype(
+        np.int64 if dtype == "<i8" else np.int32)
+
+
 def index_tokens(store: Store, concepts: Concepts) -> tuple[list[dict], _Rows, dict[str, str]]:
     """The index's items (id, kind, year, themes), their concepts as :class:`_Rows`, and the
     words the concepts stem from.
@@ -115,19 +127,19 @@ def index_tokens(store: Store, concepts: Concepts) -> tuple[list[dict], _Rows, d
     try:
         cols = data["items"]
         items = [dict(zip(_TOKEN_FIELDS, values)) for values in zip(*(cols[f] for f in _TOKEN_FIELDS))]
-        rows = _Rows(data["strings"], data["sizes"], data["vocab"], np.array(data["indptr"], dtype=np.int64),
-                     np.array(data["indices"], dtype=np.int32))
+        rows = _Rows(data["strings"], data["sizes"], data["vocab"], _unpack(data["indptr"], "<i8"),
+                     _unpack(data["indices"], "<i4"))
         if len(items) == len(rows.strings) == len(rows.indptr) - 1:
             return items, rows, data["surface"]
-    except (TypeError, KeyError, ValueError):
+    except (TypeError, KeyError, ValueError, AttributeError, binascii.Error):
         pass
     full = load_items(store)
     surface: dict[str, str] = {}
     rows = _rows(full, [tokens(_subject(i["text"]), concepts, surface) for i in full])
     items = [{k: i.get(k) for k in _TOKEN_FIELDS} for i in full]
     _cache_write(path, {"items": {f: [i[f] for i in items] for f in _TOKEN_FIELDS}, "strings": rows.strings,
-                        "sizes": rows.sizes, "vocab": rows.vocab, "indptr": rows.indptr.tolist(),
-                        "indices": rows.indices.tolist(), "surface": surface})
+                        "sizes": rows.sizes, "vocab": rows.vocab, "indptr": _pack(rows.indptr, "<i8"),
+                        "indices": _pack(rows.indices, "<i4"), "surface": surface})
     _cache_write(_cache_path(store, concepts, "items"), full)
     return items, rows, surface
 

@@ -227,8 +227,10 @@ def _readable(labels: list[str]) -> list[str]:
     first: dict[str, str] = {}
     for label in labels:
         first.setdefault(label.lower(), label)
-    words = {k: set(k.split()) for k in first}
-    return [label for k, label in first.items() if not any(words[k] < w for w in words.values())]
+    longer = [set(k.split()) for k in first if " " in k]  # only a label of several words can hide another
+    if not longer:
+        return list(first.values())
+    return [label for k, label in first.items() if not any(set(k.split()) < w for w in longer)]
 
 
 def _top_k(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, k: int) -> np.ndarray:
