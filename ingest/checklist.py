@@ -1,8 +1,9 @@
 """A new review's recommendations, read for ``sgsearch recur --check FILE``.
 
 A ``.txt`` (or ``.md``) file holds one recommendation per line (bullets and numbers are
-dropped); any other document sgsearch reads is parsed and its items are taken. The texts
-are tagged with the index's themes here, so that ``search.recur`` never has to tag.
+dropped); any other document sgsearch reads is parsed and its items are taken.
+:func:`tag_texts` tags texts with the spaCy tagger, as the index's items were (the benchmarks
+use it); a check itself reads a text's themes from their phrases (``search.recur``).
 """
 from __future__ import annotations
 
@@ -77,8 +78,7 @@ def check_texts(store, texts: list[str], kind: str | None = None, limit: int = 1
     from search.cite import cite_items
     from search.recur import check_many
 
-    checks = check_many(store, texts, tag_texts(texts, store.taxonomy()), limit=limit, kind=kind,
-                        exclude_docs=exclude_docs)
+    checks = check_many(store, texts, limit=limit, kind=kind, exclude_docs=exclude_docs)
     cite_items(store, [m for c in checks for m in c["matches"]])
     return checks
 

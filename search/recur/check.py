@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from search.recur.cache import _full, _items_and_rows
-from search.recur.concepts import store_concepts, tokens
+from search.recur.concepts import _THEME, store_concepts, tokens
 from search.recur.scoring import (
     CHECK_CANDIDATES,
     CHECK_MIN_SCORE,
@@ -45,7 +45,8 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
                items: list[dict] | None = None, exclude_docs=()) -> list[dict]:
     """For each text (a new review's recommendations), the indexed items most like it, best first.
 
-    ``themes`` holds each text's theme ids, tagged by the caller (this module never tags).
+    ``themes`` holds each text's theme ids if the caller tagged them; by default, the themes
+    whose phrases a text holds (this module never runs the tagger).
     Items of the documents in ``exclude_docs`` (doc ids: the checked document itself, when it
     is indexed) are never matches.
     Returns ``[{"text", "matches": [Item + "score", "title", "why"]}]`` in the order given.
@@ -57,9 +58,11 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     given = items is not None
     items, rows, surface = _items_and_rows(store, items, kind, concepts)
     surface = dict(surface)
-    probes = [{"item_id": "?", "text": t, "themes": list((themes or [[]] * len(texts))[n] or []),
-               "year_start": None} for n, t in enumerate(texts)]
     ptoks = [tokens(_subject(t), concepts, surface) for t in texts]
+    if themes is None:  # the themes whose phrases the texts hold, as the concepts read them
+        themes = [[t[len(_THEME):] for t in toks if t.startswith(_THEME)] for toks in ptoks]
+    probes = [{"item_id": "?", "text": t, "themes": list(themes[n] or []), "year_start": None}
+              for n, t in enumerate(texts)]
     p = _prepare(items + probes, concepts, surface=surface, rows=rows.plus(probes, ptoks))
     n_items = len(items)
     own = set(exclude_docs or ())

@@ -79,6 +79,7 @@ def recur(
         chosen.append((comp, years))
     full = {} if given else _fulls(store, [items[i] for comp, _ in chosen for i in comp], concepts)
     clusters = []
+    bags: dict = {}
     for comp, years in chosen:
         members = sorted(comp, key=lambda i: (items[i].get("year_start") or 0, items[i]["item_id"]))
         inside = set(comp)
@@ -89,7 +90,7 @@ def recur(
             linked = [(s, j) for j, s in edges[i].items() if j in inside]
             it["score"] = round(max(linked)[0], 1) if linked else None
             if linked:
-                it["why"] = why(p, i, max(linked)[1])
+                it["why"] = why(p, i, max(linked)[1], bags=bags)
                 for r in it["why"]:
                     reasons[r] = reasons.get(r, 0) + 1
             out_items.append(it)

@@ -214,9 +214,17 @@ def pair_score(p: _Prepared, a: int, b: int) -> float:
     return score if _beyond_theme(p, a, b) else min(score, THEME_ONLY_MAX)
 
 
-def why(p: _Prepared, a: int, b: int, limit: int = 6) -> list[str]:
-    """What items ``a`` and ``b`` share, rarest first, as people read it ("pre-birth", "guidance")."""
-    shared = [t for t in p.bag(a) & p.bag(b) if not t.startswith("#")]
+def why(p: _Prepared, a: int, b: int, limit: int = 6, bags: dict | None = None) -> list[str]:
+    """What items ``a`` and ``b`` share, rarest first, as people read it ("pre-birth", "guidance").
+    ``bags``: item -> its bag, kept between calls (a group's items are asked about again and again)."""
+    if bags is None:
+        shared = p.bag(a) & p.bag(b)
+    else:
+        for i in (a, b):
+            if i not in bags:
+                bags[i] = p.bag(i)
+        shared = bags[a] & bags[b]
+    shared = [t for t in shared if not t.startswith("#")]
     shared.sort(key=lambda t: (-p.idf[t], t))
     return _readable([p.labels.get(t, t) for t in shared])[:limit]
 
