@@ -86,7 +86,8 @@ def recur(
         out_items = []
         reasons: dict[str, float] = {}
         for i in members:
-            it = dict(items[i]) if given else dict(full.get(items[i]["item_id"]) or _full(store, items[i]))
+            # the whole items were read for this call alone: filled in place, not copied (memory at scale)
+            it = dict(items[i]) if given else (full.get(items[i]["item_id"]) or _full(store, items[i]))
             linked = [(s, j) for j, s in edges[i].items() if j in inside]
             it["score"] = round(max(linked)[0], 1) if linked else None
             if linked:
