@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from ingest.blocks import IngestError
+from search.vocab.taxonomy import load_taxonomy
 
 if TYPE_CHECKING:
-    from search.taxonomy import Taxonomy
+    from search.vocab.taxonomy import Taxonomy
 
 Tags = list[dict]  # ThemeTag.to_dict() of each theme found in one text
 
@@ -68,6 +69,7 @@ def _initializer(taxonomy) -> None:
     # and those that follow (while tagging) leave what was loaded alone.
     gc.disable()
     try:
+        # lazy: spaCy (ingest.themes) loads only in the tagging worker
         from ingest.themes import Tagger
 
         _tagger = Tagger(taxonomy)
@@ -99,8 +101,6 @@ class Tagging:
     """
 
     def __init__(self, taxonomy_files: list[Path] | None = None):
-        from search.taxonomy import load_taxonomy
-
         self.taxonomy: Taxonomy = load_taxonomy(taxonomy_files)  # TaxonomyError: one line
         self._texts: dict[int, list[str]] = {}  # submitted, tags not yet collected
         self._futures: dict[int, Future] = {}
@@ -141,6 +141,7 @@ class Tagging:
             except Exception as e:  # the tagger itself failed in the worker
                 self.close()
                 raise IngestError(f"theme tagging failed: {_describe(e)}; the index was not changed") from None
+        # lazy: spaCy (ingest.themes) loads only in the tagging worker
         from ingest.themes import get_tagger
 
         return _tag_with(get_tagger(self.taxonomy), self._texts.pop(ticket))

@@ -22,7 +22,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # newer Starlette prefers httpx2 for its test client
     from starlette.testclient import TestClient
 
-from web.app import CSP, create_app
+from web import create_app
+from web.app import CSP
 
 
 @pytest.fixture(scope="module")
@@ -299,8 +300,8 @@ def test_recur_check_a_file_is_the_cli_answer(client, corpus_index, tmp_path):
 def test_recur_check_a_document_and_download_it(client, store, tmp_path):
     from docx import Document
 
-    from ingest.checklist import check_texts
     from search.export import export_checks
+    from usecases import check_texts
 
     d = Document()
     d.add_heading("Recommendations", level=1)

@@ -1,6 +1,6 @@
 """The thesaurus: abbreviations, their expansions and synonyms, as data.
 
-The field's abbreviations and synonym sets live in ``search/thesaurus.toml`` (shipped
+The field's abbreviations and synonym sets live in ``search/vocab/thesaurus.toml`` (shipped
 with the package; its header describes the format). A user may add files in the same
 format (``sgsearch ingest --thesaurus FILE``), and ingest adds the acronyms documents
 define themselves ("the Joint Targeted Area Inspection (JTAI)"); both are kept in the
@@ -220,7 +220,7 @@ def terms(gen_dir: Path | None, word: str | None = None) -> dict:
 
 
 def bundled_path() -> Path:
-    return Path(str(resources.files("search").joinpath(BUNDLED_NAME)))
+    return Path(str(resources.files("search.vocab").joinpath(BUNDLED_NAME)))
 
 
 def read_file(path: str | Path) -> dict:

@@ -9,6 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ingest.document import parse_file
+from ingest.items import extract_items
+from search.cite import cite_items
+from search.recur import check_many
+
 _BULLET = re.compile(r"^\s*(?:[-*•·❑]|\(?\d{1,3}[.)]|\(?[a-z][.)]|recommendation\s*\d*\s*[:.])\s*", re.I)
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 
@@ -31,9 +36,6 @@ def read_checklist(path, name: str | None = None) -> list[str]:
         texts = [_BULLET.sub("", ln).strip() for ln in lines]
         texts = [t for t in texts if len(t.split()) >= 1]
     else:
-        from ingest.document import parse_file
-        from ingest.items import extract_items
-
         try:
             texts = [i["text"] for i in extract_items(parse_file(path))]
         except Exception as e:  # noqa: BLE001 - any reader failure is the file's problem, said in one line
@@ -46,6 +48,7 @@ def read_checklist(path, name: str | None = None) -> list[str]:
 def tag_texts(texts: list[str], taxonomy=None) -> list[list[str]]:
     """The theme ids of each text (spaCy tagger); empty lists when the tagger cannot load."""
     try:
+        # lazy: spaCy loads only when texts are tagged
         from ingest.themes import get_tagger
 
         tagger = get_tagger(taxonomy)
@@ -58,9 +61,6 @@ def check_texts(store, texts: list[str], kind: str | None = None, limit: int = 1
     """Each text (a new review's recommendations) against the index, as ``recur --check`` does it:
     tagged with the index's themes, its earlier matches best first, each match cited.
     ``[{"text", "matches": [item + "score", "why", "citation"]}]`` in the order given."""
-    from search.cite import cite_items
-    from search.recur import check_many
-
     checks = check_many(store, texts, tag_texts(texts, store.taxonomy()), limit=limit, kind=kind)
     cite_items(store, [m for c in checks for m in c["matches"]])
     return checks
