@@ -12,15 +12,9 @@ import sys
 
 import click
 
-# lazy: a command loads only what it uses (start-up is part of the answer time)
-from search.index.store import (
-    IndexBusy,
-    IndexFolderError,
-    IndexMissing,
-    Store,
-    default_index_dir,
-    resolve_index_dir,
-)
+from search.errors import SgsearchError
+from search.index.store import IndexMissing, Store, resolve_index_dir
+from usecases import check_file, check_texts, open_index, seeds
 
 
 class DefaultToSearch(click.Group):
@@ -30,6 +24,12 @@ class DefaultToSearch(click.Group):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["search", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SgsearchError as e:  # what the library cannot do with the input: one line, never a traceback
+            _fail(str(e))
 
 
 class QueryCommand(click.Command):
@@ -77,38 +77,12 @@ def _colour() -> bool:
 
 
 def _store(index: str | None) -> Store:
-    """Open the index. Only the default per-user index is seeded: with none there yet, the
-    bundled corpus is ingested first (notice on stderr). An index from an older version is
-    rebuilt from the files it records."""
-    root = resolve_index_dir(index)
-    if root.exists() and not root.is_dir():
-        _fail(f"{root} is a file, not a folder: give the folder of an index")
-    store = Store(root)
-    if store.exists() and store.up_to_date():
-        return store
-    seed = _seeds(store, index)
-    if not store.exists() and not seed:
-        _fail(f"no index at {root}: run 'sgsearch ingest PATH --index {root}'" if index else
-              f"no index at {root} ($SGSEARCH_INDEX): run 'sgsearch ingest PATH' to make it")
-    # lazy: a command loads only what it uses (start-up is part of the answer time)
-    from corpus import corpus_dir
-    from ingest.pipeline import ingest
-
-    what = "building the index" if seed else "the index format changed; rebuilding"
-    echo(f"sgsearch: {what} at {root}{' from the bundled corpus (once)' if seed else ''}…", err=True)
+    """Open the index (:func:`usecases.open_index`: the default one is seeded, an old one
+    rebuilt), saying so on stderr; a missing or unusable index is one line."""
     try:
-        report = ingest([corpus_dir()] if seed else [], root)
-    except (IndexBusy, IndexFolderError) as e:
+        return open_index(index, notice=lambda line: echo(f"sgsearch: {line}", err=True))
+    except SgsearchError as e:
         _fail(str(e))
-    for f in report.failed:
-        echo(f"sgsearch: {f['path']}: {f['error']}", err=True)
-    return store
-
-
-def _seeds(store: Store, index: str | None) -> bool:
-    """Whether ``store`` is the per-user default index with none there yet (the bundled corpus fills it)."""
-    return (not store.exists() and store.root == default_index_dir() and not index
-            and not os.environ.get("SGSEARCH_INDEX"))
 
 
 def _index_option(f):
@@ -286,7 +260,7 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as
     root = resolve_index_dir(index)
     progress = _progress if sys.stderr.isatty() and not as_json else None
     tax = [Path(t) for t in taxonomy] or None
-    if not root.is_file() and _seeds(Store(root), index):
+    if not root.is_file() and seeds(Store(root), index):
         # lazy: a command loads only what it uses (start-up is part of the answer time)
         from corpus import corpus_dir
 
@@ -307,12 +281,8 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as
 
                 report = IngestReport()
             report.retagged = n
-    except (IndexBusy, IndexFolderError) as e:
+    except SgsearchError as e:  # the taxonomy, the thesaurus, the engine or the index itself is unusable
         _fail(str(e))
-    except Exception as e:  # the taxonomy, the thesaurus, the engine or the index itself is unusable
-        if type(e).__name__ in ("TaxonomyError", "IngestError", "EngineUnavailable", "ThesaurusError"):
-            _fail(str(e))
-        raise
     if progress:
         click.echo("\r\x1b[K", nl=False, err=True)
     for f in report.failed:
@@ -690,16 +660,15 @@ def _recur_check(store, check_text, kind, limit, output, as_json):
     """``recur --check``: one text, or each recommendation of a file, against the index."""
     # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.recur import summary
-    from usecases import ChecklistError, check_texts, read_checklist
 
     if not check_text.strip():
         _fail("--check needs the text of a finding or recommendation, or a file of them", 2)
     is_file = os.path.isfile(check_text)
     try:
-        texts = read_checklist(check_text) if is_file else [check_text]
-    except ChecklistError as e:
+        checks = (check_file(store, check_text, kind=kind, limit=limit) if is_file
+                  else check_texts(store, [check_text], kind=kind, limit=limit))
+    except SgsearchError as e:
         _fail(str(e))
-    checks = check_texts(store, texts, kind=kind, limit=limit)
     if output:
         # lazy: a command loads only what it uses (start-up is part of the answer time)
         from search.export import export_checks

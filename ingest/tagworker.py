@@ -24,13 +24,10 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
 from ingest.blocks import IngestError
-from search.vocab.taxonomy import load_taxonomy
-
-if TYPE_CHECKING:
-    from search.vocab.taxonomy import Taxonomy
+from search.vocab.taxonomy import Taxonomy, load_taxonomy
 
 Tags = list[dict]  # ThemeTag.to_dict() of each theme found in one text
 
@@ -100,8 +97,10 @@ class Tagging:
     Use as a context manager (or call :meth:`close`): the worker is stopped on the way out.
     """
 
-    def __init__(self, taxonomy_files: list[Path] | None = None):
-        self.taxonomy: Taxonomy = load_taxonomy(taxonomy_files)  # TaxonomyError: one line
+    def __init__(self, taxonomy_files: list[Path] | None = None, taxonomy: Taxonomy | None = None):
+        """Tag with ``taxonomy`` (an index's own), else with the bundled themes and ``taxonomy_files``."""
+        # TaxonomyError: one line
+        self.taxonomy: Taxonomy = taxonomy if taxonomy is not None else load_taxonomy(taxonomy_files)
         self._texts: dict[int, list[str]] = {}  # submitted, tags not yet collected
         self._futures: dict[int, Future] = {}
         self._next = 0

@@ -5,12 +5,13 @@ Library functions behind ``sgsearch docs`` and ``sgsearch show``; they return th
 """
 from __future__ import annotations
 
+from search.errors import SgsearchError
 from search.index.records import doc_json, item_json, section_json
 from search.index.store import Store
 from search.vocab.thesaurus import stored
 
 
-class DocNotFound(LookupError):
+class DocNotFound(SgsearchError, LookupError):
     """No document or section with the id asked for."""
 
 

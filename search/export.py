@@ -35,6 +35,7 @@ from whoosh.analysis import STOP_WORDS
 from whoosh.query import And, NumericRange, Or, Term
 
 from search.cite import citation, clean, item_citation, section_citation
+from search.errors import SgsearchError
 from search.index.records import doc_json
 from search.index.store import Store
 from search.query import QueryError, expand_themes, plain, resolve_theme_filter, search, spans, year_arg
@@ -464,7 +465,7 @@ def export(store: Store, path, fmt: str | None = None, query: str | None = None,
     return export_briefing(briefing, path, fmt)
 
 
-class NothingToExport(LookupError):
+class NothingToExport(SgsearchError, LookupError):
     """A briefing would hold no passages (nothing matches); no file is written."""
 
 

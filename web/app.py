@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
+from search.errors import SgsearchError
 from search.index.store import Store
 from search.snippets import HL_END, HL_START
 from web.jobs import IngestJob
@@ -131,6 +132,11 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
     if exc.status_code == 404:  # the library's message names command-line steps: people get this one
         return error_page(request, 404, NOT_FOUND, detail)
     return error_page(request, exc.status_code, detail)
+
+
+async def _library_error(request: Request, exc: SgsearchError) -> Response:
+    """What the library cannot do with the request, in its own words (one line)."""
+    return error_page(request, 400, str(exc))
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:

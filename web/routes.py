@@ -23,6 +23,7 @@ from search.query import QueryError, resolve_theme_filter, search
 from search.table import full_table, rate, write_xlsx, year_range
 from search.trace import UNDATED, plot_trace, theme_table, trace
 from search.vocab.years import parse_year_label
+from usecases import ChecklistError, check_texts, read_checklist
 from web.app import Site, error_page, render, wants_json
 from web.jobs import safe_name
 
@@ -281,18 +282,12 @@ def recur_page(request: Request) -> Response:
 
 def _check(site: Site, texts: list[str], kind: str | None) -> list[dict]:
     """``recur --check``'s answer for ``texts``: the library call the command makes."""
-    # lazy: checking a file loads the readers and recurrence only when asked
-    from usecases import check_texts
-
-    with site.lock:
-        return check_texts(site.store, texts, kind=kind)
+    # the texts are tagged in the tagging worker, outside the lock: other pages are answered meanwhile
+    return check_texts(site.store, texts, kind=kind, lock=site.lock)
 
 
 def _read_upload(name: str, data: bytes) -> list[str]:
     """The recommendations in an uploaded file, read as ``recur --check FILE`` reads a file."""
-    # lazy: checking a file loads the readers and recurrence only when asked
-    from usecases import read_checklist
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / safe_name(name)
         path.write_bytes(data)
@@ -305,7 +300,6 @@ async def recur_check(request: Request) -> Response:
     # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
     from search.export import export_checks, made_before_line
     from search.recur import made_before, summary
-    from usecases import ChecklistError
 
     site = _site(request)
     limit = _limit()

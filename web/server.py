@@ -8,8 +8,9 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from search.errors import SgsearchError
 from web import routes
-from web.app import HERE, SecurityHeaders, Site, _http_error, _server_error
+from web.app import HERE, SecurityHeaders, Site, _http_error, _library_error, _server_error
 
 __all__ = ["create_app"]
 
@@ -26,7 +27,7 @@ def create_app(index_dir, read_only: bool = False) -> Starlette:
     app = Starlette(
         lifespan=lifespan,
         routes=routes.ROUTES + [Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static")],
-        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+        exception_handlers={HTTPException: _http_error, SgsearchError: _library_error, Exception: _server_error},
     )
     app.state.site = site
     app.add_middleware(SecurityHeaders)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from search.errors import SgsearchError
 from search.index.backends import Backend, backend_class, default_engine
 from search.index.lock import LOCK, PID, IndexBusy, ingest_lock
 from search.index.schema import SCHEMA_VERSION
@@ -42,11 +43,11 @@ FETCHED = "fetched"  # copies of documents ingested from URLs (see ingest.fetch)
 _OURS = {CURRENT, LOCK, PID, FETCHED}  # what an index folder holds besides its generations
 
 
-class IndexMissing(Exception):
+class IndexMissing(SgsearchError):
     """There is no index at the location (nothing ingested yet), or it is from another version."""
 
 
-class IndexFolderError(Exception):
+class IndexFolderError(SgsearchError):
     """The location cannot hold an index (a file, or a folder of other things)."""
 
 

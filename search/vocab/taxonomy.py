@@ -16,6 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
 
+from search.errors import SgsearchError
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -32,7 +34,7 @@ _LEMMA_KEY = "lemmas"
 _TOP_KEYS = {"theme", "negation", _LEMMA_KEY}
 
 
-class TaxonomyError(ValueError):
+class TaxonomyError(SgsearchError, ValueError):
     """A taxonomy file is unreadable or invalid; the message is one line naming the file."""
 
     def __init__(self, path: Path | str, problem: str):

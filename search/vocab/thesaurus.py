@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from search.errors import SgsearchError
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -33,7 +35,7 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _ABBR = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Z][A-Za-z0-9&]*[A-Z0-9]$")
 
 
-class ThesaurusError(ValueError):
+class ThesaurusError(SgsearchError, ValueError):
     """A thesaurus file is unreadable or invalid; the message is one line naming the file."""
 
     def __init__(self, path: Path | str, problem: str):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from search.errors import SgsearchError
 from search.index.backends.base import COUNT_FIELDS, Backend, Count, Found, Unsupported, Writer
 
 __all__ = ["COUNT_FIELDS", "DEFAULT_ENGINE", "ENGINES", "Backend", "Count", "EngineUnavailable", "Found",
@@ -18,7 +19,7 @@ DEFAULT_ENGINE = "whoosh"
 ENV_VAR = "SGSEARCH_ENGINE"
 
 
-class EngineUnavailable(Exception):
+class EngineUnavailable(SgsearchError):
     """The engine asked for cannot run here (unknown, or not installed)."""
 
 
