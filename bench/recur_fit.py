@@ -22,10 +22,10 @@ from _common import ROOT, load, revision, use_project_root  # noqa: E402
 use_project_root()
 
 from corpus import corpus_dir  # noqa: E402
-from ingest.checklist import tag_texts  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
+from search.index.store import Store  # noqa: E402
 from search.recur import load_items, load_pairs, pair_scores, store_concepts  # noqa: E402
-from search.store import Store  # noqa: E402
+from usecases import tag_texts  # noqa: E402
 
 PRECISION = 0.9
 

@@ -38,9 +38,9 @@ from _common import ROOT, load, revision, use_project_root, verdict  # noqa: E40
 use_project_root()
 
 from corpus import corpus_dir  # noqa: E402
-from ingest.checklist import check_texts, tag_texts  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
-from search.records import item_to_fields  # noqa: E402
+from search.index.records import item_to_fields  # noqa: E402
+from search.index.store import Store  # noqa: E402
 from search.recur import (  # noqa: E402
     DEFAULT_THRESHOLD,
     labelled_figures,
@@ -50,8 +50,8 @@ from search.recur import (  # noqa: E402
     recur,
     store_concepts,
 )
-from search.store import Store  # noqa: E402
-from search.years import fy_label, parse_year_label  # noqa: E402
+from search.vocab.years import fy_label, parse_year_label  # noqa: E402
+from usecases import check_texts, tag_texts  # noqa: E402
 
 TOP = 5
 _WORDS = re.compile(r"[a-z0-9]+")

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from cli import main
 from ingest.metadata import fy_label
 from ingest.pipeline import ingest
-from search.records import item_to_fields
+from search.index.records import item_to_fields
+from search.index.store import Store
 from search.recur import (
     DEFAULT_THRESHOLD,
     TRACKER_COLUMNS,
@@ -26,7 +27,6 @@ from search.recur import (
     tokens,
 )
 from search.recur.concepts import bundled_concepts_path
-from search.store import Store
 
 FATHERS = "Fathers and male carers should be included in assessments"
 PROJECT = "To implement project to support new fathers across Somerset"

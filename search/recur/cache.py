@@ -9,11 +9,12 @@ import os
 from pathlib import Path
 
 import numpy as np
+import platformdirs
 
-from search.records import item_json
+from search.index.records import item_json
+from search.index.store import Store
 from search.recur.concepts import Concepts, tokens
 from search.recur.scoring import _Rows, _rows, _subject
-from search.store import Store
 
 
 def _item(r: dict) -> dict:
@@ -42,8 +43,6 @@ def _cache_dir() -> Path:
     env = os.environ.get("SGSEARCH_CACHE")
     if env:
         return Path(env).expanduser()
-    import platformdirs
-
     return Path(platformdirs.user_cache_dir("sgsearch", appauthor=False))
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from search.index.store import Store
 from search.recur.cache import _full, _items_and_rows
 from search.recur.concepts import _THEME, store_concepts, tokens
 from search.recur.scoring import (
@@ -21,7 +22,6 @@ from search.recur.scoring import (
     pair_score,
     why,
 )
-from search.store import Store
 
 
 def _check_score(p: _Prepared, i: int, q: int) -> float:

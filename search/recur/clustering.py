@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from search.index.store import Store
 from search.recur.cache import _full, _fulls, _items_and_rows
 from search.recur.concepts import store_concepts
 from search.recur.scoring import (
@@ -16,7 +17,6 @@ from search.recur.scoring import (
     why,
 )
 from search.recur.tracker import describe
-from search.store import Store
 
 
 def _year_of(value) -> int | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from whoosh.lang.porter import stem
 
-from search.store import Store
+from search.index.store import Store
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
 from scipy.sparse import csr_matrix, diags
 
 from search.recur.concepts import _CONCEPT, _THEME, Concepts, ConceptsError, _default_concepts, tokens
@@ -203,8 +205,6 @@ def _content(p: _Prepared, i: int) -> int:
 
 def pair_score(p: _Prepared, a: int, b: int) -> float:
     """Similarity 0-100 of items ``a`` and ``b`` (see the module docstring)."""
-    from rapidfuzz import fuzz
-
     if _content(p, a) < MIN_TOKENS or _content(p, b) < MIN_TOKENS:
         return 0.0  # too short to say anything specific
     if not p.bag(a) & p.bag(b):
@@ -297,9 +297,6 @@ def _score_pairs(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def _scores_and_evidence(p: _Prepared, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The pairs' scores, and whether each pair shares more than a theme (only those are grouped)."""
-    from rapidfuzz import fuzz
-    from rapidfuzz.process import cpdist
-
     if not len(a):
         return np.zeros(0), np.zeros(0, dtype=bool)
     cos = 100.0 * np.asarray(p.x[a].multiply(p.x[b]).sum(axis=1)).ravel()

@@ -2,7 +2,7 @@
 first and last seen, how often, its kinds and the latest status the reports gave."""
 from __future__ import annotations
 
-from search.years import parse_year_label
+from search.vocab.years import parse_year_label
 
 TRACKER_COLUMNS = (
     "Ref", "Theme", "Recommendation (latest wording)", "First raised", "First raised in", "Last raised",

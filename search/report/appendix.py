@@ -9,6 +9,7 @@ from pathlib import Path
 
 from search.cite import citation, clean
 from search.export import csv_cell, md_escape
+from search.recur.scoring import CHECK_MIN_SCORE, DEFAULT_THRESHOLD
 from search.report._files import atomic, file_format
 
 TITLE = "Recommendations checked against earlier reports"
@@ -52,8 +53,6 @@ def write_appendix(checks: list[dict], summary: dict, path, fmt: str | None = No
                    threshold: float | None = None, min_score: float | None = None) -> Path:
     """Write checked recommendations (each with ``verdict`` and cited ``matches``) as ``docx``,
     ``md`` or ``csv`` (default: from the extension); return the path."""
-    from search.recur import CHECK_MIN_SCORE, DEFAULT_THRESHOLD
-
     path = Path(path)
     fmt = file_format(path, fmt, ("docx", "md", "csv"))
     key = verdict_key(DEFAULT_THRESHOLD if threshold is None else threshold,
@@ -102,6 +101,7 @@ def _md(checks: list[dict], summary: dict, source: str | None, key: str) -> str:
 
 
 def _docx(checks: list[dict], summary: dict, source: str | None, key: str, path: Path) -> None:
+    # lazy: python-docx loads only when a Word file is written
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm, Pt

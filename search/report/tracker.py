@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from search.cite import clean
 from search.export import csv_cell
 from search.recur.tracker import TRACKER_COLUMNS
 from search.report._files import atomic, file_format
@@ -30,11 +31,10 @@ def write_tracker(rows: list[dict], path, fmt: str | None = None) -> Path:
 
 
 def _xlsx(rows: list[dict], path: Path) -> None:
+    # lazy: openpyxl loads only when a workbook is written
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
-
-    from search.cite import clean
 
     wb = Workbook()
     ws = wb.active
