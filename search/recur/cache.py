@@ -34,7 +34,7 @@ def load_items(store: Store, kind: str | None = None, theme: str | None = None) 
 
 # -- the index's items, tokenised once per index generation ---------------------------------
 
-_CACHE_VERSION = 4
+_CACHE_VERSION = 5
 _TOKEN_FIELDS = ("item_id", "doc_id", "kind", "year", "year_start", "themes")
 
 
@@ -80,14 +80,15 @@ def _cache_read(path: Path | None):
         return None  # missing or damaged: rebuilt, never trusted
 
 
-def _cache_write(path: Path | None, data) -> None:
-    """Write a cache file atomically, and delete the files of the same index's older generations."""
+def _cache_write(path: Path | None, data, text: str | None = None) -> None:
+    """Write a cache file atomically (``data`` as JSON, or ``text`` as it is), and delete the
+    files of the same index's older generations."""
     if path is None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
+        tmp.write_text(json.dumps(data) if text is None else text, encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         return  # a cache that cannot be written only costs time
@@ -139,7 +140,7 @@ def index_tokens(store: Store, concepts: Concepts) -> tuple[list[dict], _Rows, d
     _cache_write(path, {"items": {f: [i[f] for i in items] for f in _TOKEN_FIELDS}, "strings": rows.strings,
                         "sizes": rows.sizes, "vocab": rows.vocab, "indptr": _pack(rows.indptr, "<i8"),
                         "indices": _pack(rows.indices, "<i4"), "surface": surface})
-    _cache_write(_cache_path(store, concepts, "items"), full)
+    _write_items(_cache_path(store, concepts, "items"), full)
     return items, rows, surface
 
 
@@ -157,12 +158,38 @@ def _fulls(store: Store, slims: list[dict], concepts: Concepts) -> dict[str, dic
     if len(slims) <= BULK_FETCH:
         return {s["item_id"]: _full(store, s) for s in slims}
     path = _cache_path(store, concepts, "items")
-    every = _cache_read(path)
-    if not isinstance(every, list):
-        every = load_items(store)
-        _cache_write(path, every)
     want = {s["item_id"] for s in slims}
-    return {i["item_id"]: i for i in every if i["item_id"] in want}
+    found = _read_items(path, want)
+    if found is None:
+        every = load_items(store)
+        _write_items(path, every)
+        found = {i["item_id"]: i for i in every if i["item_id"] in want}
+    return found
+
+
+def _write_items(path: Path | None, items: list[dict]) -> None:
+    """The whole items, one a line after its id (``"id"<TAB>{item}``): read back, only the
+    items wanted are parsed (memory stays that of the items shown, not of the index)."""
+    _cache_write(path, None, text="".join(f"{json.dumps(i['item_id'])}\t{json.dumps(i)}\n" for i in items))
+
+
+def _read_items(path: Path | None, want: set[str]) -> dict[str, dict] | None:
+    """The items of ``want`` from the file :func:`_write_items` wrote, or None if it is missing or damaged."""
+    if path is None:
+        return None
+    found = {}
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                key, tab, item = line.partition("\t")
+                if not tab:
+                    return None
+                item_id = json.loads(key)
+                if item_id in want:
+                    found[item_id] = json.loads(item)
+    except (OSError, ValueError):
+        return None  # missing or damaged: rebuilt, never trusted
+    return found
 
 
 def _items_and_rows(store: Store, items: list[dict] | None, kind: str | None, concepts: Concepts):
