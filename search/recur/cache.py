@@ -6,6 +6,7 @@ import binascii
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -150,6 +151,7 @@ def _full(store: Store, slim: dict) -> dict:
     return _item(r) if r else dict(slim, text="", title=None, number=None, heading=None, page=None)
 
 
+_SHARED_FIELDS = ("title", "doc_id", "kind", "year", "heading", "number", "status", "section_id")
 BULK_FETCH = 2000  # more clustered items than this are read from the cache (or in one pass over the index)
 
 
@@ -186,7 +188,10 @@ def _read_items(path: Path | None, want: set[str]) -> dict[str, dict] | None:
                     return None
                 item_id = json.loads(key)
                 if item_id in want:
-                    found[item_id] = json.loads(item)
+                    it = found[item_id] = json.loads(item)
+                    for f in _SHARED_FIELDS:  # one copy of each title and heading, not one per item
+                        if isinstance(it.get(f), str):
+                            it[f] = sys.intern(it[f])
     except (OSError, ValueError):
         return None  # missing or damaged: rebuilt, never trusted
     return found

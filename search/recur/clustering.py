@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from search.index.store import Store
 from search.recur.cache import _full, _fulls, _items_and_rows
@@ -63,11 +66,9 @@ def recur(
     a, b = _candidates(p)
     scores, beyond = _scores_and_evidence(p, a, b)
     above = (scores >= threshold) & beyond
-    edges: dict[int, dict[int, float]] = defaultdict(dict)
-    for i, j, s in zip(a[above].tolist(), b[above].tolist(), scores[above].tolist()):
-        edges[i][j] = edges[j][i] = s
+    edges = _Links(len(items), a[above], b[above], scores[above])
     chosen = []
-    for comp in _components(edges):
+    for comp in edges.components():
         comp = _trim(comp, edges, threshold)
         years = sorted({items[i]["year"] for i in comp if items[i].get("year")})
         if len(years) < min_years:
@@ -116,23 +117,24 @@ def best_threshold(store: Store, threshold: float, **options) -> float | None:
     return None
 
 
-def _components(edges: dict[int, dict[int, float]]) -> list[list[int]]:
-    seen: set[int] = set()
-    comps = []
-    for start in sorted(edges):
-        if start in seen:
-            continue
-        stack, comp = [start], []
-        seen.add(start)
-        while stack:
-            n = stack.pop()
-            comp.append(n)
-            for m in edges[n]:
-                if m not in seen:
-                    seen.add(m)
-                    stack.append(m)
-        comps.append(sorted(comp))
-    return comps
+class _Links:
+    """The pairs above the threshold, as a symmetric sparse matrix (compact at any size):
+    ``links[i]`` maps each item linked to item ``i`` to the pair's score."""
+
+    def __init__(self, n: int, a: np.ndarray, b: np.ndarray, scores: np.ndarray):
+        self.m = csr_matrix((np.r_[scores, scores], (np.r_[a, b], np.r_[b, a])), shape=(n, n))
+
+    def __getitem__(self, i: int) -> dict[int, float]:
+        lo, hi = self.m.indptr[i], self.m.indptr[i + 1]
+        return dict(zip(self.m.indices[lo:hi].tolist(), self.m.data[lo:hi].tolist()))
+
+    def components(self) -> list[list[int]]:
+        """The connected groups of linked items, each in order, by their first item."""
+        _, labels = connected_components(self.m, directed=False)
+        groups: dict[int, list[int]] = {}
+        for i in np.flatnonzero(np.diff(self.m.indptr)).tolist():
+            groups.setdefault(int(labels[i]), []).append(i)
+        return list(groups.values())
 
 
 def _trim(comp: list[int], edges, threshold: float) -> list[int]:

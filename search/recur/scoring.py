@@ -295,8 +295,15 @@ def _score_pairs(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return _scores_and_evidence(p, a, b)[0]
 
 
+SCORE_BLOCK = 100_000  # pairs scored at once: the row copies they need stay small at any index size
+
+
 def _scores_and_evidence(p: _Prepared, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The pairs' scores, and whether each pair shares more than a theme (only those are grouped)."""
+    if len(a) > SCORE_BLOCK:
+        parts = [_scores_and_evidence(p, a[n:n + SCORE_BLOCK], b[n:n + SCORE_BLOCK])
+                 for n in range(0, len(a), SCORE_BLOCK)]
+        return np.concatenate([s for s, _ in parts]), np.concatenate([e for _, e in parts])
     if not len(a):
         return np.zeros(0), np.zeros(0, dtype=bool)
     cos = 100.0 * np.asarray(p.x[a].multiply(p.x[b]).sum(axis=1)).ravel()
