@@ -14,6 +14,9 @@ import click
 
 from search.errors import SgsearchError
 from search.index.store import IndexMissing, Store, resolve_index_dir
+from search.safe import strip_control
+from search.snippets import HL_END, HL_START
+from search.vocab.kinds import ITEM_KINDS
 from usecases import check_file, check_texts, open_index, seeds
 
 
@@ -169,12 +172,8 @@ def format_results(res, colour: bool, width: int = 80) -> str:
         return wrap(msg, width)
     years = res.years
     span = f"{years[0]} to {years[-1]}" if len(years) > 1 else (years[0] if years else "no year")
-    if res.exact_total:
-        summary = (f"{res.total:,} section{'s' if res.total != 1 else ''} in {res.documents:,} "
-                   f"document{'s' if res.documents != 1 else ''}, {span}")
-    else:
-        summary = (f"About {res.total:,} sections match (the best {len(res.hits)} are from "
-                   f"{res.documents:,} document{'s' if res.documents != 1 else ''}, {span})")
+    summary = (f"{res.total:,} section{'s' if res.total != 1 else ''} in {res.documents:,} "
+               f"document{'s' if res.documents != 1 else ''}, {span}")
     if res.mode == "any":
         summary += " (no section has every word: showing sections with any of them)"
     if not res.query:
@@ -207,7 +206,6 @@ def format_results(res, colour: bool, width: int = 80) -> str:
     return "\n".join(lines).rstrip()
 
 
-_UNSAFE = None
 
 
 def wrap(text: str, width: int, indent: str = "", subsequent: str | None = None) -> str:
@@ -223,12 +221,7 @@ def wrap(text: str, width: int, indent: str = "", subsequent: str | None = None)
 
 def safe(text: str) -> str:
     """Text for a terminal: control characters and escape sequences removed (markers kept)."""
-    import re
-
-    global _UNSAFE
-    if _UNSAFE is None:
-        _UNSAFE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x01\x04-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-    return _UNSAFE.sub("", text or "")
+    return strip_control(text, keep="\t\n" + HL_START + HL_END)
 
 
 # -- ingest ----------------------------------------------------------------------------
@@ -610,7 +603,7 @@ def format_trace(data: dict, width: int = 80) -> str:
 
 @main.command("recur")
 @click.option("--min-years", default=2, show_default=True, type=click.IntRange(2, 50), help="Distinct years a group must span.")
-@click.option("--kind", type=click.Choice(["recommendation", "learning", "finding", "priority", "objective", "action", "risk"]),
+@click.option("--kind", type=click.Choice(ITEM_KINDS),
               help="Only items of this kind.")
 @click.option("--theme", help="Only groups with an item tagged with this theme (id or label), as in export.")
 @click.option("--from", "from_year", help="Only items from this year on (2019 or 2019-20).")
