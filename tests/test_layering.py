@@ -160,3 +160,21 @@ def test_query_path_and_web_never_load_spacy_or_pdfplumber():
                 if not inner and name.split(".")[0] in HEAVY:
                     bad.append(f"{start} loads {m}, which imports {name} (line {line})")
     assert not bad, "\n".join(sorted(set(bad)))
+
+
+def test_an_import_inside_a_function_says_why():
+    """Imports sit at the top of a module, except to keep a heavy or optional library (or a
+    module that loads one) off the query path; such an import says so in a comment on its
+    line or just above its group."""
+    bad = []
+    for module, path in modules().items():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for _name, line, inner in _imports(module, path):
+            if not inner or "#" in lines[line - 1]:
+                continue
+            above = line - 2
+            while above >= 0 and lines[above].strip().startswith(("from ", "import ")):
+                above -= 1
+            if above < 0 or not lines[above].strip().startswith("#"):
+                bad.append(f"{module} line {line}: {lines[line - 1].strip()}")
+    assert not bad, "imports inside functions without a comment saying why:\n" + "\n".join(sorted(set(bad)))
