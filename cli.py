@@ -10,7 +10,6 @@ import json
 import os
 import sys
 import threading
-import webbrowser
 from pathlib import Path
 
 import click
@@ -622,6 +621,9 @@ def serve_cmd(host, port, open_browser, read_only, index):
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     echo(f"sgsearch: serving {store.root} at {url} (Ctrl+C stops)", err=True)
     if open_browser:
+        # lazy: only --open needs a browser
+        import webbrowser
+
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

@@ -23,8 +23,6 @@ import shutil
 import time
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 from search.errors import SgsearchError
 from search.index.backends import Backend, backend_class, default_engine
 from search.index.lock import LOCK, PID, IndexBusy, ingest_lock
@@ -53,6 +51,9 @@ class IndexFolderError(SgsearchError):
 
 def default_index_dir() -> Path:
     """The per-user data directory used when neither ``--index`` nor ``$SGSEARCH_INDEX`` is set."""
+    # lazy: off the query path; only the per-user default folder needs it
+    from platformdirs import user_data_dir
+
     return Path(user_data_dir("sgsearch", appauthor=False)) / "index"
 
 
