@@ -284,13 +284,13 @@ def test_a_check_never_tags_nor_loads_spacy_in_the_server(corpus_index):
         app = create_app(sys.argv[1])
         lock, held, tag = app.state.site.lock, [], usecases.tag_texts
 
-        def watched(texts, taxonomy=None):
+        def watched(texts, taxonomy=None, **options):
             free = []
             other = threading.Thread(target=lambda: free.append(lock.acquire(timeout=10) and not lock.release()))
             other.start()
             other.join()
             held.append(not free[0])
-            return tag(texts, taxonomy)
+            return tag(texts, taxonomy, **options)
 
         usecases.tag_texts = watched
         with TestClient(app) as client:
