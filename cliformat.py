@@ -129,7 +129,7 @@ def format_clusters(clusters: list[dict], hint: float | None = None, show_all: b
         first, last = c.get("first_seen") or {}, c.get("last_seen") or {}
         out.append(wrap(f"#{c['id']}  {first.get('year')} to {last.get('year')}: {_plural(c['year_count'], 'year')}, "
                         f"{_plural(c['documents'], 'document')}, {_plural(len(c['items']), 'item')}{themes}{score}",
-                        width, "", "    "))
+                        cols, "", "    "))
         status = ""
         if c.get("statuses"):
             status = "; status: " + ", ".join(f"{s['year']} {s['status']}" for s in c["statuses"])
