@@ -120,9 +120,9 @@ def format_clusters(clusters: list[dict], hint: float | None = None, show_all: b
         msg = "No item recurs across years with these options"
         return msg + (f" (--threshold {hint:g} finds some)." if hint is not None else ".")
     n_items = sum(len(c["items"]) for c in clusters)
-    out = [f"{_plural(len(clusters), 'group')} of items said again in different years ({_plural(n_items, 'item')})"
-           + ("." if show_all else "; --all lists every item."), ""]
     cols = width()
+    out = [wrap(f"{_plural(len(clusters), 'group')} of items said again in different years ({_plural(n_items, 'item')})"
+                + ("." if show_all else "; --all lists every item."), cols), ""]
     for c in clusters:
         themes = f" — {', '.join(c['themes'])}" if c["themes"] else ""
         score = f"  score {c['score']:.1f}" if c.get("score") is not None else ""

@@ -112,7 +112,9 @@ def test_groups_say_first_and_last_seen_kinds_and_statuses(store, corpus_index):
         assert c["kinds"] == sorted({i["kind"] for i in c["items"]})
         assert [s["status"] for s in c["statuses"]] == [i["status"] for i in c["items"] if i.get("status")]
     out = run(corpus_index, "recur").output
-    assert f"{len(groups)} groups of items said again" in out and "--all lists every item" in out
+    flat = " ".join(out.split())  # lines are wrapped to the terminal
+    assert f"{len(groups)} groups of items said again" in flat and "--all lists every item" in flat
+    assert flat.endswith(f"{len(groups)} groups, {sum(len(c['items']) for c in groups)} items.")
     assert "first seen: " in out and "kinds: " in out
     every = run(corpus_index, "recur", "--all").output
     assert every.count("\u2014 ") > out.count("\u2014 ")  # every item, each with its citation

@@ -315,7 +315,7 @@ async def recur_check(request: Request) -> Response:
     uploaded file, or the texts of an earlier check sent back (``text`` fields) to download it."""
     # lazy: numpy/scipy (recur) and python-docx (the writers) load only for the pages that need them
     from search.report import write_appendix
-    from search.report.appendix import left_out_line, total_line
+    from search.report.appendix import left_out_line, made_before_line, others_line
 
     site = _site(request)
     limit = _limit()
@@ -356,7 +356,8 @@ async def recur_check(request: Request) -> Response:
             body = path.read_bytes()
         name = "checked-" + _slug(Path(source).stem if source else "recommendations") + f".{fmt}"
         return _download(body, EXPORT_TYPES[fmt], name)
-    ctx = {"checks": checks, "line": total_line(total), "left_out": left_out_line(total), "own": own,
+    ctx = {"checks": checks, "line": made_before_line(total), "others": others_line(total),
+           "left_out": left_out_line(total), "own": own,
            "source": source, "kind": kind, "clusters": None, "matches": None, "labels": site.labels(),
            **_upload_limits()}
     return render(request, "recur.html", ctx, {"checks": checks, "summary": total})

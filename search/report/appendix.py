@@ -24,12 +24,21 @@ def cite(m: dict) -> str:
                                          m.get("heading"), m.get("page"))
 
 
-def total_line(summary: dict) -> str:
-    """``7 of 12 recommendations were made before.`` and how many were similar or new."""
+def made_before_line(summary: dict) -> str:
+    """``7 of 12 recommendations were made before.``"""
     n, made = summary["items"], summary["made_before"]
-    line = f"{made} of {n} recommendation{'' if n == 1 else 's'} {'was' if made == 1 else 'were'} made before."
+    return f"{made} of {n} recommendation{'' if n == 1 else 's'} {'was' if made == 1 else 'were'} made before."
+
+
+def others_line(summary: dict) -> str:
+    """``Of the others: 3 similar, 2 new.``, or nothing when every one was made before."""
     rest = [f"{summary[k]} {k}" for k in ("similar", "new") if summary.get(k)]
-    return line + (f" Of the others: {', '.join(rest)}." if rest else "")
+    return f"Of the others: {', '.join(rest)}." if rest else ""
+
+
+def total_line(summary: dict) -> str:
+    """``7 of 12 recommendations were made before. Of the others: 3 similar, 2 new.``"""
+    return f"{made_before_line(summary)} {others_line(summary)}".strip()
 
 
 def left_out_line(summary: dict) -> str | None:
