@@ -18,9 +18,16 @@ def check_doc_type(value: str | None) -> str | None:
         return v
     from search.query import QueryError
 
-    close = difflib.get_close_matches(v, DOC_TYPES, n=1)
-    hint = f"did you mean {close[0]}? " if close else ""
-    raise QueryError(f"unknown document type {value!r}: {hint}use one of {', '.join(DOC_TYPES)}")
+    raise QueryError(f"unknown document type {value!r}: {did_you_mean(v, DOC_TYPES)}use one of {', '.join(DOC_TYPES)}")
+
+
+def did_you_mean(value: str, choices) -> str:
+    """``"did you mean X? "`` for the choice closest to ``value`` (any case), or ``""``."""
+    by_key: dict[str, str] = {}
+    for c in choices:  # the first of choices that differ only in case is said
+        by_key.setdefault(str(c).lower(), str(c))
+    close = difflib.get_close_matches(str(value).strip().lower(), list(by_key), n=1)
+    return f"did you mean {by_key[close[0]]}? " if close else ""
 
 
 def _span(years: list[str]) -> str:
@@ -43,7 +50,7 @@ def explain_empty(store, query: str | None, year=None, from_year=None, to_year=N
 
     docs = documents(store)
     years = theme_table(store)["years"]  # the years of sections (a report inside a pack has its own)
-    lo, hi = year_arg("--from", from_year), year_arg("--to", to_year)
+    lo, hi = year_arg("from_year", from_year), year_arg("to_year", to_year)
     if lo is not None and hi is not None and lo > hi:
         return f"--from {from_year} is after --to {to_year}: no year is both (swap them?)"
 

@@ -22,7 +22,7 @@ from whoosh.query import And, AndMaybe, Every, Not, NullQuery, NumericRange, Or,
 from search.analysis import join_prefixes
 from search.backends import Found, Unsupported
 from search.cite import section_citation
-from search.filters import check_doc_type
+from search.filters import check_doc_type, did_you_mean
 from search.records import section_json
 from search.schema import make_schema
 from search.snippets import HL_END, HL_START, evidence_snippet, highlight, lead, page_at, plain, spans, window
@@ -39,8 +39,28 @@ _MARK = "zzthememark"
 _SYN_MARK = "zzsynmark"
 
 
+# How the page names a filter in a message; the command line says its option instead (cli.py)
+FIELD_NAMES = {"year": "Year", "from_year": "From year", "to_year": "To year", "doc_type": "Document type",
+               "theme": "theme", "publisher": "Publisher", "theme_list": "the Themes page"}
+
+
 class QueryError(ValueError):
-    """A query or filter that cannot be understood; the message says how to fix it."""
+    """A query or filter that cannot be understood; the message says how to fix it.
+
+    A filter named in the message is written as its field in braces (``{from_year}``):
+    ``str()`` says it as the page does ("From year"), :meth:`said` as a caller names it
+    (the command line's ``--from``)."""
+
+    def __init__(self, message: str):
+        self.template = message
+        super().__init__(self.said(FIELD_NAMES))
+
+    def said(self, names: dict[str, str]) -> str:
+        """The message with each ``{field}`` called by ``names`` (FIELD_NAMES for any it lacks)."""
+        text = self.template
+        for key, name in FIELD_NAMES.items():
+            text = text.replace("{" + key + "}", names.get(key, name))
+        return text
 
 
 @dataclass
@@ -131,11 +151,11 @@ def _parser(schema, fields: list[str], group) -> qparser.QueryParser:
 def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None, publisher=None, schema=None):
     """The filter query for the options given, or None (only sections can match a query)."""
     parts = []
-    ys = year_arg("--year", year)
+    ys = year_arg("year", year)
     if ys is not None:
         parts.append(NumericRange("year_start", ys, ys))
-    lo = year_arg("--from", from_year)
-    hi = year_arg("--to", to_year)
+    lo = year_arg("from_year", from_year)
+    hi = year_arg("to_year", to_year)
     if lo is not None or hi is not None:
         parts.append(NumericRange("year_start", lo, hi))
     for t in theme or []:
@@ -150,14 +170,21 @@ def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None,
     return And(parts) if len(parts) > 1 else parts[0]
 
 
-def year_arg(name: str, value) -> int | None:
-    """A year option (``2020-21``, ``2020/21``, ``2020``) as its start year; None if not given."""
+def year_arg(field: str, value) -> int | None:
+    """A year filter (``2020-21``, ``2020/21``, ``2020``) as its start year; None if not given.
+    ``field`` (``year``, ``from_year``, ``to_year``) is the filter the error names."""
     if value in (None, ""):
         return None
     ys = parse_year_label(str(value))
     if ys is None:
-        raise QueryError(f"{name} {value!r} is not a year: use a form like 2020-21, 2020/21 or 2020")
+        field = {"--year": "year", "--from": "from_year", "--to": "to_year"}.get(field, field)
+        raise QueryError(f"{{{field}}} {_quoted(value)} is not a year: use a form like 2020-21, 2020/21 or 2020")
     return ys
+
+
+def _quoted(value) -> str:
+    """A user's value in a message, braces doubled away so that it is never taken for a field."""
+    return repr(str(value)).replace("{", "(").replace("}", ")")
 
 
 def search(
@@ -192,8 +219,7 @@ def search(
     flt = _filters(year, from_year, to_year, theme_ids, doc_type, publisher, schema)
     if not query or not query.strip():
         if flt is None:
-            raise QueryError("empty query: give some words to search for, e.g. sgsearch \"pre-birth\", "
-                             "or a filter such as --theme neglect")
+            raise QueryError("empty query: give some words to search for, or a filter such as {theme} neglect")
         return _filtered_only(backend, flt, limit, theme_ids)
     refuse_stop_words(query)
     fields = ["exact"] if exact else ["heading", "text", "title"]
@@ -560,9 +586,11 @@ def resolve_theme_filter(name: str, taxonomy=None) -> str:
     ``Store.taxonomy()``; by default the bundled one); QueryError if unknown."""
     from search.taxonomy import resolve_theme
 
-    theme = resolve_theme(taxonomy or _bundled(), name)
+    taxonomy = taxonomy or _bundled()
+    theme = resolve_theme(taxonomy, name)
     if theme is None:
-        raise QueryError(f"unknown theme {name!r}: 'sgsearch themes --list' shows the themes")
+        hint = did_you_mean(name, [t.id for t in taxonomy.themes.values()] + [t.label for t in taxonomy.themes.values()])
+        raise QueryError(f"unknown theme {_quoted(name)}: {hint}{{theme_list}} lists every theme")
     return theme.id
 
 
