@@ -7,10 +7,8 @@ import io
 import json
 import re
 import socket
-import struct
 import tracemalloc
 import warnings
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ from click.testing import CliRunner
 from cli import main
 from ingest.blocks import IngestError
 from ingest.readers import SUPPORTED_EXTS, ocr, read_path
-from tests import docgen
+from tests import docgen, officegen, pdfgen
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # newer Starlette prefers httpx2 for its test client
@@ -332,42 +330,13 @@ def test_refused_and_failed_uploads_leave_nothing_in_uploads(corpus_index, tmp_p
 
 
 # -- zip bombs ------------------------------------------------------------------------------
-def _forge_size(path: Path, member: str, size: int) -> None:
-    """Write ``size`` into ``member``'s size fields (local header and central directory): a lie."""
-    data = bytearray(path.read_bytes())
-    with zipfile.ZipFile(path) as z:
-        offset = z.getinfo(member).header_offset
-    struct.pack_into("<I", data, offset + 22, size)
-    at = data.find(b"PK\x01\x02")
-    while at != -1:
-        n = struct.unpack_from("<H", data, at + 28)[0]
-        if data[at + 46:at + 46 + n] == member.encode():
-            struct.pack_into("<I", data, at + 24, size)
-        at = data.find(b"PK\x01\x02", at + 4)
-    path.write_bytes(bytes(data))
+def _real(tmp_path: Path, ext: str) -> Path:
+    return docgen.write_docx(tmp_path / "real.docx") if ext == "docx" else officegen.write_odt(tmp_path / "real.odt")
 
 
-def _bomb(path: Path, member: str, mb: int, others: dict[str, str], forged: int | None = None) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        for name, text in others.items():
-            z.writestr(name, text)
-        with z.open(member, "w") as fh:
-            for _ in range(mb):
-                fh.write(b" " * (1 << 20))
-    if forged is not None:
-        _forge_size(path, member, forged)
-    return path
-
-
-DOCX_PARTS = {"[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                                     'package/2006/content-types"/>'}
-ODT_PARTS = {"mimetype": "application/vnd.oasis.opendocument.text"}
-
-
-@pytest.mark.parametrize("name,member,parts", [("forged.docx", "word/document.xml", DOCX_PARTS),
-                                                ("forged.odt", "content.xml", ODT_PARTS)])
-def test_a_forged_size_header_is_refused_with_memory_bounded(tmp_path, name, member, parts):
-    bomb = _bomb(tmp_path / name, member, 60, parts, forged=1000)
+@pytest.mark.parametrize("ext,member", [("docx", "word/document.xml"), ("odt", "content.xml")])
+def test_a_forged_size_header_is_refused_with_memory_bounded(tmp_path, ext, member):
+    bomb = officegen.write_zip_bomb(tmp_path / f"forged.{ext}", member, 60, _real(tmp_path, ext), forged=1000)
     assert bomb.stat().st_size < 1024 * 1024  # it inflates to 60 MB, and says 1,000 bytes
     tracemalloc.start()
     try:
@@ -382,52 +351,23 @@ def test_a_forged_size_header_is_refused_with_memory_bounded(tmp_path, name, mem
 
 def test_an_odt_that_unzips_past_the_limit_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("SGSEARCH_MAX_UNZIPPED_MB", "20")
-    bomb = _bomb(tmp_path / "big.odt", "content.xml", 30, ODT_PARTS)
+    bomb = officegen.write_zip_bomb(tmp_path / "big.odt", "content.xml", 30, _real(tmp_path, "odt"))
     with pytest.raises(IngestError, match=r"OpenDocument package would unzip to 30 MB, over the 20 MB limit"):
         read_path(bomb)
-    from tests import officegen
-
-    assert read_path(officegen.write_odt(tmp_path / "fine.odt")).blocks  # a real one still reads
+    assert read_path(_real(tmp_path, "odt")).blocks  # a real one still reads
 
 
 def test_the_package_check_counts_inflated_bytes_not_headers(tmp_path):
     from ingest.readers.zipped import check_package
 
-    honest = _bomb(tmp_path / "a.docx", "word/document.xml", 3, DOCX_PARTS)
+    honest = officegen.write_zip_bomb(tmp_path / "a.docx", "word/document.xml", 3)
     check_package(honest, "Word", limit=4 * 1048576)
-    lying = _bomb(tmp_path / "b.docx", "word/document.xml", 3, DOCX_PARTS, forged=2 * 1048576)
+    lying = officegen.write_zip_bomb(tmp_path / "b.docx", "word/document.xml", 3, forged=2 * 1048576)
     with pytest.raises(IngestError, match="more than its size header says"):
         check_package(lying, "Word", limit=4 * 1048576)  # the headers add up to 2 MB: under the limit
 
 
 # -- scans with a text-layer page number or stamp -------------------------------------------
-SCAN_LINES = [(64, "1 Introduction"), (34, "The partnership audited neglect cases and found"),
-              (34, "that chronologies were not kept up to date.")]
-
-
-def write_stamped_scan(path: Path, stamp: str | None = "Page 1", cover: float = 1.0) -> Path:
-    """A page-sized scan (an image of text, ``cover`` of the page tall) with ``stamp`` as real text."""
-    from fpdf import FPDF
-    from PIL import Image, ImageDraw, ImageFont
-
-    image = Image.new("L", (1654, int(2339 * cover)), 255)
-    draw = ImageDraw.Draw(image)
-    y = 200
-    for size, text in SCAN_LINES:
-        draw.text((160, y), text, fill=0, font=ImageFont.load_default(size=size))
-        y += int(size * 1.8)
-    buf = io.BytesIO()
-    image.save(buf, format="PNG")
-    pdf = FPDF(format="A4", unit="mm")
-    pdf.add_page()
-    pdf.image(buf, x=0, y=0, w=210, h=297 * cover)
-    if stamp:
-        pdf.set_font("Helvetica", size=9)
-        pdf.text(95, 290, stamp)
-    pdf.output(str(path))
-    return path
-
-
 def write_page_with_logo(path: Path) -> Path:
     """A page of real text with a small picture in its corner."""
     from fpdf import FPDF
@@ -448,10 +388,10 @@ def write_page_with_logo(path: Path) -> Path:
 def test_which_pages_auto_ocr_reads(tmp_path):
     from ingest.readers.pdf import scan_pages
 
-    assert scan_pages(write_stamped_scan(tmp_path / "stamped.pdf")) == [1]
-    assert scan_pages(write_stamped_scan(tmp_path / "header.pdf", "Somerset Safeguarding Children Partnership "
+    assert scan_pages(pdfgen.write_stamped_scan(tmp_path / "stamped.pdf")) == [1]
+    assert scan_pages(pdfgen.write_stamped_scan(tmp_path / "header.pdf", "Somerset Safeguarding Children Partnership "
                                                                   "Annual Report 2020-21")) == [1]
-    assert scan_pages(write_stamped_scan(tmp_path / "bare.pdf", None)) == [1]
+    assert scan_pages(pdfgen.write_stamped_scan(tmp_path / "bare.pdf", None)) == [1]
     assert scan_pages(write_page_with_logo(tmp_path / "logo.pdf")) == []
     plain = docgen.write_pdf(tmp_path / "plain.pdf", [("h1", "1 Findings"), ("p", "Neglect was common.")])
     assert scan_pages(plain) == []
@@ -474,7 +414,7 @@ def test_a_stamped_scan_goes_to_ocr_under_auto(tmp_path, monkeypatch):
 
     monkeypatch.setattr(ocr, "available", lambda: True)
     monkeypatch.setattr(ocr, "page_pieces", fake_ocr)
-    result = read_path(write_stamped_scan(tmp_path / "stamped.pdf"))
+    result = read_path(pdfgen.write_stamped_scan(tmp_path / "stamped.pdf"))
     assert result.ocr_pages == [1]
     assert "Findings from the scan" in " ".join(b.text for b in result.blocks)
     assert read_path(write_page_with_logo(tmp_path / "logo.pdf")).ocr_pages == []
@@ -482,7 +422,7 @@ def test_a_stamped_scan_goes_to_ocr_under_auto(tmp_path, monkeypatch):
 
 @needs_tesseract
 def test_a_stamped_scan_is_read_by_tesseract(tmp_path):
-    result = read_path(write_stamped_scan(tmp_path / "stamped.pdf"))
+    result = read_path(pdfgen.write_stamped_scan(tmp_path / "stamped.pdf"))
     assert result.ocr_pages == [1]
     assert "audited neglect cases" in " ".join(b.text for b in result.blocks)
 
@@ -524,3 +464,18 @@ def test_ingest_json_still_prints_for_an_empty_folder(tmp_path):
     empty.mkdir()
     r = CliRunner().invoke(main, ["ingest", str(empty), "--json", "--index", str(tmp_path / "ix")])
     assert r.exit_code == 1 and json.loads(r.stdout)["added"] == []
+
+
+def test_a_pdf_of_only_page_numbers_does_not_say_ocr_is_off(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="mm")
+    for n in (1, 2):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=9)
+        pdf.text(100, 290, f"Page {n}")
+    path = tmp_path / "numbers.pdf"
+    pdf.output(str(path))
+    with pytest.raises(IngestError) as info:
+        read_path(path)
+    assert str(info.value) == "no text to read: the pages hold only page numbers, headers or footers"

@@ -464,7 +464,8 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
     layout = _Layout(pages)
     blocks = _blocks(_group(pages, layout), layout)
     if not blocks:
-        raise IngestError(NO_TEXT)
+        raise IngestError(NO_TEXT if ocr == "never" else "no text to read: the pages hold only page numbers, "
+                                                          "headers or footers")
     if ocr_pages:
         done = set(ocr_pages)
         for b in blocks:
