@@ -3,31 +3,11 @@ the filters rather than the words leave a search empty, say which filter did it 
 the index holds instead."""
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 
-DOC_TYPES = ("annual-report", "board-papers", "arrangements", "review", "briefing", "other")
-
-
-def check_doc_type(value: str | None) -> str | None:
-    """A ``--type`` value as a document type; QueryError (naming the valid types) if unknown."""
-    if value in (None, ""):
-        return None
-    v = value.strip().lower().replace(" ", "-").replace("_", "-")
-    if v in DOC_TYPES:
-        return v
-    from search.query import QueryError
-
-    raise QueryError(f"unknown document type {value!r}: {did_you_mean(v, DOC_TYPES)}use one of {', '.join(DOC_TYPES)}")
-
-
-def did_you_mean(value: str, choices) -> str:
-    """``"did you mean X? "`` for the choice closest to ``value`` (any case), or ``""``."""
-    by_key: dict[str, str] = {}
-    for c in choices:  # the first of choices that differ only in case is said
-        by_key.setdefault(str(c).lower(), str(c))
-    close = difflib.get_close_matches(str(value).strip().lower(), list(by_key), n=1)
-    return f"did you mean {by_key[close[0]]}? " if close else ""
+from search.browse import documents
+from search.query import search, year_arg
+from search.trace import theme_table
 
 
 def _span(years: list[str]) -> str:
@@ -39,15 +19,10 @@ def explain_empty(store, query: str | None, year=None, from_year=None, to_year=N
     """Why a filtered search found nothing when its words alone find sections: which filter
     (or which combination) empties it, with the values the index holds. None when the
     words themselves find nothing (or no filter was given)."""
-    from search.browse import documents
-    from search.query import search, year_arg
-
     given = {"year": year, "from_year": from_year, "to_year": to_year, "theme": tuple(theme or ()),
              "doc_type": doc_type, "publisher": publisher}
     if not any(given.values()):
         return None
-    from search.trace import theme_table
-
     docs = documents(store)
     years = theme_table(store)["years"]  # the years of sections (a report inside a pack has its own)
     lo, hi = year_arg("from_year", from_year), year_arg("to_year", to_year)
@@ -90,6 +65,4 @@ def explain_empty(store, query: str | None, year=None, from_year=None, to_year=N
 
 
 def _count(store, **filters) -> int:
-    from search.query import search
-
     return search(store, "", limit=1, **filters).total

@@ -23,7 +23,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # newer Starlette prefers httpx2 for its test client
     from starlette.testclient import TestClient
 
-from web.app import create_app
+from web import create_app
 
 LOCAL = "http://127.0.0.1:8765"
 needs_tesseract = pytest.mark.skipif(not ocr.available(), reason="Tesseract OCR not installed")

@@ -1,28 +1,28 @@
 """The Starlette application: one :class:`Site` (the index, its lock, the templates, the
-CSRF token, the background ingest), security headers, error pages and the routes of
-:mod:`web.routes`.
+CSRF token, the background ingest), security headers and error pages; :mod:`web.server`
+puts them together with the routes of :mod:`web.routes`.
 """
 from __future__ import annotations
 
-import contextlib
 import hmac
 import secrets
+import socket
 import threading
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
-from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
 
+from search.errors import SgsearchError
+from search.index.store import Store
 from search.snippets import HL_END, HL_START
-from search.store import Store
 from web.jobs import IngestJob
 
 HERE = Path(__file__).parent
@@ -137,6 +137,11 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
     return error_page(request, exc.status_code, detail)
 
 
+async def _library_error(request: Request, exc: SgsearchError) -> Response:
+    """What the library cannot do with the request, in its own words (one line)."""
+    return error_page(request, 400, str(exc))
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
     try:
         return error_page(request, 500, "Something went wrong answering that. The index is unchanged; "
@@ -182,7 +187,6 @@ def host_names(host: str | None = None) -> list[str]:
 
 def _own_names() -> list[str]:
     """This computer's name and the addresses it resolves to (for a server on every interface)."""
-    import socket
 
     own = socket.gethostname().lower()
     if not own:
@@ -207,11 +211,6 @@ class SameOrigin:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
-            from urllib.parse import urlsplit
-
-            from starlette.datastructures import Headers
-            from starlette.responses import PlainTextResponse
-
             headers = Headers(scope=scope)
             origin = headers.get("origin")
             if origin is not None and urlsplit(origin).netloc.lower() != headers.get("host", "").lower():
@@ -219,29 +218,3 @@ class SameOrigin:
                     scope, receive, send)
                 return
         await self.app(scope, receive, send)
-
-
-def create_app(index_dir, read_only: bool = False, hosts: list[str] | None = None) -> Starlette:
-    """The web application over the index at ``index_dir`` (which must exist). ``hosts``: the
-    names its Host header may give (default :func:`host_names`, the loopback names)."""
-    from starlette.middleware.trustedhost import TrustedHostMiddleware
-
-    from web import routes
-
-    site = Site(index_dir, read_only=read_only)
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app):
-        yield
-        site.close()
-
-    app = Starlette(
-        lifespan=lifespan,
-        routes=routes.ROUTES + [Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static")],
-        exception_handlers={HTTPException: _http_error, Exception: _server_error},
-    )
-    app.state.site = site
-    app.add_middleware(SameOrigin)
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts or host_names()), www_redirect=False)
-    app.add_middleware(SecurityHeaders)
-    return app

@@ -36,6 +36,7 @@ def is_scan(text_cover: float, image_cover: float) -> bool:
 
 def available() -> bool:
     """True when the ``tesseract`` program can be run."""
+    # lazy: optional; only scanned pages need it
     import pytesseract
 
     cmd = pytesseract.pytesseract.tesseract_cmd
@@ -44,6 +45,7 @@ def available() -> bool:
 
 def page_pieces(page, height: float, dpi: int = DPI) -> list[Piece]:
     """The words Tesseract reads on one pdfium page, in PDF points (y up)."""
+    # lazy: optional; only scanned pages need it
     import pytesseract
 
     image = page.render(scale=dpi / 72).to_pil()

@@ -74,6 +74,7 @@ def _open(path: Path) -> pdfium.PdfDocument:
 def _open_unlocked(path: Path) -> pdfium.PdfDocument:
     """A PDF pdfium refused for its password: opened with the empty password (tried outright,
     then with its permissions check mended, see :mod:`ingest.readers.pdf_crypt`), else refused."""
+    # lazy: pdfminer and cryptography load only for an encrypted file
     from ingest.readers.pdf_crypt import unlocked
 
     try:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 
 def _aes(key: bytes, data: bytes, iv: bytes | None, decrypt: bool = False) -> bytes:
+    # lazy: only an encrypted PDF needs AES (cryptography comes with pdfminer)
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
     cipher = Cipher(algorithms.AES(key), modes.CBC(iv) if iv is not None else modes.ECB())
@@ -39,6 +40,7 @@ def _hash(revision: int, password: bytes, salt: bytes) -> bytes:
 
 def _encryption(path: Path) -> dict | None:
     """The encryption dictionary, read by pdfminer with the empty password; None when that fails."""
+    # lazy: pdfminer loads only for an encrypted PDF
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfparser import PDFParser
     from pdfminer.pdftypes import resolve_all

@@ -15,6 +15,7 @@ import zlib
 from pathlib import Path
 
 from ingest.blocks import IngestError
+from ingest.readers import max_unzipped_bytes
 
 CHUNK = 1 << 16  # bytes inflated at a time: what a check holds in memory
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # all Word and OpenDocument files use
@@ -23,8 +24,6 @@ _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)  # all Word and OpenDocume
 def check_package(path: Path, what: str, limit: int | None = None) -> None:
     """Raise IngestError when the zip at ``path`` is not a sound package of at most ``limit`` bytes
     unzipped (default ``SGSEARCH_MAX_UNZIPPED_MB``). ``what`` names the kind in messages ("Word")."""
-    from ingest.readers import max_unzipped_bytes
-
     limit = max_unzipped_bytes() if limit is None else limit
     total = 0
     try:
