@@ -33,6 +33,18 @@ class ChecklistError(SgsearchError, ValueError):
     """The file cannot be read as a list of recommendations; the message names the file."""
 
 
+def looks_like_file(text: str) -> bool:
+    """Whether ``recur --check`` text is meant as a file name rather than a recommendation:
+    one line ending in a document's extension, or a path with a folder in it and no spaces."""
+    # lazy: every command opens the index through this module; only --check needs the readers' formats
+    from ingest.readers import SUPPORTED_EXTS
+
+    t = text.strip()
+    if not t or "\n" in t or len(t) > 400:
+        return False
+    return Path(t).suffix.lower() in SUPPORTED_EXTS or (("/" in t or "\\" in t) and not any(c.isspace() for c in t))
+
+
 def read_checklist(path, name: str | None = None) -> list[str]:
     """The recommendations in ``path``: one per line of a text file, or a document's items.
 
