@@ -14,6 +14,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from search.analysis import ANALYSIS_VERSION, exact_analyzer, text_analyzer
 
 SCHEMA_VERSION = f"9.{ANALYSIS_VERSION}"
+UNSTORED = frozenset({"exact"})  # indexed for matching only, never read back
 
 
 def make_schema() -> Schema:

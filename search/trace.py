@@ -5,6 +5,7 @@ once however often it mentions the theme), read from the index without spaCy.
 """
 from __future__ import annotations
 
+from search.qtree import Range
 from search.store import Store
 from search.years import fy_label
 
@@ -20,11 +21,9 @@ def theme_table(store: Store, from_year: int | None = None, to_year: int | None 
     each year, tagged or not (the denominators). The engine counts them (no stored field
     is read).
     """
-    from whoosh.query import NumericRange
-
     taxonomy = store.taxonomy()
     ranged = from_year is not None or to_year is not None
-    flt = NumericRange("year_start", from_year, to_year) if ranged else None
+    flt = Range("year_start", from_year, to_year) if ranged else None
     backend = store.backend()
     counts = backend.counts(None, flt, ("themes", "year_start"))
     per_year = backend.counts(None, flt, ("year_start",))
