@@ -237,7 +237,7 @@ def search(
     counts = _counts(backend, built.query, flt)
     every = counts[()].sections
     if counts[()].sections and built.every != built.query:
-        every = _engine(backend.counts, built.every, flt, ())[()].sections
+        every = _engine(backend.count, built.every, flt)
     top = _engine(backend.search, built.query, flt, sort, n) if counts[()].sections else []
     if sort != "year":
         top = _diversify(top, want)
@@ -284,36 +284,47 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
         prepared, expansions = _mark_themes(prepared, store.taxonomy())
     parsed = _parse(schema, fields, qparser.AndGroup, prepared, expansions, synonyms)
     clauses = list(parsed.subqueries) if isinstance(parsed, wq.And) else [parsed]
-    positive = [w for c in clauses if not isinstance(c, Not) for w in _each_word(neutral(c))]
+    units = [_unit(neutral(c)) for c in clauses if not isinstance(c, Not)]
     excluded = [qtree.Not(neutral(c.query)) for c in clauses if isinstance(c, Not)]
     filler = ranking()["filler"]
-    words = [c for c in positive if not set(_words_of(c)) <= _filler_terms()] or positive
-    extra = [c for c in positive if c not in words]
+    content = [u for u in units if u[1] is not None or not set(_words_of(u[0][0])) <= _filler_terms()] or units
+    extra = [u[0][0] for u in units if u not in content]
     total = backend.doc_frequency("kind", "section") or 1
     weight = _W["coordination"]
-    ranked = []
-    for c in words:
-        df = _df(backend, c)
-        rare = log(1 + (total - df + 0.5) / (df + 0.5))
-        lit = _in_section(c)
-        ranked.append(qtree.Or((c, qtree.Const(lit, weight * rare))) if lit is not None and weight else c)
+
+    def rarity(node) -> float:
+        df = _df(backend, node)
+        return log(1 + (total - df + 0.5) / (df + 0.5))
+
+    ranked, every_parts = [], []
+    for ws, alt in content:
+        for w in ws:
+            lit = _in_section(w)
+            ranked.append(qtree.Or((w, qtree.Const(lit, weight * rarity(w)))) if lit is not None and weight else w)
+        if alt is None:
+            every_parts.append(ws[0])
+            continue
+        # the other forms of a mention of several words stand for each of its words
+        ranked.append(qtree.Or((alt,), len(ws)))
+        lit = _in_section(alt)
+        if lit is not None and weight:
+            ranked.append(qtree.Const(lit, weight * rarity(alt) * len(ws)))
+        every_parts.append(qtree.Or((qtree.all_of(ws), alt)))
     near = _proximity(schema, fields, literal_text, filler)
     if near is not None:
-        # another form of a mention of several words stands for all of them: it has them together too
-        whole = [_in_section(qtree.Or(alt)) for c in clauses if not isinstance(c, Not)
-                 for alt in [_alternatives(neutral(c))] if alt]
-        whole = [qtree.Or((w,), _W["phrase"]) for w in whole if w is not None]
-        near = qtree.any_of([near, *whole])
-    should = [qtree.Or(tuple(p for p in extra), boost=_W["filler"])] if extra else []
+        # another form of a mention of several words has them together too
+        whole = [_in_section(alt) for ws, alt in content if alt is not None and len(ws) > 1]
+        near = qtree.any_of([near, *(qtree.Or((w,), _W["phrase"]) for w in whole if w is not None)])
+    should = [qtree.Or(tuple(extra), boost=_W["filler"])] if extra else []
     should += [near] if near is not None else []
     q = qtree.any_of(ranked)
     if should:
         q = qtree.AndMaybe(q, qtree.any_of(should))
-    every = qtree.all_of(words)
+    every = qtree.all_of(every_parts)
     if excluded:
         q = qtree.And((q, *excluded))
         every = qtree.And((every, *excluded))
-    if len(words) == 1 and not should:
+    if len(ranked) == 1 and not should and not excluded:
         every = q
     return Built(q, every, near, expansions, synonyms)
 
@@ -336,20 +347,16 @@ def _split(clause: qtree.Node):
     return runs[0], tuple(p for p in alts if p is not runs[0])
 
 
-def _each_word(clause: qtree.Node) -> list[qtree.Node]:
-    """A mention of several words with other forms (``(domestic abuse) OR "domestic violence"``)
-    as one clause per word, each also met by the other forms: every word still counts."""
+def _unit(clause: qtree.Node) -> tuple[list[qtree.Node], qtree.Node | None]:
+    """A clause as its words and their other forms: a mention of several words with other
+    forms (``(domestic abuse) OR "domestic violence"``) gives its words (filler words left
+    out) and the other forms; anything else is one word with no separate forms."""
     split = _split(clause)
     if split is None:
-        return [clause]
+        return [clause], None
     run, others = split
-    return [qtree.Or((w, *others), clause.boost) for w in run.parts]
-
-
-def _alternatives(clause: qtree.Node) -> tuple:
-    """The other forms of a mention of several words (empty for anything else)."""
-    split = _split(clause)
-    return split[1] if split else ()
+    words = [w for w in run.parts if not set(_words_of(w)) <= _filler_terms()] or list(run.parts)
+    return words, qtree.any_of(others)
 
 
 def neutral(q) -> qtree.Node:

@@ -227,6 +227,9 @@ class TantivyBackend(Backend):
                                             (tantivy.Occur.Must, only)])
         return {ts.doc(addr).get_first("id") for _score, addr in ts.search(both, len(ids), count=False).hits}
 
+    def count(self, query, flt) -> int:
+        return self._searcher.search(self._query(query, flt), 1, count=True).count
+
     def counts(self, query, flt, by: tuple[str, ...]) -> dict[tuple, Count]:
         docs = {"terms": {"field": "doc_id", "size": 1_000_000}}
         spec: dict = {"docs": docs}

@@ -184,6 +184,10 @@ class WhooshBackend(Backend):
                 found.add(wanted[d])
         return found
 
+    def count(self, query, flt) -> int:
+        parts = [translate(query)] + ([translate(flt)] if flt is not None else [])
+        return sum(1 for _ in self.searcher().docs_for_query(And(parts) if len(parts) > 1 else parts[0]))
+
     def counts(self, query, flt, by: tuple[str, ...]) -> dict[tuple, Count]:
         s = self.searcher()
         parts = [translate(query) if query is not None else SECTIONS]
