@@ -212,10 +212,10 @@ def main() -> None:
     ap.add_argument("--only", choices=("realdev", "bundled"), help="one set only")
     args = ap.parse_args()
     from corpus import corpus_dir
-    from search.store import Store
+    from search.index.store import Store
 
     print(f"# bench/relevance.py  load {load()}  engine {args.engine or 'default'}")
-    print(f"# {revision(('search/query.py', 'search/thesaurus.toml', 'search/backends/whoosh.py', 'search/backends/tantivy.py'))}")
+    print(f"# {revision(('search/query.py', 'search/ranking.toml', 'search/vocab/thesaurus.toml', 'search/index/backends/whoosh.py', 'search/index/backends/tantivy.py'))}")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -8,10 +8,10 @@ phrase as typed, then neighbouring words near each other). Question and filler w
 (``what``, ``did``, ``we``) need not match. ``"quoted words"`` are a phrase, ``-word``
 excludes. A query that names a theme (``neglect``, ``pre-birth``) also finds sections
 tagged with it unless ``exact`` is set, and so does a word or phrase the thesaurus knows
-(``search.thesaurus``: abbreviations, expansions, synonyms, acronyms the indexed
+(``search.vocab.thesaurus``: abbreviations, expansions, synonyms, acronyms the indexed
 documents define) find its other forms, weighted a little lower. The answer says how many
 sections hold every word. The parsed query becomes an engine-neutral tree
-(``search.qtree``) that each engine translates.
+(``search.index.qtree``) that each engine translates.
 """
 from __future__ import annotations
 
@@ -27,16 +27,19 @@ from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
 from whoosh.query import Not, NullQuery, Or, Phrase, Term
 
-from search import qtree
-from search.analysis import join_prefixes
-from search.backends import Found, Unsupported
 from search.cite import section_citation
-from search.filters import check_doc_type
-from search.records import section_json
-from search.schema import make_schema
+from search.errors import QueryError  # noqa: F401  (raised here; callers catch it from this module too)
+from search.index import qtree
+from search.index.analysis import join_prefixes
+from search.index.backends import Found, Unsupported
+from search.index.records import section_json
+from search.index.schema import make_schema
+from search.index.store import Store
 from search.snippets import HL_END, HL_START, evidence_snippet, highlight, lead, page_at, plain, spans, window
-from search.store import Store
-from search.years import fy_label, parse_year_label, year_labels
+from search.vocab.doctypes import check_doc_type
+from search.vocab.taxonomy import load_taxonomy, resolve_theme
+from search.vocab.thesaurus import index_thesaurus
+from search.vocab.years import fy_label, parse_year_label, year_labels
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -61,10 +64,6 @@ SYNONYM_BOOST = _W["synonym"]  # another form of a query's words (JTAI for "join
 PROXIMITY_BOOST = _W["proximity"]  # each two neighbouring query words near each other add this
 _MARK = "zzthememark"
 _SYN_MARK = "zzsynmark"
-
-
-class QueryError(ValueError):
-    """A query or filter that cannot be understood; the message says how to fix it."""
 
 
 @dataclass
@@ -111,7 +110,6 @@ class SearchResult:
     suggestions: list[str] = field(default_factory=list)
     years: list[str] = field(default_factory=list)
     documents: int = 0
-    exact_total: bool = True  # always: the engine counts every match
     year_counts: dict = field(default_factory=dict)  # year label -> Count(sections, documents)
     did_you_mean: str | None = None  # the whole query with its misspelt words corrected
     why_empty: str | None = None  # which filter left no sections, when the words alone find some
@@ -123,7 +121,7 @@ class SearchResult:
         return {
             "query": self.query,
             "total": self.total,
-            "total_exact": self.exact_total,
+            "total_exact": True,  # the engine counts every match
             "mode": self.mode,
             "themes": self.themes,
             "expanded": self.expanded,
@@ -510,6 +508,7 @@ def expand_prefixes(backend, query: str) -> str:
 def corrected_query(store: Store, query: str) -> str | None:
     """The query with each word the index does not hold replaced by its closest indexed
     spelling (``domestc abuse`` -> ``domestic abuse``); None when no word needs it."""
+    # lazy: off the query path; only suggestions for an empty search need it
     from rapidfuzz import fuzz, process
 
     vocab = _vocabulary(store)
@@ -575,10 +574,8 @@ def _added(synonyms: list[list[str]]) -> list[str]:
 
 def thesaurus_of(store: Store):
     """The thesaurus for searching ``store``: the bundled one, a user's own entries and the
-    acronyms its documents define (see ``search.thesaurus``)."""
-    from search.thesaurus import index_thesaurus
-
-    return index_thesaurus(store.current_dir())
+    acronyms its documents define (see ``search.vocab.thesaurus``)."""
+    return store.cached("thesaurus", lambda: index_thesaurus(store.current_dir()))
 
 
 def _query_terms(q: qtree.Node) -> dict[str, list[str]]:
@@ -762,16 +759,10 @@ def expand_themes(query: str, taxonomy=None) -> list[str]:
 def resolve_theme_filter(name: str, taxonomy=None) -> str:
     """A ``--theme`` value (id or label, any case) as a theme id of ``taxonomy`` (an index's:
     ``Store.taxonomy()``; by default the bundled one); QueryError if unknown."""
-    from search.taxonomy import resolve_theme
-
     theme = resolve_theme(taxonomy or _bundled(), name)
     if theme is None:
         raise QueryError(f"unknown theme {name!r}: 'sgsearch themes --list' shows the themes")
     return theme.id
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[\s\-_/]+", "", text.lower())
 
 
 _BUNDLED = None
@@ -780,8 +771,6 @@ _BUNDLED = None
 def _bundled():
     global _BUNDLED
     if _BUNDLED is None:
-        from search.taxonomy import load_taxonomy
-
         _BUNDLED = load_taxonomy()
     return _BUNDLED
 
@@ -791,6 +780,7 @@ def suggest(store: Store, query: str, limit: int = 3) -> list[str]:
     words = re.findall(r"[A-Za-z][A-Za-z'-]{2,}", query)
     if not words:
         return []
+    # lazy: off the query path; only suggestions for an empty search need it
     from rapidfuzz import fuzz, process
 
     vocab = _vocabulary(store)
@@ -809,20 +799,7 @@ def suggest(store: Store, query: str, limit: int = 3) -> list[str]:
     return uniq[:limit]
 
 
-_VOCAB: list = [None, []]  # the index state the words were read from, and the words
-
-
 def _vocabulary(store: Store) -> list[str]:
     """Unstemmed words of the index (at least three letters), for spelling suggestions: read
-    once per state of the index (every commit rewrites its file list), not once per search."""
-    from search.store import MANIFEST
-
-    d = store.current_dir()
-    try:
-        st = (d / MANIFEST).stat() if d is not None else None
-    except OSError:
-        st = None
-    key = (str(d), st.st_mtime_ns, st.st_ino) if st is not None else None
-    if key is None or _VOCAB[0] != key:
-        _VOCAB[:] = [key, [w for w, _n in store.backend().words("") if len(w) >= 3]]
-    return _VOCAB[1]
+    once per state of the index, not once per search."""
+    return store.cached("vocabulary", lambda: [w for w, _n in store.backend().words("") if len(w) >= 3])

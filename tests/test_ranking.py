@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import ingest
-from search import qtree
+from search.index import qtree
+from search.index.store import Store
 from search.query import build_query, corrected_query, search
-from search.store import Store
 from tests.engines import AVAILABLE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,6 +127,6 @@ def _imports(path: Path) -> set[str]:
     return out
 
 
-@pytest.mark.parametrize("module", ["search/backends/tantivy.py", "search/trace.py", "search/qtree.py"])
+@pytest.mark.parametrize("module", ["search/index/backends/tantivy.py", "search/trace.py", "search/index/qtree.py"])
 def test_the_neutral_query_needs_no_whoosh(module):
     assert not any(m == "whoosh" or m.startswith("whoosh.") for m in _imports(ROOT / module))

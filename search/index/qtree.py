@@ -8,7 +8,7 @@ prefix, range, and/or/not, everything, nothing) three nodes serve ranking:
 :class:`Const` scores a fixed amount when its query matches (how the coordination of
 distinct query words is added in the engine), and :class:`AndMaybe` matches what its
 first query matches while the second only adds to the score (proximity, filler words).
-A backend that cannot express a node raises :class:`search.backends.Unsupported`.
+A backend that cannot express a node raises :class:`search.index.backends.Unsupported`.
 """
 from __future__ import annotations
 
