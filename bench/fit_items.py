@@ -1,6 +1,6 @@
 """Fit the item scorer's weights on the tests' own documents and write ingest/item_weights.toml.
 
-    python bench/fit_items.py [--docs N]
+    python bench/fit_items.py [--docs N] [--seed S]
 
 The documents: those ``tests/itemgen.py`` writes (many house styles, items labelled) and the
 realistic set in ``tests/realistic`` (its ``.toml`` files list each document's items). Every
@@ -32,12 +32,12 @@ L2_KIND = 1.0    # and of the kind model
 SEED = 1         # the generator's seed for the fitting documents (tests check on another)
 
 
-def training_documents(n: int, tmp: Path) -> list[tuple[Path, list[tuple[str, str]]]]:
+def training_documents(n: int, tmp: Path, seed: int = SEED) -> list[tuple[Path, list[tuple[str, str]]]]:
     """(Markdown file, its items as (kind, text)) for the generated and the realistic documents."""
     from tests.itemgen import documents
 
     out = []
-    for d in documents(SEED, n):
+    for d in documents(seed, n):
         path = tmp / f"{d.name}.md"
         path.write_text(d.text, encoding="utf-8")
         out.append((path, d.items))
@@ -129,8 +129,9 @@ def write_weights(path: Path, threshold: float, names: list[str], w_item: np.nda
 
 def main(argv: list[str]) -> int:
     n = int(argv[argv.index("--docs") + 1]) if "--docs" in argv[:-1] else 400
+    seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv[:-1] else SEED
     with tempfile.TemporaryDirectory() as tmp:
-        rows = candidates(training_documents(n, Path(tmp)))
+        rows = candidates(training_documents(n, Path(tmp), seed))
     names = sorted({k for f, _ in rows for k in f})
     X = _matrix([f for f, _ in rows], names)
     y = np.array([lab is not None for _, lab in rows], dtype=float)
@@ -142,7 +143,7 @@ def main(argv: list[str]) -> int:
     yk = np.array([kinds.index(rows[i][1]) for i in pos])
     W = fit_softmax(X[pos], yk, len(kinds), L2_KIND)
     kind_acc = float(np.mean((X[pos] @ W).argmax(axis=1) == yk))
-    summary = (f"{len(rows)} candidates ({int(y.sum())} items) from {n} generated and the realistic documents; "
+    summary = (f"{len(rows)} candidates ({int(y.sum())} items) from {n} generated (seed {seed}) and the realistic documents; "
                f"threshold {best[0]:.2f}, F1 {best[1]:.3f}, kind accuracy {kind_acc:.3f} (on the fitting set)")
     write_weights(WEIGHTS_FILE, float(best[0]), names, w, W, kinds, summary)
     print(summary)

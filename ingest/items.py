@@ -162,7 +162,7 @@ def section_candidates(section: dict) -> tuple[list[tuple[tuple[int, int], dict]
     base = {"heading": None if title_like else cue_kind(heading),
             "title": cue_kind(heading) if title_like else None,
             "above": next((k for k in map(cue_kind, reversed((section.get("heading_path") or [])[:-1])) if k), None)}
-    base["heading_nav"] = bool(cues().headings["nav"].search(heading))
+    base["heading_nav"] = bool(cues().headings["nav"].search(heading.lower()))
     lines = section.get("lines") or []
     base["has_list"] = any(k == LIST_ITEM for k, *_ in lines)
     fixed: list[tuple[tuple[int, int], dict]] = []

@@ -176,13 +176,13 @@ class _W:
         if r < 0.2:
             return f"{self.c(SOURCES)} {self.c(['found', 'showed', 'identified', 'highlight', 'highlighted', 'suggest', 'tell us'])} that {prof} {self.c(SHORTFALLS).format(t=t)}."
         if r < 0.35:
-            return f"There {self.c(['was', 'were'])} {self.c(NOUN_GAPS).format(t=t)}."
+            return f"There {self.c(['was', 'had been'])} {self.c(NOUN_GAPS).format(t=t)}."
         if r < 0.5:
             return f"{self.cap(prof)} {self.c(SHORTFALLS).format(t=t)}."
         if r < 0.6:
             return f"{self.cap(t)} was not {self.c(['recognised', 'assessed', 'considered', 'discussed'])} in {self.c(['most', 'many', 'several', 'half of the'])} cases{self.c(['', ' we looked at', ' reviewed'])}."
         if r < 0.7:
-            return f"It {self.c(['identified', 'found', 'showed'])} that {self.c(SHORTFALLS).format(t=t).replace('did not', 'agencies did not').replace('were not', 'agencies were not')}."
+            return f"It {self.c(['identified', 'found', 'showed'])} that {prof} {self.c(SHORTFALLS).format(t=t)}."
         if r < 0.8:
             return f"In too many cases {prof} {self.c(SHORTFALLS).format(t=t)}."
         if r < 0.9:
@@ -324,6 +324,75 @@ class _W:
             f"Referring to page {self.r.randint(5, 60)} of the agenda, a member queried the attendance figures.",
             "The Board considered a report on the work of the partnership.",
         ])
+
+    def describe(self):
+        """A plain sentence about how things are done: most of a report, and never an item."""
+        subj = self.c(["The subgroup", "The LADO service", "The Child Death Overview Panel", "The training programme",
+                       "Case audits", "The MASH", "The Board's business unit", "Partners", "The independent chair",
+                       "Schools", "Health providers", "The voluntary sector forum", "The performance group",
+                       "Our multi-agency team", "The designated nurse", "Each agency"])
+        verb = self.c(["met quarterly and reviewed", "received", "has continued to oversee", "provides",
+                       "worked closely with partners on", "contributed to", "reported regularly on",
+                       "has developed", "oversaw", "considered", "is responsible for", "took part in",
+                       "has strengthened its links with partners through", "led", "supported"])
+        obj = self.c(["the performance dashboard", "reports from each agency", "the multi-agency training offer",
+                      f"cases where {self.t()} was a concern", "the work of the partnership",
+                      f"referrals about {self.t()}", "the annual report", f"a range of courses on {self.t()}",
+                      f"data on {self.t()}", "the section 11 process", "the local safeguarding procedures",
+                      f"the response to {self.t()}", "the quality assurance framework"])
+        return self.longer(f"{subj} {verb} {obj}.")
+
+    def feedback(self):
+        return self.c(["It was really useful to hear from other agencies.", "The session was well organised and informative.",
+                       f"I now feel more confident about {self.t()}.", "Great training, very relevant to my role.",
+                       "Multi-agency discussions were rich and valuable opportunities to learn from each other.",
+                       "Now I am aware of the procedures it is much easier to ask for advice."])
+
+    def neutral_section(self):
+        """A section under a heading that names no kind: description, feedback, data."""
+        self.h(self.c([2, 3]), self.c(["Training", "Membership", "Child Death Overview Panel", "LADO", "Early help",
+                                       "Impact", "Outcomes", "Governance", "Commentary on effectiveness",
+                                       "Voice of the child", "Quality assurance", f"{self.cap(self.t())} subgroup",
+                                       "Multi-agency training", "Community members", "Financial arrangements"]))
+        sents = [self.c([self.describe, self.describe, self.describe, self.stat, self.data])()
+                 for _ in range(self.r.randint(2, 5))]
+        self.p(*sents)
+        r = self.r.random()
+        if r < 0.3:
+            self.p(self.c(["Feedback from the sessions included:", "Delegates said:", "Comments included:"]))
+            self.bullets([self.feedback() for _ in range(self.r.randint(2, 3))])
+        elif r < 0.6:
+            self.p(self.c(["The group's work covered:", "This included:", "Activity during the year included:",
+                           "The service provides:"]))
+            self.bullets([self.c([self.describe(), self.cap(f"{self.c(['quarterly', 'monthly', 'annual'])} reports on {self.t()}"),
+                                  self.cap(f"multi-agency audits of {self.t()} cases")]) for _ in range(self.r.randint(2, 4))])
+        elif r < 0.75:
+            self.p(self.describe(), self.describe())
+        elif r < 0.9:
+            self.table()
+
+    def table(self):
+        """A table of data or of fields: its rows are not items."""
+        kind = self.r.random()
+        if kind < 0.4:
+            y = self.year
+            rows = [["Measure", f"{y - 1}-{str(y)[2:]}", f"{y}-{str(y + 1)[2:]}"]]
+            rows += [[self.cap(f"{self.c(['referrals about', 'children on a plan for', 'contacts about'])} {self.t()}"),
+                      str(self.r.randint(10, 900)), str(self.r.randint(10, 900))] for _ in range(3)]
+        elif kind < 0.7:
+            rows = [["Heading", "Detail"]]
+            rows += [[self.c(["Financial implications", "Legal implications", "Risk assessment", "Equalities impact",
+                              "Consultation", "Background papers"]),
+                      self.c(["There are no direct financial implications arising from this report.",
+                              "Not producing the report would be a failure to meet a statutory duty.",
+                              "Performance should be monitored regularly to manage any risk to the work plan.",
+                              "The report has been shared with all partner agencies.", "None."])] for _ in range(3)]
+        else:
+            rows = [["Name", "Role", "Agency"]]
+            rows += [[self.c(NAMES), self.c(ROLES), self.c(["Police", "Health", "Local authority", "Education"])]
+                     for _ in range(3)]
+        self.lines += ["\t".join(r) for r in rows]
+        self.lines.append("")
 
     def strength(self):
         return self.c([
@@ -645,6 +714,9 @@ def _prose_lead(w: _W):
 STYLES = [_briefing, _news, _minutes, _review, _seven_minute, _annual, _paper, _prose_report]
 
 
+_LONG = (_annual, _minutes, _paper)  # styles that come with pages of description around their items
+
+
 def documents(seed: int = 0, n: int = 240) -> list[Doc]:
     """``n`` documents in the styles above, the same for the same seed."""
     out = []
@@ -653,5 +725,7 @@ def documents(seed: int = 0, n: int = 240) -> list[Doc]:
         w = _W(rng)
         style = STYLES[i % len(STYLES)]
         style(w)
+        for _ in range(rng.randint(2, 5) if style in _LONG else rng.randint(0, 1)):
+            w.neutral_section()
         out.append(Doc(f"g{seed}-{i:03d}-{style.__name__.strip('_')}", "\n".join(w.lines), w.items))
     return out
