@@ -31,6 +31,7 @@ from rapidfuzz import fuzz  # noqa: E402
 
 OVERLAP = 0.5   # share of each side's length the two spans must have in common
 FUZZY = 88      # partial_ratio (0-100) needed to place an item not found word for word
+HELD_OUT_SEED = 7  # generated documents scored here; bench/fit_items.py fits on seed 1
 
 
 def _normalise(text: str) -> tuple[str, list[int]]:
@@ -169,29 +170,49 @@ class _Gold:
     text: str
 
 
-def own_figures(directory: Path | None = None) -> dict:
-    """The same figures on a set of the tests' own documents (``tests/realistic`` by default):
-    each expected item is placed in its Markdown source to give its span."""
-    from tests.quality import SET_DIR, build_files
-
-    directory = directory or SET_DIR
+def _figures_of(docs: list[tuple[Path, str, list[tuple[str, str]]]]) -> dict:
+    """Figures for documents the tests wrote: (file to read, its Markdown source, its items as
+    (kind, text)); each expected item is placed in the source to give its span."""
     got: dict[str, list[dict]] = {}
     texts: dict[str, str] = {}
     gold: list[_Gold] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for path, exp in build_files(Path(tmp), directory):
-            name = path.stem + ".md"
-            text = (directory / name).read_text(encoding="utf-8")
-            texts[name] = text
-            got[name] = extract(path)
-            page = _page(text)
-            for e in exp.get("items", []):
-                span = page.locate(e["text"])
-                if span is None:
-                    raise SystemExit(f"{name}: expected item not found in its source: {e['text'][:60]}")
-                start, end = page.where[span[0]], page.where[min(span[1], len(page.where)) - 1] + 1
-                gold.append(_Gold(name, e["kind"], start, end, e["text"]))
+    for path, text, items in docs:
+        name = path.stem + ".md"
+        texts[name] = text
+        got[name] = extract(path)
+        page = _page(text)
+        for kind, item in items:
+            span = page.locate(item)
+            if span is None:
+                raise SystemExit(f"{name}: expected item not found in its source: {item[:60]}")
+            start, end = page.where[span[0]], page.where[min(span[1], len(page.where)) - 1] + 1
+            gold.append(_Gold(name, kind, start, end, item))
     return item_figures(got, gold, texts)
+
+
+def own_figures(directory: Path | None = None) -> dict:
+    """The figures on a set of the tests' own documents (``tests/realistic`` by default)."""
+    from tests.quality import SET_DIR, build_files
+
+    directory = directory or SET_DIR
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = [(path, (directory / (path.stem + ".md")).read_text(encoding="utf-8"),
+                 [(e["kind"], e["text"]) for e in exp.get("items", [])])
+                for path, exp in build_files(Path(tmp), directory)]
+        return _figures_of(docs)
+
+
+def generated_figures(seed: int = HELD_OUT_SEED, n: int = 80) -> dict:
+    """The figures on documents ``tests/itemgen.py`` writes with a seed the fitting never used."""
+    from tests.itemgen import documents
+
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = []
+        for d in documents(seed, n):
+            path = Path(tmp) / f"{d.name}.md"
+            path.write_text(d.text, encoding="utf-8")
+            docs.append((path, d.text, d.items))
+        return _figures_of(docs)
 
 
 def _print(label: str, fig: dict, per_page: bool, details: bool) -> None:
@@ -214,6 +235,7 @@ def main(argv: list[str]) -> int:
     _print("realdev real2", realdev_figures(), per_page, details)
     _print("tests/realistic", own_figures(SET_DIR), per_page, details)
     _print("tests/realistic/holdout", own_figures(SET_DIR / "holdout"), per_page, details)
+    _print(f"generated (seed {HELD_OUT_SEED}, 80 documents)", generated_figures(), False, details)
     return 0
 
 

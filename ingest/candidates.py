@@ -120,6 +120,17 @@ def _length(n: int) -> str:
     return "81+"
 
 
+_NOT_SCORED = ("continuation",)
+# wording whose weight depends on what the heading or lead-in names ("completed" is an
+# action under "Highlights", narration elsewhere)
+_BY_CONTEXT = ("done", "will", "we_will", "modal", "finding_verb", "shortfall", "priority_word")  # read when joining sentences, not when scoring them
+
+
+def carries_on(text: str) -> bool:
+    """Whether a sentence opens by pointing back at the one before ("This may…", "However, …")."""
+    return cues().cues["continuation"].search(text.lower())
+
+
 def signals(c: Candidate) -> dict[str, float]:
     """The binary signals of one candidate, by name (absent = 0)."""
     text = c.text.strip()
@@ -147,9 +158,15 @@ def signals(c: Candidate) -> dict[str, float]:
         f["lower_open"] = 1.0
     low, bare_low = text.lower(), bare.lower()
     for name, rx in cues().cues.items():
+        if name in _NOT_SCORED:
+            continue
         target = bare_low if name.endswith("_open") or name in ("continuation", "subject_org", "subject_prof") else low
         if rx.search(target):
             f[name] = 1.0
+    if "field_open" in f:
+        f.pop("imperative_open", None)  # "Audit period: …", "Chair: …" label a field
+    if "date" in f and n <= 8:
+        f["date_line"] = 1.0  # a line that is a date, not an item that names one
     ctx = c.context
     near = ctx.get("lead") or ctx.get("heading")
     for where in ("heading", "lead", "above", "title"):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from ingest.blocks import LIST_ITEM, TABLE_ROW
-from ingest.candidates import Candidate, cue_kind, cues, model, signals, split_sentences
+from ingest.candidates import Candidate, carries_on, cue_kind, cues, model, signals, split_sentences
 from ingest.metadata import is_furniture
 
 KINDS = ("recommendation", "learning", "finding", "priority", "objective", "action", "risk")
@@ -52,6 +52,9 @@ _SCORE = re.compile(r"^\d{1,2}$")
 _LEAD_IN = re.compile(r":\s*$")
 MIN_WORDS = 4
 MAX_PARAGRAPH_WORDS = 80
+# A paragraph alone under a heading naming a kind ("Focus for next year:") is the point the
+# heading announces unless its signals speak against it: it is kept at a lower score.
+PARAGRAPH_BAR = 0.3
 
 
 def normalise_status(text: str | None) -> str | None:
@@ -252,11 +255,19 @@ _NOT_CARRIED = ("nav", "date", "procedural", "stat", "self_ref", "narration", "l
                 "quote_open", "furniture")
 
 
+def _named_kind(c: Candidate) -> str | None:
+    """The kind a list's lead-in names for its entries, or a heading for the paragraphs of a
+    section without a list: a reader takes an entry of a list led by "Next steps" as an action
+    whatever its wording."""
+    kind = c.context.get("lead") if c.form in ("list", "row") else c.context.get("heading") if c.form == "para" else None
+    return kind if kind in KINDS else None
+
+
 def _carries_on(c: Candidate) -> bool:
     """A sentence that is no item itself but says more about the item sentence before it."""
     if any(name in c.features for name in _NOT_CARRIED):
         return False
-    return "continuation" in c.features or (c.sentence == c.sentences - 1 and _words(c.text) >= 6)
+    return carries_on(c.text) or (c.sentence == c.sentences - 1 and _words(c.text) >= 6)
 
 
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]?\s+\S")
@@ -270,8 +281,8 @@ def extract_section_items(section: dict) -> list[dict]:
     last: dict | None = None  # the item the previous sentence of the same paragraph gave
     for c in cands:
         p = m.p_item(c.features)
-        if p >= m.threshold:
-            item = {"kind": m.kind(c.features), "text": _strip_number(c.text), "page": c.page}
+        if p >= (min(m.threshold, PARAGRAPH_BAR) if c.form == "para" else m.threshold):
+            item = {"kind": _named_kind(c) or m.kind(c.features), "text": _strip_number(c.text), "page": c.page}
             if c.cells:
                 item["cells"] = c.cells
             placed.append(((c.block, c.sentence), item))

@@ -116,11 +116,21 @@ class _W:
         self.lines += ["#" * level + " " + text, ""]
 
     def p(self, *sentences, items=()):
-        """A paragraph: sentences, some of them items (kind, text) in ``items`` order."""
-        self.lines += [" ".join(sentences), ""]
+        """A paragraph: sentences, some of them items (kind, text) in ``items`` order; now and
+        then one paragraph a sentence, as web pages write them."""
+        if len(sentences) > 1 and self.r.random() < 0.3:
+            for x in sentences:
+                self.lines += [x, ""]
+        else:
+            self.lines += [" ".join(sentences), ""]
         self.items += list(items)
 
     def bullets(self, entries, kind=None, marker=None):
+        if kind and self.r.random() < 0.2 and self.lines and self.lines[-2].startswith("#"):
+            self.p(self.c(["The table below shows our progress at the end of the year.",
+                           "The following sets out each point in turn.", "Each point is listed with its lead agency.",
+                           "Our plan sets out what we will focus on and how we will know it has made a difference.",
+                           "This section summarises the main points."]))
         marker = marker or self.c(["-", "*", "•", "·", "1."])
         entries = [(e, kind) for e in entries]
         if kind and self.r.random() < 0.15:
@@ -198,7 +208,7 @@ class _W:
         r = self.r.random()
         prof = self.c(PROFS)
         if r < 0.25:
-            return f"The learning from {self.c(['these reviews', 'the review', 'case reviews', 'this audit'])} {self.c(['highlights', 'shows', 'tells us'])} that {prof} {self.c(['need to', 'must', 'should'])} {self.vp()}."
+            return f"The learning from {self.c(['these reviews', 'the review', 'case reviews', 'this audit'])} {self.c(['highlights', 'shows', 'tells us', 'is'])} that {prof} {self.c(['need to', 'must', 'should'])} {self.vp()}."
         if r < 0.55:
             return f"{self.cap(prof)} {self.c(['need to', 'must', 'should', 'have to', 'are expected to'])} {self.vp()}."
         if r < 0.7:
@@ -239,7 +249,7 @@ class _W:
         r = self.r.random()
         if past:
             return self.c([
-                f"A {self.t()} conference took place in {self.c(MONTHS)} {self.year} and was well attended.",
+                f"A {self.t()} conference took place and was well attended.",
                 f"The {self.t()} toolkit was launched and rolled out to {self.c(PROFS)}.",
                 f"{self.c(['The Board', 'The Partnership'])} {self.c(['completed', 'conducted', 'undertook'])} a multi-agency audit of {self.t()}.",
                 f"New guidance on {self.t()} has been implemented across the partnership.",
@@ -247,7 +257,7 @@ class _W:
         if r < 0.2:
             return self.cap(self.vp()) + self.c(["", "."])
         if r < 0.35:
-            return f"We will {self.vp()}" + self.c([".", " by March {}.".format(self.year + 1)])
+            return f"We will {self.vp()}" + self.c([".", ".", ".", " by March {}.".format(self.year + 1)])
         if r < 0.55:
             return f"{self.c(['The Partnership', 'The Board', 'The LSCB'])} will {self.vp()}."
         if r < 0.8:
@@ -260,8 +270,14 @@ class _W:
             f"This briefing summarises the learning from {self.r.randint(3, 40)} case reviews published since {self.year - 3}.",
             f"This report sets out the work of the partnership between April {self.year} and March {self.year + 1}.",
             f"This briefing is based on reviews where {self.topic} was a key factor.",
+            f"This briefing draws on {self.c(['six', 'ten', 'twelve'])} reviews completed in the last three years.",
+            f"The audit was completed in {self.c(MONTHS)} {self.year} and reported to the Board.",
+            f"{self.c(['Twelve', 'Eight', 'Four'])} reviews have been completed since {self.year - 2}.",
+            "The review was conducted by an independent reviewer with a panel of local managers.",
             "It pulls together the learning contained in the published reports.",
-            f"The Board met {self.c(['four', 'six', 'five'])} times during the year.",
+            f"The Board met {self.c(['four', 'six', 'five'])} times between April {self.year} and March {self.year + 1}.",
+            f"The chart below shows referrals by month up to {self.c(MONTHS)} {self.year}.",
+            f"The table below shows each point and its rating at the end of March {self.year}.",
             "The review was commissioned after a child was seriously harmed.",
             "Each section below describes what we did and what difference it made.",
             "The following sections set out our progress.",
@@ -570,7 +586,11 @@ def _seven_minute(w: _W):
     w.h(2, w.c(["3. What we found", "3. What we learned", "3. Key messages", "What we found"]))
     kind = "finding" if "found" in w.lines[-2] else "learning"
     fs = [w.finding() if kind == "finding" else w.learning() for _ in range(w.r.randint(2, 3))]
-    w.bullets(fs, kind)
+    if w.r.random() < 0.6:
+        w.bullets(fs, kind)
+    else:
+        for f in fs:
+            w.p(f, items=[(kind, f)])
     w.h(2, w.c(["4. What should practitioners do?", "4. Practice points", "4. What can you do?",
                 "4. Key learning for practice"]))
     w.bullets([w.cap(w.vp()) + "." for _ in range(w.r.randint(2, 4))], "learning")
@@ -624,7 +644,7 @@ def _annual(w: _W):
         w.bullets([w.finding() for _ in range(2)], "learning" if "mprovement" in w.lines[-2] else "finding")
     if w.r.random() < 0.4:
         _prose_lead(w)
-    if w.r.random() < 0.4:
+    if w.r.random() < 0.8:
         w.h(2, w.c(["Focus for next year", "Focus for next year:", "Our priorities for next year", "Looking forward"]))
         for _ in range(w.r.randint(1, 2)):
             x = w.c([f"The partnership is committed to {w.vp(1)}.", f"In {w.year + 1} we will focus on {w.vp(1)}.",
