@@ -591,9 +591,10 @@ def _seven_minute(w: _W):
     else:
         for f in fs:
             w.p(f, items=[(kind, f)])
-    w.h(2, w.c(["4. What should practitioners do?", "4. Practice points", "4. What can you do?",
-                "4. Key learning for practice"]))
-    w.bullets([w.cap(w.vp()) + "." for _ in range(w.r.randint(2, 4))], "learning")
+    heading, kind = w.c([("4. What should practitioners do?", "recommendation"), ("4. Practice points", "learning"),
+                         ("4. What can you do?", "recommendation"), ("4. Key learning for practice", "learning")])
+    w.h(2, heading)
+    w.bullets([w.cap(w.vp()) + "." for _ in range(w.r.randint(2, 4))], kind)
     w.h(2, w.c(["5. Questions to reflect on", "5. Reflective questions", "5. Think about"]))
     w.bullets([w.question() for _ in range(2)])
     w.h(2, w.c(["6. Resources", "6. Further reading"]))
