@@ -15,6 +15,7 @@ scripts import: extracted items per page file in, a dict of figures out.
 """
 from __future__ import annotations
 
+import bisect
 import sys
 import tempfile
 from collections import defaultdict
@@ -56,8 +57,6 @@ class _Page:
 
     def to_norm(self, start: int, end: int) -> tuple[int, int]:
         """A span of the original text as a span of the normalised text."""
-        import bisect
-
         return bisect.bisect_left(self.where, start), bisect.bisect_left(self.where, end)
 
     def locate(self, text: str) -> tuple[int, int] | None:

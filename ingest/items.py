@@ -19,8 +19,8 @@ import re
 from ingest.blocks import LIST_ITEM, TABLE_ROW
 from ingest.candidates import Candidate, carries_on, cue_kind, cues, model, signals, split_sentences
 from ingest.metadata import is_furniture
+from search.vocab.kinds import ITEM_KINDS as KINDS
 
-KINDS = ("recommendation", "learning", "finding", "priority", "objective", "action", "risk")
 __all__ = ["KINDS", "cue_kind", "extract_items", "extract_section_items", "inline_list", "labelled",
            "normalise_status", "section_candidates"]
 
