@@ -30,6 +30,8 @@ use_project_root()
 
 from rapidfuzz import fuzz  # noqa: E402
 
+from tests.quality import one_to_one  # noqa: E402
+
 OVERLAP = 0.5   # share of each side's length the two spans must have in common
 FUZZY = 88      # partial_ratio (0-100) needed to place an item not found word for word
 HELD_OUT_SEED = 7  # generated documents scored here; bench/fit_items.py fits on seed 1
@@ -85,15 +87,7 @@ def _match(gold_spans: list[tuple[int, int]], got_spans: list[tuple[int, int] | 
             ov = min(ge, span[1]) - max(gs, span[0])
             if ov > 0 and ov >= OVERLAP * (ge - gs) and ov >= OVERLAP * (span[1] - span[0]):
                 pairs.append((ov, i, j))
-    used_g: set[int] = set()
-    used_e: set[int] = set()
-    out = []
-    for _ov, i, j in sorted(pairs, reverse=True):
-        if i not in used_g and j not in used_e:
-            used_g.add(i)
-            used_e.add(j)
-            out.append((i, j))
-    return out
+    return one_to_one(pairs)
 
 
 def _ratio(a: int, b: int) -> float:
