@@ -257,11 +257,12 @@ _NOT_CARRIED = ("nav", "date", "procedural", "stat", "self_ref", "narration", "l
 
 def _named_kind(c: Candidate) -> str | None:
     """The kind a list's lead-in (with a colon, or a sentence just before it), else its section's
-    heading, names for its entries, or a heading for the paragraphs of a section without a
-    list: a reader takes an entry of a list under "Next steps" as an action whatever its wording."""
+    heading, names for its entries (numbered points after a lead-in are a list too), or a
+    heading for the paragraphs of a section without a list: a reader takes an entry of a list
+    under "Next steps" as an action whatever its wording."""
     ctx = c.context
-    if c.form in ("list", "row"):
-        named = [ctx.get("lead"), ctx.get("prose"), None if ctx.get("lead_plain") else ctx.get("heading")]
+    if c.form in ("list", "row") or ctx.get("numbered"):
+        named = [ctx.get("lead"), ctx.get("prose"), ctx.get("heading")]
     else:
         named = [ctx.get("heading") if c.form == "para" else None]
     return next((k for k in named if k in KINDS), None)
