@@ -56,13 +56,14 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-DEFAULT_THRESHOLD = 48.0  # the lowest giving precision >= 0.9 on the labelled pairs and realdev (bench/recur_fit.py)
+DEFAULT_THRESHOLD = 49.0  # the lowest giving precision >= 0.9 on the labelled pairs and realdev (bench/recur_fit.py)
 CHECK_CANDIDATES = 2000  # items per checked text scored exactly (the best by cosine)
 CHECK_MIN_SCORE = 40.0  # --check lists weaker matches than recur groups, best first, for a person to judge
 THEME_WEIGHT = 1.5  # a theme tag weighs this many times an equally rare word
 CONCEPT_WEIGHT = 2.0  # a concept from the data file weighs this many times an equally rare word
 COSINE_SHARE = 0.8  # score = 80% TF-IDF cosine + 20% token_sort_ratio
 THEME_ONLY_MAX = 45.0  # two items sharing a theme and nothing else: at most a weak likeness, never grouped
+MIN_WORDS = 4
 MIN_TOKENS = 2  # items with fewer concepts are too generic to compare
 MAX_CHAIN = 5  # larger groups must be well connected, not merely chained
 NEIGHBOURS = 10  # nearest items from other years scored exactly, per item
@@ -113,7 +114,9 @@ def _rows(items: list[dict], toks: list[list[str]], vocab: list[str] = ()) -> _R
         bag.update(dict.fromkeys(f"#{th}" for th in it.get("themes") or []))
         indices.extend(col.setdefault(tok, len(col)) for tok in bag)
         ends.append(len(indices))
-    sizes = [len({w for w in tk if not w.startswith(theme_prefix)}) for tk in toks]
+    # an item of fewer than MIN_WORDS words is a heading ("Early Help"), not a statement: never compared
+    sizes = [len({w for w in tk if not w.startswith(theme_prefix)}) if len(it.get("text", "").split()) >= MIN_WORDS
+             else 0 for tk, it in zip(toks, items)]
     return _Rows([" ".join(t) for t in toks], sizes, list(col), np.array(ends, dtype=np.int64),
                  np.array(indices, dtype=np.int32))
 
