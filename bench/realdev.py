@@ -6,8 +6,11 @@ the same figures on the tests' own house-style set (``tests/realistic``).
 Without ``--set`` the house-style figures are those of ``tests/realistic`` and its ``holdout``.
 
 Every page is read as a user's ``sgsearch ingest`` reads it: no catalog, no
-``SGSEARCH_METADATA``, the file as it is (``.md``, ``.docx`` or ``.pdf``). The page's
-expected values come from the set's manifests; no page text is kept here.
+``SGSEARCH_METADATA``, the file as it is (``.md``, ``.docx`` or ``.pdf``), with the address
+it was fetched from (the manifest's ``url``, as ``sgsearch ingest URL`` records it); the
+figures in brackets read the file alone (a saved ``.md`` page still has its address in its
+first-line comment; the ``.docx`` and ``.pdf`` conversions and ``real2`` have none). The
+page's expected values come from the set's manifests; no page text is kept here.
 
 How each figure is judged (strictly: a near miss is wrong):
 
@@ -36,6 +39,7 @@ import os
 import re
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also in the tagging worker, which spawn starts
@@ -193,7 +197,15 @@ def theme_ids(cell: str) -> list[list[str]]:
 
 
 def read_pages() -> list[tuple[_realdev.Page, object]]:
-    return [(p, run_document(p.path, {})) for p in _realdev.pages()]
+    """Each page read as fetched from its address (``sgsearch ingest URL`` records it)."""
+    return [(p, run_document(p.path, {}, source_url=p.row.get("url") or None)) for p in _realdev.pages()]
+
+
+def file_alone(page: _realdev.Page, r):
+    """The same page read from the file alone: a saved page's own comment is all it has of its address."""
+    from ingest.document import parse_file
+
+    return replace(r, got=parse_file(page.path).doc)
 
 
 def judge(page: _realdev.Page, r) -> dict:
@@ -233,11 +245,14 @@ NAMES = {"title": "title right", "year": "stated year right", "publisher": "publ
 def print_realdev(per_page: bool) -> None:
     results = read_pages()
     verdicts = [(p, r, judge(p, r)) for p, r in results]
+    alone = [judge(p, file_alone(p, r)) for p, r in results]
     print(f"realdev: {len(results)} pages ({sum(p.set == 'real' for p, _ in results)} real, "
-          f"{sum(p.set == 'real2' for p, _ in results)} real2)")
+          f"{sum(p.set == 'real2' for p, _ in results)} real2); as fetched from its address [file alone]")
     for f in FIGURES:
         judged = [v[f] for _, _, v in verdicts if v[f] is not None]
-        print(f"  {NAMES[f]:<36} {sum(judged):>3} of {len(judged):<3} {sum(judged) / max(len(judged), 1):.2f}")
+        judged_alone = [v[f] for v in alone if v[f] is not None]
+        print(f"  {NAMES[f]:<36} {sum(judged):>3} of {len(judged):<3} {sum(judged) / max(len(judged), 1):.2f}"
+              f"   [{sum(judged_alone)} of {len(judged_alone)} {sum(judged_alone) / max(len(judged_alone), 1):.2f}]")
     hit = sum(v["themes"][0] for _, _, v in verdicts)
     total = sum(v["themes"][1] for _, _, v in verdicts)
     print(f"  {'theme recall (themes_core)':<36} {hit:>3} of {total:<3} {hit / max(total, 1):.2f}")

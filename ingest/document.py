@@ -60,7 +60,7 @@ def _norm(text: str) -> str:
 
 def _file_meta(meta: dict) -> dict:
     """What a file says about itself (web page or front matter): title, site name, year of its date."""
-    out = {k: clean_inline(str(meta[k])) for k in ("title", "site_name") if meta.get(k)}
+    out = {k: clean_inline(str(meta[k])) for k in ("title", "site_name", "url") if meta.get(k)}
     m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", str(meta.get("date") or ""))
     if m:
         try:
@@ -68,6 +68,15 @@ def _file_meta(meta: dict) -> dict:
         except ValueError:
             pass
     return {k: v for k, v in out.items() if v not in ("", None)}
+
+
+def _publisher(text: str, meta: dict, source_url: str | None) -> str | None:
+    """The site's name when it names a body with its area, else the scored publisher, else the site's name."""
+    site = meta.get("site_name")
+    named = detect_publisher(site) if site else None
+    if named and named != site.strip():
+        named = None
+    return named or detect_publisher(text, source_url or meta.get("url")) or site
 
 
 def _find_parts(blocks: list[Block], entry: Entry | None, doc_type: str) -> tuple[dict[int, int], list[dict]]:
@@ -103,10 +112,11 @@ def _find_parts(blocks: list[Block], entry: Entry | None, doc_type: str) -> tupl
 
 
 def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None = None,
-               ocr: str = "auto") -> ParsedDoc:
+               ocr: str = "auto", source_url: str | None = None) -> ParsedDoc:
     """Read and structure one file. Raises :class:`ingest.blocks.IngestError` for bad input.
 
-    ``ocr`` (``auto``, ``always``, ``never``) says which PDF pages are read by OCR.
+    ``ocr`` (``auto``, ``always``, ``never``) says which PDF pages are read by OCR;
+    ``source_url`` is the address the file was fetched from (its area helps name the publisher).
     """
     path = Path(path)
     result = read_path(path, ocr=ocr)
@@ -130,7 +140,7 @@ def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None 
         "path": str(path.resolve()),
         "sha256": sha256_file(path),
         "title": title,
-        "publisher": clean_inline(fields.get("publisher") or "") or meta.get("site_name") or detect_publisher(text),
+        "publisher": clean_inline(fields.get("publisher") or "") or _publisher(text, meta, source_url),
         "doc_type": doc_type,
         "period_start": fields.get("period_start", period["period_start"] if "year" not in fields else None),
         "period_end": fields.get("period_end", period["period_end"] if "year" not in fields else None),

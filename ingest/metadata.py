@@ -175,6 +175,7 @@ class Rules:
     publisher: re.Pattern
     adults: re.Pattern
     not_area: frozenset[str]
+    bodies: re.Pattern
 
 
 def _read_rules(path: Path) -> dict:
@@ -207,6 +208,7 @@ def _rules_for(extra: str | None) -> Rules:
         publisher=publisher,
         adults=re.compile("|".join(f"(?:{a})" for a in pub["adults"])),
         not_area=frozenset(pub["not_area"]),
+        bodies=re.compile(rf"(?i:{bodies})|(?:{abbrevs})"),
     )
 
 
@@ -236,38 +238,153 @@ def _trim_area(name: str, not_area: frozenset[str]) -> str:
     return ("NHS " if nhs else "") + " ".join(words)
 
 
-def detect_publisher(text: str) -> str | None:
-    """The body most often named in the document, with its area.
+@dataclass(frozen=True)
+class Publishers:
+    """The publisher data: kinds of body, national bodies, address words and weights."""
 
-    "<Area> Safeguarding Children Partnership/Board", "<Area>'s Safeguarding Children
-    Board", "<Area> LSCB", "NHS <Area> Integrated Care Board"…; a name with an area beats
-    the bare body, and an adults' board never publishes a report about children.
+    kinds: tuple[tuple[str, re.Pattern], ...]
+    full_names: dict
+    national: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...]
+    address_words: dict
+    weights: dict
+
+
+@functools.cache
+def _publishers_for(extra: str | None) -> Publishers:
+    data = _read_rules(Path(__file__).with_name("metadata.toml"))["publisher"]
+    if extra:
+        for entry in _read_rules(Path(extra)).get("publisher", {}).get("national", []):
+            data["national"].append(entry)
+    kinds = tuple((k, re.compile(rf"^(?:{'|'.join(v)})$", re.I)) for k, v in data["kinds"].items())
+    national = tuple((n["name"], re.compile(rf"\b(?:{n['pattern']})\b"), tuple(n.get("hosts", ())))
+                     for n in data["national"])
+    return Publishers(kinds, dict(data["full_names"]), national, dict(data["address_words"]), dict(data["weights"]))
+
+
+def publishers() -> Publishers:
+    """The publisher data in force (bundled, plus national bodies from ``$SGSEARCH_METADATA``)."""
+    return _publishers_for(os.environ.get("SGSEARCH_METADATA") or None)
+
+
+def _kind_of(body: str, p: Publishers) -> str | None:
+    body = re.sub(r"\s+", " ", body.replace("\u2019", "'")).strip()
+    return next((k for k, rx in p.kinds if rx.match(body)), None)
+
+
+def _host(url: str | None) -> str:
+    from urllib.parse import urlsplit
+
+    if not url:
+        return ""
+    return (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower()
+
+
+def _address_kind(url: str | None, p: Publishers) -> str | None:
+    """The body a host's words name: "devonscp" a partnership, "...lscb" a board, a council's site a council."""
+    host = _host(url)
+    for kind in ("partnership", "board"):
+        if any(w in host for w in p.address_words.get(kind, [])):
+            return kind
+    return "council" if host.endswith(".gov.uk") else None
+
+
+# what follows the body whose report this is: "... Partnership Annual Report 2022-23"
+_SUBJECT = re.compile(r"(?:\s*\([A-Z]{2,6}\))?\W{0,3}(?:draft\s+)?(?:annual|yearly|twelve[- ]monthly)\s+report", re.I)
+_AUTHOR = r"(?:\W?s\b|\s+(?:has|have|had)\s+(?:analysed|published|made|reviewed|carried out|found)|\s+published\b)"
+
+
+def detect_publisher(text: str, url: str | None = None) -> str | None:
+    """The body that publishes the document, named with its area, from scored candidates.
+
+    Candidates: every body the text names ("<Area> Safeguarding Children Partnership",
+    "<Area> LSCB", "NHS <Area> Integrated Care Board", "<Area> Child Protection Committee"),
+    national bodies (NSPCC, Ofsted, the Panel, ...), and the area the page's address names
+    (``url``, with the gazetteer) joined to the kind of body the text names. A name whose area
+    is in the gazetteer, is named often and early, or agrees with the address scores higher;
+    an adults' board never publishes a report about children. Weights are data
+    (``[publisher.weights]`` in ``ingest/metadata.toml``).
     """
-    r = rules()
-    counts: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
-    acronyms: dict[str, str] = {}
-    for m in r.publisher.finditer(text[:60000]):
-        name = _trim_area(re.sub(r"\s+", " ", m.group(1)).strip(), r.not_area)
-        counts[name] += 1
-        first_seen.setdefault(name, m.start())
+    from ingest import places
+
+    r, p = rules(), publishers()
+    w = p.weights
+    head = text[:60000]
+    children = len(re.findall(r"\bchild(?:ren)?\b", head, re.I))
+    adults = len(re.findall(r"\badults?\b", head, re.I))
+    address_words = tuple(x for v in p.address_words.values() for x in v)
+    host_area = places.area_of_address(url, address_words)
+    host = _host(url)
+    # (area name or "", kind) -> score, written forms with their counts, first position
+    cands: dict[tuple[str, str], dict] = {}
+    for m in r.publisher.finditer(head):
+        raw = re.sub(r"\s+", " ", m.group(1)).strip()
+        if children >= adults and r.adults.search(raw):
+            continue
+        name = _trim_area(raw, r.not_area)
+        body_m = re.search(rf"(?:{r.bodies.pattern})$", name)
+        body = body_m.group(0) if body_m else name.split()[-1]
+        kind = _kind_of(body, p) or body.lower()
+        area_words = name[: len(name) - len(body)].strip()
+        if area_words.startswith("NHS "):
+            area_words = area_words[4:]
+        cut = [i for i, x in enumerate(area_words.split()) if x in r.not_area]
+        if cut:
+            area_words = " ".join(area_words.split()[cut[-1] + 1:])
+            name = f"{area_words} {body}".strip()
+        found = places.area_in(area_words) if area_words else None
+        area_key = places.key(found[0].name) if found else places.key(area_words)
+        c = cands.setdefault((area_key, kind), {"names": Counter(), "first": m.start(), "subject": False,
+                                                "known": bool(found), "bare": not area_words, "area": found})
+        c["names"][name] += 1
+        c["subject"] = c["subject"] or bool(_SUBJECT.match(text[m.end():m.end() + 40]))
         acr = _ACRONYM_AFTER.match(text[m.end():m.end() + 12])
         if acr:
-            acronyms.setdefault(name, acr.group(1))
-    if not counts:
+            c.setdefault("acronym", acr.group(1))
+    def agrees(c: dict) -> bool:
+        if not host_area or not c["area"]:
+            return False
+        if c["area"][0] == host_area:
+            return True
+        # a joint board ("Kingston & Richmond") agrees with the address of either area
+        area_words = f" {places.key(c['area'][0].name)} "
+        return any(f" {places.key(n)} " in area_words for n in (host_area.name, *host_area.short))
+
+    scored: list[tuple[float, int, str]] = []
+    for (_area, kind), c in cands.items():
+        n = sum(c["names"].values())
+        score = w["named_known_area"] if c["known"] else (w["bare"] if c["bare"] else w["named_area"])
+        score += w["mention"] * min(n - 1, w["mentions_cap"]) + (w["early"] if c["first"] < 1500 else 0)
+        score += w["address_agrees"] if agrees(c) else 0
+        score += w["subject"] if c["subject"] else 0
+        named_here = any(k == kind and not o["bare"] and agrees(o) for (_, k), o in cands.items())
+        if c["bare"] and host_area and kind in p.full_names and not named_here:
+            # the body the text names, in the area the page's address names
+            composed = w["address_area"] + w["address_agrees"] + w["mention"] * min(n - 1, w["mentions_cap"])
+            composed += (w["early"] if c["first"] < 1500 else 0) + (w["subject"] if c["subject"] else 0)
+            scored.append((composed, -c["first"], f"{host_area.name} {p.full_names[kind]}"))
+        # a spelled-out name reads better than its abbreviation ("Devon Safeguarding Children Partnership")
+        best = max(c["names"], key=lambda x: (len(x.split()) > 2, c["names"][x], len(x)))
+        if c.get("acronym") and not best.endswith(c["acronym"]):
+            best = f"{best} ({c['acronym']})"
+        scored.append((score, -c["first"], best))
+    if host_area and not cands:
+        kind = _address_kind(url, p)
+        if kind:
+            scored.append((w["address_area"] + w["address_agrees"], 0, f"{host_area.name} {p.full_names[kind]}"))
+    for name, rx, hosts in p.national:
+        found = list(rx.finditer(head))
+        score = w["national_mention"] * min(len(found), w["national_cap"])
+        if any(re.match(_AUTHOR, head[f.end():f.end() + 30]) or
+               re.search(r"\bby\s+(?:the\s+)?(?:national\s+)?$", head[max(0, f.start() - 20):f.start()], re.I)
+               for f in found):
+            score += w["national_author"]
+        if any(host == h or host.endswith("." + h) for h in hosts):
+            score += w["national_host"]
+        if score > 0:
+            scored.append((score, -(found[0].start() if found else 0), name))
+    if not scored:
         return None
-    children = len(re.findall(r"\bchild(?:ren)?\b", text[:60000], re.I))
-    adults = len(re.findall(r"\badults?\b", text[:60000], re.I))
-    if children >= adults:
-        counts = Counter({n: c for n, c in counts.items() if not r.adults.search(n)}) or counts
-
-    def area_of(n: str) -> bool:
-        # "Somerset Safeguarding Children Partnership" names its area; "Safeguarding Children Partnership" does not
-        return not re.match(r"^(?:NHS\s+)?(?:Safeguarding|Children|Clinical|Integrated|Health|County|[A-Z]{2,6}$)", n)
-
-    # a name given with its area counts the bare mentions of its body too
-    best = max(counts, key=lambda n: (area_of(n), counts[n], -first_seen[n]))
-    return f"{best} ({acronyms[best]})" if best in acronyms and not best.endswith(acronyms[best]) else best
+    return max(scored)[2]
 
 
 def detect_doc_type(text: str, title: str = "") -> str:
