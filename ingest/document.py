@@ -70,13 +70,13 @@ def _file_meta(meta: dict) -> dict:
     return {k: v for k, v in out.items() if v not in ("", None)}
 
 
-def _publisher(text: str, meta: dict, source_url: str | None) -> str | None:
+def _publisher(text: str, meta: dict, url: str | None) -> str | None:
     """The site's name when it names a body with its area, else the scored publisher, else the site's name."""
     site = meta.get("site_name")
     named = detect_publisher(site) if site else None
     if named and named != site.strip():
         named = None
-    return named or detect_publisher(text, source_url or meta.get("url")) or site
+    return named or detect_publisher(text, url) or site
 
 
 def _find_parts(blocks: list[Block], entry: Entry | None, doc_type: str) -> tuple[dict[int, int], list[dict]]:
@@ -125,8 +125,10 @@ def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None 
     text = "\n".join(b.text for b in blocks)
     # a file name or a catalog value may hold control characters too (terminal escapes): clean them
     meta = _file_meta(result.meta)
-    title = clean_inline(fields.get("title") or "") or meta.get("title") or detect_title(
-        blocks, clean_inline(path.stem.replace("-", " ").replace("_", " ")) or "Untitled")
+    url = source_url or meta.get("url")
+    title = clean_inline(fields.get("title") or "") or detect_title(
+        blocks, clean_inline(path.stem.replace("-", " ").replace("_", " ")) or "Untitled",
+        meta_title=meta.get("title"), url=url, site_name=meta.get("site_name"))
     doc_type = fields.get("doc_type") or detect_doc_type(text, title)
     opening = [b.text for b in blocks[:120] if b.text]
     period = detect_period(opening, prefer_date=doc_type == "board-papers")
@@ -140,7 +142,7 @@ def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None 
         "path": str(path.resolve()),
         "sha256": sha256_file(path),
         "title": title,
-        "publisher": clean_inline(fields.get("publisher") or "") or _publisher(text, meta, source_url),
+        "publisher": clean_inline(fields.get("publisher") or "") or _publisher(text, meta, url),
         "doc_type": doc_type,
         "period_start": fields.get("period_start", period["period_start"] if "year" not in fields else None),
         "period_end": fields.get("period_end", period["period_end"] if "year" not in fields else None),

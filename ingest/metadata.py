@@ -411,15 +411,32 @@ def detect_doc_type(text: str, title: str = "") -> str:
 
 _COUNTED = re.compile(r"^(?:minute|step|key|things|ways|top|points?)\b", re.I)
 _FIELD_LINE = re.compile(r"^[A-Z][\w ]{0,30}:\s")  # "Decision Maker: …", "Date of meeting: …"
+_DATE_WORDS = re.compile(rf"\b(?:{_MONTH_RE}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|am|pm|st|nd|rd|th)\b|\d+", re.I)
 
 
-def detect_title(blocks: list[Block], fallback: str) -> str:
-    """A title from the strongest signal in the opening blocks, skipping page and portal furniture.
+@dataclass(frozen=True)
+class TitleRules:
+    """The title data: report words, generic headings, link furniture and weights."""
 
-    A styled top-level heading (a Markdown ``#``, Word's Title or Heading 1, the largest PDF
-    font) wins; else the first short lines before body text starts, joined.
-    """
-    opening = [b for b in blocks[:30] if b.kind != BREAK and b.text.strip() and not is_furniture(b.text)][:12]
+    report: re.Pattern
+    generic: re.Pattern
+    link: re.Pattern
+    weights: dict
+
+
+@functools.cache
+def _title_rules() -> TitleRules:
+    t = _read_rules(Path(__file__).with_name("metadata.toml"))["title"]
+    return TitleRules(
+        report=re.compile(rf"\b(?:{'|'.join(t['report_words'])})s?\b", re.I),
+        generic=re.compile(rf"^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:{'|'.join(t['generic'])})\W*$", re.I),
+        link=re.compile(t["link_furniture"], re.I),
+        weights=dict(t["weights"]),
+    )
+
+
+def _layout_title(opening: list[Block]) -> str | None:
+    """The title by layout alone: a styled top-level heading, else the first short lines joined."""
     strong = [b for b in opening if b.kind == HEADING and b.strong and len(b.text) <= 160]
     if strong:
         top = min(b.level or 1 for b in strong)
@@ -429,7 +446,7 @@ def detect_title(blocks: list[Block], fallback: str) -> str:
             if first.number and _COUNTED.match(title):
                 title = f"{first.number} {title}"  # "7 Minute Briefing: …", not section 7
             if len(title) >= 8:
-                return title.title() if title.isupper() else title
+                return title
     parts: list[str] = []
     for b in opening[:8]:
         t = b.text.strip()
@@ -439,11 +456,134 @@ def detect_title(blocks: list[Block], fallback: str) -> str:
         if len(parts) == 3 or (b.kind == HEADING and len(parts) > 1):
             break
     title = " ".join(parts).strip()
-    if not title or len(title) < 8:
-        return fallback
-    if title.isupper():
-        title = title.title()
-    return title
+    return title if len(title) >= 8 else None
+
+
+def _name_phrases(paragraphs: list[str]) -> list[str]:
+    """A report naming itself in its opening sentences: "The Annual Report of the <Body>",
+    "<Body> Annual Report 2022-23", "this Child Safeguarding Practice Review"."""
+    r = rules()
+    body = rf"(?:{r.bodies.pattern})"
+    cap = r"[A-Z][\w'\u2019&-]*"
+    kinds = r"(?:Annual|Yearly|Twelve[- ]Monthly)\s+Report"
+    patterns = [
+        rf"\b[Tt]he\s+({kinds}\s+(?:of|from)\s+the\s+(?:{cap}\s+){{1,6}}?{body}(?:\s+{_FY})?)",
+        rf"((?:{cap}\s+){{1,6}}?{body}(?:\s*\([A-Z]{{2,6}}\))?\s+{kinds}(?:\s+{_FY})?)",
+        rf"\b[Tt]his\s+((?:{cap}\s+){{1,5}}(?:Review|Report|Briefing|Audit|Plan|Strategy))\b",
+    ]
+    out = []
+    for para in paragraphs:
+        for n, rx in enumerate(patterns):
+            for m in re.finditer(rx, para):
+                out.append(_trim_area(m.group(1), r.not_area) if n else m.group(1))
+    return out
+
+
+def _address_title(url: str | None) -> str | None:
+    """A title from the last words of a page's address, when they name a report
+    ("/devon-scp-yearly-report-2024-25" -> "Devon SCP Yearly Report 2024-25")."""
+    from urllib.parse import unquote, urlsplit
+
+    if not url:
+        return None
+    segs = [x for x in unquote(urlsplit(url).path).split("/") if x]
+    if not segs:
+        return None
+    slug = re.sub(r"\.[a-z0-9]{2,5}$", "", segs[-1], flags=re.I)
+    slug = re.sub(r"\b((?:19|20)\d{2})[-_]((?:19|20)?\d{2})\b", r"\1/\2", slug)
+    words = [w for w in re.split(r"[-_+\s]+", slug) if w]
+    if len(words) < 3 or not any(w.isalpha() for w in words):
+        return None
+    abbrevs = {a.lower(): a for a in rules().bodies.pattern.split("|") if re.fullmatch(r"[A-Z]{2,6}", a)}
+    text = " ".join(abbrevs.get(w.lower(), w.capitalize()) for w in words).replace("/", "-")
+    return text if _title_rules().report.search(text) else None
+
+
+def title_candidates(blocks: list[Block], meta_title: str | None = None, url: str | None = None,
+                     site_name: str | None = None) -> list[tuple[float, str]]:
+    """Every candidate title with its score, best first.
+
+    Candidates are the opening headings and short lines, the layout's choice (styled top
+    heading or first short lines), a report's name for itself in its opening sentences, the
+    document's own title metadata and its address; scored by level, styling, position,
+    length and report words, with generic headings, dates, questions, field lines and the
+    site's name scored down (weights: ``[title.weights]`` in ``ingest/metadata.toml``).
+    """
+    tr = _title_rules()
+    w = tr.weights
+    opening = [b for b in blocks[:40] if b.kind != BREAK and b.text.strip() and not is_furniture(b.text)][:14]
+    cands: list[tuple[float, str]] = []
+
+    def clean(t: str) -> str:
+        t = tr.link.sub("", re.sub(r"\s+", " ", t or "")).strip(" -–—|")
+        return t.title() if t.isupper() and len(t) > 6 else t
+
+    def features(t: str) -> float:
+        score = 0.0
+        if tr.report.search(t):
+            score += w["report_words"]
+        if rules().publisher.search(t):
+            score += w["names_body"]
+        if re.search(r"\b(?:19|20)\d{2}\b", t):
+            score += w["year"]
+        if len(t) < 8:
+            score += w["too_short"]
+        elif len(t) > 150:
+            score += w["too_long"]
+        if tr.generic.match(t):
+            score += w["generic"]
+        if len(re.sub(r"[\W_]+", "", _DATE_WORDS.sub("", t))) < 3:
+            score += w["date_line"]
+        if t.endswith("?"):
+            score += w["question"]
+        if t.endswith(":"):
+            score += w["ends_colon"]
+        elif _FIELD_LINE.match(t):
+            score += w["field"]
+        if site_name and t.lower() == site_name.strip().lower():
+            score += w["site_name"]
+        return score
+
+    for i, b in enumerate(opening):
+        t = clean(b.text)
+        if b.number and _COUNTED.match(t):
+            t = f"{b.number} {t}"
+        if b.kind != HEADING and (len(t) > 120 or t.endswith(".")):
+            continue
+        # a heading the source did not style or number is only a short line set apart
+        level = {1: w["level1"], 2: w["level2"]}.get(b.level or (1 if b.strong else 3), w["level3"]) \
+            if b.kind == HEADING else 0.0
+        score = level + (w["strong"] if b.strong else 0) - w["position"] * i + features(t)
+        cands.append((score, t))
+    layout = _layout_title(opening)
+    if layout:
+        # the layout's choice: a heading already scored gains the bonus, joined lines are new
+        t = clean(layout)
+        same = [i for i, c in enumerate(cands) if c[1] == t]
+        if same:
+            cands[same[0]] = (cands[same[0]][0] + w["layout"], t)
+        else:
+            cands.append((w["layout"] + features(t), t))
+    paragraphs = [b.text for b in blocks[:60] if b.kind not in (HEADING, BREAK)][:20]
+    for t in dict.fromkeys(_name_phrases(paragraphs)):
+        cands.append((w["phrase"] + features(clean(t)), clean(t)))
+    t = _address_title(url)
+    if t:
+        cands.append((w["address"] + features(t), t))
+    if meta_title:
+        t = clean(meta_title)
+        if not re.match(r"^(?:microsoft (?:word|powerpoint)|untitled|document\d*$|slide \d)", t, re.I):
+            cands.append((w["metadata"] + features(t), t))
+    return sorted(cands, key=lambda c: -c[0])
+
+
+def detect_title(blocks: list[Block], fallback: str, meta_title: str | None = None, url: str | None = None,
+                 site_name: str | None = None) -> str:
+    """The best-scored candidate title (see :func:`title_candidates`), else ``fallback``."""
+    cands = title_candidates(blocks, meta_title, url, site_name)
+    if cands and cands[0][0] >= _title_rules().weights["minimum"]:
+        return cands[0][1]
+    return fallback
 
 
 def embedded_reports(blocks: list[Block]) -> list[tuple[int, int]]:
