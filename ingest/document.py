@@ -26,6 +26,7 @@ from ingest.metadata import (
     fy_start_of,
     is_furniture,
     parse_year_label,
+    year_of_address,
 )
 from ingest.readers import read_path
 from ingest.sections import build_sections, label
@@ -137,6 +138,8 @@ def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None 
         year_start = parse_year_label(period["period_start"][:4])
     if year_start is None and meta.get("year_start") is not None:
         year_start = meta["year_start"]  # the page's own date: only when the text states no period
+    if year_start is None:
+        year_start = year_of_address(url)
     doc = {
         "doc_id": fields.get("id") or doc_id or slug(path.stem),
         "path": str(path.resolve()),

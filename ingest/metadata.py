@@ -99,40 +99,117 @@ def _dated(d: date, how: str) -> dict:
     return {"period_start": None, "period_end": None, "year_start": fy_start_of(d), "how": how, "date": d.isoformat()}
 
 
+# a line that starts with its date: "October 2011, No. 110080", "March 2023 | Version 2"
+_MONTH_YEAR_LEAD = re.compile(rf"^\W*({_MONTH_RE})\s+((?:19|20)\d{{2}})\b(?!\s*(?:-|–|—|to)\s*\w)", re.I)
+_DATE_US = rf"({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,\s+(\d{{4}})"
+_WEEKDAY_DATE_US = re.compile(rf"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+{_DATE_US}", re.I)
+# something that happened in a month: "In September 2022 the audit ...", "since January 2023"
+_EVENT = re.compile(rf"\b(?:in|during|on|since|from|by|until)\s+(?:early\s+|late\s+|mid-?)?({_MONTH_RE})\.?,?\s+"
+                    rf"((?:19|20)\d{{2}})\b", re.I)
+_VERSION = re.compile(rf"\b(?:version|v)\s*[\d.]+\W{{0,4}}(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?({_MONTH_RE})\.?,?\s+"
+                      rf"((?:19|20)\d{{2}})\b", re.I)
+_DATE_FIELD_YEAR = re.compile(r"^\W*(?:date|year|published)\s*:\s*((?:19|20)\d{2})\W*$", re.I)
+# a year looked forward to: "The coming year 2025-26" is written at the end of 2024-25
+_FORWARD = re.compile(rf"\b(?:the\s+)?(?:coming|next|year\s+ahead)\s+(?:year\s+)?(?:\(?\s*)?{_FY}", re.I)
+_SPAN = re.compile(r"((?:19|20)\d{2})\s*(?:-|–|—|to)\s*((?:19|20)\d{2})\b")
+
+
+def _stated_year(text: str, lines: list[str]) -> tuple[int, str] | None:
+    """The financial year the text states of itself, by vote when it names more than one
+    ("Annual Report 2021-2022" as a page title, "Annual Report 2020-21" twice in its body)."""
+    for rx, how in ((_REPORT_YEAR, "report-year"), (_OWN_YEAR, "stated-year")):
+        votes: Counter[int] = Counter()
+        first: dict[int, int] = {}
+        for m in rx.finditer(text):
+            fy = _fy_from_match(m)
+            if fy is not None:
+                votes[fy] += 1
+                first.setdefault(fy, m.start())
+        if votes:
+            return max(votes, key=lambda y: (votes[y], -first[y])), how
+    return None
+
+
+def _dated_year(text: str, lines: list[str]) -> dict | None:
+    """The year of a date the document carries: a publication or version date, then the
+    first dated event or date ("In September 2022 ...", "launched on 27 September 2023")."""
+    m = _PUBLISHED.search(text) or _VERSION.search(text)
+    if m and _date("1", m.group(1), m.group(2)):
+        return {"period_start": None, "period_end": None, "how": "month",
+                "year_start": fy_start_of(_date("1", m.group(1), m.group(2)))}
+    for line in lines[:40]:
+        m = _DATE_FIELD_YEAR.match(line)
+        if m:
+            return {"period_start": None, "period_end": None, "how": "year", "year_start": int(m.group(1))}
+    head = "\n".join(lines[:40])
+    found = []
+    for rx, groups in ((_FULL_DATE, lambda g: g[-3:]), (_EVENT, lambda g: ("1", g[0], g[1]))):
+        for m in rx.finditer(head):
+            d = _date(*groups(m.groups()))
+            if d:
+                found.append((m.start(), d))
+                break
+    for i, line in enumerate(lines[:60]):
+        m = (_MONTH_YEAR.search(line) or _MONTH_YEAR_LEAD.match(line)) if len(line) < 120 else None
+        if m and _date("1", m.group(1), m.group(2)):
+            found.append((len("\n".join(lines[:i])) + m.start(), _date("1", m.group(1), m.group(2))))
+            break
+    if found:
+        pos, d = min(found)
+        return _dated(d, "date") if pos >= 0 else None
+    return None
+
+
 def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
     """Find the reporting period in the opening lines of a document (or a part of one).
 
     Returns ``period_start``, ``period_end`` (ISO dates or None) and ``year_start``
-    (int or None), with ``how`` saying which rule found it. The rules, strongest first:
-    a meeting date (board papers), a period between two dates or two months, the report's
+    (int or None), with ``how`` saying which rule found it. A stated period wins: a
+    meeting date for board papers, a period between two dates or two months, the report's
     own name ("Annual Report 2016/17"), what the body says of itself ("for the year
-    2022/23", "at the end of 2015-16", "year ending 31 March 2023"), a plan's year
-    ("Priorities for 2024-25"), a year on a line of its own, then any date or month.
+    2022/23", "at the end of 2015-16", "year ending 31 March 2023"), the year before one it
+    looks forward to ("The coming year 2025-26"), a plan's year ("Priorities for 2024-25"),
+    a year on a line of its own; else a publication or version date, then the first dated
+    event or date. A period of more than two years is kept as a span, its year taken from
+    the document's date when it has one.
     """
     text = "\n".join(lines)
     if prefer_date:
         # board papers: the meeting date decides, not the reports the agenda lists
         m = _WEEKDAY_DATE.search(text) or _MEETING_DATE.search(text)
         d = _date(*m.groups()[-3:]) if m else None
+        if not d:
+            m = _WEEKDAY_DATE_US.search(text)
+            d = _date(m.group(2), m.group(1), m.group(3)) if m else None
         if d:
             return _dated(d, "date")
     m = _PERIOD.search(text)
     if m:
         a, b = _date(*m.group(1, 2, 3)), _date(*m.group(4, 5, 6))
         if a and b and a < b:
-            return {"period_start": a.isoformat(), "period_end": b.isoformat(), "year_start": fy_start_of(a), "how": "period"}
+            span = {"period_start": a.isoformat(), "period_end": b.isoformat(), "year_start": fy_start_of(a),
+                    "how": "period"}
+            if fy_start_of(b) - fy_start_of(a) >= 2:
+                # years of work reviewed at once: a span, dated by the document itself
+                rest = text[:m.start()] + text[m.end():]
+                dated = _dated_year(rest, rest.split("\n"))
+                span["year_start"] = dated["year_start"] if dated else fy_start_of(b)
+                span["how"] = "span"
+            return span
     m = _MONTH_RANGE.search(text)
     if m:
         a, b = _date("1", m.group(1), m.group(2)), _date("1", m.group(3), m.group(4))
         if a and b and a < b:
             return _fy_period(_months_fy(a, b), "months")
-    for rx, how in ((_REPORT_YEAR, "report-year"), (_OWN_YEAR, "stated-year")):
-        for m in rx.finditer(text):
-            if _fy_from_match(m) is not None:
-                return _fy_period(_fy_from_match(m), how)
+    stated = _stated_year(text, lines)
+    if stated:
+        return _fy_period(*stated)
     m = _YEAR_ENDING.search(text)
     if m and _date(*m.groups()[-3:]):
         return _fy_period(fy_start_of(_date(*m.groups()[-3:])), "year-ending")
+    for m in _FORWARD.finditer(text):
+        if _fy_from_match(m) is not None:
+            return _fy_period(_fy_from_match(m) - 1, "before-coming-year")
     for m in _PLAN_YEAR.finditer(text):
         if _fy_from_match(m) is not None:
             return _fy_period(_fy_from_match(m), "plan-year")
@@ -140,22 +217,26 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
         m = _YEAR_LABEL.match(line)
         if m and _fy_from_match(m) is not None:
             return _fy_period(_fy_from_match(m), "year-label")
-    m = _WEEKDAY_DATE.search(text) or _MEETING_DATE.search(text) or _FULL_DATE.search("\n".join(lines[:40]))
-    if m:
-        d = _date(*m.groups()[-3:])
-        if d:
-            return _dated(d, "date")
-    m = _PUBLISHED.search(text)
-    if m and _date("1", m.group(1), m.group(2)):
-        return {"period_start": None, "period_end": None, "how": "month",
-                "year_start": fy_start_of(_date("1", m.group(1), m.group(2)))}
-    for line in lines[:60]:
-        m = _MONTH_YEAR.search(line) if len(line) < 120 else None
-        if m:
-            d = _date("1", m.group(1), m.group(2))
-            if d:
-                return {"period_start": None, "period_end": None, "year_start": fy_start_of(d), "how": "month"}
+    m = _WEEKDAY_DATE.search(text) or _MEETING_DATE.search(text)
+    if m and _date(*m.groups()[-3:]):
+        return _dated(_date(*m.groups()[-3:]), "date")
+    m = _WEEKDAY_DATE_US.search(text)
+    if m and _date(m.group(2), m.group(1), m.group(3)):
+        return _dated(_date(m.group(2), m.group(1), m.group(3)), "date")
+    dated = _dated_year(text, lines)
+    if dated:
+        return dated
     return {"period_start": None, "period_end": None, "year_start": None, "how": None}
+
+
+def year_of_address(url: str | None) -> int | None:
+    """A financial year written in a page's address ("/yearly-report-2024-25"), or None."""
+    from urllib.parse import unquote, urlsplit
+
+    if not url:
+        return None
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})[-_/]((?:19|20)?\d{2})(?!\d)", unquote(urlsplit(url).path))
+    return _fy_from_match(m) if m else None
 
 
 def _fy_period(start: int, how: str) -> dict:
