@@ -130,7 +130,7 @@ def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None 
     title = clean_inline(fields.get("title") or "") or detect_title(
         blocks, clean_inline(path.stem.replace("-", " ").replace("_", " ")) or "Untitled",
         meta_title=meta.get("title"), url=url, site_name=meta.get("site_name"))
-    doc_type = fields.get("doc_type") or detect_doc_type(text, title)
+    doc_type = fields.get("doc_type") or detect_doc_type(text, title, url)
     opening = [b.text for b in blocks[:120] if b.text]
     period = detect_period(opening, prefer_date=doc_type == "board-papers")
     year_start = fields.get("year_start", period["year_start"])

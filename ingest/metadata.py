@@ -468,26 +468,31 @@ def detect_publisher(text: str, url: str | None = None) -> str | None:
     return max(scored)[2]
 
 
-def detect_doc_type(text: str, title: str = "") -> str:
-    """Classify a document as one of :data:`DOC_TYPES` from its title and opening text."""
-    head = f"{title}\n{text[:5000]}".lower()
+@functools.cache
+def _doc_type_cues() -> tuple[tuple[str, str, re.Pattern, float], ...]:
+    cues = _read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"]["cue"]
+    return tuple((c["type"], c["where"], re.compile(c["pattern"], re.I | re.M), float(c["weight"])) for c in cues)
+
+
+def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[str, float]:
+    """How strongly the title, opening text and address say each document type."""
     low_title = title.lower()
-    if re.search(r"\barrangements\b", low_title):
-        return "arrangements"
-    if re.search(r"\bagenda\b|\bminutes\b|\bdecision details\b|\bcommittee report\b", low_title) or re.search(
-            r"\bagenda\b|\bminutes of\b|\bagenda pack\b|\bdecision details\b|\bagenda item\b", head):
-        return "board-papers"
-    if re.search(r"learning briefing|\b(?:7|seven)[- ]minute briefing|\bsix[- ]step\b|\bbriefing\b"
-                 r"|^learning from\b|\blearning summary\b", f"{low_title}\n{head[:600]}"):
-        return "briefing"
-    if re.search(r"serious case review|practice review|rapid review|thematic review|\bscr\b|\blc?spr\b",
-                 f"{title}\n{text[:600]}".lower()):
-        return "review"
-    if re.search(r"annual report|twelve[- ]monthly report|yearly report|annual review", head):
-        return "annual-report"
-    if re.search(r"\barrangements\b", head):
-        return "arrangements"
-    return "other"
+    places = {"title": low_title, "head": f"{low_title}\n{text[:5000].lower()}",
+              "opening": f"{low_title}\n{text[:600].lower()}", "address": (url or "").lower()}
+    scores: Counter[str] = Counter()
+    for kind, where, rx, weight in _doc_type_cues():
+        if rx.search(places[where]):
+            scores[kind] += weight
+    return dict(scores)
+
+
+def detect_doc_type(text: str, title: str = "", url: str | None = None) -> str:
+    """Classify a document as one of :data:`DOC_TYPES`: the type its cues score highest
+    (``[[doc_type.cue]]`` in ``ingest/metadata.toml``), else ``other``."""
+    scores = doc_type_scores(text, title, url)
+    order = list(DOC_TYPES)
+    best = max(scores, key=lambda k: (scores[k], -order.index(k)), default=None)
+    return best if best and scores[best] > 0 else "other"
 
 
 _COUNTED = re.compile(r"^(?:minute|step|key|things|ways|top|points?)\b", re.I)
