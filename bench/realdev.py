@@ -3,7 +3,9 @@ the same figures on the tests' own house-style set (``tests/realistic``).
 
     python bench/realdev.py [--per-page] [--set DIR]
 
-Without ``--set`` the house-style figures are those of ``tests/realistic`` and its ``holdout``.
+Without ``--set`` the house-style figures are those of ``tests/realistic``, its ``holdout`` and
+its ``field`` set (styles from the whole field: a Welsh regional board, a CPC paper, a news
+item, a Panel summary, an NHS trust report).
 
 Every page is read as a user's ``sgsearch ingest`` reads it: no catalog, no
 ``SGSEARCH_METADATA``, the file as it is (``.md``, ``.docx`` or ``.pdf``), with the address
@@ -298,7 +300,7 @@ def print_house(directory: Path, per_page: bool) -> None:
 def main(argv: list[str]) -> int:
     os.environ.pop("SGSEARCH_METADATA", None)  # as a user reads: the bundled rules only
     per_page = "--per-page" in argv
-    sets = [Path(argv[argv.index("--set") + 1])] if "--set" in argv[:-1] else [SET_DIR, SET_DIR / "holdout"]
+    sets = [Path(argv[argv.index("--set") + 1])] if "--set" in argv[:-1] else [SET_DIR, SET_DIR / "holdout", SET_DIR / "field"]
     print(revision(("ingest/metadata.py", "ingest/metadata.toml", "ingest/items.py")))
     print_realdev(per_page)
     for directory in sets:

@@ -585,6 +585,12 @@ def _address_title(url: str | None) -> str | None:
     return text if _title_rules().report.search(text) else None
 
 
+def _is_body_name(line: str) -> bool:
+    """A line that is only a body's name ("North Wales Safeguarding Board")."""
+    m = rules().publisher.fullmatch(line.strip())
+    return bool(m) and len(line.split()) <= 10
+
+
 def title_candidates(blocks: list[Block], meta_title: str | None = None, url: str | None = None,
                      site_name: str | None = None) -> list[tuple[float, str]]:
     """Every candidate title with its score, best first.
@@ -641,6 +647,10 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
             if b.kind == HEADING else 0.0
         score = level + (w["strong"] if b.strong else 0) - w["position"] * i + features(t)
         cands.append((score, t))
+        before = clean(opening[i - 1].text) if i else ""
+        if before and tr.report.search(t) and not rules().publisher.search(t) and _is_body_name(before):
+            # a body's name on its own line above the report's name: "<Body>" / "Annual Report 2022-23"
+            cands.append((score + w["names_body"], f"{before} {t}"))
     layout = _layout_title(opening)
     if layout:
         # the layout's choice: a heading already scored gains the bonus, joined lines are new
