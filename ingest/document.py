@@ -112,17 +112,10 @@ def _find_parts(blocks: list[Block], entry: Entry | None, doc_type: str) -> tupl
     return starts, parts
 
 
-def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None = None,
-               ocr: str = "auto", source_url: str | None = None) -> ParsedDoc:
-    """Read and structure one file. Raises :class:`ingest.blocks.IngestError` for bad input.
-
-    ``ocr`` (``auto``, ``always``, ``never``) says which PDF pages are read by OCR;
-    ``source_url`` is the address the file was fetched from (its area helps name the publisher).
-    """
-    path = Path(path)
-    result = read_path(path, ocr=ocr)
+def read_metadata(result, path: Path, fields: dict | None = None, source_url: str | None = None) -> dict:
+    """Title, publisher, doc type and period of a read file (catalog ``fields`` win)."""
+    fields = fields or {}
     blocks = result.blocks
-    fields = dict(entry.fields) if entry else {}
     text = "\n".join(b.text for b in blocks)
     # a file name or a catalog value may hold control characters too (terminal escapes): clean them
     meta = _file_meta(result.meta)
@@ -140,10 +133,7 @@ def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None 
         year_start = meta["year_start"]  # the page's own date: only when the text states no period
     if year_start is None:
         year_start = year_of_address(url)
-    doc = {
-        "doc_id": fields.get("id") or doc_id or slug(path.stem),
-        "path": str(path.resolve()),
-        "sha256": sha256_file(path),
+    return {
         "title": title,
         "publisher": clean_inline(fields.get("publisher") or "") or _publisher(text, meta, url),
         "doc_type": doc_type,
@@ -151,9 +141,29 @@ def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None 
         "period_end": fields.get("period_end", period["period_end"] if "year" not in fields else None),
         "year": fy_label(year_start) if year_start is not None else None,
         "year_start": year_start,
+    }
+
+
+def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None = None,
+               ocr: str = "auto", source_url: str | None = None) -> ParsedDoc:
+    """Read and structure one file. Raises :class:`ingest.blocks.IngestError` for bad input.
+
+    ``ocr`` (``auto``, ``always``, ``never``) says which PDF pages are read by OCR;
+    ``source_url`` is the address the file was fetched from (its area helps name the publisher).
+    """
+    path = Path(path)
+    result = read_path(path, ocr=ocr)
+    blocks = result.blocks
+    fields = dict(entry.fields) if entry else {}
+    doc = {
+        "doc_id": fields.get("id") or doc_id or slug(path.stem),
+        "path": str(path.resolve()),
+        "sha256": sha256_file(path),
+        **read_metadata(result, path, fields, source_url),
         "pages": result.pages,
         "fmt": result.fmt,
     }
+    doc_type = doc["doc_type"]
     # portal and page furniture ("Skip to content", "Agenda item", "Published: …") has done its
     # work for the title and period: it is no heading, section text or item
     blocks = [b for b in blocks if b.kind == BREAK or not is_furniture(b.text)] or blocks

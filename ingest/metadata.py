@@ -375,7 +375,14 @@ _AUTHOR = r"(?:\W?s\b|\s+(?:has|have|had)\s+(?:analysed|published|made|reviewed|
 
 
 def detect_publisher(text: str, url: str | None = None) -> str | None:
-    """The body that publishes the document, named with its area, from scored candidates.
+    """The body that publishes the document, named with its area: the best of
+    :func:`publisher_candidates`, or None."""
+    cands = publisher_candidates(text, url)
+    return cands[0][1] if cands else None
+
+
+def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float, str]]:
+    """Every candidate publisher with its score, best first.
 
     Candidates: every body the text names ("<Area> Safeguarding Children Partnership",
     "<Area> LSCB", "NHS <Area> Integrated Care Board", "<Area> Child Protection Committee"),
@@ -463,15 +470,28 @@ def detect_publisher(text: str, url: str | None = None) -> str | None:
             score += w["national_host"]
         if score > 0:
             scored.append((score, -(found[0].start() if found else 0), name))
-    if not scored:
-        return None
-    return max(scored)[2]
+    best: dict[str, tuple[float, int]] = {}
+    for score, pos, name in scored:
+        best[name] = max(best.get(name, (score, pos)), (score, pos))
+    return [(v[0], k) for k, v in sorted(best.items(), key=lambda kv: kv[1], reverse=True)]
 
 
 @functools.cache
-def _doc_type_cues() -> tuple[tuple[str, str, re.Pattern, float], ...]:
+def _doc_type_cues() -> tuple[tuple[str, str, re.Pattern], ...]:
     cues = _read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"]["cue"]
-    return tuple((c["type"], c["where"], re.compile(c["pattern"], re.I | re.M), float(c["weight"])) for c in cues)
+    return tuple((c["type"], c["where"], re.compile(c["pattern"], re.I | re.M)) for c in cues)
+
+
+@functools.cache
+def _doc_type_weights() -> dict[str, float]:
+    cues = _read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"]["cue"]
+    return {f"{i}:{c['type']}": float(c["weight"]) for i, c in enumerate(cues)}
+
+
+def weight_tables() -> dict[str, dict[str, float]]:
+    """The weights in force, by table (``title``, ``publisher``, ``doc_type`` cue by cue):
+    the live tables, which a fitting script may change and write back."""
+    return {"title": _title_rules().weights, "publisher": publishers().weights, "doc_type": _doc_type_weights()}
 
 
 def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[str, float]:
@@ -480,9 +500,10 @@ def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[
     places = {"title": low_title, "head": f"{low_title}\n{text[:5000].lower()}",
               "opening": f"{low_title}\n{text[:600].lower()}", "address": (url or "").lower()}
     scores: Counter[str] = Counter()
-    for kind, where, rx, weight in _doc_type_cues():
+    weights = _doc_type_weights()
+    for i, (kind, where, rx) in enumerate(_doc_type_cues()):
         if rx.search(places[where]):
-            scores[kind] += weight
+            scores[kind] += weights[f"{i}:{kind}"]
     return dict(scores)
 
 
