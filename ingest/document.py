@@ -61,7 +61,7 @@ def _norm(text: str) -> str:
 
 def _file_meta(meta: dict) -> dict:
     """What a file says about itself (web page or front matter): title, site name, year of its date."""
-    out = {k: clean_inline(str(meta[k])) for k in ("title", "site_name", "url") if meta.get(k)}
+    out = {k: clean_inline(str(meta[k])) for k in ("title", "site_name", "url", "author") if meta.get(k)}
     m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", str(meta.get("date") or ""))
     if m:
         try:
@@ -72,12 +72,12 @@ def _file_meta(meta: dict) -> dict:
 
 
 def _publisher(text: str, meta: dict, url: str | None) -> str | None:
-    """The site's name when it names a body with its area, else the scored publisher, else the site's name."""
-    site = meta.get("site_name")
-    named = detect_publisher(site) if site else None
-    if named and named != site.strip():
-        named = None
-    return named or detect_publisher(text, url) or site
+    """The site's name or the file's author when it is a body's name with its area, else the
+    scored publisher, else the site's name."""
+    for own in (meta.get("site_name"), meta.get("author")):
+        if own and detect_publisher(own) == own.strip() and len(own.split()) > 1:
+            return own.strip()
+    return detect_publisher(text, url) or meta.get("site_name")
 
 
 def _find_parts(blocks: list[Block], entry: Entry | None, doc_type: str) -> tuple[dict[int, int], list[dict]]:
@@ -125,6 +125,8 @@ def read_metadata(result, path: Path, fields: dict | None = None, source_url: st
         meta_title=meta.get("title"), url=url, site_name=meta.get("site_name"))
     doc_type = fields.get("doc_type") or detect_doc_type(text, title, url)
     opening = [b.text for b in blocks[:120] if b.text]
+    if title not in text:
+        opening.insert(0, title)  # a title from the file's properties or address states its year too
     period = detect_period(opening, prefer_date=doc_type == "board-papers")
     year_start = fields.get("year_start", period["year_start"])
     if year_start is None and period.get("period_start"):

@@ -149,3 +149,18 @@ def test_a_span_of_years_is_kept_as_a_span():
 ])
 def test_doc_types_for_the_whole_field(title, text, url, kind):
     assert detect_doc_type(text, title, url) == kind
+
+
+def test_word_properties_give_title_publisher_and_year(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.core_properties.title = "Ashby Safeguarding Children Partnership Annual Report 2021-22"
+    d.core_properties.author = "Ashby Safeguarding Children Partnership"
+    d.add_heading("Foreword", 1)
+    d.add_paragraph("We are pleased to share our work for the year.")
+    d.save(tmp_path / "report.docx")
+    doc = parse_file(tmp_path / "report.docx").doc
+    assert doc["title"] == "Ashby Safeguarding Children Partnership Annual Report 2021-22"
+    assert doc["publisher"] == "Ashby Safeguarding Children Partnership"
+    assert (doc["year"], doc["doc_type"]) == ("2021-22", "annual-report")
