@@ -164,3 +164,12 @@ def test_word_properties_give_title_publisher_and_year(tmp_path):
     assert doc["title"] == "Ashby Safeguarding Children Partnership Annual Report 2021-22"
     assert doc["publisher"] == "Ashby Safeguarding Children Partnership"
     assert (doc["year"], doc["doc_type"]) == ("2021-22", "annual-report")
+
+
+def test_national_bodies_of_your_own(tmp_path, monkeypatch):
+    extra = tmp_path / "extra.toml"
+    extra.write_text('[[publisher.national]]\nname = "Foundations"\npattern = \'Foundations\'\n'
+                     'hosts = ["foundations.org.uk"]\n', encoding="utf-8")
+    monkeypatch.setenv("SGSEARCH_METADATA", str(extra))
+    assert detect_publisher("A report published by Foundations found that plans drifted.") == "Foundations"
+    assert detect_publisher("Plans drifted.", "https://www.foundations.org.uk/report") == "Foundations"
