@@ -15,12 +15,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
+from ingest import places
 from ingest.blocks import BREAK, HEADING, Block
 from search.vocab.doctypes import DOC_TYPES  # noqa: F401  (re-exported: one list of document types, for search too)
 from search.vocab.years import FY_PATTERN, fy_label, fy_start_of, parse_year_label  # noqa: F401  (re-exported)
@@ -231,8 +233,6 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
 
 def year_of_address(url: str | None) -> int | None:
     """A financial year written in a page's address ("/yearly-report-2024-25"), or None."""
-    from urllib.parse import unquote, urlsplit
-
     if not url:
         return None
     m = re.search(r"(?<!\d)((?:19|20)\d{2})[-_/]((?:19|20)?\d{2})(?!\d)", unquote(urlsplit(url).path))
@@ -353,8 +353,6 @@ def _kind_of(body: str, p: Publishers) -> str | None:
 
 
 def _host(url: str | None) -> str:
-    from urllib.parse import urlsplit
-
     if not url:
         return ""
     return (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower()
@@ -392,8 +390,6 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
     an adults' board never publishes a report about children. Weights are data
     (``[publisher.weights]`` in ``ingest/metadata.toml``).
     """
-    from ingest import places
-
     r, p = rules(), publishers()
     w = p.weights
     head = text[:60000]
@@ -497,12 +493,12 @@ def weight_tables() -> dict[str, dict[str, float]]:
 def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[str, float]:
     """How strongly the title, opening text and address say each document type."""
     low_title = title.lower()
-    places = {"title": low_title, "head": f"{low_title}\n{text[:5000].lower()}",
+    texts = {"title": low_title, "head": f"{low_title}\n{text[:5000].lower()}",
               "opening": f"{low_title}\n{text[:600].lower()}", "address": (url or "").lower()}
     scores: Counter[str] = Counter()
     weights = _doc_type_weights()
     for i, (kind, where, rx) in enumerate(_doc_type_cues()):
-        if rx.search(places[where]):
+        if rx.search(texts[where]):
             scores[kind] += weights[f"{i}:{kind}"]
     return dict(scores)
 
@@ -589,8 +585,6 @@ def _name_phrases(paragraphs: list[str]) -> list[str]:
 def _address_title(url: str | None) -> str | None:
     """A title from the last words of a page's address, when they name a report
     ("/devon-scp-yearly-report-2024-25" -> "Devon SCP Yearly Report 2024-25")."""
-    from urllib.parse import unquote, urlsplit
-
     if not url:
         return None
     segs = [x for x in unquote(urlsplit(url).path).split("/") if x]
