@@ -257,6 +257,8 @@ class Rules:
     adults: re.Pattern
     not_area: frozenset[str]
     bodies: re.Pattern
+    body_at_end: re.Pattern
+    body_word: re.Pattern
 
 
 def _read_rules(path: Path) -> dict:
@@ -281,8 +283,9 @@ def _rules_for(extra: str | None) -> Rules:
     bodies = "|".join(f"(?:{b})" for b in pub["bodies"])
     abbrevs = "|".join(re.escape(a) for a in pub["abbreviations"])
     word = r"(?:[A-Z]\w*(?:-\w+)*(?:['’]s)?|&|and|of|upon|on|the)"
+    # a name starts at a word's start: no attempt inside a word (the search is the cost here)
     publisher = re.compile(
-        rf"((?:NHS[ \t]+)?(?:{word}[ \t]+){{0,6}}?(?:(?i:{bodies})|(?<=[ \t])(?:{abbrevs})\b))"
+        rf"(?<![\w'’&-])((?:NHS[ \t]+)?(?:{word}[ \t]+){{0,6}}?(?:(?i:{bodies})|(?<=[ \t])(?:{abbrevs})\b))"
     )
     return Rules(
         furniture=re.compile(rf"^\s*(?:{furniture})\s*$", re.I),
@@ -290,6 +293,8 @@ def _rules_for(extra: str | None) -> Rules:
         adults=re.compile("|".join(f"(?:{a})" for a in pub["adults"])),
         not_area=frozenset(pub["not_area"]),
         bodies=re.compile(rf"(?i:{bodies})|(?:{abbrevs})"),
+        body_at_end=re.compile(rf"(?:(?i:{bodies})|(?:{abbrevs}))$"),
+        body_word=re.compile(rf"(?i:board|partnership|group|committee|trust|council)|(?:{abbrevs})"),
     )
 
 
@@ -369,6 +374,7 @@ def _address_kind(url: str | None, p: Publishers) -> str | None:
 
 # what follows the body whose report this is: "... Partnership Annual Report 2022-23"
 _SUBJECT = re.compile(r"(?:\s*\([A-Z]{2,6}\))?\W{0,3}(?:draft\s+)?(?:annual|yearly|twelve[- ]monthly)\s+report", re.I)
+NATIONAL_CHARS = 20000  # a national body that publishes says so early; mentions are capped anyway
 _AUTHOR = r"(?:\W?s\b|\s+(?:has|have|had)\s+(?:analysed|published|made|reviewed|carried out|found)|\s+published\b)"
 
 
@@ -377,6 +383,38 @@ def detect_publisher(text: str, url: str | None = None) -> str | None:
     :func:`publisher_candidates`, or None."""
     cands = publisher_candidates(text, url)
     return cands[0][1] if cands else None
+
+
+def _body_matches(head: str, r: Rules):
+    """The publisher pattern's matches, tried only on lines that hold a body's word (the
+    pattern is slow to try at every place of a long report)."""
+    pos = 0
+    for line in head.split("\n"):
+        if r.body_word.search(line):
+            yield from r.publisher.finditer(head, pos, pos + len(line))
+        pos += len(line) + 1
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]:
+    """A body's name as written: (name without leading words, kind of body, area words,
+    the gazetteer's area and its words or None, the area's key); ``data`` names the rule and
+    gazetteer files in force, so that a change of them is not answered from the cache."""
+    r, p = rules(), publishers()
+    name = _trim_area(raw, r.not_area)
+    body_m = r.body_at_end.search(name)
+    body = body_m.group(0) if body_m else name.split()[-1]
+    kind = _kind_of(body, p) or body.lower()
+    area_words = name[: len(name) - len(body)].strip()
+    if area_words.startswith("NHS "):
+        area_words = area_words[4:]
+    cut = [i for i, x in enumerate(area_words.split()) if x in r.not_area]
+    if cut:
+        area_words = " ".join(area_words.split()[cut[-1] + 1:])
+        name = f"{area_words} {body}".strip()
+    found = places.area_in(area_words) if area_words else None
+    area_key = places.key(found[0].name) if found else places.key(area_words)
+    return name, kind, area_words, found, area_key
 
 
 def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float, str]]:
@@ -400,25 +438,16 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
     host = _host(url)
     # (area name or "", kind) -> score, written forms with their counts, first position
     cands: dict[tuple[str, str], dict] = {}
-    for m in r.publisher.finditer(head):
+    for m in _body_matches(head, r):
         raw = re.sub(r"\s+", " ", m.group(1)).strip()
         if children >= adults and r.adults.search(raw):
             continue
-        name = _trim_area(raw, r.not_area)
-        body_m = re.search(rf"(?:{r.bodies.pattern})$", name)
-        body = body_m.group(0) if body_m else name.split()[-1]
-        kind = _kind_of(body, p) or body.lower()
-        area_words = name[: len(name) - len(body)].strip()
-        if area_words.startswith("NHS "):
-            area_words = area_words[4:]
-        cut = [i for i, x in enumerate(area_words.split()) if x in r.not_area]
-        if cut:
-            area_words = " ".join(area_words.split()[cut[-1] + 1:])
-            name = f"{area_words} {body}".strip()
-        found = places.area_in(area_words) if area_words else None
-        area_key = places.key(found[0].name) if found else places.key(area_words)
-        c = cands.setdefault((area_key, kind), {"names": Counter(), "first": m.start(), "subject": False,
-                                                "known": bool(found), "bare": not area_words, "area": found})
+        name, kind, area_words, found, area_key = _read_name(
+            raw, (os.environ.get("SGSEARCH_METADATA"), os.environ.get("SGSEARCH_PLACES")))
+        c = cands.get((area_key, kind))
+        if c is None:
+            c = cands[(area_key, kind)] = {"names": Counter(), "first": m.start(), "subject": False,
+                                           "known": bool(found), "bare": not area_words, "area": found}
         c["names"][name] += 1
         c["subject"] = c["subject"] or bool(_SUBJECT.match(text[m.end():m.end() + 40]))
         acr = _ACRONYM_AFTER.match(text[m.end():m.end() + 12])
@@ -455,8 +484,9 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         kind = _address_kind(url, p)
         if kind:
             scored.append((w["address_area"] + w["address_agrees"], 0, f"{host_area.name} {p.full_names[kind]}"))
+    opening = head[:NATIONAL_CHARS]
     for name, rx, hosts in p.national:
-        found = list(rx.finditer(head))
+        found = list(rx.finditer(opening))
         score = w["national_mention"] * min(len(found), w["national_cap"])
         if any(re.match(_AUTHOR, head[f.end():f.end() + 30]) or
                re.search(r"\bby\s+(?:the\s+)?(?:national\s+)?$", head[max(0, f.start() - 20):f.start()], re.I)
