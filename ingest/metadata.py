@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 try:
     import tomllib
@@ -233,9 +233,10 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
 
 def year_of_address(url: str | None) -> int | None:
     """A financial year written in a page's address ("/yearly-report-2024-25"), or None."""
-    if not url:
+    parts = places.split_address(url)
+    if not parts:
         return None
-    m = re.search(r"(?<!\d)((?:19|20)\d{2})[-_/]((?:19|20)?\d{2})(?!\d)", unquote(urlsplit(url).path))
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})[-_/]((?:19|20)?\d{2})(?!\d)", unquote(parts.path))
     return _fy_from_match(m) if m else None
 
 
@@ -357,15 +358,9 @@ def _kind_of(body: str, p: Publishers) -> str | None:
     return next((k for k, rx in p.kinds if rx.match(body)), None)
 
 
-def _host(url: str | None) -> str:
-    if not url:
-        return ""
-    return (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower()
-
-
 def _address_kind(url: str | None, p: Publishers) -> str | None:
     """The body a host's words name: "devonscp" a partnership, "...lscb" a board, a council's site a council."""
-    host = _host(url)
+    host = places.host_of(url)
     for kind in ("partnership", "board"):
         if any(w in host for w in p.address_words.get(kind, [])):
             return kind
@@ -435,7 +430,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
     adults = len(re.findall(r"\badults?\b", head, re.I))
     address_words = tuple(x for v in p.address_words.values() for x in v)
     host_area = places.area_of_address(url, address_words)
-    host = _host(url)
+    host = places.host_of(url)
     # (area name or "", kind) -> score, written forms with their counts, first position
     cands: dict[tuple[str, str], dict] = {}
     for m in _body_matches(head, r):
@@ -615,9 +610,8 @@ def _name_phrases(paragraphs: list[str]) -> list[str]:
 def _address_title(url: str | None) -> str | None:
     """A title from the last words of a page's address, when they name a report
     ("/devon-scp-yearly-report-2024-25" -> "Devon SCP Yearly Report 2024-25")."""
-    if not url:
-        return None
-    segs = [x for x in unquote(urlsplit(url).path).split("/") if x]
+    parts = places.split_address(url)
+    segs = [x for x in unquote(parts.path).split("/") if x] if parts else []
     if not segs:
         return None
     slug = re.sub(r"\.[a-z0-9]{2,5}$", "", segs[-1], flags=re.I)

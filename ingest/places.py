@@ -28,6 +28,24 @@ def key(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9']+", " ", text).split())
 
 
+def split_address(url: str | None):
+    """``urlsplit`` of a web address, or None when it is not one (a malformed address is no signal)."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url if "//" in url else f"//{url}")
+        parts.hostname  # noqa: B018  (raises ValueError for a malformed host)
+        return parts
+    except ValueError:
+        return None
+
+
+def host_of(url: str | None) -> str:
+    """The lower-case host of a web address, or ""."""
+    parts = split_address(url)
+    return (parts.hostname or "").lower() if parts else ""
+
+
 @dataclass(frozen=True)
 class Area:
     """One area: its name, short forms, kind (county, london, welsh-region, ...) and nation."""
@@ -134,7 +152,7 @@ def area_of_address(url: str | None, body_words: tuple[str, ...]) -> Area | None
     """
     if not url:
         return None
-    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    host = host_of(url)
     _, by_squash, initials = _index(os.environ.get("SGSEARCH_PLACES") or None)
     affixes = sorted({squash(w) for w in body_words if w}, key=len, reverse=True)
     for label in host.split("."):

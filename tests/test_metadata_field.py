@@ -173,3 +173,12 @@ def test_national_bodies_of_your_own(tmp_path, monkeypatch):
     monkeypatch.setenv("SGSEARCH_METADATA", str(extra))
     assert detect_publisher("A report published by Foundations found that plans drifted.") == "Foundations"
     assert detect_publisher("Plans drifted.", "https://www.foundations.org.uk/report") == "Foundations"
+
+
+@pytest.mark.parametrize("url", ["http://[bad", "https://", "not a url at all", "//"])
+def test_a_malformed_address_is_no_signal_and_no_error(tmp_path, url):
+    page = tmp_path / "p.md"
+    page.write_text(f"<!-- {url} -->\n# Ashby Safeguarding Children Partnership Annual Report 2021-22\n\nText.\n",
+                    encoding="utf-8")
+    doc = parse_file(page, source_url=url).doc
+    assert doc["publisher"] == "Ashby Safeguarding Children Partnership" and doc["year"] == "2021-22"
