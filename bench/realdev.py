@@ -228,15 +228,23 @@ def judge(page: _realdev.Page, r) -> dict:
 
 
 def _items(results) -> dict | str:
+    """Item figures from ``bench/realdev_items.py`` (``real2``'s pages, whose items are
+    annotated), or "n/a" when that script is not there."""
     here = Path(__file__).resolve().parent
     if not (here / "realdev_items.py").exists():
         return "n/a"
-    from realdev_items import item_figures
+    sys.path.insert(0, str(here))  # run from the project root, bench/ is not on the path
+    try:
+        from realdev_items import item_figures
+    finally:
+        use_project_root()
 
-    offered = {"results": results, "pages": [p for p, _ in results],
-               "parsed": {p.file: r for p, r in results}, "items": {p.file: r.items for p, r in results}}
+    real2 = [(p, r) for p, r in results if p.set == "real2"]
+    offered = {"extracted_by_file": {p.file: r.items for p, r in real2}, "gold": _realdev.items(),
+               "texts": {p.file: p.path.read_text(encoding="utf-8") for p, _ in real2}}
     params = inspect.signature(item_figures).parameters
-    return item_figures(**{k: v for k, v in offered.items() if k in params})
+    figures = item_figures(**{k: v for k, v in offered.items() if k in params})
+    return {k: v for k, v in figures.items() if isinstance(v, (int, float))}
 
 
 FIGURES = ("title", "year", "publisher", "doc_type")

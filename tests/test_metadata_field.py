@@ -8,6 +8,10 @@ from ingest import places
 from ingest.blocks import HEADING, PARAGRAPH, Block
 from ingest.document import parse_file
 from ingest.metadata import detect_doc_type, detect_period, detect_publisher, detect_title
+from ingest.pipeline import ingest
+from search.index.store import Store
+from search.query import search
+from tests.engines import AVAILABLE
 from tests.quality import SET_DIR, build_files, metadata_checks, run_document
 
 FIELD = SET_DIR / "field"
@@ -182,3 +186,24 @@ def test_a_malformed_address_is_no_signal_and_no_error(tmp_path, url):
                     encoding="utf-8")
     doc = parse_file(page, source_url=url).doc
     assert doc["publisher"] == "Ashby Safeguarding Children Partnership" and doc["year"] == "2021-22"
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_span_of_years_is_found_by_any_year_it_covers(tmp_path, engine):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "span.md").write_text(
+        "# Lessons from reviews of neglect\n\nPublished: October 2011\n\nAn evaluation of reviews from 1 April "
+        "2007 to 31 March 2011.\n\n## Neglect\n\nNeglect was missed in many of the reviews.\n", encoding="utf-8")
+    (src / "annual.md").write_text(
+        "# Ashby LSCB Annual Report 2008-09\n\n## Neglect\n\nThe neglect strategy was launched.\n", encoding="utf-8")
+    root = tmp_path / "ix"
+    assert ingest([src], root, tag=False, engine=engine).ok
+    store = Store(root)
+
+    def found(year):
+        return sorted({h.section["doc_id"] for h in search(store, "neglect", year=year).hits})
+
+    assert found(2008) == ["annual", "span"]
+    assert found(2009) == found(2011) == ["span"]
+    assert found(2012) == []

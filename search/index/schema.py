@@ -13,7 +13,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.index.analysis import ANALYSIS_VERSION, exact_analyzer, text_analyzer
 
-SCHEMA_VERSION = f"9.{ANALYSIS_VERSION}"
+SCHEMA_VERSION = f"10.{ANALYSIS_VERSION}"
 
 
 def make_schema() -> Schema:
@@ -42,6 +42,7 @@ def make_schema() -> Schema:
         # shared
         year=ID(stored=True),
         year_start=NUMERIC(int, stored=True, sortable=True),
+        years=KEYWORD(commas=True),  # every year a record counts for: a span's years too
         ordinal=NUMERIC(int, stored=True, sortable=True),
         themes=KEYWORD(stored=True, commas=True, scorable=True, lowercase=True),
         theme_evidence=STORED(),
