@@ -50,7 +50,8 @@ _REPORT_YEAR = re.compile(
 _YEAR_LABEL = re.compile(rf"^\W*{_FY}\W*$")
 _WEEKDAY_DATE = re.compile(rf"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+{_DATE}", re.I)
 _FULL_DATE = re.compile(_DATE, re.I)
-_MONTH_YEAR = re.compile(rf"(?:^|\s)({_MONTH_RE})\s+((?:19|20)\d{{2}})\W*$", re.I)
+# a line ending in a month: "June 2019" (not a target: "… by March 2024.")
+_MONTH_YEAR = re.compile(rf"(?<!\bby)(?<!\buntil)(?<!\bbefore)(?:^|\s)({_MONTH_RE})\s+((?:19|20)\d{{2}})\W*$", re.I)
 _ACRONYM_AFTER = re.compile(r"^\s*\(([A-Z]{2,6})\)")
 # An embedded report announcing itself: "SSCB – Annual Report 2016-17"
 _EMBEDDED_TITLE = re.compile(rf"^.{{0,60}}?\b(?:annual|twelve[- ]monthly)\s+report\s*(?:for\s+)?{_FY}\s*$", re.I)
@@ -106,7 +107,8 @@ _MONTH_YEAR_LEAD = re.compile(rf"^\W*({_MONTH_RE})\s+((?:19|20)\d{{2}})\b(?!\s*(
 _DATE_US = rf"({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,\s+(\d{{4}})"
 _WEEKDAY_DATE_US = re.compile(rf"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+{_DATE_US}", re.I)
 # something that happened in a month: "In September 2022 the audit ...", "since January 2023"
-_EVENT = re.compile(rf"\b(?:in|during|on|since|from|by|until)\s+(?:early\s+|late\s+|mid-?)?({_MONTH_RE})\.?,?\s+"
+# (not "by March 2024": a target is no date of the document)
+_EVENT = re.compile(rf"\b(?:in|during|on|since|from)\s+(?:early\s+|late\s+|mid-?)?({_MONTH_RE})\.?,?\s+"
                     rf"((?:19|20)\d{{2}})\b", re.I)
 _VERSION = re.compile(rf"\b(?:version|v)\s*[\d.]+\W{{0,4}}(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?({_MONTH_RE})\.?,?\s+"
                       rf"((?:19|20)\d{{2}})\b", re.I)
@@ -370,7 +372,9 @@ def _address_kind(url: str | None, p: Publishers) -> str | None:
 # what follows the body whose report this is: "... Partnership Annual Report 2022-23"
 _SUBJECT = re.compile(r"(?:\s*\([A-Z]{2,6}\))?\W{0,3}(?:draft\s+)?(?:annual|yearly|twelve[- ]monthly)\s+report", re.I)
 NATIONAL_CHARS = 20000  # a national body that publishes says so early; mentions are capped anyway
-_AUTHOR = r"(?:\W?s\b|\s+(?:has|have|had)\s+(?:analysed|published|made|reviewed|carried out|found)|\s+published\b)"
+# a national body as the author: "Ofsted's evaluation", "The NSPCC has analysed", "... published"
+_AUTHOR = (r"(?:\W?s\s+(?:\w+\s+)?(?:evaluation|report|review|analysis|briefing|research|summary|study)\b"
+           r"|\s+(?:has|have|had)\s+(?:analysed|published|made|reviewed|carried out|found)|\s+published\b)")
 
 
 def detect_publisher(text: str, url: str | None = None) -> str | None:

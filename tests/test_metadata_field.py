@@ -207,3 +207,12 @@ def test_a_span_of_years_is_found_by_any_year_it_covers(tmp_path, engine):
     assert found(2008) == ["annual", "span"]
     assert found(2009) == found(2011) == ["span"]
     assert found(2012) == []
+
+
+def test_a_local_report_that_mentions_ofsted_is_not_ofsteds():
+    text = ("The LSCB welcomed Ofsted's inspection. Ofsted's judgement was good. Ofsted visited twice. "
+            "The LSCB thanked Ofsted. The LSCB will deliver training.")
+    assert detect_publisher(text, "https://democracy.bathnes.gov.uk/x") == \
+        "Bath and North East Somerset Local Safeguarding Children Board"
+    assert detect_period(["Deliver the neglect strategy by March 2024.", "In June 2022 the Board met."])[
+        "year_start"] == 2022
