@@ -1,10 +1,12 @@
 """Detect a document's title, publisher, type and reporting period from its text.
 
+Titles, publishers and types are scored candidates: the cue lists and weights are data
+(``ingest/metadata.toml``, fitted by ``bench/fit_metadata.py``), areas come from the
+gazetteer (:mod:`ingest.places`), and a page's address counts where the text is silent.
 Years are UK financial years (April to March), labelled ``2021-22`` with the integer
-start year 2021. The reporting period is read from phrases such as "This report
-covers the period of 1st April 2021 to 30th June 2022", "Twelve Monthly Report
-2020-21", "Annual Report 2016/17", a meeting date ("Thursday 18 January 2018") or a
-month ("June 2019"). A catalog entry (see :mod:`ingest.catalog`) wins over all of it.
+start year 2021, read from a stated period ("1st April 2021 to 30th June 2022", "Annual
+Report 2016/17"), else a meeting, publication or event date. A catalog entry (see
+:mod:`ingest.catalog`) wins over all of it.
 """
 from __future__ import annotations
 
