@@ -687,9 +687,11 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
             t = f"{b.number} {t}"
         if b.kind != HEADING and (len(t) > 120 or t.endswith(".")):
             continue
-        # a heading the source did not style or number is only a short line set apart
-        level = {1: w["level1"], 2: w["level2"]}.get(b.level or (1 if b.strong else 3), w["level3"]) \
-            if b.kind == HEADING else 0.0
+        # a heading the source did not style is only a short line set apart; a numbered one
+        # ("1 Background") is a section of the report, not its name
+        numbered = b.number and not _COUNTED.match(b.text.strip())
+        level = {1: w["level1"], 2: w["level2"]}.get(3 if numbered else b.level or (1 if b.strong else 3),
+                                                     w["level3"]) if b.kind == HEADING else 0.0
         score = level + (w["strong"] if b.strong else 0) - w["position"] * i + features(t)
         cands.append((score, t))
         before = clean(opening[i - 1].text) if i else ""
