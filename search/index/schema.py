@@ -13,8 +13,8 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.index.analysis import ANALYSIS_VERSION, exact_analyzer, text_analyzer
 
-# Whoosh keeps the analysers' module paths in the index: moving a module changes the version;
-# 11: records carry the years they count for ("years")
+# Whoosh keeps the analysers' module paths in the index: moving a module changes the version,
+# as a new field does
 SCHEMA_VERSION = f"11.{ANALYSIS_VERSION}"
 
 
