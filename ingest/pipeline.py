@@ -161,9 +161,9 @@ def _entry_sig(entry: Entry | None) -> str:
 
 
 def _parse_job(args: tuple) -> tuple[str, ParsedDoc | None, str | None]:
-    path, entry, doc_id, ocr = args
+    path, entry, doc_id, ocr, url = args
     try:
-        return path, parse_file(path, entry, doc_id, ocr=ocr), None
+        return path, parse_file(path, entry, doc_id, ocr=ocr, source_url=url), None
     except IngestError as e:
         return path, None, str(e)
     except MemoryError:
@@ -248,7 +248,7 @@ def ingest(
                 if used_ids.get(doc_id, key) != key:
                     doc_id = f"{doc_id}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
                 used_ids[doc_id] = key
-                todo.append((key, entry, doc_id, ocr))
+                todo.append((key, entry, doc_id, ocr, from_urls.get(str(Path(key).resolve()))))
             if tag and todo:
                 tagging = _start_tagging(tax_files)  # spaCy loads in the worker while files are parsed
 

@@ -159,7 +159,7 @@ def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None,
     parts = []
     ys = year_arg("year", year)
     if ys is not None:
-        parts.append(qtree.Range("year_start", ys, ys))
+        parts.append(qtree.Term("years", str(ys)))  # a report over several years counts for each
     lo = year_arg("from_year", from_year)
     hi = year_arg("to_year", to_year)
     if lo is not None or hi is not None:

@@ -409,6 +409,7 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
     ocr_pages: list[int] = []
     pdf = _open(Path(path))
     try:
+        props = pdf.get_metadata_dict()
         npages = len(pdf)
         if npages == 0:
             raise IngestError("corrupt PDF: the document has no pages")
@@ -471,4 +472,6 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
         done = set(ocr_pages)
         for b in blocks:
             b.ocr = b.page in done
-    return ReadResult(blocks=blocks, pages=npages, fmt="pdf", ocr_pages=ocr_pages)
+    meta = {k: str(props.get(v) or "").strip() for k, v in (("title", "Title"), ("author", "Author"))}
+    return ReadResult(blocks=blocks, pages=npages, fmt="pdf", ocr_pages=ocr_pages,
+                      meta={k: v for k, v in meta.items() if v})

@@ -24,7 +24,7 @@ from search.index.lock import IndexBusy
 from search.index.schema import UNSTORED
 
 TEXT_FIELDS = ("heading", "text", "title", "exact", "publisher")
-KEYWORDS = ("id", "kind", "doc_id", "section_id", "doc_type", "themes", "item_kind", "status", "path")
+KEYWORDS = ("id", "kind", "doc_id", "section_id", "doc_type", "themes", "item_kind", "status", "path", "years")
 _FAST = ("doc_id", "doc_type", "themes")
 _HEAP = 64_000_000
 _MISSING_YEAR = -1
@@ -82,10 +82,10 @@ def document(fields: dict):
     d = tantivy.Document()
     for name in KEYWORDS:
         value = fields.get(name)
-        if name == "themes":
+        if name in ("themes", "years"):
             for t in (value or "").split(","):
                 if t.strip():
-                    d.add_text("themes", t.strip().lower())
+                    d.add_text(name, t.strip().lower())
         elif value:
             d.add_text(name, str(value))
     if fields.get("year_start") is not None:
