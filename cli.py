@@ -132,6 +132,19 @@ def main():
     sgsearch ingest reports/             add your own PDF, Word and text reports
     sgsearch docs                        list what is indexed
     """
+    utf8_output()
+
+
+def utf8_output(streams=None) -> None:
+    """Write UTF-8 to a file or pipe whatever the console's code page: Windows otherwise
+    writes redirected output in the ANSI code page and fails on "ł" or "▶". A terminal is
+    left alone (Python writes to a Windows console in Unicode already)."""
+    for stream in streams or (sys.stdout, sys.stderr):
+        try:
+            if not stream.isatty() and (stream.encoding or "").replace("-", "").lower() != "utf8":
+                stream.reconfigure(encoding="utf-8")
+        except (AttributeError, ValueError, OSError):
+            pass  # not a text stream of the io module (a test's capture): nothing to change
 
 
 # -- search ----------------------------------------------------------------------------

@@ -239,7 +239,7 @@ def trace_chart(request: Request) -> Response:
 
     def draw() -> bytes:
         data = trace(site.store, q, examples=0)
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
             path = Path(tmp) / "trace.svg"
             plot_trace(data, path, all_years=theme_table(site.store)["years"])
             return path.read_bytes()
@@ -300,7 +300,7 @@ def _read_upload(name: str, data: bytes) -> list[str]:
     """The recommendations in an uploaded file, read as ``recur --check FILE`` reads a file."""
     from ingest.checklist import read_checklist
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         path = Path(tmp) / safe_name(name)
         path.write_bytes(data)
         return read_checklist(path, name=name)
@@ -344,7 +344,7 @@ async def recur_check(request: Request) -> Response:
                                      f"{MAX_CHECKS} this page checks at once: use sgsearch recur --check.", 400)
     checks = await run_in_threadpool(_check, site, texts, kind)
     if fmt in EXPORT_TYPES:
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
             path = export_checks(checks, Path(tmp) / f"checked.{fmt}", source=source)
             body = path.read_bytes()
         name = "checked-" + _slug(Path(source).stem if source else "recommendations") + f".{fmt}"
@@ -378,7 +378,7 @@ def export_file(request: Request) -> Response:
         raise HTTPException(400, "Choose DOCX, Markdown (md) or CSV.")
     q = qp.get("q", "").strip() or None
     themes = [t for t in qp.getlist("theme") if t]
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         path = Path(tmp) / f"briefing.{fmt}"
         try:
             with site.lock:
@@ -401,7 +401,7 @@ def themes_xlsx(request: Request) -> Response:
         raise HTTPException(400, "Choose per=100 or per=doc, or neither.")
     with site.lock:
         table = full_table(site.store, per=per)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         path = Path(tmp) / "themes.xlsx"
         write_xlsx(table, path)
         body = path.read_bytes()
