@@ -399,6 +399,7 @@ def docs_cmd(doc_id, as_json, index):
 def show_cmd(section_id, as_json, index):
     """Print one whole section with its heading path, pages, year and document."""
     from search.browse import DocNotFound, section
+    from search.cite import section_citation
 
     store = _store(index)
     try:
@@ -408,10 +409,10 @@ def show_cmd(section_id, as_json, index):
     if as_json:
         _emit_json(s)
         return
-    pages = ""
-    if s["page_start"]:
-        pages = f", p. {s['page_start']}" + (f"–{s['page_end']}" if s["page_end"] and s["page_end"] != s["page_start"] else "")
-    echo(f"{s['title']} ({s['year'] or 'undated'}){pages}" + (" (OCR)" if s.get("ocr") else ""))
+    pages = s["page_start"]
+    if pages and s["page_end"] and s["page_end"] != pages:
+        pages = f"{pages}–{s['page_end']}"
+    echo(wrap(safe(section_citation({**s, "year": s["year"] or "undated"}, s["title"], pages or "")), _width()), raw=True)
     echo(" › ".join(s["heading_path"]))
     if s["themes"]:
         echo("Themes: " + ", ".join(s["themes"]))

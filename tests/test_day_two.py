@@ -167,3 +167,80 @@ def test_a_temporary_file_a_reader_still_holds_does_not_fail_the_request(tmp_pat
     monkeypatch.setattr(os, "unlink", unlink)
     texts = _read_upload("recs.txt", b"Fathers should be included in assessments.\nSchools should record attendance.\n")
     assert texts == ["Fathers should be included in assessments.", "Schools should record attendance."]
+
+
+EMBEDDED = "Somerset Safeguarding Children Board Annual Report 2016/17 (2016-17), in Health and Wellbeing Board agenda pack"
+
+
+def _web(corpus_index):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+    from web.app import create_app
+
+    return TestClient(create_app(corpus_index))
+
+
+def test_a_report_in_a_board_pack_is_cited_by_its_own_title_everywhere(corpus_index, store, tmp_path):
+    from html import unescape
+
+    from click.testing import CliRunner
+
+    from cli import main
+    from ingest.checklist import check_texts
+    from search.export import export_checks
+    from search.recur import recur
+
+    ix = ["--index", str(corpus_index)]
+    shown = CliRunner().invoke(main, ["show", "hwbb-2018-01-18:159", *ix]).output
+    assert " ".join(shown.split()).startswith(EMBEDDED)
+    found = CliRunner().invoke(main, ["voice of the father", "--year", "2016-17", *ix]).output
+    assert EMBEDDED in " ".join(found.split())
+
+    checks = check_texts(store, ["The voice of the father should always be heard"])
+    assert any(m["year"] == "2016-17" for m in checks[0]["matches"])
+    for fmt in ("md", "csv", "docx"):
+        path = export_checks(checks, tmp_path / f"appendix.{fmt}")
+        if fmt == "docx":
+            from docx import Document
+
+            text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+        else:
+            text = path.read_text(encoding="utf-8-sig").replace("\\", "")
+        assert EMBEDDED in text, fmt
+
+    with _web(corpus_index) as web:
+        page = unescape(web.get("/trace", params={"q": "voice of the father"}).text)
+        assert EMBEDDED in page
+        groups = recur(store, min_years=2)
+        assert any(it["doc_id"] == "hwbb-2018-01-18" for c in groups for it in c["items"])
+        page = unescape(web.get("/recur").text)
+        assert EMBEDDED in page and "Health and Wellbeing Board agenda pack, 18 January 2018, §" not in page.replace(EMBEDDED, "")
+
+
+def _docx_text(path) -> str:
+    from docx import Document
+
+    doc = Document(str(path))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_word_briefing_says_generated_once_no_local_path_and_when_themes_are_cut(store, tmp_path):
+    from search.export import TABLE_THEMES, build_briefing, export
+
+    text = _docx_text(export(store, tmp_path / "neglect.docx", query="neglect"))
+    assert text.count("Generated ") == 1
+    assert str(store.root) not in text and str(store.root.parent) not in text
+    b = build_briefing(store, "neglect")
+    assert len(b["table"]["rows"]) == TABLE_THEMES and b["table"]["themes_left_out"] > 0
+    left = b["table"]["themes_left_out"]
+    said = f"Only the {TABLE_THEMES} themes with the most sections are shown; {left} other tagged theme"
+    assert said in text
+    md = export(store, tmp_path / "neglect.md", query="neglect").read_text(encoding="utf-8")
+    assert said in md and md.count("Generated ") == 1
+    few = build_briefing(store, themes=["neglect", "pre-birth"])  # themes asked for: nothing cut
+    assert few["table"]["themes_left_out"] == 0
+    assert "Only the" not in _docx_text(export(store, tmp_path / "two.docx", themes=["neglect", "pre-birth"]))
