@@ -210,6 +210,8 @@ def format_results(res, colour: bool, width: int = 80) -> str:
     else:
         summary = (f"About {res.total:,} sections match (the best {len(res.hits)} are from "
                    f"{res.documents:,} document{'s' if res.documents != 1 else ''}, {span})")
+    if res.corrected:
+        summary = f'Showing results for "{safe(res.corrected)}" (no section has every word as typed): {summary}'
     if res.mode == "any":
         summary += " (no section has every word: showing sections with any of them)"
     if not res.query:
@@ -221,7 +223,7 @@ def format_results(res, colour: bool, width: int = 80) -> str:
     if len(res.hits) < res.total:
         summary += f". Top {len(res.hits)}:"
     lines = [wrap(summary, width), ""]
-    if res.did_you_mean:
+    if res.did_you_mean and not res.corrected:
         lines[1:1] = [f'Did you mean "{safe(res.did_you_mean)}"? (sgsearch {safe(res.did_you_mean)})']
     for h in res.hits:
         s = h.section
@@ -587,8 +589,8 @@ def _width() -> int:
 def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, exact, as_json, index):
     """How a subject or theme runs over the years, with quoted examples."""
     from search.query import QueryError
-    from search.table import year_range
-    from search.trace import plot_trace, theme_table, trace
+    from search.table import chart_years
+    from search.trace import plot_trace, trace
 
     store = _store(index)
     text = " ".join(query)
@@ -602,11 +604,9 @@ def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, 
     if plot and not data["years"]:
         _fail(f"nothing to plot: no section mentions {text!r}, so no chart was written to {plot}")
     if plot:
-        years = [y["year"] for y in data["years"]]
-        if not (year or from_year or to_year):
-            years += theme_table(store)["years"]  # the whole span of the index
+        years, indexed = chart_years(store, data, whole_span=not (year or from_year or to_year))
         try:
-            plot_trace(data, plot, all_years=year_range(years))
+            plot_trace(data, plot, all_years=years, indexed=indexed)
         except (OSError, ValueError) as e:
             _fail(f"cannot write the chart {plot}: {e}")
     if as_json:

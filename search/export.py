@@ -765,13 +765,16 @@ def _docx_chart(doc, b: dict, usable, path: Path) -> None:
     from search.trace import plot_trace
 
     scope = b.get("scope") or {}
-    data = {"query": scope.get("query") or ", ".join(t.get("label") for t in scope.get("themes") or []),
-            "theme": None,
+    table = b.get("table") or {}
+    tagged = [t.get("label") for t in scope.get("query_themes" if scope.get("query") else "themes") or []]
+    data = {"query": scope.get("query"), "theme": None, "tagged": tagged,
             "years": [{"year": g["year"], "sections": g.get("sections", 0), "documents": g.get("documents", 0)}
                       for g in groups]}
+    years = table.get("years") or None
     png = path.with_name(f".{path.name}.chart.png")
     try:
-        plot_trace(data, png, all_years=(b.get("table") or {}).get("years") or None)
+        plot_trace(data, png, all_years=years,
+                   indexed=[y for y in years if y not in (table.get("no_document") or [])] if years else None)
         doc.add_heading("Sections per year", level=2)
         doc.add_picture(str(png), width=min(usable, Mm(165)))
     finally:

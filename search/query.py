@@ -90,6 +90,7 @@ class SearchResult:
     exact_total: bool = True  # always: the engine counts every match
     year_counts: dict = field(default_factory=dict)  # year label -> Count(sections, documents)
     did_you_mean: str | None = None  # the whole query with its misspelt words corrected
+    corrected: str | None = None  # the corrected query whose results these are, when it was searched instead
     why_empty: str | None = None  # which filter left no sections, when the words alone find some
     expanded: list[str] = field(default_factory=list)  # other forms the query also matched (thesaurus)
 
@@ -103,6 +104,7 @@ class SearchResult:
             "expanded": self.expanded,
             "suggestions": self.suggestions,
             "did_you_mean": self.did_you_mean,
+            "corrected": self.corrected,
             "why_empty": self.why_empty,
             "results": [h.to_json() for h in self.hits],
         }
@@ -173,11 +175,16 @@ def search(
     sort: str = "relevance",
     exact: bool = False,
     snippets: bool = True,
+    correct: bool = True,
 ) -> SearchResult:
     """Search the sections of the index at ``store`` and return ranked, highlighted hits.
 
     ``snippets=False`` leaves every hit's snippet empty (and its page the section's first):
     much quicker when only the sections are wanted, e.g. to count facets.
+
+    When no section has every word but the query with its misspelt words corrected has
+    some (``domestc abuse``), those are the results, with ``corrected`` set to the
+    corrected query (``correct=False``: never).
 
     With no words but a filter (``theme="neglect"``), every section the filters allow is
     listed, newest year first."""
@@ -234,6 +241,12 @@ def search(
         res.suggestions = suggest(store, query)
     if not counts[()].sections or mode == "any":
         res.did_you_mean = corrected_query(store, query)
+    if mode == "any" and correct and res.did_you_mean:
+        better = search(store, res.did_you_mean, limit, year, from_year, to_year, theme, doc_type, publisher,
+                        sort, exact, snippets, correct=False)
+        if better.total and better.mode == "all":  # every corrected word found: show those
+            better.query, better.did_you_mean, better.corrected = query, res.did_you_mean, res.did_you_mean
+            return better
     return res
 
 

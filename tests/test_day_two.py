@@ -244,3 +244,180 @@ def test_word_briefing_says_generated_once_no_local_path_and_when_themes_are_cut
     few = build_briefing(store, themes=["neglect", "pre-birth"])  # themes asked for: nothing cut
     assert few["table"]["themes_left_out"] == 0
     assert "Only the" not in _docx_text(export(store, tmp_path / "two.docx", themes=["neglect", "pre-birth"]))
+
+
+def test_embedded_report_counts_once_in_all_years_and_is_reachable(store, corpus_index, tmp_path):
+    from html import unescape
+
+    from openpyxl import load_workbook
+
+    from search.browse import documents, year_span
+    from search.table import full_table, to_rows, write_xlsx
+
+    table = full_table(store)
+    assert table["documents_per_year"]["2016-17"] == 1 and table["documents_per_year"]["2017-18"] == 1
+    write_xlsx(table, tmp_path / "t.xlsx")
+    ws = load_workbook(tmp_path / "t.xlsx").active
+    last = [c.value for c in ws[ws.max_row]]
+    assert last[0] == "Documents that year" and last[-1] == len(documents(store)) == 5
+    assert to_rows(full_table(store, 2016, 2016))[-1][-1] == 1
+
+    assert year_span(store) == ["2016-17", "2024-25"]
+    pack = next(d for d in documents(store) if d["doc_id"] == "hwbb-2018-01-18")
+    part = next(p for p in pack["parts"] if p["year"] == "2016-17")
+    assert part["section_id"].startswith("hwbb-2018-01-18:")
+    with _web(corpus_index) as web:
+        home = unescape(web.get("/").text)
+        assert "5 reports indexed, 2016-17 to 2024-25." in " ".join(home.split())
+        listing = web.get("/docs").text
+        assert f'href="/section/{part["section_id"]}"' in listing
+        first = web.get("/section/" + part["section_id"], headers={"accept": "application/json"}).json()
+        assert first["part_title"] == part["title"] and first["year"] == "2016-17"
+
+
+def test_rates_on_few_sections_are_marked_and_all_is_counted_like_the_years(store, corpus_index):
+    from click.testing import CliRunner
+
+    from cli import main
+    from search.table import FEW_SECTIONS, full_table, to_rows, to_text
+
+    per100 = full_table(store, per="100")
+    few = per100["few_sections"]
+    assert few and all(per100["sections"][y] < FEW_SECTIONS for y in few)
+    assert "2016-17" not in few  # 98 sections
+    every = sum(v for v in per100["sections"].values() if v)
+    neglect = next(t for t in per100["themes"] if t["id"] == "neglect")
+    assert neglect["all"] == round(100 * neglect["total"] / every, 1)  # a rate, as the year cells are
+    text = to_text(per100, 100)
+    marked = [line for line in text.splitlines() if "*" in line and not line.startswith("*")]
+    assert marked and f"* Fewer than {FEW_SECTIONS} sections that year" in text
+    assert "all: per 100 sections of every year" in " ".join(text.split())
+    assert to_rows(per100)[0][-1] == "All years per 100 sections"
+    perdoc = full_table(store, per="doc")
+    assert next(t for t in perdoc["themes"] if t["id"] == "neglect")["all"] <= perdoc["documents"] == 5
+    raw = full_table(store)
+    assert raw["few_sections"] == [] and next(t for t in raw["themes"] if t["id"] == "neglect")["all"] == neglect["total"]
+    out = CliRunner().invoke(main, ["themes", "--per", "100", "--index", str(corpus_index)]).output
+    assert "* Fewer than" in out
+    with _web(corpus_index) as web:
+        page = " ".join(web.get("/themes?show=per100").text.split())
+        assert f"Fewer than {FEW_SECTIONS} sections that year" in page and "All years, per 100" in page
+        assert "Fewer than" not in web.get("/themes").text
+
+
+def test_a_page_number_on_a_headings_line_is_not_its_section_number(tmp_path):
+    from ingest.readers.pdf import read_pdf
+    from tests.pdfgen import write_lines
+
+    body = "The partnership reviewed the neglect strategy with schools and health visitors this year."
+    heads = ["Neglect strategy", "Safer Partnership Annual Report", "Early help offer", "Training"]
+    pages = []
+    for n, head in enumerate(heads, start=1):
+        printed = n + 11  # the pack's pages are numbered on from earlier papers
+        top = f"{printed}\t{head}" if n != 2 else f"{printed} {head}"  # set apart, or run in
+        lines = [("B", 14, top, 70)] + [("", 10, body, 100 + 14 * k) for k in range(20)]
+        if n != 2:  # page 2 shows its number only beside the heading
+            lines.append(("", 9, f"Page {printed} of 20", 800))
+        pages.append(lines)
+    pages.append([("B", 14, "3 Findings", 70)] + [("", 10, body, 100 + 14 * k) for k in range(5)])
+    headings = [(b.number, b.text) for b in read_pdf(write_lines(tmp_path / "pack.pdf", pages)).blocks
+                if b.kind == "heading"]
+    assert headings == [(None, h) for h in heads] + [("3", "Findings")]
+
+
+def _fragments(store, queries):
+    from search.query import plain, search
+
+    for q in queries:
+        for h in search(store, q, limit=10).hits:
+            text = " ".join((h.section.get("text") or "").split())
+            for frag in plain(h.snippet).split(" … "):
+                frag = frag.strip(" …")
+                if frag:
+                    yield q, frag, text
+
+
+def test_snippets_cut_between_words_and_open_on_a_sentence(store):
+    queries = ["neglect", "key priorities", "fathers", "domestic abuse", "pre-birth", "training", "audit",
+               "early help", "voice of the child", "exploitation"]
+    opens = total = 0
+    for q, frag, text in _fragments(store, queries):
+        at = text.find(frag)
+        assert at >= 0, (q, frag)
+        end = at + len(frag)
+        assert at == 0 or text[at - 1] == " ", (q, text[max(0, at - 20):at + 20])
+        assert end == len(text) or text[end] == " ", (q, text[end - 20:end + 20])
+        total += 1
+        before = text[:at].rstrip()
+        opens += at == 0 or before[-1:] in ".!?:;•·" or frag[:1] in "•·"
+    assert total > 50 and opens >= 0.7 * total, (opens, total)
+
+
+def test_a_snippet_starts_its_sentence_and_ends_at_a_word():
+    from search.analysis import text_analyzer
+    from search.query import plain
+    from search.snippets import highlight
+
+    text = ("The board met four times in the year and agreed its plan. Partners said that the "
+            "neglect strategy had been refreshed with help from schools, health visitors and the "
+            "police, and that training on it reached many practitioners across the county in the "
+            "spring and the summer. Attendance was good.")
+    terms = [t.text for t in text_analyzer()("neglect", mode="query")]
+    snippet, _ = highlight(text, terms)
+    got = plain(snippet)
+    assert got.startswith("Partners said that the neglect strategy") and text.find(got) >= 0
+    end = text.find(got) + len(got)
+    assert end == len(text) or text[end] == " "
+
+
+def test_trace_charts_keep_empty_years_mark_no_report_and_say_what_they_count(corpus_index, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import search.trace
+    from cli import main
+    from search.trace import NO_REPORT, chart_title
+
+    seen = []
+    real = search.trace.plot_trace
+
+    def spy(data, path, all_years=None, indexed=None):
+        seen.append((all_years, indexed, chart_title(data)))
+        return real(data, path, all_years, indexed)
+
+    monkeypatch.setattr(search.trace, "plot_trace", spy)
+    svg = tmp_path / "chart.svg"
+    r = CliRunner().invoke(main, ["trace", "male carers", "--plot", str(svg), "--index", str(corpus_index)])
+    assert r.exit_code == 0, r.output
+    with _web(corpus_index) as web:
+        web_svg = web.get("/trace.svg", params={"q": "male carers"}).text
+        page = web.get("/trace", params={"q": "male carers"}).text
+    (cli_years, cli_indexed, title), (web_years, web_indexed, _) = seen
+    assert cli_years == web_years and cli_indexed == web_indexed
+    assert "2018-19" in cli_years and "2018-19" not in cli_indexed  # kept, and known to have no report
+    assert title == "Sections mentioning \u201cmale carers\u201d or tagged Fathers and male carers, by year"
+    for text in (svg.read_text(encoding="utf-8"), web_svg):
+        assert ">2018-19<" in text and NO_REPORT.split()[0] in text and "or tagged Fathers and male carers" in text
+    assert "Bar chart: Sections mentioning" in page
+    assert chart_title({"query": "neglect", "theme": "neglect", "tagged": ["Neglect"]}) == "Sections tagged Neglect, by year"
+    assert chart_title({"query": "zebrafinch", "theme": None, "tagged": []}) == "Sections mentioning \u201czebrafinch\u201d, by year"
+
+
+def test_a_misspelt_word_among_others_is_searched_as_corrected(store, corpus_index):
+    from click.testing import CliRunner
+
+    from cli import main
+    from search.query import search
+
+    typo, right = search(store, "domestc abuse"), search(store, "domestic abuse")
+    assert typo.corrected == typo.did_you_mean == "domestic abuse" and typo.query == "domestc abuse"
+    assert typo.mode == "all" and typo.total == right.total
+    assert [h.section["section_id"] for h in typo.hits] == [h.section["section_id"] for h in right.hits]
+    assert search(store, "domestc abuse", correct=False).mode == "any"  # "abuse" alone
+    assert search(store, "domestic abuse").corrected is None
+    out = CliRunner().invoke(main, ["domestc", "abuse", "--index", str(corpus_index)]).output
+    assert out.startswith('Showing results for "domestic abuse"') and "any of them" not in out
+    js = CliRunner().invoke(main, ["domestc", "abuse", "--json", "--index", str(corpus_index)]).output
+    assert json.loads(js)["corrected"] == "domestic abuse"
+    with _web(corpus_index) as web:
+        page = web.get("/", params={"q": "domestc abuse"}).text
+        assert "Showing results for" in page and "showing sections with any of them" not in page

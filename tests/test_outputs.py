@@ -117,8 +117,8 @@ def test_trace_plot_spans_every_year_and_refuses_an_empty_chart(corpus_index, tm
 
     seen = {}
     real = search.trace.plot_trace
-    monkeypatch.setattr(search.trace, "plot_trace", lambda data, path, all_years=None: (
-        seen.update(years=all_years), real(data, path, all_years))[1])
+    monkeypatch.setattr(search.trace, "plot_trace", lambda data, path, all_years=None, indexed=None: (
+        seen.update(years=all_years), real(data, path, all_years, indexed))[1])
     png = tmp_path / "c.png"
     r = run("trace", "fathers-male-carers", "--plot", str(png), "--index", str(corpus_index))
     assert r.exit_code == 0 and png.stat().st_size > 1000

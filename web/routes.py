@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from search.browse import DocNotFound, document, documents, section
+from search.browse import DocNotFound, document, documents, section, year_span
 from search.query import QueryError
 from search.trace import UNDATED
 from web.app import Site, error_page, render, wants_json
@@ -75,7 +75,8 @@ def search_page(request: Request) -> Response:
     if not q:
         with site.lock:
             docs = documents(site.store)
-        ctx.update(docs=docs, res=None)
+            span = year_span(site.store) if docs else []
+        ctx.update(docs=docs, span=span, res=None)
         return render(request, "search.html", ctx, {"query": "", "total": 0, "results": []})
     try:
         with site.lock:
@@ -162,7 +163,7 @@ def section_page(request: Request) -> Response:
 def themes_page(request: Request) -> Response:
     from search.facets import sections_per_year
     from search.query import search
-    from search.table import rate
+    from search.table import FEW_MARK, FEW_SECTIONS, rate
     from search.trace import theme_table
 
     site = _site(request)
@@ -178,6 +179,9 @@ def themes_page(request: Request) -> Response:
         for y in table["years"]:
             n = t["counts"][y]
             values[(t["id"], y)] = rate(n, totals[y]) if per100 and totals.get(y) else n
+    every = sum(v for v in totals.values() if v)
+    alls = {t["id"]: f"{rate(t['total'], every):.1f}" if per100 else t["total"] for t in rows}
+    few = [y for y in table["years"] if per100 and y != UNDATED and totals.get(y, 0) < FEW_SECTIONS]
     top = max(values.values(), default=0) or 1
     levels = {k: (0 if not v else 1 + min(4, int(5 * v / top - 1e-9))) for k, v in values.items()}
     cell = None
@@ -194,7 +198,8 @@ def themes_page(request: Request) -> Response:
             raise HTTPException(400, str(e)) from None
         cell = {"theme": theme, "year": year, "res": res}
     ctx = {"table": table, "all_years": all_years, "undated": UNDATED, "rows": rows, "values": values, "levels": levels, "per100": per100,
-           "totals": totals, "cell": cell, "link": lambda **kw: link(request, **kw)}
+           "totals": totals, "cell": cell, "link": lambda **kw: link(request, **kw), "alls": alls, "few": few,
+           "few_mark": FEW_MARK, "few_sections": FEW_SECTIONS}
     data = dict(table)
     if cell:
         data["passages"] = cell["res"].to_json()
@@ -212,7 +217,7 @@ def _every_year(years: list[str]) -> list[str]:
 
 # -- trace ----------------------------------------------------------------------------------
 def trace_page(request: Request) -> Response:
-    from search.trace import trace
+    from search.trace import chart_title, trace
 
     site = _site(request)
     q = request.query_params.get("q", "").strip()
@@ -224,13 +229,15 @@ def trace_page(request: Request) -> Response:
         except QueryError as e:
             return render(request, "trace.html", {"q": q, "data": None, "error": str(e)}, {"error": str(e)}, 400)
     return render(request, "trace.html", {"q": q, "data": data, "labels": site.labels(),
-                                          "chart": link(request, path="/trace.svg")},
+                                          "chart": link(request, path="/trace.svg"),
+                                          "chart_title": chart_title(data) if data else ""},
                   data or {"query": "", "years": []})
 
 
 def trace_chart(request: Request) -> Response:
     """The trace as an SVG bar chart, drawn by the same function as ``sgsearch trace --plot``."""
-    from search.trace import plot_trace, theme_table, trace
+    from search.table import chart_years
+    from search.trace import plot_trace, trace
 
     site = _site(request)
     q = request.query_params.get("q", "").strip()
@@ -241,7 +248,8 @@ def trace_chart(request: Request) -> Response:
         data = trace(site.store, q, examples=0)
         with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
             path = Path(tmp) / "trace.svg"
-            plot_trace(data, path, all_years=theme_table(site.store)["years"])
+            years, indexed = chart_years(site.store, data)
+            plot_trace(data, path, all_years=years, indexed=indexed)
             return path.read_bytes()
 
     try:
