@@ -421,3 +421,25 @@ def test_a_misspelt_word_among_others_is_searched_as_corrected(store, corpus_ind
     with _web(corpus_index) as web:
         page = web.get("/", params={"q": "domestc abuse"}).text
         assert "Showing results for" in page and "showing sections with any of them" not in page
+
+
+def test_job_titles_and_committee_names_are_not_theme_evidence():
+    from ingest.themes import get_tagger, load_names
+
+    tagger = get_tagger()
+
+    def themes(text):
+        return {t.id: t.evidence for t in tagger.tag(text)}
+
+    assert themes("The Associate Director of Nursing and Mental Health presented the report "
+                  "to the Quality Assurance Committee.") == {}
+    assert themes("Apologies: the Head of Early Help; the Domestic Abuse Lead for the Partnership.") == {}
+    # the same words about the work itself still count, in the same text too
+    got = themes("The Mental Health Committee heard that parental mental health was a factor, and "
+                 "the quality assurance framework was audited.")
+    assert "parental-mental-health" in got and "audit-quality-assurance" in got
+    assert "domestic-abuse" in themes("The Director of Children's Services said Domestic Abuse notifications rose.")
+    assert "neglect" in themes("Neglect was a concern for the head of the household.")
+    names = load_names()
+    assert names.search("Chair of the Neglect Subgroup") is not None  # "Chair of …" is a role
+    assert names.search("Director of Children's Services\nNeglect").group(0) == "Director of Children's Services"
