@@ -12,14 +12,9 @@ import sys
 
 import click
 
-from search.store import (
-    IndexBusy,
-    IndexFolderError,
-    IndexMissing,
-    Store,
-    default_index_dir,
-    resolve_index_dir,
-)
+from search.errors import SgsearchError
+from search.index.store import IndexMissing, Store, resolve_index_dir
+from usecases import check_file, check_texts, open_index, seeds
 
 
 class DefaultToSearch(click.Group):
@@ -29,6 +24,12 @@ class DefaultToSearch(click.Group):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["search", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SgsearchError as e:  # what the library cannot do with the input: one line, never a traceback
+            _fail(str(e))
 
 
 class QueryCommand(click.Command):
@@ -76,37 +77,12 @@ def _colour() -> bool:
 
 
 def _store(index: str | None) -> Store:
-    """Open the index. Only the default per-user index is seeded: with none there yet, the
-    bundled corpus is ingested first (notice on stderr). An index from an older version is
-    rebuilt from the files it records."""
-    root = resolve_index_dir(index)
-    if root.exists() and not root.is_dir():
-        _fail(f"{root} is a file, not a folder: give the folder of an index")
-    store = Store(root)
-    if store.exists() and store.up_to_date():
-        return store
-    seed = _seeds(store, index)
-    if not store.exists() and not seed:
-        _fail(f"no index at {root}: run 'sgsearch ingest PATH --index {root}'" if index else
-              f"no index at {root} ($SGSEARCH_INDEX): run 'sgsearch ingest PATH' to make it")
-    from corpus import corpus_dir
-    from ingest.pipeline import ingest
-
-    what = "building the index" if seed else "the index format changed; rebuilding"
-    echo(f"sgsearch: {what} at {root}{' from the bundled corpus (once)' if seed else ''}…", err=True)
+    """Open the index (:func:`usecases.open_index`: the default one is seeded, an old one
+    rebuilt), saying so on stderr; a missing or unusable index is one line."""
     try:
-        report = ingest([corpus_dir()] if seed else [], root)
-    except (IndexBusy, IndexFolderError) as e:
+        return open_index(index, notice=lambda line: echo(f"sgsearch: {line}", err=True))
+    except SgsearchError as e:
         _fail(str(e))
-    for f in report.failed:
-        echo(f"sgsearch: {f['path']}: {f['error']}", err=True)
-    return store
-
-
-def _seeds(store: Store, index: str | None) -> bool:
-    """Whether ``store`` is the per-user default index with none there yet (the bundled corpus fills it)."""
-    return (not store.exists() and store.root == default_index_dir() and not index
-            and not os.environ.get("SGSEARCH_INDEX"))
 
 
 def _index_option(f):
@@ -162,6 +138,7 @@ def utf8_output(streams=None) -> None:
 @_index_option
 def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publisher, sort, exact, as_json, index):
     """Search sections for QUERY ("quoted phrase", -exclude, a theme name)."""
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.filters import explain_empty
     from search.query import QueryError, search
 
@@ -188,6 +165,7 @@ def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publishe
 
 def format_results(res, colour: bool, width: int = 80) -> str:
     """Human-readable results: a summary line, then one cited block per hit."""
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.cite import section_citation
     from search.query import HL_END, HL_START
 
@@ -289,6 +267,7 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as
     """Add reports (PDF, Word, ODT, RTF, web pages, text; files, folders or URLs) to the index."""
     from pathlib import Path
 
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from ingest.pipeline import ingest
 
     if not paths and not retag and not thesaurus:
@@ -296,7 +275,8 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as
     root = resolve_index_dir(index)
     progress = _progress if sys.stderr.isatty() and not as_json else None
     tax = [Path(t) for t in taxonomy] or None
-    if not root.is_file() and _seeds(Store(root), index):
+    if not root.is_file() and seeds(Store(root), index):
+        # lazy: a command loads only what it uses (start-up is part of the answer time)
         from corpus import corpus_dir
 
         echo(f"sgsearch: building the index at {root} from the bundled corpus (once), then adding yours…", err=True)
@@ -306,20 +286,18 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as
                         engine=engine, ocr=ocr, thesaurus_files=[Path(t) for t in thesaurus] or None) \
             if paths or thesaurus else None
         if retag:
+            # lazy: a command loads only what it uses (start-up is part of the answer time)
             from ingest.retag import retag as do_retag
 
             n = do_retag(root, taxonomy_files=tax)
             if report is None:
+                # lazy: a command loads only what it uses (start-up is part of the answer time)
                 from ingest.pipeline import IngestReport
 
                 report = IngestReport()
             report.retagged = n
-    except (IndexBusy, IndexFolderError) as e:
+    except SgsearchError as e:  # the taxonomy, the thesaurus, the engine or the index itself is unusable
         _fail(str(e))
-    except Exception as e:  # the taxonomy, the thesaurus, the engine or the index itself is unusable
-        if type(e).__name__ in ("TaxonomyError", "IngestError", "EngineUnavailable", "ThesaurusError"):
-            _fail(str(e))
-        raise
     if progress:
         click.echo("\r\x1b[K", nl=False, err=True)
     for f in report.failed:
@@ -360,6 +338,7 @@ def _progress(phase: str, n: int, total: int, path: str) -> None:
 @_index_option
 def docs_cmd(doc_id, as_json, index):
     """List indexed documents; with DOC_ID, the outline of one document."""
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.browse import DocNotFound, document, documents
 
     store = _store(index)
@@ -400,6 +379,7 @@ def docs_cmd(doc_id, as_json, index):
 @_index_option
 def show_cmd(section_id, as_json, index):
     """Print one whole section with its heading path, pages, year and document."""
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.browse import DocNotFound, section
     from search.cite import section_citation
 
@@ -438,7 +418,8 @@ def show_cmd(section_id, as_json, index):
 def terms_cmd(word, as_json, index):
     """List the abbreviations and synonyms searches expand (with WORD: those that contain it),
     and which documents define an abbreviation themselves."""
-    from search.thesaurus import terms
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
+    from search.vocab.thesaurus import terms
 
     data = terms(_store(index).current_dir(), word)
     if as_json:
@@ -471,13 +452,15 @@ def tag_cmd(source, taxonomy, as_json, index):
     """
     from pathlib import Path
 
-    from search.taxonomy import TaxonomyError, load_taxonomy
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
+    from search.vocab.taxonomy import TaxonomyError, load_taxonomy
 
     if source is None and _stdin_is_terminal():
         _fail("give a FILE to tag (sgsearch tag report.pdf), or pipe text in: echo TEXT | sgsearch tag -", 2)
     if source in (None, "-"):
         text = sys.stdin.read()
     else:
+        # lazy: a command loads only what it uses (start-up is part of the answer time)
         from ingest.blocks import IngestError
         from ingest.readers import read_path
 
@@ -493,6 +476,7 @@ def tag_cmd(source, taxonomy, as_json, index):
             tax = load_taxonomy([Path(t) for t in taxonomy] or None)
     except TaxonomyError as e:
         _fail(str(e))
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from ingest.themes import get_tagger
 
     tags = get_tagger(tax).tag(text)
@@ -526,7 +510,8 @@ def themes_cmd(from_year, to_year, per, fmt, output, list_only, show_all, as_jso
         if store.exists():
             tax = store.taxonomy()  # the themes this index was tagged with, a user's own included
         else:
-            from search.taxonomy import load_taxonomy
+            # lazy: a command loads only what it uses (start-up is part of the answer time)
+            from search.vocab.taxonomy import load_taxonomy
 
             tax = load_taxonomy()
         if as_json:
@@ -536,6 +521,7 @@ def themes_cmd(from_year, to_year, per, fmt, output, list_only, show_all, as_jso
         for t in tax.themes.values():
             echo(f"{t.id:<28} {t.label} — {t.description}")
         return
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.query import QueryError, year_arg
     from search.table import full_table, to_csv, to_text, write_xlsx
 
@@ -588,6 +574,7 @@ def _width() -> int:
 @_index_option
 def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, exact, as_json, index):
     """How a subject or theme runs over the years, with quoted examples."""
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.query import QueryError
     from search.table import chart_years
     from search.trace import plot_trace, trace
@@ -653,6 +640,7 @@ def format_trace(data: dict, width: int = 80) -> str:
 @_index_option
 def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, check_text, limit, output, as_json, index):
     """Items said again in different years; with --check, earlier items like a new finding or a file of them."""
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.query import QueryError, resolve_theme_filter
     from search.recur import DEFAULT_THRESHOLD, best_threshold, recur
 
@@ -671,6 +659,7 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
         clusters = recur(store, threshold=used, **options)
     except ValueError as e:
         _fail(str(e), 2)
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.cite import cite_items
 
     cite_items(store, [it for c in clusters for it in c["items"]])
@@ -683,18 +672,19 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
 
 def _recur_check(store, check_text, kind, limit, output, as_json):
     """``recur --check``: one text, or each recommendation of a file, against the index."""
-    from ingest.checklist import ChecklistError, check_texts, read_checklist
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.recur import summary
 
     if not check_text.strip():
         _fail("--check needs the text of a finding or recommendation, or a file of them", 2)
     is_file = os.path.isfile(check_text)
     try:
-        texts = read_checklist(check_text) if is_file else [check_text]
-    except ChecklistError as e:
+        checks = (check_file(store, check_text, kind=kind, limit=limit) if is_file
+                  else check_texts(store, [check_text], kind=kind, limit=limit))
+    except SgsearchError as e:
         _fail(str(e))
-    checks = check_texts(store, texts, kind=kind, limit=limit)
     if output:
+        # lazy: a command loads only what it uses (start-up is part of the answer time)
         from search.export import export_checks
 
         try:
@@ -759,6 +749,7 @@ def format_matches(matches: list[dict]) -> str:
 
 def format_checks(checks: list[dict]) -> str:
     """Each recommendation of a file with its earlier matches, then how many were made before."""
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.export import made_before_line
     from search.recur import made_before
 
@@ -789,6 +780,7 @@ def format_checks(checks: list[dict]) -> str:
 @_index_option
 def export_cmd(query, theme, from_year, to_year, fmt, as_json, output, per_year, index):
     """Write a briefing for a board paper: scope, theme × year table, quoted passages, recurring items."""
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.export import NothingToExport, export
     from search.query import QueryError
 
@@ -822,7 +814,8 @@ def serve_cmd(host, port, open_browser, read_only, index):
     """A local web page for searching, themes, trace, recurrence and adding reports."""
     import uvicorn
 
-    from web.app import create_app
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
+    from web import create_app
 
     store = _store(index)
     if host not in ("127.0.0.1", "localhost", "::1"):

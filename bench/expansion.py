@@ -85,10 +85,10 @@ def main() -> None:
     ap.add_argument("--index", help="an index of the corpus and the test briefing (default: build one)")
     ap.add_argument("--verbose", action="store_true", help="print each pair's rank")
     args = ap.parse_args()
-    from search.store import Store
+    from search.index.store import Store
 
     print(f"# bench/expansion.py  load {load()}")
-    print(f"# {revision(('search/query.py', 'search/thesaurus.py', 'search/thesaurus.toml', 'search/analysis.py'))}")
+    print(f"# {revision(('search/query.py', 'search/vocab/thesaurus.py', 'search/vocab/thesaurus.toml', 'search/index/analysis.py'))}")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(args.index) if args.index else Path(tmp) / "index"
         if not args.index:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -19,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from ingest.blocks import IngestError
 from ingest.filenames import not_reserved
 from ingest.readers import max_file_bytes, sniff
-from search.store import replace_file
+from search.index.store import replace_file
 
 MAX_REDIRECTS = 5
 TIMEOUT_S = 30.0
@@ -43,8 +44,6 @@ def kind_of(data: bytes, content_type: str = "") -> str:
     if kind == "ole":
         return ".doc"
     if kind == "zip":
-        import io
-
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = set(z.namelist())
@@ -73,6 +72,7 @@ def cache_path(url: str, folder: Path, ext: str) -> Path:
 
 
 def _error(e: Exception) -> str:
+    # lazy: httpx is slow to import and only fetching a URL needs it
     import httpx
 
     if isinstance(e, httpx.TooManyRedirects):
@@ -92,6 +92,7 @@ def _error(e: Exception) -> str:
 
 def client():
     """An httpx client with the redirect cap, timeouts and user agent fetching uses."""
+    # lazy: httpx is slow to import and only fetching a URL needs it
     import httpx
 
     return httpx.Client(follow_redirects=True, max_redirects=MAX_REDIRECTS,
@@ -104,6 +105,7 @@ def fetch(url: str, folder: Path, http=None) -> Path:
 
     Raises :class:`IngestError` with a one-line reason for anything but a document.
     """
+    # lazy: httpx is slow to import and only fetching a URL needs it
     import httpx
 
     scheme = urlsplit(url).scheme.lower()

@@ -62,7 +62,7 @@ def citation(title, year, number=None, heading=None, page=None, part_title=None,
 
 
 def section_citation(section: dict, title: str | None, page=None) -> str:
-    """The citation of a section (its fields as :func:`search.records.section_json` gives
+    """The citation of a section (its fields as :func:`search.index.records.section_json` gives
     them, ``part_title`` included) in a document titled ``title``."""
     return citation(title or section.get("doc_id"), section.get("year"), section.get("number"),
                     section.get("heading"), page if page is not None else section.get("page_start"),

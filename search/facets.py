@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from search.store import Store
+from search.index.store import Store
+from search.query import search
+from search.trace import UNDATED
 
 FACET_LIMIT = 1000  # hits counted; past this the counts are of the best FACET_LIMIT (each costs ~0.3 ms)
 
@@ -58,8 +60,6 @@ def search_with_facets(store: Store, query: str, page: int = 1, per_page: int = 
     Page 1 is what ``sgsearch QUERY --limit per_page`` shows; later pages go on down the
     ranked list without repeating a section of page 1, ranks numbered on.
     """
-    from search.query import search
-
     res = search(store, query, limit=per_page, **options)
     if len(res.hits) >= res.total:
         every = res.hits
@@ -84,6 +84,4 @@ def sections_per_year(table: dict) -> dict[str, int]:
     """How many sections the index holds in each dated year of a theme table
     (:func:`search.trace.theme_table`, which counts them), to show a theme's count per 100
     sections."""
-    from search.trace import UNDATED
-
     return {y: t["sections"] for y, t in table["totals"].items() if y != UNDATED}

@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import ingest
-from search.backends.whoosh import WhooshWriter
-from search.lock import PID
+from search.index.backends.whoosh import WhooshWriter
+from search.index.lock import PID
+from search.index.store import CURRENT, Store
 from search.query import search
-from search.store import CURRENT, Store
 from tests import docgen
 from tests.engines import AVAILABLE
 
@@ -41,21 +41,21 @@ REBUILD_COMMIT_KILLS = 4
 
 CHILD = """
     import json, sys, time
-    import search.store
+    import search.index.store
     from ingest.pipeline import ingest
 
-    real_writer = search.store.Store.writer
+    real_writer = search.index.store.Store.writer
 
     def announced_writer(self, *a, **k):
         print("WRITING", flush=True)  # the parse phase is over; the commit is near
         return real_writer(self, *a, **k)
 
-    search.store.Store.writer = announced_writer
+    search.index.store.Store.writer = announced_writer
     engine = sys.argv[4]
-    import search.backends.whoosh as wb
+    import search.index.backends.whoosh as wb
     classes = [wb.WhooshWriter]
     if engine == "tantivy":
-        import search.backends.tantivy as tb
+        import search.index.backends.tantivy as tb
         classes = [tb.TantivyWriter]
     for cls in classes:
         real_commit = cls.commit
@@ -252,7 +252,7 @@ def test_killed_right_after_the_commit_a_schema_rebuild_loses_nothing(tmp_path, 
 
     writer_class = WhooshWriter
     if engine == "tantivy":
-        from search.backends.tantivy import TantivyWriter as writer_class
+        from search.index.backends.tantivy import TantivyWriter as writer_class
     real_commit = writer_class.commit
 
     def commit_then_die(self, *a, **k):
@@ -281,7 +281,7 @@ def test_killed_right_after_the_commit_a_schema_rebuild_loses_nothing(tmp_path, 
 
 HOLD_WRITER = """
     import sys, time
-    from search.store import Store
+    from search.index.store import Store
     with Store(sys.argv[1]).writer() as (w, manifest):
         print("READY", flush=True)
         time.sleep(60)

@@ -26,7 +26,7 @@ from ingest.pipeline import ingest
 from ingest.tagworker import Tagging
 from ingest.themes import get_tagger
 from search.browse import documents
-from search.store import Store
+from search.index.store import Store
 from tests.test_lemmas import sample_texts
 
 ROOT = Path(__file__).resolve().parent.parent

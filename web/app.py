@@ -1,10 +1,9 @@
 """The Starlette application: one :class:`Site` (the index, its lock, the templates, the
-CSRF token, the background ingest), security headers, error pages and the routes of
-:mod:`web.routes`.
+CSRF token, the background ingest), security headers and error pages; :mod:`web.server`
+puts them together with the routes of :mod:`web.routes`.
 """
 from __future__ import annotations
 
-import contextlib
 import hmac
 import secrets
 import threading
@@ -13,16 +12,14 @@ from pathlib import Path
 
 import jinja2
 from markupsafe import Markup, escape
-from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from search.errors import SgsearchError
+from search.index.store import Store
 from search.snippets import HL_END, HL_START
-from search.store import Store
 from web.jobs import IngestJob
 
 HERE = Path(__file__).parent
@@ -137,6 +134,11 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
     return error_page(request, exc.status_code, detail)
 
 
+async def _library_error(request: Request, exc: SgsearchError) -> Response:
+    """What the library cannot do with the request, in its own words (one line)."""
+    return error_page(request, 400, str(exc))
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
     try:
         return error_page(request, 500, "Something went wrong answering that. The index is unchanged; "
@@ -163,24 +165,3 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-def create_app(index_dir, read_only: bool = False) -> Starlette:
-    """The web application over the index at ``index_dir`` (which must exist)."""
-    from web import routes
-
-    site = Site(index_dir, read_only=read_only)
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app):
-        yield
-        site.close()
-
-    app = Starlette(
-        lifespan=lifespan,
-        routes=routes.ROUTES + [Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static")],
-        exception_handlers={HTTPException: _http_error, Exception: _server_error},
-    )
-    app.state.site = site
-    app.add_middleware(SecurityHeaders)
-    return app

@@ -78,6 +78,7 @@ class IngestJob:
             self.state.update(phase=phase, done=n, total=total, current=Path(path).name if path else None)
 
     def _run(self, paths: list[Path]) -> None:
+        # lazy: ingest loads only when someone adds reports
         from ingest.pipeline import ingest
 
         report = error = None

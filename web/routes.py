@@ -15,9 +15,15 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ingest.readers import SUPPORTED_EXTS, max_file_bytes
 from search.browse import DocNotFound, document, documents, section, year_span
-from search.query import QueryError
-from search.trace import UNDATED
+from search.cite import cite_items
+from search.facets import FACET_LIMIT, search_with_facets, sections_per_year
+from search.query import QueryError, resolve_theme_filter, search
+from search.table import FEW_MARK, FEW_SECTIONS, chart_years, full_table, rate, write_xlsx, year_range
+from search.trace import UNDATED, chart_title, plot_trace, theme_table, trace
+from search.vocab.years import parse_year_label
+from usecases import ChecklistError, check_texts, read_checklist
 from web.app import Site, error_page, render, wants_json
 from web.jobs import safe_name
 
@@ -61,8 +67,6 @@ def _int(value, default: int, lo: int, hi: int) -> int:
 
 # -- search ---------------------------------------------------------------------------------
 def search_page(request: Request) -> Response:
-    from search.facets import FACET_LIMIT, search_with_facets
-
     site = _site(request)
     qp = request.query_params
     q = qp.get("q", "").strip()
@@ -161,11 +165,6 @@ def section_page(request: Request) -> Response:
 
 # -- themes ---------------------------------------------------------------------------------
 def themes_page(request: Request) -> Response:
-    from search.facets import sections_per_year
-    from search.query import search
-    from search.table import FEW_MARK, FEW_SECTIONS, rate
-    from search.trace import theme_table
-
     site = _site(request)
     qp = request.query_params
     per100 = qp.get("show") == "per100"
@@ -208,17 +207,12 @@ def themes_page(request: Request) -> Response:
 
 def _every_year(years: list[str]) -> list[str]:
     """Every financial year from the first to the last, those with no report included."""
-    from search.table import year_range
-    from search.years import parse_year_label
-
     undated = [y for y in years if parse_year_label(y) is None]  # "undated" stays last
     return year_range(years) + undated
 
 
 # -- trace ----------------------------------------------------------------------------------
 def trace_page(request: Request) -> Response:
-    from search.trace import chart_title, trace
-
     site = _site(request)
     q = request.query_params.get("q", "").strip()
     data = None
@@ -236,9 +230,6 @@ def trace_page(request: Request) -> Response:
 
 def trace_chart(request: Request) -> Response:
     """The trace as an SVG bar chart, drawn by the same function as ``sgsearch trace --plot``."""
-    from search.table import chart_years
-    from search.trace import plot_trace, trace
-
     site = _site(request)
     q = request.query_params.get("q", "").strip()
     if not q:
@@ -261,7 +252,7 @@ def trace_chart(request: Request) -> Response:
 
 # -- recurrence -----------------------------------------------------------------------------
 def recur_page(request: Request) -> Response:
-    from search.query import resolve_theme_filter
+    # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
     from search.recur import DEFAULT_THRESHOLD
 
     site = _site(request)
@@ -284,7 +275,7 @@ def recur_page(request: Request) -> Response:
             ctx.update(error=str(e), clusters=[], matches=None)
             return render(request, "recur.html", ctx, {"error": str(e)}, status_code=400)
     def groups():
-        from search.cite import cite_items
+        # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
         from search.recur import recur
 
         found = recur(site.store, min_years=min_years, kind=kind, theme=theme_id, threshold=DEFAULT_THRESHOLD)
@@ -298,16 +289,12 @@ def recur_page(request: Request) -> Response:
 
 def _check(site: Site, texts: list[str], kind: str | None) -> list[dict]:
     """``recur --check``'s answer for ``texts``: the library call the command makes."""
-    from ingest.checklist import check_texts
-
-    with site.lock:
-        return check_texts(site.store, texts, kind=kind)
+    # the texts are tagged in the tagging worker, outside the lock: other pages are answered meanwhile
+    return check_texts(site.store, texts, kind=kind, lock=site.lock)
 
 
 def _read_upload(name: str, data: bytes) -> list[str]:
     """The recommendations in an uploaded file, read as ``recur --check FILE`` reads a file."""
-    from ingest.checklist import read_checklist
-
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         path = Path(tmp) / safe_name(name)
         path.write_bytes(data)
@@ -317,7 +304,7 @@ def _read_upload(name: str, data: bytes) -> list[str]:
 async def recur_check(request: Request) -> Response:
     """A review's recommendations checked against the index (``recur --check FILE``): from an
     uploaded file, or the texts of an earlier check sent back (``text`` fields) to download it."""
-    from ingest.checklist import ChecklistError
+    # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
     from search.export import export_checks, made_before_line
     from search.recur import made_before, summary
 
@@ -377,6 +364,7 @@ def _download(body: bytes, media_type: str, name: str) -> Response:
 # -- export ---------------------------------------------------------------------------------
 def export_file(request: Request) -> Response:
     """A briefing file, written by the same call as ``sgsearch export``."""
+    # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
     from search.export import export
 
     site = _site(request)
@@ -401,8 +389,6 @@ def export_file(request: Request) -> Response:
 
 def themes_xlsx(request: Request) -> Response:
     """The theme × year table as an Excel workbook, written as ``sgsearch themes --format xlsx`` writes it."""
-    from search.table import full_table, write_xlsx
-
     site = _site(request)
     per = request.query_params.get("per") or None
     if per not in (None, "100", "doc"):
@@ -437,14 +423,10 @@ def _upload_limits() -> dict:
 
 
 def _exts() -> list[str]:
-    from ingest.readers import SUPPORTED_EXTS
-
     return sorted(SUPPORTED_EXTS)
 
 
 def _limit() -> int:
-    from ingest.readers import max_file_bytes
-
     return max_file_bytes()
 
 

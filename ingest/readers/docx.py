@@ -19,6 +19,7 @@ from docx.text.paragraph import Paragraph
 from ingest.blocks import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block, IngestError, ReadResult
 from ingest.clean import clean_inline, strip_bullet
 from ingest.numbering import level_of, split_number
+from ingest.readers import max_unzipped_bytes
 from ingest.shape import is_contents_entry, is_contents_heading
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -65,8 +66,6 @@ def _check_unzipped_size(path: Path) -> None:
     The sizes come from the zip's central directory; zipfile never yields more than a
     member's recorded size, so a package cannot exceed the limit by misstating them.
     """
-    from ingest.readers import max_unzipped_bytes
-
     try:
         with zipfile.ZipFile(path) as z:
             total = sum(info.file_size for info in z.infolist())

@@ -3,11 +3,11 @@
 Layout of an index folder::
 
     DIR/CURRENT          name of the live generation folder (one line)
-    DIR/ix-<stamp>/      one engine's index (see search.backends), and beside it
+    DIR/ix-<stamp>/      one engine's index (see search.index.backends), and beside it
                          BACKEND (the engine's name), VERSION (schema and analysis version),
                          files.json (the files it was built from) and taxonomy.json (the
                          themes its sections were tagged with)
-    DIR/ingest.lock      held by the process that is writing (search.lock)
+    DIR/ingest.lock      held by the process that is writing (search.index.lock)
 
 An incremental ingest writes into the live generation with the engine's one atomic
 commit. A rebuild (``--rebuild``, another engine, or a new version) writes a new
@@ -23,9 +23,13 @@ import shutil
 import time
 from pathlib import Path
 
-from search.backends import Backend, backend_class, default_engine
-from search.lock import LOCK, PID, IndexBusy, ingest_lock
-from search.schema import SCHEMA_VERSION
+from platformdirs import user_data_dir
+
+from search.errors import SgsearchError
+from search.index.backends import Backend, backend_class, default_engine
+from search.index.lock import LOCK, PID, IndexBusy, ingest_lock
+from search.index.schema import SCHEMA_VERSION
+from search.vocab.taxonomy import Taxonomy, load_taxonomy
 
 __all__ = ["CURRENT", "LOCK", "IndexBusy", "IndexFolderError", "IndexMissing", "Store", "replace_file", "default_index_dir",
            "resolve_index_dir"]
@@ -39,18 +43,16 @@ FETCHED = "fetched"  # copies of documents ingested from URLs (see ingest.fetch)
 _OURS = {CURRENT, LOCK, PID, FETCHED}  # what an index folder holds besides its generations
 
 
-class IndexMissing(Exception):
+class IndexMissing(SgsearchError):
     """There is no index at the location (nothing ingested yet), or it is from another version."""
 
 
-class IndexFolderError(Exception):
+class IndexFolderError(SgsearchError):
     """The location cannot hold an index (a file, or a folder of other things)."""
 
 
 def default_index_dir() -> Path:
     """The per-user data directory used when neither ``--index`` nor ``$SGSEARCH_INDEX`` is set."""
-    from platformdirs import user_data_dir
-
     return Path(user_data_dir("sgsearch", appauthor=False)) / "index"
 
 
@@ -126,8 +128,6 @@ class Store:
     def taxonomy(self):
         """The taxonomy the index was tagged with, so that search, ``--theme`` and the theme
         table know a user's own themes; the bundled one when the index has none (or none yet)."""
-        from search.taxonomy import Taxonomy, load_taxonomy
-
         d = self.current_dir()
         path = d / TAXONOMY if d is not None else None
         try:
@@ -194,7 +194,7 @@ class Store:
         committed at once (and a new generation swapped in); on any error nothing is, and
         the previous index stays as it was. ``taxonomy`` (what the sections written were
         tagged with) is saved beside them for :meth:`taxonomy`; so is each of ``extra``
-        (file name -> text: the thesaurus the index keeps, ``search.thesaurus``).
+        (file name -> text: the thesaurus the index keeps, ``search.vocab.thesaurus``).
         """
         self.close()
         live = self.current_dir()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from search.analysis import ANALYSIS_VERSION, exact_analyzer, text_analyzer
+from search.index.analysis import ANALYSIS_VERSION, exact_analyzer, text_analyzer
 
 SCHEMA_VERSION = f"9.{ANALYSIS_VERSION}"
 
