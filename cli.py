@@ -188,8 +188,6 @@ def format_results(res, colour: bool, width: int = 80) -> str:
     else:
         summary = (f"About {res.total:,} sections match (the best {len(res.hits)} are from "
                    f"{res.documents:,} document{'s' if res.documents != 1 else ''}, {span})")
-    if res.corrected:
-        summary = f'Showing results for "{safe(res.corrected)}" (no section has every word as typed): {summary}'
     if res.mode == "any":
         summary += " (no section has every word: showing sections with any of them)"
     if not res.query:
@@ -201,7 +199,10 @@ def format_results(res, colour: bool, width: int = 80) -> str:
     if len(res.hits) < res.total:
         summary += f". Top {len(res.hits)}:"
     lines = [wrap(summary, width), ""]
-    if res.did_you_mean and not res.corrected:
+    if res.corrected:  # the results are the corrected query's: say so first
+        lines[:0] = [wrap(f'Did you mean "{safe(res.corrected)}"? Showing its results (no section has every '
+                          'word as typed).', width)]
+    elif res.did_you_mean:
         lines[1:1] = [f'Did you mean "{safe(res.did_you_mean)}"? (sgsearch {safe(res.did_you_mean)})']
     for h in res.hits:
         s = h.section

@@ -90,7 +90,7 @@ def bounds(text: str, first: int, last: int, chars: int = SNIPPET_CHARS) -> tupl
     start = max(0, first - min(SURROUND, room))
     opening = [m.end() for m in _SENTENCE_START.finditer(text, max(0, first - LOOKBACK), first + 1)
                if m.end() <= first]
-    if opening or first - LOOKBACK <= 0 and first <= LOOKBACK:
+    if opening or first <= LOOKBACK:
         start = opening[-1] if opening else 0
     elif start > 0 and not text[start - 1].isspace():
         gap = _SPACE.search(text, start, first)

@@ -419,12 +419,12 @@ def test_a_misspelt_word_among_others_is_searched_as_corrected(store, corpus_ind
     # a form of an indexed word is not a misspelling, whatever the spelling list suggests
     assert search(store, "fathered").total > 0 and search(store, "fathered toolkit").corrected is None
     out = CliRunner().invoke(main, ["domestc", "abuse", "--index", str(corpus_index)]).output
-    assert out.startswith('Showing results for "domestic abuse"') and "any of them" not in out
+    assert out.startswith('Did you mean "domestic abuse"? Showing its results') and "any of them" not in out
     js = CliRunner().invoke(main, ["domestc", "abuse", "--json", "--index", str(corpus_index)]).output
     assert json.loads(js)["corrected"] == "domestic abuse"
     with _web(corpus_index) as web:
         page = web.get("/", params={"q": "domestc abuse"}).text
-        assert "Showing results for" in page and "showing sections with any of them" not in page
+        assert "Showing its results" in page and "showing sections with any of them" not in page
 
 
 def test_job_titles_and_committee_names_are_not_theme_evidence():
