@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import re
 from pathlib import Path
@@ -58,15 +59,20 @@ def read_checklist(path, name: str | None = None) -> list[str]:
     return texts
 
 
-def tag_texts(texts: list[str], taxonomy: Taxonomy | None = None) -> list[list[str]]:
+def tag_texts(texts: list[str], taxonomy: Taxonomy | None = None,
+              meanwhile: Callable[[], object] | None = None) -> list[list[str]]:
     """The theme ids of each text, tagged in the tagging worker process as ingest tags them
-    (in this process only when no worker can be started); empty lists without spaCy."""
+    (in this process only when no worker can be started); empty lists without spaCy.
+    ``meanwhile`` runs here while the worker loads spaCy."""
     # lazy: the worker's machinery loads only when something is tagged
     from ingest.tagworker import Tagging
 
     try:
         with Tagging(taxonomy=taxonomy) as tagging:
-            return [[t["id"] for t in tags] for tags in tagging.tag_later(texts)]
+            pending = tagging.tag_later(texts)
+            if meanwhile is not None:
+                meanwhile()
+            return [[t["id"] for t in tags] for tags in pending]
     except ImportError:  # pragma: no cover - spaCy missing: check by words alone
         return [[] for _ in texts]
 
@@ -82,8 +88,9 @@ def check_texts(store: Store, texts: list[str], kind: str | None = None, limit: 
     lock = lock if lock is not None else contextlib.nullcontext()
     with lock:
         taxonomy = store.taxonomy()
-    tags = tag_texts(texts, taxonomy)
-    # lazy: recurrence loads numpy and scipy (half a second), which only checking needs
+    # recurrence (numpy, scipy: half a second) loads here while the worker loads spaCy
+    tags = tag_texts(texts, taxonomy, meanwhile=lambda: importlib.import_module("search.recur"))
+    # lazy: only checking needs recurrence (loaded just above, while tagging)
     from search.recur import check_many
 
     with lock:

@@ -10,7 +10,7 @@ words (``literal``). An index of the bundled corpus and the test briefing
 relevant section among the first ten) and MRR (mean of 1/rank of the first relevant
 section, 0 when none in the first ten) are printed per kind.
 
-Targets (issue 19): recall@10 >= 0.9 on the other-form pairs with expansion; literal pairs
+Targets: recall@10 >= 0.9 on the other-form pairs with expansion; literal pairs
 no worse than before. It always exits 0 and prints PASS or MISS.
 
     python bench/expansion.py

@@ -9,6 +9,7 @@ from search.errors import SgsearchError
 from search.index.records import doc_json, item_json, section_json
 from search.index.store import Store
 from search.vocab.thesaurus import stored
+from search.vocab.years import fy_label
 
 
 class DocNotFound(SgsearchError, LookupError):
@@ -32,8 +33,6 @@ def documents(store: Store) -> list[dict]:
 def year_span(store: Store) -> list[str]:
     """The first and last year searches cover (the years of the sections, so a report
     embedded in a later board pack counts in its own year); ``[]`` when nothing is dated."""
-    from search.vocab.years import fy_label
-
     starts = sorted(k[0] for k in store.backend().counts(None, None, ("year_start",)) if k and k[0] is not None)
     return [fy_label(starts[0]), fy_label(starts[-1])] if starts else []
 

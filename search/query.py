@@ -25,7 +25,7 @@ from search.index.analysis import join_prefixes
 from search.index.backends import Found, Unsupported
 from search.index.records import section_json
 from search.index.schema import make_schema
-from search.index.store import MANIFEST, Store
+from search.index.store import Store
 from search.snippets import HL_END, HL_START, evidence_snippet, highlight, lead, page_at, plain, spans, window
 from search.vocab.doctypes import check_doc_type
 from search.vocab.taxonomy import load_taxonomy, resolve_theme
@@ -86,7 +86,6 @@ class SearchResult:
     suggestions: list[str] = field(default_factory=list)
     years: list[str] = field(default_factory=list)
     documents: int = 0
-    exact_total: bool = True  # always: the engine counts every match
     year_counts: dict = field(default_factory=dict)  # year label -> Count(sections, documents)
     did_you_mean: str | None = None  # the whole query with its misspelt words corrected
     corrected: str | None = None  # the corrected query whose results these are, when it was searched instead
@@ -97,7 +96,7 @@ class SearchResult:
         return {
             "query": self.query,
             "total": self.total,
-            "total_exact": self.exact_total,
+            "total_exact": True,  # the engine counts every match
             "mode": self.mode,
             "themes": self.themes,
             "expanded": self.expanded,
@@ -396,7 +395,7 @@ def _added(synonyms: list[list[str]]) -> list[str]:
 def thesaurus_of(store: Store):
     """The thesaurus for searching ``store``: the bundled one, a user's own entries and the
     acronyms its documents define (see ``search.vocab.thesaurus``)."""
-    return index_thesaurus(store.current_dir())
+    return store.cached("thesaurus", lambda: index_thesaurus(store.current_dir()))
 
 
 def _query_terms(q) -> dict[str, list[str]]:
@@ -587,10 +586,6 @@ def resolve_theme_filter(name: str, taxonomy=None) -> str:
     return theme.id
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"[\s\-_/]+", "", text.lower())
-
-
 _BUNDLED = None
 
 
@@ -625,18 +620,7 @@ def suggest(store: Store, query: str, limit: int = 3) -> list[str]:
     return uniq[:limit]
 
 
-_VOCAB: list = [None, []]  # the index state the words were read from, and the words
-
-
 def _vocabulary(store: Store) -> list[str]:
     """Unstemmed words of the index (at least three letters), for spelling suggestions: read
-    once per state of the index (every commit rewrites its file list), not once per search."""
-    d = store.current_dir()
-    try:
-        st = (d / MANIFEST).stat() if d is not None else None
-    except OSError:
-        st = None
-    key = (str(d), st.st_mtime_ns, st.st_ino) if st is not None else None
-    if key is None or _VOCAB[0] != key:
-        _VOCAB[:] = [key, [w for w, _n in store.backend().words("") if len(w) >= 3]]
-    return _VOCAB[1]
+    once per state of the index, not once per search."""
+    return store.cached("vocabulary", lambda: [w for w, _n in store.backend().words("") if len(w) >= 3])

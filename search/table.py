@@ -11,7 +11,7 @@ import io
 import textwrap
 
 from search.index.store import Store
-from search.trace import theme_table
+from search.trace import UNDATED, theme_table
 from search.vocab.years import fy_label, parse_year_label
 
 NO_DOCUMENT = "\u2014"  # shown for a year with no indexed document
@@ -34,8 +34,6 @@ def chart_years(store: Store, data: dict, whole_span: bool = True) -> tuple[list
     """The years a chart of a trace shows, and those with a report indexed: every year from
     the first to the last (with ``whole_span``, the index's first and last), empty ones
     included, so that a gap in the reports shows as a gap."""
-    from search.trace import UNDATED, theme_table
-
     indexed = [y for y in theme_table(store)["years"] if y != UNDATED]
     years = [y["year"] for y in data["years"]] + (indexed if whole_span else [])
     return year_range(years), indexed

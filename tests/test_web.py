@@ -283,13 +283,13 @@ def test_a_check_tags_in_the_worker_without_holding_the_lock(corpus_index):
         app = create_app(sys.argv[1])
         lock, held, tag = app.state.site.lock, [], usecases.tag_texts
 
-        def watched(texts, taxonomy=None):
+        def watched(texts, taxonomy=None, **options):
             free = []
             other = threading.Thread(target=lambda: free.append(lock.acquire(timeout=10) and not lock.release()))
             other.start()
             other.join()
             held.append(not free[0])
-            return tag(texts, taxonomy)
+            return tag(texts, taxonomy, **options)
 
         usecases.tag_texts = watched
         with TestClient(app) as client:

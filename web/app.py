@@ -48,8 +48,7 @@ class Site:
         self.read_only = read_only
         self.lock = threading.RLock()  # library calls one at a time: a Store is not shared across threads
         self.csrf = secrets.token_urlsafe(32)
-        self.cache: dict = {}  # slow answers (recurring groups) until the index changes
-        self.job = IngestJob(self.index_dir, on_done=self.changed)
+        self.job = IngestJob(self.index_dir)
         # auto_reload off: the templates are part of the installed program, compiled once and never re-read
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
                                  auto_reload=False)
@@ -68,29 +67,10 @@ class Site:
         with self.lock:
             return {t.id: t.label for t in self.store.taxonomy().themes.values()}
 
-    def changed(self) -> None:
-        """The index changed (an ingest finished): forget cached answers."""
-        with self.lock:
-            self.cache.clear()
-
-    def stamp(self):
-        """Something that changes whenever the index does (this server's ingest or anyone's)."""
-        try:
-            d = self.store.current_dir()
-            return (d.name, d.stat().st_mtime_ns) if d is not None else None
-        except (OSError, AttributeError):
-            return object()  # cannot tell: nothing is reused
-
     def cached(self, key, make):
-        """``make()`` once per key until the index changes."""
+        """``make()`` once per key until the index changes (:meth:`Store.cached`)."""
         with self.lock:
-            stamp = self.stamp()
-            if self.cache.get("stamp") != stamp:
-                self.cache.clear()
-                self.cache["stamp"] = stamp
-            if key not in self.cache:
-                self.cache[key] = make()
-            return self.cache[key]
+            return self.store.cached(key, make)
 
     def csrf_ok(self, token) -> bool:
         return isinstance(token, str) and hmac.compare_digest(token.encode(), self.csrf.encode())

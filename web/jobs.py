@@ -9,23 +9,22 @@ import threading
 import time
 from pathlib import Path
 
+from ingest.filenames import safe_file_name
+
 UPLOADS = "uploads"
 
 
 def safe_name(filename: str) -> str:
     """A file name with no folders, no characters a file system could misread, and no name
     Windows reserves (``CON.pdf`` is saved as ``_CON.pdf``)."""
-    from ingest.filenames import safe_file_name
-
     return safe_file_name(filename)
 
 
 class IngestJob:
     """One ingest at a time: its files, progress, report and refusals."""
 
-    def __init__(self, index_dir: Path, on_done=None):
+    def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
-        self.on_done = on_done  # called after an ingest finishes (the app drops its caches)
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.state = self._fresh()
@@ -92,5 +91,3 @@ class IngestJob:
             if report:
                 self.state["refused"] = self.state["refused"] + [
                     {"path": Path(f["path"]).name, "error": f["error"]} for f in report.get("failed", [])]
-        if self.on_done:
-            self.on_done()

@@ -22,6 +22,7 @@ from search.facets import FACET_LIMIT, search_with_facets, sections_per_year
 from search.query import QueryError, resolve_theme_filter, search
 from search.table import FEW_MARK, FEW_SECTIONS, chart_years, full_table, rate, write_xlsx, year_range
 from search.trace import UNDATED, chart_title, plot_trace, theme_table, trace
+from search.vocab.kinds import ITEM_KINDS
 from search.vocab.years import parse_year_label
 from usecases import ChecklistError, check_texts, read_checklist
 from web.app import Site, error_page, render, wants_json
@@ -29,7 +30,6 @@ from web.jobs import safe_name
 
 PER_PAGE = 10
 SORTS = ("relevance", "year")
-KINDS = ("recommendation", "learning", "finding", "priority", "objective", "action", "risk")
 EXPORT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "md": "text/markdown; charset=utf-8",
@@ -257,10 +257,10 @@ def recur_page(request: Request) -> Response:
 
     site = _site(request)
     qp = request.query_params
-    kind = qp.get("kind") if qp.get("kind") in KINDS else None
+    kind = qp.get("kind") if qp.get("kind") in ITEM_KINDS else None
     min_years = _int(qp.get("min_years"), 2, 2, 50)
     text = qp.get("check", "").strip()
-    ctx = {"kind": kind, "kinds": KINDS, "min_years": min_years, "check": text, "theme": qp.get("theme") or "",
+    ctx = {"kind": kind, "kinds": ITEM_KINDS, "min_years": min_years, "check": text, "theme": qp.get("theme") or "",
            "link": lambda **kw: link(request, **kw), **_upload_limits()}
     ctx["labels"] = site.labels()
     if text:
@@ -317,7 +317,7 @@ async def recur_check(request: Request) -> Response:
         if not site.csrf_ok(form.get("csrf") or request.headers.get("x-csrf-token")):
             return _check_error(request, "That form has expired: reload the page and try again.", 403)
         fmt = form.get("fmt") or "html"
-        kind = form.get("kind") if form.get("kind") in KINDS else None
+        kind = form.get("kind") if form.get("kind") in ITEM_KINDS else None
         up = form.get("file")
         source = form.get("source") or None
         texts = [t.strip() for t in form.getlist("text") if isinstance(t, str) and t.strip()]

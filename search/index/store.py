@@ -23,8 +23,6 @@ import shutil
 import time
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 from search.errors import SgsearchError
 from search.index.backends import Backend, backend_class, default_engine
 from search.index.lock import LOCK, PID, IndexBusy, ingest_lock
@@ -53,6 +51,9 @@ class IndexFolderError(SgsearchError):
 
 def default_index_dir() -> Path:
     """The per-user data directory used when neither ``--index`` nor ``$SGSEARCH_INDEX`` is set."""
+    # lazy: off the query path; only the per-user default folder needs it
+    from platformdirs import user_data_dir
+
     return Path(user_data_dir("sgsearch", appauthor=False)) / "index"
 
 
@@ -85,7 +86,8 @@ class Store:
         self.root = Path(root)
         self._backend: Backend | None = None
         self._gen: str | None = None  # the generation self._backend was opened on
-        self._taxonomy = (None, None)  # (where and when read, Taxonomy)
+        self._cache: dict = {}  # values kept while the live index stays as it is (see cached)
+        self._cache_stamp = None
 
     # -- the live generation ----------------------------------------------------------------
     def current_dir(self) -> Path | None:
@@ -128,21 +130,40 @@ class Store:
     def taxonomy(self):
         """The taxonomy the index was tagged with, so that search, ``--theme`` and the theme
         table know a user's own themes; the bundled one when the index has none (or none yet)."""
+        return self.cached("taxonomy", self._read_taxonomy)
+
+    def _read_taxonomy(self):
         d = self.current_dir()
-        path = d / TAXONOMY if d is not None else None
         try:
-            key = (str(path), path.stat().st_mtime_ns) if path is not None else None
-        except OSError:
-            key = None
-        if self._taxonomy[0] != key or self._taxonomy[1] is None:
+            text = (d / TAXONOMY).read_text(encoding="utf-8") if d is not None else None
+            tax = Taxonomy.from_json(text) if text is not None else None
+        except (OSError, ValueError, TypeError, KeyError):  # unreadable: the bundled one
             tax = None
-            if key is not None:
-                try:
-                    tax = Taxonomy.from_json(path.read_text(encoding="utf-8"))
-                except (OSError, ValueError, TypeError, KeyError):  # unreadable: the bundled one
-                    tax = None
-            self._taxonomy = (key, tax if tax is not None else load_taxonomy())
-        return self._taxonomy[1]
+        return tax if tax is not None else load_taxonomy()
+
+    def stamp(self):
+        """What changes whenever the live index does (anyone's commit or rebuild): the live
+        generation folder, its modification time and that of its file list, which every
+        commit rewrites. None when there is no index or it cannot be told."""
+        d = self.current_dir()
+        try:
+            st = (d / MANIFEST).stat() if d is not None else None
+            return (d.name, d.stat().st_mtime_ns, st.st_mtime_ns, st.st_ino) if st is not None else None
+        except OSError:
+            return None
+
+    def cached(self, key, make):
+        """``make()`` once per ``key`` while the live index stays as it is (see :meth:`stamp`):
+        the one cache of answers and files read "until the index changes". Nothing is kept
+        while the state of the index cannot be told."""
+        stamp = self.stamp()
+        if stamp is None:
+            return make()
+        if stamp != self._cache_stamp:
+            self._cache, self._cache_stamp = {}, stamp
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
 
     # -- reading ---------------------------------------------------------------------------
     def backend(self) -> Backend:

@@ -253,28 +253,17 @@ def user_entries(extra_files: list[str | Path]) -> Thesaurus:
     return t
 
 
-_CACHE: dict = {}
-
-
 def index_thesaurus(gen_dir: Path | None) -> Thesaurus:
     """The thesaurus for searching the index generation ``gen_dir``: the bundled one plus what the
     index keeps (a user's entries, the acronyms its documents define); the bundled one alone
-    when the index keeps none. Cached until the file changes."""
-    path = gen_dir / INDEX_FILE if gen_dir is not None else None
-    try:
-        key = (str(path), path.stat().st_mtime_ns) if path is not None else None
-    except OSError:
-        key = None
-    hit = _CACHE.get("index")
-    if hit is not None and hit[0] == key:
-        return hit[1]
+    when the index keeps none. (:func:`search.query.thesaurus_of` keeps it while the index
+    stays as it is.)"""
     t = load_thesaurus()
     kept = stored(gen_dir)
     if kept is not None:
-        t.add({"abbreviations": kept.abbreviations, "synonyms": kept.synonyms}, str(path))
+        t.add({"abbreviations": kept.abbreviations, "synonyms": kept.synonyms}, str(gen_dir / INDEX_FILE))
         for doc_id, pairs in kept.defined.items():
             t.define(doc_id, pairs)
-    _CACHE["index"] = (key, t)
     return t
 
 
