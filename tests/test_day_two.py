@@ -1,449 +1,481 @@
-"""Outputs and Windows: one citation format, briefings and tables that say what they hold,
-UTF-8 output, replacing files a reader holds open, reserved file names."""
+"""Rough edges a practitioner hit on day two: errors that mislead, the web page's host and
+origin checks, uploads, zip bombs, scans with a stamp on them, PDFs with an empty password."""
 from __future__ import annotations
 
+import asyncio
+import io
 import json
-import os
-import subprocess
-import sys
+import re
+import socket
+import tracemalloc
+import warnings
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from ingest.blocks import IngestError
+from ingest.readers import SUPPORTED_EXTS, ocr, read_path
+from tests import docgen, officegen, pdfgen
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # newer Starlette prefers httpx2 for its test client
+    from starlette.testclient import TestClient
+
+from web import create_app
+
+LOCAL = "http://127.0.0.1:8765"
+needs_tesseract = pytest.mark.skipif(not ocr.available(), reason="Tesseract OCR not installed")
 
 
-def _cli(*args: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
-    """sgsearch in a child process, its output redirected (not a terminal)."""
-    return subprocess.run([sys.executable, "-c", "import cli; cli.main()", *args], cwd=ROOT,
-                          env={**os.environ, **(env or {})}, capture_output=True, **kw)
+def run(*args, input=None, env=None):
+    return CliRunner().invoke(main, list(args), input=input, env=env, catch_exceptions=False)
 
 
-def test_redirected_output_is_utf8_whatever_the_console_encoding(corpus_index, tmp_path):
-    cp1252 = {"PYTHONIOENCODING": "cp1252"}
-    r = _cli("łódź ▶ neglect", "--json", "--index", str(corpus_index), env=cp1252)
-    assert r.returncode in (0, 1), r.stderr.decode("utf-8", "replace")
-    assert json.loads(r.stdout.decode("utf-8"))["query"] == "łódź ▶ neglect"
-    missing = tmp_path / "łódź ▶"
-    r = _cli("docs", "--index", str(missing), env=cp1252)
-    assert r.returncode == 1
-    err = r.stderr.decode("utf-8")
-    assert "Traceback" not in err and f"no index at {missing}" in err
+def one_line(text: str) -> str:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    assert len(lines) == 1, text
+    return lines[0]
 
 
-def _flaky_replace(monkeypatch, fails: int | None, onto: str = "CURRENT"):
-    """os.replace raising PermissionError (a reader holds the file, as on Windows) the first
-    ``fails`` times a file named ``onto`` is replaced (always when ``fails`` is None)."""
-    real, seen = os.replace, []
-
-    def replace(src, dst, *a, **kw):
-        if Path(dst).name == onto:
-            seen.append(dst)
-            if fails is None or len(seen) <= fails:
-                raise PermissionError(13, "The process cannot access the file", str(dst))
-        return real(src, dst, *a, **kw)
-
-    monkeypatch.setattr(os, "replace", replace)
-    monkeypatch.setattr("time.sleep", lambda s: None)
-    return seen
+@pytest.fixture(scope="module")
+def client(corpus_index):
+    with TestClient(create_app(corpus_index), base_url=LOCAL) as c:
+        yield c
 
 
-def _two_reports(tmp_path):
-    src = tmp_path / "in"
-    src.mkdir()
-    (src / "a.txt").write_text("Annual report 2020-21\n\n1 Neglect\n\nA neglect strategy was agreed.\n", encoding="utf-8")
-    (src / "b.txt").write_text("Annual report 2021-22\n\n1 Early help\n\nThe zebrafinch panel met.\n", encoding="utf-8")
-    return src
+# -- errors that mislead --------------------------------------------------------------------
+def test_recur_check_of_a_missing_file_says_the_file_does_not_exist(corpus_index, tmp_path):
+    missing = tmp_path / "missing.txt"
+    r = run("recur", "--check", str(missing), "--index", str(corpus_index))
+    assert r.exit_code == 2
+    assert one_line(r.output) == f"sgsearch: {missing}: no such file"
+    # a recommendation is still checked as text
+    r = run("recur", "--check", "Fathers and male carers should be included in assessments", "--index",
+            str(corpus_index))
+    assert "no such file" not in r.output
 
 
-def test_current_and_manifests_are_replaced_after_a_reader_lets_go(tmp_path, monkeypatch):
+def test_tag_of_a_missing_file_says_no_such_file(tmp_path):
+    r = run("tag", str(tmp_path / "report.pdf"))
+    assert r.exit_code == 2
+    line = one_line(r.output)
+    assert line.endswith("report.pdf: no such file") and "vanished" not in line
+
+
+def test_tag_with_nothing_to_read_exits_1():
+    r = run("tag", "-", input="  \n")
+    assert r.exit_code == 1
+    assert one_line(r.output) == "sgsearch: nothing to tag: the text piped in was empty"
+
+
+def test_ingest_of_a_folder_with_no_reports_exits_1_and_makes_no_index(tmp_path):
+    empty = tmp_path / "EMPTYFOLDER"
+    empty.mkdir()
+    ix = tmp_path / "ix"
+    r = CliRunner().invoke(main, ["ingest", str(empty), "--index", str(ix)])
+    assert r.exit_code == 1
+    line = one_line(r.output)
+    assert line.startswith(f"sgsearch: no reports found in {empty}") and "nothing was added" in line
+    assert "PDF, DOCX, ODT, RTF, DOC, HTML, TXT or MD" in line
+    assert not (ix / "CURRENT").exists()
+
+
+def test_skip_message_lists_every_format_read(tmp_path):
+    from ingest.readers import FORMATS, format_names
+
+    assert format_names() == "PDF, DOCX, ODT, RTF, DOC, HTML, TXT or MD"
+    assert {e for _, exts in FORMATS for e in exts} == SUPPORTED_EXTS  # one list
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ok.txt").write_text("1 Introduction\n\nThe partnership met four times in the year.\n")
+    (folder / "figures.xlsx").write_text("x")
+    r = CliRunner().invoke(main, ["ingest", str(folder), "--index", str(tmp_path / "ix")])
+    assert r.exit_code == 0
+    assert "does not read (use PDF, DOCX, ODT, RTF, DOC, HTML, TXT or MD):" in r.stdout
+    with pytest.raises(IngestError, match=r"use \.pdf, \.docx, \.odt, \.rtf, \.doc, \.html, \.txt or \.md"):
+        read_path(folder / "figures.xlsx")
+
+
+def test_a_misspelt_theme_gets_did_you_mean_as_a_type_does(corpus_index):
+    from search.query import QueryError, resolve_theme_filter
+
+    with pytest.raises(QueryError, match="did you mean neglect"):
+        resolve_theme_filter("negelct")
+    r = CliRunner().invoke(main, ["neglect", "--theme", "negelct", "--index", str(corpus_index)])
+    assert r.exit_code == 2
+    line = one_line(r.output)
+    assert "did you mean neglect?" in line and "'sgsearch themes --list'" in line
+    r = CliRunner().invoke(main, ["recur", "--theme", "Domestic abuze", "--index", str(corpus_index)])
+    assert r.exit_code == 2 and "did you mean domestic abuse?" in r.output.lower()
+    typed = CliRunner().invoke(main, ["neglect", "--type", "reveiw", "--index", str(corpus_index)])
+    assert "did you mean review?" in typed.output
+
+
+def test_recur_check_of_an_encrypted_pdf_does_not_advise_ingesting(corpus_index, tmp_path):
+    locked = docgen.write_encrypted_pdf(tmp_path / "locked.pdf")
+    r = run("recur", "--check", str(locked), "--index", str(corpus_index))
+    assert r.exit_code == 1
+    line = one_line(r.output)
+    assert "encrypted PDF" in line and "ingest" not in line and "password" in line
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(corpus_index):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = CliRunner().invoke(main, ["serve", "--port", str(port), "--index", str(corpus_index)])
+    assert r.exit_code == 1
+    line = one_line(r.output)
+    assert f"port {port} is in use" in line and "serving" not in r.output and "errno" not in line.lower()
+
+
+def test_web_errors_name_the_field_and_the_command_line_its_option(client, corpus_index):
+    r = client.get("/", params={"q": "neglect", "year": "banana"})
+    assert r.status_code == 400
+    assert "Year &#39;banana&#39; is not a year" in r.text and "--" not in _notice(r.text)
+    r = client.get("/export", params={"q": "neglect", "from": "banana", "fmt": "md"},
+                   headers={"accept": "application/json"})
+    assert r.status_code == 400 and r.json()["error"].startswith("From year 'banana' is not a year")
+    r = client.get("/recur", params={"theme": "negelct"})
+    assert r.status_code == 400 and "did you mean neglect?" in r.text and "--list" not in r.text
+    r = client.get("/export", params={"fmt": "md"}, headers={"accept": "application/json"})
+    assert r.status_code == 400 and "--" not in r.json()["error"]
+    cli = CliRunner().invoke(main, ["neglect", "--year", "banana", "--index", str(corpus_index)])
+    assert one_line(cli.output).startswith("sgsearch: --year 'banana' is not a year")
+    cli = CliRunner().invoke(main, ["export", "neglect", "--from", "banana", "-o", "x.md", "--index",
+                                    str(corpus_index)])
+    assert one_line(cli.output).startswith("sgsearch: --from 'banana' is not a year")
+
+
+def _notice(html: str) -> str:
+    return re.search(r'<p class="notice">(.*?)</p>', html, re.S).group(1)
+
+
+def _three_reports(folder: Path) -> Path:
+    folder.mkdir()
+    for n in range(3):
+        (folder / f"r{n}.txt").write_text(f"1 Introduction\n\nThe partnership met {n + 2} times in the year.\n")
+    return folder
+
+
+@pytest.mark.parametrize("problem", ["missing", "not-utf8"])
+def test_a_bad_metadata_file_is_said_once_up_front(tmp_path, problem):
     from ingest.pipeline import ingest
-    from search.index.store import Store
-    from search.query import search
 
-    src, ix = _two_reports(tmp_path), tmp_path / "ix"
-    ingest([src / "a.txt"], ix, tag=False)
-    first = Store(ix).current_dir().name
-    seen = _flaky_replace(monkeypatch, 1)
-    ingest([src], ix, tag=False, rebuild=True)  # a new generation: CURRENT is replaced
-    assert len(seen) == 2
-    store = Store(ix)
-    assert store.current_dir().name != first and search(store, "zebrafinch").total == 1
-    seen = _flaky_replace(monkeypatch, 1, onto="files.json")
-    (src / "c.txt").write_text("Annual report 2022-23\n\n1 Audit\n\nThe kestrel audit.\n", encoding="utf-8")
-    ingest([src], ix, tag=False)  # into the live generation: its manifest is replaced
-    assert len(seen) == 2 and len(Store(ix).manifest()) == 3
-    store.close()
-
-
-def test_a_current_held_open_for_good_leaves_the_previous_index_whole(tmp_path, monkeypatch):
-    from ingest.pipeline import ingest
-    from search.index.store import IndexBusy, Store
-    from search.query import search
-
-    src, ix = _two_reports(tmp_path), tmp_path / "ix"
-    ingest([src / "a.txt"], ix, tag=False)
-    live = Store(ix).current_dir()
-    _flaky_replace(monkeypatch, None)
-    try:
-        ingest([src], ix, tag=False, rebuild=True)
-        raise AssertionError("the rebuild should have failed")
-    except IndexBusy as e:
-        assert "CURRENT" in str(e) and "not changed" in str(e)
-    monkeypatch.undo()
-    store = Store(ix)
-    assert store.current_dir() == live and [p.name for p in ix.glob("ix-*")] == [live.name]
-    assert search(store, "neglect strategy").total == 1 and search(store, "zebrafinch").total == 0
-    store.close()
+    rules = tmp_path / "rules.toml"
+    if problem == "not-utf8":
+        rules.write_bytes(b'[furniture]\nlines = ["\xff\xfe caf\xe9"]\n')
+    folder = _three_reports(tmp_path / "in")
+    env = {"SGSEARCH_METADATA": str(rules)}
+    r = CliRunner().invoke(main, ["ingest", str(folder), "--index", str(tmp_path / "ix")], env=env)
+    assert r.exit_code == 1
+    line = one_line(r.output)
+    assert line.startswith("sgsearch: SGSEARCH_METADATA: ") and str(rules) in line
+    assert ("not UTF-8" if problem == "not-utf8" else "No such file") in line
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SGSEARCH_METADATA", str(rules))
+        with pytest.raises(IngestError, match="SGSEARCH_METADATA"):
+            ingest([folder], tmp_path / "ix2", tag=False)
 
 
-def test_reserved_windows_names_are_made_safe():
-    from ingest.fetch import cache_path
-    from ingest.filenames import safe_file_name
-    from web.jobs import safe_name
-
-    for name in ("CON", "con.pdf", "NUL.txt", "aux.tar.gz", "COM1.docx", "lpt9.md", "PRN .pdf", "Com\u00b9.pdf"):
-        got = safe_name(name)
-        assert got.startswith("_") and got[1:].lower().startswith(name[:3].lower()), (name, got)
-    for fine in ("console.pdf", "nullity.txt", "COM10.pdf", "report-con.pdf", "auxiliary.md"):
-        assert safe_name(fine) == fine
-    assert safe_name("..\\..\\x\\NUL.pdf") == "_NUL.pdf" and safe_file_name(" . ") == "upload"
-    assert cache_path("https://example.org/docs/CON.pdf", Path("f"), ".pdf").name == "_CON.pdf"
-    assert cache_path("https://example.org/lpt1", Path("f"), ".html").name == "_lpt1.html"
+@pytest.mark.parametrize("value", ["-5", "abc", "0", "nan"])
+def test_max_file_mb_must_be_a_positive_number(tmp_path, value, monkeypatch):
+    folder = _three_reports(tmp_path / "in")
+    r = CliRunner().invoke(main, ["ingest", str(folder), "--index", str(tmp_path / "ix")],
+                           env={"SGSEARCH_MAX_FILE_MB": value})
+    assert r.exit_code == 1
+    assert one_line(r.output) == (f"sgsearch: SGSEARCH_MAX_FILE_MB={value!r} is not a size: give a positive "
+                                  "number of megabytes, e.g. SGSEARCH_MAX_FILE_MB=100")
+    monkeypatch.setenv("SGSEARCH_MAX_FILE_MB", value)
+    with pytest.raises(IngestError, match="SGSEARCH_MAX_FILE_MB"):
+        read_path(folder / "r0.txt")
 
 
-def test_an_old_download_held_open_is_left_and_the_new_one_kept(tmp_path, monkeypatch):
-    import httpx
-
-    from ingest.fetch import cache_path, fetch
-
-    url = "https://example.org/report"
-    old = cache_path(url, tmp_path, ".txt")
-    old.parent.mkdir(parents=True)
-    old.write_text("the old copy", encoding="utf-8")
-    real_unlink = Path.unlink
-
-    def unlink(self, *a, **kw):
-        if self == old:
-            raise PermissionError(13, "The process cannot access the file", str(self))
-        return real_unlink(self, *a, **kw)
-
-    monkeypatch.setattr(Path, "unlink", unlink)
-    page = b"<!doctype html><html><body><h1>Annual report 2022-23</h1></body></html>"
-    http = httpx.Client(transport=httpx.MockTransport(lambda req: httpx.Response(200, content=page)))
-    got = fetch(url, tmp_path, http)
-    assert got.suffix == ".html" and got.read_bytes() == page and old.exists()
+def test_a_thesaurus_that_is_not_utf8_is_one_line(tmp_path):
+    bad = tmp_path / "terms.toml"
+    bad.write_bytes(b'[abbreviations]\nFGC = "famille caf\xe9"\n')
+    folder = _three_reports(tmp_path / "in")
+    r = run("ingest", str(folder), "--thesaurus", str(bad), "--index", str(tmp_path / "ix"))
+    assert r.exit_code == 1
+    assert one_line(r.output) == f"sgsearch: {bad}: not UTF-8 text: save it as UTF-8"
 
 
-def test_libreoffice_is_found_where_its_installer_puts_it(tmp_path, monkeypatch):
+@pytest.mark.parametrize("url", ["http://[::1", "http://example.org:99999/report.pdf"])
+def test_a_malformed_url_is_one_line(tmp_path, url):
+    r = CliRunner().invoke(main, ["ingest", url, "--index", str(tmp_path / "ix")], catch_exceptions=False)
+    assert r.exit_code == 1
+    assert f"sgsearch: {url}: not a valid http(s) URL" in r.stderr and "Traceback" not in r.output
+
+
+# -- the web page: host, origin, export, uploads --------------------------------------------
+def test_only_the_bound_hosts_names_reach_the_page(corpus_index):
+    from web.app import host_names
+
+    app = create_app(corpus_index)
+    for base in ("http://127.0.0.1:8765", "http://localhost:8765", "http://[::1]:8765"):
+        with TestClient(app, base_url=base) as c:
+            assert c.get("/docs").status_code == 200, base
+    with TestClient(app, base_url="http://rebound.attacker.example:8765") as c:
+        r = c.get("/docs", headers={"accept": "application/json"})
+        assert r.status_code == 400 and "reports" not in r.text.lower()
+        assert c.get("/ingest").status_code == 400  # nor the CSRF token on the form
+    assert "192.168.1.5" in host_names("192.168.1.5") and "[fe80::1]" in host_names("fe80::1")
+    assert set(host_names("127.0.0.1")) == {"127.0.0.1", "localhost", "[::1]"}
+    lan = create_app(corpus_index, hosts=host_names("192.168.1.5"))
+    with TestClient(lan, base_url="http://192.168.1.5:8765") as c:
+        assert c.get("/docs").status_code == 200
+
+
+def test_a_post_from_a_foreign_origin_is_refused(corpus_index, tmp_path):
     import shutil
 
-    from ingest.readers import doc
-
-    monkeypatch.setattr(shutil, "which", lambda name: None)
-    monkeypatch.setattr(doc, "install_places", lambda: [tmp_path / "nowhere" / "soffice"])
-    assert doc.soffice() is None
-    program = tmp_path / "Program Files" / "LibreOffice" / "program"
-    program.mkdir(parents=True)
-    (program / "soffice.exe").write_bytes(b"")
-    monkeypatch.undo()
-    monkeypatch.setattr(shutil, "which", lambda name: None)
-    monkeypatch.setenv("ProgramFiles", str(tmp_path / "Program Files"))
-    assert doc.soffice() == str(program / "soffice.exe")
-    assert Path("/Applications/LibreOffice.app/Contents/MacOS/soffice") in doc.install_places()
-
-
-def test_a_temporary_file_a_reader_still_holds_does_not_fail_the_request(tmp_path, monkeypatch):
-    import tempfile
-
-    from web.routes import _read_upload
-
-    real = os.unlink
-
-    def unlink(path, *a, **kw):  # Windows: a virus scanner or indexer still has the file open
-        if str(path).endswith("recs.txt"):
-            raise PermissionError(13, "The process cannot access the file", str(path))
-        return real(path, *a, **kw)
-
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    monkeypatch.setattr(os, "unlink", unlink)
-    texts = _read_upload("recs.txt", b"Fathers should be included in assessments.\nSchools should record attendance.\n")
-    assert texts == ["Fathers should be included in assessments.", "Schools should record attendance."]
+    root = tmp_path / "index"
+    shutil.copytree(corpus_index, root)
+    with TestClient(create_app(root), base_url=LOCAL) as c:
+        token = re.search(r'name="csrf" value="([^"]+)"', c.get("/ingest").text).group(1)
+        files = {"files": ("a.txt", b"1 Introduction\n\nText.\n", "text/plain")}
+        r = c.post("/ingest", data={"csrf": token}, files=files, headers={"origin": "http://evil.example"})
+        assert r.status_code == 403 and one_line(r.text) == "Refused: the form was sent from another site."
+        r = c.post("/recur/check", data={"csrf": token}, headers={"origin": "null"})
+        assert r.status_code == 403
+        r = c.post("/recur/check", data={"csrf": token}, headers={"origin": LOCAL})
+        assert r.status_code == 400  # the same site gets as far as "choose a file"
+    assert not (root / "uploads").exists()
 
 
-EMBEDDED = "Somerset Safeguarding Children Board Annual Report 2016/17 (2016-17), in Health and Wellbeing Board agenda pack"
+def test_export_with_no_match_is_a_4xx_line_not_a_500(client):
+    r = client.get("/export", params={"q": "zzqxv wombatish", "fmt": "md"})
+    assert r.status_code == 404 and "No sections match, so there is no briefing to download." in r.text
+    r = client.get("/export", params={"q": "zzqxv wombatish", "fmt": "docx"}, headers={"accept": "application/json"})
+    assert r.status_code == 404 and one_line(r.json()["error"]).startswith("No sections match")
 
 
-def _web(corpus_index):
-    import warnings
+def _asgi_post(app, path: str, chunks, headers: list[tuple[bytes, bytes]]):
+    """POST ``chunks`` to ``app`` as a chunked upload (no content-length); the status, and how many
+    chunks the server took before it answered."""
+    taken = 0
+    sent: list[dict] = []
+    pending = list(chunks)
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from starlette.testclient import TestClient
-    from web.server import create_app
+    async def receive():
+        nonlocal taken
+        if not pending:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        taken += 1
+        return {"type": "http.request", "body": pending.pop(0), "more_body": bool(pending)}
 
-    return TestClient(create_app(corpus_index))
+    async def send(message):
+        sent.append(message)
 
-
-def test_a_report_in_a_board_pack_is_cited_by_its_own_title_everywhere(corpus_index, store, tmp_path):
-    from html import unescape
-
-    from click.testing import CliRunner
-
-    from cli import main
-    from search.export import export_checks
-    from search.recur import recur
-    from usecases import check_texts
-
-    ix = ["--index", str(corpus_index)]
-    shown = CliRunner().invoke(main, ["show", "hwbb-2018-01-18:159", *ix]).output
-    assert " ".join(shown.split()).startswith(EMBEDDED)
-    found = CliRunner().invoke(main, ["voice of the father", "--year", "2016-17", *ix]).output
-    assert EMBEDDED in " ".join(found.split())
-
-    checks = check_texts(store, ["The voice of the father should always be heard"])
-    assert any(m["year"] == "2016-17" for m in checks[0]["matches"])
-    for fmt in ("md", "csv", "docx"):
-        path = export_checks(checks, tmp_path / f"appendix.{fmt}")
-        if fmt == "docx":
-            from docx import Document
-
-            text = "\n".join(p.text for p in Document(str(path)).paragraphs)
-        else:
-            text = path.read_text(encoding="utf-8-sig").replace("\\", "")
-        assert EMBEDDED in text, fmt
-
-    with _web(corpus_index) as web:
-        page = unescape(web.get("/trace", params={"q": "voice of the father"}).text)
-        assert EMBEDDED in page
-        groups = recur(store, min_years=2)
-        assert any(it["doc_id"] == "hwbb-2018-01-18" for c in groups for it in c["items"])
-        page = unescape(web.get("/recur").text)
-        assert EMBEDDED in page and "Health and Wellbeing Board agenda pack, 18 January 2018, §" not in page.replace(EMBEDDED, "")
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+             "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+             "root_path": "", "headers": [(b"host", b"127.0.0.1:8765"), *headers],
+             "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8765)}
+    asyncio.run(app(scope, receive, send))
+    return next(m["status"] for m in sent if m["type"] == "http.response.start"), taken
 
 
-def _docx_text(path) -> str:
-    from docx import Document
+def test_a_chunked_upload_is_refused_while_it_streams_in(corpus_index, tmp_path, monkeypatch):
+    import shutil
 
-    doc = Document(str(path))
-    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
-    return "\n".join([p.text for p in doc.paragraphs] + cells)
-
-
-def test_word_briefing_says_generated_once_no_local_path_and_when_themes_are_cut(store, tmp_path):
-    from search.export import TABLE_THEMES, build_briefing, export
-
-    text = _docx_text(export(store, tmp_path / "neglect.docx", query="neglect"))
-    assert text.count("Generated ") == 1
-    assert str(store.root) not in text and str(store.root.parent) not in text
-    b = build_briefing(store, "neglect")
-    assert len(b["table"]["rows"]) == TABLE_THEMES and b["table"]["themes_left_out"] > 0
-    left = b["table"]["themes_left_out"]
-    said = f"Only the {TABLE_THEMES} themes with the most sections are shown; {left} other tagged theme"
-    assert said in text
-    md = export(store, tmp_path / "neglect.md", query="neglect").read_text(encoding="utf-8")
-    assert said in md and md.count("Generated ") == 1
-    few = build_briefing(store, themes=["neglect", "pre-birth"])  # themes asked for: nothing cut
-    assert few["table"]["themes_left_out"] == 0
-    assert "Only the" not in _docx_text(export(store, tmp_path / "two.docx", themes=["neglect", "pre-birth"]))
+    monkeypatch.setenv("SGSEARCH_MAX_FILE_MB", "0.05")  # 50 KB a file
+    root = tmp_path / "index"
+    shutil.copytree(corpus_index, root)
+    app = create_app(root)
+    boundary = b"sgsearchboundary"
+    head = (b"--" + boundary + b'\r\nContent-Disposition: form-data; name="file"; filename="recs.txt"\r\n'
+            b"Content-Type: text/plain\r\n\r\n")
+    chunk = b"Fathers should be seen.\n" * 400  # 9,600 bytes
+    chunks = [head] + [chunk] * 600  # 5.8 MB in all, sent with no length declared
+    ctype = [(b"content-type", b"multipart/form-data; boundary=" + boundary)]
+    # the check takes one file and a few fields (1 MB); Add reports 20 files: about 1 MB here
+    for path in ("/recur/check", "/ingest"):
+        status, taken = _asgi_post(app, path, chunks, ctype)
+        assert status == 413, path
+        assert taken * len(chunk) < 1.2 * 1048576, f"{path}: {taken} of {len(chunks)} chunks read before the refusal"
+    assert not (root / "uploads").exists() or not any(p.is_file() for p in (root / "uploads").rglob("*"))
 
 
-def test_embedded_report_counts_once_in_all_years_and_is_reachable(store, corpus_index, tmp_path):
-    from html import unescape
+def test_refused_and_failed_uploads_leave_nothing_in_uploads(corpus_index, tmp_path):
+    import shutil
 
-    from openpyxl import load_workbook
+    root = tmp_path / "index"
+    shutil.copytree(corpus_index, root)
+    app = create_app(root)
 
-    from search.browse import documents, year_span
-    from search.table import full_table, to_rows, write_xlsx
+    def upload(c, files):
+        token = re.search(r'name="csrf" value="([^"]+)"', c.get("/ingest").text).group(1)
+        r = c.post("/ingest", data={"csrf": token}, files=files, headers={"accept": "application/json"})
+        assert r.status_code == 202
+        app.state.site.job.wait(120)
+        state = c.get("/ingest", headers={"accept": "application/json"}).json()["job"]
+        assert not state["running"]
+        return {f["path"] for f in state["refused"]}
 
-    table = full_table(store)
-    assert table["documents_per_year"]["2016-17"] == 1 and table["documents_per_year"]["2017-18"] == 1
-    write_xlsx(table, tmp_path / "t.xlsx")
-    ws = load_workbook(tmp_path / "t.xlsx").active
-    last = [c.value for c in ws[ws.max_row]]
-    assert last[0] == "Documents that year" and last[-1] == len(documents(store)) == 5
-    assert to_rows(full_table(store, 2016, 2016))[-1][-1] == 1
+    def left():
+        return sorted(p.name for p in (root / "uploads").rglob("*") if p.is_file())
 
-    assert year_span(store) == ["2016-17", "2024-25"]
-    pack = next(d for d in documents(store) if d["doc_id"] == "hwbb-2018-01-18")
-    part = next(p for p in pack["parts"] if p["year"] == "2016-17")
-    assert part["section_id"].startswith("hwbb-2018-01-18:")
-    with _web(corpus_index) as web:
-        home = unescape(web.get("/").text)
-        assert "5 reports indexed, 2016-17 to 2024-25." in " ".join(home.split())
-        listing = web.get("/docs").text
-        assert f'href="/section/{part["section_id"]}"' in listing
-        first = web.get("/section/" + part["section_id"], headers={"accept": "application/json"}).json()
-        assert first["part_title"] == part["title"] and first["year"] == "2016-17"
-
-
-def test_rates_on_few_sections_are_marked_and_all_is_counted_like_the_years(store, corpus_index):
-    from click.testing import CliRunner
-
-    from cli import main
-    from search.table import FEW_SECTIONS, full_table, to_rows, to_text
-
-    per100 = full_table(store, per="100")
-    few = per100["few_sections"]
-    assert few and all(per100["sections"][y] < FEW_SECTIONS for y in few)
-    assert "2016-17" not in few  # 98 sections
-    every = sum(v for v in per100["sections"].values() if v)
-    neglect = next(t for t in per100["themes"] if t["id"] == "neglect")
-    assert neglect["all"] == round(100 * neglect["total"] / every, 1)  # a rate, as the year cells are
-    text = to_text(per100, 100)
-    marked = [line for line in text.splitlines() if "*" in line and not line.startswith("*")]
-    assert marked and f"* Fewer than {FEW_SECTIONS} sections that year" in text
-    assert "all: per 100 sections of every year" in " ".join(text.split())
-    assert to_rows(per100)[0][-1] == "All years per 100 sections"
-    perdoc = full_table(store, per="doc")
-    assert next(t for t in perdoc["themes"] if t["id"] == "neglect")["all"] <= perdoc["documents"] == 5
-    raw = full_table(store)
-    assert raw["few_sections"] == [] and next(t for t in raw["themes"] if t["id"] == "neglect")["all"] == neglect["total"]
-    out = CliRunner().invoke(main, ["themes", "--per", "100", "--index", str(corpus_index)]).output
-    assert "* Fewer than" in out
-    with _web(corpus_index) as web:
-        page = " ".join(web.get("/themes?show=per100").text.split())
-        assert f"Fewer than {FEW_SECTIONS} sections that year" in page and "All years, per 100" in page
-        assert "Fewer than" not in web.get("/themes").text
+    with TestClient(app, base_url=LOCAL) as c:
+        refused = upload(c, [("files", ("good.txt", b"1 Introduction\n\nThe partnership met four times.\n", "text/plain")),
+                             ("files", ("bad.pdf", b"not a pdf at all", "application/pdf")),
+                             ("files", ("tool.exe", b"MZ", "application/octet-stream"))])
+        assert refused == {"bad.pdf", "tool.exe"}
+        assert left() == ["good.txt"]
+        # a batch whose every file fails leaves no folder behind either
+        assert upload(c, [("files", ("worse.pdf", b"%PDF-1.4 junk", "application/pdf"))]) == {"worse.pdf"}
+        assert left() == ["good.txt"] and len(list((root / "uploads").iterdir())) == 1
 
 
-def test_a_page_number_on_a_headings_line_is_not_its_section_number(tmp_path):
-    from ingest.readers.pdf import read_pdf
-    from tests.pdfgen import write_lines
-
-    body = "The partnership reviewed the neglect strategy with schools and health visitors this year."
-    heads = ["Neglect strategy", "Safer Partnership Annual Report", "Early help offer", "Training"]
-    pages = []
-    for n, head in enumerate(heads, start=1):
-        printed = n + 11  # the pack's pages are numbered on from earlier papers
-        top = f"{printed}\t{head}" if n != 2 else f"{printed} {head}"  # set apart, or run in
-        lines = [("B", 14, top, 70)] + [("", 10, body, 100 + 14 * k) for k in range(20)]
-        if n != 2:  # page 2 shows its number only beside the heading
-            lines.append(("", 9, f"Page {printed} of 20", 800))
-        pages.append(lines)
-    pages.append([("B", 14, "3 Findings", 70)] + [("", 10, body, 100 + 14 * k) for k in range(5)])
-    headings = [(b.number, b.text) for b in read_pdf(write_lines(tmp_path / "pack.pdf", pages)).blocks
-                if b.kind == "heading"]
-    assert headings == [(None, h) for h in heads] + [("3", "Findings")]
+# -- zip bombs ------------------------------------------------------------------------------
+def _real(tmp_path: Path, ext: str) -> Path:
+    return docgen.write_docx(tmp_path / "real.docx") if ext == "docx" else officegen.write_odt(tmp_path / "real.odt")
 
 
-def _fragments(store, queries):
-    from search.query import plain, search
-
-    for q in queries:
-        for h in search(store, q, limit=10).hits:
-            text = " ".join((h.section.get("text") or "").split())
-            for frag in plain(h.snippet).split(" … "):
-                frag = frag.strip(" …")
-                if frag:
-                    yield q, frag, text
-
-
-def test_snippets_cut_between_words_and_open_on_a_sentence(store):
-    queries = ["neglect", "key priorities", "fathers", "domestic abuse", "pre-birth", "training", "audit",
-               "early help", "voice of the child", "exploitation"]
-    opens = total = 0
-    for q, frag, text in _fragments(store, queries):
-        at = text.find(frag)
-        assert at >= 0, (q, frag)
-        end = at + len(frag)
-        assert at == 0 or text[at - 1] == " ", (q, text[max(0, at - 20):at + 20])
-        assert end == len(text) or text[end] == " ", (q, text[end - 20:end + 20])
-        total += 1
-        before = text[:at].rstrip()
-        opens += at == 0 or before[-1:] in ".!?:;•·" or frag[:1] in "•·"
-    assert total > 50 and opens >= 0.7 * total, (opens, total)
+@pytest.mark.parametrize("ext,member", [("docx", "word/document.xml"), ("odt", "content.xml")])
+def test_a_forged_size_header_is_refused_with_memory_bounded(tmp_path, ext, member):
+    bomb = officegen.write_zip_bomb(tmp_path / f"forged.{ext}", member, 60, _real(tmp_path, ext), forged=1000)
+    assert bomb.stat().st_size < 1024 * 1024  # it inflates to 60 MB, and says 1,000 bytes
+    tracemalloc.start()
+    try:
+        with pytest.raises(IngestError) as info:
+            read_path(bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "more than its size header says" in one_line(str(info.value))
+    assert peak < 16 * 1024 * 1024, f"{peak / 1048576:.0f} MB held while refusing a 60 MB bomb"
 
 
-def test_a_snippet_starts_its_sentence_and_ends_at_a_word():
-    from search.index.analysis import text_analyzer
-    from search.query import plain
-    from search.snippets import highlight
-
-    text = ("The board met four times in the year and agreed its plan. Partners said that the "
-            "neglect strategy had been refreshed with help from schools, health visitors and the "
-            "police, and that training on it reached many practitioners across the county in the "
-            "spring and the summer. Attendance was good.")
-    terms = [t.text for t in text_analyzer()("neglect", mode="query")]
-    snippet, _ = highlight(text, terms)
-    got = plain(snippet)
-    assert got.startswith("Partners said that the neglect strategy") and text.find(got) >= 0
-    end = text.find(got) + len(got)
-    assert end == len(text) or text[end] == " "
+def test_an_odt_that_unzips_past_the_limit_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("SGSEARCH_MAX_UNZIPPED_MB", "20")
+    bomb = officegen.write_zip_bomb(tmp_path / "big.odt", "content.xml", 30, _real(tmp_path, "odt"))
+    with pytest.raises(IngestError, match=r"OpenDocument package would unzip to 30 MB, over the 20 MB limit"):
+        read_path(bomb)
+    assert read_path(_real(tmp_path, "odt")).blocks  # a real one still reads
 
 
-def test_trace_charts_keep_empty_years_mark_no_report_and_say_what_they_count(corpus_index, tmp_path, monkeypatch):
-    from click.testing import CliRunner
+def test_the_package_check_counts_inflated_bytes_not_headers(tmp_path):
+    from ingest.readers.zipped import check_package
 
-    import search.trace
-    from cli import main
-    from search.trace import NO_REPORT, chart_title
-    from web import routes
-
-    seen = []
-    real = search.trace.plot_trace
-
-    def spy(data, path, all_years=None, indexed=None):
-        seen.append((all_years, indexed, chart_title(data)))
-        return real(data, path, all_years, indexed)
-
-    monkeypatch.setattr(search.trace, "plot_trace", spy)
-    monkeypatch.setattr(routes, "plot_trace", spy)  # the web page imports it by name
-    svg = tmp_path / "chart.svg"
-    r = CliRunner().invoke(main, ["trace", "male carers", "--plot", str(svg), "--index", str(corpus_index)])
-    assert r.exit_code == 0, r.output
-    with _web(corpus_index) as web:
-        web_svg = web.get("/trace.svg", params={"q": "male carers"}).text
-        page = web.get("/trace", params={"q": "male carers"}).text
-    (cli_years, cli_indexed, title), (web_years, web_indexed, _) = seen
-    assert cli_years == web_years and cli_indexed == web_indexed
-    assert "2018-19" in cli_years and "2018-19" not in cli_indexed  # kept, and known to have no report
-    assert title == "Sections mentioning \u201cmale carers\u201d or tagged Fathers and male carers, by year"
-    for text in (svg.read_text(encoding="utf-8"), web_svg):
-        assert ">2018-19<" in text and NO_REPORT.split()[0] in text and "or tagged Fathers and male carers" in text
-    assert "Bar chart: Sections mentioning" in page
-    assert chart_title({"query": "neglect", "theme": "neglect", "tagged": ["Neglect"]}) == "Sections tagged Neglect, by year"
-    assert chart_title({"query": "zebrafinch", "theme": None, "tagged": []}) == "Sections mentioning \u201czebrafinch\u201d, by year"
+    honest = officegen.write_zip_bomb(tmp_path / "a.docx", "word/document.xml", 3)
+    check_package(honest, "Word", limit=4 * 1048576)
+    lying = officegen.write_zip_bomb(tmp_path / "b.docx", "word/document.xml", 3, forged=2 * 1048576)
+    with pytest.raises(IngestError, match="more than its size header says"):
+        check_package(lying, "Word", limit=4 * 1048576)  # the headers add up to 2 MB: under the limit
 
 
-def test_a_misspelt_word_among_others_is_searched_as_corrected(store, corpus_index):
-    from click.testing import CliRunner
+# -- scans with a text-layer page number or stamp -------------------------------------------
+def write_page_with_logo(path: Path) -> Path:
+    """A page of real text with a small picture in its corner."""
+    from fpdf import FPDF
+    from PIL import Image
 
-    from cli import main
-    from search.query import search
-
-    typo, right = search(store, "domestc abuse"), search(store, "domestic abuse")
-    assert typo.corrected == typo.did_you_mean == "domestic abuse" and typo.query == "domestc abuse"
-    assert typo.mode == "all" and typo.total == right.total
-    assert [h.section["section_id"] for h in typo.hits] == [h.section["section_id"] for h in right.hits]
-    assert search(store, "domestc abuse", correct=False).mode == "any"  # "abuse" alone
-    assert search(store, "domestic abuse").corrected is None
-    # a form of an indexed word is not a misspelling, whatever the spelling list suggests
-    assert search(store, "fathered").total > 0 and search(store, "fathered toolkit").corrected is None
-    out = CliRunner().invoke(main, ["domestc", "abuse", "--index", str(corpus_index)]).output
-    assert out.startswith('Did you mean "domestic abuse"? Showing its results') and "any of them" not in out
-    js = CliRunner().invoke(main, ["domestc", "abuse", "--json", "--index", str(corpus_index)]).output
-    assert json.loads(js)["corrected"] == "domestic abuse"
-    with _web(corpus_index) as web:
-        page = web.get("/", params={"q": "domestc abuse"}).text
-        assert "Showing its results" in page and "showing sections with any of them" not in page
+    buf = io.BytesIO()
+    Image.new("L", (200, 200), 120).save(buf, format="PNG")
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.add_page()
+    pdf.image(buf, x=170, y=10, w=25, h=25)
+    pdf.set_font("Helvetica", size=11)
+    for n in range(25):
+        pdf.text(20, 50 + 9 * n, "The partnership audited neglect cases and found chronologies out of date.")
+    pdf.output(str(path))
+    return path
 
 
-def test_job_titles_and_committee_names_are_not_theme_evidence():
-    from ingest.themes import get_tagger, load_names
+def test_which_pages_auto_ocr_reads(tmp_path):
+    from ingest.readers.pdf import scan_pages
 
-    tagger = get_tagger()
+    assert scan_pages(pdfgen.write_stamped_scan(tmp_path / "stamped.pdf")) == [1]
+    assert scan_pages(pdfgen.write_stamped_scan(tmp_path / "header.pdf", "Somerset Safeguarding Children Partnership "
+                                                                  "Annual Report 2020-21")) == [1]
+    assert scan_pages(pdfgen.write_stamped_scan(tmp_path / "bare.pdf", None)) == [1]
+    assert scan_pages(write_page_with_logo(tmp_path / "logo.pdf")) == []
+    plain = docgen.write_pdf(tmp_path / "plain.pdf", [("h1", "1 Findings"), ("p", "Neglect was common.")])
+    assert scan_pages(plain) == []
+    assert ocr.is_scan(0.0, 0.0) and ocr.is_scan(0.001, 0.98)
+    assert not ocr.is_scan(0.001, 0.2) and not ocr.is_scan(0.3, 1.0)  # a small picture; an OCR'd scan's text layer
 
-    def themes(text):
-        return {t.id: t.evidence for t in tagger.tag(text)}
 
-    assert themes("The Associate Director of Nursing and Mental Health presented the report "
-                  "to the Quality Assurance Committee.") == {}
-    assert themes("Apologies: the Head of Early Help; the Domestic Abuse Lead for the Partnership.") == {}
-    # the same words about the work itself still count, in the same text too
-    got = themes("The Mental Health Committee heard that parental mental health was a factor, and "
-                 "the quality assurance framework was audited.")
-    assert "parental-mental-health" in got and "audit-quality-assurance" in got
-    assert "domestic-abuse" in themes("The Director of Children's Services said Domestic Abuse notifications rose.")
-    assert "neglect" in themes("Neglect was a concern for the head of the household.")
-    names = load_names()
-    assert names.search("Chair of the Neglect Subgroup") is not None  # "Chair of …" is a role
-    assert names.search("Director of Children's Services\nNeglect").group(0) == "Director of Children's Services"
+def test_a_stamped_scan_goes_to_ocr_under_auto(tmp_path, monkeypatch):
+    from ingest.readers.pdf_text import Piece
+
+    def fake_ocr(page, height):
+        words = []
+        for n, text in enumerate(["Findings", "from", "the", "scan"]):
+            p = Piece(72 + 60 * n, height - 100, height - 88, 12, False, True, n, 0)
+            p.x1 = p.x0 + 50
+            p.chars = list(text)
+            p.sizes[12] = len(text)
+            words.append(p)
+        return words
+
+    monkeypatch.setattr(ocr, "available", lambda: True)
+    monkeypatch.setattr(ocr, "page_pieces", fake_ocr)
+    result = read_path(pdfgen.write_stamped_scan(tmp_path / "stamped.pdf"))
+    assert result.ocr_pages == [1]
+    assert "Findings from the scan" in " ".join(b.text for b in result.blocks)
+    assert read_path(write_page_with_logo(tmp_path / "logo.pdf")).ocr_pages == []
+
+
+@needs_tesseract
+def test_a_stamped_scan_is_read_by_tesseract(tmp_path):
+    result = read_path(pdfgen.write_stamped_scan(tmp_path / "stamped.pdf"))
+    assert result.ocr_pages == [1]
+    assert "audited neglect cases" in " ".join(b.text for b in result.blocks)
+
+
+# -- PDFs with an empty user password -------------------------------------------------------
+def write_aes256(path: Path, user_password: str = "", break_perms: bool = False) -> Path:
+    from fpdf import FPDF
+    from fpdf.enums import EncryptionMethod
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 11)
+    pdf.cell(0, 10, "Neglect was the most common reason for a child protection plan.")
+    pdf.set_encryption(owner_password="owner-secret", user_password=user_password,
+                       encryption_method=EncryptionMethod.AES_256)
+    pdf.output(str(path))
+    if break_perms:  # a producer's /Perms that does not verify: other readers ignore it
+        data = path.read_bytes()
+        at = data.index(b"/Perms <") + len(b"/Perms <")
+        path.write_bytes(data[:at] + b"00000000" + data[at + 8:])
+    return path
+
+
+@pytest.mark.parametrize("break_perms", [False, True])
+def test_an_aes256_pdf_with_an_empty_user_password_opens(tmp_path, break_perms):
+    path = write_aes256(tmp_path / "aes.pdf", break_perms=break_perms)
+    text = " ".join(b.text for b in read_path(path).blocks)
+    assert "Neglect was the most common reason" in text
+
+
+def test_an_aes256_pdf_that_needs_a_password_is_still_refused(tmp_path):
+    path = write_aes256(tmp_path / "locked.pdf", user_password="user-secret", break_perms=True)
+    with pytest.raises(IngestError, match="encrypted PDF"):
+        read_path(path)
+
+
+def test_ingest_json_still_prints_for_an_empty_folder(tmp_path):
+    empty = tmp_path / "none"
+    empty.mkdir()
+    r = CliRunner().invoke(main, ["ingest", str(empty), "--json", "--index", str(tmp_path / "ix")])
+    assert r.exit_code == 1 and json.loads(r.stdout)["added"] == []
+
+
+def test_a_pdf_of_only_page_numbers_does_not_say_ocr_is_off(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="mm")
+    for n in (1, 2):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=9)
+        pdf.text(100, 290, f"Page {n}")
+    path = tmp_path / "numbers.pdf"
+    pdf.output(str(path))
+    with pytest.raises(IngestError) as info:
+        read_path(path)
+    assert str(info.value) == "no text to read: the pages hold only page numbers, headers or footers"
