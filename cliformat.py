@@ -37,6 +37,8 @@ def format_results(res, colour: bool, width: int = 80) -> str:
                f"document{'s' if res.documents != 1 else ''}, {span}")
     if res.mode == "any":
         summary += " (no section has every word: showing sections with any of them)"
+    elif res.query and res.every_word < res.total:
+        summary += f" ({res.every_word:,} with every word)"
     if not res.query:
         summary = "Every section " + (f"tagged {', '.join(res.themes)}" if res.themes else "these filters allow") + ": " + summary
     if res.themes and res.query:
@@ -46,9 +48,9 @@ def format_results(res, colour: bool, width: int = 80) -> str:
     if len(res.hits) < res.total:
         summary += f". Top {len(res.hits)}:"
     lines = [wrap(summary, width), ""]
-    if res.corrected:  # the results are the corrected query's: say so first
-        lines[:0] = [wrap(f'Did you mean "{safe(res.corrected)}"? Showing its results (no section has every '
-                          'word as typed).', width)]
+    if res.searched:
+        lines[1:1] = [f'Did you mean "{safe(res.searched)}"? Showing results for it (a word of '
+                      f'"{safe(res.query)}" is in no section).']
     elif res.did_you_mean:
         lines[1:1] = [f'Did you mean "{safe(res.did_you_mean)}"? (sgsearch {safe(res.did_you_mean)})']
     for h in res.hits:
