@@ -85,6 +85,35 @@ def load_cues(path: Path = CUES_PATH) -> list[Cue]:
         raise ValueError(f"{path}: cannot read theme cues: {exc}") from exc
 
 
+def load_names(path: Path = CUES_PATH) -> re.Pattern | None:
+    """The pattern of job titles and committee names in ``path``'s ``[names]`` table
+    (``None`` when it has none): theme words inside one are not evidence."""
+    try:
+        with open(path, "rb") as fh:
+            names = tomllib.load(fh).get("names") or {}
+        qualifiers, roles = list(names.get("qualifiers", [])), list(names.get("roles", []))
+        bodies, joins = list(names.get("bodies", [])), list(names.get("joins", []))
+    except (OSError, tomllib.TOMLDecodeError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{path}: cannot read the [names] table: {exc}") from exc
+    if not roles and not bodies:
+        return None
+
+    def alt(words):  # longest first, so "Sub-Committee" wins over "Committee"
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    word = r"[A-Z][\w'\u2019-]*"
+    sp = r"[ \t]+"  # a name never runs over a line break
+    # at most eight words, so that a long run of capitalised words costs little to scan
+    run = rf"{word}(?:{sp}(?:(?:{alt(joins)}){sp}){{0,2}}{word}){{0,7}}" if joins else rf"{word}(?:{sp}{word}){{0,7}}"
+    parts = []
+    if roles:  # "Associate Director of Nursing and Mental Health", "Domestic Abuse Lead"
+        quals = rf"(?:(?:{alt(qualifiers)}){sp})*" if qualifiers else ""
+        parts.append(rf"\b(?:{run}{sp})?{quals}(?:{alt(roles)})(?:{sp}(?:of|for){sp}(?:the{sp})?{run})?\b")
+    if bodies:  # "Quality Assurance Committee"
+        parts.append(rf"\b{run}{sp}(?:{alt(bodies)})\b")
+    return re.compile("|".join(parts))
+
+
 def _quote_forms(word: str) -> list[str]:
     """A word as typed and with curly apostrophes and quotes, so either spelling matches."""
     curly = word.replace("'", "\u2019")
@@ -277,6 +306,7 @@ class Tagger:
         self._after_window = neg.after_window
 
     def _build_cues(self) -> None:
+        self.names = load_names()  # job titles and committee names: their words are not evidence (None: off)
         self._cues = [c for c in load_cues() if c.theme in self._labels]
         self._cue_words = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._cue_with = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -359,9 +389,10 @@ class Tagger:
         if not found:
             return []
 
+        names = self._name_spans(doc)
         kept: dict[str, list[Span]] = {}
         for tid, spans in found.items():
-            ex = excluded.get(tid, ())
+            ex = [*excluded.get(tid, ()), *names]
             spans = [s for s in spans if not any(a < s.end and s.start < b for a, b in ex)]
             if spans:
                 kept[tid] = sorted(filter_spans(spans), key=lambda s: s.start)
@@ -383,6 +414,17 @@ class Tagger:
             tags.append(ThemeTag(tid, self._labels[tid], len(spans), evidence))
         tags.sort(key=lambda t: (-t.count, self._order[t.id]))
         return tags
+
+    def _name_spans(self, doc: Doc) -> list[tuple[int, int]]:
+        """Token ranges of job titles and committee names (``[names]`` in ``ingest/cues.toml``)."""
+        if self.names is None:
+            return []
+        out = []
+        for m in self.names.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is not None:
+                out.append((span.start, span.end))
+        return out
 
     @staticmethod
     def _mixed_case_ok(doc: Doc, start: int) -> bool:

@@ -436,6 +436,18 @@ def _df(backend, node: qtree.Node) -> int:
     return 0
 
 
+def _misspelt(store: Store, query: str, corrected: str) -> bool:
+    """Whether every word the correction changes is unknown to the index in every form
+    ("domestc"), not a form of an indexed word the spelling list lacks ("mums", "hear")."""
+    changed = [w for w, c in zip(query.split(), corrected.split()) if w != c]
+    if not changed or len(query.split()) != len(corrected.split()):
+        return False
+    try:
+        return all(search(store, w, limit=1, snippets=False, correct=False).total == 0 for w in changed)
+    except QueryError:  # a word searches cannot take alone (a common word): leave the query as typed
+        return False
+
+
 def _result(query: str, counts: dict, hits: list, mode: str, expanded: list[str]) -> SearchResult:
     """The result of a search from the engine's counts (total, documents, per year) and its hits."""
     years = year_labels(k[0] for k in counts if k)
