@@ -92,6 +92,7 @@ class SearchResult:
     did_you_mean: str | None = None  # the whole query with its misspelt words corrected
     why_empty: str | None = None  # which filter left no sections, when the words alone find some
     expanded: list[str] = field(default_factory=list)  # other forms the query also matched (thesaurus)
+    matched: tuple = field(default=(None, None), repr=False)  # the engine's query and filter: facets count with them
 
     def to_json(self) -> dict:
         return {
@@ -230,6 +231,7 @@ def search(
     hits = [_hit(i + 1, h, fields, expanded, terms, snippets) for i, h in enumerate(top[:want])]
     res = _result(query, counts, hits, mode, expanded)
     res.expanded = _added(synonyms)
+    res.matched = (q, flt)
     if not counts[()].sections:
         res.suggestions = suggest(store, query)
     if not counts[()].sections or mode == "any":
@@ -274,7 +276,9 @@ def _filtered_only(backend, flt, limit: int, theme_ids: list[str]) -> SearchResu
     counts = _counts(backend, None, flt)
     top = backend.search(Every(), flt, "year", max(limit, 1)) if counts[()].sections else []
     hits = [_hit(i + 1, h, ["text"], theme_ids, {}) for i, h in enumerate(top[:limit])]
-    return _result("", counts, hits, "all", theme_ids)
+    res = _result("", counts, hits, "all", theme_ids)
+    res.matched = (None, flt)
+    return res
 
 
 def refuse_stop_words(query: str) -> None:
@@ -611,14 +615,7 @@ _VOCAB: list = [None, []]  # the index state the words were read from, and the w
 def _vocabulary(store: Store) -> list[str]:
     """Unstemmed words of the index (at least three letters), for spelling suggestions: read
     once per state of the index (every commit rewrites its file list), not once per search."""
-    from search.store import MANIFEST
-
-    d = store.current_dir()
-    try:
-        st = (d / MANIFEST).stat() if d is not None else None
-    except OSError:
-        st = None
-    key = (str(d), st.st_mtime_ns, st.st_ino) if st is not None else None
+    key = store.stamp()
     if key is None or _VOCAB[0] != key:
         _VOCAB[:] = [key, [w for w, _n in store.backend().words("") if len(w) >= 3]]
     return _VOCAB[1]

@@ -112,6 +112,16 @@ class Store:
         """True when the live index was built with this version's schema and analysis."""
         return self.version() == SCHEMA_VERSION
 
+    def stamp(self) -> tuple | None:
+        """What changes whenever the live index does (every commit rewrites its file list):
+        for caching what is read from it. None when there is no index."""
+        d = self.current_dir()
+        try:
+            st = (d / MANIFEST).stat() if d is not None else None
+        except OSError:
+            return None
+        return (str(d), st.st_mtime_ns, st.st_ino) if st is not None else None
+
     def engine_name(self) -> str | None:
         """The engine the live index was written with (None: no index, or one older than engines)."""
         return self._read(BACKEND)

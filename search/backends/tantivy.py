@@ -27,6 +27,7 @@ from search.schema import make_schema as make_whoosh_schema
 TEXT_FIELDS = ("heading", "text", "title", "exact", "publisher")
 KEYWORDS = ("id", "kind", "doc_id", "section_id", "doc_type", "themes", "item_kind", "status", "path")
 _FAST = ("doc_id", "doc_type", "themes")
+_MANY = ("themes",)  # the many-valued fields counts can group by
 _HEAP = 64_000_000
 _MISSING_YEAR = -1
 _UNSTORED = frozenset(name for name, f in make_whoosh_schema().items() if not f.stored)  # kept as terms only
@@ -229,29 +230,65 @@ class TantivyBackend(Backend):
         return {ts.doc(addr).get_first("id") for _score, addr in ts.search(both, len(ids), count=False).hits}
 
     def counts(self, query, flt, by: tuple[str, ...]) -> dict[tuple, Count]:
-        docs = {"terms": {"field": "doc_id", "size": 1_000_000}}
-        spec: dict = {"docs": docs}
-        for i, name in reversed(list(enumerate(by))):
-            terms = {"field": name, "size": 100_000}
+        """Counted with aggregations whose buckets never multiply documents by themes:
+        sections per group in one aggregation (no document ids in it), distinct documents
+        with document ids nested only under the single-valued fields (a document has one
+        type and one or two years), one aggregation per theme when themes are grouped by.
+        A call so makes about as many buckets as there are documents, far under tantivy's
+        limit of 65,000 at any national collection's size."""
+        q = self._query(query, flt)
+        total = self._searcher.search(q, 1, count=True).count
+        out: dict[tuple, Count] = {(): Count(total, len(self._grouped(q, ("doc_id",))) if total else 0)}
+        if not total or not by:
+            return out
+        sections = self._grouped(q, by)
+        many = [i for i, name in enumerate(by) if name in _MANY]
+        single = tuple(name for name in by if name not in _MANY)
+        splits = [()] if not many else \
+            sorted({tuple(key[i] for i in many) for key in sections})  # the values met, from the first count
+        for values in splits:
+            sub = q
+            if values:
+                parts = [(tantivy.Occur.Must, q)] + [
+                    (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, by[i], v)) for i, v in zip(many, values)]
+                sub = tantivy.Query.boolean_query(parts)
+            docs = self._grouped(sub, single, distinct=True) if "doc_id" not in by else None
+            for key, n in sections.items():
+                if tuple(key[i] for i in many) != values:
+                    continue
+                rest = tuple(v for i, v in enumerate(key) if i not in many)
+                out[key] = Count(n, 1 if docs is None else docs.get(rest, 0))
+        return out
+
+    def _grouped(self, q, by: tuple[str, ...], distinct: bool = False) -> dict[tuple, int]:
+        """Matches of ``q`` per value of the fields ``by`` (nested terms aggregations): sections,
+        or with ``distinct`` the distinct documents (document ids nested innermost)."""
+        levels = by + ("doc_id",) if distinct else by
+        spec: dict = {}
+        for i, name in reversed(list(enumerate(levels))):
+            terms = {"field": name, "size": 1_000_000 if name == "doc_id" else 100_000}
             if name == "year_start":
                 terms["missing"] = _MISSING_YEAR
-            spec = {"docs": docs, f"g{i}": {"terms": terms, "aggs": spec}}
-        result = self._searcher.aggregate(self._query(query, flt), spec)
-        out: dict[tuple, Count] = {}
+            spec = {f"g{i}": {"terms": terms, **({"aggs": spec} if spec else {})}}
+        result = self._searcher.aggregate(q, spec)
+        out: dict[tuple, int] = {}
 
         def walk(node: dict, key: tuple, depth: int) -> None:
-            buckets = node["docs"]["buckets"]
-            if depth == len(by) or not key:
-                out[key] = Count(sum(b["doc_count"] for b in buckets), len(buckets))
-            if depth < len(by):
-                for b in node[f"g{depth}"]["buckets"]:
-                    value = b["key"]
-                    if by[depth] == "year_start":
-                        value = None if int(value) == _MISSING_YEAR else int(value)
+            buckets = node[f"g{depth}"]["buckets"]
+            if distinct and depth == len(by):
+                out[key] = len(buckets)
+                return
+            for b in buckets:
+                value = b["key"]
+                if levels[depth] == "year_start":
+                    value = None if int(value) == _MISSING_YEAR else int(value)
+                if depth + 1 == len(levels):
+                    out[key + (value,)] = b["doc_count"]
+                else:
                     walk(b, key + (value,), depth + 1)
 
         walk(result, (), 0)
-        return {k: v for k, v in out.items() if v.sections or k == ()}
+        return out
 
     def words(self, prefix: str = "") -> list[tuple[str, int]]:
         return [(t, n) for t, n in self._searcher.terms_with_prefix("exact", prefix)]
