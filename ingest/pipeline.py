@@ -24,6 +24,7 @@ from ingest.catalog import CATALOG_NAME, Entry, read_catalog
 from ingest.document import ParsedDoc, parse_file, sha256_file, slug
 from ingest.fetch import fetch_urls, is_url
 from ingest.readers import SUPPORTED_EXTS
+from ingest.tagworker import TagFailed
 from search.records import doc_to_fields, item_to_fields, section_to_fields, stored_catalog_sig
 from search.store import FETCHED, Store, check_index_folder
 
@@ -264,17 +265,20 @@ def ingest(
                     for d in removed:
                         w.delete_doc(d["doc_id"])
                         manifest.pop(d["path"], None)
-                    for doc, _ in parsed:
-                        old = existing.get(doc.doc["path"])
-                        if old:
-                            w.delete_doc(old["doc_id"])
                 done = 0
                 for doc, ticket in parsed:
                     tags = None
                     if ticket is not None:
                         if progress:
                             progress("tagging", done, report.sections, doc.doc["path"])
-                        tags = iter(tagging.result(ticket))
+                        try:
+                            tags = iter(tagging.result(ticket))
+                        except TagFailed as e:  # this file fails alone; an older version of it stays
+                            _fail(report, doc, str(e))
+                            continue
+                    old = existing.get(doc.doc["path"]) if not rebuild else None
+                    if old:
+                        w.delete_doc(old["doc_id"])
                     _write_doc(w, doc, tags)
                     done += len(doc.sections)
                     if progress:
@@ -290,6 +294,17 @@ def ingest(
             tagging.close()
         report.seconds = time.monotonic() - started
     return report
+
+
+def _fail(report: IngestReport, doc: ParsedDoc, error: str) -> None:
+    """Report a parsed file as failed after all (its records are not written)."""
+    path = doc.doc["path"]
+    for done in (report.added, report.updated):
+        if path in done:
+            done.remove(path)
+    report.sections -= len(doc.sections)
+    report.pages -= doc.doc.get("pages") or 0
+    report.failed.append({"path": path, "error": error})
 
 
 def _user_thesaurus(files: list[Path] | None):
