@@ -233,7 +233,7 @@ def ingest(
             if tag and todo:
                 tagging = _start_tagging(tax_files)  # spaCy loads in the worker while files are parsed
 
-            parsed: list[tuple[ParsedDoc, int | None]] = []  # each with its tagging ticket
+            parsed: list[tuple[ParsedDoc, list[int] | None]] = []  # each with its tagging tickets
             for n, (key, doc, err) in enumerate(_run(todo, jobs), start=1):
                 if progress:
                     progress("parsing", n, len(todo), key)
@@ -243,7 +243,7 @@ def ingest(
                 doc.doc["catalog_sig"] = _entry_sig(entries.get(Path(key)))
                 doc.doc["source_url"] = from_urls.get(str(Path(key).resolve()))
                 _extract_items(doc)
-                parsed.append((doc, tagging.submit(_tag_texts(doc)) if tagging else None))
+                parsed.append((doc, _submit(tagging, _tag_texts(doc)) if tagging else None))
                 (report.updated if key in existing and not rebuild else report.added).append(key)
                 report.sections += len(doc.sections)
                 report.pages += doc.doc.get("pages") or 0
@@ -266,13 +266,13 @@ def ingest(
                         w.delete_doc(d["doc_id"])
                         manifest.pop(d["path"], None)
                 done = 0
-                for doc, ticket in parsed:
+                for doc, tickets in parsed:
                     tags = None
-                    if ticket is not None:
+                    if tickets is not None:
                         if progress:
                             progress("tagging", done, report.sections, doc.doc["path"])
                         try:
-                            tags = iter(tagging.result(ticket))
+                            tags = iter([t for ticket in tickets for t in tagging.result(ticket)])
                         except TagFailed as e:  # this file fails alone; an older version of it stays
                             _fail(report, doc, str(e))
                             continue
@@ -373,6 +373,22 @@ def _start_tagging(taxonomy_files: list[Path] | None):
     from ingest.tagworker import Tagging
 
     return Tagging(taxonomy_files)
+
+
+TAG_BATCH_CHARS = 1_000_000  # texts sent to the tagger at once: the worker holds a batch, not a whole file
+
+
+def _submit(tagging, texts: list[str]) -> list[int]:
+    """Send a document's texts to the tagger in batches of about TAG_BATCH_CHARS; their tickets."""
+    tickets, batch, size = [], [], 0
+    for t in texts:
+        if batch and size + len(t) > TAG_BATCH_CHARS:
+            tickets.append(tagging.submit(batch))
+            batch, size = [], 0
+        batch.append(t)
+        size += len(t)
+    tickets.append(tagging.submit(batch))
+    return tickets
 
 
 def _tag_texts(doc: ParsedDoc) -> list[str]:

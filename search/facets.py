@@ -47,13 +47,16 @@ def engine_facets(store: Store, res, labels: dict[str, str] | None = None) -> di
         return _facets(Counter(), Counter(), Counter(), Counter(), labels or {})
     backend = store.backend()
     years = Counter({y: c.sections for y, c in res.year_counts.items()})
-    themes = Counter({k[0]: c.sections for k, c in backend.counts(query, flt, ("themes",)).items() if k})
-    types = Counter({k[0]: c.sections for k, c in backend.counts(query, flt, ("doc_type",)).items() if k and k[0]})
+
+    def count(name: str) -> dict:
+        return {k[0]: c.sections for k, c in backend.counts(query, flt, (name,), documents=False).items() if k and k[0]}
+
+    themes, types = Counter(count("themes")), Counter(count("doc_type"))
     publishers: Counter = Counter()
     by_doc = publishers_of(store)
-    for k, c in backend.counts(query, flt, ("doc_id",)).items():
-        if k and by_doc.get(k[0]):
-            publishers[by_doc[k[0]]] += c.sections
+    for doc_id, n in count("doc_id").items():
+        if by_doc.get(doc_id):
+            publishers[by_doc[doc_id]] += n
     return _facets(years, themes, types, publishers, labels or {})
 
 

@@ -46,6 +46,15 @@ def many(request, tmp_path_factory):
             w.add(section_to_fields(sec, doc))
             for t in tagged:
                 expected.setdefault((t, label), set()).add(doc["doc_id"])
+        # and one document that states no year: its own column
+        doc = {"doc_id": "undated", "path": "/many/undated.txt", "sha256": "f" * 64, "title": "Undated",
+               "publisher": "", "doc_type": "other", "sections": 1}
+        sec = {**sec, "section_id": "undated:1", "doc_id": "undated", "themes": themes[:2], "year": None,
+               "year_start": None}
+        w.add(doc_to_fields(doc))
+        w.add(section_to_fields(sec, doc))
+        for t in themes[:2]:
+            expected.setdefault((t, "undated"), set()).add("undated")
     yield store, expected
     store.close()
 
@@ -53,14 +62,15 @@ def many(request, tmp_path_factory):
 def test_the_theme_table_counts_every_document_past_the_bucket_limit(many):
     store, expected = many
     table = theme_table(store)
-    assert len(table["years"]) == YEARS
-    for y in table["years"]:
+    assert len(table["years"]) == YEARS + 1 and table["years"][-1] == "undated"
+    for y in table["years"][:-1]:
         assert table["totals"][y] == {"sections": DOCS // YEARS, "documents": DOCS // YEARS}
+    assert table["totals"]["undated"] == {"sections": 1, "documents": 1}
     for t in table["themes"]:
         for y in table["years"]:
             n = len(expected.get((t["id"], y), ()))
             assert t["counts"][y] == t["documents"][y] == n, (t["id"], y)
-    assert sum(t["total"] for t in table["themes"]) == DOCS * PER_SECTION
+    assert sum(t["total"] for t in table["themes"]) == DOCS * PER_SECTION + 2
 
 
 def test_trace_and_facets_count_in_the_engine_past_the_bucket_limit(many):
@@ -68,12 +78,13 @@ def test_trace_and_facets_count_in_the_engine_past_the_bucket_limit(many):
     theme = next(iter(store.taxonomy().themes.values()))
     data = trace(store, theme.id, examples=0)
     assert {y["year"]: (y["sections"], y["documents"]) for y in data["years"]} == {
-        y: (len(docs), len(docs)) for (t, y), docs in expected.items() if t == theme.id}
+        y: (len(docs), len(docs)) for (t, y), docs in expected.items() if t == theme.id and y != "undated"}
 
     res, facets = search_with_facets(store, "partnership")
-    assert res.total == DOCS and facets["counted"] == DOCS
-    assert sum(f["count"] for f in facets["year"]) == DOCS
-    assert {f["value"]: f["count"] for f in facets["doc_type"]} == {"annual-report": DOCS // 2, "review": DOCS // 2}
+    assert res.total == DOCS + 1 and facets["counted"] == DOCS + 1
+    assert sum(f["count"] for f in facets["year"]) == DOCS  # the undated section has no year to count under
+    assert {f["value"]: f["count"] for f in facets["doc_type"]} == {"annual-report": DOCS // 2, "review": DOCS // 2,
+                                                                    "other": 1}
     assert sum(f["count"] for f in facets["publisher"]) == DOCS
     counted = {f["value"]: f["count"] for f in facets["theme"]}
     assert counted == {t: sum(len(docs) for (u, _y), docs in expected.items() if u == t)

@@ -229,36 +229,48 @@ class TantivyBackend(Backend):
                                             (tantivy.Occur.Must, only)])
         return {ts.doc(addr).get_first("id") for _score, addr in ts.search(both, len(ids), count=False).hits}
 
-    def counts(self, query, flt, by: tuple[str, ...]) -> dict[tuple, Count]:
+    def counts(self, query, flt, by: tuple[str, ...], documents: bool = True) -> dict[tuple, Count]:
         """Counted with aggregations whose buckets never multiply documents by themes:
-        sections per group in one aggregation (no document ids in it), distinct documents
-        with document ids nested only under the single-valued fields (a document has one
-        type and one or two years), one aggregation per theme when themes are grouped by.
-        A call so makes about as many buckets as there are documents, far under tantivy's
-        limit of 65,000 at any national collection's size."""
+        sections per group in one aggregation (no document ids in it); distinct documents
+        with document ids nested under themes one year at a time (or one theme at a time
+        when no year is grouped by), so a call makes at most a year's documents times the
+        themes in buckets, far under tantivy's limit of 65,000 at a national collection's
+        size (some 300 documents a year)."""
         q = self._query(query, flt)
         total = self._searcher.search(q, 1, count=True).count
-        out: dict[tuple, Count] = {(): Count(total, len(self._grouped(q, ("doc_id",))) if total else 0)}
+        docs_total = len(self._grouped(q, ("doc_id",))) if total and documents else 0
+        out: dict[tuple, Count] = {(): Count(total, docs_total)}
         if not total or not by:
             return out
         sections = self._grouped(q, by)
-        many = [i for i, name in enumerate(by) if name in _MANY]
-        single = tuple(name for name in by if name not in _MANY)
-        splits = [()] if not many else \
-            sorted({tuple(key[i] for i in many) for key in sections})  # the values met, from the first count
-        for values in splits:
-            sub = q
-            if values:
-                parts = [(tantivy.Occur.Must, q)] + [
-                    (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, by[i], v)) for i, v in zip(many, values)]
-                sub = tantivy.Query.boolean_query(parts)
-            docs = self._grouped(sub, single, distinct=True) if "doc_id" not in by else None
-            for key, n in sections.items():
-                if tuple(key[i] for i in many) != values:
-                    continue
-                rest = tuple(v for i, v in enumerate(key) if i not in many)
-                out[key] = Count(n, 1 if docs is None else docs.get(rest, 0))
+        if not documents:
+            return {**out, **{k: Count(n, 0) for k, n in sections.items()}}
+        if "doc_id" in by:
+            return {**out, **{k: Count(n, 1) for k, n in sections.items()}}
+        split = by.index("year_start") if "year_start" in by and any(f in _MANY for f in by) else \
+            next((i for i, f in enumerate(by) if f in _MANY), None)
+        docs: dict[tuple, int] = {}
+        if split is None:
+            docs = self._grouped(q, by, distinct=True)
+        else:
+            rest = tuple(f for i, f in enumerate(by) if i != split)
+            for value in sorted({k[split] for k in sections}, key=str):
+                sub = tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.Must, self._equals(by[split], value))])
+                for key, n in self._grouped(sub, rest, distinct=True).items():
+                    docs[key[:split] + (value,) + key[split:]] = n
+        out.update({k: Count(n, docs.get(k, 0)) for k, n in sections.items()})
         return out
+
+    def _equals(self, name: str, value):
+        """The query for a field's value as :meth:`_grouped` gives it (None: a record without a year)."""
+        if name == "year_start":
+            if value is None:
+                return tantivy.Query.boolean_query([
+                    (tantivy.Occur.Must, tantivy.Query.all_query()),
+                    (tantivy.Occur.MustNot, tantivy.Query.range_query(self.schema, "year_start", tantivy.FieldType.Integer,
+                                                                      -(2**62), 2**62))])
+            return tantivy.Query.range_query(self.schema, name, tantivy.FieldType.Integer, value, value)
+        return tantivy.Query.term_query(self.schema, name, value)
 
     def _grouped(self, q, by: tuple[str, ...], distinct: bool = False) -> dict[tuple, int]:
         """Matches of ``q`` per value of the fields ``by`` (nested terms aggregations): sections,
