@@ -47,14 +47,11 @@ def engine_facets(store: Store, res, labels: dict[str, str] | None = None) -> di
         return _facets(Counter(), Counter(), Counter(), Counter(), labels or {})
     backend = store.backend()
     years = Counter({y: c.sections for y, c in res.year_counts.items()})
-
-    def count(name: str) -> dict:
-        return {k[0]: c.sections for k, c in backend.counts(query, flt, (name,), documents=False).items() if k and k[0]}
-
-    themes, types = Counter(count("themes")), Counter(count("doc_type"))
+    counted = backend.tallies(query, flt, ("themes", "doc_type", "doc_id"))
+    themes, types = Counter(counted["themes"]), Counter({t: n for t, n in counted["doc_type"].items() if t})
     publishers: Counter = Counter()
     by_doc = publishers_of(store)
-    for doc_id, n in count("doc_id").items():
+    for doc_id, n in counted["doc_id"].items():
         if by_doc.get(doc_id):
             publishers[by_doc[doc_id]] += n
     return _facets(years, themes, types, publishers, labels or {})

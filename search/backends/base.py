@@ -127,6 +127,13 @@ class Backend(ABC):
         key ``()`` holds the overall count. Counted by the engine, without stored fields, for
         any number of documents. ``documents=False``: sections only (documents 0), quicker."""
 
+    def tallies(self, query, flt, fields: tuple[str, ...]) -> dict[str, dict]:
+        """Sections that match ``query`` and ``flt`` per value of each of ``fields`` apart
+        (``{field: {value: sections}}``, values without a section left out): a search's
+        facet counts. An engine may count them all in one pass."""
+        return {name: {k[0]: c.sections for k, c in self.counts(query, flt, (name,), documents=False).items()
+                       if k and k[0] is not None} for name in fields}
+
     @abstractmethod
     def words(self, prefix: str = "") -> list[tuple[str, int]]:
         """The unstemmed words of the sections that start with ``prefix`` (all: ``""``), each

@@ -261,6 +261,12 @@ class TantivyBackend(Backend):
         out.update({k: Count(n, docs.get(k, 0)) for k, n in sections.items()})
         return out
 
+    def tallies(self, query, flt, fields: tuple[str, ...]) -> dict[str, dict]:
+        spec = {name: {"terms": {"field": name, "size": 1_000_000 if name == "doc_id" else 100_000}} for name in fields}
+        result = self._searcher.aggregate(self._query(query, flt), spec)
+        return {name: {(int(b["key"]) if name == "year_start" else b["key"]): b["doc_count"]
+                       for b in result[name]["buckets"]} for name in fields}
+
     def _equals(self, name: str, value):
         """The query for a field's value as :meth:`_grouped` gives it (None: a record without a year)."""
         if name == "year_start":
