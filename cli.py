@@ -9,17 +9,29 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
+from pathlib import Path
 
 import click
 
-from search.store import (
-    IndexBusy,
-    IndexFolderError,
-    IndexMissing,
-    Store,
-    default_index_dir,
-    resolve_index_dir,
+from cliformat import (
+    format_checks,
+    format_clusters,
+    format_document,
+    format_documents,
+    format_matches,
+    format_results,
+    format_section,
+    format_tags,
+    format_terms,
+    format_trace,
+    safe,
+    width,
 )
+from search.errors import SgsearchError
+from search.index.store import IndexMissing, Store, resolve_index_dir
+from search.vocab.kinds import ITEM_KINDS
+from usecases import check_file, check_texts, open_index, seeds
 
 
 class DefaultToSearch(click.Group):
@@ -29,6 +41,12 @@ class DefaultToSearch(click.Group):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["search", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SgsearchError as e:  # what the library cannot do with the input: one line, never a traceback
+            _fail(str(e))
 
 
 class QueryCommand(click.Command):
@@ -76,37 +94,12 @@ def _colour() -> bool:
 
 
 def _store(index: str | None) -> Store:
-    """Open the index. Only the default per-user index is seeded: with none there yet, the
-    bundled corpus is ingested first (notice on stderr). An index from an older version is
-    rebuilt from the files it records."""
-    root = resolve_index_dir(index)
-    if root.exists() and not root.is_dir():
-        _fail(f"{root} is a file, not a folder: give the folder of an index")
-    store = Store(root)
-    if store.exists() and store.up_to_date():
-        return store
-    seed = _seeds(store, index)
-    if not store.exists() and not seed:
-        _fail(f"no index at {root}: run 'sgsearch ingest PATH --index {root}'" if index else
-              f"no index at {root} ($SGSEARCH_INDEX): run 'sgsearch ingest PATH' to make it")
-    from corpus import corpus_dir
-    from ingest.pipeline import ingest
-
-    what = "building the index" if seed else "the index format changed; rebuilding"
-    echo(f"sgsearch: {what} at {root}{' from the bundled corpus (once)' if seed else ''}…", err=True)
+    """Open the index (:func:`usecases.open_index`: the default one is seeded, an old one
+    rebuilt), saying so on stderr; a missing or unusable index is one line."""
     try:
-        report = ingest([corpus_dir()] if seed else [], root)
-    except (IndexBusy, IndexFolderError) as e:
+        return open_index(index, notice=lambda line: echo(f"sgsearch: {line}", err=True))
+    except SgsearchError as e:
         _fail(str(e))
-    for f in report.failed:
-        echo(f"sgsearch: {f['path']}: {f['error']}", err=True)
-    return store
-
-
-def _seeds(store: Store, index: str | None) -> bool:
-    """Whether ``store`` is the per-user default index with none there yet (the bundled corpus fills it)."""
-    return (not store.exists() and store.root == default_index_dir() and not index
-            and not os.environ.get("SGSEARCH_INDEX"))
 
 
 def _index_option(f):
@@ -149,6 +142,7 @@ def main():
 @_index_option
 def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publisher, sort, exact, as_json, index):
     """Search sections for QUERY ("quoted phrase", -exclude, a theme name)."""
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.filters import explain_empty
     from search.query import QueryError, search
 
@@ -168,89 +162,9 @@ def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publishe
     if as_json:
         _emit_json(res.to_json())
     else:
-        echo(format_results(res, _colour(), _width()), raw=True)
+        echo(format_results(res, _colour(), width()), raw=True)
     if res.total == 0:
         sys.exit(1)
-
-
-def format_results(res, colour: bool, width: int = 80) -> str:
-    """Human-readable results: a summary line, then one cited block per hit."""
-    from search.cite import section_citation
-    from search.query import HL_END, HL_START
-
-    if res.total == 0:
-        msg = f'No sections match "{safe(res.query)}".' if res.query else "No sections match these filters."
-        if res.why_empty:
-            msg += f" {res.why_empty[0].upper()}{res.why_empty[1:]}"
-        elif res.did_you_mean and len(res.query.split()) > 1:
-            msg += f' Did you mean "{safe(res.did_you_mean)}"?'
-        elif res.suggestions:
-            msg += " Did you mean: " + ", ".join(res.suggestions) + "?"
-        else:
-            msg += " Try fewer words, another spelling, or a theme (sgsearch themes --list)."
-        return wrap(msg, width)
-    years = res.years
-    span = f"{years[0]} to {years[-1]}" if len(years) > 1 else (years[0] if years else "no year")
-    if res.exact_total:
-        summary = (f"{res.total:,} section{'s' if res.total != 1 else ''} in {res.documents:,} "
-                   f"document{'s' if res.documents != 1 else ''}, {span}")
-    else:
-        summary = (f"About {res.total:,} sections match (the best {len(res.hits)} are from "
-                   f"{res.documents:,} document{'s' if res.documents != 1 else ''}, {span})")
-    if res.mode == "any":
-        summary += " (no section has every word: showing sections with any of them)"
-    if not res.query:
-        summary = "Every section " + (f"tagged {', '.join(res.themes)}" if res.themes else "these filters allow") + ": " + summary
-    if res.themes and res.query:
-        summary += f"; also sections tagged {', '.join(res.themes)}"
-    if res.expanded:
-        summary += f"; also {', '.join(res.expanded)}"
-    if len(res.hits) < res.total:
-        summary += f". Top {len(res.hits)}:"
-    lines = [wrap(summary, width), ""]
-    if res.did_you_mean:
-        lines[1:1] = [f'Did you mean "{safe(res.did_you_mean)}"? (sgsearch {safe(res.did_you_mean)})']
-    for h in res.hits:
-        s = h.section
-        head = wrap(f"{h.rank}. {safe(section_citation(s, h.title, h.page))}", width, "", "   ")
-        snippet = wrap(safe(h.snippet), width, "   ")
-        if colour:
-            head = click.style(head, bold=True)
-            snippet = snippet.replace(HL_START, "\x1b[1;33m").replace(HL_END, "\x1b[0m")
-        else:
-            snippet = snippet.replace(HL_START, "").replace(HL_END, "")
-        lines.append(head)
-        lines.append(snippet)
-        tail = f"[{s['section_id']}]"
-        if s.get("themes"):
-            tail += "  themes: " + ", ".join(s["themes"][:6])
-        lines.append(wrap(tail, width, "   ", "      "))
-        lines.append("")
-    return "\n".join(lines).rstrip()
-
-
-_UNSAFE = None
-
-
-def wrap(text: str, width: int, indent: str = "", subsequent: str | None = None) -> str:
-    """``text`` folded to ``width`` columns at spaces, never inside a word (a word longer
-    than the line stays whole). Highlight markers count as a column each, so a line is
-    at most ``width`` wide on screen."""
-    import textwrap
-
-    return "\n".join(textwrap.wrap(text, width, initial_indent=indent,
-                                   subsequent_indent=indent if subsequent is None else subsequent,
-                                   break_long_words=False, break_on_hyphens=False))
-
-
-def safe(text: str) -> str:
-    """Text for a terminal: control characters and escape sequences removed (markers kept)."""
-    import re
-
-    global _UNSAFE
-    if _UNSAFE is None:
-        _UNSAFE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x01\x04-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-    return _UNSAFE.sub("", text or "")
 
 
 # -- ingest ----------------------------------------------------------------------------
@@ -272,8 +186,7 @@ def safe(text: str) -> str:
 @_index_option
 def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as_json, index):
     """Add reports (PDF, Word, ODT, RTF, web pages, text; files, folders or URLs) to the index."""
-    from pathlib import Path
-
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from ingest.pipeline import ingest
 
     if not paths and not retag and not thesaurus:
@@ -281,7 +194,8 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as
     root = resolve_index_dir(index)
     progress = _progress if sys.stderr.isatty() and not as_json else None
     tax = [Path(t) for t in taxonomy] or None
-    if not root.is_file() and _seeds(Store(root), index):
+    if not root.is_file() and seeds(Store(root), index):
+        # lazy: a command loads only what it uses (start-up is part of the answer time)
         from corpus import corpus_dir
 
         echo(f"sgsearch: building the index at {root} from the bundled corpus (once), then adding yours…", err=True)
@@ -291,20 +205,18 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as
                         engine=engine, ocr=ocr, thesaurus_files=[Path(t) for t in thesaurus] or None) \
             if paths or thesaurus else None
         if retag:
+            # lazy: a command loads only what it uses (start-up is part of the answer time)
             from ingest.retag import retag as do_retag
 
             n = do_retag(root, taxonomy_files=tax)
             if report is None:
+                # lazy: a command loads only what it uses (start-up is part of the answer time)
                 from ingest.pipeline import IngestReport
 
                 report = IngestReport()
             report.retagged = n
-    except (IndexBusy, IndexFolderError) as e:
+    except SgsearchError as e:  # the taxonomy, the thesaurus, the engine or the index itself is unusable
         _fail(str(e))
-    except Exception as e:  # the taxonomy, the thesaurus, the engine or the index itself is unusable
-        if type(e).__name__ in ("TaxonomyError", "IngestError", "EngineUnavailable", "ThesaurusError"):
-            _fail(str(e))
-        raise
     if progress:
         click.echo("\r\x1b[K", nl=False, err=True)
     for f in report.failed:
@@ -345,6 +257,7 @@ def _progress(phase: str, n: int, total: int, path: str) -> None:
 @_index_option
 def docs_cmd(doc_id, as_json, index):
     """List indexed documents; with DOC_ID, the outline of one document."""
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.browse import DocNotFound, document, documents
 
     store = _store(index)
@@ -355,28 +268,14 @@ def docs_cmd(doc_id, as_json, index):
             _fail(str(e))
         if as_json:
             _emit_json(doc)
-            return
-        echo(f"{doc['title']} ({doc['year'] or 'undated'}) — {doc['publisher'] or 'publisher unknown'}, {doc['doc_type']}")
-        echo(f"{doc['path']}")
-        for s in doc["sections"]:
-            indent = "  " * (max(s["level"], 1) - 1)
-            num = f"{s['number']} " if s["number"] else ""
-            page = f"  p. {s['page_start']}" if s["page_start"] else ""
-            year = f"  [{s['year']}]" if s["year"] != doc["year"] else ""
-            echo(f"{indent}{num}{s['heading']}{page}{year}   ({s['section_id']})")
-        if doc.get("acronyms"):
-            echo("Acronyms it defines: " + "; ".join(f"{a['abbreviation']} {a['expansion']}" for a in doc["acronyms"]))
+        else:
+            echo(format_document(doc))
         return
     docs = documents(store)
     if as_json:
         _emit_json({"documents": docs})
-        return
-    if not docs:
-        echo("The index is empty: sgsearch ingest PATH adds reports.")
-        return
-    for d in docs:
-        pages = f", {d['pages']} pages" if d["pages"] else ""
-        echo(f"{d['doc_id']}  {d['year'] or 'undated'}  {d['doc_type']:<13} {d['title']} ({d['sections']} sections{pages})")
+    else:
+        echo(format_documents(docs))
 
 
 @main.command("show")
@@ -385,6 +284,7 @@ def docs_cmd(doc_id, as_json, index):
 @_index_option
 def show_cmd(section_id, as_json, index):
     """Print one whole section with its heading path, pages, year and document."""
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.browse import DocNotFound, section
 
     store = _store(index)
@@ -394,24 +294,8 @@ def show_cmd(section_id, as_json, index):
         _fail(str(e))
     if as_json:
         _emit_json(s)
-        return
-    pages = ""
-    if s["page_start"]:
-        pages = f", p. {s['page_start']}" + (f"–{s['page_end']}" if s["page_end"] and s["page_end"] != s["page_start"] else "")
-    echo(f"{s['title']} ({s['year'] or 'undated'}){pages}" + (" (OCR)" if s.get("ocr") else ""))
-    echo(" › ".join(s["heading_path"]))
-    if s["themes"]:
-        echo("Themes: " + ", ".join(s["themes"]))
-    echo("")
-    width = _width()
-    paras = (s["text"] or "(no text under this heading)").split("\n")
-    echo("\n".join(wrap(safe(p), width) if p.strip() else "" for p in paras))
-    if s.get("items"):
-        echo("")
-        for it in s["items"]:
-            status = f" [{it['status']}]" if it.get("status") else ""
-            mark = "▶" if it.get("marked") else "-"
-            echo(wrap(f"{mark} {it['kind']}{status}: {safe(it['text'])}", width, "", "  "))
+    else:
+        echo(format_section(s, width()))
 
 
 # -- terms -----------------------------------------------------------------------------
@@ -422,23 +306,14 @@ def show_cmd(section_id, as_json, index):
 def terms_cmd(word, as_json, index):
     """List the abbreviations and synonyms searches expand (with WORD: those that contain it),
     and which documents define an abbreviation themselves."""
-    from search.thesaurus import terms
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
+    from search.vocab.thesaurus import terms
 
     data = terms(_store(index).current_dir(), word)
     if as_json:
         _emit_json(data)
-        return
-    if not data["abbreviations"] and not data["synonyms"]:
-        echo(f"No abbreviation or synonym contains {word!r}." if word else "The thesaurus is empty.")
-        return
-    for a in data["abbreviations"]:
-        docs = f"  (defined in {', '.join(a['documents'])})" if a["documents"] else ""
-        echo(f"{a['abbreviation']:<8} {'; '.join(a['expansions'])}{docs}")
-    if data["synonyms"]:
-        echo("")
-        echo("Synonyms:")
-        for group in data["synonyms"]:
-            echo("  " + " = ".join(group))
+    else:
+        echo(format_terms(data, word))
 
 
 # -- themes ----------------------------------------------------------------------------
@@ -453,15 +328,15 @@ def tag_cmd(source, taxonomy, as_json, index):
 
     With --index, the themes that index was tagged with (a user's own included) are used.
     """
-    from pathlib import Path
-
-    from search.taxonomy import TaxonomyError, load_taxonomy
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
+    from search.vocab.taxonomy import TaxonomyError, load_taxonomy
 
     if source is None and _stdin_is_terminal():
         _fail("give a FILE to tag (sgsearch tag report.pdf), or pipe text in: echo TEXT | sgsearch tag -", 2)
     if source in (None, "-"):
         text = sys.stdin.read()
     else:
+        # lazy: a command loads only what it uses (start-up is part of the answer time)
         from ingest.blocks import IngestError
         from ingest.readers import read_path
 
@@ -477,18 +352,15 @@ def tag_cmd(source, taxonomy, as_json, index):
             tax = load_taxonomy([Path(t) for t in taxonomy] or None)
     except TaxonomyError as e:
         _fail(str(e))
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from ingest.themes import get_tagger
 
     tags = get_tagger(tax).tag(text)
     data = {"themes": [{"id": t.id, "label": t.label, "count": t.count, "evidence": t.evidence} for t in tags]}
     if as_json:
         _emit_json(data)
-        return
-    if not tags:
-        echo("No themes found.")
-        return
-    for t in tags:
-        echo(f"{t.id:<28} {t.count:>4}  {'; '.join(t.evidence[:3])}")
+    else:
+        echo(format_tags(data["themes"]))
 
 
 @main.command("themes")
@@ -510,7 +382,8 @@ def themes_cmd(from_year, to_year, per, fmt, output, list_only, show_all, as_jso
         if store.exists():
             tax = store.taxonomy()  # the themes this index was tagged with, a user's own included
         else:
-            from search.taxonomy import load_taxonomy
+            # lazy: a command loads only what it uses (start-up is part of the answer time)
+            from search.vocab.taxonomy import load_taxonomy
 
             tax = load_taxonomy()
         if as_json:
@@ -520,6 +393,7 @@ def themes_cmd(from_year, to_year, per, fmt, output, list_only, show_all, as_jso
         for t in tax.themes.values():
             echo(f"{t.id:<28} {t.label} — {t.description}")
         return
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.query import QueryError, year_arg
     from search.table import full_table, to_csv, to_text, write_xlsx
 
@@ -539,7 +413,7 @@ def themes_cmd(from_year, to_year, per, fmt, output, list_only, show_all, as_jso
         echo(f"Table written to {output}")
         return
     text = (json.dumps(table, indent=2, ensure_ascii=False) if fmt == "json" else to_csv(table, show_all).rstrip("\n")
-            if fmt == "csv" else to_text(table, _width(), show_all))
+            if fmt == "csv" else to_text(table, width(), show_all))
     if output:
         try:
             with open(output, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as fh:
@@ -549,13 +423,6 @@ def themes_cmd(from_year, to_year, per, fmt, output, list_only, show_all, as_jso
         echo(f"Table written to {output}")
         return
     echo(text, raw=fmt == "json")
-
-
-def _width() -> int:
-    """The terminal's width in columns (80 when not a terminal or unknown)."""
-    import shutil
-
-    return max(40, shutil.get_terminal_size((80, 24)).columns)
 
 
 # -- trace / recur ---------------------------------------------------------------------
@@ -572,6 +439,7 @@ def _width() -> int:
 @_index_option
 def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, exact, as_json, index):
     """How a subject or theme runs over the years, with quoted examples."""
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.query import QueryError
     from search.table import year_range
     from search.trace import plot_trace, theme_table, trace
@@ -598,32 +466,16 @@ def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, 
     if as_json:
         _emit_json(data)
     else:
-        echo(format_trace(data, _width()))
+        echo(format_trace(data, width()))
         if plot:
             echo(f"Chart written to {plot}")
     if not data["years"]:
         sys.exit(1)
 
 
-def format_trace(data: dict, width: int = 80) -> str:
-    """A year-by-year account with the first and last year and quoted examples."""
-    what = f"theme {data['theme']}" if data.get("theme") else f'"{safe(data["query"])}"'
-    if not data["years"]:
-        return f"No sections mention {what}."
-    out = [f"{what}: first seen {data['first_seen']}, last seen {data['last_seen']}.", ""]
-    for y in data["years"]:
-        out.append(f"{y['year']}: {y['sections']} section{'s' if y['sections'] != 1 else ''} in "
-                   f"{y['documents']} document{'s' if y['documents'] != 1 else ''}")
-        for ex in y["examples"]:
-            out.append(wrap(f"“{safe(ex['snippet'])}”", width, "   "))
-            out.append(wrap(f"— {safe(ex['citation'])} [{ex['section_id']}]", width, "      ", "        "))
-        out.append("")
-    return "\n".join(out).rstrip()
-
-
 @main.command("recur")
 @click.option("--min-years", default=2, show_default=True, type=click.IntRange(2, 50), help="Distinct years a group must span.")
-@click.option("--kind", type=click.Choice(["recommendation", "learning", "finding", "priority", "objective", "action", "risk"]),
+@click.option("--kind", type=click.Choice(ITEM_KINDS),
               help="Only items of this kind.")
 @click.option("--theme", help="Only groups with an item tagged with this theme (id or label), as in export.")
 @click.option("--from", "from_year", help="Only items from this year on (2019 or 2019-20).")
@@ -639,6 +491,7 @@ def format_trace(data: dict, width: int = 80) -> str:
 @_index_option
 def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, check_text, limit, output, as_json, index):
     """Items said again in different years; with --check, earlier items like a new finding or a file of them."""
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.query import QueryError, resolve_theme_filter
     from search.recur import DEFAULT_THRESHOLD, best_threshold, recur
 
@@ -657,6 +510,7 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
         clusters = recur(store, threshold=used, **options)
     except ValueError as e:
         _fail(str(e), 2)
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.cite import cite_items
 
     cite_items(store, [it for c in clusters for it in c["items"]])
@@ -669,18 +523,19 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
 
 def _recur_check(store, check_text, kind, limit, output, as_json):
     """``recur --check``: one text, or each recommendation of a file, against the index."""
-    from ingest.checklist import ChecklistError, check_texts, read_checklist
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.recur import summary
 
     if not check_text.strip():
         _fail("--check needs the text of a finding or recommendation, or a file of them", 2)
     is_file = os.path.isfile(check_text)
     try:
-        texts = read_checklist(check_text) if is_file else [check_text]
-    except ChecklistError as e:
+        checks = (check_file(store, check_text, kind=kind, limit=limit) if is_file
+                  else check_texts(store, [check_text], kind=kind, limit=limit))
+    except SgsearchError as e:
         _fail(str(e))
-    checks = check_texts(store, texts, kind=kind, limit=limit)
     if output:
+        # lazy: a command loads only what it uses (start-up is part of the answer time)
         from search.export import export_checks
 
         try:
@@ -705,61 +560,6 @@ def _recur_check(store, check_text, kind, limit, output, as_json):
         echo(f"Written to {output}")
 
 
-def _item_line(it: dict, indent: str = "   ") -> str:
-    status = f" [{it['status']}]" if it.get("status") else ""
-    width = _width()
-    return (wrap(f"{it['year']}  {it['kind']}{status}: {safe(it['text'])}", width, indent, indent + "         ")
-            + "\n" + wrap(f"— {safe(it.get('citation') or '')} [{it['item_id']}]", width, indent + "         "))
-
-
-def format_clusters(clusters: list[dict], hint: float | None = None) -> str:
-    """Recurring groups, each oldest first, with its score and what its items share."""
-    if not clusters:
-        msg = "No item recurs across years with these options"
-        return msg + (f" (--threshold {hint:g} finds some)." if hint is not None else ".")
-    out = [f"{len(clusters)} group{'s' if len(clusters) != 1 else ''} of items said again in different years:", ""]
-    for c in clusters:
-        themes = f" — {', '.join(c['themes'])}" if c["themes"] else ""
-        score = f"  score {c['score']:.1f}" if c.get("score") is not None else ""
-        out.append(wrap(f"#{c['id']}  {', '.join(c['years'])}{themes}{score}", _width(), "", "    "))
-        if c.get("why"):
-            out.append(wrap(f"shared: {', '.join(safe(w) for w in c['why'])}", _width(), "    ", "            "))
-        for it in c["items"]:
-            out.append(_item_line(it))
-        out.append("")
-    return "\n".join(out).rstrip()
-
-
-def format_matches(matches: list[dict]) -> str:
-    """Items most like the text given to --check, best first, with what they share."""
-    if not matches:
-        return "Nothing indexed says anything like that."
-    out = []
-    for m in matches:
-        # each item indented by 7 columns, its score written into the first line's indent
-        out.append(f"{m['score']:5.1f}  " + _item_line(m, " " * 7)[7:])
-        if m.get("why"):
-            out.append(wrap(f"shared: {', '.join(safe(w) for w in m['why'])}", _width(), " " * 16))
-    return "\n".join(out)
-
-
-def format_checks(checks: list[dict]) -> str:
-    """Each recommendation of a file with its earlier matches, then how many were made before."""
-    from search.export import made_before_line
-    from search.recur import made_before
-
-    out = []
-    for n, c in enumerate(checks, start=1):
-        out.append(f"{n}. {safe(c['text'])}")
-        if not made_before(c):
-            out.append("   Not made before" + (" (weaker matches below)." if c["matches"] else "."))
-        if c["matches"]:
-            out += ["   " + line for line in format_matches(c["matches"]).splitlines()]
-        out.append("")
-    out.append(made_before_line(checks))
-    return "\n".join(out)
-
-
 # -- export ----------------------------------------------------------------------------
 @main.command("export", cls=QueryCommand)
 @click.argument("query", nargs=-1, required=False)
@@ -775,6 +575,7 @@ def format_checks(checks: list[dict]) -> str:
 @_index_option
 def export_cmd(query, theme, from_year, to_year, fmt, as_json, output, per_year, index):
     """Write a briefing for a board paper: scope, theme × year table, quoted passages, recurring items."""
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.export import NothingToExport, export
     from search.query import QueryError
 
@@ -806,9 +607,11 @@ def export_cmd(query, theme, from_year, to_year, fmt, as_json, output, per_year,
 @_index_option
 def serve_cmd(host, port, open_browser, read_only, index):
     """A local web page for searching, themes, trace, recurrence and adding reports."""
+    # lazy: the web server loads only for sgsearch serve
     import uvicorn
 
-    from web.app import create_app
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
+    from web import create_app
 
     store = _store(index)
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -818,7 +621,7 @@ def serve_cmd(host, port, open_browser, read_only, index):
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     echo(f"sgsearch: serving {store.root} at {url} (Ctrl+C stops)", err=True)
     if open_browser:
-        import threading
+        # lazy: only --open needs a browser
         import webbrowser
 
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()

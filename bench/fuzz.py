@@ -8,7 +8,7 @@ and, on top, byte-level mutations of real files read through the whole per-file 
     decode       ingest.readers.text.decode on random and mutated bytes
     sections     ingest.sections.build_sections on random blocks and on parsed text
     metadata     detect_period, detect_title, detect_doc_type, detect_publisher, parse_year_label
-    analyzer     search.analysis text/exact analyzers (index and query mode) and join_prefixes
+    analyzer     search.index.analysis text/exact analyzers (index and query mode) and join_prefixes
     query        search.query.search over the bundled corpus: any query string, any filters
     themes       ingest.themes tagger
     items        ingest.items.extract_items on parsed text (skipped if the module is absent)
@@ -411,7 +411,7 @@ def _run(target: str, case, ctx: dict) -> None:
         for line in text.splitlines()[:20]:
             parse_year_label(line)
     elif target == "analyzer":
-        from search.analysis import exact_analyzer, join_prefixes, text_analyzer
+        from search.index.analysis import exact_analyzer, join_prefixes, text_analyzer
 
         for analyzer in ctx.setdefault("analyzers", (text_analyzer(), exact_analyzer())):
             for mode in ("index", "query"):
@@ -419,8 +419,8 @@ def _run(target: str, case, ctx: dict) -> None:
                     assert t.text and 0 <= t.startchar <= t.endchar <= len(case), (t.text, t.startchar, t.endchar)
         join_prefixes(case)
     elif target == "query":
+        from search.index.store import Store
         from search.query import QueryError, search
-        from search.store import Store
 
         store = ctx.get("store")
         if store is None:

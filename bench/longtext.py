@@ -49,7 +49,7 @@ def write_text(path: Path, words: int, every: int, seed: int) -> None:
             pool += f.read_text(encoding="utf-8").split()
     if not pool:  # the corpus holds PDFs: read their sections from an index instead
         from ingest.pipeline import ingest
-        from search.store import Store
+        from search.index.store import Store
 
         ix = Path(tempfile.mkdtemp(prefix="longtext-corpus-"))
         ingest([corpus_dir()], ix, tag=False)

@@ -65,10 +65,10 @@ def _timed(cmd: list[str], timeout: float) -> tuple[float, float, int, str, str]
 
 def add_items(scale_dir: Path, corpus_ix: Path, n_sections: int, n_docs: int, per_section: float, seed: int) -> int:
     """Add rewritten corpus items to the synthetic sections (once per generation); how many."""
-    from search.records import item_to_fields
+    from search.index.records import item_to_fields
+    from search.index.store import Store
     from search.recur import load_items
-    from search.store import Store
-    from search.years import fy_label
+    from search.vocab.years import fy_label
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from recur import _variant
@@ -123,7 +123,7 @@ def _raw_schema():
 def _raw_doc(fields: dict):
     import tantivy
 
-    from search.backends.tantivy import _UNSTORED
+    from search.index.backends.tantivy import _UNSTORED
 
     d = tantivy.Document()
     for name in ("id", "kind", "doc_id", "section_id", "doc_type"):
@@ -143,9 +143,9 @@ def raw_ratio(scale_dir: Path, n: int, rounds: int = 3) -> tuple[float, float]:
     """Sections/s of our tantivy writer and of raw tantivy on the same ``n`` sections, alternately."""
     import tantivy
 
-    from search.backends.tantivy import TantivyBackend
-    from search.records import exact_value
-    from search.store import Store
+    from search.index.backends.tantivy import TantivyBackend
+    from search.index.records import exact_value
+    from search.index.store import Store
 
     st = Store(scale_dir)
     sections: list[dict] = []
@@ -190,7 +190,7 @@ warnings.simplefilter("ignore")
 from starlette.testclient import TestClient
 from web.app import create_app
 from search.query import search
-from search.store import Store
+from search.index.store import Store
 index, rounds = sys.argv[1], int(sys.argv[2])
 queries = ["pre-birth", "neglect", "domestic abuse", "training", "early help", "information sharing"]
 store = Store(index)

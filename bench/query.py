@@ -104,7 +104,7 @@ print(json.dumps({"added": len(r.added), "unchanged": len(r.unchanged), "section
 def corpus_index(index_dir: Path, tag: bool) -> tuple[Path, bool]:
     """Make sure ``index_dir`` holds the bundled corpus; return it and whether it is tagged."""
     from corpus import corpus_dir
-    from search.store import Store
+    from search.index.store import Store
 
     if Store(index_dir).exists():
         return index_dir, tag
@@ -184,7 +184,7 @@ def bench_cli(index_dir: Path, runs: int, extra: list[str]) -> None:
               f"   target median <= {TARGET_CLI_MS:.0f} ms  {_verdict(med <= TARGET_CLI_MS)}")
 
     base = [py, "-c", "import click, whoosh.index"]
-    from search.store import Store
+    from search.index.store import Store
 
     floor = [py, "-c", _FLOOR, str(Store(index_dir).current_dir())]
     query = [str(beside) if beside.exists() else commands[0][1][0], "pre-birth", "--index", str(index_dir)]
@@ -240,7 +240,7 @@ def bench_cli(index_dir: Path, runs: int, extra: list[str]) -> None:
 # -- (b) synthetic index at scale ------------------------------------------------------------
 
 def _source(index_dir: Path) -> tuple[list[dict], list[dict]]:
-    from search.store import Store
+    from search.index.store import Store
 
     st = Store(index_dir)
     secs = [s for s in st.records("section") if len((s.get("text") or "").split()) >= 8]
@@ -251,9 +251,9 @@ def _source(index_dir: Path) -> tuple[list[dict], list[dict]]:
 
 def build_scale(scale_dir: Path, corpus_ix: Path, n_sections: int, n_docs: int, seed: int, engine: str) -> None:
     """Write (or reuse) the synthetic index in ``scale_dir`` with ``engine``."""
-    from search.records import doc_to_fields, section_to_fields
-    from search.schema import SCHEMA_VERSION
-    from search.store import Store
+    from search.index.records import doc_to_fields, section_to_fields
+    from search.index.schema import SCHEMA_VERSION
+    from search.index.store import Store
 
     secs, docs = _source(corpus_ix)
     corpus_sig = hashlib.sha256("".join(s["section_id"] + (s.get("themes") or "") for s in secs).encode()).hexdigest()[:12]
@@ -367,7 +367,7 @@ def _queries(secs: list[dict], n: int, seed: int) -> list[tuple[str, str, dict]]
     theme_words = ["neglect", "pre-birth", "domestic abuse", "early help", "missing children", "information sharing",
                    "hidden harm", "fathers and male carers", "babies", "online harm"]
     try:
-        from search.taxonomy import load_taxonomy
+        from search.vocab.taxonomy import load_taxonomy
 
         ids = [t.id.replace("-", " ") if t.id != "pre-birth" else t.id for t in load_taxonomy().themes.values()]
         theme_words = sorted(set(theme_words) | set(ids))
@@ -398,8 +398,8 @@ def _queries(secs: list[dict], n: int, seed: int) -> list[tuple[str, str, dict]]
 
 
 def bench_warm(scale_dir: Path, corpus_ix: Path, n_queries: int, seed: int, limit: int) -> None:
+    from search.index.store import Store
     from search.query import search
-    from search.store import Store
 
     secs, _ = _source(corpus_ix)
     queries = _queries(secs, n_queries, seed)
@@ -440,7 +440,7 @@ def bench_warm(scale_dir: Path, corpus_ix: Path, n_queries: int, seed: int, limi
 _COUNT = """
 import json, resource, sys, time
 t0 = time.perf_counter()
-from search.store import Store
+from search.index.store import Store
 store = Store(sys.argv[1])
 if sys.argv[2] == "trace":
     from search.trace import trace
@@ -464,7 +464,7 @@ print(json.dumps({"s": wall, "mb": kb / 1024, "n": what}))
 
 def bench_counts(scale_dir: Path, runs: int) -> None:
     """(c) trace of a common word and the theme table, each in a fresh process."""
-    from search.store import Store
+    from search.index.store import Store
 
     engine = Store(scale_dir).engine_name()
     print(f"\n(c) Counting at scale ({engine}): each in a fresh process, import and open included; median of {runs}")
@@ -505,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     print(f"sgsearch query benchmark: python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
-    print("code: " + _revision(('search/query.py', 'search/store.py', 'search/schema.py', 'search/backends/whoosh.py', 'search/backends/tantivy.py',
+    print("code: " + _revision(('search/query.py', 'search/index/store.py', 'search/index/schema.py', 'search/index/backends/whoosh.py', 'search/index/backends/tantivy.py',
                                 'search/trace.py', 'search/snippets.py', 'cli.py')))
     print(f"load average at start: {_load()}  (other work on this machine skews the figures)")
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):

@@ -35,7 +35,8 @@ sys.path.insert(0, str(ROOT))
 from corpus import corpus_dir  # noqa: E402
 from ingest.metadata import fy_label  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
-from search.records import item_to_fields  # noqa: E402
+from search.index.records import item_to_fields  # noqa: E402
+from search.index.store import Store  # noqa: E402
 from search.recur import (  # noqa: E402
     DEFAULT_THRESHOLD,
     check_many,
@@ -45,7 +46,6 @@ from search.recur import (  # noqa: E402
     recur,
     store_concepts,
 )
-from search.store import Store  # noqa: E402
 
 TARGET_S = 20.0
 CHECK_TARGET_S = 3.0

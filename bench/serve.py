@@ -72,7 +72,7 @@ def pages(index: Path, rounds: int) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from starlette.testclient import TestClient
-    from web.app import create_app
+    from web import create_app
 
     with TestClient(create_app(index)) as c:
         timed(c, "/")  # templates compiled, index opened
@@ -99,7 +99,7 @@ def scale(index: Path, rounds: int) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from starlette.testclient import TestClient
-    from web.app import create_app
+    from web import create_app
 
     with TestClient(create_app(index)) as c:
         timed(c, "/?q=children")

@@ -6,13 +6,13 @@ abbreviation are found right to left in the words before the brackets, the first
 at the start of a word; the expansion runs from that word to the brackets. The other
 way round (an abbreviation followed by its expansion in brackets) is matched the same
 way. Pure functions on text; ingest stores the pairs with the document
-(``search.thesaurus``), and search uses them like the thesaurus.
+(``search.vocab.thesaurus``), and search uses them like the thesaurus.
 """
 from __future__ import annotations
 
 import re
 
-from search.thesaurus import is_abbreviation
+from search.vocab.thesaurus import is_abbreviation
 
 _BRACKETED = re.compile(r"\(([^()\n]{2,120})\)")
 _WORDS_BEFORE = re.compile(r"[\w’'&,/-]+", re.UNICODE)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from search.errors import SgsearchError
+
 # Block kinds
 HEADING = "heading"      # a heading candidate (style, font, number or shape says so)
 PARAGRAPH = "paragraph"  # body text
@@ -18,7 +20,7 @@ BREAK = "break"          # a hard boundary between papers ("This page is intenti
 KINDS = (HEADING, PARAGRAPH, LIST_ITEM, TABLE_ROW, BREAK)
 
 
-class IngestError(Exception):
+class IngestError(SgsearchError):
     """A file cannot be ingested; the message is one line saying why (no path)."""
 
 

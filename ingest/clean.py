@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import re
 
+from search.safe import strip_control
+
 # Bounded by the next bracket, tag or delimiter: a long line full of unclosed openers must
 # not make these quadratic (a 100 KB line of "**a " took minutes).
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\[]*\]", re.I)
@@ -25,7 +27,7 @@ _ITALIC = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
 _STRAY_STARS = re.compile(r"\*{2,}")
 _TAG = re.compile(r"</?(?:p|ul|ol|li|br|span|div|b|i|u|em|strong|a|table|tr|td|th|sup|sub|font)\b[^<>]*>", re.I)
 _BLOCK_TAG = re.compile(r"</?(?:p|br|li|div|tr)\b[^<>]*>", re.I)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff\ufffd]")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2028\u2029\ufeff\ufffd]")  # zero-width, separators, BOM, replacement
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -77,7 +79,7 @@ def clean_inline(text: str) -> str:
     text = _BOLD.sub(r"\2", text)
     text = _ITALIC.sub(r"\1", text)
     text = _STRAY_STARS.sub("", text)
-    text = _CONTROL.sub("", text)
+    text = _INVISIBLE.sub("", strip_control(text, keep="\t\n\r\x0c"))
     text = _SPACES.sub(" ", text)
     return text.strip()
 

@@ -10,6 +10,7 @@ and does nothing. Each failure is one line naming the URL.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -40,8 +41,6 @@ def kind_of(data: bytes, content_type: str = "") -> str:
     if kind == "ole":
         return ".doc"
     if kind == "zip":
-        import io
-
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = set(z.namelist())
@@ -70,6 +69,7 @@ def cache_path(url: str, folder: Path, ext: str) -> Path:
 
 
 def _error(e: Exception) -> str:
+    # lazy: httpx is slow to import and only fetching a URL needs it
     import httpx
 
     if isinstance(e, httpx.TooManyRedirects):
@@ -89,6 +89,7 @@ def _error(e: Exception) -> str:
 
 def client():
     """An httpx client with the redirect cap, timeouts and user agent fetching uses."""
+    # lazy: httpx is slow to import and only fetching a URL needs it
     import httpx
 
     return httpx.Client(follow_redirects=True, max_redirects=MAX_REDIRECTS,
@@ -101,6 +102,7 @@ def fetch(url: str, folder: Path, http=None) -> Path:
 
     Raises :class:`IngestError` with a one-line reason for anything but a document.
     """
+    # lazy: httpx is slow to import and only fetching a URL needs it
     import httpx
 
     scheme = urlsplit(url).scheme.lower()

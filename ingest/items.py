@@ -19,8 +19,7 @@ import re
 
 from ingest.blocks import LIST_ITEM, PARAGRAPH, TABLE_ROW
 from ingest.metadata import is_furniture
-
-KINDS = ("recommendation", "learning", "finding", "priority", "objective", "action", "risk")
+from search.vocab.kinds import ITEM_KINDS as KINDS  # noqa: F401  (the kinds items are found as)
 
 # (kind, pattern over a heading or lead-in line), most specific first
 CUES: list[tuple[str, str]] = [

@@ -18,7 +18,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from importlib.metadata import version
 from pathlib import Path
+
+import platformdirs
 
 ENV_VAR = "SGSEARCH_CACHE"
 _PREFIX = "lemmas-"
@@ -27,6 +30,7 @@ _KEEP = 8  # trimmed tables kept (one per taxonomy in use)
 
 def full_table() -> dict[str, str]:
     """spacy-lookups-data's English ``lemma_lookup`` table, word to lemma (as spaCy loads it)."""
+    # lazy: spaCy loads only where tagging runs (the worker)
     from spacy.util import load_language_data, registry
 
     if "en" not in registry.lookups:
@@ -44,17 +48,15 @@ def cache_dir() -> Path:
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
-    import platformdirs
-
     return Path(platformdirs.user_cache_dir("sgsearch", appauthor=False))
 
 
 def cache_key(fingerprint: str) -> str | None:
     """What the trimmed table depends on; None when the tagger's source cannot be read."""
+    # lazy: spaCy loads only where tagging runs (the worker)
     import spacy
 
     try:
-        from importlib.metadata import version
 
         lookups_version = version("spacy-lookups-data")
     except Exception:  # not installed as a distribution: full_table() will say so

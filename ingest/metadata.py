@@ -22,8 +22,8 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 from ingest.blocks import BREAK, HEADING, Block
-from search.filters import DOC_TYPES  # noqa: F401  (re-exported: one list of document types, for search too)
-from search.years import FY_PATTERN, fy_label, fy_start_of, parse_year_label  # noqa: F401  (re-exported)
+from search.vocab.doctypes import DOC_TYPES  # noqa: F401  (re-exported: one list of document types, for search too)
+from search.vocab.years import FY_PATTERN, fy_label, fy_start_of, parse_year_label  # noqa: F401  (re-exported)
 
 _MONTHS = {
     m: i

@@ -15,18 +15,23 @@ import hashlib
 import json
 import os
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from ingest.acronyms import document_acronyms
 from ingest.blocks import IngestError
 from ingest.catalog import CATALOG_NAME, Entry, read_catalog
 from ingest.document import ParsedDoc, parse_file, sha256_file, slug
 from ingest.fetch import fetch_urls, is_url
+from ingest.items import extract_items
 from ingest.readers import SUPPORTED_EXTS
-from ingest.tagworker import TagFailed
-from search.records import doc_to_fields, item_to_fields, section_to_fields, stored_catalog_sig
-from search.store import FETCHED, Store, check_index_folder
+from ingest.tagworker import TagFailed, Tagging, section_text, theme_evidence
+from search.index.records import doc_to_fields, item_to_fields, section_to_fields, stored_catalog_sig
+from search.index.store import FETCHED, Store, check_index_folder
+from search.vocab.thesaurus import INDEX_FILE, Thesaurus, stored, user_entries
 
 # Files in a folder that a user may expect to be read; listed as skipped, not failed.
 _DOCUMENT_LIKE = {".doc", ".rtf", ".odt", ".xls", ".xlsx", ".ppt", ".pptx", ".htm", ".html", ".csv",
@@ -311,8 +316,6 @@ def _user_thesaurus(files: list[Path] | None):
     """The entries of a user's thesaurus files (ThesaurusError naming a bad file), or None."""
     if not files:
         return None
-    from search.thesaurus import user_entries
-
     return user_entries(files)
 
 
@@ -320,9 +323,6 @@ def _kept_thesaurus(store, user, rebuild: bool, removed: list[dict], parsed: lis
     """The thesaurus file the index keeps after this ingest: the user's entries kept before
     (and added now), and the acronyms each document defines (those of removed and re-read
     documents replaced)."""
-    from ingest.acronyms import document_acronyms
-    from search.thesaurus import INDEX_FILE, Thesaurus, stored
-
     kept = stored(store.current_dir()) or Thesaurus()
     if user is not None:
         kept.add({"abbreviations": user.abbreviations, "synonyms": user.synonyms}, "thesaurus")
@@ -341,9 +341,6 @@ def _kept_thesaurus(store, user, rebuild: bool, removed: list[dict], parsed: lis
 
 def _run(todo, jobs: int):
     if jobs > 1 and len(todo) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(_parse_job, job) for job in todo]
             for job, future in zip(todo, futures):
@@ -359,9 +356,6 @@ def _run(todo, jobs: int):
 
 
 def _parse_isolated(job):
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
     with ProcessPoolExecutor(max_workers=1) as pool:
         try:
             return pool.submit(_parse_job, job).result()
@@ -370,8 +364,6 @@ def _parse_isolated(job):
 
 
 def _start_tagging(taxonomy_files: list[Path] | None):
-    from ingest.tagworker import Tagging
-
     return Tagging(taxonomy_files)
 
 
@@ -393,24 +385,16 @@ def _submit(tagging, texts: list[str]) -> list[int]:
 
 def _tag_texts(doc: ParsedDoc) -> list[str]:
     """What is tagged: each section's heading and text, then each item's text."""
-    from ingest.tagworker import section_text
-
     return [section_text(s) for s in doc.sections] + [i["text"] for i in doc.doc.get("_items", [])]
 
 
 def _extract_items(doc: ParsedDoc) -> None:
-    try:
-        from ingest.items import extract_items
-    except ImportError:  # items arrive with the recurrence issue
-        return
     doc.doc["_items"] = extract_items(doc)
 
 
 def _records(doc: ParsedDoc, tags: Iterator[list[dict]] | None = None) -> Iterator[dict]:
     """The index fields of a document's sections, then its items; with ``tags`` (those of
     each section, then item, as the tagger gives them) each is given its themes first."""
-    if tags is not None:
-        from ingest.tagworker import theme_evidence
     for s in doc.sections:
         if tags is not None:
             found = next(tags)

@@ -8,17 +8,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from search.records import exact_value
-from search.store import Store
+from ingest.tagworker import Tagging, section_text, theme_evidence
+from search.index.records import exact_value
+from search.index.store import Store
+from search.vocab.taxonomy import bundled_path
 
 
 def retag(index_dir: str | os.PathLike, taxonomy_files: list[Path] | None = None) -> int:
     """Tag every section and item again with the current taxonomy: the bundled themes, the
     theme files the index was tagged with (read again: they may have changed) and
     ``taxonomy_files``. Returns the number of sections re-tagged."""
-    from ingest.tagworker import Tagging, section_text, theme_evidence
-    from search.taxonomy import bundled_path
-
     store = Store(index_dir)
     extra = [Path(p) for p in taxonomy_files or []]
     skip = {bundled_path().resolve(), *(p.resolve() for p in extra)}

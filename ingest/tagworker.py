@@ -24,12 +24,10 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import Iterator
 
 from ingest.blocks import IngestError
-
-if TYPE_CHECKING:
-    from search.taxonomy import Taxonomy
+from search.vocab.taxonomy import Taxonomy, load_taxonomy
 
 Tags = list[dict]  # ThemeTag.to_dict() of each theme found in one text
 
@@ -68,6 +66,7 @@ def _initializer(taxonomy) -> None:
     # and those that follow (while tagging) leave what was loaded alone.
     gc.disable()
     try:
+        # lazy: spaCy (ingest.themes) loads only in the tagging worker
         from ingest.themes import Tagger
 
         _tagger = Tagger(taxonomy)
@@ -102,10 +101,10 @@ class Tagging:
     Use as a context manager (or call :meth:`close`): the worker is stopped on the way out.
     """
 
-    def __init__(self, taxonomy_files: list[Path] | None = None):
-        from search.taxonomy import load_taxonomy
-
-        self.taxonomy: Taxonomy = load_taxonomy(taxonomy_files)  # TaxonomyError: one line
+    def __init__(self, taxonomy_files: list[Path] | None = None, taxonomy: Taxonomy | None = None):
+        """Tag with ``taxonomy`` (an index's own), else with the bundled themes and ``taxonomy_files``."""
+        # TaxonomyError: one line
+        self.taxonomy: Taxonomy = taxonomy if taxonomy is not None else load_taxonomy(taxonomy_files)
         self._texts: dict[int, list[str]] = {}  # submitted, tags not yet collected
         self._futures: dict[int, Future] = {}
         self._next = 0
@@ -146,6 +145,7 @@ class Tagging:
             except Exception as e:  # the tagger failed on these texts: their file alone fails
                 self._texts.pop(ticket, None)
                 raise TagFailed(f"theme tagging failed: {_describe(e)}") from None
+        # lazy: spaCy (ingest.themes) loads only in the tagging worker
         from ingest.themes import get_tagger
 
         tagger = get_tagger(self.taxonomy)  # failing to build it (no spaCy) stops the ingest

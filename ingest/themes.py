@@ -28,7 +28,7 @@ from spacy.util import filter_spans
 
 from ingest import lemmas
 from ingest.metadata import is_furniture
-from search.taxonomy import Taxonomy, load_taxonomy
+from search.vocab.taxonomy import Taxonomy, load_taxonomy
 
 try:
     import tomllib

@@ -1,15 +1,17 @@
 """Browse the index: list documents, outline one document, show one section.
 
 Library functions behind ``sgsearch docs`` and ``sgsearch show``; they return the
-``--json`` contract's shapes (see :mod:`search.records`).
+``--json`` contract's shapes (see :mod:`search.index.records`).
 """
 from __future__ import annotations
 
-from search.records import doc_json, item_json, section_json
-from search.store import Store
+from search.errors import SgsearchError
+from search.index.records import doc_json, item_json, section_json
+from search.index.store import Store
+from search.vocab.thesaurus import stored
 
 
-class DocNotFound(LookupError):
+class DocNotFound(SgsearchError, LookupError):
     """No document or section with the id asked for."""
 
 
@@ -33,8 +35,6 @@ def document(store: Store, doc_id: str) -> dict:
 
 def defined_acronyms(store: Store, doc_id: str) -> list[dict]:
     """The acronyms a document defines itself (``[{"abbreviation", "expansion"}]``), learned at ingest."""
-    from search.thesaurus import stored
-
     kept = stored(store.current_dir())
     pairs = kept.defined.get(doc_id, []) if kept is not None else []
     return [{"abbreviation": a, "expansion": e} for a, e in pairs]

@@ -8,21 +8,7 @@ priorities``. A document with no title is cited by its id.
 """
 from __future__ import annotations
 
-import re
-
-# ANSI/VT escape sequences: CSI (ESC [ ... or the one-byte CSI), OSC (ESC ] ... BEL or ST),
-# and two-character escapes (ESC followed by one byte).
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"
-    r"|\x9b[0-?]*[ -/]*[@-~]"
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
-    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
-    r"|\x1b[ -/]*[0-~]?"
-)
-# Other control characters (C0 but tab and newline, DEL, C1), characters XML 1.0 forbids
-# (lone surrogates, U+FFFE, U+FFFF) and bidirectional overrides, which can make a
-# passage display differently from what it says.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+from search.safe import strip_control
 
 
 def clean(text) -> str:
@@ -30,10 +16,7 @@ def clean(text) -> str:
     characters removed, runs of whitespace (and line breaks) folded to one space."""
     if text is None:
         return ""
-    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPES.sub("", text)
-    text = _CONTROL.sub("", text)
-    return " ".join(text.split())
+    return " ".join(strip_control(str(text).replace("\r\n", "\n").replace("\r", "\n")).split())
 
 
 def citation(title, year, number=None, heading=None, page=None, part_title=None, ocr=False,
@@ -62,7 +45,7 @@ def citation(title, year, number=None, heading=None, page=None, part_title=None,
 
 
 def section_citation(section: dict, title: str | None, page=None) -> str:
-    """The citation of a section (its fields as :func:`search.records.section_json` gives
+    """The citation of a section (its fields as :func:`search.index.records.section_json` gives
     them, ``part_title`` included) in a document titled ``title``."""
     return citation(title or section.get("doc_id"), section.get("year"), section.get("number"),
                     section.get("heading"), page if page is not None else section.get("page_start"),

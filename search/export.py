@@ -27,15 +27,21 @@ import re
 from datetime import date
 from pathlib import Path
 
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt, RGBColor
 from whoosh.analysis import STOP_WORDS
+from whoosh.query import And, NumericRange, Or, Term
 
 from search.cite import citation, clean, item_citation, section_citation
+from search.errors import SgsearchError
+from search.index.records import doc_json
+from search.index.store import Store
 from search.query import QueryError, expand_themes, plain, resolve_theme_filter, search, spans, year_arg
-from search.records import doc_json
-from search.store import Store
-from search.table import NO_DOCUMENT
-from search.years import fy_label, parse_year_label
+from search.table import NO_DOCUMENT, year_range
+from search.trace import plot_trace, theme_table
+from search.vocab.years import fy_label, parse_year_label
 
 FORMATS = ("md", "docx", "csv", "json")
 QUOTE_CHARS = 600
@@ -192,8 +198,6 @@ def _passages(store, query, theme_ids, lo, hi, per_year) -> tuple[list[dict], di
 
 def _union_count(store, theme_ids, year) -> int:
     """Sections of one year tagged with any of several themes."""
-    from whoosh.query import And, NumericRange, Or, Term
-
     ys = parse_year_label(year)
     flt = And([NumericRange("year_start", ys, ys), Or([Term("themes", t) for t in theme_ids])])
     return store.backend().counts(None, flt, ())[()].sections
@@ -309,9 +313,6 @@ def excerpt(text: str, terms: list[str], max_chars: int = QUOTE_CHARS) -> str:
 def _table(store, lo, hi, theme_ids, query_themes, labels) -> dict:
     """The theme-by-year table: the asked themes, else the query's themes and the most
     frequent others (at most ``TABLE_THEMES`` rows)."""
-    from search.table import year_range
-    from search.trace import theme_table
-
     data = theme_table(store, lo, hi)
     by_id = {t["id"]: t for t in data["themes"]}
     indexed = set(data["years"])
@@ -340,6 +341,7 @@ _QUERY_NOISE = re.compile(r"(?:(?<=\s)|^)-[\w\"]\S*|\b(?:AND|OR|NOT)\b")
 def _recurring(store, query, theme_ids, lo, hi, labels) -> list[dict]:
     """Recurring clusters relevant to the briefing: a member tagged with one of its themes,
     or holding every content word of the query; the most relevant first."""
+    # lazy: recurrence (numpy, scipy) loads only for briefings that show it
     from search.recur import normalise, recur
 
     want_themes = set(theme_ids)
@@ -463,7 +465,7 @@ def export(store: Store, path, fmt: str | None = None, query: str | None = None,
     return export_briefing(briefing, path, fmt)
 
 
-class NothingToExport(LookupError):
+class NothingToExport(SgsearchError, LookupError):
     """A briefing would hold no passages (nothing matches); no file is written."""
 
 
@@ -597,8 +599,6 @@ def _style(doc, *names):
 
 
 def _write_docx(b: dict, path: Path) -> None:
-    from docx import Document
-
     c = clean
     doc = Document()
     doc.core_properties.title = c(b.get("title"))[:255]
@@ -680,8 +680,6 @@ _YEAR_COL, _TOTAL_COL, _MIN_LABEL_COL = Mm(19), Mm(15), Mm(45)
 def _page_setup(doc, n_years: int):
     """A4 (landscape when the theme table would leave its label column too narrow);
     return the usable width between the margins."""
-    from docx.enum.section import WD_ORIENT
-
     sec = doc.sections[0]
     width, height = _A4
     if width - 2 * _MARGIN - _TOTAL_COL - n_years * _YEAR_COL < _MIN_LABEL_COL:
@@ -719,8 +717,6 @@ def _cover_line(scope: dict) -> str:
 
 def _docx_table(doc, years: list[str], rows: list[dict], usable) -> None:
     """The theme table: the label column takes what the year columns leave, years narrow."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
     t = doc.add_table(rows=1, cols=len(years) + 2)
     style = _style(doc, "Light Grid Accent 1", "Table Grid")
     if style is not None:
@@ -749,8 +745,6 @@ def _docx_chart(doc, b: dict, usable, path: Path) -> None:
     groups = b.get("passages") or []
     if not groups:
         return
-    from search.trace import plot_trace
-
     scope = b.get("scope") or {}
     data = {"query": scope.get("query") or ", ".join(t.get("label") for t in scope.get("themes") or []),
             "theme": None,
@@ -780,6 +774,7 @@ def _check_rows(checks: list[dict]):
 def made_before_line(checks: list[dict]) -> str:
     """How many of the checked recommendations were made before, as one sentence:
     ``7 of 12 recommendations were made before.``"""
+    # lazy: recurrence (numpy, scipy) loads only for briefings that show it
     from search.recur import summary
 
     made = summary(checks)["made_before"]
@@ -827,8 +822,6 @@ def export_checks(checks: list[dict], path, fmt: str | None = None, source: str 
                 out.append("")
             tmp.write_text("\n".join(out), encoding="utf-8")
         else:
-            from docx import Document
-
             doc = Document()
             doc.core_properties.title = title
             doc.core_properties.author = "sgsearch"

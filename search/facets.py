@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from search.store import Store
+from search.index.store import Store
+from search.query import search
+from search.trace import UNDATED
 
 FACET_LIMIT = 1000  # hits a search's pages go down to (later pages list them from one ranked list)
 
@@ -70,16 +72,10 @@ def _facets(years: Counter, themes: Counter, types: Counter, publishers: Counter
     }
 
 
-_PUBLISHERS: list = [None, {}]  # the index state they were read from, and doc_id -> publisher
-
-
 def publishers_of(store: Store) -> dict[str, str]:
     """Each document's publisher (from the document records, a few thousand at most), read
     once per state of the index."""
-    key = store.stamp()
-    if key is None or _PUBLISHERS[0] != key:
-        _PUBLISHERS[:] = [key, {d["doc_id"]: d.get("publisher") or "" for d in store.records("doc")}]
-    return _PUBLISHERS[1]
+    return store.cached("publishers", lambda: {d["doc_id"]: d.get("publisher") or "" for d in store.records("doc")})
 
 
 def search_with_facets(store: Store, query: str, page: int = 1, per_page: int = 10, **options):
@@ -91,8 +87,6 @@ def search_with_facets(store: Store, query: str, page: int = 1, per_page: int = 
     ranked list (of the best ``FACET_LIMIT``) without repeating a section of page 1, ranks
     numbered on.
     """
-    from search.query import search
-
     res = search(store, query, limit=per_page, **options)
     if page > 1 and len(res.hits) < res.total:
         every = search(store, query, limit=FACET_LIMIT, **options).hits
@@ -113,6 +107,4 @@ def sections_per_year(table: dict) -> dict[str, int]:
     """How many sections the index holds in each dated year of a theme table
     (:func:`search.trace.theme_table`, which counts them), to show a theme's count per 100
     sections."""
-    from search.trace import UNDATED
-
     return {y: t["sections"] for y, t in table["totals"].items() if y != UNDATED}

@@ -3,24 +3,11 @@ the filters rather than the words leave a search empty, say which filter did it 
 the index holds instead."""
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 
-DOC_TYPES = ("annual-report", "board-papers", "arrangements", "review", "briefing", "other")
-
-
-def check_doc_type(value: str | None) -> str | None:
-    """A ``--type`` value as a document type; QueryError (naming the valid types) if unknown."""
-    if value in (None, ""):
-        return None
-    v = value.strip().lower().replace(" ", "-").replace("_", "-")
-    if v in DOC_TYPES:
-        return v
-    from search.query import QueryError
-
-    close = difflib.get_close_matches(v, DOC_TYPES, n=1)
-    hint = f"did you mean {close[0]}? " if close else ""
-    raise QueryError(f"unknown document type {value!r}: {hint}use one of {', '.join(DOC_TYPES)}")
+from search.browse import documents
+from search.query import search, year_arg
+from search.trace import theme_table
 
 
 def _span(years: list[str]) -> str:
@@ -32,15 +19,10 @@ def explain_empty(store, query: str | None, year=None, from_year=None, to_year=N
     """Why a filtered search found nothing when its words alone find sections: which filter
     (or which combination) empties it, with the values the index holds. None when the
     words themselves find nothing (or no filter was given)."""
-    from search.browse import documents
-    from search.query import search, year_arg
-
     given = {"year": year, "from_year": from_year, "to_year": to_year, "theme": tuple(theme or ()),
              "doc_type": doc_type, "publisher": publisher}
     if not any(given.values()):
         return None
-    from search.trace import theme_table
-
     docs = documents(store)
     years = theme_table(store)["years"]  # the years of sections (a report inside a pack has its own)
     lo, hi = year_arg("--from", from_year), year_arg("--to", to_year)
@@ -83,6 +65,4 @@ def explain_empty(store, query: str | None, year=None, from_year=None, to_year=N
 
 
 def _count(store, **filters) -> int:
-    from search.query import search
-
     return search(store, "", limit=1, **filters).total

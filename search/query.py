@@ -5,7 +5,7 @@ requires all its words; only if nothing has them all does it fall back to any wo
 (the summary says so). ``"quoted words"`` are a phrase, ``-word`` excludes, and a
 query that names a theme (``neglect``, ``pre-birth``, ``fathers and male carers``)
 also finds sections tagged with that theme unless ``exact`` is set. So does a query word
-or phrase the thesaurus knows (``search.thesaurus``: abbreviations, expansions, synonyms,
+or phrase the thesaurus knows (``search.vocab.thesaurus``: abbreviations, expansions, synonyms,
 acronyms the indexed documents define) find its other forms, weighted a little lower
 (``SYNONYM_BOOST``). When every word must match, sections where neighbouring query words
 stand together rank higher (``PROXIMITY_BOOST``).
@@ -19,15 +19,18 @@ from whoosh import qparser
 from whoosh.analysis import STOP_WORDS
 from whoosh.query import And, AndMaybe, Every, Not, NullQuery, NumericRange, Or, Phrase, Term
 
-from search.analysis import join_prefixes
-from search.backends import Found, Unsupported
 from search.cite import section_citation
-from search.filters import check_doc_type
-from search.records import section_json
-from search.schema import make_schema
+from search.errors import QueryError  # noqa: F401  (raised here; callers catch it from this module too)
+from search.index.analysis import join_prefixes
+from search.index.backends import Found, Unsupported
+from search.index.records import section_json
+from search.index.schema import make_schema
+from search.index.store import Store
 from search.snippets import HL_END, HL_START, evidence_snippet, highlight, lead, page_at, plain, spans, window
-from search.store import Store
-from search.years import fy_label, parse_year_label, year_labels
+from search.vocab.doctypes import check_doc_type
+from search.vocab.taxonomy import load_taxonomy, resolve_theme
+from search.vocab.thesaurus import index_thesaurus
+from search.vocab.years import fy_label, parse_year_label, year_labels
 
 __all__ = ["HL_END", "HL_START", "Hit", "QueryError", "SearchResult", "expand_themes", "page_at", "plain",
            "resolve_theme_filter", "search", "spans", "suggest", "year_arg"]
@@ -37,10 +40,6 @@ SYNONYM_BOOST = 0.6  # another form of a query's words (JTAI for "joint targeted
 PROXIMITY_BOOST = 1.0  # each pair of the query's words found next to each other (or one word apart) adds this
 _MARK = "zzthememark"
 _SYN_MARK = "zzsynmark"
-
-
-class QueryError(ValueError):
-    """A query or filter that cannot be understood; the message says how to fix it."""
 
 
 @dataclass
@@ -87,7 +86,6 @@ class SearchResult:
     suggestions: list[str] = field(default_factory=list)
     years: list[str] = field(default_factory=list)
     documents: int = 0
-    exact_total: bool = True  # always: the engine counts every match
     year_counts: dict = field(default_factory=dict)  # year label -> Count(sections, documents)
     did_you_mean: str | None = None  # the whole query with its misspelt words corrected
     why_empty: str | None = None  # which filter left no sections, when the words alone find some
@@ -98,7 +96,7 @@ class SearchResult:
         return {
             "query": self.query,
             "total": self.total,
-            "total_exact": self.exact_total,
+            "total_exact": True,  # the engine counts every match
             "mode": self.mode,
             "themes": self.themes,
             "expanded": self.expanded,
@@ -314,6 +312,7 @@ def expand_prefixes(backend, query: str) -> str:
 def corrected_query(store: Store, query: str) -> str | None:
     """The query with each word the index does not hold replaced by its closest indexed
     spelling (``domestc abuse`` -> ``domestic abuse``); None when no word needs it."""
+    # lazy: off the query path; only suggestions for an empty search need it
     from rapidfuzz import fuzz, process
 
     vocab = _vocabulary(store)
@@ -374,10 +373,8 @@ def _added(synonyms: list[list[str]]) -> list[str]:
 
 def thesaurus_of(store: Store):
     """The thesaurus for searching ``store``: the bundled one, a user's own entries and the
-    acronyms its documents define (see ``search.thesaurus``)."""
-    from search.thesaurus import index_thesaurus
-
-    return index_thesaurus(store.current_dir())
+    acronyms its documents define (see ``search.vocab.thesaurus``)."""
+    return store.cached("thesaurus", lambda: index_thesaurus(store.current_dir()))
 
 
 def _query_terms(q) -> dict[str, list[str]]:
@@ -562,16 +559,10 @@ def expand_themes(query: str, taxonomy=None) -> list[str]:
 def resolve_theme_filter(name: str, taxonomy=None) -> str:
     """A ``--theme`` value (id or label, any case) as a theme id of ``taxonomy`` (an index's:
     ``Store.taxonomy()``; by default the bundled one); QueryError if unknown."""
-    from search.taxonomy import resolve_theme
-
     theme = resolve_theme(taxonomy or _bundled(), name)
     if theme is None:
         raise QueryError(f"unknown theme {name!r}: 'sgsearch themes --list' shows the themes")
     return theme.id
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[\s\-_/]+", "", text.lower())
 
 
 _BUNDLED = None
@@ -580,8 +571,6 @@ _BUNDLED = None
 def _bundled():
     global _BUNDLED
     if _BUNDLED is None:
-        from search.taxonomy import load_taxonomy
-
         _BUNDLED = load_taxonomy()
     return _BUNDLED
 
@@ -591,6 +580,7 @@ def suggest(store: Store, query: str, limit: int = 3) -> list[str]:
     words = re.findall(r"[A-Za-z][A-Za-z'-]{2,}", query)
     if not words:
         return []
+    # lazy: off the query path; only suggestions for an empty search need it
     from rapidfuzz import fuzz, process
 
     vocab = _vocabulary(store)
@@ -609,13 +599,7 @@ def suggest(store: Store, query: str, limit: int = 3) -> list[str]:
     return uniq[:limit]
 
 
-_VOCAB: list = [None, []]  # the index state the words were read from, and the words
-
-
 def _vocabulary(store: Store) -> list[str]:
     """Unstemmed words of the index (at least three letters), for spelling suggestions: read
-    once per state of the index (every commit rewrites its file list), not once per search."""
-    key = store.stamp()
-    if key is None or _VOCAB[0] != key:
-        _VOCAB[:] = [key, [w for w, _n in store.backend().words("") if len(w) >= 3]]
-    return _VOCAB[1]
+    once per state of the index, not once per search."""
+    return store.cached("vocabulary", lambda: [w for w, _n in store.backend().words("") if len(w) >= 3])

@@ -51,11 +51,14 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import platformdirs
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
 from scipy.sparse import csr_matrix, diags
 from whoosh.lang.porter import stem
 
-from search.records import item_json
-from search.store import Store
+from search.index.records import item_json
+from search.index.store import Store
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -422,8 +425,6 @@ def _content(p: _Prepared, i: int) -> int:
 
 def pair_score(p: _Prepared, a: int, b: int) -> float:
     """Similarity 0-100 of items ``a`` and ``b`` (see the module docstring)."""
-    from rapidfuzz import fuzz
-
     if _content(p, a) < MIN_TOKENS or _content(p, b) < MIN_TOKENS:
         return 0.0  # too short to say anything specific
     if not any(not t.startswith("#") for t in p.bag(a) & p.bag(b)):
@@ -500,9 +501,6 @@ def _candidates(p: _Prepared, k: int = NEIGHBOURS, chunk: int = 2048) -> tuple[n
 
 def _score_pairs(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Scores (0-100) of the pairs ``(a[n], b[n])`` at once: the same formula as :func:`pair_score`."""
-    from rapidfuzz import fuzz
-    from rapidfuzz.process import cpdist
-
     if not len(a):
         return np.zeros(0)
     cos = 100.0 * np.asarray(p.x[a].multiply(p.x[b]).sum(axis=1)).ravel()
@@ -542,8 +540,6 @@ def _cache_dir() -> Path:
     env = os.environ.get("SGSEARCH_CACHE")
     if env:
         return Path(env).expanduser()
-    import platformdirs
-
     return Path(platformdirs.user_cache_dir("sgsearch", appauthor=False))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from search.analysis import _SPLIT, _TOKEN_RX, COMPOUNDS, PREFIXES, exact_analyzer, text_analyzer
+from search.index.analysis import _SPLIT, _TOKEN_RX, COMPOUNDS, PREFIXES, exact_analyzer, text_analyzer
 
 SNIPPET_CHARS = 240
 SURROUND = 90  # characters of context either side of a run of matches

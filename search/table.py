@@ -10,8 +10,9 @@ import csv
 import io
 import textwrap
 
-from search.store import Store
-from search.years import fy_label, parse_year_label
+from search.index.store import Store
+from search.trace import theme_table
+from search.vocab.years import fy_label, parse_year_label
 
 NO_DOCUMENT = "\u2014"  # shown for a year with no indexed document
 PER = (None, "100", "doc")
@@ -33,8 +34,6 @@ def full_table(store: Store, from_year: int | None = None, to_year: int | None =
     sections of that year (one decimal); ``per="doc"`` the documents mentioning the theme
     (of ``documents_per_year``) instead of sections.
     """
-    from search.trace import theme_table
-
     if per not in PER:
         raise ValueError(f"unknown --per {per!r}: use 100 or doc")
     table = theme_table(store, from_year, to_year)
@@ -136,6 +135,7 @@ def to_csv(table: dict, show_all: bool = False) -> str:
 
 def write_xlsx(table: dict, path, show_all: bool = False) -> None:
     """The table as an Excel workbook: a bold header row, numbers as numbers, labels wide."""
+    # lazy: openpyxl loads only to write a spreadsheet
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 

@@ -5,8 +5,12 @@ once however often it mentions the theme), read from the index without spaCy.
 """
 from __future__ import annotations
 
-from search.store import Store
-from search.years import fy_label
+from whoosh.query import NumericRange
+
+from search.cite import section_citation
+from search.index.store import Store
+from search.query import QueryError, plain, resolve_theme_filter, search
+from search.vocab.years import fy_label
 
 UNDATED = "undated"  # the column of sections whose document states no year
 
@@ -20,8 +24,6 @@ def theme_table(store: Store, from_year: int | None = None, to_year: int | None 
     each year, tagged or not (the denominators). The engine counts them (no stored field
     is read).
     """
-    from whoosh.query import NumericRange
-
     taxonomy = store.taxonomy()
     ranged = from_year is not None or to_year is not None
     flt = NumericRange("year_start", from_year, to_year) if ranged else None
@@ -60,9 +62,6 @@ def trace(store: Store, query: str, examples: int = 2, exact: bool = False, **fi
     ``doc_type``, ``publisher``): ``year="2020-21"`` drills into one cell of the table.
     The engine counts per year; only the examples shown are ranked and highlighted.
     """
-    from search.cite import section_citation
-    from search.query import QueryError, plain, resolve_theme_filter, search
-
     taxonomy = store.taxonomy()
     theme_id = None
     try:
@@ -110,9 +109,11 @@ def trace(store: Store, query: str, examples: int = 2, exact: bool = False, **fi
 
 def plot_trace(data: dict, path, all_years: list[str] | None = None) -> None:
     """Draw sections per year as a bar chart (PNG, SVG or PDF by extension) for a board paper."""
+    # lazy: matplotlib loads only to draw a chart
     import matplotlib
 
     matplotlib.use("Agg")
+    # lazy: matplotlib loads only to draw a chart
     import matplotlib.pyplot as plt
 
     years = all_years or [y["year"] for y in data["years"]]

@@ -5,7 +5,7 @@ import pytest
 
 from corpus import corpus_dir
 from ingest.pipeline import ingest
-from search.store import Store
+from search.index.store import Store
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """The engines this Python can run (tantivy needs 3.11+), for tests parametrized over both."""
 from __future__ import annotations
 
-from search.backends import ENGINES, EngineUnavailable, backend_class
+from search.index.backends import ENGINES, EngineUnavailable, backend_class
 
 
 def _available() -> list[str]:

@@ -19,11 +19,11 @@ from click.testing import CliRunner
 from cli import main
 from corpus import corpus_dir
 from ingest.pipeline import ingest
-from search.backends import EngineUnavailable, backend_class
 from search.browse import document, documents, section
+from search.index.backends import EngineUnavailable, backend_class
+from search.index.store import Store
 from search.query import search, suggest
 from search.recur import recur
-from search.store import Store
 from search.trace import theme_table, trace
 from tests.engines import AVAILABLE
 

@@ -22,7 +22,7 @@ from ingest.blocks import IngestError
 from ingest.pipeline import ingest
 from ingest.readers import read_path
 from search.browse import documents
-from search.store import Store
+from search.index.store import Store
 from tests import docgen
 
 ENCODED = """Somerset Safeguarding Children Partnership

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from cli import main
 from ingest.document import parse_file
 from ingest.pipeline import _write_doc, ingest
+from search.index.store import IndexBusy, Store
 from search.query import search
-from search.store import IndexBusy, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -106,7 +106,7 @@ def _wait_ready(proc: subprocess.Popen) -> None:
 
 HOLD_LOCK = """
     import sys, time
-    from search.store import Store
+    from search.index.store import Store
     with Store(sys.argv[1]).locked():
         print("READY", flush=True)
         time.sleep(60)
@@ -176,7 +176,7 @@ def test_ingest_during_a_running_ingest(indexed, tmp_path):
 
 HOLD_WHOOSH_WRITER = """
     import sys
-    from search.store import Store
+    from search.index.store import Store
     with Store(sys.argv[1]).writer() as (w, manifest):  # Whoosh's own lock, without the ingest lock
         print("READY", flush=True)
         sys.stdin.read()

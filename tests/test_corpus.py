@@ -92,7 +92,7 @@ def test_show_returns_whole_section_with_document(store):
 def test_section_ids_are_stable_across_rebuilds(tmp_path, store):
     from corpus import corpus_dir
     from ingest.pipeline import ingest
-    from search.store import Store
+    from search.index.store import Store
 
     ingest([corpus_dir()], tmp_path / "again", tag=False)
     again = Store(tmp_path / "again")

@@ -7,8 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from search.filters import check_doc_type, explain_empty
+from search.filters import explain_empty
 from search.query import QueryError, corrected_query, search
+from search.vocab.doctypes import check_doc_type
 
 
 def run(*args, input=None):
@@ -124,7 +125,7 @@ def test_bad_files_are_reported_once_and_skipped_files_named(tmp_path):
 def test_a_bad_catalog_entry_keeps_the_good_ones_and_a_missing_file_is_reported(tmp_path):
     from ingest.pipeline import ingest
     from search.browse import documents
-    from search.store import Store
+    from search.index.store import Store
 
     folder = tmp_path / "in"
     folder.mkdir()

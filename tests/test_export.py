@@ -20,8 +20,8 @@ from search.export import (
     export_briefing,
     md_escape,
 )
+from search.index.store import Store
 from search.query import QueryError
-from search.store import Store
 
 PRE_BIRTH_YEARS = {"2016-17", "2020-21", "2021-22", "2024-25"}
 HOSTILE = "**bold** <script>alert(1)</script> | pipe `code` \x1b[31mred\x1b[0m"

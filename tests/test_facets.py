@@ -67,7 +67,7 @@ def test_engine_facets_equal_the_counts_of_every_hit(store):
 
 
 def test_the_web_page_counts_facets_without_reading_stored_sections(store, monkeypatch):
-    from search.backends import Found
+    from search.index.backends import Found
 
     res = search(store, "training", limit=10)
     read = []

@@ -42,7 +42,7 @@ def server(tmp_path):
 def test_urls_are_fetched_sniffed_and_ingested_with_their_source_url(tmp_path, server):
     from ingest.pipeline import ingest
     from search.browse import documents
-    from search.store import Store
+    from search.index.store import Store
 
     base, routes = server
     pdf = docgen.write_pdf(tmp_path / "r.pdf").read_bytes()
@@ -102,7 +102,7 @@ def test_kind_is_sniffed_from_the_content(tmp_path):
 
 def test_url_into_a_folder_that_is_not_an_index_downloads_nothing(tmp_path, server):
     from ingest.pipeline import ingest
-    from search.store import IndexFolderError
+    from search.index.store import IndexFolderError
 
     base, routes = server
     routes["/notes.txt"] = (200, {"Content-Type": "text/plain"}, b"1 Introduction\n\nSome words.\n")

@@ -5,8 +5,8 @@ import pytest
 
 from ingest.pipeline import ingest
 from search.browse import document, section
+from search.index.store import Store
 from search.query import search
-from search.store import Store
 from tests import docgen
 
 

@@ -16,9 +16,9 @@ from ingest.blocks import HEADING, KINDS, Block, IngestError, ReadResult
 from ingest.metadata import DOC_TYPES, detect_doc_type, detect_period, detect_title
 from ingest.readers.text import decode, parse_text
 from ingest.sections import build_sections
-from search.analysis import exact_analyzer, index_terms, join_prefixes, text_analyzer
+from search.index.analysis import exact_analyzer, index_terms, join_prefixes, text_analyzer
+from search.index.store import Store
 from search.query import QueryError, SearchResult, search
-from search.store import Store
 
 FUZZ = settings(max_examples=200, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

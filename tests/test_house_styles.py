@@ -218,7 +218,7 @@ def test_undated_documents_show_undated_and_have_a_themes_column(tmp_path):
 
     from cli import main
     from ingest.pipeline import ingest
-    from search.store import Store
+    from search.index.store import Store
     from search.trace import theme_table
 
     src = tmp_path / "in"

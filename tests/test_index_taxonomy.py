@@ -11,10 +11,10 @@ from ingest.blocks import IngestError
 from ingest.catalog import read_catalog
 from ingest.pipeline import ingest
 from ingest.retag import retag
+from search.index.store import Store
 from search.query import search
-from search.store import Store
-from search.taxonomy import Taxonomy, load_taxonomy
 from search.trace import theme_table, trace
+from search.vocab.taxonomy import Taxonomy, load_taxonomy
 
 KINSHIP = """
 [[theme]]

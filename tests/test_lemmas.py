@@ -6,7 +6,7 @@ import re
 from corpus import corpus_dir
 from ingest import lemmas
 from ingest.themes import Tagger
-from search.taxonomy import load_taxonomy
+from search.vocab.taxonomy import load_taxonomy
 
 
 def sample_texts() -> list[str]:

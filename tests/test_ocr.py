@@ -59,7 +59,7 @@ def test_ocr_section_is_marked_in_json_and_citations(tmp_path):
     from ingest.pipeline import ingest
     from search.browse import document
     from search.export import citation
-    from search.store import Store
+    from search.index.store import Store
 
     write_scan(tmp_path / "scan.pdf")
     report = ingest([tmp_path / "scan.pdf"], tmp_path / "ix", tag=False)

@@ -138,9 +138,7 @@ def test_export_with_nothing_to_say_writes_nothing(corpus_index, tmp_path):
 def test_terminal_output_wraps_at_the_width_without_breaking_words(corpus_index, monkeypatch):
     import re
 
-    import cli
-
-    monkeypatch.setattr(cli, "_width", lambda: 80)
+    monkeypatch.setenv("COLUMNS", "80")  # the terminal's width, as shutil.get_terminal_size reads it
     for args in (["neglect", "-n", "5"], ["trace", "male carers"], ["recur", "--min-years", "3"],
                  ["show", "sscp-2020-21:18"]):
         out = run(*args, "--index", str(corpus_index)).output

@@ -9,7 +9,7 @@ import pytest
 
 from ingest.pipeline import ingest
 from search.browse import document, documents
-from search.store import IndexBusy, Store
+from search.index.store import IndexBusy, Store
 
 REPORT = """Somerset Safeguarding Children Partnership
 Annual Report 2019/20

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from ingest.metadata import fy_label
-from search.records import item_to_fields
+from search.index.records import item_to_fields
+from search.index.store import Store
 from search.recur import DEFAULT_THRESHOLD, labelled_figures, load_items, load_pairs, recur, store_concepts
-from search.store import Store
 
 PAIRS = Path(__file__).with_name("recur_pairs.toml")
 

@@ -12,8 +12,8 @@ import random
 import pytest
 
 from search.facets import search_with_facets
-from search.records import doc_to_fields, section_to_fields
-from search.store import Store
+from search.index.records import doc_to_fields, section_to_fields
+from search.index.store import Store
 from search.trace import theme_table, trace
 from tests.engines import AVAILABLE
 

@@ -126,7 +126,7 @@ def test_theme_expansion_finds_tagged_sections_without_the_word(store):
 def test_query_path_never_imports_spacy_or_pdfplumber(corpus_index):
     code = (
         "import sys\n"
-        "from search.store import Store\n"
+        "from search.index.store import Store\n"
         "from search.query import search\n"
         f"res = search(Store({str(corpus_index)!r}), 'pre-birth')\n"
         "assert res.total > 0\n"
@@ -200,7 +200,7 @@ def test_snippets_have_no_artefacts(store):
 
 def test_search_during_an_uncommitted_write_sees_the_last_complete_index(tmp_path):
     from ingest.pipeline import ingest
-    from search.store import Store
+    from search.index.store import Store
 
     src = tmp_path / "in"
     src.mkdir()

@@ -26,8 +26,8 @@ from ingest.pipeline import ingest
 from ingest.tagworker import Tagging
 from ingest.themes import get_tagger, split_text
 from search.browse import documents
+from search.index.store import Store
 from search.query import search
-from search.store import Store
 from tests.test_lemmas import sample_texts
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest.themes import Tagger, ThemeTag, get_tagger, phrase_variants
-from search.taxonomy import TaxonomyError, Theme, bundled_path, load_taxonomy, resolve_theme
+from search.vocab.taxonomy import TaxonomyError, Theme, bundled_path, load_taxonomy, resolve_theme
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -297,7 +297,7 @@ def test_resolve_theme():
 
 
 def test_taxonomy_import_does_not_import_spacy():
-    code = "import search.taxonomy, sys; search.taxonomy.load_taxonomy(); assert 'spacy' not in sys.modules"
+    code = "import search.vocab.taxonomy, sys; search.vocab.taxonomy.load_taxonomy(); assert 'spacy' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 

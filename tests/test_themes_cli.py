@@ -74,7 +74,7 @@ def test_retag_after_taxonomy_change_needs_no_source_files(tmp_path):
     from ingest.pipeline import ingest
     from ingest.retag import retag
     from search.browse import document
-    from search.store import Store
+    from search.index.store import Store
 
     src = tmp_path / "in"
     src.mkdir()
@@ -102,8 +102,8 @@ def test_long_punctuation_runs_do_not_stall_the_tagger():
 
 def test_section_without_a_year_does_not_break_the_year_span(tmp_path):
     from ingest.pipeline import ingest
+    from search.index.store import Store
     from search.query import search
-    from search.store import Store
 
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("Annual Report 2020/21\n\n1 Zebrafinch\n\nThe zebrafinch was seen.\n")

@@ -14,8 +14,9 @@ from cli import main
 from corpus import corpus_dir
 from ingest.acronyms import document_acronyms, find_acronyms
 from ingest.pipeline import ingest
-from search.analysis import index_terms, join_prefixes
-from search.backends.tantivy import translate
+from search.index.analysis import index_terms, join_prefixes
+from search.index.backends.tantivy import translate
+from search.index.store import Store
 from search.query import (
     HL_END,
     HL_START,
@@ -28,8 +29,7 @@ from search.query import (
     search,
     thesaurus_of,
 )
-from search.store import Store
-from search.thesaurus import ThesaurusError, is_abbreviation, load_thesaurus, terms
+from search.vocab.thesaurus import ThesaurusError, is_abbreviation, load_thesaurus, terms
 from tests.engines import AVAILABLE
 
 if sys.version_info >= (3, 11):

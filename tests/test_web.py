@@ -7,7 +7,11 @@ import io
 import json
 import re
 import shutil
+import subprocess
+import sys
+import textwrap
 import warnings
+from pathlib import Path
 
 import pytest
 from markupsafe import escape as html_escape
@@ -22,7 +26,10 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # newer Starlette prefers httpx2 for its test client
     from starlette.testclient import TestClient
 
-from web.app import CSP, create_app
+from web import create_app
+from web.app import CSP
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -264,6 +271,37 @@ def test_recur_groups_and_check(client, store, corpus_index):
     assert all(it["kind"] == "recommendation" for c in kind for it in c["items"])
 
 
+def test_a_check_tags_in_the_worker_without_holding_the_lock(corpus_index):
+    """Checking on the page never loads spaCy in the server process, and the index lock
+    every page takes is free while the texts are tagged (other pages are answered)."""
+    code = """
+        import sys, threading
+        from starlette.testclient import TestClient
+        import usecases
+        from web import create_app
+
+        app = create_app(sys.argv[1])
+        lock, held, tag = app.state.site.lock, [], usecases.tag_texts
+
+        def watched(texts, taxonomy=None, **options):
+            free = []
+            other = threading.Thread(target=lambda: free.append(lock.acquire(timeout=10) and not lock.release()))
+            other.start()
+            other.join()
+            held.append(not free[0])
+            return tag(texts, taxonomy, **options)
+
+        usecases.tag_texts = watched
+        with TestClient(app) as client:
+            r = client.get("/recur", params={"check": "Fathers and male carers should be included in assessments",
+                                             "format": "json"})
+        assert r.status_code == 200 and r.json()["matches"], r.text
+        assert held == [False], held
+        assert "spacy" not in sys.modules
+    """
+    subprocess.run([sys.executable, "-c", textwrap.dedent(code), str(corpus_index)], cwd=ROOT, check=True)
+
+
 RECS = ("1. Fathers and male carers should be included in assessments.\n"
         "- Record staff safeguarding training compliance on the Electronic Staff Record\n"
         "\n"
@@ -299,8 +337,8 @@ def test_recur_check_a_file_is_the_cli_answer(client, corpus_index, tmp_path):
 def test_recur_check_a_document_and_download_it(client, store, tmp_path):
     from docx import Document
 
-    from ingest.checklist import check_texts
     from search.export import export_checks
+    from usecases import check_texts
 
     d = Document()
     d.add_heading("Recommendations", level=1)

@@ -36,7 +36,7 @@ def server(corpus_index, tmp_path_factory):
     """uvicorn serving a copy of the corpus index in a thread; yields its base URL."""
     import uvicorn
 
-    from web.app import create_app
+    from web import create_app
 
     root = tmp_path_factory.mktemp("browser-index") / "index"
     shutil.copytree(corpus_index, root)

@@ -1,10 +1,9 @@
 """The Starlette application: one :class:`Site` (the index, its lock, the templates, the
-CSRF token, the background ingest), security headers, error pages and the routes of
-:mod:`web.routes`.
+CSRF token, the background ingest), security headers and error pages; :mod:`web.server`
+puts them together with the routes of :mod:`web.routes`.
 """
 from __future__ import annotations
 
-import contextlib
 import hmac
 import secrets
 import threading
@@ -13,16 +12,14 @@ from pathlib import Path
 
 import jinja2
 from markupsafe import Markup, escape
-from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from search.errors import SgsearchError
+from search.index.store import Store
 from search.snippets import HL_END, HL_START
-from search.store import Store
 from web.jobs import IngestJob
 
 HERE = Path(__file__).parent
@@ -51,8 +48,7 @@ class Site:
         self.read_only = read_only
         self.lock = threading.RLock()  # library calls one at a time: a Store is not shared across threads
         self.csrf = secrets.token_urlsafe(32)
-        self.cache: dict = {}  # slow answers (recurring groups) until the index changes
-        self.job = IngestJob(self.index_dir, on_done=self.changed)
+        self.job = IngestJob(self.index_dir)
         # auto_reload off: the templates are part of the installed program, compiled once and never re-read
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
                                  auto_reload=False)
@@ -71,29 +67,10 @@ class Site:
         with self.lock:
             return {t.id: t.label for t in self.store.taxonomy().themes.values()}
 
-    def changed(self) -> None:
-        """The index changed (an ingest finished): forget cached answers."""
-        with self.lock:
-            self.cache.clear()
-
-    def stamp(self):
-        """Something that changes whenever the index does (this server's ingest or anyone's)."""
-        try:
-            d = self.store.current_dir()
-            return (d.name, d.stat().st_mtime_ns) if d is not None else None
-        except (OSError, AttributeError):
-            return object()  # cannot tell: nothing is reused
-
     def cached(self, key, make):
-        """``make()`` once per key until the index changes."""
+        """``make()`` once per key until the index changes (:meth:`Store.cached`)."""
         with self.lock:
-            stamp = self.stamp()
-            if self.cache.get("stamp") != stamp:
-                self.cache.clear()
-                self.cache["stamp"] = stamp
-            if key not in self.cache:
-                self.cache[key] = make()
-            return self.cache[key]
+            return self.store.cached(key, make)
 
     def csrf_ok(self, token) -> bool:
         return isinstance(token, str) and hmac.compare_digest(token.encode(), self.csrf.encode())
@@ -137,6 +114,11 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
     return error_page(request, exc.status_code, detail)
 
 
+async def _library_error(request: Request, exc: SgsearchError) -> Response:
+    """What the library cannot do with the request, in its own words (one line)."""
+    return error_page(request, 400, str(exc))
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
     try:
         return error_page(request, 500, "Something went wrong answering that. The index is unchanged; "
@@ -163,24 +145,3 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-def create_app(index_dir, read_only: bool = False) -> Starlette:
-    """The web application over the index at ``index_dir`` (which must exist)."""
-    from web import routes
-
-    site = Site(index_dir, read_only=read_only)
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app):
-        yield
-        site.close()
-
-    app = Starlette(
-        lifespan=lifespan,
-        routes=routes.ROUTES + [Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static")],
-        exception_handlers={HTTPException: _http_error, Exception: _server_error},
-    )
-    app.state.site = site
-    app.add_middleware(SecurityHeaders)
-    return app

@@ -24,9 +24,8 @@ def safe_name(filename: str) -> str:
 class IngestJob:
     """One ingest at a time: its files, progress, report and refusals."""
 
-    def __init__(self, index_dir: Path, on_done=None):
+    def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
-        self.on_done = on_done  # called after an ingest finishes (the app drops its caches)
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.state = self._fresh()
@@ -79,6 +78,7 @@ class IngestJob:
             self.state.update(phase=phase, done=n, total=total, current=Path(path).name if path else None)
 
     def _run(self, paths: list[Path]) -> None:
+        # lazy: ingest loads only when someone adds reports
         from ingest.pipeline import ingest
 
         report = error = None
@@ -92,5 +92,3 @@ class IngestJob:
             if report:
                 self.state["refused"] = self.state["refused"] + [
                     {"path": Path(f["path"]).name, "error": f["error"]} for f in report.get("failed", [])]
-        if self.on_done:
-            self.on_done()

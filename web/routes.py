@@ -15,15 +15,21 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from ingest.readers import SUPPORTED_EXTS, max_file_bytes
 from search.browse import DocNotFound, document, documents, section
-from search.query import QueryError
-from search.trace import UNDATED
+from search.cite import cite_items
+from search.facets import FACET_LIMIT, search_with_facets, sections_per_year
+from search.query import QueryError, resolve_theme_filter, search
+from search.table import full_table, rate, write_xlsx, year_range
+from search.trace import UNDATED, plot_trace, theme_table, trace
+from search.vocab.kinds import ITEM_KINDS
+from search.vocab.years import parse_year_label
+from usecases import ChecklistError, check_texts, read_checklist
 from web.app import Site, error_page, render, wants_json
 from web.jobs import safe_name
 
 PER_PAGE = 10
 SORTS = ("relevance", "year")
-KINDS = ("recommendation", "learning", "finding", "priority", "objective", "action", "risk")
 EXPORT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "md": "text/markdown; charset=utf-8",
@@ -61,8 +67,6 @@ def _int(value, default: int, lo: int, hi: int) -> int:
 
 # -- search ---------------------------------------------------------------------------------
 def search_page(request: Request) -> Response:
-    from search.facets import FACET_LIMIT, search_with_facets
-
     site = _site(request)
     qp = request.query_params
     q = qp.get("q", "").strip()
@@ -160,11 +164,6 @@ def section_page(request: Request) -> Response:
 
 # -- themes ---------------------------------------------------------------------------------
 def themes_page(request: Request) -> Response:
-    from search.facets import sections_per_year
-    from search.query import search
-    from search.table import rate
-    from search.trace import theme_table
-
     site = _site(request)
     qp = request.query_params
     per100 = qp.get("show") == "per100"
@@ -203,17 +202,12 @@ def themes_page(request: Request) -> Response:
 
 def _every_year(years: list[str]) -> list[str]:
     """Every financial year from the first to the last, those with no report included."""
-    from search.table import year_range
-    from search.years import parse_year_label
-
     undated = [y for y in years if parse_year_label(y) is None]  # "undated" stays last
     return year_range(years) + undated
 
 
 # -- trace ----------------------------------------------------------------------------------
 def trace_page(request: Request) -> Response:
-    from search.trace import trace
-
     site = _site(request)
     q = request.query_params.get("q", "").strip()
     data = None
@@ -230,8 +224,6 @@ def trace_page(request: Request) -> Response:
 
 def trace_chart(request: Request) -> Response:
     """The trace as an SVG bar chart, drawn by the same function as ``sgsearch trace --plot``."""
-    from search.trace import plot_trace, theme_table, trace
-
     site = _site(request)
     q = request.query_params.get("q", "").strip()
     if not q:
@@ -253,15 +245,15 @@ def trace_chart(request: Request) -> Response:
 
 # -- recurrence -----------------------------------------------------------------------------
 def recur_page(request: Request) -> Response:
-    from search.query import resolve_theme_filter
+    # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
     from search.recur import DEFAULT_THRESHOLD
 
     site = _site(request)
     qp = request.query_params
-    kind = qp.get("kind") if qp.get("kind") in KINDS else None
+    kind = qp.get("kind") if qp.get("kind") in ITEM_KINDS else None
     min_years = _int(qp.get("min_years"), 2, 2, 50)
     text = qp.get("check", "").strip()
-    ctx = {"kind": kind, "kinds": KINDS, "min_years": min_years, "check": text, "theme": qp.get("theme") or "",
+    ctx = {"kind": kind, "kinds": ITEM_KINDS, "min_years": min_years, "check": text, "theme": qp.get("theme") or "",
            "link": lambda **kw: link(request, **kw), **_upload_limits()}
     ctx["labels"] = site.labels()
     if text:
@@ -276,7 +268,7 @@ def recur_page(request: Request) -> Response:
             ctx.update(error=str(e), clusters=[], matches=None)
             return render(request, "recur.html", ctx, {"error": str(e)}, status_code=400)
     def groups():
-        from search.cite import cite_items
+        # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
         from search.recur import recur
 
         found = recur(site.store, min_years=min_years, kind=kind, theme=theme_id, threshold=DEFAULT_THRESHOLD)
@@ -290,16 +282,12 @@ def recur_page(request: Request) -> Response:
 
 def _check(site: Site, texts: list[str], kind: str | None) -> list[dict]:
     """``recur --check``'s answer for ``texts``: the library call the command makes."""
-    from ingest.checklist import check_texts
-
-    with site.lock:
-        return check_texts(site.store, texts, kind=kind)
+    # the texts are tagged in the tagging worker, outside the lock: other pages are answered meanwhile
+    return check_texts(site.store, texts, kind=kind, lock=site.lock)
 
 
 def _read_upload(name: str, data: bytes) -> list[str]:
     """The recommendations in an uploaded file, read as ``recur --check FILE`` reads a file."""
-    from ingest.checklist import read_checklist
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / safe_name(name)
         path.write_bytes(data)
@@ -309,7 +297,7 @@ def _read_upload(name: str, data: bytes) -> list[str]:
 async def recur_check(request: Request) -> Response:
     """A review's recommendations checked against the index (``recur --check FILE``): from an
     uploaded file, or the texts of an earlier check sent back (``text`` fields) to download it."""
-    from ingest.checklist import ChecklistError
+    # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
     from search.export import export_checks, made_before_line
     from search.recur import made_before, summary
 
@@ -322,7 +310,7 @@ async def recur_check(request: Request) -> Response:
         if not site.csrf_ok(form.get("csrf") or request.headers.get("x-csrf-token")):
             return _check_error(request, "That form has expired: reload the page and try again.", 403)
         fmt = form.get("fmt") or "html"
-        kind = form.get("kind") if form.get("kind") in KINDS else None
+        kind = form.get("kind") if form.get("kind") in ITEM_KINDS else None
         up = form.get("file")
         source = form.get("source") or None
         texts = [t.strip() for t in form.getlist("text") if isinstance(t, str) and t.strip()]
@@ -369,6 +357,7 @@ def _download(body: bytes, media_type: str, name: str) -> Response:
 # -- export ---------------------------------------------------------------------------------
 def export_file(request: Request) -> Response:
     """A briefing file, written by the same call as ``sgsearch export``."""
+    # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
     from search.export import export
 
     site = _site(request)
@@ -393,8 +382,6 @@ def export_file(request: Request) -> Response:
 
 def themes_xlsx(request: Request) -> Response:
     """The theme × year table as an Excel workbook, written as ``sgsearch themes --format xlsx`` writes it."""
-    from search.table import full_table, write_xlsx
-
     site = _site(request)
     per = request.query_params.get("per") or None
     if per not in (None, "100", "doc"):
@@ -429,14 +416,10 @@ def _upload_limits() -> dict:
 
 
 def _exts() -> list[str]:
-    from ingest.readers import SUPPORTED_EXTS
-
     return sorted(SUPPORTED_EXTS)
 
 
 def _limit() -> int:
-    from ingest.readers import max_file_bytes
-
     return max_file_bytes()
 
 

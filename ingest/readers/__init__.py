@@ -95,18 +95,21 @@ def read_path(path: str | os.PathLike, ocr: str = "auto") -> ReadResult:
     if ext in PDF_EXTS:
         if kind != "pdf" and b"%PDF-" not in head[:1024]:  # viewers accept a banner before it
             raise IngestError("not a PDF: no %PDF header in the first 1,024 bytes")
+        # lazy: each reader's library loads only for its own kind of file
         from ingest.readers.pdf import read_pdf
 
         return read_pdf(p, ocr=ocr)
     if ext in DOCX_EXTS:
         if kind not in ("zip", "ole"):
             raise IngestError("not a Word document: the file is not a .docx (zip) package")
+        # lazy: each reader's library loads only for its own kind of file
         from ingest.readers.docx import read_docx
 
         return read_docx(p)
     if ext in ODT_EXTS:
         if kind != "zip":
             raise IngestError("not an OpenDocument text file: the file is not a .odt (zip) package")
+        # lazy: each reader's library loads only for its own kind of file
         from ingest.readers.odt import read_odt
 
         return read_odt(p)
@@ -115,28 +118,34 @@ def read_path(path: str | os.PathLike, ocr: str = "auto") -> ReadResult:
             raise IngestError("named .doc but the content is a .docx (zip) file: rename it to .docx")
         if kind != "ole":
             if head.lstrip().startswith(b"{\\rtf"):  # Word saves RTF as .doc too
+                # lazy: each reader's library loads only for its own kind of file
                 from ingest.readers.rtf import read_rtf
 
                 return read_rtf(p)
             raise IngestError("not a Word document: the file is not an old binary Word (.doc) file")
+        # lazy: each reader's library loads only for its own kind of file
         from ingest.readers.doc import read_doc
 
         return read_doc(p)
     if kind in ("pdf", "zip", "ole"):
         raise IngestError(f"named {ext} but the content is a {kind.upper()} file: rename it")
     if ext in RTF_EXTS:
+        # lazy: each reader's library loads only for its own kind of file
         from ingest.readers.rtf import read_rtf
 
         return read_rtf(p)
     if ext in HTML_EXTS:
+        # lazy: each reader's library loads only for its own kind of file
         from ingest.readers.html import read_html
 
         return read_html(p)
     if ext in MARKDOWN_EXTS:
+        # lazy: each reader's library loads only for its own kind of file
         from ingest.readers.markup import parse_markdown
         from ingest.readers.text import decode
 
         return parse_markdown(decode(p.read_bytes(), str(p)))
+    # lazy: each reader's library loads only for its own kind of file
     from ingest.readers.text import read_text
 
     return read_text(p)

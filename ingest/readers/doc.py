@@ -48,6 +48,7 @@ def convert(path: Path, to: str, outdir: Path) -> Path:
 
 def read_doc(path: Path) -> ReadResult:
     """Read a .doc file into blocks (``fmt="doc"``) through a LibreOffice conversion to .docx."""
+    # lazy: python-docx loads only once the file is converted
     from ingest.readers.docx import read_docx
 
     if soffice() is None:

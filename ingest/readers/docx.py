@@ -13,12 +13,13 @@ from pathlib import Path
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
-from docx.table import Table, _Cell
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from ingest.blocks import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block, IngestError, ReadResult
 from ingest.clean import clean_inline, strip_bullet
 from ingest.numbering import level_of, split_number
+from ingest.readers import max_unzipped_bytes
 from ingest.shape import is_contents_entry, is_contents_heading
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -65,8 +66,6 @@ def _check_unzipped_size(path: Path) -> None:
     The sizes come from the zip's central directory; zipfile never yields more than a
     member's recorded size, so a package cannot exceed the limit by misstating them.
     """
-    from ingest.readers import max_unzipped_bytes
-
     try:
         with zipfile.ZipFile(path) as z:
             total = sum(info.file_size for info in z.infolist())
@@ -85,14 +84,16 @@ def _is_toc_sdt(sdt) -> bool:
     return gallery is not None and "contents" in (gallery.get(_VAL) or "").lower()
 
 
-def _iter_body(parent, element):
-    """Paragraphs and tables in order, like ``iter_inner_content`` but also inside content controls."""
+def _iter_body(parent, element, controls: bool = True):
+    """``(element, Paragraph or Table)`` in order, like ``iter_inner_content`` but also inside
+    content controls (unless ``controls`` is off). The reader keeps each element beside its
+    proxy: python-docx gives a paragraph's or a row's XML only through private attributes."""
     for child in element.iterchildren():
         if child.tag == _P:
-            yield Paragraph(child, parent)
+            yield child, Paragraph(child, parent)
         elif child.tag == _TBL:
-            yield Table(child, parent)
-        elif child.tag == _SDT and not _is_toc_sdt(child):
+            yield child, Table(child, parent)
+        elif controls and child.tag == _SDT and not _is_toc_sdt(child):
             content = child.find(f"{_W}sdtContent")
             if content is not None:
                 yield from _iter_body(parent, content)
@@ -159,9 +160,9 @@ def _style_chain(style):
         seen += 1
 
 
-def _heading_level(paragraph) -> int | None:
+def _heading_level(p, paragraph) -> int | None:
     """Level from the style (``Heading n``, ``Title``) or an outline level; None if neither."""
-    ppr = paragraph._p.pPr
+    ppr = p.pPr
     styles = list(_style_chain(paragraph.style))
     for style in styles:
         name = style.name or ""
@@ -179,8 +180,8 @@ def _heading_level(paragraph) -> int | None:
     return None
 
 
-def _is_list(paragraph) -> bool:
-    ppr = paragraph._p.pPr
+def _is_list(p, paragraph) -> bool:
+    ppr = p.pPr
     if ppr is not None and ppr.numPr is not None:
         num_id = ppr.numPr.find(f"{_W}numId")
         # numId 0 switches off numbering inherited from the style
@@ -206,21 +207,21 @@ def _text(paragraph) -> str:
     return clean_inline(paragraph.text.replace("\n", " ").replace("\r", " "))
 
 
-def _paragraph_block(paragraph, page: int | None) -> Block | None:
+def _paragraph_block(p, paragraph, page: int | None) -> Block | None:
     style_name = (paragraph.style.name or "") if paragraph.style is not None else ""
     if style_name.lower().startswith("toc"):
         return None  # table-of-contents lines are not content
     text = _text(paragraph)
     if not text:
         return None
-    level = _heading_level(paragraph)
+    level = _heading_level(p, paragraph)
     number, rest = split_number(text)
     if level is not None:
         if number:
             level = level_of(number)
         return Block(HEADING, rest, page=page, level=level, number=number, strong=True)
     bullet, unbulleted = strip_bullet(text)
-    if _is_list(paragraph) or bullet:
+    if _is_list(p, paragraph) or bullet:
         unbulleted = unbulleted.strip()
         return Block(LIST_ITEM, unbulleted, page=page) if unbulleted else None
     if (len(text.split()) <= _MAX_BOLD_HEADING_WORDS and not text.endswith(".")
@@ -230,11 +231,11 @@ def _paragraph_block(paragraph, page: int | None) -> Block | None:
     return Block(PARAGRAPH, text, page=page)
 
 
-def _cell_text(cell) -> str:
+def _cell_text(tc, table) -> str:
     parts: list[str] = []
-    for item in cell.iter_inner_content():
+    for el, item in _iter_body(table, tc, controls=False):
         if isinstance(item, Table):
-            parts += ["; ".join(c for c in _row_cells(row) if c) for row in item.rows]
+            parts += ["; ".join(c for c in _row_cells(tr, item) if c) for tr in el.tr_lst]
         else:
             parts.append(_text(item))
     out = ""
@@ -243,53 +244,53 @@ def _cell_text(cell) -> str:
     return out
 
 
-def _row_cells(row) -> list[str]:
+def _row_cells(tr, table) -> list[str]:
     cells = []
     # one entry per w:tc: a horizontally merged cell appears once, and the lower parts of
     # a vertically merged cell are empty rather than repeating the text above
-    for tc in row._tr.tc_lst:
-        cells.append("" if tc.vMerge == "continue" else _cell_text(_Cell(tc, row.table)))
+    for tc in tr.tc_lst:
+        cells.append("" if tc.vMerge == "continue" else _cell_text(tc, table))
     return cells
 
 
-def _textbox_blocks(paragraph, page: int | None, seen: set[str]) -> list[Block]:
-    """Paragraphs inside text boxes anchored in ``paragraph`` (python-docx skips them)."""
+def _textbox_blocks(p, parent, page: int | None, seen: set[str]) -> list[Block]:
+    """Paragraphs inside text boxes anchored in paragraph ``p`` (python-docx skips them)."""
     out = []
-    for box in paragraph._p.iter(f"{_W}txbxContent"):
+    for box in p.iter(f"{_W}txbxContent"):
         if any(a.tag == f"{_MC}Fallback" for a in box.iterancestors()):
             continue  # the same box again, for old readers
-        for p in box.iter(_P):
-            text = _text(Paragraph(p, paragraph._parent))
+        for inner in box.iter(_P):
+            text = _text(Paragraph(inner, parent))
             if text and text not in seen:
                 seen.add(text)
                 out.append(Block(PARAGRAPH, text, page=page))
     return out
 
 
-def _emit(items, pages: _Pages, blocks: list[Block], boxes_seen: set[str]) -> None:
-    for item in items:
+def _emit(items, parent, pages: _Pages, blocks: list[Block], boxes_seen: set[str]) -> None:
+    for el, item in items:
         if isinstance(item, Table):
-            rows = item.rows
-            if all(len(row._tr.tc_lst) == 1 for row in rows):
+            rows = el.tr_lst
+            if all(len(tr.tc_lst) == 1 for tr in rows):
                 # a one-column table is a layout box (a callout, or a whole page laid out
                 # in a table): read its content as body text, headings included
-                for row in rows:
-                    for tc in row._tr.tc_lst:
+                for tr in rows:
+                    for tc in tr.tc_lst:
                         if tc.vMerge != "continue":
-                            _emit(_Cell(tc, item).iter_inner_content(), pages, blocks, boxes_seen)
+                            _emit(_iter_body(item, tc, controls=False), item, pages, blocks, boxes_seen)
                 continue
-            for row in rows:
-                page = pages.block(row._tr)
-                cells = _row_cells(row)
+            for tr in rows:
+                page = pages.block(tr)
+                cells = _row_cells(tr, item)
                 text = "; ".join(c for c in cells if c)
                 if text:
                     blocks.append(Block(TABLE_ROW, text, page=page, cells=cells))
             continue
-        page = pages.block(item._p)
-        block = _paragraph_block(item, page)
+        page = pages.block(el)
+        block = _paragraph_block(el, item, page)
         if block is not None:
             blocks.append(block)
-        blocks += _textbox_blocks(item, page, boxes_seen)
+        blocks += _textbox_blocks(el, parent, page, boxes_seen)
 
 
 def read_docx(path: Path) -> ReadResult:
@@ -299,7 +300,7 @@ def read_docx(path: Path) -> ReadResult:
     pages = _Pages(body)
     blocks: list[Block] = []
     try:
-        _emit(_iter_body(document, body), pages, blocks, set())
+        _emit(_iter_body(document, body), document, pages, blocks, set())
     except IngestError:
         raise
     except Exception as e:  # malformed XML that python-docx cannot interpret

@@ -15,6 +15,7 @@ from ingest.readers.markup import parse_markdown
 
 def html_to_markdown(data: bytes) -> str | None:
     """The main text of an HTML page as Markdown with a front-matter header, or None."""
+    # lazy: trafilatura is slow to import; only HTML files need it
     import trafilatura
 
     return trafilatura.extract(data, output_format="markdown", include_formatting=True,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.readers.text import parse_text
+
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
@@ -58,8 +60,6 @@ def pipe_tables(text: str) -> str:
 
 def parse_markdown(text: str):
     """Markdown into a :class:`ingest.blocks.ReadResult` whose ``meta`` holds the front matter."""
-    from ingest.readers.text import parse_text
-
     meta, body = front_matter(text)
     result = parse_text(pipe_tables(drop_comments(body)))
     result.meta = meta

@@ -24,6 +24,7 @@ _MIN_CONF = 10  # words Tesseract itself doubts (noise, specks) are dropped
 
 def available() -> bool:
     """True when the ``tesseract`` program can be run."""
+    # lazy: optional; only scanned pages need it
     import pytesseract
 
     cmd = pytesseract.pytesseract.tesseract_cmd
@@ -32,6 +33,7 @@ def available() -> bool:
 
 def page_pieces(page, height: float, dpi: int = DPI) -> list[Piece]:
     """The words Tesseract reads on one pdfium page, in PDF points (y up)."""
+    # lazy: optional; only scanned pages need it
     import pytesseract
 
     image = page.render(scale=dpi / 72).to_pil()

@@ -22,6 +22,7 @@ _SKIP = {(_TEXT, "table-of-content"), (_TEXT, "sequence-decls"), (_TEXT, "tracke
 
 
 def _text(el) -> str:
+    # lazy: odfpy loads only for .odt files
     from odf import teletype
 
     return clean_inline(teletype.extractText(el).replace("\n", " "))
@@ -85,6 +86,7 @@ def _walk(el, parents: dict[str, str], blocks: list[Block], in_list: bool = Fals
 
 
 def _table(table, blocks: list[Block]) -> None:
+    # lazy: odfpy loads only for .odt files
     from odf import teletype
     from odf.table import TableRow
 
@@ -103,6 +105,7 @@ def _table(table, blocks: list[Block]) -> None:
 
 def read_odt(path: Path) -> ReadResult:
     """Read a .odt file into blocks (``fmt="odt"``; no page numbers)."""
+    # lazy: odfpy loads only for .odt files
     from odf.opendocument import load
 
     if not zipfile.is_zipfile(path):

@@ -73,6 +73,7 @@ def find_tables(path: Path, page_numbers: list[int]) -> dict[int, list[Table]]:
     """The ruled tables on the given pages (1-based), by page; empty when pdfplumber cannot read them."""
     if not page_numbers:
         return {}
+    # lazy: pdfplumber loads only for PDF pages that hold tables
     import pdfplumber
 
     out: dict[int, list[Table]] = {}

@@ -14,6 +14,7 @@ from ingest.readers.text import decode, parse_text
 
 def rtf_text(data: bytes) -> str:
     """The text of an RTF document, one paragraph per blank-line separated block."""
+    # lazy: striprtf loads only for .rtf files
     from striprtf.striprtf import rtf_to_text
 
     raw = decode(data)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from search.analysis import ANALYSIS_VERSION, exact_analyzer, text_analyzer
+from search.index.analysis import ANALYSIS_VERSION, exact_analyzer, text_analyzer
 
 SCHEMA_VERSION = f"9.{ANALYSIS_VERSION}"
 
@@ -38,7 +38,7 @@ def make_schema() -> Schema:
         nsections=STORED(),
         fmt=STORED(),
         parts=STORED(),
-        source_url=STORED(),  # the URL a document was fetched from (issue 14)
+        source_url=STORED(),  # the URL a document was fetched from
         # shared
         year=ID(stored=True),
         year_start=NUMERIC(int, stored=True, sortable=True),
@@ -55,7 +55,7 @@ def make_schema() -> Schema:
         page_start=STORED(),
         page_end=STORED(),
         page_offsets=STORED(),
-        ocr=STORED(),  # the section's text came from OCR (issue 14)
+        ocr=STORED(),  # the section's text came from OCR
         # item fields (text and themes stored only: items are read by recur, not searched)
         item_kind=ID(stored=True),
         item_text=STORED(),

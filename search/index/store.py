@@ -3,11 +3,11 @@
 Layout of an index folder::
 
     DIR/CURRENT          name of the live generation folder (one line)
-    DIR/ix-<stamp>/      one engine's index (see search.backends), and beside it
+    DIR/ix-<stamp>/      one engine's index (see search.index.backends), and beside it
                          BACKEND (the engine's name), VERSION (schema and analysis version),
                          files.json (the files it was built from) and taxonomy.json (the
                          themes its sections were tagged with)
-    DIR/ingest.lock      held by the process that is writing (search.lock)
+    DIR/ingest.lock      held by the process that is writing (search.index.lock)
 
 An incremental ingest writes into the live generation with the engine's one atomic
 commit. A rebuild (``--rebuild``, another engine, or a new version) writes a new
@@ -23,9 +23,11 @@ import shutil
 import time
 from pathlib import Path
 
-from search.backends import Backend, backend_class, default_engine
-from search.lock import LOCK, PID, IndexBusy, ingest_lock
-from search.schema import SCHEMA_VERSION
+from search.errors import SgsearchError
+from search.index.backends import Backend, backend_class, default_engine
+from search.index.lock import LOCK, PID, IndexBusy, ingest_lock
+from search.index.schema import SCHEMA_VERSION
+from search.vocab.taxonomy import Taxonomy, load_taxonomy
 
 __all__ = ["CURRENT", "LOCK", "IndexBusy", "IndexFolderError", "IndexMissing", "Store", "default_index_dir",
            "resolve_index_dir"]
@@ -39,16 +41,17 @@ FETCHED = "fetched"  # copies of documents ingested from URLs (see ingest.fetch)
 _OURS = {CURRENT, LOCK, PID, FETCHED}  # what an index folder holds besides its generations
 
 
-class IndexMissing(Exception):
+class IndexMissing(SgsearchError):
     """There is no index at the location (nothing ingested yet), or it is from another version."""
 
 
-class IndexFolderError(Exception):
+class IndexFolderError(SgsearchError):
     """The location cannot hold an index (a file, or a folder of other things)."""
 
 
 def default_index_dir() -> Path:
     """The per-user data directory used when neither ``--index`` nor ``$SGSEARCH_INDEX`` is set."""
+    # lazy: off the query path; only the per-user default folder needs it
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("sgsearch", appauthor=False)) / "index"
@@ -83,7 +86,8 @@ class Store:
         self.root = Path(root)
         self._backend: Backend | None = None
         self._gen: str | None = None  # the generation self._backend was opened on
-        self._taxonomy = (None, None)  # (where and when read, Taxonomy)
+        self._cache: dict = {}  # values kept while the live index stays as it is (see cached)
+        self._cache_stamp = None
 
     # -- the live generation ----------------------------------------------------------------
     def current_dir(self) -> Path | None:
@@ -112,16 +116,6 @@ class Store:
         """True when the live index was built with this version's schema and analysis."""
         return self.version() == SCHEMA_VERSION
 
-    def stamp(self) -> tuple | None:
-        """What changes whenever the live index does (every commit rewrites its file list):
-        for caching what is read from it. None when there is no index."""
-        d = self.current_dir()
-        try:
-            st = (d / MANIFEST).stat() if d is not None else None
-        except OSError:
-            return None
-        return (str(d), st.st_mtime_ns, st.st_ino) if st is not None else None
-
     def engine_name(self) -> str | None:
         """The engine the live index was written with (None: no index, or one older than engines)."""
         return self._read(BACKEND)
@@ -136,23 +130,40 @@ class Store:
     def taxonomy(self):
         """The taxonomy the index was tagged with, so that search, ``--theme`` and the theme
         table know a user's own themes; the bundled one when the index has none (or none yet)."""
-        from search.taxonomy import Taxonomy, load_taxonomy
+        return self.cached("taxonomy", self._read_taxonomy)
 
+    def _read_taxonomy(self):
         d = self.current_dir()
-        path = d / TAXONOMY if d is not None else None
         try:
-            key = (str(path), path.stat().st_mtime_ns) if path is not None else None
-        except OSError:
-            key = None
-        if self._taxonomy[0] != key or self._taxonomy[1] is None:
+            text = (d / TAXONOMY).read_text(encoding="utf-8") if d is not None else None
+            tax = Taxonomy.from_json(text) if text is not None else None
+        except (OSError, ValueError, TypeError, KeyError):  # unreadable: the bundled one
             tax = None
-            if key is not None:
-                try:
-                    tax = Taxonomy.from_json(path.read_text(encoding="utf-8"))
-                except (OSError, ValueError, TypeError, KeyError):  # unreadable: the bundled one
-                    tax = None
-            self._taxonomy = (key, tax if tax is not None else load_taxonomy())
-        return self._taxonomy[1]
+        return tax if tax is not None else load_taxonomy()
+
+    def stamp(self):
+        """What changes whenever the live index does (anyone's commit or rebuild): the live
+        generation folder, its modification time and that of its file list, which every
+        commit rewrites. None when there is no index or it cannot be told."""
+        d = self.current_dir()
+        try:
+            st = (d / MANIFEST).stat() if d is not None else None
+            return (d.name, d.stat().st_mtime_ns, st.st_mtime_ns, st.st_ino) if st is not None else None
+        except OSError:
+            return None
+
+    def cached(self, key, make):
+        """``make()`` once per ``key`` while the live index stays as it is (see :meth:`stamp`):
+        the one cache of answers and files read "until the index changes". Nothing is kept
+        while the state of the index cannot be told."""
+        stamp = self.stamp()
+        if stamp is None:
+            return make()
+        if stamp != self._cache_stamp:
+            self._cache, self._cache_stamp = {}, stamp
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
 
     # -- reading ---------------------------------------------------------------------------
     def backend(self) -> Backend:
@@ -204,7 +215,7 @@ class Store:
         committed at once (and a new generation swapped in); on any error nothing is, and
         the previous index stays as it was. ``taxonomy`` (what the sections written were
         tagged with) is saved beside them for :meth:`taxonomy`; so is each of ``extra``
-        (file name -> text: the thesaurus the index keeps, ``search.thesaurus``).
+        (file name -> text: the thesaurus the index keeps, ``search.vocab.thesaurus``).
         """
         self.close()
         live = self.current_dir()

@@ -1,6 +1,6 @@
 """The Whoosh backend (the default engine): pure Python, fine up to some 20,000 sections.
 
-Every record is one Whoosh document with the fields of :func:`search.schema.make_schema`;
+Every record is one Whoosh document with the fields of :func:`search.index.schema.make_schema`;
 only sections have indexed text, so a query matches sections without a filter. Counts
 come from the per-segment columns of ``year_start``, ``doc_id`` and ``doc_type`` and
 from the postings of each theme, never from stored fields.
@@ -13,9 +13,9 @@ from pathlib import Path
 import whoosh.index
 from whoosh.query import And, Term
 
-from search.backends.base import Backend, Count, Found, Writer
-from search.lock import IndexBusy
-from search.schema import make_schema
+from search.index.backends.base import Backend, Count, Found, Writer
+from search.index.lock import IndexBusy
+from search.index.schema import make_schema
 
 SECTIONS = Term("kind", "section")
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 
-from search.backends.base import COUNT_FIELDS, Backend, Count, Found, Unsupported, Writer
+from search.errors import SgsearchError
+from search.index.backends.base import COUNT_FIELDS, Backend, Count, Found, Unsupported, Writer
 
 __all__ = ["COUNT_FIELDS", "DEFAULT_ENGINE", "ENGINES", "Backend", "Count", "EngineUnavailable", "Found",
            "Unsupported", "Writer", "backend_class", "default_engine"]
@@ -18,7 +19,7 @@ DEFAULT_ENGINE = "whoosh"
 ENV_VAR = "SGSEARCH_ENGINE"
 
 
-class EngineUnavailable(Exception):
+class EngineUnavailable(SgsearchError):
     """The engine asked for cannot run here (unknown, or not installed)."""
 
 
@@ -30,18 +31,21 @@ def default_engine() -> str:
 def backend_class(name: str) -> type[Backend]:
     """The backend of engine ``name`` (imported only when used)."""
     if name == "whoosh":
-        from search.backends.whoosh import WhooshBackend
+        # lazy: an engine's library loads only for an index on that engine
+        from search.index.backends.whoosh import WhooshBackend
 
         return WhooshBackend
     if name == "tantivy":
         try:
+            # lazy: an engine's library loads only for an index on that engine
             import tantivy
         except ImportError:
             tantivy = None
         if tantivy is None or not hasattr(tantivy, "PreTokenizedString"):
             raise EngineUnavailable("the tantivy engine needs tantivy 0.27 or later, which has wheels for "
                                     "Python 3.11 and later: use --engine whoosh, or a newer Python")
-        from search.backends.tantivy import TantivyBackend
+        # lazy: an engine's library loads only for an index on that engine
+        from search.index.backends.tantivy import TantivyBackend
 
         return TantivyBackend
     raise EngineUnavailable(f"unknown engine {name!r}: use one of {', '.join(ENGINES)}")

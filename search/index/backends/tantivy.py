@@ -1,6 +1,6 @@
 """The tantivy backend: a compiled engine for large corpora (beyond some 20,000 sections).
 
-Terms come from our own analyzers (:mod:`search.analysis`) as pre-tokenised strings, so
+Terms come from our own analyzers (:mod:`search.index.analysis`) as pre-tokenised strings, so
 compounds, year spans and stems are exactly those of the Whoosh backend, and the query
 trees :mod:`search.query` parses are translated node by node (:func:`translate`). Every
 record's stored fields are kept as one JSON value (``data``); the fields queries, filters
@@ -19,10 +19,10 @@ import tantivy
 from whoosh import query as wq
 from whoosh.lang import stemmer_for_language
 
-from search.analysis import PREFIXES, index_terms
-from search.backends.base import Backend, Count, Found, Unsupported, Writer
-from search.lock import IndexBusy
-from search.schema import make_schema as make_whoosh_schema
+from search.index.analysis import PREFIXES, index_terms
+from search.index.backends.base import Backend, Count, Found, Unsupported, Writer
+from search.index.lock import IndexBusy
+from search.index.schema import make_schema as make_whoosh_schema
 
 TEXT_FIELDS = ("heading", "text", "title", "exact", "publisher")
 KEYWORDS = ("id", "kind", "doc_id", "section_id", "doc_type", "themes", "item_kind", "status", "path")
@@ -80,7 +80,7 @@ def section_tokens(heading: str, text: str, title: str = "", publisher: str = ""
 
 
 def document(fields: dict):
-    """The tantivy document of a record's fields (as :mod:`search.records` makes them)."""
+    """The tantivy document of a record's fields (as :mod:`search.index.records` makes them)."""
     d = tantivy.Document()
     for name in KEYWORDS:
         value = fields.get(name)

@@ -1,6 +1,6 @@
 """The thesaurus: abbreviations, their expansions and synonyms, as data.
 
-The field's abbreviations and synonym sets live in ``search/thesaurus.toml`` (shipped
+The field's abbreviations and synonym sets live in ``search/vocab/thesaurus.toml`` (shipped
 with the package; its header describes the format). A user may add files in the same
 format (``sgsearch ingest --thesaurus FILE``), and ingest adds the acronyms documents
 define themselves ("the Joint Targeted Area Inspection (JTAI)"); both are kept in the
@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from search.errors import SgsearchError
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -33,7 +35,7 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _ABBR = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Z][A-Za-z0-9&]*[A-Z0-9]$")
 
 
-class ThesaurusError(ValueError):
+class ThesaurusError(SgsearchError, ValueError):
     """A thesaurus file is unreadable or invalid; the message is one line naming the file."""
 
     def __init__(self, path: Path | str, problem: str):
@@ -220,7 +222,7 @@ def terms(gen_dir: Path | None, word: str | None = None) -> dict:
 
 
 def bundled_path() -> Path:
-    return Path(str(resources.files("search").joinpath(BUNDLED_NAME)))
+    return Path(str(resources.files("search.vocab").joinpath(BUNDLED_NAME)))
 
 
 def read_file(path: str | Path) -> dict:
@@ -251,28 +253,17 @@ def user_entries(extra_files: list[str | Path]) -> Thesaurus:
     return t
 
 
-_CACHE: dict = {}
-
-
 def index_thesaurus(gen_dir: Path | None) -> Thesaurus:
     """The thesaurus for searching the index generation ``gen_dir``: the bundled one plus what the
     index keeps (a user's entries, the acronyms its documents define); the bundled one alone
-    when the index keeps none. Cached until the file changes."""
-    path = gen_dir / INDEX_FILE if gen_dir is not None else None
-    try:
-        key = (str(path), path.stat().st_mtime_ns) if path is not None else None
-    except OSError:
-        key = None
-    hit = _CACHE.get("index")
-    if hit is not None and hit[0] == key:
-        return hit[1]
+    when the index keeps none. (:func:`search.query.thesaurus_of` keeps it while the index
+    stays as it is.)"""
     t = load_thesaurus()
     kept = stored(gen_dir)
     if kept is not None:
-        t.add({"abbreviations": kept.abbreviations, "synonyms": kept.synonyms}, str(path))
+        t.add({"abbreviations": kept.abbreviations, "synonyms": kept.synonyms}, str(gen_dir / INDEX_FILE))
         for doc_id, pairs in kept.defined.items():
             t.define(doc_id, pairs)
-    _CACHE["index"] = (key, t)
     return t
 
 

@@ -1,6 +1,6 @@
 """The theme taxonomy: data, not code.
 
-Themes live in ``search/themes.toml`` (shipped with the package); a user may pass more
+Themes live in ``search/vocab/themes.toml`` (shipped with the package); a user may pass more
 TOML files in the same format, each adding themes or replacing one by id. This module
 only reads and checks the data. It must not import spaCy: the search side imports it to
 expand a theme into query terms, and the query path stays light.
@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
+
+from search.errors import SgsearchError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,7 +34,7 @@ _LEMMA_KEY = "lemmas"
 _TOP_KEYS = {"theme", "negation", _LEMMA_KEY}
 
 
-class TaxonomyError(ValueError):
+class TaxonomyError(SgsearchError, ValueError):
     """A taxonomy file is unreadable or invalid; the message is one line naming the file."""
 
     def __init__(self, path: Path | str, problem: str):
@@ -151,7 +153,7 @@ class Taxonomy:
 
 def bundled_path() -> Path:
     """Path of the taxonomy shipped with the package."""
-    return Path(str(resources.files("search").joinpath(BUNDLED_NAME)))
+    return Path(str(resources.files("search.vocab").joinpath(BUNDLED_NAME)))
 
 
 def load_taxonomy(extra_files: list[Path] | None = None) -> Taxonomy:

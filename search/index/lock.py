@@ -11,11 +11,13 @@ import contextlib
 import os
 from pathlib import Path
 
+from search.errors import SgsearchError
+
 LOCK = "ingest.lock"
 PID = "ingest.pid"
 
 
-class IndexBusy(Exception):
+class IndexBusy(SgsearchError):
     """Another process is writing to the index."""
 
 

@@ -2,7 +2,7 @@
 
 An index folder's live generation is written and read by one engine (Whoosh or tantivy),
 chosen when the index is created. A backend is a complete store and matcher for the
-index's records (documents, sections, items, as :mod:`search.records` makes their fields):
+index's records (documents, sections, items, as :mod:`search.index.records` makes their fields):
 stored fields, filters, BM25 ranking, exact totals, counts per year, theme, type and
 document, the vocabulary for spelling suggestions, incremental add and delete, and an
 atomic commit. Queries and filters arrive as the query trees :mod:`search.query` parses
@@ -57,7 +57,7 @@ class Writer(ABC):
 
     @abstractmethod
     def add(self, fields: dict) -> None:
-        """Add a record (fields as :mod:`search.records` makes them)."""
+        """Add a record (fields as :mod:`search.index.records` makes them)."""
 
     @abstractmethod
     def update(self, fields: dict) -> None:
@@ -100,7 +100,7 @@ class Backend(ABC):
 
     @abstractmethod
     def writer(self) -> Writer:
-        """A writer; raises :class:`search.lock.IndexBusy` if the engine's own write lock is held."""
+        """A writer; raises :class:`search.index.lock.IndexBusy` if the engine's own write lock is held."""
 
     # -- reading --------------------------------------------------------------------------
     @abstractmethod

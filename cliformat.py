@@ -1,0 +1,227 @@
+"""Text for people at a terminal, made from the library's answers: what ``cli.py`` prints
+when ``--json`` is not given. Text from documents goes through :func:`safe` (no control
+characters or escape sequences reach the terminal) and is folded to the terminal's width.
+"""
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+import click
+
+from search.cite import section_citation
+from search.safe import strip_control
+from search.snippets import HL_END, HL_START
+
+__all__ = ["format_checks", "format_clusters", "format_document", "format_documents", "format_matches",
+           "format_results", "format_section", "format_tags", "format_terms", "format_trace", "item_line",
+           "safe", "width", "wrap"]
+
+
+def format_results(res, colour: bool, width: int = 80) -> str:
+    """Human-readable results: a summary line, then one cited block per hit."""
+    if res.total == 0:
+        msg = f'No sections match "{safe(res.query)}".' if res.query else "No sections match these filters."
+        if res.why_empty:
+            msg += f" {res.why_empty[0].upper()}{res.why_empty[1:]}"
+        elif res.did_you_mean and len(res.query.split()) > 1:
+            msg += f' Did you mean "{safe(res.did_you_mean)}"?'
+        elif res.suggestions:
+            msg += " Did you mean: " + ", ".join(res.suggestions) + "?"
+        else:
+            msg += " Try fewer words, another spelling, or a theme (sgsearch themes --list)."
+        return wrap(msg, width)
+    years = res.years
+    span = f"{years[0]} to {years[-1]}" if len(years) > 1 else (years[0] if years else "no year")
+    summary = (f"{res.total:,} section{'s' if res.total != 1 else ''} in {res.documents:,} "
+               f"document{'s' if res.documents != 1 else ''}, {span}")
+    if res.mode == "any":
+        summary += " (no section has every word: showing sections with any of them)"
+    if not res.query:
+        summary = "Every section " + (f"tagged {', '.join(res.themes)}" if res.themes else "these filters allow") + ": " + summary
+    if res.themes and res.query:
+        summary += f"; also sections tagged {', '.join(res.themes)}"
+    if res.expanded:
+        summary += f"; also {', '.join(res.expanded)}"
+    if len(res.hits) < res.total:
+        summary += f". Top {len(res.hits)}:"
+    lines = [wrap(summary, width), ""]
+    if res.did_you_mean:
+        lines[1:1] = [f'Did you mean "{safe(res.did_you_mean)}"? (sgsearch {safe(res.did_you_mean)})']
+    for h in res.hits:
+        s = h.section
+        head = wrap(f"{h.rank}. {safe(section_citation(s, h.title, h.page))}", width, "", "   ")
+        snippet = wrap(safe(h.snippet), width, "   ")
+        if colour:
+            head = click.style(head, bold=True)
+            snippet = snippet.replace(HL_START, "\x1b[1;33m").replace(HL_END, "\x1b[0m")
+        else:
+            snippet = snippet.replace(HL_START, "").replace(HL_END, "")
+        lines.append(head)
+        lines.append(snippet)
+        tail = f"[{s['section_id']}]"
+        if s.get("themes"):
+            tail += "  themes: " + ", ".join(s["themes"][:6])
+        lines.append(wrap(tail, width, "   ", "      "))
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def wrap(text: str, width: int, indent: str = "", subsequent: str | None = None) -> str:
+    """``text`` folded to ``width`` columns at spaces, never inside a word (a word longer
+    than the line stays whole). Highlight markers count as a column each, so a line is
+    at most ``width`` wide on screen."""
+    return "\n".join(textwrap.wrap(text, width, initial_indent=indent,
+                                   subsequent_indent=indent if subsequent is None else subsequent,
+                                   break_long_words=False, break_on_hyphens=False))
+
+
+def safe(text: str) -> str:
+    """Text for a terminal: control characters and escape sequences removed (markers kept)."""
+    return strip_control(text, keep="\t\n" + HL_START + HL_END)
+
+
+def width() -> int:
+    """The terminal's width in columns (80 when not a terminal or unknown)."""
+    return max(40, shutil.get_terminal_size((80, 24)).columns)
+
+
+def format_trace(data: dict, width: int = 80) -> str:
+    """A year-by-year account with the first and last year and quoted examples."""
+    what = f"theme {data['theme']}" if data.get("theme") else f'"{safe(data["query"])}"'
+    if not data["years"]:
+        return f"No sections mention {what}."
+    out = [f"{what}: first seen {data['first_seen']}, last seen {data['last_seen']}.", ""]
+    for y in data["years"]:
+        out.append(f"{y['year']}: {y['sections']} section{'s' if y['sections'] != 1 else ''} in "
+                   f"{y['documents']} document{'s' if y['documents'] != 1 else ''}")
+        for ex in y["examples"]:
+            out.append(wrap(f"“{safe(ex['snippet'])}”", width, "   "))
+            out.append(wrap(f"— {safe(ex['citation'])} [{ex['section_id']}]", width, "      ", "        "))
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+def item_line(it: dict, indent: str = "   ") -> str:
+    status = f" [{it['status']}]" if it.get("status") else ""
+    cols = width()
+    return (wrap(f"{it['year']}  {it['kind']}{status}: {safe(it['text'])}", cols, indent, indent + "         ")
+            + "\n" + wrap(f"— {safe(it.get('citation') or '')} [{it['item_id']}]", cols, indent + "         "))
+
+
+def format_clusters(clusters: list[dict], hint: float | None = None) -> str:
+    """Recurring groups, each oldest first, with its score and what its items share."""
+    if not clusters:
+        msg = "No item recurs across years with these options"
+        return msg + (f" (--threshold {hint:g} finds some)." if hint is not None else ".")
+    out = [f"{len(clusters)} group{'s' if len(clusters) != 1 else ''} of items said again in different years:", ""]
+    for c in clusters:
+        themes = f" — {', '.join(c['themes'])}" if c["themes"] else ""
+        score = f"  score {c['score']:.1f}" if c.get("score") is not None else ""
+        out.append(wrap(f"#{c['id']}  {', '.join(c['years'])}{themes}{score}", width(), "", "    "))
+        if c.get("why"):
+            out.append(wrap(f"shared: {', '.join(safe(w) for w in c['why'])}", width(), "    ", "            "))
+        for it in c["items"]:
+            out.append(item_line(it))
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+def format_matches(matches: list[dict]) -> str:
+    """Items most like the text given to --check, best first, with what they share."""
+    if not matches:
+        return "Nothing indexed says anything like that."
+    out = []
+    for m in matches:
+        # each item indented by 7 columns, its score written into the first line's indent
+        out.append(f"{m['score']:5.1f}  " + item_line(m, " " * 7)[7:])
+        if m.get("why"):
+            out.append(wrap(f"shared: {', '.join(safe(w) for w in m['why'])}", width(), " " * 16))
+    return "\n".join(out)
+
+
+def format_checks(checks: list[dict]) -> str:
+    """Each recommendation of a file with its earlier matches, then how many were made before."""
+    # lazy: recurrence and the writers (numpy, scipy, python-docx) load only for a check
+    from search.export import made_before_line
+    from search.recur import made_before
+
+    out = []
+    for n, c in enumerate(checks, start=1):
+        out.append(f"{n}. {safe(c['text'])}")
+        if not made_before(c):
+            out.append("   Not made before" + (" (weaker matches below)." if c["matches"] else "."))
+        if c["matches"]:
+            out += ["   " + line for line in format_matches(c["matches"]).splitlines()]
+        out.append("")
+    out.append(made_before_line(checks))
+    return "\n".join(out)
+
+
+def format_documents(docs: list[dict]) -> str:
+    """One line per indexed document: id, year, type, title, sections and pages."""
+    if not docs:
+        return "The index is empty: sgsearch ingest PATH adds reports."
+    lines = []
+    for d in docs:
+        pages = f", {d['pages']} pages" if d["pages"] else ""
+        lines.append(f"{d['doc_id']}  {d['year'] or 'undated'}  {d['doc_type']:<13} {d['title']} "
+                     f"({d['sections']} sections{pages})")
+    return "\n".join(lines)
+
+
+def format_document(doc: dict) -> str:
+    """A document's outline: its sections indented by level, with pages, years and ids."""
+    lines = [f"{doc['title']} ({doc['year'] or 'undated'}) — {doc['publisher'] or 'publisher unknown'}, "
+             f"{doc['doc_type']}", f"{doc['path']}"]
+    for s in doc["sections"]:
+        indent = "  " * (max(s["level"], 1) - 1)
+        num = f"{s['number']} " if s["number"] else ""
+        page = f"  p. {s['page_start']}" if s["page_start"] else ""
+        year = f"  [{s['year']}]" if s["year"] != doc["year"] else ""
+        lines.append(f"{indent}{num}{s['heading']}{page}{year}   ({s['section_id']})")
+    if doc.get("acronyms"):
+        lines.append("Acronyms it defines: " + "; ".join(f"{a['abbreviation']} {a['expansion']}"
+                                                          for a in doc["acronyms"]))
+    return "\n".join(lines)
+
+
+def format_section(s: dict, width: int = 80) -> str:
+    """One whole section: where it is, its themes, its text folded, then its items."""
+    pages = ""
+    if s["page_start"]:
+        pages = f", p. {s['page_start']}" + (f"–{s['page_end']}" if s["page_end"] and s["page_end"] != s["page_start"] else "")
+    lines = [f"{s['title']} ({s['year'] or 'undated'}){pages}" + (" (OCR)" if s.get("ocr") else ""),
+             " › ".join(s["heading_path"])]
+    if s["themes"]:
+        lines.append("Themes: " + ", ".join(s["themes"]))
+    lines.append("")
+    paras = (s["text"] or "(no text under this heading)").split("\n")
+    lines.append("\n".join(wrap(safe(p), width) if p.strip() else "" for p in paras))
+    if s.get("items"):
+        lines.append("")
+        for it in s["items"]:
+            status = f" [{it['status']}]" if it.get("status") else ""
+            mark = "▶" if it.get("marked") else "-"
+            lines.append(wrap(f"{mark} {it['kind']}{status}: {safe(it['text'])}", width, "", "  "))
+    return "\n".join(lines)
+
+
+def format_terms(data: dict, word: str | None = None) -> str:
+    """The abbreviations (with the documents that define them) and synonym groups."""
+    if not data["abbreviations"] and not data["synonyms"]:
+        return f"No abbreviation or synonym contains {word!r}." if word else "The thesaurus is empty."
+    lines = []
+    for a in data["abbreviations"]:
+        docs = f"  (defined in {', '.join(a['documents'])})" if a["documents"] else ""
+        lines.append(f"{a['abbreviation']:<8} {'; '.join(a['expansions'])}{docs}")
+    if data["synonyms"]:
+        lines += ["", "Synonyms:"] + ["  " + " = ".join(group) for group in data["synonyms"]]
+    return "\n".join(lines)
+
+
+def format_tags(themes: list[dict]) -> str:
+    """The themes found in a text: id, how often, and the first words that matched."""
+    if not themes:
+        return "No themes found."
+    return "\n".join(f"{t['id']:<28} {t['count']:>4}  {'; '.join(t['evidence'][:3])}" for t in themes)

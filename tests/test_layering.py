@@ -1,0 +1,180 @@
+"""The layering stays: no import circles, no upward imports, and the query path and the web
+process never import spaCy or pdfplumber when their modules load.
+
+Read from the source with ``ast`` (nothing is imported), so the test is fast and sees the
+imports inside functions too.
+"""
+from __future__ import annotations
+
+import ast
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("search", "ingest", "web", "corpus")
+TOP_MODULES = ("cli", "cliformat", "usecases")
+
+# each layer and the layers it may import (itself always allowed), lowest first
+ALLOWED = {
+    "base": set(),
+    "vocab": {"base"},
+    "index": {"base", "vocab"},
+    "corpus": set(),
+    "answers": {"base", "vocab", "index"},
+    "ingest": {"base", "vocab", "index", "corpus"},
+    "usecases": {"base", "vocab", "index", "answers", "ingest", "corpus"},
+    "web": {"base", "vocab", "index", "answers", "ingest", "usecases", "corpus"},
+    "cliformat": {"base", "vocab", "index", "answers"},
+    "cli": {"base", "vocab", "index", "answers", "ingest", "usecases", "corpus", "web", "cliformat"},
+}
+HEAVY = ("spacy", "pdfplumber")
+
+
+def layer(module: str) -> str:
+    """The layer a project module belongs to."""
+    parts = module.split(".")
+    if parts[0] == "search":
+        if len(parts) > 1 and parts[1] in ("errors", "safe"):
+            return "base"  # the library's errors and its one sanitiser
+        if len(parts) > 1 and parts[1] in ("vocab", "index"):
+            return parts[1]
+        return "answers"
+    return parts[0]
+
+
+def _name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+@lru_cache(maxsize=1)
+def modules() -> dict[str, Path]:
+    found = {m: ROOT / f"{m}.py" for m in TOP_MODULES if (ROOT / f"{m}.py").exists()}
+    for pkg in PACKAGES:
+        for path in sorted((ROOT / pkg).rglob("*.py")):
+            found[_name(path)] = path
+    return found
+
+
+def _imports(module: str, path: Path):
+    """``(imported name, line, inside a function)`` for every import in the module."""
+    is_pkg = path.name == "__init__.py"
+    out = []
+
+    def visit(node, inner: bool):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import):
+                out.extend((a.name, child.lineno, inner) for a in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                base = child.module or ""
+                if child.level:
+                    pkg = module.split(".") if is_pkg else module.split(".")[:-1]
+                    pkg = pkg[:len(pkg) - child.level + 1]
+                    base = ".".join(pkg + ([base] if base else []))
+                out.extend((f"{base}.{a.name}", child.lineno, inner) if f"{base}.{a.name}" in modules()
+                           else (base, child.lineno, inner) for a in child.names)
+            visit(child, inner or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)))
+
+    visit(ast.parse(path.read_text(encoding="utf-8")), False)
+    return out
+
+
+def _project(name: str) -> str | None:
+    """The project module an imported name is (or is in), None for a library."""
+    while name:
+        if name in modules():
+            return name
+        name = name.rpartition(".")[0]
+    return None
+
+
+@lru_cache(maxsize=1)
+def graph() -> dict[str, list[tuple[str, int, bool]]]:
+    """Module -> the project modules it imports (line, inside a function)."""
+    edges = {}
+    for module, path in modules().items():
+        edges[module] = []
+        for name, line, inner in _imports(module, path):
+            target = _project(name)
+            if target and target != module:
+                edges[module].append((target, line, inner))
+    return edges
+
+
+def test_every_module_has_a_layer():
+    assert {layer(m) for m in modules()} <= set(ALLOWED), sorted({layer(m) for m in modules()} - set(ALLOWED))
+
+
+def test_no_upward_import():
+    bad = [f"{m} (line {line}) imports {t}: {layer(m)} may not import {layer(t)}"
+           for m, edges in graph().items() for t, line, _ in edges
+           if layer(t) != layer(m) and layer(t) not in ALLOWED[layer(m)]]
+    assert not bad, "\n".join(bad)
+
+
+def test_no_import_circle():
+    """Counting imports inside functions too: a circle hidden in a function is still one.
+    A package importing its own modules (its public face) is not a circle."""
+    edges = {m: sorted({t for t, _, _ in es if not m.startswith(t + ".")}) for m, es in graph().items()}
+    state: dict[str, int] = {}
+    circles = []
+
+    def walk(m, path):
+        state[m] = 1
+        for t in edges[m]:
+            if state.get(t) == 1:
+                circles.append(" -> ".join(path[path.index(t):] + [t]))
+            elif t not in state:
+                walk(t, path + [t])
+        state[m] = 2
+
+    for m in sorted(edges):
+        if m not in state:
+            walk(m, [m])
+    assert not circles, "\n".join(circles)
+
+
+def _loaded_with(start: str) -> set[str]:
+    """The project modules loading ``start`` loads (imports at module level, and the
+    package ``__init__`` of each)."""
+    seen, todo = set(), [start]
+    while todo:
+        m = todo.pop()
+        if m in seen:
+            continue
+        seen.add(m)
+        parts = m.split(".")
+        todo.extend(".".join(parts[:i]) for i in range(1, len(parts)) if ".".join(parts[:i]) in modules())
+        todo.extend(t for t, _, inner in graph()[m] if not inner)
+    return seen
+
+
+def test_query_path_and_web_never_load_spacy_or_pdfplumber():
+    starts = [m for m in modules() if layer(m) in ("base", "vocab", "index", "answers", "web", "cli", "cliformat")]
+    bad = []
+    for start in starts:
+        for m in _loaded_with(start):
+            for name, line, inner in _imports(m, modules()[m]):
+                if not inner and name.split(".")[0] in HEAVY:
+                    bad.append(f"{start} loads {m}, which imports {name} (line {line})")
+    assert not bad, "\n".join(sorted(set(bad)))
+
+
+def test_an_import_inside_a_function_says_why():
+    """Imports sit at the top of a module, except to keep a heavy or optional library (or a
+    module that loads one) off the query path; such an import says so in a comment on its
+    line or just above its group."""
+    bad = []
+    for module, path in modules().items():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for _name, line, inner in _imports(module, path):
+            if not inner or "#" in lines[line - 1]:
+                continue
+            above = line - 2
+            while above >= 0 and lines[above].strip().startswith(("from ", "import ")):
+                above -= 1
+            if above < 0 or not lines[above].strip().startswith("#"):
+                bad.append(f"{module} line {line}: {lines[line - 1].strip()}")
+    assert not bad, "imports inside functions without a comment saying why:\n" + "\n".join(sorted(set(bad)))

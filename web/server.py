@@ -1,0 +1,34 @@
+"""The web application: the routes of :mod:`web.routes` over one :class:`web.app.Site`."""
+from __future__ import annotations
+
+import contextlib
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from search.errors import SgsearchError
+from web import routes
+from web.app import HERE, SecurityHeaders, Site, _http_error, _library_error, _server_error
+
+__all__ = ["create_app"]
+
+
+def create_app(index_dir, read_only: bool = False) -> Starlette:
+    """The web application over the index at ``index_dir`` (which must exist)."""
+    site = Site(index_dir, read_only=read_only)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        site.close()
+
+    app = Starlette(
+        lifespan=lifespan,
+        routes=routes.ROUTES + [Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static")],
+        exception_handlers={HTTPException: _http_error, SgsearchError: _library_error, Exception: _server_error},
+    )
+    app.state.site = site
+    app.add_middleware(SecurityHeaders)
+    return app
