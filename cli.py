@@ -28,10 +28,10 @@ from cliformat import (
     safe,
     width,
 )
-from search.errors import SgsearchError
+from search.errors import QueryError, SgsearchError
 from search.index.store import IndexMissing, Store, resolve_index_dir
 from search.vocab.kinds import ITEM_KINDS
-from usecases import check_file, check_texts, open_index, seeds
+from usecases import check_file, check_texts, looks_like_file, open_index, seeds
 
 
 class DefaultToSearch(click.Group):
@@ -45,6 +45,8 @@ class DefaultToSearch(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except QueryError as e:  # a query or filter: named by its option
+            _query_fail(e)
         except SgsearchError as e:  # what the library cannot do with the input: one line, never a traceback
             _fail(str(e))
 
@@ -83,6 +85,24 @@ def _emit_json(data) -> None:
 def _fail(message: str, code: int = 1):
     echo(f"sgsearch: {message}", err=True)
     sys.exit(code)
+
+
+def _must_exist(path: str) -> None:
+    """Fail (exit 2) with one line when a file given on the command line is not there."""
+    if not os.path.lexists(path):
+        _fail(f"{path}: no such file", 2)
+    if os.path.isdir(path):
+        _fail(f"{path}: is a folder, not a file", 2)
+
+
+# The command line's name for each filter a library error names (search.query.FIELD_NAMES)
+FLAGS = {"year": "--year", "from_year": "--from", "to_year": "--to", "doc_type": "--type", "theme": "--theme",
+         "publisher": "--publisher", "theme_list": "'sgsearch themes --list'"}
+
+
+def _query_fail(e: Exception):
+    """A library's error about a query or filter, with the filters named by their options (exit 2)."""
+    _fail(e.said(FLAGS) if hasattr(e, "said") else str(e), 2)
 
 
 def _stdin_is_terminal() -> bool:
@@ -156,7 +176,7 @@ def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publishe
         if res.total == 0:
             res.why_empty = explain_empty(store, text, exact=exact, **filters)
     except QueryError as e:
-        _fail(str(e), 2)
+        _query_fail(e)
     except IndexMissing as e:
         _fail(str(e))
     if as_json:
@@ -221,23 +241,30 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as
         click.echo("\r\x1b[K", nl=False, err=True)
     for f in report.failed:
         echo(f"sgsearch: {f['path']}: {f['error']}", err=True)
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
+    from ingest.readers import format_names
+
+    nothing = bool(paths) and not report.found and not report.failed and not report.removed
+    if nothing:
+        echo(f"sgsearch: no reports found in {', '.join(paths)}: sgsearch reads {format_names()} files; "
+             "nothing was added", err=True)
     if as_json:
         data = report.to_json()
         if retag:
             data["retagged"] = report.retagged
         _emit_json(data)
-    else:
+    elif not nothing:
         parts = [f"{len(report.added)} added", f"{len(report.updated)} updated", f"{len(report.unchanged)} unchanged",
                  f"{len(report.removed)} removed", f"{len(report.failed)} failed"]
         echo(f"Ingested into {root}: " + ", ".join(parts) + f" ({report.sections} sections) in {report.seconds:.1f} s.")
         if retag:
             echo(f"Re-tagged themes on {report.retagged} sections.")
-        # each failed file was named once on stderr above, with its reason
-        if report.skipped:
-            echo(f"Skipped {len(report.skipped)} file(s) of a type sgsearch does not read (use PDF, DOCX, TXT or MD):")
-            for s in report.skipped:
-                echo(f"  {s}")
-    sys.exit(1 if report.failed else 0)
+    # each failed file was named once on stderr above, with its reason
+    if report.skipped and not as_json:
+        echo(f"Skipped {len(report.skipped)} file(s) of a type sgsearch does not read (use {format_names()}):")
+        for s in report.skipped:
+            echo(f"  {s}")
+    sys.exit(1 if report.failed or nothing else 0)
 
 
 def _progress(phase: str, n: int, total: int, path: str) -> None:
@@ -335,11 +362,14 @@ def tag_cmd(source, taxonomy, as_json, index):
         _fail("give a FILE to tag (sgsearch tag report.pdf), or pipe text in: echo TEXT | sgsearch tag -", 2)
     if source in (None, "-"):
         text = sys.stdin.read()
+        if not text.strip():
+            _fail("nothing to tag: the text piped in was empty")
     else:
         # lazy: a command loads only what it uses (start-up is part of the answer time)
         from ingest.blocks import IngestError
         from ingest.readers import read_path
 
+        _must_exist(source)
         try:
             text = "\n".join(b.text for b in read_path(source).blocks)
         except IngestError as e:
@@ -398,9 +428,9 @@ def themes_cmd(from_year, to_year, per, fmt, output, list_only, show_all, as_jso
     from search.table import full_table, to_csv, to_text, write_xlsx
 
     try:
-        lo, hi = year_arg("--from", from_year), year_arg("--to", to_year)
+        lo, hi = year_arg("from_year", from_year), year_arg("to_year", to_year)
     except QueryError as e:
-        _fail(str(e), 2)
+        _query_fail(e)
     fmt = "json" if as_json else fmt
     if fmt == "xlsx" and not output:
         _fail("--format xlsx writes a file: add -o themes.xlsx", 2)
@@ -452,7 +482,7 @@ def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, 
         data = trace(store, text, examples=examples, exact=exact, year=year, from_year=from_year, to_year=to_year,
                      theme=theme, doc_type=doc_type)
     except QueryError as e:
-        _fail(str(e), 2)
+        _query_fail(e)
     if plot and not data["years"]:
         _fail(f"nothing to plot: no section mentions {text!r}, so no chart was written to {plot}")
     if plot:
@@ -502,14 +532,14 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
     try:
         theme_id = resolve_theme_filter(theme, store.taxonomy()) if theme else None
     except QueryError as e:
-        _fail(str(e), 2)
+        _query_fail(e)
     options = {"min_years": min_years, "kind": kind, "theme": theme_id, "from_year": from_year,
                "to_year": to_year, "since": since}
     used = DEFAULT_THRESHOLD if threshold is None else threshold
     try:
         clusters = recur(store, threshold=used, **options)
     except ValueError as e:
-        _fail(str(e), 2)
+        _query_fail(e)
     # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.cite import cite_items
 
@@ -529,6 +559,8 @@ def _recur_check(store, check_text, kind, limit, output, as_json):
     if not check_text.strip():
         _fail("--check needs the text of a finding or recommendation, or a file of them", 2)
     is_file = os.path.isfile(check_text)
+    if not is_file and looks_like_file(check_text):
+        _must_exist(check_text)
     try:
         checks = (check_file(store, check_text, kind=kind, limit=limit) if is_file
                   else check_texts(store, [check_text], kind=kind, limit=limit))
@@ -589,7 +621,7 @@ def export_cmd(query, theme, from_year, to_year, fmt, as_json, output, per_year,
         path = export(store, output, fmt=fmt, query=text, themes=list(theme), from_year=from_year,
                       to_year=to_year, limit_per_year=per_year)
     except (QueryError, ValueError) as e:
-        _fail(str(e), 2)
+        _query_fail(e)
     except NothingToExport as e:
         _fail(str(e))
     except OSError as e:
@@ -607,25 +639,61 @@ def export_cmd(query, theme, from_year, to_year, fmt, as_json, output, per_year,
 @_index_option
 def serve_cmd(host, port, open_browser, read_only, index):
     """A local web page for searching, themes, trace, recurrence and adding reports."""
-    # lazy: the web server loads only for sgsearch serve
-    import uvicorn
-
     # lazy: a command loads only what it uses (start-up is part of the answer time)
+    from ingest.blocks import IngestError
+    from ingest.pipeline import check_settings
     from web import create_app
+    from web.app import host_names
 
     store = _store(index)
+    try:
+        check_settings()  # the page's uploads obey them
+    except IngestError as e:
+        _fail(str(e))
+    sock = _listen(host, port)
     if host not in ("127.0.0.1", "localhost", "::1"):
         echo(f"sgsearch: warning: listening on {host}: other computers on the network can reach this page "
              "and the reports in it", err=True)
-    app = create_app(store.root, read_only=read_only)
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    app = create_app(store.root, read_only=read_only, hosts=host_names(host))
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
     echo(f"sgsearch: serving {store.root} at {url} (Ctrl+C stops)", err=True)
     if open_browser:
         # lazy: only --open needs a browser
         import webbrowser
 
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    _run(app, sock)
+
+
+def _run(app, sock) -> None:
+    """Serve ``app`` on the listening socket ``sock`` until Ctrl+C."""
+    import uvicorn  # lazy: only serve needs the server
+
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+
+
+def _listen(host: str, port: int):
+    """A socket listening on ``host``:``port``, bound before anything says "serving"; one line
+    and exit 1 when the port is taken or the address cannot be used."""
+    # lazy: only serve listens
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        _fail(f"cannot listen on {host}: no such address on this computer (try --host 127.0.0.1)")
+    family, _, _, _, address = infos[0]
+    try:
+        return socket.create_server(address, family=family)
+    except OSError as e:
+        if e.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
+            _fail(f"port {port} is in use on {host} (another sgsearch serve, or another program): "
+                  f"stop it, or give another port, e.g. --port {port + 1 if port < 65535 else 8765}")
+        if e.errno in (errno.EACCES, getattr(errno, "WSAEACCES", -1)):
+            _fail(f"not allowed to listen on port {port} of {host}: use a port above 1024, e.g. --port 8765")
+        _fail(f"cannot listen on {host} port {port}: {e.strerror or e}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,13 +16,14 @@ import contextlib
 import importlib
 import os
 import re
+import threading
 from pathlib import Path
 from typing import Callable
 
 from search.cite import cite_items
 from search.errors import SgsearchError
 from search.index.store import IndexFolderError, IndexMissing, Store, default_index_dir, resolve_index_dir
-from search.vocab.taxonomy import Taxonomy
+from search.vocab.taxonomy import Taxonomy, load_taxonomy
 
 _BULLET = re.compile(r"^\s*(?:[-*•·❑]|\(?\d{1,3}[.)]|\(?[a-z][.)]|recommendation\s*\d*\s*[:.])\s*", re.I)
 TEXT_SUFFIXES = (".txt", ".md", ".text")
@@ -30,6 +31,18 @@ TEXT_SUFFIXES = (".txt", ".md", ".text")
 
 class ChecklistError(SgsearchError, ValueError):
     """The file cannot be read as a list of recommendations; the message names the file."""
+
+
+def looks_like_file(text: str) -> bool:
+    """Whether ``recur --check`` text is meant as a file name rather than a recommendation:
+    one line ending in a document's extension, or a path with a folder in it and no spaces."""
+    # lazy: every command opens the index through this module; only --check needs the readers' formats
+    from ingest.readers import SUPPORTED_EXTS
+
+    t = text.strip()
+    if not t or "\n" in t or len(t) > 400:
+        return False
+    return Path(t).suffix.lower() in SUPPORTED_EXTS or (("/" in t or "\\" in t) and not any(c.isspace() for c in t))
 
 
 def read_checklist(path, name: str | None = None) -> list[str]:
@@ -59,22 +72,39 @@ def read_checklist(path, name: str | None = None) -> list[str]:
     return texts
 
 
+_TAGGING: dict = {}  # the tagging worker kept for the next check: {"key": taxonomy fingerprint, "worker": Tagging}
+_TAGGING_LOCK = threading.Lock()  # one check tags at a time (a Tagging serves one caller)
+
+
 def tag_texts(texts: list[str], taxonomy: Taxonomy | None = None,
               meanwhile: Callable[[], object] | None = None) -> list[list[str]]:
     """The theme ids of each text, tagged in the tagging worker process as ingest tags them
     (in this process only when no worker can be started); empty lists without spaCy.
-    ``meanwhile`` runs here while the worker loads spaCy."""
+
+    The worker is kept for the next texts of the same taxonomy (a web server loads spaCy
+    once, in the worker); ``meanwhile`` runs here while a new worker loads spaCy."""
     # lazy: the worker's machinery loads only when something is tagged
     from ingest.tagworker import Tagging
 
-    try:
-        with Tagging(taxonomy=taxonomy) as tagging:
-            pending = tagging.tag_later(texts)
+    taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
+    with _TAGGING_LOCK:
+        worker = _TAGGING.get("worker")
+        if worker is None or _TAGGING.get("key") != taxonomy.fingerprint():
+            if worker is not None:
+                worker.close()
+            worker = Tagging(taxonomy=taxonomy)
+            _TAGGING.update(key=taxonomy.fingerprint(), worker=worker)
+        try:
+            pending = worker.tag_later(texts)
             if meanwhile is not None:
                 meanwhile()
             return [[t["id"] for t in tags] for tags in pending]
-    except ImportError:  # pragma: no cover - spaCy missing: check by words alone
-        return [[] for _ in texts]
+        except ImportError:  # pragma: no cover - spaCy missing: check by words alone
+            return [[] for _ in texts]
+        except BaseException:  # the worker stopped (killed, out of memory): the next check starts another
+            worker.close()
+            _TAGGING.clear()
+            raise
 
 
 def check_texts(store: Store, texts: list[str], kind: str | None = None, limit: int = 10,
@@ -88,7 +118,7 @@ def check_texts(store: Store, texts: list[str], kind: str | None = None, limit: 
     lock = lock if lock is not None else contextlib.nullcontext()
     with lock:
         taxonomy = store.taxonomy()
-    # recurrence (numpy, scipy: half a second) loads here while the worker loads spaCy
+    # recurrence (numpy, scipy: half a second) loads here while a new worker loads spaCy
     tags = tag_texts(texts, taxonomy, meanwhile=lambda: importlib.import_module("search.recur"))
     # lazy: only checking needs recurrence (loaded just above, while tagging)
     from search.recur import check_many

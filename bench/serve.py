@@ -74,7 +74,7 @@ def pages(index: Path, rounds: int) -> None:
         from starlette.testclient import TestClient
     from web import create_app
 
-    with TestClient(create_app(index)) as c:
+    with TestClient(create_app(index), base_url="http://127.0.0.1:8765") as c:
         timed(c, "/")  # templates compiled, index opened
         first_recur = timed(c, "/recur")
         results: dict[str, tuple[list[float], list[float]]] = {}
@@ -101,7 +101,7 @@ def scale(index: Path, rounds: int) -> None:
         from starlette.testclient import TestClient
     from web import create_app
 
-    with TestClient(create_app(index)) as c:
+    with TestClient(create_app(index), base_url="http://127.0.0.1:8765") as c:
         timed(c, "/?q=children")
         results: dict[str, tuple[list[float], list[float]]] = {}
         for _ in range(rounds):

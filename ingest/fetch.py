@@ -46,7 +46,7 @@ def kind_of(data: bytes, content_type: str = "") -> str:
                 names = set(z.namelist())
                 if "word/document.xml" in names:
                     return ".docx"
-                if "mimetype" in names and z.read("mimetype").strip() == b"application/vnd.oasis.opendocument.text":
+                if "mimetype" in names and _first_bytes(z, "mimetype").strip() == b"application/vnd.oasis.opendocument.text":
                     return ".odt"
         except (zipfile.BadZipFile, OSError, KeyError):
             pass
@@ -58,6 +58,12 @@ def kind_of(data: bytes, content_type: str = "") -> str:
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise IngestError(f"not a document: binary content ({content_type or 'unknown type'})")
     return ".txt"
+
+
+def _first_bytes(z: zipfile.ZipFile, name: str, n: int = 200) -> bytes:
+    """The start of a zip member, inflating no more than that (a bomb's member stays packed)."""
+    with z.open(name) as fh:
+        return fh.read(n)
 
 
 def cache_path(url: str, folder: Path, ext: str) -> Path:
@@ -105,7 +111,12 @@ def fetch(url: str, folder: Path, http=None) -> Path:
     # lazy: httpx is slow to import and only fetching a URL needs it
     import httpx
 
-    scheme = urlsplit(url).scheme.lower()
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it checks the port: a bad one raises here, not in the download
+    except ValueError as e:
+        raise IngestError(f"not a valid http(s) URL ({e})") from None
+    scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise IngestError(f"only http and https URLs can be ingested, not {scheme}:")
     limit = max_file_bytes()

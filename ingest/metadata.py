@@ -181,8 +181,12 @@ def _read_rules(path: Path) -> dict:
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ValueError(f"{path}: cannot read metadata rules: {exc}") from exc
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read metadata rules: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: cannot read metadata rules: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: cannot read metadata rules: {' '.join(str(exc).split())}") from exc
 
 
 @functools.cache
@@ -211,8 +215,20 @@ def _rules_for(extra: str | None) -> Rules:
 
 
 def rules() -> Rules:
-    """The metadata rules in force: the bundled data plus ``$SGSEARCH_METADATA`` if set."""
-    return _rules_for(os.environ.get("SGSEARCH_METADATA") or None)
+    """The metadata rules in force: the bundled data plus ``$SGSEARCH_METADATA`` if set
+    (ValueError, one line naming the file, when that file cannot be used)."""
+    extra = os.environ.get("SGSEARCH_METADATA") or None
+    if extra is None:
+        return _rules_for(None)
+    try:
+        return _rules_for(extra)
+    except ValueError as e:
+        raise ValueError(f"SGSEARCH_METADATA: {e}") from None
+    except re.error as e:
+        raise ValueError(f"SGSEARCH_METADATA: {extra}: a pattern is not a valid regular expression ({e})") from None
+    except (TypeError, AttributeError, KeyError):
+        raise ValueError(f"SGSEARCH_METADATA: {extra}: not laid out as metadata rules (lists of patterns "
+                         "under [furniture] and [publisher])") from None
 
 
 MAX_FURNITURE = 160  # characters: a longer line is never furniture

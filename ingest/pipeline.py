@@ -27,7 +27,8 @@ from ingest.catalog import CATALOG_NAME, Entry, read_catalog
 from ingest.document import ParsedDoc, parse_file, sha256_file, slug
 from ingest.fetch import fetch_urls, is_url
 from ingest.items import extract_items
-from ingest.readers import SUPPORTED_EXTS
+from ingest.metadata import rules
+from ingest.readers import SUPPORTED_EXTS, check_limits
 from ingest.tagworker import TagFailed, Tagging, section_text, theme_evidence
 from search.index.records import doc_to_fields, item_to_fields, section_to_fields, stored_catalog_sig
 from search.index.store import FETCHED, Store, check_index_folder
@@ -53,6 +54,7 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)
     sections: int = 0
     pages: int = 0
+    found: int = 0  # files found to read (before any was read)
     retagged: int = 0
     seconds: float = 0.0
 
@@ -125,6 +127,16 @@ def _link_problem(p: Path) -> str | None:
     return None
 
 
+def check_settings() -> None:
+    """Raise IngestError, one line naming the setting, when an environment setting ingest reads is
+    unusable (a size limit, the ``SGSEARCH_METADATA`` rules file): said once, before any file is read."""
+    check_limits()
+    try:
+        rules()
+    except ValueError as e:
+        raise IngestError(str(e)) from None
+
+
 def _catalogs(files: list[Path], report: IngestReport, taxonomy: list[Path] | None = None) -> dict[Path, Entry]:
     """The catalog entries of the files' folders; theme files the catalogs name go in ``taxonomy``."""
     entries: dict[Path, Entry] = {}
@@ -183,6 +195,7 @@ def ingest(
     """
     started = time.monotonic()
     report = IngestReport()
+    check_settings()
     user_thesaurus = _user_thesaurus(thesaurus_files)  # checked before any work
     # URLs: fetched into the index folder's cache, then read like files (see ingest.fetch)
     if any(is_url(str(p)) for p in paths):
@@ -190,6 +203,7 @@ def ingest(
     paths, from_urls, url_failures = fetch_urls(list(paths), Path(index_dir) / FETCHED)
     report.failed += url_failures
     files, folders = collect_files(paths, report)
+    report.found = len(files)
     tax_files: list[Path] = list(taxonomy_files or [])  # with those that catalogs name
     entries = _catalogs(files, report, tax_files)
     store = Store(index_dir)

@@ -91,13 +91,11 @@ def build_briefing(
         if tid not in theme_ids:
             theme_ids.append(tid)
     if not query and not theme_ids:
-        raise QueryError(
-            "nothing to export: give a query (sgsearch export \"pre-birth\" -o briefing.docx) "
-            "or one or more themes (--theme neglect); 'sgsearch themes --list' shows the themes"
-        )
-    lo, hi = year_arg("--from", from_year), year_arg("--to", to_year)
+        raise QueryError("nothing to export: give a query (words to search for) or one or more themes ({theme} neglect); "
+                         "{theme_list} lists every theme")
+    lo, hi = year_arg("from_year", from_year), year_arg("to_year", to_year)
     if lo is not None and hi is not None and lo > hi:
-        raise QueryError(f"--from {fy_label(lo)} is after --to {fy_label(hi)}: swap them")
+        raise QueryError(f"{{from_year}} {fy_label(lo)} is after {{to_year}} {fy_label(hi)}: swap them")
     limit_per_year = max(1, int(limit_per_year))
     labels = {t.id: t.label for t in store.taxonomy().themes.values()}
 
@@ -461,12 +459,18 @@ def export(store: Store, path, fmt: str | None = None, query: str | None = None,
     if not briefing["passages"]:
         scope = briefing["scope"]
         hint = f" Did you mean: {', '.join(scope['suggestions'])}?" if scope.get("suggestions") else ""
-        raise NothingToExport(f"no sections match, so no briefing was written to {path}.{hint}")
+        raise NothingToExport(f"no sections match, so no briefing was written to {path}.{hint}",
+                              scope.get("suggestions") or [])
     return export_briefing(briefing, path, fmt)
 
 
 class NothingToExport(SgsearchError, LookupError):
-    """A briefing would hold no passages (nothing matches); no file is written."""
+    """A briefing would hold no passages (nothing matches); no file is written.
+    ``suggestions``: spellings from the index that might have been meant."""
+
+    def __init__(self, message: str, suggestions: list[str] | None = None):
+        super().__init__(message)
+        self.suggestions = list(suggestions or [])
 
 
 def _cell(v) -> str:

@@ -25,7 +25,7 @@ def explain_empty(store, query: str | None, year=None, from_year=None, to_year=N
         return None
     docs = documents(store)
     years = theme_table(store)["years"]  # the years of sections (a report inside a pack has its own)
-    lo, hi = year_arg("--from", from_year), year_arg("--to", to_year)
+    lo, hi = year_arg("from_year", from_year), year_arg("to_year", to_year)
     if lo is not None and hi is not None and lo > hi:
         return f"--from {from_year} is after --to {to_year}: no year is both (swap them?)"
 

@@ -20,7 +20,7 @@ from whoosh.analysis import STOP_WORDS
 from whoosh.query import And, AndMaybe, Every, Not, NullQuery, NumericRange, Or, Phrase, Term
 
 from search.cite import section_citation
-from search.errors import QueryError  # noqa: F401  (raised here; callers catch it from this module too)
+from search.errors import QueryError, did_you_mean, quoted
 from search.index.analysis import join_prefixes
 from search.index.backends import Found, Unsupported
 from search.index.records import section_json
@@ -130,11 +130,11 @@ def _parser(schema, fields: list[str], group) -> qparser.QueryParser:
 def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None, publisher=None, schema=None):
     """The filter query for the options given, or None (only sections can match a query)."""
     parts = []
-    ys = year_arg("--year", year)
+    ys = year_arg("year", year)
     if ys is not None:
         parts.append(NumericRange("year_start", ys, ys))
-    lo = year_arg("--from", from_year)
-    hi = year_arg("--to", to_year)
+    lo = year_arg("from_year", from_year)
+    hi = year_arg("to_year", to_year)
     if lo is not None or hi is not None:
         parts.append(NumericRange("year_start", lo, hi))
     for t in theme or []:
@@ -149,13 +149,15 @@ def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None,
     return And(parts) if len(parts) > 1 else parts[0]
 
 
-def year_arg(name: str, value) -> int | None:
-    """A year option (``2020-21``, ``2020/21``, ``2020``) as its start year; None if not given."""
+def year_arg(field: str, value) -> int | None:
+    """A year filter (``2020-21``, ``2020/21``, ``2020``) as its start year; None if not given.
+    ``field`` (``year``, ``from_year``, ``to_year``) is the filter the error names."""
     if value in (None, ""):
         return None
     ys = parse_year_label(str(value))
     if ys is None:
-        raise QueryError(f"{name} {value!r} is not a year: use a form like 2020-21, 2020/21 or 2020")
+        field = {"--year": "year", "--from": "from_year", "--to": "to_year"}.get(field, field)
+        raise QueryError(f"{{{field}}} {quoted(value)} is not a year: use a form like 2020-21, 2020/21 or 2020")
     return ys
 
 
@@ -191,8 +193,7 @@ def search(
     flt = _filters(year, from_year, to_year, theme_ids, doc_type, publisher, schema)
     if not query or not query.strip():
         if flt is None:
-            raise QueryError("empty query: give some words to search for, e.g. sgsearch \"pre-birth\", "
-                             "or a filter such as --theme neglect")
+            raise QueryError("empty query: give some words to search for, or a filter such as {theme} neglect")
         return _filtered_only(backend, flt, limit, theme_ids)
     refuse_stop_words(query)
     fields = ["exact"] if exact else ["heading", "text", "title"]
@@ -559,9 +560,11 @@ def expand_themes(query: str, taxonomy=None) -> list[str]:
 def resolve_theme_filter(name: str, taxonomy=None) -> str:
     """A ``--theme`` value (id or label, any case) as a theme id of ``taxonomy`` (an index's:
     ``Store.taxonomy()``; by default the bundled one); QueryError if unknown."""
-    theme = resolve_theme(taxonomy or _bundled(), name)
+    taxonomy = taxonomy or _bundled()
+    theme = resolve_theme(taxonomy, name)
     if theme is None:
-        raise QueryError(f"unknown theme {name!r}: 'sgsearch themes --list' shows the themes")
+        hint = did_you_mean(name, [t.id for t in taxonomy.themes.values()] + [t.label for t in taxonomy.themes.values()])
+        raise QueryError(f"unknown theme {quoted(name)}: {hint}{{theme_list}} lists every theme")
     return theme.id
 
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import html
+import struct
+import zipfile
 from pathlib import Path
 
 from tests.docgen import HEADING_KINDS, SPEC, _plain
@@ -77,4 +79,39 @@ Accept all cookies or manage your cookie settings.</p></div>
 </body></html>"""
     path = Path(path)
     path.write_text(page, encoding="utf-8")
+    return path
+
+
+def forge_size(path: Path, member: str, size: int) -> None:
+    """Write ``size`` into ``member``'s size fields (local header and central directory): a lie."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        offset = z.getinfo(member).header_offset
+    struct.pack_into("<I", data, offset + 22, size)
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        n = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46:at + 46 + n] == member.encode():
+            struct.pack_into("<I", data, at + 24, size)
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+
+
+def write_zip_bomb(path: Path, member: str, mb: int, real: Path | None = None, forged: int | None = None) -> Path:
+    """A package whose ``member`` inflates to ``mb`` MB (of spaces inside its XML), the other members
+    those of the ``real`` document (so a reader library goes on to read ``member``); with ``forged``,
+    its size headers say that many bytes."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        if real is not None:
+            with zipfile.ZipFile(real) as source:
+                for info in source.infolist():
+                    if info.filename != member:
+                        z.writestr(info, source.read(info))
+        with z.open(member, "w") as fh:
+            fh.write(b'<?xml version="1.0" encoding="UTF-8"?><document>')
+            for _ in range(mb):
+                fh.write(b" " * (1 << 20))
+            fh.write(b"</document>")
+    if forged is not None:
+        forge_size(path, member, forged)
     return path

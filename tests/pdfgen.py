@@ -5,6 +5,7 @@ so that tests and the benchmark can compare what comes out with what went in.
 """
 from __future__ import annotations
 
+import io
 import random
 from pathlib import Path
 
@@ -123,5 +124,32 @@ def write_lines(path, pages: list[list[tuple[str, float, str, float]]], format="
             for i, part in enumerate(text.split("\t")):
                 pdf.text(60 + 150 * i, y, part)
     path = Path(path)
+    pdf.output(str(path))
+    return path
+
+
+SCAN_LINES = [(64, "1 Introduction"), (34, "The partnership audited neglect cases and found"),
+              (34, "that chronologies were not kept up to date.")]
+
+
+def write_stamped_scan(path: Path, stamp: str | None = "Page 1", cover: float = 1.0) -> Path:
+    """A page-sized scan (an image of text, ``cover`` of the page tall) with ``stamp`` as real text."""
+    from fpdf import FPDF
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (1654, int(2339 * cover)), 255)
+    draw = ImageDraw.Draw(image)
+    y = 200
+    for size, text in SCAN_LINES:
+        draw.text((160, y), text, fill=0, font=ImageFont.load_default(size=size))
+        y += int(size * 1.8)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.add_page()
+    pdf.image(buf, x=0, y=0, w=210, h=297 * cover)
+    if stamp:
+        pdf.set_font("Helvetica", size=9)
+        pdf.text(95, 290, stamp)
     pdf.output(str(path))
     return path

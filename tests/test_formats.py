@@ -65,6 +65,6 @@ def test_scanned_and_encrypted_pdfs_fail_with_reasons(three):
     errors = {f["path"].rsplit("/", 1)[-1]: f["error"] for f in report.failed}
     assert errors == {
         "scanned.pdf": docgen.scanned_message(),
-        "locked.pdf": "encrypted PDF: remove the password and ingest again",
+        "locked.pdf": "encrypted PDF: it needs a password to open; save a copy without the password and use that",
     }
     assert len(report.added) == 3

@@ -212,7 +212,7 @@ def _plain_text(path):
 @pytest.mark.parametrize(
     ("name", "make", "message"),
     [
-        ("locked.pdf", docgen.write_encrypted_pdf, "encrypted PDF: remove the password and ingest again"),
+        ("locked.pdf", docgen.write_encrypted_pdf, "encrypted PDF: it needs a password to open; save a copy without the password and use that"),
         ("broken.pdf", docgen.write_corrupt_pdf, "corrupt PDF: "),
         ("scan.pdf", docgen.write_scanned_pdf, docgen.scanned_message()),
         ("broken.docx", docgen.write_corrupt_docx, "corrupt Word file: not a valid .docx package"),

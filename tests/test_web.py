@@ -31,10 +31,12 @@ from web.app import CSP
 
 ROOT = Path(__file__).resolve().parent.parent
 
+LOCAL = "http://127.0.0.1:8765"  # the server's own address: the Host header it accepts
+
 
 @pytest.fixture(scope="module")
 def client(corpus_index):
-    with TestClient(create_app(corpus_index)) as c:
+    with TestClient(create_app(corpus_index), base_url=LOCAL) as c:
         yield c
 
 
@@ -49,7 +51,7 @@ def writable(corpus_index, tmp_path_factory):
 @pytest.fixture(scope="module")
 def wclient(writable):
     app = create_app(writable)
-    with TestClient(app) as c:
+    with TestClient(app, base_url=LOCAL) as c:
         c.site = app.state.site
         yield c
 
@@ -292,7 +294,7 @@ def test_a_check_tags_in_the_worker_without_holding_the_lock(corpus_index):
             return tag(texts, taxonomy, **options)
 
         usecases.tag_texts = watched
-        with TestClient(app) as client:
+        with TestClient(app, base_url="http://127.0.0.1:8765") as client:
             r = client.get("/recur", params={"check": "Fathers and male carers should be included in assessments",
                                              "format": "json"})
         assert r.status_code == 200 and r.json()["matches"], r.text
@@ -521,7 +523,7 @@ def test_upload_ingests_in_the_background_and_escapes_document_text(wclient, tmp
 
 def test_read_only_turns_off_add_reports(corpus_index):
     app = create_app(corpus_index, read_only=True)
-    with TestClient(app) as c:
+    with TestClient(app, base_url=LOCAL) as c:
         token = app.state.site.csrf
         r = c.post("/ingest", data={"csrf": token}, files={"files": ("a.txt", b"text", "text/plain")})
         assert r.status_code == 403 and "read-only" in r.text
@@ -535,7 +537,8 @@ def test_serve_command_binds_loopback_and_warns_otherwise(monkeypatch, corpus_in
     import cli
 
     calls = []
-    monkeypatch.setattr("uvicorn.run", lambda app, **kw: calls.append(kw))
+    monkeypatch.setattr(cli, "_listen", lambda host, port: calls.append({"host": host, "port": port}) or "socket")
+    monkeypatch.setattr(cli, "_run", lambda app, sock: calls[-1].update(app=app, sock=sock))
     r = CliRunner().invoke(cli.main, ["serve", "--index", str(corpus_index), "--read-only"])
     assert r.exit_code == 0, r.output
     assert calls[-1]["host"] == "127.0.0.1" and calls[-1]["port"] == 8765
@@ -550,7 +553,7 @@ def test_an_unexpected_error_is_a_page_not_a_traceback(corpus_index, monkeypatch
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr("web.routes.documents", broken)
-    with TestClient(create_app(corpus_index), raise_server_exceptions=False) as c:
+    with TestClient(create_app(corpus_index), base_url=LOCAL, raise_server_exceptions=False) as c:
         r = c.get("/docs")
         assert r.status_code == 500
         assert "Something went wrong" in r.text and "secret internals" not in r.text and "Traceback" not in r.text
@@ -559,7 +562,7 @@ def test_an_unexpected_error_is_a_page_not_a_traceback(corpus_index, monkeypatch
 def test_ingest_progress_is_shown_while_running(corpus_index):
     app = create_app(corpus_index)
     job = app.state.site.job
-    with TestClient(app) as c:
+    with TestClient(app, base_url=LOCAL) as c:
         job.state.update(running=True, started=1.0, files=["a.pdf", "b.docx"])
         job._progress("parsing", 1, 2, "/somewhere/a.pdf")
         html = c.get("/ingest").text

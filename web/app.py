@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import socket
 import threading
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup, escape
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
 
 from search.errors import SgsearchError
@@ -145,3 +148,53 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+def host_names(host: str | None = None) -> list[str]:
+    """The names a browser may use for a server listening on ``host``: the loopback names, and
+    the ``host`` given (for an all-interfaces host, this computer's own name). Any other name
+    in a request's Host header is refused: a page on a rebound DNS name must not reach it."""
+    names = list(LOOPBACK_NAMES)
+    if host in (None, "", "127.0.0.1", "localhost", "::1"):
+        return names
+    if host in ("0.0.0.0", "::"):
+        return names + _own_names()
+    return names + [f"[{host}]" if ":" in host and not host.startswith("[") else host.lower()]
+
+
+def _own_names() -> list[str]:
+    """This computer's name and the addresses it resolves to (for a server on every interface)."""
+
+    own = socket.gethostname().lower()
+    if not own:
+        return []
+    names = [own, f"{own}.local"]
+    try:
+        for family, *_, address in socket.getaddrinfo(own, None, type=socket.SOCK_STREAM):
+            ip = address[0].split("%")[0]
+            names.append(f"[{ip}]" if family == socket.AF_INET6 else ip)
+    except OSError:  # no name service: the name alone
+        pass
+    return list(dict.fromkeys(names))
+
+
+class SameOrigin:
+    """Refuse a request that changes something (POST) when its Origin header names another site:
+    a form sent from a page elsewhere. Requests without an Origin (scripts, curl) still need the
+    CSRF token the routes check."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD", "OPTIONS"):
+            headers = Headers(scope=scope)
+            origin = headers.get("origin")
+            if origin is not None and urlsplit(origin).netloc.lower() != headers.get("host", "").lower():
+                await PlainTextResponse("Refused: the form was sent from another site.", status_code=403)(
+                    scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -21,6 +21,20 @@ def safe_name(filename: str) -> str:
     return name[:120] or "upload"
 
 
+def discard(paths: list[Path], folder: Path | None = None) -> None:
+    """Remove uploaded files that will not be in the index, and their batch folder once empty."""
+    for p in paths:
+        try:
+            Path(p).unlink(missing_ok=True)
+        except OSError:  # held open elsewhere (Windows): left for the next clean-up
+            pass
+    for d in {Path(p).parent for p in paths} | ({Path(folder)} if folder else set()):
+        try:
+            d.rmdir()  # only when empty
+        except OSError:
+            pass
+
+
 class IngestJob:
     """One ingest at a time: its files, progress, report and refusals."""
 
@@ -86,6 +100,9 @@ class IngestJob:
             report = ingest([str(p) for p in paths], self.index_dir, progress=self._progress).to_json()
         except Exception as e:  # the index busy or unusable: said on the page, the server carries on
             error = str(e) or type(e).__name__
+        # what did not get into the index does not stay in uploads/
+        failed = {str(Path(f["path"]).resolve()) for f in (report or {}).get("failed", [])}
+        discard([p for p in paths if report is None or str(Path(p).resolve()) in failed])
         with self._lock:
             self.state.update(running=False, report=report, error=error, current=None, finished=time.time(),
                               phase=None)

@@ -26,7 +26,7 @@ from search.vocab.kinds import ITEM_KINDS
 from search.vocab.years import parse_year_label
 from usecases import ChecklistError, check_texts, read_checklist
 from web.app import Site, error_page, render, wants_json
-from web.jobs import safe_name
+from web.jobs import discard, safe_name
 
 PER_PAGE = 10
 SORTS = ("relevance", "year")
@@ -297,15 +297,45 @@ def _read_upload(name: str, data: bytes) -> list[str]:
 async def recur_check(request: Request) -> Response:
     """A review's recommendations checked against the index (``recur --check FILE``): from an
     uploaded file, or the texts of an earlier check sent back (``text`` fields) to download it."""
+    site = _site(request)
+    limit = _limit()
+    cap = limit + 1048576
+    length = request.headers.get("content-length")
+    try:
+        if length and length.isdigit() and int(length) > cap:
+            raise _TooLarge
+        return await _recur_check(_capped(request, cap), site, limit)
+    except _TooLarge:
+        return _check_error(request, f"That file is over the {size(limit)} limit.", 413)
+
+
+class _TooLarge(Exception):
+    """A request's body went past the size it may have while it was coming in."""
+
+
+def _capped(request: Request, cap: int) -> Request:
+    """The request, its body counted as it streams in and refused (:class:`_TooLarge`) once past
+    ``cap`` bytes: a chunked upload declares no length, and is never taken in whole first."""
+    seen = 0
+
+    async def receive():
+        nonlocal seen
+        message = await request.receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > cap:
+                raise _TooLarge
+        return message
+
+    return Request(request.scope, receive)
+
+
+async def _recur_check(request: Request, site: Site, limit: int) -> Response:
+    """The check itself, on a request whose body is capped as it streams in."""
     # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
     from search.export import export_checks, made_before_line
     from search.recur import made_before, summary
 
-    site = _site(request)
-    limit = _limit()
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > limit + 1048576:
-        return _check_error(request, f"That file is over the {size(limit)} limit.", 413)
     async with request.form(max_files=1, max_fields=MAX_CHECKS + 10) as form:
         if not site.csrf_ok(form.get("csrf") or request.headers.get("x-csrf-token")):
             return _check_error(request, "That form has expired: reload the page and try again.", 403)
@@ -329,7 +359,7 @@ async def recur_check(request: Request) -> Response:
         return _check_error(request, "Choose a file of recommendations to check.", 400)
     if len(texts) > MAX_CHECKS:
         return _check_error(request, f"{source or 'That file'}: {len(texts)} recommendations, more than the "
-                                     f"{MAX_CHECKS} this page checks at once: use sgsearch recur --check.", 400)
+                                     f"{MAX_CHECKS} this page checks at once: split it into smaller files.", 400)
     checks = await run_in_threadpool(_check, site, texts, kind)
     if fmt in EXPORT_TYPES:
         with tempfile.TemporaryDirectory() as tmp:
@@ -358,7 +388,7 @@ def _download(body: bytes, media_type: str, name: str) -> Response:
 def export_file(request: Request) -> Response:
     """A briefing file, written by the same call as ``sgsearch export``."""
     # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
-    from search.export import export
+    from search.export import NothingToExport, export
 
     site = _site(request)
     qp = request.query_params
@@ -375,6 +405,9 @@ def export_file(request: Request) -> Response:
                        to_year=qp.get("to") or None)
         except (QueryError, ValueError) as e:
             raise HTTPException(400, str(e)) from None
+        except NothingToExport as e:
+            hint = f" Did you mean: {', '.join(e.suggestions)}?" if e.suggestions else ""
+            return error_page(request, 404, "No sections match, so there is no briefing to download." + hint)
         body = path.read_bytes()
     name = "briefing-" + _slug(q or "-".join(themes) or "themes") + f".{fmt}"
     return _download(body, EXPORT_TYPES[fmt], name)
@@ -454,40 +487,58 @@ async def ingest_upload(request: Request) -> Response:
     """Save the uploaded files (type and size checked as ingest would) and ingest them in the background."""
     site = _site(request)
     if site.read_only:
-        return error_page(request, 403, "Adding reports is turned off (the server was started with --read-only).")
+        return error_page(request, 403, "Adding reports is turned off: this page was started read-only.")
     limit = _limit()
     length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > limit * MAX_UPLOAD_FILES + 65536:
-        return error_page(request, 413, f"Too much at once: up to {MAX_UPLOAD_FILES} files of "
-                                        f"{size(limit)} each.")
-    async with request.form(max_files=MAX_UPLOAD_FILES, max_fields=20) as form:
-        token = form.get("csrf") or request.headers.get("x-csrf-token")
-        if not site.csrf_ok(token):
-            return error_page(request, 403, "That form has expired: reload the page and try again.")
-        if site.job.running:
-            return error_page(request, 409, "Reports are being added already: wait for that to finish.")
-        refused, saved = [], []
-        folder = None
-        for up in form.getlist("files"):
-            if not hasattr(up, "read") or not up.filename:
-                continue
-            name, data, refusal = await _received(up, limit)
-            if refusal:
-                refused.append({"path": name, "error": refusal})
-                continue
-            if folder is None:
-                folder = site.job.upload_dir()
-            target = folder / safe_name(name)
-            if target.exists():
-                target = target.with_name(f"{target.stem}-{len(saved)}{target.suffix}")
-            target.write_bytes(data)
-            saved.append(target)
+    cap = limit * MAX_UPLOAD_FILES + 65536
+    too_much = f"Too much at once: up to {MAX_UPLOAD_FILES} files of {size(limit)} each."
+    if length and length.isdigit() and int(length) > cap:
+        return error_page(request, 413, too_much)
+    try:
+        saved, refused = await _save_uploads(_capped(request, cap), site, limit)
+    except _TooLarge:
+        return error_page(request, 413, too_much)
+    if isinstance(saved, Response):
+        return saved
     if not saved and not refused:
         return error_page(request, 400, "Choose one or more files to add.")
     site.job.start(saved, refused)
     if wants_json(request):
         return JSONResponse(site.job.snapshot(), status_code=202)
     return RedirectResponse("/ingest", status_code=303)
+
+
+async def _save_uploads(request: Request, site: Site, limit: int):
+    """The uploaded files saved in a new batch folder under ``uploads/`` (type and size checked as
+    ingest would), and the refused ones; a refusal of the whole form as a Response instead. Nothing
+    of a batch that fails part-way is left behind."""
+    async with request.form(max_files=MAX_UPLOAD_FILES, max_fields=20) as form:
+        token = form.get("csrf") or request.headers.get("x-csrf-token")
+        if not site.csrf_ok(token):
+            return error_page(request, 403, "That form has expired: reload the page and try again."), []
+        if site.job.running:
+            return error_page(request, 409, "Reports are being added already: wait for that to finish."), []
+        refused, saved = [], []
+        folder = None
+        try:
+            for up in form.getlist("files"):
+                if not hasattr(up, "read") or not up.filename:
+                    continue
+                name, data, refusal = await _received(up, limit)
+                if refusal:
+                    refused.append({"path": name, "error": refusal})
+                    continue
+                if folder is None:
+                    folder = site.job.upload_dir()
+                target = folder / safe_name(name)
+                if target.exists():
+                    target = target.with_name(f"{target.stem}-{len(saved)}{target.suffix}")
+                target.write_bytes(data)
+                saved.append(target)
+        except BaseException:
+            discard(saved, folder)
+            raise
+    return saved, refused
 
 
 ROUTES = [

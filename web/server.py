@@ -5,18 +5,29 @@ import contextlib
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from search.errors import SgsearchError
 from web import routes
-from web.app import HERE, SecurityHeaders, Site, _http_error, _library_error, _server_error
+from web.app import (
+    HERE,
+    SameOrigin,
+    SecurityHeaders,
+    Site,
+    _http_error,
+    _library_error,
+    _server_error,
+    host_names,
+)
 
 __all__ = ["create_app"]
 
 
-def create_app(index_dir, read_only: bool = False) -> Starlette:
-    """The web application over the index at ``index_dir`` (which must exist)."""
+def create_app(index_dir, read_only: bool = False, hosts: list[str] | None = None) -> Starlette:
+    """The web application over the index at ``index_dir`` (which must exist). ``hosts``: the
+    names its Host header may give (default :func:`web.app.host_names`, the loopback names)."""
     site = Site(index_dir, read_only=read_only)
 
     @contextlib.asynccontextmanager
@@ -30,5 +41,7 @@ def create_app(index_dir, read_only: bool = False) -> Starlette:
         exception_handlers={HTTPException: _http_error, SgsearchError: _library_error, Exception: _server_error},
     )
     app.state.site = site
+    app.add_middleware(SameOrigin)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts or host_names()), www_redirect=False)
     app.add_middleware(SecurityHeaders)
     return app

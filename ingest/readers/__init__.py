@@ -8,47 +8,78 @@ plain text (``text``). Each reader is imported only when a file of its kind is r
 """
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
 from ingest.blocks import IngestError, ReadResult
 
-TEXT_EXTS = {".txt", ".md", ".text", ".markdown"}
-MARKDOWN_EXTS = {".md", ".markdown"}
-PDF_EXTS = {".pdf"}
-DOCX_EXTS = {".docx"}
-HTML_EXTS = {".html", ".htm"}
-ODT_EXTS = {".odt"}
-RTF_EXTS = {".rtf"}
-DOC_EXTS = {".doc"}
-SUPPORTED_EXTS = TEXT_EXTS | PDF_EXTS | DOCX_EXTS | HTML_EXTS | ODT_EXTS | RTF_EXTS | DOC_EXTS
+# The formats read, in the order messages list them: a name people know, its extensions.
+FORMATS = (
+    ("PDF", (".pdf",)),
+    ("DOCX", (".docx",)),
+    ("ODT", (".odt",)),
+    ("RTF", (".rtf",)),
+    ("DOC", (".doc",)),
+    ("HTML", (".html", ".htm")),
+    ("TXT", (".txt", ".text")),
+    ("MD", (".md", ".markdown")),
+)
+_BY_NAME = {name: set(exts) for name, exts in FORMATS}
+MARKDOWN_EXTS = _BY_NAME["MD"]
+TEXT_EXTS = _BY_NAME["TXT"] | MARKDOWN_EXTS
+PDF_EXTS = _BY_NAME["PDF"]
+DOCX_EXTS = _BY_NAME["DOCX"]
+HTML_EXTS = _BY_NAME["HTML"]
+ODT_EXTS = _BY_NAME["ODT"]
+RTF_EXTS = _BY_NAME["RTF"]
+DOC_EXTS = _BY_NAME["DOC"]
+SUPPORTED_EXTS = set().union(*_BY_NAME.values())
+
+
+def format_names(exts: bool = False) -> str:
+    """The formats read, for a message: "PDF, DOCX, … or MD" (``exts``: ".pdf, .docx, … or .md")."""
+    names = [e[0] for _, e in FORMATS] if exts else [name for name, _ in FORMATS]
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
 
 # Files larger than this are refused rather than read into memory (override with
 # SGSEARCH_MAX_FILE_MB). Published reports are a few MB; a 200 MB "report" is junk.
 DEFAULT_MAX_MB = 100
+# A zip-based document (.docx, .odt) is refused once its members have inflated to more
+# than this (a "zip bomb"); override with SGSEARCH_MAX_UNZIPPED_MB.
+DEFAULT_MAX_UNZIPPED_MB = 200
+
+
+def _megabytes(name: str, default: float) -> int:
+    """A size limit in bytes from the environment variable ``name`` (in MB); IngestError,
+    naming the variable, when it is not a positive number."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return int(default * 1024 * 1024)
+    try:
+        mb = float(raw)
+    except ValueError:
+        mb = math.nan
+    if not (math.isfinite(mb) and mb > 0):
+        raise IngestError(f"{name}={raw!r} is not a size: give a positive number of megabytes, e.g. {name}={default:g}")
+    return int(mb * 1024 * 1024)
 
 
 def max_file_bytes() -> int:
     """The size limit for one input file, from ``SGSEARCH_MAX_FILE_MB`` or the default."""
-    try:
-        mb = float(os.environ.get("SGSEARCH_MAX_FILE_MB", DEFAULT_MAX_MB))
-    except ValueError:
-        mb = DEFAULT_MAX_MB
-    return int(mb * 1024 * 1024)
-
-
-# A .docx is a zip: refuse one whose members would unzip to more than this before
-# decompressing anything (a "zip bomb"); override with SGSEARCH_MAX_UNZIPPED_MB.
-DEFAULT_MAX_UNZIPPED_MB = 200
+    return _megabytes("SGSEARCH_MAX_FILE_MB", DEFAULT_MAX_MB)
 
 
 def max_unzipped_bytes() -> int:
-    """The limit on the total unzipped size of a .docx, from ``SGSEARCH_MAX_UNZIPPED_MB`` or the default."""
-    try:
-        mb = float(os.environ.get("SGSEARCH_MAX_UNZIPPED_MB", DEFAULT_MAX_UNZIPPED_MB))
-    except ValueError:
-        mb = DEFAULT_MAX_UNZIPPED_MB
-    return int(mb * 1024 * 1024)
+    """The limit on what a zip-based document may inflate to, from ``SGSEARCH_MAX_UNZIPPED_MB`` or the default."""
+    return _megabytes("SGSEARCH_MAX_UNZIPPED_MB", DEFAULT_MAX_UNZIPPED_MB)
+
+
+def check_limits() -> None:
+    """Raise IngestError (one line naming the variable) when a size limit set in the environment is unusable."""
+    max_file_bytes()
+    max_unzipped_bytes()
 
 
 def sniff(head: bytes) -> str | None:
@@ -70,8 +101,7 @@ def read_path(path: str | os.PathLike, ocr: str = "auto") -> ReadResult:
     p = Path(path)
     ext = p.suffix.lower()
     if ext not in SUPPORTED_EXTS:
-        raise IngestError(f"unsupported file type {ext or '(no extension)'}: use .pdf, .docx, .doc, .odt, "
-                          ".rtf, .html, .txt or .md")
+        raise IngestError(f"unsupported file type {ext or '(no extension)'}: use {format_names(exts=True)}")
     try:
         size = p.stat().st_size
         with open(p, "rb") as fh:

@@ -19,7 +19,7 @@ from docx.text.paragraph import Paragraph
 from ingest.blocks import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block, IngestError, ReadResult
 from ingest.clean import clean_inline, strip_bullet
 from ingest.numbering import level_of, split_number
-from ingest.readers import max_unzipped_bytes
+from ingest.readers.zipped import check_package
 from ingest.shape import is_contents_entry, is_contents_heading
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -39,11 +39,11 @@ def _open(path: Path):
         raise IngestError(f"cannot read the file: {e.strerror or 'it cannot be opened'}") from None
     if head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k" in path.read_bytes():
-            raise IngestError("encrypted Word file: remove the password and ingest again")
+            raise IngestError("encrypted Word file: it needs a password to open; save a copy without the password and use that")
         raise IngestError("an old binary Word (.doc) file: save it as .docx first")
     if not zipfile.is_zipfile(path):
         raise IngestError("corrupt Word file: not a valid .docx package")
-    _check_unzipped_size(path)
+    check_package(path, "Word")
     try:
         return docx.Document(str(path))
     except (zipfile.BadZipFile, EOFError):
@@ -58,25 +58,6 @@ def _open(path: Path):
         if "XMLSyntax" in type(e).__name__:
             raise IngestError("corrupt Word file: the document XML is damaged") from None
         raise IngestError(f"corrupt Word file: the package cannot be read ({type(e).__name__})") from None
-
-
-def _check_unzipped_size(path: Path) -> None:
-    """Refuse a package whose members would unzip past the limit, before decompressing any.
-
-    The sizes come from the zip's central directory; zipfile never yields more than a
-    member's recorded size, so a package cannot exceed the limit by misstating them.
-    """
-    try:
-        with zipfile.ZipFile(path) as z:
-            total = sum(info.file_size for info in z.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise IngestError("corrupt Word file: not a valid .docx package") from None
-    limit = max_unzipped_bytes()
-    if total > limit:
-        raise IngestError(
-            f"Word package would unzip to {total / 1048576:.0f} MB, over the {limit // 1048576} MB limit "
-            "(a zip bomb? set SGSEARCH_MAX_UNZIPPED_MB to raise it)"
-        )
 
 
 def _is_toc_sdt(sdt) -> bool:

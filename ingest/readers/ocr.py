@@ -20,6 +20,18 @@ INSTALL = ("install Tesseract OCR to read it (Windows: the UB Mannheim installer
 # A line box is about this many times the font size tall (ascenders and descenders).
 _LINE_TO_SIZE = 1.2
 _MIN_CONF = 10  # words Tesseract itself doubts (noise, specks) are dropped
+# A page is a scan to read by OCR when images cover at least this share of it ...
+SCAN_IMAGE_COVER = 0.5
+# ... and its text layer covers less than this share: a page number, a running header or a
+# stamp put on a scanned page (a line of 10 pt text across an A4 page is about 1.5%). A page
+# whose text layer came from an earlier OCR covers far more, and is read as it is.
+SCAN_TEXT_COVER = 0.03
+
+
+def is_scan(text_cover: float, image_cover: float) -> bool:
+    """Whether a page whose text layer covers ``text_cover`` of it and images ``image_cover``
+    (shares of the page's area, 0-1) is a scan that only OCR can read."""
+    return text_cover <= 0 or (image_cover >= SCAN_IMAGE_COVER and text_cover < SCAN_TEXT_COVER)
 
 
 def available() -> bool:

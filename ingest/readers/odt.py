@@ -13,6 +13,7 @@ from pathlib import Path
 from ingest.blocks import HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block, IngestError, ReadResult
 from ingest.clean import clean_inline, strip_bullet
 from ingest.numbering import level_of, split_number
+from ingest.readers.zipped import check_package
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -110,6 +111,7 @@ def read_odt(path: Path) -> ReadResult:
 
     if not zipfile.is_zipfile(path):
         raise IngestError("corrupt OpenDocument file: not a valid .odt package")
+    check_package(path, "OpenDocument")
     try:
         doc = load(str(path))
         body = doc.text

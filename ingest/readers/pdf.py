@@ -27,7 +27,7 @@ from ingest.readers.pdf_layout import Line, body_size, page_lines
 from ingest.readers.pdf_tables import find_tables, inside, may_hold_table, place, table_lines
 from ingest.readers.pdf_text import Extractor, page_frame
 
-ENCRYPTED = "encrypted PDF: remove the password and ingest again"
+ENCRYPTED = "encrypted PDF: it needs a password to open; save a copy without the password and use that"
 NO_TEXT = "no text layer: scanned? OCR is off (use --ocr auto)"
 
 _PAGE_NUM = re.compile(r"^[-\u2013\u2014 ]*(page\s+)?\d{1,4}(\s+(of|/)\s+\d{1,4})?[-\u2013\u2014 ]*$", re.I)
@@ -62,13 +62,32 @@ def _open(path: Path) -> pdfium.PdfDocument:
     except pdfium.PdfiumError as e:
         code = getattr(e, "err_code", None)
         if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY) or "password" in str(e).lower():
-            raise IngestError(ENCRYPTED) from None
+            return _open_unlocked(path)
         if code == pdfium_c.FPDF_ERR_FILE:
             raise IngestError("cannot read the file: it is missing or cannot be opened") from None
         m = re.search(r"PDFium: ([^)]*)", str(e))
         raise IngestError(f"corrupt PDF: {(m.group(1) if m else str(e)).strip().lower()}") from None
     except OSError:
         raise IngestError("cannot read the file: it is missing or cannot be opened") from None
+
+
+def _open_unlocked(path: Path) -> pdfium.PdfDocument:
+    """A PDF pdfium refused for its password: opened with the empty password (tried outright,
+    then with its permissions check mended, see :mod:`ingest.readers.pdf_crypt`), else refused."""
+    # lazy: pdfminer and cryptography load only for an encrypted file
+    from ingest.readers.pdf_crypt import unlocked
+
+    try:
+        return pdfium.PdfDocument(str(path), password="")
+    except pdfium.PdfiumError:
+        pass
+    data = unlocked(path)
+    if data is not None:
+        try:
+            return pdfium.PdfDocument(data, password="")
+        except pdfium.PdfiumError:
+            pass
+    raise IngestError(ENCRYPTED) from None
 
 
 def _norm(text: str) -> str:
@@ -334,10 +353,54 @@ def _blocks(groups: list[_Group], layout: _Layout) -> list[Block]:
     return out
 
 
+def _cover(rects, width: float, height: float) -> float:
+    """The share of a ``width`` × ``height`` page that rectangles (x0, y0, x1, y1) cover, at most 1
+    (an estimate: where rectangles overlap, the overlap counts twice)."""
+    area = sum(min(abs(x1 - x0), width) * min(abs(y1 - y0), height) for x0, y0, x1, y1 in rects)
+    return min(1.0, area / (width * height)) if width > 0 and height > 0 else 0.0
+
+
+def _scanned(page, pieces, width: float, height: float) -> bool:
+    """Whether a page is a scan for OCR: no text layer, or one that covers next to nothing of a
+    page that images cover (a page number or stamp on a scan); see :func:`ocr.is_scan`."""
+    if not pieces:
+        return True
+    text = _cover(((p.x0, p.bottom, p.x1, p.top) for p in pieces), width, height)
+    if text >= ocr_mod.SCAN_TEXT_COVER:
+        return False  # plainly a page of text: its images are not looked at
+    images = _cover((o.get_bounds() for o in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3)),
+                    width, height)
+    return ocr_mod.is_scan(text, images)
+
+
+def scan_pages(path: str | Path) -> list[int]:
+    """The pages (1-based) that ``--ocr auto`` reads by OCR: those :func:`_scanned` finds."""
+    pdf = _open(Path(path))
+    try:
+        ext = Extractor()
+        out = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            try:
+                textpage = page.get_textpage()
+                try:
+                    pieces = ext.pieces(textpage)
+                finally:
+                    textpage.close()
+                if _scanned(page, pieces, page.get_width(), page.get_height()):
+                    out.append(i + 1)
+            finally:
+                page.close()
+        return out
+    finally:
+        pdf.close()
+
+
 def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
     """Read a PDF file into blocks (``fmt="pdf"``, ``pages`` = page count).
 
-    ``ocr``: ``auto`` reads pages with no text layer by OCR when Tesseract is installed,
+    ``ocr``: ``auto`` reads scanned pages by OCR when Tesseract is installed (a page with no
+    text layer, or whose text layer is only a page number or stamp on a page-sized image),
     ``always`` reads every page by OCR, ``never`` reads none.
     """
     if ocr not in ocr_mod.MODES:
@@ -363,12 +426,14 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
                     pieces = ext.pieces(textpage)
                 finally:
                     textpage.close()
-                if ocr == "always" or (ocr == "auto" and not pieces):
+                if ocr == "always" or (ocr == "auto" and _scanned(page, pieces, width, height)):
                     if can_ocr is None:
                         can_ocr = ocr_mod.available()
                     if can_ocr:
-                        pieces = ocr_mod.page_pieces(page, height)
-                        ocr_pages.append(i + 1)
+                        read = ocr_mod.page_pieces(page, height)
+                        if read or not pieces:  # OCR that reads nothing leaves the text layer's words
+                            pieces = read
+                            ocr_pages.append(i + 1)
                 ruled = bool(pieces) and may_hold_table(page, body_size(pieces))
             finally:
                 page.close()
@@ -400,7 +465,8 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
     layout = _Layout(pages)
     blocks = _blocks(_group(pages, layout), layout)
     if not blocks:
-        raise IngestError(NO_TEXT)
+        raise IngestError(NO_TEXT if ocr == "never" else "no text to read: the pages hold only page numbers, "
+                                                          "headers or footers")
     if ocr_pages:
         done = set(ocr_pages)
         for b in blocks:

@@ -1,9 +1,7 @@
 """The document types a report is classed as (``--type``), read by ingest and search alike."""
 from __future__ import annotations
 
-import difflib
-
-from search.errors import QueryError
+from search.errors import QueryError, did_you_mean, quoted
 
 DOC_TYPES = ("annual-report", "board-papers", "arrangements", "review", "briefing", "other")
 
@@ -15,6 +13,4 @@ def check_doc_type(value: str | None) -> str | None:
     v = value.strip().lower().replace(" ", "-").replace("_", "-")
     if v in DOC_TYPES:
         return v
-    close = difflib.get_close_matches(v, DOC_TYPES, n=1)
-    hint = f"did you mean {close[0]}? " if close else ""
-    raise QueryError(f"unknown document type {value!r}: {hint}use one of {', '.join(DOC_TYPES)}")
+    raise QueryError(f"unknown document type {quoted(value)}: {did_you_mean(v, DOC_TYPES)}use one of {', '.join(DOC_TYPES)}")

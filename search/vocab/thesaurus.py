@@ -232,6 +232,8 @@ def read_file(path: str | Path) -> dict:
             return tomllib.load(fh)
     except OSError as e:
         raise ThesaurusError(path, f"cannot read the file: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise ThesaurusError(path, "not UTF-8 text: save it as UTF-8") from None
     except tomllib.TOMLDecodeError as e:
         raise ThesaurusError(path, f"not valid TOML: {e}") from None
 
