@@ -72,54 +72,78 @@ def read_checklist(path, name: str | None = None) -> list[str]:
     return texts
 
 
-_TAGGING: dict = {}  # the tagging worker kept for the next check: {"key": taxonomy fingerprint, "worker": Tagging}
-_TAGGING_LOCK = threading.Lock()  # one check tags at a time (a Tagging serves one caller)
+class TaggingWorker:
+    """A tagging worker process kept for many batches of texts (the web page keeps one, so
+    spaCy loads once, in the worker); :meth:`close` stops it."""
+
+    def __init__(self):
+        self._lock = threading.Lock()  # one batch at a time: a Tagging serves one caller
+        self._key: str | None = None  # the fingerprint of the taxonomy the worker tags with
+        self._tagging = None
+
+    def tag(self, texts: list[str], taxonomy: Taxonomy,
+            meanwhile: Callable[[], object] | None = None) -> list[list[str]]:
+        """The theme ids of each text; ``meanwhile`` runs here while a new worker loads spaCy."""
+        # lazy: the worker's machinery loads only when something is tagged
+        from ingest.tagworker import Tagging
+
+        with self._lock:
+            if self._tagging is None or self._key != taxonomy.fingerprint():
+                self._stop()
+                self._tagging, self._key = Tagging(taxonomy=taxonomy), taxonomy.fingerprint()
+            try:
+                pending = self._tagging.tag_later(texts)
+                if meanwhile is not None:
+                    meanwhile()
+                return [[t["id"] for t in tags] for tags in pending]
+            except BaseException:  # the worker stopped (killed, out of memory): the next batch starts another
+                self._stop()
+                raise
+
+    def _stop(self) -> None:
+        if self._tagging is not None:
+            self._tagging.close()
+        self._tagging = self._key = None
+
+    def close(self) -> None:
+        """Stop the worker."""
+        with self._lock:
+            self._stop()
 
 
 def tag_texts(texts: list[str], taxonomy: Taxonomy | None = None,
-              meanwhile: Callable[[], object] | None = None) -> list[list[str]]:
+              meanwhile: Callable[[], object] | None = None,
+              worker: TaggingWorker | None = None) -> list[list[str]]:
     """The theme ids of each text, tagged in the tagging worker process as ingest tags them
     (in this process only when no worker can be started); empty lists without spaCy.
-
-    The worker is kept for the next texts of the same taxonomy (a web server loads spaCy
-    once, in the worker); ``meanwhile`` runs here while a new worker loads spaCy."""
-    # lazy: the worker's machinery loads only when something is tagged
-    from ingest.tagworker import Tagging
-
+    ``worker`` is one kept for later texts (else one is started for these and stopped);
+    ``meanwhile`` runs here while a new worker loads spaCy."""
     taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
-    with _TAGGING_LOCK:
-        worker = _TAGGING.get("worker")
-        if worker is None or _TAGGING.get("key") != taxonomy.fingerprint():
-            if worker is not None:
-                worker.close()
-            worker = Tagging(taxonomy=taxonomy)
-            _TAGGING.update(key=taxonomy.fingerprint(), worker=worker)
-        try:
-            pending = worker.tag_later(texts)
-            if meanwhile is not None:
-                meanwhile()
-            return [[t["id"] for t in tags] for tags in pending]
-        except ImportError:  # pragma: no cover - spaCy missing: check by words alone
-            return [[] for _ in texts]
-        except BaseException:  # the worker stopped (killed, out of memory): the next check starts another
+    own = worker is None
+    worker = TaggingWorker() if own else worker
+    try:
+        return worker.tag(texts, taxonomy, meanwhile)
+    except ImportError:  # pragma: no cover - spaCy missing: check by words alone
+        return [[] for _ in texts]
+    finally:
+        if own:
             worker.close()
-            _TAGGING.clear()
-            raise
 
 
 def check_texts(store: Store, texts: list[str], kind: str | None = None, limit: int = 10,
-                lock=None) -> list[dict]:
+                lock=None, worker: TaggingWorker | None = None) -> list[dict]:
     """Each text (a new review's recommendations) against the index, as ``recur --check`` does it:
     tagged with the index's themes, its earlier matches best first, each match cited.
     ``[{"text", "matches": [item + "score", "why", "citation"]}]`` in the order given.
 
     ``lock`` (the web page's, around the index) is held while the index is read, never
-    while the texts are tagged, so other pages are answered meanwhile."""
+    while the texts are tagged, so other pages are answered meanwhile; ``worker`` is a
+    :class:`TaggingWorker` kept for later checks (else one is started for this one)."""
     lock = lock if lock is not None else contextlib.nullcontext()
     with lock:
         taxonomy = store.taxonomy()
     # recurrence (numpy, scipy: half a second) loads here while a new worker loads spaCy
-    tags = tag_texts(texts, taxonomy, meanwhile=lambda: importlib.import_module("search.recur"))
+    tags = tag_texts(texts, taxonomy, meanwhile=lambda: importlib.import_module("search.recur"), worker=worker)
     # lazy: only checking needs recurrence (loaded just above, while tagging)
     from search.recur import check_many
 

@@ -143,10 +143,10 @@ def test_a_broken_taxonomy_is_one_line_and_starts_no_worker(tmp_path, monkeypatc
     bad = tmp_path / "bad.toml"
     bad.write_text("[[theme]]\nid = 'x'\n")
     started = []
+    # other tests in this process may keep a worker of their own: only new children count
+    before = set(multiprocessing.active_children())
     real = tagworker.ProcessPoolExecutor
     monkeypatch.setattr(tagworker, "ProcessPoolExecutor", lambda *a, **k: started.append(real(*a, **k)) or started[-1])
-    # a worker an earlier test left for reuse (usecases.tag_texts keeps one) is not this ingest's
-    before = set(multiprocessing.active_children())
     r = CliRunner().invoke(main, ["ingest", str(corpus_dir()), "--index", str(tmp_path / "ix"),
                                   "--taxonomy", str(bad)])
     assert r.exit_code == 1 and "Traceback" not in r.output

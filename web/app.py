@@ -23,6 +23,7 @@ from starlette.templating import Jinja2Templates
 from search.errors import SgsearchError
 from search.index.store import Store
 from search.snippets import HL_END, HL_START
+from usecases import TaggingWorker
 from web.jobs import IngestJob
 
 HERE = Path(__file__).parent
@@ -52,6 +53,7 @@ class Site:
         self.lock = threading.RLock()  # library calls one at a time: a Store is not shared across threads
         self.csrf = secrets.token_urlsafe(32)
         self.job = IngestJob(self.index_dir)
+        self.tagging = TaggingWorker()  # checks tag in this worker process, kept from one check to the next
         # auto_reload off: the templates are part of the installed program, compiled once and never re-read
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
                                  auto_reload=False)
@@ -62,6 +64,7 @@ class Site:
     def close(self) -> None:
         """Close the index's open files (the server is stopping)."""
         self.job.wait(60)
+        self.tagging.close()
         with self.lock:
             self.store.close()
 

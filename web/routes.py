@@ -283,7 +283,7 @@ def recur_page(request: Request) -> Response:
 def _check(site: Site, texts: list[str], kind: str | None) -> list[dict]:
     """``recur --check``'s answer for ``texts``: the library call the command makes."""
     # the texts are tagged in the tagging worker, outside the lock: other pages are answered meanwhile
-    return check_texts(site.store, texts, kind=kind, lock=site.lock)
+    return check_texts(site.store, texts, kind=kind, lock=site.lock, worker=site.tagging)
 
 
 def _read_upload(name: str, data: bytes) -> list[str]:

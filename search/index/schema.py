@@ -13,7 +13,9 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.index.analysis import ANALYSIS_VERSION, exact_analyzer, text_analyzer
 
-SCHEMA_VERSION = f"9.{ANALYSIS_VERSION}"
+# Whoosh keeps the analysers' module paths in the index: moving a module changes the version
+SCHEMA_VERSION = f"10.{ANALYSIS_VERSION}"
+UNSTORED = frozenset({"exact"})  # indexed for matching only, never read back
 
 
 def make_schema() -> Schema:
