@@ -36,6 +36,9 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 MAX_EVIDENCE = 5
+# a longer text is tagged in pieces: spaCy's memory grows with a text's length, and it
+# refuses one longer than nlp.max_length outright
+PIECE_CHARS = 50_000
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _QUOTES = {"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "`"}
 _AFTER_OK = {",", "(", "/", "&", *_QUOTES}  # where a mixed-case abbreviation may follow
@@ -224,6 +227,24 @@ def prepare_text(text: str) -> str:
     return _NEWLINES.sub(lambda m: m.group() if m.group().count("\n") > 1 else " ", text)
 
 
+def split_text(text: str, size: int | None = None) -> list[str]:
+    """``text`` in pieces of at most ``size`` characters (``PIECE_CHARS``), each cut at the
+    last paragraph break, else line end, sentence end or space, in its second half."""
+    size = size or PIECE_CHARS
+    out, start = [], 0
+    while len(text) - start > size:
+        end = start + size
+        for sep in ("\n\n", "\n", ". ", " "):
+            cut = text.rfind(sep, start + size // 2, end)
+            if cut >= 0:
+                end = cut + len(sep)
+                break
+        out.append(text[start:end])
+        start = end
+    out.append(text[start:])
+    return out
+
+
 def phrase_variants(phrase: str) -> list[str]:
     """A phrase and, for each hyphenated compound, its spaced and joined forms."""
     parts = _HYPHENATED.split(phrase)
@@ -361,12 +382,28 @@ class Tagger:
 
     def tag(self, text: str) -> list[ThemeTag]:
         """Themes in ``text``, most frequent first (ties in taxonomy order)."""
-        return self._tag_doc(self.nlp(prepare_text(text or "")))
+        return self.tag_many([text])[0]
 
     def tag_many(self, texts: Iterable[str], batch_size: int = 64) -> list[list[ThemeTag]]:
-        """Tag many texts at once (faster than calling :meth:`tag` in a loop)."""
-        docs = self.nlp.pipe((prepare_text(t or "") for t in texts), batch_size=batch_size)
-        return [self._tag_doc(doc) for doc in docs]
+        """Tag many texts at once (faster than calling :meth:`tag` in a loop). A text longer
+        than ``PIECE_CHARS`` is tagged in pieces cut between paragraphs, and their tags added up."""
+        texts = list(texts)
+        pieces = ((prepare_text(piece), i) for i, t in enumerate(texts) for piece in split_text(t or ""))
+        found: list[list[list[ThemeTag]]] = [[] for _ in texts]
+        for doc, i in self.nlp.pipe(pieces, batch_size=batch_size, as_tuples=True):
+            found[i].append(self._tag_doc(doc))
+        return [tags[0] if len(tags) == 1 else self._merged(tags) for tags in found]
+
+    def _merged(self, pieces: list[list[ThemeTag]]) -> list[ThemeTag]:
+        """The tags of a text from those of its pieces: counts added, evidence as one list."""
+        out: dict[str, ThemeTag] = {}
+        for tags in pieces:
+            for t in tags:
+                have = out.setdefault(t.id, ThemeTag(t.id, t.label, 0, []))
+                have.count += t.count
+                seen = {e.lower() for e in have.evidence}
+                have.evidence += [e for e in t.evidence if e.lower() not in seen][:MAX_EVIDENCE - len(have.evidence)]
+        return sorted(out.values(), key=lambda t: (-t.count, self._order[t.id]))
 
     # -- matching -------------------------------------------------------------------------
 

@@ -116,6 +116,7 @@ class SearchResult:
     expanded: list[str] = field(default_factory=list)  # other forms the query also matched (thesaurus)
     every_word: int = 0  # sections that hold every word of the query (the others hold some)
     searched: str | None = None  # the corrected query searched instead of one with a word no section has
+    matched: tuple = field(default=(None, None), repr=False)  # the engine's query and filter: facets count with them
 
     def to_json(self) -> dict:
         return {
@@ -246,6 +247,7 @@ def search(
     res = _result(typed, counts, hits, "all" if every or not counts[()].sections else "any", expanded)
     res.every_word = every
     res.expanded = _added(built.synonyms)
+    res.matched = (built.query, flt)
     if query != typed:
         res.did_you_mean, res.searched = corrected, corrected
     if not counts[()].sections:
@@ -485,7 +487,9 @@ def _filtered_only(backend, flt, limit: int, theme_ids: list[str]) -> SearchResu
     counts = _counts(backend, None, flt)
     top = backend.search(qtree.Every(), flt, "year", max(limit, 1)) if counts[()].sections else []
     hits = [_hit(i + 1, h, ["text"], theme_ids, {}) for i, h in enumerate(top[:limit])]
-    return _result("", counts, hits, "all", theme_ids)
+    res = _result("", counts, hits, "all", theme_ids)
+    res.matched = (None, flt)
+    return res
 
 
 def refuse_stop_words(query: str) -> None:
