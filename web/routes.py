@@ -286,12 +286,13 @@ def _check(site: Site, texts: list[str], kind: str | None) -> list[dict]:
     return check_texts(site.store, texts, kind=kind, lock=site.lock, worker=site.tagging)
 
 
-def _read_upload(name: str, data: bytes) -> list[str]:
-    """The recommendations in an uploaded file, read as ``recur --check FILE`` reads a file."""
+def _read_upload(site: Site, name: str, data: bytes) -> list[str]:
+    """The recommendations in an uploaded file, read as ``recur --check FILE`` reads a file
+    (a document in the reading process, so its reader's libraries never load in the server)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / safe_name(name)
         path.write_bytes(data)
-        return read_checklist(path, name=name)
+        return read_checklist(path, name=name, worker=site.tagging)
 
 
 async def recur_check(request: Request) -> Response:
@@ -350,7 +351,7 @@ async def _recur_check(request: Request, site: Site, limit: int) -> Response:
                 return _check_error(request, f"{source}: {refusal}",
                                     413 if Path(source).suffix.lower() in _exts() else 415)
             try:
-                texts = await run_in_threadpool(_read_upload, source, data)
+                texts = await run_in_threadpool(_read_upload, site, source, data)
             except ChecklistError as e:
                 return _check_error(request, str(e), 400)
     if fmt not in EXPORT_TYPES and fmt != "html":
