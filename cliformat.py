@@ -37,6 +37,8 @@ def format_results(res, colour: bool, width: int = 80) -> str:
                f"document{'s' if res.documents != 1 else ''}, {span}")
     if res.mode == "any":
         summary += " (no section has every word: showing sections with any of them)"
+    elif res.query and res.every_word < res.total:
+        summary += f" ({res.every_word:,} with every word)"
     if not res.query:
         summary = "Every section " + (f"tagged {', '.join(res.themes)}" if res.themes else "these filters allow") + ": " + summary
     if res.themes and res.query:
@@ -46,7 +48,10 @@ def format_results(res, colour: bool, width: int = 80) -> str:
     if len(res.hits) < res.total:
         summary += f". Top {len(res.hits)}:"
     lines = [wrap(summary, width), ""]
-    if res.did_you_mean:
+    if res.searched:
+        lines[1:1] = [f'Did you mean "{safe(res.searched)}"? Showing results for it (a word of '
+                      f'"{safe(res.query)}" is in no section).']
+    elif res.did_you_mean:
         lines[1:1] = [f'Did you mean "{safe(res.did_you_mean)}"? (sgsearch {safe(res.did_you_mean)})']
     for h in res.hits:
         s = h.section

@@ -1,43 +1,28 @@
 """Extract items from sections: recommendations, learning, findings, priorities,
 objectives (with a status), actions and risks.
 
-Reports write items in a few recognisable ways, and each is a rule here:
+Items come two ways:
 
-- list entries (bullets or numbered lines) under a heading that names a kind
-  ("Recommendations", "Next steps", "Priorities for 2022-2023", "Ambitions for 2025/26")
-  or after a lead-in line that does ("These reviews have identified some key areas for
-  consideration, learning and action…:", "The SCR identifies lessons in the following areas:");
-- short paragraphs under such a heading when it has no list ("Focus for next year:");
-- table rows whose last cell is a status (ACHIEVED, ONGOING, Complete…): objectives;
-- risk-register rows: an id, a description and a numeric score.
-
-The cue words are data (:data:`CUES`), tried in order; the first that matches wins.
+- a few forms say what they are and are taken as they stand: table rows whose last cell is
+  a status (ACHIEVED, ONGOING, Complete…: objectives), risk-register rows (an id, a
+  description and a numeric score), rows of a table whose header names a kind ("Action |
+  Owner | RAG"), labelled paragraphs ("Recommendation 1: …") and inline lists after a
+  lead-in naming a kind ("The Partnership had three priorities: a; b; c");
+- everything else is a candidate (every bullet, numbered point, other table row and sentence
+  of a paragraph), scored by the fitted model of :mod:`ingest.candidates` from its signals,
+  which also give its kind.
 """
 from __future__ import annotations
 
 import re
 
-from ingest.blocks import LIST_ITEM, PARAGRAPH, TABLE_ROW
+from ingest.blocks import LIST_ITEM, TABLE_ROW
+from ingest.candidates import Candidate, carries_on, cue_kind, cues, model, signals, split_sentences
 from ingest.metadata import is_furniture
-from search.vocab.kinds import ITEM_KINDS as KINDS  # noqa: F401  (the kinds items are found as)
+from search.vocab.kinds import ITEM_KINDS as KINDS
 
-# (kind, pattern over a heading or lead-in line), most specific first
-CUES: list[tuple[str, str]] = [
-    ("recommendation", r"\brecommendations?\b|\bwe recommend\b|\bshould consider\b|\bwhat needs to change\b"
-                       r"|\bwhat (?:should|can|must) (?:practitioners|professionals|you|we|agencies|partners) do\b"),
-    ("risk", r"\brisk register\b|\bcurrent risks\b|\brisks?\s*:"),
-    ("objective", r"\bobjectives?\b|\bprogress against\b"),
-    ("learning", r"\blearning\b|\blessons?\b|\bkey areas for consideration\b|\bareas? for (?:improvement|development)\b"
-                 r"|\bwhat we learned\b|\bareas? of development\b"),
-    ("action", r"\bnext steps\b|\bactions?\b(?! plan for)|\baction plan\b|\bwe will\b|\bwill continue to\b"
-               r"|\bplanned (?:work|activity|activities)\b|\baction log\b"),
-    ("priority", r"\bpriorit(?:y|ies)\b|\bambitions?\b|\bfocus for (?:next|the coming) year\b|\bfuture activity\b"
-                 r"|\bfuture (?:work|developments?)\b|\bplans? for (?:next year|20\d\d)\b|\bkey aims\b"
-                 r"|\bareas? of focus\b"),
-    ("finding", r"\bfindings?\b|\bemerging themes\b|\bissues (?:identified|raised)\b|\bthe (?:review|scr|audit) found\b"
-                r"|^issues$|^impact of (?:the )?\w+ (?:activity|work)$|\bwhat [\w ]{0,30}\bfound\b|\bwhat did [\w ]{0,30}\bfind\b"),
-]
-_CUE_RX = [(k, re.compile(p, re.I)) for k, p in CUES]
+__all__ = ["KINDS", "cue_kind", "extract_items", "extract_section_items", "inline_list", "labelled",
+           "normalise_status", "section_candidates"]
 
 STATUS_MAP = {
     "achieved and ongoing": "achieved-ongoing",
@@ -65,10 +50,11 @@ _STATUS_RX = re.compile(r"^\s*(" + "|".join(sorted(map(re.escape, STATUS_MAP), k
 _RISK_ID = re.compile(r"^(?:[A-Z]{1,6}[- ]?)?\d{1,5}[a-z]?$")
 _SCORE = re.compile(r"^\d{1,2}$")
 _LEAD_IN = re.compile(r":\s*$")
-_FIELD = re.compile(r"^[A-Z][\w /&()-]{0,30}:\s")  # "Lead Officer: …", a form field, not an item
 MIN_WORDS = 4
-_QUOTES = ("“", '"', "‘", "'")  # quoted feedback is not an item
 MAX_PARAGRAPH_WORDS = 80
+# A paragraph alone under a heading naming a kind ("Focus for next year:") is the point the
+# heading announces unless its signals speak against it: it is kept at a lower score.
+PARAGRAPH_BAR = 0.3
 
 
 def normalise_status(text: str | None) -> str | None:
@@ -77,14 +63,6 @@ def normalise_status(text: str | None) -> str | None:
         return None
     m = _STATUS_RX.match(text)
     return STATUS_MAP[m.group(1).lower()] if m else None
-
-
-def cue_kind(text: str) -> str | None:
-    """The item kind a heading or lead-in names, or None."""
-    for kind, rx in _CUE_RX:
-        if rx.search(text):
-            return kind
-    return None
 
 
 def _words(text: str) -> int:
@@ -111,16 +89,6 @@ _LABEL_KIND = {"recommendation": "recommendation", "finding": "finding", "learni
 # "The Partnership had three priorities for 2019-2022: neglect; exploitation; and …",
 # "Recommendations include: a; b; c"
 _INLINE_LIST = re.compile(r"^(?P<lead>[^:;]{3,160}):\s+(?P<rest>[^:]+)$", re.S)
-# An introduction, scope or signposting sentence is never an item
-_INTRO = re.compile(
-    r"^(?:the\s+)?(?:table|chart|list|figure|graph|diagram)s?\s+below\b|\bbelow\s+(?:shows?|sets? out|lists?|summari[sz]es?)\b"
-    r"|^this\s+(?:section|report|briefing|page|summary|document|table|chapter|paper)\s+(?:sets|is|was|describes|summari[sz]es|"
-    r"gives|provides|covers|looks|outlines|shows)\b|^the following\b|\bis based on\b|^(?:published|updated|date)\b",
-    re.I)
-_NAME_LINE = re.compile(r"^(?:NHS\s+)?(?:[A-Z][\w'’&-]*\s*|&\s*|and\s+|of\s+)+$")  # "Kingsmere Safeguarding Children Partnership"
-_SHORT_BULLET = re.compile(r"^[A-Z][\w'’ ,&/()-]{1,60}$")  # "Neglect", "Early Help"
-
-
 def _label_kind(label: str) -> str:
     low = label.lower()
     return next(kind for prefix, kind in _LABEL_KIND.items() if low.startswith(prefix))
@@ -150,9 +118,11 @@ def inline_list(text: str) -> tuple[str, list[str]] | None:
     if not m:
         return None
     kind = cue_kind(m.group("lead"))
-    if not kind:
+    if kind not in KINDS:
         return None
     rest = m.group("rest").strip().rstrip(".")
+    if len(split_sentences(rest)) > 1:
+        return None  # a sentence runs on after the list: not a list of items
     parts = [p.strip() for p in re.split(r"\s*[;•·▪]\s*", rest)]
     parts = [p for p in parts if p]
     if len(parts) < 2:
@@ -164,12 +134,6 @@ def inline_list(text: str) -> tuple[str, list[str]] | None:
     return (kind, parts) if len(parts) >= 2 else None
 
 
-def _not_an_item(text: str, bullet: bool = False) -> bool:
-    """Furniture, an introduction or scope sentence, a quote, or (outside a list) a name line."""
-    return (is_furniture(text) or bool(_INTRO.search(text)) or text.startswith(_QUOTES)
-            or (not bullet and bool(_NAME_LINE.match(text) and not re.search(r"[.!?]$", text))))
-
-
 def _title_like(section: dict) -> bool:
     """The section under the document's own title: its cue words describe the whole document."""
     heading = section.get("heading") or ""
@@ -177,58 +141,166 @@ def _title_like(section: dict) -> bool:
         ":" in heading or _words(heading) >= 5)
 
 
-def extract_section_items(section: dict) -> list[dict]:
-    """Items of one section record (needs its ``lines``), in reading order, without ids."""
-    # only the section's own heading: "Impact" under "Progress against priorities"
-    # reports achievements, not objectives
-    heading_kind = None if _title_like(section) else cue_kind(section.get("heading") or "")
+def lead_kind(text: str) -> str | None:
+    """The kind a lead-in names for the list after it: the one its last clause names
+    ("…under the priorities for the year, we also planned some work:" introduces work)."""
+    clauses = [c for c in re.split(r"[,;]\s+", text.strip()) if c.strip()]
+    return cue_kind(clauses[-1]) if clauses else None
+
+
+_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|can|could|may|might|did|does|do)\b", re.I)
+
+
+def _runin(sentences: list[str]) -> bool:
+    """A paragraph led by a short phrase that names its point ("Understand the child's lived
+    experience. Professionals addressed …"): the whole paragraph is one candidate."""
+    return len(sentences) >= 2 and _words(sentences[0]) <= 6 and not _FINITE.search(sentences[0])
+
+
+def section_candidates(section: dict) -> tuple[list[tuple[tuple[int, int], dict]], list[Candidate]]:
+    """The items of a section that say what they are (with their place in reading order),
+    and every other candidate, with its signals."""
+    title_like = _title_like(section)
+    heading = section.get("heading") or ""
+    base = {"heading": None if title_like else cue_kind(heading),
+            "title": cue_kind(heading) if title_like else None,
+            "above": next((k for k in map(cue_kind, reversed((section.get("heading_path") or [])[:-1])) if k), None)}
+    base["heading_nav"] = bool(cues().headings["nav"].search(heading.lower()))
     lines = section.get("lines") or []
-    items: list[dict] = []
-    lead_kind = None
+    base["has_list"] = any(k == LIST_ITEM for k, *_ in lines)
+    fixed: list[tuple[tuple[int, int], dict]] = []
+    cands: list[Candidate] = []
+    lead: dict = {}
     table_kind = None  # what a table's header row names ("Action | Owner | RAG")
     header_cells = 0
-    has_list = any(k == LIST_ITEM for k, *_ in lines)
-    for kind, text, page, cells in lines:
+    for n, (kind, text, page, cells) in enumerate(lines):
+        nxt = lines[n + 1][0] if n + 1 < len(lines) else None
         if kind == TABLE_ROW:
-            item = _row_item(cells, table_kind or heading_kind, page)
+            item = _row_item(cells, table_kind or base["heading"], page)
             if item:
-                items.append(item)
+                fixed.append(((n, 0), item))
             elif _is_header(cells) and not table_kind:
                 table_kind = next((k for k in map(cue_kind, cells) if k in _ROW_KINDS), None)
                 header_cells = len([c for c in cells if c])
+                cands.append(Candidate(text, "row", page, n, context={**base, "header_row": True}, cells=cells))
             elif table_kind and _plain_row(cells, header_cells):
                 # "No. | Action | Lead | Due date": a row of a table whose header names the kind
-                text = "; ".join(c for n, c in enumerate(cells) if c and not (n == 0 and _RISK_ID.match(c)))
-                items.append({"kind": table_kind, "text": text, "page": page, "cells": cells})
+                joined = "; ".join(c for i, c in enumerate(cells) if c and not (i == 0 and _RISK_ID.match(c)))
+                fixed.append(((n, 0), {"kind": table_kind, "text": joined, "page": page, "cells": cells}))
+            else:
+                cands.append(Candidate("; ".join(c for c in cells if c) or text, "row", page, n,
+                                       context={**base, **lead}, cells=cells))
             continue
         table_kind = None
-        if kind in (PARAGRAPH, LIST_ITEM):
-            found = labelled(text)
-            if found:
-                items += [{"kind": found[0], "text": t, "page": page} for t in _bullets(found[1])]
-                continue
-        if kind == PARAGRAPH:
-            found = inline_list(text)
-            if found:
-                items += [{"kind": found[0], "text": t, "page": page} for t in found[1]]
-                lead_kind = None
-                continue
-        if kind == PARAGRAPH and (_LEAD_IN.search(text) or _is_label(text)):
-            lead_kind = cue_kind(text)
-            if lead_kind or _LEAD_IN.search(text):
-                continue
-        current = lead_kind or heading_kind
-        if kind == LIST_ITEM:
-            if current and not _not_an_item(text, bullet=True) and (
-                    _words(text) >= MIN_WORDS or (current == "priority" and _SHORT_BULLET.match(text))):
-                items.append({"kind": current, "text": _strip_number(text), "page": page})
+        found = labelled(text)
+        if found:
+            fixed += [((n, i), {"kind": found[0], "text": t, "page": page}) for i, t in enumerate(_bullets(found[1]))]
             continue
-        lead_kind = None
-        if kind == PARAGRAPH and heading_kind and not has_list:
-            if (MIN_WORDS <= _words(text) <= MAX_PARAGRAPH_WORDS and not _not_an_item(text)
-                    and not _FIELD.match(text)):
-                items.append({"kind": heading_kind, "text": _strip_number(text), "page": page})
-    return items
+        if kind == LIST_ITEM:
+            cands.append(Candidate(text, "list", page, n, context={**base, **lead, "after_lead": bool(lead),
+                                                                   "furniture": is_furniture(text)}))
+            continue
+        numbered = bool(_NUMBERED.match(text))
+        found = inline_list(text)
+        if found:
+            fixed += [((n, i), {"kind": found[0], "text": t, "page": page}) for i, t in enumerate(found[1])]
+            lead = {}
+            continue
+        if _LEAD_IN.search(text) or (_is_label(text) and cue_kind(text)):
+            kind_named = lead_kind(text)
+            lead = {"lead": kind_named, "lead_plain": not kind_named, "open": True}
+            continue
+        ctx = {**base, **(lead if numbered or lead.get("open") else {}), "furniture": is_furniture(text),
+               "numbered": numbered, "after_lead": bool(lead) and (numbered or bool(lead.get("open")))}
+        lead = {**lead, "open": False} if numbered and lead else {}
+        sentences = split_sentences(text)
+        if base["heading"] and not base["has_list"] and _words(text) <= MAX_PARAGRAPH_WORDS:
+            # under a heading naming a kind, with no list, a paragraph is one point
+            cands.append(Candidate(text, "para", page, n, 0, 1, context=ctx))
+        elif _runin(sentences):
+            cands.append(Candidate(text, "sentence", page, n, 0, 1, context={**ctx, "runin": True}))
+        else:
+            cands += [Candidate(t, "sentence", page, n, i, len(sentences), context=ctx)
+                      for i, t in enumerate(sentences)]
+        if nxt == LIST_ITEM and sentences:
+            # a sentence introducing the list after it without a colon ("Two types have been identified.")
+            lead = {"prose": lead_kind(sentences[-1]) or "none"}
+            cands[-1].context = {**cands[-1].context, "leads_list": True}
+    for c in cands:
+        c.features = signals(c)
+    _paragraph_signals(cands)
+    return fixed, cands
+
+
+_SHARED = ("legal", "procedural", "narration", "nav", "quote_open", "self_ref")
+
+
+def _paragraph_signals(cands: list[Candidate]) -> None:
+    """What the other sentences of a paragraph say about it (a statutory quote, minutes,
+    a case history or links around a sentence colour it)."""
+    by_block: dict[int, list[Candidate]] = {}
+    for c in cands:
+        if c.form == "sentence":
+            by_block.setdefault(c.block, []).append(c)
+    for group in by_block.values():
+        for c in group:
+            for other in group:
+                if other is not c:
+                    for name in _SHARED:
+                        if name in other.features:
+                            c.features[f"para_{name}"] = 1.0
+
+
+_NOT_CARRIED = ("nav", "date", "procedural", "stat", "self_ref", "narration", "legal", "question", "intro",
+                "quote_open", "furniture")
+
+
+def _named_kind(c: Candidate) -> str | None:
+    """The kind a list's lead-in (with a colon, or a sentence just before it), else its section's
+    heading, names for its entries (numbered points after a lead-in are a list too), or a
+    heading for the paragraphs of a section without a list: a reader takes an entry of a list
+    under "Next steps" as an action whatever its wording."""
+    ctx = c.context
+    if c.form in ("list", "row") or ctx.get("numbered"):
+        named = [ctx.get("lead"), ctx.get("prose"), ctx.get("heading")]
+    else:
+        named = [ctx.get("heading") if c.form == "para" else None]
+    return next((k for k in named if k in KINDS), None)
+
+
+def _carries_on(c: Candidate) -> bool:
+    """A sentence that is no item itself but says more about the item sentence before it."""
+    if any(name in c.features for name in _NOT_CARRIED):
+        return False
+    return carries_on(c.text) or (c.sentence == c.sentences - 1 and _words(c.text) >= 6)
+
+
+_NUMBERED = re.compile(r"^\s*\d{1,2}[.)]?\s+\S")
+
+
+def extract_section_items(section: dict) -> list[dict]:
+    """Items of one section record (needs its ``lines``), in reading order, without ids."""
+    fixed, cands = section_candidates(section)
+    m = model()
+    placed = list(fixed)
+    last: dict | None = None  # the item the previous sentence of the same paragraph gave
+    for c in cands:
+        p = m.p_item(c.features)
+        if p >= (min(m.threshold, PARAGRAPH_BAR) if c.form == "para" else m.threshold):
+            item = {"kind": _named_kind(c) or m.kind(c.features), "text": _strip_number(c.text), "page": c.page}
+            if c.cells:
+                item["cells"] = c.cells
+            placed.append(((c.block, c.sentence), item))
+            last = item if c.form == "sentence" else None
+        elif (last is not None and c.form == "sentence" and c.sentence > 0
+              and placed[-1][0] == (c.block, c.sentence - 1) and _carries_on(c)):
+            # "This may result in …", or a paragraph's last sentence, carries on the point before it
+            last["text"] += " " + c.text
+            placed[-1] = ((c.block, c.sentence), last)
+        else:
+            last = None
+    return [item for _, item in sorted(placed, key=lambda x: x[0])]
+
 
 
 _ROW_KINDS = ("recommendation", "action", "priority", "objective", "finding", "learning")

@@ -32,10 +32,10 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt, RGBColor
 from whoosh.analysis import STOP_WORDS
-from whoosh.query import And, NumericRange, Or, Term
 
 from search.cite import citation, clean, item_citation, section_citation
 from search.errors import SgsearchError
+from search.index.qtree import And, Range, Term, any_of
 from search.index.records import doc_json
 from search.index.store import Store
 from search.query import QueryError, expand_themes, plain, resolve_theme_filter, search, spans, year_arg
@@ -197,7 +197,7 @@ def _passages(store, query, theme_ids, lo, hi, per_year) -> tuple[list[dict], di
 def _union_count(store, theme_ids, year) -> int:
     """Sections of one year tagged with any of several themes."""
     ys = parse_year_label(year)
-    flt = And([NumericRange("year_start", ys, ys), Or([Term("themes", t) for t in theme_ids])])
+    flt = And((Range("year_start", ys, ys), any_of(Term("themes", t) for t in theme_ids)))
     return store.backend().counts(None, flt, ())[()].sections
 
 

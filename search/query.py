@@ -1,26 +1,35 @@
-"""Search sections: parse the query, expand themes, filter, rank, highlight.
+"""Search sections: parse the query, expand it, rank, filter, highlight.
 
-Ranking is BM25F over heading (boosted), text and document title. A query first
-requires all its words; only if nothing has them all does it fall back to any word
-(the summary says so). ``"quoted words"`` are a phrase, ``-word`` excludes, and a
-query that names a theme (``neglect``, ``pre-birth``, ``fathers and male carers``)
-also finds sections tagged with that theme unless ``exact`` is set. So does a query word
-or phrase the thesaurus knows (``search.vocab.thesaurus``: abbreviations, expansions, synonyms,
-acronyms the indexed documents define) find its other forms, weighted a little lower
-(``SYNONYM_BOOST``). When every word must match, sections where neighbouring query words
-stand together rank higher (``PROXIMITY_BOOST``).
+Every section that holds any of the query's words (or another form of one) is found and
+ranked in the engine by BM25 over heading, text and document title (field weights in
+``ranking.toml``), plus, for each distinct query word a section holds, a coordination
+score scaled by how rare the word is, plus boosts where the words stand together (the
+phrase as typed, then neighbouring words near each other). Question and filler words
+(``what``, ``did``, ``we``) need not match. ``"quoted words"`` are a phrase, ``-word``
+excludes. A query that names a theme (``neglect``, ``pre-birth``) also finds sections
+tagged with it unless ``exact`` is set, and so does a word or phrase the thesaurus knows
+(``search.vocab.thesaurus``: abbreviations, expansions, synonyms, acronyms the indexed
+documents define) find its other forms, weighted a little lower. The answer says how many
+sections hold every word. The parsed query becomes an engine-neutral tree
+(``search.index.qtree``) that each engine translates.
 """
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from math import log
 
 from whoosh import qparser
+from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
-from whoosh.query import And, AndMaybe, Every, Not, NullQuery, NumericRange, Or, Phrase, Term
+from whoosh.query import Not, NullQuery, Or, Phrase, Term
 
 from search.cite import section_citation
 from search.errors import QueryError, did_you_mean, quoted
+from search.index import qtree
 from search.index.analysis import join_prefixes
 from search.index.backends import Found, Unsupported
 from search.index.records import section_json
@@ -32,12 +41,27 @@ from search.vocab.taxonomy import load_taxonomy, resolve_theme
 from search.vocab.thesaurus import index_thesaurus
 from search.vocab.years import fy_label, parse_year_label, year_labels
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
 __all__ = ["HL_END", "HL_START", "Hit", "QueryError", "SearchResult", "expand_themes", "page_at", "plain",
            "resolve_theme_filter", "search", "spans", "suggest", "year_arg"]
 
-THEME_BOOST = 0.3  # a section found only by its theme tag ranks below literal matches
-SYNONYM_BOOST = 0.6  # another form of a query's words (JTAI for "joint targeted area inspection") weighs less
-PROXIMITY_BOOST = 1.0  # each pair of the query's words found next to each other (or one word apart) adds this
+
+@lru_cache(maxsize=1)
+def ranking() -> dict:
+    """The ranking weights and filler words (``search/ranking.toml``)."""
+    with resources.files("search").joinpath("ranking.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    return {"weights": data["weights"], "filler": frozenset(w.lower() for w in data["filler"])}
+
+
+_W = ranking()["weights"]
+THEME_BOOST = _W["theme"]  # a section found only by its theme tag ranks below literal matches
+SYNONYM_BOOST = _W["synonym"]  # another form of a query's words (JTAI for "joint targeted area inspection") weighs less
+PROXIMITY_BOOST = _W["proximity"]  # each two neighbouring query words near each other add this
 _MARK = "zzthememark"
 _SYN_MARK = "zzsynmark"
 
@@ -90,6 +114,8 @@ class SearchResult:
     did_you_mean: str | None = None  # the whole query with its misspelt words corrected
     why_empty: str | None = None  # which filter left no sections, when the words alone find some
     expanded: list[str] = field(default_factory=list)  # other forms the query also matched (thesaurus)
+    every_word: int = 0  # sections that hold every word of the query (the others hold some)
+    searched: str | None = None  # the corrected query searched instead of one with a word no section has
 
     def to_json(self) -> dict:
         return {
@@ -102,6 +128,8 @@ class SearchResult:
             "suggestions": self.suggestions,
             "did_you_mean": self.did_you_mean,
             "why_empty": self.why_empty,
+            "every_word": self.every_word,
+            "searched": self.searched,
             "results": [h.to_json() for h in self.hits],
         }
 
@@ -119,7 +147,7 @@ def _prepare(text: str) -> str:
 
 
 def _parser(schema, fields: list[str], group) -> qparser.QueryParser:
-    p = qparser.MultifieldParser(fields, schema, group=group, fieldboosts={"heading": 2.0, "title": 0.5})
+    p = qparser.MultifieldParser(fields, schema, group=group, fieldboosts={f: _W[f] for f in ("heading", "title", "text")})
     p.remove_plugin_class(qparser.WildcardPlugin)
     p.remove_plugin_class(qparser.FieldsPlugin)
     p.remove_plugin_class(qparser.BoostPlugin)
@@ -127,25 +155,25 @@ def _parser(schema, fields: list[str], group) -> qparser.QueryParser:
 
 
 def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None, publisher=None, schema=None):
-    """The filter query for the options given, or None (only sections can match a query)."""
+    """The filter (a neutral query tree) for the options given, or None (only sections can match a query)."""
     parts = []
     ys = year_arg("year", year)
     if ys is not None:
-        parts.append(NumericRange("year_start", ys, ys))
+        parts.append(qtree.Range("year_start", ys, ys))
     lo = year_arg("from_year", from_year)
     hi = year_arg("to_year", to_year)
     if lo is not None or hi is not None:
-        parts.append(NumericRange("year_start", lo, hi))
+        parts.append(qtree.Range("year_start", lo, hi))
     for t in theme or []:
-        parts.append(Term("themes", t))
+        parts.append(qtree.Term("themes", t))
     if doc_type:
-        parts.append(Term("doc_type", doc_type))
+        parts.append(qtree.Term("doc_type", doc_type))
     if publisher:
-        pq = qparser.QueryParser("publisher", schema).parse(f'"{publisher}"' if " " in publisher else publisher)
-        parts.append(pq)
+        words = tuple((schema or _schema())["publisher"].process_text(publisher, mode="query"))
+        parts.append(qtree.Phrase("publisher", words) if words else qtree.Nothing())
     if not parts:
         return None
-    return And(parts) if len(parts) > 1 else parts[0]
+    return qtree.all_of(parts)
 
 
 def year_arg(field: str, value) -> int | None:
@@ -196,6 +224,55 @@ def search(
         return _filtered_only(backend, flt, limit, theme_ids)
     refuse_stop_words(query)
     fields = ["exact"] if exact else ["heading", "text", "title"]
+    typed = query
+    corrected = None
+    if not exact:
+        corrected = corrected_query(store, query)
+        if corrected is not None and len(_KEY_WORD.findall(query)) > 1:
+            query = corrected  # a misspelt word among others: search what was meant, and say so
+    built = build_query(store, query, exact=exact)
+    want = max(limit, 1)
+    n = want if sort == "year" else max(want * 3, 50)
+    counts = _counts(backend, built.query, flt)
+    every = counts[()].sections
+    if counts[()].sections and built.every != built.query:
+        every = _engine(backend.count, built.every, flt)
+    top = _engine(backend.search, built.query, flt, sort, n) if counts[()].sections else []
+    if sort != "year":
+        top = _diversify(top, want)
+    expanded = sorted({t for group_ids in built.themes for t in group_ids})
+    terms = _query_terms(built.query)
+    hits = [_hit(i + 1, h, fields, expanded, terms, snippets) for i, h in enumerate(top[:want])]
+    res = _result(typed, counts, hits, "all" if every or not counts[()].sections else "any", expanded)
+    res.every_word = every
+    res.expanded = _added(built.synonyms)
+    if query != typed:
+        res.did_you_mean, res.searched = corrected, corrected
+    if not counts[()].sections:
+        res.suggestions = suggest(store, typed)
+        res.did_you_mean = corrected
+    return res
+
+
+@dataclass
+class Built:
+    """A query as neutral trees: ``query`` finds and ranks (any word), ``every`` matches the
+    sections holding every content word, ``near`` is what ranks words standing together;
+    ``themes`` and ``synonyms`` list what each theme or thesaurus mention expanded to."""
+
+    query: qtree.Node
+    every: qtree.Node
+    near: qtree.Node | None
+    themes: list[list[str]]
+    synonyms: list[list[str]]
+
+
+def build_query(store: Store, query: str, exact: bool = False) -> Built:
+    """The neutral query trees for the words of ``query`` on the index at ``store`` (which
+    says how rare each word is): see :class:`Built` (QueryError when it cannot be read)."""
+    backend = store.backend()
+    schema = _schema()
+    fields = ["exact"] if exact else ["heading", "text", "title"]
     prepared = _prepare(expand_prefixes(backend, query))
     expansions: list[list[str]] = []
     synonyms: list[list[str]] = []
@@ -203,37 +280,160 @@ def search(
         prepared, synonyms = _mark_synonyms(prepared, thesaurus_of(store))
     literal_text = prepared  # the words and their other forms, without the themes
     if not exact:
-        prepared, expansions = _mark_themes(prepared, tax)
-    mode = "all"
-    group = qparser.AndGroup
-    q = _with_proximity(_parse(schema, fields, group, prepared, expansions, synonyms), schema, fields, literal_text)
-    want = max(limit, 1)
-    n = want if sort == "year" else max(want * 3, 50)
-    counts = _counts(backend, q, flt)
-    if not counts[()].sections:
-        q_any = _parse(schema, fields, qparser.OrGroup, prepared, expansions, synonyms)
-        any_counts = _counts(backend, q_any, flt) if q_any != q else counts
-        if any_counts[()].sections:
-            counts, q, mode, group = any_counts, q_any, "any", qparser.OrGroup
-    top = _engine(backend.search, q, flt, sort, n) if counts[()].sections else []
-    if sort != "year" and expansions:
-        # literal matches first; sections found only through their theme tag after them
-        literal_q = _literal_query(schema, fields, literal_text, group, synonyms)
-        literal = _engine(backend.which_match, literal_q, [h.id for h in top]) if literal_q is not None \
-            else {h.id for h in top}
-        top.sort(key=lambda h: (h.id not in literal, -h.score))
-    if sort != "year":
-        top = _diversify(top, want)
-    expanded = sorted({t for group_ids in expansions for t in group_ids})
-    terms = _query_terms(q)
-    hits = [_hit(i + 1, h, fields, expanded, terms, snippets) for i, h in enumerate(top[:want])]
-    res = _result(query, counts, hits, mode, expanded)
-    res.expanded = _added(synonyms)
-    if not counts[()].sections:
-        res.suggestions = suggest(store, query)
-    if not counts[()].sections or mode == "any":
-        res.did_you_mean = corrected_query(store, query)
-    return res
+        prepared, expansions = _mark_themes(prepared, store.taxonomy())
+    parsed = _parse(schema, fields, qparser.AndGroup, prepared, expansions, synonyms)
+    clauses = list(parsed.subqueries) if isinstance(parsed, wq.And) else [parsed]
+    units = [_unit(neutral(c)) for c in clauses if not isinstance(c, Not)]
+    excluded = [qtree.Not(neutral(c.query)) for c in clauses if isinstance(c, Not)]
+    filler = ranking()["filler"]
+    content = [u for u in units if u[1] is not None or not set(_words_of(u[0][0])) <= _filler_terms()] or units
+    extra = [u[0][0] for u in units if u not in content]
+    total = backend.doc_frequency("kind", "section") or 1
+    weight = _W["coordination"]
+
+    def rarity(node) -> float:
+        df = _df(backend, node)
+        return log(1 + (total - df + 0.5) / (df + 0.5))
+
+    ranked, every_parts = [], []
+    for ws, alt in content:
+        for w in ws:
+            lit = _in_section(w)
+            ranked.append(qtree.Or((w, qtree.Const(lit, weight * rarity(w)))) if lit is not None and weight else w)
+        if alt is None:
+            every_parts.append(ws[0])
+            continue
+        # the other forms of a mention of several words stand for each of its words
+        ranked.append(qtree.Or((alt,), len(ws)))
+        lit = _in_section(alt)
+        if lit is not None and weight:
+            ranked.append(qtree.Const(lit, weight * rarity(alt) * len(ws)))
+        every_parts.append(qtree.Or((qtree.all_of(ws), alt)))
+    near = _proximity(schema, fields, literal_text, filler)
+    if near is not None:
+        # another form of a mention of several words has them together too
+        whole = [_in_section(alt) for ws, alt in content if alt is not None and len(ws) > 1]
+        near = qtree.any_of([near, *(qtree.Or((w,), _W["phrase"]) for w in whole if w is not None)])
+    should = [qtree.Or(tuple(extra), boost=_W["filler"])] if extra else []
+    should += [near] if near is not None else []
+    q = qtree.any_of(ranked)
+    if should:
+        q = qtree.AndMaybe(q, qtree.any_of(should))
+    every = qtree.all_of(every_parts)
+    if excluded:
+        q = qtree.And((q, *excluded))
+        every = qtree.And((every, *excluded))
+    if len(ranked) == 1 and not should and not excluded:
+        every = q
+    return Built(q, every, near, expansions, synonyms)
+
+
+def _split(clause: qtree.Node):
+    """A clause's run of several typed words and its other forms: ``(run, others)``, or None
+    when it is not a mention of several words with other forms."""
+    if not isinstance(clause, qtree.Or):
+        return None
+    alts, stack = [], list(clause.parts)
+    while stack:
+        p = stack.pop(0)
+        if isinstance(p, qtree.Or) and p.boost == 1.0:
+            stack[:0] = p.parts
+        else:
+            alts.append(p)
+    runs = [p for p in alts if isinstance(p, qtree.And) and not any(isinstance(w, qtree.Not) for w in p.parts)]
+    if len(runs) != 1 or len(runs[0].parts) < 2 or len(alts) < 2:
+        return None
+    return runs[0], tuple(p for p in alts if p is not runs[0])
+
+
+def _unit(clause: qtree.Node) -> tuple[list[qtree.Node], qtree.Node | None]:
+    """A clause as its words and their other forms: a mention of several words with other
+    forms (``(domestic abuse) OR "domestic violence"``) gives its words (filler words left
+    out) and the other forms; anything else is one word with no separate forms."""
+    split = _split(clause)
+    if split is None:
+        return [clause], None
+    run, others = split
+    words = [w for w in run.parts if not set(_words_of(w)) <= _filler_terms()] or list(run.parts)
+    return words, qtree.any_of(others)
+
+
+def neutral(q) -> qtree.Node:
+    """The neutral tree of a parsed Whoosh query (QueryError for a form with no neutral node)."""
+    b = q.boost
+    if isinstance(q, wq.Term) and type(q) is wq.Term:
+        return qtree.Term(q.fieldname, _str(q.text), b)
+    if type(q) is wq.Phrase:
+        return qtree.Phrase(q.fieldname, tuple(_str(w) for w in q.words), max(q.slop - 1, 0), b)
+    if type(q) is wq.Prefix:
+        return qtree.Prefix(q.fieldname, _str(q.text), b)
+    if type(q) is wq.NumericRange:
+        return qtree.Range(q.fieldname, q.start, q.end, b)
+    if type(q) is wq.AndNot:
+        return qtree.And((neutral(q.a), qtree.Not(neutral(q.b))), b)
+    if type(q) is wq.AndMaybe:
+        return qtree.AndMaybe(neutral(q.a), neutral(q.b), b)
+    if type(q) is wq.And:
+        return qtree.And(tuple(neutral(p) for p in q.subqueries), b)
+    if type(q) is wq.DisjunctionMax:
+        return qtree.DisMax(tuple(neutral(p) for p in q.subqueries), q.tiebreak, b)
+    if type(q) is wq.Or:
+        return qtree.Or(tuple(neutral(p) for p in q.subqueries), b)
+    if type(q) is wq.Not:
+        return qtree.Not(neutral(q.query))
+    if type(q) is wq.Every:
+        return qtree.Every(b)
+    if q is NullQuery:
+        return qtree.Nothing()
+    raise QueryError(f"cannot read the query ({type(q).__name__}): leave out the unusual syntax")
+
+
+def _str(t) -> str:
+    return t.decode("utf-8") if isinstance(t, bytes) else str(t)
+
+
+@lru_cache(maxsize=1)
+def _filler_terms() -> frozenset:
+    """The filler words as the index's analysers make them (stemmed and as written)."""
+    schema = _schema()
+    return frozenset(t for w in ranking()["filler"] for f in ("text", "exact")
+                     for t in schema[f].process_text(w, mode="query"))
+
+
+def _words_of(node: qtree.Node) -> list[str]:
+    """The terms a clause names in its text fields (what decides whether it is a filler word)."""
+    return [t for f, t in qtree.terms(node) if f in ("text", "exact")]
+
+
+def _in_section(node: qtree.Node):
+    """A clause as the section's own words say it: without its theme alternatives and the
+    document title (which every section of a document shares); None when nothing is left."""
+    if isinstance(node, (qtree.Term, qtree.Phrase)):
+        return None if node.field in ("themes", "title") else node
+    if isinstance(node, (qtree.Or, qtree.DisMax)):
+        parts = tuple(p for p in (_in_section(p) for p in node.parts) if p is not None)
+        if len(parts) > 1:
+            return qtree.Or(parts, node.boost) if isinstance(node, qtree.Or) else \
+                qtree.DisMax(parts, node.tiebreak, node.boost)
+        return parts[0] if parts else None
+    return node
+
+
+def _df(backend, node: qtree.Node) -> int:
+    """About how many sections a clause matches, from its terms' document frequencies:
+    alternatives as the most frequent, a phrase or conjunction as its rarest word."""
+    if isinstance(node, qtree.Term):
+        return backend.doc_frequency(node.field, node.text) if node.field in ("text", "exact") else 0
+    if isinstance(node, qtree.Phrase):
+        if node.field not in ("text", "exact"):
+            return 0
+        return min(backend.doc_frequency(node.field, w) for w in node.words)
+    if isinstance(node, (qtree.Or, qtree.DisMax)):
+        return max((_df(backend, p) for p in node.parts), default=0)
+    if isinstance(node, qtree.And):
+        found = [_df(backend, p) for p in node.parts if not isinstance(p, qtree.Not)]
+        return min(found, default=0)
+    return 0
 
 
 def _result(query: str, counts: dict, hits: list, mode: str, expanded: list[str]) -> SearchResult:
@@ -271,7 +471,7 @@ def _counts(backend, q, flt):
 def _filtered_only(backend, flt, limit: int, theme_ids: list[str]) -> SearchResult:
     """Every section the filters allow (no words), newest year first."""
     counts = _counts(backend, None, flt)
-    top = backend.search(Every(), flt, "year", max(limit, 1)) if counts[()].sections else []
+    top = backend.search(qtree.Every(), flt, "year", max(limit, 1)) if counts[()].sections else []
     hits = [_hit(i + 1, h, ["text"], theme_ids, {}) for i, h in enumerate(top[:limit])]
     return _result("", counts, hits, "all", theme_ids)
 
@@ -316,10 +516,14 @@ def corrected_query(store: Store, query: str) -> str | None:
     known = set(vocab)
     changed = False
 
+    exact = _schema()["exact"]
+
     def fix(m):
         nonlocal changed
         w = m.group(0)
         if w.lower() in known or w.upper() == w and len(w) <= 6:  # an abbreviation is left alone
+            return w
+        if any(t in known for t in exact.process_text(w, mode="query")):  # "children's" is "children"
             return w
         best = process.extractOne(w.lower(), vocab, scorer=fuzz.ratio, score_cutoff=75)
         if not best:
@@ -327,22 +531,14 @@ def corrected_query(store: Store, query: str) -> str | None:
         changed = True
         return best[0]
 
-    out = re.sub(r"(?<![-\w])[A-Za-z][A-Za-z']{2,}", fix, query)
+    out = re.sub(r"(?<![-\w])[A-Za-z][A-Za-z']{2,}(?![\w*])", fix, query)
     return out if changed else None
 
 
-def _literal_query(schema, fields, literal_text: str, group, synonyms: list[list[str]]):
-    """The query without theme expansion (to tell word matches from tag-only ones), or None."""
-    try:
-        return _parse(schema, fields, group, literal_text, [], synonyms)
-    except QueryError:
-        return None
-
-
-def _with_proximity(q, schema, fields: list[str], text: str):
-    """``q`` with an optional clause that ranks sections where the query's words stand close together
-    (each pair of neighbouring words of the query, in order, at most one word apart) above
-    those where they are scattered. The clause never decides what matches."""
+def _proximity(schema, fields: list[str], text: str, filler: frozenset):
+    """What ranks sections where the query's words stand together above those where they are
+    scattered: the typed words as a phrase, and each two neighbouring content words (filler
+    words between them allowed for) near each other. None for a one-word query."""
     words, skip = [], False
     for chunk in re.split(r'"[^"]*"', text):
         for w in _KEY_WORD.findall(chunk):
@@ -354,13 +550,22 @@ def _with_proximity(q, schema, fields: list[str], text: str):
             if not skip:
                 words.append(w)
             skip = False
-    pairs = []
+    content = [i for i, w in enumerate(words) if w.lower() not in filler]
+    if len(content) < 2:
+        return None
+    parts = []
     for f in fields:
         if f == "title":
             continue
-        terms = list(schema[f].process_text(" ".join(words), mode="query"))
-        pairs += [Phrase(f, [a, b], slop=2, boost=PROXIMITY_BOOST) for a, b in zip(terms, terms[1:]) if a != b]
-    return AndMaybe(q, Or(pairs)) if pairs else q
+        an = schema[f]
+        run = tuple(an.process_text(" ".join(words[content[0]:content[-1] + 1]), mode="query"))
+        if len(run) > 1:
+            parts.append(qtree.Phrase(f, run, 0, _W["phrase"]))
+        for a, b in zip(content, content[1:]):
+            pair = tuple(an.process_text(f"{words[a]} {words[b]}", mode="query"))
+            if len(pair) == 2 and pair[0] != pair[1]:
+                parts.append(qtree.Phrase(f, pair, b - a, PROXIMITY_BOOST))
+    return qtree.any_of(parts) if parts else None
 
 
 def _added(synonyms: list[list[str]]) -> list[str]:
@@ -374,11 +579,11 @@ def thesaurus_of(store: Store):
     return store.cached("thesaurus", lambda: index_thesaurus(store.current_dir()))
 
 
-def _query_terms(q) -> dict[str, list[str]]:
+def _query_terms(q: qtree.Node) -> dict[str, list[str]]:
     """The query's terms per field (for choosing where in a long section to highlight)."""
     out: dict[str, list[str]] = {}
-    for fname, text in q.iter_all_terms():
-        out.setdefault(fname, []).append(text.decode() if isinstance(text, bytes) else text)
+    for fname, text in qtree.terms(q):
+        out.setdefault(fname, []).append(text)
     return out
 
 
@@ -418,18 +623,17 @@ def _form_query(schema, fieldname: str, form: str, boost: float):
 
 
 def _diversify(hits: list, limit: int) -> list:
-    """Keep one long document from filling the first page: at most a third of the
-    page (at least two) per document until every matching document has had its turn."""
+    """Keep one long document from filling the first page when others match about as well:
+    beyond a third of the page (at least two) from one document, a section's score counts
+    at the ``diversity`` weight when placing it."""
     cap = max(2, limit // 3)
-    first, later, per_doc = [], [], {}
-    for h in hits:
+    per_doc: dict[str, int] = {}
+    keyed = []
+    for n, h in enumerate(hits):
         d = h["doc_id"]
-        if per_doc.get(d, 0) < cap and len(first) < limit:
-            per_doc[d] = per_doc.get(d, 0) + 1
-            first.append(h)
-        else:
-            later.append(h)
-    return first + later
+        per_doc[d] = per_doc.get(d, 0) + 1
+        keyed.append((-(h.score if per_doc[d] <= cap else h.score * _W["diversity"]), n, h))
+    return [h for _k, _n, h in sorted(keyed, key=lambda k: k[:2])]
 
 
 def _hit(rank: int, hit: Found, fields: list[str], theme_ids: list[str], terms: dict[str, list[str]],

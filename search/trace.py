@@ -5,9 +5,8 @@ once however often it mentions the theme), read from the index without spaCy.
 """
 from __future__ import annotations
 
-from whoosh.query import NumericRange
-
 from search.cite import section_citation
+from search.index.qtree import Range
 from search.index.store import Store
 from search.query import QueryError, plain, resolve_theme_filter, search
 from search.vocab.years import fy_label
@@ -26,7 +25,7 @@ def theme_table(store: Store, from_year: int | None = None, to_year: int | None 
     """
     taxonomy = store.taxonomy()
     ranged = from_year is not None or to_year is not None
-    flt = NumericRange("year_start", from_year, to_year) if ranged else None
+    flt = Range("year_start", from_year, to_year) if ranged else None
     backend = store.backend()
     counts = backend.counts(None, flt, ("themes", "year_start"))
     per_year = backend.counts(None, flt, ("year_start",))

@@ -117,6 +117,12 @@ def match_items(expected: list[dict], got: list[dict]) -> list[tuple[int, int]]:
             score = fuzz.ratio(norm_text(e["text"]), norm_text(g["text"]))
             if score >= MATCH:
                 pairs.append((score, i, j))
+    return one_to_one(pairs)
+
+
+def one_to_one(pairs: list[tuple[float, int, int]]) -> list[tuple[int, int]]:
+    """From scored candidate pairs (score, expected index, got index), each side used once,
+    best score first."""
     used_e: set[int] = set()
     used_g: set[int] = set()
     out = []

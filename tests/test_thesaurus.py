@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from whoosh import qparser
 
 from cli import main
 from corpus import corpus_dir
@@ -17,18 +16,7 @@ from ingest.pipeline import ingest
 from search.index.analysis import index_terms, join_prefixes
 from search.index.backends.tantivy import translate
 from search.index.store import Store
-from search.query import (
-    HL_END,
-    HL_START,
-    _mark_synonyms,
-    _mark_themes,
-    _parse,
-    _prepare,
-    _schema,
-    _with_proximity,
-    search,
-    thesaurus_of,
-)
+from search.query import HL_END, HL_START, build_query, search
 from search.vocab.thesaurus import ThesaurusError, is_abbreviation, load_thesaurus, terms
 from tests.engines import AVAILABLE
 
@@ -227,8 +215,11 @@ def test_joint_targeted_area_inspection_finds_the_icb_reports_jtai_sections(stor
     only = [h for h in res.hits if "JTAI" in _text(h) and "joint targeted" not in _text(h).lower()]
     assert len(jtai) >= 3 and only and all(h.section["doc_id"].startswith("icb") for h in only)
     assert any("JTAI" in m for h in res.hits for m in _marked(h))
+    # --exact does not expand: JTAI is never matched, and the JTAI-only section does not hold every word
     exact = search(store, "joint targeted area inspection", exact=True)
-    assert not any(h.section["section_id"] == only[0].section["section_id"] for h in exact.hits)
+    assert exact.expanded == [] and not any("JTAI" in m for h in exact.hits for m in _marked(h))
+    every = build_query(store, "joint targeted area inspection", exact=True).every
+    assert not store.backend().which_match(every, [only[0].section["section_id"]])
 
 
 def test_local_authority_designated_officer_finds_lado_only_sections(store):
@@ -313,32 +304,24 @@ def tantivy_store(tmp_path_factory):
     s.close()
 
 
-def _proximity_query(text: str):
-    schema, fields = _schema(), ["heading", "text", "title"]
-    prepared = _prepare(text)
-    return _with_proximity(_parse(schema, fields, qparser.AndGroup, prepared, []), schema, fields, prepared)
-
-
 def test_proximity_ranks_the_same_on_both_engines(store, tantivy_store):
     for text in ("county lines", "local authority designated officer", "neglect toolkit"):
-        q = _proximity_query(text)
-        translate(q, tantivy_store.backend().schema)  # expressible there
-        w = store.backend().search(q, None, "relevance", 20)
-        t = tantivy_store.backend().search(q, None, "relevance", 20)
+        built = build_query(store, text)
+        translate(built.query, tantivy_store.backend().schema)  # expressible there
+        w = store.backend().search(built.query, None, "relevance", 20)
+        t = tantivy_store.backend().search(built.query, None, "relevance", 20)
         ids = sorted({h.id for h in w} | {h.id for h in t})
-        near = tantivy_store.backend().which_match(q.b, ids)
-        assert near == store.backend().which_match(q.b, ids), text
+        near = tantivy_store.backend().which_match(built.near, ids)
+        assert near == store.backend().which_match(built.near, ids), text
         assert w[0].id in near and t[0].id in near, text  # words together rank first
 
 
 def test_expanded_queries_stay_expressible_in_tantivy(store, tantivy_store):
-    schema, fields = _schema(), ["heading", "text", "title"]
     for text in ("joint targeted area inspection", "dads", "JTAI neglect", "safe sleep -smoking"):
-        marked, synonyms = _mark_synonyms(_prepare(text), thesaurus_of(store))
-        assert synonyms, text
-        marked, themes = _mark_themes(marked, store.taxonomy())
-        q = _with_proximity(_parse(schema, fields, qparser.AndGroup, marked, themes, synonyms), schema, fields, marked)
-        translate(q, tantivy_store.backend().schema)  # raises Unsupported if tantivy had no form for it
+        built = build_query(store, text)
+        assert built.synonyms, text
+        for q in (built.query, built.every):
+            translate(q, tantivy_store.backend().schema)  # raises Unsupported if tantivy had no form for it
     res = search(tantivy_store, "joint targeted area inspection")
     assert "JTAI" in res.expanded and any("JTAI" in _text(h) and "oint targeted" not in _text(h) for h in res.hits)
 

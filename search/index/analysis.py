@@ -22,6 +22,7 @@ from whoosh.analysis import (
     RegexTokenizer,
     StemFilter,
 )
+from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
 
 # Bump when analysis changes: an index built with another version is rebuilt.
@@ -225,6 +226,9 @@ def index_terms(text: str) -> list[tuple[str, int]]:
     if pending is not None:
         out.append(pending)
     return out
+
+
+stem_word = stemmer_for_language("en")  # the stemmer of text_analyzer(), for terms analysed without it
 
 
 class YearTokenizer(RegexTokenizer):

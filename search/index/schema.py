@@ -15,6 +15,7 @@ from search.index.analysis import ANALYSIS_VERSION, exact_analyzer, text_analyze
 
 # Whoosh keeps the analysers' module paths in the index: moving a module changes the version
 SCHEMA_VERSION = f"10.{ANALYSIS_VERSION}"
+UNSTORED = frozenset({"exact"})  # indexed for matching only, never read back
 
 
 def make_schema() -> Schema:

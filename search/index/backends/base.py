@@ -5,9 +5,9 @@ chosen when the index is created. A backend is a complete store and matcher for 
 index's records (documents, sections, items, as :mod:`search.index.records` makes their fields):
 stored fields, filters, BM25 ranking, exact totals, counts per year, theme, type and
 document, the vocabulary for spelling suggestions, incremental add and delete, and an
-atomic commit. Queries and filters arrive as the query trees :mod:`search.query` parses
-(Whoosh's query objects, the one parser both engines share); a backend that cannot
-express a node raises :class:`Unsupported`.
+atomic commit. Queries and filters arrive as engine-neutral query trees
+(:mod:`search.index.qtree`) that each backend translates; a backend that cannot express a node
+raises :class:`Unsupported`.
 """
 from __future__ import annotations
 
@@ -125,6 +125,15 @@ class Backend(ABC):
         """Sections (and their documents) that match ``query`` (None: every section) and
         ``flt``, grouped by the values of the fields ``by`` (see :data:`COUNT_FIELDS`); the
         key ``()`` holds the overall count. Counted by the engine, without stored fields."""
+
+    def count(self, query, flt) -> int:
+        """How many sections match ``query`` and ``flt`` (engines may count quicker than :meth:`counts`)."""
+        return self.counts(query, flt, ())[()].sections
+
+    @abstractmethod
+    def doc_frequency(self, field: str, term: str) -> int:
+        """How many records hold ``term`` in ``field`` (deleted ones may still count): for
+        weighting query words by rarity."""
 
     @abstractmethod
     def words(self, prefix: str = "") -> list[tuple[str, int]]:

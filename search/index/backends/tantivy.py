@@ -16,20 +16,19 @@ from functools import lru_cache
 from pathlib import Path
 
 import tantivy
-from whoosh import query as wq
-from whoosh.lang import stemmer_for_language
 
-from search.index.analysis import PREFIXES, index_terms
+from search.index import qtree
+from search.index.analysis import PREFIXES, index_terms, stem_word
 from search.index.backends.base import Backend, Count, Found, Unsupported, Writer
 from search.index.lock import IndexBusy
-from search.index.schema import make_schema as make_whoosh_schema
+from search.index.schema import UNSTORED
 
 TEXT_FIELDS = ("heading", "text", "title", "exact", "publisher")
 KEYWORDS = ("id", "kind", "doc_id", "section_id", "doc_type", "themes", "item_kind", "status", "path")
 _FAST = ("doc_id", "doc_type", "themes")
 _HEAP = 64_000_000
 _MISSING_YEAR = -1
-_UNSTORED = frozenset(name for name, f in make_whoosh_schema().items() if not f.stored)  # kept as terms only
+_UNSTORED = UNSTORED  # kept as terms only
 
 
 def make_schema():
@@ -45,7 +44,7 @@ def make_schema():
     return b.build()
 
 
-_stem = lru_cache(maxsize=200_000)(stemmer_for_language("en"))  # the stemmer of text_analyzer()
+_stem = lru_cache(maxsize=200_000)(stem_word)  # the stemmer of text_analyzer()
 _Token = tantivy.Token
 
 
@@ -228,6 +227,9 @@ class TantivyBackend(Backend):
                                             (tantivy.Occur.Must, only)])
         return {ts.doc(addr).get_first("id") for _score, addr in ts.search(both, len(ids), count=False).hits}
 
+    def count(self, query, flt) -> int:
+        return self._searcher.search(self._query(query, flt), 1, count=True).count
+
     def counts(self, query, flt, by: tuple[str, ...]) -> dict[tuple, Count]:
         docs = {"terms": {"field": "doc_id", "size": 1_000_000}}
         spec: dict = {"docs": docs}
@@ -253,59 +255,53 @@ class TantivyBackend(Backend):
         walk(result, (), 0)
         return {k: v for k, v in out.items() if v.sections or k == ()}
 
+    def doc_frequency(self, field: str, term: str) -> int:
+        return self._searcher.doc_freq(_field(field), term)
+
     def words(self, prefix: str = "") -> list[tuple[str, int]]:
         return [(t, n) for t, n in self._searcher.terms_with_prefix("exact", prefix)]
 
 
-def translate(q, schema):
-    """The tantivy query for a parsed query tree (raises :class:`Unsupported`)."""
-    boost = getattr(q, "boost", 1.0)
-    out = _node(q, schema)
-    return tantivy.Query.boost_query(out, boost) if boost != 1.0 else out
+def translate(node, schema):
+    """The tantivy query for a neutral query tree (raises :class:`Unsupported`)."""
+    out = _node(node, schema)
+    return tantivy.Query.boost_query(out, node.boost) if node.boost != 1.0 else out
 
 
 def _node(q, schema):
-    # exact types: a subclass (Ordered, FuzzyTerm, …) means something these forms do not
     Q, Occur = tantivy.Query, tantivy.Occur
-    kind = type(q)
-    if kind is wq.Term:
-        return Q.term_query(schema, _field(q.fieldname), _text(q.text))
-    if kind is wq.Prefix:
-        return Q.regex_query(schema, _field(q.fieldname), re.escape(_text(q.text)) + ".*")
-    if kind is wq.Phrase:
-        words = [_text(w) for w in q.words]
-        if len(words) == 1:
-            return Q.term_query(schema, _field(q.fieldname), words[0])
-        return Q.phrase_query(schema, _field(q.fieldname), words, slop=max(q.slop - 1, 0))
-    if kind is wq.NumericRange:
-        if q.fieldname != "year_start":
-            raise Unsupported(q.fieldname)
+    if isinstance(q, qtree.Term):
+        return Q.term_query(schema, _field(q.field), q.text)
+    if isinstance(q, qtree.Prefix):
+        return Q.regex_query(schema, _field(q.field), re.escape(q.text) + ".*")
+    if isinstance(q, qtree.Phrase):
+        if len(q.words) == 1:
+            return Q.term_query(schema, _field(q.field), q.words[0])
+        return Q.phrase_query(schema, _field(q.field), list(q.words), slop=q.slop)
+    if isinstance(q, qtree.Range):
+        if q.field != "year_start":
+            raise Unsupported(q.field)
         return Q.range_query(schema, "year_start", tantivy.FieldType.Integer, q.start, q.end,
-                             include_lower=not q.startexcl, include_upper=not q.endexcl)
-    if kind is wq.AndMaybe:  # the second only adds to the score (search.query's proximity clause)
-        return Q.boolean_query([(Occur.Must, translate(q.a, schema)), (Occur.Should, translate(q.b, schema))])
-    if kind is wq.AndNot:
-        return Q.boolean_query([(Occur.Must, translate(q.a, schema)), (Occur.MustNot, translate(q.b, schema))])
-    if kind is wq.And:
-        parts = []
-        for sub in q.subqueries:
-            if isinstance(sub, wq.Not):
-                parts.append((Occur.MustNot, translate(sub.query, schema)))
-            else:
-                parts.append((Occur.Must, translate(sub, schema)))
+                             include_lower=True, include_upper=True)
+    if isinstance(q, qtree.AndMaybe):
+        return Q.boolean_query([(Occur.Must, translate(q.must, schema)), (Occur.Should, translate(q.should, schema))])
+    if isinstance(q, qtree.And):
+        parts = [(Occur.MustNot, translate(p.part, schema)) if isinstance(p, qtree.Not)
+                 else (Occur.Must, translate(p, schema)) for p in q.parts]
         if not any(o == Occur.Must for o, _ in parts):
             raise Unsupported("only negative clauses")
         return Q.boolean_query(parts)
-    if kind in (wq.Or, wq.DisjunctionMax):
-        if any(isinstance(sub, wq.Not) for sub in q.subqueries):
+    if isinstance(q, qtree.Or):
+        if any(isinstance(p, qtree.Not) for p in q.parts):
             raise Unsupported("negation inside OR")
-        subs = [translate(sub, schema) for sub in q.subqueries]
-        if kind is wq.DisjunctionMax:
-            return Q.disjunction_max_query(subs, q.tiebreak)
-        return Q.boolean_query([(Occur.Should, sub) for sub in subs])
-    if kind is wq.Every and not q.fieldname:
+        return Q.boolean_query([(Occur.Should, translate(p, schema)) for p in q.parts])
+    if isinstance(q, qtree.DisMax):
+        return Q.disjunction_max_query([translate(p, schema) for p in q.parts], q.tiebreak)
+    if isinstance(q, qtree.Const):
+        return Q.const_score_query(translate(q.part, schema), q.score)
+    if isinstance(q, qtree.Every):
         return Q.term_query(schema, "kind", "section")
-    if q is wq.NullQuery:
+    if isinstance(q, qtree.Nothing):
         return Q.empty_query()
     raise Unsupported(type(q).__name__)
 
@@ -314,7 +310,3 @@ def _field(name: str) -> str:
     if name not in TEXT_FIELDS and name not in KEYWORDS:
         raise Unsupported(name)
     return name
-
-
-def _text(t) -> str:
-    return t.decode("utf-8") if isinstance(t, bytes) else str(t)

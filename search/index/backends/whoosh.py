@@ -11,13 +11,57 @@ from collections import defaultdict
 from pathlib import Path
 
 import whoosh.index
+from whoosh import query as wq
 from whoosh.query import And, Term
 
-from search.index.backends.base import Backend, Count, Found, Writer
+from search.index import qtree
+from search.index.backends.base import Backend, Count, Found, Unsupported, Writer
 from search.index.lock import IndexBusy
 from search.index.schema import make_schema
 
 SECTIONS = Term("kind", "section")
+
+
+def translate(node: qtree.Node):
+    """The Whoosh query for a neutral query tree (raises :class:`Unsupported`)."""
+    b = node.boost
+    if isinstance(node, qtree.Term):
+        return wq.Term(node.field, node.text, boost=b)
+    if isinstance(node, qtree.Phrase):
+        if len(node.words) == 1:
+            return wq.Term(node.field, node.words[0], boost=b)
+        return wq.Phrase(node.field, list(node.words), slop=node.slop + 1, boost=b)
+    if isinstance(node, qtree.Prefix):
+        return wq.Prefix(node.field, node.text, boost=b)
+    if isinstance(node, qtree.Range):
+        return wq.NumericRange(node.field, node.start, node.end, boost=b)
+    if isinstance(node, (qtree.And, qtree.Or, qtree.DisMax)) and len(node.parts) == 1:
+        one = translate(node.parts[0])  # Whoosh runs a one-part group as its part, without the group's boost
+        one.boost *= b
+        return one
+    if isinstance(node, qtree.And):
+        if not any(not isinstance(p, qtree.Not) for p in node.parts):
+            raise Unsupported("only negative clauses")
+        return wq.And([translate(p) for p in node.parts], boost=b)
+    if isinstance(node, qtree.Or):
+        if any(isinstance(p, qtree.Not) for p in node.parts):
+            raise Unsupported("negation inside OR")
+        return wq.Or([translate(p) for p in node.parts], boost=b)
+    if isinstance(node, qtree.DisMax):
+        return wq.DisjunctionMax([translate(p) for p in node.parts], boost=b, tiebreak=node.tiebreak)
+    if isinstance(node, qtree.Not):
+        return wq.Not(translate(node.part))
+    if isinstance(node, qtree.AndMaybe):
+        out = wq.AndMaybe(translate(node.must), translate(node.should))
+        out.boost = b
+        return out
+    if isinstance(node, qtree.Const):
+        return wq.ConstantScoreQuery(translate(node.part), node.score * b)
+    if isinstance(node, qtree.Every):
+        return SECTIONS
+    if isinstance(node, qtree.Nothing):
+        return wq.NullQuery
+    raise Unsupported(type(node).__name__)
 
 
 class WhooshWriter(Writer):
@@ -103,7 +147,7 @@ class WhooshBackend(Backend):
         key = repr(flt)
         found = self._filters.get(key)
         if found is None:
-            found = set(self.searcher().docs_for_query(flt))  # Whoosh takes a set as a filter
+            found = set(self.searcher().docs_for_query(translate(flt)))  # Whoosh takes a set as a filter
             if len(self._filters) > 64:
                 self._filters.clear()
             self._filters[key] = found
@@ -113,7 +157,7 @@ class WhooshBackend(Backend):
         kw = {"limit": limit, "filter": self._filter(flt)}
         if sort == "year":
             kw.update(sortedby="year_start", reverse=True)
-        results = self.searcher().search(query, **kw)
+        results = self.searcher().search(translate(query), **kw)
         top = []
         # not list(results): that asks len(), which counts every match in Python
         for hit in (results[i] for i in range(results.scored_length())):
@@ -129,7 +173,7 @@ class WhooshBackend(Backend):
             d = s.document_number(id=rid)
             if d is not None:
                 wanted[d] = rid
-        m = query.matcher(s)
+        m = translate(query).matcher(s)
         found = set()
         for d in sorted(wanted):
             if not m.is_active():
@@ -140,11 +184,15 @@ class WhooshBackend(Backend):
                 found.add(wanted[d])
         return found
 
+    def count(self, query, flt) -> int:
+        parts = [translate(query)] + ([translate(flt)] if flt is not None else [])
+        return sum(1 for _ in self.searcher().docs_for_query(And(parts) if len(parts) > 1 else parts[0]))
+
     def counts(self, query, flt, by: tuple[str, ...]) -> dict[tuple, Count]:
         s = self.searcher()
-        parts = [query if query is not None else SECTIONS]
+        parts = [translate(query) if query is not None else SECTIONS]
         if flt is not None:
-            parts.append(flt)
+            parts.append(translate(flt))
         docnums = sorted(s.docs_for_query(And(parts) if len(parts) > 1 else parts[0]))
         columns = {name: self._column_values(docnums, name) for name in {*by, "doc_id"} - {"themes"}}
         themes = self._themes_of(docnums) if "themes" in by else None
@@ -191,6 +239,9 @@ class WhooshBackend(Backend):
                 if d in wanted:
                     out[d].append(theme)
         return out
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        return self.searcher().doc_frequency(field, term)
 
     def words(self, prefix: str = "") -> list[tuple[str, int]]:
         found = self.searcher().reader().iter_prefix("exact", prefix)

@@ -1,0 +1,165 @@
+"""Fit the item scorer's weights on the tests' own documents and write ingest/item_weights.toml.
+
+    python bench/fit_items.py [--docs N] [--seed S]
+
+The documents: those ``tests/itemgen.py`` writes (many house styles, items labelled) and the
+realistic set in ``tests/realistic`` (its ``.toml`` files list each document's items; written
+by hand, each of its candidates counts as WRITTEN_WEIGHT generated ones). Every
+candidate of every section is labelled: the kind of the expected item it is, or not an item.
+Two models are fitted by L2-regularised maximum likelihood (numpy and scipy only): a logistic
+model, item or not, and a softmax model, which kind, on the items alone. The threshold is
+the one between 0.4 and 0.7 that gives the best F1 over the candidates (below 0.4 the
+scorer would keep what it thinks more likely not an item). Realdev is never read here.
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import use_project_root  # noqa: E402
+
+use_project_root()
+
+import numpy as np  # noqa: E402
+from rapidfuzz import fuzz  # noqa: E402
+from scipy.optimize import minimize  # noqa: E402
+
+from ingest.candidates import SCORED_KINDS, WEIGHTS_FILE  # noqa: E402
+from tests.quality import SET_DIR, load_set, norm_text  # noqa: E402
+
+L2_ITEM = 3.0    # penalty on the squared weights of the item model
+L2_KIND = 1.0    # and of the kind model
+SEED = 1         # the generator's seed for the fitting documents (tests check on another)
+WRITTEN_WEIGHT = 4.0  # a candidate of a hand-written document counts as this many generated ones
+
+
+def training_documents(n: int, tmp: Path, seed: int = SEED) -> list[tuple[Path, list[tuple[str, str]], float]]:
+    """(Markdown file, its items as (kind, text), its weight) for the generated and the realistic documents."""
+    from tests.itemgen import documents
+
+    out = []
+    for d in documents(seed, n):
+        path = tmp / f"{d.name}.md"
+        path.write_text(d.text, encoding="utf-8")
+        out.append((path, d.items, 1.0))
+    for path, exp in load_set(SET_DIR):
+        out.append((path, [(i["kind"], i["text"]) for i in exp.get("items", [])], WRITTEN_WEIGHT))
+    return out
+
+
+def label(text: str, items: list[tuple[str, str]]) -> str | None:
+    """The kind of the expected item a candidate is (None: not an item)."""
+    c = norm_text(text)
+    if not c:
+        return None
+    for kind, item in items:
+        e = norm_text(item)
+        if fuzz.ratio(c, e) >= 85:
+            return kind
+        if c in e and len(c) >= 0.5 * len(e):
+            return kind
+        if e in c and len(e) >= 0.5 * len(c):
+            return kind
+    return None
+
+
+def candidates(files) -> list[tuple[dict, str | None, float]]:
+    """Every candidate's signals, label and weight, over all the documents."""
+    from ingest.document import parse_file
+    from ingest.items import section_candidates
+
+    out = []
+    for path, items, weight in files:
+        for s in parse_file(path).sections:
+            _fixed, cands = section_candidates(s)
+            out += [(c.features, label(c.text, items), weight) for c in cands]
+    return out
+
+
+def _matrix(rows: list[dict], names: list[str]) -> np.ndarray:
+    index = {n: i for i, n in enumerate(names)}
+    X = np.zeros((len(rows), len(names)))
+    for r, f in enumerate(rows):
+        for k, v in f.items():
+            if k in index:
+                X[r, index[k]] = v
+    return X
+
+
+def fit_logistic(X: np.ndarray, y: np.ndarray, sw: np.ndarray, l2: float) -> np.ndarray:
+    """Weights of a logistic model, each row counted ``sw`` times (the bias is a column of X;
+    it is penalised like the rest)."""
+    def loss(w):
+        z = X @ w
+        p = 1 / (1 + np.exp(-z))
+        ll = np.sum(sw * (np.logaddexp(0, z) - y * z))
+        return ll + l2 * w @ w / 2, X.T @ (sw * (p - y)) + l2 * w
+
+    return minimize(loss, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B").x
+
+
+def fit_softmax(X: np.ndarray, y: np.ndarray, sw: np.ndarray, k: int, l2: float) -> np.ndarray:
+    """Weights (features x kinds) of a softmax model, each row counted ``sw`` times."""
+    Y = np.eye(k)[y] * sw[:, None]
+
+    def loss(flat):
+        W = flat.reshape(X.shape[1], k)
+        Z = X @ W
+        Z -= Z.max(axis=1, keepdims=True)
+        P = np.exp(Z)
+        P /= P.sum(axis=1, keepdims=True)
+        ll = -np.sum(Y * np.log(P + 1e-12))
+        return ll + l2 * np.sum(W * W) / 2, (X.T @ (P * sw[:, None] - Y) + l2 * W).ravel()
+
+    return minimize(loss, np.zeros(X.shape[1] * k), jac=True, method="L-BFGS-B").x.reshape(X.shape[1], k)
+
+
+def _toml_key(name: str) -> str:
+    return f'"{name}"'
+
+
+def write_weights(path: Path, threshold: float, names: list[str], w_item: np.ndarray, W_kind: np.ndarray,
+                  kinds: list[str], summary: str) -> None:
+    lines = ["# Fitted by bench/fit_items.py on the tests' own documents: do not edit by hand.",
+             f"# {summary}", f"threshold = {threshold:.3f}", "", "[item]"]
+    lines += [f"{_toml_key(n)} = {w:.4f}" for n, w in zip(names, w_item) if abs(w) >= 1e-3]
+    for j, kind in enumerate(kinds):
+        lines += ["", f"[kind.{kind}]"]
+        lines += [f"{_toml_key(n)} = {w:.4f}" for n, w in zip(names, W_kind[:, j]) if abs(w) >= 1e-3]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str]) -> int:
+    n = int(argv[argv.index("--docs") + 1]) if "--docs" in argv[:-1] else 400
+    seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv[:-1] else SEED
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = candidates(training_documents(n, Path(tmp), seed))
+    names = sorted({k for f, _, _ in rows for k in f})
+    X = _matrix([f for f, _, _ in rows], names)
+    y = np.array([lab is not None for _, lab, _ in rows], dtype=float)
+    sw = np.array([wt for _, _, wt in rows])
+    w = fit_logistic(X, y, sw, L2_ITEM)
+    p = 1 / (1 + np.exp(-(X @ w)))
+    best = max(((t, _f1(p >= t, y)) for t in np.arange(0.4, 0.71, 0.02)), key=lambda x: x[1])
+    kinds = [k for k in SCORED_KINDS if any(lab == k for _, lab, _ in rows)]
+    pos = [i for i, (_, lab, _) in enumerate(rows) if lab is not None]
+    yk = np.array([kinds.index(rows[i][1]) for i in pos])
+    W = fit_softmax(X[pos], yk, sw[pos], len(kinds), L2_KIND)
+    kind_acc = float(np.mean((X[pos] @ W).argmax(axis=1) == yk))
+    summary = (f"{len(rows)} candidates ({int(y.sum())} items) from {n} generated (seed {seed}) and the realistic documents; "
+               f"threshold {best[0]:.2f}, F1 {best[1]:.3f}, kind accuracy {kind_acc:.3f} (on the fitting set)")
+    write_weights(WEIGHTS_FILE, float(best[0]), names, w, W, kinds, summary)
+    print(summary)
+    print(f"wrote {WEIGHTS_FILE}")
+    return 0
+
+
+def _f1(pred: np.ndarray, y: np.ndarray) -> float:
+    tp = float(np.sum(pred & (y == 1)))
+    return 2 * tp / (float(np.sum(pred)) + float(np.sum(y)) or 1.0)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

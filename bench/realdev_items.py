@@ -1,0 +1,236 @@
+"""Item recall, precision and kind accuracy on real text (realdev ``real2``) and on the tests' own set.
+
+    python bench/realdev_items.py [--per-page] [--details]
+
+Matching rule (the same for both sets): an extracted item is located in its page's text
+(letters and digits only, lower case, so list markers, joined cells and quotes do not
+count); it MATCHES a gold item when their spans overlap by at least half of the gold's
+length AND at least half of the extracted item's length (a whole-page catch-all and a
+fragment both fail). Pairs are made one to one, largest overlap first: each gold item is
+matched once, each extracted item once. Recall = matched gold / gold; precision = matched
+extracted / extracted; kinds = matched pairs whose kind is the gold's kind / matched pairs.
+
+``item_figures(extracted_by_file, gold, texts)`` is the library face other benchmark
+scripts import: extracted items per page file in, a dict of figures out.
+"""
+from __future__ import annotations
+
+import bisect
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _realdev  # noqa: E402
+from _common import use_project_root  # noqa: E402
+
+use_project_root()
+
+from rapidfuzz import fuzz  # noqa: E402
+
+from tests.quality import one_to_one  # noqa: E402
+
+OVERLAP = 0.5   # share of each side's length the two spans must have in common
+FUZZY = 88      # partial_ratio (0-100) needed to place an item not found word for word
+HELD_OUT_SEED = 7  # generated documents scored here; bench/fit_items.py fits on seed 1
+
+
+def _normalise(text: str) -> tuple[str, list[int]]:
+    """``text`` as lower-case letters and digits with single spaces, and where each
+    character of that came from in ``text``."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isalnum():
+            out.append(ch.lower())
+            where.append(i)
+        elif out and out[-1] != " ":
+            out.append(" ")
+            where.append(i)
+    return "".join(out), where
+
+
+@dataclass
+class _Page:
+    norm: str
+    where: list[int]
+
+    def to_norm(self, start: int, end: int) -> tuple[int, int]:
+        """A span of the original text as a span of the normalised text."""
+        return bisect.bisect_left(self.where, start), bisect.bisect_left(self.where, end)
+
+    def locate(self, text: str) -> tuple[int, int] | None:
+        """Where an extracted item's text lies in the normalised page, or None."""
+        needle = _normalise(text)[0].strip()
+        if not needle:
+            return None
+        at = self.norm.find(needle)
+        if at >= 0:
+            return at, at + len(needle)
+        al = fuzz.partial_ratio_alignment(needle, self.norm, score_cutoff=FUZZY)
+        return (al.dest_start, al.dest_end) if al else None
+
+
+def _page(text: str) -> _Page:
+    norm, where = _normalise(text)
+    return _Page(norm, where)
+
+
+def _match(gold_spans: list[tuple[int, int]], got_spans: list[tuple[int, int] | None]) -> list[tuple[int, int]]:
+    pairs = []
+    for i, (gs, ge) in enumerate(gold_spans):
+        for j, span in enumerate(got_spans):
+            if span is None:
+                continue
+            ov = min(ge, span[1]) - max(gs, span[0])
+            if ov > 0 and ov >= OVERLAP * (ge - gs) and ov >= OVERLAP * (span[1] - span[0]):
+                pairs.append((ov, i, j))
+    return one_to_one(pairs)
+
+
+def _ratio(a: int, b: int) -> float:
+    return a / b if b else 1.0
+
+
+def item_figures(extracted_by_file: dict[str, list[dict]], gold: list, texts: dict[str, str]) -> dict:
+    """Recall, precision and kind accuracy of the items extracted from each page file.
+
+    ``extracted_by_file``: file name -> items (dicts with ``kind`` and ``text``);
+    ``gold``: records with ``file``, ``kind``, ``start``, ``end`` (offsets into the page) and
+    ``text``; ``texts``: file name -> the page's text. Pages with gold items or extracted
+    items are scored. Returns totals, ``per_page`` and the ``missed``, ``extra`` and
+    ``wrong_kind`` lists for reading.
+    """
+    gold_by: dict[str, list] = defaultdict(list)
+    for g in gold:
+        gold_by[g.file].append(g)
+    files = sorted(set(gold_by) | {f for f, v in extracted_by_file.items() if v})
+    tot = {"gold": 0, "extracted": 0, "matched": 0, "kind_right": 0}
+    per_page: dict[str, dict] = {}
+    missed: list[str] = []
+    extra: list[str] = []
+    wrong: list[str] = []
+    for f in files:
+        page = _page(texts[f])
+        golds = gold_by.get(f, [])
+        got = extracted_by_file.get(f, [])
+        g_spans = [page.to_norm(g.start, g.end) for g in golds]
+        e_spans = [page.locate(e["text"]) for e in got]
+        pairs = _match(g_spans, e_spans)
+        right = sum(golds[i].kind == got[j]["kind"] for i, j in pairs)
+        row = {"gold": len(golds), "extracted": len(got), "matched": len(pairs), "kind_right": right}
+        for k in tot:
+            tot[k] += row[k]
+        row.update(recall=_ratio(row["matched"], row["gold"]), precision=_ratio(row["matched"], row["extracted"]),
+                   kinds=_ratio(right, row["matched"]))
+        per_page[f] = row
+        mg = {i for i, _ in pairs}
+        me = {j for _, j in pairs}
+        missed += [f"{f}: {g.kind}: {g.text[:110]}" for i, g in enumerate(golds) if i not in mg]
+        extra += [f"{f}: {e['kind']}: {e['text'][:110]}" for j, e in enumerate(got) if j not in me]
+        wrong += [f"{f}: {got[j]['kind']} (gold {golds[i].kind}): {golds[i].text[:90]}"
+                  for i, j in pairs if golds[i].kind != got[j]["kind"]]
+    return {**tot, "recall": _ratio(tot["matched"], tot["gold"]),
+            "precision": _ratio(tot["matched"], tot["extracted"]),
+            "kinds": _ratio(tot["kind_right"], tot["matched"]),
+            "per_page": per_page, "missed": missed, "extra": extra, "wrong_kind": wrong}
+
+
+def extract(path: Path) -> list[dict]:
+    """The items sgsearch extracts from one file, as ``sgsearch ingest`` does."""
+    from ingest.document import parse_file
+    from ingest.items import extract_items
+
+    return extract_items(parse_file(path))
+
+
+def realdev_figures() -> dict:
+    """The figures on realdev ``real2`` (its pages and gold items)."""
+    pages = _realdev.pages("real2")
+    texts = {p.file: p.path.read_text(encoding="utf-8") for p in pages}
+    got = {p.file: extract(p.path) for p in pages}
+    return item_figures(got, _realdev.items(), texts)
+
+
+@dataclass
+class _Gold:
+    file: str
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+def _figures_of(docs: list[tuple[Path, str, list[tuple[str, str]]]]) -> dict:
+    """Figures for documents the tests wrote: (file to read, its Markdown source, its items as
+    (kind, text)); each expected item is placed in the source to give its span."""
+    got: dict[str, list[dict]] = {}
+    texts: dict[str, str] = {}
+    gold: list[_Gold] = []
+    for path, text, items in docs:
+        name = path.stem + ".md"
+        texts[name] = text
+        got[name] = extract(path)
+        page = _page(text)
+        for kind, item in items:
+            span = page.locate(item)
+            if span is None:
+                raise SystemExit(f"{name}: expected item not found in its source: {item[:60]}")
+            start, end = page.where[span[0]], page.where[min(span[1], len(page.where)) - 1] + 1
+            gold.append(_Gold(name, kind, start, end, item))
+    return item_figures(got, gold, texts)
+
+
+def own_figures(directory: Path | None = None) -> dict:
+    """The figures on a set of the tests' own documents (``tests/realistic`` by default)."""
+    from tests.quality import SET_DIR, build_files
+
+    directory = directory or SET_DIR
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = [(path, (directory / (path.stem + ".md")).read_text(encoding="utf-8"),
+                 [(e["kind"], e["text"]) for e in exp.get("items", [])])
+                for path, exp in build_files(Path(tmp), directory)]
+        return _figures_of(docs)
+
+
+def generated_figures(seed: int = HELD_OUT_SEED, n: int = 80) -> dict:
+    """The figures on documents ``tests/itemgen.py`` writes with a seed the fitting never used."""
+    from tests.itemgen import documents
+
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = []
+        for d in documents(seed, n):
+            path = Path(tmp) / f"{d.name}.md"
+            path.write_text(d.text, encoding="utf-8")
+            docs.append((path, d.text, d.items))
+        return _figures_of(docs)
+
+
+def _print(label: str, fig: dict, per_page: bool, details: bool) -> None:
+    print(f"{label}: items {fig['gold']} gold, {fig['extracted']} extracted, {fig['matched']} matched: "
+          f"recall {fig['recall']:.2f}  precision {fig['precision']:.2f}  kinds {fig['kinds']:.2f}")
+    if per_page:
+        for f, r in fig["per_page"].items():
+            print(f"  {f:<58} gold {r['gold']:>3} got {r['extracted']:>3} matched {r['matched']:>3}  "
+                  f"recall {r['recall']:.2f} precision {r['precision']:.2f} kinds {r['kinds']:.2f}")
+    if details:
+        for k in ("missed", "extra", "wrong_kind"):
+            for line in fig[k]:
+                print(f"    {k}: {line}")
+
+
+def main(argv: list[str]) -> int:
+    per_page, details = "--per-page" in argv, "--details" in argv
+    from tests.quality import SET_DIR
+
+    _print("realdev real2", realdev_figures(), per_page, details)
+    _print("tests/realistic", own_figures(SET_DIR), per_page, details)
+    _print("tests/realistic/holdout", own_figures(SET_DIR / "holdout"), per_page, details)
+    _print(f"generated (seed {HELD_OUT_SEED}, 80 documents)", generated_figures(), False, details)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,157 @@
+"""The engine-neutral query tree: what the answering layer builds and each backend translates.
+
+Nodes are small frozen dataclasses. Text nodes hold terms as the index's analysers make
+them (stemmed for ``heading``, ``text`` and ``title``; as written for ``exact``). Every
+node has a ``boost`` that multiplies its score. Besides the usual forms (term, phrase,
+prefix, range, and/or/not, everything, nothing) three nodes serve ranking:
+:class:`DisMax` scores the best of its parts (one word over several fields),
+:class:`Const` scores a fixed amount when its query matches (how the coordination of
+distinct query words is added in the engine), and :class:`AndMaybe` matches what its
+first query matches while the second only adds to the score (proximity, filler words).
+A backend that cannot express a node raises :class:`search.index.backends.Unsupported`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+__all__ = ["And", "AndMaybe", "Const", "DisMax", "Every", "Node", "Not", "Nothing", "Or", "Phrase", "Prefix", "Range",
+           "Term", "all_of", "any_of", "terms"]
+
+
+class Node:
+    """A query node (see the module docstring)."""
+
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Term(Node):
+    """A section whose ``field`` holds the term ``text``."""
+
+    field: str
+    text: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Phrase(Node):
+    """The ``words`` in order in ``field``, with at most ``slop`` other words between each two."""
+
+    field: str
+    words: tuple[str, ...]
+    slop: int = 0
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Prefix(Node):
+    """A term of ``field`` that starts with ``text``."""
+
+    field: str
+    text: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Range(Node):
+    """An integer field between ``start`` and ``end`` inclusive (None: open)."""
+
+    field: str
+    start: int | None
+    end: int | None
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class And(Node):
+    """Every part; :class:`Not` parts exclude (at least one part must be positive)."""
+
+    parts: tuple[Node, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Or(Node):
+    """Any part; the scores of the parts that match add up (no :class:`Not` inside)."""
+
+    parts: tuple[Node, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class DisMax(Node):
+    """Any part; the best part's score plus ``tiebreak`` times each other matching part's."""
+
+    parts: tuple[Node, ...]
+    tiebreak: float = 0.0
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    """Excludes what ``part`` matches: only as a part of :class:`And`."""
+
+    part: Node
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class AndMaybe(Node):
+    """What ``must`` matches; ``should`` only adds to the score of those."""
+
+    must: Node
+    should: Node
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Const(Node):
+    """What ``part`` matches, scoring ``score`` each whatever the terms' frequencies."""
+
+    part: Node
+    score: float
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Every(Node):
+    """Every section."""
+
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Nothing(Node):
+    """No section."""
+
+    boost: float = 1.0
+
+
+def all_of(parts) -> Node:
+    """``And`` of the parts (the part itself when there is one)."""
+    parts = tuple(parts)
+    return parts[0] if len(parts) == 1 else And(parts) if parts else Nothing()
+
+
+def any_of(parts) -> Node:
+    """``Or`` of the parts (the part itself when there is one; :class:`Nothing` when none)."""
+    parts = tuple(parts)
+    return parts[0] if len(parts) == 1 else Or(parts) if parts else Nothing()
+
+
+def terms(node: Node) -> Iterator[tuple[str, str]]:
+    """Every ``(field, term)`` the tree names (a phrase's words one by one), negated parts left out."""
+    if isinstance(node, Term):
+        yield node.field, node.text
+    elif isinstance(node, Phrase):
+        for w in node.words:
+            yield node.field, w
+    elif isinstance(node, (And, Or, DisMax)):
+        for p in node.parts:
+            yield from terms(p)
+    elif isinstance(node, AndMaybe):
+        yield from terms(node.must)
+        yield from terms(node.should)
+    elif isinstance(node, Const):
+        yield from terms(node.part)

@@ -1,0 +1,132 @@
+"""Ranking: every word counts (rarity, coordination, words together), questions read as
+questions, "did you mean" only for words no section holds, and both engines agree, on a
+small corpus these tests write themselves."""
+from __future__ import annotations
+
+import ast
+import random
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import ingest
+from search.index import qtree
+from search.index.store import Store
+from search.query import build_query, corrected_query, search
+from tests.engines import AVAILABLE
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FILLER = ("The partnership met in the spring and the board discussed its work with children and families. "
+          "Children and families were at the centre of the work of the board this year. ")
+
+
+def _write(folder: Path, docs: dict[str, list[tuple[str, str]]]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, sections in docs.items():
+        body = "\n\n".join(f"{n} {heading}\n\n{text}" for n, (heading, text) in enumerate(sections, start=1))
+        (folder / f"{name}.txt").write_text(f"{name.replace('-', ' ').title()} Annual Report 2021/22\n\n{body}\n",
+                                            encoding="utf-8")
+
+
+def _corpus(folder: Path) -> None:
+    rng = random.Random(26)
+    common = ["children", "families", "board", "work", "partnership", "practice", "support", "services"]
+    docs: dict[str, list[tuple[str, str]]] = {}
+    for d in range(6):
+        secs = []
+        for s in range(5):
+            words = " ".join(rng.choice(common) for _ in range(40))
+            secs.append((f"Update {d}.{s}", f"{FILLER}{words}."))
+        docs[f"report-{d}"] = secs
+    docs["audit"] = [
+        ("Chronologies", "Practitioners should keep a meaningful chronology for every child on a plan."),
+        ("Children", "Children children children children and more children were seen by the board."),
+        ("Missing children", "Children who go missing from home are offered a return home interview."),
+        ("Strategy", "The board agreed its strategy for the year with partners."),
+    ]
+    _write(folder, docs)
+
+
+@pytest.fixture(scope="module", params=AVAILABLE)
+def store(request, tmp_path_factory):
+    root = tmp_path_factory.mktemp(f"rank-{request.param}")
+    _corpus(root / "docs")
+    ingest([root / "docs"], root / "ix", tag=False, engine=request.param)
+    s = Store(root / "ix")
+    yield s
+    s.close()
+
+
+def _first(res) -> str:
+    return res.hits[0].section["heading"]
+
+
+def test_rare_words_outrank_a_common_word_repeated(store):
+    res = search(store, "children chronology")
+    assert _first(res) == "Chronologies"  # one rare word beats "children" said five times
+    assert res.total > res.every_word >= 0  # sections with any of the words are found too
+
+
+def test_sections_with_more_of_the_words_rank_higher(store):
+    res = search(store, "children missing home")
+    assert _first(res) == "Missing children"
+    assert res.every_word == 1 and res.mode == "all"
+
+
+def test_a_question_needs_only_its_content_words(store):
+    res = search(store, "what did the board say about keeping a chronology")
+    assert res.total > 0 and _first(res) == "Chronologies"
+    built = build_query(store, "what did the board say about keeping a chronology")
+    required = {t for _f, t in qtree.terms(built.every)}
+    assert not required & {"what", "did", "say", "about"}  # filler words are not required
+
+
+def test_no_section_with_every_word_still_ranks_by_the_words_it_has(store):
+    res = search(store, "chronology zzyzzxq")
+    assert res.mode == "any" and res.every_word == 0 and _first(res) == "Chronologies"
+
+
+def test_did_you_mean_only_for_words_no_section_holds(store):
+    assert corrected_query(store, "children's chronology") is None
+    assert corrected_query(store, "chronolgy") == "chronology"
+    res = search(store, "missing chronolgy")
+    assert res.searched == "missing chronology" and res.did_you_mean == "missing chronology"
+    assert any("chronology" in h.section["text"] for h in res.hits)  # the corrected word, not "missing" alone
+    res = search(store, "missing chronology")
+    assert res.searched is None and res.did_you_mean is None
+
+
+@pytest.mark.skipif(len(AVAILABLE) < 2, reason="needs both engines")
+def test_both_engines_give_the_same_top_results(tmp_path):
+    _corpus(tmp_path / "docs")
+    stores = {}
+    for engine in AVAILABLE:
+        ingest([tmp_path / "docs"], tmp_path / engine, tag=False, engine=engine)
+        stores[engine] = Store(tmp_path / engine)
+    try:
+        for q in ("children chronology", "children missing home", "what did the board say about missing children",
+                  "board strategy", '"return home interview"', "children -chronology"):
+            tops = {e: [h.section["section_id"] for h in search(s, q, limit=3).hits] for e, s in stores.items()}
+            totals = {e: (search(s, q).total, search(s, q).every_word) for e, s in stores.items()}
+            assert all(tops.values()) and len({t[0] for t in tops.values()}) == 1, (q, tops)
+            assert len(set(totals.values())) == 1, (q, totals)
+    finally:
+        for s in stores.values():
+            s.close()
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.add(node.module)
+    return out
+
+
+@pytest.mark.parametrize("module", ["search/index/backends/tantivy.py", "search/trace.py", "search/index/qtree.py"])
+def test_the_neutral_query_needs_no_whoosh(module):
+    assert not any(m == "whoosh" or m.startswith("whoosh.") for m in _imports(ROOT / module))
