@@ -16,6 +16,7 @@ import contextlib
 import importlib
 import multiprocessing
 import os
+import pickle
 import re
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -217,8 +218,12 @@ def _ingest_in_worker(paths: list[str], index_dir: str, queue) -> None:
     end_with_parent()
     try:
         report = ingest(paths, index_dir, progress=lambda *step: queue.put(("progress", step))).to_json()
-    except Exception as e:  # noqa: BLE001 - the index busy or unusable: one line for the caller
-        queue.put(("error", str(e) or type(e).__name__))
+    except Exception as e:  # noqa: BLE001 - the index busy or unusable: raised again in the caller
+        try:
+            pickle.dumps(e)
+        except Exception:  # noqa: BLE001 - an error that cannot travel is told by its message
+            e = SgsearchError(str(e) or type(e).__name__)
+        queue.put(("error", e))
     else:
         queue.put(("done", report))
 
@@ -255,7 +260,7 @@ def ingest_files(paths: list, index_dir, progress: Callable[[str, int, int, str]
             elif what == "done":
                 return value
             else:
-                raise SgsearchError(value)
+                raise value
     finally:
         proc.join(60)
 

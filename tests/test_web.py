@@ -17,6 +17,7 @@ import pytest
 from markupsafe import escape as html_escape
 
 from search.browse import document, documents, section
+from search.errors import SgsearchError
 from search.query import search
 from search.recur import recur
 from search.trace import theme_table, trace
@@ -350,6 +351,23 @@ def test_adding_and_checking_pdfs_load_no_reader_or_spacy_in_the_server(corpus_i
     fathers = next(c for c in got["check"]["checks"] if c["text"].startswith("Partners should include fathers"))
     assert fathers["matches"][0]["doc_id"] == "added-report"  # the report just added answers the check
     assert got["broken"]["error"].startswith("broken.pdf: cannot read it"), got["broken"]
+
+
+
+def test_adding_in_the_ingest_process_raises_what_ingest_raises(tmp_path):
+    from ingest.pipeline import ingest
+    from usecases import ingest_files
+
+    report = tmp_path / "report.txt"
+    report.write_text("Annual Report 2023-24\n\n1 Introduction\n\nThe partnership met.\n", encoding="utf-8")
+    not_a_folder = tmp_path / "index"
+    not_a_folder.write_text("x", encoding="utf-8")
+    with pytest.raises(SgsearchError) as here:
+        ingest([report], not_a_folder)
+    with pytest.raises(SgsearchError) as there:
+        ingest_files([report], not_a_folder)
+    assert type(there.value) is type(here.value) and str(there.value) == str(here.value)
+    assert str(there.value) == f"{not_a_folder} is a file, not a folder: give a folder for the index"
 
 
 RECS = ("1. Fathers and male carers should be included in assessments.\n"
