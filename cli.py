@@ -511,23 +511,29 @@ def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, 
 @click.option("--from", "from_year", help="Only items from this year on (2019 or 2019-20).")
 @click.option("--to", "to_year", help="Only items up to this year.")
 @click.option("--since", help="Only groups whose latest item is after this year: did it recur after 2019?")
-@click.option("--threshold", default=None, type=click.FloatRange(0, 100), help="Similarity 0-100 needed to group (default 52).")
+@click.option("--threshold", default=None, type=click.FloatRange(0, 100), help="Similarity 0-100 needed to group (default 49).")
 @click.option("--check", "check_text", metavar="TEXT|FILE",
               help="Instead: the earlier items like TEXT, or like each recommendation in FILE (.txt one per line, "
                    "or any document sgsearch reads).")
+@click.option("--include-self", is_flag=True, help="With --check FILE: keep the items of FILE itself when it is indexed.")
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000), help="With --check: matches to show.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="With --check: also write the result (.md, .docx, .csv).")
+@click.option("--all", "show_all", is_flag=True, help="List every item of every group (default: each group summarised).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "docx", "md"]),
+              help="Format of -o (default: from its name): the tracker xlsx or csv; with --check docx, md or csv.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Also write the tracker (.xlsx, .csv), or with --check the appendix (.docx, .md, .csv).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
-def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, check_text, limit, output, as_json, index):
-    """Items said again in different years; with --check, earlier items like a new finding or a file of them."""
+def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, check_text, include_self, limit, show_all,
+              fmt, output, as_json, index):
+    """Items said again in different years, as a tracker; with --check, earlier items like a new finding or a file of them."""
     # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.query import QueryError, resolve_theme_filter
     from search.recur import DEFAULT_THRESHOLD, best_threshold, recur
 
     store = _store(index)
     if check_text is not None:
-        _recur_check(store, check_text, kind, limit, output, as_json)
+        _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_json)
         return
     try:
         theme_id = resolve_theme_filter(theme, store.taxonomy()) if theme else None
@@ -543,51 +549,75 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
     # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.cite import cite_items
 
-    cite_items(store, [it for c in clusters for it in c["items"]])
+    # the terminal shows each group's latest item unless --all: only those need citing
+    every = as_json or output or show_all
+    cite_items(store, [it for c in clusters for it in (c["items"] if every else c["items"][-1:])])
+    if output:
+        _write_tracker(store, clusters, output, fmt)
     if as_json:
         _emit_json({"clusters": clusters})
         return
     hint = best_threshold(store, used, **options) if not clusters else None
-    echo(format_clusters(clusters, hint))
+    echo(format_clusters(clusters, hint, show_all))
+    if output:
+        echo(f"Tracker written to {output}")
 
 
-def _recur_check(store, check_text, kind, limit, output, as_json):
-    """``recur --check``: one text, or each recommendation of a file, against the index."""
+def _write_tracker(store, clusters, output, fmt):
+    """``recur -o tracker.xlsx``: one row per recurring group, as partnerships keep action plans."""
     # lazy: a command loads only what it uses (start-up is part of the answer time)
-    from search.recur import summary
+    from search.recur import tracker_rows
+    from search.report import write_tracker
 
+    labels = {t.id: t.label for t in store.taxonomy()}
+    try:
+        write_tracker(tracker_rows(clusters, labels), output, fmt)
+    except ValueError as e:
+        _fail(str(e), 2)
+    except OSError as e:
+        _fail(f"cannot write {output}: {e.strerror or e}")
+
+
+def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_json):
+    """``recur --check``: one text, or each recommendation of a file, against the index."""
     if not check_text.strip():
         _fail("--check needs the text of a finding or recommendation, or a file of them", 2)
     is_file = os.path.isfile(check_text)
     if not is_file and looks_like_file(check_text):
         _must_exist(check_text)
     try:
-        checks = (check_file(store, check_text, kind=kind, limit=limit) if is_file
-                  else check_texts(store, [check_text], kind=kind, limit=limit))
+        if is_file:
+            result = check_file(store, check_text, kind=kind, limit=limit, include_self=include_self)
+            checks, total = result["checks"], result["summary"]
+        else:
+            checks, total = check_texts(store, [check_text], kind=kind, limit=limit), None
     except SgsearchError as e:
         _fail(str(e))
     if output:
         # lazy: a command loads only what it uses (start-up is part of the answer time)
-        from search.export import export_checks
+        from search.recur import summary, verdict
+        from search.report import write_appendix
 
+        for c in checks:
+            c.setdefault("verdict", verdict(c))
         try:
-            export_checks(checks, output, source=check_text if is_file else None)
+            write_appendix(checks, total or summary(checks), output, fmt, source=check_text if is_file else None)
         except ValueError as e:
             _fail(str(e), 2)
         except OSError as e:
             _fail(f"cannot write {output}: {e.strerror or e}")
     if not is_file:
         if as_json:
-            _emit_json(checks[0])
+            _emit_json({"text": checks[0]["text"], "matches": checks[0]["matches"]})
         else:
             echo(format_matches(checks[0]["matches"]))
         if not checks[0]["matches"]:
             sys.exit(1)
         return
     if as_json:
-        _emit_json({"checks": checks, "summary": summary(checks)})
+        _emit_json({"checks": checks, "summary": total})
     else:
-        echo(format_checks(checks))
+        echo(format_checks(checks, total))
     if output:
         echo(f"Written to {output}")
 

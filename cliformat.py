@@ -114,21 +114,39 @@ def item_line(it: dict, indent: str = "   ") -> str:
             + "\n" + wrap(f"— {safe(it.get('citation') or '')} [{it['item_id']}]", cols, indent + "         "))
 
 
-def format_clusters(clusters: list[dict], hint: float | None = None) -> str:
-    """Recurring groups, each oldest first, with its score and what its items share."""
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def format_clusters(clusters: list[dict], hint: float | None = None, show_all: bool = False) -> str:
+    """Recurring groups as a tracker: per group where it was first and last seen, in how many
+    documents and years, its kinds and statuses, and its latest wording (``show_all``: every item)."""
     if not clusters:
         msg = "No item recurs across years with these options"
         return msg + (f" (--threshold {hint:g} finds some)." if hint is not None else ".")
-    out = [f"{len(clusters)} group{'s' if len(clusters) != 1 else ''} of items said again in different years:", ""]
+    n_items = sum(len(c["items"]) for c in clusters)
+    cols = width()
+    out = [wrap(f"{_plural(len(clusters), 'group')} of items said again in different years ({_plural(n_items, 'item')})"
+                + ("." if show_all else "; --all lists every item."), cols), ""]
     for c in clusters:
         themes = f" — {', '.join(c['themes'])}" if c["themes"] else ""
         score = f"  score {c['score']:.1f}" if c.get("score") is not None else ""
-        out.append(wrap(f"#{c['id']}  {', '.join(c['years'])}{themes}{score}", width(), "", "    "))
+        first, last = c.get("first_seen") or {}, c.get("last_seen") or {}
+        out.append(wrap(f"#{c['id']}  {first.get('year')} to {last.get('year')}: {_plural(c['year_count'], 'year')}, "
+                        f"{_plural(c['documents'], 'document')}, {_plural(len(c['items']), 'item')}{themes}{score}",
+                        cols, "", "    "))
+        status = ""
+        if c.get("statuses"):
+            status = "; status: " + ", ".join(f"{s['year']} {s['status']}" for s in c["statuses"])
+        out.append(wrap(f"kinds: {', '.join(c['kinds'])}{status}", cols, "    ", "    "))
+        out.append(wrap(f"first seen: {first.get('year')} {safe(first.get('title') or '')}; last seen: "
+                        f"{last.get('year')} {safe(last.get('title') or '')}", cols, "    ", "      "))
         if c.get("why"):
-            out.append(wrap(f"shared: {', '.join(safe(w) for w in c['why'])}", width(), "    ", "            "))
-        for it in c["items"]:
+            out.append(wrap(f"shared: {', '.join(safe(w) for w in c['why'])}", cols, "    ", "            "))
+        for it in (c["items"] if show_all else c["items"][-1:]):
             out.append(item_line(it))
         out.append("")
+    out.append(f"{_plural(len(clusters), 'group')}, {_plural(n_items, 'item')}.")
     return "\n".join(out).rstrip()
 
 
@@ -145,21 +163,27 @@ def format_matches(matches: list[dict]) -> str:
     return "\n".join(out)
 
 
-def format_checks(checks: list[dict]) -> str:
-    """Each recommendation of a file with its earlier matches, then how many were made before."""
-    # lazy: recurrence and the writers (numpy, scipy, python-docx) load only for a check
-    from search.export import made_before_line
-    from search.recur import made_before
+def format_checks(checks: list[dict], total: dict | None = None) -> str:
+    """Each recommendation of a file with its verdict and earlier matches, then how many were made before."""
+    # lazy: a command loads only what it uses (start-up is part of the answer time)
+    from search.recur import summary
+    from search.report.appendix import left_out_line, total_line
 
+    total = total or summary(checks)
     out = []
     for n, c in enumerate(checks, start=1):
         out.append(f"{n}. {safe(c['text'])}")
-        if not made_before(c):
-            out.append("   Not made before" + (" (weaker matches below)." if c["matches"] else "."))
+        v = c.get("verdict")
+        if v == "new":
+            out.append("   Not made before.")
+        elif v == "similar":
+            out.append("   Not made before (similar, weaker matches below).")
         if c["matches"]:
             out += ["   " + line for line in format_matches(c["matches"]).splitlines()]
         out.append("")
-    out.append(made_before_line(checks))
+    out.append(total_line(total))
+    if left_out_line(total):
+        out.append(left_out_line(total))
     return "\n".join(out)
 
 

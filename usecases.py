@@ -3,9 +3,9 @@
 - Checking a new review's recommendations (``sgsearch recur --check FILE``, the Recurring
   page's file check): read the file (a ``.txt`` or ``.md`` file holds one recommendation
   per line, bullets and numbers dropped; any other document sgsearch reads is parsed and
-  its items taken), tag the texts with the index's themes in the tagging worker process
-  (as ingest tags, so spaCy never loads in the caller), check them against the index and
-  cite each match.
+  its items taken), leave out the file's own items when it is itself indexed, check the
+  texts against the index (their themes read from the taxonomy's phrases, so no tagger
+  starts: a check answers in about a second), give each its verdict and cite each match.
 - Opening the index a command answers from: the per-user default index, when there is
   none yet, is seeded with the bundled corpus; an index from an older version is rebuilt
   from the files it records.
@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import multiprocessing
 import os
 import pickle
@@ -175,34 +174,66 @@ def tag_texts(texts: list[str], taxonomy: Taxonomy | None = None,
 
 
 def check_texts(store: Store, texts: list[str], kind: str | None = None, limit: int = 10,
-                lock=None, worker: TaggingWorker | None = None) -> list[dict]:
+                lock=None, exclude_docs=()) -> list[dict]:
     """Each text (a new review's recommendations) against the index, as ``recur --check`` does it:
-    tagged with the index's themes, its earlier matches best first, each match cited.
+    its earlier matches best first, each match cited; items of ``exclude_docs`` left out.
     ``[{"text", "matches": [item + "score", "why", "citation"]}]`` in the order given.
 
-    ``lock`` (the web page's, around the index) is held while the index is read, never
-    while the texts are tagged, so other pages are answered meanwhile; ``worker`` is a
-    :class:`TaggingWorker` kept for later checks (else one is started for this one)."""
+    The texts' themes are those whose phrases they hold (:func:`search.recur.check_many`):
+    starting the tagger would cost seconds per check. ``lock`` (the web page's, around the
+    index) is held while the index is read."""
     lock = lock if lock is not None else contextlib.nullcontext()
-    with lock:
-        taxonomy = store.taxonomy()
-    # recurrence (numpy, scipy: half a second) loads here while a new worker loads spaCy
-    tags = tag_texts(texts, taxonomy, meanwhile=lambda: importlib.import_module("search.recur"), worker=worker)
-    # lazy: only checking needs recurrence (loaded just above, while tagging)
+    # lazy: recurrence loads numpy and scipy (half a second), which only checking needs
     from search.recur import check_many
 
     with lock:
-        checks = check_many(store, texts, tags, limit=limit, kind=kind)
+        checks = check_many(store, texts, limit=limit, kind=kind, exclude_docs=exclude_docs)
         cite_items(store, [m for c in checks for m in c["matches"]])
     return checks
 
 
+def own_documents(store: Store, path, name: str | None = None) -> list[dict]:
+    """The indexed documents that are the checked file itself: the same content (sha256), or
+    the id its name would be given (``name``: an uploaded file's own name). ``[{"doc_id", "title"}]``."""
+    # lazy: only a file to check needs the readers' helpers
+    from ingest.document import sha256_file, slug
+
+    try:
+        digest = sha256_file(Path(path))
+    except OSError:
+        digest = None
+    doc_id = slug(Path(name or path).stem)
+    return [{"doc_id": d["doc_id"], "title": d.get("doc_title") or d["doc_id"]} for d in store.records("doc")
+            if (digest and d.get("sha256") == digest) or d.get("doc_id") == doc_id]
+
+
+def check_review(store: Store, texts: list[str], kind: str | None = None, limit: int = 10,
+                 own: list[dict] = (), lock=None) -> dict:
+    """A review's recommendations checked (``recur --check FILE``): ``{"checks": [{"text",
+    "verdict", "matches"}], "summary"}``, the items of ``own`` (the review itself, if indexed:
+    see :func:`own_documents`) left out and the summary saying so."""
+    # lazy: recurrence loads numpy and scipy (half a second), which only checking needs
+    from search.recur import summary, verdict
+
+    checks = check_texts(store, texts, kind=kind, limit=limit, lock=lock, exclude_docs=[d["doc_id"] for d in own])
+    for c in checks:
+        c["verdict"] = verdict(c)
+    return {"checks": checks, "summary": summary(checks, left_out=list(own))}
+
+
 def check_file(store: Store, path, kind: str | None = None, limit: int = 10, name: str | None = None,
-               lock=None, worker: TaggingWorker | None = None) -> list[dict]:
-    """The recommendations of a file, read, tagged, checked and cited (see :func:`check_texts`;
-    with ``worker``, a document is read in its reading process)."""
+               lock=None, include_self: bool = False, worker: TaggingWorker | None = None) -> dict:
+    """The recommendations of a file, read, checked and cited, with their verdicts and summary
+    (see :func:`check_review`); the file's own items are left out unless ``include_self``.
+    With ``worker``, a document is read in its reading process."""
     texts = read_checklist(path, name=name, worker=worker)
-    return check_texts(store, texts, kind=kind, limit=limit, lock=lock, worker=worker)
+    if include_self:
+        own = []
+    else:
+        lock_ = lock if lock is not None else contextlib.nullcontext()
+        with lock_:
+            own = own_documents(store, path, name=name)
+    return check_review(store, texts, kind=kind, limit=limit, own=own, lock=lock)
 
 
 class IngestStopped(SgsearchError):

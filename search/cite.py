@@ -65,7 +65,17 @@ def item_citation(store, item: dict, _parts: dict | None = None) -> str:
 
 
 def cite_items(store, items: list[dict]) -> None:
-    """Give each item (recurring groups' items, ``--check`` matches) its ``citation``, in place."""
+    """Give each item (recurring groups' items, ``--check`` matches) its ``citation``, in place.
+
+    Only a document holding embedded reports (a board pack) needs its sections looked up for
+    their report's title; the others' sections are known to have none, without a lookup."""
     parts: dict = {}
+    has_parts: dict = {}
     for it in items:
+        doc = it.get("doc_id")
+        if doc not in has_parts:
+            rec = store.record(f"doc:{doc}") if doc else None
+            has_parts[doc] = rec is None or bool(((rec or {}).get("parts") or {}).get("parts"))
+        if not has_parts[doc]:
+            parts.setdefault(it.get("section_id"), None)
         it["citation"] = item_citation(store, it, parts)

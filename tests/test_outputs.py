@@ -33,7 +33,7 @@ def test_one_citation_format_everywhere(corpus_index, store, tmp_path):
     pack_items = [it for it in items if it["section_id"].startswith("hwbb-") and it["year"] == "2016-17"]
     assert pack_items and all(it["citation"].startswith("Somerset Safeguarding Children Board Annual Report 2016/17 "
                                                         "(2016-17), in Health and Wellbeing Board") for it in pack_items)
-    assert "— " + pack_items[0]["citation"] in " ".join(run("recur", *ix).output.split())
+    assert "— " + pack_items[0]["citation"] in " ".join(run("recur", "--all", *ix).output.split())
 
 
 def test_sources_name_every_document_by_its_title(store, tmp_path):

@@ -16,7 +16,7 @@ def cluster_with(clusters, needle):
 
 def test_normalise_drops_stock_openings_and_common_words():
     assert normalise("The partnership should ensure that fathers are included in assessments") == \
-        ["fathers", "includ", "assessment"]
+        ["fathers", "involve", "assessment"]
     # organisations are one token and stock openings go: the CCG's and the ICB's duty read alike
     assert normalise("Ensure the CCG and the services we commission fulfil our statutory functions") == \
         ["commissioned services", "fulfil", "statutori", "duties"]
@@ -28,9 +28,11 @@ def test_fathers_and_male_carers_recur_across_years(store):
     found = cluster_with(clusters, "fathers")
     assert len(found) == 1
     c = found[0]
-    assert {"2020-21", "2021-22", "2024-25"} <= set(c["years"])
+    assert {"2020-21", "2021-22"} <= set(c["years"])
     kinds = {(i["year"], i["kind"]) for i in c["items"]}
-    assert ("2020-21", "learning") in kinds and ("2021-22", "priority") in kinds and ("2024-25", "objective") in kinds
+    assert ("2020-21", "learning") in kinds and ("2021-22", "priority") in kinds
+    # the 2024-25 project for new fathers shares the theme and nothing else: never grouped
+    assert not any("project to support new fathers" in i["text"] for i in c["items"])
     years = [i["year_start"] for i in c["items"]]
     assert years == sorted(years)  # oldest first
     assert "fathers-male-carers" in c["themes"]
@@ -112,7 +114,8 @@ def test_trace_recur_cli_json_and_plot(corpus_index, tmp_path):
 def test_bulk_scores_equal_pairwise_scores(store):
     import numpy as np
 
-    from search.recur import _prepare, _score_pairs, load_items, pair_score
+    from search.recur import load_items
+    from search.recur.scoring import _prepare, _score_pairs, pair_score
 
     p = _prepare(load_items(store))
     pairs = [(a, b) for a in range(0, len(p.items), 7) for b in range(a + 1, len(p.items), 11)]
@@ -124,7 +127,7 @@ def test_bulk_scores_equal_pairwise_scores(store):
 def test_top_k_keeps_each_rows_best_values_with_ties():
     import numpy as np
 
-    from search.recur import _top_k
+    from search.recur.scoring import _top_k
 
     rng = np.random.default_rng(7)
     for _ in range(50):

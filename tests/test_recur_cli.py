@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from cli import main
 from search.export import build_briefing
-from search.recur import check, recur
+from search.recur import DEFAULT_THRESHOLD, check, recur
 
 
 def run(corpus_index, *args):
@@ -36,7 +36,7 @@ def test_theme_agrees_with_export(store):
 
 def test_each_group_has_a_score_and_reason(store, corpus_index):
     for c in recur(store):
-        assert c["score"] >= 52 and c["why"]
+        assert c["score"] >= DEFAULT_THRESHOLD and c["why"]
     out = run(corpus_index, "recur").output
     assert "score " in out and "shared: " in out
 
@@ -87,7 +87,8 @@ def test_check_file_text_json_and_appendix(corpus_index, tmp_path):
     assert "2 of 3 recommendations were made before." in out
     assert "Not made before." in out and "shared: " in out and "2020-21" in out
     data = json.loads(run(corpus_index, "recur", "--check", str(recs), "--json").stdout)
-    assert data["summary"] == {"items": 3, "made_before": 2}
+    assert data["summary"] == {"items": 3, "made_before": 2, "similar": 0, "new": 1, "left_out": []}
+    assert [c["verdict"] for c in data["checks"]] == ["made before", "made before", "new"]
     assert [c["text"] for c in data["checks"]][0] == "Fathers and male carers should be included in assessments."
     m = data["checks"][1]["matches"][0]
     assert {"item_id", "year", "score", "title", "why"} <= set(m) and "ESR" in m["why"]
@@ -101,7 +102,8 @@ def test_check_file_text_json_and_appendix(corpus_index, tmp_path):
     assert {r["made_before"] for r in rows} == {"yes", "no"}
     from docx import Document
 
-    doc = "\n".join(p.text for p in Document(str(tmp_path / "appendix.docx")).paragraphs)
+    d = Document(str(tmp_path / "appendix.docx"))
+    doc = "\n".join([p.text for p in d.paragraphs] + [c.text for t in d.tables for row in t.rows for c in row.cells])
     assert "Electronic Staff Record" in doc and "made before" in doc
 
 

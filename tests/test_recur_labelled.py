@@ -57,12 +57,15 @@ def test_no_cluster_is_boilerplate(store):
 
 
 def test_recur_module_never_imports_ingest():
-    src = (Path(__file__).resolve().parent.parent / "search" / "recur.py").read_text(encoding="utf-8")
-    assert not re.search(r"^\s*(?:from|import)\s+ingest\b", src, re.M)
+    for path in (Path(__file__).resolve().parent.parent / "search" / "recur").glob("*.py"):
+        src = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(?:from|import)\s+ingest\b", src, re.M), path
 
 
 def test_index_tokens_are_cached_per_generation(store, tmp_path, monkeypatch):
-    from search.recur import _subject, index_tokens, tokens
+    from search.recur.cache import index_tokens
+    from search.recur.concepts import tokens
+    from search.recur.scoring import _subject
 
     monkeypatch.setenv("SGSEARCH_CACHE", str(tmp_path))
     concepts = store_concepts(store)
@@ -94,7 +97,7 @@ def _same_cache(a, b) -> bool:
 
 
 def test_recur_reads_many_whole_items_from_the_cache_as_from_the_index(store, tmp_path, monkeypatch):
-    import search.recur as recur_module
+    import search.recur.cache as recur_module
 
     monkeypatch.setenv("SGSEARCH_CACHE", str(tmp_path))
     one_by_one = recur(store)

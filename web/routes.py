@@ -24,7 +24,7 @@ from search.table import full_table, rate, write_xlsx, year_range
 from search.trace import UNDATED, plot_trace, theme_table, trace
 from search.vocab.kinds import ITEM_KINDS
 from search.vocab.years import parse_year_label
-from usecases import ChecklistError, check_texts, read_checklist
+from usecases import ChecklistError, check_review, check_texts, own_documents, read_checklist
 from web.app import Site, error_page, render, wants_json
 from web.jobs import discard, safe_name
 
@@ -276,23 +276,39 @@ def recur_page(request: Request) -> Response:
         return found
 
     clusters = site.cached(("recur", min_years, kind, theme_id), groups)
+    fmt = qp.get("format")
+    if fmt in ("xlsx", "csv"):  # the tracker, as ``sgsearch recur -o tracker.xlsx`` writes it
+        # lazy: the writers load only for a download
+        from search.recur import tracker_rows
+        from search.report import write_tracker
+
+        with tempfile.TemporaryDirectory() as tmp:
+            body = write_tracker(tracker_rows(clusters, ctx["labels"]), Path(tmp) / f"tracker.{fmt}").read_bytes()
+        return _download(body, XLSX if fmt == "xlsx" else EXPORT_TYPES["csv"], f"recommendation-tracker.{fmt}")
     ctx.update(clusters=clusters, matches=None, theme_id=theme_id)
     return render(request, "recur.html", ctx, {"clusters": clusters})
 
 
 def _check(site: Site, texts: list[str], kind: str | None) -> list[dict]:
-    """``recur --check``'s answer for ``texts``: the library call the command makes."""
-    # the texts are tagged in the tagging worker, outside the lock: other pages are answered meanwhile
-    return check_texts(site.store, texts, kind=kind, lock=site.lock, worker=site.tagging)
+    """``recur --check TEXT``'s answer for ``texts``: the library call the command makes."""
+    return check_texts(site.store, texts, kind=kind, lock=site.lock)
 
 
-def _read_upload(site: Site, name: str, data: bytes) -> list[str]:
-    """The recommendations in an uploaded file, read as ``recur --check FILE`` reads a file
-    (a document in the reading process, so its reader's libraries never load in the server)."""
+def _review(site: Site, texts: list[str], kind: str | None, own: list[dict]) -> dict:
+    """``recur --check FILE``'s answer: the library call the command makes."""
+    return check_review(site.store, texts, kind=kind, own=own, lock=site.lock)
+
+
+def _read_upload(site: Site, name: str, data: bytes) -> tuple[list[str], list[dict]]:
+    """The recommendations in an uploaded file, read as ``recur --check FILE`` reads a file (a
+    document in the reading process, so its reader's libraries never load in the server), and
+    the indexed documents that are this file itself (their items are left out)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / safe_name(name)
         path.write_bytes(data)
-        return read_checklist(path, name=name, worker=site.tagging)
+        texts = read_checklist(path, name=name, worker=site.tagging)
+        with site.lock:
+            return texts, own_documents(site.store, path, name=name)
 
 
 async def recur_check(request: Request) -> Response:
@@ -333,9 +349,9 @@ def _capped(request: Request, cap: int) -> Request:
 
 async def _recur_check(request: Request, site: Site, limit: int) -> Response:
     """The check itself, on a request whose body is capped as it streams in."""
-    # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
-    from search.export import export_checks, made_before_line
-    from search.recur import made_before, summary
+    # lazy: numpy/scipy (recur) and python-docx (the writers) load only for the pages that need them
+    from search.report import write_appendix
+    from search.report.appendix import left_out_line, made_before_line, others_line
 
     async with request.form(max_files=1, max_fields=MAX_CHECKS + 10) as form:
         if not site.csrf_ok(form.get("csrf") or request.headers.get("x-csrf-token")):
@@ -345,13 +361,15 @@ async def _recur_check(request: Request, site: Site, limit: int) -> Response:
         up = form.get("file")
         source = form.get("source") or None
         texts = [t.strip() for t in form.getlist("text") if isinstance(t, str) and t.strip()]
+        own = [{"doc_id": d, "title": t} for d, t in zip(form.getlist("own_id"), form.getlist("own_title"))
+               if isinstance(d, str) and isinstance(t, str)]
         if hasattr(up, "read") and up.filename:
             source, data, refusal = await _received(up, limit)
             if refusal:
                 return _check_error(request, f"{source}: {refusal}",
                                     413 if Path(source).suffix.lower() in _exts() else 415)
             try:
-                texts = await run_in_threadpool(_read_upload, site, source, data)
+                texts, own = await run_in_threadpool(_read_upload, site, source, data)
             except ChecklistError as e:
                 return _check_error(request, str(e), 400)
     if fmt not in EXPORT_TYPES and fmt != "html":
@@ -361,16 +379,19 @@ async def _recur_check(request: Request, site: Site, limit: int) -> Response:
     if len(texts) > MAX_CHECKS:
         return _check_error(request, f"{source or 'That file'}: {len(texts)} recommendations, more than the "
                                      f"{MAX_CHECKS} this page checks at once: split it into smaller files.", 400)
-    checks = await run_in_threadpool(_check, site, texts, kind)
+    result = await run_in_threadpool(_review, site, texts, kind, own)
+    checks, total = result["checks"], result["summary"]
     if fmt in EXPORT_TYPES:
         with tempfile.TemporaryDirectory() as tmp:
-            path = export_checks(checks, Path(tmp) / f"checked.{fmt}", source=source)
+            path = write_appendix(checks, total, Path(tmp) / f"checked.{fmt}", source=source)
             body = path.read_bytes()
         name = "checked-" + _slug(Path(source).stem if source else "recommendations") + f".{fmt}"
         return _download(body, EXPORT_TYPES[fmt], name)
-    ctx = {"checks": [(c, made_before(c)) for c in checks], "line": made_before_line(checks), "source": source,
-           "kind": kind, "clusters": None, "matches": None, "labels": site.labels(), **_upload_limits()}
-    return render(request, "recur.html", ctx, {"checks": checks, "summary": summary(checks)})
+    ctx = {"checks": checks, "line": made_before_line(total), "others": others_line(total),
+           "left_out": left_out_line(total), "own": own,
+           "source": source, "kind": kind, "clusters": None, "matches": None, "labels": site.labels(),
+           **_upload_limits()}
+    return render(request, "recur.html", ctx, {"checks": checks, "summary": total})
 
 
 def _check_error(request: Request, message: str, status: int) -> Response:

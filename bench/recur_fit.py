@@ -1,0 +1,74 @@
+"""Fit recurrence's default threshold: the lowest whole score that keeps precision >= 0.9
+on the tests' labelled pairs (``tests/recur_pairs.toml``, the bundled corpus's items as
+background, as the test reads them) and on realdev's real2 pairs (the gold items' texts,
+tagged, the gold items as background).
+
+Prints precision and recall on both sets for each threshold from 30 to 70, and the fitted
+threshold; ``search/recur/scoring.py``'s ``DEFAULT_THRESHOLD`` is set from it by hand
+(the tests check that it is the labelled set's lowest with precision >= 0.9).
+
+    python bench/recur_fit.py
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # also in the tagging worker, which spawn starts
+import _realdev  # noqa: E402
+from _common import ROOT, load, revision, use_project_root  # noqa: E402
+
+use_project_root()
+
+from corpus import corpus_dir  # noqa: E402
+from ingest.pipeline import ingest  # noqa: E402
+from search.index.store import Store  # noqa: E402
+from search.recur import load_items, load_pairs, pair_scores, store_concepts  # noqa: E402
+from usecases import tag_texts  # noqa: E402
+
+PRECISION = 0.9
+
+
+def figures(scores: list[float], same: list[bool], t: float) -> tuple[float, float, int, int]:
+    """(precision, recall, true positives, false positives) at threshold ``t``."""
+    tp = sum(1 for s, y in zip(scores, same) if s >= t and y)
+    fp = sum(1 for s, y in zip(scores, same) if s >= t and not y)
+    return tp / max(tp + fp, 1), tp / max(sum(same), 1), tp, fp
+
+
+def main() -> int:
+    print(f"# {revision(('search/recur/scoring.py', 'search/recur/concepts.toml'))}; load {load()}")
+    tmp = Path(tempfile.mkdtemp(prefix="recur-fit-"))
+    ingest([corpus_dir()], tmp / "corpus")
+    corpus = Store(tmp / "corpus")
+    concepts = store_concepts(corpus)
+    labelled = load_pairs(ROOT / "tests" / "recur_pairs.toml")
+    lab = [s["score"] for s in pair_scores([(p["a"], p["b"]) for p in labelled],
+                                           [i["text"] for i in load_items(corpus)], concepts)]
+    lab_same = [p["same"] for p in labelled]
+    gold = {g.item_no: g for g in _realdev.items()}
+    pairs = _realdev.pairs()
+    texts = [t for a, b, _ in pairs for t in (gold[a].text, gold[b].text)]
+    tags = tag_texts(texts, corpus.taxonomy())
+    real = [s["score"] for s in pair_scores([(gold[a].text, gold[b].text) for a, b, _ in pairs],
+                                            [g.text for g in gold.values()], concepts,
+                                            themes=[(tags[2 * n], tags[2 * n + 1]) for n in range(len(pairs))])]
+    real_same = [same for _, _, same in pairs]
+    print("threshold  labelled P / R (tp, fp)      realdev P / R (tp, fp)")
+    fitted = None
+    for t in range(30, 71):
+        lp, lr, ltp, lfp = figures(lab, lab_same, t)
+        rp, rr, rtp, rfp = figures(real, real_same, t)
+        ok = lp >= PRECISION and rp >= PRECISION
+        if ok and fitted is None:
+            fitted = t
+        print(f"{t:>9}  {lp:.2f} / {lr:.2f} ({ltp:>2}, {lfp})        {rp:.2f} / {rr:.2f} ({rtp:>2}, {rfp})"
+              f"{'   <- lowest with precision >= 0.9 on both' if fitted == t else ''}")
+    lab_lowest = next((t for t in range(30, 71) if figures(lab, lab_same, t)[0] >= PRECISION), None)
+    print(f"fitted threshold: {fitted} (labelled set alone: {lab_lowest})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""Recurrence on real pages: realdev's real2 pairs, and the tests' labelled pairs.
+
+realdev (``../shared/realdev/real2``: 20 pages, 110 gold items, 21 pairs where a later page
+says the same thing as an earlier one and 4 look-alikes) is measured two ways:
+
+- **gold**: the gold items themselves, indexed as items (tagged with the index's themes, each
+  in its page's year), so only scoring and grouping are measured;
+- **end to end**: the 20 pages ingested as a user would, so the items sgsearch extracts are
+  what is grouped and checked (a gold item is "found" when an extracted item of its page
+  holds at least half of its words).
+
+A same pair is **linked** when ``recur`` puts both items in one group, or when the earlier
+item is among the first 5 matches ``recur --check`` gives for the later item's text. A
+look-alike is **linked** when ``recur`` groups the two, or when ``--check`` of the later
+one's text says the earlier was made before (a match at or above the threshold). Items of
+the checked item's own page are never counted as its matches.
+
+Then the precision and recall of the default threshold on ``tests/recur_pairs.toml`` (the
+bundled corpus's items as background, as the test does), and on realdev's gold pairs.
+
+A benchmark, not a test: it prints the figures (and PASS/MISS against the issue's targets)
+and exits 0.
+
+    python bench/recur_real.py
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # also in the tagging worker, which spawn starts
+import _realdev  # noqa: E402
+from _common import ROOT, load, revision, use_project_root, verdict  # noqa: E402
+
+use_project_root()
+
+from corpus import corpus_dir  # noqa: E402
+from ingest.pipeline import ingest  # noqa: E402
+from search.index.records import item_to_fields  # noqa: E402
+from search.index.store import Store  # noqa: E402
+from search.recur import (  # noqa: E402
+    DEFAULT_THRESHOLD,
+    labelled_figures,
+    load_items,
+    load_pairs,
+    pair_scores,
+    recur,
+    store_concepts,
+)
+from search.vocab.years import fy_label, parse_year_label  # noqa: E402
+from usecases import check_texts, tag_texts  # noqa: E402
+
+TOP = 5
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORDS.findall(text.lower()))
+
+
+def _years(store: Store) -> dict[str, int | None]:
+    """Each real2 file's year: the manifest's, else the year sgsearch read from the page."""
+    read = {}
+    for d in store.records("doc"):
+        read[Path(d.get("path") or "").name] = d.get("year_start")
+    out = {}
+    for page in _realdev.pages("real2"):
+        out[page.file] = parse_year_label(page.row.get("year") or "") or read.get(page.file)
+    return out
+
+
+def _gold_index(root: Path, gold, years: dict, taxonomy) -> Store:
+    """An index whose items are the gold items (tagged, each in its page's year)."""
+    themes = tag_texts([g.text for g in gold], taxonomy)
+    store = Store(root)
+    with store.locked(), store.writer(fresh=True, taxonomy=taxonomy) as (w, _manifest):
+        for n, (g, th) in enumerate(zip(gold, themes)):
+            doc = Path(g.file).stem
+            y = years.get(g.file)
+            item = {"item_id": f"{doc}:1.{g.item_no}", "section_id": f"{doc}:1", "doc_id": doc, "ordinal": n,
+                    "kind": g.kind, "text": " ".join(g.text.split()), "status": None, "themes": th,
+                    "year": fy_label(y) if y else None, "year_start": y}
+            w.add(item_to_fields(item, {"title": doc, "doc_type": "briefing"}))
+    return store
+
+
+def _measure(store: Store, gold_by_no: dict, owner: dict[str, set[str]], doc_of: dict[str, str], pairs,
+             threshold: float) -> dict:
+    """Pairs and look-alikes linked, given ``owner``: gold item_no -> the index's item ids that are it."""
+    groups = recur(store, threshold=threshold)
+    group_of: dict[str, set[int]] = {}
+    for c in groups:
+        for it in c["items"]:
+            group_of.setdefault(it["item_id"], set()).add(c["id"])
+    later = sorted({b for _, b, _ in pairs})
+    checks = dict(zip(later, check_texts(store, [gold_by_no[b].text for b in later], limit=TOP + 30)))
+    out = {"same": 0, "same_total": 0, "alike": 0, "alike_total": 0, "grouped": 0, "top5": 0, "made_before": 0,
+           "found": 0, "missed": [], "alike_linked": []}
+    for a, b, same in pairs:
+        ga = {g for i in owner.get(a, ()) for g in group_of.get(i, ())}
+        gb = {g for i in owner.get(b, ()) for g in group_of.get(i, ())}
+        grouped = bool(ga & gb)
+        matches = [m for m in checks[b]["matches"] if m["doc_id"] != doc_of[b]][:TOP]
+        top = any(m["item_id"] in owner.get(a, ()) for m in matches)
+        above = any(m["item_id"] in owner.get(a, ()) and m["score"] >= threshold for m in matches)
+        out["found"] += bool(owner.get(a)) and bool(owner.get(b))
+        if same:
+            out["same_total"] += 1
+            out["grouped"] += grouped
+            out["top5"] += top
+            out["made_before"] += above
+            linked = grouped or top
+            out["same"] += linked
+            if not linked:
+                out["missed"].append(f"{a}~{b}")
+        else:
+            out["alike_total"] += 1
+            linked = grouped or above
+            out["alike"] += linked
+            if linked:
+                out["alike_linked"].append(f"{a}~{b}")
+    out["groups"] = len(groups)
+    return out
+
+
+def _print(name: str, m: dict, threshold: float) -> None:
+    print(f"{name}: pairs linked {m['same']} of {m['same_total']} (grouped {m['grouped']}, earlier in top {TOP} "
+          f"of --check {m['top5']}, made before at {threshold:g} {m['made_before']}); look-alikes linked "
+          f"{m['alike']} of {m['alike_total']}; {m['groups']} groups  "
+          f"[targets >= 18, 0: {verdict(m['same'] >= 18 and m['alike'] == 0)}]")
+    if m["missed"]:
+        print(f"   not linked: {' '.join(m['missed'])}")
+    if m["alike_linked"]:
+        print(f"   look-alikes linked: {' '.join(m['alike_linked'])}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    ap.add_argument("--skip-labelled", action="store_true", help="Leave out the tests' labelled pairs.")
+    args = ap.parse_args(argv)
+    print(f"# {revision(tuple(f'search/recur/{m}' for m in ('concepts.toml', 'concepts.py', 'scoring.py', 'clustering.py', 'check.py')))}; load {load()}")
+    gold = _realdev.items()
+    gold_by_no = {g.item_no: g for g in gold}
+    doc_of = {g.item_no: Path(g.file).stem for g in gold}
+    pairs = _realdev.pairs()
+    tmp = Path(tempfile.mkdtemp(prefix="recur-real-"))
+
+    pages = [p.path for p in _realdev.pages("real2")]
+    ingest(pages, tmp / "pages")
+    real = Store(tmp / "pages")
+    years = _years(real)
+
+    gstore = _gold_index(tmp / "gold", gold, years, real.taxonomy())
+    owner = {g.item_no: {f"{doc_of[g.item_no]}:1.{g.item_no}"} for g in gold}
+    _print("realdev gold items", _measure(gstore, gold_by_no, owner, doc_of, pairs, args.threshold),
+           args.threshold)
+
+    extracted = load_items(real)
+    by_doc: dict[str, list[dict]] = {}
+    for it in extracted:
+        by_doc.setdefault(it["doc_id"], []).append(it)
+    doc_by_file = {Path(d.get("path") or "").stem: d["doc_id"] for d in real.records("doc")}
+    owner_e: dict[str, set[str]] = {}
+    for g in gold:
+        want = _words(g.text)
+        doc = doc_by_file.get(doc_of[g.item_no])
+        owner_e[g.item_no] = {it["item_id"] for it in by_doc.get(doc, [])
+                              if len(want & _words(it["text"])) >= 0.5 * max(len(want), 1)}
+    doc_of_e = {no: doc_by_file.get(d, d) for no, d in doc_of.items()}
+    m = _measure(real, gold_by_no, owner_e, doc_of_e, pairs, args.threshold)
+    print(f"realdev end to end: {len(extracted)} items extracted from {len(pages)} pages; gold items found "
+          f"{sum(1 for v in owner_e.values() if v)} of {len(gold)}; pairs with both items found {m['found']} of "
+          f"{len(pairs)}")
+    _print("realdev end to end", m, args.threshold)
+
+    scores = pair_scores([(gold_by_no[a].text, gold_by_no[b].text) for a, b, _ in pairs],
+                         background=[g.text for g in gold], concepts=store_concepts(gstore))
+    tp = sum(1 for s, (_, _, same) in zip(scores, pairs) if s["score"] >= args.threshold and same)
+    fp = sum(1 for s, (_, _, same) in zip(scores, pairs) if s["score"] >= args.threshold and not same)
+    print(f"realdev gold pairs scored (pair_scores): threshold {args.threshold:g}, precision "
+          f"{tp / max(tp + fp, 1):.2f}, recall {tp / 21:.2f} ({tp} of 21 same, {fp} of 4 look-alikes at or above)")
+    if not args.skip_labelled:
+        ingest([corpus_dir()], tmp / "corpus")
+        corpus = Store(tmp / "corpus")
+        fig = labelled_figures(load_pairs(ROOT / "tests" / "recur_pairs.toml"), args.threshold,
+                               background=[i["text"] for i in load_items(corpus)], concepts=store_concepts(corpus))
+        print(f"tests' labelled pairs ({fig['pairs']}): threshold {args.threshold:g}, precision "
+              f"{fig['precision']:.2f}, recall {fig['recall']:.2f} ({fig['true_positives']} true, "
+              f"{fig['false_positives']} false positives)  [precision >= 0.90: {verdict(fig['precision'] >= 0.9)}]")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

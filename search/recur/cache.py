@@ -1,0 +1,210 @@
+"""The index's items, tokenised once per index generation and kept in the per-user cache."""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import platformdirs
+
+from search.index.records import item_json
+from search.index.store import Store
+from search.recur.concepts import Concepts, tokens
+from search.recur.scoring import _Rows, _rows, _subject
+
+
+def _item(r: dict) -> dict:
+    """An item record as recur shows it: the Item fields, its document title, section number and page."""
+    it = item_json(r)
+    extra = r.get("cells") or {}
+    it["title"] = r.get("doc_title")
+    it["number"], it["heading"], it["page"] = extra.get("number"), extra.get("heading"), r.get("page_start")
+    return it
+
+
+def load_items(store: Store, kind: str | None = None, theme: str | None = None) -> list[dict]:
+    """Every indexed item (optionally of one kind or theme), with its document title and section number."""
+    terms = {"item_kind": kind} if kind else {}
+    return [it for it in map(_item, store.records("item", **terms)) if not theme or theme in it["themes"]]
+
+
+# -- the index's items, tokenised once per index generation ---------------------------------
+
+_CACHE_VERSION = 5
+_TOKEN_FIELDS = ("item_id", "doc_id", "kind", "year", "year_start", "themes")
+
+
+def _cache_dir() -> Path:
+    """The per-user cache folder: ``$SGSEARCH_CACHE``, else the platform's."""
+    env = os.environ.get("SGSEARCH_CACHE")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_cache_dir("sgsearch", appauthor=False))
+
+
+def _digest(value) -> str:
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
+
+
+def _cache_key(store: Store, concepts: Concepts) -> str | None:
+    """``<index>-<generation>``: the index folder's digest, then the live generation's and the concepts'."""
+    d = store.current_dir()
+    if d is None:
+        return None
+    try:
+        stamp = d.stat().st_mtime_ns
+    except OSError:
+        return None
+    generation = _digest([_CACHE_VERSION, str(d.resolve()), stamp, sorted(concepts.token_of.items()),
+                          sorted(concepts.theme_of.items()), [r.pattern for r in concepts.openings],
+                          sorted(concepts.common), sorted(concepts.stock)])
+    return f"{_digest(str(Path(store.root).resolve()))}-{generation}"
+
+
+def _cache_path(store: Store, concepts: Concepts, part: str) -> Path | None:
+    """The cache file ``part`` ("tokens" or "items") of the index's live generation, or None."""
+    key = _cache_key(store, concepts)
+    return _cache_dir() / f"recur-{key}-{part}.json" if key else None
+
+
+def _cache_read(path: Path | None):
+    if path is None:
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # missing or damaged: rebuilt, never trusted
+
+
+def _cache_write(path: Path | None, data, text: str | None = None) -> None:
+    """Write a cache file atomically (``data`` as JSON, or ``text`` as it is), and delete the
+    files of the same index's older generations."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data) if text is None else text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        return  # a cache that cannot be written only costs time
+    index, generation = path.name.split("-")[1:3]
+    for old in path.parent.glob("recur-*.json"):
+        parts = old.name.split("-")
+        if len(parts) == 2 or (parts[1] == index and parts[2] != generation):  # 2: an earlier version's
+            try:
+                old.unlink()
+            except OSError:
+                pass  # another process may be reading it (Windows); the next write retries
+
+
+def _pack(a: np.ndarray, dtype: str) -> str:
+    """An integer array as base64 text: read back without a Python list of millions of ints."""
+    return base64.b64encode(np.ascontiguousarray(a, dtype=dtype).tobytes()).decode("ascii")
+
+
+def _unpack(text: str, dtype: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text.encode("ascii"), validate=True), dtype=dtype).astype(
+        np.int64 if dtype == "<i8" else np.int32)
+
+
+def index_tokens(store: Store, concepts: Concepts) -> tuple[list[dict], _Rows, dict[str, str]]:
+    """The index's items (id, kind, year, themes), their concepts as :class:`_Rows`, and the
+    words the concepts stem from.
+
+    Tokenising every item is most of the work of ``recur`` and ``--check``; it is kept in the
+    per-user cache folder, keyed by the index generation and the concepts, so a second run
+    (and every ``--check`` after the first) only reads it back; the whole items go in a second
+    file, which ``recur`` reads when it shows many. A new generation of the index replaces
+    both. Nothing else depends on them: delete them freely.
+    """
+    path = _cache_path(store, concepts, "tokens")
+    data = _cache_read(path)
+    try:
+        cols = data["items"]
+        items = [dict(zip(_TOKEN_FIELDS, values)) for values in zip(*(cols[f] for f in _TOKEN_FIELDS))]
+        rows = _Rows(data["strings"], data["sizes"], data["vocab"], _unpack(data["indptr"], "<i8"),
+                     _unpack(data["indices"], "<i4"))
+        if len(items) == len(rows.strings) == len(rows.indptr) - 1:
+            return items, rows, data["surface"]
+    except (TypeError, KeyError, ValueError, AttributeError, binascii.Error):
+        pass
+    full = load_items(store)
+    surface: dict[str, str] = {}
+    rows = _rows(full, [tokens(_subject(i["text"]), concepts, surface) for i in full])
+    items = [{k: i.get(k) for k in _TOKEN_FIELDS} for i in full]
+    _cache_write(path, {"items": {f: [i[f] for i in items] for f in _TOKEN_FIELDS}, "strings": rows.strings,
+                        "sizes": rows.sizes, "vocab": rows.vocab, "indptr": _pack(rows.indptr, "<i8"),
+                        "indices": _pack(rows.indices, "<i4"), "surface": surface})
+    _write_items(_cache_path(store, concepts, "items"), full)
+    return items, rows, surface
+
+
+def _full(store: Store, slim: dict) -> dict:
+    """The whole item (text, title, citation) for one found by :func:`index_tokens`."""
+    r = store.record(slim["item_id"])
+    return _item(r) if r else dict(slim, text="", title=None, number=None, heading=None, page=None)
+
+
+_SHARED_FIELDS = ("title", "doc_id", "kind", "year", "heading", "number", "status", "section_id")
+BULK_FETCH = 2000  # more clustered items than this are read from the cache (or in one pass over the index)
+
+
+def _fulls(store: Store, slims: list[dict], concepts: Concepts) -> dict[str, dict]:
+    """The whole items for many slim ones, by id: one lookup each, or all at once when there are many."""
+    if len(slims) <= BULK_FETCH:
+        return {s["item_id"]: _full(store, s) for s in slims}
+    path = _cache_path(store, concepts, "items")
+    want = {s["item_id"] for s in slims}
+    found = _read_items(path, want)
+    if found is None:
+        every = load_items(store)
+        _write_items(path, every)
+        found = {i["item_id"]: i for i in every if i["item_id"] in want}
+    return found
+
+
+def _write_items(path: Path | None, items: list[dict]) -> None:
+    """The whole items, one a line after its id (``"id"<TAB>{item}``): read back, only the
+    items wanted are parsed (memory stays that of the items shown, not of the index)."""
+    _cache_write(path, None, text="".join(f"{json.dumps(i['item_id'])}\t{json.dumps(i)}\n" for i in items))
+
+
+def _read_items(path: Path | None, want: set[str]) -> dict[str, dict] | None:
+    """The items of ``want`` from the file :func:`_write_items` wrote, or None if it is missing or damaged."""
+    if path is None:
+        return None
+    found = {}
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                key, tab, item = line.partition("\t")
+                if not tab:
+                    return None
+                item_id = json.loads(key)
+                if item_id in want:
+                    it = found[item_id] = json.loads(item)
+                    for f in _SHARED_FIELDS:  # one copy of each title and heading, not one per item
+                        if isinstance(it.get(f), str):
+                            it[f] = sys.intern(it[f])
+    except (OSError, ValueError):
+        return None  # missing or damaged: rebuilt, never trusted
+    return found
+
+
+def _items_and_rows(store: Store, items: list[dict] | None, kind: str | None, concepts: Concepts):
+    """The items given (tokenised here) or, when none are, the index's of ``kind`` (see
+    :func:`index_tokens`): ``(items, rows, surface)``."""
+    if items is None:
+        items, rows, surface = index_tokens(store, concepts)
+        if kind:
+            keep = [n for n, i in enumerate(items) if i["kind"] == kind]
+            items, rows = [items[n] for n in keep], rows.take(keep)
+        return items, rows, surface
+    surface: dict[str, str] = {}
+    return items, _rows(items, [tokens(_subject(i["text"]), concepts, surface) for i in items]), surface

@@ -1,0 +1,131 @@
+"""Earlier items like a new text (``sgsearch recur --check``), and whether it was made before."""
+from __future__ import annotations
+
+import numpy as np
+
+from search.index.store import Store
+from search.recur.cache import _full, _items_and_rows
+from search.recur.concepts import _THEME, store_concepts, tokens
+from search.recur.scoring import (
+    CHECK_CANDIDATES,
+    CHECK_MIN_SCORE,
+    COSINE_SHARE,
+    DEFAULT_THRESHOLD,
+    MIN_TOKENS,
+    THEME_ONLY_MAX,
+    _beyond_theme,
+    _content,
+    _prepare,
+    _Prepared,
+    _score_pairs,
+    _subject,
+    pair_score,
+    why,
+)
+
+
+def _check_score(p: _Prepared, i: int, q: int) -> float:
+    """Score of item ``i`` against the checked text ``q``. A short text ("asthma") that an
+    item contains scores by how much of it the item holds, so a one-word check finds items."""
+    if _content(p, q) >= MIN_TOKENS:
+        return pair_score(p, i, q)
+    probe = [t for t in p.bag(q) if not t.startswith("#")]
+    if not probe:
+        return 0.0
+    bag = p.bag(i)
+    held = sum(p.idf[t] for t in probe if t in bag) / sum(p.idf[t] for t in probe)
+    if not held:
+        return 0.0
+    score = round(COSINE_SHARE * 100.0 * held, 1)
+    return score if _beyond_theme(p, i, q) else min(score, THEME_ONLY_MAX)
+
+
+def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = None, limit: int = 10,
+               kind: str | None = None, min_score: float = CHECK_MIN_SCORE,
+               items: list[dict] | None = None, exclude_docs=()) -> list[dict]:
+    """For each text (a new review's recommendations), the indexed items most like it, best first.
+
+    ``themes`` holds each text's theme ids if the caller tagged them; by default, the themes
+    whose phrases a text holds (this module never runs the tagger).
+    Items of the documents in ``exclude_docs`` (doc ids: the checked document itself, when it
+    is indexed) are never matches.
+    Returns ``[{"text", "matches": [Item + "score", "title", "why"]}]`` in the order given.
+    Candidates come from one sparse product of the texts against every item; only those
+    whose cosine could still reach ``min_score`` are scored exactly. The index's items come
+    tokenised from the cache (see :func:`index_tokens`); only the texts are tokenised here.
+    """
+    concepts = store_concepts(store)
+    given = items is not None
+    items, rows, surface = _items_and_rows(store, items, kind, concepts)
+    surface = dict(surface)
+    ptoks = [tokens(_subject(t), concepts, surface) for t in texts]
+    if themes is None:  # the themes whose phrases the texts hold, as the concepts read them
+        themes = [[t[len(_THEME):] for t in toks if t.startswith(_THEME)] for toks in ptoks]
+    probes = [{"item_id": "?", "text": t, "themes": list(themes[n] or []), "year_start": None}
+              for n, t in enumerate(texts)]
+    p = _prepare(items + probes, concepts, surface=surface, rows=rows.plus(probes, ptoks))
+    n_items = len(items)
+    own = set(exclude_docs or ())
+    left_out = np.array([it.get("doc_id") in own for it in items], dtype=bool) if own else None
+    sims = (p.x[n_items:] @ p.x[:n_items].T).tocsr()
+    floor = max(0.0, (min_score - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0
+    out = []
+    for n, text in enumerate(texts):
+        q = n_items + n
+        lo, hi = sims.indptr[n], sims.indptr[n + 1]
+        idx, val = sims.indices[lo:hi], sims.data[lo:hi]
+        if left_out is not None:
+            keep = ~left_out[idx]
+            idx, val = idx[keep], val[keep]
+        if _content(p, q) >= MIN_TOKENS:  # scored as recur scores pairs, all candidates at once
+            keep = val >= floor - 1e-6
+            idx, val = idx[keep], val[keep]
+            if len(idx) > CHECK_CANDIDATES:
+                idx = idx[np.argpartition(-val, CHECK_CANDIDATES)[:CHECK_CANDIDATES]]
+            idx = idx.astype(np.int64)
+            scores = _score_pairs(p, idx, np.full(len(idx), q, dtype=np.int64))
+            scored = [(s, i) for i, s in zip(idx.tolist(), scores.tolist()) if s >= min_score]
+        else:  # a short text is scored by how much of it an item holds
+            scored = [(s, i) for i in idx.tolist() if (s := _check_score(p, i, q)) >= min_score]
+        scored.sort(key=lambda x: (-x[0], items[x[1]]["item_id"]))
+        matches = []
+        for s, i in scored[:limit]:
+            it = dict(items[i]) if given else _full(store, items[i])
+            it["score"] = s
+            it["why"] = why(p, i, q)
+            matches.append(it)
+        out.append({"text": text, "matches": matches})
+    return out
+
+
+VERDICTS = ("made before", "similar", "new")
+
+
+def verdict(check_result: dict, threshold: float = DEFAULT_THRESHOLD) -> str:
+    """``made before`` (a match at or above ``threshold``: what recur would group), ``similar``
+    (only weaker matches, for a person to judge) or ``new`` (nothing like it)."""
+    if made_before(check_result, threshold):
+        return "made before"
+    return "similar" if check_result["matches"] else "new"
+
+
+def check(store: Store, text: str, limit: int = 10, kind: str | None = None, min_score: float = CHECK_MIN_SCORE,
+          themes: list[str] | None = None) -> list[dict]:
+    """The indexed items most similar to ``text``, best first, each with its score and why.
+
+    ``themes``: the text's theme ids, if the caller tagged it (``recur --check`` does)."""
+    return check_many(store, [text], [themes or []], limit=limit, kind=kind, min_score=min_score)[0]["matches"]
+
+
+def made_before(check_result: dict, threshold: float = DEFAULT_THRESHOLD) -> bool:
+    """Whether a checked text has a match scoring at least ``threshold`` (what recur would group)."""
+    return any(m["score"] >= threshold for m in check_result["matches"])
+
+
+def summary(checks: list[dict], threshold: float = DEFAULT_THRESHOLD, left_out: list[dict] | None = None) -> dict:
+    """``{"items", "made_before", "similar", "new", "left_out"}``: how many texts were checked,
+    how many were made before, similar only or new, and the indexed documents whose items were
+    left out (the checked document itself: ``[{"doc_id", "title"}]``)."""
+    verdicts = [verdict(c, threshold) for c in checks]
+    return {"items": len(checks), "made_before": verdicts.count("made before"), "similar": verdicts.count("similar"),
+            "new": verdicts.count("new"), "left_out": list(left_out or [])}

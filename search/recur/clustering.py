@@ -1,0 +1,158 @@
+"""Groups of items that say the same thing in different years (``sgsearch recur``)."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
+
+from search.index.store import Store
+from search.recur.cache import _full, _fulls, _items_and_rows
+from search.recur.concepts import store_concepts
+from search.recur.scoring import (
+    DEFAULT_THRESHOLD,
+    MAX_CHAIN,
+    _candidates,
+    _prepare,
+    _readable,
+    _scores_and_evidence,
+    why,
+)
+from search.recur.tracker import describe
+
+
+def _year_of(value) -> int | None:
+    """A year given as 2019, "2019" or "2019-20" -> 2019."""
+    if value is None or value == "":
+        return None
+    m = re.match(r"^\s*(\d{4})", str(value))
+    if not m:
+        raise ValueError(f"not a year: {value!r} (use 2019 or 2019-20)")
+    return int(m.group(1))
+
+
+def recur(
+    store: Store,
+    min_years: int = 2,
+    kind: str | None = None,
+    theme: str | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    items: list[dict] | None = None,
+    from_year=None,
+    to_year=None,
+    since=None,
+) -> list[dict]:
+    """Clusters of items that say substantially the same thing in at least ``min_years`` years.
+
+    Each group also says where it was first and last seen, in how many documents and years,
+    its kinds and the statuses its reports gave (see :func:`search.recur.tracker.describe`).
+    ``theme`` keeps the groups with a member tagged with it (as ``export`` does: the group
+    is found among all items, then chosen); ``from_year``/``to_year`` keep the items of
+    those years; ``since`` keeps the groups whose latest item is after that year. Each
+    group has a ``score`` (its strongest link) and ``why`` (what its members share).
+    """
+    lo, hi, after = _year_of(from_year), _year_of(to_year), _year_of(since)
+    concepts = store_concepts(store)
+    given = items is not None
+    items, rows, surface = _items_and_rows(store, items, kind, concepts)
+    if lo is not None or hi is not None:
+        keep = [n for n, it in enumerate(items) if (lo is None or (it.get("year_start") or 0) >= lo)
+                and (hi is None or (it.get("year_start") or 0) <= hi)]
+        items, rows = [items[n] for n in keep], rows.take(keep)
+    if len(items) < 2:
+        return []
+    p = _prepare(items, concepts, surface=surface, rows=rows)
+    a, b = _candidates(p)
+    scores, beyond = _scores_and_evidence(p, a, b)
+    above = (scores >= threshold) & beyond
+    edges = _Links(len(items), a[above], b[above], scores[above])
+    chosen = []
+    for comp in edges.components():
+        comp = _trim(comp, edges, threshold)
+        years = sorted({items[i]["year"] for i in comp if items[i].get("year")})
+        if len(years) < min_years:
+            continue
+        if theme and not any(theme in (items[i].get("themes") or []) for i in comp):
+            continue
+        if after is not None and max(items[i].get("year_start") or 0 for i in comp) <= after:
+            continue
+        chosen.append((comp, years))
+    full = {} if given else _fulls(store, [items[i] for comp, _ in chosen for i in comp], concepts)
+    clusters = []
+    bags: dict = {}
+    for comp, years in chosen:
+        members = sorted(comp, key=lambda i: (items[i].get("year_start") or 0, items[i]["item_id"]))
+        inside = set(comp)
+        out_items = []
+        reasons: dict[str, float] = {}
+        for i in members:
+            # the whole items were read for this call alone: filled in place, not copied (memory at scale)
+            it = dict(items[i]) if given else (full.get(items[i]["item_id"]) or _full(store, items[i]))
+            linked = [(s, j) for j, s in edges[i].items() if j in inside]
+            it["score"] = round(max(linked)[0], 1) if linked else None
+            if linked:
+                it["why"] = why(p, i, max(linked)[1], bags=bags)
+                for r in it["why"]:
+                    reasons[r] = reasons.get(r, 0) + 1
+            out_items.append(it)
+        themes = sorted(set.intersection(*(set(items[i]["themes"]) for i in comp)) if comp else set())
+        score = max((s for it in out_items if (s := it.get("score")) is not None), default=None)
+        clusters.append({"themes": themes, "years": years, "score": score,
+                         "why": _readable(sorted(reasons, key=lambda r: -reasons[r]))[:6], "items": out_items})
+    clusters.sort(key=lambda c: (-len(c["years"]), -len(c["items"]), c["items"][0]["item_id"]))
+    for n, c in enumerate(clusters, start=1):
+        c["id"] = n
+    return [describe({"id": c["id"], "themes": c["themes"], "years": c["years"], "score": c["score"], "why": c["why"],
+                      "items": c["items"]}) for c in clusters]
+
+
+def best_threshold(store: Store, threshold: float, **options) -> float | None:
+    """The highest threshold below ``threshold`` (in steps of 5) that would give groups, or None."""
+    t = threshold - 5
+    while t >= 15:
+        if recur(store, threshold=t, **options):
+            return t
+        t -= 5
+    return None
+
+
+class _Links:
+    """The pairs above the threshold, as a symmetric sparse matrix (compact at any size):
+    ``links[i]`` maps each item linked to item ``i`` to the pair's score."""
+
+    def __init__(self, n: int, a: np.ndarray, b: np.ndarray, scores: np.ndarray):
+        self.m = csr_matrix((np.r_[scores, scores], (np.r_[a, b], np.r_[b, a])), shape=(n, n))
+
+    def __getitem__(self, i: int) -> dict[int, float]:
+        lo, hi = self.m.indptr[i], self.m.indptr[i + 1]
+        return dict(zip(self.m.indices[lo:hi].tolist(), self.m.data[lo:hi].tolist()))
+
+    def components(self) -> list[list[int]]:
+        """The connected groups of linked items, each in order, by their first item."""
+        _, labels = connected_components(self.m, directed=False)
+        groups: dict[int, list[int]] = {}
+        for i in np.flatnonzero(np.diff(self.m.indptr)).tolist():
+            groups.setdefault(int(labels[i]), []).append(i)
+        return list(groups.values())
+
+
+def _trim(comp: list[int], edges, threshold: float) -> list[int]:
+    """In a large group keep only members linked to at least two others (a chain's loose
+    ends go), repeatedly, so a long chain of pairwise links does not make one cluster."""
+    if len(comp) <= MAX_CHAIN:
+        return comp
+    inside = set(comp)
+    degree = {i: sum(1 for j in edges[i] if j in inside) for i in comp}
+    queue = [i for i in comp if degree[i] < 2]
+    while queue and len(inside) > MAX_CHAIN:
+        i = queue.pop()
+        if i not in inside:
+            continue
+        inside.discard(i)
+        for j in edges[i]:
+            if j in inside:
+                degree[j] -= 1
+                if degree[j] < 2:
+                    queue.append(j)
+    return sorted(inside)

@@ -1,0 +1,272 @@
+"""Concepts: what an item is about, read from its text as normalised tokens.
+
+The data (organisations, openings, fillers, stock words, concept sets) is in
+``search/recur/concepts.toml``; each theme of the index's taxonomy is a concept too.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from whoosh.lang.porter import stem
+
+from search.index.store import Store
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+CONCEPTS_NAME = "concepts.toml"
+
+_WORD = re.compile(r"[a-z0-9]+")
+_ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]", re.I)
+_CONCEPT = "\x01"  # marks a concept token in the normalised text (never in report text)
+_THEME = _CONCEPT + "t:"  # a theme's token (one of its phrases was found)
+
+
+class ConceptsError(ValueError):
+    """The concepts file is unreadable or invalid; the message is one line naming the file."""
+
+
+@dataclass
+class Concepts:
+    """What normalisation knows: organisations, openings, fillers and concept phrases."""
+
+    orgs: _Phrases
+    openings: list[re.Pattern]
+    fillers: _Phrases
+    phrases: _Phrases
+    token_of: dict[str, str]  # a normalised phrase -> its concept token
+    theme_phrases: _Phrases | None = None  # a theme's phrases add its token; the words still count
+    theme_of: dict[str, str] = field(default_factory=dict)
+    common: frozenset[str] = frozenset()  # stems of words that say how, not what ("increase")
+    labels: dict[str, str] = field(default_factory=dict)  # concept token -> what "why" shows
+    themes: frozenset[str] = frozenset()  # tokens that came from a theme's phrases
+    stock: frozenset[str] = frozenset()  # words (and their stems) that are never concepts ("including")
+    theme_words: dict[str, frozenset[str]] = field(default_factory=dict)  # theme token -> the words naming it
+
+    def theme_only(self, shared) -> bool:
+        """Whether the tokens two items share are a theme and nothing else: its tag or token,
+        and the words that name it (a phrase of one word or concept: "neglect" with the theme
+        Neglect, "fathers" and "dads" with Fathers and male carers)."""
+        shared = set(shared)
+        themes = {t for t in shared if t.startswith(_THEME)} | {_THEME + t[1:] for t in shared if t.startswith("#")}
+        said = set().union(*(self.theme_words.get(t, ()) for t in themes)) if themes else set()
+        return all(t.startswith(("#", _THEME)) or t in said for t in shared)
+
+
+def _canon(text: str) -> str:
+    """Lower case, apostrophes dropped, every other non-alphanumeric run one space."""
+    t = _ARTEFACT.sub(" ", text).lower().replace("’", "").replace("'", "")
+    return " ".join(_WORD.findall(t))
+
+
+def _variants(phrase: str) -> set[str]:
+    """A phrase as normalised text, with a hyphen also read as a space or no gap."""
+    out = {_canon(phrase)}
+    if "-" in phrase:
+        out.add(_canon(phrase.replace("-", "")))
+    return {v for v in out if v}
+
+
+class _Phrases:
+    """Longest-match lookup of phrases over a list of words (a final "s" optional), by dict:
+    far faster than one regular expression of hundreds of alternatives."""
+
+    def __init__(self, values: dict[str, str]):
+        self.values = {tuple(p.split()): v for p, v in values.items() if p}
+        self.longest: dict[str, int] = {}
+        for key in self.values:
+            self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
+
+    def at(self, words: list[str], i: int) -> tuple[int, str] | None:
+        """(length, value) of the longest phrase starting at ``words[i]``, or None."""
+        most = self.longest.get(words[i])
+        if most is None and words[i].endswith("s"):
+            most = self.longest.get(words[i][:-1])
+        if most is None:
+            return None
+        for n in range(min(most, len(words) - i), 0, -1):
+            key = tuple(words[i:i + n])
+            v = self.values.get(key)
+            if v is None and key[-1].endswith("s"):
+                v = self.values.get(key[:-1] + (key[-1][:-1],))
+            if v is not None:
+                return n, v
+        return None
+
+    def replace(self, words: list[str]) -> list[str]:
+        """The words with each phrase replaced by its value (an empty value drops it)."""
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            m = self.at(words, i)
+            if m is None:
+                out.append(words[i])
+                i += 1
+            else:
+                if m[1]:
+                    out.append(m[1])
+                i += m[0]
+        return out
+
+    def find(self, words: list[str]) -> list[str]:
+        """The values of the phrases in ``words``, in order, each once."""
+        found: dict[str, None] = {}
+        for i in range(len(words)):
+            m = self.at(words, i)
+            if m is not None:
+                found[m[1]] = None
+        return list(found)
+
+
+def bundled_concepts_path() -> Path:
+    """Path of the concepts file shipped with the package."""
+    return Path(str(resources.files("search.recur").joinpath(CONCEPTS_NAME)))
+
+
+def load_concepts(taxonomy=None, extra_files: list[Path] | None = None) -> Concepts:
+    """The bundled concepts, then each extra file's (a concept with a known id is replaced),
+    and the phrases of each theme of ``taxonomy`` (anything iterating objects with ``id``,
+    ``label``, ``phrases`` and ``abbreviations``)."""
+    orgs: list[str] = []
+    openings: list[str] = []
+    fillers: list[str] = []
+    common: list[str] = []
+    stock: list[str] = []
+    concepts: dict[str, list[str]] = {}
+    for path in [bundled_concepts_path(), *[Path(p) for p in extra_files or []]]:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+            raise ConceptsError(f"{path}: cannot read the concepts file: {' '.join(str(e).split())}") from e
+        try:
+            orgs += [str(n) for n in data.get("organisations", {}).get("names", [])]
+            openings += [str(p) for p in data.get("openings", {}).get("patterns", [])]
+            fillers += [str(p) for p in data.get("fillers", {}).get("phrases", [])]
+            common += [str(w) for w in data.get("common", {}).get("words", [])]
+            stock += [str(w) for w in data.get("stock", {}).get("words", [])]
+            for c in data.get("concept", []):
+                concepts[str(c["id"])] = [str(t) for t in c["terms"]]
+        except (AttributeError, KeyError, TypeError) as e:
+            raise ConceptsError(f"{path}: each [[concept]] needs an id and a list of terms ({e})") from e
+    token_of: dict[str, str] = {}
+    theme_of: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    theme_tokens: set[str] = set()
+    theme_phrases: dict[str, list[str]] = {}
+    for theme in taxonomy or ():
+        tok = f"{_THEME}{theme.id}".replace(" ", "_")
+        labels[tok] = theme.label
+        theme_tokens.add(tok)
+        theme_phrases[tok] = [*theme.phrases, *theme.abbreviations]
+        for p in theme_phrases[tok]:
+            for v in _variants(p):
+                theme_of[v] = tok
+    for cid, terms in concepts.items():  # the file's concepts win over a theme's phrase
+        tok = f"{_CONCEPT}c:{cid}".replace(" ", "_")
+        labels[tok] = cid
+        for p in terms:
+            for v in _variants(p):
+                token_of[v] = tok
+    org_words = {v for n in orgs for v in _variants(n)}
+    try:
+        opening_rx = [re.compile(p, re.I) for p in openings]
+    except re.error as e:
+        raise ConceptsError(f"concepts file: an opening is not a valid pattern: {e}") from e
+    stock_words = {w for x in stock for w in _canon(x).split()}
+    c = Concepts(
+        orgs=_Phrases(dict.fromkeys(org_words, "org")),
+        openings=opening_rx,
+        fillers=_Phrases({v: "" for f in fillers for v in _variants(f)}),
+        # one pass replaces all three: organisations, fillers and concept phrases
+        phrases=_Phrases({**dict.fromkeys(org_words, "org"), **{v: "" for f in fillers for v in _variants(f)},
+                          **token_of}),
+        token_of=token_of,
+        labels=labels,
+        themes=frozenset(theme_tokens),
+        theme_phrases=_Phrases(theme_of),
+        theme_of=theme_of,
+        common=frozenset(_stem(w) for c in common for w in _canon(c).split()),
+        stock=frozenset(stock_words),
+    )
+    plain = Concepts(**{**c.__dict__, "theme_phrases": None})  # a phrase's own words, not its theme
+    named = {tok: [tokens(p, plain) for p in phrases] for tok, phrases in theme_phrases.items()}
+    c.theme_words = {tok: frozenset(t[0] for p, t in zip(theme_phrases[tok], toks)
+                                    if len(t) == 1 and (t[0].startswith(_CONCEPT) or len(_canon(p).split()) == 1))
+                     for tok, toks in named.items()}
+    return c
+
+
+@lru_cache(maxsize=1)
+def _default_concepts() -> Concepts:
+    return load_concepts()
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return stem(word)
+
+
+def _strip_openings(t: str, concepts: Concepts) -> str:
+    changed = True
+    while changed and t:
+        changed = False
+        for rx in concepts.openings:
+            m = rx.match(t)
+            if m and m.end() > 0:
+                t = t[m.end():].lstrip()
+                changed = True
+    return t
+
+
+def tokens(text: str, concepts: Concepts | None = None, surface: dict | None = None) -> list[str]:
+    """The concepts of a text in order: concept tokens (``\\x01c:duties``) and stemmed content words.
+
+    ``surface``, if given, learns a readable word for each stem (what "why" shows).
+    """
+    c = concepts or _default_concepts()
+    words = _canon(text).split()
+    themes = c.theme_phrases.find(words) if c.theme_phrases is not None else []
+    words = _strip_openings(" ".join(c.phrases.replace(words)), c).split()
+    out = []
+    for w in words:
+        if w.startswith(_CONCEPT):
+            out.append(w)
+            continue
+        if w == "org" or w in c.stock or len(w) < 2 or w.isdigit():
+            continue
+        s = _stem(w)
+        if s in c.common:
+            continue
+        if surface is not None and s not in surface:
+            surface[s] = w
+        out.append(s)
+    return out + [t for t in themes if t not in out]
+
+
+def normalise(text: str, concepts: Concepts | None = None) -> list[str]:
+    """The content of an item as readable tokens: concept names and stemmed words, in order."""
+    c = concepts or _default_concepts()
+    return [c.labels.get(t, t) if t.startswith(_CONCEPT) else t for t in tokens(text, c)]
+
+
+
+def store_concepts(store: Store | None) -> Concepts:
+    """The concepts for an index: the bundled ones and the themes of the taxonomy it was tagged with."""
+    if store is None:
+        return _default_concepts()
+    tax = store.taxonomy()
+    key = getattr(tax, "fingerprint", lambda: None)()
+    cached = _by_taxonomy.get(key)
+    if cached is None:
+        cached = _by_taxonomy[key] = load_concepts(tax)
+    return cached
+
+
+_by_taxonomy: dict = {}

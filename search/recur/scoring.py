@@ -1,0 +1,365 @@
+"""Recurring items: recommendations, learning and priorities said again in later years.
+
+Two items are compared by the *concepts* they share, read from their first sentence
+(the rest is often commentary) after normalising the text:
+
+- the names of the bodies that write reports (CCG, ICB, SSCB, SSCP, LSCB, "the Board",
+  "the Partnership", "we") become one token, so "the CCG will" and "we will" read alike;
+- stock openings ("Ensure that", "To", "The partnership should") and fillers ("in relation
+  to") are removed;
+- words and phrases that mean the same thing here become one concept ("functions",
+  "responsibilities" and "duties" are *duties*; "unborn babies" and "pre-birth" are
+  *pre-birth*; "Electronic Staff Record" is *ESR*), and so does each phrase of a theme in
+  the index's taxonomy; other words are stemmed, and function words and words every
+  safeguarding report uses are dropped.
+
+These concepts live in ``search/recur/concepts.toml`` (data a user can extend). The
+similarity of two items (0-100) blends:
+
+- a TF-IDF cosine over their concepts and theme tags (:data:`COSINE_SHARE`): sharing a rare
+  concept ("ESR", "toolkit", "fathers") counts for much, a common one for little;
+- rapidfuzz ``token_sort_ratio`` over the normalised concept strings, the lexical check.
+
+Items with fewer than :data:`MIN_TOKENS` concepts are never grouped, and a shared theme
+tag alone never makes two items the same. Each match says *why*: the concepts the two
+items share, rarest first. :data:`DEFAULT_THRESHOLD` is the lowest score that keeps
+precision at or above 0.9 on the labelled pairs in ``tests/recur_pairs.toml``.
+
+Candidates come from a sparse matrix product (each item's nearest neighbours from other
+years over its rarer concepts, chosen in numpy), so the work grows with the number of items,
+not with its square. The index's items are tokenised once per index generation and kept,
+as a sparse concept matrix, in the per-user cache (see :func:`index_tokens`).
+
+Clusters are connected groups of pairs above the threshold; in a large group a member
+must be linked to at least two others, so a chain of weak links is not a cluster.
+
+This module never tags text itself: a caller with free text to check (``recur --check``)
+passes its theme ids in.
+"""
+from __future__ import annotations
+
+import math
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cpdist
+from scipy.sparse import csr_matrix, diags
+
+from search.recur.concepts import _CONCEPT, _THEME, Concepts, ConceptsError, _default_concepts, tokens
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+DEFAULT_THRESHOLD = 49.0  # the lowest giving precision >= 0.9 on the labelled pairs and realdev (bench/recur_fit.py)
+CHECK_CANDIDATES = 2000  # items per checked text scored exactly (the best by cosine)
+CHECK_MIN_SCORE = 40.0  # --check lists weaker matches than recur groups, best first, for a person to judge
+THEME_WEIGHT = 1.5  # a theme tag weighs this many times an equally rare word
+CONCEPT_WEIGHT = 2.0  # a concept from the data file weighs this many times an equally rare word
+COSINE_SHARE = 0.8  # score = 80% TF-IDF cosine + 20% token_sort_ratio
+THEME_ONLY_MAX = 45.0  # two items sharing a theme and nothing else: at most a weak likeness, never grouped
+MIN_WORDS = 4
+MIN_TOKENS = 2  # items with fewer concepts are too generic to compare
+MAX_CHAIN = 5  # larger groups must be well connected, not merely chained
+NEIGHBOURS = 10  # nearest items from other years scored exactly, per item
+
+
+@dataclass
+class _Rows:
+    """Items' concepts as a sparse 0/1 matrix, the form the cache keeps.
+
+    ``vocab`` names the columns; row ``i`` (``indices[indptr[i]:indptr[i + 1]]``) is item
+    ``i``'s bag: its concepts, then its ``#theme`` tags. ``strings`` holds each item's
+    concepts joined by spaces (what the lexical check reads) and ``sizes`` how many
+    distinct concepts it has (see :func:`_content`).
+    """
+
+    strings: list[str]
+    sizes: list[int]
+    vocab: list[str]
+    indptr: np.ndarray
+    indices: np.ndarray
+
+    def take(self, keep: list[int]) -> _Rows:
+        """The rows ``keep``, in that order (the vocabulary unchanged)."""
+        m = self.matrix()[keep]
+        return _Rows([self.strings[n] for n in keep], [self.sizes[n] for n in keep], self.vocab, m.indptr, m.indices)
+
+    def matrix(self):
+        """The 0/1 matrix itself (items x vocabulary)."""
+        data = np.ones(len(self.indices), dtype=np.float32)
+        return csr_matrix((data, self.indices, self.indptr), shape=(len(self.strings), max(len(self.vocab), 1)))
+
+    def plus(self, items: list[dict], toks: list[list[str]]) -> _Rows:
+        """These rows followed by rows for more items, over the same (extended) vocabulary."""
+        more = _rows(items, toks, self.vocab)
+        return _Rows(self.strings + more.strings, self.sizes + more.sizes, more.vocab,
+                     np.concatenate([self.indptr, more.indptr[1:] + self.indptr[-1]]),
+                     np.concatenate([self.indices, more.indices]))
+
+
+def _rows(items: list[dict], toks: list[list[str]], vocab: list[str] = ()) -> _Rows:
+    """The :class:`_Rows` of items with these tokens (``vocab``: columns already numbered)."""
+    col = {t: j for j, t in enumerate(vocab)}
+    theme_prefix = _CONCEPT + "t:"
+    indices: list[int] = []
+    ends = [0]
+    for t, it in zip(toks, items):
+        bag = dict.fromkeys(t)
+        bag.update(dict.fromkeys(f"#{th}" for th in it.get("themes") or []))
+        indices.extend(col.setdefault(tok, len(col)) for tok in bag)
+        ends.append(len(indices))
+    # an item of fewer than MIN_WORDS words is a heading ("Early Help"), not a statement: never compared
+    sizes = [len({w for w in tk if not w.startswith(theme_prefix)}) if len(it.get("text", "").split()) >= MIN_WORDS
+             else 0 for tk, it in zip(toks, items)]
+    return _Rows([" ".join(t) for t in toks], sizes, list(col), np.array(ends, dtype=np.int64),
+                 np.array(indices, dtype=np.int32))
+
+
+@dataclass
+class _Prepared:
+    """Items ready to compare: their concept matrix, its TF-IDF weights and what "why" shows."""
+
+    items: list[dict]
+    rows: _Rows
+    idf: dict[str, float]  # concept -> its weight
+    norms: np.ndarray  # length of each item's TF-IDF vector (float64, as pair_score reads it)
+    x: object  # row-normalised TF-IDF matrix (float32 CSR) of the items' bags
+    words: object  # the same pattern, 1 on concepts no theme says and 0 on themes and their words
+    df: np.ndarray  # how many items hold each concept (column)
+    labels: dict[str, str] = field(default_factory=dict)
+    concepts: Concepts | None = None
+
+    @property
+    def strings(self) -> list[str]:
+        return self.rows.strings
+
+    def bag(self, i: int) -> set[str]:
+        """Item ``i``'s concepts and ``#theme`` tags."""
+        r = self.rows
+        return {r.vocab[j] for j in r.indices[r.indptr[i]:r.indptr[i + 1]].tolist()}
+
+
+def _subject(text: str) -> str:
+    """The first sentence of an item: what it is about (the rest is often commentary)."""
+    m = re.match(r"(.{25,}?[.;!?])\s+[A-Z]", text)
+    return m.group(1) if m else text
+
+
+def _weight(tok: str) -> float:
+    if tok.startswith("#"):
+        return THEME_WEIGHT
+    return CONCEPT_WEIGHT if tok.startswith(_CONCEPT) else 1.0
+
+
+def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[list[str]] | None = None,
+             surface: dict[str, str] | None = None, rows: _Rows | None = None) -> _Prepared:
+    """Concept matrix and IDF of ``items``: from ``rows`` (the cache's), else from ``toks``
+    (their tokens, if already known), else tokenised here. ``surface``: readable words."""
+    c = concepts or _default_concepts()
+    surface = dict(surface or {})
+    if rows is None:
+        if toks is None:
+            toks = [tokens(_subject(i["text"]), c, surface) for i in items]
+        rows = _rows(items, toks)
+    m = rows.matrix()
+    df = np.bincount(rows.indices, minlength=m.shape[1])
+    n = max(len(items), 1)
+    weights = [math.log((n + 1) / (k + 0.5)) * _weight(t) for t, k in zip(rows.vocab, df.tolist())]
+    idf = dict(zip(rows.vocab, weights))
+    w = np.array(weights or [0.0], dtype=np.float64)
+    norms = np.sqrt(m @ (w * w))
+    x = m.copy()
+    x.data = w.astype(np.float32)[rows.indices]
+    x = (diags(1.0 / np.maximum(np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel()), 1e-9)) @ x).tocsr()
+    themed = set().union(*c.theme_words.values()) if c.theme_words else set()
+    is_word = np.array([not t.startswith(("#", _THEME)) and t not in themed for t in rows.vocab] or [False])
+    words = x.copy()
+    words.data = is_word[words.indices].astype(np.float32)
+    words.eliminate_zeros()
+    return _Prepared(items, rows, idf, norms, x, words, df, labels={**c.labels, **surface}, concepts=c)
+
+
+def _beyond_theme(p: _Prepared, a: int, b: int) -> bool:
+    """Whether items ``a`` and ``b`` share more than a theme: a shared theme alone (its tag,
+    or the words of its phrases) never makes them the same item."""
+    shared = p.bag(a) & p.bag(b)
+    return bool(shared) and not p.concepts.theme_only(shared)
+
+
+def _cosine(p: _Prepared, a: int, b: int) -> float:
+    """TF-IDF cosine (0-100) of two items' concept-and-theme bags."""
+    shared = p.bag(a) & p.bag(b)
+    if not shared:
+        return 0.0
+    dot = sum(p.idf[t] ** 2 for t in shared)
+    return 100.0 * dot / max(float(p.norms[a] * p.norms[b]), 1e-9)
+
+
+def _content(p: _Prepared, i: int) -> int:
+    """How many distinct concepts an item has (a theme's phrase is already counted as its words)."""
+    return p.rows.sizes[i]
+
+
+def pair_score(p: _Prepared, a: int, b: int) -> float:
+    """Similarity 0-100 of items ``a`` and ``b`` (see the module docstring)."""
+    if _content(p, a) < MIN_TOKENS or _content(p, b) < MIN_TOKENS:
+        return 0.0  # too short to say anything specific
+    if not p.bag(a) & p.bag(b):
+        return 0.0
+    lex = fuzz.token_sort_ratio(p.strings[a], p.strings[b])
+    score = round(COSINE_SHARE * _cosine(p, a, b) + (1 - COSINE_SHARE) * lex, 1)
+    return score if _beyond_theme(p, a, b) else min(score, THEME_ONLY_MAX)
+
+
+def why(p: _Prepared, a: int, b: int, limit: int = 6, bags: dict | None = None) -> list[str]:
+    """What items ``a`` and ``b`` share, rarest first, as people read it ("pre-birth", "guidance").
+    ``bags``: item -> its bag, kept between calls (a group's items are asked about again and again)."""
+    if bags is None:
+        shared = p.bag(a) & p.bag(b)
+    else:
+        for i in (a, b):
+            if i not in bags:
+                bags[i] = p.bag(i)
+        shared = bags[a] & bags[b]
+    shared = [t for t in shared if not t.startswith("#")]
+    shared.sort(key=lambda t: (-p.idf[t], t))
+    return _readable([p.labels.get(t, t) for t in shared])[:limit]
+
+
+def _readable(labels: list[str]) -> list[str]:
+    """``labels`` in order, each once whatever its case, without one whose words a longer label
+    already shows ("fathers" beside "Fathers and male carers")."""
+    first: dict[str, str] = {}
+    for label in labels:
+        first.setdefault(label.lower(), label)
+    longer = [set(k.split()) for k in first if " " in k]  # only a label of several words can hide another
+    if not longer:
+        return list(first.values())
+    return [label for k, label in first.items() if not any(set(k.split()) < w for w in longer)]
+
+
+def _top_k(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, k: int) -> np.ndarray:
+    """Positions of each row's ``k`` largest values (ties: the lower column first).
+
+    All in numpy, no loop over rows: a histogram of each row's values finds the bin that
+    holds its k-th largest, so only the entries from that bin up (a dozen or so a row)
+    are sorted.
+    """
+    bins = 256
+    b = np.clip((vals * bins).astype(np.int32), 0, bins - 1)  # a cosine is within 0-1
+    counts = np.bincount(rows * bins + b, minlength=n_rows * bins).reshape(n_rows, bins)
+    from_top = np.cumsum(counts[:, ::-1], axis=1)
+    cut = np.where(from_top[:, -1] > k, bins - 1 - np.argmax(from_top >= k, axis=1), 0)
+    near = np.flatnonzero(b >= cut[rows])
+    near = near[np.lexsort((cols[near], -vals[near], rows[near]))]
+    r = rows[near]
+    rank = np.arange(len(near)) - np.searchsorted(r, r)  # place within its row, best first
+    return near[rank < k]
+
+
+def _candidates(p: _Prepared, k: int = NEIGHBOURS, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """For each item, its ``k`` nearest items from other years by TF-IDF cosine over rarer concepts.
+
+    Year by year, a sparse matrix product in blocks of rows scores every item against
+    every item of the other years sharing a concept or theme, in C; concepts in more than
+    1% of the items are left out of this blocking step (they still count in the final
+    score). Only the ``k`` best neighbours of each item are kept, so the exact scoring
+    that follows sees at most ``k`` pairs per item whatever the size of the index.
+    Returns the pairs ``(a, b)``, ``a < b``, as two arrays in sorted order.
+    """
+    n = len(p.items)
+    cap = max(60, int(0.01 * n))
+    years = np.array([it.get("year_start") or 0 for it in p.items])
+    order = np.argsort(years, kind="stable")  # the items year by year
+    xb = p.x[order][:, np.flatnonzero(p.df <= cap)].tocsr()
+    starts = [0, *(np.flatnonzero(np.diff(years[order])) + 1).tolist()]
+    found = [np.zeros(0, dtype=np.int64)]
+    for s, e in zip(starts, [*starts[1:], n]):
+        others = np.r_[0:s, e:n]  # rows of ``xb`` from the other years
+        xt = xb[others].T.tocsr()
+        for start in range(s, e, chunk):
+            sims = (xb[start:min(start + chunk, e)] @ xt).tocoo()
+            best = _top_k(sims.row, sims.col, sims.data, sims.shape[0], k)
+            a, b = order[start + sims.row[best]], order[others[sims.col[best]]]
+            found.append(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
+    codes = np.sort(np.concatenate(found))
+    codes = codes[np.diff(codes, prepend=-1) != 0]  # each pair once
+    return codes // max(n, 1), codes % max(n, 1)
+
+
+def _score_pairs(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Scores (0-100) of the pairs ``(a[n], b[n])`` at once: the same formula as :func:`pair_score`."""
+    return _scores_and_evidence(p, a, b)[0]
+
+
+SCORE_BLOCK = 100_000  # pairs scored at once: the row copies they need stay small at any index size
+
+
+def _scores_and_evidence(p: _Prepared, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs' scores, and whether each pair shares more than a theme (only those are grouped)."""
+    if len(a) > SCORE_BLOCK:
+        parts = [_scores_and_evidence(p, a[n:n + SCORE_BLOCK], b[n:n + SCORE_BLOCK])
+                 for n in range(0, len(a), SCORE_BLOCK)]
+        return np.concatenate([s for s, _ in parts]), np.concatenate([e for _, e in parts])
+    if not len(a):
+        return np.zeros(0), np.zeros(0, dtype=bool)
+    cos = 100.0 * np.asarray(p.x[a].multiply(p.x[b]).sum(axis=1)).ravel()
+    shared_words = np.asarray(p.words[a].multiply(p.words[b]).sum(axis=1)).ravel() > 0
+    lens = np.array(p.rows.sizes)
+    strings = p.strings
+    lex = cpdist([strings[i] for i in a.tolist()], [strings[i] for i in b.tolist()], scorer=fuzz.token_sort_ratio,
+                 workers=-1)
+    score = COSINE_SHARE * cos + (1 - COSINE_SHARE) * np.asarray(lex, dtype=np.float64)
+    ok = (lens[a] >= MIN_TOKENS) & (lens[b] >= MIN_TOKENS) & (cos > 0)
+    # pairs sharing only theme words: more than a theme only if a word is not of a theme both share
+    for n in np.flatnonzero(ok & ~shared_words).tolist():
+        shared_words[n] = _beyond_theme(p, int(a[n]), int(b[n]))
+    score = np.where(shared_words, score, np.minimum(score, THEME_ONLY_MAX))
+    return np.where(ok, np.round(score, 1), 0.0), ok & shared_words
+
+
+
+def pair_scores(pairs: list[tuple[str, str]], background: list[str] = (), concepts: Concepts | None = None,
+                themes: list[tuple[list[str], list[str]]] | None = None) -> list[dict]:
+    """Score text pairs as ``recur`` scores items: ``{"score", "why"}`` for each pair.
+
+    Rarity (IDF) is counted over the pairs' texts and ``background`` (e.g. an index's items);
+    ``themes``, if given, holds each pair's theme ids. The labelled set and the benchmark
+    measure precision and recall through this call.
+    """
+    items = []
+    for n, (a, b) in enumerate(pairs):
+        ta, tb = (themes[n] if themes else ([], []))
+        items.append({"text": a, "themes": ta})
+        items.append({"text": b, "themes": tb})
+    items += [{"text": t, "themes": []} for t in background]
+    p = _prepare(items, concepts)
+    return [{"score": pair_score(p, 2 * n, 2 * n + 1), "why": why(p, 2 * n, 2 * n + 1)} for n in range(len(pairs))]
+
+
+
+def load_pairs(path) -> list[dict]:
+    """Labelled pairs from a TOML file of ``[[pair]]`` tables with ``a``, ``b`` and ``same``."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise ConceptsError(f"{path}: cannot read the labelled pairs: {' '.join(str(e).split())}") from e
+    return [{"a": str(p["a"]), "b": str(p["b"]), "same": bool(p["same"])} for p in data.get("pair", [])]
+
+
+def labelled_figures(pairs: list[dict], threshold: float = DEFAULT_THRESHOLD, background: list[str] = (),
+                     concepts: Concepts | None = None) -> dict:
+    """Precision and recall of grouping at ``threshold`` on labelled pairs (through :func:`pair_scores`)."""
+    scores = pair_scores([(p["a"], p["b"]) for p in pairs], background, concepts)
+    tp = sum(1 for s, p in zip(scores, pairs) if s["score"] >= threshold and p["same"])
+    fp = sum(1 for s, p in zip(scores, pairs) if s["score"] >= threshold and not p["same"])
+    pos = sum(1 for p in pairs if p["same"])
+    return {"threshold": threshold, "pairs": len(pairs), "precision": round(tp / max(tp + fp, 1), 3),
+            "recall": round(tp / max(pos, 1), 3), "true_positives": tp, "false_positives": fp}

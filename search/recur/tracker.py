@@ -1,0 +1,69 @@
+"""A recommendation tracker: each recurring group as partnerships keep an action plan's row,
+first and last seen, how often, its kinds and the latest status the reports gave."""
+from __future__ import annotations
+
+from search.vocab.years import parse_year_label
+
+TRACKER_COLUMNS = (
+    "Ref", "Theme", "Recommendation (latest wording)", "First raised", "First raised in", "Last raised",
+    "Last raised in", "Times raised", "Documents", "Years", "Kinds", "Latest status", "Status history",
+    "Citations", "Item ids",
+)
+
+
+def _seen(it: dict) -> dict:
+    return {"year": it.get("year"), "doc_id": it.get("doc_id"), "title": it.get("title") or it.get("doc_id")}
+
+
+def _order(it: dict):
+    return (it.get("year_start") or parse_year_label(it.get("year") or "") or 0, it.get("item_id") or "")
+
+
+def describe(cluster: dict) -> dict:
+    """The tracker's facts of one group, added to it in place and returned: ``first_seen`` and
+    ``last_seen`` (``{"year", "doc_id", "title"}``), ``documents`` and ``year_count``
+    (how many), ``kinds``, ``statuses`` (``[{"year", "status", "item_id"}]`` where a report
+    gave one, oldest first) and ``latest_status``. Items are put oldest first."""
+    items = sorted(cluster.get("items") or [], key=_order)
+    cluster["items"] = items
+    cluster["first_seen"] = _seen(items[0]) if items else None
+    cluster["last_seen"] = _seen(items[-1]) if items else None
+    cluster["documents"] = len({it.get("doc_id") for it in items})
+    cluster["year_count"] = len({it.get("year") for it in items if it.get("year")})
+    cluster["kinds"] = sorted({it.get("kind") for it in items if it.get("kind")})
+    cluster["statuses"] = [{"year": it.get("year"), "status": it["status"], "item_id": it.get("item_id")}
+                           for it in items if it.get("status")]
+    cluster["latest_status"] = cluster["statuses"][-1]["status"] if cluster["statuses"] else None
+    return cluster
+
+
+def tracker_rows(clusters: list[dict], labels: dict[str, str] | None = None) -> list[dict]:
+    """One row per recurring group, keyed by :data:`TRACKER_COLUMNS`, oldest first raised first.
+    ``labels``: theme id -> label (the theme column names the group's shared themes, else what
+    its items share). Each item needs its ``citation`` (see :func:`search.cite.cite_items`)."""
+    labels = labels or {}
+    rows = []
+    for c in clusters:
+        c = describe(dict(c))
+        items = c["items"]
+        theme = ", ".join(labels.get(t, t) for t in c.get("themes") or []) or ", ".join((c.get("why") or [])[:3])
+        first, last = c["first_seen"] or {}, c["last_seen"] or {}
+        rows.append({
+            "Ref": c.get("id"),
+            "Theme": theme,
+            "Recommendation (latest wording)": items[-1].get("text") if items else "",
+            "First raised": first.get("year"),
+            "First raised in": first.get("title"),
+            "Last raised": last.get("year"),
+            "Last raised in": last.get("title"),
+            "Times raised": len(items),
+            "Documents": c["documents"],
+            "Years": c["year_count"],
+            "Kinds": ", ".join(c["kinds"]),
+            "Latest status": c["latest_status"] or "",
+            "Status history": "; ".join(f"{s['year']}: {s['status']}" for s in c["statuses"]),
+            "Citations": "\n".join(f"{it.get('year')}: {it.get('citation') or it.get('title')}" for it in items),
+            "Item ids": " ".join(it.get("item_id") or "" for it in items),
+        })
+    rows.sort(key=lambda r: (parse_year_label(r["First raised"] or "") or 0, r["Ref"] or 0))
+    return rows
