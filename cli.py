@@ -145,6 +145,19 @@ def main():
     sgsearch ingest reports/             add your own PDF, Word and text reports
     sgsearch docs                        list what is indexed
     """
+    utf8_output()
+
+
+def utf8_output(streams=None) -> None:
+    """Write UTF-8 to a file or pipe whatever the console's code page: Windows otherwise
+    writes redirected output in the ANSI code page and fails on "ł" or "▶". A terminal is
+    left alone (Python writes to a Windows console in Unicode already)."""
+    for stream in streams or (sys.stdout, sys.stderr):
+        try:
+            if not stream.isatty() and (stream.encoding or "").replace("-", "").lower() != "utf8":
+                stream.reconfigure(encoding="utf-8")
+        except (AttributeError, ValueError, OSError):
+            pass  # not a text stream of the io module (a test's capture): nothing to change
 
 
 # -- search ----------------------------------------------------------------------------
@@ -471,8 +484,8 @@ def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, 
     """How a subject or theme runs over the years, with quoted examples."""
     # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.query import QueryError
-    from search.table import year_range
-    from search.trace import plot_trace, theme_table, trace
+    from search.table import chart_years
+    from search.trace import plot_trace, trace
 
     store = _store(index)
     text = " ".join(query)
@@ -486,11 +499,9 @@ def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, 
     if plot and not data["years"]:
         _fail(f"nothing to plot: no section mentions {text!r}, so no chart was written to {plot}")
     if plot:
-        years = [y["year"] for y in data["years"]]
-        if not (year or from_year or to_year):
-            years += theme_table(store)["years"]  # the whole span of the index
+        years, indexed = chart_years(store, data, whole_span=not (year or from_year or to_year))
         try:
-            plot_trace(data, plot, all_years=year_range(years))
+            plot_trace(data, plot, all_years=years, indexed=indexed)
         except (OSError, ValueError) as e:
             _fail(f"cannot write the chart {plot}: {e}")
     if as_json:

@@ -217,11 +217,12 @@ def format_document(doc: dict) -> str:
 
 def format_section(s: dict, width: int = 80) -> str:
     """One whole section: where it is, its themes, its text folded, then its items."""
-    pages = ""
-    if s["page_start"]:
-        pages = f", p. {s['page_start']}" + (f"–{s['page_end']}" if s["page_end"] and s["page_end"] != s["page_start"] else "")
-    lines = [f"{s['title']} ({s['year'] or 'undated'}){pages}" + (" (OCR)" if s.get("ocr") else ""),
-             " › ".join(s["heading_path"])]
+    pages = s["page_start"]
+    if pages and s["page_end"] and s["page_end"] != pages:
+        pages = f"{pages}–{s['page_end']}"
+    # cited as everywhere: a report inside a board pack by its own title, then the pack
+    head = section_citation({**s, "year": s["year"] or "undated"}, s["title"], pages or "")
+    lines = [wrap(safe(head), width), " › ".join(s["heading_path"])]
     if s["themes"]:
         lines.append("Themes: " + ", ".join(s["themes"]))
     lines.append("")

@@ -26,6 +26,7 @@ from ingest.metadata import (
     fy_start_of,
     is_furniture,
     parse_year_label,
+    year_of_address,
 )
 from ingest.readers import read_path
 from ingest.sections import build_sections, label
@@ -60,7 +61,7 @@ def _norm(text: str) -> str:
 
 def _file_meta(meta: dict) -> dict:
     """What a file says about itself (web page or front matter): title, site name, year of its date."""
-    out = {k: clean_inline(str(meta[k])) for k in ("title", "site_name") if meta.get(k)}
+    out = {k: clean_inline(str(meta[k])) for k in ("title", "site_name", "url", "author") if meta.get(k)}
     m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", str(meta.get("date") or ""))
     if m:
         try:
@@ -68,6 +69,15 @@ def _file_meta(meta: dict) -> dict:
         except ValueError:
             pass
     return {k: v for k, v in out.items() if v not in ("", None)}
+
+
+def _publisher(text: str, meta: dict, url: str | None) -> str | None:
+    """The site's name or the file's author when it is a body's name with its area, else the
+    scored publisher, else the site's name."""
+    for own in (meta.get("site_name"), meta.get("author")):
+        if own and detect_publisher(own) == own.strip() and len(own.split()) > 1:
+            return own.strip()
+    return detect_publisher(text, url) or meta.get("site_name")
 
 
 def _find_parts(blocks: list[Block], entry: Entry | None, doc_type: str) -> tuple[dict[int, int], list[dict]]:
@@ -102,43 +112,60 @@ def _find_parts(blocks: list[Block], entry: Entry | None, doc_type: str) -> tupl
     return starts, parts
 
 
-def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None = None,
-               ocr: str = "auto") -> ParsedDoc:
-    """Read and structure one file. Raises :class:`ingest.blocks.IngestError` for bad input.
-
-    ``ocr`` (``auto``, ``always``, ``never``) says which PDF pages are read by OCR.
-    """
-    path = Path(path)
-    result = read_path(path, ocr=ocr)
+def read_metadata(result, path: Path, fields: dict | None = None, source_url: str | None = None) -> dict:
+    """Title, publisher, doc type and period of a read file (catalog ``fields`` win)."""
+    fields = fields or {}
     blocks = result.blocks
-    fields = dict(entry.fields) if entry else {}
     text = "\n".join(b.text for b in blocks)
     # a file name or a catalog value may hold control characters too (terminal escapes): clean them
     meta = _file_meta(result.meta)
-    title = clean_inline(fields.get("title") or "") or meta.get("title") or detect_title(
-        blocks, clean_inline(path.stem.replace("-", " ").replace("_", " ")) or "Untitled")
-    doc_type = fields.get("doc_type") or detect_doc_type(text, title)
+    url = source_url or meta.get("url")
+    title = clean_inline(fields.get("title") or "") or detect_title(
+        blocks, clean_inline(path.stem.replace("-", " ").replace("_", " ")) or "Untitled",
+        meta_title=meta.get("title"), url=url, site_name=meta.get("site_name"))
+    doc_type = fields.get("doc_type") or detect_doc_type(text, title, url)
     opening = [b.text for b in blocks[:120] if b.text]
+    if title not in text:
+        opening.insert(0, title)  # a title from the file's properties or address states its year too
     period = detect_period(opening, prefer_date=doc_type == "board-papers")
     year_start = fields.get("year_start", period["year_start"])
     if year_start is None and period.get("period_start"):
         year_start = parse_year_label(period["period_start"][:4])
     if year_start is None and meta.get("year_start") is not None:
         year_start = meta["year_start"]  # the page's own date: only when the text states no period
-    doc = {
-        "doc_id": fields.get("id") or doc_id or slug(path.stem),
-        "path": str(path.resolve()),
-        "sha256": sha256_file(path),
+    if year_start is None:
+        year_start = year_of_address(url)
+    return {
         "title": title,
-        "publisher": clean_inline(fields.get("publisher") or "") or meta.get("site_name") or detect_publisher(text),
+        "publisher": clean_inline(fields.get("publisher") or "") or _publisher(text, meta, url),
         "doc_type": doc_type,
         "period_start": fields.get("period_start", period["period_start"] if "year" not in fields else None),
         "period_end": fields.get("period_end", period["period_end"] if "year" not in fields else None),
         "year": fy_label(year_start) if year_start is not None else None,
         "year_start": year_start,
+    }
+
+
+def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None = None,
+               ocr: str = "auto", source_url: str | None = None) -> ParsedDoc:
+    """Read and structure one file. Raises :class:`ingest.blocks.IngestError` for bad input.
+
+    ``ocr`` (``auto``, ``always``, ``never``) says which PDF pages are read by OCR;
+    ``source_url`` is the address the file was fetched from (its area helps name the publisher).
+    """
+    path = Path(path)
+    result = read_path(path, ocr=ocr)
+    blocks = result.blocks
+    fields = dict(entry.fields) if entry else {}
+    doc = {
+        "doc_id": fields.get("id") or doc_id or slug(path.stem),
+        "path": str(path.resolve()),
+        "sha256": sha256_file(path),
+        **read_metadata(result, path, fields, source_url),
         "pages": result.pages,
         "fmt": result.fmt,
     }
+    doc_type = doc["doc_type"]
     # portal and page furniture ("Skip to content", "Agenda item", "Published: …") has done its
     # work for the title and period: it is no heading, section text or item
     blocks = [b for b in blocks if b.kind == BREAK or not is_furniture(b.text)] or blocks

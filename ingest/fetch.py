@@ -9,6 +9,7 @@ and does nothing. Each failure is one line naming the URL.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import re
@@ -17,7 +18,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ingest.blocks import IngestError
+from ingest.filenames import not_reserved
 from ingest.readers import max_file_bytes, sniff
+from search.index.store import replace_file
 
 MAX_REDIRECTS = 5
 TIMEOUT_S = 30.0
@@ -70,7 +73,7 @@ def cache_path(url: str, folder: Path, ext: str) -> Path:
     """Where the content of ``url`` is kept: a folder per URL, named after the URL's last part."""
     digest = hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
     stem = Path(unquote(urlsplit(url).path)).stem or urlsplit(url).hostname or "page"
-    stem = _NAME.sub("-", stem).strip("-.")[:80] or "page"
+    stem = not_reserved(_NAME.sub("-", stem).strip("-.")[:80] or "page")
     return folder / digest / (stem + ext)
 
 
@@ -152,11 +155,20 @@ def fetch(url: str, folder: Path, http=None) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     for old in target.parent.iterdir():  # the same URL may have changed kind since last time
         if old != target and old.is_file():
-            old.unlink()
+            # a copy another program holds open (Windows) or already gone is left: it is
+            # never read again, as the download is kept under its new name
+            with contextlib.suppress(OSError):
+                old.unlink()
     if not target.exists() or target.read_bytes() != data:  # unchanged content keeps its file
         tmp = target.with_name(target.name + ".part")
         tmp.write_bytes(data)
-        tmp.replace(target)
+        try:
+            replace_file(tmp, target)
+        except OSError as e:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise IngestError(f"the download could not be saved as {target} ({e.strerror or e}): "
+                              "is it open in another program?") from None
     return target
 
 

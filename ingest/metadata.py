@@ -1,10 +1,12 @@
 """Detect a document's title, publisher, type and reporting period from its text.
 
+Titles, publishers and types are scored candidates: the cue lists and weights are data
+(``ingest/metadata.toml``, fitted by ``bench/fit_metadata.py``), areas come from the
+gazetteer (:mod:`ingest.places`), and a page's address counts where the text is silent.
 Years are UK financial years (April to March), labelled ``2021-22`` with the integer
-start year 2021. The reporting period is read from phrases such as "This report
-covers the period of 1st April 2021 to 30th June 2022", "Twelve Monthly Report
-2020-21", "Annual Report 2016/17", a meeting date ("Thursday 18 January 2018") or a
-month ("June 2019"). A catalog entry (see :mod:`ingest.catalog`) wins over all of it.
+start year 2021, read from a stated period ("1st April 2021 to 30th June 2022", "Annual
+Report 2016/17"), else a meeting, publication or event date. A catalog entry (see
+:mod:`ingest.catalog`) wins over all of it.
 """
 from __future__ import annotations
 
@@ -15,12 +17,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import unquote
 
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
+from ingest import places
 from ingest.blocks import BREAK, HEADING, Block
 from search.vocab.doctypes import DOC_TYPES  # noqa: F401  (re-exported: one list of document types, for search too)
 from search.vocab.years import FY_PATTERN, fy_label, fy_start_of, parse_year_label  # noqa: F401  (re-exported)
@@ -48,7 +52,8 @@ _REPORT_YEAR = re.compile(
 _YEAR_LABEL = re.compile(rf"^\W*{_FY}\W*$")
 _WEEKDAY_DATE = re.compile(rf"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+{_DATE}", re.I)
 _FULL_DATE = re.compile(_DATE, re.I)
-_MONTH_YEAR = re.compile(rf"(?:^|\s)({_MONTH_RE})\s+((?:19|20)\d{{2}})\W*$", re.I)
+# a line ending in a month: "June 2019" (not a target: "… by March 2024.")
+_MONTH_YEAR = re.compile(rf"(?<!\bby)(?<!\buntil)(?<!\bbefore)(?:^|\s)({_MONTH_RE})\s+((?:19|20)\d{{2}})\W*$", re.I)
 _ACRONYM_AFTER = re.compile(r"^\s*\(([A-Z]{2,6})\)")
 # An embedded report announcing itself: "SSCB – Annual Report 2016-17"
 _EMBEDDED_TITLE = re.compile(rf"^.{{0,60}}?\b(?:annual|twelve[- ]monthly)\s+report\s*(?:for\s+)?{_FY}\s*$", re.I)
@@ -99,40 +104,118 @@ def _dated(d: date, how: str) -> dict:
     return {"period_start": None, "period_end": None, "year_start": fy_start_of(d), "how": how, "date": d.isoformat()}
 
 
+# a line that starts with its date: "October 2011, No. 110080", "March 2023 | Version 2"
+_MONTH_YEAR_LEAD = re.compile(rf"^\W*({_MONTH_RE})\s+((?:19|20)\d{{2}})\b(?!\s*(?:-|–|—|to)\s*\w)", re.I)
+_DATE_US = rf"({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,\s+(\d{{4}})"
+_WEEKDAY_DATE_US = re.compile(rf"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+{_DATE_US}", re.I)
+# something that happened in a month: "In September 2022 the audit ...", "since January 2023"
+# (not "by March 2024": a target is no date of the document)
+_EVENT = re.compile(rf"\b(?:in|during|on|since|from)\s+(?:early\s+|late\s+|mid-?)?({_MONTH_RE})\.?,?\s+"
+                    rf"((?:19|20)\d{{2}})\b", re.I)
+_VERSION = re.compile(rf"\b(?:version|v)\s*[\d.]+\W{{0,4}}(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?({_MONTH_RE})\.?,?\s+"
+                      rf"((?:19|20)\d{{2}})\b", re.I)
+_DATE_FIELD_YEAR = re.compile(r"^\W*(?:date|year|published)\s*:\s*((?:19|20)\d{2})\W*$", re.I)
+# a year looked forward to: "The coming year 2025-26" is written at the end of 2024-25
+_FORWARD = re.compile(rf"\b(?:the\s+)?(?:coming|next|year\s+ahead)\s+(?:year\s+)?(?:\(?\s*)?{_FY}", re.I)
+_SPAN = re.compile(r"((?:19|20)\d{2})\s*(?:-|–|—|to)\s*((?:19|20)\d{2})\b")
+
+
+def _stated_year(text: str, lines: list[str]) -> tuple[int, str] | None:
+    """The financial year the text states of itself, by vote when it names more than one
+    ("Annual Report 2021-2022" as a page title, "Annual Report 2020-21" twice in its body)."""
+    for rx, how in ((_REPORT_YEAR, "report-year"), (_OWN_YEAR, "stated-year")):
+        votes: Counter[int] = Counter()
+        first: dict[int, int] = {}
+        for m in rx.finditer(text):
+            fy = _fy_from_match(m)
+            if fy is not None:
+                votes[fy] += 1
+                first.setdefault(fy, m.start())
+        if votes:
+            return max(votes, key=lambda y: (votes[y], -first[y])), how
+    return None
+
+
+def _dated_year(text: str, lines: list[str]) -> dict | None:
+    """The year of a date the document carries: a publication or version date, then the
+    first dated event or date ("In September 2022 ...", "launched on 27 September 2023")."""
+    m = _PUBLISHED.search(text) or _VERSION.search(text)
+    if m and _date("1", m.group(1), m.group(2)):
+        return {"period_start": None, "period_end": None, "how": "month",
+                "year_start": fy_start_of(_date("1", m.group(1), m.group(2)))}
+    for line in lines[:40]:
+        m = _DATE_FIELD_YEAR.match(line)
+        if m:
+            return {"period_start": None, "period_end": None, "how": "year", "year_start": int(m.group(1))}
+    head = "\n".join(lines[:40])
+    found = []
+    for rx, groups in ((_FULL_DATE, lambda g: g[-3:]), (_EVENT, lambda g: ("1", g[0], g[1]))):
+        for m in rx.finditer(head):
+            d = _date(*groups(m.groups()))
+            if d:
+                found.append((m.start(), d))
+                break
+    for i, line in enumerate(lines[:60]):
+        m = (_MONTH_YEAR.search(line) or _MONTH_YEAR_LEAD.match(line)) if len(line) < 120 else None
+        if m and _date("1", m.group(1), m.group(2)):
+            found.append((len("\n".join(lines[:i])) + m.start(), _date("1", m.group(1), m.group(2))))
+            break
+    if found:
+        pos, d = min(found)
+        return _dated(d, "date") if pos >= 0 else None
+    return None
+
+
 def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
     """Find the reporting period in the opening lines of a document (or a part of one).
 
     Returns ``period_start``, ``period_end`` (ISO dates or None) and ``year_start``
-    (int or None), with ``how`` saying which rule found it. The rules, strongest first:
-    a meeting date (board papers), a period between two dates or two months, the report's
+    (int or None), with ``how`` saying which rule found it. A stated period wins: a
+    meeting date for board papers, a period between two dates or two months, the report's
     own name ("Annual Report 2016/17"), what the body says of itself ("for the year
-    2022/23", "at the end of 2015-16", "year ending 31 March 2023"), a plan's year
-    ("Priorities for 2024-25"), a year on a line of its own, then any date or month.
+    2022/23", "at the end of 2015-16", "year ending 31 March 2023"), the year before one it
+    looks forward to ("The coming year 2025-26"), a plan's year ("Priorities for 2024-25"),
+    a year on a line of its own; else a publication or version date, then the first dated
+    event or date. A period of more than two years is kept as a span, its year taken from
+    the document's date when it has one.
     """
     text = "\n".join(lines)
     if prefer_date:
         # board papers: the meeting date decides, not the reports the agenda lists
         m = _WEEKDAY_DATE.search(text) or _MEETING_DATE.search(text)
         d = _date(*m.groups()[-3:]) if m else None
+        if not d:
+            m = _WEEKDAY_DATE_US.search(text)
+            d = _date(m.group(2), m.group(1), m.group(3)) if m else None
         if d:
             return _dated(d, "date")
     m = _PERIOD.search(text)
     if m:
         a, b = _date(*m.group(1, 2, 3)), _date(*m.group(4, 5, 6))
         if a and b and a < b:
-            return {"period_start": a.isoformat(), "period_end": b.isoformat(), "year_start": fy_start_of(a), "how": "period"}
+            span = {"period_start": a.isoformat(), "period_end": b.isoformat(), "year_start": fy_start_of(a),
+                    "how": "period"}
+            if fy_start_of(b) - fy_start_of(a) >= 2:
+                # years of work reviewed at once: a span, dated by the document itself
+                rest = text[:m.start()] + text[m.end():]
+                dated = _dated_year(rest, rest.split("\n"))
+                span["year_start"] = dated["year_start"] if dated else fy_start_of(b)
+                span["how"] = "span"
+            return span
     m = _MONTH_RANGE.search(text)
     if m:
         a, b = _date("1", m.group(1), m.group(2)), _date("1", m.group(3), m.group(4))
         if a and b and a < b:
             return _fy_period(_months_fy(a, b), "months")
-    for rx, how in ((_REPORT_YEAR, "report-year"), (_OWN_YEAR, "stated-year")):
-        for m in rx.finditer(text):
-            if _fy_from_match(m) is not None:
-                return _fy_period(_fy_from_match(m), how)
+    stated = _stated_year(text, lines)
+    if stated:
+        return _fy_period(*stated)
     m = _YEAR_ENDING.search(text)
     if m and _date(*m.groups()[-3:]):
         return _fy_period(fy_start_of(_date(*m.groups()[-3:])), "year-ending")
+    for m in _FORWARD.finditer(text):
+        if _fy_from_match(m) is not None:
+            return _fy_period(_fy_from_match(m) - 1, "before-coming-year")
     for m in _PLAN_YEAR.finditer(text):
         if _fy_from_match(m) is not None:
             return _fy_period(_fy_from_match(m), "plan-year")
@@ -140,22 +223,25 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
         m = _YEAR_LABEL.match(line)
         if m and _fy_from_match(m) is not None:
             return _fy_period(_fy_from_match(m), "year-label")
-    m = _WEEKDAY_DATE.search(text) or _MEETING_DATE.search(text) or _FULL_DATE.search("\n".join(lines[:40]))
-    if m:
-        d = _date(*m.groups()[-3:])
-        if d:
-            return _dated(d, "date")
-    m = _PUBLISHED.search(text)
-    if m and _date("1", m.group(1), m.group(2)):
-        return {"period_start": None, "period_end": None, "how": "month",
-                "year_start": fy_start_of(_date("1", m.group(1), m.group(2)))}
-    for line in lines[:60]:
-        m = _MONTH_YEAR.search(line) if len(line) < 120 else None
-        if m:
-            d = _date("1", m.group(1), m.group(2))
-            if d:
-                return {"period_start": None, "period_end": None, "year_start": fy_start_of(d), "how": "month"}
+    m = _WEEKDAY_DATE.search(text) or _MEETING_DATE.search(text)
+    if m and _date(*m.groups()[-3:]):
+        return _dated(_date(*m.groups()[-3:]), "date")
+    m = _WEEKDAY_DATE_US.search(text)
+    if m and _date(m.group(2), m.group(1), m.group(3)):
+        return _dated(_date(m.group(2), m.group(1), m.group(3)), "date")
+    dated = _dated_year(text, lines)
+    if dated:
+        return dated
     return {"period_start": None, "period_end": None, "year_start": None, "how": None}
+
+
+def year_of_address(url: str | None) -> int | None:
+    """A financial year written in a page's address ("/yearly-report-2024-25"), or None."""
+    parts = places.split_address(url)
+    if not parts:
+        return None
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})[-_/]((?:19|20)?\d{2})(?!\d)", unquote(parts.path))
+    return _fy_from_match(m) if m else None
 
 
 def _fy_period(start: int, how: str) -> dict:
@@ -175,6 +261,9 @@ class Rules:
     publisher: re.Pattern
     adults: re.Pattern
     not_area: frozenset[str]
+    bodies: re.Pattern
+    body_at_end: re.Pattern
+    body_word: re.Pattern
 
 
 def _read_rules(path: Path) -> dict:
@@ -203,14 +292,18 @@ def _rules_for(extra: str | None) -> Rules:
     bodies = "|".join(f"(?:{b})" for b in pub["bodies"])
     abbrevs = "|".join(re.escape(a) for a in pub["abbreviations"])
     word = r"(?:[A-Z]\w*(?:-\w+)*(?:['’]s)?|&|and|of|upon|on|the)"
+    # a name starts at a word's start: no attempt inside a word (the search is the cost here)
     publisher = re.compile(
-        rf"((?:NHS[ \t]+)?(?:{word}[ \t]+){{0,6}}?(?:(?i:{bodies})|(?<=[ \t])(?:{abbrevs})\b))"
+        rf"(?<![\w'’&-])((?:NHS[ \t]+)?(?:{word}[ \t]+){{0,6}}?(?:(?i:{bodies})|(?<=[ \t])(?:{abbrevs})\b))"
     )
     return Rules(
         furniture=re.compile(rf"^\s*(?:{furniture})\s*$", re.I),
         publisher=publisher,
         adults=re.compile("|".join(f"(?:{a})" for a in pub["adults"])),
         not_area=frozenset(pub["not_area"]),
+        bodies=re.compile(rf"(?i:{bodies})|(?:{abbrevs})"),
+        body_at_end=re.compile(rf"(?:(?i:{bodies})|(?:{abbrevs}))$"),
+        body_word=re.compile(rf"(?i:board|partnership|group|committee|trust|council)|(?:{abbrevs})"),
     )
 
 
@@ -252,73 +345,248 @@ def _trim_area(name: str, not_area: frozenset[str]) -> str:
     return ("NHS " if nhs else "") + " ".join(words)
 
 
-def detect_publisher(text: str) -> str | None:
-    """The body most often named in the document, with its area.
+@dataclass(frozen=True)
+class Publishers:
+    """The publisher data: kinds of body, national bodies, address words and weights."""
 
-    "<Area> Safeguarding Children Partnership/Board", "<Area>'s Safeguarding Children
-    Board", "<Area> LSCB", "NHS <Area> Integrated Care Board"…; a name with an area beats
-    the bare body, and an adults' board never publishes a report about children.
+    kinds: tuple[tuple[str, re.Pattern], ...]
+    full_names: dict
+    national: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...]
+    address_words: dict
+    weights: dict
+
+
+@functools.cache
+def _publishers_for(extra: str | None) -> Publishers:
+    data = _read_rules(Path(__file__).with_name("metadata.toml"))["publisher"]
+    if extra:
+        for entry in _read_rules(Path(extra)).get("publisher", {}).get("national", []):
+            data["national"].append(entry)
+    kinds = tuple((k, re.compile(rf"^(?:{'|'.join(v)})$", re.I)) for k, v in data["kinds"].items())
+    national = tuple((n["name"], re.compile(rf"\b(?:{n['pattern']})\b"), tuple(n.get("hosts", ())))
+                     for n in data["national"])
+    return Publishers(kinds, dict(data["full_names"]), national, dict(data["address_words"]), dict(data["weights"]))
+
+
+def publishers() -> Publishers:
+    """The publisher data in force (bundled, plus national bodies from ``$SGSEARCH_METADATA``)."""
+    return _publishers_for(os.environ.get("SGSEARCH_METADATA") or None)
+
+
+def _kind_of(body: str, p: Publishers) -> str | None:
+    body = re.sub(r"\s+", " ", body.replace("\u2019", "'")).strip()
+    return next((k for k, rx in p.kinds if rx.match(body)), None)
+
+
+def _address_kind(url: str | None, p: Publishers) -> str | None:
+    """The body a host's words name: "devonscp" a partnership, "...lscb" a board, a council's site a council."""
+    host = places.host_of(url)
+    for kind in ("partnership", "board"):
+        if any(w in host for w in p.address_words.get(kind, [])):
+            return kind
+    return "council" if host.endswith(".gov.uk") else None
+
+
+# what follows the body whose report this is: "... Partnership Annual Report 2022-23"
+_SUBJECT = re.compile(r"(?:\s*\([A-Z]{2,6}\))?\W{0,3}(?:draft\s+)?(?:annual|yearly|twelve[- ]monthly)\s+report", re.I)
+NATIONAL_CHARS = 20000  # a national body that publishes says so early; mentions are capped anyway
+# a national body as the author: "Ofsted's evaluation", "The NSPCC has analysed", "... published"
+_AUTHOR = (r"(?:\W?s\s+(?:\w+\s+)?(?:evaluation|report|review|analysis|briefing|research|summary|study)\b"
+           r"|\s+(?:has|have|had)\s+(?:analysed|published|made|reviewed|carried out|found)|\s+published\b)")
+
+
+def detect_publisher(text: str, url: str | None = None) -> str | None:
+    """The body that publishes the document, named with its area: the best of
+    :func:`publisher_candidates`, or None."""
+    cands = publisher_candidates(text, url)
+    return cands[0][1] if cands else None
+
+
+def _body_matches(head: str, r: Rules):
+    """The publisher pattern's matches, tried only on lines that hold a body's word (the
+    pattern is slow to try at every place of a long report)."""
+    pos = 0
+    for line in head.split("\n"):
+        if r.body_word.search(line):
+            yield from r.publisher.finditer(head, pos, pos + len(line))
+        pos += len(line) + 1
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]:
+    """A body's name as written: (name without leading words, kind of body, area words,
+    the gazetteer's area and its words or None, the area's key); ``data`` names the rule and
+    gazetteer files in force, so that a change of them is not answered from the cache."""
+    r, p = rules(), publishers()
+    name = _trim_area(raw, r.not_area)
+    body_m = r.body_at_end.search(name)
+    body = body_m.group(0) if body_m else name.split()[-1]
+    kind = _kind_of(body, p) or body.lower()
+    area_words = name[: len(name) - len(body)].strip()
+    if area_words.startswith("NHS "):
+        area_words = area_words[4:]
+    cut = [i for i, x in enumerate(area_words.split()) if x in r.not_area]
+    if cut:
+        area_words = " ".join(area_words.split()[cut[-1] + 1:])
+        name = f"{area_words} {body}".strip()
+    found = places.area_in(area_words) if area_words else None
+    area_key = places.key(found[0].name) if found else places.key(area_words)
+    return name, kind, area_words, found, area_key
+
+
+def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float, str]]:
+    """Every candidate publisher with its score, best first.
+
+    Candidates: every body the text names ("<Area> Safeguarding Children Partnership",
+    "<Area> LSCB", "NHS <Area> Integrated Care Board", "<Area> Child Protection Committee"),
+    national bodies (NSPCC, Ofsted, the Panel, ...), and the area the page's address names
+    (``url``, with the gazetteer) joined to the kind of body the text names. A name whose area
+    is in the gazetteer, is named often and early, or agrees with the address scores higher;
+    an adults' board never publishes a report about children. Weights are data
+    (``[publisher.weights]`` in ``ingest/metadata.toml``).
     """
-    r = rules()
-    counts: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
-    acronyms: dict[str, str] = {}
-    for m in r.publisher.finditer(text[:60000]):
-        name = _trim_area(re.sub(r"\s+", " ", m.group(1)).strip(), r.not_area)
-        counts[name] += 1
-        first_seen.setdefault(name, m.start())
+    r, p = rules(), publishers()
+    w = p.weights
+    head = text[:60000]
+    children = len(re.findall(r"\bchild(?:ren)?\b", head, re.I))
+    adults = len(re.findall(r"\badults?\b", head, re.I))
+    address_words = tuple(x for v in p.address_words.values() for x in v)
+    host_area = places.area_of_address(url, address_words)
+    host = places.host_of(url)
+    # (area name or "", kind) -> score, written forms with their counts, first position
+    cands: dict[tuple[str, str], dict] = {}
+    for m in _body_matches(head, r):
+        raw = re.sub(r"\s+", " ", m.group(1)).strip()
+        if children >= adults and r.adults.search(raw):
+            continue
+        name, kind, area_words, found, area_key = _read_name(
+            raw, (os.environ.get("SGSEARCH_METADATA"), os.environ.get("SGSEARCH_PLACES")))
+        c = cands.get((area_key, kind))
+        if c is None:
+            c = cands[(area_key, kind)] = {"names": Counter(), "first": m.start(), "subject": False,
+                                           "known": bool(found), "bare": not area_words, "area": found}
+        c["names"][name] += 1
+        c["subject"] = c["subject"] or bool(_SUBJECT.match(text[m.end():m.end() + 40]))
         acr = _ACRONYM_AFTER.match(text[m.end():m.end() + 12])
         if acr:
-            acronyms.setdefault(name, acr.group(1))
-    if not counts:
-        return None
-    children = len(re.findall(r"\bchild(?:ren)?\b", text[:60000], re.I))
-    adults = len(re.findall(r"\badults?\b", text[:60000], re.I))
-    if children >= adults:
-        counts = Counter({n: c for n, c in counts.items() if not r.adults.search(n)}) or counts
+            c.setdefault("acronym", acr.group(1))
+    def agrees(c: dict) -> bool:
+        if not host_area or not c["area"]:
+            return False
+        if c["area"][0] == host_area:
+            return True
+        # a joint board ("Kingston & Richmond") agrees with the address of either area
+        area_words = f" {places.key(c['area'][0].name)} "
+        return any(f" {places.key(n)} " in area_words for n in (host_area.name, *host_area.short))
 
-    def area_of(n: str) -> bool:
-        # "Somerset Safeguarding Children Partnership" names its area; "Safeguarding Children Partnership" does not
-        return not re.match(r"^(?:NHS\s+)?(?:Safeguarding|Children|Clinical|Integrated|Health|County|[A-Z]{2,6}$)", n)
+    scored: list[tuple[float, int, str]] = []
+    for (_area, kind), c in cands.items():
+        n = sum(c["names"].values())
+        score = w["named_known_area"] if c["known"] else (w["bare"] if c["bare"] else w["named_area"])
+        score += w["mention"] * min(n - 1, w["mentions_cap"]) + (w["early"] if c["first"] < 1500 else 0)
+        score += w["address_agrees"] if agrees(c) else 0
+        score += w["subject"] if c["subject"] else 0
+        named_here = any(k == kind and not o["bare"] and agrees(o) for (_, k), o in cands.items())
+        if c["bare"] and host_area and kind in p.full_names and not named_here:
+            # the body the text names, in the area the page's address names
+            composed = w["address_area"] + w["address_agrees"] + w["mention"] * min(n - 1, w["mentions_cap"])
+            composed += (w["early"] if c["first"] < 1500 else 0) + (w["subject"] if c["subject"] else 0)
+            scored.append((composed, -c["first"], f"{host_area.name} {p.full_names[kind]}"))
+        # a spelled-out name reads better than its abbreviation ("Devon Safeguarding Children Partnership")
+        best = max(c["names"], key=lambda x: (len(x.split()) > 2, c["names"][x], len(x)))
+        if c.get("acronym") and not best.endswith(c["acronym"]):
+            best = f"{best} ({c['acronym']})"
+        scored.append((score, -c["first"], best))
+    if host_area and not cands:
+        kind = _address_kind(url, p)
+        if kind:
+            scored.append((w["address_area"] + w["address_agrees"], 0, f"{host_area.name} {p.full_names[kind]}"))
+    opening = head[:NATIONAL_CHARS]
+    for name, rx, hosts in p.national:
+        found = list(rx.finditer(opening))
+        score = w["national_mention"] * min(len(found), w["national_cap"])
+        if any(re.match(_AUTHOR, head[f.end():f.end() + 30]) or
+               re.search(r"\bby\s+(?:the\s+)?(?:national\s+)?$", head[max(0, f.start() - 20):f.start()], re.I)
+               for f in found):
+            score += w["national_author"]
+        if any(host == h or host.endswith("." + h) for h in hosts):
+            score += w["national_host"]
+        if score > 0:
+            scored.append((score, -(found[0].start() if found else 0), name))
+    best: dict[str, tuple[float, int]] = {}
+    for score, pos, name in scored:
+        best[name] = max(best.get(name, (score, pos)), (score, pos))
+    return [(v[0], k) for k, v in sorted(best.items(), key=lambda kv: kv[1], reverse=True)]
 
-    # a name given with its area counts the bare mentions of its body too
-    best = max(counts, key=lambda n: (area_of(n), counts[n], -first_seen[n]))
-    return f"{best} ({acronyms[best]})" if best in acronyms and not best.endswith(acronyms[best]) else best
+
+@functools.cache
+def _doc_type_cues() -> tuple[tuple[str, str, re.Pattern], ...]:
+    cues = _read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"]["cue"]
+    return tuple((c["type"], c["where"], re.compile(c["pattern"], re.I | re.M)) for c in cues)
 
 
-def detect_doc_type(text: str, title: str = "") -> str:
-    """Classify a document as one of :data:`DOC_TYPES` from its title and opening text."""
-    head = f"{title}\n{text[:5000]}".lower()
+@functools.cache
+def _doc_type_weights() -> dict[str, float]:
+    cues = _read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"]["cue"]
+    return {f"{i}:{c['type']}": float(c["weight"]) for i, c in enumerate(cues)}
+
+
+def weight_tables() -> dict[str, dict[str, float]]:
+    """The weights in force, by table (``title``, ``publisher``, ``doc_type`` cue by cue):
+    the live tables, which a fitting script may change and write back."""
+    return {"title": _title_rules().weights, "publisher": publishers().weights, "doc_type": _doc_type_weights()}
+
+
+def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[str, float]:
+    """How strongly the title, opening text and address say each document type."""
     low_title = title.lower()
-    if re.search(r"\barrangements\b", low_title):
-        return "arrangements"
-    if re.search(r"\bagenda\b|\bminutes\b|\bdecision details\b|\bcommittee report\b", low_title) or re.search(
-            r"\bagenda\b|\bminutes of\b|\bagenda pack\b|\bdecision details\b|\bagenda item\b", head):
-        return "board-papers"
-    if re.search(r"learning briefing|\b(?:7|seven)[- ]minute briefing|\bsix[- ]step\b|\bbriefing\b"
-                 r"|^learning from\b|\blearning summary\b", f"{low_title}\n{head[:600]}"):
-        return "briefing"
-    if re.search(r"serious case review|practice review|rapid review|thematic review|\bscr\b|\blc?spr\b",
-                 f"{title}\n{text[:600]}".lower()):
-        return "review"
-    if re.search(r"annual report|twelve[- ]monthly report|yearly report|annual review", head):
-        return "annual-report"
-    if re.search(r"\barrangements\b", head):
-        return "arrangements"
-    return "other"
+    texts = {"title": low_title, "head": f"{low_title}\n{text[:5000].lower()}",
+              "opening": f"{low_title}\n{text[:600].lower()}", "address": (url or "").lower()}
+    scores: Counter[str] = Counter()
+    weights = _doc_type_weights()
+    for i, (kind, where, rx) in enumerate(_doc_type_cues()):
+        if rx.search(texts[where]):
+            scores[kind] += weights[f"{i}:{kind}"]
+    return dict(scores)
+
+
+def detect_doc_type(text: str, title: str = "", url: str | None = None) -> str:
+    """Classify a document as one of :data:`DOC_TYPES`: the type its cues score highest
+    (``[[doc_type.cue]]`` in ``ingest/metadata.toml``), else ``other``."""
+    scores = doc_type_scores(text, title, url)
+    order = list(DOC_TYPES)
+    best = max(scores, key=lambda k: (scores[k], -order.index(k)), default=None)
+    return best if best and scores[best] > 0 else "other"
 
 
 _COUNTED = re.compile(r"^(?:minute|step|key|things|ways|top|points?)\b", re.I)
 _FIELD_LINE = re.compile(r"^[A-Z][\w ]{0,30}:\s")  # "Decision Maker: …", "Date of meeting: …"
+_DATE_WORDS = re.compile(rf"\b(?:{_MONTH_RE}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|am|pm|st|nd|rd|th)\b|\d+", re.I)
 
 
-def detect_title(blocks: list[Block], fallback: str) -> str:
-    """A title from the strongest signal in the opening blocks, skipping page and portal furniture.
+@dataclass(frozen=True)
+class TitleRules:
+    """The title data: report words, generic headings, link furniture and weights."""
 
-    A styled top-level heading (a Markdown ``#``, Word's Title or Heading 1, the largest PDF
-    font) wins; else the first short lines before body text starts, joined.
-    """
-    opening = [b for b in blocks[:30] if b.kind != BREAK and b.text.strip() and not is_furniture(b.text)][:12]
+    report: re.Pattern
+    generic: re.Pattern
+    link: re.Pattern
+    weights: dict
+
+
+@functools.cache
+def _title_rules() -> TitleRules:
+    t = _read_rules(Path(__file__).with_name("metadata.toml"))["title"]
+    return TitleRules(
+        report=re.compile(rf"\b(?:{'|'.join(t['report_words'])})s?\b", re.I),
+        generic=re.compile(rf"^\W*(?:\d+(?:\.\d+)*\.?\s+)?(?:{'|'.join(t['generic'])})\W*$", re.I),
+        link=re.compile(t["link_furniture"], re.I),
+        weights=dict(t["weights"]),
+    )
+
+
+def _layout_title(opening: list[Block]) -> str | None:
+    """The title by layout alone: a styled top-level heading, else the first short lines joined."""
     strong = [b for b in opening if b.kind == HEADING and b.strong and len(b.text) <= 160]
     if strong:
         top = min(b.level or 1 for b in strong)
@@ -328,7 +596,7 @@ def detect_title(blocks: list[Block], fallback: str) -> str:
             if first.number and _COUNTED.match(title):
                 title = f"{first.number} {title}"  # "7 Minute Briefing: …", not section 7
             if len(title) >= 8:
-                return title.title() if title.isupper() else title
+                return title
     parts: list[str] = []
     for b in opening[:8]:
         t = b.text.strip()
@@ -338,11 +606,143 @@ def detect_title(blocks: list[Block], fallback: str) -> str:
         if len(parts) == 3 or (b.kind == HEADING and len(parts) > 1):
             break
     title = " ".join(parts).strip()
-    if not title or len(title) < 8:
-        return fallback
-    if title.isupper():
-        title = title.title()
-    return title
+    return title if len(title) >= 8 else None
+
+
+def _name_phrases(paragraphs: list[str]) -> list[str]:
+    """A report naming itself in its opening sentences: "The Annual Report of the <Body>",
+    "<Body> Annual Report 2022-23", "this Child Safeguarding Practice Review"."""
+    r = rules()
+    body = rf"(?:{r.bodies.pattern})"
+    cap = r"[A-Z][\w'\u2019&-]*"
+    kinds = r"(?:Annual|Yearly|Twelve[- ]Monthly)\s+Report"
+    patterns = [
+        rf"\b[Tt]he\s+({kinds}\s+(?:of|from)\s+the\s+(?:{cap}\s+){{1,6}}?{body}(?:\s+{_FY})?)",
+        rf"((?:{cap}\s+){{1,6}}?{body}(?:\s*\([A-Z]{{2,6}}\))?\s+{kinds}(?:\s+{_FY})?)",
+        rf"\b[Tt]his\s+((?:{cap}\s+){{1,5}}(?:Review|Report|Briefing|Audit|Plan|Strategy))\b",
+    ]
+    out = []
+    for para in paragraphs:
+        for n, rx in enumerate(patterns):
+            for m in re.finditer(rx, para):
+                out.append(_trim_area(m.group(1), r.not_area) if n else m.group(1))
+    return out
+
+
+def _address_title(url: str | None) -> str | None:
+    """A title from the last words of a page's address, when they name a report
+    ("/devon-scp-yearly-report-2024-25" -> "Devon SCP Yearly Report 2024-25")."""
+    parts = places.split_address(url)
+    segs = [x for x in unquote(parts.path).split("/") if x] if parts else []
+    if not segs:
+        return None
+    slug = re.sub(r"\.[a-z0-9]{2,5}$", "", segs[-1], flags=re.I)
+    slug = re.sub(r"\b((?:19|20)\d{2})[-_]((?:19|20)?\d{2})\b", r"\1/\2", slug)
+    words = [w for w in re.split(r"[-_+\s]+", slug) if w]
+    if len(words) < 3 or not any(w.isalpha() for w in words):
+        return None
+    abbrevs = {a.lower(): a for a in rules().bodies.pattern.split("|") if re.fullmatch(r"[A-Z]{2,6}", a)}
+    text = " ".join(abbrevs.get(w.lower(), w.capitalize()) for w in words).replace("/", "-")
+    return text if _title_rules().report.search(text) else None
+
+
+def _is_body_name(line: str) -> bool:
+    """A line that is only a body's name ("North Wales Safeguarding Board")."""
+    m = rules().publisher.fullmatch(line.strip())
+    return bool(m) and len(line.split()) <= 10
+
+
+def title_candidates(blocks: list[Block], meta_title: str | None = None, url: str | None = None,
+                     site_name: str | None = None) -> list[tuple[float, str]]:
+    """Every candidate title with its score, best first.
+
+    Candidates are the opening headings and short lines, the layout's choice (styled top
+    heading or first short lines), a report's name for itself in its opening sentences, the
+    document's own title metadata and its address; scored by level, styling, position,
+    length and report words, with generic headings, dates, questions, field lines and the
+    site's name scored down (weights: ``[title.weights]`` in ``ingest/metadata.toml``).
+    """
+    tr = _title_rules()
+    w = tr.weights
+    opening = [b for b in blocks[:40] if b.kind != BREAK and b.text.strip() and not is_furniture(b.text)][:14]
+    cands: list[tuple[float, str]] = []
+
+    def clean(t: str) -> str:
+        t = tr.link.sub("", re.sub(r"\s+", " ", t or "")).strip(" -–—|")
+        return t.title() if t.isupper() and len(t) > 6 else t
+
+    def features(t: str) -> float:
+        score = 0.0
+        if tr.report.search(t):
+            score += w["report_words"]
+        if rules().publisher.search(t):
+            score += w["names_body"]
+        if re.search(r"\b(?:19|20)\d{2}\b", t):
+            score += w["year"]
+        if len(t) < 8:
+            score += w["too_short"]
+        elif len(t) > 150:
+            score += w["too_long"]
+        if tr.generic.match(t):
+            score += w["generic"]
+        if len(re.sub(r"[\W_]+", "", _DATE_WORDS.sub("", t))) < 3:
+            score += w["date_line"]
+        if t.endswith("?"):
+            score += w["question"]
+        if t.endswith(":"):
+            score += w["ends_colon"]
+        elif _FIELD_LINE.match(t):
+            score += w["field"]
+        if site_name and t.lower() == site_name.strip().lower():
+            score += w["site_name"]
+        return score
+
+    for i, b in enumerate(opening):
+        t = clean(b.text)
+        if b.number and _COUNTED.match(t):
+            t = f"{b.number} {t}"
+        if b.kind != HEADING and (len(t) > 120 or t.endswith(".")):
+            continue
+        # a heading the source did not style is only a short line set apart; a numbered one
+        # ("1 Background") is a section of the report, not its name
+        numbered = b.number and not _COUNTED.match(b.text.strip())
+        level = {1: w["level1"], 2: w["level2"]}.get(3 if numbered else b.level or (1 if b.strong else 3),
+                                                     w["level3"]) if b.kind == HEADING else 0.0
+        score = level + (w["strong"] if b.strong else 0) - w["position"] * i + features(t)
+        cands.append((score, t))
+        before = clean(opening[i - 1].text) if i else ""
+        if before and tr.report.search(t) and not rules().publisher.search(t) and _is_body_name(before):
+            # a body's name on its own line above the report's name: "<Body>" / "Annual Report 2022-23"
+            cands.append((score + w["names_body"], f"{before} {t}"))
+    layout = _layout_title(opening)
+    if layout:
+        # the layout's choice: a heading already scored gains the bonus, joined lines are new
+        t = clean(layout)
+        same = [i for i, c in enumerate(cands) if c[1] == t]
+        if same:
+            cands[same[0]] = (cands[same[0]][0] + w["layout"], t)
+        else:
+            cands.append((w["layout"] + features(t), t))
+    paragraphs = [b.text for b in blocks[:60] if b.kind not in (HEADING, BREAK)][:20]
+    for t in dict.fromkeys(_name_phrases(paragraphs)):
+        cands.append((w["phrase"] + features(clean(t)), clean(t)))
+    t = _address_title(url)
+    if t:
+        cands.append((w["address"] + features(t), t))
+    if meta_title:
+        t = clean(meta_title)
+        if not re.match(r"^(?:microsoft (?:word|powerpoint)|untitled|document\d*$|slide \d)", t, re.I):
+            cands.append((w["metadata"] + features(t), t))
+    return sorted(cands, key=lambda c: -c[0])
+
+
+def detect_title(blocks: list[Block], fallback: str, meta_title: str | None = None, url: str | None = None,
+                 site_name: str | None = None) -> str:
+    """The best-scored candidate title (see :func:`title_candidates`), else ``fallback``."""
+    cands = title_candidates(blocks, meta_title, url, site_name)
+    if cands and cands[0][0] >= _title_rules().weights["minimum"]:
+        return cands[0][1]
+    return fallback
 
 
 def embedded_reports(blocks: list[Block]) -> list[tuple[int, int]]:

@@ -29,7 +29,7 @@ from ingest.fetch import fetch_urls, is_url
 from ingest.items import extract_items
 from ingest.metadata import rules
 from ingest.readers import SUPPORTED_EXTS, check_limits
-from ingest.tagworker import Tagging, section_text, theme_evidence
+from ingest.tagworker import TagFailed, Tagging, section_text, theme_evidence
 from search.index.records import doc_to_fields, item_to_fields, section_to_fields, stored_catalog_sig
 from search.index.store import FETCHED, Store, check_index_folder
 from search.vocab.thesaurus import INDEX_FILE, Thesaurus, stored, user_entries
@@ -161,9 +161,9 @@ def _entry_sig(entry: Entry | None) -> str:
 
 
 def _parse_job(args: tuple) -> tuple[str, ParsedDoc | None, str | None]:
-    path, entry, doc_id, ocr = args
+    path, entry, doc_id, ocr, url = args
     try:
-        return path, parse_file(path, entry, doc_id, ocr=ocr), None
+        return path, parse_file(path, entry, doc_id, ocr=ocr, source_url=url), None
     except IngestError as e:
         return path, None, str(e)
     except MemoryError:
@@ -248,11 +248,11 @@ def ingest(
                 if used_ids.get(doc_id, key) != key:
                     doc_id = f"{doc_id}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
                 used_ids[doc_id] = key
-                todo.append((key, entry, doc_id, ocr))
+                todo.append((key, entry, doc_id, ocr, from_urls.get(str(Path(key).resolve()))))
             if tag and todo:
                 tagging = _start_tagging(tax_files)  # spaCy loads in the worker while files are parsed
 
-            parsed: list[tuple[ParsedDoc, int | None]] = []  # each with its tagging ticket
+            parsed: list[tuple[ParsedDoc, list[int] | None]] = []  # each with its tagging tickets
             for n, (key, doc, err) in enumerate(_run(todo, jobs), start=1):
                 if progress:
                     progress("parsing", n, len(todo), key)
@@ -262,7 +262,7 @@ def ingest(
                 doc.doc["catalog_sig"] = _entry_sig(entries.get(Path(key)))
                 doc.doc["source_url"] = from_urls.get(str(Path(key).resolve()))
                 _extract_items(doc)
-                parsed.append((doc, tagging.submit(_tag_texts(doc)) if tagging else None))
+                parsed.append((doc, _submit(tagging, _tag_texts(doc)) if tagging else None))
                 (report.updated if key in existing and not rebuild else report.added).append(key)
                 report.sections += len(doc.sections)
                 report.pages += doc.doc.get("pages") or 0
@@ -284,17 +284,20 @@ def ingest(
                     for d in removed:
                         w.delete_doc(d["doc_id"])
                         manifest.pop(d["path"], None)
-                    for doc, _ in parsed:
-                        old = existing.get(doc.doc["path"])
-                        if old:
-                            w.delete_doc(old["doc_id"])
                 done = 0
-                for doc, ticket in parsed:
+                for doc, tickets in parsed:
                     tags = None
-                    if ticket is not None:
+                    if tickets is not None:
                         if progress:
                             progress("tagging", done, report.sections, doc.doc["path"])
-                        tags = iter(tagging.result(ticket))
+                        try:
+                            tags = iter([t for ticket in tickets for t in tagging.result(ticket)])
+                        except TagFailed as e:  # this file fails alone; an older version of it stays
+                            _fail(report, doc, str(e))
+                            continue
+                    old = existing.get(doc.doc["path"]) if not rebuild else None
+                    if old:
+                        w.delete_doc(old["doc_id"])
                     _write_doc(w, doc, tags)
                     done += len(doc.sections)
                     if progress:
@@ -310,6 +313,17 @@ def ingest(
             tagging.close()
         report.seconds = time.monotonic() - started
     return report
+
+
+def _fail(report: IngestReport, doc: ParsedDoc, error: str) -> None:
+    """Report a parsed file as failed after all (its records are not written)."""
+    path = doc.doc["path"]
+    for done in (report.added, report.updated):
+        if path in done:
+            done.remove(path)
+    report.sections -= len(doc.sections)
+    report.pages -= doc.doc.get("pages") or 0
+    report.failed.append({"path": path, "error": error})
 
 
 def _user_thesaurus(files: list[Path] | None):
@@ -365,6 +379,22 @@ def _parse_isolated(job):
 
 def _start_tagging(taxonomy_files: list[Path] | None):
     return Tagging(taxonomy_files)
+
+
+TAG_BATCH_CHARS = 1_000_000  # texts sent to the tagger at once: the worker holds a batch, not a whole file
+
+
+def _submit(tagging, texts: list[str]) -> list[int]:
+    """Send a document's texts to the tagger in batches of about TAG_BATCH_CHARS; their tickets."""
+    tickets, batch, size = [], [], 0
+    for t in texts:
+        if batch and size + len(t) > TAG_BATCH_CHARS:
+            tickets.append(tagging.submit(batch))
+            batch, size = [], 0
+        batch.append(t)
+        size += len(t)
+    tickets.append(tagging.submit(batch))
+    return tickets
 
 
 def _tag_texts(doc: ParsedDoc) -> list[str]:

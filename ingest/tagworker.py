@@ -96,6 +96,10 @@ def _tag(texts: list[str]) -> list[Tags]:
 
 # -- the caller's side ---------------------------------------------------------------------
 
+class TagFailed(IngestError):
+    """The tagger failed on one batch of texts (one file's): that file fails, the others go on."""
+
+
 class Tagging:
     """Texts in, tags out, in batches: :meth:`submit` returns a ticket, :meth:`result` its tags.
 
@@ -134,7 +138,8 @@ class Tagging:
         return ticket
 
     def result(self, ticket: int) -> list[Tags]:
-        """The tags of each text of a batch (waits for them). Raises IngestError if the worker stopped."""
+        """The tags of each text of a batch (waits for them). Raises :class:`TagFailed` if the
+        tagger failed on them, IngestError if the worker stopped."""
         if not self.in_process:
             try:
                 tags = self._futures.pop(ticket).result()
@@ -142,13 +147,17 @@ class Tagging:
                 return tags
             except BrokenProcessPool as e:
                 self._worker_failed(e)
-            except Exception as e:  # the tagger itself failed in the worker
-                self.close()
-                raise IngestError(f"theme tagging failed: {_describe(e)}; the index was not changed") from None
+            except Exception as e:  # the tagger failed on these texts: their file alone fails
+                self._texts.pop(ticket, None)
+                raise TagFailed(f"theme tagging failed: {_describe(e)}") from None
         # lazy: spaCy (ingest.themes) loads only in the tagging worker
         from ingest.themes import get_tagger
 
-        return _tag_with(get_tagger(self.taxonomy), self._texts.pop(ticket))
+        tagger = get_tagger(self.taxonomy)  # failing to build it (no spaCy) stops the ingest
+        try:
+            return _tag_with(tagger, self._texts.pop(ticket))
+        except Exception as e:
+            raise TagFailed(f"theme tagging failed: {_describe(e)}") from None
 
     def _worker_failed(self, error) -> None:
         """The worker has gone: before it was ready, tag here instead; after, stop with one line."""

@@ -36,6 +36,9 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 MAX_EVIDENCE = 5
+# a longer text is tagged in pieces: spaCy's memory grows with a text's length, and it
+# refuses one longer than nlp.max_length outright
+PIECE_CHARS = 50_000
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 _QUOTES = {"'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "`"}
 _AFTER_OK = {",", "(", "/", "&", *_QUOTES}  # where a mixed-case abbreviation may follow
@@ -83,6 +86,35 @@ def load_cues(path: Path = CUES_PATH) -> list[Cue]:
                     int(c.get("reach", 0))) for c in data.get("cue", [])]
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{path}: cannot read theme cues: {exc}") from exc
+
+
+def load_names(path: Path = CUES_PATH) -> re.Pattern | None:
+    """The pattern of job titles and committee names in ``path``'s ``[names]`` table
+    (``None`` when it has none): theme words inside one are not evidence."""
+    try:
+        with open(path, "rb") as fh:
+            names = tomllib.load(fh).get("names") or {}
+        qualifiers, roles = list(names.get("qualifiers", [])), list(names.get("roles", []))
+        bodies, joins = list(names.get("bodies", [])), list(names.get("joins", []))
+    except (OSError, tomllib.TOMLDecodeError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{path}: cannot read the [names] table: {exc}") from exc
+    if not roles and not bodies:
+        return None
+
+    def alt(words):  # longest first, so "Sub-Committee" wins over "Committee"
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    word = r"[A-Z][\w'\u2019-]*"
+    sp = r"[ \t]+"  # a name never runs over a line break
+    # at most eight words, so that a long run of capitalised words costs little to scan
+    run = rf"{word}(?:{sp}(?:(?:{alt(joins)}){sp}){{0,2}}{word}){{0,7}}" if joins else rf"{word}(?:{sp}{word}){{0,7}}"
+    parts = []
+    if roles:  # "Associate Director of Nursing and Mental Health", "Domestic Abuse Lead"
+        quals = rf"(?:(?:{alt(qualifiers)}){sp})*" if qualifiers else ""
+        parts.append(rf"\b(?:{run}{sp})?{quals}(?:{alt(roles)})(?:{sp}(?:of|for){sp}(?:the{sp})?{run})?\b")
+    if bodies:  # "Quality Assurance Committee"
+        parts.append(rf"\b{run}{sp}(?:{alt(bodies)})\b")
+    return re.compile("|".join(parts))
 
 
 def _quote_forms(word: str) -> list[str]:
@@ -195,6 +227,24 @@ def prepare_text(text: str) -> str:
     return _NEWLINES.sub(lambda m: m.group() if m.group().count("\n") > 1 else " ", text)
 
 
+def split_text(text: str, size: int | None = None) -> list[str]:
+    """``text`` in pieces of at most ``size`` characters (``PIECE_CHARS``), each cut at the
+    last paragraph break, else line end, sentence end or space, in its second half."""
+    size = size or PIECE_CHARS
+    out, start = [], 0
+    while len(text) - start > size:
+        end = start + size
+        for sep in ("\n\n", "\n", ". ", " "):
+            cut = text.rfind(sep, start + size // 2, end)
+            if cut >= 0:
+                end = cut + len(sep)
+                break
+        out.append(text[start:end])
+        start = end
+    out.append(text[start:])
+    return out
+
+
 def phrase_variants(phrase: str) -> list[str]:
     """A phrase and, for each hyphenated compound, its spaced and joined forms."""
     parts = _HYPHENATED.split(phrase)
@@ -277,6 +327,7 @@ class Tagger:
         self._after_window = neg.after_window
 
     def _build_cues(self) -> None:
+        self.names = load_names()  # job titles and committee names: their words are not evidence (None: off)
         self._cues = [c for c in load_cues() if c.theme in self._labels]
         self._cue_words = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._cue_with = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -331,12 +382,28 @@ class Tagger:
 
     def tag(self, text: str) -> list[ThemeTag]:
         """Themes in ``text``, most frequent first (ties in taxonomy order)."""
-        return self._tag_doc(self.nlp(prepare_text(text or "")))
+        return self.tag_many([text])[0]
 
     def tag_many(self, texts: Iterable[str], batch_size: int = 64) -> list[list[ThemeTag]]:
-        """Tag many texts at once (faster than calling :meth:`tag` in a loop)."""
-        docs = self.nlp.pipe((prepare_text(t or "") for t in texts), batch_size=batch_size)
-        return [self._tag_doc(doc) for doc in docs]
+        """Tag many texts at once (faster than calling :meth:`tag` in a loop). A text longer
+        than ``PIECE_CHARS`` is tagged in pieces cut between paragraphs, and their tags added up."""
+        texts = list(texts)
+        pieces = ((prepare_text(piece), i) for i, t in enumerate(texts) for piece in split_text(t or ""))
+        found: list[list[list[ThemeTag]]] = [[] for _ in texts]
+        for doc, i in self.nlp.pipe(pieces, batch_size=batch_size, as_tuples=True):
+            found[i].append(self._tag_doc(doc))
+        return [tags[0] if len(tags) == 1 else self._merged(tags) for tags in found]
+
+    def _merged(self, pieces: list[list[ThemeTag]]) -> list[ThemeTag]:
+        """The tags of a text from those of its pieces: counts added, evidence as one list."""
+        out: dict[str, ThemeTag] = {}
+        for tags in pieces:
+            for t in tags:
+                have = out.setdefault(t.id, ThemeTag(t.id, t.label, 0, []))
+                have.count += t.count
+                seen = {e.lower() for e in have.evidence}
+                have.evidence += [e for e in t.evidence if e.lower() not in seen][:MAX_EVIDENCE - len(have.evidence)]
+        return sorted(out.values(), key=lambda t: (-t.count, self._order[t.id]))
 
     # -- matching -------------------------------------------------------------------------
 
@@ -359,9 +426,10 @@ class Tagger:
         if not found:
             return []
 
+        names = self._name_spans(doc)
         kept: dict[str, list[Span]] = {}
         for tid, spans in found.items():
-            ex = excluded.get(tid, ())
+            ex = [*excluded.get(tid, ()), *names]
             spans = [s for s in spans if not any(a < s.end and s.start < b for a, b in ex)]
             if spans:
                 kept[tid] = sorted(filter_spans(spans), key=lambda s: s.start)
@@ -383,6 +451,17 @@ class Tagger:
             tags.append(ThemeTag(tid, self._labels[tid], len(spans), evidence))
         tags.sort(key=lambda t: (-t.count, self._order[t.id]))
         return tags
+
+    def _name_spans(self, doc: Doc) -> list[tuple[int, int]]:
+        """Token ranges of job titles and committee names (``[names]`` in ``ingest/cues.toml``)."""
+        if self.names is None:
+            return []
+        out = []
+        for m in self.names.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is not None:
+                out.append((span.start, span.end))
+        return out
 
     @staticmethod
     def _mixed_case_ok(doc: Doc, start: int) -> bool:

@@ -9,6 +9,7 @@ from search.errors import SgsearchError
 from search.index.records import doc_json, item_json, section_json
 from search.index.store import Store
 from search.vocab.thesaurus import stored
+from search.vocab.years import fy_label
 
 
 class DocNotFound(SgsearchError, LookupError):
@@ -16,9 +17,24 @@ class DocNotFound(SgsearchError, LookupError):
 
 
 def documents(store: Store) -> list[dict]:
-    """Every indexed document, newest year first, then by title."""
+    """Every indexed document, newest year first, then by title. A report embedded in a
+    board pack is listed in its pack's ``parts`` with ``section_id``, its first section."""
     docs = [doc_json(d) for d in store.records("doc")]
+    for d in docs:
+        if d.get("parts"):
+            first: dict = {}
+            for s in store.records("section", doc_id=d["doc_id"]):
+                first.setdefault((s.get("cells") or {}).get("part_title"), s.get("id"))
+            for part in d["parts"]:
+                part["section_id"] = first.get(part.get("title"))
     return sorted(docs, key=lambda d: (-(d["year_start"] or 0), d["title"] or ""))
+
+
+def year_span(store: Store) -> list[str]:
+    """The first and last year searches cover (the years of the sections, so a report
+    embedded in a later board pack counts in its own year); ``[]`` when nothing is dated."""
+    starts = sorted(k[0] for k in store.backend().counts(None, None, ("year_start",)) if k and k[0] is not None)
+    return [fy_label(starts[0]), fy_label(starts[-1])] if starts else []
 
 
 def document(store: Store, doc_id: str) -> dict:

@@ -328,9 +328,12 @@ def _table(store, lo, hi, theme_ids, query_themes, labels) -> dict:
         picked = [t for t in query_themes if t in by_id or t in labels]
         others = sorted((t for t in data["themes"] if t["total"] > 0 and t["id"] not in picked),
                         key=lambda t: -t["total"])  # stable: taxonomy order breaks ties
-        picked += [t["id"] for t in others[:max(0, TABLE_THEMES - len(picked))]]
+        kept = others[:max(0, TABLE_THEMES - len(picked))]
+        picked += [t["id"] for t in kept]
         rows = [row(t) for t in picked]
-    return {"years": years, "rows": rows, "query_row": None, "no_document": [y for y in years if y not in indexed]}
+        left = len(others) - len(kept)
+    return {"years": years, "rows": rows, "query_row": None, "no_document": [y for y in years if y not in indexed],
+            "themes_left_out": 0 if theme_ids else left}
 
 
 _QUERY_NOISE = re.compile(r"(?:(?<=\s)|^)-[\w\"]\S*|\b(?:AND|OR|NOT)\b")
@@ -484,6 +487,16 @@ def _generated(scope: dict) -> str:
     return f"Generated {scope.get('generated') or date.today().isoformat()} by sgsearch{source}."
 
 
+def _left_out(table: dict) -> str:
+    """What the table says when it keeps only the most frequent themes."""
+    left = table.get("themes_left_out") or 0
+    if not left:
+        return ""
+    shown = len(table.get("rows") or [])
+    return (f" Only the {shown} themes with the most sections are shown; {_count(left, 'other tagged theme')} "
+            f"{'is' if left == 1 else 'are'} left out (sgsearch themes lists them all).")
+
+
 def _parts(source: dict) -> str:
     parts = source.get("parts") or []
     if not parts:
@@ -525,7 +538,7 @@ def to_markdown(b: dict) -> str:
     rows = list(table.get("rows") or [])
     out += ["## Themes by year", ""]
     if years and (rows or table.get("query_row")):
-        out += ["Sections tagged with each theme in each financial year (a section counts once).", ""]
+        out += ["Sections tagged with each theme in each financial year (a section counts once)." + e(_left_out(table)), ""]
         out.append("| Theme | " + " | ".join(e(y) for y in years) + " | Total |")
         out.append("|---|" + "---:|" * (len(years) + 1))
         for r in ([table["query_row"]] if table.get("query_row") else []) + rows:
@@ -625,7 +638,7 @@ def _write_docx(b: dict, path: Path) -> None:
     rows = ([table["query_row"]] if table.get("query_row") else []) + list(table.get("rows") or [])
     if years and rows:
         doc.add_paragraph("Sections tagged with each theme in each financial year (a section counts once; "
-                          f"{NO_DOCUMENT} no document that year).")
+                          f"{NO_DOCUMENT} no document that year).{_left_out(table)}")
         _docx_table(doc, years, rows, usable)
     else:
         doc.add_paragraph("No theme tags in these years.")
@@ -707,15 +720,15 @@ def _style_headings(doc) -> None:
 
 
 def _cover_line(scope: dict) -> str:
-    """One line under the title: scope, date, index and counts."""
+    """One line under the title: scope and counts (the date is said once, under Scope; the
+    index's folder never: it is a path on the writer's own computer)."""
     what = scope.get("query") and f"\u201c{scope['query']}\u201d" or ", ".join(
         t.get("label") for t in scope.get("themes") or []) or "briefing"
     years = scope.get("years") or []
     span = f"{years[0]} to {years[-1]}" if len(years) == 2 and years[0] != years[1] else (years[0] if years else "all years")
     if scope.get("from_year") or scope.get("to_year"):
         span = f"{scope.get('from_year') or 'first year'} to {scope.get('to_year') or 'latest year'}"
-    return (f"Scope: {what}, {span} \u00b7 {scope.get('generated') or date.today().isoformat()} \u00b7 "
-            f"index {scope.get('index') or 'unknown'} \u00b7 {_count(scope.get('sections') or 0, 'section')} in "
+    return (f"Scope: {what}, {span} \u00b7 {_count(scope.get('sections') or 0, 'section')} in "
             f"{_count(scope.get('documents') or 0, 'document')} of {scope.get('index_documents') or 0} indexed")
 
 
@@ -750,13 +763,16 @@ def _docx_chart(doc, b: dict, usable, path: Path) -> None:
     if not groups:
         return
     scope = b.get("scope") or {}
-    data = {"query": scope.get("query") or ", ".join(t.get("label") for t in scope.get("themes") or []),
-            "theme": None,
+    table = b.get("table") or {}
+    tagged = [t.get("label") for t in scope.get("query_themes" if scope.get("query") else "themes") or []]
+    data = {"query": scope.get("query"), "theme": None, "tagged": tagged,
             "years": [{"year": g["year"], "sections": g.get("sections", 0), "documents": g.get("documents", 0)}
                       for g in groups]}
+    years = table.get("years") or None
     png = path.with_name(f".{path.name}.chart.png")
     try:
-        plot_trace(data, png, all_years=(b.get("table") or {}).get("years") or None)
+        plot_trace(data, png, all_years=years,
+                   indexed=[y for y in years if y not in (table.get("no_document") or [])] if years else None)
         doc.add_heading("Sections per year", level=2)
         doc.add_picture(str(png), width=min(usable, Mm(165)))
     finally:

@@ -1,9 +1,10 @@
 """Facet counts of a search: how many matching sections per year, theme, document type and
 publisher, so that a page (or a program) can offer them as filters.
 
-Counted from the hits of :func:`search.query.search` itself, so a facet's count is the
-number of results its filter leaves. Also the pages of a search (page 1 is the CLI's
-answer) and the sections per year that a theme's count per 100 sections needs.
+Counted by the engine over every match, with the query and filter the search ran, so a
+facet's count is the number of results its filter leaves. Also the pages of a search
+(page 1 is the CLI's answer) and the sections per year that a theme's count per 100
+sections needs.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from search.index.store import Store
 from search.query import search
 from search.trace import UNDATED
 
-FACET_LIMIT = 1000  # hits counted; past this the counts are of the best FACET_LIMIT (each costs ~0.3 ms)
+FACET_LIMIT = 1000  # hits a search's pages go down to (later pages list them from one ranked list)
 
 
 def facet_counts(hits, labels: dict[str, str] | None = None) -> dict:
@@ -23,9 +24,7 @@ def facet_counts(hits, labels: dict[str, str] | None = None) -> dict:
     Each entry is ``{"value", "label", "count"}``; years oldest first, the rest by count.
     ``labels`` names the themes (id to label).
     """
-    labels = labels or {}
     years: Counter = Counter()
-    year_start: dict[str, int] = {}
     themes: Counter = Counter()
     types: Counter = Counter()
     publishers: Counter = Counter()
@@ -33,50 +32,74 @@ def facet_counts(hits, labels: dict[str, str] | None = None) -> dict:
         s = h.section
         if s.get("year"):
             years[s["year"]] += 1
-            year_start[s["year"]] = s.get("year_start") or 0
         themes.update(s.get("themes") or [])
         if h.doc_type:
             types[h.doc_type] += 1
         if h.publisher:
             publishers[h.publisher] += 1
+    return _facets(years, themes, types, publishers, labels or {})
 
+
+def engine_facets(store: Store, res, labels: dict[str, str] | None = None) -> dict:
+    """:func:`facet_counts`' shape for every match of a search result ``res``
+    (:func:`search.query.search`), counted by the engine: no stored section is read.
+    Publishers are counted per document (a document has one)."""
+    query, flt = res.matched
+    if not res.total:
+        return _facets(Counter(), Counter(), Counter(), Counter(), labels or {})
+    backend = store.backend()
+    years = Counter({y: c.sections for y, c in res.year_counts.items()})
+    counted = backend.tallies(query, flt, ("themes", "doc_type", "doc_id"))
+    themes, types = Counter(counted["themes"]), Counter({t: n for t, n in counted["doc_type"].items() if t})
+    publishers: Counter = Counter()
+    by_doc = publishers_of(store)
+    for doc_id, n in counted["doc_id"].items():
+        if by_doc.get(doc_id):
+            publishers[by_doc[doc_id]] += n
+    return _facets(years, themes, types, publishers, labels or {})
+
+
+def _facets(years: Counter, themes: Counter, types: Counter, publishers: Counter, labels: dict[str, str]) -> dict:
     def rows(counter: Counter, name=lambda v: v) -> list[dict]:
         return [{"value": v, "label": name(v), "count": n}
                 for v, n in sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))]
 
     return {
-        "year": [{"value": y, "label": y, "count": years[y]} for y in sorted(years, key=year_start.get)],
+        "year": [{"value": y, "label": y, "count": years[y]} for y in sorted(years)],  # labels sort as years
         "theme": rows(themes, lambda t: labels.get(t, t)),
         "doc_type": rows(types, lambda t: t.replace("-", " ")),
         "publisher": rows(publishers),
     }
 
 
+def publishers_of(store: Store) -> dict[str, str]:
+    """Each document's publisher (from the document records, a few thousand at most), read
+    once per state of the index."""
+    return store.cached("publishers", lambda: {d["doc_id"]: d.get("publisher") or "" for d in store.records("doc")})
+
+
 def search_with_facets(store: Store, query: str, page: int = 1, per_page: int = 10, **options):
     """One page of :func:`search.query.search` results and the facet counts of all of them
-    (of the best ``FACET_LIMIT`` when more match; ``facets["counted"]`` says how many):
-    ``(SearchResult, facets)``; ``options`` are search's filters and sort.
+    (counted by the engine; ``facets["counted"]`` says how many): ``(SearchResult, facets)``;
+    ``options`` are search's filters and sort.
 
     Page 1 is what ``sgsearch QUERY --limit per_page`` shows; later pages go on down the
-    ranked list without repeating a section of page 1, ranks numbered on.
+    ranked list (of the best ``FACET_LIMIT``) without repeating a section of page 1, ranks
+    numbered on.
     """
     res = search(store, query, limit=per_page, **options)
-    if len(res.hits) >= res.total:
-        every = res.hits
-    else:  # later pages show snippets from this list; the first needs only its sections
-        counting = dict(options)
-        if page == 1 and res.total <= FACET_LIMIT:
-            counting["sort"] = "year"  # every match is counted, so their order does not matter (year is quicker)
-        every = search(store, query, limit=FACET_LIMIT, snippets=page > 1, **counting).hits
-    if page > 1:
+    if page > 1 and len(res.hits) < res.total:
+        every = search(store, query, limit=FACET_LIMIT, **options).hits
         shown = {h.section["section_id"] for h in res.hits}
         rest = [h for h in every if h.section["section_id"] not in shown]
         start = (page - 1) * per_page
         res.hits = [replace(h, rank=start + n) for n, h in
                     enumerate(rest[start - per_page:start], start=1)]
+    elif page > 1:
+        res.hits = []
     labels = {t.id: t.label for t in store.taxonomy().themes.values()}
-    facets = facet_counts(every, labels)
-    facets["counted"] = len(every)  # fewer than res.total: the counts are of the best FACET_LIMIT
+    facets = engine_facets(store, res, labels)
+    facets["counted"] = res.total
     return res, facets
 
 

@@ -116,6 +116,7 @@ class SearchResult:
     expanded: list[str] = field(default_factory=list)  # other forms the query also matched (thesaurus)
     every_word: int = 0  # sections that hold every word of the query (the others hold some)
     searched: str | None = None  # the corrected query searched instead of one with a word no section has
+    matched: tuple = field(default=(None, None), repr=False)  # the engine's query and filter: facets count with them
 
     def to_json(self) -> dict:
         return {
@@ -159,7 +160,7 @@ def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None,
     parts = []
     ys = year_arg("year", year)
     if ys is not None:
-        parts.append(qtree.Range("year_start", ys, ys))
+        parts.append(qtree.Term("years", str(ys)))  # a report over several years counts for each
     lo = year_arg("from_year", from_year)
     hi = year_arg("to_year", to_year)
     if lo is not None or hi is not None:
@@ -246,6 +247,7 @@ def search(
     res = _result(typed, counts, hits, "all" if every or not counts[()].sections else "any", expanded)
     res.every_word = every
     res.expanded = _added(built.synonyms)
+    res.matched = (built.query, flt)
     if query != typed:
         res.did_you_mean, res.searched = corrected, corrected
     if not counts[()].sections:
@@ -436,6 +438,18 @@ def _df(backend, node: qtree.Node) -> int:
     return 0
 
 
+def _misspelt(store: Store, query: str, corrected: str) -> bool:
+    """Whether every word the correction changes is unknown to the index in every form
+    ("domestc"), not a form of an indexed word the spelling list lacks ("mums", "hear")."""
+    changed = [w for w, c in zip(query.split(), corrected.split()) if w != c]
+    if not changed or len(query.split()) != len(corrected.split()):
+        return False
+    try:
+        return all(search(store, w, limit=1, snippets=False, correct=False).total == 0 for w in changed)
+    except QueryError:  # a word searches cannot take alone (a common word): leave the query as typed
+        return False
+
+
 def _result(query: str, counts: dict, hits: list, mode: str, expanded: list[str]) -> SearchResult:
     """The result of a search from the engine's counts (total, documents, per year) and its hits."""
     years = year_labels(k[0] for k in counts if k)
@@ -473,7 +487,9 @@ def _filtered_only(backend, flt, limit: int, theme_ids: list[str]) -> SearchResu
     counts = _counts(backend, None, flt)
     top = backend.search(qtree.Every(), flt, "year", max(limit, 1)) if counts[()].sections else []
     hits = [_hit(i + 1, h, ["text"], theme_ids, {}) for i, h in enumerate(top[:limit])]
-    return _result("", counts, hits, "all", theme_ids)
+    res = _result("", counts, hits, "all", theme_ids)
+    res.matched = (None, flt)
+    return res
 
 
 def refuse_stop_words(query: str) -> None:

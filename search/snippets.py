@@ -61,16 +61,18 @@ def highlight(text: str, words, stemmed: bool = True, top: int = 2) -> tuple[str
     return " … ".join(_fragment(text, f) for f in best), best[0][0][0]
 
 
+# Where a sentence (or a list item, or a line) starts: after closing punctuation and space,
+# or at a line break or bullet, before a capital, digit or opening quote.
+_SENTENCE_START = re.compile(r"(?:(?<=[.!?;:])[\"'\u201d\u2019)\]]*\s+|\n\s*|[\u2022\u00b7]\s*)"
+                             r"(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s)")
+_SPACE = re.compile(r"\s")
+LOOKBACK = 150  # characters before a match within which its sentence's start opens the fragment
+
+
 def _fragment(text: str, marks: list[tuple[int, int, int]]) -> str:
     first, last = marks[0][0], marks[-1][1]
-    room = max(0, SNIPPET_CHARS - (last - first)) // 2
-    start, end = max(0, first - min(SURROUND, room)), min(len(text), last + min(SURROUND, room))
-    if start > 0:  # whole words only
-        cut = text.find(" ", start, first)
-        start = cut + 1 if cut >= 0 else start
-    if end < len(text):
-        cut = text.rfind(" ", last, end)
-        end = cut if cut >= 0 else end
+    start, end = bounds(text, first, last)
     out, at = [], start
     for a, b, _n in marks:
         out.append(text[at:a])
@@ -78,6 +80,33 @@ def _fragment(text: str, marks: list[tuple[int, int, int]]) -> str:
         at = b
     out.append(text[at:end])
     return "".join(out)
+
+
+def bounds(text: str, first: int, last: int, chars: int = SNIPPET_CHARS) -> tuple[int, int]:
+    """Where to cut a fragment showing ``text[first:last]``: at the start of the sentence
+    holding it when that is close, else at a word; at a sentence end or a word after it,
+    about ``chars`` in all. Never inside a word."""
+    room = max(0, chars - (last - first)) // 2
+    start = max(0, first - min(SURROUND, room))
+    opening = [m.end() for m in _SENTENCE_START.finditer(text, max(0, first - LOOKBACK), first + 1)
+               if m.end() <= first]
+    if opening or first <= LOOKBACK:
+        start = opening[-1] if opening else 0
+    elif start > 0 and not text[start - 1].isspace():
+        gap = _SPACE.search(text, start, first)
+        start = gap.end() if gap else first
+    end = min(len(text), max(last + min(SURROUND, room), start + chars))
+    if end < len(text):
+        stops = [m.end() for m in _SENTENCE_END.finditer(text, last, end)]
+        if stops and stops[-1] - start >= chars // 2:
+            end = stops[-1]
+        elif not text[end].isspace():
+            cut = max((m.start() for m in _SPACE.finditer(text, last, end)), default=None)
+            if cut is None:  # a long word: run on to its end
+                gap = _SPACE.search(text, end)
+                cut = gap.start() if gap else len(text)
+            end = cut
+    return start, end
 
 
 def match_spans(text: str, words: frozenset, stemmed: bool = True, prefilter: bool = True,
@@ -170,6 +199,8 @@ def window(text: str, terms: list) -> tuple[int, str]:
     start, end = max(0, pos - WINDOW), min(len(text), pos + 2 * WINDOW)
     if start:
         start = text.find(" ", start) + 1 or start
+    if end < len(text):  # whole words only, at both ends
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > pos else end
     return start, text[start:end]
 
 
@@ -194,8 +225,7 @@ def evidence_snippet(text: str, phrases: list[str]) -> tuple[str, int | None]:
     if not found:
         return "", None
     at, phrase = min(found)
-    start = max(0, text.rfind(" ", 0, max(0, at - 90)) + 1) if at > 90 else 0
-    end = min(len(text), at + len(phrase) + 120)
+    start, end = bounds(text, at, at + len(phrase))
     head = "… " if start > 0 else ""
     tail = " …" if end < len(text) else ""
     body = text[start:at] + HL_START + text[at:at + len(phrase)] + HL_END + text[at + len(phrase):end]

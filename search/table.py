@@ -11,11 +11,15 @@ import io
 import textwrap
 
 from search.index.store import Store
-from search.trace import theme_table
+from search.trace import UNDATED, theme_table
 from search.vocab.years import fy_label, parse_year_label
 
 NO_DOCUMENT = "\u2014"  # shown for a year with no indexed document
 PER = (None, "100", "doc")
+# A rate per 100 sections of a year with fewer sections than this swings widely (5 of
+# 10 is 50.0): such a year's rates are marked, with a note saying why.
+FEW_SECTIONS = 20
+FEW_MARK = "*"
 
 
 def year_range(years: list[str]) -> list[str]:
@@ -26,13 +30,25 @@ def year_range(years: list[str]) -> list[str]:
     return [fy_label(y) for y in range(min(starts), max(starts) + 1)]
 
 
+def chart_years(store: Store, data: dict, whole_span: bool = True) -> tuple[list[str], list[str]]:
+    """The years a chart of a trace shows, and those with a report indexed: every year from
+    the first to the last (with ``whole_span``, the index's first and last), empty ones
+    included, so that a gap in the reports shows as a gap."""
+    indexed = [y for y in theme_table(store)["years"] if y != UNDATED]
+    years = [y["year"] for y in data["years"]] + (indexed if whole_span else [])
+    return year_range(years), indexed
+
+
 def full_table(store: Store, from_year: int | None = None, to_year: int | None = None, per: str | None = None) -> dict:
     """The theme table with every year first to last and its denominators:
-    ``{"years", "themes": [{"id", "label", "counts", "documents", "total"}], "sections", "documents_per_year", "per"}``.
+    ``{"years", "themes": [{"id", "label", "counts", "documents", "total"}], "sections", "documents_per_year", "documents", "per"}``
+    (``documents``: distinct documents of all the years).
 
     A year with no document has ``None`` counts. ``per="100"`` gives sections per 100
-    sections of that year (one decimal); ``per="doc"`` the documents mentioning the theme
-    (of ``documents_per_year``) instead of sections.
+    sections of that year (one decimal; ``few_sections`` lists the years with fewer than
+    :data:`FEW_SECTIONS` sections, whose rates are marked); ``per="doc"`` the documents
+    mentioning the theme (of ``documents_per_year``) instead of sections. Each theme's
+    ``all`` is counted the same way over every year (``total`` stays its sections).
     """
     if per not in PER:
         raise ValueError(f"unknown --per {per!r}: use 100 or doc")
@@ -49,13 +65,18 @@ def full_table(store: Store, from_year: int | None = None, to_year: int | None =
             n = t["counts"].get(y, 0)
             docs[y] = t["documents"].get(y, 0)
             counts[y] = rate(n, totals[y]["sections"]) if per == "100" else docs[y] if per == "doc" else n
+        every = sum(v["sections"] for v in totals.values())
         out_themes.append({"id": t["id"], "label": t["label"], "counts": counts, "documents": docs,
-                           "total": t["total"]})
+                           "total": t["total"],
+                           "all": rate(t["total"], every) if per == "100" else t["all_documents"] if per == "doc"
+                           else t["total"]})
     return {
         "years": years,
         "themes": out_themes,
+        "few_sections": [y for y in years if per == "100" and y in totals and totals[y]["sections"] < FEW_SECTIONS],
         "sections": {y: totals[y]["sections"] if y in totals else None for y in years},
         "documents_per_year": {y: totals[y]["documents"] if y in totals else None for y in years},
+        "documents": table["documents"],
         "per": per,
     }
 
@@ -73,12 +94,31 @@ def cell(table: dict, theme: dict, year: str) -> str:
     if table.get("per") == "doc":
         return f"{v}/{table['documents_per_year'][year]}" if v else ""
     if table.get("per") == "100":
-        return f"{v:.1f}" if v else ""
+        return f"{v:.1f}{FEW_MARK if year in table.get('few_sections', ()) else ''}" if v else ""
     return str(v) if v else ""
 
 
+def all_cell(table: dict, theme: dict) -> str:
+    """The "all years" cell, counted as the year cells are."""
+    v = theme.get("all", theme["total"])
+    if table.get("per") == "doc":
+        return f"{v}/{table.get('documents')}"
+    return f"{v:.1f}" if table.get("per") == "100" else str(v)
+
+
 def _header(table: dict) -> str:
-    return {"100": "Total sections", "doc": "Total sections"}.get(table.get("per"), "Total")
+    return {"100": "All years per 100 sections", "doc": "All years: documents"}.get(table.get("per"), "Total")
+
+
+def few_note(table: dict) -> str:
+    """The footnote to the marked rates ("" when none is marked)."""
+    few = table.get("few_sections") or []
+    if not few:
+        return ""
+    sections = table.get("sections") or {}
+    years = ", ".join(f"{y}: {sections.get(y)}" for y in few)
+    return (f"{FEW_MARK} Fewer than {FEW_SECTIONS} sections that year ({years}): a rate on so few sections "
+            "swings widely; read it with the count.")
 
 
 def rows(table: dict, show_all: bool = False) -> list[dict]:
@@ -92,23 +132,28 @@ def to_text(table: dict, width: int = 80, show_all: bool = False) -> str:
     years = table["years"]
     shown = rows(table, show_all)
     cells = {t["id"]: [cell(table, t, y) for y in years] for t in shown}
+    alls = {t["id"]: all_cell(table, t) for t in shown}
     cw = max([5] + [len(c) for cs in cells.values() for c in cs])
-    tw = max([5] + [len(str(t["total"])) for t in shown])
+    tw = max([5] + [len(a) for a in alls.values()])
     fixed = (cw + 1) * len(years) + tw + 2
     lw = max(12, min(max([5] + [len(t["label"]) for t in shown]), width - fixed))
     per = {"100": "Sections tagged per 100 sections of that year",
            "doc": "Documents mentioning each theme, of that year's documents"}.get(
         table.get("per"), "Sections tagged with each theme per year")
     span = f"{years[0]} to {years[-1]}" if years else "no years"
-    out = textwrap.wrap(f"{per}, {span} ({NO_DOCUMENT}: no document that year; all: sections in every year).", width)
+    every = {"100": "per 100 sections of every year", "doc": "documents mentioning it, of all"}.get(
+        table.get("per"), "sections in every year")
+    out = textwrap.wrap(f"{per}, {span} ({NO_DOCUMENT}: no document that year; all: {every}).", width)
     out.append(" " * lw + " " + " ".join(f"{y[2:]:>{cw}}" for y in years) + f" {'all':>{tw}}")
     for t in shown:
         label = textwrap.wrap(t["label"], lw, max_lines=2, placeholder="…") or [""]
-        out.append(f"{label[0]:<{lw}} " + " ".join(f"{c:>{cw}}" for c in cells[t["id"]]) + f" {t['total']:>{tw}}")
+        out.append(f"{label[0]:<{lw}} " + " ".join(f"{c:>{cw}}" for c in cells[t["id"]]) + f" {alls[t['id']]:>{tw}}")
         out += [f"  {more}" for more in label[1:]]
     sections = table.get("sections") or {}
     denominators = ", ".join(f"{y} {sections[y]}" for y in years if sections.get(y) is not None)
     out += [""] + textwrap.wrap(f"Sections indexed per year: {denominators}.", width)
+    if few_note(table):
+        out += textwrap.wrap(few_note(table), width)
     return "\n".join(out)
 
 
@@ -116,12 +161,14 @@ def to_rows(table: dict, show_all: bool = False) -> list[list]:
     """Header and rows for a spreadsheet: theme, one column per year (empty for no document), total."""
     years = table["years"]
     head = ["Theme", *years, _header(table)]
-    body = [[t["label"], *[t["counts"].get(y) for y in years], t["total"]] for t in rows(table, show_all)]
+    body = [[t["label"], *[t["counts"].get(y) for y in years], t.get("all", t["total"])] for t in rows(table, show_all)]
     sections = ["Sections that year", *[table["sections"].get(y) for y in years], sum(
         v for v in table["sections"].values() if v)]
-    documents = ["Documents that year", *[table["documents_per_year"].get(y) for y in years], sum(
-        v for v in table["documents_per_year"].values() if v)]
-    return [head, *body, sections, documents]
+    # a board pack with an earlier year's report inside is a document of both years, once in all
+    documents = ["Documents that year", *[table["documents_per_year"].get(y) for y in years], table["documents"]]
+    few = [[f"Fewer than {FEW_SECTIONS} sections that year", *["yes" if y in table["few_sections"] else None
+                                                              for y in years], None]] if table.get("few_sections") else []
+    return [head, *body, sections, documents, *few]
 
 
 def to_csv(table: dict, show_all: bool = False) -> str:

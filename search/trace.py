@@ -15,19 +15,22 @@ UNDATED = "undated"  # the column of sections whose document states no year
 
 
 def theme_table(store: Store, from_year: int | None = None, to_year: int | None = None) -> dict:
-    """``{"years": [...], "themes": [{"id", "label", "counts", "documents", "total"}], "totals"}``.
+    """``{"years": [...], "themes": [{"id", "label", "counts", "documents", "total", "all_documents"}],
+    "totals", "documents"}``.
 
     ``counts`` are sections per year, ``documents`` distinct documents per year; years
     ascending, then ``"undated"`` when some documents state no year (and no year range is
     asked for); themes in taxonomy order. ``totals`` holds every section and document of
-    each year, tagged or not (the denominators). The engine counts them (no stored field
-    is read).
+    each year, tagged or not (the denominators); ``documents`` the distinct documents of
+    all those years (a board pack holding an earlier year's report counts once). The
+    engine counts them (no stored field is read).
     """
     taxonomy = store.taxonomy()
     ranged = from_year is not None or to_year is not None
     flt = Range("year_start", from_year, to_year) if ranged else None
     backend = store.backend()
     counts = backend.counts(None, flt, ("themes", "year_start"))
+    per_theme = backend.counts(None, flt, ("themes",))
     per_year = backend.counts(None, flt, ("year_start",))
     starts: list = sorted(k[0] for k in per_year if k and k[0] is not None)
     if not ranged and (None,) in per_year:
@@ -45,10 +48,13 @@ def theme_table(store: Store, from_year: int | None = None, to_year: int | None 
             "counts": {label(y): c.sections if c else 0 for y, c in per.items()},
             "documents": {label(y): c.documents if c else 0 for y, c in per.items()},
             "total": sum(c.sections for c in per.values() if c),
+            "all_documents": per_theme[(theme.id,)].documents if (theme.id,) in per_theme else 0,
         })
     totals = {label(y): {"sections": per_year[(y,)].sections, "documents": per_year[(y,)].documents}
               for y in starts}
-    return {"years": [label(y) for y in starts], "themes": themes, "totals": totals}
+    overall = backend.counts(None, flt, ()).get(())
+    return {"years": [label(y) for y in starts], "themes": themes, "totals": totals,
+            "documents": overall.documents if overall else 0}
 
 
 def trace(store: Store, query: str, examples: int = 2, exact: bool = False, **filters) -> dict:
@@ -97,17 +103,36 @@ def trace(store: Store, query: str, examples: int = 2, exact: bool = False, **fi
                 for h in shown
             ],
         })
+    labels = {t.id: t.label for t in taxonomy.themes.values()}
     return {
         "query": query,
         "theme": theme_id,
+        "tagged": [labels.get(t, t) for t in ([theme_id] if theme_id else overall.themes or [])],
         "first_seen": years[0]["year"] if years else None,
         "last_seen": years[-1]["year"] if years else None,
         "years": years,
     }
 
 
-def plot_trace(data: dict, path, all_years: list[str] | None = None) -> None:
-    """Draw sections per year as a bar chart (PNG, SVG or PDF by extension) for a board paper."""
+NO_REPORT = "no report"  # a chart's mark for a year with no document indexed
+
+
+def chart_title(data: dict) -> str:
+    """What a trace chart counts: sections mentioning the words, or tagged with the themes
+    the search also counts (``data["tagged"]``, labels), or both."""
+    tagged = ", ".join(data.get("tagged") or [])
+    if data.get("theme") or not data.get("query"):
+        return f"Sections tagged {tagged or data.get('theme') or 'the themes'}, by year"
+    what = f"Sections mentioning \u201c{data['query']}\u201d"
+    return what + (f" or tagged {tagged}" if tagged else "") + ", by year"
+
+
+def plot_trace(data: dict, path, all_years: list[str] | None = None, indexed: list[str] | None = None) -> None:
+    """Draw sections per year as a bar chart (PNG, SVG or PDF by extension) for a board paper.
+
+    ``all_years`` are the years shown (default: those of ``data``); a year not in
+    ``indexed`` (the years with a report) is marked "no report", apart from a 0.
+    """
     # lazy: matplotlib loads only to draw a chart
     import matplotlib
 
@@ -116,19 +141,32 @@ def plot_trace(data: dict, path, all_years: list[str] | None = None) -> None:
     import matplotlib.pyplot as plt
 
     years = all_years or [y["year"] for y in data["years"]]
+    have = set(indexed) if indexed is not None else set(years)
     counts = {y["year"]: y["sections"] for y in data["years"]}
     docs = {y["year"]: y["documents"] for y in data["years"]}
-    fig, ax = plt.subplots(figsize=(7, 3.2), dpi=150)
+    fig, ax = plt.subplots(figsize=(7, 3.4), dpi=150)
     bars = ax.bar(years, [counts.get(y, 0) for y in years], color="#3b6ea5")
     for bar, y in zip(bars, years):
+        x = bar.get_x() + bar.get_width() / 2
         if counts.get(y):
-            ax.annotate(f"{docs[y]} doc{'s' if docs[y] != 1 else ''}", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            ax.annotate(f"{docs[y]} doc{'s' if docs[y] != 1 else ''}", (x, bar.get_height()),
                         ha="center", va="bottom", fontsize=7, color="#444")
-    what = f"theme: {data['theme']}" if data.get("theme") else f'"{data["query"]}"'
-    ax.set_title(f"Sections mentioning {what}, by year", fontsize=10)
+        elif y in have or counts.get(y) is not None:
+            ax.annotate("0", (x, 0), ha="center", va="bottom", fontsize=8, color="#444")
+        else:
+            ax.annotate(NO_REPORT.replace(" ", "\n"), (x, 0), ha="center", va="bottom", fontsize=7,
+                        color="#888", style="italic")
+    for tick, y in zip(ax.get_xticklabels(), years):
+        if y not in have and not counts.get(y):
+            tick.set_color("#888")
+    ax.set_title(chart_title(data), fontsize=10)
     ax.set_ylabel("sections")
+    if any(y not in have and not counts.get(y) for y in years):
+        fig.text(0.01, 0.01, f"{NO_REPORT}: no document indexed for that year; 0: a report that year, no section counted",
+                 fontsize=7, color="#666")
     ax.spines[["top", "right"]].set_visible(False)
     ax.yaxis.get_major_locator().set_params(integer=True)
     fig.tight_layout()
-    fig.savefig(path)
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # SVG text stays text: readable, searchable
+        fig.savefig(path)
     plt.close(fig)

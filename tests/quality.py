@@ -62,14 +62,15 @@ def build_files(out_dir: Path, directory: Path = SET_DIR) -> list[tuple[Path, di
     return [(materialise(src, exp.get("format", "md"), out_dir), exp) for src, exp in load_set(directory)]
 
 
-def run_document(path: Path, expected: dict) -> DocResult:
-    """Parse, extract items and tag one file the way ``sgsearch ingest`` does."""
+def run_document(path: Path, expected: dict, source_url: str | None = None) -> DocResult:
+    """Parse, extract items and tag one file the way ``sgsearch ingest`` does (``source_url``:
+    the address it was fetched from, as ``sgsearch ingest URL`` records it)."""
     from ingest.document import parse_file
     from ingest.items import extract_items
     from ingest.tagworker import section_text
     from ingest.themes import get_tagger
 
-    parsed = parse_file(path)
+    parsed = parse_file(path, source_url=source_url)
     items = extract_items(parsed)
     texts = [section_text(s) for s in parsed.sections]
     themes = {t.id for tags in get_tagger().tag_many(texts) for t in tags}

@@ -46,6 +46,13 @@ def stores(tmp_path_factory):
         s.close()
 
 
+def _examples_as_sets(data: dict) -> dict:
+    """A trace with each year's examples as a set of (section, citation, snippet)."""
+    for y in data["years"]:
+        y["examples"] = {(e["section_id"], e["citation"], e["snippet"]) for e in y["examples"]}
+    return data
+
+
 def same(stores, call):
     """``call(store)`` for each engine; asserts they are equal and returns one."""
     answers = {engine: call(store) for engine, store in stores.items()}
@@ -101,8 +108,10 @@ def test_counts_tables_traces_and_browsing_agree(stores):
     table = same(stores, theme_table)
     assert table["years"] and any(t["total"] for t in table["themes"])
     for q in ("neglect", "pre-birth", "male carers", "fathers-male-carers"):
-        data = same(stores, lambda s, q=q: trace(s, q, examples=2))
-        assert data["years"]
+        # the same counts and the same examples each year; two examples whose scores are
+        # nearly equal may come in either order, as each engine's BM25 weighs length its own way
+        data = same(stores, lambda s, q=q: _examples_as_sets(trace(s, q, examples=2)))
+        assert data["years"] and all(y["examples"] for y in data["years"])
     same(stores, documents)
     same(stores, lambda s: document(s, "ccg-2021-22"))
     same(stores, lambda s: section(s, "ccg-2021-22:3"))

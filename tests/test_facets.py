@@ -48,9 +48,30 @@ def test_sections_per_year_bounds_every_theme_count(store):
     assert sum(totals.values()) == len(store.records("section"))
 
 
-def test_past_the_limit_the_counts_are_of_the_best_and_say_so(store, monkeypatch):
+def test_past_the_page_limit_the_engine_still_counts_every_match(store, monkeypatch):
     monkeypatch.setattr("search.facets.FACET_LIMIT", 15)
     res, facets = search_with_facets(store, "training")
-    assert res.total > 15 and facets["counted"] == 15
-    assert sum(f["count"] for f in facets["year"]) == 15
+    assert res.total > 15 and facets["counted"] == res.total
+    assert sum(f["count"] for f in facets["year"]) == res.total
+    assert sum(f["count"] for f in facets["doc_type"]) == res.total
     assert len(res.hits) == 10
+
+
+def test_engine_facets_equal_the_counts_of_every_hit(store):
+    for query, options in (("training", {}), ("neglect", {"theme": "domestic-abuse"}), ("safeguarding", {"year": "2021-22"})):
+        res, facets = search_with_facets(store, query, **options)
+        every = search(store, query, limit=10_000, snippets=False, **options).hits
+        assert len(every) == res.total
+        labels = {t.id: t.label for t in store.taxonomy().themes.values()}
+        assert {k: v for k, v in facets.items() if k != "counted"} == facet_counts(every, labels), query
+
+
+def test_the_web_page_counts_facets_without_reading_stored_sections(store, monkeypatch):
+    from search.index.backends import Found
+
+    res = search(store, "training", limit=10)
+    read = []
+    original = Found.fields.fget
+    monkeypatch.setattr(Found, "fields", property(lambda self: read.append(self.id) or original(self)))
+    search_with_facets(store, "training", per_page=10)
+    assert res.total > 10 and len(set(read)) <= 10  # the page's own hits only

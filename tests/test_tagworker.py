@@ -24,9 +24,10 @@ from corpus import corpus_dir
 from ingest.blocks import IngestError
 from ingest.pipeline import ingest
 from ingest.tagworker import Tagging
-from ingest.themes import get_tagger
+from ingest.themes import get_tagger, split_text
 from search.browse import documents
 from search.index.store import Store
+from search.query import search
 from tests.test_lemmas import sample_texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,13 +84,20 @@ def kill_on_first_batch(taxonomy):
     ingest.themes.Tagger.tag_many = die
 
 
-def fail_on_first_batch(taxonomy):
+POISON = "Zzpoison section text."
+
+
+def fail_on_poison(taxonomy):
     import ingest.themes
 
     tagworker._initializer(taxonomy)
+    tag_many = ingest.themes.Tagger.tag_many
 
     def fail(self, texts, batch_size=64):
-        raise MemoryError("no room for\nall this")
+        texts = list(texts)
+        if any(POISON in t for t in texts):
+            raise MemoryError("no room for\nall this")
+        return tag_many(self, texts, batch_size)
 
     ingest.themes.Tagger.tag_many = fail
 
@@ -200,13 +208,54 @@ def test_a_worker_killed_while_tagging_stops_the_ingest_and_keeps_the_index(tmp_
     assert ingest([src], ix).added == [str((src / "b.txt").resolve())]  # and the next run completes it
 
 
-def test_an_error_while_tagging_is_one_line(tmp_path, monkeypatch):
-    worker_start(monkeypatch, fail_on_first_batch)
-    (tmp_path / "a.txt").write_text(REPORT, encoding="utf-8")
-    with pytest.raises(IngestError) as e:
-        ingest([tmp_path / "a.txt"], tmp_path / "ix")
-    assert str(e.value) == "theme tagging failed: MemoryError: no room for; the index was not changed"
-    assert not (tmp_path / "ix").exists() or not Store(tmp_path / "ix").exists()
+def test_a_file_that_cannot_be_tagged_fails_alone_named_and_the_rest_ingests(tmp_path, monkeypatch):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(REPORT, encoding="utf-8")
+    (src / "b.txt").write_text(REPORT.replace("Neglect", "Domestic abuse"), encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert ingest([src], ix).ok
+    before = docs_by_id(ix)
+    (src / "b.txt").write_text(REPORT + "\n3 Poisoned\n\n3.1 " + POISON + "\n", encoding="utf-8")
+    (src / "c.txt").write_text(REPORT.replace("Fathers", "Kestrels"), encoding="utf-8")
+    (src / "d.txt").write_text(POISON + "\n", encoding="utf-8")
+    worker_start(monkeypatch, fail_on_poison)
+    report = ingest([src], ix)
+    b, c, d = (str((src / n).resolve()) for n in ("b.txt", "c.txt", "d.txt"))
+    assert report.failed == [{"path": b, "error": "theme tagging failed: MemoryError: no room for"},
+                             {"path": d, "error": "theme tagging failed: MemoryError: no room for"}]
+    assert report.added == [c] and report.updated == []
+    after = docs_by_id(ix)
+    assert after["b"] == before["b"]  # the version that could be tagged stays
+    assert after["c"]["sections"] and "d" not in after
+    assert search(Store(ix), "kestrels").total
+    r = CliRunner().invoke(main, ["ingest", str(src), "--index", str(ix)])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert f"{b}: theme tagging failed: MemoryError: no room for" in r.output
+
+
+def test_a_text_longer_than_spacys_limit_is_tagged_in_pieces(monkeypatch):
+    tagger = get_tagger()
+    paragraph = ("The Neglect Toolkit was used. Practitioners should include fathers and male carers "
+                 "in pre-birth assessments. There were no concerns about domestic abuse.")
+    text = "\n\n".join([paragraph] * 40)
+    whole = tagger.tag_many([text])[0]
+    monkeypatch.setattr(tagger.nlp, "max_length", 1000)  # spaCy refuses the whole text now (E088)
+    with pytest.raises(ValueError, match="E088"):
+        tagger.nlp(text)
+    monkeypatch.setattr("ingest.themes.PIECE_CHARS", 900)
+    assert len(split_text(text)) > 5
+    pieces = tagger.tag_many([text, "Neglect."])
+    assert [t.to_dict() for t in pieces[0]] == [t.to_dict() for t in whole]
+    assert [t.id for t in pieces[1]] == ["neglect"]
+
+
+def test_long_texts_are_cut_between_paragraphs_then_lines_then_words():
+    text = "a" * 60 + "\n\n" + "b" * 30 + "\n" + "c c c c c c"
+    pieces = split_text(text, 80)
+    assert "".join(pieces) == text and pieces[0] == "a" * 60 + "\n\n"
+    assert all(len(p) <= 64 for p in split_text("word " * 100, 64))
+    assert all(len(p) <= 10 for p in split_text("x" * 95, 10)) and "".join(split_text("x" * 95, 10)) == "x" * 95
 
 
 @needs_sigkill

@@ -180,3 +180,45 @@ def test_nothing_overflows_on_a_phone(browser, server):
         _shoot(page, (path.strip("/").split("?")[0].replace("/", "-") or "search") + "-390")
     ctx.close()
     assert wide == [], "wider than a 390 px screen: " + ", ".join(wide)
+
+
+# Words a cell's text wraps inside (a word whose letters lie on more than one line).
+_BROKEN_WORDS = """sel => {
+  const out = [];
+  for (const cell of document.querySelectorAll(sel)) {
+    const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+      for (const m of node.data.matchAll(/\\S+/g)) {
+        const r = document.createRange();
+        r.setStart(node, m.index);
+        r.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...r.getClientRects()].filter(b => b.width > 0).map(b => Math.round(b.top)));
+        if (tops.size > 1) out.push(m[0]);
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def test_tables_charts_and_the_heat_map_read_on_a_phone(browser, server):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    page = ctx.new_page()
+    for path in ("/docs", "/ingest", "/themes"):
+        page.goto(server + path)
+        assert page.evaluate(_BROKEN_WORDS, "table th, table td") == [], path
+        assert _overflow(page) == 0, path
+    page.goto(server + "/themes")
+    hint = page.locator(".scroll-hint")
+    wrap = page.locator(".table-wrap")
+    assert hint.is_visible() and "sideways" in hint.inner_text()
+    assert wrap.evaluate("e => e.scrollWidth > e.clientWidth")  # the years do scroll
+    page.goto(server + "/trace?q=neglect")
+    page.wait_for_function("document.querySelector('.chart img').naturalWidth > 0")
+    img = page.locator(".chart img")
+    assert img.evaluate("e => e.getBoundingClientRect().width") >= 600  # its words stay legible
+    assert page.locator(".chart .scroll-hint").is_visible() and _overflow(page) == 0
+    _shoot(page, "trace-chart-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not page.locator(".chart .scroll-hint").is_visible()
+    ctx.close()

@@ -5,23 +5,21 @@ progress a page can poll.
 """
 from __future__ import annotations
 
-import re
 import secrets
 import threading
 import time
 from pathlib import Path
 
+from ingest.filenames import safe_file_name
 from usecases import ingest_files
 
 UPLOADS = "uploads"
-_UNSAFE_NAME = re.compile(r"[^\w.\- ()]+")
 
 
 def safe_name(filename: str) -> str:
-    """A file name with no folders and no characters a file system could misread."""
-    name = Path((filename or "").replace("\\", "/")).name
-    name = _UNSAFE_NAME.sub("_", name).strip(" .")
-    return name[:120] or "upload"
+    """A file name with no folders, no characters a file system could misread, and no name
+    Windows reserves (``CON.pdf`` is saved as ``_CON.pdf``)."""
+    return safe_file_name(filename)
 
 
 def discard(paths: list[Path], folder: Path | None = None) -> None:

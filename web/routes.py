@@ -16,12 +16,12 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from ingest.readers import SUPPORTED_EXTS, max_file_bytes
-from search.browse import DocNotFound, document, documents, section
+from search.browse import DocNotFound, document, documents, section, year_span
 from search.cite import cite_items
 from search.facets import FACET_LIMIT, search_with_facets, sections_per_year
 from search.query import QueryError, resolve_theme_filter, search
-from search.table import full_table, rate, write_xlsx, year_range
-from search.trace import UNDATED, plot_trace, theme_table, trace
+from search.table import FEW_MARK, FEW_SECTIONS, chart_years, full_table, rate, write_xlsx, year_range
+from search.trace import UNDATED, chart_title, plot_trace, theme_table, trace
 from search.vocab.kinds import ITEM_KINDS
 from search.vocab.years import parse_year_label
 from usecases import ChecklistError, check_review, check_texts, own_documents, read_checklist
@@ -79,7 +79,8 @@ def search_page(request: Request) -> Response:
     if not q:
         with site.lock:
             docs = documents(site.store)
-        ctx.update(docs=docs, res=None)
+            span = year_span(site.store) if docs else []
+        ctx.update(docs=docs, span=span, res=None)
         return render(request, "search.html", ctx, {"query": "", "total": 0, "results": []})
     try:
         with site.lock:
@@ -177,6 +178,9 @@ def themes_page(request: Request) -> Response:
         for y in table["years"]:
             n = t["counts"][y]
             values[(t["id"], y)] = rate(n, totals[y]) if per100 and totals.get(y) else n
+    every = sum(v for v in totals.values() if v)
+    alls = {t["id"]: f"{rate(t['total'], every):.1f}" if per100 else t["total"] for t in rows}
+    few = [y for y in table["years"] if per100 and y != UNDATED and totals.get(y, 0) < FEW_SECTIONS]
     top = max(values.values(), default=0) or 1
     levels = {k: (0 if not v else 1 + min(4, int(5 * v / top - 1e-9))) for k, v in values.items()}
     cell = None
@@ -193,7 +197,8 @@ def themes_page(request: Request) -> Response:
             raise HTTPException(400, str(e)) from None
         cell = {"theme": theme, "year": year, "res": res}
     ctx = {"table": table, "all_years": all_years, "undated": UNDATED, "rows": rows, "values": values, "levels": levels, "per100": per100,
-           "totals": totals, "cell": cell, "link": lambda **kw: link(request, **kw)}
+           "totals": totals, "cell": cell, "link": lambda **kw: link(request, **kw), "alls": alls, "few": few,
+           "few_mark": FEW_MARK, "few_sections": FEW_SECTIONS}
     data = dict(table)
     if cell:
         data["passages"] = cell["res"].to_json()
@@ -218,7 +223,8 @@ def trace_page(request: Request) -> Response:
         except QueryError as e:
             return render(request, "trace.html", {"q": q, "data": None, "error": str(e)}, {"error": str(e)}, 400)
     return render(request, "trace.html", {"q": q, "data": data, "labels": site.labels(),
-                                          "chart": link(request, path="/trace.svg")},
+                                          "chart": link(request, path="/trace.svg"),
+                                          "chart_title": chart_title(data) if data else ""},
                   data or {"query": "", "years": []})
 
 
@@ -231,9 +237,10 @@ def trace_chart(request: Request) -> Response:
 
     def draw() -> bytes:
         data = trace(site.store, q, examples=0)
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
             path = Path(tmp) / "trace.svg"
-            plot_trace(data, path, all_years=theme_table(site.store)["years"])
+            years, indexed = chart_years(site.store, data)
+            plot_trace(data, path, all_years=years, indexed=indexed)
             return path.read_bytes()
 
     try:
@@ -282,7 +289,7 @@ def recur_page(request: Request) -> Response:
         from search.recur import tracker_rows
         from search.report import write_tracker
 
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
             body = write_tracker(tracker_rows(clusters, ctx["labels"]), Path(tmp) / f"tracker.{fmt}").read_bytes()
         return _download(body, XLSX if fmt == "xlsx" else EXPORT_TYPES["csv"], f"recommendation-tracker.{fmt}")
     ctx.update(clusters=clusters, matches=None, theme_id=theme_id)
@@ -303,7 +310,7 @@ def _read_upload(site: Site, name: str, data: bytes) -> tuple[list[str], list[di
     """The recommendations in an uploaded file, read as ``recur --check FILE`` reads a file (a
     document in the reading process, so its reader's libraries never load in the server), and
     the indexed documents that are this file itself (their items are left out)."""
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         path = Path(tmp) / safe_name(name)
         path.write_bytes(data)
         texts = read_checklist(path, name=name, worker=site.tagging)
@@ -382,7 +389,7 @@ async def _recur_check(request: Request, site: Site, limit: int) -> Response:
     result = await run_in_threadpool(_review, site, texts, kind, own)
     checks, total = result["checks"], result["summary"]
     if fmt in EXPORT_TYPES:
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
             path = write_appendix(checks, total, Path(tmp) / f"checked.{fmt}", source=source)
             body = path.read_bytes()
         name = "checked-" + _slug(Path(source).stem if source else "recommendations") + f".{fmt}"
@@ -419,7 +426,7 @@ def export_file(request: Request) -> Response:
         raise HTTPException(400, "Choose DOCX, Markdown (md) or CSV.")
     q = qp.get("q", "").strip() or None
     themes = [t for t in qp.getlist("theme") if t]
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         path = Path(tmp) / f"briefing.{fmt}"
         try:
             with site.lock:
@@ -443,7 +450,7 @@ def themes_xlsx(request: Request) -> Response:
         raise HTTPException(400, "Choose per=100 or per=doc, or neither.")
     with site.lock:
         table = full_table(site.store, per=per)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         path = Path(tmp) / "themes.xlsx"
         write_xlsx(table, path)
         body = path.read_bytes()

@@ -7,6 +7,7 @@ saying how to install it.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -21,8 +22,23 @@ TIMEOUT_S = 180
 
 
 def soffice() -> str | None:
-    """The LibreOffice command on PATH (``soffice`` or ``libreoffice``), or None."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """The LibreOffice command: on PATH (``soffice`` or ``libreoffice``), else in the folder
+    its installer uses (the Windows installer and the macOS app do not put it on PATH), or None."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    return found or next((str(p) for p in install_places() if p.is_file()), None)
+
+
+def install_places() -> list[Path]:
+    """Where LibreOffice's installers put ``soffice``: Program Files on Windows (64- and
+    32-bit), /Applications on macOS, /opt and /usr/lib on Linux."""
+    places = []
+    for var in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)"):
+        if os.environ.get(var):
+            places.append(Path(os.environ[var]) / "LibreOffice" / "program" / "soffice.exe")
+    places.append(Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"))
+    places += sorted(Path("/opt").glob("libreoffice*/program/soffice"), reverse=True)
+    places.append(Path("/usr/lib/libreoffice/program/soffice"))
+    return places
 
 
 def convert(path: Path, to: str, outdir: Path) -> Path:
@@ -53,7 +69,7 @@ def read_doc(path: Path) -> ReadResult:
 
     if soffice() is None:
         raise IngestError(NO_SOFFICE)
-    with tempfile.TemporaryDirectory(prefix="sgsearch-doc-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="sgsearch-doc-", ignore_cleanup_errors=True) as tmp:
         src = Path(tmp) / ("source" + Path(path).suffix.lower())
         shutil.copyfile(path, src)  # a plain name: LibreOffice names its output after the input
         result = read_docx(convert(src, "docx", Path(tmp)))

@@ -289,7 +289,9 @@ def read_docx(path: Path) -> ReadResult:
     blocks = _drop_contents_list(blocks)
     if not blocks:
         raise IngestError("no text found in the document")
-    return ReadResult(blocks=blocks, pages=pages.count, fmt="docx")
+    props = document.core_properties
+    meta = {"title": (props.title or "").strip(), "author": (props.author or "").strip()}
+    return ReadResult(blocks=blocks, pages=pages.count, fmt="docx", meta={k: v for k, v in meta.items() if v})
 
 
 def _drop_contents_list(blocks: list[Block]) -> list[Block]:

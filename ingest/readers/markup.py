@@ -1,8 +1,9 @@
 """Markdown as published: front matter, HTML comments and pipe tables.
 
 Front matter (a ``---`` block of ``key: value`` lines at the top, as static site
-generators and trafilatura write it) is not body text; its ``title``, ``date`` and site
-name become metadata. HTML comments are dropped. Pipe tables become tab-separated
+generators and trafilatura write it) is not body text; its ``title``, ``date``, site
+name and address (``url``) become metadata. HTML comments are dropped; one holding only
+an address on the first line (how saved pages record where they came from) gives ``url``. Pipe tables become tab-separated
 rows, the shape the text reader reads as table rows.
 """
 from __future__ import annotations
@@ -17,7 +18,10 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 # the keys that name the same thing in the front matter of different tools
 _ALIASES = {"title": "title", "date": "date", "published": "date", "sitename": "site_name",
-            "site_name": "site_name", "site": "site_name", "author": "author", "description": "description"}
+            "site_name": "site_name", "site": "site_name", "author": "author", "description": "description",
+            "url": "url", "canonical": "url", "source": "url"}
+# a saved page's address, kept as a comment on its first line: "<!-- https://... -->"
+_URL_COMMENT = re.compile(r"\A\ufeff?\s*<!--\s*(https?://\S+)\s*-->")
 
 
 def front_matter(text: str) -> tuple[dict, str]:
@@ -61,6 +65,9 @@ def pipe_tables(text: str) -> str:
 def parse_markdown(text: str):
     """Markdown into a :class:`ingest.blocks.ReadResult` whose ``meta`` holds the front matter."""
     meta, body = front_matter(text)
+    m = _URL_COMMENT.match(body)
+    if m:
+        meta.setdefault("url", m.group(1))
     result = parse_text(pipe_tables(drop_comments(body)))
     result.meta = meta
     return result

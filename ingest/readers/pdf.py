@@ -115,6 +115,51 @@ def _drop_furniture(pages: list[list[Line]], heights: list[float]) -> list[list[
     return out
 
 
+_BARE_NUM = re.compile(r"\d{1,4}")
+_LEADING_NUM = re.compile(r"(\d{1,4})\s+(?=\S)")
+
+
+def _strip_page_numbers(pages: list[list[Line]], heights: list[float]) -> None:
+    """Take printed page numbers off the lines they share with a heading or header.
+
+    A page number set on the same line as a heading ("12   Safer Partnership") would be
+    read as its section number. The printed numbers are told by their offset from the page
+    index, the same on at least two pages (bare number lines and number cells at the
+    page's edges); a number cell at either end of an edge line that fits it is removed.
+    A number run into the line's first words is removed only on a page that shows its
+    number nowhere else, when other pages confirm the offset.
+    """
+    offsets: Counter = Counter()
+    bare_pages: set[int] = set()
+    for lines, h in zip(pages, heights):
+        seen = set()
+        for ln in _edge_lines(lines, h):
+            ends = [ln.segs[0][2], ln.segs[-1][2]] if len(ln.segs) > 1 else []
+            if _PAGE_NUM.match(ln.text):
+                ends.append(_DIGITS.findall(ln.text)[0])  # "Page 3 of 10": 3
+                bare_pages.add(ln.page)
+            seen.update(int(t) - ln.page for t in ends if _BARE_NUM.fullmatch(t))
+        offsets.update(seen)
+    if not offsets:
+        return
+    offset, count = offsets.most_common(1)[0]
+    if count < 2:
+        return
+    for lines, h in zip(pages, heights):
+        for ln in _edge_lines(lines, h):
+            printed = str(ln.page + offset)
+            if len(ln.segs) > 1 and ln.segs[0][2] == printed:
+                del ln.segs[0]
+            elif len(ln.segs) > 1 and ln.segs[-1][2] == printed:
+                del ln.segs[-1]
+            else:
+                m = _LEADING_NUM.match(ln.segs[0][2])
+                if not (m and m.group(1) == printed and ln.page not in bare_pages):
+                    continue
+                ln.segs[0][2] = ln.segs[0][2][m.end():]
+            ln.text = " ".join(s[2] for s in ln.segs)
+
+
 def _mode(values, default: float) -> float:
     c = Counter(values)
     return c.most_common(1)[0][0] if c else default
@@ -409,6 +454,7 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
     ocr_pages: list[int] = []
     pdf = _open(Path(path))
     try:
+        props = pdf.get_metadata_dict()
         npages = len(pdf)
         if npages == 0:
             raise IngestError("corrupt PDF: the document has no pages")
@@ -461,6 +507,7 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
             raise IngestError("no text layer, and OCR found no words on the scanned pages")
         raise IngestError("no text layer: scanned? " + ocr_mod.INSTALL if ocr != "never" and can_ocr is False
                           else NO_TEXT)
+    _strip_page_numbers(pages, heights)
     pages = _drop_furniture(pages, heights)
     layout = _Layout(pages)
     blocks = _blocks(_group(pages, layout), layout)
@@ -471,4 +518,6 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
         done = set(ocr_pages)
         for b in blocks:
             b.ocr = b.page in done
-    return ReadResult(blocks=blocks, pages=npages, fmt="pdf", ocr_pages=ocr_pages)
+    meta = {k: str(props.get(v) or "").strip() for k, v in (("title", "Title"), ("author", "Author"))}
+    return ReadResult(blocks=blocks, pages=npages, fmt="pdf", ocr_pages=ocr_pages,
+                      meta={k: v for k, v in meta.items() if v})

@@ -5,6 +5,8 @@ every command prints documents, sections and items the same way.
 """
 from __future__ import annotations
 
+from search.vocab.years import parse_year_label
+
 DOC_KEYS = ("doc_id", "path", "sha256", "title", "publisher", "doc_type", "period_start",
             "period_end", "year", "year_start", "pages", "source_url")
 SECTION_KEYS = ("section_id", "doc_id", "number", "heading", "heading_path", "level", "text",
@@ -60,7 +62,24 @@ def _common(kind: str, rid: str, rec: dict, doc: dict) -> dict:
     if rec.get("year"):
         f["year"] = rec["year"]
         f["year_start"] = rec["year_start"]
+        f["years"] = years_covered(rec["year_start"], doc)
     return f
+
+
+def years_covered(year_start: int, doc: dict) -> str:
+    """The start years a record counts for, comma-separated: its own year, and every financial
+    year of its document's period when that spans three or more (a review of 2007 to 2011)
+    and the record has the document's year (a report embedded in a pack keeps its own)."""
+    lo = parse_year_label(str(doc.get("period_start") or "")[:4])
+    hi = parse_year_label(str(doc.get("period_end") or "")[:4])
+    if lo is None or hi is None or year_start != doc.get("year_start"):
+        return str(year_start)
+    # a date from January to March is in the financial year that began the April before
+    lo -= str(doc["period_start"])[5:7] in ("01", "02", "03")
+    hi -= str(doc["period_end"])[5:7] in ("01", "02", "03")
+    if not 2 <= hi - lo < 30:
+        return str(year_start)
+    return ",".join(str(y) for y in sorted({*range(lo, hi + 1), year_start}))
 
 
 def exact_value(s: dict) -> str:

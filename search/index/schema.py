@@ -13,8 +13,9 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.index.analysis import ANALYSIS_VERSION, exact_analyzer, text_analyzer
 
-# Whoosh keeps the analysers' module paths in the index: moving a module changes the version
-SCHEMA_VERSION = f"10.{ANALYSIS_VERSION}"
+# Whoosh keeps the analysers' module paths in the index: moving a module changes the version,
+# as a new field does
+SCHEMA_VERSION = f"11.{ANALYSIS_VERSION}"
 UNSTORED = frozenset({"exact"})  # indexed for matching only, never read back
 
 
@@ -44,6 +45,7 @@ def make_schema() -> Schema:
         # shared
         year=ID(stored=True),
         year_start=NUMERIC(int, stored=True, sortable=True),
+        years=KEYWORD(commas=True),  # every year a record counts for: a span's years too
         ordinal=NUMERIC(int, stored=True, sortable=True),
         themes=KEYWORD(stored=True, commas=True, scorable=True, lowercase=True),
         theme_evidence=STORED(),

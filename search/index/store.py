@@ -29,7 +29,7 @@ from search.index.lock import LOCK, PID, IndexBusy, ingest_lock
 from search.index.schema import SCHEMA_VERSION
 from search.vocab.taxonomy import Taxonomy, load_taxonomy
 
-__all__ = ["CURRENT", "LOCK", "IndexBusy", "IndexFolderError", "IndexMissing", "Store", "default_index_dir",
+__all__ = ["CURRENT", "LOCK", "IndexBusy", "IndexFolderError", "IndexMissing", "Store", "replace_file", "default_index_dir",
            "resolve_index_dir"]
 
 ENV_VAR = "SGSEARCH_INDEX"
@@ -256,7 +256,13 @@ class Store:
             raise
         backend.close()
         if target != live:
-            _write_atomic(self.root / CURRENT, target.name)
+            try:
+                _write_atomic(self.root / CURRENT, target.name)
+            except OSError as e:  # still held open after the retries: keep the previous index whole
+                shutil.rmtree(target, ignore_errors=True)
+                raise IndexBusy(f"{self.root / CURRENT} is held open by another program (a search or the "
+                                f"web page) and could not be replaced ({e.strerror or e}); the index was "
+                                "not changed: try again") from None
             if live is not None:
                 shutil.rmtree(live, ignore_errors=True)  # may fail on Windows while read: swept later
         self._sweep()
@@ -278,5 +284,24 @@ def _write_atomic(path: Path, text: str) -> None:
         fh.write(text)
         fh.flush()
         os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        replace_file(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def replace_file(src, dst, attempts: int = 7, wait: float = 0.05) -> None:
+    """``os.replace(src, dst)``, tried again for a few seconds on PermissionError: on
+    Windows a file another process has open (a search reading ``CURRENT``, the web page
+    reading a manifest) cannot be replaced until it lets go."""
+    for attempt in range(attempts):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(wait * 2 ** attempt)
 

@@ -121,10 +121,18 @@ class Backend(ABC):
         """Those of the section ids ``ids`` that match ``query``."""
 
     @abstractmethod
-    def counts(self, query, flt, by: tuple[str, ...]) -> dict[tuple, Count]:
+    def counts(self, query, flt, by: tuple[str, ...], documents: bool = True) -> dict[tuple, Count]:
         """Sections (and their documents) that match ``query`` (None: every section) and
         ``flt``, grouped by the values of the fields ``by`` (see :data:`COUNT_FIELDS`); the
-        key ``()`` holds the overall count. Counted by the engine, without stored fields."""
+        key ``()`` holds the overall count. Counted by the engine, without stored fields, for
+        any number of documents. ``documents=False``: sections only (documents 0), quicker."""
+
+    def tallies(self, query, flt, fields: tuple[str, ...]) -> dict[str, dict]:
+        """Sections that match ``query`` and ``flt`` per value of each of ``fields`` apart
+        (``{field: {value: sections}}``, values without a section left out): a search's
+        facet counts. An engine may count them all in one pass."""
+        return {name: {k[0]: c.sections for k, c in self.counts(query, flt, (name,), documents=False).items()
+                       if k and k[0] is not None} for name in fields}
 
     def count(self, query, flt) -> int:
         """How many sections match ``query`` and ``flt`` (engines may count quicker than :meth:`counts`)."""

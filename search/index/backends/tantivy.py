@@ -24,8 +24,9 @@ from search.index.lock import IndexBusy
 from search.index.schema import UNSTORED
 
 TEXT_FIELDS = ("heading", "text", "title", "exact", "publisher")
-KEYWORDS = ("id", "kind", "doc_id", "section_id", "doc_type", "themes", "item_kind", "status", "path")
+KEYWORDS = ("id", "kind", "doc_id", "section_id", "doc_type", "themes", "item_kind", "status", "path", "years")
 _FAST = ("doc_id", "doc_type", "themes")
+_MANY = ("themes",)  # the many-valued fields counts can group by
 _HEAP = 64_000_000
 _MISSING_YEAR = -1
 _UNSTORED = UNSTORED  # kept as terms only
@@ -82,10 +83,10 @@ def document(fields: dict):
     d = tantivy.Document()
     for name in KEYWORDS:
         value = fields.get(name)
-        if name == "themes":
+        if name in ("themes", "years"):
             for t in (value or "").split(","):
                 if t.strip():
-                    d.add_text("themes", t.strip().lower())
+                    d.add_text(name, t.strip().lower())
         elif value:
             d.add_text(name, str(value))
     if fields.get("year_start") is not None:
@@ -230,30 +231,84 @@ class TantivyBackend(Backend):
     def count(self, query, flt) -> int:
         return self._searcher.search(self._query(query, flt), 1, count=True).count
 
-    def counts(self, query, flt, by: tuple[str, ...]) -> dict[tuple, Count]:
-        docs = {"terms": {"field": "doc_id", "size": 1_000_000}}
-        spec: dict = {"docs": docs}
-        for i, name in reversed(list(enumerate(by))):
-            terms = {"field": name, "size": 100_000}
+    def counts(self, query, flt, by: tuple[str, ...], documents: bool = True) -> dict[tuple, Count]:
+        """Counted with aggregations whose buckets never multiply documents by themes:
+        sections per group in one aggregation (no document ids in it); distinct documents
+        with document ids nested under themes one year at a time (or one theme at a time
+        when no year is grouped by), so a call makes at most a year's documents times the
+        themes in buckets, far under tantivy's limit of 65,000 at a national collection's
+        size (some 300 documents a year)."""
+        q = self._query(query, flt)
+        total = self._searcher.search(q, 1, count=True).count
+        docs_total = len(self._grouped(q, ("doc_id",))) if total and documents else 0
+        out: dict[tuple, Count] = {(): Count(total, docs_total)}
+        if not total or not by:
+            return out
+        sections = self._grouped(q, by)
+        if not documents:
+            return {**out, **{k: Count(n, 0) for k, n in sections.items()}}
+        if "doc_id" in by:
+            return {**out, **{k: Count(n, 1) for k, n in sections.items()}}
+        split = by.index("year_start") if "year_start" in by and any(f in _MANY for f in by) else \
+            next((i for i, f in enumerate(by) if f in _MANY), None)
+        docs: dict[tuple, int] = {}
+        if split is None:
+            docs = self._grouped(q, by, distinct=True)
+        else:
+            rest = tuple(f for i, f in enumerate(by) if i != split)
+            for value in sorted({k[split] for k in sections}, key=str):
+                sub = tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.Must, self._equals(by[split], value))])
+                for key, n in self._grouped(sub, rest, distinct=True).items():
+                    docs[key[:split] + (value,) + key[split:]] = n
+        out.update({k: Count(n, docs.get(k, 0)) for k, n in sections.items()})
+        return out
+
+    def tallies(self, query, flt, fields: tuple[str, ...]) -> dict[str, dict]:
+        spec = {name: {"terms": {"field": name, "size": 1_000_000 if name == "doc_id" else 100_000}} for name in fields}
+        result = self._searcher.aggregate(self._query(query, flt), spec)
+        return {name: {(int(b["key"]) if name == "year_start" else b["key"]): b["doc_count"]
+                       for b in result[name]["buckets"]} for name in fields}
+
+    def _equals(self, name: str, value):
+        """The query for a field's value as :meth:`_grouped` gives it (None: a record without a year)."""
+        if name == "year_start":
+            if value is None:
+                return tantivy.Query.boolean_query([
+                    (tantivy.Occur.Must, tantivy.Query.all_query()),
+                    (tantivy.Occur.MustNot, tantivy.Query.range_query(self.schema, "year_start", tantivy.FieldType.Integer,
+                                                                      -(2**62), 2**62))])
+            return tantivy.Query.range_query(self.schema, name, tantivy.FieldType.Integer, value, value)
+        return tantivy.Query.term_query(self.schema, name, value)
+
+    def _grouped(self, q, by: tuple[str, ...], distinct: bool = False) -> dict[tuple, int]:
+        """Matches of ``q`` per value of the fields ``by`` (nested terms aggregations): sections,
+        or with ``distinct`` the distinct documents (document ids nested innermost)."""
+        levels = by + ("doc_id",) if distinct else by
+        spec: dict = {}
+        for i, name in reversed(list(enumerate(levels))):
+            terms = {"field": name, "size": 1_000_000 if name == "doc_id" else 100_000}
             if name == "year_start":
                 terms["missing"] = _MISSING_YEAR
-            spec = {"docs": docs, f"g{i}": {"terms": terms, "aggs": spec}}
-        result = self._searcher.aggregate(self._query(query, flt), spec)
-        out: dict[tuple, Count] = {}
+            spec = {f"g{i}": {"terms": terms, **({"aggs": spec} if spec else {})}}
+        result = self._searcher.aggregate(q, spec)
+        out: dict[tuple, int] = {}
 
         def walk(node: dict, key: tuple, depth: int) -> None:
-            buckets = node["docs"]["buckets"]
-            if depth == len(by) or not key:
-                out[key] = Count(sum(b["doc_count"] for b in buckets), len(buckets))
-            if depth < len(by):
-                for b in node[f"g{depth}"]["buckets"]:
-                    value = b["key"]
-                    if by[depth] == "year_start":
-                        value = None if int(value) == _MISSING_YEAR else int(value)
+            buckets = node[f"g{depth}"]["buckets"]
+            if distinct and depth == len(by):
+                out[key] = len(buckets)
+                return
+            for b in buckets:
+                value = b["key"]
+                if levels[depth] == "year_start":
+                    value = None if int(value) == _MISSING_YEAR else int(value)
+                if depth + 1 == len(levels):
+                    out[key + (value,)] = b["doc_count"]
+                else:
                     walk(b, key + (value,), depth + 1)
 
         walk(result, (), 0)
-        return {k: v for k, v in out.items() if v.sections or k == ()}
+        return out
 
     def doc_frequency(self, field: str, term: str) -> int:
         return self._searcher.doc_freq(_field(field), term)

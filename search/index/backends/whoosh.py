@@ -69,7 +69,7 @@ class WhooshWriter(Writer):
 
     def __init__(self, ix):
         try:
-            self.w = ix.writer(timeout=5.0, compound=False)
+            self.w = ix.writer(timeout=5.0, compound=False, limitmb=32)
         except whoosh.index.LockError:  # a writer outside our ingest lock
             raise IndexBusy("the index is being written by another process: try again when it has finished") from None
 
@@ -188,7 +188,7 @@ class WhooshBackend(Backend):
         parts = [translate(query)] + ([translate(flt)] if flt is not None else [])
         return sum(1 for _ in self.searcher().docs_for_query(And(parts) if len(parts) > 1 else parts[0]))
 
-    def counts(self, query, flt, by: tuple[str, ...]) -> dict[tuple, Count]:
+    def counts(self, query, flt, by: tuple[str, ...], documents: bool = True) -> dict[tuple, Count]:
         s = self.searcher()
         parts = [translate(query) if query is not None else SECTIONS]
         if flt is not None:
@@ -206,8 +206,9 @@ class WhooshBackend(Backend):
                 keys = [k + (v,) for k in keys for v in values]
             for key in {(), *keys}:
                 sections[key] += 1
-                docs[key].add(doc_id)
-        out = {key: Count(n, len(docs[key])) for key, n in sections.items()}
+                if documents:
+                    docs[key].add(doc_id)
+        out = {key: Count(n, len(docs[key]) if documents else 0) for key, n in sections.items()}
         out.setdefault((), Count(0, 0))
         return out
 

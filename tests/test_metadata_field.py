@@ -1,0 +1,218 @@
+"""Reading reports from the whole field: publishers from the gazetteer and the page's address,
+titles and years by scoring, doc types from scored cues, on documents the tests write."""
+from __future__ import annotations
+
+import pytest
+
+from ingest import places
+from ingest.blocks import HEADING, PARAGRAPH, Block
+from ingest.document import parse_file
+from ingest.metadata import detect_doc_type, detect_period, detect_publisher, detect_title
+from ingest.pipeline import ingest
+from search.index.store import Store
+from search.query import search
+from tests.engines import AVAILABLE
+from tests.quality import SET_DIR, build_files, metadata_checks, run_document
+
+FIELD = SET_DIR / "field"
+
+
+@pytest.fixture(scope="module")
+def field_results(tmp_path_factory):
+    out = tmp_path_factory.mktemp("field")
+    return [run_document(path, exp) for path, exp in build_files(out, FIELD)]
+
+
+def test_the_field_set_has_every_style_named(field_results):
+    assert len(field_results) >= 5
+    assert {r.expected["doc_type"] for r in field_results} >= {"annual-report", "board-papers", "briefing", "review"}
+
+
+@pytest.mark.parametrize("field", ["title", "year", "publisher", "doc_type"])
+def test_field_metadata_all_right(field_results, field):
+    wrong = [(r.name, r.got.get(field), r.expected[field]) for r in field_results if not metadata_checks(r)[field]]
+    assert not wrong
+
+
+@pytest.mark.parametrize("words, area", [
+    ("B&NES", "Bath and North East Somerset"), ("Bath & North East Somerset", "Bath and North East Somerset"),
+    ("Bucks", "Buckinghamshire"), ("LBHF", "Hammersmith and Fulham"), ("Brighton & Hove", "Brighton and Hove"),
+    ("Gwent", "Gwent"), ("Glasgow City", "Glasgow"), ("Ynys Môn", "Isle of Anglesey"),
+])
+def test_gazetteer_knows_areas_and_their_short_forms(words, area):
+    assert places.lookup(words).name == area
+
+
+@pytest.mark.parametrize("url, area", [
+    ("https://democracy.bathnes.gov.uk/mgDecisionDetails.aspx?IId=1", "Bath and North East Somerset"),
+    ("https://www.devonscp.org.uk/document/x/", "Devon"),
+    ("http://democratic.bracknell-forest.gov.uk/ieListDocuments.aspx", "Bracknell Forest"),
+    ("https://www.wsscp.org.uk/news", "West Sussex"),
+    ("https://www.cumbriasafeguardingchildren.co.uk/professionals/", "Cumbria"),
+    ("https://www.example.com/a/b", None),
+])
+def test_area_of_a_page_address(url, area):
+    words = ("www", "democracy", "democratic", "gov", "uk", "org", "co", "com", "safeguarding", "children", "scp")
+    found = places.area_of_address(url, words)
+    assert (found.name if found else None) == area
+
+
+def test_publisher_is_the_body_the_text_names_with_its_area_not_a_minutes_phrase():
+    text = ("RESOLVED: That the Ashby Safeguarding Children Partnership Annual Report be noted.\n"
+            "That the LSCB continue to monitor training.")
+    assert detect_publisher(text) == "Ashby Safeguarding Children Partnership"
+    assert not (detect_publisher("That the LSCB report be noted.") or "").startswith("That")
+    assert detect_publisher("Members noted the report. The Gwent Safeguarding Board met in May.") == \
+        "Gwent Safeguarding Board"
+
+
+def test_publisher_from_the_address_and_the_body_the_text_names():
+    text = "The Local Safeguarding Children Board (LSCB) presented its annual report. The LSCB noted it."
+    url = "https://democracy.bathnes.gov.uk/mgDecisionDetails.aspx?IId=9"
+    assert detect_publisher(text, url) == "Bath and North East Somerset Local Safeguarding Children Board"
+    partnership = "The partnership's learning briefing for practitioners. The SCP thanks everyone."
+    assert detect_publisher(partnership, "https://www.devonscp.org.uk/x/") == \
+        "Devon Safeguarding Children Partnership"
+
+
+def test_national_bodies_from_the_text_or_their_own_address():
+    assert detect_publisher("The learning from case reviews highlights that professionals need to listen.",
+                            "https://learning.nspcc.org.uk/research-resources/x") == "NSPCC"
+    panel = "The review, carried out by the Child Safeguarding Practice Review Panel, found that agencies missed signs."
+    assert detect_publisher(panel) == "Child Safeguarding Practice Review Panel"
+    assert detect_publisher("A thematic report of Ofsted's evaluation of reviews.") == "Ofsted"
+
+
+def test_welsh_scottish_and_nhs_bodies():
+    assert detect_publisher("The Fife Child Protection Committee agreed the plan.") == "Fife Child Protection Committee"
+    assert detect_publisher("Cwm Taf Morgannwg Safeguarding Board annual report.") == \
+        "Cwm Taf Morgannwg Safeguarding Board"
+    assert detect_publisher("The Belfast Health and Social Care Trust reported.") == \
+        "Belfast Health and Social Care Trust"
+
+
+def test_a_saved_page_gives_its_address_and_publisher(tmp_path):
+    page = tmp_path / "news.md"
+    page.write_text("<!-- https://www.leedsscp.org.uk/news/item -->\n# Learning briefing: Baby T\n\n"
+                    "The partnership published a learning briefing. The SCP asks practitioners to read it.\n",
+                    encoding="utf-8")
+    doc = parse_file(page).doc
+    assert doc["publisher"] == "Leeds Safeguarding Children Partnership"
+    assert doc["title"] == "Learning briefing: Baby T" and doc["doc_type"] == "briefing"
+
+
+def test_title_skips_generic_headings_dates_and_link_furniture():
+    blocks = [Block(HEADING, "Agenda and minutes", level=1, strong=True),
+              Block(HEADING, "Ashby Safeguarding Children Partnership Annual Report 2022-23 PDF 205 KB", level=2,
+                    strong=True),
+              Block(HEADING, "Minutes of Previous Meeting", level=3, strong=True)]
+    assert detect_title(blocks, "f") == "Ashby Safeguarding Children Partnership Annual Report 2022-23"
+    dated = [Block(HEADING, "Friday, 22 May 2015 9.00 am", level=1, strong=True),
+             Block(HEADING, "Is this the right question?", level=2, strong=True)]
+    assert detect_title(dated, "file name") == "file name"
+
+
+def test_title_from_a_report_naming_itself_or_its_address():
+    blocks = [Block(HEADING, "Introduction", level=1, strong=True),
+              Block(PARAGRAPH, "The Annual Report of the Ashby Safeguarding Children Partnership is presented "
+                               "to members for information.")]
+    assert detect_title(blocks, "f") == "Annual Report of the Ashby Safeguarding Children Partnership"
+    foreword = [Block(HEADING, "Foreword", level=1, strong=True), Block(PARAGRAPH, "We remain committed.")]
+    assert detect_title(foreword, "f", url="https://x.org.uk/document/ashby-scp-yearly-report-2024-25") == \
+        "Ashby SCP Yearly Report 2024-25"
+
+
+@pytest.mark.parametrize("lines, year", [
+    (["In September 2022 the focus of the audit was neglect.", "The strategy was launched on 27 September 2023."],
+     2022),
+    (["Wednesday, June 14, 2017", "Documents were published today."], 2017),
+    (["Date: 2020", "The infant was admitted to hospital."], 2020),
+    (["# Annual Report 2021-2022", "Please find the SCP Annual Report 2020-21 below.", "## SCP Annual Report 2020-2021"],
+     2020),
+    (["# The coming year 2025 - 26", "## Priorities for 2025-26"], 2024),
+    (["October 2011, No. 110080", "An evaluation of reviews from 1 April 2007 to 31 March 2011."], 2011),
+])
+def test_years_from_dates_events_and_votes(lines, year):
+    assert detect_period(lines)["year_start"] == year
+
+
+def test_a_span_of_years_is_kept_as_a_span():
+    p = detect_period(["Published: October 2011", "Reviews from 1 April 2007 to 31 March 2011."])
+    assert (p["period_start"], p["period_end"], p["year_start"]) == ("2007-04-01", "2011-03-31", 2011)
+
+
+@pytest.mark.parametrize("title, text, url, kind", [
+    ("Annual Report on Safeguarding Arrangements 2021-22", "", None, "annual-report"),
+    ("Neglect: learning from case reviews", "Published case reviews highlight", None, "briefing"),
+    ("Ages of concern: learning lessons from reviews", "A thematic report of an evaluation of serious case reviews",
+     None, "review"),
+    ("The coming year", "Our priorities", "https://x.org.uk/the-partnership/annual-report/the-coming-year", "annual-report"),
+    ("Neglect Plan: Progress Report", "Purpose of the paper\nThe Committee is asked to note the progress.", None,
+     "board-papers"),
+    ("Ashby Annual Report 2018-19", "Minutes of the scrutiny board", None, "board-papers"),
+])
+def test_doc_types_for_the_whole_field(title, text, url, kind):
+    assert detect_doc_type(text, title, url) == kind
+
+
+def test_word_properties_give_title_publisher_and_year(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.core_properties.title = "Ashby Safeguarding Children Partnership Annual Report 2021-22"
+    d.core_properties.author = "Ashby Safeguarding Children Partnership"
+    d.add_heading("Foreword", 1)
+    d.add_paragraph("We are pleased to share our work for the year.")
+    d.save(tmp_path / "report.docx")
+    doc = parse_file(tmp_path / "report.docx").doc
+    assert doc["title"] == "Ashby Safeguarding Children Partnership Annual Report 2021-22"
+    assert doc["publisher"] == "Ashby Safeguarding Children Partnership"
+    assert (doc["year"], doc["doc_type"]) == ("2021-22", "annual-report")
+
+
+def test_national_bodies_of_your_own(tmp_path, monkeypatch):
+    extra = tmp_path / "extra.toml"
+    extra.write_text('[[publisher.national]]\nname = "Foundations"\npattern = \'Foundations\'\n'
+                     'hosts = ["foundations.org.uk"]\n', encoding="utf-8")
+    monkeypatch.setenv("SGSEARCH_METADATA", str(extra))
+    assert detect_publisher("A report published by Foundations found that plans drifted.") == "Foundations"
+    assert detect_publisher("Plans drifted.", "https://www.foundations.org.uk/report") == "Foundations"
+
+
+@pytest.mark.parametrize("url", ["http://[bad", "https://", "not a url at all", "//"])
+def test_a_malformed_address_is_no_signal_and_no_error(tmp_path, url):
+    page = tmp_path / "p.md"
+    page.write_text(f"<!-- {url} -->\n# Ashby Safeguarding Children Partnership Annual Report 2021-22\n\nText.\n",
+                    encoding="utf-8")
+    doc = parse_file(page, source_url=url).doc
+    assert doc["publisher"] == "Ashby Safeguarding Children Partnership" and doc["year"] == "2021-22"
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_span_of_years_is_found_by_any_year_it_covers(tmp_path, engine):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "span.md").write_text(
+        "# Lessons from reviews of neglect\n\nPublished: October 2011\n\nAn evaluation of reviews from 1 April "
+        "2007 to 31 March 2011.\n\n## Neglect\n\nNeglect was missed in many of the reviews.\n", encoding="utf-8")
+    (src / "annual.md").write_text(
+        "# Ashby LSCB Annual Report 2008-09\n\n## Neglect\n\nThe neglect strategy was launched.\n", encoding="utf-8")
+    root = tmp_path / "ix"
+    assert ingest([src], root, tag=False, engine=engine).ok
+    store = Store(root)
+
+    def found(year):
+        return sorted({h.section["doc_id"] for h in search(store, "neglect", year=year).hits})
+
+    assert found(2008) == ["annual", "span"]
+    assert found(2009) == found(2011) == ["span"]
+    assert found(2012) == []
+
+
+def test_a_local_report_that_mentions_ofsted_is_not_ofsteds():
+    text = ("The LSCB welcomed Ofsted's inspection. Ofsted's judgement was good. Ofsted visited twice. "
+            "The LSCB thanked Ofsted. The LSCB will deliver training.")
+    assert detect_publisher(text, "https://democracy.bathnes.gov.uk/x") == \
+        "Bath and North East Somerset Local Safeguarding Children Board"
+    assert detect_period(["Deliver the neglect strategy by March 2024.", "In June 2022 the Board met."])[
+        "year_start"] == 2022
