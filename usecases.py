@@ -13,10 +13,15 @@
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
+import pickle
 import re
 import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from queue import Empty
 from typing import Callable
 
 from search.cite import cite_items
@@ -44,10 +49,12 @@ def looks_like_file(text: str) -> bool:
     return Path(t).suffix.lower() in SUPPORTED_EXTS or (("/" in t or "\\" in t) and not any(c.isspace() for c in t))
 
 
-def read_checklist(path, name: str | None = None) -> list[str]:
+def read_checklist(path, name: str | None = None, worker: TaggingWorker | None = None) -> list[str]:
     """The recommendations in ``path``: one per line of a text file, or a document's items.
 
-    ``name`` is what messages call the file (an uploaded file's own name; default the path)."""
+    ``name`` is what messages call the file (an uploaded file's own name; default the path);
+    a document is read in ``worker``'s reading process when one is given (the web page's),
+    so the readers' libraries never load in the caller."""
     path = Path(path)
     name = name or str(path)
     if path.suffix.lower() in TEXT_SUFFIXES:
@@ -58,27 +65,62 @@ def read_checklist(path, name: str | None = None) -> list[str]:
         texts = [_BULLET.sub("", ln).strip() for ln in lines]
         texts = [t for t in texts if len(t.split()) >= 1]
     else:
-        # lazy: every command opens the index through this module; only a document to check needs the readers
-        from ingest.document import parse_file
-        from ingest.items import extract_items
-
-        try:
-            texts = [i["text"] for i in extract_items(parse_file(path))]
-        except Exception as e:  # noqa: BLE001 - any reader failure is the file's problem, said in one line
-            raise ChecklistError(f"{name}: cannot read it: {' '.join(str(e).split()) or type(e).__name__}") from e
+        texts = worker.read(path, name) if worker is not None else _document_items(str(path), name)
     if not texts:
         raise ChecklistError(f"{name}: no recommendations found (a .txt file needs one per line)")
     return texts
 
 
+def _document_items(path: str, name: str) -> list[str]:
+    """The texts of a document's items (in the reading process, or in the caller without one)."""
+    # lazy: every command opens the index through this module; only a document to check needs the readers
+    from ingest.document import parse_file
+    from ingest.items import extract_items
+
+    try:
+        return [i["text"] for i in extract_items(parse_file(Path(path)))]
+    except Exception as e:  # noqa: BLE001 - any reader failure is the file's problem, said in one line
+        raise ChecklistError(f"{name}: cannot read it: {' '.join(str(e).split()) or type(e).__name__}") from e
+
+
+def _reading_started() -> None:
+    """The reading process's start: it ends with the process that started it."""
+    # lazy: the workers' machinery loads only in a worker
+    from ingest.tagworker import end_with_parent
+
+    end_with_parent()
+
+
 class TaggingWorker:
     """A tagging worker process kept for many batches of texts (the web page keeps one, so
-    spaCy loads once, in the worker); :meth:`close` stops it."""
+    spaCy loads once, in the worker), and a reading process for the documents to check (so
+    the readers' libraries never load in the web page's process); :meth:`close` stops both.
+    Both are started with ``spawn``, as on Windows, and end with their owner's process."""
 
     def __init__(self):
         self._lock = threading.Lock()  # one batch at a time: a Tagging serves one caller
         self._key: str | None = None  # the fingerprint of the taxonomy the worker tags with
         self._tagging = None
+        self._read_lock = threading.Lock()
+        self._reader: ProcessPoolExecutor | None = None
+
+    def read(self, path, name: str) -> list[str]:
+        """The texts of the items of the document at ``path`` (called ``name`` in messages),
+        read in the reading process; raises :class:`ChecklistError` in one line."""
+        with self._read_lock:
+            if self._reader is None:
+                self._reader = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                                   initializer=_reading_started)
+            try:
+                return self._reader.submit(_document_items, str(path), name).result()
+            except BrokenProcessPool:  # the reader stopped (killed, out of memory): the next file starts another
+                self._stop_reader()
+                raise ChecklistError(f"{name}: cannot read it: the reading process stopped") from None
+
+    def _stop_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.shutdown(wait=True, cancel_futures=True)
+        self._reader = None
 
     def tag(self, texts: list[str], taxonomy: Taxonomy,
             meanwhile: Callable[[], object] | None = None) -> list[list[str]]:
@@ -105,9 +147,11 @@ class TaggingWorker:
         self._tagging = self._key = None
 
     def close(self) -> None:
-        """Stop the worker."""
+        """Stop the workers."""
         with self._lock:
             self._stop()
+        with self._read_lock:
+            self._stop_reader()
 
 
 def tag_texts(texts: list[str], taxonomy: Taxonomy | None = None,
@@ -178,10 +222,11 @@ def check_review(store: Store, texts: list[str], kind: str | None = None, limit:
 
 
 def check_file(store: Store, path, kind: str | None = None, limit: int = 10, name: str | None = None,
-               lock=None, include_self: bool = False) -> dict:
+               lock=None, include_self: bool = False, worker: TaggingWorker | None = None) -> dict:
     """The recommendations of a file, read, checked and cited, with their verdicts and summary
-    (see :func:`check_review`); the file's own items are left out unless ``include_self``."""
-    texts = read_checklist(path, name=name)
+    (see :func:`check_review`); the file's own items are left out unless ``include_self``.
+    With ``worker``, a document is read in its reading process."""
+    texts = read_checklist(path, name=name, worker=worker)
     if include_self:
         own = []
     else:
@@ -189,6 +234,66 @@ def check_file(store: Store, path, kind: str | None = None, limit: int = 10, nam
         with lock_:
             own = own_documents(store, path, name=name)
     return check_review(store, texts, kind=kind, limit=limit, own=own, lock=lock)
+
+
+class IngestStopped(SgsearchError):
+    """The process adding reports ended before it said how it went."""
+
+
+def _ingest_in_worker(paths: list[str], index_dir: str, queue) -> None:
+    """The ingest process's side of :func:`ingest_files`: progress and the outcome go on ``queue``."""
+    # lazy: the readers, spaCy's worker and the index writer load only in this process
+    from ingest.pipeline import ingest
+    from ingest.tagworker import end_with_parent
+
+    end_with_parent()
+    try:
+        report = ingest(paths, index_dir, progress=lambda *step: queue.put(("progress", step))).to_json()
+    except Exception as e:  # noqa: BLE001 - the index busy or unusable: raised again in the caller
+        try:
+            pickle.dumps(e)
+        except Exception:  # noqa: BLE001 - an error that cannot travel is told by its message
+            e = SgsearchError(str(e) or type(e).__name__)
+        queue.put(("error", e))
+    else:
+        queue.put(("done", report))
+
+
+def ingest_files(paths: list, index_dir, progress: Callable[[str, int, int, str], object] | None = None) -> dict:
+    """Ingest ``paths`` into the index at ``index_dir`` in a process of its own (started
+    with ``spawn``, as on Windows), so the readers and spaCy never load in the caller (the
+    web page); the report as ``ingest --json`` gives it, one line per file that failed.
+
+    ``progress`` is told ingest's steps here, as they happen. Raises
+    :class:`~search.errors.SgsearchError` (one line) when the index cannot be written to or
+    the process stops before it has finished."""
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    # not a daemon: ingest starts its own tagging worker, which a daemon process may not
+    proc = ctx.Process(target=_ingest_in_worker, args=([str(p) for p in paths], str(index_dir), queue),
+                       name="sgsearch-ingest")
+    proc.start()
+    try:
+        while True:
+            try:
+                what, value = queue.get(timeout=0.5)
+            except Empty:
+                if proc.is_alive():
+                    continue
+                try:  # it has ended: what it said last may still be on its way
+                    what, value = queue.get(timeout=1)
+                except Empty:
+                    raise IngestStopped(f"adding the reports stopped: the process ended (exit code "
+                                        f"{proc.exitcode}) before it had finished") from None
+            if what == "progress":
+                if progress is not None:
+                    progress(*value)
+            elif what == "done":
+                return value
+            else:
+                raise value
+    finally:
+        proc.join(60)
 
 
 def seeds(store: Store, index: str | None) -> bool:

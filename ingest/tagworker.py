@@ -59,9 +59,7 @@ def _initializer(taxonomy) -> None:
     """Build the worker's tagger (importing spaCy), once, when the worker starts; the
     worker ends with its parent, however the parent ends (even killed)."""
     global _tagger
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
+    end_with_parent()
     # Loading spaCy makes millions of objects and no garbage: no collections while it loads,
     # and those that follow (while tagging) leave what was loaded alone.
     gc.disable()
@@ -73,6 +71,13 @@ def _initializer(taxonomy) -> None:
     finally:
         gc.freeze()
         gc.enable()
+
+
+def end_with_parent() -> None:
+    """In a spawned worker process: end it when its parent process ends, however that ends (even killed)."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
 
 
 def _exit_with(sentinel) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -96,7 +96,7 @@ def test_a_failed_write_leaves_the_old_index(indexed):
 def _start(code: str, *args: str) -> subprocess.Popen:
     """A Python child in the project root that prints READY when it holds what it must hold."""
     return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *args], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _wait_ready(proc: subprocess.Popen) -> None:
@@ -137,15 +137,15 @@ def test_second_ingest_is_refused_with_the_pid_of_the_first(indexed):
     assert ingest([new], ix, tag=False).added == [str(new.resolve())]
 
 
-SLOW_INGEST = """
-    import sys, time
+HELD_INGEST = """
+    import sys
     import ingest.pipeline as p
     real = p.parse_file
-    def slow(*a, **k):
+    def held(*a, **k):
         print("READY", flush=True)  # the lock is held while files are parsed
-        time.sleep(float(sys.argv[3]))
+        sys.stdin.readline()  # until the test lets it go on
         return real(*a, **k)
-    p.parse_file = slow
+    p.parse_file = held
     r = p.ingest([sys.argv[2]], sys.argv[1], tag=False)
     print("DONE", r.added, r.failed, flush=True)
 """
@@ -154,16 +154,29 @@ SLOW_INGEST = """
 def test_ingest_during_a_running_ingest(indexed, tmp_path):
     ix, new = indexed
     other = write(tmp_path / "third" / "other.txt", NEW.replace("zebrafinch", "kingfisher"))
-    running = _start(SLOW_INGEST, str(ix), str(new), "3")
+    running = _start(HELD_INGEST, str(ix), str(new))
+    told = threading.Event()
+
+    def go_on():
+        told.set()
+        running.stdin.write("go\n")
+        running.stdin.flush()
+
+    # only so that an ingest which waited for the lock cannot hang the test: it would then get the lock
+    unhang = threading.Timer(300, go_on)
     try:
         _wait_ready(running)
-        t0 = time.monotonic()
+        unhang.start()
         with pytest.raises(IndexBusy, match=rf"another process \(pid {running.pid}\)$"):
             ingest([other], ix, tag=False)
-        assert time.monotonic() - t0 < 2, "a busy index is reported at once, not after a wait"
+        unhang.cancel()
+        # the first ingest holds the lock until it is told to go on: refused while it held it, not after a wait
+        assert not told.is_set() and running.poll() is None, "a busy index is reported at once, not after a wait"
         assert total(ix, "zebrafinch") == 0 and total(ix, "neglect strategy") == 1
+        go_on()
         out, err = running.communicate(timeout=60)
     finally:
+        unhang.cancel()
         if running.poll() is None:
             running.kill()
             running.wait()

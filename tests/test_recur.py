@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from cli import main
-from search.recur import check, normalise, recur
+from search.errors import SgsearchError
+from search.recur import ConceptsError, check, load_concepts, normalise, recur
 from search.trace import trace
 
 
@@ -146,3 +148,12 @@ def test_top_k_keeps_each_rows_best_values_with_ties():
                 tied = np.flatnonzero((rows == r) & (vals == want[-1]))
                 chosen = [i for i in mine.tolist() if vals[i] == want[-1]]
                 assert sorted(cols[chosen].tolist()) == sorted(cols[tied].tolist())[:len(chosen)]
+
+
+def test_a_bad_concepts_file_is_a_one_line_library_error(tmp_path):
+    bad = tmp_path / "concepts.toml"
+    bad.write_text("[[concept]]\nterms = 'no id'\n", encoding="utf-8")
+    with pytest.raises(SgsearchError) as e:  # the one base the command line and the web page catch
+        load_concepts(extra_files=[bad])
+    assert isinstance(e.value, ConceptsError) and str(e.value).startswith(f"{bad}: each [[concept]] needs an id")
+    assert "\n" not in str(e.value)

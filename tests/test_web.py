@@ -17,10 +17,12 @@ import pytest
 from markupsafe import escape as html_escape
 
 from search.browse import document, documents, section
+from search.errors import SgsearchError
 from search.query import search
 from search.recur import recur
 from search.trace import theme_table, trace
 from tests.docgen import SPEC, write_docx, write_pdf
+from tests.test_pdf_tables import _write as write_table_pdf
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # newer Starlette prefers httpx2 for its test client
@@ -303,6 +305,71 @@ def test_a_check_never_tags_nor_loads_spacy_in_the_server(corpus_index):
         assert "spacy" not in sys.modules
     """
     subprocess.run([sys.executable, "-c", textwrap.dedent(code), str(corpus_index)], cwd=ROOT, check=True)
+
+
+
+def test_adding_and_checking_pdfs_load_no_reader_or_spacy_in_the_server(corpus_index, tmp_path):
+    """Adding a PDF report and checking a PDF of recommendations on the page read and tag in
+    worker processes: neither the PDF readers nor spaCy are ever imported in the server process,
+    the progress and the report still reach the page, and the check is answered."""
+    index = tmp_path / "index"
+    shutil.copytree(corpus_index, index)
+    pdf = write_table_pdf(tmp_path / "added-report.pdf")  # a ruled table: pdfplumber reads it
+    code = """
+        import json, re, sys
+        from starlette.testclient import TestClient
+        from web import create_app
+
+        app = create_app(sys.argv[1])
+        pdf = open(sys.argv[2], "rb").read()
+        site = app.state.site
+        steps = []
+        progress = site.job._progress
+        site.job._progress = lambda *step: steps.append(step[0]) or progress(*step)
+        with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+            token = re.search(r'name="csrf" value="([^"]+)"', client.get("/ingest").text).group(1)
+            added = client.post("/ingest", data={"csrf": token}, headers={"accept": "application/json"},
+                                files={"files": ("added-report.pdf", pdf, "application/pdf")})
+            site.job.wait(120)
+            checked = client.post("/recur/check", data={"csrf": token}, headers={"accept": "application/json"},
+                                  files={"file": ("review.pdf", pdf, "application/pdf")})
+            broken = client.post("/recur/check", data={"csrf": token}, headers={"accept": "application/json"},
+                                 files={"file": ("broken.pdf", b"%PDF-1.4 not really", "application/pdf")})
+        print(json.dumps({"added": added.status_code, "job": site.job.snapshot(), "steps": sorted(set(steps)),
+                          "checked": checked.status_code, "check": checked.json(), "broken": broken.json(),
+                          "loaded": [m for m in ("pdfplumber", "pdfminer", "pypdfium2", "spacy", "thinc")
+                                     if m in sys.modules]}))
+    """
+    run = subprocess.run([sys.executable, "-c", textwrap.dedent(code), str(index), str(pdf)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    assert got["loaded"] == []
+    assert got["added"] == 202 and got["job"]["error"] is None, got["job"]
+    assert [Path(p).name for p in got["job"]["report"]["added"]] == ["added-report.pdf"], got["job"]
+    assert "parsing" in got["steps"] and got["job"]["done"] == got["job"]["total"] > 0, got
+    assert got["checked"] == 200, got["check"]
+    assert any(c["text"].startswith("Partners should include fathers") for c in got["check"]["checks"])
+    # the checked file is the report just added: its own items are left out
+    assert [d["doc_id"] for d in got["check"]["summary"]["left_out"]] == ["added-report"], got["check"]["summary"]
+    assert got["broken"]["error"].startswith("broken.pdf: cannot read it"), got["broken"]
+
+
+
+def test_adding_in_the_ingest_process_raises_what_ingest_raises(tmp_path):
+    from ingest.pipeline import ingest
+    from usecases import ingest_files
+
+    report = tmp_path / "report.txt"
+    report.write_text("Annual Report 2023-24\n\n1 Introduction\n\nThe partnership met.\n", encoding="utf-8")
+    not_a_folder = tmp_path / "index"
+    not_a_folder.write_text("x", encoding="utf-8")
+    with pytest.raises(SgsearchError) as here:
+        ingest([report], not_a_folder)
+    with pytest.raises(SgsearchError) as there:
+        ingest_files([report], not_a_folder)
+    assert type(there.value) is type(here.value) and str(there.value) == str(here.value)
+    assert str(there.value) == f"{not_a_folder} is a file, not a folder: give a folder for the index"
 
 
 RECS = ("1. Fathers and male carers should be included in assessments.\n"

@@ -53,7 +53,7 @@ class Site:
         self.lock = threading.RLock()  # library calls one at a time: a Store is not shared across threads
         self.csrf = secrets.token_urlsafe(32)
         self.job = IngestJob(self.index_dir)
-        self.tagging = TaggingWorker()  # checks tag in this worker process, kept from one check to the next
+        self.tagging = TaggingWorker()  # a checked document is read in its process, kept from one check to the next
         # auto_reload off: the templates are part of the installed program, compiled once and never re-read
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
                                  auto_reload=False)

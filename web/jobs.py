@@ -1,5 +1,6 @@
 """Add reports from the web page: uploaded files are saved under the index's own
-``uploads`` folder and ingested in a background thread (never a forked process), with
+``uploads`` folder and ingested in a process of their own (spawned, never forked, so the
+readers and spaCy never load in the server), watched from a background thread, with
 progress a page can poll.
 """
 from __future__ import annotations
@@ -10,6 +11,7 @@ import time
 from pathlib import Path
 
 from ingest.filenames import safe_file_name
+from usecases import ingest_files
 
 UPLOADS = "uploads"
 
@@ -65,7 +67,8 @@ class IngestJob:
             return {k: (list(v) if isinstance(v, list) else v) for k, v in self.state.items()}
 
     def start(self, paths: list[Path], refused: list[dict]) -> bool:
-        """Ingest ``paths`` in a background thread; False if an ingest is already running."""
+        """Ingest ``paths`` in the ingest process, watched from a background thread; False if an
+        ingest is already running."""
         with self._lock:
             if self.state["running"]:
                 return False
@@ -91,13 +94,10 @@ class IngestJob:
             self.state.update(phase=phase, done=n, total=total, current=Path(path).name if path else None)
 
     def _run(self, paths: list[Path]) -> None:
-        # lazy: ingest loads only when someone adds reports
-        from ingest.pipeline import ingest
-
         report = error = None
         try:
-            report = ingest([str(p) for p in paths], self.index_dir, progress=self._progress).to_json()
-        except Exception as e:  # the index busy or unusable: said on the page, the server carries on
+            report = ingest_files(paths, self.index_dir, progress=self._progress)
+        except Exception as e:  # the index busy or unusable, or the process stopped: said on the page, the server carries on
             error = str(e) or type(e).__name__
         # what did not get into the index does not stay in uploads/
         failed = {str(Path(f["path"]).resolve()) for f in (report or {}).get("failed", [])}

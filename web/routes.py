@@ -307,12 +307,13 @@ def _review(site: Site, texts: list[str], kind: str | None, own: list[dict]) -> 
 
 
 def _read_upload(site: Site, name: str, data: bytes) -> tuple[list[str], list[dict]]:
-    """The recommendations in an uploaded file, read as ``recur --check FILE`` reads a file,
-    and the indexed documents that are this file itself (their items are left out)."""
+    """The recommendations in an uploaded file, read as ``recur --check FILE`` reads a file (a
+    document in the reading process, so its reader's libraries never load in the server), and
+    the indexed documents that are this file itself (their items are left out)."""
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         path = Path(tmp) / safe_name(name)
         path.write_bytes(data)
-        texts = read_checklist(path, name=name)
+        texts = read_checklist(path, name=name, worker=site.tagging)
         with site.lock:
             return texts, own_documents(site.store, path, name=name)
 

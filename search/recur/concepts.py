@@ -14,6 +14,7 @@ from pathlib import Path
 
 from whoosh.lang.porter import stem
 
+from search.errors import SgsearchError
 from search.index.store import Store
 
 if sys.version_info >= (3, 11):
@@ -29,7 +30,7 @@ _CONCEPT = "\x01"  # marks a concept token in the normalised text (never in repo
 _THEME = _CONCEPT + "t:"  # a theme's token (one of its phrases was found)
 
 
-class ConceptsError(ValueError):
+class ConceptsError(SgsearchError, ValueError):
     """The concepts file is unreadable or invalid; the message is one line naming the file."""
 
 
