@@ -484,8 +484,9 @@ def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, 
     """How a subject or theme runs over the years, with quoted examples."""
     # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.query import QueryError
+    from search.report.chart import plot_trace
     from search.table import chart_years
-    from search.trace import plot_trace, trace
+    from search.trace import trace
 
     store = _store(index)
     text = " ".join(query)
@@ -606,13 +607,14 @@ def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_j
         _fail(str(e))
     if output:
         # lazy: a command loads only what it uses (start-up is part of the answer time)
-        from search.recur import summary, verdict
+        from search.recur import CHECK_MIN_SCORE, DEFAULT_THRESHOLD, summary, verdict
         from search.report import write_appendix
 
         for c in checks:
             c.setdefault("verdict", verdict(c))
         try:
-            write_appendix(checks, total or summary(checks), output, fmt, source=check_text if is_file else None)
+            write_appendix(checks, total or summary(checks), output, fmt, source=check_text if is_file else None,
+                           threshold=DEFAULT_THRESHOLD, min_score=CHECK_MIN_SCORE)
         except ValueError as e:
             _fail(str(e), 2)
         except OSError as e:

@@ -11,10 +11,11 @@ import io
 import textwrap
 
 from search.index.store import Store
+from search.report.chart import NO_DOCUMENT
+from search.report.themes import write_rows_xlsx
 from search.trace import UNDATED, theme_table
 from search.vocab.years import fy_label, parse_year_label
 
-NO_DOCUMENT = "\u2014"  # shown for a year with no indexed document
 PER = (None, "100", "doc")
 # A rate per 100 sections of a year with fewer sections than this swings widely (5 of
 # 10 is 50.0): such a year's rates are marked, with a note saying why.
@@ -181,21 +182,5 @@ def to_csv(table: dict, show_all: bool = False) -> str:
 
 
 def write_xlsx(table: dict, path, show_all: bool = False) -> None:
-    """The table as an Excel workbook: a bold header row, numbers as numbers, labels wide."""
-    # lazy: openpyxl loads only to write a spreadsheet
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Themes by year"
-    for r in to_rows(table, show_all):
-        ws.append([NO_DOCUMENT if v is None else v for v in r])
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    for row in ws.iter_rows(min_row=2, min_col=2):
-        for c in row:
-            c.alignment = Alignment(horizontal="right")
-    ws.column_dimensions["A"].width = max(len(str(r[0])) for r in to_rows(table, show_all)) + 2
-    ws.freeze_panes = "B2"
-    wb.save(str(path))
+    """The table as an Excel workbook (:func:`search.report.themes.write_rows_xlsx`)."""
+    write_rows_xlsx(to_rows(table, show_all), path, "Themes by year")

@@ -194,7 +194,7 @@ def test_a_report_in_a_board_pack_is_cited_by_its_own_title_everywhere(corpus_in
     from click.testing import CliRunner
 
     from cli import main
-    from search.recur import recur, summary, verdict
+    from search.recur import CHECK_MIN_SCORE, DEFAULT_THRESHOLD, recur, summary, verdict
     from search.report import write_appendix
     from usecases import check_texts
 
@@ -209,7 +209,8 @@ def test_a_report_in_a_board_pack_is_cited_by_its_own_title_everywhere(corpus_in
     for c in checks:
         c.setdefault("verdict", verdict(c))
     for fmt in ("md", "csv", "docx"):
-        path = write_appendix(checks, summary(checks), tmp_path / f"appendix.{fmt}")
+        path = write_appendix(checks, summary(checks), tmp_path / f"appendix.{fmt}", threshold=DEFAULT_THRESHOLD,
+                              min_score=CHECK_MIN_SCORE)
         if fmt == "docx":
             text = _docx_text(path)
         else:
@@ -378,19 +379,19 @@ def test_a_snippet_starts_its_sentence_and_ends_at_a_word():
 def test_trace_charts_keep_empty_years_mark_no_report_and_say_what_they_count(corpus_index, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    import search.trace
+    import search.report.chart
     from cli import main
-    from search.trace import NO_REPORT, chart_title
+    from search.report.chart import NO_REPORT, chart_title
     from web import routes
 
     seen = []
-    real = search.trace.plot_trace
+    real = search.report.chart.plot_trace
 
     def spy(data, path, all_years=None, indexed=None):
         seen.append((all_years, indexed, chart_title(data)))
         return real(data, path, all_years, indexed)
 
-    monkeypatch.setattr(search.trace, "plot_trace", spy)
+    monkeypatch.setattr(search.report.chart, "plot_trace", spy)
     monkeypatch.setattr(routes, "plot_trace", spy)  # the web page imports it by name
     svg = tmp_path / "chart.svg"
     r = CliRunner().invoke(main, ["trace", "male carers", "--plot", str(svg), "--index", str(corpus_index)])

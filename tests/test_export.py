@@ -14,14 +14,13 @@ from search.export import (
     build_briefing,
     citation,
     clean,
-    csv_cell,
     excerpt,
     export,
     export_briefing,
-    md_escape,
 )
 from search.index.store import Store
 from search.query import QueryError
+from search.report.briefing import csv_cell, md_escape
 
 PRE_BIRTH_YEARS = {"2016-17", "2020-21", "2021-22", "2024-25"}
 HOSTILE = "**bold** <script>alert(1)</script> | pipe `code` \x1b[31mred\x1b[0m"

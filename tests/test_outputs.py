@@ -113,11 +113,11 @@ def test_trace_filters_and_drilling_into_a_cell(corpus_index, store):
 
 
 def test_trace_plot_spans_every_year_and_refuses_an_empty_chart(corpus_index, tmp_path, monkeypatch):
-    import search.trace
+    import search.report.chart
 
     seen = {}
-    real = search.trace.plot_trace
-    monkeypatch.setattr(search.trace, "plot_trace", lambda data, path, all_years=None, indexed=None: (
+    real = search.report.chart.plot_trace
+    monkeypatch.setattr(search.report.chart, "plot_trace", lambda data, path, all_years=None, indexed=None: (
         seen.update(years=all_years), real(data, path, all_years, indexed))[1])
     png = tmp_path / "c.png"
     r = run("trace", "fathers-male-carers", "--plot", str(png), "--index", str(corpus_index))

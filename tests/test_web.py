@@ -19,7 +19,7 @@ from markupsafe import escape as html_escape
 from search.browse import document, documents, section
 from search.errors import SgsearchError
 from search.query import search
-from search.recur import recur
+from search.recur import CHECK_MIN_SCORE, DEFAULT_THRESHOLD, recur
 from search.trace import theme_table, trace
 from tests.docgen import SPEC, write_docx, write_pdf
 from tests.test_pdf_tables import _write as write_table_pdf
@@ -425,7 +425,8 @@ def test_recur_check_a_document_and_download_it(client, store, tmp_path):
         r = client.post("/recur/check", data={"csrf": token, "fmt": fmt, "source": "review.docx", "text": texts})
         assert r.status_code == 200 and r.headers["content-disposition"] == f'attachment; filename="checked-review.{fmt}"'
         path = write_appendix(review["checks"], review["summary"], tmp_path / f"appendix.{fmt}",
-                              source="review.docx")  # what the command writes
+                              source="review.docx", threshold=DEFAULT_THRESHOLD,
+                              min_score=CHECK_MIN_SCORE)  # what the command writes
         if fmt == "docx":
             d = Document(io.BytesIO(r.content))
             body = "\n".join([p.text for p in d.paragraphs] + [c.text for t in d.tables for row in t.rows for c in row.cells])

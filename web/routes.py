@@ -20,8 +20,9 @@ from search.browse import DocNotFound, document, documents, section, year_span
 from search.cite import cite_items
 from search.facets import FACET_LIMIT, search_with_facets, sections_per_year
 from search.query import QueryError, resolve_theme_filter, search
+from search.report.chart import chart_title, plot_trace
 from search.table import FEW_MARK, FEW_SECTIONS, chart_years, full_table, rate, write_xlsx, year_range
-from search.trace import UNDATED, chart_title, plot_trace, theme_table, trace
+from search.trace import UNDATED, theme_table, trace
 from search.vocab.kinds import ITEM_KINDS
 from search.vocab.years import parse_year_label
 from usecases import ChecklistError, check_review, check_texts, own_documents, read_checklist
@@ -357,6 +358,7 @@ def _capped(request: Request, cap: int) -> Request:
 async def _recur_check(request: Request, site: Site, limit: int) -> Response:
     """The check itself, on a request whose body is capped as it streams in."""
     # lazy: numpy/scipy (recur) and python-docx (the writers) load only for the pages that need them
+    from search.recur import CHECK_MIN_SCORE, DEFAULT_THRESHOLD
     from search.report import write_appendix
     from search.report.appendix import left_out_line, made_before_line, others_line
 
@@ -390,7 +392,8 @@ async def _recur_check(request: Request, site: Site, limit: int) -> Response:
     checks, total = result["checks"], result["summary"]
     if fmt in EXPORT_TYPES:
         with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
-            path = write_appendix(checks, total, Path(tmp) / f"checked.{fmt}", source=source)
+            path = write_appendix(checks, total, Path(tmp) / f"checked.{fmt}", source=source,
+                                  threshold=DEFAULT_THRESHOLD, min_score=CHECK_MIN_SCORE)
             body = path.read_bytes()
         name = "checked-" + _slug(Path(source).stem if source else "recommendations") + f".{fmt}"
         return _download(body, EXPORT_TYPES[fmt], name)

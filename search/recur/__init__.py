@@ -15,7 +15,8 @@ from search.recur.scoring import (
     load_pairs,
     pair_scores,
 )
-from search.recur.tracker import TRACKER_COLUMNS, describe, tracker_rows
+from search.recur.tracker import describe, tracker_rows
+from search.report.tracker import TRACKER_COLUMNS
 
 __all__ = [
     "CHECK_MIN_SCORE", "DEFAULT_THRESHOLD", "Concepts", "ConceptsError", "best_threshold", "check", "check_many",

@@ -4,12 +4,6 @@ from __future__ import annotations
 
 from search.vocab.years import parse_year_label
 
-TRACKER_COLUMNS = (
-    "Ref", "Theme", "Recommendation (latest wording)", "First raised", "First raised in", "Last raised",
-    "Last raised in", "Times raised", "Documents", "Years", "Kinds", "Latest status", "Status history",
-    "Citations", "Item ids",
-)
-
 
 def _seen(it: dict) -> dict:
     return {"year": it.get("year"), "doc_id": it.get("doc_id"), "title": it.get("title") or it.get("doc_id")}
@@ -38,7 +32,7 @@ def describe(cluster: dict) -> dict:
 
 
 def tracker_rows(clusters: list[dict], labels: dict[str, str] | None = None) -> list[dict]:
-    """One row per recurring group, keyed by :data:`TRACKER_COLUMNS`, oldest first raised first.
+    """One row per recurring group, keyed by :data:`search.report.tracker.TRACKER_COLUMNS`, oldest first raised first.
     ``labels``: theme id -> label (the theme column names the group's shared themes, else what
     its items share). Each item needs its ``citation`` (see :func:`search.cite.cite_items`)."""
     labels = labels or {}

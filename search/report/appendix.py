@@ -8,9 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from search.cite import citation, clean
-from search.export import csv_cell, md_escape
-from search.recur.scoring import CHECK_MIN_SCORE, DEFAULT_THRESHOLD
 from search.report._files import atomic, file_format
+from search.report.briefing import csv_cell, md_escape
 
 TITLE = "Recommendations checked against earlier reports"
 APPENDIX_MATCHES = 3  # earlier matches shown per recommendation
@@ -58,14 +57,14 @@ def verdict_key(threshold: float, min_score: float) -> str:
             "New: nothing earlier like it. Scores are 0-100: how much two items share, rare concepts counting most.")
 
 
-def write_appendix(checks: list[dict], summary: dict, path, fmt: str | None = None, source: str | None = None,
-                   threshold: float | None = None, min_score: float | None = None) -> Path:
+def write_appendix(checks: list[dict], summary: dict, path, fmt: str | None = None, source: str | None = None, *,
+                   threshold: float, min_score: float) -> Path:
     """Write checked recommendations (each with ``verdict`` and cited ``matches``) as ``docx``,
-    ``md`` or ``csv`` (default: from the extension); return the path."""
+    ``md`` or ``csv`` (default: from the extension); return the path. ``threshold`` and
+    ``min_score`` are the scores the verdicts rest on (the key says them)."""
     path = Path(path)
     fmt = file_format(path, fmt, ("docx", "md", "csv"))
-    key = verdict_key(DEFAULT_THRESHOLD if threshold is None else threshold,
-                      CHECK_MIN_SCORE if min_score is None else min_score)
+    key = verdict_key(threshold, min_score)
     with atomic(path) as tmp:
         if fmt == "csv":
             _csv(checks, tmp)

@@ -5,12 +5,19 @@ import csv
 from pathlib import Path
 
 from search.cite import clean
-from search.export import csv_cell
-from search.recur.tracker import TRACKER_COLUMNS
 from search.report._files import atomic, file_format
+from search.report.briefing import csv_cell
 
 _WIDTHS = {"Theme": 28, "Recommendation (latest wording)": 60, "First raised in": 30, "Last raised in": 30,
            "Status history": 28, "Citations": 70, "Item ids": 30}
+
+# the columns of a partnership's action-plan tracker, one row per recurring group
+TRACKER_COLUMNS = (
+    "Ref", "Theme", "Recommendation (latest wording)", "First raised", "First raised in", "Last raised",
+    "Last raised in", "Times raised", "Documents", "Years", "Kinds", "Latest status", "Status history",
+    "Citations", "Item ids",
+)
+
 
 
 def write_tracker(rows: list[dict], path, fmt: str | None = None) -> Path:
