@@ -9,8 +9,11 @@ from ingest.blocks import HEADING, PARAGRAPH, Block
 from ingest.document import parse_file
 from ingest.metadata import detect_doc_type, detect_period, detect_publisher, detect_title
 from ingest.pipeline import ingest
+from search.export import build_briefing
+from search.index.records import years_covered
 from search.index.store import Store
 from search.query import search
+from search.trace import theme_table, trace
 from tests.engines import AVAILABLE
 from tests.quality import SET_DIR, build_files, metadata_checks, run_document
 
@@ -198,7 +201,7 @@ def test_a_span_of_years_is_found_by_any_year_it_covers(tmp_path, engine):
     (src / "annual.md").write_text(
         "# Ashby LSCB Annual Report 2008-09\n\n## Neglect\n\nThe neglect strategy was launched.\n", encoding="utf-8")
     root = tmp_path / "ix"
-    assert ingest([src], root, tag=False, engine=engine).ok
+    assert ingest([src], root, engine=engine).ok
     store = Store(root)
 
     def found(year):
@@ -207,6 +210,48 @@ def test_a_span_of_years_is_found_by_any_year_it_covers(tmp_path, engine):
     assert found(2008) == ["annual", "span"]
     assert found(2009) == found(2011) == ["span"]
     assert found(2012) == []
+
+    def between(lo, hi):
+        return sorted({h.section["doc_id"] for h in search(store, "neglect", from_year=lo, to_year=hi).hits})
+
+    assert between(2009, 2010) == ["span"]  # the review starts in 2007 and is dated 2011
+    assert between(2008, None) == between(None, 2008) == ["annual", "span"]
+    assert between(2012, None) == [] and between(None, 2006) == []
+    res = search(store, "neglect", from_year=2009, to_year=2010)
+    assert list(res.year_counts) == ["2009-10", "2010-11"]  # only the years asked for
+    assert search(store, "neglect", year=2009).years == ["2009-10"]
+
+    traced = trace(store, "neglect")
+    assert [y["year"] for y in traced["years"]] == ["2007-08", "2008-09", "2009-10", "2010-11", "2011-12"]
+    n = [y["sections"] for y in traced["years"]]
+    assert n[0] == n[2] == n[3] == n[4] >= 1 and n[1] == n[0] + 1  # the span in each year; 2008 has the annual too
+    table = theme_table(store)
+    assert table["years"] == ["2007-08", "2008-09", "2009-10", "2010-11", "2011-12"]
+    assert table["totals"]["2009-10"]["documents"] == 1
+    assert table["sections"] < sum(v["sections"] for v in table["totals"].values())  # each section once in all
+    ranged = theme_table(store, 2009, 2010)
+    assert ranged["years"] == ["2009-10", "2010-11"] and ranged["documents"] == 1
+
+    briefing = build_briefing(store, "neglect", from_year=2009, to_year=2010)
+    assert [g["year"] for g in briefing["passages"]] == ["2009-10", "2010-11"]
+    row = briefing["table"]["query_row"]
+    assert row["total"] == res.total < sum(row["counts"].values())  # each section once, not once per year
+
+
+@pytest.mark.parametrize("lines, first, last", [
+    (["# Biennial Report 2021-2023"], 2021, 2022),
+    (["# Annual Report 2021/22 - 2022/23"], 2021, 2022),
+    (["# Safeguarding Strategy 2023 to 2026", "Published June 2023"], 2023, 2025),
+])
+def test_a_report_named_for_several_years_covers_each(lines, first, last):
+    p = detect_period(lines)
+    assert (p["period_start"], p["period_end"]) == (f"{first}-04-01", f"{last + 1}-03-31")
+    assert years_covered(p["year_start"], p) == ",".join(str(y) for y in range(first, last + 1))
+
+
+def test_a_long_year_is_one_year_not_a_span():
+    p = detect_period(["This report covers 1 April 2021 to 30 June 2022."])
+    assert (p["year_start"], years_covered(p["year_start"], p)) == (2021, "2021")
 
 
 def test_a_local_report_that_mentions_ofsted_is_not_ofsteds():
