@@ -261,3 +261,52 @@ def test_a_local_report_that_mentions_ofsted_is_not_ofsteds():
         "Bath and North East Somerset Local Safeguarding Children Board"
     assert detect_period(["Deliver the neglect strategy by March 2024.", "In June 2022 the Board met."])[
         "year_start"] == 2022
+
+
+def test_a_body_named_in_full_once_is_the_one_its_acronym_names():
+    text = ("Report of the Independent Chair of the Rutland Local Safeguarding Children Board (LSCB).\n"
+            "The LSCB Annual Report sets out the work of the LSCB. The LSCB met four times. "
+            "The LSCB audited early help. The LSCB thanked its partners.")
+    assert detect_publisher(text) == "Rutland Local Safeguarding Children Board (LSCB)"
+
+
+@pytest.mark.parametrize("text, publisher", [
+    ("# Learning briefing\n\nThe Partnership asks every practitioner to read this briefing.\n\n"
+     "Contact the Partnership business unit: scp@wiltshire.gov.uk or www.wiltshirescp.org.uk",
+     "Wiltshire Safeguarding Children Partnership"),
+    ("# Annual report\n\nThe LSCB brought together schools, police and health services across Cornwall. "
+     "Cornwall's children told the LSCB what mattered to them.",
+     "Cornwall Local Safeguarding Children Board"),
+])
+def test_a_bare_body_takes_the_area_its_page_prints_or_names(text, publisher):
+    assert detect_publisher(text) == publisher
+
+
+def test_a_place_in_a_national_bodys_summary_does_not_make_it_local():
+    text = ("The Child Safeguarding Practice Review Panel has published its review. "
+            "The Panel found that a child in Leeds was not seen. The Panel recommends national changes.")
+    assert detect_publisher(text) == "Child Safeguarding Practice Review Panel"
+
+
+@pytest.mark.parametrize("lines, year", [
+    (["Minute of the meeting held on the 3rd of March 2016 in the council chamber"], 2015),
+    (["# Neglect Strategy 2024-2027", "Our four priorities are below."], 2024),  # a plan looks forward
+    (["# Biennial Report 2021-2023", "What the partnership did."], 2022),  # a report looks back
+])
+def test_dates_with_of_and_plans_dated_by_their_first_year(lines, year):
+    assert detect_period(lines)["year_start"] == year
+
+
+@pytest.mark.parametrize("text, publisher", [
+    ("ANNUAL REPORT OF THE SAFEGUARDING BOARD FOR NORTHERN IRELAND\n\nThe duties of the Safeguarding Board are "
+     "set out in law. The Board met six times.", "Safeguarding Board for Northern Ireland"),
+    ("The minutes of the Wiltshire Safeguarding Children Partnership were noted. The Wiltshire Safeguarding "
+     "Children Partnership agreed its priorities.", "Wiltshire Safeguarding Children Partnership"),
+])
+def test_a_national_body_in_capitals_and_words_before_an_area_are_not_a_name(text, publisher):
+    assert detect_publisher(text) == publisher
+
+
+def test_a_meetings_own_record_is_a_board_paper():
+    text = "Name / Role / Present / Apology\nA Chair / Independent Chair\nIn attendance\nB Clerk / Minute Taker"
+    assert detect_doc_type(text, "12th Meeting of the Regional Board") == "board-papers"
