@@ -317,7 +317,7 @@ def _rules_for(extra: str | None) -> Rules:
     pub = data["publisher"]
     bodies = "|".join(f"(?:{b})" for b in pub["bodies"])
     abbrevs = "|".join(re.escape(a) for a in pub["abbreviations"])
-    word = r"(?:[A-Z]\w*(?:-\w+)*(?:['’]s)?|&|and|of|upon|on|the)"
+    word = r"(?:[A-Z]\w*(?:-\w+)*(?:['’]s)?|&|and|of|upon|on|the|with)"  # "Blackburn with Darwen"
     # a name starts at a word's start: no attempt inside a word (the search is the cost here)
     publisher = re.compile(
         rf"(?<![\w'’&-])((?:NHS[ \t]+)?(?:{word}[ \t]+){{0,6}}?(?:(?i:{bodies})|(?<=[ \t])(?:{abbrevs})\b))"
@@ -366,7 +366,7 @@ def is_furniture(line: str) -> bool:
 def _trim_area(name: str, not_area: frozenset[str]) -> str:
     nhs = name.startswith("NHS ")
     words = name[4:].split() if nhs else name.split()
-    while len(words) > 1 and (words[0] in not_area or words[0] in ("&", "and", "of", "the", "on", "upon")):
+    while len(words) > 1 and (words[0] in not_area or words[0] in ("&", "and", "of", "the", "on", "upon", "with")):
         words = words[1:]
     return ("NHS " if nhs else "") + " ".join(words)
 
@@ -494,7 +494,7 @@ def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]
     # "Reports of the Leicestershire and Rutland LSCB", "Functions of the Safeguarding Board":
     # the words before "of the" name something of a body, not its area
     lead = area_words[:area_words.index(found[1])] if found else area_words
-    if re.search(r"\b(?:of|the|from|by|to|for)\b", lead):
+    if re.search(r"\b(?:of|the|from|by|to|for|with)\b", lead):
         nhs = name.startswith("NHS ")
         area_words = area_words[len(lead):].strip()
         name = ("NHS " if nhs and area_words else "") + f"{area_words} {body}".strip()

@@ -310,3 +310,19 @@ def test_a_national_body_in_capitals_and_words_before_an_area_are_not_a_name(tex
 def test_a_meetings_own_record_is_a_board_paper():
     text = "Name / Role / Present / Apology\nA Chair / Independent Chair\nIn attendance\nB Clerk / Minute Taker"
     assert detect_doc_type(text, "12th Meeting of the Regional Board") == "board-papers"
+
+
+@pytest.mark.parametrize("text, publisher", [
+    ("The Blackburn with Darwen Safeguarding Children Partnership met in June. It agreed its plan.",
+     "Blackburn with Darwen Safeguarding Children Partnership"),
+    ("This review was carried out jointly with Devon Safeguarding Children Partnership. Devon Safeguarding "
+     "Children Partnership published it.", "Devon Safeguarding Children Partnership"),
+])
+def test_an_area_with_with_in_its_name_and_a_name_after_with(text, publisher):
+    assert detect_publisher(text) == publisher
+
+
+def test_a_scottish_minute_of_meeting_is_a_title():
+    blocks = [Block(PARAGRAPH, "Minute of the meeting held on 2 May 2019, Council Chamber, Inverness"),
+              Block(PARAGRAPH, "Present: the Chair, the Clerk and six members")]
+    assert detect_title(blocks, "file name") == "Minute of the meeting held on 2 May 2019, Council Chamber, Inverness"
