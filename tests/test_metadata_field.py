@@ -2,6 +2,8 @@
 titles and years by scoring, doc types from scored cues, on documents the tests write."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ingest import places
@@ -236,6 +238,15 @@ def test_a_span_of_years_is_found_by_any_year_it_covers(tmp_path, engine):
     assert [g["year"] for g in briefing["passages"]] == ["2009-10", "2010-11"]
     row = briefing["table"]["query_row"]
     assert row["total"] == res.total < sum(row["counts"].values())  # each section once, not once per year
+
+    from click.testing import CliRunner
+
+    from cli import main
+
+    out = CliRunner().invoke(main, ["neglect", "--from", "2009", "--to", "2010-11", "--json", "--index", str(root)])
+    assert out.exit_code == 0 and {r["doc_id"] for r in json.loads(out.output)["results"]} == {"span"}
+    themes = CliRunner().invoke(main, ["themes", "--from", "2009", "--json", "--index", str(root)])
+    assert json.loads(themes.output)["years"] == ["2009-10", "2010-11", "2011-12"]
 
 
 @pytest.mark.parametrize("lines, first, last", [
