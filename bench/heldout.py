@@ -7,13 +7,17 @@
 and a ``manifest.tsv`` in ``realdev/real/manifest.tsv``'s shape (file, format, url, what,
 year, date_note, publisher, page_host, expected_doc_type, themes_core, themes_also), written
 by a careful reader before the tool ran. Prints titles, stated years, publishers and doc
-types as fetched from the page's address and [from the file alone].
+types as fetched from the page's address, [from the file alone] and {from the text alone: a
+saved page without its leading address comment, the harder case of a file that never had one}.
 """
 from __future__ import annotations
 
 import csv
 import os
+import re
 import sys
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -32,6 +36,18 @@ def pages(folder: Path) -> list[_realdev.Page]:
     return [_realdev.Page("real", r["file"], r, folder / r["file"]) for r in rows if (folder / r["file"]).exists()]
 
 
+def text_alone(page: _realdev.Page, r, tmp: Path):
+    """The page read with its leading ``<!-- url -->`` comment taken away (no address at all)."""
+    from ingest.document import parse_file
+
+    if page.path.suffix != ".md":
+        return realdev.file_alone(page, r)
+    bare = tmp / page.path.name
+    bare.write_text(re.sub(r"\A\s*<!--.*?-->\s*", "", page.path.read_text(encoding="utf-8"), flags=re.S),
+                    encoding="utf-8")
+    return replace(r, got=parse_file(bare).doc)
+
+
 def main(argv: list[str]) -> int:
     if "--dir" not in argv[:-1]:
         raise SystemExit("usage: python bench/heldout.py --dir DIR [--per-page]")
@@ -43,12 +59,17 @@ def main(argv: list[str]) -> int:
     results = [(p, run_document(p.path, {}, source_url=p.row.get("url") or None)) for p in found]
     verdicts = [(p, r, realdev.judge(p, r)) for p, r in results]
     alone = [realdev.judge(p, realdev.file_alone(p, r)) for p, r in results]
-    print(f"held-out {folder.name}: {len(found)} pages; as fetched from its address [file alone]")
+    with tempfile.TemporaryDirectory() as tmp:
+        bare = [realdev.judge(p, text_alone(p, r, Path(tmp))) for p, r in results]
+    print(f"held-out {folder.name}: {len(found)} pages; as fetched from its address [file alone] {{text alone}}")
+
+    def figure(values: list) -> str:
+        judged = [v for v in values if v is not None]
+        return f"{sum(judged)} of {len(judged)} {sum(judged) / max(len(judged), 1):.2f}"
+
     for f in realdev.FIGURES:
-        judged = [v[f] for _, _, v in verdicts if v[f] is not None]
-        judged_alone = [v[f] for v in alone if v[f] is not None]
-        print(f"  {realdev.NAMES[f]:<36} {sum(judged):>3} of {len(judged):<3} {sum(judged) / max(len(judged), 1):.2f}"
-              f"   [{sum(judged_alone)} of {len(judged_alone)} {sum(judged_alone) / max(len(judged_alone), 1):.2f}]")
+        print(f"  {realdev.NAMES[f]:<36} {figure([v[f] for _, _, v in verdicts]):<14}"
+              f" [{figure([v[f] for v in alone])}] {{{figure([v[f] for v in bare])}}}")
     if "--per-page" in argv:
         for (p, r, v), a in zip(verdicts, alone):
             marks = " ".join(f"{f}={'-' if v[f] is None else ('ok' if v[f] else 'WRONG')}"

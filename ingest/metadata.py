@@ -46,9 +46,14 @@ _DATE = rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})\.?,?\s+(\d{{4}}
 _PERIOD = re.compile(rf"{_DATE}\s*(?:to|until|-|–|—)\s*{_DATE}", re.I)
 _FY = FY_PATTERN
 _REPORT_YEAR = re.compile(
-    rf"(?:annual|twelve[- ]monthly|yearly|12[- ]month(?:ly)?)\s+report\s*(?:for\s+|of\s+)?(?:the\s+year\s+)?{_FY}",
+    rf"(?:annual|twelve[- ]monthly|yearly|12[- ]month(?:ly)?)\s+reports?\s*(?:for\s+|of\s+)?(?:the\s+year\s+)?{_FY}"
+    # "the Annual Reports of the … Board (…) for 2016/17"
+    rf"|annual\s+reports?\s+(?:of|from|by)\s+[^.\n]{{0,160}}?\bfor\s+(?:the\s+year\s+)?{_FY}",
     re.I,
 )
+# a report named for a calendar year: "2020 Annual Report", "Annual Report 2020" (no other year after it)
+_CALENDAR_REPORT = re.compile(r"\b((?:19|20)\d{2})\s+annual\s+report\b|\bannual\s+report\s+((?:19|20)\d{2})\b(?!\s*(?:/|-|–|—|to)\s*\d)",
+                              re.I)
 _YEAR_LABEL = re.compile(rf"^\W*{_FY}\W*$")
 _WEEKDAY_DATE = re.compile(rf"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+{_DATE}", re.I)
 _FULL_DATE = re.compile(_DATE, re.I)
@@ -67,8 +72,9 @@ def _date(day: str, month: str, year: str) -> date | None:
 
 
 def _fy_from_match(m: re.Match) -> int | None:
-    start = int(m.group(1))
-    end = m.group(2)
+    """The financial year of a match of a pattern holding ``FY_PATTERN`` (in any of its branches)."""
+    start_text, end = [g for g in m.groups() if g is not None][:2]
+    start = int(start_text)
     end_full = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
     return start if end_full == start + 1 else None
 
@@ -121,7 +127,7 @@ _FORWARD = re.compile(rf"\b(?:the\s+)?(?:coming|next|year\s+ahead)\s+(?:year\s+)
 # "Annual Report 2021/22 - 2022/23" (years as financial years, like "2020 to 2021")
 _REPORT_SPAN = re.compile(
     r"\b(?:report|review|plan|strategy|priorities|arrangements)\s+(?:for\s+)?(?:the\s+(?:years|period)\s+)?"
-    r"((?:19|20)\d{2})(?:\s*/\s*\d{2})?\s*(?:-|–|—|to)\s*((?:19|20)\d{2})(?:\s*/\s*(\d{2}))?\b", re.I)
+    r"((?:19|20)\d{2})(?:\s*/\s*\d{2})?\s*(?:-|–|—|to|\s)\s*((?:19|20)\d{2})(?:\s*/\s*(\d{2}))?\b", re.I)
 
 
 def _stated_year(text: str, lines: list[str]) -> tuple[int, str] | None:
@@ -249,6 +255,9 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
         m = _YEAR_LABEL.match(line)
         if m and _fy_from_match(m) is not None:
             return _fy_period(_fy_from_match(m), "year-label")
+    m = _CALENDAR_REPORT.search("\n".join(lines[:5]))
+    if m:  # April to December of a calendar year are the financial year that starts in it
+        return _fy_period(int(m.group(1) or m.group(2)), "calendar-report")
     m = _WEEKDAY_DATE.search(text) or _MEETING_DATE.search(text)
     if m and _date(*m.groups()[-3:]):
         return _dated(_date(*m.groups()[-3:]), "date")
@@ -524,6 +533,8 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
     # (area name or "", kind) -> score, written forms with their counts, first position
     cands: dict[tuple[str, str], dict] = {}
     # "the Safeguarding Board for Northern Ireland" is the national body, not a board of no area
+    # the document's first line is its name: a body named there is what it is about ("15th Meeting of the …")
+    title_end = len(head) - len(head.lstrip()) + len(head.lstrip().split("\n", 1)[0])
     national_at = [x.span() for _, rx, _ in p.national for x in _national_found(rx, head[:NATIONAL_CHARS])]
     for m in _body_matches(head, r):
         raw = re.sub(r"\s+", " ", m.group(1)).strip()
@@ -539,6 +550,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
                                            "known": bool(found), "bare": not area_words, "area": found}
         c["names"][name] += 1
         c["subject"] = c["subject"] or bool(_SUBJECT.match(text[m.end():m.end() + 40]))
+        c["title"] = c.get("title") or m.start(1) < title_end
         acr = _ACRONYM_AFTER.match(text[m.end():m.end() + 12])
         if acr:
             c.setdefault("acronym", acr.group(1))
@@ -577,7 +589,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         score = w["named_known_area"] if c["known"] else (w["bare"] if c["bare"] else w["named_area"])
         score += w["mention"] * min(n - 1, w["mentions_cap"]) + (w["early"] if c["first"] < 1500 else 0)
         score += w["address_agrees"] if agrees(c) else 0
-        score += w["subject"] if c["subject"] else 0
+        score += (w["subject"] if c["subject"] else 0) + (w["title_line"] if c.get("title") else 0)
         named_here = any(k == kind and not o["bare"] and agrees(o) for (_, k), o in cands.items())
         if c.get("national"):
             continue
@@ -585,11 +597,13 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
             # the body the text names, in the area the page's address names
             composed = w["address_area"] + w["address_agrees"] + w["mention"] * min(n - 1, w["mentions_cap"])
             composed += (w["early"] if c["first"] < 1500 else 0) + (w["subject"] if c["subject"] else 0)
+            composed += w["title_line"] if c.get("title") else 0
             scored.append((composed, -c["first"], f"{host_area.name} {p.full_names[kind]}"))
         elif c["bare"] and text_area and kind in p.full_names and not c.get("absorbed"):
             # the body the text names, in the area its printed addresses or its place names give
             composed = w[text_weight] + w["mention"] * min(n - 1, w["mentions_cap"])
             composed += (w["early"] if c["first"] < 1500 else 0) + (w["subject"] if c["subject"] else 0)
+            composed += w["title_line"] if c.get("title") else 0
             scored.append((composed, -c["first"], f"{text_area.name} {p.full_names[kind]}"))
         if c.get("absorbed"):
             continue
@@ -617,6 +631,8 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
             score += w["national_author"]
         if any(host == h or host.endswith("." + h) for h in hosts):
             score += w["national_host"]
+        if found and found[0].start() < title_end:
+            score += w["title_line"]
         if score > 0:
             scored.append((score, -(found[0].start() if found else 0), name))
     best: dict[str, tuple[float, int]] = {}

@@ -337,3 +337,21 @@ def test_a_scottish_minute_of_meeting_is_a_title():
     blocks = [Block(PARAGRAPH, "Minute of the meeting held on 2 May 2019, Council Chamber, Inverness"),
               Block(PARAGRAPH, "Present: the Chair, the Clerk and six members")]
     assert detect_title(blocks, "file name") == "Minute of the meeting held on 2 May 2019, Council Chamber, Inverness"
+
+
+@pytest.mark.parametrize("lines, year", [
+    (["The Cabinet received the Annual Reports of the Ashby Safeguarding Children Partnership and the Ashby "
+      "Safeguarding Adults Board for 2019/20.", "The reports go to the Boards on 14th October 2020."], 2019),
+    (["# The Review Panel's 2021 Annual Report", "Posted in June"], 2021),
+    (["# Joint Strategy 2019 2023", "The partners agreed it."], 2019),
+])
+def test_years_of_reports_named_loosely(lines, year):
+    assert detect_period(lines)["year_start"] == year
+
+
+def test_the_body_a_meetings_first_line_names_is_its_publisher():
+    text = ("Sixth Meeting of the Child Safeguarding Practice Review Panel\n"
+            "Name / Organisation\nA Chair / Chair, Child Safeguarding Practice Review Panel\n"
+            "B Member / Chief Executive, Wrexham County Borough Council\n"
+            "C Member / Secretary to the Child Safeguarding Practice Review Panel\nActions agreed: none.")
+    assert detect_publisher(text) == "Child Safeguarding Practice Review Panel"
