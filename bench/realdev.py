@@ -95,6 +95,8 @@ BODIES = {
     "icb": r"integrated care board|\bicb\b",
     "trust": r"\bnhs\b.*\btrust\b",
     "sbni": r"\bsbni\b|safeguarding board for northern ireland",
+    "ccg": r"clinical commissioning group|\bccg\b",
+    "public-protection": r"public protection committee",
     "regional-board": r"(?<!children )(?<!children's )\bsafeguarding boards?\b",
 }
 _BODY_WORDS = re.compile(r"\b(?:local|safeguarding|children'?s?|board|partnership|lscb|scp|sscp|cscp|london borough of)\b")

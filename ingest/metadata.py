@@ -419,9 +419,13 @@ def _address_kind(url: str | None, p: Publishers) -> str | None:
     for kind in ("partnership", "board"):
         if any(w in host for w in p.address_words.get(kind, [])):
             return kind
-    return "council" if host.endswith(".gov.uk") else None
+    # a council's site, or its committee portal ("northlincolnshire.moderngov.co.uk")
+    portal = any(label in p.address_words.get("portal", []) for label in host.split("."))
+    return "council" if host.endswith(".gov.uk") or portal else None
 
 
+# what comes before the body whose report this is: "the first safeguarding report for the NHS X CCG"
+_REPORT_OF = re.compile(r"\breport\s+(?:of|for|from|by)\s+(?:the\s+)?$", re.I)
 # what follows the body whose report this is: "... Partnership Annual Report 2022-23"
 _SUBJECT = re.compile(r"(?:\s*\([A-Z]{2,6}\))?\W{0,3}(?:draft\s+)?(?:annual|yearly|twelve[- ]monthly)\s+report", re.I)
 NATIONAL_CHARS = 20000  # a national body that publishes says so early; mentions are capped anyway
@@ -500,10 +504,11 @@ def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]
         area_words = " ".join(area_words.split()[cut[-1] + 1:])
         name = f"{area_words} {body}".strip()
     found = places.area_in(area_words) if area_words else None
-    # "Reports of the Leicestershire and Rutland LSCB", "Functions of the Safeguarding Board":
-    # the words before "of the" name something of a body, not its area
+    # "Reports of the Leicestershire and Rutland LSCB", "Governance Performance Trafford LSCB" (a
+    # contents line), "Functions of the Safeguarding Board": words before the area, or before
+    # "of the", name something of a body, not its area
     lead = area_words[:area_words.index(found[1])] if found else area_words
-    if re.search(r"\b(?:of|the|from|by|to|for|with)\b", lead):
+    if (found and lead.strip()) or re.search(r"\b(?:of|the|from|by|to|for|with|on|in)\b", lead):
         nhs = name.startswith("NHS ")
         area_words = area_words[len(lead):].strip()
         name = ("NHS " if nhs and area_words else "") + f"{area_words} {body}".strip()
@@ -549,7 +554,8 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
             c = cands[(area_key, kind)] = {"names": Counter(), "first": m.start(), "subject": False,
                                            "known": bool(found), "bare": not area_words, "area": found}
         c["names"][name] += 1
-        c["subject"] = c["subject"] or bool(_SUBJECT.match(text[m.end():m.end() + 40]))
+        c["subject"] = (c["subject"] or bool(_SUBJECT.match(text[m.end():m.end() + 40]))
+                        or bool(_REPORT_OF.search(text[max(0, m.start(1) - 40):m.start(1)])))
         c["title"] = c.get("title") or m.start(1) < title_end
         acr = _ACRONYM_AFTER.match(text[m.end():m.end() + 12])
         if acr:

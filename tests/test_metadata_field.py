@@ -355,3 +355,14 @@ def test_the_body_a_meetings_first_line_names_is_its_publisher():
             "B Member / Chief Executive, Wrexham County Borough Council\n"
             "C Member / Secretary to the Child Safeguarding Practice Review Panel\nActions agreed: none.")
     assert detect_publisher(text) == "Child Safeguarding Practice Review Panel"
+
+
+def test_a_council_committee_portal_is_the_councils_and_a_report_for_a_body_is_that_bodys():
+    assert detect_publisher("Agenda and minutes\nChildren's Scrutiny Panel - 6 March 2024\nApologies were received.",
+                            "https://wiltshire.moderngov.co.uk/ieListDocuments.aspx?MId=1") == "Wiltshire Council"
+    text = ("Safeguarding Children Annual Report\nContents: Introduction 3 Governance Performance Cornwall "
+            "Safeguarding Children Partnership (CSCP) 4\nThis is the annual safeguarding report for the NHS "
+            "Cornwall CCG. It sets out the progress made in the year.")
+    assert detect_publisher(text) == "NHS Cornwall CCG"
+    assert detect_publisher("Contents: Governance Performance Cornwall Safeguarding Children Partnership 4") == \
+        "Cornwall Safeguarding Children Partnership"
