@@ -17,6 +17,7 @@ import pytest
 from markupsafe import escape as html_escape
 
 from search.browse import document, documents, section
+from search.cite import section_citation
 from search.errors import SgsearchError
 from search.query import search
 from search.recur import CHECK_MIN_SCORE, DEFAULT_THRESHOLD, recur
@@ -137,6 +138,21 @@ def test_did_you_mean(client):
     assert r.status_code == 200
     assert "No sections match" in r.text and "Did you mean" in r.text
     assert "q=safeguarding" in r.text
+
+
+def test_a_corrected_query_says_what_was_searched(client):
+    r = client.get("/", params={"q": "domestc abuse"})
+    assert r.status_code == 200
+    assert "Showing results for" in r.text and "q=domestic+abuse" in r.text
+    assert "a word of “domestc abuse” is in no section" in r.text
+    plain = client.get("/", params={"q": "domestic abuse"}).text
+    assert "Showing results for" not in plain
+
+
+def test_search_hits_carry_the_one_citation_format(client, store):
+    html = client.get("/", params={"q": "pre-birth"}).text
+    for h in search(store, "pre-birth", limit=10).hits:
+        assert str(html_escape(section_citation(h.section, h.title, h.page))) in html
 
 
 def test_home_page_without_query(client):

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
 
+from search.cite import section_citation
 from search.errors import SgsearchError
 from search.index.store import Store
 from search.snippets import HL_END, HL_START
@@ -60,6 +61,7 @@ class Site:
         self.templates = Jinja2Templates(env=env)
         self.templates.env.filters["highlight"] = highlight
         self.templates.env.globals["site"] = self
+        self.templates.env.globals["cite"] = section_citation  # one citation format, as the CLI prints
 
     def close(self) -> None:
         """Close the index's open files (the server is stopping)."""
