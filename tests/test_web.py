@@ -19,6 +19,7 @@ from markupsafe import escape as html_escape
 from search.browse import document, documents, section
 from search.cite import section_citation
 from search.errors import SgsearchError
+from search.index.store import Store
 from search.query import search
 from search.recur import CHECK_MIN_SCORE, DEFAULT_THRESHOLD, recur
 from search.trace import theme_table, trace
@@ -386,6 +387,43 @@ def test_adding_in_the_ingest_process_raises_what_ingest_raises(tmp_path):
         ingest_files([report], not_a_folder)
     assert type(there.value) is type(here.value) and str(there.value) == str(here.value)
     assert str(there.value) == f"{not_a_folder} is a file, not a folder: give a folder for the index"
+
+
+def test_an_ingest_process_that_dies_is_one_line_and_the_index_stays(tmp_path):
+    import multiprocessing
+
+    from ingest.pipeline import ingest
+    from usecases import IngestStopped, ingest_files
+
+    index = tmp_path / "index"
+    first = tmp_path / "first.txt"
+    first.write_text("Annual Report 2022-23\n\n1 Neglect\n\nNeglect training reached 300 staff.\n", encoding="utf-8")
+    ingest([first], index, tag=False)
+    later = tmp_path / "later"
+    later.mkdir()
+    for n in range(3):
+        (later / f"r{n}.txt").write_text(f"Annual Report 202{n}-2{n + 1}\n\n1 Pre-birth\n\nPre-birth work.\n",
+                                         encoding="utf-8")
+
+    def kill_it(*step):  # the process dies part-way, as when the laptop ends it
+        for child in multiprocessing.active_children():
+            if child.name == "sgsearch-ingest":
+                child.kill()
+
+    with pytest.raises(IngestStopped) as stopped:
+        ingest_files([later], index, progress=kill_it)
+    assert "\n" not in str(stopped.value) and "stopped" in str(stopped.value) and "exit code" in str(stopped.value)
+    store = Store(index)
+    try:
+        assert search(store, "neglect training").total == 1  # what was indexed before is still there
+    finally:
+        store.close()
+    assert not ingest([later], index, tag=False).failed  # and the next ingest is not locked out
+    store = Store(index)
+    try:
+        assert search(store, "pre-birth").total == 3 and search(store, "neglect training").total == 1
+    finally:
+        store.close()
 
 
 RECS = ("1. Fathers and male carers should be included in assessments.\n"
