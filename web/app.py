@@ -24,7 +24,7 @@ from search.cite import section_citation
 from search.errors import SgsearchError
 from search.index.store import Store
 from search.snippets import HL_END, HL_START
-from usecases import TaggingWorker
+from usecases import DocumentReader
 from web.jobs import IngestJob
 
 HERE = Path(__file__).parent
@@ -54,7 +54,7 @@ class Site:
         self.lock = threading.RLock()  # library calls one at a time: a Store is not shared across threads
         self.csrf = secrets.token_urlsafe(32)
         self.job = IngestJob(self.index_dir)
-        self.tagging = TaggingWorker()  # a checked document is read in its process, kept from one check to the next
+        self.reader = DocumentReader()  # a checked document is read in its process, kept from one check to the next
         # auto_reload off: the templates are part of the installed program, compiled once and never re-read
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
                                  auto_reload=False)
@@ -66,7 +66,7 @@ class Site:
     def close(self) -> None:
         """Close the index's open files (the server is stopping)."""
         self.job.wait(60)
-        self.tagging.close()
+        self.reader.close()
         with self.lock:
             self.store.close()
 
