@@ -767,6 +767,9 @@ def _address_title(url: str | None) -> str | None:
     slug = re.sub(r"\.[a-z0-9]{2,5}$", "", segs[-1], flags=re.I)
     slug = re.sub(r"\b((?:19|20)\d{2})[-_]((?:19|20)?\d{2})\b", r"\1/\2", slug)
     words = [w for w in re.split(r"[-_+\s]+", slug) if w]
+    # a site's own document number is no part of a title ("/103694593-Annual-report", "20165945.star-…")
+    while words and re.fullmatch(r"\d{5,}(?:\.\w+)?", words[0]):
+        words = words[1:]
     if len(words) < 3 or not any(w.isalpha() for w in words):
         return None
     abbrevs = {a.lower(): a for a in rules().bodies.pattern.split("|") if re.fullmatch(r"[A-Z]{2,6}", a)}

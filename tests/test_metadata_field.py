@@ -366,3 +366,11 @@ def test_a_council_committee_portal_is_the_councils_and_a_report_for_a_body_is_t
     assert detect_publisher(text) == "NHS Cornwall CCG"
     assert detect_publisher("Contents: Governance Performance Cornwall Safeguarding Children Partnership 4") == \
         "Cornwall Safeguarding Children Partnership"
+
+
+def test_a_sites_document_number_and_a_contents_line_are_no_title():
+    foreword = [Block(HEADING, "Foreword", level=1, strong=True), Block(PARAGRAPH, "We remain committed.")]
+    assert detect_title(foreword, "f", url="https://docs.example.com/news/48213377-ashby-scp-neglect-review-2023") == \
+        "Ashby SCP Neglect Review 2023"
+    blocks = [Block(PARAGRAPH, "Contents. Foreword...3 Chapter 1: Our Area...5"), Block(HEADING, "Annual Report", level=1)]
+    assert detect_title(blocks, "f") == "Annual Report"
