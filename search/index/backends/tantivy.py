@@ -250,9 +250,10 @@ class TantivyBackend(Backend):
             return {**out, **{k: Count(n, 0) for k, n in sections.items()}}
         if "doc_id" in by:
             return {**out, **{k: Count(n, 1) for k, n in sections.items()}}
-        split = next((i for i, f in enumerate(by) if f in _YEARS), None) if any(f in _MANY for f in by) else None
-        if split is None:
-            split = next((i for i, f in enumerate(by) if f in _MANY), None)
+        # only themes multiply a document into many buckets; a span's few years do not
+        split = next((i for i, f in enumerate(by) if f in _YEARS), None) if "themes" in by else None
+        if split is None and "themes" in by:
+            split = by.index("themes")
         docs: dict[tuple, int] = {}
         if split is None:
             docs = self._grouped(q, by, distinct=True)
