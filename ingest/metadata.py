@@ -42,7 +42,7 @@ _MONTHS = {
     for m in names
 }
 _MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-_DATE = rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})\.?,?\s+(\d{{4}})"
+_DATE = rf"(\d{{1,2}})(?:\s?(?:st|nd|rd|th))?\s+(?:of\s+)?({_MONTH_RE})\.?,?\s+(\d{{4}})"
 _PERIOD = re.compile(rf"{_DATE}\s*(?:to|until|-|–|—)\s*{_DATE}", re.I)
 _FY = FY_PATTERN
 _REPORT_YEAR = re.compile(
@@ -55,10 +55,7 @@ _REPORT_YEAR = re.compile(
 _CALENDAR_REPORT = re.compile(r"\b((?:19|20)\d{2})\s+annual\s+report\b|\bannual\s+report\s+((?:19|20)\d{2})\b(?!\s*(?:/|-|–|—|to)\s*\d)",
                               re.I)
 _YEAR_LABEL = re.compile(rf"^\W*{_FY}\W*$")
-_WEEKDAY_DATE = re.compile(rf"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+{_DATE}", re.I)
 _FULL_DATE = re.compile(_DATE, re.I)
-# a line ending in a month: "June 2019" (not a target: "… by March 2024.")
-_MONTH_YEAR = re.compile(rf"(?<!\bby)(?<!\buntil)(?<!\bbefore)(?:^|\s)({_MONTH_RE})\s+((?:19|20)\d{{2}})\W*$", re.I)
 _ACRONYM_AFTER = re.compile(r"^\s*\(([A-Z]{2,6})\)")
 # An embedded report announcing itself: "SSCB – Annual Report 2016-17"
 _EMBEDDED_TITLE = re.compile(rf"^.{{0,60}}?\b(?:annual|twelve[- ]monthly)\s+report\s*(?:for\s+)?{_FY}\s*$", re.I)
@@ -89,11 +86,6 @@ _OWN_YEAR = re.compile(
     rf"(?:year\s+)?{_FY}", re.I)
 # A plan's year: "Priorities for 2024-25", "Business plan 2024/25"
 _PLAN_YEAR = re.compile(rf"\b(?:priorities|plan|objectives|strategy|ambitions)\s+(?:for\s+)?{_FY}", re.I)
-_PUBLISHED = re.compile(rf"\b(?:published|issued|date of publication)\s*:?\s*(?:on\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?"
-                        rf"({_MONTH_RE})\.?,?\s+((?:19|20)\d{{2}})\b", re.I)
-_MEETING_DATE = re.compile(
-    rf"(?:date\s+of\s+(?:the\s+)?meeting|meeting\s+date|meeting\s+held\s+on|held\s+on|date)\s*:?\s*"
-    rf"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?{_DATE}", re.I)
 
 
 def _months_fy(a: date, b: date) -> int:
@@ -110,16 +102,7 @@ def _dated(d: date, how: str) -> dict:
     return {"period_start": None, "period_end": None, "year_start": fy_start_of(d), "how": how, "date": d.isoformat()}
 
 
-# a line that starts with its date: "October 2011, No. 110080", "March 2023 | Version 2"
-_MONTH_YEAR_LEAD = re.compile(rf"^\W*({_MONTH_RE})\s+((?:19|20)\d{{2}})\b(?!\s*(?:-|–|—|to)\s*\w)", re.I)
 _DATE_US = rf"({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,\s+(\d{{4}})"
-_WEEKDAY_DATE_US = re.compile(rf"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+{_DATE_US}", re.I)
-# something that happened in a month: "In September 2022 the audit ...", "since January 2023"
-# (not "by March 2024": a target is no date of the document)
-_EVENT = re.compile(rf"\b(?:in|during|on|since|from)\s+(?:early\s+|late\s+|mid-?)?({_MONTH_RE})\.?,?\s+"
-                    rf"((?:19|20)\d{{2}})\b", re.I)
-_VERSION = re.compile(rf"\b(?:version|v)\s*[\d.]+\W{{0,4}}(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?({_MONTH_RE})\.?,?\s+"
-                      rf"((?:19|20)\d{{2}})\b", re.I)
 _DATE_FIELD_YEAR = re.compile(r"^\W*(?:date|year|published)\s*:\s*((?:19|20)\d{2})\W*$", re.I)
 # a year looked forward to: "The coming year 2025-26" is written at the end of 2024-25
 _FORWARD = re.compile(rf"\b(?:the\s+)?(?:coming|next|year\s+ahead)\s+(?:year\s+)?(?:\(?\s*)?{_FY}", re.I)
@@ -146,34 +129,104 @@ def _stated_year(text: str, lines: list[str]) -> tuple[int, str] | None:
     return None
 
 
+@dataclass(frozen=True)
+class DateCue:
+    """Words that end right before a date and say what it is (``[[year.date_cue]]``)."""
+
+    kind: str
+    rx: re.Pattern
+    weight: float
+
+
+@functools.cache
+def _year_rules() -> tuple[tuple[DateCue, ...], dict[str, float]]:
+    y = _read_rules(Path(__file__).with_name("metadata.toml"))["year"]
+    cues = tuple(DateCue(c["kind"], re.compile(c["pattern"], re.I), float(c["weight"])) for c in y["date_cue"])
+    return cues, dict(y["weights"])
+
+
+# a date written in figures, day first as in the UK: "11/10/2011", "23.03.2017"
+_NUM_DATE = re.compile(r"(?<![\d/.])(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d{2})(?![\d/.])")
+_ANY_MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\.?,?\s+((?:19|20)\d{{2}})\b", re.I)
+# the kinds that date a meeting's own papers
+MEETING_KINDS = frozenset({"meeting", "weekday", "date_field"})
+
+
+def date_candidates(lines: list[str], head: int = 60) -> list[tuple[float, int, date, frozenset[str]]]:
+    """Every date the opening lines carry, scored, best first: ``(score, position, date, kinds)``.
+
+    A date counts by the cues that end right before it (``[[year.date_cue]]`` in
+    ``ingest/metadata.toml``: a meeting, publication, version or update date, a "Date:"
+    field, a previous meeting or a target), by standing in the title lines and by how early
+    it comes. A month and year with no cue counts only on a line of its own or at a line's
+    start ("June 2019", "March 2023 | Version 2"), and a date in figures only with a cue;
+    past ``head`` lines only cued dates count.
+    """
+    cues, w = _year_rules()
+    out = []
+    offset = 0
+    for i, line in enumerate(lines):
+        taken: list[tuple[int, int]] = []
+        found = []
+        for m in _FULL_DATE.finditer(line):
+            found.append((m, _date(*m.groups()[-3:]), "full"))
+        for m in re.finditer(_DATE_US, line, re.I):
+            found.append((m, _date(m.group(2), m.group(1), m.group(3)), "full"))
+        for m in _NUM_DATE.finditer(line):
+            d = None
+            if 1 <= int(m.group(2)) <= 12:
+                try:
+                    d = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+                except ValueError:
+                    d = None
+            found.append((m, d, "figures"))
+        for m in _ANY_MONTH_YEAR.finditer(line):
+            found.append((m, _date("1", m.group(1), m.group(2)), "month"))
+        for m, d, form in found:
+            if d is None or any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            before = line[max(0, m.start() - 240):m.start()]
+            if not before.strip() and i:
+                before = lines[i - 1][-240:] + "\n"
+            kinds = frozenset(c.kind for c in cues if c.rx.search(before))
+            score = sum(c.weight for c in cues if c.kind in kinds)
+            cued = bool(kinds - {"target", "previous"})
+            if form == "figures" and not cued:
+                continue
+            if form == "month" and not cued:
+                rest = line[m.end():].strip(" .,;:)|-–—")
+                alone = (not rest and len(line) < 120 and "target" not in kinds) or not line[:m.start()].strip(" (|-–—*#")
+                if not alone or re.match(r"\s*(?:-|–|—|to)\s*\w", line[m.end():]):
+                    continue
+            if i >= head and not cued:
+                continue
+            score += (w["title_line"] if i < 2 else 0.0) - w["position"] * i
+            out.append((score, offset + m.start(), d, kinds))
+        offset += len(line) + 1
+    return sorted(out, key=lambda c: (-c[0], c[1]))
+
+
+def meeting_date(lines: list[str]) -> date | None:
+    """The date a meeting's papers carry for the meeting itself (not a previous one), or None."""
+    for score, _pos, d, kinds in date_candidates(lines, head=0):
+        if kinds & MEETING_KINDS and "previous" not in kinds and score > 0:
+            return d
+    return None
+
+
 def _dated_year(text: str, lines: list[str]) -> dict | None:
-    """The year of a date the document carries: a publication or version date, then the
-    first dated event or date ("In September 2022 ...", "launched on 27 September 2023")."""
-    m = _PUBLISHED.search(text) or _VERSION.search(text)
-    if m and _date("1", m.group(1), m.group(2)):
-        return {"period_start": None, "period_end": None, "how": "month",
-                "year_start": fy_start_of(_date("1", m.group(1), m.group(2)))}
+    """The year of the best-scored date the document carries (see :func:`date_candidates`):
+    a publication, version or meeting date first, then the first date or dated event."""
+    cands = [c for c in date_candidates(lines) if "previous" not in c[3] and "target" not in c[3]]
+    cued = [c for c in cands if c[3] - {"event"}]
+    if cued and cued[0][0] > 0:
+        return _dated(cued[0][2], "date")
     for line in lines[:40]:
         m = _DATE_FIELD_YEAR.match(line)
         if m:
             return {"period_start": None, "period_end": None, "how": "year", "year_start": int(m.group(1))}
-    head = "\n".join(lines[:40])
-    found = []
-    for rx, groups in ((_FULL_DATE, lambda g: g[-3:]), (_EVENT, lambda g: ("1", g[0], g[1]))):
-        for m in rx.finditer(head):
-            d = _date(*groups(m.groups()))
-            if d:
-                found.append((m.start(), d))
-                break
-    for i, line in enumerate(lines[:60]):
-        m = (_MONTH_YEAR.search(line) or _MONTH_YEAR_LEAD.match(line)) if len(line) < 120 else None
-        if m and _date("1", m.group(1), m.group(2)):
-            found.append((len("\n".join(lines[:i])) + m.start(), _date("1", m.group(1), m.group(2))))
-            break
-    if found:
-        pos, d = min(found)
-        return _dated(d, "date") if pos >= 0 else None
-    return None
+    return _dated(cands[0][2], "date") if cands else None
 
 
 def _report_span(text: str, where: str) -> dict | None:
@@ -209,11 +262,7 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
     text = "\n".join(lines)
     if prefer_date:
         # board papers: the meeting date decides, not the reports the agenda lists
-        m = _WEEKDAY_DATE.search(text) or _MEETING_DATE.search(text)
-        d = _date(*m.groups()[-3:]) if m else None
-        if not d:
-            m = _WEEKDAY_DATE_US.search(text)
-            d = _date(m.group(2), m.group(1), m.group(3)) if m else None
+        d = meeting_date(lines)
         if d:
             return _dated(d, "date")
     m = _PERIOD.search(text)
@@ -258,12 +307,9 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
     m = _CALENDAR_REPORT.search("\n".join(lines[:5]))
     if m:  # April to December of a calendar year are the financial year that starts in it
         return _fy_period(int(m.group(1) or m.group(2)), "calendar-report")
-    m = _WEEKDAY_DATE.search(text) or _MEETING_DATE.search(text)
-    if m and _date(*m.groups()[-3:]):
-        return _dated(_date(*m.groups()[-3:]), "date")
-    m = _WEEKDAY_DATE_US.search(text)
-    if m and _date(m.group(2), m.group(1), m.group(3)):
-        return _dated(_date(m.group(2), m.group(1), m.group(3)), "date")
+    d = meeting_date(lines)
+    if d:
+        return _dated(d, "date")
     dated = _dated_year(text, lines)
     if dated:
         return dated
