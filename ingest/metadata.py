@@ -104,24 +104,36 @@ def _dated(d: date, how: str) -> dict:
 
 _DATE_US = rf"({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,\s+(\d{{4}})"
 _DATE_FIELD_YEAR = re.compile(r"^\W*(?:date|year|published)\s*:\s*((?:19|20)\d{2})\W*$", re.I)
+# a year from April to March whose years conversion lost: "during the year 1 st April st
+# March", "the financial year, /17" (only its end year left)
+_LOST_YEARS = re.compile(r"\b(?:financial\s+)?year\W{0,3}(?:from\s+)?(?:1\s?(?:st)?\s+)?april(?!\W{0,3}\d)"
+                         r"[\s\w–-]{0,12}?\bmarch\b(?!\W{0,3}\d)", re.I)
+_END_YEAR_ONLY = re.compile(r"\bfinancial\s+year\W{0,3}/\s?(\d{2})\b", re.I)
 # a year looked forward to: "The coming year 2025-26" is written at the end of 2024-25
 _FORWARD = re.compile(rf"\b(?:the\s+)?(?:coming|next|year\s+ahead)\s+(?:year\s+)?(?:\(?\s*)?{_FY}", re.I)
 # a report named for several years: "Biennial Report 2021-2023", "Strategy 2023 to 2026",
 # "Annual Report 2021/22 - 2022/23" (years as financial years, like "2020 to 2021")
+# ("Plan 2017-19" with its end year shortened; "Strategy has been approved for the period 2018-2020")
 _REPORT_SPAN = re.compile(
-    r"\b(?:report|review|plan|strategy|priorities|arrangements)\s+(?:for\s+)?(?:the\s+(?:years|period)\s+)?"
-    r"((?:19|20)\d{2})(?:\s*/\s*\d{2})?\s*(?:-|–|—|to|\s)\s*((?:19|20)\d{2})(?:\s*/\s*(\d{2}))?\b", re.I)
+    r"\b(?:report|review|plan|strategy|priorities|arrangements)\s+(?:[^.\n]{0,60}?\bfor\s+)?"
+    r"(?:the\s+(?:years|period)\s+)?"
+    r"((?:19|20)\d{2})(?:\s*/\s*\d{2})?\s*(?:-|–|—|to|\s)\s*((?:19|20)?\d{2})(?:\s*/\s*(\d{2}))?\b", re.I)
 
 
 def _stated_year(text: str, lines: list[str]) -> tuple[int, str] | None:
     """The financial year the text states of itself, by vote when it names more than one
-    ("Annual Report 2021-2022" as a page title, "Annual Report 2020-21" twice in its body)."""
+    ("Annual Report 2021-2022" as a page title, "Annual Report 2020-21" twice in its body).
+    A line repeated word for word (a running header or footer) votes once."""
     for rx, how in ((_REPORT_YEAR, "report-year"), (_OWN_YEAR, "stated-year")):
         votes: Counter[int] = Counter()
         first: dict[int, int] = {}
+        voted: set[tuple[int, str]] = set()
         for m in rx.finditer(text):
             fy = _fy_from_match(m)
-            if fy is not None:
+            end = text.find("\n", m.end())
+            line = text[text.rfind("\n", 0, m.start()) + 1:end if end >= 0 else None].strip()
+            if fy is not None and (fy, line) not in voted:
+                voted.add((fy, line))
                 votes[fy] += 1
                 first.setdefault(fy, m.start())
         if votes:
@@ -234,7 +246,10 @@ def _report_span(text: str, where: str) -> dict | None:
     by the document's own date when that falls in it, else by its last year (a plan or a
     strategy by its first)."""
     for m in _REPORT_SPAN.finditer(where):
-        first, last = int(m.group(1)), int(m.group(2)) - (m.group(3) is None)
+        if any(r.end() <= m.start() and _fy_from_match(r) is not None for r in _REPORT_YEAR.finditer(where)):
+            return None  # "Annual Report 2014-15 and Business Plan 2015-17": the report's own year
+        first, end = int(m.group(1)), int(m.group(2))
+        last = (end if end > 99 else (first // 100) * 100 + end) - (m.group(3) is None)
         if 1 <= last - first < 30:
             rest = text.replace(m.group(0), " ")
             dated = _dated_year(rest, rest.split("\n"))
@@ -307,22 +322,35 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
     m = _CALENDAR_REPORT.search("\n".join(lines[:5]))
     if m:  # April to December of a calendar year are the financial year that starts in it
         return _fy_period(int(m.group(1) or m.group(2)), "calendar-report")
+    m = _END_YEAR_ONLY.search(text)
+    if m:
+        return _fy_period(2000 + int(m.group(1)) - 1, "end-year")
     d = meeting_date(lines)
-    if d:
-        return _dated(d, "date")
-    dated = _dated_year(text, lines)
+    dated = _dated(d, "date") if d else _dated_year(text, lines)
+    if dated and dated.get("date") and _LOST_YEARS.search(text):
+        # a year's report whose years are lost reports on the last year ended before its date
+        return _fy_period(dated["year_start"] - 1, "year-before-date")
     if dated:
         return dated
     return {"period_start": None, "period_end": None, "year_start": None, "how": None}
 
 
 def year_of_address(url: str | None) -> int | None:
-    """A financial year written in a page's address ("/yearly-report-2024-25"), or None."""
+    """A financial year written in a page's address ("/yearly-report-2024-25"), else the
+    financial year of the month a dated address files the page under ("/news/2016/aug/",
+    "/2021/05/"), or None."""
     parts = places.split_address(url)
     if not parts:
         return None
-    m = re.search(r"(?<!\d)((?:19|20)\d{2})[-_/]((?:19|20)?\d{2})(?!\d)", unquote(parts.path))
-    return _fy_from_match(m) if m else None
+    path = unquote(parts.path)
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})[-_/]((?:19|20)?\d{2})(?!\d)", path)
+    if m and _fy_from_match(m) is not None:
+        return _fy_from_match(m)
+    m = re.search(rf"/((?:19|20)\d{{2}})/(0?[1-9]|1[0-2]|{_MONTH_RE})(?:/|$)", path, re.I)
+    if not m:
+        return None
+    month = int(m.group(2)) if m.group(2).isdigit() else _MONTHS[m.group(2).lower()[:3]]
+    return fy_start_of(date(int(m.group(1)), month, 1))
 
 
 def _fy_period(start: int, how: str) -> dict:
