@@ -1,12 +1,13 @@
 """Fit the weights metadata reading uses (``ingest/metadata.toml``: ``[title.weights]``,
-``[publisher.weights]`` and each doc-type cue's ``weight``) on documents the tests own.
+``[publisher.weights]``, each doc-type cue's and each date cue's ``weight`` and
+``[year.weights]``) on documents the tests own.
 
     python bench/fit_metadata.py [--write] [--rounds N]
 
 Training documents: ``tests/realistic`` and ``tests/realistic/field``; ``tests/realistic/holdout``
 is left out and scored after the fit, to show whether it generalises (the real development
 set is checked by ``bench/realdev.py``, never fitted on). The objective is the number of
-titles, publishers and doc types right, then the sum of margins (the right candidate's score
+titles, years, publishers and doc types right, then the sum of margins (the right candidate's score
 minus the best wrong one's, clipped to [-1, 1]) so that right answers are won clearly. A
 coordinate search tries each weight a step up and down and keeps a change only when the
 objective improves and generic headings, dates and questions stay below the minimum however
@@ -50,13 +51,15 @@ def _margin(right: float | None, wrong: list[float]) -> float:
 
 
 def evaluate(docs) -> tuple[int, float]:
-    """(fields right, sum of clipped margins) over titles, publishers and doc types."""
+    """(fields right, sum of clipped margins): titles, years, publishers and doc types right; the
+    margins of titles, publishers and doc types."""
     right, margins = 0, 0.0
     for result, path, exp in docs:
         got = read_metadata(result, path)
         right += norm_text(got["title"]) == norm_text(exp["title"])
         right += norm_publisher(got["publisher"]) == norm_publisher(exp["publisher"])
         right += got["doc_type"] == exp["doc_type"]
+        right += (got["year"] or "undated") == exp["year"]
         meta = result.meta or {}
         text = "\n".join(b.text for b in result.blocks)
         titles = metadata.title_candidates(result.blocks, meta.get("title"), meta.get("url"), meta.get("site_name"))
@@ -114,12 +117,13 @@ def fit(docs, rounds: int) -> tuple[tuple[int, float], list[str]]:
 def write_back(tables: dict[str, dict[str, float]]) -> None:
     """Write the weights into ingest/metadata.toml in place, keeping its comments and order."""
     lines = TOML.read_text(encoding="utf-8").split("\n")
-    section, cue = "", -1
+    section, cue, date_cue = "", -1, -1
     for i, line in enumerate(lines):
         head = re.match(r"^\[\[?([\w.]+)\]\]?\s*$", line)
         if head:
             section = head.group(1)
             cue += section == "doc_type.cue"
+            date_cue += section == "year.date_cue"
             continue
         m = re.match(r"^([\w-]+) = (-?[\d.]+)\s*$", line)
         if not m:
@@ -130,6 +134,11 @@ def write_back(tables: dict[str, dict[str, float]]) -> None:
         elif section == "doc_type.cue" and key == "weight":
             weight = next(v for k, v in tables["doc_type"].items() if k.startswith(f"{cue}:"))
             lines[i] = f"weight = {weight}"
+        elif section == "year.date_cue" and key == "weight":
+            weight = next(v for k, v in tables["year"].items() if k.startswith(f"{date_cue}:"))
+            lines[i] = f"weight = {weight}"
+        elif section == "year.weights" and key in tables["year"]:
+            lines[i] = f"{key} = {tables['year'][key]}"
     TOML.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -141,9 +150,9 @@ def main(argv: list[str]) -> int:
         before, held_before = evaluate(train), evaluate(held)
         after, changes = fit(train, rounds)
         held_after = evaluate(held)
-    print(f"training: {len(train)} documents, {3 * len(train)} fields; holdout: {len(held)} documents")
-    print(f"before: right {before[0]} margin {before[1]:.2f}   holdout right {held_before[0]} of {3 * len(held)}")
-    print(f"after:  right {after[0]} margin {after[1]:.2f}   holdout right {held_after[0]} of {3 * len(held)}")
+    print(f"training: {len(train)} documents, {4 * len(train)} fields; holdout: {len(held)} documents")
+    print(f"before: right {before[0]} margin {before[1]:.2f}   holdout right {held_before[0]} of {4 * len(held)}")
+    print(f"after:  right {after[0]} margin {after[1]:.2f}   holdout right {held_after[0]} of {4 * len(held)}")
     for c in changes:
         print(f"  {c}")
     if "--write" in argv:

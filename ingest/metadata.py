@@ -80,9 +80,10 @@ _MONTH_RANGE = re.compile(
     rf"\b({_MONTH_RE})\.?\s+((?:19|20)\d{{2}})\s*(?:to|until|-|–|—)\s*({_MONTH_RE})\.?\s+((?:19|20)\d{{2}})\b", re.I)
 _YEAR_ENDING = re.compile(rf"\byear\s+end(?:ing|ed)\s+(?:on\s+)?{_DATE}", re.I)
 # A period the body states of itself: "for the year 2022/23", "at the end of 2015-16",
-# "during 2023-24", "covers 2020 to 2021"
+# "during 2023-24", "covers 2020 to 2021", "Period covered: 2019-20", "Reporting year 2021/22"
 _OWN_YEAR = re.compile(
-    rf"\b(?:for\s+the\s+(?:financial\s+)?year|at\s+the\s+end\s+of|during|in|covers?|covering|report\s+for)\s+(?:the\s+)?"
+    rf"\b(?:for\s+the\s+(?:financial\s+)?year|at\s+the\s+end\s+of|during|in|covers?|covering|report\s+for"
+    rf"|(?:period|year)\s+covered\W{{0,3}}|reporting\s+(?:period|year)\W{{0,3}})\s+(?:the\s+)?"
     rf"(?:year\s+)?{_FY}", re.I)
 # A plan's year: "Priorities for 2024-25", "Business plan 2024/25"
 _PLAN_YEAR = re.compile(rf"\b(?:priorities|plan|objectives|strategy|ambitions)\s+(?:for\s+)?{_FY}", re.I)
@@ -141,20 +142,14 @@ def _stated_year(text: str, lines: list[str]) -> tuple[int, str] | None:
     return None
 
 
-@dataclass(frozen=True)
-class DateCue:
-    """Words that end right before a date and say what it is (``[[year.date_cue]]``)."""
-
-    kind: str
-    rx: re.Pattern
-    weight: float
-
-
 @functools.cache
-def _year_rules() -> tuple[tuple[DateCue, ...], dict[str, float]]:
+def _year_rules() -> tuple[tuple[tuple[str, str, re.Pattern], ...], dict[str, float]]:
+    """The date cues (``[[year.date_cue]]``: key, kind, pattern) and the live weights: each
+    cue's by its key ``"<n>:<kind>"``, and ``[year.weights]``."""
     y = _read_rules(Path(__file__).with_name("metadata.toml"))["year"]
-    cues = tuple(DateCue(c["kind"], re.compile(c["pattern"], re.I), float(c["weight"])) for c in y["date_cue"])
-    return cues, dict(y["weights"])
+    cues = tuple((f"{i}:{c['kind']}", c["kind"], re.compile(c["pattern"], re.I)) for i, c in enumerate(y["date_cue"]))
+    weights = {f"{i}:{c['kind']}": float(c["weight"]) for i, c in enumerate(y["date_cue"])}
+    return cues, weights | {k: float(v) for k, v in y["weights"].items()}
 
 
 # a date written in figures, day first as in the UK: "11/10/2011", "23.03.2017"
@@ -201,8 +196,9 @@ def date_candidates(lines: list[str], head: int = 60) -> list[tuple[float, int, 
             before = line[max(0, m.start() - 240):m.start()]
             if not before.strip() and i:
                 before = lines[i - 1][-240:] + "\n"
-            kinds = frozenset(c.kind for c in cues if c.rx.search(before))
-            score = sum(c.weight for c in cues if c.kind in kinds)
+            hits = [(key, kind) for key, kind, rx in cues if rx.search(before)]
+            kinds = frozenset(kind for _, kind in hits)
+            score = sum(w[key] for key, _ in hits)
             cued = bool(kinds - {"target", "previous"})
             if form == "figures" and not cued:
                 continue
@@ -734,9 +730,11 @@ def _doc_type_weights() -> dict[str, float]:
 
 
 def weight_tables() -> dict[str, dict[str, float]]:
-    """The weights in force, by table (``title``, ``publisher``, ``doc_type`` cue by cue):
-    the live tables, which a fitting script may change and write back."""
-    return {"title": _title_rules().weights, "publisher": publishers().weights, "doc_type": _doc_type_weights()}
+    """The weights in force, by table (``title``, ``publisher``, ``doc_type`` cue by cue,
+    ``year``: date cue by cue and ``[year.weights]``): the live tables, which a fitting
+    script may change and write back."""
+    return {"title": _title_rules().weights, "publisher": publishers().weights, "doc_type": _doc_type_weights(),
+            "year": _year_rules()[1]}
 
 
 def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[str, float]:

@@ -9,7 +9,7 @@ import pytest
 from ingest import places
 from ingest.blocks import HEADING, PARAGRAPH, Block
 from ingest.document import parse_file
-from ingest.metadata import detect_doc_type, detect_period, detect_publisher, detect_title
+from ingest.metadata import detect_doc_type, detect_period, detect_publisher, detect_title, year_of_address
 from ingest.pipeline import ingest
 from search.export import build_briefing
 from search.index.records import years_covered
@@ -374,3 +374,67 @@ def test_a_sites_document_number_and_a_contents_line_are_no_title():
         "Ashby SCP Neglect Review 2023"
     blocks = [Block(PARAGRAPH, "Contents. Foreword...3 Chapter 1: Our Area...5"), Block(HEADING, "Annual Report", level=1)]
     assert detect_title(blocks, "f") == "Annual Report"
+
+
+@pytest.mark.parametrize("lines, year", [
+    # the meeting's own date in figures, not the previous meeting whose minutes it agrees
+    (["Meeting: 14/09/2016 - Children's Scrutiny Committee (Item 4)",
+      "To agree the minutes of the meeting of the Committee held on 12 February 2016."], 2016),
+    (["## Ashby Safeguarding Board - Tuesday, 9 May 2017",
+      "The minutes of the meeting held on 21 March 2017 were approved."], 2017),
+])
+def test_a_meeting_is_dated_by_its_own_date_not_a_previous_meetings(lines, year):
+    assert detect_period(lines, prefer_date=True)["year_start"] == year
+    assert detect_period(lines)["year_start"] == year
+
+
+@pytest.mark.parametrize("lines, year", [
+    # an update or version date says when the document is from; an event it mentions does not
+    (["Guidance for schools", "Issued to schools in May 2015 and kept under review.", "Last updated: 3 March 2020"],
+     2019),
+    (["Escalation procedure", "Version 3.1 – 12 September 2021", "It replaces the procedure agreed on 4 May 2016."],
+     2021),
+    (["Neglect toolkit", "Draft v0.3 – 14 March 2019", "Agreed by the Board on 2 May 2017."], 2018),
+    (["Practice note", "Date published: 5 January 2023", "It draws on a review of events on 1 June 2020."], 2022),
+    (["Quarterly report to the Board", "Period covered: 2019-20", "In May 2021 the audit began."], 2019),
+    # ordinals that conversion split from their numbers still make a period
+    (["This report covers the period from 1 st April 2018 to 31 st March 2019."], 2018),
+])
+def test_update_and_version_dates_and_split_ordinals(lines, year):
+    assert detect_period(lines)["year_start"] == year
+
+
+@pytest.mark.parametrize("lines, year", [
+    (["Trust Board. Date of meeting: 20th July 2016",
+      "This annual report covers the year 1 st April st March."], 2015),
+    (["Safeguarding Annual Report June 2018", "It describes the team's work during the financial year, /18."], 2017),
+])
+def test_a_year_whose_numbers_were_lost_is_the_last_one_ended_before_the_date(lines, year):
+    assert detect_period(lines)["year_start"] == year
+
+
+@pytest.mark.parametrize("lines, first, last, year", [
+    (["# Business Improvement Plan 2017-19", "Page updated: 23.03.2017"], 2017, 2018, 2017),
+    (["The Board's business strategy has been approved for the period 2018-2020."], 2018, 2019, 2018),
+])
+def test_spans_with_a_shortened_end_or_named_as_a_period(lines, first, last, year):
+    p = detect_period(lines)
+    assert (p["period_start"], p["period_end"], p["year_start"]) == (f"{first}-04-01", f"{last + 1}-03-31", year)
+
+
+def test_a_report_year_before_a_plans_span_and_a_running_header_voting_once():
+    assert detect_period(["# Annual Report 2014-15 and Business Plan 2015-17", "Foreword"])["year_start"] == 2014
+    header = "ANNUAL REPORT 2018-19 ASHBY SAFEGUARDING BOARD"
+    lines = ["# Ashby Safeguarding Board Annual Report 2019-20", "Contents", header, "Foreword", header]
+    assert detect_period(lines)["year_start"] == 2019
+
+
+def test_a_dated_address_dates_a_page_that_states_no_date(tmp_path):
+    assert year_of_address("https://www.example.org.uk/media/news/2016/aug/board-review") == 2016
+    assert year_of_address("https://ashbyscp.org.uk/2022/02/learning-review-published/") == 2021
+    assert year_of_address("https://ashbyscp.org.uk/annual-report-2020-21") == 2020
+    page = tmp_path / "news.md"
+    page.write_text("<!-- https://www.example.org.uk/media/news/2016/aug/board-review -->\n"
+                    "# Association calls for a review of the Board\n\nThe association welcomed the report. "
+                    "On 10 July it met the Minister.\n", encoding="utf-8")
+    assert parse_file(page).doc["year"] == "2016-17"
