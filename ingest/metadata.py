@@ -152,8 +152,9 @@ def _year_rules() -> tuple[tuple[tuple[str, str, re.Pattern], ...], dict[str, fl
     return cues, weights | {k: float(v) for k, v in y["weights"].items()}
 
 
-# a date written in figures, day first as in the UK: "11/10/2011", "23.03.2017"
+# a date written in figures, day first as in the UK: "11/10/2011", "23.03.2017"; or as ISO "2023-07-20"
 _NUM_DATE = re.compile(r"(?<![\d/.])(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d{2})(?![\d/.])")
+_ISO_DATE = re.compile(r"(?<![\d-])((?:19|20)\d{2})-(\d{2})-(\d{2})(?![\d-])")
 _ANY_MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\.?,?\s+((?:19|20)\d{{2}})\b", re.I)
 # the kinds that date a meeting's own papers
 MEETING_KINDS = frozenset({"meeting", "weekday", "date_field"})
@@ -179,14 +180,13 @@ def date_candidates(lines: list[str], head: int = 60) -> list[tuple[float, int, 
             found.append((m, _date(*m.groups()[-3:]), "full"))
         for m in re.finditer(_DATE_US, line, re.I):
             found.append((m, _date(m.group(2), m.group(1), m.group(3)), "full"))
-        for m in _NUM_DATE.finditer(line):
-            d = None
-            if 1 <= int(m.group(2)) <= 12:
+        for rx, order in ((_NUM_DATE, (3, 2, 1)), (_ISO_DATE, (1, 2, 3))):
+            for m in rx.finditer(line):
                 try:
-                    d = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+                    d = date(*(int(m.group(g)) for g in order))
                 except ValueError:
                     d = None
-            found.append((m, d, "figures"))
+                found.append((m, d, "figures"))
         for m in _ANY_MONTH_YEAR.finditer(line):
             found.append((m, _date("1", m.group(1), m.group(2)), "month"))
         for m, d, form in found:

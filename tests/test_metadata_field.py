@@ -395,6 +395,7 @@ def test_a_meeting_is_dated_by_its_own_date_not_a_previous_meetings(lines, year)
     (["Escalation procedure", "Version 3.1 – 12 September 2021", "It replaces the procedure agreed on 4 May 2016."],
      2021),
     (["Neglect toolkit", "Draft v0.3 – 14 March 2019", "Agreed by the Board on 2 May 2017."], 2018),
+    ([" date 2023-07-20 The partnership has published its review.", "It looks back on events of 2019."], 2023),
     (["Practice note", "Date published: 5 January 2023", "It draws on a review of events on 1 June 2020."], 2022),
     (["Quarterly report to the Board", "Period covered: 2019-20", "In May 2021 the audit began."], 2019),
     # ordinals that conversion split from their numbers still make a period
