@@ -100,7 +100,8 @@ def cue_kind(text: str) -> str | None:
 
 @dataclass
 class Candidate:
-    """One candidate: its text, form (``list``, ``row`` or ``sentence``), page and context."""
+    """One candidate: its text, form (``list``, ``line`` — one of a run of points written a line
+    each after a lead-in, without list markers —, ``row``, ``para`` or ``sentence``), page and context."""
 
     text: str
     form: str
@@ -152,8 +153,8 @@ def signals(c: Candidate) -> dict[str, float]:
         f["short_phrase"] = 1.0
     if 2 <= n <= 12 and case_shape(bare) in ("upper", "title"):
         f["title_case"] = 1.0
-    if bare.endswith("."):
-        f["full_stop"] = 1.0
+    if bare.endswith(".") and c.form != "sentence":
+        f["full_stop"] = 1.0  # every sentence ends with one; a list entry or a line may not
     if bare[:1].islower():
         f["lower_open"] = 1.0
     low, bare_low = text.lower(), bare.lower()

@@ -52,6 +52,10 @@ _SCORE = re.compile(r"^\d{1,2}$")
 _LEAD_IN = re.compile(r":\s*$")
 MIN_WORDS = 4
 MAX_PARAGRAPH_WORDS = 80
+# A heading of up to this many words can label a kind ("Next steps", "What needs to change");
+# a longer one that names a kind is a headline, and its paragraphs are read sentence by sentence.
+LABEL_WORDS = 7
+BARE_LINE_WORDS = 25
 # A paragraph alone under a heading naming a kind ("Focus for next year:") is the point the
 # heading announces unless its signals speak against it: it is kept at a lower score.
 PARAGRAPH_BAR = 0.3
@@ -67,6 +71,18 @@ def normalise_status(text: str | None) -> str | None:
 
 def _words(text: str) -> int:
     return len(text.split())
+
+
+def _bare_line(text: str, lines: list, n: int) -> bool:
+    """A short one-sentence paragraph that the next line continues in kind: one entry of a
+    run of points written one to a line with no list marker."""
+    if _words(text) > BARE_LINE_WORDS or len(split_sentences(text)) > 1 or _LEAD_IN.search(text):
+        return False
+    nxt = lines[n + 1] if n + 1 < len(lines) else None
+    prev = lines[n - 1] if n > 0 else None
+    def short(line) -> bool:
+        return bool(line) and line[0] not in (LIST_ITEM, TABLE_ROW) and _words(line[1]) <= BARE_LINE_WORDS
+    return short(nxt) or (short(prev) and not _LEAD_IN.search(prev[1]))
 
 
 def _is_label(text: str) -> bool:
@@ -171,6 +187,7 @@ def section_candidates(section: dict) -> tuple[list[tuple[tuple[int, int], dict]
     fixed: list[tuple[tuple[int, int], dict]] = []
     cands: list[Candidate] = []
     lead: dict = {}
+    run = False  # the lines after a lead-in ending with a colon may be a list without markers
     table_kind = None  # what a table's header row names ("Action | Owner | RAG")
     header_cells = 0
     for n, (kind, text, page, cells) in enumerate(lines):
@@ -209,12 +226,20 @@ def section_candidates(section: dict) -> tuple[list[tuple[tuple[int, int], dict]
         if _LEAD_IN.search(text) or (_is_label(text) and cue_kind(text)):
             kind_named = lead_kind(text)
             lead = {"lead": kind_named, "lead_plain": not kind_named, "open": True}
+            run = bool(_LEAD_IN.search(text))
             continue
+        if run and lead and _bare_line(text, lines, n):
+            # a run of short one-line points after a lead-in: a list whose markers were lost
+            cands.append(Candidate(text, "line", page, n, context={**base, **lead, "after_lead": True,
+                                                                   "furniture": is_furniture(text)}))
+            continue
+        run = False
         ctx = {**base, **(lead if numbered or lead.get("open") else {}), "furniture": is_furniture(text),
                "numbered": numbered, "after_lead": bool(lead) and (numbered or bool(lead.get("open")))}
         lead = {**lead, "open": False} if numbered and lead else {}
         sentences = split_sentences(text)
-        if base["heading"] and not base["has_list"] and _words(text) <= MAX_PARAGRAPH_WORDS:
+        if (base["heading"] and not base["has_list"] and _words(text) <= MAX_PARAGRAPH_WORDS
+                and _words(heading) <= LABEL_WORDS):
             # under a heading naming a kind, with no list, a paragraph is one point
             cands.append(Candidate(text, "para", page, n, 0, 1, context=ctx))
         elif _runin(sentences):
@@ -261,7 +286,7 @@ def _named_kind(c: Candidate) -> str | None:
     heading for the paragraphs of a section without a list: a reader takes an entry of a list
     under "Next steps" as an action whatever its wording."""
     ctx = c.context
-    if c.form in ("list", "row") or ctx.get("numbered"):
+    if c.form in ("list", "line", "row") or ctx.get("numbered"):
         named = [ctx.get("lead"), ctx.get("prose"), ctx.get("heading")]
     else:
         named = [ctx.get("heading") if c.form == "para" else None]
