@@ -204,6 +204,18 @@ class _W:
             return f"{self.c(['This report', 'This briefing', 'The report', 'This review'])} {self.c(['highlights', 'shows', 'found'])} that {prof} {self.c(SHORTFALLS).format(t=t)}."
         return f"{self.c(['Good', 'Effective', 'Strong'])} practice was seen in {self.c(['the response to', 'assessments of', 'the work on'])} {t}, although {self.c(NOUN_GAPS).format(t=self.t())} remained."
 
+    def counted_finding(self):
+        """A finding that gives its count: numbers in a findings section are what was found."""
+        n = self.r.randint(8, 60)
+        k = self.r.randint(1, n // 2)
+        return self.c([
+            f"Only {k} of the {n} children reviewed ({round(100 * k / n)}%) had a plan that addressed {self.t()}.",
+            f"Fewer than half of the cases audited showed that {self.c(PROFS)} had considered {self.t()}.",
+            f"In {round(100 * k / n)}% of cases {self.c(PROFS)} {self.c(SHORTFALLS).format(t=self.t())}.",
+            f"The number of reviews involving {self.t()} has risen, but the learning is not yet reflected in practice.",
+            f"Most of the {n} cases had been closed too soon or lacked the support the family needed.",
+        ])
+
     def finding_phrase(self):
         return self.c(NOUN_GAPS).format(t=self.t())
 
@@ -554,8 +566,11 @@ def _review(w: _W):
     w.p(w.narration(), w.narration(), w.narration())
     w.h(2, w.c(["Findings", "What the review found", "What did the review find?", "Key findings", "Summary of findings",
                 "Conclusions"]))
+    if w.r.random() < 0.3:
+        w.h(3, w.c([f"What does the audit tell us about {w.topic}?", "What do the reviews tell us about the wider system?",
+                    "Themes across the cases", f"The response to {w.topic}"]))
     style = w.r.random()
-    fs = [w.finding() for _ in range(w.r.randint(2, 4))]
+    fs = [w.counted_finding() if w.r.random() < 0.3 else w.finding() for _ in range(w.r.randint(2, 4))]
     if style < 0.4:
         w.bullets(fs, "finding")
     elif style < 0.7:
