@@ -160,7 +160,9 @@ def _title_like(section: dict) -> bool:
 def lead_kind(text: str) -> str | None:
     """The kind a lead-in names for the list after it: the one its last clause names
     ("…under the priorities for the year, we also planned some work:" introduces work)."""
-    clauses = [c for c in re.split(r"[,;]\s+", text.strip()) if c.strip()]
+    sentences = split_sentences(text.strip())
+    last = sentences[-1] if sentences else text.strip()  # a paragraph may end with its lead-in
+    clauses = [c for c in re.split(r"[,;]\s+", last) if c.strip()]
     return cue_kind(clauses[-1]) if clauses else None
 
 

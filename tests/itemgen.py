@@ -793,8 +793,9 @@ def _reported(w: _W):
     while rest:
         k = w.r.randint(1, min(3, len(rest)))
         chunk, rest = rest[:k], rest[k:]
-        quoted = w.r.random() < 0.3
-        sents = [f"“{x}”" if quoted else x for _, x in chunk]
+        sents = [x for _, x in chunk]
+        if w.r.random() < 0.3:  # a quote runs over its sentences: marks on the first and the last
+            sents[0], sents[-1] = f"“{sents[0]}", f"{sents[-1]}”"
         w.p(*sents, items=[(kind, s) for (kind, _), s in zip(chunk, sents)])
         if w.r.random() < 0.4:
             w.p(w.c([f"{w.c(NAMES)}, {w.c(ROLES)}, said the findings would be studied carefully.",
