@@ -181,7 +181,7 @@ def signals(c: Candidate) -> dict[str, float]:
     f[f"{opening}&near_{near}"] = 1.0
     if "stat" in f:
         f[f"stat&near_{near}"] = 1.0  # a count under "Key findings" is a finding, elsewhere it is data
-    for flag in ("leads_list", "heading_nav"):
+    for flag in ("leads_list", "heading_nav", "labels_next"):
         if ctx.get(flag):
             f[flag] = 1.0
     if ctx.get("prose"):

@@ -56,6 +56,7 @@ MAX_PARAGRAPH_WORDS = 80
 # a longer one that names a kind is a headline, and its paragraphs are read sentence by sentence.
 LABEL_WORDS = 7
 BARE_LINE_WORDS = 25
+LABEL_GAP = 5  # how many words longer the paragraph after a plain-text subheading is
 # A paragraph alone under a heading naming a kind ("Focus for next year:") is the point the
 # heading announces unless its signals speak against it: it is kept at a lower score.
 PARAGRAPH_BAR = 0.3
@@ -83,6 +84,14 @@ def _bare_line(text: str, lines: list, n: int) -> bool:
     def short(line) -> bool:
         return bool(line) and line[0] not in (LIST_ITEM, TABLE_ROW) and _words(line[1]) <= BARE_LINE_WORDS
     return short(nxt) or (short(prev) and not _LEAD_IN.search(prev[1]))
+
+
+def _labels_next(text: str, lines: list, n: int) -> bool:
+    """A short unpunctuated line before a longer paragraph ("Voice of the child" above what the
+    partnership aims for there): a subheading written as plain text."""
+    nxt = lines[n + 1] if n + 1 < len(lines) else None
+    return (_is_label(text) and nxt is not None and nxt[0] != TABLE_ROW
+            and _words(nxt[1]) >= _words(text) + LABEL_GAP)
 
 
 def _is_label(text: str) -> bool:
@@ -237,7 +246,8 @@ def section_candidates(section: dict) -> tuple[list[tuple[tuple[int, int], dict]
             continue
         run = False
         ctx = {**base, **(lead if numbered or lead.get("open") else {}), "furniture": is_furniture(text),
-               "numbered": numbered, "after_lead": bool(lead) and (numbered or bool(lead.get("open")))}
+               "numbered": numbered, "after_lead": bool(lead) and (numbered or bool(lead.get("open"))),
+               "labels_next": _labels_next(text, lines, n)}
         lead = {**lead, "open": False} if numbered and lead else {}
         sentences = split_sentences(text)
         if (base["heading"] and not base["has_list"] and _words(text) <= MAX_PARAGRAPH_WORDS
