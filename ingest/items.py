@@ -56,6 +56,7 @@ MAX_PARAGRAPH_WORDS = 80
 # a longer one that names a kind is a headline, and its paragraphs are read sentence by sentence.
 LABEL_WORDS = 7
 BARE_LINE_WORDS = 25
+OPENING_WORDS = 4  # the words of a paragraph's opening that may name its kind
 LABEL_GAP = 5  # how many words longer the paragraph after a plain-text subheading is
 # A paragraph alone under a heading naming a kind ("Focus for next year:") is the point the
 # heading announces unless its signals speak against it: it is kept at a lower score.
@@ -301,7 +302,10 @@ def _named_kind(c: Candidate) -> str | None:
     if c.form in ("list", "line", "row") or ctx.get("numbered"):
         named = [ctx.get("lead"), ctx.get("prose"), ctx.get("heading")]
     else:
-        named = [ctx.get("heading") if c.form == "para" else None]
+        # a paragraph that opens by naming its kind ("Learning from this review highlights …")
+        # is that kind under any heading
+        opening = " ".join(c.text.split()[:OPENING_WORDS])
+        named = [cue_kind(opening), ctx.get("heading")] if c.form == "para" else [None]
     return next((k for k in named if k in KINDS), None)
 
 
