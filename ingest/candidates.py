@@ -31,7 +31,8 @@ SCORED_KINDS = ("recommendation", "learning", "finding", "priority", "action", "
 # A full stop ends a sentence unless it follows one of these (lower case, without the stop)
 _ABBREVIATIONS = {"e.g", "i.e", "eg", "ie", "etc", "dr", "mr", "mrs", "ms", "st", "no", "vs", "cllr", "prof",
                   "approx", "incl", "fig", "para", "ref", "nos", "cf", "al", "inc", "ltd", "co", "rev", "gov"}
-_SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+# a sentence ends at a stop, or where a colon opens a quotation ("…, said: “This report shows …")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|:\s+(?=[\"“‘][A-Z])")
 _NUMBER_OPEN = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[a-z][.)]|\(?[ivx]{1,4}[.)])\s+")
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 

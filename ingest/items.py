@@ -169,11 +169,15 @@ def _title_like(section: dict) -> bool:
 
 def lead_kind(text: str) -> str | None:
     """The kind a lead-in names for the list after it: the one its last clause names
-    ("…under the priorities for the year, we also planned some work:" introduces work)."""
-    sentences = split_sentences(text.strip())
-    last = sentences[-1] if sentences else text.strip()  # a paragraph may end with its lead-in
-    clauses = [c for c in re.split(r"[,;]\s+", last) if c.strip()]
-    return cue_kind(clauses[-1]) if clauses else None
+    ("…under the priorities for the year, we also planned some work:" introduces work); in a
+    paragraph that ends with its lead-in, the last sentence's, else the sentences' before it
+    ("The report sets out the areas of focus. These include:")."""
+    sentences = split_sentences(text.strip()) or [text.strip()]
+    for sentence in (sentences[-1], " ".join(sentences[:-1])):
+        clauses = [c for c in re.split(r"[,;]\s+", sentence) if c.strip()]
+        if clauses and cue_kind(clauses[-1]):
+            return cue_kind(clauses[-1])
+    return None
 
 
 _FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|can|could|may|might|did|does|do)\b", re.I)

@@ -779,6 +779,8 @@ def _reported(w: _W):
             pts.append(("finding", f"Far too many {w.c(['reviews', 'assessments', 'plans'])} fail to {w.c(['say why things happened', 'consider the child', 'look at the wider family'])}."))
         elif r < 0.8:
             pts.append(("finding", w.finding()))
+        elif r < 0.85:
+            pts.append(("recommendation", f"{w.c(['To address this', 'In response', 'As a result'])}, {src.lower() if src.startswith('The') else src} {w.c(['has recommended', 'recommended', 'recommends'])} {w.c(['the establishment of a national group on', 'a review of the guidance on', 'new training on'])} {w.t()}."))
         elif r < 0.9:
             pts.append(("recommendation", f"{w.c(['All agencies', 'Everyone involved in child protection', 'Partners', 'Those who work with children'])} {w.c(['need to', 'must', 'should'])} {w.vp()}."))
         else:
