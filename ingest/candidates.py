@@ -150,8 +150,8 @@ def signals(c: Candidate) -> dict[str, float]:
             f["para_long"] = 1.0
     if c.context.get("runin"):
         f["runin"] = 1.0
-    if n <= 6 and not bare.endswith((".", "!", "?")):
-        f["short_phrase"] = 1.0
+    if n <= 6 and (not bare.endswith((".", "!", "?")) or case_shape(bare) in ("upper", "title")):
+        f["short_phrase"] = 1.0  # a name or a topic ("Safeguarding Young Adults."), stop or none
     if 2 <= n <= 12 and case_shape(bare) in ("upper", "title"):
         f["title_case"] = 1.0
     if bare.endswith(".") and c.form != "sentence":

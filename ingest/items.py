@@ -82,9 +82,10 @@ def _bare_line(text: str, lines: list, n: int) -> bool:
         return False
     nxt = lines[n + 1] if n + 1 < len(lines) else None
     prev = lines[n - 1] if n > 0 else None
-    def short(line) -> bool:
-        return bool(line) and line[0] not in (LIST_ITEM, TABLE_ROW) and _words(line[1]) <= BARE_LINE_WORDS
-    return short(nxt) or (short(prev) and not _LEAD_IN.search(prev[1]))
+    def short(line) -> bool:  # another point of the run: a short line that introduces nothing
+        return (bool(line) and line[0] not in (LIST_ITEM, TABLE_ROW) and _words(line[1]) <= BARE_LINE_WORDS
+                and not _LEAD_IN.search(line[1]))
+    return short(nxt) or short(prev)
 
 
 def _labels_next(text: str, lines: list, n: int) -> bool:

@@ -144,7 +144,7 @@ def parse_text(text: str) -> ReadResult:
             last_num = None
         blank_before = False
 
-    blocks = _confirm_shaped_headings(_numbered_points(blocks))
+    blocks = _confirm_shaped_headings(blocks)
     blocks = _attach_status_rows(blocks)
     if not any(b.text for b in blocks):
         raise IngestError("no text found in the file")
@@ -233,23 +233,6 @@ def _numbered(cleaned: str, page: int | None, expected: bool = False) -> Block:
         return Block(HEADING, rest, page, level=level_of(num), number=num)
     # a numbered body paragraph keeps its number in the text, so it can be cited
     return Block(PARAGRAPH, f"{num} {rest}", page, number=num)
-
-
-def _numbered_points(blocks: list[Block]) -> list[Block]:
-    """Numbered lines in sentence case one after another with nothing between them ("1. Reduce
-    the number of …", "2. Increase …") are the points of a list, not headings of empty sections."""
-    def point(b: Block) -> bool:
-        return (b.kind == HEADING and b.number is not None and not b.strong
-                and case_shape(b.text) == "sentence" and len(b.text.split()) >= 4)
-
-    for i, b in enumerate(blocks):
-        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-        prev = blocks[i - 1] if i > 0 else None
-        if point(b) and ((nxt is not None and point(nxt) and level_of(nxt.number) == level_of(b.number))
-                         or (prev is not None and prev.kind == PARAGRAPH and prev.number is not None
-                             and level_of(prev.number) == level_of(b.number))):
-            b.kind, b.text, b.level = PARAGRAPH, f"{b.number} {b.text}", None
-    return blocks
 
 
 def _confirm_shaped_headings(blocks: list[Block]) -> list[Block]:
