@@ -47,8 +47,8 @@ _PERIOD = re.compile(rf"{_DATE}\s*(?:to|until|-|–|—)\s*{_DATE}", re.I)
 _FY = FY_PATTERN
 _REPORT_YEAR = re.compile(
     rf"(?:annual|twelve[- ]monthly|yearly|12[- ]month(?:ly)?)\s+reports?\s*(?:for\s+|of\s+)?(?:the\s+year\s+)?{_FY}"
-    # "the Annual Reports of the … Board (…) for 2016/17"
-    rf"|annual\s+reports?\s+(?:of|from|by)\s+[^.\n]{{0,160}}?\bfor\s+(?:the\s+year\s+)?{_FY}",
+    # "the Annual Reports of the … Board (…) for 2016/17", "the Annual Report of the … Board 2021-2022"
+    rf"|annual\s+reports?\s+(?:of|from|by)\s+[^.\n]{{0,160}}?(?:\bfor\s+(?:the\s+year\s+)?|\s){_FY}",
     re.I,
 )
 # a report named for a calendar year: "2020 Annual Report", "Annual Report 2020" (no other year after it)
@@ -203,8 +203,11 @@ def date_candidates(lines: list[str], head: int = 60) -> list[tuple[float, int, 
             if form == "figures" and not cued:
                 continue
             if form == "month" and not cued:
+                # a month and year on a line of its own, at a line's start or in the title
+                # lines ("Newsletter - October 2019 edition")
                 rest = line[m.end():].strip(" .,;:)|-–—")
                 alone = (not rest and len(line) < 120 and "target" not in kinds) or not line[:m.start()].strip(" (|-–—*#")
+                alone = alone or (i < 2 and len(line) < 120 and "target" not in kinds)
                 if not alone or re.match(r"\s*(?:-|–|—|to)\s*\w", line[m.end():]):
                     continue
             if i >= head and not cued:

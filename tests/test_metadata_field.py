@@ -439,3 +439,12 @@ def test_a_dated_address_dates_a_page_that_states_no_date(tmp_path):
                     "# Association calls for a review of the Board\n\nThe association welcomed the report. "
                     "On 10 July it met the Minister.\n", encoding="utf-8")
     assert parse_file(page).doc["year"] == "2016-17"
+
+
+@pytest.mark.parametrize("lines, year", [
+    (["Agenda item", "To note the Annual Report of the Ashby Children's Safeguarding Partnership 2021-2022, "
+      "presented by its Chair."], 2021),
+    (["Members' Bulletin - November 2018 edition", "The inspections programme continues."], 2018),
+])
+def test_a_report_named_with_its_body_then_its_year_and_a_month_in_the_title(lines, year):
+    assert detect_period(lines)["year_start"] == year
