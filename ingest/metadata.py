@@ -228,8 +228,10 @@ def meeting_date(lines: list[str]) -> date | None:
 
 def _dated_year(text: str, lines: list[str]) -> dict | None:
     """The year of the best-scored date the document carries (see :func:`date_candidates`):
-    a publication, version or meeting date first, then the first date or dated event."""
-    cands = [c for c in date_candidates(lines) if "previous" not in c[3] and "target" not in c[3]]
+    a publication, version or meeting date first, then the first date or dated event; a
+    deadline or a previous meeting's date only when the document carries no other."""
+    every = date_candidates(lines)
+    cands = [c for c in every if "previous" not in c[3] and "target" not in c[3]]
     cued = [c for c in cands if c[3] - {"event"}]
     if cued and cued[0][0] > 0:
         return _dated(cued[0][2], "date")
@@ -237,7 +239,9 @@ def _dated_year(text: str, lines: list[str]) -> dict | None:
         m = _DATE_FIELD_YEAR.match(line)
         if m:
             return {"period_start": None, "period_end": None, "how": "year", "year_start": int(m.group(1))}
-    return _dated(cands[0][2], "date") if cands else None
+    if cands or every:
+        return _dated((cands or every)[0][2], "date")
+    return None
 
 
 def _report_span(text: str, where: str) -> dict | None:

@@ -445,6 +445,8 @@ def test_a_dated_address_dates_a_page_that_states_no_date(tmp_path):
     (["Agenda item", "To note the Annual Report of the Ashby Children's Safeguarding Partnership 2021-2022, "
       "presented by its Chair."], 2021),
     (["Members' Bulletin - November 2018 edition", "The inspections programme continues."], 2018),
+    # a deadline dates a page that carries no other date
+    (["The consultation on the new guidance runs until 6th September 2023.", "Events: Monday 4th September"], 2023),
 ])
 def test_a_report_named_with_its_body_then_its_year_and_a_month_in_the_title(lines, year):
     assert detect_period(lines)["year_start"] == year
