@@ -156,6 +156,7 @@ def _year_rules() -> tuple[tuple[tuple[str, str, re.Pattern], ...], dict[str, fl
 _NUM_DATE = re.compile(r"(?<![\d/.])(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d{2})(?![\d/.])")
 _ISO_DATE = re.compile(r"(?<![\d-])((?:19|20)\d{2})-(\d{2})-(\d{2})(?![\d-])")
 _ANY_MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\.?,?\s+((?:19|20)\d{{2}})\b", re.I)
+_SENTENCE_START = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'\u2018\u201c])")
 # the kinds that date a meeting's own papers
 MEETING_KINDS = frozenset({"meeting", "weekday", "date_field"})
 
@@ -166,11 +167,19 @@ def date_candidates(lines: list[str], head: int = 60) -> list[tuple[float, int, 
     A date counts by the cues that end right before it (``[[year.date_cue]]`` in
     ``ingest/metadata.toml``: a meeting, publication, version or update date, a "Date:"
     field, a previous meeting or a target), by standing in the title lines and by how early
-    it comes. A month and year with no cue counts only on a line of its own or at a line's
-    start ("June 2019", "March 2023 | Version 2"), and a date in figures only with a cue;
-    past ``head`` lines only cued dates count.
+    it comes. A month and year with no cue counts only on a line of its own, at a line's
+    start or in the title lines ("June 2019", "March 2023 | Version 2"), and a date in
+    figures only with a cue; past ``head`` lines only cued dates count.
     """
-    cues, w = _year_rules()
+    found = _scored_dates(tuple(lines), tuple(_year_rules()[1].items()))
+    return [c[:4] for c in found if c[4] < head or c[5]]
+
+
+@functools.lru_cache(maxsize=8)
+def _scored_dates(lines: tuple[str, ...], weights: tuple[tuple[str, float], ...]) -> tuple[tuple, ...]:
+    """:func:`date_candidates` for every line, each with its line number and whether a cue
+    names it; cached by the lines and the weights in force (a fit changes them)."""
+    cues, w = _year_rules()[0], dict(weights)
     out = []
     offset = 0
     for i, line in enumerate(lines):
@@ -193,9 +202,11 @@ def date_candidates(lines: list[str], head: int = 60) -> list[tuple[float, int, 
             if d is None or any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             taken.append((m.start(), m.end()))
-            before = line[max(0, m.start() - 240):m.start()]
+            # the words before it back to the sentence's start (or the line before, for a date
+            # that starts its line)
+            before = _SENTENCE_START.split(line[max(0, m.start() - 240):m.start()])[-1]
             if not before.strip() and i:
-                before = lines[i - 1][-240:] + "\n"
+                before = _SENTENCE_START.split(lines[i - 1][-240:])[-1] + "\n"
             hits = [(key, kind) for key, kind, rx in cues if rx.search(before)]
             kinds = frozenset(kind for _, kind in hits)
             score = sum(w[key] for key, _ in hits)
@@ -210,12 +221,10 @@ def date_candidates(lines: list[str], head: int = 60) -> list[tuple[float, int, 
                 alone = alone or (i < 2 and len(line) < 120 and "target" not in kinds)
                 if not alone or re.match(r"\s*(?:-|–|—|to)\s*\w", line[m.end():]):
                     continue
-            if i >= head and not cued:
-                continue
             score += (w["title_line"] if i < 2 else 0.0) - w["position"] * i
-            out.append((score, offset + m.start(), d, kinds))
+            out.append((score, offset + m.start(), d, kinds, i, cued))
         offset += len(line) + 1
-    return sorted(out, key=lambda c: (-c[0], c[1]))
+    return tuple(sorted(out, key=lambda c: (-c[0], c[1])))
 
 
 def meeting_date(lines: list[str]) -> date | None:
