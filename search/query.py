@@ -293,8 +293,15 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
     total = backend.doc_frequency("kind", "section") or 1
     weight = _W["coordination"]
 
+    dfs: dict[tuple[str, str], int] = {}
+
+    def df_of(fname: str, text: str) -> int:
+        if (fname, text) not in dfs:
+            dfs[fname, text] = backend.doc_frequency(fname, text)
+        return dfs[fname, text]
+
     def rarity(node) -> float:
-        df = _df(backend, node)
+        df = _df(df_of, node)
         return log(1 + (total - df + 0.5) / (df + 0.5))
 
     ranked, every_parts = [], []
@@ -311,11 +318,12 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
         if lit is not None and weight:
             ranked.append(qtree.Const(lit, weight * rarity(alt) * len(ws)))
         every_parts.append(qtree.Or((qtree.all_of(ws), alt)))
-    near = _proximity(schema, fields, literal_text, filler)
+    near = _proximity(schema, fields, literal_text, filler, lambda f, t: rarity(qtree.Term(f, t)))
     if near is not None:
         # another form of a mention of several words has them together too
-        whole = [_in_section(alt) for ws, alt in content if alt is not None and len(ws) > 1]
-        near = qtree.any_of([near, *(qtree.Or((w,), _W["phrase"]) for w in whole if w is not None)])
+        whole = [(_in_section(alt), len(ws)) for ws, alt in content if alt is not None and len(ws) > 1]
+        near = qtree.any_of([near, *(qtree.Const(w, _W["phrase"] * SYNONYM_BOOST * rarity(w) * n)
+                                     for w, n in whole if w is not None)])
     should = [qtree.Or(tuple(extra), boost=_W["filler"])] if extra else []
     should += [near] if near is not None else []
     q = qtree.any_of(ranked)
@@ -421,19 +429,20 @@ def _in_section(node: qtree.Node):
     return node
 
 
-def _df(backend, node: qtree.Node) -> int:
-    """About how many sections a clause matches, from its terms' document frequencies:
-    alternatives as the most frequent, a phrase or conjunction as its rarest word."""
+def _df(df_of, node: qtree.Node) -> int:
+    """About how many sections a clause matches, from its terms' document frequencies
+    (``df_of(field, term)``): alternatives as the most frequent, a phrase or conjunction as
+    its rarest word."""
     if isinstance(node, qtree.Term):
-        return backend.doc_frequency(node.field, node.text) if node.field in ("text", "exact") else 0
+        return df_of(node.field, node.text) if node.field in ("text", "exact") else 0
     if isinstance(node, qtree.Phrase):
         if node.field not in ("text", "exact"):
             return 0
-        return min(backend.doc_frequency(node.field, w) for w in node.words)
+        return min(df_of(node.field, w) for w in node.words)
     if isinstance(node, (qtree.Or, qtree.DisMax)):
-        return max((_df(backend, p) for p in node.parts), default=0)
+        return max((_df(df_of, p) for p in node.parts), default=0)
     if isinstance(node, qtree.And):
-        found = [_df(backend, p) for p in node.parts if not isinstance(p, qtree.Not)]
+        found = [_df(df_of, p) for p in node.parts if not isinstance(p, qtree.Not)]
         return min(found, default=0)
     return 0
 
@@ -551,10 +560,13 @@ def corrected_query(store: Store, query: str) -> str | None:
     return out if changed else None
 
 
-def _proximity(schema, fields: list[str], text: str, filler: frozenset):
+def _proximity(schema, fields: list[str], text: str, filler: frozenset, rarity):
     """What ranks sections where the query's words stand together above those where they are
     scattered: the typed words as a phrase, and each two neighbouring content words (filler
-    words between them allowed for) near each other. None for a one-word query."""
+    words between them allowed for) near each other, in the heading or the text. Each adds a
+    constant, its weight times the rarity (``rarity(field, term)``) of the words it joins, so
+    common words standing together ("safeguarding children") add little. None for a
+    one-word query."""
     words, skip = [], False
     for chunk in re.split(r'"[^"]*"', text):
         for w in _KEY_WORD.findall(chunk):
@@ -569,18 +581,21 @@ def _proximity(schema, fields: list[str], text: str, filler: frozenset):
     content = [i for i, w in enumerate(words) if w.lower() not in filler]
     if len(content) < 2:
         return None
-    parts = []
-    for f in fields:
-        if f == "title":
-            continue
-        an = schema[f]
-        run = tuple(an.process_text(" ".join(words[content[0]:content[-1] + 1]), mode="query"))
-        if len(run) > 1:
-            parts.append(qtree.Phrase(f, run, 0, _W["phrase"]))
-        for a, b in zip(content, content[1:]):
-            pair = tuple(an.process_text(f"{words[a]} {words[b]}", mode="query"))
-            if len(pair) == 2 and pair[0] != pair[1]:
-                parts.append(qtree.Phrase(f, pair, b - a, PROXIMITY_BOOST))
+    text_fields = [f for f in fields if f != "title"]
+    rf = text_fields[-1]  # rarity is read from the body text (``text`` or ``exact``)
+
+    def together(words_text: str, slop: int, weight: float):
+        per_field = [tuple(schema[f].process_text(words_text, mode="query")) for f in text_fields]
+        run = per_field[-1]
+        if len(run) < 2 or len(set(run)) < 2:
+            return None
+        score = weight * sum(rarity(rf, t) for t in set(run) if t not in _filler_terms())
+        phrases = tuple(qtree.Phrase(f, r, slop) for f, r in zip(text_fields, per_field) if len(r) > 1)
+        return qtree.Const(qtree.any_of(phrases), score) if score > 0 else None
+
+    parts = [together(" ".join(words[content[0]:content[-1] + 1]), 0, _W["phrase"])]
+    parts += [together(f"{words[a]} {words[b]}", b - a, PROXIMITY_BOOST) for a, b in zip(content, content[1:])]
+    parts = [p for p in parts if p is not None]
     return qtree.any_of(parts) if parts else None
 
 
