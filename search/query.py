@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from math import log
@@ -326,6 +326,14 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
                                      for w, n in whole if w is not None)])
     should = [qtree.Or(tuple(extra), boost=_W["filler"])] if extra else []
     should += [near] if near is not None else []
+    records = backend.records_total() or 1
+
+    def idf(fname: str, text: str) -> float:
+        n = df_of(fname, text)
+        return log(1 + (records - n + 0.5) / (n + 0.5))
+
+    ranked = [_one_rarity(r, idf) for r in ranked]
+    should = [_one_rarity(r, idf) for r in should]
     q = qtree.any_of(ranked)
     if should:
         q = qtree.AndMaybe(q, qtree.any_of(should))
@@ -336,6 +344,23 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
     if len(ranked) == 1 and not should and not excluded:
         every = q
     return Built(q, every, near, expansions, synonyms)
+
+
+def _one_rarity(node: qtree.Node, idf) -> qtree.Node:
+    """The tree with a word in a heading or title weighed by how rare it is in the text
+    (``idf(field, term)``), not in that short field: in headings even common words are
+    rare, so the engine's own per-field rarity would let any heading with "report" in it win."""
+    if isinstance(node, (qtree.Term, qtree.Phrase)) and node.field in ("heading", "title"):
+        words = (node.text,) if isinstance(node, qtree.Term) else node.words
+        own = sum(idf(node.field, w) for w in words)
+        if own <= 0:
+            return node
+        return replace(node, boost=node.boost * sum(idf("text", w) for w in words) / own)
+    if isinstance(node, (qtree.Or, qtree.And, qtree.DisMax)):
+        return replace(node, parts=tuple(_one_rarity(p, idf) for p in node.parts))
+    if isinstance(node, qtree.AndMaybe):
+        return replace(node, must=_one_rarity(node.must, idf), should=_one_rarity(node.should, idf))
+    return node  # a constant scores the same whatever its words weigh
 
 
 def _split(clause: qtree.Node):

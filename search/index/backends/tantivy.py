@@ -313,6 +313,9 @@ class TantivyBackend(Backend):
     def doc_frequency(self, field: str, term: str) -> int:
         return self._searcher.doc_freq(_field(field), term)
 
+    def records_total(self) -> int:
+        return self._searcher.num_docs
+
     def words(self, prefix: str = "") -> list[tuple[str, int]]:
         return [(t, n) for t, n in self._searcher.terms_with_prefix("exact", prefix)]
 

@@ -257,6 +257,9 @@ class WhooshBackend(Backend):
     def doc_frequency(self, field: str, term: str) -> int:
         return self.searcher().doc_frequency(field, term)
 
+    def records_total(self) -> int:
+        return self.searcher().doc_count()
+
     def words(self, prefix: str = "") -> list[tuple[str, int]]:
         found = self.searcher().reader().iter_prefix("exact", prefix)
         return [(t.decode("utf-8") if isinstance(t, bytes) else t, info.doc_frequency()) for t, info in found]
