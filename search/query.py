@@ -472,18 +472,6 @@ def _df(df_of, node: qtree.Node) -> int:
     return 0
 
 
-def _misspelt(store: Store, query: str, corrected: str) -> bool:
-    """Whether every word the correction changes is unknown to the index in every form
-    ("domestc"), not a form of an indexed word the spelling list lacks ("mums", "hear")."""
-    changed = [w for w, c in zip(query.split(), corrected.split()) if w != c]
-    if not changed or len(query.split()) != len(corrected.split()):
-        return False
-    try:
-        return all(search(store, w, limit=1, snippets=False, correct=False).total == 0 for w in changed)
-    except QueryError:  # a word searches cannot take alone (a common word): leave the query as typed
-        return False
-
-
 def _result(query: str, counts: dict, hits: list, mode: str, expanded: list[str]) -> SearchResult:
     """The result of a search from the engine's counts (total, documents, per year) and its hits."""
     years = year_labels(k[0] for k in counts if k)
@@ -575,6 +563,8 @@ def corrected_query(store: Store, query: str) -> str | None:
             return w
         if any(t in known for t in exact.process_text(w, mode="query")):  # "children's" is "children"
             return w
+        if _held_or_named(store, w):  # "dads" (the index has "dad"), "mums" (the thesaurus names mothers so)
+            return w
         best = process.extractOne(w.lower(), vocab, scorer=fuzz.ratio, score_cutoff=75)
         if not best:
             return w
@@ -583,6 +573,22 @@ def corrected_query(store: Store, query: str) -> str | None:
 
     out = re.sub(r"(?<![-\w])[A-Za-z][A-Za-z']{2,}(?![\w*])", fix, query)
     return out if changed else None
+
+
+def _held_or_named(store: Store, word: str) -> bool:
+    """Whether a word is no misspelling: its stem is in some section's heading or text, or
+    the thesaurus has it in one of its forms."""
+    backend = store.backend()
+    if any(backend.doc_frequency(f, t) for t in _schema()["text"].process_text(word, mode="query")
+           for f in ("text", "heading")):
+        return True
+    return word.lower() in store.cached("thesaurus words", lambda: _words_named(thesaurus_of(store)))
+
+
+def _words_named(thesaurus) -> frozenset:
+    """Every word of every form in the thesaurus, in lower case (a final plural "s" too)."""
+    words = {w.lower() for group in thesaurus.groups() for form in group for w in _KEY_WORD.findall(form)}
+    return frozenset(words | {w + "s" for w in words})
 
 
 def _proximity(schema, fields: list[str], text: str, filler: frozenset, rarity):
@@ -846,7 +852,7 @@ def suggest(store: Store, query: str, limit: int = 3) -> list[str]:
     out = []
     for w in words:
         lw = w.lower()
-        if lw in vocab:
+        if lw in vocab or _held_or_named(store, w):
             continue
         best = process.extract(lw, vocab, scorer=fuzz.ratio, limit=limit, score_cutoff=70)
         out.extend(b[0] for b in best if b[0] != lw)

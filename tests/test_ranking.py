@@ -97,6 +97,16 @@ def test_did_you_mean_only_for_words_no_section_holds(store):
     assert res.searched is None and res.did_you_mean is None
 
 
+def test_other_forms_of_held_words_are_not_misspellings(store):
+    # a form of a word some section holds ("strategies" for "strategy") or a word the
+    # thesaurus knows is searched as typed
+    assert corrected_query(store, "interview chronologies") is None
+    assert corrected_query(store, "strategies for missing children") is None
+    assert corrected_query(store, "dads and mums") is None  # thesaurus words, in no section here
+    res = search(store, "missing interview strategies")
+    assert res.searched is None and res.did_you_mean is None
+
+
 @pytest.mark.skipif(len(AVAILABLE) < 2, reason="needs both engines")
 def test_both_engines_give_the_same_top_results(tmp_path):
     _corpus(tmp_path / "docs")
