@@ -239,6 +239,8 @@ class TantivyBackend(Backend):
         themes in buckets, far under tantivy's limit of 65,000 at a national collection's
         size (some 300 documents a year)."""
         q = self._query(query, flt)
+        if documents and by in ((), ("year_start",)):
+            return self._per_document(q, by)
         total = self._searcher.search(q, 1, count=True).count
         docs_total = len(self._grouped(q, ("doc_id",))) if total and documents else 0
         out: dict[tuple, Count] = {(): Count(total, docs_total)}
@@ -261,6 +263,23 @@ class TantivyBackend(Backend):
                 for key, n in self._grouped(sub, rest, distinct=True).items():
                     docs[key[:split] + (value,) + key[split:]] = n
         out.update({k: Count(n, docs.get(k, 0)) for k, n in sections.items()})
+        return out
+
+    def _per_document(self, q, by: tuple[str, ...]) -> dict[tuple, Count]:
+        """A search's summary (sections and documents, in all and per year) from one
+        aggregation of the matches by document (and, within each, by year), which neither
+        scores them nor makes more buckets than documents and their years."""
+        inner = {"aggs": {"y": {"terms": {"field": "year_start", "size": 100_000, "missing": _MISSING_YEAR}}}} if by else {}
+        buckets = self._searcher.aggregate(q, {"d": {"terms": {"field": "doc_id", "size": 1_000_000}, **inner}})["d"]["buckets"]
+        out: dict[tuple, Count] = {(): Count(sum(b["doc_count"] for b in buckets), len(buckets))}
+        sections: dict[tuple, int] = {}
+        docs: dict[tuple, int] = {}
+        for b in buckets if by else ():
+            for y in b["y"]["buckets"]:
+                key = (None if int(y["key"]) == _MISSING_YEAR else int(y["key"]),)
+                sections[key] = sections.get(key, 0) + y["doc_count"]
+                docs[key] = docs.get(key, 0) + 1
+        out.update({k: Count(n, docs[k]) for k, n in sections.items()})
         return out
 
     def tallies(self, query, flt, fields: tuple[str, ...]) -> dict[str, dict]:
