@@ -234,9 +234,9 @@ def search(
     built = build_query(store, query, exact=exact)
     want = max(limit, 1)
     n = want if sort == "year" else max(want * 3, 50)
-    counts = _counts(backend, built.query, flt)
+    counts = _counts(backend, built.matches, flt)
     every = counts[()].sections
-    if counts[()].sections and built.every != built.query:
+    if counts[()].sections and built.every != built.matches:
         every = _engine(backend.count, built.every, flt)
     top = _engine(backend.search, built.query, flt, sort, n) if counts[()].sections else []
     if sort != "year":
@@ -247,7 +247,7 @@ def search(
     res = _result(typed, counts, hits, "all" if every or not counts[()].sections else "any", expanded)
     res.every_word = every
     res.expanded = _added(built.synonyms)
-    res.matched = (built.query, flt)
+    res.matched = (built.matches, flt)
     if query != typed:
         res.did_you_mean, res.searched = corrected, corrected
     if not counts[()].sections:
@@ -258,7 +258,8 @@ def search(
 
 @dataclass
 class Built:
-    """A query as neutral trees: ``query`` finds and ranks (any word), ``every`` matches the
+    """A query as neutral trees: ``query`` finds and ranks (any word), ``matches`` finds the
+    same sections without the parts that only rank (quicker to count), ``every`` matches the
     sections holding every content word, ``near`` is what ranks words standing together;
     ``themes`` and ``synonyms`` list what each theme or thesaurus mention expanded to."""
 
@@ -267,6 +268,11 @@ class Built:
     near: qtree.Node | None
     themes: list[list[str]]
     synonyms: list[list[str]]
+    matches: qtree.Node | None = None
+
+    def __post_init__(self):
+        if self.matches is None:
+            self.matches = self.query
 
 
 def build_query(store: Store, query: str, exact: bool = False) -> Built:
@@ -304,8 +310,9 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
         df = _df(df_of, node)
         return log(1 + (total - df + 0.5) / (df + 0.5))
 
-    ranked, every_parts = [], []
+    ranked, every_parts, found = [], [], []
     for ws, alt in content:
+        found += [*ws, *([alt] if alt is not None else [])]
         for w in ws:
             lit = _in_section(w)
             ranked.append(qtree.Or((w, qtree.Const(lit, weight * rarity(w)))) if lit is not None and weight else w)
@@ -338,12 +345,16 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
     if should:
         q = qtree.AndMaybe(q, qtree.any_of(should))
     every = qtree.all_of(every_parts)
+    matches = qtree.any_of(found)  # the coordination constants only rank what these find
     if excluded:
         q = qtree.And((q, *excluded))
         every = qtree.And((every, *excluded))
+        matches = qtree.And((matches, *excluded))
     if len(ranked) == 1 and not should and not excluded:
         every = q
-    return Built(q, every, near, expansions, synonyms)
+    if len(found) == 1 and every == q:
+        matches = q
+    return Built(q, every, near, expansions, synonyms, matches)
 
 
 def _one_rarity(node: qtree.Node, idf) -> qtree.Node:

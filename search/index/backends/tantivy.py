@@ -229,7 +229,8 @@ class TantivyBackend(Backend):
         return {ts.doc(addr).get_first("id") for _score, addr in ts.search(both, len(ids), count=False).hits}
 
     def count(self, query, flt) -> int:
-        return self._searcher.search(self._query(query, flt), 1, count=True).count
+        # unscored: a count needs no ranking
+        return self._searcher.search(tantivy.Query.const_score_query(self._query(query, flt), 0.0), 1, count=True).count
 
     def counts(self, query, flt, by: tuple[str, ...], documents: bool = True) -> dict[tuple, Count]:
         """Counted with aggregations whose buckets never multiply documents by themes:
