@@ -314,23 +314,22 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
     for ws, alt in content:
         found += [*ws, *([alt] if alt is not None else [])]
         for w in ws:
-            lit = _in_section(w)
-            ranked.append(qtree.Or((w, qtree.Const(lit, weight * rarity(w)))) if lit is not None and weight else w)
+            coord = _constant(_in_section(w), weight * rarity(w))
+            ranked.append(qtree.Or((w, coord)) if coord is not None else w)
         if alt is None:
             every_parts.append(ws[0])
             continue
         # the other forms of a mention of several words stand for each of its words
         ranked.append(qtree.Or((alt,), len(ws)))
-        lit = _in_section(alt)
-        if lit is not None and weight:
-            ranked.append(qtree.Const(lit, weight * rarity(alt) * len(ws)))
+        coord = _constant(_in_section(alt), weight * rarity(alt) * len(ws))
+        ranked += [coord] if coord is not None else []
         every_parts.append(qtree.Or((qtree.all_of(ws), alt)))
     near = _proximity(schema, fields, literal_text, filler, lambda f, t: rarity(qtree.Term(f, t)))
     if near is not None:
         # another form of a mention of several words has them together too
-        whole = [(_in_section(alt), len(ws)) for ws, alt in content if alt is not None and len(ws) > 1]
-        near = qtree.any_of([near, *(qtree.Const(w, _W["phrase"] * SYNONYM_BOOST * rarity(w) * n)
-                                     for w, n in whole if w is not None)])
+        whole = [_constant(_in_section(alt), _W["phrase"] * SYNONYM_BOOST * rarity(alt) * len(ws))
+                 for ws, alt in content if alt is not None and len(ws) > 1]
+        near = qtree.any_of([near, *(w for w in whole if w is not None)])
     should = [qtree.Or(tuple(extra), boost=_W["filler"])] if extra else []
     should += [near] if near is not None else []
     records = backend.records_total() or 1
@@ -602,6 +601,13 @@ def _words_named(thesaurus) -> frozenset:
     return frozenset(words | {w + "s" for w in words})
 
 
+def _constant(node: qtree.Node | None, score: float) -> qtree.Const | None:
+    """``score`` added where ``node`` matches; None for a score under the ``least`` weight,
+    as the commonest words give (it could hardly change an order, and such words have the
+    longest lists of sections to go through)."""
+    return qtree.Const(node, score) if node is not None and score >= _W["least"] else None
+
+
 def _proximity(schema, fields: list[str], text: str, filler: frozenset, rarity):
     """What ranks sections where the query's words stand together above those where they are
     scattered: the typed words as a phrase, and each two neighbouring content words (filler
@@ -633,7 +639,7 @@ def _proximity(schema, fields: list[str], text: str, filler: frozenset, rarity):
             return None
         score = weight * sum(rarity(rf, t) for t in set(run) if t not in _filler_terms())
         phrases = tuple(qtree.Phrase(f, r, slop) for f, r in zip(text_fields, per_field) if len(r) > 1)
-        return qtree.Const(qtree.any_of(phrases), score) if score > 0 else None
+        return _constant(qtree.any_of(phrases), score)
 
     parts = [together(" ".join(words[content[0]:content[-1] + 1]), 0, _W["phrase"])]
     parts += [together(f"{words[a]} {words[b]}", b - a, PROXIMITY_BOOST) for a, b in zip(content, content[1:])]
