@@ -319,17 +319,14 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
         if alt is None:
             every_parts.append(ws[0])
             continue
-        # the other forms of a mention of several words stand for each of its words
+        # the other forms of a mention of several words stand for each of its words, and
+        # have them together (one constant for both: the engine looks the forms up once)
         ranked.append(qtree.Or((alt,), len(ws)))
-        coord = _constant(_in_section(alt), weight * rarity(alt) * len(ws))
+        together = _W["phrase"] * SYNONYM_BOOST if len(ws) > 1 else 0.0
+        coord = _constant(_in_section(alt), (weight + together) * rarity(alt) * len(ws))
         ranked += [coord] if coord is not None else []
         every_parts.append(qtree.Or((qtree.all_of(ws), alt)))
     near = _proximity(schema, fields, literal_text, filler, lambda f, t: rarity(qtree.Term(f, t)))
-    if near is not None:
-        # another form of a mention of several words has them together too
-        whole = [_constant(_in_section(alt), _W["phrase"] * SYNONYM_BOOST * rarity(alt) * len(ws))
-                 for ws, alt in content if alt is not None and len(ws) > 1]
-        near = qtree.any_of([near, *(w for w in whole if w is not None)])
     should = [qtree.Or(tuple(extra), boost=_W["filler"])] if extra else []
     should += [near] if near is not None else []
     records = backend.records_total() or 1
