@@ -614,7 +614,7 @@ def _proximity(schema, fields: list[str], text: str, filler: frozenset, rarity):
     one-word query."""
     words, skip = [], False
     for chunk in re.split(r'"[^"]*"', text):
-        for w in _KEY_WORD.findall(chunk):
+        for w in _JOINED_WORD.findall(chunk):
             if w in ("AND", "OR") or w.startswith((_MARK, _SYN_MARK)):
                 continue
             if w == "NOT":
@@ -738,6 +738,8 @@ def _hit(rank: int, hit: Found, fields: list[str], theme_ids: list[str], terms: 
 
 
 _KEY_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+# a word as the index's analyser takes it: "multi-agency" and "2013-14" are one term each
+_JOINED_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:[-/–][A-Za-z0-9]+(?:['’][A-Za-z]+)?)*")
 
 
 def _key(words: list[str]) -> str:

@@ -45,6 +45,11 @@ def _corpus(folder: Path) -> None:
         ("Missing children", "Children who go missing from home are offered a return home interview."),
         ("Strategy", "The board agreed its strategy for the year with partners."),
     ]
+    docs["review"] = [
+        ("Scattered", "Figures for 2013/14 came late. A report went to the board. The 2013/14 report was short."),
+        ("Together", "The chair presented the annual report 2013/14 of the partnership to the board and its "
+                     "partners, with what it found and what the board would do in the year ahead."),
+    ]
     _write(folder, docs)
 
 
@@ -85,6 +90,11 @@ def test_a_question_needs_only_its_content_words(store):
 def test_no_section_with_every_word_still_ranks_by_the_words_it_has(store):
     res = search(store, "chronology zzyzzxq")
     assert res.mode == "any" and res.every_word == 0 and _first(res) == "Chronologies"
+
+
+def test_words_with_a_year_span_standing_together_rank_first(store):
+    # "2013/14" is one term to the index: the words together are found as such
+    assert _first(search(store, "report 2013/14")) == "Together"
 
 
 def test_did_you_mean_only_for_words_no_section_holds(store):
