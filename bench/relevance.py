@@ -259,7 +259,7 @@ def main() -> None:
     if "realdev" in results:
         r = results["realdev"]
         o, b = r["all"]
-        print(f"realdev recall@10 >= 0.90: {o['recall']:.2f} {verdict(o['recall'] >= 0.9)}")
+        print(f"realdev recall@10 >= 0.90: {o['recall']:.3f} {verdict(o['recall'] >= 0.9)}")
         worse = [k for k, v in r.items() if isinstance(v, tuple) and k != "all" and v[0]["recall"] < v[1]["recall"] - 1e-9]
         print(f"realdev recall@10 >= plain BM25 on every kind: {verdict(not worse)}"
               + (f" (below on: {', '.join(worse)})" if worse else ""))
@@ -271,7 +271,7 @@ def main() -> None:
     if "bundled" in results:
         r = results["bundled"]
         o, _b = r["all"]
-        print(f"bundled recall@10 >= 0.97: {o['recall']:.2f} {verdict(o['recall'] >= 0.97)}")
+        print(f"bundled recall@10 >= 0.97: {o['recall']:.3f} {verdict(o['recall'] >= 0.97)}")
         print(f"bundled MRR >= 0.85: {o['mrr']:.2f} {verdict(o['mrr'] >= 0.85)}")
         print(f"bundled: a relevant section in the first ten for {r['hit']:.2f} of the tasks (other-form recall, "
               f"bench/expansion.py's measure: {r['hit_other']:.2f}, target >= 0.90 {verdict(r['hit_other'] >= 0.9)})")
