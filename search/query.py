@@ -811,6 +811,8 @@ def _mark(prepared: str, find, longest: int, marker: str) -> tuple[str, list[lis
                 run = words[j:j + n]
                 if any(w[2] in ("AND", "OR", "NOT") or w[2].startswith(("zzthememark", "zzsynmark")) for w in run):
                     continue
+                if n > 1 and any(c in chunk[run[0][1]:run[-1][0]] for c in "()"):
+                    continue  # across a mention already marked: it would tear that mention's group apart
                 got = find([w[2] for w in run])
                 if got:
                     found = (n, got)

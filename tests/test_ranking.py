@@ -47,6 +47,7 @@ def _corpus(folder: Path) -> None:
     ]
     docs["review"] = [
         ("Scattered", "Figures for 2013/14 came late. A report went to the board. The 2013/14 report was short."),
+        ("Misuse", "Misuse of the old building was reported to the landlord in the winter."),
         ("Together", "The chair presented the annual report 2013/14 of the partnership to the board and its "
                      "partners, with what it found and what the board would do in the year ahead."),
     ]
@@ -95,6 +96,13 @@ def test_no_section_with_every_word_still_ranks_by_the_words_it_has(store):
 def test_words_with_a_year_span_standing_together_rank_first(store):
     # "2013/14" is one term to the index: the words together are found as such
     assert _first(search(store, "report 2013/14")) == "Together"
+
+
+def test_each_word_of_a_theme_phrase_holding_a_thesaurus_phrase_counts(store):
+    # "parental substance misuse" names a theme and holds "substance misuse", which the
+    # thesaurus knows: "misuse" still counts on its own
+    res = search(store, "parental substance misuse")
+    assert "Misuse" in [h.section["heading"] for h in res.hits]
 
 
 def test_did_you_mean_only_for_words_no_section_holds(store):
