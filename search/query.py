@@ -396,7 +396,15 @@ def _unit(clause: qtree.Node) -> tuple[list[qtree.Node], qtree.Node | None]:
     if split is None:
         return [clause], None
     run, others = split
-    words = [w for w in run.parts if not set(_words_of(w)) <= _filler_terms()] or list(run.parts)
+    parts, others = [], list(others)
+    for w in run.parts:
+        inner = _split(w)  # a mention inside a longer one ("mental health" in "child and adolescent …")
+        if inner is None:
+            parts.append(w)
+        else:  # its words count one by one too; its other forms join the longer mention's
+            parts += inner[0].parts
+            others += inner[1]
+    words = [w for w in parts if not set(_words_of(w)) <= _filler_terms()] or parts
     return words, qtree.any_of(others)
 
 

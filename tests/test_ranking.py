@@ -47,6 +47,7 @@ def _corpus(folder: Path) -> None:
     ]
     docs["review"] = [
         ("Scattered", "Figures for 2013/14 came late. A report went to the board. The 2013/14 report was short."),
+        ("Wellbeing", "Mental wellbeing of staff was discussed at the away day."),
         ("Misuse", "Misuse of the old building was reported to the landlord in the winter."),
         ("Together", "The chair presented the annual report 2013/14 of the partnership to the board and its "
                      "partners, with what it found and what the board would do in the year ahead."),
@@ -103,6 +104,12 @@ def test_each_word_of_a_theme_phrase_holding_a_thesaurus_phrase_counts(store):
     # thesaurus knows: "misuse" still counts on its own
     res = search(store, "parental substance misuse")
     assert "Misuse" in [h.section["heading"] for h in res.hits]
+
+
+def test_each_word_of_a_theme_phrase_inside_a_thesaurus_phrase_counts(store):
+    # "child and adolescent mental health services" (thesaurus) holds "… mental health" (a theme)
+    res = search(store, "child and adolescent mental health services", limit=50)
+    assert "Wellbeing" in [h.section["heading"] for h in res.hits]  # "mental" counts on its own
 
 
 def test_did_you_mean_only_for_words_no_section_holds(store):
