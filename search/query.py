@@ -703,7 +703,8 @@ def _form_query(schema, fieldname: str, form: str, boost: float):
         return None
     if len(words) == 1:
         return Term(fieldname, words[0], boost=boost)
-    return Phrase(fieldname, words, boost=boost)
+    # one other word may stand between ("non-accidental head injuries" for "non-accidental injury")
+    return Phrase(fieldname, words, slop=2, boost=boost)
 
 
 def _diversify(hits: list, limit: int) -> list:

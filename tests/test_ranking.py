@@ -47,6 +47,7 @@ def _corpus(folder: Path) -> None:
     ]
     docs["review"] = [
         ("Scattered", "Figures for 2013/14 came late. A report went to the board. The 2013/14 report was short."),
+        ("Injuries", "Two non-accidental head injuries were seen by the hospital this year."),
         ("Wellbeing", "Mental wellbeing of staff was discussed at the away day."),
         ("Misuse", "Misuse of the old building was reported to the landlord in the winter."),
         ("Together", "The chair presented the annual report 2013/14 of the partnership to the board and its "
@@ -110,6 +111,11 @@ def test_each_word_of_a_theme_phrase_inside_a_thesaurus_phrase_counts(store):
     # "child and adolescent mental health services" (thesaurus) holds "… mental health" (a theme)
     res = search(store, "child and adolescent mental health services", limit=50)
     assert "Wellbeing" in [h.section["heading"] for h in res.hits]  # "mental" counts on its own
+
+
+def test_another_form_of_several_words_allows_one_word_between(store):
+    # NAI's other form "non-accidental injury" is found in "non-accidental head injuries"
+    assert "Injuries" in [h.section["heading"] for h in search(store, "NAI").hits]
 
 
 def test_did_you_mean_only_for_words_no_section_holds(store):
