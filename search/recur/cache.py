@@ -35,7 +35,7 @@ def load_items(store: Store, kind: str | None = None, theme: str | None = None) 
 
 # -- the index's items, tokenised once per index generation ---------------------------------
 
-_CACHE_VERSION = 5
+_CACHE_VERSION = 6
 _TOKEN_FIELDS = ("item_id", "doc_id", "kind", "year", "year_start", "themes")
 
 

@@ -145,10 +145,21 @@ class _Prepared:
         return {r.vocab[j] for j in r.indices[r.indptr[i]:r.indptr[i + 1]].tolist()}
 
 
+# "However, as highlighted in the Panel's review 'X', ...": where a point was made, not the point
+_ATTRIBUTION = re.compile(r"^(?:(?:however|also|again|moreover|furthermore|further)\s*,?\s*)?as\s+(?:was\s+)?"
+                          r"(?:highlighted|noted|identified|found|reported|set out|described|recommended|shown|seen)"
+                          r"\s+(?:in|by)\b[^,.;]{0,200},\s*", re.I)
+# "... e.g. poor attendance, missed appointments": illustrations, not what the item says
+_EXAMPLES = re.compile(r"[\s,;:(]+(?:e\.\s?g\b|eg\b|for example\b|for instance\b).*$", re.I | re.S)
+
+
 def _subject(text: str) -> str:
-    """The first sentence of an item: what it is about (the rest is often commentary)."""
+    """The first sentence of an item: what it is about (the rest is often commentary), without
+    a leading attribution ("as highlighted in ..., ") or trailing examples ("e.g. ...")."""
+    text = _ATTRIBUTION.sub("", text)
     m = re.match(r"(.{25,}?[.;!?])\s+[A-Z]", text)
-    return m.group(1) if m else text
+    first = m.group(1) if m else text
+    return _EXAMPLES.sub("", first) or first
 
 
 def _weight(tok: str) -> float:
