@@ -554,15 +554,15 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
     options = {"min_years": min_years, "kind": kind, "theme": theme_id, "from_year": from_year,
                "to_year": to_year, "since": since}
     used = DEFAULT_THRESHOLD if threshold is None else threshold
+    # the terminal shows each group's latest item unless --all: only those are read whole and cited
+    every = bool(as_json or output or show_all)
     try:
-        clusters = recur(store, threshold=used, **options)
+        clusters = recur(store, threshold=used, detail=every, **options)
     except ValueError as e:
         _query_fail(e)
     # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.cite import cite_items
 
-    # the terminal shows each group's latest item unless --all: only those need citing
-    every = as_json or output or show_all
     cite_items(store, [it for c in clusters for it in (c["items"] if every else c["items"][-1:])])
     if output:
         _write_tracker(store, clusters, output, fmt)

@@ -35,8 +35,8 @@ def load_items(store: Store, kind: str | None = None, theme: str | None = None) 
 
 # -- the index's items, tokenised once per index generation ---------------------------------
 
-_CACHE_VERSION = 6
-_TOKEN_FIELDS = ("item_id", "doc_id", "kind", "year", "year_start", "themes")
+_CACHE_VERSION = 7
+_TOKEN_FIELDS = ("item_id", "doc_id", "kind", "year", "year_start", "themes", "status")
 
 
 def _cache_dir() -> Path:
@@ -81,17 +81,29 @@ def _cache_read(path: Path | None):
         return None  # missing or damaged: rebuilt, never trusted
 
 
-def _cache_write(path: Path | None, data, text: str | None = None) -> None:
-    """Write a cache file atomically (``data`` as JSON, or ``text`` as it is), and delete the
-    files of the same index's older generations."""
-    if path is None:
-        return
+def _cache_write(path: Path | None, data, lines=None) -> None:
+    """Write a cache file atomically (``data`` as JSON, or the strings ``lines`` yields, which
+    are consumed whatever happens), and delete the files of the same index's older generations."""
+    tmp = None
     try:
+        if path is None:
+            raise OSError("no cache")
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data) if text is None else text, encoding="utf-8")
+        with tmp.open("w", encoding="utf-8") as fh:
+            if lines is None:
+                fh.write(json.dumps(data))
+            else:
+                fh.writelines(lines)
         os.replace(tmp, path)
     except OSError:
+        for _ in lines or ():  # the caller's work is done by reading them
+            pass
+        if tmp is not None:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
         return  # a cache that cannot be written only costs time
     index, generation = path.name.split("-")[1:3]
     for old in path.parent.glob("recur-*.json"):
@@ -134,14 +146,26 @@ def index_tokens(store: Store, concepts: Concepts) -> tuple[list[dict], _Rows, d
             return items, rows, data["surface"]
     except (TypeError, KeyError, ValueError, AttributeError, binascii.Error):
         pass
-    full = load_items(store)
     surface: dict[str, str] = {}
-    rows = _rows(full, [tokens(_subject(i["text"]), concepts, surface) for i in full])
-    items = [{k: i.get(k) for k in _TOKEN_FIELDS} for i in full]
+    read: list[tuple] = []  # (order, slim item, tokens, words)
+
+    def lines():
+        # one record at a time, each let go once read: memory stays that of the slim items
+        for r in store.iter_records("item"):
+            it = _item(r)
+            read.append(((r.get("doc_id") or "", r.get("ordinal") or 0, r.get("id") or ""),
+                         {k: it.get(k) for k in _TOKEN_FIELDS}, tokens(_subject(it["text"]), concepts, surface),
+                         len(it["text"].split())))
+            yield f"{json.dumps(it['item_id'])}\t{json.dumps(it)}\n"
+
+    _cache_write(_cache_path(store, concepts, "items"), None, lines())
+    read.sort(key=lambda x: x[0])  # in document then reading order, as Store.records gives them
+    items = [x[1] for x in read]
+    rows = _rows(items, [x[2] for x in read], words=[x[3] for x in read])
+    read.clear()
     _cache_write(path, {"items": {f: [i[f] for i in items] for f in _TOKEN_FIELDS}, "strings": rows.strings,
                         "sizes": rows.sizes, "vocab": rows.vocab, "indptr": _pack(rows.indptr, "<i8"),
                         "indices": _pack(rows.indices, "<i4"), "surface": surface})
-    _write_items(_cache_path(store, concepts, "items"), full)
     return items, rows, surface
 
 
@@ -172,7 +196,7 @@ def _fulls(store: Store, slims: list[dict], concepts: Concepts) -> dict[str, dic
 def _write_items(path: Path | None, items: list[dict]) -> None:
     """The whole items, one a line after its id (``"id"<TAB>{item}``): read back, only the
     items wanted are parsed (memory stays that of the items shown, not of the index)."""
-    _cache_write(path, None, text="".join(f"{json.dumps(i['item_id'])}\t{json.dumps(i)}\n" for i in items))
+    _cache_write(path, None, (f"{json.dumps(i['item_id'])}\t{json.dumps(i)}\n" for i in items))
 
 
 def _read_items(path: Path | None, want: set[str]) -> dict[str, dict] | None:
@@ -180,14 +204,15 @@ def _read_items(path: Path | None, want: set[str]) -> dict[str, dict] | None:
     if path is None:
         return None
     found = {}
+    keys = {json.dumps(w): w for w in want}  # compared as written: only the wanted lines are parsed
     try:
         with path.open(encoding="utf-8") as fh:
             for line in fh:
                 key, tab, item = line.partition("\t")
                 if not tab:
                     return None
-                item_id = json.loads(key)
-                if item_id in want:
+                item_id = keys.get(key)
+                if item_id is not None:
                     it = found[item_id] = json.loads(item)
                     for f in _SHARED_FIELDS:  # one copy of each title and heading, not one per item
                         if isinstance(it.get(f), str):

@@ -21,6 +21,8 @@ from search.recur.scoring import (
 )
 from search.recur.tracker import describe
 
+WHY_LINKS = 20  # a group's "why" counts the reasons of its strongest links, this many at most
+
 
 def _year_of(value) -> int | None:
     """A year given as 2019, "2019" or "2019-20" -> 2019."""
@@ -42,6 +44,7 @@ def recur(
     from_year=None,
     to_year=None,
     since=None,
+    detail: bool = True,
 ) -> list[dict]:
     """Clusters of items that say substantially the same thing in at least ``min_years`` years.
 
@@ -50,7 +53,10 @@ def recur(
     ``theme`` keeps the groups with a member tagged with it (as ``export`` does: the group
     is found among all items, then chosen); ``from_year``/``to_year`` keep the items of
     those years; ``since`` keeps the groups whose latest item is after that year. Each
-    group has a ``score`` (its strongest link) and ``why`` (what its members share).
+    group has a ``score`` (its strongest link) and ``why`` (what its strongest links share).
+    With ``detail=False`` (the terminal's summary) only each group's first and last items are
+    whole; the others carry their id, document, kind, year, themes, status and score, not
+    their text or ``why``: at scale, reading and explaining every member is most of the work.
     """
     lo, hi, after = _year_of(from_year), _year_of(to_year), _year_of(since)
     concepts = store_concepts(store)
@@ -78,24 +84,34 @@ def recur(
         if after is not None and max(items[i].get("year_start") or 0 for i in comp) <= after:
             continue
         chosen.append((comp, years))
-    full = {} if given else _fulls(store, [items[i] for comp, _ in chosen for i in comp], concepts)
+    whole = [i for comp, _ in chosen for i in (comp if detail else _ends(comp, items))]
+    full = {} if given else _fulls(store, [items[i] for i in whole], concepts)
+    whole = set(whole)
     clusters = []
     bags: dict = {}
     for comp, years in chosen:
         members = sorted(comp, key=lambda i: (items[i].get("year_start") or 0, items[i]["item_id"]))
         inside = set(comp)
         out_items = []
-        reasons: dict[str, float] = {}
+        best: dict[int, tuple[float, int]] = {}
+        whys: dict[int, list[str]] = {}
         for i in members:
-            # the whole items were read for this call alone: filled in place, not copied (memory at scale)
-            it = dict(items[i]) if given else (full.get(items[i]["item_id"]) or _full(store, items[i]))
+            if given or i not in whole:
+                it = dict(items[i])
+            else:  # the whole items were read for this call alone: used as they are, not copied (memory at scale)
+                it = full.get(items[i]["item_id"]) or _full(store, items[i])
             linked = [(s, j) for j, s in edges[i].items() if j in inside]
             it["score"] = round(max(linked)[0], 1) if linked else None
             if linked:
-                it["why"] = why(p, i, max(linked)[1], bags=bags)
-                for r in it["why"]:
-                    reasons[r] = reasons.get(r, 0) + 1
+                best[i] = max(linked)
+                if detail:
+                    it["why"] = whys[i] = why(p, i, best[i][1], bags=bags)
             out_items.append(it)
+        # what the group shares: the reasons of its strongest links, the most often given first
+        reasons: dict[str, float] = {}
+        for i in sorted(best, key=lambda i: (-best[i][0], i))[:WHY_LINKS]:
+            for r in whys.get(i) or why(p, i, best[i][1], bags=bags):
+                reasons[r] = reasons.get(r, 0) + 1
         themes = sorted(set.intersection(*(set(items[i]["themes"]) for i in comp)) if comp else set())
         score = max((s for it in out_items if (s := it.get("score")) is not None), default=None)
         clusters.append({"themes": themes, "years": years, "score": score,
@@ -105,6 +121,12 @@ def recur(
         c["id"] = n
     return [describe({"id": c["id"], "themes": c["themes"], "years": c["years"], "score": c["score"], "why": c["why"],
                       "items": c["items"]}) for c in clusters]
+
+
+def _ends(comp: list[int], items: list[dict]) -> list[int]:
+    """A group's oldest and newest items (what the summary shows whole)."""
+    key = [(items[i].get("year_start") or 0, items[i]["item_id"]) for i in comp]
+    return [comp[key.index(min(key))], comp[key.index(max(key))]]
 
 
 def best_threshold(store: Store, threshold: float, **options) -> float | None:

@@ -103,8 +103,9 @@ class _Rows:
                      np.concatenate([self.indices, more.indices]))
 
 
-def _rows(items: list[dict], toks: list[list[str]], vocab: list[str] = ()) -> _Rows:
-    """The :class:`_Rows` of items with these tokens (``vocab``: columns already numbered)."""
+def _rows(items: list[dict], toks: list[list[str]], vocab: list[str] = (), words: list[int] | None = None) -> _Rows:
+    """The :class:`_Rows` of items with these tokens (``vocab``: columns already numbered;
+    ``words``: how many words each item's text has, when the items given hold no text)."""
     col = {t: j for j, t in enumerate(vocab)}
     theme_prefix = _CONCEPT + "t:"
     indices: list[int] = []
@@ -115,8 +116,10 @@ def _rows(items: list[dict], toks: list[list[str]], vocab: list[str] = ()) -> _R
         indices.extend(col.setdefault(tok, len(col)) for tok in bag)
         ends.append(len(indices))
     # an item of fewer than MIN_WORDS words is a heading ("Early Help"), not a statement: never compared
-    sizes = [len({w for w in tk if not w.startswith(theme_prefix)}) if len(it.get("text", "").split()) >= MIN_WORDS
-             else 0 for tk, it in zip(toks, items)]
+    if words is None:
+        words = [len(it.get("text", "").split()) for it in items]
+    sizes = [len({w for w in tk if not w.startswith(theme_prefix)}) if n >= MIN_WORDS else 0
+             for tk, n in zip(toks, words)]
     return _Rows([" ".join(t) for t in toks], sizes, list(col), np.array(ends, dtype=np.int64),
                  np.array(indices, dtype=np.int32))
 
