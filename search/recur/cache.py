@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -125,7 +126,38 @@ def _unpack(text: str, dtype: str) -> np.ndarray:
         np.int64 if dtype == "<i8" else np.int32)
 
 
-def index_tokens(store: Store, concepts: Concepts) -> tuple[list[dict], _Rows, dict[str, str]]:
+class _Slim(Sequence):
+    """The index's items as the cache keeps them, by column: item ``i`` becomes a dict (the
+    fields of ``_TOKEN_FIELDS``) only when asked for, since ``--check`` reads a few of thousands."""
+
+    def __init__(self, cols: dict[str, list]):
+        self.cols = cols
+
+    def __len__(self) -> int:
+        return len(self.cols["item_id"])
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return {f: self.cols[f][i] for f in _TOKEN_FIELDS}
+
+    def __iter__(self):
+        for values in zip(*(self.cols[f] for f in _TOKEN_FIELDS)):
+            yield dict(zip(_TOKEN_FIELDS, values))
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    def column(self, name: str) -> list:
+        """One field of every item, in order."""
+        return self.cols[name]
+
+    def take(self, keep: list[int]) -> _Slim:
+        """The items ``keep``, in that order."""
+        return _Slim({f: [v[n] for n in keep] for f, v in self.cols.items()})
+
+
+def index_tokens(store: Store, concepts: Concepts) -> tuple[_Slim, _Rows, dict[str, str]]:
     """The index's items (id, kind, year, themes), their concepts as :class:`_Rows`, and the
     words the concepts stem from.
 
@@ -138,8 +170,7 @@ def index_tokens(store: Store, concepts: Concepts) -> tuple[list[dict], _Rows, d
     path = _cache_path(store, concepts, "tokens")
     data = _cache_read(path)
     try:
-        cols = data["items"]
-        items = [dict(zip(_TOKEN_FIELDS, values)) for values in zip(*(cols[f] for f in _TOKEN_FIELDS))]
+        items = _Slim({f: data["items"][f] for f in _TOKEN_FIELDS})
         rows = _Rows(data["strings"], data["sizes"], data["vocab"], _unpack(data["indptr"], "<i8"),
                      _unpack(data["indices"], "<i4"))
         if len(items) == len(rows.strings) == len(rows.indptr) - 1:
@@ -160,10 +191,10 @@ def index_tokens(store: Store, concepts: Concepts) -> tuple[list[dict], _Rows, d
 
     _cache_write(_cache_path(store, concepts, "items"), None, lines())
     read.sort(key=lambda x: x[0])  # in document then reading order, as Store.records gives them
-    items = [x[1] for x in read]
+    items = _Slim({f: [x[1][f] for x in read] for f in _TOKEN_FIELDS})
     rows = _rows(items, [x[2] for x in read], words=[x[3] for x in read])
     read.clear()
-    _cache_write(path, {"items": {f: [i[f] for i in items] for f in _TOKEN_FIELDS}, "strings": rows.strings,
+    _cache_write(path, {"items": items.cols, "strings": rows.strings,
                         "sizes": rows.sizes, "vocab": rows.vocab, "indptr": _pack(rows.indptr, "<i8"),
                         "indices": _pack(rows.indices, "<i4"), "surface": surface})
     return items, rows, surface
@@ -224,12 +255,12 @@ def _read_items(path: Path | None, want: set[str]) -> dict[str, dict] | None:
 
 def _items_and_rows(store: Store, items: list[dict] | None, kind: str | None, concepts: Concepts):
     """The items given (tokenised here) or, when none are, the index's of ``kind`` (see
-    :func:`index_tokens`): ``(items, rows, surface)``."""
+    :func:`index_tokens`; a :class:`_Slim` sequence): ``(items, rows, surface)``."""
     if items is None:
         items, rows, surface = index_tokens(store, concepts)
         if kind:
-            keep = [n for n, i in enumerate(items) if i["kind"] == kind]
-            items, rows = [items[n] for n in keep], rows.take(keep)
+            keep = [n for n, k in enumerate(items.column("kind")) if k == kind]
+            items, rows = items.take(keep), rows.take(keep)
         return items, rows, surface
     surface: dict[str, str] = {}
     return items, _rows(items, [tokens(_subject(i["text"]), concepts, surface) for i in items]), surface

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from search.index.store import Store
-from search.recur.cache import _full, _items_and_rows
+from search.recur.cache import _full, _items_and_rows, _Slim
 from search.recur.concepts import _CONCEPT, _THEME, store_concepts, tokens
 from search.recur.scoring import (
     CHECK_CANDIDATES,
@@ -82,10 +82,11 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
         themes = [[t[len(_THEME):] for t in toks if t.startswith(_THEME)] for toks in ptoks]
     probes = [{"item_id": "?", "text": t, "themes": list(themes[n] or []), "year_start": None}
               for n, t in enumerate(texts)]
-    p = _prepare(items + probes, concepts, surface=surface, rows=rows.plus(probes, ptoks))
+    p = _prepare(items, concepts, surface=surface, rows=rows.plus(probes, ptoks))
     n_items = len(items)
     own = set(exclude_docs or ())
-    left_out = np.array([it.get("doc_id") in own for it in items], dtype=bool) if own else None
+    docs = items.column("doc_id") if isinstance(items, _Slim) else [it.get("doc_id") for it in items]
+    left_out = np.array([d in own for d in docs], dtype=bool) if own else None
     sims = (p.x[n_items:] @ p.x[:n_items].T).tocsr()
     floor = max(0.0, (min_score - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0
     tags = np.array([t.startswith("#") for t in p.rows.vocab] or [False])

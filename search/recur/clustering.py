@@ -62,6 +62,7 @@ def recur(
     concepts = store_concepts(store)
     given = items is not None
     items, rows, surface = _items_and_rows(store, items, kind, concepts)
+    items = list(items)  # each item is read many times here
     if lo is not None or hi is not None:
         keep = [n for n, it in enumerate(items) if (lo is None or (it.get("year_start") or 0) >= lo)
                 and (hi is None or (it.get("year_start") or 0) <= hi)]

@@ -183,7 +183,7 @@ def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[lis
         rows = _rows(items, toks)
     m = rows.matrix()
     df = np.bincount(rows.indices, minlength=m.shape[1])
-    n = max(len(items), 1)
+    n = max(len(rows.strings), 1)  # the items and any texts checked against them
     weights = [math.log((n + 1) / (k + 0.5)) * _weight(t) for t, k in zip(rows.vocab, df.tolist())]
     idf = dict(zip(rows.vocab, weights))
     w = np.array(weights or [0.0], dtype=np.float64)
