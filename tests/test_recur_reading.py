@@ -44,3 +44,10 @@ def test_a_heading_naming_the_subject_is_listed_but_never_made_before(store, tmp
     assert heading and CHECK_MIN_SCORE <= heading[0]["score"] < DEFAULT_THRESHOLD, found
     # a heading sharing only a plain word with the text ("chair") is not a match at all
     assert not [m for m in check(ix, "Buy ergonomic chairs for the meeting room") if m["text"] == "Independent Chair"]
+
+
+def test_examples_inside_the_point_are_kept(store):
+    # "for example" early in the sentence names who the point is about: cutting there would leave nothing
+    a = "Carers, for example grandparents, who could have looked after the child were not contacted by staff"
+    b = "Grandparents and other carers who could have looked after the child were not contacted by staff"
+    assert pair_scores([(a, b)], concepts=store_concepts(store))[0]["score"] >= DEFAULT_THRESHOLD

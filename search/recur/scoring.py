@@ -152,8 +152,11 @@ class _Prepared:
 _ATTRIBUTION = re.compile(r"^(?:(?:however|also|again|moreover|furthermore|further)\s*,?\s*)?as\s+(?:was\s+)?"
                           r"(?:highlighted|noted|identified|found|reported|set out|described|recommended|shown|seen)"
                           r"\s+(?:in|by)\b[^,.;]{0,200},\s*", re.I)
-# "... e.g. poor attendance, missed appointments": illustrations, not what the item says
-_EXAMPLES = re.compile(r"[\s,;:(]+(?:e\.\s?g\b|eg\b|for example\b|for instance\b).*$", re.I | re.S)
+# "... e.g. poor attendance, missed appointments" or "(e.g. ...)": illustrations, not what the item says
+_EXAMPLE = r"(?:e\.\s?g\b|eg\b|for example\b|for instance\b)"
+_EXAMPLES_AT_END = re.compile(r"[\s,;:]+" + _EXAMPLE + r".*$", re.I | re.S)
+_EXAMPLES_IN_BRACKETS = re.compile(r"\s*\(" + _EXAMPLE + r"[^)]*\)", re.I)
+EXAMPLES_AFTER = 8  # words an item says before its examples start, for them to be cut ("men, for example fathers, who ..." keeps them)
 
 
 def _subject(text: str) -> str:
@@ -161,8 +164,9 @@ def _subject(text: str) -> str:
     a leading attribution ("as highlighted in ..., ") or trailing examples ("e.g. ...")."""
     text = _ATTRIBUTION.sub("", text)
     m = re.match(r"(.{25,}?[.;!?])\s+[A-Z]", text)
-    first = m.group(1) if m else text
-    return _EXAMPLES.sub("", first) or first
+    first = _EXAMPLES_IN_BRACKETS.sub("", m.group(1) if m else text)
+    tail = _EXAMPLES_AT_END.search(first)
+    return first[:tail.start()] if tail and len(first[:tail.start()].split()) >= EXAMPLES_AFTER else first
 
 
 def _weight(tok: str) -> float:
