@@ -36,8 +36,9 @@ def load_items(store: Store, kind: str | None = None, theme: str | None = None) 
 
 # -- the index's items, tokenised once per index generation ---------------------------------
 
-_CACHE_VERSION = 7
+_CACHE_VERSION = 8
 _TOKEN_FIELDS = ("item_id", "doc_id", "kind", "year", "year_start", "themes", "status")
+_CHECK_FIELDS = ("item_id", "doc_id", "kind")  # what --check reads; the others are in a file of their own
 
 
 def _cache_dir() -> Path:
@@ -73,11 +74,15 @@ def _cache_path(store: Store, concepts: Concepts, part: str) -> Path | None:
     return _cache_dir() / f"recur-{key}-{part}.json" if key else None
 
 
-def _cache_read(path: Path | None):
+def _cache_line(path: Path | None, n: int):
+    """Line ``n`` (0 first) of a cache file of JSON lines, parsed; None if missing or damaged."""
     if path is None:
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        with path.open(encoding="utf-8") as fh:
+            for _ in range(n):
+                fh.readline()
+            return json.loads(fh.readline())
     except (OSError, ValueError):
         return None  # missing or damaged: rebuilt, never trusted
 
@@ -128,10 +133,18 @@ def _unpack(text: str, dtype: str) -> np.ndarray:
 
 class _Slim(Sequence):
     """The index's items as the cache keeps them, by column: item ``i`` becomes a dict (the
-    fields of ``_TOKEN_FIELDS``) only when asked for, since ``--check`` reads a few of thousands."""
+    fields of ``_TOKEN_FIELDS``) only when asked for, since ``--check`` reads a few of thousands.
+    Columns not given are read by ``more()`` when first needed."""
 
-    def __init__(self, cols: dict[str, list]):
+    def __init__(self, cols: dict[str, list], more=None):
         self.cols = cols
+        self._more = more
+
+    def _all(self) -> dict[str, list]:
+        if self._more is not None:
+            self.cols = {**self._more(), **self.cols}
+            self._more = None
+        return self.cols
 
     def __len__(self) -> int:
         return len(self.cols["item_id"])
@@ -139,10 +152,12 @@ class _Slim(Sequence):
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        return {f: self.cols[f][i] for f in _TOKEN_FIELDS}
+        cols = self._all()
+        return {f: cols[f][i] for f in _TOKEN_FIELDS}
 
     def __iter__(self):
-        for values in zip(*(self.cols[f] for f in _TOKEN_FIELDS)):
+        cols = self._all()
+        for values in zip(*(cols[f] for f in _TOKEN_FIELDS)):
             yield dict(zip(_TOKEN_FIELDS, values))
 
     def __eq__(self, other) -> bool:
@@ -150,11 +165,13 @@ class _Slim(Sequence):
 
     def column(self, name: str) -> list:
         """One field of every item, in order."""
-        return self.cols[name]
+        return (self.cols if name in self.cols else self._all())[name]
 
     def take(self, keep: list[int]) -> _Slim:
         """The items ``keep``, in that order."""
-        return _Slim({f: [v[n] for n in keep] for f, v in self.cols.items()})
+        cols, more = self.cols, self._more
+        return _Slim({f: [v[n] for n in keep] for f, v in cols.items()},
+                     None if more is None else lambda: {f: [v[n] for n in keep] for f, v in more().items()})
 
 
 def index_tokens(store: Store, concepts: Concepts) -> tuple[_Slim, _Rows, dict[str, str]]:
@@ -163,20 +180,38 @@ def index_tokens(store: Store, concepts: Concepts) -> tuple[_Slim, _Rows, dict[s
 
     Tokenising every item is most of the work of ``recur`` and ``--check``; it is kept in the
     per-user cache folder, keyed by the index generation and the concepts, so a second run
-    (and every ``--check`` after the first) only reads it back; the whole items go in a second
-    file, which ``recur`` reads when it shows many. A new generation of the index replaces
-    both. Nothing else depends on them: delete them freely.
+    (and every ``--check`` after the first) only reads it back: its first line holds the
+    concepts with the fields ``--check`` needs, its second the items' other fields (read when
+    asked for); the whole items go in a second file, which ``recur`` reads when it shows many.
+    A new generation of the index replaces both. Nothing else depends on them: delete them freely.
     """
     path = _cache_path(store, concepts, "tokens")
-    data = _cache_read(path)
+    data = _cache_line(path, 0)
     try:
-        items = _Slim({f: data["items"][f] for f in _TOKEN_FIELDS})
+        cols = {f: data["items"][f] for f in _CHECK_FIELDS}
         rows = _Rows(data["strings"], data["sizes"], data["vocab"], _unpack(data["indptr"], "<i8"),
                      _unpack(data["indices"], "<i4"))
-        if len(items) == len(rows.strings) == len(rows.indptr) - 1:
-            return items, rows, data["surface"]
+        if len(cols["item_id"]) == len(rows.strings) == len(rows.indptr) - 1:
+            return _Slim(cols, lambda: _other_columns(store, concepts, len(rows.strings))), rows, data["surface"]
     except (TypeError, KeyError, ValueError, AttributeError, binascii.Error):
         pass
+    return _tokenise(store, concepts, path)
+
+
+def _other_columns(store: Store, concepts: Concepts, n: int) -> dict[str, list]:
+    """The items' fields that --check never reads, from the cache (or tokenised anew)."""
+    data = _cache_line(_cache_path(store, concepts, "tokens"), 1)
+    try:
+        cols = {f: data[f] for f in _TOKEN_FIELDS if f not in _CHECK_FIELDS}
+        if all(len(v) == n for v in cols.values()):
+            return cols
+    except (TypeError, KeyError):
+        pass
+    return _tokenise(store, concepts, _cache_path(store, concepts, "tokens"))[0].cols
+
+
+def _tokenise(store: Store, concepts: Concepts, path: Path | None) -> tuple[_Slim, _Rows, dict[str, str]]:
+    """Every item tokenised, and the three cache files written (see :func:`index_tokens`)."""
     surface: dict[str, str] = {}
     read: list[tuple] = []  # (order, slim item, tokens, words)
 
@@ -194,9 +229,12 @@ def index_tokens(store: Store, concepts: Concepts) -> tuple[_Slim, _Rows, dict[s
     items = _Slim({f: [x[1][f] for x in read] for f in _TOKEN_FIELDS})
     rows = _rows(items, [x[2] for x in read], words=[x[3] for x in read])
     read.clear()
-    _cache_write(path, {"items": items.cols, "strings": rows.strings,
-                        "sizes": rows.sizes, "vocab": rows.vocab, "indptr": _pack(rows.indptr, "<i8"),
-                        "indices": _pack(rows.indices, "<i4"), "surface": surface})
+    # two lines: what --check reads, then the items' other fields (read only when asked for)
+    _cache_write(path, None, [
+        json.dumps({"items": {f: items.cols[f] for f in _CHECK_FIELDS}, "strings": rows.strings, "sizes": rows.sizes,
+                    "vocab": rows.vocab, "indptr": _pack(rows.indptr, "<i8"), "indices": _pack(rows.indices, "<i4"),
+                    "surface": surface}) + "\n",
+        json.dumps({f: v for f, v in items.cols.items() if f not in _CHECK_FIELDS}) + "\n"])
     return items, rows, surface
 
 

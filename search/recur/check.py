@@ -85,7 +85,9 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     p = _prepare(items, concepts, surface=surface, rows=rows.plus(probes, ptoks))
     n_items = len(items)
     own = set(exclude_docs or ())
-    docs = items.column("doc_id") if isinstance(items, _Slim) else [it.get("doc_id") for it in items]
+    slim = isinstance(items, _Slim)  # the index's, by column: only its ids, documents and kinds are read
+    ids = items.column("item_id") if slim else [it["item_id"] for it in items]
+    docs = items.column("doc_id") if slim else [it.get("doc_id") for it in items]
     left_out = np.array([d in own for d in docs], dtype=bool) if own else None
     sims = (p.x[n_items:] @ p.x[:n_items].T).tocsr()
     floor = max(0.0, (min_score - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0
@@ -116,10 +118,10 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
             scored += [(s, i) for i, s in zip(idx.tolist(), scores.tolist()) if s >= min_score]
         else:  # a short text is scored by how much of it an item holds
             scored = [(s, i) for i in idx.tolist() if (s := _check_score(p, i, q)) >= min_score]
-        scored.sort(key=lambda x: (-x[0], -float(cos[x[1]]), items[x[1]]["item_id"]))
+        scored.sort(key=lambda x: (-x[0], -float(cos[x[1]]), ids[x[1]]))
         matches = []
         for s, i in scored[:limit]:
-            it = dict(items[i]) if given else _full(store, items[i])
+            it = dict(items[i]) if given else _full(store, {"item_id": ids[i], "doc_id": docs[i]})
             it["score"] = s
             it["why"] = why(p, i, q)
             matches.append(it)

@@ -5,7 +5,6 @@ import re
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
 from search.index.store import Store
 from search.recur.cache import _full, _fulls, _items_and_rows
@@ -153,6 +152,9 @@ class _Links:
 
     def components(self) -> list[list[int]]:
         """The connected groups of linked items, each in order, by their first item."""
+        # lazy: the graph module loads scipy.linalg (a tenth of a second), which --check never needs
+        from scipy.sparse.csgraph import connected_components
+
         _, labels = connected_components(self.m, directed=False)
         groups: dict[int, list[int]] = {}
         for i in np.flatnonzero(np.diff(self.m.indptr)).tolist():
