@@ -245,7 +245,7 @@ def _full(store: Store, slim: dict) -> dict:
 
 
 _SHARED_FIELDS = ("title", "doc_id", "kind", "year", "heading", "number", "status", "section_id")
-BULK_FETCH = 2000  # more clustered items than this are read from the cache (or in one pass over the index)
+BULK_FETCH = 500  # more items than this are read from the cache file in one pass (quicker than one lookup each)
 
 
 def _fulls(store: Store, slims: list[dict], concepts: Concepts) -> dict[str, dict]:

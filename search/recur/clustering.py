@@ -89,24 +89,26 @@ def recur(
     whole = set(whole)
     clusters = []
     bags: dict = {}
+    member = np.zeros(len(items), dtype=bool)  # the group being written
     for comp, years in chosen:
         members = sorted(comp, key=lambda i: (items[i].get("year_start") or 0, items[i]["item_id"]))
-        inside = set(comp)
         out_items = []
         best: dict[int, tuple[float, int]] = {}
         whys: dict[int, list[str]] = {}
+        member[comp] = True
         for i in members:
             if given or i not in whole:
                 it = dict(items[i])
             else:  # the whole items were read for this call alone: used as they are, not copied (memory at scale)
                 it = full.get(items[i]["item_id"]) or _full(store, items[i])
-            linked = [(s, j) for j, s in edges[i].items() if j in inside]
-            it["score"] = round(max(linked)[0], 1) if linked else None
-            if linked:
-                best[i] = max(linked)
+            link = edges.best(i, member)
+            it["score"] = round(link[0], 1) if link else None
+            if link:
+                best[i] = link
                 if detail:
                     it["why"] = whys[i] = why(p, i, best[i][1], bags=bags)
             out_items.append(it)
+        member[comp] = False
         # what the group shares: the reasons of its strongest links, the most often given first
         reasons: dict[str, float] = {}
         for i in sorted(best, key=lambda i: (-best[i][0], i))[:WHY_LINKS]:
@@ -150,6 +152,17 @@ class _Links:
         lo, hi = self.m.indptr[i], self.m.indptr[i + 1]
         return dict(zip(self.m.indices[lo:hi].tolist(), self.m.data[lo:hi].tolist()))
 
+    def best(self, i: int, among: np.ndarray) -> tuple[float, int] | None:
+        """``(score, j)`` of item ``i``'s strongest link to an item ``j`` with ``among[j]`` (ties: the higher j)."""
+        lo, hi = self.m.indptr[i], self.m.indptr[i + 1]
+        js, ss = self.m.indices[lo:hi], self.m.data[lo:hi]
+        ok = among[js]
+        if not ok.any():
+            return None
+        js, ss = js[ok], ss[ok]
+        k = len(ss) - 1 - int(np.argmax((ss == ss.max())[::-1]))  # the last of the strongest, by column
+        return float(ss[k]), int(js[k])
+
     def components(self) -> list[list[int]]:
         """The connected groups of linked items, each in order, by their first item."""
         # lazy: the graph module loads scipy.linalg (a tenth of a second), which --check never needs
@@ -168,7 +181,8 @@ def _trim(comp: list[int], edges, threshold: float) -> list[int]:
     if len(comp) <= MAX_CHAIN:
         return comp
     inside = set(comp)
-    degree = {i: sum(1 for j in edges[i] if j in inside) for i in comp}
+    counts = np.diff(edges.m.indptr)
+    degree = {i: int(counts[i]) for i in comp}  # a whole connected group: every link of a member is inside
     queue = [i for i in comp if degree[i] < 2]
     while queue and len(inside) > MAX_CHAIN:
         i = queue.pop()
