@@ -89,26 +89,23 @@ def recur(
     whole = set(whole)
     clusters = []
     bags: dict = {}
-    member = np.zeros(len(items), dtype=bool)  # the group being written
+    link_score, link_to = edges.best_within([comp for comp, _ in chosen])
     for comp, years in chosen:
         members = sorted(comp, key=lambda i: (items[i].get("year_start") or 0, items[i]["item_id"]))
         out_items = []
         best: dict[int, tuple[float, int]] = {}
         whys: dict[int, list[str]] = {}
-        member[comp] = True
         for i in members:
             if given or i not in whole:
                 it = dict(items[i])
             else:  # the whole items were read for this call alone: used as they are, not copied (memory at scale)
                 it = full.get(items[i]["item_id"]) or _full(store, items[i])
-            link = edges.best(i, member)
-            it["score"] = round(link[0], 1) if link else None
-            if link:
-                best[i] = link
+            it["score"] = round(float(link_score[i]), 1) if link_to[i] >= 0 else None
+            if link_to[i] >= 0:
+                best[i] = (float(link_score[i]), int(link_to[i]))
                 if detail:
                     it["why"] = whys[i] = why(p, i, best[i][1], bags=bags)
             out_items.append(it)
-        member[comp] = False
         # what the group shares: the reasons of its strongest links, the most often given first
         reasons: dict[str, float] = {}
         for i in sorted(best, key=lambda i: (-best[i][0], i))[:WHY_LINKS]:
@@ -152,16 +149,23 @@ class _Links:
         lo, hi = self.m.indptr[i], self.m.indptr[i + 1]
         return dict(zip(self.m.indices[lo:hi].tolist(), self.m.data[lo:hi].tolist()))
 
-    def best(self, i: int, among: np.ndarray) -> tuple[float, int] | None:
-        """``(score, j)`` of item ``i``'s strongest link to an item ``j`` with ``among[j]`` (ties: the higher j)."""
-        lo, hi = self.m.indptr[i], self.m.indptr[i + 1]
-        js, ss = self.m.indices[lo:hi], self.m.data[lo:hi]
-        ok = among[js]
-        if not ok.any():
-            return None
-        js, ss = js[ok], ss[ok]
-        k = len(ss) - 1 - int(np.argmax((ss == ss.max())[::-1]))  # the last of the strongest, by column
-        return float(ss[k]), int(js[k])
+    def best_within(self, groups: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """For each item, the score of its strongest link to another item of its group and that
+        item (ties: the higher index), all at once; -1 where it has none (or no group)."""
+        m = self.m
+        group = np.full(m.shape[0], -1, dtype=np.int64)
+        for g, members in enumerate(groups):
+            group[members] = g
+        rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+        ok = (group[rows] >= 0) & (group[m.indices] == group[rows])
+        r, j, s = rows[ok], m.indices[ok], m.data[ok]
+        order = np.lexsort((j, s, r))  # by item, then score, then the other item: each item's last is its best
+        r, j, s = r[order], j[order], s[order]
+        last = np.r_[r[1:] != r[:-1], True] if len(r) else np.zeros(0, dtype=bool)
+        score = np.full(m.shape[0], -1.0)
+        to = np.full(m.shape[0], -1, dtype=np.int64)
+        score[r[last]], to[r[last]] = s[last], j[last]
+        return score, to
 
     def components(self) -> list[list[int]]:
         """The connected groups of linked items, each in order, by their first item."""
