@@ -278,13 +278,14 @@ def ingest(
             known = None  # the themes the index knows after this ingest (kept in it for search)
             if tagging is not None:
                 known = tagging.taxonomy if rebuild else store.taxonomy().updated_by(tagging.taxonomy)
-            kept = _kept_thesaurus(store, user_thesaurus, rebuild, removed, parsed, existing)
+            kept: dict[str, str] = {}  # filled once every file is written: one that fails tagging defines nothing
             with store.writer(fresh=rebuild, taxonomy=known, engine=engine, extra=kept) as (w, manifest):
                 if not rebuild:
                     for d in removed:
                         w.delete_doc(d["doc_id"])
                         manifest.pop(d["path"], None)
                 done = 0
+                failed: set[int] = set()
                 for doc, tickets in parsed:
                     tags = None
                     if tickets is not None:
@@ -294,6 +295,7 @@ def ingest(
                             tags = iter([t for ticket in tickets for t in tagging.result(ticket)])
                         except TagFailed as e:  # this file fails alone; an older version of it stays
                             _fail(report, doc, str(e))
+                            failed.add(id(doc))
                             continue
                     old = existing.get(doc.doc["path"]) if not rebuild else None
                     if old:
@@ -303,6 +305,8 @@ def ingest(
                     if progress:
                         progress("writing", done, report.sections, doc.doc["path"])
                     manifest[doc.doc["path"]] = {"sha256": doc.doc["sha256"], "doc_id": doc.doc["doc_id"]}
+                written = [(doc, t) for doc, t in parsed if id(doc) not in failed]
+                kept.update(_kept_thesaurus(store, user_thesaurus, rebuild, removed, written, existing))
                 if tagging:
                     tagging.close()  # all tags are in: stop it before the commit
                 if progress:
