@@ -51,3 +51,16 @@ def test_examples_inside_the_point_are_kept(store):
     a = "Carers, for example grandparents, who could have looked after the child were not contacted by staff"
     b = "Grandparents and other carers who could have looked after the child were not contacted by staff"
     assert pair_scores([(a, b)], concepts=store_concepts(store))[0]["score"] >= DEFAULT_THRESHOLD
+
+
+def test_the_summary_has_the_same_groups_with_first_and_last_items_whole(corpus_index):
+    from search.recur import recur
+
+    store = Store(corpus_index)
+    full, summary = recur(store), recur(store, detail=False)
+    assert full and [[i["item_id"] for i in c["items"]] for c in summary] == \
+        [[i["item_id"] for i in c["items"]] for c in full]
+    for f, s in zip(full, summary):
+        assert (s["first_seen"], s["last_seen"], s["kinds"], s["statuses"], s["why"], s["score"]) == \
+            (f["first_seen"], f["last_seen"], f["kinds"], f["statuses"], f["why"], f["score"])
+        assert s["items"][0]["text"] == f["items"][0]["text"] and s["items"][-1]["text"] == f["items"][-1]["text"]
