@@ -26,8 +26,8 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    # the tracker's columns live with its writer, whose package loads python-docx: read only when asked for
     if name == "TRACKER_COLUMNS":
+        # lazy: the tracker's columns live with its writer, whose package loads python-docx
         from search.report.tracker import TRACKER_COLUMNS
 
         return TRACKER_COLUMNS
