@@ -1,14 +1,15 @@
 """Themes over the years: the theme-by-year table behind ``sgsearch themes``.
 
 Counts are sections tagged with a theme in each financial year (a section counts
-once however often it mentions the theme), read from the index without spaCy.
+once however often it mentions the theme), read from the index without spaCy. A section
+of a report over several years (a review of 2007 to 2011) counts in each year it covers;
+totals count it once.
 """
 from __future__ import annotations
 
 from search.cite import section_citation
-from search.index.qtree import Range
 from search.index.store import Store
-from search.query import QueryError, plain, resolve_theme_filter, search
+from search.query import QueryError, plain, resolve_theme_filter, search, years_between
 from search.vocab.years import fy_label
 
 UNDATED = "undated"  # the column of sections whose document states no year
@@ -16,23 +17,27 @@ UNDATED = "undated"  # the column of sections whose document states no year
 
 def theme_table(store: Store, from_year: int | None = None, to_year: int | None = None) -> dict:
     """``{"years": [...], "themes": [{"id", "label", "counts", "documents", "total", "all_documents"}],
-    "totals", "documents"}``.
+    "totals", "documents", "sections"}``.
 
-    ``counts`` are sections per year, ``documents`` distinct documents per year; years
+    ``counts`` are sections per year, ``documents`` distinct documents per year (a span's
+    sections in every year it covers, so a row can add up to more than its ``total``,
+    which counts each section once); years
     ascending, then ``"undated"`` when some documents state no year (and no year range is
     asked for); themes in taxonomy order. ``totals`` holds every section and document of
     each year, tagged or not (the denominators); ``documents`` the distinct documents of
-    all those years (a board pack holding an earlier year's report counts once). The
+    all those years (a board pack holding an earlier year's report counts once) and
+    ``sections`` the distinct sections (each once, however many years it covers). The
     engine counts them (no stored field is read).
     """
     taxonomy = store.taxonomy()
     ranged = from_year is not None or to_year is not None
-    flt = Range("year_start", from_year, to_year) if ranged else None
+    flt = years_between(from_year, to_year) if ranged else None
     backend = store.backend()
-    counts = backend.counts(None, flt, ("themes", "year_start"))
+    counts = backend.counts(None, flt, ("themes", "years"))
     per_theme = backend.counts(None, flt, ("themes",))
-    per_year = backend.counts(None, flt, ("year_start",))
-    starts: list = sorted(k[0] for k in per_year if k and k[0] is not None)
+    per_year = backend.counts(None, flt, ("years",))
+    starts: list = sorted(k[0] for k in per_year if k and k[0] is not None
+                          and (from_year is None or k[0] >= from_year) and (to_year is None or k[0] <= to_year))
     if not ranged and (None,) in per_year:
         starts.append(None)  # a column of its own, after the years
 
@@ -47,14 +52,14 @@ def theme_table(store: Store, from_year: int | None = None, to_year: int | None 
             "label": theme.label,
             "counts": {label(y): c.sections if c else 0 for y, c in per.items()},
             "documents": {label(y): c.documents if c else 0 for y, c in per.items()},
-            "total": sum(c.sections for c in per.values() if c),
+            "total": per_theme[(theme.id,)].sections if (theme.id,) in per_theme else 0,
             "all_documents": per_theme[(theme.id,)].documents if (theme.id,) in per_theme else 0,
         })
     totals = {label(y): {"sections": per_year[(y,)].sections, "documents": per_year[(y,)].documents}
               for y in starts}
     overall = backend.counts(None, flt, ()).get(())
     return {"years": [label(y) for y in starts], "themes": themes, "totals": totals,
-            "documents": overall.documents if overall else 0}
+            "documents": overall.documents if overall else 0, "sections": overall.sections if overall else 0}
 
 
 def trace(store: Store, query: str, examples: int = 2, exact: bool = False, **filters) -> dict:

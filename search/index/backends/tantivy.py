@@ -25,8 +25,9 @@ from search.index.schema import UNSTORED
 
 TEXT_FIELDS = ("heading", "text", "title", "exact", "publisher")
 KEYWORDS = ("id", "kind", "doc_id", "section_id", "doc_type", "themes", "item_kind", "status", "path", "years")
-_FAST = ("doc_id", "doc_type", "themes")
-_MANY = ("themes",)  # the many-valued fields counts can group by
+_FAST = ("doc_id", "doc_type", "themes", "years")
+_MANY = ("themes", "years")  # the many-valued fields counts can group by
+_YEARS = ("year_start", "years")
 _HEAP = 64_000_000
 _MISSING_YEAR = -1
 _UNSTORED = UNSTORED  # kept as terms only
@@ -250,8 +251,10 @@ class TantivyBackend(Backend):
             return {**out, **{k: Count(n, 0) for k, n in sections.items()}}
         if "doc_id" in by:
             return {**out, **{k: Count(n, 1) for k, n in sections.items()}}
-        split = by.index("year_start") if "year_start" in by and any(f in _MANY for f in by) else \
-            next((i for i, f in enumerate(by) if f in _MANY), None)
+        # only themes multiply a document into many buckets; a span's few years do not
+        split = next((i for i, f in enumerate(by) if f in _YEARS), None) if "themes" in by else None
+        if split is None and "themes" in by:
+            split = by.index("themes")
         docs: dict[tuple, int] = {}
         if split is None:
             docs = self._grouped(q, by, distinct=True)
@@ -267,17 +270,19 @@ class TantivyBackend(Backend):
     def tallies(self, query, flt, fields: tuple[str, ...]) -> dict[str, dict]:
         spec = {name: {"terms": {"field": name, "size": 1_000_000 if name == "doc_id" else 100_000}} for name in fields}
         result = self._searcher.aggregate(self._query(query, flt), spec)
-        return {name: {(int(b["key"]) if name == "year_start" else b["key"]): b["doc_count"]
+        return {name: {(int(b["key"]) if name in _YEARS else b["key"]): b["doc_count"]
                        for b in result[name]["buckets"]} for name in fields}
 
     def _equals(self, name: str, value):
         """The query for a field's value as :meth:`_grouped` gives it (None: a record without a year)."""
-        if name == "year_start":
+        if name in _YEARS:
             if value is None:
                 return tantivy.Query.boolean_query([
                     (tantivy.Occur.Must, tantivy.Query.all_query()),
                     (tantivy.Occur.MustNot, tantivy.Query.range_query(self.schema, "year_start", tantivy.FieldType.Integer,
                                                                       -(2**62), 2**62))])
+            if name == "years":
+                return tantivy.Query.term_query(self.schema, name, str(value))
             return tantivy.Query.range_query(self.schema, name, tantivy.FieldType.Integer, value, value)
         return tantivy.Query.term_query(self.schema, name, value)
 
@@ -288,8 +293,8 @@ class TantivyBackend(Backend):
         spec: dict = {}
         for i, name in reversed(list(enumerate(levels))):
             terms = {"field": name, "size": 1_000_000 if name == "doc_id" else 100_000}
-            if name == "year_start":
-                terms["missing"] = _MISSING_YEAR
+            if name in _YEARS:
+                terms["missing"] = _MISSING_YEAR if name == "year_start" else str(_MISSING_YEAR)
             spec = {f"g{i}": {"terms": terms, **({"aggs": spec} if spec else {})}}
         result = self._searcher.aggregate(q, spec)
         out: dict[tuple, int] = {}
@@ -301,7 +306,7 @@ class TantivyBackend(Backend):
                 return
             for b in buckets:
                 value = b["key"]
-                if levels[depth] == "year_start":
+                if levels[depth] in _YEARS:
                     value = None if int(value) == _MISSING_YEAR else int(value)
                 if depth + 1 == len(levels):
                     out[key + (value,)] = b["doc_count"]
