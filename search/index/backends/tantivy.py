@@ -231,7 +231,8 @@ class TantivyBackend(Backend):
         return {ts.doc(addr).get_first("id") for _score, addr in ts.search(both, len(ids), count=False).hits}
 
     def count(self, query, flt) -> int:
-        return self._searcher.search(self._query(query, flt), 1, count=True).count
+        # unscored: a count needs no ranking
+        return self._searcher.search(tantivy.Query.const_score_query(self._query(query, flt), 0.0), 1, count=True).count
 
     def counts(self, query, flt, by: tuple[str, ...], documents: bool = True) -> dict[tuple, Count]:
         """Counted with aggregations whose buckets never multiply documents by themes:
@@ -241,6 +242,8 @@ class TantivyBackend(Backend):
         themes in buckets, far under tantivy's limit of 65,000 at a national collection's
         size (some 300 documents a year)."""
         q = self._query(query, flt)
+        if documents and (by == () or (len(by) == 1 and by[0] in _YEARS)):
+            return self._per_document(q, by)
         total = self._searcher.search(q, 1, count=True).count
         docs_total = len(self._grouped(q, ("doc_id",))) if total and documents else 0
         out: dict[tuple, Count] = {(): Count(total, docs_total)}
@@ -265,6 +268,24 @@ class TantivyBackend(Backend):
                 for key, n in self._grouped(sub, rest, distinct=True).items():
                     docs[key[:split] + (value,) + key[split:]] = n
         out.update({k: Count(n, docs.get(k, 0)) for k, n in sections.items()})
+        return out
+
+    def _per_document(self, q, by: tuple[str, ...]) -> dict[tuple, Count]:
+        """A search's summary (sections and documents, in all and per year) from one
+        aggregation of the matches by document (and, within each, by ``by``'s year field),
+        which neither scores them nor makes more buckets than documents and their years."""
+        missing = (_MISSING_YEAR if by[0] == "year_start" else str(_MISSING_YEAR)) if by else None
+        inner = {"aggs": {"y": {"terms": {"field": by[0], "size": 100_000, "missing": missing}}}} if by else {}
+        buckets = self._searcher.aggregate(q, {"d": {"terms": {"field": "doc_id", "size": 1_000_000}, **inner}})["d"]["buckets"]
+        out: dict[tuple, Count] = {(): Count(sum(b["doc_count"] for b in buckets), len(buckets))}
+        sections: dict[tuple, int] = {}
+        docs: dict[tuple, int] = {}
+        for b in buckets if by else ():
+            for y in b["y"]["buckets"]:
+                key = (None if int(y["key"]) == _MISSING_YEAR else int(y["key"]),)
+                sections[key] = sections.get(key, 0) + y["doc_count"]
+                docs[key] = docs.get(key, 0) + 1
+        out.update({k: Count(n, docs[k]) for k, n in sections.items()})
         return out
 
     def tallies(self, query, flt, fields: tuple[str, ...]) -> dict[str, dict]:
@@ -318,6 +339,9 @@ class TantivyBackend(Backend):
 
     def doc_frequency(self, field: str, term: str) -> int:
         return self._searcher.doc_freq(_field(field), term)
+
+    def records_total(self) -> int:
+        return self._searcher.num_docs
 
     def words(self, prefix: str = "") -> list[tuple[str, int]]:
         return [(t, n) for t, n in self._searcher.terms_with_prefix("exact", prefix)]
