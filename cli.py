@@ -523,7 +523,7 @@ def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, 
 @click.option("--from", "from_year", help="Only items from this year on (2019 or 2019-20).")
 @click.option("--to", "to_year", help="Only items up to this year.")
 @click.option("--since", help="Only groups whose latest item is after this year: did it recur after 2019?")
-@click.option("--threshold", default=None, type=click.FloatRange(0, 100), help="Similarity 0-100 needed to group (default 49).")
+@click.option("--threshold", default=None, type=click.FloatRange(0, 100), help="Similarity 0-100 needed to group (default 48).")
 @click.option("--check", "check_text", metavar="TEXT|FILE",
               help="Instead: the earlier items like TEXT, or like each recommendation in FILE (.txt one per line, "
                    "or any document sgsearch reads).")
@@ -554,15 +554,15 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
     options = {"min_years": min_years, "kind": kind, "theme": theme_id, "from_year": from_year,
                "to_year": to_year, "since": since}
     used = DEFAULT_THRESHOLD if threshold is None else threshold
+    # the terminal shows each group's latest item unless --all: only those are read whole and cited
+    every = bool(as_json or output or show_all)
     try:
-        clusters = recur(store, threshold=used, **options)
+        clusters = recur(store, threshold=used, detail=every, **options)
     except ValueError as e:
         _query_fail(e)
     # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.cite import cite_items
 
-    # the terminal shows each group's latest item unless --all: only those need citing
-    every = as_json or output or show_all
     cite_items(store, [it for c in clusters for it in (c["items"] if every else c["items"][-1:])])
     if output:
         _write_tracker(store, clusters, output, fmt)

@@ -55,15 +55,15 @@ class Page:
         return self.path.stem
 
 
-def pages(which: str | None = None) -> list[Page]:
-    """Every page of ``real`` and ``real2`` (or of the set named), in file order."""
-    base = folder()
+def pages(which: str | None = None, base: Path | None = None) -> list[Page]:
+    """Every page of ``real`` and ``real2`` (or of the set named), in file order; with
+    ``base``, the pages of that folder laid out as ``real2`` (a held-out set)."""
+    sets = [(base.name, Path(base))] if base is not None else \
+        [(name, folder() / name) for name in ("real", "real2") if not which or which == name]
     out = []
-    for name in ("real", "real2"):
-        if which and which != name:
-            continue
-        for row in _tsv(base / name / "manifest.tsv"):
-            path = base / name / row["file"]
+    for name, where in sets:
+        for row in _tsv(where / "manifest.tsv"):
+            path = where / row["file"]
             if path.exists():  # a row whose page could not be collected has no file
                 out.append(Page(name, row["file"], row, path))
     return out
@@ -81,9 +81,9 @@ class GoldItem:
     text: str
 
 
-def items() -> list[GoldItem]:
-    """The 110 gold items of ``real2``, their text cut from the page as the README says."""
-    base = folder() / "real2"
+def items(base: Path | None = None) -> list[GoldItem]:
+    """The 110 gold items of ``real2`` (or of the folder ``base``), their text cut from the page as the README says."""
+    base = Path(base) if base is not None else folder() / "real2"
     texts: dict[str, str] = {}
     out = []
     for r in _tsv(base / "items.tsv"):
@@ -94,10 +94,10 @@ def items() -> list[GoldItem]:
     return out
 
 
-def pairs() -> list[tuple[str, str, bool]]:
-    """(earlier item_no, later item_no, same?) for every labelled pair of ``real2``."""
-    return [(r["a_item_no"], r["b_item_no"], r["same"].strip() == "1")
-            for r in _tsv(folder() / "real2" / "pairs.tsv")]
+def pairs(base: Path | None = None) -> list[tuple[str, str, bool]]:
+    """(earlier item_no, later item_no, same?) for every labelled pair of ``real2`` (or of the folder ``base``)."""
+    base = Path(base) if base is not None else folder() / "real2"
+    return [(r["a_item_no"], r["b_item_no"], r["same"].strip() == "1") for r in _tsv(base / "pairs.tsv")]
 
 
 def queries() -> list[dict]:

@@ -188,6 +188,11 @@ class Store:
         found = self.backend().records(kind, **terms)
         return sorted(found, key=lambda r: (r.get("doc_id") or "", r.get("ordinal") or 0, r.get("id") or ""))
 
+    def iter_records(self, kind: str, **terms: str):
+        """The records :meth:`records` gives, one at a time and in no particular order: for a
+        reader of every item that keeps only a little of each."""
+        yield from self.backend().iter_records(kind, **terms)
+
     def record(self, rid: str) -> dict | None:
         """One record by its unique id."""
         return self.backend().get(rid)

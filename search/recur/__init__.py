@@ -16,7 +16,6 @@ from search.recur.scoring import (
     pair_scores,
 )
 from search.recur.tracker import describe, tracker_rows
-from search.report.tracker import TRACKER_COLUMNS
 
 __all__ = [
     "CHECK_MIN_SCORE", "DEFAULT_THRESHOLD", "Concepts", "ConceptsError", "best_threshold", "check", "check_many",
@@ -24,3 +23,12 @@ __all__ = [
     "recur", "store_concepts", "summary", "tokens", "VERDICTS", "verdict",
     "TRACKER_COLUMNS", "describe", "tracker_rows",
 ]
+
+
+def __getattr__(name: str):
+    if name == "TRACKER_COLUMNS":
+        # lazy: the tracker's columns live with its writer, whose package loads python-docx
+        from search.report.tracker import TRACKER_COLUMNS
+
+        return TRACKER_COLUMNS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -35,8 +36,9 @@ def load_items(store: Store, kind: str | None = None, theme: str | None = None) 
 
 # -- the index's items, tokenised once per index generation ---------------------------------
 
-_CACHE_VERSION = 5
-_TOKEN_FIELDS = ("item_id", "doc_id", "kind", "year", "year_start", "themes")
+_CACHE_VERSION = 8
+_TOKEN_FIELDS = ("item_id", "doc_id", "kind", "year", "year_start", "themes", "status")
+_CHECK_FIELDS = ("item_id", "doc_id", "kind")  # what --check reads; the others are in a file of their own
 
 
 def _cache_dir() -> Path:
@@ -72,26 +74,42 @@ def _cache_path(store: Store, concepts: Concepts, part: str) -> Path | None:
     return _cache_dir() / f"recur-{key}-{part}.json" if key else None
 
 
-def _cache_read(path: Path | None):
+def _cache_line(path: Path | None, n: int):
+    """Line ``n`` (0 first) of a cache file of JSON lines, parsed; None if missing or damaged."""
     if path is None:
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        with path.open(encoding="utf-8") as fh:
+            for _ in range(n):
+                fh.readline()
+            return json.loads(fh.readline())
     except (OSError, ValueError):
         return None  # missing or damaged: rebuilt, never trusted
 
 
-def _cache_write(path: Path | None, data, text: str | None = None) -> None:
-    """Write a cache file atomically (``data`` as JSON, or ``text`` as it is), and delete the
-    files of the same index's older generations."""
-    if path is None:
-        return
+def _cache_write(path: Path | None, data, lines=None) -> None:
+    """Write a cache file atomically (``data`` as JSON, or the strings ``lines`` yields, which
+    are consumed whatever happens), and delete the files of the same index's older generations."""
+    tmp = None
     try:
+        if path is None:
+            raise OSError("no cache")
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data) if text is None else text, encoding="utf-8")
+        with tmp.open("w", encoding="utf-8") as fh:
+            if lines is None:
+                fh.write(json.dumps(data))
+            else:
+                fh.writelines(lines)
         os.replace(tmp, path)
     except OSError:
+        for _ in lines or ():  # the caller's work is done by reading them
+            pass
+        if tmp is not None:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
         return  # a cache that cannot be written only costs time
     index, generation = path.name.split("-")[1:3]
     for old in path.parent.glob("recur-*.json"):
@@ -113,35 +131,110 @@ def _unpack(text: str, dtype: str) -> np.ndarray:
         np.int64 if dtype == "<i8" else np.int32)
 
 
-def index_tokens(store: Store, concepts: Concepts) -> tuple[list[dict], _Rows, dict[str, str]]:
+class _Slim(Sequence):
+    """The index's items as the cache keeps them, by column: item ``i`` becomes a dict (the
+    fields of ``_TOKEN_FIELDS``) only when asked for, since ``--check`` reads a few of thousands.
+    Columns not given are read by ``more()`` when first needed."""
+
+    def __init__(self, cols: dict[str, list], more=None):
+        self.cols = cols
+        self._more = more
+
+    def _all(self) -> dict[str, list]:
+        if self._more is not None:
+            self.cols = {**self._more(), **self.cols}
+            self._more = None
+        return self.cols
+
+    def __len__(self) -> int:
+        return len(self.cols["item_id"])
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        cols = self._all()
+        return {f: cols[f][i] for f in _TOKEN_FIELDS}
+
+    def __iter__(self):
+        cols = self._all()
+        for values in zip(*(cols[f] for f in _TOKEN_FIELDS)):
+            yield dict(zip(_TOKEN_FIELDS, values))
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    def column(self, name: str) -> list:
+        """One field of every item, in order."""
+        return (self.cols if name in self.cols else self._all())[name]
+
+    def take(self, keep: list[int]) -> _Slim:
+        """The items ``keep``, in that order."""
+        cols, more = self.cols, self._more
+        return _Slim({f: [v[n] for n in keep] for f, v in cols.items()},
+                     None if more is None else lambda: {f: [v[n] for n in keep] for f, v in more().items()})
+
+
+def index_tokens(store: Store, concepts: Concepts) -> tuple[_Slim, _Rows, dict[str, str]]:
     """The index's items (id, kind, year, themes), their concepts as :class:`_Rows`, and the
     words the concepts stem from.
 
     Tokenising every item is most of the work of ``recur`` and ``--check``; it is kept in the
     per-user cache folder, keyed by the index generation and the concepts, so a second run
-    (and every ``--check`` after the first) only reads it back; the whole items go in a second
-    file, which ``recur`` reads when it shows many. A new generation of the index replaces
-    both. Nothing else depends on them: delete them freely.
+    (and every ``--check`` after the first) only reads it back: its first line holds the
+    concepts with the fields ``--check`` needs, its second the items' other fields (read when
+    asked for); the whole items go in a second file, which ``recur`` reads when it shows many.
+    A new generation of the index replaces both. Nothing else depends on them: delete them freely.
     """
     path = _cache_path(store, concepts, "tokens")
-    data = _cache_read(path)
+    data = _cache_line(path, 0)
     try:
-        cols = data["items"]
-        items = [dict(zip(_TOKEN_FIELDS, values)) for values in zip(*(cols[f] for f in _TOKEN_FIELDS))]
+        cols = {f: data["items"][f] for f in _CHECK_FIELDS}
         rows = _Rows(data["strings"], data["sizes"], data["vocab"], _unpack(data["indptr"], "<i8"),
                      _unpack(data["indices"], "<i4"))
-        if len(items) == len(rows.strings) == len(rows.indptr) - 1:
-            return items, rows, data["surface"]
+        if len(cols["item_id"]) == len(rows.strings) == len(rows.indptr) - 1:
+            return _Slim(cols, lambda: _other_columns(store, concepts, len(rows.strings))), rows, data["surface"]
     except (TypeError, KeyError, ValueError, AttributeError, binascii.Error):
         pass
-    full = load_items(store)
+    return _tokenise(store, concepts, path)
+
+
+def _other_columns(store: Store, concepts: Concepts, n: int) -> dict[str, list]:
+    """The items' fields that --check never reads, from the cache (or tokenised anew)."""
+    data = _cache_line(_cache_path(store, concepts, "tokens"), 1)
+    try:
+        cols = {f: data[f] for f in _TOKEN_FIELDS if f not in _CHECK_FIELDS}
+        if all(len(v) == n for v in cols.values()):
+            return cols
+    except (TypeError, KeyError):
+        pass
+    return _tokenise(store, concepts, _cache_path(store, concepts, "tokens"))[0].cols
+
+
+def _tokenise(store: Store, concepts: Concepts, path: Path | None) -> tuple[_Slim, _Rows, dict[str, str]]:
+    """Every item tokenised, and the three cache files written (see :func:`index_tokens`)."""
     surface: dict[str, str] = {}
-    rows = _rows(full, [tokens(_subject(i["text"]), concepts, surface) for i in full])
-    items = [{k: i.get(k) for k in _TOKEN_FIELDS} for i in full]
-    _cache_write(path, {"items": {f: [i[f] for i in items] for f in _TOKEN_FIELDS}, "strings": rows.strings,
-                        "sizes": rows.sizes, "vocab": rows.vocab, "indptr": _pack(rows.indptr, "<i8"),
-                        "indices": _pack(rows.indices, "<i4"), "surface": surface})
-    _write_items(_cache_path(store, concepts, "items"), full)
+    read: list[tuple] = []  # (order, slim item, tokens, words)
+
+    def lines():
+        # one record at a time, each let go once read: memory stays that of the slim items
+        for r in store.iter_records("item"):
+            it = _item(r)
+            read.append(((r.get("doc_id") or "", r.get("ordinal") or 0, r.get("id") or ""),
+                         {k: it.get(k) for k in _TOKEN_FIELDS}, tokens(_subject(it["text"]), concepts, surface),
+                         len(it["text"].split())))
+            yield f"{json.dumps(it['item_id'])}\t{json.dumps(it)}\n"
+
+    _cache_write(_cache_path(store, concepts, "items"), None, lines())
+    read.sort(key=lambda x: x[0])  # in document then reading order, as Store.records gives them
+    items = _Slim({f: [x[1][f] for x in read] for f in _TOKEN_FIELDS})
+    rows = _rows(items, [x[2] for x in read], words=[x[3] for x in read])
+    read.clear()
+    # two lines: what --check reads, then the items' other fields (read only when asked for)
+    _cache_write(path, None, [
+        json.dumps({"items": {f: items.cols[f] for f in _CHECK_FIELDS}, "strings": rows.strings, "sizes": rows.sizes,
+                    "vocab": rows.vocab, "indptr": _pack(rows.indptr, "<i8"), "indices": _pack(rows.indices, "<i4"),
+                    "surface": surface}) + "\n",
+        json.dumps({f: v for f, v in items.cols.items() if f not in _CHECK_FIELDS}) + "\n"])
     return items, rows, surface
 
 
@@ -152,7 +245,7 @@ def _full(store: Store, slim: dict) -> dict:
 
 
 _SHARED_FIELDS = ("title", "doc_id", "kind", "year", "heading", "number", "status", "section_id")
-BULK_FETCH = 2000  # more clustered items than this are read from the cache (or in one pass over the index)
+BULK_FETCH = 500  # more items than this are read from the cache file in one pass (quicker than one lookup each)
 
 
 def _fulls(store: Store, slims: list[dict], concepts: Concepts) -> dict[str, dict]:
@@ -172,7 +265,7 @@ def _fulls(store: Store, slims: list[dict], concepts: Concepts) -> dict[str, dic
 def _write_items(path: Path | None, items: list[dict]) -> None:
     """The whole items, one a line after its id (``"id"<TAB>{item}``): read back, only the
     items wanted are parsed (memory stays that of the items shown, not of the index)."""
-    _cache_write(path, None, text="".join(f"{json.dumps(i['item_id'])}\t{json.dumps(i)}\n" for i in items))
+    _cache_write(path, None, (f"{json.dumps(i['item_id'])}\t{json.dumps(i)}\n" for i in items))
 
 
 def _read_items(path: Path | None, want: set[str]) -> dict[str, dict] | None:
@@ -180,14 +273,15 @@ def _read_items(path: Path | None, want: set[str]) -> dict[str, dict] | None:
     if path is None:
         return None
     found = {}
+    keys = {json.dumps(w): w for w in want}  # compared as written: only the wanted lines are parsed
     try:
         with path.open(encoding="utf-8") as fh:
             for line in fh:
                 key, tab, item = line.partition("\t")
                 if not tab:
                     return None
-                item_id = json.loads(key)
-                if item_id in want:
+                item_id = keys.get(key)
+                if item_id is not None:
                     it = found[item_id] = json.loads(item)
                     for f in _SHARED_FIELDS:  # one copy of each title and heading, not one per item
                         if isinstance(it.get(f), str):
@@ -199,12 +293,12 @@ def _read_items(path: Path | None, want: set[str]) -> dict[str, dict] | None:
 
 def _items_and_rows(store: Store, items: list[dict] | None, kind: str | None, concepts: Concepts):
     """The items given (tokenised here) or, when none are, the index's of ``kind`` (see
-    :func:`index_tokens`): ``(items, rows, surface)``."""
+    :func:`index_tokens`; a :class:`_Slim` sequence): ``(items, rows, surface)``."""
     if items is None:
         items, rows, surface = index_tokens(store, concepts)
         if kind:
-            keep = [n for n, i in enumerate(items) if i["kind"] == kind]
-            items, rows = [items[n] for n in keep], rows.take(keep)
+            keep = [n for n, k in enumerate(items.column("kind")) if k == kind]
+            items, rows = items.take(keep), rows.take(keep)
         return items, rows, surface
     surface: dict[str, str] = {}
     return items, _rows(items, [tokens(_subject(i["text"]), concepts, surface) for i in items]), surface

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from search.index.store import Store
-from search.recur.cache import _full, _items_and_rows
-from search.recur.concepts import _THEME, store_concepts, tokens
+from search.recur.cache import _full, _items_and_rows, _Slim
+from search.recur.concepts import _CONCEPT, _THEME, store_concepts, tokens
 from search.recur.scoring import (
     CHECK_CANDIDATES,
     CHECK_MIN_SCORE,
@@ -40,6 +40,25 @@ def _check_score(p: _Prepared, i: int, q: int) -> float:
     return score if _beyond_theme(p, i, q) else min(score, THEME_ONLY_MAX)
 
 
+def _headings(p: _Prepared, idx: np.ndarray, q: int, tags: np.ndarray, named: np.ndarray,
+              min_score: float) -> list[tuple[float, int]]:
+    """Scores of short items (a heading such as "Neglect" or "Safeguarding young people") against
+    the checked text ``q``: how much of the heading the text holds, at most :data:`THEME_ONLY_MAX`,
+    since a heading names a subject, not a recommendation (listed for a person to judge, never
+    made before). Only a subject the concepts or themes know counts ("chair" alone does not)."""
+    if not len(idx):
+        return []
+    x = p.x[idx.astype(np.int64)]
+    held = np.zeros(p.x.shape[1], dtype=np.float32)
+    held[p.x[q].indices] = 1.0
+    subject = (x.multiply(named[None, :]).tocsr() @ held) > 0  # a concept or theme both name
+    x = x.multiply(~tags[None, :]).tocsr()  # a heading's words and concepts, not its theme tags
+    total = np.asarray(x.sum(axis=1)).ravel()
+    frac = np.where(subject, (x @ held) / np.maximum(total, 1e-9), 0.0)
+    score = np.minimum(np.round(COSINE_SHARE * 100.0 * frac, 1), THEME_ONLY_MAX)
+    return [(s, i) for i, s in zip(idx.tolist(), score.tolist()) if s >= min_score]
+
+
 def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = None, limit: int = 10,
                kind: str | None = None, min_score: float = CHECK_MIN_SCORE,
                items: list[dict] | None = None, exclude_docs=()) -> list[dict]:
@@ -63,12 +82,19 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
         themes = [[t[len(_THEME):] for t in toks if t.startswith(_THEME)] for toks in ptoks]
     probes = [{"item_id": "?", "text": t, "themes": list(themes[n] or []), "year_start": None}
               for n, t in enumerate(texts)]
-    p = _prepare(items + probes, concepts, surface=surface, rows=rows.plus(probes, ptoks))
+    p = _prepare(items, concepts, surface=surface, rows=rows.plus(probes, ptoks))
     n_items = len(items)
     own = set(exclude_docs or ())
-    left_out = np.array([it.get("doc_id") in own for it in items], dtype=bool) if own else None
+    slim = isinstance(items, _Slim)  # the index's, by column: only its ids, documents and kinds are read
+    ids = items.column("item_id") if slim else [it["item_id"] for it in items]
+    docs = items.column("doc_id") if slim else [it.get("doc_id") for it in items]
+    left_out = np.array([d in own for d in docs], dtype=bool) if own else None
     sims = (p.x[n_items:] @ p.x[:n_items].T).tocsr()
     floor = max(0.0, (min_score - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0
+    tags = np.array([t.startswith("#") for t in p.rows.vocab] or [False])
+    named = np.array([t.startswith(("#", _CONCEPT)) for t in p.rows.vocab] or [False])
+    short = np.asarray(p.rows.sizes[:n_items], dtype=np.int64) < MIN_TOKENS
+    cos = np.zeros(n_items, dtype=np.float32)
     out = []
     for n, text in enumerate(texts):
         q = n_items + n
@@ -77,20 +103,25 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
         if left_out is not None:
             keep = ~left_out[idx]
             idx, val = idx[keep], val[keep]
+        cos[:] = 0.0
+        cos[idx] = val  # ties are broken by the cosine: the item most about it first
         if _content(p, q) >= MIN_TOKENS:  # scored as recur scores pairs, all candidates at once
+            heads = short[idx]
+            scored = _headings(p, idx[heads], q, tags, named, min_score)
+            idx, val = idx[~heads], val[~heads]
             keep = val >= floor - 1e-6
             idx, val = idx[keep], val[keep]
             if len(idx) > CHECK_CANDIDATES:
                 idx = idx[np.argpartition(-val, CHECK_CANDIDATES)[:CHECK_CANDIDATES]]
             idx = idx.astype(np.int64)
             scores = _score_pairs(p, idx, np.full(len(idx), q, dtype=np.int64))
-            scored = [(s, i) for i, s in zip(idx.tolist(), scores.tolist()) if s >= min_score]
+            scored += [(s, i) for i, s in zip(idx.tolist(), scores.tolist()) if s >= min_score]
         else:  # a short text is scored by how much of it an item holds
             scored = [(s, i) for i in idx.tolist() if (s := _check_score(p, i, q)) >= min_score]
-        scored.sort(key=lambda x: (-x[0], items[x[1]]["item_id"]))
+        scored.sort(key=lambda x: (-x[0], -float(cos[x[1]]), ids[x[1]]))
         matches = []
         for s, i in scored[:limit]:
-            it = dict(items[i]) if given else _full(store, items[i])
+            it = dict(items[i]) if given else _full(store, {"item_id": ids[i], "doc_id": docs[i]})
             it["score"] = s
             it["why"] = why(p, i, q)
             matches.append(it)

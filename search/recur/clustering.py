@@ -5,7 +5,6 @@ import re
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
 from search.index.records import years_covered
 from search.index.store import Store
@@ -21,6 +20,8 @@ from search.recur.scoring import (
     why,
 )
 from search.recur.tracker import describe
+
+WHY_LINKS = 20  # a group's "why" counts the reasons of its strongest links, this many at most
 
 
 def _year_of(value) -> int | None:
@@ -56,6 +57,7 @@ def recur(
     from_year=None,
     to_year=None,
     since=None,
+    detail: bool = True,
 ) -> list[dict]:
     """Clusters of items that say substantially the same thing in at least ``min_years`` years.
 
@@ -64,12 +66,16 @@ def recur(
     ``theme`` keeps the groups with a member tagged with it (as ``export`` does: the group
     is found among all items, then chosen); ``from_year``/``to_year`` keep the items of
     those years; ``since`` keeps the groups whose latest item is after that year. Each
-    group has a ``score`` (its strongest link) and ``why`` (what its members share).
+    group has a ``score`` (its strongest link) and ``why`` (what its strongest links share).
+    With ``detail=False`` (the terminal's summary) only each group's first and last items are
+    whole; the others carry their id, document, kind, year, themes, status and score, not
+    their text or ``why``: at scale, reading and explaining every member is most of the work.
     """
     lo, hi, after = _year_of(from_year), _year_of(to_year), _year_of(since)
     concepts = store_concepts(store)
     given = items is not None
     items, rows, surface = _items_and_rows(store, items, kind, concepts)
+    items = list(items)  # each item is read many times here
     if lo is not None or hi is not None:
         covered = _covered_years(store)
         keep = [n for n, it in enumerate(items)
@@ -93,24 +99,33 @@ def recur(
         if after is not None and max(items[i].get("year_start") or 0 for i in comp) <= after:
             continue
         chosen.append((comp, years))
-    full = {} if given else _fulls(store, [items[i] for comp, _ in chosen for i in comp], concepts)
+    whole = [i for comp, _ in chosen for i in (comp if detail else _ends(comp, items))]
+    full = {} if given else _fulls(store, [items[i] for i in whole], concepts)
+    whole = set(whole)
     clusters = []
     bags: dict = {}
+    link_score, link_to = edges.best_within([comp for comp, _ in chosen])
     for comp, years in chosen:
         members = sorted(comp, key=lambda i: (items[i].get("year_start") or 0, items[i]["item_id"]))
-        inside = set(comp)
         out_items = []
-        reasons: dict[str, float] = {}
+        best: dict[int, tuple[float, int]] = {}
+        whys: dict[int, list[str]] = {}
         for i in members:
-            # the whole items were read for this call alone: filled in place, not copied (memory at scale)
-            it = dict(items[i]) if given else (full.get(items[i]["item_id"]) or _full(store, items[i]))
-            linked = [(s, j) for j, s in edges[i].items() if j in inside]
-            it["score"] = round(max(linked)[0], 1) if linked else None
-            if linked:
-                it["why"] = why(p, i, max(linked)[1], bags=bags)
-                for r in it["why"]:
-                    reasons[r] = reasons.get(r, 0) + 1
+            if given or i not in whole:
+                it = dict(items[i])
+            else:  # the whole items were read for this call alone: used as they are, not copied (memory at scale)
+                it = full.get(items[i]["item_id"]) or _full(store, items[i])
+            it["score"] = round(float(link_score[i]), 1) if link_to[i] >= 0 else None
+            if link_to[i] >= 0:
+                best[i] = (float(link_score[i]), int(link_to[i]))
+                if detail:
+                    it["why"] = whys[i] = why(p, i, best[i][1], bags=bags)
             out_items.append(it)
+        # what the group shares: the reasons of its strongest links, the most often given first
+        reasons: dict[str, float] = {}
+        for i in sorted(best, key=lambda i: (-best[i][0], i))[:WHY_LINKS]:
+            for r in whys.get(i) or why(p, i, best[i][1], bags=bags):
+                reasons[r] = reasons.get(r, 0) + 1
         themes = sorted(set.intersection(*(set(items[i]["themes"]) for i in comp)) if comp else set())
         score = max((s for it in out_items if (s := it.get("score")) is not None), default=None)
         clusters.append({"themes": themes, "years": years, "score": score,
@@ -120,6 +135,12 @@ def recur(
         c["id"] = n
     return [describe({"id": c["id"], "themes": c["themes"], "years": c["years"], "score": c["score"], "why": c["why"],
                       "items": c["items"]}) for c in clusters]
+
+
+def _ends(comp: list[int], items: list[dict]) -> list[int]:
+    """A group's oldest and newest items (what the summary shows whole)."""
+    key = [(items[i].get("year_start") or 0, items[i]["item_id"]) for i in comp]
+    return [comp[key.index(min(key))], comp[key.index(max(key))]]
 
 
 def best_threshold(store: Store, threshold: float, **options) -> float | None:
@@ -143,8 +164,29 @@ class _Links:
         lo, hi = self.m.indptr[i], self.m.indptr[i + 1]
         return dict(zip(self.m.indices[lo:hi].tolist(), self.m.data[lo:hi].tolist()))
 
+    def best_within(self, groups: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """For each item, the score of its strongest link to another item of its group and that
+        item (ties: the higher index), all at once; -1 where it has none (or no group)."""
+        m = self.m
+        group = np.full(m.shape[0], -1, dtype=np.int64)
+        for g, members in enumerate(groups):
+            group[members] = g
+        rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+        ok = (group[rows] >= 0) & (group[m.indices] == group[rows])
+        r, j, s = rows[ok], m.indices[ok], m.data[ok]
+        order = np.lexsort((j, s, r))  # by item, then score, then the other item: each item's last is its best
+        r, j, s = r[order], j[order], s[order]
+        last = np.r_[r[1:] != r[:-1], True] if len(r) else np.zeros(0, dtype=bool)
+        score = np.full(m.shape[0], -1.0)
+        to = np.full(m.shape[0], -1, dtype=np.int64)
+        score[r[last]], to[r[last]] = s[last], j[last]
+        return score, to
+
     def components(self) -> list[list[int]]:
         """The connected groups of linked items, each in order, by their first item."""
+        # lazy: the graph module loads scipy.linalg (a tenth of a second), which --check never needs
+        from scipy.sparse.csgraph import connected_components
+
         _, labels = connected_components(self.m, directed=False)
         groups: dict[int, list[int]] = {}
         for i in np.flatnonzero(np.diff(self.m.indptr)).tolist():
@@ -158,7 +200,8 @@ def _trim(comp: list[int], edges, threshold: float) -> list[int]:
     if len(comp) <= MAX_CHAIN:
         return comp
     inside = set(comp)
-    degree = {i: sum(1 for j in edges[i] if j in inside) for i in comp}
+    counts = np.diff(edges.m.indptr)
+    degree = {i: int(counts[i]) for i in comp}  # a whole connected group: every link of a member is inside
     queue = [i for i in comp if degree[i] < 2]
     while queue and len(inside) > MAX_CHAIN:
         i = queue.pop()

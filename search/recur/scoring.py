@@ -103,8 +103,9 @@ class _Rows:
                      np.concatenate([self.indices, more.indices]))
 
 
-def _rows(items: list[dict], toks: list[list[str]], vocab: list[str] = ()) -> _Rows:
-    """The :class:`_Rows` of items with these tokens (``vocab``: columns already numbered)."""
+def _rows(items: list[dict], toks: list[list[str]], vocab: list[str] = (), words: list[int] | None = None) -> _Rows:
+    """The :class:`_Rows` of items with these tokens (``vocab``: columns already numbered;
+    ``words``: how many words each item's text has, when the items given hold no text)."""
     col = {t: j for j, t in enumerate(vocab)}
     theme_prefix = _CONCEPT + "t:"
     indices: list[int] = []
@@ -115,8 +116,10 @@ def _rows(items: list[dict], toks: list[list[str]], vocab: list[str] = ()) -> _R
         indices.extend(col.setdefault(tok, len(col)) for tok in bag)
         ends.append(len(indices))
     # an item of fewer than MIN_WORDS words is a heading ("Early Help"), not a statement: never compared
-    sizes = [len({w for w in tk if not w.startswith(theme_prefix)}) if len(it.get("text", "").split()) >= MIN_WORDS
-             else 0 for tk, it in zip(toks, items)]
+    if words is None:
+        words = [len(it.get("text", "").split()) for it in items]
+    sizes = [len({w for w in tk if not w.startswith(theme_prefix)}) if n >= MIN_WORDS else 0
+             for tk, n in zip(toks, words)]
     return _Rows([" ".join(t) for t in toks], sizes, list(col), np.array(ends, dtype=np.int64),
                  np.array(indices, dtype=np.int32))
 
@@ -145,10 +148,25 @@ class _Prepared:
         return {r.vocab[j] for j in r.indices[r.indptr[i]:r.indptr[i + 1]].tolist()}
 
 
+# "However, as highlighted in the Panel's review 'X', ...": where a point was made, not the point
+_ATTRIBUTION = re.compile(r"^(?:(?:however|also|again|moreover|furthermore|further)\s*,?\s*)?as\s+(?:was\s+)?"
+                          r"(?:highlighted|noted|identified|found|reported|set out|described|recommended|shown|seen)"
+                          r"\s+(?:in|by)\b[^,.;]{0,200},\s*", re.I)
+# "... e.g. poor attendance, missed appointments" or "(e.g. ...)": illustrations, not what the item says
+_EXAMPLE = r"(?:e\.\s?g\b|eg\b|for example\b|for instance\b)"
+_EXAMPLES_AT_END = re.compile(r"[\s,;:]+" + _EXAMPLE + r".*$", re.I | re.S)
+_EXAMPLES_IN_BRACKETS = re.compile(r"\s*\(" + _EXAMPLE + r"[^)]*\)", re.I)
+EXAMPLES_AFTER = 8  # words an item says before its examples start, for them to be cut ("men, for example fathers, who ..." keeps them)
+
+
 def _subject(text: str) -> str:
-    """The first sentence of an item: what it is about (the rest is often commentary)."""
+    """The first sentence of an item: what it is about (the rest is often commentary), without
+    a leading attribution ("as highlighted in ..., ") or trailing examples ("e.g. ...")."""
+    text = _ATTRIBUTION.sub("", text)
     m = re.match(r"(.{25,}?[.;!?])\s+[A-Z]", text)
-    return m.group(1) if m else text
+    first = _EXAMPLES_IN_BRACKETS.sub("", m.group(1) if m else text)
+    tail = _EXAMPLES_AT_END.search(first)
+    return first[:tail.start()] if tail and len(first[:tail.start()].split()) >= EXAMPLES_AFTER else first
 
 
 def _weight(tok: str) -> float:
@@ -169,7 +187,7 @@ def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[lis
         rows = _rows(items, toks)
     m = rows.matrix()
     df = np.bincount(rows.indices, minlength=m.shape[1])
-    n = max(len(items), 1)
+    n = max(len(rows.strings), 1)  # the items and any texts checked against them
     weights = [math.log((n + 1) / (k + 0.5)) * _weight(t) for t, k in zip(rows.vocab, df.tolist())]
     idf = dict(zip(rows.vocab, weights))
     w = np.array(weights or [0.0], dtype=np.float64)

@@ -113,6 +113,11 @@ class Backend(ABC):
     def records(self, kind: str, **terms: str) -> list[dict]:
         """Stored fields of every record of ``kind`` whose fields equal ``terms`` (any order)."""
 
+    def iter_records(self, kind: str, **terms: str):
+        """The records :meth:`records` gives, one at a time (an engine that can read them lazily
+        keeps memory to one record)."""
+        yield from self.records(kind, **terms)
+
     @abstractmethod
     def search(self, query, flt, sort: str, limit: int) -> list[Found]:
         """The best ``limit`` sections for ``query`` among those ``flt`` allows (None: all),

@@ -180,21 +180,22 @@ class TantivyBackend(Backend):
     def _data(doc) -> dict:
         return json.loads(doc.get_first("data"))
 
-    def _all(self, q) -> list:
-        ts = self._searcher
-        n = ts.num_docs
-        return [ts.doc(addr) for _score, addr in ts.search(q, max(n, 1), count=False).hits] if n else []
-
     def get(self, rid: str) -> dict | None:
         ts = self._searcher
         hits = ts.search(tantivy.Query.term_query(self.schema, "id", rid), 1, count=False).hits
         return self._data(ts.doc(hits[0][1])) if hits else None
 
     def records(self, kind: str, **terms: str) -> list[dict]:
+        return list(self.iter_records(kind, **terms))
+
+    def iter_records(self, kind: str, **terms: str):
         parts = [(tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "kind", kind))]
         for name, value in terms.items():
             parts.append((tantivy.Occur.Must, tantivy.Query.term_query(self.schema, _field(name), str(value))))
-        return [self._data(d) for d in self._all(tantivy.Query.boolean_query(parts))]
+        ts = self._searcher
+        n = ts.num_docs
+        for _score, addr in (ts.search(tantivy.Query.boolean_query(parts), max(n, 1), count=False).hits if n else []):
+            yield self._data(ts.doc(addr))
 
     def _query(self, query, flt):
         q = translate(query, self.schema) if query is not None else \

@@ -148,11 +148,15 @@ class WhooshBackend(Backend):
         return dict(found) if found else None
 
     def records(self, kind: str, **terms: str) -> list[dict]:
+        return list(self.iter_records(kind, **terms))
+
+    def iter_records(self, kind: str, **terms: str):
         q = Term("kind", kind)
         for name, value in terms.items():
             q = q & Term(name, value)
         s = self.searcher()
-        return [dict(s.stored_fields(d)) for d in sorted(s.docs_for_query(q))]
+        for d in sorted(s.docs_for_query(q)):
+            yield dict(s.stored_fields(d))
 
     def _filter(self, flt) -> set | None:
         """The documents a filter allows, remembered while the index is unchanged (a filter
