@@ -230,3 +230,71 @@ def test_no_library_internals_in_the_source():
         assert not _PRIVATE.search(text), f"{path.relative_to(ROOT)}: {_PRIVATE.search(text).group(0)}"
         internal = {m for m in _imports(path) if m.startswith(_INTERNAL_MODULES)}
         assert not internal, f"{path.relative_to(ROOT)} imports {sorted(internal)}"
+
+
+# Words of every shape the analysis treats apart: suffixes the stemmers differ on, possessives,
+# curly apostrophes, prefixes and compounds written three ways, year spans, accents, slashes.
+_STEMS = ["organisation", "organic", "university", "universal", "emergency", "added", "adding", "generate",
+          "general", "community", "communication", "past", "pasta", "later", "lateral", "arsenal",
+          "recommendations", "safeguarding", "children", "families", "relational", "hopeful", "running"]
+_SHAPES = ["children's", "carer’s", "don’t", "wasn't", "pre-birth", "pre birth", "Pre-Birth", "prebirth",
+           "multi-agency", "multi agency", "co-sleeping", "non accidental", "tool kit", "tool-kit", "toolkit",
+           "health visitors", "health-visiting", "well-being", "step-father", "grand parents", "child's minder",
+           "2016/17", "2016-2017", "2019–20", "1999/00", "2016/19", "fathers/male", "and/or", "café", "naïve",
+           "ÉCOLE", "Straße", "e-mail", "re-referral", "self harm", "pre 2016", "x'", "under_score"]
+
+
+def _battery_text(rng) -> str:
+    words = _STEMS + _SHAPES
+    return " and ".join(rng.choice(words) + rng.choice(["", "", ",", ".", ";", " (note)"]) for _ in range(400))
+
+
+@needs_both
+def test_tantivy_analyses_text_into_the_terms_whoosh_indexes(tmp_path):
+    """Tantivy tokenises and stems the text itself, yet every word of a battery, parsed as
+    a query is, finds its section in every field as on Whoosh, as a word and in a phrase
+    with its neighbour (through a part of a joined word too: ``agency and``)."""
+    import random
+
+    from search.index.qtree import Phrase, Term
+    from search.index.records import exact_value
+    from search.index.schema import make_schema
+
+    text = _battery_text(random.Random(7))
+    fields = {"id": "s1", "kind": "section", "doc_id": "d", "heading": "Pre", "text": text,
+              "title": "Multi-Agency Audit", "publisher": "Café Board", "year_start": 2020}
+    fields["exact"] = exact_value(fields)
+    engines = {}
+    for engine in AVAILABLE:
+        (tmp_path / engine).mkdir()
+        engines[engine] = backend_class(engine).create(tmp_path / engine)
+        w = engines[engine].writer()
+        w.add(dict(fields))
+        w.commit()
+        engines[engine].refresh()
+    schema = make_schema()
+
+    def found(node) -> dict[str, int]:
+        return {engine: b.count(node, None) for engine, b in engines.items()}
+
+    def terms(field: str, words: str) -> tuple[str, ...]:
+        return tuple(schema[field].process_text(words, mode="query"))
+
+    for word in _STEMS + _SHAPES:
+        for field in ("text", "exact"):
+            for term in terms(field, word):
+                assert set(found(Term(field, term)).values()) == {1}, (field, word, term)
+    raw = text.split()
+    phrases = 0
+    for a, b in zip(raw, raw[1:]):
+        for field in ("text", "exact"):
+            words = terms(field, f"{a} {b}")
+            if len(words) > 1:
+                n = found(Phrase(field, words))
+                assert len(set(n.values())) == 1, (field, a, b, words, n)
+                phrases += n["whoosh"]
+    assert phrases > 500
+    for field, word in (("title", "agency"), ("title", "multiagency"), ("heading", "pre"), ("publisher", "cafe")):
+        assert set(found(Term(field, terms(field, word)[0])).values()) == {1}, (field, word)
+    for b in engines.values():
+        b.close()

@@ -1,12 +1,16 @@
 """The tantivy backend: a compiled engine for large corpora (beyond some 20,000 sections).
 
-Terms come from our own analyzers (:mod:`search.index.analysis`) as pre-tokenised strings, so
-compounds, year spans and stems are exactly those of the Whoosh backend, and the query
-trees :mod:`search.query` parses are translated node by node (:func:`translate`). Every
-record's stored fields are kept as one JSON value (``data``); the fields queries, filters
-and counts use are indexed (and fast columns where counted or sorted). Counting is
-tantivy's aggregations. Needs tantivy 0.27+ (pre-tokenised text), which has wheels for
-Python 3.11 and later.
+Tantivy analyses the text itself: :func:`search.index.analysis.engine_text` gives each
+field's words (compounds and prefixes joined, year spans in one form, case and accents
+folded) one space apart, and the field's analyser splits them and stems them with the
+stemmer the query parser uses, so terms are those of the Whoosh backend. The parts of a
+joined word (``agency`` of ``multi-agency``) are added after the text, so they are found
+as words; for phrases through them each field has a twin (``text_split``) holding the text
+with the joined words split, which a phrase query also tries. The query trees :mod:`search.query` parses are
+translated node by node (:func:`translate`). Every record's stored fields are kept as one
+JSON value (``data``); the fields queries, filters and counts use are indexed (and fast
+columns where counted or sorted). Counting is tantivy's aggregations. Needs tantivy 0.27+,
+which has wheels for Python 3.11 and later.
 """
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from pathlib import Path
 import tantivy
 
 from search.index import qtree
-from search.index.analysis import PREFIXES, index_terms, stem_word
+from search.index.analysis import COMPOUNDS, PREFIXES, engine_text, stem_word
 from search.index.backends.base import Backend, Count, Found, Unsupported, Writer
 from search.index.lock import IndexBusy
 from search.index.schema import UNSTORED
@@ -32,6 +36,11 @@ _MISSING_YEAR = -1
 _UNSTORED = UNSTORED  # kept as terms only
 
 
+_STEMMED = ("heading", "text", "title")  # the others are words as written
+_ANALYSERS = {True: "sg_stem", False: "whitespace"}
+_TWIN = "_split"  # a field's twin: its text with joined words split, for phrases
+
+
 def make_schema():
     """The tantivy schema: positional term fields, keyword fields, fast columns, stored JSON."""
     b = tantivy.SchemaBuilder()
@@ -39,43 +48,56 @@ def make_schema():
         b.add_text_field(name, stored=name in ("id", "doc_id"), fast=name in _FAST, tokenizer_name="raw",
                          index_option="freq" if name == "themes" else "basic")
     for name in TEXT_FIELDS:
-        b.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+        b.add_text_field(name, tokenizer_name=_ANALYSERS[name in _STEMMED], index_option="position")
+        b.add_text_field(name + _TWIN, tokenizer_name=_ANALYSERS[name in _STEMMED], index_option="position")
     b.add_integer_field("year_start", indexed=True, fast=True)
     b.add_bytes_field("data", stored=True)
     return b.build()
 
 
-_stem = lru_cache(maxsize=200_000)(stem_word)  # the stemmer of text_analyzer()
-_Token = tantivy.Token
+def _register(index) -> None:
+    """The analyser of the stemmed fields (registered on every index opened: tantivy keeps its name only)."""
+    index.register_tokenizer(_ANALYSERS[True], tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
+                             .filter(tantivy.Filter.stemmer("english")).build())
 
 
-def _tokens(terms, stem: bool = False) -> list:
-    """Tantivy tokens of ``(term, position)`` pairs, stemmed or as they are."""
-    if stem:
-        return [_Token(_stem(t), p, 0, 0) for t, p in terms]
-    return [_Token(t, p, 0, 0) for t, p in terms]
+_stem = lru_cache(maxsize=200_000)(stem_word)
+_WAITS = PREFIXES | set(COMPOUNDS)
 
 
 @lru_cache(maxsize=1024)
-def _cached_tokens(text: str, stem: bool) -> list:
-    return _tokens(index_terms(text), stem)  # titles and publishers repeat for every section of a document
+def _cached_text(text: str) -> tuple[str, list[str], str]:
+    return engine_text(text)  # titles and publishers repeat for every section of a document
 
 
-def section_tokens(heading: str, text: str, title: str = "", publisher: str = "") -> dict[str, list]:
-    """The tokens of each positional field, as the Whoosh schema's analyzers index them.
-
-    Heading and text are analysed once, unstemmed; the stemmed fields are those terms
-    stemmed (text_analyzer is exact_analyzer plus a stemmer) and ``exact`` is the two
-    joined, so each word goes through the analyzer chain once instead of twice.
-    """
-    h, b = index_terms(heading), index_terms(text)
-    if h and h[-1][0] in PREFIXES:  # a heading ending in "pre" joins the text's first word
-        exact = index_terms(f"{heading}\n{text}")
+def section_texts(heading: str, text: str, title: str = "", publisher: str = "") -> dict[str, tuple[str, list[str], str]]:
+    """Each positional field's words, compound parts and split words (:func:`engine_text`); ``exact`` is
+    the heading and text as one (analysed once more only when the heading ends in a word
+    that may join the text's first)."""
+    h, b = engine_text(heading), engine_text(text)
+    if h[0] and h[0].rsplit(" ", 1)[-1] in _WAITS:
+        exact = engine_text(f"{heading}\n{text}")
     else:
-        shift = max(p for _, p in h) + 1 if h else 0
-        exact = h + [(t, p + shift) for t, p in b]
-    return {"heading": _tokens(h, True), "text": _tokens(b, True), "title": _cached_tokens(title, True),
-            "exact": _tokens(exact), "publisher": _cached_tokens(publisher, False)}
+        exact = (_joined(h[0], b[0]), h[1] + b[1], _joined(h[2] or h[0], b[2] or b[0]) if h[2] or b[2] else "")
+    return {"heading": h, "text": b, "title": _cached_text(title), "exact": exact, "publisher": _cached_text(publisher)}
+
+
+def _joined(a: str, b: str) -> str:
+    return f"{a} {b}" if a and b else a or b
+
+
+_Token = tantivy.Token
+
+
+def _add_text(d, name: str, words: str, parts: list[str], split: str) -> None:
+    if words:
+        d.add_text(name, words)
+    if split:
+        d.add_text(name + _TWIN, split)
+    if parts:  # after the text: tantivy gives every value of a field positions of its own
+        if name in _STEMMED:
+            parts = [_stem(p) for p in parts]
+        d.add_pre_tokenized_text(name, tantivy.PreTokenizedString("", [_Token(p, 0, 0, 0) for p in parts]))
 
 
 def document(fields: dict):
@@ -92,11 +114,10 @@ def document(fields: dict):
     if fields.get("year_start") is not None:
         d.add_integer("year_start", int(fields["year_start"]))
     if fields.get("kind") == "section":  # only sections have searchable text
-        tokens = section_tokens(fields.get("heading") or "", fields.get("text") or "", fields.get("title") or "",
-                                fields.get("publisher") or "")
+        texts = section_texts(fields.get("heading") or "", fields.get("text") or "", fields.get("title") or "",
+                              fields.get("publisher") or "")
         for name in TEXT_FIELDS:
-            if tokens[name]:
-                d.add_pre_tokenized_text(name, tantivy.PreTokenizedString("", tokens[name]))
+            _add_text(d, name, *texts[name])
     stored = {k: v for k, v in fields.items() if v is not None and k not in _UNSTORED}
     d.add_bytes("data", json.dumps(stored, default=str, separators=(",", ":")).encode("utf-8"))
     return d
@@ -143,12 +164,13 @@ class TantivyBackend(Backend):
 
     @classmethod
     def create(cls, path: Path) -> TantivyBackend:
-        tantivy.Index(make_schema(), path=str(path), reuse=False)
+        _register(tantivy.Index(make_schema(), path=str(path), reuse=False))
         return cls(path)
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self.index = tantivy.Index.open(str(path))
+        _register(self.index)
         self.schema = self.index.schema
         self._stamp = self._meta_stamp()
         self._searcher = self.index.searcher()
@@ -332,7 +354,10 @@ def _node(q, schema):
     if isinstance(q, qtree.Phrase):
         if len(q.words) == 1:
             return Q.term_query(schema, _field(q.field), q.words[0])
-        return Q.phrase_query(schema, _field(q.field), list(q.words), slop=q.slop)
+        field = _field(q.field)
+        if field not in TEXT_FIELDS:
+            return Q.phrase_query(schema, field, list(q.words), slop=q.slop)
+        return Q.disjunction_max_query([Q.phrase_query(schema, f, list(q.words), slop=q.slop) for f in (field, field + _TWIN)])
     if isinstance(q, qtree.Range):
         if q.field != "year_start":
             raise Unsupported(q.field)
