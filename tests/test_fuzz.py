@@ -17,6 +17,7 @@ from ingest.metadata import DOC_TYPES, detect_doc_type, detect_period, detect_ti
 from ingest.readers.text import decode, parse_text
 from ingest.sections import build_sections
 from search.index.analysis import (
+    SPLIT_REACH,
     engine_text,
     exact_analyzer,
     index_terms,
@@ -276,7 +277,7 @@ def test_index_terms_are_the_exact_analyzers_terms(text):
 @given(mixed(ANALYSIS_BITS + ["tool kit", "health visitors", "child's minder", "pre, birth", "fathers/male", "Ⓐ", "İ", "ΣΑΣ"]))
 def test_engine_text_is_index_terms_one_word_a_position(text):
     """The text an engine tokenises itself holds :func:`index_terms`'s words, one a position, in
-    order; the parts it puts beside joined words; and the words with joined ones split."""
+    order; the parts it puts beside joined words; and each joined word's neighbourhood split."""
     terms = index_terms(text)
     groups: list[list[str]] = []
     for i, (t, p) in enumerate(terms):
@@ -284,7 +285,9 @@ def test_engine_text_is_index_terms_one_word_a_position(text):
     words, parts, split = engine_text(text)
     assert words.split(" ") == [g[0] for g in groups] if groups else words == ""
     assert sorted(parts) == sorted(t for g in groups for t in g[1:])
-    assert split == (" ".join(" ".join(g[1:] or g) for g in groups) if parts else "")
+    runs = [" ".join([h[0] for h in groups[max(i - SPLIT_REACH, 0):i]] + g[1:] + [h[0] for h in groups[i + 1:i + 1 + SPLIT_REACH]])
+            for i, g in enumerate(groups) if len(g) > 1]
+    assert split == " \x00 ".join(runs)
 
 
 

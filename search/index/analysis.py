@@ -259,6 +259,7 @@ def stem_word(word: str) -> str:
 # -- text for an engine that tokenises and stems itself -----------------------------------
 _WAITS = PREFIXES | frozenset(COMPOUNDS)
 _JOINERS = ("-", "/", "–", "'", "’")
+SPLIT_REACH = 8  # words kept either side of a joined word for phrases through its parts
 _CHARS = None  # (characters folding changes, those of them that can move token boundaries)
 
 
@@ -291,9 +292,10 @@ def engine_text(text: str) -> tuple[str, list[str], str]:
     prefixes joined, year spans in one form, case and accents folded), one space apart;
     ``parts`` the other terms it puts at a joined word's position (``multi``, ``agency``
     of ``multi-agency``), which an engine can only add after the text; ``split`` (empty
-    when nothing joined) the words with each joined word replaced by its parts, so that a
-    phrase through a part (``male carers`` in "fathers/male carers") can be matched (not
-    one through a part and a joined word: ``minder prebirth``).
+    when nothing joined) the words around each joined word with it replaced by its parts
+    (:data:`SPLIT_REACH` words either side, ``\\x00`` between these runs), so that a phrase
+    through a part (``male carers`` in "fathers/male carers") can be matched (not one
+    through parts of two joined words).
     Python looks at each word once, in C, and only the few that join on their own."""
     s = text.lower()
     if not s.isascii() and _chars()[0].search(text):  # few texts have any (curly quotes and dashes are not)
@@ -343,11 +345,10 @@ def engine_text(text: str) -> tuple[str, list[str], str]:
 
 
 def _split(words: list[str], split: list[tuple[int, str]]) -> str:
-    """``words`` with the parts of each ``(index, parts)`` of ``split`` in place of the word."""
-    apart = words[:]
-    for i, these in split:
-        apart[i] = these
-    return " ".join(apart)
+    """For each ``(index, parts)`` of ``split``, the words within :data:`SPLIT_REACH` of it
+    with the parts in its place (its neighbours as they are), ``\\x00`` between these runs."""
+    return " \x00 ".join(" ".join(words[max(i - SPLIT_REACH, 0):i] + [these] + words[i + 1:i + 1 + SPLIT_REACH])
+                          for i, these in split)
 
 
 def _grouped(terms: list[tuple[str, int]]) -> tuple[str, list[str], str]:

@@ -357,7 +357,12 @@ def _node(q, schema):
         field = _field(q.field)
         if field not in TEXT_FIELDS:
             return Q.phrase_query(schema, field, list(q.words), slop=q.slop)
-        return Q.disjunction_max_query([Q.phrase_query(schema, f, list(q.words), slop=q.slop) for f in (field, field + _TWIN)])
+        # through a part: matched in the twin, scored by the words in the field itself
+        # (the twin's statistics are those of short runs, not of the sections)
+        through = Q.boolean_query([(Occur.Must, Q.const_score_query(Q.phrase_query(schema, field + _TWIN, list(q.words),
+                                                                                  slop=q.slop), 0.0))]
+                                  + [(Occur.Must, Q.term_query(schema, field, w)) for w in q.words])
+        return Q.disjunction_max_query([Q.phrase_query(schema, field, list(q.words), slop=q.slop), through])
     if isinstance(q, qtree.Range):
         if q.field != "year_start":
             raise Unsupported(q.field)
