@@ -5,6 +5,8 @@ once however often it mentions the theme), read from the index without spaCy.
 """
 from __future__ import annotations
 
+from collections import defaultdict
+
 from search.cite import section_citation
 from search.index.qtree import Range
 from search.index.store import Store
@@ -29,11 +31,26 @@ def theme_table(store: Store, from_year: int | None = None, to_year: int | None 
     ranged = from_year is not None or to_year is not None
     flt = Range("year_start", from_year, to_year) if ranged else None
     backend = store.backend()
-    counts = backend.counts(None, flt, ("themes", "year_start"))
-    per_theme = backend.counts(None, flt, ("themes",))
-    per_year = backend.counts(None, flt, ("year_start",))
-    starts: list = sorted(k[0] for k in per_year if k and k[0] is not None)
-    if not ranged and (None,) in per_year:
+    # two engine counts, sections of each document by year (and theme); every cell, total and
+    # distinct-document count follows from them, so no count nests documents under themes
+    tagged = backend.counts(None, flt, ("doc_id", "year_start", "themes"), documents=False)
+    every = backend.counts(None, flt, ("doc_id", "year_start"), documents=False)
+    cells: dict[tuple, list] = defaultdict(lambda: [0, set()])  # (theme, year) -> [sections, documents]
+    theme_docs: dict[str, set] = defaultdict(set)
+    for key, c in tagged.items():
+        if len(key) == 3:
+            doc, year, theme = key
+            cell = cells[theme, year]
+            cell[0] += c.sections
+            cell[1].add(doc)
+            theme_docs[theme].add(doc)
+    years: dict = defaultdict(lambda: [0, set()])
+    for key, c in every.items():
+        if len(key) == 2:
+            years[key[1]][0] += c.sections
+            years[key[1]][1].add(key[0])
+    starts: list = sorted(y for y in years if y is not None)
+    if not ranged and None in years:
         starts.append(None)  # a column of its own, after the years
 
     def label(y):
@@ -41,20 +58,18 @@ def theme_table(store: Store, from_year: int | None = None, to_year: int | None 
 
     themes = []
     for theme in taxonomy.themes.values():
-        per = {y: counts.get((theme.id, y)) for y in starts}
+        per = {y: cells.get((theme.id, y)) for y in starts}
         themes.append({
             "id": theme.id,
             "label": theme.label,
-            "counts": {label(y): c.sections if c else 0 for y, c in per.items()},
-            "documents": {label(y): c.documents if c else 0 for y, c in per.items()},
-            "total": sum(c.sections for c in per.values() if c),
-            "all_documents": per_theme[(theme.id,)].documents if (theme.id,) in per_theme else 0,
+            "counts": {label(y): c[0] if c else 0 for y, c in per.items()},
+            "documents": {label(y): len(c[1]) if c else 0 for y, c in per.items()},
+            "total": sum(c[0] for c in per.values() if c),
+            "all_documents": len(theme_docs.get(theme.id, ())),
         })
-    totals = {label(y): {"sections": per_year[(y,)].sections, "documents": per_year[(y,)].documents}
-              for y in starts}
-    overall = backend.counts(None, flt, ()).get(())
+    totals = {label(y): {"sections": years[y][0], "documents": len(years[y][1])} for y in starts}
     return {"years": [label(y) for y in starts], "themes": themes, "totals": totals,
-            "documents": overall.documents if overall else 0}
+            "documents": len({key[0] for key in every if len(key) == 2})}
 
 
 def trace(store: Store, query: str, examples: int = 2, exact: bool = False, **filters) -> dict:

@@ -33,6 +33,7 @@ _FAST = ("doc_id", "doc_type", "themes")
 _MANY = ("themes",)  # the many-valued fields counts can group by
 _HEAP = 64_000_000
 _MISSING_YEAR = -1
+_DOCS_AT_ONCE = 500  # documents grouped in one aggregation (each with its years and themes)
 _UNSTORED = UNSTORED  # kept as terms only
 
 
@@ -304,7 +305,22 @@ class TantivyBackend(Backend):
 
     def _grouped(self, q, by: tuple[str, ...], distinct: bool = False) -> dict[tuple, int]:
         """Matches of ``q`` per value of the fields ``by`` (nested terms aggregations): sections,
-        or with ``distinct`` the distinct documents (document ids nested innermost)."""
+        or with ``distinct`` the distinct documents (document ids nested innermost). Grouped
+        first by document, the documents are counted :data:`_DOCS_AT_ONCE` at a time, so that
+        the buckets under them (years, themes) stay far under tantivy's limit however many
+        documents there are."""
+        if len(by) > 1 and by[0] == "doc_id":
+            ids = sorted(k[0] for k in self._grouped(q, ("doc_id",)))
+            out: dict[tuple, int] = {}
+            for i in range(0, len(ids), _DOCS_AT_ONCE):
+                some = tantivy.Query.term_set_query(self.schema, "doc_id", ids[i:i + _DOCS_AT_ONCE])
+                out.update(self._aggregate(tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.Must, some)]),
+                                           by, distinct))
+            return out
+        return self._aggregate(q, by, distinct)
+
+    def _aggregate(self, q, by: tuple[str, ...], distinct: bool) -> dict[tuple, int]:
+        """:meth:`_grouped` in one aggregation."""
         levels = by + ("doc_id",) if distinct else by
         spec: dict = {}
         for i, name in reversed(list(enumerate(levels))):
