@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from search.cite import section_citation
+from search.index.backends import ANY, Count
 from search.index.qtree import Range
 from search.index.store import Store
 from search.query import QueryError, plain, resolve_theme_filter, search
@@ -31,27 +32,35 @@ def theme_table(store: Store, from_year: int | None = None, to_year: int | None 
     ranged = from_year is not None or to_year is not None
     flt = Range("year_start", from_year, to_year) if ranged else None
     backend = store.backend()
+    kept = None if ranged else backend.theme_documents()
+    if kept is not None:
+        return _table_of(taxonomy, backend.counts(None, None, ("themes", "year_start"), documents=False),
+                         backend.counts(None, None, ("year_start",), documents=False), kept)
     # two engine counts, sections of each document by year (and theme); every cell, total and
     # distinct-document count follows from them, so no count nests documents under themes
     tagged = backend.counts(None, flt, ("doc_id", "year_start", "themes"), documents=False)
     every = backend.counts(None, flt, ("doc_id", "year_start"), documents=False)
-    cells: dict[tuple, list] = defaultdict(lambda: [0, set()])  # (theme, year) -> [sections, documents]
-    theme_docs: dict[str, set] = defaultdict(set)
-    for key, c in tagged.items():
-        if len(key) == 3:
-            doc, year, theme = key
-            cell = cells[theme, year]
-            cell[0] += c.sections
-            cell[1].add(doc)
-            theme_docs[theme].add(doc)
-    years: dict = defaultdict(lambda: [0, set()])
-    for key, c in every.items():
-        if len(key) == 2:
-            years[key[1]][0] += c.sections
-            years[key[1]][1].add(key[0])
-    starts: list = sorted(y for y in years if y is not None)
-    if not ranged and None in years:
-        starts.append(None)  # a column of its own, after the years
+    sections: dict[tuple, int] = defaultdict(int)
+    docs: dict[tuple, set] = defaultdict(set)  # as Backend.theme_documents keys them
+    for counted in (tagged, every):
+        for key, c in counted.items():
+            if len(key) < 2:
+                continue
+            doc, year, theme = (*key, None) if len(key) == 2 else key
+            sections[theme, year] += c.sections
+            for k in ((theme, year), (theme, ANY)):
+                docs[k].add(doc)
+    return _table_of(taxonomy, {k: Count(n, 0) for k, n in sections.items() if k[0] is not None},
+                     {(y,): Count(n, 0) for (t, y), n in sections.items() if t is None},
+                     {k: len(v) for k, v in docs.items()})
+
+
+def _table_of(taxonomy, cells: dict, years: dict, documents: dict) -> dict:
+    """:func:`theme_table` of an engine's section counts by theme and year and by year, and
+    the documents it kept per theme and year (:meth:`Backend.theme_documents`)."""
+    starts: list = sorted(k[0] for k in years if k and k[0] is not None)
+    if (None,) in years:
+        starts.append(None)
 
     def label(y):
         return UNDATED if y is None else fy_label(y)
@@ -62,14 +71,14 @@ def theme_table(store: Store, from_year: int | None = None, to_year: int | None 
         themes.append({
             "id": theme.id,
             "label": theme.label,
-            "counts": {label(y): c[0] if c else 0 for y, c in per.items()},
-            "documents": {label(y): len(c[1]) if c else 0 for y, c in per.items()},
-            "total": sum(c[0] for c in per.values() if c),
-            "all_documents": len(theme_docs.get(theme.id, ())),
+            "counts": {label(y): c.sections if c else 0 for y, c in per.items()},
+            "documents": {label(y): documents.get((theme.id, y), 0) for y in starts},
+            "total": sum(c.sections for c in per.values() if c),
+            "all_documents": documents.get((theme.id, ANY), 0),
         })
-    totals = {label(y): {"sections": years[y][0], "documents": len(years[y][1])} for y in starts}
+    totals = {label(y): {"sections": years[(y,)].sections, "documents": documents.get((None, y), 0)} for y in starts}
     return {"years": [label(y) for y in starts], "themes": themes, "totals": totals,
-            "documents": len({key[0] for key in every if len(key) == 2})}
+            "documents": documents.get((None, ANY), 0)}
 
 
 def trace(store: Store, query: str, examples: int = 2, exact: bool = False, **filters) -> dict:

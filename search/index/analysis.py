@@ -245,7 +245,7 @@ def stem_word(word: str) -> str:
     global _STEMMER
     if _STEMMER is None:
         if _TANTIVY:
-            import tantivy
+            import tantivy  # only when a word is stemmed: the query path starts without it
 
             _STEMMER = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw()).filter(
                 tantivy.Filter.stemmer("english")).build().analyze

@@ -23,7 +23,7 @@ import tantivy
 
 from search.index import qtree
 from search.index.analysis import COMPOUNDS, PREFIXES, engine_text, stem_word
-from search.index.backends.base import Backend, Count, Found, Unsupported, Writer
+from search.index.backends.base import ANY, Backend, Count, Found, Unsupported, Writer
 from search.index.lock import IndexBusy
 from search.index.schema import UNSTORED
 
@@ -33,6 +33,7 @@ _FAST = ("doc_id", "doc_type", "themes")
 _MANY = ("themes",)  # the many-valued fields counts can group by
 _HEAP = 64_000_000
 _MISSING_YEAR = -1
+_FIRSTS = "firsts"
 _DOCS_AT_ONCE = 500  # documents grouped in one aggregation (each with its years and themes)
 _UNSTORED = UNSTORED  # kept as terms only
 
@@ -51,6 +52,9 @@ def make_schema():
     for name in TEXT_FIELDS:
         b.add_text_field(name, tokenizer_name=_ANALYSERS[name in _STEMMED], index_option="position")
         b.add_text_field(name + _TWIN, tokenizer_name=_ANALYSERS[name in _STEMMED], index_option="position")
+    # "theme|year" marks on the first section of each document with that theme in that year
+    # (theme "" any section, year "-" undated, "*" any year): distinct documents by counting
+    b.add_text_field(_FIRSTS, fast=True, tokenizer_name="raw", index_option="basic")
     b.add_integer_field("year_start", indexed=True, fast=True)
     b.add_bytes_field("data", stored=True)
     return b.build()
@@ -101,9 +105,12 @@ def _add_text(d, name: str, words: str, parts: list[str], split: str) -> None:
         d.add_pre_tokenized_text(name, tantivy.PreTokenizedString("", [_Token(p, 0, 0, 0) for p in parts]))
 
 
-def document(fields: dict):
-    """The tantivy document of a record's fields (as :mod:`search.index.records` makes them)."""
+def document(fields: dict, firsts: list[str] | None = None):
+    """The tantivy document of a record's fields (as :mod:`search.index.records` makes them),
+    with the section's ``firsts`` marks (:class:`TantivyWriter`)."""
     d = tantivy.Document()
+    for mark in firsts or ():
+        d.add_text(_FIRSTS, mark)
     for name in KEYWORDS:
         value = fields.get(name)
         if name in ("themes", "years"):
@@ -125,7 +132,11 @@ def document(fields: dict):
 
 
 class TantivyWriter(Writer):
+    """Writes records; marks the first section of each document with each theme and year it
+    writes (a document's sections are written in one writer, as ingest and retag do)."""
+
     def __init__(self, index):
+        self._seen: dict[str, set[str]] = {}  # document id -> the marks given its sections
         try:
             self.w = index.writer(_HEAP, 1)
         except ValueError as e:  # tantivy's own lock: a writer outside our ingest lock
@@ -134,7 +145,20 @@ class TantivyWriter(Writer):
         self.w.garbage_collect_files()
 
     def add(self, fields: dict) -> None:
-        self.w.add_document(document(fields))
+        self.w.add_document(document(fields, self._firsts(fields) if fields.get("kind") == "section" else None))
+
+    def _firsts(self, fields: dict) -> list[str]:
+        seen = self._seen.setdefault(str(fields.get("doc_id") or ""), set())
+        year = fields.get("year_start")
+        years = ("-" if year is None else str(int(year)), ANY)
+        out = []
+        for theme in ("", *(t.strip().lower() for t in (fields.get("themes") or "").split(",") if t.strip())):
+            for y in years:
+                mark = f"{theme}|{y}"
+                if mark not in seen:
+                    seen.add(mark)
+                    out.append(mark)
+        return out
 
     def update(self, fields: dict) -> None:
         self.w.delete_documents_by_term("id", fields["id"])
@@ -142,6 +166,7 @@ class TantivyWriter(Writer):
 
     def delete_doc(self, doc_id: str) -> None:
         self.w.delete_documents_by_term("doc_id", doc_id)
+        self._seen.pop(doc_id, None)
 
     def commit(self) -> None:
         self.w.commit()
@@ -262,6 +287,11 @@ class TantivyBackend(Backend):
         themes in buckets, far under tantivy's limit of 65,000 at a national collection's
         size (some 300 documents a year)."""
         q = self._query(query, flt)
+        if by == ("year_start",) and documents:  # a search's counts: one aggregation
+            try:
+                return self._per_year(q)
+            except ValueError:  # documents spread over very many years each: count apart
+                pass
         total = self._searcher.search(q, 1, count=True).count
         docs_total = len(self._grouped(q, ("doc_id",))) if total and documents else 0
         out: dict[tuple, Count] = {(): Count(total, docs_total)}
@@ -284,6 +314,28 @@ class TantivyBackend(Backend):
                 for key, n in self._grouped(sub, rest, distinct=True).items():
                     docs[key[:split] + (value,) + key[split:]] = n
         out.update({k: Count(n, docs.get(k, 0)) for k, n in sections.items()})
+        return out
+
+    def _per_year(self, q) -> dict[tuple, Count]:
+        """:meth:`counts` by year with documents, from one aggregation of document ids under
+        years (as many buckets as (year, document) pairs: a few per document)."""
+        spec = {"y": {"terms": {"field": "year_start", "size": 100_000, "missing": _MISSING_YEAR},
+                      "aggs": {"d": {"terms": {"field": "doc_id", "size": 1_000_000}}}}}
+        out: dict[tuple, Count] = {}
+        every: set[str] = set()
+        for b in self._searcher.aggregate(q, spec)["y"]["buckets"]:
+            docs = b["d"]["buckets"]
+            every.update(d["key"] for d in docs)
+            out[(None if int(b["key"]) == _MISSING_YEAR else int(b["key"]),)] = Count(b["doc_count"], len(docs))
+        out[()] = Count(sum(c.sections for c in out.values()), len(every))
+        return out
+
+    def theme_documents(self) -> dict[tuple, int]:
+        result = self._searcher.aggregate(tantivy.Query.all_query(), {"f": {"terms": {"field": _FIRSTS, "size": 1_000_000}}})
+        out: dict[tuple, int] = {}
+        for b in result["f"]["buckets"]:
+            theme, _, year = b["key"].rpartition("|")
+            out[theme or None, None if year == "-" else year if year == ANY else int(year)] = b["doc_count"]
         return out
 
     def tallies(self, query, flt, fields: tuple[str, ...]) -> dict[str, dict]:
