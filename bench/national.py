@@ -188,7 +188,7 @@ _PAGES = r"""
 import json, statistics, sys, time, urllib.parse, warnings
 warnings.simplefilter("ignore")
 from starlette.testclient import TestClient
-from web.app import create_app
+from web import create_app
 from search.query import search
 from search.index.store import Store
 index, rounds = sys.argv[1], int(sys.argv[2])
