@@ -27,7 +27,6 @@ from typing import Callable
 from search.cite import cite_items
 from search.errors import SgsearchError
 from search.index.store import IndexFolderError, IndexMissing, Store, default_index_dir, resolve_index_dir
-from search.vocab.taxonomy import Taxonomy, load_taxonomy
 
 _BULLET = re.compile(r"^\s*(?:[-*•·❑]|\(?\d{1,3}[.)]|\(?[a-z][.)]|recommendation\s*\d*\s*[:.])\s*", re.I)
 TEXT_SUFFIXES = (".txt", ".md", ".text")
@@ -49,7 +48,7 @@ def looks_like_file(text: str) -> bool:
     return Path(t).suffix.lower() in SUPPORTED_EXTS or (("/" in t or "\\" in t) and not any(c.isspace() for c in t))
 
 
-def read_checklist(path, name: str | None = None, worker: TaggingWorker | None = None) -> list[str]:
+def read_checklist(path, name: str | None = None, worker: DocumentReader | None = None) -> list[str]:
     """The recommendations in ``path``: one per line of a text file, or a document's items.
 
     ``name`` is what messages call the file (an uploaded file's own name; default the path);
@@ -91,86 +90,37 @@ def _reading_started() -> None:
     end_with_parent()
 
 
-class TaggingWorker:
-    """A tagging worker process kept for many batches of texts (the web page keeps one, so
-    spaCy loads once, in the worker), and a reading process for the documents to check (so
-    the readers' libraries never load in the web page's process); :meth:`close` stops both.
-    Both are started with ``spawn``, as on Windows, and end with their owner's process."""
+class DocumentReader:
+    """A process that reads documents to check, kept from one check to the next (the web
+    page keeps one), so the readers' libraries never load in its owner's process;
+    started with ``spawn``, as on Windows, it ends with its owner's process."""
 
     def __init__(self):
-        self._lock = threading.Lock()  # one batch at a time: a Tagging serves one caller
-        self._key: str | None = None  # the fingerprint of the taxonomy the worker tags with
-        self._tagging = None
-        self._read_lock = threading.Lock()
+        self._lock = threading.Lock()
         self._reader: ProcessPoolExecutor | None = None
 
     def read(self, path, name: str) -> list[str]:
         """The texts of the items of the document at ``path`` (called ``name`` in messages),
         read in the reading process; raises :class:`ChecklistError` in one line."""
-        with self._read_lock:
+        with self._lock:
             if self._reader is None:
                 self._reader = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                                    initializer=_reading_started)
             try:
                 return self._reader.submit(_document_items, str(path), name).result()
             except BrokenProcessPool:  # the reader stopped (killed, out of memory): the next file starts another
-                self._stop_reader()
+                self._stop()
                 raise ChecklistError(f"{name}: cannot read it: the reading process stopped") from None
 
-    def _stop_reader(self) -> None:
+    def _stop(self) -> None:
         if self._reader is not None:
             self._reader.shutdown(wait=True, cancel_futures=True)
         self._reader = None
 
-    def tag(self, texts: list[str], taxonomy: Taxonomy,
-            meanwhile: Callable[[], object] | None = None) -> list[list[str]]:
-        """The theme ids of each text; ``meanwhile`` runs here while a new worker loads spaCy."""
-        # lazy: the worker's machinery loads only when something is tagged
-        from ingest.tagworker import Tagging
-
-        with self._lock:
-            if self._tagging is None or self._key != taxonomy.fingerprint():
-                self._stop()
-                self._tagging, self._key = Tagging(taxonomy=taxonomy), taxonomy.fingerprint()
-            try:
-                pending = self._tagging.tag_later(texts)
-                if meanwhile is not None:
-                    meanwhile()
-                return [[t["id"] for t in tags] for tags in pending]
-            except BaseException:  # the worker stopped (killed, out of memory): the next batch starts another
-                self._stop()
-                raise
-
-    def _stop(self) -> None:
-        if self._tagging is not None:
-            self._tagging.close()
-        self._tagging = self._key = None
-
     def close(self) -> None:
-        """Stop the workers."""
+        """Stop the reading process."""
         with self._lock:
             self._stop()
-        with self._read_lock:
-            self._stop_reader()
-
-
-def tag_texts(texts: list[str], taxonomy: Taxonomy | None = None,
-              meanwhile: Callable[[], object] | None = None,
-              worker: TaggingWorker | None = None) -> list[list[str]]:
-    """The theme ids of each text, tagged in the tagging worker process as ingest tags them
-    (in this process only when no worker can be started); empty lists without spaCy.
-    ``worker`` is one kept for later texts (else one is started for these and stopped);
-    ``meanwhile`` runs here while a new worker loads spaCy."""
-    taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
-    own = worker is None
-    worker = TaggingWorker() if own else worker
-    try:
-        return worker.tag(texts, taxonomy, meanwhile)
-    except ImportError:  # pragma: no cover - spaCy missing: check by words alone
-        return [[] for _ in texts]
-    finally:
-        if own:
-            worker.close()
 
 
 def check_texts(store: Store, texts: list[str], kind: str | None = None, limit: int = 10,
@@ -222,7 +172,7 @@ def check_review(store: Store, texts: list[str], kind: str | None = None, limit:
 
 
 def check_file(store: Store, path, kind: str | None = None, limit: int = 10, name: str | None = None,
-               lock=None, include_self: bool = False, worker: TaggingWorker | None = None) -> dict:
+               lock=None, include_self: bool = False, worker: DocumentReader | None = None) -> dict:
     """The recommendations of a file, read, checked and cited, with their verdicts and summary
     (see :func:`check_review`); the file's own items are left out unless ``include_self``.
     With ``worker``, a document is read in its reading process."""

@@ -46,3 +46,11 @@ def load() -> str:
 
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
+
+
+def tag_texts(texts: list[str], taxonomy) -> list[list[str]]:
+    """The theme ids of each text, tagged as ingest tags sections (in a tagging worker)."""
+    from ingest.tagworker import Tagging
+
+    with Tagging(taxonomy=taxonomy) as tagging:
+        return [[t["id"] for t in tags] for tags in tagging.tag_later(texts)]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also in the tagging worker, which spawn starts
 import _realdev  # noqa: E402
-from _common import ROOT, load, revision, use_project_root  # noqa: E402
+from _common import ROOT, load, revision, tag_texts, use_project_root  # noqa: E402
 
 use_project_root()
 
@@ -25,7 +25,6 @@ from corpus import corpus_dir  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
 from search.index.store import Store  # noqa: E402
 from search.recur import load_items, load_pairs, pair_scores, store_concepts  # noqa: E402
-from usecases import tag_texts  # noqa: E402
 
 PRECISION = 0.9
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also in the tagging worker, which spawn starts
 import _realdev  # noqa: E402
-from _common import ROOT, load, revision, use_project_root, verdict  # noqa: E402
+from _common import ROOT, load, revision, tag_texts, use_project_root, verdict  # noqa: E402
 
 use_project_root()
 
@@ -51,7 +51,7 @@ from search.recur import (  # noqa: E402
     store_concepts,
 )
 from search.vocab.years import fy_label, parse_year_label  # noqa: E402
-from usecases import check_texts, tag_texts  # noqa: E402
+from usecases import check_texts  # noqa: E402
 
 TOP = 5
 _WORDS = re.compile(r"[a-z0-9]+")

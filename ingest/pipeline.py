@@ -274,7 +274,7 @@ def ingest(
                         for d in removed:
                             w.delete_doc(d["doc_id"])
                             manifest.pop(d["path"], None)
-                    written = _Written(report, progress)
+                    written = _Written(report, progress, kept)
                     ahead: deque = deque()  # documents read, their tags on the way
                     for n, (key, doc, err) in enumerate(_run(todo, jobs), start=1):
                         if progress:
@@ -289,10 +289,6 @@ def ingest(
                         (report.updated if key in existing and not rebuild else report.added).append(key)
                         report.sections += len(doc.sections)
                         report.pages += doc.doc.get("pages") or 0
-                        old = existing.get(key)
-                        if old:
-                            kept.forget(old["doc_id"])
-                        kept.define(doc.doc["doc_id"], _acronyms(doc))
                         if len(ahead) > 1:
                             written.write(w, manifest, *ahead.popleft(), tagging, None if rebuild else existing)
                     while ahead:
@@ -319,10 +315,12 @@ class _NothingToWrite(Exception):
 
 
 class _Written:
-    """Writes parsed documents once their tags are in, counting sections for progress."""
+    """Writes parsed documents once their tags are in, counting sections for progress; a
+    document written defines its acronyms in the kept thesaurus (one that fails tagging,
+    none: its older version, if any, stays with its own)."""
 
-    def __init__(self, report: IngestReport, progress: Progress | None):
-        self.report, self.progress, self.done = report, progress, 0
+    def __init__(self, report: IngestReport, progress: Progress | None, kept: Thesaurus):
+        self.report, self.progress, self.done, self.kept = report, progress, 0, kept
 
     def write(self, w, manifest: dict, doc: ParsedDoc, tickets, tagging, existing: dict | None) -> None:
         tags = None
@@ -337,7 +335,9 @@ class _Written:
         old = existing.get(doc.doc["path"]) if existing else None
         if old:
             w.delete_doc(old["doc_id"])
+            self.kept.forget(old["doc_id"])
         _write_doc(w, doc, tags)
+        self.kept.define(doc.doc["doc_id"], _acronyms(doc))
         self.done += len(doc.sections)
         if self.progress:
             self.progress("writing", self.done, self.report.sections, doc.doc["path"])

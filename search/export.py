@@ -103,7 +103,6 @@ def build_briefing(
         "to_year": fy_label(hi) if hi is not None else None,
         "years": [years[0], years[-1]] if years else [],
         "generated": date.today().isoformat(),
-        "index": str(store.root),
         "index_documents": len(docs),
         "sections": summary["total"],
         "documents": summary["documents"],

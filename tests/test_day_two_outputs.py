@@ -167,7 +167,7 @@ def test_a_temporary_file_a_reader_still_holds_does_not_fail_the_request(tmp_pat
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(os, "unlink", unlink)
-    site = SimpleNamespace(store=store, lock=threading.Lock(), tagging=None)  # a text file needs no reading process
+    site = SimpleNamespace(store=store, lock=threading.Lock(), reader=None)  # a text file needs no reading process
     texts, own = _read_upload(site, "recs.txt",
                               b"Fathers should be included in assessments.\nSchools should record attendance.\n")
     assert own == []  # not an indexed document

@@ -198,6 +198,14 @@ def test_json_round_trips(briefing, tmp_path):
     assert data["passages"] == briefing["passages"]
 
 
+def test_no_briefing_format_shows_the_index_folder(store, briefing, tmp_path):
+    folder = str(store.root)
+    assert folder not in json.dumps(briefing)
+    for fmt in ("json", "md", "csv"):
+        text = export_briefing(briefing, tmp_path / f"b.{fmt}", fmt).read_text(encoding="utf-8")
+        assert folder not in text and folder.replace("\\", "\\\\") not in text, fmt
+
+
 def test_export_picks_format_from_extension(store, tmp_path):
     for ext in ("md", "docx", "csv", "json"):
         path = export(store, tmp_path / f"pre-birth.{ext}", query="pre-birth")

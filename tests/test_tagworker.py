@@ -28,6 +28,7 @@ from ingest.themes import get_tagger, split_text
 from search.browse import documents
 from search.index.store import Store
 from search.query import search
+from search.vocab.thesaurus import stored
 from tests.test_lemmas import sample_texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -216,9 +217,11 @@ def test_a_file_that_cannot_be_tagged_fails_alone_named_and_the_rest_ingests(tmp
     ix = tmp_path / "ix"
     assert ingest([src], ix).ok
     before = docs_by_id(ix)
-    (src / "b.txt").write_text(REPORT + "\n3 Poisoned\n\n3.1 " + POISON + "\n", encoding="utf-8")
-    (src / "c.txt").write_text(REPORT.replace("Fathers", "Kestrels"), encoding="utf-8")
-    (src / "d.txt").write_text(POISON + "\n", encoding="utf-8")
+    (src / "b.txt").write_text(REPORT + "\n3 Poisoned\n\n3.1 " + POISON + " The Zebra Crossing Protocol (ZCP) "
+                               "was used.\n", encoding="utf-8")
+    (src / "c.txt").write_text(REPORT.replace("Fathers", "Kestrels") + "\n3 Owls\n\n3.1 The Quiet Owl Group "
+                               "(QOG) met.\n", encoding="utf-8")
+    (src / "d.txt").write_text(POISON + " The Lantern Review Panel (LRP) met.\n", encoding="utf-8")
     worker_start(monkeypatch, fail_on_poison)
     report = ingest([src], ix)
     b, c, d = (str((src / n).resolve()) for n in ("b.txt", "c.txt", "d.txt"))
@@ -229,6 +232,9 @@ def test_a_file_that_cannot_be_tagged_fails_alone_named_and_the_rest_ingests(tmp
     assert after["b"] == before["b"]  # the version that could be tagged stays
     assert after["c"]["sections"] and "d" not in after
     assert search(Store(ix), "kestrels").total
+    defined = {d: [a for a, _ in pairs] for d, pairs in stored(Store(ix).current_dir()).defined.items()}
+    assert defined.get("c") == ["QOG"]  # a file written defines its acronyms; one that failed tagging defines none
+    assert not {"ZCP", "LRP"} & {a for acrs in defined.values() for a in acrs}, defined
     r = CliRunner().invoke(main, ["ingest", str(src), "--index", str(ix)])
     assert r.exit_code == 1 and "Traceback" not in r.output
     assert f"{b}: theme tagging failed: MemoryError: no room for" in r.output

@@ -17,7 +17,9 @@ import pytest
 from markupsafe import escape as html_escape
 
 from search.browse import document, documents, section
+from search.cite import section_citation
 from search.errors import SgsearchError
+from search.index.store import Store
 from search.query import search
 from search.recur import CHECK_MIN_SCORE, DEFAULT_THRESHOLD, recur
 from search.trace import theme_table, trace
@@ -137,6 +139,21 @@ def test_did_you_mean(client):
     assert r.status_code == 200
     assert "No sections match" in r.text and "Did you mean" in r.text
     assert "q=safeguarding" in r.text
+
+
+def test_a_corrected_query_says_what_was_searched(client):
+    r = client.get("/", params={"q": "domestc abuse"})
+    assert r.status_code == 200
+    assert "Showing results for" in r.text and "q=domestic+abuse" in r.text
+    assert "a word of “domestc abuse” is in no section" in r.text
+    plain = client.get("/", params={"q": "domestic abuse"}).text
+    assert "Showing results for" not in plain
+
+
+def test_search_hits_carry_the_one_citation_format(client, store):
+    html = client.get("/", params={"q": "pre-birth"}).text
+    for h in search(store, "pre-birth", limit=10).hits:
+        assert str(html_escape(section_citation(h.section, h.title, h.page))) in html
 
 
 def test_home_page_without_query(client):
@@ -276,36 +293,27 @@ def test_recur_groups_and_check(client, store, corpus_index):
 
 
 def test_a_check_never_tags_nor_loads_spacy_in_the_server(corpus_index):
-    """Checking on the page never loads spaCy in the server process and never starts the
-    tagger (a check reads its themes from the taxonomy's phrases), so the index lock every
-    page takes is never held while anything is tagged."""
+    """Checking on the page never loads spaCy nor the tagger in the server process (a check
+    reads its themes from the taxonomy's phrases), so the index lock every page takes is
+    never held while anything is tagged."""
     code = """
-        import sys, threading
+        import sys
         from starlette.testclient import TestClient
-        import usecases
         from web import create_app
 
         app = create_app(sys.argv[1])
-        lock, held, tag = app.state.site.lock, [], usecases.tag_texts
-
-        def watched(texts, taxonomy=None, **options):
-            free = []
-            other = threading.Thread(target=lambda: free.append(lock.acquire(timeout=10) and not lock.release()))
-            other.start()
-            other.join()
-            held.append(not free[0])
-            return tag(texts, taxonomy, **options)
-
-        usecases.tag_texts = watched
         with TestClient(app, base_url="http://127.0.0.1:8765") as client:
             r = client.get("/recur", params={"check": "Fathers and male carers should be included in assessments",
                                              "format": "json"})
-        assert r.status_code == 200 and r.json()["matches"], r.text
-        assert held == [], held  # a check reads its themes from the taxonomy's phrases: nothing is tagged
-        assert "spacy" not in sys.modules
+            assert r.status_code == 200 and r.json()["matches"], r.text
+            r = client.get("/recur", params={"check": "Multi-agency chronologies should be completed",
+                                             "format": "json"})
+            assert r.status_code == 200, r.text
+        loaded = {m for m in sys.modules if m.split(".")[0] in ("spacy", "pdfplumber")
+                  or m in ("ingest.tagworker", "ingest.themes")}
+        assert not loaded, sorted(loaded)  # neither the tagger nor a PDF reader ran here
     """
     subprocess.run([sys.executable, "-c", textwrap.dedent(code), str(corpus_index)], cwd=ROOT, check=True)
-
 
 
 def test_adding_and_checking_pdfs_load_no_reader_or_spacy_in_the_server(corpus_index, tmp_path):
@@ -370,6 +378,43 @@ def test_adding_in_the_ingest_process_raises_what_ingest_raises(tmp_path):
         ingest_files([report], not_a_folder)
     assert type(there.value) is type(here.value) and str(there.value) == str(here.value)
     assert str(there.value) == f"{not_a_folder} is a file, not a folder: give a folder for the index"
+
+
+def test_an_ingest_process_that_dies_is_one_line_and_the_index_stays(tmp_path):
+    import multiprocessing
+
+    from ingest.pipeline import ingest
+    from usecases import IngestStopped, ingest_files
+
+    index = tmp_path / "index"
+    first = tmp_path / "first.txt"
+    first.write_text("Annual Report 2022-23\n\n1 Neglect\n\nNeglect training reached 300 staff.\n", encoding="utf-8")
+    ingest([first], index, tag=False)
+    later = tmp_path / "later"
+    later.mkdir()
+    for n in range(3):
+        (later / f"r{n}.txt").write_text(f"Annual Report 202{n}-2{n + 1}\n\n1 Pre-birth\n\nPre-birth work.\n",
+                                         encoding="utf-8")
+
+    def kill_it(*step):  # the process dies part-way, as when the laptop ends it
+        for child in multiprocessing.active_children():
+            if child.name == "sgsearch-ingest":
+                child.kill()
+
+    with pytest.raises(IngestStopped) as stopped:
+        ingest_files([later], index, progress=kill_it)
+    assert "\n" not in str(stopped.value) and "stopped" in str(stopped.value) and "exit code" in str(stopped.value)
+    store = Store(index)
+    try:
+        assert search(store, "neglect training").total == 1  # what was indexed before is still there
+    finally:
+        store.close()
+    assert not ingest([later], index, tag=False).failed  # and the next ingest is not locked out
+    store = Store(index)
+    try:
+        assert search(store, "pre-birth").total == 3 and search(store, "neglect training").total == 1
+    finally:
+        store.close()
 
 
 RECS = ("1. Fathers and male carers should be included in assessments.\n"

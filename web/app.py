@@ -20,10 +20,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
 
+from search.cite import section_citation
 from search.errors import SgsearchError
 from search.index.store import Store
 from search.snippets import HL_END, HL_START
-from usecases import TaggingWorker
+from usecases import DocumentReader
 from web.jobs import IngestJob
 
 HERE = Path(__file__).parent
@@ -53,18 +54,19 @@ class Site:
         self.lock = threading.RLock()  # library calls one at a time: a Store is not shared across threads
         self.csrf = secrets.token_urlsafe(32)
         self.job = IngestJob(self.index_dir)
-        self.tagging = TaggingWorker()  # a checked document is read in its process, kept from one check to the next
+        self.reader = DocumentReader()  # a checked document is read in its process, kept from one check to the next
         # auto_reload off: the templates are part of the installed program, compiled once and never re-read
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
                                  auto_reload=False)
         self.templates = Jinja2Templates(env=env)
         self.templates.env.filters["highlight"] = highlight
         self.templates.env.globals["site"] = self
+        self.templates.env.globals["cite"] = section_citation  # one citation format, as the CLI prints
 
     def close(self) -> None:
         """Close the index's open files (the server is stopping)."""
         self.job.wait(60)
-        self.tagging.close()
+        self.reader.close()
         with self.lock:
             self.store.close()
 

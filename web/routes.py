@@ -314,7 +314,7 @@ def _read_upload(site: Site, name: str, data: bytes) -> tuple[list[str], list[di
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         path = Path(tmp) / safe_name(name)
         path.write_bytes(data)
-        texts = read_checklist(path, name=name, worker=site.tagging)
+        texts = read_checklist(path, name=name, worker=site.reader)
         with site.lock:
             return texts, own_documents(site.store, path, name=name)
 
