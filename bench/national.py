@@ -195,7 +195,7 @@ index, rounds = sys.argv[1], int(sys.argv[2])
 queries = ["pre-birth", "neglect", "domestic abuse", "training", "early help", "information sharing"]
 store = Store(index)
 out = {"search()": [], "search page": [], "themes page": []}
-with TestClient(create_app(index)) as c:
+with TestClient(create_app(index, hosts=["testserver"])) as c:
     assert c.get("/?q=children").status_code == 200
     assert c.get("/themes").status_code == 200
     for _ in range(rounds):
