@@ -31,6 +31,7 @@ from tests.quality import SET_DIR, load_set, norm_text  # noqa: E402
 
 L2_ITEM = 3.0    # penalty on the squared weights of the item model
 L2_KIND = 1.0    # and of the kind model
+DOCS_PER_STYLE = 50  # generated documents of each house style to fit on
 SEED = 1         # the generator's seed for the fitting documents (tests check on another)
 WRITTEN_WEIGHT = 4.0  # a candidate of a hand-written document counts as this many generated ones
 
@@ -132,7 +133,9 @@ def write_weights(path: Path, threshold: float, names: list[str], w_item: np.nda
 
 
 def main(argv: list[str]) -> int:
-    n = int(argv[argv.index("--docs") + 1]) if "--docs" in argv[:-1] else 400
+    from tests.itemgen import STYLES
+
+    n = int(argv[argv.index("--docs") + 1]) if "--docs" in argv[:-1] else DOCS_PER_STYLE * len(STYLES)
     seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv[:-1] else SEED
     with tempfile.TemporaryDirectory() as tmp:
         rows = candidates(training_documents(n, Path(tmp), seed))

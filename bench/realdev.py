@@ -94,6 +94,10 @@ BODIES = {
     "committee": r"child protection committee",
     "icb": r"integrated care board|\bicb\b",
     "trust": r"\bnhs\b.*\btrust\b",
+    "sbni": r"\bsbni\b|safeguarding board for northern ireland",
+    "ccg": r"clinical commissioning group|\bccg\b",
+    "public-protection": r"public protection committee",
+    "regional-board": r"(?<!children )(?<!children's )\bsafeguarding boards?\b",
 }
 _BODY_WORDS = re.compile(r"\b(?:local|safeguarding|children'?s?|board|partnership|lscb|scp|sscp|cscp|london borough of)\b")
 EXPAND = {"lscb": "local safeguarding children board", "scp": "safeguarding children partnership",

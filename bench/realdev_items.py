@@ -1,6 +1,10 @@
 """Item recall, precision and kind accuracy on real text (realdev ``real2``) and on the tests' own set.
 
-    python bench/realdev_items.py [--per-page] [--details]
+    python bench/realdev_items.py [--per-page] [--details] [--dir FOLDER]
+
+``--dir FOLDER`` scores a folder shaped like realdev ``real2`` instead (its ``.md`` pages and an
+``items.tsv`` of file, start, end, kind, item_no): a held-out set of real pages kept outside the
+repository.
 
 Matching rule (the same for both sets): an extracted item is located in its page's text
 (letters and digits only, lower case, so list markers, joined cells and quotes do not
@@ -154,6 +158,21 @@ def realdev_figures() -> dict:
     return item_figures(got, _realdev.items(), texts)
 
 
+def folder_figures(directory: Path) -> dict:
+    """The figures on a folder shaped like realdev ``real2``: every ``.md`` page and its ``items.tsv``."""
+    import csv
+
+    if not (directory / "items.tsv").exists():
+        raise SystemExit(f"{directory}: no items.tsv there")
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(directory.glob("*.md"))}
+    with (directory / "items.tsv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    gold = [_Gold(r["file"], r["kind"], int(r["start"]), int(r["end"]),
+                  texts[r["file"]][int(r["start"]):int(r["end"])]) for r in rows]
+    got = {name: extract(directory / name) for name in texts}
+    return item_figures(got, gold, texts)
+
+
 @dataclass
 class _Gold:
     file: str
@@ -225,9 +244,18 @@ def main(argv: list[str]) -> int:
     per_page, details = "--per-page" in argv, "--details" in argv
     from tests.quality import SET_DIR
 
+    if "--dir" in argv:
+        at = argv.index("--dir") + 1
+        if at >= len(argv):
+            raise SystemExit("--dir needs a folder")
+        directory = Path(argv[at])
+        _print(str(directory), folder_figures(directory), per_page, details)
+        return 0
+
     _print("realdev real2", realdev_figures(), per_page, details)
     _print("tests/realistic", own_figures(SET_DIR), per_page, details)
     _print("tests/realistic/holdout", own_figures(SET_DIR / "holdout"), per_page, details)
+    _print("tests/realistic/field", own_figures(SET_DIR / "field"), per_page, details)
     _print(f"generated (seed {HELD_OUT_SEED}, 80 documents)", generated_figures(), False, details)
     return 0
 

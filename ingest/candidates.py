@@ -31,7 +31,8 @@ SCORED_KINDS = ("recommendation", "learning", "finding", "priority", "action", "
 # A full stop ends a sentence unless it follows one of these (lower case, without the stop)
 _ABBREVIATIONS = {"e.g", "i.e", "eg", "ie", "etc", "dr", "mr", "mrs", "ms", "st", "no", "vs", "cllr", "prof",
                   "approx", "incl", "fig", "para", "ref", "nos", "cf", "al", "inc", "ltd", "co", "rev", "gov"}
-_SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+# a sentence ends at a stop, or where a colon opens a quotation ("…, said: “This report shows …")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|:\s+(?=[\"“‘][A-Z])")
 _NUMBER_OPEN = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[a-z][.)]|\(?[ivx]{1,4}[.)])\s+")
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
@@ -100,7 +101,8 @@ def cue_kind(text: str) -> str | None:
 
 @dataclass
 class Candidate:
-    """One candidate: its text, form (``list``, ``row`` or ``sentence``), page and context."""
+    """One candidate: its text, form (``list``, ``line`` — one of a run of points written a line
+    each after a lead-in, without list markers —, ``row``, ``para`` or ``sentence``), page and context."""
 
     text: str
     form: str
@@ -148,12 +150,12 @@ def signals(c: Candidate) -> dict[str, float]:
             f["para_long"] = 1.0
     if c.context.get("runin"):
         f["runin"] = 1.0
-    if n <= 6 and not bare.endswith((".", "!", "?")):
-        f["short_phrase"] = 1.0
+    if n <= 6 and (not bare.endswith((".", "!", "?")) or case_shape(bare) in ("upper", "title")):
+        f["short_phrase"] = 1.0  # a name or a topic ("Safeguarding Young Adults."), stop or none
     if 2 <= n <= 12 and case_shape(bare) in ("upper", "title"):
         f["title_case"] = 1.0
-    if bare.endswith("."):
-        f["full_stop"] = 1.0
+    if bare.endswith(".") and c.form != "sentence":
+        f["full_stop"] = 1.0  # every sentence ends with one; a list entry or a line may not
     if bare[:1].islower():
         f["lower_open"] = 1.0
     low, bare_low = text.lower(), bare.lower()
@@ -178,7 +180,9 @@ def signals(c: Candidate) -> dict[str, float]:
     f[f"near_{near}"] = 1.0
     f[f"{c.form}&near_{near}"] = 1.0
     f[f"{opening}&near_{near}"] = 1.0
-    for flag in ("leads_list", "heading_nav"):
+    if "stat" in f:
+        f[f"stat&near_{near}"] = 1.0  # a count under "Key findings" is a finding, elsewhere it is data
+    for flag in ("leads_list", "heading_nav", "labels_next"):
         if ctx.get(flag):
             f[flag] = 1.0
     if ctx.get("prose"):

@@ -52,6 +52,12 @@ _SCORE = re.compile(r"^\d{1,2}$")
 _LEAD_IN = re.compile(r":\s*$")
 MIN_WORDS = 4
 MAX_PARAGRAPH_WORDS = 80
+# A heading of up to this many words can label a kind ("Next steps", "What needs to change");
+# a longer one that names a kind is a headline, and its paragraphs are read sentence by sentence.
+LABEL_WORDS = 7
+BARE_LINE_WORDS = 25
+OPENING_WORDS = 4  # the words of a paragraph's opening that may name its kind
+LABEL_GAP = 5  # how many words longer the paragraph after a plain-text subheading is
 # A paragraph alone under a heading naming a kind ("Focus for next year:") is the point the
 # heading announces unless its signals speak against it: it is kept at a lower score.
 PARAGRAPH_BAR = 0.3
@@ -67,6 +73,27 @@ def normalise_status(text: str | None) -> str | None:
 
 def _words(text: str) -> int:
     return len(text.split())
+
+
+def _bare_line(text: str, lines: list, n: int) -> bool:
+    """A short one-sentence paragraph that the next line continues in kind: one entry of a
+    run of points written one to a line with no list marker."""
+    if _words(text) > BARE_LINE_WORDS or len(split_sentences(text)) > 1 or _LEAD_IN.search(text):
+        return False
+    nxt = lines[n + 1] if n + 1 < len(lines) else None
+    prev = lines[n - 1] if n > 0 else None
+    def short(line) -> bool:  # another point of the run: a short line that introduces nothing
+        return (bool(line) and line[0] not in (LIST_ITEM, TABLE_ROW) and _words(line[1]) <= BARE_LINE_WORDS
+                and not _LEAD_IN.search(line[1]))
+    return short(nxt) or short(prev)
+
+
+def _labels_next(text: str, lines: list, n: int) -> bool:
+    """A short unpunctuated line before a longer paragraph ("Voice of the child" above what the
+    partnership aims for there): a subheading written as plain text."""
+    nxt = lines[n + 1] if n + 1 < len(lines) else None
+    return (_is_label(text) and nxt is not None and nxt[0] != TABLE_ROW
+            and _words(nxt[1]) >= _words(text) + LABEL_GAP)
 
 
 def _is_label(text: str) -> bool:
@@ -143,9 +170,15 @@ def _title_like(section: dict) -> bool:
 
 def lead_kind(text: str) -> str | None:
     """The kind a lead-in names for the list after it: the one its last clause names
-    ("…under the priorities for the year, we also planned some work:" introduces work)."""
-    clauses = [c for c in re.split(r"[,;]\s+", text.strip()) if c.strip()]
-    return cue_kind(clauses[-1]) if clauses else None
+    ("…under the priorities for the year, we also planned some work:" introduces work); in a
+    paragraph that ends with its lead-in, the last sentence's, else the sentences' before it
+    ("The report sets out the areas of focus. These include:")."""
+    sentences = split_sentences(text.strip()) or [text.strip()]
+    for sentence in (sentences[-1], " ".join(sentences[:-1])):
+        clauses = [c for c in re.split(r"[,;]\s+", sentence) if c.strip()]
+        if clauses and cue_kind(clauses[-1]):
+            return cue_kind(clauses[-1])
+    return None
 
 
 _FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|can|could|may|might|did|does|do)\b", re.I)
@@ -171,6 +204,7 @@ def section_candidates(section: dict) -> tuple[list[tuple[tuple[int, int], dict]
     fixed: list[tuple[tuple[int, int], dict]] = []
     cands: list[Candidate] = []
     lead: dict = {}
+    run = False  # the lines after a lead-in ending with a colon may be a list without markers
     table_kind = None  # what a table's header row names ("Action | Owner | RAG")
     header_cells = 0
     for n, (kind, text, page, cells) in enumerate(lines):
@@ -209,12 +243,21 @@ def section_candidates(section: dict) -> tuple[list[tuple[tuple[int, int], dict]
         if _LEAD_IN.search(text) or (_is_label(text) and cue_kind(text)):
             kind_named = lead_kind(text)
             lead = {"lead": kind_named, "lead_plain": not kind_named, "open": True}
+            run = bool(_LEAD_IN.search(text))
             continue
+        if run and lead and _bare_line(text, lines, n):
+            # a run of short one-line points after a lead-in: a list whose markers were lost
+            cands.append(Candidate(text, "line", page, n, context={**base, **lead, "after_lead": True,
+                                                                   "furniture": is_furniture(text)}))
+            continue
+        run = False
         ctx = {**base, **(lead if numbered or lead.get("open") else {}), "furniture": is_furniture(text),
-               "numbered": numbered, "after_lead": bool(lead) and (numbered or bool(lead.get("open")))}
+               "numbered": numbered, "after_lead": bool(lead) and (numbered or bool(lead.get("open"))),
+               "labels_next": _labels_next(text, lines, n)}
         lead = {**lead, "open": False} if numbered and lead else {}
         sentences = split_sentences(text)
-        if base["heading"] and not base["has_list"] and _words(text) <= MAX_PARAGRAPH_WORDS:
+        if (base["heading"] and not base["has_list"] and _words(text) <= MAX_PARAGRAPH_WORDS
+                and _words(heading) <= LABEL_WORDS):
             # under a heading naming a kind, with no list, a paragraph is one point
             cands.append(Candidate(text, "para", page, n, 0, 1, context=ctx))
         elif _runin(sentences):
@@ -261,10 +304,13 @@ def _named_kind(c: Candidate) -> str | None:
     heading for the paragraphs of a section without a list: a reader takes an entry of a list
     under "Next steps" as an action whatever its wording."""
     ctx = c.context
-    if c.form in ("list", "row") or ctx.get("numbered"):
+    if c.form in ("list", "line", "row") or ctx.get("numbered"):
         named = [ctx.get("lead"), ctx.get("prose"), ctx.get("heading")]
     else:
-        named = [ctx.get("heading") if c.form == "para" else None]
+        # a paragraph that opens by naming its kind ("Learning from this review highlights …")
+        # is that kind under any heading
+        opening = " ".join(c.text.split()[:OPENING_WORDS])
+        named = [cue_kind(opening), ctx.get("heading")] if c.form == "para" else [None]
     return next((k for k in named if k in KINDS), None)
 
 

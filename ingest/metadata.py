@@ -42,13 +42,18 @@ _MONTHS = {
     for m in names
 }
 _MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-_DATE = rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_RE})\.?,?\s+(\d{{4}})"
+_DATE = rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RE})\.?,?\s+(\d{{4}})"
 _PERIOD = re.compile(rf"{_DATE}\s*(?:to|until|-|–|—)\s*{_DATE}", re.I)
 _FY = FY_PATTERN
 _REPORT_YEAR = re.compile(
-    rf"(?:annual|twelve[- ]monthly|yearly|12[- ]month(?:ly)?)\s+report\s*(?:for\s+|of\s+)?(?:the\s+year\s+)?{_FY}",
+    rf"(?:annual|twelve[- ]monthly|yearly|12[- ]month(?:ly)?)\s+reports?\s*(?:for\s+|of\s+)?(?:the\s+year\s+)?{_FY}"
+    # "the Annual Reports of the … Board (…) for 2016/17"
+    rf"|annual\s+reports?\s+(?:of|from|by)\s+[^.\n]{{0,160}}?\bfor\s+(?:the\s+year\s+)?{_FY}",
     re.I,
 )
+# a report named for a calendar year: "2020 Annual Report", "Annual Report 2020" (no other year after it)
+_CALENDAR_REPORT = re.compile(r"\b((?:19|20)\d{2})\s+annual\s+report\b|\bannual\s+report\s+((?:19|20)\d{2})\b(?!\s*(?:/|-|–|—|to)\s*\d)",
+                              re.I)
 _YEAR_LABEL = re.compile(rf"^\W*{_FY}\W*$")
 _WEEKDAY_DATE = re.compile(rf"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+{_DATE}", re.I)
 _FULL_DATE = re.compile(_DATE, re.I)
@@ -67,8 +72,9 @@ def _date(day: str, month: str, year: str) -> date | None:
 
 
 def _fy_from_match(m: re.Match) -> int | None:
-    start = int(m.group(1))
-    end = m.group(2)
+    """The financial year of a match of a pattern holding ``FY_PATTERN`` (in any of its branches)."""
+    start_text, end = [g for g in m.groups() if g is not None][:2]
+    start = int(start_text)
     end_full = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
     return start if end_full == start + 1 else None
 
@@ -117,7 +123,11 @@ _VERSION = re.compile(rf"\b(?:version|v)\s*[\d.]+\W{{0,4}}(?:\d{{1,2}}(?:st|nd|r
 _DATE_FIELD_YEAR = re.compile(r"^\W*(?:date|year|published)\s*:\s*((?:19|20)\d{2})\W*$", re.I)
 # a year looked forward to: "The coming year 2025-26" is written at the end of 2024-25
 _FORWARD = re.compile(rf"\b(?:the\s+)?(?:coming|next|year\s+ahead)\s+(?:year\s+)?(?:\(?\s*)?{_FY}", re.I)
-_SPAN = re.compile(r"((?:19|20)\d{2})\s*(?:-|–|—|to)\s*((?:19|20)\d{2})\b")
+# a report named for several years: "Biennial Report 2021-2023", "Strategy 2023 to 2026",
+# "Annual Report 2021/22 - 2022/23" (years as financial years, like "2020 to 2021")
+_REPORT_SPAN = re.compile(
+    r"\b(?:report|review|plan|strategy|priorities|arrangements)\s+(?:for\s+)?(?:the\s+(?:years|period)\s+)?"
+    r"((?:19|20)\d{2})(?:\s*/\s*\d{2})?\s*(?:-|–|—|to|\s)\s*((?:19|20)\d{2})(?:\s*/\s*(\d{2}))?\b", re.I)
 
 
 def _stated_year(text: str, lines: list[str]) -> tuple[int, str] | None:
@@ -166,6 +176,22 @@ def _dated_year(text: str, lines: list[str]) -> dict | None:
     return None
 
 
+def _report_span(text: str, where: str) -> dict | None:
+    """The span of a report named for several years in ``where`` (its title lines), dated
+    by the document's own date when that falls in it, else by its last year (a plan or a
+    strategy by its first)."""
+    for m in _REPORT_SPAN.finditer(where):
+        first, last = int(m.group(1)), int(m.group(2)) - (m.group(3) is None)
+        if 1 <= last - first < 30:
+            rest = text.replace(m.group(0), " ")
+            dated = _dated_year(rest, rest.split("\n"))
+            ahead = re.match(r"(?:plan|strategy|priorities)\b", m.group(0), re.I)  # looks forward from its first year
+            own = dated["year_start"] if dated and first <= dated["year_start"] <= last + 1 else None
+            return {"period_start": date(first, 4, 1).isoformat(), "period_end": date(last + 1, 3, 31).isoformat(),
+                    "year_start": own or (first if ahead else last), "how": "span"}
+    return None
+
+
 def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
     """Find the reporting period in the opening lines of a document (or a part of one).
 
@@ -176,8 +202,9 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
     2022/23", "at the end of 2015-16", "year ending 31 March 2023"), the year before one it
     looks forward to ("The coming year 2025-26"), a plan's year ("Priorities for 2024-25"),
     a year on a line of its own; else a publication or version date, then the first dated
-    event or date. A period of more than two years is kept as a span, its year taken from
-    the document's date when it has one.
+    event or date. A period of more than two years, or a report named for several years
+    ("Biennial Report 2021-2023"), is kept as a span, its year taken from the document's
+    date when it has one.
     """
     text = "\n".join(lines)
     if prefer_date:
@@ -207,6 +234,11 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
         a, b = _date("1", m.group(1), m.group(2)), _date("1", m.group(3), m.group(4))
         if a and b and a < b:
             return _fy_period(_months_fy(a, b), "months")
+    # a span the title names ("Annual Report 2021/22 - 2022/23" also names 2021/22); one the
+    # body names is another document's ("the new Neglect Strategy 2023-2026 was launched")
+    named = _report_span(text, "\n".join(lines[:3]))
+    if named:
+        return named
     stated = _stated_year(text, lines)
     if stated:
         return _fy_period(*stated)
@@ -223,6 +255,9 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
         m = _YEAR_LABEL.match(line)
         if m and _fy_from_match(m) is not None:
             return _fy_period(_fy_from_match(m), "year-label")
+    m = _CALENDAR_REPORT.search("\n".join(lines[:5]))
+    if m:  # April to December of a calendar year are the financial year that starts in it
+        return _fy_period(int(m.group(1) or m.group(2)), "calendar-report")
     m = _WEEKDAY_DATE.search(text) or _MEETING_DATE.search(text)
     if m and _date(*m.groups()[-3:]):
         return _dated(_date(*m.groups()[-3:]), "date")
@@ -291,7 +326,7 @@ def _rules_for(extra: str | None) -> Rules:
     pub = data["publisher"]
     bodies = "|".join(f"(?:{b})" for b in pub["bodies"])
     abbrevs = "|".join(re.escape(a) for a in pub["abbreviations"])
-    word = r"(?:[A-Z]\w*(?:-\w+)*(?:['’]s)?|&|and|of|upon|on|the)"
+    word = r"(?:[A-Z]\w*(?:-\w+)*(?:['’]s)?|&|and|of|upon|on|the|with)"  # "Blackburn with Darwen"
     # a name starts at a word's start: no attempt inside a word (the search is the cost here)
     publisher = re.compile(
         rf"(?<![\w'’&-])((?:NHS[ \t]+)?(?:{word}[ \t]+){{0,6}}?(?:(?i:{bodies})|(?<=[ \t])(?:{abbrevs})\b))"
@@ -340,7 +375,7 @@ def is_furniture(line: str) -> bool:
 def _trim_area(name: str, not_area: frozenset[str]) -> str:
     nhs = name.startswith("NHS ")
     words = name[4:].split() if nhs else name.split()
-    while len(words) > 1 and (words[0] in not_area or words[0] in ("&", "and", "of", "the", "on", "upon")):
+    while len(words) > 1 and (words[0] in not_area or words[0] in ("&", "and", "of", "the", "on", "upon", "with")):
         words = words[1:]
     return ("NHS " if nhs else "") + " ".join(words)
 
@@ -384,15 +419,54 @@ def _address_kind(url: str | None, p: Publishers) -> str | None:
     for kind in ("partnership", "board"):
         if any(w in host for w in p.address_words.get(kind, [])):
             return kind
-    return "council" if host.endswith(".gov.uk") else None
+    # a council's site, or its committee portal ("northlincolnshire.moderngov.co.uk")
+    portal = any(label in p.address_words.get("portal", []) for label in host.split("."))
+    return "council" if host.endswith(".gov.uk") or portal else None
 
 
+# what comes before the body whose report this is: "the first safeguarding report for the NHS X CCG"
+_REPORT_OF = re.compile(r"\breport\s+(?:of|for|from|by)\s+(?:the\s+)?$", re.I)
 # what follows the body whose report this is: "... Partnership Annual Report 2022-23"
 _SUBJECT = re.compile(r"(?:\s*\([A-Z]{2,6}\))?\W{0,3}(?:draft\s+)?(?:annual|yearly|twelve[- ]monthly)\s+report", re.I)
 NATIONAL_CHARS = 20000  # a national body that publishes says so early; mentions are capped anyway
 # a national body as the author: "Ofsted's evaluation", "The NSPCC has analysed", "... published"
 _AUTHOR = (r"(?:\W?s\s+(?:\w+\s+)?(?:evaluation|report|review|analysis|briefing|research|summary|study)\b"
            r"|\s+(?:has|have|had)\s+(?:analysed|published|made|reviewed|carried out|found)|\s+published\b)")
+
+
+_PRINTED_HOST = re.compile(r"(?:\bhttps?://|\bwww\.|[\w.+-]@)((?:[a-z0-9-]+\.)+[a-z]{2,})", re.I)
+AREA_CHARS = 5000  # where the places a page names are counted: its opening
+
+
+def _area_of_text(head: str, address_words: tuple[str, ...]) -> tuple[places.Area | None, str, list[str]]:
+    """The area a page gives of itself without an address, the weight of that signal and the
+    printed addresses that name it: the area its printed web and e-mail addresses name most
+    (``text_address``), else the one its opening names most, first at a tie (``text_area``)."""
+    urls = [f"https://{m.group(1)}" for m in _PRINTED_HOST.finditer(head)]
+    hosts = [(places.area_of_address(u, address_words), u) for u in urls]
+    for found, weight in (([a for a, _ in hosts if a], "text_address"), (places.areas_named(head[:AREA_CHARS]), "text_area")):
+        if found:
+            counts = Counter(found)
+            best = max(counts, key=lambda a: (counts[a], -found.index(a)))
+            return best, weight, [u for a, u in hosts if a == best]
+    return None, "text_area", []
+
+
+@functools.lru_cache(maxsize=256)
+def _any_case(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.I)
+
+
+def _national_found(rx: re.Pattern, text: str) -> list[re.Match]:
+    """Where a national body is named in ``text``: as its pattern is written, and its
+    name of several words on a line in capitals ("THE SAFEGUARDING BOARD FOR NORTHERN IRELAND")."""
+    found = list(rx.finditer(text))
+    pos = 0
+    for line in text.split("\n"):
+        if len(line) > 12 and line.isupper():
+            found += [m for m in _any_case(rx.pattern).finditer(text, pos, pos + len(line)) if " " in m.group(0)]
+        pos += len(line) + 1
+    return sorted(found, key=lambda m: m.start())
 
 
 def detect_publisher(text: str, url: str | None = None) -> str | None:
@@ -430,6 +504,14 @@ def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]
         area_words = " ".join(area_words.split()[cut[-1] + 1:])
         name = f"{area_words} {body}".strip()
     found = places.area_in(area_words) if area_words else None
+    # "Reports of the Leicestershire and Rutland LSCB", "Governance Performance Trafford LSCB" (a
+    # contents line), "Functions of the Safeguarding Board": words before the area, or before
+    # "of the", name something of a body, not its area
+    lead = area_words[:area_words.index(found[1])] if found else area_words
+    if (found and lead.strip()) or re.search(r"\b(?:of|the|from|by|to|for|with|on|in)\b", lead):
+        nhs = name.startswith("NHS ")
+        area_words = area_words[len(lead):].strip()
+        name = ("NHS " if nhs and area_words else "") + f"{area_words} {body}".strip()
     area_key = places.key(found[0].name) if found else places.key(area_words)
     return name, kind, area_words, found, area_key
 
@@ -455,9 +537,15 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
     host = places.host_of(url)
     # (area name or "", kind) -> score, written forms with their counts, first position
     cands: dict[tuple[str, str], dict] = {}
+    # "the Safeguarding Board for Northern Ireland" is the national body, not a board of no area
+    # the document's first line is its name: a body named there is what it is about ("15th Meeting of the …")
+    title_end = len(head) - len(head.lstrip()) + len(head.lstrip().split("\n", 1)[0])
+    national_at = [x.span() for _, rx, _ in p.national for x in _national_found(rx, head[:NATIONAL_CHARS])]
     for m in _body_matches(head, r):
         raw = re.sub(r"\s+", " ", m.group(1)).strip()
         if children >= adults and r.adults.search(raw):
+            continue
+        if any(a < m.end(1) and m.start(1) < b for a, b in national_at):
             continue
         name, kind, area_words, found, area_key = _read_name(
             raw, (os.environ.get("SGSEARCH_METADATA"), os.environ.get("SGSEARCH_PLACES")))
@@ -466,7 +554,9 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
             c = cands[(area_key, kind)] = {"names": Counter(), "first": m.start(), "subject": False,
                                            "known": bool(found), "bare": not area_words, "area": found}
         c["names"][name] += 1
-        c["subject"] = c["subject"] or bool(_SUBJECT.match(text[m.end():m.end() + 40]))
+        c["subject"] = (c["subject"] or bool(_SUBJECT.match(text[m.end():m.end() + 40]))
+                        or bool(_REPORT_OF.search(text[max(0, m.start(1) - 40):m.start(1)])))
+        c["title"] = c.get("title") or m.start(1) < title_end
         acr = _ACRONYM_AFTER.match(text[m.end():m.end() + 12])
         if acr:
             c.setdefault("acronym", acr.group(1))
@@ -479,19 +569,50 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         area_words = f" {places.key(c['area'][0].name)} "
         return any(f" {places.key(n)} " in area_words for n in (host_area.name, *host_area.short))
 
+    # "the LSCB" after "Southampton Local Safeguarding Children Board (LSCB)" is that board again
+    for (_area, kind), c in cands.items():
+        named = [o for (_, k), o in cands.items() if k == kind and not o["bare"]]
+        if c["bare"] and named:
+            to = max(named, key=lambda o: (sum(o["names"].values()), -o["first"]))
+            to["also"] = to.get("also", 0) + sum(c["names"].values())
+            to["subject"] = to["subject"] or c["subject"]
+            c["absorbed"] = True
+    text_area, text_weight, printed = _area_of_text(head, address_words) if not host_area else (None, "", [])
+    # "the Safeguarding Board" after "the Safeguarding Board for Northern Ireland" is that national body again
+    opening = head[:NATIONAL_CHARS]
+    named_national = {name for name, rx, _ in p.national if _national_found(rx, opening)}
+    shortened: Counter[str] = Counter()
+    for c in cands.values():
+        if c["bare"]:
+            whole = next((nm for nm in named_national for x in c["names"] if x.lower() in nm.lower()), None)
+            if whole:
+                shortened[whole] += sum(c["names"].values())
+                c["absorbed"] = c["national"] = True
+
     scored: list[tuple[float, int, str]] = []
     for (_area, kind), c in cands.items():
-        n = sum(c["names"].values())
+        n = sum(c["names"].values()) + c.get("also", 0)
         score = w["named_known_area"] if c["known"] else (w["bare"] if c["bare"] else w["named_area"])
         score += w["mention"] * min(n - 1, w["mentions_cap"]) + (w["early"] if c["first"] < 1500 else 0)
         score += w["address_agrees"] if agrees(c) else 0
-        score += w["subject"] if c["subject"] else 0
+        score += (w["subject"] if c["subject"] else 0) + (w["title_line"] if c.get("title") else 0)
         named_here = any(k == kind and not o["bare"] and agrees(o) for (_, k), o in cands.items())
+        if c.get("national"):
+            continue
         if c["bare"] and host_area and kind in p.full_names and not named_here:
             # the body the text names, in the area the page's address names
             composed = w["address_area"] + w["address_agrees"] + w["mention"] * min(n - 1, w["mentions_cap"])
             composed += (w["early"] if c["first"] < 1500 else 0) + (w["subject"] if c["subject"] else 0)
+            composed += w["title_line"] if c.get("title") else 0
             scored.append((composed, -c["first"], f"{host_area.name} {p.full_names[kind]}"))
+        elif c["bare"] and text_area and kind in p.full_names and not c.get("absorbed"):
+            # the body the text names, in the area its printed addresses or its place names give
+            composed = w[text_weight] + w["mention"] * min(n - 1, w["mentions_cap"])
+            composed += (w["early"] if c["first"] < 1500 else 0) + (w["subject"] if c["subject"] else 0)
+            composed += w["title_line"] if c.get("title") else 0
+            scored.append((composed, -c["first"], f"{text_area.name} {p.full_names[kind]}"))
+        if c.get("absorbed"):
+            continue
         # a spelled-out name reads better than its abbreviation ("Devon Safeguarding Children Partnership")
         best = max(c["names"], key=lambda x: (len(x.split()) > 2, c["names"][x], len(x)))
         if c.get("acronym") and not best.endswith(c["acronym"]):
@@ -501,16 +622,23 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         kind = _address_kind(url, p)
         if kind:
             scored.append((w["address_area"] + w["address_agrees"], 0, f"{host_area.name} {p.full_names[kind]}"))
-    opening = head[:NATIONAL_CHARS]
+    elif printed and not cands:
+        # a page that names no body: the one its printed addresses are (a partnership's site before the council's)
+        kinds = [k for k in (_address_kind(u, p) for u in printed) if k]
+        kind = min(kinds, key=lambda k: k == "council", default=None)
+        if kind:
+            scored.append((w["text_address"], 0, f"{text_area.name} {p.full_names[kind]}"))
     for name, rx, hosts in p.national:
-        found = list(rx.finditer(opening))
-        score = w["national_mention"] * min(len(found), w["national_cap"])
+        found = _national_found(rx, opening)
+        score = w["national_mention"] * min(len(found) + shortened[name], w["national_cap"])
         if any(re.match(_AUTHOR, head[f.end():f.end() + 30]) or
                re.search(r"\bby\s+(?:the\s+)?(?:national\s+)?$", head[max(0, f.start() - 20):f.start()], re.I)
                for f in found):
             score += w["national_author"]
         if any(host == h or host.endswith("." + h) for h in hosts):
             score += w["national_host"]
+        if found and found[0].start() < title_end:
+            score += w["title_line"]
         if score > 0:
             scored.append((score, -(found[0].start() if found else 0), name))
     best: dict[str, tuple[float, int]] = {}
@@ -639,6 +767,9 @@ def _address_title(url: str | None) -> str | None:
     slug = re.sub(r"\.[a-z0-9]{2,5}$", "", segs[-1], flags=re.I)
     slug = re.sub(r"\b((?:19|20)\d{2})[-_]((?:19|20)?\d{2})\b", r"\1/\2", slug)
     words = [w for w in re.split(r"[-_+\s]+", slug) if w]
+    # a site's own document number is no part of a title ("/103694593-Annual-report", "20165945.star-…")
+    while words and re.fullmatch(r"\d{5,}(?:\.\w+)?", words[0]):
+        words = words[1:]
     if len(words) < 3 or not any(w.isalpha() for w in words):
         return None
     abbrevs = {a.lower(): a for a in rules().bodies.pattern.split("|") if re.fullmatch(r"[A-Z]{2,6}", a)}
@@ -691,8 +822,8 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
             score += w["question"]
         if t.endswith(":"):
             score += w["ends_colon"]
-        elif _FIELD_LINE.match(t):
-            score += w["field"]
+        elif _FIELD_LINE.match(t) and not tr.report.search(t.split(":")[0]):
+            score += w["field"]  # "Date of meeting: …", not a report's name and subtitle ("Learning Briefing: …")
         if site_name and t.lower() == site_name.strip().lower():
             score += w["site_name"]
         return score

@@ -129,18 +129,31 @@ def area_at_end(words: str) -> tuple[Area, str] | None:
     return None
 
 
+def _named(text: str):
+    """Each area named in ``text``, in order, with its words as written (the longest name at each place)."""
+    tokens = list(re.finditer(r"[A-Za-z][\w'\u2019&.-]*", text))
+    i = 0
+    while i < len(tokens):
+        step = 1
+        if tokens[i].group(0)[0].isupper():
+            for j in range(min(len(tokens), i + 7), i, -1):
+                run = text[tokens[i].start():tokens[j - 1].end()]
+                a = lookup(run)
+                if a and tokens[j - 1].group(0)[0].isupper():
+                    yield a, run
+                    step = j - i
+                    break
+        i += step
+
+
 def area_in(text: str) -> tuple[Area, str] | None:
     """The first area named in ``text`` (longest name at each place), with its words as written."""
-    tokens = list(re.finditer(r"[A-Za-z][\w'\u2019&.-]*", text))
-    for i in range(len(tokens)):
-        if not tokens[i].group(0)[0].isupper():
-            continue
-        for j in range(min(len(tokens), i + 7), i, -1):
-            run = text[tokens[i].start():tokens[j - 1].end()]
-            a = lookup(run)
-            if a and tokens[j - 1].group(0)[0].isupper():
-                return a, run
-    return None
+    return next(_named(text), None)
+
+
+def areas_named(text: str) -> list[Area]:
+    """Every area named in ``text``, in order, once for each time it is named."""
+    return [a for a, _ in _named(text)]
 
 
 def area_of_address(url: str | None, body_words: tuple[str, ...]) -> Area | None:

@@ -28,10 +28,19 @@ from whoosh.analysis import STOP_WORDS
 
 from search.cite import citation, clean, item_citation, section_citation
 from search.errors import SgsearchError
-from search.index.qtree import And, Range, Term, any_of
+from search.index.qtree import And, Term, any_of
 from search.index.records import doc_json
 from search.index.store import Store
-from search.query import QueryError, expand_themes, plain, resolve_theme_filter, search, spans, year_arg
+from search.query import (
+    QueryError,
+    expand_themes,
+    plain,
+    resolve_theme_filter,
+    search,
+    spans,
+    year_arg,
+    years_between,
+)
 from search.report.briefing import FORMATS, clean_tree, describe, export_briefing
 from search.table import year_range
 from search.trace import theme_table
@@ -156,7 +165,8 @@ def _passages(store, query, theme_ids, lo, hi, per_year) -> tuple[list[dict], di
                     seen.add(r.hits[rank].section["section_id"])
                     chosen.append(r.hits[rank])
         chosen = chosen[:per_year]
-        total = results[0].total if len(results) == 1 else _union_count(store, theme_ids, y)
+        ys = parse_year_label(y)
+        total = results[0].total if len(results) == 1 else _union_count(store, theme_ids, ys, ys)
         counts[y] = total
         documents.update(h.section["doc_id"] for h in chosen)
         groups.append({
@@ -167,7 +177,8 @@ def _passages(store, query, theme_ids, lo, hi, per_year) -> tuple[list[dict], di
             "passages": [_passage(h) for h in chosen],
         })
     summary = {
-        "total": sum(counts.values()),
+        # each section once, though a span's sections are in every year they cover
+        "total": overall[0].total if len(overall) == 1 else _union_count(store, theme_ids, lo, hi),
         "per_year": counts,
         "documents": max(len(documents), max((r.documents for r in overall), default=0)),
         "mode": "any" if any(r.mode == "any" for r in overall) else "all",
@@ -176,10 +187,10 @@ def _passages(store, query, theme_ids, lo, hi, per_year) -> tuple[list[dict], di
     return groups, summary
 
 
-def _union_count(store, theme_ids, year) -> int:
-    """Sections of one year tagged with any of several themes."""
-    ys = parse_year_label(year)
-    flt = And((Range("year_start", ys, ys), any_of(Term("themes", t) for t in theme_ids)))
+def _union_count(store, theme_ids, lo, hi) -> int:
+    """Sections covering a year from ``lo`` to ``hi`` (None: open) tagged with any of several themes."""
+    themed = any_of(Term("themes", t) for t in theme_ids)
+    flt = themed if lo is None and hi is None else And((years_between(lo, hi), themed))
     return store.backend().counts(None, flt, ())[()].sections
 
 
@@ -302,7 +313,7 @@ def _table(store, lo, hi, theme_ids, query_themes, labels) -> dict:
         t = by_id.get(tid)
         counts = {y: (t["counts"].get(y, 0) if t else 0) if y in indexed else None for y in years}
         return {"id": tid, "label": (t or {}).get("label") or labels.get(tid, tid), "counts": counts,
-                "total": sum(v for v in counts.values() if v)}
+                "total": t["total"] if t else 0}  # each section once, though a span counts in each of its years
 
     if theme_ids:
         rows = [row(t) for t in theme_ids]

@@ -47,7 +47,8 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 __all__ = ["HL_END", "HL_START", "Hit", "QueryError", "SearchResult", "expand_themes", "page_at", "plain",
-           "resolve_theme_filter", "search", "spans", "suggest", "year_arg"]
+           "resolve_theme_filter", "search", "spans", "suggest", "year_arg",
+           "years_between"]
 
 
 @lru_cache(maxsize=1)
@@ -164,7 +165,7 @@ def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None,
     lo = year_arg("from_year", from_year)
     hi = year_arg("to_year", to_year)
     if lo is not None or hi is not None:
-        parts.append(qtree.Range("year_start", lo, hi))
+        parts.append(years_between(lo, hi))
     for t in theme or []:
         parts.append(qtree.Term("themes", t))
     if doc_type:
@@ -175,6 +176,16 @@ def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None,
     if not parts:
         return None
     return qtree.all_of(parts)
+
+
+def years_between(lo: int | None, hi: int | None) -> qtree.Node:
+    """The filter for records that cover any year from ``lo`` to ``hi`` (either may be None:
+    open): their start year is in the range, or a span they cover reaches into it (spans
+    are under 30 years long, so the years within 30 of an open end are enough)."""
+    first = lo if lo is not None else hi - 30
+    last = hi if hi is not None else lo + 30
+    return qtree.any_of([qtree.Range("year_start", lo, hi),
+                         *(qtree.Term("years", str(y)) for y in range(first, last + 1))])
 
 
 def year_arg(field: str, value) -> int | None:
@@ -222,7 +233,7 @@ def search(
     if not query or not query.strip():
         if flt is None:
             raise QueryError("empty query: give some words to search for, or a filter such as {theme} neglect")
-        return _filtered_only(backend, flt, limit, theme_ids)
+        return _filtered_only(backend, flt, limit, theme_ids, _window(year, from_year, to_year))
     refuse_stop_words(query)
     fields = ["exact"] if exact else ["heading", "text", "title"]
     typed = query
@@ -234,7 +245,7 @@ def search(
     built = build_query(store, query, exact=exact)
     want = max(limit, 1)
     n = want if sort == "year" else max(want * 3, 50)
-    counts = _counts(backend, built.query, flt)
+    counts = _counts(backend, built.query, flt, _window(year, from_year, to_year))
     every = counts[()].sections
     if counts[()].sections and built.every != built.query:
         every = _engine(backend.count, built.every, flt)
@@ -477,14 +488,26 @@ def _engine(call, *args):
         raise QueryError(f"this index's engine cannot run that query ({e}): leave out the unusual syntax") from None
 
 
-def _counts(backend, q, flt):
-    """Matching sections and documents, in all and per year (the engine counts them)."""
-    return _engine(backend.counts, q, flt, ("year_start",))
+def _counts(backend, q, flt, window=(None, None)):
+    """Matching sections and documents, in all and per year they cover (the engine counts
+    them), the years outside the ``(first, last)`` year filter left out: a span's other years."""
+    lo, hi = window
+    return {k: c for k, c in _engine(backend.counts, q, flt, ("years",)).items()
+            if not k or k[0] is None or ((lo is None or k[0] >= lo) and (hi is None or k[0] <= hi))}
 
 
-def _filtered_only(backend, flt, limit: int, theme_ids: list[str]) -> SearchResult:
+def _window(year=None, from_year=None, to_year=None) -> tuple[int | None, int | None]:
+    """The first and last year the year filters allow (None: open)."""
+    ys = year_arg("year", year)
+    lo, hi = year_arg("from_year", from_year), year_arg("to_year", to_year)
+    if ys is not None:
+        return max(ys, lo if lo is not None else ys), min(ys, hi if hi is not None else ys)
+    return lo, hi
+
+
+def _filtered_only(backend, flt, limit: int, theme_ids: list[str], window=(None, None)) -> SearchResult:
     """Every section the filters allow (no words), newest year first."""
-    counts = _counts(backend, None, flt)
+    counts = _counts(backend, None, flt, window)
     top = backend.search(qtree.Every(), flt, "year", max(limit, 1)) if counts[()].sections else []
     hits = [_hit(i + 1, h, ["text"], theme_ids, {}) for i, h in enumerate(top[:limit])]
     res = _result("", counts, hits, "all", theme_ids)

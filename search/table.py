@@ -66,7 +66,7 @@ def full_table(store: Store, from_year: int | None = None, to_year: int | None =
             n = t["counts"].get(y, 0)
             docs[y] = t["documents"].get(y, 0)
             counts[y] = rate(n, totals[y]["sections"]) if per == "100" else docs[y] if per == "doc" else n
-        every = sum(v["sections"] for v in totals.values())
+        every = table["sections"]  # each section once, though a span's are in every year it covers
         out_themes.append({"id": t["id"], "label": t["label"], "counts": counts, "documents": docs,
                            "total": t["total"],
                            "all": rate(t["total"], every) if per == "100" else t["all_documents"] if per == "doc"
@@ -78,6 +78,7 @@ def full_table(store: Store, from_year: int | None = None, to_year: int | None =
         "sections": {y: totals[y]["sections"] if y in totals else None for y in years},
         "documents_per_year": {y: totals[y]["documents"] if y in totals else None for y in years},
         "documents": table["documents"],
+        "all_sections": table["sections"],
         "per": per,
     }
 
@@ -163,8 +164,8 @@ def to_rows(table: dict, show_all: bool = False) -> list[list]:
     years = table["years"]
     head = ["Theme", *years, _header(table)]
     body = [[t["label"], *[t["counts"].get(y) for y in years], t.get("all", t["total"])] for t in rows(table, show_all)]
-    sections = ["Sections that year", *[table["sections"].get(y) for y in years], sum(
-        v for v in table["sections"].values() if v)]
+    sections = ["Sections that year", *[table["sections"].get(y) for y in years],
+                table.get("all_sections", sum(v for v in table["sections"].values() if v))]
     # a board pack with an earlier year's report inside is a document of both years, once in all
     documents = ["Documents that year", *[table["documents_per_year"].get(y) for y in years], table["documents"]]
     few = [[f"Fewer than {FEW_SECTIONS} sections that year", *["yes" if y in table["few_sections"] else None

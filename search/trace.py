@@ -1,17 +1,16 @@
 """Themes over the years: the theme-by-year table behind ``sgsearch themes``.
 
 Counts are sections tagged with a theme in each financial year (a section counts
-once however often it mentions the theme), read from the index without spaCy.
+once however often it mentions the theme), read from the index without spaCy. A section
+of a report over several years (a review of 2007 to 2011) counts in each year it covers;
+totals count it once.
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
 from search.cite import section_citation
-from search.index.backends import ANY, Count
-from search.index.qtree import Range
+from search.index.backends import ANY
 from search.index.store import Store
-from search.query import QueryError, plain, resolve_theme_filter, search
+from search.query import QueryError, plain, resolve_theme_filter, search, years_between
 from search.vocab.years import fy_label
 
 UNDATED = "undated"  # the column of sections whose document states no year
@@ -19,47 +18,62 @@ UNDATED = "undated"  # the column of sections whose document states no year
 
 def theme_table(store: Store, from_year: int | None = None, to_year: int | None = None) -> dict:
     """``{"years": [...], "themes": [{"id", "label", "counts", "documents", "total", "all_documents"}],
-    "totals", "documents"}``.
+    "totals", "documents", "sections"}``.
 
-    ``counts`` are sections per year, ``documents`` distinct documents per year; years
+    ``counts`` are sections per year, ``documents`` distinct documents per year (a span's
+    sections in every year it covers, so a row can add up to more than its ``total``,
+    which counts each section once); years
     ascending, then ``"undated"`` when some documents state no year (and no year range is
     asked for); themes in taxonomy order. ``totals`` holds every section and document of
     each year, tagged or not (the denominators); ``documents`` the distinct documents of
-    all those years (a board pack holding an earlier year's report counts once). The
+    all those years (a board pack holding an earlier year's report counts once) and
+    ``sections`` the distinct sections (each once, however many years it covers). The
     engine counts them (no stored field is read).
     """
     taxonomy = store.taxonomy()
     ranged = from_year is not None or to_year is not None
-    flt = Range("year_start", from_year, to_year) if ranged else None
+    flt = years_between(from_year, to_year) if ranged else None
     backend = store.backend()
     kept = None if ranged else backend.theme_documents()
     if kept is not None:
-        return _table_of(taxonomy, backend.counts(None, None, ("themes", "year_start"), documents=False),
-                         backend.counts(None, None, ("year_start",), documents=False), kept)
-    # two engine counts, sections of each document by year (and theme); every cell, total and
-    # distinct-document count follows from them, so no count nests documents under themes
-    tagged = backend.counts(None, flt, ("doc_id", "year_start", "themes"), documents=False)
-    every = backend.counts(None, flt, ("doc_id", "year_start"), documents=False)
-    sections: dict[tuple, int] = defaultdict(int)
-    docs: dict[tuple, set] = defaultdict(set)  # as Backend.theme_documents keys them
-    for counted in (tagged, every):
-        for key, c in counted.items():
-            if len(key) < 2:
-                continue
-            doc, year, theme = (*key, None) if len(key) == 2 else key
-            sections[theme, year] += c.sections
-            for k in ((theme, year), (theme, ANY)):
-                docs[k].add(doc)
-    return _table_of(taxonomy, {k: Count(n, 0) for k, n in sections.items() if k[0] is not None},
-                     {(y,): Count(n, 0) for (t, y), n in sections.items() if t is None},
-                     {k: len(v) for k, v in docs.items()})
+        return _table_of(taxonomy, backend, kept)
+    counts = backend.counts(None, flt, ("themes", "years"))
+    per_theme = backend.counts(None, flt, ("themes",))
+    per_year = backend.counts(None, flt, ("years",))
+    starts: list = sorted(k[0] for k in per_year if k and k[0] is not None
+                          and (from_year is None or k[0] >= from_year) and (to_year is None or k[0] <= to_year))
+    if not ranged and (None,) in per_year:
+        starts.append(None)  # a column of its own, after the years
+
+    def label(y):
+        return UNDATED if y is None else fy_label(y)
+
+    themes = []
+    for theme in taxonomy.themes.values():
+        per = {y: counts.get((theme.id, y)) for y in starts}
+        themes.append({
+            "id": theme.id,
+            "label": theme.label,
+            "counts": {label(y): c.sections if c else 0 for y, c in per.items()},
+            "documents": {label(y): c.documents if c else 0 for y, c in per.items()},
+            "total": per_theme[(theme.id,)].sections if (theme.id,) in per_theme else 0,
+            "all_documents": per_theme[(theme.id,)].documents if (theme.id,) in per_theme else 0,
+        })
+    totals = {label(y): {"sections": per_year[(y,)].sections, "documents": per_year[(y,)].documents}
+              for y in starts}
+    overall = backend.counts(None, flt, ()).get(())
+    return {"years": [label(y) for y in starts], "themes": themes, "totals": totals,
+            "documents": overall.documents if overall else 0, "sections": overall.sections if overall else 0}
 
 
-def _table_of(taxonomy, cells: dict, years: dict, documents: dict) -> dict:
-    """:func:`theme_table` of an engine's section counts by theme and year and by year, and
-    the documents it kept per theme and year (:meth:`Backend.theme_documents`)."""
-    starts: list = sorted(k[0] for k in years if k and k[0] is not None)
-    if (None,) in years:
+def _table_of(taxonomy, backend, documents: dict) -> dict:
+    """:func:`theme_table` of the whole index from the engine's section counts and the
+    documents it kept per theme and year as it wrote (:meth:`Backend.theme_documents`)."""
+    cells = backend.counts(None, None, ("themes", "years"), documents=False)
+    per_theme = backend.counts(None, None, ("themes",), documents=False)
+    per_year = backend.counts(None, None, ("years",), documents=False)
+    starts: list = sorted(k[0] for k in per_year if k and k[0] is not None)
+    if (None,) in per_year:
         starts.append(None)
 
     def label(y):
@@ -73,12 +87,12 @@ def _table_of(taxonomy, cells: dict, years: dict, documents: dict) -> dict:
             "label": theme.label,
             "counts": {label(y): c.sections if c else 0 for y, c in per.items()},
             "documents": {label(y): documents.get((theme.id, y), 0) for y in starts},
-            "total": sum(c.sections for c in per.values() if c),
+            "total": per_theme[(theme.id,)].sections if (theme.id,) in per_theme else 0,
             "all_documents": documents.get((theme.id, ANY), 0),
         })
-    totals = {label(y): {"sections": years[(y,)].sections, "documents": documents.get((None, y), 0)} for y in starts}
+    totals = {label(y): {"sections": per_year[(y,)].sections, "documents": documents.get((None, y), 0)} for y in starts}
     return {"years": [label(y) for y in starts], "themes": themes, "totals": totals,
-            "documents": documents.get((None, ANY), 0)}
+            "documents": documents.get((None, ANY), 0), "sections": per_year[()].sections}
 
 
 def trace(store: Store, query: str, examples: int = 2, exact: bool = False, **filters) -> dict:

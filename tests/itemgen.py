@@ -132,12 +132,15 @@ class _W:
                            "Our plan sets out what we will focus on and how we will know it has made a difference.",
                            "This section summarises the main points."]))
         marker = marker or self.c(["-", "*", "•", "·", "1."])
+        if self.lines and self.lines[-2:-1] and self.lines[-2].endswith(":") and self.r.random() < 0.15:
+            marker = ""  # a web page that lost its list markers: one point a line
+            self.lines.pop()
         entries = [(e, kind) for e in entries]
         if kind and self.r.random() < 0.15:
             entries.insert(self.r.randint(0, len(entries)), (self.quote(), None))
         for n, (e, k) in enumerate(entries, start=1):
             m = f"{n}." if marker == "1." else marker
-            self.lines.append(f"{m} {e}")
+            self.lines.append(f"{m} {e}" if m else e)
             if k:
                 self.items.append((k, e))
         self.lines.append("")
@@ -200,6 +203,18 @@ class _W:
         if r < 0.95:
             return f"{self.c(['This report', 'This briefing', 'The report', 'This review'])} {self.c(['highlights', 'shows', 'found'])} that {prof} {self.c(SHORTFALLS).format(t=t)}."
         return f"{self.c(['Good', 'Effective', 'Strong'])} practice was seen in {self.c(['the response to', 'assessments of', 'the work on'])} {t}, although {self.c(NOUN_GAPS).format(t=self.t())} remained."
+
+    def counted_finding(self):
+        """A finding that gives its count: numbers in a findings section are what was found."""
+        n = self.r.randint(8, 60)
+        k = self.r.randint(1, n // 2)
+        return self.c([
+            f"Only {k} of the {n} children reviewed ({round(100 * k / n)}%) had a plan that addressed {self.t()}.",
+            f"Fewer than half of the cases audited showed that {self.c(PROFS)} had considered {self.t()}.",
+            f"In {round(100 * k / n)}% of cases {self.c(PROFS)} {self.c(SHORTFALLS).format(t=self.t())}.",
+            f"The number of reviews involving {self.t()} has risen, but the learning is not yet reflected in practice.",
+            f"Most of the {n} cases had been closed too soon or lacked the support the family needed.",
+        ])
 
     def finding_phrase(self):
         return self.c(NOUN_GAPS).format(t=self.t())
@@ -551,8 +566,11 @@ def _review(w: _W):
     w.p(w.narration(), w.narration(), w.narration())
     w.h(2, w.c(["Findings", "What the review found", "What did the review find?", "Key findings", "Summary of findings",
                 "Conclusions"]))
+    if w.r.random() < 0.3:
+        w.h(3, w.c([f"What does the audit tell us about {w.topic}?", "What do the reviews tell us about the wider system?",
+                    "Themes across the cases", f"The response to {w.topic}"]))
     style = w.r.random()
-    fs = [w.finding() for _ in range(w.r.randint(2, 4))]
+    fs = [w.counted_finding() if w.r.random() < 0.3 else w.finding() for _ in range(w.r.randint(2, 4))]
     if style < 0.4:
         w.bullets(fs, "finding")
     elif style < 0.7:
@@ -732,7 +750,124 @@ def _prose_lead(w: _W):
         w.bullets([w.cap(t) for t in w.r.sample(TOPICS, 3)])
 
 
-STYLES = [_briefing, _news, _minutes, _review, _seven_minute, _annual, _paper, _prose_report]
+def _reported(w: _W):
+    """A news story about a report: its findings and calls in reported speech and quotes, one
+    point a sentence, under a headline that may name a kind; background, process and people around them."""
+    src = w.c(["The report", "The review", "The inspectorate", "The Panel", "The analysis", "Inspectors",
+               "The study", "The evaluation"])
+    w.h(1, w.c([f"Urgent action needed on {w.topic}, says {src.lower()[4:] if src.startswith('The ') else src.lower()}",
+                f"Review finds failings in the response to {w.topic}",
+                f"Lessons still not learned on {w.topic}", f"Report calls for action on {w.topic}",
+                f"{w.cap(w.topic)}: what the national review found"]))
+    if w.r.random() < 0.5:
+        w.p(w.c(NAMES))
+        w.p(w.date())
+    pts = []
+    for _ in range(w.r.randint(2, 5)):
+        t = w.t()
+        prof = w.c(PROFS)
+        r = w.r.random()
+        if r < 0.2:
+            pts.append(("finding", f"{src} said {prof} {w.c(SHORTFALLS).format(t=t)}."))
+        elif r < 0.35:
+            pts.append(("finding", f"It also criticised {w.c(['agencies', 'partnerships', 'reviews', 'services'])} for {w.c(['failing to', 'not being able to'])} {w.vp()}."))
+        elif r < 0.5:
+            pts.append(("finding", f"{src} expressed concern about {w.finding_phrase()}."))
+        elif r < 0.6:
+            pts.append(("finding", f"{src} is {w.c(['highly', 'deeply', ''])} critical of the progress made on {t}.".replace("  ", " ")))
+        elif r < 0.7:
+            pts.append(("finding", f"Far too many {w.c(['reviews', 'assessments', 'plans'])} fail to {w.c(['say why things happened', 'consider the child', 'look at the wider family'])}."))
+        elif r < 0.8:
+            pts.append(("finding", w.finding()))
+        elif r < 0.85:
+            pts.append(("recommendation", f"{w.c(['To address this', 'In response', 'As a result'])}, {src.lower() if src.startswith('The') else src} {w.c(['has recommended', 'recommended', 'recommends'])} {w.c(['the establishment of a national group on', 'a review of the guidance on', 'new training on'])} {w.t()}."))
+        elif r < 0.9:
+            pts.append(("recommendation", f"{w.c(['All agencies', 'Everyone involved in child protection', 'Partners', 'Those who work with children'])} {w.c(['need to', 'must', 'should'])} {w.vp()}."))
+        else:
+            pts.append(("recommendation", f"Action is needed to {w.vp()}."))
+    w.p(f"{w.c(['Ofsted', 'The national Panel', 'An independent review', 'The inspectorate'])} is calling for {w.c(['urgent action', 'change', 'action'])} on {w.topic}.",
+        f"It {w.c(['looked at', 'examined', 'evaluated'])} {w.r.randint(12, 160)} cases {w.c(['between April and March', 'over two years', 'since the last report'])}.")
+    w.p(pts[0][1], items=[pts[0]])
+    if w.r.random() < 0.4:
+        cap = f"{src} said that there were more poor plans than good ones. Picture: {w.c(NAMES)}"
+        w.lines += [cap, cap, ""]
+    rest = pts[1:]
+    while rest:
+        k = w.r.randint(1, min(3, len(rest)))
+        chunk, rest = rest[:k], rest[k:]
+        sents = [x for _, x in chunk]
+        if w.r.random() < 0.3:  # a quote runs over its sentences: marks on the first and the last
+            sents[0], sents[-1] = f"“{sents[0]}", f"{sents[-1]}”"
+        w.p(*sents, items=[(kind, s) for (kind, _), s in zip(chunk, sents)])
+        if w.r.random() < 0.4:
+            w.p(w.c([f"{w.c(NAMES)}, {w.c(ROLES)}, said the findings would be studied carefully.",
+                     f"Commenting on the report, {w.c(NAMES)} said:",
+                     w.legal(), w.narration(), w.intro()]))
+    w.p(w.c(["Under current guidance a review must be held when a child dies and abuse or neglect is suspected.",
+             f"Since it was set up in {w.year - 3}, the panel has met monthly.",
+             "The full report is published on the government website."]))
+
+
+def _discussion(w: _W):
+    """Minutes where the chair's account of a report gives its concerns, plans and focus in prose."""
+    w.p(w.c(["Issue - meetings", "Agenda item", "Minutes:"]))
+    w.h(2, w.c([f"Annual report of the {w.body()}", f"{w.cap(w.topic)} update", "Safeguarding children report"]))
+    w.p(f"Meeting: {w.date()} - {w.c(['Overview and Scrutiny Committee', 'Children and Families Panel', 'Cabinet'])}")
+    w.p(w.procedural())
+    sents = [w.c([f"The Chair introduced the report and explained the functions of the {w.c(['board', 'partnership'])}.",
+                  "Members were reminded of the statutory role of the partnership."])]
+    items = []
+    for _ in range(w.r.randint(2, 4)):
+        r = w.r.random()
+        if r < 0.3:
+            x = w.c([f"A continuing challenge was to {w.vp()}.", f"Also of concern {w.c(['was', 'were'])} {w.finding_phrase()}.",
+                     f"{w.cap(w.t())} remained a concern to the {w.c(['Board', 'Partnership'])}.",
+                     f"Some partners had been slow to {w.vp()}."])
+            items.append(("finding", x))
+        elif r < 0.55:
+            x = f"The {w.c(['Board', 'Partnership'])} would also focus on {w.vp(1)}."
+            items.append(("priority", x))
+        elif r < 0.8:
+            x = f"{w.c(['Learning from the reviews', 'The action plan', 'The new strategy'])} would be {w.c(['published', 'launched', 'shared'])} in the new year and the {w.c(['Board', 'Partnership'])} would {w.vp()}."
+            items.append(("action", x))
+        else:
+            x = w.describe()
+        sents.append(x)
+    sents.insert(w.r.randint(1, len(sents)), w.procedural())
+    w.p(*sents, items=items)
+    w.p(w.procedural(), w.procedural())
+
+
+def _aims(w: _W):
+    """A partnership's plan as questions and answers: its aims, what it wants to change, what it will do."""
+    w.h(1, w.c(["What are our priorities?", "Our priorities", "Our plan"]))
+    themes = w.r.sample(TOPICS, w.r.randint(2, 4))
+    for t in themes:
+        if w.r.random() < 0.6:
+            w.p(w.cap(t))
+        x = w.c([f"The aim is to {w.vp()}", f"We aim to {w.vp()}", f"Our ambition is that children are safe from {t}"])
+        x += w.c(["", "."])
+        w.p(x, items=[("priority", x)])
+    w.h(2, w.c(["What are we trying to achieve?", "What do we want to achieve?", "What we want to see",
+                "How will we know we have made a difference?"]))
+    for t in themes[:w.r.randint(1, len(themes))]:
+        if w.r.random() < 0.5:
+            w.p(w.cap(t))
+        outs = [w.c([f"{w.c(['Reduce', 'Increase', 'Improve'])} the {w.c(['number', 'percentage', 'proportion'])} of {w.c(['children', 'families', 'cases', 'referrals'])} {w.c(['affected by', 'where there is', 'assessed for'])} {w.t()}",
+                     f"{w.cap(w.c(PROFS))} feel confident to {w.vp()}", f"Better {w.c(['information sharing', 'joint working', 'planning'])} on {w.t()}"])
+                for _ in range(w.r.randint(2, 3))]
+        for n, o in enumerate(outs, 1):
+            o += w.c(["", "."])
+            w.p(f"{n}. {o}" if w.r.random() < 0.6 else o, items=[("priority", o)])
+    w.h(2, w.c(["What are we going to do?", "What will we do?", "What we will do", "How we will get there"]))
+    for _ in range(w.r.randint(2, 4)):
+        a = w.c([f"{w.cap(w.vp())}", f"{w.c(['Prevent', 'Protect', 'Understand', 'Respond'])} – {w.vp()}"])
+        a += w.c(["", "."])
+        w.p(a, items=[("action", a)])
+
+
+STYLES = [_briefing, _news, _minutes, _review, _seven_minute, _annual, _paper, _prose_report, _reported, _discussion,
+          _aims]
 
 
 _LONG = (_annual, _minutes, _paper)  # styles that come with pages of description around their items

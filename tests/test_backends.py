@@ -303,7 +303,7 @@ def test_tantivy_analyses_text_into_the_terms_whoosh_indexes(tmp_path):
 def _write_docs(store, engine, docs: dict[str, tuple[int | None, list[list[str]]]], fresh: bool = False,
                 delete: tuple[str, ...] = (), update: dict[str, list[list[str]]] | None = None) -> None:
     """Write documents (id -> (year, each section's themes)), delete some, re-tag some in place."""
-    from search.index.records import doc_to_fields, exact_value, section_to_fields
+    from search.index.records import doc_to_fields, exact_value, section_to_fields, years_covered
 
     with store.writer(fresh=fresh, engine=engine) as (w, _manifest):
         for d in delete:
@@ -324,7 +324,8 @@ def _write_docs(store, engine, docs: dict[str, tuple[int | None, list[list[str]]
                 w.add(section_to_fields(sec, doc))
         for section_id, themes in (update or {}).items():
             s = store.backend().get(section_id)
-            w.update({**s, "themes": ",".join(themes), "exact": exact_value(s)})
+            years = years_covered(s["year_start"], {}) if s.get("year_start") is not None else None
+            w.update({**s, "themes": ",".join(themes), "exact": exact_value(s), "years": years})
 
 
 @needs_both

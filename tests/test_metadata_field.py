@@ -2,6 +2,8 @@
 titles and years by scoring, doc types from scored cues, on documents the tests write."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ingest import places
@@ -9,8 +11,11 @@ from ingest.blocks import HEADING, PARAGRAPH, Block
 from ingest.document import parse_file
 from ingest.metadata import detect_doc_type, detect_period, detect_publisher, detect_title
 from ingest.pipeline import ingest
+from search.export import build_briefing
+from search.index.records import years_covered
 from search.index.store import Store
 from search.query import search
+from search.trace import theme_table, trace
 from tests.engines import AVAILABLE
 from tests.quality import SET_DIR, build_files, metadata_checks, run_document
 
@@ -198,7 +203,7 @@ def test_a_span_of_years_is_found_by_any_year_it_covers(tmp_path, engine):
     (src / "annual.md").write_text(
         "# Ashby LSCB Annual Report 2008-09\n\n## Neglect\n\nThe neglect strategy was launched.\n", encoding="utf-8")
     root = tmp_path / "ix"
-    assert ingest([src], root, tag=False, engine=engine).ok
+    assert ingest([src], root, engine=engine).ok
     store = Store(root)
 
     def found(year):
@@ -208,6 +213,57 @@ def test_a_span_of_years_is_found_by_any_year_it_covers(tmp_path, engine):
     assert found(2009) == found(2011) == ["span"]
     assert found(2012) == []
 
+    def between(lo, hi):
+        return sorted({h.section["doc_id"] for h in search(store, "neglect", from_year=lo, to_year=hi).hits})
+
+    assert between(2009, 2010) == ["span"]  # the review starts in 2007 and is dated 2011
+    assert between(2008, None) == between(None, 2008) == ["annual", "span"]
+    assert between(2012, None) == [] and between(None, 2006) == []
+    res = search(store, "neglect", from_year=2009, to_year=2010)
+    assert list(res.year_counts) == ["2009-10", "2010-11"]  # only the years asked for
+    assert search(store, "neglect", year=2009).years == ["2009-10"]
+
+    traced = trace(store, "neglect")
+    assert [y["year"] for y in traced["years"]] == ["2007-08", "2008-09", "2009-10", "2010-11", "2011-12"]
+    n = [y["sections"] for y in traced["years"]]
+    assert n[0] == n[2] == n[3] == n[4] >= 1 and n[1] == n[0] + 1  # the span in each year; 2008 has the annual too
+    table = theme_table(store)
+    assert table["years"] == ["2007-08", "2008-09", "2009-10", "2010-11", "2011-12"]
+    assert table["totals"]["2009-10"]["documents"] == 1
+    assert table["sections"] < sum(v["sections"] for v in table["totals"].values())  # each section once in all
+    ranged = theme_table(store, 2009, 2010)
+    assert ranged["years"] == ["2009-10", "2010-11"] and ranged["documents"] == 1
+
+    briefing = build_briefing(store, "neglect", from_year=2009, to_year=2010)
+    assert [g["year"] for g in briefing["passages"]] == ["2009-10", "2010-11"]
+    row = briefing["table"]["query_row"]
+    assert row["total"] == res.total < sum(row["counts"].values())  # each section once, not once per year
+
+    from click.testing import CliRunner
+
+    from cli import main
+
+    out = CliRunner().invoke(main, ["neglect", "--from", "2009", "--to", "2010-11", "--json", "--index", str(root)])
+    assert out.exit_code == 0 and {r["doc_id"] for r in json.loads(out.output)["results"]} == {"span"}
+    themes = CliRunner().invoke(main, ["themes", "--from", "2009", "--json", "--index", str(root)])
+    assert json.loads(themes.output)["years"] == ["2009-10", "2010-11", "2011-12"]
+
+
+@pytest.mark.parametrize("lines, first, last", [
+    (["# Biennial Report 2021-2023"], 2021, 2022),
+    (["# Annual Report 2021/22 - 2022/23"], 2021, 2022),
+    (["# Safeguarding Strategy 2023 to 2026", "Published June 2023"], 2023, 2025),
+])
+def test_a_report_named_for_several_years_covers_each(lines, first, last):
+    p = detect_period(lines)
+    assert (p["period_start"], p["period_end"]) == (f"{first}-04-01", f"{last + 1}-03-31")
+    assert years_covered(p["year_start"], p) == ",".join(str(y) for y in range(first, last + 1))
+
+
+def test_a_long_year_is_one_year_not_a_span():
+    p = detect_period(["This report covers 1 April 2021 to 30 June 2022."])
+    assert (p["year_start"], years_covered(p["year_start"], p)) == (2021, "2021")
+
 
 def test_a_local_report_that_mentions_ofsted_is_not_ofsteds():
     text = ("The LSCB welcomed Ofsted's inspection. Ofsted's judgement was good. Ofsted visited twice. "
@@ -216,3 +272,105 @@ def test_a_local_report_that_mentions_ofsted_is_not_ofsteds():
         "Bath and North East Somerset Local Safeguarding Children Board"
     assert detect_period(["Deliver the neglect strategy by March 2024.", "In June 2022 the Board met."])[
         "year_start"] == 2022
+
+
+def test_a_body_named_in_full_once_is_the_one_its_acronym_names():
+    text = ("Report of the Independent Chair of the Rutland Local Safeguarding Children Board (LSCB).\n"
+            "The LSCB Annual Report sets out the work of the LSCB. The LSCB met four times. "
+            "The LSCB audited early help. The LSCB thanked its partners.")
+    assert detect_publisher(text) == "Rutland Local Safeguarding Children Board (LSCB)"
+
+
+@pytest.mark.parametrize("text, publisher", [
+    ("# Learning briefing\n\nThe Partnership asks every practitioner to read this briefing.\n\n"
+     "Contact the Partnership business unit: scp@wiltshire.gov.uk or www.wiltshirescp.org.uk",
+     "Wiltshire Safeguarding Children Partnership"),
+    ("# Annual report\n\nThe LSCB brought together schools, police and health services across Cornwall. "
+     "Cornwall's children told the LSCB what mattered to them.",
+     "Cornwall Local Safeguarding Children Board"),
+])
+def test_a_bare_body_takes_the_area_its_page_prints_or_names(text, publisher):
+    assert detect_publisher(text) == publisher
+
+
+def test_a_place_in_a_national_bodys_summary_does_not_make_it_local():
+    text = ("The Child Safeguarding Practice Review Panel has published its review. "
+            "The Panel found that a child in Leeds was not seen. The Panel recommends national changes.")
+    assert detect_publisher(text) == "Child Safeguarding Practice Review Panel"
+
+
+@pytest.mark.parametrize("lines, year", [
+    (["Minute of the meeting held on the 3rd of March 2016 in the council chamber"], 2015),
+    (["# Neglect Strategy 2024-2027", "Our four priorities are below."], 2024),  # a plan looks forward
+    (["# Biennial Report 2021-2023", "What the partnership did."], 2022),  # a report looks back
+])
+def test_dates_with_of_and_plans_dated_by_their_first_year(lines, year):
+    assert detect_period(lines)["year_start"] == year
+
+
+@pytest.mark.parametrize("text, publisher", [
+    ("ANNUAL REPORT OF THE SAFEGUARDING BOARD FOR NORTHERN IRELAND\n\nThe duties of the Safeguarding Board are "
+     "set out in law. The Board met six times.", "Safeguarding Board for Northern Ireland"),
+    ("The minutes of the Wiltshire Safeguarding Children Partnership were noted. The Wiltshire Safeguarding "
+     "Children Partnership agreed its priorities.", "Wiltshire Safeguarding Children Partnership"),
+])
+def test_a_national_body_in_capitals_and_words_before_an_area_are_not_a_name(text, publisher):
+    assert detect_publisher(text) == publisher
+
+
+def test_a_meetings_own_record_is_a_board_paper():
+    text = "Name / Role / Present / Apology\nA Chair / Independent Chair\nIn attendance\nB Clerk / Minute Taker"
+    assert detect_doc_type(text, "12th Meeting of the Regional Board") == "board-papers"
+
+
+@pytest.mark.parametrize("text, publisher", [
+    ("The Blackburn with Darwen Safeguarding Children Partnership met in June. It agreed its plan.",
+     "Blackburn with Darwen Safeguarding Children Partnership"),
+    ("This review was carried out jointly with Devon Safeguarding Children Partnership. Devon Safeguarding "
+     "Children Partnership published it.", "Devon Safeguarding Children Partnership"),
+])
+def test_an_area_with_with_in_its_name_and_a_name_after_with(text, publisher):
+    assert detect_publisher(text) == publisher
+
+
+def test_a_scottish_minute_of_meeting_is_a_title():
+    blocks = [Block(PARAGRAPH, "Minute of the meeting held on 2 May 2019, Council Chamber, Inverness"),
+              Block(PARAGRAPH, "Present: the Chair, the Clerk and six members")]
+    assert detect_title(blocks, "file name") == "Minute of the meeting held on 2 May 2019, Council Chamber, Inverness"
+
+
+@pytest.mark.parametrize("lines, year", [
+    (["The Cabinet received the Annual Reports of the Ashby Safeguarding Children Partnership and the Ashby "
+      "Safeguarding Adults Board for 2019/20.", "The reports go to the Boards on 14th October 2020."], 2019),
+    (["# The Review Panel's 2021 Annual Report", "Posted in June"], 2021),
+    (["# Joint Strategy 2019 2023", "The partners agreed it."], 2019),
+])
+def test_years_of_reports_named_loosely(lines, year):
+    assert detect_period(lines)["year_start"] == year
+
+
+def test_the_body_a_meetings_first_line_names_is_its_publisher():
+    text = ("Sixth Meeting of the Child Safeguarding Practice Review Panel\n"
+            "Name / Organisation\nA Chair / Chair, Child Safeguarding Practice Review Panel\n"
+            "B Member / Chief Executive, Wrexham County Borough Council\n"
+            "C Member / Secretary to the Child Safeguarding Practice Review Panel\nActions agreed: none.")
+    assert detect_publisher(text) == "Child Safeguarding Practice Review Panel"
+
+
+def test_a_council_committee_portal_is_the_councils_and_a_report_for_a_body_is_that_bodys():
+    assert detect_publisher("Agenda and minutes\nChildren's Scrutiny Panel - 6 March 2024\nApologies were received.",
+                            "https://wiltshire.moderngov.co.uk/ieListDocuments.aspx?MId=1") == "Wiltshire Council"
+    text = ("Safeguarding Children Annual Report\nContents: Introduction 3 Governance Performance Cornwall "
+            "Safeguarding Children Partnership (CSCP) 4\nThis is the annual safeguarding report for the NHS "
+            "Cornwall CCG. It sets out the progress made in the year.")
+    assert detect_publisher(text) == "NHS Cornwall CCG"
+    assert detect_publisher("Contents: Governance Performance Cornwall Safeguarding Children Partnership 4") == \
+        "Cornwall Safeguarding Children Partnership"
+
+
+def test_a_sites_document_number_and_a_contents_line_are_no_title():
+    foreword = [Block(HEADING, "Foreword", level=1, strong=True), Block(PARAGRAPH, "We remain committed.")]
+    assert detect_title(foreword, "f", url="https://docs.example.com/news/48213377-ashby-scp-neglect-review-2023") == \
+        "Ashby SCP Neglect Review 2023"
+    blocks = [Block(PARAGRAPH, "Contents. Foreword...3 Chapter 1: Our Area...5"), Block(HEADING, "Annual Report", level=1)]
+    assert detect_title(blocks, "f") == "Annual Report"

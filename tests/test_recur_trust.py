@@ -169,3 +169,26 @@ def test_appendix_is_an_a4_table_with_a_verdict_per_recommendation(corpus_index,
     assert run(corpus_index, "recur", "--check", str(recs), "-o", str(out)).exit_code == 0
     with out.open(encoding="utf-8-sig", newline="") as fh:
         assert {r["verdict"] for r in csv.DictReader(fh)} <= set(VERDICTS)
+
+
+def test_a_span_report_is_in_every_year_it_covers_for_recur(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    rec = "Practitioners should use the neglect toolkit when chronic neglect is suspected."
+    (src / "span.md").write_text(
+        "# Lessons from reviews of neglect\n\nPublished: October 2011\n\nAn evaluation of reviews from 1 April "
+        f"2007 to 31 March 2011.\n\n## Recommendations\n\n1. {rec}\n", encoding="utf-8")
+    (src / "annual.md").write_text(
+        f"# Ashby LSCB Annual Report 2008-09\n\n## Recommendations\n\n1. {rec}\n", encoding="utf-8")
+    root = tmp_path / "ix"
+    assert ingest([src], root).ok
+    store = Store(root)
+    try:
+        [group] = recur(store)
+        assert {it["doc_id"] for it in group["items"]} == {"annual", "span"}
+        # the review covers 2007-08 to 2010-11: asked for 2008-09 to 2009-10, it is there
+        [within] = recur(store, from_year=2008, to_year=2009)
+        assert {it["doc_id"] for it in within["items"]} == {"annual", "span"}
+        assert recur(store, from_year=2012) == []  # after the span: nothing to group
+    finally:
+        store.close()

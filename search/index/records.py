@@ -5,7 +5,7 @@ every command prints documents, sections and items the same way.
 """
 from __future__ import annotations
 
-from search.vocab.years import parse_year_label
+from datetime import date
 
 DOC_KEYS = ("doc_id", "path", "sha256", "title", "publisher", "doc_type", "period_start",
             "period_end", "year", "year_start", "pages", "source_url")
@@ -68,18 +68,22 @@ def _common(kind: str, rid: str, rec: dict, doc: dict) -> dict:
 
 def years_covered(year_start: int, doc: dict) -> str:
     """The start years a record counts for, comma-separated: its own year, and every financial
-    year of its document's period when that spans three or more (a review of 2007 to 2011)
-    and the record has the document's year (a report embedded in a pack keeps its own)."""
-    lo = parse_year_label(str(doc.get("period_start") or "")[:4])
-    hi = parse_year_label(str(doc.get("period_end") or "")[:4])
-    if lo is None or hi is None or year_start != doc.get("year_start"):
+    year of which its document's period covers six months or more (a review of 2007 to 2011,
+    a report for 2021-2023; not the last three months of a 15-month report), when the record
+    has the document's year (a report embedded in a pack keeps its own)."""
+    try:
+        lo, hi = date.fromisoformat(str(doc.get("period_start"))), date.fromisoformat(str(doc.get("period_end")))
+    except ValueError:
         return str(year_start)
-    # a date from January to March is in the financial year that began the April before
-    lo -= str(doc["period_start"])[5:7] in ("01", "02", "03")
-    hi -= str(doc["period_end"])[5:7] in ("01", "02", "03")
-    if not 2 <= hi - lo < 30:
+    if year_start != doc.get("year_start") or not 0 <= hi.year - lo.year < 30:
         return str(year_start)
-    return ",".join(str(y) for y in sorted({*range(lo, hi + 1), year_start}))
+    months: dict[int, int] = {}
+    y, m = lo.year, lo.month
+    while (y, m) <= (hi.year, hi.month):
+        fy = y if m >= 4 else y - 1  # January to March belong to the year that began the April before
+        months[fy] = months.get(fy, 0) + 1
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return ",".join(str(y) for y in sorted({*(fy for fy, n in months.items() if n >= 6), year_start}))
 
 
 def exact_value(s: dict) -> str:

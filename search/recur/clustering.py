@@ -7,6 +7,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
+from search.index.records import years_covered
 from search.index.store import Store
 from search.recur.cache import _full, _fulls, _items_and_rows
 from search.recur.concepts import store_concepts
@@ -30,6 +31,19 @@ def _year_of(value) -> int | None:
     if not m:
         raise ValueError(f"not a year: {value!r} (use 2019 or 2019-20)")
     return int(m.group(1))
+
+
+def _covered_years(store: Store):
+    """An item's years for a year filter: every year its document's period covers (a review
+    of 2007 to 2011 is in each), as a search's year filter counts them."""
+    docs = {d["doc_id"]: d for d in store.records("doc")}
+
+    def covered(it: dict) -> list[int]:
+        start, doc = it.get("year_start"), docs.get(it.get("doc_id"))
+        if not start:
+            return [0]
+        return [int(y) for y in years_covered(start, doc).split(",")] if doc else [start]
+    return covered
 
 
 def recur(
@@ -57,8 +71,9 @@ def recur(
     given = items is not None
     items, rows, surface = _items_and_rows(store, items, kind, concepts)
     if lo is not None or hi is not None:
-        keep = [n for n, it in enumerate(items) if (lo is None or (it.get("year_start") or 0) >= lo)
-                and (hi is None or (it.get("year_start") or 0) <= hi)]
+        covered = _covered_years(store)
+        keep = [n for n, it in enumerate(items)
+                if any((lo is None or y >= lo) and (hi is None or y <= hi) for y in covered(it))]
         items, rows = [items[n] for n in keep], rows.take(keep)
     if len(items) < 2:
         return []

@@ -50,9 +50,11 @@ class Count(NamedTuple):
     documents: int
 
 
-# The fields :meth:`Backend.counts` can group by (``themes`` is many-valued: a section counts
-# once under each of its themes). A section without a year is grouped under None.
-COUNT_FIELDS = ("year_start", "themes", "doc_type", "doc_id")
+# The fields :meth:`Backend.counts` can group by. ``themes`` and ``years`` are many-valued: a
+# section counts once under each of its themes, and under each start year it covers (a
+# review of 2007 to 2011 under 2007, 2008 … 2011, as ints like ``year_start``). A section
+# without a year is grouped under None (by ``year_start`` or ``years``).
+COUNT_FIELDS = ("year_start", "years", "themes", "doc_type", "doc_id")
 
 
 class Writer(ABC):

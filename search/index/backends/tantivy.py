@@ -29,8 +29,9 @@ from search.index.schema import UNSTORED
 
 TEXT_FIELDS = ("heading", "text", "title", "exact", "publisher")
 KEYWORDS = ("id", "kind", "doc_id", "section_id", "doc_type", "themes", "item_kind", "status", "path", "years")
-_FAST = ("doc_id", "doc_type", "themes")
-_MANY = ("themes",)  # the many-valued fields counts can group by
+_FAST = ("doc_id", "doc_type", "themes", "years")
+_MANY = ("themes", "years")  # the many-valued fields counts can group by
+_YEARS = ("year_start", "years")
 _HEAP = 64_000_000
 _MISSING_YEAR = -1
 _FIRSTS = "firsts"
@@ -52,8 +53,8 @@ def make_schema():
     for name in TEXT_FIELDS:
         b.add_text_field(name, tokenizer_name=_ANALYSERS[name in _STEMMED], index_option="position")
         b.add_text_field(name + _TWIN, tokenizer_name=_ANALYSERS[name in _STEMMED], index_option="position")
-    # "theme|year" marks on the first section of each document with that theme in that year
-    # (theme "" any section, year "-" undated, "*" any year): distinct documents by counting
+    # "theme|year" marks on the first section of each document with that theme in a year it
+    # covers (theme "" any section, year "-" undated, "*" any year): distinct documents by counting
     b.add_text_field(_FIRSTS, fast=True, tokenizer_name="raw", index_option="basic")
     b.add_integer_field("year_start", indexed=True, fast=True)
     b.add_bytes_field("data", stored=True)
@@ -150,7 +151,8 @@ class TantivyWriter(Writer):
     def _firsts(self, fields: dict) -> list[str]:
         seen = self._seen.setdefault(str(fields.get("doc_id") or ""), set())
         year = fields.get("year_start")
-        years = ("-" if year is None else str(int(year)), ANY)
+        years = [*([y.strip() for y in str(fields.get("years") or "").split(",") if y.strip()]
+                   or ["-" if year is None else str(int(year))]), ANY]
         out = []
         for theme in ("", *(t.strip().lower() for t in (fields.get("themes") or "").split(",") if t.strip())):
             for y in years:
@@ -287,9 +289,9 @@ class TantivyBackend(Backend):
         themes in buckets, far under tantivy's limit of 65,000 at a national collection's
         size (some 300 documents a year)."""
         q = self._query(query, flt)
-        if by == ("year_start",) and documents:  # a search's counts: one aggregation
+        if len(by) == 1 and by[0] in _YEARS and documents:  # a search's counts: one aggregation
             try:
-                return self._per_year(q)
+                return self._per_year(q, by[0])
             except ValueError:  # documents spread over very many years each: count apart
                 pass
         total = self._searcher.search(q, 1, count=True).count
@@ -302,8 +304,10 @@ class TantivyBackend(Backend):
             return {**out, **{k: Count(n, 0) for k, n in sections.items()}}
         if "doc_id" in by:
             return {**out, **{k: Count(n, 1) for k, n in sections.items()}}
-        split = by.index("year_start") if "year_start" in by and any(f in _MANY for f in by) else \
-            next((i for i, f in enumerate(by) if f in _MANY), None)
+        # only themes multiply a document into many buckets; a span's few years do not
+        split = next((i for i, f in enumerate(by) if f in _YEARS), None) if "themes" in by else None
+        if split is None and "themes" in by:
+            split = by.index("themes")
         docs: dict[tuple, int] = {}
         if split is None:
             docs = self._grouped(q, by, distinct=True)
@@ -316,10 +320,12 @@ class TantivyBackend(Backend):
         out.update({k: Count(n, docs.get(k, 0)) for k, n in sections.items()})
         return out
 
-    def _per_year(self, q) -> dict[tuple, Count]:
-        """:meth:`counts` by year with documents, from one aggregation of document ids under
-        years (as many buckets as (year, document) pairs: a few per document)."""
-        spec = {"y": {"terms": {"field": "year_start", "size": 100_000, "missing": _MISSING_YEAR},
+    def _per_year(self, q, field: str) -> dict[tuple, Count]:
+        """:meth:`counts` by year (``year_start`` or the ``years`` covered) with documents, from
+        one aggregation of document ids under years (as many buckets as (year, document)
+        pairs: a few per document)."""
+        missing = _MISSING_YEAR if field == "year_start" else str(_MISSING_YEAR)
+        spec = {"y": {"terms": {"field": field, "size": 100_000, "missing": missing},
                       "aggs": {"d": {"terms": {"field": "doc_id", "size": 1_000_000}}}}}
         out: dict[tuple, Count] = {}
         every: set[str] = set()
@@ -327,7 +333,10 @@ class TantivyBackend(Backend):
             docs = b["d"]["buckets"]
             every.update(d["key"] for d in docs)
             out[(None if int(b["key"]) == _MISSING_YEAR else int(b["key"]),)] = Count(b["doc_count"], len(docs))
-        out[()] = Count(sum(c.sections for c in out.values()), len(every))
+        # a section counts in each year it covers, once in all
+        total = sum(c.sections for c in out.values()) if field == "year_start" else \
+            self._searcher.search(q, 1, count=True).count
+        out[()] = Count(total, len(every))
         return out
 
     def theme_documents(self) -> dict[tuple, int]:
@@ -341,17 +350,19 @@ class TantivyBackend(Backend):
     def tallies(self, query, flt, fields: tuple[str, ...]) -> dict[str, dict]:
         spec = {name: {"terms": {"field": name, "size": 1_000_000 if name == "doc_id" else 100_000}} for name in fields}
         result = self._searcher.aggregate(self._query(query, flt), spec)
-        return {name: {(int(b["key"]) if name == "year_start" else b["key"]): b["doc_count"]
+        return {name: {(int(b["key"]) if name in _YEARS else b["key"]): b["doc_count"]
                        for b in result[name]["buckets"]} for name in fields}
 
     def _equals(self, name: str, value):
         """The query for a field's value as :meth:`_grouped` gives it (None: a record without a year)."""
-        if name == "year_start":
+        if name in _YEARS:
             if value is None:
                 return tantivy.Query.boolean_query([
                     (tantivy.Occur.Must, tantivy.Query.all_query()),
                     (tantivy.Occur.MustNot, tantivy.Query.range_query(self.schema, "year_start", tantivy.FieldType.Integer,
                                                                       -(2**62), 2**62))])
+            if name == "years":
+                return tantivy.Query.term_query(self.schema, name, str(value))
             return tantivy.Query.range_query(self.schema, name, tantivy.FieldType.Integer, value, value)
         return tantivy.Query.term_query(self.schema, name, value)
 
@@ -377,8 +388,8 @@ class TantivyBackend(Backend):
         spec: dict = {}
         for i, name in reversed(list(enumerate(levels))):
             terms = {"field": name, "size": 1_000_000 if name == "doc_id" else 100_000}
-            if name == "year_start":
-                terms["missing"] = _MISSING_YEAR
+            if name in _YEARS:
+                terms["missing"] = _MISSING_YEAR if name == "year_start" else str(_MISSING_YEAR)
             spec = {f"g{i}": {"terms": terms, **({"aggs": spec} if spec else {})}}
         result = self._searcher.aggregate(q, spec)
         out: dict[tuple, int] = {}
@@ -390,7 +401,7 @@ class TantivyBackend(Backend):
                 return
             for b in buckets:
                 value = b["key"]
-                if levels[depth] == "year_start":
+                if levels[depth] in _YEARS:
                     value = None if int(value) == _MISSING_YEAR else int(value)
                 if depth + 1 == len(levels):
                     out[key + (value,)] = b["doc_count"]

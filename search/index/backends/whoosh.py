@@ -20,6 +20,8 @@ from search.index.lock import IndexBusy
 from search.index.schema import make_schema
 
 SECTIONS = Term("kind", "section")
+# the many-valued fields counts group by, and the key of a record without a value
+MANY = {"themes": (), "years": (None,)}
 
 
 def translate(node: qtree.Node):
@@ -194,15 +196,15 @@ class WhooshBackend(Backend):
         if flt is not None:
             parts.append(translate(flt))
         docnums = sorted(s.docs_for_query(And(parts) if len(parts) > 1 else parts[0]))
-        columns = {name: self._column_values(docnums, name) for name in {*by, "doc_id"} - {"themes"}}
-        themes = self._themes_of(docnums) if "themes" in by else None
+        columns = {name: self._column_values(docnums, name) for name in {*by, "doc_id"} - set(MANY)}
+        many = {name: self._terms_of(docnums, name) for name in MANY if name in by}
         sections: dict[tuple, int] = defaultdict(int)
         docs: dict[tuple, set] = defaultdict(set)
         for i, d in enumerate(docnums):
             doc_id = columns["doc_id"][i]
             keys = [()]
             for name in by:
-                values = themes.get(d, ()) if name == "themes" else (columns[name][i],)
+                values = (many[name].get(d) or MANY[name]) if name in many else (columns[name][i],)
                 keys = [k + (v,) for k in keys for v in values]
             for key in {(), *keys}:
                 sections[key] += 1
@@ -229,16 +231,18 @@ class WhooshBackend(Backend):
                 i += 1
         return out
 
-    def _themes_of(self, docnums: list[int]) -> dict[int, list[str]]:
-        """The themes of each document number, from each theme's postings (there are few themes)."""
+    def _terms_of(self, docnums: list[int], name: str) -> dict[int, list]:
+        """The values of a many-valued field for each document number, from each value's
+        postings (there are few themes and few years)."""
         wanted = set(docnums)
         reader = self.searcher().reader()
-        out: dict[int, list[str]] = defaultdict(list)
-        for term in reader.lexicon("themes"):
-            theme = term.decode("utf-8") if isinstance(term, bytes) else term
-            for d in reader.postings("themes", term).all_ids():
+        out: dict[int, list] = defaultdict(list)
+        for term in reader.lexicon(name):
+            value = term.decode("utf-8") if isinstance(term, bytes) else term
+            value = int(value) if name == "years" else value
+            for d in reader.postings(name, term).all_ids():
                 if d in wanted:
-                    out[d].append(theme)
+                    out[d].append(value)
         return out
 
     def doc_frequency(self, field: str, term: str) -> int:
