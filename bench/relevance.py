@@ -6,6 +6,9 @@ Two sets of search tasks:
   (``.md``, ``.docx`` and ``.pdf`` as they are), ingested into one temporary index. A
   section is relevant to a task when its text contains one of the task's gold quotes
   (whitespace collapsed, quotes and case folded).
+- **held-out** (``--dir DIR``): real pages outside realdev, kept outside the repository:
+  ``DIR/queries.json`` in realdev's shape over ``DIR/pages/*.md`` (or ``DIR/*.md``), indexed
+  together with realdev's 42 pages, which serve as distractors.
 - **bundled**: the tests' own query/passage pairs (``tests/data/expansion_pairs.toml``)
   over the bundled corpus and the test briefing, as ``bench/expansion.py`` builds it; a
   section is relevant when its heading or text contains the passage.
@@ -20,10 +23,12 @@ first ten / min(relevant, 10)); MRR is the mean of 1/rank of the first relevant 
     python bench/relevance.py
     python bench/relevance.py --per-query
     python bench/relevance.py --engine tantivy --only realdev
+    python bench/relevance.py --dir /path/to/heldout --only heldout
 """
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import re
 import sys
@@ -132,11 +137,11 @@ def mean(rows: list[dict], key: str) -> float:
 
 
 # -- the two sets -----------------------------------------------------------------------------
-def realdev_tasks(sections: list[dict]) -> list[dict]:
-    """Each realdev task with the ids of its relevant sections and its kind."""
+def realdev_tasks(sections: list[dict], queries: list[dict] | None = None) -> list[dict]:
+    """Each task (realdev's, or ``queries`` in its shape) with the ids of its relevant sections and its kind."""
     texts = [(s["id"], s["stem"], norm(f"{s['heading']}\n{s['text']}")) for s in sections]
     tasks = []
-    for q in _realdev.queries():
+    for q in _realdev.queries() if queries is None else queries:
         rel: set[str] = set()
         unplaced = 0
         for g in q["gold"]:
@@ -197,6 +202,16 @@ def run(name: str, store, sections: list[dict], tasks: list[dict], folder: Path,
     return out
 
 
+def heldout_pages(folder: Path) -> list[Path]:
+    """The pages of a held-out set (``pages/*.md``, else ``*.md``), or SystemExit saying what is missing."""
+    if not (folder / "queries.json").exists():
+        raise SystemExit(f"{folder}: no queries.json there (a held-out set needs queries.json and pages/*.md)")
+    found = sorted((folder / "pages").glob("*.md")) or sorted(folder.glob("*.md"))
+    if not found:
+        raise SystemExit(f"{folder}: no pages (*.md in pages/ or in the folder)")
+    return found
+
+
 def build(paths: list[Path], root: Path, engine: str | None) -> None:
     from ingest.pipeline import ingest
 
@@ -209,7 +224,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--per-query", action="store_true", help="print each task's figures")
     ap.add_argument("--engine", choices=("whoosh", "tantivy"), default=None, help="sgsearch's engine")
-    ap.add_argument("--only", choices=("realdev", "bundled"), help="one set only")
+    ap.add_argument("--only", choices=("realdev", "heldout", "bundled"), help="one set only")
+    ap.add_argument("--dir", type=Path, help="a held-out set: queries.json and pages/*.md (outside the repository)")
     args = ap.parse_args()
     from corpus import corpus_dir
     from search.index.store import Store
@@ -219,13 +235,21 @@ def main() -> None:
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        if args.only != "bundled":
+        if args.only in (None, "realdev"):
             build([p.path for p in _realdev.pages()], tmp / "realdev", args.engine)
             store = Store(tmp / "realdev")
             secs = sections_of(store)
             results["realdev"] = run("realdev", store, secs, realdev_tasks(secs), tmp, args.per_query)
             store.close()
-        if args.only != "realdev":
+        if args.dir and args.only in (None, "heldout"):
+            held = heldout_pages(args.dir)
+            build([p.path for p in _realdev.pages()] + held, tmp / "heldout", args.engine)
+            store = Store(tmp / "heldout")
+            secs = sections_of(store)
+            queries = json.loads((args.dir / "queries.json").read_text(encoding="utf-8"))
+            results["heldout"] = run("heldout", store, secs, realdev_tasks(secs, queries), tmp, args.per_query)
+            store.close()
+        if args.only in (None, "bundled"):
             build([corpus_dir(), expansion.TEST_DOC], tmp / "bundled", args.engine)
             store = Store(tmp / "bundled")
             secs = sections_of(store)
@@ -235,15 +259,19 @@ def main() -> None:
     if "realdev" in results:
         r = results["realdev"]
         o, b = r["all"]
-        print(f"realdev recall@10 >= 0.90: {o['recall']:.2f} {verdict(o['recall'] >= 0.9)}")
+        print(f"realdev recall@10 >= 0.90: {o['recall']:.3f} {verdict(o['recall'] >= 0.9)}")
         worse = [k for k, v in r.items() if isinstance(v, tuple) and k != "all" and v[0]["recall"] < v[1]["recall"] - 1e-9]
         print(f"realdev recall@10 >= plain BM25 on every kind: {verdict(not worse)}"
               + (f" (below on: {', '.join(worse)})" if worse else ""))
         print(f"realdev MRR >= plain BM25 + 0.05: {o['mrr']:.2f} vs {b['mrr']:.2f} {verdict(o['mrr'] >= b['mrr'] + 0.05)}")
+    if "heldout" in results:
+        o, b = results["heldout"]["all"]
+        print(f"held-out recall@10 >= plain BM25: {o['recall']:.2f} vs {b['recall']:.2f} {verdict(o['recall'] >= b['recall'] - 1e-9)}")
+        print(f"held-out MRR >= plain BM25 + 0.05: {o['mrr']:.2f} vs {b['mrr']:.2f} {verdict(o['mrr'] >= b['mrr'] + 0.05 - 1e-9)}")
     if "bundled" in results:
         r = results["bundled"]
         o, _b = r["all"]
-        print(f"bundled recall@10 >= 0.97: {o['recall']:.2f} {verdict(o['recall'] >= 0.97)}")
+        print(f"bundled recall@10 >= 0.97: {o['recall']:.3f} {verdict(o['recall'] >= 0.97)}")
         print(f"bundled MRR >= 0.85: {o['mrr']:.2f} {verdict(o['mrr'] >= 0.85)}")
         print(f"bundled: a relevant section in the first ten for {r['hit']:.2f} of the tasks (other-form recall, "
               f"bench/expansion.py's measure: {r['hit_other']:.2f}, target >= 0.90 {verdict(r['hit_other'] >= 0.9)})")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from math import log
@@ -245,9 +245,9 @@ def search(
     built = build_query(store, query, exact=exact)
     want = max(limit, 1)
     n = want if sort == "year" else max(want * 3, 50)
-    counts = _counts(backend, built.query, flt, _window(year, from_year, to_year))
+    counts = _counts(backend, built.matches, flt, _window(year, from_year, to_year))
     every = counts[()].sections
-    if counts[()].sections and built.every != built.query:
+    if counts[()].sections and built.every != built.matches:
         every = _engine(backend.count, built.every, flt)
     top = _engine(backend.search, built.query, flt, sort, n) if counts[()].sections else []
     if sort != "year":
@@ -258,7 +258,7 @@ def search(
     res = _result(typed, counts, hits, "all" if every or not counts[()].sections else "any", expanded)
     res.every_word = every
     res.expanded = _added(built.synonyms)
-    res.matched = (built.query, flt)
+    res.matched = (built.matches, flt)
     if query != typed:
         res.did_you_mean, res.searched = corrected, corrected
     if not counts[()].sections:
@@ -269,7 +269,8 @@ def search(
 
 @dataclass
 class Built:
-    """A query as neutral trees: ``query`` finds and ranks (any word), ``every`` matches the
+    """A query as neutral trees: ``query`` finds and ranks (any word), ``matches`` finds the
+    same sections without the parts that only rank (quicker to count), ``every`` matches the
     sections holding every content word, ``near`` is what ranks words standing together;
     ``themes`` and ``synonyms`` list what each theme or thesaurus mention expanded to."""
 
@@ -278,6 +279,11 @@ class Built:
     near: qtree.Node | None
     themes: list[list[str]]
     synonyms: list[list[str]]
+    matches: qtree.Node | None = None
+
+    def __post_init__(self):
+        if self.matches is None:
+            self.matches = self.query
 
 
 def build_query(store: Store, query: str, exact: bool = False) -> Built:
@@ -304,41 +310,75 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
     total = backend.doc_frequency("kind", "section") or 1
     weight = _W["coordination"]
 
+    dfs: dict[tuple[str, str], int] = {}
+
+    def df_of(fname: str, text: str) -> int:
+        if (fname, text) not in dfs:
+            dfs[fname, text] = backend.doc_frequency(fname, text)
+        return dfs[fname, text]
+
     def rarity(node) -> float:
-        df = _df(backend, node)
+        df = _df(df_of, node)
         return log(1 + (total - df + 0.5) / (df + 0.5))
 
-    ranked, every_parts = [], []
+    ranked, every_parts, found = [], [], []
     for ws, alt in content:
+        found += [*ws, *([alt] if alt is not None else [])]
         for w in ws:
-            lit = _in_section(w)
-            ranked.append(qtree.Or((w, qtree.Const(lit, weight * rarity(w)))) if lit is not None and weight else w)
+            coord = _constant(_in_section(w), weight * rarity(w))
+            ranked.append(qtree.Or((w, coord)) if coord is not None else w)
         if alt is None:
             every_parts.append(ws[0])
             continue
-        # the other forms of a mention of several words stand for each of its words
+        # the other forms of a mention of several words stand for each of its words, and
+        # have them together (one constant for both: the engine looks the forms up once)
         ranked.append(qtree.Or((alt,), len(ws)))
-        lit = _in_section(alt)
-        if lit is not None and weight:
-            ranked.append(qtree.Const(lit, weight * rarity(alt) * len(ws)))
+        together = _W["phrase"] * SYNONYM_BOOST if len(ws) > 1 else 0.0
+        coord = _constant(_in_section(alt), (weight + together) * rarity(alt) * len(ws))
+        ranked += [coord] if coord is not None else []
         every_parts.append(qtree.Or((qtree.all_of(ws), alt)))
-    near = _proximity(schema, fields, literal_text, filler)
-    if near is not None:
-        # another form of a mention of several words has them together too
-        whole = [_in_section(alt) for ws, alt in content if alt is not None and len(ws) > 1]
-        near = qtree.any_of([near, *(qtree.Or((w,), _W["phrase"]) for w in whole if w is not None)])
+    near = _proximity(schema, fields, literal_text, filler, lambda f, t: rarity(qtree.Term(f, t)))
     should = [qtree.Or(tuple(extra), boost=_W["filler"])] if extra else []
     should += [near] if near is not None else []
+    records = backend.records_total() or 1
+
+    def idf(fname: str, text: str) -> float:
+        n = df_of(fname, text)
+        return log(1 + (records - n + 0.5) / (n + 0.5))
+
+    ranked = [_one_rarity(r, idf) for r in ranked]
+    should = [_one_rarity(r, idf) for r in should]
     q = qtree.any_of(ranked)
     if should:
         q = qtree.AndMaybe(q, qtree.any_of(should))
     every = qtree.all_of(every_parts)
+    matches = qtree.any_of(found)  # the coordination constants only rank what these find
     if excluded:
         q = qtree.And((q, *excluded))
         every = qtree.And((every, *excluded))
+        matches = qtree.And((matches, *excluded))
     if len(ranked) == 1 and not should and not excluded:
         every = q
-    return Built(q, every, near, expansions, synonyms)
+    if len(found) == 1 and every == q:
+        matches = q
+    return Built(q, every, near, expansions, synonyms, matches)
+
+
+def _one_rarity(node: qtree.Node, idf) -> qtree.Node:
+    """The tree with a word in a heading or title weighed by how rare it is in the text
+    (``idf(field, term)``), not in that short field: in headings even common words are
+    rare, so the engine's own per-field rarity would let any heading with "report" in it win."""
+    if isinstance(node, (qtree.Term, qtree.Phrase)) and node.field in ("heading", "title"):
+        words = (node.text,) if isinstance(node, qtree.Term) else node.words
+        own = sum(idf(node.field, w) for w in words)
+        if own <= 0:
+            return node
+        return replace(node, boost=node.boost * sum(idf("text", w) for w in words) / own)
+    if isinstance(node, (qtree.Or, qtree.And, qtree.DisMax)):
+        return replace(node, parts=tuple(_one_rarity(p, idf) for p in node.parts))
+    if isinstance(node, qtree.AndMaybe):
+        return replace(node, must=_one_rarity(node.must, idf), should=_one_rarity(node.should, idf))
+    return node  # a constant scores the same whatever its words weigh
 
 
 def _split(clause: qtree.Node):
@@ -367,7 +407,15 @@ def _unit(clause: qtree.Node) -> tuple[list[qtree.Node], qtree.Node | None]:
     if split is None:
         return [clause], None
     run, others = split
-    words = [w for w in run.parts if not set(_words_of(w)) <= _filler_terms()] or list(run.parts)
+    parts, others = [], list(others)
+    for w in run.parts:
+        inner = _split(w)  # a mention inside a longer one ("mental health" in "child and adolescent …")
+        if inner is None:
+            parts.append(w)
+        else:  # its words count one by one too; its other forms join the longer mention's
+            parts += inner[0].parts
+            others += inner[1]
+    words = [w for w in parts if not set(_words_of(w)) <= _filler_terms()] or parts
     return words, qtree.any_of(others)
 
 
@@ -432,33 +480,22 @@ def _in_section(node: qtree.Node):
     return node
 
 
-def _df(backend, node: qtree.Node) -> int:
-    """About how many sections a clause matches, from its terms' document frequencies:
-    alternatives as the most frequent, a phrase or conjunction as its rarest word."""
+def _df(df_of, node: qtree.Node) -> int:
+    """About how many sections a clause matches, from its terms' document frequencies
+    (``df_of(field, term)``): alternatives as the most frequent, a phrase or conjunction as
+    its rarest word."""
     if isinstance(node, qtree.Term):
-        return backend.doc_frequency(node.field, node.text) if node.field in ("text", "exact") else 0
+        return df_of(node.field, node.text) if node.field in ("text", "exact") else 0
     if isinstance(node, qtree.Phrase):
         if node.field not in ("text", "exact"):
             return 0
-        return min(backend.doc_frequency(node.field, w) for w in node.words)
+        return min(df_of(node.field, w) for w in node.words)
     if isinstance(node, (qtree.Or, qtree.DisMax)):
-        return max((_df(backend, p) for p in node.parts), default=0)
+        return max((_df(df_of, p) for p in node.parts), default=0)
     if isinstance(node, qtree.And):
-        found = [_df(backend, p) for p in node.parts if not isinstance(p, qtree.Not)]
+        found = [_df(df_of, p) for p in node.parts if not isinstance(p, qtree.Not)]
         return min(found, default=0)
     return 0
-
-
-def _misspelt(store: Store, query: str, corrected: str) -> bool:
-    """Whether every word the correction changes is unknown to the index in every form
-    ("domestc"), not a form of an indexed word the spelling list lacks ("mums", "hear")."""
-    changed = [w for w, c in zip(query.split(), corrected.split()) if w != c]
-    if not changed or len(query.split()) != len(corrected.split()):
-        return False
-    try:
-        return all(search(store, w, limit=1, snippets=False, correct=False).total == 0 for w in changed)
-    except QueryError:  # a word searches cannot take alone (a common word): leave the query as typed
-        return False
 
 
 def _result(query: str, counts: dict, hits: list, mode: str, expanded: list[str]) -> SearchResult:
@@ -564,6 +601,8 @@ def corrected_query(store: Store, query: str) -> str | None:
             return w
         if any(t in known for t in exact.process_text(w, mode="query")):  # "children's" is "children"
             return w
+        if _held_or_named(store, w):  # "dads" (the index has "dad"), "mums" (the thesaurus names mothers so)
+            return w
         best = process.extractOne(w.lower(), vocab, scorer=fuzz.ratio, score_cutoff=75)
         if not best:
             return w
@@ -574,13 +613,39 @@ def corrected_query(store: Store, query: str) -> str | None:
     return out if changed else None
 
 
-def _proximity(schema, fields: list[str], text: str, filler: frozenset):
+def _held_or_named(store: Store, word: str) -> bool:
+    """Whether a word is no misspelling: its stem is in some section's heading or text, or
+    the thesaurus has it in one of its forms."""
+    backend = store.backend()
+    if any(backend.doc_frequency(f, t) for t in _schema()["text"].process_text(word, mode="query")
+           for f in ("text", "heading")):
+        return True
+    return word.lower() in store.cached("thesaurus words", lambda: _words_named(thesaurus_of(store)))
+
+
+def _words_named(thesaurus) -> frozenset:
+    """Every word of every form in the thesaurus, in lower case (a final plural "s" too)."""
+    words = {w.lower() for group in thesaurus.groups() for form in group for w in _KEY_WORD.findall(form)}
+    return frozenset(words | {w + "s" for w in words})
+
+
+def _constant(node: qtree.Node | None, score: float) -> qtree.Const | None:
+    """``score`` added where ``node`` matches; None for a score under the ``least`` weight,
+    as the commonest words give (it could hardly change an order, and such words have the
+    longest lists of sections to go through)."""
+    return qtree.Const(node, score) if node is not None and score >= _W["least"] else None
+
+
+def _proximity(schema, fields: list[str], text: str, filler: frozenset, rarity):
     """What ranks sections where the query's words stand together above those where they are
     scattered: the typed words as a phrase, and each two neighbouring content words (filler
-    words between them allowed for) near each other. None for a one-word query."""
+    words between them allowed for) near each other, in the heading or the text. Each adds a
+    constant, its weight times the rarity (``rarity(field, term)``) of the words it joins, so
+    common words standing together ("safeguarding children") add little. None for a
+    one-word query."""
     words, skip = [], False
     for chunk in re.split(r'"[^"]*"', text):
-        for w in _KEY_WORD.findall(chunk):
+        for w in _JOINED_WORD.findall(chunk):
             if w in ("AND", "OR") or w.startswith((_MARK, _SYN_MARK)):
                 continue
             if w == "NOT":
@@ -592,18 +657,21 @@ def _proximity(schema, fields: list[str], text: str, filler: frozenset):
     content = [i for i, w in enumerate(words) if w.lower() not in filler]
     if len(content) < 2:
         return None
-    parts = []
-    for f in fields:
-        if f == "title":
-            continue
-        an = schema[f]
-        run = tuple(an.process_text(" ".join(words[content[0]:content[-1] + 1]), mode="query"))
-        if len(run) > 1:
-            parts.append(qtree.Phrase(f, run, 0, _W["phrase"]))
-        for a, b in zip(content, content[1:]):
-            pair = tuple(an.process_text(f"{words[a]} {words[b]}", mode="query"))
-            if len(pair) == 2 and pair[0] != pair[1]:
-                parts.append(qtree.Phrase(f, pair, b - a, PROXIMITY_BOOST))
+    text_fields = [f for f in fields if f != "title"]
+    rf = text_fields[-1]  # rarity is read from the body text (``text`` or ``exact``)
+
+    def together(words_text: str, slop: int, weight: float):
+        per_field = [tuple(schema[f].process_text(words_text, mode="query")) for f in text_fields]
+        run = per_field[-1]
+        if len(run) < 2 or len(set(run)) < 2:
+            return None
+        score = weight * sum(rarity(rf, t) for t in set(run) if t not in _filler_terms())
+        phrases = tuple(qtree.Phrase(f, r, slop) for f, r in zip(text_fields, per_field) if len(r) > 1)
+        return _constant(qtree.any_of(phrases), score)
+
+    parts = [together(" ".join(words[content[0]:content[-1] + 1]), 0, _W["phrase"])]
+    parts += [together(f"{words[a]} {words[b]}", b - a, PROXIMITY_BOOST) for a, b in zip(content, content[1:])]
+    parts = [p for p in parts if p is not None]
     return qtree.any_of(parts) if parts else None
 
 
@@ -658,7 +726,8 @@ def _form_query(schema, fieldname: str, form: str, boost: float):
         return None
     if len(words) == 1:
         return Term(fieldname, words[0], boost=boost)
-    return Phrase(fieldname, words, boost=boost)
+    # one other word may stand between ("non-accidental head injuries" for "non-accidental injury")
+    return Phrase(fieldname, words, slop=2, boost=boost)
 
 
 def _diversify(hits: list, limit: int) -> list:
@@ -701,6 +770,8 @@ def _hit(rank: int, hit: Found, fields: list[str], theme_ids: list[str], terms: 
 
 
 _KEY_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+# a word as the index's analyser takes it: "multi-agency" and "2013-14" are one term each
+_JOINED_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:[-/–][A-Za-z0-9]+(?:['’][A-Za-z]+)?)*")
 
 
 def _key(words: list[str]) -> str:
@@ -772,6 +843,8 @@ def _mark(prepared: str, find, longest: int, marker: str) -> tuple[str, list[lis
                 run = words[j:j + n]
                 if any(w[2] in ("AND", "OR", "NOT") or w[2].startswith(("zzthememark", "zzsynmark")) for w in run):
                     continue
+                if n > 1 and any(c in chunk[run[0][1]:run[-1][0]] for c in "()"):
+                    continue  # across a mention already marked: it would tear that mention's group apart
                 got = find([w[2] for w in run])
                 if got:
                     found = (n, got)
@@ -829,7 +902,7 @@ def suggest(store: Store, query: str, limit: int = 3) -> list[str]:
     out = []
     for w in words:
         lw = w.lower()
-        if lw in vocab:
+        if lw in vocab or _held_or_named(store, w):
             continue
         best = process.extract(lw, vocab, scorer=fuzz.ratio, limit=limit, score_cutoff=70)
         out.extend(b[0] for b in best if b[0] != lw)

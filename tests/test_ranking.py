@@ -45,6 +45,14 @@ def _corpus(folder: Path) -> None:
         ("Missing children", "Children who go missing from home are offered a return home interview."),
         ("Strategy", "The board agreed its strategy for the year with partners."),
     ]
+    docs["review"] = [
+        ("Scattered", "Figures for 2013/14 came late. A report went to the board. The 2013/14 report was short."),
+        ("Injuries", "Two non-accidental head injuries were seen by the hospital this year."),
+        ("Wellbeing", "Mental wellbeing of staff was discussed at the away day."),
+        ("Misuse", "Misuse of the old building was reported to the landlord in the winter."),
+        ("Together", "The chair presented the annual report 2013/14 of the partnership to the board and its "
+                     "partners, with what it found and what the board would do in the year ahead."),
+    ]
     _write(folder, docs)
 
 
@@ -87,6 +95,29 @@ def test_no_section_with_every_word_still_ranks_by_the_words_it_has(store):
     assert res.mode == "any" and res.every_word == 0 and _first(res) == "Chronologies"
 
 
+def test_words_with_a_year_span_standing_together_rank_first(store):
+    # "2013/14" is one term to the index: the words together are found as such
+    assert _first(search(store, "report 2013/14")) == "Together"
+
+
+def test_each_word_of_a_theme_phrase_holding_a_thesaurus_phrase_counts(store):
+    # "parental substance misuse" names a theme and holds "substance misuse", which the
+    # thesaurus knows: "misuse" still counts on its own
+    res = search(store, "parental substance misuse")
+    assert "Misuse" in [h.section["heading"] for h in res.hits]
+
+
+def test_each_word_of_a_theme_phrase_inside_a_thesaurus_phrase_counts(store):
+    # "child and adolescent mental health services" (thesaurus) holds "… mental health" (a theme)
+    res = search(store, "child and adolescent mental health services", limit=50)
+    assert "Wellbeing" in [h.section["heading"] for h in res.hits]  # "mental" counts on its own
+
+
+def test_another_form_of_several_words_allows_one_word_between(store):
+    # NAI's other form "non-accidental injury" is found in "non-accidental head injuries"
+    assert "Injuries" in [h.section["heading"] for h in search(store, "NAI").hits]
+
+
 def test_did_you_mean_only_for_words_no_section_holds(store):
     assert corrected_query(store, "children's chronology") is None
     assert corrected_query(store, "chronolgy") == "chronology"
@@ -94,6 +125,16 @@ def test_did_you_mean_only_for_words_no_section_holds(store):
     assert res.searched == "missing chronology" and res.did_you_mean == "missing chronology"
     assert any("chronology" in h.section["text"] for h in res.hits)  # the corrected word, not "missing" alone
     res = search(store, "missing chronology")
+    assert res.searched is None and res.did_you_mean is None
+
+
+def test_other_forms_of_held_words_are_not_misspellings(store):
+    # a form of a word some section holds ("strategies" for "strategy") or a word the
+    # thesaurus knows is searched as typed
+    assert corrected_query(store, "interview chronologies") is None
+    assert corrected_query(store, "strategies for missing children") is None
+    assert corrected_query(store, "dads and mums") is None  # thesaurus words, in no section here
+    res = search(store, "missing interview strategies")
     assert res.searched is None and res.did_you_mean is None
 
 

@@ -156,6 +156,10 @@ class Backend(ABC):
         weighting query words by rarity."""
 
     @abstractmethod
+    def records_total(self) -> int:
+        """How many records the index holds (what the engine's BM25 counts rarity against)."""
+
+    @abstractmethod
     def words(self, prefix: str = "") -> list[tuple[str, int]]:
         """The unstemmed words of the sections that start with ``prefix`` (all: ``""``), each
         with the number of sections it is in: for spelling suggestions and ``neg*``."""

@@ -279,7 +279,8 @@ class TantivyBackend(Backend):
         return {ts.doc(addr).get_first("id") for _score, addr in ts.search(both, len(ids), count=False).hits}
 
     def count(self, query, flt) -> int:
-        return self._searcher.search(self._query(query, flt), 1, count=True).count
+        # unscored: a count needs no ranking
+        return self._searcher.search(tantivy.Query.const_score_query(self._query(query, flt), 0.0), 1, count=True).count
 
     def counts(self, query, flt, by: tuple[str, ...], documents: bool = True) -> dict[tuple, Count]:
         """Counted with aggregations whose buckets never multiply documents by themes:
@@ -289,11 +290,8 @@ class TantivyBackend(Backend):
         themes in buckets, far under tantivy's limit of 65,000 at a national collection's
         size (some 300 documents a year)."""
         q = self._query(query, flt)
-        if len(by) == 1 and by[0] in _YEARS and documents:  # a search's counts: one aggregation
-            try:
-                return self._per_year(q, by[0])
-            except ValueError:  # documents spread over very many years each: count apart
-                pass
+        if documents and (by == () or (len(by) == 1 and by[0] in _YEARS)):
+            return self._per_document(q, by)
         total = self._searcher.search(q, 1, count=True).count
         docs_total = len(self._grouped(q, ("doc_id",))) if total and documents else 0
         out: dict[tuple, Count] = {(): Count(total, docs_total)}
@@ -320,23 +318,22 @@ class TantivyBackend(Backend):
         out.update({k: Count(n, docs.get(k, 0)) for k, n in sections.items()})
         return out
 
-    def _per_year(self, q, field: str) -> dict[tuple, Count]:
-        """:meth:`counts` by year (``year_start`` or the ``years`` covered) with documents, from
-        one aggregation of document ids under years (as many buckets as (year, document)
-        pairs: a few per document)."""
-        missing = _MISSING_YEAR if field == "year_start" else str(_MISSING_YEAR)
-        spec = {"y": {"terms": {"field": field, "size": 100_000, "missing": missing},
-                      "aggs": {"d": {"terms": {"field": "doc_id", "size": 1_000_000}}}}}
-        out: dict[tuple, Count] = {}
-        every: set[str] = set()
-        for b in self._searcher.aggregate(q, spec)["y"]["buckets"]:
-            docs = b["d"]["buckets"]
-            every.update(d["key"] for d in docs)
-            out[(None if int(b["key"]) == _MISSING_YEAR else int(b["key"]),)] = Count(b["doc_count"], len(docs))
-        # a section counts in each year it covers, once in all
-        total = sum(c.sections for c in out.values()) if field == "year_start" else \
-            self._searcher.search(q, 1, count=True).count
-        out[()] = Count(total, len(every))
+    def _per_document(self, q, by: tuple[str, ...]) -> dict[tuple, Count]:
+        """A search's summary (sections and documents, in all and per year) from one
+        aggregation of the matches by document (and, within each, by ``by``'s year field),
+        which neither scores them nor makes more buckets than documents and their years."""
+        missing = (_MISSING_YEAR if by[0] == "year_start" else str(_MISSING_YEAR)) if by else None
+        inner = {"aggs": {"y": {"terms": {"field": by[0], "size": 100_000, "missing": missing}}}} if by else {}
+        buckets = self._searcher.aggregate(q, {"d": {"terms": {"field": "doc_id", "size": 1_000_000}, **inner}})["d"]["buckets"]
+        out: dict[tuple, Count] = {(): Count(sum(b["doc_count"] for b in buckets), len(buckets))}
+        sections: dict[tuple, int] = {}
+        docs: dict[tuple, int] = {}
+        for b in buckets if by else ():
+            for y in b["y"]["buckets"]:
+                key = (None if int(y["key"]) == _MISSING_YEAR else int(y["key"]),)
+                sections[key] = sections.get(key, 0) + y["doc_count"]
+                docs[key] = docs.get(key, 0) + 1
+        out.update({k: Count(n, docs[k]) for k, n in sections.items()})
         return out
 
     def theme_documents(self) -> dict[tuple, int]:
@@ -413,6 +410,9 @@ class TantivyBackend(Backend):
 
     def doc_frequency(self, field: str, term: str) -> int:
         return self._searcher.doc_freq(_field(field), term)
+
+    def records_total(self) -> int:
+        return self._searcher.num_docs
 
     def words(self, prefix: str = "") -> list[tuple[str, int]]:
         return [(t, n) for t, n in self._searcher.terms_with_prefix("exact", prefix)]

@@ -8,10 +8,12 @@ from the postings of each theme, never from stored fields.
 from __future__ import annotations
 
 from collections import defaultdict
+from math import log
 from pathlib import Path
 
 import whoosh.index
 from whoosh import query as wq
+from whoosh import scoring
 from whoosh.query import And, Term
 
 from search.index import qtree
@@ -22,6 +24,17 @@ from search.index.schema import make_schema
 SECTIONS = Term("kind", "section")
 # the many-valued fields counts group by, and the key of a record without a value
 MANY = {"themes": (), "years": (None,)}
+
+
+class BM25(scoring.BM25F):
+    """BM25 with the probabilistic idf tantivy (and Lucene) use, so that a word in nearly
+    every record weighs nearly nothing, on both engines alike."""
+
+    def idf(self, searcher, fieldname, text):
+        parent = searcher.get_parent()
+        n = parent.doc_frequency(fieldname, text)
+        total = parent.doc_count()
+        return log(1 + (total - n + 0.5) / (n + 0.5))
 
 
 def translate(node: qtree.Node):
@@ -115,7 +128,7 @@ class WhooshBackend(Backend):
 
     def searcher(self):
         if self._searcher is None:
-            self._searcher = self.ix.searcher()
+            self._searcher = self.ix.searcher(weighting=BM25())
         return self._searcher
 
     def refresh(self) -> None:
@@ -123,7 +136,7 @@ class WhooshBackend(Backend):
             # a new searcher, not Searcher.refresh(): that reuses segment readers, which keep
             # the deletions they were opened with when a commit only deleted
             self._searcher.close()
-            self._searcher = self.ix.searcher()
+            self._searcher = self.ix.searcher(weighting=BM25())
             self._filters = {}
 
     def writer(self) -> WhooshWriter:
@@ -247,6 +260,9 @@ class WhooshBackend(Backend):
 
     def doc_frequency(self, field: str, term: str) -> int:
         return self.searcher().doc_frequency(field, term)
+
+    def records_total(self) -> int:
+        return self.searcher().doc_count()
 
     def words(self, prefix: str = "") -> list[tuple[str, int]]:
         found = self.searcher().reader().iter_prefix("exact", prefix)
