@@ -4,11 +4,14 @@ Writes a ``--words``-word .txt (default 2,000,000) from the bundled corpus's own
 paragraphs of about 100 words, with a numbered heading every ``--every`` words (0: none,
 one section the length of the file), and ingests it with theme tagging in a fresh
 process. Prints the wall time, the peak memory (VmHWM) of the ingesting process and of
-its tagging worker, and both against the file's size. A benchmark, not a test: it
-always exits 0.
+its tagging worker, and both against the file's size. With ``--files N`` the words are
+split over N files ingested together: as each document is written once read and tagged,
+the peak should follow the largest file, not the collection. A benchmark, not a test:
+it always exits 0.
 
     python bench/longtext.py --words 2000000 --every 2000
     python bench/longtext.py --words 2000000 --every 0
+    python bench/longtext.py --words 2000000 --files 20 --engine tantivy
 """
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ _INGEST = r"""
 import json, resource, sys, time
 t = time.perf_counter()
 from ingest.pipeline import ingest
-r = ingest([sys.argv[1]], sys.argv[2])
+r = ingest([sys.argv[1]], sys.argv[2], engine=sys.argv[3] or None)
 with open("/proc/self/status") as fh:
     kb = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
 child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the worker's peak (KB on Linux)
@@ -73,23 +76,33 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--words", type=int, default=2_000_000)
     ap.add_argument("--every", type=int, default=2000, help="words between headings (0: no headings)")
     ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--files", type=int, default=1, help="files the words are split over")
+    ap.add_argument("--engine", choices=["whoosh", "tantivy"], default=None)
     args = ap.parse_args(argv)
     print(f"load {load()}; {revision(('ingest/pipeline.py', 'ingest/tagworker.py', 'ingest/themes.py'))}")
     tmp = Path(tempfile.mkdtemp(prefix="sgsearch-longtext-"))
     try:
-        src = tmp / "long-report.txt"
-        write_text(src, args.words, args.every, args.seed)
-        mb = src.stat().st_size / 2**20
+        if args.files > 1:
+            src = tmp / "reports"
+            src.mkdir()
+            for i in range(args.files):
+                write_text(src / f"report-{i:03d}.txt", args.words // args.files, args.every, args.seed + i)
+        else:
+            src = tmp / "long-report.txt"
+            write_text(src, args.words, args.every, args.seed)
+        mb = sum(f.stat().st_size for f in ([src] if src.is_file() else src.iterdir())) / 2**20
         t = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-c", _INGEST, str(src), str(tmp / "index")], capture_output=True,
-                              text=True)
+        proc = subprocess.run([sys.executable, "-c", _INGEST, str(src), str(tmp / "index"), args.engine or ""],
+                              capture_output=True, text=True)
         if proc.returncode:
             print(f"ingest failed: {(proc.stderr.strip().splitlines() or ['?'])[-1]}")
             return 0
         r = json.loads(proc.stdout.strip().splitlines()[-1])
-        print(f"{args.words:,} words ({mb:.1f} MB), a heading every {args.every or 'never'} words: ingested in "
+        files = f" in {args.files} files" if args.files > 1 else ""
+        print(f"{args.words:,} words ({mb:.1f} MB{files}), a heading every {args.every or 'never'} words"
+              f"{', ' + args.engine if args.engine else ''}: ingested in "
               f"{time.perf_counter() - t:.0f} s, {r['sections']} sections, failed {r['failed']}\n"
-              f"  peak memory: ingest {r['mb']:.0f} MB (x{r['mb'] / mb:.0f} the file), tagging worker "
+              f"  peak memory: ingest {r['mb']:.0f} MB (x{r['mb'] / mb:.0f} the text), tagging worker "
               f"{r['worker_mb']:.0f} MB (x{r['worker_mb'] / mb:.0f})")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -188,14 +188,14 @@ _PAGES = r"""
 import json, statistics, sys, time, urllib.parse, warnings
 warnings.simplefilter("ignore")
 from starlette.testclient import TestClient
-from web.app import create_app
+from web import create_app
 from search.query import search
 from search.index.store import Store
 index, rounds = sys.argv[1], int(sys.argv[2])
 queries = ["pre-birth", "neglect", "domestic abuse", "training", "early help", "information sharing"]
 store = Store(index)
 out = {"search()": [], "search page": [], "themes page": []}
-with TestClient(create_app(index)) as c:
+with TestClient(create_app(index, hosts=["testserver"])) as c:
     assert c.get("/?q=children").status_code == 200
     assert c.get("/themes").status_code == 200
     for _ in range(rounds):

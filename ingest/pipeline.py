@@ -2,8 +2,9 @@
 
 Incremental: a file whose content hash (and catalog entry) is unchanged is skipped; a
 changed file replaces its old records; a file gone from an ingested folder is
-removed. Atomic: everything is parsed first, then written in one commit (or a new
-generation swapped in), so a failure or a kill leaves the previous index usable.
+removed. Atomic: each document is written as soon as it is read and tagged, all in one
+commit at the end (or a new generation swapped in), so a failure or a kill leaves the
+previous index usable, and memory holds a document or two, never the collection.
 Bad files are reported one line each and never stop the others. Theme tagging runs in a
 worker process (``ingest.tagworker``), started as soon as there is something to parse, so
 that spaCy loads while files are parsed; each record is written once, with its themes.
@@ -15,6 +16,7 @@ import hashlib
 import json
 import os
 import time
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -249,74 +251,97 @@ def ingest(
                     doc_id = f"{doc_id}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
                 used_ids[doc_id] = key
                 todo.append((key, entry, doc_id, ocr, from_urls.get(str(Path(key).resolve()))))
-            if tag and todo:
-                tagging = _start_tagging(tax_files)  # spaCy loads in the worker while files are parsed
-
-            parsed: list[tuple[ParsedDoc, list[int] | None]] = []  # each with its tagging tickets
-            for n, (key, doc, err) in enumerate(_run(todo, jobs), start=1):
-                if progress:
-                    progress("parsing", n, len(todo), key)
-                if err:
-                    report.failed.append({"path": key, "error": err})
-                    continue
-                doc.doc["catalog_sig"] = _entry_sig(entries.get(Path(key)))
-                doc.doc["source_url"] = from_urls.get(str(Path(key).resolve()))
-                _extract_items(doc)
-                parsed.append((doc, _submit(tagging, _tag_texts(doc)) if tagging else None))
-                (report.updated if key in existing and not rebuild else report.added).append(key)
-                report.sections += len(doc.sections)
-                report.pages += doc.doc.get("pages") or 0
-
             removed = [
                 d for p, d in existing.items()
                 if not Path(p).exists() and any(Path(p).is_relative_to(folder) for folder in folders)
             ]
             report.removed = [d["path"] for d in removed]
-            if not parsed and not removed and not rebuild and not thesaurus_files:
+            if not todo and not removed and not rebuild and not thesaurus_files:
                 return report
-
+            if tag and todo:
+                tagging = _start_tagging(tax_files)  # spaCy loads in the worker while files are parsed
             known = None  # the themes the index knows after this ingest (kept in it for search)
             if tagging is not None:
                 known = tagging.taxonomy if rebuild else store.taxonomy().updated_by(tagging.taxonomy)
-            kept: dict[str, str] = {}  # filled once every file is written: one that fails tagging defines nothing
-            with store.writer(fresh=rebuild, taxonomy=known, engine=engine, extra=kept) as (w, manifest):
-                if not rebuild:
-                    for d in removed:
-                        w.delete_doc(d["doc_id"])
-                        manifest.pop(d["path"], None)
-                done = 0
-                failed: set[int] = set()
-                for doc, tickets in parsed:
-                    tags = None
-                    if tickets is not None:
+            kept = _kept_thesaurus(store, user_thesaurus, rebuild, removed)
+            extra: dict[str, str] = {}  # filled in before the commit, when every file is read
+            # The writer is open while files are read: each document is written as soon as its
+            # tags arrive (one document ahead is read meanwhile), so memory holds two documents,
+            # never the collection.
+            try:
+                with store.writer(fresh=rebuild, taxonomy=known, engine=engine, extra=extra) as (w, manifest):
+                    if not rebuild:
+                        for d in removed:
+                            w.delete_doc(d["doc_id"])
+                            manifest.pop(d["path"], None)
+                    written = _Written(report, progress, kept)
+                    ahead: deque = deque()  # documents read, their tags on the way
+                    for n, (key, doc, err) in enumerate(_run(todo, jobs), start=1):
                         if progress:
-                            progress("tagging", done, report.sections, doc.doc["path"])
-                        try:
-                            tags = iter([t for ticket in tickets for t in tagging.result(ticket)])
-                        except TagFailed as e:  # this file fails alone; an older version of it stays
-                            _fail(report, doc, str(e))
-                            failed.add(id(doc))
+                            progress("parsing", n, len(todo), key)
+                        if err:
+                            report.failed.append({"path": key, "error": err})
                             continue
-                    old = existing.get(doc.doc["path"]) if not rebuild else None
-                    if old:
-                        w.delete_doc(old["doc_id"])
-                    _write_doc(w, doc, tags)
-                    done += len(doc.sections)
+                        doc.doc["catalog_sig"] = _entry_sig(entries.get(Path(key)))
+                        doc.doc["source_url"] = from_urls.get(str(Path(key).resolve()))
+                        _extract_items(doc)
+                        ahead.append((doc, _submit(tagging, _tag_texts(doc)) if tagging else None))
+                        (report.updated if key in existing and not rebuild else report.added).append(key)
+                        report.sections += len(doc.sections)
+                        report.pages += doc.doc.get("pages") or 0
+                        if len(ahead) > 1:
+                            written.write(w, manifest, *ahead.popleft(), tagging, None if rebuild else existing)
+                    while ahead:
+                        written.write(w, manifest, *ahead.popleft(), tagging, None if rebuild else existing)
+                    if not (report.added or report.updated or removed or rebuild or thesaurus_files):
+                        raise _NothingToWrite
+                    extra[INDEX_FILE] = kept.to_json()
+                    if tagging:
+                        tagging.close()  # all tags are in: stop it before the commit
                     if progress:
-                        progress("writing", done, report.sections, doc.doc["path"])
-                    manifest[doc.doc["path"]] = {"sha256": doc.doc["sha256"], "doc_id": doc.doc["doc_id"]}
-                written = [(doc, t) for doc, t in parsed if id(doc) not in failed]
-                kept.update(_kept_thesaurus(store, user_thesaurus, rebuild, removed, written, existing))
-                if tagging:
-                    tagging.close()  # all tags are in: stop it before the commit
-                if progress:
-                    progress("committing", done, report.sections, "")
+                        progress("committing", written.done, report.sections, "")
+            except _NothingToWrite:
+                return report
             store.close()
     finally:
         if tagging:
             tagging.close()
         report.seconds = time.monotonic() - started
     return report
+
+
+class _NothingToWrite(Exception):
+    """Every file to read failed: the index is left as it was."""
+
+
+class _Written:
+    """Writes parsed documents once their tags are in, counting sections for progress; a
+    document written defines its acronyms in the kept thesaurus (one that fails tagging,
+    none: its older version, if any, stays with its own)."""
+
+    def __init__(self, report: IngestReport, progress: Progress | None, kept: Thesaurus):
+        self.report, self.progress, self.done, self.kept = report, progress, 0, kept
+
+    def write(self, w, manifest: dict, doc: ParsedDoc, tickets, tagging, existing: dict | None) -> None:
+        tags = None
+        if tickets is not None:
+            if self.progress:
+                self.progress("tagging", self.done, self.report.sections, doc.doc["path"])
+            try:
+                tags = iter([t for ticket in tickets for t in tagging.result(ticket)])
+            except TagFailed as e:  # this file fails alone; an older version of it stays
+                _fail(self.report, doc, str(e))
+                return
+        old = existing.get(doc.doc["path"]) if existing else None
+        if old:
+            w.delete_doc(old["doc_id"])
+            self.kept.forget(old["doc_id"])
+        _write_doc(w, doc, tags)
+        self.kept.define(doc.doc["doc_id"], _acronyms(doc))
+        self.done += len(doc.sections)
+        if self.progress:
+            self.progress("writing", self.done, self.report.sections, doc.doc["path"])
+        manifest[doc.doc["path"]] = {"sha256": doc.doc["sha256"], "doc_id": doc.doc["doc_id"]}
 
 
 def _fail(report: IngestReport, doc: ParsedDoc, error: str) -> None:
@@ -337,10 +362,10 @@ def _user_thesaurus(files: list[Path] | None):
     return user_entries(files)
 
 
-def _kept_thesaurus(store, user, rebuild: bool, removed: list[dict], parsed: list, existing: dict) -> dict[str, str]:
-    """The thesaurus file the index keeps after this ingest: the user's entries kept before
-    (and added now), and the acronyms each document defines (those of removed and re-read
-    documents replaced)."""
+def _kept_thesaurus(store, user, rebuild: bool, removed: list[dict]) -> Thesaurus:
+    """The thesaurus the index keeps, before this ingest's documents define their acronyms:
+    the user's entries kept before (and added now), and the acronyms of the documents kept
+    (those of removed ones forgotten)."""
     kept = stored(store.current_dir()) or Thesaurus()
     if user is not None:
         kept.add({"abbreviations": user.abbreviations, "synonyms": user.synonyms}, "thesaurus")
@@ -348,13 +373,12 @@ def _kept_thesaurus(store, user, rebuild: bool, removed: list[dict], parsed: lis
         kept.defined = {}
     for d in removed:
         kept.forget(d["doc_id"])
-    for doc, _ in parsed:
-        old = existing.get(doc.doc["path"])
-        if old:
-            kept.forget(old["doc_id"])
-        texts = (f"{s.get('heading') or ''}\n{s.get('text') or ''}" for s in doc.sections)
-        kept.define(doc.doc["doc_id"], document_acronyms(texts))
-    return {INDEX_FILE: kept.to_json()}
+    return kept
+
+
+def _acronyms(doc: ParsedDoc) -> list:
+    """The acronyms a document defines."""
+    return document_acronyms(f"{s.get('heading') or ''}\n{s.get('text') or ''}" for s in doc.sections)
 
 
 def _run(todo, jobs: int):

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from ingest.tagworker import Tagging, section_text, theme_evidence
-from search.index.records import exact_value
+from search.index.records import exact_value, years_covered
 from search.index.store import Store
 from search.vocab.taxonomy import bundled_path
 
@@ -27,6 +27,7 @@ def retag(index_dir: str | os.PathLike, taxonomy_files: list[Path] | None = None
     with Tagging([*recorded, *extra]) as tagging:
         with store.locked():
             sections = store.records("section")
+            docs = {d["doc_id"]: d for d in store.records("doc")}
             items = store.records("item")
             stags = tagging.tag_later([section_text(s) for s in sections], batch=256)
             itags = tagging.tag_later([i["item_text"] for i in items], batch=256)
@@ -35,6 +36,8 @@ def retag(index_dir: str | os.PathLike, taxonomy_files: list[Path] | None = None
                     s["themes"] = ",".join(t["id"] for t in tags)
                     s["theme_evidence"] = theme_evidence(tags)
                     s["exact"] = exact_value(s)
+                    if s.get("year_start") is not None:  # the years covered are indexed, not stored
+                        s["years"] = years_covered(s["year_start"], docs.get(s["doc_id"], {}))
                     w.update(s)
                 for i, tags in zip(items, itags):
                     i["item_themes"] = [t["id"] for t in tags]

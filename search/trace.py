@@ -8,6 +8,7 @@ totals count it once.
 from __future__ import annotations
 
 from search.cite import section_citation
+from search.index.backends import ANY
 from search.index.store import Store
 from search.query import QueryError, plain, resolve_theme_filter, search, years_between
 from search.vocab.years import fy_label
@@ -33,9 +34,17 @@ def theme_table(store: Store, from_year: int | None = None, to_year: int | None 
     ranged = from_year is not None or to_year is not None
     flt = years_between(from_year, to_year) if ranged else None
     backend = store.backend()
-    counts = backend.counts(None, flt, ("themes", "years"))
-    per_theme = backend.counts(None, flt, ("themes",))
-    per_year = backend.counts(None, flt, ("years",))
+    kept = None if ranged else backend.theme_documents()
+    documents = kept is None  # else the engine kept them as it wrote, for the whole index
+    counts = backend.counts(None, flt, ("themes", "years"), documents=documents)
+    per_theme = backend.counts(None, flt, ("themes",), documents=documents)
+    per_year = backend.counts(None, flt, ("years",), documents=documents)
+    if kept is None:
+        overall = backend.counts(None, flt, ()).get(())
+        kept = {**{k: c.documents for k, c in counts.items() if len(k) == 2},
+                **{(k[0], ANY): c.documents for k, c in per_theme.items() if k},
+                **{(None, k[0]): c.documents for k, c in per_year.items() if k},
+                (None, ANY): overall.documents if overall else 0}
     starts: list = sorted(k[0] for k in per_year if k and k[0] is not None
                           and (from_year is None or k[0] >= from_year) and (to_year is None or k[0] <= to_year))
     if not ranged and (None,) in per_year:
@@ -51,15 +60,13 @@ def theme_table(store: Store, from_year: int | None = None, to_year: int | None 
             "id": theme.id,
             "label": theme.label,
             "counts": {label(y): c.sections if c else 0 for y, c in per.items()},
-            "documents": {label(y): c.documents if c else 0 for y, c in per.items()},
+            "documents": {label(y): kept.get((theme.id, y), 0) for y in starts},
             "total": per_theme[(theme.id,)].sections if (theme.id,) in per_theme else 0,
-            "all_documents": per_theme[(theme.id,)].documents if (theme.id,) in per_theme else 0,
+            "all_documents": kept.get((theme.id, ANY), 0),
         })
-    totals = {label(y): {"sections": per_year[(y,)].sections, "documents": per_year[(y,)].documents}
-              for y in starts}
-    overall = backend.counts(None, flt, ()).get(())
+    totals = {label(y): {"sections": per_year[(y,)].sections, "documents": kept.get((None, y), 0)} for y in starts}
     return {"years": [label(y) for y in starts], "themes": themes, "totals": totals,
-            "documents": overall.documents if overall else 0, "sections": overall.sections if overall else 0}
+            "documents": kept.get((None, ANY), 0), "sections": per_year[()].sections if () in per_year else 0}
 
 
 def trace(store: Store, query: str, examples: int = 2, exact: bool = False, **filters) -> dict:

@@ -230,3 +230,127 @@ def test_no_library_internals_in_the_source():
         assert not _PRIVATE.search(text), f"{path.relative_to(ROOT)}: {_PRIVATE.search(text).group(0)}"
         internal = {m for m in _imports(path) if m.startswith(_INTERNAL_MODULES)}
         assert not internal, f"{path.relative_to(ROOT)} imports {sorted(internal)}"
+
+
+# Words of every shape the analysis treats apart: suffixes the stemmers differ on, possessives,
+# curly apostrophes, prefixes and compounds written three ways, year spans, accents, slashes.
+_STEMS = ["organisation", "organic", "university", "universal", "emergency", "added", "adding", "generate",
+          "general", "community", "communication", "past", "pasta", "later", "lateral", "arsenal",
+          "recommendations", "safeguarding", "children", "families", "relational", "hopeful", "running"]
+_SHAPES = ["children's", "carer’s", "don’t", "wasn't", "pre-birth", "pre birth", "Pre-Birth", "prebirth",
+           "multi-agency", "multi agency", "co-sleeping", "non accidental", "tool kit", "tool-kit", "toolkit",
+           "health visitors", "health-visiting", "well-being", "step-father", "grand parents", "child's minder",
+           "2016/17", "2016-2017", "2019–20", "1999/00", "2016/19", "fathers/male", "and/or", "café", "naïve",
+           "ÉCOLE", "Straße", "e-mail", "re-referral", "self harm", "pre 2016", "x'", "under_score"]
+
+
+def _battery_text(rng) -> str:
+    words = _STEMS + _SHAPES
+    return " and ".join(rng.choice(words) + rng.choice(["", "", ",", ".", ";", " (note)"]) for _ in range(400))
+
+
+@needs_both
+def test_tantivy_analyses_text_into_the_terms_whoosh_indexes(tmp_path):
+    """Tantivy tokenises and stems the text itself, yet every word of a battery, parsed as
+    a query is, finds its section in every field as on Whoosh, as a word and in a phrase
+    with its neighbour (through a part of a joined word too: ``agency and``)."""
+    import random
+
+    from search.index.qtree import Phrase, Term
+    from search.index.records import exact_value
+    from search.index.schema import make_schema
+
+    text = _battery_text(random.Random(7))
+    fields = {"id": "s1", "kind": "section", "doc_id": "d", "heading": "Pre", "text": text,
+              "title": "Multi-Agency Audit", "publisher": "Café Board", "year_start": 2020}
+    fields["exact"] = exact_value(fields)
+    engines = {}
+    for engine in AVAILABLE:
+        (tmp_path / engine).mkdir()
+        engines[engine] = backend_class(engine).create(tmp_path / engine)
+        w = engines[engine].writer()
+        w.add(dict(fields))
+        w.commit()
+        engines[engine].refresh()
+    schema = make_schema()
+
+    def found(node) -> dict[str, int]:
+        return {engine: b.count(node, None) for engine, b in engines.items()}
+
+    def terms(field: str, words: str) -> tuple[str, ...]:
+        return tuple(schema[field].process_text(words, mode="query"))
+
+    for word in _STEMS + _SHAPES:
+        for field in ("text", "exact"):
+            for term in terms(field, word):
+                assert set(found(Term(field, term)).values()) == {1}, (field, word, term)
+    raw = text.split()
+    phrases = 0
+    for a, b in zip(raw, raw[1:]):
+        for field in ("text", "exact"):
+            words = terms(field, f"{a} {b}")
+            if len(words) > 1:
+                n = found(Phrase(field, words))
+                assert len(set(n.values())) == 1, (field, a, b, words, n)
+                phrases += n["whoosh"]
+    assert phrases > 500
+    for field, word in (("title", "agency"), ("title", "multiagency"), ("heading", "pre"), ("publisher", "cafe")):
+        assert set(found(Term(field, terms(field, word)[0])).values()) == {1}, (field, word)
+    for b in engines.values():
+        b.close()
+
+
+def _write_docs(store, engine, docs: dict[str, tuple[int | None, list[list[str]]]], fresh: bool = False,
+                delete: tuple[str, ...] = (), update: dict[str, list[list[str]]] | None = None) -> None:
+    """Write documents (id -> (year, each section's themes)), delete some, re-tag some in place."""
+    from search.index.records import doc_to_fields, exact_value, section_to_fields, years_covered
+
+    with store.writer(fresh=fresh, engine=engine) as (w, _manifest):
+        for d in delete:
+            w.delete_doc(d)
+        for doc_id, (year, sections) in docs.items():
+            w.delete_doc(doc_id)
+            doc = {"doc_id": doc_id, "path": f"/t/{doc_id}.txt", "sha256": "0" * 64, "title": doc_id, "publisher": "",
+                   "doc_type": "review", "year": None if year is None else f"{year}-{(year + 1) % 100:02d}",
+                   "year_start": year, "sections": len(sections)}
+            w.add(doc_to_fields(doc))
+            for n, themes in enumerate(sections):
+                # a section of another year, as a report inside a board pack has
+                y = year + 1 if year is not None and n == 2 else year
+                sec = {"section_id": f"{doc_id}:{n}", "doc_id": doc_id, "ordinal": n, "number": str(n), "heading": "H",
+                       "heading_path": [], "level": 1, "text": "Text.", "page_start": 1, "page_end": 1,
+                       "page_offsets": [[0, 1]], "themes": themes, "theme_evidence": {},
+                       "year": None if y is None else f"{y}-{(y + 1) % 100:02d}", "year_start": y}
+                w.add(section_to_fields(sec, doc))
+        for section_id, themes in (update or {}).items():
+            s = store.backend().get(section_id)
+            years = years_covered(s["year_start"], {}) if s.get("year_start") is not None else None
+            w.update({**s, "themes": ",".join(themes), "exact": exact_value(s), "years": years})
+
+
+@needs_both
+def test_documents_kept_per_theme_and_year_follow_adds_deletes_and_retags(tmp_path):
+    """Tantivy counts a theme table's documents from marks made as it writes; after an add,
+    a delete, a rewrite and a re-tag in place they still agree with counting every section."""
+    stores = {e: Store(tmp_path / e) for e in AVAILABLE}
+    first = {"a": (2019, [["neglect"], ["neglect", "pre-birth"], ["neglect"]]), "b": (2019, [["neglect"], []]),
+             "c": (None, [["pre-birth"]]), "d": (2020, [[], ["domestic-abuse"], ["neglect"]])}
+    for engine, store in stores.items():
+        _write_docs(store, engine, first, fresh=True)
+    same(stores, theme_table)
+    for engine, store in stores.items():
+        _write_docs(store, engine, {"a": (2021, [["domestic-abuse"], ["neglect"], ["neglect"]]),
+                                    "e": (2019, [["neglect"]])}, delete=("b",))
+    table = same(stores, theme_table)
+    for engine, store in stores.items():  # as retag does: every section re-tagged in one writer
+        sections = {s["section_id"]: ["pre-birth"] for s in store.records("section")}
+        _write_docs(store, engine, {}, update=sections)
+    again = same(stores, theme_table)
+    assert stores["tantivy"].backend().theme_documents() is not None  # counted from the marks
+    neglect = next(t for t in table["themes"] if t["id"] == "neglect")
+    assert neglect["documents"] == {"2019-20": 1, "2020-21": 0, "2021-22": 2, "2022-23": 1, "undated": 0}
+    assert neglect["all_documents"] == 3 and table["documents"] == 4
+    prebirth = next(t for t in again["themes"] if t["id"] == "pre-birth")
+    assert prebirth["all_documents"] == 4 and prebirth["documents"]["undated"] == 1
+    for s in stores.values():
+        s.close()

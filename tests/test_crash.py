@@ -47,7 +47,7 @@ CHILD = """
     real_writer = search.index.store.Store.writer
 
     def announced_writer(self, *a, **k):
-        print("WRITING", flush=True)  # the parse phase is over; the commit is near
+        print("WRITING", flush=True)  # the writer opens: files are read and written from here
         return real_writer(self, *a, **k)
 
     search.index.store.Store.writer = announced_writer

@@ -16,7 +16,14 @@ from ingest.blocks import HEADING, KINDS, Block, IngestError, ReadResult
 from ingest.metadata import DOC_TYPES, detect_doc_type, detect_period, detect_title
 from ingest.readers.text import decode, parse_text
 from ingest.sections import build_sections
-from search.index.analysis import exact_analyzer, index_terms, join_prefixes, text_analyzer
+from search.index.analysis import (
+    SPLIT_REACH,
+    engine_text,
+    exact_analyzer,
+    index_terms,
+    join_prefixes,
+    text_analyzer,
+)
 from search.index.store import Store
 from search.query import QueryError, SearchResult, search
 
@@ -264,6 +271,23 @@ ANALYSIS_BITS = REPORT_BITS + [
 def test_index_terms_are_the_exact_analyzers_terms(text):
     """The engine's fast analysis gives exactly the terms and positions Whoosh indexes."""
     assert index_terms(text) == [(t.text, t.pos) for t in exact_analyzer()(text, positions=True, mode="index")]
+
+
+@FUZZ
+@given(mixed(ANALYSIS_BITS + ["tool kit", "health visitors", "child's minder", "pre, birth", "fathers/male", "Ⓐ", "İ", "ΣΑΣ"]))
+def test_engine_text_is_index_terms_one_word_a_position(text):
+    """The text an engine tokenises itself holds :func:`index_terms`'s words, one a position, in
+    order; the parts it puts beside joined words; and each joined word's neighbourhood split."""
+    terms = index_terms(text)
+    groups: list[list[str]] = []
+    for i, (t, p) in enumerate(terms):
+        groups.append([t]) if i == 0 or p != terms[i - 1][1] else groups[-1].append(t)
+    words, parts, split = engine_text(text)
+    assert words.split(" ") == [g[0] for g in groups] if groups else words == ""
+    assert sorted(parts) == sorted(t for g in groups for t in g[1:])
+    runs = [" ".join([h[0] for h in groups[max(i - SPLIT_REACH, 0):i]] + g[1:] + [h[0] for h in groups[i + 1:i + 1 + SPLIT_REACH]])
+            for i, g in enumerate(groups) if len(g) > 1]
+    assert split == " \x00 ".join(runs)
 
 
 

@@ -78,15 +78,19 @@ def test_retag_after_taxonomy_change_needs_no_source_files(tmp_path):
 
     src = tmp_path / "in"
     src.mkdir()
-    (src / "r.txt").write_text("1 Findings\n\nThe review looked at the Widget Protocol in detail.\n")
+    (src / "r.txt").write_text("Annual Report 2019/20\n\n1 Findings\n\nThe review looked at the Widget Protocol in detail.\n")
     ix = tmp_path / "ix"
     ingest([src], ix)
     (src / "r.txt").unlink()
+    from search.trace import theme_table
+
+    before = theme_table(Store(ix))["years"]
     extra = tmp_path / "mine.toml"
     extra.write_text('[[theme]]\nid = "widgets"\nlabel = "Widgets"\ndescription = "A local theme."\nphrases = ["widget protocol"]\n')
-    assert retag(ix, [extra]) == 1
+    assert retag(ix, [extra]) == len(document(Store(ix), "r")["sections"])
     store = Store(ix)
-    assert "widgets" in document(store, "r")["sections"][0]["themes"]
+    assert any("widgets" in s["themes"] for s in document(store, "r")["sections"])
+    assert theme_table(store)["years"] == before == ["2019-20"]  # the years a section covers are kept
     store.close()
 
 

@@ -10,10 +10,17 @@
 - Financial-year forms ``2016/17``, ``2016-17`` and ``2016-2017`` become ``2016-17``.
 - Accents are folded (``café`` = ``cafe``), case is folded, English words are stemmed
   (``recommendations`` = ``recommendation``).
+
+The stemmer is Snowball's English as tantivy ships it (:func:`stem_word`), so that the
+tantivy engine can analyse text itself (:func:`engine_text`) and give the very terms the
+query parser makes; without tantivy (Python 3.10) it is Whoosh's, and indexes record which.
 """
 from __future__ import annotations
 
+import importlib.util
 import re
+from itertools import compress
+from operator import not_
 
 from whoosh.analysis import (
     CharsetFilter,
@@ -25,8 +32,9 @@ from whoosh.analysis import (
 from whoosh.lang import stemmer_for_language
 from whoosh.support.charset import accent_map
 
-# Bump when analysis changes: an index built with another version is rebuilt.
-ANALYSIS_VERSION = 4
+_TANTIVY = importlib.util.find_spec("tantivy") is not None
+# Bump when analysis changes: an index built with another version (or stemmer) is rebuilt.
+ANALYSIS_VERSION = "5" if _TANTIVY else "5w"
 
 # Prefixes that reports write joined, hyphenated or spaced ("pre birth", "non-accidental").
 PREFIXES = frozenset(
@@ -228,7 +236,133 @@ def index_terms(text: str) -> list[tuple[str, int]]:
     return out
 
 
-stem_word = stemmer_for_language("en")  # the stemmer of text_analyzer(), for terms analysed without it
+_STEMMER = None
+
+
+def stem_word(word: str) -> str:
+    """The stem of one lower-case word: the stemmer of :func:`text_analyzer` and of the
+    tantivy engine's own analyser (Snowball English, as tantivy has it)."""
+    global _STEMMER
+    if _STEMMER is None:
+        if _TANTIVY:
+            import tantivy  # only when a word is stemmed: the query path starts without it
+
+            _STEMMER = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw()).filter(
+                tantivy.Filter.stemmer("english")).build().analyze
+        else:
+            whoosh_stem = stemmer_for_language("en")
+            _STEMMER = lambda w: [whoosh_stem(w)]  # noqa: E731
+    out = _STEMMER(word) if word else None
+    return out[0] if out else word
+
+
+# -- text for an engine that tokenises and stems itself -----------------------------------
+_WAITS = PREFIXES | frozenset(COMPOUNDS)
+_JOINERS = ("-", "/", "–", "'", "’")
+SPLIT_REACH = 8  # words kept either side of a joined word for phrases through its parts
+_CHARS = None  # (characters folding changes, those of them that can move token boundaries)
+
+
+def _chars():
+    """Compiled classes of the characters beyond ASCII that lower case or accent folding
+    change, and of those whose change can move a token boundary (with the sigmas, whose
+    lower case depends on the next letter, and every character beyond the BMP)."""
+    global _CHARS
+    if _CHARS is None:
+        word = re.compile(r"\w")
+        changed, unsafe = [], []
+        for cp in range(0x80, 0x10000):
+            c = chr(cp)
+            if 0xD800 <= cp < 0xE000:
+                continue
+            f = c.lower().translate(accent_map)
+            if f != c or c in "Σσς":
+                changed.append(re.escape(c))
+                if not (word.match(c) and f and all(word.match(x) for x in f)) or c in "Σσς":
+                    unsafe.append(re.escape(c))
+        beyond = "\U00010000-\U0010FFFF"
+        _CHARS = (re.compile("[" + "".join(changed) + beyond + "]"), re.compile("[" + "".join(unsafe) + beyond + "]"))
+    return _CHARS
+
+
+def engine_text(text: str) -> tuple[str, list[str], str]:
+    """``text`` as an engine's whitespace tokenizer takes it: ``(words, parts, split)``.
+
+    ``words`` are the terms :func:`index_terms` gives each position (compounds and
+    prefixes joined, year spans in one form, case and accents folded), one space apart;
+    ``parts`` the other terms it puts at a joined word's position (``multi``, ``agency``
+    of ``multi-agency``), which an engine can only add after the text; ``split`` (empty
+    when nothing joined) the words around each joined word with it replaced by its parts
+    (:data:`SPLIT_REACH` words either side, ``\\x00`` between these runs), so that a phrase
+    through a part (``male carers`` in "fathers/male carers") can be matched (not one
+    through parts of two joined words).
+    Python looks at each word once, in C, and only the few that join on their own."""
+    s = text.lower()
+    if not s.isascii() and _chars()[0].search(text):  # few texts have any (curly quotes and dashes are not)
+        if _chars()[1].search(text):  # characters that can move word boundaries: word by word
+            return _grouped(index_terms(text))
+        s = s.translate(accent_map)
+    toks = _TOKEN_RX.findall(s)
+    hit = _WAITS.intersection(toks)
+    # indices of the words that may join, found without a Python loop over every word
+    special = list(compress(range(len(toks)), map(hit.__contains__, toks))) if hit else []
+    if any(j in s for j in _JOINERS):
+        special = sorted({*special, *compress(range(len(toks)), map(not_, map(str.isalnum, toks)))})
+    elif not special:
+        return " ".join(toks), [], ""
+    words = toks[:]
+    parts: list[str] = []
+    split: list[tuple[int, str]] = []
+    shapes = _SHAPES
+    if len(shapes) > _MAX_SHAPES:
+        shapes.clear()
+    joined = -1  # the last word joined to the one before it
+    gone = 0  # words joined to the one before them so far
+    for i in special:
+        if i == joined:
+            continue
+        t = toks[i]
+        shape = shapes.get(t) or shapes.setdefault(t, _shape(t))
+        if shape[0] == _WORD and shape[2] and i + 1 < len(toks):
+            nxt = toks[i + 1]
+            after = shapes.get(nxt) or shapes.setdefault(nxt, _shape(nxt))
+            if after[0] == _WORD and _joins(shape[1], after[1]):
+                words[i], words[i + 1] = shape[1] + after[1], ""
+                these = [shape[1], after[1]] if shape[1] in COMPOUNDS else [after[1]]
+                parts += these
+                split.append((i - gone, " ".join(these)))
+                joined = i + 1
+                gone += 1
+                continue
+        words[i] = shape[1]
+        if shape[0] == _PARTS and shape[2]:
+            parts += shape[2]
+            split.append((i - gone, " ".join(shape[2])))
+    if not parts:
+        return " ".join(filter(None, words)), parts, ""
+    words = list(filter(None, words))
+    return " ".join(words), parts, _split(words, split)
+
+
+def _split(words: list[str], split: list[tuple[int, str]]) -> str:
+    """For each ``(index, parts)`` of ``split``, the words within :data:`SPLIT_REACH` of it
+    with the parts in its place (its neighbours as they are), ``\\x00`` between these runs."""
+    return " \x00 ".join(" ".join(words[max(i - SPLIT_REACH, 0):i] + [these] + words[i + 1:i + 1 + SPLIT_REACH])
+                          for i, these in split)
+
+
+def _grouped(terms: list[tuple[str, int]]) -> tuple[str, list[str], str]:
+    """:func:`engine_text` of :func:`index_terms`'s terms."""
+    groups: list[list[str]] = []
+    for i, (t, p) in enumerate(terms):
+        if i and p == terms[i - 1][1]:
+            groups[-1].append(t)
+        else:
+            groups.append([t])
+    parts = [t for g in groups for t in g[1:]]
+    words = [g[0] for g in groups]
+    split = [(i, " ".join(g[1:])) for i, g in enumerate(groups) if len(g) > 1]
+    return " ".join(words), parts, _split(words, split) if split else ""
 
 
 class YearTokenizer(RegexTokenizer):
@@ -242,7 +376,7 @@ def text_analyzer(stem: bool = True):
     """The analyzer for body text, headings and titles."""
     chain = YearTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | CompoundFilter()
     if stem:
-        chain = chain | StemFilter(lang="en", cachesize=50000)
+        chain = chain | StemFilter(stemfn=stem_word, cachesize=50000)
     return chain
 
 

@@ -15,7 +15,7 @@ from search.index.analysis import ANALYSIS_VERSION, exact_analyzer, text_analyze
 
 # Whoosh keeps the analysers' module paths in the index: moving a module changes the version,
 # as a new field does
-SCHEMA_VERSION = f"12.{ANALYSIS_VERSION}"
+SCHEMA_VERSION = f"13.{ANALYSIS_VERSION}"
 UNSTORED = frozenset({"exact", "years"})  # indexed for matching only, never read back
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 
 from search.errors import SgsearchError
-from search.index.backends.base import COUNT_FIELDS, Backend, Count, Found, Unsupported, Writer
+from search.index.backends.base import ANY, COUNT_FIELDS, Backend, Count, Found, Unsupported, Writer
 
-__all__ = ["COUNT_FIELDS", "DEFAULT_ENGINE", "ENGINES", "Backend", "Count", "EngineUnavailable", "Found",
+__all__ = ["ANY", "COUNT_FIELDS", "DEFAULT_ENGINE", "ENGINES", "Backend", "Count", "EngineUnavailable", "Found",
            "Unsupported", "Writer", "backend_class", "default_engine"]
 
 ENGINES = ("whoosh", "tantivy")

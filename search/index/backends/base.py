@@ -40,6 +40,9 @@ class Found:
         return self.doc_id if key == "doc_id" else self.fields[key]
 
 
+ANY = "*"  # any year, in :meth:`Backend.theme_documents`
+
+
 class Count(NamedTuple):
     """Sections, and the distinct documents they belong to."""
 
@@ -140,6 +143,13 @@ class Backend(ABC):
         facet counts. An engine may count them all in one pass."""
         return {name: {k[0]: c.sections for k, c in self.counts(query, flt, (name,), documents=False).items()
                        if k and k[0] is not None} for name in fields}
+
+    def theme_documents(self) -> dict[tuple, int] | None:
+        """Documents with a section tagged with each theme in each year, over the whole
+        index, if the engine keeps them as it writes (else None): keys ``(theme, year)``,
+        ``year`` a start year, None (undated) or :data:`ANY`, ``theme`` None for a section
+        with or without themes (``(None, ANY)``: every document with a section)."""
+        return None
 
     def count(self, query, flt) -> int:
         """How many sections match ``query`` and ``flt`` (engines may count quicker than :meth:`counts`)."""

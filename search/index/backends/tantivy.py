@@ -1,12 +1,16 @@
 """The tantivy backend: a compiled engine for large corpora (beyond some 20,000 sections).
 
-Terms come from our own analyzers (:mod:`search.index.analysis`) as pre-tokenised strings, so
-compounds, year spans and stems are exactly those of the Whoosh backend, and the query
-trees :mod:`search.query` parses are translated node by node (:func:`translate`). Every
-record's stored fields are kept as one JSON value (``data``); the fields queries, filters
-and counts use are indexed (and fast columns where counted or sorted). Counting is
-tantivy's aggregations. Needs tantivy 0.27+ (pre-tokenised text), which has wheels for
-Python 3.11 and later.
+Tantivy analyses the text itself: :func:`search.index.analysis.engine_text` gives each
+field's words (compounds and prefixes joined, year spans in one form, case and accents
+folded) one space apart, and the field's analyser splits them and stems them with the
+stemmer the query parser uses, so terms are those of the Whoosh backend. The parts of a
+joined word (``agency`` of ``multi-agency``) are added after the text, so they are found
+as words; for phrases through them each field has a twin (``text_split``) holding the text
+with the joined words split, which a phrase query also tries. The query trees :mod:`search.query` parses are
+translated node by node (:func:`translate`). Every record's stored fields are kept as one
+JSON value (``data``); the fields queries, filters and counts use are indexed (and fast
+columns where counted or sorted). Counting is tantivy's aggregations. Needs tantivy 0.27+,
+which has wheels for Python 3.11 and later.
 """
 from __future__ import annotations
 
@@ -18,8 +22,8 @@ from pathlib import Path
 import tantivy
 
 from search.index import qtree
-from search.index.analysis import PREFIXES, index_terms, stem_word
-from search.index.backends.base import Backend, Count, Found, Unsupported, Writer
+from search.index.analysis import COMPOUNDS, PREFIXES, engine_text, stem_word
+from search.index.backends.base import ANY, Backend, Count, Found, Unsupported, Writer
 from search.index.lock import IndexBusy
 from search.index.schema import UNSTORED
 
@@ -30,7 +34,14 @@ _MANY = ("themes", "years")  # the many-valued fields counts can group by
 _YEARS = ("year_start", "years")
 _HEAP = 64_000_000
 _MISSING_YEAR = -1
+_FIRSTS = "firsts"
+_DOCS_AT_ONCE = 500  # documents grouped in one aggregation (each with its years and themes)
 _UNSTORED = UNSTORED  # kept as terms only
+
+
+_STEMMED = ("heading", "text", "title")  # the others are words as written
+_ANALYSERS = {True: "sg_stem", False: "whitespace"}
+_TWIN = "_split"  # a field's twin: its text with joined words split, for phrases
 
 
 def make_schema():
@@ -40,48 +51,67 @@ def make_schema():
         b.add_text_field(name, stored=name in ("id", "doc_id"), fast=name in _FAST, tokenizer_name="raw",
                          index_option="freq" if name == "themes" else "basic")
     for name in TEXT_FIELDS:
-        b.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+        b.add_text_field(name, tokenizer_name=_ANALYSERS[name in _STEMMED], index_option="position")
+        b.add_text_field(name + _TWIN, tokenizer_name=_ANALYSERS[name in _STEMMED], index_option="position")
+    # "theme|year" marks on the first section of each document with that theme in a year it
+    # covers (theme "" any section, year "-" undated, "*" any year): distinct documents by counting
+    b.add_text_field(_FIRSTS, fast=True, tokenizer_name="raw", index_option="basic")
     b.add_integer_field("year_start", indexed=True, fast=True)
     b.add_bytes_field("data", stored=True)
     return b.build()
 
 
-_stem = lru_cache(maxsize=200_000)(stem_word)  # the stemmer of text_analyzer()
-_Token = tantivy.Token
+def _register(index) -> None:
+    """The analyser of the stemmed fields (registered on every index opened: tantivy keeps its name only)."""
+    index.register_tokenizer(_ANALYSERS[True], tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
+                             .filter(tantivy.Filter.stemmer("english")).build())
 
 
-def _tokens(terms, stem: bool = False) -> list:
-    """Tantivy tokens of ``(term, position)`` pairs, stemmed or as they are."""
-    if stem:
-        return [_Token(_stem(t), p, 0, 0) for t, p in terms]
-    return [_Token(t, p, 0, 0) for t, p in terms]
+_stem = lru_cache(maxsize=200_000)(stem_word)
+_WAITS = PREFIXES | set(COMPOUNDS)
 
 
 @lru_cache(maxsize=1024)
-def _cached_tokens(text: str, stem: bool) -> list:
-    return _tokens(index_terms(text), stem)  # titles and publishers repeat for every section of a document
+def _cached_text(text: str) -> tuple[str, list[str], str]:
+    return engine_text(text)  # titles and publishers repeat for every section of a document
 
 
-def section_tokens(heading: str, text: str, title: str = "", publisher: str = "") -> dict[str, list]:
-    """The tokens of each positional field, as the Whoosh schema's analyzers index them.
-
-    Heading and text are analysed once, unstemmed; the stemmed fields are those terms
-    stemmed (text_analyzer is exact_analyzer plus a stemmer) and ``exact`` is the two
-    joined, so each word goes through the analyzer chain once instead of twice.
-    """
-    h, b = index_terms(heading), index_terms(text)
-    if h and h[-1][0] in PREFIXES:  # a heading ending in "pre" joins the text's first word
-        exact = index_terms(f"{heading}\n{text}")
+def section_texts(heading: str, text: str, title: str = "", publisher: str = "") -> dict[str, tuple[str, list[str], str]]:
+    """Each positional field's words, compound parts and split words (:func:`engine_text`); ``exact`` is
+    the heading and text as one (analysed once more only when the heading ends in a word
+    that may join the text's first)."""
+    h, b = engine_text(heading), engine_text(text)
+    if h[0] and h[0].rsplit(" ", 1)[-1] in _WAITS:
+        exact = engine_text(f"{heading}\n{text}")
     else:
-        shift = max(p for _, p in h) + 1 if h else 0
-        exact = h + [(t, p + shift) for t, p in b]
-    return {"heading": _tokens(h, True), "text": _tokens(b, True), "title": _cached_tokens(title, True),
-            "exact": _tokens(exact), "publisher": _cached_tokens(publisher, False)}
+        exact = (_joined(h[0], b[0]), h[1] + b[1], _joined(h[2] or h[0], b[2] or b[0]) if h[2] or b[2] else "")
+    return {"heading": h, "text": b, "title": _cached_text(title), "exact": exact, "publisher": _cached_text(publisher)}
 
 
-def document(fields: dict):
-    """The tantivy document of a record's fields (as :mod:`search.index.records` makes them)."""
+def _joined(a: str, b: str) -> str:
+    return f"{a} {b}" if a and b else a or b
+
+
+_Token = tantivy.Token
+
+
+def _add_text(d, name: str, words: str, parts: list[str], split: str) -> None:
+    if words:
+        d.add_text(name, words)
+    if split:
+        d.add_text(name + _TWIN, split)
+    if parts:  # after the text: tantivy gives every value of a field positions of its own
+        if name in _STEMMED:
+            parts = [_stem(p) for p in parts]
+        d.add_pre_tokenized_text(name, tantivy.PreTokenizedString("", [_Token(p, 0, 0, 0) for p in parts]))
+
+
+def document(fields: dict, firsts: list[str] | None = None):
+    """The tantivy document of a record's fields (as :mod:`search.index.records` makes them),
+    with the section's ``firsts`` marks (:class:`TantivyWriter`)."""
     d = tantivy.Document()
+    for mark in firsts or ():
+        d.add_text(_FIRSTS, mark)
     for name in KEYWORDS:
         value = fields.get(name)
         if name in ("themes", "years"):
@@ -93,18 +123,21 @@ def document(fields: dict):
     if fields.get("year_start") is not None:
         d.add_integer("year_start", int(fields["year_start"]))
     if fields.get("kind") == "section":  # only sections have searchable text
-        tokens = section_tokens(fields.get("heading") or "", fields.get("text") or "", fields.get("title") or "",
-                                fields.get("publisher") or "")
+        texts = section_texts(fields.get("heading") or "", fields.get("text") or "", fields.get("title") or "",
+                              fields.get("publisher") or "")
         for name in TEXT_FIELDS:
-            if tokens[name]:
-                d.add_pre_tokenized_text(name, tantivy.PreTokenizedString("", tokens[name]))
+            _add_text(d, name, *texts[name])
     stored = {k: v for k, v in fields.items() if v is not None and k not in _UNSTORED}
     d.add_bytes("data", json.dumps(stored, default=str, separators=(",", ":")).encode("utf-8"))
     return d
 
 
 class TantivyWriter(Writer):
+    """Writes records; marks the first section of each document with each theme and year it
+    writes (a document's sections are written in one writer, as ingest and retag do)."""
+
     def __init__(self, index):
+        self._seen: dict[str, set[str]] = {}  # document id -> the marks given its sections
         try:
             self.w = index.writer(_HEAP, 1)
         except ValueError as e:  # tantivy's own lock: a writer outside our ingest lock
@@ -113,7 +146,21 @@ class TantivyWriter(Writer):
         self.w.garbage_collect_files()
 
     def add(self, fields: dict) -> None:
-        self.w.add_document(document(fields))
+        self.w.add_document(document(fields, self._firsts(fields) if fields.get("kind") == "section" else None))
+
+    def _firsts(self, fields: dict) -> list[str]:
+        seen = self._seen.setdefault(str(fields.get("doc_id") or ""), set())
+        year = fields.get("year_start")
+        years = [*([y.strip() for y in str(fields.get("years") or "").split(",") if y.strip()]
+                   or ["-" if year is None else str(int(year))]), ANY]
+        out = []
+        for theme in ("", *(t.strip().lower() for t in (fields.get("themes") or "").split(",") if t.strip())):
+            for y in years:
+                mark = f"{theme}|{y}"
+                if mark not in seen:
+                    seen.add(mark)
+                    out.append(mark)
+        return out
 
     def update(self, fields: dict) -> None:
         self.w.delete_documents_by_term("id", fields["id"])
@@ -121,6 +168,7 @@ class TantivyWriter(Writer):
 
     def delete_doc(self, doc_id: str) -> None:
         self.w.delete_documents_by_term("doc_id", doc_id)
+        self._seen.pop(doc_id, None)
 
     def commit(self) -> None:
         self.w.commit()
@@ -144,12 +192,13 @@ class TantivyBackend(Backend):
 
     @classmethod
     def create(cls, path: Path) -> TantivyBackend:
-        tantivy.Index(make_schema(), path=str(path), reuse=False)
+        _register(tantivy.Index(make_schema(), path=str(path), reuse=False))
         return cls(path)
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self.index = tantivy.Index.open(str(path))
+        _register(self.index)
         self.schema = self.index.schema
         self._stamp = self._meta_stamp()
         self._searcher = self.index.searcher()
@@ -288,6 +337,14 @@ class TantivyBackend(Backend):
         out.update({k: Count(n, docs[k]) for k, n in sections.items()})
         return out
 
+    def theme_documents(self) -> dict[tuple, int]:
+        result = self._searcher.aggregate(tantivy.Query.all_query(), {"f": {"terms": {"field": _FIRSTS, "size": 1_000_000}}})
+        out: dict[tuple, int] = {}
+        for b in result["f"]["buckets"]:
+            theme, _, year = b["key"].rpartition("|")
+            out[theme or None, None if year == "-" else year if year == ANY else int(year)] = b["doc_count"]
+        return out
+
     def tallies(self, query, flt, fields: tuple[str, ...]) -> dict[str, dict]:
         spec = {name: {"terms": {"field": name, "size": 1_000_000 if name == "doc_id" else 100_000}} for name in fields}
         result = self._searcher.aggregate(self._query(query, flt), spec)
@@ -309,7 +366,22 @@ class TantivyBackend(Backend):
 
     def _grouped(self, q, by: tuple[str, ...], distinct: bool = False) -> dict[tuple, int]:
         """Matches of ``q`` per value of the fields ``by`` (nested terms aggregations): sections,
-        or with ``distinct`` the distinct documents (document ids nested innermost)."""
+        or with ``distinct`` the distinct documents (document ids nested innermost). Grouped
+        first by document, the documents are counted :data:`_DOCS_AT_ONCE` at a time, so that
+        the buckets under them (years, themes) stay far under tantivy's limit however many
+        documents there are."""
+        if len(by) > 1 and by[0] == "doc_id":
+            ids = sorted(k[0] for k in self._grouped(q, ("doc_id",)))
+            out: dict[tuple, int] = {}
+            for i in range(0, len(ids), _DOCS_AT_ONCE):
+                some = tantivy.Query.term_set_query(self.schema, "doc_id", ids[i:i + _DOCS_AT_ONCE])
+                out.update(self._aggregate(tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.Must, some)]),
+                                           by, distinct))
+            return out
+        return self._aggregate(q, by, distinct)
+
+    def _aggregate(self, q, by: tuple[str, ...], distinct: bool) -> dict[tuple, int]:
+        """:meth:`_grouped` in one aggregation."""
         levels = by + ("doc_id",) if distinct else by
         spec: dict = {}
         for i, name in reversed(list(enumerate(levels))):
@@ -362,7 +434,15 @@ def _node(q, schema):
     if isinstance(q, qtree.Phrase):
         if len(q.words) == 1:
             return Q.term_query(schema, _field(q.field), q.words[0])
-        return Q.phrase_query(schema, _field(q.field), list(q.words), slop=q.slop)
+        field = _field(q.field)
+        if field not in TEXT_FIELDS:
+            return Q.phrase_query(schema, field, list(q.words), slop=q.slop)
+        # through a part: matched in the twin, scored by the words in the field itself
+        # (the twin's statistics are those of short runs, not of the sections)
+        through = Q.boolean_query([(Occur.Must, Q.const_score_query(Q.phrase_query(schema, field + _TWIN, list(q.words),
+                                                                                  slop=q.slop), 0.0))]
+                                  + [(Occur.Must, Q.term_query(schema, field, w)) for w in q.words])
+        return Q.disjunction_max_query([Q.phrase_query(schema, field, list(q.words), slop=q.slop), through])
     if isinstance(q, qtree.Range):
         if q.field != "year_start":
             raise Unsupported(q.field)
