@@ -44,13 +44,14 @@ def test_bundled_thesaurus_has_the_fields_abbreviations_and_synonyms():
     assert len(t.abbreviations) >= 60
     for abbr in ("JTAI", "LADO", "MASH", "SUDI", "CSE", "CCE", "FGM", "CSPR", "LCSPR", "SCR", "CDOP", "MARAC",
                  "IDVA", "EHA", "TAF", "ICPC", "RCPC", "CP", "CIN", "CLA", "CiC", "SEND", "EHCP", "CPIS", "ACE",
-                 "DSL", "GCP2"):
+                 "DSL", "GCP2", "DV"):
         assert abbr in t.abbreviations, abbr
     assert t.abbreviations["JTAI"] == ["joint targeted area inspection"]
     assert "father" in t.lookup(["dads"]) and "male carer" in t.lookup(["dad"])
     assert "safer sleep" in t.lookup(["safe", "sleep"])
     assert "child protection plan" in t.lookup(["CP", "plan"])
     assert "looked after children" in t.lookup(["children", "looked", "after"])
+    assert {"domestic violence", "domestic abuse"} <= set(t.lookup(["DV"]))
 
 
 def test_abbreviations_match_only_in_capitals():
