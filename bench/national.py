@@ -229,8 +229,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"sgsearch national-scale benchmark: python {sys.version.split()[0]}, {os.cpu_count()} CPUs; "
           f"{args.sections:,} sections, {args.docs:,} documents, {args.items:g} items a section, tantivy")
-    print("code: " + revision(("search/backends/tantivy.py", "search/trace.py", "search/facets.py", "search/query.py",
-                               "search/recur.py", "web/routes.py")))
+    print("code: " + revision(("search/index/backends/tantivy.py", "search/trace.py", "search/facets.py", "search/query.py",
+                               "search/recur/clustering.py", "web/routes.py")))
     print(f"load average at start: {load()}")
     tmp = Path(tempfile.mkdtemp(prefix="sgsearch-national-"))
     try:
