@@ -30,7 +30,7 @@ from search.index.schema import UNSTORED
 TEXT_FIELDS = ("heading", "text", "title", "exact", "publisher")
 KEYWORDS = ("id", "kind", "doc_id", "section_id", "doc_type", "themes", "item_kind", "status", "path", "years")
 _FAST = ("doc_id", "doc_type", "themes", "years")
-_MANY = ("themes", "years")  # the many-valued fields counts can group by
+_MANY = ("themes", "years")  # the many-valued fields (comma-separated in a record)
 _YEARS = ("year_start", "years")
 _HEAP = 64_000_000
 _MISSING_YEAR = -1
@@ -114,7 +114,7 @@ def document(fields: dict, firsts: list[str] | None = None):
         d.add_text(_FIRSTS, mark)
     for name in KEYWORDS:
         value = fields.get(name)
-        if name in ("themes", "years"):
+        if name in _MANY:
             for t in (value or "").split(","):
                 if t.strip():
                     d.add_text(name, t.strip().lower())
