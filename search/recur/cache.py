@@ -87,9 +87,9 @@ def _cache_line(path: Path | None, n: int):
         return None  # missing or damaged: rebuilt, never trusted
 
 
-def _cache_write(path: Path | None, data, lines=None) -> None:
-    """Write a cache file atomically (``data`` as JSON, or the strings ``lines`` yields, which
-    are consumed whatever happens), and delete the files of the same index's older generations."""
+def _cache_write(path: Path | None, lines) -> None:
+    """Write a cache file atomically (the strings ``lines`` yields, which are consumed whatever
+    happens), and delete the files of the same index's older generations."""
     tmp = None
     try:
         if path is None:
@@ -97,13 +97,10 @@ def _cache_write(path: Path | None, data, lines=None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         with tmp.open("w", encoding="utf-8") as fh:
-            if lines is None:
-                fh.write(json.dumps(data))
-            else:
-                fh.writelines(lines)
+            fh.writelines(lines)
         os.replace(tmp, path)
     except OSError:
-        for _ in lines or ():  # the caller's work is done by reading them
+        for _ in lines:  # the caller's work is done by reading them
             pass
         if tmp is not None:
             try:
@@ -222,15 +219,15 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None) -> tuple[_Sli
             read.append(((r.get("doc_id") or "", r.get("ordinal") or 0, r.get("id") or ""),
                          {k: it.get(k) for k in _TOKEN_FIELDS}, tokens(_subject(it["text"]), concepts, surface),
                          len(it["text"].split())))
-            yield f"{json.dumps(it['item_id'])}\t{json.dumps(it)}\n"
+            yield _item_line(it)
 
-    _cache_write(_cache_path(store, concepts, "items"), None, lines())
+    _cache_write(_cache_path(store, concepts, "items"), lines())
     read.sort(key=lambda x: x[0])  # in document then reading order, as Store.records gives them
     items = _Slim({f: [x[1][f] for x in read] for f in _TOKEN_FIELDS})
     rows = _rows(items, [x[2] for x in read], words=[x[3] for x in read])
     read.clear()
     # two lines: what --check reads, then the items' other fields (read only when asked for)
-    _cache_write(path, None, [
+    _cache_write(path, [
         json.dumps({"items": {f: items.cols[f] for f in _CHECK_FIELDS}, "strings": rows.strings, "sizes": rows.sizes,
                     "vocab": rows.vocab, "indptr": _pack(rows.indptr, "<i8"), "indices": _pack(rows.indices, "<i4"),
                     "surface": surface}) + "\n",
@@ -265,7 +262,12 @@ def _fulls(store: Store, slims: list[dict], concepts: Concepts) -> dict[str, dic
 def _write_items(path: Path | None, items: list[dict]) -> None:
     """The whole items, one a line after its id (``"id"<TAB>{item}``): read back, only the
     items wanted are parsed (memory stays that of the items shown, not of the index)."""
-    _cache_write(path, None, (f"{json.dumps(i['item_id'])}\t{json.dumps(i)}\n" for i in items))
+    _cache_write(path, map(_item_line, items))
+
+
+def _item_line(item: dict) -> str:
+    """A whole item's line in the items file: its id, a tab, the item (both as JSON)."""
+    return f"{json.dumps(item['item_id'])}\t{json.dumps(item)}\n"
 
 
 def _read_items(path: Path | None, want: set[str]) -> dict[str, dict] | None:
