@@ -69,12 +69,11 @@ def label(text: str, items: list[tuple[str, str]]) -> str | None:
 def candidates(files) -> list[tuple[dict, str | None, float]]:
     """Every candidate's signals, label and weight, over all the documents."""
     from ingest.document import parse_file
-    from ingest.items import section_candidates
+    from ingest.items import document_candidates
 
     out = []
     for path, items, weight in files:
-        for s in parse_file(path).sections:
-            _fixed, cands = section_candidates(s)
+        for _fixed, cands in document_candidates(parse_file(path).sections):
             out += [(c.features, label(c.text, items), weight) for c in cands]
     return out
 

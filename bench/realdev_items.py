@@ -136,7 +136,9 @@ def item_figures(extracted_by_file: dict[str, list[dict]], gold: list, texts: di
         extra += [f"{f}: {e['kind']}: {e['text'][:110]}" for j, e in enumerate(got) if j not in me]
         wrong += [f"{f}: {got[j]['kind']} (gold {golds[i].kind}): {golds[i].text[:90]}"
                   for i, j in pairs if golds[i].kind != got[j]["kind"]]
+    none_pages = [f for f in texts if not gold_by.get(f)]
     return {**tot, "recall": _ratio(tot["matched"], tot["gold"]),
+            "from_none": sum(len(extracted_by_file.get(f, [])) for f in none_pages), "none_pages": len(none_pages),
             "precision": _ratio(tot["matched"], tot["extracted"]),
             "kinds": _ratio(tot["kind_right"], tot["matched"]),
             "per_page": per_page, "missed": missed, "extra": extra, "wrong_kind": wrong}
@@ -229,7 +231,8 @@ def generated_figures(seed: int = HELD_OUT_SEED, n: int = 80) -> dict:
 
 def _print(label: str, fig: dict, per_page: bool, details: bool) -> None:
     print(f"{label}: items {fig['gold']} gold, {fig['extracted']} extracted, {fig['matched']} matched: "
-          f"recall {fig['recall']:.2f}  precision {fig['precision']:.2f}  kinds {fig['kinds']:.2f}")
+          f"recall {fig['recall']:.2f}  precision {fig['precision']:.2f}  kinds {fig['kinds']:.2f}"
+          f"  (from {fig['none_pages']} pages with no gold item: {fig['from_none']})")
     if per_page:
         for f, r in fig["per_page"].items():
             print(f"  {f:<58} gold {r['gold']:>3} got {r['extracted']:>3} matched {r['matched']:>3}  "

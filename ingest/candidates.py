@@ -189,6 +189,11 @@ def signals(c: Candidate) -> dict[str, float]:
         f[f"prose_{ctx['prose']}"] = 1.0
     if ctx.get("lead_plain"):
         f["lead_plain"] = 1.0
+    if ctx.get("lead_modal"):
+        f["lead_modal"] = 1.0
+    if ctx.get("lead_label"):
+        f["lead_label"] = 1.0
+        f[f"lead_label&near_{near}"] = 1.0  # a group label under "Key learning" is a subheading of its points
     if ctx.get("after_lead"):
         f["after_lead"] = 1.0
     if ctx.get("has_list"):

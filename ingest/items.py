@@ -21,8 +21,8 @@ from ingest.candidates import Candidate, carries_on, cue_kind, cues, model, sign
 from ingest.metadata import is_furniture
 from search.vocab.kinds import ITEM_KINDS as KINDS
 
-__all__ = ["KINDS", "cue_kind", "extract_items", "extract_section_items", "inline_list", "labelled",
-           "normalise_status", "section_candidates"]
+__all__ = ["KINDS", "cue_kind", "document_candidates", "extract_items", "extract_section_items", "inline_list",
+           "labelled", "normalise_status", "section_candidates"]
 
 STATUS_MAP = {
     "achieved and ongoing": "achieved-ongoing",
@@ -56,6 +56,7 @@ MAX_PARAGRAPH_WORDS = 80
 # a longer one that names a kind is a headline, and its paragraphs are read sentence by sentence.
 LABEL_WORDS = 7
 BARE_LINE_WORDS = 25
+LABEL_LEAD_WORDS = 5  # a lead-in of up to this many words is a label ("Child and family centred approach:")
 OPENING_WORDS = 4  # the words of a paragraph's opening that may name its kind
 LABEL_GAP = 5  # how many words longer the paragraph after a plain-text subheading is
 # A paragraph alone under a heading naming a kind ("Focus for next year:") is the point the
@@ -181,6 +182,8 @@ def lead_kind(text: str) -> str | None:
     return None
 
 
+_MODAL_LEAD = re.compile(r"\b(?:should|must|need to|needs to|have to|has to|(?:are|is) expected to|be able to|ought to)"
+                         r"(?: \w+){0,2}\s*:\s*$", re.I)
 _FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|can|could|may|might|did|does|do)\b", re.I)
 
 
@@ -198,6 +201,10 @@ def section_candidates(section: dict) -> tuple[list[tuple[tuple[int, int], dict]
     base = {"heading": None if title_like else cue_kind(heading),
             "title": cue_kind(heading) if title_like else None,
             "above": next((k for k in map(cue_kind, reversed((section.get("heading_path") or [])[:-1])) if k), None)}
+    if (not base["heading"] and not title_like and base["above"] in KINDS and heading.rstrip().endswith(":")
+            and _words(heading) <= LABEL_LEAD_WORDS):
+        # "Early help:" under "Key learning": a label grouping the points of the heading above
+        base["heading"] = base["above"]
     base["heading_nav"] = bool(cues().headings["nav"].search(heading.lower()))
     lines = section.get("lines") or []
     base["has_list"] = any(k == LIST_ITEM for k, *_ in lines)
@@ -242,7 +249,13 @@ def section_candidates(section: dict) -> tuple[list[tuple[tuple[int, int], dict]
             continue
         if _LEAD_IN.search(text) or (_is_label(text) and cue_kind(text)):
             kind_named = lead_kind(text)
-            lead = {"lead": kind_named, "lead_plain": not kind_named, "open": True}
+            # a short label ("Early help:") heads a group of points as a subheading would, where
+            # a plain sentence ("Members of the Board include:") introduces a list of anything
+            # "Practitioners should:", "Professionals need to be able to:": its entries are what should be done
+            modal = not kind_named and bool(_MODAL_LEAD.search(text))
+            label = (_words(text) <= LABEL_LEAD_WORDS and not kind_named and not modal and not _FINITE.search(text))
+            lead = {"lead": kind_named, "lead_plain": not (kind_named or label or modal), "lead_label": label,
+                    "lead_modal": modal, "open": True}
             run = bool(_LEAD_IN.search(text))
             continue
         if run and lead and _bare_line(text, lines, n):
@@ -324,9 +337,54 @@ def _carries_on(c: Candidate) -> bool:
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]?\s+\S")
 
 
+# wording that marks a candidate as a finding, a recommendation, learning or a plan
+_ITEM_CUES = ("modal", "important", "ensure", "finding_verb", "reported", "there_was", "shortfall", "recommend_word",
+              "we_will", "imperative_open", "sometimes")
+# wording of the pages that hold none: figures, dates, people, committee procedure, case history, links
+_DATA_CUES = ("stat", "date", "role", "procedural", "narration", "nav", "behalf", "legal", "date_open")
+_OPENINGS = ("imperative_open", "gerund_open", "to_open", "lower_open", "we_open", "quote_open")
+# a share of a document's candidates, in thirds: how much of it is worded as items, or as data
+LOW_SHARE, HIGH_SHARE = 0.25, 0.5
+
+
+def _share(x: float) -> str:
+    return "few" if x < LOW_SHARE else "many" if x >= HIGH_SHARE else "some"
+
+
+def document_candidates(sections: list[dict]) -> list[tuple[list, list[Candidate]]]:
+    """Each section's fixed items and candidates, the candidates' signals including what the
+    whole document says: whether any heading or lead-in names a kind, and how much of it is
+    worded as findings or plans, or as figures, dates and procedure (a news item about an
+    event, minutes or a statistics page hold few items or none)."""
+    per = [section_candidates(s) for s in sections]
+    cands = [c for _, cs in per for c in cs]
+    if not cands:
+        return per
+    named = any(fixed for fixed, _ in per) or any(
+        c.context.get(k) in KINDS for c in cands for k in ("heading", "lead", "above", "prose", "title")) or any(
+        c.context.get("lead_modal") for c in cands)
+    cued = sum(any(n in c.features for n in _ITEM_CUES) for c in cands) / len(cands)
+    data = sum(any(n in c.features for n in _DATA_CUES) for c in cands) / len(cands)
+    doc = ["doc_named" if named else "doc_unnamed", f"doc_cues_{_share(cued)}", f"doc_data_{_share(data)}"]
+    for c in cands:
+        for name in doc:
+            c.features[name] = 1.0
+            c.features[f"{name}&form_{c.form}"] = 1.0
+        c.features[f"{doc[0]}&{doc[1]}"] = 1.0
+        c.features[f"{doc[0]}&{doc[2]}"] = 1.0
+        # an imperative point is a recommendation in a briefing, a step in a procedure
+        opening = next((o for o in _OPENINGS if o in c.features), "plain_open")
+        c.features[f"{doc[0]}&{opening}"] = 1.0
+    return per
+
+
 def extract_section_items(section: dict) -> list[dict]:
     """Items of one section record (needs its ``lines``), in reading order, without ids."""
-    fixed, cands = section_candidates(section)
+    return _scored_items(*document_candidates([section])[0])
+
+
+def _scored_items(fixed: list, cands: list[Candidate]) -> list[dict]:
+    """The fixed items and the candidates the model keeps, in reading order."""
     m = model()
     placed = list(fixed)
     last: dict | None = None  # the item the previous sentence of the same paragraph gave
@@ -390,8 +448,8 @@ def _row_item(cells: list[str], heading_kind: str | None, page) -> dict | None:
 def extract_items(parsed) -> list[dict]:
     """Every item of a parsed document, with ids, section, document and year filled in."""
     out: list[dict] = []
-    for s in parsed.sections:
-        for n, item in enumerate(extract_section_items(s), start=1):
+    for s, (fixed, cands) in zip(parsed.sections, document_candidates(parsed.sections)):
+        for n, item in enumerate(_scored_items(fixed, cands), start=1):
             item.update(
                 item_id=f"{s['section_id']}.{n}",
                 section_id=s["section_id"],

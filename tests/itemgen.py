@@ -4,7 +4,9 @@ checking the item scorer (bench/fit_items.py, tests/test_item_scorer.py).
 Each document is Markdown in one of many house styles (prose learning briefings, news items
 with findings in prose, minutes and committee papers, practice reviews, 7-minute briefings,
 annual and yearly reports with priorities and next steps, regional board, child protection
-committee, NHS trust and national panel reports), built from parts in many wordings, with
+committee, NHS trust and national panel reports, news of inspections and research), and pages
+that hold no items at all (event pages, statistics stories, procedures chapters, minutes of
+resolutions, news of a seminar, contents pages), built from parts in many wordings, with
 the items a careful reader would list (kind, text). Everything else in it is not an item.
 ``documents(seed, n)`` is deterministic.
 """
@@ -147,6 +149,13 @@ class _W:
 
     def cap(self, s):
         return s[0].upper() + s[1:]
+
+    def groups(self, make, kind):
+        """Points in groups, each under a short label naming its topic ("Early help:"), as a
+        subheading would; the labels themselves are not items."""
+        for t in self.r.sample(TOPICS, self.r.randint(2, 3)):
+            self.lines += [self.c([f"{self.cap(t)}:", f"{self.cap(t)} and {self.c(['partnership working', 'assessment', 'the voice of the child'])}:"]), ""]
+            self.bullets([make() for _ in range(self.r.randint(1, 3))], kind)
 
     def date(self):
         return f"{self.r.randint(1, 28)} {self.c(MONTHS)} {self.year}"
@@ -394,7 +403,8 @@ class _W:
             self.bullets([self.feedback() for _ in range(self.r.randint(2, 3))])
         elif r < 0.6:
             self.p(self.c(["The group's work covered:", "This included:", "Activity during the year included:",
-                           "The service provides:"]))
+                           "The service provides:", "Training delivered:", f"{self.cap(self.t())}:", "Membership:",
+                           "Attendance:"]))
             self.bullets([self.c([self.describe(), self.cap(f"{self.c(['quarterly', 'monthly', 'annual'])} reports on {self.t()}"),
                                   self.cap(f"multi-agency audits of {self.t()} cases")]) for _ in range(self.r.randint(2, 4))])
         elif r < 0.75:
@@ -571,8 +581,10 @@ def _review(w: _W):
                     "Themes across the cases", f"The response to {w.topic}"]))
     style = w.r.random()
     fs = [w.counted_finding() if w.r.random() < 0.3 else w.finding() for _ in range(w.r.randint(2, 4))]
-    if style < 0.4:
+    if style < 0.3:
         w.bullets(fs, "finding")
+    elif style < 0.45:
+        w.groups(w.finding, "finding")
     elif style < 0.7:
         for f in fs:
             w.p(f, items=[("finding", f)])
@@ -652,7 +664,10 @@ def _annual(w: _W):
                               "Public Health", "Housing", "Youth Justice"], 3))
     w.h(2, w.c(["Learning from reviews", "What we learned", "Learning and improvement", "Key messages"]))
     w.p(w.intro())
-    w.bullets([w.learning() for _ in range(w.r.randint(2, 3))], "learning")
+    if w.r.random() < 0.3:
+        w.groups(w.learning, "learning")
+    else:
+        w.bullets([w.learning() for _ in range(w.r.randint(2, 3))], "learning")
     w.h(2, w.c(["Areas for improvement", "Areas for development", "Challenges", "What we need to do better",
                 "Areas of development"]))
     if "evelopment" in w.lines[-2] and w.r.random() < 0.6:
@@ -866,8 +881,224 @@ def _aims(w: _W):
         w.p(a, items=[("action", a)])
 
 
+# -- pages that hold no items: what a careful reader lists from them is nothing ----------------
+def _event(w: _W):
+    """An event page: date, time, venue, a quoted line from a report, booking, context with figures."""
+    w.p(w.c(["Menu", "Events", "Home > Events"]))
+    w.h(1, w.c([f"{w.cap(w.topic)}: {w.c(['working together', 'a multi-agency conference', 'practice in focus'])}",
+                f"Safeguarding Children Conference {w.year}", f"Annual {w.c(['Safeguarding', 'Partnership'])} Conference: {w.topic}"]))
+    w.p(w.date())
+    w.p(w.c(["9:00 am - 4:00 pm", "9.30am to 1pm", "10:00 - 15:30"]))
+    w.p(f"{w.c(['Town Hall', 'Civic Centre', 'Conference Centre', 'Community Hall'])}, {w.r.randint(1, 90)} High Street, {w.area}.")
+    if w.r.random() < 0.6:
+        w.p(w.c([f"“If we want children to be safe from {w.t()}, every agency must play its part.”",
+                 "“Practitioners need time and support to do the work that keeps children safe.”",
+                 f"“We must listen to children and act on what they tell us about {w.t()}.”"]))
+        w.p(f"({w.c(['Foreword to the national review', 'Keynote address', 'Review of local arrangements'])}, {w.year - 1})")
+    w.p(w.c(["Book tickets here", "Book your place", "Register now"]))
+    w.p(w.c([f"The recommendations of the {w.year - 1} national review set the scene for changes to local arrangements.",
+             f"This conference looks at {w.topic} and how partners respond to it."]),
+        w.c([f"The key focus is to deliver a more joined-up response to {w.t()} across health, the police and the council.",
+             f"The day will bring together {w.c(PROFS)} from across {w.area}."]),
+        w.c([f"Speakers will include {w.c(NAMES)}, {w.c(ROLES)}.", "Workshops run in the afternoon."]))
+    w.p(w.stat(), w.stat())
+    if w.r.random() < 0.5:
+        w.p(w.c(["Programme:", "The day includes:", "Sessions:"]))
+        w.bullets([w.c([f"Keynote: {w.t()}", f"Workshop: {w.t()} in practice", f"Panel discussion on {w.t()}",
+                        "Lunch and networking", "Questions and close"]) for _ in range(3)])
+    w.p(w.furniture())
+
+
+def _stats_news(w: _W):
+    """A statistics story: rises and falls, rates and the most common categories."""
+    w.h(1, w.c([f"{w.c(['Increase', 'Rise', 'Fall', 'Sharp rise'])} in children on child protection plans",
+                f"Latest figures on {w.topic} published", f"Child protection statistics {w.fy()}"]))
+    w.p(f"The number of {w.c(['referrals', 'assessments', 'children in need', 'children on plans'])} has {w.c(['risen', 'fallen', 'increased'])} in the last year, {w.c(['Department for Education', 'official', 'national'])} statistics show.")
+    for _ in range(w.r.randint(3, 6)):
+        a, b = w.r.randint(1000, 90000), w.r.randint(1000, 90000)
+        w.p(w.c([
+            f"The number of {w.c(['referrals', 'assessments', 'section 47 enquiries', 'initial conferences'])} {w.c(['increased', 'decreased', 'rose', 'fell'])} by {w.r.randint(1, 20)}.{w.r.randint(0, 9)}% from {a:,} to {b:,}.",
+            f"There were {a:,} children in need at 31 March, compared with {b:,} a year earlier.",
+            f"{w.cap(w.t())} was the most common {w.c(['initial category', 'reason', 'factor'])} ({w.r.randint(10, 60)}%), followed by {w.t()} ({w.r.randint(5, 30)}%).",
+            f"{w.c(AREAS)} had the highest rate of children in need per 10,000 while {w.c(AREAS)} had the lowest.",
+            f"Of the {a:,} children on plans, {b // 10:,} ({w.r.randint(5, 25)}%) had been on a plan before.",
+            f"However, the number of children looked after has {w.c(['decreased', 'stayed the same', 'risen slightly'])}.",
+            f"Social workers completed {w.r.randint(60, 95)}% of assessments within {w.c(['45 working days', 'the timescale'])}, compared with {w.r.randint(60, 95)}% the year before.",
+        ]))
+    if w.r.random() < 0.5:
+        w.p(f"To ask the Government what assessment they have made of the rise in {w.t()} since {w.year - 5}.")
+        w.p(f"The Department considers that figures can only be compared from {w.year - 6} because the data were collected differently.")
+    w.p(w.c(["What do you think? Join the debate", "Keep up to date with the latest developments. Sign up to our weekly emails",
+             f"Tel: 01{w.r.randint(100, 999)} {w.r.randint(100000, 999999)} Contact us", "Comments are closed."]))
+    if w.r.random() < 0.5:
+        w.h(2, "Related articles")
+        w.p(f"Number of children in care rises by {w.r.randint(2, 9)}%")
+        w.p(f"{w.c(AREAS)}: referrals about {w.t()} up again")
+
+
+def _procedure(w: _W):
+    """A chapter of the safeguarding procedures: duties and steps every practitioner follows, not
+    what one review found or recommended."""
+    w.h(1, w.c(["Child Protection Enquiries", f"Responding to {w.topic}", "Strategy Discussions", "Making a referral",
+                f"{w.cap(w.topic)} procedure"]))
+    if w.r.random() < 0.5:
+        w.h(2, w.c(["Scope of this chapter", "SCOPE OF THIS CHAPTER"]))
+        w.p(w.c(["This chapter sets out the steps to take when a child may be at risk of significant harm.",
+                 f"This chapter provides the steps for responding to {w.topic}."]))
+        w.h(2, w.c(["Amendment", "AMENDMENT"]))
+        w.p(f"This chapter was {w.c(['updated', 'revised throughout', 'refreshed'])} in {w.c(MONTHS)} {w.year}.")
+    if w.r.random() < 0.4:
+        w.h(2, "Contents")
+        w.bullets([f"{n}. {x}" for n, x in enumerate(w.r.sample(["Introduction", "Duty to make enquiries", "Immediate protection",
+                                                                     "Strategy discussion", "Timescales", "Recording",
+                                                                     "Further information"], 4), 1)], marker="")
+    for n in range(1, w.r.randint(2, 4)):
+        w.h(2, f"{n}. {w.c(['Duty to Conduct Section 47 Enquiries', 'Immediate Protection', 'Strategy Discussion', 'Timescales', 'Responsibilities of all agencies', 'Recording decisions'])}")
+        w.p(w.c([
+            "Where a child is suspected to be suffering, or likely to suffer, significant harm, the local authority is required by section 47 of the Children Act 1989 to make enquiries.",
+            f"Each agency has a duty to assist and provide information in support of enquiries about {w.t()}.",
+            "Responsibility for the enquiries lies with children's social care in the area where the child lives or is found.",
+        ]), w.c([
+            "The social worker and their manager must decide whether to seek the parents' permission and must record the reasons for the decision.",
+            f"A strategy discussion should be held whenever there is reasonable cause to suspect that a child is suffering harm from {w.t()}.",
+            "The assessment must be completed within 45 working days of the referral.",
+            "Where there is a risk to the life of a child, an agency with statutory powers should act at once to secure the child's safety.",
+            "The police, health practitioners and school staff should help the local authority with its enquiries.",
+        ]), w.c([
+            "'Found' means the place where the child was when the harm happened, such as a school or a hospital.",
+            "If the manager decides not to seek permission, they must record why.",
+            "See the protocol for children who move across local authority borders for more information.",
+            f"Working Together to Safeguard Children {w.c(['2018', '2023'])} sets out these duties.",
+        ]))
+        if w.r.random() < 0.4:
+            w.p(w.c(["The strategy discussion is used to:", "At the discussion the group will:", "The record shows how the group decided to:"]))
+            w.bullets([w.c(["share the information known about the child and family",
+                            "agree what action is needed now to keep the child safe",
+                            "decide whether enquiries under section 47 should start",
+                            "agree who will tell the parents and when",
+                            "record the decisions and the reasons for them"]) for _ in range(3)])
+    w.p(w.furniture())
+
+
+def _meeting_record(w: _W):
+    """Minutes that record attendance, apologies and resolutions: what was received, noted and approved."""
+    w.p(w.c([f"{w.area} Council", f"{w.body()}"]))
+    w.p(f"MINUTES of the Meeting of the {w.c(['Safeguarding Committee', 'Board', 'Governing Body', 'Executive Group'])} held on {w.c(['Monday', 'Tuesday', 'Thursday'])} {w.date()} at {w.r.randint(1, 7)}.00 pm.")
+    w.p(w.c(["PRESENT:", "P R E S E N T:-", "Present:"]))
+    w.p(", ".join(w.r.sample(NAMES, 4)))
+    if w.r.random() < 0.5:
+        w.table()
+    n = w.r.randint(10, 60)
+    for title in w.r.sample(["APOLOGIES FOR ABSENCE", "MINUTES", "MATTERS ARISING", "ELECTION OF CHAIR",
+                             f"{w.topic.upper()} REPORT", "INCLUSION POLICY", "REVISED CODE OF CONDUCT",
+                             "ANY OTHER BUSINESS", "DATE OF NEXT MEETING"], w.r.randint(4, 6)):
+        w.p(f"{n} {title}")
+        n += 1
+        w.p(w.c([
+            f"An apology for absence was received from {w.c(NAMES)}.",
+            f"RESOLVED: that the minutes of the meeting held on {w.date()} be approved and signed by the Chair.",
+            f"The {w.c(['governors', 'members', 'Board'])} considered the {w.c(['policy', 'report', 'revised code'])}.",
+            f"{w.c(NAMES)} reported that the cost of the training was £{w.r.randint(200, 900)} for {w.r.randint(5, 20)} people.",
+            f"The {w.c(['governors', 'members'])} received a report from {w.c(NAMES)} on {w.t()}, which had already been discussed with the {w.c(ROLES)}.",
+            f"The next meeting will be held on {w.date()}.",
+        ]))
+        if w.r.random() < 0.6:
+            w.p(w.c(["RESOLVED: that the policy be approved.", "RESOLVED: that the report be noted.",
+                     f"RESOLVED: a) that {w.c(NAMES)} be elected Chair for this meeting;",
+                     "RESOLVED: that the item be deferred to the next meeting."]))
+    w.p(w.c(["Chair's Initials", "Signed ........ Chair", "-2-"]))
+
+
+def _event_news(w: _W):
+    """A news story about a seminar or conference: who came, who spoke, what they said in quotes."""
+    w.p(f"Published on {w.date()}")
+    w.p(f"Every child in {w.area} has a right to be safe – that’s the key message of a {w.c(['seminar', 'conference', 'safeguarding week'])} {w.c(['next month', 'this week', 'held yesterday'])}.")
+    w.p(f"The {w.c(['seminar', 'conference', 'event'])} {w.c(['will be held', 'was held'])} at the {w.c(['Civic Centre', 'Town Hall', 'Municipal Offices'])} and {w.c(['will include', 'included'])} {w.c(['presentations and workshops', 'a keynote speech and workshops'])}.")
+    w.p(f"{w.c(['Over 300', 'About fifty', 'More than 100'])} {w.c(PROFS)} {w.c(['attended', 'are expected to attend'])}, including {w.c(['youth workers', 'school governors', 'volunteers'])} and officers from the police and the fire service.",
+        f"It is organised by the {w.area} Safeguarding Forum, which represents voluntary and statutory organisations.")
+    w.p(f"{w.c(NAMES)}, who chairs the forum, said: “{w.c(['We are all responsible for keeping children safe and this event is part of that work.', f'Events like this are a fantastic way of sharing what we know about {w.t()}.', 'I am proud of what local agencies are doing together.'])}")
+    w.p(f"“{w.c(['We must continue to work together to support families who are struggling.', 'It is vital that all agencies work together to get the best outcomes for children.', f'We need to be sure that our policies on {w.t()} are up to date.'])}”")
+    w.p(f"{w.c(['Councillor', 'Cllr'])} {w.c(NAMES)}, {w.c(ROLES)}, {w.c(['sponsors the forum', 'opened the event'])}.")
+    if w.r.random() < 0.5:
+        w.p(w.c(["Students from the local college supported the team on the day.",
+                 "Information stalls gave advice on services for families.",
+                 "A video made by young people showed the dangers of online grooming."]))
+    w.p(w.furniture())
+
+
+def _contents(w: _W):
+    """A contents page or an index of documents: chapter titles, page numbers and links."""
+    w.h(1, w.c([f"{w.body()} Annual Report {w.fy()}", f"{w.body()} Strategic Plan {w.fy()}", "Reviews and briefings"]))
+    w.p(w.c(["Contents", "INDEX", "Table of contents"]))
+    titles = ["Introduction", "Foreword from the Chair", "Governance and accountability", "Local demographics",
+              "Our priorities", "Learning from reviews", "Training and development", "Recommendations",
+              "Next steps", "Key findings", "Effectiveness of local services", "Useful information", "Budget"]
+    for n, t in enumerate(w.r.sample(titles, w.r.randint(6, 10)), 1):
+        w.lines += [w.c([f"{t} ... {n * 3}", f"{n} {t} {n * 3}", f"Chapter {n}: {t}...{n * 3}", f"{t} {n * 2 + 1}"]), ""]
+    if w.r.random() < 0.5:
+        w.p(w.c(["View briefings here", "View full reports and 7-minute briefings.",
+                 "Future reviews will be added to this page when published."]))
+    w.p(w.intro())
+
+
+# -- pages whose items are in prose with no heading naming them --------------------------------
+def _inspection_news(w: _W):
+    """A news story on inspection results: per council, what inspectors praised, found and advised."""
+    councils = w.r.sample(AREAS, w.r.randint(3, 5))
+    w.p(f"None of the {len(councils)} councils most recently inspected has been judged outstanding.")
+    w.p(f"Ofsted {w.c(['today released', 'has published'])} the results of {w.c(['its latest inspections', 'a series of focused visits'])} of {', '.join(councils)}.")
+    w.p(f"{councils[0]} and {councils[1]} were rated good, but {councils[2]} was judged {w.c(['inadequate', 'to require improvement'])}.")
+    for a in councils:
+        t, t2 = w.t(), w.t()
+        opts = [
+            ("finding", f"{a} was praised for its work on {t} but was told its {w.c(['work with care leavers', 'early help offer', 'response to ' + t2])} needs improvement."),
+            ("finding", f"In {a}, {w.c(['Ofsted', 'inspectors'])} found that {w.c(PROFS)} {w.c(['were recording their work effectively', 'knew the children well', 'do not always meet at the start of enquiries', 'did not always visit children often enough'])}."),
+            ("finding", f"{a} was also criticised for {w.c(['a lack of', 'delays in', 'poor'])} {w.c(['advocacy for children at conferences', 'management oversight', 'planning for children in need'])}."),
+            ("finding", f"{a} was found to need improvement in {w.c(['all areas', 'most areas', 'its front door'])}."),
+            ("finding", f"They found that since the last inspection the {w.c(['support', 'oversight', 'quality of practice'])} for children in need of help and protection {w.c(['has strengthened', 'has not improved', 'is inconsistent'])}."),
+            ("finding", f"Inspectors reported {w.c(['reduced caseloads for some, but not all, teams', 'a positive shift in the morale of staff', 'too many changes of social worker for some children'])}."),
+            ("recommendation", f"The inspectorate said the council should {w.vp()}."),
+            ("recommendation", f"It also advised {a} to {w.vp()}."),
+        ]
+        chosen = w.r.sample(opts, w.r.randint(1, 3))
+        if w.r.random() < 0.4:
+            w.h(2, f"{a} {w.c(['Council', 'Borough Council', 'County Council'])}")
+            w.p(f"Inspectors visited {a}'s children's services on {w.date()} to look at {w.c(['children in need', 'the front door', 'care leavers'])}.")
+        w.p(*[x for _, x in chosen], items=chosen)
+        if w.r.random() < 0.3:
+            w.p(w.c(["The full report can be read here.", f"{w.c(NAMES)}, {w.c(ROLES)}, said: “Our staff are working very hard to deliver the improvements we need.”"]))
+    w.p(w.c(["In a letter, the senior inspector said: “Progress has been made since the last visit.”",
+             "The council said it welcomed the report.", "Comments are closed."]))
+
+
+def _research_news(w: _W):
+    """A news item on a research report: its findings and its call in prose, after who published it."""
+    w.h(1, w.c([f"Shift needed in the response to {w.topic}", f"New research on {w.topic}", f"What the research says about {w.topic}"]))
+    w.p(f"Published: {w.r.randint(1, 28):02d}/{w.r.randint(1, 12):02d}/{w.year}")
+    w.p(f"Author: {w.c(['Research in Practice', 'The national Panel', 'The research team', w.c(NAMES)])}")
+    w.p(f"Research shows that a different approach to {w.t()} could make {w.c(['reviews', 'assessments', 'services'])} more useful.")
+    w.p(w.c([f"A new report published by the {w.c(['national Panel', 'research centre', 'Department'])} explores how {w.t()} is handled, and what could help.",
+             f"The study looked at {w.r.randint(10, 200)} cases from {w.r.randint(5, 40)} areas."]))
+    pts = [
+        ("finding", f"Findings include {w.c(['notable variability in', 'limited evidence of', 'gaps in'])} {w.c(['capacity', 'practice', 'the response to ' + w.t()])} across {w.c(['partnerships', 'agencies', 'areas'])}."),
+        ("finding", f"The research found {w.c(['highly variable', 'low', 'mixed'])} levels of confidence in {w.c(['assessing', 'responding to', 'talking about'])} {w.t()}."),
+        ("finding", f"The impact of {w.c(['reviews', 'training', 'the new guidance'])} on outcomes is hard to {w.c(['capture', 'measure', 'see'])} in view of the complexity of the work."),
+        ("finding", f"{w.cap(w.t())} is not {w.c(['a linear process', 'always recognised', 'simply a matter of procedure'])}, and is {w.c(['often missed', 'not simply the plan at the end of a review'])}."),
+        ("recommendation", f"The research {w.c(['emphasises a clear need for', 'argues for', 'calls for'])} {w.c(['better support for', 'improved infrastructure for', 'national leadership on'])} {w.t()}."),
+        ("recommendation", f"{w.cap(w.c(PROFS))} would benefit from {w.c(['reviewing', 'reading', 'discussing'])} the report's {w.c(['findings', 'key messages'])} on {w.t()}."),
+    ]
+    chosen = w.r.sample(pts, w.r.randint(2, 4))
+    for kind, x in chosen:
+        if w.r.random() < 0.4:
+            w.p(x, w.c([f"It draws on interviews with {w.c(PROFS)}.", "The report is available on the website."]),
+                items=[(kind, x)])
+        else:
+            w.p(x, items=[(kind, x)])
+
+
 STYLES = [_briefing, _news, _minutes, _review, _seven_minute, _annual, _paper, _prose_report, _reported, _discussion,
-          _aims]
+          _aims, _event, _stats_news, _procedure, _meeting_record, _event_news, _contents, _inspection_news,
+          _research_news]
 
 
 _LONG = (_annual, _minutes, _paper)  # styles that come with pages of description around their items
