@@ -342,9 +342,10 @@ _ITEM_CUES = ("modal", "important", "ensure", "finding_verb", "reported", "there
               "we_will", "imperative_open", "sometimes")
 # wording of the pages that hold none: figures, dates, people, committee procedure, case history, links
 _DATA_CUES = ("stat", "date", "role", "procedural", "narration", "nav", "behalf", "legal", "date_open")
-_OPENINGS = ("imperative_open", "gerund_open", "to_open", "lower_open", "we_open", "quote_open")
+_OPENINGS = ("imperative_open", "gerund_open", "to_open", "we_open", "quote_open")
 # a share of a document's candidates, in thirds: how much of it is worded as items, or as data
 LOW_SHARE, HIGH_SHARE = 0.25, 0.5
+PART_CANDIDATES = 80  # a document with more candidates than this is read part by part
 
 
 def _share(x: float) -> str:
@@ -355,11 +356,51 @@ def document_candidates(sections: list[dict]) -> list[tuple[list, list[Candidate
     """Each section's fixed items and candidates, the candidates' signals including what the
     whole document says: whether any heading or lead-in names a kind, and how much of it is
     worded as findings or plans, or as figures, dates and procedure (a news item about an
-    event, minutes or a statistics page hold few items or none)."""
+    event, minutes or a statistics page hold few items or none). A long document is read
+    part by part (a board pack's minutes, and the annual report within it)."""
     per = [section_candidates(s) for s in sections]
+    for part in _parts(sections, per):
+        _document_signals(part)
+    return per
+
+
+def _parts(sections: list[dict], per: list) -> list[list]:
+    """The document's top-level parts, each a list of (section, (fixed items, candidates)), or
+    the whole document as one part when it is short."""
+    pairs = list(zip(sections, per))
+    if sum(len(cs) for _, cs in per) <= PART_CANDIDATES:
+        return [pairs]
+    top = min((s.get("level") or 99 for s in sections if s.get("heading")), default=99)
+    parts: list[list] = [[]]
+    for s, x in pairs:
+        # a part runs from a top-level heading to the first one after it has enough candidates
+        if (s.get("heading") and (s.get("level") or 99) == top
+                and sum(len(cs) for _, (_, cs) in parts[-1]) >= PART_CANDIDATES // 2):
+            parts.append([])
+        parts[-1].append((s, x))
+    return parts
+
+
+def _document_signals(part: list) -> None:
+    per = [x for _, x in part]
     cands = [c for _, cs in per for c in cs]
     if not cands:
-        return per
+        return
+    named = any(fixed for fixed, _ in per) or any(cue_kind(s.get("heading") or "") in KINDS for s, _ in part) or any(
+        c.context.get(k) in KINDS for c in cands for k in ("heading", "lead", "above", "prose", "title")) or any(
+        c.context.get("lead_modal") for c in cands)
+    cued = sum(any(n in c.features for n in _ITEM_CUES) for c in cands) / len(cands)
+    data = sum(any(n in c.features for n in _DATA_CUES) for c in cands) / len(cands)
+    doc = ["doc_named" if named else "doc_unnamed", f"doc_cues_{_share(cued)}", f"doc_data_{_share(data)}"]
+    for c in cands:
+        for name in doc:
+            c.features[name] = 1.0
+            c.features[f"{name}&form_{c.form}"] = 1.0
+        c.features[f"{doc[0]}&{doc[1]}"] = 1.0
+        c.features[f"{doc[0]}&{doc[2]}"] = 1.0
+        # an imperative point is a recommendation in a briefing, a step in a procedure
+        opening = next((o for o in _OPENINGS if o in c.features), "plain_open")
+        c.features[f"{doc[0]}&{opening}"] = 1.0
     named = any(fixed for fixed, _ in per) or any(
         c.context.get(k) in KINDS for c in cands for k in ("heading", "lead", "above", "prose", "title")) or any(
         c.context.get("lead_modal") for c in cands)

@@ -137,6 +137,9 @@ class _W:
         if self.lines and self.lines[-2:-1] and self.lines[-2].endswith(":") and self.r.random() < 0.15:
             marker = ""  # a web page that lost its list markers: one point a line
             self.lines.pop()
+        if kind and self.r.random() < 0.15:
+            # many lists run on from their lead-in in lower case ("Emerging findings included: improved …")
+            entries = [e[0].lower() + e[1:] if e[1:2].islower() else e for e in entries]
         entries = [(e, kind) for e in entries]
         if kind and self.r.random() < 0.15:
             entries.insert(self.r.randint(0, len(entries)), (self.quote(), None))
@@ -971,12 +974,12 @@ def _procedure(w: _W):
             f"Working Together to Safeguard Children {w.c(['2018', '2023'])} sets out these duties.",
         ]))
         if w.r.random() < 0.4:
-            w.p(w.c(["The strategy discussion is used to:", "At the discussion the group will:", "The record shows how the group decided to:"]))
-            w.bullets([w.c(["share the information known about the child and family",
-                            "agree what action is needed now to keep the child safe",
-                            "decide whether enquiries under section 47 should start",
-                            "agree who will tell the parents and when",
-                            "record the decisions and the reasons for them"]) for _ in range(3)])
+            w.p(w.c(["The strategy discussion is used to:", "Matters for the discussion include:", "The record shows how the group decided to:"]))
+            w.bullets([w.c(["Share the information known about the child and family",
+                            "Agree what action is needed now to keep the child safe",
+                            "Decide whether enquiries under section 47 should start",
+                            "Agree who will tell the parents and when",
+                            "Record the decisions and the reasons for them"]) for _ in range(3)])
     w.p(w.furniture())
 
 
