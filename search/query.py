@@ -524,24 +524,25 @@ def expand_prefixes(backend, query: str) -> str:
 def corrected_query(store: Store, query: str) -> str | None:
     """The query with each word the index does not hold replaced by its closest indexed
     spelling (``domestc abuse`` -> ``domestic abuse``); None when no word needs it."""
-    vocab = _vocabulary(store)
-    known = set(vocab)
+    backend = store.backend()
     changed = False
 
+    def known(term: str) -> bool:  # one of the index's spellings (:func:`_vocabulary`), asked of the engine
+        return len(term) >= 3 and backend.doc_frequency("exact", term) > 0
 
     def fix(m):
         nonlocal changed
         w = m.group(0)
-        if w.lower() in known or w.upper() == w and len(w) <= 6:  # an abbreviation is left alone
+        if known(w.lower()) or w.upper() == w and len(w) <= 6:  # an abbreviation is left alone
             return w
-        if any(t in known for t in field_terms("exact", w)):  # "children's" is "children"
+        if any(known(t) for t in field_terms("exact", w)):  # "children's" is "children"
             return w
         if _held_or_named(store, w):  # "dads" (the index has "dad"), "mums" (the thesaurus names mothers so)
             return w
         # lazy: only a word the index does not hold is looked up
         from rapidfuzz import fuzz, process
 
-        best = process.extractOne(w.lower(), vocab, scorer=fuzz.ratio, score_cutoff=75)
+        best = process.extractOne(w.lower(), _vocabulary(store), scorer=fuzz.ratio, score_cutoff=75)
         if not best:
             return w
         changed = True
