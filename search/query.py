@@ -19,8 +19,8 @@ import re
 import sys
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib import resources
 from math import log
+from pathlib import Path
 
 from search.cite import section_citation
 from search.errors import QueryError, did_you_mean, quoted
@@ -50,7 +50,7 @@ __all__ = ["HL_END", "HL_START", "Hit", "QueryError", "SearchResult", "expand_th
 @lru_cache(maxsize=1)
 def ranking() -> dict:
     """The ranking weights and filler words (``search/ranking.toml``)."""
-    with resources.files("search").joinpath("ranking.toml").open("rb") as fh:
+    with (Path(__file__).parent / "ranking.toml").open("rb") as fh:
         data = tomllib.load(fh)
     return {"weights": data["weights"], "filler": frozenset(w.lower() for w in data["filler"])}
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 import importlib.util
 import re
 from functools import lru_cache
-from importlib import resources
 from itertools import compress
 from operator import not_
+from pathlib import Path
 
 _TANTIVY = importlib.util.find_spec("tantivy") is not None
 # Bump when analysis changes: an index built with another version (or stemmer) is rebuilt.
@@ -59,7 +59,7 @@ this to us we when will with yet you your""".split())
 def accent_map() -> dict[int, str]:
     """The table folding accented letters to plain ones (``accents.txt``; for ``str.translate``)."""
     table: dict[int, str] = {}
-    text = resources.files("search.index").joinpath("accents.txt").read_text(encoding="utf-8")
+    text = Path(__file__).with_name("accents.txt").read_text(encoding="utf-8")
     for line in text.splitlines():
         if line and not line.startswith("#"):
             plain, *codes = line.split(" ")
