@@ -193,3 +193,16 @@ def test_a_tantivy_query_loads_no_whoosh_spacy_or_pdfplumber(tmp_path, query):
                          text=True, check=True, cwd=tmp_path)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
     assert "Pre-birth" in out.stdout or "Neglect" in out.stdout or "neglect" in out.stdout
+
+
+@pytest.mark.parametrize("module", ["search/parse.py", "search/query.py", "search/snippets.py", "search/export.py",
+                                    "search/index/schema.py", "search/index/store.py", "cli.py", "cliformat.py"])
+def test_the_query_path_imports_no_whoosh(module):
+    """Whoosh is imported by its backend and by the analysis module's Whoosh analysers only."""
+    import ast
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parent.parent / module).read_text(encoding="utf-8")
+    names = {a.name for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ImportFrom) and n.module}
+    assert not any(m == "whoosh" or m.startswith("whoosh.") for m in names)
