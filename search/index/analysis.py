@@ -14,6 +14,9 @@
 The stemmer is Snowball's English as tantivy ships it (:func:`stem_word`), so that the
 tantivy engine can analyse text itself (:func:`engine_text`) and give the very terms the
 query parser makes; without tantivy (Python 3.10) it is Whoosh's, and indexes record which.
+The rules run in plain Python for queries and snippets (:func:`query_terms`,
+:func:`index_terms`), and as Whoosh analysers (``text_analyzer``, ``exact_analyzer``) for
+a Whoosh index, defined on first use so that nothing else loads Whoosh.
 """
 from __future__ import annotations
 
