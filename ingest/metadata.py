@@ -522,11 +522,20 @@ def _kind_of(body: str, p: Publishers) -> str | None:
     return next((k for k, rx in p.kinds if rx.match(body)), None)
 
 
+def _composed(area: places.Area, kind: str, p: Publishers) -> str:
+    """A body's name made from its area and kind: an English county's council is its County Council."""
+    if kind == "council" and area.kind == "county":
+        return f"{area.name} County Council"
+    return f"{area.name} {p.full_names[kind]}"
+
+
 def _address_kind(url: str | None, p: Publishers) -> str | None:
     """The body a host's words name: "devonscp" a partnership, "...lscb" a board, a council's site a council."""
     host = places.host_of(url)
+    labels = host.split(".")
     for kind in ("partnership", "board"):
-        if any(w in host for w in p.address_words.get(kind, [])):
+        # at a label's end or start, beside the area ("walsallsp", "scpdevon"), not inside another word
+        if any(lab.endswith(w) or lab.startswith(w) for lab in labels for w in p.address_words.get(kind, [])):
             return kind
     # a council's site, or its committee portal ("northlincolnshire.moderngov.co.uk")
     portal = any(label in p.address_words.get("portal", []) for label in host.split("."))
@@ -720,13 +729,13 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
             composed = w["address_area"] + w["address_agrees"] + w["mention"] * min(n - 1, w["mentions_cap"])
             composed += (w["early"] if c["first"] < 1500 else 0) + (w["subject"] if c["subject"] else 0)
             composed += w["title_line"] if c.get("title") else 0
-            scored.append((composed, -c["first"], f"{host_area.name} {p.full_names[kind]}"))
+            scored.append((composed, -c["first"], _composed(host_area, kind, p)))
         elif c["bare"] and text_area and kind in p.full_names and not c.get("absorbed"):
             # the body the text names, in the area its printed addresses or its place names give
             composed = w[text_weight] + w["mention"] * min(n - 1, w["mentions_cap"])
             composed += (w["early"] if c["first"] < 1500 else 0) + (w["subject"] if c["subject"] else 0)
             composed += w["title_line"] if c.get("title") else 0
-            scored.append((composed, -c["first"], f"{text_area.name} {p.full_names[kind]}"))
+            scored.append((composed, -c["first"], _composed(text_area, kind, p)))
         if c.get("absorbed") or c["bare"]:
             continue  # a body of no area ("the Local Safeguarding Children Board") names no publisher
         # a spelled-out name reads better than its abbreviation ("Devon Safeguarding Children Partnership")
@@ -737,13 +746,13 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
     if host_area and not cands:
         kind = _address_kind(url, p)
         if kind:
-            scored.append((w["address_area"] + w["address_agrees"], 0, f"{host_area.name} {p.full_names[kind]}"))
+            scored.append((w["address_area"] + w["address_agrees"], 0, _composed(host_area, kind, p)))
     elif printed and not cands:
         # a page that names no body: the one its printed addresses are (a partnership's site before the council's)
         kinds = [k for k in (_address_kind(u, p) for u in printed) if k]
         kind = min(kinds, key=lambda k: k == "council", default=None)
         if kind:
-            scored.append((w["text_address"], 0, f"{text_area.name} {p.full_names[kind]}"))
+            scored.append((w["text_address"], 0, _composed(text_area, kind, p)))
     for name, rx, hosts in p.national:
         found = _national_found(rx, opening)
         score = w["national_mention"] * min(len(found) + shortened[name], w["national_cap"])
@@ -809,6 +818,9 @@ def detect_doc_type(text: str, title: str = "", url: str | None = None) -> str:
 
 _COUNTED = re.compile(r"^(?:minute(?!\s+of\b)|step|key|things|ways|top|points?)\b", re.I)
 _FIELD_LINE = re.compile(r"^[A-Z][\w ]{0,30}:\s")  # "Decision Maker: …", "Date of meeting: …"
+# a cover sheet's field that names the paper: "Paper Title: …", "Title of report: …", "Subject: …"
+_TITLE_FIELD = re.compile(r"^\W*(?:(?:paper|report|document)\s+title|title(?:\s+of\s+(?:the\s+)?(?:paper|report))?|subject)"
+                          r"\s*:\s*(\S.{6,150})$", re.I)
 _DATE_WORDS = re.compile(rf"\b(?:{_MONTH_RE}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|am|pm|st|nd|rd|th)\b|\d+", re.I)
 
 
@@ -961,6 +973,9 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
                                                      w["level3"]) if b.kind == HEADING else 0.0
         score = level + (w["strong"] if b.strong else 0) - w["position"] * i + features(t)
         cands.append((score, t))
+        named = _TITLE_FIELD.match(t)
+        if named:
+            cands.append((w["title_field"] - w["position"] * i + features(named.group(1).strip()), named.group(1).strip()))
         before = clean(opening[i - 1].text) if i else ""
         if before and tr.report.search(t) and not rules().publisher.search(t) and _is_body_name(before):
             # a body's name on its own line above the report's name: "<Body>" / "Annual Report 2022-23"
