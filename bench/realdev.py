@@ -93,7 +93,7 @@ BODIES = {
     "council": r"\bcouncil\b|\blondon borough of\b",
     "committee": r"child protection committee",
     "icb": r"integrated care board|\bicb\b",
-    "trust": r"\bnhs\b.*\btrust\b|health and social care trust",
+    "trust": r"\bnhs\b.*\btrust\b|health and social care trust|\bhealth board\b",
     "sbni": r"\bsbni\b|safeguarding board for northern ireland",
     "ccg": r"clinical commissioning group|\bccg\b",
     "public-protection": r"public protection committee",

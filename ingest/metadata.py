@@ -548,6 +548,7 @@ _REPORT_OF = re.compile(r"\breport\s+(?:of|for|from|by)\s+(?:the\s+)?$", re.I)
 # (also its plan, strategy or newsletter: "... Children Partnership Business Plan")
 _SUBJECT = re.compile(r"(?:\s*\([A-Z]{2,6}\))?\W{0,3}(?:draft\s+)?(?:(?:annual|yearly|twelve[- ]monthly)\s+report"
                       r"|(?:business|strategic|improvement|delivery)\s+plan|strategy\b|newsletter\b)", re.I)
+TITLE_CHARS = 200  # a title is never longer: past this a first line is a page flattened into one line
 NATIONAL_CHARS = 20000  # a national body that publishes says so early; mentions are capped anyway
 # a national body as the author: "Ofsted's evaluation", "The NSPCC has analysed", "... published"
 _AUTHOR = (r"(?:\W?s\s+(?:\w+\s+)?(?:evaluation|report|review|analysis|briefing|research|summary|study)\b"
@@ -664,7 +665,8 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
     cands: dict[tuple[str, str], dict] = {}
     # "the Safeguarding Board for Northern Ireland" is the national body, not a board of no area
     # the document's first line is its name: a body named there is what it is about ("15th Meeting of the …")
-    title_end = len(head) - len(head.lstrip()) + len(head.lstrip().split("\n", 1)[0])
+    # (its opening words only: a page flattened into one line has no title line)
+    title_end = len(head) - len(head.lstrip()) + min(len(head.lstrip().split("\n", 1)[0]), TITLE_CHARS)
     national_at = [x.span() for _, rx, _ in p.national for x in _national_found(rx, head[:NATIONAL_CHARS])]
     for m in _body_matches(head, r):
         raw = re.sub(r"\s+", " ", m.group(1)).strip()

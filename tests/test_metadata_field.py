@@ -213,6 +213,15 @@ def test_publisher_byline_and_writer_of_a_national_body():
     assert detect_publisher(letter) == "Child Safeguarding Practice Review Panel"
 
 
+def test_a_page_flattened_into_one_line_has_no_title_line():
+    members = " ".join(f"Member {i} Lay Member" for i in range(12))
+    minutes = ("14th Meeting of the Safeguarding Board for Northern Ireland To be held on 9th March 2016 at 2.00pm "
+               "RECORD OF ATTENDANCE Name Title & Organisation " + members + " Chief Executive Ashby District "
+               "Council Director of Public Health Chief Executive Ashby District Council Minute Taker SBNI "
+               "Professional Officer SBNI Communications SBNI")
+    assert detect_publisher(minutes) == "Safeguarding Board for Northern Ireland"
+
+
 def test_no_publisher_from_a_body_without_its_area():
     framework = ("This framework sets out inspections of services for children.\nSection 2: The effectiveness "
                  "of the Local Safeguarding Children Board (LSCB)\nThe LSCB is reviewed.")
