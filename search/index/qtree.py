@@ -13,10 +13,10 @@ A backend that cannot express a node raises :class:`search.index.backends.Unsupp
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = ["And", "AndMaybe", "Const", "DisMax", "Every", "Node", "Not", "Nothing", "Or", "Phrase", "Prefix", "Range",
-           "Term", "all_of", "any_of", "terms"]
+           "Term", "all_of", "any_of", "matching", "terms"]
 
 
 class Node:
@@ -155,3 +155,57 @@ def terms(node: Node) -> Iterator[tuple[str, str]]:
         yield from terms(node.should)
     elif isinstance(node, Const):
         yield from terms(node.part)
+
+
+def matching(node: Node) -> Node:
+    """A tree that matches exactly the sections ``node`` matches, for counting: what only
+    ranks (constants, boosts, the ``should`` of :class:`AndMaybe`) left out, and in each
+    alternative (or conjunction) a part dropped when another part matches every section it
+    does (a phrase beside one of its own words), so the engine reads fewer positions."""
+    if isinstance(node, Const):
+        return matching(node.part)
+    if isinstance(node, AndMaybe):
+        return matching(node.must)
+    if isinstance(node, Not):
+        return Not(matching(node.part))
+    if isinstance(node, (Or, DisMax)):
+        parts: list[Node] = []
+        for p in node.parts:
+            m = matching(p)
+            parts += m.parts if isinstance(m, Or) else [] if isinstance(m, Nothing) else [m]
+        return any_of(_kept(parts, lambda x, y: _implies(x, y)))
+    if isinstance(node, And):
+        pos = [matching(p) for p in node.parts if not isinstance(p, Not)]
+        neg = [matching(p) for p in node.parts if isinstance(p, Not)]
+        if not pos:
+            return And(tuple(neg))
+        # the narrower of two parts is enough: And(phrase, one of its words) is the phrase
+        return all_of([*_kept(pos, lambda x, y: _implies(y, x)), *neg])
+    return replace(node, boost=1.0) if node.boost != 1.0 else node
+
+
+def _kept(parts: list[Node], covered) -> list[Node]:
+    """``parts`` without repeats and without a part that ``covered(part, other)`` by another
+    (of two that cover each other, the first is kept)."""
+    parts = list(dict.fromkeys(parts))
+    return [x for i, x in enumerate(parts)
+            if not any(j != i and covered(x, y) and (j < i or not covered(y, x)) for j, y in enumerate(parts))]
+
+
+def _implies(x: Node, y: Node) -> bool:
+    """Whether every section ``x`` matches is matched by ``y`` (False when unsure)."""
+    if x == y:
+        return True
+    if isinstance(y, Or):
+        return any(_implies(x, p) for p in y.parts)
+    if isinstance(y, And) and not any(isinstance(p, Not) for p in y.parts):
+        return all(_implies(x, p) for p in y.parts)
+    if isinstance(x, Or):
+        return all(_implies(p, y) for p in x.parts)
+    if isinstance(x, And):
+        return any(_implies(p, y) for p in x.parts if not isinstance(p, Not))
+    if isinstance(x, Phrase) and isinstance(y, Term):
+        return x.field == y.field and y.text in x.words  # a phrase's words are each in its field
+    if isinstance(x, Term) and isinstance(y, Prefix):
+        return x.field == y.field and x.text.startswith(y.text)
+    return False
