@@ -271,7 +271,8 @@ class TantivyBackend(Backend):
         for key, addr in res.hits:
             d = ts.doc(addr)
             score = 0.0 if sort == "year" else float(key)
-            top.append(Found(d.get_first("id"), score, d.get_first("doc_id") or "", self._data(d)))
+            # the stored JSON decoded only for the hits shown (ranking reads the ids)
+            top.append(Found(d.get_first("id"), score, d.get_first("doc_id") or "", load=lambda _rid, d=d: self._data(d)))
         return top
 
     def which_match(self, query, ids: list[str]) -> set[str]:
