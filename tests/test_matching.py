@@ -41,6 +41,16 @@ def test_a_conjunction_keeps_the_narrower_part_and_exclusions():
     assert T.matching(T.Or((run, P))) == run
 
 
+def test_a_long_alternative_keeps_its_words_and_drops_the_phrases_they_cover():
+    words = [T.Term(f, f"w{n}") for n in range(300) for f in ("text", "heading")]
+    phrases = [T.Phrase("text", (f"w{n}", "zz")) for n in range(0, 300, 7)] + [T.Phrase("title", ("w1", "w2"))]
+    got = T.matching(T.Or(tuple(words + phrases)))
+    assert got == T.Or(tuple(words + [T.Phrase("title", ("w1", "w2"))]))
+    # in a conjunction the phrase is the narrower: the words it holds go
+    assert T.matching(T.And((T.Term("text", "w1"), T.Term("text", "zz"), T.Phrase("text", ("w1", "w2"))))) == \
+        T.And((T.Term("text", "zz"), T.Phrase("text", ("w1", "w2"))))
+
+
 def test_repeats_go_and_nothing_is_dropped():
     assert T.matching(T.Or((W, T.Term("text", "neglect", 2.0), T.Nothing()))) == W
     assert isinstance(T.matching(T.Or((T.Nothing(),))), T.Nothing)

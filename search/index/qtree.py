@@ -173,23 +173,45 @@ def matching(node: Node) -> Node:
         for p in node.parts:
             m = matching(p)
             parts += m.parts if isinstance(m, Or) else [] if isinstance(m, Nothing) else [m]
-        return any_of(_kept(parts, lambda x, y: _implies(x, y)))
+        return any_of(_kept(parts, wide=True))
     if isinstance(node, And):
         pos = [matching(p) for p in node.parts if not isinstance(p, Not)]
         neg = [matching(p) for p in node.parts if isinstance(p, Not)]
         if not pos:
             return And(tuple(neg))
         # the narrower of two parts is enough: And(phrase, one of its words) is the phrase
-        return all_of([*_kept(pos, lambda x, y: _implies(y, x)), *neg])
+        return all_of([*_kept(pos, wide=False), *neg])
     return replace(node, boost=1.0) if node.boost != 1.0 else node
 
 
-def _kept(parts: list[Node], covered) -> list[Node]:
-    """``parts`` without repeats and without a part that ``covered(part, other)`` by another
-    (of two that cover each other, the first is kept)."""
+def _kept(parts: list[Node], wide: bool) -> list[Node]:
+    """``parts`` without repeats and without a part another covers: one that matches no more
+    than another (``wide``: in an alternative) or no less (in a conjunction); of two that
+    cover each other, the first is kept. Between two different terms and phrases only a
+    phrase and one of its words cover each other, so a long list of them is checked by
+    lookup, not pair by pair."""
     parts = list(dict.fromkeys(parts))
-    return [x for i, x in enumerate(parts)
-            if not any(j != i and covered(x, y) and (j < i or not covered(y, x)) for j, y in enumerate(parts))]
+
+    def covered(x: Node, y: Node) -> bool:
+        return _implies(x, y) if wide else _implies(y, x)
+
+    leaves = (Term, Phrase)
+    others = [j for j, p in enumerate(parts) if not isinstance(p, leaves)]
+    terms = {(p.field, p.text) for p in parts if isinstance(p, Term)}
+    in_phrases = {(p.field, w) for p in parts if isinstance(p, Phrase) for w in p.words}
+    kept = []
+    for i, x in enumerate(parts):
+        if isinstance(x, leaves):
+            if wide and isinstance(x, Phrase) and any((x.field, w) in terms for w in x.words):
+                continue  # the phrase's word finds all it finds
+            if not wide and isinstance(x, Term) and (x.field, x.text) in in_phrases:
+                continue  # the phrase holds the word
+            rivals = others
+        else:
+            rivals = range(len(parts))
+        if not any(j != i and covered(x, parts[j]) and (j < i or not covered(parts[j], x)) for j in rivals):
+            kept.append(x)
+    return kept
 
 
 def _implies(x: Node, y: Node) -> bool:
