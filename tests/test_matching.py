@@ -10,6 +10,7 @@ import pytest
 from corpus import corpus_dir
 from ingest.pipeline import ingest
 from search.index import qtree as T
+from search.index.analysis import query_terms
 from search.index.store import Store
 from search.query import build_query, search
 from tests.engines import AVAILABLE
@@ -107,11 +108,9 @@ def test_the_matching_tree_matches_the_same_sections(stores, engine):
     schema_terms = {}  # the corpus's words as each field's analyser makes them
 
     def analysed(run: list[str], field: str) -> list[str]:
-        from search.query import _schema
-
         key = (tuple(run), field)
         if key not in schema_terms:
-            schema_terms[key] = list(_schema()[field].process_text(" ".join(run), mode="query"))
+            schema_terms[key] = query_terms(" ".join(run), stem=field != "exact")
         return schema_terms[key]
 
     def fix(node):  # each term as its field's analyser makes it
