@@ -735,18 +735,26 @@ def _diversify(hits: list, limit: int) -> list:
     beyond a third of the page (at least two) from one document, a section's score counts
     at the ``diversity`` weight when placing it. A section that is a heading alone (no text
     under it) counts at the ``heading_only`` weight: it matches on its few words and holds
-    no passage to read."""
+    no passage to read. The first ``limit`` come in order, the rest as found."""
     cap = max(2, limit // 3)
     per_doc: dict[str, int] = {}
-    keyed = []
-    for n, h in enumerate(hits):
+    keyed: list[tuple[float, int, Found]] = []
+    n = 0
+    for n, h in enumerate(hits):  # best first: a score only goes down when placed
+        if len(keyed) >= limit:
+            keyed.sort(key=lambda k: k[:2])
+            if -keyed[limit - 1][0] >= h.score:
+                break  # nothing from here on can come before the page's last (nor load its text)
         d = h["doc_id"]
         per_doc[d] = per_doc.get(d, 0) + 1
         score = h.score if per_doc[d] <= cap else h.score * _W["diversity"]
         if _heading_only(h.fields):
             score *= _W["heading_only"]
         keyed.append((-score, n, h))
-    return [h for _k, _n, h in sorted(keyed, key=lambda k: k[:2])]
+    else:
+        n = len(hits)
+    keyed.sort(key=lambda k: k[:2])
+    return [h for _k, _n, h in keyed] + hits[n:]
 
 
 def _heading_only(stored: dict) -> bool:
