@@ -12,9 +12,8 @@ from math import log
 from pathlib import Path
 
 import whoosh.index
-from whoosh import collectors
+from whoosh import collectors, scoring
 from whoosh import query as wq
-from whoosh import scoring
 from whoosh.query import And, Term
 
 from search.index import qtree
