@@ -15,6 +15,7 @@ sections hold every word. The parsed query becomes an engine-neutral tree
 """
 from __future__ import annotations
 
+import heapq
 import re
 import sys
 from dataclasses import dataclass, field, replace
@@ -680,26 +681,26 @@ def _diversify(hits: list, limit: int) -> list:
     beyond a third of the page (at least two) from one document, a section's score counts
     at the ``diversity`` weight when placing it. A section that is a heading alone (no text
     under it) counts at the ``heading_only`` weight: it matches on its few words and holds
-    no passage to read. The first ``limit`` come in order, the rest as found."""
+    no passage to read. The first ``limit`` come in order; only sections that reach the
+    page have their text read."""
     cap = max(2, limit // 3)
     per_doc: dict[str, int] = {}
     keyed: list[tuple[float, int, Found]] = []
-    n = 0
-    for n, h in enumerate(hits):  # best first: a score only goes down when placed
-        if len(keyed) >= limit:
-            keyed.sort(key=lambda k: k[:2])
-            if -keyed[limit - 1][0] >= h.score:
-                break  # nothing from here on can come before the page's last (nor load its text)
+    for n, h in enumerate(hits):
         d = h["doc_id"]
         per_doc[d] = per_doc.get(d, 0) + 1
-        score = h.score if per_doc[d] <= cap else h.score * _W["diversity"]
-        if _heading_only(h.fields):
-            score *= _W["heading_only"]
-        keyed.append((-score, n, h))
-    else:
-        n = len(hits)
-    keyed.sort(key=lambda k: k[:2])
-    return [h for _k, _n, h in keyed] + hits[n:]
+        keyed.append((-(h.score if per_doc[d] <= cap else h.score * _W["diversity"]), n, h))
+    heapq.heapify(keyed)
+    page, judged = [], set()
+    while keyed and len(page) < limit:
+        key, n, h = heapq.heappop(keyed)
+        if n not in judged:
+            judged.add(n)
+            if _heading_only(h.fields):  # a score only goes down: it goes back among the rest
+                heapq.heappush(keyed, (key * _W["heading_only"], n, h))
+                continue
+        page.append(h)
+    return page + [h for _k, _n, h in sorted(keyed, key=lambda k: k[:2])]
 
 
 def _heading_only(stored: dict) -> bool:
