@@ -75,7 +75,8 @@ def recur(
     concepts = store_concepts(store)
     given = items is not None
     items, rows, surface = _items_and_rows(store, items, kind, concepts)
-    items = list(items)  # each item is read many times here
+    if not hasattr(items, "column"):  # the index's items stay by column (a dict each would cost ~0.7 kB at scale)
+        items = list(items)
     if lo is not None or hi is not None:
         covered = _covered_years(store)
         keep = [n for n, it in enumerate(items)
