@@ -27,7 +27,6 @@ CONCEPTS_NAME = "concepts.toml"
 _WORD = re.compile(r"[a-z0-9]+")
 # American -ize forms read as British -ise ("prioritize" as "prioritise"): stems differ otherwise
 _IZE = re.compile(r"^([a-z]{3,})iz(e|es|ed|ing|ation|ations)$")
-_ABBREVIATION = re.compile(r"[A-Za-z0-9][A-Za-z0-9&/-]*[A-Za-z0-9]|[A-Za-z0-9]")  # a word as written
 _ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]", re.I)
 _CONCEPT = "\x01"  # marks a concept token in the normalised text (never in report text)
 _THEME = _CONCEPT + "t:"  # a theme's token (one of its phrases was found)
@@ -55,6 +54,7 @@ class Concepts:
     theme_words: dict[str, frozenset[str]] = field(default_factory=dict)  # theme token -> the words naming it
     spellings: dict[str, str] = field(default_factory=dict)  # a variant spelling -> the one stemmed ("focussed": "focused")
     abbreviations: dict[str, str] = field(default_factory=dict)  # a theme's abbreviation, as written -> its token
+    abbreviation_rx: re.Pattern | None = None  # finds the abbreviations as whole words, as written
     generic: frozenset[str] = frozenset()  # concept tokens too general to show two items say the same ("staff")
 
     def theme_only(self, shared) -> bool:
@@ -217,6 +217,9 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None) -> Conce
         spellings=spellings,
         generic=frozenset(f"{_CONCEPT}c:{cid}".replace(" ", "_") for cid in generic),
         abbreviations=abbreviations,
+        abbreviation_rx=re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(
+            re.escape(a) for a in sorted(abbreviations, key=len, reverse=True)) + r")(?![A-Za-z0-9])")
+        if abbreviations else None,
     )
     plain = Concepts(**{**c.__dict__, "theme_phrases": None})  # a phrase's own words, not its theme
     named = {tok: [tokens(p, plain) for p in phrases] for tok, phrases in theme_phrases.items()}
@@ -239,7 +242,7 @@ def _stem(word: str) -> str:
 def _spelling(word: str, spellings: dict[str, str]) -> str:
     """A word in the spelling its stem is taken from: the file's table, then -ize read as -ise."""
     word = spellings.get(word, word)
-    m = _IZE.match(word)
+    m = _IZE.match(word) if "iz" in word else None
     return f"{m.group(1)}is{m.group(2)}" if m else word
 
 
@@ -263,8 +266,9 @@ def tokens(text: str, concepts: Concepts | None = None, surface: dict | None = N
     c = concepts or _default_concepts()
     words = [_spelling(w, c.spellings) for w in _canon(text).split()]
     themes = c.theme_phrases.find(words) if c.theme_phrases is not None else []
-    if c.abbreviations and c.theme_phrases is not None:
-        themes += [t for t in dict.fromkeys(c.abbreviations.get(w) for w in _ABBREVIATION.findall(text)) if t]
+    if c.abbreviation_rx is not None and c.theme_phrases is not None:
+        themes += [t for t in dict.fromkeys(c.abbreviations[w] for w in c.abbreviation_rx.findall(text))
+                   if t not in themes]
     words = _strip_openings(" ".join(c.phrases.replace(words)), c).split()
     out = []
     for w in words:
