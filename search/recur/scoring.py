@@ -180,11 +180,11 @@ class _Prepared:
     idf: dict[str, float]  # concept -> its weight
     norms: np.ndarray  # length of each item's TF-IDF vector (float64, as pair_score reads it)
     x: object  # row-normalised TF-IDF matrix (float32 CSR) of the items' bags
-    words: object  # the same pattern, 1 on concepts no theme says and 0 on themes and their words
+    words: np.ndarray  # per concept: 1 if no theme says it and it is not generic, else 0
     df: np.ndarray  # how many items hold each concept (column)
     labels: dict[str, str] = field(default_factory=dict)
     concepts: Concepts | None = None
-    theme_words: object = None  # the same pattern, 1 on the words naming a theme
+    theme_words: np.ndarray | None = None  # per concept: 1 on the words naming a theme, else 0
 
     @property
     def strings(self) -> list[str]:
@@ -246,16 +246,10 @@ def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[lis
     named = set().union(*c.theme_words.values()) if c.theme_words else set()
     is_word = np.array([not t.startswith(("#", _THEME)) and t not in named and t not in c.generic
                         for t in rows.vocab] or [False])
-    words = x.copy()
-    words.data = is_word[words.indices].astype(np.float32)
-    words.eliminate_zeros()
     # words naming a theme: a pair sharing none of them (nor other words) shares a theme at most
     is_named = np.array([t in named and t not in c.generic for t in rows.vocab] or [False])
-    theme_words = x.copy()
-    theme_words.data = is_named[theme_words.indices].astype(np.float32)
-    theme_words.eliminate_zeros()
-    return _Prepared(items, rows, idf, norms, x, words, df, labels={**c.labels, **surface}, concepts=c,
-                     theme_words=theme_words)
+    return _Prepared(items, rows, idf, norms, x, is_word.astype(np.float32), df, labels={**c.labels, **surface},
+                     concepts=c, theme_words=is_named.astype(np.float32))
 
 
 def _beyond_theme(p: _Prepared, a: int, b: int) -> bool:
@@ -393,16 +387,17 @@ def _scores_and_evidence(p: _Prepared, a: np.ndarray, b: np.ndarray) -> tuple[np
         return np.concatenate([s for s, _ in parts]), np.concatenate([e for _, e in parts])
     if not len(a):
         return np.zeros(0), np.zeros(0, dtype=bool)
-    cos = 100.0 * np.asarray(p.x[a].multiply(p.x[b]).sum(axis=1)).ravel()
-    shared_words = np.asarray(p.words[a].multiply(p.words[b]).sum(axis=1)).ravel() > 0
-    lens = np.array(p.rows.sizes)
+    both = p.x[a].multiply(p.x[b]).tocsr()  # what each pair shares, weighted (every weight is positive)
+    cos = 100.0 * np.asarray(both.sum(axis=1)).ravel()
+    shared_words = both @ p.words > 0
+    lens = np.asarray(p.rows.sizes)
     strings = p.strings
     lex = cpdist([strings[i] for i in a.tolist()], [strings[i] for i in b.tolist()], scorer=fuzz.token_sort_ratio,
                  workers=-1)
     score = COSINE_SHARE * cos + (1 - COSINE_SHARE) * np.asarray(lex, dtype=np.float64)
     ok = (lens[a] >= MIN_TOKENS) & (lens[b] >= MIN_TOKENS) & (cos > 0)
     # pairs sharing only theme words: more than a theme only if a word is not of a theme both share
-    named = np.asarray(p.theme_words[a].multiply(p.theme_words[b]).sum(axis=1)).ravel() > 0
+    named = both @ p.theme_words > 0
     for n in np.flatnonzero(ok & ~shared_words & named).tolist():
         shared_words[n] = _beyond_theme(p, int(a[n]), int(b[n]))
     score = np.where(shared_words, score, np.minimum(score, THEME_ONLY_MAX))
