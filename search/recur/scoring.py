@@ -107,6 +107,14 @@ class _Joined(Sequence):
         end = int(self.ends[i]) if i < len(self.ends) else len(self.text)
         return self.text[start:end].decode("utf-8")
 
+    def pick(self, which: list[int]) -> list[str]:
+        """Strings ``which``: cut out one by one when few, else from all of them split at once."""
+        if len(which) * 8 < self.n:
+            return [self[i] for i in which]
+        if getattr(self, "_all", None) is None:
+            self._all = (self.text.decode("utf-8").split("\n") if self.n else []) + self.extra
+        return [self._all[i] for i in which]
+
     def __add__(self, more: list[str]) -> _Joined:
         out = _Joined.__new__(_Joined)
         out.text, out.ends, out.n, out.extra = self.text, self.ends, self.n, self.extra + list(more)
@@ -392,8 +400,8 @@ def _scores_and_evidence(p: _Prepared, a: np.ndarray, b: np.ndarray) -> tuple[np
     shared_words = both @ p.words > 0
     lens = np.asarray(p.rows.sizes)
     strings = p.strings
-    lex = cpdist([strings[i] for i in a.tolist()], [strings[i] for i in b.tolist()], scorer=fuzz.token_sort_ratio,
-                 workers=-1)
+    pick = strings.pick if isinstance(strings, _Joined) else (lambda which: [strings[i] for i in which])
+    lex = cpdist(pick(a.tolist()), pick(b.tolist()), scorer=fuzz.token_sort_ratio, workers=-1)
     score = COSINE_SHARE * cos + (1 - COSINE_SHARE) * np.asarray(lex, dtype=np.float64)
     ok = (lens[a] >= MIN_TOKENS) & (lens[b] >= MIN_TOKENS) & (cos > 0)
     # pairs sharing only theme words: more than a theme only if a word is not of a theme both share
