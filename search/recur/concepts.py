@@ -25,6 +25,7 @@ else:  # pragma: no cover - Python 3.10
 CONCEPTS_NAME = "concepts.toml"
 
 _WORD = re.compile(r"[a-z0-9]+")
+_RAW_WORD = re.compile(r"[A-Za-z0-9]+")  # a word as written (abbreviations are matched so)
 # American -ize forms read as British -ise ("prioritize" as "prioritise"): stems differ otherwise
 _IZE = re.compile(r"^([a-z]{3,})iz(e|es|ed|ing|ation|ations)$")
 _ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]", re.I)
@@ -54,7 +55,7 @@ class Concepts:
     theme_words: dict[str, frozenset[str]] = field(default_factory=dict)  # theme token -> the words naming it
     spellings: dict[str, str] = field(default_factory=dict)  # a variant spelling -> the one stemmed ("focussed": "focused")
     abbreviations: dict[str, str] = field(default_factory=dict)  # a theme's abbreviation, as written -> its token
-    abbreviation_rx: re.Pattern | None = None  # finds the abbreviations as whole words, as written
+    abbreviation_rx: re.Pattern | None = None  # finds the abbreviations that are not one plain word
     generic: frozenset[str] = frozenset()  # concept tokens too general to show two items say the same ("staff")
 
     def theme_only(self, shared) -> bool:
@@ -194,6 +195,7 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None) -> Conce
         for p in terms:
             for v in _variants(p):
                 token_of[v] = tok
+    odd = [a for a in abbreviations if not a.isalnum()]
     org_words = {v for n in orgs for v in _variants(n)}
     try:
         opening_rx = [re.compile(p, re.I) for p in openings]
@@ -218,8 +220,7 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None) -> Conce
         generic=frozenset(f"{_CONCEPT}c:{cid}".replace(" ", "_") for cid in generic),
         abbreviations=abbreviations,
         abbreviation_rx=re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(
-            re.escape(a) for a in sorted(abbreviations, key=len, reverse=True)) + r")(?![A-Za-z0-9])")
-        if abbreviations else None,
+            re.escape(a) for a in sorted(odd, key=len, reverse=True)) + r")(?![A-Za-z0-9])") if odd else None,
     )
     plain = Concepts(**{**c.__dict__, "theme_phrases": None})  # a phrase's own words, not its theme
     named = {tok: [tokens(p, plain) for p in phrases] for tok, phrases in theme_phrases.items()}
@@ -264,11 +265,14 @@ def tokens(text: str, concepts: Concepts | None = None, surface: dict | None = N
     ``surface``, if given, learns a readable word for each stem (what "why" shows).
     """
     c = concepts or _default_concepts()
-    words = [_spelling(w, c.spellings) for w in _canon(text).split()]
+    sp = c.spellings
+    words = [_spelling(w, sp) if w in sp or "iz" in w else w for w in _canon(text).split()]
     themes = c.theme_phrases.find(words) if c.theme_phrases is not None else []
-    if c.abbreviation_rx is not None and c.theme_phrases is not None:
-        themes += [t for t in dict.fromkeys(c.abbreviations[w] for w in c.abbreviation_rx.findall(text))
-                   if t not in themes]
+    if c.abbreviations and c.theme_phrases is not None:
+        said = [c.abbreviations.get(w) for w in _RAW_WORD.findall(text)]  # plain ones by a dict, the quickest
+        if c.abbreviation_rx is not None:  # "S&L", "0-19": by pattern
+            said += [c.abbreviations[w] for w in c.abbreviation_rx.findall(text)]
+        themes += [t for t in dict.fromkeys(said) if t and t not in themes]
     words = _strip_openings(" ".join(c.phrases.replace(words)), c).split()
     out = []
     for w in words:
