@@ -65,6 +65,8 @@ def test_coded_cache_columns_read_back_as_written():
     assert list(joined) == strings and len(joined) == 4 and joined[-1] == "é"
     assert list(joined + ["extra"]) == [*strings, "extra"]
     assert _Joined(joined.joined().encode("utf-8")) == strings
+    for few in ([], [""], ["", ""], ["x", ""]):  # an item without concepts is an empty string, still one
+        assert list(_Joined.of(few)) == few and len(_Joined.of(few)) == len(few)
 
 
 def test_candidate_blocks_cut_small_find_the_same_pairs(store, monkeypatch):

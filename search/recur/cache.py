@@ -221,9 +221,9 @@ def index_tokens(store: Store, concepts: Concepts) -> tuple[_Slim, _Rows, dict[s
     data = _cache_line(path, 0)
     try:
         cols = {f: _decode_column(f, data["items"][f]) for f in _CHECK_FIELDS}
-        rows = _Rows(_Joined(data["strings"].encode("utf-8")), _unpack(data["sizes"], "<i4").tolist(),
-                     data["vocab"].split("\n") if data["vocab"] else [], _unpack(data["indptr"], "<i8"),
-                     _unpack(data["indices"], "<i4"))
+        indptr = _unpack(data["indptr"], "<i8")
+        rows = _Rows(_Joined(data["strings"].encode("utf-8"), len(indptr) - 1), _unpack(data["sizes"], "<i4").tolist(),
+                     data["vocab"].split("\n") if data["vocab"] else [], indptr, _unpack(data["indices"], "<i4"))
         if len(cols["item_id"]) == len(rows.strings) == len(rows.indptr) - 1:
             return _Slim(cols, lambda: _other_columns(store, concepts, len(rows.strings))), rows, data["surface"]
     except (TypeError, KeyError, ValueError, AttributeError, IndexError, binascii.Error):

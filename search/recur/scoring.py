@@ -77,17 +77,20 @@ class _Joined(Sequence):
     cut out when read, so an index's hundreds of thousands of items cost one buffer, not a
     Python string each. ``extra`` strings follow them (the texts ``--check`` adds)."""
 
-    def __init__(self, text: bytes, extra: list[str] | None = None):
+    def __init__(self, text: bytes, count: int | None = None, extra: list[str] | None = None):
         self.text = text
         self.ends = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == 10) if text else np.zeros(0, dtype=np.int64)
-        self.n = len(self.ends) + (1 if text else 0)
+        # an empty text is no strings, or one empty string: ``count`` says which
+        self.n = count if count is not None else len(self.ends) + (1 if text else 0)
+        if self.n != len(self.ends) + 1 and (self.n or text):
+            raise ValueError(f"{self.n} strings cannot be {len(self.ends) + 1} lines")
         self.extra = list(extra or [])
 
     @classmethod
     def of(cls, strings) -> _Joined:
         if isinstance(strings, _Joined):
             return strings
-        return cls("\n".join(strings).encode("utf-8")) if strings else cls(b"")
+        return cls("\n".join(strings).encode("utf-8"), len(strings))
 
     def joined(self) -> str:
         """All the strings (not ``extra``) as the one text the cache writes."""
