@@ -3,6 +3,8 @@ concepts, a word's sense (disguised compliance is not training compliance), the 
 compact columns and the candidate search's bounded blocks."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from search.recur import DEFAULT_THRESHOLD, load_concepts, normalise, pair_scores, store_concepts, tokens
@@ -39,21 +41,22 @@ def test_disguised_compliance_is_not_training_compliance(store):
     assert "disguised compliance" in normalise("Parents' disguised compliance delayed intervention", c)
     assert "compliance" not in normalise("Parents' disguised compliance delayed intervention", c)
     assert "compliance" in normalise("Improve the training compliance of GP staff", c)
-    pair = [("Disguised compliance by parents led professionals to downgrade their concerns.",
-             "Improve compliance with mandatory safeguarding training for professionals.")]
+    pair = [("Disguised compliance by a stepfather meant the school nurse lowered her concern.",
+             "Raise the school nurses' compliance with mandatory level three training.")]
     assert pair_scores(pair, concepts=c)[0]["score"] < DEFAULT_THRESHOLD
 
 
 def test_a_theme_and_generic_concepts_alone_never_reach_the_threshold(store):
     c = store_concepts(store)
     assert any(label == "staff" for tok, label in c.labels.items() if tok in c.generic)
-    a = "Published case reviews show that professionals delay action because of disguised compliance."
-    b = "Reviews show the term disguised compliance is used by professionals for many behaviours."
+    a, b = "Practitioners noted disguised compliance.", "Practitioners queried disguised compliance."
     themes = [(["professional-curiosity"], ["professional-curiosity"])]
     assert pair_scores([(a, b)], concepts=c, themes=themes)[0]["score"] < DEFAULT_THRESHOLD
-    # the same two items saying the same thing still link
-    same = ("Professionals delay interventions because of disguised compliance by parents.",
-            "Interventions were delayed by professionals because parents showed disguised compliance.")
+    # were "practitioners" not generic, the two would pass the threshold
+    assert pair_scores([(a, b)], concepts=replace(c, generic=frozenset()), themes=themes)[0]["score"] >= DEFAULT_THRESHOLD
+    # two items saying the same thing still link
+    same = ("Disguised compliance by a father led the health visitor to postpone the referral.",
+            "The health visitor postponed the referral, accepting the father's disguised compliance.")
     assert pair_scores([same], concepts=c, themes=themes)[0]["score"] >= DEFAULT_THRESHOLD
 
 
