@@ -1,7 +1,8 @@
 """Concepts: what an item is about, read from its text as normalised tokens.
 
-The data (organisations, openings, fillers, stock words, concept sets) is in
-``search/recur/concepts.toml``; each theme of the index's taxonomy is a concept too.
+The data (organisations, openings, fillers, stock words, spellings, concept sets) is in
+``search/recur/concepts.toml``; each theme of the index's taxonomy is a concept too (its
+abbreviations only as written).
 """
 from __future__ import annotations
 

@@ -21,7 +21,8 @@ similarity of two items (0-100) blends:
 - rapidfuzz ``token_sort_ratio`` over the normalised concept strings, the lexical check.
 
 Items with fewer than :data:`MIN_TOKENS` concepts are never grouped, and a shared theme
-tag alone never makes two items the same. Each match says *why*: the concepts the two
+alone (its tag, the words naming it, and concepts the data file marks generic, such as
+*staff*) never makes two items the same. Each match says *why*: the concepts the two
 items share, rarest first. :data:`DEFAULT_THRESHOLD` is the lowest score that keeps
 precision at or above 0.9 on the labelled pairs in ``tests/recur_pairs.toml``.
 
