@@ -246,20 +246,20 @@ def _other_columns(store: Store, concepts: Concepts, n: int) -> dict[str, list]:
 def _tokenise(store: Store, concepts: Concepts, path: Path | None) -> tuple[_Slim, _Rows, dict[str, str]]:
     """Every item tokenised, and the three cache files written (see :func:`index_tokens`)."""
     surface: dict[str, str] = {}
-    read: list[tuple] = []  # (order, slim item, tokens, words)
+    read: list[tuple] = []  # (order, the item's _TOKEN_FIELDS as a tuple (a third of a dict's memory), tokens, words)
 
     def lines():
         # one record at a time, each let go once read: memory stays that of the slim items
         for r in store.iter_records("item"):
             it = _item(r)
             read.append(((r.get("doc_id") or "", r.get("ordinal") or 0, r.get("id") or ""),
-                         {k: it.get(k) for k in _TOKEN_FIELDS}, tokens(_subject(it["text"]), concepts, surface),
+                         tuple(it.get(k) for k in _TOKEN_FIELDS), tokens(_subject(it["text"]), concepts, surface),
                          len(it["text"].split())))
             yield _item_line(it)
 
     _cache_write(_cache_path(store, concepts, "items"), lines())
     read.sort(key=lambda x: x[0])  # in document then reading order, as Store.records gives them
-    items = _Slim({f: [x[1][f] for x in read] for f in _TOKEN_FIELDS})
+    items = _Slim({f: [x[1][n] for x in read] for n, f in enumerate(_TOKEN_FIELDS)})
     rows = _rows(items, [x[2] for x in read], words=[x[3] for x in read])
     read.clear()
     # two lines: what --check reads, then the items' other fields (read only when asked for)
