@@ -176,7 +176,6 @@ def utf8_output(streams=None) -> None:
 def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publisher, sort, exact, as_json, index):
     """Search sections for QUERY ("quoted phrase", -exclude, a theme name)."""
     # lazy: a command loads only what it uses (start-up is part of the answer time)
-    from search.filters import explain_empty
     from search.query import QueryError, search
 
     text = " ".join(query)
@@ -187,6 +186,8 @@ def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publishe
     try:
         res = search(store, text, limit=limit, sort=sort, exact=exact, **filters)
         if res.total == 0:
+            from search.filters import explain_empty  # lazy: only a search that found nothing explains why
+
             res.why_empty = explain_empty(store, text, exact=exact, **filters)
     except QueryError as e:
         _query_fail(e)

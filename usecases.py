@@ -13,20 +13,18 @@
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
-import pickle
 import re
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from queue import Empty
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from search.cite import cite_items
 from search.errors import SgsearchError
 from search.index.store import IndexFolderError, IndexMissing, Store, default_index_dir, resolve_index_dir
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 _BULLET = re.compile(r"^\s*(?:[-*•·❑]|\(?\d{1,3}[.)]|\(?[a-z][.)]|recommendation\s*\d*\s*[:.])\s*", re.I)
 TEXT_SUFFIXES = (".txt", ".md", ".text")
@@ -102,6 +100,11 @@ class DocumentReader:
     def read(self, path, name: str) -> list[str]:
         """The texts of the items of the document at ``path`` (called ``name`` in messages),
         read in the reading process; raises :class:`ChecklistError` in one line."""
+        # lazy: processes are started by a few commands only; a query starts none
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         with self._lock:
             if self._reader is None:
                 self._reader = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
@@ -200,6 +203,8 @@ def _ingest_in_worker(paths: list[str], index_dir: str, queue) -> None:
     try:
         report = ingest(paths, index_dir, progress=lambda *step: queue.put(("progress", step))).to_json()
     except Exception as e:  # noqa: BLE001 - the index busy or unusable: raised again in the caller
+        import pickle  # lazy: only an error pays for it
+
         try:
             pickle.dumps(e)
         except Exception:  # noqa: BLE001 - an error that cannot travel is told by its message
@@ -217,6 +222,10 @@ def ingest_files(paths: list, index_dir, progress: Callable[[str, int, int, str]
     ``progress`` is told ingest's steps here, as they happen. Raises
     :class:`~search.errors.SgsearchError` (one line) when the index cannot be written to or
     the process stops before it has finished."""
+    # lazy: processes are started by a few commands only; a query starts none
+    import multiprocessing
+    from queue import Empty
+
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     # not a daemon: ingest starts its own tagging worker, which a daemon process may not

@@ -24,10 +24,9 @@ import re
 from datetime import date
 from pathlib import Path
 
-from whoosh.analysis import STOP_WORDS
-
 from search.cite import citation, clean, item_citation, section_citation
 from search.errors import SgsearchError
+from search.index.analysis import STOP_WORDS
 from search.index.qtree import And, Term, any_of
 from search.index.records import doc_json
 from search.index.store import Store

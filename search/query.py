@@ -19,22 +19,18 @@ import re
 import sys
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib import resources
 from math import log
-
-from whoosh import qparser
-from whoosh import query as wq
-from whoosh.analysis import STOP_WORDS
-from whoosh.query import Not, NullQuery, Or, Phrase, Term
+from pathlib import Path
 
 from search.cite import section_citation
 from search.errors import QueryError, did_you_mean, quoted
 from search.index import qtree
-from search.index.analysis import join_prefixes
+from search.index.analysis import STOP_WORDS, join_prefixes
 from search.index.backends import Found, Unsupported
 from search.index.records import section_json
-from search.index.schema import make_schema
+from search.index.schema import field_terms
 from search.index.store import Store
+from search.parse import normalize, parse, replace_terms
 from search.snippets import HL_END, HL_START, evidence_snippet, highlight, lead, page_at, plain, spans, window
 from search.vocab.doctypes import check_doc_type
 from search.vocab.taxonomy import load_taxonomy, resolve_theme
@@ -54,7 +50,7 @@ __all__ = ["HL_END", "HL_START", "Hit", "QueryError", "SearchResult", "expand_th
 @lru_cache(maxsize=1)
 def ranking() -> dict:
     """The ranking weights and filler words (``search/ranking.toml``)."""
-    with resources.files("search").joinpath("ranking.toml").open("rb") as fh:
+    with (Path(__file__).parent / "ranking.toml").open("rb") as fh:
         data = tomllib.load(fh)
     return {"weights": data["weights"], "filler": frozenset(w.lower() for w in data["filler"])}
 
@@ -148,15 +144,7 @@ def _prepare(text: str) -> str:
     return join_prefixes(text)
 
 
-def _parser(schema, fields: list[str], group) -> qparser.QueryParser:
-    p = qparser.MultifieldParser(fields, schema, group=group, fieldboosts={f: _W[f] for f in ("heading", "title", "text")})
-    p.remove_plugin_class(qparser.WildcardPlugin)
-    p.remove_plugin_class(qparser.FieldsPlugin)
-    p.remove_plugin_class(qparser.BoostPlugin)
-    return p
-
-
-def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None, publisher=None, schema=None):
+def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None, publisher=None):
     """The filter (a neutral query tree) for the options given, or None (only sections can match a query)."""
     parts = []
     ys = year_arg("year", year)
@@ -171,7 +159,7 @@ def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None,
     if doc_type:
         parts.append(qtree.Term("doc_type", doc_type))
     if publisher:
-        words = tuple((schema or _schema())["publisher"].process_text(publisher, mode="query"))
+        words = tuple(field_terms("publisher", publisher))
         parts.append(qtree.Phrase("publisher", words) if words else qtree.Nothing())
     if not parts:
         return None
@@ -224,12 +212,11 @@ def search(
     if sort not in ("relevance", "year"):
         raise QueryError(f"unknown sort {sort!r}: use relevance or year")
     backend = store.backend()
-    schema = _schema()
     themes = [theme] if isinstance(theme, str) else list(theme or [])
     tax = store.taxonomy()
     theme_ids = [resolve_theme_filter(t, tax) for t in themes]
     doc_type = check_doc_type(doc_type)
-    flt = _filters(year, from_year, to_year, theme_ids, doc_type, publisher, schema)
+    flt = _filters(year, from_year, to_year, theme_ids, doc_type, publisher)
     if not query or not query.strip():
         if flt is None:
             raise QueryError("empty query: give some words to search for, or a filter such as {theme} neglect")
@@ -290,7 +277,6 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
     """The neutral query trees for the words of ``query`` on the index at ``store`` (which
     says how rare each word is): see :class:`Built` (QueryError when it cannot be read)."""
     backend = store.backend()
-    schema = _schema()
     fields = ["exact"] if exact else ["heading", "text", "title"]
     prepared = _prepare(expand_prefixes(backend, query))
     expansions: list[list[str]] = []
@@ -300,10 +286,10 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
     literal_text = prepared  # the words and their other forms, without the themes
     if not exact:
         prepared, expansions = _mark_themes(prepared, store.taxonomy())
-    parsed = _parse(schema, fields, qparser.AndGroup, prepared, expansions, synonyms)
-    clauses = list(parsed.subqueries) if isinstance(parsed, wq.And) else [parsed]
-    units = [_unit(neutral(c)) for c in clauses if not isinstance(c, Not)]
-    excluded = [qtree.Not(neutral(c.query)) for c in clauses if isinstance(c, Not)]
+    parsed = _parse(fields, prepared, expansions, synonyms)
+    clauses = list(parsed.parts) if isinstance(parsed, qtree.And) else [parsed]
+    units = [_unit(c) for c in clauses if not isinstance(c, qtree.Not)]
+    excluded = [c for c in clauses if isinstance(c, qtree.Not)]
     filler = ranking()["filler"]
     content = [u for u in units if u[1] is not None or not set(_words_of(u[0][0])) <= _filler_terms()] or units
     extra = [u[0][0] for u in units if u not in content]
@@ -337,7 +323,7 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
         coord = _constant(_in_section(alt), (weight + together) * rarity(alt) * len(ws))
         ranked += [coord] if coord is not None else []
         every_parts.append(qtree.Or((qtree.all_of(ws), alt)))
-    near = _proximity(schema, fields, literal_text, filler, lambda f, t: rarity(qtree.Term(f, t)))
+    near = _proximity(fields, literal_text, filler, lambda f, t: rarity(qtree.Term(f, t)))
     should = [qtree.Or(tuple(extra), boost=_W["filler"])] if extra else []
     should += [near] if near is not None else []
     records = backend.records_total() or 1
@@ -419,46 +405,10 @@ def _unit(clause: qtree.Node) -> tuple[list[qtree.Node], qtree.Node | None]:
     return words, qtree.any_of(others)
 
 
-def neutral(q) -> qtree.Node:
-    """The neutral tree of a parsed Whoosh query (QueryError for a form with no neutral node)."""
-    b = q.boost
-    if isinstance(q, wq.Term) and type(q) is wq.Term:
-        return qtree.Term(q.fieldname, _str(q.text), b)
-    if type(q) is wq.Phrase:
-        return qtree.Phrase(q.fieldname, tuple(_str(w) for w in q.words), max(q.slop - 1, 0), b)
-    if type(q) is wq.Prefix:
-        return qtree.Prefix(q.fieldname, _str(q.text), b)
-    if type(q) is wq.NumericRange:
-        return qtree.Range(q.fieldname, q.start, q.end, b)
-    if type(q) is wq.AndNot:
-        return qtree.And((neutral(q.a), qtree.Not(neutral(q.b))), b)
-    if type(q) is wq.AndMaybe:
-        return qtree.AndMaybe(neutral(q.a), neutral(q.b), b)
-    if type(q) is wq.And:
-        return qtree.And(tuple(neutral(p) for p in q.subqueries), b)
-    if type(q) is wq.DisjunctionMax:
-        return qtree.DisMax(tuple(neutral(p) for p in q.subqueries), q.tiebreak, b)
-    if type(q) is wq.Or:
-        return qtree.Or(tuple(neutral(p) for p in q.subqueries), b)
-    if type(q) is wq.Not:
-        return qtree.Not(neutral(q.query))
-    if type(q) is wq.Every:
-        return qtree.Every(b)
-    if q is NullQuery:
-        return qtree.Nothing()
-    raise QueryError(f"cannot read the query ({type(q).__name__}): leave out the unusual syntax")
-
-
-def _str(t) -> str:
-    return t.decode("utf-8") if isinstance(t, bytes) else str(t)
-
-
 @lru_cache(maxsize=1)
 def _filler_terms() -> frozenset:
     """The filler words as the index's analysers make them (stemmed and as written)."""
-    schema = _schema()
-    return frozenset(t for w in ranking()["filler"] for f in ("text", "exact")
-                     for t in schema[f].process_text(w, mode="query"))
+    return frozenset(t for w in ranking()["filler"] for f in ("text", "exact") for t in field_terms(f, w))
 
 
 def _words_of(node: qtree.Node) -> list[str]:
@@ -504,17 +454,6 @@ def _result(query: str, counts: dict, hits: list, mode: str, expanded: list[str]
     by_label = {fy_label(k[0]): c for k, c in counts.items() if k and k[0] is not None}
     return SearchResult(query, counts[()].sections, hits, mode, expanded, [], years, counts[()].documents,
                         year_counts={y: by_label[y] for y in years})
-
-
-_SCHEMA = None
-
-
-def _schema():
-    """The schema whose analysers parse queries (the same for every engine)."""
-    global _SCHEMA
-    if _SCHEMA is None:
-        _SCHEMA = make_schema()
-    return _SCHEMA
 
 
 def _engine(call, *args):
@@ -585,25 +524,25 @@ def expand_prefixes(backend, query: str) -> str:
 def corrected_query(store: Store, query: str) -> str | None:
     """The query with each word the index does not hold replaced by its closest indexed
     spelling (``domestc abuse`` -> ``domestic abuse``); None when no word needs it."""
-    # lazy: off the query path; only suggestions for an empty search need it
-    from rapidfuzz import fuzz, process
-
-    vocab = _vocabulary(store)
-    known = set(vocab)
+    backend = store.backend()
     changed = False
 
-    exact = _schema()["exact"]
+    def known(term: str) -> bool:  # one of the index's spellings (:func:`_vocabulary`), asked of the engine
+        return len(term) >= 3 and backend.doc_frequency("exact", term) > 0
 
     def fix(m):
         nonlocal changed
         w = m.group(0)
-        if w.lower() in known or w.upper() == w and len(w) <= 6:  # an abbreviation is left alone
+        if known(w.lower()) or w.upper() == w and len(w) <= 6:  # an abbreviation is left alone
             return w
-        if any(t in known for t in exact.process_text(w, mode="query")):  # "children's" is "children"
+        if any(known(t) for t in field_terms("exact", w)):  # "children's" is "children"
             return w
         if _held_or_named(store, w):  # "dads" (the index has "dad"), "mums" (the thesaurus names mothers so)
             return w
-        best = process.extractOne(w.lower(), vocab, scorer=fuzz.ratio, score_cutoff=75)
+        # lazy: only a word the index does not hold is looked up
+        from rapidfuzz import fuzz, process
+
+        best = process.extractOne(w.lower(), _vocabulary(store), scorer=fuzz.ratio, score_cutoff=75)
         if not best:
             return w
         changed = True
@@ -617,7 +556,7 @@ def _held_or_named(store: Store, word: str) -> bool:
     """Whether a word is no misspelling: its stem is in some section's heading or text, or
     the thesaurus has it in one of its forms."""
     backend = store.backend()
-    if any(backend.doc_frequency(f, t) for t in _schema()["text"].process_text(word, mode="query")
+    if any(backend.doc_frequency(f, t) for t in field_terms("text", word)
            for f in ("text", "heading")):
         return True
     return word.lower() in store.cached("thesaurus words", lambda: _words_named(thesaurus_of(store)))
@@ -636,7 +575,7 @@ def _constant(node: qtree.Node | None, score: float) -> qtree.Const | None:
     return qtree.Const(node, score) if node is not None and score >= _W["least"] else None
 
 
-def _proximity(schema, fields: list[str], text: str, filler: frozenset, rarity):
+def _proximity(fields: list[str], text: str, filler: frozenset, rarity):
     """What ranks sections where the query's words stand together above those where they are
     scattered: the typed words as a phrase, and each two neighbouring content words (filler
     words between them allowed for) near each other, in the heading or the text. Each adds a
@@ -661,7 +600,7 @@ def _proximity(schema, fields: list[str], text: str, filler: frozenset, rarity):
     rf = text_fields[-1]  # rarity is read from the body text (``text`` or ``exact``)
 
     def together(words_text: str, slop: int, weight: float):
-        per_field = [tuple(schema[f].process_text(words_text, mode="query")) for f in text_fields]
+        per_field = [tuple(field_terms(f, words_text)) for f in text_fields]
         run = per_field[-1]
         if len(run) < 2 or len(set(run)) < 2:
             return None
@@ -694,40 +633,46 @@ def _query_terms(q: qtree.Node) -> dict[str, list[str]]:
     return out
 
 
-def _parse(schema, fields, group, prepared: str, expansions: list[list[str]], synonyms: list[list[str]] = ()):
-    try:
-        q = _parser(schema, fields, group).parse(prepared)
-    except Exception as e:  # whoosh raises assorted errors on odd syntax
-        raise QueryError(f"cannot read the query: {e}; put odd characters in quotes") from None
+def _parse(fields, prepared: str, expansions: list[list[str]], synonyms: list[list[str]] = ()) -> qtree.Node:
+    q = parse(prepared, fields, {f: _W[f] for f in ("heading", "title", "text")}, field_terms)
     if expansions or synonyms:
         # normalize() also merges the copies of a theme term made for each field
-        q = q.accept(lambda sub: _expand_marker(sub, expansions, synonyms, schema)).normalize()
-    if q is NullQuery or isinstance(q, Not) or not list(q.iter_all_terms()):
+        q = normalize(replace_terms(q, lambda sub: _expand_marker(sub, expansions, synonyms)))
+    if isinstance(q, (qtree.Nothing, qtree.Not)) or not _has_terms(q):
         raise QueryError("nothing to search for: a query needs at least one word that is not excluded (-word)")
     return q
 
 
-def _expand_marker(sub, expansions, synonyms, schema):
-    if isinstance(sub, Term) and isinstance(sub.text, str) and sub.text.startswith(_MARK):
+def _has_terms(node: qtree.Node) -> bool:
+    """Whether the tree names a term anywhere (excluded parts too)."""
+    if isinstance(node, (qtree.Term, qtree.Phrase)):
+        return True
+    if isinstance(node, qtree.Not):
+        return _has_terms(node.part)
+    return isinstance(node, (qtree.And, qtree.Or)) and any(_has_terms(p) for p in node.parts)
+
+
+def _expand_marker(sub: qtree.Term, expansions, synonyms) -> qtree.Node:
+    if sub.text.startswith(_MARK):
         n = int(sub.text[len(_MARK):])
-        return Or([Term("themes", t, boost=THEME_BOOST) for t in expansions[n]])
-    if isinstance(sub, Term) and isinstance(sub.text, str) and sub.text.startswith(_SYN_MARK):
+        return qtree.Or(tuple(qtree.Term("themes", t, THEME_BOOST) for t in expansions[n]))
+    if sub.text.startswith(_SYN_MARK):
         n = int(sub.text[len(_SYN_MARK):])
-        forms = [_form_query(schema, sub.fieldname, f, sub.boost * SYNONYM_BOOST) for f in synonyms[n]]
+        forms = [_form_query(sub.field, f, sub.boost * SYNONYM_BOOST) for f in synonyms[n]]
         forms = [f for f in forms if f is not None]
-        return Or(forms) if forms else NullQuery
+        return qtree.Or(tuple(forms)) if forms else qtree.Nothing()
     return sub
 
 
-def _form_query(schema, fieldname: str, form: str, boost: float):
+def _form_query(fieldname: str, form: str, boost: float) -> qtree.Node | None:
     """One form of a thesaurus entry as a query on a field: a term, or a phrase of its words."""
-    words = list(schema[fieldname].process_text(join_prefixes(form), mode="query"))
+    words = tuple(field_terms(fieldname, join_prefixes(form)))
     if not words:
         return None
     if len(words) == 1:
-        return Term(fieldname, words[0], boost=boost)
+        return qtree.Term(fieldname, words[0], boost)
     # one other word may stand between ("non-accidental head injuries" for "non-accidental injury")
-    return Phrase(fieldname, words, slop=2, boost=boost)
+    return qtree.Phrase(fieldname, words, 1, boost)
 
 
 def _diversify(hits: list, limit: int) -> list:

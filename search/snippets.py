@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from search.index.analysis import _SPLIT, _TOKEN_RX, COMPOUNDS, PREFIXES, exact_analyzer, text_analyzer
+from search.index.analysis import _SPLIT, _TOKEN_RX, COMPOUNDS, PREFIXES, index_terms, stem_word
 
 SNIPPET_CHARS = 240
 SURROUND = 90  # characters of context either side of a run of matches
 HL_START, HL_END = "\x02", "\x03"  # highlight markers inside snippets (CLI renders them)
-_ANALYZERS = {True: text_analyzer(), False: exact_analyzer()}
 
 
 def plain(snippet: str) -> str:
@@ -159,7 +158,8 @@ def _may_match(word: str, initials: frozenset) -> bool:
 @lru_cache(maxsize=200_000)
 def _terms(word: str, stemmed: bool) -> frozenset:
     """The index terms of one word (with its parts, as the index stores them)."""
-    return frozenset(t.text for t in _ANALYZERS[stemmed](word, mode="index"))
+    terms = (t for t, _pos in index_terms(word))
+    return frozenset(map(stem_word, terms) if stemmed else terms)
 
 
 LONG = 8000  # a section longer than this is highlighted in a window around its likely matches

@@ -256,9 +256,9 @@ def test_tantivy_analyses_text_into_the_terms_whoosh_indexes(tmp_path):
     with its neighbour (through a part of a joined word too: ``agency and``)."""
     import random
 
+    from search.index.backends.whoosh import make_schema
     from search.index.qtree import Phrase, Term
     from search.index.records import exact_value
-    from search.index.schema import make_schema
 
     text = _battery_text(random.Random(7))
     fields = {"id": "s1", "kind": "section", "doc_id": "d", "heading": "Pre", "text": text,

@@ -14,23 +14,18 @@
 The stemmer is Snowball's English as tantivy ships it (:func:`stem_word`), so that the
 tantivy engine can analyse text itself (:func:`engine_text`) and give the very terms the
 query parser makes; without tantivy (Python 3.10) it is Whoosh's, and indexes record which.
+The rules run in plain Python for queries and snippets (:func:`query_terms`,
+:func:`index_terms`), and as Whoosh analysers (``text_analyzer``, ``exact_analyzer``) for
+a Whoosh index, defined on first use so that nothing else loads Whoosh.
 """
 from __future__ import annotations
 
 import importlib.util
 import re
+from functools import lru_cache
 from itertools import compress
 from operator import not_
-
-from whoosh.analysis import (
-    CharsetFilter,
-    Filter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-)
-from whoosh.lang import stemmer_for_language
-from whoosh.support.charset import accent_map
+from pathlib import Path
 
 _TANTIVY = importlib.util.find_spec("tantivy") is not None
 # Bump when analysis changes: an index built with another version (or stemmer) is rebuilt.
@@ -55,6 +50,24 @@ COMPOUNDS = {
     "web": frozenset({"site"}),
     "life": frozenset({"long"}),
 }
+
+
+# Words too common to search for on their own (the refusal of a query of only these, and
+# an export's list of terms); the same list as Whoosh's STOP_WORDS.
+STOP_WORDS = frozenset("""a an and are as at be by can for from have if in is it may not of on or tbd that the
+this to us we when will with yet you your""".split())
+
+
+@lru_cache(maxsize=1)
+def accent_map() -> dict[int, str]:
+    """The table folding accented letters to plain ones (``accents.txt``; for ``str.translate``)."""
+    table: dict[int, str] = {}
+    text = Path(__file__).with_name("accents.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            plain, *codes = line.split(" ")
+            table.update((int(c, 16), plain) for c in codes)
+    return dict(sorted(table.items()))
 
 
 def compound_second(first: str, word: str) -> bool:
@@ -88,77 +101,6 @@ def year_term(text: str) -> str | None:
     return f"{start}-{end2:02d}"
 
 
-class CompoundFilter(Filter):
-    """Join hyphenated compounds and prefix + word pairs into one term.
-
-    In index mode the parts of a hyphenated word are also emitted at the same
-    position, so that each part can be found on its own.
-    """
-
-    def __call__(self, tokens):
-        pending = None  # a bare prefix token waiting for the next word
-        shift = 0  # positions freed by joining two tokens into one
-        for t in tokens:
-            if t.positions and shift:
-                t.pos -= shift
-            text = t.text
-            yt = year_term(text)
-            if yt:
-                if pending is not None:
-                    yield pending
-                    pending = None
-                t.text = yt
-                yield t
-                continue
-            text = _APOS.sub("", text) if "'" in text or "’" in text else text
-            if _SPLIT.search(text):
-                parts = [p for p in _SPLIT.split(text) if p]
-                if pending is not None:
-                    yield pending
-                    pending = None
-                joined = "".join(parts)
-                t.text = joined
-                if t.mode == "index" and len(parts) > 1:
-                    pos = t.pos if t.positions else None
-                    yield t
-                    for p in parts:
-                        t.text = p
-                        if pos is not None:
-                            t.pos = pos
-                        yield t
-                else:
-                    yield t
-                continue
-            if pending is not None:
-                if _joins(pending.text, text):
-                    first = pending.text
-                    pending.text = first + text
-                    if t.chars and pending.chars:
-                        pending.endchar = t.endchar
-                    shift += 1
-                    yield pending
-                    if t.mode == "index":
-                        if t.positions:
-                            t.pos = pending.pos
-                        if first in COMPOUNDS:  # a compound's first word is a word of its own
-                            t.text = first
-                            yield t
-                        t.text = text
-                        yield t
-                    pending = None
-                    continue
-                yield pending
-                pending = None
-            if text in PREFIXES or text in COMPOUNDS:
-                t.text = text  # without a possessive 's ("child's")
-                pending = t.copy()
-                continue
-            t.text = text
-            yield t
-        if pending is not None:
-            yield pending
-
-
 _TOKEN_RX = re.compile(_TOKEN)
 _WORD, _YEAR_SPAN, _PARTS = 0, 1, 2
 _SHAPES: dict[str, tuple] = {}  # raw token -> its shape; reports reuse a few thousand words
@@ -171,7 +113,7 @@ def _shape(raw: str) -> tuple:
     (``waits``: a prefix or a compound's first word, which may join the next word)."""
     w = raw.lower()
     if not w.isascii():
-        w = w.translate(accent_map)
+        w = w.translate(accent_map())
     yt = year_term(w) if w[0].isdigit() else None
     if yt:
         return (_YEAR_SPAN, yt)
@@ -236,6 +178,40 @@ def index_terms(text: str) -> list[tuple[str, int]]:
     return out
 
 
+def query_terms(text: str, stem: bool = True) -> list[str]:
+    """The terms a query's ``text`` is searched for (the analysers in query mode): like
+    :func:`index_terms` but a joined word without its parts; stemmed for ``heading``,
+    ``text`` and ``title``, as written (``stem=False``) for ``exact`` and ``publisher``."""
+    out: list[str] = []
+    pending = None  # a bare prefix waiting for the next word
+    shapes = _SHAPES
+    for raw in _TOKEN_RX.findall(text):
+        shape = shapes.get(raw)
+        if shape is None:
+            shape = _shape(raw)
+        kind, w = shape[0], shape[1]
+        if kind != _WORD:
+            if pending is not None:
+                out.append(pending)
+                pending = None
+            out.append(w)
+            continue
+        if pending is not None:
+            if _joins(pending, w):
+                out.append(pending + w)
+                pending = None
+                continue
+            out.append(pending)
+            pending = None
+        if shape[2]:
+            pending = w
+            continue
+        out.append(w)
+    if pending is not None:
+        out.append(pending)
+    return [stem_word(t) for t in out] if stem else out
+
+
 _STEMMER = None
 
 
@@ -250,6 +226,9 @@ def stem_word(word: str) -> str:
             _STEMMER = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw()).filter(
                 tantivy.Filter.stemmer("english")).build().analyze
         else:
+            # lazy: without tantivy (Python 3.10) Whoosh's stemmer, which only then loads
+            from whoosh.lang import stemmer_for_language
+
             whoosh_stem = stemmer_for_language("en")
             _STEMMER = lambda w: [whoosh_stem(w)]  # noqa: E731
     out = _STEMMER(word) if word else None
@@ -270,12 +249,13 @@ def _chars():
     global _CHARS
     if _CHARS is None:
         word = re.compile(r"\w")
+        folded = accent_map()
         changed, unsafe = [], []
         for cp in range(0x80, 0x10000):
             c = chr(cp)
             if 0xD800 <= cp < 0xE000:
                 continue
-            f = c.lower().translate(accent_map)
+            f = c.lower().translate(folded)
             if f != c or c in "Σσς":
                 changed.append(re.escape(c))
                 if not (word.match(c) and f and all(word.match(x) for x in f)) or c in "Σσς":
@@ -301,7 +281,7 @@ def engine_text(text: str) -> tuple[str, list[str], str]:
     if not s.isascii() and _chars()[0].search(text):  # few texts have any (curly quotes and dashes are not)
         if _chars()[1].search(text):  # characters that can move word boundaries: word by word
             return _grouped(index_terms(text))
-        s = s.translate(accent_map)
+        s = s.translate(accent_map())
     toks = _TOKEN_RX.findall(s)
     hit = _WAITS.intersection(toks)
     # indices of the words that may join, found without a Python loop over every word
@@ -365,26 +345,6 @@ def _grouped(terms: list[tuple[str, int]]) -> tuple[str, list[str], str]:
     return " ".join(words), parts, _split(words, split) if split else ""
 
 
-class YearTokenizer(RegexTokenizer):
-    """A tokenizer that keeps ``pre-birth`` and ``2016/17`` as single raw tokens."""
-
-    def __init__(self):
-        super().__init__(expression=_TOKEN)
-
-
-def text_analyzer(stem: bool = True):
-    """The analyzer for body text, headings and titles."""
-    chain = YearTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | CompoundFilter()
-    if stem:
-        chain = chain | StemFilter(stemfn=stem_word, cachesize=50000)
-    return chain
-
-
-def exact_analyzer():
-    """Like :func:`text_analyzer` but without stemming (for ``--exact`` matching)."""
-    return YearTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | CompoundFilter()
-
-
 _JOIN_PREFIX = re.compile(
     r"\b(" + "|".join(sorted(PREFIXES)) + r")\s+(?=[A-Za-z]{3,})(?!(?:and|or|not|AND|OR|NOT)\b)", re.I)
 _JOIN_COMPOUND = re.compile(
@@ -407,3 +367,115 @@ def join_prefixes(query: str) -> str:
 
         out.append(_JOIN_PREFIX.sub(r"\1", _JOIN_COMPOUND.sub(_join_compound, chunk)))
     return "".join(out)
+
+
+# -- Whoosh's analysers -------------------------------------------------------------------
+# Defined on first use, so that only an index on the Whoosh engine loads Whoosh. A Whoosh
+# index keeps their names (search.index.analysis.CompoundFilter, ...) in its schema.
+_WHOOSH_NAMES = ("CompoundFilter", "YearTokenizer", "text_analyzer", "exact_analyzer")
+
+
+def __getattr__(name: str):
+    if name in _WHOOSH_NAMES:
+        globals().update(_whoosh_analysers())
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _whoosh_analysers() -> dict:
+    """The Whoosh tokenizer, filter and analysers of the schema's text fields."""
+    # lazy: Whoosh loads only for an index on the Whoosh engine
+    from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter
+
+    class CompoundFilter(Filter):
+        """Join hyphenated compounds and prefix + word pairs into one term.
+
+        In index mode the parts of a hyphenated word are also emitted at the same
+        position, so that each part can be found on its own.
+        """
+
+        def __call__(self, tokens):
+            pending = None  # a bare prefix token waiting for the next word
+            shift = 0  # positions freed by joining two tokens into one
+            for t in tokens:
+                if t.positions and shift:
+                    t.pos -= shift
+                text = t.text
+                yt = year_term(text)
+                if yt:
+                    if pending is not None:
+                        yield pending
+                        pending = None
+                    t.text = yt
+                    yield t
+                    continue
+                text = _APOS.sub("", text) if "'" in text or "’" in text else text
+                if _SPLIT.search(text):
+                    parts = [p for p in _SPLIT.split(text) if p]
+                    if pending is not None:
+                        yield pending
+                        pending = None
+                    joined = "".join(parts)
+                    t.text = joined
+                    if t.mode == "index" and len(parts) > 1:
+                        pos = t.pos if t.positions else None
+                        yield t
+                        for p in parts:
+                            t.text = p
+                            if pos is not None:
+                                t.pos = pos
+                            yield t
+                    else:
+                        yield t
+                    continue
+                if pending is not None:
+                    if _joins(pending.text, text):
+                        first = pending.text
+                        pending.text = first + text
+                        if t.chars and pending.chars:
+                            pending.endchar = t.endchar
+                        shift += 1
+                        yield pending
+                        if t.mode == "index":
+                            if t.positions:
+                                t.pos = pending.pos
+                            if first in COMPOUNDS:  # a compound's first word is a word of its own
+                                t.text = first
+                                yield t
+                            t.text = text
+                            yield t
+                        pending = None
+                        continue
+                    yield pending
+                    pending = None
+                if text in PREFIXES or text in COMPOUNDS:
+                    t.text = text  # without a possessive 's ("child's")
+                    pending = t.copy()
+                    continue
+                t.text = text
+                yield t
+            if pending is not None:
+                yield pending
+
+    class YearTokenizer(RegexTokenizer):
+        """A tokenizer that keeps ``pre-birth`` and ``2016/17`` as single raw tokens."""
+
+        def __init__(self):
+            super().__init__(expression=_TOKEN)
+
+    def text_analyzer(stem: bool = True):
+        """The analyzer for body text, headings and titles."""
+        chain = YearTokenizer() | LowercaseFilter() | CharsetFilter(accent_map()) | CompoundFilter()
+        if stem:
+            chain = chain | StemFilter(stemfn=stem_word, cachesize=50000)
+        return chain
+
+    def exact_analyzer():
+        """Like :func:`text_analyzer` but without stemming (for ``--exact`` matching)."""
+        return YearTokenizer() | LowercaseFilter() | CharsetFilter(accent_map()) | CompoundFilter()
+
+    made = {"CompoundFilter": CompoundFilter, "YearTokenizer": YearTokenizer, "text_analyzer": text_analyzer,
+            "exact_analyzer": exact_analyzer}
+    for name, obj in made.items():
+        obj.__qualname__ = name  # pickled by name, as a module-level object
+    return made

@@ -7,12 +7,10 @@ expand a theme into query terms, and the query path stays light.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sys
 from dataclasses import asdict, dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -106,6 +104,8 @@ class Taxonomy:
 
     def fingerprint(self) -> str:
         """Short sha256 of the merged content: changes whenever tagging could change."""
+        import hashlib  # lazy: only ingest fingerprints a taxonomy (hashlib starts OpenSSL)
+
         payload = {
             "themes": [asdict(t) for t in self.themes.values()],
             "negation": asdict(self.negation),
@@ -153,7 +153,7 @@ class Taxonomy:
 
 def bundled_path() -> Path:
     """Path of the taxonomy shipped with the package."""
-    return Path(str(resources.files("search.vocab").joinpath(BUNDLED_NAME)))
+    return Path(__file__).with_name(BUNDLED_NAME)  # beside this module, as package data is installed
 
 
 def load_taxonomy(extra_files: list[Path] | None = None) -> Taxonomy:

@@ -18,7 +18,6 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from search.errors import SgsearchError
@@ -222,7 +221,7 @@ def terms(gen_dir: Path | None, word: str | None = None) -> dict:
 
 
 def bundled_path() -> Path:
-    return Path(str(resources.files("search.vocab").joinpath(BUNDLED_NAME)))
+    return Path(__file__).with_name(BUNDLED_NAME)  # beside this module, as package data is installed
 
 
 def read_file(path: str | Path) -> dict:

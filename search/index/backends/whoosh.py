@@ -1,6 +1,6 @@
 """The Whoosh backend (the default engine): pure Python, fine up to some 20,000 sections.
 
-Every record is one Whoosh document with the fields of :func:`search.index.schema.make_schema`;
+Every record is one Whoosh document with the fields of :func:`make_schema`;
 only sections have indexed text, so a query matches sections without a filter. Counts
 come from the per-segment columns of ``year_start``, ``doc_id`` and ``doc_type`` and
 from the postings of each theme, never from stored fields.
@@ -14,16 +14,33 @@ from pathlib import Path
 import whoosh.index
 from whoosh import query as wq
 from whoosh import scoring
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import And, Term
 
 from search.index import qtree
+from search.index.analysis import exact_analyzer, text_analyzer
 from search.index.backends.base import Backend, Count, Found, Unsupported, Writer
 from search.index.lock import IndexBusy
-from search.index.schema import make_schema
+from search.index.schema import FIELDS
 
 SECTIONS = Term("kind", "section")
 # the many-valued fields counts group by, and the key of a record without a value
 MANY = {"themes": (), "years": (None,)}
+
+
+def make_schema() -> Schema:
+    """The Whoosh schema of :data:`search.index.schema.FIELDS` (a fresh object each time:
+    Whoosh fields are stateful)."""
+    text, exact = text_analyzer(), exact_analyzer()
+    made = {
+        "id": lambda o: ID(**o),
+        "keyword": lambda o: KEYWORD(commas=True, **o),
+        "numeric": lambda o: NUMERIC(int, **o),
+        "stored": lambda o: STORED(),
+        "text": lambda o: TEXT(analyzer=text, multitoken_query="phrase", **o),
+        "exact": lambda o: TEXT(analyzer=exact, multitoken_query="phrase", **o),
+    }
+    return Schema(**{name: made[kind](opts) for name, (kind, opts) in FIELDS.items()})
 
 
 class BM25(scoring.BM25F):
