@@ -93,10 +93,16 @@ BODIES = {
     "council": r"\bcouncil\b|\blondon borough of\b",
     "committee": r"child protection committee",
     "icb": r"integrated care board|\bicb\b",
-    "trust": r"\bnhs\b.*\btrust\b",
+    "trust": r"\bnhs\b.*\btrust\b|health and social care trust|\bhealth board\b",
     "sbni": r"\bsbni\b|safeguarding board for northern ireland",
     "ccg": r"clinical commissioning group|\bccg\b",
     "public-protection": r"public protection committee",
+    "care-inspectorate": r"\bcare inspectorate\b",
+    "research-in-practice": r"\bresearch in practice\b",
+    "scottish-government": r"\bscottish government\b",
+    "welsh-government": r"\bwelsh government\b",
+    "ailc": r"association of independent (?:lscb )?chairs|\bailc\b",
+    "tasp": r"association of safeguarding partners|\btasp\b",
     "regional-board": r"(?<!children )(?<!children's )\bsafeguarding boards?\b",
 }
 _BODY_WORDS = re.compile(r"\b(?:local|safeguarding|children'?s?|board|partnership|lscb|scp|sscp|cscp|london borough of)\b")
@@ -312,7 +318,8 @@ def print_house(directory: Path, per_page: bool) -> None:
 def main(argv: list[str]) -> int:
     os.environ.pop("SGSEARCH_METADATA", None)  # as a user reads: the bundled rules only
     per_page = "--per-page" in argv
-    sets = [Path(argv[argv.index("--set") + 1])] if "--set" in argv[:-1] else [SET_DIR, SET_DIR / "holdout", SET_DIR / "field"]
+    own = [SET_DIR, SET_DIR / "holdout", SET_DIR / "field", SET_DIR / "kinds"]
+    sets = [Path(argv[argv.index("--set") + 1])] if "--set" in argv[:-1] else own
     print(revision(("ingest/metadata.py", "ingest/metadata.toml", "ingest/items.py")))
     print_realdev(per_page)
     for directory in sets:

@@ -156,6 +156,11 @@ def _year_rules() -> tuple[tuple[tuple[str, str, re.Pattern], ...], dict[str, fl
 _NUM_DATE = re.compile(r"(?<![\d/.])(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d{2})(?![\d/.])")
 _ISO_DATE = re.compile(r"(?<![\d-])((?:19|20)\d{2})-(\d{2})-(\d{2})(?![\d-])")
 _ANY_MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\.?,?\s+((?:19|20)\d{{2}})\b", re.I)
+# a season dates a newsletter by the school term it is named for: spring (January to Easter) in
+# the financial year before its calendar year's April, summer and autumn in the one that starts
+# then; winter (December to February) straddles two financial years and dates nothing
+_SEASON_YEAR = re.compile(r"\b(spring|summer|autumn)(?:\s+term)?\s+((?:19|20)\d{2})\b", re.I)
+_SEASON_MONTH = {"spring": "feb", "summer": "jun", "autumn": "oct"}
 _SENTENCE_START = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'\u2018\u201c])")
 # the kinds that date a meeting's own papers
 MEETING_KINDS = frozenset({"meeting", "weekday", "date_field"})
@@ -198,6 +203,8 @@ def _scored_dates(lines: tuple[str, ...], weights: tuple[tuple[str, float], ...]
                 found.append((m, d, "figures"))
         for m in _ANY_MONTH_YEAR.finditer(line):
             found.append((m, _date("1", m.group(1), m.group(2)), "month"))
+        for m in _SEASON_YEAR.finditer(line):
+            found.append((m, _date("1", _SEASON_MONTH[m.group(1).lower()], m.group(2)), "month"))
         for m, d, form in found:
             if d is None or any(a < m.end() and m.start() < b for a, b in taken):
                 continue
@@ -250,6 +257,19 @@ def _dated_year(text: str, lines: list[str]) -> dict | None:
             return {"period_start": None, "period_end": None, "how": "year", "year_start": int(m.group(1))}
     if cands or every:
         return _dated((cands or every)[0][2], "date")
+    return None
+
+
+# a report named for its year in two-digit years: "Independent Scrutineer's Report 24-25", "Plan 23/24"
+_SHORT_YEAR = re.compile(r"\b(?:report|review|plan|strategy|priorities|update)s?\W{0,3}(\d{2})\s*[-/–]\s*(\d{2})(?![\d/-])", re.I)
+
+
+def _short_report_year(where: str) -> int | None:
+    """The financial year a title line names in two-digit years, or None."""
+    for m in _SHORT_YEAR.finditer(where):
+        first, end = int(m.group(1)), int(m.group(2))
+        if end == (first + 1) % 100:
+            return 2000 + first if first < 70 else 1900 + first
     return None
 
 
@@ -315,9 +335,12 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
     named = _report_span(text, "\n".join(lines[:3]))
     if named:
         return named
+    short = _short_report_year("\n".join(lines[:3]))
     stated = _stated_year(text, lines)
     if stated:
         return _fy_period(*stated)
+    if short:
+        return _fy_period(short, "report-year")
     m = _YEAR_ENDING.search(text)
     if m and _date(*m.groups()[-3:]):
         return _fy_period(fy_start_of(_date(*m.groups()[-3:])), "year-ending")
@@ -499,11 +522,20 @@ def _kind_of(body: str, p: Publishers) -> str | None:
     return next((k for k, rx in p.kinds if rx.match(body)), None)
 
 
+def _composed(area: places.Area, kind: str, p: Publishers) -> str:
+    """A body's name made from its area and kind: an English county's council is its County Council."""
+    if kind == "council" and area.kind == "county":
+        return f"{area.name} County Council"
+    return f"{area.name} {p.full_names[kind]}"
+
+
 def _address_kind(url: str | None, p: Publishers) -> str | None:
     """The body a host's words name: "devonscp" a partnership, "...lscb" a board, a council's site a council."""
     host = places.host_of(url)
+    labels = host.split(".")
     for kind in ("partnership", "board"):
-        if any(w in host for w in p.address_words.get(kind, [])):
+        # at a label's end or start, beside the area ("walsallsp", "scpdevon"), not inside another word
+        if any(lab.endswith(w) or lab.startswith(w) for lab in labels for w in p.address_words.get(kind, [])):
             return kind
     # a council's site, or its committee portal ("northlincolnshire.moderngov.co.uk")
     portal = any(label in p.address_words.get("portal", []) for label in host.split("."))
@@ -513,11 +545,19 @@ def _address_kind(url: str | None, p: Publishers) -> str | None:
 # what comes before the body whose report this is: "the first safeguarding report for the NHS X CCG"
 _REPORT_OF = re.compile(r"\breport\s+(?:of|for|from|by)\s+(?:the\s+)?$", re.I)
 # what follows the body whose report this is: "... Partnership Annual Report 2022-23"
-_SUBJECT = re.compile(r"(?:\s*\([A-Z]{2,6}\))?\W{0,3}(?:draft\s+)?(?:annual|yearly|twelve[- ]monthly)\s+report", re.I)
+# (also its plan, strategy or newsletter: "... Children Partnership Business Plan")
+_SUBJECT = re.compile(r"(?:\s*\([A-Z]{2,6}\))?\W{0,3}(?:draft\s+)?(?:(?:annual|yearly|twelve[- ]monthly)\s+report"
+                      r"|(?:business|strategic|improvement|delivery)\s+plan|strategy\b|newsletter\b)", re.I)
+TITLE_CHARS = 200  # a title is never longer: past this a first line is a page flattened into one line
 NATIONAL_CHARS = 20000  # a national body that publishes says so early; mentions are capped anyway
 # a national body as the author: "Ofsted's evaluation", "The NSPCC has analysed", "... published"
 _AUTHOR = (r"(?:\W?s\s+(?:\w+\s+)?(?:evaluation|report|review|analysis|briefing|research|summary|study)\b"
            r"|\s+(?:has|have|had)\s+(?:analysed|published|made|reviewed|carried out|found)|\s+published\b)")
+# the page's own byline before a national body's name: "Author: Research in Practice", "I am
+# writing to you as Chair of the … Panel", "on behalf of the NSPCC"
+_BYLINE = re.compile(r"(?:^|\n)\W*(?:author|published by|publisher|source|written by)\s*:?\s*(?:the\s+)?$"
+                     r"|\bas\s+(?:the\s+)?chair\s+of\s+(?:the\s+)?(?:independent\s+|national\s+)?$"
+                     r"|\bon\s+behalf\s+of\s+(?:the\s+)?$", re.I)
 
 
 _PRINTED_HOST = re.compile(r"(?:\bhttps?://|\bwww\.|[\w.+-]@)((?:[a-z0-9-]+\.)+[a-z]{2,})", re.I)
@@ -625,7 +665,8 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
     cands: dict[tuple[str, str], dict] = {}
     # "the Safeguarding Board for Northern Ireland" is the national body, not a board of no area
     # the document's first line is its name: a body named there is what it is about ("15th Meeting of the …")
-    title_end = len(head) - len(head.lstrip()) + len(head.lstrip().split("\n", 1)[0])
+    # (its opening words only: a page flattened into one line has no title line)
+    title_end = len(head) - len(head.lstrip()) + min(len(head.lstrip().split("\n", 1)[0]), TITLE_CHARS)
     national_at = [x.span() for _, rx, _ in p.national for x in _national_found(rx, head[:NATIONAL_CHARS])]
     for m in _body_matches(head, r):
         raw = re.sub(r"\s+", " ", m.group(1)).strip()
@@ -690,15 +731,15 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
             composed = w["address_area"] + w["address_agrees"] + w["mention"] * min(n - 1, w["mentions_cap"])
             composed += (w["early"] if c["first"] < 1500 else 0) + (w["subject"] if c["subject"] else 0)
             composed += w["title_line"] if c.get("title") else 0
-            scored.append((composed, -c["first"], f"{host_area.name} {p.full_names[kind]}"))
+            scored.append((composed, -c["first"], _composed(host_area, kind, p)))
         elif c["bare"] and text_area and kind in p.full_names and not c.get("absorbed"):
             # the body the text names, in the area its printed addresses or its place names give
             composed = w[text_weight] + w["mention"] * min(n - 1, w["mentions_cap"])
             composed += (w["early"] if c["first"] < 1500 else 0) + (w["subject"] if c["subject"] else 0)
             composed += w["title_line"] if c.get("title") else 0
-            scored.append((composed, -c["first"], f"{text_area.name} {p.full_names[kind]}"))
-        if c.get("absorbed"):
-            continue
+            scored.append((composed, -c["first"], _composed(text_area, kind, p)))
+        if c.get("absorbed") or c["bare"]:
+            continue  # a body of no area ("the Local Safeguarding Children Board") names no publisher
         # a spelled-out name reads better than its abbreviation ("Devon Safeguarding Children Partnership")
         best = max(c["names"], key=lambda x: (len(x.split()) > 2, c["names"][x], len(x)))
         if c.get("acronym") and not best.endswith(c["acronym"]):
@@ -707,13 +748,13 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
     if host_area and not cands:
         kind = _address_kind(url, p)
         if kind:
-            scored.append((w["address_area"] + w["address_agrees"], 0, f"{host_area.name} {p.full_names[kind]}"))
+            scored.append((w["address_area"] + w["address_agrees"], 0, _composed(host_area, kind, p)))
     elif printed and not cands:
         # a page that names no body: the one its printed addresses are (a partnership's site before the council's)
         kinds = [k for k in (_address_kind(u, p) for u in printed) if k]
         kind = min(kinds, key=lambda k: k == "council", default=None)
         if kind:
-            scored.append((w["text_address"], 0, f"{text_area.name} {p.full_names[kind]}"))
+            scored.append((w["text_address"], 0, _composed(text_area, kind, p)))
     for name, rx, hosts in p.national:
         found = _national_found(rx, opening)
         score = w["national_mention"] * min(len(found) + shortened[name], w["national_cap"])
@@ -721,6 +762,8 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
                re.search(r"\bby\s+(?:the\s+)?(?:national\s+)?$", head[max(0, f.start() - 20):f.start()], re.I)
                for f in found):
             score += w["national_author"]
+        if any(_BYLINE.search(head[max(0, f.start() - 60):f.start()]) for f in found):
+            score += w["national_byline"]
         if any(host == h or host.endswith("." + h) for h in hosts):
             score += w["national_host"]
         if found and found[0].start() < title_end:
@@ -775,8 +818,11 @@ def detect_doc_type(text: str, title: str = "", url: str | None = None) -> str:
     return best if best and scores[best] > 0 else "other"
 
 
-_COUNTED = re.compile(r"^(?:minute|step|key|things|ways|top|points?)\b", re.I)
+_COUNTED = re.compile(r"^(?:minute(?!\s+of\b)|step|key|things|ways|top|points?)\b", re.I)
 _FIELD_LINE = re.compile(r"^[A-Z][\w ]{0,30}:\s")  # "Decision Maker: …", "Date of meeting: …"
+# a cover sheet's field that names the paper: "Paper Title: …", "Title of report: …", "Subject: …"
+_TITLE_FIELD = re.compile(r"^\W*(?:(?:paper|report|document)\s+title|title(?:\s+of\s+(?:the\s+)?(?:paper|report))?|subject)"
+                          r"\s*:\s*(\S.{6,150})$", re.I)
 _DATE_WORDS = re.compile(rf"\b(?:{_MONTH_RE}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|am|pm|st|nd|rd|th)\b|\d+", re.I)
 
 
@@ -929,6 +975,9 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
                                                      w["level3"]) if b.kind == HEADING else 0.0
         score = level + (w["strong"] if b.strong else 0) - w["position"] * i + features(t)
         cands.append((score, t))
+        named = _TITLE_FIELD.match(t)
+        if named:
+            cands.append((w["title_field"] - w["position"] * i + features(named.group(1).strip()), named.group(1).strip()))
         before = clean(opening[i - 1].text) if i else ""
         if before and tr.report.search(t) and not rules().publisher.search(t) and _is_body_name(before):
             # a body's name on its own line above the report's name: "<Body>" / "Annual Report 2022-23"

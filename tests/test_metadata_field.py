@@ -20,12 +20,21 @@ from tests.engines import AVAILABLE
 from tests.quality import SET_DIR, build_files, metadata_checks, run_document
 
 FIELD = SET_DIR / "field"
+KINDS = SET_DIR / "kinds"  # the shapes a document's kind is read from: meeting notices, cover sheets, newsletters, letters
 
 
 @pytest.fixture(scope="module")
 def field_results(tmp_path_factory):
     out = tmp_path_factory.mktemp("field")
     return [run_document(path, exp) for path, exp in build_files(out, FIELD)]
+
+
+@pytest.mark.parametrize("field", ["title", "year", "publisher", "doc_type"])
+def test_kinds_of_document_by_their_shape_all_right(tmp_path, field):
+    results = [run_document(path, exp) for path, exp in build_files(tmp_path, KINDS)]
+    assert len(results) >= 4
+    wrong = [(r.name, r.got.get(field), r.expected[field]) for r in results if not metadata_checks(r)[field]]
+    assert not wrong
 
 
 def test_the_field_set_has_every_style_named(field_results):
@@ -78,6 +87,12 @@ def test_publisher_from_the_address_and_the_body_the_text_names():
     partnership = "The partnership's learning briefing for practitioners. The SCP thanks everyone."
     assert detect_publisher(partnership, "https://www.devonscp.org.uk/x/") == \
         "Devon Safeguarding Children Partnership"
+
+
+def test_a_county_council_is_named_as_it_names_itself():
+    text = "Members noted the report. The Council thanked the officers."
+    assert detect_publisher(text, "https://democracy.kent.gov.uk/ieIssueDetails.aspx?IId=1") == "Kent County Council"
+    assert detect_publisher(text, "https://democracy.croydon.gov.uk/ieIssueDetails.aspx?IId=1") == "Croydon Council"
 
 
 def test_national_bodies_from_the_text_or_their_own_address():
@@ -155,9 +170,100 @@ def test_a_span_of_years_is_kept_as_a_span():
     ("Neglect Plan: Progress Report", "Purpose of the paper\nThe Committee is asked to note the progress.", None,
      "board-papers"),
     ("Ashby Annual Report 2018-19", "Minutes of the scrutiny board", None, "board-papers"),
+    # a meeting's notice whose business lists an annual report
+    ("Fife Child Protection Committee", "NOTICE IS HEREBY GIVEN that a Meeting of the Committee is to be held on "
+     "Tuesday, 3 March 2020.\nBUSINESS\n1 Sederunt\n2 Matters Arising\n3 Fife Child Protection Committee Annual "
+     "Report 2019", None, "board-papers"),
+    # a committee paper's cover sheet, which never says "agenda"
+    ("Safeguarding Children Report", "DECISION NOTE\nThe Quality and Safety Committee is asked to: receive the "
+     "report\nReporting to: Trust Board\nPaper Title: Safeguarding Children Report", None, "board-papers"),
+    # an item on a council's committee portal, whatever report it presents
+    ("Safeguarding children", "The Board considered the partnership's annual report and thanked its chair.",
+     "https://democracy.ashby.gov.uk/mgAi.aspx?ID=7", "board-papers"),
+    # a committee's record, whose minutes of the last meeting are agreed in a sentence
+    ("Children's Scrutiny Panel - Tuesday 26th November 2024", "Cllr Wells declared a personal interest as a "
+     "governor.\nResolved – That the minutes of the meeting held on 23 October 2024 be signed.", None, "board-papers"),
+    # a school's audit that asks for its copy to go with the governors' minutes
+    ("Annual education safeguarding audit", "A copy should be appended to the minutes of the Governing Body "
+     "meeting. The audit supports the annual review of policies.", None, "other"),
+    # a newsletter that mentions an annual report and the arrangements
+    ("Safeguarding Newsletter - Autumn 2022", "Welcome to our newsletter. In this issue: the partnership's annual "
+     "report is out, and our safeguarding arrangements have been refreshed.", None, "other"),
+    # a plan that mentions the safeguarding agenda in its prose
+    ("Ashby Safeguarding Board Strategic Plan 2019 - 2020", "Introduction\nThe boards share an all age "
+     "safeguarding agenda and publish one strategic plan.", None, "other"),
+    # a letter about a review, and a procedures chapter about reviews
+    ("Letter to the Secretary of State", "Dear Minister,\nI am writing to announce our first national child "
+     "safeguarding practice review.", None, "other"),
+    ("Serious Case Reviews", "SCOPE OF THIS CHAPTER\nThis chapter details the criteria for a serious case review.",
+     None, "other"),
 ])
 def test_doc_types_for_the_whole_field(title, text, url, kind):
     assert detect_doc_type(text, title, url) == kind
+
+
+def test_publisher_byline_and_writer_of_a_national_body():
+    news = ("Radical shift needed in reviews\nPublished: 22/05/2025\nAuthor: Research in Practice\n"
+            "A new report published by the Child Safeguarding Practice Review Panel explores how reviews are done. "
+            "The Child Safeguarding Practice Review Panel found variability.")
+    assert detect_publisher(news) == "Research in Practice"
+    letter = ("Child Safeguarding Practice Review Panel 2019\nDear Damian,\nI am writing to you as Chair of the "
+              "independent Child Safeguarding Practice Review Panel to announce a review. Sam Lee, Chair of "
+              "Wiltshire Local Safeguarding Children Board (LSCB), will lead it with members of the LSCB.")
+    assert detect_publisher(letter) == "Child Safeguarding Practice Review Panel"
+
+
+def test_a_page_flattened_into_one_line_has_no_title_line():
+    members = " ".join(f"Member {i} Lay Member" for i in range(12))
+    minutes = ("14th Meeting of the Safeguarding Board for Northern Ireland To be held on 9th March 2016 at 2.00pm "
+               "RECORD OF ATTENDANCE Name Title & Organisation " + members + " Chief Executive Ashby District "
+               "Council Director of Public Health Chief Executive Ashby District Council Minute Taker SBNI "
+               "Professional Officer SBNI Communications SBNI")
+    assert detect_publisher(minutes) == "Safeguarding Board for Northern Ireland"
+
+
+def test_no_publisher_from_a_body_without_its_area():
+    framework = ("This framework sets out inspections of services for children.\nSection 2: The effectiveness "
+                 "of the Local Safeguarding Children Board (LSCB)\nThe LSCB is reviewed.")
+    assert detect_publisher(framework) is None
+    adults = ("Safeguarding Children and Adults at Risk Report. The Trust is a member of the Local Safeguarding "
+              "Children Boards and the Ashby Adult Safeguarding Board.")
+    assert detect_publisher(adults) is None
+
+
+def test_publisher_is_the_body_whose_plan_it_is():
+    plan = ("Ashby Safeguarding\n\nPartnership Business Plan\n\nThe safeguarding partners (local authorities, police "
+            "and Clinical Commissioning Groups (CCGs)) must work together. Nottingham City Council, Nottinghamshire "
+            "County Council, Nottingham and Nottinghamshire Clinical Commissioning Group and the police approved "
+            "the arrangements.\n\nThe arrangements are called the Nottingham and Nottinghamshire Safeguarding "
+            "Children Partnership Business Plan.")
+    assert detect_publisher(plan) == "Nottingham and Nottinghamshire Safeguarding Children Partnership"
+
+
+@pytest.mark.parametrize("lines, year", [
+    (["About", "Independent Scrutineers Report 24-25", "In December 2023 new guidance was published."], 2024),
+    (["Newsletter - Archive", "NEWSLETTER – SPRING 2021", "Our webinar is on 22nd Feb."], 2020),
+    (["Summer Term 2019 Newsletter", "Welcome back."], 2019),
+    (["Autumn 2022", "Welcome to the newsletter."], 2022),
+])
+def test_years_of_short_spans_and_school_terms(lines, year):
+    assert detect_period(lines)["year_start"] == year
+
+
+def test_winter_dates_nothing_it_straddles():
+    assert detect_period(["Winter 2019 Newsletter", "Welcome."])["year_start"] is None
+
+
+def test_a_numbered_minute_is_an_agenda_item_not_a_title(tmp_path):
+    page = tmp_path / "agenda.md"
+    page.write_text("Fife Child Protection Committee\n\nMonday, 18 February 2019\n\nNOTICE IS HEREBY GIVEN that a "
+                    "Meeting of the Committee is to be held on Monday, 18 February 2019.\n\nBUSINESS\n\n1 Sederunt"
+                    "\n\n2 Minute of Meeting dated 30 October 2018 5 - 8\n\n3 Matters Arising\n", encoding="utf-8")
+    doc = parse_file(page).doc
+    assert "Minute of Meeting" not in doc["title"] and doc["doc_type"] == "board-papers"
+    assert doc["year"] == "2018-19"
+    seven = [Block(HEADING, "Minute Briefing: Neglect", level=1, strong=True, number="7")]
+    assert detect_title(seven, "f") == "7 Minute Briefing: Neglect"
 
 
 def test_word_properties_give_title_publisher_and_year(tmp_path):
