@@ -13,10 +13,10 @@ A backend that cannot express a node raises :class:`search.index.backends.Unsupp
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = ["And", "AndMaybe", "Const", "DisMax", "Every", "Node", "Not", "Nothing", "Or", "Phrase", "Prefix", "Range",
-           "Term", "all_of", "any_of", "terms"]
+           "Term", "all_of", "any_of", "matching", "terms"]
 
 
 class Node:
@@ -155,3 +155,79 @@ def terms(node: Node) -> Iterator[tuple[str, str]]:
         yield from terms(node.should)
     elif isinstance(node, Const):
         yield from terms(node.part)
+
+
+def matching(node: Node) -> Node:
+    """A tree that matches exactly the sections ``node`` matches, for counting: what only
+    ranks (constants, boosts, the ``should`` of :class:`AndMaybe`) left out, and in each
+    alternative (or conjunction) a part dropped when another part matches every section it
+    does (a phrase beside one of its own words), so the engine reads fewer positions."""
+    if isinstance(node, Const):
+        return matching(node.part)
+    if isinstance(node, AndMaybe):
+        return matching(node.must)
+    if isinstance(node, Not):
+        return Not(matching(node.part))
+    if isinstance(node, (Or, DisMax)):
+        parts: list[Node] = []
+        for p in node.parts:
+            m = matching(p)
+            parts += m.parts if isinstance(m, Or) else [] if isinstance(m, Nothing) else [m]
+        return any_of(_kept(parts, wide=True))
+    if isinstance(node, And):
+        pos = [matching(p) for p in node.parts if not isinstance(p, Not)]
+        neg = [matching(p) for p in node.parts if isinstance(p, Not)]
+        if not pos:
+            return And(tuple(neg))
+        # the narrower of two parts is enough: And(phrase, one of its words) is the phrase
+        return all_of([*_kept(pos, wide=False), *neg])
+    return replace(node, boost=1.0) if node.boost != 1.0 else node
+
+
+def _kept(parts: list[Node], wide: bool) -> list[Node]:
+    """``parts`` without repeats and without a part another covers: one that matches no more
+    than another (``wide``: in an alternative) or no less (in a conjunction); of two that
+    cover each other, the first is kept. Between two different terms and phrases only a
+    phrase and one of its words cover each other, so a long list of them is checked by
+    lookup, not pair by pair."""
+    parts = list(dict.fromkeys(parts))
+
+    def covered(x: Node, y: Node) -> bool:
+        return _implies(x, y) if wide else _implies(y, x)
+
+    leaves = (Term, Phrase)
+    others = [j for j, p in enumerate(parts) if not isinstance(p, leaves)]
+    terms = {(p.field, p.text) for p in parts if isinstance(p, Term)}
+    in_phrases = {(p.field, w) for p in parts if isinstance(p, Phrase) for w in p.words}
+    kept = []
+    for i, x in enumerate(parts):
+        if isinstance(x, leaves):
+            if wide and isinstance(x, Phrase) and any((x.field, w) in terms for w in x.words):
+                continue  # the phrase's word finds all it finds
+            if not wide and isinstance(x, Term) and (x.field, x.text) in in_phrases:
+                continue  # the phrase holds the word
+            rivals = others
+        else:
+            rivals = range(len(parts))
+        if not any(j != i and covered(x, parts[j]) and (j < i or not covered(parts[j], x)) for j in rivals):
+            kept.append(x)
+    return kept
+
+
+def _implies(x: Node, y: Node) -> bool:
+    """Whether every section ``x`` matches is matched by ``y`` (False when unsure)."""
+    if x == y:
+        return True
+    if isinstance(y, Or):
+        return any(_implies(x, p) for p in y.parts)
+    if isinstance(y, And) and not any(isinstance(p, Not) for p in y.parts):
+        return all(_implies(x, p) for p in y.parts)
+    if isinstance(x, Or):
+        return all(_implies(p, y) for p in x.parts)
+    if isinstance(x, And):
+        return any(_implies(p, y) for p in x.parts if not isinstance(p, Not))
+    if isinstance(x, Phrase) and isinstance(y, Term):
+        return x.field == y.field and y.text in x.words  # a phrase's words are each in its field
+    if isinstance(x, Term) and isinstance(y, Prefix):
+        return x.field == y.field and x.text.startswith(y.text)
+    return False

@@ -256,6 +256,10 @@ class TantivyBackend(Backend):
             (tantivy.Occur.Must, tantivy.Query.const_score_query(translate(flt, self.schema), 0.0)),
         ])
 
+    def _matches(self, query, flt):
+        """:meth:`_query` for counting: the tree without what only ranks (:func:`qtree.matching`)."""
+        return self._query(qtree.matching(query) if query is not None else None, flt)
+
     def search(self, query, flt, sort: str, limit: int) -> list[Found]:
         ts = self._searcher
         tq = self._query(query, flt)
@@ -267,7 +271,8 @@ class TantivyBackend(Backend):
         for key, addr in res.hits:
             d = ts.doc(addr)
             score = 0.0 if sort == "year" else float(key)
-            top.append(Found(d.get_first("id"), score, d.get_first("doc_id") or "", self._data(d)))
+            # the stored JSON decoded only for the hits shown (ranking reads the ids)
+            top.append(Found(d.get_first("id"), score, d.get_first("doc_id") or "", load=lambda _rid, d=d: self._data(d)))
         return top
 
     def which_match(self, query, ids: list[str]) -> set[str]:
@@ -275,13 +280,13 @@ class TantivyBackend(Backend):
             return set()
         ts = self._searcher
         only = tantivy.Query.term_set_query(self.schema, "id", list(ids))
-        both = tantivy.Query.boolean_query([(tantivy.Occur.Must, translate(query, self.schema)),
+        both = tantivy.Query.boolean_query([(tantivy.Occur.Must, translate(qtree.matching(query), self.schema)),
                                             (tantivy.Occur.Must, only)])
         return {ts.doc(addr).get_first("id") for _score, addr in ts.search(both, len(ids), count=False).hits}
 
     def count(self, query, flt) -> int:
         # unscored: a count needs no ranking
-        return self._searcher.search(tantivy.Query.const_score_query(self._query(query, flt), 0.0), 1, count=True).count
+        return self._searcher.search(tantivy.Query.const_score_query(self._matches(query, flt), 0.0), 1, count=True).count
 
     def counts(self, query, flt, by: tuple[str, ...], documents: bool = True) -> dict[tuple, Count]:
         """Counted with aggregations whose buckets never multiply documents by themes:
@@ -290,7 +295,7 @@ class TantivyBackend(Backend):
         when no year is grouped by), so a call makes at most a year's documents times the
         themes in buckets, far under tantivy's limit of 65,000 at a national collection's
         size (some 300 documents a year)."""
-        q = self._query(query, flt)
+        q = self._matches(query, flt)
         if documents and (by == () or (len(by) == 1 and by[0] in _YEARS)):
             return self._per_document(q, by)
         total = self._searcher.search(q, 1, count=True).count
@@ -347,7 +352,7 @@ class TantivyBackend(Backend):
 
     def tallies(self, query, flt, fields: tuple[str, ...]) -> dict[str, dict]:
         spec = {name: {"terms": {"field": name, "size": 1_000_000 if name == "doc_id" else 100_000}} for name in fields}
-        result = self._searcher.aggregate(self._query(query, flt), spec)
+        result = self._searcher.aggregate(self._matches(query, flt), spec)
         return {name: {(int(b["key"]) if name in _YEARS else b["key"]): b["doc_count"]
                        for b in result[name]["buckets"]} for name in fields}
 
@@ -462,8 +467,8 @@ def _node(q, schema):
         return Q.boolean_query([(Occur.Should, translate(p, schema)) for p in q.parts])
     if isinstance(q, qtree.DisMax):
         return Q.disjunction_max_query([translate(p, schema) for p in q.parts], q.tiebreak)
-    if isinstance(q, qtree.Const):
-        return Q.const_score_query(translate(q.part, schema), q.score)
+    if isinstance(q, qtree.Const):  # only which sections match counts here, not how well
+        return Q.const_score_query(translate(qtree.matching(q.part), schema), q.score)
     if isinstance(q, qtree.Every):
         return Q.term_query(schema, "kind", "section")
     if isinstance(q, qtree.Nothing):

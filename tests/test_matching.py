@@ -1,0 +1,177 @@
+"""Counting with the matching tree: :func:`search.index.qtree.matching` leaves out what only
+ranks and the parts another part already covers, and must match exactly the same sections
+as the tree it comes from, on every engine; the scores a search gives are unchanged."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from corpus import corpus_dir
+from ingest.pipeline import ingest
+from search.index import qtree as T
+from search.index.analysis import query_terms
+from search.index.store import Store
+from search.query import build_query, search
+from tests.engines import AVAILABLE
+
+W = T.Term("text", "neglect")
+P = T.Phrase("text", ("neglect", "toolkit"), 0, 2.0)
+
+
+def test_what_only_ranks_is_left_out():
+    tree = T.AndMaybe(T.Or((T.Term("text", "neglect", 1.5), T.Const(T.Term("heading", "neglect"), 3.0))),
+                      T.Const(P, 9.0))
+    assert T.matching(tree) == T.Or((W, T.Term("heading", "neglect")))
+
+
+def test_a_phrase_beside_one_of_its_words_is_dropped_from_alternatives():
+    assert T.matching(T.Or((P, W))) == W
+    assert T.matching(T.DisMax((T.Term("heading", "neglect"), P, W), 0.1)) == T.Or((T.Term("heading", "neglect"), W))
+    # the same words in another field cover nothing
+    other = T.Phrase("heading", ("neglect", "toolkit"))
+    assert T.matching(T.Or((other, W))) == T.Or((other, W))
+
+
+def test_a_conjunction_keeps_the_narrower_part_and_exclusions():
+    assert T.matching(T.And((W, P))) == T.Phrase("text", ("neglect", "toolkit"))
+    tree = T.And((W, T.Not(T.Term("text", "toolkit"))))
+    assert T.matching(tree) == tree
+    # a run of words beside a phrase of them: the phrase implies the run
+    run = T.And((W, T.Term("text", "toolkit")))
+    assert T.matching(T.Or((run, P))) == run
+
+
+def test_a_long_alternative_keeps_its_words_and_drops_the_phrases_they_cover():
+    words = [T.Term(f, f"w{n}") for n in range(300) for f in ("text", "heading")]
+    phrases = [T.Phrase("text", (f"w{n}", "zz")) for n in range(0, 300, 7)] + [T.Phrase("title", ("w1", "w2"))]
+    got = T.matching(T.Or(tuple(words + phrases)))
+    assert got == T.Or(tuple(words + [T.Phrase("title", ("w1", "w2"))]))
+    # in a conjunction the phrase is the narrower: the words it holds go
+    assert T.matching(T.And((T.Term("text", "w1"), T.Term("text", "zz"), T.Phrase("text", ("w1", "w2"))))) == \
+        T.And((T.Term("text", "zz"), T.Phrase("text", ("w1", "w2"))))
+
+
+def test_repeats_go_and_nothing_is_dropped():
+    assert T.matching(T.Or((W, T.Term("text", "neglect", 2.0), T.Nothing()))) == W
+    assert isinstance(T.matching(T.Or((T.Nothing(),))), T.Nothing)
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory):
+    out = {}
+    for engine in AVAILABLE:
+        root = tmp_path_factory.mktemp(f"match-{engine}")
+        assert ingest([corpus_dir()], root, engine=engine).failed == []
+        out[engine] = Store(root)
+    yield out
+    for s in out.values():
+        s.close()
+
+
+def _matched(backend, tree) -> set[str]:
+    return {f.id for f in backend.search(tree, None, "relevance", 100_000)}
+
+
+def _random_tree(rng: random.Random, runs: list[list[str]], depth: int = 0) -> T.Node:
+    """A tree of the corpus's own words: terms, phrases of neighbouring words, and every node form."""
+    field = rng.choice(["text", "heading", "title", "exact"])
+    run = rng.choice(runs)
+    if depth >= 3 or rng.random() < 0.3:
+        if rng.random() < 0.5:
+            return T.Term(field, rng.choice(run), rng.choice([1.0, 0.5, 2.0]))
+        start = rng.randrange(max(1, len(run) - 2))
+        return T.Phrase(field, tuple(run[start:start + rng.randint(2, 3)]), rng.choice([0, 1]), rng.choice([1.0, 0.6]))
+    parts = tuple(_random_tree(rng, runs, depth + 1) for _ in range(rng.randint(1, 4)))
+    kind = rng.choice(["or", "or", "and", "dismax", "const", "andmaybe", "not"])
+    if kind == "or":
+        return T.Or(parts, rng.choice([1.0, 3.0]))
+    if kind == "and":
+        return T.And(parts)
+    if kind == "dismax":
+        return T.DisMax(parts, 0.1)
+    if kind == "const":
+        return T.Const(T.any_of(parts), 2.5)
+    if kind == "not":
+        return T.And((parts[0], T.Not(_random_tree(rng, runs, depth + 1))))
+    return T.AndMaybe(parts[0], _random_tree(rng, runs, depth + 1))
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_the_matching_tree_matches_the_same_sections(stores, engine):
+    store = stores[engine]
+    backend = store.backend()
+    runs = []
+    for sec in store.records("section")[:60]:
+        words = [w for w in sec["text"].lower().split() if w.isalpha()]
+        runs += [words[i:i + 6] for i in range(0, min(len(words), 60), 6) if len(words[i:i + 6]) >= 3]
+    schema_terms = {}  # the corpus's words as each field's analyser makes them
+
+    def analysed(run: list[str], field: str) -> list[str]:
+        key = (tuple(run), field)
+        if key not in schema_terms:
+            schema_terms[key] = query_terms(" ".join(run), stem=field != "exact")
+        return schema_terms[key]
+
+    def fix(node):  # each term as its field's analyser makes it
+        if isinstance(node, T.Term):
+            got = analysed([node.text], node.field)
+            return T.Term(node.field, got[0], node.boost) if got else T.Nothing()
+        if isinstance(node, T.Phrase):
+            got = analysed(list(node.words), node.field)
+            return T.Phrase(node.field, tuple(got), node.slop, node.boost) if len(got) > 1 else T.Nothing()
+        if isinstance(node, (T.Or, T.And, T.DisMax)):
+            return type(node)(**{**node.__dict__, "parts": tuple(fix(p) for p in node.parts)})
+        if isinstance(node, T.Not):
+            return T.Not(fix(node.part))
+        if isinstance(node, T.Const):
+            return T.Const(fix(node.part), node.score)
+        if isinstance(node, T.AndMaybe):
+            return T.AndMaybe(fix(node.must), fix(node.should))
+        return node
+
+    rng = random.Random(7)
+    checked = nonempty = 0
+    for _ in range(150):
+        tree = fix(_random_tree(rng, runs))
+        try:
+            want = _matched(backend, tree)
+        except Exception:  # a form this engine cannot run (negation alone, say) is not the point here
+            continue
+        assert _matched(backend, T.matching(tree)) == want, tree
+        assert backend.count(tree, None) == len(want), tree
+        checked += 1
+        nonempty += bool(want)
+    assert checked >= 100 and nonempty >= 30
+
+
+QUERIES = ["looked after children", "pre-birth", "neglect -toolkit", "domestic abuse", "CSE",
+           '"early help" assessment', "what did the board say about children going missing", "safeguard*"]
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_searches_count_as_the_full_trees_do(stores, engine):
+    store = stores[engine]
+    backend = store.backend()
+    for q in QUERIES:
+        built = build_query(store, q)
+        for tree in (built.query, built.every, built.matches):
+            assert backend.count(tree, None) == len(_matched(backend, tree)), (q, tree)
+        res = search(store, q, limit=20)
+        assert res.total == len(_matched(backend, built.matches)), q
+
+
+@pytest.mark.skipif("tantivy" not in AVAILABLE, reason="tantivy is not installed (Python 3.10)")
+def test_constants_score_as_before_on_tantivy(stores, monkeypatch):
+    """A constant scores the same whichever tree finds its sections: the hits and their
+    scores are those of the constants' full trees."""
+    store = stores["tantivy"]
+    def hits(q):
+        found = search(store, q, limit=30).hits
+        return [h.section["section_id"] for h in found], [h.score for h in found]
+
+    got = {q: hits(q) for q in QUERIES}
+    monkeypatch.setattr(T, "matching", lambda node: node)
+    for q in QUERIES:
+        ids, scores = hits(q)
+        assert ids == got[q][0] and scores == pytest.approx(got[q][1]), q
