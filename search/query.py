@@ -15,6 +15,7 @@ sections hold every word. The parsed query becomes an engine-neutral tree
 """
 from __future__ import annotations
 
+import heapq
 import re
 import sys
 from dataclasses import dataclass, field, replace
@@ -678,15 +679,33 @@ def _form_query(fieldname: str, form: str, boost: float) -> qtree.Node | None:
 def _diversify(hits: list, limit: int) -> list:
     """Keep one long document from filling the first page when others match about as well:
     beyond a third of the page (at least two) from one document, a section's score counts
-    at the ``diversity`` weight when placing it."""
+    at the ``diversity`` weight when placing it. A section that is a heading alone (no text
+    under it) counts at the ``heading_only`` weight: it matches on its few words and holds
+    no passage to read. The first ``limit`` come in order; only sections that reach the
+    page have their text read."""
     cap = max(2, limit // 3)
     per_doc: dict[str, int] = {}
-    keyed = []
+    keyed: list[tuple[float, int, Found]] = []
     for n, h in enumerate(hits):
         d = h["doc_id"]
         per_doc[d] = per_doc.get(d, 0) + 1
         keyed.append((-(h.score if per_doc[d] <= cap else h.score * _W["diversity"]), n, h))
-    return [h for _k, _n, h in sorted(keyed, key=lambda k: k[:2])]
+    heapq.heapify(keyed)
+    page, judged = [], set()
+    while keyed and len(page) < limit:
+        key, n, h = heapq.heappop(keyed)
+        if n not in judged:
+            judged.add(n)
+            if _heading_only(h.fields):  # a score only goes down: it goes back among the rest
+                heapq.heappush(keyed, (key * _W["heading_only"], n, h))
+                continue
+        page.append(h)
+    return page + [h for _k, _n, h in sorted(keyed, key=lambda k: k[:2])]
+
+
+def _heading_only(stored: dict) -> bool:
+    """Whether a section has fewer than ``heading_only_words`` words of text under its heading."""
+    return len((stored.get("text") or "").split(maxsplit=int(_W["heading_only_words"]))) < _W["heading_only_words"]
 
 
 def _hit(rank: int, hit: Found, fields: list[str], theme_ids: list[str], terms: dict[str, list[str]],

@@ -171,3 +171,60 @@ def _imports(path: Path) -> set[str]:
 @pytest.mark.parametrize("module", ["search/index/backends/tantivy.py", "search/trace.py", "search/index/qtree.py"])
 def test_the_neutral_query_needs_no_whoosh(module):
     assert not any(m == "whoosh" or m.startswith("whoosh.") for m in _imports(ROOT / module))
+
+
+def test_the_top_sections_do_not_depend_on_how_many_are_asked_for(store):
+    # an engine that skips what it judges unable to reach the top must not drop a section
+    # the ranked query (constants, boosts, words together) scores higher than the last kept
+    backend = store.backend()
+    for q in ("children chronology", "annual report 2013/14 board", "what did the board say about missing children",
+              "the board report to partners", "children missing home interview", "mental wellbeing of staff"):
+        built = build_query(store, q)
+        every = [(f.id, round(f.score, 6)) for f in backend.search(built.query, None, "relevance", 1000)]
+        for n in (1, 3, 5):
+            top = [(f.id, round(f.score, 6)) for f in backend.search(built.query, None, "relevance", n)]
+            assert [s for _i, s in top] == [s for _i, s in every[:n]], (q, n, top, every[:n])
+
+
+def _small(tmp_path: Path, engine: str, docs: dict[str, str]) -> Store:
+    folder = tmp_path / "docs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in docs.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    for d in range(8):  # the common words of every partnership's papers
+        (folder / f"minutes-{d}.txt").write_text(
+            f"Board Minutes {d}\n\n1 Attendance\n\n{FILLER * 3}\n\n2 Updates\n\n{FILLER * 2}\n", encoding="utf-8")
+    ingest([folder], tmp_path / "ix", tag=False, engine=engine)
+    return Store(tmp_path / "ix")
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_heading_alone_ranks_below_the_passage_under_it(tmp_path, engine):
+    store = _small(tmp_path, engine, {
+        "escalation": "Escalation Policy\n\n1 Escalation Policy\n\n2 Introduction\n\nThe escalation policy sets out "
+                      "how professionals resolve a disagreement about a child, and when a worker takes it to a "
+                      "manager.\n",
+    })
+    try:
+        res = search(store, "escalation policy")
+        assert res.hits[0].section["text"].startswith("The escalation policy")
+        assert "Escalation Policy" in [h.section["heading"] for h in res.hits]  # still found, just lower
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_section_with_every_word_outranks_one_saying_a_common_word_over_and_over(tmp_path, engine):
+    store = _small(tmp_path, engine, {
+        "abuse-review": "Domestic Abuse Review\n\n1 Domestic abuse\n\nDomestic abuse was the board's work this year: "
+                        "domestic abuse in families, domestic abuse and children, the board and domestic abuse.\n",
+        "notices": "Police Notices\n\n1 Notices\n\nSchools are told by the police before the next school day when "
+                   f"a pupil has been at home during domestic abuse, so that the children are supported. {FILLER * 4}\n",
+    })
+    try:
+        # coordination by rarity: "schools" and "home" beside "domestic abuse" outweigh a heading,
+        # a title and a text saying "domestic abuse" again and again
+        res = search(store, "how are schools told about domestic abuse at home")
+        assert res.hits[0].section["heading"] == "Notices"
+    finally:
+        store.close()

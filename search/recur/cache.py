@@ -16,7 +16,7 @@ import platformdirs
 from search.index.records import item_json
 from search.index.store import Store
 from search.recur.concepts import Concepts, tokens
-from search.recur.scoring import _Rows, _rows, _subject
+from search.recur.scoring import _Joined, _Rows, _rows, _subject
 
 
 def _item(r: dict) -> dict:
@@ -36,7 +36,7 @@ def load_items(store: Store, kind: str | None = None, theme: str | None = None) 
 
 # -- the index's items, tokenised once per index generation ---------------------------------
 
-_CACHE_VERSION = 8
+_CACHE_VERSION = 9
 _TOKEN_FIELDS = ("item_id", "doc_id", "kind", "year", "year_start", "themes", "status")
 _CHECK_FIELDS = ("item_id", "doc_id", "kind")  # what --check reads; the others are in a file of their own
 
@@ -64,7 +64,8 @@ def _cache_key(store: Store, concepts: Concepts) -> str | None:
         return None
     generation = _digest([_CACHE_VERSION, str(d.resolve()), stamp, sorted(concepts.token_of.items()),
                           sorted(concepts.theme_of.items()), [r.pattern for r in concepts.openings],
-                          sorted(concepts.common), sorted(concepts.stock)])
+                          sorted(concepts.common), sorted(concepts.stock),
+                          sorted(concepts.spellings.items()), sorted(concepts.abbreviations.items())])
     return f"{_digest(str(Path(store.root).resolve()))}-{generation}"
 
 
@@ -128,6 +129,40 @@ def _unpack(text: str, dtype: str) -> np.ndarray:
         np.int64 if dtype == "<i8" else np.int32)
 
 
+def _code(values: list) -> dict:
+    """A column of few distinct values (documents, kinds, years, theme lists) as those values
+    and one small integer per item: read back in a blink, each value one shared object."""
+    index: dict = {}
+    first: list = []
+    codes = []
+    for v in values:
+        key = (list, *v) if isinstance(v, list) else v  # a list by its contents
+        code = index.get(key)
+        if code is None:
+            code = index[key] = len(first)
+            first.append(v)
+        codes.append(code)
+    return {"values": first, "codes": _pack(np.array(codes, dtype=np.int64), "<i4")}
+
+
+def _decode(column: dict) -> list:
+    values = np.empty(len(column["values"]), dtype=object)
+    for n, v in enumerate(column["values"]):  # one by one: a list value stays one object
+        values[n] = v
+    return values[_unpack(column["codes"], "<i4")].tolist()
+
+
+def _encode_column(name: str, values: list):
+    """How the cache writes a column: item ids as one joined text, the others coded."""
+    return "\n".join(values) if name == "item_id" else _code(values)
+
+
+def _decode_column(name: str, value) -> list:
+    if name == "item_id":
+        return value.split("\n") if value else []
+    return _decode(value)
+
+
 class _Slim(Sequence):
     """The index's items as the cache keeps them, by column: item ``i`` becomes a dict (the
     fields of ``_TOKEN_FIELDS``) only when asked for, since ``--check`` reads a few of thousands.
@@ -185,12 +220,13 @@ def index_tokens(store: Store, concepts: Concepts) -> tuple[_Slim, _Rows, dict[s
     path = _cache_path(store, concepts, "tokens")
     data = _cache_line(path, 0)
     try:
-        cols = {f: data["items"][f] for f in _CHECK_FIELDS}
-        rows = _Rows(data["strings"], data["sizes"], data["vocab"], _unpack(data["indptr"], "<i8"),
-                     _unpack(data["indices"], "<i4"))
+        cols = {f: _decode_column(f, data["items"][f]) for f in _CHECK_FIELDS}
+        indptr = _unpack(data["indptr"], "<i8")
+        rows = _Rows(_Joined(data["strings"].encode("utf-8"), len(indptr) - 1), _unpack(data["sizes"], "<i4").tolist(),
+                     data["vocab"].split("\n") if data["vocab"] else [], indptr, _unpack(data["indices"], "<i4"))
         if len(cols["item_id"]) == len(rows.strings) == len(rows.indptr) - 1:
             return _Slim(cols, lambda: _other_columns(store, concepts, len(rows.strings))), rows, data["surface"]
-    except (TypeError, KeyError, ValueError, AttributeError, binascii.Error):
+    except (TypeError, KeyError, ValueError, AttributeError, IndexError, binascii.Error):
         pass
     return _tokenise(store, concepts, path)
 
@@ -199,10 +235,10 @@ def _other_columns(store: Store, concepts: Concepts, n: int) -> dict[str, list]:
     """The items' fields that --check never reads, from the cache (or tokenised anew)."""
     data = _cache_line(_cache_path(store, concepts, "tokens"), 1)
     try:
-        cols = {f: data[f] for f in _TOKEN_FIELDS if f not in _CHECK_FIELDS}
+        cols = {f: _decode_column(f, data[f]) for f in _TOKEN_FIELDS if f not in _CHECK_FIELDS}
         if all(len(v) == n for v in cols.values()):
             return cols
-    except (TypeError, KeyError):
+    except (TypeError, KeyError, ValueError, AttributeError, IndexError, binascii.Error):
         pass
     return _tokenise(store, concepts, _cache_path(store, concepts, "tokens"))[0].cols
 
@@ -210,28 +246,31 @@ def _other_columns(store: Store, concepts: Concepts, n: int) -> dict[str, list]:
 def _tokenise(store: Store, concepts: Concepts, path: Path | None) -> tuple[_Slim, _Rows, dict[str, str]]:
     """Every item tokenised, and the three cache files written (see :func:`index_tokens`)."""
     surface: dict[str, str] = {}
-    read: list[tuple] = []  # (order, slim item, tokens, words)
+    read: list[tuple] = []  # (order, the item's _TOKEN_FIELDS as a tuple (a third of a dict's memory), tokens, words)
 
     def lines():
         # one record at a time, each let go once read: memory stays that of the slim items
         for r in store.iter_records("item"):
             it = _item(r)
             read.append(((r.get("doc_id") or "", r.get("ordinal") or 0, r.get("id") or ""),
-                         {k: it.get(k) for k in _TOKEN_FIELDS}, tokens(_subject(it["text"]), concepts, surface),
+                         tuple(it.get(k) for k in _TOKEN_FIELDS), tokens(_subject(it["text"]), concepts, surface),
                          len(it["text"].split())))
             yield _item_line(it)
 
     _cache_write(_cache_path(store, concepts, "items"), lines())
     read.sort(key=lambda x: x[0])  # in document then reading order, as Store.records gives them
-    items = _Slim({f: [x[1][f] for x in read] for f in _TOKEN_FIELDS})
+    items = _Slim({f: [x[1][n] for x in read] for n, f in enumerate(_TOKEN_FIELDS)})
     rows = _rows(items, [x[2] for x in read], words=[x[3] for x in read])
     read.clear()
     # two lines: what --check reads, then the items' other fields (read only when asked for)
+    # texts joined and columns coded, not JSON lists: read back far quicker and smaller
+    rows.strings = _Joined.of(rows.strings)
     _cache_write(path, [
-        json.dumps({"items": {f: items.cols[f] for f in _CHECK_FIELDS}, "strings": rows.strings, "sizes": rows.sizes,
-                    "vocab": rows.vocab, "indptr": _pack(rows.indptr, "<i8"), "indices": _pack(rows.indices, "<i4"),
-                    "surface": surface}) + "\n",
-        json.dumps({f: v for f, v in items.cols.items() if f not in _CHECK_FIELDS}) + "\n"])
+        json.dumps({"items": {f: _encode_column(f, items.cols[f]) for f in _CHECK_FIELDS},
+                    "strings": rows.strings.joined(), "sizes": _pack(np.array(rows.sizes), "<i4"),
+                    "vocab": "\n".join(rows.vocab), "indptr": _pack(rows.indptr, "<i8"),
+                    "indices": _pack(rows.indices, "<i4"), "surface": surface}) + "\n",
+        json.dumps({f: _encode_column(f, v) for f, v in items.cols.items() if f not in _CHECK_FIELDS}) + "\n"])
     return items, rows, surface
 
 

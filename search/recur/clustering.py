@@ -75,7 +75,8 @@ def recur(
     concepts = store_concepts(store)
     given = items is not None
     items, rows, surface = _items_and_rows(store, items, kind, concepts)
-    items = list(items)  # each item is read many times here
+    if not hasattr(items, "column"):  # the index's items stay by column (a dict each would cost ~0.7 kB at scale)
+        items = list(items)
     if lo is not None or hi is not None:
         covered = _covered_years(store)
         keep = [n for n, it in enumerate(items)
@@ -89,24 +90,25 @@ def recur(
     above = (scores >= threshold) & beyond
     edges = _Links(len(items), a[above], b[above], scores[above])
     chosen = []
+    year, start, themes_of, ids = (_field(items, f) for f in ("year", "year_start", "themes", "item_id"))
     for comp in edges.components():
         comp = _trim(comp, edges, threshold)
-        years = sorted({items[i]["year"] for i in comp if items[i].get("year")})
+        years = sorted({year[i] for i in comp if year[i]})
         if len(years) < min_years:
             continue
-        if theme and not any(theme in (items[i].get("themes") or []) for i in comp):
+        if theme and not any(theme in (themes_of[i] or []) for i in comp):
             continue
-        if after is not None and max(items[i].get("year_start") or 0 for i in comp) <= after:
+        if after is not None and max(start[i] or 0 for i in comp) <= after:
             continue
         chosen.append((comp, years))
-    whole = [i for comp, _ in chosen for i in (comp if detail else _ends(comp, items))]
+    whole = [i for comp, _ in chosen for i in (comp if detail else _ends(comp, start, ids))]
     full = {} if given else _fulls(store, [items[i] for i in whole], concepts)
     whole = set(whole)
     clusters = []
     bags: dict = {}
     link_score, link_to = edges.best_within([comp for comp, _ in chosen])
     for comp, years in chosen:
-        members = sorted(comp, key=lambda i: (items[i].get("year_start") or 0, items[i]["item_id"]))
+        members = sorted(comp, key=lambda i: (start[i] or 0, ids[i]))
         out_items = []
         best: dict[int, tuple[float, int]] = {}
         whys: dict[int, list[str]] = {}
@@ -126,7 +128,7 @@ def recur(
         for i in sorted(best, key=lambda i: (-best[i][0], i))[:WHY_LINKS]:
             for r in whys.get(i) or why(p, i, best[i][1], bags=bags):
                 reasons[r] = reasons.get(r, 0) + 1
-        themes = sorted(set.intersection(*(set(items[i]["themes"]) for i in comp)) if comp else set())
+        themes = sorted(set.intersection(*(set(themes_of[i] or ()) for i in comp)) if comp else set())
         score = max((s for it in out_items if (s := it.get("score")) is not None), default=None)
         clusters.append({"themes": themes, "years": years, "score": score,
                          "why": _readable(sorted(reasons, key=lambda r: -reasons[r]))[:6], "items": out_items})
@@ -137,9 +139,14 @@ def recur(
                       "items": c["items"]}) for c in clusters]
 
 
-def _ends(comp: list[int], items: list[dict]) -> list[int]:
+def _field(items, name: str) -> list:
+    """One field of every item: the cache's column, or read from each item given."""
+    return items.column(name) if hasattr(items, "column") else [it.get(name) for it in items]
+
+
+def _ends(comp: list[int], start: list, ids: list) -> list[int]:
     """A group's oldest and newest items (what the summary shows whole)."""
-    key = [(items[i].get("year_start") or 0, items[i]["item_id"]) for i in comp]
+    key = [(start[i] or 0, ids[i]) for i in comp]
     return [comp[key.index(min(key))], comp[key.index(max(key))]]
 
 

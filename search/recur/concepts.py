@@ -1,7 +1,8 @@
 """Concepts: what an item is about, read from its text as normalised tokens.
 
-The data (organisations, openings, fillers, stock words, concept sets) is in
-``search/recur/concepts.toml``; each theme of the index's taxonomy is a concept too.
+The data (organisations, openings, fillers, stock words, spellings, concept sets) is in
+``search/recur/concepts.toml``; each theme of the index's taxonomy is a concept too (its
+abbreviations only as written).
 """
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ else:  # pragma: no cover - Python 3.10
 CONCEPTS_NAME = "concepts.toml"
 
 _WORD = re.compile(r"[a-z0-9]+")
+_RAW_WORD = re.compile(r"[A-Za-z0-9]+")  # a word as written (abbreviations are matched so)
+# American -ize forms read as British -ise ("prioritize" as "prioritise"): stems differ otherwise
+_IZE = re.compile(r"^([a-z]{3,})iz(e|es|ed|ing|ation|ations)$")
 _ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]", re.I)
 _CONCEPT = "\x01"  # marks a concept token in the normalised text (never in report text)
 _THEME = _CONCEPT + "t:"  # a theme's token (one of its phrases was found)
@@ -50,15 +54,20 @@ class Concepts:
     themes: frozenset[str] = frozenset()  # tokens that came from a theme's phrases
     stock: frozenset[str] = frozenset()  # words (and their stems) that are never concepts ("including")
     theme_words: dict[str, frozenset[str]] = field(default_factory=dict)  # theme token -> the words naming it
+    spellings: dict[str, str] = field(default_factory=dict)  # a variant spelling -> the one stemmed ("focussed": "focused")
+    abbreviations: dict[str, str] = field(default_factory=dict)  # a theme's abbreviation, as written -> its token
+    abbreviation_rx: re.Pattern | None = None  # finds the abbreviations that are not one plain word
+    generic: frozenset[str] = frozenset()  # concept tokens too general to show two items say the same ("staff")
 
     def theme_only(self, shared) -> bool:
         """Whether the tokens two items share are a theme and nothing else: its tag or token,
-        and the words that name it (a phrase of one word or concept: "neglect" with the theme
-        Neglect, "fathers" and "dads" with Fathers and male carers)."""
+        the words that name it (a phrase of one word or concept: "neglect" with the theme
+        Neglect, "fathers" and "dads" with Fathers and male carers) and generic concepts
+        ("professionals" is said by nearly every item, whatever it is about)."""
         shared = set(shared)
         themes = {t for t in shared if t.startswith(_THEME)} | {_THEME + t[1:] for t in shared if t.startswith("#")}
         said = set().union(*(self.theme_words.get(t, ()) for t in themes)) if themes else set()
-        return all(t.startswith(("#", _THEME)) or t in said for t in shared)
+        return all(t.startswith(("#", _THEME)) or t in said or t in self.generic for t in shared)
 
 
 def _canon(text: str) -> str:
@@ -67,7 +76,7 @@ def _canon(text: str) -> str:
     return " ".join(_WORD.findall(t))
 
 
-def _variants(phrase: str) -> set[str]:
+def _phrase_variants(phrase: str) -> set[str]:
     """A phrase as normalised text, with a hyphen also read as a space or no gap."""
     out = {_canon(phrase)}
     if "-" in phrase:
@@ -140,7 +149,9 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None) -> Conce
     fillers: list[str] = []
     common: list[str] = []
     stock: list[str] = []
+    spellings: dict[str, str] = {}
     concepts: dict[str, list[str]] = {}
+    generic: set[str] = set()
     for path in [bundled_concepts_path(), *[Path(p) for p in extra_files or []]]:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -152,29 +163,40 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None) -> Conce
             fillers += [str(p) for p in data.get("fillers", {}).get("phrases", [])]
             common += [str(w) for w in data.get("common", {}).get("words", [])]
             stock += [str(w) for w in data.get("stock", {}).get("words", [])]
+            spellings.update({_canon(str(k)): _canon(str(v)) for k, v in data.get("spellings", {}).items()})
             for c in data.get("concept", []):
                 concepts[str(c["id"])] = [str(t) for t in c["terms"]]
+                if c.get("generic"):
+                    generic.add(str(c["id"]))
         except (AttributeError, KeyError, TypeError) as e:
             raise ConceptsError(f"{path}: each [[concept]] needs an id and a list of terms ({e})") from e
+
+    def _variants(phrase: str) -> set[str]:  # as the text's words are read: in the spelling stemmed
+        return {" ".join(_spelling(w, spellings) for w in v.split()) for v in _phrase_variants(phrase)}
+
     token_of: dict[str, str] = {}
     theme_of: dict[str, str] = {}
     labels: dict[str, str] = {}
     theme_tokens: set[str] = set()
     theme_phrases: dict[str, list[str]] = {}
+    abbreviations: dict[str, str] = {}
     for theme in taxonomy or ():
         tok = f"{_THEME}{theme.id}".replace(" ", "_")
         labels[tok] = theme.label
         theme_tokens.add(tok)
         theme_phrases[tok] = [*theme.phrases, *theme.abbreviations]
-        for p in theme_phrases[tok]:
+        for p in theme.phrases:
             for v in _variants(p):
                 theme_of[v] = tok
+        for a in theme.abbreviations:  # as the tagger reads them: as written ("Prevent", not "prevents")
+            abbreviations.setdefault(a, tok)
     for cid, terms in concepts.items():  # the file's concepts win over a theme's phrase
         tok = f"{_CONCEPT}c:{cid}".replace(" ", "_")
         labels[tok] = cid
         for p in terms:
             for v in _variants(p):
                 token_of[v] = tok
+    odd = [a for a in abbreviations if not a.isalnum()]
     org_words = {v for n in orgs for v in _variants(n)}
     try:
         opening_rx = [re.compile(p, re.I) for p in openings]
@@ -195,6 +217,11 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None) -> Conce
         theme_of=theme_of,
         common=frozenset(_stem(w) for c in common for w in _canon(c).split()),
         stock=frozenset(stock_words),
+        spellings=spellings,
+        generic=frozenset(f"{_CONCEPT}c:{cid}".replace(" ", "_") for cid in generic),
+        abbreviations=abbreviations,
+        abbreviation_rx=re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(
+            re.escape(a) for a in sorted(odd, key=len, reverse=True)) + r")(?![A-Za-z0-9])") if odd else None,
     )
     plain = Concepts(**{**c.__dict__, "theme_phrases": None})  # a phrase's own words, not its theme
     named = {tok: [tokens(p, plain) for p in phrases] for tok, phrases in theme_phrases.items()}
@@ -212,6 +239,13 @@ def _default_concepts() -> Concepts:
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     return stem(word)
+
+
+def _spelling(word: str, spellings: dict[str, str]) -> str:
+    """A word in the spelling its stem is taken from: the file's table, then -ize read as -ise."""
+    word = spellings.get(word, word)
+    m = _IZE.match(word) if "iz" in word else None
+    return f"{m.group(1)}is{m.group(2)}" if m else word
 
 
 def _strip_openings(t: str, concepts: Concepts) -> str:
@@ -232,8 +266,14 @@ def tokens(text: str, concepts: Concepts | None = None, surface: dict | None = N
     ``surface``, if given, learns a readable word for each stem (what "why" shows).
     """
     c = concepts or _default_concepts()
-    words = _canon(text).split()
+    sp = c.spellings
+    words = [_spelling(w, sp) if w in sp or "iz" in w else w for w in _canon(text).split()]
     themes = c.theme_phrases.find(words) if c.theme_phrases is not None else []
+    if c.abbreviations and c.theme_phrases is not None:
+        said = [c.abbreviations.get(w) for w in _RAW_WORD.findall(text)]  # plain ones by a dict, the quickest
+        if c.abbreviation_rx is not None:  # "S&L", "0-19": by pattern
+            said += [c.abbreviations[w] for w in c.abbreviation_rx.findall(text)]
+        themes += [t for t in dict.fromkeys(said) if t and t not in themes]
     words = _strip_openings(" ".join(c.phrases.replace(words)), c).split()
     out = []
     for w in words:

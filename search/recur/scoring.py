@@ -21,7 +21,8 @@ similarity of two items (0-100) blends:
 - rapidfuzz ``token_sort_ratio`` over the normalised concept strings, the lexical check.
 
 Items with fewer than :data:`MIN_TOKENS` concepts are never grouped, and a shared theme
-tag alone never makes two items the same. Each match says *why*: the concepts the two
+alone (its tag, the words naming it, and concepts the data file marks generic, such as
+*staff*) never makes two items the same. Each match says *why*: the concepts the two
 items share, rarest first. :data:`DEFAULT_THRESHOLD` is the lowest score that keeps
 precision at or above 0.9 on the labelled pairs in ``tests/recur_pairs.toml``.
 
@@ -41,6 +42,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +69,63 @@ MIN_WORDS = 4
 MIN_TOKENS = 2  # items with fewer concepts are too generic to compare
 MAX_CHAIN = 5  # larger groups must be well connected, not merely chained
 NEIGHBOURS = 10  # nearest items from other years scored exactly, per item
+RARE_MAX = 1200  # a concept in more items than this does not propose candidates (1% of 120,000 items)
+BLOCK_PRODUCTS = 4_000_000  # products one block of the candidate search may make (its memory: ~100 MB at most)
+
+
+class _Joined(Sequence):
+    """Strings kept as one UTF-8 text joined by newlines (what the cache stores): string ``i`` is
+    cut out when read, so an index's hundreds of thousands of items cost one buffer, not a
+    Python string each. ``extra`` strings follow them (the texts ``--check`` adds)."""
+
+    def __init__(self, text: bytes, count: int | None = None, extra: list[str] | None = None):
+        self.text = text
+        self.ends = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == 10) if text else np.zeros(0, dtype=np.int64)
+        # an empty text is no strings, or one empty string: ``count`` says which
+        self.n = count if count is not None else len(self.ends) + (1 if text else 0)
+        if self.n != len(self.ends) + 1 and (self.n or text):
+            raise ValueError(f"{self.n} strings cannot be {len(self.ends) + 1} lines")
+        self.extra = list(extra or [])
+
+    @classmethod
+    def of(cls, strings) -> _Joined:
+        if isinstance(strings, _Joined):
+            return strings
+        return cls("\n".join(strings).encode("utf-8"), len(strings))
+
+    def joined(self) -> str:
+        """All the strings (not ``extra``) as the one text the cache writes."""
+        return self.text.decode("utf-8")
+
+    def __len__(self) -> int:
+        return self.n + len(self.extra)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if i >= self.n:
+            return self.extra[i - self.n]
+        start = int(self.ends[i - 1]) + 1 if i else 0
+        end = int(self.ends[i]) if i < len(self.ends) else len(self.text)
+        return self.text[start:end].decode("utf-8")
+
+    def pick(self, which: list[int]) -> list[str]:
+        """Strings ``which``: cut out one by one when few, else from all of them split at once."""
+        if len(which) * 8 < self.n:
+            return [self[i] for i in which]
+        if getattr(self, "_all", None) is None:
+            self._all = (self.text.decode("utf-8").split("\n") if self.n else []) + self.extra
+        return [self._all[i] for i in which]
+
+    def __add__(self, more: list[str]) -> _Joined:
+        out = _Joined.__new__(_Joined)
+        out.text, out.ends, out.n, out.extra = self.text, self.ends, self.n, self.extra + list(more)
+        return out
+
+    def __eq__(self, other) -> bool:
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
 
 
 @dataclass
@@ -79,7 +138,7 @@ class _Rows:
     distinct concepts it has (see :func:`_content`).
     """
 
-    strings: list[str]
+    strings: Sequence[str]  # a list, or the cache's :class:`_Joined`
     sizes: list[int]
     vocab: list[str]
     indptr: np.ndarray
@@ -133,10 +192,11 @@ class _Prepared:
     idf: dict[str, float]  # concept -> its weight
     norms: np.ndarray  # length of each item's TF-IDF vector (float64, as pair_score reads it)
     x: object  # row-normalised TF-IDF matrix (float32 CSR) of the items' bags
-    words: object  # the same pattern, 1 on concepts no theme says and 0 on themes and their words
+    words: np.ndarray  # per concept: 1 if no theme says it and it is not generic, else 0
     df: np.ndarray  # how many items hold each concept (column)
     labels: dict[str, str] = field(default_factory=dict)
     concepts: Concepts | None = None
+    theme_words: np.ndarray | None = None  # per concept: 1 on the words naming a theme, else 0
 
     @property
     def strings(self) -> list[str]:
@@ -195,12 +255,13 @@ def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[lis
     x = m.copy()
     x.data = w.astype(np.float32)[rows.indices]
     x = (diags(1.0 / np.maximum(np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel()), 1e-9)) @ x).tocsr()
-    themed = set().union(*c.theme_words.values()) if c.theme_words else set()
-    is_word = np.array([not t.startswith(("#", _THEME)) and t not in themed for t in rows.vocab] or [False])
-    words = x.copy()
-    words.data = is_word[words.indices].astype(np.float32)
-    words.eliminate_zeros()
-    return _Prepared(items, rows, idf, norms, x, words, df, labels={**c.labels, **surface}, concepts=c)
+    named = set().union(*c.theme_words.values()) if c.theme_words else set()
+    is_word = np.array([not t.startswith(("#", _THEME)) and t not in named and t not in c.generic
+                        for t in rows.vocab] or [False])
+    # words naming a theme: a pair sharing none of them (nor other words) shares a theme at most
+    is_named = np.array([t in named and t not in c.generic for t in rows.vocab] or [False])
+    return _Prepared(items, rows, idf, norms, x, is_word.astype(np.float32), df, labels={**c.labels, **surface},
+                     concepts=c, theme_words=is_named.astype(np.float32))
 
 
 def _beyond_theme(p: _Prepared, a: int, b: int) -> bool:
@@ -286,26 +347,37 @@ def _candidates(p: _Prepared, k: int = NEIGHBOURS, chunk: int = 2048) -> tuple[n
 
     Year by year, a sparse matrix product in blocks of rows scores every item against
     every item of the other years sharing a concept or theme, in C; concepts in more than
-    1% of the items are left out of this blocking step (they still count in the final
-    score). Only the ``k`` best neighbours of each item are kept, so the exact scoring
-    that follows sees at most ``k`` pairs per item whatever the size of the index.
+    1% of the items (and in more than :data:`RARE_MAX`, whatever the size of the index) are
+    left out of this blocking step (they still count in the final score), so each item meets
+    a bounded number of others and the work grows with the number of items, not its square.
+    A block holds at most ``chunk`` rows and about :data:`BLOCK_PRODUCTS` products, so its
+    memory is bounded too. Only the ``k`` best neighbours of each item are kept, so the exact
+    scoring that follows sees at most ``k`` pairs per item whatever the size of the index.
     Returns the pairs ``(a, b)``, ``a < b``, as two arrays in sorted order.
     """
     n = len(p.items)
-    cap = max(60, int(0.01 * n))
-    years = np.array([it.get("year_start") or 0 for it in p.items])
+    cap = min(max(60, int(0.01 * n)), RARE_MAX)
+    years = np.array([y or 0 for y in (p.items.column("year_start") if hasattr(p.items, "column")
+                                       else [it.get("year_start") for it in p.items])], dtype=np.int64)
     order = np.argsort(years, kind="stable")  # the items year by year
-    xb = p.x[order][:, np.flatnonzero(p.df <= cap)].tocsr()
+    cols = np.flatnonzero(p.df <= cap)
+    xb = p.x[order][:, cols].tocsr()
+    # products each row may make (an upper bound: its concepts' item counts), to cut blocks by
+    per_row = np.bincount(np.repeat(np.arange(n), np.diff(xb.indptr)), weights=p.df[cols][xb.indices], minlength=n)
+    reach = np.r_[0, np.cumsum(per_row)]
     starts = [0, *(np.flatnonzero(np.diff(years[order])) + 1).tolist()]
     found = [np.zeros(0, dtype=np.int64)]
     for s, e in zip(starts, [*starts[1:], n]):
         others = np.r_[0:s, e:n]  # rows of ``xb`` from the other years
         xt = xb[others].T.tocsr()
-        for start in range(s, e, chunk):
-            sims = (xb[start:min(start + chunk, e)] @ xt).tocoo()
+        start = s
+        while start < e:
+            stop = min(e, start + chunk, max(start + 1, int(np.searchsorted(reach, reach[start] + BLOCK_PRODUCTS))))
+            sims = (xb[start:stop] @ xt).tocoo()
             best = _top_k(sims.row, sims.col, sims.data, sims.shape[0], k)
             a, b = order[start + sims.row[best]], order[others[sims.col[best]]]
             found.append(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
+            start = stop
     codes = np.sort(np.concatenate(found))
     codes = codes[np.diff(codes, prepend=-1) != 0]  # each pair once
     return codes // max(n, 1), codes % max(n, 1)
@@ -327,16 +399,18 @@ def _scores_and_evidence(p: _Prepared, a: np.ndarray, b: np.ndarray) -> tuple[np
         return np.concatenate([s for s, _ in parts]), np.concatenate([e for _, e in parts])
     if not len(a):
         return np.zeros(0), np.zeros(0, dtype=bool)
-    cos = 100.0 * np.asarray(p.x[a].multiply(p.x[b]).sum(axis=1)).ravel()
-    shared_words = np.asarray(p.words[a].multiply(p.words[b]).sum(axis=1)).ravel() > 0
-    lens = np.array(p.rows.sizes)
+    both = p.x[a].multiply(p.x[b]).tocsr()  # what each pair shares, weighted (every weight is positive)
+    cos = 100.0 * np.asarray(both.sum(axis=1)).ravel()
+    shared_words = both @ p.words > 0
+    lens = np.asarray(p.rows.sizes)
     strings = p.strings
-    lex = cpdist([strings[i] for i in a.tolist()], [strings[i] for i in b.tolist()], scorer=fuzz.token_sort_ratio,
-                 workers=-1)
+    pick = strings.pick if isinstance(strings, _Joined) else (lambda which: [strings[i] for i in which])
+    lex = cpdist(pick(a.tolist()), pick(b.tolist()), scorer=fuzz.token_sort_ratio, workers=-1)
     score = COSINE_SHARE * cos + (1 - COSINE_SHARE) * np.asarray(lex, dtype=np.float64)
     ok = (lens[a] >= MIN_TOKENS) & (lens[b] >= MIN_TOKENS) & (cos > 0)
     # pairs sharing only theme words: more than a theme only if a word is not of a theme both share
-    for n in np.flatnonzero(ok & ~shared_words).tolist():
+    named = both @ p.theme_words > 0
+    for n in np.flatnonzero(ok & ~shared_words & named).tolist():
         shared_words[n] = _beyond_theme(p, int(a[n]), int(b[n]))
     score = np.where(shared_words, score, np.minimum(score, THEME_ONLY_MAX))
     return np.where(ok, np.round(score, 1), 0.0), ok & shared_words

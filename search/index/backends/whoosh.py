@@ -12,8 +12,8 @@ from math import log
 from pathlib import Path
 
 import whoosh.index
+from whoosh import collectors, scoring
 from whoosh import query as wq
-from whoosh import scoring
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import And, Term
 
@@ -190,10 +190,19 @@ class WhooshBackend(Backend):
         return found
 
     def search(self, query, flt, sort: str, limit: int) -> list[Found]:
-        kw = {"limit": limit, "filter": self._filter(flt)}
+        s = self.searcher()
+        allow = self._filter(flt)
         if sort == "year":
-            kw.update(sortedby="year_start", reverse=True)
-        results = self.searcher().search(translate(query), **kw)
+            results = s.search(translate(query), limit=limit, filter=allow, sortedby="year_start", reverse=True)
+        else:
+            # no block skipping and no pruning of parts (replace=0): Whoosh judges a part's
+            # best score from its words' weights alone, not the constants and boosts of a
+            # ranked query, and dropped sections that scored above the last one kept
+            c = collectors.TopCollector(limit, usequality=False, replace=0)
+            if allow is not None:
+                c = collectors.FilterCollector(c, allow)
+            s.search_with_collector(translate(query), c)
+            results = c.results()
         top = []
         # not list(results): that asks len(), which counts every match in Python
         for hit in (results[i] for i in range(results.scored_length())):

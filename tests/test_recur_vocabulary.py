@@ -1,0 +1,87 @@
+"""Recurrence vocabulary and scale: spellings read alike, abbreviations as written, generic
+concepts, a word's sense (disguised compliance is not training compliance), the cache's
+compact columns and the candidate search's bounded blocks."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from search.recur import DEFAULT_THRESHOLD, load_concepts, normalise, pair_scores, store_concepts, tokens
+from search.recur.cache import _code, _decode
+from search.recur.scoring import _candidates, _Joined, _prepare
+
+
+def test_spellings_and_ize_are_read_alike(store):
+    c = store_concepts(store)
+    assert tokens("Practitioners focussed on the adults", c) == tokens("Practitioners focused on the adults", c)
+    assert tokens("Prioritize the paediatric assessment", c) == tokens("Prioritise the pediatric assessment", c)
+    # a word that only looks like -ize is left alone
+    assert tokens("The size of the caseload", c)[:2] == ["size", "caseload"]
+
+
+def test_a_spellings_table_in_a_users_file_is_read(tmp_path):
+    extra = tmp_path / "mine.toml"
+    extra.write_text('[spellings]\nbabys = "babies"\n', encoding="utf-8")
+    c = load_concepts(extra_files=[extra])
+    assert tokens("babys at risk", c) == tokens("babies at risk", c)
+
+
+def test_a_theme_abbreviation_counts_only_as_written(store):
+    c = store_concepts(store)
+    prevent = [t for t in c.abbreviations if t == "Prevent"]
+    assert prevent, "the bundled taxonomy lists Prevent as an abbreviation"
+    label = c.labels[c.abbreviations["Prevent"]]
+    assert label in normalise("Embed Prevent training for school staff", c)
+    assert label not in normalise("Early help prevents problems becoming entrenched", c)
+
+
+def test_disguised_compliance_is_not_training_compliance(store):
+    c = store_concepts(store)
+    assert "disguised compliance" in normalise("Parents' disguised compliance delayed intervention", c)
+    assert "compliance" not in normalise("Parents' disguised compliance delayed intervention", c)
+    assert "compliance" in normalise("Improve the training compliance of GP staff", c)
+    pair = [("Disguised compliance by a stepfather meant the school nurse lowered her concern.",
+             "Raise the school nurses' compliance with mandatory level three training.")]
+    assert pair_scores(pair, concepts=c)[0]["score"] < DEFAULT_THRESHOLD
+
+
+def test_a_theme_and_generic_concepts_alone_never_reach_the_threshold(store):
+    c = store_concepts(store)
+    assert any(label == "staff" for tok, label in c.labels.items() if tok in c.generic)
+    a, b = "Practitioners noted disguised compliance.", "Practitioners queried disguised compliance."
+    themes = [(["professional-curiosity"], ["professional-curiosity"])]
+    assert pair_scores([(a, b)], concepts=c, themes=themes)[0]["score"] < DEFAULT_THRESHOLD
+    # were "practitioners" not generic, the two would pass the threshold
+    assert pair_scores([(a, b)], concepts=replace(c, generic=frozenset()), themes=themes)[0]["score"] >= DEFAULT_THRESHOLD
+    # two items saying the same thing still link
+    same = ("Disguised compliance by a father led the health visitor to postpone the referral.",
+            "The health visitor postponed the referral, accepting the father's disguised compliance.")
+    assert pair_scores([same], concepts=c, themes=themes)[0]["score"] >= DEFAULT_THRESHOLD
+
+
+def test_coded_cache_columns_read_back_as_written():
+    for values in ([], ["d1", "d1", "d2", None], [2019, None, 2019, 2021], [["a", "b"], [], ["a", "b"], None]):
+        assert _decode(_code(values)) == values
+    strings = ["a b", "", "\x01c:staff fathers", "é"]
+    joined = _Joined.of(strings)
+    assert list(joined) == strings and len(joined) == 4 and joined[-1] == "é"
+    assert list(joined + ["extra"]) == [*strings, "extra"]
+    assert _Joined(joined.joined().encode("utf-8")) == strings
+    for few in ([], [""], ["", ""], ["x", ""]):  # an item without concepts is an empty string, still one
+        assert list(_Joined.of(few)) == few and len(_Joined.of(few)) == len(few)
+
+
+def test_candidate_blocks_cut_small_find_the_same_pairs(store, monkeypatch):
+    import search.recur.scoring as scoring
+    from search.recur import load_items
+
+    p = _prepare(load_items(store), store_concepts(store))
+    a, b = _candidates(p)
+    assert len(a) and np.all(a < b)
+    monkeypatch.setattr(scoring, "BLOCK_PRODUCTS", 50)  # nearly a block per row
+    a2, b2 = _candidates(p)
+    assert a.tolist() == a2.tolist() and b.tolist() == b2.tolist()
+    monkeypatch.setattr(scoring, "RARE_MAX", 2)  # only the rarest concepts propose: fewer candidates, never more
+    a3, b3 = _candidates(p)
+    assert len(a3) <= len(a)
