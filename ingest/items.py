@@ -401,22 +401,6 @@ def _document_signals(part: list) -> None:
         # an imperative point is a recommendation in a briefing, a step in a procedure
         opening = next((o for o in _OPENINGS if o in c.features), "plain_open")
         c.features[f"{doc[0]}&{opening}"] = 1.0
-    named = any(fixed for fixed, _ in per) or any(
-        c.context.get(k) in KINDS for c in cands for k in ("heading", "lead", "above", "prose", "title")) or any(
-        c.context.get("lead_modal") for c in cands)
-    cued = sum(any(n in c.features for n in _ITEM_CUES) for c in cands) / len(cands)
-    data = sum(any(n in c.features for n in _DATA_CUES) for c in cands) / len(cands)
-    doc = ["doc_named" if named else "doc_unnamed", f"doc_cues_{_share(cued)}", f"doc_data_{_share(data)}"]
-    for c in cands:
-        for name in doc:
-            c.features[name] = 1.0
-            c.features[f"{name}&form_{c.form}"] = 1.0
-        c.features[f"{doc[0]}&{doc[1]}"] = 1.0
-        c.features[f"{doc[0]}&{doc[2]}"] = 1.0
-        # an imperative point is a recommendation in a briefing, a step in a procedure
-        opening = next((o for o in _OPENINGS if o in c.features), "plain_open")
-        c.features[f"{doc[0]}&{opening}"] = 1.0
-    return per
 
 
 def extract_section_items(section: dict) -> list[dict]:
