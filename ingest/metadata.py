@@ -862,7 +862,8 @@ def _layout_title(opening: list[Block]) -> str | None:
     parts: list[str] = []
     for b in opening[:8]:
         t = b.text.strip()
-        if len(t) > 90 or b.number or t.endswith(".") or (parts and _FIELD_LINE.match(t)):
+        # a field line or a generic heading ("Introduction", "Contents") starts the body
+        if len(t) > 90 or b.number or t.endswith(".") or (parts and (_FIELD_LINE.match(t) or _title_rules().generic.match(t))):
             break
         parts.append(t)
         if len(parts) == 3 or (b.kind == HEADING and len(parts) > 1):

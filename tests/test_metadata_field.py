@@ -132,6 +132,14 @@ def test_title_skips_generic_headings_dates_and_link_furniture():
     assert detect_title(dated, "file name") == "file name"
 
 
+def test_title_lines_joined_stop_at_a_generic_heading(tmp_path):
+    page = tmp_path / "ashby-report.txt"
+    page.write_text("Ashby Safeguarding Children Partnership\nAnnual Report 2022-23\n\nIntroduction\n\n"
+                    "This report sets out the work of the partnership over the year and what it learned.\n",
+                    encoding="utf-8")
+    assert parse_file(page).doc["title"] == "Ashby Safeguarding Children Partnership Annual Report 2022-23"
+
+
 def test_title_from_a_report_naming_itself_or_its_address():
     blocks = [Block(HEADING, "Introduction", level=1, strong=True),
               Block(PARAGRAPH, "The Annual Report of the Ashby Safeguarding Children Partnership is presented "
