@@ -89,6 +89,7 @@ def recur(
     scores, beyond = _scores_and_evidence(p, a, b)
     above = (scores >= threshold) & beyond
     edges = _Links(len(items), a[above], b[above], scores[above])
+    del a, b, scores, beyond, above  # every candidate pair: the largest arrays at scale, no longer needed
     chosen = []
     year, start, themes_of, ids = (_field(items, f) for f in ("year", "year_start", "themes", "item_id"))
     for comp in edges.components():
