@@ -179,36 +179,16 @@ def index_terms(text: str) -> list[tuple[str, int]]:
 
 
 def query_terms(text: str, stem: bool = True) -> list[str]:
-    """The terms a query's ``text`` is searched for (the analysers in query mode): like
-    :func:`index_terms` but a joined word without its parts; stemmed for ``heading``,
-    ``text`` and ``title``, as written (``stem=False``) for ``exact`` and ``publisher``."""
+    """The terms a query's ``text`` is searched for (the analysers in query mode): the first
+    term :func:`index_terms` gives at each position (a joined word, not its parts); stemmed
+    for ``heading``, ``text`` and ``title``, as written (``stem=False``) for ``exact`` and
+    ``publisher``."""
     out: list[str] = []
-    pending = None  # a bare prefix waiting for the next word
-    shapes = _SHAPES
-    for raw in _TOKEN_RX.findall(text):
-        shape = shapes.get(raw)
-        if shape is None:
-            shape = _shape(raw)
-        kind, w = shape[0], shape[1]
-        if kind != _WORD:
-            if pending is not None:
-                out.append(pending)
-                pending = None
-            out.append(w)
-            continue
-        if pending is not None:
-            if _joins(pending, w):
-                out.append(pending + w)
-                pending = None
-                continue
-            out.append(pending)
-            pending = None
-        if shape[2]:
-            pending = w
-            continue
-        out.append(w)
-    if pending is not None:
-        out.append(pending)
+    last = -1
+    for term, pos in index_terms(text):
+        if pos != last:
+            out.append(term)
+            last = pos
     return [stem_word(t) for t in out] if stem else out
 
 
