@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ingest.document import parse_file
 from ingest.items import extract_items, lead_kind
 
@@ -14,8 +16,9 @@ def items_of(tmp_path: Path, text: str) -> list[tuple[str, str]]:
     return [(i["kind"], i["text"]) for i in extract_items(parse_file(path))]
 
 
-def test_a_statistics_story_holds_no_items(tmp_path):
-    got = items_of(tmp_path, "\n\n".join([
+# pages a careful reader finds no finding, recommendation or plan on
+@pytest.mark.parametrize("lines", [
+    pytest.param([
         "# More children on protection plans in Larchfield",
         "The number of contacts, assessments and children on protection plans all rose last year, council figures show.",
         "Contacts rose by 5.2% this year, from 12,410 to 13,055, while assessments went up by 3.1% to 6,880.",
@@ -24,12 +27,8 @@ def test_a_statistics_story_holds_no_items(tmp_path):
         "Emotional abuse was the most common category for children on a plan (41%), ahead of neglect (37%).",
         "Keep up to date with the latest figures. Sign up to our weekly emails.",
         "Tel: 01632 960 123 Contact us",
-    ]))
-    assert got == []
-
-
-def test_an_event_page_holds_no_items(tmp_path):
-    got = items_of(tmp_path, "\n\n".join([
+    ], id="statistics story"),
+    pytest.param([
         "# Keeping Babies Safe: a conference for practitioners",
         "14 March 2024",
         "9:30 am - 3:30 pm",
@@ -40,12 +39,8 @@ def test_an_event_page_holds_no_items(tmp_path):
         "The key focus is to deliver a more joined-up response across midwifery, health visiting and the police. "
         "Speakers include the Designated Nurse and the Independent Chair.",
         "Referrals about unborn babies rose by 18% last year, and 240 practitioners took part in training.",
-    ]))
-    assert got == []
-
-
-def test_minutes_of_resolutions_hold_no_items(tmp_path):
-    got = items_of(tmp_path, "\n\n".join([
+    ], id="event page"),
+    pytest.param([
         "Larchfield Council",
         "MINUTES of the Meeting of the Safeguarding Committee held on Tuesday 4 March 2025 at 5.00 pm.",
         "PRESENT:",
@@ -57,8 +52,10 @@ def test_minutes_of_resolutions_hold_no_items(tmp_path):
         "14 ATTENDANCE POLICY",
         "Mrs Ode reported that the cost of the new system was £640 for the year.",
         "RESOLVED: that the policy be approved.",
-    ]))
-    assert got == []
+    ], id="minutes of resolutions"),
+])
+def test_a_page_holding_no_items_gives_none(tmp_path, lines):
+    assert items_of(tmp_path, "\n\n".join(lines)) == []
 
 
 def test_points_under_short_labels_are_the_items_of_the_heading_above(tmp_path):
