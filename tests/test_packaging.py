@@ -18,14 +18,15 @@ else:  # pragma: no cover - Python 3.10
 ROOT = Path(__file__).resolve().parent.parent
 
 
+SETUPTOOLS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+
+
 def _declared() -> dict[str, list[str]]:
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    return config["tool"]["setuptools"]["package-data"]
+    return SETUPTOOLS["package-data"]
 
 
 def _packages() -> list[Path]:
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    tops = [p.rstrip("*") for p in config["tool"]["setuptools"]["packages"]["find"]["include"]]
+    tops = [p.rstrip("*") for p in SETUPTOOLS["packages"]["find"]["include"]]
     return [init.parent for top in tops for init in (ROOT / top).glob("**/__init__.py")]
 
 
