@@ -85,3 +85,39 @@ def test_candidate_blocks_cut_small_find_the_same_pairs(store, monkeypatch):
     monkeypatch.setattr(scoring, "RARE_MAX", 2)  # only the rarest concepts propose: fewer candidates, never more
     a3, b3 = _candidates(p)
     assert len(a3) <= len(a)
+
+
+def test_a_word_and_its_inflections_read_alike(store):
+    c = store_concepts(store)
+    # a stem that drops a final "s" would read "focus" and "focusing" apart
+    assert tokens("Focus on the outcomes", c) == tokens("Focusing on the outcomes", c)
+    assert tokens("Delay in the referral", c) == tokens("Delaying the referral", c)
+
+
+def test_the_thesaurus_groups_are_concepts_beside_the_words():
+    from search.vocab.thesaurus import Thesaurus
+
+    t = Thesaurus()
+    t.add({"synonyms": [["kinship care", "family and friends care"]],
+           "abbreviations": {"FGC": "family group conference"}})
+    c = load_concepts(thesaurus=t)
+    kinship, friends = tokens("Assess kinship care early", c), tokens("Assess family and friends care early", c)
+    shared = set(kinship) & set(friends)
+    assert any(c.labels.get(tok) == "kinship care" for tok in shared)
+    assert "kinship" in [w for w in kinship if not w.startswith("\x01")]  # the words still count
+    # an abbreviation counts as written only
+    conference = set(tokens("Offer a family group conference", c))
+    assert conference & set(tokens("Offer an FGC", c)) - set(tokens("Offer", c))
+    assert not conference & set(tokens("offer an fgc", c)) - set(tokens("Offer", c))
+    pair = [("Offer every family a family group conference before proceedings.",
+             "Every family is offered an FGC before proceedings start.")]
+    assert pair_scores(pair, concepts=c)[0]["score"] > pair_scores(pair, concepts=load_concepts(thesaurus=Thesaurus()))[0]["score"]
+
+
+def test_an_index_reads_the_bundled_thesaurus_as_concepts(store):
+    c = store_concepts(store)
+    visitor = set(tokens("The health visitor saw the baby at home", c))
+    visiting = set(tokens("Health visiting saw the baby at home", c))
+    assert any(c.labels.get(tok) == "health visitor" for tok in visitor & visiting)
+    # the bodies that write reports stay one token, whichever name the thesaurus gives them
+    assert tokens("The CCG will audit GP records", c) == tokens("We will audit GP records", c)

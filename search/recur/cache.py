@@ -36,7 +36,7 @@ def load_items(store: Store, kind: str | None = None, theme: str | None = None) 
 
 # -- the index's items, tokenised once per index generation ---------------------------------
 
-_CACHE_VERSION = 9
+_CACHE_VERSION = 10
 _TOKEN_FIELDS = ("item_id", "doc_id", "kind", "year", "year_start", "themes", "status")
 _CHECK_FIELDS = ("item_id", "doc_id", "kind")  # what --check reads; the others are in a file of their own
 
@@ -65,7 +65,8 @@ def _cache_key(store: Store, concepts: Concepts) -> str | None:
     generation = _digest([_CACHE_VERSION, str(d.resolve()), stamp, sorted(concepts.token_of.items()),
                           sorted(concepts.theme_of.items()), [r.pattern for r in concepts.openings],
                           sorted(concepts.common), sorted(concepts.stock),
-                          sorted(concepts.spellings.items()), sorted(concepts.abbreviations.items())])
+                          sorted(concepts.spellings.items()), sorted(concepts.abbreviations.items()),
+                          sorted(concepts.synonym_of.items())])
     return f"{_digest(str(Path(store.root).resolve()))}-{generation}"
 
 

@@ -2,7 +2,8 @@
 
 The data (organisations, openings, fillers, stock words, spellings, concept sets) is in
 ``search/recur/concepts.toml``; each theme of the index's taxonomy is a concept too (its
-abbreviations only as written).
+abbreviations only as written), and so is each group of the thesaurus search uses (its
+synonym sets, and each abbreviation with its expansions), so one vocabulary serves both.
 """
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from whoosh.lang.porter import stem
+from whoosh.lang.porter2 import stem
 
 from search.errors import SgsearchError
 from search.index.store import Store
+from search.vocab.thesaurus import index_thesaurus, is_abbreviation, load_thesaurus
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,6 +34,7 @@ _IZE = re.compile(r"^([a-z]{3,})iz(e|es|ed|ing|ation|ations)$")
 _ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]", re.I)
 _CONCEPT = "\x01"  # marks a concept token in the normalised text (never in report text)
 _THEME = _CONCEPT + "t:"  # a theme's token (one of its phrases was found)
+_SYNONYM = _CONCEPT + "s:"  # a thesaurus group's own token: its forms read as one word, weighed as one
 
 
 class ConceptsError(SgsearchError, ValueError):
@@ -58,6 +61,8 @@ class Concepts:
     abbreviations: dict[str, str] = field(default_factory=dict)  # a theme's abbreviation, as written -> its token
     abbreviation_rx: re.Pattern | None = None  # finds the abbreviations that are not one plain word
     generic: frozenset[str] = frozenset()  # concept tokens too general to show two items say the same ("staff")
+    synonym_phrases: _Phrases | None = None  # a thesaurus group's forms add its token; the words still count
+    synonym_of: dict[str, str] = field(default_factory=dict)  # a normalised form -> its thesaurus group's token
 
     def theme_only(self, shared) -> bool:
         """Whether the tokens two items share are a theme and nothing else: its tag or token,
@@ -140,10 +145,11 @@ def bundled_concepts_path() -> Path:
     return Path(str(resources.files("search.recur").joinpath(CONCEPTS_NAME)))
 
 
-def load_concepts(taxonomy=None, extra_files: list[Path] | None = None) -> Concepts:
+def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesaurus=None) -> Concepts:
     """The bundled concepts, then each extra file's (a concept with a known id is replaced),
-    and the phrases of each theme of ``taxonomy`` (anything iterating objects with ``id``,
-    ``label``, ``phrases`` and ``abbreviations``)."""
+    the phrases of each theme of ``taxonomy`` (anything iterating objects with ``id``,
+    ``label``, ``phrases`` and ``abbreviations``), and the groups of ``thesaurus`` (anything
+    with ``groups()``; the bundled thesaurus when None)."""
     orgs: list[str] = []
     openings: list[str] = []
     fillers: list[str] = []
@@ -196,8 +202,10 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None) -> Conce
         for p in terms:
             for v in _variants(p):
                 token_of[v] = tok
-    odd = [a for a in abbreviations if not a.isalnum()]
     org_words = {v for n in orgs for v in _variants(n)}
+    synonym_of = _thesaurus_concepts(thesaurus if thesaurus is not None else load_thesaurus(), _variants, token_of,
+                                     theme_of, labels, abbreviations, org_words)
+    odd = [a for a in abbreviations if not a.isalnum()]
     try:
         opening_rx = [re.compile(p, re.I) for p in openings]
     except re.error as e:
@@ -215,6 +223,8 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None) -> Conce
         themes=frozenset(theme_tokens),
         theme_phrases=_Phrases(theme_of),
         theme_of=theme_of,
+        synonym_phrases=_Phrases(synonym_of) if synonym_of else None,
+        synonym_of=synonym_of,
         common=frozenset(_stem(w) for c in common for w in _canon(c).split()),
         stock=frozenset(stock_words),
         spellings=spellings,
@@ -223,12 +233,47 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None) -> Conce
         abbreviation_rx=re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(
             re.escape(a) for a in sorted(odd, key=len, reverse=True)) + r")(?![A-Za-z0-9])") if odd else None,
     )
-    plain = Concepts(**{**c.__dict__, "theme_phrases": None})  # a phrase's own words, not its theme
+    plain = Concepts(**{**c.__dict__, "theme_phrases": None, "synonym_phrases": None})  # a phrase's own words, not its theme
     named = {tok: [tokens(p, plain) for p in phrases] for tok, phrases in theme_phrases.items()}
     c.theme_words = {tok: frozenset(t[0] for p, t in zip(theme_phrases[tok], toks)
                                     if len(t) == 1 and (t[0].startswith(_CONCEPT) or len(_canon(p).split()) == 1))
                      for tok, toks in named.items()}
     return c
+
+
+def _thesaurus_concepts(thesaurus, variants, token_of: dict, theme_of: dict, labels: dict,
+                        abbreviations: dict, orgs: set[str]) -> dict[str, str]:
+    """The groups of the thesaurus as concepts; returns each new group's forms -> its token.
+
+    A group one of whose forms is a concept of the data file joins that concept (its other
+    forms then read as it); a group a theme already names adds nothing but its abbreviations;
+    any other group is a token of its own that its forms add beside their words (as a theme's
+    phrases do), so "dads" and "fathers" share it while each keeps its words. Synonym sets come
+    before abbreviations, and a form keeps the first token it gets, so groups are not chained.
+    An abbreviation counts only as written ("SEND", never "send"). The bodies that write reports
+    (``orgs``: "CCG", "clinical commissioning group") stay one token, whoever is named.
+    """
+    synonym_of: dict[str, str] = {}
+    groups = sorted(thesaurus.groups(), key=lambda g: is_abbreviation(g[0]))
+    for group in groups:
+        abbrs = [f for f in group if is_abbreviation(f)]
+        forms = {v: f for f in group if f not in abbrs for v in variants(f)}
+        if not forms or any(v in orgs for v in forms) or any(_canon(a) in orgs for a in abbrs):
+            continue
+        known = next((d[v] for v in forms for d in (token_of, theme_of, synonym_of) if v in d), None)
+        if known is None:
+            known = f"{_SYNONYM}{_canon(next(iter(forms.values())))}".replace(" ", "_")
+            labels.setdefault(known, next(iter(forms.values())))
+        for v in forms:
+            if v in token_of or v in theme_of or v in synonym_of:
+                continue
+            if known.startswith(_SYNONYM):
+                synonym_of[v] = known
+            elif not known.startswith(_THEME):
+                token_of[v] = known
+        for a in abbrs:
+            abbreviations.setdefault(a, known)
+    return synonym_of
 
 
 @lru_cache(maxsize=1)
@@ -269,6 +314,8 @@ def tokens(text: str, concepts: Concepts | None = None, surface: dict | None = N
     sp = c.spellings
     words = [_spelling(w, sp) if w in sp or "iz" in w else w for w in _canon(text).split()]
     themes = c.theme_phrases.find(words) if c.theme_phrases is not None else []
+    if c.synonym_phrases is not None:
+        themes += [t for t in c.synonym_phrases.find(words) if t not in themes]
     if c.abbreviations and c.theme_phrases is not None:
         said = [c.abbreviations.get(w) for w in _RAW_WORD.findall(text)]  # plain ones by a dict, the quickest
         if c.abbreviation_rx is not None:  # "S&L", "0-19": by pattern
@@ -303,10 +350,11 @@ def store_concepts(store: Store | None) -> Concepts:
     if store is None:
         return _default_concepts()
     tax = store.taxonomy()
-    key = getattr(tax, "fingerprint", lambda: None)()
+    thesaurus = index_thesaurus(store.current_dir())
+    key = (getattr(tax, "fingerprint", lambda: None)(), thesaurus.to_json())
     cached = _by_taxonomy.get(key)
     if cached is None:
-        cached = _by_taxonomy[key] = load_concepts(tax)
+        cached = _by_taxonomy[key] = load_concepts(tax, thesaurus=thesaurus)
     return cached
 
 

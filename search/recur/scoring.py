@@ -51,7 +51,15 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 from scipy.sparse import csr_matrix, diags
 
-from search.recur.concepts import _CONCEPT, _THEME, Concepts, ConceptsError, _default_concepts, tokens
+from search.recur.concepts import (
+    _CONCEPT,
+    _SYNONYM,
+    _THEME,
+    Concepts,
+    ConceptsError,
+    _default_concepts,
+    tokens,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -232,7 +240,8 @@ def _subject(text: str) -> str:
 def _weight(tok: str) -> float:
     if tok.startswith("#"):
         return THEME_WEIGHT
-    return CONCEPT_WEIGHT if tok.startswith(_CONCEPT) else 1.0
+    # a thesaurus group is the same word in other forms, not a concept the data file chose: a word's weight
+    return CONCEPT_WEIGHT if tok.startswith(_CONCEPT) and not tok.startswith(_SYNONYM) else 1.0
 
 
 def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[list[str]] | None = None,
