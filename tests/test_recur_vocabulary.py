@@ -7,7 +7,15 @@ from dataclasses import replace
 
 import numpy as np
 
-from search.recur import DEFAULT_THRESHOLD, load_concepts, normalise, pair_scores, store_concepts, tokens
+from search.recur import (
+    CHECK_MIN_SCORE,
+    DEFAULT_THRESHOLD,
+    load_concepts,
+    normalise,
+    pair_scores,
+    store_concepts,
+    tokens,
+)
 from search.recur.cache import _code, _decode
 from search.recur.scoring import _candidates, _Joined, _prepare
 
@@ -121,3 +129,26 @@ def test_an_index_reads_the_bundled_thesaurus_as_concepts(store):
     assert any(c.labels.get(tok) == "health visitor" for tok in visitor & visiting)
     # the bodies that write reports stay one token, whichever name the thesaurus gives them
     assert tokens("The CCG will audit GP records", c) == tokens("We will audit GP records", c)
+
+
+def test_a_findings_comparison_reads_alike_either_way(store):
+    c = store_concepts(store)
+    a = "Children in care are at greater risk of exploitation than other children."
+    b = "Looked after children are more likely than their peers to be exploited."
+    assert "more likely" in normalise(a, c) and "more likely" in normalise(b, c)
+    score = pair_scores([(a, b)], concepts=c)[0]
+    assert "more likely" in score["why"] and score["score"] >= CHECK_MIN_SCORE  # --check lists it
+
+
+def test_caregivers_and_attention_are_concepts(store):
+    c = store_concepts(store)
+    for text in ("Practitioners kept their attention on the caregivers, not the baby.",
+                 "Workers focused on the parents instead of the baby."):
+        assert {"attention", "caregivers"} <= set(normalise(text, c))
+
+
+def test_a_thesaurus_form_of_a_theme_says_the_theme(store):
+    c = store_concepts(store)
+    # the taxonomy lists the singular; the thesaurus's plural says the same theme
+    label = c.labels[c.theme_of["looked after child"]]
+    assert label in normalise("Looked after children are more likely to be exploited", c)

@@ -246,9 +246,10 @@ def _thesaurus_concepts(thesaurus, variants, token_of: dict, theme_of: dict, lab
     """The groups of the thesaurus as concepts; returns each new group's forms -> its token.
 
     A group one of whose forms is a concept of the data file joins that concept (its other
-    forms then read as it); a group a theme already names adds nothing but its abbreviations;
-    any other group is a token of its own that its forms add beside their words (as a theme's
-    phrases do), so "dads" and "fathers" share it while each keeps its words. Synonym sets come
+    forms then read as it); a group one of whose forms is a theme's phrase says that theme
+    ("looked after children" as the theme that lists "looked after child"); any other group
+    is a token of its own. Both are added beside the words, as a theme's phrases are, so
+    "dads" and "fathers" share a token while each keeps its words. Synonym sets come
     before abbreviations, and a form keeps the first token it gets, so groups are not chained.
     An abbreviation counts only as written ("SEND", never "send"). The bodies that write reports
     (``orgs``: "CCG", "clinical commissioning group") stay one token, whoever is named.
@@ -267,9 +268,9 @@ def _thesaurus_concepts(thesaurus, variants, token_of: dict, theme_of: dict, lab
         for v in forms:
             if v in token_of or v in theme_of or v in synonym_of:
                 continue
-            if known.startswith(_SYNONYM):
+            if known.startswith((_SYNONYM, _THEME)):  # said beside the words, as a theme's own phrases are
                 synonym_of[v] = known
-            elif not known.startswith(_THEME):
+            else:
                 token_of[v] = known
         for a in abbrs:
             abbreviations.setdefault(a, known)
