@@ -524,7 +524,7 @@ def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, 
 @click.option("--from", "from_year", help="Only items from this year on (2019 or 2019-20).")
 @click.option("--to", "to_year", help="Only items up to this year.")
 @click.option("--since", help="Only groups whose latest item is after this year: did it recur after 2019?")
-@click.option("--threshold", default=None, type=click.FloatRange(0, 100), help="Similarity 0-100 needed to group (default 48).")
+@click.option("--threshold", default=None, type=click.FloatRange(0, 100), help="Similarity 0-100 needed to group (default 49).")
 @click.option("--check", "check_text", metavar="TEXT|FILE",
               help="Instead: the earlier items like TEXT, or like each recommendation in FILE (.txt one per line, "
                    "or any document sgsearch reads).")

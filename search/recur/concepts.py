@@ -245,11 +245,13 @@ def _thesaurus_concepts(thesaurus, variants, token_of: dict, theme_of: dict, lab
                         abbreviations: dict, orgs: set[str]) -> dict[str, str]:
     """The groups of the thesaurus as concepts; returns each new group's forms -> its token.
 
-    A group one of whose forms is a concept of the data file joins that concept (its other
-    forms then read as it); a group one of whose forms is a theme's phrase says that theme
-    ("looked after children" as the theme that lists "looked after child"); any other group
-    is a token of its own. Both are added beside the words, as a theme's phrases are, so
-    "dads" and "fathers" share a token while each keeps its words. Synonym sets come
+    A group one of whose forms is a concept of the data file adds only its abbreviations to
+    it: the file's sets are chosen for recurrence, the thesaurus's for finding more (it reads
+    "pregnancy" as "unborn baby", which would make a termination pathway a pre-birth item). A
+    group one of whose forms is a theme's phrase says that theme ("looked after children" as
+    the theme that lists "looked after child"); any other group is a token of its own. Both
+    are added beside the words, as a theme's phrases are, so "dads" and "fathers" share a
+    token while each keeps its words. Synonym sets come
     before abbreviations, and a form keeps the first token it gets, so groups are not chained.
     An abbreviation counts only as written ("SEND", never "send"). The bodies that write reports
     (``orgs``: "CCG", "clinical commissioning group") stay one token, whoever is named.
@@ -270,8 +272,6 @@ def _thesaurus_concepts(thesaurus, variants, token_of: dict, theme_of: dict, lab
                 continue
             if known.startswith((_SYNONYM, _THEME)):  # said beside the words, as a theme's own phrases are
                 synonym_of[v] = known
-            else:
-                token_of[v] = known
         for a in abbrs:
             abbreviations.setdefault(a, known)
     return synonym_of
