@@ -152,3 +152,11 @@ def test_a_thesaurus_form_of_a_theme_says_the_theme(store):
     # the taxonomy lists the singular; the thesaurus's plural says the same theme
     label = c.labels[c.theme_of["looked after child"]]
     assert label in normalise("Looked after children are more likely to be exploited", c)
+
+
+def test_the_thesaurus_widens_no_concept_of_the_data_file(store):
+    c = store_concepts(store)
+    # the thesaurus reads "pregnancy" as "unborn baby" (right for finding more); recurrence
+    # keeps its own pre-birth set, so a termination pathway is not a pre-birth item
+    assert "pre-birth" in normalise("Revise the unborn baby protocol", c)
+    assert "pre-birth" not in normalise("Develop a termination of pregnancy pathway", c)
