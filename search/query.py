@@ -677,19 +677,28 @@ def _form_query(fieldname: str, form: str, boost: float) -> qtree.Node | None:
 
 
 def _diversify(hits: list, limit: int) -> list:
-    """Keep one long document from filling the first page when others match about as well:
-    beyond a third of the page (at least two) from one document, a section's score counts
-    at the ``diversity`` weight when placing it. A section that is a heading alone (no text
-    under it) counts at the ``heading_only`` weight: it matches on its few words and holds
-    no passage to read. The first ``limit`` come in order; only sections that reach the
-    page have their text read."""
+    """Place the candidates on the page. A section's own score gains the ``document`` weight
+    times the best score any candidate of its document reaches: a document that answers the
+    query well says something of its other sections (a passage of a review about teenage
+    parents saying only "parents" is likelier to be about them than a lone such sentence
+    elsewhere). Beyond a third of the page (at least two) from one document, a section
+    counts at the ``diversity`` weight, so one long document does not fill the page when
+    others match about as well. A section that is a heading alone (no text under it) counts
+    at the ``heading_only`` weight: it matches on its few words and holds no passage to
+    read. The first ``limit`` come in order; only sections that reach the page have their
+    text read. Only the candidates are looked at: the cost does not grow with the index."""
+    best: dict[str, float] = {}
+    for h in hits:
+        best[h["doc_id"]] = max(best.get(h["doc_id"], 0.0), h.score)
+    placed = sorted(((h.score + _W["document"] * best[h["doc_id"]], n, h) for n, h in enumerate(hits)),
+                    key=lambda k: (-k[0], k[1]))
     cap = max(2, limit // 3)
     per_doc: dict[str, int] = {}
     keyed: list[tuple[float, int, Found]] = []
-    for n, h in enumerate(hits):
+    for score, n, h in placed:
         d = h["doc_id"]
         per_doc[d] = per_doc.get(d, 0) + 1
-        keyed.append((-(h.score if per_doc[d] <= cap else h.score * _W["diversity"]), n, h))
+        keyed.append((-(score if per_doc[d] <= cap else score * _W["diversity"]), n, h))
     heapq.heapify(keyed)
     page, judged = [], set()
     while keyed and len(page) < limit:

@@ -228,3 +228,22 @@ def test_a_section_with_every_word_outranks_one_saying_a_common_word_over_and_ov
         assert res.hits[0].section["heading"] == "Notices"
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_passage_of_a_document_that_answers_the_query_ranks_above_a_lone_mention(tmp_path, engine):
+    store = _small(tmp_path, engine, {
+        "practice-review": "Practice Review C\n\n1 Messages\n\nTeenage parents need support that fits them: "
+                                "teenage parents told us that teenage parents were seldom asked what help they "
+                                "wanted.\n\n2 Background\n\nThe parents were both seventeen when the baby was "
+                                "born, lived with a grandmother, and had met the health visitor once before the "
+                                "birth of the child in the spring.\n",
+        "newsletter": "Partnership Newsletter\n\n1 Events\n\nParents came to the open evening.\n",
+    })
+    try:
+        headings = [h.section["heading"] for h in search(store, "teenage parents").hits]
+        # "Events" holds "parents" in fewer words, so it scores higher on its own; the review's
+        # other passage comes first because its document answers the query
+        assert headings.index("Background") < headings.index("Events"), headings
+    finally:
+        store.close()
