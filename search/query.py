@@ -327,6 +327,7 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
     near = _proximity(fields, literal_text, filler, lambda f, t: rarity(qtree.Term(f, t)))
     should = [qtree.Or(tuple(extra), boost=_W["filler"])] if extra else []
     should += [near] if near is not None else []
+    should += _year_intent(query, df_of, total)
     records = backend.records_total() or 1
 
     def idf(fname: str, text: str) -> float:
@@ -349,6 +350,25 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
     if len(found) == 1 and every == q:
         matches = q
     return Built(q, every, near, expansions, synonyms, matches)
+
+
+# a year as typed: 2016, 2016/17, 2016-2017, 2016 to 2017 (not after "-", which excludes)
+_YEAR_NAMED = re.compile(r"(?<![-\w])((?:19|20)\d{2})(?:\s*(?:/|-|–|\s+to\s+)\s*(?:(?:19|20)?\d{2}))?\b")
+
+
+def _year_intent(query: str, df_of, total: int) -> list[qtree.Node]:
+    """For each year the query names, a constant for the sections of documents that cover it
+    (the ``year`` weight times coordination times its rarity among the years sections cover):
+    a report's year is read from its whole text ("April 2016 to March 2017"), so a query for
+    "2016/17" finds that year however the report writes it."""
+    out = []
+    for start in sorted({m.group(1) for m in _YEAR_NAMED.finditer(query)}):
+        df = df_of("years", start)
+        if df:
+            rarity = log(1 + (total - df + 0.5) / (df + 0.5))
+            c = _constant(qtree.Term("years", start), _W["year"] * _W["coordination"] * rarity)
+            out += [c] if c is not None else []
+    return out
 
 
 def _one_rarity(node: qtree.Node, idf) -> qtree.Node:

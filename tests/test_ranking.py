@@ -247,3 +247,19 @@ def test_a_passage_of_a_document_that_answers_the_query_ranks_above_a_lone_menti
         assert headings.index("Background") < headings.index("Events"), headings
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_year_the_query_names_ranks_the_report_of_that_year_first_however_it_is_written(tmp_path, engine):
+    cover = "Safeguarding Partnership Annual Report\n\nThis report covers 1 April {} to 31 March {}.\n\n1 Priorities\n\n"
+    store = _small(tmp_path, engine, {
+        "report-a": cover.format(2016, 2017) + "Our priorities were neglect, exploitation and the voice of the child, "
+                                               "agreed with partners at the spring meeting in the town hall.\n",
+        "report-b": cover.format(2018, 2019) + "Our priorities were neglect, exploitation and the voice of the child.\n",
+    })
+    try:
+        # neither text says "2016/17"; the shorter 2018-19 section matches the words a little better
+        hits = search(store, "partnership priorities 2016/17").hits
+        assert (hits[0].section["heading"], hits[0].section["year"]) == ("Priorities", "2016-17")
+    finally:
+        store.close()
