@@ -698,10 +698,10 @@ def _form_query(fieldname: str, form: str, boost: float) -> qtree.Node | None:
 
 def _diversify(hits: list, limit: int) -> list:
     """Place the candidates on the page. A section's own score gains the ``document`` weight
-    times the best score any candidate of its document reaches: a document that answers the
-    query well says something of its other sections (a passage of a review about teenage
-    parents saying only "parents" is likelier to be about them than a lone such sentence
-    elsewhere). Beyond a third of the page (at least two) from one document, a section
+    times the best score any candidate of its document reaches, at most its own score again:
+    a document that answers the query well says something of its other sections (a passage
+    of a review about teenage parents saying only "parents" is likelier to be about them
+    than a lone such sentence elsewhere), yet a passage that hardly matches stays low. Beyond a third of the page (at least two) from one document, a section
     counts at the ``diversity`` weight, so one long document does not fill the page when
     others match about as well. A section that is a heading alone (no text under it) counts
     at the ``heading_only`` weight: it matches on its few words and holds no passage to
@@ -710,7 +710,7 @@ def _diversify(hits: list, limit: int) -> list:
     best: dict[str, float] = {}
     for h in hits:
         best[h["doc_id"]] = max(best.get(h["doc_id"], 0.0), h.score)
-    placed = sorted(((h.score + _W["document"] * best[h["doc_id"]], n, h) for n, h in enumerate(hits)),
+    placed = sorted(((h.score + min(_W["document"] * best[h["doc_id"]], h.score), n, h) for n, h in enumerate(hits)),
                     key=lambda k: (-k[0], k[1]))
     cap = max(2, limit // 3)
     per_doc: dict[str, int] = {}
