@@ -697,16 +697,12 @@ def _form_query(fieldname: str, form: str, boost: float) -> qtree.Node | None:
 
 
 def _diversify(hits: list, limit: int) -> list:
-    """Place the candidates on the page. A section's own score gains the ``document`` weight
-    times the best score any candidate of its document reaches, at most its own score again:
-    a document that answers the query well says something of its other sections (a passage
-    of a review about teenage parents saying only "parents" is likelier to be about them
-    than a lone such sentence elsewhere), yet a passage that hardly matches stays low. Beyond a third of the page (at least two) from one document, a section
-    counts at the ``diversity`` weight, so one long document does not fill the page when
-    others match about as well. A section that is a heading alone (no text under it) counts
-    at the ``heading_only`` weight: it matches on its few words and holds no passage to
-    read. The first ``limit`` come in order; only sections that reach the page have their
-    text read. Only the candidates are looked at: the cost does not grow with the index."""
+    """Place the candidates on the page. A section gains the ``document`` weight times its
+    document's best candidate score (at most its own score again): the other passages of a
+    report that answers the query well are likelier answers than a lone passage elsewhere.
+    Beyond a third of the page (at least two) from one document, a section counts at the
+    ``diversity`` weight; a heading alone (no text under it) at the ``heading_only`` weight.
+    Only the candidates are looked at, and only those reaching the page have their text read."""
     best: dict[str, float] = {}
     for h in hits:
         best[h["doc_id"]] = max(best.get(h["doc_id"], 0.0), h.score)
