@@ -47,7 +47,7 @@ def engine_facets(store: Store, res, labels: dict[str, str] | None = None) -> di
     if not res.total:
         return _facets(Counter(), Counter(), Counter(), Counter(), labels or {})
     counted = res.tallies(("themes", "doc_type", "doc_id"))  # with the years, when not yet counted
-    years = Counter({y: c.sections for y, c in res.year_counts.items()})
+    years = Counter(res.sections_by_year)
     themes, types = Counter(counted["themes"]), Counter({t: n for t, n in counted["doc_type"].items() if t})
     publishers: Counter = Counter()
     by_doc = publishers_of(store)

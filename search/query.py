@@ -117,23 +117,22 @@ class SearchResult:
     @property
     def years(self) -> list[str]:
         """The years (labels, oldest first) of the matching sections, counted on first read."""
-        return list(self._by_year())
+        return list(self.sections_by_year)
 
     @property
     def documents(self) -> int:
         """How many documents hold a matching section."""
-        return self.summary.counts()[()].documents if self.summary else 0
+        return self.summary.brief()[()].documents if self.summary else 0
+
+    @property
+    def sections_by_year(self) -> dict[str, int]:
+        """Year label -> matching sections."""
+        return {y: c.sections for y, c in _by_year(self.summary.brief() if self.summary else {}).items()}
 
     @property
     def year_counts(self) -> dict:
         """Year label -> ``Count(sections, documents)`` of the matches."""
-        return self._by_year()
-
-    def _by_year(self) -> dict:
-        counts = self.summary.counts() if self.summary else {}
-        years = year_labels(k[0] for k in counts if k)
-        by_label = {fy_label(k[0]): c for k, c in counts.items() if k and k[0] is not None}
-        return {y: by_label[y] for y in years}
+        return _by_year(self.summary.counts() if self.summary else {})
 
     def tallies(self, fields: tuple[str, ...]) -> dict[str, dict]:
         """Matching sections per value of each of ``fields`` (see ``Backend.tallies``): with the
@@ -157,26 +156,48 @@ class SearchResult:
         }
 
 
+def _by_year(counts: dict) -> dict:
+    """Counts keyed by start year as year labels, oldest first."""
+    years = year_labels(k[0] for k in counts if k)
+    by_label = {fy_label(k[0]): c for k, c in counts.items() if k and k[0] is not None}
+    return {y: by_label[y] for y in years}
+
+
 class Summary:
     """A search's counts by year and document, counted by the engine when first read (a
     caller that wants only the hits and the total never pays for them), and tallies of
-    other fields, counted in the same pass when asked for first."""
+    other fields, counted in the same pass."""
 
     def __init__(self, backend, query, flt, window=(None, None), total: int | None = None, counts: dict | None = None):
         self.backend, self.query, self.flt, self.window, self.total = backend, query, flt, window, total
         self._counts = counts
+        self._brief: dict | None = None
 
     def counts(self) -> dict:
         """``{(): Count, (year,): Count, ...}``, the years outside the year filter left out."""
         if self._counts is None:
-            self.tallies(())
+            self._load((), True)
         return self._counts
+
+    def brief(self) -> dict:
+        """:meth:`counts` with the documents of each year left uncounted (quicker)."""
+        if self._counts is not None:
+            return self._counts
+        if self._brief is None:
+            self._load((), False)
+        return self._brief
 
     def tallies(self, fields: tuple[str, ...]) -> dict[str, dict]:
         """Matching sections per value of each of ``fields`` (``Backend.tallies``)."""
-        counts, tallied = _engine(self.backend.counts_and_tallies, self.query, self.flt, ("years",), fields, self.total)
-        if self._counts is None:
+        return self._load(fields, False)
+
+    def _load(self, fields: tuple[str, ...], full: bool) -> dict:
+        counts, tallied = _engine(self.backend.counts_and_tallies, self.query, self.flt, ("years",), fields,
+                                  self.total, full)
+        if full:
             self._counts = _in_window(counts, self.window)
+        elif self._brief is None:
+            self._brief = _in_window(counts, self.window)
         return tallied
 
 

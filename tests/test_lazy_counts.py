@@ -70,7 +70,10 @@ def test_summary_and_facets_equal_the_direct_counts(lazy, query, year):
     years, documents, year_counts, tallies = _expected(lazy, res)
     assert res.total == sum(tallies["doc_id"].values()) > 0
     assert (res.years, res.documents, res.year_counts) == (years, documents, year_counts)
+    assert res.sections_by_year == {y: c.sections for y, c in year_counts.items()}
     assert res.tallies(FIELDS) == tallies
+    brief = search(lazy, query, year=year)  # the years and documents alone, counted the quicker way
+    assert (brief.years, brief.documents) == (years, documents)
     # the page's facets, counted with the summary in one pass
     page, facets = search_with_facets(lazy, query, year=year)
     assert page.documents == documents and page.year_counts == year_counts
@@ -114,13 +117,15 @@ def test_search_counts_by_year_only_when_read(lazy, monkeypatch):
     monkeypatch.setattr(lazy, "backend", lambda: counting)
     res = search(lazy, "partnership")
     assert res.total > 0 and res.hits and counting.calls == []  # the hits and the total: no counting
-    assert res.years and res.documents and res.year_counts
-    assert len(counting.calls) == 1  # once, whatever is read of it
+    assert res.years and res.documents and res.sections_by_year
+    assert len(counting.calls) == 1  # once for the years and documents
+    assert res.year_counts and res.years and res.documents
+    assert len(counting.calls) == 2  # and once more for the documents of each year
 
 
 def test_page_counts_summary_and_facets_in_one_call(lazy, monkeypatch):
     counting = _Counting(lazy.backend())
     monkeypatch.setattr(lazy, "backend", lambda: counting)
     res, facets = search_with_facets(lazy, "kestrel")
-    assert res.total and facets["theme"] and res.year_counts
+    assert res.total and facets["theme"] and res.years and res.documents
     assert len(counting.calls) == 1

@@ -151,9 +151,11 @@ class Backend(ABC):
                        if k and k[0] is not None} for name in fields}
 
     def counts_and_tallies(self, query, flt, by: tuple[str, ...], fields: tuple[str, ...],
-                           total: int | None = None) -> tuple[dict, dict]:
+                           total: int | None = None, per_group_documents: bool = True) -> tuple[dict, dict]:
         """:meth:`counts` (with documents) and :meth:`tallies` (``fields``, may be empty) of
-        the same matches, ``total`` of them if known: an engine may count both in one pass."""
+        the same matches, ``total`` of them if known: an engine may count both in one pass.
+        ``per_group_documents=False``: the documents in each group of ``by`` may be left
+        uncounted (0), as when only the sections per year and all documents are wanted."""
         return self.counts(query, flt, by), self.tallies(query, flt, fields) if fields else {}
 
     def theme_documents(self) -> dict[tuple, int] | None:

@@ -333,9 +333,13 @@ class TantivyBackend(Backend):
         return out
 
     def counts_and_tallies(self, query, flt, by: tuple[str, ...], fields: tuple[str, ...],
-                           total: int | None = None) -> tuple[dict, dict]:
+                           total: int | None = None, per_group_documents: bool = True) -> tuple[dict, dict]:
         if not (by == () or (len(by) == 1 and by[0] in _YEARS)):
             return super().counts_and_tallies(query, flt, by, fields, total)
+        if by and not per_group_documents and by[0] not in fields:  # the years tallied beside the documents
+            counts, tallied = self.counts_and_tallies(query, flt, (), (*fields, by[0]), total)
+            counts.update({(year,): Count(n, 0) for year, n in tallied.pop(by[0]).items()})
+            return counts, tallied
         if query is not None and flt is None and total is not None and total * 2 > self._searcher.doc_freq("kind", "section"):
             return self._by_complement(query, by, fields)
         return self._per_document(self._matches(query, flt), by, fields)
@@ -354,12 +358,14 @@ class TantivyBackend(Backend):
         missing = (_MISSING_YEAR if by[0] == "year_start" else str(_MISSING_YEAR)) if by else None
         inner = {"aggs": {"y": {"terms": {"field": by[0], "size": 100_000, "missing": missing}}}} if by else {}
         spec = {"d": {"terms": {"field": "doc_id", "size": 1_000_000}, **inner},
-                **{f"t_{name}": {"terms": {"field": name, "size": 100_000}} for name in tallies if name != "doc_id"}}
+                **{f"t_{name}": {"terms": {"field": name, "size": 100_000,
+                                           **({"missing": _MISSING_YEAR if name == "year_start" else str(_MISSING_YEAR)}
+                                              if name in _YEARS else {})}}
+                   for name in tallies if name != "doc_id"}}
         result = self._searcher.aggregate(q, spec)
-        docs = {b["key"]: (b["doc_count"], {(None if int(y["key"]) == _MISSING_YEAR else int(y["key"])): y["doc_count"]
-                                            for y in b["y"]["buckets"]} if by else {})
+        docs = {b["key"]: (b["doc_count"], {_year(y["key"]): y["doc_count"] for y in b["y"]["buckets"]} if by else {})
                 for b in result["d"]["buckets"]}
-        return docs, {name: {(int(b["key"]) if name in _YEARS else b["key"]): b["doc_count"]
+        return docs, {name: {(_year(b["key"]) if name in _YEARS else b["key"]): b["doc_count"]
                              for b in result[f"t_{name}"]["buckets"]} for name in tallies if name != "doc_id"}
 
     def _by_complement(self, query, by: tuple[str, ...], fields: tuple[str, ...]) -> tuple[dict, dict]:
@@ -465,6 +471,11 @@ class TantivyBackend(Backend):
 
     def words(self, prefix: str = "") -> list[tuple[str, int]]:
         return [(t, n) for t, n in self._searcher.terms_with_prefix("exact", prefix)]
+
+
+def _year(key) -> int | None:
+    """A year bucket's key (None: the sections without a year)."""
+    return None if int(key) == _MISSING_YEAR else int(key)
 
 
 def _summarised(docs: dict, tallied: dict, by: tuple[str, ...], tallies: tuple[str, ...]) -> tuple[dict, dict]:
