@@ -78,6 +78,7 @@ def test_summary_and_facets_equal_the_direct_counts(lazy, query, year):
     page, facets = search_with_facets(lazy, query, year=year)
     assert page.documents == documents and page.year_counts == year_counts
     assert {f["value"]: f["count"] for f in facets["theme"]} == tallies["themes"]
+    assert {f["value"]: f["count"] for f in facets["doc_type"]} == tallies["doc_type"]
     assert sum(f["count"] for f in facets["publisher"]) == res.total
 
 
