@@ -213,7 +213,7 @@ def signals(c: Candidate) -> dict[str, float]:
 
 # wording that marks a candidate as a finding, a recommendation, learning or a plan
 ITEM_CUES = ("modal", "important", "ensure", "finding_verb", "reported", "there_was", "shortfall", "recommend_word",
-             "we_will", "imperative_open", "sometimes")
+             "we_will", "imperative_open", "sometimes", "judgement")
 # wording of the pages that hold none: figures, dates, people, committee procedure, case history, links
 DATA_CUES = ("stat", "date", "role", "procedural", "narration", "nav", "behalf", "legal", "date_open")
 # what else a candidate's own wording is, beside its score: how far its neighbours may carry it

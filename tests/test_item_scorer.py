@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.candidates import SCORED_KINDS, Candidate, context_signals, model, split_sentences
+from ingest.candidates import SCORED_KINDS, Candidate, context_signals, model, signals, split_sentences
 from ingest.document import parse_file
 from ingest.items import extract_items, inline_labelled, lead_kind
 from tests.itemgen import documents
@@ -145,3 +145,14 @@ def test_a_list_entry_is_read_with_the_entries_around_it(tmp_path):
     texts = [t for _, t in got]
     assert "Develop a confident workforce to recognise exploitation" in texts, got
     assert "Ensure practitioners can identify and respond to neglect" in texts, got
+
+
+@pytest.mark.parametrize("text, judged", [
+    ("Thresholds are well understood and applied.", True),
+    ("Work with families affected by neglect is patchy.", True),
+    ("Supervision has strengthened since the last inspection.", True),
+    ("The Board met four times during the year.", False),
+])
+def test_a_judgement_of_practice_is_a_signal(text, judged):
+    """Findings told plainly carry no reporting verb; their evaluative wording marks them."""
+    assert ("judgement" in signals(Candidate(text, "sentence"))) is judged
