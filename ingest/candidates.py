@@ -234,6 +234,8 @@ def reads_context(c: Candidate) -> bool:
     """Whether the second model scores a candidate: an entry of a list, a row or a line, which
     is as its siblings are, or prose worded as an item; a sentence of prose without such wording
     keeps its own score (a paragraph mixes points with what is said about them)."""
+    if "header_row" in c.features:
+        return False  # a table's header labels its columns, whatever the rows below are
     return c.form not in ("sentence", "para") or wording(c.features) == "item"
 
 
