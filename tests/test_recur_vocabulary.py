@@ -118,3 +118,18 @@ def test_joined_strings_split_whole_and_cached_ids_stay_joined(store, tmp_path, 
     ids = again.column("item_id")
     assert isinstance(ids, _Joined) and list(ids) == list(first.column("item_id")) and len(ids) > 100
     assert again[5]["item_id"] == first[5]["item_id"] and list(again.take([3, 1])) == [first[3], first[1]]
+
+
+def test_rows_made_in_one_pass_over_tokens_made_as_read(store):
+    from search.recur import load_items
+    from search.recur.scoring import _rows, _subject
+
+    items = load_items(store)
+    c = store_concepts(store)
+    toks = [tokens(_subject(it["text"]), c) for it in items]
+    whole = _rows(items, toks)
+    streamed = _rows(iter(items), (t for t in toks), words=(len(it["text"].split()) for it in items))
+    assert streamed.strings == whole.strings == [" ".join(t) for t in toks] and streamed.sizes == whole.sizes
+    assert streamed.vocab == whole.vocab and streamed.indices.dtype == np.int32 and streamed.indptr.dtype == np.int64
+    assert streamed.indptr.tolist() == whole.indptr.tolist() and streamed.indices.tolist() == whole.indices.tolist()
+    assert any(whole.sizes) and not all(whole.sizes)  # statements and headings both present

@@ -42,7 +42,8 @@ from __future__ import annotations
 import math
 import re
 import sys
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,25 +166,28 @@ class _Rows:
                      np.concatenate([self.indices, more.indices]))
 
 
-def _rows(items: list[dict], toks: list[list[str]], vocab: list[str] = (), words: list[int] | None = None) -> _Rows:
+def _rows(items: Iterable[dict], toks: Iterable[list[str]], vocab: list[str] = (),
+          words: Iterable[int] | None = None) -> _Rows:
     """The :class:`_Rows` of items with these tokens (``vocab``: columns already numbered;
-    ``words``: how many words each item's text has, when the items given hold no text)."""
+    ``words``: how many words each item's text has, when the items given hold no text).
+    One pass over them (``toks`` may be made as it is read), the columns kept as C integers."""
     col = {t: j for j, t in enumerate(vocab)}
     theme_prefix = _CONCEPT + "t:"
-    indices: list[int] = []
-    ends = [0]
-    for t, it in zip(toks, items):
-        bag = dict.fromkeys(t)
-        bag.update(dict.fromkeys(f"#{th}" for th in it.get("themes") or []))
-        indices.extend(col.setdefault(tok, len(col)) for tok in bag)
-        ends.append(len(indices))
+    indices = array("i")
+    ends = array("q", [0])
+    sizes: list[int] = []
+    strings: list[str] = []
     # an item of fewer than MIN_WORDS words is a heading ("Early Help"), not a statement: never compared
     if words is None:
-        words = [len(it.get("text", "").split()) for it in items]
-    sizes = [len({w for w in tk if not w.startswith(theme_prefix)}) if n >= MIN_WORDS else 0
-             for tk, n in zip(toks, words)]
-    return _Rows([" ".join(t) for t in toks], sizes, list(col), np.array(ends, dtype=np.int64),
-                 np.array(indices, dtype=np.int32))
+        words = (len(it.get("text", "").split()) for it in items)
+    for t, it, n in zip(toks, items, words):
+        bag = dict.fromkeys(t)
+        bag.update(dict.fromkeys(f"#{th}" for th in it.get("themes") or []))
+        indices.extend([col.setdefault(tok, len(col)) for tok in bag])
+        ends.append(len(indices))
+        sizes.append(len({w for w in t if not w.startswith(theme_prefix)}) if n >= MIN_WORDS else 0)
+        strings.append(" ".join(t))
+    return _Rows(strings, sizes, list(col), np.array(ends, dtype=np.int64), np.array(indices, dtype=np.int32))
 
 
 @dataclass
