@@ -305,6 +305,15 @@ def test_the_compiled_token_pattern_finds_the_written_patterns_tokens(text):
 
 
 @FUZZ
+@given(mixed(ANALYSIS_BITS + ["İ", "ΣΑΣ", "K", "ß", "\U0001d400", "\ud800", "’", "–", "é"]))
+def test_characters_folding_changes_are_found_by_lookup_as_by_their_class(text):
+    from search.index.analysis import _chars, _folds
+
+    if not text.lower().isascii():
+        assert _folds(text) == bool(_chars()[0].search(text))
+
+
+@FUZZ
 @given(mixed(ANALYSIS_BITS), st.randoms(use_true_random=False))
 def test_snippet_prefilter_never_loses_a_match(text, rnd):
     """Skipping words whose first letter starts no query term marks the same words as analysing all."""

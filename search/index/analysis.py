@@ -247,6 +247,21 @@ def _chars():
     return _CHARS
 
 
+_BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
+_CHANGED: frozenset[str] | None = None
+
+
+def _folds(text: str) -> bool:
+    """Whether lower case or accent folding changes a character of ``text`` beyond ASCII (the
+    distinct ones looked up; quicker than the class of them all on text with a few)."""
+    global _CHANGED
+    if _CHANGED is None:
+        rx = _chars()[0]
+        _CHANGED = frozenset(chr(cp) for cp in range(0x80, 0x10000) if rx.match(chr(cp)))
+    odd = set(_BEYOND_ASCII.findall(text))
+    return not _CHANGED.isdisjoint(odd) or max(odd) > "\uffff"
+
+
 def engine_text(text: str) -> tuple[str, list[str], str]:
     """``text`` as an engine's whitespace tokenizer takes it: ``(words, parts, split)``.
 
@@ -260,7 +275,7 @@ def engine_text(text: str) -> tuple[str, list[str], str]:
     through parts of two joined words).
     Python looks at each word once, in C, and only the few that join on their own."""
     s = text.lower()
-    if not s.isascii() and _chars()[0].search(text):  # few texts have any (curly quotes and dashes are not)
+    if not s.isascii() and _folds(text):  # few texts have any (curly quotes and dashes are not)
         if _chars()[1].search(text):  # characters that can move word boundaries: word by word
             return _grouped(index_terms(text))
         s = s.translate(accent_map())
