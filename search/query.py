@@ -327,6 +327,7 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
     near = _proximity(fields, literal_text, filler, lambda f, t: rarity(qtree.Term(f, t)))
     should = [qtree.Or(tuple(extra), boost=_W["filler"])] if extra else []
     should += [near] if near is not None else []
+    should += _year_intent(query, df_of, total)
     records = backend.records_total() or 1
 
     def idf(fname: str, text: str) -> float:
@@ -349,6 +350,25 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
     if len(found) == 1 and every == q:
         matches = q
     return Built(q, every, near, expansions, synonyms, matches)
+
+
+# a year as typed: 2016, 2016/17, 2016-2017, 2016 to 2017 (not after "-", which excludes)
+_YEAR_NAMED = re.compile(r"(?<![-\w])((?:19|20)\d{2})(?:\s*(?:/|-|–|\s+to\s+)\s*(?:(?:19|20)?\d{2}))?\b")
+
+
+def _year_intent(query: str, df_of, total: int) -> list[qtree.Node]:
+    """For each year the query names, a constant for the sections of documents that cover it
+    (the ``year`` weight times coordination times its rarity among the years sections cover):
+    a report's year is read from its whole text ("April 2016 to March 2017"), so a query for
+    "2016/17" finds that year however the report writes it."""
+    out = []
+    for start in sorted({m.group(1) for m in _YEAR_NAMED.finditer(query)}):
+        df = df_of("years", start)
+        if df:
+            rarity = log(1 + (total - df + 0.5) / (df + 0.5))
+            c = _constant(qtree.Term("years", start), _W["year"] * _W["coordination"] * rarity)
+            out += [c] if c is not None else []
+    return out
 
 
 def _one_rarity(node: qtree.Node, idf) -> qtree.Node:
@@ -677,19 +697,24 @@ def _form_query(fieldname: str, form: str, boost: float) -> qtree.Node | None:
 
 
 def _diversify(hits: list, limit: int) -> list:
-    """Keep one long document from filling the first page when others match about as well:
-    beyond a third of the page (at least two) from one document, a section's score counts
-    at the ``diversity`` weight when placing it. A section that is a heading alone (no text
-    under it) counts at the ``heading_only`` weight: it matches on its few words and holds
-    no passage to read. The first ``limit`` come in order; only sections that reach the
-    page have their text read."""
+    """Place the candidates on the page. A section gains the ``document`` weight times its
+    document's best candidate score (at most its own score again): the other passages of a
+    report that answers the query well are likelier answers than a lone passage elsewhere.
+    Beyond a third of the page (at least two) from one document, a section counts at the
+    ``diversity`` weight; a heading alone (no text under it) at the ``heading_only`` weight.
+    Only the candidates are looked at, and only those reaching the page have their text read."""
+    best: dict[str, float] = {}
+    for h in hits:
+        best[h["doc_id"]] = max(best.get(h["doc_id"], 0.0), h.score)
+    placed = sorted(((h.score + min(_W["document"] * best[h["doc_id"]], h.score), n, h) for n, h in enumerate(hits)),
+                    key=lambda k: (-k[0], k[1]))
     cap = max(2, limit // 3)
     per_doc: dict[str, int] = {}
     keyed: list[tuple[float, int, Found]] = []
-    for n, h in enumerate(hits):
+    for score, n, h in placed:
         d = h["doc_id"]
         per_doc[d] = per_doc.get(d, 0) + 1
-        keyed.append((-(h.score if per_doc[d] <= cap else h.score * _W["diversity"]), n, h))
+        keyed.append((-(score if per_doc[d] <= cap else score * _W["diversity"]), n, h))
     heapq.heapify(keyed)
     page, judged = [], set()
     while keyed and len(page) < limit:

@@ -228,3 +228,38 @@ def test_a_section_with_every_word_outranks_one_saying_a_common_word_over_and_ov
         assert res.hits[0].section["heading"] == "Notices"
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_passage_of_a_document_that_answers_the_query_ranks_above_a_lone_mention(tmp_path, engine):
+    store = _small(tmp_path, engine, {
+        "practice-review": "Practice Review C\n\n1 Messages\n\nTeenage parents need support that fits them: "
+                                "teenage parents told us that teenage parents were seldom asked what help they "
+                                "wanted.\n\n2 Background\n\nThe parents were both seventeen when the baby was "
+                                "born, lived with a grandmother, and had met the health visitor once before the "
+                                "birth of the child in the spring.\n",
+        "newsletter": "Partnership Newsletter\n\n1 Events\n\nParents came to the open evening.\n",
+    })
+    try:
+        headings = [h.section["heading"] for h in search(store, "teenage parents").hits]
+        # "Events" holds "parents" in fewer words, so it scores higher on its own; the review's
+        # other passage comes first because its document answers the query
+        assert headings.index("Background") < headings.index("Events"), headings
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_year_the_query_names_ranks_the_report_of_that_year_first_however_it_is_written(tmp_path, engine):
+    cover = "Safeguarding Partnership Annual Report\n\nThis report covers 1 April {} to 31 March {}.\n\n1 Priorities\n\n"
+    store = _small(tmp_path, engine, {
+        "report-a": cover.format(2016, 2017) + "Our priorities were neglect, exploitation and the voice of the child, "
+                                               "agreed with partners at the spring meeting in the town hall.\n",
+        "report-b": cover.format(2018, 2019) + "Our priorities were neglect, exploitation and the voice of the child.\n",
+    })
+    try:
+        # neither text says "2016/17"; the shorter 2018-19 section matches the words a little better
+        hits = search(store, "partnership priorities 2016/17").hits
+        assert (hits[0].section["heading"], hits[0].section["year"]) == ("Priorities", "2016-17")
+    finally:
+        store.close()
