@@ -44,12 +44,10 @@ def engine_facets(store: Store, res, labels: dict[str, str] | None = None) -> di
     """:func:`facet_counts`' shape for every match of a search result ``res``
     (:func:`search.query.search`), counted by the engine: no stored section is read.
     Publishers are counted per document (a document has one)."""
-    query, flt = res.matched
     if not res.total:
         return _facets(Counter(), Counter(), Counter(), Counter(), labels or {})
-    backend = store.backend()
-    years = Counter({y: c.sections for y, c in res.year_counts.items()})
-    counted = backend.tallies(query, flt, ("themes", "doc_type", "doc_id"))
+    counted = res.tallies(("themes", "doc_type", "doc_id"))  # with the years, when not yet counted
+    years = Counter(res.sections_by_year)
     themes, types = Counter(counted["themes"]), Counter({t: n for t, n in counted["doc_type"].items() if t})
     publishers: Counter = Counter()
     by_doc = publishers_of(store)

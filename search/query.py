@@ -106,15 +106,38 @@ class SearchResult:
     mode: str = "all"  # "all" words, or "any" after falling back
     themes: list[str] = field(default_factory=list)  # themes the query expanded to
     suggestions: list[str] = field(default_factory=list)
-    years: list[str] = field(default_factory=list)
-    documents: int = 0
-    year_counts: dict = field(default_factory=dict)  # year label -> Count(sections, documents)
     did_you_mean: str | None = None  # the whole query with its misspelt words corrected
     why_empty: str | None = None  # which filter left no sections, when the words alone find some
     expanded: list[str] = field(default_factory=list)  # other forms the query also matched (thesaurus)
     every_word: int = 0  # sections that hold every word of the query (the others hold some)
     searched: str | None = None  # the corrected query searched instead of one with a word no section has
     matched: tuple = field(default=(None, None), repr=False)  # the engine's query and filter: facets count with them
+    summary: Summary | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def years(self) -> list[str]:
+        """The years (labels, oldest first) of the matching sections, counted on first read."""
+        return list(self.sections_by_year)
+
+    @property
+    def documents(self) -> int:
+        """How many documents hold a matching section."""
+        return self.summary.brief()[()].documents if self.summary else 0
+
+    @property
+    def sections_by_year(self) -> dict[str, int]:
+        """Year label -> matching sections."""
+        return {y: c.sections for y, c in _by_year(self.summary.brief() if self.summary else {}).items()}
+
+    @property
+    def year_counts(self) -> dict:
+        """Year label -> ``Count(sections, documents)`` of the matches."""
+        return _by_year(self.summary.counts() if self.summary else {})
+
+    def tallies(self, fields: tuple[str, ...]) -> dict[str, dict]:
+        """Matching sections per value of each of ``fields`` (see ``Backend.tallies``): with the
+        years and documents still to count, counted in the same pass."""
+        return self.summary.tallies(fields) if self.summary and self.total else {f: {} for f in fields}
 
     def to_json(self) -> dict:
         return {
@@ -131,6 +154,51 @@ class SearchResult:
             "searched": self.searched,
             "results": [h.to_json() for h in self.hits],
         }
+
+
+def _by_year(counts: dict) -> dict:
+    """Counts keyed by start year as year labels, oldest first."""
+    years = year_labels(k[0] for k in counts if k)
+    by_label = {fy_label(k[0]): c for k, c in counts.items() if k and k[0] is not None}
+    return {y: by_label[y] for y in years}
+
+
+class Summary:
+    """A search's counts by year and document, counted by the engine when first read (a
+    caller that wants only the hits and the total never pays for them), and tallies of
+    other fields, counted in the same pass."""
+
+    def __init__(self, backend, query, flt, window=(None, None), total: int | None = None, counts: dict | None = None):
+        self.backend, self.query, self.flt, self.window, self.total = backend, query, flt, window, total
+        self._counts = counts
+        self._brief: dict | None = None
+
+    def counts(self) -> dict:
+        """``{(): Count, (year,): Count, ...}``, the years outside the year filter left out."""
+        if self._counts is None:
+            self._load((), True)
+        return self._counts
+
+    def brief(self) -> dict:
+        """:meth:`counts` with the documents of each year left uncounted (quicker)."""
+        if self._counts is not None:
+            return self._counts
+        if self._brief is None:
+            self._load((), False)
+        return self._brief
+
+    def tallies(self, fields: tuple[str, ...]) -> dict[str, dict]:
+        """Matching sections per value of each of ``fields`` (``Backend.tallies``)."""
+        return self._load(fields, False)
+
+    def _load(self, fields: tuple[str, ...], full: bool) -> dict:
+        counts, tallied = _engine(self.backend.counts_and_tallies, self.query, self.flt, ("years",), fields,
+                                  self.total, full)
+        if full:
+            self._counts = _in_window(counts, self.window)
+        elif self._brief is None:
+            self._brief = _in_window(counts, self.window)
+        return tallied
 
 
 _NEG = re.compile(r"(?:(?<=\s)|^)-(?=[\w\"(])")
@@ -233,23 +301,24 @@ def search(
     built = build_query(store, query, exact=exact)
     want = max(limit, 1)
     n = want if sort == "year" else max(want * 3, 50)
-    counts = _counts(backend, built.matches, flt, _window(year, from_year, to_year))
-    every = counts[()].sections
-    if counts[()].sections and built.every != built.matches:
+    # the ranked list and the total in one pass; the counts by year and document when read
+    top, total = _engine(backend.search_counted, built.query, flt, sort, n)
+    every = total
+    if total and built.every != built.matches:
         every = _engine(backend.count, built.every, flt)
-    top = _engine(backend.search, built.query, flt, sort, n) if counts[()].sections else []
     if sort != "year":
         top = _diversify(top, want)
     expanded = sorted({t for group_ids in built.themes for t in group_ids})
     terms = _query_terms(built.query)
     hits = [_hit(i + 1, h, fields, expanded, terms, snippets) for i, h in enumerate(top[:want])]
-    res = _result(typed, counts, hits, "all" if every or not counts[()].sections else "any", expanded)
+    summary = Summary(backend, built.matches, flt, _window(year, from_year, to_year), total)
+    res = SearchResult(typed, total, hits, "all" if every or not total else "any", expanded, summary=summary)
     res.every_word = every
     res.expanded = _added(built.synonyms)
     res.matched = (built.matches, flt)
     if query != typed:
         res.did_you_mean, res.searched = corrected, corrected
-    if not counts[()].sections:
+    if not total:
         res.suggestions = suggest(store, typed)
         res.did_you_mean = corrected
     return res
@@ -469,14 +538,6 @@ def _df(df_of, node: qtree.Node) -> int:
     return 0
 
 
-def _result(query: str, counts: dict, hits: list, mode: str, expanded: list[str]) -> SearchResult:
-    """The result of a search from the engine's counts (total, documents, per year) and its hits."""
-    years = year_labels(k[0] for k in counts if k)
-    by_label = {fy_label(k[0]): c for k, c in counts.items() if k and k[0] is not None}
-    return SearchResult(query, counts[()].sections, hits, mode, expanded, [], years, counts[()].documents,
-                        year_counts={y: by_label[y] for y in years})
-
-
 def _engine(call, *args):
     """Call the engine; a query form it cannot run is a QueryError."""
     try:
@@ -488,8 +549,12 @@ def _engine(call, *args):
 def _counts(backend, q, flt, window=(None, None)):
     """Matching sections and documents, in all and per year they cover (the engine counts
     them), the years outside the ``(first, last)`` year filter left out: a span's other years."""
+    return _in_window(_engine(backend.counts, q, flt, ("years",)), window)
+
+
+def _in_window(counts: dict, window) -> dict:
     lo, hi = window
-    return {k: c for k, c in _engine(backend.counts, q, flt, ("years",)).items()
+    return {k: c for k, c in counts.items()
             if not k or k[0] is None or ((lo is None or k[0] >= lo) and (hi is None or k[0] <= hi))}
 
 
@@ -507,7 +572,7 @@ def _filtered_only(backend, flt, limit: int, theme_ids: list[str], window=(None,
     counts = _counts(backend, None, flt, window)
     top = backend.search(qtree.Every(), flt, "year", max(limit, 1)) if counts[()].sections else []
     hits = [_hit(i + 1, h, ["text"], theme_ids, {}) for i, h in enumerate(top[:limit])]
-    res = _result("", counts, hits, "all", theme_ids)
+    res = SearchResult("", counts[()].sections, hits, "all", theme_ids, summary=Summary(backend, None, flt, window, counts[()].sections, counts))
     res.matched = (None, flt)
     return res
 

@@ -126,6 +126,12 @@ class Backend(ABC):
         """The best ``limit`` sections for ``query`` among those ``flt`` allows (None: all),
         by BM25 score, or newest year first when ``sort`` is ``"year"`` (totals: :meth:`counts`)."""
 
+    def search_counted(self, query, flt, sort: str, limit: int) -> tuple[list[Found], int]:
+        """:meth:`search`, and how many sections match in all (an engine may count them in
+        the same pass)."""
+        total = self.count(query, flt)
+        return (self.search(query, flt, sort, limit) if total else []), total
+
     @abstractmethod
     def which_match(self, query, ids: list[str]) -> set[str]:
         """Those of the section ids ``ids`` that match ``query``."""
@@ -143,6 +149,14 @@ class Backend(ABC):
         facet counts. An engine may count them all in one pass."""
         return {name: {k[0]: c.sections for k, c in self.counts(query, flt, (name,), documents=False).items()
                        if k and k[0] is not None} for name in fields}
+
+    def counts_and_tallies(self, query, flt, by: tuple[str, ...], fields: tuple[str, ...],
+                           total: int | None = None, per_group_documents: bool = True) -> tuple[dict, dict]:
+        """:meth:`counts` (with documents) and :meth:`tallies` (``fields``, may be empty) of
+        the same matches, ``total`` of them if known: an engine may count both in one pass.
+        ``per_group_documents=False``: the documents in each group of ``by`` may be left
+        uncounted (0), as when only the sections per year and all documents are wanted."""
+        return self.counts(query, flt, by), self.tallies(query, flt, fields) if fields else {}
 
     def theme_documents(self) -> dict[tuple, int] | None:
         """Documents with a section tagged with each theme in each year, over the whole

@@ -202,6 +202,7 @@ class TantivyBackend(Backend):
         self.schema = self.index.schema
         self._stamp = self._meta_stamp()
         self._searcher = self.index.searcher()
+        self._everything: dict = {}  # counts of every section a filter allows (:meth:`_by_complement`)
 
     def _meta_stamp(self):
         try:
@@ -219,6 +220,7 @@ class TantivyBackend(Backend):
         if stamp != self._stamp:
             self.index.reload()
             self._searcher = self.index.searcher()
+            self._everything = {}
             self._stamp = stamp
 
     def writer(self) -> TantivyWriter:
@@ -261,19 +263,25 @@ class TantivyBackend(Backend):
         return self._query(qtree.matching(query) if query is not None else None, flt)
 
     def search(self, query, flt, sort: str, limit: int) -> list[Found]:
+        return self._ranked(query, flt, sort, limit, False)[0]
+
+    def search_counted(self, query, flt, sort: str, limit: int) -> tuple[list[Found], int]:
+        return self._ranked(query, flt, sort, limit, True)
+
+    def _ranked(self, query, flt, sort: str, limit: int, count: bool) -> tuple[list[Found], int]:
         ts = self._searcher
         tq = self._query(query, flt)
         if sort == "year":
-            res = ts.search(tq, limit, count=False, order_by_field="year_start")
+            res = ts.search(tq, limit, count=count, order_by_field="year_start")
         else:
-            res = ts.search(tq, limit, count=False)
+            res = ts.search(tq, limit, count=count)
         top = []
         for key, addr in res.hits:
             d = ts.doc(addr)
             score = 0.0 if sort == "year" else float(key)
             # the stored JSON decoded only for the hits shown (ranking reads the ids)
             top.append(Found(d.get_first("id"), score, d.get_first("doc_id") or "", load=lambda _rid, d=d: self._data(d)))
-        return top
+        return top, (res.count if count else 0)
 
     def which_match(self, query, ids: list[str]) -> set[str]:
         if not ids:
@@ -297,7 +305,7 @@ class TantivyBackend(Backend):
         size (some 300 documents a year)."""
         q = self._matches(query, flt)
         if documents and (by == () or (len(by) == 1 and by[0] in _YEARS)):
-            return self._per_document(q, by)
+            return self._per_document(q, by)[0]
         total = self._searcher.search(q, 1, count=True).count
         docs_total = len(self._grouped(q, ("doc_id",))) if total and documents else 0
         out: dict[tuple, Count] = {(): Count(total, docs_total)}
@@ -324,23 +332,64 @@ class TantivyBackend(Backend):
         out.update({k: Count(n, docs.get(k, 0)) for k, n in sections.items()})
         return out
 
-    def _per_document(self, q, by: tuple[str, ...]) -> dict[tuple, Count]:
+    def counts_and_tallies(self, query, flt, by: tuple[str, ...], fields: tuple[str, ...],
+                           total: int | None = None, per_group_documents: bool = True) -> tuple[dict, dict]:
+        if not (by == () or (len(by) == 1 and by[0] in _YEARS)):
+            return super().counts_and_tallies(query, flt, by, fields, total)
+        if by and not per_group_documents and by[0] not in fields:  # the years tallied beside the documents
+            counts, tallied = self.counts_and_tallies(query, flt, (), (*fields, by[0]), total)
+            counts.update({(year,): Count(n, 0) for year, n in tallied.pop(by[0]).items()})
+            return counts, tallied
+        if query is not None and flt is None and total is not None and total * 2 > self._searcher.doc_freq("kind", "section"):
+            return self._by_complement(query, by, fields)
+        return self._per_document(self._matches(query, flt), by, fields)
+
+    def _per_document(self, q, by: tuple[str, ...], tallies: tuple[str, ...] = ()):
         """A search's summary (sections and documents, in all and per year) from one
         aggregation of the matches by document (and, within each, by ``by``'s year field),
-        which neither scores them nor makes more buckets than documents and their years."""
+        which neither scores them nor makes more buckets than documents and their years;
+        with ``tallies`` (fields), also the sections per value of each, counted in the same
+        pass (``doc_id``'s from the documents' buckets): ``(counts, tallies)``."""
+        return _summarised(*self._buckets(q, by, tallies), by, tallies)
+
+    def _buckets(self, q, by: tuple[str, ...], tallies: tuple[str, ...]) -> tuple[dict, dict]:
+        """What :meth:`_per_document` sums: ``{doc_id: (sections, {year: sections})}`` and
+        ``{field: {value: sections}}`` for the ``tallies`` other than ``doc_id``."""
         missing = (_MISSING_YEAR if by[0] == "year_start" else str(_MISSING_YEAR)) if by else None
         inner = {"aggs": {"y": {"terms": {"field": by[0], "size": 100_000, "missing": missing}}}} if by else {}
-        buckets = self._searcher.aggregate(q, {"d": {"terms": {"field": "doc_id", "size": 1_000_000}, **inner}})["d"]["buckets"]
-        out: dict[tuple, Count] = {(): Count(sum(b["doc_count"] for b in buckets), len(buckets))}
-        sections: dict[tuple, int] = {}
-        docs: dict[tuple, int] = {}
-        for b in buckets if by else ():
-            for y in b["y"]["buckets"]:
-                key = (None if int(y["key"]) == _MISSING_YEAR else int(y["key"]),)
-                sections[key] = sections.get(key, 0) + y["doc_count"]
-                docs[key] = docs.get(key, 0) + 1
-        out.update({k: Count(n, docs[k]) for k, n in sections.items()})
-        return out
+        spec = {"d": {"terms": {"field": "doc_id", "size": 1_000_000}, **inner},
+                **{f"t_{name}": {"terms": {"field": name, "size": 100_000,
+                                           **({"missing": _MISSING_YEAR if name == "year_start" else str(_MISSING_YEAR)}
+                                              if name in _YEARS else {})}}
+                   for name in tallies if name != "doc_id"}}
+        result = self._searcher.aggregate(q, spec)
+        docs = {b["key"]: (b["doc_count"], {_year(y["key"]): y["doc_count"] for y in b["y"]["buckets"]} if by else {})
+                for b in result["d"]["buckets"]}
+        return docs, {name: {(_year(b["key"]) if name in _YEARS else b["key"]): b["doc_count"]
+                             for b in result[f"t_{name}"]["buckets"]} for name in tallies if name != "doc_id"}
+
+    def _by_complement(self, query, by: tuple[str, ...], fields: tuple[str, ...]) -> tuple[dict, dict]:
+        """:meth:`_per_document` for a query (no filter) matching most sections: the sections
+        it does not match are counted (fewer to read), and taken from the counts of every
+        section (counted once for each state of the index)."""
+        allowed = self._query(None, None)
+        key = (by, fields)
+        if key not in self._everything:
+            if len(self._everything) >= 16:
+                self._everything.clear()
+            self._everything[key] = self._buckets(allowed, by, fields)
+        all_docs, all_tallies = self._everything[key]
+        rest = tantivy.Query.boolean_query([(tantivy.Occur.Must, allowed),
+                                            (tantivy.Occur.MustNot, translate(qtree.matching(query), self.schema))])
+        not_docs, not_tallies = self._buckets(rest, by, fields)
+        docs = {}
+        for doc, (n, years) in all_docs.items():
+            less, less_years = not_docs.get(doc, (0, {}))
+            if n > less:
+                docs[doc] = (n - less, {y: k - less_years.get(y, 0) for y, k in years.items() if k > less_years.get(y, 0)})
+        tallied = {name: {v: n - not_tallies[name].get(v, 0) for v, n in values.items() if n > not_tallies[name].get(v, 0)}
+                   for name, values in all_tallies.items()}
+        return _summarised(docs, tallied, by, fields)
 
     def theme_documents(self) -> dict[tuple, int]:
         result = self._searcher.aggregate(tantivy.Query.all_query(), {"f": {"terms": {"field": _FIRSTS, "size": 1_000_000}}})
@@ -422,6 +471,24 @@ class TantivyBackend(Backend):
 
     def words(self, prefix: str = "") -> list[tuple[str, int]]:
         return [(t, n) for t, n in self._searcher.terms_with_prefix("exact", prefix)]
+
+
+def _year(key) -> int | None:
+    """A year bucket's key (None: the sections without a year)."""
+    return None if int(key) == _MISSING_YEAR else int(key)
+
+
+def _summarised(docs: dict, tallied: dict, by: tuple[str, ...], tallies: tuple[str, ...]) -> tuple[dict, dict]:
+    """:meth:`TantivyBackend._per_document`'s answer from the matches' buckets by document."""
+    out: dict[tuple, Count] = {(): Count(sum(n for n, _years in docs.values()), len(docs))}
+    sections: dict[tuple, int] = {}
+    counted: dict[tuple, int] = {}
+    for _n, years in docs.values() if by else ():
+        for year, n in years.items():
+            sections[year,] = sections.get((year,), 0) + n
+            counted[year,] = counted.get((year,), 0) + 1
+    out.update({k: Count(n, counted[k]) for k, n in sections.items()})
+    return out, {name: {d: n for d, (n, _years) in docs.items()} if name == "doc_id" else tallied[name] for name in tallies}
 
 
 def translate(node, schema):
