@@ -77,9 +77,22 @@ def echo(text: str = "", err: bool = False, nl: bool = True, raw: bool = False) 
     click.echo(text if raw else safe(text), err=err, nl=nl)
 
 
+JSON_CHUNK = 1 << 16  # characters of JSON written at once
+
+
 def _emit_json(data) -> None:
-    # json escapes control characters itself (\u001b), so JSON is printed as it is
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    # json escapes control characters itself (\u001b), so JSON is printed as it is; in pieces
+    # as it is made: a national index's recurring groups are hundreds of MB of JSON, which as
+    # one string (and the encoder's list of its millions of parts) would take several times that
+    batch: list[str] = []
+    size = 0
+    for part in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(data):
+        batch.append(part)
+        size += len(part)
+        if size >= JSON_CHUNK:
+            click.echo("".join(batch), nl=False)
+            batch, size = [], 0
+    click.echo("".join(batch))
 
 
 def _fail(message: str, code: int = 1):

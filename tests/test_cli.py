@@ -136,3 +136,15 @@ def test_hits_in_an_embedded_report_cite_the_report(corpus_index):
     # (lines are wrapped to the terminal: compare with the line breaks folded)
     assert ("Somerset Safeguarding Children Board Annual Report 2016/17 (2016-17), in Health and Wellbeing Board"
             in " ".join(r.output.split()))
+
+
+def test_json_is_written_in_pieces_as_one_dumps_would_write_it(capsys, monkeypatch):
+    import cli
+
+    data = {"clusters": [{"id": n, "why": ["fathers’ voice", "é\u001b"], "items": [{"text": "x" * 30, "score": 48.5}] * 3}
+                         for n in range(40)], "empty": [], "none": None}
+    monkeypatch.setattr(cli, "JSON_CHUNK", 50)  # many pieces
+    cli._emit_json(data)
+    out = capsys.readouterr().out
+    assert out == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    assert json.loads(out) == data

@@ -292,6 +292,28 @@ def test_engine_text_is_index_terms_one_word_a_position(text):
 
 
 @FUZZ
+@given(mixed(ANALYSIS_BITS + ["a'b'c", "x-y-", "’’s", "-–/", "a_b", "9/11", "'-'", "ab'-cd"]))
+def test_the_compiled_token_pattern_finds_the_written_patterns_tokens(text):
+    """The tokens engine_text and snippets cut (a pattern that never backtracks into a word) are
+    those of the pattern as written, which Whoosh's tokenizer uses, at the same places."""
+    import re
+
+    from search.index.analysis import _TOKEN, _TOKEN_RX
+
+    for s in (text, text.lower()):
+        assert [m.span() for m in _TOKEN_RX.finditer(s)] == [m.span() for m in re.finditer(_TOKEN, s)]
+
+
+@FUZZ
+@given(mixed(ANALYSIS_BITS + ["İ", "ΣΑΣ", "K", "ß", "\U0001d400", "\ud800", "’", "–", "é"]))
+def test_characters_folding_changes_are_found_by_lookup_as_by_their_class(text):
+    from search.index.analysis import _chars, _folds
+
+    if not text.lower().isascii():
+        assert _folds(text) == bool(_chars()[0].search(text))
+
+
+@FUZZ
 @given(mixed(ANALYSIS_BITS), st.randoms(use_true_random=False))
 def test_snippet_prefilter_never_loses_a_match(text, rnd):
     """Skipping words whose first letter starts no query term marks the same words as analysing all."""

@@ -85,3 +85,51 @@ def test_candidate_blocks_cut_small_find_the_same_pairs(store, monkeypatch):
     monkeypatch.setattr(scoring, "RARE_MAX", 2)  # only the rarest concepts propose: fewer candidates, never more
     a3, b3 = _candidates(p)
     assert len(a3) <= len(a)
+
+
+def test_pairs_scored_in_blocks_and_reasons_from_the_slimmed_items_are_the_same(store, monkeypatch):
+    import search.recur.scoring as scoring
+    from search.recur import load_items
+    from search.recur.scoring import _scores_and_evidence, why
+
+    p = _prepare(load_items(store), store_concepts(store))
+    p.rows.strings = _Joined.of(p.rows.strings)  # as the cache gives them
+    a, b = _candidates(p)
+    scores, beyond = _scores_and_evidence(p, a, b)
+    monkeypatch.setattr(scoring, "SCORE_BLOCK", 7)  # many blocks, the strings split once for all
+    scores2, beyond2 = _scores_and_evidence(p, a, b)
+    assert scores.tolist() == scores2.tolist() and beyond.tolist() == beyond2.tolist()
+    assert scores.max() >= DEFAULT_THRESHOLD
+    slim = p.for_reasons()
+    assert slim.x is None and not len(slim.rows.strings)  # the matrices and strings are let go
+    for n in range(0, len(a), max(1, len(a) // 50)):
+        assert why(slim, int(a[n]), int(b[n])) == why(p, int(a[n]), int(b[n]))
+
+
+def test_joined_strings_split_whole_and_cached_ids_stay_joined(store, tmp_path, monkeypatch):
+    from search.recur.cache import index_tokens
+
+    strings = ["a b", "", "é c"]
+    joined = _Joined.of(strings) + ["extra"]
+    assert joined.split() == [*strings, "extra"] and joined.pick([3, 0]) == ["extra", "a b"]
+    monkeypatch.setenv("SGSEARCH_CACHE", str(tmp_path))
+    first = index_tokens(store, store_concepts(store))[0]
+    again = index_tokens(store, store_concepts(store))[0]  # read back from the cache
+    ids = again.column("item_id")
+    assert isinstance(ids, _Joined) and list(ids) == list(first.column("item_id")) and len(ids) > 100
+    assert again[5]["item_id"] == first[5]["item_id"] and list(again.take([3, 1])) == [first[3], first[1]]
+
+
+def test_rows_made_in_one_pass_over_tokens_made_as_read(store):
+    from search.recur import load_items
+    from search.recur.scoring import _rows, _subject
+
+    items = load_items(store)
+    c = store_concepts(store)
+    toks = [tokens(_subject(it["text"]), c) for it in items]
+    whole = _rows(items, toks)
+    streamed = _rows(iter(items), (t for t in toks), words=(len(it["text"].split()) for it in items))
+    assert streamed.strings == whole.strings == [" ".join(t) for t in toks] and streamed.sizes == whole.sizes
+    assert streamed.vocab == whole.vocab and streamed.indices.dtype == np.int32 and streamed.indptr.dtype == np.int64
+    assert streamed.indptr.tolist() == whole.indptr.tolist() and streamed.indices.tolist() == whole.indices.tolist()
+    assert any(whole.sizes) and not all(whole.sizes)  # statements and headings both present

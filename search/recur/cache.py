@@ -7,7 +7,8 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -157,9 +158,9 @@ def _encode_column(name: str, values: list):
     return "\n".join(values) if name == "item_id" else _code(values)
 
 
-def _decode_column(name: str, value) -> list:
-    if name == "item_id":
-        return value.split("\n") if value else []
+def _decode_column(name: str, value) -> Sequence:
+    if name == "item_id":  # kept joined: an id is cut out when read (a Python string each is ~75 bytes at scale)
+        return _Joined(value.encode("utf-8"))
     return _decode(value)
 
 
@@ -246,32 +247,46 @@ def _other_columns(store: Store, concepts: Concepts, n: int) -> dict[str, list]:
 def _tokenise(store: Store, concepts: Concepts, path: Path | None) -> tuple[_Slim, _Rows, dict[str, str]]:
     """Every item tokenised, and the three cache files written (see :func:`index_tokens`)."""
     surface: dict[str, str] = {}
-    read: list[tuple] = []  # (order, the item's _TOKEN_FIELDS as a tuple (a third of a dict's memory), tokens, words)
+    # (order, the item's _TOKEN_FIELDS as a tuple (a third of a dict's memory), its tokens joined
+    # by spaces (one string, not a list of them), words); values many items share are one object
+    read: list[tuple] = []
+    shared: dict = {}
+
+    def one(v):
+        return v if v is None else shared.setdefault((type(v), tuple(v) if isinstance(v, list) else v), v)
 
     def lines():
         # one record at a time, each let go once read: memory stays that of the slim items
         for r in store.iter_records("item"):
             it = _item(r)
-            read.append(((r.get("doc_id") or "", r.get("ordinal") or 0, r.get("id") or ""),
-                         tuple(it.get(k) for k in _TOKEN_FIELDS), tokens(_subject(it["text"]), concepts, surface),
-                         len(it["text"].split())))
+            read.append(((one(r.get("doc_id") or ""), r.get("ordinal") or 0, r.get("id") or ""),
+                         (it.get("item_id"), *(one(it.get(k)) for k in _TOKEN_FIELDS[1:])),
+                         " ".join(tokens(_subject(it["text"]), concepts, surface)), len(it["text"].split())))
             yield _item_line(it)
 
     _cache_write(_cache_path(store, concepts, "items"), lines())
+    shared.clear()
     read.sort(key=lambda x: x[0])  # in document then reading order, as Store.records gives them
     items = _Slim({f: [x[1][n] for x in read] for n, f in enumerate(_TOKEN_FIELDS)})
-    rows = _rows(items, [x[2] for x in read], words=[x[3] for x in read])
+    # a token is never empty and never holds a space (words are split on them; concept ids have none)
+    rows = _rows(items, (x[2].split(" ") if x[2] else [] for x in read), words=[x[3] for x in read])
     read.clear()
     # two lines: what --check reads, then the items' other fields (read only when asked for)
     # texts joined and columns coded, not JSON lists: read back far quicker and smaller
     rows.strings = _Joined.of(rows.strings)
-    _cache_write(path, [
-        json.dumps({"items": {f: _encode_column(f, items.cols[f]) for f in _CHECK_FIELDS},
+    _cache_write(path, chain(
+        _json_line({"items": {f: _encode_column(f, items.cols[f]) for f in _CHECK_FIELDS},
                     "strings": rows.strings.joined(), "sizes": _pack(np.array(rows.sizes), "<i4"),
                     "vocab": "\n".join(rows.vocab), "indptr": _pack(rows.indptr, "<i8"),
-                    "indices": _pack(rows.indices, "<i4"), "surface": surface}) + "\n",
-        json.dumps({f: _encode_column(f, v) for f, v in items.cols.items() if f not in _CHECK_FIELDS}) + "\n"])
+                    "indices": _pack(rows.indices, "<i4"), "surface": surface}),
+        _json_line({f: _encode_column(f, v) for f, v in items.cols.items() if f not in _CHECK_FIELDS})))
     return items, rows, surface
+
+
+def _json_line(value: dict) -> Iterator[str]:
+    """``json.dumps(value) + "\\n"`` in pieces: a cache line is tens of MB at scale, never held as one string."""
+    yield from json.JSONEncoder().iterencode(value)
+    yield "\n"
 
 
 def _full(store: Store, slim: dict) -> dict:

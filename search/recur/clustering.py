@@ -85,11 +85,13 @@ def recur(
     if len(items) < 2:
         return []
     p = _prepare(items, concepts, surface=surface, rows=rows)
+    del rows  # held by p until its matrices go below
     a, b = _candidates(p)
     scores, beyond = _scores_and_evidence(p, a, b)
     above = (scores >= threshold) & beyond
     edges = _Links(len(items), a[above], b[above], scores[above])
     del a, b, scores, beyond, above  # every candidate pair: the largest arrays at scale, no longer needed
+    p = p.for_reasons()  # the groups need only what their reasons read
     chosen = []
     year, start, themes_of, ids = (_field(items, f) for f in ("year", "year_start", "themes", "item_id"))
     for comp in edges.components():
@@ -166,6 +168,8 @@ class _Links:
     ``links[i]`` maps each item linked to item ``i`` to the pair's score."""
 
     def __init__(self, n: int, a: np.ndarray, b: np.ndarray, scores: np.ndarray):
+        # scores have one decimal within 0-100, which float32 keeps apart and rounds back exactly
+        a, b, scores = a.astype(np.int32), b.astype(np.int32), scores.astype(np.float32)
         self.m = csr_matrix((np.r_[scores, scores], (np.r_[a, b], np.r_[b, a])), shape=(n, n))
 
     def __getitem__(self, i: int) -> dict[int, float]:

@@ -42,7 +42,8 @@ from __future__ import annotations
 import math
 import re
 import sys
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,9 +116,12 @@ class _Joined(Sequence):
         """Strings ``which``: cut out one by one when few, else from all of them split at once."""
         if len(which) * 8 < self.n:
             return [self[i] for i in which]
-        if getattr(self, "_all", None) is None:
-            self._all = (self.text.decode("utf-8").split("\n") if self.n else []) + self.extra
-        return [self._all[i] for i in which]
+        every = self.split()
+        return [every[i] for i in which]
+
+    def split(self) -> list[str]:
+        """Every string as a list (a Python string each: the caller lets it go when done)."""
+        return (self.text.decode("utf-8").split("\n") if self.n else []) + self.extra
 
     def __add__(self, more: list[str]) -> _Joined:
         out = _Joined.__new__(_Joined)
@@ -162,25 +166,28 @@ class _Rows:
                      np.concatenate([self.indices, more.indices]))
 
 
-def _rows(items: list[dict], toks: list[list[str]], vocab: list[str] = (), words: list[int] | None = None) -> _Rows:
+def _rows(items: Iterable[dict], toks: Iterable[list[str]], vocab: list[str] = (),
+          words: Iterable[int] | None = None) -> _Rows:
     """The :class:`_Rows` of items with these tokens (``vocab``: columns already numbered;
-    ``words``: how many words each item's text has, when the items given hold no text)."""
+    ``words``: how many words each item's text has, when the items given hold no text).
+    One pass over them (``toks`` may be made as it is read), the columns kept as C integers."""
     col = {t: j for j, t in enumerate(vocab)}
     theme_prefix = _CONCEPT + "t:"
-    indices: list[int] = []
-    ends = [0]
-    for t, it in zip(toks, items):
-        bag = dict.fromkeys(t)
-        bag.update(dict.fromkeys(f"#{th}" for th in it.get("themes") or []))
-        indices.extend(col.setdefault(tok, len(col)) for tok in bag)
-        ends.append(len(indices))
+    indices = array("i")
+    ends = array("q", [0])
+    sizes: list[int] = []
+    strings: list[str] = []
     # an item of fewer than MIN_WORDS words is a heading ("Early Help"), not a statement: never compared
     if words is None:
-        words = [len(it.get("text", "").split()) for it in items]
-    sizes = [len({w for w in tk if not w.startswith(theme_prefix)}) if n >= MIN_WORDS else 0
-             for tk, n in zip(toks, words)]
-    return _Rows([" ".join(t) for t in toks], sizes, list(col), np.array(ends, dtype=np.int64),
-                 np.array(indices, dtype=np.int32))
+        words = (len(it.get("text", "").split()) for it in items)
+    for t, it, n in zip(toks, items, words):
+        bag = dict.fromkeys(t)
+        bag.update(dict.fromkeys(f"#{th}" for th in it.get("themes") or []))
+        indices.extend([col.setdefault(tok, len(col)) for tok in bag])
+        ends.append(len(indices))
+        sizes.append(len({w for w in t if not w.startswith(theme_prefix)}) if n >= MIN_WORDS else 0)
+        strings.append(" ".join(t))
+    return _Rows(strings, sizes, list(col), np.array(ends, dtype=np.int64), np.array(indices, dtype=np.int32))
 
 
 @dataclass
@@ -201,6 +208,14 @@ class _Prepared:
     @property
     def strings(self) -> list[str]:
         return self.rows.strings
+
+    def for_reasons(self) -> _Prepared:
+        """What :func:`why` reads (bags, weights, labels) without the matrices and strings that
+        scoring needed: those are the largest part of it at scale, let go before groups are built."""
+        r = self.rows
+        return _Prepared(self.items, _Rows((), [], r.vocab, r.indptr, r.indices), self.idf, np.zeros(0), None,
+                         np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64), labels=self.labels,
+                         concepts=self.concepts)
 
     def bag(self, i: int) -> set[str]:
         """Item ``i``'s concepts and ``#theme`` tags."""
@@ -393,17 +408,24 @@ SCORE_BLOCK = 100_000  # pairs scored at once: the row copies they need stay sma
 
 def _scores_and_evidence(p: _Prepared, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The pairs' scores, and whether each pair shares more than a theme (only those are grouped)."""
+    strings = p.strings
     if len(a) > SCORE_BLOCK:
-        parts = [_scores_and_evidence(p, a[n:n + SCORE_BLOCK], b[n:n + SCORE_BLOCK])
+        # split once for every block, and let go on return (a Python string per item: ~45 MB at 400,000)
+        every = strings.split() if isinstance(strings, _Joined) else strings
+        parts = [_score_block(p, every, a[n:n + SCORE_BLOCK], b[n:n + SCORE_BLOCK])
                  for n in range(0, len(a), SCORE_BLOCK)]
         return np.concatenate([s for s, _ in parts]), np.concatenate([e for _, e in parts])
+    return _score_block(p, strings, a, b)
+
+
+def _score_block(p: _Prepared, strings: Sequence[str], a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_scores_and_evidence` of one block of pairs; ``strings``: the items' concept strings."""
     if not len(a):
         return np.zeros(0), np.zeros(0, dtype=bool)
     both = p.x[a].multiply(p.x[b]).tocsr()  # what each pair shares, weighted (every weight is positive)
     cos = 100.0 * np.asarray(both.sum(axis=1)).ravel()
     shared_words = both @ p.words > 0
     lens = np.asarray(p.rows.sizes)
-    strings = p.strings
     pick = strings.pick if isinstance(strings, _Joined) else (lambda which: [strings[i] for i in which])
     lex = cpdist(pick(a.tolist()), pick(b.tolist()), scorer=fuzz.token_sort_ratio, workers=-1)
     score = COSINE_SHARE * cos + (1 - COSINE_SHARE) * np.asarray(lex, dtype=np.float64)

@@ -73,14 +73,14 @@ _WAITS = PREFIXES | set(COMPOUNDS)
 
 @lru_cache(maxsize=1024)
 def _cached_text(text: str) -> tuple[str, list[str], str]:
-    return engine_text(text)  # titles and publishers repeat for every section of a document
+    return engine_text(text)  # titles and publishers repeat for every section of a document, headings often
 
 
 def section_texts(heading: str, text: str, title: str = "", publisher: str = "") -> dict[str, tuple[str, list[str], str]]:
     """Each positional field's words, compound parts and split words (:func:`engine_text`); ``exact`` is
     the heading and text as one (analysed once more only when the heading ends in a word
     that may join the text's first)."""
-    h, b = engine_text(heading), engine_text(text)
+    h, b = _cached_text(heading), engine_text(text)
     if h[0] and h[0].rsplit(" ", 1)[-1] in _WAITS:
         exact = engine_text(f"{heading}\n{text}")
     else:
@@ -93,6 +93,8 @@ def _joined(a: str, b: str) -> str:
 
 
 _Token = tantivy.Token
+# what json.dumps(value, default=str, separators=(",", ":")) does, without a new encoder per record
+_encode = json.JSONEncoder(default=str, separators=(",", ":")).encode
 
 
 def _add_text(d, name: str, words: str, parts: list[str], split: str) -> None:
@@ -128,7 +130,7 @@ def document(fields: dict, firsts: list[str] | None = None):
         for name in TEXT_FIELDS:
             _add_text(d, name, *texts[name])
     stored = {k: v for k, v in fields.items() if v is not None and k not in _UNSTORED}
-    d.add_bytes("data", json.dumps(stored, default=str, separators=(",", ":")).encode("utf-8"))
+    d.add_bytes("data", _encode(stored).encode("utf-8"))
     return d
 
 
@@ -138,6 +140,7 @@ class TantivyWriter(Writer):
 
     def __init__(self, index):
         self._seen: dict[str, set[str]] = {}  # document id -> the marks given its sections
+        self._asked: dict[str, set[tuple]] = {}  # document id -> the (themes, years) its sections had
         try:
             self.w = index.writer(_HEAP, 1)
         except ValueError as e:  # tantivy's own lock: a writer outside our ingest lock
@@ -149,8 +152,14 @@ class TantivyWriter(Writer):
         self.w.add_document(document(fields, self._firsts(fields) if fields.get("kind") == "section" else None))
 
     def _firsts(self, fields: dict) -> list[str]:
-        seen = self._seen.setdefault(str(fields.get("doc_id") or ""), set())
+        doc = str(fields.get("doc_id") or "")
         year = fields.get("year_start")
+        asked = self._asked.setdefault(doc, set())
+        key = (fields.get("themes"), fields.get("years"), year)
+        if key in asked:  # a section like an earlier one of its document: its marks are all given
+            return []
+        asked.add(key)
+        seen = self._seen.setdefault(doc, set())
         years = [*([y.strip() for y in str(fields.get("years") or "").split(",") if y.strip()]
                    or ["-" if year is None else str(int(year))]), ANY]
         out = []
@@ -169,6 +178,7 @@ class TantivyWriter(Writer):
     def delete_doc(self, doc_id: str) -> None:
         self.w.delete_documents_by_term("doc_id", doc_id)
         self._seen.pop(doc_id, None)
+        self._asked.pop(doc_id, None)
 
     def commit(self) -> None:
         self.w.commit()
