@@ -25,6 +25,7 @@ from ingest.metadata import (
     fy_label,
     fy_start_of,
     is_furniture,
+    names_yearly_report,
     parse_year_label,
     year_of_address,
 )
@@ -127,7 +128,9 @@ def read_metadata(result, path: Path, fields: dict | None = None, source_url: st
     opening = [b.text for b in blocks[:120] if b.text]
     if title not in text:
         opening.insert(0, title)  # a title from the file's properties or address states its year too
-    period = detect_period(opening, prefer_date=doc_type == "board-papers")
+    # a committee's papers take their meeting's year, but its record of one item that is a
+    # yearly report ("Annual Report of the … Board") takes the year that report covers
+    period = detect_period(opening, prefer_date=doc_type == "board-papers" and not names_yearly_report(title))
     year_start = fields.get("year_start", period["year_start"])
     if year_start is None and period.get("period_start"):
         year_start = parse_year_label(period["period_start"][:4])

@@ -292,6 +292,14 @@ def _report_span(text: str, where: str) -> dict | None:
     return None
 
 
+_YEARLY_REPORT = re.compile(r"\b(?:annual|yearly|twelve[- ]monthly)\s+report\b|\bannual\s+review\b", re.I)
+
+
+def names_yearly_report(title: str) -> bool:
+    """Whether a title names a yearly report ("Croydon Safeguarding Children Board Annual Report")."""
+    return bool(_YEARLY_REPORT.search(title or ""))
+
+
 def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
     """Find the reporting period in the opening lines of a document (or a part of one).
 
@@ -354,7 +362,7 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
         m = _YEAR_LABEL.match(line)
         if m and _fy_from_match(m) is not None:
             return _fy_period(_fy_from_match(m), "year-label")
-    m = _CALENDAR_REPORT.search("\n".join(lines[:5]))
+    m = _CALENDAR_REPORT.search("\n".join(lines[:3]))  # the title lines: a report a page lists further down is another's
     if m:  # April to December of a calendar year are the financial year that starts in it
         return _fy_period(int(m.group(1) or m.group(2)), "calendar-report")
     m = _END_YEAR_ONLY.search(text)
@@ -408,6 +416,7 @@ class Rules:
     bodies: re.Pattern
     body_at_end: re.Pattern
     body_word: re.Pattern
+    abbreviations: tuple[str, ...] = ()
 
 
 def _read_rules(path: Path) -> dict:
@@ -438,7 +447,7 @@ def _rules_for(extra: str | None) -> Rules:
     word = r"(?:[A-Z]\w*(?:-\w+)*(?:['’]s)?|&|and|of|upon|on|the|with)"  # "Blackburn with Darwen"
     # a name starts at a word's start: no attempt inside a word (the search is the cost here)
     publisher = re.compile(
-        rf"(?<![\w'’&-])((?:NHS[ \t]+)?(?:{word}[ \t]+){{0,6}}?(?:(?i:{bodies})|(?<=[ \t])(?:{abbrevs})\b))"
+        rf"(?<![\w'’&-])((?:NHS[ \t]+)?(?:{word}[ \t]+){{0,6}}?(?:(?i:{bodies})|(?<=[ \t])(?:{abbrevs})s?\b))"
     )
     return Rules(
         furniture=re.compile(rf"^\s*(?:{furniture})\s*$", re.I),
@@ -446,8 +455,9 @@ def _rules_for(extra: str | None) -> Rules:
         adults=re.compile("|".join(f"(?:{a})" for a in pub["adults"])),
         not_area=frozenset(pub["not_area"]),
         bodies=re.compile(rf"(?i:{bodies})|(?:{abbrevs})"),
-        body_at_end=re.compile(rf"(?:(?i:{bodies})|(?:{abbrevs}))$"),
+        body_at_end=re.compile(rf"(?:(?i:{bodies})|(?:{abbrevs})s?)$"),
         body_word=re.compile(rf"(?i:board|partnership|group|committee|trust|council)|(?:{abbrevs})"),
+        abbreviations=tuple(pub["abbreviations"]),
     )
 
 
@@ -519,6 +529,7 @@ def publishers() -> Publishers:
 
 def _kind_of(body: str, p: Publishers) -> str | None:
     body = re.sub(r"\s+", " ", body.replace("\u2019", "'")).strip()
+    body = re.sub(r"(?<=[A-Z])s$", "", body)  # "the two CCGs" are of the kind "CCG"
     return next((k for k, rx in p.kinds if rx.match(body)), None)
 
 
@@ -618,7 +629,8 @@ def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]
     the gazetteer's area and its words or None, the area's key); ``data`` names the rule and
     gazetteer files in force, so that a change of them is not answered from the cache."""
     r, p = rules(), publishers()
-    name = _trim_area(raw, r.not_area)
+    # one body's name: "North Yorkshire and York CCGs" names the CCG of that area
+    name = re.sub(r"(?<=[A-Z]{2})s$", "", _trim_area(raw, r.not_area))
     body_m = r.body_at_end.search(name)
     body = body_m.group(0) if body_m else name.split()[-1]
     kind = _kind_of(body, p) or body.lower()
@@ -640,6 +652,23 @@ def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]
         name = ("NHS " if nhs and area_words else "") + f"{area_words} {body}".strip()
     area_key = places.key(found[0].name) if found else places.key(area_words)
     return name, kind, area_words, found, area_key
+
+
+def _area_acronyms(head: str, area: places.Area | None, p: Publishers) -> list[tuple[str, int, int]]:
+    """Bodies named by an acronym of the address's area and a body's abbreviation ("NSCP" for
+    Newcastle's partnership, "WSCB"): (kind, first position, count) for each kind."""
+    if area is None:
+        return []
+    letters = {area.name[0].upper(), area.initials().upper()} - {""}
+    abbrevs = sorted(rules().abbreviations, key=len, reverse=True)
+    # written as a body ("the NSCP", "our WSCB"), not a link's label in a list of other areas' sites
+    rx = re.compile(rf"\b(?i:the|our)\s+((?:{'|'.join(sorted(letters, key=len, reverse=True))})({'|'.join(abbrevs)}))s?\b")
+    found: dict[str, list[int]] = {}
+    for m in rx.finditer(head[:AREA_CHARS]):
+        kind = _kind_of(m.group(2), p)
+        if kind in p.full_names and m.group(1) not in abbrevs:
+            found.setdefault(kind, []).append(m.start())
+    return [(k, v[0], len(v)) for k, v in found.items()]
 
 
 def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float, str]]:
@@ -687,6 +716,14 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         acr = _ACRONYM_AFTER.match(text[m.end():m.end() + 12])
         if acr:
             c.setdefault("acronym", acr.group(1))
+    for kind, first, n in _area_acronyms(head, host_area, p):
+        # "the NSCP" on newcastlesafeguarding.org.uk: the area's initial and a body's abbreviation
+        c = cands.setdefault((places.key(host_area.name), kind), {
+            "names": Counter(), "first": first, "subject": False, "known": True, "bare": False,
+            "area": (host_area, host_area.name)})
+        c["names"][_composed(host_area, kind, p)] += n
+        c["first"] = min(c["first"], first)
+
     def agrees(c: dict) -> bool:
         if not host_area or not c["area"]:
             return False
@@ -777,9 +814,12 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
 
 
 @functools.cache
-def _doc_type_cues() -> tuple[tuple[str, str, re.Pattern], ...]:
+def _doc_type_cues() -> tuple[tuple[str, str, re.Pattern, int], ...]:
+    """Each ``[[doc_type.cue]]``: type, where it is looked for, pattern and how many of its
+    matches count (``cap``, 1 unless the cue says; a shape shown by many sentences, such as a
+    committee's record of what its members did, counts by how many there are)."""
     cues = _read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"]["cue"]
-    return tuple((c["type"], c["where"], re.compile(c["pattern"], re.I | re.M)) for c in cues)
+    return tuple((c["type"], c["where"], re.compile(c["pattern"], re.I | re.M), int(c.get("cap", 1))) for c in cues)
 
 
 @functools.cache
@@ -803,9 +843,10 @@ def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[
               "opening": f"{low_title}\n{text[:600].lower()}", "address": (url or "").lower()}
     scores: Counter[str] = Counter()
     weights = _doc_type_weights()
-    for i, (kind, where, rx) in enumerate(_doc_type_cues()):
-        if rx.search(texts[where]):
-            scores[kind] += weights[f"{i}:{kind}"]
+    for i, (kind, where, rx, cap) in enumerate(_doc_type_cues()):
+        found = rx.search(texts[where]) if cap == 1 else len(rx.findall(texts[where]))
+        if found:
+            scores[kind] += weights[f"{i}:{kind}"] * (1 if cap == 1 else min(found, cap))
     return dict(scores)
 
 
@@ -907,7 +948,7 @@ def _address_title(url: str | None) -> str | None:
         words = words[1:]
     if len(words) < 3 or not any(w.isalpha() for w in words):
         return None
-    abbrevs = {a.lower(): a for a in rules().bodies.pattern.split("|") if re.fullmatch(r"[A-Z]{2,6}", a)}
+    abbrevs = {a.lower(): a for a in rules().abbreviations}
     text = " ".join(abbrevs.get(w.lower(), w.capitalize()) for w in words).replace("/", "-")
     return text if _title_rules().report.search(text) else None
 

@@ -97,6 +97,9 @@ def area_names() -> list[tuple[str, ...]]:
     return [(a.name, *a.short) for a in areas()]
 
 
+_JOINING = re.compile(r"\s(?:and|&|upon|on|with)\s", re.I)
+
+
 @functools.cache
 def _index(extra: str | None) -> tuple[dict[str, Area], dict[str, Area], dict[str, Area]]:
     """Lookups by words, by squashed letters, by initials (an initial two areas share is left out)."""
@@ -107,6 +110,8 @@ def _index(extra: str | None) -> tuple[dict[str, Area], dict[str, Area], dict[st
         for name in (a.name, *a.short):
             by_words.setdefault(key(name), a)
             by_squash.setdefault(squash(name), a)
+            # a host drops the joining words of a name: "brighton-hove", "stockton-tees"
+            by_squash.setdefault(squash(_JOINING.sub(" ", name)), a)
         ini = a.initials()
         if ini:
             initials[ini] = None if ini in initials else a

@@ -21,6 +21,7 @@ from tests.quality import SET_DIR, build_files, metadata_checks, run_document
 
 FIELD = SET_DIR / "field"
 KINDS = SET_DIR / "kinds"  # the shapes a document's kind is read from: meeting notices, cover sheets, newsletters, letters
+SHAPES = SET_DIR / "shapes"  # committee records of an item, pages about reviews, thematic reports, bodies by acronym
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +30,10 @@ def field_results(tmp_path_factory):
     return [run_document(path, exp) for path, exp in build_files(out, FIELD)]
 
 
+@pytest.mark.parametrize("directory", [KINDS, SHAPES], ids=["kinds", "shapes"])
 @pytest.mark.parametrize("field", ["title", "year", "publisher", "doc_type"])
-def test_kinds_of_document_by_their_shape_all_right(tmp_path, field):
-    results = [run_document(path, exp) for path, exp in build_files(tmp_path, KINDS)]
+def test_kinds_of_document_by_their_shape_all_right(tmp_path, directory, field):
+    results = [run_document(path, exp) for path, exp in build_files(tmp_path, directory)]
     assert len(results) >= 4
     wrong = [(r.name, r.got.get(field), r.expected[field]) for r in results if not metadata_checks(r)[field]]
     assert not wrong
