@@ -6,11 +6,8 @@ The documents: those ``tests/itemgen.py`` writes (many house styles, items label
 realistic set in ``tests/realistic`` (its ``.toml`` files list each document's items; written
 by hand, each of its candidates counts as WRITTEN_WEIGHT generated ones). Every
 candidate of every section is labelled: the kind of the expected item it is, or not an item.
-Three models are fitted by L2-regularised maximum likelihood (numpy and scipy only): a logistic
-model, item or not, from a candidate's own signals; a second logistic model from its first score
-and the first scores of its neighbours (``context_signals``; the first scores it learns from are
-given by a first model fitted on the other fold of the documents); and a softmax model, which
-kind, on the items alone. The threshold (on the final score) is
+Two models are fitted by L2-regularised maximum likelihood (numpy and scipy only): a logistic
+model, item or not, and a softmax model, which kind, on the items alone. The threshold is
 the lowest between 0.4 and 0.7 whose F1 over the candidates is within F1_FLAT of the best
 (below 0.4 the scorer would keep what it thinks more likely not an item). Realdev is never read here.
 """
@@ -34,8 +31,6 @@ from tests.quality import SET_DIR, load_set, norm_text  # noqa: E402
 
 L2_ITEM = 2.0    # penalty on the squared weights of the item model
 L2_KIND = 1.0    # and of the kind model
-L2_CONTEXT = 1.0  # and of the second model (the first score with the neighbours' scores)
-FOLDS = 2        # the first model is fitted on all folds but one to score the one left out
 DOCS_PER_STYLE = 50  # generated documents of each house style to fit on
 SEED = 1         # the generator's seed for the fitting documents (tests check on another)
 F1_FLAT = 0.001  # F1 within this of the best counts as the best
@@ -72,15 +67,15 @@ def label(text: str, items: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def candidates(files) -> list[tuple[list, list[str | None], float]]:
-    """Each document's candidates (in reading order), their labels and the document's weight."""
+def candidates(files) -> list[tuple[dict, str | None, float]]:
+    """Every candidate's signals, label and weight, over all the documents."""
     from ingest.document import parse_file
     from ingest.items import document_candidates
 
     out = []
     for path, items, weight in files:
-        cands = [c for _fixed, cs in document_candidates(parse_file(path).sections) for c in cs]
-        out.append((cands, [label(c.text, items) for c in cands], weight))
+        for _fixed, cands in document_candidates(parse_file(path).sections):
+            out += [(c.features, label(c.text, items), weight) for c in cands]
     return out
 
 
@@ -127,11 +122,10 @@ def _toml_key(name: str) -> str:
 
 
 def write_weights(path: Path, threshold: float, names: list[str], w_item: np.ndarray, W_kind: np.ndarray,
-                  kinds: list[str], summary: str, context: dict[str, float]) -> None:
+                  kinds: list[str], summary: str) -> None:
     lines = ["# Fitted by bench/fit_items.py on the tests' own documents: do not edit by hand.",
              f"# {summary}", f"threshold = {threshold:.3f}", "", "[item]"]
     lines += [f"{_toml_key(n)} = {w:.4f}" for n, w in zip(names, w_item) if abs(w) >= 1e-3]
-    lines += ["", "[context]"] + [f"{_toml_key(n)} = {w:.4f}" for n, w in sorted(context.items()) if abs(w) >= 1e-3]
     for j, kind in enumerate(kinds):
         lines += ["", f"[kind.{kind}]"]
         lines += [f"{_toml_key(n)} = {w:.4f}" for n, w in zip(names, W_kind[:, j]) if abs(w) >= 1e-3]
@@ -144,31 +138,13 @@ def main(argv: list[str]) -> int:
     n = int(argv[argv.index("--docs") + 1]) if "--docs" in argv[:-1] else DOCS_PER_STYLE * len(STYLES)
     seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv[:-1] else SEED
     with tempfile.TemporaryDirectory() as tmp:
-        docs = candidates(training_documents(n, Path(tmp), seed))
-    rows = [(c.features, lab, wt) for cands, labs, wt in docs for c, lab in zip(cands, labs)]
+        rows = candidates(training_documents(n, Path(tmp), seed))
     names = sorted({k for f, _, _ in rows for k in f})
     X = _matrix([f for f, _, _ in rows], names)
     y = np.array([lab is not None for _, lab, _ in rows], dtype=float)
     sw = np.array([wt for _, _, wt in rows])
     w = fit_logistic(X, y, sw, L2_ITEM)
-    # the second model learns from first scores the first model gave documents it was not fitted
-    # on (two folds of the documents), as it will meet them on a page it has never seen
-    fold = np.concatenate([np.full(len(cands), d % FOLDS) for d, (cands, _, _) in enumerate(docs)])
-    p1 = np.zeros(len(rows))
-    for k in range(FOLDS):
-        wk = fit_logistic(X[fold != k], y[fold != k], sw[fold != k], L2_ITEM)
-        p1[fold == k] = 1 / (1 + np.exp(-(X[fold == k] @ wk)))
-    from ingest.candidates import context_signals, reads_context
-
-    ctx_rows, at = [], 0
-    for cands, _, _ in docs:
-        ctx_rows += context_signals(cands, list(p1[at:at + len(cands)]))
-        at += len(cands)
-    ctx_names = sorted({k for f in ctx_rows for k in f})
-    C = _matrix(ctx_rows, ctx_names)
-    reads = np.array([reads_context(c) for cands, _, _ in docs for c in cands])
-    wc = fit_logistic(C[reads], y[reads], sw[reads], L2_CONTEXT)
-    p = np.where(reads, 1 / (1 + np.exp(-(C @ wc))), p1)
+    p = 1 / (1 + np.exp(-(X @ w)))
     curve = [(t, _f1(p >= t, y)) for t in np.arange(0.4, 0.71, 0.02)]
     print(" ".join(f"{t:.2f}:{f:.4f}" for t, f in curve))
     # F1 is flat near its best: take the lowest threshold within F1_FLAT of it (a missed item is
@@ -182,7 +158,7 @@ def main(argv: list[str]) -> int:
     kind_acc = float(np.mean((X[pos] @ W).argmax(axis=1) == yk))
     summary = (f"{len(rows)} candidates ({int(y.sum())} items) from {n} generated (seed {seed}) and the realistic documents; "
                f"threshold {best[0]:.2f}, F1 {best[1]:.3f}, kind accuracy {kind_acc:.3f} (on the fitting set)")
-    write_weights(WEIGHTS_FILE, float(best[0]), names, w, W, kinds, summary, dict(zip(ctx_names, wc)))
+    write_weights(WEIGHTS_FILE, float(best[0]), names, w, W, kinds, summary)
     print(summary)
     print(f"wrote {WEIGHTS_FILE}")
     return 0

@@ -5,10 +5,8 @@ signals are binary: the kind its heading, a heading above it or its lead-in name
 (list entry, row, sentence, and where in its paragraph); its length; and the cue lists of
 ``item_cues.toml`` (wording that marks a finding or a recommendation, imperative openings,
 dates, roles, statistics, navigation, committee procedure, case narration…). A logistic
-model says whether it is an item from those; a second weighs that score with the first
-model's scores of its neighbours (the other entries of its list, its paragraph, section and
-part of the document, the candidates beside it); a softmax model says which kind. All are
-fitted by ``bench/fit_items.py`` on the tests' own documents and kept in ``item_weights.toml``.
+model says whether it is an item and a softmax model which kind; both are fitted by
+``bench/fit_items.py`` on the tests' own documents and kept in ``item_weights.toml``.
 """
 from __future__ import annotations
 
@@ -115,10 +113,6 @@ class Candidate:
     context: dict = field(default_factory=dict)  # heading, lead, above, title: the kinds they name
     features: dict = field(default_factory=dict)
     cells: list[str] = field(default_factory=list)
-    section: int = 0          # which section of the document it is in
-    part: int = 0             # which top-level part of the document (a long one is read part by part)
-    score: float | None = None  # the probability that it is an item, once scored in its document
-    own: float | None = None    # the same from its own signals alone, before its neighbours count
 
 
 def _length(n: int) -> str:
@@ -211,121 +205,21 @@ def signals(c: Candidate) -> dict[str, float]:
     return f
 
 
-# wording that marks a candidate as a finding, a recommendation, learning or a plan
-ITEM_CUES = ("modal", "important", "ensure", "finding_verb", "reported", "there_was", "shortfall", "recommend_word",
-             "we_will", "imperative_open", "sometimes", "judgement")
-# wording of the pages that hold none: figures, dates, people, committee procedure, case history, links
-DATA_CUES = ("stat", "date", "role", "procedural", "narration", "nav", "behalf", "legal", "date_open")
-# what else a candidate's own wording is, beside its score: how far its neighbours may carry it
-_SHAPE_CUES = ("short_phrase", "question", "quote_open", "self_ref", "intro", "furniture", "field_open")
-
-
-def wording(f: dict[str, float]) -> str:
-    """``item`` if a candidate's signals include wording of items, else ``data`` if wording of
-    data, ``shape`` if it is a phrase, a question, a quote, furniture…, else ``plain``."""
-    if any(n in f for n in ITEM_CUES):
-        return "item"
-    if any(n in f for n in DATA_CUES):
-        return "data"
-    return "shape" if any(n in f for n in _SHAPE_CUES) else "plain"
-
-
-def reads_context(c: Candidate) -> bool:
-    """Whether the second model scores a candidate: an entry of a list, a row or a line, which
-    is as its siblings are, or prose worded as an item; a sentence of prose without such wording
-    keeps its own score (a paragraph mixes points with what is said about them)."""
-    if "header_row" in c.features:
-        return False  # a table's header labels its columns, whatever the rows below are
-    return c.form not in ("sentence", "para") or wording(c.features) == "item"
-
-
-# the first model's scores of a candidate's neighbours, in three bands
-_LOW, _HIGH = 0.2, 0.5
-LOGIT_CAP = 8.0  # the first model's log-odds enter the second clipped to this
-_LISTY = ("list", "line", "row")
-
-
-def _band(p: float) -> str:
-    return "low" if p < _LOW else "high" if p >= _HIGH else "mid"
-
-
-def context_signals(cands: list[Candidate], p1: list[float]) -> list[dict[str, float]]:
-    """What the first model thinks of each candidate's neighbours, as signals for the second: the
-    other entries of its list (a run of points), the other sentences of its paragraph, the rest
-    of its section and of its part of the document, and the candidates just before and after it.
-    A point whose wording says little is an item when the points around it are; a sentence
-    among findings is more likely one than a sentence among dates and procedure."""
-    groups: dict[tuple, list[int]] = {}
-    sections: dict[tuple, list[int]] = {}
-    parts: dict[int, list[int]] = {}
-    group_of: list[tuple] = []
-    run = -1
-    prev = None
-    for i, c in enumerate(cands):
-        listy = c.form in _LISTY
-        if listy and not (prev is not None and prev.form in _LISTY and prev.section == c.section
-                          and c.block - prev.block <= 2):
-            run = i
-        key = ("run", c.section, run) if listy else ("para", c.section, c.block)
-        groups.setdefault(key, []).append(i)
-        group_of.append(key)
-        sections.setdefault((c.part, c.section), []).append(i)
-        parts.setdefault(c.part, []).append(i)
-        prev = c
-    total = {id(m): sum(p1[j] for j in m) for m in (*groups.values(), *sections.values(), *parts.values())}
-    out: list[dict[str, float]] = []
-    for i, c in enumerate(cands):
-        kind = "list" if c.form in _LISTY else "text"
-        z = math.log(max(p1[i], 1e-6) / max(1 - p1[i], 1e-6))
-        f = {"ctx_bias": 1.0, "ctx_logit": max(-LOGIT_CAP, min(LOGIT_CAP, z))}
-        for name, members in (("group", groups[group_of[i]]), ("section", sections[(c.part, c.section)]), ("part", parts[c.part])):
-            # the mean score of the others in the group
-            band = "alone" if len(members) < 2 else _band((total[id(members)] - p1[i]) / (len(members) - 1))
-            f[f"ctx_{name}_{band}"] = 1.0
-            f[f"ctx_{name}_{band}&{kind}"] = 1.0
-        near = [p1[j] for j in (i - 1, i + 1) if 0 <= j < len(cands) and cands[j].section == c.section]
-        f[f"ctx_near_{_band(max(near)) if near else 'alone'}&{kind}"] = 1.0
-        own = wording(c.features)
-        f[f"ctx_own_{own}"] = 1.0
-        for name in ("group", "section"):
-            band = next(k for k in f if k.startswith(f"ctx_{name}_") and "&" not in k)
-            f[f"{band}&{own}"] = 1.0
-        out.append(f)
-    return out
-
-
 @dataclass
 class Model:
-    """The fitted weights: one logistic model (item or not) from the candidate's own signals, a
-    second that weighs its first score with what the first says of its neighbours, and one
-    softmax model (which kind)."""
+    """The fitted weights: one logistic model (item or not) and one softmax model (which kind)."""
 
     threshold: float
     item: dict[str, float]
     kinds: dict[str, dict[str, float]]
-    context: dict[str, float] = field(default_factory=dict)
 
     def p_item(self, f: dict[str, float]) -> float:
-        return _logistic(sum(self.item.get(k, 0.0) * v for k, v in f.items()))
-
-    def score(self, cands: list[Candidate]) -> None:
-        """Set every candidate's ``score`` (they are the candidates of one document, in order)."""
-        p1 = [self.p_item(c.features) for c in cands]
-        for c, p in zip(cands, p1):
-            c.own = c.score = p
-        if not self.context:
-            return
-        for c, f in zip(cands, context_signals(cands, p1)):
-            if reads_context(c):
-                c.score = _logistic(sum(self.context.get(k, 0.0) * v for k, v in f.items()))
+        z = sum(self.item.get(k, 0.0) * v for k, v in f.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def kind(self, f: dict[str, float]) -> str:
         scores = {k: sum(w.get(name, 0.0) * v for name, v in f.items()) for k, w in self.kinds.items()}
         return max(scores, key=lambda k: scores[k])
-
-
-def _logistic(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 @lru_cache(maxsize=1)
@@ -335,5 +229,4 @@ def model() -> Model:
         return Model(1.1, {}, {k: {} for k in SCORED_KINDS})
     with open(WEIGHTS_FILE, "rb") as fh:
         data = tomllib.load(fh)
-    return Model(float(data["threshold"]), dict(data["item"]), {k: dict(v) for k, v in data["kind"].items()},
-                 dict(data.get("context", {})))
+    return Model(float(data["threshold"]), dict(data["item"]), {k: dict(v) for k, v in data["kind"].items()})

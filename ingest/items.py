@@ -9,30 +9,20 @@ Items come two ways:
   Owner | RAG"), labelled paragraphs ("Recommendation 1: …") and inline lists after a
   lead-in naming a kind ("The Partnership had three priorities: a; b; c");
 - everything else is a candidate (every bullet, numbered point, other table row and sentence
-  of a paragraph), scored by the fitted models of :mod:`ingest.candidates` from its signals
-  and its neighbours' first scores, which also give its kind.
+  of a paragraph), scored by the fitted model of :mod:`ingest.candidates` from its signals,
+  which also give its kind.
 """
 from __future__ import annotations
 
 import re
 
 from ingest.blocks import LIST_ITEM, TABLE_ROW
-from ingest.candidates import (
-    DATA_CUES,
-    ITEM_CUES,
-    Candidate,
-    carries_on,
-    cue_kind,
-    cues,
-    model,
-    signals,
-    split_sentences,
-)
+from ingest.candidates import Candidate, carries_on, cue_kind, cues, model, signals, split_sentences
 from ingest.metadata import is_furniture
 from search.vocab.kinds import ITEM_KINDS as KINDS
 
 __all__ = ["KINDS", "cue_kind", "document_candidates", "extract_items", "extract_section_items", "inline_list",
-           "inline_labelled", "labelled", "normalise_status", "score_document", "section_candidates"]
+           "labelled", "normalise_status", "section_candidates"]
 
 STATUS_MAP = {
     "achieved and ongoing": "achieved-ongoing",
@@ -143,26 +133,6 @@ def labelled(text: str) -> tuple[str, str] | None:
     return kind, m.group("text").strip()
 
 
-# where a numbered label starts a point inside a block ("… Findings Finding 1: A failure to …")
-_INLINE_LABEL = re.compile(r"(?<![\w-])(?:recommendations?|findings?|learning points?|lessons?|actions?|priorit(?:y|ies))"
-                           r"\s+(?:no\.?\s*)?\d{1,2}[a-z]?\s*[:.)–—-]\s+", re.I)
-
-
-def inline_labelled(text: str) -> list[tuple[str, str]] | None:
-    """``[(kind, text), …]`` of a block running two or more numbered labelled points together
-    (a slide or a flattened page: "Finding 1: … Finding 2: …"); what comes before the first is
-    the block's heading, not a point."""
-    starts = list(_INLINE_LABEL.finditer(text))
-    if len(starts) < 2:
-        return None
-    out = []
-    for m, nxt in zip(starts, [*starts[1:], None]):
-        found = labelled(text[m.start():nxt.start() if nxt else len(text)].strip())
-        if found:
-            out.append(found)
-    return out if len(out) >= 2 else None
-
-
 def _bullets(text: str) -> list[str]:
     """The points of a cell or paragraph that runs several bullets together ("• a; • b")."""
     parts = [p.strip(" ;") for p in re.split(r"\s*[•·▪]\s*", text)]
@@ -267,11 +237,6 @@ def section_candidates(section: dict) -> tuple[list[tuple[tuple[int, int], dict]
         if found:
             fixed += [((n, i), {"kind": found[0], "text": t, "page": page}) for i, t in enumerate(_bullets(found[1]))]
             continue
-        run_on = inline_labelled(text)
-        if run_on:
-            # numbered labelled points run together in one block ("Finding 1: … Finding 2: …")
-            fixed += [((n, i), {"kind": k, "text": t, "page": page}) for i, (k, t) in enumerate(run_on)]
-            continue
         if kind == LIST_ITEM:
             cands.append(Candidate(text, "list", page, n, context={**base, **lead, "after_lead": bool(lead),
                                                                    "furniture": is_furniture(text)}))
@@ -372,6 +337,11 @@ def _carries_on(c: Candidate) -> bool:
 _NUMBERED = re.compile(r"^\s*\d{1,2}[.)]?\s+\S")
 
 
+# wording that marks a candidate as a finding, a recommendation, learning or a plan
+_ITEM_CUES = ("modal", "important", "ensure", "finding_verb", "reported", "there_was", "shortfall", "recommend_word",
+              "we_will", "imperative_open", "sometimes")
+# wording of the pages that hold none: figures, dates, people, committee procedure, case history, links
+_DATA_CUES = ("stat", "date", "role", "procedural", "narration", "nav", "behalf", "legal", "date_open")
 _OPENINGS = ("imperative_open", "gerund_open", "to_open", "we_open", "quote_open")
 # a share of a document's candidates, in thirds: how much of it is worded as items, or as data
 LOW_SHARE, HIGH_SHARE = 0.25, 0.5
@@ -389,21 +359,9 @@ def document_candidates(sections: list[dict]) -> list[tuple[list, list[Candidate
     event, minutes or a statistics page hold few items or none). A long document is read
     part by part (a board pack's minutes, and the annual report within it)."""
     per = [section_candidates(s) for s in sections]
-    for n, (_, cs) in enumerate(per):
-        for c in cs:
-            c.section = n
-    for k, part in enumerate(_parts(sections, per)):
-        for _, (_, cs) in part:
-            for c in cs:
-                c.part = k
+    for part in _parts(sections, per):
         _document_signals(part)
     return per
-
-
-def score_document(per: list[tuple[list, list[Candidate]]]) -> None:
-    """Score every candidate of a document (each section's fixed items and candidates, as
-    :func:`document_candidates` gives them), the neighbours of each counting towards it."""
-    model().score([c for _, cs in per for c in cs])
 
 
 def _parts(sections: list[dict], per: list) -> list[list]:
@@ -431,8 +389,8 @@ def _document_signals(part: list) -> None:
     named = any(fixed for fixed, _ in per) or any(cue_kind(s.get("heading") or "") in KINDS for s, _ in part) or any(
         c.context.get(k) in KINDS for c in cands for k in ("heading", "lead", "above", "prose", "title")) or any(
         c.context.get("lead_modal") for c in cands)
-    cued = sum(any(n in c.features for n in ITEM_CUES) for c in cands) / len(cands)
-    data = sum(any(n in c.features for n in DATA_CUES) for c in cands) / len(cands)
+    cued = sum(any(n in c.features for n in _ITEM_CUES) for c in cands) / len(cands)
+    data = sum(any(n in c.features for n in _DATA_CUES) for c in cands) / len(cands)
     doc = ["doc_named" if named else "doc_unnamed", f"doc_cues_{_share(cued)}", f"doc_data_{_share(data)}"]
     for c in cands:
         for name in doc:
@@ -447,9 +405,7 @@ def _document_signals(part: list) -> None:
 
 def extract_section_items(section: dict) -> list[dict]:
     """Items of one section record (needs its ``lines``), in reading order, without ids."""
-    per = document_candidates([section])
-    score_document(per)
-    return _scored_items(*per[0])
+    return _scored_items(*document_candidates([section])[0])
 
 
 def _scored_items(fixed: list, cands: list[Candidate]) -> list[dict]:
@@ -458,20 +414,15 @@ def _scored_items(fixed: list, cands: list[Candidate]) -> list[dict]:
     placed = list(fixed)
     last: dict | None = None  # the item the previous sentence of the same paragraph gave
     for c in cands:
-        p = m.p_item(c.features) if c.score is None else c.score
-        follows = (last is not None and c.form == "sentence" and c.sentence > 0
-                   and placed[-1][0] == (c.block, c.sentence - 1) and _carries_on(c))
-        if follows and c.own is not None and c.own < m.threshold:
-            # a sentence that is an item only by its neighbours' scores, carrying on the item
-            # sentence before it, says more about that item
-            p = 0.0
+        p = m.p_item(c.features)
         if p >= (min(m.threshold, PARAGRAPH_BAR) if c.form == "para" else m.threshold):
             item = {"kind": _named_kind(c) or m.kind(c.features), "text": _strip_number(c.text), "page": c.page}
             if c.cells:
                 item["cells"] = c.cells
             placed.append(((c.block, c.sentence), item))
             last = item if c.form == "sentence" else None
-        elif follows:
+        elif (last is not None and c.form == "sentence" and c.sentence > 0
+              and placed[-1][0] == (c.block, c.sentence - 1) and _carries_on(c)):
             # "This may result in …", or a paragraph's last sentence, carries on the point before it
             last["text"] += " " + c.text
             placed[-1] = ((c.block, c.sentence), last)
@@ -522,9 +473,7 @@ def _row_item(cells: list[str], heading_kind: str | None, page) -> dict | None:
 def extract_items(parsed) -> list[dict]:
     """Every item of a parsed document, with ids, section, document and year filled in."""
     out: list[dict] = []
-    per = document_candidates(parsed.sections)
-    score_document(per)
-    for s, (fixed, cands) in zip(parsed.sections, per):
+    for s, (fixed, cands) in zip(parsed.sections, document_candidates(parsed.sections)):
         for n, item in enumerate(_scored_items(fixed, cands), start=1):
             item.update(
                 item_id=f"{s['section_id']}.{n}",

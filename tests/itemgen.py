@@ -186,24 +186,7 @@ class _W:
 
     # -- sentences that are items ---------------------------------------------------------
     def finding(self):
-        # real reports state many findings as plain judgements, with no word that says "found"
         return self.longer(self._finding())
-
-    def plain_finding(self):
-        """A judgement stated plainly ("Thresholds are well understood and applied."): no reporting
-        verb, no modal, no shortfall word; only the evaluation marks it as a finding."""
-        t = self.t()
-        subject = self.c(["Thresholds", f"Management oversight of work on {t}", f"The quality of plans for children affected by {t}",
-                          f"Assessments where {t} is a concern", "Return home interviews", "Child protection enquiries",
-                          f"Multi-agency meetings about {t}", "Supervision of frontline staff", "Early help assessments",
-                          f"The response to {t} at the front door", "Strategy discussions", "Case records"])
-        return self.c([
-            f"{subject} {self.c(['are', 'is'])} {self.c(['well understood and applied', 'timely and thorough', 'of variable quality', 'inconsistent across teams', 'stronger than at the last inspection', 'weaker in the north of the county', 'mostly of a good standard', 'rarely reviewed by managers'])}.",
-            f"{subject} {self.c(['has strengthened', 'have improved', 'remains a weakness', 'varies from team to team', 'lacks rigour in some cases'])} since the last {self.c(['inspection', 'review', 'audit'])}.",
-            f"Children affected by {t} {self.c(['are seen regularly and their views are recorded', 'wait too long for help', 'are well served by the current arrangements', 'receive help that is slow to start'])}.",
-            f"{self.c(['Leaders', 'Senior managers', 'Partners'])} {self.c(['know their services well', 'have an accurate picture of practice', 'have a limited grasp of practice on ' + t, 'act quickly when practice slips'])}.",
-            f"Work with families affected by {t} is {self.c(['child-focused and purposeful', 'too often drifting', 'effective in most cases', 'patchy'])}.",
-        ])
 
     def learning(self):
         return self.longer(self._learning())
@@ -244,12 +227,6 @@ class _W:
             f"The number of reviews involving {self.t()} has risen, but the learning is not yet reflected in practice.",
             f"Most of the {n} cases had been closed too soon or lacked the support the family needed.",
         ])
-
-    def checked_step(self):
-        """A step written as a label and the question to ask ("Check the plan: was the child seen alone?")."""
-        return f"{self.cap(self.c(VERBS)[0])} {self.c(['the plan', 'the response', 'the records', 'the assessment', 'the referral'])}: " + self.c([
-            "was the child seen alone?", "who else lives in the household?", "has the plan made a difference?",
-            f"was {self.t()} considered?", "were the right agencies involved?", "what does the child say?"]).capitalize()
 
     def finding_phrase(self):
         return self.c(NOUN_GAPS).format(t=self.t())
@@ -337,23 +314,6 @@ class _W:
             "Our series of thematic briefings highlight the learning from case reviews on a range of topics.",
             "We work with local partners to ensure that learning from reviews can be shared nationally.",
         ]))
-
-    def meta(self):
-        """A sentence among the items that speaks about them or about the subject, not a point
-        itself: how many there are, how they are shared, a general truth about the topic."""
-        n = self.c(["three", "five", "eight", "twelve"])
-        return self.c([
-            "The same themes appear in the reviews completed locally this year.",
-            f"The {self.c(['Panel', 'review', 'report'])} makes {n} recommendations in all.",
-            f"Partners agreed {n} priority areas for {self.fy()}, each led by a subgroup.",
-            "Learning from this review is being shared through briefings and training sessions.",
-            f"{self.cap(self.topic)} affects children of every age and background.",
-            "Each point is set out with the agency that leads on it.",
-            "Progress on each area is reported to the Board twice a year.",
-            "A lead officer has been named for every area of work.",
-            f"{self.cap(self.topic)} on its own does not mean that a child is at risk.",
-            f"The report was discussed at the {self.c(['March', 'June', 'autumn'])} meeting of the Board.",
-        ])
 
     def furniture(self):
         return self.c([
@@ -534,21 +494,15 @@ def _briefing(w: _W):
         w.p(w.intro())
     for _ in range(w.r.randint(1, 3)):
         f = w.finding()
-        r = w.r.random()
-        if r < 0.3:
+        if w.r.random() < 0.3:
             w.p(w.intro(), f, items=[("finding", f)])
-        elif r < 0.45:
-            w.p(f, items=[("finding", f)])
-            w.p(w.meta())
         else:
             w.p(f, items=[("finding", f)])
-    if w.r.random() < 0.3:
-        w.p(w.meta())
     if w.r.random() < 0.5:
         lead = w.c(["The learning from these reviews highlights that professionals must be able to:",
                     "Practitioners should:", "Key learning for practitioners:", "Professionals need to:"])
         w.lines += [lead, ""]
-        w.bullets([w.vp() if w.r.random() < 0.7 else w.checked_step() for _ in range(w.r.randint(2, 4))], "learning")
+        w.bullets([w.vp() for _ in range(w.r.randint(2, 4))], "learning")
     else:
         ls = [w.learning() for _ in range(w.r.randint(1, 2))]
         w.p(*ls, items=[("learning", x) for x in ls])
@@ -579,8 +533,6 @@ def _news(w: _W):
     w.p(w.c(["Read more", "Related stories"]))
     f = w.finding()
     w.p(f, items=[("finding", f)])
-    if w.r.random() < 0.4:
-        w.p(w.meta())
     if w.r.random() < 0.5:
         f2 = w.finding()
         w.p(f2, items=[("finding", f2)])
@@ -782,8 +734,6 @@ def _prose_report(w: _W):
         items.append((kind, x))
     if w.r.random() < 0.5:
         sents.append(w.stat())
-    if w.r.random() < 0.4:
-        sents.insert(1, w.meta())
     w.p(*sents, items=items)
     w.p(w.narration() if w.r.random() < 0.5 else w.procedural())
     w.h(2, w.c(["Further information", "Contact us"]))
@@ -1112,8 +1062,6 @@ def _inspection_news(w: _W):
             ("finding", f"Inspectors reported {w.c(['reduced caseloads for some, but not all, teams', 'a positive shift in the morale of staff', 'too many changes of social worker for some children'])}."),
             ("recommendation", f"The inspectorate said the council should {w.vp()}."),
             ("recommendation", f"It also advised {a} to {w.vp()}."),
-            ("finding", w.plain_finding()),
-            ("finding", w.plain_finding()),
         ]
         chosen = w.r.sample(opts, w.r.randint(1, 3))
         if w.r.random() < 0.4:
@@ -1143,12 +1091,7 @@ def _research_news(w: _W):
         ("recommendation", f"{w.cap(w.c(PROFS))} would benefit from {w.c(['reviewing', 'reading', 'discussing'])} the report's {w.c(['findings', 'key messages'])} on {w.t()}."),
     ]
     chosen = w.r.sample(pts, w.r.randint(2, 4))
-    if w.r.random() < 0.4:
-        chosen.insert(w.r.randint(1, len(chosen)), (None, w.meta()))
     for kind, x in chosen:
-        if kind is None:
-            w.p(x)
-            continue
         if w.r.random() < 0.4:
             w.p(x, w.c([f"It draws on interviews with {w.c(PROFS)}.", "The report is available on the website."]),
                 items=[(kind, x)])

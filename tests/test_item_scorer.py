@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.candidates import SCORED_KINDS, Candidate, context_signals, model, signals, split_sentences
+from ingest.candidates import SCORED_KINDS, model, split_sentences
 from ingest.document import parse_file
-from ingest.items import extract_items, inline_labelled, lead_kind
+from ingest.items import extract_items, lead_kind
 from tests.itemgen import documents
 from tests.quality import match_items
 
@@ -95,64 +95,3 @@ def test_documents_the_fitting_never_saw(tmp_path):
         expected, got = expected + len(want), got + len(found)
         matched += len(match_items(want, found))
     assert matched / expected >= 0.8 and matched / got >= 0.85, (matched, expected, got)
-
-
-def test_numbered_labelled_points_run_together_in_one_block_are_each_an_item(tmp_path):
-    """A slide or a flattened page runs "Finding 1: … Finding 2: …" into one block."""
-    got = items_of(tmp_path, "\n\n".join([
-        "# Lessons from local reviews",
-        "3 Case B Findings Finding 1: A failure to use the expertise of the school meant the child's voice was "
-        "not heard. Finding 2: There is confusion across agencies about the child in need process for disabled "
-        "children. Finding 3: There is a pattern of accepting what parents say without checking it.",
-    ]))
-    assert [k for k, _ in got] == ["finding", "finding", "finding"]
-    assert got[1][1].startswith("There is confusion across agencies")
-    assert inline_labelled("The report makes one finding. See finding 2 of the full report.") is None
-
-
-def test_neighbours_scores_are_signals_of_the_second_model():
-    """A list entry's signals say how the first model scored the other entries of its list and
-    the candidates beside it; a lone sentence has no group."""
-    cands = [Candidate("Professionals should ask about fathers.", "list", block=1),
-             Candidate("Better joint working with schools", "list", block=2),
-             Candidate("Managers must check plans.", "list", block=3),
-             Candidate("The Board met four times.", "sentence", block=5)]
-    f = context_signals(cands, [0.9, 0.3, 0.4, 0.1])
-    assert "ctx_group_high&list" in f[1] and "ctx_near_high&list" in f[1]
-    assert "ctx_group_mid&list" in f[0]  # the other entries: 0.3 and 0.4
-    assert "ctx_group_alone" in f[3]
-    assert f[1]["ctx_logit"] < 0 < f[0]["ctx_logit"]
-
-
-def test_the_fitted_model_weighs_neighbours():
-    m = model()
-    assert m.context.get("ctx_logit", 0) > 0  # a candidate's own score counts towards its final one
-    assert any(k.startswith("ctx_group_") for k in m.context)
-
-
-def test_a_list_entry_is_read_with_the_entries_around_it(tmp_path):
-    """Under a heading that names no kind, an imperative entry whose own wording scores low is
-    kept when the first model scores its neighbours as items."""
-    got = items_of(tmp_path, "\n\n".join([
-        "# Larchfield Child Protection Committee Improvement Plan 2024-2026",
-        "## Improvement outcomes for 2024-26",
-        "1. The neglect toolkit is implemented and evaluated\n"
-        "2. Ensure the learning from local reviews is shared with every team\n"
-        "3. Develop a confident workforce to recognise exploitation\n"
-        "4. Ensure practitioners can identify and respond to neglect\n"
-        "5. Quality assurance of case conferences",
-    ]))
-    texts = [t for _, t in got]
-    assert "Develop a confident workforce to recognise exploitation" in texts, got
-    assert "Ensure practitioners can identify and respond to neglect" in texts, got
-
-
-@pytest.mark.parametrize("text, judged", [
-    ("Thresholds are well understood and applied.", True),
-    ("Work with families affected by neglect is patchy.", True),
-    ("Supervision has strengthened since the last inspection.", True),
-    ("The Board met four times during the year.", False),
-])
-def test_a_judgement_of_practice_is_a_signal(text, judged):
-    """Findings told plainly carry no reporting verb; their evaluative wording marks them."""
-    assert ("judgement" in signals(Candidate(text, "sentence"))) is judged
