@@ -110,8 +110,9 @@ _DATE_FIELD_YEAR = re.compile(r"^\W*(?:date|year|published)\s*:\s*((?:19|20)\d{2
 _LOST_YEARS = re.compile(r"\b(?:financial\s+)?year\W{0,3}(?:from\s+)?(?:1\s?(?:st)?\s+)?april(?!\W{0,3}\d)"
                          r"[\s\w–-]{0,12}?\bmarch\b(?!\W{0,3}\d)", re.I)
 _END_YEAR_ONLY = re.compile(r"\bfinancial\s+year\W{0,3}/\s?(\d{2})\b", re.I)
-# a year looked forward to: "The coming year 2025-26" is written at the end of 2024-25
-_FORWARD = re.compile(rf"\b(?:the\s+)?(?:coming|next|year\s+ahead)\s+(?:year\s+)?(?:\(?\s*)?{_FY}", re.I)
+# a year looked forward to: "The year ahead: 2026-27" is written at the end of 2025-26
+_FORWARD = re.compile(rf"\b(?:the\s+)?(?:coming|next|year\s+ahead|looking\s+ahead\s+to)\s*(?:year\s+)?"
+                      rf"(?:[(:–—-]\s*)?{_FY}", re.I)
 # a report named for several years: "Biennial Report 2021-2023", "Strategy 2023 to 2026",
 # "Annual Report 2021/22 - 2022/23" (years as financial years, like "2020 to 2021")
 # ("Plan 2017-19" with its end year shortened; "Strategy has been approved for the period 2018-2020")
@@ -308,7 +309,7 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
     meeting date for board papers, a period between two dates or two months, the report's
     own name ("Annual Report 2016/17"), what the body says of itself ("for the year
     2022/23", "at the end of 2015-16", "year ending 31 March 2023"), the year before one it
-    looks forward to ("The coming year 2025-26"), a plan's year ("Priorities for 2024-25"),
+    looks forward to ("The year ahead: 2026-27"), a plan's year ("Priorities for 2024-25"),
     a year on a line of its own; else a publication or version date, then the first dated
     event or date. A period of more than two years, or a report named for several years
     ("Biennial Report 2021-2023"), is kept as a span, its year taken from the document's
