@@ -114,7 +114,7 @@ _LABELLED = re.compile(
     re.I | re.S)
 _LABEL_KIND = {"recommendation": "recommendation", "finding": "finding", "learning": "learning", "lesson": "learning",
                "key": "learning", "action": "action", "priorit": "priority", "objective": "objective"}
-# "The Partnership had three priorities for 2019-2022: neglect; exploitation; and …",
+# "Our three priorities for 2021-24 were: neglect; exploitation; and …",
 # "Recommendations include: a; b; c"
 _INLINE_LIST = re.compile(r"^(?P<lead>[^:;]{3,160}):\s+(?P<rest>[^:]+)$", re.S)
 def _label_kind(label: str) -> str:
@@ -188,8 +188,8 @@ _FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|can|could|may|migh
 
 
 def _runin(sentences: list[str]) -> bool:
-    """A paragraph led by a short phrase that names its point ("Understand the child's lived
-    experience. Professionals addressed …"): the whole paragraph is one candidate."""
+    """A paragraph led by a short phrase that names its point ("Hear the child. Visits were
+    made but the child was not spoken to alone …"): the whole paragraph is one candidate."""
     return len(sentences) >= 2 and _words(sentences[0]) <= 6 and not _FINITE.search(sentences[0])
 
 

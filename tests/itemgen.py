@@ -176,7 +176,7 @@ class _W:
         """Sometimes a clause more: real sentences run long, items and others alike."""
         if self.r.random() < 0.45 and sentence.endswith("."):
             clause = self.c([
-                f" when they are working with families where there is {self.t()}",
+                f" in households where {self.t()} is part of daily life",
                 f", particularly where {self.t()} is also present", " and the effect it can have on children",
                 f", including {self.t()} and {self.t()}", " across the whole partnership and in every agency",
                 f", and not make assumptions about {self.t()} within the family",
@@ -309,9 +309,9 @@ class _W:
             "Each section below describes what we did and what difference it made.",
             "The following sections set out our progress.",
             "This page explains how the partnership works.",
-            "A review is held when abuse or neglect is known or suspected and a child dies or is seriously harmed.",
+            "Reviews follow the death or serious injury of a child where maltreatment is a factor.",
             f"{self.cap(self.topic)} is a complex issue that affects many families.",
-            "Our series of thematic briefings highlight the learning from case reviews on a range of topics.",
+            "Each briefing in this collection draws together what reviews on one subject have taught us.",
             "We work with local partners to ensure that learning from reviews can be shared nationally.",
         ]))
 
@@ -320,13 +320,13 @@ class _W:
             f"Published: {self.c(MONTHS)} {self.year}", f"Date of meeting: {self.date()}",
             "Download the full report (PDF)", f"Read more about {self.topic}",
             "Sign up to our newsletter to receive monthly updates on new reviews.",
-            "Find out how you can apply the lessons from case reviews in your practice.",
+            "See how teams have used review findings in their day-to-day work.",
             "Browse our full list of learning briefings.", "View our full series of thematic briefings.",
             "Subscribe to our monthly email alerting you to new case reviews.",
             f"Please contact {self.c(NAMES)} if you require any further information.",
             f"Sent on behalf of {self.c(NAMES)}, {self.c(ROLES)}", f"Report of {self.c(NAMES)}, {self.c(ROLES)}",
             "The full report can be found on our website.", "Back to top", "Share this page",
-            f"Last updated: {self.date()}", "Overview reports and learning briefs can be downloaded here.",
+            f"Last updated: {self.date()}", "Full reports and short learning notes are available to download below.",
             "Looking for case reviews? Search the national repository by subject, year or area.",
             f"Search our library for briefings on {self.t()}.", "Documentation relating to these reviews has been published.",
             "We also publish learning briefs for each review.", f"Learn how our helpline supports families affected by {self.t()}.",
@@ -473,9 +473,9 @@ class _W:
 
     def legal(self):
         return self.c([
-            f"Working Together to Safeguard Children {self.c(['2018', '2023'])} requires safeguarding partners to publish a report at least once in every 12-month period.",
+            f"Working Together to Safeguard Children {self.c(['2018', '2023'])} obliges the partners to report on their work every year.",
             "Safeguarding partners must publish their arrangements and say how they will be independently scrutinised.",
-            "A copy of all published reports should be sent to the national Panel within seven days.",
+            "Each published review goes to the national Panel within a week of publication.",
             "The statutory guidance sets out what the report must contain.",
         ])
 
@@ -488,7 +488,7 @@ def _briefing(w: _W):
     w.h(1, w.c([f"{w.cap(w.topic)}: learning from case reviews", f"Learning from case reviews: {w.topic}",
                 f"{w.cap(w.topic)} - what case reviews tell us", f"Briefing: {w.topic}"]))
     if w.r.random() < 0.5:
-        w.p(w.c([f"Summary of risk factors and learning for improved practice around {w.topic}",
+        w.p(w.c([f"Risks and practice learning on {w.topic} in brief",
                  "Topics: Case reviews"]))
     if w.r.random() < 0.5:
         w.p(w.intro())
@@ -499,7 +499,7 @@ def _briefing(w: _W):
         else:
             w.p(f, items=[("finding", f)])
     if w.r.random() < 0.5:
-        lead = w.c(["The learning from these reviews highlights that professionals must be able to:",
+        lead = w.c(["Taken together, the reviews show that staff have to be able to:",
                     "Practitioners should:", "Key learning for practitioners:", "Professionals need to:"])
         w.lines += [lead, ""]
         w.bullets([w.vp() for _ in range(w.r.randint(2, 4))], "learning")
@@ -513,7 +513,7 @@ def _briefing(w: _W):
         w.h(2, w.c(["Reasons case reviews were commissioned", "About this briefing", "Background"]))
         w.p(w.intro(), w.intro())
         if w.r.random() < 0.5:
-            w.p(w.c(["Children died, or were seriously harmed, in a number of ways:",
+            w.p(w.c(["The harm these children came to took several forms:",
                      "Neglect often takes place where one or more of the following is present:",
                      "These could include:"]))
             w.bullets([w.cap(w.c(TOPICS)) for _ in range(3)])

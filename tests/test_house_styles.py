@@ -100,7 +100,7 @@ def test_labelled_paragraphs_and_inline_lists():
     assert labelled("Learning point 3: Practitioners should see where the baby sleeps.")[0] == "learning"
     assert labelled("ACTION: Sian to circulate the escalation policy by March.")[0] == "action"
     assert labelled("Recommendations include: a; b") is None  # an inline list, not a labelled one
-    assert inline_list("The Partnership had three priorities for 2019-2022: neglect; exploitation; and early help.") == (
+    assert inline_list("Our three priorities for 2021-24 were: neglect; exploitation; and early help.") == (
         "priority", ["neglect", "exploitation", "early help"])
     assert inline_list("Recommendations include: refresh training; repeat the audit")[1] == [
         "refresh training", "repeat the audit"]
@@ -116,7 +116,7 @@ def test_short_bullets_under_areas_of_focus_and_no_furniture_or_intro():
     ]))
     assert [(i["kind"], i["text"]) for i in items] == [("priority", "Neglect"), ("priority", "Early Help")]
     items = extract_section_items(sec("Learning points", [
-        (PARAGRAPH, "This briefing is based on case reviews published since 2013.", None, []),
+        (PARAGRAPH, "What follows draws on reviews published from 2013 onwards.", None, []),
         (PARAGRAPH, "Sign up for updates", None, []),
         (PARAGRAPH, "Practitioners should see where the baby sleeps, not just ask.", None, []),
     ]))
