@@ -974,6 +974,7 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
     w = tr.weights
     opening = [b for b in blocks[:40] if b.kind != BREAK and b.text.strip() and not is_furniture(b.text)][:14]
     cands: list[tuple[float, str]] = []
+    shape: dict[int, float] = {}  # each opening line's score by layout and position alone
 
     def clean(t: str) -> str:
         t = tr.link.sub("", re.sub(r"\s+", " ", t or "")).strip(" -–—|")
@@ -1016,15 +1017,18 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
         numbered = b.number and not _COUNTED.match(b.text.strip())
         level = {1: w["level1"], 2: w["level2"]}.get(3 if numbered else b.level or (1 if b.strong else 3),
                                                      w["level3"]) if b.kind == HEADING else 0.0
-        score = level + (w["strong"] if b.strong else 0) - w["position"] * i + features(t)
+        shape[i] = level + (w["strong"] if b.strong else 0) - w["position"] * i
+        score = shape[i] + features(t)
         cands.append((score, t))
         named = _TITLE_FIELD.match(t)
         if named:
             cands.append((w["title_field"] - w["position"] * i + features(named.group(1).strip()), named.group(1).strip()))
         before = clean(opening[i - 1].text) if i else ""
         if before and tr.report.search(t) and not rules().publisher.search(t) and _is_body_name(before):
-            # a body's name on its own line above the report's name: "<Body>" / "Annual Report 2022-23"
-            cands.append((score + w["names_body"], f"{before} {t}"))
+            # a body's name on its own line above the report's name: "<Body>" / "Annual Report 2022-23";
+            # laid out as the better of its two lines, and read for all it says
+            joined = f"{before} {t}"
+            cands.append((max(shape.get(i - 1, shape[i]), shape[i]) + features(joined), joined))
     layout = _layout_title(opening)
     if layout:
         # the layout's choice: a heading already scored gains the bonus, joined lines are new

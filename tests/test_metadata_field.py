@@ -142,6 +142,15 @@ def test_title_lines_joined_stop_at_a_generic_heading(tmp_path):
     assert parse_file(page).doc["title"] == "Ashby Safeguarding Children Partnership Annual Report 2022-23"
 
 
+@pytest.mark.parametrize("area", ["Ashby", "Wessex"])  # a gazetteer area, and a name it does not hold
+def test_a_body_heading_above_the_reports_name_is_one_title(area):
+    blocks = [Block(HEADING, f"{area} Safeguarding Children Partnership", level=1, strong=True),
+              Block(HEADING, "Annual Report 2023-24", level=2, strong=True),
+              Block(HEADING, "The year ahead: 2024-25", level=3, strong=True),
+              Block(PARAGRAPH, "Our priorities for next year are neglect and exploitation.")]
+    assert detect_title(blocks, "f") == f"{area} Safeguarding Children Partnership Annual Report 2023-24"
+
+
 def test_title_from_a_report_naming_itself_or_its_address():
     blocks = [Block(HEADING, "Introduction", level=1, strong=True),
               Block(PARAGRAPH, "The Annual Report of the Ashby Safeguarding Children Partnership is presented "
