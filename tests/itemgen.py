@@ -192,7 +192,15 @@ class _W:
         return self.longer(self._learning())
 
     def recommendation(self):
-        return self.longer(self._recommendation())
+        return self.due(self.longer(self._recommendation()))
+
+    def due(self, sentence: str) -> str:
+        """Now and then a deadline: plans and recommendations carry dates as often as news does."""
+        if self.r.random() >= 0.15:
+            return sentence
+        when = self.c([f" by March {self.year + 1}", f" by the end of {self.year + 1}", " within six months",
+                       f" by {self.c(MONTHS)} {self.year + 1}", " before the next annual report"])
+        return sentence[:-1] + when + "." if sentence.endswith(".") else sentence + when
 
     def _finding(self):
         r = self.r.random()
@@ -273,6 +281,9 @@ class _W:
         return f"The focus {self.c(['will continue to be', 'for next year will be', 'remains'])} on {self.vp(1)}."
 
     def action(self, past=False):
+        return self._action(past) if past else self.due(self._action())
+
+    def _action(self, past=False):
         r = self.r.random()
         if past:
             return self.c([

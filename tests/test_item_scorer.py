@@ -77,6 +77,21 @@ def test_a_list_is_read_as_its_lead_in_names_it(tmp_path):
     assert lead_kind("Alongside the priorities already agreed, the partnership has planned some further work:") == "action"
 
 
+@pytest.mark.parametrize("heading", ["What needs to happen", "What the partnership must do differently",
+                                     "What has to change"])
+def test_a_heading_asking_what_must_change_heads_recommendations(tmp_path, heading):
+    assert lead_kind(heading) == "recommendation"
+    got = items_of(tmp_path, "\n\n".join([
+        "# Learning from a rapid review: Baby M",
+        "## Background",
+        "Baby M was seven weeks old when taken to hospital with a broken arm.",
+        f"## {heading}",
+        "- All agencies should ensure that fathers and male carers are seen during pre-birth assessments\n"
+        "- The partnership will audit strategy meeting records for police attendance by March 2026",
+    ]))
+    assert [k for k, _ in got] == ["recommendation", "recommendation"]
+
+
 def test_the_fitted_model_is_complete():
     m = model()
     assert 0 < m.threshold < 1
