@@ -105,7 +105,7 @@ def _dated(d: date, how: str) -> dict:
 
 _DATE_US = rf"({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,\s+(\d{{4}})"
 _DATE_FIELD_YEAR = re.compile(r"^\W*(?:date|year|published)\s*:\s*((?:19|20)\d{2})\W*$", re.I)
-# a year from April to March whose years conversion lost: "during the year 1 st April st
+# a year from April to March whose years conversion lost: "over the year 1 st April to st
 # March", "the financial year, /17" (only its end year left)
 _LOST_YEARS = re.compile(r"\b(?:financial\s+)?year\W{0,3}(?:from\s+)?(?:1\s?(?:st)?\s+)?april(?!\W{0,3}\d)"
                          r"[\s\w–-]{0,12}?\bmarch\b(?!\W{0,3}\d)", re.I)
@@ -115,7 +115,7 @@ _FORWARD = re.compile(rf"\b(?:the\s+)?(?:coming|next|year\s+ahead|looking\s+ahea
                       rf"(?:[(:–—-]\s*)?{_FY}", re.I)
 # a report named for several years: "Biennial Report 2021-2023", "Strategy 2023 to 2026",
 # "Annual Report 2021/22 - 2022/23" (years as financial years, like "2020 to 2021")
-# ("Plan 2017-19" with its end year shortened; "Strategy has been approved for the period 2018-2020")
+# ("Plan 2017-19" with its end year shortened; "a strategy agreed for the period 2020-2022")
 _REPORT_SPAN = re.compile(
     r"\b(?:report|review|plan|strategy|priorities|arrangements)\s+(?:[^.\n]{0,60}?\bfor\s+)?"
     r"(?:the\s+(?:years|period)\s+)?"
@@ -280,7 +280,7 @@ def _report_span(text: str, where: str) -> dict | None:
     strategy by its first)."""
     for m in _REPORT_SPAN.finditer(where):
         if any(r.end() <= m.start() and _fy_from_match(r) is not None for r in _REPORT_YEAR.finditer(where)):
-            return None  # "Annual Report 2014-15 and Business Plan 2015-17": the report's own year
+            return None  # "Annual Report 2019-20 and Business Plan 2020-22": the report's own year
         first, end = int(m.group(1)), int(m.group(2))
         last = (end if end > 99 else (first // 100) * 100 + end) - (m.group(3) is None)
         if 1 <= last - first < 30:
@@ -554,7 +554,7 @@ def _address_kind(url: str | None, p: Publishers) -> str | None:
     return "council" if host.endswith(".gov.uk") or portal else None
 
 
-# what comes before the body whose report this is: "the first safeguarding report for the NHS X CCG"
+# what comes before the body whose report this is: "the second safeguarding report of NHS X CCG"
 _REPORT_OF = re.compile(r"\breport\s+(?:of|for|from|by)\s+(?:the\s+)?$", re.I)
 # what follows the body whose report this is: "... Partnership Annual Report 2022-23"
 # (also its plan, strategy or newsletter: "... Children Partnership Business Plan")
@@ -565,8 +565,8 @@ NATIONAL_CHARS = 20000  # a national body that publishes says so early; mentions
 # a national body as the author: "Ofsted's evaluation", "The NSPCC has analysed", "... published"
 _AUTHOR = (r"(?:\W?s\s+(?:\w+\s+)?(?:evaluation|report|review|analysis|briefing|research|summary|study)\b"
            r"|\s+(?:has|have|had)\s+(?:analysed|published|made|reviewed|carried out|found)|\s+published\b)")
-# the page's own byline before a national body's name: "Author: Research in Practice", "I am
-# writing to you as Chair of the … Panel", "on behalf of the NSPCC"
+# the page's own byline before a national body's name: "Author: Research in Practice", "As
+# Chair of the … Panel, I write to", "on behalf of the NSPCC"
 _BYLINE = re.compile(r"(?:^|\n)\W*(?:author|published by|publisher|source|written by)\s*:?\s*(?:the\s+)?$"
                      r"|\bas\s+(?:the\s+)?chair\s+of\s+(?:the\s+)?(?:independent\s+|national\s+)?$"
                      r"|\bon\s+behalf\s+of\s+(?:the\s+)?$", re.I)
