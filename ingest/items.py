@@ -103,7 +103,9 @@ def _is_label(text: str) -> bool:
 
 
 def _strip_number(text: str) -> str:
-    return re.sub(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[a-z]\)|\(?[ivx]{1,4}\))\s+", "", text)
+    """The item without its number: "3.", "b)", "(iv)", or a code such as "R1:" or "LP 2 –"."""
+    return re.sub(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[a-z]\)|\(?[ivx]{1,4}\)|(?-i:[A-Z]{1,3})\s?\d{1,2}[a-z]?\s*[:.)–—-])\s+",
+                  "", text)
 
 
 # "Recommendation 1: …", "Finding 2 …", "Learning point 3 -", "ACTION: …": a labelled paragraph

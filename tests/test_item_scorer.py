@@ -92,6 +92,20 @@ def test_a_heading_asking_what_must_change_heads_recommendations(tmp_path, headi
     assert [k for k, _ in got] == ["recommendation", "recommendation"]
 
 
+def test_an_items_code_is_its_number_not_its_text(tmp_path):
+    got = items_of(tmp_path, "\n\n".join([
+        "# Thematic review of neglect in adolescents",
+        "## Recommendations",
+        "R1: The Partnership should publish practice guidance on adolescent neglect by September 2026.",
+        "R2 – Children's social care should make a home visit before any neglect referral is closed.",
+        "A1 road closures meant that two families could not attend appointments.",
+    ]))
+    assert got[:2] == [
+        ("recommendation", "The Partnership should publish practice guidance on adolescent neglect by September 2026."),
+        ("recommendation", "Children's social care should make a home visit before any neglect referral is closed.")]
+    assert all(not t.startswith("road") for _, t in got)  # a name with a figure in it is no code
+
+
 def test_the_fitted_model_is_complete():
     m = model()
     assert 0 < m.threshold < 1
