@@ -374,8 +374,7 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
         return dfs[fname, text]
 
     def rarity(node) -> float:
-        df = _df(df_of, node)
-        return log(1 + (total - df + 0.5) / (df + 0.5))
+        return _idf(_df(df_of, node), total)
 
     ranked, every_parts, found = [], [], []
     for ws, alt in content:
@@ -400,8 +399,7 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
     records = backend.records_total() or 1
 
     def idf(fname: str, text: str) -> float:
-        n = df_of(fname, text)
-        return log(1 + (records - n + 0.5) / (n + 0.5))
+        return _idf(df_of(fname, text), records)
 
     ranked = [_one_rarity(r, idf) for r in ranked]
     should = [_one_rarity(r, idf) for r in should]
@@ -434,10 +432,14 @@ def _year_intent(query: str, df_of, total: int) -> list[qtree.Node]:
     for start in sorted({m.group(1) for m in _YEAR_NAMED.finditer(query)}):
         df = df_of("years", start)
         if df:
-            rarity = log(1 + (total - df + 0.5) / (df + 0.5))
-            c = _constant(qtree.Term("years", start), _W["year"] * _W["coordination"] * rarity)
+            c = _constant(qtree.Term("years", start), _W["year"] * _W["coordination"] * _idf(df, total))
             out += [c] if c is not None else []
     return out
+
+
+def _idf(df: int, total: int) -> float:
+    """BM25's rarity of what ``df`` of ``total`` records hold (the engines' own formula)."""
+    return log(1 + (total - df + 0.5) / (df + 0.5))
 
 
 def _one_rarity(node: qtree.Node, idf) -> qtree.Node:
