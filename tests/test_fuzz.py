@@ -290,6 +290,24 @@ def test_engine_text_is_index_terms_one_word_a_position(text):
     assert split == " \x00 ".join(runs)
 
 
+@pytest.mark.skipif(importlib.util.find_spec("tantivy") is None, reason="tantivy not installed")
+@FUZZ
+@given(mixed(ANALYSIS_BITS + ["tool kit", "child's minder", "fathers/male", "x_y", "pre", "ΣΑΣ", "2016-2017", "naïve"]))
+def test_engine_fields_stems_are_the_engines_stems(text):
+    """The stemmed words and split runs an engine is given are what its own stemming analyser
+    makes of the words (so the stemmed fields only split them); the rest is engine_text's."""
+    import tantivy
+
+    from search.index.analysis import STEMS, engine_fields, stem_word
+
+    analyse = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).filter(tantivy.Filter.stemmer("english")).build().analyze
+    words, parts, split, stems, stemmed_split = engine_fields(text)
+    assert (words, parts, split) == engine_text(text)
+    assert stems.split() == analyse(words)
+    assert stemmed_split.split() == analyse(split)
+    assert [STEMS[p] for p in parts] == [stem_word(p) for p in parts]
+
+
 
 @FUZZ
 @given(mixed(ANALYSIS_BITS + ["a'b'c", "x-y-", "’’s", "-–/", "a_b", "9/11", "'-'", "ab'-cd"]))

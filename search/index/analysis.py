@@ -12,8 +12,8 @@
   (``recommendations`` = ``recommendation``).
 
 The stemmer is Snowball's English as tantivy ships it (:func:`stem_word`), so that the
-tantivy engine can analyse text itself (:func:`engine_text`) and give the very terms the
-query parser makes; without tantivy (Python 3.10) it is Whoosh's, and indexes record which.
+tantivy engine is given its words whole and stemmed (:func:`engine_fields`, each distinct
+word stemmed once) and holds the very terms the query parser makes; without tantivy (Python 3.10) it is Whoosh's, and indexes record which.
 The rules run in plain Python for queries and snippets (:func:`query_terms`,
 :func:`index_terms`), and as Whoosh analysers (``text_analyzer``, ``exact_analyzer``) for
 a Whoosh index, defined on first use so that nothing else loads Whoosh.
@@ -24,7 +24,6 @@ import importlib.util
 import re
 import sys
 from functools import lru_cache
-from itertools import compress, filterfalse
 from pathlib import Path
 
 _TANTIVY = importlib.util.find_spec("tantivy") is not None
@@ -272,55 +271,102 @@ def engine_text(text: str) -> tuple[str, list[str], str]:
     when nothing joined) the words around each joined word with it replaced by its parts
     (:data:`SPLIT_REACH` words either side, ``\\x00`` between these runs), so that a phrase
     through a part (``male carers`` in "fathers/male carers") can be matched (not one
-    through parts of two joined words).
+    through parts of two joined words)."""
+    return engine_fields(text)[:3]
+
+
+class _Stems(dict):
+    """Each word's stem (:func:`stem_word`), worked out once per distinct word: an engine's
+    stemmer on every occurrence costs more than the rest of a section's analysis."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= _MAX_STEMS:
+            self.clear()
+        stem = self[word] = stem_word(word)
+        return stem
+
+
+class _Plain(dict):
+    """A raw token's stem, or None for one that may join or holds a joiner (looked at alone)."""
+
+    def __missing__(self, tok: str) -> str | None:
+        if len(self) >= _MAX_STEMS:
+            self.clear()
+        stem = self[tok] = None if tok in _WAITS or not tok.isalnum() else STEMS[tok]
+        return stem
+
+
+_MAX_STEMS = 200_000
+STEMS = _Stems()
+_PLAIN = _Plain()
+
+
+def stemmed(words: str) -> str:
+    """``words`` (one space apart) each stemmed (:func:`stem_word`)."""
+    return " ".join(map(STEMS.__getitem__, words.split()))
+
+
+def engine_fields(text: str) -> tuple[str, list[str], str, str, str]:
+    """:func:`engine_text`'s ``(words, parts, split)``, then ``words`` and ``split`` stemmed
+    (each word as :func:`stem_word` gives it; the parts are left to stem).
     Python looks at each word once, in C, and only the few that join on their own."""
     s = text.lower()
     if not s.isascii() and _folds(text):  # few texts have any (curly quotes and dashes are not)
         if _chars()[1].search(text):  # characters that can move word boundaries: word by word
-            return _grouped(index_terms(text))
+            words, parts, split = _grouped(index_terms(text))
+            return words, parts, split, stemmed(words), split and stemmed(split)
         s = s.translate(accent_map())
     toks = _TOKEN_RX.findall(s)
-    # the words that may join (prefixes, compounds' first words, words holding a joiner), each
-    # distinct word looked at once; then their indices, without a Python loop over every word
-    distinct = set(toks)
-    hit = distinct & _WAITS  # a set, added to below
-    if any(j in s for j in _JOINERS):
-        hit.update(filterfalse(str.isalnum, distinct))
-    if not hit:
-        return " ".join(toks), [], ""
-    special = list(compress(range(len(toks)), map(hit.__contains__, toks)))
+    # each word's stem, None for the words that may join (prefixes, compounds' first words,
+    # words holding a joiner), each distinct word looked at once; then only those in a loop
+    stems = list(map(_PLAIN.__getitem__, toks))
+    if None not in stems:
+        return " ".join(toks), [], "", " ".join(stems), ""
+    joiners = any(j in s for j in _JOINERS)
     words = toks[:]
     parts: list[str] = []
-    split: list[tuple[int, str]] = []
+    split: list[tuple[int, str, str]] = []
     shapes = _SHAPES
     if len(shapes) > _MAX_SHAPES:
         shapes.clear()
     joined = -1  # the last word joined to the one before it
     gone = 0  # words joined to the one before them so far
-    for i in special:
+    i = -1
+    while True:
+        try:
+            i = stems.index(None, i + 1)
+        except ValueError:
+            break
         if i == joined:
             continue
         t = toks[i]
+        if not joiners and t not in _WAITS:  # a word of letters and underscores, as it is
+            stems[i] = STEMS[t]
+            continue
         shape = shapes.get(t) or shapes.setdefault(t, _shape(t))
         if shape[0] == _WORD and shape[2] and i + 1 < len(toks):
             nxt = toks[i + 1]
             after = shapes.get(nxt) or shapes.setdefault(nxt, _shape(nxt))
             if after[0] == _WORD and _joins(shape[1], after[1]):
                 words[i], words[i + 1] = shape[1] + after[1], ""
+                stems[i], stems[i + 1] = STEMS[words[i]], ""
                 these = [shape[1], after[1]] if shape[1] in COMPOUNDS else [after[1]]
                 parts += these
-                split.append((i - gone, " ".join(these)))
+                split.append((i - gone, " ".join(these), " ".join(map(STEMS.__getitem__, these))))
                 joined = i + 1
                 gone += 1
                 continue
         words[i] = shape[1]
+        stems[i] = STEMS[shape[1]]
         if shape[0] == _PARTS and shape[2]:
             parts += shape[2]
-            split.append((i - gone, " ".join(shape[2])))
+            split.append((i - gone, " ".join(shape[2]), " ".join(map(STEMS.__getitem__, shape[2]))))
     if not parts:
-        return " ".join(filter(None, words)), parts, ""
+        return " ".join(filter(None, words)), parts, "", " ".join(filter(None, stems)), ""
     words = list(filter(None, words))
-    return " ".join(words), parts, _split(words, split)
+    stems = list(filter(None, stems))
+    return (" ".join(words), parts, _split(words, [(i, w) for i, w, _ in split]), " ".join(stems),
+            _split(stems, [(i, st) for i, _, st in split]))
 
 
 def _split(words: list[str], split: list[tuple[int, str]]) -> str:

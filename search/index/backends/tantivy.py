@@ -1,9 +1,9 @@
 """The tantivy backend: a compiled engine for large corpora (beyond some 20,000 sections).
 
-Tantivy analyses the text itself: :func:`search.index.analysis.engine_text` gives each
-field's words (compounds and prefixes joined, year spans in one form, case and accents
-folded) one space apart, and the field's analyser splits them and stems them with the
-stemmer the query parser uses, so terms are those of the Whoosh backend. The parts of a
+:func:`search.index.analysis.engine_text` gives each field's words (compounds and prefixes
+joined, year spans in one form, case and accents folded) one space apart, stemmed with the
+stemmer the query parser uses (tantivy's, each distinct word once), and the field's analyser
+only splits them, so terms are those of the Whoosh backend. The parts of a
 joined word (``agency`` of ``multi-agency``) are added after the text, so they are found
 as words; for phrases through them each field has a twin (``text_split``) holding the text
 with the joined words split, which a phrase query also tries. The query trees :mod:`search.query` parses are
@@ -22,7 +22,7 @@ from pathlib import Path
 import tantivy
 
 from search.index import qtree
-from search.index.analysis import COMPOUNDS, PREFIXES, engine_text, stem_word
+from search.index.analysis import COMPOUNDS, PREFIXES, STEMS, engine_fields, engine_text
 from search.index.backends.base import ANY, Backend, Count, Found, Unsupported, Writer
 from search.index.lock import IndexBusy
 from search.index.schema import UNSTORED
@@ -62,30 +62,36 @@ def make_schema():
 
 
 def _register(index) -> None:
-    """The analyser of the stemmed fields (registered on every index opened: tantivy keeps its name only)."""
-    index.register_tokenizer(_ANALYSERS[True], tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
-                             .filter(tantivy.Filter.stemmer("english")).build())
+    """The analyser of the stemmed fields (registered on every index opened: tantivy keeps its
+    name only). Their words come stemmed (:func:`engine_fields`), so it only splits them: the terms
+    are those tantivy's stemmer gives, and indexes written before, which tantivy stemmed, stay
+    valid both ways."""
+    index.register_tokenizer(_ANALYSERS[True], tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
 
 
-_stem = lru_cache(maxsize=200_000)(stem_word)
 _WAITS = PREFIXES | set(COMPOUNDS)
 
 
 @lru_cache(maxsize=1024)
-def _cached_text(text: str) -> tuple[str, list[str], str]:
-    return engine_text(text)  # titles and publishers repeat for every section of a document, headings often
+def _cached_fields(text: str) -> tuple[str, list[str], str, str, str]:
+    return engine_fields(text)  # titles and publishers repeat for every section of a document, headings often
+
+
+def _stemmed(f: tuple[str, list[str], str, str, str]) -> tuple[str, list[str], str]:
+    return f[3], [STEMS[p] for p in f[1]], f[4]
 
 
 def section_texts(heading: str, text: str, title: str = "", publisher: str = "") -> dict[str, tuple[str, list[str], str]]:
-    """Each positional field's words, compound parts and split words (:func:`engine_text`); ``exact`` is
-    the heading and text as one (analysed once more only when the heading ends in a word
-    that may join the text's first)."""
-    h, b = _cached_text(heading), engine_text(text)
+    """Each positional field's words, compound parts and split words (:func:`engine_text`),
+    stemmed in the stemmed fields; ``exact`` is the heading and text as one (analysed once
+    more only when the heading ends in a word that may join the text's first)."""
+    h, b = _cached_fields(heading), engine_fields(text)
     if h[0] and h[0].rsplit(" ", 1)[-1] in _WAITS:
         exact = engine_text(f"{heading}\n{text}")
     else:
         exact = (_joined(h[0], b[0]), h[1] + b[1], _joined(h[2] or h[0], b[2] or b[0]) if h[2] or b[2] else "")
-    return {"heading": h, "text": b, "title": _cached_text(title), "exact": exact, "publisher": _cached_text(publisher)}
+    return {"heading": _stemmed(h), "text": _stemmed(b), "title": _stemmed(_cached_fields(title)), "exact": exact,
+            "publisher": _cached_fields(publisher)[:3]}
 
 
 def _joined(a: str, b: str) -> str:
@@ -103,8 +109,6 @@ def _add_text(d, name: str, words: str, parts: list[str], split: str) -> None:
     if split:
         d.add_text(name + _TWIN, split)
     if parts:  # after the text: tantivy gives every value of a field positions of its own
-        if name in _STEMMED:
-            parts = [_stem(p) for p in parts]
         d.add_pre_tokenized_text(name, tantivy.PreTokenizedString("", [_Token(p, 0, 0, 0) for p in parts]))
 
 
