@@ -296,7 +296,7 @@ class _Plain(dict):
         return stem
 
 
-_MAX_STEMS = 200_000
+_MAX_STEMS = 100_000  # each cache at most some 20 MB (a report collection uses tens of thousands of words)
 STEMS = _Stems()
 _PLAIN = _Plain()
 
