@@ -72,6 +72,21 @@ def format_results(res, colour: bool, width: int = 80) -> str:
     return "\n".join(lines).rstrip()
 
 
+def format_facets(facets: dict, width: int = 80, top: int = 8) -> str:
+    """A search's facet counts (:func:`search.facets.result_facets`) as lines: every year,
+    then the ``top`` themes, types and publishers."""
+    lines = []
+    for key, title in (("year", "By year"), ("theme", "By theme"), ("doc_type", "By type"),
+                       ("publisher", "By publisher")):
+        rows = facets.get(key) or []
+        shown = rows if key == "year" else rows[:top]
+        if shown:
+            more = f" and {len(rows) - len(shown)} more" if len(rows) > len(shown) else ""
+            lines.append(wrap(f"{title}: " + ", ".join(f"{safe(r['label'])} {r['count']:,}" for r in shown) + more,
+                              width, "", "   "))
+    return "\n".join(lines)
+
+
 def wrap(text: str, width: int, indent: str = "", subsequent: str | None = None) -> str:
     """``text`` folded to ``width`` columns at spaces, never inside a word (a word longer
     than the line stays whole). Highlight markers count as a column each, so a line is
