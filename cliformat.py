@@ -4,7 +4,8 @@ characters or escape sequences reach the terminal) and is folded to the terminal
 """
 from __future__ import annotations
 
-import shutil
+import os
+import sys
 import textwrap
 
 import click
@@ -102,8 +103,18 @@ def safe(text: str) -> str:
 
 
 def width() -> int:
-    """The terminal's width in columns (80 when not a terminal or unknown)."""
-    return max(40, shutil.get_terminal_size((80, 24)).columns)
+    """The terminal's width, at least 40 (``COLUMNS`` when set, else the terminal's, else 80:
+    what ``shutil.get_terminal_size`` says, without loading shutil on every query)."""
+    try:
+        cols = int(os.environ.get("COLUMNS", 0))
+    except ValueError:
+        cols = 0
+    if cols <= 0:
+        try:
+            cols = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            cols = 0
+    return max(40, cols or 80)
 
 
 def format_trace(data: dict, width: int = 80) -> str:
