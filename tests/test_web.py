@@ -123,15 +123,15 @@ def test_many_matches_show_the_hits_at_once_and_their_counts_after(client, monke
     html = client.get("/", params={"q": "training", "year": "2016-17", "sort": "year"}).text
     assert 'class="hit"' in html and 'data-facet="year"' not in html  # no counts in the page itself
     assert '<script src="/static/facets.js" defer></script>' in html
-    url = html_escape("/facets?q=training&year=2016-17")
+    url = html_escape("/facets?q=training&year=2016-17&sort=year")
     assert f'data-facets="{url}&amp;fragment=1"' in html and f'href="{url}"' in html  # works without scripts
     page = _json(client, "/", params={"q": "training", "year": "2016-17"}).json()
     counts = _json(client, "/facets", params={"q": "training", "year": "2016-17"}).json()
     assert counts == {"query": "training", "total": page["total"], "facets": page["facets"]}
-    part = client.get("/facets", params={"q": "training", "year": "2016-17", "fragment": "1"}).text
+    part = client.get("/facets", params={"q": "training", "year": "2016-17", "sort": "year", "fragment": "1"}).text
     assert "<html" not in part and "fragment" not in part
     theme = counts["facets"]["theme"][0]
-    assert f'href="{html_escape("/?q=training&year=2016-17&theme=" + theme["value"])}"' in part
+    assert f'href="{html_escape("/?q=training&year=2016-17&sort=year&theme=" + theme["value"])}"' in part
     assert f'<span class="count">{theme["count"]}</span>' in part
     full = client.get("/facets", params={"q": "training", "year": "2016-17"}).text
     assert "<html" in full and 'data-facet="theme"' in full and f"{page['total']} sections match" in full

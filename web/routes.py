@@ -107,7 +107,7 @@ def search_page(request: Request) -> Response:
     if opts["year"]:
         scope += [("from", opts["year"]), ("to", opts["year"])]
     ctx.update(res=res, facets=counts, pages=pages, labels=labels, first=(page - 1) * PER_PAGE,
-               export_params=urlencode(scope), facets_url=link(request, path="/facets", sort=None))
+               export_params=urlencode(scope), facets_url=link(request, path="/facets"))
     return render(request, "search.html", ctx, data)
 
 
