@@ -135,6 +135,7 @@ def test_many_matches_show_the_hits_at_once_and_their_counts_after(client, monke
     assert f'<span class="count">{theme["count"]}</span>' in part
     full = client.get("/facets", params={"q": "training", "year": "2016-17"}).text
     assert "<html" in full and 'data-facet="theme"' in full and f"{page['total']} sections match" in full
+    assert "Within: 2016-17." in full  # the filters the counts are within
     assert client.get("/facets").status_code == 404
     assert client.get("/facets", params={"q": "the"}).status_code == 400
     assert client.get("/static/facets.js").status_code == 200

@@ -123,7 +123,10 @@ def facets_page(request: Request) -> Response:
             data = facets(site.store, q, **opts)
     except QueryError as e:
         raise HTTPException(400, str(e)) from None
-    ctx = {"q": q, "themes": themes, "facets": data["facets"], "total": data["total"],
+    labels = site.labels()
+    within = [v for v in (opts["year"], *(labels.get(t, t) for t in themes),
+                          (opts["doc_type"] or "").replace("-", " "), opts["publisher"]) if v]
+    ctx = {"q": q, "themes": themes, "within": within, "facets": data["facets"], "total": data["total"],
            "link": lambda **kw: link(request, path="/", fragment=None, **kw),
            "back": link(request, path="/", fragment=None)}
     fragment = request.query_params.get("fragment") == "1"
