@@ -67,7 +67,7 @@ def _cache_key(store: Store, concepts: Concepts) -> str | None:
                           sorted(concepts.theme_of.items()), [r.pattern for r in concepts.openings],
                           sorted(concepts.common), sorted(concepts.stock),
                           sorted(concepts.spellings.items()), sorted(concepts.abbreviations.items()),
-                          sorted(concepts.synonym_of.items())])
+                          sorted(concepts.synonym_of.items()), sorted(concepts.places)])
     return f"{_digest(str(Path(store.root).resolve()))}-{generation}"
 
 

@@ -1,0 +1,50 @@
+"""What an item says, not where or when it was said: the areas that publish the reports and
+the dates and shares an item cites are never concepts; --check lists matches from its fitted floor."""
+from __future__ import annotations
+
+from search.recur import (
+    CHECK_MIN_SCORE,
+    DEFAULT_THRESHOLD,
+    load_concepts,
+    normalise,
+    pair_scores,
+    publisher_places,
+    store_concepts,
+    tokens,
+)
+
+
+def test_publishers_name_the_areas_they_serve():
+    names = ["Redbridge LSCB", "Kirkby Safeguarding Children Partnership", "Ashford & Wye Local Safeguarding Children Board",
+             "Department for Education", "NSPCC", None, "", "Child Safeguarding Practice Review Panel",
+             "London Borough of Hartmoor", "Fenwick County Council"]
+    assert publisher_places(names) == ("Ashford", "Fenwick", "Kirkby", "London", "Redbridge", "Wye")
+
+
+def test_an_area_is_where_an_item_comes_from_not_what_it_says():
+    c = load_concepts(places=["Redbridge", "Ashford"])
+    assert "redbridg" not in tokens("Redbridge's children at risk of neglect are seen sooner", c)
+    assert normalise("Redbridge's children at risk of neglect are seen sooner", c) == \
+        normalise("Ashford's children at risk of neglect are seen sooner", c)
+    # two items from one area sharing nothing else are not alike; without the area they read the same
+    pair = [("Redbridge will audit its strategy meetings.", "Redbridge will publish a new fathers toolkit.")]
+    assert pair_scores(pair, concepts=c)[0]["score"] < pair_scores(pair, concepts=load_concepts())[0]["score"]
+    # a word a concept or a theme uses is never taken for a place
+    assert "audit" in normalise("Audit the strategy meetings", load_concepts(places=["Audit"]))
+
+
+def test_dates_and_shares_cited_are_not_concepts():
+    c = load_concepts()
+    said = normalise("Publish the neglect strategy by March 2026, as agreed on the 31st January, for 60 per cent", c)
+    assert not {"march", "januari", "2026", "31st", "per", "cent"} & set(said), said
+    assert "publish" in said and "strategi" in said
+
+
+def test_the_index_publishers_areas_are_read_with_its_concepts(store):
+    publishers = [d.get("publisher") for d in store.records("doc")]
+    c = store_concepts(store)
+    assert c.places == {p for a in publisher_places(publishers) for p in load_concepts(places=[a]).places}
+
+
+def test_check_lists_from_below_the_threshold():
+    assert 30 <= CHECK_MIN_SCORE < DEFAULT_THRESHOLD
