@@ -48,3 +48,17 @@ def test_the_index_publishers_areas_are_read_with_its_concepts(store):
 
 def test_check_lists_from_below_the_threshold():
     assert 30 <= CHECK_MIN_SCORE < DEFAULT_THRESHOLD
+
+
+def test_a_point_of_a_list_is_read_with_the_concepts_its_heading_names():
+    from search.recur.scoring import item_tokens
+
+    c = load_concepts()
+    point = {"text": "poor information sharing between services", "heading": "Unseen men: fathers and male carers"}
+    fathers = [t for t in tokens("fathers and male carers", c) if t.startswith("\x01")]
+    assert fathers and set(fathers) <= set(item_tokens(point, c))
+    # a heading naming only the kind of item adds nothing; a whole sentence keeps to its own words
+    assert item_tokens({"text": "Neglect", "heading": "Board priorities"}, c) == tokens("Neglect", c)
+    sentence = {"text": "Share information between services whenever a child protection plan is made for a baby",
+                "heading": "Unseen men: fathers and male carers"}
+    assert not set(fathers) & set(item_tokens(sentence, c))

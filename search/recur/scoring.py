@@ -252,6 +252,23 @@ def _subject(text: str) -> str:
     return first[:tail.start()] if tail and len(first[:tail.start()].split()) >= EXAMPLES_AFTER else first
 
 
+CONTEXT_WORDS = 8  # an item of fewer words is a point of a list: its heading says what it is about too
+
+
+def item_tokens(item: dict, concepts: Concepts, surface: dict | None = None) -> list[str]:
+    """The concepts of an item's subject (see :func:`_subject`); an item of fewer than
+    :data:`CONTEXT_WORDS` words ("inadequate information sharing between services") also takes
+    the concepts its heading names ("Unseen men: fathers and male carers"), as a reader does.
+    Only the heading's concepts and themes, never its plain words: "Board priorities" or
+    "Minutes" say what kind of item it is, not what it is about."""
+    text = item.get("text") or ""
+    toks = tokens(_subject(text), concepts, surface)
+    heading = item.get("heading")
+    if heading and len(text.split()) < CONTEXT_WORDS:
+        toks += [t for t in dict.fromkeys(tokens(heading, concepts)) if t.startswith(_CONCEPT) and t not in toks]
+    return toks
+
+
 def _weight(tok: str) -> float:
     if tok.startswith("#"):
         return THEME_WEIGHT
@@ -267,7 +284,7 @@ def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[lis
     surface = dict(surface or {})
     if rows is None:
         if toks is None:
-            toks = [tokens(_subject(i["text"]), c, surface) for i in items]
+            toks = [item_tokens(i, c, surface) for i in items]
         rows = _rows(items, toks)
     m = rows.matrix()
     df = np.bincount(rows.indices, minlength=m.shape[1])
