@@ -62,3 +62,8 @@ def test_a_point_of_a_list_is_read_with_the_concepts_its_heading_names():
     sentence = {"text": "Share information between services whenever a child protection plan is made for a baby",
                 "heading": "Unseen men: fathers and male carers"}
     assert not set(fathers) & set(item_tokens(sentence, c))
+
+
+def test_an_area_is_never_a_word_the_vocabulary_uses():
+    c = load_concepts(places=["Education", "Fathers Hill", "Redbridge"])
+    assert c.places == {"redbridge"}

@@ -210,10 +210,14 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
         for p in terms:
             for v in _variants(p):
                 token_of[v] = tok
-    named = {v for n in places for v in _variants(n)} - set(token_of) - set(theme_of)
-    org_words = {v for n in orgs for v in _variants(n)} | named
+    org_words = {v for n in orgs for v in _variants(n)}
     synonym_of = _thesaurus_concepts(thesaurus if thesaurus is not None else load_thesaurus(), _variants, token_of,
                                      theme_of, labels, abbreviations, org_words)
+    # an area none of whose words a concept, a theme or the thesaurus uses ("Education" of an
+    # "Education Safeguarding Team" is a subject, not a place)
+    said = {w for d in (token_of, theme_of, synonym_of) for phrase in d for w in phrase.split()}
+    named = {v for n in places for v in _variants(n) if not said & set(v.split())}
+    org_words |= named
     odd = [a for a in abbreviations if not a.isalnum()]
     try:
         opening_rx = [re.compile(p, re.I) for p in openings]
