@@ -1,7 +1,8 @@
 """Recurring items: recommendations, learning and priorities said again in later years.
 
 Two items are compared by the *concepts* they share, read from their first sentence
-(the rest is often commentary) after normalising the text:
+(the rest of a long item is often commentary; an item of at most :data:`SHORT_ITEM_WORDS`
+words is read whole) after normalising the text:
 
 - the names of the bodies that write reports (CCG, ICB, SSCB, SSCP, LSCB, "the Board",
   "the Partnership", "we") become one token, so "the CCG will" and "we will" read alike;
@@ -239,14 +240,20 @@ _ATTRIBUTION = re.compile(r"^(?:(?:however|also|again|moreover|furthermore|furth
 _EXAMPLE = r"(?:e\.\s?g\b|eg\b|for example\b|for instance\b)"
 _EXAMPLES_AT_END = re.compile(r"[\s,;:]+" + _EXAMPLE + r".*$", re.I | re.S)
 _EXAMPLES_IN_BRACKETS = re.compile(r"\s*\(" + _EXAMPLE + r"[^)]*\)", re.I)
+SHORT_ITEM_WORDS = 40  # an item this short is one point, said in a sentence or two: compared whole
 EXAMPLES_AFTER = 8  # words an item says before its examples start, for them to be cut ("men, for example fathers, who ..." keeps them)
 
 
 def _subject(text: str) -> str:
-    """The first sentence of an item: what it is about (the rest is often commentary), without
-    a leading attribution ("as highlighted in ..., ") or trailing examples ("e.g. ...")."""
+    """What an item is about: its first sentence (the rest of a long item is often commentary),
+    or the whole of a short one (a point and its second sentence: "Plans were not reviewed.
+    Reviews must be monthly."), without a leading attribution ("as highlighted in ..., ") or trailing examples
+    ("e.g. ...")."""
     text = _ATTRIBUTION.sub("", text)
-    m = re.match(r"(.{25,}?[.;!?])\s+[A-Z]", text)
+    if len(text.split()) <= SHORT_ITEM_WORDS:
+        m = None
+    else:
+        m = re.match(r"(.{25,}?[.;!?])\s+[A-Z]", text)
     first = _EXAMPLES_IN_BRACKETS.sub("", m.group(1) if m else text)
     tail = _EXAMPLES_AT_END.search(first)
     return first[:tail.start()] if tail and len(first[:tail.start()].split()) >= EXAMPLES_AFTER else first
