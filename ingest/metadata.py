@@ -839,6 +839,12 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         kind = min(kinds, key=lambda k: k == "council", default=None)
         if kind:
             scored.append((w["text_address"], 0, _composed(text_area, kind, p)))
+    elif text_area and not cands and not named_national:
+        # no address at all: the area the page names most, and the body it names without one ("the Partnership")
+        unnamed = _unnamed_kind(head, p)
+        if unnamed and unnamed[0] in p.full_names:
+            scored.append((w[text_weight] + w["unnamed_kind"] * min(unnamed[1], w["mentions_cap"]), 0,
+                           _composed(text_area, unnamed[0], p)))
     for name, rx, hosts in p.national:
         found = _national_found(rx, opening)
         score = w["national_mention"] * min(len(found) + shortened[name], w["national_cap"])

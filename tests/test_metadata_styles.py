@@ -97,3 +97,11 @@ def test_a_title_saying_what_practitioners_should_take_is_a_briefing():
 def test_a_paper_named_as_a_report_to_a_committee_is_a_board_paper():
     text = "Purpose of the report: to present the annual report of the LSCB. Cabinet is asked to note it."
     assert detect_doc_type(text, "Report to Cabinet: LSCB Annual Report 2016/17") == "board-papers"
+
+
+def test_a_file_with_no_address_names_the_body_of_the_area_it_names():
+    text = "Training\n\nThe Partnership runs courses for staff in Bolton every term. The partnership site lists them."
+    assert detect_publisher(text) == "Bolton Safeguarding Children Partnership"
+    # a national body the page names is no local partnership's
+    assert detect_publisher("The Child Safeguarding Practice Review Panel published its report. "
+                            "Safeguarding partners in Bolton should read it.") == "Child Safeguarding Practice Review Panel"
