@@ -105,3 +105,8 @@ def test_a_file_with_no_address_names_the_body_of_the_area_it_names():
     # a national body the page names is no local partnership's
     assert detect_publisher("The Child Safeguarding Practice Review Panel published its report. "
                             "Safeguarding partners in Bolton should read it.") == "Child Safeguarding Practice Review Panel"
+
+
+def test_a_public_protection_committee_is_not_renamed_a_child_protection_committee():
+    text = "Public Protection Committee\n\nEast Renfrewshire\n\nAnnual Report 2022-23"
+    assert detect_publisher(text) == "East Renfrewshire Public Protection Committee"
