@@ -1028,9 +1028,10 @@ def _name_phrases(paragraphs: list[str]) -> list[str]:
     return out
 
 
-def _address_title(url: str | None) -> str | None:
+def _address_title(url: str | None, any_words: bool = False) -> str | None:
     """A title from the last words of a page's address, when they name a report
-    ("/devon-scp-yearly-report-2024-25" -> "Devon SCP Yearly Report 2024-25")."""
+    ("/devon-scp-yearly-report-2024-25" -> "Devon SCP Yearly Report 2024-25"), or whatever
+    they say (``any_words``: "/independent-scrutiny" -> "Independent Scrutiny")."""
     parts = places.split_address(url)
     segs = [x for x in unquote(parts.path).split("/") if x] if parts else []
     if not segs:
@@ -1041,11 +1042,11 @@ def _address_title(url: str | None) -> str | None:
     # a site's own document number is no part of a title ("/103694593-Annual-report", "20165945.star-…")
     while words and re.fullmatch(r"\d{5,}(?:\.\w+)?", words[0]):
         words = words[1:]
-    if len(words) < 3 or not any(w.isalpha() for w in words):
+    if len(words) < (2 if any_words else 3) or sum(w.isalpha() for w in words) < (2 if any_words else 1):
         return None
     abbrevs = {a.lower(): a for a in rules().abbreviations}
     text = " ".join(abbrevs.get(w.lower(), w.capitalize()) for w in words).replace("/", "-")
-    return text if _title_rules().report.search(text) else None
+    return text if any_words or _title_rules().report.search(text) else None
 
 
 def _is_body_name(line: str) -> bool:
@@ -1155,7 +1156,8 @@ def detect_title(blocks: list[Block], fallback: str, meta_title: str | None = No
     cands = title_candidates(blocks, meta_title, url, site_name)
     if cands and cands[0][0] >= _title_rules().weights["minimum"]:
         return cands[0][1]
-    return fallback
+    # a page with no line that names it: its address's last words name it better than a file name
+    return _address_title(url, any_words=True) or fallback
 
 
 def embedded_reports(blocks: list[Block]) -> list[tuple[int, int]]:

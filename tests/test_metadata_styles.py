@@ -110,3 +110,12 @@ def test_a_file_with_no_address_names_the_body_of_the_area_it_names():
 def test_a_public_protection_committee_is_not_renamed_a_child_protection_committee():
     text = "Public Protection Committee\n\nEast Renfrewshire\n\nAnnual Report 2022-23"
     assert detect_publisher(text) == "East Renfrewshire Public Protection Committee"
+
+
+def test_a_page_with_no_line_naming_it_takes_its_addresss_last_words(tmp_path):
+    path = tmp_path / "saved.md"
+    path.write_text("<!-- https://www.boltonscp.org.uk/about/independent-scrutiny/ -->\n"
+                    "The partners are responsible for local arrangements, and the role of independent scrutiny is to "
+                    "provide assurance that they work.\n\nThe scrutineer reports to the partners every year.\n",
+                    encoding="utf-8")
+    assert parse_file(path).doc["title"] == "Independent Scrutiny"
