@@ -7,6 +7,7 @@ from the postings of each theme, never from stored fields.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from math import log
 from pathlib import Path
@@ -16,6 +17,7 @@ from whoosh import collectors, scoring
 from whoosh import query as wq
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import And, Term
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from search.index import qtree
 from search.index.analysis import exact_analyzer, text_analyzer
@@ -43,15 +45,53 @@ def make_schema() -> Schema:
     return Schema(**{name: made[kind](opts) for name, (kind, opts) in FIELDS.items()})
 
 
+def _engine_lengths() -> list[int]:
+    """The field lengths tantivy (and Lucene) keep, one byte each: exact below 24, then four
+    steps per doubling (``SmallFloat``'s byte-to-int with 24 free values)."""
+    out = list(range(24))
+    for i in range(256 - 24):
+        bits, shift = i & 7, (i >> 3) - 1
+        out.append(24 + (bits if shift < 0 else (bits | 8) << shift))
+    return out
+
+
+_LENGTHS = _engine_lengths()
+# Whoosh keeps a length as the top of a bucket of its own; the length tantivy keeps for the
+# middle of that bucket (lengths up to ten are exact on both)
+_AS_TANTIVY = {}
+
+
+def _as_tantivy(length: float) -> float:
+    n = int(length)
+    if n <= 10:
+        return length
+    if n not in _AS_TANTIVY:
+        below = byte_to_length(length_to_byte(n) - 1)
+        mid = (below + 1 + n) // 2
+        _AS_TANTIVY[n] = _LENGTHS[bisect_right(_LENGTHS, mid) - 1]
+    return _AS_TANTIVY[n]
+
+
+class _Scorer(scoring.BM25FScorer):
+    def _score(self, weight, length):
+        return scoring.bm25(self.idf, weight, _as_tantivy(length), self.avgfl, self.B, self.K1)
+
+
 class BM25(scoring.BM25F):
     """BM25 with the probabilistic idf tantivy (and Lucene) use, so that a word in nearly
-    every record weighs nearly nothing, on both engines alike."""
+    every record weighs nearly nothing, and a field's length rounded as tantivy rounds it,
+    so that both engines score a word alike."""
 
     def idf(self, searcher, fieldname, text):
         parent = searcher.get_parent()
         n = parent.doc_frequency(fieldname, text)
         total = parent.doc_count()
         return log(1 + (total - n + 0.5) / (n + 0.5))
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        if not searcher.schema[fieldname].scorable:
+            return super().scorer(searcher, fieldname, text, qf)
+        return _Scorer(searcher, fieldname, text, self.B, self.K1, qf=qf)
 
 
 def translate(node: qtree.Node):
