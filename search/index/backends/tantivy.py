@@ -519,14 +519,16 @@ def _node(q, schema):
         field = _field(q.field)
         if field not in TEXT_FIELDS:
             return Q.phrase_query(schema, field, list(q.words), slop=q.slop)
-        # matched as a phrase in the field or in its twin (through a joined word's parts),
-        # scored as its words in the field: the sum of each word's BM25, as Whoosh scores a
-        # phrase, so both engines rank a phrase alike (tantivy's own phrase score counts the
-        # phrase's occurrences, not its words')
-        found = Q.boolean_query([(Occur.Should, Q.phrase_query(schema, f, list(q.words), slop=q.slop))
-                                 for f in (field, field + _TWIN)])
-        return Q.boolean_query([(Occur.Must, Q.const_score_query(found, 0.0))]
-                               + [(Occur.Must, Q.term_query(schema, field, w)) for w in q.words])
+        # scored as one term of BM25 (how often the phrase stands in the field, with the sum of its
+        # words' rarity), as the Whoosh backend scores it; a phrase found only through a joined
+        # word's parts (in the twin) is scored by its words in the field itself (the twin's
+        # statistics are those of the sections with joined words, not of all)
+        phrase = Q.phrase_query(schema, field, list(q.words), slop=q.slop)
+        through = Q.boolean_query([(Occur.Must, Q.const_score_query(Q.phrase_query(schema, field + _TWIN, list(q.words),
+                                                                                  slop=q.slop), 0.0)),
+                                   (Occur.MustNot, phrase)]
+                                  + [(Occur.Must, Q.term_query(schema, field, w)) for w in q.words])
+        return Q.boolean_query([(Occur.Should, phrase), (Occur.Should, through)])
     if isinstance(q, qtree.Range):
         if q.field != "year_start":
             raise Unsupported(q.field)

@@ -16,6 +16,7 @@ import whoosh.index
 from whoosh import collectors, scoring
 from whoosh import query as wq
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.matching import NullMatcherClass, WrappingMatcher
 from whoosh.query import And, Term
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -77,6 +78,51 @@ class _Scorer(scoring.BM25FScorer):
         return scoring.bm25(self.idf, weight, _as_tantivy(length), self.avgfl, self.B, self.K1)
 
 
+class _PhraseMatcher(WrappingMatcher):
+    """A phrase's matcher scoring each section as BM25 of one term: how often the phrase
+    stands there, with the sum of its words' rarity (as tantivy and Lucene score a phrase)."""
+
+    def __init__(self, child, boost=1.0, *, searcher=None, field="", idf=0.0, avgfl=1.0):
+        super().__init__(child, boost=boost)
+        self._searcher, self._field, self._idf, self._avgfl = searcher, field, idf, avgfl
+
+    def _replacement(self, newchild):
+        return _PhraseMatcher(newchild, self.boost, searcher=self._searcher, field=self._field, idf=self._idf,
+                              avgfl=self._avgfl)
+
+    def copy(self):
+        return self._replacement(self.child.copy())
+
+    def supports_block_quality(self):
+        return False
+
+    def score(self):
+        tf = len(self.child.spans())
+        length = _as_tantivy(self._searcher.doc_field_length(self.child.id(), self._field, 1))
+        return self.boost * scoring.bm25(self._idf, tf, length, self._avgfl, _BM25.B, _BM25.K1)
+
+
+class _Phrase(wq.WrappingQuery):
+    """A phrase scored as :class:`_PhraseMatcher` does."""
+
+    def __init__(self, child: wq.Phrase, boost: float = 1.0):
+        super().__init__(child)
+        self.boost = boost
+
+    def _rewrap(self, child):
+        return _Phrase(child, self.boost)
+
+    def matcher(self, searcher, context=None):
+        m = self.child.matcher(searcher, context)
+        if isinstance(m, NullMatcherClass):
+            return m
+        parent = searcher.get_parent()
+        field = self.child.fieldname
+        idf = sum(_BM25.idf(searcher, field, w) for w in self.child.words)
+        return _PhraseMatcher(m, self.boost, searcher=searcher, field=field, idf=idf,
+                              avgfl=parent.avg_field_length(field) or 1)
+
+
 class BM25(scoring.BM25F):
     """BM25 with the probabilistic idf tantivy (and Lucene) use, so that a word in nearly
     every record weighs nearly nothing, and a field's length rounded as tantivy rounds it,
@@ -94,6 +140,9 @@ class BM25(scoring.BM25F):
         return _Scorer(searcher, fieldname, text, self.B, self.K1, qf=qf)
 
 
+_BM25 = BM25()
+
+
 def translate(node: qtree.Node):
     """The Whoosh query for a neutral query tree (raises :class:`Unsupported`)."""
     b = node.boost
@@ -102,7 +151,7 @@ def translate(node: qtree.Node):
     if isinstance(node, qtree.Phrase):
         if len(node.words) == 1:
             return wq.Term(node.field, node.words[0], boost=b)
-        return wq.Phrase(node.field, list(node.words), slop=node.slop + 1, boost=b)
+        return _Phrase(wq.Phrase(node.field, list(node.words), slop=node.slop + 1), b)
     if isinstance(node, qtree.Prefix):
         return wq.Prefix(node.field, node.text, boost=b)
     if isinstance(node, qtree.Range):
