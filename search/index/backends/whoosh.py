@@ -63,6 +63,7 @@ _AS_TANTIVY = {}
 
 
 def _as_tantivy(length: float) -> float:
+    """The length tantivy keeps for a length Whoosh gives back."""
     n = int(length)
     if n <= 10:
         return length
@@ -74,6 +75,9 @@ def _as_tantivy(length: float) -> float:
 
 
 class _Scorer(scoring.BM25FScorer):
+    """Whoosh's BM25 over the field's length as tantivy keeps it (``_score`` is the hook
+    Whoosh documents for a scorer of weight and length)."""
+
     def _score(self, weight, length):
         return scoring.bm25(self.idf, weight, _as_tantivy(length), self.avgfl, self.B, self.K1)
 
@@ -86,12 +90,12 @@ class _PhraseMatcher(WrappingMatcher):
         super().__init__(child, boost=boost)
         self._searcher, self._field, self._idf, self._avgfl = searcher, field, idf, avgfl
 
-    def _replacement(self, newchild):
-        return _PhraseMatcher(newchild, self.boost, searcher=self._searcher, field=self._field, idf=self._idf,
-                              avgfl=self._avgfl)
-
     def copy(self):
-        return self._replacement(self.child.copy())
+        return _PhraseMatcher(self.child.copy(), self.boost, searcher=self._searcher, field=self._field,
+                              idf=self._idf, avgfl=self._avgfl)
+
+    def replace(self, minquality=0):
+        return self  # never pruned: its words' weights do not bound a phrase's score
 
     def supports_block_quality(self):
         return False
@@ -109,8 +113,11 @@ class _Phrase(wq.WrappingQuery):
         super().__init__(child)
         self.boost = boost
 
-    def _rewrap(self, child):
-        return _Phrase(child, self.boost)
+    def apply(self, fn):
+        return _Phrase(fn(self.child), self.boost)
+
+    def with_boost(self, boost):
+        return _Phrase(self.child, boost)
 
     def matcher(self, searcher, context=None):
         m = self.child.matcher(searcher, context)
@@ -119,7 +126,7 @@ class _Phrase(wq.WrappingQuery):
         parent = searcher.get_parent()
         field = self.child.fieldname
         idf = sum(_BM25.idf(searcher, field, w) for w in self.child.words)
-        return _PhraseMatcher(m, self.boost, searcher=searcher, field=field, idf=idf,
+        return _PhraseMatcher(m, self.boost * self.child.boost, searcher=searcher, field=field, idf=idf,
                               avgfl=parent.avg_field_length(field) or 1)
 
 
