@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from functools import lru_cache
 from math import log
 from pathlib import Path
 
@@ -16,9 +17,7 @@ import whoosh.index
 from whoosh import collectors, scoring
 from whoosh import query as wq
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.matching import NullMatcherClass, WrappingMatcher
 from whoosh.query import And, Term
-from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from search.index import qtree
 from search.index.analysis import exact_analyzer, text_analyzer
@@ -47,7 +46,7 @@ def make_schema() -> Schema:
 
 
 def _engine_lengths() -> list[int]:
-    """The field lengths tantivy (and Lucene) keep, one byte each: exact below 24, then four
+    """The field lengths tantivy (and Lucene) keep, one byte each: exact up to 40, then eight
     steps per doubling (``SmallFloat``'s byte-to-int with 24 free values)."""
     out = list(range(24))
     for i in range(256 - 24):
@@ -57,21 +56,15 @@ def _engine_lengths() -> list[int]:
 
 
 _LENGTHS = _engine_lengths()
-# Whoosh keeps a length as the top of a bucket of its own; the length tantivy keeps for the
-# middle of that bucket (lengths up to ten are exact on both)
-_AS_TANTIVY = {}
 
 
+@lru_cache(maxsize=4096)
 def _as_tantivy(length: float) -> float:
-    """The length tantivy keeps for a length Whoosh gives back."""
+    """The length tantivy keeps for a length as Whoosh gives it back: Whoosh rounds a length
+    above ten up to a bucket of its own, about 4.4% wide, so it is read at the bucket's
+    middle; tantivy rounds down to its table (exact up to 40)."""
     n = int(length)
-    if n <= 10:
-        return length
-    if n not in _AS_TANTIVY:
-        below = byte_to_length(length_to_byte(n) - 1)
-        mid = (below + 1 + n) // 2
-        _AS_TANTIVY[n] = _LENGTHS[bisect_right(_LENGTHS, mid) - 1]
-    return _AS_TANTIVY[n]
+    return _LENGTHS[bisect_right(_LENGTHS, round(n / 1.022) if n > 10 else n) - 1]
 
 
 class _Scorer(scoring.BM25FScorer):
@@ -82,17 +75,20 @@ class _Scorer(scoring.BM25FScorer):
         return scoring.bm25(self.idf, weight, _as_tantivy(length), self.avgfl, self.B, self.K1)
 
 
-class _PhraseMatcher(WrappingMatcher):
-    """A phrase's matcher scoring each section as BM25 of one term: how often the phrase
-    stands there, with the sum of its words' rarity (as tantivy and Lucene score a phrase)."""
+class _PhraseMatcher:
+    """A phrase's matcher (every other call goes to Whoosh's own) scoring each section as
+    BM25 of one term: how often the phrase stands there, with the sum of its words' rarity
+    (as tantivy and Lucene score a phrase)."""
 
-    def __init__(self, child, boost=1.0, *, searcher=None, field="", idf=0.0, avgfl=1.0):
-        super().__init__(child, boost=boost)
+    def __init__(self, child, boost: float, searcher, field: str, idf: float, avgfl: float):
+        self.child, self.boost = child, boost
         self._searcher, self._field, self._idf, self._avgfl = searcher, field, idf, avgfl
 
+    def __getattr__(self, name):
+        return getattr(self.child, name)
+
     def copy(self):
-        return _PhraseMatcher(self.child.copy(), self.boost, searcher=self._searcher, field=self._field,
-                              idf=self._idf, avgfl=self._avgfl)
+        return _PhraseMatcher(self.child.copy(), self.boost, self._searcher, self._field, self._idf, self._avgfl)
 
     def replace(self, minquality=0):
         return self  # never pruned: its words' weights do not bound a phrase's score
@@ -121,13 +117,12 @@ class _Phrase(wq.WrappingQuery):
 
     def matcher(self, searcher, context=None):
         m = self.child.matcher(searcher, context)
-        if isinstance(m, NullMatcherClass):
+        if not m.is_active():
             return m
         parent = searcher.get_parent()
         field = self.child.fieldname
         idf = sum(_BM25.idf(searcher, field, w) for w in self.child.words)
-        return _PhraseMatcher(m, self.boost * self.child.boost, searcher=searcher, field=field, idf=idf,
-                              avgfl=parent.avg_field_length(field) or 1)
+        return _PhraseMatcher(m, self.boost * self.child.boost, searcher, field, idf, parent.avg_field_length(field) or 1)
 
 
 class BM25(scoring.BM25F):
