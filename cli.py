@@ -19,6 +19,7 @@ from cliformat import (
     format_clusters,
     format_document,
     format_documents,
+    format_facets,
     format_matches,
     format_results,
     format_section,
@@ -184,9 +185,10 @@ def utf8_output(streams=None) -> None:
 @click.option("--publisher", help="Only documents from this publisher (words of its name).")
 @click.option("--sort", type=click.Choice(["relevance", "year"]), default="relevance", show_default=True)
 @click.option("--exact", is_flag=True, help="Match the words as written: no stemming, no theme expansion.")
+@click.option("--facets", is_flag=True, help="Also count every match by year, theme, type and publisher.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
-def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publisher, sort, exact, as_json, index):
+def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publisher, sort, exact, facets, as_json, index):
     """Search sections for QUERY ("quoted phrase", -exclude, a theme name)."""
     # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.query import QueryError, search
@@ -202,14 +204,21 @@ def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publishe
             from search.filters import explain_empty  # lazy: only a search that found nothing explains why
 
             res.why_empty = explain_empty(store, text, exact=exact, **filters)
+        counts = None
+        if facets:
+            from search.facets import result_facets  # lazy: only asked for
+
+            counts = result_facets(store, res)
     except QueryError as e:
         _query_fail(e)
     except IndexMissing as e:
         _fail(str(e))
     if as_json:
-        _emit_json(res.to_json())
+        _emit_json({**res.to_json(), **({"facets": counts} if facets else {})})
     else:
         echo(format_results(res, _colour(), width()), raw=True)
+        if counts and res.total:
+            echo("\n" + format_facets(counts, width()), raw=True)
     if res.total == 0:
         sys.exit(1)
 

@@ -4,7 +4,8 @@ characters or escape sequences reach the terminal) and is folded to the terminal
 """
 from __future__ import annotations
 
-import shutil
+import os
+import sys
 import textwrap
 
 import click
@@ -72,6 +73,21 @@ def format_results(res, colour: bool, width: int = 80) -> str:
     return "\n".join(lines).rstrip()
 
 
+def format_facets(facets: dict, width: int = 80, top: int = 8) -> str:
+    """A search's facet counts (:func:`search.facets.result_facets`) as lines: every year,
+    then the ``top`` themes, types and publishers."""
+    lines = []
+    for key, title in (("year", "By year"), ("theme", "By theme"), ("doc_type", "By type"),
+                       ("publisher", "By publisher")):
+        rows = facets.get(key) or []
+        shown = rows if key == "year" else rows[:top]
+        if shown:
+            more = f" and {len(rows) - len(shown)} more" if len(rows) > len(shown) else ""
+            lines.append(wrap(f"{title}: " + ", ".join(f"{safe(r['label'])} {r['count']:,}" for r in shown) + more,
+                              width, "", "   "))
+    return "\n".join(lines)
+
+
 def wrap(text: str, width: int, indent: str = "", subsequent: str | None = None) -> str:
     """``text`` folded to ``width`` columns at spaces, never inside a word (a word longer
     than the line stays whole). Highlight markers count as a column each, so a line is
@@ -87,8 +103,18 @@ def safe(text: str) -> str:
 
 
 def width() -> int:
-    """The terminal's width in columns (80 when not a terminal or unknown)."""
-    return max(40, shutil.get_terminal_size((80, 24)).columns)
+    """The terminal's width, at least 40 (``COLUMNS`` when set, else the terminal's, else 80:
+    what ``shutil.get_terminal_size`` says, without loading shutil on every query)."""
+    try:
+        cols = int(os.environ.get("COLUMNS", 0))
+    except ValueError:
+        cols = 0
+    if cols <= 0:
+        try:
+            cols = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            cols = 0
+    return max(40, cols or 80)
 
 
 def format_trace(data: dict, width: int = 80) -> str:

@@ -296,7 +296,10 @@ def build_scale(scale_dir: Path, corpus_ix: Path, n_sections: int, n_docs: int, 
     t0 = time.perf_counter()
     gen_s = 0.0
     written = 0
-    with store.writer(fresh=True, engine=engine) as (w, _manifest):
+    from search.vocab.taxonomy import load_taxonomy
+
+    # the corpus's themes (the bundled taxonomy) saved beside the sections, as ingest saves them
+    with store.writer(fresh=True, engine=engine, taxonomy=load_taxonomy()) as (w, _manifest):
         for d in range(n_docs):
             tg = time.perf_counter()
             year = FIRST_YEAR + d % YEARS

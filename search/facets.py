@@ -76,10 +76,33 @@ def publishers_of(store: Store) -> dict[str, str]:
     return store.cached("publishers", lambda: {d["doc_id"]: d.get("publisher") or "" for d in store.records("doc")})
 
 
+def result_facets(store: Store, res) -> dict:
+    """The facet counts of every match of a search result ``res`` (:func:`engine_facets`, the
+    themes named by the index's taxonomy), ``"counted"`` saying how many matches."""
+    labels = {t.id: t.label for t in store.taxonomy().themes.values()}
+    facets = engine_facets(store, res, labels)
+    facets["counted"] = res.total
+    return facets
+
+
+def facets(store: Store, query: str, **options) -> dict:
+    """The facet counts of every section ``query`` and the filters (``options``, as
+    :func:`search.query.search` takes them) match, nothing ranked: what a page fetches
+    after its hits, and ``sgsearch QUERY --facets``. ``{"query", "total", "facets"}``."""
+    options.pop("sort", None)  # the counts are the same in any order
+    res = search(store, query, limit=0, **options)
+    return {"query": res.query, "total": res.total, "facets": result_facets(store, res)}
+
+
 def search_with_facets(store: Store, query: str, page: int = 1, per_page: int = 10, **options):
-    """One page of :func:`search.query.search` results and the facet counts of all of them
-    (counted by the engine; ``facets["counted"]`` says how many): ``(SearchResult, facets)``;
-    ``options`` are search's filters and sort.
+    """One page of results (:func:`result_page`) and the facet counts of every match
+    (counted by the engine; ``facets["counted"]`` says how many): ``(SearchResult, facets)``."""
+    res = result_page(store, query, page, per_page, **options)
+    return res, result_facets(store, res)
+
+
+def result_page(store: Store, query: str, page: int = 1, per_page: int = 10, **options):
+    """One page of :func:`search.query.search` results; ``options`` are search's filters and sort.
 
     Page 1 is what ``sgsearch QUERY --limit per_page`` shows; later pages go on down the
     ranked list (of the best ``FACET_LIMIT``) without repeating a section of page 1, ranks
@@ -95,10 +118,7 @@ def search_with_facets(store: Store, query: str, page: int = 1, per_page: int = 
                     enumerate(rest[start - per_page:start], start=1)]
     elif page > 1:
         res.hits = []
-    labels = {t.id: t.label for t in store.taxonomy().themes.values()}
-    facets = engine_facets(store, res, labels)
-    facets["counted"] = res.total
-    return res, facets
+    return res
 
 
 def sections_per_year(table: dict) -> dict[str, int]:

@@ -274,7 +274,8 @@ def search(
     """Search the sections of the index at ``store`` and return ranked, highlighted hits.
 
     ``snippets=False`` leaves every hit's snippet empty (and its page the section's first):
-    much quicker when only the sections are wanted, e.g. to count facets.
+    much quicker when only the sections are wanted. ``limit=0`` ranks nothing: the total
+    and the counts (summary, tallies) only, as facets want them.
 
     With no words but a filter (``theme="neglect"``), every section the filters allow is
     listed, newest year first."""
@@ -302,7 +303,10 @@ def search(
     want = max(limit, 1)
     n = want if sort == "year" else max(want * 3, 50)
     # the ranked list and the total in one pass; the counts by year and document when read
-    top, total = _engine(backend.search_counted, built.query, flt, sort, n)
+    if limit > 0:
+        top, total = _engine(backend.search_counted, built.query, flt, sort, n)
+    else:
+        top, total = [], _engine(backend.count, built.matches, flt)
     every = total
     if total and built.every != built.matches:
         every = _engine(backend.count, built.every, flt)
@@ -572,7 +576,7 @@ def _window(year=None, from_year=None, to_year=None) -> tuple[int | None, int | 
 def _filtered_only(backend, flt, limit: int, theme_ids: list[str], window=(None, None)) -> SearchResult:
     """Every section the filters allow (no words), newest year first."""
     counts = _counts(backend, None, flt, window)
-    top = backend.search(qtree.Every(), flt, "year", max(limit, 1)) if counts[()].sections else []
+    top = backend.search(qtree.Every(), flt, "year", max(limit, 1)) if counts[()].sections and limit > 0 else []
     hits = [_hit(i + 1, h, ["text"], theme_ids, {}) for i, h in enumerate(top[:limit])]
     res = SearchResult("", counts[()].sections, hits, "all", theme_ids, summary=Summary(backend, None, flt, window, counts[()].sections, counts))
     res.matched = (None, flt)

@@ -177,7 +177,8 @@ def window(text: str, terms: list) -> tuple[int, str]:
     """
     if len(text) <= LONG or not terms:
         return 0, text[:LONG]
-    rx = _term_pattern(tuple(sorted(t.decode() if isinstance(t, bytes) else t for t in terms)))
+    # each term once: a query names one in several of its parts, and compiling is per letter
+    rx = _term_pattern(tuple(sorted({t.decode() if isinstance(t, bytes) else t for t in terms})))
     hits = [(m.start(), m.end(), m.lastgroup) for m in rx.finditer(text)]
     if not hits:
         return 0, text[: 12 * WINDOW]

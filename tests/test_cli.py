@@ -148,3 +148,17 @@ def test_json_is_written_in_pieces_as_one_dumps_would_write_it(capsys, monkeypat
     out = capsys.readouterr().out
     assert out == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     assert json.loads(out) == data
+
+
+def test_facets_option_prints_the_pages_counts(corpus_index):
+    from search.facets import facets
+    from search.index.store import Store
+
+    want = facets(Store(corpus_index), "training")["facets"]
+    got = json.loads(run("training", "--facets", "--json", "--index", str(corpus_index)).output)
+    assert got["facets"] == want and got["total"] == want["counted"]
+    assert "facets" not in json.loads(run("training", "--json", "--index", str(corpus_index)).output)
+    text = run("training", "--facets", "--index", str(corpus_index)).output
+    first_year = want["year"][0]
+    assert f"By year: {first_year['label']} {first_year['count']}" in text
+    assert "By theme: " + want["theme"][0]["label"] in text.replace("\n   ", " ")

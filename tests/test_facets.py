@@ -1,7 +1,7 @@
 """search.facets: facet counts of a search and its pages; search without snippets."""
 from __future__ import annotations
 
-from search.facets import facet_counts, search_with_facets, sections_per_year
+from search.facets import facet_counts, facets, search_with_facets, sections_per_year
 from search.query import search
 from search.trace import theme_table
 
@@ -75,3 +75,13 @@ def test_the_web_page_counts_facets_without_reading_stored_sections(store, monke
     monkeypatch.setattr(Found, "fields", property(lambda self: read.append(self.id) or original(self)))
     search_with_facets(store, "training", per_page=10)
     assert res.total > 10 and len(set(read)) <= 10  # the page's own hits only
+
+
+def test_facets_alone_rank_nothing_and_count_what_the_page_counts(store):
+    for query, options in (("training", {}), ("pre-birth", {"year": "2020-21"}), ("neglect", {"doc_type": "review"}),
+                           ("safeguarding -training", {"theme": ["early-help"]}), ("kestrelmoor", {})):
+        res, page = search_with_facets(store, query, **options)
+        alone = facets(store, query, sort="year", **options)
+        assert alone == {"query": query, "total": res.total, "facets": page}, (query, options)
+        bare = search(store, query, limit=0, **options)
+        assert bare.hits == [] and bare.total == res.total and bare.years == res.years

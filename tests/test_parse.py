@@ -167,7 +167,7 @@ def test_our_accent_table_and_stop_words_are_whooshs():
     assert STOP_WORDS == WHOOSH_STOP_WORDS
 
 
-# -- a tantivy query loads no Whoosh --------------------------------------------------------
+# -- a tantivy query loads no Whoosh (nor shutil, which only writes need) --------------------
 _LOADED = """
 import json, sys
 from cli import main
@@ -175,13 +175,13 @@ try:
     main([sys.argv[1], "--index", sys.argv[2]], standalone_mode=False)
 except SystemExit:
     pass
-print(json.dumps(sorted({m.split(".")[0] for m in sys.modules} & {"whoosh", "spacy", "pdfplumber"})))
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules} & {"whoosh", "spacy", "pdfplumber", "shutil"})))
 """
 
 
 @pytest.mark.skipif("tantivy" not in AVAILABLE, reason="tantivy needs Python 3.11+")
 @pytest.mark.parametrize("query", ["pre-birth", '"male carers" -toolkit', "neglect OR abuse"])
-def test_a_tantivy_query_loads_no_whoosh_spacy_or_pdfplumber(tmp_path, query):
+def test_a_tantivy_query_loads_no_whoosh_spacy_pdfplumber_or_shutil(tmp_path, query):
     from ingest.pipeline import ingest
 
     (tmp_path / "docs").mkdir()

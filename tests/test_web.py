@@ -118,6 +118,34 @@ def test_theme_and_type_facets_filter(client):
     assert got["total"] == dtype["count"] and {h["doc_type"] for h in got["results"]} == {dtype["value"]}
 
 
+def test_many_matches_show_the_hits_at_once_and_their_counts_after(client, monkeypatch):
+    monkeypatch.setattr("web.routes.INLINE_FACETS", 10)
+    html = client.get("/", params={"q": "training", "year": "2016-17", "sort": "year"}).text
+    assert 'class="hit"' in html and 'data-facet="year"' not in html  # no counts in the page itself
+    assert '<script src="/static/facets.js" defer></script>' in html
+    url = html_escape("/facets?q=training&year=2016-17&sort=year")
+    assert f'data-facets="{url}&amp;fragment=1"' in html and f'href="{url}"' in html  # works without scripts
+    page = _json(client, "/", params={"q": "training", "year": "2016-17"}).json()
+    counts = _json(client, "/facets", params={"q": "training", "year": "2016-17"}).json()
+    assert counts == {"query": "training", "total": page["total"], "facets": page["facets"]}
+    part = client.get("/facets", params={"q": "training", "year": "2016-17", "sort": "year", "fragment": "1"}).text
+    assert "<html" not in part and "fragment" not in part
+    theme = counts["facets"]["theme"][0]
+    assert f'href="{html_escape("/?q=training&year=2016-17&sort=year&theme=" + theme["value"])}"' in part
+    assert f'<span class="count">{theme["count"]}</span>' in part
+    full = client.get("/facets", params={"q": "training", "year": "2016-17"}).text
+    assert "<html" in full and 'data-facet="theme"' in full and f"{page['total']} sections match" in full
+    assert "Within: 2016-17." in full  # the filters the counts are within
+    assert client.get("/facets").status_code == 404
+    assert client.get("/facets", params={"q": "the"}).status_code == 400
+    assert client.get("/static/facets.js").status_code == 200
+
+
+def test_few_matches_count_with_the_hits(client):
+    html = client.get("/", params={"q": "pre-birth"}).text
+    assert 'data-facet="year"' in html and "data-facets" not in html and "facets.js" not in html
+
+
 def test_paging_and_sort_by_year(client):
     one = _json(client, "/?q=training&page=1").json()
     two = _json(client, "/?q=training&page=2").json()

@@ -105,6 +105,21 @@ def test_search_facet_and_section(page, server):
     assert page.errors == []  # no CSP violation or script error
 
 
+def test_many_matches_fetch_their_counts_after_the_hits(page, server, monkeypatch):
+    monkeypatch.setattr("web.routes.INLINE_FACETS", 10)
+    page.goto(server + "/?q=training")
+    page.wait_for_selector(".hit")
+    year = page.locator('a[data-facet="year"]').first
+    year.wait_for()  # fetched by the page's script, in place of the link to the counts
+    assert page.locator("[data-facets]").count() == 0
+    label = year.locator("span").first.inner_text()
+    _shoot(page, "search-counts-after-1280")
+    year.click()
+    page.wait_for_url(f"**year={label}**")
+    assert set(page.locator(".hit .year").all_inner_texts()) == {label}
+    assert page.errors == []  # the fetch is allowed by the page's own policy
+
+
 def test_themes_cell_lists_its_passages(page, server):
     page.goto(server + "/themes")
     cell = page.locator("table.heat td a").first

@@ -28,7 +28,7 @@ from usecases import DocumentReader
 from web.jobs import IngestJob
 
 HERE = Path(__file__).parent
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 HEADERS = [
     (b"content-security-policy", CSP.encode()),

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from ingest.readers import SUPPORTED_EXTS, max_file_bytes
 from search.browse import DocNotFound, document, documents, section, year_span
 from search.cite import cite_items
-from search.facets import FACET_LIMIT, search_with_facets, sections_per_year
+from search.facets import FACET_LIMIT, facets, result_facets, result_page, sections_per_year
 from search.query import QueryError, resolve_theme_filter, search
 from search.report.chart import chart_title, plot_trace
 from search.table import FEW_MARK, FEW_SECTIONS, chart_years, full_table, rate, write_xlsx, year_range
@@ -30,6 +30,9 @@ from web.app import Site, error_page, render, wants_json
 from web.jobs import discard, safe_name
 
 PER_PAGE = 10
+# up to this many matches the page counts its facets with its hits (a quick tally); past it
+# the page shows its hits at once and fetches the counts from /facets
+INLINE_FACETS = 5000
 SORTS = ("relevance", "year")
 EXPORT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -67,15 +70,20 @@ def _int(value, default: int, lo: int, hi: int) -> int:
 
 
 # -- search ---------------------------------------------------------------------------------
-def search_page(request: Request) -> Response:
-    site = _site(request)
+def _search_options(request: Request) -> tuple[str, list[str], dict]:
+    """The query, the themes and search's options (filters, sort) a search URL gives."""
     qp = request.query_params
-    q = qp.get("q", "").strip()
     themes = [t for t in qp.getlist("theme") if t]
     opts = {"year": qp.get("year") or None, "theme": themes, "doc_type": qp.get("type") or None,
             "publisher": qp.get("publisher") or None,
             "sort": qp.get("sort") if qp.get("sort") in SORTS else "relevance"}
-    page = _int(qp.get("page"), 1, 1, 10_000)
+    return qp.get("q", "").strip(), themes, opts
+
+
+def search_page(request: Request) -> Response:
+    site = _site(request)
+    q, themes, opts = _search_options(request)
+    page = _int(request.query_params.get("page"), 1, 1, 10_000)
     ctx = {"q": q, "opts": opts, "themes": themes, "page": page, "link": lambda **kw: link(request, **kw)}
     if not q:
         with site.lock:
@@ -85,20 +93,44 @@ def search_page(request: Request) -> Response:
         return render(request, "search.html", ctx, {"query": "", "total": 0, "results": []})
     try:
         with site.lock:
-            res, facets = search_with_facets(site.store, q, page=page, per_page=PER_PAGE, **opts)
+            res = result_page(site.store, q, page=page, per_page=PER_PAGE, **opts)
+            # many matches: the hits now, their counts fetched after (programs get both at once)
+            counts = result_facets(site.store, res) if wants_json(request) or res.total <= INLINE_FACETS else None
             labels = site.labels()
     except QueryError as e:
         ctx.update(res=None, error=str(e), docs=[])
         return render(request, "search.html", ctx, {"error": str(e)}, status_code=400)
     pages = max(1, math.ceil(min(res.total, FACET_LIMIT) / PER_PAGE))
     data = res.to_json()
-    data.update(page=page, pages=pages, facets=facets)
+    data.update(page=page, pages=pages, facets=counts)
     scope = [("q", q)] + [("theme", t) for t in themes]
     if opts["year"]:
         scope += [("from", opts["year"]), ("to", opts["year"])]
-    ctx.update(res=res, facets=facets, pages=pages, labels=labels, first=(page - 1) * PER_PAGE,
-               export_params=urlencode(scope))
+    ctx.update(res=res, facets=counts, pages=pages, labels=labels, first=(page - 1) * PER_PAGE,
+               export_params=urlencode(scope), facets_url=link(request, path="/facets"))
     return render(request, "search.html", ctx, data)
+
+
+def facets_page(request: Request) -> Response:
+    """The facet counts of a search (``sgsearch QUERY --facets``): a page of its own, the part
+    the search page puts in place (``fragment=1``), or JSON."""
+    site = _site(request)
+    q, themes, opts = _search_options(request)
+    if not q:
+        raise HTTPException(404, "No query to count.")
+    try:
+        with site.lock:
+            data = facets(site.store, q, **opts)
+    except QueryError as e:
+        raise HTTPException(400, str(e)) from None
+    labels = site.labels()
+    within = [v for v in (opts["year"], *(labels.get(t, t) for t in themes),
+                          (opts["doc_type"] or "").replace("-", " "), opts["publisher"]) if v]
+    ctx = {"q": q, "themes": themes, "within": within, "facets": data["facets"], "total": data["total"],
+           "link": lambda **kw: link(request, path="/", fragment=None, **kw),
+           "back": link(request, path="/", fragment=None)}
+    fragment = request.query_params.get("fragment") == "1"
+    return render(request, "facets_fragment.html" if fragment else "facets.html", ctx, data)
 
 
 # -- documents and sections -----------------------------------------------------------------
@@ -575,6 +607,7 @@ async def _save_uploads(request: Request, site: Site, limit: int):
 
 ROUTES = [
     Route("/", search_page),
+    Route("/facets", facets_page),
     Route("/docs", docs_page),
     Route("/doc/{doc_id}", doc_page),
     Route("/doc/{doc_id}/original", original),

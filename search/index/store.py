@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -257,19 +256,19 @@ class Store:
             if backend is not None:
                 backend.close()
             if target != live:
-                shutil.rmtree(target, ignore_errors=True)
+                _rmtree(target)
             raise
         backend.close()
         if target != live:
             try:
                 _write_atomic(self.root / CURRENT, target.name)
             except OSError as e:  # still held open after the retries: keep the previous index whole
-                shutil.rmtree(target, ignore_errors=True)
+                _rmtree(target)
                 raise IndexBusy(f"{self.root / CURRENT} is held open by another program (a search or the "
                                 f"web page) and could not be replaced ({e.strerror or e}); the index was "
                                 "not changed: try again") from None
             if live is not None:
-                shutil.rmtree(live, ignore_errors=True)  # may fail on Windows while read: swept later
+                _rmtree(live)  # may fail on Windows while read: swept later
         self._sweep()
 
     def _sweep(self) -> None:
@@ -280,7 +279,14 @@ class Store:
                 # a generation younger than a minute may belong to a rebuild running now
                 with contextlib.suppress(OSError):
                     if time.time() - d.stat().st_mtime > 60:
-                        shutil.rmtree(d, ignore_errors=True)
+                        _rmtree(d)
+
+
+def _rmtree(path: Path) -> None:
+    # lazy: shutil (and the compression modules it loads) only when a write removes a folder
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _write_atomic(path: Path, text: str) -> None:
