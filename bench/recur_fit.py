@@ -3,9 +3,14 @@ on the tests' labelled pairs (``tests/recur_pairs.toml``, the bundled corpus's i
 background, as the test reads them) and on realdev's real2 pairs (the gold items' texts,
 tagged, the gold items as background).
 
+Also the floor of what ``recur --check`` lists for a person to judge: the highest whole score
+below the threshold that still lists every same pair of both sets that a floor of 30 lists
+(weaker matches below it add look-alikes only).
+
 Prints precision and recall on both sets for each threshold from 30 to 70, and the fitted
-threshold; ``search/recur/scoring.py``'s ``DEFAULT_THRESHOLD`` is set from it by hand
-(the tests check that it is the labelled set's lowest with precision >= 0.9).
+threshold and floor; ``search/recur/scoring.py``'s ``DEFAULT_THRESHOLD`` and
+``CHECK_MIN_SCORE`` are set from them by hand (the tests check that the threshold is the
+labelled set's lowest with precision >= 0.9).
 
     python bench/recur_fit.py
 """
@@ -66,6 +71,12 @@ def main() -> int:
               f"{'   <- lowest with precision >= 0.9 on both' if fitted == t else ''}")
     lab_lowest = next((t for t in range(30, 71) if figures(lab, lab_same, t)[0] >= PRECISION), None)
     print(f"fitted threshold: {fitted} (labelled set alone: {lab_lowest})")
+    found = (figures(lab, lab_same, 30)[2], figures(real, real_same, 30)[2])
+    floor = max(t for t in range(30, (fitted or 71)) if (figures(lab, lab_same, t)[2], figures(real, real_same, t)[2]) == found)
+    lp, _, _, _ = figures(lab, lab_same, floor)
+    rp, _, _, _ = figures(real, real_same, floor)
+    print(f"fitted --check floor: {floor} (lists the {found[0]} labelled and {found[1]} realdev same pairs a floor of 30 "
+          f"lists; precision there {lp:.2f} / {rp:.2f})")
     return 0
 
 

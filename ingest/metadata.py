@@ -89,6 +89,9 @@ _OWN_YEAR = re.compile(
 _PLAN_YEAR = re.compile(rf"\b(?:priorities|plan|objectives|strategy|ambitions)\s+(?:for\s+)?{_FY}", re.I)
 
 
+_TITLE_FY = re.compile(rf"(?<![\d/.-]){FY_PATTERN}(?![/.-]?\d)")
+
+
 def _months_fy(a: date, b: date) -> int:
     """The financial year holding most of the months from ``a`` to ``b``."""
     counts: Counter[int] = Counter()
@@ -117,7 +120,7 @@ _FORWARD = re.compile(rf"\b(?:the\s+)?(?:coming|next|year\s+ahead|looking\s+ahea
 # "Annual Report 2021/22 - 2022/23" (years as financial years, like "2020 to 2021")
 # ("Plan 2017-19" with its end year shortened; "a strategy agreed for the period 2020-2022")
 _REPORT_SPAN = re.compile(
-    r"\b(?:report|review|plan|strategy|priorities|arrangements)\s+(?:[^.\n]{0,60}?\bfor\s+)?"
+    r"\b(?:report|review|plan|strategy|priorities|arrangements|analysis|evaluation)s?\s+(?:[^.\n]{0,60}?\bfor\s+)?"
     r"(?:the\s+(?:years|period)\s+)?"
     r"((?:19|20)\d{2})(?:\s*/\s*\d{2})?\s*(?:-|–|—|to|\s)\s*((?:19|20)?\d{2})(?:\s*/\s*(\d{2}))?\b", re.I)
 
@@ -369,6 +372,10 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
     m = _END_YEAR_ONLY.search(text)
     if m:
         return _fy_period(2000 + int(m.group(1)) - 1, "end-year")
+    # a financial year anywhere in the title lines ("Quarterly Update Q3 2023/24")
+    fy = next((_fy_from_match(m) for m in _TITLE_FY.finditer("\n".join(lines[:3])) if _fy_from_match(m)), None)
+    if fy:
+        return _fy_period(fy, "title-year")
     d = meeting_date(lines)
     dated = _dated(d, "date") if d else _dated_year(text, lines)
     if dated and dated.get("date") and _LOST_YEARS.search(text):
@@ -509,6 +516,9 @@ class Publishers:
     national: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...]
     address_words: dict
     weights: dict
+    unnamed_kinds: tuple[tuple[str, re.Pattern], ...] = ()
+    inspection: re.Pattern | None = None
+    inspectors: frozenset[str] = frozenset()
 
 
 @functools.cache
@@ -520,7 +530,11 @@ def _publishers_for(extra: str | None) -> Publishers:
     kinds = tuple((k, re.compile(rf"^(?:{'|'.join(v)})$", re.I)) for k, v in data["kinds"].items())
     national = tuple((n["name"], re.compile(rf"\b(?:{n['pattern']})\b"), tuple(n.get("hosts", ())))
                      for n in data["national"])
-    return Publishers(kinds, dict(data["full_names"]), national, dict(data["address_words"]), dict(data["weights"]))
+    unnamed = tuple((k, re.compile("|".join(v), re.I)) for k, v in data.get("unnamed_kinds", {}).items())
+    inspection = data.get("inspection", {}).get("pattern")
+    return Publishers(kinds, dict(data["full_names"]), national, dict(data["address_words"]), dict(data["weights"]),
+                      unnamed, re.compile(inspection, re.I) if inspection else None,
+                      frozenset(n["name"] for n in data["national"] if n.get("inspects")))
 
 
 def publishers() -> Publishers:
@@ -552,6 +566,25 @@ def _address_kind(url: str | None, p: Publishers) -> str | None:
     # a council's site, or its committee portal ("northlincolnshire.moderngov.co.uk")
     portal = any(label in p.address_words.get("portal", []) for label in host.split("."))
     return "council" if host.endswith(".gov.uk") or portal else None
+
+
+def _unnamed_kind(head: str, p: Publishers) -> tuple[str, int] | None:
+    """The kind of body the opening names most without an area ("the Partnership", "the
+    safeguarding partners"), with how often, or None."""
+    counts = [(len(rx.findall(head[:AREA_CHARS])), k) for k, rx in p.unnamed_kinds]
+    n, kind = max(counts, default=(0, ""))
+    return (kind, n) if n else None
+
+
+def _unshout(name: str) -> str:
+    """A name written in capitals as a name is written ("ROTHERHAM SAFEGUARDING CHILDREN
+    PARTNERSHIP" -> "Rotherham Safeguarding Children Partnership"); abbreviations stay."""
+    if not name.isupper() or not re.search(r"\b[A-Z]{5,}\b", name):
+        return name
+    keep = set(rules().abbreviations) | {"NHS", "ICB", "CCG"}
+    return " ".join(w if w in keep or not re.search(r"[AEIOUY]", w) else
+                    (w.lower() if places.key(w) in {"and", "of", "the", "upon", "on", "with", "for"} else w.capitalize())
+                    for w in name.split())
 
 
 # what comes before the body whose report this is: "the second safeguarding report of NHS X CCG"
@@ -689,7 +722,9 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
     children = len(re.findall(r"\bchild(?:ren)?\b", head, re.I))
     adults = len(re.findall(r"\badults?\b", head, re.I))
     address_words = tuple(x for v in p.address_words.values() for x in v)
-    host_area = places.area_of_address(url, address_words)
+    host_area = places.area_of_address(url, address_words) or places.area_by_initials(
+        url, tuple(x for k in ("partnership", "board") for x in p.address_words.get(k, [])),
+        places.areas_named(head[:AREA_CHARS]))
     host = places.host_of(url)
     # (area name or "", kind) -> score, written forms with their counts, first position
     cands: dict[tuple[str, str], dict] = {}
@@ -754,6 +789,10 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
                 shortened[whole] += sum(c["names"].values())
                 c["absorbed"] = c["national"] = True
 
+    # a report of an inspection that names its inspectorate: a council named there is the one inspected
+    portal = any(lab in p.address_words.get("portal", []) for lab in host.split("."))
+    inspected = bool(p.inspection and not portal and p.inspection.search(head[:TITLE_CHARS * 10]) and any(
+        _national_found(rx, head[:TITLE_CHARS * 10]) for name, rx, _ in p.national if name in p.inspectors))
     scored: list[tuple[float, int, str]] = []
     for (_area, kind), c in cands.items():
         n = sum(c["names"].values()) + c.get("also", 0)
@@ -761,6 +800,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         score += w["mention"] * min(n - 1, w["mentions_cap"]) + (w["early"] if c["first"] < 1500 else 0)
         score += w["address_agrees"] if agrees(c) else 0
         score += (w["subject"] if c["subject"] else 0) + (w["title_line"] if c.get("title") else 0)
+        score += w["inspected"] if inspected and kind == "council" else 0
         named_here = any(k == kind and not o["bare"] and agrees(o) for (_, k), o in cands.items())
         if c.get("national"):
             continue
@@ -779,13 +819,19 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         if c.get("absorbed") or c["bare"]:
             continue  # a body of no area ("the Local Safeguarding Children Board") names no publisher
         # a spelled-out name reads better than its abbreviation ("Devon Safeguarding Children Partnership")
-        best = max(c["names"], key=lambda x: (len(x.split()) > 2, c["names"][x], len(x)))
+        best = _unshout(max(c["names"], key=lambda x: (len(x.split()) > 2, c["names"][x], len(x))))
         if c.get("acronym") and not best.endswith(c["acronym"]):
             best = f"{best} ({c['acronym']})"
         scored.append((score, -c["first"], best))
     if host_area and not cands:
         kind = _address_kind(url, p)
-        if kind:
+        unnamed = _unnamed_kind(head, p)
+        if unnamed and kind is None and unnamed[0] in p.full_names:
+            # "the Partnership" on a site whose address names only the area
+            kind = unnamed[0]
+            scored.append((w["address_area"] + w["unnamed_kind"] * min(unnamed[1], w["mentions_cap"]), 0,
+                           _composed(host_area, kind, p)))
+        elif kind:
             scored.append((w["address_area"] + w["address_agrees"], 0, _composed(host_area, kind, p)))
     elif printed and not cands:
         # a page that names no body: the one its printed addresses are (a partnership's site before the council's)
@@ -793,6 +839,12 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         kind = min(kinds, key=lambda k: k == "council", default=None)
         if kind:
             scored.append((w["text_address"], 0, _composed(text_area, kind, p)))
+    elif text_area and not cands and not named_national:
+        # no address at all: the area the page names most, and the body it names without one ("the Partnership")
+        unnamed = _unnamed_kind(head, p)
+        if unnamed and unnamed[0] in p.full_names:
+            scored.append((w[text_weight] + w["unnamed_kind"] * min(unnamed[1], w["mentions_cap"]), 0,
+                           _composed(text_area, unnamed[0], p)))
     for name, rx, hosts in p.national:
         found = _national_found(rx, opening)
         score = w["national_mention"] * min(len(found) + shortened[name], w["national_cap"])
@@ -804,6 +856,8 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
             score += w["national_byline"]
         if any(host == h or host.endswith("." + h) for h in hosts):
             score += w["national_host"]
+        if found and name in p.inspectors and inspected:
+            score += w["national_inspection"]  # the inspectorate reports, the area is inspected
         if found and found[0].start() < title_end:
             score += w["title_line"]
         if score > 0:
@@ -837,10 +891,15 @@ def weight_tables() -> dict[str, dict[str, float]]:
             "year": _year_rules()[1]}
 
 
+_CONTENTS_LINE = re.compile(r"^[^\n]*[a-z)][ \t.]+\d{1,3}[ \t]*$", re.M)
+
+
 def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[str, float]:
     """How strongly the title, opening text and address say each document type."""
     low_title = title.lower()
-    texts = {"title": low_title, "head": f"{low_title}\n{text[:5000].lower()}",
+    # a contents line ("chapter 2: multi-agency safeguarding arrangements 22") names a part, not the document
+    head = _CONTENTS_LINE.sub("", text[:5000].lower())
+    texts = {"title": low_title, "head": f"{low_title}\n{head}",
               "opening": f"{low_title}\n{text[:600].lower()}", "address": (url or "").lower()}
     scores: Counter[str] = Counter()
     weights = _doc_type_weights()
@@ -866,6 +925,27 @@ _FIELD_LINE = re.compile(r"^[A-Z][\w ]{0,30}:\s")  # "Decision Maker: …", "Dat
 _TITLE_FIELD = re.compile(r"^\W*(?:(?:paper|report|document)\s+title|title(?:\s+of\s+(?:the\s+)?(?:paper|report))?|subject)"
                           r"\s*:\s*(\S.{6,150})$", re.I)
 _DATE_WORDS = re.compile(rf"\b(?:{_MONTH_RE}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|am|pm|st|nd|rd|th)\b|\d+", re.I)
+# what says when a page was put out, before its date: "Posted on 3 March 2023", "Last updated: …"
+_STAMP = re.compile(r"^\W*(?:(?:first |last )?(?:posted|published|updated|issued|reviewed)|dated?)\b(?:\s+on)?\s*:?\s*", re.I)
+
+
+def _is_date_stamp(line: str) -> bool:
+    """A line that only dates the page: a date alone ("September 2021"), a stamp ("Posted on
+    3 March 2023") or a field whose value is a date ("Inspection dates: 4 to 8 December 2023")."""
+    line = line.strip()
+    values = [_STAMP.sub("", line)] + ([line.split(":", 1)[1]] if _FIELD_LINE.match(line) else [])
+    return any(re.search(rf"\d|\b{_MONTH_RE}\b", v, re.I) and
+               len(re.sub(r"[\W_]+", "", re.sub(r"\b(?:to|and|until)\b", "", _DATE_WORDS.sub("", v)))) < 3
+               for v in values)
+
+
+_DATE_LED = re.compile(rf"^\W*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_RE}\b)", re.I)
+
+
+def _is_period(line: str) -> bool:
+    """A date line that names a period, not a day: "April 2022 to March 2023", "2022-2023"."""
+    months = re.findall(rf"\b{_MONTH_RE}\b", line, re.I)
+    return len(months) >= 2 or len(re.findall(r"\b(?:19|20)\d{2}\b", line)) >= 2 or bool(re.search(_FY, line))
 
 
 @dataclass(frozen=True)
@@ -902,10 +982,24 @@ def _layout_title(opening: list[Block]) -> str | None:
             if len(title) >= 8:
                 return title
     parts: list[str] = []
-    for b in opening[:8]:
+    tr = _title_rules()
+    for i, b in enumerate(opening[:8]):
         t = b.text.strip()
         # a field line or a generic heading ("Introduction", "Contents") starts the body
-        if len(t) > 90 or b.number or t.endswith(".") or (parts and (_FIELD_LINE.match(t) or _title_rules().generic.match(t))):
+        if len(t) > 90 or b.number or t.endswith(".") or (parts and (_FIELD_LINE.match(t) or tr.generic.match(t))):
+            break
+        # a stamp ("Posted on 3 March 2023") dates the page, and so does a date under a name of
+        # some words ("… caused by male carers" / "September 2021"); a period names it
+        if parts and _is_date_stamp(t) and not _is_period(t) and (
+                _STAMP.match(t) or len(" ".join(parts).split()) >= 4):
+            break
+        if parts and _DATE_LED.match(t):
+            break  # "Wednesday 15th January 2025, 10am, City Chambers": when and where a meeting was
+        # a short line right above the first paragraph heads a section ("What happened"),
+        # unless it says what the document is
+        after = opening[i + 1].text.strip() if i + 1 < len(opening) else ""
+        if parts and (len(after) > 90 or after.endswith(".")) and not tr.report.search(t) \
+                and not re.search(r"\b(?:19|20)\d{2}\b", t):
             break
         parts.append(t)
         if len(parts) == 3 or (b.kind == HEADING and len(parts) > 1):
@@ -934,9 +1028,10 @@ def _name_phrases(paragraphs: list[str]) -> list[str]:
     return out
 
 
-def _address_title(url: str | None) -> str | None:
+def _address_title(url: str | None, any_words: bool = False) -> str | None:
     """A title from the last words of a page's address, when they name a report
-    ("/devon-scp-yearly-report-2024-25" -> "Devon SCP Yearly Report 2024-25")."""
+    ("/devon-scp-yearly-report-2024-25" -> "Devon SCP Yearly Report 2024-25"), or whatever
+    they say (``any_words``: "/independent-scrutiny" -> "Independent Scrutiny")."""
     parts = places.split_address(url)
     segs = [x for x in unquote(parts.path).split("/") if x] if parts else []
     if not segs:
@@ -947,11 +1042,11 @@ def _address_title(url: str | None) -> str | None:
     # a site's own document number is no part of a title ("/103694593-Annual-report", "20165945.star-…")
     while words and re.fullmatch(r"\d{5,}(?:\.\w+)?", words[0]):
         words = words[1:]
-    if len(words) < 3 or not any(w.isalpha() for w in words):
+    if len(words) < (2 if any_words else 3) or sum(w.isalpha() for w in words) < (2 if any_words else 1):
         return None
     abbrevs = {a.lower(): a for a in rules().abbreviations}
     text = " ".join(abbrevs.get(w.lower(), w.capitalize()) for w in words).replace("/", "-")
-    return text if _title_rules().report.search(text) else None
+    return text if any_words or _title_rules().report.search(text) else None
 
 
 def _is_body_name(line: str) -> bool:
@@ -994,7 +1089,7 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
             score += w["too_long"]
         if tr.generic.match(t):
             score += w["generic"]
-        if len(re.sub(r"[\W_]+", "", _DATE_WORDS.sub("", t))) < 3:
+        if len(re.sub(r"[\W_]+", "", _DATE_WORDS.sub("", t))) < 3 or _is_date_stamp(t):
             score += w["date_line"]
         if t.endswith("?"):
             score += w["question"]
@@ -1006,18 +1101,22 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
             score += w["site_name"]
         return score
 
+    # a line after the first paragraph of prose heads a section of the body, when a line that
+    # could name the document came before that paragraph
+    prose = False
     for i, b in enumerate(opening):
         t = clean(b.text)
         if b.number and _COUNTED.match(t):
             t = f"{b.number} {t}"
         if b.kind != HEADING and (len(t) > 120 or t.endswith(".")):
+            prose = prose or any(c[0] >= w["minimum"] for c in cands)
             continue
         # a heading the source did not style is only a short line set apart; a numbered one
         # ("1 Background") is a section of the report, not its name
         numbered = b.number and not _COUNTED.match(b.text.strip())
         level = {1: w["level1"], 2: w["level2"]}.get(3 if numbered else b.level or (1 if b.strong else 3),
                                                      w["level3"]) if b.kind == HEADING else 0.0
-        shape[i] = level + (w["strong"] if b.strong else 0) - w["position"] * i
+        shape[i] = level + (w["strong"] if b.strong else 0) - w["position"] * i + (w["after_prose"] if prose else 0)
         score = shape[i] + features(t)
         cands.append((score, t))
         named = _TITLE_FIELD.match(t)
@@ -1057,7 +1156,8 @@ def detect_title(blocks: list[Block], fallback: str, meta_title: str | None = No
     cands = title_candidates(blocks, meta_title, url, site_name)
     if cands and cands[0][0] >= _title_rules().weights["minimum"]:
         return cands[0][1]
-    return fallback
+    # a page with no line that names it: its address's last words name it better than a file name
+    return _address_title(url, any_words=True) or fallback
 
 
 def embedded_reports(blocks: list[Block]) -> list[tuple[int, int]]:

@@ -182,6 +182,21 @@ def area_of_address(url: str | None, body_words: tuple[str, ...]) -> Area | None
     return None
 
 
+def area_by_initials(url: str | None, body_words: tuple[str, ...], named: list[Area]) -> Area | None:
+    """The area a host names by its initials beside a body's word ("wscp.org.uk": W and SCP),
+    when the page names an area of those initials (the one it names most)."""
+    affixes = sorted({squash(w) for w in body_words if w}, key=len, reverse=True)
+    for label in host_of(url).split("."):
+        if label in affixes:
+            continue
+        rests = [label[:-len(a)] for a in affixes if label.endswith(a)] + [label[len(a):] for a in affixes if label.startswith(a)]
+        for rest in rests:
+            hits = [a for a in named if 1 <= len(rest) <= 3 and (a.initials() or squash(a.name)[:1]) == rest]
+            if hits:
+                return max(hits, key=hits.count)
+    return None
+
+
 def _strip_affixes(label: str, affixes: list[str]) -> list[str]:
     """``label`` with known site and body words taken off its ends, every way, shortest last."""
     seen = [label]

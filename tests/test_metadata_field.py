@@ -22,6 +22,9 @@ from tests.quality import SET_DIR, build_files, metadata_checks, run_document
 FIELD = SET_DIR / "field"
 KINDS = SET_DIR / "kinds"  # the shapes a document's kind is read from: meeting notices, cover sheets, newsletters, letters
 SHAPES = SET_DIR / "shapes"  # committee records of an item, pages about reviews, thematic reports, bodies by acronym
+# dates under a title, stamps and meeting lines, inspections, guidance, names in capitals, sites
+# whose address names only the area (or its initials) and a text that names only "the Partnership"
+STYLES = SET_DIR / "styles"
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +33,7 @@ def field_results(tmp_path_factory):
     return [run_document(path, exp) for path, exp in build_files(out, FIELD)]
 
 
-@pytest.mark.parametrize("directory", [KINDS, SHAPES], ids=["kinds", "shapes"])
+@pytest.mark.parametrize("directory", [KINDS, SHAPES, STYLES], ids=["kinds", "shapes", "styles"])
 @pytest.mark.parametrize("field", ["title", "year", "publisher", "doc_type"])
 def test_kinds_of_document_by_their_shape_all_right(tmp_path, directory, field):
     results = [run_document(path, exp) for path, exp in build_files(tmp_path, directory)]

@@ -7,7 +7,15 @@ finds earlier items like a new text (``recur --check``).
 from search.recur.cache import load_items
 from search.recur.check import VERDICTS, check, check_many, made_before, summary, verdict
 from search.recur.clustering import best_threshold, recur
-from search.recur.concepts import Concepts, ConceptsError, load_concepts, normalise, store_concepts, tokens
+from search.recur.concepts import (
+    Concepts,
+    ConceptsError,
+    load_concepts,
+    normalise,
+    publisher_places,
+    store_concepts,
+    tokens,
+)
 from search.recur.scoring import (
     CHECK_MIN_SCORE,
     DEFAULT_THRESHOLD,
@@ -20,7 +28,7 @@ from search.recur.tracker import describe, tracker_rows
 __all__ = [
     "CHECK_MIN_SCORE", "DEFAULT_THRESHOLD", "Concepts", "ConceptsError", "best_threshold", "check", "check_many",
     "labelled_figures", "load_concepts", "load_items", "load_pairs", "made_before", "normalise", "pair_scores",
-    "recur", "store_concepts", "summary", "tokens", "VERDICTS", "verdict",
+    "publisher_places", "recur", "store_concepts", "summary", "tokens", "VERDICTS", "verdict",
     "TRACKER_COLUMNS", "describe", "tracker_rows",
 ]
 

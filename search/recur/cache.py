@@ -16,8 +16,8 @@ import platformdirs
 
 from search.index.records import item_json
 from search.index.store import Store
-from search.recur.concepts import Concepts, tokens
-from search.recur.scoring import _Joined, _Rows, _rows, _subject
+from search.recur.concepts import Concepts
+from search.recur.scoring import _Joined, _Rows, _rows, item_tokens
 
 
 def _item(r: dict) -> dict:
@@ -37,7 +37,7 @@ def load_items(store: Store, kind: str | None = None, theme: str | None = None) 
 
 # -- the index's items, tokenised once per index generation ---------------------------------
 
-_CACHE_VERSION = 10
+_CACHE_VERSION = 12
 _TOKEN_FIELDS = ("item_id", "doc_id", "kind", "year", "year_start", "themes", "status")
 _CHECK_FIELDS = ("item_id", "doc_id", "kind")  # what --check reads; the others are in a file of their own
 
@@ -67,7 +67,7 @@ def _cache_key(store: Store, concepts: Concepts) -> str | None:
                           sorted(concepts.theme_of.items()), [r.pattern for r in concepts.openings],
                           sorted(concepts.common), sorted(concepts.stock),
                           sorted(concepts.spellings.items()), sorted(concepts.abbreviations.items()),
-                          sorted(concepts.synonym_of.items())])
+                          sorted(concepts.synonym_of.items()), sorted(concepts.places)])
     return f"{_digest(str(Path(store.root).resolve()))}-{generation}"
 
 
@@ -262,7 +262,7 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None) -> tuple[_Sli
             it = _item(r)
             read.append(((one(r.get("doc_id") or ""), r.get("ordinal") or 0, r.get("id") or ""),
                          (it.get("item_id"), *(one(it.get(k)) for k in _TOKEN_FIELDS[1:])),
-                         " ".join(tokens(_subject(it["text"]), concepts, surface)), len(it["text"].split())))
+                         " ".join(item_tokens(it, concepts, surface)), len(it["text"].split())))
             yield _item_line(it)
 
     _cache_write(_cache_path(store, concepts, "items"), lines())
@@ -358,4 +358,4 @@ def _items_and_rows(store: Store, items: list[dict] | None, kind: str | None, co
             items, rows = items.take(keep), rows.take(keep)
         return items, rows, surface
     surface: dict[str, str] = {}
-    return items, _rows(items, [tokens(_subject(i["text"]), concepts, surface) for i in items]), surface
+    return items, _rows(items, [item_tokens(i, concepts, surface) for i in items]), surface

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -63,6 +64,8 @@ class Concepts:
     generic: frozenset[str] = frozenset()  # concept tokens too general to show two items say the same ("staff")
     synonym_phrases: _Phrases | None = None  # a thesaurus group's forms add its token; the words still count
     synonym_of: dict[str, str] = field(default_factory=dict)  # a normalised form -> its thesaurus group's token
+    places: frozenset[str] = frozenset()  # the areas that publish the index's reports, read as organisations
+    place_bodies: frozenset[str] = frozenset()  # words starting a body's name after its area ("safeguarding", "lscb")
 
     def theme_only(self, shared) -> bool:
         """Whether the tokens two items share are a theme and nothing else: its tag or token,
@@ -145,16 +148,20 @@ def bundled_concepts_path() -> Path:
     return Path(str(resources.files("search.recur").joinpath(CONCEPTS_NAME)))
 
 
-def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesaurus=None) -> Concepts:
+def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesaurus=None,
+                  places: Iterable[str] = ()) -> Concepts:
     """The bundled concepts, then each extra file's (a concept with a known id is replaced),
     the phrases of each theme of ``taxonomy`` (anything iterating objects with ``id``,
     ``label``, ``phrases`` and ``abbreviations``), and the groups of ``thesaurus`` (anything
-    with ``groups()``; the bundled thesaurus when None)."""
+    with ``groups()``; the bundled thesaurus when None). ``places``: names of the areas whose
+    bodies publish the reports ("Hillingdon"), read as the organisations are: where a report
+    is from is not what it says."""
     orgs: list[str] = []
     openings: list[str] = []
     fillers: list[str] = []
     common: list[str] = []
     stock: list[str] = []
+    bodies: list[str] = []
     spellings: dict[str, str] = {}
     concepts: dict[str, list[str]] = {}
     generic: set[str] = set()
@@ -169,6 +176,7 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
             fillers += [str(p) for p in data.get("fillers", {}).get("phrases", [])]
             common += [str(w) for w in data.get("common", {}).get("words", [])]
             stock += [str(w) for w in data.get("stock", {}).get("words", [])]
+            bodies += [str(w).lower() for w in data.get("places", {}).get("bodies", [])]
             spellings.update({_canon(str(k)): _canon(str(v)) for k, v in data.get("spellings", {}).items()})
             for c in data.get("concept", []):
                 concepts[str(c["id"])] = [str(t) for t in c["terms"]]
@@ -205,6 +213,11 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
     org_words = {v for n in orgs for v in _variants(n)}
     synonym_of = _thesaurus_concepts(thesaurus if thesaurus is not None else load_thesaurus(), _variants, token_of,
                                      theme_of, labels, abbreviations, org_words)
+    # an area none of whose words a concept, a theme or the thesaurus uses ("Education" of an
+    # "Education Safeguarding Team" is a subject, not a place)
+    said = {w for d in (token_of, theme_of, synonym_of) for phrase in d for w in phrase.split()}
+    named = {v for n in places for v in _variants(n) if not said & set(v.split())}
+    org_words |= named
     odd = [a for a in abbreviations if not a.isalnum()]
     try:
         opening_rx = [re.compile(p, re.I) for p in openings]
@@ -228,6 +241,8 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
         common=frozenset(_stem(w) for c in common for w in _canon(c).split()),
         stock=frozenset(stock_words),
         spellings=spellings,
+        places=frozenset(named),
+        place_bodies=frozenset(bodies),
         generic=frozenset(f"{_CONCEPT}c:{cid}".replace(" ", "_") for cid in generic),
         abbreviations=abbreviations,
         abbreviation_rx=re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(
@@ -328,7 +343,7 @@ def tokens(text: str, concepts: Concepts | None = None, surface: dict | None = N
         if w.startswith(_CONCEPT):
             out.append(w)
             continue
-        if w == "org" or w in c.stock or len(w) < 2 or w.isdigit():
+        if w == "org" or w in c.stock or len(w) < 2 or w[0].isdigit():  # "2019", "31st": a date cited, not a concept
             continue
         s = _stem(w)
         if s in c.common:
@@ -347,16 +362,39 @@ def normalise(text: str, concepts: Concepts | None = None) -> list[str]:
 
 
 def store_concepts(store: Store | None) -> Concepts:
-    """The concepts for an index: the bundled ones and the themes of the taxonomy it was tagged with."""
+    """The concepts for an index: the bundled ones, the themes of the taxonomy it was tagged
+    with, the thesaurus it reads, and the areas its documents' publishers name."""
     if store is None:
         return _default_concepts()
     tax = store.taxonomy()
     thesaurus = index_thesaurus(store.current_dir())
-    key = (getattr(tax, "fingerprint", lambda: None)(), thesaurus.to_json())
+    places = store.cached("recur-places", lambda: publisher_places(d.get("publisher") for d in store.records("doc")))
+    key = (getattr(tax, "fingerprint", lambda: None)(), thesaurus.to_json(), places)
     cached = _by_taxonomy.get(key)
     if cached is None:
-        cached = _by_taxonomy[key] = load_concepts(tax, thesaurus=thesaurus)
+        cached = _by_taxonomy[key] = load_concepts(tax, thesaurus=thesaurus, places=places)
     return cached
+
+
+def publisher_places(publishers: Iterable[str | None], concepts: Concepts | None = None) -> tuple[str, ...]:
+    """The areas named by publishers' names: the words before the kind of body
+    ("Hillingdon" of "Hillingdon Safeguarding Children Partnership", "Kingston & Richmond" of
+    "Kingston & Richmond LSCB"), each name once, sorted. A name without such a body ("NSPCC",
+    "Department for Education") names no area."""
+    c = concepts or _default_concepts()
+    bodies = c.place_bodies
+    out: set[str] = set()
+    for name in publishers:
+        words = list(_RAW_WORD.finditer(name or ""))
+        cut = next((m.start() for m in words if m.group().lower() in bodies), 0)
+        # "Kingston & Richmond", "Bath and North East Somerset": each area the name joins
+        for area in re.split(r"\s*(?:&|\+|,|\band\b)\s*", (name or "")[:cut]):
+            area_words = _RAW_WORD.findall(area)
+            # an area is a proper name: written with capitals, and no stock word ("Children's")
+            if area_words and all(w[0].isupper() for w in area_words) and not any(
+                    w.lower() in c.stock or w.lower() in ("of", "the") for w in area_words):
+                out.add(" ".join(area_words))
+    return tuple(sorted(out))
 
 
 _by_taxonomy: dict = {}

@@ -1,7 +1,8 @@
 """Recurring items: recommendations, learning and priorities said again in later years.
 
 Two items are compared by the *concepts* they share, read from their first sentence
-(the rest is often commentary) after normalising the text:
+(the rest of a long item is often commentary; an item of at most :data:`SHORT_ITEM_WORDS`
+words is read whole) after normalising the text:
 
 - the names of the bodies that write reports (CCG, ICB, SSCB, SSCP, LSCB, "the Board",
   "the Partnership", "we") become one token, so "the CCG will" and "we will" read alike;
@@ -69,7 +70,7 @@ else:  # pragma: no cover - Python 3.10
 
 DEFAULT_THRESHOLD = 49.0  # the lowest giving precision >= 0.9 on the labelled pairs and realdev (bench/recur_fit.py)
 CHECK_CANDIDATES = 2000  # items per checked text scored exactly (the best by cosine)
-CHECK_MIN_SCORE = 40.0  # --check lists weaker matches than recur groups, best first, for a person to judge
+CHECK_MIN_SCORE = 37.0  # --check lists weaker matches than recur groups, best first, for a person to judge (bench/recur_fit.py)
 THEME_WEIGHT = 1.5  # a theme tag weighs this many times an equally rare word
 CONCEPT_WEIGHT = 2.0  # a concept from the data file weighs this many times an equally rare word
 COSINE_SHARE = 0.8  # score = 80% TF-IDF cosine + 20% token_sort_ratio
@@ -239,17 +240,40 @@ _ATTRIBUTION = re.compile(r"^(?:(?:however|also|again|moreover|furthermore|furth
 _EXAMPLE = r"(?:e\.\s?g\b|eg\b|for example\b|for instance\b)"
 _EXAMPLES_AT_END = re.compile(r"[\s,;:]+" + _EXAMPLE + r".*$", re.I | re.S)
 _EXAMPLES_IN_BRACKETS = re.compile(r"\s*\(" + _EXAMPLE + r"[^)]*\)", re.I)
+SHORT_ITEM_WORDS = 40  # an item this short is one point, said in a sentence or two: compared whole
 EXAMPLES_AFTER = 8  # words an item says before its examples start, for them to be cut ("men, for example fathers, who ..." keeps them)
 
 
 def _subject(text: str) -> str:
-    """The first sentence of an item: what it is about (the rest is often commentary), without
-    a leading attribution ("as highlighted in ..., ") or trailing examples ("e.g. ...")."""
+    """What an item is about: its first sentence (the rest of a long item is often commentary),
+    or the whole of a short one (a point and its second sentence: "Plans were not reviewed.
+    Reviews must be monthly."), without a leading attribution ("as highlighted in ..., ") or trailing examples
+    ("e.g. ...")."""
     text = _ATTRIBUTION.sub("", text)
-    m = re.match(r"(.{25,}?[.;!?])\s+[A-Z]", text)
+    if len(text.split()) <= SHORT_ITEM_WORDS:
+        m = None
+    else:
+        m = re.match(r"(.{25,}?[.;!?])\s+[A-Z]", text)
     first = _EXAMPLES_IN_BRACKETS.sub("", m.group(1) if m else text)
     tail = _EXAMPLES_AT_END.search(first)
     return first[:tail.start()] if tail and len(first[:tail.start()].split()) >= EXAMPLES_AFTER else first
+
+
+CONTEXT_WORDS = 8  # an item of fewer words is a point of a list: its heading says what it is about too
+
+
+def item_tokens(item: dict, concepts: Concepts, surface: dict | None = None) -> list[str]:
+    """The concepts of an item's subject (see :func:`_subject`); an item of fewer than
+    :data:`CONTEXT_WORDS` words ("inadequate information sharing between services") also takes
+    the concepts its heading names ("Unseen men: fathers and male carers"), as a reader does.
+    Only the heading's concepts and themes, never its plain words: "Board priorities" or
+    "Minutes" say what kind of item it is, not what it is about."""
+    text = item.get("text") or ""
+    toks = tokens(_subject(text), concepts, surface)
+    heading = item.get("heading")
+    if heading and len(text.split()) < CONTEXT_WORDS:
+        toks += [t for t in dict.fromkeys(tokens(heading, concepts)) if t.startswith(_CONCEPT) and t not in toks]
+    return toks
 
 
 def _weight(tok: str) -> float:
@@ -267,7 +291,7 @@ def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[lis
     surface = dict(surface or {})
     if rows is None:
         if toks is None:
-            toks = [tokens(_subject(i["text"]), c, surface) for i in items]
+            toks = [item_tokens(i, c, surface) for i in items]
         rows = _rows(items, toks)
     m = rows.matrix()
     df = np.bincount(rows.indices, minlength=m.shape[1])

@@ -1,0 +1,121 @@
+"""Titles, years, publishers and doc types from signals every page of a kind carries: a date or
+a stamp under a title, a meeting's day and place, a section heading after the first paragraph,
+a site whose address names only the area (or its initials), an inspection report, a name in
+capitals, a contents line, a financial year anywhere in the title lines (the documents of
+``tests/realistic/styles`` are checked in ``test_metadata_field.py``)."""
+from __future__ import annotations
+
+from ingest.document import parse_file
+from ingest.metadata import detect_doc_type, detect_period, detect_publisher
+
+
+def _title(tmp_path, text: str) -> str:
+    path = tmp_path / "page.md"
+    path.write_text(text, encoding="utf-8")
+    return parse_file(path).doc["title"]
+
+
+def test_a_stamp_or_a_date_under_a_title_is_no_part_of_it(tmp_path):
+    assert _title(tmp_path, "Council opens a new family hub in the market square\n\nPosted on 2 May 2023\n\n"
+                            "The hub opened on Monday.\n") == "Council opens a new family hub in the market square"
+    assert _title(tmp_path, "Hidden harm: what a national review of neglect in teenagers found\n\nOctober 2022\n\n"
+                            "Contents\nForeword 3\n") == "Hidden harm: what a national review of neglect in teenagers found"
+
+
+def test_a_period_under_a_title_is_part_of_its_name(tmp_path):
+    assert _title(tmp_path, "Annual Report\n\nApril 2022 to March 2023\n\nContents\nForeword 3\n") == \
+        "Annual Report April 2022 to March 2023"
+
+
+def test_a_meetings_day_and_place_are_not_part_of_its_title(tmp_path):
+    assert _title(tmp_path, "ORKNEY CHILD PROTECTION COMMITTEE\n\nMINUTE OF MEETING\n\n"
+                            "Thursday 6th March 2025, 10am, Council Offices\n\nPresent: the Chair\n") == \
+        "Orkney Child Protection Committee Minute Of Meeting"
+
+
+def test_a_field_dating_the_page_and_a_heading_after_the_first_paragraph_are_not_titles(tmp_path):
+    text = ("Joint targeted area inspection of the multi-agency response to children who go missing in Bolton\n\n"
+            "Inspection dates: 3 to 7 March 2025\n\nDate of publication: 30 April 2025\n\n"
+            "This report sets out what inspectors found when they visited the area.\n\n"
+            "## Headline findings\n\nPartners know their children well.\n")
+    assert _title(tmp_path, text).startswith("Joint targeted area inspection")
+
+
+def test_a_short_line_above_the_first_paragraph_heads_a_section(tmp_path):
+    assert _title(tmp_path, "Learning from a rapid review: Child T\n\nWhat happened\n\n"
+                            "Child T was taken to hospital with an injury nobody could explain.\n") == \
+        "Learning from a rapid review: Child T"
+
+
+def test_a_site_named_for_its_area_with_a_text_naming_only_the_partnership():
+    text = "Training\n\nThe Partnership runs courses every term. Book through the partnership's site."
+    assert detect_publisher(text, "https://www.saferchildrenbolton.org.uk/training") == \
+        "Bolton Safeguarding Children Partnership"
+    # a council's own site stays the council's
+    assert detect_publisher(text, "https://www.bolton.gov.uk/training") == "Bolton Council"
+
+
+def test_a_host_of_initials_names_the_area_the_page_names():
+    text = "7 minute briefings\n\nThese briefings draw on rapid reviews of cases in Bolton and in Bolton's schools."
+    assert detect_publisher(text, "https://bscp.org.uk/briefings") == "Bolton Safeguarding Children Partnership"
+    # no area of those initials named: no guess
+    assert detect_publisher("7 minute briefings\n\nThese briefings draw on rapid reviews.",
+                            "https://bscp.org.uk/briefings") is None
+
+
+def test_an_inspection_report_is_the_inspectorates_not_the_inspected_councils():
+    text = ("Bolton Council: inspection of local authority children's services\n"
+            "Inspection dates: 3 to 14 March 2025\n"
+            "Ofsted inspectors found that Bolton Council's services for children in care are good.")
+    assert detect_publisher(text, "https://mirror.example.net/doc/1") == "Ofsted"
+    # the council's committee considering that inspection publishes its own record
+    record = "Agenda item\n\n" + text + "\nThe Committee noted the report."
+    assert detect_publisher(record, "https://bolton.moderngov.co.uk/mgAi.aspx?ID=5") == "Bolton Council"
+
+
+def test_a_name_in_capitals_is_written_as_a_name():
+    assert detect_publisher("ORKNEY CHILD PROTECTION COMMITTEE\n\nMinute of meeting") == \
+        "Orkney Child Protection Committee"
+
+
+def test_a_contents_line_does_not_type_a_document():
+    text = ("Contents\nIntroduction 3\nChapter 2: Multi-agency safeguarding arrangements 12\n\n"
+            "This guidance explains what practitioners must do.")
+    assert detect_doc_type(text, "Protecting children online: guidance for schools") == "other"
+
+
+def test_a_financial_year_anywhere_in_the_title_lines_dates_the_document():
+    assert detect_period(["Performance update Q3 2023/24", "Prepared for the Executive"])["year_start"] == 2023
+    assert detect_period(["Thematic analysis of rapid reviews 2019 to 2022"])["how"] == "span"
+
+
+def test_a_title_saying_what_practitioners_should_take_is_a_briefing():
+    text = "The review found that nobody asked who else lived in the home. Ask about every adult."
+    assert detect_doc_type(text, "Key messages for practitioners from the review of Child R") == "briefing"
+
+
+def test_a_paper_named_as_a_report_to_a_committee_is_a_board_paper():
+    text = "Purpose of the report: to present the annual report of the LSCB. Cabinet is asked to note it."
+    assert detect_doc_type(text, "Report to Cabinet: LSCB Annual Report 2016/17") == "board-papers"
+
+
+def test_a_file_with_no_address_names_the_body_of_the_area_it_names():
+    text = "Training\n\nThe Partnership runs courses for staff in Bolton every term. The partnership site lists them."
+    assert detect_publisher(text) == "Bolton Safeguarding Children Partnership"
+    # a national body the page names is no local partnership's
+    assert detect_publisher("The Child Safeguarding Practice Review Panel published its report. "
+                            "Safeguarding partners in Bolton should read it.") == "Child Safeguarding Practice Review Panel"
+
+
+def test_a_public_protection_committee_is_not_renamed_a_child_protection_committee():
+    text = "Public Protection Committee\n\nEast Renfrewshire\n\nAnnual Report 2022-23"
+    assert detect_publisher(text) == "East Renfrewshire Public Protection Committee"
+
+
+def test_a_page_with_no_line_naming_it_takes_its_addresss_last_words(tmp_path):
+    path = tmp_path / "saved.md"
+    path.write_text("<!-- https://www.boltonscp.org.uk/about/independent-scrutiny/ -->\n"
+                    "The partners are responsible for local arrangements, and the role of independent scrutiny is to "
+                    "provide assurance that they work.\n\nThe scrutineer reports to the partners every year.\n",
+                    encoding="utf-8")
+    assert parse_file(path).doc["title"] == "Independent Scrutiny"

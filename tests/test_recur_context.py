@@ -1,0 +1,83 @@
+"""What an item says, not where or when it was said: the areas that publish the reports and
+the dates and shares an item cites are never concepts; --check lists matches from its fitted floor."""
+from __future__ import annotations
+
+from search.recur import (
+    CHECK_MIN_SCORE,
+    DEFAULT_THRESHOLD,
+    load_concepts,
+    normalise,
+    pair_scores,
+    publisher_places,
+    store_concepts,
+    tokens,
+)
+
+
+def test_publishers_name_the_areas_they_serve():
+    names = ["Redbridge LSCB", "Kirkby Safeguarding Children Partnership", "Ashford & Wye Local Safeguarding Children Board",
+             "Department for Education", "NSPCC", None, "", "Child Safeguarding Practice Review Panel",
+             "London Borough of Hartmoor", "Fenwick County Council"]
+    assert publisher_places(names) == ("Ashford", "Fenwick", "Kirkby", "London", "Redbridge", "Wye")
+
+
+def test_an_area_is_where_an_item_comes_from_not_what_it_says():
+    c = load_concepts(places=["Redbridge", "Ashford"])
+    assert "redbridg" not in tokens("Redbridge's children at risk of neglect are seen sooner", c)
+    assert normalise("Redbridge's children at risk of neglect are seen sooner", c) == \
+        normalise("Ashford's children at risk of neglect are seen sooner", c)
+    # two items from one area sharing nothing else are not alike; without the area they read the same
+    pair = [("Redbridge will audit its strategy meetings.", "Redbridge will publish a new fathers toolkit.")]
+    assert pair_scores(pair, concepts=c)[0]["score"] < pair_scores(pair, concepts=load_concepts())[0]["score"]
+    # a word a concept or a theme uses is never taken for a place
+    assert "audit" in normalise("Audit the strategy meetings", load_concepts(places=["Audit"]))
+
+
+def test_dates_and_shares_cited_are_not_concepts():
+    c = load_concepts()
+    said = normalise("Publish the neglect strategy by March 2026, as agreed on the 31st January, for 60 per cent", c)
+    assert not {"march", "januari", "2026", "31st", "per", "cent"} & set(said), said
+    assert "publish" in said and "strategi" in said
+
+
+def test_the_index_publishers_areas_are_read_with_its_concepts(store):
+    publishers = [d.get("publisher") for d in store.records("doc")]
+    c = store_concepts(store)
+    assert c.places == {p for a in publisher_places(publishers) for p in load_concepts(places=[a]).places}
+
+
+def test_check_lists_from_below_the_threshold():
+    assert 30 <= CHECK_MIN_SCORE < DEFAULT_THRESHOLD
+
+
+def test_a_point_of_a_list_is_read_with_the_concepts_its_heading_names():
+    from search.recur.scoring import item_tokens
+
+    c = load_concepts()
+    point = {"text": "poor information sharing between services", "heading": "Unseen men: fathers and male carers"}
+    fathers = [t for t in tokens("fathers and male carers", c) if t.startswith("\x01")]
+    assert fathers and set(fathers) <= set(item_tokens(point, c))
+    # a heading naming only the kind of item adds nothing; a whole sentence keeps to its own words
+    assert item_tokens({"text": "Neglect", "heading": "Board priorities"}, c) == tokens("Neglect", c)
+    sentence = {"text": "Share information between services whenever a child protection plan is made for a baby",
+                "heading": "Unseen men: fathers and male carers"}
+    assert not set(fathers) & set(item_tokens(sentence, c))
+
+
+def test_an_area_is_never_a_word_the_vocabulary_uses():
+    c = load_concepts(places=["Education", "Fathers Hill", "Redbridge"])
+    assert c.places == {"redbridge"}
+
+
+def test_a_short_item_is_read_whole_a_long_one_by_its_first_sentence():
+    from search.recur.scoring import SHORT_ITEM_WORDS, _subject
+
+    short = "Health visitors should see the baby at home. Transfers between teams need a handover meeting."
+    assert len(short.split()) <= SHORT_ITEM_WORDS and _subject(short) == short
+    long = short + " " + " ".join(["The audit of forty cases showed that records were kept well overall."] * 3)
+    assert _subject(long) == "Health visitors should see the baby at home."
+    # a point said second in a short item is compared; in a long one it is commentary
+    probe = "Every transfer between teams needs a handover meeting."
+    short_score, long_score = pair_scores([(short, probe), (long, probe)])
+    assert "handover" in short_score["why"] and short_score["score"] > 0
+    assert long_score["score"] == 0
