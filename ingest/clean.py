@@ -85,7 +85,8 @@ def clean_inline(text: str) -> str:
 
 
 _GLYPHS = "·•❑▪◦●○■□➢➤►✓✔\uf0b7\uf0a7\uf0d8\uf076\uf0fc"
-_BULLET = re.compile(rf"^\s*(?:[-{_GLYPHS}](?:\s*[{_GLYPHS}])*)\s*")
+# "* " opens a bullet in Markdown and plain text; "**" (bold) and "*word*" do not
+_BULLET = re.compile(rf"^\s*(?:[-{_GLYPHS}](?:\s*[{_GLYPHS}])*|\*(?=\s))\s*")
 
 
 def strip_bullet(text: str) -> tuple[bool, str]:

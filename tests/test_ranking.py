@@ -263,3 +263,39 @@ def test_a_year_the_query_names_ranks_the_report_of_that_year_first_however_it_i
         assert (hits[0].section["heading"], hits[0].section["year"]) == ("Priorities", "2016-17")
     finally:
         store.close()
+
+
+def _scored(store, q: str) -> list[tuple[str, float]]:
+    return [(h.section["section_id"], h.score) for h in search(store, q, limit=50).hits]
+
+
+def test_both_engines_score_words_standing_together_alike(tmp_path):
+    """A phrase, a heading word and a long section's length weigh the same on both engines:
+    every hit with the same score and in the same order, not only the same first hit."""
+    if len(AVAILABLE) < 2:
+        pytest.skip("one engine only")
+    _corpus(tmp_path / "docs")
+    long_text = " ".join(f"The panel met partners at home and at school on day {n} of the visit." for n in range(12))
+    _write(tmp_path / "docs", {"visits": [
+        ("Home visits", "Home visits were made. The home was visited and the visits recorded at home, home again."),
+        ("Return home interviews", "A return home interview is offered to every child who comes back."),
+        ("Interviews", "Interviews at home and the return of forms: the interview took place at home, at home."),
+        ("Long visits", long_text + " A return home interview was held."),
+    ]})
+    stores = {}
+    for engine in AVAILABLE:
+        ingest([tmp_path / "docs"], tmp_path / engine, tag=False, engine=engine)
+        stores[engine] = Store(tmp_path / engine)
+    try:
+        for q in ("return home interview", '"return home interview"', "home visits", "missing from home",
+                  "panel visit school", "what did the board say about missing children"):
+            scored = {e: _scored(s, q) for e, s in stores.items()}
+            a, b = (dict(hits) for hits in scored.values())
+            assert a.keys() == b.keys() and len({hits[0][0] for hits in scored.values()}) == 1, (q, scored)
+            # the same score within 2% (Whoosh keeps some lengths less exactly), and the same order
+            # wherever two sections' scores are more than 5% apart
+            assert all(abs(a[i] - b[i]) <= 0.02 * max(a[i], b[i]) for i in a), (q, scored)
+            assert all(b[i] > b[j] for i in a for j in a if a[i] > 1.05 * a[j]), (q, scored)
+    finally:
+        for s in stores.values():
+            s.close()

@@ -67,6 +67,15 @@ def test_bullets_become_list_items_without_glyphs():
     assert items == ["first bullet point", "second bullet point", "third"]
 
 
+def test_an_asterisk_and_a_space_open_a_bullet_and_bold_text_does_not():
+    text = ("Recommendations\n\n* Partners should review the neglect pathway by March.\n"
+            "* The board must audit supervision records.\n\n**Bold opening** of a paragraph.\n")
+    got = [(b.kind, b.text) for b in parse_text(text).blocks]
+    assert got[1:] == [(LIST_ITEM, "Partners should review the neglect pathway by March."),
+                       (LIST_ITEM, "The board must audit supervision records."),
+                       (PARAGRAPH, "Bold opening of a paragraph.")]
+
+
 def test_table_rows_keep_cells_and_status_rows_join_their_objective():
     rows = [b for b in blocks() if b.kind == TABLE_ROW]
     assert rows[0].cells == ["Embedding safeguarding within the system", "ONGOING"]

@@ -14,14 +14,15 @@ from search.index.analysis import ANALYSIS_VERSION, query_terms
 
 # Whoosh keeps the analysers' module paths in the index: moving a module changes the version,
 # as a new field does
-SCHEMA_VERSION = f"13.{ANALYSIS_VERSION}"
+SCHEMA_VERSION = f"14.{ANALYSIS_VERSION}"
 UNSTORED = frozenset({"exact", "years"})  # indexed for matching only, never read back
 STEMMED = frozenset({"heading", "text", "title"})  # the other text fields hold words as written
 
 # name -> (kind, options). Kinds: "id" one term as written, "keyword" comma-separated terms,
 # "numeric" an integer, "text" analysed and stemmed, "exact" analysed as written, "stored"
-# kept and never searched. Options: stored, unique, sortable, scorable, lowercase, and
-# field_boost (a field that weighs more in the engine's own score).
+# kept and never searched. Options: stored, unique, sortable, scorable, lowercase. No field
+# weighs more in the index itself: field weights are the query's (search/ranking.toml), so
+# both engines score a word in a heading alike.
 FIELDS: dict[str, tuple[str, dict]] = {
     "kind": ("id", {"stored": True}),
     "id": ("id", {"stored": True, "unique": True}),
@@ -50,7 +51,7 @@ FIELDS: dict[str, tuple[str, dict]] = {
     "theme_evidence": ("stored", {}),
     # section fields
     "number": ("id", {"stored": True}),
-    "heading": ("text", {"stored": True, "field_boost": 2.0}),
+    "heading": ("text", {"stored": True}),
     "heading_path": ("stored", {}),
     "level": ("stored", {}),
     "text": ("text", {"stored": True}),

@@ -523,12 +523,16 @@ def _node(q, schema):
         field = _field(q.field)
         if field not in TEXT_FIELDS:
             return Q.phrase_query(schema, field, list(q.words), slop=q.slop)
-        # through a part: matched in the twin, scored by the words in the field itself
-        # (the twin's statistics are those of short runs, not of the sections)
+        # scored as one term of BM25 (how often the phrase stands in the field, with the sum of its
+        # words' rarity), as the Whoosh backend scores it; a phrase found only through a joined
+        # word's parts (in the twin) is scored by its words in the field itself (the twin's
+        # statistics are those of the sections with joined words, not of all)
+        phrase = Q.phrase_query(schema, field, list(q.words), slop=q.slop)
         through = Q.boolean_query([(Occur.Must, Q.const_score_query(Q.phrase_query(schema, field + _TWIN, list(q.words),
-                                                                                  slop=q.slop), 0.0))]
+                                                                                  slop=q.slop), 0.0)),
+                                   (Occur.MustNot, phrase)]
                                   + [(Occur.Must, Q.term_query(schema, field, w)) for w in q.words])
-        return Q.disjunction_max_query([Q.phrase_query(schema, field, list(q.words), slop=q.slop), through])
+        return Q.boolean_query([(Occur.Should, phrase), (Occur.Should, through)])
     if isinstance(q, qtree.Range):
         if q.field != "year_start":
             raise Unsupported(q.field)

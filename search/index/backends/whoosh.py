@@ -7,7 +7,9 @@ from the postings of each theme, never from stored fields.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
+from functools import lru_cache
 from math import log
 from pathlib import Path
 
@@ -43,15 +45,104 @@ def make_schema() -> Schema:
     return Schema(**{name: made[kind](opts) for name, (kind, opts) in FIELDS.items()})
 
 
+def _engine_lengths() -> list[int]:
+    """The field lengths tantivy (and Lucene) keep, one byte each: exact up to 40, then eight
+    steps per doubling (``SmallFloat``'s byte-to-int with 24 free values)."""
+    out = list(range(24))
+    for i in range(256 - 24):
+        bits, shift = i & 7, (i >> 3) - 1
+        out.append(24 + (bits if shift < 0 else (bits | 8) << shift))
+    return out
+
+
+_LENGTHS = _engine_lengths()
+
+
+@lru_cache(maxsize=4096)
+def _as_tantivy(length: float) -> float:
+    """The length tantivy keeps for a length as Whoosh gives it back: Whoosh rounds a length
+    above ten up to a bucket of its own, about 4.4% wide, so it is read at the bucket's
+    middle; tantivy rounds down to its table (exact up to 40)."""
+    n = int(length)
+    return _LENGTHS[bisect_right(_LENGTHS, round(n / 1.022) if n > 10 else n) - 1]
+
+
+class _Scorer(scoring.BM25FScorer):
+    """Whoosh's BM25 over the field's length as tantivy keeps it (``_score`` is the hook
+    Whoosh documents for a scorer of weight and length)."""
+
+    def _score(self, weight, length):
+        return scoring.bm25(self.idf, weight, _as_tantivy(length), self.avgfl, self.B, self.K1)
+
+
+class _PhraseMatcher:
+    """A phrase's matcher (every other call goes to Whoosh's own) scoring each section as
+    BM25 of one term: how often the phrase stands there, with the sum of its words' rarity
+    (as tantivy and Lucene score a phrase)."""
+
+    def __init__(self, child, boost: float, searcher, field: str, idf: float, avgfl: float):
+        self.child, self.boost = child, boost
+        self._searcher, self._field, self._idf, self._avgfl = searcher, field, idf, avgfl
+
+    def __getattr__(self, name):
+        return getattr(self.child, name)
+
+    def copy(self):
+        return _PhraseMatcher(self.child.copy(), self.boost, self._searcher, self._field, self._idf, self._avgfl)
+
+    def replace(self, minquality=0):
+        return self  # never pruned: its words' weights do not bound a phrase's score
+
+    def supports_block_quality(self):
+        return False
+
+    def score(self):
+        tf = len(self.child.spans())
+        length = _as_tantivy(self._searcher.doc_field_length(self.child.id(), self._field, 1))
+        return self.boost * scoring.bm25(self._idf, tf, length, self._avgfl, _BM25.B, _BM25.K1)
+
+
+class _Phrase(wq.WrappingQuery):
+    """A phrase scored as :class:`_PhraseMatcher` does."""
+
+    def __init__(self, child: wq.Phrase, boost: float = 1.0):
+        super().__init__(child)
+        self.boost = boost
+
+    def apply(self, fn):
+        return _Phrase(fn(self.child), self.boost)
+
+    def with_boost(self, boost):
+        return _Phrase(self.child, boost)
+
+    def matcher(self, searcher, context=None):
+        m = self.child.matcher(searcher, context)
+        if not m.is_active():
+            return m
+        parent = searcher.get_parent()
+        field = self.child.fieldname
+        idf = sum(_BM25.idf(searcher, field, w) for w in self.child.words)
+        return _PhraseMatcher(m, self.boost * self.child.boost, searcher, field, idf, parent.avg_field_length(field) or 1)
+
+
 class BM25(scoring.BM25F):
     """BM25 with the probabilistic idf tantivy (and Lucene) use, so that a word in nearly
-    every record weighs nearly nothing, on both engines alike."""
+    every record weighs nearly nothing, and a field's length rounded as tantivy rounds it,
+    so that both engines score a word alike."""
 
     def idf(self, searcher, fieldname, text):
         parent = searcher.get_parent()
         n = parent.doc_frequency(fieldname, text)
         total = parent.doc_count()
         return log(1 + (total - n + 0.5) / (n + 0.5))
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        if not searcher.schema[fieldname].scorable:
+            return super().scorer(searcher, fieldname, text, qf)
+        return _Scorer(searcher, fieldname, text, self.B, self.K1, qf=qf)
+
+
+_BM25 = BM25()
 
 
 def translate(node: qtree.Node):
@@ -62,7 +153,7 @@ def translate(node: qtree.Node):
     if isinstance(node, qtree.Phrase):
         if len(node.words) == 1:
             return wq.Term(node.field, node.words[0], boost=b)
-        return wq.Phrase(node.field, list(node.words), slop=node.slop + 1, boost=b)
+        return _Phrase(wq.Phrase(node.field, list(node.words), slop=node.slop + 1), b)
     if isinstance(node, qtree.Prefix):
         return wq.Prefix(node.field, node.text, boost=b)
     if isinstance(node, qtree.Range):
