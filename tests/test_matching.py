@@ -57,6 +57,21 @@ def test_repeats_go_and_nothing_is_dropped():
     assert isinstance(T.matching(T.Or((T.Nothing(),))), T.Nothing)
 
 
+def test_a_phrase_beside_a_shorter_phrase_it_holds_is_dropped_from_alternatives():
+    long = T.Phrase("text", ("child", "in", "care"), 1)
+    short = T.Phrase("text", ("in", "care"), 1)
+    assert T.matching(T.Or((long, short))) == short
+    # words one apart in a phrase of slop 1 stand two to four places apart: slop 3 is enough
+    assert T.matching(T.Or((long, T.Phrase("text", ("child", "care"), 3)))) == T.Phrase("text", ("child", "care"), 3)
+    for other in (T.Phrase("text", ("child", "care"), 2), T.Phrase("text", ("in", "care"), 0),
+                  T.Phrase("heading", ("in", "care"), 1), T.Phrase("text", ("care", "in"), 1)):
+        assert T.matching(T.Or((long, other))) == T.Or((long, other)), other
+    # in a conjunction the longer phrase is the narrower
+    assert T.matching(T.And((short, long))) == long
+    # a phrase of slop 0 inside the same words with slop 1
+    assert T.matching(T.Or((T.Phrase("text", ("in", "care")), short))) == short
+
+
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory):
     out = {}
@@ -97,20 +112,53 @@ def _random_tree(rng: random.Random, runs: list[list[str]], depth: int = 0) -> T
     return T.AndMaybe(parts[0], _random_tree(rng, runs, depth + 1))
 
 
-@pytest.mark.parametrize("engine", AVAILABLE)
-def test_the_matching_tree_matches_the_same_sections(stores, engine):
-    store = stores[engine]
-    backend = store.backend()
+def _runs(store) -> list[list[str]]:
+    """Runs of neighbouring words of the corpus's sections."""
     runs = []
     for sec in store.records("section")[:60]:
         words = [w for w in sec["text"].lower().split() if w.isalpha()]
         runs += [words[i:i + 6] for i in range(0, min(len(words), 60), 6) if len(words[i:i + 6]) >= 3]
+    return runs
+
+
+def _analysed(run: list[str], field: str) -> list[str]:
+    """The words as a field's analyser makes them."""
+    return query_terms(" ".join(run), stem=field != "exact")
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_phrase_is_found_only_where_the_shorter_phrases_it_holds_are(stores, engine):
+    """What :func:`search.index.qtree.matching` takes a phrase to imply holds on the engine:
+    no section has the phrase without the shorter one (words left out, slops as it allows)."""
+    backend = stores[engine].backend()
+    pairs = found = 0
+    for run in _runs(stores[engine])[:80]:
+        for field in ("text", "exact"):
+            words = tuple(_analysed(run[:4], field))
+            for slop in (0, 1):
+                x = T.Phrase(field, words, slop)
+                if len(words) < 3 or not backend.count(x, None):
+                    continue
+                found += 1
+                for y in (T.Phrase(field, words[1:], slop), T.Phrase(field, words[:2], slop + 1),
+                          T.Phrase(field, (words[0], words[2]), 2 * slop + 1), T.Phrase(field, words[::3], 3 * slop + 2)):
+                    assert T.matching(T.Or((x, y))) == y, (x, y)
+                    assert backend.count(T.And((x, T.Not(y))), None) == 0, (x, y)
+                    pairs += 1
+    assert found >= 20 and pairs >= 80
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_the_matching_tree_matches_the_same_sections(stores, engine):
+    store = stores[engine]
+    backend = store.backend()
+    runs = _runs(store)
     schema_terms = {}  # the corpus's words as each field's analyser makes them
 
     def analysed(run: list[str], field: str) -> list[str]:
         key = (tuple(run), field)
         if key not in schema_terms:
-            schema_terms[key] = query_terms(" ".join(run), stem=field != "exact")
+            schema_terms[key] = _analysed(run, field)
         return schema_terms[key]
 
     def fix(node):  # each term as its field's analyser makes it

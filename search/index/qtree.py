@@ -161,7 +161,8 @@ def matching(node: Node) -> Node:
     """A tree that matches exactly the sections ``node`` matches, for counting: what only
     ranks (constants, boosts, the ``should`` of :class:`AndMaybe`) left out, and in each
     alternative (or conjunction) a part dropped when another part matches every section it
-    does (a phrase beside one of its own words), so the engine reads fewer positions."""
+    does (a phrase beside one of its own words, or beside a shorter phrase it holds), so the
+    engine reads fewer positions."""
     if isinstance(node, Const):
         return matching(node.part)
     if isinstance(node, AndMaybe):
@@ -189,7 +190,7 @@ def _kept(parts: list[Node], wide: bool) -> list[Node]:
     than another (``wide``: in an alternative) or no less (in a conjunction); of two that
     cover each other, the first is kept. Between two different terms and phrases only a
     phrase and one of its words cover each other, so a long list of them is checked by
-    lookup, not pair by pair."""
+    lookup, not pair by pair, and a phrase with the phrases of its field only."""
     parts = list(dict.fromkeys(parts))
 
     def covered(x: Node, y: Node) -> bool:
@@ -199,6 +200,10 @@ def _kept(parts: list[Node], wide: bool) -> list[Node]:
     others = [j for j, p in enumerate(parts) if not isinstance(p, leaves)]
     terms = {(p.field, p.text) for p in parts if isinstance(p, Term)}
     in_phrases = {(p.field, w) for p in parts if isinstance(p, Phrase) for w in p.words}
+    phrases: dict[str, list[int]] = {}
+    for j, p in enumerate(parts):
+        if isinstance(p, Phrase):
+            phrases.setdefault(p.field, []).append(j)
     kept = []
     for i, x in enumerate(parts):
         if isinstance(x, leaves):
@@ -206,7 +211,7 @@ def _kept(parts: list[Node], wide: bool) -> list[Node]:
                 continue  # the phrase's word finds all it finds
             if not wide and isinstance(x, Term) and (x.field, x.text) in in_phrases:
                 continue  # the phrase holds the word
-            rivals = others
+            rivals = others + phrases[x.field] if isinstance(x, Phrase) else others
         else:
             rivals = range(len(parts))
         if not any(j != i and covered(x, parts[j]) and (j < i or not covered(parts[j], x)) for j in rivals):
@@ -228,6 +233,20 @@ def _implies(x: Node, y: Node) -> bool:
         return any(_implies(p, y) for p in x.parts if not isinstance(p, Not))
     if isinstance(x, Phrase) and isinstance(y, Term):
         return x.field == y.field and y.text in x.words  # a phrase's words are each in its field
+    if isinstance(x, Phrase) and isinstance(y, Phrase):
+        return x.field == y.field and _holds(x, y)
     if isinstance(x, Term) and isinstance(y, Prefix):
         return x.field == y.field and x.text.startswith(y.text)
     return False
+
+
+def _holds(x: Phrase, y: Phrase) -> bool:
+    """Whether ``y`` stands wherever ``x`` does: ``y``'s words are some of ``x``'s in order and
+    each two of them are near enough. A slop allows that many other words between each two
+    neighbouring words of a phrase (as both engines read it), so words ``k`` apart in ``x``
+    stand 1 to ``k * (x.slop + 1)`` places apart."""
+    reach = (y.slop + 1) // (x.slop + 1)  # how far apart in ``x`` two neighbours of ``y`` may be
+    at = [i for i, w in enumerate(x.words) if w == y.words[0]] if y.words else []
+    for w in y.words[1:]:  # where in ``x`` each next word of ``y`` can be, given where the last can
+        at = [i for i, v in enumerate(x.words) if v == w and any(0 < i - j <= reach for j in at)]
+    return bool(at)

@@ -262,19 +262,19 @@ class TantivyBackend(Backend):
         for _score, addr in (ts.search(tantivy.Query.boolean_query(parts), max(n, 1), count=False).hits if n else []):
             yield self._data(ts.doc(addr))
 
-    def _query(self, query, flt):
-        q = translate(query, self.schema) if query is not None else \
+    def _query(self, query, flt, scored: bool = True):
+        q = translate(query, self.schema, scored) if query is not None else \
             tantivy.Query.term_query(self.schema, "kind", "section")
         if flt is None:
             return q
         return tantivy.Query.boolean_query([
             (tantivy.Occur.Must, q),
-            (tantivy.Occur.Must, tantivy.Query.const_score_query(translate(flt, self.schema), 0.0)),
+            (tantivy.Occur.Must, tantivy.Query.const_score_query(translate(flt, self.schema, False), 0.0)),
         ])
 
     def _matches(self, query, flt):
         """:meth:`_query` for counting: the tree without what only ranks (:func:`qtree.matching`)."""
-        return self._query(qtree.matching(query) if query is not None else None, flt)
+        return self._query(qtree.matching(query) if query is not None else None, flt, False)
 
     def search(self, query, flt, sort: str, limit: int) -> list[Found]:
         return self._ranked(query, flt, sort, limit, False)[0]
@@ -302,7 +302,7 @@ class TantivyBackend(Backend):
             return set()
         ts = self._searcher
         only = tantivy.Query.term_set_query(self.schema, "id", list(ids))
-        both = tantivy.Query.boolean_query([(tantivy.Occur.Must, translate(qtree.matching(query), self.schema)),
+        both = tantivy.Query.boolean_query([(tantivy.Occur.Must, translate(qtree.matching(query), self.schema, False)),
                                             (tantivy.Occur.Must, only)])
         return {ts.doc(addr).get_first("id") for _score, addr in ts.search(both, len(ids), count=False).hits}
 
@@ -394,7 +394,7 @@ class TantivyBackend(Backend):
             self._everything[key] = self._buckets(allowed, by, fields)
         all_docs, all_tallies = self._everything[key]
         rest = tantivy.Query.boolean_query([(tantivy.Occur.Must, allowed),
-                                            (tantivy.Occur.MustNot, translate(qtree.matching(query), self.schema))])
+                                            (tantivy.Occur.MustNot, translate(qtree.matching(query), self.schema, False))])
         not_docs, not_tallies = self._buckets(rest, by, fields)
         docs = {}
         for doc, (n, years) in all_docs.items():
@@ -505,13 +505,15 @@ def _summarised(docs: dict, tallied: dict, by: tuple[str, ...], tallies: tuple[s
     return out, {name: {d: n for d, (n, _years) in docs.items()} if name == "doc_id" else tallied[name] for name in tallies}
 
 
-def translate(node, schema):
-    """The tantivy query for a neutral query tree (raises :class:`Unsupported`)."""
-    out = _node(node, schema)
-    return tantivy.Query.boost_query(out, node.boost) if node.boost != 1.0 else out
+def translate(node, schema, scored: bool = True):
+    """The tantivy query for a neutral query tree (raises :class:`Unsupported`); with ``scored``
+    False, a query that matches the same sections without scoring them alike (for counting
+    and constants: a phrase is not read again to keep its twin's score apart)."""
+    out = _node(node, schema, scored)
+    return tantivy.Query.boost_query(out, node.boost) if node.boost != 1.0 and scored else out
 
 
-def _node(q, schema):
+def _node(q, schema, scored: bool):
     Q, Occur = tantivy.Query, tantivy.Occur
     if isinstance(q, qtree.Term):
         return Q.term_query(schema, _field(q.field), q.text)
@@ -523,15 +525,16 @@ def _node(q, schema):
         field = _field(q.field)
         if field not in TEXT_FIELDS:
             return Q.phrase_query(schema, field, list(q.words), slop=q.slop)
+        phrase = Q.phrase_query(schema, field, list(q.words), slop=q.slop)
+        twin = Q.phrase_query(schema, field + _TWIN, list(q.words), slop=q.slop)
+        words = [(Occur.Must, Q.term_query(schema, field, w)) for w in q.words]
+        if not scored:  # the phrase, or its twin with its words in the field (what the scored form matches)
+            return Q.boolean_query([(Occur.Should, phrase), (Occur.Should, Q.boolean_query([(Occur.Must, twin), *words]))])
         # scored as one term of BM25 (how often the phrase stands in the field, with the sum of its
         # words' rarity), as the Whoosh backend scores it; a phrase found only through a joined
         # word's parts (in the twin) is scored by its words in the field itself (the twin's
         # statistics are those of the sections with joined words, not of all)
-        phrase = Q.phrase_query(schema, field, list(q.words), slop=q.slop)
-        through = Q.boolean_query([(Occur.Must, Q.const_score_query(Q.phrase_query(schema, field + _TWIN, list(q.words),
-                                                                                  slop=q.slop), 0.0)),
-                                   (Occur.MustNot, phrase)]
-                                  + [(Occur.Must, Q.term_query(schema, field, w)) for w in q.words])
+        through = Q.boolean_query([(Occur.Must, Q.const_score_query(twin, 0.0)), (Occur.MustNot, phrase), *words])
         return Q.boolean_query([(Occur.Should, phrase), (Occur.Should, through)])
     if isinstance(q, qtree.Range):
         if q.field != "year_start":
@@ -539,21 +542,22 @@ def _node(q, schema):
         return Q.range_query(schema, "year_start", tantivy.FieldType.Integer, q.start, q.end,
                              include_lower=True, include_upper=True)
     if isinstance(q, qtree.AndMaybe):
-        return Q.boolean_query([(Occur.Must, translate(q.must, schema)), (Occur.Should, translate(q.should, schema))])
+        return Q.boolean_query([(Occur.Must, translate(q.must, schema, scored)),
+                                (Occur.Should, translate(q.should, schema, scored))])
     if isinstance(q, qtree.And):
-        parts = [(Occur.MustNot, translate(p.part, schema)) if isinstance(p, qtree.Not)
-                 else (Occur.Must, translate(p, schema)) for p in q.parts]
+        parts = [(Occur.MustNot, translate(p.part, schema, False)) if isinstance(p, qtree.Not)
+                 else (Occur.Must, translate(p, schema, scored)) for p in q.parts]
         if not any(o == Occur.Must for o, _ in parts):
             raise Unsupported("only negative clauses")
         return Q.boolean_query(parts)
     if isinstance(q, qtree.Or):
         if any(isinstance(p, qtree.Not) for p in q.parts):
             raise Unsupported("negation inside OR")
-        return Q.boolean_query([(Occur.Should, translate(p, schema)) for p in q.parts])
+        return Q.boolean_query([(Occur.Should, translate(p, schema, scored)) for p in q.parts])
     if isinstance(q, qtree.DisMax):
-        return Q.disjunction_max_query([translate(p, schema) for p in q.parts], q.tiebreak)
+        return Q.disjunction_max_query([translate(p, schema, scored) for p in q.parts], q.tiebreak)
     if isinstance(q, qtree.Const):  # only which sections match counts here, not how well
-        return Q.const_score_query(translate(qtree.matching(q.part), schema), q.score)
+        return Q.const_score_query(translate(qtree.matching(q.part), schema, False), q.score)
     if isinstance(q, qtree.Every):
         return Q.term_query(schema, "kind", "section")
     if isinstance(q, qtree.Nothing):
