@@ -527,9 +527,9 @@ def _node(q, schema, scored: bool):
             return Q.phrase_query(schema, field, list(q.words), slop=q.slop)
         phrase = Q.phrase_query(schema, field, list(q.words), slop=q.slop)
         twin = Q.phrase_query(schema, field + _TWIN, list(q.words), slop=q.slop)
+        if not scored:  # what the scored form matches: a twin's words are all in the field (engine_fields)
+            return Q.boolean_query([(Occur.Should, phrase), (Occur.Should, twin)])
         words = [(Occur.Must, Q.term_query(schema, field, w)) for w in q.words]
-        if not scored:  # the phrase, or its twin with its words in the field (what the scored form matches)
-            return Q.boolean_query([(Occur.Should, phrase), (Occur.Should, Q.boolean_query([(Occur.Must, twin), *words]))])
         # scored as one term of BM25 (how often the phrase stands in the field, with the sum of its
         # words' rarity), as the Whoosh backend scores it; a phrase found only through a joined
         # word's parts (in the twin) is scored by its words in the field itself (the twin's
