@@ -14,7 +14,7 @@ import functools
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import unquote
@@ -519,6 +519,7 @@ class Publishers:
     unnamed_kinds: tuple[tuple[str, re.Pattern], ...] = ()
     inspection: re.Pattern | None = None
     inspectors: frozenset[str] = frozenset()
+    nations: dict = field(default_factory=dict)
 
 
 @functools.cache
@@ -534,7 +535,8 @@ def _publishers_for(extra: str | None) -> Publishers:
     inspection = data.get("inspection", {}).get("pattern")
     return Publishers(kinds, dict(data["full_names"]), national, dict(data["address_words"]), dict(data["weights"]),
                       unnamed, re.compile(inspection, re.I) if inspection else None,
-                      frozenset(n["name"] for n in data["national"] if n.get("inspects")))
+                      frozenset(n["name"] for n in data["national"] if n.get("inspects")),
+                      {k: frozenset(v) for k, v in data.get("nations", {}).items()})
 
 
 def publishers() -> Publishers:
@@ -546,6 +548,11 @@ def _kind_of(body: str, p: Publishers) -> str | None:
     body = re.sub(r"\s+", " ", body.replace("\u2019", "'")).strip()
     body = re.sub(r"(?<=[A-Z])s$", "", body)  # "the two CCGs" are of the kind "CCG"
     return next((k for k, rx in p.kinds if rx.match(body)), None)
+
+
+def _exists_in(area: places.Area, kind: str, p: Publishers) -> bool:
+    """Whether a body of this kind exists in the area's nation (``[publisher.nations]``)."""
+    return kind not in p.nations or area.nation in p.nations[kind]
 
 
 def _composed(area: places.Area, kind: str, p: Publishers) -> str:
@@ -804,13 +811,13 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         named_here = any(k == kind and not o["bare"] and agrees(o) for (_, k), o in cands.items())
         if c.get("national"):
             continue
-        if c["bare"] and host_area and kind in p.full_names and not named_here:
+        if c["bare"] and host_area and kind in p.full_names and not named_here and _exists_in(host_area, kind, p):
             # the body the text names, in the area the page's address names
             composed = w["address_area"] + w["address_agrees"] + w["mention"] * min(n - 1, w["mentions_cap"])
             composed += (w["early"] if c["first"] < 1500 else 0) + (w["subject"] if c["subject"] else 0)
             composed += w["title_line"] if c.get("title") else 0
             scored.append((composed, -c["first"], _composed(host_area, kind, p)))
-        elif c["bare"] and text_area and kind in p.full_names and not c.get("absorbed"):
+        elif c["bare"] and text_area and kind in p.full_names and not c.get("absorbed") and _exists_in(text_area, kind, p):
             # the body the text names, in the area its printed addresses or its place names give
             composed = w[text_weight] + w["mention"] * min(n - 1, w["mentions_cap"])
             composed += (w["early"] if c["first"] < 1500 else 0) + (w["subject"] if c["subject"] else 0)
@@ -826,7 +833,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
     if host_area and not cands:
         kind = _address_kind(url, p)
         unnamed = _unnamed_kind(head, p)
-        if unnamed and kind is None and unnamed[0] in p.full_names:
+        if unnamed and kind is None and unnamed[0] in p.full_names and _exists_in(host_area, unnamed[0], p):
             # "the Partnership" on a site whose address names only the area
             kind = unnamed[0]
             scored.append((w["address_area"] + w["unnamed_kind"] * min(unnamed[1], w["mentions_cap"]), 0,
@@ -842,7 +849,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
     elif text_area and not cands and not named_national:
         # no address at all: the area the page names most, and the body it names without one ("the Partnership")
         unnamed = _unnamed_kind(head, p)
-        if unnamed and unnamed[0] in p.full_names:
+        if unnamed and unnamed[0] in p.full_names and _exists_in(text_area, unnamed[0], p):
             scored.append((w[text_weight] + w["unnamed_kind"] * min(unnamed[1], w["mentions_cap"]), 0,
                            _composed(text_area, unnamed[0], p)))
     for name, rx, hosts in p.national:

@@ -119,3 +119,13 @@ def test_a_page_with_no_line_naming_it_takes_its_addresss_last_words(tmp_path):
                     "provide assurance that they work.\n\nThe scrutineer reports to the partners every year.\n",
                     encoding="utf-8")
     assert parse_file(path).doc["title"] == "Independent Scrutiny"
+
+
+def test_a_body_named_without_its_area_is_never_made_up_for_an_area_of_another_nation():
+    # Scotland has Child Protection Committees, not Local Safeguarding Children Boards
+    scottish = ("Safeguarding Annual Report 2023-24\nNHS Greater Glasgow and Clyde\n"
+                "The board sets out its child protection work across Glasgow this year.")
+    assert "Local Safeguarding Children Board" not in (detect_publisher(scottish) or "")
+    english = "Annual Report 2022-23\nThe Partnership met six times in Devon. Devon children were heard."
+    assert detect_publisher(english) == "Devon Safeguarding Children Partnership"
+    assert detect_publisher(english.replace("Devon", "Glasgow")) != "Glasgow Safeguarding Children Partnership"
