@@ -588,7 +588,7 @@ def _unshout(name: str) -> str:
     PARTNERSHIP" -> "Rotherham Safeguarding Children Partnership"); abbreviations stay."""
     if not name.isupper() or not re.search(r"\b[A-Z]{5,}\b", name):
         return name
-    keep = set(rules().abbreviations) | {"NHS", "ICB", "CCG"}
+    keep = set(rules().abbreviations) | {"NHS"}  # the bodies' abbreviations hold ICB and CCG
     return " ".join(w if w in keep or not re.search(r"[AEIOUY]", w) else
                     (w.lower() if places.key(w) in {"and", "of", "the", "upon", "on", "with", "for"} else w.capitalize())
                     for w in name.split())
