@@ -506,6 +506,10 @@ def test_a_reports_year_after_a_dash_colon_or_bar(line):
      "Annual Report on Safeguarding Arrangements 2022-23", None, "annual-report"),
     ("Multi-Agency Safeguarding Arrangements\nThis document sets out how the partners will work together.",
      "Multi-Agency Safeguarding Arrangements", None, "arrangements"),
+    # a briefing named so in its title, however much it says of the review it summarises
+    ("Background\nThis review was commissioned after Child D was hurt. The serious case review found that "
+     "agencies did not share what they knew.\nThis review asks teams to be curious.",
+     "7 Minute Briefing: Child D", None, "briefing"),
 ])
 def test_doc_types_of_pages_about_reports_records_of_them_and_reports_themselves(text, title, url, doc_type):
     assert detect_doc_type(text, title, url) == doc_type
