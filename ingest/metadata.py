@@ -42,7 +42,8 @@ _MONTHS = {
     for m in names
 }
 _MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-_DATE = rf"(\d{{1,2}})(?:\s?(?:st|nd|rd|th))?\s+(?:of\s+)?({_MONTH_RE})\.?,?\s+(\d{{4}})"
+# "1 April 2014", "1st of April 2014", and "1stApril 2014" as a PDF's text run together gives it
+_DATE = rf"(\d{{1,2}})(?:\s?(?:st|nd|rd|th)\s*|\s+)(?:of\s+)?({_MONTH_RE})\.?,?\s+(\d{{4}})"
 _PERIOD = re.compile(rf"{_DATE}\s*(?:to|until|-|–|—)\s*{_DATE}", re.I)
 _FY = FY_PATTERN
 _REPORT_YEAR = re.compile(
@@ -230,7 +231,9 @@ def _scored_dates(lines: tuple[str, ...], weights: tuple[tuple[str, float], ...]
                 # lines ("Newsletter - October 2019 edition")
                 rest = line[m.end():].strip(" .,;:)|-–—")
                 alone = (not rest and len(line) < 120 and "target" not in kinds) or not line[:m.start()].strip(" (|-–—*#")
-                alone = alone or (i < 2 and len(line) < 120 and "target" not in kinds)
+                # (a title line run together with what follows it, as a PDF's text can be, still dates
+                # the document in its first words: "… in Northern Ireland March 2016 CONTENTS 1.0 …")
+                alone = alone or (i < 2 and (len(line) < 120 or m.start() < 150) and "target" not in kinds)
                 if not alone or re.match(r"\s*(?:-|–|—|to)\s*\w", line[m.end():]):
                     continue
             score += (w["title_line"] if i < 2 else 0.0) - w["position"] * i

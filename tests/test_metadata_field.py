@@ -480,6 +480,19 @@ def test_years_of_reports_named_loosely(lines, year):
     assert detect_period(lines)["year_start"] == year
 
 
+@pytest.mark.parametrize("lines, year", [
+    # dates run together, as a PDF's text can give them
+    (["Ashby Safeguarding Board", "Annual Report", "1stApril 2018 to 31stMarch 2019"], 2018),
+    # a title line run on into the contents: its month and year still date it
+    (["Keeping Children Safe in Ashby Schools June 2018 CONTENTS 1.0 INTRODUCTION ........ 4 1.1 Scope of this "
+      "guidance ........ 5 1.2 Who it is for ........ 6"], 2018),
+    (["Bulletin 9; February 2019 Message from the Chair. Welcome to our bulletin for the new year, in which we "
+      "look back at the Board's work and forward to the audits ahead."], 2018),
+])
+def test_dates_a_pdf_ran_together(lines, year):
+    assert detect_period(lines)["year_start"] == year
+
+
 @pytest.mark.parametrize("line", ["Ashby Safeguarding Board Annual Report -2018-2019", "Annual Report: 2018/19",
                                   "Annual Report | 2018-19", "Annual Report \u2013 2018 to 2019"])
 def test_a_reports_year_after_a_dash_colon_or_bar(line):
