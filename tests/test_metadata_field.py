@@ -519,6 +519,16 @@ def test_a_reports_year_after_a_dash_colon_or_bar(line):
      "Annual Report on Safeguarding Arrangements 2022-23", None, "annual-report"),
     ("Multi-Agency Safeguarding Arrangements\nThis document sets out how the partners will work together.",
      "Multi-Agency Safeguarding Arrangements", None, "arrangements"),
+    # a case review by each nation's name for it, a page on such reviews in general by none
+    ("This learning review was commissioned by the Committee after a child was hurt.", "Learning Review: Child R",
+     None, "review"),
+    ("The case management review was carried out after a baby was injured.", "Case Management Review: Child K",
+     None, "review"),
+    ("The significant case review examined how agencies worked with the family.", "Significant Case Review: Child L",
+     None, "review"),
+    ("The purpose of a significant case review is to learn. Criteria for undertaking one are set nationally "
+     "and the committee has a statutory duty to consider them.",
+     "Significant case reviews", None, "other"),
     # a briefing named so in its title, however much it says of the review it summarises
     ("Background\nThis review was commissioned after Child D was hurt. The serious case review found that "
      "agencies did not share what they knew.\nThis review asks teams to be curious.",
