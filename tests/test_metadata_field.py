@@ -529,6 +529,10 @@ def test_a_reports_year_after_a_dash_colon_or_bar(line):
     ("The purpose of a significant case review is to learn. Criteria for undertaking one are set nationally "
      "and the committee has a statutory duty to consider them.",
      "Significant case reviews", None, "other"),
+    ("A learning review is a multi-agency process for finding out what happened and why.", "Learning reviews",
+     None, "other"),
+    ("This serious case review was commissioned after Child A died. A serious case review is a review of "
+     "services.", "Serious Case Review: Child A", None, "review"),
     # a briefing named so in its title, however much it says of the review it summarises
     ("Background\nThis review was commissioned after Child D was hurt. The serious case review found that "
      "agencies did not share what they knew.\nThis review asks teams to be curious.",
