@@ -493,6 +493,19 @@ def test_dates_a_pdf_ran_together(lines, year):
     assert detect_period(lines)["year_start"] == year
 
 
+@pytest.mark.parametrize("lines, year", [
+    # the date a document is next to be reviewed is no date of it
+    (["Ashby Escalation Policy", "Date agreed: March 2022", "Review date: March 2025", "This policy sets out."], 2021),
+    (["Ashby Neglect Strategy", "Approved by the Partnership in May 2021", "To be reviewed in May 2024"], 2021),
+    (["Ashby Escalation Policy", "Next review: March 2025", "This policy sets out how to resolve disagreements."],
+     None),
+    # a field naming the document's own date
+    (["Practice guidance", "Document date: 14.02.2019"], 2018),
+])
+def test_a_review_date_is_no_date_of_the_document(lines, year):
+    assert detect_period(lines)["year_start"] == year
+
+
 @pytest.mark.parametrize("line", ["Ashby Safeguarding Board Annual Report -2018-2019", "Annual Report: 2018/19",
                                   "Annual Report | 2018-19", "Annual Report \u2013 2018 to 2019"])
 def test_a_reports_year_after_a_dash_colon_or_bar(line):
