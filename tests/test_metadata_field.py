@@ -546,6 +546,9 @@ def test_a_reports_year_after_a_dash_colon_or_bar(line):
      None, "other"),
     ("This serious case review was commissioned after Child A died. A serious case review is a review of "
      "services.", "Serious Case Review: Child A", None, "review"),
+    # a committee's report for two years is its periodic report too
+    ("Dumfries and Galloway Child Protection Committee\nBiennial Report 2018-2020\nIntroduction by the Chair",
+     "Biennial Report 2018-2020", None, "annual-report"),
     # a briefing named so in its title, however much it says of the review it summarises
     ("Background\nThis review was commissioned after Child D was hurt. The serious case review found that "
      "agencies did not share what they knew.\nThis review asks teams to be curious.",
