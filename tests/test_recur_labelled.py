@@ -2,7 +2,9 @@
 paraphrases of the bundled corpus a reviewer would call the same item."""
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -133,7 +135,7 @@ def test_a_new_index_generation_replaces_the_cache(tmp_path, monkeypatch):
                                            (2019, "Audit the timeliness of initial health assessments")])
     assert len(recur(store)) == 1
     first = sorted(p.name for p in cache.glob("recur-*.json") if not p.name.startswith("recur-aaaa"))
-    assert len(first) == 2
+    assert len(first) == 3  # tokens, items, and the tokens a later generation may reuse
     assert (cache / "recur-aaaaaaaaaaaaaaaaaaaaaaaa-bbbbbbbbbbbbbbbbbbbbbbbb-tokens.json").exists()  # another index's
     assert not (cache / "recur-0123456789abcdef01234567.json").exists()
     store.close()
@@ -141,8 +143,49 @@ def test_a_new_index_generation_replaces_the_cache(tmp_path, monkeypatch):
                                            (2020, "Review how fathers are seen in pre-birth assessments")])
     assert recur(store) == []  # the earlier generation's tokens are not read
     now = sorted(p.name for p in cache.glob("recur-*.json") if not p.name.startswith("recur-aaaa"))
-    assert len(now) == 2 and not set(now) & set(first)  # the older generation's files are gone
+    assert len(now) == 3 and not set(now) & set(first)  # the older generation's files are gone
     found = check_many(store, ["Review how fathers are seen in pre-birth assessments"])[0]["matches"]
     assert [m["item_id"] for m in found][:1] == ["report-2020:1.2"]
     assert found[0]["text"].startswith("Review how fathers")
     store.close()
+
+
+def test_a_new_generation_tokenises_only_items_it_has_not_read(tmp_path, monkeypatch):
+    import search.recur.cache as cache_module
+    from search.recur.cache import index_tokens
+
+    monkeypatch.setenv("SGSEARCH_CACHE", str(tmp_path / "cache"))
+    texts = [(2018, "Refresh the neglect toolkit and train practitioners in using the graded care profile"),
+             (2021, "Refresh the neglect toolkit and train all practitioners in the graded care profile"),
+             (2019, "Audit the timeliness of initial health assessments for looked after children")]
+    store = _write_items(tmp_path / "ix", texts)
+    recur(store)
+    store.close()
+    more = texts + [(2022, "Review how fathers and male carers are seen in pre-birth assessments"),
+                    (2024, "Fathers and male carers should be seen in every pre-birth assessment")]
+    read = []
+    real = cache_module.item_tokens
+    monkeypatch.setattr(cache_module, "item_tokens", lambda it, *a, **k: read.append(it["text"]) or real(it, *a, **k))
+    store = _write_items(tmp_path / "ix", more)
+    reused = recur(store), index_tokens(store, store_concepts(store))
+    assert sorted(read) == sorted(t for _, t in more[3:])  # the three unchanged items' tokens were reused
+    store.close()
+    read.clear()
+    shutil.rmtree(tmp_path / "cache")  # the same generation tokenised from nothing
+    store = Store(tmp_path / "ix")
+    fresh = recur(store), index_tokens(store, store_concepts(store))
+    assert len(read) == 5
+    assert reused[0] == fresh[0] and _same_cache(reused[1], fresh[1])
+    store.close()
+
+
+def test_cache_lines_are_json_written_in_pieces(monkeypatch):
+    import search.recur.cache as cache_module
+    from search.recur.scoring import _Joined
+
+    monkeypatch.setattr(cache_module, "_TEXT_PIECE", 7)  # a joined text cut at its newlines
+    texts = ["\x01c:duties revi", "", "caf\u00e9 \u2019quoted\u2019 \"x\"", "a" * 30, "\U0001f600 end"]
+    for strings in (texts, [], [""], ["\n".join(texts)[:9]]):
+        value = {"items": {"item_id": "a\nb"}, "strings": _Joined.of(strings), "n": [1, 2], "surface": {"s": "w"}}
+        plain = dict(value, strings="\n".join(strings))
+        assert "".join(cache_module._json_line(value)) == json.dumps(plain) + "\n"

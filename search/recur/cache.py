@@ -1,4 +1,5 @@
-"""The index's items, tokenised once per index generation and kept in the per-user cache."""
+"""The index's items, tokenised once per index generation (an unchanged item's tokens carried
+over from the last one) and kept in the per-user cache."""
 from __future__ import annotations
 
 import base64
@@ -7,8 +8,10 @@ import hashlib
 import json
 import os
 import sys
+from array import array
 from collections.abc import Iterator, Sequence
 from itertools import chain
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +19,7 @@ import platformdirs
 
 from search.index.records import item_json
 from search.index.store import Store
-from search.recur.concepts import Concepts
+from search.recur.concepts import _CONCEPT, Concepts
 from search.recur.scoring import _Joined, _Rows, _rows, item_tokens
 
 
@@ -37,7 +40,7 @@ def load_items(store: Store, kind: str | None = None, theme: str | None = None) 
 
 # -- the index's items, tokenised once per index generation ---------------------------------
 
-_CACHE_VERSION = 13
+_CACHE_VERSION = 14  # raise whenever tokenising changes: the reuse file carries tokens to later generations
 _TOKEN_FIELDS = ("item_id", "doc_id", "kind", "year", "year_start", "themes", "status")
 _CHECK_FIELDS = ("item_id", "doc_id", "kind")  # what --check reads; the others are in a file of their own
 
@@ -55,7 +58,9 @@ def _digest(value) -> str:
 
 
 def _cache_key(store: Store, concepts: Concepts) -> str | None:
-    """``<index>-<generation>``: the index folder's digest, then the live generation's and the concepts'."""
+    """``<index>-<concepts><generation>``: the index folder's digest, then the concepts' (and the
+    cache format's) and the live generation's: a new generation's files are found beside the
+    previous one's of the same concepts, whose items' tokens it may reuse."""
     d = store.current_dir()
     if d is None:
         return None
@@ -63,16 +68,16 @@ def _cache_key(store: Store, concepts: Concepts) -> str | None:
         stamp = d.stat().st_mtime_ns
     except OSError:
         return None
-    generation = _digest([_CACHE_VERSION, str(d.resolve()), stamp, sorted(concepts.token_of.items()),
-                          sorted(concepts.theme_of.items()), [r.pattern for r in concepts.openings],
-                          sorted(concepts.common), sorted(concepts.stock),
-                          sorted(concepts.spellings.items()), sorted(concepts.abbreviations.items()),
-                          sorted(concepts.synonym_of.items()), sorted(concepts.places)])
-    return f"{_digest(str(Path(store.root).resolve()))}-{generation}"
+    fingerprint = _digest([_CACHE_VERSION, sorted(concepts.token_of.items()),
+                           sorted(concepts.theme_of.items()), [r.pattern for r in concepts.openings],
+                           sorted(concepts.common), sorted(concepts.stock),
+                           sorted(concepts.spellings.items()), sorted(concepts.abbreviations.items()),
+                           sorted(concepts.synonym_of.items()), sorted(concepts.places)])
+    return f"{_digest(str(Path(store.root).resolve()))}-{fingerprint}{_digest([str(d.resolve()), stamp])}"
 
 
 def _cache_path(store: Store, concepts: Concepts, part: str) -> Path | None:
-    """The cache file ``part`` ("tokens" or "items") of the index's live generation, or None."""
+    """The cache file ``part`` ("tokens", "items" or "reuse") of the index's live generation, or None."""
     key = _cache_key(store, concepts)
     return _cache_dir() / f"recur-{key}-{part}.json" if key else None
 
@@ -90,35 +95,70 @@ def _cache_line(path: Path | None, n: int):
         return None  # missing or damaged: rebuilt, never trusted
 
 
-def _cache_write(path: Path | None, lines) -> None:
-    """Write a cache file atomically (the strings ``lines`` yields, which are consumed whatever
-    happens), and delete the files of the same index's older generations."""
-    tmp = None
-    try:
-        if path is None:
-            raise OSError("no cache")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with tmp.open("w", encoding="utf-8") as fh:
-            fh.writelines(lines)
-        os.replace(tmp, path)
-    except OSError:
-        for _ in lines:  # the caller's work is done by reading them
+class _CacheFile:
+    """A cache file being written (``with _CacheFile(path) as f: f.write(...)``): put in place
+    atomically when the block ends well (``ok`` then says so), after which the files of the
+    same index's older generations are deleted. Writing does nothing once the file cannot be
+    written: a cache that cannot be written only costs time."""
+
+    def __init__(self, path: Path | None):
+        self.path, self.tmp, self.fh, self.ok = path, None, None, False
+
+    def __enter__(self) -> _CacheFile:
+        try:
+            if self.path is not None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+                self.fh = self.tmp.open("w", encoding="utf-8", newline="\n")  # the reuse file is read by its bytes
+        except OSError:
+            self._drop()
+        return self
+
+    def write(self, text: str) -> None:
+        if self.fh is not None:
+            try:
+                self.fh.write(text)
+            except OSError:
+                self._drop()
+
+    def _drop(self) -> None:
+        try:
+            if self.fh is not None:
+                self.fh.close()
+            if self.tmp is not None:
+                self.tmp.unlink()
+        except OSError:
             pass
-        if tmp is not None:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
-        return  # a cache that cannot be written only costs time
-    index, generation = path.name.split("-")[1:3]
-    for old in path.parent.glob("recur-*.json"):
-        parts = old.name.split("-")
-        if len(parts) == 2 or (parts[1] == index and parts[2] != generation):  # 2: an earlier version's
-            try:
-                old.unlink()
-            except OSError:
-                pass  # another process may be reading it (Windows); the next write retries
+        self.fh = self.tmp = None
+
+    def __exit__(self, kind, value, tb) -> None:
+        if kind is not None or self.fh is None:
+            self._drop()
+            return
+        try:
+            self.fh.close()
+            os.replace(self.tmp, self.path)
+        except OSError:
+            self._drop()
+            return
+        self.ok = True
+        index, generation = self.path.name.split("-")[1:3]
+        for old in self.path.parent.glob("recur-*.json"):
+            parts = old.name.split("-")
+            if len(parts) == 2 or (parts[1] == index and parts[2] != generation):  # 2: an earlier version's
+                try:
+                    old.unlink()
+                except OSError:
+                    pass  # another process may be reading it (Windows); the next write retries
+
+
+def _cache_write(path: Path | None, lines) -> bool:
+    """Write a cache file atomically (the strings ``lines`` yields, which are consumed whatever
+    happens; see :class:`_CacheFile`); whether it was written."""
+    with _CacheFile(path) as f:
+        for line in lines:
+            f.write(line)
+    return f.ok
 
 
 def _pack(a: np.ndarray, dtype: str) -> str:
@@ -216,10 +256,23 @@ def index_tokens(store: Store, concepts: Concepts) -> tuple[_Slim, _Rows, dict[s
     per-user cache folder, keyed by the index generation and the concepts, so a second run
     (and every ``--check`` after the first) only reads it back: its first line holds the
     concepts with the fields ``--check`` needs, its second the items' other fields (read when
-    asked for); the whole items go in a second file, which ``recur`` reads when it shows many.
-    A new generation of the index replaces both. Nothing else depends on them: delete them freely.
+    asked for); the whole items go in a second file, which ``recur`` reads when it shows many,
+    and each item's tokens by a digest of its text in a third, which the next generation reads
+    so that only the items an ingest added or changed are tokenised again. A new generation
+    of the index replaces all three. Nothing else depends on them: delete them freely.
     """
     path = _cache_path(store, concepts, "tokens")
+    got = _read_tokens(store, concepts, path)
+    if got is None:
+        # written, then read back as a later run reads it: what is kept is no larger than then
+        got = _tokenise(store, concepts, path, keep=False)
+        if got is None:
+            got = _read_tokens(store, concepts, path) or _tokenise(store, concepts, None)
+    return got
+
+
+def _read_tokens(store: Store, concepts: Concepts, path: Path | None) -> tuple[_Slim, _Rows, dict[str, str]] | None:
+    """What :func:`index_tokens` returns, from the cache's tokens file; None if missing or damaged."""
     data = _cache_line(path, 0)
     try:
         cols = {f: _decode_column(f, data["items"][f]) for f in _CHECK_FIELDS}
@@ -230,7 +283,7 @@ def index_tokens(store: Store, concepts: Concepts) -> tuple[_Slim, _Rows, dict[s
             return _Slim(cols, lambda: _other_columns(store, concepts, len(rows.strings))), rows, data["surface"]
     except (TypeError, KeyError, ValueError, AttributeError, IndexError, binascii.Error):
         pass
-    return _tokenise(store, concepts, path)
+    return None
 
 
 def _other_columns(store: Store, concepts: Concepts, n: int) -> dict[str, list]:
@@ -245,48 +298,176 @@ def _other_columns(store: Store, concepts: Concepts, n: int) -> dict[str, list]:
     return _tokenise(store, concepts, _cache_path(store, concepts, "tokens"))[0].cols
 
 
-def _tokenise(store: Store, concepts: Concepts, path: Path | None) -> tuple[_Slim, _Rows, dict[str, str]]:
-    """Every item tokenised, and the three cache files written (see :func:`index_tokens`)."""
+def _tokenise(store: Store, concepts: Concepts, path: Path | None,
+              keep: bool = True) -> tuple[_Slim, _Rows, dict[str, str]] | None:
+    """Every item tokenised, and the cache files written (see :func:`index_tokens`); None when
+    they were and ``keep`` is false. An item whose text the index's previous generation held
+    (with the same concepts) takes the tokens read then (:class:`_Reused`): after an ingest
+    only new and changed items are tokenised."""
     surface: dict[str, str] = {}
-    # (order, the item's _TOKEN_FIELDS as a tuple (a third of a dict's memory), its tokens joined
-    # by spaces (one string, not a list of them), words); values many items share are one object
-    read: list[tuple] = []
+    # a column per field, not a tuple per item (a tuple's header is most of a small one's memory);
+    # each item's tokens joined by spaces (one string, not a list); values many items share are one object
+    docs: list = []
+    ordinals: list = []
+    fields: dict[str, list] = {f: [] for f in _TOKEN_FIELDS}
+    toks_of: list = []
+    words_of = array("q")
     shared: dict = {}
+    reuse_path = None if path is None else path.with_name(path.name.replace("-tokens.json", "-reuse.json"))
+    previous = _Reused.before(reuse_path)
 
     def one(v):
         return v if v is None else shared.setdefault((type(v), tuple(v) if isinstance(v, list) else v), v)
 
-    def lines():
+    def lines(reuse: _CacheFile):
         # one record at a time, each let go once read: memory stays that of the slim items
         for r in store.iter_records("item"):
             it = _item(r)
-            read.append(((one(r.get("doc_id") or ""), r.get("ordinal") or 0, r.get("id") or ""),
-                         (it.get("item_id"), *(one(it.get(k)) for k in _TOKEN_FIELDS[1:])),
-                         " ".join(item_tokens(it, concepts, surface)), len(it["text"].split())))
+            key = _text_key(it)
+            got = previous.get(key) if previous is not None else None
+            if got is None:
+                learnt: dict[str, str] = {}
+                toks = " ".join(item_tokens(it, concepts, learnt))
+                words = " ".join(learnt.values())
+                for s, w in learnt.items():
+                    surface.setdefault(s, w)
+            else:
+                toks, words = got
+                _learn(surface, toks, words)
+            docs.append(one(r.get("doc_id") or ""))
+            ordinals.append(r.get("ordinal") or 0)
+            fields["item_id"].append(it.get("item_id"))
+            for f in _TOKEN_FIELDS[1:]:
+                fields[f].append(one(it.get(f)))
+            toks_of.append(toks)
+            words_of.append(len(it["text"].split()))
+            if "\t" not in toks:
+                reuse.write(f"{key:016x}\t{toks}\t{words}\n")
             yield _item_line(it)
 
-    _cache_write(_cache_path(store, concepts, "items"), lines())
+    with _CacheFile(reuse_path) as reuse:
+        _cache_write(_cache_path(store, concepts, "items"), lines(reuse))
+    previous = None  # its buffer goes before the rows are built
     shared.clear()
-    read.sort(key=lambda x: x[0])  # in document then reading order, as Store.records gives them
-    items = _Slim({f: [x[1][n] for x in read] for n, f in enumerate(_TOKEN_FIELDS)})
-    # a token is never empty and never holds a space (words are split on them; concept ids have none)
-    rows = _rows(items, (x[2].split(" ") if x[2] else [] for x in read), words=[x[3] for x in read])
-    read.clear()
+    # in document then reading order, as Store.records gives them
+    ids = fields["item_id"]
+    order = sorted(range(len(docs)), key=lambda i: (docs[i], ordinals[i], ids[i] or ""))
+    docs = ordinals = ids = None  # let go
+    items = _Slim({f: [v[i] for i in order] for f, v in fields.items()})
+    fields.clear()
+
+    def toks_in_order():
+        for i in order:  # each item's string let go as its row is made (the rows keep their own)
+            toks, toks_of[i] = toks_of[i], None
+            # a token is never empty and never holds a space (words are split on them; concept ids have none)
+            yield toks.split(" ") if toks else []
+
+    rows = _rows(items, toks_in_order(), words=[words_of[i] for i in order])
+    toks_of = words_of = order = None
     # two lines: what --check reads, then the items' other fields (read only when asked for)
     # texts joined and columns coded, not JSON lists: read back far quicker and smaller
     rows.strings = _Joined.of(rows.strings)
-    _cache_write(path, chain(
+    written = _cache_write(path, chain(
         _json_line({"items": {f: _encode_column(f, items.cols[f]) for f in _CHECK_FIELDS},
-                    "strings": rows.strings.joined(), "sizes": _pack(np.array(rows.sizes), "<i4"),
+                    "strings": rows.strings, "sizes": _pack(np.array(rows.sizes), "<i4"),
                     "vocab": "\n".join(rows.vocab), "indptr": _pack(rows.indptr, "<i8"),
                     "indices": _pack(rows.indices, "<i4"), "surface": surface}),
         _json_line({f: _encode_column(f, v) for f, v in items.cols.items() if f not in _CHECK_FIELDS})))
-    return items, rows, surface
+    return None if written and not keep else (items, rows, surface)
+
+
+def _text_key(item: dict) -> int:
+    """A 64-bit digest of what an item's tokens are read from (its text and heading)."""
+    h = hashlib.blake2b(digest_size=8)
+    h.update((item.get("text") or "").encode("utf-8", "surrogatepass"))
+    h.update(b"\0")
+    h.update((item.get("heading") or "").encode("utf-8", "surrogatepass"))
+    return int.from_bytes(h.digest(), "big")
+
+
+def _learn(surface: dict[str, str], toks: str, words: str) -> None:
+    """Add the readable words of an item's stems (its distinct stems in order, then ``words``
+    in the same order) to ``surface``, as tokenising it would have."""
+    if words:
+        stems = [t for t in dict.fromkeys(toks.split(" ")) if not t.startswith(_CONCEPT)]
+        for s, w in zip(stems, words.split(" ")):
+            surface.setdefault(s, w)
+
+
+class _Reused:
+    """The tokens of the items of an index's previous generation, by :func:`_text_key`: its
+    "reuse" file, one line an item (its key in hex, a tab, its tokens, a tab, the words its
+    stems were read from), kept as one buffer and found by a sorted array of the keys."""
+
+    def __init__(self, data: bytes):
+        b = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(b == 10)
+        if not len(ends) or ends[-1] != len(b) - 1:
+            raise ValueError("not whole lines")
+        starts = np.r_[0, ends[:-1] + 1]
+        if ((ends - starts) < 18).any() or (b[starts + 16] != 9).any():
+            raise ValueError("not a reuse file")
+        keys = np.zeros(len(starts), dtype=np.uint64)
+        for i in range(16):  # one hex digit a pass: no (items x 16) array
+            d = b[starts + i].astype(np.int64)
+            if (((d < 48) | (d > 57)) & ((d < 97) | (d > 102))).any():
+                raise ValueError("not a key")
+            keys = (keys << np.uint64(4)) | np.where(d >= 97, d - 87, d - 48).astype(np.uint64)
+        self.order = np.argsort(keys, kind="stable")
+        self.keys = keys[self.order]
+        self.data, self.starts, self.ends = data, starts, ends
+
+    @classmethod
+    def before(cls, path: Path | None) -> _Reused | None:
+        """The newest reuse file of the same index and concepts as ``path``, or None."""
+        if path is None:
+            return None
+        index, key = path.name.split("-")[1:3]
+        try:
+            found = list(path.parent.glob(f"recur-{index}-{key[:24]}*-reuse.json"))
+            if not found:
+                return None
+            return cls(max(found, key=lambda p: p.stat().st_mtime_ns).read_bytes())
+        except (OSError, ValueError):
+            return None  # missing or damaged: everything is tokenised
+
+    def get(self, key: int) -> tuple[str, str] | None:
+        """(tokens, words) of the item whose text had ``key``, or None."""
+        k = np.uint64(key)
+        i = int(np.searchsorted(self.keys, k))
+        if i == len(self.keys) or self.keys[i] != k:
+            return None
+        n = int(self.order[i])
+        line = self.data[int(self.starts[n]) + 17:int(self.ends[n])].decode("utf-8", "surrogatepass")
+        toks, tab, words = line.partition("\t")
+        return (toks, words) if tab else None
+
+
+_TEXT_PIECE = 1 << 20  # bytes of a joined text encoded at a time
 
 
 def _json_line(value: dict) -> Iterator[str]:
-    """``json.dumps(value) + "\\n"`` in pieces: a cache line is tens of MB at scale, never held as one string."""
-    yield from json.JSONEncoder().iterencode(value)
+    """``json.dumps(value) + "\\n"`` in pieces: a cache line is tens of MB at scale, never held as
+    one string. A :class:`_Joined` value is written as its joined text, a piece of it at a time."""
+    joined = {}
+    for k, v in value.items():
+        if isinstance(v, _Joined):
+            joined[json.dumps(f"\0{k}\0")] = v
+    if joined:
+        value = {k: f"\0{k}\0" if isinstance(v, _Joined) else v for k, v in value.items()}
+    for piece in json.JSONEncoder().iterencode(value):
+        text = joined.get(piece)
+        if text is None:
+            yield piece
+            continue
+        yield '"'
+        buf, ends, start = text.text, text.ends, 0
+        while start < len(buf):  # cut at a newline: never inside a character
+            i = int(np.searchsorted(ends, start + _TEXT_PIECE))
+            stop = int(ends[i]) + 1 if len(buf) - start > _TEXT_PIECE and i < len(ends) else len(buf)
+            yield encode_basestring_ascii(buf[start:stop].decode("utf-8"))[1:-1]
+            start = stop
+        yield '"'
     yield "\n"
 
 
