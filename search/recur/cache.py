@@ -11,7 +11,6 @@ import sys
 from array import array
 from collections.abc import Iterator, Sequence
 from itertools import chain
-from json.encoder import encode_basestring_ascii
 from pathlib import Path
 
 import numpy as np
@@ -465,7 +464,7 @@ def _json_line(value: dict) -> Iterator[str]:
         while start < len(buf):  # cut at a newline: never inside a character
             i = int(np.searchsorted(ends, start + _TEXT_PIECE))
             stop = int(ends[i]) + 1 if len(buf) - start > _TEXT_PIECE and i < len(ends) else len(buf)
-            yield encode_basestring_ascii(buf[start:stop].decode("utf-8"))[1:-1]
+            yield json.dumps(buf[start:stop].decode("utf-8"))[1:-1]  # a JSON string's inside, as json.dumps writes it
             start = stop
         yield '"'
     yield "\n"
