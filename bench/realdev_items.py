@@ -1,12 +1,12 @@
 """Item recall, precision and kind accuracy on real text (realdev ``real2``) and on the tests' own set.
 
-    python bench/realdev_items.py [--per-page] [--details] [--dir FOLDER] [--pool PARENT]
+    python bench/realdev_items.py [--per-page] [--details] [--dir FOLDER] [--pool PARENT [--except NAME,…]]
 
 ``--dir FOLDER`` scores a folder shaped like realdev ``real2`` instead (its ``.md`` pages and an
 ``items.tsv`` of file, start, end, kind, item_no): a held-out set of real pages kept outside the
 repository. ``--pool PARENT`` scores every such folder under ``PARENT``, prints each set's line
 and the pooled totals, and counts the misses and the false items by what they are (see
-``error_kinds``).
+``error_kinds``); ``--except`` leaves out the sets named (a fresh set only measured, never read).
 
 Matching rule (the same for both sets): an extracted item is located in its page's text
 (letters and digits only, lower case, so list markers, joined cells and quotes do not
@@ -304,14 +304,14 @@ def error_kinds(fig: dict, gold: list, texts: dict[str, str], got: dict[str, lis
     return dict(sorted(out.items(), key=lambda kv: (kv[0].split(":")[0], -kv[1])))
 
 
-def pool_figures(parent: Path) -> list[tuple[str, dict, dict[str, int]]]:
-    """Every held-out folder under ``parent`` with an ``items.tsv``: (name, figures, error kinds),
-    then ``pooled`` over them all."""
+def pool_figures(parent: Path, leave_out: set[str] = frozenset()) -> list[tuple[str, dict, dict[str, int]]]:
+    """Every held-out folder under ``parent`` with an ``items.tsv`` (but those named in
+    ``leave_out``): (name, figures, error kinds), then ``pooled`` over them all."""
     rows = []
     all_got: dict[str, list[dict]] = {}
     all_gold: list = []
     all_texts: dict[str, str] = {}
-    for d in sorted(x for x in parent.iterdir() if (x / "items.tsv").exists()):
+    for d in sorted(x for x in parent.iterdir() if (x / "items.tsv").exists() and x.name not in leave_out):
         texts, gold, got = _folder(d)
         fig = item_figures(got, gold, texts)
         rows.append((d.name, fig, error_kinds(fig, gold, texts, got)))
@@ -353,7 +353,8 @@ def main(argv: list[str]) -> int:
         at = argv.index("--pool") + 1
         if at >= len(argv) or not Path(argv[at]).is_dir():
             raise SystemExit("--pool needs a folder holding held-out sets")
-        rows = pool_figures(Path(argv[at]))
+        leave_out = set(argv[argv.index("--except") + 1].split(",")) if "--except" in argv[:-1] else set()
+        rows = pool_figures(Path(argv[at]), leave_out)
         for name, fig, _errors in rows:
             _print(name, fig, per_page, details)
         print("pooled misses and false items, by what they are:")
