@@ -11,7 +11,8 @@ model says whether it is an item and a softmax model which kind; both are fitted
 A third, smaller logistic model, the page gate, reads a whole page (or part of a long one)
 from the scores of all its candidates and what its headings name: whether it holds items
 at all. Where it doubts it (a news story about an event, a page saying what a review is,
-a contact page), only candidates scored above the gate's bar are kept.
+a contact page), only candidates scored above the gate's bar are kept. Its cut and bar are
+fitted with it.
 """
 from __future__ import annotations
 
