@@ -20,16 +20,22 @@ bundled corpus's items as background, as the test does), and on realdev's gold p
 
 ``--dir FOLDER`` measures a held-out set laid out as real2 (``manifest.tsv`` with file and
 year, ``items.tsv``, ``pairs.tsv``) instead; its target is 85% of the pairs linked.
+``--pool FOLDER...`` measures several such sets as one (their pages, items and pairs in one
+index, so each pair's earlier item competes with every set's items), and ``--details`` prints,
+per pair, where the earlier item ranks among the later one's ``--check`` matches, its score,
+and what the two share.
 
 A benchmark, not a test: it prints the figures (and PASS/MISS against the issue's targets)
 and exits 0.
 
     python bench/recur_real.py
     python bench/recur_real.py --dir /work/notes/heldout/j27 --skip-labelled
+    python bench/recur_real.py --pool /work/notes/heldout/j27 /work/notes/heldout/k27 --details
 """
 from __future__ import annotations
 
 import argparse
+import csv
 import re
 import sys
 import tempfile
@@ -102,14 +108,18 @@ def _measure(store: Store, gold_by_no: dict, owner: dict[str, set[str]], doc_of:
     later = sorted({b for _, b, _ in pairs})
     checks = dict(zip(later, check_texts(store, [gold_by_no[b].text for b in later], limit=TOP + 30)))
     out = {"same": 0, "same_total": 0, "alike": 0, "alike_total": 0, "grouped": 0, "top5": 0, "made_before": 0,
-           "found": 0, "missed": [], "alike_linked": []}
+           "found": 0, "missed": [], "alike_linked": [], "details": []}
     for a, b, same in pairs:
         ga = {g for i in owner.get(a, ()) for g in group_of.get(i, ())}
         gb = {g for i in owner.get(b, ()) for g in group_of.get(i, ())}
         grouped = bool(ga & gb)
-        matches = [m for m in checks[b]["matches"] if m["doc_id"] != doc_of[b]][:TOP]
+        ranked = [m for m in checks[b]["matches"] if m["doc_id"] != doc_of[b]]
+        matches = ranked[:TOP]
         top = any(m["item_id"] in owner.get(a, ()) for m in matches)
         above = any(m["item_id"] in owner.get(a, ()) and m["score"] >= threshold for m in matches)
+        hit = next(((r, m) for r, m in enumerate(ranked, 1) if m["item_id"] in owner.get(a, ())), None)
+        out["details"].append((a, b, same, grouped, hit[0] if hit else None, hit[1]["score"] if hit else None,
+                               hit[1]["why"] if hit else [], [m["score"] for m in matches]))
         out["found"] += bool(owner.get(a)) and bool(owner.get(b))
         if same:
             out["same_total"] += 1
@@ -141,21 +151,66 @@ def _print(name: str, m: dict, threshold: float, target: int) -> None:
         print(f"   look-alikes linked: {' '.join(m['alike_linked'])}")
 
 
+def _print_details(m: dict) -> None:
+    """Per pair: same or look-alike, grouped, the earlier item's rank and score in the later
+    one's ``--check`` (its own page left out), what the two share, and the first five scores."""
+    for a, b, same, grouped, rank, score, shared, top in m["details"]:
+        where = f"rank {rank} score {score:g}" if rank else "not among the matches"
+        print(f"   {'same' if same else 'alike'} {a}~{b}: {'grouped, ' if grouped else ''}{where}; shares "
+              f"{', '.join(shared) or '-'}; top {TOP} scores {' '.join(f'{s:g}' for s in top) or '-'}")
+
+
+def _tsv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def _pool(dirs: list[Path], into: Path) -> Path:
+    """Held-out sets laid out as real2 written as one such set in ``into``: each file and item
+    number takes its set's name as a prefix, so the sets cannot collide."""
+    into.mkdir(parents=True, exist_ok=True)
+    tables = {"manifest.tsv": [], "items.tsv": [], "pairs.tsv": []}
+    for d in dirs:
+        tag = d.name
+        for r in _tsv(d / "manifest.tsv"):
+            if (d / r["file"]).exists():
+                (into / f"{tag}-{r['file']}").write_bytes((d / r["file"]).read_bytes())
+                tables["manifest.tsv"].append({**r, "file": f"{tag}-{r['file']}"})
+        tables["items.tsv"] += [{**r, "file": f"{tag}-{r['file']}", "item_no": f"{tag}:{r['item_no']}"}
+                                for r in _tsv(d / "items.tsv")]
+        tables["pairs.tsv"] += [{**r, "a_item_no": f"{tag}:{r['a_item_no']}", "b_item_no": f"{tag}:{r['b_item_no']}"}
+                                for r in _tsv(d / "pairs.tsv")]
+    for name, rows in tables.items():
+        cols = list(dict.fromkeys(k for r in rows for k in r))
+        with (into / name).open("w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, cols, delimiter="\t", lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+    return into
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     ap.add_argument("--skip-labelled", action="store_true", help="Leave out the tests' labelled pairs.")
     ap.add_argument("--dir", type=Path, help="A held-out set laid out as real2, measured instead of realdev.")
+    ap.add_argument("--pool", type=Path, nargs="+", metavar="FOLDER",
+                    help="Held-out sets laid out as real2, measured as one set instead of realdev.")
+    ap.add_argument("--details", action="store_true",
+                    help="Per pair: the earlier item's rank and score in --check, and what the two share.")
     args = ap.parse_args(argv)
+    tmp = Path(tempfile.mkdtemp(prefix="recur-real-"))
+    if args.pool:
+        args.dir = _pool(args.pool, tmp / "pooled")
     print(f"# {revision(tuple(f'search/recur/{m}' for m in ('concepts.toml', 'concepts.py', 'scoring.py', 'clustering.py', 'check.py')))}; load {load()}")
-    name = f"held-out {args.dir.name}" if args.dir else "realdev"
+    name = (f"held-out {' + '.join(d.name for d in args.pool)}" if args.pool
+            else f"held-out {args.dir.name}" if args.dir else "realdev")
     gold = _realdev.items(args.dir)
     gold_by_no = {g.item_no: g for g in gold}
     doc_of = {g.item_no: Path(g.file).stem for g in gold}
     pairs = _realdev.pairs(args.dir)
     n_same, n_alike = sum(1 for p in pairs if p[2]), sum(1 for p in pairs if not p[2])
     target = 18 if args.dir is None else -(-85 * n_same // 100)  # the issue's: 18 of 21; 85% elsewhere
-    tmp = Path(tempfile.mkdtemp(prefix="recur-real-"))
 
     pages = [p.path for p in _realdev.pages("real2", args.dir)]
     ingest(pages, tmp / "pages")
@@ -164,8 +219,10 @@ def main(argv: list[str] | None = None) -> int:
 
     gstore = _gold_index(tmp / "gold", gold, years, real.taxonomy())
     owner = {g.item_no: {f"{doc_of[g.item_no]}:1.{g.item_no}"} for g in gold}
-    _print(f"{name} gold items", _measure(gstore, gold_by_no, owner, doc_of, pairs, args.threshold),
-           args.threshold, target)
+    m = _measure(gstore, gold_by_no, owner, doc_of, pairs, args.threshold)
+    _print(f"{name} gold items", m, args.threshold, target)
+    if args.details:
+        _print_details(m)
 
     extracted = load_items(real)
     by_doc: dict[str, list[dict]] = {}
@@ -184,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{sum(1 for v in owner_e.values() if v)} of {len(gold)}; pairs with both items found {m['found']} of "
           f"{len(pairs)}")
     _print(f"{name} end to end", m, args.threshold, target)
+    if args.details:
+        _print_details(m)
 
     scores = pair_scores([(gold_by_no[a].text, gold_by_no[b].text) for a, b, _ in pairs],
                          background=[g.text for g in gold], concepts=store_concepts(gstore))

@@ -297,9 +297,21 @@ def _default_concepts() -> Concepts:
     return load_concepts()
 
 
+_VERB_ENDINGS = ("ing", "ed")
+
+
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    return stem(word)
+    """The word's Porter stem; a verb form ("experiencing", "evidenced") takes its noun's stem
+    when that is shorter and begins it ("experienc" -> "experi", as "experiences" reads), so a
+    finding and a recommendation saying one thing as noun and verb share the word."""
+    s = stem(word)
+    for end in _VERB_ENDINGS:
+        if word.endswith(end) and len(word) >= 6:
+            base = stem(word[:-len(end)] + "e")
+            if len(base) < len(s) and s.startswith(base) and len(base) >= 4:
+                return base
+    return s
 
 
 def _spelling(word: str, spellings: dict[str, str]) -> str:

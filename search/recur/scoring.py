@@ -68,13 +68,15 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-DEFAULT_THRESHOLD = 49.0  # the lowest giving precision >= 0.9 on the labelled pairs and realdev (bench/recur_fit.py)
+DEFAULT_THRESHOLD = 50.0  # the lowest giving precision >= 0.9 on the labelled pairs and realdev (bench/recur_fit.py)
 CHECK_CANDIDATES = 2000  # items per checked text scored exactly (the best by cosine)
 CHECK_MIN_SCORE = 37.0  # --check lists weaker matches than recur groups, best first, for a person to judge (bench/recur_fit.py)
 THEME_WEIGHT = 1.5  # a theme tag weighs this many times an equally rare word
 CONCEPT_WEIGHT = 2.0  # a concept from the data file weighs this many times an equally rare word
 COSINE_SHARE = 0.8  # score = 80% TF-IDF cosine + 20% token_sort_ratio
-THEME_ONLY_MAX = 45.0  # two items sharing a theme and nothing else: at most a weak likeness, never grouped
+# two items sharing a theme and nothing else: a weak likeness at most, never grouped, and listed by
+# --check at its floor, below every match that shares what the item says
+THEME_ONLY_MAX = CHECK_MIN_SCORE
 MIN_WORDS = 4
 MIN_TOKENS = 2  # items with fewer concepts are too generic to compare
 MAX_CHAIN = 5  # larger groups must be well connected, not merely chained
