@@ -2,6 +2,8 @@
 ``bench/realdev.py`` judges ``realdev/real``.
 
     python bench/heldout.py --dir DIR [--per-page]
+    python bench/heldout.py --pool DIR [DIR ...]
+
 
 ``DIR`` holds saved pages (``.md`` with a leading ``<!-- url -->`` comment, or ``.docx``/``.pdf``)
 and a ``manifest.tsv`` in ``realdev/real/manifest.tsv``'s shape (file, format, url, what,
@@ -9,6 +11,13 @@ year, date_note, publisher, page_host, expected_doc_type, themes_core, themes_al
 by a careful reader before the tool ran. Prints titles, stated years, publishers and doc
 types as fetched from the page's address, [from the file alone] and {from the text alone: a
 saved page without its leading address comment, the harder case of a file that never had one}.
+
+``--pool`` reads several such folders and prints, per folder and pooled, the stated years and
+doc types as fetched, a confusion table of doc types (gold -> got) and the year misses by kind
+(no year found; the year before or after: a date mapped to the neighbouring financial year;
+a year inside a span the document covers; a year from another date the page names; a span
+where one year was wanted), each with the rule that found the year. It is for finding the
+kinds of error that recur across many pages, not single pages.
 """
 from __future__ import annotations
 
@@ -17,6 +26,7 @@ import os
 import re
 import sys
 import tempfile
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -48,9 +58,86 @@ def text_alone(page: _realdev.Page, r, tmp: Path):
     return replace(r, got=parse_file(bare).doc)
 
 
+def year_rule(page: _realdev.Page, r) -> str:
+    """Which rule of :func:`ingest.metadata.detect_period` dated the page ("date", "span", …),
+    given the opening ``ingest.document.read_metadata`` hands it."""
+    from ingest.metadata import detect_period, names_yearly_report
+    from ingest.readers import read_path
+
+    blocks = read_path(page.path).blocks
+    title = r.got.get("title") or ""
+    opening = [b.text for b in blocks[:120] if b.text]
+    if title not in "\n".join(opening):
+        opening.insert(0, title)
+    how = detect_period(opening, prefer_date=r.got.get("doc_type") == "board-papers"
+                        and not names_yearly_report(title))["how"]
+    return how or "address or file date"
+
+
+def year_miss(want: str, r) -> str:
+    """The kind of a year miss, from the gold and what the document was given."""
+    got = r.got.get("year")
+    if not got:
+        return "no year found"
+    start, end = r.got.get("period_start"), r.got.get("period_end")
+    w, g = int(want[:4]), int(got[:4])
+    if start and end and int(end[:4]) - int(start[:4]) >= 2:
+        if int(start[:4]) <= w < int(end[:4]):
+            return "a year inside a span the document covers"
+        return "a span, and the wanted year outside it"
+    if abs(g - w) == 1:
+        return "the neighbouring financial year (a date mapped across April, or the year a report was written)"
+    return "another date's year (an event, a document the page names)"
+
+
+def pool(folders: list[Path]) -> int:
+    """Years and doc types per folder and pooled, doc types' confusion, year misses by kind."""
+    rows: list[tuple[str, _realdev.Page, object, dict]] = []
+    print("held-out sets pooled; as fetched from its address")
+    print(f"  {'set':<12} {'pages':>5}  {'stated year right':<20} doc type right")
+    for folder in folders:
+        if not (folder / "manifest.tsv").exists():
+            raise SystemExit(f"{folder}: no manifest.tsv there")
+        found = [(p, run_document(p.path, {}, source_url=p.row.get("url") or None)) for p in pages(folder)]
+        here = [(folder.name, p, r, realdev.judge(p, r)) for p, r in found]
+        rows += here
+        print(f"  {folder.name:<12} {len(here):>5}  {_figure([v['year'] for *_, v in here]):<20}"
+              f" {_figure([v['doc_type'] for *_, v in here])}")
+    print(f"  {'pooled':<12} {len(rows):>5}  {_figure([v['year'] for *_, v in rows]):<20}"
+          f" {_figure([v['doc_type'] for *_, v in rows])}")
+    confusion: Counter[tuple[str, str]] = Counter()
+    for _, p, r, v in rows:
+        if v["doc_type"] is not None:
+            want = p.row.get("expected_doc_type") or ""
+            confusion[(want, "ok" if v["doc_type"] else r.got.get("doc_type") or "-")] += 1
+    wants = sorted({w for w, _ in confusion})
+    gots = sorted({g for _, g in confusion} - {"ok"})
+    print("\ndoc types, gold -> got (ok: right)")
+    print(f"  {'gold':<28}" + "".join(f"{g[:13]:>14}" for g in ["ok", *gots]))
+    for w in wants:
+        print(f"  {w:<28}" + "".join(f"{confusion[(w, g)] or '.':>14}" for g in ["ok", *gots]))
+    misses: Counter[tuple[str, str]] = Counter()
+    for _, p, r, v in rows:
+        if v["year"] is False:
+            misses[(year_miss(realdev.first_year(p.row.get("year", "")), r), year_rule(p, r))] += 1
+    print("\nyear misses by kind (and the rule that dated the page)")
+    for (kind, how), n in sorted(misses.items(), key=lambda kv: (-kv[1], kv[0])):
+        print(f"  {n:>3}  {kind}  [{how}]")
+    print(f"(load {load()})")
+    return 0
+
+
+def _figure(values: list) -> str:
+    judged = [v for v in values if v is not None]
+    return f"{sum(judged)} of {len(judged)} {sum(judged) / max(len(judged), 1):.2f}"
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--pool"] and argv[1:]:
+        os.environ.pop("SGSEARCH_METADATA", None)
+        return pool([Path(a) for a in argv[1:]])
     if "--dir" not in argv[:-1]:
-        raise SystemExit("usage: python bench/heldout.py --dir DIR [--per-page]")
+        raise SystemExit("usage: python bench/heldout.py --dir DIR [--per-page] | --pool DIR [DIR ...]")
     folder = Path(argv[argv.index("--dir") + 1])
     if not (folder / "manifest.tsv").exists():
         raise SystemExit(f"{folder}: no manifest.tsv there")
@@ -63,13 +150,9 @@ def main(argv: list[str]) -> int:
         bare = [realdev.judge(p, text_alone(p, r, Path(tmp))) for p, r in results]
     print(f"held-out {folder.name}: {len(found)} pages; as fetched from its address [file alone] {{text alone}}")
 
-    def figure(values: list) -> str:
-        judged = [v for v in values if v is not None]
-        return f"{sum(judged)} of {len(judged)} {sum(judged) / max(len(judged), 1):.2f}"
-
     for f in realdev.FIGURES:
-        print(f"  {realdev.NAMES[f]:<36} {figure([v[f] for _, _, v in verdicts]):<14}"
-              f" [{figure([v[f] for v in alone])}] {{{figure([v[f] for v in bare])}}}")
+        print(f"  {realdev.NAMES[f]:<36} {_figure([v[f] for _, _, v in verdicts]):<14}"
+              f" [{_figure([v[f] for v in alone])}] {{{_figure([v[f] for v in bare])}}}")
     if "--per-page" in argv:
         for (p, r, v), a in zip(verdicts, alone):
             marks = " ".join(f"{f}={'-' if v[f] is None else ('ok' if v[f] else 'WRONG')}"

@@ -42,11 +42,13 @@ _MONTHS = {
     for m in names
 }
 _MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-_DATE = rf"(\d{{1,2}})(?:\s?(?:st|nd|rd|th))?\s+(?:of\s+)?({_MONTH_RE})\.?,?\s+(\d{{4}})"
+# "1 April 2014", "1st of April 2014", and "1stApril 2014" as a PDF's text run together gives it
+_DATE = rf"(\d{{1,2}})(?:\s?(?:st|nd|rd|th)\s*|\s+)(?:of\s+)?({_MONTH_RE})\.?,?\s+(\d{{4}})"
 _PERIOD = re.compile(rf"{_DATE}\s*(?:to|until|-|–|—)\s*{_DATE}", re.I)
 _FY = FY_PATTERN
 _REPORT_YEAR = re.compile(
-    rf"(?:annual|twelve[- ]monthly|yearly|12[- ]month(?:ly)?)\s+reports?\s*(?:for\s+|of\s+)?(?:the\s+year\s+)?{_FY}"
+    # "Annual Report 2019/20", "Annual Report for 2019-20", "Annual Report - 2019-2020", "Annual Report: 2019/20"
+    rf"(?:annual|twelve[- ]monthly|yearly|12[- ]month(?:ly)?)\s+reports?\s*(?:[-–—:|]\s*)?(?:for\s+|of\s+)?(?:the\s+year\s+)?{_FY}"
     # "the Annual Reports of the … Board (…) for 2016/17", "the Annual Report of the … Board 2021-2022"
     rf"|annual\s+reports?\s+(?:of|from|by)\s+[^.\n]{{0,160}}?(?:\bfor\s+(?:the\s+year\s+)?|\s){_FY}",
     re.I,
@@ -229,7 +231,9 @@ def _scored_dates(lines: tuple[str, ...], weights: tuple[tuple[str, float], ...]
                 # lines ("Newsletter - October 2019 edition")
                 rest = line[m.end():].strip(" .,;:)|-–—")
                 alone = (not rest and len(line) < 120 and "target" not in kinds) or not line[:m.start()].strip(" (|-–—*#")
-                alone = alone or (i < 2 and len(line) < 120 and "target" not in kinds)
+                # (a title line run together with what follows it, as a PDF's text can be, still dates
+                # the document in its first words: "… in Northern Ireland March 2016 CONTENTS 1.0 …")
+                alone = alone or (i < 2 and (len(line) < 120 or m.start() < 150) and "target" not in kinds)
                 if not alone or re.match(r"\s*(?:-|–|—|to)\s*\w", line[m.end():]):
                     continue
             score += (w["title_line"] if i < 2 else 0.0) - w["position"] * i
@@ -389,7 +393,7 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
 def year_of_address(url: str | None) -> int | None:
     """A financial year written in a page's address ("/yearly-report-2024-25"), else the
     financial year of the month a dated address files the page under ("/news/2016/aug/",
-    "/2021/05/"), or None."""
+    "/2021/05/") or its last part names ("/newsletter-march-2023"), or None."""
     parts = places.split_address(url)
     if not parts:
         return None
@@ -398,10 +402,16 @@ def year_of_address(url: str | None) -> int | None:
     if m and _fy_from_match(m) is not None:
         return _fy_from_match(m)
     m = re.search(rf"/((?:19|20)\d{{2}})/(0?[1-9]|1[0-2]|{_MONTH_RE})(?:/|$)", path, re.I)
-    if not m:
-        return None
-    month = int(m.group(2)) if m.group(2).isdigit() else _MONTHS[m.group(2).lower()[:3]]
-    return fy_start_of(date(int(m.group(1)), month, 1))
+    if m:
+        month = int(m.group(2)) if m.group(2).isdigit() else _MONTHS[m.group(2).lower()[:3]]
+        return fy_start_of(date(int(m.group(1)), month, 1))
+    # a page named for its month and year: "/newsletter-march-2023", "/JanuaryNewsletter2026"
+    words = re.findall(r"[A-Z]?[a-z]+|\d+", path.rstrip("/").rsplit("/", 1)[-1])
+    months = {_MONTHS[w.lower()[:3]] for w in words if re.fullmatch(_MONTH_RE, w, re.I)}
+    years = {int(w) for w in words if re.fullmatch(r"(?:19|20)\d{2}", w)}
+    if len(months) == 1 and len(years) == 1:
+        return fy_start_of(date(years.pop(), months.pop(), 1))
+    return None
 
 
 def _fy_period(start: int, how: str) -> dict:

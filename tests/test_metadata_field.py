@@ -25,6 +25,9 @@ SHAPES = SET_DIR / "shapes"  # committee records of an item, pages about reviews
 # dates under a title, stamps and meeting lines, inspections, guidance, names in capitals, sites
 # whose address names only the area (or its initials) and a text that names only "the Partnership"
 STYLES = SET_DIR / "styles"
+# pages about another document (news items, blog posts and newsletters on a report someone has
+# published), a committee's record of a report put to it, meeting notes, years after a dash or in the address
+REPORTED = SET_DIR / "reported"
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +36,7 @@ def field_results(tmp_path_factory):
     return [run_document(path, exp) for path, exp in build_files(out, FIELD)]
 
 
-@pytest.mark.parametrize("directory", [KINDS, SHAPES, STYLES], ids=["kinds", "shapes", "styles"])
+@pytest.mark.parametrize("directory", [KINDS, SHAPES, STYLES, REPORTED], ids=["kinds", "shapes", "styles", "reported"])
 @pytest.mark.parametrize("field", ["title", "year", "publisher", "doc_type"])
 def test_kinds_of_document_by_their_shape_all_right(tmp_path, directory, field):
     results = [run_document(path, exp) for path, exp in build_files(tmp_path, directory)]
@@ -477,6 +480,84 @@ def test_years_of_reports_named_loosely(lines, year):
     assert detect_period(lines)["year_start"] == year
 
 
+@pytest.mark.parametrize("lines, year", [
+    # dates run together, as a PDF's text can give them
+    (["Ashby Safeguarding Board", "Annual Report", "1stApril 2018 to 31stMarch 2019"], 2018),
+    # a title line run on into the contents: its month and year still date it
+    (["Keeping Children Safe in Ashby Schools June 2018 CONTENTS 1.0 INTRODUCTION ........ 4 1.1 Scope of this "
+      "guidance ........ 5 1.2 Who it is for ........ 6"], 2018),
+    (["Bulletin 9; February 2019 Message from the Chair. Welcome to our bulletin for the new year, in which we "
+      "look back at the Board's work and forward to the audits ahead."], 2018),
+])
+def test_dates_a_pdf_ran_together(lines, year):
+    assert detect_period(lines)["year_start"] == year
+
+
+@pytest.mark.parametrize("lines, year", [
+    # the date a document is next to be reviewed is no date of it
+    (["Ashby Escalation Policy", "Date agreed: March 2022", "Review date: March 2025", "This policy sets out."], 2021),
+    (["Ashby Neglect Strategy", "Approved by the Partnership in May 2021", "To be reviewed in May 2024"], 2021),
+    (["Ashby Escalation Policy", "Next review: March 2025", "This policy sets out how to resolve disagreements."],
+     None),
+    # a field naming the document's own date
+    (["Practice guidance", "Document date: 14.02.2019"], 2018),
+])
+def test_a_review_date_is_no_date_of_the_document(lines, year):
+    assert detect_period(lines)["year_start"] == year
+
+
+@pytest.mark.parametrize("line", ["Ashby Safeguarding Board Annual Report -2018-2019", "Annual Report: 2018/19",
+                                  "Annual Report | 2018-19", "Annual Report \u2013 2018 to 2019"])
+def test_a_reports_year_after_a_dash_colon_or_bar(line):
+    period = detect_period([line, "Members were advised that the report set out the work of the Board."])
+    assert (period["year_start"], period["how"]) == (2018, "report-year")
+
+
+@pytest.mark.parametrize("text, title, url, doc_type", [
+    # a page about a report someone has published is no report
+    ("The Panel has today published its annual report on serious incidents.\nWe will share it with teams.",
+     "Panel findings on serious incidents", "https://ashbyscp.org.uk/news/panel-findings/", "other"),
+    ("This blog was written by our research lead.\nWe read twenty annual reports from partnerships.",
+     "Reading partners' annual reports", None, "other"),
+    # the body's own report, published by it, stays its report
+    ("Annual Report 2021/22\nThis annual report sets out the work of the Ashby Safeguarding Children "
+     "Partnership.\nThe report has been published on our website.", "Annual Report 2021/22", None, "annual-report"),
+    # a committee's record of a report put to it
+    ("Issue - decisions\nReport No. 40/2021 from the Independent Chair was received.\nThe Director "
+     "introduced the report.", "Ashby Safeguarding Children Partnership Annual Report", None, "board-papers"),
+    ("Date of Meeting:\n3rd March 2015\nPoints raised: the training offer was agreed.",
+     "Partnership meeting \u2013 3rd March 2015", None, "board-papers"),
+    # a report on the arrangements is a report, the arrangements themselves are not
+    ("Annual Report on Safeguarding Arrangements 2022-23\nThis report sets out how the partners worked.",
+     "Annual Report on Safeguarding Arrangements 2022-23", None, "annual-report"),
+    ("Multi-Agency Safeguarding Arrangements\nThis document sets out how the partners will work together.",
+     "Multi-Agency Safeguarding Arrangements", None, "arrangements"),
+    # a case review by each nation's name for it, a page on such reviews in general by none
+    ("This learning review was commissioned by the Committee after a child was hurt.", "Learning Review: Child R",
+     None, "review"),
+    ("The case management review was carried out after a baby was injured.", "Case Management Review: Child K",
+     None, "review"),
+    ("The significant case review examined how agencies worked with the family.", "Significant Case Review: Child L",
+     None, "review"),
+    ("The purpose of a significant case review is to learn. Criteria for undertaking one are set nationally "
+     "and the committee has a statutory duty to consider them.",
+     "Significant case reviews", None, "other"),
+    ("A learning review is a multi-agency process for finding out what happened and why.", "Learning reviews",
+     None, "other"),
+    ("This serious case review was commissioned after Child A died. A serious case review is a review of "
+     "services.", "Serious Case Review: Child A", None, "review"),
+    # a committee's report for two years is its periodic report too
+    ("Dumfries and Galloway Child Protection Committee\nBiennial Report 2018-2020\nIntroduction by the Chair",
+     "Biennial Report 2018-2020", None, "annual-report"),
+    # a briefing named so in its title, however much it says of the review it summarises
+    ("Background\nThis review was commissioned after Child D was hurt. The serious case review found that "
+     "agencies did not share what they knew.\nThis review asks teams to be curious.",
+     "7 Minute Briefing: Child D", None, "briefing"),
+])
+def test_doc_types_of_pages_about_reports_records_of_them_and_reports_themselves(text, title, url, doc_type):
+    assert detect_doc_type(text, title, url) == doc_type
+
+
 def test_the_body_a_meetings_first_line_names_is_its_publisher():
     text = ("Sixth Meeting of the Child Safeguarding Practice Review Panel\n"
             "Name / Organisation\nA Chair / Chair, Child Safeguarding Practice Review Panel\n"
@@ -562,6 +643,11 @@ def test_a_dated_address_dates_a_page_that_states_no_date(tmp_path):
     assert year_of_address("https://www.example.org.uk/media/news/2016/aug/board-review") == 2016
     assert year_of_address("https://ashbyscp.org.uk/2022/02/learning-review-published/") == 2021
     assert year_of_address("https://ashbyscp.org.uk/annual-report-2020-21") == 2020
+    # a page named for its month and year; two months or two years date nothing
+    assert year_of_address("https://ashbyscp.org.uk/FebruaryNewsletter2024") == 2023
+    assert year_of_address("https://ashbyscp.org.uk/news/bulletin-september-2019/") == 2019
+    assert year_of_address("https://ashbyscp.org.uk/minutes-june-2019-and-july-2020") is None
+    assert year_of_address("https://ashbyscp.org.uk/about-us/") is None
     page = tmp_path / "news.md"
     page.write_text("<!-- https://www.example.org.uk/media/news/2016/aug/board-review -->\n"
                     "# Association calls for a review of the Board\n\nThe association welcomed the report. "
