@@ -1,6 +1,6 @@
 """Fit the item scorer's weights on the tests' own documents and write ingest/item_weights.toml.
 
-    python bench/fit_items.py [--docs N] [--seed S]
+    python bench/fit_items.py [--docs N] [--seed S] [--gate-only]
 
 The documents: those ``tests/itemgen.py`` writes (many house styles, items labelled) and the
 realistic set in ``tests/realistic`` (its ``.toml`` files list each document's items; written
@@ -9,7 +9,15 @@ candidate of every section is labelled: the kind of the expected item it is, or 
 Two models are fitted by L2-regularised maximum likelihood (numpy and scipy only): a logistic
 model, item or not, and a softmax model, which kind, on the items alone. The threshold is
 the lowest between 0.4 and 0.7 whose F1 over the candidates is within F1_FLAT of the best
-(below 0.4 the scorer would keep what it thinks more likely not an item). Realdev is never read here.
+(below 0.4 the scorer would keep what it thinks more likely not an item).
+
+Then the page gate, on other documents (generated with seed SEED + 1, so the item model's
+scores are not those of the documents it was fitted on, and the realistic set): each page
+(or part of a long one) is a row, labelled by whether any of its candidates is an item; a
+logistic model on its signals (``ingest.candidates.gate_signals``), then the cut below which
+the gate doubts a page and the bar a candidate of a doubted page must reach, chosen from
+GATE_CUTS and GATE_BARS for the best F1 over those documents' candidates. ``--gate-only`` refits the gate alone, against the item model as it
+is written. Realdev is never read here.
 """
 from __future__ import annotations
 
@@ -35,6 +43,9 @@ DOCS_PER_STYLE = 50  # generated documents of each house style to fit on
 SEED = 1         # the generator's seed for the fitting documents (tests check on another)
 F1_FLAT = 0.001  # F1 within this of the best counts as the best
 WRITTEN_WEIGHT = 4.0  # a candidate of a hand-written document counts as this many generated ones
+L2_GATE = 1.0    # penalty on the squared weights of the page gate
+GATE_BARS = (0.0, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)  # 0.0: no bar; 1.01: a doubted page gives nothing
+GATE_CUTS = (0.3, 0.4, 0.5, 0.6, 0.7)  # a page the gate scores below the cut is doubted
 
 
 def training_documents(n: int, tmp: Path, seed: int = SEED) -> list[tuple[Path, list[tuple[str, str]], float]]:
@@ -77,6 +88,62 @@ def candidates(files) -> list[tuple[dict, str | None, float]]:
         for _fixed, cands in document_candidates(parse_file(path).sections):
             out += [(c.features, label(c.text, items), weight) for c in cands]
     return out
+
+
+def gate_rows(files) -> list[tuple[dict, list[tuple[float, bool]], float]]:
+    """Per page part: its gate signals, its candidates' (item score, is an item), its weight."""
+    from ingest.document import parse_file
+    from ingest.items import document_candidates
+
+    out = []
+    for path, items, weight in files:
+        parts: dict[int, tuple[dict, list]] = {}
+        for _fixed, cands in document_candidates(parse_file(path).sections):
+            for c in cands:
+                sig = c.context["gate_signals"]
+                parts.setdefault(id(sig), (sig, []))[1].append((c.features, label(c.text, items) is not None))
+        for sig, cs in parts.values():
+            out.append((sig, cs, weight))
+    return out
+
+
+def fit_gate(n: int, seed: int) -> tuple[list[str], np.ndarray, tuple[float, float], str]:
+    """The page gate's signal names, weights, and (cut, bar), fitted with the item model now written."""
+    from ingest.candidates import model
+
+    model.cache_clear()
+    m = model()
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = gate_rows(training_documents(n, Path(tmp), seed + 1))
+    names = sorted({k for sig, _, _ in rows for k in sig})
+    X = _matrix([sig for sig, _, _ in rows], names)
+    y = np.array([any(is_item for _, is_item in cs) for _, cs, _ in rows], dtype=float)
+    sw = np.array([wt for _, _, wt in rows])
+    w = fit_logistic(X, y, sw, L2_GATE)
+    g = 1 / (1 + np.exp(-(X @ w)))
+    scored = [(gi, [(m.p_item(f), it) for f, it in cs], wt) for gi, (_, cs, wt) in zip(g, rows)]
+
+    def f1(cut: float, bar: float) -> float:
+        tp = fp = fn = 0.0
+        for gi, cs, wt in scored:
+            need = max(m.threshold, bar) if gi < cut else m.threshold
+            for p, it in cs:
+                tp += wt * (p >= need and it)
+                fp += wt * (p >= need and not it)
+                fn += wt * (p < need and it)
+        return 2 * tp / (2 * tp + fp + fn or 1.0)
+
+    # the best F1 (the mildest gate among equals); no tolerance as for the threshold: the
+    # curve is flat, and the mildest gate within it doubts almost no page
+    curve = [((c, b), f1(c, b)) for c in GATE_CUTS for b in GATE_BARS]
+    print("gate cut/bar: " + " ".join(f"{c:.1f}/{b:.2f}:{f:.4f}" for (c, b), f in curve))
+    top = max(f for _, f in curve)
+    cut, bar = next(cb for cb, f in curve if f >= top)
+    doubted = int(np.sum(g < cut))
+    summary = (f"gate: {len(rows)} page parts ({int(y.sum())} with items) from {n} generated (seed {seed + 1}) and "
+               f"the realistic documents; cut {cut:.1f}, bar {bar:.2f}; {doubted} doubted, of them "
+               f"{int(np.sum((g < cut) & (y == 1)))} with items")
+    return names, w, (cut, bar), summary
 
 
 def _matrix(rows: list[dict], names: list[str]) -> np.ndarray:
@@ -122,13 +189,17 @@ def _toml_key(name: str) -> str:
 
 
 def write_weights(path: Path, threshold: float, names: list[str], w_item: np.ndarray, W_kind: np.ndarray,
-                  kinds: list[str], summary: str) -> None:
+                  kinds: list[str], summary: str, gate: tuple[list[str], np.ndarray, float] | None = None) -> None:
     lines = ["# Fitted by bench/fit_items.py on the tests' own documents: do not edit by hand.",
-             f"# {summary}", f"threshold = {threshold:.3f}", "", "[item]"]
+             *(f"# {line}" for line in summary.splitlines()), f"threshold = {threshold:.3f}", "", "[item]"]
     lines += [f"{_toml_key(n)} = {w:.4f}" for n, w in zip(names, w_item) if abs(w) >= 1e-3]
     for j, kind in enumerate(kinds):
         lines += ["", f"[kind.{kind}]"]
         lines += [f"{_toml_key(n)} = {w:.4f}" for n, w in zip(names, W_kind[:, j]) if abs(w) >= 1e-3]
+    if gate:
+        gate_names, w_gate, (cut, bar) = gate
+        lines += ["", "[gate]", f"cut = {cut:.3f}", f"bar = {bar:.3f}"]
+        lines += [f"{_toml_key(n)} = {w:.4f}" for n, w in zip(gate_names, w_gate) if abs(w) >= 1e-3]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -137,6 +208,8 @@ def main(argv: list[str]) -> int:
 
     n = int(argv[argv.index("--docs") + 1]) if "--docs" in argv[:-1] else DOCS_PER_STYLE * len(STYLES)
     seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv[:-1] else SEED
+    if "--gate-only" in argv:
+        return _refit_gate(n, seed)
     with tempfile.TemporaryDirectory() as tmp:
         rows = candidates(training_documents(n, Path(tmp), seed))
     names = sorted({k for f, _, _ in rows for k in f})
@@ -159,6 +232,24 @@ def main(argv: list[str]) -> int:
     summary = (f"{len(rows)} candidates ({int(y.sum())} items) from {n} generated (seed {seed}) and the realistic documents; "
                f"threshold {best[0]:.2f}, F1 {best[1]:.3f}, kind accuracy {kind_acc:.3f} (on the fitting set)")
     write_weights(WEIGHTS_FILE, float(best[0]), names, w, W, kinds, summary)
+    gate_names, w_gate, bar, gate_summary = fit_gate(n, seed)
+    summary += "\n" + gate_summary
+    write_weights(WEIGHTS_FILE, float(best[0]), names, w, W, kinds, summary, (gate_names, w_gate, bar))
+    print(summary)
+    print(f"wrote {WEIGHTS_FILE}")
+    return 0
+
+
+def _refit_gate(n: int, seed: int) -> int:
+    """Replace the gate of the weights file, leaving the item and kind models as they are."""
+    text = WEIGHTS_FILE.read_text(encoding="utf-8")
+    lines = [line for line in text.split("\n[gate]")[0].splitlines() if not line.startswith("# gate:")]
+    WEIGHTS_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")  # the gate is fitted without a gate
+    names, w, (cut, bar), summary = fit_gate(n, seed)
+    lines.insert(next(i for i, line in enumerate(lines) if line.startswith("threshold")), f"# {summary}")
+    lines += ["", "[gate]", f"cut = {cut:.3f}", f"bar = {bar:.3f}"]
+    lines += [f"{_toml_key(k)} = {v:.4f}" for k, v in zip(names, w) if abs(v) >= 1e-3]
+    WEIGHTS_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(summary)
     print(f"wrote {WEIGHTS_FILE}")
     return 0

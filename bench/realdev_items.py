@@ -1,10 +1,12 @@
 """Item recall, precision and kind accuracy on real text (realdev ``real2``) and on the tests' own set.
 
-    python bench/realdev_items.py [--per-page] [--details] [--dir FOLDER]
+    python bench/realdev_items.py [--per-page] [--details] [--dir FOLDER] [--pool PARENT [--except NAME,…]]
 
 ``--dir FOLDER`` scores a folder shaped like realdev ``real2`` instead (its ``.md`` pages and an
 ``items.tsv`` of file, start, end, kind, item_no): a held-out set of real pages kept outside the
-repository.
+repository. ``--pool PARENT`` scores every such folder under ``PARENT``, prints each set's line
+and the pooled totals, and counts the misses and the false items by what they are (see
+``error_kinds``); ``--except`` leaves out the sets named (a fresh set only measured, never read).
 
 Matching rule (the same for both sets): an extracted item is located in its page's text
 (letters and digits only, lower case, so list markers, joined cells and quotes do not
@@ -20,6 +22,7 @@ scripts import: extracted items per page file in, a dict of figures out.
 from __future__ import annotations
 
 import bisect
+import re
 import sys
 import tempfile
 from collections import defaultdict
@@ -162,6 +165,12 @@ def realdev_figures() -> dict:
 
 def folder_figures(directory: Path) -> dict:
     """The figures on a folder shaped like realdev ``real2``: every ``.md`` page and its ``items.tsv``."""
+    texts, gold, got = _folder(directory)
+    return item_figures(got, gold, texts)
+
+
+def _folder(directory: Path) -> tuple[dict[str, str], list, dict[str, list[dict]]]:
+    """A held-out folder's page texts, gold items and extracted items."""
     import csv
 
     if not (directory / "items.tsv").exists():
@@ -172,7 +181,7 @@ def folder_figures(directory: Path) -> dict:
     gold = [_Gold(r["file"], r["kind"], int(r["start"]), int(r["end"]),
                   texts[r["file"]][int(r["start"]):int(r["end"])]) for r in rows]
     got = {name: extract(directory / name) for name in texts}
-    return item_figures(got, gold, texts)
+    return texts, gold, got
 
 
 @dataclass
@@ -229,6 +238,91 @@ def generated_figures(seed: int = HELD_OUT_SEED, n: int = 80) -> dict:
         return _figures_of(docs)
 
 
+_MARKER = re.compile(r"^\s*(?:[-*•·▪–]|\(?\d{1,2}[.):]|\(?[a-z][.)])\s")
+_STOP = (".", "!", "?", ";", ":")
+
+
+def _line_of(text: str, start: int) -> str:
+    """The line of ``text`` that holds offset ``start``."""
+    return text[text.rfind("\n", 0, start) + 1:text.find("\n", start) if "\n" in text[start:] else len(text)]
+
+
+def _heading_above(text: str, start: int) -> str:
+    """The nearest Markdown heading or short stand-alone line above ``start``."""
+    for line in reversed(text[:start].splitlines()[:-1] or [""]):
+        bare = line.strip()
+        if bare.startswith("#") or (bare and len(bare.split()) <= 8 and not bare.endswith(_STOP[:3])
+                                    and not _MARKER.match(bare)):
+            return bare.lstrip("# ")
+    return ""
+
+
+def _form_of(line: str) -> str:
+    if "|" in line or "\t" in line:
+        return "table row"
+    if _MARKER.match(line):
+        return "list entry"
+    return "sentence of prose"
+
+
+def error_kinds(fig: dict, gold: list, texts: dict[str, str], got: dict[str, list[dict]]) -> dict[str, int]:
+    """Misses and false items counted by what they are: a miss by its form (list entry, table
+    row, sentence of prose) and whether the heading above it names a kind; a false item by
+    whether its page holds none, its shape (a short line without a stop: a heading or label; a
+    line with a date or a figure) and its form; a kind error by (extracted -> gold)."""
+    from ingest.candidates import cue_kind
+
+    out: dict[str, int] = defaultdict(int)
+    gold_by: dict[str, list] = defaultdict(list)
+    for g in gold:
+        gold_by[g.file].append(g)
+    for line in fig["missed"]:
+        f, _kind, snippet = line.split(": ", 2)
+        g = next((g for g in gold_by[f] if g.text[:110] == snippet), None)
+        if g is None:
+            continue
+        named = "under a heading naming a kind" if cue_kind(_heading_above(texts[f], g.start)) else \
+            "no heading naming a kind"
+        out[f"missed: {_form_of(_line_of(texts[f], g.start))}, {named}"] += 1
+    for f, items in got.items():
+        for e in items:
+            if f"{f}: {e['kind']}: {e['text'][:110]}" not in fig["extra"]:
+                continue
+            words = e["text"].split()
+            where = "page with no items" if not gold_by.get(f) else "page with items"
+            if len(words) <= 8 and not e["text"].rstrip().endswith(_STOP[:3]):
+                shape = "short line without a stop (heading, label, link)"
+            elif re.search(r"\b(?:19|20)\d\d\b|\d+(?:\.\d+)?%|\b\d{2,}\b", e["text"]):
+                shape = "names a date or a figure"
+            else:
+                at = texts[f].find(e["text"][:40])
+                shape = _form_of(_line_of(texts[f], at)) if at >= 0 else "sentence of prose"
+            out[f"false item on a {where}: {shape}"] += 1
+    for line in fig["wrong_kind"]:
+        f, rest = line.split(": ", 1)
+        out[f"kind wrong: {rest.split(':', 1)[0]}"] += 1
+    return dict(sorted(out.items(), key=lambda kv: (kv[0].split(":")[0], -kv[1])))
+
+
+def pool_figures(parent: Path, leave_out: set[str] = frozenset()) -> list[tuple[str, dict, dict[str, int]]]:
+    """Every held-out folder under ``parent`` with an ``items.tsv`` (but those named in
+    ``leave_out``): (name, figures, error kinds), then ``pooled`` over them all."""
+    rows = []
+    all_got: dict[str, list[dict]] = {}
+    all_gold: list = []
+    all_texts: dict[str, str] = {}
+    for d in sorted(x for x in parent.iterdir() if (x / "items.tsv").exists() and x.name not in leave_out):
+        texts, gold, got = _folder(d)
+        fig = item_figures(got, gold, texts)
+        rows.append((d.name, fig, error_kinds(fig, gold, texts, got)))
+        all_texts.update({f"{d.name}/{f}": t for f, t in texts.items()})
+        all_got.update({f"{d.name}/{f}": v for f, v in got.items()})
+        all_gold += [_Gold(f"{d.name}/{g.file}", g.kind, g.start, g.end, g.text) for g in gold]
+    fig = item_figures(all_got, all_gold, all_texts)
+    rows.append(("pooled", fig, error_kinds(fig, all_gold, all_texts, all_got)))
+    return rows
+
+
 def _print(label: str, fig: dict, per_page: bool, details: bool) -> None:
     print(f"{label}: items {fig['gold']} gold, {fig['extracted']} extracted, {fig['matched']} matched: "
           f"recall {fig['recall']:.2f}  precision {fig['precision']:.2f}  kinds {fig['kinds']:.2f}"
@@ -253,6 +347,19 @@ def main(argv: list[str]) -> int:
             raise SystemExit("--dir needs a folder")
         directory = Path(argv[at])
         _print(str(directory), folder_figures(directory), per_page, details)
+        return 0
+
+    if "--pool" in argv:
+        at = argv.index("--pool") + 1
+        if at >= len(argv) or not Path(argv[at]).is_dir():
+            raise SystemExit("--pool needs a folder holding held-out sets")
+        leave_out = set(argv[argv.index("--except") + 1].split(",")) if "--except" in argv[:-1] else set()
+        rows = pool_figures(Path(argv[at]), leave_out)
+        for name, fig, _errors in rows:
+            _print(name, fig, per_page, details)
+        print("pooled misses and false items, by what they are:")
+        for what, n in rows[-1][2].items():
+            print(f"  {n:>4}  {what}")
         return 0
 
     _print("realdev real2", realdev_figures(), per_page, details)

@@ -7,6 +7,12 @@ signals are binary: the kind its heading, a heading above it or its lead-in name
 dates, roles, statistics, navigation, committee procedure, case narration…). A logistic
 model says whether it is an item and a softmax model which kind; both are fitted by
 ``bench/fit_items.py`` on the tests' own documents and kept in ``item_weights.toml``.
+
+A third, smaller logistic model, the page gate, reads a whole page (or part of a long one)
+from the scores of all its candidates and what its headings name: whether it holds items
+at all. Where it doubts it (a news story about an event, a page saying what a review is,
+a contact page), only candidates scored above the gate's bar are kept. Its cut and bar are
+fitted with it.
 """
 from __future__ import annotations
 
@@ -113,6 +119,7 @@ class Candidate:
     context: dict = field(default_factory=dict)  # heading, lead, above, title: the kinds they name
     features: dict = field(default_factory=dict)
     cells: list[str] = field(default_factory=list)
+    p: float | None = None    # the item model's score, once the whole document's signals are in
 
 
 def _length(n: int) -> str:
@@ -205,17 +212,62 @@ def signals(c: Candidate) -> dict[str, float]:
     return f
 
 
+def _logistic(weights: dict[str, float], f: dict[str, float]) -> float:
+    z = sum(weights.get(k, 0.0) * v for k, v in f.items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+STRONG_P = 0.85  # a candidate scored at least this is strongly marked as an item
+
+
+def _third(x: float, low: float, high: float) -> str:
+    return "none" if x == 0 else "few" if x < low else "some" if x < high else "many"
+
+
+def gate_signals(cands: list, p: list[float], threshold: float, fixed: bool) -> dict[str, float]:
+    """The signals of a whole page (or part) for the gate: how many of its candidates the item
+    model keeps and how many strongly, whether a heading or lead-in names a kind (read from the
+    candidates' ``doc_*`` signals), how much of it is prose, lists or figures, and its size."""
+    f: dict[str, float] = {"bias": 1.0}
+    if not cands:
+        return f
+    n = len(cands)
+    kept = sum(x >= threshold for x in p) / n
+    strong = sum(x >= STRONG_P for x in p)
+    first = cands[0].features
+    named = "named" if "doc_named" in first else "unnamed"
+    doc = [k for k in first if k.startswith(("doc_cues_", "doc_data_")) and "&" not in k]
+    parts = [f"kept_{_third(kept, 0.15, 0.4)}", f"strong_{min(strong, 3)}", f"size_{_third(n, 12, 40)}",
+             f"prose_{_third(sum(c.form == 'sentence' for c in cands) / n, 0.34, 0.67)}"]
+    if any(c.form in ("list", "line", "row") for c in cands):
+        parts.append("has_list")
+    if fixed:
+        parts.append("fixed")
+    for name in parts + doc:
+        f[name] = 1.0
+        f[f"{named}&{name}"] = 1.0
+    f[named] = 1.0
+    return f
+
+
 @dataclass
 class Model:
-    """The fitted weights: one logistic model (item or not) and one softmax model (which kind)."""
+    """The fitted weights: one logistic model (item or not), one softmax model (which kind), and
+    the page gate (a page holding items or not) with the score a candidate needs on a doubted page."""
 
     threshold: float
     item: dict[str, float]
     kinds: dict[str, dict[str, float]]
+    gate: dict[str, float] = field(default_factory=dict)
+    gate_bar: float = 0.0
+    gate_cut: float = 0.0  # a page the gate scores below this is doubted: it may hold no items
 
     def p_item(self, f: dict[str, float]) -> float:
-        z = sum(self.item.get(k, 0.0) * v for k, v in f.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return _logistic(self.item, f)
+
+    def p_gate(self, f: dict[str, float]) -> float:
+        """How likely a page with these gate signals holds items (1.0 when no gate is fitted)."""
+        return _logistic(self.gate, f) if self.gate else 1.0
 
     def kind(self, f: dict[str, float]) -> str:
         scores = {k: sum(w.get(name, 0.0) * v for name, v in f.items()) for k, w in self.kinds.items()}
@@ -229,4 +281,7 @@ def model() -> Model:
         return Model(1.1, {}, {k: {} for k in SCORED_KINDS})
     with open(WEIGHTS_FILE, "rb") as fh:
         data = tomllib.load(fh)
-    return Model(float(data["threshold"]), dict(data["item"]), {k: dict(v) for k, v in data["kind"].items()})
+    gate = data.get("gate", {})
+    return Model(float(data["threshold"]), dict(data["item"]), {k: dict(v) for k, v in data["kind"].items()},
+                 {k: float(v) for k, v in gate.items() if k not in ("bar", "cut")}, float(gate.get("bar", 0.0)),
+                 float(gate.get("cut", 0.0)))

@@ -17,7 +17,16 @@ from __future__ import annotations
 import re
 
 from ingest.blocks import LIST_ITEM, TABLE_ROW
-from ingest.candidates import Candidate, carries_on, cue_kind, cues, model, signals, split_sentences
+from ingest.candidates import (
+    Candidate,
+    carries_on,
+    cue_kind,
+    cues,
+    gate_signals,
+    model,
+    signals,
+    split_sentences,
+)
 from ingest.metadata import is_furniture
 from search.vocab.kinds import ITEM_KINDS as KINDS
 
@@ -403,6 +412,14 @@ def _document_signals(part: list) -> None:
         # an imperative point is a recommendation in a briefing, a step in a procedure
         opening = next((o for o in _OPENINGS if o in c.features), "plain_open")
         c.features[f"{doc[0]}&{opening}"] = 1.0
+    m = model()
+    for c in cands:
+        c.p = m.p_item(c.features)
+    page = gate_signals(cands, [c.p for c in cands], m.threshold, any(fixed for fixed, _ in per))
+    gate = m.p_gate(page)
+    for c in cands:
+        c.context["gate"] = gate
+        c.context["gate_signals"] = page  # one dict for the part: the fitting script groups by it
 
 
 def extract_section_items(section: dict) -> list[dict]:
@@ -416,8 +433,11 @@ def _scored_items(fixed: list, cands: list[Candidate]) -> list[dict]:
     placed = list(fixed)
     last: dict | None = None  # the item the previous sentence of the same paragraph gave
     for c in cands:
-        p = m.p_item(c.features)
-        if p >= (min(m.threshold, PARAGRAPH_BAR) if c.form == "para" else m.threshold):
+        p = m.p_item(c.features) if c.p is None else c.p
+        bar = min(m.threshold, PARAGRAPH_BAR) if c.form == "para" else m.threshold
+        if c.context.get("gate", 1.0) < m.gate_cut:
+            bar = max(bar, m.gate_bar)  # a page that seems to hold no items keeps only strongly marked ones
+        if p >= bar:
             item = {"kind": _named_kind(c) or m.kind(c.features), "text": _strip_number(c.text), "page": c.page}
             if c.cells:
                 item["cells"] = c.cells

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.candidates import SCORED_KINDS, model, split_sentences
+from ingest.candidates import SCORED_KINDS, Model, gate_signals, model, split_sentences
 from ingest.document import parse_file
 from ingest.items import extract_items, lead_kind
 from tests.itemgen import documents
@@ -111,6 +111,54 @@ def test_the_fitted_model_is_complete():
     assert 0 < m.threshold < 1
     assert set(m.kinds) == set(SCORED_KINDS) - {"objective"} or set(m.kinds) == set(SCORED_KINDS)
     assert "bias" in m.item and len(m.item) > 50
+
+
+def test_the_page_gate_is_fitted_and_reads_the_whole_page():
+    m = model()
+    assert m.gate and "bias" in m.gate
+    assert m.threshold <= m.gate_bar <= 1.01 or m.gate_bar == 0.0
+    assert 0 < m.gate_cut < 1
+    assert Model(0.4, {}, {}).p_gate({"bias": 1.0}) == 1.0  # no gate fitted: every page holds items
+
+
+def test_a_page_the_gate_doubts_keeps_only_strongly_marked_candidates(tmp_path):
+    """The same sentence of advice on a page about who a board is and on a briefing whose
+    headings name its learning: the gate doubts the first page, not the second."""
+    from ingest.items import document_candidates
+
+    advice = "Practitioners should ask every adult in the household about their caring role."
+    about = tmp_path / "about.md"
+    about.write_text("\n\n".join([
+        "# About the Board", "Who we are",
+        "The Board brings together the council, the police, health services and schools.",
+        "It meets four times a year and publishes its papers on this website.",
+        "Its independent chair is appointed for three years.",
+        "A business unit of four staff supports the Board and its subgroups.",
+        "The subgroups cover training, case reviews, performance and communications.",
+        "Members include senior leaders from every partner agency and two lay members.",
+        "Schools are represented by a head teacher from each phase.",
+        "Its members are:",
+        "- the Director of Children's Services\n- the Chief Superintendent\n- the Designated Nurse\n"
+        "- a head teacher from each phase",
+        advice, "Contact the business unit by email.", "Our offices are at the Civic Centre, Larchfield."]),
+        encoding="utf-8")
+    briefing = tmp_path / "briefing.md"
+    briefing.write_text("\n\n".join([
+        "# Learning from the review of Baby N", "## Key learning",
+        "- " + advice, "- Health visitors should record who lives in the home at every visit.",
+        "- Agencies must share concerns about a new partner the same day.",
+        "## Findings", "- The review found that the father's history was not known to the midwife.",
+        "- Referrals did not say who else lived in the home."]), encoding="utf-8")
+    gate = {}
+    for name, path in (("about", about), ("briefing", briefing)):
+        cands = [c for _, cs in document_candidates(parse_file(path).sections) for c in cs]
+        gate[name] = cands[0].context["gate"]
+        page = cands[0].context["gate_signals"]
+        assert {"bias", "kept_none", "strong_0"} <= set(gate_signals(cands, [0.0] * len(cands), 0.4, False))
+        assert ("named" in page) == (name == "briefing")
+    assert gate["briefing"] >= model().gate_cut > gate["about"]
+    assert advice not in [i["text"] for i in extract_items(parse_file(about))]
+    assert advice in [i["text"] for i in extract_items(parse_file(briefing))]
 
 
 def test_documents_the_fitting_never_saw(tmp_path):
