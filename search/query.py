@@ -646,17 +646,21 @@ def corrected_query(store: Store, query: str) -> str | None:
 
 def _held_or_named(store: Store, word: str) -> bool:
     """Whether a word is no misspelling: its stem is in some section's heading or text, or
-    the thesaurus has it in one of its forms."""
+    the thesaurus or the themes name it in one of their forms."""
     backend = store.backend()
     if any(backend.doc_frequency(f, t) for t in field_terms("text", word)
            for f in ("text", "heading")):
         return True
-    return word.lower() in store.cached("thesaurus words", lambda: _words_named(thesaurus_of(store)))
+    return word.lower() in store.cached("vocabulary words",
+                                        lambda: _words_named(thesaurus_of(store), store.taxonomy()))
 
 
-def _words_named(thesaurus) -> frozenset:
-    """Every word of every form in the thesaurus, in lower case (a final plural "s" too)."""
-    words = {w.lower() for group in thesaurus.groups() for form in group for w in _KEY_WORD.findall(form)}
+def _words_named(thesaurus, taxonomy) -> frozenset:
+    """Every word of every form in the thesaurus and of every theme's name, phrases and
+    abbreviations ("ill" of "parental mental ill health"), in lower case (a final plural "s" too)."""
+    forms = [form for group in thesaurus.groups() for form in group]
+    forms += [name for t in taxonomy.themes.values() for name in (t.label, *t.phrases, *t.abbreviations)]
+    words = {w.lower() for form in forms for w in _KEY_WORD.findall(form)}
     return frozenset(words | {w + "s" for w in words})
 
 

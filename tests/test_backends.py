@@ -20,6 +20,8 @@ from cli import main
 from corpus import corpus_dir
 from ingest.pipeline import ingest
 from search.browse import document, documents, section
+from search.index import qtree
+from search.index.analysis import query_terms
 from search.index.backends import EngineUnavailable, backend_class
 from search.index.store import Store
 from search.query import search, suggest
@@ -76,6 +78,8 @@ QUERIES = [
     ("safeguarding", {"doc_type": "annual-report"}), ("safeguarding", {"publisher": "Integrated Care Board"}),
     ("neglect", {"theme": "domestic-abuse"}), ("recommendations", {"exact": True}), ("neglect toolkit", {}),
     ("zzzneglekt", {}), ("neglect OR asthma", {}), ("fathers", {"sort": "year"}),
+    ("looked after children", {}), ("children in care", {}), ('"children care"~3', {}), ('"from the the"~2', {}),
+    ("Race, ethnicity and culture", {}), ("parental mental ill health", {}),
 ]
 
 
@@ -121,6 +125,34 @@ def test_counts_tables_traces_and_browsing_agree(stores):
     for by in (("year_start",), ("themes",), ("doc_type",), ("doc_id",), ("themes", "year_start")):
         counts = same(stores, lambda s, by=by: s.backend().counts(None, None, by))
         assert counts[()].sections == 238 and counts[()].documents == 5
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_phrase_slop_counts_the_other_words_in_all_and_keeps_the_order(tmp_path, engine):
+    """A slop of 1 lets one other word stand in the whole phrase, not one between each two
+    words; a larger slop never lets the words change places."""
+    texts = {"1": "The child in care review was held.", "2": "The child was in care at the time.",
+             "3": "The child meetings in primary care were held.", "4": "Care for the child in question.",
+             "5": "Domestic abuse services were seen.", "6": "Abuse of any domestic kind was seen."}
+    src = tmp_path / "in"
+    src.mkdir()
+    body = "".join(f"\n{n} Part {n}\n\n{t}\n" for n, t in texts.items())
+    (src / "a.txt").write_text(f"Report on phrases\nAnnual Report 2020/21\n{body}", encoding="utf-8")
+    assert ingest([src], tmp_path / "ix", tag=False, engine=engine).ok
+    store = Store(tmp_path / "ix")
+
+    def found(node) -> set[str]:
+        hits = store.backend().search(node, None, "relevance", 50)
+        return {n for h in hits for n, t in texts.items() if t in store.backend().get(h.id)["text"]}
+
+    child_in_care = qtree.Phrase("text", tuple(query_terms("child in care")), 1)
+    assert found(child_in_care) == {"1", "2"}
+    assert store.backend().count(child_in_care, None) == 2
+    assert found(qtree.Phrase("text", tuple(query_terms("child in care")), 2)) == {"1", "2", "3"}
+    assert found(qtree.Phrase("text", tuple(query_terms("abuse domestic")), 3)) == {"6"}
+    assert found(qtree.Phrase("text", tuple(query_terms("domestic abuse")), 3)) == {"5"}
+    assert search(store, '"abuse domestic"~3', limit=10).total == 1
+    store.close()
 
 
 @needs_both

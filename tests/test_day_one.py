@@ -63,6 +63,16 @@ def test_a_multi_word_typo_gets_the_corrected_query(corpus_index, store):
     assert 'Did you mean "domestic abuse"?' in r.output
 
 
+def test_words_a_theme_names_are_not_misspellings(store):
+    # no section of the bundled corpus says "ill" or "race", but a theme's phrase and label
+    # name them: the query keeps them and is read as the theme ("bill" and "face" were taken)
+    assert corrected_query(store, "parental mental ill health") is None
+    assert corrected_query(store, "Race, ethnicity and culture") is None
+    res = search(store, "parental mental ill health")
+    assert res.searched is None and res.did_you_mean is None
+    assert "parental-mental-health" in res.themes
+
+
 def test_a_query_of_only_common_words_is_refused(corpus_index, store):
     with pytest.raises(QueryError, match="only common words"):
         search(store, "the")

@@ -36,7 +36,8 @@ class Term(Node):
 
 @dataclass(frozen=True)
 class Phrase(Node):
-    """The ``words`` in order in ``field``, with at most ``slop`` other words between each two."""
+    """The ``words`` in order in ``field``, with at most ``slop`` other words in all between
+    the first and the last (``child in care`` of slop 1 is not in "child meetings in primary care")."""
 
     field: str
     words: tuple[str, ...]
@@ -241,12 +242,22 @@ def _implies(x: Node, y: Node) -> bool:
 
 
 def _holds(x: Phrase, y: Phrase) -> bool:
-    """Whether ``y`` stands wherever ``x`` does: ``y``'s words are some of ``x``'s in order and
-    each two of them are near enough. A slop allows that many other words between each two
-    neighbouring words of a phrase (as both engines read it), so words ``k`` apart in ``x``
-    stand 1 to ``k * (x.slop + 1)`` places apart."""
-    reach = (y.slop + 1) // (x.slop + 1)  # how far apart in ``x`` two neighbours of ``y`` may be
-    at = [i for i, w in enumerate(x.words) if w == y.words[0]] if y.words else []
-    for w in y.words[1:]:  # where in ``x`` each next word of ``y`` can be, given where the last can
-        at = [i for i, v in enumerate(x.words) if v == w and any(0 < i - j <= reach for j in at)]
-    return bool(at)
+    """Whether ``y`` stands wherever ``x`` does: ``y``'s words are some of ``x``'s in order, and
+    the words of ``x`` left out between ``y``'s first and last, with the other words ``x``
+    allows (its slop), are no more than ``y``'s slop allows. Unsure (False) for ``x`` of slop
+    2 or more, which an engine may read with words out of order."""
+    n = len(y.words)
+    if n == 1:
+        return y.words[0] in x.words
+    if not n or x.slop > 1:
+        return False
+    for start, w in enumerate(x.words):
+        if w != y.words[0]:
+            continue
+        at, k = start, 1  # the earliest place of each next word of ``y`` after the last
+        for i in range(start + 1, len(x.words)):
+            if k < n and x.words[i] == y.words[k]:
+                at, k = i, k + 1
+        if k == n and (at - start - (n - 1)) + x.slop <= y.slop:
+            return True
+    return False

@@ -484,7 +484,7 @@ class TantivyBackend(Backend):
         return self._searcher.num_docs
 
     def words(self, prefix: str = "") -> list[tuple[str, int]]:
-        return [(t, n) for t, n in self._searcher.terms_with_prefix("exact", prefix)]
+        return sorted(self._searcher.terms_with_prefix("exact", prefix))  # tantivy gives the most frequent first
 
 
 def _year(key) -> int | None:
@@ -524,17 +524,18 @@ def _node(q, schema, scored: bool):
             return Q.term_query(schema, _field(q.field), q.words[0])
         field = _field(q.field)
         if field not in TEXT_FIELDS:
-            return Q.phrase_query(schema, field, list(q.words), slop=q.slop)
-        phrase = Q.phrase_query(schema, field, list(q.words), slop=q.slop)
-        twin = Q.phrase_query(schema, field + _TWIN, list(q.words), slop=q.slop)
+            return _in_order(schema, field, q.words, q.slop, scored)
+        phrase = _in_order(schema, field, q.words, q.slop, scored)
         if not scored:  # what the scored form matches: a twin's words are all in the field (engine_fields)
+            twin = _in_order(schema, field + _TWIN, q.words, q.slop, False)
             return Q.boolean_query([(Occur.Should, phrase), (Occur.Should, twin)])
         words = [(Occur.Must, Q.term_query(schema, field, w)) for w in q.words]
         # scored as one term of BM25 (how often the phrase stands in the field, with the sum of its
         # words' rarity), as the Whoosh backend scores it; a phrase found only through a joined
         # word's parts (in the twin) is scored by its words in the field itself (the twin's
         # statistics are those of the sections with joined words, not of all)
-        through = Q.boolean_query([(Occur.Must, Q.const_score_query(twin, 0.0)), (Occur.MustNot, phrase), *words])
+        unscored_twin = _in_order(schema, field + _TWIN, q.words, q.slop, False)
+        through = Q.boolean_query([(Occur.Must, Q.const_score_query(unscored_twin, 0.0)), (Occur.MustNot, phrase), *words])
         return Q.boolean_query([(Occur.Should, phrase), (Occur.Should, through)])
     if isinstance(q, qtree.Range):
         if q.field != "year_start":
@@ -563,6 +564,42 @@ def _node(q, schema, scored: bool):
     if isinstance(q, qtree.Nothing):
         return Q.empty_query()
     raise Unsupported(type(q).__name__)
+
+
+_ORDERS_AT_MOST = 16  # beyond this many ways to place the gaps, the phrase is read as tantivy reads it
+
+
+def _in_order(schema, field: str, words: tuple[str, ...], slop: int, scored: bool):
+    """The phrase with at most ``slop`` other words in all between its first and last word, in
+    order. tantivy reads a slop so only when it scores a phrase of three words or more: unscored
+    (a count, a constant, a filter) it allows the slop between each two words, and from a slop
+    of 2 it lets two words change places (``abuse domestic`` finding "domestic abuse"), and
+    scored or not, one word may stand for two alike (``from the the`` in "from the"). Such a
+    phrase is matched as the phrases with each way of placing the gaps, its words at fixed
+    offsets (slop 0, read alike either way); scored, the phrase itself gives the score."""
+    phrase = tantivy.Query.phrase_query(schema, field, list(words), slop=slop)
+    alike = len(set(words)) < len(words)
+    if slop == 0 or slop == 1 and not alike and (len(words) == 2 or scored):
+        return phrase
+    placings = _placings(len(words) - 1, slop)
+    if len(placings) > _ORDERS_AT_MOST:
+        return phrase
+    ordered = tantivy.Query.boolean_query([
+        (tantivy.Occur.Should, tantivy.Query.phrase_query(schema, field, list(zip(offsets, words)), slop=0))
+        for offsets in placings])
+    if not scored:
+        return ordered
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, phrase),
+                                        (tantivy.Occur.Must, tantivy.Query.const_score_query(ordered, 0.0))])
+
+
+@lru_cache(maxsize=256)
+def _placings(gaps: int, slop: int) -> list[tuple[int, ...]]:
+    """Each word's offset for every way of putting at most ``slop`` other words in ``gaps`` gaps."""
+    out = [(0,)]
+    for _ in range(gaps):
+        out = [(*o, o[-1] + 1 + g) for o in out for g in range(slop + 1 - (o[-1] - len(o) + 1))]
+    return out
 
 
 def _field(name: str) -> str:

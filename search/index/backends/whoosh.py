@@ -17,7 +17,7 @@ import whoosh.index
 from whoosh import collectors, scoring
 from whoosh import query as wq
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.query import And, Term
+from whoosh.query import And, Term, spans
 
 from search.index import qtree
 from search.index.analysis import exact_analyzer, text_analyzer
@@ -107,8 +107,29 @@ class _PhraseMatcher:
         return self.boost * scoring.bm25(self._idf, tf, length, self._avgfl, _BM25.B, _BM25.K1)
 
 
+class _Within(spans.SpanWrappingMatcher):
+    """A phrase's matcher keeping only where its words stand in order with at most ``slop``
+    other words in all between the first and the last, as tantivy (and Lucene) read a slop:
+    Whoosh's own phrase allows that many between each two (``child in care`` in "the child
+    meetings in primary care")."""
+
+    def __init__(self, child, width: int):
+        self.width = width  # the span of the first word to the last, in positions
+        super().__init__(child)
+
+    def copy(self):
+        return _Within(self.child.copy(), self.width)
+
+    def _replacement(self, newchild):
+        return _Within(newchild, self.width)
+
+    def _get_spans(self):  # the hook Whoosh documents for a span-filtering matcher
+        return [s for s in self.child.spans() if s.end - s.start <= self.width]
+
+
 class _Phrase(wq.WrappingQuery):
-    """A phrase scored as :class:`_PhraseMatcher` does."""
+    """A phrase scored as :class:`_PhraseMatcher` does (and, of more than two words with a
+    slop, matched as :class:`_Within` says)."""
 
     def __init__(self, child: wq.Phrase, boost: float = 1.0):
         super().__init__(child)
@@ -122,6 +143,9 @@ class _Phrase(wq.WrappingQuery):
 
     def matcher(self, searcher, context=None):
         m = self.child.matcher(searcher, context)
+        words = self.child.words
+        if m.is_active() and len(words) > 2 and self.child.slop > 1:
+            m = _Within(m, len(words) + self.child.slop - 2)
         if not m.is_active():
             return m
         parent = searcher.get_parent()
