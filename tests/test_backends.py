@@ -386,3 +386,23 @@ def test_documents_kept_per_theme_and_year_follow_adds_deletes_and_retags(tmp_pa
     assert prebirth["all_documents"] == 4 and prebirth["documents"]["undated"] == 1
     for s in stores.values():
         s.close()
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_phrases_as_likely_as_each_other_rank_and_count_together(tmp_path, engine):
+    """Alternatives whose phrases share their rarest word (so the engine guesses as many
+    matches for each) find and count the sections of both."""
+    from search.index.qtree import Or, Phrase
+
+    b = backend_class(engine).create(tmp_path)
+    w = b.writer()
+    texts = ["amber lantern beside the river", "amber quilt on the bed", "lantern and quilt", "amber lantern, amber quilt"]
+    for n, text in enumerate(texts):
+        w.add({"id": f"s{n}", "kind": "section", "doc_id": "d", "heading": "H", "text": text, "title": "T", "year_start": 2020})
+    w.commit()
+    b.refresh()
+    both = Or((Phrase("text", ("amber", "lantern")), Phrase("text", ("amber", "quilt"))))
+    top, total = b.search_counted(both, None, "relevance", 10)
+    assert total == b.count(both, None) == 3
+    assert {f.id for f in top} == {"s0", "s1", "s3"}
+    b.close()

@@ -218,6 +218,23 @@ def test_searches_count_as_the_full_trees_do(stores, engine):
         assert res.total == len(_matched(backend, built.matches)), q
 
 
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_ranked_search_counts_what_a_count_counts(stores, engine):
+    store = stores[engine]
+    backend = store.backend()
+    filters = [None, T.Range("year_start", 2016, 2017), T.Range("year_start", 1990, 1991),  # the last allows nothing
+               T.Term("doc_type", "annual-report")]
+    for q in QUERIES:
+        tree = build_query(store, q).query
+        for flt in filters:
+            want = backend.count(tree, flt)
+            for sort in ("relevance", "year"):
+                top, total = backend.search_counted(tree, flt, sort, 5)
+                assert total == want, (q, flt, sort)
+                assert [f.id for f in top] == [f.id for f in backend.search(tree, flt, sort, 5)], (q, flt, sort)
+                assert len(top) == min(5, want), (q, flt, sort)
+
+
 @pytest.mark.skipif("tantivy" not in AVAILABLE, reason="tantivy is not installed (Python 3.10)")
 def test_constants_score_as_before_on_tantivy(stores, monkeypatch):
     """A constant scores the same whichever tree finds its sections: the hits and their

@@ -93,6 +93,11 @@ class _PhraseMatcher:
     def replace(self, minquality=0):
         return self  # never pruned: its words' weights do not bound a phrase's score
 
+    def __lt__(self, other):
+        # Whoosh sorts an alternative's parts as (guessed matches, matcher) pairs; on a tie
+        # it compares the matchers: two phrases stay in their order, as its own matchers do
+        return False if isinstance(other, _PhraseMatcher) else NotImplemented
+
     def supports_block_quality(self):
         return False
 
@@ -305,8 +310,17 @@ class WhooshBackend(Backend):
         return found
 
     def search(self, query, flt, sort: str, limit: int) -> list[Found]:
+        return self._ranked(query, flt, sort, limit)[0]
+
+    def search_counted(self, query, flt, sort: str, limit: int) -> tuple[list[Found], int]:
+        return self._ranked(query, flt, sort, limit)
+
+    def _ranked(self, query, flt, sort: str, limit: int) -> tuple[list[Found], int]:
+        """:meth:`search_counted`: the collector sees every match, so the total is its count."""
         s = self.searcher()
         allow = self._filter(flt)
+        if allow is not None and not allow:  # Whoosh takes an empty filter for no filter
+            return [], 0
         if sort == "year":
             results = s.search(translate(query), limit=limit, filter=allow, sortedby="year_start", reverse=True)
         else:
@@ -324,7 +338,7 @@ class WhooshBackend(Backend):
             f = hit.fields()
             score = 0.0 if sort == "year" else float(hit.score or 0.0)
             top.append(Found(f["id"], score, f.get("doc_id", ""), f))
-        return top
+        return top, len(results)
 
     def which_match(self, query, ids: list[str]) -> set[str]:
         s = self.searcher()
