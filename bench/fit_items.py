@@ -18,9 +18,17 @@ logistic model on its signals (``ingest.candidates.gate_signals``), then the cut
 the gate doubts a page and the bar a candidate of a doubted page must reach, chosen from
 GATE_CUTS and GATE_BARS for the best F1 over those documents' candidates. ``--gate-only`` refits the gate alone, against the item model as it
 is written. Realdev is never read here.
+
+The weights file records what it was fitted on: a hash of all the fitting candidates (signals,
+labels, weights) and the settings, and ``fingerprint()``, a hash of the candidates of the
+realistic documents and the first CHECK_DOCS generated ones with their page-gate signals.
+``tests/test_item_scorer.py`` recomputes the fingerprint: a change to the signals, the
+generator or the realistic set that the weights were not refitted for fails it.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -46,6 +54,8 @@ WRITTEN_WEIGHT = 4.0  # a candidate of a hand-written document counts as this ma
 L2_GATE = 1.0    # penalty on the squared weights of the page gate
 GATE_BARS = (0.0, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)  # 0.0: no bar; 1.01: a doubted page gives nothing
 GATE_CUTS = (0.3, 0.4, 0.5, 0.6, 0.7)  # a page the gate scores below the cut is doubted
+CHECK_DOCS = 40  # generated documents the weights file's fingerprint covers (with the realistic set)
+SETTINGS = (L2_ITEM, L2_KIND, DOCS_PER_STYLE, SEED, F1_FLAT, WRITTEN_WEIGHT, L2_GATE, GATE_BARS, GATE_CUTS)
 
 
 def training_documents(n: int, tmp: Path, seed: int = SEED) -> list[tuple[Path, list[tuple[str, str]], float]]:
@@ -88,6 +98,35 @@ def candidates(files) -> list[tuple[dict, str | None, float]]:
         for _fixed, cands in document_candidates(parse_file(path).sections):
             out += [(c.features, label(c.text, items), weight) for c in cands]
     return out
+
+
+def _digest(rows) -> str:
+    h = hashlib.sha256(json.dumps(SETTINGS).encode())
+    for row in rows:
+        h.update(json.dumps(row, sort_keys=True).encode())
+    return h.hexdigest()[:16]
+
+
+def inputs_hash(rows: list[tuple[dict, str | None, float]]) -> str:
+    """A hash of the settings and of every fitting candidate's signals, label and weight."""
+    return _digest(rows)
+
+
+def fingerprint(n: int = CHECK_DOCS, seed: int = SEED) -> str:
+    """A hash of the settings and of the candidates of the realistic documents and the first ``n``
+    generated ones: signals, label, weight and the page-gate signals the written item model gives."""
+    from ingest.candidates import model
+    from ingest.document import parse_file
+    from ingest.items import document_candidates
+
+    model.cache_clear()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for path, items, weight in training_documents(n, Path(tmp), seed):
+            for _fixed, cands in document_candidates(parse_file(path).sections):
+                rows += [(c.features, label(c.text, items), weight,
+                          {k: round(v, 6) for k, v in c.context["gate_signals"].items()}) for c in cands]
+    return _digest(rows)
 
 
 def gate_rows(files) -> list[tuple[dict, list[tuple[float, bool]], float]]:
@@ -233,7 +272,7 @@ def main(argv: list[str]) -> int:
                f"threshold {best[0]:.2f}, F1 {best[1]:.3f}, kind accuracy {kind_acc:.3f} (on the fitting set)")
     write_weights(WEIGHTS_FILE, float(best[0]), names, w, W, kinds, summary)
     gate_names, w_gate, bar, gate_summary = fit_gate(n, seed)
-    summary += "\n" + gate_summary
+    summary += f"\ninputs {inputs_hash(rows)}; fingerprint {fingerprint(seed=seed)}\n" + gate_summary
     write_weights(WEIGHTS_FILE, float(best[0]), names, w, W, kinds, summary, (gate_names, w_gate, bar))
     print(summary)
     print(f"wrote {WEIGHTS_FILE}")

@@ -174,6 +174,9 @@ def signals(c: Candidate) -> dict[str, float]:
             f[name] = 1.0
     if "field_open" in f:
         f.pop("imperative_open", None)  # "Audit period: …", "Chair: …" label a field
+    if "self_ref" in f:
+        # prose about the document itself introduces it; a list entry so worded may be an item
+        f[f"self_ref&form_{c.form}"] = 1.0
     if "date" in f and n <= 8:
         f["date_line"] = 1.0  # a line that is a date, not an item that names one
     ctx = c.context

@@ -1,11 +1,13 @@
 """Items as scored candidates: sentences of prose, bullets and rows, kept by a fitted model."""
 from __future__ import annotations
 
+import importlib.util
+import re
 from pathlib import Path
 
 import pytest
 
-from ingest.candidates import SCORED_KINDS, Model, gate_signals, model, split_sentences
+from ingest.candidates import SCORED_KINDS, WEIGHTS_FILE, Model, gate_signals, model, split_sentences
 from ingest.document import parse_file
 from ingest.items import extract_items, lead_kind
 from tests.itemgen import documents
@@ -104,6 +106,17 @@ def test_an_items_code_is_its_number_not_its_text(tmp_path):
         ("recommendation", "The Partnership should publish practice guidance on adolescent neglect by September 2026."),
         ("recommendation", "Children's social care should make a home visit before any neglect referral is closed.")]
     assert all(not t.startswith("road") for _, t in got)  # a name with a figure in it is no code
+
+
+def test_the_committed_weights_are_what_the_fitting_script_writes():
+    # the fingerprint hashes the fitting candidates of the realistic set and the first generated
+    # documents: a change to the signals, the generator or the set needs a refit
+    spec = importlib.util.spec_from_file_location("fit_items", Path(__file__).resolve().parent.parent / "bench" / "fit_items.py")
+    fit = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fit)
+    recorded = re.search(r"^# inputs \w+; fingerprint (\w+)$", WEIGHTS_FILE.read_text(encoding="utf-8"), re.M)
+    assert recorded, f"{WEIGHTS_FILE} records no fingerprint: run python bench/fit_items.py"
+    assert fit.fingerprint() == recorded.group(1), f"{WEIGHTS_FILE} was fitted on other inputs: run python bench/fit_items.py"
 
 
 def test_the_fitted_model_is_complete():

@@ -66,8 +66,7 @@ def test_recur_module_never_imports_ingest():
 
 def test_index_tokens_are_cached_per_generation(store, tmp_path, monkeypatch):
     from search.recur.cache import index_tokens
-    from search.recur.concepts import tokens
-    from search.recur.scoring import _subject
+    from search.recur.scoring import item_tokens
 
     monkeypatch.setenv("SGSEARCH_CACHE", str(tmp_path))
     concepts = store_concepts(store)
@@ -80,7 +79,7 @@ def test_index_tokens_are_cached_per_generation(store, tmp_path, monkeypatch):
     assert [i["item_id"] for i in first[0]] == [i["item_id"] for i in items]
     rows = first[1]
     for n in range(0, len(items), 37):
-        toks = tokens(_subject(items[n]["text"]), concepts)
+        toks = item_tokens(items[n], concepts)  # a short item also takes its heading's concepts
         assert rows.strings[n] == " ".join(toks)
         bag = {rows.vocab[j] for j in rows.indices[rows.indptr[n]:rows.indptr[n + 1]]}
         assert bag == set(toks) | {f"#{t}" for t in items[n]["themes"]}
