@@ -52,8 +52,11 @@ def _cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("sgsearch", appauthor=False))
 
 
+_DIGEST_CHARS = 24  # a cache key is made of such digests, read back by their length (:meth:`_Reused.before`)
+
+
 def _digest(value) -> str:
-    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode("utf-8")).hexdigest()[:_DIGEST_CHARS]
 
 
 def _cache_key(store: Store, concepts: Concepts) -> str | None:
@@ -423,7 +426,7 @@ class _Reused:
             return None
         index, key = path.name.split("-")[1:3]
         try:
-            found = list(path.parent.glob(f"recur-{index}-{key[:24]}*-reuse.json"))
+            found = list(path.parent.glob(f"recur-{index}-{key[:_DIGEST_CHARS]}*-reuse.json"))  # its concepts' digest
             if not found:
                 return None
             return cls(max(found, key=lambda p: p.stat().st_mtime_ns).read_bytes())
