@@ -275,25 +275,32 @@ def engine_text(text: str) -> tuple[str, list[str], str]:
     return engine_fields(text)[:3]
 
 
-class _Stems(dict):
+class _Made(dict):
+    """A cache of :meth:`make`'s value for each key, emptied when it holds ``_MAX_STEMS``."""
+
+    def make(self, key: str) -> str | None:
+        raise NotImplementedError
+
+    def __missing__(self, key: str) -> str | None:
+        if len(self) >= _MAX_STEMS:
+            self.clear()
+        value = self[key] = self.make(key)
+        return value
+
+
+class _Stems(_Made):
     """Each word's stem (:func:`stem_word`), worked out once per distinct word: an engine's
     stemmer on every occurrence costs more than the rest of a section's analysis."""
 
-    def __missing__(self, word: str) -> str:
-        if len(self) >= _MAX_STEMS:
-            self.clear()
-        stem = self[word] = stem_word(word)
-        return stem
+    def make(self, word: str) -> str:
+        return stem_word(word)
 
 
-class _Plain(dict):
+class _Plain(_Made):
     """A raw token's stem, or None for one that may join or holds a joiner (looked at alone)."""
 
-    def __missing__(self, tok: str) -> str | None:
-        if len(self) >= _MAX_STEMS:
-            self.clear()
-        stem = self[tok] = None if tok in _WAITS or not tok.isalnum() else STEMS[tok]
-        return stem
+    def make(self, tok: str) -> str | None:
+        return None if tok in _WAITS or not tok.isalnum() else STEMS[tok]
 
 
 _MAX_STEMS = 100_000  # each cache at most some 20 MB (a report collection uses tens of thousands of words)
