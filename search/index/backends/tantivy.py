@@ -284,62 +284,19 @@ class TantivyBackend(Backend):
 
     def _ranked(self, query, flt, sort: str, limit: int, count: bool) -> tuple[list[Found], int]:
         ts = self._searcher
-        split = _optional(query) if query is not None else None
-        docs: dict = {}
-        if sort == "year":  # the order is the years': what only ranks changes nothing
-            res = ts.search(self._query(split[0] if split else query, flt), limit, count=count,
-                            order_by_field="year_start")
-            hits, total = res.hits, (res.count if count else 0)
+        if sort == "year":
+            # the order is the years': what only ranks (an AndMaybe's optional part, read for
+            # every match) changes nothing, and the required part matches the same sections
+            res = ts.search(self._query(_required(query), flt), limit, count=count, order_by_field="year_start")
         else:
-            most = _most(split[1]) if split and limit > 0 else None
-            found = self._bounded(query, split[0], most, flt, limit, count, docs) if most is not None else None
-            if found is None:
-                res = ts.search(self._query(query, flt), limit, count=count)
-                found = res.hits, (res.count if count else 0)
-            hits, total = found
+            res = ts.search(self._query(query, flt), limit, count=count)
         top = []
-        for key, addr in hits:
-            d = docs.get((addr.segment_ord, addr.doc)) or ts.doc(addr)
+        for key, addr in res.hits:
+            d = ts.doc(addr)
             score = 0.0 if sort == "year" else float(key)
             # the stored JSON decoded only for the hits shown (ranking reads the ids)
             top.append(Found(d.get_first("id"), score, d.get_first("doc_id") or "", load=lambda _rid, d=d: self._data(d)))
-        return top, total
-
-    def _bounded(self, query, required, most: float, flt, limit: int, count: bool, docs: dict):
-        """The top ``limit`` of ``query`` found among the sections its ``required`` part ranks
-        best: ``(hits, total)``, the same as the whole query's (``docs`` keeps the stored
-        documents read, by address).
-
-        What only ranks (at most ``most`` to a section's score: proximity, a named year) is
-        read for every match when the whole query ranks, and costs most of a query of common
-        words. Here the required part alone ranks ``n`` candidates, the whole
-        query ranks just those, and when the ``n``-th candidate's required score plus the most
-        the rest can add stays under the ``limit``-th score found, no section outside them can
-        reach the top (ties included): the hits, their scores and their order are the whole
-        query's. Else ``n`` doubles, up to :data:`_CANDIDATES_AT_MOST` times ``limit``, and
-        then the whole query ranks every match."""
-        ts = self._searcher
-        rq, tq = self._query(required, flt), self._query(query, flt)
-        n = limit * 2
-        total = 0
-        while n <= limit * _CANDIDATES_AT_MOST:
-            res = ts.search(rq, n, count=count and not total)
-            total = total or (res.count if count else 0)
-            for _s, addr in res.hits:
-                key = addr.segment_ord, addr.doc
-                if key not in docs:
-                    docs[key] = ts.doc(addr)
-            ids = [docs[a.segment_ord, a.doc].get_first("id") for _s, a in res.hits]
-            among = tantivy.Query.boolean_query([
-                (tantivy.Occur.Must, tq),
-                (tantivy.Occur.Must, tantivy.Query.const_score_query(tantivy.Query.term_set_query(self.schema, "id", ids), 0.0))])
-            top = ts.search(among, limit, count=False).hits if ids else []
-            if len(res.hits) < n:  # every match was a candidate
-                return top, total
-            if len(top) == limit and _below(res.hits[-1][0] + most, top[-1][0]):
-                return top, total
-            n *= 2
-        return ts.search(tq, limit, count=False).hits, total
+        return top, (res.count if count else 0)
 
     def which_match(self, query, ids: list[str]) -> set[str]:
         if not ids:
@@ -549,43 +506,18 @@ def _summarised(docs: dict, tallied: dict, by: tuple[str, ...], tallies: tuple[s
     return out, {name: {d: n for d, (n, _years) in docs.items()} if name == "doc_id" else tallied[name] for name in tallies}
 
 
-_CANDIDATES_AT_MOST = 4  # candidates ranked on the required part, at most this many times the hits wanted
-
-
-def _below(bound: float, score: float) -> bool:
-    """Whether ``bound`` is surely under ``score``: the engine sums scores in 32-bit floats,
-    so a margin far above their rounding is kept."""
-    return bound + 1e-5 * (abs(bound) + abs(score)) + 1e-6 < score
-
-
-def _optional(query):
-    """``(required, optional)`` when ``query`` is a :class:`qtree.AndMaybe`, alone or with
-    exclusions (both match the same sections); else None."""
+def _required(query):
+    """``query`` without the optional part of its :class:`qtree.AndMaybe` (alone or beside
+    exclusions): the same sections, with only what ranks them left out."""
     node, rest = query, ()
     if isinstance(node, qtree.And) and node.boost == 1.0:
         first = [p for p in node.parts if isinstance(p, qtree.AndMaybe)]
         if len(first) != 1:
-            return None
+            return query
         node, rest = first[0], tuple(p for p in node.parts if p is not first[0])
     if not isinstance(node, qtree.AndMaybe) or node.boost != 1.0:
-        return None
-    return (qtree.And((node.must, *rest)) if rest else node.must), node.should
-
-
-def _most(node) -> float | None:
-    """The most ``node`` can add to a score, when only constants score in it (else None)."""
-    if isinstance(node, qtree.Const):
-        return max(node.score * node.boost, 0.0)
-    if isinstance(node, qtree.Nothing):
-        return 0.0
-    if isinstance(node, (qtree.Or, qtree.DisMax)):
-        parts = [_most(p) for p in node.parts]
-        if None in parts or node.boost < 0:
-            return None
-        if isinstance(node, qtree.Or):
-            return node.boost * sum(parts)
-        return node.boost * (max(parts, default=0.0) + node.tiebreak * sum(parts))
-    return None
+        return query
+    return qtree.And((node.must, *rest)) if rest else node.must
 
 
 def translate(node, schema, scored: bool = True):
