@@ -1,5 +1,6 @@
-"""Tantivy lists a query's sections in year order without its optional part (what only
-ranks): the hits, their order (ties too) and the total are those of the whole query.
+"""A query's sections listed in year order without its optional part (what only ranks,
+:func:`search.index.qtree.required`): the hits, their order (ties too) and the total are
+those of the whole query, on every engine.
 
 The index is written straight through the index core: 240 sections of one document over four
 years, holding "partnership" from one to eight times, some "kestrel", some neither.
@@ -13,8 +14,6 @@ from search.index.records import doc_to_fields, section_to_fields
 from search.index.store import Store
 from tests.engines import AVAILABLE
 
-pytestmark = pytest.mark.skipif("tantivy" not in AVAILABLE, reason="tantivy is not installed (Python 3.10)")
-
 SECTIONS = 240
 WORD = T.Term("text", "partnership", 20.0)
 
@@ -27,10 +26,10 @@ def _text(n: int) -> str:
     return f"The {words} met{kestrel} in {2016 + n % 4}."
 
 
-@pytest.fixture(scope="module")
-def backend(tmp_path_factory):
-    store = Store(tmp_path_factory.mktemp("bounded") / "ix")
-    with store.writer(fresh=True, engine="tantivy") as (w, _manifest):
+@pytest.fixture(scope="module", params=AVAILABLE)
+def backend(request, tmp_path_factory):
+    store = Store(tmp_path_factory.mktemp("year-order") / "ix")
+    with store.writer(fresh=True, engine=request.param) as (w, _manifest):
         doc = {"doc_id": "d", "path": "/b/d.txt", "sha256": "0" * 64, "title": "Report", "publisher": "",
                "doc_type": "review", "year": "2016-17", "year_start": 2016, "sections": SECTIONS}
         w.add(doc_to_fields(doc))
@@ -47,11 +46,9 @@ def backend(tmp_path_factory):
 
 def _listed(backend, tree, flt, sort, limit, monkeypatch, whole: bool):
     """``(ids, scores, total)`` of a counted search; ``whole``: the whole query lists them."""
-    from search.index.backends import tantivy as tb
-
     with monkeypatch.context() as m:
         if whole:
-            m.setattr(tb, "_required", lambda query: query)
+            m.setattr(T, "required", lambda query: query)
         top, total = backend.search_counted(tree, flt, sort, limit)
     return [f.id for f in top], [f.score for f in top], total
 
@@ -77,3 +74,11 @@ def test_a_year_order_is_the_whole_querys(backend, monkeypatch, case, limit):
             got = _listed(backend, tree, flt, sort, limit, monkeypatch, whole=False)
             assert got == _listed(backend, tree, flt, sort, limit, monkeypatch, whole=True), (case, limit, flt, sort)
             assert got[2] == backend.count(tree, flt)
+
+
+def test_the_required_part_is_the_tree_without_its_optional_part():
+    must, should, no = T.Term("text", "a"), T.Term("text", "b"), T.Not(T.Term("text", "c"))
+    assert T.required(T.AndMaybe(must, should)) == must
+    assert T.required(T.And((T.AndMaybe(must, should), no))) == T.And((must, no))
+    for kept in (must, None, T.AndMaybe(must, should, 2.0), T.Or((T.AndMaybe(must, should), should))):
+        assert T.required(kept) == kept

@@ -285,9 +285,8 @@ class TantivyBackend(Backend):
     def _ranked(self, query, flt, sort: str, limit: int, count: bool) -> tuple[list[Found], int]:
         ts = self._searcher
         if sort == "year":
-            # the order is the years': what only ranks (an AndMaybe's optional part, read for
-            # every match) changes nothing, and the required part matches the same sections
-            res = ts.search(self._query(_required(query), flt), limit, count=count, order_by_field="year_start")
+            # the order is the years': what only ranks changes nothing (:func:`qtree.required`)
+            res = ts.search(self._query(qtree.required(query), flt), limit, count=count, order_by_field="year_start")
         else:
             res = ts.search(self._query(query, flt), limit, count=count)
         top = []
@@ -504,20 +503,6 @@ def _summarised(docs: dict, tallied: dict, by: tuple[str, ...], tallies: tuple[s
             counted[year,] = counted.get((year,), 0) + 1
     out.update({k: Count(n, counted[k]) for k, n in sections.items()})
     return out, {name: {d: n for d, (n, _years) in docs.items()} if name == "doc_id" else tallied[name] for name in tallies}
-
-
-def _required(query):
-    """``query`` without the optional part of its :class:`qtree.AndMaybe` (alone or beside
-    exclusions): the same sections, with only what ranks them left out."""
-    node, rest = query, ()
-    if isinstance(node, qtree.And) and node.boost == 1.0:
-        first = [p for p in node.parts if isinstance(p, qtree.AndMaybe)]
-        if len(first) != 1:
-            return query
-        node, rest = first[0], tuple(p for p in node.parts if p is not first[0])
-    if not isinstance(node, qtree.AndMaybe) or node.boost != 1.0:
-        return query
-    return qtree.And((node.must, *rest)) if rest else node.must
 
 
 def translate(node, schema, scored: bool = True):
