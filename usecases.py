@@ -26,7 +26,8 @@ from search.index.store import IndexFolderError, IndexMissing, Store, default_in
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-_BULLET = re.compile(r"^\s*(?:[-*•·❑]|\(?\d{1,3}[.)]|\(?[a-z][.)]|recommendation\s*\d*\s*[:.])\s*", re.I)
+# compiled when a checklist is read (re keeps it), not by every command that opens the index
+_BULLET = r"(?i)^\s*(?:[-*•·❑]|\(?\d{1,3}[.)]|\(?[a-z][.)]|recommendation\s*\d*\s*[:.])\s*"
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 
 
@@ -59,7 +60,8 @@ def read_checklist(path, name: str | None = None, worker: DocumentReader | None 
             lines = path.read_text(encoding="utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError) as e:
             raise ChecklistError(f"{name}: cannot read it as text: {getattr(e, 'strerror', None) or e}") from e
-        texts = [_BULLET.sub("", ln).strip() for ln in lines]
+        bullet = re.compile(_BULLET)
+        texts = [bullet.sub("", ln).strip() for ln in lines]
         texts = [t for t in texts if len(t.split()) >= 1]
     else:
         texts = worker.read(path, name) if worker is not None else _document_items(str(path), name)
