@@ -344,17 +344,22 @@ def _cosine(p: _Prepared, a: int, b: int) -> float:
     return 100.0 * dot / max(float(p.norms[a] * p.norms[b]), 1e-9)
 
 
+def _objects(p: _Prepared, i: int) -> set[str]:
+    """What item ``i``'s comparisons compare (empty if it compares nothing)."""
+    return {t for t in p.bag(i) if t.startswith(_OBJECT)}
+
+
 def _other_objects(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Per pair, whether both items compare ("more likely to ...") and what they compare differs:
     no object word of one agrees with one of the other's."""
-    if p.objects is None or not p.objects.any():
-        return np.zeros(len(a), dtype=bool)
-    m = p.rows.matrix()
-    has = m @ p.objects > 0
-    both = has[a] & has[b]
     out = np.zeros(len(a), dtype=bool)
-    for n in np.flatnonzero(both).tolist():
-        out[n] = not (m[int(a[n])].multiply(m[int(b[n])]) @ p.objects).any()
+    if p.objects is None or not p.objects.any():
+        return out
+    r = p.rows
+    rows = np.repeat(np.arange(len(r.indptr) - 1), np.diff(r.indptr))
+    has = np.bincount(rows[p.objects[r.indices] > 0], minlength=len(r.indptr) - 1) > 0
+    for n in np.flatnonzero(has[a] & has[b]).tolist():
+        out[n] = not _objects(p, int(a[n])) & _objects(p, int(b[n]))
     return out
 
 
@@ -371,7 +376,8 @@ def pair_score(p: _Prepared, a: int, b: int) -> float:
         return 0.0
     lex = fuzz.token_sort_ratio(p.strings[a], p.strings[b])
     score = round(COSINE_SHARE * _cosine(p, a, b) + (1 - COSINE_SHARE) * lex, 1)
-    same_point = _beyond_theme(p, a, b) and not _other_objects(p, np.array([a]), np.array([b]))[0]
+    oa, ob = _objects(p, a), _objects(p, b)
+    same_point = _beyond_theme(p, a, b) and not (oa and ob and not oa & ob)
     return score if same_point else min(score, THEME_ONLY_MAX)
 
 
