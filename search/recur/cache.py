@@ -39,7 +39,7 @@ def load_items(store: Store, kind: str | None = None, theme: str | None = None) 
 
 # -- the index's items, tokenised once per index generation ---------------------------------
 
-_CACHE_VERSION = 14  # raise whenever tokenising changes: the reuse file carries tokens to later generations
+_CACHE_VERSION = 15  # raise whenever tokenising changes: the reuse file carries tokens to later generations
 _TOKEN_FIELDS = ("item_id", "doc_id", "kind", "year", "year_start", "themes", "status")
 _CHECK_FIELDS = ("item_id", "doc_id", "kind")  # what --check reads; the others are in a file of their own
 
