@@ -361,17 +361,21 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
     items = _Slim({f: [v[i] for i in order] for f, v in fields.items()})
     fields.clear()
 
+    in_order: list[str] = []
+
     def toks_in_order():
-        for i in order:  # each item's string let go as its row is made (the rows keep their own)
+        for i in order:
             toks, toks_of[i] = toks_of[i], None
+            in_order.append(toks)  # already the rows' string: its tokens joined by spaces
             # a token is never empty and never holds a space (words are split on them; concept ids have none)
             yield toks.split(" ") if toks else []
 
-    rows = _rows(items, toks_in_order(), words=[words_of[i] for i in order])
+    rows = _rows(items, toks_in_order(), words=[words_of[i] for i in order], strings=False)
     toks_of = words_of = order = None
     # two lines: what --check reads, then the items' other fields (read only when asked for)
     # texts joined and columns coded, not JSON lists: read back far quicker and smaller
-    rows.strings = _Joined.of(rows.strings)
+    rows.strings = _Joined.of(in_order)
+    in_order.clear()
     written = _cache_write(path, chain(
         _json_line({"items": {f: _encode_column(f, items.cols[f]) for f in _CHECK_FIELDS},
                     "strings": rows.strings, "sizes": _pack(np.array(rows.sizes), "<i4"),
