@@ -4,9 +4,10 @@ checking the item scorer (bench/fit_items.py, tests/test_item_scorer.py).
 Each document is Markdown in one of many house styles (prose learning briefings, news items
 with findings in prose, minutes and committee papers, practice reviews, 7-minute briefings,
 annual and yearly reports with priorities and next steps, regional board, child protection
-committee, NHS trust and national panel reports, news of inspections and research), and pages
+committee, NHS trust and national panel reports, news of inspections and research, review
+summaries told as a story and digests of reviews with their findings as sentences), and pages
 that hold no items at all (event pages, statistics stories, procedures chapters, minutes of
-resolutions, news of a seminar, contents pages), built from parts in many wordings, with
+resolutions, news of a seminar, contents pages, pages on what reviews are, contact pages), built from parts in many wordings, with
 the items a careful reader would list (kind, text). Everything else in it is not an item.
 ``documents(seed, n)`` is deterministic.
 """
@@ -1110,9 +1111,188 @@ def _research_news(w: _W):
             w.p(x, items=[(kind, x)])
 
 
+# -- prose summaries of one review: the case told first, then what went wrong and what should
+# change written as sentences among description, under headings that name nothing --------------
+_CHILD_NAMES = ["Sam", "Ellie", "Jay", "Maisie", "Leo", "Family T", "Child R", "the twins"]
+
+
+def _prose_finding(w: _W) -> str:
+    """A finding as a sentence of a story: what was not done, by whom, or what a source saw."""
+    t, prof = w.t(), w.c(PROFS)
+    return w.longer(w.c([
+        f"{w.c(['Nobody', 'No one', 'None of the agencies'])} {w.c(['asked about', 'looked into', 'followed up'])} {t} during the {w.c(['months', 'weeks', 'year'])} under review.",
+        f"At no point was {t} {w.c(['discussed', 'raised', 'recorded'])} at a multi-agency meeting.",
+        f"{w.cap(prof)} {w.c(['did not', 'were not able to', 'rarely'])} {w.c(['see the child alone', 'check what the parents told them', 'speak to each other about ' + t])}.",
+        f"{w.c(['The reviewer', 'The panel', 'The review team', 'The independent author'])} {w.c(['concluded', 'observed', 'recognised', 'noted'])} that {prof} {w.c(SHORTFALLS).format(t=t)}.",
+        f"Referrals about {t} {w.c(['were closed without', 'did not lead to', 'rarely prompted'])} {w.c(['a visit', 'an assessment', 'a strategy discussion'])}.",
+        f"Records {w.c(['held by', 'kept by'])} {w.c(['the school', 'the GP practice', 'the health visiting service', 'the police'])} {w.c(['did not mention', 'said little about', 'were silent on'])} {t}.",
+        f"The {w.c(['plan', 'assessment', 'safety plan'])} {w.c(['never addressed', 'did not consider', 'did not name'])} {t}, {w.c(['although it was known', 'despite earlier concerns', 'even after a second referral'])}.",
+    ]))
+
+
+def _prose_call(w: _W) -> tuple[str, str]:
+    """What should change, as a sentence: a call to agencies (a recommendation) or to practitioners (learning)."""
+    if w.r.random() < 0.5:
+        return "recommendation", w.due(w.c([
+            f"{w.c(ORGS)} should {w.vp()}.",
+            f"{w.c(['Leaders', 'Senior managers', 'Commissioners', 'Partner agencies'])} {w.c(['must now', 'should', 'need to'])} {w.vp()}.",
+            f"{w.c(['A multi-agency protocol', 'Clear guidance', 'A single pathway'])} {w.c(['is needed', 'should be agreed', 'must be developed'])} so that {w.c(PROFS)} {w.vp()}.",
+        ]))
+    return "learning", w.c([
+        f"{w.cap(w.c(PROFS))} {w.c(['need the time and support to', 'should feel able to', 'must be confident to'])} {w.vp()}.",
+        f"{w.c(['Every practitioner', 'Anyone working with the family', 'Each professional'])} {w.c(['should', 'needs to', 'must'])} {w.vp()}.",
+    ])
+
+
+def _context_sentence(w: _W) -> str:
+    """A sentence of description in the body of a summary: method, chronology, who was involved."""
+    return w.longer(w.c([
+        f"{w.c(['Several', 'Seven', 'Many'])} agencies were involved with the family over {w.c(['three', 'four', 'five'])} years.",
+        f"The reviewer spoke to {w.c(['the mother', 'both parents', 'the grandparents'])} and to {w.r.randint(5, 20)} practitioners.",
+        f"The family moved {w.c(['twice', 'three times'])} during this period.",
+        f"{w.cap(w.c(PROFS))} visited the home {w.r.randint(3, 30)} times.",
+        f"The period under review ran from {w.c(MONTHS)} {w.year - 2} to {w.c(MONTHS)} {w.year}.",
+        "A learning event was held with the practitioners who knew the family.",
+        f"{w.cap(w.t())} was {w.c(['present', 'known', 'mentioned'])} in the family history.",
+        # worded like a finding or a call, and about the review itself
+        f"The review was asked to consider whether {w.c(PROFS)} should have acted sooner.",
+        f"{w.cap(w.c(PROFS))} should read the full report alongside this summary.",
+        "The reviewer found that the family were willing to take part.",
+        f"{w.c(['Agencies', 'Partners'])} did not have to wait for the review to make changes, and some have already been made.",
+    ]))
+
+
+def _case_story(w: _W):
+    """A review summary told as a story: the case first, then paragraphs mixing what went wrong
+    and what should change with how the review was done, under headings that name no kind."""
+    who = w.c(_CHILD_NAMES)
+    w.h(1, w.c([f"The story of {who}", f"Practice review summary: {who}", f"Reflections on the review for {who}",
+                f"{who}: a summary for practitioners"]))
+    if w.r.random() < 0.5:
+        w.p(w.furniture())
+    w.p(*[w.narration() for _ in range(w.r.randint(2, 3))])
+    for _ in range(w.r.randint(2, 3)):
+        if w.r.random() < 0.5:
+            w.h(2, w.c(["Looking closer", "Across the agencies", "What happened next", "Reflections",
+                        "The wider picture", "Working together", "The child's experience"]))
+        sents, items = [], []
+        for _ in range(w.r.randint(2, 4)):
+            r = w.r.random()
+            if r < 0.45:
+                x = _prose_finding(w)
+                items.append(("finding", x))
+            elif r < 0.65:
+                kind, x = _prose_call(w)
+                items.append((kind, x))
+            else:
+                x = _context_sentence(w)
+            sents.append(x)
+        w.p(*sents, items=items)
+    w.p(w.c(["If you have questions about this summary, contact the partnership business unit.",
+             "The full report will be published on the partnership website.", w.furniture()]))
+
+
+def _digest(w: _W):
+    """A digest of many reviews: each paragraph opens with its subject in a plain sentence, then
+    what the reviews showed, and ends with what leaders should do; headings name subjects."""
+    w.h(1, w.c([f"{w.cap(w.topic)}: a digest of local reviews", f"Reviews in {w.area}: {w.fy()}",
+                f"What we have seen: {w.topic}"]))
+    w.p(w.c([f"This digest draws together {w.r.randint(4, 30)} reviews completed in {w.area}.",
+             f"We read every review completed since {w.year - 3}.", w.intro()]))
+    for t in w.r.sample(TOPICS, w.r.randint(2, 3)):
+        w.h(2, w.cap(t))
+        opener = w.c([f"{w.cap(t)} featured in {w.c(['most', 'half', 'a third'])} of the reviews.",
+                      f"{w.cap(t)} was a theme of {w.c(['several', 'many', 'four'])} reviews this year.",
+                      f"Work on {t} has been a focus for the partnership."])
+        sents, items = [opener], []
+        for _ in range(w.r.randint(1, 3)):
+            x = w.c([f"In {w.c(['most', 'many', 'several'])} of the cases {w.c(PROFS)} {w.c(SHORTFALLS).format(t=t)}.",
+                     f"{w.c(['The reviews', 'Reviewers', 'The reviews we read'])} {w.c(['noted', 'observed', 'concluded'])} that {w.c(PROFS)} {w.c(SHORTFALLS).format(t=t)}.",
+                     _prose_finding(w)])
+            sents.append(x)
+            items.append(("finding", x))
+        if w.r.random() < 0.6:
+            kind, x = _prose_call(w)
+            sents.append(x)
+            items.append((kind, x))
+        if w.r.random() < 0.4:
+            sents.insert(1, w.c([w.stat(), w.describe()]))
+        w.p(*sents, items=items)
+    w.p(w.furniture())
+
+
+def _close_page(w: _W, chance: float, leads: list[str], entries: list[str], headings: list[str], more) -> None:
+    """How a page with no items ends: now and then a lead-in and three entries (steps, what to
+    have ready), now and then a short section (``more()`` gives its sentences), then furniture."""
+    if w.r.random() < chance:
+        w.p(w.c(leads))
+        w.bullets([w.c(entries) for _ in range(3)])
+    if w.r.random() < 0.5:
+        w.h(2, w.c(headings))
+        w.p(*more())
+    w.p(w.furniture())
+
+
+def _about_reviews(w: _W):
+    """A page on what reviews are and how they are done: what reviews do in general, the duties
+    and the steps, worded as findings and calls often are, about no one review."""
+    w.h(1, w.c(["Reviews and briefings", "Learning from reviews", "Child safeguarding practice reviews",
+                "What is a practice review?", "Our review process"]))
+    sents = [w.c(["A practice review looks at how agencies worked together when a child has died or been seriously harmed.",
+                  "Reviews identify what works well and what needs to change.",
+                  "Reviews can show where practice has been good as well as where lessons need to be learned."]),
+             w.c(["The purpose of a review is to learn lessons, not to apportion blame.",
+                  "A review is not an inquiry into who is to blame.",
+                  "The review is led by an independent reviewer with expertise in child protection."]),
+             w.c([f"Safeguarding partners must notify the national Panel within {w.c(['five', 'seven'])} working days.",
+                  "Agencies should send their chronology to the business unit within four weeks.",
+                  "Partners must publish the final report unless there are good reasons not to."])]
+    w.p(*w.r.sample(sents, len(sents)))
+    w.p(w.c(["Findings and recommendations are reported to the Board, which monitors the action plan.",
+             "Learning from reviews is shared through briefings, training and newsletters.",
+             "By sharing the findings of reviews, agencies can learn from each other."]),
+        w.c(["We publish every review on this page.", "View full reports and short briefings.", w.furniture()]))
+    _close_page(w, 0.5, ["The review process includes:", "The review will:", "Practitioners taking part will be asked to:"],
+                ["a rapid review of the case within fifteen working days", "a chronology from each agency",
+                 "a learning event with the practitioners involved", "meeting the family if they wish",
+                 "a final report to the safeguarding partners"],
+                ["National learning", "Briefings"],
+                lambda: (f"{w.c(['The national Panel', 'Our partners'])} {w.c(['publishes', 'publish'])} thematic reviews on {w.t()} and {w.t()}.",
+                         f"Briefings on {w.t()} summarise the learning for practitioners."))
+
+
+def _service_page(w: _W):
+    """A page on how to get help or report a concern: phone numbers, hours, what anyone should
+    do and must not do; its modals are instructions, not items."""
+    w.p(w.c(["Quick exit", "Home > Children > Report a concern", "Skip to main content"]))
+    w.h(1, w.c(["Worried about a child?", "Report a concern about a child", "How to make a referral",
+                f"Contact the {w.area} children's front door"]))
+    w.p(w.c(["Safeguarding is everyone's responsibility.", "Safeguarding is everybody's business."]))
+    w.p(f"{w.c(['Monday to Thursday', 'Monday to Friday'])} 9am to 5pm: 0{w.r.randint(1000, 1999)} {w.r.randint(100000, 999999)}")
+    w.p(f"Out of hours and at weekends: 0{w.r.randint(1000, 1999)} {w.r.randint(100000, 999999)}")
+    w.p(w.c(["In an emergency please ring 999.", "If a child is in immediate danger, call the police on 999."]))
+    sents = [w.c([f"{w.cap(w.c(PROFS))} should use the online referral form and must not delay a referral to seek consent.",
+                  "Anyone who is worried about a child should call the front door team.",
+                  "Professionals must follow the local procedures when making a referral."]),
+             w.c(["We will always deal with calls in confidence.",
+                  "A social worker will decide with you what should happen next.",
+                  "You do not need to be certain that a child is being harmed."]),
+             w.c([f"Concerns about {w.t()} should be reported in the same way.",
+                  "Young people are children until their eighteenth birthday.",
+                  "Abuse can happen at any age and in any family."])]
+    w.p(*sents)
+    _close_page(w, 0.6, ["When you call, please have ready:", "Useful information to give includes:"],
+                ["the child's name, address and date of birth", "the names of the parents or carers",
+                 "what you are worried about and why", "any other agencies involved",
+                 "whether the family know you are making a referral"],
+                ["Training", "Book a course"],
+                lambda: (f"{w.c(['Places must be booked', 'You should book'])} through the training calendar.",
+                         f"Courses on {w.t()} run every {w.c(['month', 'term'])}."))
+
+
 STYLES = [_briefing, _news, _minutes, _review, _seven_minute, _annual, _paper, _prose_report, _reported, _discussion,
           _aims, _event, _stats_news, _procedure, _meeting_record, _event_news, _contents, _inspection_news,
-          _research_news]
+          _research_news, _case_story, _digest, _about_reviews, _service_page]
 
 
 _LONG = (_annual, _minutes, _paper)  # styles that come with pages of description around their items
