@@ -179,7 +179,6 @@ def signals(c: Candidate) -> dict[str, float]:
         f[f"self_ref&form_{c.form}"] = 1.0
     if "date" in f and n <= 8:
         f["date_line"] = 1.0  # a line that is a date, not an item that names one
-    f.update(dict.fromkeys(_shapes(f), 1.0))
     ctx = c.context
     near = ctx.get("lead") or ctx.get("heading")
     for where in ("heading", "lead", "above", "title"):
@@ -216,22 +215,6 @@ def signals(c: Candidate) -> dict[str, float]:
     return f
 
 
-def _shapes(f: dict[str, float]) -> list[str]:
-    """The grammatical shape of a finding or a call to act, from the cues a sentence carries: a
-    practitioner or agency subject with a modal of obligation ("Agencies should …") or a negated
-    practice verb ("Practitioners did not …"), a source reporting what it found ("The review
-    found that …")."""
-    out = []
-    if "subject_org" in f or "subject_prof" in f:
-        out += [name for cue, name in (("modal", "shape_obligation"), ("shortfall", "shape_negated"),
-                                       ("finding_verb", "shape_subject_found")) if cue in f]
-    if "report_that" in f:
-        out.append("shape_source_that" if "source_open" in f else "shape_that")
-    elif "source_open" in f and ("finding_verb" in f or "reported" in f):
-        out.append("shape_source_found")
-    return out
-
-
 def _logistic(weights: dict[str, float], f: dict[str, float]) -> float:
     z = sum(weights.get(k, 0.0) * v for k, v in f.items())
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
@@ -256,7 +239,7 @@ def gate_signals(cands: list, p: list[float], threshold: float, fixed: bool) -> 
     strong = sum(x >= STRONG_P for x in p)
     first = cands[0].features
     named = "named" if "doc_named" in first else "unnamed"
-    doc = [k for k in first if k.startswith(("doc_cues_", "doc_data_", "doc_kind_")) and "&" not in k]
+    doc = [k for k in first if k.startswith(("doc_cues_", "doc_data_")) and "&" not in k]
     parts = [f"kept_{_third(kept, 0.15, 0.4)}", f"strong_{min(strong, 3)}", f"size_{_third(n, 12, 40)}",
              f"prose_{_third(sum(c.form == 'sentence' for c in cands) / n, 0.34, 0.67)}"]
     if any(c.form in ("list", "line", "row") for c in cands):

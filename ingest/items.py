@@ -357,7 +357,6 @@ _OPENINGS = ("imperative_open", "gerund_open", "to_open", "we_open", "quote_open
 # a share of a document's candidates, in thirds: how much of it is worded as items, or as data
 LOW_SHARE, HIGH_SHARE = 0.25, 0.5
 PART_CANDIDATES = 80  # a document with more candidates than this is read part by part
-OPENING_CANDIDATES = 4  # the candidates that, with the headings, say what a page is
 
 
 def _share(x: float) -> str:
@@ -403,8 +402,7 @@ def _document_signals(part: list) -> None:
         c.context.get("lead_modal") for c in cands)
     cued = sum(any(n in c.features for n in _ITEM_CUES) for c in cands) / len(cands)
     data = sum(any(n in c.features for n in _DATA_CUES) for c in cands) / len(cands)
-    doc = ["doc_named" if named else "doc_unnamed", f"doc_cues_{_share(cued)}", f"doc_data_{_share(data)}",
-           f"doc_kind_{_page_kind(part, cands)}"]
+    doc = ["doc_named" if named else "doc_unnamed", f"doc_cues_{_share(cued)}", f"doc_data_{_share(data)}"]
     for c in cands:
         for name in doc:
             c.features[name] = 1.0
@@ -422,23 +420,6 @@ def _document_signals(part: list) -> None:
     for c in cands:
         c.context["gate"] = gate
         c.context["gate_signals"] = page  # one dict for the part: the fitting script groups by it
-
-
-_REPORTS_ON = re.compile(r"\b(?:reviews?|briefings?|inspections?|inspectors|audits?|evaluation|report|study|research|"
-                         r"analysis|findings|lessons|learning|ofsted|panel)\b")
-_SERVICE = re.compile(r"\b(?:contact|call|phone|tel|telephone|email|referral|refer|book|booking|apply|register|event|"
-                      r"conference|course|venue|emergency|opening hours|out of hours)\b")
-
-
-def _page_kind(part: list, cands: list[Candidate]) -> str:
-    """What the page is, from its headings and its first lines: about a review, an inspection or
-    research (where findings are written as sentences), a service or an event (how to contact,
-    refer or book), both, or neither."""
-    opening = [s.get("heading") or "" for s, _ in part] + [c.text for c in cands[:OPENING_CANDIDATES]]
-    low = " ".join(opening).lower()
-    about = bool(_REPORTS_ON.search(low))
-    service = bool(_SERVICE.search(low))
-    return "both" if about and service else "reports" if about else "service" if service else "other"
 
 
 def extract_section_items(section: dict) -> list[dict]:

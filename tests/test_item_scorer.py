@@ -185,39 +185,3 @@ def test_documents_the_fitting_never_saw(tmp_path):
         expected, got = expected + len(want), got + len(found)
         matched += len(match_items(want, found))
     assert matched / expected >= 0.8 and matched / got >= 0.85, (matched, expected, got)
-
-
-@pytest.mark.parametrize("text, shape", [
-    ("Practitioners did not see the child alone during the year.", "shape_negated"),
-    ("Agencies should agree one plan for the family.", "shape_obligation"),
-    ("The thematic review concluded that referrals were closed too early.", "shape_source_that"),
-    ("Inspectors found weaknesses in management oversight.", "shape_source_found"),
-])
-def test_a_sentence_has_the_shape_of_a_finding_or_a_call(shape, text):
-    from ingest.candidates import Candidate, signals
-
-    assert shape in signals(Candidate(text, "sentence"))
-
-
-def test_a_review_told_as_a_story_gives_its_findings_and_a_contact_page_none(tmp_path):
-    story = items_of(tmp_path, "\n\n".join([
-        "# The review for Robin",
-        "Robin was four months old when he was taken to hospital with a head injury. "
-        "His parents had moved to the town the year before.",
-        "## Looking back",
-        "Eight agencies had contact with the family over two years. Nobody asked who else looked after Robin during the months under review. "
-        "The review concluded that health visitors did not check what the parents told them about the bruises.",
-        "Partner agencies should agree one way of recording everyone who cares for a baby.",
-        "The full report will be published on the partnership website.",
-    ]))
-    texts = [t for _, t in story]
-    assert any(t.startswith("The review concluded that health visitors") for t in texts), story
-    assert not any(t.startswith(("Robin was four months", "The full report")) for t in texts), story
-    contact = items_of(tmp_path, "\n\n".join([
-        "# Worried about a child?", "Safeguarding is everybody's business.",
-        "Monday to Friday 9am to 5pm: 01632 960123", "Out of hours: 01632 960456",
-        "Professionals should use the online referral form and must not delay a referral to seek consent. "
-        "We will deal with your call in confidence.",
-        "In an emergency please ring 999.",
-    ]))
-    assert contact == []
