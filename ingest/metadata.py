@@ -435,6 +435,8 @@ class Rules:
     body_at_end: re.Pattern
     body_word: re.Pattern
     abbreviations: tuple[str, ...] = ()
+    related: re.Pattern | None = None
+    resume: re.Pattern | None = None
 
 
 def _read_rules(path: Path) -> dict:
@@ -476,6 +478,8 @@ def _rules_for(extra: str | None) -> Rules:
         body_at_end=re.compile(rf"(?:(?i:{bodies})|(?:{abbrevs})s?)$"),
         body_word=re.compile(rf"(?i:board|partnership|group|committee|trust|council)|(?:{abbrevs})"),
         abbreviations=tuple(pub["abbreviations"]),
+        related=re.compile(rf"^\W*(?:{'|'.join(data['furniture']['related'])})\W*$", re.I),
+        resume=re.compile(rf"^\W*(?:{'|'.join(data['furniture']['resume'])})\b", re.I),
     )
 
 
@@ -497,6 +501,23 @@ def rules() -> Rules:
 
 
 MAX_FURNITURE = 160  # characters: a longer line is never furniture
+
+
+def own_blocks(blocks: list[Block]) -> list[Block]:
+    """The blocks that are the document's own: a list of other documents a page shows beside it
+    ("Similar documents", "Related publications") is left out, up to where the document's own
+    text starts again ("Transcription")."""
+    r = rules()
+    out, skipping = [], False
+    for b in blocks:
+        line = b.text.strip()
+        if r.related.match(line):
+            skipping = True
+        elif skipping and r.resume.match(line):
+            skipping = False
+        elif not skipping:
+            out.append(b)
+    return out
 
 
 def is_furniture(line: str) -> bool:
@@ -692,6 +713,9 @@ def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]
     if cut:
         area_words = " ".join(area_words.split()[cut[-1] + 1:])
         name = f"{area_words} {body}".strip()
+    if re.search(r"(?:^|\s)the$", area_words, re.I):
+        # "In Cumbria the SCP office …": the article starts the body's name; the place before it is the sentence's
+        area_words, name = "", body
     found = places.area_in(area_words) if area_words else None
     # "Reports of the Leicestershire and Rutland LSCB", "Governance Performance Trafford LSCB" (a
     # contents line), "Functions of the Safeguarding Board": words before the area, or before
@@ -900,6 +924,13 @@ def _doc_type_weights() -> dict[str, float]:
     return {f"{i}:{c['type']}": float(c["weight"]) for i, c in enumerate(cues)}
 
 
+@functools.cache
+def _doc_type_minimum() -> float:
+    """What a type must score to win over ``other``: one weak cue alone (a mention of another
+    body's annual report) does not make a page that document."""
+    return float(_read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"].get("minimum", 0.0))
+
+
 def weight_tables() -> dict[str, dict[str, float]]:
     """The weights in force, by table (``title``, ``publisher``, ``doc_type`` cue by cue,
     ``year``: date cue by cue and ``[year.weights]``): the live tables, which a fitting
@@ -908,7 +939,8 @@ def weight_tables() -> dict[str, dict[str, float]]:
             "year": _year_rules()[1]}
 
 
-_CONTENTS_LINE = re.compile(r"^[^\n]*[a-z)][ \t.]+\d{1,3}[ \t]*$", re.M)
+# a contents line: words, then dots, spaces or a table's separators, then a page number
+_CONTENTS_LINE = re.compile(r"^[^\n]*[a-z)][ \t.|/]+\d{1,3}[ \t]*$", re.M)
 
 
 def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[str, float]:
@@ -917,19 +949,21 @@ def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[
     # a contents line ("chapter 2: multi-agency safeguarding arrangements 22") names a part, not the document
     head = _CONTENTS_LINE.sub("", text[:5000].lower())
     texts = {"title": low_title, "head": f"{low_title}\n{head}",
-              "opening": f"{low_title}\n{text[:600].lower()}", "address": (url or "").lower()}
+              "opening": f"{low_title}\n{_CONTENTS_LINE.sub('', text[:600].lower())}", "address": (url or "").lower()}
     scores: Counter[str] = Counter()
     weights = _doc_type_weights()
     for i, (kind, where, rx, cap) in enumerate(_doc_type_cues()):
         found = rx.search(texts[where]) if cap == 1 else len(rx.findall(texts[where]))
         if found:
             scores[kind] += weights[f"{i}:{kind}"] * (1 if cap == 1 else min(found, cap))
+    scores["other"] = max(scores["other"], _doc_type_minimum())
     return dict(scores)
 
 
 def detect_doc_type(text: str, title: str = "", url: str | None = None) -> str:
     """Classify a document as one of :data:`DOC_TYPES`: the type its cues score highest
-    (``[[doc_type.cue]]`` in ``ingest/metadata.toml``), else ``other``."""
+    (``[[doc_type.cue]]`` in ``ingest/metadata.toml``), ``other`` when none scores at least
+    ``[doc_type] minimum``."""
     scores = doc_type_scores(text, title, url)
     order = list(DOC_TYPES)
     best = max(scores, key=lambda k: (scores[k], -order.index(k)), default=None)
