@@ -26,6 +26,10 @@ from search.index.store import IndexFolderError, IndexMissing, Store, default_in
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
+# a heading or lead-in names what follows; it is not itself a recommendation: a Markdown
+# heading (``# …``, or a line underlined with ``===``/``---``) or a line ending in a colon
+_HEADING_LINE = re.compile(r"^\s*#{1,6}\s|:\s*$")
+_UNDERLINE = re.compile(r"^\s*(?:={3,}|-{3,})\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*•·❑]|\(?\d{1,3}[.)]|\(?[a-z][.)]|recommendation\s*\d*\s*[:.])\s*", re.I)
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 
@@ -47,7 +51,8 @@ def looks_like_file(text: str) -> bool:
 
 
 def read_checklist(path, name: str | None = None, worker: DocumentReader | None = None) -> list[str]:
-    """The recommendations in ``path``: one per line of a text file, or a document's items.
+    """The recommendations in ``path``: one per line of a text file (its heading and lead-in
+    lines left out), or a document's items.
 
     ``name`` is what messages call the file (an uploaded file's own name; default the path);
     a document is read in ``worker``'s reading process when one is given (the web page's),
@@ -59,7 +64,8 @@ def read_checklist(path, name: str | None = None, worker: DocumentReader | None 
             lines = path.read_text(encoding="utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError) as e:
             raise ChecklistError(f"{name}: cannot read it as text: {getattr(e, 'strerror', None) or e}") from e
-        texts = [_BULLET.sub("", ln).strip() for ln in lines]
+        texts = [_BULLET.sub("", ln).strip() for ln, below in zip(lines, lines[1:] + [""])
+                 if not (_HEADING_LINE.search(ln) or _UNDERLINE.match(ln) or _UNDERLINE.match(below))]
         texts = [t for t in texts if len(t.split()) >= 1]
     else:
         texts = worker.read(path, name) if worker is not None else _document_items(str(path), name)

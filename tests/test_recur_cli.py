@@ -107,6 +107,20 @@ def test_check_file_text_json_and_appendix(corpus_index, tmp_path):
     assert "Electronic Staff Record" in doc and "made before" in doc
 
 
+def test_check_file_leaves_out_its_heading_and_lead_in_lines(corpus_index, tmp_path):
+    recs = tmp_path / "review.md"
+    recs.write_text("# Recommendations of the review\n"
+                    "\n"
+                    "The partnership should make sure that:\n"
+                    "1. Fathers and male carers should be included in assessments.\n"
+                    "Practice\n"
+                    "--------\n"
+                    "- Buy ergonomic office chairs for the meeting room\n", encoding="utf-8")
+    data = json.loads(run(corpus_index, "recur", "--check", str(recs), "--json").stdout)
+    assert [c["text"] for c in data["checks"]] == ["Fathers and male carers should be included in assessments.",
+                                                   "Buy ergonomic office chairs for the meeting room"]
+
+
 def test_check_file_that_is_a_document(corpus_index, tmp_path):
     doc = tmp_path / "review.docx"
     from docx import Document
