@@ -49,8 +49,9 @@ _FY = FY_PATTERN
 _REPORT_YEAR = re.compile(
     # "Annual Report 2019/20", "Annual Report for 2019-20", "Annual Report - 2019-2020", "Annual Report: 2019/20"
     rf"(?:annual|twelve[- ]monthly|yearly|12[- ]month(?:ly)?)\s+reports?\s*(?:[-–—:|]\s*)?(?:for\s+|of\s+)?(?:the\s+year\s+)?{_FY}"
-    # "the Annual Reports of the … Board (…) for 2016/17", "the Annual Report of the … Board 2021-2022"
-    rf"|annual\s+reports?\s+(?:of|from|by)\s+[^.\n]{{0,160}}?(?:\bfor\s+(?:the\s+year\s+)?|\s){_FY}",
+    # "the Annual Reports of the … Board (…) for 2016/17", "the Annual Report of the … Board 2021-2022",
+    # "the annual report for the … Board (WSCB) 2013-14"
+    rf"|annual\s+reports?\s+(?:of|from|by|for\s+the)\s+[^.\n]{{0,160}}?(?:\bfor\s+(?:the\s+year\s+)?|\s){_FY}",
     re.I,
 )
 # a report named for a calendar year: "2020 Annual Report", "Annual Report 2020" (no other year after it)
@@ -835,11 +836,13 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
     inspected = bool(p.inspection and not portal and p.inspection.search(head[:TITLE_CHARS * 10]) and any(
         _national_found(rx, head[:TITLE_CHARS * 10]) for name, rx, _ in p.national if name in p.inspectors))
     scored: list[tuple[float, int, str]] = []
+    # the kind of body the site's own name says ("esscp.org.uk": a partnership), when the text names more than one
+    site_kind = _address_kind(url, p) if host_area else None
     for (_area, kind), c in cands.items():
         n = sum(c["names"].values()) + c.get("also", 0)
         score = w["named_known_area"] if c["known"] else (w["bare"] if c["bare"] else w["named_area"])
         score += w["mention"] * min(n - 1, w["mentions_cap"]) + (w["early"] if c["first"] < 1500 else 0)
-        score += w["address_agrees"] if agrees(c) else 0
+        score += w["address_agrees"] + (w["address_kind"] if kind == site_kind else 0) if agrees(c) else 0
         score += (w["subject"] if c["subject"] else 0) + (w["title_line"] if c.get("title") else 0)
         score += w["inspected"] if inspected and kind == "council" else 0
         named_here = any(k == kind and not o["bare"] and agrees(o) for (_, k), o in cands.items())
@@ -848,6 +851,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         if c["bare"] and host_area and kind in p.full_names and not named_here and _exists_in(host_area, kind, p):
             # the body the text names, in the area the page's address names
             composed = w["address_area"] + w["address_agrees"] + w["mention"] * min(n - 1, w["mentions_cap"])
+            composed += w["address_kind"] if kind == site_kind else 0
             composed += (w["early"] if c["first"] < 1500 else 0) + (w["subject"] if c["subject"] else 0)
             composed += w["title_line"] if c.get("title") else 0
             scored.append((composed, -c["first"], _composed(host_area, kind, p)))

@@ -80,3 +80,19 @@ def test_a_list_of_other_documents_beside_the_page_is_not_read_for_its_metadata(
     doc = parse_file(page).doc
     assert doc["year"] is None and doc["publisher"] is None
     assert doc["title"] == "Trust Safeguarding Group Notes"
+
+
+def test_the_body_a_sites_name_says_wins_when_the_text_names_two():
+    text = ("Annual Report and Business Plan\n\nThe latest report covers the move from the Local Safeguarding "
+            "Children Board (LSCB) to the Safeguarding Children Partnership.")
+    assert detect_publisher(text, "https://www.rutlandscp.org.uk/about-us/annual-report/") == \
+        "Rutland Safeguarding Children Partnership"
+
+
+def test_an_annual_report_named_with_its_board_between_takes_that_reports_year():
+    from ingest.metadata import detect_period
+
+    lines = ["Agenda item", "Safeguarding Annual Reports",
+             "The annual report for the Rutland Safeguarding Children Board (RSCB) 2013-14 is presented with "
+             "the business plan for 2014-15."]
+    assert detect_period(lines)["year_start"] == 2013
