@@ -6,6 +6,8 @@ set), ``--json`` for programs. Any first argument that is not a command is a que
 """
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import os
 import sys
@@ -213,6 +215,11 @@ def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publishe
         _query_fail(e)
     except IndexMissing as e:
         _fail(str(e))
+    # what a query made goes with its process: without this the collector walks all of it
+    # again while the interpreter shuts down (some 10 ms of a 0.1 s query). Only a query,
+    # which has nothing left to write but its output, skips that last collection.
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
     if as_json:
         _emit_json({**res.to_json(), **({"facets": counts} if facets else {})})
     else:

@@ -162,3 +162,27 @@ def test_facets_option_prints_the_pages_counts(corpus_index):
     first_year = want["year"][0]
     assert f"By year: {first_year['label']} {first_year['count']}" in text
     assert "By theme: " + want["theme"][0]["label"] in text.replace("\n   ", " ")
+
+
+# a command's objects go with its process: the collector does not walk them again at exit
+_FROZEN_AT_EXIT = """
+import atexit, gc, sys
+from cli import main
+atexit.register(lambda: print("frozen at exit:", gc.get_freeze_count() > 0))  # registered first: runs last
+try:
+    main([sys.argv[1], "--index", sys.argv[2]])
+except SystemExit as e:
+    print("frozen while it ran:", gc.get_freeze_count() > 0, "exit", e.code)
+    raise
+"""
+
+
+def test_a_query_leaves_what_it_made_to_the_process_end(corpus_index, tmp_path):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _FROZEN_AT_EXIT, "pre-birth", str(corpus_index)],
+                         capture_output=True, text=True, encoding="utf-8", cwd=tmp_path).stdout
+    assert re.match(r"\d+ sections in \d documents", out)
+    assert "frozen while it ran: False exit 0" in out
+    assert out.rstrip().endswith("frozen at exit: True")
