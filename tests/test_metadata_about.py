@@ -10,12 +10,12 @@ from ingest.metadata import detect_doc_type, detect_publisher, is_furniture
 def test_a_logos_alt_text_and_a_text_size_control_are_furniture():
     assert is_furniture("Wandle SCB Logo")
     assert is_furniture("Logo Alt Text will go here")
-    assert is_furniture("Size: View this website with small text View this website with large text")
+    assert is_furniture("Size: View this website with bigger letters")
     assert not is_furniture("Wandle Safeguarding Children Board Annual Report")
 
 
 def test_reviews_spoken_of_in_general_do_not_make_a_page_a_review():
-    general = ("Serious Case Reviews\n\n1. Serious Case Review Process\n2. Decisions Whether to Initiate a "
+    general = ("Serious Case Reviews\n\n1. Serious Case Review Process\n2. Deciding Whether to Hold a "
                "Serious Case Review\n3. Serious Case Review Panel Membership\n\n"
                "The chair decides whether the case needs a Serious Case Review.")
     assert detect_doc_type(general, "Serious Case Reviews") == "other"
@@ -83,8 +83,8 @@ def test_a_list_of_other_documents_beside_the_page_is_not_read_for_its_metadata(
 
 
 def test_the_body_a_sites_name_says_wins_when_the_text_names_two():
-    text = ("Annual Report and Business Plan\n\nThe latest report covers the move from the Local Safeguarding "
-            "Children Board (LSCB) to the Safeguarding Children Partnership.")
+    text = ("Annual Report and Business Plan\n\nOur report tells how the old Local Safeguarding Children "
+            "Board (LSCB) handed its work over to a new Safeguarding Children Partnership.")
     assert detect_publisher(text, "https://www.rutlandscp.org.uk/about-us/annual-report/") == \
         "Rutland Safeguarding Children Partnership"
 
