@@ -208,3 +208,27 @@ def test_the_thesaurus_widens_no_concept_of_the_data_file(store):
     # keeps its own pre-birth set, so a termination pathway is not a pre-birth item
     assert "pre-birth" in normalise("Revise the unborn baby protocol", c)
     assert "pre-birth" not in normalise("Develop a termination of pregnancy pathway", c)
+
+
+def test_a_point_of_practice_said_in_other_words_is_one_concept(store):
+    c = store_concepts(store)
+    a = "Practitioners took the parents' account at face value."
+    b = "Workers believed the parents without checking what they said."
+    assert "face value" in normalise(a, c) and "face value" in normalise(b, c)
+    # a point a theme holds says more than the theme: sharing it is not sharing the theme alone
+    assert not c.theme_only(set(tokens(a, c)) & set(tokens(b, c)))
+    # the theme's own name shared, and nothing else, is the theme alone
+    assert c.theme_only(set(tokens("Promote professional curiosity in training", c))
+                        & set(tokens("Professional curiosity was lacking", c)))
+
+
+def test_findings_comparing_different_harms_are_not_the_same(store):
+    c = store_concepts(store)
+    abused = "Disabled children are more likely to be abused than their peers."
+    bullied = "Disabled children are more likely to be bullied at school than their peers."
+    same = "Disabled children are at greater risk of abuse than other children."
+    different, alike = pair_scores([(abused, bullied), (abused, same)], concepts=c)
+    assert different["score"] <= CHECK_MIN_SCORE < DEFAULT_THRESHOLD  # a likeness at most, never made before
+    assert alike["score"] >= DEFAULT_THRESHOLD
+    # what a comparison compares is agreed, never shown as a concept
+    assert all(not w.startswith("\x01") for w in normalise(abused, c))

@@ -36,6 +36,9 @@ _ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]", re.I)
 _CONCEPT = "\x01"  # marks a concept token in the normalised text (never in report text)
 _THEME = _CONCEPT + "t:"  # a theme's token (one of its phrases was found)
 _SYNONYM = _CONCEPT + "s:"  # a thesaurus group's own token: its forms read as one word, weighed as one
+_OBJECT = _CONCEPT + "o:"  # what a comparison is about ("abus" of "more likely to be abused"): never scored, only agreed
+OBJECT_WORDS = 2  # content words after a comparison read as what it compares
+OBJECT_LETTERS = 5  # of their stems, so a noun and its verb agree ("injuri" of injuries, "injur" of injured)
 
 
 class ConceptsError(SgsearchError, ValueError):
@@ -66,6 +69,8 @@ class Concepts:
     synonym_of: dict[str, str] = field(default_factory=dict)  # a normalised form -> its thesaurus group's token
     places: frozenset[str] = frozenset()  # the areas that publish the index's reports, read as organisations
     place_bodies: frozenset[str] = frozenset()  # words starting a body's name after its area ("safeguarding", "lscb")
+    points: frozenset[str] = frozenset()  # concept tokens that are a point of practice ("face value")
+    comparisons: frozenset[str] = frozenset()  # concept tokens that compare ("more likely"): what follows is their object
 
     def theme_only(self, shared) -> bool:
         """Whether the tokens two items share are a theme and nothing else: its tag or token,
@@ -75,7 +80,7 @@ class Concepts:
         shared = set(shared)
         themes = {t for t in shared if t.startswith(_THEME)} | {_THEME + t[1:] for t in shared if t.startswith("#")}
         said = set().union(*(self.theme_words.get(t, ()) for t in themes)) if themes else set()
-        return all(t.startswith(("#", _THEME)) or t in said or t in self.generic for t in shared)
+        return all(t.startswith(("#", _THEME, _OBJECT)) or t in said or t in self.generic for t in shared)
 
 
 def _canon(text: str) -> str:
@@ -101,6 +106,14 @@ class _Phrases:
         self.longest: dict[str, int] = {}
         for key in self.values:
             self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
+        # the words a phrase may start with (a final "s" optional), found in one pass over a
+        # text: most words start none, and asking :meth:`at` of each was most of tokenising
+        self.starts = frozenset([*self.longest, *(w + "s" for w in self.longest)])
+
+    def _starts(self, words: list[str]) -> list[int]:
+        """The positions where a phrase may start, in order."""
+        starts = self.starts
+        return [i for i, w in enumerate(words) if w in starts]
 
     def at(self, words: list[str], i: int) -> tuple[int, str] | None:
         """(length, value) of the longest phrase starting at ``words[i]``, or None."""
@@ -121,22 +134,24 @@ class _Phrases:
     def replace(self, words: list[str]) -> list[str]:
         """The words with each phrase replaced by its value (an empty value drops it)."""
         out: list[str] = []
-        i = 0
-        while i < len(words):
-            m = self.at(words, i)
+        i = 0  # words before ``i`` are done
+        for at in self._starts(words):
+            if at < i:
+                continue  # inside a phrase already replaced
+            m = self.at(words, at)
             if m is None:
-                out.append(words[i])
-                i += 1
-            else:
-                if m[1]:
-                    out.append(m[1])
-                i += m[0]
+                continue
+            out += words[i:at]
+            if m[1]:
+                out.append(m[1])
+            i = at + m[0]
+        out += words[i:]
         return out
 
     def find(self, words: list[str]) -> list[str]:
         """The values of the phrases in ``words``, in order, each once."""
         found: dict[str, None] = {}
-        for i in range(len(words)):
+        for i in self._starts(words):
             m = self.at(words, i)
             if m is not None:
                 found[m[1]] = None
@@ -165,6 +180,8 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
     spellings: dict[str, str] = {}
     concepts: dict[str, list[str]] = {}
     generic: set[str] = set()
+    points: set[str] = set()
+    compares: set[str] = set()
     for path in [bundled_concepts_path(), *[Path(p) for p in extra_files or []]]:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -182,6 +199,10 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
                 concepts[str(c["id"])] = [str(t) for t in c["terms"]]
                 if c.get("generic"):
                     generic.add(str(c["id"]))
+                if c.get("point"):
+                    points.add(str(c["id"]))
+                if c.get("compares"):
+                    compares.add(str(c["id"]))
         except (AttributeError, KeyError, TypeError) as e:
             raise ConceptsError(f"{path}: each [[concept]] needs an id and a list of terms ({e})") from e
 
@@ -243,6 +264,8 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
         spellings=spellings,
         places=frozenset(named),
         place_bodies=frozenset(bodies),
+        comparisons=frozenset(f"{_CONCEPT}c:{cid}".replace(" ", "_") for cid in compares),
+        points=frozenset(f"{_CONCEPT}c:{cid}".replace(" ", "_") for cid in points),
         generic=frozenset(f"{_CONCEPT}c:{cid}".replace(" ", "_") for cid in generic),
         abbreviations=abbreviations,
         abbreviation_rx=re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(
@@ -250,8 +273,11 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
     )
     plain = Concepts(**{**c.__dict__, "theme_phrases": None, "synonym_phrases": None})  # a phrase's own words, not its theme
     named = {tok: [tokens(p, plain) for p in phrases] for tok, phrases in theme_phrases.items()}
+    # a point a theme holds ("optimism" of Professional curiosity) says more than the theme: never its name
+    point_tokens = c.points
     c.theme_words = {tok: frozenset(t[0] for p, t in zip(theme_phrases[tok], toks)
-                                    if len(t) == 1 and (t[0].startswith(_CONCEPT) or len(_canon(p).split()) == 1))
+                                    if len(t) == 1 and t[0] not in point_tokens
+                                    and (t[0].startswith(_CONCEPT) or len(_canon(p).split()) == 1))
                      for tok, toks in named.items()}
     return c
 
@@ -351,6 +377,8 @@ def tokens(text: str, concepts: Concepts | None = None, surface: dict | None = N
         themes += [t for t in dict.fromkeys(said) if t and t not in themes]
     words = _strip_openings(" ".join(c.phrases.replace(words)), c).split()
     out = []
+    if c.comparisons and any(w in c.comparisons for w in words):
+        themes += [t for t in _objects(words, c) if t not in themes]
     for w in words:
         if w.startswith(_CONCEPT):
             out.append(w)
@@ -366,10 +394,37 @@ def tokens(text: str, concepts: Concepts | None = None, surface: dict | None = N
     return out + [t for t in themes if t not in out]
 
 
+def _objects(words: list[str], c: Concepts) -> list[str]:
+    """What each comparison in ``words`` compares: the first :data:`OBJECT_WORDS` content words
+    after it, past its base ("more likely than girls to be exploited": "exploit"), as object
+    tokens. Two findings comparing different harms ("... to be abused", "... to be bullied") share
+    every other word."""
+    out = []
+    for i, w in enumerate(words):
+        if w not in c.comparisons:
+            continue
+        rest = words[i + 1:]
+        if rest and rest[0] == "than":  # the base of the comparison, up to "to"/"of"
+            cut = next((n for n, x in enumerate(rest[:6]) if x in ("to", "of")), 0)
+            rest = rest[cut:]
+        found = []
+        for x in rest:
+            if x.startswith(_CONCEPT) or x in c.stock or x in ("org", "be", "being", "than") or len(x) < 2:
+                continue
+            s = _stem(x)
+            if s in c.common:
+                continue
+            found.append(f"{_OBJECT}{s[:OBJECT_LETTERS]}")
+            if len(found) == OBJECT_WORDS:
+                break
+        out += found
+    return out
+
+
 def normalise(text: str, concepts: Concepts | None = None) -> list[str]:
     """The content of an item as readable tokens: concept names and stemmed words, in order."""
     c = concepts or _default_concepts()
-    return [c.labels.get(t, t) if t.startswith(_CONCEPT) else t for t in tokens(text, c)]
+    return [c.labels.get(t, t) if t.startswith(_CONCEPT) else t for t in tokens(text, c) if not t.startswith(_OBJECT)]
 
 
 

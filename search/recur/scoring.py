@@ -21,6 +21,11 @@ similarity of two items (0-100) blends:
   concept ("ESR", "toolkit", "fathers") counts for much, a common one for little;
 - rapidfuzz ``token_sort_ratio`` over the normalised concept strings, the lexical check.
 
+A point of practice the data file names (``point = true``: "accepted at face value",
+"think family") weighs :data:`POINT_WEIGHT` times an equally rare word and is more than the
+theme it belongs to; two findings that compare ("more likely to ...") must compare the same
+thing, or they are a likeness at most.
+
 Items with fewer than :data:`MIN_TOKENS` concepts are never grouped, and a shared theme
 alone (its tag, the words naming it, and concepts the data file marks generic, such as
 *staff*) never makes two items the same. Each match says *why*: the concepts the two
@@ -55,6 +60,7 @@ from scipy.sparse import csr_matrix, diags
 
 from search.recur.concepts import (
     _CONCEPT,
+    _OBJECT,
     _SYNONYM,
     _THEME,
     Concepts,
@@ -73,6 +79,7 @@ CHECK_CANDIDATES = 2000  # items per checked text scored exactly (the best by co
 CHECK_MIN_SCORE = 37.0  # --check lists weaker matches than recur groups, best first, for a person to judge (bench/recur_fit.py)
 THEME_WEIGHT = 1.5  # a theme tag weighs this many times an equally rare word
 CONCEPT_WEIGHT = 2.0  # a concept from the data file weighs this many times an equally rare word
+POINT_WEIGHT = 3.5  # a point of practice ("accepted at face value") weighs this many times an equally rare word (bench/recur_fit.py)
 COSINE_SHARE = 0.8  # score = 80% TF-IDF cosine + 20% token_sort_ratio
 # two items sharing a theme and nothing else: a weak likeness at most, never grouped, and listed by
 # --check at its floor, below every match that shares what the item says
@@ -178,16 +185,17 @@ class _Rows:
 
 
 def _rows(items: Iterable[dict], toks: Iterable[list[str]], vocab: list[str] = (),
-          words: Iterable[int] | None = None) -> _Rows:
+          words: Iterable[int] | None = None, strings: bool = True) -> _Rows:
     """The :class:`_Rows` of items with these tokens (``vocab``: columns already numbered;
-    ``words``: how many words each item's text has, when the items given hold no text).
+    ``words``: how many words each item's text has, when the items given hold no text;
+    ``strings=False``: the caller, who holds each item's tokens joined already, sets ``strings``).
     One pass over them (``toks`` may be made as it is read), the columns kept as C integers."""
     col = {t: j for j, t in enumerate(vocab)}
     theme_prefix = _CONCEPT + "t:"
     indices = array("i")
     ends = array("q", [0])
     sizes: list[int] = []
-    strings: list[str] = []
+    joined: list[str] = []
     # an item of fewer than MIN_WORDS words is a heading ("Early Help"), not a statement: never compared
     if words is None:
         words = (len(it.get("text", "").split()) for it in items)
@@ -196,9 +204,11 @@ def _rows(items: Iterable[dict], toks: Iterable[list[str]], vocab: list[str] = (
         bag.update(dict.fromkeys(f"#{th}" for th in it.get("themes") or []))
         indices.extend([col.setdefault(tok, len(col)) for tok in bag])
         ends.append(len(indices))
-        sizes.append(len({w for w in t if not w.startswith(theme_prefix)}) if n >= MIN_WORDS else 0)
-        strings.append(" ".join(t))
-    return _Rows(strings, sizes, list(col), np.array(ends, dtype=np.int64), np.array(indices, dtype=np.int32))
+        # a comparison's object is agreed, not counted as a concept
+        sizes.append(len({w for w in t if not w.startswith((theme_prefix, _OBJECT))}) if n >= MIN_WORDS else 0)
+        if strings:
+            joined.append(" ".join(t))
+    return _Rows(joined, sizes, list(col), np.array(ends, dtype=np.int64), np.array(indices, dtype=np.int32))
 
 
 @dataclass
@@ -215,6 +225,7 @@ class _Prepared:
     labels: dict[str, str] = field(default_factory=dict)
     concepts: Concepts | None = None
     theme_words: np.ndarray | None = None  # per concept: 1 on the words naming a theme, else 0
+    objects: np.ndarray | None = None  # per concept: 1 on what a comparison compares, else 0
 
     @property
     def strings(self) -> list[str]:
@@ -278,7 +289,11 @@ def item_tokens(item: dict, concepts: Concepts, surface: dict | None = None) -> 
     return toks
 
 
-def _weight(tok: str) -> float:
+def _weight(tok: str, points: frozenset[str] = frozenset()) -> float:
+    if tok.startswith(_OBJECT):
+        return 0.0
+    if tok in points:
+        return POINT_WEIGHT
     if tok.startswith("#"):
         return THEME_WEIGHT
     # a thesaurus group is the same word in other forms, not a concept the data file chose: a word's weight
@@ -298,7 +313,7 @@ def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[lis
     m = rows.matrix()
     df = np.bincount(rows.indices, minlength=m.shape[1])
     n = max(len(rows.strings), 1)  # the items and any texts checked against them
-    weights = [math.log((n + 1) / (k + 0.5)) * _weight(t) for t, k in zip(rows.vocab, df.tolist())]
+    weights = [math.log((n + 1) / (k + 0.5)) * _weight(t, c.points) for t, k in zip(rows.vocab, df.tolist())]
     idf = dict(zip(rows.vocab, weights))
     w = np.array(weights or [0.0], dtype=np.float64)
     norms = np.sqrt(m @ (w * w))
@@ -310,8 +325,9 @@ def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[lis
                         for t in rows.vocab] or [False])
     # words naming a theme: a pair sharing none of them (nor other words) shares a theme at most
     is_named = np.array([t in named and t not in c.generic for t in rows.vocab] or [False])
+    is_object = np.array([t.startswith(_OBJECT) for t in rows.vocab] or [False])
     return _Prepared(items, rows, idf, norms, x, is_word.astype(np.float32), df, labels={**c.labels, **surface},
-                     concepts=c, theme_words=is_named.astype(np.float32))
+                     concepts=c, theme_words=is_named.astype(np.float32), objects=is_object.astype(np.float32))
 
 
 def _beyond_theme(p: _Prepared, a: int, b: int) -> bool:
@@ -330,6 +346,25 @@ def _cosine(p: _Prepared, a: int, b: int) -> float:
     return 100.0 * dot / max(float(p.norms[a] * p.norms[b]), 1e-9)
 
 
+def _objects(p: _Prepared, i: int) -> set[str]:
+    """What item ``i``'s comparisons compare (empty if it compares nothing)."""
+    return {t for t in p.bag(i) if t.startswith(_OBJECT)}
+
+
+def _other_objects(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per pair, whether both items compare ("more likely to ...") and what they compare differs:
+    no object word of one agrees with one of the other's."""
+    out = np.zeros(len(a), dtype=bool)
+    if p.objects is None or not p.objects.any():
+        return out
+    r = p.rows
+    rows = np.repeat(np.arange(len(r.indptr) - 1), np.diff(r.indptr))
+    has = np.bincount(rows[p.objects[r.indices] > 0], minlength=len(r.indptr) - 1) > 0
+    for n in np.flatnonzero(has[a] & has[b]).tolist():
+        out[n] = not _objects(p, int(a[n])) & _objects(p, int(b[n]))
+    return out
+
+
 def _content(p: _Prepared, i: int) -> int:
     """How many distinct concepts an item has (a theme's phrase is already counted as its words)."""
     return p.rows.sizes[i]
@@ -343,7 +378,9 @@ def pair_score(p: _Prepared, a: int, b: int) -> float:
         return 0.0
     lex = fuzz.token_sort_ratio(p.strings[a], p.strings[b])
     score = round(COSINE_SHARE * _cosine(p, a, b) + (1 - COSINE_SHARE) * lex, 1)
-    return score if _beyond_theme(p, a, b) else min(score, THEME_ONLY_MAX)
+    oa, ob = _objects(p, a), _objects(p, b)
+    same_point = _beyond_theme(p, a, b) and not (oa and ob and not oa & ob)
+    return score if same_point else min(score, THEME_ONLY_MAX)
 
 
 def why(p: _Prepared, a: int, b: int, limit: int = 6, bags: dict | None = None) -> list[str]:
@@ -356,7 +393,7 @@ def why(p: _Prepared, a: int, b: int, limit: int = 6, bags: dict | None = None) 
             if i not in bags:
                 bags[i] = p.bag(i)
         shared = bags[a] & bags[b]
-    shared = [t for t in shared if not t.startswith("#")]
+    shared = [t for t in shared if not t.startswith(("#", _OBJECT))]
     shared.sort(key=lambda t: (-p.idf[t], t))
     return _readable([p.labels.get(t, t) for t in shared])[:limit]
 
@@ -469,6 +506,7 @@ def _score_block(p: _Prepared, strings: Sequence[str], a: np.ndarray, b: np.ndar
     named = both @ p.theme_words > 0
     for n in np.flatnonzero(ok & ~shared_words & named).tolist():
         shared_words[n] = _beyond_theme(p, int(a[n]), int(b[n]))
+    shared_words &= ~_other_objects(p, a, b)  # comparing different things ("abused", "bullied"): a likeness at most
     score = np.where(shared_words, score, np.minimum(score, THEME_ONLY_MAX))
     return np.where(ok, np.round(score, 1), 0.0), ok & shared_words
 
