@@ -587,7 +587,7 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
     # the terminal shows each group's latest item unless --all: only those are read whole and cited
     every = bool(as_json or output or show_all)
     try:
-        clusters = recur(store, threshold=used, detail=every, **options)
+        clusters = recur(store, threshold=used, detail=every, release=True, **options)
     except ValueError as e:
         _query_fail(e)
     # lazy: a command loads only what it uses (start-up is part of the answer time)

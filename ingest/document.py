@@ -26,6 +26,7 @@ from ingest.metadata import (
     fy_start_of,
     is_furniture,
     names_yearly_report,
+    own_blocks,
     parse_year_label,
     year_of_address,
 )
@@ -116,7 +117,7 @@ def _find_parts(blocks: list[Block], entry: Entry | None, doc_type: str) -> tupl
 def read_metadata(result, path: Path, fields: dict | None = None, source_url: str | None = None) -> dict:
     """Title, publisher, doc type and period of a read file (catalog ``fields`` win)."""
     fields = fields or {}
-    blocks = result.blocks
+    blocks = own_blocks(result.blocks)
     text = "\n".join(b.text for b in blocks)
     # a file name or a catalog value may hold control characters too (terminal escapes): clean them
     meta = _file_meta(result.meta)

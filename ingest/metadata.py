@@ -49,8 +49,9 @@ _FY = FY_PATTERN
 _REPORT_YEAR = re.compile(
     # "Annual Report 2019/20", "Annual Report for 2019-20", "Annual Report - 2019-2020", "Annual Report: 2019/20"
     rf"(?:annual|twelve[- ]monthly|yearly|12[- ]month(?:ly)?)\s+reports?\s*(?:[-–—:|]\s*)?(?:for\s+|of\s+)?(?:the\s+year\s+)?{_FY}"
-    # "the Annual Reports of the … Board (…) for 2016/17", "the Annual Report of the … Board 2021-2022"
-    rf"|annual\s+reports?\s+(?:of|from|by)\s+[^.\n]{{0,160}}?(?:\bfor\s+(?:the\s+year\s+)?|\s){_FY}",
+    # "the Annual Reports of the … Board (…) for 2016/17", "the Annual Report of the … Board 2021-2022",
+    # "the annual report for the … Board (WSCB) 2013-14"
+    rf"|annual\s+reports?\s+(?:of|from|by|for\s+the)\s+[^.\n]{{0,160}}?(?:\bfor\s+(?:the\s+year\s+)?|\s){_FY}",
     re.I,
 )
 # a report named for a calendar year: "2020 Annual Report", "Annual Report 2020" (no other year after it)
@@ -435,6 +436,8 @@ class Rules:
     body_at_end: re.Pattern
     body_word: re.Pattern
     abbreviations: tuple[str, ...] = ()
+    related: re.Pattern | None = None
+    resume: re.Pattern | None = None
 
 
 def _read_rules(path: Path) -> dict:
@@ -476,6 +479,8 @@ def _rules_for(extra: str | None) -> Rules:
         body_at_end=re.compile(rf"(?:(?i:{bodies})|(?:{abbrevs})s?)$"),
         body_word=re.compile(rf"(?i:board|partnership|group|committee|trust|council)|(?:{abbrevs})"),
         abbreviations=tuple(pub["abbreviations"]),
+        related=re.compile(rf"^\W*(?:{'|'.join(data['furniture']['related'])})\W*$", re.I),
+        resume=re.compile(rf"^\W*(?:{'|'.join(data['furniture']['resume'])})\b", re.I),
     )
 
 
@@ -497,6 +502,23 @@ def rules() -> Rules:
 
 
 MAX_FURNITURE = 160  # characters: a longer line is never furniture
+
+
+def own_blocks(blocks: list[Block]) -> list[Block]:
+    """The blocks that are the document's own: a list of other documents a page shows beside it
+    ("Similar documents", "Related publications") is left out, up to where the document's own
+    text starts again ("Transcription")."""
+    r = rules()
+    out, skipping = [], False
+    for b in blocks:
+        line = b.text.strip()
+        if r.related.match(line):
+            skipping = True
+        elif skipping and r.resume.match(line):
+            skipping = False
+        elif not skipping:
+            out.append(b)
+    return out
 
 
 def is_furniture(line: str) -> bool:
@@ -692,6 +714,9 @@ def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]
     if cut:
         area_words = " ".join(area_words.split()[cut[-1] + 1:])
         name = f"{area_words} {body}".strip()
+    if re.search(r"(?:^|\s)the$", area_words, re.I):
+        # "In Cumbria the SCP office …": the article starts the body's name; the place before it is the sentence's
+        area_words, name = "", body
     found = places.area_in(area_words) if area_words else None
     # "Reports of the Leicestershire and Rutland LSCB", "Governance Performance Trafford LSCB" (a
     # contents line), "Functions of the Safeguarding Board": words before the area, or before
@@ -811,11 +836,13 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
     inspected = bool(p.inspection and not portal and p.inspection.search(head[:TITLE_CHARS * 10]) and any(
         _national_found(rx, head[:TITLE_CHARS * 10]) for name, rx, _ in p.national if name in p.inspectors))
     scored: list[tuple[float, int, str]] = []
+    # the kind of body the site's own name says ("esscp.org.uk": a partnership), when the text names more than one
+    site_kind = _address_kind(url, p) if host_area else None
     for (_area, kind), c in cands.items():
         n = sum(c["names"].values()) + c.get("also", 0)
         score = w["named_known_area"] if c["known"] else (w["bare"] if c["bare"] else w["named_area"])
         score += w["mention"] * min(n - 1, w["mentions_cap"]) + (w["early"] if c["first"] < 1500 else 0)
-        score += w["address_agrees"] if agrees(c) else 0
+        score += w["address_agrees"] + (w["address_kind"] if kind == site_kind else 0) if agrees(c) else 0
         score += (w["subject"] if c["subject"] else 0) + (w["title_line"] if c.get("title") else 0)
         score += w["inspected"] if inspected and kind == "council" else 0
         named_here = any(k == kind and not o["bare"] and agrees(o) for (_, k), o in cands.items())
@@ -824,6 +851,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         if c["bare"] and host_area and kind in p.full_names and not named_here and _exists_in(host_area, kind, p):
             # the body the text names, in the area the page's address names
             composed = w["address_area"] + w["address_agrees"] + w["mention"] * min(n - 1, w["mentions_cap"])
+            composed += w["address_kind"] if kind == site_kind else 0
             composed += (w["early"] if c["first"] < 1500 else 0) + (w["subject"] if c["subject"] else 0)
             composed += w["title_line"] if c.get("title") else 0
             scored.append((composed, -c["first"], _composed(host_area, kind, p)))
@@ -900,6 +928,13 @@ def _doc_type_weights() -> dict[str, float]:
     return {f"{i}:{c['type']}": float(c["weight"]) for i, c in enumerate(cues)}
 
 
+@functools.cache
+def _doc_type_minimum() -> float:
+    """What a type must score to win over ``other``: one weak cue alone (a mention of another
+    body's annual report) does not make a page that document."""
+    return float(_read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"].get("minimum", 0.0))
+
+
 def weight_tables() -> dict[str, dict[str, float]]:
     """The weights in force, by table (``title``, ``publisher``, ``doc_type`` cue by cue,
     ``year``: date cue by cue and ``[year.weights]``): the live tables, which a fitting
@@ -908,7 +943,8 @@ def weight_tables() -> dict[str, dict[str, float]]:
             "year": _year_rules()[1]}
 
 
-_CONTENTS_LINE = re.compile(r"^[^\n]*[a-z)][ \t.]+\d{1,3}[ \t]*$", re.M)
+# a contents line: words, then dots, spaces or a table's separators, then a page number
+_CONTENTS_LINE = re.compile(r"^[^\n]*[a-z)][ \t.|/]+\d{1,3}[ \t]*$", re.M)
 
 
 def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[str, float]:
@@ -917,19 +953,21 @@ def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[
     # a contents line ("chapter 2: multi-agency safeguarding arrangements 22") names a part, not the document
     head = _CONTENTS_LINE.sub("", text[:5000].lower())
     texts = {"title": low_title, "head": f"{low_title}\n{head}",
-              "opening": f"{low_title}\n{text[:600].lower()}", "address": (url or "").lower()}
+              "opening": f"{low_title}\n{_CONTENTS_LINE.sub('', text[:600].lower())}", "address": (url or "").lower()}
     scores: Counter[str] = Counter()
     weights = _doc_type_weights()
     for i, (kind, where, rx, cap) in enumerate(_doc_type_cues()):
         found = rx.search(texts[where]) if cap == 1 else len(rx.findall(texts[where]))
         if found:
             scores[kind] += weights[f"{i}:{kind}"] * (1 if cap == 1 else min(found, cap))
+    scores["other"] = max(scores["other"], _doc_type_minimum())
     return dict(scores)
 
 
 def detect_doc_type(text: str, title: str = "", url: str | None = None) -> str:
     """Classify a document as one of :data:`DOC_TYPES`: the type its cues score highest
-    (``[[doc_type.cue]]`` in ``ingest/metadata.toml``), else ``other``."""
+    (``[[doc_type.cue]]`` in ``ingest/metadata.toml``), ``other`` when none scores at least
+    ``[doc_type] minimum``."""
     scores = doc_type_scores(text, title, url)
     order = list(DOC_TYPES)
     best = max(scores, key=lambda k: (scores[k], -order.index(k)), default=None)

@@ -28,6 +28,9 @@ STYLES = SET_DIR / "styles"
 # pages about another document (news items, blog posts and newsletters on a report someone has
 # published), a committee's record of a report put to it, meeting notes, years after a dash or in the address
 REPORTED = SET_DIR / "reported"
+# pages about reviews (a procedures chapter, an explainer, a magazine piece, a toolkit whose contents
+# name "the review"), a committee's notes, a national panel's report, a summary of one review
+ABOUT = SET_DIR / "about"
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +39,8 @@ def field_results(tmp_path_factory):
     return [run_document(path, exp) for path, exp in build_files(out, FIELD)]
 
 
-@pytest.mark.parametrize("directory", [KINDS, SHAPES, STYLES, REPORTED], ids=["kinds", "shapes", "styles", "reported"])
+@pytest.mark.parametrize("directory", [KINDS, SHAPES, STYLES, REPORTED, ABOUT],
+                         ids=["kinds", "shapes", "styles", "reported", "about"])
 @pytest.mark.parametrize("field", ["title", "year", "publisher", "doc_type"])
 def test_kinds_of_document_by_their_shape_all_right(tmp_path, directory, field):
     results = [run_document(path, exp) for path, exp in build_files(tmp_path, directory)]

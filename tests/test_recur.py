@@ -157,3 +157,35 @@ def test_a_bad_concepts_file_is_a_one_line_library_error(tmp_path):
         load_concepts(extra_files=[bad])
     assert isinstance(e.value, ConceptsError) and str(e.value).startswith(f"{bad}: each [[concept]] needs an id")
     assert "\n" not in str(e.value)
+
+
+def test_phrases_found_where_they_may_start_as_at_every_word():
+    import random
+
+    from search.recur.concepts import _Phrases
+
+    phrases = _Phrases({"care plan": "P", "care plan review": "R", "plan": "", "child": "C",
+                        "child protection plan": "CPP", "early help": "EH", "help": "H"})
+
+    def replace(words):  # the plain reading: ask at every position
+        out, i = [], 0
+        while i < len(words):
+            m = phrases.at(words, i)
+            if m is None:
+                out.append(words[i])
+                i += 1
+            else:
+                out += [m[1]] if m[1] else []
+                i += m[0]
+        return out
+
+    def find(words):
+        return list(dict.fromkeys(m[1] for i in range(len(words)) if (m := phrases.at(words, i))))
+
+    pool = ["care", "cares", "plan", "plans", "review", "reviews", "child", "children", "childs", "protection",
+            "early", "help", "helps", "s", "the", "of"]
+    rng = random.Random(5)
+    for _ in range(3000):
+        words = [rng.choice(pool) for _ in range(rng.randrange(0, 12))]
+        assert phrases.replace(words) == replace(words), words
+        assert phrases.find(words) == find(words), words

@@ -188,3 +188,22 @@ def test_cache_lines_are_json_written_in_pieces(monkeypatch):
         value = {"items": {"item_id": "a\nb"}, "strings": _Joined.of(strings), "n": [1, 2], "surface": {"s": "w"}}
         plain = dict(value, strings="\n".join(strings))
         assert "".join(cache_module._json_line(value)) == json.dumps(plain) + "\n"
+
+
+def test_recur_can_close_the_index_files_once_read_and_still_answers(store, tmp_path, monkeypatch):
+    closed = []
+    real_close = store.close
+    monkeypatch.setattr(store, "close", lambda: closed.append(1) or real_close())
+    monkeypatch.setenv("SGSEARCH_CACHE", str(tmp_path / "kept"))
+    kept = recur(store)  # the index opened (which closes nothing open)
+    closed.clear()
+    monkeypatch.setenv("SGSEARCH_CACHE", str(tmp_path / "again"))
+    assert recur(store) == kept and not closed  # the cache filled, the files kept open
+    monkeypatch.setenv("SGSEARCH_CACHE", str(tmp_path / "released"))
+    assert recur(store, release=True) == kept  # the cache filled, the files closed as soon as read
+    assert len(closed) >= 2  # after the documents the concepts read, then after every item
+    closed.clear()
+    assert recur(store, release=True) == kept and recur(store, release=True, detail=False) == recur(store, detail=False)
+    assert closed
+    first = kept[0]["items"][0]
+    assert {i["item_id"]: i for i in load_items(store)}[first["item_id"]]["text"] == first["text"]  # opened again

@@ -250,7 +250,7 @@ class _Slim(Sequence):
                      None if more is None else lambda: {f: [v[n] for n in keep] for f, v in more().items()})
 
 
-def index_tokens(store: Store, concepts: Concepts) -> tuple[_Slim, _Rows, dict[str, str]]:
+def index_tokens(store: Store, concepts: Concepts, release: bool = False) -> tuple[_Slim, _Rows, dict[str, str]]:
     """The index's items (id, kind, year, themes), their concepts as :class:`_Rows`, and the
     words the concepts stem from.
 
@@ -262,12 +262,13 @@ def index_tokens(store: Store, concepts: Concepts) -> tuple[_Slim, _Rows, dict[s
     and each item's tokens by a digest of its text in a third, which the next generation reads
     so that only the items an ingest added or changed are tokenised again. A new generation
     of the index replaces all three. Nothing else depends on them: delete them freely.
+    ``release``: close the index's files once every item is read (see :func:`recur`).
     """
     path = _cache_path(store, concepts, "tokens")
     got = _read_tokens(store, concepts, path)
     if got is None:
         # written, then read back as a later run reads it: what is kept is no larger than then
-        got = _tokenise(store, concepts, path, keep=False)
+        got = _tokenise(store, concepts, path, keep=False, release=release)
         if got is None:
             got = _read_tokens(store, concepts, path) or _tokenise(store, concepts, None)
     return got
@@ -301,7 +302,7 @@ def _other_columns(store: Store, concepts: Concepts, n: int) -> dict[str, list]:
 
 
 def _tokenise(store: Store, concepts: Concepts, path: Path | None,
-              keep: bool = True) -> tuple[_Slim, _Rows, dict[str, str]] | None:
+              keep: bool = True, release: bool = False) -> tuple[_Slim, _Rows, dict[str, str]] | None:
     """Every item tokenised, and the cache files written (see :func:`index_tokens`); None when
     they were and ``keep`` is false. An item whose text the index's previous generation held
     (with the same concepts) takes the tokens read then (:class:`_Reused`): after an ingest
@@ -350,6 +351,8 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
     with _CacheFile(reuse_path) as reuse:
         _cache_write(_cache_path(store, concepts, "items"), lines(reuse))
     previous = None  # its buffer goes before the rows are built
+    if release:  # the pages of every item the engine read stay resident while its files are open
+        store.close()
     shared.clear()
     # in document then reading order, as Store.records gives them
     ids = fields["item_id"]
@@ -358,17 +361,21 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
     items = _Slim({f: [v[i] for i in order] for f, v in fields.items()})
     fields.clear()
 
+    in_order: list[str] = []
+
     def toks_in_order():
-        for i in order:  # each item's string let go as its row is made (the rows keep their own)
+        for i in order:
             toks, toks_of[i] = toks_of[i], None
+            in_order.append(toks)  # already the rows' string: its tokens joined by spaces
             # a token is never empty and never holds a space (words are split on them; concept ids have none)
             yield toks.split(" ") if toks else []
 
-    rows = _rows(items, toks_in_order(), words=[words_of[i] for i in order])
+    rows = _rows(items, toks_in_order(), words=[words_of[i] for i in order], strings=False)
     toks_of = words_of = order = None
     # two lines: what --check reads, then the items' other fields (read only when asked for)
     # texts joined and columns coded, not JSON lists: read back far quicker and smaller
-    rows.strings = _Joined.of(rows.strings)
+    rows.strings = _Joined.of(in_order)
+    in_order.clear()
     written = _cache_write(path, chain(
         _json_line({"items": {f: _encode_column(f, items.cols[f]) for f in _CHECK_FIELDS},
                     "strings": rows.strings, "sizes": _pack(np.array(rows.sizes), "<i4"),
@@ -531,11 +538,12 @@ def _read_items(path: Path | None, want: set[str]) -> dict[str, dict] | None:
     return found
 
 
-def _items_and_rows(store: Store, items: list[dict] | None, kind: str | None, concepts: Concepts):
+def _items_and_rows(store: Store, items: list[dict] | None, kind: str | None, concepts: Concepts,
+                    release: bool = False):
     """The items given (tokenised here) or, when none are, the index's of ``kind`` (see
     :func:`index_tokens`; a :class:`_Slim` sequence): ``(items, rows, surface)``."""
     if items is None:
-        items, rows, surface = index_tokens(store, concepts)
+        items, rows, surface = index_tokens(store, concepts, release)
         if kind:
             keep = [n for n, k in enumerate(items.column("kind")) if k == kind]
             items, rows = items.take(keep), rows.take(keep)

@@ -106,6 +106,14 @@ class _Phrases:
         self.longest: dict[str, int] = {}
         for key in self.values:
             self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
+        # the words a phrase may start with (a final "s" optional), found in one pass over a
+        # text: most words start none, and asking :meth:`at` of each was most of tokenising
+        self.starts = frozenset([*self.longest, *(w + "s" for w in self.longest)])
+
+    def _starts(self, words: list[str]) -> list[int]:
+        """The positions where a phrase may start, in order."""
+        starts = self.starts
+        return [i for i, w in enumerate(words) if w in starts]
 
     def at(self, words: list[str], i: int) -> tuple[int, str] | None:
         """(length, value) of the longest phrase starting at ``words[i]``, or None."""
@@ -126,22 +134,24 @@ class _Phrases:
     def replace(self, words: list[str]) -> list[str]:
         """The words with each phrase replaced by its value (an empty value drops it)."""
         out: list[str] = []
-        i = 0
-        while i < len(words):
-            m = self.at(words, i)
+        i = 0  # words before ``i`` are done
+        for at in self._starts(words):
+            if at < i:
+                continue  # inside a phrase already replaced
+            m = self.at(words, at)
             if m is None:
-                out.append(words[i])
-                i += 1
-            else:
-                if m[1]:
-                    out.append(m[1])
-                i += m[0]
+                continue
+            out += words[i:at]
+            if m[1]:
+                out.append(m[1])
+            i = at + m[0]
+        out += words[i:]
         return out
 
     def find(self, words: list[str]) -> list[str]:
         """The values of the phrases in ``words``, in order, each once."""
         found: dict[str, None] = {}
-        for i in range(len(words)):
+        for i in self._starts(words):
             m = self.at(words, i)
             if m is not None:
                 found[m[1]] = None

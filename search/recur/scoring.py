@@ -185,16 +185,17 @@ class _Rows:
 
 
 def _rows(items: Iterable[dict], toks: Iterable[list[str]], vocab: list[str] = (),
-          words: Iterable[int] | None = None) -> _Rows:
+          words: Iterable[int] | None = None, strings: bool = True) -> _Rows:
     """The :class:`_Rows` of items with these tokens (``vocab``: columns already numbered;
-    ``words``: how many words each item's text has, when the items given hold no text).
+    ``words``: how many words each item's text has, when the items given hold no text;
+    ``strings=False``: the caller, who holds each item's tokens joined already, sets ``strings``).
     One pass over them (``toks`` may be made as it is read), the columns kept as C integers."""
     col = {t: j for j, t in enumerate(vocab)}
     theme_prefix = _CONCEPT + "t:"
     indices = array("i")
     ends = array("q", [0])
     sizes: list[int] = []
-    strings: list[str] = []
+    joined: list[str] = []
     # an item of fewer than MIN_WORDS words is a heading ("Early Help"), not a statement: never compared
     if words is None:
         words = (len(it.get("text", "").split()) for it in items)
@@ -205,8 +206,9 @@ def _rows(items: Iterable[dict], toks: Iterable[list[str]], vocab: list[str] = (
         ends.append(len(indices))
         # a comparison's object is agreed, not counted as a concept
         sizes.append(len({w for w in t if not w.startswith((theme_prefix, _OBJECT))}) if n >= MIN_WORDS else 0)
-        strings.append(" ".join(t))
-    return _Rows(strings, sizes, list(col), np.array(ends, dtype=np.int64), np.array(indices, dtype=np.int32))
+        if strings:
+            joined.append(" ".join(t))
+    return _Rows(joined, sizes, list(col), np.array(ends, dtype=np.int64), np.array(indices, dtype=np.int32))
 
 
 @dataclass
