@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 __all__ = ["And", "AndMaybe", "Const", "DisMax", "Every", "Node", "Not", "Nothing", "Or", "Phrase", "Prefix", "Range",
-           "Term", "all_of", "any_of", "matching", "terms"]
+           "Term", "all_of", "any_of", "matching", "required", "terms"]
 
 
 class Node:
@@ -184,6 +184,17 @@ def matching(node: Node) -> Node:
         # the narrower of two parts is enough: And(phrase, one of its words) is the phrase
         return all_of([*_kept(pos, wide=False), *neg])
     return replace(node, boost=1.0) if node.boost != 1.0 else node
+
+
+def required(node: Node | None) -> Node | None:
+    """``node`` without the ``should`` of its :class:`AndMaybe` (the tree itself, or one part of
+    a conjunction beside exclusions): the same sections, without what is read for every match
+    only to rank them (for listing in another order, such as by year)."""
+    if isinstance(node, AndMaybe) and node.boost == 1.0:
+        return node.must
+    if isinstance(node, And) and node.boost == 1.0 and sum(isinstance(p, AndMaybe) for p in node.parts) == 1:
+        return And(tuple(required(p) if isinstance(p, AndMaybe) else p for p in node.parts))
+    return node
 
 
 def _kept(parts: list[Node], wide: bool) -> list[Node]:

@@ -284,11 +284,11 @@ class TantivyBackend(Backend):
 
     def _ranked(self, query, flt, sort: str, limit: int, count: bool) -> tuple[list[Found], int]:
         ts = self._searcher
-        tq = self._query(query, flt)
         if sort == "year":
-            res = ts.search(tq, limit, count=count, order_by_field="year_start")
+            # the order is the years': what only ranks changes nothing (:func:`qtree.required`)
+            res = ts.search(self._query(qtree.required(query), flt), limit, count=count, order_by_field="year_start")
         else:
-            res = ts.search(tq, limit, count=count)
+            res = ts.search(self._query(query, flt), limit, count=count)
         top = []
         for key, addr in res.hits:
             d = ts.doc(addr)

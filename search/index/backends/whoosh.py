@@ -321,8 +321,9 @@ class WhooshBackend(Backend):
         allow = self._filter(flt)
         if allow is not None and not allow:  # Whoosh takes an empty filter for no filter
             return [], 0
-        if sort == "year":
-            results = s.search(translate(query), limit=limit, filter=allow, sortedby="year_start", reverse=True)
+        if sort == "year":  # the order is the years': what only ranks changes nothing (:func:`qtree.required`)
+            results = s.search(translate(qtree.required(query)), limit=limit, filter=allow, sortedby="year_start",
+                               reverse=True)
         else:
             # no block skipping and no pruning of parts (replace=0): Whoosh judges a part's
             # best score from its words' weights alone, not the constants and boosts of a
