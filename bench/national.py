@@ -9,9 +9,11 @@ corpus items, as ``bench/recur.py`` makes them) so that ``recur`` has work. Then
   ``en_stem`` tokenizer (alternately, ``--raw`` sections a round, three rounds);
 - the index size; warm query p50/p95 (``bench/query.py``'s query mix, in-process);
 - each command in a fresh process, with its wall time and peak memory (VmHWM, by
-  ``/usr/bin/time``): the cold query ``sgsearch "pre-birth"`` (and, alternately, a bare
-  ``python -c "import click, tantivy"``), ``trace``, ``themes``, ``recur`` (its first run,
-  with an empty cache of its own, then warm), ``recur --check``;
+  ``/usr/bin/time``; beside it the sampled peak of its own, anonymous memory, since VmHWM also
+  counts the index's file pages the engine maps, as many as the page cache holds): the cold
+  query ``sgsearch "pre-birth"`` (and, alternately, a bare ``python -c "import click,
+  tantivy"``), ``trace``, ``themes``, ``recur`` (its first run, with an empty cache of its
+  own, then warm), ``recur --check``;
 - the search page against its own ``search()`` call, the facet counts it fetches after its
   hits (``/facets``) and the themes page (in one fresh process through Starlette's
   TestClient, warm medians), with that process's peak memory.
@@ -48,24 +50,58 @@ CHECK = "Fathers and male carers should be included in assessments and invited t
 
 
 CPU: dict[str, float] = {}  # the CPU seconds (user and system) of the last process _timed ran
+OWN: dict[str, float] = {}  # the last process's own memory at its sampled peak (MB, RssAnon)
+
+
+def _own_peak(pid: int, stop, out: list) -> None:
+    """Sample the anonymous memory (RssAnon: not the index's file pages the engine maps, which
+    VmHWM counts as they are touched, so that it swings with the page cache) of the command
+    ``/usr/bin/time`` (process ``pid``) runs, every 10 ms, into ``out``."""
+    peak, child = 0, None
+    while not stop.is_set():
+        try:
+            if child is None:
+                kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+                child = kids[0] if kids else None
+            if child is not None:
+                status = Path(f"/proc/{child}/status").read_text()
+                peak = max(peak, next((int(ln.split()[1]) for ln in status.splitlines()
+                                       if ln.startswith("RssAnon:")), 0))
+        except (OSError, ValueError):
+            pass
+        stop.wait(0.01)
+    out.append(peak / 1024)
 
 
 def _timed(cmd: list[str], timeout: float, env: dict | None = None) -> tuple[float, float, int, str, str]:
     """``(wall s, peak MB, exit code, last line of stderr, stdout)`` of one fresh process
-    (its CPU time in ``CPU["last"]``: wall time beyond it is mostly the machine's other work)."""
+    (its CPU time in ``CPU["last"]``: wall time beyond it is mostly the machine's other work;
+    its own memory's sampled peak in ``OWN["last"]``)."""
+    import threading
+
     t = time.perf_counter()
-    CPU["last"] = float("nan")
+    CPU["last"] = OWN["last"] = float("nan")
+    proc = subprocess.Popen(["/usr/bin/time", "-f", "@@%M %U %S", *cmd], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=tempfile.gettempdir(), env=env)
+    stop, own = threading.Event(), []
+    sampler = threading.Thread(target=_own_peak, args=(proc.pid, stop, own), daemon=True)
+    sampler.start()
     try:
-        proc = subprocess.run(["/usr/bin/time", "-f", "@@%M %U %S", *cmd], capture_output=True, text=True,
-                              timeout=timeout, cwd=tempfile.gettempdir(), env=env)
+        stdout, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
         return timeout, float("nan"), -1, f"did not finish in {timeout:.0f} s", ""
+    finally:
+        stop.set()
+        sampler.join()
     wall = time.perf_counter() - t
-    lines = proc.stderr.strip().splitlines()
+    OWN["last"] = own[0] if own else float("nan")
+    lines = stderr.strip().splitlines()
     kb, user, system = next((ln[2:].split() for ln in reversed(lines) if ln.startswith("@@")), ("0", "nan", "nan"))
     CPU["last"] = float(user) + float(system)
     other = [ln for ln in lines if not ln.startswith("@@") and "exited with non-zero" not in ln]
-    return wall, int(kb) / 1024, proc.returncode, (other or [""])[-1][:160], proc.stdout
+    return wall, int(kb) / 1024, proc.returncode, (other or [""])[-1][:160], stdout
 
 
 # -- items ---------------------------------------------------------------------------------
@@ -273,22 +309,24 @@ def main(argv: list[str] | None = None) -> int:
         if "warm" not in args.skip:
             qb.bench_warm(scale, corpus_ix, args.queries, args.seed, 10)
 
-        print(f"\ncommands, each a fresh process (wall, peak memory VmHWM; load {load()}):")
+        print(f"\ncommands, each a fresh process (wall, peak memory VmHWM; own: the sampled peak of its anonymous"
+              f" memory, without the index's mapped file pages; load {load()}):")
         py = sys.executable
         sg = str(Path(py).with_name("sgsearch"))
-        qs, bs, mbs, qc, bc = [], [], [], [], []
+        qs, bs, mbs, qc, bc, owns = [], [], [], [], [], []
         for _ in range(args.runs):  # alternately: the query, then the bare import
             wall, mb, code, err, _ = _timed([sg, "pre-birth", "--index", str(scale)], args.timeout)
             qs.append(wall)
             qc.append(CPU["last"])
             mbs.append(mb)
+            owns.append(OWN["last"])
             bs.append(_timed([py, "-c", "import click, tantivy"], args.timeout)[0])
             bc.append(CPU["last"])
         x = statistics.median(qs) / statistics.median(bs)
         print(f"  {'cold query pre-birth':34s} {statistics.median(qs):7.2f} s  {max(mbs):6.0f} MB  exit {code}"
               f"   bare import {statistics.median(bs):.2f} s: x{x:.2f}  target <= x{TARGET_COLD_X}"
               f"  {verdict(x <= TARGET_COLD_X and code == 0)}   (CPU {statistics.median(qc):.2f} s,"
-              f" bare import's {statistics.median(bc):.2f} s)")
+              f" bare import's {statistics.median(bc):.2f} s; own {max(owns):.0f} MB)")
         for label, cmd, limit_s, limit_mb in (
                 ("trace safeguarding", ["trace", "safeguarding"], TARGET_COUNT_S, TARGET_MB),
                 ("trace neglect (the theme)", ["trace", "neglect"], TARGET_COUNT_S, TARGET_MB),
@@ -303,7 +341,8 @@ def main(argv: list[str] | None = None) -> int:
             wall, mb, code, err, _ = _timed([sg, *cmd, "--index", str(scale)], args.timeout, env)
             ok = code == 0 and wall <= limit_s and mb <= limit_mb
             print(f"  {label:34s} {wall:7.2f} s  {mb:6.0f} MB  exit {code}   target <= {limit_s:g} s and "
-                  f"<= {limit_mb:g} MB  {verdict(ok)}   (CPU {CPU['last']:.2f} s)" + (f"   ({err})" if code else ""))
+                  f"<= {limit_mb:g} MB  {verdict(ok)}   (CPU {CPU['last']:.2f} s, own {OWN['last']:.0f} MB)"
+                  + (f"   ({err})" if code else ""))
 
         _timed([py, "-c", _PAGES, str(scale), "1"], args.timeout)  # the OS file cache, as for the commands
         wall, mb, code, err, out = _timed([py, "-c", _PAGES, str(scale), str(args.rounds)], args.timeout)
@@ -312,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             ms = json.loads(out.strip().splitlines()[-1])
             x = ms["search page"] / ms["search()"]
-            print(f"  pages (one process, warm medians of {args.rounds} rounds; peak {mb:.0f} MB, CPU {CPU['last']:.1f} s): search() "
+            print(f"  pages (one process, warm medians of {args.rounds} rounds; peak {mb:.0f} MB, own {OWN['last']:.0f} MB, "
+                  f"CPU {CPU['last']:.1f} s): search() "
                   f"{ms['search()']:.0f} ms, search page {ms['search page']:.0f} ms: x{x:.2f}   target <= "
                   f"x{TARGET_PAGE_X:g}  {verdict(x <= TARGET_PAGE_X)}; themes page {ms['themes page']:.0f} ms\n"
                   f"    in CPU time: search() {ms['search() CPU']:.0f} ms, search page {ms['search page CPU']:.0f} ms:"
