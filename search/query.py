@@ -631,10 +631,7 @@ def corrected_query(store: Store, query: str) -> str | None:
             return w
         if _held_or_named(store, w):  # "dads" (the index has "dad"), "mums" (the thesaurus names mothers so)
             return w
-        # lazy: only a word the index does not hold is looked up
-        from rapidfuzz import fuzz, process
-
-        best = process.extractOne(w.lower(), _vocabulary(store), scorer=fuzz.ratio, score_cutoff=75)
+        best = _near_spellings(w, _vocabulary(store), 1)
         if not best:
             return w
         changed = True
@@ -959,17 +956,13 @@ def suggest(store: Store, query: str, limit: int = 3) -> list[str]:
     words = re.findall(r"[A-Za-z][A-Za-z'-]{2,}", query)
     if not words:
         return []
-    # lazy: off the query path; only suggestions for an empty search need it
-    from rapidfuzz import fuzz, process
-
     vocab = _vocabulary(store)
     out = []
     for w in words:
         lw = w.lower()
         if lw in vocab or _held_or_named(store, w):
             continue
-        best = process.extract(lw, vocab, scorer=fuzz.ratio, limit=limit, score_cutoff=70)
-        out.extend(b[0] for b in best if b[0] != lw)
+        out.extend(b for b in _near_spellings(lw, vocab, limit) if b != lw)
     seen, uniq = set(), []
     for s in out:
         if s not in seen:
@@ -978,7 +971,23 @@ def suggest(store: Store, query: str, limit: int = 3) -> list[str]:
     return uniq[:limit]
 
 
+def _near_spellings(word: str, vocab: list[str], limit: int) -> list[str]:
+    """The words of ``vocab`` (commonest first) a typing slip away from ``word``, nearest first,
+    at most ``limit``: a letter left out, added, changed, or two neighbours swapped, at most
+    once in a word of up to five letters and twice in a longer one. A word further away is
+    another word, not a slip ("fabricated" is five edits from "participated")."""
+    # lazy: only a word the index does not hold is looked up
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    w = word.lower()
+    edits = 1 if len(w) <= 5 else 2
+    found = process.extract(w, vocab, scorer=OSA.distance, score_cutoff=edits, limit=None)
+    return [v for v, _d, _i in sorted(found, key=lambda f: (f[1], f[2]))[:limit]]
+
+
 def _vocabulary(store: Store) -> list[str]:
-    """Unstemmed words of the index (at least three letters), for spelling suggestions: read
-    once per state of the index, not once per search."""
-    return store.cached("vocabulary", lambda: [w for w, _n in store.backend().words("") if len(w) >= 3])
+    """Unstemmed words of the index (at least three letters), commonest first, for spelling
+    suggestions: read once per state of the index, not once per search."""
+    return store.cached("vocabulary", lambda: [w for w, _n in sorted(store.backend().words(""), key=lambda wn: -wn[1])
+                                               if len(w) >= 3])

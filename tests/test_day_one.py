@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from cli import main
 from search.filters import explain_empty
-from search.query import QueryError, corrected_query, search
+from search.query import QueryError, corrected_query, search, suggest
 from search.vocab.doctypes import check_doc_type
 
 
@@ -61,6 +61,15 @@ def test_a_multi_word_typo_gets_the_corrected_query(corpus_index, store):
     assert res.did_you_mean == "domestic abuse"
     r = run("domestc", "abuse", "--index", str(corpus_index))
     assert 'Did you mean "domestic abuse"?' in r.output
+
+
+def test_only_a_typing_slip_from_an_indexed_word_is_a_misspelling(store):
+    # the bundled corpus says neither "fabricated" nor "illness": they are other words, not
+    # slips of "participated" or "wellness", so nothing is offered in their place
+    res = search(store, "fabricated illness")
+    assert res.total == 0 and res.suggestions == [] and res.did_you_mean is None
+    assert corrected_query(store, "safgaurding children") == "safeguarding children"  # two slips
+    assert suggest(store, "neglekt") == ["neglect"]
 
 
 def test_words_a_theme_names_are_not_misspellings(store):
