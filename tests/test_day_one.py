@@ -63,7 +63,7 @@ def test_a_multi_word_typo_gets_the_corrected_query(corpus_index, store):
     assert 'Did you mean "domestic abuse"?' in r.output
 
 
-def test_only_a_typing_slip_from_an_indexed_word_is_a_misspelling(store):
+def test_only_a_typing_slip_from_an_indexed_word_is_suggested(store):
     # the bundled corpus says neither "fabricated" nor "illness": they are other words, not
     # slips of "participated" or "wellness", so nothing is offered in their place
     res = search(store, "fabricated illness")
