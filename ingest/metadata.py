@@ -715,7 +715,7 @@ def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]
         area_words = " ".join(area_words.split()[cut[-1] + 1:])
         name = f"{area_words} {body}".strip()
     if re.search(r"(?:^|\s)the$", area_words, re.I):
-        # "In Cumbria the SCP office …": the article starts the body's name; the place before it is the sentence's
+        # "In Westshire the SCP office …": the article starts the body's name; the place before it is the sentence's
         area_words, name = "", body
     found = places.area_in(area_words) if area_words else None
     # "Reports of the Leicestershire and Rutland LSCB", "Governance Performance Trafford LSCB" (a
@@ -836,7 +836,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
     inspected = bool(p.inspection and not portal and p.inspection.search(head[:TITLE_CHARS * 10]) and any(
         _national_found(rx, head[:TITLE_CHARS * 10]) for name, rx, _ in p.national if name in p.inspectors))
     scored: list[tuple[float, int, str]] = []
-    # the kind of body the site's own name says ("esscp.org.uk": a partnership), when the text names more than one
+    # the kind of body the site's own name says ("wsscp.org.uk": a partnership), when the text names more than one
     site_kind = _address_kind(url, p) if host_area else None
     for (_area, kind), c in cands.items():
         n = sum(c["names"].values()) + c.get("also", 0)
