@@ -36,6 +36,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -77,8 +78,6 @@ def _timed(cmd: list[str], timeout: float, env: dict | None = None) -> tuple[flo
     """``(wall s, peak MB, exit code, last line of stderr, stdout)`` of one fresh process
     (its CPU time in ``CPU["last"]``: wall time beyond it is mostly the machine's other work;
     its own memory's sampled peak in ``OWN["last"]``)."""
-    import threading
-
     t = time.perf_counter()
     CPU["last"] = OWN["last"] = float("nan")
     proc = subprocess.Popen(["/usr/bin/time", "-f", "@@%M %U %S", *cmd], stdout=subprocess.PIPE,

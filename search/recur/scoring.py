@@ -225,7 +225,7 @@ class _Prepared:
     labels: dict[str, str] = field(default_factory=dict)
     concepts: Concepts | None = None
     theme_words: np.ndarray | None = None  # per concept: 1 on the words naming a theme, else 0
-    objects: np.ndarray | None = None  # per concept: 1 on what a comparison compares, else 0
+    compares: np.ndarray | None = None  # per item: True when it holds what a comparison compares
 
     @property
     def strings(self) -> list[str]:
@@ -326,8 +326,10 @@ def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[lis
     # words naming a theme: a pair sharing none of them (nor other words) shares a theme at most
     is_named = np.array([t in named and t not in c.generic for t in rows.vocab] or [False])
     is_object = np.array([t.startswith(_OBJECT) for t in rows.vocab] or [False])
+    compares = np.zeros(len(rows.indptr) - 1, dtype=bool)  # the items whose bag holds an object token
+    compares[np.searchsorted(rows.indptr, np.flatnonzero(is_object[rows.indices]), side="right") - 1] = True
     return _Prepared(items, rows, idf, norms, x, is_word.astype(np.float32), df, labels={**c.labels, **surface},
-                     concepts=c, theme_words=is_named.astype(np.float32), objects=is_object.astype(np.float32))
+                     concepts=c, theme_words=is_named.astype(np.float32), compares=compares)
 
 
 def _beyond_theme(p: _Prepared, a: int, b: int) -> bool:
@@ -351,17 +353,20 @@ def _objects(p: _Prepared, i: int) -> set[str]:
     return {t for t in p.bag(i) if t.startswith(_OBJECT)}
 
 
+def _compare_apart(p: _Prepared, a: int, b: int) -> bool:
+    """Whether both items compare ("more likely to ...") and what they compare differs: no
+    object word of one agrees with one of the other's."""
+    oa, ob = _objects(p, a), _objects(p, b)
+    return bool(oa and ob and not oa & ob)
+
+
 def _other_objects(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Per pair, whether both items compare ("more likely to ...") and what they compare differs:
-    no object word of one agrees with one of the other's."""
+    """:func:`_compare_apart` of each pair ``a[n]``, ``b[n]``."""
     out = np.zeros(len(a), dtype=bool)
-    if p.objects is None or not p.objects.any():
+    if p.compares is None:
         return out
-    r = p.rows
-    rows = np.repeat(np.arange(len(r.indptr) - 1), np.diff(r.indptr))
-    has = np.bincount(rows[p.objects[r.indices] > 0], minlength=len(r.indptr) - 1) > 0
-    for n in np.flatnonzero(has[a] & has[b]).tolist():
-        out[n] = not _objects(p, int(a[n])) & _objects(p, int(b[n]))
+    for n in np.flatnonzero(p.compares[a] & p.compares[b]).tolist():
+        out[n] = _compare_apart(p, int(a[n]), int(b[n]))
     return out
 
 
@@ -378,8 +383,7 @@ def pair_score(p: _Prepared, a: int, b: int) -> float:
         return 0.0
     lex = fuzz.token_sort_ratio(p.strings[a], p.strings[b])
     score = round(COSINE_SHARE * _cosine(p, a, b) + (1 - COSINE_SHARE) * lex, 1)
-    oa, ob = _objects(p, a), _objects(p, b)
-    same_point = _beyond_theme(p, a, b) and not (oa and ob and not oa & ob)
+    same_point = _beyond_theme(p, a, b) and not _compare_apart(p, a, b)
     return score if same_point else min(score, THEME_ONLY_MAX)
 
 

@@ -181,5 +181,5 @@ class Backend(ABC):
     @abstractmethod
     def words(self, prefix: str = "") -> list[tuple[str, int]]:
         """The unstemmed words of the sections that start with ``prefix`` (all: ``""``), each
-        with the number of sections it is in, in the words' order (a spelling suggestion takes
-        the first of equally close words): for spelling suggestions and ``neg*``."""
+        with the number of sections it is in, in the words' order (of equally close and equally
+        common words, a spelling suggestion takes the first): for spelling suggestions and ``neg*``."""

@@ -526,16 +526,15 @@ def _node(q, schema, scored: bool):
         if field not in TEXT_FIELDS:
             return _in_order(schema, field, q.words, q.slop, scored)
         phrase = _in_order(schema, field, q.words, q.slop, scored)
+        twin = _in_order(schema, field + _TWIN, q.words, q.slop, False)
         if not scored:  # what the scored form matches: a twin's words are all in the field (engine_fields)
-            twin = _in_order(schema, field + _TWIN, q.words, q.slop, False)
             return Q.boolean_query([(Occur.Should, phrase), (Occur.Should, twin)])
         words = [(Occur.Must, Q.term_query(schema, field, w)) for w in q.words]
         # scored as one term of BM25 (how often the phrase stands in the field, with the sum of its
         # words' rarity), as the Whoosh backend scores it; a phrase found only through a joined
         # word's parts (in the twin) is scored by its words in the field itself (the twin's
         # statistics are those of the sections with joined words, not of all)
-        unscored_twin = _in_order(schema, field + _TWIN, q.words, q.slop, False)
-        through = Q.boolean_query([(Occur.Must, Q.const_score_query(unscored_twin, 0.0)), (Occur.MustNot, phrase), *words])
+        through = Q.boolean_query([(Occur.Must, Q.const_score_query(twin, 0.0)), (Occur.MustNot, phrase), *words])
         return Q.boolean_query([(Occur.Should, phrase), (Occur.Should, through)])
     if isinstance(q, qtree.Range):
         if q.field != "year_start":
