@@ -7,6 +7,12 @@ Also the floor of what ``recur --check`` lists for a person to judge: the highes
 below the threshold that still lists every same pair of both sets that a floor of 30 lists
 (weaker matches below it add look-alikes only).
 
+Also the floor down to which ``--check`` lists the nearest items that share more than a theme
+(``CHECK_NEAR_FLOOR``): the lowest whole score above every realdev look-alike's pair score (below
+the --check floor) at which, with realdev's gold items indexed and each pair's later item checked
+as ``--check`` checks it (its own page left out), no look-alike's earlier item is listed among the
+first five; the same pairs listed from each floor are printed beside it.
+
 Also the weight of a point of practice (``POINT_WEIGHT``): for each weight tried, the threshold
 fitted as above, the recall and precision it gives on both sets, and whether the bundled
 corpus's paraphrase chains (the ones the tests check) are still grouped at it; of the weights
@@ -16,7 +22,7 @@ issue asks for none), then the smaller weight.
 
 Prints precision and recall on both sets for each threshold from 30 to 70, and the fitted
 threshold and floor; ``search/recur/scoring.py``'s ``DEFAULT_THRESHOLD``, ``CHECK_MIN_SCORE``
-and ``POINT_WEIGHT`` are set from them by hand (the tests check that the threshold is the
+``CHECK_NEAR_FLOOR`` and ``POINT_WEIGHT`` are set from them by hand (the tests check that the threshold is the
 labelled set's lowest with precision >= 0.9).
 
     python bench/recur_fit.py
@@ -30,13 +36,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also in the tagging worker, which spawn starts
 import _realdev  # noqa: E402
 from _common import ROOT, load, revision, tag_texts, use_project_root  # noqa: E402
+from recur_real import TOP, _gold_index  # noqa: E402  (before the project root shadows this folder)
 
 use_project_root()
 
 from corpus import corpus_dir  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
 from search.index.store import Store  # noqa: E402
-from search.recur import load_items, load_pairs, pair_scores, recur, scoring, store_concepts  # noqa: E402
+from search.recur import check_many, load_items, load_pairs, pair_scores, recur, scoring, store_concepts  # noqa: E402
 
 PRECISION = 0.9
 POINT_WEIGHTS = (1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0)
@@ -57,6 +64,30 @@ def figures(scores: list[float], same: list[bool], t: float) -> tuple[float, flo
     tp = sum(1 for s, y in zip(scores, same) if s >= t and y)
     fp = sum(1 for s, y in zip(scores, same) if s >= t and not y)
     return tp / max(tp + fp, 1), tp / max(sum(same), 1), tp, fp
+
+
+def near_floor(root: Path, taxonomy, above: float) -> int | None:
+    """The lowest whole score above ``above`` (the best realdev look-alike's pair score) at which
+    ``--check``, listing the nearest items that share more than a theme, lists no realdev
+    look-alike's earlier item among the first :data:`TOP`."""
+    gold = _realdev.items()
+    store = _gold_index(root, gold, {}, taxonomy)
+    doc = {g.item_no: Path(g.file).stem for g in gold}
+    text = {g.item_no: g.text for g in gold}
+    rows = []  # (same, the earlier item's score if listed among the first TOP at the lowest floor, else None)
+    for a, b, same in _realdev.pairs():
+        found = check_many(store, [text[b]], limit=TOP, near_floor=15, exclude_docs={doc[b]})[0]["matches"]
+        rows.append((same, next((m["score"] for m in found if m["item_id"] == f"{doc[a]}:1.{a}"), None)))
+    print("near floor  realdev same pairs listed in the first five  look-alikes listed")
+    fitted = None
+    for f in range(15, int(scoring.CHECK_MIN_SCORE) + 1):
+        # a match below the --check floor is listed from a near floor f when it scores f or more
+        listed = [(same, s) for same, s in rows if s is not None and (s >= scoring.CHECK_MIN_SCORE or s >= f)]
+        n_same, n_alike = sum(1 for same, _ in listed if same), sum(1 for same, _ in listed if not same)
+        if fitted is None and n_alike == 0 and f > above:
+            fitted = f
+        print(f"{f:>10}  {n_same:>43}  {n_alike:>18}{'   <- fitted' if fitted == f else ''}")
+    return fitted
 
 
 def main() -> int:
@@ -118,6 +149,9 @@ def main() -> int:
     floor = max(t for t in range(30, (fitted or 71)) if (figures(lab, lab_same, t)[2], figures(real, real_same, t)[2]) == found)
     lp, _, _, _ = figures(lab, lab_same, floor)
     rp, _, _, _ = figures(real, real_same, floor)
+    alike = max((s for s, same in zip(real, real_same) if not same and s < scoring.CHECK_MIN_SCORE), default=0.0)
+    print(f"fitted --check near floor: {near_floor(tmp / 'gold', corpus.taxonomy(), alike)} (above the best realdev "
+          f"look-alike's pair score, {alike:g}; scoring.py has {scoring.CHECK_NEAR_FLOOR:g})")
     print(f"fitted --check floor: {floor} (lists the {found[0]} labelled and {found[1]} realdev same pairs a floor of 30 "
           f"lists; precision there {lp:.2f} / {rp:.2f})")
     return 0

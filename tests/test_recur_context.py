@@ -1,16 +1,21 @@
 """What an item says, not where or when it was said: the areas that publish the reports and
-the dates and shares an item cites are never concepts; --check lists matches from its fitted floor."""
+the dates and shares an item cites are never concepts; --check lists matches from its fitted floor,
+and below it the nearest items that share more than a theme."""
 from __future__ import annotations
 
 from search.recur import (
     CHECK_MIN_SCORE,
+    CHECK_NEAR_FLOOR,
+    CHECK_NEAREST,
     DEFAULT_THRESHOLD,
+    check_many,
     load_concepts,
     normalise,
     pair_scores,
     publisher_places,
     store_concepts,
     tokens,
+    verdict,
 )
 
 
@@ -48,6 +53,35 @@ def test_the_index_publishers_areas_are_read_with_its_concepts(store):
 
 def test_check_lists_from_below_the_threshold():
     assert 30 <= CHECK_MIN_SCORE < DEFAULT_THRESHOLD
+    assert 15 <= CHECK_NEAR_FLOOR < CHECK_MIN_SCORE and CHECK_NEAREST >= 1
+
+
+_BACKGROUND = ["Publish the annual report of the partnership by September.",
+               "Train school staff on online safety and sharing images.",
+               "Audit the quality of strategy discussions with the police.",
+               "Review the thresholds document with schools and health visitors."]
+
+
+def _items(texts: list[str]) -> list[dict]:
+    return [{"item_id": f"d{n}:1.1", "doc_id": f"d{n}", "text": t, "themes": [], "year_start": 2019,
+             "kind": "recommendation"} for n, t in enumerate(texts)]
+
+
+def test_check_lists_the_nearest_items_sharing_a_point_below_its_floor(store):
+    # one point in other words: it shares a point of practice and scores low, yet it is the nearest item
+    earlier = "The lack of curiosity about who lived in the household left risks to the baby unseen."
+    text = "Practitioners should find out which adults are around the child and what part they play in family life."
+    near = check_many(store, [text], items=_items([earlier, *_BACKGROUND]))[0]
+    assert [m["item_id"] for m in near["matches"]] == ["d0:1.1"], near
+    assert CHECK_NEAR_FLOOR <= near["matches"][0]["score"] < CHECK_MIN_SCORE
+    assert "adults in the household" in near["matches"][0]["why"]
+    assert verdict(near) == "similar"  # listed for a person to judge, never made before
+    # from the floor alone, nothing is listed: the nearest items are what was added
+    assert check_many(store, [text], items=_items([earlier, *_BACKGROUND]), nearest=0)[0]["matches"] == []
+    # never more than CHECK_NEAREST of them, and none sharing nothing the text says
+    many = check_many(store, [text], items=_items([earlier] * (CHECK_NEAREST + 3) + _BACKGROUND * 10), limit=20)[0]
+    assert len(many["matches"]) == CHECK_NEAREST
+    assert all(m["item_id"].startswith(tuple(f"d{n}:" for n in range(CHECK_NEAREST + 3))) for m in many["matches"])
 
 
 def test_a_point_of_a_list_is_read_with_the_concepts_its_heading_names():

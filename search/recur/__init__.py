@@ -18,6 +18,8 @@ from search.recur.concepts import (
 )
 from search.recur.scoring import (
     CHECK_MIN_SCORE,
+    CHECK_NEAR_FLOOR,
+    CHECK_NEAREST,
     DEFAULT_THRESHOLD,
     labelled_figures,
     load_pairs,
@@ -26,7 +28,7 @@ from search.recur.scoring import (
 from search.recur.tracker import describe, tracker_rows
 
 __all__ = [
-    "CHECK_MIN_SCORE", "DEFAULT_THRESHOLD", "Concepts", "ConceptsError", "best_threshold", "check", "check_many",
+    "CHECK_MIN_SCORE", "CHECK_NEAR_FLOOR", "CHECK_NEAREST", "DEFAULT_THRESHOLD", "Concepts", "ConceptsError", "best_threshold", "check", "check_many",
     "labelled_figures", "load_concepts", "load_items", "load_pairs", "made_before", "normalise", "pair_scores",
     "publisher_places", "recur", "store_concepts", "summary", "tokens", "VERDICTS", "verdict",
     "TRACKER_COLUMNS", "describe", "tracker_rows",

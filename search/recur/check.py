@@ -5,10 +5,12 @@ import numpy as np
 
 from search.index.store import Store
 from search.recur.cache import _full, _items_and_rows, _Slim
-from search.recur.concepts import _CONCEPT, _THEME, store_concepts, tokens
+from search.recur.concepts import _CONCEPT, _OBJECT, _SYNONYM, _THEME, store_concepts, tokens
 from search.recur.scoring import (
     CHECK_CANDIDATES,
     CHECK_MIN_SCORE,
+    CHECK_NEAR_FLOOR,
+    CHECK_NEAREST,
     COSINE_SHARE,
     DEFAULT_THRESHOLD,
     MIN_TOKENS,
@@ -17,7 +19,7 @@ from search.recur.scoring import (
     _content,
     _prepare,
     _Prepared,
-    _score_pairs,
+    _scores_and_evidence,
     _subject,
     pair_score,
     why,
@@ -38,6 +40,18 @@ def _check_score(p: _Prepared, i: int, q: int) -> float:
         return 0.0
     score = round(COSINE_SHARE * 100.0 * held, 1)
     return score if _beyond_theme(p, i, q) else min(score, THEME_ONLY_MAX)
+
+
+NEAR_EVIDENCE = 2  # what a weak match shares with the text: a concept of the data file counts 2, a word 1
+
+
+def _near(p: _Prepared, i: int, q: int) -> bool:
+    """Whether item ``i`` shares enough with the checked text ``q`` to be listed among its nearest
+    items below the floor: a concept of the data file, or two words ("chair" alone is not a point)."""
+    c = p.concepts
+    shared = [t for t in p.bag(i) & p.bag(q) if not t.startswith(("#", _THEME, _OBJECT)) and t not in c.generic]
+    weight = sum(2 if t.startswith(_CONCEPT) and not t.startswith(_SYNONYM) else 1 for t in shared)
+    return weight >= NEAR_EVIDENCE
 
 
 def _headings(p: _Prepared, idx: np.ndarray, q: int, tags: np.ndarray, named: np.ndarray,
@@ -61,8 +75,12 @@ def _headings(p: _Prepared, idx: np.ndarray, q: int, tags: np.ndarray, named: np
 
 def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = None, limit: int = 10,
                kind: str | None = None, min_score: float = CHECK_MIN_SCORE,
-               items: list[dict] | None = None, exclude_docs=()) -> list[dict]:
-    """For each text (a new review's recommendations), the indexed items most like it, best first.
+               items: list[dict] | None = None, exclude_docs=(), near_floor: float = CHECK_NEAR_FLOOR,
+               nearest: int = CHECK_NEAREST) -> list[dict]:
+    """For each text (a new review's recommendations), the indexed items most like it, best first:
+    those scoring ``min_score`` or more and, when they are fewer than ``nearest``, the next best
+    that share more than a theme, down to ``near_floor`` (the nearest items, ranked as a search
+    ranks them, for a person to judge).
 
     ``themes`` holds each text's theme ids if the caller tagged them; by default, the themes
     whose phrases a text holds (this module never runs the tagger).
@@ -90,7 +108,8 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     docs = items.column("doc_id") if slim else [it.get("doc_id") for it in items]
     left_out = np.array([d in own for d in docs], dtype=bool) if own else None
     sims = (p.x[n_items:] @ p.x[:n_items].T).tocsr()
-    floor = max(0.0, (min_score - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0
+    near_floor = min(near_floor, min_score)
+    floor = max(0.0, (near_floor - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0
     tags = np.array([t.startswith("#") for t in p.rows.vocab] or [False])
     named = np.array([t.startswith(("#", _CONCEPT)) for t in p.rows.vocab] or [False])
     short = np.asarray(p.rows.sizes[:n_items], dtype=np.int64) < MIN_TOKENS
@@ -114,8 +133,19 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
             if len(idx) > CHECK_CANDIDATES:
                 idx = idx[np.argpartition(-val, CHECK_CANDIDATES)[:CHECK_CANDIDATES]]
             idx = idx.astype(np.int64)
-            scores = _score_pairs(p, idx, np.full(len(idx), q, dtype=np.int64))
+            scores, beyond = _scores_and_evidence(p, idx, np.full(len(idx), q, dtype=np.int64))
             scored += [(s, i) for i, s in zip(idx.tolist(), scores.tolist()) if s >= min_score]
+            if len(scored) < nearest:  # the nearest items sharing what the text says, however weakly
+                near = [(s, i) for i, s, b in zip(idx.tolist(), scores.tolist(), beyond.tolist())
+                        if near_floor <= s < min_score and b]
+                near.sort(key=lambda x: (-x[0], -float(cos[x[1]]), ids[x[1]]))
+                wanted = nearest - len(scored)
+                for s, i in near:
+                    if not wanted:
+                        break
+                    if _near(p, i, q):
+                        scored.append((s, i))
+                        wanted -= 1
         else:  # a short text is scored by how much of it an item holds
             scored = [(s, i) for i in idx.tolist() if (s := _check_score(p, i, q)) >= min_score]
         scored.sort(key=lambda x: (-x[0], -float(cos[x[1]]), ids[x[1]]))

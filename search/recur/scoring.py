@@ -77,6 +77,11 @@ else:  # pragma: no cover - Python 3.10
 DEFAULT_THRESHOLD = 51.0  # the lowest giving precision >= 0.9 on the labelled pairs and realdev (bench/recur_fit.py)
 CHECK_CANDIDATES = 2000  # items per checked text scored exactly (the best by cosine)
 CHECK_MIN_SCORE = 37.0  # --check lists weaker matches than recur groups, best first, for a person to judge (bench/recur_fit.py)
+# below that floor --check still lists the nearest items that share more than a theme, down to this
+# score, up to CHECK_NEAREST matches in all: a point said in other words is often the nearest item yet
+# scores low (bench/recur_fit.py fits it on realdev's items ranked as --check ranks them)
+CHECK_NEAR_FLOOR = 22.0
+CHECK_NEAREST = 5
 THEME_WEIGHT = 1.5  # a theme tag weighs this many times an equally rare word
 CONCEPT_WEIGHT = 2.0  # a concept from the data file weighs this many times an equally rare word
 POINT_WEIGHT = 3.5  # a point of practice ("accepted at face value") weighs this many times an equally rare word (bench/recur_fit.py)
