@@ -43,6 +43,14 @@ def _check_score(p: _Prepared, i: int, q: int) -> float:
 
 
 NEAR_EVIDENCE = 2  # what a weak match shares with the text: a concept of the data file counts 2, a word 1
+NEAR_CANDIDATES = 200  # weaker candidates scored for the nearest items, the best by cosine
+
+
+def _best(idx: np.ndarray, val: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` candidates of ``idx`` with the highest ``val`` (all of them if fewer), as int64."""
+    if len(idx) > k:
+        idx = idx[np.argpartition(-val, k)[:k]]
+    return idx.astype(np.int64)
 
 
 def _near(p: _Prepared, i: int, q: int) -> bool:
@@ -109,7 +117,8 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     left_out = np.array([d in own for d in docs], dtype=bool) if own else None
     sims = (p.x[n_items:] @ p.x[:n_items].T).tocsr()
     near_floor = min(near_floor, min_score)
-    floor = max(0.0, (near_floor - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0
+    # the cosine a candidate needs to reach a score at all (its lexical part at most adds the rest)
+    floor, near_cos = ((max(0.0, (f - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0) for f in (min_score, near_floor))
     tags = np.array([t.startswith("#") for t in p.rows.vocab] or [False])
     named = np.array([t.startswith(("#", _CONCEPT)) for t in p.rows.vocab] or [False])
     short = np.asarray(p.rows.sizes[:n_items], dtype=np.int64) < MIN_TOKENS
@@ -129,14 +138,14 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
             scored = _headings(p, idx[heads], q, tags, named, min_score)
             idx, val = idx[~heads], val[~heads]
             keep = val >= floor - 1e-6
-            idx, val = idx[keep], val[keep]
-            if len(idx) > CHECK_CANDIDATES:
-                idx = idx[np.argpartition(-val, CHECK_CANDIDATES)[:CHECK_CANDIDATES]]
-            idx = idx.astype(np.int64)
-            scores, beyond = _scores_and_evidence(p, idx, np.full(len(idx), q, dtype=np.int64))
-            scored += [(s, i) for i, s in zip(idx.tolist(), scores.tolist()) if s >= min_score]
+            strong, weak = _best(idx[keep], val[keep], CHECK_CANDIDATES), idx[~keep & (val >= near_cos - 1e-6)]
+            scores, beyond = _scores_and_evidence(p, strong, np.full(len(strong), q, dtype=np.int64))
+            scored += [(s, i) for i, s in zip(strong.tolist(), scores.tolist()) if s >= min_score]
             if len(scored) < nearest:  # the nearest items sharing what the text says, however weakly
-                near = [(s, i) for i, s, b in zip(idx.tolist(), scores.tolist(), beyond.tolist())
+                weak = _best(weak, cos[weak], NEAR_CANDIDATES)
+                more, more_beyond = _scores_and_evidence(p, weak, np.full(len(weak), q, dtype=np.int64))
+                near = [(s, i) for i, s, b in zip([*strong.tolist(), *weak.tolist()], [*scores.tolist(), *more.tolist()],
+                                                  [*beyond.tolist(), *more_beyond.tolist()])
                         if near_floor <= s < min_score and b]
                 near.sort(key=lambda x: (-x[0], -float(cos[x[1]]), ids[x[1]]))
                 wanted = nearest - len(scored)

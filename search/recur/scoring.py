@@ -80,7 +80,7 @@ CHECK_MIN_SCORE = 37.0  # --check lists weaker matches than recur groups, best f
 # below that floor --check still lists the nearest items that share more than a theme, down to this
 # score, up to CHECK_NEAREST matches in all: a point said in other words is often the nearest item yet
 # scores low (bench/recur_fit.py fits it on realdev's items ranked as --check ranks them)
-CHECK_NEAR_FLOOR = 22.0
+CHECK_NEAR_FLOOR = 21.0
 CHECK_NEAREST = 5
 THEME_WEIGHT = 1.5  # a theme tag weighs this many times an equally rare word
 CONCEPT_WEIGHT = 2.0  # a concept from the data file weighs this many times an equally rare word
