@@ -973,15 +973,18 @@ _CONTENTS_RUN = re.compile(r"(?:^[ \t]*(?:\d{1,2}(?:\.\d{1,2})*\.?|(?:appendix|a
 def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[str, float]:
     """How strongly the title, opening text and address say each document type."""
     low_title = title.lower()
-    # a contents line ("chapter 2: multi-agency safeguarding arrangements 22") names a part, not the document
-    head = _CONTENTS_LINE.sub("", _CONTENTS_RUN.sub("", text[:5000].lower() + "\n"))
-    opening = _CONTENTS_LINE.sub("", _CONTENTS_RUN.sub("", text[:600].lower() + "\n"))
+    # a contents line ("chapter 2: multi-agency safeguarding arrangements 22") names a part, not the
+    # document; a numbered run of names ("3. The Rapid Review") too, except that an agenda's numbered
+    # items ("2. Matters arising") are the meeting's own business
+    head, opening = (_CONTENTS_LINE.sub("", _CONTENTS_RUN.sub("", text[:n].lower() + "\n")) for n in (5000, 600))
+    listed = {"head": _CONTENTS_LINE.sub("", text[:5000].lower()), "opening": _CONTENTS_LINE.sub("", text[:600].lower())}
     texts = {"title": low_title, "head": f"{low_title}\n{head}", "opening": f"{low_title}\n{opening}",
              "address": (url or "").lower()}
     scores: Counter[str] = Counter()
     weights = _doc_type_weights()
     for i, (kind, where, rx, cap) in enumerate(_doc_type_cues()):
-        found = rx.search(texts[where]) if cap == 1 else len(rx.findall(texts[where]))
+        seen = f"{low_title}\n{listed[where]}" if kind == "board-papers" and where in listed else texts[where]
+        found = rx.search(seen) if cap == 1 else len(rx.findall(seen))
         if found:
             scores[kind] += weights[f"{i}:{kind}"] * (1 if cap == 1 else min(found, cap))
     scores["other"] = max(scores["other"], _doc_type_minimum())

@@ -27,6 +27,9 @@ def test_a_numbered_contents_list_names_parts_not_the_document():
     # a numbered list of sentences is not a contents list
     review = "Child K\n\nThis review found three things.\n1. The rapid review was late.\n2. Notes were lost.\n3. No one asked."
     assert detect_doc_type(review, "Child K") == "review"
+    # an agenda's numbered items are the meeting's own business
+    agenda = "Children's Board, 12 May 2016\n1. Welcome\n2. Minutes of the last meeting\n3. Matters arising\n4. Data"
+    assert detect_doc_type(agenda, "Children's Board, 12 May 2016") == "board-papers"
 
 
 def test_another_bodys_thematic_report_does_not_make_a_page_a_review():
