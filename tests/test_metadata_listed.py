@@ -60,12 +60,3 @@ def test_a_councils_pages_for_its_partnership_are_the_partnerships():
     assert detect_publisher(text, "https://www.southampton.gov.uk/children/southampton-safeguarding-children-"
                                   "partnership/reviews") == "Southampton Safeguarding Children Partnership"
     assert detect_publisher(text, "https://www.southampton.gov.uk/children/reviews") == "Southampton Council"
-
-
-def test_a_bodys_priorities_for_a_year_beside_its_annual_report_are_that_report():
-    page = ("Board priorities\n\nThe partnership has agreed its priorities for 2022/2023. They are reviewed at "
-            "each board meeting and reported on in the annual report.\n\n- Neglect\n- Early help")
-    assert detect_doc_type(page, "Board priorities") == "annual-report"
-    # a year's priorities alone, or a mention of an annual report alone, are no annual report
-    assert detect_doc_type("Our priorities for 2022/2023 are neglect and early help.", "Priorities") == "other"
-    assert detect_doc_type("The national board writes an annual report on what it sees.", "Reviews explained") == "other"
