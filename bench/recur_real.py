@@ -23,7 +23,8 @@ year, ``items.tsv``, ``pairs.tsv``) instead; its target is 85% of the pairs link
 ``--pool FOLDER...`` measures several such sets as one (their pages, items and pairs in one
 index, so each pair's earlier item competes with every set's items), and ``--details`` prints,
 per pair, where the earlier item ranks among the later one's ``--check`` matches, its score,
-and what the two share.
+and what the two share; for an earlier item not listed, whether it scored below the floor, was
+outranked or was never a candidate.
 
 A benchmark, not a test: it prints the figures (and PASS/MISS against the issue's targets)
 and exits 0.
@@ -53,6 +54,7 @@ from search.index.records import item_to_fields  # noqa: E402
 from search.index.store import Store  # noqa: E402
 from search.recur import (  # noqa: E402
     DEFAULT_THRESHOLD,
+    check_many,
     labelled_figures,
     load_items,
     load_pairs,
@@ -98,8 +100,10 @@ def _gold_index(root: Path, gold, years: dict, taxonomy) -> Store:
 
 
 def _measure(store: Store, gold_by_no: dict, owner: dict[str, set[str]], doc_of: dict[str, str], pairs,
-             threshold: float) -> dict:
-    """Pairs and look-alikes linked, given ``owner``: gold item_no -> the index's item ids that are it."""
+             threshold: float, diagnose: bool = False) -> dict:
+    """Pairs and look-alikes linked, given ``owner``: gold item_no -> the index's item ids that are it.
+    ``diagnose``: also where each earlier item would rank were every candidate listed, whatever its
+    score (what tells a pair below the floor from one outranked or never a candidate)."""
     groups = recur(store, threshold=threshold)
     group_of: dict[str, set[int]] = {}
     for c in groups:
@@ -107,6 +111,8 @@ def _measure(store: Store, gold_by_no: dict, owner: dict[str, set[str]], doc_of:
             group_of.setdefault(it["item_id"], set()).add(c["id"])
     later = sorted({b for _, b, _ in pairs})
     checks = dict(zip(later, check_texts(store, [gold_by_no[b].text for b in later], limit=TOP + 30)))
+    every = (dict(zip(later, check_many(store, [gold_by_no[b].text for b in later], limit=TOP + 60, min_score=0.0,
+                                        nearest=0))) if diagnose else {})
     out = {"same": 0, "same_total": 0, "alike": 0, "alike_total": 0, "grouped": 0, "top5": 0, "made_before": 0,
            "found": 0, "missed": [], "alike_linked": [], "details": []}
     for a, b, same in pairs:
@@ -118,8 +124,13 @@ def _measure(store: Store, gold_by_no: dict, owner: dict[str, set[str]], doc_of:
         top = any(m["item_id"] in owner.get(a, ()) for m in matches)
         above = any(m["item_id"] in owner.get(a, ()) and m["score"] >= threshold for m in matches)
         hit = next(((r, m) for r, m in enumerate(ranked, 1) if m["item_id"] in owner.get(a, ())), None)
+        unlisted = None
+        if diagnose and not hit:
+            anyhow = [m for m in every[b]["matches"] if m["doc_id"] != doc_of[b]]
+            unlisted = next(((r, m["score"]) for r, m in enumerate(anyhow, 1) if m["item_id"] in owner.get(a, ())),
+                            (None, None)) if owner.get(a) else ("not extracted", None)
         out["details"].append((a, b, same, grouped, hit[0] if hit else None, hit[1]["score"] if hit else None,
-                               hit[1]["why"] if hit else [], [m["score"] for m in matches]))
+                               hit[1]["why"] if hit else [], [m["score"] for m in matches], unlisted))
         out["found"] += bool(owner.get(a)) and bool(owner.get(b))
         if same:
             out["same_total"] += 1
@@ -153,9 +164,16 @@ def _print(name: str, m: dict, threshold: float, target: int) -> None:
 
 def _print_details(m: dict) -> None:
     """Per pair: same or look-alike, grouped, the earlier item's rank and score in the later
-    one's ``--check`` (its own page left out), what the two share, and the first five scores."""
-    for a, b, same, grouped, rank, score, shared, top in m["details"]:
+    one's ``--check`` (its own page left out), what the two share, and the first five scores; for
+    an earlier item not listed, why: below the floor (it would be among the first five), outranked
+    (it would rank lower) or never a candidate (it shares nothing the text says)."""
+    for a, b, same, grouped, rank, score, shared, top, unlisted in m["details"]:
         where = f"rank {rank} score {score:g}" if rank else "not among the matches"
+        if unlisted:
+            r, s = unlisted
+            where += (" (never a candidate)" if r is None else f" ({r})" if isinstance(r, str)
+                      else f" (below the floor: rank {r}, score {s:g})" if r <= TOP
+                      else f" (outranked: rank {r}, score {s:g})")
         print(f"   {'same' if same else 'alike'} {a}~{b}: {'grouped, ' if grouped else ''}{where}; shares "
               f"{', '.join(shared) or '-'}; top {TOP} scores {' '.join(f'{s:g}' for s in top) or '-'}")
 
@@ -219,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
 
     gstore = _gold_index(tmp / "gold", gold, years, real.taxonomy())
     owner = {g.item_no: {f"{doc_of[g.item_no]}:1.{g.item_no}"} for g in gold}
-    m = _measure(gstore, gold_by_no, owner, doc_of, pairs, args.threshold)
+    m = _measure(gstore, gold_by_no, owner, doc_of, pairs, args.threshold, args.details)
     _print(f"{name} gold items", m, args.threshold, target)
     if args.details:
         _print_details(m)
@@ -236,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         owner_e[g.item_no] = {it["item_id"] for it in by_doc.get(doc, [])
                               if len(want & _words(it["text"])) >= 0.5 * max(len(want), 1)}
     doc_of_e = {no: doc_by_file.get(d, d) for no, d in doc_of.items()}
-    m = _measure(real, gold_by_no, owner_e, doc_of_e, pairs, args.threshold)
+    m = _measure(real, gold_by_no, owner_e, doc_of_e, pairs, args.threshold, args.details)
     print(f"{name} end to end: {len(extracted)} items extracted from {len(pages)} pages; gold items found "
           f"{sum(1 for v in owner_e.values() if v)} of {len(gold)}; pairs with both items found {m['found']} of "
           f"{len(pairs)}")
