@@ -189,3 +189,37 @@ def test_phrases_found_where_they_may_start_as_at_every_word():
         words = [rng.choice(pool) for _ in range(rng.randrange(0, 12))]
         assert phrases.replace(words) == replace(words), words
         assert phrases.find(words) == find(words), words
+
+
+def test_tokens_read_as_when_each_word_is_judged_afresh(store):
+    """The tokeniser's shortcuts (each distinct word judged once, the openings tried only when
+    one of them would take something) read every text as judging each word and trying every
+    opening does: random texts of the index's own words, openings, spellings and abbreviations."""
+    import random
+    from dataclasses import replace
+
+    from search.recur.concepts import _strip_openings, store_concepts, tokens
+    from search.recur.scoring import item_tokens
+
+    c = store_concepts(store)
+    items = [{"text": r.get("text"), "heading": (r.get("cells") or {}).get("heading")} for r in store.records("item")]
+    pool = [w for it in items for w in (it["text"] or "").split()] + [
+        "Ensure that", "The partnership should", "should", "to", "Recommendation 3:", "action 2.", "it is recommended that",
+        "the", "org", "SEND", "S&L", "0-19", "prioritize", "organization's", "focussed", "[bookmark: x]", "more likely than",
+        "to be", "children's", "2019", "a"]
+    rng = random.Random(7)
+    texts = [it["text"] or "" for it in items] + [
+        " ".join(rng.choice(pool) for _ in range(rng.randrange(0, 30))) for _ in range(1500)]
+    fresh = []
+    for text in texts:  # a new vocabulary for each text: every word judged afresh
+        learnt: dict = {}
+        fresh.append((tokens(text, replace(c, read_as={}), learnt), learnt))
+    warm = replace(c, read_as={})
+    for text, want in zip(texts, fresh):
+        learnt = {}
+        assert (tokens(text, warm, learnt), learnt) == want, text
+    tried = replace(c, opening_any=None)  # every opening tried on every text
+    for text in texts:
+        t = " ".join(text.lower().split())
+        assert _strip_openings(t, c) == _strip_openings(t, tried), t
+    assert [item_tokens(it, warm) for it in items] == [item_tokens(it, replace(c, read_as={})) for it in items]
