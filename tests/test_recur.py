@@ -223,3 +223,12 @@ def test_tokens_read_as_when_each_word_is_judged_afresh(store):
         t = " ".join(text.lower().split())
         assert _strip_openings(t, c) == _strip_openings(t, tried), t
     assert [item_tokens(it, warm) for it in items] == [item_tokens(it, replace(c, read_as={})) for it in items]
+
+
+@pytest.mark.parametrize("opening", [r"(?i)kindly\s+", r"(kindly|please)\s+"])
+def test_an_opening_that_cannot_be_joined_to_the_others_is_still_taken(tmp_path, opening):
+    extra = tmp_path / "concepts.toml"
+    extra.write_text(f"[openings]\npatterns = ['{opening}']\n", encoding="utf-8")
+    c = load_concepts(extra_files=[extra])
+    assert c.opening_any is None  # each opening tried alone
+    assert normalise("Kindly review plans monthly", c) == normalise("review plans monthly", c) == ["review", "plan", "month"]

@@ -286,10 +286,14 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
     odd = [a for a in abbreviations if not a.isalnum()]
     try:
         opening_rx = [re.compile(p, re.I) for p in openings]
-        # "(?<=[\s\S])": an opening that matched nothing is not taken (as :func:`_strip_openings` does)
-        opening_any = re.compile("|".join(f"(?:{p})(?<=[\\s\\S])" for p in openings), re.I) if openings else None
     except re.error as e:
         raise ConceptsError(f"concepts file: an opening is not a valid pattern: {e}") from e
+    opening_any = None  # without it each opening is tried on every text
+    if openings and not any(rx.groups for rx in opening_rx):  # a group's number would change when joined
+        try:  # "(?<=[\s\S])": an opening that matched nothing is not taken (as :func:`_strip_openings` does)
+            opening_any = re.compile("|".join(f"(?:{p})(?<=[\\s\\S])" for p in openings), re.I)
+        except re.error:  # valid alone only ("(?i)..." flags a whole pattern)
+            pass
     stock_words = {w for x in stock for w in _canon(x).split()}
     c = Concepts(
         orgs=_Phrases(dict.fromkeys(org_words, "org")),

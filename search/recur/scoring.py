@@ -253,6 +253,7 @@ _ATTRIBUTION = re.compile(r"^(?:(?:however|also|again|moreover|furthermore|furth
 _EXAMPLE = r"(?:e\.\s?g\b|eg\b|for example\b|for instance\b)"
 _EXAMPLES_AT_END = re.compile(r"[\s,;:]+" + _EXAMPLE + r".*$", re.I | re.S)
 _EXAMPLES_IN_BRACKETS = re.compile(r"\s*\(" + _EXAMPLE + r"[^)]*\)", re.I)
+_FIRST_SENTENCE = re.compile(r"(.{25,}?[.;!?])\s+[A-Z]")
 SHORT_ITEM_WORDS = 40  # an item this short is one point, said in a sentence or two: compared whole
 EXAMPLES_AFTER = 8  # words an item says before its examples start, for them to be cut ("men, for example fathers, who ..." keeps them)
 
@@ -266,7 +267,7 @@ def _subject(text: str) -> str:
     if len(text.split()) <= SHORT_ITEM_WORDS:
         m = None
     else:
-        m = re.match(r"(.{25,}?[.;!?])\s+[A-Z]", text)
+        m = _FIRST_SENTENCE.match(text)
     first = _EXAMPLES_IN_BRACKETS.sub("", m.group(1) if m else text)
     tail = _EXAMPLES_AT_END.search(first)
     return first[:tail.start()] if tail and len(first[:tail.start()].split()) >= EXAMPLES_AFTER else first
