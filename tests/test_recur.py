@@ -225,6 +225,24 @@ def test_tokens_read_as_when_each_word_is_judged_afresh(store):
     assert [item_tokens(it, warm) for it in items] == [item_tokens(it, replace(c, read_as={})) for it in items]
 
 
+
+def test_the_quick_tests_before_a_pattern_never_skip_a_match():
+    """Words split by translating as the pattern finds them; a text said to give no examples
+    never has the examples pattern, on random texts of the characters that matter."""
+    import random
+
+    from search.recur.concepts import _NOT_WORD, _WORD
+    from search.recur.scoring import _EXAMPLES_AT_END, _may_give_examples
+
+    rng = random.Random(3)
+    pieces = ["e.g.", "E. G", "e.\tg", "eg", "EG,", "for example", "For Instance", "for  example", "(", ")", "é",
+              "ſ", "e", "g", ".", " ", ",", ";", ":", "\n", "a", "9", "'", "-", "x"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 15)))
+        low = text.lower()
+        if low.isascii():
+            assert low.translate(_NOT_WORD).split() == _WORD.findall(low), text
+        assert _may_give_examples(text) or _EXAMPLES_AT_END.search(text) is None, text
 @pytest.mark.parametrize("opening", [r"(?i)kindly\s+", r"(kindly|please)\s+"])
 def test_an_opening_that_cannot_be_joined_to_the_others_is_still_taken(tmp_path, opening):
     extra = tmp_path / "concepts.toml"
