@@ -29,7 +29,6 @@ else:  # pragma: no cover - Python 3.10
 CONCEPTS_NAME = "concepts.toml"
 
 _WORD = re.compile(r"[a-z0-9]+")
-_NOT_WORD = {i: " " for i in range(128) if not ("a" <= chr(i) <= "z" or "0" <= chr(i) <= "9")}  # for str.translate
 _RAW_WORD = re.compile(r"[A-Za-z0-9]+")  # a word as written (abbreviations are matched so)
 # American -ize forms read as British -ise ("prioritize" as "prioritise"): stems differ otherwise
 _IZE = re.compile(r"^([a-z]{3,})iz(e|es|ed|ing|ation|ations)$")
@@ -421,8 +420,7 @@ def tokens(text: str, concepts: Concepts | None = None, surface: dict | None = N
     c = concepts or _default_concepts()
     sp = c.spellings
     low = (_ARTEFACT.sub(" ", text) if "[" in text else text).lower().replace("’", "").replace("'", "")
-    # as _canon reads them (ASCII: every other character a space, then split, is quicker)
-    words = low.translate(_NOT_WORD).split() if low.isascii() else _WORD.findall(low)
+    words = _WORD.findall(low)  # as _canon reads them
     if "iz" in low or not sp.keys().isdisjoint(words):
         words = [_spelling(w, sp) if w in sp or "iz" in w else w for w in words]
     themes = c.theme_phrases.find(words) if c.theme_phrases is not None else []
