@@ -191,11 +191,12 @@ def test_phrases_found_where_they_may_start_as_at_every_word():
         assert phrases.find(words) == find(words), words
 
 
-def test_tokens_read_as_when_each_word_is_judged_afresh(store):
+def test_tokens_read_as_when_each_word_is_judged_afresh(store, monkeypatch):
     """The tokeniser's shortcuts (each distinct word judged once, the openings tried only when
     one of them would take something) read every text as judging each word and trying every
     opening does: random texts of the index's own words, openings, spellings and abbreviations."""
     import random
+    import re
     from dataclasses import replace
 
     from search.recur.concepts import _strip_openings, store_concepts, tokens
@@ -218,6 +219,12 @@ def test_tokens_read_as_when_each_word_is_judged_afresh(store):
     for text, want in zip(texts, fresh):
         learnt = {}
         assert (tokens(text, warm, learnt), learnt) == want, text
+    monkeypatch.setattr("search.recur.concepts._READ_AS_MOST", 50)  # words judged before let go again and again
+    small = replace(c, read_as={})
+    for text, want in zip(texts, fresh):
+        learnt = {}
+        assert (tokens(text, small, learnt), learnt) == want, text
+    assert len(small.read_as) <= 50 + max(len(re.findall("[A-Za-z0-9]+", t)) for t in texts)
     tried = replace(c, opening_any=None)  # every opening tried on every text
     for text in texts:
         t = " ".join(text.lower().split())

@@ -440,7 +440,8 @@ def tokens(text: str, concepts: Concepts | None = None, surface: dict | None = N
     new = set(words).difference(read_as)
     if new:
         if len(read_as) > _READ_AS_MOST:  # a long-lived process reading ever new words
-            read_as.clear()
+            # a new dict, never one emptied: another thread may be reading its text's words from it
+            c.read_as = read_as = {}
             new = set(words)
         for w in new:
             read_as[w] = _read_as(w, c)
