@@ -1,6 +1,6 @@
 """Item recall, precision and kind accuracy on real text (realdev ``real2``) and on the tests' own set.
 
-    python bench/realdev_items.py [--per-page] [--details] [--dir FOLDER] [--pool PARENT [--except NAME,…]]
+    python bench/realdev_items.py [--per-page] [--details] [--dir FOLDER] [--pool PARENT [--except NAME,…] [--causes]]
 
 ``--dir FOLDER`` scores a folder shaped like realdev ``real2`` instead (its ``.md`` pages and an
 ``items.tsv`` of file, start, end, kind, item_no): a held-out set of real pages kept outside the
@@ -25,6 +25,13 @@ entry, once: the second gold point stays missed. A whole-page catch-all still fa
 Recurrence sets (a ``pairs.tsv`` beside ``items.tsv``) list only the items of their pairs, so
 an item extracted there and not in the gold is not necessarily false: the pooled line over the
 item sets alone ("pooled item sets") is the one whose precision means what it says.
+
+``--causes`` (with ``--pool``) also counts every miss and false item of the item sets by its
+cause, from the candidates the scorer saw (``causes``): a gold item the extracted one cuts or
+merges with its neighbour, one no candidate holds (read as a heading, a label, a lead-in), one
+scored below the bar (under a heading naming a kind or not; list entry or prose), one scored
+enough on a page the gate doubted; a false item from a page that holds none, one overlapping a
+gold item, a short line (a heading or label) or other text on a page with items.
 
 ``item_figures(extracted_by_file, gold, texts)`` is the library face other benchmark
 scripts import: extracted items per page file in, a dict of figures out.
@@ -348,6 +355,67 @@ def error_kinds(fig: dict, gold: list, texts: dict[str, str], got: dict[str, lis
     return dict(sorted(out.items(), key=lambda kv: (kv[0].split(":")[0], -kv[1])))
 
 
+def causes(directory: Path) -> dict[str, int]:
+    """Misses and false items of one held-out folder counted by cause (see the module's docstring)."""
+    from ingest.candidates import cue_kind, model
+    from ingest.document import parse_file
+    from ingest.items import PARAGRAPH_BAR, document_candidates
+
+    texts, gold, got = _folder(directory)
+    m = model()
+    out: dict[str, int] = defaultdict(int)
+
+    def ov(a, b):
+        return 0 if a is None or b is None else max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+    for f, text in texts.items():
+        page = _page(text)
+        golds = [g for g in gold if g.file == f]
+        items = got.get(f, [])
+        g_spans = [page.to_norm(g.start, g.end) for g in golds]
+        e_spans = [page.locate(e["text"]) for e in items]
+        pairs = _match(g_spans, e_spans)
+        mg, me = {i for i, _ in pairs}, {j for _, j in pairs}
+        parsed = parse_file(directory / f)
+        cands = [(c, page.locate(c.text), s.get("heading") or "")
+                 for s, (_, cs) in zip(parsed.sections, document_candidates(parsed.sections)) for c in cs]
+        for i, gs in enumerate(g_spans):
+            if i in mg:
+                continue
+            if any(ov(gs, e_spans[j]) for j in range(len(items)) if j not in me):
+                out["missed: cut short or merged with its neighbour"] += 1
+                continue
+            held = [(ov(gs, sp), c, sp, h) for c, sp, h in cands if ov(gs, sp)]
+            if not held:
+                out["missed: no candidate holds it (read as a heading, a label, a lead-in)"] += 1
+                continue
+            o, c, sp, heading = max(held, key=lambda x: x[0])
+            if o < OVERLAP * (gs[1] - gs[0]) or o < OVERLAP * (sp[1] - sp[0]):
+                out["missed: its candidate is cut otherwise"] += 1
+                continue
+            bar = min(m.threshold, PARAGRAPH_BAR) if c.form == "para" else m.threshold
+            if c.p is not None and c.p >= bar:
+                out["missed: scored enough, on a page the gate doubted"] += 1
+                continue
+            named = "under a heading naming a kind" if cue_kind(heading) else "no heading naming a kind"
+            form = "prose" if c.form in ("sentence", "para") else "list entry or line"
+            out[f"missed: scored below the bar, {form}, {named}"] += 1
+        for j, e in enumerate(items):
+            if j in me:
+                continue
+            words = e["text"].split()
+            if not golds:
+                what = "from a page that holds none"
+            elif any(ov(gs, e_spans[j]) for gs in g_spans):
+                what = "overlapping a gold item (cut or merged)"
+            elif len(words) <= 8 and not e["text"].rstrip().endswith(_STOP[:3]):
+                what = "a short line without a stop (heading, label)"
+            else:
+                what = "other text on a page with items"
+            out[f"false item: {what}"] += 1
+    return dict(out)
+
+
 def pool_figures(parent: Path, leave_out: set[str] = frozenset()) -> list[tuple[str, dict, dict[str, int]]]:
     """Every held-out folder under ``parent`` with an ``items.tsv`` (but those named in
     ``leave_out``): (name, figures, error kinds), then ``pooled`` over them all."""
@@ -409,6 +477,15 @@ def main(argv: list[str]) -> int:
         print("pooled misses and false items, by what they are:")
         for what, n in rows[-1][2].items():
             print(f"  {n:>4}  {what}")
+        if "--causes" in argv:
+            total: dict[str, int] = defaultdict(int)
+            for d in sorted(x for x in Path(argv[at]).iterdir() if (x / "items.tsv").exists()
+                            and not (x / "pairs.tsv").exists() and x.name not in leave_out):
+                for what, n in causes(d).items():
+                    total[what] += n
+            print("item sets' misses and false items, by cause:")
+            for what, n in sorted(total.items()):
+                print(f"  {n:>4}  {what}")
         return 0
 
     _print("realdev real2", realdev_figures(), per_page, details)
