@@ -213,14 +213,12 @@ def _prepare(text: str) -> str:
     return join_prefixes(text)
 
 
-def _filters(year=None, from_year=None, to_year=None, theme=None, doc_type=None, publisher=None):
-    """The filter (a neutral query tree) for the options given, or None (only sections can match a query)."""
+def _filters(ys=None, lo=None, hi=None, theme=None, doc_type=None, publisher=None):
+    """The filter (a neutral query tree) for the options given (the years as :func:`year_arg`
+    reads them), or None (only sections can match a query)."""
     parts = []
-    ys = year_arg("year", year)
     if ys is not None:
         parts.append(qtree.Term("years", str(ys)))  # a report over several years counts for each
-    lo = year_arg("from_year", from_year)
-    hi = year_arg("to_year", to_year)
     if lo is not None or hi is not None:
         parts.append(years_between(lo, hi))
     for t in theme or []:
@@ -275,7 +273,8 @@ def search(
 
     ``snippets=False`` leaves every hit's snippet empty (and its page the section's first):
     much quicker when only the sections are wanted. ``limit=0`` ranks nothing: the total
-    and the counts (summary, tallies) only, as facets want them.
+    and the counts (summary, tallies) only, as facets want them (the sections holding every
+    word are not counted apart: ``every_word`` is the total).
 
     With no words but a filter (``theme="neglect"``), every section the filters allow is
     listed, newest year first."""
@@ -286,11 +285,13 @@ def search(
     tax = store.taxonomy()
     theme_ids = [resolve_theme_filter(t, tax) for t in themes]
     doc_type = check_doc_type(doc_type)
-    flt = _filters(year, from_year, to_year, theme_ids, doc_type, publisher)
+    years = year_arg("year", year), year_arg("from_year", from_year), year_arg("to_year", to_year)
+    flt = _filters(*years, theme_ids, doc_type, publisher)
+    window = _window(*years)
     if not query or not query.strip():
         if flt is None:
             raise QueryError("empty query: give some words to search for, or a filter such as {theme} neglect")
-        return _filtered_only(backend, flt, limit, theme_ids, _window(year, from_year, to_year))
+        return _filtered_only(backend, flt, limit, theme_ids, window)
     refuse_stop_words(query)
     fields = ["exact"] if exact else ["heading", "text", "title"]
     typed = query
@@ -308,14 +309,14 @@ def search(
     else:
         top, total = [], _engine(backend.count, built.matches, flt)
     every = total
-    if total and built.every != built.matches:
+    if limit > 0 and total and built.every != built.matches:
         every = _engine(backend.count, built.every, flt)
     if sort != "year":
         top = _diversify(top, want)
     expanded = sorted({t for group_ids in built.themes for t in group_ids})
     terms = _query_terms(built.query)
     hits = [_hit(i + 1, h, fields, expanded, terms, snippets) for i, h in enumerate(top[:want])]
-    summary = Summary(backend, built.matches, flt, _window(year, from_year, to_year), total)
+    summary = Summary(backend, built.matches, flt, window, total)
     res = SearchResult(typed, total, hits, "all" if every or not total else "any", expanded, summary=summary)
     res.every_word = every
     res.expanded = _added(built.synonyms)
@@ -564,10 +565,8 @@ def _in_window(counts: dict, window) -> dict:
             if not k or k[0] is None or ((lo is None or k[0] >= lo) and (hi is None or k[0] <= hi))}
 
 
-def _window(year=None, from_year=None, to_year=None) -> tuple[int | None, int | None]:
-    """The first and last year the year filters allow (None: open)."""
-    ys = year_arg("year", year)
-    lo, hi = year_arg("from_year", from_year), year_arg("to_year", to_year)
+def _window(ys=None, lo=None, hi=None) -> tuple[int | None, int | None]:
+    """The first and last year the year filters (as :func:`year_arg` reads them) allow (None: open)."""
     if ys is not None:
         return max(ys, lo if lo is not None else ys), min(ys, hi if hi is not None else ys)
     return lo, hi
@@ -960,10 +959,11 @@ def suggest(store: Store, query: str, limit: int = 3) -> list[str]:
     if not words:
         return []
     vocab = _vocabulary(store)
+    held = store.cached("vocabulary-set", lambda: frozenset(vocab))
     out = []
     for w in words:
         lw = w.lower()
-        if lw in vocab or _held_or_named(store, w):
+        if lw in held or _held_or_named(store, w):
             continue
         out.extend(b for b in _near_spellings(lw, vocab, limit) if b != lw)
     seen, uniq = set(), []

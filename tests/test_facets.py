@@ -85,3 +85,12 @@ def test_facets_alone_rank_nothing_and_count_what_the_page_counts(store):
         assert alone == {"query": query, "total": res.total, "facets": page}, (query, options)
         bare = search(store, query, limit=0, **options)
         assert bare.hits == [] and bare.total == res.total and bare.years == res.years
+
+
+def test_facets_count_the_matches_without_counting_every_word_apart(store):
+    ranked = search(store, "children chronology", limit=5)
+    assert ranked.total > ranked.every_word  # some matches hold only some of the words
+    counted = search(store, "children chronology", limit=0)
+    assert counted.hits == [] and counted.total == ranked.total
+    assert counted.every_word == counted.total  # limit=0 counts the matches, not every word apart
+    assert facets(store, "children chronology")["total"] == ranked.total
