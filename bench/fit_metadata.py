@@ -146,7 +146,7 @@ def main(argv: list[str]) -> int:
     rounds = int(argv[argv.index("--rounds") + 1]) if "--rounds" in argv[:-1] else 2
     with tempfile.TemporaryDirectory() as tmp:
         train = load([SET_DIR, SET_DIR / "field", SET_DIR / "kinds", SET_DIR / "shapes", SET_DIR / "styles",
-                      SET_DIR / "reported", SET_DIR / "about"], Path(tmp))
+                      SET_DIR / "reported", SET_DIR / "about", SET_DIR / "listed"], Path(tmp))
         held = load([SET_DIR / "holdout"], Path(tmp))
         before, held_before = evaluate(train), evaluate(held)
         after, changes = fit(train, rounds)

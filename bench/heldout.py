@@ -2,7 +2,7 @@
 ``bench/realdev.py`` judges ``realdev/real``.
 
     python bench/heldout.py --dir DIR [--per-page]
-    python bench/heldout.py --pool DIR [DIR ...]
+    python bench/heldout.py --pool DIR [DIR ...] [--except NAME,...] [--misses]
 
 
 ``DIR`` holds saved pages (``.md`` with a leading ``<!-- url -->`` comment, or ``.docx``/``.pdf``)
@@ -17,7 +17,9 @@ doc types as fetched, a confusion table of doc types (gold -> got) and the year 
 (no year found; the year before or after: a date mapped to the neighbouring financial year;
 a year inside a span the document covers; a year from another date the page names; a span
 where one year was wanted), each with the rule that found the year. It is for finding the
-kinds of error that recur across many pages, not single pages.
+kinds of error that recur across many pages, not single pages. ``--except`` leaves out the
+folders named (sets only measured, whose misses nobody reads); ``--misses`` lists every year
+and doc-type miss of the folders pooled, one line each, for an error analysis.
 """
 from __future__ import annotations
 
@@ -90,7 +92,7 @@ def year_miss(want: str, r) -> str:
     return "another date's year (an event, a document the page names)"
 
 
-def pool(folders: list[Path]) -> int:
+def pool(folders: list[Path], misses_listed: bool = False) -> int:
     """Years and doc types per folder and pooled, doc types' confusion, year misses by kind."""
     rows: list[tuple[str, _realdev.Page, object, dict]] = []
     print("held-out sets pooled; as fetched from its address")
@@ -123,6 +125,16 @@ def pool(folders: list[Path]) -> int:
     print("\nyear misses by kind (and the rule that dated the page)")
     for (kind, how), n in sorted(misses.items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"  {n:>3}  {kind}  [{how}]")
+    if misses_listed:
+        print("\nevery miss: set/file: field want -> got")
+        for name, p, r, v in rows:
+            if v["year"] is False:
+                print(f"  {name}/{p.file}: year {p.row.get('year')!r} -> {r.got.get('year')!r} "
+                      f"(period {r.got.get('period_start')} to {r.got.get('period_end')}; {year_rule(p, r)}; "
+                      f"gold note {p.row.get('date_note')!r})")
+            if v["doc_type"] is False:
+                print(f"  {name}/{p.file}: doc type {p.row.get('expected_doc_type')!r} -> {r.got.get('doc_type')!r}"
+                      f" (title {r.got.get('title')!r})")
     print(f"(load {load()})")
     return 0
 
@@ -135,9 +147,17 @@ def _figure(values: list) -> str:
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--pool"] and argv[1:]:
         os.environ.pop("SGSEARCH_METADATA", None)
-        return pool([Path(a) for a in argv[1:]])
+        rest = argv[1:]
+        leave_out: set[str] = set()
+        if "--except" in rest[:-1]:
+            at = rest.index("--except")
+            leave_out = set(rest[at + 1].split(","))
+            del rest[at:at + 2]
+        listed = "--misses" in rest
+        folders = [Path(a) for a in rest if a != "--misses"]
+        return pool([f for f in folders if f.name not in leave_out], listed)
     if "--dir" not in argv[:-1]:
-        raise SystemExit("usage: python bench/heldout.py --dir DIR [--per-page] | --pool DIR [DIR ...]")
+        raise SystemExit("usage: python bench/heldout.py --dir DIR [--per-page] | --pool DIR [DIR ...] [--except NAME,...] [--misses]")
     folder = Path(argv[argv.index("--dir") + 1])
     if not (folder / "manifest.tsv").exists():
         raise SystemExit(f"{folder}: no manifest.tsv there")

@@ -279,6 +279,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=5, help="rounds of the page timings")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds a command may take")
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--tag", action="store_true",
+                    help="tag each generated section with the tagger, as ingest does (default: the themes of the"
+                         " corpus section that gave it most words, which its text need not hold)")
     ap.add_argument("--skip", choices=["raw", "warm", "recur"], action="append", default=[],
                     help="leave out a part (e.g. when measuring again on the same index)")
     args = ap.parse_args(argv)
@@ -293,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus_ix, _ = qb.corpus_index((args.index or tmp / "corpus-ix").resolve(), True)
         scale = args.scale_dir.resolve()
         t = time.perf_counter()
-        qb.build_scale(scale, corpus_ix, args.sections, args.docs, args.seed, "tantivy")
+        qb.build_scale(scale, corpus_ix, args.sections, args.docs, args.seed, "tantivy", args.tag)
         n_items = add_items(scale, corpus_ix, args.sections, args.docs, args.items, args.seed)
         print(f"    index ready in {time.perf_counter() - t:.0f} s; size "
               f"{sum(f.stat().st_size for f in scale.rglob('*') if f.is_file()) / 2**20:.0f} MiB "

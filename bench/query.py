@@ -262,8 +262,12 @@ def _source(index_dir: Path) -> tuple[list[dict], list[dict]]:
     return secs, docs
 
 
-def build_scale(scale_dir: Path, corpus_ix: Path, n_sections: int, n_docs: int, seed: int, engine: str) -> None:
-    """Write (or reuse) the synthetic index in ``scale_dir`` with ``engine``."""
+def build_scale(scale_dir: Path, corpus_ix: Path, n_sections: int, n_docs: int, seed: int, engine: str,
+                tag: bool = False) -> None:
+    """Write (or reuse) the synthetic index in ``scale_dir`` with ``engine``. Each section takes the
+    themes of the corpus section that gave it most words, or with ``tag`` the themes the tagger
+    finds in its own heading and text, as ingest tags them (what a query's theme tags hold).
+    """
     from search.index.records import doc_to_fields, section_to_fields
     from search.index.schema import SCHEMA_VERSION
     from search.index.store import Store
@@ -271,7 +275,7 @@ def build_scale(scale_dir: Path, corpus_ix: Path, n_sections: int, n_docs: int, 
     secs, docs = _source(corpus_ix)
     corpus_sig = hashlib.sha256("".join(s["section_id"] + (s.get("themes") or "") for s in secs).encode()).hexdigest()[:12]
     params = {"sections": n_sections, "docs": n_docs, "seed": seed, "schema": SCHEMA_VERSION, "corpus": corpus_sig,
-              "engine": engine}
+              "engine": engine, **({"tagged": "tagger"} if tag else {})}
     store = Store(scale_dir)
     pfile = scale_dir / PARAMS_FILE
     if store.exists() and store.up_to_date() and pfile.exists():
@@ -298,6 +302,11 @@ def build_scale(scale_dir: Path, corpus_ix: Path, n_sections: int, n_docs: int, 
     written = 0
     from search.vocab.taxonomy import load_taxonomy
 
+    if tag:
+        from ingest.tagworker import section_text, theme_evidence
+        from ingest.themes import get_tagger
+
+        tagger = get_tagger()
     # the corpus's themes (the bundled taxonomy) saved beside the sections, as ingest saves them
     with store.writer(fresh=True, engine=engine, taxonomy=load_taxonomy()) as (w, _manifest):
         for d in range(n_docs):
@@ -342,8 +351,14 @@ def build_scale(scale_dir: Path, corpus_ix: Path, n_sections: int, n_docs: int, 
                        "heading": heading, "heading_path": path, "level": level, "text": text,
                        "page_start": page, "page_end": end_page, "page_offsets": offsets,
                        "themes": themes[main_src], "theme_evidence": {}, "year": label, "year_start": year}
-                records.append(section_to_fields(sec, doc))
+                records.append(sec)
                 page = end_page + (1 if rng.random() < 0.3 else 0)
+            if tag:  # tagged as ingest tags a document's sections (in its worker process)
+                found = tagger.tag_many([section_text(r) for r in records])
+                for r, tags in zip(records, found):
+                    r["themes"] = [t.id for t in tags]
+                    r["theme_evidence"] = theme_evidence([t.to_dict() for t in tags])
+            records = [section_to_fields(r, doc) for r in records]
             doc["pages"] = page
             gen_s += time.perf_counter() - tg
             w.add(doc_to_fields(doc))

@@ -132,6 +132,9 @@ def read_metadata(result, path: Path, fields: dict | None = None, source_url: st
     # a committee's papers take their meeting's year, but its record of one item that is a
     # yearly report ("Annual Report of the … Board") takes the year that report covers
     period = detect_period(opening, prefer_date=doc_type == "board-papers" and not names_yearly_report(title))
+    if period["how"] == "title-calendar-year" and (meta.get("year_start") is not None or year_of_address(url) is not None):
+        # the page's own date or address dates it better than a calendar year its title ends in
+        period = {"period_start": None, "period_end": None, "year_start": None, "how": None}
     year_start = fields.get("year_start", period["year_start"])
     if year_start is None and period.get("period_start"):
         year_start = parse_year_label(period["period_start"][:4])

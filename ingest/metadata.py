@@ -93,6 +93,9 @@ _PLAN_YEAR = re.compile(rf"\b(?:priorities|plan|objectives|strategy|ambitions)\s
 
 
 _TITLE_FY = re.compile(rf"(?<![\d/.-]){FY_PATTERN}(?![/.-]?\d)")
+# a title line that ends in a calendar year ("National Child Protection Inspections 2019"), not an
+# Act's year ("Children Act 1989") nor a span's end
+_TITLE_CALENDAR_YEAR = re.compile(r"(?<![\d/.–—-])(?<![–—-] )(?<!\bto )(?<!\bact )(?<!\bact, )((?:19|20)\d{2})\W*$", re.I)
 
 
 def _months_fy(a: date, b: date) -> int:
@@ -109,7 +112,8 @@ def _dated(d: date, how: str) -> dict:
     return {"period_start": None, "period_end": None, "year_start": fy_start_of(d), "how": how, "date": d.isoformat()}
 
 
-_DATE_US = rf"({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,\s+(\d{{4}})"
+# a date written month first: "April 15, 2021", "April 15th 2021", "April 15th, 2021"
+_DATE_US = rf"({_MONTH_RE})\.?\s+(\d{{1,2}})(?:(?:st|nd|rd|th),?|,)\s+(\d{{4}})"
 _DATE_FIELD_YEAR = re.compile(r"^\W*(?:date|year|published)\s*:\s*((?:19|20)\d{2})\W*$", re.I)
 # a year from April to March whose years conversion lost: "over the year 1 st April to st
 # March", "the financial year, /17" (only its end year left)
@@ -388,6 +392,10 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
         return _fy_period(dated["year_start"] - 1, "year-before-date")
     if dated:
         return dated
+    # a title named for a calendar year, dated no other way: the financial year that starts in it
+    m = _TITLE_CALENDAR_YEAR.search(lines[0]) if lines and len(lines[0]) <= 120 else None
+    if m and not re.search(rf"\b{_MONTH_RE}\W*$", lines[0][:m.start()], re.I):  # a month and year is a date
+        return _fy_period(int(m.group(1)), "title-calendar-year")
     return {"period_start": None, "period_end": None, "year_start": None, "how": None}
 
 
@@ -594,6 +602,10 @@ def _composed(area: places.Area, kind: str, p: Publishers) -> str:
     return f"{area.name} {p.full_names[kind]}"
 
 
+_PATH_PARTNERSHIP = re.compile(r"(?:safeguardingchildren|childrensafeguarding|safeguarding)partnership$")
+_PATH_BOARD = re.compile(r"(?:safeguardingchildren|childrensafeguarding)board$")
+
+
 def _address_kind(url: str | None, p: Publishers) -> str | None:
     """The body a host's words name: "devonscp" a partnership, "...lscb" a board, a council's site a council."""
     host = places.host_of(url)
@@ -602,6 +614,13 @@ def _address_kind(url: str | None, p: Publishers) -> str | None:
         # at a label's end or start, beside the area ("walsallsp", "scpdevon"), not inside another word
         if any(lab.endswith(w) or lab.startswith(w) for lab in labels for w in p.address_words.get(kind, [])):
             return kind
+    # a part of the path that is the body's name or its letters, where a council's site holds its
+    # partnership's pages ("/lscp/", "/southampton-safeguarding-children-partnership/")
+    parts = places.split_address(url)
+    for seg in (re.sub(r"[-_]", "", seg) for seg in (parts.path.lower().split("/")[1:4] if parts else [])):
+        for kind, full in (("partnership", _PATH_PARTNERSHIP), ("board", _PATH_BOARD)):
+            if seg in p.address_words.get(kind, []) and seg not in ("board", "partnership", "sp") or full.search(seg):
+                return kind
     # a council's site, or its committee portal ("northlincolnshire.moderngov.co.uk")
     portal = any(label in p.address_words.get("portal", []) for label in host.split("."))
     return "council" if host.endswith(".gov.uk") or portal else None
@@ -945,19 +964,27 @@ def weight_tables() -> dict[str, dict[str, float]]:
 
 # a contents line: words, then dots, spaces or a table's separators, then a page number
 _CONTENTS_LINE = re.compile(r"^[^\n]*[a-z)][ \t.|/]+\d{1,3}[ \t]*$", re.M)
+# a contents list without page numbers: three or more numbered entries (or appendices) in a row,
+# each a short name with no sentence's end ("1. Overview", "6. The Rapid Review", "Appendix A: …")
+_CONTENTS_RUN = re.compile(r"(?:^[ \t]*(?:\d{1,2}(?:\.\d{1,2})*\.?|(?:appendix|annex)\s+\w{1,3}\s*[:.)–-])[ \t]+[^.!?\n]{1,90}\n){3,}",
+                           re.M)
 
 
 def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[str, float]:
     """How strongly the title, opening text and address say each document type."""
     low_title = title.lower()
-    # a contents line ("chapter 2: multi-agency safeguarding arrangements 22") names a part, not the document
-    head = _CONTENTS_LINE.sub("", text[:5000].lower())
-    texts = {"title": low_title, "head": f"{low_title}\n{head}",
-              "opening": f"{low_title}\n{_CONTENTS_LINE.sub('', text[:600].lower())}", "address": (url or "").lower()}
+    # a contents line ("chapter 2: multi-agency safeguarding arrangements 22") names a part, not the
+    # document; a numbered run of names ("3. The Rapid Review") too, except that an agenda's numbered
+    # items ("2. Matters arising") are the meeting's own business
+    head, opening = (_CONTENTS_LINE.sub("", _CONTENTS_RUN.sub("", text[:n].lower() + "\n")) for n in (5000, 600))
+    listed = {"head": _CONTENTS_LINE.sub("", text[:5000].lower()), "opening": _CONTENTS_LINE.sub("", text[:600].lower())}
+    texts = {"title": low_title, "head": f"{low_title}\n{head}", "opening": f"{low_title}\n{opening}",
+             "address": (url or "").lower()}
     scores: Counter[str] = Counter()
     weights = _doc_type_weights()
     for i, (kind, where, rx, cap) in enumerate(_doc_type_cues()):
-        found = rx.search(texts[where]) if cap == 1 else len(rx.findall(texts[where]))
+        seen = f"{low_title}\n{listed[where]}" if kind == "board-papers" and where in listed else texts[where]
+        found = rx.search(seen) if cap == 1 else len(rx.findall(seen))
         if found:
             scores[kind] += weights[f"{i}:{kind}"] * (1 if cap == 1 else min(found, cap))
     scores["other"] = max(scores["other"], _doc_type_minimum())

@@ -396,7 +396,7 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
         together = _W["phrase"] * SYNONYM_BOOST if len(ws) > 1 else 0.0
         coord = _constant(_in_section(alt), (weight + together) * rarity(alt) * len(ws))
         ranked += [coord] if coord is not None else []
-        every_parts.append(qtree.Or((qtree.all_of(ws), alt)))
+        every_parts.append(qtree.Or((qtree.all_of(ws), _counted(alt))))
     near = _proximity(fields, literal_text, filler, lambda f, t: rarity(qtree.Term(f, t)))
     should = [qtree.Or(tuple(extra), boost=_W["filler"])] if extra else []
     should += [near] if near is not None else []
@@ -525,6 +525,17 @@ def _in_section(node: qtree.Node):
                 qtree.DisMax(parts, node.tiebreak, node.boost)
         return parts[0] if parts else None
     return node
+
+
+def _counted(alt: qtree.Node) -> qtree.Node:
+    """A mention's other forms as the every-word count reads them. Where they name a theme, a
+    section holding one of their phrases is tagged with it (the tagger found the theme's phrases
+    at ingest), so the tags stand for the phrases and the engine reads no positions to count
+    (the phrases still rank, scored); the single-word forms stay."""
+    parts = alt.parts if isinstance(alt, qtree.Or) else (alt,)
+    if not any(isinstance(p, qtree.Term) and p.field == "themes" for p in parts):
+        return alt
+    return qtree.any_of(p for p in parts if not isinstance(p, qtree.Phrase))
 
 
 def _df(df_of, node: qtree.Node) -> int:

@@ -31,6 +31,10 @@ REPORTED = SET_DIR / "reported"
 # pages about reviews (a procedures chapter, an explainer, a magazine piece, a toolkit whose contents
 # name "the review"), a committee's notes, a national panel's report, a summary of one review
 ABOUT = SET_DIR / "about"
+# a procedures chapter whose numbered contents name "The Rapid Review", a page on an inspection
+# programme named for a year that tells of the inspectorate's thematic report, a paper dated
+# month first ("April 15th 2021"), a page on local reviews in general
+LISTED = SET_DIR / "listed"
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +43,8 @@ def field_results(tmp_path_factory):
     return [run_document(path, exp) for path, exp in build_files(out, FIELD)]
 
 
-@pytest.mark.parametrize("directory", [KINDS, SHAPES, STYLES, REPORTED, ABOUT],
-                         ids=["kinds", "shapes", "styles", "reported", "about"])
+@pytest.mark.parametrize("directory", [KINDS, SHAPES, STYLES, REPORTED, ABOUT, LISTED],
+                         ids=["kinds", "shapes", "styles", "reported", "about", "listed"])
 @pytest.mark.parametrize("field", ["title", "year", "publisher", "doc_type"])
 def test_kinds_of_document_by_their_shape_all_right(tmp_path, directory, field):
     results = [run_document(path, exp) for path, exp in build_files(tmp_path, directory)]
