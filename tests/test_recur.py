@@ -189,3 +189,67 @@ def test_phrases_found_where_they_may_start_as_at_every_word():
         words = [rng.choice(pool) for _ in range(rng.randrange(0, 12))]
         assert phrases.replace(words) == replace(words), words
         assert phrases.find(words) == find(words), words
+
+
+def test_tokens_read_as_when_each_word_is_judged_afresh(store, monkeypatch):
+    """The tokeniser's shortcuts (each distinct word judged once, the openings tried only when
+    one of them would take something) read every text as judging each word and trying every
+    opening does: random texts of the index's own words, openings, spellings and abbreviations."""
+    import random
+    import re
+    from dataclasses import replace
+
+    from search.recur.concepts import _strip_openings, store_concepts, tokens
+    from search.recur.scoring import item_tokens
+
+    c = store_concepts(store)
+    items = [{"text": r.get("text"), "heading": (r.get("cells") or {}).get("heading")} for r in store.records("item")]
+    pool = [w for it in items for w in (it["text"] or "").split()] + [
+        "Ensure that", "The partnership should", "should", "to", "Recommendation 3:", "action 2.", "it is recommended that",
+        "the", "org", "SEND", "S&L", "0-19", "prioritize", "organization's", "focussed", "[bookmark: x]", "more likely than",
+        "to be", "children's", "2019", "a"]
+    rng = random.Random(7)
+    texts = [it["text"] or "" for it in items] + [
+        " ".join(rng.choice(pool) for _ in range(rng.randrange(0, 30))) for _ in range(1500)]
+    fresh = []
+    for text in texts:  # a new vocabulary for each text: every word judged afresh
+        learnt: dict = {}
+        fresh.append((tokens(text, replace(c, read_as={}), learnt), learnt))
+    warm = replace(c, read_as={})
+    for text, want in zip(texts, fresh):
+        learnt = {}
+        assert (tokens(text, warm, learnt), learnt) == want, text
+    monkeypatch.setattr("search.recur.concepts._READ_AS_MOST", 50)  # words judged before let go again and again
+    small = replace(c, read_as={})
+    for text, want in zip(texts, fresh):
+        learnt = {}
+        assert (tokens(text, small, learnt), learnt) == want, text
+    assert len(small.read_as) <= 50 + max(len(re.findall("[A-Za-z0-9]+", t)) for t in texts)
+    tried = replace(c, opening_any=None)  # every opening tried on every text
+    for text in texts:
+        t = " ".join(text.lower().split())
+        assert _strip_openings(t, c) == _strip_openings(t, tried), t
+    assert [item_tokens(it, warm) for it in items] == [item_tokens(it, replace(c, read_as={})) for it in items]
+
+
+
+def test_the_quick_tests_before_the_examples_pattern_never_skip_a_match():
+    """A text said to give no examples never has the examples pattern (random texts of the
+    characters that matter)."""
+    import random
+
+    from search.recur.scoring import _EXAMPLES_AT_END, _may_give_examples
+
+    rng = random.Random(3)
+    pieces = ["e.g.", "E. G", "e.\tg", "eg", "EG,", "for example", "For Instance", "for  example", "(", ")", "é",
+              "ſ", "e", "g", ".", " ", ",", ";", ":", "\n", "a", "9", "'", "-", "x"]
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 15)))
+        assert _may_give_examples(text) or _EXAMPLES_AT_END.search(text) is None, text
+@pytest.mark.parametrize("opening", [r"(?i)kindly\s+", r"(kindly|please)\s+"])
+def test_an_opening_that_cannot_be_joined_to_the_others_is_still_taken(tmp_path, opening):
+    extra = tmp_path / "concepts.toml"
+    extra.write_text(f"[openings]\npatterns = ['{opening}']\n", encoding="utf-8")
+    c = load_concepts(extra_files=[extra])
+    assert c.opening_any is None  # each opening tried alone
+    assert normalise("Kindly review plans monthly", c) == normalise("review plans monthly", c) == ["review", "plan", "month"]

@@ -332,8 +332,9 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
                 learnt: dict[str, str] = {}
                 toks = " ".join(item_tokens(it, concepts, learnt))
                 words = " ".join(learnt.values())
-                for s, w in learnt.items():
-                    surface.setdefault(s, w)
+                if not surface.keys() >= learnt.keys():  # most stems are known after the first items
+                    for s, w in learnt.items():
+                        surface.setdefault(s, w)
             else:
                 toks, words = got
                 _learn(surface, toks, words)

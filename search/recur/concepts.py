@@ -71,6 +71,10 @@ class Concepts:
     place_bodies: frozenset[str] = frozenset()  # words starting a body's name after its area ("safeguarding", "lscb")
     points: frozenset[str] = frozenset()  # concept tokens that are a point of practice ("face value")
     comparisons: frozenset[str] = frozenset()  # concept tokens that compare ("more likely"): what follows is their object
+    opening_any: re.Pattern | None = None  # matches (not empty) where any opening would: most texts start with none
+    # a word of a text -> what it reads as: itself (a concept token), its stem, or None (never a
+    # concept); filled as words are met, so each distinct word is judged once
+    read_as: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     def theme_only(self, shared) -> bool:
         """Whether the tokens two items share are a theme and nothing else: its tag or token,
@@ -109,10 +113,25 @@ class _Phrases:
         # the words a phrase may start with (a final "s" optional), found in one pass over a
         # text: most words start none, and asking :meth:`at` of each was most of tokenising
         self.starts = frozenset([*self.longest, *(w + "s" for w in self.longest)])
+        # the phrases as a tree of words: a node maps a word to (the value of the phrase ending
+        # there or _NO_PHRASE, the node of its longer phrases), walked a word at a time
+        self.tree: dict = {}
+        for key, v in self.values.items():
+            node = self.tree
+            for n, w in enumerate(key):
+                value, below = node.get(w, (_NO_PHRASE, None))
+                if n == len(key) - 1:
+                    value = v
+                elif below is None:
+                    below = {}
+                node[w] = (value, below)
+                node = below
 
     def _starts(self, words: list[str]) -> list[int]:
         """The positions where a phrase may start, in order."""
         starts = self.starts
+        if starts.isdisjoint(words):  # one set operation: word by word only when some may
+            return []
         return [i for i, w in enumerate(words) if w in starts]
 
     def at(self, words: list[str], i: int) -> tuple[int, str] | None:
@@ -131,14 +150,36 @@ class _Phrases:
                 return n, v
         return None
 
+    def _longest(self, words: list[str], i: int) -> tuple[int, str] | None:
+        """What :meth:`at` finds, by walking :attr:`tree`: the words after a phrase's first are
+        looked up only as far as some phrase goes."""
+        found = None
+        node = self.tree
+        for j in range(i, len(words)):
+            w = words[j]
+            hit = node.get(w)
+            if hit is not None and hit[0] is not _NO_PHRASE:
+                found = (j - i + 1, hit[0])
+            elif w[-1:] == "s":  # the last word of a phrase may take a final "s"
+                bare = node.get(w[:-1])
+                if bare is not None and bare[0] is not _NO_PHRASE:
+                    found = (j - i + 1, bare[0])
+            if hit is None or hit[1] is None:
+                break
+            node = hit[1]
+        return found
+
     def replace(self, words: list[str]) -> list[str]:
         """The words with each phrase replaced by its value (an empty value drops it)."""
+        starts = self._starts(words)
+        if not starts:
+            return words
         out: list[str] = []
         i = 0  # words before ``i`` are done
-        for at in self._starts(words):
+        for at in starts:
             if at < i:
                 continue  # inside a phrase already replaced
-            m = self.at(words, at)
+            m = self._longest(words, at)
             if m is None:
                 continue
             out += words[i:at]
@@ -152,10 +193,13 @@ class _Phrases:
         """The values of the phrases in ``words``, in order, each once."""
         found: dict[str, None] = {}
         for i in self._starts(words):
-            m = self.at(words, i)
+            m = self._longest(words, i)
             if m is not None:
                 found[m[1]] = None
         return list(found)
+
+
+_NO_PHRASE = object()  # a node of :attr:`_Phrases.tree` where no phrase ends
 
 
 def bundled_concepts_path() -> Path:
@@ -244,10 +288,17 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
         opening_rx = [re.compile(p, re.I) for p in openings]
     except re.error as e:
         raise ConceptsError(f"concepts file: an opening is not a valid pattern: {e}") from e
+    opening_any = None  # without it each opening is tried on every text
+    if openings and not any(rx.groups for rx in opening_rx):  # a group's number would change when joined
+        try:  # "(?<=[\s\S])": an opening that matched nothing is not taken (as :func:`_strip_openings` does)
+            opening_any = re.compile("|".join(f"(?:{p})(?<=[\\s\\S])" for p in openings), re.I)
+        except re.error:  # valid alone only ("(?i)..." flags a whole pattern)
+            pass
     stock_words = {w for x in stock for w in _canon(x).split()}
     c = Concepts(
         orgs=_Phrases(dict.fromkeys(org_words, "org")),
         openings=opening_rx,
+        opening_any=opening_any,
         fillers=_Phrases({v: "" for f in fillers for v in _variants(f)}),
         # one pass replaces all three: organisations, fillers and concept phrases
         phrases=_Phrases({**dict.fromkeys(org_words, "org"), **{v: "" for f in fillers for v in _variants(f)},
@@ -271,7 +322,7 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
         abbreviation_rx=re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(
             re.escape(a) for a in sorted(odd, key=len, reverse=True)) + r")(?![A-Za-z0-9])") if odd else None,
     )
-    plain = Concepts(**{**c.__dict__, "theme_phrases": None, "synonym_phrases": None})  # a phrase's own words, not its theme
+    plain = Concepts(**{**c.__dict__, "theme_phrases": None, "synonym_phrases": None, "read_as": {}})  # a phrase's own words, not its theme
     named = {tok: [tokens(p, plain) for p in phrases] for tok, phrases in theme_phrases.items()}
     # a point a theme holds ("optimism" of Professional curiosity) says more than the theme: never its name
     point_tokens = c.points
@@ -348,6 +399,8 @@ def _spelling(word: str, spellings: dict[str, str]) -> str:
 
 
 def _strip_openings(t: str, concepts: Concepts) -> str:
+    if concepts.opening_any is not None and not concepts.opening_any.match(t):
+        return t  # none of them would take anything
     changed = True
     while changed and t:
         changed = False
@@ -366,32 +419,54 @@ def tokens(text: str, concepts: Concepts | None = None, surface: dict | None = N
     """
     c = concepts or _default_concepts()
     sp = c.spellings
-    words = [_spelling(w, sp) if w in sp or "iz" in w else w for w in _canon(text).split()]
+    low = (_ARTEFACT.sub(" ", text) if "[" in text else text).lower().replace("’", "").replace("'", "")
+    words = _WORD.findall(low)  # as _canon reads them
+    if "iz" in low or not sp.keys().isdisjoint(words):
+        words = [_spelling(w, sp) if w in sp or "iz" in w else w for w in words]
     themes = c.theme_phrases.find(words) if c.theme_phrases is not None else []
     if c.synonym_phrases is not None:
         themes += [t for t in c.synonym_phrases.find(words) if t not in themes]
     if c.abbreviations and c.theme_phrases is not None:
-        said = [c.abbreviations.get(w) for w in _RAW_WORD.findall(text)]  # plain ones by a dict, the quickest
+        raw = _RAW_WORD.findall(text)
+        # plain ones by a dict, the quickest (most texts name none)
+        said = [] if c.abbreviations.keys().isdisjoint(raw) else [c.abbreviations.get(w) for w in raw]
         if c.abbreviation_rx is not None:  # "S&L", "0-19": by pattern
             said += [c.abbreviations[w] for w in c.abbreviation_rx.findall(text)]
         themes += [t for t in dict.fromkeys(said) if t and t not in themes]
     words = _strip_openings(" ".join(c.phrases.replace(words)), c).split()
-    out = []
-    if c.comparisons and any(w in c.comparisons for w in words):
+    if c.comparisons and not c.comparisons.isdisjoint(words):
         themes += [t for t in _objects(words, c) if t not in themes]
-    for w in words:
-        if w.startswith(_CONCEPT):
-            out.append(w)
-            continue
-        if w == "org" or w in c.stock or len(w) < 2 or w[0].isdigit():  # "2019", "31st": a date cited, not a concept
-            continue
-        s = _stem(w)
-        if s in c.common:
-            continue
-        if surface is not None and s not in surface:
-            surface[s] = w
-        out.append(s)
-    return out + [t for t in themes if t not in out]
+    read_as = c.read_as
+    new = set(words).difference(read_as)
+    if new:
+        if len(read_as) > _READ_AS_MOST:  # a long-lived process reading ever new words
+            # a new dict, never one emptied: another thread may be reading its text's words from it
+            c.read_as = read_as = {}
+            new = set(words)
+        for w in new:
+            read_as[w] = _read_as(w, c)
+    out = [s for s in map(read_as.__getitem__, words) if s is not None]
+    if surface is not None:  # the first word (in order) of each stem
+        for w in dict.fromkeys(words):
+            s = read_as[w]
+            if s is not None and s not in surface and not s.startswith(_CONCEPT):
+                surface[s] = w
+    kept = set(out)
+    return out + [t for t in themes if t not in kept]
+
+
+_READ_AS_MOST = 200_000  # distinct words :attr:`Concepts.read_as` holds at most (as many as _stem keeps)
+
+
+def _read_as(w: str, c: Concepts) -> str | None:
+    """What a word of a text reads as among its concepts: itself (a concept token), its stem,
+    or None (no concept: an organisation, a stock or common word, a letter, a number)."""
+    if w.startswith(_CONCEPT):
+        return w
+    if w == "org" or w in c.stock or len(w) < 2 or w[0].isdigit():  # "2019", "31st": a date cited, not a concept
+        return None
+    s = _stem(w)
+    return None if s in c.common else s
 
 
 def _objects(words: list[str], c: Concepts) -> list[str]:

@@ -258,8 +258,18 @@ _ATTRIBUTION = re.compile(r"^(?:(?:however|also|again|moreover|furthermore|furth
 _EXAMPLE = r"(?:e\.\s?g\b|eg\b|for example\b|for instance\b)"
 _EXAMPLES_AT_END = re.compile(r"[\s,;:]+" + _EXAMPLE + r".*$", re.I | re.S)
 _EXAMPLES_IN_BRACKETS = re.compile(r"\s*\(" + _EXAMPLE + r"[^)]*\)", re.I)
+_FIRST_SENTENCE = re.compile(r"(.{25,}?[.;!?])\s+[A-Z]")
 SHORT_ITEM_WORDS = 40  # an item this short is one point, said in a sentence or two: compared whole
 EXAMPLES_AFTER = 8  # words an item says before its examples start, for them to be cut ("men, for example fathers, who ..." keeps them)
+
+
+def _may_give_examples(text: str) -> bool:
+    """False when :data:`_EXAMPLE` cannot be in ``text`` (most texts: told by a few substring
+    tests, far quicker than the pattern's search; letters beyond ASCII may match it in other cases)."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return "e." in low or "eg" in low or "for example" in low or "for instance" in low
 
 
 def _subject(text: str) -> str:
@@ -271,9 +281,11 @@ def _subject(text: str) -> str:
     if len(text.split()) <= SHORT_ITEM_WORDS:
         m = None
     else:
-        m = re.match(r"(.{25,}?[.;!?])\s+[A-Z]", text)
-    first = _EXAMPLES_IN_BRACKETS.sub("", m.group(1) if m else text)
-    tail = _EXAMPLES_AT_END.search(first)
+        m = _FIRST_SENTENCE.match(text)
+    first = m.group(1) if m else text
+    if "(" in first:
+        first = _EXAMPLES_IN_BRACKETS.sub("", first)
+    tail = _EXAMPLES_AT_END.search(first) if _may_give_examples(first) else None
     return first[:tail.start()] if tail and len(first[:tail.start()].split()) >= EXAMPLES_AFTER else first
 
 
