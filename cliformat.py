@@ -201,7 +201,7 @@ def format_checks(checks: list[dict], total: dict | None = None) -> str:
         out.append(f"{n}. {safe(c['text'])}")
         v = c.get("verdict")
         if v == "new":
-            out.append("   Not made before.")
+            out.append("   Not made before." + (" The nearest earlier items:" if c["matches"] else ""))
         elif v == "similar":
             out.append("   Not made before (similar, weaker matches below).")
         if c["matches"]:

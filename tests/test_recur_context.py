@@ -75,7 +75,11 @@ def test_check_lists_the_nearest_items_sharing_a_point_below_its_floor(store):
     assert [m["item_id"] for m in near["matches"]] == ["d0:1.1"], near
     assert CHECK_NEAR_FLOOR <= near["matches"][0]["score"] < CHECK_MIN_SCORE
     assert "adults in the household" in near["matches"][0]["why"]
-    assert verdict(near) == "similar"  # listed for a person to judge, never made before
+    assert near["matches"][0]["nearest"] is True
+    assert verdict(near) == "new"  # the nearest item is listed for a person to judge; it is no match
+    # a match from the floor up makes the text similar; the nearest items beside it stay marked
+    mixed = {"matches": [{"score": CHECK_MIN_SCORE}, {"score": CHECK_NEAR_FLOOR, "nearest": True}]}
+    assert verdict(mixed) == "similar"
     # from the floor alone, nothing is listed: the nearest items are what was added
     assert check_many(store, [text], items=_items([earlier, *_BACKGROUND]), nearest=0)[0]["matches"] == []
     # never more than CHECK_NEAREST of them, and none sharing nothing the text says

@@ -163,6 +163,8 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
             it = dict(items[i]) if given else _full(store, {"item_id": ids[i], "doc_id": docs[i]})
             it["score"] = s
             it["why"] = why(p, i, q)
+            if s < min_score:
+                it["nearest"] = True  # listed as the nearest earlier item, not as a match
             matches.append(it)
         out.append({"text": text, "matches": matches})
     return out
@@ -173,10 +175,11 @@ VERDICTS = ("made before", "similar", "new")
 
 def verdict(check_result: dict, threshold: float = DEFAULT_THRESHOLD) -> str:
     """``made before`` (a match at or above ``threshold``: what recur would group), ``similar``
-    (only weaker matches, for a person to judge) or ``new`` (nothing like it)."""
+    (only weaker matches, for a person to judge) or ``new`` (nothing like it: at most the
+    nearest earlier items, listed below the floor)."""
     if made_before(check_result, threshold):
         return "made before"
-    return "similar" if check_result["matches"] else "new"
+    return "similar" if any(not m.get("nearest") for m in check_result["matches"]) else "new"
 
 
 def check(store: Store, text: str, limit: int = 10, kind: str | None = None, min_score: float = CHECK_MIN_SCORE,

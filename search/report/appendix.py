@@ -53,9 +53,8 @@ def left_out_line(summary: dict) -> str | None:
 def verdict_key(threshold: float, min_score: float) -> str:
     """What the three verdicts mean, with the scores they rest on."""
     return (f"Made before: an earlier item scores {threshold:g} or more (what sgsearch recur groups). "
-            f"Similar: only weaker matches ({min_score:g} to {threshold:g}, and below {min_score:g} the nearest "
-            "items sharing more than a theme), for a person to judge. "
-            "New: nothing earlier like it. Scores are 0-100: how much two items share, rare concepts counting most.")
+            f"Similar: only weaker matches ({min_score:g} to {threshold:g}), for a person to judge. "
+            f"New: nothing earlier like it (the nearest earlier items, below {min_score:g}, may be listed). Scores are 0-100: how much two items share, rare concepts counting most.")
 
 
 def write_appendix(checks: list[dict], summary: dict, path, fmt: str | None = None, source: str | None = None, *,
