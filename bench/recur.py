@@ -38,6 +38,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 from corpus import corpus_dir  # noqa: E402
+from ingest.itemtokens import ItemTokens  # noqa: E402
 from ingest.metadata import fy_label  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
 from search.index.records import item_to_fields  # noqa: E402
@@ -51,6 +52,7 @@ from search.recur import (  # noqa: E402
     recur,
     store_concepts,
 )
+from search.vocab.taxonomy import load_taxonomy  # noqa: E402
 
 TARGET_S = 20.0
 CHECK_TARGET_S = 3.0
@@ -137,8 +139,9 @@ def _variant(rng: random.Random, words: list[str], pool: list[str]) -> str:
     return " ".join(out) or " ".join(words)
 
 
-def build(scale_dir: Path, sections: int, docs: int, seed: int) -> int:
-    """Write the synthetic items into a fresh index at ``scale_dir``; return how many."""
+def build(scale_dir: Path, sections: int, docs: int, seed: int, stored_tokens: bool = True) -> int:
+    """Write the synthetic items into a fresh index at ``scale_dir``; return how many. With
+    ``stored_tokens`` their recurrence tokens are stored as ingest stores them."""
     src = Path(tempfile.mkdtemp(prefix="recur-src-"))
     ingest([corpus_dir()], src)
     base = load_items(Store(src))
@@ -146,7 +149,9 @@ def build(scale_dir: Path, sections: int, docs: int, seed: int) -> int:
     rng = random.Random(seed)
     n_items = int(sections * ITEMS_PER_SECTION)
     store = Store(scale_dir)
-    with store.locked(), store.writer(fresh=True) as (w, manifest):
+    tokens = ItemTokens(load_taxonomy()) if stored_tokens else None  # the bundled themes: the index keeps none
+    extra: dict[str, str] = {}
+    with store.locked(), store.writer(fresh=True, extra=extra) as (w, manifest):
         for n in range(n_items):
             it = base[n % len(base)]
             year = 2015 + rng.randrange(10)
@@ -158,8 +163,14 @@ def build(scale_dir: Path, sections: int, docs: int, seed: int) -> int:
                 "text": text, "status": it["status"], "themes": it["themes"], "year": fy_label(year),
                 "year_start": year, "number": it.get("number"), "heading": it.get("heading"),
             }
-            w.add(item_to_fields(item, {"title": f"Synthetic report {doc}", "doc_type": "annual-report"}))
+            fields = item_to_fields(item, {"title": f"Synthetic report {doc}", "doc_type": "annual-report"})
+            if tokens is not None:
+                tokens.add(fields)
+            w.add(fields)
         manifest["synthetic"] = {"sections": sections, "items": n_items}
+        made = tokens.file() if tokens is not None else None
+        if made is not None:
+            extra[made[0]] = made[1]
     store.close()
     return n_items
 

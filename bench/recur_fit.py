@@ -91,7 +91,7 @@ def near_floor(root: Path, taxonomy, above: float) -> int | None:
 
 
 def main() -> int:
-    print(f"# {revision(('search/recur/scoring.py', 'search/recur/concepts.toml'))}; load {load()}")
+    print(f"# {revision(('search/recur/scoring.py', 'search/vocab/concepts.toml'))}; load {load()}")
     tmp = Path(tempfile.mkdtemp(prefix="recur-fit-"))
     ingest([corpus_dir()], tmp / "corpus")
     corpus = Store(tmp / "corpus")

@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="recur-real-"))
     if args.pool:
         args.dir = _pool(args.pool, tmp / "pooled")
-    print(f"# {revision(tuple(f'search/recur/{m}' for m in ('concepts.toml', 'concepts.py', 'scoring.py', 'clustering.py', 'check.py')))}; load {load()}")
+    print(f"# {revision(('search/vocab/concepts.toml', 'search/vocab/concepts.py', *(f'search/recur/{m}' for m in ('scoring.py', 'clustering.py', 'check.py'))))}; load {load()}")
     name = (f"held-out {' + '.join(d.name for d in args.pool)}" if args.pool
             else f"held-out {args.dir.name}" if args.dir else "realdev")
     gold = _realdev.items(args.dir)

@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
             made.append((item_tokens(it, concepts, learnt), learnt))
         best = min(best, time.process_time() - start)
     digest = hashlib.sha256(json.dumps(made, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
-    print(revision(("search/recur/concepts.py", "search/recur/scoring.py")))
+    print(revision(("search/vocab/concepts.py", "search/recur/scoring.py")))
     print(f"{len(items):,} items: best of {args.rounds} {best:.3f} s CPU, {best / max(len(items), 1) * 1e6:.1f} us an item "
           f"(load {load()}); tokens digest {digest}")
     return 0

@@ -29,6 +29,7 @@ from ingest.catalog import CATALOG_NAME, Entry, read_catalog
 from ingest.document import ParsedDoc, parse_file, sha256_file, slug
 from ingest.fetch import fetch_urls, is_url
 from ingest.items import extract_items
+from ingest.itemtokens import ItemTokens
 from ingest.metadata import rules
 from ingest.readers import SUPPORTED_EXTS, check_limits
 from ingest.tagworker import TagFailed, Tagging, section_text, theme_evidence
@@ -274,7 +275,8 @@ def ingest(
                         for d in removed:
                             w.delete_doc(d["doc_id"])
                             manifest.pop(d["path"], None)
-                    written = _Written(report, progress, kept)
+                    # the kept thesaurus's own entries, before this ingest's documents define acronyms
+                    written = _Written(report, progress, kept, ItemTokens(known, kept) if known is not None else None)
                     ahead: deque = deque()  # documents read, their tags on the way
                     for n, (key, doc, err) in enumerate(_run(todo, jobs), start=1):
                         if progress:
@@ -296,6 +298,9 @@ def ingest(
                     if not (report.added or report.updated or removed or rebuild or thesaurus_files):
                         raise _NothingToWrite
                     extra[INDEX_FILE] = kept.to_json()
+                    made = written.tokens.file() if written.tokens is not None else None
+                    if made is not None:
+                        extra[made[0]] = made[1]
                     if tagging:
                         tagging.close()  # all tags are in: stop it before the commit
                     if progress:
@@ -319,8 +324,9 @@ class _Written:
     document written defines its acronyms in the kept thesaurus (one that fails tagging,
     none: its older version, if any, stays with its own)."""
 
-    def __init__(self, report: IngestReport, progress: Progress | None, kept: Thesaurus):
-        self.report, self.progress, self.done, self.kept = report, progress, 0, kept
+    def __init__(self, report: IngestReport, progress: Progress | None, kept: Thesaurus,
+                 tokens: ItemTokens | None = None):
+        self.report, self.progress, self.done, self.kept, self.tokens = report, progress, 0, kept, tokens
 
     def write(self, w, manifest: dict, doc: ParsedDoc, tickets, tagging, existing: dict | None) -> None:
         tags = None
@@ -337,6 +343,9 @@ class _Written:
             w.delete_doc(old["doc_id"])
             self.kept.forget(old["doc_id"])
         _write_doc(w, doc, tags)
+        if self.tokens is not None:
+            for item in doc.doc.get("_items", []):
+                self.tokens.add_item(item)
         self.kept.define(doc.doc["doc_id"], _acronyms(doc))
         self.done += len(doc.sections)
         if self.progress:

@@ -219,7 +219,7 @@ def test_tokens_read_as_when_each_word_is_judged_afresh(store, monkeypatch):
     for text, want in zip(texts, fresh):
         learnt = {}
         assert (tokens(text, warm, learnt), learnt) == want, text
-    monkeypatch.setattr("search.recur.concepts._READ_AS_MOST", 50)  # words judged before let go again and again
+    monkeypatch.setattr("search.vocab.concepts._READ_AS_MOST", 50)  # words judged before let go again and again
     small = replace(c, read_as={})
     for text, want in zip(texts, fresh):
         learnt = {}

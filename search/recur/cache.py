@@ -20,6 +20,8 @@ from search.index.records import item_json
 from search.index.store import Store
 from search.recur.concepts import _CONCEPT, Concepts
 from search.recur.scoring import _Joined, _Rows, _rows, item_tokens
+from search.vocab.concepts import TOKENS_FILE, Changes, concepts_digest, text_key, written_concepts
+from search.vocab.thesaurus import stored
 
 
 def _item(r: dict) -> dict:
@@ -318,6 +320,7 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
     shared: dict = {}
     reuse_path = None if path is None else path.with_name(path.name.replace("-tokens.json", "-reuse.json"))
     previous = _Reused.before(reuse_path)
+    written = _Written.of(store, concepts)
 
     def one(v):
         return v if v is None else shared.setdefault((type(v), tuple(v) if isinstance(v, list) else v), v)
@@ -328,6 +331,8 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
             it = _item(r)
             key = _text_key(it)
             got = previous.get(key) if previous is not None else None
+            if got is None and written is not None and not written.changes.touches(it):
+                got = written.reused.get(key)
             if got is None:
                 learnt: dict[str, str] = {}
                 toks = " ".join(item_tokens(it, concepts, learnt))
@@ -351,7 +356,7 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
 
     with _CacheFile(reuse_path) as reuse:
         _cache_write(_cache_path(store, concepts, "items"), lines(reuse))
-    previous = None  # its buffer goes before the rows are built
+    previous = written = None  # their buffers go before the rows are built
     if release:  # the pages of every item the engine read stay resident while its files are open
         store.close()
     shared.clear()
@@ -388,11 +393,7 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
 
 def _text_key(item: dict) -> int:
     """A 64-bit digest of what an item's tokens are read from (its text and heading)."""
-    h = hashlib.blake2b(digest_size=8)
-    h.update((item.get("text") or "").encode("utf-8", "surrogatepass"))
-    h.update(b"\0")
-    h.update((item.get("heading") or "").encode("utf-8", "surrogatepass"))
-    return int.from_bytes(h.digest(), "big")
+    return text_key(item.get("text"), item.get("heading"))
 
 
 def _learn(surface: dict[str, str], toks: str, words: str) -> None:
@@ -451,6 +452,29 @@ class _Reused:
         line = self.data[int(self.starts[n]) + 17:int(self.ends[n])].decode("utf-8", "surrogatepass")
         toks, tab, words = line.partition("\t")
         return (toks, words) if tab else None
+
+
+class _Written:
+    """The tokens ingest stored in the index generation as it wrote the items (files
+    ``item-tokens-<digest>-*.tsv``, lines as the reuse file's) with the :class:`Changes` from
+    the concepts they were made with to the index's; None when there are none of these concepts."""
+
+    def __init__(self, reused: _Reused, changes: Changes):
+        self.reused, self.changes = reused, changes
+
+    @classmethod
+    def of(cls, store: Store, concepts: Concepts) -> _Written | None:
+        d = store.current_dir()
+        if d is None:
+            return None
+        try:
+            made = written_concepts(store.taxonomy(), stored(d))
+            found = sorted(d.glob(f"{TOKENS_FILE}-{concepts_digest(made)}-*.tsv"))
+            if not found:
+                return None
+            return cls(_Reused(b"".join(p.read_bytes() for p in found)), Changes(made, concepts))
+        except (OSError, ValueError):
+            return None  # missing or damaged: those items are tokenised
 
 
 _TEXT_PIECE = 1 << 20  # bytes of a joined text encoded at a time

@@ -14,7 +14,7 @@ words is read whole) after normalising the text:
   the index's taxonomy; other words are stemmed, and function words and words every
   safeguarding report uses are dropped.
 
-These concepts live in ``search/recur/concepts.toml`` (data a user can extend). The
+These concepts live in ``search/vocab/concepts.toml`` (data a user can extend). The
 similarity of two items (0-100) blends:
 
 - a TF-IDF cosine over their concepts and theme tags (:data:`COSINE_SHARE`): sharing a rare
@@ -46,7 +46,6 @@ passes its theme ids in.
 from __future__ import annotations
 
 import math
-import re
 import sys
 from array import array
 from collections.abc import Iterable, Sequence
@@ -58,14 +57,21 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cpdist
 from scipy.sparse import csr_matrix, diags
 
-from search.recur.concepts import (
+from search.vocab.concepts import (  # noqa: F401 - the item tokeniser, also read from here
     _CONCEPT,
+    _EXAMPLES_AT_END,
     _OBJECT,
     _SYNONYM,
     _THEME,
+    CONTEXT_WORDS,
+    EXAMPLES_AFTER,
+    SHORT_ITEM_WORDS,
     Concepts,
     ConceptsError,
     _default_concepts,
+    _may_give_examples,
+    _subject,
+    item_tokens,
     tokens,
 )
 
@@ -248,62 +254,6 @@ class _Prepared:
         """Item ``i``'s concepts and ``#theme`` tags."""
         r = self.rows
         return {r.vocab[j] for j in r.indices[r.indptr[i]:r.indptr[i + 1]].tolist()}
-
-
-# "However, as highlighted in the Panel's review 'X', ...": where a point was made, not the point
-_ATTRIBUTION = re.compile(r"^(?:(?:however|also|again|moreover|furthermore|further)\s*,?\s*)?as\s+(?:was\s+)?"
-                          r"(?:highlighted|noted|identified|found|reported|set out|described|recommended|shown|seen)"
-                          r"\s+(?:in|by)\b[^,.;]{0,200},\s*", re.I)
-# "... e.g. poor attendance, missed appointments" or "(e.g. ...)": illustrations, not what the item says
-_EXAMPLE = r"(?:e\.\s?g\b|eg\b|for example\b|for instance\b)"
-_EXAMPLES_AT_END = re.compile(r"[\s,;:]+" + _EXAMPLE + r".*$", re.I | re.S)
-_EXAMPLES_IN_BRACKETS = re.compile(r"\s*\(" + _EXAMPLE + r"[^)]*\)", re.I)
-_FIRST_SENTENCE = re.compile(r"(.{25,}?[.;!?])\s+[A-Z]")
-SHORT_ITEM_WORDS = 40  # an item this short is one point, said in a sentence or two: compared whole
-EXAMPLES_AFTER = 8  # words an item says before its examples start, for them to be cut ("men, for example fathers, who ..." keeps them)
-
-
-def _may_give_examples(text: str) -> bool:
-    """False when :data:`_EXAMPLE` cannot be in ``text`` (most texts: told by a few substring
-    tests, far quicker than the pattern's search; letters beyond ASCII may match it in other cases)."""
-    if not text.isascii():
-        return True
-    low = text.lower()
-    return "e." in low or "eg" in low or "for example" in low or "for instance" in low
-
-
-def _subject(text: str) -> str:
-    """What an item is about: its first sentence (the rest of a long item is often commentary),
-    or the whole of a short one (a point and its second sentence: "Plans were not reviewed.
-    Reviews must be monthly."), without a leading attribution ("as highlighted in ..., ") or trailing examples
-    ("e.g. ...")."""
-    text = _ATTRIBUTION.sub("", text)
-    if len(text.split()) <= SHORT_ITEM_WORDS:
-        m = None
-    else:
-        m = _FIRST_SENTENCE.match(text)
-    first = m.group(1) if m else text
-    if "(" in first:
-        first = _EXAMPLES_IN_BRACKETS.sub("", first)
-    tail = _EXAMPLES_AT_END.search(first) if _may_give_examples(first) else None
-    return first[:tail.start()] if tail and len(first[:tail.start()].split()) >= EXAMPLES_AFTER else first
-
-
-CONTEXT_WORDS = 8  # an item of fewer words is a point of a list: its heading says what it is about too
-
-
-def item_tokens(item: dict, concepts: Concepts, surface: dict | None = None) -> list[str]:
-    """The concepts of an item's subject (see :func:`_subject`); an item of fewer than
-    :data:`CONTEXT_WORDS` words ("inadequate information sharing between services") also takes
-    the concepts its heading names ("Unseen men: fathers and male carers"), as a reader does.
-    Only the heading's concepts and themes, never its plain words: "Board priorities" or
-    "Minutes" say what kind of item it is, not what it is about."""
-    text = item.get("text") or ""
-    toks = tokens(_subject(text), concepts, surface)
-    heading = item.get("heading")
-    if heading and len(text.split()) < CONTEXT_WORDS:
-        toks += [t for t in dict.fromkeys(tokens(heading, concepts)) if t.startswith(_CONCEPT) and t not in toks]
-    return toks
 
 
 def _weight(tok: str, points: frozenset[str] = frozenset()) -> float:
