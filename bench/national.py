@@ -107,9 +107,11 @@ def _timed(cmd: list[str], timeout: float, env: dict | None = None) -> tuple[flo
 
 def add_items(scale_dir: Path, corpus_ix: Path, n_sections: int, n_docs: int, per_section: float, seed: int) -> int:
     """Add rewritten corpus items to the synthetic sections (once per generation); how many."""
+    from ingest.itemtokens import ItemTokens
     from search.index.records import item_to_fields
     from search.index.store import Store
     from search.recur import load_items
+    from search.vocab.thesaurus import stored
     from search.vocab.years import fy_label
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -126,7 +128,9 @@ def add_items(scale_dir: Path, corpus_ix: Path, n_sections: int, n_docs: int, pe
     n_items = int(n_sections * per_section)
     per_doc = n_sections // n_docs
     t = time.perf_counter()
-    with store.locked(), store.writer() as (w, _manifest):
+    tokens = ItemTokens(store.taxonomy(), stored(store.current_dir()))  # stored as ingest stores them
+    extra: dict[str, str] = {}
+    with store.locked(), store.writer(extra=extra) as (w, _manifest):
         for n in range(n_items):
             it = base[n % len(base)]
             d = rng.randrange(n_docs)
@@ -137,7 +141,12 @@ def add_items(scale_dir: Path, corpus_ix: Path, n_sections: int, n_docs: int, pe
                     "kind": it["kind"], "text": text, "status": it["status"], "themes": it["themes"],
                     "year": fy_label(year), "year_start": year, "number": it.get("number"),
                     "heading": it.get("heading")}
-            w.add(item_to_fields(item, {"title": f"Synthetic report {d}", "doc_type": "annual-report"}))
+            fields = item_to_fields(item, {"title": f"Synthetic report {d}", "doc_type": "annual-report"})
+            tokens.add(fields)
+            w.add(fields)
+        made = tokens.file()
+        if made is not None:
+            extra[made[0]] = made[1]
     store.close()
     marker.write_text(json.dumps({**want, "generation": Store(scale_dir).current_dir().name}))
     print(f"    added {n_items:,} items in {time.perf_counter() - t:.0f} s")
