@@ -110,3 +110,19 @@ def test_concepts_that_differ_beyond_phrases_retokenise_everything():
     c = load_concepts()
     c.stock = c.stock | {"schools"}
     assert Changes(a, c).touches({"text": "Anything at all"})
+
+
+def test_a_token_file_written_with_windows_line_ends_reads_the_same(tmp_path, monkeypatch):
+    tax = load_taxonomy()
+    store = Store(tmp_path / "ix")
+    texts = ["Refresh the neglect toolkit and train practitioners in using the graded care profile",
+             "Fathers and male carers should be seen in every pre-birth assessment"]
+    _write(store, tax, "NSPCC", "first", 2019, texts, fresh=True)
+    (path,) = store.current_dir().glob("item-tokens-*.tsv")
+    plain = _Written.of(store, store_concepts(store))
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    crlf = _Written.of(store, store_concepts(store))
+    for t in texts:
+        key = _text_key({"text": t})
+        assert crlf.reused.get(key) == plain.reused.get(key) and plain.reused.get(key)[1]
+    store.close()

@@ -472,7 +472,9 @@ class _Written:
             found = sorted(d.glob(f"{TOKENS_FILE}-{concepts_digest(made)}-*.tsv"))
             if not found:
                 return None
-            return cls(_Reused(b"".join(p.read_bytes() for p in found)), Changes(made, concepts))
+            # written as text: on Windows its lines end "\r\n" (no token or word holds a "\r")
+            data = b"".join(p.read_bytes() for p in found).replace(b"\r\n", b"\n")
+            return cls(_Reused(data), Changes(made, concepts))
         except (OSError, ValueError):
             return None  # missing or damaged: those items are tokenised
 
