@@ -30,6 +30,12 @@ if TYPE_CHECKING:
 # heading (``# …``, or a line underlined with ``===``/``---``) or a line ending in a colon
 _HEADING_LINE = re.compile(r"^\s*#{1,6}\s|:\s*$")
 _UNDERLINE = re.compile(r"^\s*(?:={3,}|-{3,})\s*$")
+# a plain heading: a short unpunctuated line that opens by naming the kind of what follows
+# ("Recommendations", "Key findings", "Learning for the partnership", "Recommendation 3")
+_KIND_LINE = re.compile(r"^(?!.*[.;!?]\s*$)(?=(?:\S+\s+){0,5}\S+\s*$)(?:(?:key|main|our|the|summary\s+of|further|"
+                        r"overall|other)\s+)*(?:recommendations|findings|learning|lessons|priorities|actions|"
+                        r"next\s+steps|key\s+messages|areas\s+for\s+(?:development|improvement)|recommendation\s+\d+)\b",
+                        re.I)
 _BULLET = re.compile(r"^\s*(?:[-*•·❑]|\(?\d{1,3}[.)]|\(?[a-z][.)]|recommendation\s*\d*\s*[:.])\s*", re.I)
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 
@@ -65,7 +71,8 @@ def read_checklist(path, name: str | None = None, worker: DocumentReader | None 
         except (OSError, UnicodeDecodeError) as e:
             raise ChecklistError(f"{name}: cannot read it as text: {getattr(e, 'strerror', None) or e}") from e
         texts = [_BULLET.sub("", ln).strip() for ln, below in zip(lines, lines[1:] + [""])
-                 if not (_HEADING_LINE.search(ln) or _UNDERLINE.match(ln) or _UNDERLINE.match(below))]
+                 if not (_HEADING_LINE.search(ln) or _UNDERLINE.match(ln) or _UNDERLINE.match(below)
+                         or _KIND_LINE.match(_BULLET.sub("", ln).strip()))]
         texts = [t for t in texts if len(t.split()) >= 1]
     else:
         texts = worker.read(path, name) if worker is not None else _document_items(str(path), name)

@@ -115,10 +115,15 @@ def test_check_file_leaves_out_its_heading_and_lead_in_lines(corpus_index, tmp_p
                     "1. Fathers and male carers should be included in assessments.\n"
                     "Practice\n"
                     "--------\n"
-                    "- Buy ergonomic office chairs for the meeting room\n", encoding="utf-8")
+                    "- Buy ergonomic office chairs for the meeting room\n"
+                    "\n"
+                    "Key findings\n"
+                    "Recommendation 3\n"
+                    "Review the actions of the neglect strategy group\n", encoding="utf-8")
     data = json.loads(run(corpus_index, "recur", "--check", str(recs), "--json").stdout)
     assert [c["text"] for c in data["checks"]] == ["Fathers and male carers should be included in assessments.",
-                                                   "Buy ergonomic office chairs for the meeting room"]
+                                                   "Buy ergonomic office chairs for the meeting room",
+                                                   "Review the actions of the neglect strategy group"]
 
 
 def test_check_file_that_is_a_document(corpus_index, tmp_path):
