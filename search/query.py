@@ -848,13 +848,27 @@ _KEY_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _JOINED_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:[-/–][A-Za-z0-9]+(?:['’][A-Za-z]+)?)*")
 
 
+_IRREGULAR = {"children": "child", "people": "person", "women": "woman", "men": "man"}
+
+
+def _singular(word: str) -> str:
+    """An English plural read as its singular, the same way for a query's words and a theme's
+    ("children in care" is "child in care"; "cases" is "case", "babies" "baby")."""
+    w = word.lower().replace("’", "'")
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and w.endswith(("sses", "xes", "ches", "shes")):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s")):
+        return w[:-1]
+    return w
+
+
 def _key(words: list[str]) -> str:
-    """A phrase as one key: case, spaces and hyphens ignored, a final plural dropped."""
-    k = "".join(w.lower().replace("’", "'") for w in words)
-    for suffix in ("ies", "es", "s"):
-        if k.endswith(suffix) and len(k) > len(suffix) + 3:
-            return k[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return k
+    """A phrase as one key: case, spaces and hyphens ignored, each word's plural read as its singular."""
+    return "".join(_singular(w) for w in words)
 
 
 def _theme_names(t) -> tuple[dict[str, list[str]], dict[str, list[str]], int]:

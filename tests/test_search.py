@@ -242,3 +242,13 @@ def test_snippet_prefilter_marks_what_full_analysis_marks(store):
             assert fast == match_spans(s["text"], frozenset(words), prefilter=False)
             marked += len(fast)
     assert marked > 1000
+
+
+def test_a_theme_named_with_a_plural_inside_it_is_still_that_theme():
+    from search.query import expand_themes
+
+    # the taxonomy lists singular forms; any word of the query may be plural, not only the last
+    assert expand_themes("children in care") == expand_themes("child in care") == ["looked-after-children"]
+    assert expand_themes("young people in care") == ["looked-after-children"]
+    assert expand_themes("looked after children") == ["looked-after-children"]
+    assert expand_themes("address") == []  # a word ending in "ss" is no plural
