@@ -177,7 +177,7 @@ class _W:
         if self.r.random() < 0.45 and sentence.endswith("."):
             clause = self.c([
                 f" in households where {self.t()} is part of daily life",
-                f", particularly where {self.t()} is also present", " and the effect it can have on children",
+                f", particularly where {self.t()} is also present", " and what it does to children",
                 f", including {self.t()} and {self.t()}", " across the whole partnership and in every agency",
                 f", and not make assumptions about {self.t()} within the family",
                 " so that children are seen and heard", " in the months before the incident"])
@@ -233,7 +233,7 @@ class _W:
             f"Fewer than half of the cases audited showed that {self.c(PROFS)} had considered {self.t()}.",
             f"In {round(100 * k / n)}% of cases {self.c(PROFS)} {self.c(SHORTFALLS).format(t=self.t())}.",
             f"The number of reviews involving {self.t()} has risen, but the learning is not yet reflected in practice.",
-            f"Most of the {n} cases had been closed too soon or lacked the support the family needed.",
+            f"In most of the {n} cases the work ended early or the family never got the help it needed.",
         ])
 
     def finding_phrase(self):
@@ -312,7 +312,7 @@ class _W:
             f"The audit was completed in {self.c(MONTHS)} {self.year} and reported to the Board.",
             f"{self.c(['Twelve', 'Eight', 'Four'])} reviews have been completed since {self.year - 2}.",
             "The review was conducted by an independent reviewer with a panel of local managers.",
-            "It pulls together the learning contained in the published reports.",
+            "It gathers what the published reports teach.",
             f"The Board met {self.c(['four', 'six', 'five'])} times between April {self.year} and March {self.year + 1}.",
             f"The chart below shows referrals by month up to {self.c(MONTHS)} {self.year}.",
             f"The table below shows each point and its rating at the end of March {self.year}.",
@@ -338,10 +338,10 @@ class _W:
             f"Sent on behalf of {self.c(NAMES)}, {self.c(ROLES)}", f"Report of {self.c(NAMES)}, {self.c(ROLES)}",
             "The full report can be found on our website.", "Back to top", "Share this page",
             f"Last updated: {self.date()}", "Full reports and short learning notes are available to download below.",
-            "Looking for case reviews? Search the national repository by subject, year or area.",
+            "Want other reviews? The national library of reviews can be searched by topic, year or place.",
             f"Search our library for briefings on {self.t()}.", "Documentation relating to these reviews has been published.",
             "We also publish learning briefs for each review.", f"Learn how our helpline supports families affected by {self.t()}.",
-            "The key learning is highlighted below and everyone is expected to apply it in practice.",
+            "What we learned is set out below; please use it in your own work.",
         ])
 
     def resource(self):
@@ -568,7 +568,7 @@ def _minutes(w: _W):
         w.p(w.c([f"The report indicated that the Board had {w.c(['four', 'five', 'three'])} priorities for {w.fy()} as follows:",
                  f"The report concluded that the priorities for {w.fy()} were:"]))
         w.bullets([w.priority() for _ in range(w.r.randint(2, 5))], "priority", marker=w.c(["·", "-", "•"]))
-    w.p(w.c(["Highlights relating to the activity during the year included:", "The highlights of the Annual Report were:",
+    w.p(w.c(["Highlights relating to the activity during the year included:", "The report’s main points were:",
              "Achievements during the year included:"]))
     w.bullets([w.action(past=True) for _ in range(w.r.randint(1, 3))], "action")
     w.p(w.procedural(), w.procedural(), w.procedural())
@@ -657,7 +657,7 @@ def _annual(w: _W):
     w.h(2, w.c(["Our priorities", f"Priorities for {w.fy()}", "Board priorities", "Our strategic aims",
                 "Areas of focus"]))
     w.p(w.c([f"The partnership agreed its priorities for {w.fy()} in April.",
-             "The priorities are reviewed at each board meeting."]))
+             "Every board meeting looks at the priorities again."]))
     if w.r.random() < 0.3:
         w.p(w.c(["The priorities this year are:", f"The priorities for {w.fy()} will be:", "We will focus on:"]))
     w.bullets([w.priority() for _ in range(w.r.randint(2, 5))], "priority")
@@ -843,7 +843,7 @@ def _discussion(w: _W):
     w.h(2, w.c([f"Annual report of the {w.body()}", f"{w.cap(w.topic)} update", "Safeguarding children report"]))
     w.p(f"Meeting: {w.date()} - {w.c(['Overview and Scrutiny Committee', 'Children and Families Panel', 'Cabinet'])}")
     w.p(w.procedural())
-    sents = [w.c([f"The Chair introduced the report and explained the functions of the {w.c(['board', 'partnership'])}.",
+    sents = [w.c([f"The Chair presented the report and set out what the {w.c(['board', 'partnership'])} does.",
                   "Members were reminded of the statutory role of the partnership."])]
     items = []
     for _ in range(w.r.randint(2, 4)):
@@ -912,7 +912,7 @@ def _event(w: _W):
     w.p(w.c(["Book tickets here", "Book your place", "Register now"]))
     w.p(w.c([f"The recommendations of the {w.year - 1} national review set the scene for changes to local arrangements.",
              f"This conference looks at {w.topic} and how partners respond to it."]),
-        w.c([f"The key focus is to deliver a more joined-up response to {w.t()} across health, the police and the council.",
+        w.c([f"The main aim is a better joined-up response to {w.t()} across health, the police and the council.",
              f"The day will bring together {w.c(PROFS)} from across {w.area}."]),
         w.c([f"Speakers will include {w.c(NAMES)}, {w.c(ROLES)}.", "Workshops run in the afternoon."]))
     w.p(w.stat(), w.stat())
@@ -940,13 +940,13 @@ def _stats_news(w: _W):
             f"Social workers completed {w.r.randint(60, 95)}% of assessments within {w.c(['45 working days', 'the timescale'])}, compared with {w.r.randint(60, 95)}% the year before.",
         ]))
     if w.r.random() < 0.5:
-        w.p(f"To ask the Government what assessment they have made of the rise in {w.t()} since {w.year - 5}.")
+        w.p(f"A member asked ministers how they explain the growth in {w.t()} over the last five years.")
         w.p(f"The Department considers that figures can only be compared from {w.year - 6} because the data were collected differently.")
-    w.p(w.c(["What do you think? Join the debate", "Keep up to date with the latest developments. Sign up to our weekly emails",
+    w.p(w.c(["Have your say in the comments below", "Get our news by email every Friday",
              f"Tel: 01{w.r.randint(100, 999)} {w.r.randint(100000, 999999)} Contact us", "Comments are closed."]))
     if w.r.random() < 0.5:
         w.h(2, "Related articles")
-        w.p(f"Number of children in care rises by {w.r.randint(2, 9)}%")
+        w.p(f"Care numbers up {w.r.randint(2, 9)}% in a year")
         w.p(f"{w.c(AREAS)}: referrals about {w.t()} up again")
 
 
@@ -969,18 +969,18 @@ def _procedure(w: _W):
     for n in range(1, w.r.randint(2, 4)):
         w.h(2, f"{n}. {w.c(['Duty to Conduct Section 47 Enquiries', 'Immediate Protection', 'Strategy Discussion', 'Timescales', 'Responsibilities of all agencies', 'Recording decisions'])}")
         w.p(w.c([
-            "Where a child is suspected to be suffering, or likely to suffer, significant harm, the local authority is required by section 47 of the Children Act 1989 to make enquiries.",
-            f"Each agency has a duty to assist and provide information in support of enquiries about {w.t()}.",
+            "When there is cause to think a child is being harmed, or may soon be, the council must look into it under section 47 of the Children Act 1989.",
+            f"Every agency must help those enquiries about {w.t()} and share what it knows.",
             "Responsibility for the enquiries lies with children's social care in the area where the child lives or is found.",
         ]), w.c([
             "The social worker and their manager must decide whether to seek the parents' permission and must record the reasons for the decision.",
             f"A strategy discussion should be held whenever there is reasonable cause to suspect that a child is suffering harm from {w.t()}.",
             "The assessment must be completed within 45 working days of the referral.",
-            "Where there is a risk to the life of a child, an agency with statutory powers should act at once to secure the child's safety.",
+            "If a child's life may be in danger, an agency with legal powers should step in straight away to make the child safe.",
             "The police, health practitioners and school staff should help the local authority with its enquiries.",
         ]), w.c([
             "'Found' means the place where the child was when the harm happened, such as a school or a hospital.",
-            "If the manager decides not to seek permission, they must record why.",
+            "A manager who goes ahead without asking the parents writes down the reason.",
             "See the protocol for children who move across local authority borders for more information.",
             f"Working Together to Safeguard Children {w.c(['2018', '2023'])} sets out these duties.",
         ]))
@@ -1026,12 +1026,12 @@ def _meeting_record(w: _W):
 def _event_news(w: _W):
     """A news story about a seminar or conference: who came, who spoke, what they said in quotes."""
     w.p(f"Published on {w.date()}")
-    w.p(f"Every child in {w.area} has a right to be safe – that’s the key message of a {w.c(['seminar', 'conference', 'safeguarding week'])} {w.c(['next month', 'this week', 'held yesterday'])}.")
+    w.p(f"Keeping every child in {w.area} safe is everyone’s job, says a {w.c(['seminar', 'conference', 'safeguarding week'])} {w.c(['next month', 'this week', 'held yesterday'])}.")
     w.p(f"The {w.c(['seminar', 'conference', 'event'])} {w.c(['will be held', 'was held'])} at the {w.c(['Civic Centre', 'Town Hall', 'Municipal Offices'])} and {w.c(['will include', 'included'])} {w.c(['presentations and workshops', 'a keynote speech and workshops'])}.")
     w.p(f"{w.c(['Over 300', 'About fifty', 'More than 100'])} {w.c(PROFS)} {w.c(['attended', 'are expected to attend'])}, including {w.c(['youth workers', 'school governors', 'volunteers'])} and officers from the police and the fire service.",
-        f"It is organised by the {w.area} Safeguarding Forum, which represents voluntary and statutory organisations.")
+        f"The {w.area} Safeguarding Forum, where charities and public services meet, is running it.")
     w.p(f"{w.c(NAMES)}, who chairs the forum, said: “{w.c(['We are all responsible for keeping children safe and this event is part of that work.', f'Events like this are a fantastic way of sharing what we know about {w.t()}.', 'I am proud of what local agencies are doing together.'])}")
-    w.p(f"“{w.c(['We must continue to work together to support families who are struggling.', 'It is vital that all agencies work together to get the best outcomes for children.', f'We need to be sure that our policies on {w.t()} are up to date.'])}”")
+    w.p(f"“{w.c(['We must continue to work together to support families who are struggling.', 'Nobody can do this alone: every service has its part in getting things right for children.', f'We need to be sure that our policies on {w.t()} are up to date.'])}”")
     w.p(f"{w.c(['Councillor', 'Cllr'])} {w.c(NAMES)}, {w.c(ROLES)}, {w.c(['sponsors the forum', 'opened the event'])}.")
     if w.r.random() < 0.5:
         w.p(w.c(["Students from the local college supported the team on the day.",
@@ -1051,7 +1051,7 @@ def _contents(w: _W):
         w.lines += [w.c([f"{t} ... {n * 3}", f"{n} {t} {n * 3}", f"Chapter {n}: {t}...{n * 3}", f"{t} {n * 2 + 1}"]), ""]
     if w.r.random() < 0.5:
         w.p(w.c(["View briefings here", "View full reports and 7-minute briefings.",
-                 "Future reviews will be added to this page when published."]))
+                 "New reviews go on this page once they are out."]))
     w.p(w.intro())
 
 
@@ -1066,7 +1066,7 @@ def _inspection_news(w: _W):
         t, t2 = w.t(), w.t()
         opts = [
             ("finding", f"{a} was praised for its work on {t} but was told its {w.c(['work with care leavers', 'early help offer', 'response to ' + t2])} needs improvement."),
-            ("finding", f"In {a}, {w.c(['Ofsted', 'inspectors'])} found that {w.c(PROFS)} {w.c(['were recording their work effectively', 'knew the children well', 'do not always meet at the start of enquiries', 'did not always visit children often enough'])}."),
+            ("finding", f"In {a}, {w.c(['Ofsted', 'inspectors'])} found that {w.c(PROFS)} {w.c(['were recording their work effectively', 'knew the children well', 'do not always get together when enquiries begin', 'did not always visit children often enough'])}."),
             ("finding", f"{a} was also criticised for {w.c(['a lack of', 'delays in', 'poor'])} {w.c(['advocacy for children at conferences', 'management oversight', 'planning for children in need'])}."),
             ("finding", f"{a} was found to need improvement in {w.c(['all areas', 'most areas', 'its front door'])}."),
             ("finding", f"They found that since the last inspection the {w.c(['support', 'oversight', 'quality of practice'])} for children in need of help and protection {w.c(['has strengthened', 'has not improved', 'is inconsistent'])}."),
@@ -1080,8 +1080,8 @@ def _inspection_news(w: _W):
             w.p(f"Inspectors visited {a}'s children's services on {w.date()} to look at {w.c(['children in need', 'the front door', 'care leavers'])}.")
         w.p(*[x for _, x in chosen], items=chosen)
         if w.r.random() < 0.3:
-            w.p(w.c(["The full report can be read here.", f"{w.c(NAMES)}, {w.c(ROLES)}, said: “Our staff are working very hard to deliver the improvements we need.”"]))
-    w.p(w.c(["In a letter, the senior inspector said: “Progress has been made since the last visit.”",
+            w.p(w.c(["A link to the whole report is below.", f"{w.c(NAMES)}, {w.c(ROLES)}, said: “Our teams are putting everything into the changes the service needs.”"]))
+    w.p(w.c(["The lead inspector’s letter said things had moved on since the previous visit.",
              "The council said it welcomed the report.", "Comments are closed."]))
 
 
@@ -1090,7 +1090,7 @@ def _research_news(w: _W):
     w.h(1, w.c([f"Shift needed in the response to {w.topic}", f"New research on {w.topic}", f"What the research says about {w.topic}"]))
     w.p(f"Published: {w.r.randint(1, 28):02d}/{w.r.randint(1, 12):02d}/{w.year}")
     w.p(f"Author: {w.c(['Research in Practice', 'The national Panel', 'The research team', w.c(NAMES)])}")
-    w.p(f"Research shows that a different approach to {w.t()} could make {w.c(['reviews', 'assessments', 'services'])} more useful.")
+    w.p(f"Changing how we go about {w.t()} could make {w.c(['reviews', 'assessments', 'services'])} more useful, a study argues.")
     w.p(w.c([f"A new report published by the {w.c(['national Panel', 'research centre', 'Department'])} explores how {w.t()} is handled, and what could help.",
              f"The study looked at {w.r.randint(10, 200)} cases from {w.r.randint(5, 40)} areas."]))
     pts = [
