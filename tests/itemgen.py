@@ -177,7 +177,7 @@ class _W:
         if self.r.random() < 0.45 and sentence.endswith("."):
             clause = self.c([
                 f" in households where {self.t()} is part of daily life",
-                f", particularly where {self.t()} is also present", " and what it does to children",
+                f", particularly where {self.t()} is also present", " and the effect it has on children",
                 f", including {self.t()} and {self.t()}", " across the whole partnership and in every agency",
                 f", and not make assumptions about {self.t()} within the family",
                 " so that children are seen and heard", " in the months before the incident"])
@@ -233,7 +233,7 @@ class _W:
             f"Fewer than half of the cases audited showed that {self.c(PROFS)} had considered {self.t()}.",
             f"In {round(100 * k / n)}% of cases {self.c(PROFS)} {self.c(SHORTFALLS).format(t=self.t())}.",
             f"The number of reviews involving {self.t()} has risen, but the learning is not yet reflected in practice.",
-            f"In most of the {n} cases the work ended early or the family never got the help it needed.",
+            f"Most of the {n} cases were closed too early or lacked the help the family needed.",
         ])
 
     def finding_phrase(self):
@@ -312,7 +312,7 @@ class _W:
             f"The audit was completed in {self.c(MONTHS)} {self.year} and reported to the Board.",
             f"{self.c(['Twelve', 'Eight', 'Four'])} reviews have been completed since {self.year - 2}.",
             "The review was conducted by an independent reviewer with a panel of local managers.",
-            "It gathers what the published reports teach.",
+            "It pulls together the learning from the reports published so far.",
             f"The Board met {self.c(['four', 'six', 'five'])} times between April {self.year} and March {self.year + 1}.",
             f"The chart below shows referrals by month up to {self.c(MONTHS)} {self.year}.",
             f"The table below shows each point and its rating at the end of March {self.year}.",
@@ -338,10 +338,10 @@ class _W:
             f"Sent on behalf of {self.c(NAMES)}, {self.c(ROLES)}", f"Report of {self.c(NAMES)}, {self.c(ROLES)}",
             "The full report can be found on our website.", "Back to top", "Share this page",
             f"Last updated: {self.date()}", "Full reports and short learning notes are available to download below.",
-            "Want other reviews? The national library of reviews can be searched by topic, year or place.",
+            "Looking for other reviews? Search the national library by topic, year or place.",
             f"Search our library for briefings on {self.t()}.", "Documentation relating to these reviews has been published.",
             "We also publish learning briefs for each review.", f"Learn how our helpline supports families affected by {self.t()}.",
-            "What we learned is set out below; please use it in your own work.",
+            "The learning is highlighted below for everyone to use in practice.",
         ])
 
     def resource(self):
@@ -568,7 +568,7 @@ def _minutes(w: _W):
         w.p(w.c([f"The report indicated that the Board had {w.c(['four', 'five', 'three'])} priorities for {w.fy()} as follows:",
                  f"The report concluded that the priorities for {w.fy()} were:"]))
         w.bullets([w.priority() for _ in range(w.r.randint(2, 5))], "priority", marker=w.c(["·", "-", "•"]))
-    w.p(w.c(["Highlights relating to the activity during the year included:", "The report’s main points were:",
+    w.p(w.c(["Highlights relating to the activity during the year included:", "The year’s highlights were:",
              "Achievements during the year included:"]))
     w.bullets([w.action(past=True) for _ in range(w.r.randint(1, 3))], "action")
     w.p(w.procedural(), w.procedural(), w.procedural())
@@ -657,7 +657,7 @@ def _annual(w: _W):
     w.h(2, w.c(["Our priorities", f"Priorities for {w.fy()}", "Board priorities", "Our strategic aims",
                 "Areas of focus"]))
     w.p(w.c([f"The partnership agreed its priorities for {w.fy()} in April.",
-             "Every board meeting looks at the priorities again."]))
+             "The board reviews the priorities at every meeting."]))
     if w.r.random() < 0.3:
         w.p(w.c(["The priorities this year are:", f"The priorities for {w.fy()} will be:", "We will focus on:"]))
     w.bullets([w.priority() for _ in range(w.r.randint(2, 5))], "priority")
@@ -843,7 +843,7 @@ def _discussion(w: _W):
     w.h(2, w.c([f"Annual report of the {w.body()}", f"{w.cap(w.topic)} update", "Safeguarding children report"]))
     w.p(f"Meeting: {w.date()} - {w.c(['Overview and Scrutiny Committee', 'Children and Families Panel', 'Cabinet'])}")
     w.p(w.procedural())
-    sents = [w.c([f"The Chair presented the report and set out what the {w.c(['board', 'partnership'])} does.",
+    sents = [w.c([f"The Chair introduced the report and described the role of the {w.c(['board', 'partnership'])}.",
                   "Members were reminded of the statutory role of the partnership."])]
     items = []
     for _ in range(w.r.randint(2, 4)):
@@ -912,7 +912,7 @@ def _event(w: _W):
     w.p(w.c(["Book tickets here", "Book your place", "Register now"]))
     w.p(w.c([f"The recommendations of the {w.year - 1} national review set the scene for changes to local arrangements.",
              f"This conference looks at {w.topic} and how partners respond to it."]),
-        w.c([f"The main aim is a better joined-up response to {w.t()} across health, the police and the council.",
+        w.c([f"The key focus is a more joined-up response to {w.t()} across health, the police and the council.",
              f"The day will bring together {w.c(PROFS)} from across {w.area}."]),
         w.c([f"Speakers will include {w.c(NAMES)}, {w.c(ROLES)}.", "Workshops run in the afternoon."]))
     w.p(w.stat(), w.stat())
@@ -940,13 +940,13 @@ def _stats_news(w: _W):
             f"Social workers completed {w.r.randint(60, 95)}% of assessments within {w.c(['45 working days', 'the timescale'])}, compared with {w.r.randint(60, 95)}% the year before.",
         ]))
     if w.r.random() < 0.5:
-        w.p(f"A member asked ministers how they explain the growth in {w.t()} over the last five years.")
+        w.p(f"To ask ministers how they explain the growth in {w.t()} over the last five years.")
         w.p(f"The Department considers that figures can only be compared from {w.year - 6} because the data were collected differently.")
-    w.p(w.c(["Have your say in the comments below", "Get our news by email every Friday",
+    w.p(w.c(["Have your say in the comments below", "Sign up to our Friday news by email",
              f"Tel: 01{w.r.randint(100, 999)} {w.r.randint(100000, 999999)} Contact us", "Comments are closed."]))
     if w.r.random() < 0.5:
         w.h(2, "Related articles")
-        w.p(f"Care numbers up {w.r.randint(2, 9)}% in a year")
+        w.p(f"Number of children in care up {w.r.randint(2, 9)}% in a year")
         w.p(f"{w.c(AREAS)}: referrals about {w.t()} up again")
 
 
@@ -969,8 +969,8 @@ def _procedure(w: _W):
     for n in range(1, w.r.randint(2, 4)):
         w.h(2, f"{n}. {w.c(['Duty to Conduct Section 47 Enquiries', 'Immediate Protection', 'Strategy Discussion', 'Timescales', 'Responsibilities of all agencies', 'Recording decisions'])}")
         w.p(w.c([
-            "When there is cause to think a child is being harmed, or may soon be, the council must look into it under section 47 of the Children Act 1989.",
-            f"Every agency must help those enquiries about {w.t()} and share what it knows.",
+            "When there is cause to think a child is being harmed, or may soon be, the council is required by section 47 of the Children Act 1989 to look into it.",
+            f"Each agency has a duty to help with enquiries about {w.t()} and to share what it knows.",
             "Responsibility for the enquiries lies with children's social care in the area where the child lives or is found.",
         ]), w.c([
             "The social worker and their manager must decide whether to seek the parents' permission and must record the reasons for the decision.",
@@ -980,7 +980,7 @@ def _procedure(w: _W):
             "The police, health practitioners and school staff should help the local authority with its enquiries.",
         ]), w.c([
             "'Found' means the place where the child was when the harm happened, such as a school or a hospital.",
-            "A manager who goes ahead without asking the parents writes down the reason.",
+            "If the manager goes ahead without asking the parents, they must write down why.",
             "See the protocol for children who move across local authority borders for more information.",
             f"Working Together to Safeguard Children {w.c(['2018', '2023'])} sets out these duties.",
         ]))
@@ -1031,7 +1031,7 @@ def _event_news(w: _W):
     w.p(f"{w.c(['Over 300', 'About fifty', 'More than 100'])} {w.c(PROFS)} {w.c(['attended', 'are expected to attend'])}, including {w.c(['youth workers', 'school governors', 'volunteers'])} and officers from the police and the fire service.",
         f"The {w.area} Safeguarding Forum, where charities and public services meet, is running it.")
     w.p(f"{w.c(NAMES)}, who chairs the forum, said: “{w.c(['We are all responsible for keeping children safe and this event is part of that work.', f'Events like this are a fantastic way of sharing what we know about {w.t()}.', 'I am proud of what local agencies are doing together.'])}")
-    w.p(f"“{w.c(['We must continue to work together to support families who are struggling.', 'Nobody can do this alone: every service has its part in getting things right for children.', f'We need to be sure that our policies on {w.t()} are up to date.'])}”")
+    w.p(f"“{w.c(['We must continue to work together to support families who are struggling.', 'It is vital that every service plays its part for children.', f'We need to be sure that our policies on {w.t()} are up to date.'])}”")
     w.p(f"{w.c(['Councillor', 'Cllr'])} {w.c(NAMES)}, {w.c(ROLES)}, {w.c(['sponsors the forum', 'opened the event'])}.")
     if w.r.random() < 0.5:
         w.p(w.c(["Students from the local college supported the team on the day.",
@@ -1051,7 +1051,7 @@ def _contents(w: _W):
         w.lines += [w.c([f"{t} ... {n * 3}", f"{n} {t} {n * 3}", f"Chapter {n}: {t}...{n * 3}", f"{t} {n * 2 + 1}"]), ""]
     if w.r.random() < 0.5:
         w.p(w.c(["View briefings here", "View full reports and 7-minute briefings.",
-                 "New reviews go on this page once they are out."]))
+                 "Further reviews will appear on this page once published."]))
     w.p(w.intro())
 
 
@@ -1080,8 +1080,8 @@ def _inspection_news(w: _W):
             w.p(f"Inspectors visited {a}'s children's services on {w.date()} to look at {w.c(['children in need', 'the front door', 'care leavers'])}.")
         w.p(*[x for _, x in chosen], items=chosen)
         if w.r.random() < 0.3:
-            w.p(w.c(["A link to the whole report is below.", f"{w.c(NAMES)}, {w.c(ROLES)}, said: “Our teams are putting everything into the changes the service needs.”"]))
-    w.p(w.c(["The lead inspector’s letter said things had moved on since the previous visit.",
+            w.p(w.c(["The whole report can be found here.", f"{w.c(NAMES)}, {w.c(ROLES)}, said: “Our teams are putting everything into the changes the service needs.”"]))
+    w.p(w.c(["In a letter, the lead inspector said: “Things have moved on since we last visited.”",
              "The council said it welcomed the report.", "Comments are closed."]))
 
 
@@ -1090,7 +1090,7 @@ def _research_news(w: _W):
     w.h(1, w.c([f"Shift needed in the response to {w.topic}", f"New research on {w.topic}", f"What the research says about {w.topic}"]))
     w.p(f"Published: {w.r.randint(1, 28):02d}/{w.r.randint(1, 12):02d}/{w.year}")
     w.p(f"Author: {w.c(['Research in Practice', 'The national Panel', 'The research team', w.c(NAMES)])}")
-    w.p(f"Changing how we go about {w.t()} could make {w.c(['reviews', 'assessments', 'services'])} more useful, a study argues.")
+    w.p(f"Research shows that changing how we handle {w.t()} could make {w.c(['reviews', 'assessments', 'services'])} more useful.")
     w.p(w.c([f"A new report published by the {w.c(['national Panel', 'research centre', 'Department'])} explores how {w.t()} is handled, and what could help.",
              f"The study looked at {w.r.randint(10, 200)} cases from {w.r.randint(5, 40)} areas."]))
     pts = [
