@@ -70,10 +70,13 @@ def read_checklist(path, name: str | None = None, worker: DocumentReader | None 
             lines = path.read_text(encoding="utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError) as e:
             raise ChecklistError(f"{name}: cannot read it as text: {getattr(e, 'strerror', None) or e}") from e
-        texts = [_BULLET.sub("", ln).strip() for ln, below in zip(lines, lines[1:] + [""])
-                 if not (_HEADING_LINE.search(ln) or _UNDERLINE.match(ln) or _UNDERLINE.match(below)
-                         or _KIND_LINE.match(_BULLET.sub("", ln).strip()))]
-        texts = [t for t in texts if len(t.split()) >= 1]
+        texts = []
+        for ln, below in zip(lines, lines[1:] + [""]):
+            if _HEADING_LINE.search(ln) or _UNDERLINE.match(ln) or _UNDERLINE.match(below):
+                continue
+            text = _BULLET.sub("", ln).strip()
+            if text and not _KIND_LINE.match(text):
+                texts.append(text)
     else:
         texts = worker.read(path, name) if worker is not None else _document_items(str(path), name)
     if not texts:

@@ -619,7 +619,7 @@ def _address_kind(url: str | None, p: Publishers) -> str | None:
     parts = places.split_address(url)
     for seg in (re.sub(r"[-_]", "", seg) for seg in (parts.path.lower().split("/")[1:4] if parts else [])):
         for kind, full in (("partnership", _PATH_PARTNERSHIP), ("board", _PATH_BOARD)):
-            if seg in p.address_words.get(kind, []) and seg not in ("board", "partnership", "sp") or full.search(seg):
+            if (seg in p.address_words.get(kind, []) and seg not in ("board", "partnership", "sp")) or full.search(seg):
                 return kind
     # a council's site, or its committee portal ("northlincolnshire.moderngov.co.uk")
     portal = any(label in p.address_words.get("portal", []) for label in host.split("."))

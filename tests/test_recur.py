@@ -117,11 +117,11 @@ def test_bulk_scores_equal_pairwise_scores(store):
     import numpy as np
 
     from search.recur import load_items
-    from search.recur.scoring import _prepare, _score_pairs, pair_score
+    from search.recur.scoring import _prepare, _scores_and_evidence, pair_score
 
     p = _prepare(load_items(store))
     pairs = [(a, b) for a in range(0, len(p.items), 7) for b in range(a + 1, len(p.items), 11)]
-    bulk = _score_pairs(p, np.array([a for a, _ in pairs]), np.array([b for _, b in pairs]))
+    bulk, _ = _scores_and_evidence(p, np.array([a for a, _ in pairs]), np.array([b for _, b in pairs]))
     for (a, b), s in zip(pairs, bulk.tolist()):
         assert abs(s - pair_score(p, a, b)) <= 0.11, (a, b)
 

@@ -72,11 +72,7 @@ def _cache_key(store: Store, concepts: Concepts) -> str | None:
         stamp = d.stat().st_mtime_ns
     except OSError:
         return None
-    fingerprint = _digest([_CACHE_VERSION, sorted(concepts.token_of.items()),
-                           sorted(concepts.theme_of.items()), [r.pattern for r in concepts.openings],
-                           sorted(concepts.common), sorted(concepts.stock),
-                           sorted(concepts.spellings.items()), sorted(concepts.abbreviations.items()),
-                           sorted(concepts.synonym_of.items()), sorted(concepts.places)])
+    fingerprint = _digest([_CACHE_VERSION, concepts_digest(concepts)])  # everything tokenising reads
     return f"{_digest(str(Path(store.root).resolve()))}-{fingerprint}{_digest([str(d.resolve()), stamp])}"
 
 
@@ -331,8 +327,10 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
             it = _item(r)
             key = _text_key(it)
             got = previous.get(key) if previous is not None else None
-            if got is None and written is not None and not written.changes.touches(it):
+            if got is None and written is not None:
                 got = written.reused.get(key)
+                if got is not None and written.changes.touches(it):
+                    got = None  # a phrase or abbreviation it holds reads differently now
             if got is None:
                 learnt: dict[str, str] = {}
                 toks = " ".join(item_tokens(it, concepts, learnt))

@@ -1,6 +1,8 @@
 """Earlier items like a new text (``sgsearch recur --check``), and whether it was made before."""
 from __future__ import annotations
 
+from itertools import islice
+
 import numpy as np
 
 from search.index.store import Store
@@ -123,6 +125,10 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     named = np.array([t.startswith(("#", _CONCEPT)) for t in p.rows.vocab] or [False])
     short = np.asarray(p.rows.sizes[:n_items], dtype=np.int64) < MIN_TOKENS
     cos = np.zeros(n_items, dtype=np.float32)
+
+    def ranked(x: tuple[float, int]):  # best score first; ties to the item most about it, then by id
+        return -x[0], -float(cos[x[1]]), ids[x[1]]
+
     out = []
     for n, text in enumerate(texts):
         q = n_items + n
@@ -144,20 +150,14 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
             if len(scored) < nearest:  # the nearest items sharing what the text says, however weakly
                 weak = _best(weak, cos[weak], NEAR_CANDIDATES)
                 more, more_beyond = _scores_and_evidence(p, weak, np.full(len(weak), q, dtype=np.int64))
-                near = [(s, i) for i, s, b in zip([*strong.tolist(), *weak.tolist()], [*scores.tolist(), *more.tolist()],
-                                                  [*beyond.tolist(), *more_beyond.tolist()])
-                        if near_floor <= s < min_score and b]
-                near.sort(key=lambda x: (-x[0], -float(cos[x[1]]), ids[x[1]]))
-                wanted = nearest - len(scored)
-                for s, i in near:
-                    if not wanted:
-                        break
-                    if _near(p, i, q):
-                        scored.append((s, i))
-                        wanted -= 1
+                near = sorted(((s, i) for i, s, b in zip(np.concatenate([strong, weak]).tolist(),
+                                                          np.concatenate([scores, more]).tolist(),
+                                                          np.concatenate([beyond, more_beyond]).tolist())
+                               if near_floor <= s < min_score and b), key=ranked)
+                scored += islice((x for x in near if _near(p, x[1], q)), nearest - len(scored))
         else:  # a short text is scored by how much of it an item holds
             scored = [(s, i) for i in idx.tolist() if (s := _check_score(p, i, q)) >= min_score]
-        scored.sort(key=lambda x: (-x[0], -float(cos[x[1]]), ids[x[1]]))
+        scored.sort(key=ranked)
         matches = []
         for s, i in scored[:limit]:
             it = dict(items[i]) if given else _full(store, {"item_id": ids[i], "doc_id": docs[i]})

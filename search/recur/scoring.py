@@ -441,16 +441,12 @@ def _candidates(p: _Prepared, k: int = NEIGHBOURS, chunk: int = 2048) -> tuple[n
     return codes // max(n, 1), codes % max(n, 1)
 
 
-def _score_pairs(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Scores (0-100) of the pairs ``(a[n], b[n])`` at once: the same formula as :func:`pair_score`."""
-    return _scores_and_evidence(p, a, b)[0]
-
-
 SCORE_BLOCK = 100_000  # pairs scored at once: the row copies they need stay small at any index size
 
 
 def _scores_and_evidence(p: _Prepared, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs' scores, and whether each pair shares more than a theme (only those are grouped)."""
+    """The scores (0-100, the formula of :func:`pair_score`) of the pairs ``(a[n], b[n])`` at once, and
+    whether each pair shares more than a theme (only those are grouped)."""
     strings = p.strings
     if len(a) > SCORE_BLOCK:
         # split once for every block, and let go on return (a Python string per item: ~45 MB at 400,000)
