@@ -20,7 +20,7 @@ a year inside a span the document covers; a year from another date the page name
 where one year was wanted), each with the rule that found the year. It is for finding the
 kinds of error that recur across many pages, not single pages. ``--except`` leaves out the
 folders named (sets only measured, whose misses nobody reads); ``--misses`` lists every year
-and doc-type miss of the folders pooled, one line each, for an error analysis.
+publisher and doc-type miss of the folders pooled, one line each, for an error analysis.
 """
 from __future__ import annotations
 
