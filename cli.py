@@ -629,10 +629,10 @@ def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_j
         _must_exist(check_text)
     try:
         if is_file:
-            result = check_file(store, check_text, kind=kind, limit=limit, include_self=include_self)
+            result = check_file(store, check_text, kind=kind, limit=limit, include_self=include_self, release=True)
             checks, total = result["checks"], result["summary"]
         else:
-            checks, total = check_texts(store, [check_text], kind=kind, limit=limit), None
+            checks, total = check_texts(store, [check_text], kind=kind, limit=limit, release=True), None
     except SgsearchError as e:
         _fail(str(e))
     if output:

@@ -37,6 +37,7 @@ BACKEND = "BACKEND"
 TAXONOMY = "taxonomy.json"
 MANIFEST = "files.json"
 FETCHED = "fetched"  # copies of documents ingested from URLs (see ingest.fetch)
+DOCS_EVERY = 100  # documents read between two lets-go of the engine's pages (``release_every``): each maps its own
 _OURS = {CURRENT, LOCK, PID, FETCHED}  # what an index folder holds besides its generations
 
 

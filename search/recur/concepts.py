@@ -2,7 +2,7 @@
 with the themes, thesaurus and publishers' areas the index holds."""
 from __future__ import annotations
 
-from search.index.store import Store
+from search.index.store import DOCS_EVERY, Store
 from search.recur.cachefiles import kept_value
 from search.vocab.concepts import (  # noqa: F401 - recur's names for the tokeniser
     _CONCEPT,
@@ -24,9 +24,6 @@ from search.vocab.concepts import (  # noqa: F401 - recur's names for the tokeni
 from search.vocab.thesaurus import index_thesaurus
 
 _by_taxonomy: dict = {}
-
-
-DOCS_EVERY = 100  # documents read between two lets-go of the engine's pages (with ``release``): each maps its own
 
 
 def store_concepts(store: Store | None, release: bool = False) -> Concepts:
