@@ -12,8 +12,10 @@ says the same thing as an earlier one and 4 look-alikes) is measured two ways:
 A same pair is **linked** when ``recur`` puts both items in one group, or when the earlier
 item is among the first 5 matches ``recur --check`` gives for the later item's text. A
 look-alike is **linked** when ``recur`` groups the two, or when ``--check`` of the later
-one's text says the earlier was made before (a match at or above the threshold). Items of
-the checked item's own page are never counted as its matches.
+one's text says the earlier was made before (a match at or above the threshold). Each later
+text is checked with its own page left out, as ``recur --check FILE`` leaves out the checked
+document (``--keep-own``: checked against every page, its own page's matches dropped after, which
+let them take places among the nearest items listed).
 
 Then the precision and recall of the default threshold on ``tests/recur_pairs.toml`` (the
 bundled corpus's items as background, as the test does), and on realdev's gold pairs.
@@ -25,6 +27,10 @@ index, so each pair's earlier item competes with every set's items), and ``--det
 per pair, where the earlier item ranks among the later one's ``--check`` matches, its score,
 and what the two share; for an earlier item not listed, whether it scored below the floor, was
 outranked or was never a candidate.
+``--causes`` counts the same pairs not linked (gold items) by cause: the earlier item shares no
+concept with the later text, shares a theme only, scored below the floor though among the nearest
+five, or is outranked (by a look-alike's earlier item, or by other items: the first three above it
+shown with what they share); ``--texts`` adds both items' texts.
 
 A benchmark, not a test: it prints the figures (and PASS/MISS against the issue's targets)
 and exits 0.
@@ -32,6 +38,7 @@ and exits 0.
     python bench/recur_real.py
     python bench/recur_real.py --dir /work/notes/heldout/j27 --skip-labelled
     python bench/recur_real.py --pool /work/notes/heldout/j27 /work/notes/heldout/k27 --details
+    python bench/recur_real.py --pool /work/notes/heldout/j27 /work/notes/heldout/k27 --causes
 """
 from __future__ import annotations
 
@@ -99,8 +106,22 @@ def _gold_index(root: Path, gold, years: dict, taxonomy) -> Store:
     return store
 
 
+def _checks(store: Store, later: list[str], gold_by_no: dict, doc_of: dict[str, str], keep_own: bool) -> dict:
+    """``--check`` of each later item's text, its own page left out as ``recur --check FILE`` leaves
+    out the checked document (``keep_own``: its page's items listed, then dropped from the matches)."""
+    if keep_own:
+        return dict(zip(later, check_texts(store, [gold_by_no[b].text for b in later], limit=TOP + 30)))
+    by_doc: dict[str, list[str]] = {}
+    for b in later:
+        by_doc.setdefault(doc_of[b], []).append(b)
+    out = {}
+    for doc, bs in by_doc.items():
+        out.update(zip(bs, check_texts(store, [gold_by_no[b].text for b in bs], limit=TOP + 30, exclude_docs={doc})))
+    return out
+
+
 def _measure(store: Store, gold_by_no: dict, owner: dict[str, set[str]], doc_of: dict[str, str], pairs,
-             threshold: float, diagnose: bool = False) -> dict:
+             threshold: float, diagnose: bool = False, keep_own: bool = False) -> dict:
     """Pairs and look-alikes linked, given ``owner``: gold item_no -> the index's item ids that are it.
     ``diagnose``: also where each earlier item would rank were every candidate listed, whatever its
     score (what tells a pair below the floor from one outranked or never a candidate)."""
@@ -110,11 +131,12 @@ def _measure(store: Store, gold_by_no: dict, owner: dict[str, set[str]], doc_of:
         for it in c["items"]:
             group_of.setdefault(it["item_id"], set()).add(c["id"])
     later = sorted({b for _, b, _ in pairs})
-    checks = dict(zip(later, check_texts(store, [gold_by_no[b].text for b in later], limit=TOP + 30)))
-    every = (dict(zip(later, check_many(store, [gold_by_no[b].text for b in later], limit=TOP + 60, min_score=0.0,
+    checks = _checks(store, later, gold_by_no, doc_of, keep_own)
+    every = (dict(zip(later, check_many(store, [gold_by_no[b].text for b in later], limit=len(gold_by_no), min_score=0.0,
                                         nearest=0))) if diagnose else {})
     out = {"same": 0, "same_total": 0, "alike": 0, "alike_total": 0, "grouped": 0, "top5": 0, "made_before": 0,
-           "found": 0, "missed": [], "alike_linked": [], "details": []}
+           "found": 0, "missed": [], "alike_linked": [], "details": [],
+           "every": {b: [m for m in r["matches"] if m["doc_id"] != doc_of[b]] for b, r in every.items()}}
     for a, b, same in pairs:
         ga = {g for i in owner.get(a, ()) for g in group_of.get(i, ())}
         gb = {g for i in owner.get(b, ()) for g in group_of.get(i, ())}
@@ -178,6 +200,52 @@ def _print_details(m: dict) -> None:
               f"{', '.join(shared) or '-'}; top {TOP} scores {' '.join(f'{s:g}' for s in top) or '-'}")
 
 
+CAUSES = ("no concept in common", "a theme in common only", "below the floor (nearest, scored low)",
+          "outranked by a look-alike's earlier item", "outranked by other items")
+
+
+def _causes(m: dict, pairs, owner: dict[str, set[str]], gold_by_no: dict, texts: bool = False) -> None:
+    """Each same pair not linked, by cause, counted: the earlier item shares nothing with the later
+    one's text; shares a theme only; is among the first five were every candidate listed (it scored
+    below the floor); or is outranked, by the earlier item of a labelled look-alike of the later one or
+    by other items (the first three above it shown, with what they share)."""
+    alike_of = {}
+    for a, b, same in pairs:
+        if not same:
+            alike_of.setdefault(b, set()).update(owner.get(a, ()))
+    item_no = {i: no for no, ids in owner.items() for i in ids}
+    counts = dict.fromkeys(CAUSES, 0)
+    lines = []
+    for a, b, same in pairs:
+        if not same or f"{a}~{b}" not in m["missed"]:
+            continue
+        ranked = m["every"].get(b, [])
+        hit = next(((r, x) for r, x in enumerate(ranked, 1) if x["item_id"] in owner.get(a, ())), None)
+        above = ranked[:min(hit[0] - 1, 3)] if hit else ranked[:3]
+        if hit is None:
+            cause = CAUSES[0]
+        elif not hit[1]["why"]:
+            cause = CAUSES[1]
+        elif hit[0] <= TOP:
+            cause = CAUSES[2]
+        elif any(x["item_id"] in alike_of.get(b, ()) for x in ranked[:TOP]):
+            cause = CAUSES[3]
+        else:
+            cause = CAUSES[4]
+        counts[cause] += 1
+        where = f"rank {hit[0]} score {hit[1]['score']:g} sharing {', '.join(hit[1]['why']) or '-'}" if hit else "-"
+        lines.append(f"   {a}~{b}: {cause}; {where}")
+        if texts:
+            lines.append(f"      earlier: {' '.join(gold_by_no[a].text.split())}")
+            lines.append(f"      later:   {' '.join(gold_by_no[b].text.split())}")
+        if hit is None or hit[0] > TOP:
+            for x in above:
+                lines.append(f"      above: {item_no.get(x['item_id'], x['item_id'])} {x['score']:g} sharing "
+                             f"{', '.join(x['why']) or '-'}")
+    print("missed pairs by cause: " + "; ".join(f"{c} {n}" for c, n in counts.items()))
+    print("\n".join(lines))
+
+
 def _tsv(path: Path) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f, delimiter="\t"))
@@ -214,6 +282,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dir", type=Path, help="A held-out set laid out as real2, measured instead of realdev.")
     ap.add_argument("--pool", type=Path, nargs="+", metavar="FOLDER",
                     help="Held-out sets laid out as real2, measured as one set instead of realdev.")
+    ap.add_argument("--keep-own", action="store_true",
+                    help="Check each later text against every page, its own too, and drop its own page's matches "
+                         "after (the figures before the own page was left out).")
+    ap.add_argument("--causes", action="store_true",
+                    help="Gold items: each same pair not linked, by cause, counted (--texts: with both items' texts).")
+    ap.add_argument("--texts", action="store_true", help="With --causes, print the missed pairs' texts.")
     ap.add_argument("--details", action="store_true",
                     help="Per pair: the earlier item's rank and score in --check, and what the two share.")
     args = ap.parse_args(argv)
@@ -237,10 +311,12 @@ def main(argv: list[str] | None = None) -> int:
 
     gstore = _gold_index(tmp / "gold", gold, years, real.taxonomy())
     owner = {g.item_no: {f"{doc_of[g.item_no]}:1.{g.item_no}"} for g in gold}
-    m = _measure(gstore, gold_by_no, owner, doc_of, pairs, args.threshold, args.details)
+    m = _measure(gstore, gold_by_no, owner, doc_of, pairs, args.threshold, args.details or args.causes, args.keep_own)
     _print(f"{name} gold items", m, args.threshold, target)
     if args.details:
         _print_details(m)
+    if args.causes:
+        _causes(m, pairs, owner, gold_by_no, args.texts)
 
     extracted = load_items(real)
     by_doc: dict[str, list[dict]] = {}
@@ -254,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
         owner_e[g.item_no] = {it["item_id"] for it in by_doc.get(doc, [])
                               if len(want & _words(it["text"])) >= 0.5 * max(len(want), 1)}
     doc_of_e = {no: doc_by_file.get(d, d) for no, d in doc_of.items()}
-    m = _measure(real, gold_by_no, owner_e, doc_of_e, pairs, args.threshold, args.details)
+    m = _measure(real, gold_by_no, owner_e, doc_of_e, pairs, args.threshold, args.details, args.keep_own)
     print(f"{name} end to end: {len(extracted)} items extracted from {len(pages)} pages; gold items found "
           f"{sum(1 for v in owner_e.values() if v)} of {len(gold)}; pairs with both items found {m['found']} of "
           f"{len(pairs)}")

@@ -641,10 +641,7 @@ def corrected_query(store: Store, query: str) -> str | None:
             return w
         if _held_or_named(store, w):  # "dads" (the index has "dad"), "mums" (the thesaurus names mothers so)
             return w
-        # lazy: only a word the index does not hold is looked up
-        from rapidfuzz import fuzz, process
-
-        best = process.extractOne(w.lower(), _vocabulary(store), scorer=fuzz.ratio, score_cutoff=75)
+        best = _near_spellings(w, _vocabulary(store), 1)  # a slip, as suggestions read one
         if not best:
             return w
         changed = True

@@ -70,6 +70,11 @@ def test_only_a_typing_slip_from_an_indexed_word_is_suggested(store):
     assert res.total == 0 and res.suggestions == [] and res.did_you_mean is None
     assert corrected_query(store, "safgaurding children") == "safeguarding children"  # two slips
     assert suggest(store, "neglekt") == ["neglect"]
+    # a longer word three or more edits from the nearest indexed one is another word: it is
+    # searched as typed, never silently swapped ("regulation" is not what was asked)
+    for word in ("strangulation", "overdose", "criminalisation"):
+        assert corrected_query(store, word) is None
+        assert search(store, word).searched is None
 
 
 def test_words_a_theme_names_are_not_misspellings(store):

@@ -28,6 +28,22 @@ def test_spellings_and_ize_are_read_alike(store):
     assert tokens("The size of the caseload", c)[:2] == ["size", "caseload"]
 
 
+def test_a_superlative_in_one_word_reads_as_in_two(store):
+    c = store_concepts(store)
+    assert tokens("Bruising was the commonest injury", c) == tokens("Bruising was the most common injury", c)
+    # a word ending as a superlative does not is left alone
+    assert tokens("An interest in the request", c)[:2] == ["interest", "request"]
+
+
+def test_a_baby_not_yet_mobile_is_one_point_in_other_words(store):
+    c = store_concepts(store)
+    label = "non-mobile"
+    for text in ("a bruise on a baby who is not yet crawling", "an infant with no independent mobility",
+                 "a baby who cannot move independently", "a non-mobile baby"):
+        assert label in normalise(text, c), text
+    assert label not in normalise("a child who is crawling and walking", c)
+
+
 def test_a_spellings_table_in_a_users_file_is_read(tmp_path):
     extra = tmp_path / "mine.toml"
     extra.write_text('[spellings]\nbabys = "babies"\n', encoding="utf-8")
