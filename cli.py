@@ -593,7 +593,7 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
     # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.cite import cite_items
 
-    cite_items(store, [it for c in clusters for it in (c["items"] if every else c["items"][-1:])], release_every=100)
+    cite_items(store, [it for c in clusters for it in (c["items"] if every else c["items"][-1:])], release_every=50)
     if output:
         _write_tracker(store, clusters, output, fmt)
     if as_json:

@@ -20,6 +20,7 @@ from cli import main
 from corpus import corpus_dir
 from ingest.pipeline import ingest
 from search.browse import document, documents, section
+from search.cite import cite_items
 from search.index import qtree
 from search.index.analysis import query_terms
 from search.index.backends import EngineUnavailable, backend_class
@@ -162,7 +163,12 @@ def test_records_read_letting_go_of_the_pages_are_the_same(stores):
         assert every and sorted(map(repr, store.iter_records("item", release_every=7))) == every
         docs = list(store.iter_records("doc", release_every=1))
         assert sorted(map(repr, docs)) == sorted(map(repr, store.iter_records("doc")))
-        assert recur(store, release=True) == recur(store)
+        groups = recur(store, release=True)
+        assert groups == recur(store)
+        plain, let_go = ([dict(it) for c in groups for it in c["items"]] for _ in range(2))
+        cite_items(store, plain)
+        cite_items(store, let_go, release_every=1)
+        assert plain == let_go and all(it["citation"] for it in plain)
 
 
 @pytest.mark.skipif("tantivy" not in AVAILABLE, reason="tantivy is not installed (Python 3.10)")

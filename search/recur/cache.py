@@ -282,7 +282,7 @@ def _other_columns(store: Store, concepts: Concepts, n: int) -> dict[str, list]:
     return _tokenise(store, concepts, _cache_path(store, concepts, "tokens"))[0].cols
 
 
-RELEASE_EVERY = 50_000  # items read between two lets-go of the engine's pages (with ``release``)
+RELEASE_EVERY = 20_000  # items read between two lets-go of the engine's pages (with ``release``)
 
 
 def _tokenise(store: Store, concepts: Concepts, path: Path | None,
