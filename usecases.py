@@ -16,6 +16,7 @@ import contextlib
 import os
 import re
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -33,17 +34,24 @@ from search.index.store import (
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-# a heading or lead-in names what follows; it is not itself a recommendation: a Markdown
-# heading (``# …``, or a line underlined with ``===``/``---``) or a line ending in a colon
-_HEADING_LINE = re.compile(r"^\s*#{1,6}\s|:\s*$")
-_UNDERLINE = re.compile(r"^\s*(?:={3,}|-{3,})\s*$")
-# a plain heading: a short unpunctuated line that opens by naming the kind of what follows
-# ("Recommendations", "Key findings", "Learning for the partnership", "Recommendation 3")
-_KIND_LINE = re.compile(r"^(?!.*[.;!?]\s*$)(?=(?:\S+\s+){0,5}\S+\s*$)(?:(?:key|main|our|the|summary\s+of|further|"
-                        r"overall|other)\s+)*(?:recommendations|findings|learning|lessons|priorities|actions|"
-                        r"next\s+steps|key\s+messages|areas\s+for\s+(?:development|improvement)|recommendation\s+\d+)\b",
-                        re.I)
-_BULLET = re.compile(r"^\s*(?:[-*•·❑]|\(?\d{1,3}[.)]|\(?[a-z][.)]|recommendation\s*\d*\s*[:.])\s*", re.I)
+@lru_cache(maxsize=1)
+def _line_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """The patterns a checklist's lines are read with (compiled on first use: every command
+    imports this module, only ``recur --check FILE`` reads a checklist)."""
+    # a heading or lead-in names what follows; it is not itself a recommendation: a Markdown
+    # heading (``# …``, or a line underlined with ``===``/``---``) or a line ending in a colon
+    heading = re.compile(r"^\s*#{1,6}\s|:\s*$")
+    underline = re.compile(r"^\s*(?:={3,}|-{3,})\s*$")
+    # a plain heading: a short unpunctuated line that opens by naming the kind of what follows
+    # ("Recommendations", "Key findings", "Learning for the partnership", "Recommendation 3")
+    kind_line = re.compile(r"^(?!.*[.;!?]\s*$)(?=(?:\S+\s+){0,5}\S+\s*$)(?:(?:key|main|our|the|summary\s+of|"
+                           r"further|overall|other)\s+)*(?:recommendations|findings|learning|lessons|priorities|"
+                           r"actions|next\s+steps|key\s+messages|areas\s+for\s+(?:development|improvement)|"
+                           r"recommendation\s+\d+)\b", re.I)
+    bullet = re.compile(r"^\s*(?:[-*•·❑]|\(?\d{1,3}[.)]|\(?[a-z][.)]|recommendation\s*\d*\s*[:.])\s*", re.I)
+    return heading, underline, kind_line, bullet
+
+
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 
 
@@ -77,12 +85,13 @@ def read_checklist(path, name: str | None = None, worker: DocumentReader | None 
             lines = path.read_text(encoding="utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError) as e:
             raise ChecklistError(f"{name}: cannot read it as text: {getattr(e, 'strerror', None) or e}") from e
+        heading, underline, kind_line, bullet = _line_patterns()
         texts = []
         for ln, below in zip(lines, lines[1:] + [""]):
-            if _HEADING_LINE.search(ln) or _UNDERLINE.match(ln) or _UNDERLINE.match(below):
+            if heading.search(ln) or underline.match(ln) or underline.match(below):
                 continue
-            text = _BULLET.sub("", ln).strip()
-            if text and not _KIND_LINE.match(text):
+            text = bullet.sub("", ln).strip()
+            if text and not kind_line.match(text):
                 texts.append(text)
     else:
         texts = worker.read(path, name) if worker is not None else _document_items(str(path), name)

@@ -3,6 +3,7 @@
 
     python bench/heldout.py --dir DIR [--per-page]
     python bench/heldout.py --pool DIR [DIR ...] [--except NAME,...] [--misses]
+    python bench/heldout.py --pool PARENT --except NAME,...    (every set under PARENT)
 
 
 ``DIR`` holds saved pages (``.md`` with a leading ``<!-- url -->`` comment, or ``.docx``/``.pdf``)
@@ -12,14 +13,14 @@ by a careful reader before the tool ran. Prints titles, stated years, publishers
 types as fetched from the page's address, [from the file alone] and {from the text alone: a
 saved page without its leading address comment, the harder case of a file that never had one}.
 
-``--pool`` reads several such folders and prints, per folder and pooled, the stated years and
-doc types as fetched, a confusion table of doc types (gold -> got) and the year misses by kind
+``--pool`` reads several such folders (or every one under a parent folder) and prints, per folder
+and pooled, titles, stated years, publishers and doc types as fetched, a confusion table of doc types (gold -> got) and the year misses by kind
 (no year found; the year before or after: a date mapped to the neighbouring financial year;
 a year inside a span the document covers; a year from another date the page names; a span
 where one year was wanted), each with the rule that found the year. It is for finding the
 kinds of error that recur across many pages, not single pages. ``--except`` leaves out the
 folders named (sets only measured, whose misses nobody reads); ``--misses`` lists every year
-and doc-type miss of the folders pooled, one line each, for an error analysis.
+publisher and doc-type miss of the folders pooled, one line each, for an error analysis.
 """
 from __future__ import annotations
 
@@ -96,17 +97,15 @@ def pool(folders: list[Path], misses_listed: bool = False) -> int:
     """Years and doc types per folder and pooled, doc types' confusion, year misses by kind."""
     rows: list[tuple[str, _realdev.Page, object, dict]] = []
     print("held-out sets pooled; as fetched from its address")
-    print(f"  {'set':<12} {'pages':>5}  {'stated year right':<20} doc type right")
+    print(f"  {'set':<12} {'pages':>5}  {'title right':<20} {'stated year right':<20} {'publisher right':<20} doc type right")
     for folder in folders:
         if not (folder / "manifest.tsv").exists():
             raise SystemExit(f"{folder}: no manifest.tsv there")
         found = [(p, run_document(p.path, {}, source_url=p.row.get("url") or None)) for p in pages(folder)]
         here = [(folder.name, p, r, realdev.judge(p, r)) for p, r in found]
         rows += here
-        print(f"  {folder.name:<12} {len(here):>5}  {_figure([v['year'] for *_, v in here]):<20}"
-              f" {_figure([v['doc_type'] for *_, v in here])}")
-    print(f"  {'pooled':<12} {len(rows):>5}  {_figure([v['year'] for *_, v in rows]):<20}"
-          f" {_figure([v['doc_type'] for *_, v in rows])}")
+        print(f"  {folder.name:<12} {len(here):>5}  {_row(here)}")
+    print(f"  {'pooled':<12} {len(rows):>5}  {_row(rows)}")
     confusion: Counter[tuple[str, str]] = Counter()
     for _, p, r, v in rows:
         if v["doc_type"] is not None:
@@ -132,11 +131,17 @@ def pool(folders: list[Path], misses_listed: bool = False) -> int:
                 print(f"  {name}/{p.file}: year {p.row.get('year')!r} -> {r.got.get('year')!r} "
                       f"(period {r.got.get('period_start')} to {r.got.get('period_end')}; {year_rule(p, r)}; "
                       f"gold note {p.row.get('date_note')!r})")
+            if v["publisher"] is False:
+                print(f"  {name}/{p.file}: publisher {p.row.get('publisher')!r} -> {r.got.get('publisher')!r}")
             if v["doc_type"] is False:
                 print(f"  {name}/{p.file}: doc type {p.row.get('expected_doc_type')!r} -> {r.got.get('doc_type')!r}"
                       f" (title {r.got.get('title')!r})")
     print(f"(load {load()})")
     return 0
+
+
+def _row(rows: list) -> str:
+    return "".join(f"{_figure([v[f] for *_, v in rows]):<21}" for f in ("title", "year", "publisher", "doc_type"))
 
 
 def _figure(values: list) -> str:
@@ -154,7 +159,10 @@ def main(argv: list[str]) -> int:
             leave_out = set(rest[at + 1].split(","))
             del rest[at:at + 2]
         listed = "--misses" in rest
-        folders = [Path(a) for a in rest if a != "--misses"]
+        # a folder without a manifest is a parent of held-out sets: each of its sets is pooled
+        folders = [f for a in rest if a != "--misses" for f in
+                   ([Path(a)] if (Path(a) / "manifest.tsv").exists() or not Path(a).is_dir()
+                    else sorted(d for d in Path(a).iterdir() if (d / "manifest.tsv").exists()))]
         return pool([f for f in folders if f.name not in leave_out], listed)
     if "--dir" not in argv[:-1]:
         raise SystemExit("usage: python bench/heldout.py --dir DIR [--per-page] | --pool DIR [DIR ...] [--except NAME,...] [--misses]")

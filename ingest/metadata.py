@@ -560,6 +560,8 @@ class Publishers:
     inspection: re.Pattern | None = None
     inspectors: frozenset[str] = frozenset()
     nations: dict = field(default_factory=dict)
+    council_forms: dict = field(default_factory=dict)
+    council_written: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -576,7 +578,9 @@ def _publishers_for(extra: str | None) -> Publishers:
     return Publishers(kinds, dict(data["full_names"]), national, dict(data["address_words"]), dict(data["weights"]),
                       unnamed, re.compile(inspection, re.I) if inspection else None,
                       frozenset(n["name"] for n in data["national"] if n.get("inspects")),
-                      {k: frozenset(v) for k, v in data.get("nations", {}).items()})
+                      {k: frozenset(v) for k, v in data.get("nations", {}).items()},
+                      dict(data.get("council_forms", {})),
+                      tuple(data.get("council_written", {}).get("forms", ())))
 
 
 def publishers() -> Publishers:
@@ -591,14 +595,108 @@ def _kind_of(body: str, p: Publishers) -> str | None:
 
 
 def _exists_in(area: places.Area, kind: str, p: Publishers) -> bool:
-    """Whether a body of this kind exists in the area's nation (``[publisher.nations]``)."""
+    """Whether a body of this kind exists in the area's nation (``[publisher.nations]``); an NHS
+    region has only NHS bodies."""
+    if area.kind == "nhs-region" and kind not in ("icb", "ccg", "trust"):
+        return False
     return kind not in p.nations or area.nation in p.nations[kind]
 
 
+# a council's name inside another body's or a building's name ("The London Borough of Southwark
+# Safeguarding Children Partnership", "Highland Council HQ")
+_NOT_THE_COUNCIL = re.compile(r"[ \t]+(?:Safeguarding|Local|Children|HQ|Headquarters|Offices|Chamber)\b")
+# the end of a line of attendees: "Name, Role, <Council>"
+_AFTER_COMMA = re.compile(r",[ \t]*$")
+_LINE_END = re.compile(r"[ \t]*(?:[,;.)][ \t]*)?(?:\n|$)")
+
+
+def council_name(area: places.Area, p: Publishers) -> str | None:
+    """An area's council by its own name: the gazetteer's, else its kind's usual form
+    ("Devon County Council", "London Borough of Brent"); None for an area with no council."""
+    if area.council:
+        return None if area.council == "-" else area.council
+    form = p.council_forms.get(area.kind)
+    return form.format(area.name) if form else None
+
+
+@functools.lru_cache(maxsize=8)
+def _council_names(data: tuple) -> dict[str, places.Area]:
+    """Every council of the gazetteer as a text may write it (its own name, its kind's usual form,
+    and ``[publisher.council_written]``: "<area> City Council", "London Borough of <area>", ...),
+    by ``places.key``, with its area;
+    ``data`` names the files in force, so a change is not answered from the cache."""
+    p = publishers()
+    names: dict[str, places.Area] = {}
+    for a in places.areas():
+        own = council_name(a, p)
+        if not own:
+            continue
+        usual = p.council_forms.get(a.kind)
+        written = {own, *([usual.format(a.name)] if usual else [])}
+        written |= {form.format(x) for x in (a.name, *a.short) for form in p.council_written}
+        for w in written:
+            names.setdefault(places.key(w), a)
+    return names
+
+
+# the word every council's name holds, and the words of a name around it
+_COUNCIL_WORD = re.compile(r"\b(?:Council|COUNCIL|Borough|BOROUGH|Corporation|Comhairle)\b")
+_NAME_WORD = re.compile(r"[A-Za-z][\w'\u2019.-]*|&")
+_LOWER_WORDS = frozenset({"and", "of", "upon", "on", "the", "with", "&", "nan"})
+# "the council by", "a Council meeting": a lower-case word before "Council" and no "of" after it names none
+_LOWER_BEFORE = re.compile(r"\b[a-z]+\s+$")
+COUNCIL_SPAN = 8  # words either side of "Council" a council's name may run to
+
+
+def councils_found(text: str) -> list[tuple[int, int, places.Area]]:
+    """Each council of the gazetteer named in ``text``: (start, end, area), the longest name at
+    each place, written capitalised ("Slough Borough Council", "the London Borough of Brent",
+    "Cornwall Council"; "the council" or "brent council" in a sentence is no name, nor is a council
+    inside another body's or a building's name: "Highland Council HQ")."""
+    names = _council_names((os.environ.get("SGSEARCH_METADATA"), os.environ.get("SGSEARCH_PLACES")))
+    out: list[tuple[int, int, places.Area]] = []
+    done = -1
+    for anchor in _COUNCIL_WORD.finditer(text):
+        if anchor.start() < done or (anchor.group(0) == "Council" and _LOWER_BEFORE.search(text, max(0, anchor.start() - 30), anchor.start())
+                                     and not text.startswith(" of ", anchor.end())):
+            continue
+        lo, hi = max(0, anchor.start() - 120), min(len(text), anchor.end() + 120)
+        toks = [m for m in _NAME_WORD.finditer(text, lo, hi) if "\n" not in text[m.start():anchor.start()]
+                and "\n" not in text[anchor.end():m.end()]]
+        at = next((i for i, m in enumerate(toks) if m.start() == anchor.start()), None)
+        if at is None:
+            continue
+        keys = [places.key(t.group(0)) for t in toks]
+        # a name starts and ends with a capitalised word; its other words are capitalised or joining words
+        caps = [t.group(0)[0].isupper() for t in toks]
+        joins = [k in _LOWER_WORDS for k in keys]
+        best = None
+        for i in range(max(0, at - COUNCIL_SPAN), at + 1):
+            if not caps[i] or not all(caps[x] or joins[x] for x in range(i, at)):
+                continue
+            for j in range(min(len(toks), at + COUNCIL_SPAN + 1), at, -1):
+                if best and j - i <= best[1] - best[0]:
+                    break
+                if not caps[j - 1] or not all(caps[x] or joins[x] for x in range(at, j)):
+                    continue
+                area = names.get(" ".join(k for k in keys[i:j] if k))
+                if area is not None:
+                    best = (i, j, area)
+                    break
+        if best:
+            s0, e0 = toks[best[0]].start(), toks[best[1] - 1].start() + len(toks[best[1] - 1].group(0).rstrip("."))
+            if not _NOT_THE_COUNCIL.match(text, e0):
+                out.append((s0, e0, best[2]))
+            done = e0
+    return out
+
+
 def _composed(area: places.Area, kind: str, p: Publishers) -> str:
-    """A body's name made from its area and kind: an English county's council is its County Council."""
-    if kind == "council" and area.kind == "county":
-        return f"{area.name} County Council"
+    """A body's name made from its area and kind: a council by its own name ("Devon County Council")."""
+    if kind == "council":
+        return council_name(area, p) or f"{area.name} Council"
+    if kind == "board" and area.kind == "welsh-region":
+        kind = "regional-board"  # a Welsh region's board is its Safeguarding Board
     return f"{area.name} {p.full_names[kind]}"
 
 
@@ -663,6 +761,10 @@ _BYLINE = re.compile(r"(?:^|\n)\W*(?:author|published by|publisher|source|writte
                      r"|\bon\s+behalf\s+of\s+(?:the\s+)?$", re.I)
 
 
+# the body a page speaks as: its copyright line, byline or "we": "© 2024 …", "Published by the …",
+# "our duties as …", "Welcome to the … website"
+_SPEAKS_AS = re.compile(r"(?:©|\(c\)|\bcopyright|\b(?:published|produced|issued) by|\bon behalf of|(?<!such )\bas"
+                        r"|\bwelcome to|\bwe are|\bwe,)\s*(?:\d{4}(?:\s*[-–]\s*\d{2,4})?\s*)?(?:the\s+)?$", re.I)
 _PRINTED_HOST = re.compile(r"(?:\bhttps?://|\bwww\.|[\w.+-]@)((?:[a-z0-9-]+\.)+[a-z]{2,})", re.I)
 AREA_CHARS = 5000  # where the places a page names are counted: its opening
 
@@ -802,6 +904,8 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
             continue
         name, kind, area_words, found, area_key = _read_name(
             raw, (os.environ.get("SGSEARCH_METADATA"), os.environ.get("SGSEARCH_PLACES")))
+        if kind == "council" and found:
+            continue  # a council of the gazetteer's is read below, by its own name
         c = cands.get((area_key, kind))
         if c is None:
             c = cands[(area_key, kind)] = {"names": Counter(), "first": m.start(), "subject": False,
@@ -810,9 +914,26 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         c["subject"] = (c["subject"] or bool(_SUBJECT.match(text[m.end():m.end() + 40]))
                         or bool(_REPORT_OF.search(text[max(0, m.start(1) - 40):m.start(1)])))
         c["title"] = c.get("title") or m.start(1) < title_end
+        # what comes before the name, past the words trimmed off its start ("As Tameside …")
+        at = m.start(1) + max(0, m.group(1).find(name.split()[0]) if name else 0)
+        c["speaks"] = c.get("speaks") or bool(_SPEAKS_AS.search(head, max(0, at - 40), at))
         acr = _ACRONYM_AFTER.match(text[m.end():m.end() + 12])
         if acr:
             c.setdefault("acronym", acr.group(1))
+    for start, end, area in councils_found(head):
+        # "Slough Borough Council", "the London Borough of Brent", "Cornwall Council", "Royal Borough of X"
+        if any(a < end and start < b for a, b in national_at):
+            continue
+        if _AFTER_COMMA.search(head, max(0, start - 80), start) and _LINE_END.match(head, end):
+            continue  # "Ms A Smith, Legal Manager, Highland Council": a person's employer, not the author
+        c = cands.setdefault((places.key(area.name), "council"), {
+            "names": Counter(), "first": start, "subject": False, "known": True, "bare": False, "area": (area, area.name)})
+        c["names"][re.sub(r"\s+", " ", head[start:end])] += 1  # as the text writes it: "Sefton Council"
+        c["first"] = min(c["first"], start)
+        c["subject"] = (c["subject"] or bool(_SUBJECT.match(text[end:end + 40]))
+                        or bool(_REPORT_OF.search(text[max(0, start - 40):start])))
+        c["title"] = c.get("title") or start < title_end
+        c["speaks"] = c.get("speaks") or bool(_SPEAKS_AS.search(head, max(0, start - 40), start))
     for kind, first, n in _area_acronyms(head, host_area, p):
         # "the NSCP" on newcastlesafeguarding.org.uk: the area's initial and a body's abbreviation
         c = cands.setdefault((places.key(host_area.name), kind), {
@@ -863,6 +984,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         score += w["mention"] * min(n - 1, w["mentions_cap"]) + (w["early"] if c["first"] < 1500 else 0)
         score += w["address_agrees"] + (w["address_kind"] if kind == site_kind else 0) if agrees(c) else 0
         score += (w["subject"] if c["subject"] else 0) + (w["title_line"] if c.get("title") else 0)
+        score += w["speaks_as"] if c.get("speaks") else 0
         score += w["inspected"] if inspected and kind == "council" else 0
         named_here = any(k == kind and not o["bare"] and agrees(o) for (_, k), o in cands.items())
         if c.get("national"):
@@ -895,7 +1017,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
             kind = unnamed[0]
             scored.append((w["address_area"] + w["unnamed_kind"] * min(unnamed[1], w["mentions_cap"]), 0,
                            _composed(host_area, kind, p)))
-        elif kind:
+        elif kind and _exists_in(host_area, kind, p):
             scored.append((w["address_area"] + w["address_agrees"], 0, _composed(host_area, kind, p)))
     elif printed and not cands:
         # a page that names no body: the one its printed addresses are (a partnership's site before the council's)

@@ -48,12 +48,14 @@ def host_of(url: str | None) -> str:
 
 @dataclass(frozen=True)
 class Area:
-    """One area: its name, short forms, kind (county, london, welsh-region, ...) and nation."""
+    """One area: its name, short forms, kind (county, london, welsh-region, ...), nation and its
+    council's own name where its kind's usual form is not it ("Slough Borough Council")."""
 
     name: str
     short: tuple[str, ...]
     kind: str
     nation: str
+    council: str = ""
 
     def initials(self) -> str:
         """"East Sussex" -> "es": how partnerships shorten a name of two words or more."""
@@ -72,10 +74,10 @@ def _read(path: Path) -> list[Area]:
             continue
         cells = line.split("\t")
         if len(cells) < 2 or not cells[0].strip():
-            raise ValueError(f"{path}: line {n}: expected name<TAB>short forms<TAB>kind<TAB>nation")
-        cells += [""] * (4 - len(cells))
+            raise ValueError(f"{path}: line {n}: expected name<TAB>short forms<TAB>kind<TAB>nation[<TAB>council]")
+        cells += [""] * (5 - len(cells))
         short = tuple(s.strip() for s in cells[1].split(";") if s.strip())
-        out.append(Area(cells[0].strip(), short, cells[2].strip(), cells[3].strip()))
+        out.append(Area(cells[0].strip(), short, cells[2].strip(), cells[3].strip(), cells[4].strip()))
     return out
 
 
@@ -187,9 +189,9 @@ def area_by_initials(url: str | None, body_words: tuple[str, ...], named: list[A
     when the page names an area of those initials (the one it names most)."""
     affixes = sorted({squash(w) for w in body_words if w}, key=len, reverse=True)
     for label in host_of(url).split("."):
-        if label in affixes:
-            continue
-        rests = [label[:-len(a)] for a in affixes if label.endswith(a)] + [label[len(a):] for a in affixes if label.startswith(a)]
+        # a label that is only a body's letters is the area's initial and the body's ("lscp": L and SCP)
+        rests = [label[:-len(a)] for a in affixes if label.endswith(a) and a != label] + \
+                [label[len(a):] for a in affixes if label.startswith(a) and a != label]
         for rest in rests:
             hits = [a for a in named if 1 <= len(rest) <= 3 and (a.initials() or squash(a.name)[:1]) == rest]
             if hits:

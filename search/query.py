@@ -848,6 +848,7 @@ _JOINED_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?(?:[-/–][A-Za-z0-9
 _IRREGULAR = {"children": "child", "people": "person", "women": "woman", "men": "man"}
 
 
+@lru_cache(maxsize=100_000)  # the theme-name table reads the same few hundred words again and again
 def _singular(word: str) -> str:
     """An English plural read as its singular, the same way for a query's words and a theme's
     ("children in care" is "child in care"; "cases" is "case", "babies" "baby")."""
@@ -865,7 +866,7 @@ def _singular(word: str) -> str:
 
 def _key(words: list[str]) -> str:
     """A phrase as one key: case, spaces and hyphens ignored, each word's plural read as its singular."""
-    return "".join(_singular(w) for w in words)
+    return "".join(map(_singular, words))
 
 
 def _theme_names(t) -> tuple[dict[str, list[str]], dict[str, list[str]], int]:

@@ -35,6 +35,10 @@ ABOUT = SET_DIR / "about"
 # programme named for a year that tells of the inspectorate's thematic report, a paper dated
 # month first ("April 15th 2021"), a page on local reviews in general
 LISTED = SET_DIR / "listed"
+# councils named by their own names ("Royal Borough of …", a council's site that says only "the
+# Council"), a council named as an attendee's employer, a partnership that speaks as itself beside
+# a neighbour it names more, sites whose address is a board's or partnership's initials
+BODIES = SET_DIR / "bodies"
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +47,8 @@ def field_results(tmp_path_factory):
     return [run_document(path, exp) for path, exp in build_files(out, FIELD)]
 
 
-@pytest.mark.parametrize("directory", [KINDS, SHAPES, STYLES, REPORTED, ABOUT, LISTED],
-                         ids=["kinds", "shapes", "styles", "reported", "about", "listed"])
+@pytest.mark.parametrize("directory", [KINDS, SHAPES, STYLES, REPORTED, ABOUT, LISTED, BODIES],
+                         ids=["kinds", "shapes", "styles", "reported", "about", "listed", "bodies"])
 @pytest.mark.parametrize("field", ["title", "year", "publisher", "doc_type"])
 def test_kinds_of_document_by_their_shape_all_right(tmp_path, directory, field):
     results = [run_document(path, exp) for path, exp in build_files(tmp_path, directory)]

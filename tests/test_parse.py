@@ -206,3 +206,40 @@ def test_the_query_path_imports_no_whoosh(module):
     names = {a.name for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Import) for a in n.names}
     names |= {n.module for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ImportFrom) and n.module}
     assert not any(m == "whoosh" or m.startswith("whoosh.") for m in names)
+
+
+# -- a query loads only what answering it needs ----------------------------------------------
+_OTHER_COMMANDS = ("ingest", "web", "corpus", "search.recur", "search.report", "search.export", "search.facets",
+                   "search.trace", "search.filters", "search.browse", "search.table", "rapidfuzz", "multiprocessing",
+                   "spacy", "pdfplumber")
+_LOADED_BY_QUERY = """
+import json, sys
+from cli import main
+try:
+    main([sys.argv[1], "--index", sys.argv[2]], standalone_mode=False)
+except SystemExit:
+    pass
+import usecases
+print(json.dumps({"modules": sorted(sys.modules), "checklist": usecases._line_patterns.cache_info().currsize}))
+"""
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_query_loads_no_module_of_other_commands_nor_the_checklist_patterns(tmp_path, engine):
+    """Start-up is part of a query's time: what only ingest, recur, export, the web page, the
+    counts or a misspelt word need stays out of a process that answers a plain query, and the
+    checklist's line patterns (``recur --check FILE``) are not compiled."""
+    from ingest.pipeline import ingest
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "report.txt").write_text(
+        "Annual Report 2021-22\n\n1 Pre-birth\n\nPre-birth assessments and fathers and male carers.\n", encoding="utf-8")
+    ingest([tmp_path / "docs"], tmp_path / "ix", tag=False, engine=engine)
+    out = subprocess.run([sys.executable, "-c", _LOADED_BY_QUERY, "pre-birth", str(tmp_path / "ix")],
+                         capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert "Pre-birth" in out.stdout
+    loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "search.query" in loaded["modules"]
+    assert [m for m in loaded["modules"] if m.split(".")[0] in _OTHER_COMMANDS
+            or ".".join(m.split(".")[:2]) in _OTHER_COMMANDS] == []
+    assert loaded["checklist"] == 0
