@@ -593,7 +593,7 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
     # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.cite import cite_items
 
-    cite_items(store, [it for c in clusters for it in (c["items"] if every else c["items"][-1:])])
+    cite_items(store, [it for c in clusters for it in (c["items"] if every else c["items"][-1:])], release_every=50)
     if output:
         _write_tracker(store, clusters, output, fmt)
     if as_json:
@@ -629,10 +629,10 @@ def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_j
         _must_exist(check_text)
     try:
         if is_file:
-            result = check_file(store, check_text, kind=kind, limit=limit, include_self=include_self)
+            result = check_file(store, check_text, kind=kind, limit=limit, include_self=include_self, release=True)
             checks, total = result["checks"], result["summary"]
         else:
-            checks, total = check_texts(store, [check_text], kind=kind, limit=limit), None
+            checks, total = check_texts(store, [check_text], kind=kind, limit=limit, release=True), None
     except SgsearchError as e:
         _fail(str(e))
     if output:

@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING, Callable
 
 from search.cite import cite_items
 from search.errors import SgsearchError
-from search.index.store import IndexFolderError, IndexMissing, Store, default_index_dir, resolve_index_dir
+from search.index.store import (
+    DOCS_EVERY,
+    IndexFolderError,
+    IndexMissing,
+    Store,
+    default_index_dir,
+    resolve_index_dir,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -152,25 +159,26 @@ class DocumentReader:
 
 
 def check_texts(store: Store, texts: list[str], kind: str | None = None, limit: int = 10,
-                lock=None, exclude_docs=()) -> list[dict]:
+                lock=None, exclude_docs=(), release: bool = False) -> list[dict]:
     """Each text (a new review's recommendations) against the index, as ``recur --check`` does it:
     its earlier matches best first, each match cited; items of ``exclude_docs`` left out.
     ``[{"text", "matches": [item + "score", "why", "citation"]}]`` in the order given.
 
     The texts' themes are those whose phrases they hold (:func:`search.recur.check_many`):
     starting the tagger would cost seconds per check. ``lock`` (the web page's, around the
-    index) is held while the index is read."""
+    index) is held while the index is read. ``release``: a one-shot command's, letting go of
+    the index's pages as it reads many records (see :func:`search.recur.recur`)."""
     lock = lock if lock is not None else contextlib.nullcontext()
     # lazy: recurrence loads numpy and scipy (half a second), which only checking needs
     from search.recur import check_many
 
     with lock:
-        checks = check_many(store, texts, limit=limit, kind=kind, exclude_docs=exclude_docs)
+        checks = check_many(store, texts, limit=limit, kind=kind, exclude_docs=exclude_docs, release=release)
         cite_items(store, [m for c in checks for m in c["matches"]])
     return checks
 
 
-def own_documents(store: Store, path, name: str | None = None) -> list[dict]:
+def own_documents(store: Store, path, name: str | None = None, release: bool = False) -> list[dict]:
     """The indexed documents that are the checked file itself: the same content (sha256), or
     the id its name would be given (``name``: an uploaded file's own name). ``[{"doc_id", "title"}]``."""
     # lazy: only a file to check needs the readers' helpers
@@ -181,26 +189,29 @@ def own_documents(store: Store, path, name: str | None = None) -> list[dict]:
     except OSError:
         digest = None
     doc_id = slug(Path(name or path).stem)
-    return [{"doc_id": d["doc_id"], "title": d.get("doc_title") or d["doc_id"]} for d in store.records("doc")
-            if (digest and d.get("sha256") == digest) or d.get("doc_id") == doc_id]
+    every = store.iter_records("doc", release_every=DOCS_EVERY if release else 0)
+    return sorted(({"doc_id": d["doc_id"], "title": d.get("doc_title") or d["doc_id"]} for d in every
+                   if (digest and d.get("sha256") == digest) or d.get("doc_id") == doc_id), key=lambda d: d["doc_id"])
 
 
 def check_review(store: Store, texts: list[str], kind: str | None = None, limit: int = 10,
-                 own: list[dict] = (), lock=None) -> dict:
+                 own: list[dict] = (), lock=None, release: bool = False) -> dict:
     """A review's recommendations checked (``recur --check FILE``): ``{"checks": [{"text",
     "verdict", "matches"}], "summary"}``, the items of ``own`` (the review itself, if indexed:
     see :func:`own_documents`) left out and the summary saying so."""
     # lazy: recurrence loads numpy and scipy (half a second), which only checking needs
     from search.recur import summary, verdict
 
-    checks = check_texts(store, texts, kind=kind, limit=limit, lock=lock, exclude_docs=[d["doc_id"] for d in own])
+    checks = check_texts(store, texts, kind=kind, limit=limit, lock=lock, exclude_docs=[d["doc_id"] for d in own],
+                         release=release)
     for c in checks:
         c["verdict"] = verdict(c)
     return {"checks": checks, "summary": summary(checks, left_out=list(own))}
 
 
 def check_file(store: Store, path, kind: str | None = None, limit: int = 10, name: str | None = None,
-               lock=None, include_self: bool = False, worker: DocumentReader | None = None) -> dict:
+               lock=None, include_self: bool = False, worker: DocumentReader | None = None,
+               release: bool = False) -> dict:
     """The recommendations of a file, read, checked and cited, with their verdicts and summary
     (see :func:`check_review`); the file's own items are left out unless ``include_self``.
     With ``worker``, a document is read in its reading process."""
@@ -210,8 +221,8 @@ def check_file(store: Store, path, kind: str | None = None, limit: int = 10, nam
     else:
         lock_ = lock if lock is not None else contextlib.nullcontext()
         with lock_:
-            own = own_documents(store, path, name=name)
-    return check_review(store, texts, kind=kind, limit=limit, own=own, lock=lock)
+            own = own_documents(store, path, name=name, release=release)
+    return check_review(store, texts, kind=kind, limit=limit, own=own, lock=lock, release=release)
 
 
 class IngestStopped(SgsearchError):

@@ -129,7 +129,7 @@ def add_items(scale_dir: Path, corpus_ix: Path, n_sections: int, n_docs: int, pe
     per_doc = n_sections // n_docs
     t = time.perf_counter()
     tokens = ItemTokens(store.taxonomy(), stored(store.current_dir()))  # stored as ingest stores them
-    extra: dict[str, str] = {}
+    extra: dict = {}
     with store.locked(), store.writer(extra=extra) as (w, _manifest):
         for n in range(n_items):
             it = base[n % len(base)]
@@ -144,9 +144,7 @@ def add_items(scale_dir: Path, corpus_ix: Path, n_sections: int, n_docs: int, pe
             fields = item_to_fields(item, {"title": f"Synthetic report {d}", "doc_type": "annual-report"})
             tokens.add(fields)
             w.add(fields)
-        made = tokens.file()
-        if made is not None:
-            extra[made[0]] = made[1]
+        extra.update(tokens.files(store.current_dir()))
     store.close()
     marker.write_text(json.dumps({**want, "generation": Store(scale_dir).current_dir().name}))
     print(f"    added {n_items:,} items in {time.perf_counter() - t:.0f} s")

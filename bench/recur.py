@@ -150,7 +150,7 @@ def build(scale_dir: Path, sections: int, docs: int, seed: int, stored_tokens: b
     n_items = int(sections * ITEMS_PER_SECTION)
     store = Store(scale_dir)
     tokens = ItemTokens(load_taxonomy()) if stored_tokens else None  # the bundled themes: the index keeps none
-    extra: dict[str, str] = {}
+    extra: dict = {}
     with store.locked(), store.writer(fresh=True, extra=extra) as (w, manifest):
         for n in range(n_items):
             it = base[n % len(base)]
@@ -168,9 +168,8 @@ def build(scale_dir: Path, sections: int, docs: int, seed: int, stored_tokens: b
                 tokens.add(fields)
             w.add(fields)
         manifest["synthetic"] = {"sections": sections, "items": n_items}
-        made = tokens.file() if tokens is not None else None
-        if made is not None:
-            extra[made[0]] = made[1]
+        if tokens is not None:
+            extra.update(tokens.files())
     store.close()
     return n_items
 

@@ -265,18 +265,21 @@ def ingest(
             if tagging is not None:
                 known = tagging.taxonomy if rebuild else store.taxonomy().updated_by(tagging.taxonomy)
             kept = _kept_thesaurus(store, user_thesaurus, rebuild, removed)
-            extra: dict[str, str] = {}  # filled in before the commit, when every file is read
+            extra: dict = {}  # filled in before the commit, when every file is read
+            tokens = None
             # The writer is open while files are read: each document is written as soon as its
             # tags arrive (one document ahead is read meanwhile), so memory holds two documents,
             # never the collection.
             try:
                 with store.writer(fresh=rebuild, taxonomy=known, engine=engine, extra=extra) as (w, manifest):
+                    # the kept thesaurus's own entries, before this ingest's documents define acronyms
+                    tokens = ItemTokens(known if known is not None else store.taxonomy(), kept)
+                    written = _Written(report, progress, kept, tokens)
                     if not rebuild:
                         for d in removed:
                             w.delete_doc(d["doc_id"])
                             manifest.pop(d["path"], None)
-                    # the kept thesaurus's own entries, before this ingest's documents define acronyms
-                    written = _Written(report, progress, kept, ItemTokens(known, kept) if known is not None else None)
+                            tokens.drop(d["doc_id"])
                     ahead: deque = deque()  # documents read, their tags on the way
                     for n, (key, doc, err) in enumerate(_run(todo, jobs), start=1):
                         if progress:
@@ -298,15 +301,18 @@ def ingest(
                     if not (report.added or report.updated or removed or rebuild or thesaurus_files):
                         raise _NothingToWrite
                     extra[INDEX_FILE] = kept.to_json()
-                    made = written.tokens.file() if written.tokens is not None else None
-                    if made is not None:
-                        extra[made[0]] = made[1]
+                    # written into the live generation unless a new one is made
+                    same = not rebuild and (engine is None or engine == store.engine_name())
+                    extra.update(tokens.files(store.current_dir() if same else None))
                     if tagging:
                         tagging.close()  # all tags are in: stop it before the commit
                     if progress:
                         progress("committing", written.done, report.sections, "")
             except _NothingToWrite:
                 return report
+            finally:
+                if tokens is not None:
+                    tokens.close()
             store.close()
     finally:
         if tagging:
@@ -342,6 +348,8 @@ class _Written:
         if old:
             w.delete_doc(old["doc_id"])
             self.kept.forget(old["doc_id"])
+            if self.tokens is not None:
+                self.tokens.drop(old["doc_id"])
         _write_doc(w, doc, tags)
         if self.tokens is not None:
             for item in doc.doc.get("_items", []):

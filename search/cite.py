@@ -64,14 +64,20 @@ def item_citation(store, item: dict, _parts: dict | None = None) -> str:
                     item.get("heading"), item.get("page"), parts[sid])
 
 
-def cite_items(store, items: list[dict]) -> None:
+def cite_items(store, items: list[dict], release_every: int = 0) -> None:
     """Give each item (recurring groups' items, ``--check`` matches) its ``citation``, in place.
 
     Only a document holding embedded reports (a board pack) needs its sections looked up for
-    their report's title; the others' sections are known to have none, without a lookup."""
+    their report's title; the others' sections are known to have none, without a lookup.
+    ``release_every``: close the index's files every so many records looked up (a one-shot
+    command citing many: the pages each lookup maps stay while the files are open)."""
     parts: dict = {}
     has_parts: dict = {}
+    released = 0
     for it in items:
+        if release_every and len(has_parts) + len(parts) - released >= release_every:
+            store.close()  # reopened by the next lookup
+            released = len(has_parts) + len(parts)
         doc = it.get("doc_id")
         if doc not in has_parts:
             rec = store.record(f"doc:{doc}") if doc else None

@@ -20,9 +20,11 @@ from cli import main
 from corpus import corpus_dir
 from ingest.pipeline import ingest
 from search.browse import document, documents, section
+from search.cite import cite_items
 from search.index import qtree
 from search.index.analysis import query_terms
 from search.index.backends import EngineUnavailable, backend_class
+from search.index.lock import IndexBusy
 from search.index.store import Store
 from search.query import search, suggest
 from search.recur import recur
@@ -152,6 +154,39 @@ def test_a_phrase_slop_counts_the_other_words_in_all_and_keeps_the_order(tmp_pat
     assert found(qtree.Phrase("text", tuple(query_terms("abuse domestic")), 3)) == {"6"}
     assert found(qtree.Phrase("text", tuple(query_terms("domestic abuse")), 3)) == {"5"}
     assert search(store, '"abuse domestic"~3', limit=10).total == 1
+    store.close()
+
+
+def test_records_read_letting_go_of_the_pages_are_the_same(stores):
+    for store in stores.values():
+        every = sorted(map(repr, store.iter_records("item")))
+        assert every and sorted(map(repr, store.iter_records("item", release_every=7))) == every
+        docs = list(store.iter_records("doc", release_every=1))
+        assert sorted(map(repr, docs)) == sorted(map(repr, store.iter_records("doc")))
+        groups = recur(store, release=True)
+        assert groups == recur(store)
+        plain, let_go = ([dict(it) for c in groups for it in c["items"]] for _ in range(2))
+        cite_items(store, plain)
+        cite_items(store, let_go, release_every=1)
+        assert plain == let_go and all(it["citation"] for it in plain)
+
+
+@pytest.mark.skipif("tantivy" not in AVAILABLE, reason="tantivy is not installed (Python 3.10)")
+def test_a_commit_while_records_are_read_letting_go_is_one_error(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(3):
+        (src / f"r{n}.txt").write_text(f"Report {n}\nAnnual Report 2020/21\n\n1 Findings\n\nThe partnership met.\n",
+                                       encoding="utf-8")
+    ingest([src], tmp_path / "ix", tag=False, engine="tantivy")
+    store = Store(tmp_path / "ix")
+    reading = store.iter_records("doc", release_every=1)
+    assert next(reading)
+    (src / "r3.txt").write_text("Report 3\nAnnual Report 2021/22\n\n1 Findings\n\nThe board met.\n", encoding="utf-8")
+    ingest([src], tmp_path / "ix", tag=False)
+    with pytest.raises(IndexBusy, match="written while it was read"):
+        list(reading)
+    assert len(store.records("doc")) == 4
     store.close()
 
 

@@ -3,9 +3,12 @@ again only the items the index's later concepts (its publishers' areas, its docu
 acronyms) may read differently."""
 from __future__ import annotations
 
+import json
+
 import search.recur.cache as cache_module
-from ingest.itemtokens import ItemTokens
+from ingest.itemtokens import COVERS, ItemTokens
 from ingest.metadata import fy_label
+from ingest.pipeline import ingest
 from search.index.records import doc_to_fields, item_to_fields
 from search.index.store import Store
 from search.recur import recur, store_concepts
@@ -58,7 +61,7 @@ def test_stored_tokens_equal_fresh_tokenising_and_recur_answers_the_same(corpus_
 
 def _write(store: Store, tax, publisher: str, doc_id: str, year: int, texts: list[str], fresh: bool) -> None:
     tokens = ItemTokens(tax, stored(store.current_dir()))
-    extra: dict[str, str] = {}
+    extra: dict = {}
     with store.locked(), store.writer(fresh=fresh, taxonomy=tax, extra=extra) as (w, manifest):
         doc = {"doc_id": doc_id, "path": f"{doc_id}.txt", "sha256": doc_id, "title": f"Annual report {year}",
                "publisher": publisher, "doc_type": "annual-report", "year": fy_label(year), "year_start": year}
@@ -70,8 +73,7 @@ def _write(store: Store, tax, publisher: str, doc_id: str, year: int, texts: lis
             fields = item_to_fields(item, doc)
             tokens.add(fields)
             w.add(fields)
-        name, text = tokens.file()
-        extra[name] = text
+        extra.update(tokens.files(None if fresh else store.current_dir()))
         manifest[doc["path"]] = {"sha256": doc_id, "doc_id": doc_id}
 
 
@@ -125,4 +127,54 @@ def test_a_token_file_written_with_windows_line_ends_reads_the_same(tmp_path, mo
     for t in texts:
         key = _text_key({"text": t})
         assert crlf.reused.get(key) == plain.reused.get(key) and plain.reused.get(key)[1]
+    store.close()
+
+
+def _report(path, year: int, recommendations: list[str]) -> None:
+    lines = "".join(f"{n}. {r}\n" for n, r in enumerate(recommendations, start=1))
+    path.write_text(f"Brindlecombe Safeguarding Children Partnership Annual Report {year}-{(year + 1) % 100:02d}\n\n"
+                    f"1 Recommendations\n\n{lines}", encoding="utf-8")
+
+
+def _token_files(store: Store) -> list[str]:
+    return sorted(p.name for p in store.current_dir().glob("item-tokens-*.tsv"))
+
+
+def test_three_ingests_leave_only_the_token_files_in_use(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _report(folder / "a.txt", 2019, ["The partnership should refresh the neglect toolkit for practitioners.",
+                                     "Practitioners should see fathers and male carers in every pre-birth assessment."])
+    _report(folder / "b.txt", 2021, ["Audit the timeliness of initial health assessments for looked after children.",
+                                     "Schools should record every safeguarding concern on one shared system."])
+    ix = tmp_path / "ix"
+    ingest([folder], ix)
+    store = Store(ix)
+    (first,) = _token_files(store)
+    other = store.current_dir() / "item-tokens-000000000000000000000000-1.tsv"  # made with other concepts
+    other.write_text("", encoding="utf-8")
+    _report(folder / "a.txt", 2019, ["The partnership should refresh the neglect toolkit and train practitioners."])
+    ingest([folder], ix)  # a again: the first file still holds b's items
+    files = _token_files(store)
+    assert first in files and len(files) == 2 and other.name not in files
+    second = next(f for f in files if f != first)
+    # the first file, now of no use, is held open elsewhere (Windows) when b is written again: left, and removed next time
+    real = type(other).unlink
+    monkeypatch.setattr(type(other), "unlink", lambda p, *a, **k: (_ for _ in ()).throw(PermissionError(p))
+                        if p.name == first else real(p, *a, **k))
+    _report(folder / "b.txt", 2021, ["Schools should record each safeguarding concern on one shared system."])
+    ingest([folder], ix)
+    monkeypatch.setattr(type(other), "unlink", real)
+    assert len(_token_files(store)) == 3 and first in _token_files(store)
+    (folder / "b.txt").unlink()  # b removed: the third file is of no use either
+    ingest([folder], ix)
+    assert _token_files(store) == [second]
+    covers = json.loads((store.current_dir() / COVERS).read_text(encoding="utf-8"))
+    assert covers.pop(second) == ["a"] and not any(covers.values())  # the others named to go, and gone
+    read = _counting(monkeypatch)
+    monkeypatch.setenv("SGSEARCH_CACHE", str(tmp_path / "cache"))
+    _, rows, surface = index_tokens(store, store_concepts(store))
+    assert len(rows.strings) == 1 and read == []  # a's item, its tokens read from the file kept
+    fresh = _fresh(store, monkeypatch, tmp_path / "fresh")[1]
+    assert rows.strings == fresh[1].strings and surface == fresh[2]
     store.close()

@@ -37,6 +37,7 @@ BACKEND = "BACKEND"
 TAXONOMY = "taxonomy.json"
 MANIFEST = "files.json"
 FETCHED = "fetched"  # copies of documents ingested from URLs (see ingest.fetch)
+DOCS_EVERY = 100  # documents read between two lets-go of the engine's pages (``release_every``): each maps its own
 _OURS = {CURRENT, LOCK, PID, FETCHED}  # what an index folder holds besides its generations
 
 
@@ -187,10 +188,12 @@ class Store:
         found = self.backend().records(kind, **terms)
         return sorted(found, key=lambda r: (r.get("doc_id") or "", r.get("ordinal") or 0, r.get("id") or ""))
 
-    def iter_records(self, kind: str, **terms: str):
+    def iter_records(self, kind: str, release_every: int = 0, **terms: str):
         """The records :meth:`records` gives, one at a time and in no particular order: for a
-        reader of every item that keeps only a little of each."""
-        yield from self.backend().iter_records(kind, **terms)
+        reader of every item that keeps only a little of each. ``release_every``: let go of the
+        engine's pages read so far every so many records (a one-shot reader of a large index:
+        the pages stay mapped, and counted as its memory, while the files are open)."""
+        yield from self.backend().iter_records(kind, release_every=release_every, **terms)
 
     def record(self, rid: str) -> dict | None:
         """One record by its unique id."""
@@ -212,14 +215,16 @@ class Store:
 
     @contextlib.contextmanager
     def writer(self, fresh: bool = False, taxonomy=None, engine: str | None = None,
-               extra: dict[str, str] | None = None):
+               extra: dict | None = None):
         """A writer over the live index, or over a new generation when ``fresh`` (or when
         there is none yet, or ``engine`` is not the live one's). Yields ``(writer, manifest)``:
         update the manifest dict in place with the files written. On success everything is
         committed at once (and a new generation swapped in); on any error nothing is, and
         the previous index stays as it was. ``taxonomy`` (what the sections written were
         tagged with) is saved beside them for :meth:`taxonomy`; so is each of ``extra``
-        (file name -> text: the thesaurus the index keeps, ``search.vocab.thesaurus``).
+        (file name -> text, or the text in pieces: the thesaurus the index keeps,
+        ``search.vocab.thesaurus``); a name given None is a file of the generation removed
+        once the commit is done (quietly left if another program holds it open).
         """
         self.close()
         live = self.current_dir()
@@ -244,7 +249,8 @@ class Store:
             if taxonomy is not None:
                 _write_atomic(target / TAXONOMY, taxonomy.to_json())
             for name, text in (extra or {}).items():
-                _write_atomic(target / name, text)
+                if text is not None:
+                    _write_atomic(target / name, text)
             if target != live:  # read only once CURRENT names the generation
                 _write_atomic(target / BACKEND, engine)
                 _write_atomic(target / "VERSION", SCHEMA_VERSION)
@@ -269,6 +275,10 @@ class Store:
                                 "not changed: try again") from None
             if live is not None:
                 _rmtree(live)  # may fail on Windows while read: swept later
+        for name, text in (extra or {}).items():
+            if text is None:
+                with contextlib.suppress(OSError):  # held open elsewhere (Windows): whoever named it tries again
+                    (target / name).unlink()
         self._sweep()
 
     def _sweep(self) -> None:
@@ -289,10 +299,14 @@ def _rmtree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, text) -> None:
+    """Write ``text`` (a string, or strings to write one after another) to ``path`` atomically."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
+        if isinstance(text, str):
+            fh.write(text)
+        else:
+            fh.writelines(text)
         fh.flush()
         os.fsync(fh.fileno())
     try:

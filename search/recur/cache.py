@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import os
 import sys
@@ -14,10 +13,13 @@ from itertools import chain
 from pathlib import Path
 
 import numpy as np
-import platformdirs
 
 from search.index.records import item_json
 from search.index.store import Store
+from search.recur.cachefiles import DIGEST_CHARS as _DIGEST_CHARS
+from search.recur.cachefiles import cache_dir as _cache_dir
+from search.recur.cachefiles import digest as _digest
+from search.recur.cachefiles import generation_key
 from search.recur.concepts import _CONCEPT, Concepts
 from search.recur.scoring import _Joined, _Rows, _rows, item_tokens
 from search.vocab.concepts import TOKENS_FILE, Changes, concepts_digest, text_key, written_concepts
@@ -46,34 +48,15 @@ _TOKEN_FIELDS = ("item_id", "doc_id", "kind", "year", "year_start", "themes", "s
 _CHECK_FIELDS = ("item_id", "doc_id", "kind")  # what --check reads; the others are in a file of their own
 
 
-def _cache_dir() -> Path:
-    """The per-user cache folder: ``$SGSEARCH_CACHE``, else the platform's."""
-    env = os.environ.get("SGSEARCH_CACHE")
-    if env:
-        return Path(env).expanduser()
-    return Path(platformdirs.user_cache_dir("sgsearch", appauthor=False))
-
-
-_DIGEST_CHARS = 24  # a cache key is made of such digests, read back by their length (:meth:`_Reused.before`)
-
-
-def _digest(value) -> str:
-    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode("utf-8")).hexdigest()[:_DIGEST_CHARS]
-
-
 def _cache_key(store: Store, concepts: Concepts) -> str | None:
     """``<index>-<concepts><generation>``: the index folder's digest, then the concepts' (and the
     cache format's) and the live generation's: a new generation's files are found beside the
     previous one's of the same concepts, whose items' tokens it may reuse."""
-    d = store.current_dir()
-    if d is None:
-        return None
-    try:
-        stamp = d.stat().st_mtime_ns
-    except OSError:
+    key = generation_key(store)
+    if key is None:
         return None
     fingerprint = _digest([_CACHE_VERSION, concepts_digest(concepts)])  # everything tokenising reads
-    return f"{_digest(str(Path(store.root).resolve()))}-{fingerprint}{_digest([str(d.resolve()), stamp])}"
+    return f"{key[0]}-{fingerprint}{key[1]}"
 
 
 def _cache_path(store: Store, concepts: Concepts, part: str) -> Path | None:
@@ -299,6 +282,9 @@ def _other_columns(store: Store, concepts: Concepts, n: int) -> dict[str, list]:
     return _tokenise(store, concepts, _cache_path(store, concepts, "tokens"))[0].cols
 
 
+RELEASE_EVERY = 20_000  # items read between two lets-go of the engine's pages (with ``release``)
+
+
 def _tokenise(store: Store, concepts: Concepts, path: Path | None,
               keep: bool = True, release: bool = False) -> tuple[_Slim, _Rows, dict[str, str]] | None:
     """Every item tokenised, and the cache files written (see :func:`index_tokens`); None when
@@ -323,7 +309,7 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
 
     def lines(reuse: _CacheFile):
         # one record at a time, each let go once read: memory stays that of the slim items
-        for r in store.iter_records("item"):
+        for r in store.iter_records("item", release_every=RELEASE_EVERY if release else 0):
             it = _item(r)
             key = _text_key(it)
             got = previous.get(key) if previous is not None else None

@@ -86,7 +86,7 @@ def _headings(p: _Prepared, idx: np.ndarray, q: int, tags: np.ndarray, named: np
 def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = None, limit: int = 10,
                kind: str | None = None, min_score: float = CHECK_MIN_SCORE,
                items: list[dict] | None = None, exclude_docs=(), near_floor: float = CHECK_NEAR_FLOOR,
-               nearest: int = CHECK_NEAREST) -> list[dict]:
+               nearest: int = CHECK_NEAREST, release: bool = False) -> list[dict]:
     """For each text (a new review's recommendations), the indexed items most like it, best first:
     those scoring ``min_score`` or more and, when they are fewer than ``nearest``, the next best
     that share more than a theme, down to ``near_floor`` (the nearest items, ranked as a search
@@ -100,10 +100,11 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     Candidates come from one sparse product of the texts against every item; only those
     whose cosine could still reach ``min_score`` are scored exactly. The index's items come
     tokenised from the cache (see :func:`index_tokens`); only the texts are tokenised here.
+    ``release``: let go of the index's pages as many records are read (see :func:`search.recur.recur`).
     """
-    concepts = store_concepts(store)
+    concepts = store_concepts(store, release)
     given = items is not None
-    items, rows, surface = _items_and_rows(store, items, kind, concepts)
+    items, rows, surface = _items_and_rows(store, items, kind, concepts, release)
     surface = dict(surface)
     ptoks = [tokens(_subject(t), concepts, surface) for t in texts]
     if themes is None:  # the themes whose phrases the texts hold, as the concepts read them

@@ -75,7 +75,7 @@ def recur(
     for a one-shot command, since pages the engine read stay resident while they are open.
     """
     lo, hi, after = _year_of(from_year), _year_of(to_year), _year_of(since)
-    concepts = store_concepts(store)
+    concepts = store_concepts(store, release)
     given = items is not None
     if release:  # the documents read for the concepts: ~110 MB of mapped pages at 1,500 documents
         store.close()

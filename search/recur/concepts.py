@@ -2,7 +2,8 @@
 with the themes, thesaurus and publishers' areas the index holds."""
 from __future__ import annotations
 
-from search.index.store import Store
+from search.index.store import DOCS_EVERY, Store
+from search.recur.cachefiles import kept_value
 from search.vocab.concepts import (  # noqa: F401 - recur's names for the tokeniser
     _CONCEPT,
     _OBJECT,
@@ -25,14 +26,19 @@ from search.vocab.thesaurus import index_thesaurus
 _by_taxonomy: dict = {}
 
 
-def store_concepts(store: Store | None) -> Concepts:
+def store_concepts(store: Store | None, release: bool = False) -> Concepts:
     """The concepts for an index: the bundled ones, the themes of the taxonomy it was tagged
-    with, the thesaurus it reads, and the areas its documents' publishers name."""
+    with, the thesaurus it reads, and the areas its documents' publishers name (read once
+    per index generation; ``release``: letting go of the engine's pages as they are read)."""
     if store is None:
         return _default_concepts()
     tax = store.taxonomy()
     thesaurus = index_thesaurus(store.current_dir())
-    places = store.cached("recur-places", lambda: publisher_places(d.get("publisher") for d in store.records("doc")))
+    c = _default_concepts()
+    places = tuple(store.cached("recur-places", lambda: kept_value(
+        store, "places", [sorted(c.place_bodies), sorted(c.stock)],
+        lambda: publisher_places(d.get("publisher") for d in store.iter_records(
+            "doc", release_every=DOCS_EVERY if release else 0)))))
     key = (getattr(tax, "fingerprint", lambda: None)(), thesaurus.to_json(), places)
     cached = _by_taxonomy.get(key)
     if cached is None:

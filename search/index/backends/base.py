@@ -116,9 +116,10 @@ class Backend(ABC):
     def records(self, kind: str, **terms: str) -> list[dict]:
         """Stored fields of every record of ``kind`` whose fields equal ``terms`` (any order)."""
 
-    def iter_records(self, kind: str, **terms: str):
+    def iter_records(self, kind: str, release_every: int = 0, **terms: str):
         """The records :meth:`records` gives, one at a time (an engine that can read them lazily
-        keeps memory to one record)."""
+        keeps memory to one record); an engine that maps its files lets go of the pages read
+        every ``release_every`` records (0: never)."""
         yield from self.records(kind, **terms)
 
     @abstractmethod

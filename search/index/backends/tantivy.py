@@ -253,14 +253,32 @@ class TantivyBackend(Backend):
     def records(self, kind: str, **terms: str) -> list[dict]:
         return list(self.iter_records(kind, **terms))
 
-    def iter_records(self, kind: str, **terms: str):
+    def iter_records(self, kind: str, release_every: int = 0, **terms: str):
         parts = [(tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "kind", kind))]
         for name, value in terms.items():
             parts.append((tantivy.Occur.Must, tantivy.Query.term_query(self.schema, _field(name), str(value))))
         ts = self._searcher
         n = ts.num_docs
-        for _score, addr in (ts.search(tantivy.Query.boolean_query(parts), max(n, 1), count=False).hits if n else []):
+        found = [addr for _score, addr in ts.search(tantivy.Query.boolean_query(parts), max(n, 1), count=False).hits] \
+            if n else []
+        for k, addr in enumerate(found, start=1):
             yield self._data(ts.doc(addr))
+            if release_every and k % release_every == 0 and k < len(found):
+                ts = self._reopened()
+
+    def _reopened(self):
+        """A searcher of the same index opened again: the pages of its files read so far (which
+        stay mapped while it is open) let go. Raises :class:`IndexBusy` when a commit changed
+        the index since it was opened (the records' addresses would not hold)."""
+        stamp = self._stamp
+        self._searcher = self.index = None
+        self.index = tantivy.Index.open(str(self.path))
+        _register(self.index)
+        self._searcher = self.index.searcher()
+        self._everything = {}
+        if self._meta_stamp() != stamp:
+            raise IndexBusy("the index was written while it was read: run the command again")
+        return self._searcher
 
     def _query(self, query, flt, scored: bool = True):
         q = translate(query, self.schema, scored) if query is not None else \

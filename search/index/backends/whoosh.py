@@ -287,7 +287,7 @@ class WhooshBackend(Backend):
     def records(self, kind: str, **terms: str) -> list[dict]:
         return list(self.iter_records(kind, **terms))
 
-    def iter_records(self, kind: str, **terms: str):
+    def iter_records(self, kind: str, release_every: int = 0, **terms: str):
         q = Term("kind", kind)
         for name, value in terms.items():
             q = q & Term(name, value)
