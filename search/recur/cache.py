@@ -9,7 +9,7 @@ import os
 import sys
 from array import array
 from collections.abc import Iterator, Sequence
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 
 import numpy as np
@@ -283,6 +283,7 @@ def _other_columns(store: Store, concepts: Concepts, n: int) -> dict[str, list]:
 
 
 RELEASE_EVERY = 20_000  # items read between two lets-go of the engine's pages (with ``release``)
+_BATCH = 1024  # records read, then looked up in the reuse files, at a time
 
 
 def _tokenise(store: Store, concepts: Concepts, path: Path | None,
@@ -304,39 +305,49 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
     previous = _Reused.before(reuse_path)
     written = _Written.of(store, concepts)
 
-    def one(v):
-        return v if v is None else shared.setdefault((type(v), tuple(v) if isinstance(v, list) else v), v)
+    keep_one = shared.setdefault
+    columns = [(f, fields[f]) for f in _TOKEN_FIELDS[1:]]
+    item_ids = fields["item_id"]
+
+    def looked_up(its: list[dict], keys: list[int]) -> list[tuple[str, str] | None]:
+        # a batch's keys looked up at once: one array search, not one per item
+        got = previous.get_many(keys) if previous is not None else [None] * len(keys)
+        if written is not None:
+            missed = [n for n, g in enumerate(got) if g is None]
+            for n, g in zip(missed, written.reused.get_many([keys[n] for n in missed])):
+                if g is not None and not written.changes.touches(its[n]):  # else a phrase or abbreviation it holds reads differently now
+                    got[n] = g
+        return got
 
     def lines(reuse: _CacheFile):
-        # one record at a time, each let go once read: memory stays that of the slim items
-        for r in store.iter_records("item", release_every=RELEASE_EVERY if release else 0):
-            it = _item(r)
-            key = _text_key(it)
-            got = previous.get(key) if previous is not None else None
-            if got is None and written is not None:
-                got = written.reused.get(key)
-                if got is not None and written.changes.touches(it):
-                    got = None  # a phrase or abbreviation it holds reads differently now
-            if got is None:
-                learnt: dict[str, str] = {}
-                toks = " ".join(item_tokens(it, concepts, learnt))
-                words = " ".join(learnt.values())
-                if not surface.keys() >= learnt.keys():  # most stems are known after the first items
-                    for s, w in learnt.items():
-                        surface.setdefault(s, w)
-            else:
-                toks, words = got
-                _learn(surface, toks, words)
-            docs.append(one(r.get("doc_id") or ""))
-            ordinals.append(r.get("ordinal") or 0)
-            fields["item_id"].append(it.get("item_id"))
-            for f in _TOKEN_FIELDS[1:]:
-                fields[f].append(one(it.get(f)))
-            toks_of.append(toks)
-            words_of.append(len(it["text"].split()))
-            if "\t" not in toks:
-                reuse.write(f"{key:016x}\t{toks}\t{words}\n")
-            yield _item_line(it)
+        # a batch of records at a time, each let go once read: memory stays that of the slim items
+        records = store.iter_records("item", release_every=RELEASE_EVERY if release else 0)
+        while batch := list(islice(records, _BATCH)):
+            its = [_item(r) for r in batch]
+            keys = [_text_key(it) for it in its]
+            for r, it, key, got in zip(batch, its, keys, looked_up(its, keys)):
+                if got is None:
+                    learnt: dict[str, str] = {}
+                    toks = " ".join(item_tokens(it, concepts, learnt))
+                    words = " ".join(learnt.values())
+                    if not surface.keys() >= learnt.keys():  # most stems are known after the first items
+                        for s, w in learnt.items():
+                            surface.setdefault(s, w)
+                else:
+                    toks, words = got
+                    _learn(surface, toks, words)
+                v = r.get("doc_id") or ""
+                docs.append(keep_one((type(v), v), v))  # values many items share are one object
+                ordinals.append(r.get("ordinal") or 0)
+                item_ids.append(it.get("item_id"))
+                for f, col in columns:
+                    v = it.get(f)
+                    col.append(v if v is None else keep_one((type(v), tuple(v) if isinstance(v, list) else v), v))
+                toks_of.append(toks)
+                words_of.append(len(it["text"].split()))
+                if "\t" not in toks:
+                    reuse.write(f"{key:016x}\t{toks}\t{words}\n")
+                yield _item_line(it)
 
     with _CacheFile(reuse_path) as reuse:
         _cache_write(_cache_path(store, concepts, "items"), lines(reuse))
@@ -384,9 +395,13 @@ def _learn(surface: dict[str, str], toks: str, words: str) -> None:
     """Add the readable words of an item's stems (its distinct stems in order, then ``words``
     in the same order) to ``surface``, as tokenising it would have."""
     if words:
-        stems = [t for t in dict.fromkeys(toks.split(" ")) if not t.startswith(_CONCEPT)]
-        for s, w in zip(stems, words.split(" ")):
-            surface.setdefault(s, w)
+        stems = dict.fromkeys(toks.split(" "))
+        if _CONCEPT in toks:  # else no token is a concept's
+            stems = [t for t in stems if not t.startswith(_CONCEPT)]
+        learnt = dict(zip(stems, words.split(" ")))
+        if not surface.keys() >= learnt.keys():  # most stems are known after the first items
+            for s, w in learnt.items():
+                surface.setdefault(s, w)
 
 
 class _Reused:
@@ -428,14 +443,18 @@ class _Reused:
 
     def get(self, key: int) -> tuple[str, str] | None:
         """(tokens, words) of the item whose text had ``key``, or None."""
-        k = np.uint64(key)
-        i = int(np.searchsorted(self.keys, k))
-        if i == len(self.keys) or self.keys[i] != k:
-            return None
-        n = int(self.order[i])
-        line = self.data[int(self.starts[n]) + 17:int(self.ends[n])].decode("utf-8", "surrogatepass")
-        toks, tab, words = line.partition("\t")
-        return (toks, words) if tab else None
+        return self.get_many([key])[0]
+
+    def get_many(self, keys: list[int]) -> list[tuple[str, str] | None]:
+        """(tokens, words) of the items whose texts had ``keys``, None for each not found."""
+        k = np.array(keys, dtype=np.uint64)
+        i = np.minimum(np.searchsorted(self.keys, k), len(self.keys) - 1)
+        n = self.order[i]
+        data, out = self.data, []
+        for hit, start, end in zip((self.keys[i] == k).tolist(), (self.starts[n] + 17).tolist(), self.ends[n].tolist()):
+            toks, tab, words = data[start:end].decode("utf-8", "surrogatepass").partition("\t") if hit else ("", "", "")
+            out.append((toks, words) if tab else None)
+        return out
 
 
 class _Written:
