@@ -190,6 +190,16 @@ def test_cache_lines_are_json_written_in_pieces(monkeypatch):
         assert "".join(cache_module._json_line(value)) == json.dumps(plain) + "\n"
 
 
+def test_items_dumped_together_give_the_lines_dumped_one_by_one():
+    import search.recur.cache as cache_module
+
+    odd = 'a "quoted" }, {"item_id": "x"} \\" end \u2019 \U0001f600'
+    item = {"item_id": "d:1.0", "section_id": "d:1", "text": odd, "themes": [odd, "b"], "year": None, "page": 3}
+    for items in ([], [item], [item, dict(item, item_id=odd)] * 3, [{"text": "no id first", "item_id": "x"}, item],
+                  [item, {"section_id": "s", "item_id": "y"}], [dict(item, item_id=None)]):
+        assert cache_module._item_lines(items) == "".join(map(cache_module._item_line, items))
+
+
 def test_recur_can_close_the_index_files_once_read_and_still_answers(store, tmp_path, monkeypatch):
     closed = []
     real_close = store.close

@@ -283,7 +283,7 @@ def _other_columns(store: Store, concepts: Concepts, n: int) -> dict[str, list]:
 
 
 RELEASE_EVERY = 20_000  # items read between two lets-go of the engine's pages (with ``release``)
-_BATCH = 1024  # records read, then looked up in the reuse files, at a time
+_BATCH = 256  # records read, then looked up in the reuse files, at a time
 
 
 def _tokenise(store: Store, concepts: Concepts, path: Path | None,
@@ -324,6 +324,7 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
         records = store.iter_records("item", release_every=RELEASE_EVERY if release else 0)
         while batch := list(islice(records, _BATCH)):
             its = [_item(r) for r in batch]
+            text = _item_lines(its)
             keys = [_text_key(it) for it in its]
             for r, it, key, got in zip(batch, its, keys, looked_up(its, keys)):
                 if got is None:
@@ -347,7 +348,7 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
                 words_of.append(len(it["text"].split()))
                 if "\t" not in toks:
                     reuse.write(f"{key:016x}\t{toks}\t{words}\n")
-                yield _item_line(it)
+            yield text
 
     with _CacheFile(reuse_path) as reuse:
         _cache_write(_cache_path(store, concepts, "items"), lines(reuse))
@@ -396,12 +397,11 @@ def _learn(surface: dict[str, str], toks: str, words: str) -> None:
     in the same order) to ``surface``, as tokenising it would have."""
     if words:
         stems = dict.fromkeys(toks.split(" "))
-        if _CONCEPT in toks:  # else no token is a concept's
-            stems = [t for t in stems if not t.startswith(_CONCEPT)]
-        learnt = dict(zip(stems, words.split(" ")))
-        if not surface.keys() >= learnt.keys():  # most stems are known after the first items
-            for s, w in learnt.items():
-                surface.setdefault(s, w)
+        if all(t.startswith(_CONCEPT) for t in set(stems).difference(surface)):  # looks each stem up in surface
+            return  # every stem known already (most items after the first): nothing to add
+        stems = [t for t in stems if not t.startswith(_CONCEPT)]
+        for s, w in zip(stems, words.split(" ")):
+            surface.setdefault(s, w)
 
 
 class _Reused:
@@ -537,12 +537,28 @@ def _fulls(store: Store, slims: list[dict], concepts: Concepts) -> dict[str, dic
 def _write_items(path: Path | None, items: list[dict]) -> None:
     """The whole items, one a line after its id (``"id"<TAB>{item}``): read back, only the
     items wanted are parsed (memory stays that of the items shown, not of the index)."""
-    _cache_write(path, map(_item_line, items))
+    _cache_write(path, (_item_lines(items[n:n + _BATCH]) for n in range(0, len(items), _BATCH)))
 
 
 def _item_line(item: dict) -> str:
     """A whole item's line in the items file: its id, a tab, the item (both as JSON)."""
     return f"{json.dumps(item['item_id'])}\t{json.dumps(item)}\n"
+
+
+_FIRST = '{"item_id": '
+_NEXT = "}, " + _FIRST  # outside a JSON string only: in one every quote is escaped
+
+
+def _item_lines(items: list[dict]) -> str:
+    """:func:`_item_line` of each item, joined: the items dumped as one list and cut where one
+    ends and the next begins (one dump, not one per item; the same text)."""
+    if items and all(next(iter(it), None) == "item_id" for it in items):
+        text = json.dumps(items)
+        parts = text[len(_FIRST) + 1:-2].split(_NEXT)
+        if text.startswith("[" + _FIRST) and len(parts) == len(items):
+            dumps = json.dumps
+            return "".join([f"{dumps(it['item_id'])}\t{_FIRST}{p}}}\n" for it, p in zip(items, parts)])
+    return "".join(map(_item_line, items))
 
 
 def _read_items(path: Path | None, want: set[str]) -> dict[str, dict] | None:
