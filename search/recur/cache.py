@@ -397,7 +397,8 @@ def _learn(surface: dict[str, str], toks: str, words: str) -> None:
     in the same order) to ``surface``, as tokenising it would have."""
     if words:
         stems = dict.fromkeys(toks.split(" "))
-        if all(t.startswith(_CONCEPT) for t in set(stems).difference(surface)):  # looks each stem up in surface
+        # a set less a dict looks each stem up (keys() - keys() would walk the whole of surface)
+        if all(t.startswith(_CONCEPT) for t in set(stems).difference(surface)):
             return  # every stem known already (most items after the first): nothing to add
         stems = [t for t in stems if not t.startswith(_CONCEPT)]
         for s, w in zip(stems, words.split(" ")):
