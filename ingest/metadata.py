@@ -1055,12 +1055,32 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
 
 
 @functools.cache
-def _doc_type_cues() -> tuple[tuple[str, str, re.Pattern, int], ...]:
+def _doc_type_cues() -> tuple[tuple[str, str, re.Pattern, int, bool], ...]:
     """Each ``[[doc_type.cue]]``: type, where it is looked for, pattern and how many of its
     matches count (``cap``, 1 unless the cue says; a shape shown by many sentences, such as a
     committee's record of what its members did, counts by how many there are)."""
     cues = _read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"]["cue"]
-    return tuple((c["type"], c["where"], re.compile(c["pattern"], re.I | re.M), int(c.get("cap", 1))) for c in cues)
+    body = "(?:" + "|".join(f"(?:{rx.pattern})" for _, rx, _ in publishers().national) + ")"
+    return tuple((c["type"], c["where"], re.compile(c["pattern"].replace("{body}", body), re.I | re.M),
+                  int(c.get("cap", 1)), "{body}" in c["pattern"]) for c in cues)
+
+
+def _elsewhere(found: list[re.Match], url: str | None) -> list[re.Match]:
+    """The matches of a cue that names a national body (``{body}`` in its pattern) that name no body
+    whose own site the page is on: a page telling of another body's report. Without an address, or
+    on a site that puts up anyone's documents (``[doc_type] document_hosts``), nothing is known of
+    whose site it is, and none counts."""
+    host = places.host_of(url) if url else ""
+    if not host or any(host == h or host.endswith("." + h) for h in _document_hosts()):
+        return []
+    own = [re.compile(rx.pattern, re.I) for _, rx, hosts in publishers().national
+           if any(host == h or host.endswith("." + h) for h in hosts)]
+    return [m for m in found if not any(rx.search(m.group(0)) for rx in own)]
+
+
+@functools.cache
+def _document_hosts() -> tuple[str, ...]:
+    return tuple(_read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"].get("document_hosts", ()))
 
 
 @functools.cache
@@ -1104,9 +1124,10 @@ def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[
              "address": (url or "").lower()}
     scores: Counter[str] = Counter()
     weights = _doc_type_weights()
-    for i, (kind, where, rx, cap) in enumerate(_doc_type_cues()):
+    for i, (kind, where, rx, cap, about_body) in enumerate(_doc_type_cues()):
         seen = f"{low_title}\n{listed[where]}" if kind == "board-papers" and where in listed else texts[where]
-        found = rx.search(seen) if cap == 1 else len(rx.findall(seen))
+        found = len(_elsewhere(list(rx.finditer(seen)), url)) if about_body else (
+            bool(rx.search(seen)) if cap == 1 else len(rx.findall(seen)))
         if found:
             scores[kind] += weights[f"{i}:{kind}"] * (1 if cap == 1 else min(found, cap))
     scores["other"] = max(scores["other"], _doc_type_minimum())
