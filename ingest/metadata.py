@@ -1040,7 +1040,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
             score += w["national_author"]
         if any(_BYLINE.search(head[max(0, f.start() - 60):f.start()]) for f in found):
             score += w["national_byline"]
-        if any(host == h or host.endswith("." + h) for h in hosts):
+        if places.on_site(host, hosts):
             score += w["national_host"]
         if found and name in p.inspectors and inspected:
             score += w["national_inspection"]  # the inspectorate reports, the area is inspected
@@ -1071,10 +1071,10 @@ def _elsewhere(found: list[re.Match], url: str | None) -> list[re.Match]:
     on a site that puts up anyone's documents (``[doc_type] document_hosts``), nothing is known of
     whose site it is, and none counts."""
     host = places.host_of(url) if url else ""
-    if not host or any(host == h or host.endswith("." + h) for h in _document_hosts()):
+    if not host or places.on_site(host, _document_hosts()):
         return []
     own = [re.compile(rx.pattern, re.I) for _, rx, hosts in publishers().national
-           if any(host == h or host.endswith("." + h) for h in hosts)]
+           if places.on_site(host, hosts)]
     return [m for m in found if not any(rx.search(m.group(0)) for rx in own)]
 
 

@@ -46,6 +46,11 @@ def host_of(url: str | None) -> str:
     return (parts.hostname or "").lower() if parts else ""
 
 
+def on_site(host: str, sites) -> bool:
+    """Whether ``host`` is one of ``sites`` or a host under one ("assets.gov.uk" under "gov.uk")."""
+    return any(host == s or host.endswith("." + s) for s in sites)
+
+
 @dataclass(frozen=True)
 class Area:
     """One area: its name, short forms, kind (county, london, welsh-region, ...), nation and its
