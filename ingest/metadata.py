@@ -868,6 +868,15 @@ def _area_acronyms(head: str, area: places.Area | None, p: Publishers) -> list[t
     return [(k, v[0], len(v)) for k, v in found.items()]
 
 
+def _mentioned(c: dict, text: str, head: str, start: int, end: int, before: int, title_end: int) -> None:
+    """Note on a publisher candidate what one mention of it (``start``-``end``; its name proper from
+    ``before``) says: the page is about it, the title names it, the page speaks as it."""
+    c["subject"] = (c["subject"] or bool(_SUBJECT.match(text[end:end + 40]))
+                    or bool(_REPORT_OF.search(text[max(0, start - 40):start])))
+    c["title"] = c.get("title") or start < title_end
+    c["speaks"] = c.get("speaks") or bool(_SPEAKS_AS.search(head, max(0, before - 40), before))
+
+
 def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float, str]]:
     """Every candidate publisher with its score, best first.
 
@@ -911,12 +920,9 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
             c = cands[(area_key, kind)] = {"names": Counter(), "first": m.start(), "subject": False,
                                            "known": bool(found), "bare": not area_words, "area": found}
         c["names"][name] += 1
-        c["subject"] = (c["subject"] or bool(_SUBJECT.match(text[m.end():m.end() + 40]))
-                        or bool(_REPORT_OF.search(text[max(0, m.start(1) - 40):m.start(1)])))
-        c["title"] = c.get("title") or m.start(1) < title_end
         # what comes before the name, past the words trimmed off its start ("As Tameside …")
         at = m.start(1) + max(0, m.group(1).find(name.split()[0]) if name else 0)
-        c["speaks"] = c.get("speaks") or bool(_SPEAKS_AS.search(head, max(0, at - 40), at))
+        _mentioned(c, text, head, m.start(1), m.end(), at, title_end)
         acr = _ACRONYM_AFTER.match(text[m.end():m.end() + 12])
         if acr:
             c.setdefault("acronym", acr.group(1))
@@ -930,10 +936,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
             "names": Counter(), "first": start, "subject": False, "known": True, "bare": False, "area": (area, area.name)})
         c["names"][re.sub(r"\s+", " ", head[start:end])] += 1  # as the text writes it: "Sefton Council"
         c["first"] = min(c["first"], start)
-        c["subject"] = (c["subject"] or bool(_SUBJECT.match(text[end:end + 40]))
-                        or bool(_REPORT_OF.search(text[max(0, start - 40):start])))
-        c["title"] = c.get("title") or start < title_end
-        c["speaks"] = c.get("speaks") or bool(_SPEAKS_AS.search(head, max(0, start - 40), start))
+        _mentioned(c, text, head, start, end, start, title_end)
     for kind, first, n in _area_acronyms(head, host_area, p):
         # "the NSCP" on newcastlesafeguarding.org.uk: the area's initial and a body's abbreviation
         c = cands.setdefault((places.key(host_area.name), kind), {
