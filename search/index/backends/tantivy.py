@@ -211,7 +211,10 @@ class TantivyBackend(Backend):
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.index = tantivy.Index.open(str(path))
+        self._open()
+
+    def _open(self) -> None:
+        self.index = tantivy.Index.open(str(self.path))
         _register(self.index)
         self.schema = self.index.schema
         self._stamp = self._meta_stamp()
@@ -271,12 +274,9 @@ class TantivyBackend(Backend):
         stay mapped while it is open) let go. Raises :class:`IndexBusy` when a commit changed
         the index since it was opened (the records' addresses would not hold)."""
         stamp = self._stamp
-        self._searcher = self.index = None
-        self.index = tantivy.Index.open(str(self.path))
-        _register(self.index)
-        self._searcher = self.index.searcher()
-        self._everything = {}
-        if self._meta_stamp() != stamp:
+        self.close()
+        self._open()
+        if self._stamp != stamp:
             raise IndexBusy("the index was written while it was read: run the command again")
         return self._searcher
 
