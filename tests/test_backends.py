@@ -129,13 +129,9 @@ def test_counts_tables_traces_and_browsing_agree(stores):
         assert counts[()].sections == 238 and counts[()].documents == 5
 
 
-@pytest.mark.parametrize("engine", AVAILABLE)
-def test_a_phrase_slop_counts_the_other_words_in_all_and_keeps_the_order(tmp_path, engine):
-    """A slop of 1 lets one other word stand in the whole phrase, not one between each two
-    words; a larger slop never lets the words change places."""
-    texts = {"1": "The child in care review was held.", "2": "The child was in care at the time.",
-             "3": "The child meetings in primary care were held.", "4": "Care for the child in question.",
-             "5": "Domestic abuse services were seen.", "6": "Abuse of any domestic kind was seen."}
+def _numbered_parts(tmp_path, engine: str, texts: dict[str, str]):
+    """An index of one report whose numbered parts hold ``texts`` (number -> text), and what
+    finds the numbers of the parts a query tree ranks."""
     src = tmp_path / "in"
     src.mkdir()
     body = "".join(f"\n{n} Part {n}\n\n{t}\n" for n, t in texts.items())
@@ -146,6 +142,18 @@ def test_a_phrase_slop_counts_the_other_words_in_all_and_keeps_the_order(tmp_pat
     def found(node) -> set[str]:
         hits = store.backend().search(node, None, "relevance", 50)
         return {n for h in hits for n, t in texts.items() if t in store.backend().get(h.id)["text"]}
+
+    return store, found
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_phrase_slop_counts_the_other_words_in_all_and_keeps_the_order(tmp_path, engine):
+    """A slop of 1 lets one other word stand in the whole phrase, not one between each two
+    words; a larger slop never lets the words change places."""
+    texts = {"1": "The child in care review was held.", "2": "The child was in care at the time.",
+             "3": "The child meetings in primary care were held.", "4": "Care for the child in question.",
+             "5": "Domestic abuse services were seen.", "6": "Abuse of any domestic kind was seen."}
+    store, found = _numbered_parts(tmp_path, engine, texts)
 
     child_in_care = qtree.Phrase("text", tuple(query_terms("child in care")), 1)
     assert found(child_in_care) == {"1", "2"}
@@ -164,17 +172,8 @@ def test_a_two_word_phrase_of_any_slop_finds_its_words_in_order_within_it(tmp_pa
     texts = {str(k + 1): f"The lantern {'stone ' * k}harbour was seen." for k in range(9)}  # 1-9: k apart
     texts.update({str(k + 11): f"The harbour {'stone ' * k}lantern was seen." for k in range(9)})  # the other way
     texts["10"] = "The lantern multi-agency harbour was seen."  # a joined word's parts between them
-    src = tmp_path / "in"
-    src.mkdir()
-    body = "".join(f"\n{n} Part {n}\n\n{t}\n" for n, t in texts.items())
-    (src / "a.txt").write_text(f"Report on distances\nAnnual Report 2020/21\n{body}", encoding="utf-8")
-    assert ingest([src], tmp_path / "ix", tag=False, engine=engine).ok
-    store = Store(tmp_path / "ix")
+    store, found = _numbered_parts(tmp_path, engine, texts)
     backend = store.backend()
-
-    def found(node) -> set[str]:
-        return {n for h in backend.search(node, None, "relevance", 50) for n, t in texts.items()
-                if t in backend.get(h.id)["text"]}
 
     words = tuple(query_terms("lantern harbour"))
     for slop in (2, 3, 4, 5, 6, 20):
