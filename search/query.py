@@ -384,18 +384,16 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
     ranked, every_parts, found = [], [], []
     for ws, alt in content:
         found += [*ws, *([alt] if alt is not None else [])]
-        for w in ws:
-            coord = _constant(_in_section(w), weight * rarity(w))
-            ranked.append(qtree.Or((w, coord)) if coord is not None else w)
+        for w in ws:  # each word, and a constant where the section's own words hold it
+            ranked.append(_plus_constant(w, weight * rarity(w)))
         if alt is None:
             every_parts.append(ws[0])
             continue
         # the other forms of a mention of several words stand for each of its words, and
         # have them together (one constant for both: the engine looks the forms up once)
-        ranked.append(qtree.Or((alt,), len(ws)))
         together = _W["phrase"] * SYNONYM_BOOST if len(ws) > 1 else 0.0
-        coord = _constant(_in_section(alt), (weight + together) * rarity(alt) * len(ws))
-        ranked += [coord] if coord is not None else []
+        forms = qtree.Or(alt.parts, len(ws)) if isinstance(alt, qtree.Or) and alt.boost == 1.0 else qtree.Or((alt,), len(ws))
+        ranked.append(_plus_constant(forms, (weight + together) * rarity(alt) * len(ws)))
         every_parts.append(qtree.Or((qtree.all_of(ws), _counted(alt))))
     near = _proximity(fields, literal_text, filler, lambda f, t: rarity(qtree.Term(f, t)))
     should = [qtree.Or(tuple(extra), boost=_W["filler"])] if extra else []
@@ -461,6 +459,8 @@ def _one_rarity(node: qtree.Node, idf) -> qtree.Node:
         return replace(node, parts=tuple(_one_rarity(p, idf) for p in node.parts))
     if isinstance(node, qtree.AndMaybe):
         return replace(node, must=_one_rarity(node.must, idf), should=_one_rarity(node.should, idf))
+    if isinstance(node, qtree.Plus):
+        return replace(node, part=_one_rarity(node.part, idf))
     return node  # a constant scores the same whatever its words weigh
 
 
@@ -525,6 +525,26 @@ def _in_section(node: qtree.Node):
                 qtree.DisMax(parts, node.tiebreak, node.boost)
         return parts[0] if parts else None
     return node
+
+
+def _plus_constant(node: qtree.Node, score: float) -> qtree.Node:
+    """``node`` ranked, and ``score`` added where the section's own words match it
+    (:func:`_in_section`: not by a theme tag or the document's title). Where ``node``'s parts
+    split into those the section's words match and the others, the constant is added to the
+    first as they are scored (:class:`qtree.Plus`): the same sum, with the engine reading
+    their terms and phrases once, not again for the constant."""
+    coord = _constant(_in_section(node), score)
+    if coord is None:
+        return node
+    parts = node.parts if isinstance(node, qtree.Or) else (node,)
+    own = [p for p in parts if _in_section(p) == p]
+    rest = [p for p in parts if _in_section(p) is None]
+    if not own or len(own) + len(rest) < len(parts):  # a part only partly the section's own
+        return qtree.Or((node, coord))
+    if not isinstance(node, qtree.Or):
+        return qtree.Plus(node, coord.score)
+    return qtree.any_of([qtree.Plus(qtree.Or(tuple(own), node.boost), coord.score),
+                         *([qtree.Or(tuple(rest), node.boost)] if rest else [])])
 
 
 def _counted(alt: qtree.Node) -> qtree.Node:

@@ -129,13 +129,9 @@ def test_counts_tables_traces_and_browsing_agree(stores):
         assert counts[()].sections == 238 and counts[()].documents == 5
 
 
-@pytest.mark.parametrize("engine", AVAILABLE)
-def test_a_phrase_slop_counts_the_other_words_in_all_and_keeps_the_order(tmp_path, engine):
-    """A slop of 1 lets one other word stand in the whole phrase, not one between each two
-    words; a larger slop never lets the words change places."""
-    texts = {"1": "The child in care review was held.", "2": "The child was in care at the time.",
-             "3": "The child meetings in primary care were held.", "4": "Care for the child in question.",
-             "5": "Domestic abuse services were seen.", "6": "Abuse of any domestic kind was seen."}
+def _numbered_parts(tmp_path, engine: str, texts: dict[str, str]):
+    """An index of one report whose numbered parts hold ``texts`` (number -> text), and what
+    finds the numbers of the parts a query tree ranks."""
     src = tmp_path / "in"
     src.mkdir()
     body = "".join(f"\n{n} Part {n}\n\n{t}\n" for n, t in texts.items())
@@ -147,6 +143,18 @@ def test_a_phrase_slop_counts_the_other_words_in_all_and_keeps_the_order(tmp_pat
         hits = store.backend().search(node, None, "relevance", 50)
         return {n for h in hits for n, t in texts.items() if t in store.backend().get(h.id)["text"]}
 
+    return store, found
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_phrase_slop_counts_the_other_words_in_all_and_keeps_the_order(tmp_path, engine):
+    """A slop of 1 lets one other word stand in the whole phrase, not one between each two
+    words; a larger slop never lets the words change places."""
+    texts = {"1": "The child in care review was held.", "2": "The child was in care at the time.",
+             "3": "The child meetings in primary care were held.", "4": "Care for the child in question.",
+             "5": "Domestic abuse services were seen.", "6": "Abuse of any domestic kind was seen."}
+    store, found = _numbered_parts(tmp_path, engine, texts)
+
     child_in_care = qtree.Phrase("text", tuple(query_terms("child in care")), 1)
     assert found(child_in_care) == {"1", "2"}
     assert store.backend().count(child_in_care, None) == 2
@@ -155,6 +163,43 @@ def test_a_phrase_slop_counts_the_other_words_in_all_and_keeps_the_order(tmp_pat
     assert found(qtree.Phrase("text", tuple(query_terms("domestic abuse")), 3)) == {"5"}
     assert search(store, '"abuse domestic"~3', limit=10).total == 1
     store.close()
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_two_word_phrase_of_any_slop_finds_its_words_in_order_within_it(tmp_path, engine):
+    """Two words with up to ``slop`` other words between them, the first first: never the other
+    way round, never further apart; scored (ranked) and unscored (counted) alike."""
+    texts = {str(k + 1): f"The lantern {'stone ' * k}harbour was seen." for k in range(9)}  # 1-9: k apart
+    texts.update({str(k + 11): f"The harbour {'stone ' * k}lantern was seen." for k in range(9)})  # the other way
+    texts["10"] = "The lantern multi-agency harbour was seen."  # a joined word's parts between them
+    store, found = _numbered_parts(tmp_path, engine, texts)
+    backend = store.backend()
+
+    words = tuple(query_terms("lantern harbour"))
+    for slop in (2, 3, 4, 5, 6, 20):
+        phrase = qtree.Phrase("text", words, slop)
+        want = {str(k + 1) for k in range(min(slop, 8) + 1)} | {"10"}
+        assert found(phrase) == want, slop
+        assert backend.count(phrase, None) == len(want), slop
+        assert found(qtree.Const(phrase, 1.0)) == want, slop
+    store.close()
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_constant_added_to_a_query_scores_as_the_query_beside_its_constant(stores, engine):
+    """``Plus(part, c)`` matches what ``part`` matches, each scored ``part``'s score plus ``c``:
+    as ``part`` beside ``Const(part, c)``, which reads ``part`` twice."""
+    backend = stores[engine].backend()
+    words = {w: tuple(query_terms(w)) for w in ("children in care", "early help", "neglect", "male carers")}
+    part = qtree.Or((qtree.Phrase("text", words["children in care"], 1, 0.6),
+                     qtree.Phrase("heading", words["early help"], 0, 1.5), qtree.Term("text", words["neglect"][0]),
+                     qtree.Phrase("text", words["male carers"], 3)), 2.0)
+    plus = backend.search(qtree.Plus(part, 7.5), None, "relevance", 300)
+    apart = backend.search(qtree.Or((part, qtree.Const(part, 7.5))), None, "relevance", 300)
+    assert len(plus) > 10
+    assert {h.id: round(h.score, 3) for h in plus} == {h.id: round(h.score, 3) for h in apart}
+    assert min(h.score for h in plus) > 7.5
+    assert backend.count(qtree.Plus(part, 7.5), None) == backend.count(part, None) == len(plus)
 
 
 def test_records_read_letting_go_of_the_pages_are_the_same(stores):

@@ -41,8 +41,9 @@ def _nodes(node: qtree.Node):
             yield from _nodes(c)
 
 
-def _constants(node: qtree.Node) -> list[qtree.Const]:
-    return [n for n in _nodes(node) if isinstance(n, qtree.Const)]
+def _constants(node: qtree.Node) -> list[qtree.Const | qtree.Plus]:
+    """The constants: on their own (``Const``) or added to what they are read with (``Plus``)."""
+    return [n for n in _nodes(node) if isinstance(n, (qtree.Const, qtree.Plus))]
 
 
 def _phrases(node: qtree.Node) -> list[qtree.Phrase]:

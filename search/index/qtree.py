@@ -6,8 +6,10 @@ node has a ``boost`` that multiplies its score. Besides the usual forms (term, p
 prefix, range, and/or/not, everything, nothing) three nodes serve ranking:
 :class:`DisMax` scores the best of its parts (one word over several fields),
 :class:`Const` scores a fixed amount when its query matches (how the coordination of
-distinct query words is added in the engine), and :class:`AndMaybe` matches what its
-first query matches while the second only adds to the score (proximity, filler words).
+distinct query words is added in the engine), :class:`Plus` adds a fixed amount to a
+query's own score where it matches (a constant read with the query, not apart from it), and
+:class:`AndMaybe` matches what its first query matches while the second only adds to the
+score (proximity, filler words).
 A backend that cannot express a node raises :class:`search.index.backends.Unsupported`.
 """
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-__all__ = ["And", "AndMaybe", "Const", "DisMax", "Every", "Node", "Not", "Nothing", "Or", "Phrase", "Prefix", "Range",
+__all__ = ["And", "AndMaybe", "Const", "DisMax", "Every", "Node", "Not", "Nothing", "Or", "Phrase", "Plus", "Prefix", "Range",
            "Term", "all_of", "any_of", "matching", "required", "terms"]
 
 
@@ -116,6 +118,16 @@ class Const(Node):
 
 
 @dataclass(frozen=True)
+class Plus(Node):
+    """What ``part`` matches, scoring ``part``'s own score plus ``score``: the same as ``part``
+    beside ``Const(part, score)``, but an engine reads ``part`` once."""
+
+    part: Node
+    score: float
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
 class Every(Node):
     """Every section."""
 
@@ -154,7 +166,7 @@ def terms(node: Node) -> Iterator[tuple[str, str]]:
     elif isinstance(node, AndMaybe):
         yield from terms(node.must)
         yield from terms(node.should)
-    elif isinstance(node, Const):
+    elif isinstance(node, (Const, Plus)):
         yield from terms(node.part)
 
 
@@ -164,7 +176,7 @@ def matching(node: Node) -> Node:
     alternative (or conjunction) a part dropped when another part matches every section it
     does (a phrase beside one of its own words, or beside a shorter phrase it holds), so the
     engine reads fewer positions."""
-    if isinstance(node, Const):
+    if isinstance(node, (Const, Plus)):
         return matching(node.part)
     if isinstance(node, AndMaybe):
         return matching(node.must)

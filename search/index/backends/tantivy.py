@@ -576,6 +576,13 @@ def _node(q, schema, scored: bool):
         return Q.disjunction_max_query([translate(p, schema, scored) for p in q.parts], q.tiebreak)
     if isinstance(q, qtree.Const):  # only which sections match counts here, not how well
         return Q.const_score_query(translate(qtree.matching(q.part), schema, False), q.score)
+    if isinstance(q, qtree.Plus):
+        if not scored:
+            return translate(q.part, schema, False)
+        # the part's score, and the fixed amount from a clause every section matches (looked up
+        # only where the part matches): the part's positions are read once
+        return Q.boolean_query([(Occur.Must, translate(q.part, schema, True)),
+                                (Occur.Must, Q.const_score_query(Q.all_query(), q.score))])
     if isinstance(q, qtree.Every):
         return Q.term_query(schema, "kind", "section")
     if isinstance(q, qtree.Nothing):
@@ -593,21 +600,39 @@ def _in_order(schema, field: str, words: tuple[str, ...], slop: int, scored: boo
     of 2 it lets two words change places (``abuse domestic`` finding "domestic abuse"), and
     scored or not, one word may stand for two alike (``from the the`` in "from the"). Such a
     phrase is matched as the phrases with each way of placing the gaps, its words at fixed
-    offsets (slop 0, read alike either way); scored, the phrase itself gives the score."""
+    offsets (slop 0, read alike either way), or, of two different words, as one or two phrases
+    whose offset and slop allow just the distances wanted (:func:`_spans`); scored, the phrase
+    itself gives the score."""
     phrase = tantivy.Query.phrase_query(schema, field, list(words), slop=slop)
     alike = len(set(words)) < len(words)
     if slop == 0 or slop == 1 and not alike and (len(words) == 2 or scored):
         return phrase
-    placings = _placings(len(words) - 1, slop)
-    if len(placings) > _ORDERS_AT_MOST:
-        return phrase
-    ordered = tantivy.Query.boolean_query([
-        (tantivy.Occur.Should, tantivy.Query.phrase_query(schema, field, list(zip(offsets, words)), slop=0))
-        for offsets in placings])
+    if len(words) == 2 and not alike:
+        # the second word 1 to slop + 1 places after the first: tantivy's phrase of two words at
+        # offsets 0 and c with slop t finds them c - t to c + t places apart (before, if negative),
+        # so one or two such phrases hold every placing (read once each, not once a placing)
+        ordered = tantivy.Query.boolean_query([
+            (tantivy.Occur.Should, tantivy.Query.phrase_query(schema, field, [(0, words[0]), ((lo + hi) // 2, words[1])],
+                                                              slop=(hi - lo) // 2))
+            for lo, hi in _spans(slop)])
+    else:
+        placings = _placings(len(words) - 1, slop)
+        if len(placings) > _ORDERS_AT_MOST:
+            return phrase
+        ordered = tantivy.Query.boolean_query([
+            (tantivy.Occur.Should, tantivy.Query.phrase_query(schema, field, list(zip(offsets, words)), slop=0))
+            for offsets in placings])
     if not scored:
         return ordered
     return tantivy.Query.boolean_query([(tantivy.Occur.Must, phrase),
                                         (tantivy.Occur.Must, tantivy.Query.const_score_query(ordered, 0.0))])
+
+
+def _spans(slop: int) -> list[tuple[int, int]]:
+    """The distances 1 to ``slop + 1`` as runs of an odd length (a phrase's offset and slop find
+    a run centred on the offset): the whole when ``slop + 1`` is odd, else all but the last, and it."""
+    n = slop + 1
+    return [(1, n)] if n % 2 else [(1, n - 1), (n, n)]
 
 
 @lru_cache(maxsize=256)

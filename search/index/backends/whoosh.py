@@ -209,6 +209,9 @@ def translate(node: qtree.Node):
         return out
     if isinstance(node, qtree.Const):
         return wq.ConstantScoreQuery(translate(node.part), node.score * b)
+    if isinstance(node, qtree.Plus):  # the part and its constant (Whoosh's matchers are read apart anyway)
+        return wq.Or([translate(node.part), wq.ConstantScoreQuery(translate(qtree.matching(node.part)), node.score)],
+                     boost=b)
     if isinstance(node, qtree.Every):
         return SECTIONS
     if isinstance(node, qtree.Nothing):
