@@ -303,7 +303,7 @@ def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[lis
     compares = np.zeros(len(rows.indptr) - 1, dtype=bool)  # the items whose bag holds an object token
     compares[np.searchsorted(rows.indptr, np.flatnonzero(is_object[rows.indices]), side="right") - 1] = True
     return _Prepared(items, rows, idf, norms, x, is_word.astype(np.float32), df, labels={**c.labels, **surface},
-                     concepts=c, theme_words=is_named.astype(np.float32), compares=compares,)
+                     concepts=c, theme_words=is_named.astype(np.float32), compares=compares)
 
 
 def _beyond_theme(p: _Prepared, a: int, b: int) -> bool:
