@@ -248,3 +248,15 @@ def test_findings_comparing_different_harms_are_not_the_same(store):
     assert alike["score"] >= DEFAULT_THRESHOLD
     # what a comparison compares is agreed, never shown as a concept
     assert all(not w.startswith("\x01") for w in normalise(abused, c))
+
+
+def test_the_child_at_the_centre_is_child_centred_and_translating_is_an_interpreters_work(store):
+    c = store_concepts(store)
+    for said in ("Every plan puts children at the centre", "Plans must be centred on the child",
+                 "Put children at the heart of every plan"):
+        assert "child-centred" in normalise(said, c), said
+    assert "interpreter" in normalise("A neighbour was asked to translate for the mother", c)
+    same, other = pair_scores([("Each plan puts children at the centre.", "Plans should be child-centred."),
+                               ("Each plan puts children at the centre.", "The centre opened in the spring.")],
+                              concepts=c)
+    assert same["score"] > other["score"] and "child-centred" in same["why"]

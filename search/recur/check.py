@@ -19,6 +19,7 @@ from search.recur.scoring import (
     THEME_ONLY_MAX,
     _beyond_theme,
     _content,
+    _held,
     _prepare,
     _Prepared,
     _scores_and_evidence,
@@ -124,7 +125,8 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     floor, near_cos = ((max(0.0, (f - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0) for f in (min_score, near_floor))
     tags = np.array([t.startswith("#") for t in p.rows.vocab] or [False])
     named = np.array([t.startswith(("#", _CONCEPT)) for t in p.rows.vocab] or [False])
-    short = np.asarray(p.rows.sizes[:n_items], dtype=np.int64) < MIN_TOKENS
+    sizes = np.asarray(p.rows.sizes, dtype=np.int64)
+    short = sizes[:n_items] < MIN_TOKENS
     cos = np.zeros(n_items, dtype=np.float32)
 
     def ranked(x: tuple[float, int]):  # best score first; ties to the item most about it, then by id
@@ -144,12 +146,14 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
             heads = short[idx]
             scored = _headings(p, idx[heads], q, tags, named, min_score)
             idx, val = idx[~heads], val[~heads]
+            # what a score can reach: the cosine with the longer item's length counted as scores count it
+            val = _held(val, p.norms[idx], p.norms[q], sizes[idx], sizes[q], 1.0)
             keep = val >= floor - 1e-6
             strong, weak = _best(idx[keep], val[keep], CHECK_CANDIDATES), idx[~keep & (val >= near_cos - 1e-6)]
             scores, beyond = _scores_and_evidence(p, strong, np.full(len(strong), q, dtype=np.int64))
             scored += [(s, i) for i, s in zip(strong.tolist(), scores.tolist()) if s >= min_score]
             if len(scored) < nearest:  # the nearest items sharing what the text says, however weakly
-                weak = _best(weak, cos[weak], NEAR_CANDIDATES)
+                weak = _best(weak, _held(cos[weak], p.norms[weak], p.norms[q], sizes[weak], sizes[q], 1.0), NEAR_CANDIDATES)
                 more, more_beyond = _scores_and_evidence(p, weak, np.full(len(weak), q, dtype=np.int64))
                 near = sorted(((s, i) for i, s, b in zip(np.concatenate([strong, weak]).tolist(),
                                                           np.concatenate([scores, more]).tolist(),

@@ -18,7 +18,9 @@ These concepts live in ``search/vocab/concepts.toml`` (data a user can extend). 
 similarity of two items (0-100) blends:
 
 - a TF-IDF cosine over their concepts and theme tags (:data:`COSINE_SHARE`): sharing a rare
-  concept ("ESR", "toolkit", "fathers") counts for much, a common one for little;
+  concept ("ESR", "toolkit", "fathers") counts for much, a common one for little; only
+  :data:`LENGTH_EXPONENT` of the longer item's length is counted (an item listing several
+  points holds the one a shorter item says; its other points are not evidence against it);
 - rapidfuzz ``token_sort_ratio`` over the normalised concept strings, the lexical check.
 
 A point of practice the data file names (``point = true``: "accepted at face value",
@@ -80,18 +82,23 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-DEFAULT_THRESHOLD = 51.0  # the lowest giving precision >= 0.9 on the labelled pairs and realdev (bench/recur_fit.py)
+DEFAULT_THRESHOLD = 52.0  # the lowest giving precision >= 0.9 on the labelled pairs and realdev (bench/recur_fit.py)
 CHECK_CANDIDATES = 2000  # items per checked text scored exactly (the best by cosine)
 CHECK_MIN_SCORE = 37.0  # --check lists weaker matches than recur groups, best first, for a person to judge (bench/recur_fit.py)
 # below that floor --check still lists the nearest items that share more than a theme, down to this
 # score, up to CHECK_NEAREST matches in all: a point said in other words is often the nearest item yet
 # scores low (bench/recur_fit.py fits it on realdev's items ranked as --check ranks them)
-CHECK_NEAR_FLOOR = 21.0
+CHECK_NEAR_FLOOR = 22.0
 CHECK_NEAREST = 5
 THEME_WEIGHT = 1.5  # a theme tag weighs this many times an equally rare word
 CONCEPT_WEIGHT = 2.0  # a concept from the data file weighs this many times an equally rare word
 POINT_WEIGHT = 3.5  # a point of practice ("accepted at face value") weighs this many times an equally rare word (bench/recur_fit.py)
 COSINE_SHARE = 0.8  # score = 80% TF-IDF cosine + 20% token_sort_ratio
+# how much the longer item's own length counts in the cosine (1: all of it, a plain cosine; 0: none, the
+# share of the shorter item's weight the longer one holds): an item listing several points holds the one
+# a shorter item says, and its other points are not evidence that it says something else (bench/recur_fit.py)
+LENGTH_EXPONENT = 0.8
+LENGTH_MIN_CONCEPTS = 3  # a shorter item of fewer concepts keeps the plain cosine
 # two items sharing a theme and nothing else: a weak likeness at most, never grouped, and listed by
 # --check at its floor, below every match that shares what the item says
 THEME_ONLY_MAX = CHECK_MIN_SCORE
@@ -312,7 +319,24 @@ def _cosine(p: _Prepared, a: int, b: int) -> float:
     if not shared:
         return 0.0
     dot = sum(p.idf[t] ** 2 for t in shared)
-    return 100.0 * dot / max(float(p.norms[a] * p.norms[b]), 1e-9)
+    return float(_held(100.0 * dot / max(float(p.norms[a] * p.norms[b]), 1e-9), p.norms[a], p.norms[b],
+                       _content(p, a), _content(p, b)))
+
+
+def _held(cos, na, nb, sa, sb, top: float = 100.0):
+    """A cosine (0 to ``top``) with only :data:`LENGTH_EXPONENT` of the longer item's length counted:
+    ``dot / (short ** (2 - e) * long ** e)``, never above ``top`` (what two items share weighs no more
+    than the shorter holds). ``na``, ``nb``: the items' TF-IDF lengths; ``sa``, ``sb``: how many
+    concepts each has (numbers or arrays). A shorter item of fewer than :data:`LENGTH_MIN_CONCEPTS`
+    concepts keeps the plain cosine: a few words are held by many long items, which is no evidence."""
+    e = LENGTH_EXPONENT
+    if e >= 1.0:
+        return cos
+    na, nb = np.asarray(na, dtype=np.float64), np.asarray(nb, dtype=np.float64)
+    short = np.where(na <= nb, np.asarray(sa), np.asarray(sb))
+    ratio = np.maximum(na, nb) / np.maximum(np.minimum(na, nb), 1e-9)
+    ratio = np.where(short >= LENGTH_MIN_CONCEPTS, ratio, 1.0)
+    return np.minimum(np.asarray(cos, dtype=np.float64) * ratio ** (1.0 - e), top)
 
 
 def _objects(p: _Prepared, i: int) -> set[str]:
@@ -462,9 +486,9 @@ def _score_block(p: _Prepared, strings: Sequence[str], a: np.ndarray, b: np.ndar
     if not len(a):
         return np.zeros(0), np.zeros(0, dtype=bool)
     both = p.x[a].multiply(p.x[b]).tocsr()  # what each pair shares, weighted (every weight is positive)
-    cos = 100.0 * np.asarray(both.sum(axis=1)).ravel()
-    shared_words = both @ p.words > 0
     lens = np.asarray(p.rows.sizes)
+    cos = _held(100.0 * np.asarray(both.sum(axis=1)).ravel(), p.norms[a], p.norms[b], lens[a], lens[b])
+    shared_words = both @ p.words > 0
     pick = strings.pick if isinstance(strings, _Joined) else (lambda which: [strings[i] for i in which])
     lex = cpdist(pick(a.tolist()), pick(b.tolist()), scorer=fuzz.token_sort_ratio, workers=-1)
     score = COSINE_SHARE * cos + (1 - COSINE_SHARE) * np.asarray(lex, dtype=np.float64)
@@ -517,3 +541,30 @@ def labelled_figures(pairs: list[dict], threshold: float = DEFAULT_THRESHOLD, ba
     pos = sum(1 for p in pairs if p["same"])
     return {"threshold": threshold, "pairs": len(pairs), "precision": round(tp / max(tp + fp, 1), 3),
             "recall": round(tp / max(pos, 1), 3), "true_positives": tp, "false_positives": fp}
+
+
+def load_rankings(path) -> list[dict]:
+    """Labelled rankings from a TOML file of ``[[ranking]]`` tables with ``later``, ``earlier`` and
+    ``others`` (earlier items of the same subject that are not the later text's point)."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return [{"later": str(r["later"]), "earlier": str(r["earlier"]), "others": [str(o) for o in r["others"]]}
+                for r in data.get("ranking", [])]
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise ConceptsError(f"{path}: cannot read the labelled rankings: {' '.join(str(e).split())}") from e
+    except (KeyError, TypeError) as e:
+        raise ConceptsError(f"{path}: each [[ranking]] needs later, earlier and a list of others ({e})") from e
+
+
+def ranking_figures(rankings: list[dict], background: list[str] = (), concepts: Concepts | None = None) -> dict:
+    """How many labelled rankings score their earlier item above every other (a tie is not first),
+    each scored against the later text as :func:`pair_scores` scores pairs: ``{"rankings", "first",
+    "ranks"}`` (``ranks``: the earlier item's place in each, 1 first, ties counted against it)."""
+    pairs = [(x, r["later"]) for r in rankings for x in (r["earlier"], *r["others"])]
+    scores = iter(s["score"] for s in pair_scores(pairs, background, concepts))
+    ranks = []
+    for r in rankings:
+        mine, *theirs = [next(scores) for _ in range(1 + len(r["others"]))]
+        ranks.append(1 + sum(1 for s in theirs if s >= mine))
+    return {"rankings": len(rankings), "first": sum(1 for k in ranks if k == 1), "ranks": ranks}
