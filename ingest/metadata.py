@@ -444,6 +444,8 @@ class Rules:
     body_at_end: re.Pattern
     body_word: re.Pattern
     abbreviations: tuple[str, ...] = ()
+    joint_boards: re.Pattern | None = None
+    joint_children: str = ""
     related: re.Pattern | None = None
     resume: re.Pattern | None = None
 
@@ -487,6 +489,8 @@ def _rules_for(extra: str | None) -> Rules:
         body_at_end=re.compile(rf"(?:(?i:{bodies})|(?:{abbrevs})s?)$"),
         body_word=re.compile(rf"(?i:board|partnership|group|committee|trust|council)|(?:{abbrevs})"),
         abbreviations=tuple(pub["abbreviations"]),
+        joint_boards=re.compile(pub["joint_boards"], re.I) if pub.get("joint_boards") else None,
+        joint_children=pub.get("joint_children", ""),
         related=re.compile(rf"^\W*(?:{'|'.join(data['furniture']['related'])})\W*$", re.I),
         resume=re.compile(rf"^\W*(?:{'|'.join(data['furniture']['resume'])})\b", re.I),
     )
@@ -599,6 +603,8 @@ def _exists_in(area: places.Area, kind: str, p: Publishers) -> bool:
     region has only NHS bodies."""
     if area.kind == "nhs-region" and kind not in ("icb", "ccg", "trust"):
         return False
+    if kind == "council" and council_name(area, p) is None:
+        return False  # a nation, a region or an NHS area has no council of its own
     return kind not in p.nations or area.nation in p.nations[kind]
 
 
@@ -817,6 +823,10 @@ def _body_matches(head: str, r: Rules):
         pos += len(line) + 1
 
 
+# points of the compass before a known area name a part of it: "East and North Hertfordshire"
+_COMPASS_LEAD = re.compile(r"(?:(?:North|South|East|West|Mid|Central)(?:[ -]|\s+(?:and|&)\s+))+", re.I)
+
+
 @functools.lru_cache(maxsize=4096)
 def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]:
     """A body's name as written: (name without leading words, kind of body, area words,
@@ -829,13 +839,16 @@ def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]
     body = body_m.group(0) if body_m else name.split()[-1]
     kind = _kind_of(body, p) or body.lower()
     area_words = name[: len(name) - len(body)].strip()
+    if r.joint_boards and r.joint_children and r.joint_boards.fullmatch(body):
+        body = r.joint_children  # a joint board's report on children is its children's board's
+        name = f"{_unshout(area_words)} {body}".strip()
     if area_words.startswith("NHS "):
         area_words = area_words[4:]
     cut = [i for i, x in enumerate(area_words.split()) if x in r.not_area]
     if cut:
         area_words = " ".join(area_words.split()[cut[-1] + 1:])
         name = f"{area_words} {body}".strip()
-    if re.search(r"(?:^|\s)the$", area_words, re.I):
+    if re.search(r"(?:^|\s)(?:the|and|&|of)$", area_words, re.I):
         # "In Westshire the SCP office …": the article starts the body's name; the place before it is the sentence's
         area_words, name = "", body
     found = places.area_in(area_words) if area_words else None
@@ -843,12 +856,26 @@ def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]
     # contents line), "Functions of the Safeguarding Board": words before the area, or before
     # "of the", name something of a body, not its area
     lead = area_words[:area_words.index(found[1])] if found else area_words
+    if found and _COMPASS_LEAD.fullmatch(lead):
+        lead = ""  # "East and North Hertfordshire": the points of the compass are the area's
     if (found and lead.strip()) or re.search(r"\b(?:of|the|from|by|to|for|with|on|in)\b", lead):
         nhs = name.startswith("NHS ")
         area_words = area_words[len(lead):].strip()
-        name = ("NHS " if nhs and area_words else "") + f"{area_words} {body}".strip()
+        name = ("NHS " if nhs and area_words else "") + f"{area_words if body.isupper() else _unshout(area_words)} {body}".strip()
     area_key = places.key(found[0].name) if found else places.key(area_words)
     return name, kind, area_words, found, area_key
+
+
+def _spelled_out(name: str, kind: str, p: Publishers) -> str:
+    """A body's name ending in its kind's abbreviation written in full ("Fife CPC" -> "Fife Child
+    Protection Committee", "NHS Leeds CCG" -> "NHS Leeds Clinical Commissioning Group")."""
+    full = p.full_names.get(kind)
+    words = name.split()
+    if not full or kind == "council" or len(words) < 2 or not re.fullmatch(r"[A-Z]{2,6}", words[-1]):
+        return name
+    if _kind_of(words[-1], p) != kind:
+        return name
+    return " ".join([*words[:-1], full])
 
 
 def _area_acronyms(head: str, area: places.Area | None, p: Publishers) -> list[tuple[str, int, int]]:
@@ -1008,7 +1035,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         if c.get("absorbed") or c["bare"]:
             continue  # a body of no area ("the Local Safeguarding Children Board") names no publisher
         # a spelled-out name reads better than its abbreviation ("Devon Safeguarding Children Partnership")
-        best = _unshout(max(c["names"], key=lambda x: (len(x.split()) > 2, c["names"][x], len(x))))
+        best = _spelled_out(_unshout(max(c["names"], key=lambda x: (len(x.split()) > 2, c["names"][x], len(x)))), kind, p)
         if c.get("acronym") and not best.endswith(c["acronym"]):
             best = f"{best} ({c['acronym']})"
         scored.append((score, -c["first"], best))

@@ -53,3 +53,33 @@ def test_a_site_named_by_initials_is_the_body_of_the_area_the_page_names():
     # a Welsh region's board, by the letters of its site
     assert detect_publisher("Practice reviews\n\nThe Welsh Government sets out the guidance.",
                             "https://www.ctmsb.wales/practice-reviews") == "Cwm Taf Morgannwg Safeguarding Board"
+
+
+def test_a_body_named_by_its_area_and_abbreviation_is_written_in_full():
+    assert detect_publisher("Learning reviews\n\nAngus CPC agrees which reviews to hold.") == \
+        "Angus Child Protection Committee"
+    assert detect_publisher("Annual report\n\nNHS Wigan CCG commissioned the services.") == \
+        "NHS Wigan Clinical Commissioning Group"
+
+
+def test_points_of_the_compass_before_an_area_are_part_of_it():
+    text = "Safeguarding report\n\nSouth and West Devon Clinical Commissioning Group met its duties this year."
+    assert detect_publisher(text) == "South and West Devon Clinical Commissioning Group"
+
+
+def test_a_joint_childrens_and_adults_board_publishes_as_its_childrens_board():
+    text = "THE WEST GLAMORGAN SAFEGUARDING CHILDREN & ADULTS BOARDS\n\nANNUAL REPORT 2022-23\n\nThe boards met."
+    assert detect_publisher(text) == "West Glamorgan Safeguarding Children Board"
+
+
+def test_a_name_whose_area_is_cut_short_names_no_area():
+    # a cover line whose area lost its last words ("Newport and" before the body) is no area of its own
+    text = "NEWPORT AND REGIONAL SAFEGUARDING BOARDS\n\nThe boards met in Newport."
+    assert detect_publisher(text) != "Newport and Regional Safeguarding Board"
+
+
+def test_a_nation_or_region_has_no_council_of_its_own():
+    p = publishers()
+    assert council_name(places.lookup("Northern Ireland"), p) is None
+    page = "News release\n\nThe minister welcomed the review of case management. The NSPCC took part."
+    assert detect_publisher(page, "https://www.northernireland.gov.uk/news/review") != "Northern Ireland Council"
