@@ -614,6 +614,9 @@ _NOT_THE_COUNCIL = re.compile(r"[ \t]+(?:Safeguarding|Local|Children|HQ|Headquar
 # the end of a line of attendees: "Name, Role, <Council>"
 _AFTER_COMMA = re.compile(r",[ \t]*$")
 _LINE_END = re.compile(r"[ \t]*(?:[,;.)][ \t]*)?(?:\n|$)")
+# an attendee's line up to their employer: "• Ms A Smith, Chief Executive, <Council> and …"
+_ATTENDEE = re.compile(r"\n[ \t]*(?:[•*\-–][ \t]*)?(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Cllr|Councillor)\.?[ \t]+)?"
+                       r"[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’.-]*){1,3},[^,\n]{1,80},[ \t]*$")
 
 
 def council_name(area: places.Area, p: Publishers) -> str | None:
@@ -957,7 +960,8 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         # "Slough Borough Council", "the London Borough of Brent", "Cornwall Council", "Royal Borough of X"
         if any(a < end and start < b for a, b in national_at):
             continue
-        if _AFTER_COMMA.search(head, max(0, start - 80), start) and _LINE_END.match(head, end):
+        if (_AFTER_COMMA.search(head, max(0, start - 80), start) and _LINE_END.match(head, end)) or \
+                _ATTENDEE.search("\n" + head[max(0, start - 200):start]):
             continue  # "Ms A Smith, Legal Manager, Highland Council": a person's employer, not the author
         c = cands.setdefault((places.key(area.name), "council"), {
             "names": Counter(), "first": start, "subject": False, "known": True, "bare": False, "area": (area, area.name)})
@@ -1180,8 +1184,8 @@ _FIELD_LINE = re.compile(r"^[A-Z][\w ]{0,30}:\s")  # "Decision Maker: …", "Dat
 _TITLE_FIELD = re.compile(r"^\W*(?:(?:paper|report|document)\s+title|title(?:\s+of\s+(?:the\s+)?(?:paper|report))?|subject)"
                           r"\s*:\s*(\S.{6,150})$", re.I)
 _DATE_WORDS = re.compile(rf"\b(?:{_MONTH_RE}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|am|pm|st|nd|rd|th)\b|\d+", re.I)
-# what says when a page was put out, before its date: "Posted on 3 March 2023", "Last updated: …"
-_STAMP = re.compile(r"^\W*(?:(?:first |last )?(?:posted|published|updated|issued|reviewed)|dated?)\b(?:\s+on)?\s*:?\s*", re.I)
+# what says when a page was put out, before its date: "Posted on 3 March 2023", "Post on 07-Jun-2020", "Last updated: …"
+_STAMP = re.compile(r"^\W*(?:(?:first |last )?(?:posted|post(?=\s+on\b)|published|updated|issued|reviewed)|dated?)\b(?:\s+on)?\s*:?\s*", re.I)
 
 
 def _is_date_stamp(line: str) -> bool:
@@ -1243,6 +1247,8 @@ def _layout_title(opening: list[Block]) -> str | None:
         # a field line or a generic heading ("Introduction", "Contents") starts the body
         if len(t) > 90 or b.number or t.endswith(".") or (parts and (_FIELD_LINE.match(t) or tr.generic.match(t))):
             break
+        if not parts and _STAMP.match(t) and _is_date_stamp(t):
+            continue  # a stamp above the name ("Posted on 3 March 2023" / "<name>") is no part of it
         # a stamp ("Posted on 3 March 2023") dates the page, and so does a date under a name of
         # some words ("… caused by male carers" / "September 2021"); a period names it
         if parts and _is_date_stamp(t) and not _is_period(t) and (

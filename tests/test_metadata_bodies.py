@@ -83,3 +83,14 @@ def test_a_nation_or_region_has_no_council_of_its_own():
     assert council_name(places.lookup("Northern Ireland"), p) is None
     page = "News release\n\nThe minister welcomed the review of case management. The NSPCC took part."
     assert detect_publisher(page, "https://www.northernireland.gov.uk/news/review") != "Northern Ireland Council"
+
+
+def test_a_council_in_an_attendees_line_that_runs_on_is_their_employer():
+    minutes = ("National group on child protection: minutes of 4 May 2023\n\nAttendees\n"
+               "  • Jo Brown, Chief Executive, Angus Council, lead for children's services\n"
+               "  • Sam Green, Head of Education, Moray Council and representative of directors\n"
+               "  • Kim White, Scottish Government (secretariat)\n\n"
+               "The Scottish Government set out the programme. The Scottish Government will report in June.")
+    assert detect_publisher(minutes) == "Scottish Government"
+    # a council named in a sentence with commas is still read
+    assert _named("In May, after the review, Angus Council agreed the plan.") == [("Angus Council", "Angus")]
