@@ -907,6 +907,9 @@ def _mentioned(c: dict, text: str, head: str, start: int, end: int, before: int,
     c["speaks"] = c.get("speaks") or bool(_SPEAKS_AS.search(head, max(0, before - 40), before))
 
 
+_WELSH_BOARDS = frozenset({"board", "regional-board"})
+
+
 def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float, str]]:
     """Every candidate publisher with its score, best first.
 
@@ -1020,7 +1023,9 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         score += (w["subject"] if c["subject"] else 0) + (w["title_line"] if c.get("title") else 0)
         score += w["speaks_as"] if c.get("speaks") else 0
         score += w["inspected"] if inspected and kind == "council" else 0
-        named_here = any(k == kind and not o["bare"] and agrees(o) for (_, k), o in cands.items())
+        # a Welsh region's board is one body whether named its Safeguarding Board or its children's board
+        alike = {kind} | (_WELSH_BOARDS if kind in _WELSH_BOARDS and host_area and host_area.kind == "welsh-region" else set())
+        named_here = any(k in alike and not o["bare"] and agrees(o) for (_, k), o in cands.items())
         if c.get("national"):
             continue
         if c["bare"] and host_area and kind in p.full_names and not named_here and _exists_in(host_area, kind, p):

@@ -94,3 +94,12 @@ def test_a_council_in_an_attendees_line_that_runs_on_is_their_employer():
     assert detect_publisher(minutes) == "Scottish Government"
     # a council named in a sentence with commas is still read
     assert _named("In May, after the review, Angus Council agreed the plan.") == [("Angus Council", "Angus")]
+
+
+def test_a_welsh_regions_board_named_as_its_childrens_board_is_not_made_again_from_the_address():
+    page = ("Terms of reference: the quality group\n\nThe group reports to the West Glamorgan Safeguarding "
+            "Children Board. Each Safeguarding Board partner sends a member, and the Safeguarding Board "
+            "reviews the group's work each year.\n\nThe Safeguarding Board sets the group's priorities; the chair "
+            "reports to the Safeguarding Board twice a year.")
+    assert detect_publisher(page, "https://www.westglamorgansafeguarding.example.org/about/quality") == \
+        "West Glamorgan Safeguarding Children Board"
