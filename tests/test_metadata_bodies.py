@@ -4,7 +4,7 @@ checked in ``test_metadata_field.py``)."""
 from __future__ import annotations
 
 from ingest import places
-from ingest.metadata import council_name, councils_found, detect_publisher, publishers
+from ingest.metadata import council_name, councils_found, detect_publisher, publisher_candidates, publishers
 
 
 def _named(text: str) -> list[tuple[str, str]]:
@@ -103,3 +103,10 @@ def test_a_welsh_regions_board_named_as_its_childrens_board_is_not_made_again_fr
             "reports to the Safeguarding Board twice a year.")
     assert detect_publisher(page, "https://www.westglamorgansafeguarding.example.org/about/quality") == \
         "West Glamorgan Safeguarding Children Board"
+
+
+def test_a_determiner_starting_a_sentence_is_no_area():
+    text = ("Terms of reference\n\nSome Safeguarding Board partners send deputies. Most Safeguarding Board members "
+            "attend. The Mid and West Wales Safeguarding Board agreed these terms.")
+    assert detect_publisher(text) == "Mid and West Wales Safeguarding Board"
+    assert [name for _, name in publisher_candidates(text)] == ["Mid and West Wales Safeguarding Board"]
