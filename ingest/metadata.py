@@ -826,7 +826,7 @@ def _body_matches(head: str, r: Rules):
         pos += len(line) + 1
 
 
-# points of the compass before a known area name a part of it: "East and North Hertfordshire"
+# points of the compass before a known area name a part of it: "North and East Devon"
 _COMPASS_LEAD = re.compile(r"(?:(?:North|South|East|West|Mid|Central)(?:[ -]|\s+(?:and|&)\s+))+", re.I)
 
 
@@ -860,7 +860,7 @@ def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]
     # "of the", name something of a body, not its area
     lead = area_words[:area_words.index(found[1])] if found else area_words
     if found and _COMPASS_LEAD.fullmatch(lead):
-        lead = ""  # "East and North Hertfordshire": the points of the compass are the area's
+        lead = ""  # "North and East Devon": the points of the compass are the area's
     if (found and lead.strip()) or re.search(r"\b(?:of|the|from|by|to|for|with|on|in)\b", lead):
         nhs = name.startswith("NHS ")
         area_words = area_words[len(lead):].strip()
@@ -1189,7 +1189,7 @@ _FIELD_LINE = re.compile(r"^[A-Z][\w ]{0,30}:\s")  # "Decision Maker: …", "Dat
 _TITLE_FIELD = re.compile(r"^\W*(?:(?:paper|report|document)\s+title|title(?:\s+of\s+(?:the\s+)?(?:paper|report))?|subject)"
                           r"\s*:\s*(\S.{6,150})$", re.I)
 _DATE_WORDS = re.compile(rf"\b(?:{_MONTH_RE}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|am|pm|st|nd|rd|th)\b|\d+", re.I)
-# what says when a page was put out, before its date: "Posted on 3 March 2023", "Post on 07-Jun-2020", "Last updated: …"
+# what says when a page was put out, before its date: "Posted on 3 March 2023", "Post on 12-May-2021", "Last updated: …"
 _STAMP = re.compile(r"^\W*(?:(?:first |last )?(?:posted|post(?=\s+on\b)|published|updated|issued|reviewed)|dated?)\b(?:\s+on)?\s*:?\s*", re.I)
 
 

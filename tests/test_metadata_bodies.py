@@ -107,6 +107,6 @@ def test_a_welsh_regions_board_named_as_its_childrens_board_is_not_made_again_fr
 
 def test_a_determiner_starting_a_sentence_is_no_area():
     text = ("Terms of reference\n\nSome Safeguarding Board partners send deputies. Most Safeguarding Board members "
-            "attend. The Mid and West Wales Safeguarding Board agreed these terms.")
-    assert detect_publisher(text) == "Mid and West Wales Safeguarding Board"
-    assert [name for _, name in publisher_candidates(text)] == ["Mid and West Wales Safeguarding Board"]
+            "attend. The Cwm Taf Morgannwg Safeguarding Board agreed these terms.")
+    assert detect_publisher(text) == "Cwm Taf Morgannwg Safeguarding Board"
+    assert [name for _, name in publisher_candidates(text)] == ["Cwm Taf Morgannwg Safeguarding Board"]
