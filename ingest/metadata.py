@@ -444,6 +444,8 @@ class Rules:
     body_at_end: re.Pattern
     body_word: re.Pattern
     abbreviations: tuple[str, ...] = ()
+    joint_boards: re.Pattern | None = None
+    joint_children: str = ""
     related: re.Pattern | None = None
     resume: re.Pattern | None = None
 
@@ -487,6 +489,8 @@ def _rules_for(extra: str | None) -> Rules:
         body_at_end=re.compile(rf"(?:(?i:{bodies})|(?:{abbrevs})s?)$"),
         body_word=re.compile(rf"(?i:board|partnership|group|committee|trust|council)|(?:{abbrevs})"),
         abbreviations=tuple(pub["abbreviations"]),
+        joint_boards=re.compile(pub["joint_boards"], re.I) if pub.get("joint_boards") else None,
+        joint_children=pub.get("joint_children", ""),
         related=re.compile(rf"^\W*(?:{'|'.join(data['furniture']['related'])})\W*$", re.I),
         resume=re.compile(rf"^\W*(?:{'|'.join(data['furniture']['resume'])})\b", re.I),
     )
@@ -599,6 +603,8 @@ def _exists_in(area: places.Area, kind: str, p: Publishers) -> bool:
     region has only NHS bodies."""
     if area.kind == "nhs-region" and kind not in ("icb", "ccg", "trust"):
         return False
+    if kind == "council" and council_name(area, p) is None:
+        return False  # a nation, a region or an NHS area has no council of its own
     return kind not in p.nations or area.nation in p.nations[kind]
 
 
@@ -608,6 +614,9 @@ _NOT_THE_COUNCIL = re.compile(r"[ \t]+(?:Safeguarding|Local|Children|HQ|Headquar
 # the end of a line of attendees: "Name, Role, <Council>"
 _AFTER_COMMA = re.compile(r",[ \t]*$")
 _LINE_END = re.compile(r"[ \t]*(?:[,;.)][ \t]*)?(?:\n|$)")
+# an attendee's line up to their employer: "• Ms A Smith, Chief Executive, <Council> and …"
+_ATTENDEE = re.compile(r"\n[ \t]*(?:[•*\-–][ \t]*)?(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Cllr|Councillor)\.?[ \t]+)?"
+                       r"[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’.-]*){1,3},[^,\n]{1,80},[ \t]*$")
 
 
 def council_name(area: places.Area, p: Publishers) -> str | None:
@@ -817,6 +826,10 @@ def _body_matches(head: str, r: Rules):
         pos += len(line) + 1
 
 
+# points of the compass before a known area name a part of it: "North and East Devon"
+_COMPASS_LEAD = re.compile(r"(?:(?:North|South|East|West|Mid|Central)(?:[ -]|\s+(?:and|&)\s+))+", re.I)
+
+
 @functools.lru_cache(maxsize=4096)
 def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]:
     """A body's name as written: (name without leading words, kind of body, area words,
@@ -829,13 +842,16 @@ def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]
     body = body_m.group(0) if body_m else name.split()[-1]
     kind = _kind_of(body, p) or body.lower()
     area_words = name[: len(name) - len(body)].strip()
+    if r.joint_boards and r.joint_children and r.joint_boards.fullmatch(body):
+        body = r.joint_children  # a joint board's report on children is its children's board's
+        name = f"{_unshout(area_words)} {body}".strip()
     if area_words.startswith("NHS "):
         area_words = area_words[4:]
     cut = [i for i, x in enumerate(area_words.split()) if x in r.not_area]
     if cut:
         area_words = " ".join(area_words.split()[cut[-1] + 1:])
         name = f"{area_words} {body}".strip()
-    if re.search(r"(?:^|\s)the$", area_words, re.I):
+    if re.search(r"(?:^|\s)(?:the|and|&|of)$", area_words, re.I):
         # "In Westshire the SCP office …": the article starts the body's name; the place before it is the sentence's
         area_words, name = "", body
     found = places.area_in(area_words) if area_words else None
@@ -843,12 +859,26 @@ def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]
     # contents line), "Functions of the Safeguarding Board": words before the area, or before
     # "of the", name something of a body, not its area
     lead = area_words[:area_words.index(found[1])] if found else area_words
+    if found and _COMPASS_LEAD.fullmatch(lead):
+        lead = ""  # "North and East Devon": the points of the compass are the area's
     if (found and lead.strip()) or re.search(r"\b(?:of|the|from|by|to|for|with|on|in)\b", lead):
         nhs = name.startswith("NHS ")
         area_words = area_words[len(lead):].strip()
-        name = ("NHS " if nhs and area_words else "") + f"{area_words} {body}".strip()
+        name = ("NHS " if nhs and area_words else "") + f"{area_words if body.isupper() else _unshout(area_words)} {body}".strip()
     area_key = places.key(found[0].name) if found else places.key(area_words)
     return name, kind, area_words, found, area_key
+
+
+def _spelled_out(name: str, kind: str, p: Publishers) -> str:
+    """A body's name ending in its kind's abbreviation written in full ("Fife CPC" -> "Fife Child
+    Protection Committee", "NHS Leeds CCG" -> "NHS Leeds Clinical Commissioning Group")."""
+    full = p.full_names.get(kind)
+    words = name.split()
+    if not full or kind == "council" or len(words) < 2 or not re.fullmatch(r"[A-Z]{2,6}", words[-1]):
+        return name
+    if _kind_of(words[-1], p) != kind:
+        return name
+    return " ".join([*words[:-1], full])
 
 
 def _area_acronyms(head: str, area: places.Area | None, p: Publishers) -> list[tuple[str, int, int]]:
@@ -875,6 +905,9 @@ def _mentioned(c: dict, text: str, head: str, start: int, end: int, before: int,
                     or bool(_REPORT_OF.search(text[max(0, start - 40):start])))
     c["title"] = c.get("title") or start < title_end
     c["speaks"] = c.get("speaks") or bool(_SPEAKS_AS.search(head, max(0, before - 40), before))
+
+
+_WELSH_BOARDS = frozenset({"board", "regional-board"})
 
 
 def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float, str]]:
@@ -930,7 +963,8 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         # "Slough Borough Council", "the London Borough of Brent", "Cornwall Council", "Royal Borough of X"
         if any(a < end and start < b for a, b in national_at):
             continue
-        if _AFTER_COMMA.search(head, max(0, start - 80), start) and _LINE_END.match(head, end):
+        if (_AFTER_COMMA.search(head, max(0, start - 80), start) and _LINE_END.match(head, end)) or \
+                _ATTENDEE.search("\n" + head[max(0, start - 200):start]):
             continue  # "Ms A Smith, Legal Manager, Highland Council": a person's employer, not the author
         c = cands.setdefault((places.key(area.name), "council"), {
             "names": Counter(), "first": start, "subject": False, "known": True, "bare": False, "area": (area, area.name)})
@@ -989,7 +1023,9 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         score += (w["subject"] if c["subject"] else 0) + (w["title_line"] if c.get("title") else 0)
         score += w["speaks_as"] if c.get("speaks") else 0
         score += w["inspected"] if inspected and kind == "council" else 0
-        named_here = any(k == kind and not o["bare"] and agrees(o) for (_, k), o in cands.items())
+        # a Welsh region's board is one body whether named its Safeguarding Board or its children's board
+        alike = {kind} | (_WELSH_BOARDS if kind in _WELSH_BOARDS and host_area and host_area.kind == "welsh-region" else set())
+        named_here = any(k in alike and not o["bare"] and agrees(o) for (_, k), o in cands.items())
         if c.get("national"):
             continue
         if c["bare"] and host_area and kind in p.full_names and not named_here and _exists_in(host_area, kind, p):
@@ -1008,7 +1044,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         if c.get("absorbed") or c["bare"]:
             continue  # a body of no area ("the Local Safeguarding Children Board") names no publisher
         # a spelled-out name reads better than its abbreviation ("Devon Safeguarding Children Partnership")
-        best = _unshout(max(c["names"], key=lambda x: (len(x.split()) > 2, c["names"][x], len(x))))
+        best = _spelled_out(_unshout(max(c["names"], key=lambda x: (len(x.split()) > 2, c["names"][x], len(x)))), kind, p)
         if c.get("acronym") and not best.endswith(c["acronym"]):
             best = f"{best} ({c['acronym']})"
         scored.append((score, -c["first"], best))
@@ -1153,8 +1189,8 @@ _FIELD_LINE = re.compile(r"^[A-Z][\w ]{0,30}:\s")  # "Decision Maker: …", "Dat
 _TITLE_FIELD = re.compile(r"^\W*(?:(?:paper|report|document)\s+title|title(?:\s+of\s+(?:the\s+)?(?:paper|report))?|subject)"
                           r"\s*:\s*(\S.{6,150})$", re.I)
 _DATE_WORDS = re.compile(rf"\b(?:{_MONTH_RE}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|am|pm|st|nd|rd|th)\b|\d+", re.I)
-# what says when a page was put out, before its date: "Posted on 3 March 2023", "Last updated: …"
-_STAMP = re.compile(r"^\W*(?:(?:first |last )?(?:posted|published|updated|issued|reviewed)|dated?)\b(?:\s+on)?\s*:?\s*", re.I)
+# what says when a page was put out, before its date: "Posted on 3 March 2023", "Post on 12-May-2021", "Last updated: …"
+_STAMP = re.compile(r"^\W*(?:(?:first |last )?(?:posted|post(?=\s+on\b)|published|updated|issued|reviewed)|dated?)\b(?:\s+on)?\s*:?\s*", re.I)
 
 
 def _is_date_stamp(line: str) -> bool:
@@ -1216,6 +1252,8 @@ def _layout_title(opening: list[Block]) -> str | None:
         # a field line or a generic heading ("Introduction", "Contents") starts the body
         if len(t) > 90 or b.number or t.endswith(".") or (parts and (_FIELD_LINE.match(t) or tr.generic.match(t))):
             break
+        if not parts and _STAMP.match(t) and _is_date_stamp(t):
+            continue  # a stamp above the name ("Posted on 3 March 2023" / "<name>") is no part of it
         # a stamp ("Posted on 3 March 2023") dates the page, and so does a date under a name of
         # some words ("… caused by male carers" / "September 2021"); a period names it
         if parts and _is_date_stamp(t) and not _is_period(t) and (

@@ -4,7 +4,7 @@ checked in ``test_metadata_field.py``)."""
 from __future__ import annotations
 
 from ingest import places
-from ingest.metadata import council_name, councils_found, detect_publisher, publishers
+from ingest.metadata import council_name, councils_found, detect_publisher, publisher_candidates, publishers
 
 
 def _named(text: str) -> list[tuple[str, str]]:
@@ -53,3 +53,60 @@ def test_a_site_named_by_initials_is_the_body_of_the_area_the_page_names():
     # a Welsh region's board, by the letters of its site
     assert detect_publisher("Practice reviews\n\nThe Welsh Government sets out the guidance.",
                             "https://www.ctmsb.wales/practice-reviews") == "Cwm Taf Morgannwg Safeguarding Board"
+
+
+def test_a_body_named_by_its_area_and_abbreviation_is_written_in_full():
+    assert detect_publisher("Learning reviews\n\nAngus CPC agrees which reviews to hold.") == \
+        "Angus Child Protection Committee"
+    assert detect_publisher("Annual report\n\nNHS Wigan CCG commissioned the services.") == \
+        "NHS Wigan Clinical Commissioning Group"
+
+
+def test_points_of_the_compass_before_an_area_are_part_of_it():
+    text = "Safeguarding report\n\nSouth and West Devon Clinical Commissioning Group met its duties this year."
+    assert detect_publisher(text) == "South and West Devon Clinical Commissioning Group"
+
+
+def test_a_joint_childrens_and_adults_board_publishes_as_its_childrens_board():
+    text = "THE WEST GLAMORGAN SAFEGUARDING CHILDREN & ADULTS BOARDS\n\nANNUAL REPORT 2022-23\n\nThe boards met."
+    assert detect_publisher(text) == "West Glamorgan Safeguarding Children Board"
+
+
+def test_a_name_whose_area_is_cut_short_names_no_area():
+    # a cover line whose area lost its last words ("Newport and" before the body) is no area of its own
+    text = "NEWPORT AND REGIONAL SAFEGUARDING BOARDS\n\nThe boards met in Newport."
+    assert detect_publisher(text) != "Newport and Regional Safeguarding Board"
+
+
+def test_a_nation_or_region_has_no_council_of_its_own():
+    p = publishers()
+    assert council_name(places.lookup("Northern Ireland"), p) is None
+    page = "News release\n\nThe minister welcomed the review of case management. The NSPCC took part."
+    assert detect_publisher(page, "https://www.northernireland.gov.uk/news/review") != "Northern Ireland Council"
+
+
+def test_a_council_in_an_attendees_line_that_runs_on_is_their_employer():
+    minutes = ("National group on child protection: minutes of 4 May 2023\n\nAttendees\n"
+               "  • Jo Brown, Chief Executive, Angus Council, lead for children's services\n"
+               "  • Sam Green, Head of Education, Moray Council and representative of directors\n"
+               "  • Kim White, Scottish Government (secretariat)\n\n"
+               "The Scottish Government set out the programme. The Scottish Government will report in June.")
+    assert detect_publisher(minutes) == "Scottish Government"
+    # a council named in a sentence with commas is still read
+    assert _named("In May, after the review, Angus Council agreed the plan.") == [("Angus Council", "Angus")]
+
+
+def test_a_welsh_regions_board_named_as_its_childrens_board_is_not_made_again_from_the_address():
+    page = ("Terms of reference: the quality group\n\nThe group reports to the West Glamorgan Safeguarding "
+            "Children Board. Each Safeguarding Board partner sends a member, and the Safeguarding Board "
+            "reviews the group's work each year.\n\nThe Safeguarding Board sets the group's priorities; the chair "
+            "reports to the Safeguarding Board twice a year.")
+    assert detect_publisher(page, "https://www.westglamorgansafeguarding.example.org/about/quality") == \
+        "West Glamorgan Safeguarding Children Board"
+
+
+def test_a_determiner_starting_a_sentence_is_no_area():
+    text = ("Terms of reference\n\nSome Safeguarding Board partners send deputies. Most Safeguarding Board members "
+            "attend. The Cwm Taf Morgannwg Safeguarding Board agreed these terms.")
+    assert detect_publisher(text) == "Cwm Taf Morgannwg Safeguarding Board"
+    assert [name for _, name in publisher_candidates(text)] == ["Cwm Taf Morgannwg Safeguarding Board"]

@@ -584,7 +584,7 @@ def test_a_council_committee_portal_is_the_councils_and_a_report_for_a_body_is_t
     text = ("Safeguarding Children Annual Report\nContents: Introduction 3 Governance Performance Cornwall "
             "Safeguarding Children Partnership (CSCP) 4\nThis is the annual safeguarding report for the NHS "
             "Cornwall CCG. It sets out the progress made in the year.")
-    assert detect_publisher(text) == "NHS Cornwall CCG"
+    assert detect_publisher(text) == "NHS Cornwall Clinical Commissioning Group"
     assert detect_publisher("Contents: Governance Performance Cornwall Safeguarding Children Partnership 4") == \
         "Cornwall Safeguarding Children Partnership"
 

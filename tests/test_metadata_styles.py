@@ -129,3 +129,10 @@ def test_a_body_named_without_its_area_is_never_made_up_for_an_area_of_another_n
     english = "Annual Report 2022-23\nThe Partnership met six times in Devon. Devon children were heard."
     assert detect_publisher(english) == "Devon Safeguarding Children Partnership"
     assert detect_publisher(english.replace("Devon", "Glasgow")) != "Glasgow Safeguarding Children Partnership"
+
+
+def test_a_post_stamp_is_no_title(tmp_path):
+    # a blog's stamp written "Post on", above or below the page's own name
+    assert _title(tmp_path, "Post on 12-May-2021\n\nNew safeguarding arrangements for the partnership\n\n"
+                            "The three partners agreed the arrangements this week.\n") == \
+        "New safeguarding arrangements for the partnership"
