@@ -269,7 +269,9 @@ def _dated_year(text: str, lines: list[str]) -> dict | None:
         if m:
             return {"period_start": None, "period_end": None, "how": "year", "year_start": int(m.group(1))}
     if cands or every:
-        return _dated((cands or every)[0][2], "date")
+        first = (cands or every)[0]
+        # a dated event ("died in March 2013") is told of, not when the document is from
+        return _dated(first[2], "event" if first[3] == {"event"} else "date")
     return None
 
 
@@ -390,11 +392,15 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
     if dated and dated.get("date") and _LOST_YEARS.search(text):
         # a year's report whose years are lost reports on the last year ended before its date
         return _fy_period(dated["year_start"] - 1, "year-before-date")
-    if dated:
-        return dated
-    # a title named for a calendar year, dated no other way: the financial year that starts in it
+    # a title named for a calendar year ("Case reviews published in 2014"): the financial year that
+    # starts in it, when no meeting, publication or version date dates the document (an event the
+    # body tells of is no date of the document's own)
     m = _TITLE_CALENDAR_YEAR.search(lines[0]) if lines and len(lines[0]) <= 120 else None
-    if m and not re.search(rf"\b{_MONTH_RE}\W*$", lines[0][:m.start()], re.I):  # a month and year is a date
+    if m and re.search(rf"\b{_MONTH_RE}\W*$", lines[0][:m.start()], re.I):
+        m = None  # a month and year is a date
+    if dated and not (m and dated["how"] == "event"):
+        return dated
+    if m:
         return _fy_period(int(m.group(1)), "title-calendar-year")
     return {"period_start": None, "period_end": None, "year_start": None, "how": None}
 
@@ -562,6 +568,7 @@ class Publishers:
     nations: dict = field(default_factory=dict)
     council_forms: dict = field(default_factory=dict)
     council_written: tuple[str, ...] = ()
+    spelled_out: dict = field(default_factory=dict)
 
 
 @functools.cache
@@ -580,7 +587,8 @@ def _publishers_for(extra: str | None) -> Publishers:
                       frozenset(n["name"] for n in data["national"] if n.get("inspects")),
                       {k: frozenset(v) for k, v in data.get("nations", {}).items()},
                       dict(data.get("council_forms", {})),
-                      tuple(data.get("council_written", {}).get("forms", ())))
+                      tuple(data.get("council_written", {}).get("forms", ())),
+                      dict(data.get("spelled_out", {})))
 
 
 def publishers() -> Publishers:
@@ -730,6 +738,16 @@ def _unnamed_kind(head: str, p: Publishers) -> tuple[str, int] | None:
     counts = [(len(rx.findall(head[:AREA_CHARS])), k) for k, rx in p.unnamed_kinds]
     n, kind = max(counts, default=(0, ""))
     return (kind, n) if n else None
+
+
+def spelled_out(name: str, p: Publishers | None = None) -> str:
+    """A body named by its area and an abbreviation, written in full ("Aberdeenshire CPC" ->
+    "Aberdeenshire Child Protection Committee", ``[publisher.spelled_out]``); any other name as it is."""
+    p = p or publishers()
+    m = re.search(r"(?<=\S)\s+([A-Z]{2,6})$", name)
+    if not m or m.group(1) not in p.spelled_out or not re.search(r"[a-z]", name[:m.start()]):
+        return name
+    return f"{name[:m.start()]} {p.spelled_out[m.group(1)]}"
 
 
 def _unshout(name: str) -> str:
@@ -1008,7 +1026,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         if c.get("absorbed") or c["bare"]:
             continue  # a body of no area ("the Local Safeguarding Children Board") names no publisher
         # a spelled-out name reads better than its abbreviation ("Devon Safeguarding Children Partnership")
-        best = _unshout(max(c["names"], key=lambda x: (len(x.split()) > 2, c["names"][x], len(x))))
+        best = spelled_out(_unshout(max(c["names"], key=lambda x: (len(x.split()) > 2, c["names"][x], len(x)))), p)
         if c.get("acronym") and not best.endswith(c["acronym"]):
             best = f"{best} ({c['acronym']})"
         scored.append((score, -c["first"], best))
@@ -1152,9 +1170,13 @@ _FIELD_LINE = re.compile(r"^[A-Z][\w ]{0,30}:\s")  # "Decision Maker: …", "Dat
 # a cover sheet's field that names the paper: "Paper Title: …", "Title of report: …", "Subject: …"
 _TITLE_FIELD = re.compile(r"^\W*(?:(?:paper|report|document)\s+title|title(?:\s+of\s+(?:the\s+)?(?:paper|report))?|subject)"
                           r"\s*:\s*(\S.{6,150})$", re.I)
+# what kind of document a line's words after a topic's colon say it is: "…: learning from case reviews",
+# "…: a briefing for practitioners", "…: annual report 2022-23"
+_NAMED_KIND = re.compile(r"^\s*(?:an?\s+|the\s+)?(?:(?:learning|lessons)\s+from\b|(?:[\w-]+\s+){0,2}(?:briefing|report|review|summary|guidance|strategy)\b)", re.I)
 _DATE_WORDS = re.compile(rf"\b(?:{_MONTH_RE}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|am|pm|st|nd|rd|th)\b|\d+", re.I)
 # what says when a page was put out, before its date: "Posted on 3 March 2023", "Last updated: …"
-_STAMP = re.compile(r"^\W*(?:(?:first |last )?(?:posted|published|updated|issued|reviewed)|dated?)\b(?:\s+on)?\s*:?\s*", re.I)
+_STAMP = re.compile(r"^\W*(?:(?:first |last )?(?:posted|published|updated|issued|reviewed)|dated?|publication date|date of publication)"
+                    r"\b(?:\s+on)?\s*:?\s*", re.I)
 
 
 def _is_date_stamp(line: str) -> bool:
@@ -1323,8 +1345,10 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
             score += w["question"]
         if t.endswith(":"):
             score += w["ends_colon"]
-        elif _FIELD_LINE.match(t) and not tr.report.search(t.split(":")[0]):
-            score += w["field"]  # "Date of meeting: …", not a report's name and subtitle ("Learning Briefing: …")
+        elif _FIELD_LINE.match(t) and not tr.report.search(t.split(":")[0]) and not _NAMED_KIND.search(t.split(":", 1)[1]):
+            # "Date of meeting: …", not a report's name and subtitle ("Learning Briefing: …") nor a topic
+            # and the kind of document it is ("Neglect: learning from case reviews")
+            score += w["field"]
         if site_name and t.lower() == site_name.strip().lower():
             score += w["site_name"]
         return score

@@ -62,7 +62,7 @@ def test_body_period_beats_page_title_and_plan_year():
 
 @pytest.mark.parametrize("text, publisher", [
     ("Lancashire's Safeguarding Children Board met four times.", "Lancashire's Safeguarding Children Board"),
-    ("Welcome to the annual report of Thornbury & Wyvern LSCB.", "Thornbury & Wyvern LSCB"),
+    ("Welcome to the annual report of Thornbury & Wyvern LSCB.", "Thornbury & Wyvern Local Safeguarding Children Board"),
     ("Marsh and North West Fenland Safeguarding Children Partnership", "Marsh and North West Fenland Safeguarding Children Partnership"),
     ("commissioned by the Tri-borough Safeguarding Children Partnership after", "Tri-borough Safeguarding Children Partnership"),
     ("Easthaven Children's Safeguarding Partnership\nPublished", "Easthaven Children's Safeguarding Partnership"),

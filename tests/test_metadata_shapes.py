@@ -46,7 +46,7 @@ def test_an_address_may_drop_the_joining_words_of_an_area_name():
 
 
 def test_a_body_named_in_the_plural_is_one_body():
-    assert detect_publisher("This is the annual report of the safeguarding team for the Leeds CCGs.") == "Leeds CCG"
+    assert detect_publisher("This is the annual report of the safeguarding team for the Leeds CCGs.") == "Leeds Clinical Commissioning Group"
 
 
 def test_an_acronym_of_the_address_area_names_its_body():
