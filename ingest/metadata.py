@@ -1089,14 +1089,22 @@ def _doc_type_cues() -> tuple[tuple[str, str, re.Pattern, int, bool], ...]:
 def _elsewhere(found: list[re.Match], url: str | None) -> list[re.Match]:
     """The matches of a cue that names a national body (``{body}`` in its pattern) that name no body
     whose own site the page is on: a page telling of another body's report. Without an address, or
-    on a site that puts up anyone's documents (``[doc_type] document_hosts``), nothing is known of
+    on a site that puts up anyone's documents (``[doc_type] document_hosts``) or the government's own
+    publishing site (``government_hosts``, where the national bodies publish), nothing is known of
     whose site it is, and none counts."""
     host = places.host_of(url) if url else ""
-    if not host or places.on_site(host, _document_hosts()):
+    if not host or places.on_site(host, _document_hosts()) or host in _government_hosts():
         return []
     own = [re.compile(rx.pattern, re.I) for _, rx, hosts in publishers().national
            if places.on_site(host, hosts)]
     return [m for m in found if not any(rx.search(m.group(0)) for rx in own)]
+
+
+@functools.cache
+def _government_hosts() -> frozenset[str]:
+    """The government's publishing sites (``[doc_type] government_hosts``), matched exactly: a
+    council's site under gov.uk is not one of them."""
+    return frozenset(_read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"].get("government_hosts", ()))
 
 
 @functools.cache

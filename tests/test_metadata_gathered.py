@@ -72,3 +72,12 @@ def test_a_briefing_that_says_what_it_is_below_its_opening_is_a_briefing():
     paper = (f"Report to the Children's Scrutiny Committee\nDate of meeting: 4 May 2022\n{opening}\n"
              "This briefing sets out the position for members. The Committee is asked to note the report.")
     assert detect_doc_type(paper, "Report to the Children's Scrutiny Committee") == "board-papers"
+
+
+def test_a_national_bodys_report_on_the_governments_publishing_site_is_its_own():
+    title = "Child Safeguarding Practice Review Panel: national review of children harmed at night"
+    text = (f"{title}\nThe panel looked at twenty serious incidents notified by local areas.\n"
+            "Published 2 May 2024")
+    assert detect_doc_type(text, title, "https://www.gov.uk/government/publications/children-harmed-at-night") == "review"
+    # the same words on a council's site under gov.uk tell of the Panel's review: a page about it
+    assert detect_doc_type(text, title, "https://www.kent.gov.uk/news/children-harmed-at-night") == "other"
