@@ -81,3 +81,11 @@ def test_a_national_bodys_report_on_the_governments_publishing_site_is_its_own()
     assert detect_doc_type(text, title, "https://www.gov.uk/government/publications/children-harmed-at-night") == "review"
     # the same words on a council's site under gov.uk tell of the Panel's review: a page about it
     assert detect_doc_type(text, title, "https://www.kent.gov.uk/news/children-harmed-at-night") == "other"
+
+
+def test_guidance_for_practitioners_is_guidance_not_a_briefing():
+    text = "Inspections of our area: Guidance for Practitioners\nWhat to expect when inspectors visit."
+    assert detect_doc_type(text, "Inspections of our area: Guidance for Practitioners") == "other"
+    # what practitioners should take from a review is still a briefing
+    assert detect_doc_type("Key messages for practitioners\nWhat the review found.",
+                           "Child K: key messages for practitioners") == "briefing"
