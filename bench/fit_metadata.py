@@ -4,7 +4,7 @@
 
     python bench/fit_metadata.py [--write] [--rounds N]
 
-Training documents: ``tests/realistic`` and its ``field``, ``kinds``, ``shapes``, ``styles``, ``reported``, ``about``, ``listed`` and ``bodies`` folders; ``tests/realistic/holdout``
+Training documents: ``tests/realistic`` and its ``field``, ``kinds``, ``shapes``, ``styles``, ``reported``, ``about``, ``listed``, ``bodies`` and ``gathered`` folders; ``tests/realistic/holdout``
 is left out and scored after the fit, to show whether it generalises (the real development
 set is checked by ``bench/realdev.py``, never fitted on). The objective is the number of
 titles, years, publishers and doc types right, then the sum of margins (the right candidate's score
@@ -147,7 +147,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         train = load([SET_DIR, SET_DIR / "field", SET_DIR / "kinds", SET_DIR / "shapes", SET_DIR / "styles",
                       SET_DIR / "reported", SET_DIR / "about", SET_DIR / "listed",
-                      SET_DIR / "bodies"], Path(tmp))
+                      SET_DIR / "bodies", SET_DIR / "gathered"], Path(tmp))
         held = load([SET_DIR / "holdout"], Path(tmp))
         before, held_before = evaluate(train), evaluate(held)
         after, changes = fit(train, rounds)

@@ -320,7 +320,7 @@ def main(argv: list[str]) -> int:
     per_page = "--per-page" in argv
     own = [SET_DIR, SET_DIR / "holdout", SET_DIR / "field", SET_DIR / "kinds", SET_DIR / "shapes", SET_DIR / "styles",
            SET_DIR / "reported", SET_DIR / "about",
-           SET_DIR / "listed", SET_DIR / "bodies"]
+           SET_DIR / "listed", SET_DIR / "bodies", SET_DIR / "gathered"]
     sets = [Path(argv[argv.index("--set") + 1])] if "--set" in argv[:-1] else own
     print(revision(("ingest/metadata.py", "ingest/metadata.toml", "ingest/items.py")))
     print_realdev(per_page)

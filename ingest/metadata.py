@@ -269,7 +269,9 @@ def _dated_year(text: str, lines: list[str]) -> dict | None:
         if m:
             return {"period_start": None, "period_end": None, "how": "year", "year_start": int(m.group(1))}
     if cands or every:
-        return _dated((cands or every)[0][2], "date")
+        first = (cands or every)[0]
+        # a dated event ("died in March 2013") is told of, not when the document is from
+        return _dated(first[2], "event" if first[3] == {"event"} else "date")
     return None
 
 
@@ -390,11 +392,15 @@ def detect_period(lines: list[str], prefer_date: bool = False) -> dict:
     if dated and dated.get("date") and _LOST_YEARS.search(text):
         # a year's report whose years are lost reports on the last year ended before its date
         return _fy_period(dated["year_start"] - 1, "year-before-date")
-    if dated:
-        return dated
-    # a title named for a calendar year, dated no other way: the financial year that starts in it
+    # a title named for a calendar year ("Case reviews published in 2014"): the financial year that
+    # starts in it, when no meeting, publication or version date dates the document (an event the
+    # body tells of is no date of the document's own)
     m = _TITLE_CALENDAR_YEAR.search(lines[0]) if lines and len(lines[0]) <= 120 else None
-    if m and not re.search(rf"\b{_MONTH_RE}\W*$", lines[0][:m.start()], re.I):  # a month and year is a date
+    if m and re.search(rf"\b{_MONTH_RE}\W*$", lines[0][:m.start()], re.I):
+        m = None  # a month and year is a date
+    if dated and not (m and dated["how"] == "event"):
+        return dated
+    if m:
         return _fy_period(int(m.group(1)), "title-calendar-year")
     return {"period_start": None, "period_end": None, "year_start": None, "how": None}
 
@@ -566,6 +572,7 @@ class Publishers:
     nations: dict = field(default_factory=dict)
     council_forms: dict = field(default_factory=dict)
     council_written: tuple[str, ...] = ()
+    spelled_out: dict = field(default_factory=dict)
 
 
 @functools.cache
@@ -584,7 +591,8 @@ def _publishers_for(extra: str | None) -> Publishers:
                       frozenset(n["name"] for n in data["national"] if n.get("inspects")),
                       {k: frozenset(v) for k, v in data.get("nations", {}).items()},
                       dict(data.get("council_forms", {})),
-                      tuple(data.get("council_written", {}).get("forms", ())))
+                      tuple(data.get("council_written", {}).get("forms", ())),
+                      dict(data.get("spelled_out", {})))
 
 
 def publishers() -> Publishers:
@@ -741,6 +749,16 @@ def _unnamed_kind(head: str, p: Publishers) -> tuple[str, int] | None:
     return (kind, n) if n else None
 
 
+def spelled_out(name: str, p: Publishers | None = None) -> str:
+    """A body named by its area and an abbreviation, written in full ("Aberdeenshire CPC" ->
+    "Aberdeenshire Child Protection Committee", ``[publisher.spelled_out]``); any other name as it is."""
+    p = p or publishers()
+    m = re.search(r"(?<=\S)\s+([A-Z]{2,6})$", name)
+    if not m or m.group(1) not in p.spelled_out or not re.search(r"[a-z]", name[:m.start()]):
+        return name
+    return f"{name[:m.start()]} {p.spelled_out[m.group(1)]}"
+
+
 def _unshout(name: str) -> str:
     """A name written in capitals as a name is written ("ROTHERHAM SAFEGUARDING CHILDREN
     PARTNERSHIP" -> "Rotherham Safeguarding Children Partnership"); abbreviations stay."""
@@ -867,18 +885,6 @@ def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]
         name = ("NHS " if nhs and area_words else "") + f"{area_words if body.isupper() else _unshout(area_words)} {body}".strip()
     area_key = places.key(found[0].name) if found else places.key(area_words)
     return name, kind, area_words, found, area_key
-
-
-def _spelled_out(name: str, kind: str, p: Publishers) -> str:
-    """A body's name ending in its kind's abbreviation written in full ("Fife CPC" -> "Fife Child
-    Protection Committee", "NHS Leeds CCG" -> "NHS Leeds Clinical Commissioning Group")."""
-    full = p.full_names.get(kind)
-    words = name.split()
-    if not full or kind == "council" or len(words) < 2 or not re.fullmatch(r"[A-Z]{2,6}", words[-1]):
-        return name
-    if _kind_of(words[-1], p) != kind:
-        return name
-    return " ".join([*words[:-1], full])
 
 
 def _area_acronyms(head: str, area: places.Area | None, p: Publishers) -> list[tuple[str, int, int]]:
@@ -1044,7 +1050,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         if c.get("absorbed") or c["bare"]:
             continue  # a body of no area ("the Local Safeguarding Children Board") names no publisher
         # a spelled-out name reads better than its abbreviation ("Devon Safeguarding Children Partnership")
-        best = _spelled_out(_unshout(max(c["names"], key=lambda x: (len(x.split()) > 2, c["names"][x], len(x)))), kind, p)
+        best = spelled_out(_unshout(max(c["names"], key=lambda x: (len(x.split()) > 2, c["names"][x], len(x)))), p)
         if c.get("acronym") and not best.endswith(c["acronym"]):
             best = f"{best} ({c['acronym']})"
         scored.append((score, -c["first"], best))
@@ -1107,14 +1113,22 @@ def _doc_type_cues() -> tuple[tuple[str, str, re.Pattern, int, bool], ...]:
 def _elsewhere(found: list[re.Match], url: str | None) -> list[re.Match]:
     """The matches of a cue that names a national body (``{body}`` in its pattern) that name no body
     whose own site the page is on: a page telling of another body's report. Without an address, or
-    on a site that puts up anyone's documents (``[doc_type] document_hosts``), nothing is known of
+    on a site that puts up anyone's documents (``[doc_type] document_hosts``) or the government's own
+    publishing site (``government_hosts``, where the national bodies publish), nothing is known of
     whose site it is, and none counts."""
     host = places.host_of(url) if url else ""
-    if not host or places.on_site(host, _document_hosts()):
+    if not host or places.on_site(host, _document_hosts()) or host in _government_hosts():
         return []
     own = [re.compile(rx.pattern, re.I) for _, rx, hosts in publishers().national
            if places.on_site(host, hosts)]
     return [m for m in found if not any(rx.search(m.group(0)) for rx in own)]
+
+
+@functools.cache
+def _government_hosts() -> frozenset[str]:
+    """The government's publishing sites (``[doc_type] government_hosts``), matched exactly: a
+    council's site under gov.uk is not one of them."""
+    return frozenset(_read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"].get("government_hosts", ()))
 
 
 @functools.cache
@@ -1188,9 +1202,13 @@ _FIELD_LINE = re.compile(r"^[A-Z][\w ]{0,30}:\s")  # "Decision Maker: …", "Dat
 # a cover sheet's field that names the paper: "Paper Title: …", "Title of report: …", "Subject: …"
 _TITLE_FIELD = re.compile(r"^\W*(?:(?:paper|report|document)\s+title|title(?:\s+of\s+(?:the\s+)?(?:paper|report))?|subject)"
                           r"\s*:\s*(\S.{6,150})$", re.I)
+# what kind of document a line's words after a topic's colon say it is: "…: learning from case reviews",
+# "…: a briefing for practitioners", "…: annual report 2022-23"
+_NAMED_KIND = re.compile(r"^\s*(?:an?\s+|the\s+)?(?:(?:learning|lessons)\s+from\b|(?:[\w-]+\s+){0,2}(?:briefing|report|review|summary|guidance|strategy)\b)", re.I)
 _DATE_WORDS = re.compile(rf"\b(?:{_MONTH_RE}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|am|pm|st|nd|rd|th)\b|\d+", re.I)
 # what says when a page was put out, before its date: "Posted on 3 March 2023", "Post on 12-May-2021", "Last updated: …"
-_STAMP = re.compile(r"^\W*(?:(?:first |last )?(?:posted|post(?=\s+on\b)|published|updated|issued|reviewed)|dated?)\b(?:\s+on)?\s*:?\s*", re.I)
+_STAMP = re.compile(r"^\W*(?:(?:first |last )?(?:posted|post(?=\s+on\b)|published|updated|issued|reviewed)|dated?|publication date"
+                    r"|date of publication)\b(?:\s+on)?\s*:?\s*", re.I)
 
 
 def _is_date_stamp(line: str) -> bool:
@@ -1361,8 +1379,10 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
             score += w["question"]
         if t.endswith(":"):
             score += w["ends_colon"]
-        elif _FIELD_LINE.match(t) and not tr.report.search(t.split(":")[0]):
-            score += w["field"]  # "Date of meeting: …", not a report's name and subtitle ("Learning Briefing: …")
+        elif _FIELD_LINE.match(t) and not tr.report.search(t.split(":")[0]) and not _NAMED_KIND.search(t.split(":", 1)[1]):
+            # "Date of meeting: …", not a report's name and subtitle ("Learning Briefing: …") nor a topic
+            # and the kind of document it is ("Neglect: learning from case reviews")
+            score += w["field"]
         if site_name and t.lower() == site_name.strip().lower():
             score += w["site_name"]
         return score

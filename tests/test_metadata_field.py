@@ -39,6 +39,10 @@ LISTED = SET_DIR / "listed"
 # Council"), a council named as an attendee's employer, a partnership that speaks as itself beside
 # a neighbour it names more, sites whose address is a board's or partnership's initials
 BODIES = SET_DIR / "bodies"
+# documents that gather others (an overview of many reviews, a list of a year's reviews), a briefing
+# that says what it is only below its opening, a topic and the kind of document after a colon, bodies
+# written by their letters ("NHS Wirral CCG", "Moray CPC")
+GATHERED = SET_DIR / "gathered"
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +51,8 @@ def field_results(tmp_path_factory):
     return [run_document(path, exp) for path, exp in build_files(out, FIELD)]
 
 
-@pytest.mark.parametrize("directory", [KINDS, SHAPES, STYLES, REPORTED, ABOUT, LISTED, BODIES],
-                         ids=["kinds", "shapes", "styles", "reported", "about", "listed", "bodies"])
+@pytest.mark.parametrize("directory", [KINDS, SHAPES, STYLES, REPORTED, ABOUT, LISTED, BODIES, GATHERED],
+                         ids=["kinds", "shapes", "styles", "reported", "about", "listed", "bodies", "gathered"])
 @pytest.mark.parametrize("field", ["title", "year", "publisher", "doc_type"])
 def test_kinds_of_document_by_their_shape_all_right(tmp_path, directory, field):
     results = [run_document(path, exp) for path, exp in build_files(tmp_path, directory)]
