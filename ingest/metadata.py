@@ -26,6 +26,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 from ingest import places
 from ingest.blocks import BREAK, HEADING, Block
+from search.vocab.bodies import spelled_out
 from search.vocab.doctypes import DOC_TYPES  # noqa: F401  (re-exported: one list of document types, for search too)
 from search.vocab.years import FY_PATTERN, fy_label, fy_start_of, parse_year_label  # noqa: F401  (re-exported)
 
@@ -572,7 +573,6 @@ class Publishers:
     nations: dict = field(default_factory=dict)
     council_forms: dict = field(default_factory=dict)
     council_written: tuple[str, ...] = ()
-    spelled_out: dict = field(default_factory=dict)
 
 
 @functools.cache
@@ -591,8 +591,7 @@ def _publishers_for(extra: str | None) -> Publishers:
                       frozenset(n["name"] for n in data["national"] if n.get("inspects")),
                       {k: frozenset(v) for k, v in data.get("nations", {}).items()},
                       dict(data.get("council_forms", {})),
-                      tuple(data.get("council_written", {}).get("forms", ())),
-                      dict(data.get("spelled_out", {})))
+                      tuple(data.get("council_written", {}).get("forms", ())))
 
 
 def publishers() -> Publishers:
@@ -747,16 +746,6 @@ def _unnamed_kind(head: str, p: Publishers) -> tuple[str, int] | None:
     counts = [(len(rx.findall(head[:AREA_CHARS])), k) for k, rx in p.unnamed_kinds]
     n, kind = max(counts, default=(0, ""))
     return (kind, n) if n else None
-
-
-def spelled_out(name: str, p: Publishers | None = None) -> str:
-    """A body named by its area and an abbreviation, written in full ("Aberdeenshire CPC" ->
-    "Aberdeenshire Child Protection Committee", ``[publisher.spelled_out]``); any other name as it is."""
-    p = p or publishers()
-    m = re.search(r"(?<=\S)\s+([A-Z]{2,6})$", name)
-    if not m or m.group(1) not in p.spelled_out or not re.search(r"[a-z]", name[:m.start()]):
-        return name
-    return f"{name[:m.start()]} {p.spelled_out[m.group(1)]}"
 
 
 def _unshout(name: str) -> str:
@@ -1050,7 +1039,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         if c.get("absorbed") or c["bare"]:
             continue  # a body of no area ("the Local Safeguarding Children Board") names no publisher
         # a spelled-out name reads better than its abbreviation ("Devon Safeguarding Children Partnership")
-        best = spelled_out(_unshout(max(c["names"], key=lambda x: (len(x.split()) > 2, c["names"][x], len(x)))), p)
+        best = spelled_out(_unshout(max(c["names"], key=lambda x: (len(x.split()) > 2, c["names"][x], len(x)))))
         if c.get("acronym") and not best.endswith(c["acronym"]):
             best = f"{best} ({c['acronym']})"
         scored.append((score, -c["first"], best))

@@ -33,6 +33,7 @@ from search.index.schema import field_terms
 from search.index.store import Store
 from search.parse import normalize, parse, replace_terms
 from search.snippets import HL_END, HL_START, evidence_snippet, highlight, lead, page_at, plain, spans, window
+from search.vocab.bodies import spelled_out
 from search.vocab.doctypes import check_doc_type
 from search.vocab.taxonomy import load_taxonomy, resolve_theme
 from search.vocab.thesaurus import index_thesaurus
@@ -225,9 +226,9 @@ def _filters(ys=None, lo=None, hi=None, theme=None, doc_type=None, publisher=Non
         parts.append(qtree.Term("themes", t))
     if doc_type:
         parts.append(qtree.Term("doc_type", doc_type))
-    if publisher:
-        words = tuple(field_terms("publisher", publisher))
-        parts.append(qtree.Phrase("publisher", words) if words else qtree.Nothing())
+    if publisher:  # as typed, or with the abbreviation it ends in written in full, as ingest writes a body
+        said = [tuple(field_terms("publisher", p)) for p in dict.fromkeys((publisher, spelled_out(publisher, typed=True)))]
+        parts.append(qtree.any_of(qtree.Phrase("publisher", w) for w in said if w))
     if not parts:
         return None
     return qtree.all_of(parts)

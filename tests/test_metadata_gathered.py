@@ -89,3 +89,10 @@ def test_guidance_for_practitioners_is_guidance_not_a_briefing():
     # what practitioners should take from a review is still a briefing
     assert detect_doc_type("Key messages for practitioners\nWhat the review found.",
                            "Child K: key messages for practitioners") == "briefing"
+
+
+def test_a_typed_body_is_spelled_out_whatever_its_case():
+    from search.vocab.bodies import spelled_out as typed_out
+    assert typed_out("devon scp", typed=True) == "devon Safeguarding Children Partnership"
+    assert typed_out("devon scp") == "devon scp"  # a page's name must end in capitals
+    assert typed_out("Devon", typed=True) == "Devon"

@@ -71,6 +71,12 @@ def test_type_and_publisher_filters(store):
     assert res.total > 0 and {h.doc_type for h in res.hits} == {"arrangements"}
     icb = search(store, "safeguarding", limit=200, publisher="Integrated Care Board")
     assert icb.total > 0 and {h.section["doc_id"] for h in icb.hits} == {"icb-2024-25"}
+    # a body typed by its area and letters is read as ingest writes it, in full
+    short = search(store, "safeguarding", limit=200, publisher="Somerset ICB")
+    assert {h.section["doc_id"] for h in short.hits} == {"icb-2024-25"}
+    full = search(store, "safeguarding", limit=500, publisher="Somerset Safeguarding Children Partnership")
+    typed = search(store, "safeguarding", limit=500, publisher="somerset scp")
+    assert full.total > 0 and {h.section["doc_id"] for h in typed.hits} == {h.section["doc_id"] for h in full.hits}
 
 
 def test_sort_by_year_newest_first(store):
