@@ -92,7 +92,6 @@ def test_guidance_for_practitioners_is_guidance_not_a_briefing():
 
 
 def test_a_typed_body_is_spelled_out_whatever_its_case():
-    from search.vocab.bodies import spelled_out as typed_out
-    assert typed_out("devon scp", typed=True) == "devon Safeguarding Children Partnership"
-    assert typed_out("devon scp") == "devon scp"  # a page's name must end in capitals
-    assert typed_out("Devon", typed=True) == "Devon"
+    assert spelled_out("devon scp", typed=True) == "devon Safeguarding Children Partnership"
+    assert spelled_out("devon scp") == "devon scp"  # a page's name must end in capitals
+    assert spelled_out("Devon", typed=True) == "Devon"
