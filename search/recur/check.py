@@ -149,11 +149,12 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
             # what a score can reach: the cosine with the longer item's length counted as scores count it
             val = _held(val, p.norms[idx], p.norms[q], sizes[idx], sizes[q], 1.0)
             keep = val >= floor - 1e-6
-            strong, weak = _best(idx[keep], val[keep], CHECK_CANDIDATES), idx[~keep & (val >= near_cos - 1e-6)]
+            weak = ~keep & (val >= near_cos - 1e-6)
+            strong, weak, weak_val = _best(idx[keep], val[keep], CHECK_CANDIDATES), idx[weak], val[weak]
             scores, beyond = _scores_and_evidence(p, strong, np.full(len(strong), q, dtype=np.int64))
             scored += [(s, i) for i, s in zip(strong.tolist(), scores.tolist()) if s >= min_score]
             if len(scored) < nearest:  # the nearest items sharing what the text says, however weakly
-                weak = _best(weak, _held(cos[weak], p.norms[weak], p.norms[q], sizes[weak], sizes[q], 1.0), NEAR_CANDIDATES)
+                weak = _best(weak, weak_val, NEAR_CANDIDATES)
                 more, more_beyond = _scores_and_evidence(p, weak, np.full(len(weak), q, dtype=np.int64))
                 near = sorted(((s, i) for i, s, b in zip(np.concatenate([strong, weak]).tolist(),
                                                           np.concatenate([scores, more]).tolist(),
