@@ -1089,11 +1089,17 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
 
 
 @functools.cache
+def _doc_type_rules() -> dict:
+    """The ``[doc_type]`` table of the bundled rules, read once."""
+    return _read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"]
+
+
+@functools.cache
 def _doc_type_cues() -> tuple[tuple[str, str, re.Pattern, int, bool], ...]:
     """Each ``[[doc_type.cue]]``: type, where it is looked for, pattern and how many of its
     matches count (``cap``, 1 unless the cue says; a shape shown by many sentences, such as a
     committee's record of what its members did, counts by how many there are)."""
-    cues = _read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"]["cue"]
+    cues = _doc_type_rules()["cue"]
     body = "(?:" + "|".join(f"(?:{rx.pattern})" for _, rx, _ in publishers().national) + ")"
     return tuple((c["type"], c["where"], re.compile(c["pattern"].replace("{body}", body), re.I | re.M),
                   int(c.get("cap", 1)), "{body}" in c["pattern"]) for c in cues)
@@ -1117,17 +1123,17 @@ def _elsewhere(found: list[re.Match], url: str | None) -> list[re.Match]:
 def _government_hosts() -> frozenset[str]:
     """The government's publishing sites (``[doc_type] government_hosts``), matched exactly: a
     council's site under gov.uk is not one of them."""
-    return frozenset(_read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"].get("government_hosts", ()))
+    return frozenset(_doc_type_rules().get("government_hosts", ()))
 
 
 @functools.cache
 def _document_hosts() -> tuple[str, ...]:
-    return tuple(_read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"].get("document_hosts", ()))
+    return tuple(_doc_type_rules().get("document_hosts", ()))
 
 
 @functools.cache
 def _doc_type_weights() -> dict[str, float]:
-    cues = _read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"]["cue"]
+    cues = _doc_type_rules()["cue"]
     return {f"{i}:{c['type']}": float(c["weight"]) for i, c in enumerate(cues)}
 
 
@@ -1135,7 +1141,7 @@ def _doc_type_weights() -> dict[str, float]:
 def _doc_type_minimum() -> float:
     """What a type must score to win over ``other``: one weak cue alone (a mention of another
     body's annual report) does not make a page that document."""
-    return float(_read_rules(Path(__file__).with_name("metadata.toml"))["doc_type"].get("minimum", 0.0))
+    return float(_doc_type_rules().get("minimum", 0.0))
 
 
 def weight_tables() -> dict[str, dict[str, float]]:
