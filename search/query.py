@@ -396,7 +396,8 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
         forms = qtree.Or(alt.parts, len(ws)) if isinstance(alt, qtree.Or) and alt.boost == 1.0 else qtree.Or((alt,), len(ws))
         ranked.append(_plus_constant(forms, (weight + together) * rarity(alt) * len(ws)))
         every_parts.append(qtree.Or((qtree.all_of(ws), _counted(alt))))
-    near = _proximity(fields, literal_text, filler, lambda f, t: rarity(qtree.Term(f, t)))
+    near = _proximity(fields, literal_text, filler, lambda f, t: rarity(qtree.Term(f, t)),
+                      lambda f, t: _df(df_of, qtree.Term(f, t)) / total)
     should = [qtree.Or(tuple(extra), boost=_W["filler"])] if extra else []
     should += [near] if near is not None else []
     should += _year_intent(query, df_of, total)
@@ -699,13 +700,19 @@ def _constant(node: qtree.Node | None, score: float) -> qtree.Const | None:
     return qtree.Const(node, score) if node is not None and score >= _W["least"] else None
 
 
-def _proximity(fields: list[str], text: str, filler: frozenset, rarity):
+def _proximity(fields: list[str], text: str, filler: frozenset, rarity, share=lambda f, t: 0.0):
     """What ranks sections where the query's words stand together above those where they are
     scattered: the typed words as a phrase, and each two neighbouring content words (filler
     words between them allowed for) near each other, in the heading or the text. Each adds a
     constant, its weight times the rarity (``rarity(field, term)``) of the words it joins, so
     common words standing together ("safeguarding children") add little. None for a
-    one-word query."""
+    one-word query.
+
+    Two cut-offs (``ranking.toml``) leave out what costs most for least: words that are each
+    in at least the ``common`` share of sections (``share(field, term)``) get no constant (their
+    positions are the longest to read, and they stand together in a good part of what matches
+    anyway); and where the query is two neighbouring words, their pair is the phrase with one
+    word's gap allowed, so its weight joins the phrase's instead of reading the words again."""
     words, skip = [], False
     for chunk in re.split(r'"[^"]*"', text):
         for w in _JOINED_WORD.findall(chunk):
@@ -728,12 +735,19 @@ def _proximity(fields: list[str], text: str, filler: frozenset, rarity):
         run = per_field[-1]
         if len(run) < 2 or len(set(run)) < 2:
             return None
-        score = weight * sum(rarity(rf, t) for t in set(run) if t not in _filler_terms())
+        own = [t for t in set(run) if t not in _filler_terms()]
+        if own and min(share(rf, t) for t in own) >= _W["common"]:
+            return None
+        score = weight * sum(rarity(rf, t) for t in own)
         phrases = tuple(qtree.Phrase(f, r, slop) for f, r in zip(text_fields, per_field) if len(r) > 1)
         return _constant(qtree.any_of(phrases), score)
 
-    parts = [together(" ".join(words[content[0]:content[-1] + 1]), 0, _W["phrase"])]
-    parts += [together(f"{words[a]} {words[b]}", b - a, PROXIMITY_BOOST) for a, b in zip(content, content[1:])]
+    pairs = list(zip(content, content[1:]))
+    phrase_weight = _W["phrase"]
+    if len(content) == 2 and pairs[0][1] - pairs[0][0] == 1 and _W["pair_in_phrase"]:
+        pairs, phrase_weight = [], phrase_weight + PROXIMITY_BOOST
+    parts = [together(" ".join(words[content[0]:content[-1] + 1]), 0, phrase_weight)]
+    parts += [together(f"{words[a]} {words[b]}", b - a, PROXIMITY_BOOST) for a, b in pairs]
     parts = [p for p in parts if p is not None]
     return qtree.any_of(parts) if parts else None
 

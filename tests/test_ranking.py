@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import search.query as search_query
 from ingest.pipeline import ingest
 from search.index import qtree
 from search.index.store import Store
@@ -98,6 +99,47 @@ def test_no_section_with_every_word_still_ranks_by_the_words_it_has(store):
 def test_words_with_a_year_span_standing_together_rank_first(store):
     # "2013/14" is one term to the index: the words together are found as such
     assert _first(search(store, "report 2013/14")) == "Together"
+
+
+def _constants(node) -> list:
+    """The words-together constants of a query's ``near`` tree."""
+    if node is None:
+        return []
+    return [node] if isinstance(node, qtree.Const) else [c for p in node.parts for c in _constants(p)]
+
+
+def _slops(constants) -> set[int]:
+    """The slops of the phrases the constants read."""
+    def phrases(n):
+        if isinstance(n, qtree.Phrase):
+            return [n]
+        inner = getattr(n, "parts", None) or ([n.part] if isinstance(n, qtree.Const) else [])
+        return [p for x in inner for p in phrases(x)]
+    return {p.slop for c in constants for p in phrases(c)}
+
+
+def test_words_each_in_most_sections_add_no_words_together_constant(store, monkeypatch):
+    # "children" and "board" are each in nearly every section: where they stand together says
+    # little, and reading their positions is what costs most in a large collection
+    assert build_query(store, "children board").near is None
+    assert _constants(build_query(store, "children missing").near)  # one rarer word is enough
+    # the share is data: with no word common, the pair gets its constant back
+    monkeypatch.setitem(search_query._W, "common", 1.01)
+    assert _constants(build_query(store, "children board").near)
+
+
+def test_two_neighbouring_words_read_their_pair_as_the_phrase(store, monkeypatch):
+    words = "missing chronology"
+    one = _constants(build_query(store, words).near)
+    assert len(one) == 1 and _slops(one) == {0}
+    monkeypatch.setitem(search_query._W, "pair_in_phrase", 0)
+    two = _constants(build_query(store, words).near)
+    assert len(two) == 2 and _slops(two) == {0, 1}
+    # the pair's weight joins the phrase's: words side by side gain what they gained before
+    assert one[0].score == pytest.approx(sum(c.score for c in two))
+    # three words keep their pairs (each two may stand together without the third)
+    assert len(_constants(build_query(store, "missing chronology home").near)) == 3
+    assert _first(search(store, "missing children")) == "Missing children"
 
 
 def test_each_word_of_a_theme_phrase_holding_a_thesaurus_phrase_counts(store):
