@@ -700,7 +700,7 @@ def _constant(node: qtree.Node | None, score: float) -> qtree.Const | None:
     return qtree.Const(node, score) if node is not None and score >= _W["least"] else None
 
 
-def _proximity(fields: list[str], text: str, filler: frozenset, rarity, share=lambda f, t: 0.0):
+def _proximity(fields: list[str], text: str, filler: frozenset, rarity, share):
     """What ranks sections where the query's words stand together above those where they are
     scattered: the typed words as a phrase, and each two neighbouring content words (filler
     words between them allowed for) near each other, in the heading or the text. Each adds a
