@@ -711,8 +711,9 @@ def _proximity(fields: list[str], text: str, filler: frozenset, rarity, share):
     Two cut-offs (``ranking.toml``) leave out what costs most for least: words that are each
     in at least the ``common`` share of sections (``share(field, term)``) get no constant (their
     positions are the longest to read, and they stand together in a good part of what matches
-    anyway); and where the query is two neighbouring words, their pair is the phrase with one
-    word's gap allowed, so its weight joins the phrase's instead of reading the words again."""
+    anyway); and where the query is two neighbouring words, their pair is not read apart: its
+    weight joins the phrase's (words one apart lose that small bonus), so the words' positions
+    are read once."""
     words, skip = [], False
     for chunk in re.split(r'"[^"]*"', text):
         for w in _JOINED_WORD.findall(chunk):
