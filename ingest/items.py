@@ -198,6 +198,17 @@ _MODAL_LEAD = re.compile(r"\b(?:should|must|need to|needs to|have to|has to|(?:a
 _FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|can|could|may|might|did|does|do)\b", re.I)
 
 
+def _lead(text: str) -> dict:
+    """What a lead-in line says of the points after it: the kind it names, or that it is a
+    short label, a modal ("Practitioners should:", their entries are what should be done) or
+    a plain sentence ("Members of the Board include:", a list of anything)."""
+    kind_named = lead_kind(text)
+    modal = not kind_named and bool(_MODAL_LEAD.search(text))
+    label = _words(text) <= LABEL_LEAD_WORDS and not kind_named and not modal and not _FINITE.search(text)
+    return {"lead": kind_named, "lead_plain": not (kind_named or label or modal), "lead_label": label,
+            "lead_modal": modal, "open": True}
+
+
 def _runin(sentences: list[str]) -> bool:
     """A paragraph led by a short phrase that names its point ("Hear the child. Visits were
     made but the child was not spoken to alone …"): the whole paragraph is one candidate."""
@@ -221,8 +232,12 @@ def section_candidates(section: dict) -> tuple[list[tuple[tuple[int, int], dict]
     base["has_list"] = any(k == LIST_ITEM for k, *_ in lines)
     fixed: list[tuple[tuple[int, int], dict]] = []
     cands: list[Candidate] = []
-    lead: dict = {}
-    run = False  # the lines after a lead-in ending with a colon may be a list without markers
+    # a heading that is a sentence ending with a colon ("After a review, agencies should:") is
+    # the lead-in of what follows it, read as a lead-in line is
+    lead: dict = _lead(heading) if _LEAD_IN.search(heading) and not base["heading"] and not title_like else {}
+    if lead.get("lead_label"):
+        lead = {}  # a short label ("Early help:") is a heading like any other
+    run = bool(lead)  # the lines after a lead-in ending with a colon may be a list without markers
     table_kind = None  # what a table's header row names ("Action | Owner | RAG")
     header_cells = 0
     for n, (kind, text, page, cells) in enumerate(lines):
@@ -259,14 +274,7 @@ def section_candidates(section: dict) -> tuple[list[tuple[tuple[int, int], dict]
             lead = {}
             continue
         if _LEAD_IN.search(text) or (_is_label(text) and cue_kind(text)):
-            kind_named = lead_kind(text)
-            # a short label ("Early help:") heads a group of points as a subheading would, where
-            # a plain sentence ("Members of the Board include:") introduces a list of anything
-            # "Practitioners should:", "Professionals need to be able to:": its entries are what should be done
-            modal = not kind_named and bool(_MODAL_LEAD.search(text))
-            label = (_words(text) <= LABEL_LEAD_WORDS and not kind_named and not modal and not _FINITE.search(text))
-            lead = {"lead": kind_named, "lead_plain": not (kind_named or label or modal), "lead_label": label,
-                    "lead_modal": modal, "open": True}
+            lead = _lead(text)
             run = bool(_LEAD_IN.search(text))
             continue
         if run and lead and _bare_line(text, lines, n):

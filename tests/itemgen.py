@@ -127,6 +127,14 @@ class _W:
             self.lines += [" ".join(sentences), ""]
         self.items += list(items)
 
+    def lead_in(self, text):
+        """A line that introduces the list after it; now and then set as a heading of its own, as
+        some web pages style it ("## Practitioners should:")."""
+        if self.r.random() < 0.25:
+            self.h(self.c([2, 3]), text)
+        else:
+            self.lines += [text, ""]
+
     def bullets(self, entries, kind=None, marker=None):
         if kind and self.r.random() < 0.2 and self.lines and self.lines[-2].startswith("#"):
             self.p(self.c(["The table below shows our progress at the end of the year.",
@@ -512,7 +520,7 @@ def _briefing(w: _W):
     if w.r.random() < 0.5:
         lead = w.c(["Taken together, the reviews show that staff have to be able to:",
                     "Practitioners should:", "Key learning for practitioners:", "Professionals need to:"])
-        w.lines += [lead, ""]
+        w.lead_in(lead)
         w.bullets([w.vp() for _ in range(w.r.randint(2, 4))], "learning")
     else:
         ls = [w.learning() for _ in range(w.r.randint(1, 2))]
@@ -603,7 +611,7 @@ def _review(w: _W):
         for f in fs:
             w.p(f, items=[("finding", f)])
     else:
-        w.p(w.c(["The review identified the following:", "In too many cases:", "The review found that:"]))
+        w.lead_in(w.c(["The review identified the following:", "In too many cases:", "The review found that:"]))
         w.bullets([x[0].lower() + x[1:] for x in (w.finding_phrase() for _ in range(3))], "finding")
     w.h(2, w.c(["Recommendations", "What needs to change", "Recommendations for the partnership",
                 "The review recommends"]))
@@ -673,7 +681,7 @@ def _annual(w: _W):
         w.h(2, w.cap(w.t()))
         w.p(w.data())
     if w.r.random() < 0.5:
-        w.p(w.c(["Members of the Board include:", "The training covered:", "The Board's membership includes:"]))
+        w.lead_in(w.c(["Members of the Board include:", "The training covered:", "The Board's membership includes:"]))
         w.bullets(w.r.sample(["Police", "Health", "Education", "Children's social care", "Probation",
                               "Public Health", "Housing", "Youth Justice"], 3))
     w.h(2, w.c(["Learning from reviews", "What we learned", "Learning and improvement", "Key messages"]))
@@ -700,7 +708,7 @@ def _annual(w: _W):
             w.p(x, items=[("priority", x)])
     w.h(2, w.c(["Next steps", "Looking ahead", "Planned work for the coming year", "What we will do next year"]))
     if w.r.random() < 0.5:
-        w.p(w.c(["In the coming year we will:", "Our plans for next year include:", "Next year we will:"]))
+        w.lead_in(w.c(["In the coming year we will:", "Our plans for next year include:", "Next year we will:"]))
     w.bullets([w.action() for _ in range(w.r.randint(2, 4))], "action")
     w.h(2, "Contact")
     w.p(w.furniture())
@@ -985,7 +993,8 @@ def _procedure(w: _W):
             f"Working Together to Safeguard Children {w.c(['2018', '2023'])} sets out these duties.",
         ]))
         if w.r.random() < 0.4:
-            w.p(w.c(["The strategy discussion is used to:", "Matters for the discussion include:", "The record shows how the group decided to:"]))
+            w.lead_in(w.c(["The strategy discussion is used to:", "Matters for the discussion include:",
+                           "The record shows how the group decided to:"]))
             w.bullets([w.c(["Share the information known about the child and family",
                             "Agree what action is needed now to keep the child safe",
                             "Decide whether enquiries under section 47 should start",

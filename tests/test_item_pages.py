@@ -96,3 +96,26 @@ def test_what_inspectors_found_is_a_finding_in_a_lead_in_and_in_prose(tmp_path):
     assert kinds.get("Marshby was praised ") == "finding"
     assert kinds.get("Inspectors reported ") == "finding"
     assert kinds.get("It also advised Fern") in ("recommendation", "finding")
+
+
+def test_a_heading_written_as_a_lead_in_names_the_points_under_it(tmp_path):
+    got = items_of(tmp_path, "\n\n".join([
+        "# Home visits to babies",
+        "Health visitors see most babies at home in their first weeks.",
+        "## When a visit raises a worry, staff should:",
+        "- talk to the parents about what they saw before leaving the home\n"
+        "- tell the named safeguarding nurse about the worry on the same day\n"
+        "- write down who else was living in the home",
+    ]))
+    points = [(k, t) for k, t in got if t.startswith(("talk to", "tell the", "write down"))]
+    assert len(points) == 3 and all(k in ("learning", "recommendation") for k, _ in points)
+
+
+def test_a_heading_written_as_a_plain_lead_in_gives_no_items(tmp_path):
+    got = items_of(tmp_path, "\n\n".join([
+        "# Who sits on the board",
+        "The board meets every quarter in the town hall.",
+        "## The board's members come from:",
+        "- the county council\n- the police\n- the health board\n- the schools' forum",
+    ]))
+    assert got == []

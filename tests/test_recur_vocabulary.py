@@ -11,6 +11,7 @@ from search.recur import (
     CHECK_MIN_SCORE,
     DEFAULT_THRESHOLD,
     load_concepts,
+    load_items,
     normalise,
     pair_scores,
     store_concepts,
@@ -260,3 +261,20 @@ def test_the_child_at_the_centre_is_child_centred_and_translating_is_an_interpre
                                ("Each plan puts children at the centre.", "The centre opened in the spring.")],
                               concepts=c)
     assert same["score"] > other["score"] and "child-centred" in same["why"]
+
+
+def test_the_people_a_point_is_about_are_not_the_point(store):
+    # the same people, two points: a likeness; including fathers, said of the extended family too, is the same point
+    c = store_concepts(store)
+    wider = next(tok for tok, label in c.labels.items() if label == "wider family")
+    assert wider not in c.points and "wider family" in normalise("Grandparents were not asked about the home", c)
+    background = [i["text"] for i in load_items(store)]
+    pairs = [("Practitioners did not ask whether relatives in the wider family posed a risk to the baby.",
+              "Grandparents and other relatives were offered family group conferences to plan care for the children."),
+             ("Fathers and male carers could be better included in the help offered.",
+              "Fathers, male carers and the extended family should be included better in assessments.")]
+    apart, same = (s["score"] for s in pair_scores(pairs, background, concepts=c))
+    assert apart < DEFAULT_THRESHOLD <= same
+    # were the wider family a point, the two points about relatives would pass the threshold
+    as_point = replace(c, points=c.points | {wider})
+    assert pair_scores(pairs[:1], background, concepts=as_point)[0]["score"] >= DEFAULT_THRESHOLD

@@ -118,3 +118,21 @@ def test_adjacent_numbered_lines_are_a_list_not_headings():
     text = "3 About the report\n\nThe report says:\n\n1. What we did\n2. How well we did it\n3. The difference it has made\n\n4 Context\n\nBody text here for the context section.\n"
     heads = [(b.number, b.text) for b in parse_text(text).blocks if b.kind == HEADING]
     assert heads == [("3", "About the report"), ("4", "Context")]
+
+
+def test_sentences_numbered_one_after_another_are_a_list_even_with_blank_lines_between():
+    text = ("# What do we want to see?\n\n1. Fewer babies are bruised before they can crawl\n\n"
+            "2. Every father is asked about at the first antenatal visit\n\n"
+            "3. More families are offered early help before a referral\n\n# What will we do?\n\n"
+            "We will train every health visitor in the area.\n")
+    blocks = parse_text(text).blocks
+    assert [b.text for b in blocks if b.kind == HEADING] == ["What do we want to see?", "What will we do?"]
+    assert [b.text[:4] for b in blocks if b.kind == LIST_ITEM] == ["1. F", "2. E", "3. M"]
+
+
+def test_numbered_headings_set_in_title_case_stay_headings():
+    text = ("1. Introduction\n\nThe partnership met four times during the year and agreed its plan.\n\n"
+            "2. Governance and Accountability\n\n3. Learning From Reviews\n\n"
+            "Two rapid reviews were completed and both were shared with the national panel.\n")
+    heads = [(b.number, b.text) for b in parse_text(text).blocks if b.kind == HEADING]
+    assert heads == [("1", "Introduction"), ("2", "Governance and Accountability"), ("3", "Learning From Reviews")]

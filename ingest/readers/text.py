@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ingest.blocks import BREAK, HEADING, LIST_ITEM, PARAGRAPH, TABLE_ROW, Block, IngestError, ReadResult
 from ingest.clean import clean_inline, strip_bullet
-from ingest.numbering import follows, level_of, split_number
+from ingest.numbering import follows, level_of, number_key, split_number
 from ingest.shape import (
     case_shape,
     is_body,
@@ -128,13 +128,18 @@ def parse_text(text: str) -> ReadResult:
         if _TOC_BOOKMARK.search(raw) and block.kind in (HEADING, PARAGRAPH) and looks_like_heading(block.text):
             # Word marks every heading listed in its table of contents with a _Toc bookmark
             block.kind, block.strong = HEADING, True
-        if block.kind == HEADING and block.number and not blank_before and blocks:
+        if block.kind == HEADING and block.number and blocks:
             prev = blocks[-1]
-            if prev.number and prev.kind in (HEADING, LIST_ITEM) and level_of(prev.number) == level_of(block.number):
-                # "1. What we did / 2. How well we did it" on adjacent lines: a numbered list
+            if (prev.number and prev.kind in (HEADING, LIST_ITEM) and level_of(prev.number) == level_of(block.number)
+                    and (not blank_before or _next_point(prev, block))):
+                # "1. What we did / 2. How well we did it" on adjacent lines, or sentences numbered
+                # one after another with nothing under them: a numbered list
                 prev.kind = block.kind = LIST_ITEM
                 prev.text = f"{prev.number}. {prev.text}" if not prev.text.startswith(prev.number) else prev.text
                 block.text = f"{block.number}. {block.text}"
+            elif prev.kind == PARAGRAPH and _next_point(prev, block):
+                # the point after a numbered paragraph is a numbered paragraph too
+                block.kind, block.level, block.text = PARAGRAPH, None, f"{block.number} {block.text}"
         blocks.append(block)
         if block.kind == TABLE_ROW and raw.startswith("\t") and len(block.cells) == 1:
             tab_group = block
@@ -188,6 +193,17 @@ def _classify(raw: str, cleaned: str, page: int | None, last_num: str | None = N
     if looks_like_heading(cleaned) and not _LINK_LINE.match(stripped):
         return Block(HEADING, cleaned, page)
     return Block(PARAGRAPH, cleaned, page)
+
+
+def _next_point(prev: Block, block: Block) -> bool:
+    """Two numbered lines one after the other (2 after 1), both written as sentences, not
+    styled as headings: points of a list, not headings of sections left empty."""
+    if not (prev.number and block.number) or prev.strong or block.strong:
+        return False
+    have, want = number_key(prev.number), number_key(block.number)
+    text = prev.text.removeprefix(prev.number).lstrip(". ") if prev.kind != HEADING else prev.text
+    return (have[:-1] == want[:-1] and want[-1] == have[-1] + 1
+            and all(case_shape(t) in ("sentence", "lower") and len(t.split()) >= 3 for t in (text, block.text)))
 
 
 def _follows(last_num: str | None, line: str) -> bool:
