@@ -7,16 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.candidates import (
-    SCORED_KINDS,
-    WEIGHTS_FILE,
-    Candidate,
-    Model,
-    gate_signals,
-    model,
-    signals,
-    split_sentences,
-)
+from ingest.candidates import SCORED_KINDS, WEIGHTS_FILE, Model, gate_signals, model, split_sentences
 from ingest.document import parse_file
 from ingest.items import extract_items, lead_kind
 from tests.itemgen import documents
@@ -41,22 +32,6 @@ def items_of(tmp_path: Path, text: str) -> list[tuple[str, str]]:
 ])
 def test_sentences_split_where_a_reader_would(text, sentences):
     assert len(split_sentences(text)) == sentences
-
-
-@pytest.mark.parametrize("text, attributed", [
-    ("Case reviews show that help for the family came too late.", True),
-    ("They noted that the waiting list for assessments had grown.", True),
-    ("The inspection report says the front door works well for most families.", True),
-    ("Local reviews warn health visitors against taking every explanation at face value.", True),
-    ("Reviews exist to identify what could be done differently.", False),  # an infinitive
-    ("The learning is highlighted in each section below.", False),  # a passive
-    ("It draws on research, which suggests that short sessions work best.", False),  # a comma between
-    ("Practitioners found the training useful.", False),  # no source as the subject
-    ("The committee received the report and noted its contents.", False),  # "and": the committee noted
-    ("Summary reports and practice notes are available to download.", False),  # nouns, not a verb
-])
-def test_a_sentence_that_speaks_for_a_review_is_marked_attributed(text, attributed):
-    assert ("attributed" in signals(Candidate(text, "sentence"))) == attributed
 
 
 def test_prose_briefing_findings_and_learning_come_out_with_their_kinds(tmp_path):
