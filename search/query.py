@@ -402,6 +402,9 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
                                              [weight * rarity(w) for w in ws])
         every_parts.append(qtree.Or((qtree.all_of(ws), _counted(alt))))
     near = _proximity(fields, literal_text, filler, lambda f, t: rarity(qtree.Term(f, t)))
+    # a filler word nearly every section holds ("of", "the") only adds the noise of how densely
+    # a section uses it: left out, as the commonest words' constants are
+    extra = [u for u in extra if weight * rarity(u) >= _W["least"]]
     should = [qtree.Or(tuple(extra), boost=_W["filler"])] if extra else []
     should += [near] if near is not None else []
     should += _year_intent(query, df_of, total)

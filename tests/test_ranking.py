@@ -326,3 +326,36 @@ def test_a_mention_among_other_words_counts_once_and_as_rare_as_its_words(tmp_pa
         assert alone.index("Dates") < alone.index("When to act"), alone
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_rare_filler_word_orders_sections_holding_the_same_content_words(tmp_path, engine):
+    store = _small(tmp_path, engine, {
+        "duties": "Partnership Duties\n\n1 Duties\n\nThe yearly report must name each school that took part.\n",
+        "diary": "Partnership Diary\n\n1 Dates\n\nThe yearly report will name the school.\n",
+    })
+    try:
+        # both hold "yearly report name"; "must", a filler word no other paper uses, is what the
+        # question asks, and outweighs the shorter passage's slightly better match of the rest
+        res = search(store, "what must the yearly report name")
+        assert _first(res) == "Duties", [h.section["heading"] for h in res.hits]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_filler_word_in_every_section_is_left_out(tmp_path, engine):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for n, topic in enumerate(("neglect", "housing", "schools", "health", "police", "courts", "youth", "sport")):
+        (folder / f"note-{n}.txt").write_text(f"The {topic} note\n\nThe {topic} work of the year went to the board.\n",
+                                              encoding="utf-8")
+    ingest([folder], tmp_path / "ix", tag=False, engine=engine)
+    store = Store(tmp_path / "ix")
+    try:
+        # "the" says nothing and would only add how densely each section uses it; "what", which
+        # no section holds here, may stay (it matches nothing)
+        ranked = {t for _f, t in qtree.terms(build_query(store, "what is the housing work").query)}
+        assert "the" not in ranked and {"hous", "work"} <= ranked, ranked
+    finally:
+        store.close()
