@@ -394,10 +394,18 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
         # have them together (one constant for both: the engine looks the forms up once)
         together = _W["phrase"] * SYNONYM_BOOST if len(ws) > 1 else 0.0
         forms = qtree.Or(alt.parts, len(ws)) if isinstance(alt, qtree.Or) and alt.boost == 1.0 else qtree.Or((alt,), len(ws))
-        ranked.append(_plus_constant(forms, (weight + together) * rarity(alt) * len(ws)))
+        if len(content) == 1:  # the query is this mention: its forms' rarity orders them against its words
+            ranked.append(_plus_constant(forms, (weight + together) * rarity(alt) * len(ws)))
+        else:
+            said = qtree.Or((qtree.all_of(ws), alt))
+            ranked += _mention_beside_others(forms, ws, (weight + together) * rarity(said) * len(ws),
+                                             [weight * rarity(w) for w in ws])
         every_parts.append(qtree.Or((qtree.all_of(ws), _counted(alt))))
     near = _proximity(fields, literal_text, filler, lambda f, t: rarity(qtree.Term(f, t)),
                       lambda f, t: _df(df_of, qtree.Term(f, t)) / total)
+    # a filler word nearly every section holds ("of", "the") only adds the noise of how densely
+    # a section uses it: left out, as the commonest words' constants are
+    extra = [u for u in extra if weight * rarity(u) >= _W["least"]]
     should = [qtree.Or(tuple(extra), boost=_W["filler"])] if extra else []
     should += [near] if near is not None else []
     should += _year_intent(query, df_of, total)
@@ -547,6 +555,26 @@ def _plus_constant(node: qtree.Node, score: float) -> qtree.Node:
         return qtree.Plus(node, coord.score)
     return qtree.any_of([qtree.Plus(qtree.Or(tuple(own), node.boost), coord.score),
                          *([qtree.Or(tuple(rest), node.boost)] if rest else [])])
+
+
+def _mention_beside_others(forms: qtree.Node, words: list[qtree.Node], score: float,
+                           word_scores: list[float]) -> list[qtree.Node]:
+    """A mention of several words among other query words, said by one of its other ``forms``:
+    ranked, and ``score`` added where the section says it so, counted once with the words'
+    own constants (``word_scores``, added where the section holds each word): a section holding
+    every word as well gains only what ``score`` exceeds their sum. ``score`` is reckoned by how
+    rare the mention is however it is said, its words included: an abbreviation is a far rarer
+    token than the words it shortens, though the sections saying either say the same, and a
+    question's other words are weighed against the mention, not against its rarest spelling."""
+    said = _in_section(forms)
+    own = [_in_section(w) for w in words]
+    if said is None or any(w is None for w in own):
+        c = _constant(said, score)
+        return [forms] + ([c] if c is not None else [])
+    held = sum(s for s in word_scores if s >= _W["least"])
+    parts = [_constant(qtree.And((said, qtree.Not(qtree.all_of(own)))), score),
+             _constant(qtree.all_of([said, *own]), score - held)]
+    return [forms] + [c for c in parts if c is not None]
 
 
 def _counted(alt: qtree.Node) -> qtree.Node:
