@@ -767,9 +767,13 @@ _SUBJECT = re.compile(r"(?:\s*\([A-Z]{2,6}\))?\W{0,3}(?:draft\s+)?(?:(?:annual|y
                       r"|(?:business|strategic|improvement|delivery)\s+plan|strategy\b|newsletter\b)", re.I)
 TITLE_CHARS = 200  # a title is never longer: past this a first line is a page flattened into one line
 NATIONAL_CHARS = 20000  # a national body that publishes says so early; mentions are capped anyway
-# a national body as the author: "Ofsted's evaluation", "The NSPCC has analysed", "... published"
+# a national body as the author: "Ofsted's evaluation", "The NSPCC has analysed", "... published", "... publish"
 _AUTHOR = (r"(?:\W?s\s+(?:\w+\s+)?(?:evaluation|report|review|analysis|briefing|research|summary|study)\b"
-           r"|\s+(?:has|have|had)\s+(?:analysed|published|made|reviewed|carried out|found)|\s+published\b)")
+           r"|\s+(?:has|have|had)\s+(?:analysed|published|made|reviewed|carried out|found)|\s+publish(?:es|ed)?\b)")
+# a body named after "by" is the author ("a review by the NSPCC"), unless it only asked for or paid for the
+# work ("commissioned by the Department")
+_BY_AUTHOR = re.compile(r"(?<!commissioned )(?<!funded )(?<!requested )(?<!sponsored )\bby\s+(?:the\s+)?(?:national\s+)?$",
+                        re.I)
 # the page's own byline before a national body's name: "Author: Research in Practice", "As
 # Chair of the … Panel, I write to", "on behalf of the NSPCC"
 _BYLINE = re.compile(r"(?:^|\n)\W*(?:author|published by|publisher|source|written by)\s*:?\s*(?:the\s+)?$"
@@ -1069,7 +1073,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         found = _national_found(rx, opening)
         score = w["national_mention"] * min(len(found) + shortened[name], w["national_cap"])
         if any(re.match(_AUTHOR, head[f.end():f.end() + 30]) or
-               re.search(r"\bby\s+(?:the\s+)?(?:national\s+)?$", head[max(0, f.start() - 20):f.start()], re.I)
+               _BY_AUTHOR.search(head[max(0, f.start() - 40):f.start()])
                for f in found):
             score += w["national_author"]
         if any(_BYLINE.search(head[max(0, f.start() - 60):f.start()]) for f in found):
