@@ -868,11 +868,12 @@ def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]
     found = places.area_in(area_words) if area_words else None
     # "Reports of the Leicestershire and Rutland LSCB", "Governance Performance Trafford LSCB" (a
     # contents line), "Functions of the Safeguarding Board": words before the area, or before
-    # "of the", name something of a body, not its area
+    # "of the", name something of a body, not its area (in capitals too: "PAPER FOR THE COMMITTEE ON THE
+    # PROPOSED SAFEGUARDING BOARD" names no area)
     lead = area_words[:area_words.index(found[1])] if found else area_words
     if found and _COMPASS_LEAD.fullmatch(lead):
         lead = ""  # "North and East Devon": the points of the compass are the area's
-    if (found and lead.strip()) or re.search(r"\b(?:of|the|from|by|to|for|with|on|in)\b", lead):
+    if (found and lead.strip()) or re.search(r"\b(?:of|the|from|by|to|for|with|on|in)\b", lead, re.I):
         nhs = name.startswith("NHS ")
         area_words = area_words[len(lead):].strip()
         name = ("NHS " if nhs and area_words else "") + f"{area_words if body.isupper() else _unshout(area_words)} {body}".strip()

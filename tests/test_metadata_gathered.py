@@ -95,3 +95,21 @@ def test_a_typed_body_is_spelled_out_whatever_its_case():
     assert spelled_out("devon scp", typed=True) == "devon Safeguarding Children Partnership"
     assert spelled_out("devon scp") == "devon scp"  # a page's name must end in capitals
     assert spelled_out("Devon", typed=True) == "Devon"
+
+
+def test_a_briefing_paper_to_a_committee_is_no_learning_briefing_and_its_cover_line_names_no_body():
+    paper = ("BRIEFING PAPER FOR THE HEALTH COMMITTEE ON THE PROPOSED SAFEGUARDING BOARD\n\nSubmitted by the Western "
+             "Health and Social Care Trust\n\nThe Western Health and Social Care Trust welcomes the proposal.")
+    assert detect_doc_type(paper, "Briefing paper for the Health Committee") == "other"
+    assert detect_publisher(paper) == "Western Health and Social Care Trust"
+    # a learning briefing is still one
+    assert detect_doc_type("Learning briefing: Child F\n\nWhat happened and what we learned.",
+                           "Learning briefing: Child F") == "briefing"
+
+
+def test_learning_from_is_a_briefings_heading_not_a_sentences_start():
+    guidance = ("Committees and reviews\n\nLearning from the deaths of children in our communities is one of the "
+                "hardest duties a committee has. It must be done with care.\n\nThis document sets out when to hold one.")
+    assert detect_doc_type(guidance, "Committees and reviews") == "other"
+    heading = "Committees and reviews\nLearning from Child G\n\nWhat practitioners should take from the review."
+    assert detect_doc_type(heading, "Committees and reviews") == "briefing"
