@@ -151,3 +151,10 @@ def test_an_address_naming_annual_reports_in_the_plural_is_a_page_about_them():
     assert detect_doc_type(text, "Reading partners' reports", "https://example.org/blog/partners-annual-reports/") == "other"
     assert detect_doc_type(text, "Reading partners' reports", "https://example.org/docs/partnership-annual-report-2022.pdf") \
         == "annual-report"
+
+
+def test_the_national_panel_written_short_is_the_panel():
+    page = ("Bruising in babies\n\nLast week the government's Child Safeguarding Panel published a briefing on bruising "
+            "in babies who are not yet mobile. The Panel asks partners to review their protocols.")
+    assert detect_publisher(page, "https://chambers.example.co.uk/news/bruising/") == \
+        "Child Safeguarding Practice Review Panel"
