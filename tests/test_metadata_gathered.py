@@ -113,3 +113,18 @@ def test_learning_from_is_a_briefings_heading_not_a_sentences_start():
     assert detect_doc_type(guidance, "Committees and reviews") == "other"
     heading = "Committees and reviews\nLearning from Child G\n\nWhat practitioners should take from the review."
     assert detect_doc_type(heading, "Committees and reviews") == "briefing"
+
+
+def test_a_cover_that_starts_with_the_reports_name_is_an_annual_report_whatever_it_runs_into():
+    cover = ("Second annual report Safeguarding Children Team Northfield Hospitals NHS Foundation Trust June 2023 "
+             "Contents Introduction 2 Activity 3 Training 5\n\nIntroduction\n\nThis report sets out the team's work "
+             "over the year: the referrals it made and the training staff completed.")
+    assert detect_doc_type(cover, "Hospital safeguarding report", "https://docslib.org/doc/1/report") == "annual-report"
+    # further down, in a sentence, or in the plural, it is not the document's own name
+    later = ("Hospital safeguarding news\n\nThe team met in June. Staff from the wards and the emergency department "
+             "discussed referrals, and the board will read the annual report in the autumn.")
+    assert detect_doc_type(later, "Hospital safeguarding news") == "other"
+    listing = "Annual reports of the partnership, 2015 to 2023, and its business plans\n\nChoose a year below."
+    assert detect_doc_type(listing, "Publications") == "other"
+    sentence = "Hospital safeguarding news\nThe annual report from the board picks out three themes for the year."
+    assert detect_doc_type(sentence, "Hospital safeguarding news") == "other"
