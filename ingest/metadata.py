@@ -1168,6 +1168,14 @@ _CONTENTS_RUN = re.compile(r"(?:^[ \t]*(?:\d{1,2}(?:\.\d{1,2})*\.?|(?:appendix|a
 COVER_CHARS = 300  # a document's cover: its first lines, which a PDF put up as text may run into one (case kept)
 
 
+def _cover(text: str, title: str) -> str:
+    """The document's first lines past its title (which the title's cues read already), case kept."""
+    body = text.lstrip()
+    if title and body.startswith(title):
+        body = body[len(title):]
+    return body[:COVER_CHARS]
+
+
 def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[str, float]:
     """How strongly the title, opening text and address say each document type."""
     low_title = title.lower()
@@ -1177,7 +1185,7 @@ def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[
     head, opening = (_CONTENTS_LINE.sub("", _CONTENTS_RUN.sub("", text[:n].lower() + "\n")) for n in (5000, 600))
     listed = {"head": _CONTENTS_LINE.sub("", text[:5000].lower()), "opening": _CONTENTS_LINE.sub("", text[:600].lower())}
     texts = {"title": low_title, "head": f"{low_title}\n{head}", "opening": f"{low_title}\n{opening}",
-             "cover": text[:COVER_CHARS], "address": (url or "").lower()}
+             "cover": _cover(text, title), "address": (url or "").lower()}
     scores: Counter[str] = Counter()
     weights = _doc_type_weights()
     for i, (kind, where, rx, cap, about_body) in enumerate(_doc_type_cues()):
