@@ -767,9 +767,13 @@ _SUBJECT = re.compile(r"(?:\s*\([A-Z]{2,6}\))?\W{0,3}(?:draft\s+)?(?:(?:annual|y
                       r"|(?:business|strategic|improvement|delivery)\s+plan|strategy\b|newsletter\b)", re.I)
 TITLE_CHARS = 200  # a title is never longer: past this a first line is a page flattened into one line
 NATIONAL_CHARS = 20000  # a national body that publishes says so early; mentions are capped anyway
-# a national body as the author: "Ofsted's evaluation", "The NSPCC has analysed", "... published"
+# a national body as the author: "Ofsted's evaluation", "The NSPCC has analysed", "... published", "... publish"
 _AUTHOR = (r"(?:\W?s\s+(?:\w+\s+)?(?:evaluation|report|review|analysis|briefing|research|summary|study)\b"
-           r"|\s+(?:has|have|had)\s+(?:analysed|published|made|reviewed|carried out|found)|\s+published\b)")
+           r"|\s+(?:has|have|had)\s+(?:analysed|published|made|reviewed|carried out|found)|\s+publish(?:es|ed)?\b)")
+# a body named after "by" is the author ("a review by the NSPCC"), unless it only asked for or paid for the
+# work ("commissioned by the Department")
+_BY_AUTHOR = re.compile(r"(?<!commissioned )(?<!funded )(?<!requested )(?<!sponsored )\bby\s+(?:the\s+)?(?:national\s+)?$",
+                        re.I)
 # the page's own byline before a national body's name: "Author: Research in Practice", "As
 # Chair of the … Panel, I write to", "on behalf of the NSPCC"
 _BYLINE = re.compile(r"(?:^|\n)\W*(?:author|published by|publisher|source|written by)\s*:?\s*(?:the\s+)?$"
@@ -864,11 +868,12 @@ def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]
     found = places.area_in(area_words) if area_words else None
     # "Reports of the Leicestershire and Rutland LSCB", "Governance Performance Trafford LSCB" (a
     # contents line), "Functions of the Safeguarding Board": words before the area, or before
-    # "of the", name something of a body, not its area
+    # "of the", name something of a body, not its area (in capitals too: "PAPER FOR THE COMMITTEE ON THE
+    # PROPOSED SAFEGUARDING BOARD" names no area)
     lead = area_words[:area_words.index(found[1])] if found else area_words
     if found and _COMPASS_LEAD.fullmatch(lead):
         lead = ""  # "North and East Devon": the points of the compass are the area's
-    if (found and lead.strip()) or re.search(r"\b(?:of|the|from|by|to|for|with|on|in)\b", lead):
+    if (found and lead.strip()) or re.search(r"\b(?:of|the|from|by|to|for|with|on|in)\b", lead, re.I):
         nhs = name.startswith("NHS ")
         area_words = area_words[len(lead):].strip()
         name = ("NHS " if nhs and area_words else "") + f"{area_words if body.isupper() else _unshout(area_words)} {body}".strip()
@@ -1069,7 +1074,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         found = _national_found(rx, opening)
         score = w["national_mention"] * min(len(found) + shortened[name], w["national_cap"])
         if any(re.match(_AUTHOR, head[f.end():f.end() + 30]) or
-               re.search(r"\bby\s+(?:the\s+)?(?:national\s+)?$", head[max(0, f.start() - 20):f.start()], re.I)
+               _BY_AUTHOR.search(head[max(0, f.start() - 40):f.start()])
                for f in found):
             score += w["national_author"]
         if any(_BYLINE.search(head[max(0, f.start() - 60):f.start()]) for f in found):
@@ -1160,6 +1165,17 @@ _CONTENTS_RUN = re.compile(r"(?:^[ \t]*(?:\d{1,2}(?:\.\d{1,2})*\.?|(?:appendix|a
                            re.M)
 
 
+COVER_CHARS = 300  # a document's cover: its first lines, which a PDF put up as text may run into one (case kept)
+
+
+def _cover(text: str, title: str) -> str:
+    """The document's first lines past its title (which the title's cues read already), case kept."""
+    body = text.lstrip()
+    if title and body.startswith(title):
+        body = body[len(title):]
+    return body[:COVER_CHARS]
+
+
 def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[str, float]:
     """How strongly the title, opening text and address say each document type."""
     low_title = title.lower()
@@ -1169,7 +1185,7 @@ def doc_type_scores(text: str, title: str = "", url: str | None = None) -> dict[
     head, opening = (_CONTENTS_LINE.sub("", _CONTENTS_RUN.sub("", text[:n].lower() + "\n")) for n in (5000, 600))
     listed = {"head": _CONTENTS_LINE.sub("", text[:5000].lower()), "opening": _CONTENTS_LINE.sub("", text[:600].lower())}
     texts = {"title": low_title, "head": f"{low_title}\n{head}", "opening": f"{low_title}\n{opening}",
-             "address": (url or "").lower()}
+             "cover": _cover(text, title), "address": (url or "").lower()}
     scores: Counter[str] = Counter()
     weights = _doc_type_weights()
     for i, (kind, where, rx, cap, about_body) in enumerate(_doc_type_cues()):

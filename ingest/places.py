@@ -190,18 +190,26 @@ def area_of_address(url: str | None, body_words: tuple[str, ...]) -> Area | None
 
 
 def area_by_initials(url: str | None, body_words: tuple[str, ...], named: list[Area]) -> Area | None:
-    """The area a host names by its initials beside a body's word ("wscp.org.uk": W and SCP),
-    when the page names an area of those initials (the one it names most)."""
+    """The area a host names by its initials beside a body's word ("wscp.org.uk": W and SCP; a
+    borough's body by its B too, "rbscp.org": R, B and SCP), when the page names an area of those
+    initials (the one it names most)."""
     affixes = sorted({squash(w) for w in body_words if w}, key=len, reverse=True)
     for label in host_of(url).split("."):
         # a label that is only a body's letters is the area's initial and the body's ("lscp": L and SCP)
         rests = [label[:-len(a)] for a in affixes if label.endswith(a) and a != label] + \
                 [label[len(a):] for a in affixes if label.startswith(a) and a != label]
         for rest in rests:
-            hits = [a for a in named if 1 <= len(rest) <= 3 and (a.initials() or squash(a.name)[:1]) == rest]
+            hits = [a for a in named if 1 <= len(rest) <= 3 and rest in _initials_of(a)]
             if hits:
                 return max(hits, key=hits.count)
     return None
+
+
+def _initials_of(area: Area) -> tuple[str, str]:
+    """How a host may write an area's initials: as they are, or with a borough's B after them
+    ("Rochdale Borough Safeguarding Children Partnership": "rb")."""
+    ini = area.initials() or squash(area.name)[:1]
+    return ini, f"{ini}b"
 
 
 def _strip_affixes(label: str, affixes: list[str]) -> list[str]:

@@ -110,3 +110,51 @@ def test_a_determiner_starting_a_sentence_is_no_area():
             "attend. The Cwm Taf Morgannwg Safeguarding Board agreed these terms.")
     assert detect_publisher(text) == "Cwm Taf Morgannwg Safeguarding Board"
     assert [name for _, name in publisher_candidates(text)] == ["Cwm Taf Morgannwg Safeguarding Board"]
+
+
+def test_a_national_body_on_its_own_site_is_the_author_beside_another_it_names_more():
+    page = ("Joint follow-up\n\nThe Welsh Government asked Care Inspectorate Wales (CIW) to lead the review. CIW wrote "
+            "to each region and CIW met council leads.\n\nWith Estyn and with us, Healthcare Inspectorate Wales, CIW "
+            "looked at the replies.")
+    assert detect_publisher(page, "https://www.hiw.org.uk/follow-up") == "Healthcare Inspectorate Wales"
+    # the same words on no site of its own: the inspectorate named most
+    assert detect_publisher(page) == "Care Inspectorate Wales"
+
+
+def test_the_commissioners_of_the_four_nations_are_different_bodies():
+    assert detect_publisher("Annual report\n\nThe Children's Commissioner for Wales has published her report.") == \
+        "Children's Commissioner for Wales"
+    assert detect_publisher("Annual report\n\nThe Children's Commissioner for England has published her report.") == \
+        "Children's Commissioner"
+
+
+def test_a_body_that_commissioned_a_report_is_not_its_author():
+    page = ("University and NSPCC publish a review of case reviews\n\nThe review was commissioned by the Department of "
+            "Health, Social Services and Public Safety (DHSSPS) and draws on many case management reviews.")
+    assert detect_publisher(page, "https://news.example.com/2013/review") == "NSPCC"
+    # a department that speaks for itself on its own site is the author
+    news = "Minister welcomes guidance\n\nThe Minister welcomed guidance written for the Department with the NSPCC."
+    assert detect_publisher(news, "https://www.health-ni.gov.uk/news/guidance") == "Department of Health (Northern Ireland)"
+
+
+def test_a_site_named_by_a_boroughs_initials_is_that_boroughs_body():
+    page = "7 minute briefings\n\nOur briefings help teams reflect. The NSPCC also writes briefings.\nContact us (Wigan)."
+    assert detect_publisher(page, "https://www.wbscp.org.uk/briefings/") == "Wigan Safeguarding Children Partnership"
+    # a site's letters with no area named there that they fit: no area is made up
+    assert detect_publisher(page.replace("Wigan", "Leeds"), "https://www.wbscp.org.uk/briefings/") == "NSPCC"
+
+
+def test_an_address_naming_annual_reports_in_the_plural_is_a_page_about_them():
+    from ingest.metadata import detect_doc_type
+
+    text = "Reading partners' reports\n\nLocal partners publish a yearly report on their arrangements, and we read some."
+    assert detect_doc_type(text, "Reading partners' reports", "https://example.org/blog/partners-annual-reports/") == "other"
+    assert detect_doc_type(text, "Reading partners' reports", "https://example.org/docs/partnership-annual-report-2022.pdf") \
+        == "annual-report"
+
+
+def test_the_national_panel_written_short_is_the_panel():
+    page = ("Bruising in babies\n\nLast week the government's Child Safeguarding Panel published a briefing on bruising "
+            "in babies who are not yet mobile. The Panel asks partners to review their protocols.")
+    assert detect_publisher(page, "https://chambers.example.co.uk/news/bruising/") == \
+        "Child Safeguarding Practice Review Panel"

@@ -95,3 +95,36 @@ def test_a_typed_body_is_spelled_out_whatever_its_case():
     assert spelled_out("devon scp", typed=True) == "devon Safeguarding Children Partnership"
     assert spelled_out("devon scp") == "devon scp"  # a page's name must end in capitals
     assert spelled_out("Devon", typed=True) == "Devon"
+
+
+def test_a_briefing_paper_to_a_committee_is_no_learning_briefing_and_its_cover_line_names_no_body():
+    paper = ("BRIEFING PAPER FOR THE HEALTH COMMITTEE ON THE PROPOSED SAFEGUARDING BOARD\n\nSubmitted by the Western "
+             "Health and Social Care Trust\n\nThe Western Health and Social Care Trust welcomes the proposal.")
+    assert detect_doc_type(paper, "Briefing paper for the Health Committee") == "other"
+    assert detect_publisher(paper) == "Western Health and Social Care Trust"
+    # a learning briefing is still one
+    assert detect_doc_type("Learning briefing: Child F\n\nWhat happened and what we learned.",
+                           "Learning briefing: Child F") == "briefing"
+
+
+def test_learning_from_is_a_briefings_heading_not_a_sentences_start():
+    guidance = ("Committees and reviews\n\nLearning from the deaths of children in our communities is one of the "
+                "hardest duties a committee has. It must be done with care.\n\nThis document sets out when to hold one.")
+    assert detect_doc_type(guidance, "Committees and reviews") == "other"
+    heading = "Committees and reviews\nLearning from Child G\n\nWhat practitioners should take from the review."
+    assert detect_doc_type(heading, "Committees and reviews") == "briefing"
+
+
+def test_a_cover_that_starts_with_the_reports_name_is_an_annual_report_whatever_it_runs_into():
+    cover = ("Second annual report Safeguarding Children Team Northfield Hospitals NHS Foundation Trust June 2023 "
+             "Contents Introduction 2 Activity 3 Training 5\n\nIntroduction\n\nThis report sets out the team's work "
+             "over the year: the referrals it made and the training staff completed.")
+    assert detect_doc_type(cover, "Hospital safeguarding report", "https://docslib.org/doc/1/report") == "annual-report"
+    # further down, in a sentence, or in the plural, it is not the document's own name
+    later = ("Hospital safeguarding news\n\nThe team met in June. Staff from the wards and the emergency department "
+             "discussed referrals, and the board will read the annual report in the autumn.")
+    assert detect_doc_type(later, "Hospital safeguarding news") == "other"
+    listing = "Annual reports of the partnership, 2015 to 2023, and its business plans\n\nChoose a year below."
+    assert detect_doc_type(listing, "Publications") == "other"
+    sentence = "Hospital safeguarding news\nThe annual report from the board picks out three themes for the year."
+    assert detect_doc_type(sentence, "Hospital safeguarding news") == "other"

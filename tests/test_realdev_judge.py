@@ -1,0 +1,41 @@
+"""The publisher judge of ``bench/realdev.py`` (and ``bench/heldout.py``, which uses it): a right answer
+is right for every kind of body a manifest may name, national bodies need no area, a council's area is
+the name before "Council"."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+realdev = pytest.importorskip("realdev")
+
+
+@pytest.mark.parametrize(("got", "want"), [
+    ("Care Quality Commission", "Care Quality Commission (CQC)"),
+    ("Care Inspectorate", "Care Inspectorate (Scotland), page hosted by a professional association"),
+    ("NSPCC", "A news site (reporting a university and NSPCC)"),
+    ("Ofsted", "Westshire Council reporting Ofsted inspection (Westshire)"),
+    ("Child Safeguarding Practice Review Panel", "Child Safeguarding Practice Review Panel"),
+    ("Healthcare Inspectorate Wales", "Healthcare Inspectorate Wales (with Care Inspectorate Wales and Estyn)"),
+    ("Haringey Council", "Haringey Council Children's Policy and Practice Advisory Committee (London Borough of Haringey)"),
+    ("City of York Council", "City of York Council Children, Culture and Communities Scrutiny"),
+    ("Brent Council", "London Borough of Brent"),
+    ("Cardiff and Vale of Glamorgan Regional Safeguarding Board", "Cardiff and Vale of Glamorgan Regional Safeguarding Boards"),
+])
+def test_a_right_publisher_is_judged_right(got, want):
+    assert realdev.publisher_right(got, want)
+
+
+@pytest.mark.parametrize(("got", "want"), [
+    ("Care Inspectorate Wales", "Healthcare Inspectorate Wales (with Care Inspectorate Wales and Estyn)"),
+    ("York Safeguarding Children Partnership", "City of York Council Children, Culture and Communities Scrutiny"),
+    ("Leeds City Council", "City of York Council Children, Culture and Communities Scrutiny"),
+    ("Vale of Glamorgan Regional Safeguarding Board", "Cardiff and Vale of Glamorgan Regional Safeguarding Boards"),
+    ("NSPCC", "Department of Health, Social Services and Public Safety (Northern Ireland)"),
+    (None, "Child Safeguarding Practice Review Panel"),
+    ("Devon Safeguarding Children Partnership", "Cornwall Safeguarding Children Partnership"),
+])
+def test_a_wrong_publisher_is_judged_wrong(got, want):
+    assert not realdev.publisher_right(got, want)
