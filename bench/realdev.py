@@ -95,7 +95,8 @@ BODIES = {
     "council": r"\bcouncil\b|\blondon borough of\b",
     "committee": r"child protection committee",
     "icb": r"integrated care board|\bicb\b",
-    "trust": r"\bnhs\b.*\btrust\b|health and social care trust|\bhealth board\b",
+    "trust": r"\bnhs\b.*\btrust\b|health and social care trust|\bhealth board\b"
+             r"|\b(?:hospitals?|healthcare|health|ambulance services?|partnership) (?:university )?(?:foundation )?trust\b",
     "sbni": r"\bsbni\b|safeguarding board for northern ireland",
     "ccg": r"clinical commissioning group|\bccg\b",
     "public-protection": r"public protection committee",
@@ -106,6 +107,8 @@ BODIES = {
     "ailc": r"association of independent (?:lscb )?chairs|\bailc\b",
     "tasp": r"association of safeguarding partners|\btasp\b",
     "regional-board": r"(?<!children )(?<!children's )\bsafeguarding boards?\b",
+    # a health body named by its area alone: a Scottish health board, an English ICB ("NHS Lothian")
+    "nhs-body": r"^(?:the )?nhs (?!england\b)[a-z]",
 }
 _BODY_WORDS = re.compile(r"\b(?:local|safeguarding|children'?s?|boards?|regional|partnership|lscb|scp|sscp|cscp|london borough of)\b")
 # bodies with no area: the manifest names them alone, or as the body a page is "reporting"

@@ -455,6 +455,7 @@ class Rules:
     joint_children: str = ""
     related: re.Pattern | None = None
     resume: re.Pattern | None = None
+    name_link: re.Pattern | None = None
 
 
 def _read_rules(path: Path) -> dict:
@@ -482,7 +483,10 @@ def _rules_for(extra: str | None) -> Rules:
     pub = data["publisher"]
     bodies = "|".join(f"(?:{b})" for b in pub["bodies"])
     abbrevs = "|".join(re.escape(a) for a in pub["abbreviations"])
-    word = r"(?:[A-Z]\w*(?:-\w+)*(?:['’]s)?|&|and|of|upon|on|the|with)"  # "Blackburn with Darwen"
+    # a name's words: capitalised ones ("Blackburn with Darwen"), a possessive written "St Thomas'",
+    # and words joined past one of them ("Hospital for": ``name_links``)
+    links = "".join(f"{x}[ \t]+[A-Z]\\w*|" for x in pub.get("name_links", ()))
+    word = rf"(?:{links}[A-Z]\w*s['’](?=[ \t])|[A-Z]\w*(?:-\w+)*(?:['’]s)?|&|and|of|upon|on|the|with)"
     # a name starts at a word's start: no attempt inside a word (the search is the cost here)
     publisher = re.compile(
         rf"(?<![\w'’&-])((?:NHS[ \t]+)?(?:{word}[ \t]+){{0,6}}?(?:(?i:{bodies})|(?<=[ \t])(?:{abbrevs})s?\b))"
@@ -500,6 +504,7 @@ def _rules_for(extra: str | None) -> Rules:
         joint_children=pub.get("joint_children", ""),
         related=re.compile(rf"^\W*(?:{'|'.join(data['furniture']['related'])})\W*$", re.I),
         resume=re.compile(rf"^\W*(?:{'|'.join(data['furniture']['resume'])})\b", re.I),
+        name_link=re.compile(rf"\b(?:{'|'.join(pub['name_links'])})\b") if pub.get("name_links") else None,
     )
 
 
@@ -553,7 +558,7 @@ def is_furniture(line: str) -> bool:
 def _trim_area(name: str, not_area: frozenset[str]) -> str:
     nhs = name.startswith("NHS ")
     words = name[4:].split() if nhs else name.split()
-    while len(words) > 1 and (words[0] in not_area or words[0] in ("&", "and", "of", "the", "on", "upon", "with")):
+    while len(words) > 1 and (words[0] in not_area or words[0] in ("&", "and", "of", "the", "on", "upon", "with", "for")):
         words = words[1:]
     return ("NHS " if nhs else "") + " ".join(words)
 
@@ -707,6 +712,34 @@ def councils_found(text: str) -> list[tuple[int, int, places.Area]]:
     return out
 
 
+@functools.lru_cache(maxsize=8)
+def _nhs_named_rx(data: tuple) -> re.Pattern | None:
+    """The pattern of a health body named "NHS <area>" (``nhs_boards``: a Scottish health board;
+    ``icb_areas`` and the gazetteer's NHS regions: an English integrated care board); ``data``
+    names the files in force, so a change is not answered from the cache."""
+    pub = _read_rules(Path(__file__).with_name("metadata.toml"))["publisher"]
+    if data[0]:
+        pub.setdefault("nhs_boards", []).extend(_read_rules(Path(data[0])).get("publisher", {}).get("nhs_boards", []))
+    icbs = {*pub.get("icb_areas", ()), *(n for a in places.areas() if a.kind == "nhs-region" for n in (a.name, *a.short))}
+    icb = "|".join(re.escape(n).replace(r"\ ", r"\s+").replace(r"\&", "(?:&|and)").replace(" and ", " (?:&|and) ")
+                   for n in sorted(icbs, key=len, reverse=True))
+    boards = "|".join(f"(?:{b})" for b in pub.get("nhs_boards", ()))
+    if not (icb or boards):
+        return None
+    return re.compile(rf"(?<![\w'’&-])NHS[ \t]+(?:(?P<board>{boards or '(?!)'})|(?P<icb>{icb or '(?!)'}))(?![\w'’&-])")
+
+
+def nhs_named(text: str) -> list[tuple[int, int, str, str]]:
+    """Each health body ``text`` names as "NHS <area>" ("NHS Lothian", "NHS Kent and Medway"):
+    (start, end, kind, area words as written); the kind is ``trust`` for a Scottish health board,
+    ``icb`` for an English integrated care board."""
+    rx = _nhs_named_rx((os.environ.get("SGSEARCH_METADATA"), os.environ.get("SGSEARCH_PLACES")))
+    if rx is None:
+        return []
+    return [(m.start(), m.end(), "trust" if m.group("board") else "icb",
+             " ".join((m.group("board") or m.group("icb")).split())) for m in rx.finditer(text)]
+
+
 def _composed(area: places.Area, kind: str, p: Publishers) -> str:
     """A body's name made from its area and kind: a council by its own name ("Devon County Council")."""
     if kind == "council":
@@ -841,6 +874,18 @@ def _body_matches(head: str, r: Rules):
 _COMPASS_LEAD = re.compile(r"(?:(?:North|South|East|West|Mid|Central)(?:[ -]|\s+(?:and|&)\s+))+", re.I)
 
 
+HEALTH_LEAD_WORDS = 3  # capitalised words a trust's name may hold before its area ("Chelsea and", "Royal")
+_CONNECTOR = re.compile(r"\b(?:of|the|from|by|to|for|with|on|in)\b", re.I)
+
+
+def _own_lead(lead: str, not_area: frozenset[str]) -> bool:
+    """Whether the words before a trust's area are its name's ("Royal", "Chelsea and"), not a
+    line's other words ("Safeguarding Report", "Functions of the")."""
+    words = lead.split()
+    return (0 < len(words) <= HEALTH_LEAD_WORDS and not _CONNECTOR.search(lead)
+            and not any(x in not_area for x in words) and words[0][0].isupper())
+
+
 @functools.lru_cache(maxsize=4096)
 def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]:
     """A body's name as written: (name without leading words, kind of body, area words,
@@ -873,7 +918,10 @@ def _read_name(raw: str, data: tuple) -> tuple[str, str, str, tuple | None, str]
     lead = area_words[:area_words.index(found[1])] if found else area_words
     if found and _COMPASS_LEAD.fullmatch(lead):
         lead = ""  # "North and East Devon": the points of the compass are the area's
-    if (found and lead.strip()) or re.search(r"\b(?:of|the|from|by|to|for|with|on|in)\b", lead, re.I):
+    if found and kind == "trust" and _own_lead(lead, r.not_area):
+        lead = ""  # "Royal Devon University Healthcare NHS Foundation Trust": a trust's name is its own
+    # ("Hospital for" joins a name's words: no sentence's "for")
+    if (found and lead.strip()) or _CONNECTOR.search(r.name_link.sub(" ", lead) if r.name_link else lead):
         nhs = name.startswith("NHS ")
         area_words = area_words[len(lead):].strip()
         name = ("NHS " if nhs and area_words else "") + f"{area_words if body.isupper() else _unshout(area_words)} {body}".strip()
@@ -938,7 +986,9 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
     # (its opening words only: a page flattened into one line has no title line)
     title_end = len(head) - len(head.lstrip()) + min(len(head.lstrip().split("\n", 1)[0]), TITLE_CHARS)
     national_at = [x.span() for _, rx, _ in p.national for x in _national_found(rx, head[:NATIONAL_CHARS])]
+    body_at: list[tuple[int, int]] = []
     for m in _body_matches(head, r):
+        body_at.append(m.span(1))
         raw = re.sub(r"\s+", " ", m.group(1)).strip()
         if children >= adults and r.adults.search(raw):
             continue
@@ -969,6 +1019,22 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         c = cands.setdefault((places.key(area.name), "council"), {
             "names": Counter(), "first": start, "subject": False, "known": True, "bare": False, "area": (area, area.name)})
         c["names"][re.sub(r"\s+", " ", head[start:end])] += 1  # as the text writes it: "Sefton Council"
+        c["first"] = min(c["first"], start)
+        _mentioned(c, text, head, start, end, start, title_end)
+    for start, end, kind, words in nhs_named(head):
+        # "NHS Lothian", "NHS Kent and Medway": a health body named by its area alone (one followed by its
+        # body's words, "NHS Kent and Medway Integrated Care Board", is read above)
+        if any(a < end and start < b for a, b in national_at + body_at):
+            continue
+        found = places.area_in(words)
+        name = f"NHS {words}" + (f" {p.full_names[kind]}" if kind == "icb" else "")
+        # named so, a health body is as often one of the partners a page lists ("NHS Lothian, the
+        # council and the police"): it is a candidate only where the page presents it as its own
+        # (its title line, "… annual report", "published by …"), unless the text also names it in full
+        c = cands.setdefault((places.key(found[0].name) if found else places.key(words), kind), {
+            "names": Counter(), "first": start, "subject": False, "known": True, "bare": False, "area": found,
+            "short_only": True})
+        c["names"][name] += 1
         c["first"] = min(c["first"], start)
         _mentioned(c, text, head, start, end, start, title_end)
     for kind, first, n in _area_acronyms(head, host_area, p):
@@ -1041,6 +1107,8 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
             composed += (w["early"] if c["first"] < 1500 else 0) + (w["subject"] if c["subject"] else 0)
             composed += w["title_line"] if c.get("title") else 0
             scored.append((composed, -c["first"], _composed(text_area, kind, p)))
+        if c.get("short_only") and not (c["subject"] or c.get("title") or c.get("speaks")):
+            continue
         if c.get("absorbed") or c["bare"]:
             continue  # a body of no area ("the Local Safeguarding Children Board") names no publisher
         # a spelled-out name reads better than its abbreviation ("Devon Safeguarding Children Partnership")

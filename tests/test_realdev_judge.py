@@ -23,6 +23,11 @@ realdev = pytest.importorskip("realdev")
     ("City of York Council", "City of York Council Children, Culture and Communities Scrutiny"),
     ("Brent Council", "London Borough of Brent"),
     ("Cardiff and Vale of Glamorgan Regional Safeguarding Board", "Cardiff and Vale of Glamorgan Regional Safeguarding Boards"),
+    # health bodies named by their area alone, or written without "NHS"
+    ("NHS Westshire", "NHS Westshire (health board, Scotland)"),
+    ("NHS Westshire Integrated Care Board", "NHS Westshire"),
+    ("Westbury Hospital Trust", "Westbury Hospital Trust (safeguarding team)"),
+    ("Westbury Community Healthcare Foundation Trust", "Westbury Community Healthcare Foundation Trust"),
 ])
 def test_a_right_publisher_is_judged_right(got, want):
     assert realdev.publisher_right(got, want)
@@ -36,6 +41,10 @@ def test_a_right_publisher_is_judged_right(got, want):
     ("NSPCC", "Department of Health, Social Services and Public Safety (Northern Ireland)"),
     (None, "Child Safeguarding Practice Review Panel"),
     ("Devon Safeguarding Children Partnership", "Cornwall Safeguarding Children Partnership"),
+    ("NHS Eastshire", "NHS Westshire"),
+    ("NHS England", "NHS Westshire"),
+    ("Westshire Safeguarding Children Partnership", "NHS Westshire"),
+    ("Westbury Community Healthcare Foundation Trust", "Eastbury Community Healthcare Foundation Trust"),
 ])
 def test_a_wrong_publisher_is_judged_wrong(got, want):
     assert not realdev.publisher_right(got, want)
