@@ -119,3 +119,26 @@ def test_a_short_item_is_read_whole_a_long_one_by_its_first_sentence():
     short_score, long_score = pair_scores([(short, probe), (long, probe)])
     assert "handover" in short_score["why"] and short_score["score"] > 0
     assert long_score["score"] == 0
+
+
+def test_a_short_text_is_not_matched_by_someone_elses_point(store):
+    # whose point it is: a short text naming nobody is about the child; an item holding its words as a
+    # parent's or a father's is about someone else, a likeness at most; naming the same people still matches
+    earlier = ["Young people described anxiety and low mood that went unnoticed at school.",
+               "Parental anxiety and low mood left the household without routine.",
+               "Fathers' anxiety and low mood were not asked about by health visitors."]
+    items = _items(earlier + _BACKGROUND)
+
+    def scores(text: str) -> dict[str, float]:
+        return {m["item_id"]: m["score"] for m in check_many(store, [text], items=items, nearest=0)[0]["matches"]}
+
+    childs = scores("anxiety, low mood")
+    assert childs["d0:1.1"] >= DEFAULT_THRESHOLD  # the young people's own: made before
+    assert childs["d1:1.1"] <= CHECK_MIN_SCORE and childs["d2:1.1"] <= CHECK_MIN_SCORE  # a parent's, a father's
+    assert max(childs, key=childs.get) == "d0:1.1"
+    parents = scores("parental anxiety, mood")  # a parent's point: the parent's item, not the child's or a father's
+    assert parents["d1:1.1"] >= DEFAULT_THRESHOLD
+    assert all(s <= CHECK_MIN_SCORE for i, s in parents.items() if i != "d1:1.1")
+    fathers = scores("a father's anxiety")
+    assert fathers["d2:1.1"] >= DEFAULT_THRESHOLD
+    assert all(s <= CHECK_MIN_SCORE for i, s in fathers.items() if i != "d2:1.1")

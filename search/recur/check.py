@@ -31,7 +31,9 @@ from search.recur.scoring import (
 
 def _check_score(p: _Prepared, i: int, q: int) -> float:
     """Score of item ``i`` against the checked text ``q``. A short text ("asthma") that an
-    item contains scores by how much of it the item holds, so a one-word check finds items."""
+    item contains scores by how much of it the item holds, so a one-word check finds items;
+    an item about someone else's point than the text's (see :func:`_someone_else`) is a
+    likeness at most."""
     if _content(p, q) >= MIN_TOKENS:
         return pair_score(p, i, q)
     probe = [t for t in p.bag(q) if not t.startswith("#")]
@@ -42,7 +44,18 @@ def _check_score(p: _Prepared, i: int, q: int) -> float:
     if not held:
         return 0.0
     score = round(COSINE_SHARE * 100.0 * held, 1)
-    return score if _beyond_theme(p, i, q) else min(score, THEME_ONLY_MAX)
+    return score if _beyond_theme(p, i, q) and not _someone_else(p, bag, probe) else min(score, THEME_ONLY_MAX)
+
+
+def _someone_else(p: _Prepared, bag: set[str], probe: list[str]) -> bool:
+    """Whether an item (its ``bag``) is about other people than the short text ``probe``: one of
+    them names whose point it is (a parent's, a father's, a professional's) and the other names
+    none of those people. A short text naming nobody is about the child ("mental health
+    problems"); an item that holds its words as a parent's ("parental mental health problems")
+    says something else of someone else."""
+    people = p.concepts.someone
+    mine, theirs = people.intersection(probe), people & bag
+    return bool(mine or theirs) and not mine & theirs
 
 
 NEAR_EVIDENCE = 2  # what a weak match shares with the text: a concept of the data file counts 2, a word 1

@@ -69,6 +69,7 @@ class Concepts:
     places: frozenset[str] = frozenset()  # the areas that publish the index's reports, read as organisations
     place_bodies: frozenset[str] = frozenset()  # words starting a body's name after its area ("safeguarding", "lscb")
     points: frozenset[str] = frozenset()  # concept tokens that are a point of practice ("face value")
+    someone: frozenset[str] = frozenset()  # people other than the child a point can be about ("parental")
     comparisons: frozenset[str] = frozenset()  # concept tokens that compare ("more likely"): what follows is their object
     opening_any: re.Pattern | None = None  # matches (not empty) where any opening would: most texts start with none
     # a word of a text -> what it reads as: itself (a concept token), its stem, or None (never a
@@ -225,6 +226,7 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
     generic: set[str] = set()
     points: set[str] = set()
     compares: set[str] = set()
+    someone: set[str] = set()
     for path in [bundled_concepts_path(), *[Path(p) for p in extra_files or []]]:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -246,6 +248,8 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
                     points.add(str(c["id"]))
                 if c.get("compares"):
                     compares.add(str(c["id"]))
+                if c.get("someone"):
+                    someone.add(str(c["id"]))
         except (AttributeError, KeyError, TypeError) as e:
             raise ConceptsError(f"{path}: each [[concept]] needs an id and a list of terms ({e})") from e
 
@@ -317,6 +321,7 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
         comparisons=frozenset(f"{_CONCEPT}c:{cid}".replace(" ", "_") for cid in compares),
         points=frozenset(f"{_CONCEPT}c:{cid}".replace(" ", "_") for cid in points),
         generic=frozenset(f"{_CONCEPT}c:{cid}".replace(" ", "_") for cid in generic),
+        someone=frozenset(f"{_CONCEPT}c:{cid}".replace(" ", "_") for cid in someone),
         abbreviations=abbreviations,
         abbreviation_rx=re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(
             re.escape(a) for a in sorted(odd, key=len, reverse=True)) + r")(?![A-Za-z0-9])") if odd else None,
