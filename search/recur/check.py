@@ -50,8 +50,8 @@ def _check_score(p: _Prepared, i: int, q: int) -> float:
 def _someone_else(p: _Prepared, bag: set[str], probe: list[str]) -> bool:
     """Whether an item (its ``bag``) is about other people than the short text ``probe``: one of
     them names whose point it is (a parent's, a father's, a professional's) and the other names
-    none of those people. A short text naming nobody is about the child ("mental health
-    problems"); an item that holds its words as a parent's ("parental mental health problems")
+    none of those people. A short text naming nobody is about the child ("anxiety, low
+    mood"); an item that holds its words as a parent's ("parental anxiety and low mood")
     says something else of someone else."""
     people = p.concepts.someone
     mine, theirs = people.intersection(probe), people & bag
