@@ -1001,7 +1001,9 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
         c = cands.get((area_key, kind))
         if c is None:
             c = cands[(area_key, kind)] = {"names": Counter(), "first": m.start(), "subject": False,
-                                           "known": bool(found), "bare": not area_words, "area": found}
+                                           "known": bool(found), "bare": not area_words, "area": found,
+                                           # "Conwy & Denbighshire LSCB": a joint body is each of its areas'
+                                           "joined": tuple(places.areas_named(area_words)) if found else ()}
         c["names"][name] += 1
         # what comes before the name, past the words trimmed off its start ("As Tameside …")
         at = m.start(1) + max(0, m.group(1).find(name.split()[0]) if name else 0)
@@ -1048,7 +1050,7 @@ def publisher_candidates(text: str, url: str | None = None) -> list[tuple[float,
     def agrees(c: dict) -> bool:
         if not host_area or not c["area"]:
             return False
-        if c["area"][0] == host_area:
+        if c["area"][0] == host_area or host_area in c.get("joined", ()):
             return True
         # a joint board ("Kingston & Richmond") agrees with the address of either area
         area_words = f" {places.key(c['area'][0].name)} "

@@ -158,3 +158,15 @@ def test_the_national_panel_written_short_is_the_panel():
             "in babies who are not yet mobile. The Panel asks partners to review their protocols.")
     assert detect_publisher(page, "https://chambers.example.co.uk/news/bruising/") == \
         "Child Safeguarding Practice Review Panel"
+
+
+def test_a_body_of_two_areas_agrees_with_either_areas_address():
+    # a council's committee page presents the joint board's report: the address's area is one of the
+    # board's, so the board named in full is the author and no board of that area alone is made from it
+    page = ("Agenda item\n\nWILTSHIRE & SWINDON LOCAL SAFEGUARDING CHILDREN BOARD (LSCB) ANNUAL REPORT\n\n"
+            "To consider a report by the business manager, Wiltshire & Swindon LSCB, presenting the annual report "
+            "of the Wiltshire & Swindon Local Safeguarding Children Board.\n\nMinutes:\n\n"
+            "Members asked how the LSCB checks the training of staff. The LSCB answered.")
+    url = "https://democracy.swindon.gov.uk/mgAi.aspx?ID=1"
+    assert [name for _, name in publisher_candidates(page, url)] == [
+        "Wiltshire & Swindon Local Safeguarding Children Board (LSCB)"]
