@@ -334,7 +334,8 @@ def test_both_engines_score_words_standing_together_alike(tmp_path):
         stores[engine] = Store(tmp_path / engine)
     try:
         for q in ("return home interview", '"return home interview"', "home visits", "missing from home",
-                  "panel visit school", "what did the board say about missing children"):
+                  "panel visit school", "what did the board say about missing children",
+                  "home visits -school", "return home interview -panel"):
             scored = {e: _scored(s, q) for e, s in stores.items()}
             a, b = (dict(hits) for hits in scored.values())
             assert a.keys() == b.keys() and len({hits[0][0] for hits in scored.values()}) == 1, (q, scored)

@@ -194,7 +194,15 @@ def translate(node: qtree.Node):
     if isinstance(node, qtree.And):
         if not any(not isinstance(p, qtree.Not) for p in node.parts):
             raise Unsupported("only negative clauses")
-        return wq.And([translate(p) for p in node.parts], boost=b)
+        nots = [translate(p.part) for p in node.parts if isinstance(p, qtree.Not)]
+        if not nots:
+            return wq.And([translate(p) for p in node.parts], boost=b)
+        # what a section lacks scores nothing, as in the other engine (a wq.Not in an And adds 1).
+        # Whoosh's AndNot checks its first match against the excluded clause only when both start
+        # on the same section: the excluded clause is read among the kept one's sections, so it
+        # never starts before them
+        kept = translate(qtree.And(tuple(p for p in node.parts if not isinstance(p, qtree.Not)), node.boost))
+        return wq.AndNot(kept, wq.And([nots[0] if len(nots) == 1 else wq.Or(nots), kept]))
     if isinstance(node, qtree.Or):
         if any(isinstance(p, qtree.Not) for p in node.parts):
             raise Unsupported("negation inside OR")
