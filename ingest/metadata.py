@@ -470,8 +470,8 @@ def _read_rules(path: Path) -> dict:
         raise ValueError(f"{path}: cannot read metadata rules: {' '.join(str(exc).split())}") from exc
 
 
-@functools.cache
-def _rules_for(extra: str | None) -> Rules:
+def _merged_rules(extra: str | None) -> dict:
+    """The bundled rules, each list lengthened by the same list of a user's rules file (``extra``)."""
     data = _read_rules(Path(__file__).with_name("metadata.toml"))
     if extra:
         more = _read_rules(Path(extra))
@@ -479,6 +479,12 @@ def _rules_for(extra: str | None) -> Rules:
             for key, items in (values or {}).items():
                 data.setdefault(table, {}).setdefault(key, [])
                 data[table][key] = list(data[table][key]) + list(items)
+    return data
+
+
+@functools.cache
+def _rules_for(extra: str | None) -> Rules:
+    data = _merged_rules(extra)
     furniture = "|".join(f"(?:{p})" for p in data["furniture"]["lines"])
     pub = data["publisher"]
     bodies = "|".join(f"(?:{b})" for b in pub["bodies"])
@@ -717,9 +723,7 @@ def _nhs_named_rx(data: tuple) -> re.Pattern | None:
     """The pattern of a health body named "NHS <area>" (``nhs_boards``: a Scottish health board;
     ``icb_areas`` and the gazetteer's NHS regions: an English integrated care board); ``data``
     names the files in force, so a change is not answered from the cache."""
-    pub = _read_rules(Path(__file__).with_name("metadata.toml"))["publisher"]
-    if data[0]:
-        pub.setdefault("nhs_boards", []).extend(_read_rules(Path(data[0])).get("publisher", {}).get("nhs_boards", []))
+    pub = _merged_rules(data[0])["publisher"]
     icbs = {*pub.get("icb_areas", ()), *(n for a in places.areas() if a.kind == "nhs-region" for n in (a.name, *a.short))}
     icb = "|".join(re.escape(n).replace(r"\ ", r"\s+").replace(r"\&", "(?:&|and)").replace(" and ", " (?:&|and) ")
                    for n in sorted(icbs, key=len, reverse=True))
