@@ -207,6 +207,11 @@ def bundled_concepts_path() -> Path:
     return Path(str(resources.files("search.vocab").joinpath(CONCEPTS_NAME)))
 
 
+def _concept_token(cid: str) -> str:
+    """The token a concept of the data file is read as."""
+    return f"{_CONCEPT}c:{cid}".replace(" ", "_")
+
+
 def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesaurus=None,
                   places: Iterable[str] = ()) -> Concepts:
     """The bundled concepts, then each extra file's (a concept with a known id is replaced),
@@ -223,10 +228,8 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
     bodies: list[str] = []
     spellings: dict[str, str] = {}
     concepts: dict[str, list[str]] = {}
-    generic: set[str] = set()
-    points: set[str] = set()
-    compares: set[str] = set()
-    someone: set[str] = set()
+    # the concepts a flag marks: generic, a point of practice, a comparison, someone other than the child
+    flagged: dict[str, set[str]] = {"generic": set(), "point": set(), "compares": set(), "someone": set()}
     for path in [bundled_concepts_path(), *[Path(p) for p in extra_files or []]]:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -242,14 +245,9 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
             spellings.update({_canon(str(k)): _canon(str(v)) for k, v in data.get("spellings", {}).items()})
             for c in data.get("concept", []):
                 concepts[str(c["id"])] = [str(t) for t in c["terms"]]
-                if c.get("generic"):
-                    generic.add(str(c["id"]))
-                if c.get("point"):
-                    points.add(str(c["id"]))
-                if c.get("compares"):
-                    compares.add(str(c["id"]))
-                if c.get("someone"):
-                    someone.add(str(c["id"]))
+                for flag, ids in flagged.items():
+                    if c.get(flag):
+                        ids.add(str(c["id"]))
         except (AttributeError, KeyError, TypeError) as e:
             raise ConceptsError(f"{path}: each [[concept]] needs an id and a list of terms ({e})") from e
 
@@ -273,7 +271,7 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
         for a in theme.abbreviations:  # as the tagger reads them: as written ("Prevent", not "prevents")
             abbreviations.setdefault(a, tok)
     for cid, terms in concepts.items():  # the file's concepts win over a theme's phrase
-        tok = f"{_CONCEPT}c:{cid}".replace(" ", "_")
+        tok = _concept_token(cid)
         labels[tok] = cid
         for p in terms:
             for v in _variants(p):
@@ -318,10 +316,10 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
         spellings=spellings,
         places=frozenset(named),
         place_bodies=frozenset(bodies),
-        comparisons=frozenset(f"{_CONCEPT}c:{cid}".replace(" ", "_") for cid in compares),
-        points=frozenset(f"{_CONCEPT}c:{cid}".replace(" ", "_") for cid in points),
-        generic=frozenset(f"{_CONCEPT}c:{cid}".replace(" ", "_") for cid in generic),
-        someone=frozenset(f"{_CONCEPT}c:{cid}".replace(" ", "_") for cid in someone),
+        comparisons=frozenset(map(_concept_token, flagged["compares"])),
+        points=frozenset(map(_concept_token, flagged["point"])),
+        generic=frozenset(map(_concept_token, flagged["generic"])),
+        someone=frozenset(map(_concept_token, flagged["someone"])),
         abbreviations=abbreviations,
         abbreviation_rx=re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(
             re.escape(a) for a in sorted(odd, key=len, reverse=True)) + r")(?![A-Za-z0-9])") if odd else None,
