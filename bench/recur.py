@@ -14,6 +14,10 @@ and ``--check`` of 20 recommendations (``check_many``), and the precision and re
 default threshold on the labelled pairs in ``tests/recur_pairs.toml``. The load average is
 printed with every timing: the machine may be shared.
 
+``--passages`` also writes, for each synthetic section, the passages a report said in passing
+(``recur --check`` compares a text with them too), at the bundled corpus's ratio of passages to
+items (about 1.5), each a corpus passage rewritten as the items are; use another ``--scale-dir``.
+
 This is a benchmark, not a test: it always exits 0 and prints PASS or MISS.
 
     python bench/recur.py                       # 100,000 sections, 3 runs
@@ -41,7 +45,7 @@ from corpus import corpus_dir  # noqa: E402
 from ingest.itemtokens import ItemTokens  # noqa: E402
 from ingest.metadata import fy_label  # noqa: E402
 from ingest.pipeline import ingest  # noqa: E402
-from search.index.records import item_to_fields  # noqa: E402
+from search.index.records import item_to_fields, section_to_fields  # noqa: E402
 from search.index.store import Store  # noqa: E402
 from search.recur import (  # noqa: E402
     DEFAULT_THRESHOLD,
@@ -139,12 +143,16 @@ def _variant(rng: random.Random, words: list[str], pool: list[str]) -> str:
     return " ".join(out) or " ".join(words)
 
 
-def build(scale_dir: Path, sections: int, docs: int, seed: int, stored_tokens: bool = True) -> int:
+def build(scale_dir: Path, sections: int, docs: int, seed: int, stored_tokens: bool = True,
+          passages: bool = False) -> int:
     """Write the synthetic items into a fresh index at ``scale_dir``; return how many. With
-    ``stored_tokens`` their recurrence tokens are stored as ingest stores them."""
+    ``stored_tokens`` their recurrence tokens are stored as ingest stores them; with ``passages``
+    each synthetic section also holds passages (see the module docstring)."""
     src = Path(tempfile.mkdtemp(prefix="recur-src-"))
     ingest([corpus_dir()], src)
     base = load_items(Store(src))
+    said = [p["text"] for r in Store(src).records("section") for p in (r.get("cells") or {}).get("passages") or []]
+    per_item = len(said) / max(len(base), 1)
     pool = [w for it in base for w in it["text"].split()]
     rng = random.Random(seed)
     n_items = int(sections * ITEMS_PER_SECTION)
@@ -167,11 +175,29 @@ def build(scale_dir: Path, sections: int, docs: int, seed: int, stored_tokens: b
             if tokens is not None:
                 tokens.add(fields)
             w.add(fields)
-        manifest["synthetic"] = {"sections": sections, "items": n_items}
+        if passages:
+            _write_passages(w, rng, said, pool, n_items * per_item, docs)
+        manifest["synthetic"] = {"sections": sections, "items": n_items, **({"passages": True} if passages else {})}
         if tokens is not None:
             extra.update(tokens.files())
     store.close()
     return n_items
+
+
+def _write_passages(w, rng: random.Random, said: list[str], pool: list[str], total: float, docs: int) -> None:
+    """Synthetic sections, each holding a few passages (variants of the corpus's), ``total`` in all."""
+    n = 0
+    while n < total:
+        year = 2015 + rng.randrange(10)
+        doc = f"synthetic-{rng.randrange(docs):04d}"
+        held = [{"text": _variant(rng, said[(n + k) % len(said)].split(), pool), "page": None} for k in range(3)]
+        n += len(held)
+        sid = f"{doc}:p{n}"
+        w.add(section_to_fields({"section_id": sid, "doc_id": doc, "ordinal": n, "year": fy_label(year),
+                                 "year_start": year, "number": "", "heading": "Synthetic", "heading_path": "Synthetic",
+                                 "level": 1, "text": " ".join(p["text"] for p in held), "page_start": None,
+                                 "page_end": None, "page_offsets": None, "passages": held},
+                                {"title": f"Synthetic report {doc}", "doc_type": "annual-report"}))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -182,13 +208,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--scale-dir", type=Path, default=Path(tempfile.gettempdir()) / "sgsearch-recur-scale")
     ap.add_argument("--commands-only", action="store_true", help="Only time the commands.")
+    ap.add_argument("--passages", action="store_true", help="Sections holding passages too (another --scale-dir).")
     args = ap.parse_args(argv)
 
     store = Store(args.scale_dir)
-    want = {"sections": args.sections, "items": int(args.sections * ITEMS_PER_SECTION)}
+    want = {"sections": args.sections, "items": int(args.sections * ITEMS_PER_SECTION),
+            **({"passages": True} if args.passages else {})}
     if store.manifest().get("synthetic") != want or not store.up_to_date():
         t = time.perf_counter()
-        n = build(args.scale_dir, args.sections, args.docs, args.seed)
+        n = build(args.scale_dir, args.sections, args.docs, args.seed, passages=args.passages)
         print(f"built {n:,} synthetic items for {args.sections:,} sections in {time.perf_counter() - t:.1f} s")
     bench_commands(args.scale_dir, args.runs)
     if args.commands_only:

@@ -25,9 +25,18 @@ most earlier items ranked first, the most precision, then the higher threshold (
 a look-alike grouped costs more than a paraphrase missed: the issue asks for none), then the
 smaller point weight and the larger exponent (the plainer cosine).
 
+Also the factor a passage's score is weighed by (``PASSAGE_FACTOR``: a sentence a report said in
+passing, listed by ``--check`` among the nearest matches). Each labelled ranking and each realdev
+same pair (its later text checked against realdev's gold items, its own page left out) is read
+twice: with the earlier point a passage and the others items, the passage must rank first (its
+score times the factor above the best other's); with the earlier point an item and the others
+passages, the item must (its score above the best other's times the factor). The factor from
+0.5 to 1.0 (in steps of 0.05) right in the most of both is kept; on a tie, the lowest (a passage
+is a point a report did not make one of its items, so an item saying as much ranks above it).
+
 Prints precision and recall on both sets for each threshold from 30 to 70, and the fitted
 threshold and floor; ``search/recur/scoring.py``'s ``DEFAULT_THRESHOLD``, ``CHECK_MIN_SCORE``
-``CHECK_NEAR_FLOOR``, ``POINT_WEIGHT`` and ``LENGTH_EXPONENT`` are set from them by hand (the tests check that the threshold is the
+``CHECK_NEAR_FLOOR``, ``POINT_WEIGHT``, ``LENGTH_EXPONENT`` and ``PASSAGE_FACTOR`` are set from them by hand (the tests check that the threshold is the
 labelled set's lowest with precision >= 0.9).
 
     python bench/recur_fit.py
@@ -112,6 +121,35 @@ def near_floor(root: Path, taxonomy, above: float) -> int | None:
     return fitted
 
 
+def passage_factor(rankings: list[dict], background: list[str], concepts, store: Store) -> float:
+    """The factor a passage's score is weighed by (see the module docstring); prints each tried.
+    ``store``: realdev's gold items indexed."""
+    pairs = [(x, r["later"]) for r in rankings for x in (r["earlier"], *r["others"])]
+    scores = iter(s["score"] for s in pair_scores(pairs, background, concepts))
+    rows = []  # (the earlier point's score, the best other's)
+    for r in rankings:
+        mine, *theirs = [next(scores) for _ in range(1 + len(r["others"]))]
+        rows.append((mine, max(theirs, default=0.0)))
+    gold = _realdev.items()
+    doc = {g.item_no: Path(g.file).stem for g in gold}
+    text = {g.item_no: g.text for g in gold}
+    for a, b, same in _realdev.pairs():
+        if same:
+            found = check_many(store, [text[b]], limit=len(gold), min_score=0.0, nearest=0,
+                               exclude_docs={doc[b]})[0]["matches"]
+            mine = next((m["score"] for m in found if m["item_id"] == f"{doc[a]}:1.{a}"), 0.0)
+            rows.append((mine, max((m["score"] for m in found if m["item_id"] != f"{doc[a]}:1.{a}"), default=0.0)))
+    print("passage factor  earlier passage first  earlier item first over passages  (of each)")
+    best = None
+    for f in [round(0.5 + 0.05 * k, 2) for k in range(11)]:
+        as_passage = sum(1 for mine, other in rows if mine * f > other)
+        as_item = sum(1 for mine, other in rows if mine > other * f)
+        if best is None or as_passage + as_item > best[1]:
+            best = (f, as_passage + as_item)
+        print(f"{f:>14}  {as_passage:>21}  {as_item:>32}  {len(rows)}")
+    return best[0]
+
+
 def main() -> int:
     print(f"# {revision(('search/recur/scoring.py', 'search/vocab/concepts.toml'))}; load {load()}")
     tmp = Path(tempfile.mkdtemp(prefix="recur-fit-"))
@@ -184,6 +222,8 @@ def main() -> int:
           f"look-alike's pair score, {alike:g}; scoring.py has {scoring.CHECK_NEAR_FLOOR:g})")
     print(f"fitted --check floor: {floor} (lists the {found[0]} labelled and {found[1]} realdev same pairs a floor of 30 "
           f"lists; precision there {lp:.2f} / {rp:.2f})")
+    factor = passage_factor(rankings, background, concepts, gold_store)
+    print(f"fitted passage factor: {factor:g} (scoring.py has {scoring.PASSAGE_FACTOR:g})")
     return 0
 
 

@@ -69,6 +69,7 @@ from search.recur import (  # noqa: E402
     recur,
     store_concepts,
 )
+from search.recur.passages import index_passages  # noqa: E402
 from search.vocab.years import fy_label, parse_year_label  # noqa: E402
 from usecases import check_texts  # noqa: E402
 
@@ -121,10 +122,14 @@ def _checks(store: Store, later: list[str], gold_by_no: dict, doc_of: dict[str, 
 
 
 def _measure(store: Store, gold_by_no: dict, owner: dict[str, set[str]], doc_of: dict[str, str], pairs,
-             threshold: float, diagnose: bool = False, keep_own: bool = False) -> dict:
+             threshold: float, diagnose: bool = False, keep_own: bool = False,
+             passages: dict[str, set[str]] | None = None) -> dict:
     """Pairs and look-alikes linked, given ``owner``: gold item_no -> the index's item ids that are it.
     ``diagnose``: also where each earlier item would rank were every candidate listed, whatever its
-    score (what tells a pair below the floor from one outranked or never a candidate)."""
+    score (what tells a pair below the floor from one outranked or never a candidate).
+    ``passages``: gold item_no -> the ids of the passages that are it; then ``"any"`` counts the
+    same pairs linked with an earlier item *or passage* among the first five (and the look-alikes
+    linked as before: a passage is never made before)."""
     groups = recur(store, threshold=threshold)
     group_of: dict[str, set[int]] = {}
     for c in groups:
@@ -136,7 +141,9 @@ def _measure(store: Store, gold_by_no: dict, owner: dict[str, set[str]], doc_of:
                                         nearest=0))) if diagnose else {})
     out = {"same": 0, "same_total": 0, "alike": 0, "alike_total": 0, "grouped": 0, "top5": 0, "made_before": 0,
            "found": 0, "missed": [], "alike_linked": [], "details": [],
-           "every": {b: [m for m in r["matches"] if m["doc_id"] != doc_of[b]] for b, r in every.items()}}
+           "every": {b: [m for m in r["matches"] if m["doc_id"] != doc_of[b]] for b, r in every.items()},
+           "any": 0, "any_top5": 0, "any_found": 0, "any_missed": []}
+    either = {no: owner.get(no, set()) | (passages or {}).get(no, set()) for no in gold_by_no}
     for a, b, same in pairs:
         ga = {g for i in owner.get(a, ()) for g in group_of.get(i, ())}
         gb = {g for i in owner.get(b, ()) for g in group_of.get(i, ())}
@@ -154,6 +161,13 @@ def _measure(store: Store, gold_by_no: dict, owner: dict[str, set[str]], doc_of:
         out["details"].append((a, b, same, grouped, hit[0] if hit else None, hit[1]["score"] if hit else None,
                                hit[1]["why"] if hit else [], [m["score"] for m in matches], unlisted))
         out["found"] += bool(owner.get(a)) and bool(owner.get(b))
+        if same and passages is not None:
+            top_any = any(m["item_id"] in either[a] for m in matches)
+            out["any_found"] += bool(either[a]) and bool(owner.get(b))
+            out["any_top5"] += top_any
+            out["any"] += grouped or top_any
+            if not (grouped or top_any):
+                out["any_missed"].append(f"{a}~{b}")
         if same:
             out["same_total"] += 1
             out["grouped"] += grouped
@@ -182,6 +196,17 @@ def _print(name: str, m: dict, threshold: float, target: int) -> None:
         print(f"   not linked: {' '.join(m['missed'])}")
     if m["alike_linked"]:
         print(f"   look-alikes linked: {' '.join(m['alike_linked'])}")
+
+
+def _print_any(name: str, m: dict, target: int) -> None:
+    """The end-to-end figures with a passage counted as the earlier point (a separate line: the
+    lines above count items only)."""
+    print(f"{name}: pairs linked {m['any']} of {m['same_total']} (grouped {m['grouped']}, earlier item or passage "
+          f"in top {TOP} of --check {m['any_top5']}; pairs whose earlier point is an item or passage and later "
+          f"an item {m['any_found']}); look-alikes linked {m['alike']} of {m['alike_total']}  "
+          f"[targets >= {target}, 0: {verdict(m['any'] >= target and m['alike'] == 0)}]")
+    if m["any_missed"]:
+        print(f"   not linked: {' '.join(m['any_missed'])}")
 
 
 def _print_details(m: dict) -> None:
@@ -330,11 +355,24 @@ def main(argv: list[str] | None = None) -> int:
         owner_e[g.item_no] = {it["item_id"] for it in by_doc.get(doc, [])
                               if len(want & _words(it["text"])) >= 0.5 * max(len(want), 1)}
     doc_of_e = {no: doc_by_file.get(d, d) for no, d in doc_of.items()}
-    m = _measure(real, gold_by_no, owner_e, doc_of_e, pairs, args.threshold, args.details, args.keep_own)
+    said = index_passages(real, store_concepts(real))["passages"]
+    said_by_doc: dict[str, list[dict]] = {}
+    for ps in said:
+        said_by_doc.setdefault(ps["doc_id"], []).append(ps)
+    passages_e: dict[str, set[str]] = {}
+    for g in gold:  # a passage is the gold item as an item is: holding at least half its words
+        want = _words(g.text)
+        passages_e[g.item_no] = {ps["item_id"] for ps in said_by_doc.get(doc_by_file.get(doc_of[g.item_no]), [])
+                                 if len(want & _words(ps["text"])) >= 0.5 * max(len(want), 1)}
+    m = _measure(real, gold_by_no, owner_e, doc_of_e, pairs, args.threshold, args.details, args.keep_own,
+                 passages_e)
     print(f"{name} end to end: {len(extracted)} items extracted from {len(pages)} pages; gold items found "
           f"{sum(1 for v in owner_e.values() if v)} of {len(gold)}; pairs with both items found {m['found']} of "
           f"{len(pairs)}")
     _print(f"{name} end to end", m, args.threshold, target)
+    print(f"{name} end to end, items or passages: {len(said)} passages kept; gold items found as an item or a "
+          f"passage {sum(1 for no in owner_e if owner_e[no] or passages_e[no])} of {len(gold)}")
+    _print_any(f"{name} end to end, items or passages", m, target)
     if args.details:
         _print_details(m)
 

@@ -435,8 +435,11 @@ def extract_section_items(section: dict) -> list[dict]:
     return _scored_items(*document_candidates([section])[0])
 
 
-def _scored_items(fixed: list, cands: list[Candidate]) -> list[dict]:
-    """The fixed items and the candidates the model keeps, in reading order."""
+def _scored_items(fixed: list, cands: list[Candidate], passages: list | None = None,
+                  floor: float = 1.0) -> list[dict]:
+    """The fixed items and the candidates the model keeps, in reading order. ``passages``: a
+    list given gets, in reading order, the candidates scored below their bar but at ``floor`` or
+    above that no item took in (``{"text", "page"}``: what a report said in passing)."""
     m = model()
     placed = list(fixed)
     last: dict | None = None  # the item the previous sentence of the same paragraph gave
@@ -458,6 +461,8 @@ def _scored_items(fixed: list, cands: list[Candidate]) -> list[dict]:
             placed[-1] = ((c.block, c.sentence), last)
         else:
             last = None
+            if passages is not None and p >= floor:
+                passages.append({"text": _strip_number(c.text), "page": c.page})
     return [item for _, item in sorted(placed, key=lambda x: x[0])]
 
 
@@ -500,11 +505,14 @@ def _row_item(cells: list[str], heading_kind: str | None, page) -> dict | None:
     return None
 
 
-def extract_items(parsed) -> list[dict]:
-    """Every item of a parsed document, with ids, section, document and year filled in."""
+def extract_items(parsed, passage_floor: float | None = None) -> list[dict]:
+    """Every item of a parsed document, with ids, section, document and year filled in.
+    ``passage_floor``: each section also gets its ``passages`` (see :func:`_scored_items`), the
+    candidates scored from that floor up to the item bar."""
     out: list[dict] = []
     for s, (fixed, cands) in zip(parsed.sections, document_candidates(parsed.sections)):
-        for n, item in enumerate(_scored_items(fixed, cands), start=1):
+        passages = None if passage_floor is None else []
+        for n, item in enumerate(_scored_items(fixed, cands, passages, passage_floor or 1.0), start=1):
             item.update(
                 item_id=f"{s['section_id']}.{n}",
                 section_id=s["section_id"],
@@ -517,4 +525,6 @@ def extract_items(parsed) -> list[dict]:
             )
             item.setdefault("status", None)
             out.append(item)
+        if passages is not None:
+            s["passages"] = passages
     return out

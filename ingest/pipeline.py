@@ -31,6 +31,7 @@ from ingest.fetch import fetch_urls, is_url
 from ingest.items import extract_items
 from ingest.itemtokens import ItemTokens
 from ingest.metadata import rules
+from ingest.passages import passage_floor
 from ingest.readers import SUPPORTED_EXTS, check_limits
 from ingest.tagworker import TagFailed, Tagging, section_text, theme_evidence
 from search.index.records import doc_to_fields, item_to_fields, section_to_fields, stored_catalog_sig
@@ -448,7 +449,8 @@ def _tag_texts(doc: ParsedDoc) -> list[str]:
 
 
 def _extract_items(doc: ParsedDoc) -> None:
-    doc.doc["_items"] = extract_items(doc)
+    # each section keeps what it said in passing beside its items (see ingest.passages)
+    doc.doc["_items"] = extract_items(doc, passage_floor())
 
 
 def _records(doc: ParsedDoc, tags: Iterator[list[dict]] | None = None) -> Iterator[dict]:

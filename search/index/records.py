@@ -112,6 +112,8 @@ def section_to_fields(s: dict, doc: dict) -> dict:
         theme_evidence=s.get("theme_evidence", {}),
         cells={"part_title": s.get("part_title")},
     )
+    if s.get("passages"):  # what the section said in passing ({"text", "page"}), read by recur --check
+        f["cells"]["passages"] = s["passages"]
     return f
 
 

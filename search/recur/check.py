@@ -8,6 +8,7 @@ import numpy as np
 from search.index.store import Store
 from search.recur.cache import _full, _items_and_rows, _Slim
 from search.recur.concepts import _CONCEPT, _OBJECT, _SYNONYM, _THEME, store_concepts, tokens
+from search.recur.passages import PASSAGE_KIND, index_passages
 from search.recur.scoring import (
     CHECK_CANDIDATES,
     CHECK_MIN_SCORE,
@@ -16,6 +17,7 @@ from search.recur.scoring import (
     COSINE_SHARE,
     DEFAULT_THRESHOLD,
     MIN_TOKENS,
+    PASSAGE_FACTOR,
     THEME_ONLY_MAX,
     _beyond_theme,
     _content,
@@ -100,7 +102,7 @@ def _headings(p: _Prepared, idx: np.ndarray, q: int, tags: np.ndarray, named: np
 def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = None, limit: int = 10,
                kind: str | None = None, min_score: float = CHECK_MIN_SCORE,
                items: list[dict] | None = None, exclude_docs=(), near_floor: float = CHECK_NEAR_FLOOR,
-               nearest: int = CHECK_NEAREST, release: bool = False) -> list[dict]:
+               nearest: int = CHECK_NEAREST, release: bool = False, passages: bool = True) -> list[dict]:
     """For each text (a new review's recommendations), the indexed items most like it, best first:
     those scoring ``min_score`` or more and, when they are fewer than ``nearest``, the next best
     that share more than a theme, down to ``near_floor`` (the nearest items, ranked as a search
@@ -115,24 +117,40 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     whose cosine could still reach ``min_score`` are scored exactly. The index's items come
     tokenised from the cache (see :func:`index_tokens`); only the texts are tokenised here.
     ``release``: let go of the index's pages as many records are read (see :func:`search.recur.recur`).
+
+    ``passages``: also compare each text with what the index's reports said in passing (see
+    :mod:`search.recur.passages`; not when ``items`` or ``kind`` is given): up to ``nearest`` of
+    them, scored as items are and weighed by :data:`PASSAGE_FACTOR`, are listed among the nearest
+    items (after every match from ``min_score``), each with ``"passage": True`` and the kind "said
+    in passing". A passage is never a match at or above a threshold: it never makes a text "made before".
     """
     concepts = store_concepts(store, release)
     given = items is not None
     items, rows, surface = _items_and_rows(store, items, kind, concepts, release)
     surface = dict(surface)
+    said = index_passages(store, concepts, release) if passages and not given and not kind else None
+    said_items = said["passages"] if said else []
+    for stem, word in (said["surface"] if said else {}).items():
+        surface.setdefault(stem, word)
     ptoks = [tokens(_subject(t), concepts, surface) for t in texts]
     if themes is None:  # the themes whose phrases the texts hold, as the concepts read them
         themes = [[t[len(_THEME):] for t in toks if t.startswith(_THEME)] for toks in ptoks]
     probes = [{"item_id": "?", "text": t, "themes": list(themes[n] or []), "year_start": None}
               for n, t in enumerate(texts)]
-    p = _prepare(items, concepts, surface=surface, rows=rows.plus(probes, ptoks))
+    rows = rows.plus(probes, ptoks)
+    if said_items:  # after the texts, and not counted in how rare a concept is: the items' rarities weigh them
+        rows = rows.plus(said_items, [t.split(" ") if t else [] for t in said["tokens"]])
+    p = _prepare(items, concepts, surface=surface, rows=rows, counted=len(items) + len(texts))
     n_items = len(items)
+    base = n_items + len(texts)  # row of the first passage
     own = set(exclude_docs or ())
     slim = isinstance(items, _Slim)  # the index's, by column: only its ids, documents and kinds are read
     ids = items.column("item_id") if slim else [it["item_id"] for it in items]
     docs = items.column("doc_id") if slim else [it.get("doc_id") for it in items]
     left_out = np.array([d in own for d in docs], dtype=bool) if own else None
-    sims = (p.x[n_items:] @ p.x[:n_items].T).tocsr()
+    sims = (p.x[n_items:base] @ p.x[:n_items].T).tocsr()
+    said_sims = (p.x[n_items:base] @ p.x[base:].T).tocsr() if said_items else None
+    said_out = np.array([it["doc_id"] in own for it in said_items], dtype=bool)
     near_floor = min(near_floor, min_score)
     # the cosine a candidate needs to reach a score at all (its lexical part at most adds the rest)
     floor, near_cos = ((max(0.0, (f - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0) for f in (min_score, near_floor))
@@ -140,10 +158,10 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     named = np.array([t.startswith(("#", _CONCEPT)) for t in p.rows.vocab] or [False])
     sizes = np.asarray(p.rows.sizes, dtype=np.int64)
     short = sizes[:n_items] < MIN_TOKENS
-    cos = np.zeros(n_items, dtype=np.float32)
+    cos = np.zeros(p.x.shape[0], dtype=np.float32)
 
     def ranked(x: tuple[float, int]):  # best score first; ties to the item most about it, then by id
-        return -x[0], -float(cos[x[1]]), ids[x[1]]
+        return -x[0], -float(cos[x[1]]), ids[x[1]] if x[1] < n_items else said_items[x[1] - base]["item_id"]
 
     out = []
     for n, text in enumerate(texts):
@@ -176,10 +194,16 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
                 scored += islice((x for x in near if _near(p, x[1], q)), nearest - len(scored))
         else:  # a short text is scored by how much of it an item holds
             scored = [(s, i) for i in idx.tolist() if (s := _check_score(p, i, q)) >= min_score]
-        scored.sort(key=ranked)
+        if said_sims is not None:
+            scored += _passing(p, said_sims, n, q, base, said_out, near_cos, near_floor, nearest, cos, ranked)
+        # a match (an item from the floor up) first: a passage ranks among the nearest items below it
+        scored.sort(key=lambda x: (x[1] >= base or x[0] < min_score, *ranked(x)))
         matches = []
         for s, i in scored[:limit]:
-            it = dict(items[i]) if given else _full(store, {"item_id": ids[i], "doc_id": docs[i]})
+            if i >= base:  # said in passing: listed for a person to judge, never a match
+                it = dict(said_items[i - base], kind=PASSAGE_KIND, status=None, passage=True, nearest=True)
+            else:
+                it = dict(items[i]) if given else _full(store, {"item_id": ids[i], "doc_id": docs[i]})
             it["score"] = s
             it["why"] = why(p, i, q)
             if s < min_score:
@@ -187,6 +211,31 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
             matches.append(it)
         out.append({"text": text, "matches": matches})
     return out
+
+
+def _passing(p: _Prepared, sims, n: int, q: int, base: int, left_out: np.ndarray, near_cos: float,
+             near_floor: float, nearest: int, cos: np.ndarray, ranked) -> list[tuple[float, int]]:
+    """The passages (rows from ``base`` on) most like the checked text ``q`` (row ``n`` of ``sims``),
+    best first, at most ``nearest``: scored as items are, times :data:`PASSAGE_FACTOR`, each at
+    ``near_floor`` or more and sharing more than a theme (what a nearest item must share)."""
+    lo, hi = sims.indptr[n], sims.indptr[n + 1]
+    idx, val = sims.indices[lo:hi], sims.data[lo:hi]
+    keep = ~left_out[idx]
+    idx, val = idx[keep], val[keep]
+    cos[base + idx] = val
+    rows = idx.astype(np.int64) + base
+    if _content(p, q) >= MIN_TOKENS:
+        held = _held(val, p.norms[rows], p.norms[q], np.asarray(p.rows.sizes)[rows], p.rows.sizes[q], 1.0)
+        keep = held >= near_cos - 1e-6
+        rows = _best(rows[keep], held[keep], NEAR_CANDIDATES)
+        scores, beyond = _scores_and_evidence(p, rows, np.full(len(rows), q, dtype=np.int64))
+        scored = [(s, i) for i, s, b in zip(rows.tolist(), scores.tolist(), beyond.tolist()) if b]
+    else:
+        rows = _best(rows, val, NEAR_CANDIDATES)
+        scored = [(_check_score(p, i, q), i) for i in rows.tolist()]
+    scored = sorted(((round(s * PASSAGE_FACTOR, 1), i) for s, i in scored
+                     if s * PASSAGE_FACTOR >= near_floor and _near(p, i, q)), key=ranked)
+    return scored[:nearest]
 
 
 VERDICTS = ("made before", "similar", "new")
@@ -210,8 +259,9 @@ def check(store: Store, text: str, limit: int = 10, kind: str | None = None, min
 
 
 def made_before(check_result: dict, threshold: float = DEFAULT_THRESHOLD) -> bool:
-    """Whether a checked text has a match scoring at least ``threshold`` (what recur would group)."""
-    return any(m["score"] >= threshold for m in check_result["matches"])
+    """Whether a checked text has a match scoring at least ``threshold`` (what recur would group);
+    a passage said in passing is never one."""
+    return any(m["score"] >= threshold and not m.get("passage") for m in check_result["matches"])
 
 
 def summary(checks: list[dict], threshold: float = DEFAULT_THRESHOLD, left_out: list[dict] | None = None) -> dict:

@@ -90,6 +90,9 @@ CHECK_MIN_SCORE = 37.0  # --check lists weaker matches than recur groups, best f
 # scores low (bench/recur_fit.py fits it on realdev's items ranked as --check ranks them)
 CHECK_NEAR_FLOOR = 22.0
 CHECK_NEAREST = 5
+# a passage (a sentence the item model kept out of the items: see search.recur.passages) ranks among
+# --check's nearest matches at its score times this: below an item saying as much (bench/recur_fit.py)
+PASSAGE_FACTOR = 0.6
 THEME_WEIGHT = 1.5  # a theme tag weighs this many times an equally rare word
 CONCEPT_WEIGHT = 2.0  # a concept from the data file weighs this many times an equally rare word
 POINT_WEIGHT = 3.5  # a point of practice ("accepted at face value") weighs this many times an equally rare word (bench/recur_fit.py)
@@ -275,9 +278,11 @@ def _weight(tok: str, points: frozenset[str] = frozenset()) -> float:
 
 
 def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[list[str]] | None = None,
-             surface: dict[str, str] | None = None, rows: _Rows | None = None) -> _Prepared:
+             surface: dict[str, str] | None = None, rows: _Rows | None = None, counted: int | None = None) -> _Prepared:
     """Concept matrix and IDF of ``items``: from ``rows`` (the cache's), else from ``toks``
-    (their tokens, if already known), else tokenised here. ``surface``: readable words."""
+    (their tokens, if already known), else tokenised here. ``surface``: readable words.
+    ``counted``: only the first so many rows count in how rare a concept is (the rows after
+    them, passages ``--check`` also compares, are weighed by the items' rarities)."""
     c = concepts or _default_concepts()
     surface = dict(surface or {})
     if rows is None:
@@ -285,8 +290,9 @@ def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[lis
             toks = [item_tokens(i, c, surface) for i in items]
         rows = _rows(items, toks)
     m = rows.matrix()
-    df = np.bincount(rows.indices, minlength=m.shape[1])
-    n = max(len(rows.strings), 1)  # the items and any texts checked against them
+    counted = len(rows.strings) if counted is None else counted
+    df = np.bincount(rows.indices[:rows.indptr[counted]], minlength=m.shape[1])
+    n = max(counted, 1)  # the items and any texts checked against them
     weights = [math.log((n + 1) / (k + 0.5)) * _weight(t, c.points) for t, k in zip(rows.vocab, df.tolist())]
     idf = dict(zip(rows.vocab, weights))
     w = np.array(weights or [0.0], dtype=np.float64)

@@ -88,8 +88,14 @@ def _csv(checks: list[dict], path: Path) -> None:
                 w.writerow([csv_cell("" if v is None else v) for v in row])
 
 
+def _match_head(m: dict) -> str:
+    """``2016-17, score 52.3: `` (a passage a report said in passing says so)."""
+    said = f" ({m['kind']})" if m.get("passage") else ""
+    return f"{m.get('year')}, score {m.get('score')}{said}: "
+
+
 def _match_line(m: dict) -> str:
-    return f"{m.get('year')}, score {m.get('score')}: {m.get('text')} \u2014 {cite(m)}"
+    return f"{_match_head(m)}{m.get('text')} \u2014 {cite(m)}"
 
 
 def _md(checks: list[dict], summary: dict, source: str | None, key: str) -> str:
@@ -151,7 +157,7 @@ def _docx(checks: list[dict], summary: dict, source: str | None, key: str, path:
             cells[3].paragraphs[0].add_run("\u2014").font.size = Pt(9)
         for k, m in enumerate(matches):
             para = cells[3].paragraphs[0] if k == 0 else cells[3].add_paragraph()
-            head = para.add_run(clean(f"{m.get('year')}, score {m.get('score')}: "))
+            head = para.add_run(clean(_match_head(m)))
             head.bold = True
             head.font.size = Pt(9)
             para.add_run(clean(f"{m.get('text')} ")).font.size = Pt(9)
