@@ -7,7 +7,10 @@ says the same thing as an earlier one and 4 look-alikes) is measured two ways:
   in its page's year), so only scoring and grouping are measured;
 - **end to end**: the 20 pages ingested as a user would, so the items sgsearch extracts are
   what is grouped and checked (a gold item is "found" when an extracted item of its page
-  holds at least half of its words).
+  holds at least half of its words). A separate line, "end to end, items or passages", counts
+  a pair linked also when a passage (what a page said in passing, kept by ingest below the
+  item bar; see ``search/recur/passages.py``) holding at least half of the earlier item's
+  words is among the first 5 matches of ``--check``; the lines before it count items only.
 
 A same pair is **linked** when ``recur`` puts both items in one group, or when the earlier
 item is among the first 5 matches ``recur --check`` gives for the later item's text. A
