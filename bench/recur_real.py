@@ -145,7 +145,7 @@ def _measure(store: Store, gold_by_no: dict, owner: dict[str, set[str]], doc_of:
     out = {"same": 0, "same_total": 0, "alike": 0, "alike_total": 0, "grouped": 0, "top5": 0, "made_before": 0,
            "found": 0, "missed": [], "alike_linked": [], "details": [],
            "every": {b: [m for m in r["matches"] if m["doc_id"] != doc_of[b]] for b, r in every.items()},
-           "any": 0, "any_top5": 0, "any_found": 0, "any_missed": []}
+           "any": 0, "any_top5": 0, "any_found": 0, "any_missed": [], "alike_listed": 0}
     either = {no: owner.get(no, set()) | (passages or {}).get(no, set()) for no in gold_by_no}
     for a, b, same in pairs:
         ga = {g for i in owner.get(a, ()) for g in group_of.get(i, ())}
@@ -164,6 +164,8 @@ def _measure(store: Store, gold_by_no: dict, owner: dict[str, set[str]], doc_of:
         out["details"].append((a, b, same, grouped, hit[0] if hit else None, hit[1]["score"] if hit else None,
                                hit[1]["why"] if hit else [], [m["score"] for m in matches], unlisted))
         out["found"] += bool(owner.get(a)) and bool(owner.get(b))
+        if not same and passages is not None:  # listed for a person to judge, never claimed: counted apart
+            out["alike_listed"] += any(m["item_id"] in either[a] for m in matches)
         if same and passages is not None:
             top_any = any(m["item_id"] in either[a] for m in matches)
             out["any_found"] += bool(either[a]) and bool(owner.get(b))
@@ -206,7 +208,8 @@ def _print_any(name: str, m: dict, target: int) -> None:
     lines above count items only)."""
     print(f"{name}: pairs linked {m['any']} of {m['same_total']} (grouped {m['grouped']}, earlier item or passage "
           f"in top {TOP} of --check {m['any_top5']}; pairs whose earlier point is an item or passage and later "
-          f"an item {m['any_found']}); look-alikes linked {m['alike']} of {m['alike_total']}  "
+          f"an item {m['any_found']}); look-alikes linked {m['alike']} of {m['alike_total']} (listed in the top {TOP}, "
+          f"never made before: {m['alike_listed']})  "
           f"[targets >= {target}, 0: {verdict(m['any'] >= target and m['alike'] == 0)}]")
     if m["any_missed"]:
         print(f"   not linked: {' '.join(m['any_missed'])}")
