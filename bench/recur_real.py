@@ -72,7 +72,7 @@ from search.recur import (  # noqa: E402
     recur,
     store_concepts,
 )
-from search.recur.passages import index_passages  # noqa: E402
+from search.recur.passages import index_passages, passage  # noqa: E402
 from search.vocab.years import fy_label, parse_year_label  # noqa: E402
 from usecases import check_texts  # noqa: E402
 
@@ -361,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         owner_e[g.item_no] = {it["item_id"] for it in by_doc.get(doc, [])
                               if len(want & _words(it["text"])) >= 0.5 * max(len(want), 1)}
     doc_of_e = {no: doc_by_file.get(d, d) for no, d in doc_of.items()}
-    said = index_passages(real, store_concepts(real))["passages"]
+    said = [passage(real, pid) for pid in index_passages(real, store_concepts(real)).ids]
     said_by_doc: dict[str, list[dict]] = {}
     for ps in said:
         said_by_doc.setdefault(ps["doc_id"], []).append(ps)

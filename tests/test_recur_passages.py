@@ -14,7 +14,7 @@ from ingest.passages import passage_floor
 from ingest.pipeline import ingest
 from search.index.store import Store
 from search.recur import check_many, load_items, made_before, recur, store_concepts, verdict
-from search.recur.passages import PASSAGE_KIND, index_passages
+from search.recur.passages import PASSAGE_KIND, index_passages, passage
 
 # said in passing in a paragraph about the partnership's year, not under a heading naming a kind
 POINT = "School nursing teams rarely used the neglect toolkit on home visits to families with younger children."
@@ -64,7 +64,7 @@ def test_a_point_said_in_passing_is_found_by_check_and_never_made_before(earlier
     store = Store(index)
     try:
         assert not any("toolkit" in it["text"] for it in load_items(store))  # not an item
-        said = index_passages(store, store_concepts(store))["passages"]
+        said = [passage(store, pid) for pid in index_passages(store, store_concepts(store)).ids]
         assert POINT in [p["text"] for p in said]
         [result] = check_many(store, [LATER])
         passing = [m for m in result["matches"] if m.get("passage")]
@@ -117,7 +117,7 @@ def test_an_index_without_passages_is_checked_as_before(earlier, tmp_path, monke
     assert ingest([earlier], index).ok
     store = Store(index)
     try:
-        assert index_passages(store, store_concepts(store))["passages"] == []
+        assert index_passages(store, store_concepts(store)).ids == []
         [result] = check_many(store, [LATER])
         assert not any(m.get("passage") for m in result["matches"])
     finally:

@@ -8,7 +8,7 @@ import numpy as np
 from search.index.store import Store
 from search.recur.cache import _full, _items_and_rows, _Slim
 from search.recur.concepts import _CONCEPT, _OBJECT, _SYNONYM, _THEME, store_concepts, tokens
-from search.recur.passages import PASSAGE_KIND, index_passages
+from search.recur.passages import index_passages, passage
 from search.recur.scoring import (
     CHECK_CANDIDATES,
     CHECK_MIN_SCORE,
@@ -129,8 +129,8 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     items, rows, surface = _items_and_rows(store, items, kind, concepts, release)
     surface = dict(surface)
     said = index_passages(store, concepts, release) if passages and not given and not kind else None
-    said_items = said["passages"] if said else []
-    for stem, word in (said["surface"] if said else {}).items():
+    said = said if said is not None and said.ids else None
+    for stem, word in (said.surface if said else {}).items():
         surface.setdefault(stem, word)
     ptoks = [tokens(_subject(t), concepts, surface) for t in texts]
     if themes is None:  # the themes whose phrases the texts hold, as the concepts read them
@@ -138,8 +138,8 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     probes = [{"item_id": "?", "text": t, "themes": list(themes[n] or []), "year_start": None}
               for n, t in enumerate(texts)]
     rows = rows.plus(probes, ptoks)
-    if said_items:  # after the texts, and not counted in how rare a concept is: the items' rarities weigh them
-        rows = rows.plus(said_items, [t.split(" ") if t else [] for t in said["tokens"]])
+    if said:  # after the texts, and not counted in how rare a concept is: the items' rarities weigh them
+        rows = rows.then(said.rows)
     p = _prepare(items, concepts, surface=surface, rows=rows, counted=len(items) + len(texts))
     n_items = len(items)
     base = n_items + len(texts)  # row of the first passage
@@ -149,8 +149,9 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     docs = items.column("doc_id") if slim else [it.get("doc_id") for it in items]
     left_out = np.array([d in own for d in docs], dtype=bool) if own else None
     sims = (p.x[n_items:base] @ p.x[:n_items].T).tocsr()
-    said_sims = (p.x[n_items:base] @ p.x[base:].T).tocsr() if said_items else None
-    said_out = np.array([it["doc_id"] in own for it in said_items], dtype=bool)
+    said_sims = (p.x[n_items:base] @ p.x[base:].T).tocsr() if said else None
+    said_out = np.array([d in own for d in said.docs] if said and own else [False] * len(said.ids if said else []),
+                        dtype=bool)
     near_floor = min(near_floor, min_score)
     # the cosine a candidate needs to reach a score at all (its lexical part at most adds the rest)
     floor, near_cos = ((max(0.0, (f - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0) for f in (min_score, near_floor))
@@ -161,7 +162,7 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     cos = np.zeros(p.x.shape[0], dtype=np.float32)
 
     def ranked(x: tuple[float, int]):  # best score first; ties to the item most about it, then by id
-        return -x[0], -float(cos[x[1]]), ids[x[1]] if x[1] < n_items else said_items[x[1] - base]["item_id"]
+        return -x[0], -float(cos[x[1]]), ids[x[1]] if x[1] < n_items else said.ids[x[1] - base]
 
     out = []
     for n, text in enumerate(texts):
@@ -201,7 +202,7 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
         matches = []
         for s, i in scored[:limit]:
             if i >= base:  # said in passing: listed for a person to judge, never a match
-                it = dict(said_items[i - base], kind=PASSAGE_KIND, status=None, passage=True, nearest=True)
+                it = dict(passage(store, said.ids[i - base]), nearest=True)
             else:
                 it = dict(items[i]) if given else _full(store, {"item_id": ids[i], "doc_id": docs[i]})
             it["score"] = s

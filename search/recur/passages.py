@@ -6,48 +6,103 @@ items. ``--check`` compares a text with them too and may list one among the near
 texts as said in passing, with its citation; a passage never makes a text "made before"
 and is never grouped by ``recur``. An index written before passages were kept has none.
 
-The passages and their tokens are read once per index generation and kept in the per-user
-cache (see :func:`search.recur.cachefiles.kept_value`).
+The passages' concepts are read once per index generation and kept in the per-user cache
+(see :func:`search.recur.cachefiles.kept_value`) as a sparse matrix, packed as the items'
+are: a check reads them back in a blink, and only the few passages it lists are read whole
+from their sections.
 """
 from __future__ import annotations
 
+import binascii
+from dataclasses import dataclass
+
+import numpy as np
+
 from search.index.store import Store
+from search.recur.cache import _code, _decode, _pack, _unpack
 from search.recur.cachefiles import kept_value
 from search.recur.concepts import _THEME, Concepts
+from search.recur.scoring import _Joined, _Rows, _rows
 from search.vocab.concepts import concepts_digest, item_tokens
 
 PASSAGE_KIND = "said in passing"  # what a passage shows where an item shows its kind
-_VERSION = 1  # raise whenever what is kept changes
+_VERSION = 2  # raise whenever what is kept changes
 _RELEASE_EVERY = 20_000  # sections read between two lets-go of the engine's pages (with ``release``)
-_FIELDS = ("section_id", "doc_id", "title", "year", "year_start", "number", "heading")
 
 
-def index_passages(store: Store, concepts: Concepts, release: bool = False) -> dict:
-    """The index's passages: ``{"passages": [{"item_id", "section_id", "doc_id", "title", "year",
-    "year_start", "number", "heading", "page", "text", "themes"}], "tokens": [each one's tokens
-    joined by spaces], "surface": {stem: readable word}}``. A passage's id is its section's and
-    its place there (``<section id>~<n>``); its themes are those whose phrases it holds, as a
-    checked text's are. ``release``: let go of the index's pages as many sections are read."""
-    return kept_value(store, "passages", [_VERSION, concepts_digest(concepts)],
-                      lambda: _read(store, concepts, release))
+@dataclass
+class Said:
+    """The index's passages: ``ids`` (``<section id>~<n>``, the n-th passage of that section),
+    the document of each, their concepts as :class:`_Rows` (with the ``#theme`` tags of the
+    themes whose phrases each holds, as a checked text has) and the words their stems read as."""
+
+    ids: list[str]
+    docs: list[str]
+    rows: _Rows
+    surface: dict[str, str]
+
+
+def index_passages(store: Store, concepts: Concepts, release: bool = False) -> Said:
+    """The index's passages (see :class:`Said`), from the cache or read from its sections.
+    ``release``: let go of the index's pages as many sections are read."""
+    got = _said(kept_value(store, "passages", [_VERSION, concepts_digest(concepts)],
+                           lambda: _read(store, concepts, release)))
+    return got if got is not None else _said(_read(store, concepts, release))  # a damaged cache is never trusted
+
+
+def _said(data) -> Said | None:
+    """:class:`Said` from what :func:`_read` made (or the cache kept); None if it is damaged."""
+    try:
+        ids = data["ids"].split("\n") if data["ids"] else []
+        rows = _Rows(_Joined(data["strings"].encode("utf-8"), data["count"]), _unpack(data["sizes"], "<i4").tolist(),
+                     data["vocab"].split("\n") if data["vocab"] else [], _unpack(data["indptr"], "<i8"),
+                     _unpack(data["indices"], "<i4"))
+        docs = _decode(data["docs"])
+        if len(docs) == len(ids) == len(rows.sizes) == len(rows.indptr) - 1:
+            return Said(ids, docs, rows, dict(data["surface"]))
+    except (TypeError, KeyError, ValueError, AttributeError, binascii.Error):
+        pass
+    return None
 
 
 def _read(store: Store, concepts: Concepts, release: bool) -> dict:
-    passages: list[dict] = []
-    toks: list[str] = []
+    """The index's passages tokenised, as the cache keeps them (a JSON value)."""
+    ids: list[str] = []
+    docs: list[str] = []
+    items: list[dict] = []
+    toks: list[list[str]] = []
     surface: dict[str, str] = {}
     for r in store.iter_records("section", release_every=_RELEASE_EVERY if release else 0):
         said = (r.get("cells") or {}).get("passages")
         if not said:
             continue
-        base = {f: r.get(f) for f in _FIELDS}
-        base["section_id"] = r.get("section_id") or r.get("id")
+        sid = r.get("section_id") or r.get("id")
         for n, p in enumerate(said, start=1):
             if not isinstance(p, dict) or not p.get("text"):
                 continue
-            it = dict(base, item_id=f"{base['section_id']}~{n}", text=str(p["text"]), page=p.get("page"))
+            it = {"text": str(p["text"]), "heading": r.get("heading")}
             t = item_tokens(it, concepts, surface)
             it["themes"] = list(dict.fromkeys(x[len(_THEME):] for x in t if x.startswith(_THEME)))
-            passages.append(it)
-            toks.append(" ".join(t))
-    return {"passages": passages, "tokens": toks, "surface": surface}
+            ids.append(f"{sid}~{n}")
+            docs.append(r.get("doc_id"))
+            items.append(it)
+            toks.append(t)
+    rows = _rows(items, toks)
+    return {"ids": "\n".join(ids), "docs": _code(docs), "count": len(ids), "strings": "\n".join(rows.strings),
+            "sizes": _pack(np.array(rows.sizes, dtype=np.int64), "<i4"), "vocab": "\n".join(rows.vocab),
+            "indptr": _pack(rows.indptr, "<i8"), "indices": _pack(rows.indices, "<i4"), "surface": surface}
+
+
+def passage(store: Store, pid: str) -> dict:
+    """A passage as ``--check`` lists it (its section's document, title, year, number, heading and
+    themes; its own text and page), by its id; an empty one if its section is gone."""
+    sid, _, n = pid.rpartition("~")
+    r = store.record(sid) or {}
+    said = (r.get("cells") or {}).get("passages") or []
+    p = said[int(n) - 1] if n.isdigit() and 0 < int(n) <= len(said) and isinstance(said[int(n) - 1], dict) else {}
+    themes = r.get("themes") or ""
+    return {"item_id": pid, "section_id": sid, "doc_id": r.get("doc_id"), "kind": PASSAGE_KIND,
+            "text": p.get("text") or "", "status": None,
+            "themes": [t for t in themes.split(",") if t] if isinstance(themes, str) else list(themes),
+            "year": r.get("year"), "year_start": r.get("year_start"), "title": r.get("title"),
+            "number": r.get("number") or None, "heading": r.get("heading"), "page": p.get("page"), "passage": True}

@@ -204,6 +204,33 @@ class _Rows:
                      np.concatenate([self.indptr, more.indptr[1:] + self.indptr[-1]]),
                      np.concatenate([self.indices, more.indices]))
 
+    def then(self, more: _Rows) -> _Rows:
+        """These rows followed by ``more`` (rows over a vocabulary of their own), over this
+        vocabulary extended by the tokens only ``more`` holds."""
+        col = {t: j for j, t in enumerate(self.vocab)}
+        remap = np.array([col.setdefault(t, len(col)) for t in more.vocab] or [0], dtype=np.int32)
+        return _Rows(_Chain(self.strings, more.strings), self.sizes + list(more.sizes), list(col),
+                     np.concatenate([self.indptr, more.indptr[1:] + self.indptr[-1]]),
+                     np.concatenate([self.indices, remap[more.indices]]))
+
+
+class _Chain(Sequence):
+    """Two sequences of strings read as one (the items' and texts' rows, then the passages')."""
+
+    def __init__(self, first: Sequence[str], second: Sequence[str]):
+        self.first, self.second = first, second
+
+    def __len__(self) -> int:
+        return len(self.first) + len(self.second)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        n = len(self.first)
+        return self.first[i] if i < n else self.second[i - n]
+
 
 def _rows(items: Iterable[dict], toks: Iterable[list[str]], vocab: list[str] = (),
           words: Iterable[int] | None = None, strings: bool = True) -> _Rows:
