@@ -196,7 +196,7 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
         else:  # a short text is scored by how much of it an item holds
             scored = [(s, i) for i in idx.tolist() if (s := _check_score(p, i, q)) >= min_score]
         if said_sims is not None:
-            scored += _passing(p, said_sims, n, q, base, said_out, near_cos, near_floor, nearest, cos, ranked)
+            scored += _passing(p, said_sims, n, q, base, said_out, sizes, near_cos, near_floor, nearest, cos, ranked)
         # a match (an item from the floor up) first: a passage ranks among the nearest items below it
         scored.sort(key=lambda x: (x[1] >= base or x[0] < min_score, *ranked(x)))
         matches = []
@@ -214,11 +214,12 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     return out
 
 
-def _passing(p: _Prepared, sims, n: int, q: int, base: int, left_out: np.ndarray, near_cos: float,
-             near_floor: float, nearest: int, cos: np.ndarray, ranked) -> list[tuple[float, int]]:
+def _passing(p: _Prepared, sims, n: int, q: int, base: int, left_out: np.ndarray, sizes: np.ndarray,
+             near_cos: float, near_floor: float, nearest: int, cos: np.ndarray, ranked) -> list[tuple[float, int]]:
     """The passages (rows from ``base`` on) most like the checked text ``q`` (row ``n`` of ``sims``),
     best first, at most ``nearest``: scored as items are, times :data:`PASSAGE_FACTOR`, each at
-    ``near_floor`` or more and sharing more than a theme (what a nearest item must share)."""
+    ``near_floor`` or more and sharing more than a theme (what a nearest item must share).
+    ``sizes``: every row's concepts counted (see :func:`_content`)."""
     lo, hi = sims.indptr[n], sims.indptr[n + 1]
     idx, val = sims.indices[lo:hi], sims.data[lo:hi]
     keep = ~left_out[idx]
@@ -226,7 +227,7 @@ def _passing(p: _Prepared, sims, n: int, q: int, base: int, left_out: np.ndarray
     cos[base + idx] = val
     rows = idx.astype(np.int64) + base
     if _content(p, q) >= MIN_TOKENS:
-        held = _held(val, p.norms[rows], p.norms[q], np.asarray(p.rows.sizes)[rows], p.rows.sizes[q], 1.0)
+        held = _held(val, p.norms[rows], p.norms[q], sizes[rows], sizes[q], 1.0)
         keep = held >= near_cos - 1e-6
         rows = _best(rows[keep], held[keep], NEAR_CANDIDATES)
         scores, beyond = _scores_and_evidence(p, rows, np.full(len(rows), q, dtype=np.int64))
