@@ -260,6 +260,8 @@ def format_section(s: dict, width: int = 80) -> str:
             status = f" [{it['status']}]" if it.get("status") else ""
             mark = "▶" if it.get("marked") else "-"
             lines.append(wrap(f"{mark} {it['kind']}{status}: {safe(it['text'])}", width, "", "  "))
+    if s.get("passage"):
+        lines += ["", wrap(f"▶ said in passing: {safe(s['passage']['text'])}", width, "", "  ")]
     return "\n".join(lines)
 
 

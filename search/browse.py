@@ -60,15 +60,21 @@ def section(store: Store, section_id: str) -> dict:
     """One section with its document's title, publisher and type, and its items.
 
     An item id (``hwbb-2018-01-18:134.8``, as ``recur`` prints) shows the item's section
-    with that item marked (``"item_id"`` at the top, ``"marked": true`` on the item)."""
+    with that item marked (``"item_id"`` at the top, ``"marked": true`` on the item); a
+    passage id (``hwbb-2018-01-18:141~6``, what ``recur --check`` lists as said in passing)
+    shows its section with the passage (``"passage": {"passage_id", "text", "page"}``)."""
+    asked = section_id
     found = store.record(section_id)
-    item_id = None
+    item_id = passage = None
     if found and found.get("kind") == "item":
         item_id = section_id
         section_id = item_json(found)["section_id"]
         found = store.record(section_id)
+    elif not found and "~" in section_id:
+        passage, section_id = _passage(store, section_id)
+        found = store.record(section_id) if passage else None
     if not found or found.get("kind") != "section":
-        raise DocNotFound(f"no section {section_id!r}: ids look like ccg-2021-22:3 (see 'sgsearch docs DOC_ID')")
+        raise DocNotFound(f"no section {asked!r}: ids look like ccg-2021-22:3 (see 'sgsearch docs DOC_ID')")
     out = section_json(found)
     out["title"] = found.get("title")
     out["publisher"] = found.get("publisher") or None
@@ -78,4 +84,18 @@ def section(store: Store, section_id: str) -> dict:
         out["item_id"] = item_id
         for it in out["items"]:
             it["marked"] = it["item_id"] == item_id
+    if passage:
+        out["passage"] = passage
     return out
+
+
+def _passage(store: Store, passage_id: str) -> tuple[dict | None, str]:
+    """The passage ``section~n`` names (its id, text and page) and its section's id; ``None``
+    when the section keeps no such passage."""
+    section_id, _, n = passage_id.rpartition("~")
+    found = store.record(section_id) or {}
+    said = (found.get("cells") or {}).get("passages") or [] if found.get("kind") == "section" else []
+    if not (n.isdigit() and 0 < int(n) <= len(said)) or not isinstance(said[int(n) - 1], dict):
+        return None, section_id
+    p = said[int(n) - 1]
+    return {"passage_id": passage_id, "text": str(p.get("text") or ""), "page": p.get("page")}, section_id

@@ -126,3 +126,20 @@ def test_an_index_without_passages_is_checked_as_before(earlier, tmp_path, monke
     # nothing like it (the point was never an item): the command's usual answer, not an error
     assert got.exit_code == 1 and isinstance(got.exception, SystemExit), got.output
     assert json.loads(got.stdout)["matches"] == []
+
+
+def test_show_opens_the_section_a_passage_citation_names(earlier, tmp_path):
+    # a practitioner copies the id --check printed beside a passage and opens it
+    index = tmp_path / "ix"
+    assert ingest([earlier], index).ok
+    data = json.loads(run(index, "recur", "--check", LATER, "--json").stdout)
+    [pid] = [m["item_id"] for m in data["matches"] if m.get("passage")]
+    shown = json.loads(run(index, "show", pid, "--json").stdout)
+    assert shown["passage"] == {"passage_id": pid, "text": POINT, "page": shown["passage"]["page"]}
+    assert POINT in shown["text"] and shown["section_id"] == pid.rpartition("~")[0]
+    out = run(index, "show", pid).output
+    assert f"said in passing: {POINT}" in " ".join(out.split())
+    # a passage number the section does not keep: one line naming the id asked for
+    bad = f"{pid.rpartition('~')[0]}~99"
+    got = run(index, "show", bad)
+    assert got.exit_code != 0 and f"no section {bad!r}" in got.output and "Traceback" not in got.output
