@@ -97,6 +97,22 @@ def test_a_point_said_in_passing_is_found_by_check_and_never_made_before(earlier
     assert PASSAGE_KIND in appendix.read_text(encoding="utf-8")
 
 
+def test_a_one_word_check_finds_a_passage_holding_it_as_it_finds_an_item(earlier, tmp_path):
+    # a short text is listed by how much of it is held, for passages as for items: one word of it
+    # shares one word, never the two a weak match of a longer text must share
+    index = tmp_path / "ix"
+    assert ingest([earlier], index).ok
+    store = Store(index)
+    try:
+        for word in ("nursing", "visits", "toolkit"):
+            [result] = check_many(store, [word])
+            assert [m["text"] for m in result["matches"] if m.get("passage")] == [POINT], word
+            assert not made_before(result, threshold=0.0)
+        assert check_many(store, ["asthma"])[0]["matches"] == []  # nothing holds it
+    finally:
+        store.close()
+
+
 def test_passages_change_no_item(earlier, tmp_path, monkeypatch):
     assert ingest([earlier], tmp_path / "with").ok
     monkeypatch.setattr("ingest.pipeline.passage_floor", lambda: None)
