@@ -237,7 +237,7 @@ def _passing(p: _Prepared, sims, n: int, q: int, base: int, left_out: np.ndarray
         rows = _best(rows[keep], held[keep], NEAR_CANDIDATES)
         scores, beyond = _scores_and_evidence(p, rows, np.full(len(rows), q, dtype=np.int64))
         scored = [(s, i) for i, s, b in zip(rows.tolist(), scores.tolist(), beyond.tolist()) if b and _near(p, i, q)]
-    else:  # a short text's passages are listed as its items are: by how much of it they hold ("bullying"
+    else:  # a short text's passages are listed as its items are: by how much of it they hold ("asthma"
         # shares one word, never the two a weak match of a longer text must); a theme alone still needs more
         rows = _best(rows, val, NEAR_CANDIDATES)
         scored = [(s, i) for i in rows.tolist()
