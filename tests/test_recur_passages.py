@@ -15,6 +15,7 @@ from ingest.pipeline import ingest
 from search.index.store import Store
 from search.recur import check_many, load_items, made_before, recur, store_concepts, verdict
 from search.recur.passages import PASSAGE_KIND, index_passages, passage
+from search.recur.scoring import CHECK_NEAR_FLOOR, PASSAGE_FACTOR
 
 # said in passing in a paragraph about the partnership's year, not under a heading naming a kind
 POINT = "School nursing teams rarely used the neglect toolkit on home visits to families with younger children."
@@ -95,6 +96,45 @@ def test_a_point_said_in_passing_is_found_by_check_and_never_made_before(earlier
     assert any(m.get("passage") for m in data["checks"][0]["matches"])
     assert run(index, "recur", "--check", str(review), "-o", str(appendix)).exit_code == 0
     assert PASSAGE_KIND in appendix.read_text(encoding="utf-8")
+
+
+def test_a_one_word_check_finds_a_passage_holding_it_as_it_finds_an_item(earlier, tmp_path):
+    # a short text is listed by how much of it is held, for passages as for items: one word of it
+    # shares one word, never the two a weak match of a longer text must share
+    index = tmp_path / "ix"
+    assert ingest([earlier], index).ok
+    store = Store(index)
+    try:
+        for word in ("nursing", "visits", "toolkit"):
+            [result] = check_many(store, [word])
+            assert [m["text"] for m in result["matches"] if m.get("passage")] == [POINT], word
+            assert not made_before(result, threshold=0.0)
+        assert check_many(store, ["asthma"])[0]["matches"] == []  # nothing holds it
+    finally:
+        store.close()
+
+
+def test_a_passage_is_listed_from_the_floor_an_item_must_reach_and_ranked_below_one_saying_as_much(
+        earlier, tmp_path):
+    # a text sharing less of the point: as an item the passage would be listed among the nearest
+    # (its score from the near floor up), so it is listed, at that score times the factor
+    near = "The neglect toolkit should be used by all practitioners."
+    far = "Home visits to younger children should be unannounced."
+    index = tmp_path / "ix"
+    assert ingest([earlier], index).ok
+    store = Store(index)
+    try:
+        # each checked alone: the texts checked together count in how rare a word is
+        [got] = check_many(store, [near])
+        [m] = [m for m in got["matches"] if m.get("passage")]
+        assert m["text"] == POINT and m["nearest"] and not made_before(got, threshold=0.0)
+        assert CHECK_NEAR_FLOOR * PASSAGE_FACTOR <= m["score"] < CHECK_NEAR_FLOOR
+        # sharing too little to be listed as an item would be (below the floor before the factor): not listed
+        assert not [m for m in check_many(store, [far])[0]["matches"] if m.get("passage")]
+        [low] = [m for m in check_many(store, [far], near_floor=0.0)[0]["matches"] if m.get("passage")]
+        assert low["score"] < CHECK_NEAR_FLOOR * PASSAGE_FACTOR
+    finally:
+        store.close()
 
 
 def test_passages_change_no_item(earlier, tmp_path, monkeypatch):

@@ -120,8 +120,8 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
 
     ``passages``: also compare each text with what the index's reports said in passing (see
     :mod:`search.recur.passages`; not when ``items`` or ``kind`` is given): up to ``nearest`` of
-    them, scored as items are and weighed by :data:`PASSAGE_FACTOR`, are listed among the nearest
-    items (after every match from ``min_score``), each with ``"passage": True`` and the kind "said
+    them that score ``near_floor`` as an item would are listed among the nearest items (after every
+    match from ``min_score``) at that score weighed by :data:`PASSAGE_FACTOR`, each with ``"passage": True`` and the kind "said
     in passing". A passage is never a match at or above a threshold: it never makes a text "made before".
     """
     concepts = store_concepts(store, release)
@@ -196,7 +196,8 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
         else:  # a short text is scored by how much of it an item holds
             scored = [(s, i) for i in idx.tolist() if (s := _check_score(p, i, q)) >= min_score]
         if said_sims is not None:
-            scored += _passing(p, said_sims, n, q, base, said_out, sizes, near_cos, near_floor, nearest, cos, ranked)
+            scored += _passing(p, said_sims, n, q, base, said_out, sizes, near_cos, near_floor, nearest, cos, ranked,
+                              min_score)
         # a match (an item from the floor up) first: a passage ranks among the nearest items below it
         scored.sort(key=lambda x: (x[1] >= base or x[0] < min_score, *ranked(x)))
         matches = []
@@ -215,10 +216,14 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
 
 
 def _passing(p: _Prepared, sims, n: int, q: int, base: int, left_out: np.ndarray, sizes: np.ndarray,
-             near_cos: float, near_floor: float, nearest: int, cos: np.ndarray, ranked) -> list[tuple[float, int]]:
+             near_cos: float, near_floor: float, nearest: int, cos: np.ndarray, ranked,
+             min_score: float) -> list[tuple[float, int]]:
     """The passages (rows from ``base`` on) most like the checked text ``q`` (row ``n`` of ``sims``),
-    best first, at most ``nearest``: scored as items are, times :data:`PASSAGE_FACTOR`, each at
-    ``near_floor`` or more and sharing more than a theme (what a nearest item must share).
+    best first, at most ``nearest``: each scoring ``near_floor`` or more as an item would and sharing
+    more than a theme (what a nearest item must score and share), its score then times
+    :data:`PASSAGE_FACTOR` (below the floor, maybe: it ranks below an item saying as much); a short
+    text's (fewer than :data:`MIN_TOKENS` concepts) also scoring ``min_score`` or more before the
+    factor, as its items must to be listed.
     ``sizes``: every row's concepts counted (see :func:`_content`)."""
     lo, hi = sims.indptr[n], sims.indptr[n + 1]
     idx, val = sims.indices[lo:hi], sims.data[lo:hi]
@@ -231,12 +236,15 @@ def _passing(p: _Prepared, sims, n: int, q: int, base: int, left_out: np.ndarray
         keep = held >= near_cos - 1e-6
         rows = _best(rows[keep], held[keep], NEAR_CANDIDATES)
         scores, beyond = _scores_and_evidence(p, rows, np.full(len(rows), q, dtype=np.int64))
-        scored = [(s, i) for i, s, b in zip(rows.tolist(), scores.tolist(), beyond.tolist()) if b]
-    else:
+        scored = [(s, i) for i, s, b in zip(rows.tolist(), scores.tolist(), beyond.tolist()) if b and _near(p, i, q)]
+    else:  # a short text's passages are listed as its items are: by how much of it they hold ("asthma"
+        # shares one word, never the two a weak match of a longer text must); a theme alone still needs more
         rows = _best(rows, val, NEAR_CANDIDATES)
-        scored = [(_check_score(p, i, q), i) for i in rows.tolist()]
-    scored = sorted(((round(s * PASSAGE_FACTOR, 1), i) for s, i in scored
-                     if s * PASSAGE_FACTOR >= near_floor and _near(p, i, q)), key=ranked)
+        scored = [(s, i) for i in rows.tolist()
+                  if (s := _check_score(p, i, q)) >= min_score and (s > THEME_ONLY_MAX or _near(p, i, q))]
+    # listed from the floor a nearest item must reach, scored as an item would be; the factor only
+    # ranks it below an item saying as much
+    scored = sorted(((round(s * PASSAGE_FACTOR, 1), i) for s, i in scored if s >= near_floor), key=ranked)
     return scored[:nearest]
 
 
