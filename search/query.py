@@ -547,8 +547,9 @@ def _plus_constant(node: qtree.Node, score: float) -> qtree.Node:
     if coord is None:
         return node
     parts = node.parts if isinstance(node, qtree.Or) else (node,)
-    own = [p for p in parts if _in_section(p) == p]
-    rest = [p for p in parts if _in_section(p) is None]
+    said = [(p, _in_section(p)) for p in parts]
+    own = [p for p, s in said if s == p]
+    rest = [p for p, s in said if s is None]
     if not own or len(own) + len(rest) < len(parts):  # a part only partly the section's own
         return qtree.Or((node, coord))
     if not isinstance(node, qtree.Or):
