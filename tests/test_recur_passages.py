@@ -183,3 +183,22 @@ def test_show_opens_the_section_a_passage_citation_names(earlier, tmp_path):
     bad = f"{pid.rpartition('~')[0]}~99"
     got = run(index, "show", bad)
     assert got.exit_code != 0 and f"no section {bad!r}" in got.output and "Traceback" not in got.output
+
+
+def test_the_web_page_lists_a_passage_said_in_passing_with_a_link_to_its_section(earlier, tmp_path):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # newer Starlette prefers httpx2 for its test client
+        from starlette.testclient import TestClient
+    from web import create_app
+
+    index = tmp_path / "ix"
+    assert ingest([earlier], index).ok
+    with TestClient(create_app(index), base_url="http://127.0.0.1:8765") as client:
+        got = client.get("/recur", params={"check": LATER}, headers={"accept": "application/json"}).json()
+        [m] = [x for x in got["matches"] if x.get("passage")]
+        html = client.get("/recur", params={"check": LATER}).text
+        assert PASSAGE_KIND in html and POINT in html
+        assert f'href="/section/{m["section_id"]}"' in html
+        assert POINT in client.get(f"/section/{m['section_id']}").text
