@@ -512,7 +512,7 @@ def extract_items(parsed, passage_floor: float | None = None) -> list[dict]:
     out: list[dict] = []
     for s, (fixed, cands) in zip(parsed.sections, document_candidates(parsed.sections)):
         passages = None if passage_floor is None else []
-        for n, item in enumerate(_scored_items(fixed, cands, passages, passage_floor or 1.0), start=1):
+        for n, item in enumerate(_scored_items(fixed, cands, passages, passage_floor or 0.0), start=1):
             item.update(
                 item_id=f"{s['section_id']}.{n}",
                 section_id=s["section_id"],

@@ -6,7 +6,7 @@ Library functions behind ``sgsearch docs`` and ``sgsearch show``; they return th
 from __future__ import annotations
 
 from search.errors import SgsearchError
-from search.index.records import doc_json, item_json, section_json
+from search.index.records import doc_json, item_json, passage_json, section_json
 from search.index.store import Store
 from search.vocab.thesaurus import stored
 from search.vocab.years import fy_label
@@ -71,8 +71,10 @@ def section(store: Store, section_id: str) -> dict:
         section_id = item_json(found)["section_id"]
         found = store.record(section_id)
     elif not found and "~" in section_id:
-        passage, section_id = _passage(store, section_id)
-        found = store.record(section_id) if passage else None
+        section_id = section_id.rpartition("~")[0]
+        found = store.record(section_id)
+        passage = passage_json(found, asked) if found else None
+        found = found if passage else None
     if not found or found.get("kind") != "section":
         raise DocNotFound(f"no section {asked!r}: ids look like ccg-2021-22:3 (see 'sgsearch docs DOC_ID')")
     out = section_json(found)
@@ -88,14 +90,3 @@ def section(store: Store, section_id: str) -> dict:
         out["passage"] = passage
     return out
 
-
-def _passage(store: Store, passage_id: str) -> tuple[dict | None, str]:
-    """The passage ``section~n`` names (its id, text and page) and its section's id; ``None``
-    when the section keeps no such passage."""
-    section_id, _, n = passage_id.rpartition("~")
-    found = store.record(section_id) or {}
-    said = (found.get("cells") or {}).get("passages") or [] if found.get("kind") == "section" else []
-    if not (n.isdigit() and 0 < int(n) <= len(said)) or not isinstance(said[int(n) - 1], dict):
-        return None, section_id
-    p = said[int(n) - 1]
-    return {"passage_id": passage_id, "text": str(p.get("text") or ""), "page": p.get("page")}, section_id

@@ -181,6 +181,18 @@ def item_json(stored: dict) -> dict:
     return out
 
 
+def passage_json(stored: dict, passage_id: str) -> dict | None:
+    """The passage ``<section id>~<n>`` names, from its section's stored fields (what ingest
+    kept as said in passing: see :func:`section_to_fields`): ``{"passage_id", "text", "page"}``;
+    None when the section keeps no such passage."""
+    n = passage_id.rpartition("~")[2]
+    said = (stored.get("cells") or {}).get("passages") or []
+    p = said[int(n) - 1] if n.isdigit() and 0 < int(n) <= len(said) else None
+    if not isinstance(p, dict):
+        return None
+    return {"passage_id": passage_id, "text": str(p.get("text") or ""), "page": p.get("page")}
+
+
 def stored_catalog_sig(stored: dict) -> str:
     """The catalog signature recorded with a document (to notice catalog edits)."""
     return (stored.get("parts") or {}).get("catalog_sig", "")

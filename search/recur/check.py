@@ -150,8 +150,7 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     left_out = np.array([d in own for d in docs], dtype=bool) if own else None
     sims = (p.x[n_items:base] @ p.x[:n_items].T).tocsr()
     said_sims = (p.x[n_items:base] @ p.x[base:].T).tocsr() if said else None
-    said_out = np.array([d in own for d in said.docs] if said and own else [False] * len(said.ids if said else []),
-                        dtype=bool)
+    said_out = np.array([d in own for d in said.docs], dtype=bool) if said else None
     near_floor = min(near_floor, min_score)
     # the cosine a candidate needs to reach a score at all (its lexical part at most adds the rest)
     floor, near_cos = ((max(0.0, (f - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0) for f in (min_score, near_floor))

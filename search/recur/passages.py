@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from search.index.records import passage_json
 from search.index.store import Store
 from search.recur.cache import _code, _decode, _pack, _unpack
 from search.recur.cachefiles import kept_value
@@ -96,10 +97,9 @@ def _read(store: Store, concepts: Concepts, release: bool) -> dict:
 def passage(store: Store, pid: str) -> dict:
     """A passage as ``--check`` lists it (its section's document, title, year, number, heading and
     themes; its own text and page), by its id; an empty one if its section is gone."""
-    sid, _, n = pid.rpartition("~")
+    sid = pid.rpartition("~")[0]
     r = store.record(sid) or {}
-    said = (r.get("cells") or {}).get("passages") or []
-    p = said[int(n) - 1] if n.isdigit() and 0 < int(n) <= len(said) and isinstance(said[int(n) - 1], dict) else {}
+    p = passage_json(r, pid) or {}
     themes = r.get("themes") or ""
     return {"item_id": pid, "section_id": sid, "doc_id": r.get("doc_id"), "kind": PASSAGE_KIND,
             "text": p.get("text") or "", "status": None,
