@@ -8,10 +8,13 @@ below the threshold that still lists every same pair of both sets that a floor o
 (weaker matches below it add look-alikes only).
 
 Also the floor down to which ``--check`` lists the nearest items that share more than a theme
-(``CHECK_NEAR_FLOOR``): the lowest whole score above every realdev look-alike's pair score (below
-the --check floor) at which, with realdev's gold items indexed and each pair's later item checked
-as ``--check`` checks it (its own page left out), no look-alike's earlier item is listed among the
-first five; the same pairs listed from each floor are printed beside it.
+(``CHECK_NEAR_FLOOR``): the lowest whole score from :data:`NEAR_FLOOR_LEAST` up at which, with
+realdev's gold items indexed and each pair's later item checked as ``--check`` checks it (its own
+page left out), no look-alike's earlier item is listed among the first five; the same pairs listed
+from each floor are printed beside it. What is listed below the --check floor never groups and never
+makes a text "made before", so a look-alike's own pair score (printed) does not bound it: only whether
+its earlier item is listed does. A point said in other words scores low, the lower the more other
+words either text holds, yet is often the nearest item.
 
 Also the weight of a point of practice (``POINT_WEIGHT``) and how much a longer item's length
 counts in the cosine (``LENGTH_EXPONENT``), together: for each pair tried, the threshold fitted
@@ -63,6 +66,9 @@ from search.recur.scoring import load_rankings, ranking_figures  # noqa: E402
 PRECISION = 0.9
 RECALL = 0.85  # the labelled recall tests/test_recur_labelled.py asks at the default threshold
 POINT_WEIGHTS = (2.5, 3.0, 3.5, 4.0)
+# the lowest near floor tried: below it a nearest item would be listed on little more than a word or two
+# that a long text happens to share (the tests keep the floor at or above it)
+NEAR_FLOOR_LEAST = 15
 LENGTH_EXPONENTS = (1.0, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2)
 # paraphrases of the bundled corpus grouped whatever the fit (tests/test_recur_labelled.py checks them)
 CHAINS = [("on the Electronic Staff Record", "In partnership with Electronic Staff Record (ESR) colleagues"),
@@ -97,25 +103,26 @@ def realdev_first(store: Store) -> int:
     return first
 
 
-def near_floor(root: Path, taxonomy, above: float) -> int | None:
-    """The lowest whole score above ``above`` (the best realdev look-alike's pair score) at which
-    ``--check``, listing the nearest items that share more than a theme, lists no realdev
-    look-alike's earlier item among the first :data:`TOP`."""
+def near_floor(root: Path, taxonomy) -> int | None:
+    """The lowest whole score from :data:`NEAR_FLOOR_LEAST` up at which ``--check``, listing the nearest
+    items that share more than a theme, lists no realdev look-alike's earlier item among the first
+    :data:`TOP`."""
     gold = _realdev.items()
     store = _gold_index(root, gold, {}, taxonomy)
     doc = {g.item_no: Path(g.file).stem for g in gold}
     text = {g.item_no: g.text for g in gold}
     rows = []  # (same, the earlier item's score if listed among the first TOP at the lowest floor, else None)
     for a, b, same in _realdev.pairs():
-        found = check_many(store, [text[b]], limit=TOP, near_floor=15, exclude_docs={doc[b]})[0]["matches"]
+        found = check_many(store, [text[b]], limit=TOP, near_floor=NEAR_FLOOR_LEAST,
+                           exclude_docs={doc[b]})[0]["matches"]
         rows.append((same, next((m["score"] for m in found if m["item_id"] == f"{doc[a]}:1.{a}"), None)))
     print("near floor  realdev same pairs listed in the first five  look-alikes listed")
     fitted = None
-    for f in range(15, int(scoring.CHECK_MIN_SCORE) + 1):
+    for f in range(NEAR_FLOOR_LEAST, int(scoring.CHECK_MIN_SCORE) + 1):
         # a match below the --check floor is listed from a near floor f when it scores f or more
         listed = [(same, s) for same, s in rows if s is not None and (s >= scoring.CHECK_MIN_SCORE or s >= f)]
         n_same, n_alike = sum(1 for same, _ in listed if same), sum(1 for same, _ in listed if not same)
-        if fitted is None and n_alike == 0 and f > above:
+        if fitted is None and n_alike == 0:
             fitted = f
         print(f"{f:>10}  {n_same:>43}  {n_alike:>18}{'   <- fitted' if fitted == f else ''}")
     return fitted
@@ -218,8 +225,8 @@ def main() -> int:
     lp, _, _, _ = figures(lab, lab_same, floor)
     rp, _, _, _ = figures(real, real_same, floor)
     alike = max((s for s, same in zip(real, real_same) if not same and s < scoring.CHECK_MIN_SCORE), default=0.0)
-    print(f"fitted --check near floor: {near_floor(tmp / 'gold', corpus.taxonomy(), alike)} (above the best realdev "
-          f"look-alike's pair score, {alike:g}; scoring.py has {scoring.CHECK_NEAR_FLOOR:g})")
+    print(f"fitted --check near floor: {near_floor(tmp / 'gold', corpus.taxonomy())} (the best realdev look-alike's "
+          f"pair score below the --check floor: {alike:g}; scoring.py has {scoring.CHECK_NEAR_FLOOR:g})")
     print(f"fitted --check floor: {floor} (lists the {found[0]} labelled and {found[1]} realdev same pairs a floor of 30 "
           f"lists; precision there {lp:.2f} / {rp:.2f})")
     factor = passage_factor(rankings, background, concepts, gold_store)

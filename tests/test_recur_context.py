@@ -88,6 +88,18 @@ def test_check_lists_the_nearest_items_sharing_a_point_below_its_floor(store):
     assert all(m["item_id"].startswith(tuple(f"d{n}:" for n in range(CHECK_NEAREST + 3))) for m in many["matches"])
 
 
+def test_the_nearest_item_is_listed_when_a_point_in_other_words_scores_low(store):
+    # a point said again in other words shares a word and a concept with the text and little else: its
+    # score is low however near it is, yet it is the nearest earlier item, and listed for a person to judge
+    earlier = "Handover between the midwife and the health visitor was a phone message, and the family history it carried was thin."
+    text = "Midwives should pass a written summary of what is known about the family to the health visitor before the first home visit."
+    near = check_many(store, [text], items=_items([earlier, *_BACKGROUND]))[0]
+    assert [m["item_id"] for m in near["matches"]] == ["d0:1.1"], near
+    m = near["matches"][0]
+    assert m["nearest"] is True and CHECK_NEAR_FLOOR <= m["score"] < 20
+    assert verdict(near) == "new"
+
+
 def test_a_point_of_a_list_is_read_with_the_concepts_its_heading_names():
     from search.recur.scoring import item_tokens
 

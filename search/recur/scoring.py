@@ -87,8 +87,9 @@ CHECK_CANDIDATES = 2000  # items per checked text scored exactly (the best by co
 CHECK_MIN_SCORE = 37.0  # --check lists weaker matches than recur groups, best first, for a person to judge (bench/recur_fit.py)
 # below that floor --check still lists the nearest items that share more than a theme, down to this
 # score, up to CHECK_NEAREST matches in all: a point said in other words is often the nearest item yet
-# scores low (bench/recur_fit.py fits it on realdev's items ranked as --check ranks them)
-CHECK_NEAR_FLOOR = 22.0
+# scores low, the lower the more other words either text holds (bench/recur_fit.py fits it on realdev's
+# items ranked as --check ranks them: the lowest floor that lists no look-alike's earlier item)
+CHECK_NEAR_FLOOR = 15.0
 CHECK_NEAREST = 5
 # a passage (a sentence the item model kept out of the items: see search.recur.passages) ranks among
 # --check's nearest matches at its score times this: below an item saying as much (bench/recur_fit.py)
