@@ -23,8 +23,10 @@ use another ``--scale-dir``.
 index (in ``--copy-dir``), ``recur --check TEXT`` once (the per-user cache a user has), then
 ``sgsearch ingest`` of one small generated report (a point said in passing in its prose) as a
 command, then the first ``recur --check`` of that point with the cache kept and with an empty one,
-and whether it lists the new report's passage. ``--after-build`` does the same after the copy is
-built afresh (a new generation of the same folder), with the cache kept and with an empty one.
+and whether it lists the new report's passage (``--ingests N``: N reports one after another).
+``--after-build`` does the same after the copy is built afresh (a new generation of the same
+folder), with the cache kept and with an empty one. ``--copy-from DIR`` copies another index
+instead (a national one: it is only read) and times only the adding of reports.
 
 This is a benchmark, not a test: it always exits 0 and prints PASS or MISS.
 
@@ -235,7 +237,9 @@ Training was delivered to 350 staff and a new website was launched in the spring
 
 def _check_json(index: Path, cache: Path) -> dict:
     env = dict(os.environ, SGSEARCH_CACHE=str(cache), PYTHONPATH=str(ROOT))
-    r = subprocess.run([sys.executable, "-m", "cli", "recur", "--index", str(index), "--check", NEW_POINT, "--json"],
+    # many earlier items say something like it: every match from the floor is listed before a passage
+    r = subprocess.run([sys.executable, "-m", "cli", "recur", "--index", str(index), "--check", NEW_POINT, "--json",
+                        "--limit", "100"],
                        capture_output=True, text=True, env=env, cwd=str(ROOT))
     try:
         return json.loads(r.stdout)
@@ -255,20 +259,21 @@ def _first_checks(index: Path, kept: Path, what: str) -> None:
 
 
 def bench_after_write(scale_dir: Path, copy_dir: Path, sections: int, docs: int, seed: int,
-                      ingest_one: bool, rebuild: bool) -> None:
-    """``--after-ingest`` and ``--after-build`` (see the module docstring), on a copy of the scale index."""
+                      ingests: int, rebuild: bool) -> None:
+    """``--after-ingest`` (``ingests`` reports added one after another, each followed by the first
+    checks) and ``--after-build`` (see the module docstring), on a copy of ``scale_dir``."""
     copy = copy_dir / "index"
     shutil.rmtree(copy, ignore_errors=True)
     copy_dir.mkdir(parents=True, exist_ok=True)
     shutil.copytree(scale_dir, copy, ignore=shutil.ignore_patterns("ingest.lock", "ingest.pid"))
     kept = Path(tempfile.mkdtemp(prefix="recur-cache-"))
     command(["recur", "--index", str(copy), "--check", NEW_POINT], kept)  # the cache a user has before the write
-    if ingest_one:
-        report = copy_dir / "northfield-2025-26.md"
+    for n in range(1, ingests + 1):
+        report = copy_dir / f"northfield-{n}-2025-26.md"
         report.write_text(NEW_REPORT, encoding="utf-8")
         got = command(["ingest", str(report), "--index", str(copy)], Path(tempfile.mkdtemp(prefix="recur-cache-")))
-        print(f"command sgsearch ingest of one small report into the copy: {got['s']:.1f} s (CPU {got['cpu']:.1f} s), "
-              f"{got['mb']:.0f} MB, exit {got['code']} (load {_load()})")
+        print(f"command sgsearch ingest of one small report ({n} of {ingests}) into the copy: {got['s']:.1f} s "
+              f"(CPU {got['cpu']:.1f} s), {got['mb']:.0f} MB, exit {got['code']} (load {_load()})")
         _first_checks(copy, kept, "adding one report")
         listed = [m for m in _check_json(copy, kept).get("matches", []) if m.get("passage")]
         print(f"   the new report's passage listed: {'yes' if any(m.get('text') == NEW_POINT for m in listed) else 'NO'}")
@@ -293,7 +298,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--after-build", action="store_true", help="Time the first --check after building a copy afresh.")
     ap.add_argument("--copy-dir", type=Path, default=Path(tempfile.gettempdir()) / "sgsearch-recur-copy",
                     help="Where --after-ingest and --after-build copy the scale index.")
+    ap.add_argument("--ingests", type=int, default=1, help="With --after-ingest: reports added one after another.")
+    ap.add_argument("--copy-from", type=Path,
+                    help="With --after-ingest: copy this index (only read) instead; nothing is built or timed besides.")
     args = ap.parse_args(argv)
+    if args.copy_from:
+        bench_after_write(args.copy_from, args.copy_dir, 0, 0, 0, args.ingests if args.after_ingest else 0, False)
+        return 0
 
     store = Store(args.scale_dir)
     # "listed": the passages listed beside the index as ingest lists them (an index built before was not)
@@ -305,8 +316,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"built {n:,} synthetic items for {args.sections:,} sections in {time.perf_counter() - t:.1f} s")
     bench_commands(args.scale_dir, args.runs)
     if args.after_ingest or args.after_build:
-        bench_after_write(args.scale_dir, args.copy_dir, args.sections, args.docs, args.seed, args.after_ingest,
-                          args.after_build)
+        bench_after_write(args.scale_dir, args.copy_dir, args.sections, args.docs, args.seed,
+                          args.ingests if args.after_ingest else 0, args.after_build)
     if args.commands_only:
         return 0
     src = Path(tempfile.mkdtemp(prefix="recur-labelled-"))

@@ -121,7 +121,7 @@ class ItemTokens:
             self.add_item({"text": fields.get("item_text"), "heading": (fields.get("cells") or {}).get("heading"),
                            "doc_id": fields.get("doc_id")})
         elif fields.get("kind") == "section":
-            self.add_section(fields.get("id") or fields.get("section_id"), fields.get("doc_id"), fields.get("heading"),
+            self.add_section(fields.get("section_id") or fields.get("id"), fields.get("doc_id"), fields.get("heading"),
                              (fields.get("cells") or {}).get("passages"))
 
     def list_earlier(self, store) -> None:
