@@ -23,7 +23,8 @@ use another ``--scale-dir``.
 index (in ``--copy-dir``), ``recur --check TEXT`` once (the per-user cache a user has), then
 ``sgsearch ingest`` of one small generated report (a point said in passing in its prose) as a
 command, then the first ``recur --check`` of that point with the cache kept and with an empty one,
-and whether it lists the new report's passage (``--ingests N``: N reports one after another).
+and whether the new report's passages are among those it compares (``--ingests N``: N reports one
+after another).
 ``--after-build`` does the same after the copy is built afresh (a new generation of the same
 folder), with the cache kept and with an empty one. ``--copy-from DIR`` copies another index
 instead (a national one: it is only read) and times only the adding of reports.
@@ -235,16 +236,26 @@ Training was delivered to 350 staff and a new website was launched in the spring
 """
 
 
-def _check_json(index: Path, cache: Path) -> dict:
+_SAID = """
+import json, sys
+from search.index.store import Store
+from search.recur import store_concepts
+from search.recur.passages import index_passages, passage
+store = Store(sys.argv[1])
+said = index_passages(store, store_concepts(store))
+print(json.dumps([passage(store, pid)["text"] for pid, doc in zip(said.ids, said.docs) if doc == sys.argv[2]]))
+"""
+
+
+def _passages_of(index: Path, cache: Path, doc_id: str) -> list[str]:
+    """The texts of the passages of document ``doc_id`` that ``recur --check`` compares (in a fresh process)."""
     env = dict(os.environ, SGSEARCH_CACHE=str(cache), PYTHONPATH=str(ROOT))
-    # many earlier items say something like it: every match from the floor is listed before a passage
-    r = subprocess.run([sys.executable, "-m", "cli", "recur", "--index", str(index), "--check", NEW_POINT, "--json",
-                        "--limit", "100"],
-                       capture_output=True, text=True, env=env, cwd=str(ROOT))
+    r = subprocess.run([sys.executable, "-c", _SAID, str(index), doc_id], capture_output=True, text=True, env=env,
+                       cwd=str(ROOT))
     try:
         return json.loads(r.stdout)
     except ValueError:
-        return {}
+        return []
 
 
 def _first_checks(index: Path, kept: Path, what: str) -> None:
@@ -275,8 +286,9 @@ def bench_after_write(scale_dir: Path, copy_dir: Path, sections: int, docs: int,
         print(f"command sgsearch ingest of one small report ({n} of {ingests}) into the copy: {got['s']:.1f} s "
               f"(CPU {got['cpu']:.1f} s), {got['mb']:.0f} MB, exit {got['code']} (load {_load()})")
         _first_checks(copy, kept, "adding one report")
-        listed = [m for m in _check_json(copy, kept).get("matches", []) if m.get("passage")]
-        print(f"   the new report's passage listed: {'yes' if any(m.get('text') == NEW_POINT for m in listed) else 'NO'}")
+        said = _passages_of(copy, kept, report.stem)
+        print(f"   the new report's passages compared: {len(said)}, its point among them: "
+              f"{'yes' if NEW_POINT in said else 'NO'}")
     if rebuild:
         t = time.perf_counter()
         build(copy, sections, docs, seed, passages=True)

@@ -82,8 +82,9 @@ def _cache_line(path: Path | None, n: int):
 class _CacheFile:
     """A cache file being written (``with _CacheFile(path) as f: f.write(...)``): put in place
     atomically when the block ends well (``ok`` then says so), after which the files of the
-    same index's older generations with the same prefix (see :func:`_cache_path`) are deleted. Writing does nothing once the file cannot be
-    written: a cache that cannot be written only costs time."""
+    same index's older generations with the same prefix (see :func:`_cache_path`) are deleted.
+    Writing does nothing once the file cannot be written: a cache that cannot be written only
+    costs time."""
 
     def __init__(self, path: Path | None):
         self.path, self.tmp, self.fh, self.ok = path, None, None, False
