@@ -12,9 +12,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from search.index.passagelist import LIST_COVERS, LIST_FILE, passage_line, section_passages
+from search.index.passagelist import TOKENS_FILE as SAID_TOKENS_FILE
 from search.vocab.concepts import TOKENS_FILE, concepts_digest, tokens_line, written_concepts
 
 COVERS = f"{TOKENS_FILE}.json"  # which documents' items each tokens file holds: {file name: [doc ids]}
+SAID_COVERS = f"{SAID_TOKENS_FILE}.json"  # the same for the passages' tokens files
 _PIECE = 1 << 20  # characters copied at a time from the lines kept aside to the generation's file
 EARLIER_RELEASE_EVERY = 20_000  # sections read between two lets-go of the engine's pages (listing an older index)
 
@@ -94,6 +96,7 @@ class ItemTokens:
         self.concepts = written_concepts(taxonomy, kept)
         self.digest = concepts_digest(self.concepts)
         self._tokens = _Lines()
+        self._said_tokens = _Lines()  # the passages' tokens, in files of their own
         self._said = _Lines()  # the passages of the documents this ingest writes
         self._earlier = _Lines()  # those of an index written before passages were listed (see list_earlier)
         self.gone: set[str] = set()  # documents written again or removed: their lines in older files are dead
@@ -109,10 +112,10 @@ class ItemTokens:
 
     def add_section(self, section_id: str, doc_id: str, heading: str | None, said, into: _Lines | None = None) -> None:
         """Take a section as written: its passages (``said``, the ``passages`` it keeps) are listed,
-        and their tokens made as an item's (their text and the section's heading)."""
+        and their tokens made as an item's (their text and the section's heading), kept apart from the items'."""
         for pid, it in section_passages(section_id, heading, said):
             (self._said if into is None else into).write(passage_line(doc_id, pid, it), doc_id)
-            self.add_item({**it, "doc_id": doc_id})
+            self._said_tokens.write(tokens_line(it, self.concepts), doc_id)
 
     def add(self, fields: dict) -> None:
         """Take a record's fields as written (an item's, from ``item_to_fields``, or a section's,
@@ -150,9 +153,12 @@ class ItemTokens:
         holding it lists every passage its sections keep."""
         stamp = time.time_ns()
         self._earlier.docs -= self.gone  # written again or removed in this ingest: listed anew, or not at all
-        out = _generation_files(folder, TOKENS_FILE, COVERS, self.gone,
-                                lambda name: name.startswith(f"{TOKENS_FILE}-{self.digest}-"),
-                                [(f"{TOKENS_FILE}-{self.digest}-{stamp}.tsv", self._tokens)])
+        out: dict[str, object] = {}
+        for prefix, covers, lines in ((TOKENS_FILE, COVERS, self._tokens),
+                                      (SAID_TOKENS_FILE, SAID_COVERS, self._said_tokens)):
+            out.update(_generation_files(folder, prefix, covers, self.gone,
+                                         lambda name, prefix=prefix: name.startswith(f"{prefix}-{self.digest}-"),
+                                         [(f"{prefix}-{self.digest}-{stamp}.tsv", lines)]))
         # the earlier passages' file named first: a list is read in the order its files were written
         out.update(_generation_files(folder, LIST_FILE, LIST_COVERS, self.gone, lambda name: True,
                                      [(f"{LIST_FILE}-{stamp}.tsv", self._earlier),
@@ -161,5 +167,5 @@ class ItemTokens:
 
     def close(self) -> None:
         """Let go of the lines kept aside (when the ingest ends without writing them)."""
-        for lines in (self._tokens, self._said, self._earlier):
+        for lines in (self._tokens, self._said_tokens, self._said, self._earlier):
             lines.close()

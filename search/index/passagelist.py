@@ -9,7 +9,8 @@ passages were listed: its sections are the only place its passages are found.
 
 A line is ``<text key>\\t<words>\\t<[doc id, passage id]>\\t<[text, heading]>``: the
 :func:`search.vocab.concepts.text_key` of what its tokens are read from (in hex), how many words
-its text has, then two JSON arrays (which never hold a tab or a line break).
+its text has, then two JSON arrays (which never hold a tab or a line break). Their tokens, made
+as ingest writes them as an item's are, are kept in files of their own (:data:`TOKENS_FILE`).
 """
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ from search.vocab.concepts import text_key
 
 LIST_FILE = "passages"  # a generation's files f"{LIST_FILE}-<n>.tsv"
 LIST_COVERS = f"{LIST_FILE}.json"  # which documents' lines each of them holds: {file name: [doc ids]}
+# their tokens, as ingest made them: files f"{TOKENS_FILE}-<concepts' digest>-<n>.tsv", lines as the items'
+# (see search.vocab.concepts.tokens_line), apart from the items' so that neither reader reads the other's
+TOKENS_FILE = "passage-tokens"
 
 
 def passage_id(section_id: str, n: int) -> str:

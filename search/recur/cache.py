@@ -457,20 +457,21 @@ class _Reused:
 
 class _Written:
     """The tokens ingest stored in the index generation as it wrote the items (files
-    ``item-tokens-<digest>-*.tsv``, lines as the reuse file's) with the :class:`Changes` from
-    the concepts they were made with to the index's; None when there are none of these concepts."""
+    ``item-tokens-<digest>-*.tsv``, lines as the reuse file's; another ``prefix``: another
+    reader's, such as the passages') with the :class:`Changes` from the concepts they were made
+    with to the index's; None when there are none of these concepts."""
 
     def __init__(self, reused: _Reused, changes: Changes):
         self.reused, self.changes = reused, changes
 
     @classmethod
-    def of(cls, store: Store, concepts: Concepts) -> _Written | None:
+    def of(cls, store: Store, concepts: Concepts, prefix: str = TOKENS_FILE) -> _Written | None:
         d = store.current_dir()
         if d is None:
             return None
         try:
             made = written_concepts(store.taxonomy(), stored(d))
-            found = sorted(d.glob(f"{TOKENS_FILE}-{concepts_digest(made)}-*.tsv"))
+            found = sorted(d.glob(f"{prefix}-{concepts_digest(made)}-*.tsv"))
             if not found:
                 return None
             # written as text: on Windows its lines end "\r\n" (no token or word holds a "\r")
@@ -483,11 +484,12 @@ class _Written:
 class _Known:
     """Tokens made already, by :func:`_text_key`: those of the index's previous generation (the
     newest reuse file beside ``reuse_path``, with the same concepts), then those ingest stored as it
-    wrote (:class:`_Written`) unless the index's concepts may read that text differently."""
+    wrote (:class:`_Written`, in its files ``written``) unless the index's concepts may read that
+    text differently."""
 
-    def __init__(self, store: Store, concepts: Concepts, reuse_path: Path | None):
+    def __init__(self, store: Store, concepts: Concepts, reuse_path: Path | None, written: str = TOKENS_FILE):
         self.previous = _Reused.before(reuse_path)
-        self.written = _Written.of(store, concepts)
+        self.written = _Written.of(store, concepts, written)
 
     def get_many(self, keys: list[int], item) -> list[tuple[str, str] | None]:
         """(tokens, words) for each of ``keys``, None where there are none to use; ``item(n)``:

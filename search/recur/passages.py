@@ -25,7 +25,7 @@ from itertools import islice
 
 import numpy as np
 
-from search.index.passagelist import Listed, listed, section_passages
+from search.index.passagelist import TOKENS_FILE, Listed, listed, section_passages
 from search.index.records import passage_json
 from search.index.store import Store
 from search.recur.cache import _BATCH, _cache_path, _CacheFile, _code, _decode, _Known, _made, _pack, _unpack
@@ -100,7 +100,7 @@ def _read(store: Store, concepts: Concepts, release: bool) -> dict:
     words: list[int] = []
     surface: dict[str, str] = {}
     reuse_path = _cache_path(store, concepts, "reuse", prefix=_PREFIX)
-    known = _Known(store, concepts, reuse_path)
+    known = _Known(store, concepts, reuse_path, TOKENS_FILE)
     passages = _passages(store, release)
     with _CacheFile(reuse_path) as reuse:
         while batch := list(islice(passages, _BATCH)):
