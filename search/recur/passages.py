@@ -96,9 +96,10 @@ def _read(store: Store, concepts: Concepts, release: bool) -> dict:
     ids: list[str] = []
     docs: list[str] = []
     items: list[dict] = []
-    toks: list[list[str]] = []
+    joined: list[str] = []  # each passage's tokens joined by spaces: one string, not a list of them
     words: list[int] = []
     surface: dict[str, str] = {}
+    themes_of: dict[tuple, dict] = {}  # one {"themes"} for the passages of the same themes
     reuse_path = _cache_path(store, concepts, "reuse", prefix=_PREFIX)
     known = _Known(store, concepts, reuse_path, TOKENS_FILE)
     passages = _passages(store, release)
@@ -109,15 +110,16 @@ def _read(store: Store, concepts: Concepts, release: bool) -> dict:
                 t, learnt = _made(g, p.item() if g is None else None, concepts, surface)
                 if "\t" not in t:
                     reuse.write(f"{p.key:016x}\t{t}\t{learnt}\n")
-                t = t.split(" ") if t else []
+                themes = tuple(dict.fromkeys(x[len(_THEME):] for x in t.split(" ") if x.startswith(_THEME)))
                 ids.append(p.pid)
                 docs.append(p.doc)
-                items.append({"themes": list(dict.fromkeys(x[len(_THEME):] for x in t if x.startswith(_THEME)))})
-                toks.append(t)
+                items.append(themes_of.get(themes) or themes_of.setdefault(themes, {"themes": list(themes)}))
+                joined.append(t)
                 words.append(p.words)
     known = None  # its buffers go before the rows are built
-    rows = _rows(items, toks, words=words)
-    return {"ids": "\n".join(ids), "docs": _code(docs), "count": len(ids), "strings": "\n".join(rows.strings),
+    # each passage's tokens split as its row is made (a token never is empty nor holds a space)
+    rows = _rows(items, (t.split(" ") if t else [] for t in joined), words=words, strings=False)
+    return {"ids": "\n".join(ids), "docs": _code(docs), "count": len(ids), "strings": "\n".join(joined),
             "sizes": _pack(np.array(rows.sizes, dtype=np.int64), "<i4"), "vocab": "\n".join(rows.vocab),
             "indptr": _pack(rows.indptr, "<i8"), "indices": _pack(rows.indices, "<i4"), "surface": surface}
 
