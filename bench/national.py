@@ -129,6 +129,7 @@ def add_items(scale_dir: Path, corpus_ix: Path, n_sections: int, n_docs: int, pe
     per_doc = n_sections // n_docs
     t = time.perf_counter()
     tokens = ItemTokens(store.taxonomy(), stored(store.current_dir()))  # stored as ingest stores them
+    tokens.list_earlier(store)  # the sections' passages listed, as ingest lists them writing into an older index
     extra: dict = {}
     with store.locked(), store.writer(extra=extra) as (w, _manifest):
         for n in range(n_items):

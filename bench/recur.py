@@ -16,12 +16,24 @@ printed with every timing: the machine may be shared.
 
 ``--passages`` also writes, for each synthetic section, the passages a report said in passing
 (``recur --check`` compares a text with them too), at the bundled corpus's ratio of passages to
-items (about 1.5), each a corpus passage rewritten as the items are; use another ``--scale-dir``.
+items (about 1.5), each a corpus passage rewritten as the items are, and lists them as ingest does;
+use another ``--scale-dir``.
+
+``--after-ingest`` then times what a user meets after adding one report: on a copy of the scale
+index (in ``--copy-dir``), ``recur --check TEXT`` once (the per-user cache a user has), then
+``sgsearch ingest`` of one small generated report (a point said in passing in its prose) as a
+command, then the first ``recur --check`` of that point with the cache kept and with an empty one,
+and whether the new report's passages are among those it compares (``--ingests N``: N reports one
+after another).
+``--after-build`` does the same after the copy is built afresh (a new generation of the same
+folder), with the cache kept and with an empty one. ``--copy-from DIR`` copies another index
+instead (a national one: it is only read) and times only the adding of reports.
 
 This is a benchmark, not a test: it always exits 0 and prints PASS or MISS.
 
     python bench/recur.py                       # 100,000 sections, 3 runs
     python bench/recur.py --sections 20000 --runs 5
+    python bench/recur.py --commands-only --passages --after-ingest --copy-dir /tmp/recur-copy
 """
 from __future__ import annotations
 
@@ -29,6 +41,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -176,16 +189,19 @@ def build(scale_dir: Path, sections: int, docs: int, seed: int, stored_tokens: b
                 tokens.add(fields)
             w.add(fields)
         if passages:
-            _write_passages(w, rng, said, pool, n_items * per_item, docs)
-        manifest["synthetic"] = {"sections": sections, "items": n_items, **({"passages": True} if passages else {})}
+            _write_passages(w, rng, said, pool, n_items * per_item, docs, tokens)
+        manifest["synthetic"] = {"sections": sections, "items": n_items,
+                                 **({"passages": True, "listed": True} if passages else {})}
         if tokens is not None:
             extra.update(tokens.files())
     store.close()
     return n_items
 
 
-def _write_passages(w, rng: random.Random, said: list[str], pool: list[str], total: float, docs: int) -> None:
-    """Synthetic sections, each holding a few passages (variants of the corpus's), ``total`` in all."""
+def _write_passages(w, rng: random.Random, said: list[str], pool: list[str], total: float, docs: int,
+                    tokens: ItemTokens | None = None) -> None:
+    """Synthetic sections, each holding a few passages (variants of the corpus's), ``total`` in all
+    (listed with their tokens by ``tokens``, as ingest lists them)."""
     n = 0
     while n < total:
         year = 2015 + rng.randrange(10)
@@ -193,11 +209,91 @@ def _write_passages(w, rng: random.Random, said: list[str], pool: list[str], tot
         held = [{"text": _variant(rng, said[(n + k) % len(said)].split(), pool), "page": None} for k in range(3)]
         n += len(held)
         sid = f"{doc}:p{n}"
-        w.add(section_to_fields({"section_id": sid, "doc_id": doc, "ordinal": n, "year": fy_label(year),
-                                 "year_start": year, "number": "", "heading": "Synthetic", "heading_path": "Synthetic",
-                                 "level": 1, "text": " ".join(p["text"] for p in held), "page_start": None,
-                                 "page_end": None, "page_offsets": None, "passages": held},
-                                {"title": f"Synthetic report {doc}", "doc_type": "annual-report"}))
+        fields = section_to_fields({"section_id": sid, "doc_id": doc, "ordinal": n, "year": fy_label(year),
+                                    "year_start": year, "number": "", "heading": "Synthetic", "heading_path": "Synthetic",
+                                    "level": 1, "text": " ".join(p["text"] for p in held), "page_start": None,
+                                    "page_end": None, "page_offsets": None, "passages": held},
+                                   {"title": f"Synthetic report {doc}", "doc_type": "annual-report"})
+        if tokens is not None:
+            tokens.add(fields)
+        w.add(fields)
+
+
+# one small report to add: a point said in passing in its prose (not under a heading naming a kind)
+NEW_POINT = "Police officers seldom shared information about domestic abuse incidents with schools the next morning."
+NEW_REPORT = f"""# Northfield Safeguarding Children Partnership Annual Report 2025-26
+
+Published: July 2026
+
+## About the partnership
+
+The partnership brings together the council, the police and health services. It met five times this
+year. {NEW_POINT} The board received ten reports during the year.
+
+## Our year
+
+Training was delivered to 350 staff and a new website was launched in the spring.
+"""
+
+
+_SAID = """
+import json, sys
+from search.index.store import Store
+from search.recur import store_concepts
+from search.recur.passages import index_passages, passage
+store = Store(sys.argv[1])
+said = index_passages(store, store_concepts(store))
+print(json.dumps([passage(store, pid)["text"] for pid, doc in zip(said.ids, said.docs) if doc == sys.argv[2]]))
+"""
+
+
+def _passages_of(index: Path, cache: Path, doc_id: str) -> list[str]:
+    """The texts of the passages of document ``doc_id`` that ``recur --check`` compares (in a fresh process)."""
+    env = dict(os.environ, SGSEARCH_CACHE=str(cache), PYTHONPATH=str(ROOT))
+    r = subprocess.run([sys.executable, "-c", _SAID, str(index), doc_id], capture_output=True, text=True, env=env,
+                       cwd=str(ROOT))
+    try:
+        return json.loads(r.stdout)
+    except ValueError:
+        return []
+
+
+def _first_checks(index: Path, kept: Path, what: str) -> None:
+    """The first ``recur --check`` after a write, with the cache ``kept`` and with an empty one; a warm one."""
+    args = ["recur", "--index", str(index), "--check", NEW_POINT]
+    for label, cache in (("the per-user cache kept", kept), ("an empty per-user cache", Path(tempfile.mkdtemp(prefix="recur-cache-")))):
+        got = command(args, cache)
+        print(f"command sgsearch recur --check, first after {what}, {label}: {got['s']:.2f} s (CPU {got['cpu']:.2f} s), "
+              f"{got['mb']:.0f} MB (load {_load()})")
+    warm = command(args, kept)
+    print(f"   then warm {warm['s']:.2f} s (CPU {warm['cpu']:.2f} s), {warm['mb']:.0f} MB")
+
+
+def bench_after_write(scale_dir: Path, copy_dir: Path, sections: int, docs: int, seed: int,
+                      ingests: int, rebuild: bool) -> None:
+    """``--after-ingest`` (``ingests`` reports added one after another, each followed by the first
+    checks) and ``--after-build`` (see the module docstring), on a copy of ``scale_dir``."""
+    copy = copy_dir / "index"
+    shutil.rmtree(copy, ignore_errors=True)
+    copy_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(scale_dir, copy, ignore=shutil.ignore_patterns("ingest.lock", "ingest.pid"))
+    kept = Path(tempfile.mkdtemp(prefix="recur-cache-"))
+    command(["recur", "--index", str(copy), "--check", NEW_POINT], kept)  # the cache a user has before the write
+    for n in range(1, ingests + 1):
+        report = copy_dir / f"northfield-{n}-2025-26.md"
+        report.write_text(NEW_REPORT, encoding="utf-8")
+        got = command(["ingest", str(report), "--index", str(copy)], Path(tempfile.mkdtemp(prefix="recur-cache-")))
+        print(f"command sgsearch ingest of one small report ({n} of {ingests}) into the copy: {got['s']:.1f} s "
+              f"(CPU {got['cpu']:.1f} s), {got['mb']:.0f} MB, exit {got['code']} (load {_load()})")
+        _first_checks(copy, kept, "adding one report")
+        said = _passages_of(copy, kept, report.stem)
+        print(f"   the new report's passages compared: {len(said)}, its point among them: "
+              f"{'yes' if NEW_POINT in said else 'NO'}")
+    if rebuild:
+        t = time.perf_counter()
+        build(copy, sections, docs, seed, passages=True)
+        print(f"built the copy afresh in {time.perf_counter() - t:.1f} s")
+        _first_checks(copy, kept, "a fresh build")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -209,16 +305,31 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale-dir", type=Path, default=Path(tempfile.gettempdir()) / "sgsearch-recur-scale")
     ap.add_argument("--commands-only", action="store_true", help="Only time the commands.")
     ap.add_argument("--passages", action="store_true", help="Sections holding passages too (another --scale-dir).")
+    ap.add_argument("--after-ingest", action="store_true",
+                    help="Time the first --check after adding one report to a copy (see the docstring).")
+    ap.add_argument("--after-build", action="store_true", help="Time the first --check after building a copy afresh.")
+    ap.add_argument("--copy-dir", type=Path, default=Path(tempfile.gettempdir()) / "sgsearch-recur-copy",
+                    help="Where --after-ingest and --after-build copy the scale index.")
+    ap.add_argument("--ingests", type=int, default=1, help="With --after-ingest: reports added one after another.")
+    ap.add_argument("--copy-from", type=Path,
+                    help="With --after-ingest: copy this index (only read) instead; nothing is built or timed besides.")
     args = ap.parse_args(argv)
+    if args.copy_from:
+        bench_after_write(args.copy_from, args.copy_dir, 0, 0, 0, args.ingests if args.after_ingest else 0, False)
+        return 0
 
     store = Store(args.scale_dir)
+    # "listed": the passages listed beside the index as ingest lists them (an index built before was not)
     want = {"sections": args.sections, "items": int(args.sections * ITEMS_PER_SECTION),
-            **({"passages": True} if args.passages else {})}
+            **({"passages": True, "listed": True} if args.passages else {})}
     if store.manifest().get("synthetic") != want or not store.up_to_date():
         t = time.perf_counter()
         n = build(args.scale_dir, args.sections, args.docs, args.seed, passages=args.passages)
         print(f"built {n:,} synthetic items for {args.sections:,} sections in {time.perf_counter() - t:.1f} s")
     bench_commands(args.scale_dir, args.runs)
+    if args.after_ingest or args.after_build:
+        bench_after_write(args.scale_dir, args.copy_dir, args.sections, args.docs, args.seed,
+                          args.ingests if args.after_ingest else 0, args.after_build)
     if args.commands_only:
         return 0
     src = Path(tempfile.mkdtemp(prefix="recur-labelled-"))

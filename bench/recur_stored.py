@@ -51,13 +51,22 @@ class _NoTokens(ItemTokens):
     methods inherited, so it keeps the interface ingest calls)."""
 
     def __init__(self, *a, **k):
-        self._fh, self.docs, self.gone = None, set(), set()
+        self.gone = set()
 
     def add_item(self, item: dict) -> None:
         pass
 
+    def add_section(self, *a, **k) -> None:
+        pass
+
+    def list_earlier(self, store) -> None:
+        pass
+
     def files(self, folder: Path | None = None) -> dict[str, object]:
         return {}
+
+    def close(self) -> None:
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:

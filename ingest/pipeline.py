@@ -268,13 +268,17 @@ def ingest(
             kept = _kept_thesaurus(store, user_thesaurus, rebuild, removed)
             extra: dict = {}  # filled in before the commit, when every file is read
             tokens = None
+            # written into the live generation unless a new one is made
+            same = not rebuild and (engine is None or engine == store.engine_name())
             # The writer is open while files are read: each document is written as soon as its
             # tags arrive (one document ahead is read meanwhile), so memory holds two documents,
             # never the collection.
             try:
+                # the kept thesaurus's own entries, before this ingest's documents define acronyms
+                tokens = ItemTokens(known if known is not None else store.taxonomy(), kept)
+                if same:
+                    tokens.list_earlier(store)  # an index written before passages were listed: once
                 with store.writer(fresh=rebuild, taxonomy=known, engine=engine, extra=extra) as (w, manifest):
-                    # the kept thesaurus's own entries, before this ingest's documents define acronyms
-                    tokens = ItemTokens(known if known is not None else store.taxonomy(), kept)
                     written = _Written(report, progress, kept, tokens)
                     if not rebuild:
                         for d in removed:
@@ -302,8 +306,6 @@ def ingest(
                     if not (report.added or report.updated or removed or rebuild or thesaurus_files):
                         raise _NothingToWrite
                     extra[INDEX_FILE] = kept.to_json()
-                    # written into the live generation unless a new one is made
-                    same = not rebuild and (engine is None or engine == store.engine_name())
                     extra.update(tokens.files(store.current_dir() if same else None))
                     if tagging:
                         tagging.close()  # all tags are in: stop it before the commit
@@ -355,6 +357,8 @@ class _Written:
         if self.tokens is not None:
             for item in doc.doc.get("_items", []):
                 self.tokens.add_item(item)
+            for s in doc.sections:
+                self.tokens.add_section(s["section_id"], doc.doc["doc_id"], s.get("heading"), s.get("passages"))
         self.kept.define(doc.doc["doc_id"], _acronyms(doc))
         self.done += len(doc.sections)
         if self.progress:

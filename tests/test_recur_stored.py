@@ -30,7 +30,7 @@ def _fresh(store: Store, monkeypatch, cache) -> tuple:
     """recur's answer and tokens with nothing stored read (every item tokenised)."""
     monkeypatch.setenv("SGSEARCH_CACHE", str(cache))
     with monkeypatch.context() as m:
-        m.setattr(_Written, "of", classmethod(lambda cls, store, concepts: None))
+        m.setattr(_Written, "of", classmethod(lambda cls, store, concepts, *files: None))
         return recur(store), index_tokens(store, store_concepts(store))
 
 

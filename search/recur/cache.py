@@ -59,10 +59,11 @@ def _cache_key(store: Store, concepts: Concepts) -> str | None:
     return f"{key[0]}-{fingerprint}{key[1]}"
 
 
-def _cache_path(store: Store, concepts: Concepts, part: str) -> Path | None:
-    """The cache file ``part`` ("tokens", "items" or "reuse") of the index's live generation, or None."""
+def _cache_path(store: Store, concepts: Concepts, part: str, prefix: str = "recur") -> Path | None:
+    """The cache file ``part`` ("tokens", "items" or "reuse") of the index's live generation, or None;
+    ``prefix``: whose files they are (the items', or another reader's kept the same way)."""
     key = _cache_key(store, concepts)
-    return _cache_dir() / f"recur-{key}-{part}.json" if key else None
+    return _cache_dir() / f"{prefix}-{key}-{part}.json" if key else None
 
 
 def _cache_line(path: Path | None, n: int):
@@ -81,8 +82,9 @@ def _cache_line(path: Path | None, n: int):
 class _CacheFile:
     """A cache file being written (``with _CacheFile(path) as f: f.write(...)``): put in place
     atomically when the block ends well (``ok`` then says so), after which the files of the
-    same index's older generations are deleted. Writing does nothing once the file cannot be
-    written: a cache that cannot be written only costs time."""
+    same index's older generations with the same prefix (see :func:`_cache_path`) are deleted.
+    Writing does nothing once the file cannot be written: a cache that cannot be written only
+    costs time."""
 
     def __init__(self, path: Path | None):
         self.path, self.tmp, self.fh, self.ok = path, None, None, False
@@ -125,8 +127,8 @@ class _CacheFile:
             self._drop()
             return
         self.ok = True
-        index, generation = self.path.name.split("-")[1:3]
-        for old in self.path.parent.glob("recur-*.json"):
+        prefix, index, generation = self.path.name.split("-")[:3]
+        for old in self.path.parent.glob(f"{prefix}-*.json"):
             parts = old.name.split("-")
             if len(parts) == 2 or (parts[1] == index and parts[2] != generation):  # 2: an earlier version's
                 try:
@@ -302,22 +304,11 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
     words_of = array("q")
     shared: dict = {}
     reuse_path = None if path is None else path.with_name(path.name.replace("-tokens.json", "-reuse.json"))
-    previous = _Reused.before(reuse_path)
-    written = _Written.of(store, concepts)
+    known = _Known(store, concepts, reuse_path)
 
     keep_one = shared.setdefault
     columns = [(f, fields[f]) for f in _TOKEN_FIELDS[1:]]
     item_ids = fields["item_id"]
-
-    def looked_up(its: list[dict], keys: list[int]) -> list[tuple[str, str] | None]:
-        # a batch's keys looked up at once: one array search, not one per item
-        got = previous.get_many(keys) if previous is not None else [None] * len(keys)
-        if written is not None:
-            missed = [n for n, g in enumerate(got) if g is None]
-            for n, g in zip(missed, written.reused.get_many([keys[n] for n in missed])):
-                if g is not None and not written.changes.touches(its[n]):  # else a phrase or abbreviation it holds reads differently now
-                    got[n] = g
-        return got
 
     def lines(reuse: _CacheFile):
         # a batch of records at a time, each let go once read: memory stays that of the slim items
@@ -326,17 +317,8 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
             its = [_item(r) for r in batch]
             text = _item_lines(its)
             keys = [_text_key(it) for it in its]
-            for r, it, key, got in zip(batch, its, keys, looked_up(its, keys)):
-                if got is None:
-                    learnt: dict[str, str] = {}
-                    toks = " ".join(item_tokens(it, concepts, learnt))
-                    words = " ".join(learnt.values())
-                    if not surface.keys() >= learnt.keys():  # most stems are known after the first items
-                        for s, w in learnt.items():
-                            surface.setdefault(s, w)
-                else:
-                    toks, words = got
-                    _learn(surface, toks, words)
+            for r, it, key, got in zip(batch, its, keys, known.get_many(keys, its.__getitem__)):
+                toks, words = _made(got, it, concepts, surface)
                 v = r.get("doc_id") or ""
                 docs.append(keep_one((type(v), v), v))  # values many items share are one object
                 ordinals.append(r.get("ordinal") or 0)
@@ -352,7 +334,7 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
 
     with _CacheFile(reuse_path) as reuse:
         _cache_write(_cache_path(store, concepts, "items"), lines(reuse))
-    previous = written = None  # their buffers go before the rows are built
+    known = None  # its buffers go before the rows are built
     if release:  # the pages of every item the engine read stay resident while its files are open
         store.close()
     shared.clear()
@@ -390,6 +372,21 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
 def _text_key(item: dict) -> int:
     """A 64-bit digest of what an item's tokens are read from (its text and heading)."""
     return text_key(item.get("text"), item.get("heading"))
+
+
+def _made(got: tuple[str, str] | None, item: dict | None, concepts: Concepts, surface: dict[str, str]) -> tuple[str, str]:
+    """An item's tokens and the words its stems were read from (each joined by spaces): ``got``
+    when they were found made already (see :class:`_Known`), else ``item`` tokenised now; its
+    readable words are added to ``surface`` either way, as tokenising it would add them."""
+    if got is None:
+        learnt: dict[str, str] = {}
+        toks = " ".join(item_tokens(item, concepts, learnt))
+        if not surface.keys() >= learnt.keys():  # most stems are known after the first items
+            for s, w in learnt.items():
+                surface.setdefault(s, w)
+        return toks, " ".join(learnt.values())
+    _learn(surface, *got)
+    return got
 
 
 def _learn(surface: dict[str, str], toks: str, words: str) -> None:
@@ -433,9 +430,9 @@ class _Reused:
         """The newest reuse file of the same index and concepts as ``path``, or None."""
         if path is None:
             return None
-        index, key = path.name.split("-")[1:3]
+        prefix, index, key = path.name.split("-")[:3]
         try:
-            found = list(path.parent.glob(f"recur-{index}-{key[:_DIGEST_CHARS]}*-reuse.json"))  # its concepts' digest
+            found = list(path.parent.glob(f"{prefix}-{index}-{key[:_DIGEST_CHARS]}*-reuse.json"))  # its concepts' digest
             if not found:
                 return None
             return cls(max(found, key=lambda p: p.stat().st_mtime_ns).read_bytes())
@@ -460,20 +457,21 @@ class _Reused:
 
 class _Written:
     """The tokens ingest stored in the index generation as it wrote the items (files
-    ``item-tokens-<digest>-*.tsv``, lines as the reuse file's) with the :class:`Changes` from
-    the concepts they were made with to the index's; None when there are none of these concepts."""
+    ``item-tokens-<digest>-*.tsv``, lines as the reuse file's; another ``prefix``: another
+    reader's, such as the passages') with the :class:`Changes` from the concepts they were made
+    with to the index's; None when there are none of these concepts."""
 
     def __init__(self, reused: _Reused, changes: Changes):
         self.reused, self.changes = reused, changes
 
     @classmethod
-    def of(cls, store: Store, concepts: Concepts) -> _Written | None:
+    def of(cls, store: Store, concepts: Concepts, prefix: str = TOKENS_FILE) -> _Written | None:
         d = store.current_dir()
         if d is None:
             return None
         try:
             made = written_concepts(store.taxonomy(), stored(d))
-            found = sorted(d.glob(f"{TOKENS_FILE}-{concepts_digest(made)}-*.tsv"))
+            found = sorted(d.glob(f"{prefix}-{concepts_digest(made)}-*.tsv"))
             if not found:
                 return None
             # written as text: on Windows its lines end "\r\n" (no token or word holds a "\r")
@@ -481,6 +479,30 @@ class _Written:
             return cls(_Reused(data), Changes(made, concepts))
         except (OSError, ValueError):
             return None  # missing or damaged: those items are tokenised
+
+
+class _Known:
+    """Tokens made already, by :func:`_text_key`: those of the index's previous generation (the
+    newest reuse file beside ``reuse_path``, with the same concepts), then those ingest stored as it
+    wrote (:class:`_Written`, in its files ``written``) unless the index's concepts may read that
+    text differently."""
+
+    def __init__(self, store: Store, concepts: Concepts, reuse_path: Path | None, written: str = TOKENS_FILE):
+        self.previous = _Reused.before(reuse_path)
+        self.written = _Written.of(store, concepts, written)
+
+    def get_many(self, keys: list[int], item) -> list[tuple[str, str] | None]:
+        """(tokens, words) for each of ``keys``, None where there are none to use; ``item(n)``:
+        the ``n``-th key's item (its ``text`` and ``heading``), read only if its stored tokens are
+        found. A batch's keys are looked up at once: one array search, not one per item."""
+        got = self.previous.get_many(keys) if self.previous is not None else [None] * len(keys)
+        written = self.written
+        if written is not None:
+            missed = [n for n, g in enumerate(got) if g is None]
+            for n, g in zip(missed, written.reused.get_many([keys[n] for n in missed])):
+                if g is not None and not written.changes.touches(item(n)):  # else a phrase or abbreviation it holds reads differently now
+                    got[n] = g
+        return got
 
 
 _TEXT_PIECE = 1 << 20  # bytes of a joined text encoded at a time

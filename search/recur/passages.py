@@ -6,29 +6,38 @@ items. ``--check`` compares a text with them too and may list one among the near
 texts as said in passing, with its citation; a passage never makes a text "made before"
 and is never grouped by ``recur``. An index written before passages were kept has none.
 
-The passages' concepts are read once per index generation and kept in the per-user cache
-(see :func:`search.recur.cachefiles.kept_value`) as a sparse matrix, packed as the items'
-are: a check reads them back in a blink, and only the few passages it lists are read whole
-from their sections.
+Ingest also lists the passages beside the index, their tokens made with the items' (see
+:mod:`search.index.passagelist`), so that ``--check`` reads that list, never every section:
+after an ingest only the passages it added are looked up in what it stored (each one not
+carried over from the index's previous generation), and none is tokenised again unless the
+index's concepts read it differently now. An index written before passages were listed is read
+from its sections (until its next ingest lists them). Their concepts are kept per index
+generation in the per-user cache (see :func:`search.recur.cachefiles.kept_value`) as a sparse
+matrix, packed as the items' are: a check reads them back in a blink, and only the few passages
+it lists are read whole from their sections.
 """
 from __future__ import annotations
 
 import binascii
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 import numpy as np
 
+from search.index.passagelist import TOKENS_FILE, Listed, listed, section_passages
 from search.index.records import passage_json
 from search.index.store import Store
-from search.recur.cache import _code, _decode, _pack, _unpack
+from search.recur.cache import _BATCH, _cache_path, _CacheFile, _code, _decode, _Known, _made, _pack, _unpack
 from search.recur.cachefiles import kept_value
 from search.recur.concepts import _THEME, Concepts
 from search.recur.scoring import _Joined, _Rows, _rows
-from search.vocab.concepts import concepts_digest, item_tokens
+from search.vocab.concepts import concepts_digest
 
 PASSAGE_KIND = "said in passing"  # what a passage shows where an item shows its kind
 _VERSION = 2  # raise whenever what is kept changes
 _RELEASE_EVERY = 20_000  # sections read between two lets-go of the engine's pages (with ``release``)
+_PREFIX = "said"  # the per-user cache's files of the passages' tokens, carried to the next generation
 
 
 @dataclass
@@ -44,8 +53,9 @@ class Said:
 
 
 def index_passages(store: Store, concepts: Concepts, release: bool = False) -> Said:
-    """The index's passages (see :class:`Said`), from the cache or read from its sections.
-    ``release``: let go of the index's pages as many sections are read."""
+    """The index's passages (see :class:`Said`), from the cache or read from the index's list
+    (from its sections when it lists none). ``release``: let go of the index's pages as many
+    sections are read."""
     got = _said(kept_value(store, "passages", [_VERSION, concepts_digest(concepts)],
                            lambda: _read(store, concepts, release)))
     return got if got is not None else _said(_read(store, concepts, release))  # a damaged cache is never trusted
@@ -66,30 +76,50 @@ def _said(data) -> Said | None:
     return None
 
 
+def _passages(store: Store, release: bool) -> Iterator[Listed]:
+    """The index's passages: its list, or (an index that lists none) every section read."""
+    found = listed(store.current_dir())
+    if found is not None:
+        yield from found
+        return
+    for r in store.iter_records("section", release_every=_RELEASE_EVERY if release else 0):
+        said = (r.get("cells") or {}).get("passages")
+        if said:
+            for pid, it in section_passages(r.get("section_id") or r.get("id"), r.get("heading"), said):
+                yield Listed.of(r.get("doc_id"), pid, it)
+
+
 def _read(store: Store, concepts: Concepts, release: bool) -> dict:
-    """The index's passages tokenised, as the cache keeps them (a JSON value)."""
+    """The index's passages tokenised, as the cache keeps them (a JSON value). Tokens found made
+    already (carried from the previous generation, or stored by ingest) are not made again; those
+    of this generation are kept for the next."""
     ids: list[str] = []
     docs: list[str] = []
     items: list[dict] = []
-    toks: list[list[str]] = []
+    joined: list[str] = []  # each passage's tokens joined by spaces: one string, not a list of them
+    words: list[int] = []
     surface: dict[str, str] = {}
-    for r in store.iter_records("section", release_every=_RELEASE_EVERY if release else 0):
-        said = (r.get("cells") or {}).get("passages")
-        if not said:
-            continue
-        sid = r.get("section_id") or r.get("id")
-        for n, p in enumerate(said, start=1):
-            if not isinstance(p, dict) or not p.get("text"):
-                continue
-            it = {"text": str(p["text"]), "heading": r.get("heading")}
-            t = item_tokens(it, concepts, surface)
-            it["themes"] = list(dict.fromkeys(x[len(_THEME):] for x in t if x.startswith(_THEME)))
-            ids.append(f"{sid}~{n}")
-            docs.append(r.get("doc_id"))
-            items.append(it)
-            toks.append(t)
-    rows = _rows(items, toks)
-    return {"ids": "\n".join(ids), "docs": _code(docs), "count": len(ids), "strings": "\n".join(rows.strings),
+    themes_of: dict[tuple, dict] = {}  # one {"themes"} for the passages of the same themes
+    reuse_path = _cache_path(store, concepts, "reuse", prefix=_PREFIX)
+    known = _Known(store, concepts, reuse_path, TOKENS_FILE)
+    passages = _passages(store, release)
+    with _CacheFile(reuse_path) as reuse:
+        while batch := list(islice(passages, _BATCH)):
+            got = known.get_many([p.key for p in batch], lambda n: batch[n].item())
+            for p, g in zip(batch, got):
+                t, learnt = _made(g, p.item() if g is None else None, concepts, surface)
+                if "\t" not in t:
+                    reuse.write(f"{p.key:016x}\t{t}\t{learnt}\n")
+                themes = tuple(dict.fromkeys(x[len(_THEME):] for x in t.split(" ") if x.startswith(_THEME)))
+                ids.append(p.pid)
+                docs.append(p.doc)
+                items.append(themes_of.get(themes) or themes_of.setdefault(themes, {"themes": list(themes)}))
+                joined.append(t)
+                words.append(p.words)
+    known = None  # its buffers go before the rows are built
+    # each passage's tokens split as its row is made (a token never is empty nor holds a space)
+    rows = _rows(items, (t.split(" ") if t else [] for t in joined), words=words, strings=False)
+    return {"ids": "\n".join(ids), "docs": _code(docs), "count": len(ids), "strings": "\n".join(joined),
             "sizes": _pack(np.array(rows.sizes, dtype=np.int64), "<i4"), "vocab": "\n".join(rows.vocab),
             "indptr": _pack(rows.indptr, "<i8"), "indices": _pack(rows.indices, "<i4"), "surface": surface}
 
