@@ -17,6 +17,8 @@ printed with every timing: the machine may be shared.
 ``--passages`` also writes, for each synthetic section, the passages a report said in passing
 (``recur --check`` compares a text with them too), at the bundled corpus's ratio of passages to
 items (about 1.5), each a corpus passage rewritten as the items are; use another ``--scale-dir``.
+``--floor F`` ingests the corpus keeping passages from item score F up (not ``ingest/passages.toml``'s
+floor), so the scale holds as many passages as that floor would keep.
 
 This is a benchmark, not a test: it always exits 0 and prints PASS or MISS.
 
@@ -37,6 +39,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))  # also in the tagging worker, which spawn starts
+from _common import use_passage_floor  # noqa: E402  (before this folder leaves the path)
+
 # run as a script, this folder (holding ingest.py) would shadow the ``ingest`` package
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
@@ -144,7 +149,7 @@ def _variant(rng: random.Random, words: list[str], pool: list[str]) -> str:
 
 
 def build(scale_dir: Path, sections: int, docs: int, seed: int, stored_tokens: bool = True,
-          passages: bool = False) -> int:
+          passages: bool = False, floor: float | None = None) -> int:
     """Write the synthetic items into a fresh index at ``scale_dir``; return how many. With
     ``stored_tokens`` their recurrence tokens are stored as ingest stores them; with ``passages``
     each synthetic section also holds passages (see the module docstring)."""
@@ -153,6 +158,8 @@ def build(scale_dir: Path, sections: int, docs: int, seed: int, stored_tokens: b
     base = load_items(Store(src))
     said = [p["text"] for r in Store(src).records("section") for p in (r.get("cells") or {}).get("passages") or []]
     per_item = len(said) / max(len(base), 1)
+    if passages:
+        print(f"bundled corpus: {len(said):,} passages for {len(base):,} items ({per_item:.2f} an item)")
     pool = [w for it in base for w in it["text"].split()]
     rng = random.Random(seed)
     n_items = int(sections * ITEMS_PER_SECTION)
@@ -177,7 +184,8 @@ def build(scale_dir: Path, sections: int, docs: int, seed: int, stored_tokens: b
             w.add(fields)
         if passages:
             _write_passages(w, rng, said, pool, n_items * per_item, docs)
-        manifest["synthetic"] = {"sections": sections, "items": n_items, **({"passages": True} if passages else {})}
+        manifest["synthetic"] = {"sections": sections, "items": n_items, **({"passages": True} if passages else {}),
+                                 **({"floor": floor} if floor is not None else {})}
         if tokens is not None:
             extra.update(tokens.files())
     store.close()
@@ -209,14 +217,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale-dir", type=Path, default=Path(tempfile.gettempdir()) / "sgsearch-recur-scale")
     ap.add_argument("--commands-only", action="store_true", help="Only time the commands.")
     ap.add_argument("--passages", action="store_true", help="Sections holding passages too (another --scale-dir).")
+    ap.add_argument("--floor", type=float, help="With --passages: the bundled corpus ingested keeping passages from "
+                                                "this item score up (its ratio of passages to items is the scale's).")
     args = ap.parse_args(argv)
+    use_passage_floor(args.floor)
 
     store = Store(args.scale_dir)
     want = {"sections": args.sections, "items": int(args.sections * ITEMS_PER_SECTION),
-            **({"passages": True} if args.passages else {})}
+            **({"passages": True} if args.passages else {}), **({"floor": args.floor} if args.floor is not None else {})}
     if store.manifest().get("synthetic") != want or not store.up_to_date():
         t = time.perf_counter()
-        n = build(args.scale_dir, args.sections, args.docs, args.seed, passages=args.passages)
+        n = build(args.scale_dir, args.sections, args.docs, args.seed, passages=args.passages, floor=args.floor)
         print(f"built {n:,} synthetic items for {args.sections:,} sections in {time.perf_counter() - t:.1f} s")
     bench_commands(args.scale_dir, args.runs)
     if args.commands_only:
