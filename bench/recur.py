@@ -28,6 +28,8 @@ after another).
 ``--after-build`` does the same after the copy is built afresh (a new generation of the same
 folder), with the cache kept and with an empty one. ``--copy-from DIR`` copies another index
 instead (a national one: it is only read) and times only the adding of reports.
+``--floor F`` ingests the corpus keeping passages from item score F up (not ``ingest/passages.toml``'s
+floor), so the scale holds as many passages as that floor would keep.
 
 This is a benchmark, not a test: it always exits 0 and prints PASS or MISS.
 
@@ -50,6 +52,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))  # also in the tagging worker, which spawn starts
+from _common import use_passage_floor  # noqa: E402  (before this folder leaves the path)
+
 # run as a script, this folder (holding ingest.py) would shadow the ``ingest`` package
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
@@ -157,7 +162,7 @@ def _variant(rng: random.Random, words: list[str], pool: list[str]) -> str:
 
 
 def build(scale_dir: Path, sections: int, docs: int, seed: int, stored_tokens: bool = True,
-          passages: bool = False) -> int:
+          passages: bool = False, floor: float | None = None) -> int:
     """Write the synthetic items into a fresh index at ``scale_dir``; return how many. With
     ``stored_tokens`` their recurrence tokens are stored as ingest stores them; with ``passages``
     each synthetic section also holds passages (see the module docstring)."""
@@ -166,6 +171,8 @@ def build(scale_dir: Path, sections: int, docs: int, seed: int, stored_tokens: b
     base = load_items(Store(src))
     said = [p["text"] for r in Store(src).records("section") for p in (r.get("cells") or {}).get("passages") or []]
     per_item = len(said) / max(len(base), 1)
+    if passages:
+        print(f"bundled corpus: {len(said):,} passages for {len(base):,} items ({per_item:.2f} an item)")
     pool = [w for it in base for w in it["text"].split()]
     rng = random.Random(seed)
     n_items = int(sections * ITEMS_PER_SECTION)
@@ -191,7 +198,8 @@ def build(scale_dir: Path, sections: int, docs: int, seed: int, stored_tokens: b
         if passages:
             _write_passages(w, rng, said, pool, n_items * per_item, docs, tokens)
         manifest["synthetic"] = {"sections": sections, "items": n_items,
-                                 **({"passages": True, "listed": True} if passages else {})}
+                                 **({"passages": True, "listed": True} if passages else {}),
+                                 **({"floor": floor} if floor is not None else {})}
         if tokens is not None:
             extra.update(tokens.files())
     store.close()
@@ -313,7 +321,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ingests", type=int, default=1, help="With --after-ingest: reports added one after another.")
     ap.add_argument("--copy-from", type=Path,
                     help="With --after-ingest: copy this index (only read) instead; nothing is built or timed besides.")
+    ap.add_argument("--floor", type=float, help="With --passages: the bundled corpus ingested keeping passages from "
+                                                "this item score up (its ratio of passages to items is the scale's).")
     args = ap.parse_args(argv)
+    use_passage_floor(args.floor)
     if args.copy_from:
         bench_after_write(args.copy_from, args.copy_dir, 0, 0, 0, args.ingests if args.after_ingest else 0, False)
         return 0
@@ -321,10 +332,11 @@ def main(argv: list[str] | None = None) -> int:
     store = Store(args.scale_dir)
     # "listed": the passages listed beside the index as ingest lists them (an index built before was not)
     want = {"sections": args.sections, "items": int(args.sections * ITEMS_PER_SECTION),
-            **({"passages": True, "listed": True} if args.passages else {})}
+            **({"passages": True, "listed": True} if args.passages else {}),
+            **({"floor": args.floor} if args.floor is not None else {})}
     if store.manifest().get("synthetic") != want or not store.up_to_date():
         t = time.perf_counter()
-        n = build(args.scale_dir, args.sections, args.docs, args.seed, passages=args.passages)
+        n = build(args.scale_dir, args.sections, args.docs, args.seed, passages=args.passages, floor=args.floor)
         print(f"built {n:,} synthetic items for {args.sections:,} sections in {time.perf_counter() - t:.1f} s")
     bench_commands(args.scale_dir, args.runs)
     if args.after_ingest or args.after_build:

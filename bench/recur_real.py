@@ -23,6 +23,9 @@ let them take places among the nearest items listed).
 Then the precision and recall of the default threshold on ``tests/recur_pairs.toml`` (the
 bundled corpus's items as background, as the test does), and on realdev's gold pairs.
 
+``--floor F`` ingests the pages keeping passages from item score F up instead of the floor of
+``ingest/passages.toml`` (``bench/fit_passages.py`` compares floors).
+
 ``--dir FOLDER`` measures a held-out set laid out as real2 (``manifest.tsv`` with file and
 year, ``items.tsv``, ``pairs.tsv``) instead; its target is 85% of the pairs linked.
 ``--pool FOLDER...`` measures several such sets as one (their pages, items and pairs in one
@@ -54,7 +57,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also in the tagging worker, which spawn starts
 import _realdev  # noqa: E402
-from _common import ROOT, load, revision, tag_texts, use_project_root, verdict  # noqa: E402
+from _common import ROOT, load, revision, tag_texts, use_passage_floor, use_project_root, verdict  # noqa: E402
 
 use_project_root()
 
@@ -192,6 +195,38 @@ def _measure(store: Store, gold_by_no: dict, owner: dict[str, set[str]], doc_of:
     return out
 
 
+def end_to_end(real: Store, gold, pairs, threshold: float, diagnose: bool = False, keep_own: bool = False) -> dict:
+    """The pairs measured end to end on ``real`` (the pages ingested): what :func:`_measure` gives with
+    the extracted items and the passages that are each gold item (holding at least half its words),
+    plus ``items`` (how many extracted), ``owner`` and ``passages`` (gold item_no -> their ids) and
+    ``said`` (the passages kept, as ``--check`` lists them)."""
+    gold_by_no = {g.item_no: g for g in gold}
+    doc_of = {g.item_no: Path(g.file).stem for g in gold}
+    extracted = load_items(real)
+    by_doc: dict[str, list[dict]] = {}
+    for it in extracted:
+        by_doc.setdefault(it["doc_id"], []).append(it)
+    doc_by_file = {Path(d.get("path") or "").stem: d["doc_id"] for d in real.records("doc")}
+    owner_e: dict[str, set[str]] = {}
+    for g in gold:
+        want = _words(g.text)
+        doc = doc_by_file.get(doc_of[g.item_no])
+        owner_e[g.item_no] = {it["item_id"] for it in by_doc.get(doc, [])
+                              if len(want & _words(it["text"])) >= 0.5 * max(len(want), 1)}
+    doc_of_e = {no: doc_by_file.get(d, d) for no, d in doc_of.items()}
+    said = [passage(real, pid) for pid in index_passages(real, store_concepts(real)).ids]
+    said_by_doc: dict[str, list[dict]] = {}
+    for ps in said:
+        said_by_doc.setdefault(ps["doc_id"], []).append(ps)
+    passages_e: dict[str, set[str]] = {}
+    for g in gold:  # a passage is the gold item as an item is: holding at least half its words
+        want = _words(g.text)
+        passages_e[g.item_no] = {ps["item_id"] for ps in said_by_doc.get(doc_by_file.get(doc_of[g.item_no]), [])
+                                 if len(want & _words(ps["text"])) >= 0.5 * max(len(want), 1)}
+    m = _measure(real, gold_by_no, owner_e, doc_of_e, pairs, threshold, diagnose, keep_own, passages_e)
+    return {**m, "items": len(extracted), "owner": owner_e, "passages": passages_e, "said": said}
+
+
 def _print(name: str, m: dict, threshold: float, target: int) -> None:
     print(f"{name}: pairs linked {m['same']} of {m['same_total']} (grouped {m['grouped']}, earlier in top {TOP} "
           f"of --check {m['top5']}, made before at {threshold:g} {m['made_before']}); look-alikes linked "
@@ -321,7 +356,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--texts", action="store_true", help="With --causes, print the missed pairs' texts.")
     ap.add_argument("--details", action="store_true",
                     help="Per pair: the earlier item's rank and score in --check, and what the two share.")
+    ap.add_argument("--floor", type=float,
+                    help="Ingest the pages keeping passages from this item score up (default: ingest/passages.toml's).")
     args = ap.parse_args(argv)
+    use_passage_floor(args.floor)
     tmp = Path(tempfile.mkdtemp(prefix="recur-real-"))
     if args.pool:
         args.dir = _pool(args.pool, tmp / "pooled")
@@ -349,30 +387,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.causes:
         _causes(m, pairs, owner, gold_by_no, args.texts)
 
-    extracted = load_items(real)
-    by_doc: dict[str, list[dict]] = {}
-    for it in extracted:
-        by_doc.setdefault(it["doc_id"], []).append(it)
-    doc_by_file = {Path(d.get("path") or "").stem: d["doc_id"] for d in real.records("doc")}
-    owner_e: dict[str, set[str]] = {}
-    for g in gold:
-        want = _words(g.text)
-        doc = doc_by_file.get(doc_of[g.item_no])
-        owner_e[g.item_no] = {it["item_id"] for it in by_doc.get(doc, [])
-                              if len(want & _words(it["text"])) >= 0.5 * max(len(want), 1)}
-    doc_of_e = {no: doc_by_file.get(d, d) for no, d in doc_of.items()}
-    said = [passage(real, pid) for pid in index_passages(real, store_concepts(real)).ids]
-    said_by_doc: dict[str, list[dict]] = {}
-    for ps in said:
-        said_by_doc.setdefault(ps["doc_id"], []).append(ps)
-    passages_e: dict[str, set[str]] = {}
-    for g in gold:  # a passage is the gold item as an item is: holding at least half its words
-        want = _words(g.text)
-        passages_e[g.item_no] = {ps["item_id"] for ps in said_by_doc.get(doc_by_file.get(doc_of[g.item_no]), [])
-                                 if len(want & _words(ps["text"])) >= 0.5 * max(len(want), 1)}
-    m = _measure(real, gold_by_no, owner_e, doc_of_e, pairs, args.threshold, args.details, args.keep_own,
-                 passages_e)
-    print(f"{name} end to end: {len(extracted)} items extracted from {len(pages)} pages; gold items found "
+    m = end_to_end(real, gold, pairs, args.threshold, args.details, args.keep_own)
+    owner_e, passages_e, said = m["owner"], m["passages"], m["said"]
+    print(f"{name} end to end: {m['items']} items extracted from {len(pages)} pages; gold items found "
           f"{sum(1 for v in owner_e.values() if v)} of {len(gold)}; pairs with both items found {m['found']} of "
           f"{len(pairs)}")
     _print(f"{name} end to end", m, args.threshold, target)
