@@ -215,7 +215,7 @@ class Store:
 
     @contextlib.contextmanager
     def writer(self, fresh: bool = False, taxonomy=None, engine: str | None = None,
-               extra: dict | None = None):
+               extra: dict | None = None, after: dict | None = None):
         """A writer over the live index, or over a new generation when ``fresh`` (or when
         there is none yet, or ``engine`` is not the live one's). Yields ``(writer, manifest)``:
         update the manifest dict in place with the files written. On success everything is
@@ -224,7 +224,10 @@ class Store:
         tagged with) is saved beside them for :meth:`taxonomy`; so is each of ``extra``
         (file name -> text, or the text in pieces: the thesaurus the index keeps,
         ``search.vocab.thesaurus``); a name given None is a file of the generation removed
-        once the commit is done (quietly left if another program holds it open).
+        once the commit is done (quietly left if another program holds it open). Each of ``after``
+        (file name -> text) is a file that must never describe writes not committed: it is made
+        empty before the commit and written once the commit is done, so that a failed or killed
+        commit (or a file held open past the retries) leaves it empty, never wrong.
         """
         self.close()
         live = self.current_dir()
@@ -251,10 +254,15 @@ class Store:
             for name, text in (extra or {}).items():
                 if text is not None:
                     _write_atomic(target / name, text)
+            for name in after or {}:
+                _write_atomic(target / name, "")
             if target != live:  # read only once CURRENT names the generation
                 _write_atomic(target / BACKEND, engine)
                 _write_atomic(target / "VERSION", SCHEMA_VERSION)
             w.commit()
+            if target != live:  # nobody reads it yet: a failure here is the ingest's
+                for name, text in (after or {}).items():
+                    _write_atomic(target / name, text)
         except BaseException:
             if w is not None:
                 with contextlib.suppress(Exception):
@@ -275,6 +283,10 @@ class Store:
                                 "not changed: try again") from None
             if live is not None:
                 _rmtree(live)  # may fail on Windows while read: swept later
+        else:
+            for name, text in (after or {}).items():
+                with contextlib.suppress(OSError):  # committed: left empty, it is written again next time
+                    _write_atomic(target / name, text)
         for name, text in (extra or {}).items():
             if text is None:
                 with contextlib.suppress(OSError):  # held open elsewhere (Windows): whoever named it tries again
