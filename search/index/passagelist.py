@@ -24,8 +24,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from search.vocab.concepts import text_key
-
 LIST_FILE = "passages"  # a generation's files f"{LIST_FILE}-<n>.tsv"
 LIST_COVERS = f"{LIST_FILE}.json"  # which documents' lines each of them holds: {file name: [doc ids]}
 # their tokens, as ingest made them: files f"{TOKENS_FILE}-<concepts' digest>-<n>.tsv", lines as the items'
@@ -56,6 +54,8 @@ def section_passages(section_id: str, heading: str | None, said) -> Iterator[tup
 
 def passage_line(doc_id: str, pid: str, it: dict) -> str:
     """A passage's line in a list file (``it``: its ``text`` and ``heading``)."""
+    from search.vocab.concepts import text_key  # lazy: its stemmer stays off the query path (passage ids)
+
     return (f"{text_key(it['text'], it.get('heading')):016x}\t{len(it['text'].split())}\t"
             f"{json.dumps([doc_id, pid], ensure_ascii=False)}\t"
             f"{json.dumps([it['text'], it.get('heading')], ensure_ascii=False)}\n")
@@ -77,10 +77,13 @@ class Listed:
     @classmethod
     def of(cls, doc_id: str, pid: str, it: dict) -> Listed:
         """A passage read from its section instead (``it``: its text and heading)."""
+        from search.vocab.concepts import text_key  # lazy, as in passage_line
+
         return cls(text_key(it["text"], it.get("heading")), len(it["text"].split()), doc_id, pid, it)
 
     def item(self) -> dict:
-        """``{"text", "heading"}``, as its tokens are read from."""
+        """``{"text", "heading"}``, as its tokens are read from (:class:`ListDamaged` when its line
+        holds no such pair)."""
         if isinstance(self._rest, dict):
             return self._rest
         try:
