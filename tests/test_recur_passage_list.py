@@ -392,3 +392,32 @@ def test_a_list_file_its_record_does_not_name_goes_at_the_next_ingest(reports, t
     assert ingest([reports], index).ok
     assert not stray.exists()
     assert _listed_said(index) == _sections_said(index)
+
+
+def test_a_list_record_held_open_past_the_retries_fails_the_ingest_in_one_line_and_changes_nothing(
+        reports, tmp_path, monkeypatch):
+    import os
+
+    import search.index.store as store_module
+    from search.errors import SgsearchError
+
+    index = tmp_path / "ix"
+    assert ingest([reports], index).ok
+    before, listed_before = _sections_said(index), _listed_said(index)
+    real = os.replace
+
+    def held(src, dst):
+        if str(dst).endswith(LIST_COVERS):  # as Windows refuses while another program reads it
+            raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+        return real(src, dst)
+
+    monkeypatch.setattr(store_module.os, "replace", held)
+    monkeypatch.setattr(store_module.time, "sleep", lambda s: None)
+    _add_second(reports)
+    with pytest.raises(SgsearchError) as e:
+        ingest([reports], index)
+    assert LIST_COVERS in str(e.value) and "\n" not in str(e.value)
+    monkeypatch.setattr(store_module.os, "replace", real)
+    assert _sections_said(index) == before and _listed_said(index) == listed_before
+    assert ingest([reports], index).ok
+    assert _listed_said(index) == _sections_said(index) and SECOND in _listed_said(index).values()

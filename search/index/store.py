@@ -248,21 +248,21 @@ class Store:
             yield w, manifest
             # the manifest goes first: killed between it and the commit, it lists a file too
             # many (harmless), never one too few (which a rebuild from it would silently drop)
-            _write_atomic(target / MANIFEST, json.dumps(manifest, sort_keys=True))
+            _write_file(target / MANIFEST, json.dumps(manifest, sort_keys=True))
             if taxonomy is not None:
-                _write_atomic(target / TAXONOMY, taxonomy.to_json())
+                _write_file(target / TAXONOMY, taxonomy.to_json())
             for name, text in (extra or {}).items():
                 if text is not None:
-                    _write_atomic(target / name, text)
+                    _write_file(target / name, text)
             for name in after or {}:
-                _write_atomic(target / name, "")
+                _write_file(target / name, "")
             if target != live:  # read only once CURRENT names the generation
-                _write_atomic(target / BACKEND, engine)
-                _write_atomic(target / "VERSION", SCHEMA_VERSION)
+                _write_file(target / BACKEND, engine)
+                _write_file(target / "VERSION", SCHEMA_VERSION)
             w.commit()
             if target != live:  # nobody reads it yet: a failure here is the ingest's
                 for name, text in (after or {}).items():
-                    _write_atomic(target / name, text)
+                    _write_file(target / name, text)
         except BaseException:
             if w is not None:
                 with contextlib.suppress(Exception):
@@ -327,6 +327,18 @@ def _write_atomic(path: Path, text) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _write_file(path: Path, text) -> None:
+    """:func:`_write_atomic` for a file written before a commit: one that cannot be written (held
+    open by another program past the retries, a full disk) fails the write in one line naming it."""
+    try:
+        _write_atomic(path, text)
+    except OSError as e:
+        if isinstance(e, PermissionError):  # Windows: another program has it open
+            raise IndexBusy(f"{path} is held open by another program (a search or the web page) and could not "
+                            f"be replaced ({e.strerror or e}); the index was not changed: try again") from None
+        raise SgsearchError(f"{path} could not be written ({e.strerror or e}); the index was not changed") from None
 
 
 def replace_file(src, dst, attempts: int = 7, wait: float = 0.05) -> None:
