@@ -11,12 +11,15 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from search.index.passagelist import LIST_COVERS, LIST_FILE, passage_line, section_passages
+from search.index.passagelist import LIST_COVERS, LIST_FILE, lists_passages, passage_line, section_passages
 from search.index.passagelist import TOKENS_FILE as SAID_TOKENS_FILE
 from search.vocab.concepts import TOKENS_FILE, concepts_digest, tokens_line, written_concepts
 
 COVERS = f"{TOKENS_FILE}.json"  # which documents' items each tokens file holds: {file name: [doc ids]}
 SAID_COVERS = f"{SAID_TOKENS_FILE}.json"  # the same for the passages' tokens files
+# files of :meth:`ItemTokens.files` to write once the commit is done (``Store.writer``'s ``after``):
+# the list's record names what the index holds, never what a failed commit would have written
+AFTER_COMMIT = (LIST_COVERS,)
 _PIECE = 1 << 20  # characters copied at a time from the lines kept aside to the generation's file
 EARLIER_RELEASE_EVERY = 20_000  # sections read between two lets-go of the engine's pages (listing an older index)
 
@@ -55,13 +58,14 @@ class _Lines:
 
 
 def _generation_files(folder: Path | None, prefix: str, covers_name: str, gone: set[str],
-                      usable: Callable[[str], bool], new: list[tuple[str, _Lines]], always: bool = False) -> dict:
+                      usable: Callable[[str], bool], new: list[tuple[str, _Lines]], always: bool = False,
+                      unnamed_kept: bool = True) -> dict:
     """The files ``prefix-*.tsv`` to write at the commit, and the record ``covers_name`` of which
     documents' lines each holds (written when there is any, or ``always``): the ``new`` ones (their
     text in pieces), and None for each file of ``folder`` (the live generation written into, if it
-    is) that no reader can use any more: not ``usable`` by its name, or every document it held
-    written again or removed (``gone``). A file that could not be removed (open elsewhere) is named
-    again next time."""
+    is) that no reader can use any more: not ``usable`` by its name, every document it held written
+    again or removed (``gone``), or (unless ``unnamed_kept``) not named in the record at all. A file
+    that could not be removed (open elsewhere) is named again next time."""
     out: dict[str, object] = {}
     covers: dict[str, list[str]] = {}
     if folder is not None:
@@ -73,12 +77,12 @@ def _generation_files(folder: Path | None, prefix: str, covers_name: str, gone: 
         for path in sorted(folder.glob(f"{prefix}-*.tsv")):
             docs = known.get(path.name)
             left = None if not isinstance(docs, list) else sorted(set(map(str, docs)) - gone)
-            if not usable(path.name) or left == []:
+            if not usable(path.name) or left == [] or (left is None and not unnamed_kept):
                 out[path.name] = None
                 covers[path.name] = []  # removed after the commit; if it cannot be, the next ingest tries again
             elif left is not None:
                 covers[path.name] = left
-            # a file with no record (written before there was one) is kept
+            # else a file with no record (tokens written before there was one) is kept
     for name, lines in new:
         if lines:
             covers[name] = sorted(lines.docs)
@@ -100,6 +104,7 @@ class ItemTokens:
         self._said = _Lines()  # the passages of the documents this ingest writes
         self._earlier = _Lines()  # those of an index written before passages were listed (see list_earlier)
         self.gone: set[str] = set()  # documents written again or removed: their lines in older files are dead
+        self._relisted = False  # every passage of the index listed again (see list_earlier): its older list files are dead
 
     @property
     def docs(self) -> set[str]:
@@ -129,11 +134,12 @@ class ItemTokens:
 
     def list_earlier(self, store) -> None:
         """When the live generation of ``store`` (the one this ingest writes into) lists no passages
-        (written before they were listed), list those its sections keep, reading each section once
-        now so that no later ``recur --check`` has to."""
+        (written before they were listed, its last commit failed, or its list damaged), list those
+        its sections keep, reading each section once now so that no later ``recur --check`` has to."""
         folder = store.current_dir()
-        if folder is None or (folder / LIST_COVERS).exists():
+        if folder is None or lists_passages(folder):
             return
+        self._relisted = True
         for r in store.iter_records("section", release_every=EARLIER_RELEASE_EVERY):
             said = (r.get("cells") or {}).get("passages")
             if said:
@@ -150,7 +156,8 @@ class ItemTokens:
         each file holds, and None for each file of ``folder`` (the live generation written into, if
         it is) that no reader can use any more: tokens made with other concepts, or every document a
         file held written again or removed. The passages' record is always written: a generation
-        holding it lists every passage its sections keep."""
+        holding it lists every passage its sections keep; it is to be written once the commit is done
+        (the names :data:`AFTER_COMMIT`)."""
         stamp = time.time_ns()
         self._earlier.docs -= self.gone  # written again or removed in this ingest: listed anew, or not at all
         out: dict[str, object] = {}
@@ -160,9 +167,10 @@ class ItemTokens:
                                          lambda name, prefix=prefix: name.startswith(f"{prefix}-{self.digest}-"),
                                          [(f"{prefix}-{self.digest}-{stamp}.tsv", lines)]))
         # the earlier passages' file named first: a list is read in the order its files were written
-        out.update(_generation_files(folder, LIST_FILE, LIST_COVERS, self.gone, lambda name: True,
+        out.update(_generation_files(folder, LIST_FILE, LIST_COVERS, self.gone, lambda name: not self._relisted,
                                      [(f"{LIST_FILE}-{stamp}.tsv", self._earlier),
-                                      (f"{LIST_FILE}-{stamp + 1}.tsv", self._said)], always=True))
+                                      (f"{LIST_FILE}-{stamp + 1}.tsv", self._said)], always=True,
+                                     unnamed_kept=False))  # a list file is read only when its record names it
         return out
 
     def close(self) -> None:

@@ -29,7 +29,7 @@ from ingest.catalog import CATALOG_NAME, Entry, read_catalog
 from ingest.document import ParsedDoc, parse_file, sha256_file, slug
 from ingest.fetch import fetch_urls, is_url
 from ingest.items import extract_items
-from ingest.itemtokens import ItemTokens
+from ingest.itemtokens import AFTER_COMMIT, ItemTokens
 from ingest.metadata import rules
 from ingest.passages import passage_floor
 from ingest.readers import SUPPORTED_EXTS, check_limits
@@ -267,6 +267,7 @@ def ingest(
                 known = tagging.taxonomy if rebuild else store.taxonomy().updated_by(tagging.taxonomy)
             kept = _kept_thesaurus(store, user_thesaurus, rebuild, removed)
             extra: dict = {}  # filled in before the commit, when every file is read
+            after: dict = {}  # the same, for files written once the commit is done
             tokens = None
             # written into the live generation unless a new one is made
             same = not rebuild and (engine is None or engine == store.engine_name())
@@ -278,7 +279,7 @@ def ingest(
                 tokens = ItemTokens(known if known is not None else store.taxonomy(), kept)
                 if same:
                     tokens.list_earlier(store)  # an index written before passages were listed: once
-                with store.writer(fresh=rebuild, taxonomy=known, engine=engine, extra=extra) as (w, manifest):
+                with store.writer(fresh=rebuild, taxonomy=known, engine=engine, extra=extra, after=after) as (w, manifest):
                     written = _Written(report, progress, kept, tokens)
                     if not rebuild:
                         for d in removed:
@@ -307,6 +308,7 @@ def ingest(
                         raise _NothingToWrite
                     extra[INDEX_FILE] = kept.to_json()
                     extra.update(tokens.files(store.current_dir() if same else None))
+                    after.update((name, extra.pop(name)) for name in AFTER_COMMIT if name in extra)
                     if tagging:
                         tagging.close()  # all tags are in: stop it before the commit
                     if progress:

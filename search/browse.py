@@ -6,6 +6,7 @@ Library functions behind ``sgsearch docs`` and ``sgsearch show``; they return th
 from __future__ import annotations
 
 from search.errors import SgsearchError
+from search.index.passagelist import parse_passage_id
 from search.index.records import doc_json, item_json, passage_json, section_json
 from search.index.store import Store
 from search.vocab.thesaurus import stored
@@ -70,8 +71,8 @@ def section(store: Store, section_id: str) -> dict:
         item_id = section_id
         section_id = item_json(found)["section_id"]
         found = store.record(section_id)
-    elif not found and "~" in section_id:
-        section_id = section_id.rpartition("~")[0]
+    elif not found and (parsed := parse_passage_id(section_id)):
+        section_id = parsed[0]
         found = store.record(section_id)
         passage = passage_json(found, asked) if found else None
         found = found if passage else None

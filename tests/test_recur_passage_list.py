@@ -10,7 +10,17 @@ from ingest.document import parse_file
 from ingest.items import document_candidates
 from ingest.passages import passage_floor
 from ingest.pipeline import ingest
-from search.index.passagelist import LIST_COVERS, LIST_FILE
+from search.browse import DocNotFound, section
+from search.index.passagelist import (
+    LIST_COVERS,
+    LIST_FILE,
+    ListDamaged,
+    listed,
+    lists_passages,
+    parse_passage_id,
+    passage_id,
+    section_passages,
+)
 from search.index.store import Store
 from search.recur import check_many, load_items, made_before, store_concepts
 from search.recur.passages import index_passages, passage
@@ -227,3 +237,187 @@ def test_an_old_index_without_passages_is_checked_without_error(reports, tmp_pat
         assert _listed(check_many(store, [FIRST_LATER])[0]) == []
     finally:
         store.close()
+
+
+def _sections_said(index) -> dict[str, str]:
+    """The passages the index's sections keep: {id: text}, read from every section."""
+    store = Store(index)
+    try:
+        return {pid: it["text"] for r in store.iter_records("section")
+                for pid, it in section_passages(r.get("section_id") or r.get("id"), r.get("heading"),
+                                                (r.get("cells") or {}).get("passages"))}
+    finally:
+        store.close()
+
+
+def _checked_said(index) -> dict[str, str]:
+    """The passages a check of the index reads: {id: text}."""
+    store = Store(index)
+    try:
+        return _said(store)
+    finally:
+        store.close()
+
+
+def _listed_said(index) -> dict[str, str] | None:
+    """The passages the index's list names: {id: text}; None when it names none to read or is damaged."""
+    try:
+        found = listed(Store(index).current_dir())
+        return None if found is None else {p.pid: p.item()["text"] for p in found}
+    except ListDamaged:
+        return None
+
+
+@pytest.mark.parametrize("damage", ["truncated line", "ids not a pair", "text not JSON", "covers not names",
+                                    "a listed file gone"])
+def test_a_damaged_list_is_never_half_read_nor_a_traceback_the_sections_are_read_instead(
+        reports, tmp_path, monkeypatch, damage):
+    _add_second(reports)
+    index = tmp_path / "ix"
+    assert ingest([reports], index).ok
+    whole = _sections_said(index)
+    assert {FIRST, SECOND} <= set(whole.values()) and _listed_said(index) == whole
+    gen = Store(index).current_dir()
+    [tsv] = [p for p in gen.glob(f"{LIST_FILE}-*.tsv") if p.stat().st_size]
+    lines = tsv.read_text(encoding="utf-8").splitlines(keepends=True)
+    if damage == "truncated line":
+        tsv.write_text("".join(lines)[:-len(lines[-1]) // 2], encoding="utf-8")
+    elif damage == "ids not a pair":
+        key, words, _, rest = lines[0].split("\t", 3)
+        tsv.write_text("".join([f"{key}\t{words}\t5\t{rest}", *lines[1:]]), encoding="utf-8")
+    elif damage == "text not JSON":
+        key, words, ids, _ = lines[0].split("\t", 3)
+        tsv.write_text("".join([f"{key}\t{words}\t{ids}\t[\"cut\n", *lines[1:]]), encoding="utf-8")
+    elif damage == "covers not names":
+        (gen / LIST_COVERS).write_text('{"%s": [["x"]]}' % tsv.name, encoding="utf-8")
+    else:
+        tsv.unlink()
+    assert _listed_said(index) is None  # the list cannot be trusted as a whole
+    store = Store(index)
+    try:
+        assert _said(store) == whole
+        assert [t for _, t, _ in _listed(check_many(store, [SECOND_LATER])[0])] == [SECOND]
+    finally:
+        store.close()
+    # the next ingest lists them all again from the sections when it can tell the list is damaged
+    # without reading it all (a line damaged inside is read past by each check, from the sections)
+    (reports / "brockley-2018-19.md").write_text(_report("Brockley", 2018, SECOND) + "\nMore.\n", encoding="utf-8")
+    assert ingest([reports], index).ok
+    now = _sections_said(index)
+    if damage in ("truncated line", "covers not names", "a listed file gone"):
+        assert _listed_said(index) == now
+    assert _checked_said(index) == now
+
+
+def test_an_ingest_that_fails_at_its_commit_leaves_the_list_naming_what_the_index_holds(
+        reports, tmp_path, monkeypatch):
+    index = tmp_path / "ix"
+    assert ingest([reports], index).ok
+    before = _sections_said(index)
+    assert _listed_said(index) == before and FIRST in before.values()
+    _add_second(reports)
+    (reports / "ashby-2016-17.md").write_text(_report("Ashby", 2016, SECOND_LATER), encoding="utf-8")
+    store = Store(index)
+    w = store.backend().writer()
+    engine = type(w)
+    w.cancel()
+    store.close()
+    real = engine.commit
+
+    def killed(self):
+        raise KeyboardInterrupt  # as a user's Ctrl+C between the files beside the index and its commit
+
+    monkeypatch.setattr(engine, "commit", killed)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([reports], index)
+    assert _sections_said(index) == before  # nothing committed
+    assert _listed_said(index) in (None, before)  # never the passages of an index that was not committed
+    assert _checked_said(index) == before
+    monkeypatch.setattr(engine, "commit", real)
+    assert ingest([reports], index).ok
+    after = _sections_said(index)
+    assert SECOND in after.values() and FIRST not in after.values()
+    assert _listed_said(index) == after
+
+
+@pytest.mark.parametrize("sid", ["ashby-2016-17:2", "a~b:3", "x"])
+def test_a_passage_id_is_read_back_as_it_was_made(sid):
+    for n in (1, 7, 12):
+        assert parse_passage_id(passage_id(sid, n)) == (sid, n)
+
+
+@pytest.mark.parametrize("pid", ["ashby-2016-17:2", "ashby-2016-17:2~", "~3", "ashby-2016-17:2~0",
+                                 "ashby-2016-17:2~01", "ashby-2016-17:2~x", "ashby-2016-17:2~\u00b2",
+                                 "ashby-2016-17:2~\u0663"])
+def test_what_no_passage_id_looks_like_is_not_read_as_one(pid):
+    assert parse_passage_id(pid) is None
+
+
+def test_show_names_a_passage_number_in_other_digits_as_not_found_never_a_traceback(reports, tmp_path):
+    index = tmp_path / "ix"
+    assert ingest([reports], index).ok
+    store = Store(index)
+    try:
+        [pid] = [p for p, t in _said(store).items() if t == FIRST]
+        sid, n = parse_passage_id(pid)
+        assert section(store, pid)["passage"]["text"] == FIRST
+        for odd in ("\u00b2", "\u0663", f"0{n}"):  # a superscript two, an Arabic-Indic three, a leading zero
+            with pytest.raises(DocNotFound):
+                section(store, f"{sid}~{odd}")
+        assert passage(store, f"{sid}~\u00b2")["text"] == ""
+    finally:
+        store.close()
+
+
+def test_a_list_written_with_windows_line_ends_reads_the_same(reports, tmp_path):
+    _add_second(reports)
+    index = tmp_path / "ix"
+    assert ingest([reports], index).ok
+    whole = _listed_said(index)
+    assert {FIRST, SECOND} <= set(whole.values())
+    gen = Store(index).current_dir()
+    for tsv in gen.glob(f"{LIST_FILE}-*.tsv"):
+        tsv.write_bytes(tsv.read_bytes().replace(b"\n", b"\r\n"))  # as text mode writes them on Windows
+    assert lists_passages(gen) and _listed_said(index) == whole
+
+
+def test_a_list_file_its_record_does_not_name_goes_at_the_next_ingest(reports, tmp_path):
+    index = tmp_path / "ix"
+    assert ingest([reports], index).ok
+    gen = Store(index).current_dir()
+    [tsv] = [p for p in gen.glob(f"{LIST_FILE}-*.tsv") if p.stat().st_size]
+    stray = gen / f"{LIST_FILE}-1.tsv"  # as an ingest killed before its commit leaves one
+    stray.write_bytes(tsv.read_bytes())
+    _add_second(reports)
+    assert ingest([reports], index).ok
+    assert not stray.exists()
+    assert _listed_said(index) == _sections_said(index)
+
+
+def test_a_list_record_held_open_past_the_retries_fails_the_ingest_in_one_line_and_changes_nothing(
+        reports, tmp_path, monkeypatch):
+    import os
+
+    import search.index.store as store_module
+    from search.errors import SgsearchError
+
+    index = tmp_path / "ix"
+    assert ingest([reports], index).ok
+    before, listed_before = _sections_said(index), _listed_said(index)
+    real = os.replace
+
+    def held(src, dst):
+        if str(dst).endswith(LIST_COVERS):  # as Windows refuses while another program reads it
+            raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+        return real(src, dst)
+
+    monkeypatch.setattr(store_module.os, "replace", held)
+    monkeypatch.setattr(store_module.time, "sleep", lambda s: None)
+    _add_second(reports)
+    with pytest.raises(SgsearchError) as e:
+        ingest([reports], index)
+    assert LIST_COVERS in str(e.value) and "\n" not in str(e.value)
+    monkeypatch.setattr(store_module.os, "replace", real)
+    assert _sections_said(index) == before and _listed_said(index) == listed_before
+    assert ingest([reports], index).ok
+    assert _listed_said(index) == _sections_said(index) and SECOND in _listed_said(index).values()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from search.index.passagelist import parse_passage_id
+
 DOC_KEYS = ("doc_id", "path", "sha256", "title", "publisher", "doc_type", "period_start",
             "period_end", "year", "year_start", "pages", "source_url")
 SECTION_KEYS = ("section_id", "doc_id", "number", "heading", "heading_path", "level", "text",
@@ -185,9 +187,9 @@ def passage_json(stored: dict, passage_id: str) -> dict | None:
     """The passage ``<section id>~<n>`` names, from its section's stored fields (what ingest
     kept as said in passing: see :func:`section_to_fields`): ``{"passage_id", "text", "page"}``;
     None when the section keeps no such passage."""
-    n = passage_id.rpartition("~")[2]
+    parsed = parse_passage_id(passage_id)
     said = (stored.get("cells") or {}).get("passages") or []
-    p = said[int(n) - 1] if n.isdigit() and 0 < int(n) <= len(said) else None
+    p = said[parsed[1] - 1] if parsed and parsed[1] <= len(said) else None
     if not isinstance(p, dict):
         return None
     return {"passage_id": passage_id, "text": str(p.get("text") or ""), "page": p.get("page")}

@@ -215,7 +215,7 @@ class Store:
 
     @contextlib.contextmanager
     def writer(self, fresh: bool = False, taxonomy=None, engine: str | None = None,
-               extra: dict | None = None):
+               extra: dict | None = None, after: dict | None = None):
         """A writer over the live index, or over a new generation when ``fresh`` (or when
         there is none yet, or ``engine`` is not the live one's). Yields ``(writer, manifest)``:
         update the manifest dict in place with the files written. On success everything is
@@ -224,7 +224,10 @@ class Store:
         tagged with) is saved beside them for :meth:`taxonomy`; so is each of ``extra``
         (file name -> text, or the text in pieces: the thesaurus the index keeps,
         ``search.vocab.thesaurus``); a name given None is a file of the generation removed
-        once the commit is done (quietly left if another program holds it open).
+        once the commit is done (quietly left if another program holds it open). Each of ``after``
+        (file name -> text) is a file that must never describe writes not committed: it is made
+        empty before the commit and written once the commit is done, so that a failed or killed
+        commit (or a file held open past the retries) leaves it empty, never wrong.
         """
         self.close()
         live = self.current_dir()
@@ -245,16 +248,21 @@ class Store:
             yield w, manifest
             # the manifest goes first: killed between it and the commit, it lists a file too
             # many (harmless), never one too few (which a rebuild from it would silently drop)
-            _write_atomic(target / MANIFEST, json.dumps(manifest, sort_keys=True))
+            _write_file(target / MANIFEST, json.dumps(manifest, sort_keys=True))
             if taxonomy is not None:
-                _write_atomic(target / TAXONOMY, taxonomy.to_json())
+                _write_file(target / TAXONOMY, taxonomy.to_json())
             for name, text in (extra or {}).items():
                 if text is not None:
-                    _write_atomic(target / name, text)
+                    _write_file(target / name, text)
+            for name in after or {}:
+                _write_file(target / name, "")
             if target != live:  # read only once CURRENT names the generation
-                _write_atomic(target / BACKEND, engine)
-                _write_atomic(target / "VERSION", SCHEMA_VERSION)
+                _write_file(target / BACKEND, engine)
+                _write_file(target / "VERSION", SCHEMA_VERSION)
             w.commit()
+            if target != live:  # nobody reads it yet: a failure here is the ingest's
+                for name, text in (after or {}).items():
+                    _write_file(target / name, text)
         except BaseException:
             if w is not None:
                 with contextlib.suppress(Exception):
@@ -275,6 +283,10 @@ class Store:
                                 "not changed: try again") from None
             if live is not None:
                 _rmtree(live)  # may fail on Windows while read: swept later
+        else:
+            for name, text in (after or {}).items():
+                with contextlib.suppress(OSError):  # committed: left empty, it is written again next time
+                    _write_atomic(target / name, text)
         for name, text in (extra or {}).items():
             if text is None:
                 with contextlib.suppress(OSError):  # held open elsewhere (Windows): whoever named it tries again
@@ -315,6 +327,18 @@ def _write_atomic(path: Path, text) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _write_file(path: Path, text) -> None:
+    """:func:`_write_atomic` for a file written before a commit: one that cannot be written (held
+    open by another program past the retries, a full disk) fails the write in one line naming it."""
+    try:
+        _write_atomic(path, text)
+    except OSError as e:
+        if isinstance(e, PermissionError):  # Windows: another program has it open
+            raise IndexBusy(f"{path} is held open by another program (a search or the web page) and could not "
+                            f"be replaced ({e.strerror or e}); the index was not changed: try again") from None
+        raise SgsearchError(f"{path} could not be written ({e.strerror or e}); the index was not changed") from None
 
 
 def replace_file(src, dst, attempts: int = 7, wait: float = 0.05) -> None:

@@ -25,7 +25,14 @@ from itertools import islice
 
 import numpy as np
 
-from search.index.passagelist import TOKENS_FILE, Listed, listed, section_passages
+from search.index.passagelist import (
+    TOKENS_FILE,
+    ListDamaged,
+    Listed,
+    listed,
+    parse_passage_id,
+    section_passages,
+)
 from search.index.records import passage_json
 from search.index.store import Store
 from search.recur.cache import _BATCH, _cache_path, _CacheFile, _code, _decode, _Known, _made, _pack, _unpack
@@ -76,9 +83,10 @@ def _said(data) -> Said | None:
     return None
 
 
-def _passages(store: Store, release: bool) -> Iterator[Listed]:
-    """The index's passages: its list, or (an index that lists none) every section read."""
-    found = listed(store.current_dir())
+def _passages(store: Store, release: bool, from_list: bool = True) -> Iterator[Listed]:
+    """The index's passages: its list (unless not ``from_list``), or (an index that lists none)
+    every section read."""
+    found = listed(store.current_dir()) if from_list else None
     if found is not None:
         yield from found
         return
@@ -90,9 +98,18 @@ def _passages(store: Store, release: bool) -> Iterator[Listed]:
 
 
 def _read(store: Store, concepts: Concepts, release: bool) -> dict:
-    """The index's passages tokenised, as the cache keeps them (a JSON value). Tokens found made
-    already (carried from the previous generation, or stored by ingest) are not made again; those
-    of this generation are kept for the next."""
+    """The index's passages tokenised, as the cache keeps them (a JSON value), read from its
+    sections when its list is found damaged (never in part)."""
+    try:
+        return _tokenised(store, concepts, release, True)
+    except ListDamaged:
+        return _tokenised(store, concepts, release, False)
+
+
+def _tokenised(store: Store, concepts: Concepts, release: bool, from_list: bool) -> dict:
+    """:func:`_read` from the list or (not ``from_list``) the sections. Tokens found made already
+    (carried from the previous generation, or stored by ingest) are not made again; those of this
+    generation are kept for the next."""
     ids: list[str] = []
     docs: list[str] = []
     items: list[dict] = []
@@ -102,7 +119,7 @@ def _read(store: Store, concepts: Concepts, release: bool) -> dict:
     themes_of: dict[tuple, dict] = {}  # one {"themes"} for the passages of the same themes
     reuse_path = _cache_path(store, concepts, "reuse", prefix=_PREFIX)
     known = _Known(store, concepts, reuse_path, TOKENS_FILE)
-    passages = _passages(store, release)
+    passages = _passages(store, release, from_list)
     with _CacheFile(reuse_path) as reuse:
         while batch := list(islice(passages, _BATCH)):
             got = known.get_many([p.key for p in batch], lambda n: batch[n].item())
@@ -127,7 +144,7 @@ def _read(store: Store, concepts: Concepts, release: bool) -> dict:
 def passage(store: Store, pid: str) -> dict:
     """A passage as ``--check`` lists it (its section's document, title, year, number, heading and
     themes; its own text and page), by its id; an empty one if its section is gone."""
-    sid = pid.rpartition("~")[0]
+    sid = (parse_passage_id(pid) or ("",))[0]
     r = store.record(sid) or {}
     p = passage_json(r, pid) or {}
     themes = r.get("themes") or ""
