@@ -317,13 +317,21 @@ def _tsv(path: Path) -> list[dict]:
         return list(csv.DictReader(f, delimiter="\t"))
 
 
+def set_names(dirs: list[Path]) -> list[str]:
+    """A name for each pooled set: its folder's name, or with its parent's ("h2-pairs") where two
+    folders share a name (``.../h2/pairs``, ``.../h3/pairs``), so that no two sets' pages collide."""
+    names = [d.name for d in dirs]
+    if len(set(names)) == len(names):
+        return names
+    return [f"{d.parent.name}-{d.name}" for d in dirs]
+
+
 def _pool(dirs: list[Path], into: Path) -> Path:
     """Held-out sets laid out as real2 written as one such set in ``into``: each file and item
     number takes its set's name as a prefix, so the sets cannot collide."""
     into.mkdir(parents=True, exist_ok=True)
     tables = {"manifest.tsv": [], "items.tsv": [], "pairs.tsv": []}
-    for d in dirs:
-        tag = d.name
+    for d, tag in zip(dirs, set_names(dirs)):
         for r in _tsv(d / "manifest.tsv"):
             if (d / r["file"]).exists():
                 (into / f"{tag}-{r['file']}").write_bytes((d / r["file"]).read_bytes())
@@ -364,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.pool:
         args.dir = _pool(args.pool, tmp / "pooled")
     print(f"# {revision(('search/vocab/concepts.toml', 'search/vocab/concepts.py', *(f'search/recur/{m}' for m in ('scoring.py', 'clustering.py', 'check.py'))))}; load {load()}")
-    name = (f"held-out {' + '.join(d.name for d in args.pool)}" if args.pool
+    name = (f"held-out {' + '.join(set_names(args.pool))}" if args.pool
             else f"held-out {args.dir.name}" if args.dir else "realdev")
     gold = _realdev.items(args.dir)
     gold_by_no = {g.item_no: g for g in gold}
