@@ -5,8 +5,6 @@ import csv
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-
 
 def _set(root: Path, name: str, text: str) -> Path:
     d = root / name / "pairs"
@@ -26,6 +24,8 @@ def _rows(path: Path) -> list[dict]:
 
 
 def test_two_sets_in_folders_of_one_name_keep_their_own_pages_items_and_pairs(tmp_path):
+    # at call time: a bench module imported by an earlier test takes its folder off the path again
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     from recur_real import _pool, set_names
 
     dirs = [_set(tmp_path, "h2", "First set's page."), _set(tmp_path, "h3", "Other set's page.")]
