@@ -90,4 +90,3 @@ def section(store: Store, section_id: str) -> dict:
     if passage:
         out["passage"] = passage
     return out
-

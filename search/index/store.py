@@ -278,9 +278,7 @@ class Store:
                 _write_atomic(self.root / CURRENT, target.name)
             except OSError as e:  # still held open after the retries: keep the previous index whole
                 _rmtree(target)
-                raise IndexBusy(f"{self.root / CURRENT} is held open by another program (a search or the "
-                                f"web page) and could not be replaced ({e.strerror or e}); the index was "
-                                "not changed: try again") from None
+                raise _busy(self.root / CURRENT, e) from None
             if live is not None:
                 _rmtree(live)  # may fail on Windows while read: swept later
         else:
@@ -336,9 +334,14 @@ def _write_file(path: Path, text) -> None:
         _write_atomic(path, text)
     except OSError as e:
         if isinstance(e, PermissionError):  # Windows: another program has it open
-            raise IndexBusy(f"{path} is held open by another program (a search or the web page) and could not "
-                            f"be replaced ({e.strerror or e}); the index was not changed: try again") from None
+            raise _busy(path, e) from None
         raise SgsearchError(f"{path} could not be written ({e.strerror or e}); the index was not changed") from None
+
+
+def _busy(path: Path, e: OSError) -> IndexBusy:
+    """The one-line error for a file of the index another program holds open past the retries."""
+    return IndexBusy(f"{path} is held open by another program (a search or the web page) and could not be "
+                     f"replaced ({e.strerror or e}); the index was not changed: try again")
 
 
 def replace_file(src, dst, attempts: int = 7, wait: float = 0.05) -> None:
