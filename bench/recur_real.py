@@ -15,7 +15,9 @@ says the same thing as an earlier one and 4 look-alikes) is measured two ways:
 A same pair is **linked** when ``recur`` puts both items in one group, or when the earlier
 item is among the first 5 matches ``recur --check`` gives for the later item's text. A
 look-alike is **linked** when ``recur`` groups the two, or when ``--check`` of the later
-one's text says the earlier was made before (a match at or above the threshold). Each later
+one's text says the earlier was made before (a match at or above the threshold); a look-alike
+whose earlier item is among the first 5 below the threshold (listed as nearest, for the reviewer
+to judge) is counted apart, in brackets, since a same pair counts as linked there. Each later
 text is checked with its own page left out, as ``recur --check FILE`` leaves out the checked
 document (``--keep-own``: checked against every page, its own page's matches dropped after, which
 let them take places among the nearest items listed).
@@ -148,7 +150,7 @@ def _measure(store: Store, gold_by_no: dict, owner: dict[str, set[str]], doc_of:
     out = {"same": 0, "same_total": 0, "alike": 0, "alike_total": 0, "grouped": 0, "top5": 0, "made_before": 0,
            "found": 0, "missed": [], "alike_linked": [], "details": [],
            "every": {b: [m for m in r["matches"] if m["doc_id"] != doc_of[b]] for b, r in every.items()},
-           "any": 0, "any_top5": 0, "any_found": 0, "any_missed": [], "alike_listed": 0}
+           "any": 0, "any_top5": 0, "any_found": 0, "any_missed": [], "alike_listed": 0, "alike_top5": 0}
     either = {no: owner.get(no, set()) | (passages or {}).get(no, set()) for no in gold_by_no}
     for a, b, same in pairs:
         ga = {g for i in owner.get(a, ()) for g in group_of.get(i, ())}
@@ -187,6 +189,7 @@ def _measure(store: Store, gold_by_no: dict, owner: dict[str, set[str]], doc_of:
                 out["missed"].append(f"{a}~{b}")
         else:
             out["alike_total"] += 1
+            out["alike_top5"] += top and not above  # the same rule as a same pair's "linked", counted apart
             linked = grouped or above
             out["alike"] += linked
             if linked:
@@ -230,7 +233,8 @@ def end_to_end(real: Store, gold, pairs, threshold: float, diagnose: bool = Fals
 def _print(name: str, m: dict, threshold: float, target: int) -> None:
     print(f"{name}: pairs linked {m['same']} of {m['same_total']} (grouped {m['grouped']}, earlier in top {TOP} "
           f"of --check {m['top5']}, made before at {threshold:g} {m['made_before']}); look-alikes linked "
-          f"{m['alike']} of {m['alike_total']}; {m['groups']} groups  "
+          f"{m['alike']} of {m['alike_total']} (the earlier item in the top {TOP} below {threshold:g}: "
+          f"{m['alike_top5']}); {m['groups']} groups  "
           f"[targets >= {target}, 0: {verdict(m['same'] >= target and m['alike'] == 0)}]")
     if m["missed"]:
         print(f"   not linked: {' '.join(m['missed'])}")
