@@ -19,7 +19,7 @@ import heapq
 import re
 import sys
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from math import log
 from pathlib import Path
 
@@ -692,6 +692,8 @@ def corrected_query(store: Store, query: str) -> str | None:
             return w
         if _held_or_named(store, w):  # "dads" (the index has "dad"), "mums" (the thesaurus names mothers so)
             return w
+        if is_english_word(w):  # "brought" in no report is still no slip for "borough"
+            return w
         best = _near_spellings(w, _vocabulary(store), 1)  # a slip, as suggestions read one
         if not best:
             return w
@@ -700,6 +702,20 @@ def corrected_query(store: Store, query: str) -> str | None:
 
     out = re.sub(r"(?<![-\w])[A-Za-z][A-Za-z']{2,}(?![\w*])", fix, query)
     return out if changed else None
+
+
+@cache
+def _english():
+    """A dictionary of English words in their usual forms ("brought", "appointments"): loaded once
+    a process, and only when a query holds a word the index does not."""
+    from spellchecker import SpellChecker  # lazy: a third of a second, for the rare query that needs it
+
+    return SpellChecker(language="en", distance=1)
+
+
+def is_english_word(word: str) -> bool:
+    """Whether a word is an everyday English word, so never a typing slip to correct."""
+    return word.lower() in _english()
 
 
 def _held_or_named(store: Store, word: str) -> bool:
