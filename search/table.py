@@ -148,7 +148,7 @@ def to_text(table: dict, width: int = 80, show_all: bool = False) -> str:
     out = textwrap.wrap(f"{per}, {span} ({NO_DOCUMENT}: no document that year; all: {every}).", width)
     out.append(" " * lw + " " + " ".join(f"{y[2:]:>{cw}}" for y in years) + f" {'all':>{tw}}")
     for t in shown:
-        label = textwrap.wrap(t["label"], lw, max_lines=2, placeholder="…") or [""]
+        label = _label_lines(t["label"], lw, max(lw, width - 2))
         out.append(f"{label[0]:<{lw}} " + " ".join(f"{c:>{cw}}" for c in cells[t["id"]]) + f" {alls[t['id']]:>{tw}}")
         out += [f"  {more}" for more in label[1:]]
     sections = table.get("sections") or {}
@@ -157,6 +157,19 @@ def to_text(table: dict, width: int = 80, show_all: bool = False) -> str:
     if few_note(table):
         out += textwrap.wrap(few_note(table), width)
     return "\n".join(out)
+
+
+def _label_lines(label: str, lw: int, room: int) -> list[str]:
+    """A theme's label as its row shows it: a first line no wider than ``lw`` (the label
+    column), broken between words, and the rest on a line of its own of up to ``room``
+    columns; a word too long for its line is cut with "…", never split in two ("Criminal" /
+    "exploitation, county lines", not "Criminal exp" / "loitation")."""
+    first, _, rest = textwrap.fill(label, lw, break_long_words=False).partition("\n")
+    lines = [first if len(first) <= lw else first[:lw - 1] + "…"]
+    if rest:
+        rest = " ".join(rest.split())
+        lines.append(rest if len(rest) <= room else textwrap.shorten(rest, room, placeholder=" …"))
+    return lines
 
 
 def to_rows(table: dict, show_all: bool = False) -> list[list]:

@@ -115,3 +115,19 @@ def test_section_without_a_year_does_not_break_the_year_span(tmp_path):
     ingest([tmp_path / "in"], tmp_path / "ix", tag=False)
     res = search(Store(tmp_path / "ix"), "zebrafinch")
     assert res.total == 2 and res.years == ["2020-21"]
+
+
+def test_a_long_theme_label_is_wrapped_between_words_in_a_narrow_table():
+    from search.table import to_text
+
+    years = [f"{y}-{str(y + 1)[2:]}" for y in range(2008, 2026)]
+    themes = [{"id": "cce", "label": "Criminal exploitation, county lines and gangs", "total": 3,
+               "counts": {y: (3 if y == "2010-11" else 0) for y in years}},
+              {"id": "neglect", "label": "Neglect", "total": 2, "counts": {y: (2 if y == "2012-13" else 0) for y in years}}]
+    table = {"years": years, "themes": themes, "sections": {y: 10 for y in years}}
+    text = to_text(table, width=80)
+    lines = text.splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("Criminal"))
+    assert lines[row].split()[0] == "Criminal"  # the first line ends between words
+    assert lines[row + 1].strip() == "exploitation, county lines and gangs"  # the rest whole, on its own line
+    assert len(lines[row]) == len(next(line for line in lines if line.startswith("Neglect")))  # columns stay aligned
