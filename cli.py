@@ -29,6 +29,7 @@ from cliformat import (
     format_terms,
     format_trace,
     safe,
+    verdict_line,
     width,
 )
 from search.errors import QueryError, SgsearchError
@@ -637,11 +638,9 @@ def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_j
         _fail(str(e))
     if output:
         # lazy: a command loads only what it uses (start-up is part of the answer time)
-        from search.recur import CHECK_MIN_SCORE, DEFAULT_THRESHOLD, summary, verdict
+        from search.recur import CHECK_MIN_SCORE, DEFAULT_THRESHOLD, summary
         from search.report import write_appendix
 
-        for c in checks:
-            c.setdefault("verdict", verdict(c))
         try:
             write_appendix(checks, total or summary(checks), output, fmt, source=check_text if is_file else None,
                            threshold=DEFAULT_THRESHOLD, min_score=CHECK_MIN_SCORE)
@@ -651,8 +650,10 @@ def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_j
             _fail(f"cannot write {output}: {e.strerror or e}")
     if not is_file:
         if as_json:
-            _emit_json({"text": checks[0]["text"], "matches": checks[0]["matches"]})
+            _emit_json(checks[0])
         else:
+            if checks[0]["matches"]:
+                echo(verdict_line(checks[0]["verdict"], True))
             echo(format_matches(checks[0]["matches"]))
         if not checks[0]["matches"]:
             sys.exit(1)

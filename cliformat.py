@@ -16,7 +16,7 @@ from search.snippets import HL_END, HL_START
 
 __all__ = ["format_checks", "format_clusters", "format_document", "format_documents", "format_matches",
            "format_results", "format_section", "format_tags", "format_terms", "format_trace", "item_line",
-           "safe", "width", "wrap"]
+           "safe", "verdict_line", "width", "wrap"]
 
 
 def format_results(res, colour: bool, width: int = 80) -> str:
@@ -136,7 +136,7 @@ def format_trace(data: dict, width: int = 80) -> str:
 def item_line(it: dict, indent: str = "   ") -> str:
     status = f" [{it['status']}]" if it.get("status") else ""
     cols = width()
-    return (wrap(f"{it['year']}  {it['kind']}{status}: {safe(it['text'])}", cols, indent, indent + "         ")
+    return (wrap(f"{it['year'] or 'undated'}  {it['kind']}{status}: {safe(it['text'])}", cols, indent, indent + "         ")
             + "\n" + wrap(f"— {safe(it.get('citation') or '')} [{it['item_id']}]", cols, indent + "         "))
 
 
@@ -189,6 +189,15 @@ def format_matches(matches: list[dict]) -> str:
     return "\n".join(out)
 
 
+def verdict_line(verdict: str, matches: bool) -> str:
+    """What a check's verdict says, in the words the web page and the appendix use."""
+    if verdict == "made before":
+        return "Made before."
+    if verdict == "similar":
+        return "Not made before (similar, weaker matches below)."
+    return "Not made before." + (" The nearest earlier items:" if matches else "")
+
+
 def format_checks(checks: list[dict], total: dict | None = None) -> str:
     """Each recommendation of a file with its verdict and earlier matches, then how many were made before."""
     # lazy: a command loads only what it uses (start-up is part of the answer time)
@@ -199,11 +208,8 @@ def format_checks(checks: list[dict], total: dict | None = None) -> str:
     out = []
     for n, c in enumerate(checks, start=1):
         out.append(f"{n}. {safe(c['text'])}")
-        v = c.get("verdict")
-        if v == "new":
-            out.append("   Not made before." + (" The nearest earlier items:" if c["matches"] else ""))
-        elif v == "similar":
-            out.append("   Not made before (similar, weaker matches below).")
+        if c.get("verdict"):
+            out.append("   " + verdict_line(c["verdict"], bool(c["matches"])))
         if c["matches"]:
             out += ["   " + line for line in format_matches(c["matches"]).splitlines()]
         out.append("")

@@ -162,7 +162,7 @@ def check_texts(store: Store, texts: list[str], kind: str | None = None, limit: 
                 lock=None, exclude_docs=(), release: bool = False) -> list[dict]:
     """Each text (a new review's recommendations) against the index, as ``recur --check`` does it:
     its earlier matches best first, each match cited; items of ``exclude_docs`` left out.
-    ``[{"text", "matches": [item + "score", "why", "citation"]}]`` in the order given.
+    ``[{"text", "verdict", "matches": [item + "score", "why", "citation"]}]`` in the order given.
 
     The texts' themes are those whose phrases they hold (:func:`search.recur.check_many`):
     starting the tagger would cost seconds per check. ``lock`` (the web page's, around the
@@ -170,12 +170,12 @@ def check_texts(store: Store, texts: list[str], kind: str | None = None, limit: 
     the index's pages as it reads many records (see :func:`search.recur.recur`)."""
     lock = lock if lock is not None else contextlib.nullcontext()
     # lazy: recurrence loads numpy and scipy (half a second), which only checking needs
-    from search.recur import check_many
+    from search.recur import check_many, verdict
 
     with lock:
         checks = check_many(store, texts, limit=limit, kind=kind, exclude_docs=exclude_docs, release=release)
         cite_items(store, [m for c in checks for m in c["matches"]])
-    return checks
+    return [{"text": c["text"], "verdict": verdict(c), "matches": c["matches"]} for c in checks]
 
 
 def own_documents(store: Store, path, name: str | None = None, release: bool = False) -> list[dict]:
@@ -200,12 +200,10 @@ def check_review(store: Store, texts: list[str], kind: str | None = None, limit:
     "verdict", "matches"}], "summary"}``, the items of ``own`` (the review itself, if indexed:
     see :func:`own_documents`) left out and the summary saying so."""
     # lazy: recurrence loads numpy and scipy (half a second), which only checking needs
-    from search.recur import summary, verdict
+    from search.recur import summary
 
     checks = check_texts(store, texts, kind=kind, limit=limit, lock=lock, exclude_docs=[d["doc_id"] for d in own],
                          release=release)
-    for c in checks:
-        c["verdict"] = verdict(c)
     return {"checks": checks, "summary": summary(checks, left_out=list(own))}
 
 

@@ -68,7 +68,7 @@ def test_every_printed_id_is_accepted_by_show(corpus_index):
 def test_check_a_single_word_finds_its_item(store, corpus_index):
     assert any("asthma" in m["text"] for m in check(store, "asthma"))
     data = json.loads(run(corpus_index, "recur", "--check", "asthma", "--json").stdout)
-    assert set(data) == {"text", "matches"}
+    assert set(data) == {"text", "verdict", "matches"}  # the verdict a file's checks carry too
     assert data["matches"][0]["why"] == ["asthma"]
 
 
@@ -86,6 +86,7 @@ def test_check_file_text_json_and_appendix(corpus_index, tmp_path):
     out = run(corpus_index, "recur", "--check", str(recs)).output
     assert "2 of 3 recommendations were made before." in out
     assert "Not made before." in out and "shared: " in out and "2020-21" in out
+    assert out.count("   Made before.") == 2  # every verdict said, as the web page and the appendix say it
     data = json.loads(run(corpus_index, "recur", "--check", str(recs), "--json").stdout)
     assert data["summary"] == {"items": 3, "made_before": 2, "similar": 0, "new": 1, "left_out": []}
     assert [c["verdict"] for c in data["checks"]] == ["made before", "made before", "new"]
@@ -145,3 +146,21 @@ def test_check_file_errors_name_the_file(corpus_index, tmp_path):
     empty.write_text("\n\n", encoding="utf-8")
     r = run(corpus_index, "recur", "--check", str(empty))
     assert r.exit_code != 0 and "empty.txt" in r.output and "Traceback" not in r.output
+
+
+def test_checking_one_text_says_its_verdict_first(corpus_index):
+    text = "Fathers and male carers should be included in assessments"
+    out = run(corpus_index, "recur", "--check", text).output
+    assert out.splitlines()[0] == "Made before."
+    data = json.loads(run(corpus_index, "recur", "--check", text, "--json").stdout)
+    assert data["verdict"] == "made before" and data["text"] == text and data["matches"]
+    new = run(corpus_index, "recur", "--check", "Buy ergonomic office chairs for the meeting room")
+    assert new.output.startswith("Nothing indexed") or new.output.splitlines()[0].startswith("Not made before.")
+
+
+def test_an_undated_item_is_printed_undated():
+    from cliformat import item_line
+
+    line = item_line({"year": None, "kind": "finding", "text": "Plans were not reviewed.", "item_id": "x:1.1",
+                      "citation": "A report, Findings"})
+    assert line.split()[0] == "undated" and "None" not in line

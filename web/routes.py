@@ -298,7 +298,7 @@ def recur_page(request: Request) -> Response:
     ctx["labels"] = site.labels()
     if text:
         result = _check(site, [text[:5000]], kind)[0]  # recur --check TEXT
-        ctx.update(matches=result["matches"], clusters=None)
+        ctx.update(matches=result["matches"], verdict=result["verdict"], clusters=None)
         return render(request, "recur.html", ctx, result)
     theme_id = None
     if qp.get("theme"):
