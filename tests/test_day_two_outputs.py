@@ -247,6 +247,8 @@ def test_word_briefing_says_generated_once_no_local_path_and_when_themes_are_cut
     assert said in text
     md = export(store, tmp_path / "neglect.md", query="neglect").read_text(encoding="utf-8")
     assert said in md and md.count("Generated ") == 1
+    assert f"(a section counts once). {said}" in md  # two sentences, not run together
+    assert f"no document that year). {said}" in text
     few = build_briefing(store, themes=["neglect", "pre-birth"])  # themes asked for: nothing cut
     assert few["table"]["themes_left_out"] == 0
     assert "Only the" not in _docx_text(export(store, tmp_path / "two.docx", themes=["neglect", "pre-birth"]))

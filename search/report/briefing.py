@@ -114,7 +114,7 @@ def _left_out(table: dict) -> str:
     if not left:
         return ""
     shown = len(table.get("rows") or [])
-    return (f" Only the {shown} themes with the most sections are shown; {_count(left, 'other tagged theme')} "
+    return (f"Only the {shown} themes with the most sections are shown; {_count(left, 'other tagged theme')} "
             f"{'is' if left == 1 else 'are'} left out (sgsearch themes lists them all).")
 
 
@@ -159,7 +159,8 @@ def to_markdown(b: dict) -> str:
     rows = list(table.get("rows") or [])
     out += ["## Themes by year", ""]
     if years and (rows or table.get("query_row")):
-        out += ["Sections tagged with each theme in each financial year (a section counts once)." + e(_left_out(table)), ""]
+        out += [" ".join(filter(None, ["Sections tagged with each theme in each financial year (a section counts once).",
+                                       e(_left_out(table))])), ""]
         out.append("| Theme | " + " | ".join(e(y) for y in years) + " | Total |")
         out.append("|---|" + "---:|" * (len(years) + 1))
         for r in ([table["query_row"]] if table.get("query_row") else []) + rows:
@@ -259,7 +260,7 @@ def _write_docx(b: dict, path: Path) -> None:
     rows = ([table["query_row"]] if table.get("query_row") else []) + list(table.get("rows") or [])
     if years and rows:
         doc.add_paragraph("Sections tagged with each theme in each financial year (a section counts once; "
-                          f"{NO_DOCUMENT} no document that year).{_left_out(table)}")
+                          f"{NO_DOCUMENT} no document that year). {_left_out(table)}".rstrip())
         _docx_table(doc, years, rows, usable)
     else:
         doc.add_paragraph("No theme tags in these years.")
