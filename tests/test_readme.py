@@ -19,6 +19,7 @@ import shlex
 import shutil
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -86,6 +87,41 @@ def test_user_docs_are_self_contained():
         text = path.read_text(encoding="utf-8")
         assert "../shared" not in text and "GUIDE.md" not in text, path
     assert "(docs/json.md)" in README.read_text(encoding="utf-8")
+
+
+def _doc_paragraphs() -> list[str]:
+    """The README's and docs/*.md's paragraphs (text between blank lines; a code block's lines)."""
+    paragraphs = []
+    for path in [README, *sorted((README.parent / "docs").glob("*.md"))]:
+        paragraphs += re.split(r"\n\s*\n", path.read_text(encoding="utf-8"))
+    return paragraphs
+
+
+def _long_options(command: click.Command) -> list[str]:
+    return [o for p in command.params if isinstance(p, click.Option) for o in p.opts + p.secondary_opts
+            if o.startswith("--")]
+
+
+def test_every_option_of_every_command_is_documented():
+    """Each command's long options are named in the README or docs/, beside the command's name
+    (in one paragraph); options every command takes (--index, --json) anywhere."""
+    ctx = click.Context(main)
+    commands = {name: main.get_command(ctx, name) for name in main.list_commands(ctx)}
+    assert {"search", "ingest", "recur", "serve"} <= set(commands)
+    shared = set.intersection(*(set(_long_options(c)) for c in commands.values()))
+    paragraphs = _doc_paragraphs()
+
+    def named(option: str, command: str | None) -> bool:
+        opt = re.compile(rf"(?<![\w-]){re.escape(option)}(?![\w-])")
+        # the search command is also the bare `sgsearch QUERY`
+        cmd = None if command is None else re.compile(r"\bsgsearch\b|\bsearch\b" if command == "search"
+                                                      else rf"\b{re.escape(command)}\b")
+        return any(opt.search(p) and (cmd is None or cmd.search(p)) for p in paragraphs)
+
+    missing = [f"sgsearch {name} {o}" for name, c in commands.items() for o in _long_options(c)
+               if not named(o, None if o in shared else name)]
+    missing += [f"sgsearch {o}" for o in _long_options(main) if not named(o, None)]
+    assert not missing, f"options documented nowhere in README.md or docs/: {missing}"
 
 
 def test_the_readme_has_examples():
