@@ -245,7 +245,7 @@ def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publishe
               help="Search engine of a new index (default whoosh; tantivy for large corpora). "
                    "With --rebuild, switches an index's engine.")
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-              help="Read scanned PDF pages with Tesseract OCR: auto = only pages with no text layer.")
+              help="Read scanned PDF pages with Tesseract OCR: auto = pages that are scans (no text layer, or an image covering the page with little text).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
 def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as_json, index):
@@ -372,7 +372,7 @@ def show_cmd(section_id, as_json, index):
 # -- terms -----------------------------------------------------------------------------
 @main.command("terms")
 @click.argument("word", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (see GUIDE.md).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
 def terms_cmd(word, as_json, index):
     """List the abbreviations and synonyms searches expand (with WORD: those that contain it),
@@ -554,7 +554,7 @@ def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, 
 @click.option("--from", "from_year", help="Only items from this year on (2019 or 2019-20).")
 @click.option("--to", "to_year", help="Only items up to this year.")
 @click.option("--since", help="Only groups whose latest item is after this year: did it recur after 2019?")
-@click.option("--threshold", default=None, type=click.FloatRange(0, 100), help="Similarity 0-100 needed to group (default 49).")
+@click.option("--threshold", default=None, type=click.FloatRange(0, 100), help="Similarity 0-100 needed to group (default 52, fitted on labelled pairs).")
 @click.option("--check", "check_text", metavar="TEXT|FILE",
               help="Instead: the earlier items like TEXT, or like each recommendation in FILE (.txt one per line, "
                    "or any document sgsearch reads).")

@@ -164,3 +164,11 @@ def test_an_undated_item_is_printed_undated():
     line = item_line({"year": None, "kind": "finding", "text": "Plans were not reviewed.", "item_id": "x:1.1",
                       "citation": "A report, Findings"})
     assert line.split()[0] == "undated" and "None" not in line
+
+
+def test_recur_help_states_the_default_threshold_the_code_uses(corpus_index):
+    import re
+
+    out = CliRunner().invoke(main, ["recur", "--help"], terminal_width=200).output
+    stated = re.search(r"default (\d+)", out.split("--threshold", 1)[1])
+    assert stated and float(stated.group(1)) == DEFAULT_THRESHOLD
