@@ -15,6 +15,7 @@ The cache is only an accelerator: when it cannot be read or written, the full ta
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -96,17 +97,21 @@ def save_trimmed(fingerprint: str, table: dict[str, str]) -> None:
     key = cache_key(fingerprint)
     if key is None:
         return
+    # lazy: the tagging worker loads the index core only when it writes a table
+    from search.index.store import replace_file
+
     path = _path(key)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(json.dumps({"key": key, "table": table}, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, path)
+        replace_file(tmp, path)  # retried while another program holds the file open (Windows)
         old = sorted(path.parent.glob(f"{_PREFIX}*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for stale in old[_KEEP:]:
-            stale.unlink()
     except OSError:
-        try:
+        with contextlib.suppress(OSError):
             tmp.unlink()
-        except OSError:
-            pass
+        return
+    for stale in old[_KEEP:]:
+        # one held open by another program (Windows) is left: a later write removes it
+        with contextlib.suppress(OSError):
+            stale.unlink()

@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 
 from search.index.records import item_json
-from search.index.store import Store
+from search.index.store import Store, replace_file
 from search.recur.cachefiles import DIGEST_CHARS as _DIGEST_CHARS
 from search.recur.cachefiles import cache_dir as _cache_dir
 from search.recur.cachefiles import digest as _digest
-from search.recur.cachefiles import generation_key
+from search.recur.cachefiles import generation_key, remove_files
 from search.recur.concepts import _CONCEPT, Concepts
 from search.recur.scoring import _Joined, _Rows, _rows, item_tokens
 from search.vocab.concepts import TOKENS_FILE, Changes, concepts_digest, text_key, written_concepts
@@ -122,19 +122,15 @@ class _CacheFile:
             return
         try:
             self.fh.close()
-            os.replace(self.tmp, self.path)
+            replace_file(self.tmp, self.path)  # retried while another program holds the file open (Windows)
         except OSError:
             self._drop()
             return
         self.ok = True
         prefix, index, generation = self.path.name.split("-")[:3]
-        for old in self.path.parent.glob(f"{prefix}-*.json"):
-            parts = old.name.split("-")
-            if len(parts) == 2 or (parts[1] == index and parts[2] != generation):  # 2: an earlier version's
-                try:
-                    old.unlink()
-                except OSError:
-                    pass  # another process may be reading it (Windows); the next write retries
+        remove_files(old for old in self.path.parent.glob(f"{prefix}-*.json")
+                     if len(parts := old.name.split("-")) == 2  # an earlier version's
+                     or (parts[1] == index and parts[2] != generation))
 
 
 def _cache_write(path: Path | None, lines) -> bool:
