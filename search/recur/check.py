@@ -1,6 +1,7 @@
 """Earlier items like a new text (``sgsearch recur --check``), and whether it was made before."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import islice
 
 import numpy as np
@@ -160,9 +161,10 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     short = sizes[:n_items] < MIN_TOKENS
     cos = np.zeros(p.x.shape[0], dtype=np.float32)
 
-    def ranked(x: tuple[float, int]):  # best score first; ties to the item most about it, then by id
-        return -x[0], -float(cos[x[1]]), ids[x[1]] if x[1] < n_items else said.ids[x[1] - base]
-
+    state = _Checking(p=p, ids=ids, said_ids=said.ids if said else [], n_items=n_items, base=base, sizes=sizes,
+                      cos=cos, min_score=min_score, near_floor=near_floor, near_cos=near_cos, nearest=nearest,
+                      said_sims=said_sims, said_out=said_out)
+    ranked = state.ranked
     out = []
     for n, text in enumerate(texts):
         q = n_items + n
@@ -195,8 +197,7 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
         else:  # a short text is scored by how much of it an item holds
             scored = [(s, i) for i in idx.tolist() if (s := _check_score(p, i, q)) >= min_score]
         if said_sims is not None:
-            scored += _passing(p, said_sims, n, q, base, said_out, sizes, near_cos, near_floor, nearest, cos, ranked,
-                              min_score)
+            scored += _passing(state, n, q)
         # a match (an item from the floor up) first: a passage ranks among the nearest items below it
         scored.sort(key=lambda x: (x[1] >= base or x[0] < min_score, *ranked(x)))
         matches = []
@@ -214,25 +215,52 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     return out
 
 
-def _passing(p: _Prepared, sims, n: int, q: int, base: int, left_out: np.ndarray, sizes: np.ndarray,
-             near_cos: float, near_floor: float, nearest: int, cos: np.ndarray, ranked,
-             min_score: float) -> list[tuple[float, int]]:
-    """The passages (rows from ``base`` on) most like the checked text ``q`` (row ``n`` of ``sims``),
-    best first, at most ``nearest``: each scoring ``near_floor`` or more as an item would and sharing
-    more than a theme (what a nearest item must score and share), its score then times
+@dataclass
+class _Checking:
+    """What the texts of one :func:`check_many` call are scored with: the prepared rows ``p`` (the
+    items, then the texts from row ``n_items``, then the passages from row ``base``), the items' and
+    passages' ids, every row's concepts counted (``sizes``, see :func:`_content`), each row's cosine
+    with the text being checked (``cos``, which breaks ties), the floors, and the texts' cosines
+    with the passages (``said_sims``, a row a text; None without passages) with the passages of the
+    documents left out (``said_out``)."""
+
+    p: _Prepared
+    ids: list[str]
+    said_ids: list[str]
+    n_items: int
+    base: int
+    sizes: np.ndarray
+    cos: np.ndarray
+    min_score: float
+    near_floor: float
+    near_cos: float
+    nearest: int
+    said_sims: object = None
+    said_out: np.ndarray | None = None
+
+    def ranked(self, x: tuple[float, int]):
+        """Sort key of a scored row: best score first; ties to the item most about it, then by id."""
+        i = x[1]
+        return -x[0], -float(self.cos[i]), self.ids[i] if i < self.n_items else self.said_ids[i - self.base]
+
+
+def _passing(c: _Checking, n: int, q: int) -> list[tuple[float, int]]:
+    """The passages most like the checked text ``q`` (row ``n`` of ``c.said_sims``), best first, at
+    most ``c.nearest``: each scoring ``c.near_floor`` or more as an item would and sharing more than
+    a theme (what a nearest item must score and share), its score then times
     :data:`PASSAGE_FACTOR` (below the floor, maybe: it ranks below an item saying as much); a short
-    text's (fewer than :data:`MIN_TOKENS` concepts) also scoring ``min_score`` or more before the
-    factor, as its items must to be listed.
-    ``sizes``: every row's concepts counted (see :func:`_content`)."""
-    lo, hi = sims.indptr[n], sims.indptr[n + 1]
-    idx, val = sims.indices[lo:hi], sims.data[lo:hi]
-    keep = ~left_out[idx]
+    text's (fewer than :data:`MIN_TOKENS` concepts) also scoring ``c.min_score`` or more before the
+    factor, as its items must to be listed."""
+    p, sizes, base, near_floor = c.p, c.sizes, c.base, c.near_floor
+    lo, hi = c.said_sims.indptr[n], c.said_sims.indptr[n + 1]
+    idx, val = c.said_sims.indices[lo:hi], c.said_sims.data[lo:hi]
+    keep = ~c.said_out[idx]
     idx, val = idx[keep], val[keep]
-    cos[base + idx] = val
+    c.cos[base + idx] = val
     rows = idx.astype(np.int64) + base
     if _content(p, q) >= MIN_TOKENS:
         held = _held(val, p.norms[rows], p.norms[q], sizes[rows], sizes[q], 1.0)
-        keep = held >= near_cos - 1e-6
+        keep = held >= c.near_cos - 1e-6
         rows = _best(rows[keep], held[keep], NEAR_CANDIDATES)
         scores, beyond = _scores_and_evidence(p, rows, np.full(len(rows), q, dtype=np.int64))
         scored = [(s, i) for i, s, b in zip(rows.tolist(), scores.tolist(), beyond.tolist()) if b and _near(p, i, q)]
@@ -240,11 +268,11 @@ def _passing(p: _Prepared, sims, n: int, q: int, base: int, left_out: np.ndarray
         # shares one word, never the two a weak match of a longer text must); a theme alone still needs more
         rows = _best(rows, val, NEAR_CANDIDATES)
         scored = [(s, i) for i in rows.tolist()
-                  if (s := _check_score(p, i, q)) >= min_score and (s > THEME_ONLY_MAX or _near(p, i, q))]
+                  if (s := _check_score(p, i, q)) >= c.min_score and (s > THEME_ONLY_MAX or _near(p, i, q))]
     # listed from the floor a nearest item must reach, scored as an item would be; the factor only
     # ranks it below an item saying as much
-    scored = sorted(((round(s * PASSAGE_FACTOR, 1), i) for s, i in scored if s >= near_floor), key=ranked)
-    return scored[:nearest]
+    scored = sorted(((round(s * PASSAGE_FACTOR, 1), i) for s, i in scored if s >= near_floor), key=c.ranked)
+    return scored[:c.nearest]
 
 
 VERDICTS = ("made before", "similar", "new")
