@@ -225,7 +225,7 @@ class SlimItems(Sequence):
         """The items ``keep``, in that order."""
         cols, more = self.cols, self._more
         return SlimItems({f: [v[n] for n in keep] for f, v in cols.items()},
-                     None if more is None else lambda: {f: [v[n] for n in keep] for f, v in more().items()})
+                         None if more is None else lambda: {f: [v[n] for n in keep] for f, v in more().items()})
 
 
 def index_tokens(store: Store, concepts: Concepts, release: bool = False) -> tuple[SlimItems, ConceptRows, dict[str, str]]:
@@ -259,7 +259,7 @@ def _read_tokens(store: Store, concepts: Concepts, path: Path | None) -> tuple[S
         cols = {f: _decode_column(f, data["items"][f]) for f in _CHECK_FIELDS}
         indptr = unpack_ints(data["indptr"], "<i8")
         rows = ConceptRows(JoinedStrings(data["strings"].encode("utf-8"), len(indptr) - 1), unpack_ints(data["sizes"], "<i4").tolist(),
-                     data["vocab"].split("\n") if data["vocab"] else [], indptr, unpack_ints(data["indices"], "<i4"))
+                           data["vocab"].split("\n") if data["vocab"] else [], indptr, unpack_ints(data["indices"], "<i4"))
         if len(cols["item_id"]) == len(rows.strings) == len(rows.indptr) - 1:
             return SlimItems(cols, lambda: _other_columns(store, concepts, len(rows.strings))), rows, data["surface"]
     except (TypeError, KeyError, ValueError, AttributeError, IndexError, binascii.Error):
@@ -603,7 +603,7 @@ def _read_items(path: Path | None, want: set[str]) -> dict[str, dict] | None:
 
 
 def items_and_rows(store: Store, items: list[dict] | None, kind: str | None, concepts: Concepts,
-                    release: bool = False):
+                   release: bool = False):
     """The items given (tokenised here) or, when none are, the index's of ``kind`` (see
     :func:`index_tokens`; a :class:`SlimItems` sequence): ``(items, rows, surface)``."""
     if items is None:

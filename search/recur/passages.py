@@ -83,8 +83,8 @@ def _said(data) -> Said | None:
     try:
         ids = data["ids"].split("\n") if data["ids"] else []
         rows = ConceptRows(JoinedStrings(data["strings"].encode("utf-8"), data["count"]), unpack_ints(data["sizes"], "<i4").tolist(),
-                     data["vocab"].split("\n") if data["vocab"] else [], unpack_ints(data["indptr"], "<i8"),
-                     unpack_ints(data["indices"], "<i4"))
+                           data["vocab"].split("\n") if data["vocab"] else [], unpack_ints(data["indptr"], "<i8"),
+                           unpack_ints(data["indices"], "<i4"))
         docs = decode_values(data["docs"])
         if len(docs) == len(ids) == len(rows.sizes) == len(rows.indptr) - 1:
             return Said(ids, docs, rows, dict(data["surface"]))

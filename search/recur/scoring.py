@@ -200,8 +200,8 @@ class ConceptRows:
         """These rows followed by rows for more items, over the same (extended) vocabulary."""
         more = concept_rows(items, toks, self.vocab)
         return ConceptRows(self.strings + more.strings, self.sizes + more.sizes, more.vocab,
-                     np.concatenate([self.indptr, more.indptr[1:] + self.indptr[-1]]),
-                     np.concatenate([self.indices, more.indices]))
+                           np.concatenate([self.indptr, more.indptr[1:] + self.indptr[-1]]),
+                           np.concatenate([self.indices, more.indices]))
 
     def then(self, more: ConceptRows) -> ConceptRows:
         """These rows followed by ``more`` (rows over a vocabulary of their own), over this
@@ -209,8 +209,8 @@ class ConceptRows:
         col = {t: j for j, t in enumerate(self.vocab)}
         remap = np.array([col.setdefault(t, len(col)) for t in more.vocab] or [0], dtype=np.int32)
         return ConceptRows(_Chain(self.strings, more.strings), self.sizes + list(more.sizes), list(col),
-                     np.concatenate([self.indptr, more.indptr[1:] + self.indptr[-1]]),
-                     np.concatenate([self.indices, remap[more.indices]]))
+                           np.concatenate([self.indptr, more.indptr[1:] + self.indptr[-1]]),
+                           np.concatenate([self.indices, remap[more.indices]]))
 
 
 class _Chain(Sequence):
@@ -232,7 +232,7 @@ class _Chain(Sequence):
 
 
 def concept_rows(items: Iterable[dict], toks: Iterable[list[str]], vocab: list[str] = (),
-          words: Iterable[int] | None = None, strings: bool = True) -> ConceptRows:
+                 words: Iterable[int] | None = None, strings: bool = True) -> ConceptRows:
     """The :class:`ConceptRows` of items with these tokens (``vocab``: columns already numbered;
     ``words``: how many words each item's text has, when the items given hold no text;
     ``strings=False``: the caller, who holds each item's tokens joined already, sets ``strings``).
@@ -283,8 +283,8 @@ class Prepared:
         scoring needed: those are the largest part of it at scale, let go before groups are built."""
         r = self.rows
         return Prepared(self.items, ConceptRows((), [], r.vocab, r.indptr, r.indices), self.idf, np.zeros(0), None,
-                         np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64), labels=self.labels,
-                         concepts=self.concepts)
+                        np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64), labels=self.labels,
+                        concepts=self.concepts)
 
     def bag(self, i: int) -> set[str]:
         """Item ``i``'s concepts and ``#theme`` tags."""
@@ -304,7 +304,7 @@ def _weight(tok: str, points: frozenset[str] = frozenset()) -> float:
 
 
 def prepare(items: list[dict], concepts: Concepts | None = None, toks: list[list[str]] | None = None,
-             surface: dict[str, str] | None = None, rows: ConceptRows | None = None, counted: int | None = None) -> Prepared:
+            surface: dict[str, str] | None = None, rows: ConceptRows | None = None, counted: int | None = None) -> Prepared:
     """Concept matrix and IDF of ``items``: from ``rows`` (the cache's), else from ``toks``
     (their tokens, if already known), else tokenised here. ``surface``: readable words.
     ``counted``: only the first so many rows count in how rare a concept is (the rows after
@@ -335,7 +335,7 @@ def prepare(items: list[dict], concepts: Concepts | None = None, toks: list[list
     compares = np.zeros(len(rows.indptr) - 1, dtype=bool)  # the items whose bag holds an object token
     compares[np.searchsorted(rows.indptr, np.flatnonzero(is_object[rows.indices]), side="right") - 1] = True
     return Prepared(items, rows, idf, norms, x, is_word.astype(np.float32), df, labels={**c.labels, **surface},
-                     concepts=c, theme_words=is_named.astype(np.float32), compares=compares)
+                    concepts=c, theme_words=is_named.astype(np.float32), compares=compares)
 
 
 def beyond_theme(p: Prepared, a: int, b: int) -> bool:
@@ -352,7 +352,7 @@ def _cosine(p: Prepared, a: int, b: int) -> float:
         return 0.0
     dot = sum(p.idf[t] ** 2 for t in shared)
     return float(held_cosine(100.0 * dot / max(float(p.norms[a] * p.norms[b]), 1e-9), p.norms[a], p.norms[b],
-                       concept_count(p, a), concept_count(p, b)))
+                             concept_count(p, a), concept_count(p, b)))
 
 
 def held_cosine(cos, na, nb, sa, sb, top: float = 100.0):
