@@ -22,9 +22,8 @@ import os
 from importlib.metadata import version
 from pathlib import Path
 
-import platformdirs
+from search.index.store import cache_dir, replace_file
 
-ENV_VAR = "SGSEARCH_CACHE"
 _PREFIX = "lemmas-"
 _KEEP = 8  # trimmed tables kept (one per taxonomy in use)
 
@@ -42,14 +41,6 @@ def full_table() -> dict[str, str]:
 def trim(table: dict[str, str], words: set[str] | frozenset[str]) -> dict[str, str]:
     """The entries of ``table`` whose word or lemma is in ``words``."""
     return {k: v for k, v in table.items() if k in words or v in words}
-
-
-def cache_dir() -> Path:
-    """Where trimmed tables are kept: ``$SGSEARCH_CACHE``, else the per-user cache folder."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env).expanduser()
-    return Path(platformdirs.user_cache_dir("sgsearch", appauthor=False))
 
 
 def cache_key(fingerprint: str) -> str | None:
@@ -97,9 +88,6 @@ def save_trimmed(fingerprint: str, table: dict[str, str]) -> None:
     key = cache_key(fingerprint)
     if key is None:
         return
-    # lazy: the tagging worker loads the index core only when it writes a table
-    from search.index.store import replace_file
-
     path = _path(key)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

@@ -129,7 +129,7 @@ def test_the_clean_up_of_cache_files_carries_on_past_a_file_held_open(tmp_path, 
 
 
 def test_a_trimmed_lemma_table_is_kept_once_the_file_is_let_go(tmp_path, monkeypatch):
-    monkeypatch.setenv(lemmas.ENV_VAR, str(tmp_path / "cache"))
+    monkeypatch.setenv("SGSEARCH_CACHE", str(tmp_path / "cache"))
     seen = _held_replace(monkeypatch, 1)
     lemmas.save_trimmed("a taxonomy", {"mice": "mouse"})
     assert len(seen) == 2 and lemmas.load_trimmed("a taxonomy") == {"mice": "mouse"}
@@ -141,7 +141,7 @@ def test_a_trimmed_lemma_table_is_kept_once_the_file_is_let_go(tmp_path, monkeyp
 
 def test_the_clean_up_of_trimmed_lemma_tables_carries_on_past_a_file_held_open(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
-    monkeypatch.setenv(lemmas.ENV_VAR, str(cache))
+    monkeypatch.setenv("SGSEARCH_CACHE", str(cache))
     cache.mkdir()
     stale = [cache / f"lemmas-{n:024d}.json" for n in range(lemmas._KEEP + 3)]
     for n, p in enumerate(stale):

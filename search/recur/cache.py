@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from search.index.records import item_json
-from search.index.store import Store, replace_file
-from search.recur.cachefiles import DIGEST_CHARS, cache_dir, digest, generation_key, remove_files
+from search.index.store import Store, cache_dir, replace_file
+from search.recur.cachefiles import DIGEST_CHARS, digest, generation_key, remove_files
 from search.recur.concepts import CONCEPT_PREFIX, Concepts
 from search.recur.scoring import ConceptRows, JoinedStrings, concept_rows, item_tokens
 from search.vocab.concepts import TOKENS_FILE, Changes, concepts_digest, text_key, written_concepts

@@ -7,19 +7,9 @@ import json
 import os
 from pathlib import Path
 
-import platformdirs
-
-from search.index.store import Store, replace_file
+from search.index.store import Store, cache_dir, replace_file
 
 DIGEST_CHARS = 24  # a cache key is made of such digests, read back by their length
-
-
-def cache_dir() -> Path:
-    """The per-user cache folder: ``$SGSEARCH_CACHE``, else the platform's."""
-    env = os.environ.get("SGSEARCH_CACHE")
-    if env:
-        return Path(env).expanduser()
-    return Path(platformdirs.user_cache_dir("sgsearch", appauthor=False))
 
 
 def digest(value) -> str:
