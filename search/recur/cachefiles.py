@@ -1,4 +1,5 @@
-"""The per-user cache folder recur keeps its files in, and what they are keyed by."""
+"""Recur's files in the per-user cache folder (:func:`search.index.store.cache_dir`): what they
+are keyed by, a value kept there, and the clean-up of those of older index generations."""
 from __future__ import annotations
 
 import contextlib
@@ -13,6 +14,7 @@ DIGEST_CHARS = 24  # a cache key is made of such digests, read back by their len
 
 
 def digest(value) -> str:
+    """A part of a cache file's name: the first :data:`DIGEST_CHARS` hex digits of ``value``'s JSON SHA-256."""
     return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode("utf-8")).hexdigest()[:DIGEST_CHARS]
 
 
