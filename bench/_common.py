@@ -44,15 +44,6 @@ def load() -> str:
         return "n/a"
 
 
-def use_passage_floor(floor: float | None) -> None:
-    """Ingest in this process keeps passages from ``floor`` up instead of ``ingest/passages.toml``'s
-    floor (None: the file's): what the benches measuring another floor ingest with."""
-    if floor is not None:
-        import ingest.pipeline
-
-        ingest.pipeline.passage_floor = lambda: floor
-
-
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 

@@ -40,7 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also in the tagging worker, which spawn starts
 import _realdev  # noqa: E402
-from _common import load, revision, use_passage_floor, use_project_root  # noqa: E402
+from _common import load, revision, use_project_root  # noqa: E402
 from recur_real import _words, end_to_end  # noqa: E402  (before the project root shadows this folder)
 
 use_project_root()
@@ -61,9 +61,8 @@ _WARM = re.compile(r"recur --check TEXT: warm median ([\d.]+) s \(CPU ([\d.]+) s
 
 def measure_set(name: str, directory: Path | None, floor: float, tmp: Path) -> dict:
     """One pair set's end-to-end figures with its pages ingested at ``floor``."""
-    use_passage_floor(floor)
     where = tmp / f"{name}-{floor:g}"
-    ingest([p.path for p in _realdev.pages("real2", directory)], where)
+    ingest([p.path for p in _realdev.pages("real2", directory)], where, passages_from=floor)
     gold, pairs = _realdev.items(directory), _realdev.pairs(directory)
     m = end_to_end(Store(where), gold, pairs, DEFAULT_THRESHOLD)
     return {"passages": len(m["said"]), "found": sum(1 for no in m["owner"] if m["owner"][no] or m["passages"][no]),
@@ -75,12 +74,11 @@ def measure_set(name: str, directory: Path | None, floor: float, tmp: Path) -> d
 def corpus_cost(floor: float, tmp: Path, runs: int) -> dict:
     """The bundled corpus ingested at ``floor`` ``runs`` times (a fresh index each): passages kept,
     sections, items, the index's size in KB and each ingest's seconds."""
-    use_passage_floor(floor)
     times = []
     for n in range(runs):
         where = tmp / f"corpus-{floor:g}-{n}"
         t = time.perf_counter()
-        ingest([corpus_dir()], where)
+        ingest([corpus_dir()], where, passages_from=floor)
         times.append(time.perf_counter() - t)
     store = Store(where)
     sections = list(store.records("section"))
@@ -151,14 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# {revision(('ingest/passages.toml', 'ingest/items.py', 'search/recur/scoring.py'))}; load {load()}")
     rows: dict[float, dict[str, dict]] = {f: {} for f in floors}
     costs, scale = {}, {}
-    try:
-        for f in floors:
-            for name, d in sets:
-                rows[f][name] = measure_set(name, d, f, tmp)
-            costs[f] = corpus_cost(f, tmp, args.ingest_runs)
-            scale[f] = scale_check(f, args.scale_dir or tmp / "scale") if args.scale else None
-    finally:
-        use_passage_floor(base)
+    for f in floors:
+        for name, d in sets:
+            rows[f][name] = measure_set(name, d, f, tmp)
+        costs[f] = corpus_cost(f, tmp, args.ingest_runs)
+        scale[f] = scale_check(f, args.scale_dir or tmp / "scale") if args.scale else None
     print("pair sets, end to end (items or passages): passages kept, gold found as an item or a passage, "
           "same pairs linked, look-alikes listed in the top 5 / made before")
     print("floor   " + "".join(f"{n:>28}" for n, _ in sets))

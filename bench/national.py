@@ -173,7 +173,7 @@ def _raw_schema():
 def _raw_doc(fields: dict):
     import tantivy
 
-    from search.index.backends.tantivy import _UNSTORED
+    from search.index.schema import UNSTORED
 
     d = tantivy.Document()
     for name in ("id", "kind", "doc_id", "section_id", "doc_type"):
@@ -184,7 +184,7 @@ def _raw_doc(fields: dict):
     for name in ("heading", "text", "title", "exact", "publisher"):
         d.add_text(name, fields.get(name) or "")
     d.add_integer("year_start", fields["year_start"])
-    stored = {k: v for k, v in fields.items() if v is not None and k not in _UNSTORED}
+    stored = {k: v for k, v in fields.items() if v is not None and k not in UNSTORED}
     d.add_bytes("data", json.dumps(stored, default=str, separators=(",", ":")).encode("utf-8"))
     return d
 

@@ -53,7 +53,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))  # also in the tagging worker, which spawn starts
-from _common import use_passage_floor  # noqa: E402  (before this folder leaves the path)
 
 # run as a script, this folder (holding ingest.py) would shadow the ``ingest`` package
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
@@ -167,7 +166,7 @@ def build(scale_dir: Path, sections: int, docs: int, seed: int, stored_tokens: b
     ``stored_tokens`` their recurrence tokens are stored as ingest stores them; with ``passages``
     each synthetic section also holds passages (see the module docstring)."""
     src = Path(tempfile.mkdtemp(prefix="recur-src-"))
-    ingest([corpus_dir()], src)
+    ingest([corpus_dir()], src, passages_from=floor)
     base = load_items(Store(src))
     said = [p["text"] for r in Store(src).records("section") for p in (r.get("cells") or {}).get("passages") or []]
     per_item = len(said) / max(len(base), 1)
@@ -324,7 +323,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--floor", type=float, help="With --passages: the bundled corpus ingested keeping passages from "
                                                 "this item score up (its ratio of passages to items is the scale's).")
     args = ap.parse_args(argv)
-    use_passage_floor(args.floor)
     if args.copy_from:
         bench_after_write(args.copy_from, args.copy_dir, 0, 0, 0, args.ingests if args.after_ingest else 0, False)
         return 0
@@ -345,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.commands_only:
         return 0
     src = Path(tempfile.mkdtemp(prefix="recur-labelled-"))
-    ingest([corpus_dir()], src)
+    ingest([corpus_dir()], src, passages_from=args.floor)
     corpus = Store(src)
     fig = labelled_figures(load_pairs(ROOT / "tests" / "recur_pairs.toml"), DEFAULT_THRESHOLD,
                            background=[i["text"] for i in load_items(corpus)], concepts=store_concepts(corpus))

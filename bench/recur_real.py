@@ -59,7 +59,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also in the tagging worker, which spawn starts
 import _realdev  # noqa: E402
-from _common import ROOT, load, revision, tag_texts, use_passage_floor, use_project_root, verdict  # noqa: E402
+from _common import ROOT, load, revision, tag_texts, use_project_root, verdict  # noqa: E402
 
 use_project_root()
 
@@ -371,7 +371,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--floor", type=float,
                     help="Ingest the pages keeping passages from this item score up (default: ingest/passages.toml's).")
     args = ap.parse_args(argv)
-    use_passage_floor(args.floor)
     tmp = Path(tempfile.mkdtemp(prefix="recur-real-"))
     if args.pool:
         args.dir = _pool(args.pool, tmp / "pooled")
@@ -386,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     target = 18 if args.dir is None else -(-85 * n_same // 100)  # the issue's: 18 of 21; 85% elsewhere
 
     pages = [p.path for p in _realdev.pages("real2", args.dir)]
-    ingest(pages, tmp / "pages")
+    ingest(pages, tmp / "pages", passages_from=args.floor)
     real = Store(tmp / "pages")
     years = _years(real, args.dir)
 
@@ -419,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{tp / max(tp + fp, 1):.2f}, recall {tp / max(n_same, 1):.2f} ({tp} of {n_same} same, {fp} of {n_alike} "
           f"look-alikes at or above)")
     if not args.skip_labelled:
-        ingest([corpus_dir()], tmp / "corpus")
+        ingest([corpus_dir()], tmp / "corpus", passages_from=args.floor)
         corpus = Store(tmp / "corpus")
         fig = labelled_figures(load_pairs(ROOT / "tests" / "recur_pairs.toml"), args.threshold,
                                background=[i["text"] for i in load_items(corpus)], concepts=store_concepts(corpus))

@@ -21,7 +21,7 @@ from _common import load, revision, use_project_root
 use_project_root()
 
 from search.index.store import Store  # noqa: E402
-from search.recur.cache import _item  # noqa: E402
+from search.recur.cache import shown_item  # noqa: E402
 from search.recur.concepts import store_concepts  # noqa: E402
 from search.recur.scoring import item_tokens  # noqa: E402
 
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     store = Store(args.index)
     concepts = store_concepts(store)
     items = [{"text": it.get("text"), "heading": it.get("heading")}
-             for it in map(_item, itertools.islice(store.iter_records("item"), 0, None, args.every))][:args.limit]
+             for it in map(shown_item, itertools.islice(store.iter_records("item"), 0, None, args.every))][:args.limit]
     store.close()
     best, made = float("inf"), []
     for _ in range(args.rounds):

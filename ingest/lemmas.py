@@ -15,15 +15,15 @@ The cache is only an accelerator: when it cannot be read or written, the full ta
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from importlib.metadata import version
 from pathlib import Path
 
-import platformdirs
+from search.index.store import cache_dir, replace_file
 
-ENV_VAR = "SGSEARCH_CACHE"
 _PREFIX = "lemmas-"
 _KEEP = 8  # trimmed tables kept (one per taxonomy in use)
 
@@ -41,14 +41,6 @@ def full_table() -> dict[str, str]:
 def trim(table: dict[str, str], words: set[str] | frozenset[str]) -> dict[str, str]:
     """The entries of ``table`` whose word or lemma is in ``words``."""
     return {k: v for k, v in table.items() if k in words or v in words}
-
-
-def cache_dir() -> Path:
-    """Where trimmed tables are kept: ``$SGSEARCH_CACHE``, else the per-user cache folder."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env).expanduser()
-    return Path(platformdirs.user_cache_dir("sgsearch", appauthor=False))
 
 
 def cache_key(fingerprint: str) -> str | None:
@@ -101,12 +93,13 @@ def save_trimmed(fingerprint: str, table: dict[str, str]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(json.dumps({"key": key, "table": table}, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, path)
+        replace_file(tmp, path)  # retried while another program holds the file open (Windows)
         old = sorted(path.parent.glob(f"{_PREFIX}*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for stale in old[_KEEP:]:
-            stale.unlink()
     except OSError:
-        try:
+        with contextlib.suppress(OSError):
             tmp.unlink()
-        except OSError:
-            pass
+        return
+    for stale in old[_KEEP:]:
+        # one held open by another program (Windows) is left: a later write removes it
+        with contextlib.suppress(OSError):
+            stale.unlink()

@@ -189,6 +189,7 @@ def ingest(
     engine: str | None = None,
     ocr: str = "auto",
     thesaurus_files: list[Path] | None = None,
+    passages_from: float | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the index at ``index_dir``; return what happened.
 
@@ -196,8 +197,11 @@ def ingest(
     engine than an existing index's needs ``rebuild`` (the index is then written anew).
     ``ocr`` (``auto``, ``always``, ``never``) says which PDF pages are read by OCR.
     ``thesaurus_files``: a user's own abbreviations and synonyms, kept in the index.
+    ``passages_from``: the lowest item score a candidate needs to be kept as a passage (see
+    :mod:`ingest.passages`; default the floor fitted in ``ingest/passages.toml``).
     """
     started = time.monotonic()
+    floor = passage_floor() if passages_from is None else passages_from
     report = IngestReport()
     check_settings()
     user_thesaurus = _user_thesaurus(thesaurus_files)  # checked before any work
@@ -295,7 +299,7 @@ def ingest(
                             continue
                         doc.doc["catalog_sig"] = _entry_sig(entries.get(Path(key)))
                         doc.doc["source_url"] = from_urls.get(str(Path(key).resolve()))
-                        _extract_items(doc)
+                        _extract_items(doc, floor)
                         ahead.append((doc, _submit(tagging, _tag_texts(doc)) if tagging else None))
                         (report.updated if key in existing and not rebuild else report.added).append(key)
                         report.sections += len(doc.sections)
@@ -454,9 +458,9 @@ def _tag_texts(doc: ParsedDoc) -> list[str]:
     return [section_text(s) for s in doc.sections] + [i["text"] for i in doc.doc.get("_items", [])]
 
 
-def _extract_items(doc: ParsedDoc) -> None:
-    # each section keeps what it said in passing beside its items (see ingest.passages)
-    doc.doc["_items"] = extract_items(doc, passage_floor())
+def _extract_items(doc: ParsedDoc, floor: float | None) -> None:
+    # each section keeps what it said in passing, from ``floor`` up, beside its items (see ingest.passages)
+    doc.doc["_items"] = extract_items(doc, floor)
 
 
 def _records(doc: ParsedDoc, tags: Iterator[list[dict]] | None = None) -> Iterator[dict]:

@@ -20,7 +20,7 @@ def sample_texts() -> list[str]:
 
 
 def test_trimmed_lemma_table_gives_the_same_tags(tmp_path, monkeypatch):
-    monkeypatch.setenv(lemmas.ENV_VAR, str(tmp_path / "cache"))
+    monkeypatch.setenv("SGSEARCH_CACHE", str(tmp_path / "cache"))
     texts = sample_texts()
     full = Tagger(load_taxonomy())  # no cache yet: the whole table, and the trimmed one saved
     assert len(full._norm.table) > 40_000
@@ -31,7 +31,7 @@ def test_trimmed_lemma_table_gives_the_same_tags(tmp_path, monkeypatch):
 
 
 def test_trimmed_table_follows_a_user_taxonomy(tmp_path, monkeypatch):
-    monkeypatch.setenv(lemmas.ENV_VAR, str(tmp_path / "cache"))
+    monkeypatch.setenv("SGSEARCH_CACHE", str(tmp_path / "cache"))
     extra = tmp_path / "extra.toml"
     extra.write_text('[[theme]]\nid = "widgets"\nlabel = "Widgets"\nphrases = ["widget plan"]\n'
                      '[lemmas]\nwidgetries = "widget"\n')
@@ -47,7 +47,7 @@ def test_trimmed_table_follows_a_user_taxonomy(tmp_path, monkeypatch):
 
 
 def test_a_damaged_cache_is_ignored_and_rewritten(tmp_path, monkeypatch):
-    monkeypatch.setenv(lemmas.ENV_VAR, str(tmp_path / "cache"))
+    monkeypatch.setenv("SGSEARCH_CACHE", str(tmp_path / "cache"))
     tax = load_taxonomy()
     Tagger(tax)
     [cached] = (tmp_path / "cache").glob("lemmas-*.json")
@@ -61,6 +61,6 @@ def test_a_damaged_cache_is_ignored_and_rewritten(tmp_path, monkeypatch):
 def test_an_unwritable_cache_is_no_error(tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    monkeypatch.setenv(lemmas.ENV_VAR, str(blocker / "cache"))
+    monkeypatch.setenv("SGSEARCH_CACHE", str(blocker / "cache"))
     tagger = Tagger(load_taxonomy())
     assert [t.id for t in tagger.tag("Neglect was found.")] == ["neglect"]

@@ -84,6 +84,19 @@ def test_what_the_model_is_surest_is_no_point_stays_out(earlier, indexed):
     assert POINT in kept
 
 
+def test_an_ingest_given_another_floor_keeps_passages_from_it_up(earlier, indexed, tmp_path):
+    # what the benches measuring another floor ingest with: the argument, not the fitted file
+    assert ingest([earlier], tmp_path / "old", passages_from=BEFORE_FIT).ok
+    old = Store(tmp_path / "old")
+    try:
+        kept = [passage(old, pid)["text"] for pid in index_passages(old, store_concepts(old)).ids]
+        fitted = index_passages(indexed, store_concepts(indexed)).ids
+        assert POINT not in kept and 0 < len(kept) < len(fitted)
+        assert load_items(old) == load_items(indexed)  # the floor chooses passages, never items
+    finally:
+        old.close()
+
+
 def _fit():
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     from fit_passages import fit

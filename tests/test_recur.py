@@ -117,11 +117,11 @@ def test_bulk_scores_equal_pairwise_scores(store):
     import numpy as np
 
     from search.recur import load_items
-    from search.recur.scoring import _prepare, _scores_and_evidence, pair_score
+    from search.recur.scoring import pair_score, prepare, scores_and_evidence
 
-    p = _prepare(load_items(store))
+    p = prepare(load_items(store))
     pairs = [(a, b) for a in range(0, len(p.items), 7) for b in range(a + 1, len(p.items), 11)]
-    bulk, _ = _scores_and_evidence(p, np.array([a for a, _ in pairs]), np.array([b for _, b in pairs]))
+    bulk, _ = scores_and_evidence(p, np.array([a for a, _ in pairs]), np.array([b for _, b in pairs]))
     for (a, b), s in zip(pairs, bulk.tolist()):
         assert abs(s - pair_score(p, a, b)) <= 0.11, (a, b)
 
@@ -162,7 +162,7 @@ def test_a_bad_concepts_file_is_a_one_line_library_error(tmp_path):
 def test_phrases_found_where_they_may_start_as_at_every_word():
     import random
 
-    from search.recur.concepts import _Phrases
+    from search.vocab.concepts import _Phrases
 
     phrases = _Phrases({"care plan": "P", "care plan review": "R", "plan": "", "child": "C",
                         "child protection plan": "CPP", "early help": "EH", "help": "H"})
@@ -199,8 +199,9 @@ def test_tokens_read_as_when_each_word_is_judged_afresh(store, monkeypatch):
     import re
     from dataclasses import replace
 
-    from search.recur.concepts import _strip_openings, store_concepts, tokens
+    from search.recur.concepts import store_concepts, tokens
     from search.recur.scoring import item_tokens
+    from search.vocab.concepts import _strip_openings
 
     c = store_concepts(store)
     items = [{"text": r.get("text"), "heading": (r.get("cells") or {}).get("heading")} for r in store.records("item")]
@@ -238,7 +239,7 @@ def test_the_quick_tests_before_the_examples_pattern_never_skip_a_match():
     characters that matter)."""
     import random
 
-    from search.recur.scoring import _EXAMPLES_AT_END, _may_give_examples
+    from search.vocab.concepts import _EXAMPLES_AT_END, _may_give_examples
 
     rng = random.Random(3)
     pieces = ["e.g.", "E. G", "e.\tg", "eg", "EG,", "for example", "For Instance", "for  example", "(", ")", "é",

@@ -120,12 +120,12 @@ def test_an_area_is_never_a_word_the_vocabulary_uses():
 
 
 def test_a_short_item_is_read_whole_a_long_one_by_its_first_sentence():
-    from search.recur.scoring import SHORT_ITEM_WORDS, _subject
+    from search.recur.scoring import SHORT_ITEM_WORDS, item_subject
 
     short = "Health visitors should see the baby at home. Transfers between teams need a handover meeting."
-    assert len(short.split()) <= SHORT_ITEM_WORDS and _subject(short) == short
+    assert len(short.split()) <= SHORT_ITEM_WORDS and item_subject(short) == short
     long = short + " " + " ".join(["The audit of forty cases showed that records were kept well overall."] * 3)
-    assert _subject(long) == "Health visitors should see the baby at home."
+    assert item_subject(long) == "Health visitors should see the baby at home."
     # a point said second in a short item is compared; in a long one it is commentary
     probe = "Every transfer between teams needs a handover meeting."
     short_score, long_score = pair_scores([(short, probe), (long, probe)])

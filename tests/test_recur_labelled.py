@@ -180,12 +180,12 @@ def test_a_new_generation_tokenises_only_items_it_has_not_read(tmp_path, monkeyp
 
 def test_cache_lines_are_json_written_in_pieces(monkeypatch):
     import search.recur.cache as cache_module
-    from search.recur.scoring import _Joined
+    from search.recur.scoring import JoinedStrings
 
     monkeypatch.setattr(cache_module, "_TEXT_PIECE", 7)  # a joined text cut at its newlines
     texts = ["\x01c:duties revi", "", "caf\u00e9 \u2019quoted\u2019 \"x\"", "a" * 30, "\U0001f600 end"]
     for strings in (texts, [], [""], ["\n".join(texts)[:9]]):
-        value = {"items": {"item_id": "a\nb"}, "strings": _Joined.of(strings), "n": [1, 2], "surface": {"s": "w"}}
+        value = {"items": {"item_id": "a\nb"}, "strings": JoinedStrings.of(strings), "n": [1, 2], "surface": {"s": "w"}}
         plain = dict(value, strings="\n".join(strings))
         assert "".join(cache_module._json_line(value)) == json.dumps(plain) + "\n"
 

@@ -12,7 +12,7 @@ from ingest.pipeline import ingest
 from search.index.records import doc_to_fields, item_to_fields
 from search.index.store import Store
 from search.recur import recur, store_concepts
-from search.recur.cache import _item, _text_key, _Written, index_tokens
+from search.recur.cache import _text_key, _Written, index_tokens, shown_item
 from search.vocab.concepts import Changes, item_tokens, load_concepts, written_concepts
 from search.vocab.taxonomy import load_taxonomy
 from search.vocab.thesaurus import stored
@@ -41,7 +41,7 @@ def test_stored_tokens_equal_fresh_tokenising_and_recur_answers_the_same(corpus_
     assert written is not None  # the ingest stored them
     used = 0
     for r in store.iter_records("item"):
-        it = _item(r)
+        it = shown_item(r)
         got = written.reused.get(_text_key(it))
         assert got is not None  # every item the ingest wrote
         if not written.changes.touches(it):

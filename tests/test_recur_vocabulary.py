@@ -17,8 +17,8 @@ from search.recur import (
     store_concepts,
     tokens,
 )
-from search.recur.cache import _code, _decode
-from search.recur.scoring import _candidates, _Joined, _prepare
+from search.recur.cache import code_values, decode_values
+from search.recur.scoring import JoinedStrings, nearest_candidates, prepare
 
 
 def test_spellings_and_ize_are_read_alike(store):
@@ -87,42 +87,42 @@ def test_a_theme_and_generic_concepts_alone_never_reach_the_threshold(store):
 
 def test_coded_cache_columns_read_back_as_written():
     for values in ([], ["d1", "d1", "d2", None], [2019, None, 2019, 2021], [["a", "b"], [], ["a", "b"], None]):
-        assert _decode(_code(values)) == values
+        assert decode_values(code_values(values)) == values
     strings = ["a b", "", "\x01c:staff fathers", "é"]
-    joined = _Joined.of(strings)
+    joined = JoinedStrings.of(strings)
     assert list(joined) == strings and len(joined) == 4 and joined[-1] == "é"
     assert list(joined + ["extra"]) == [*strings, "extra"]
-    assert _Joined(joined.joined().encode("utf-8")) == strings
+    assert JoinedStrings(joined.joined().encode("utf-8")) == strings
     for few in ([], [""], ["", ""], ["x", ""]):  # an item without concepts is an empty string, still one
-        assert list(_Joined.of(few)) == few and len(_Joined.of(few)) == len(few)
+        assert list(JoinedStrings.of(few)) == few and len(JoinedStrings.of(few)) == len(few)
 
 
 def test_candidate_blocks_cut_small_find_the_same_pairs(store, monkeypatch):
     import search.recur.scoring as scoring
     from search.recur import load_items
 
-    p = _prepare(load_items(store), store_concepts(store))
-    a, b = _candidates(p)
+    p = prepare(load_items(store), store_concepts(store))
+    a, b = nearest_candidates(p)
     assert len(a) and np.all(a < b)
     monkeypatch.setattr(scoring, "BLOCK_PRODUCTS", 50)  # nearly a block per row
-    a2, b2 = _candidates(p)
+    a2, b2 = nearest_candidates(p)
     assert a.tolist() == a2.tolist() and b.tolist() == b2.tolist()
     monkeypatch.setattr(scoring, "RARE_MAX", 2)  # only the rarest concepts propose: fewer candidates, never more
-    a3, b3 = _candidates(p)
+    a3, b3 = nearest_candidates(p)
     assert len(a3) <= len(a)
 
 
 def test_pairs_scored_in_blocks_and_reasons_from_the_slimmed_items_are_the_same(store, monkeypatch):
     import search.recur.scoring as scoring
     from search.recur import load_items
-    from search.recur.scoring import _scores_and_evidence, why
+    from search.recur.scoring import scores_and_evidence, why
 
-    p = _prepare(load_items(store), store_concepts(store))
-    p.rows.strings = _Joined.of(p.rows.strings)  # as the cache gives them
-    a, b = _candidates(p)
-    scores, beyond = _scores_and_evidence(p, a, b)
+    p = prepare(load_items(store), store_concepts(store))
+    p.rows.strings = JoinedStrings.of(p.rows.strings)  # as the cache gives them
+    a, b = nearest_candidates(p)
+    scores, beyond = scores_and_evidence(p, a, b)
     monkeypatch.setattr(scoring, "SCORE_BLOCK", 7)  # many blocks, the strings split once for all
-    scores2, beyond2 = _scores_and_evidence(p, a, b)
+    scores2, beyond2 = scores_and_evidence(p, a, b)
     assert scores.tolist() == scores2.tolist() and beyond.tolist() == beyond2.tolist()
     assert scores.max() >= DEFAULT_THRESHOLD
     slim = p.for_reasons()
@@ -135,25 +135,25 @@ def test_joined_strings_split_whole_and_cached_ids_stay_joined(store, tmp_path, 
     from search.recur.cache import index_tokens
 
     strings = ["a b", "", "é c"]
-    joined = _Joined.of(strings) + ["extra"]
+    joined = JoinedStrings.of(strings) + ["extra"]
     assert joined.split() == [*strings, "extra"] and joined.pick([3, 0]) == ["extra", "a b"]
     monkeypatch.setenv("SGSEARCH_CACHE", str(tmp_path))
     first = index_tokens(store, store_concepts(store))[0]
     again = index_tokens(store, store_concepts(store))[0]  # read back from the cache
     ids = again.column("item_id")
-    assert isinstance(ids, _Joined) and list(ids) == list(first.column("item_id")) and len(ids) > 100
+    assert isinstance(ids, JoinedStrings) and list(ids) == list(first.column("item_id")) and len(ids) > 100
     assert again[5]["item_id"] == first[5]["item_id"] and list(again.take([3, 1])) == [first[3], first[1]]
 
 
 def test_rows_made_in_one_pass_over_tokens_made_as_read(store):
     from search.recur import load_items
-    from search.recur.scoring import _rows, _subject
+    from search.recur.scoring import concept_rows, item_subject
 
     items = load_items(store)
     c = store_concepts(store)
-    toks = [tokens(_subject(it["text"]), c) for it in items]
-    whole = _rows(items, toks)
-    streamed = _rows(iter(items), (t for t in toks), words=(len(it["text"].split()) for it in items))
+    toks = [tokens(item_subject(it["text"]), c) for it in items]
+    whole = concept_rows(items, toks)
+    streamed = concept_rows(iter(items), (t for t in toks), words=(len(it["text"].split()) for it in items))
     assert streamed.strings == whole.strings == [" ".join(t) for t in toks] and streamed.sizes == whole.sizes
     assert streamed.vocab == whole.vocab and streamed.indices.dtype == np.int32 and streamed.indptr.dtype == np.int64
     assert streamed.indptr.tolist() == whole.indptr.tolist() and streamed.indices.tolist() == whole.indices.tolist()

@@ -29,9 +29,10 @@ from search.index.schema import SCHEMA_VERSION
 from search.vocab.taxonomy import Taxonomy, load_taxonomy
 
 __all__ = ["CURRENT", "LOCK", "IndexBusy", "IndexFolderError", "IndexMissing", "Store", "replace_file", "default_index_dir",
-           "resolve_index_dir"]
+           "resolve_index_dir", "cache_dir"]
 
 ENV_VAR = "SGSEARCH_INDEX"
+CACHE_ENV_VAR = "SGSEARCH_CACHE"
 CURRENT = "CURRENT"
 BACKEND = "BACKEND"
 TAXONOMY = "taxonomy.json"
@@ -55,6 +56,18 @@ def default_index_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("sgsearch", appauthor=False)) / "index"
+
+
+def cache_dir() -> Path:
+    """The per-user cache folder: ``$SGSEARCH_CACHE``, else the platform's. What is kept there
+    (recur's tokens, the tagger's trimmed lemma table) only saves time: delete it freely."""
+    env = os.environ.get(CACHE_ENV_VAR)
+    if env:
+        return Path(env).expanduser()
+    # lazy: only a cache kept outside $SGSEARCH_CACHE needs it
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("sgsearch", appauthor=False))
 
 
 def resolve_index_dir(option: str | os.PathLike | None = None) -> Path:

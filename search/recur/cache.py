@@ -15,18 +15,15 @@ from pathlib import Path
 import numpy as np
 
 from search.index.records import item_json
-from search.index.store import Store
-from search.recur.cachefiles import DIGEST_CHARS as _DIGEST_CHARS
-from search.recur.cachefiles import cache_dir as _cache_dir
-from search.recur.cachefiles import digest as _digest
-from search.recur.cachefiles import generation_key
-from search.recur.concepts import _CONCEPT, Concepts
-from search.recur.scoring import _Joined, _Rows, _rows, item_tokens
+from search.index.store import Store, cache_dir, replace_file
+from search.recur.cachefiles import DIGEST_CHARS, digest, generation_key, remove_files
+from search.recur.concepts import CONCEPT_PREFIX, Concepts
+from search.recur.scoring import ConceptRows, JoinedStrings, concept_rows, item_tokens
 from search.vocab.concepts import TOKENS_FILE, Changes, concepts_digest, text_key, written_concepts
 from search.vocab.thesaurus import stored
 
 
-def _item(r: dict) -> dict:
+def shown_item(r: dict) -> dict:
     """An item record as recur shows it: the Item fields, its document title, section number and page."""
     it = item_json(r)
     extra = r.get("cells") or {}
@@ -38,7 +35,7 @@ def _item(r: dict) -> dict:
 def load_items(store: Store, kind: str | None = None, theme: str | None = None) -> list[dict]:
     """Every indexed item (optionally of one kind or theme), with its document title and section number."""
     terms = {"item_kind": kind} if kind else {}
-    return [it for it in map(_item, store.records("item", **terms)) if not theme or theme in it["themes"]]
+    return [it for it in map(shown_item, store.records("item", **terms)) if not theme or theme in it["themes"]]
 
 
 # -- the index's items, tokenised once per index generation ---------------------------------
@@ -55,15 +52,15 @@ def _cache_key(store: Store, concepts: Concepts) -> str | None:
     key = generation_key(store)
     if key is None:
         return None
-    fingerprint = _digest([_CACHE_VERSION, concepts_digest(concepts)])  # everything tokenising reads
+    fingerprint = digest([_CACHE_VERSION, concepts_digest(concepts)])  # everything tokenising reads
     return f"{key[0]}-{fingerprint}{key[1]}"
 
 
-def _cache_path(store: Store, concepts: Concepts, part: str, prefix: str = "recur") -> Path | None:
+def cache_path(store: Store, concepts: Concepts, part: str, prefix: str = "recur") -> Path | None:
     """The cache file ``part`` ("tokens", "items" or "reuse") of the index's live generation, or None;
     ``prefix``: whose files they are (the items', or another reader's kept the same way)."""
     key = _cache_key(store, concepts)
-    return _cache_dir() / f"{prefix}-{key}-{part}.json" if key else None
+    return cache_dir() / f"{prefix}-{key}-{part}.json" if key else None
 
 
 def _cache_line(path: Path | None, n: int):
@@ -79,17 +76,17 @@ def _cache_line(path: Path | None, n: int):
         return None  # missing or damaged: rebuilt, never trusted
 
 
-class _CacheFile:
-    """A cache file being written (``with _CacheFile(path) as f: f.write(...)``): put in place
+class CacheFile:
+    """A cache file being written (``with CacheFile(path) as f: f.write(...)``): put in place
     atomically when the block ends well (``ok`` then says so), after which the files of the
-    same index's older generations with the same prefix (see :func:`_cache_path`) are deleted.
+    same index's older generations with the same prefix (see :func:`cache_path`) are deleted.
     Writing does nothing once the file cannot be written: a cache that cannot be written only
     costs time."""
 
     def __init__(self, path: Path | None):
         self.path, self.tmp, self.fh, self.ok = path, None, None, False
 
-    def __enter__(self) -> _CacheFile:
+    def __enter__(self) -> CacheFile:
         try:
             if self.path is not None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -122,41 +119,38 @@ class _CacheFile:
             return
         try:
             self.fh.close()
-            os.replace(self.tmp, self.path)
+            replace_file(self.tmp, self.path)  # retried while another program holds the file open (Windows)
         except OSError:
             self._drop()
             return
         self.ok = True
         prefix, index, generation = self.path.name.split("-")[:3]
-        for old in self.path.parent.glob(f"{prefix}-*.json"):
-            parts = old.name.split("-")
-            if len(parts) == 2 or (parts[1] == index and parts[2] != generation):  # 2: an earlier version's
-                try:
-                    old.unlink()
-                except OSError:
-                    pass  # another process may be reading it (Windows); the next write retries
+        remove_files(old for old in self.path.parent.glob(f"{prefix}-*.json")
+                     if len(parts := old.name.split("-")) == 2  # an earlier version's
+                     or (parts[1] == index and parts[2] != generation))
 
 
 def _cache_write(path: Path | None, lines) -> bool:
     """Write a cache file atomically (the strings ``lines`` yields, which are consumed whatever
-    happens; see :class:`_CacheFile`); whether it was written."""
-    with _CacheFile(path) as f:
+    happens; see :class:`CacheFile`); whether it was written."""
+    with CacheFile(path) as f:
         for line in lines:
             f.write(line)
     return f.ok
 
 
-def _pack(a: np.ndarray, dtype: str) -> str:
+def pack_ints(a: np.ndarray, dtype: str) -> str:
     """An integer array as base64 text: read back without a Python list of millions of ints."""
     return base64.b64encode(np.ascontiguousarray(a, dtype=dtype).tobytes()).decode("ascii")
 
 
-def _unpack(text: str, dtype: str) -> np.ndarray:
+def unpack_ints(text: str, dtype: str) -> np.ndarray:
+    """The integer array :func:`pack_ints` packed as ``text``."""
     return np.frombuffer(base64.b64decode(text.encode("ascii"), validate=True), dtype=dtype).astype(
         np.int64 if dtype == "<i8" else np.int32)
 
 
-def _code(values: list) -> dict:
+def code_values(values: list) -> dict:
     """A column of few distinct values (documents, kinds, years, theme lists) as those values
     and one small integer per item: read back in a blink, each value one shared object."""
     index: dict = {}
@@ -169,28 +163,29 @@ def _code(values: list) -> dict:
             code = index[key] = len(first)
             first.append(v)
         codes.append(code)
-    return {"values": first, "codes": _pack(np.array(codes, dtype=np.int64), "<i4")}
+    return {"values": first, "codes": pack_ints(np.array(codes, dtype=np.int64), "<i4")}
 
 
-def _decode(column: dict) -> list:
+def decode_values(column: dict) -> list:
+    """The values :func:`code_values` coded as ``column``, one per item."""
     values = np.empty(len(column["values"]), dtype=object)
     for n, v in enumerate(column["values"]):  # one by one: a list value stays one object
         values[n] = v
-    return values[_unpack(column["codes"], "<i4")].tolist()
+    return values[unpack_ints(column["codes"], "<i4")].tolist()
 
 
 def _encode_column(name: str, values: list):
     """How the cache writes a column: item ids as one joined text, the others coded."""
-    return "\n".join(values) if name == "item_id" else _code(values)
+    return "\n".join(values) if name == "item_id" else code_values(values)
 
 
 def _decode_column(name: str, value) -> Sequence:
     if name == "item_id":  # kept joined: an id is cut out when read (a Python string each is ~75 bytes at scale)
-        return _Joined(value.encode("utf-8"))
-    return _decode(value)
+        return JoinedStrings(value.encode("utf-8"))
+    return decode_values(value)
 
 
-class _Slim(Sequence):
+class SlimItems(Sequence):
     """The index's items as the cache keeps them, by column: item ``i`` becomes a dict (the
     fields of ``_TOKEN_FIELDS``) only when asked for, since ``--check`` reads a few of thousands.
     Columns not given are read by ``more()`` when first needed."""
@@ -226,15 +221,15 @@ class _Slim(Sequence):
         """One field of every item, in order."""
         return (self.cols if name in self.cols else self._all())[name]
 
-    def take(self, keep: list[int]) -> _Slim:
+    def take(self, keep: list[int]) -> SlimItems:
         """The items ``keep``, in that order."""
         cols, more = self.cols, self._more
-        return _Slim({f: [v[n] for n in keep] for f, v in cols.items()},
-                     None if more is None else lambda: {f: [v[n] for n in keep] for f, v in more().items()})
+        return SlimItems({f: [v[n] for n in keep] for f, v in cols.items()},
+                         None if more is None else lambda: {f: [v[n] for n in keep] for f, v in more().items()})
 
 
-def index_tokens(store: Store, concepts: Concepts, release: bool = False) -> tuple[_Slim, _Rows, dict[str, str]]:
-    """The index's items (id, kind, year, themes), their concepts as :class:`_Rows`, and the
+def index_tokens(store: Store, concepts: Concepts, release: bool = False) -> tuple[SlimItems, ConceptRows, dict[str, str]]:
+    """The index's items (id, kind, year, themes), their concepts as :class:`ConceptRows`, and the
     words the concepts stem from.
 
     Tokenising every item is most of the work of ``recur`` and ``--check``; it is kept in the
@@ -247,7 +242,7 @@ def index_tokens(store: Store, concepts: Concepts, release: bool = False) -> tup
     of the index replaces all three. Nothing else depends on them: delete them freely.
     ``release``: close the index's files once every item is read (see :func:`recur`).
     """
-    path = _cache_path(store, concepts, "tokens")
+    path = cache_path(store, concepts, "tokens")
     got = _read_tokens(store, concepts, path)
     if got is None:
         # written, then read back as a later run reads it: what is kept is no larger than then
@@ -257,16 +252,16 @@ def index_tokens(store: Store, concepts: Concepts, release: bool = False) -> tup
     return got
 
 
-def _read_tokens(store: Store, concepts: Concepts, path: Path | None) -> tuple[_Slim, _Rows, dict[str, str]] | None:
+def _read_tokens(store: Store, concepts: Concepts, path: Path | None) -> tuple[SlimItems, ConceptRows, dict[str, str]] | None:
     """What :func:`index_tokens` returns, from the cache's tokens file; None if missing or damaged."""
     data = _cache_line(path, 0)
     try:
         cols = {f: _decode_column(f, data["items"][f]) for f in _CHECK_FIELDS}
-        indptr = _unpack(data["indptr"], "<i8")
-        rows = _Rows(_Joined(data["strings"].encode("utf-8"), len(indptr) - 1), _unpack(data["sizes"], "<i4").tolist(),
-                     data["vocab"].split("\n") if data["vocab"] else [], indptr, _unpack(data["indices"], "<i4"))
+        indptr = unpack_ints(data["indptr"], "<i8")
+        rows = ConceptRows(JoinedStrings(data["strings"].encode("utf-8"), len(indptr) - 1), unpack_ints(data["sizes"], "<i4").tolist(),
+                           data["vocab"].split("\n") if data["vocab"] else [], indptr, unpack_ints(data["indices"], "<i4"))
         if len(cols["item_id"]) == len(rows.strings) == len(rows.indptr) - 1:
-            return _Slim(cols, lambda: _other_columns(store, concepts, len(rows.strings))), rows, data["surface"]
+            return SlimItems(cols, lambda: _other_columns(store, concepts, len(rows.strings))), rows, data["surface"]
     except (TypeError, KeyError, ValueError, AttributeError, IndexError, binascii.Error):
         pass
     return None
@@ -274,22 +269,22 @@ def _read_tokens(store: Store, concepts: Concepts, path: Path | None) -> tuple[_
 
 def _other_columns(store: Store, concepts: Concepts, n: int) -> dict[str, list]:
     """The items' fields that --check never reads, from the cache (or tokenised anew)."""
-    data = _cache_line(_cache_path(store, concepts, "tokens"), 1)
+    data = _cache_line(cache_path(store, concepts, "tokens"), 1)
     try:
         cols = {f: _decode_column(f, data[f]) for f in _TOKEN_FIELDS if f not in _CHECK_FIELDS}
         if all(len(v) == n for v in cols.values()):
             return cols
     except (TypeError, KeyError, ValueError, AttributeError, IndexError, binascii.Error):
         pass
-    return _tokenise(store, concepts, _cache_path(store, concepts, "tokens"))[0].cols
+    return _tokenise(store, concepts, cache_path(store, concepts, "tokens"))[0].cols
 
 
 RELEASE_EVERY = 20_000  # items read between two lets-go of the engine's pages (with ``release``)
-_BATCH = 256  # records read, then looked up in the reuse files, at a time
+BATCH = 256  # records read, then looked up in the reuse files, at a time
 
 
 def _tokenise(store: Store, concepts: Concepts, path: Path | None,
-              keep: bool = True, release: bool = False) -> tuple[_Slim, _Rows, dict[str, str]] | None:
+              keep: bool = True, release: bool = False) -> tuple[SlimItems, ConceptRows, dict[str, str]] | None:
     """Every item tokenised, and the cache files written (see :func:`index_tokens`); None when
     they were and ``keep`` is false. An item whose text the index's previous generation held
     (with the same concepts) takes the tokens read then (:class:`_Reused`): after an ingest
@@ -304,21 +299,21 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
     words_of = array("q")
     shared: dict = {}
     reuse_path = None if path is None else path.with_name(path.name.replace("-tokens.json", "-reuse.json"))
-    known = _Known(store, concepts, reuse_path)
+    known = KnownTokens(store, concepts, reuse_path)
 
     keep_one = shared.setdefault
     columns = [(f, fields[f]) for f in _TOKEN_FIELDS[1:]]
     item_ids = fields["item_id"]
 
-    def lines(reuse: _CacheFile):
+    def lines(reuse: CacheFile):
         # a batch of records at a time, each let go once read: memory stays that of the slim items
         records = store.iter_records("item", release_every=RELEASE_EVERY if release else 0)
-        while batch := list(islice(records, _BATCH)):
-            its = [_item(r) for r in batch]
+        while batch := list(islice(records, BATCH)):
+            its = [shown_item(r) for r in batch]
             text = _item_lines(its)
             keys = [_text_key(it) for it in its]
             for r, it, key, got in zip(batch, its, keys, known.get_many(keys, its.__getitem__)):
-                toks, words = _made(got, it, concepts, surface)
+                toks, words = made_tokens(got, it, concepts, surface)
                 v = r.get("doc_id") or ""
                 docs.append(keep_one((type(v), v), v))  # values many items share are one object
                 ordinals.append(r.get("ordinal") or 0)
@@ -332,8 +327,8 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
                     reuse.write(f"{key:016x}\t{toks}\t{words}\n")
             yield text
 
-    with _CacheFile(reuse_path) as reuse:
-        _cache_write(_cache_path(store, concepts, "items"), lines(reuse))
+    with CacheFile(reuse_path) as reuse:
+        _cache_write(cache_path(store, concepts, "items"), lines(reuse))
     known = None  # its buffers go before the rows are built
     if release:  # the pages of every item the engine read stay resident while its files are open
         store.close()
@@ -342,7 +337,7 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
     ids = fields["item_id"]
     order = sorted(range(len(docs)), key=lambda i: (docs[i], ordinals[i], ids[i] or ""))
     docs = ordinals = ids = None  # let go
-    items = _Slim({f: [v[i] for i in order] for f, v in fields.items()})
+    items = SlimItems({f: [v[i] for i in order] for f, v in fields.items()})
     fields.clear()
 
     in_order: list[str] = []
@@ -354,17 +349,17 @@ def _tokenise(store: Store, concepts: Concepts, path: Path | None,
             # a token is never empty and never holds a space (words are split on them; concept ids have none)
             yield toks.split(" ") if toks else []
 
-    rows = _rows(items, toks_in_order(), words=[words_of[i] for i in order], strings=False)
+    rows = concept_rows(items, toks_in_order(), words=[words_of[i] for i in order], strings=False)
     toks_of = words_of = order = None
     # two lines: what --check reads, then the items' other fields (read only when asked for)
     # texts joined and columns coded, not JSON lists: read back far quicker and smaller
-    rows.strings = _Joined.of(in_order)
+    rows.strings = JoinedStrings.of(in_order)
     in_order.clear()
     written = _cache_write(path, chain(
         _json_line({"items": {f: _encode_column(f, items.cols[f]) for f in _CHECK_FIELDS},
-                    "strings": rows.strings, "sizes": _pack(np.array(rows.sizes), "<i4"),
-                    "vocab": "\n".join(rows.vocab), "indptr": _pack(rows.indptr, "<i8"),
-                    "indices": _pack(rows.indices, "<i4"), "surface": surface}),
+                    "strings": rows.strings, "sizes": pack_ints(np.array(rows.sizes), "<i4"),
+                    "vocab": "\n".join(rows.vocab), "indptr": pack_ints(rows.indptr, "<i8"),
+                    "indices": pack_ints(rows.indices, "<i4"), "surface": surface}),
         _json_line({f: _encode_column(f, v) for f, v in items.cols.items() if f not in _CHECK_FIELDS})))
     return None if written and not keep else (items, rows, surface)
 
@@ -374,9 +369,9 @@ def _text_key(item: dict) -> int:
     return text_key(item.get("text"), item.get("heading"))
 
 
-def _made(got: tuple[str, str] | None, item: dict | None, concepts: Concepts, surface: dict[str, str]) -> tuple[str, str]:
+def made_tokens(got: tuple[str, str] | None, item: dict | None, concepts: Concepts, surface: dict[str, str]) -> tuple[str, str]:
     """An item's tokens and the words its stems were read from (each joined by spaces): ``got``
-    when they were found made already (see :class:`_Known`), else ``item`` tokenised now; its
+    when they were found made already (see :class:`KnownTokens`), else ``item`` tokenised now; its
     readable words are added to ``surface`` either way, as tokenising it would add them."""
     if got is None:
         learnt: dict[str, str] = {}
@@ -395,9 +390,9 @@ def _learn(surface: dict[str, str], toks: str, words: str) -> None:
     if words:
         stems = dict.fromkeys(toks.split(" "))
         # a set less a dict looks each stem up (keys() - keys() would walk the whole of surface)
-        if all(t.startswith(_CONCEPT) for t in set(stems).difference(surface)):
+        if all(t.startswith(CONCEPT_PREFIX) for t in set(stems).difference(surface)):
             return  # every stem known already (most items after the first): nothing to add
-        stems = [t for t in stems if not t.startswith(_CONCEPT)]
+        stems = [t for t in stems if not t.startswith(CONCEPT_PREFIX)]
         for s, w in zip(stems, words.split(" ")):
             surface.setdefault(s, w)
 
@@ -432,7 +427,7 @@ class _Reused:
             return None
         prefix, index, key = path.name.split("-")[:3]
         try:
-            found = list(path.parent.glob(f"{prefix}-{index}-{key[:_DIGEST_CHARS]}*-reuse.json"))  # its concepts' digest
+            found = list(path.parent.glob(f"{prefix}-{index}-{key[:DIGEST_CHARS]}*-reuse.json"))  # its concepts' digest
             if not found:
                 return None
             return cls(max(found, key=lambda p: p.stat().st_mtime_ns).read_bytes())
@@ -481,7 +476,7 @@ class _Written:
             return None  # missing or damaged: those items are tokenised
 
 
-class _Known:
+class KnownTokens:
     """Tokens made already, by :func:`_text_key`: those of the index's previous generation (the
     newest reuse file beside ``reuse_path``, with the same concepts), then those ingest stored as it
     wrote (:class:`_Written`, in its files ``written``) unless the index's concepts may read that
@@ -510,13 +505,13 @@ _TEXT_PIECE = 1 << 20  # bytes of a joined text encoded at a time
 
 def _json_line(value: dict) -> Iterator[str]:
     """``json.dumps(value) + "\\n"`` in pieces: a cache line is tens of MB at scale, never held as
-    one string. A :class:`_Joined` value is written as its joined text, a piece of it at a time."""
+    one string. A :class:`JoinedStrings` value is written as its joined text, a piece of it at a time."""
     joined = {}
     for k, v in value.items():
-        if isinstance(v, _Joined):
+        if isinstance(v, JoinedStrings):
             joined[json.dumps(f"\0{k}\0")] = v
     if joined:
-        value = {k: f"\0{k}\0" if isinstance(v, _Joined) else v for k, v in value.items()}
+        value = {k: f"\0{k}\0" if isinstance(v, JoinedStrings) else v for k, v in value.items()}
     for piece in json.JSONEncoder().iterencode(value):
         text = joined.get(piece)
         if text is None:
@@ -533,21 +528,21 @@ def _json_line(value: dict) -> Iterator[str]:
     yield "\n"
 
 
-def _full(store: Store, slim: dict) -> dict:
+def full_item(store: Store, slim: dict) -> dict:
     """The whole item (text, title, citation) for one found by :func:`index_tokens`."""
     r = store.record(slim["item_id"])
-    return _item(r) if r else dict(slim, text="", title=None, number=None, heading=None, page=None)
+    return shown_item(r) if r else dict(slim, text="", title=None, number=None, heading=None, page=None)
 
 
 _SHARED_FIELDS = ("title", "doc_id", "kind", "year", "heading", "number", "status", "section_id")
 BULK_FETCH = 500  # more items than this are read from the cache file in one pass (quicker than one lookup each)
 
 
-def _fulls(store: Store, slims: list[dict], concepts: Concepts) -> dict[str, dict]:
+def full_items(store: Store, slims: list[dict], concepts: Concepts) -> dict[str, dict]:
     """The whole items for many slim ones, by id: one lookup each, or all at once when there are many."""
     if len(slims) <= BULK_FETCH:
-        return {s["item_id"]: _full(store, s) for s in slims}
-    path = _cache_path(store, concepts, "items")
+        return {s["item_id"]: full_item(store, s) for s in slims}
+    path = cache_path(store, concepts, "items")
     want = {s["item_id"] for s in slims}
     found = _read_items(path, want)
     if found is None:
@@ -560,7 +555,7 @@ def _fulls(store: Store, slims: list[dict], concepts: Concepts) -> dict[str, dic
 def _write_items(path: Path | None, items: list[dict]) -> None:
     """The whole items, one a line after its id (``"id"<TAB>{item}``): read back, only the
     items wanted are parsed (memory stays that of the items shown, not of the index)."""
-    _cache_write(path, (_item_lines(items[n:n + _BATCH]) for n in range(0, len(items), _BATCH)))
+    _cache_write(path, (_item_lines(items[n:n + BATCH]) for n in range(0, len(items), BATCH)))
 
 
 def _item_line(item: dict) -> str:
@@ -607,10 +602,10 @@ def _read_items(path: Path | None, want: set[str]) -> dict[str, dict] | None:
     return found
 
 
-def _items_and_rows(store: Store, items: list[dict] | None, kind: str | None, concepts: Concepts,
-                    release: bool = False):
+def items_and_rows(store: Store, items: list[dict] | None, kind: str | None, concepts: Concepts,
+                   release: bool = False):
     """The items given (tokenised here) or, when none are, the index's of ``kind`` (see
-    :func:`index_tokens`; a :class:`_Slim` sequence): ``(items, rows, surface)``."""
+    :func:`index_tokens`; a :class:`SlimItems` sequence): ``(items, rows, surface)``."""
     if items is None:
         items, rows, surface = index_tokens(store, concepts, release)
         if kind:
@@ -618,4 +613,4 @@ def _items_and_rows(store: Store, items: list[dict] | None, kind: str | None, co
             items, rows = items.take(keep), rows.take(keep)
         return items, rows, surface
     surface: dict[str, str] = {}
-    return items, _rows(items, [item_tokens(i, concepts, surface) for i in items]), surface
+    return items, concept_rows(items, [item_tokens(i, concepts, surface) for i in items]), surface

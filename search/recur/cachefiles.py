@@ -1,27 +1,20 @@
-"""The per-user cache folder recur keeps its files in, and what they are keyed by."""
+"""Recur's files in the per-user cache folder (:func:`search.index.store.cache_dir`): what they
+are keyed by, a value kept there, and the clean-up of those of older index generations."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 from pathlib import Path
 
-import platformdirs
-
-from search.index.store import Store
+from search.index.store import Store, cache_dir, replace_file
 
 DIGEST_CHARS = 24  # a cache key is made of such digests, read back by their length
 
 
-def cache_dir() -> Path:
-    """The per-user cache folder: ``$SGSEARCH_CACHE``, else the platform's."""
-    env = os.environ.get("SGSEARCH_CACHE")
-    if env:
-        return Path(env).expanduser()
-    return Path(platformdirs.user_cache_dir("sgsearch", appauthor=False))
-
-
 def digest(value) -> str:
+    """A part of a cache file's name: the first :data:`DIGEST_CHARS` hex digits of ``value``'s JSON SHA-256."""
     return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode("utf-8")).hexdigest()[:DIGEST_CHARS]
 
 
@@ -53,14 +46,23 @@ def kept_value(store: Store, name: str, rules, make):
     except (OSError, ValueError):
         pass  # missing or damaged: made again
     value = make()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-        for old in path.parent.glob(f"{name}-{index}-*.json"):
-            if old != path:
-                old.unlink()
-    except OSError:
-        pass  # a cache that cannot be written only costs time; a file held open goes next time
+        replace_file(tmp, path)  # retried while another program holds the file open (Windows)
+    except OSError:  # a cache that cannot be written only costs time
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return value
+    remove_files(old for old in path.parent.glob(f"{name}-{index}-*.json") if old != path)
     return value
+
+
+def remove_files(paths) -> None:
+    """Delete each of ``paths``, carrying on past one that cannot be deleted: a file another
+    program holds open (an antivirus or an indexer, on Windows) or one already gone is left, and
+    goes when a later write of the cache removes it."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()

@@ -1,13 +1,21 @@
 """Earlier items like a new text (``sgsearch recur --check``), and whether it was made before."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import islice
 
 import numpy as np
 
 from search.index.store import Store
-from search.recur.cache import _full, _items_and_rows, _Slim
-from search.recur.concepts import _CONCEPT, _OBJECT, _SYNONYM, _THEME, store_concepts, tokens
+from search.recur.cache import SlimItems, full_item, items_and_rows
+from search.recur.concepts import (
+    CONCEPT_PREFIX,
+    OBJECT_PREFIX,
+    SYNONYM_PREFIX,
+    THEME_PREFIX,
+    store_concepts,
+    tokens,
+)
 from search.recur.passages import index_passages, passage
 from search.recur.scoring import (
     CHECK_CANDIDATES,
@@ -19,24 +27,24 @@ from search.recur.scoring import (
     MIN_TOKENS,
     PASSAGE_FACTOR,
     THEME_ONLY_MAX,
-    _beyond_theme,
-    _content,
-    _held,
-    _prepare,
-    _Prepared,
-    _scores_and_evidence,
-    _subject,
+    Prepared,
+    beyond_theme,
+    concept_count,
+    held_cosine,
+    item_subject,
     pair_score,
+    prepare,
+    scores_and_evidence,
     why,
 )
 
 
-def _check_score(p: _Prepared, i: int, q: int) -> float:
+def _check_score(p: Prepared, i: int, q: int) -> float:
     """Score of item ``i`` against the checked text ``q``. A short text ("asthma") that an
     item contains scores by how much of it the item holds, so a one-word check finds items;
     an item about someone else's point than the text's (see :func:`_someone_else`) is a
     likeness at most."""
-    if _content(p, q) >= MIN_TOKENS:
+    if concept_count(p, q) >= MIN_TOKENS:
         return pair_score(p, i, q)
     probe = [t for t in p.bag(q) if not t.startswith("#")]
     if not probe:
@@ -46,10 +54,10 @@ def _check_score(p: _Prepared, i: int, q: int) -> float:
     if not held:
         return 0.0
     score = round(COSINE_SHARE * 100.0 * held, 1)
-    return score if _beyond_theme(p, i, q) and not _someone_else(p, bag, probe) else min(score, THEME_ONLY_MAX)
+    return score if beyond_theme(p, i, q) and not _someone_else(p, bag, probe) else min(score, THEME_ONLY_MAX)
 
 
-def _someone_else(p: _Prepared, bag: set[str], probe: list[str]) -> bool:
+def _someone_else(p: Prepared, bag: set[str], probe: list[str]) -> bool:
     """Whether an item (its ``bag``) is about other people than the short text ``probe``: one of
     them names whose point it is (a parent's, a father's, a professional's) and the other names
     none of those people. A short text naming nobody is about the child ("anxiety, low
@@ -71,16 +79,16 @@ def _best(idx: np.ndarray, val: np.ndarray, k: int) -> np.ndarray:
     return idx.astype(np.int64)
 
 
-def _near(p: _Prepared, i: int, q: int) -> bool:
+def _near(p: Prepared, i: int, q: int) -> bool:
     """Whether item ``i`` shares enough with the checked text ``q`` to be listed among its nearest
     items below the floor: a concept of the data file, or two words ("chair" alone is not a point)."""
     c = p.concepts
-    shared = [t for t in p.bag(i) & p.bag(q) if not t.startswith(("#", _THEME, _OBJECT)) and t not in c.generic]
-    weight = sum(2 if t.startswith(_CONCEPT) and not t.startswith(_SYNONYM) else 1 for t in shared)
+    shared = [t for t in p.bag(i) & p.bag(q) if not t.startswith(("#", THEME_PREFIX, OBJECT_PREFIX)) and t not in c.generic]
+    weight = sum(2 if t.startswith(CONCEPT_PREFIX) and not t.startswith(SYNONYM_PREFIX) else 1 for t in shared)
     return weight >= NEAR_EVIDENCE
 
 
-def _headings(p: _Prepared, idx: np.ndarray, q: int, tags: np.ndarray, named: np.ndarray,
+def _headings(p: Prepared, idx: np.ndarray, q: int, tags: np.ndarray, named: np.ndarray,
               min_score: float) -> list[tuple[float, int]]:
     """Scores of short items (a heading such as "Neglect" or "Safeguarding young people") against
     the checked text ``q``: how much of the heading the text holds, at most :data:`THEME_ONLY_MAX`,
@@ -126,25 +134,25 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     """
     concepts = store_concepts(store, release)
     given = items is not None
-    items, rows, surface = _items_and_rows(store, items, kind, concepts, release)
+    items, rows, surface = items_and_rows(store, items, kind, concepts, release)
     surface = dict(surface)
     said = index_passages(store, concepts, release) if passages and not given and not kind else None
     said = said if said is not None and said.ids else None
     for stem, word in (said.surface if said else {}).items():
         surface.setdefault(stem, word)
-    ptoks = [tokens(_subject(t), concepts, surface) for t in texts]
+    ptoks = [tokens(item_subject(t), concepts, surface) for t in texts]
     if themes is None:  # the themes whose phrases the texts hold, as the concepts read them
-        themes = [[t[len(_THEME):] for t in toks if t.startswith(_THEME)] for toks in ptoks]
+        themes = [[t[len(THEME_PREFIX):] for t in toks if t.startswith(THEME_PREFIX)] for toks in ptoks]
     probes = [{"item_id": "?", "text": t, "themes": list(themes[n] or []), "year_start": None}
               for n, t in enumerate(texts)]
     rows = rows.plus(probes, ptoks)
     if said:  # after the texts, and not counted in how rare a concept is: the items' rarities weigh them
         rows = rows.then(said.rows)
-    p = _prepare(items, concepts, surface=surface, rows=rows, counted=len(items) + len(texts))
+    p = prepare(items, concepts, surface=surface, rows=rows, counted=len(items) + len(texts))
     n_items = len(items)
     base = n_items + len(texts)  # row of the first passage
     own = set(exclude_docs or ())
-    slim = isinstance(items, _Slim)  # the index's, by column: only its ids, documents and kinds are read
+    slim = isinstance(items, SlimItems)  # the index's, by column: only its ids, documents and kinds are read
     ids = items.column("item_id") if slim else [it["item_id"] for it in items]
     docs = items.column("doc_id") if slim else [it.get("doc_id") for it in items]
     left_out = np.array([d in own for d in docs], dtype=bool) if own else None
@@ -155,14 +163,15 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     # the cosine a candidate needs to reach a score at all (its lexical part at most adds the rest)
     floor, near_cos = ((max(0.0, (f - (1 - COSINE_SHARE) * 100.0) / COSINE_SHARE) / 100.0) for f in (min_score, near_floor))
     tags = np.array([t.startswith("#") for t in p.rows.vocab] or [False])
-    named = np.array([t.startswith(("#", _CONCEPT)) for t in p.rows.vocab] or [False])
+    named = np.array([t.startswith(("#", CONCEPT_PREFIX)) for t in p.rows.vocab] or [False])
     sizes = np.asarray(p.rows.sizes, dtype=np.int64)
     short = sizes[:n_items] < MIN_TOKENS
     cos = np.zeros(p.x.shape[0], dtype=np.float32)
 
-    def ranked(x: tuple[float, int]):  # best score first; ties to the item most about it, then by id
-        return -x[0], -float(cos[x[1]]), ids[x[1]] if x[1] < n_items else said.ids[x[1] - base]
-
+    state = _Checking(p=p, ids=ids, said_ids=said.ids if said else [], n_items=n_items, base=base, sizes=sizes,
+                      cos=cos, min_score=min_score, near_floor=near_floor, near_cos=near_cos, nearest=nearest,
+                      said_sims=said_sims, said_out=said_out)
+    ranked = state.ranked
     out = []
     for n, text in enumerate(texts):
         q = n_items + n
@@ -173,20 +182,20 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
             idx, val = idx[keep], val[keep]
         cos[:] = 0.0
         cos[idx] = val  # ties are broken by the cosine: the item most about it first
-        if _content(p, q) >= MIN_TOKENS:  # scored as recur scores pairs, all candidates at once
+        if concept_count(p, q) >= MIN_TOKENS:  # scored as recur scores pairs, all candidates at once
             heads = short[idx]
             scored = _headings(p, idx[heads], q, tags, named, min_score)
             idx, val = idx[~heads], val[~heads]
             # what a score can reach: the cosine with the longer item's length counted as scores count it
-            val = _held(val, p.norms[idx], p.norms[q], sizes[idx], sizes[q], 1.0)
+            val = held_cosine(val, p.norms[idx], p.norms[q], sizes[idx], sizes[q], 1.0)
             keep = val >= floor - 1e-6
             weak = ~keep & (val >= near_cos - 1e-6)
             strong, weak, weak_val = _best(idx[keep], val[keep], CHECK_CANDIDATES), idx[weak], val[weak]
-            scores, beyond = _scores_and_evidence(p, strong, np.full(len(strong), q, dtype=np.int64))
+            scores, beyond = scores_and_evidence(p, strong, np.full(len(strong), q, dtype=np.int64))
             scored += [(s, i) for i, s in zip(strong.tolist(), scores.tolist()) if s >= min_score]
             if len(scored) < nearest:  # the nearest items sharing what the text says, however weakly
                 weak = _best(weak, weak_val, NEAR_CANDIDATES)
-                more, more_beyond = _scores_and_evidence(p, weak, np.full(len(weak), q, dtype=np.int64))
+                more, more_beyond = scores_and_evidence(p, weak, np.full(len(weak), q, dtype=np.int64))
                 near = sorted(((s, i) for i, s, b in zip(np.concatenate([strong, weak]).tolist(),
                                                           np.concatenate([scores, more]).tolist(),
                                                           np.concatenate([beyond, more_beyond]).tolist())
@@ -195,8 +204,7 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
         else:  # a short text is scored by how much of it an item holds
             scored = [(s, i) for i in idx.tolist() if (s := _check_score(p, i, q)) >= min_score]
         if said_sims is not None:
-            scored += _passing(p, said_sims, n, q, base, said_out, sizes, near_cos, near_floor, nearest, cos, ranked,
-                              min_score)
+            scored += _passing(state, n, q)
         # a match (an item from the floor up) first: a passage ranks among the nearest items below it
         scored.sort(key=lambda x: (x[1] >= base or x[0] < min_score, *ranked(x)))
         matches = []
@@ -204,7 +212,7 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
             if i >= base:  # said in passing: listed for a person to judge, never a match
                 it = dict(passage(store, said.ids[i - base]), nearest=True)
             else:
-                it = dict(items[i]) if given else _full(store, {"item_id": ids[i], "doc_id": docs[i]})
+                it = dict(items[i]) if given else full_item(store, {"item_id": ids[i], "doc_id": docs[i]})
             it["score"] = s
             it["why"] = why(p, i, q)
             if s < min_score:
@@ -214,37 +222,64 @@ def check_many(store: Store, texts: list[str], themes: list[list[str]] | None = 
     return out
 
 
-def _passing(p: _Prepared, sims, n: int, q: int, base: int, left_out: np.ndarray, sizes: np.ndarray,
-             near_cos: float, near_floor: float, nearest: int, cos: np.ndarray, ranked,
-             min_score: float) -> list[tuple[float, int]]:
-    """The passages (rows from ``base`` on) most like the checked text ``q`` (row ``n`` of ``sims``),
-    best first, at most ``nearest``: each scoring ``near_floor`` or more as an item would and sharing
-    more than a theme (what a nearest item must score and share), its score then times
+@dataclass
+class _Checking:
+    """What the texts of one :func:`check_many` call are scored with: the prepared rows ``p`` (the
+    items, then the texts from row ``n_items``, then the passages from row ``base``), the items' and
+    passages' ids, every row's concepts counted (``sizes``, see :func:`concept_count`), each row's cosine
+    with the text being checked (``cos``, which breaks ties), the floors, and the texts' cosines
+    with the passages (``said_sims``, a row a text; None without passages) with the passages of the
+    documents left out (``said_out``)."""
+
+    p: Prepared
+    ids: list[str]
+    said_ids: list[str]
+    n_items: int
+    base: int
+    sizes: np.ndarray
+    cos: np.ndarray
+    min_score: float
+    near_floor: float
+    near_cos: float
+    nearest: int
+    said_sims: object = None
+    said_out: np.ndarray | None = None
+
+    def ranked(self, x: tuple[float, int]):
+        """Sort key of a scored row: best score first; ties to the item most about it, then by id."""
+        i = x[1]
+        return -x[0], -float(self.cos[i]), self.ids[i] if i < self.n_items else self.said_ids[i - self.base]
+
+
+def _passing(c: _Checking, n: int, q: int) -> list[tuple[float, int]]:
+    """The passages most like the checked text ``q`` (row ``n`` of ``c.said_sims``), best first, at
+    most ``c.nearest``: each scoring ``c.near_floor`` or more as an item would and sharing more than
+    a theme (what a nearest item must score and share), its score then times
     :data:`PASSAGE_FACTOR` (below the floor, maybe: it ranks below an item saying as much); a short
-    text's (fewer than :data:`MIN_TOKENS` concepts) also scoring ``min_score`` or more before the
-    factor, as its items must to be listed.
-    ``sizes``: every row's concepts counted (see :func:`_content`)."""
-    lo, hi = sims.indptr[n], sims.indptr[n + 1]
-    idx, val = sims.indices[lo:hi], sims.data[lo:hi]
-    keep = ~left_out[idx]
+    text's (fewer than :data:`MIN_TOKENS` concepts) also scoring ``c.min_score`` or more before the
+    factor, as its items must to be listed."""
+    p, sizes, base, near_floor = c.p, c.sizes, c.base, c.near_floor
+    lo, hi = c.said_sims.indptr[n], c.said_sims.indptr[n + 1]
+    idx, val = c.said_sims.indices[lo:hi], c.said_sims.data[lo:hi]
+    keep = ~c.said_out[idx]
     idx, val = idx[keep], val[keep]
-    cos[base + idx] = val
+    c.cos[base + idx] = val
     rows = idx.astype(np.int64) + base
-    if _content(p, q) >= MIN_TOKENS:
-        held = _held(val, p.norms[rows], p.norms[q], sizes[rows], sizes[q], 1.0)
-        keep = held >= near_cos - 1e-6
+    if concept_count(p, q) >= MIN_TOKENS:
+        held = held_cosine(val, p.norms[rows], p.norms[q], sizes[rows], sizes[q], 1.0)
+        keep = held >= c.near_cos - 1e-6
         rows = _best(rows[keep], held[keep], NEAR_CANDIDATES)
-        scores, beyond = _scores_and_evidence(p, rows, np.full(len(rows), q, dtype=np.int64))
+        scores, beyond = scores_and_evidence(p, rows, np.full(len(rows), q, dtype=np.int64))
         scored = [(s, i) for i, s, b in zip(rows.tolist(), scores.tolist(), beyond.tolist()) if b and _near(p, i, q)]
     else:  # a short text's passages are listed as its items are: by how much of it they hold ("asthma"
         # shares one word, never the two a weak match of a longer text must); a theme alone still needs more
         rows = _best(rows, val, NEAR_CANDIDATES)
         scored = [(s, i) for i in rows.tolist()
-                  if (s := _check_score(p, i, q)) >= min_score and (s > THEME_ONLY_MAX or _near(p, i, q))]
+                  if (s := _check_score(p, i, q)) >= c.min_score and (s > THEME_ONLY_MAX or _near(p, i, q))]
     # listed from the floor a nearest item must reach, scored as an item would be; the factor only
     # ranks it below an item saying as much
-    scored = sorted(((round(s * PASSAGE_FACTOR, 1), i) for s, i in scored if s >= near_floor), key=ranked)
-    return scored[:nearest]
+    scored = sorted(((round(s * PASSAGE_FACTOR, 1), i) for s, i in scored if s >= near_floor), key=c.ranked)
+    return scored[:c.nearest]
 
 
 VERDICTS = ("made before", "similar", "new")

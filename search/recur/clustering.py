@@ -8,15 +8,15 @@ from scipy.sparse import csr_matrix
 
 from search.index.records import years_covered
 from search.index.store import Store
-from search.recur.cache import _full, _fulls, _items_and_rows
+from search.recur.cache import full_item, full_items, items_and_rows
 from search.recur.concepts import store_concepts
 from search.recur.scoring import (
     DEFAULT_THRESHOLD,
     MAX_CHAIN,
-    _candidates,
-    _prepare,
-    _readable,
-    _scores_and_evidence,
+    nearest_candidates,
+    prepare,
+    readable_labels,
+    scores_and_evidence,
     why,
 )
 from search.recur.tracker import describe
@@ -79,7 +79,7 @@ def recur(
     given = items is not None
     if release:  # the documents read for the concepts: ~110 MB of mapped pages at 1,500 documents
         store.close()
-    items, rows, surface = _items_and_rows(store, items, kind, concepts, release)
+    items, rows, surface = items_and_rows(store, items, kind, concepts, release)
     if not hasattr(items, "column"):  # the index's items stay by column (a dict each would cost ~0.7 kB at scale)
         items = list(items)
     if lo is not None or hi is not None:
@@ -89,10 +89,10 @@ def recur(
         items, rows = [items[n] for n in keep], rows.take(keep)
     if len(items) < 2:
         return []
-    p = _prepare(items, concepts, surface=surface, rows=rows)
+    p = prepare(items, concepts, surface=surface, rows=rows)
     del rows  # held by p until its matrices go below
-    a, b = _candidates(p)
-    scores, beyond = _scores_and_evidence(p, a, b)
+    a, b = nearest_candidates(p)
+    scores, beyond = scores_and_evidence(p, a, b)
     above = (scores >= threshold) & beyond
     edges = _Links(len(items), a[above], b[above], scores[above])
     del a, b, scores, beyond, above  # every candidate pair: the largest arrays at scale, no longer needed
@@ -110,7 +110,7 @@ def recur(
             continue
         chosen.append((comp, years))
     whole = [i for comp, _ in chosen for i in (comp if detail else _ends(comp, start, ids))]
-    full = {} if given else _fulls(store, [items[i] for i in whole], concepts)
+    full = {} if given else full_items(store, [items[i] for i in whole], concepts)
     whole = set(whole)
     clusters = []
     bags: dict = {}
@@ -124,7 +124,7 @@ def recur(
             if given or i not in whole:
                 it = dict(items[i])
             else:  # the whole items were read for this call alone: used as they are, not copied (memory at scale)
-                it = full.get(items[i]["item_id"]) or _full(store, items[i])
+                it = full.get(items[i]["item_id"]) or full_item(store, items[i])
             it["score"] = round(float(link_score[i]), 1) if link_to[i] >= 0 else None
             if link_to[i] >= 0:
                 best[i] = (float(link_score[i]), int(link_to[i]))
@@ -139,7 +139,7 @@ def recur(
         themes = sorted(set.intersection(*(set(themes_of[i] or ()) for i in comp)) if comp else set())
         score = max((s for it in out_items if (s := it.get("score")) is not None), default=None)
         clusters.append({"themes": themes, "years": years, "score": score,
-                         "why": _readable(sorted(reasons, key=lambda r: -reasons[r]))[:6], "items": out_items})
+                         "why": readable_labels(sorted(reasons, key=lambda r: -reasons[r]))[:6], "items": out_items})
     clusters.sort(key=lambda c: (-len(c["years"]), -len(c["items"]), c["items"][0]["item_id"]))
     for n, c in enumerate(clusters, start=1):
         c["id"] = n

@@ -5,17 +5,15 @@ from __future__ import annotations
 from search.index.store import DOCS_EVERY, Store
 from search.recur.cachefiles import kept_value
 from search.vocab.concepts import (  # noqa: F401 - recur's names for the tokeniser
-    _CONCEPT,
-    _OBJECT,
-    _SYNONYM,
-    _THEME,
+    CONCEPT_PREFIX,
     CONCEPTS_NAME,
+    OBJECT_PREFIX,
+    SYNONYM_PREFIX,
+    THEME_PREFIX,
     Concepts,
     ConceptsError,
-    _default_concepts,
-    _Phrases,
-    _strip_openings,
     bundled_concepts_path,
+    default_concepts,
     load_concepts,
     normalise,
     publisher_places,
@@ -31,10 +29,10 @@ def store_concepts(store: Store | None, release: bool = False) -> Concepts:
     with, the thesaurus it reads, and the areas its documents' publishers name (read once
     per index generation; ``release``: letting go of the engine's pages as they are read)."""
     if store is None:
-        return _default_concepts()
+        return default_concepts()
     tax = store.taxonomy()
     thesaurus = index_thesaurus(store.current_dir())
-    c = _default_concepts()
+    c = default_concepts()
     places = tuple(store.cached("recur-places", lambda: kept_value(
         store, "places", [sorted(c.place_bodies), sorted(c.stock)],
         lambda: publisher_places(d.get("publisher") for d in store.iter_records(

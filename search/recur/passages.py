@@ -35,10 +35,20 @@ from search.index.passagelist import (
 )
 from search.index.records import passage_json
 from search.index.store import Store
-from search.recur.cache import _BATCH, _cache_path, _CacheFile, _code, _decode, _Known, _made, _pack, _unpack
+from search.recur.cache import (
+    BATCH,
+    CacheFile,
+    KnownTokens,
+    cache_path,
+    code_values,
+    decode_values,
+    made_tokens,
+    pack_ints,
+    unpack_ints,
+)
 from search.recur.cachefiles import kept_value
-from search.recur.concepts import _THEME, Concepts
-from search.recur.scoring import _Joined, _Rows, _rows
+from search.recur.concepts import THEME_PREFIX, Concepts
+from search.recur.scoring import ConceptRows, JoinedStrings, concept_rows
 from search.vocab.concepts import concepts_digest
 
 PASSAGE_KIND = "said in passing"  # what a passage shows where an item shows its kind
@@ -50,12 +60,12 @@ _PREFIX = "said"  # the per-user cache's files of the passages' tokens, carried 
 @dataclass
 class Said:
     """The index's passages: ``ids`` (``<section id>~<n>``, the n-th passage of that section),
-    the document of each, their concepts as :class:`_Rows` (with the ``#theme`` tags of the
+    the document of each, their concepts as :class:`ConceptRows` (with the ``#theme`` tags of the
     themes whose phrases each holds, as a checked text has) and the words their stems read as."""
 
     ids: list[str]
     docs: list[str]
-    rows: _Rows
+    rows: ConceptRows
     surface: dict[str, str]
 
 
@@ -72,10 +82,10 @@ def _said(data) -> Said | None:
     """:class:`Said` from what :func:`_read` made (or the cache kept); None if it is damaged."""
     try:
         ids = data["ids"].split("\n") if data["ids"] else []
-        rows = _Rows(_Joined(data["strings"].encode("utf-8"), data["count"]), _unpack(data["sizes"], "<i4").tolist(),
-                     data["vocab"].split("\n") if data["vocab"] else [], _unpack(data["indptr"], "<i8"),
-                     _unpack(data["indices"], "<i4"))
-        docs = _decode(data["docs"])
+        rows = ConceptRows(JoinedStrings(data["strings"].encode("utf-8"), data["count"]), unpack_ints(data["sizes"], "<i4").tolist(),
+                           data["vocab"].split("\n") if data["vocab"] else [], unpack_ints(data["indptr"], "<i8"),
+                           unpack_ints(data["indices"], "<i4"))
+        docs = decode_values(data["docs"])
         if len(docs) == len(ids) == len(rows.sizes) == len(rows.indptr) - 1:
             return Said(ids, docs, rows, dict(data["surface"]))
     except (TypeError, KeyError, ValueError, AttributeError, binascii.Error):
@@ -117,17 +127,17 @@ def _tokenised(store: Store, concepts: Concepts, release: bool, from_list: bool)
     words: list[int] = []
     surface: dict[str, str] = {}
     themes_of: dict[tuple, dict] = {}  # one {"themes"} for the passages of the same themes
-    reuse_path = _cache_path(store, concepts, "reuse", prefix=_PREFIX)
-    known = _Known(store, concepts, reuse_path, TOKENS_FILE)
+    reuse_path = cache_path(store, concepts, "reuse", prefix=_PREFIX)
+    known = KnownTokens(store, concepts, reuse_path, TOKENS_FILE)
     passages = _passages(store, release, from_list)
-    with _CacheFile(reuse_path) as reuse:
-        while batch := list(islice(passages, _BATCH)):
+    with CacheFile(reuse_path) as reuse:
+        while batch := list(islice(passages, BATCH)):
             got = known.get_many([p.key for p in batch], lambda n: batch[n].item())
             for p, g in zip(batch, got):
-                t, learnt = _made(g, p.item() if g is None else None, concepts, surface)
+                t, learnt = made_tokens(g, p.item() if g is None else None, concepts, surface)
                 if "\t" not in t:
                     reuse.write(f"{p.key:016x}\t{t}\t{learnt}\n")
-                themes = tuple(dict.fromkeys(x[len(_THEME):] for x in t.split(" ") if x.startswith(_THEME)))
+                themes = tuple(dict.fromkeys(x[len(THEME_PREFIX):] for x in t.split(" ") if x.startswith(THEME_PREFIX)))
                 ids.append(p.pid)
                 docs.append(p.doc)
                 items.append(themes_of.get(themes) or themes_of.setdefault(themes, {"themes": list(themes)}))
@@ -135,10 +145,10 @@ def _tokenised(store: Store, concepts: Concepts, release: bool, from_list: bool)
                 words.append(p.words)
     known = None  # its buffers go before the rows are built
     # each passage's tokens split as its row is made (a token never is empty nor holds a space)
-    rows = _rows(items, (t.split(" ") if t else [] for t in joined), words=words, strings=False)
-    return {"ids": "\n".join(ids), "docs": _code(docs), "count": len(ids), "strings": "\n".join(joined),
-            "sizes": _pack(np.array(rows.sizes, dtype=np.int64), "<i4"), "vocab": "\n".join(rows.vocab),
-            "indptr": _pack(rows.indptr, "<i8"), "indices": _pack(rows.indices, "<i4"), "surface": surface}
+    rows = concept_rows(items, (t.split(" ") if t else [] for t in joined), words=words, strings=False)
+    return {"ids": "\n".join(ids), "docs": code_values(docs), "count": len(ids), "strings": "\n".join(joined),
+            "sizes": pack_ints(np.array(rows.sizes, dtype=np.int64), "<i4"), "vocab": "\n".join(rows.vocab),
+            "indptr": pack_ints(rows.indptr, "<i8"), "indices": pack_ints(rows.indices, "<i4"), "surface": surface}
 
 
 def passage(store: Store, pid: str) -> dict:

@@ -60,19 +60,17 @@ from rapidfuzz.process import cpdist
 from scipy.sparse import csr_matrix, diags
 
 from search.vocab.concepts import (  # noqa: F401 - the item tokeniser, also read from here
-    _CONCEPT,
-    _EXAMPLES_AT_END,
-    _OBJECT,
-    _SYNONYM,
-    _THEME,
+    CONCEPT_PREFIX,
     CONTEXT_WORDS,
     EXAMPLES_AFTER,
+    OBJECT_PREFIX,
     SHORT_ITEM_WORDS,
+    SYNONYM_PREFIX,
+    THEME_PREFIX,
     Concepts,
     ConceptsError,
-    _default_concepts,
-    _may_give_examples,
-    _subject,
+    default_concepts,
+    item_subject,
     item_tokens,
     tokens,
 )
@@ -114,7 +112,7 @@ RARE_MAX = 1200  # a concept in more items than this does not propose candidates
 BLOCK_PRODUCTS = 4_000_000  # products one block of the candidate search may make (its memory: ~100 MB at most)
 
 
-class _Joined(Sequence):
+class JoinedStrings(Sequence):
     """Strings kept as one UTF-8 text joined by newlines (what the cache stores): string ``i`` is
     cut out when read, so an index's hundreds of thousands of items cost one buffer, not a
     Python string each. ``extra`` strings follow them (the texts ``--check`` adds)."""
@@ -129,8 +127,8 @@ class _Joined(Sequence):
         self.extra = list(extra or [])
 
     @classmethod
-    def of(cls, strings) -> _Joined:
-        if isinstance(strings, _Joined):
+    def of(cls, strings) -> JoinedStrings:
+        if isinstance(strings, JoinedStrings):
             return strings
         return cls("\n".join(strings).encode("utf-8"), len(strings))
 
@@ -163,8 +161,8 @@ class _Joined(Sequence):
         """Every string as a list (a Python string each: the caller lets it go when done)."""
         return (self.text.decode("utf-8").split("\n") if self.n else []) + self.extra
 
-    def __add__(self, more: list[str]) -> _Joined:
-        out = _Joined.__new__(_Joined)
+    def __add__(self, more: list[str]) -> JoinedStrings:
+        out = JoinedStrings.__new__(JoinedStrings)
         out.text, out.ends, out.n, out.extra = self.text, self.ends, self.n, self.extra + list(more)
         return out
 
@@ -173,46 +171,46 @@ class _Joined(Sequence):
 
 
 @dataclass
-class _Rows:
+class ConceptRows:
     """Items' concepts as a sparse 0/1 matrix, the form the cache keeps.
 
     ``vocab`` names the columns; row ``i`` (``indices[indptr[i]:indptr[i + 1]]``) is item
     ``i``'s bag: its concepts, then its ``#theme`` tags. ``strings`` holds each item's
     concepts joined by spaces (what the lexical check reads) and ``sizes`` how many
-    distinct concepts it has (see :func:`_content`).
+    distinct concepts it has (see :func:`concept_count`).
     """
 
-    strings: Sequence[str]  # a list, or the cache's :class:`_Joined`
+    strings: Sequence[str]  # a list, or the cache's :class:`JoinedStrings`
     sizes: list[int]
     vocab: list[str]
     indptr: np.ndarray
     indices: np.ndarray
 
-    def take(self, keep: list[int]) -> _Rows:
+    def take(self, keep: list[int]) -> ConceptRows:
         """The rows ``keep``, in that order (the vocabulary unchanged)."""
         m = self.matrix()[keep]
-        return _Rows([self.strings[n] for n in keep], [self.sizes[n] for n in keep], self.vocab, m.indptr, m.indices)
+        return ConceptRows([self.strings[n] for n in keep], [self.sizes[n] for n in keep], self.vocab, m.indptr, m.indices)
 
     def matrix(self):
         """The 0/1 matrix itself (items x vocabulary)."""
         data = np.ones(len(self.indices), dtype=np.float32)
         return csr_matrix((data, self.indices, self.indptr), shape=(len(self.strings), max(len(self.vocab), 1)))
 
-    def plus(self, items: list[dict], toks: list[list[str]]) -> _Rows:
+    def plus(self, items: list[dict], toks: list[list[str]]) -> ConceptRows:
         """These rows followed by rows for more items, over the same (extended) vocabulary."""
-        more = _rows(items, toks, self.vocab)
-        return _Rows(self.strings + more.strings, self.sizes + more.sizes, more.vocab,
-                     np.concatenate([self.indptr, more.indptr[1:] + self.indptr[-1]]),
-                     np.concatenate([self.indices, more.indices]))
+        more = concept_rows(items, toks, self.vocab)
+        return ConceptRows(self.strings + more.strings, self.sizes + more.sizes, more.vocab,
+                           np.concatenate([self.indptr, more.indptr[1:] + self.indptr[-1]]),
+                           np.concatenate([self.indices, more.indices]))
 
-    def then(self, more: _Rows) -> _Rows:
+    def then(self, more: ConceptRows) -> ConceptRows:
         """These rows followed by ``more`` (rows over a vocabulary of their own), over this
         vocabulary extended by the tokens only ``more`` holds."""
         col = {t: j for j, t in enumerate(self.vocab)}
         remap = np.array([col.setdefault(t, len(col)) for t in more.vocab] or [0], dtype=np.int32)
-        return _Rows(_Chain(self.strings, more.strings), self.sizes + list(more.sizes), list(col),
-                     np.concatenate([self.indptr, more.indptr[1:] + self.indptr[-1]]),
-                     np.concatenate([self.indices, remap[more.indices]]))
+        return ConceptRows(_Chain(self.strings, more.strings), self.sizes + list(more.sizes), list(col),
+                           np.concatenate([self.indptr, more.indptr[1:] + self.indptr[-1]]),
+                           np.concatenate([self.indices, remap[more.indices]]))
 
 
 class _Chain(Sequence):
@@ -233,14 +231,14 @@ class _Chain(Sequence):
         return self.first[i] if i < n else self.second[i - n]
 
 
-def _rows(items: Iterable[dict], toks: Iterable[list[str]], vocab: list[str] = (),
-          words: Iterable[int] | None = None, strings: bool = True) -> _Rows:
-    """The :class:`_Rows` of items with these tokens (``vocab``: columns already numbered;
+def concept_rows(items: Iterable[dict], toks: Iterable[list[str]], vocab: list[str] = (),
+                 words: Iterable[int] | None = None, strings: bool = True) -> ConceptRows:
+    """The :class:`ConceptRows` of items with these tokens (``vocab``: columns already numbered;
     ``words``: how many words each item's text has, when the items given hold no text;
     ``strings=False``: the caller, who holds each item's tokens joined already, sets ``strings``).
     One pass over them (``toks`` may be made as it is read), the columns kept as C integers."""
     col = {t: j for j, t in enumerate(vocab)}
-    theme_prefix = _CONCEPT + "t:"
+    theme_prefix = CONCEPT_PREFIX + "t:"
     indices = array("i")
     ends = array("q", [0])
     sizes: list[int] = []
@@ -254,18 +252,18 @@ def _rows(items: Iterable[dict], toks: Iterable[list[str]], vocab: list[str] = (
         indices.extend([col.setdefault(tok, len(col)) for tok in bag])
         ends.append(len(indices))
         # a comparison's object is agreed, not counted as a concept
-        sizes.append(len({w for w in t if not w.startswith((theme_prefix, _OBJECT))}) if n >= MIN_WORDS else 0)
+        sizes.append(len({w for w in t if not w.startswith((theme_prefix, OBJECT_PREFIX))}) if n >= MIN_WORDS else 0)
         if strings:
             joined.append(" ".join(t))
-    return _Rows(joined, sizes, list(col), np.array(ends, dtype=np.int64), np.array(indices, dtype=np.int32))
+    return ConceptRows(joined, sizes, list(col), np.array(ends, dtype=np.int64), np.array(indices, dtype=np.int32))
 
 
 @dataclass
-class _Prepared:
+class Prepared:
     """Items ready to compare: their concept matrix, its TF-IDF weights and what "why" shows."""
 
     items: list[dict]
-    rows: _Rows
+    rows: ConceptRows
     idf: dict[str, float]  # concept -> its weight
     norms: np.ndarray  # length of each item's TF-IDF vector (float64, as pair_score reads it)
     x: object  # row-normalised TF-IDF matrix (float32 CSR) of the items' bags
@@ -280,13 +278,13 @@ class _Prepared:
     def strings(self) -> list[str]:
         return self.rows.strings
 
-    def for_reasons(self) -> _Prepared:
+    def for_reasons(self) -> Prepared:
         """What :func:`why` reads (bags, weights, labels) without the matrices and strings that
         scoring needed: those are the largest part of it at scale, let go before groups are built."""
         r = self.rows
-        return _Prepared(self.items, _Rows((), [], r.vocab, r.indptr, r.indices), self.idf, np.zeros(0), None,
-                         np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64), labels=self.labels,
-                         concepts=self.concepts)
+        return Prepared(self.items, ConceptRows((), [], r.vocab, r.indptr, r.indices), self.idf, np.zeros(0), None,
+                        np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64), labels=self.labels,
+                        concepts=self.concepts)
 
     def bag(self, i: int) -> set[str]:
         """Item ``i``'s concepts and ``#theme`` tags."""
@@ -295,28 +293,28 @@ class _Prepared:
 
 
 def _weight(tok: str, points: frozenset[str] = frozenset()) -> float:
-    if tok.startswith(_OBJECT):
+    if tok.startswith(OBJECT_PREFIX):
         return 0.0
     if tok in points:
         return POINT_WEIGHT
     if tok.startswith("#"):
         return THEME_WEIGHT
     # a thesaurus group is the same word in other forms, not a concept the data file chose: a word's weight
-    return CONCEPT_WEIGHT if tok.startswith(_CONCEPT) and not tok.startswith(_SYNONYM) else 1.0
+    return CONCEPT_WEIGHT if tok.startswith(CONCEPT_PREFIX) and not tok.startswith(SYNONYM_PREFIX) else 1.0
 
 
-def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[list[str]] | None = None,
-             surface: dict[str, str] | None = None, rows: _Rows | None = None, counted: int | None = None) -> _Prepared:
+def prepare(items: list[dict], concepts: Concepts | None = None, toks: list[list[str]] | None = None,
+            surface: dict[str, str] | None = None, rows: ConceptRows | None = None, counted: int | None = None) -> Prepared:
     """Concept matrix and IDF of ``items``: from ``rows`` (the cache's), else from ``toks``
     (their tokens, if already known), else tokenised here. ``surface``: readable words.
     ``counted``: only the first so many rows count in how rare a concept is (the rows after
     them, passages ``--check`` also compares, are weighed by the items' rarities)."""
-    c = concepts or _default_concepts()
+    c = concepts or default_concepts()
     surface = dict(surface or {})
     if rows is None:
         if toks is None:
             toks = [item_tokens(i, c, surface) for i in items]
-        rows = _rows(items, toks)
+        rows = concept_rows(items, toks)
     m = rows.matrix()
     counted = len(rows.strings) if counted is None else counted
     df = np.bincount(rows.indices[:rows.indptr[counted]], minlength=m.shape[1])
@@ -329,35 +327,35 @@ def _prepare(items: list[dict], concepts: Concepts | None = None, toks: list[lis
     x.data = w.astype(np.float32)[rows.indices]
     x = (diags(1.0 / np.maximum(np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel()), 1e-9)) @ x).tocsr()
     named = set().union(*c.theme_words.values()) if c.theme_words else set()
-    is_word = np.array([not t.startswith(("#", _THEME)) and t not in named and t not in c.generic
+    is_word = np.array([not t.startswith(("#", THEME_PREFIX)) and t not in named and t not in c.generic
                         for t in rows.vocab] or [False])
     # words naming a theme: a pair sharing none of them (nor other words) shares a theme at most
     is_named = np.array([t in named and t not in c.generic for t in rows.vocab] or [False])
-    is_object = np.array([t.startswith(_OBJECT) for t in rows.vocab] or [False])
+    is_object = np.array([t.startswith(OBJECT_PREFIX) for t in rows.vocab] or [False])
     compares = np.zeros(len(rows.indptr) - 1, dtype=bool)  # the items whose bag holds an object token
     compares[np.searchsorted(rows.indptr, np.flatnonzero(is_object[rows.indices]), side="right") - 1] = True
-    return _Prepared(items, rows, idf, norms, x, is_word.astype(np.float32), df, labels={**c.labels, **surface},
-                     concepts=c, theme_words=is_named.astype(np.float32), compares=compares)
+    return Prepared(items, rows, idf, norms, x, is_word.astype(np.float32), df, labels={**c.labels, **surface},
+                    concepts=c, theme_words=is_named.astype(np.float32), compares=compares)
 
 
-def _beyond_theme(p: _Prepared, a: int, b: int) -> bool:
+def beyond_theme(p: Prepared, a: int, b: int) -> bool:
     """Whether items ``a`` and ``b`` share more than a theme: a shared theme alone (its tag,
     or the words of its phrases) never makes them the same item."""
     shared = p.bag(a) & p.bag(b)
     return bool(shared) and not p.concepts.theme_only(shared)
 
 
-def _cosine(p: _Prepared, a: int, b: int) -> float:
+def _cosine(p: Prepared, a: int, b: int) -> float:
     """TF-IDF cosine (0-100) of two items' concept-and-theme bags."""
     shared = p.bag(a) & p.bag(b)
     if not shared:
         return 0.0
     dot = sum(p.idf[t] ** 2 for t in shared)
-    return float(_held(100.0 * dot / max(float(p.norms[a] * p.norms[b]), 1e-9), p.norms[a], p.norms[b],
-                       _content(p, a), _content(p, b)))
+    return float(held_cosine(100.0 * dot / max(float(p.norms[a] * p.norms[b]), 1e-9), p.norms[a], p.norms[b],
+                             concept_count(p, a), concept_count(p, b)))
 
 
-def _held(cos, na, nb, sa, sb, top: float = 100.0):
+def held_cosine(cos, na, nb, sa, sb, top: float = 100.0):
     """A cosine (0 to ``top``) with only :data:`LENGTH_EXPONENT` of the longer item's length counted:
     ``dot / (short ** (2 - e) * long ** e)``, never above ``top`` (what two items share weighs no more
     than the shorter holds). ``na``, ``nb``: the items' TF-IDF lengths; ``sa``, ``sb``: how many
@@ -373,19 +371,19 @@ def _held(cos, na, nb, sa, sb, top: float = 100.0):
     return np.minimum(np.asarray(cos, dtype=np.float64) * ratio ** (1.0 - e), top)
 
 
-def _objects(p: _Prepared, i: int) -> set[str]:
+def _objects(p: Prepared, i: int) -> set[str]:
     """What item ``i``'s comparisons compare (empty if it compares nothing)."""
-    return {t for t in p.bag(i) if t.startswith(_OBJECT)}
+    return {t for t in p.bag(i) if t.startswith(OBJECT_PREFIX)}
 
 
-def _compare_apart(p: _Prepared, a: int, b: int) -> bool:
+def _compare_apart(p: Prepared, a: int, b: int) -> bool:
     """Whether both items compare ("more likely to ...") and what they compare differs: no
     object word of one agrees with one of the other's."""
     oa, ob = _objects(p, a), _objects(p, b)
     return bool(oa and ob and not oa & ob)
 
 
-def _other_objects(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _other_objects(p: Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """:func:`_compare_apart` of each pair ``a[n]``, ``b[n]``."""
     out = np.zeros(len(a), dtype=bool)
     if p.compares is None:
@@ -395,24 +393,24 @@ def _other_objects(p: _Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _content(p: _Prepared, i: int) -> int:
+def concept_count(p: Prepared, i: int) -> int:
     """How many distinct concepts an item has (a theme's phrase is already counted as its words)."""
     return p.rows.sizes[i]
 
 
-def pair_score(p: _Prepared, a: int, b: int) -> float:
+def pair_score(p: Prepared, a: int, b: int) -> float:
     """Similarity 0-100 of items ``a`` and ``b`` (see the module docstring)."""
-    if _content(p, a) < MIN_TOKENS or _content(p, b) < MIN_TOKENS:
+    if concept_count(p, a) < MIN_TOKENS or concept_count(p, b) < MIN_TOKENS:
         return 0.0  # too short to say anything specific
     if not p.bag(a) & p.bag(b):
         return 0.0
     lex = fuzz.token_sort_ratio(p.strings[a], p.strings[b])
     score = round(COSINE_SHARE * _cosine(p, a, b) + (1 - COSINE_SHARE) * lex, 1)
-    same_point = _beyond_theme(p, a, b) and not _compare_apart(p, a, b)
+    same_point = beyond_theme(p, a, b) and not _compare_apart(p, a, b)
     return score if same_point else min(score, THEME_ONLY_MAX)
 
 
-def why(p: _Prepared, a: int, b: int, limit: int = 6, bags: dict | None = None) -> list[str]:
+def why(p: Prepared, a: int, b: int, limit: int = 6, bags: dict | None = None) -> list[str]:
     """What items ``a`` and ``b`` share, rarest first, as people read it ("pre-birth", "guidance").
     ``bags``: item -> its bag, kept between calls (a group's items are asked about again and again)."""
     if bags is None:
@@ -422,12 +420,12 @@ def why(p: _Prepared, a: int, b: int, limit: int = 6, bags: dict | None = None) 
             if i not in bags:
                 bags[i] = p.bag(i)
         shared = bags[a] & bags[b]
-    shared = [t for t in shared if not t.startswith(("#", _OBJECT))]
+    shared = [t for t in shared if not t.startswith(("#", OBJECT_PREFIX))]
     shared.sort(key=lambda t: (-p.idf[t], t))
-    return _readable([p.labels.get(t, t) for t in shared])[:limit]
+    return readable_labels([p.labels.get(t, t) for t in shared])[:limit]
 
 
-def _readable(labels: list[str]) -> list[str]:
+def readable_labels(labels: list[str]) -> list[str]:
     """``labels`` in order, each once whatever its case, without one whose words a longer label
     already shows ("fathers" beside "Fathers and male carers")."""
     first: dict[str, str] = {}
@@ -458,7 +456,7 @@ def _top_k(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n_rows: int, k:
     return near[rank < k]
 
 
-def _candidates(p: _Prepared, k: int = NEIGHBOURS, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+def nearest_candidates(p: Prepared, k: int = NEIGHBOURS, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
     """For each item, its ``k`` nearest items from other years by TF-IDF cosine over rarer concepts.
 
     Year by year, a sparse matrix product in blocks of rows scores every item against
@@ -502,35 +500,35 @@ def _candidates(p: _Prepared, k: int = NEIGHBOURS, chunk: int = 2048) -> tuple[n
 SCORE_BLOCK = 100_000  # pairs scored at once: the row copies they need stay small at any index size
 
 
-def _scores_and_evidence(p: _Prepared, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def scores_and_evidence(p: Prepared, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The scores (0-100, the formula of :func:`pair_score`) of the pairs ``(a[n], b[n])`` at once, and
     whether each pair shares more than a theme (only those are grouped)."""
     strings = p.strings
     if len(a) > SCORE_BLOCK:
         # split once for every block, and let go on return (a Python string per item: ~45 MB at 400,000)
-        every = strings.split() if isinstance(strings, _Joined) else strings
+        every = strings.split() if isinstance(strings, JoinedStrings) else strings
         parts = [_score_block(p, every, a[n:n + SCORE_BLOCK], b[n:n + SCORE_BLOCK])
                  for n in range(0, len(a), SCORE_BLOCK)]
         return np.concatenate([s for s, _ in parts]), np.concatenate([e for _, e in parts])
     return _score_block(p, strings, a, b)
 
 
-def _score_block(p: _Prepared, strings: Sequence[str], a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_scores_and_evidence` of one block of pairs; ``strings``: the items' concept strings."""
+def _score_block(p: Prepared, strings: Sequence[str], a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`scores_and_evidence` of one block of pairs; ``strings``: the items' concept strings."""
     if not len(a):
         return np.zeros(0), np.zeros(0, dtype=bool)
     both = p.x[a].multiply(p.x[b]).tocsr()  # what each pair shares, weighted (every weight is positive)
     lens = np.asarray(p.rows.sizes)
-    cos = _held(100.0 * np.asarray(both.sum(axis=1)).ravel(), p.norms[a], p.norms[b], lens[a], lens[b])
+    cos = held_cosine(100.0 * np.asarray(both.sum(axis=1)).ravel(), p.norms[a], p.norms[b], lens[a], lens[b])
     shared_words = both @ p.words > 0
-    pick = strings.pick if isinstance(strings, _Joined) else (lambda which: [strings[i] for i in which])
+    pick = strings.pick if isinstance(strings, JoinedStrings) else (lambda which: [strings[i] for i in which])
     lex = cpdist(pick(a.tolist()), pick(b.tolist()), scorer=fuzz.token_sort_ratio, workers=-1)
     score = COSINE_SHARE * cos + (1 - COSINE_SHARE) * np.asarray(lex, dtype=np.float64)
     ok = (lens[a] >= MIN_TOKENS) & (lens[b] >= MIN_TOKENS) & (cos > 0)
     # pairs sharing only theme words: more than a theme only if a word is not of a theme both share
     named = both @ p.theme_words > 0
     for n in np.flatnonzero(ok & ~shared_words & named).tolist():
-        shared_words[n] = _beyond_theme(p, int(a[n]), int(b[n]))
+        shared_words[n] = beyond_theme(p, int(a[n]), int(b[n]))
     shared_words &= ~_other_objects(p, a, b)  # comparing different things ("abused", "bullied"): a likeness at most
     score = np.where(shared_words, score, np.minimum(score, THEME_ONLY_MAX))
     return np.where(ok, np.round(score, 1), 0.0), ok & shared_words
@@ -551,7 +549,7 @@ def pair_scores(pairs: list[tuple[str, str]], background: list[str] = (), concep
         items.append({"text": a, "themes": ta})
         items.append({"text": b, "themes": tb})
     items += [{"text": t, "themes": []} for t in background]
-    p = _prepare(items, concepts)
+    p = prepare(items, concepts)
     return [{"score": pair_score(p, 2 * n, 2 * n + 1), "why": why(p, 2 * n, 2 * n + 1)} for n in range(len(pairs))]
 
 

@@ -32,10 +32,10 @@ _RAW_WORD = re.compile(r"[A-Za-z0-9]+")  # a word as written (abbreviations are 
 # American -ize forms read as British -ise ("prioritize" as "prioritise"): stems differ otherwise
 _IZE = re.compile(r"^([a-z]{3,})iz(e|es|ed|ing|ation|ations)$")
 _ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]", re.I)
-_CONCEPT = "\x01"  # marks a concept token in the normalised text (never in report text)
-_THEME = _CONCEPT + "t:"  # a theme's token (one of its phrases was found)
-_SYNONYM = _CONCEPT + "s:"  # a thesaurus group's own token: its forms read as one word, weighed as one
-_OBJECT = _CONCEPT + "o:"  # what a comparison is about ("abus" of "more likely to be abused"): never scored, only agreed
+CONCEPT_PREFIX = "\x01"  # marks a concept token in the normalised text (never in report text)
+THEME_PREFIX = CONCEPT_PREFIX + "t:"  # a theme's token (one of its phrases was found)
+SYNONYM_PREFIX = CONCEPT_PREFIX + "s:"  # a thesaurus group's own token: its forms read as one word, weighed as one
+OBJECT_PREFIX = CONCEPT_PREFIX + "o:"  # what a comparison is about ("abus" of "more likely to be abused"): never scored, only agreed
 OBJECT_WORDS = 2  # content words after a comparison read as what it compares
 OBJECT_LETTERS = 5  # of their stems, so a noun and its verb agree ("injuri" of injuries, "injur" of injured)
 
@@ -82,9 +82,9 @@ class Concepts:
         Neglect, "fathers" and "dads" with Fathers and male carers) and generic concepts
         ("professionals" is said by nearly every item, whatever it is about)."""
         shared = set(shared)
-        themes = {t for t in shared if t.startswith(_THEME)} | {_THEME + t[1:] for t in shared if t.startswith("#")}
+        themes = {t for t in shared if t.startswith(THEME_PREFIX)} | {THEME_PREFIX + t[1:] for t in shared if t.startswith("#")}
         said = set().union(*(self.theme_words.get(t, ()) for t in themes)) if themes else set()
-        return all(t.startswith(("#", _THEME, _OBJECT)) or t in said or t in self.generic for t in shared)
+        return all(t.startswith(("#", THEME_PREFIX, OBJECT_PREFIX)) or t in said or t in self.generic for t in shared)
 
 
 def _canon(text: str) -> str:
@@ -209,7 +209,7 @@ def bundled_concepts_path() -> Path:
 
 def _concept_token(cid: str) -> str:
     """The token a concept of the data file is read as."""
-    return f"{_CONCEPT}c:{cid}".replace(" ", "_")
+    return f"{CONCEPT_PREFIX}c:{cid}".replace(" ", "_")
 
 
 def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesaurus=None,
@@ -261,7 +261,7 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
     theme_phrases: dict[str, list[str]] = {}
     abbreviations: dict[str, str] = {}
     for theme in taxonomy or ():
-        tok = f"{_THEME}{theme.id}".replace(" ", "_")
+        tok = f"{THEME_PREFIX}{theme.id}".replace(" ", "_")
         labels[tok] = theme.label
         theme_tokens.add(tok)
         theme_phrases[tok] = [*theme.phrases, *theme.abbreviations]
@@ -330,7 +330,7 @@ def load_concepts(taxonomy=None, extra_files: list[Path] | None = None, thesauru
     point_tokens = c.points
     c.theme_words = {tok: frozenset(t[0] for p, t in zip(theme_phrases[tok], toks)
                                     if len(t) == 1 and t[0] not in point_tokens
-                                    and (t[0].startswith(_CONCEPT) or len(_canon(p).split()) == 1))
+                                    and (t[0].startswith(CONCEPT_PREFIX) or len(_canon(p).split()) == 1))
                      for tok, toks in named.items()}
     return c
 
@@ -359,12 +359,12 @@ def _thesaurus_concepts(thesaurus, variants, token_of: dict, theme_of: dict, lab
             continue
         known = next((d[v] for v in forms for d in (token_of, theme_of, synonym_of) if v in d), None)
         if known is None:
-            known = f"{_SYNONYM}{_canon(next(iter(forms.values())))}".replace(" ", "_")
+            known = f"{SYNONYM_PREFIX}{_canon(next(iter(forms.values())))}".replace(" ", "_")
             labels.setdefault(known, next(iter(forms.values())))
         for v in forms:
             if v in token_of or v in theme_of or v in synonym_of:
                 continue
-            if known.startswith((_SYNONYM, _THEME)):  # said beside the words, as a theme's own phrases are
+            if known.startswith((SYNONYM_PREFIX, THEME_PREFIX)):  # said beside the words, as a theme's own phrases are
                 synonym_of[v] = known
         for a in abbrs:
             abbreviations.setdefault(a, known)
@@ -372,7 +372,8 @@ def _thesaurus_concepts(thesaurus, variants, token_of: dict, theme_of: dict, lab
 
 
 @lru_cache(maxsize=1)
-def _default_concepts() -> Concepts:
+def default_concepts() -> Concepts:
+    """:func:`load_concepts` of nothing but what is bundled (no taxonomy, no places), loaded once."""
     return load_concepts()
 
 
@@ -419,7 +420,7 @@ def tokens(text: str, concepts: Concepts | None = None, surface: dict | None = N
 
     ``surface``, if given, learns a readable word for each stem (what "why" shows).
     """
-    c = concepts or _default_concepts()
+    c = concepts or default_concepts()
     words = _words(text, c)
     themes = c.theme_phrases.find(words) if c.theme_phrases is not None else []
     if c.synonym_phrases is not None:
@@ -447,7 +448,7 @@ def tokens(text: str, concepts: Concepts | None = None, surface: dict | None = N
     if surface is not None:  # the first word (in order) of each stem
         for w in dict.fromkeys(words):
             s = read_as[w]
-            if s is not None and s not in surface and not s.startswith(_CONCEPT):
+            if s is not None and s not in surface and not s.startswith(CONCEPT_PREFIX):
                 surface[s] = w
     kept = set(out)
     return out + [t for t in themes if t not in kept]
@@ -469,7 +470,7 @@ _READ_AS_MOST = 200_000  # distinct words :attr:`Concepts.read_as` holds at most
 def _read_as(w: str, c: Concepts) -> str | None:
     """What a word of a text reads as among its concepts: itself (a concept token), its stem,
     or None (no concept: an organisation, a stock or common word, a letter, a number)."""
-    if w.startswith(_CONCEPT):
+    if w.startswith(CONCEPT_PREFIX):
         return w
     if w == "org" or w in c.stock or len(w) < 2 or w[0].isdigit():  # "2019", "31st": a date cited, not a concept
         return None
@@ -492,12 +493,12 @@ def _objects(words: list[str], c: Concepts) -> list[str]:
             rest = rest[cut:]
         found = []
         for x in rest:
-            if x.startswith(_CONCEPT) or x in c.stock or x in ("org", "be", "being", "than") or len(x) < 2:
+            if x.startswith(CONCEPT_PREFIX) or x in c.stock or x in ("org", "be", "being", "than") or len(x) < 2:
                 continue
             s = _stem(x)
             if s in c.common:
                 continue
-            found.append(f"{_OBJECT}{s[:OBJECT_LETTERS]}")
+            found.append(f"{OBJECT_PREFIX}{s[:OBJECT_LETTERS]}")
             if len(found) == OBJECT_WORDS:
                 break
         out += found
@@ -506,8 +507,8 @@ def _objects(words: list[str], c: Concepts) -> list[str]:
 
 def normalise(text: str, concepts: Concepts | None = None) -> list[str]:
     """The content of an item as readable tokens: concept names and stemmed words, in order."""
-    c = concepts or _default_concepts()
-    return [c.labels.get(t, t) if t.startswith(_CONCEPT) else t for t in tokens(text, c) if not t.startswith(_OBJECT)]
+    c = concepts or default_concepts()
+    return [c.labels.get(t, t) if t.startswith(CONCEPT_PREFIX) else t for t in tokens(text, c) if not t.startswith(OBJECT_PREFIX)]
 
 
 
@@ -516,7 +517,7 @@ def publisher_places(publishers: Iterable[str | None], concepts: Concepts | None
     ("Hillingdon" of "Hillingdon Safeguarding Children Partnership", "Kingston & Richmond" of
     "Kingston & Richmond LSCB"), each name once, sorted. A name without such a body ("NSPCC",
     "Department for Education") names no area."""
-    c = concepts or _default_concepts()
+    c = concepts or default_concepts()
     bodies = c.place_bodies
     out: set[str] = set()
     for name in publishers:
@@ -558,7 +559,7 @@ def _may_give_examples(text: str) -> bool:
     return "e." in low or "eg" in low or "for example" in low or "for instance" in low
 
 
-def _subject(text: str) -> str:
+def item_subject(text: str) -> str:
     """What an item is about: its first sentence (the rest of a long item is often commentary),
     or the whole of a short one (a point and its second sentence: "Plans were not reviewed.
     Reviews must be monthly."), without a leading attribution ("as highlighted in ..., ") or trailing examples
@@ -579,7 +580,7 @@ CONTEXT_WORDS = 8  # an item of fewer words is a point of a list: its heading sa
 
 
 def item_tokens(item: dict, concepts: Concepts, surface: dict | None = None) -> list[str]:
-    """The concepts of an item's subject (see :func:`_subject`); an item of fewer than
+    """The concepts of an item's subject (see :func:`item_subject`); an item of fewer than
     :data:`CONTEXT_WORDS` words ("inadequate information sharing between services") also takes
     the concepts its heading names ("Unseen men: fathers and male carers"), as a reader does.
     Only the heading's concepts and themes, never its plain words: "Board priorities" or
@@ -587,7 +588,7 @@ def item_tokens(item: dict, concepts: Concepts, surface: dict | None = None) -> 
     subject, heading = _item_texts(item)
     toks = tokens(subject, concepts, surface)
     if heading is not None:
-        toks += [t for t in dict.fromkeys(tokens(heading, concepts)) if t.startswith(_CONCEPT) and t not in toks]
+        toks += [t for t in dict.fromkeys(tokens(heading, concepts)) if t.startswith(CONCEPT_PREFIX) and t not in toks]
     return toks
 
 
@@ -595,7 +596,7 @@ def _item_texts(item: dict) -> tuple[str, str | None]:
     """What an item's tokens are read from: its subject, and its heading when it is that short."""
     text = item.get("text") or ""
     heading = item.get("heading")
-    return _subject(text), (heading if heading and len(text.split()) < CONTEXT_WORDS else None)
+    return item_subject(text), (heading if heading and len(text.split()) < CONTEXT_WORDS else None)
 
 
 # -- items' tokens made as they are written, read back by recur -----------------------------
