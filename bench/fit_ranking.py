@@ -14,11 +14,12 @@ fitted weight in turn takes the grid value that scores best with the others held
 only when it gains more than ``TOLERANCE`` (ties keep the value in hand), so the start is kept
 where nothing clearly beats it. The start is the file's weights.
 
-**Over-fitting**: how many passes to make is chosen by k-fold cross-validation over the tasks
-(``--folds``; each set dealt round-robin into the folds in a seeded shuffle): for each fold, the
-ascent runs on the other folds and the weights after each pass (0 = the start) are scored on the
-held-out fold. The number of passes with the best mean held-out objective is used for the final
-fit on every task; 0 passes keeps the file's weights. The table is printed.
+**Over-fitting**: how far to move (a step limit: how many of the ascent's moves to keep) is
+chosen by k-fold cross-validation over the tasks (``--folds``; each set dealt round-robin into the
+folds in a seeded shuffle): for each fold, the ascent runs on the other folds and the weights
+after each move (0 = the start) are scored on the held-out fold. The number of moves with the
+best mean held-out objective is kept of the ascent on every task; 0 keeps the file's weights.
+The table, and the ascent on every task move by move, are printed.
 
 **Fixed, not fitted**: ``text`` (the scale the other field weights are read against), ``least``
 and ``common`` (cut-offs that leave out what costs the most to read for the least change: a small
@@ -74,29 +75,29 @@ TOLERANCE = 1e-3  # a move must gain more than this on the objective (a tenth of
 def coordinate_ascent(score: Callable[[Mapping[str, float]], float], start: Mapping[str, float],
                       grid: Mapping[str, Sequence[float]], passes: int,
                       tolerance: float = TOLERANCE) -> list[tuple[dict[str, float], float]]:
-    """Coordinate ascent from ``start``: in each of ``passes`` passes, each weight named in
-    ``grid`` in turn takes whichever of its grid values (its value in hand among them) makes
-    ``score(weights)`` highest with the others held, moving only for a gain above ``tolerance``.
-    Returns the weights and their score after each pass, the start first (``passes + 1`` rows;
-    a pass that moves nothing ends the ascent early, its rows repeated)."""
+    """Coordinate ascent from ``start``: in each of at most ``passes`` passes, each weight named
+    in ``grid`` in turn takes whichever of its grid values (its value in hand among them) makes
+    ``score(weights)`` highest with the others held, moving only for a gain above ``tolerance``;
+    a pass that moves nothing ends it. Returns the path: the start and its score, then the
+    weights and score after each move (a weight set to its best grid value), in order, so a
+    caller can stop after any number of moves."""
     current = dict(start)
     best = score(current)
-    out = [(dict(current), best)]
+    path = [(dict(current), best)]
     for _ in range(passes):
         moved = False
         for name, values in grid.items():
-            held = current[name]
-            for v in sorted(set(values) | {held}):
-                if v == held:
-                    continue
+            held, pick = current[name], None
+            for v in sorted(set(values) - {held}):
                 got = score({**current, name: v})
                 if got > best + tolerance:
-                    best, current, moved = got, {**current, name: v}, True
-        out.append((dict(current), best))
+                    best, pick = got, v
+            if pick is not None:
+                current, moved = {**current, name: pick}, True
+                path.append((dict(current), best))
         if not moved:
-            out += [(dict(current), best)] * (passes + 1 - len(out))
             break
-    return out
+    return path
 
 
 def folds_of(groups: Sequence[Sequence[int]], k: int, seed: int) -> list[list[int]]:
@@ -118,18 +119,21 @@ def cross_validate(score_on: Callable[[Mapping[str, float], Sequence[int]], floa
                    grid: Mapping[str, Sequence[float]], folds: Sequence[Sequence[int]], passes: int,
                    tolerance: float = TOLERANCE) -> list[list[float]]:
     """For each fold, the ascent on the other folds' tasks (``score_on(weights, task_indices)``) and
-    the held-out fold's score after each pass: one row per fold, ``passes + 1`` scores each."""
+    the held-out fold's score after each move (the start first): one row per fold, each as long as
+    the longest (a fold whose ascent stopped sooner keeps its last score)."""
     rows = []
     for held in folds:
         held_set = set(held)
         train = [i for f in folds for i in f if i not in held_set]
         path = coordinate_ascent(lambda w, train=train: score_on(w, train), start, grid, passes, tolerance)
         rows.append([score_on(w, held) for w, _s in path])
-    return rows
+    longest = max(len(r) for r in rows)
+    return [r + [r[-1]] * (longest - len(r)) for r in rows]
 
 
-def chosen_passes(rows: Sequence[Sequence[float]]) -> int:
-    """The number of passes whose mean held-out score is highest (the fewest on a tie)."""
+def chosen_moves(rows: Sequence[Sequence[float]]) -> int:
+    """The number of moves whose mean held-out score is highest (the fewest on a tie): how far
+    the ascent on every task may go."""
     means = [sum(r[p] for r in rows) / len(rows) for p in range(len(rows[0]))]
     return max(range(len(means)), key=lambda p: (means[p], -p))
 
@@ -227,18 +231,24 @@ def main() -> None:
         print(f"# tasks: {counts}; fitted: {', '.join(grid)}; fixed: {', '.join(FIXED)}")
         folds = folds_of(scorer.groups, args.folds, args.seed)
         rows = cross_validate(scorer.score, start, grid, folds, args.passes)
-        print(f"\n## {args.folds}-fold cross-validation: held-out objective after each pass (0 = the file's weights)")
-        print("fold  " + "  ".join(f"{p:>6}" for p in range(args.passes + 1)))
+        print(f"\n## {args.folds}-fold cross-validation: held-out objective after each move (0 = the file's weights)")
+        print("fold  " + " ".join(f"{p:>5}" for p in range(len(rows[0]))))
         for n, r in enumerate(rows):
-            print(f"{n + 1:>4}  " + "  ".join(f"{s:6.3f}" for s in r))
-        means = [sum(r[p] for r in rows) / len(rows) for p in range(args.passes + 1)]
-        print("mean  " + "  ".join(f"{s:6.3f}" for s in means))
-        passes = chosen_passes(rows)
-        print(f"passes chosen: {passes}")
-        path = coordinate_ascent(scorer.score, start, grid, passes)
-        fitted, objective = path[-1]
+            print(f"{n + 1:>4}  " + " ".join(f"{s:5.3f}" for s in r))
+        means = [sum(r[p] for r in rows) / len(rows) for p in range(len(rows[0]))]
+        print("mean  " + " ".join(f"{s:5.3f}" for s in means))
+        moves = chosen_moves(rows)
+        print(f"moves kept: {moves}")
+        path = coordinate_ascent(scorer.score, start, grid, args.passes)
+        print("\n## the ascent on every task, move by move (objective on every task)")
+        print(f"   0  the file's weights  {path[0][1]:.4f}")
+        for n in range(1, len(path)):
+            (prev, _), (w, s) = path[n - 1], path[n]
+            name = next(k for k in w if w[k] != prev[k])
+            print(f"{n:>4}  {name} {prev[name]} -> {w[name]}  {s:.4f}" + ("  (kept)" if n <= moves else ""))
+        fitted, objective = path[min(moves, len(path) - 1)]
         before = scorer.score(start)
-        print(f"\n## the fit on every task ({passes} passes)")
+        print(f"\n## the fit on every task ({moves} moves kept)")
         for name in grid:
             mark = "" if fitted[name] == start[name] else f"  (was {start[name]})"
             print(f"{name:14} {fitted[name]}{mark}")
@@ -251,7 +261,7 @@ def main() -> None:
         for _name, store, _t in sets:
             store.close()
     if args.write:
-        header = (f"{HEADER} ({counts} tasks, {args.folds}-fold CV chose {passes} passes): objective, the mean "
+        header = (f"{HEADER} ({counts} tasks, {args.folds}-fold CV kept {moves} moves): objective, the mean "
                   f"of recall@10, MRR and nDCG@10, {objective:.4f} (the weights before: {before:.4f})")
         write_weights(RANKING, fitted, header)
         print(f"written: {RANKING.relative_to(ROOT)}")

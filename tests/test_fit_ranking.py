@@ -60,37 +60,36 @@ def test_the_ascent_finds_the_heading_weight_that_plainly_helps(tiny):
     path = fit.coordinate_ascent(scorer.score, start, {"heading": (0.25, 1.0, 4.0)}, passes=2)
     weights, best = path[-1]
     assert weights["heading"] < 4.0 and best == 1.0  # the answer first: every measure 1
-    assert len(path) == 3 and path[0] == (start, scorer.score(start))
+    assert len(path) == 2 and path[0] == (start, scorer.score(start))  # one move; the second pass moves none
     assert {k: v for k, v in weights.items() if k != "heading"} == {k: v for k, v in start.items() if k != "heading"}
 
 
-def test_the_ascent_keeps_a_value_nothing_beats_and_moves_each_weight_in_turn():
+def test_the_ascent_moves_each_weight_in_turn_to_its_best_value_and_keeps_one_nothing_beats():
     fit, _rel = _bench()
 
     def score(w):  # best at a = 2, b = 3; c changes nothing
         return -((w["a"] - 2) ** 2) - (w["b"] - 3) ** 2
 
     path = fit.coordinate_ascent(score, {"a": 1, "b": 1, "c": 5}, {"a": (1, 2, 3), "b": (1, 3), "c": (0, 5, 9)}, passes=3)
-    assert [w for w, _s in path] == [{"a": 1, "b": 1, "c": 5}, {"a": 2, "b": 3, "c": 5}, {"a": 2, "b": 3, "c": 5},
-                                     {"a": 2, "b": 3, "c": 5}]
+    assert path == [({"a": 1, "b": 1, "c": 5}, -5), ({"a": 2, "b": 1, "c": 5}, -4), ({"a": 2, "b": 3, "c": 5}, 0)]
     flat = fit.coordinate_ascent(lambda w: 0.0, {"a": 1}, {"a": (0, 2)}, passes=2)
-    assert [w for w, _s in flat] == [{"a": 1}] * 3  # a tie keeps the value in hand
+    assert flat == [({"a": 1}, 0.0)]  # a tie keeps the value in hand
 
 
-def test_cross_validation_chooses_the_passes_that_hold_out_best():
+def test_cross_validation_chooses_how_many_moves_hold_out_best():
     fit, _rel = _bench()
     folds = fit.folds_of([[0, 1, 2, 3], [4, 5]], 3, seed=1)
     assert sorted(i for f in folds for i in f) == list(range(6)) and all(len(f) == 2 for f in folds)
-    # the held-out fold gains after the first pass and loses after the second
-    assert fit.chosen_passes([[0.5, 0.7, 0.6], [0.5, 0.8, 0.7]]) == 1
-    assert fit.chosen_passes([[0.5, 0.5], [0.6, 0.6]]) == 0  # a tie: the fewest passes
+    # the held-out folds gain after the first move and lose after the second
+    assert fit.chosen_moves([[0.5, 0.7, 0.6], [0.5, 0.8, 0.7]]) == 1
+    assert fit.chosen_moves([[0.5, 0.5], [0.6, 0.6]]) == 0  # a tie: the fewest moves
 
     def score_on(w, which):  # tasks 0-2 want a high, task 3 low
         return sum((-w["a"] if i == 3 else w["a"]) for i in which) / len(which)
 
     rows = fit.cross_validate(score_on, {"a": 1}, {"a": (0, 1, 2)}, [[0], [1], [2], [3]], passes=1)
     assert rows == [[1, 2], [1, 2], [1, 2], [-1, -2]]  # every fold's training set moves a up
-    assert fit.chosen_passes(rows) == 1
+    assert fit.chosen_moves(rows) == 1
 
 
 def test_weights_of_replaces_only_the_weights_named_and_refuses_unknown_ones():
