@@ -83,6 +83,8 @@ def test_cross_validation_chooses_how_many_moves_hold_out_best():
     # the held-out folds gain after the first move and lose after the second
     assert fit.chosen_moves([[0.5, 0.7, 0.6], [0.5, 0.8, 0.7]]) == 1
     assert fit.chosen_moves([[0.5, 0.5], [0.6, 0.6]]) == 0  # a tie: the fewest moves
+    assert fit.chosen_moves([[0.5, 0.5004], [0.6, 0.6004]]) == 0  # a gain within the tolerance is none
+    assert fit.chosen_moves([[0.5, 0.6, 0.7], [0.5, 0.7]]) == 2  # a shorter row keeps its last score
 
     def score_on(w, which):  # tasks 0-2 want a high, task 3 low
         return sum((-w["a"] if i == 3 else w["a"]) for i in which) / len(which)
@@ -134,3 +136,12 @@ def test_a_task_file_that_is_not_one_is_one_line_naming_it(tmp_path):
     bad.write_text('[[tasks]]\nquery = "x"\n', encoding="utf-8")
     with pytest.raises(SystemExit, match="tasks.toml: not a task file"):
         rel.owned_queries(bad)
+
+
+def test_the_ranking_weights_say_they_were_fitted_by_the_script():
+    fit, _rel = _bench()
+    header = fit.fitted_header()
+    assert header is not None and header.startswith("# Fitted by bench/fit_ranking.py")
+    assert "tasks" in header and "objective" in header
+    weights = ranking()["weights"]
+    assert set(fit.GRID) <= set(weights) and not set(fit.GRID) & set(fit.FIXED)
