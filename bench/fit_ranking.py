@@ -196,8 +196,8 @@ def write_weights(path: Path, weights: Mapping[str, float], header: str) -> None
         if lines[n].startswith("["):
             break
         if m and m.group(1) in weights:
-            v = weights[m.group(1)]
-            lines[n] = f"{m.group(1)} = {int(v) if float(v).is_integer() and m.group(1) in FIXED else v}"
+            v, was = weights[m.group(1)], lines[n][m.end():].strip()
+            lines[n] = f"{m.group(1)} = {int(v) if '.' not in was and float(v).is_integer() else float(v)}"
     path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
 
 

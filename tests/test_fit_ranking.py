@@ -110,10 +110,10 @@ def test_write_weights_replaces_values_and_one_header(tmp_path):
     f = tmp_path / "ranking.toml"
     f.write_text("# how search ranks\nfiller = [\"a\"]\n\n[weights]\nheading = 1.5\ntitle = 0.5\n"
                  "pair_in_phrase = 1\n", encoding="utf-8")
-    fit.write_weights(f, {"heading": 2.0, "pair_in_phrase": 1.0}, f"{fit.HEADER} (test): one")
+    fit.write_weights(f, {"heading": 2.0, "title": 1, "pair_in_phrase": 1.0}, f"{fit.HEADER} (test): one")
     fit.write_weights(f, {"heading": 3.0}, f"{fit.HEADER} (test): two")
     assert f.read_text(encoding="utf-8") == (f"{fit.HEADER} (test): two\n# how search ranks\nfiller = [\"a\"]\n\n"
-                                             "[weights]\nheading = 3.0\ntitle = 0.5\npair_in_phrase = 1\n")
+                                             "[weights]\nheading = 3.0\ntitle = 1.0\npair_in_phrase = 1\n")  # each as the file wrote it
     assert fit.fitted_header(f) == f"{fit.HEADER} (test): two"
 
 
