@@ -1,4 +1,4 @@
-"""``bench/recur_real.py --pool``: sets whose folders share a name are pooled apart."""
+"""The benches' `--pool`: `bench/recur_real.py`'s sets whose folders share a name are pooled apart; `bench/relevance.py`'s query sets are pooled as one."""
 from __future__ import annotations
 
 import csv
