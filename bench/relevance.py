@@ -9,6 +9,12 @@ Two sets of search tasks:
 - **held-out** (``--dir DIR``): real pages outside realdev, kept outside the repository:
   ``DIR/queries.json`` in realdev's shape over ``DIR/pages/*.md`` (or ``DIR/*.md``), indexed
   together with realdev's 42 pages, which serve as distractors.
+- **pooled held-out** (``--pool DIR DIR …``): several held-out folders as one: their pages and
+  realdev's in one index, their tasks as one list (figures per set and pooled).
+- **owned**: the tests' own search tasks (``tests/data/relevance_tasks.toml``), written as a
+  practitioner types them, over the documents the tests own: the bundled corpus, the test
+  briefing and every page under ``tests/realistic/``; each task lists the quotes of the
+  passages that answer it, placed as realdev's gold quotes are.
 - **bundled**: the tests' own query/passage pairs (``tests/data/expansion_pairs.toml``)
   over the bundled corpus and the test briefing, as ``bench/expansion.py`` builds it; a
   section is relevant when its heading or text contains the passage.
@@ -24,6 +30,8 @@ first ten / min(relevant, 10)); MRR is the mean of 1/rank of the first relevant 
     python bench/relevance.py --per-query
     python bench/relevance.py --engine tantivy --only realdev
     python bench/relevance.py --dir /path/to/heldout --only heldout
+    python bench/relevance.py --pool /path/to/h1 /path/to/h4 --only heldout
+    python bench/relevance.py --only owned --per-query
 """
 from __future__ import annotations
 
@@ -38,9 +46,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also in the tagging worker, which spawn starts
 import _realdev  # noqa: E402
 import expansion  # noqa: E402
-from _common import load, revision, use_project_root, verdict  # noqa: E402
+from _common import ROOT, load, revision, use_project_root, verdict  # noqa: E402
 
 use_project_root()
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+OWNED_TASKS = ROOT / "tests" / "data" / "relevance_tasks.toml"
+REALISTIC = ROOT / "tests" / "realistic"
 
 K = 10
 # the kind of a realdev task, from the opening words of its ``why`` (first match wins)
@@ -110,11 +126,13 @@ class PlainBM25:
         self.ix.close()
 
 
-def sgsearch_ids(store, query: str, k: int = K) -> list[str]:
+def sgsearch_ids(store, query: str, k: int = K, weights=None) -> list[str]:
+    """The ids of sgsearch's first ``k`` sections for ``query`` (``weights``: other ranking
+    weights than ``search/ranking.toml``'s, as ``search.query.search`` takes them)."""
     from search.query import QueryError, search
 
     try:
-        return [h.section["section_id"] for h in search(store, query, limit=k, snippets=False).hits]
+        return [h.section["section_id"] for h in search(store, query, limit=k, snippets=False, weights=weights).hits]
     except QueryError:
         return []
 
@@ -152,8 +170,35 @@ def realdev_tasks(sections: list[dict], queries: list[dict] | None = None) -> li
             if not got:
                 unplaced += 1
             rel |= got
-        tasks.append({"query": q["query"], "kind": kind_of(q["why"]), "relevant": rel, "unplaced": unplaced})
+        tasks.append({"query": q["query"], "kind": kind_of(q["why"]), "relevant": rel, "unplaced": unplaced,
+                      "set": q.get("set")})
     return tasks
+
+
+def owned_paths() -> list[Path]:
+    """The documents the owned tasks are written over: the bundled corpus, the test briefing and
+    every page under ``tests/realistic/``."""
+    from corpus import corpus_dir
+
+    return [corpus_dir(), expansion.TEST_DOC, *sorted(REALISTIC.rglob("*.md"))]
+
+
+def owned_queries(path: Path = OWNED_TASKS) -> list[dict]:
+    """The owned tasks in realdev's shape (query, why, gold quotes), or SystemExit naming the file."""
+    try:
+        with open(path, "rb") as fh:
+            tasks = tomllib.load(fh)["tasks"]
+        for t in tasks:
+            if not (t["query"] and t["why"] and t["gold"] and all(g["file"] and g["quote"] for g in t["gold"])):
+                raise ValueError(f"task {t.get('query')!r} lacks a query, a why or its gold quotes")
+    except (OSError, KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as e:
+        raise SystemExit(f"{path}: not a task file ({e})") from None
+    return tasks
+
+
+def owned_tasks(sections: list[dict]) -> list[dict]:
+    """The owned tasks with the ids of their relevant sections (placed as realdev's gold quotes)."""
+    return realdev_tasks(sections, owned_queries())
 
 
 def bundled_tasks(sections: list[dict]) -> list[dict]:
@@ -165,6 +210,24 @@ def bundled_tasks(sections: list[dict]) -> list[dict]:
     return tasks
 
 
+def pooled_sets(folders: list[Path]) -> tuple[list[Path], list[dict]]:
+    """Several held-out folders as one: every page and every task (each task's ``set`` is its
+    folder's name, the parent's where names repeat: ``.../h1/queries``). SystemExit when two
+    sets hold a page of the same name (the gold quotes name pages by name)."""
+    names = [f.name for f in folders]
+    pages, queries, seen = [], [], {}
+    for f in folders:
+        label = f"{f.parent.name}/{f.name}" if names.count(f.name) > 1 else f.name
+        for p in heldout_pages(f):
+            if p.stem in seen:
+                raise SystemExit(f"{p}: a page of the same name is in {seen[p.stem]}: the pool cannot tell them apart")
+            seen[p.stem] = f
+            pages.append(p)
+        for q in json.loads((f / "queries.json").read_text(encoding="utf-8")):
+            queries.append({**q, "set": label})
+    return pages, queries
+
+
 def run(name: str, store, sections: list[dict], tasks: list[dict], folder: Path, per_query: bool) -> dict:
     bm25 = PlainBM25(sections, folder / f"bm25-{name}")
     rows = []
@@ -173,6 +236,7 @@ def run(name: str, store, sections: list[dict], tasks: list[dict], folder: Path,
         base = measures(bm25.search(t["query"]), t["relevant"])
         rows.append({"task": t, "ours": ours, "bm25": base})
     bm25.close()
+    sets = sorted({t["set"] for t in tasks if t.get("set")})
     unplaced = sum(t["unplaced"] for t in tasks)
     print(f"\n## {name}: {len(tasks)} tasks, {len(sections)} sections"
           + (f" ({unplaced} gold quotes found in no section)" if unplaced else ""))
@@ -188,6 +252,12 @@ def run(name: str, store, sections: list[dict], tasks: list[dict], folder: Path,
     print(f"{'':18} {'':>3}  {'sgs':>8} {'bm25':>8}  {'sgs':>6} {'bm25':>6}  {'sgs':>6} {'bm25':>6}")
     kinds = sorted({r["task"]["kind"] for r in rows})
     out = {}
+    for label in sets if len(sets) > 1 else ():
+        sub = [r for r in rows if r["task"].get("set") == label]
+        o = {m: mean([r["ours"] for r in sub], m) for m in ("recall", "mrr", "ndcg")}
+        b = {m: mean([r["bm25"] for r in sub], m) for m in ("recall", "mrr", "ndcg")}
+        print(f"{'set ' + label:18} {len(sub):>3}  {o['recall']:8.2f} {b['recall']:8.2f}  {o['mrr']:6.2f} {b['mrr']:6.2f}  "
+              f"{o['ndcg']:6.2f} {b['ndcg']:6.2f}")
     for kind in [*kinds, "all"]:
         sub = [r for r in rows if kind == "all" or r["task"]["kind"] == kind]
         o = {m: mean([r["ours"] for r in sub], m) for m in ("recall", "mrr", "ndcg")}
@@ -224,8 +294,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--per-query", action="store_true", help="print each task's figures")
     ap.add_argument("--engine", choices=("whoosh", "tantivy"), default=None, help="sgsearch's engine")
-    ap.add_argument("--only", choices=("realdev", "heldout", "bundled"), help="one set only")
+    ap.add_argument("--only", choices=("realdev", "heldout", "owned", "bundled"), help="one set only")
     ap.add_argument("--dir", type=Path, help="a held-out set: queries.json and pages/*.md (outside the repository)")
+    ap.add_argument("--pool", type=Path, nargs="+", metavar="DIR",
+                    help="several held-out sets measured as one index and one task list")
     args = ap.parse_args()
     from corpus import corpus_dir
     from search.index.store import Store
@@ -241,6 +313,13 @@ def main() -> None:
             secs = sections_of(store)
             results["realdev"] = run("realdev", store, secs, realdev_tasks(secs), tmp, args.per_query)
             store.close()
+        if args.pool and args.only in (None, "heldout"):
+            held, queries = pooled_sets(args.pool)
+            build([p.path for p in _realdev.pages()] + held, tmp / "pooled", args.engine)
+            store = Store(tmp / "pooled")
+            secs = sections_of(store)
+            results["pooled"] = run("pooled held-out", store, secs, realdev_tasks(secs, queries), tmp, args.per_query)
+            store.close()
         if args.dir and args.only in (None, "heldout"):
             held = heldout_pages(args.dir)
             build([p.path for p in _realdev.pages()] + held, tmp / "heldout", args.engine)
@@ -248,6 +327,12 @@ def main() -> None:
             secs = sections_of(store)
             queries = json.loads((args.dir / "queries.json").read_text(encoding="utf-8"))
             results["heldout"] = run("heldout", store, secs, realdev_tasks(secs, queries), tmp, args.per_query)
+            store.close()
+        if args.only in (None, "owned"):
+            build(owned_paths(), tmp / "owned", args.engine)
+            store = Store(tmp / "owned")
+            secs = sections_of(store)
+            results["owned"] = run("owned", store, secs, owned_tasks(secs), tmp, args.per_query)
             store.close()
         if args.only in (None, "bundled"):
             build([corpus_dir(), expansion.TEST_DOC], tmp / "bundled", args.engine)
@@ -264,10 +349,13 @@ def main() -> None:
         print(f"realdev recall@10 >= plain BM25 on every kind: {verdict(not worse)}"
               + (f" (below on: {', '.join(worse)})" if worse else ""))
         print(f"realdev MRR >= plain BM25 + 0.05: {o['mrr']:.2f} vs {b['mrr']:.2f} {verdict(o['mrr'] >= b['mrr'] + 0.05)}")
-    if "heldout" in results:
-        o, b = results["heldout"]["all"]
-        print(f"held-out recall@10 >= plain BM25: {o['recall']:.2f} vs {b['recall']:.2f} {verdict(o['recall'] >= b['recall'] - 1e-9)}")
-        print(f"held-out MRR >= plain BM25 + 0.05: {o['mrr']:.2f} vs {b['mrr']:.2f} {verdict(o['mrr'] >= b['mrr'] + 0.05 - 1e-9)}")
+    for key, label in (("heldout", "held-out"), ("pooled", "pooled held-out")):
+        if key in results:
+            o, b = results[key]["all"]
+            print(f"{label} recall@10 >= plain BM25: {o['recall']:.2f} vs {b['recall']:.2f} "
+                  f"{verdict(o['recall'] >= b['recall'] - 1e-9)}")
+            print(f"{label} MRR >= plain BM25 + 0.05: {o['mrr']:.2f} vs {b['mrr']:.2f} "
+                  f"{verdict(o['mrr'] >= b['mrr'] + 0.05 - 1e-9)}")
     if "bundled" in results:
         r = results["bundled"]
         o, _b = r["all"]

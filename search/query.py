@@ -58,9 +58,21 @@ def ranking() -> dict:
 
 
 _W = ranking()["weights"]
-THEME_BOOST = _W["theme"]  # a section found only by its theme tag ranks below literal matches
-SYNONYM_BOOST = _W["synonym"]  # another form of a query's words (JTAI for "joint targeted area inspection") weighs less
-PROXIMITY_BOOST = _W["proximity"]  # each two neighbouring query words near each other add this
+
+
+def weights_of(weights=None) -> dict:
+    """The ranking weights to rank with: ``ranking.toml``'s ``[weights]``, with any of them
+    replaced by those in ``weights`` (a mapping of the same names; None: the file's alone).
+    What :func:`search` and :func:`build_query` take as ``weights``: a fit
+    (``bench/fit_ranking.py``) ranks with other weights this way, without editing the file."""
+    if not weights:
+        return _W
+    unknown = sorted(set(weights) - set(_W))
+    if unknown:
+        raise ValueError(f"unknown ranking weights: {', '.join(unknown)}")
+    return {**_W, **weights}
+
+
 _MARK = "zzthememark"
 _SYN_MARK = "zzsynmark"
 
@@ -269,6 +281,7 @@ def search(
     sort: str = "relevance",
     exact: bool = False,
     snippets: bool = True,
+    weights=None,
 ) -> SearchResult:
     """Search the sections of the index at ``store`` and return ranked, highlighted hits.
 
@@ -278,7 +291,8 @@ def search(
     word are not counted apart: ``every_word`` is the total).
 
     With no words but a filter (``theme="neglect"``), every section the filters allow is
-    listed, newest year first."""
+    listed, newest year first. ``weights`` ranks with other ranking weights than
+    ``ranking.toml``'s (see :func:`weights_of`)."""
     if sort not in ("relevance", "year"):
         raise QueryError(f"unknown sort {sort!r}: use relevance or year")
     backend = store.backend()
@@ -301,7 +315,8 @@ def search(
         corrected = corrected_query(store, query)
         if corrected is not None and len(_KEY_WORD.findall(query)) > 1:
             query = corrected  # a misspelt word among others: search what was meant, and say so
-    built = build_query(store, query, exact=exact)
+    w = weights_of(weights)
+    built = build_query(store, query, exact=exact, weights=w)
     want = max(limit, 1)
     n = want if sort == "year" else max(want * 3, 50)
     # the ranked list and the total in one pass; the counts by year and document when read
@@ -313,7 +328,7 @@ def search(
     if limit > 0 and total and built.every != built.matches:
         every = _engine(backend.count, built.every, flt)
     if sort != "year":
-        top = _diversify(top, want)
+        top = _diversify(top, want, w)
     expanded = sorted({t for group_ids in built.themes for t in group_ids})
     terms = _query_terms(built.query)
     hits = [_hit(i + 1, h, fields, expanded, terms, snippets) for i, h in enumerate(top[:want])]
@@ -349,9 +364,11 @@ class Built:
             self.matches = self.query
 
 
-def build_query(store: Store, query: str, exact: bool = False) -> Built:
+def build_query(store: Store, query: str, exact: bool = False, weights=None) -> Built:
     """The neutral query trees for the words of ``query`` on the index at ``store`` (which
-    says how rare each word is): see :class:`Built` (QueryError when it cannot be read)."""
+    says how rare each word is): see :class:`Built` (QueryError when it cannot be read).
+    ``weights``: other ranking weights than ``ranking.toml``'s (see :func:`weights_of`)."""
+    w_ = weights_of(weights)
     backend = store.backend()
     fields = ["exact"] if exact else ["heading", "text", "title"]
     prepared = _prepare(expand_prefixes(backend, query))
@@ -362,7 +379,7 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
     literal_text = prepared  # the words and their other forms, without the themes
     if not exact:
         prepared, expansions = _mark_themes(prepared, store.taxonomy())
-    parsed = _parse(fields, prepared, expansions, synonyms)
+    parsed = _parse(fields, prepared, expansions, synonyms, w_)
     clauses = list(parsed.parts) if isinstance(parsed, qtree.And) else [parsed]
     units = [_unit(c) for c in clauses if not isinstance(c, qtree.Not)]
     excluded = [c for c in clauses if isinstance(c, qtree.Not)]
@@ -370,7 +387,7 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
     content = [u for u in units if u[1] is not None or not set(_words_of(u[0][0])) <= _filler_terms()] or units
     extra = [u[0][0] for u in units if u not in content]
     total = backend.doc_frequency("kind", "section") or 1
-    weight = _W["coordination"]
+    weight = w_["coordination"]
 
     dfs: dict[tuple[str, str], int] = {}
 
@@ -386,29 +403,29 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
     for ws, alt in content:
         found += [*ws, *([alt] if alt is not None else [])]
         for w in ws:  # each word, and a constant where the section's own words hold it
-            ranked.append(_plus_constant(w, weight * rarity(w)))
+            ranked.append(_plus_constant(w, weight * rarity(w), w_))
         if alt is None:
             every_parts.append(ws[0])
             continue
         # the other forms of a mention of several words stand for each of its words, and
         # have them together (one constant for both: the engine looks the forms up once)
-        together = _W["phrase"] * SYNONYM_BOOST if len(ws) > 1 else 0.0
+        together = w_["phrase"] * w_["synonym"] if len(ws) > 1 else 0.0
         forms = qtree.Or(alt.parts, len(ws)) if isinstance(alt, qtree.Or) and alt.boost == 1.0 else qtree.Or((alt,), len(ws))
         if len(content) == 1:  # the query is this mention: its forms' rarity orders them against its words
-            ranked.append(_plus_constant(forms, (weight + together) * rarity(alt) * len(ws)))
+            ranked.append(_plus_constant(forms, (weight + together) * rarity(alt) * len(ws), w_))
         else:
             said = qtree.Or((qtree.all_of(ws), alt))
             ranked += _mention_beside_others(forms, ws, (weight + together) * rarity(said) * len(ws),
-                                             [weight * rarity(w) for w in ws])
+                                             [weight * rarity(w) for w in ws], w_)
         every_parts.append(qtree.Or((qtree.all_of(ws), _counted(alt))))
     near = _proximity(fields, literal_text, filler, lambda f, t: rarity(qtree.Term(f, t)),
-                      lambda f, t: _df(df_of, qtree.Term(f, t)) / total)
+                      lambda f, t: _df(df_of, qtree.Term(f, t)) / total, w_)
     # a filler word nearly every section holds ("of", "the") only adds the noise of how densely
     # a section uses it: left out, as the commonest words' constants are
-    extra = [u for u in extra if weight * rarity(u) >= _W["least"]]
-    should = [qtree.Or(tuple(extra), boost=_W["filler"])] if extra else []
+    extra = [u for u in extra if weight * rarity(u) >= w_["least"]]
+    should = [qtree.Or(tuple(extra), boost=w_["filler"])] if extra else []
     should += [near] if near is not None else []
-    should += _year_intent(query, df_of, total)
+    should += _year_intent(query, df_of, total, w_)
     records = backend.records_total() or 1
 
     def idf(fname: str, text: str) -> float:
@@ -436,7 +453,7 @@ def build_query(store: Store, query: str, exact: bool = False) -> Built:
 _YEAR_NAMED = re.compile(r"(?<![-\w])((?:19|20)\d{2})(?:\s*(?:/|-|–|\s+to\s+)\s*(?:(?:19|20)?\d{2}))?\b")
 
 
-def _year_intent(query: str, df_of, total: int) -> list[qtree.Node]:
+def _year_intent(query: str, df_of, total: int, w=_W) -> list[qtree.Node]:
     """For each year the query names, a constant for the sections of documents that cover it
     (the ``year`` weight times coordination times its rarity among the years sections cover):
     a report's year is read from its whole text ("April 2016 to March 2017"), so a query for
@@ -445,7 +462,7 @@ def _year_intent(query: str, df_of, total: int) -> list[qtree.Node]:
     for start in sorted({m.group(1) for m in _YEAR_NAMED.finditer(query)}):
         df = df_of("years", start)
         if df:
-            c = _constant(qtree.Term("years", start), _W["year"] * _W["coordination"] * _idf(df, total))
+            c = _constant(qtree.Term("years", start), w["year"] * w["coordination"] * _idf(df, total), w)
             out += [c] if c is not None else []
     return out
 
@@ -537,13 +554,13 @@ def _in_section(node: qtree.Node):
     return node
 
 
-def _plus_constant(node: qtree.Node, score: float) -> qtree.Node:
+def _plus_constant(node: qtree.Node, score: float, w=_W) -> qtree.Node:
     """``node`` ranked, and ``score`` added where the section's own words match it
     (:func:`_in_section`: not by a theme tag or the document's title). Where ``node``'s parts
     split into those the section's words match and the others, the constant is added to the
     first as they are scored (:class:`qtree.Plus`): the same sum, with the engine reading
     their terms and phrases once, not again for the constant."""
-    coord = _constant(_in_section(node), score)
+    coord = _constant(_in_section(node), score, w)
     if coord is None:
         return node
     parts = node.parts if isinstance(node, qtree.Or) else (node,)
@@ -559,7 +576,7 @@ def _plus_constant(node: qtree.Node, score: float) -> qtree.Node:
 
 
 def _mention_beside_others(forms: qtree.Node, words: list[qtree.Node], score: float,
-                           word_scores: list[float]) -> list[qtree.Node]:
+                           word_scores: list[float], w=_W) -> list[qtree.Node]:
     """A mention of several words among other query words, said by one of its other ``forms``:
     ranked, and ``score`` added where the section says it so, counted once with the words'
     own constants (``word_scores``, added where the section holds each word): a section holding
@@ -570,11 +587,11 @@ def _mention_beside_others(forms: qtree.Node, words: list[qtree.Node], score: fl
     said = _in_section(forms)
     own = [_in_section(w) for w in words]
     if said is None or any(w is None for w in own):
-        c = _constant(said, score)
+        c = _constant(said, score, w)
         return [forms] + ([c] if c is not None else [])
-    held = sum(s for s in word_scores if s >= _W["least"])
-    parts = [_constant(qtree.And((said, qtree.Not(qtree.all_of(own)))), score),
-             _constant(qtree.all_of([said, *own]), score - held)]
+    held = sum(s for s in word_scores if s >= w["least"])
+    parts = [_constant(qtree.And((said, qtree.Not(qtree.all_of(own)))), score, w),
+             _constant(qtree.all_of([said, *own]), score - held, w)]
     return [forms] + [c for c in parts if c is not None]
 
 
@@ -738,14 +755,14 @@ def _words_named(thesaurus, taxonomy) -> frozenset:
     return frozenset(words | {w + "s" for w in words})
 
 
-def _constant(node: qtree.Node | None, score: float) -> qtree.Const | None:
+def _constant(node: qtree.Node | None, score: float, w=_W) -> qtree.Const | None:
     """``score`` added where ``node`` matches; None for a score under the ``least`` weight,
     as the commonest words give (it could hardly change an order, and such words have the
     longest lists of sections to go through)."""
-    return qtree.Const(node, score) if node is not None and score >= _W["least"] else None
+    return qtree.Const(node, score) if node is not None and score >= w["least"] else None
 
 
-def _proximity(fields: list[str], text: str, filler: frozenset, rarity, share):
+def _proximity(fields: list[str], text: str, filler: frozenset, rarity, share, wts=_W):
     """What ranks sections where the query's words stand together above those where they are
     scattered: the typed words as a phrase, and each two neighbouring content words (filler
     words between them allowed for) near each other, in the heading or the text. Each adds a
@@ -782,18 +799,18 @@ def _proximity(fields: list[str], text: str, filler: frozenset, rarity, share):
         if len(run) < 2 or len(set(run)) < 2:
             return None
         own = [t for t in set(run) if t not in _filler_terms()]
-        if own and min(share(rf, t) for t in own) >= _W["common"]:
+        if own and min(share(rf, t) for t in own) >= wts["common"]:
             return None
         score = weight * sum(rarity(rf, t) for t in own)
         phrases = tuple(qtree.Phrase(f, r, slop) for f, r in zip(text_fields, per_field) if len(r) > 1)
-        return _constant(qtree.any_of(phrases), score)
+        return _constant(qtree.any_of(phrases), score, wts)
 
     pairs = list(zip(content, content[1:]))
-    phrase_weight = _W["phrase"]
-    if len(content) == 2 and pairs[0][1] - pairs[0][0] == 1 and _W["pair_in_phrase"]:
-        pairs, phrase_weight = [], phrase_weight + PROXIMITY_BOOST
+    phrase_weight = wts["phrase"]
+    if len(content) == 2 and pairs[0][1] - pairs[0][0] == 1 and wts["pair_in_phrase"]:
+        pairs, phrase_weight = [], phrase_weight + wts["proximity"]
     parts = [together(" ".join(words[content[0]:content[-1] + 1]), 0, phrase_weight)]
-    parts += [together(f"{words[a]} {words[b]}", b - a, PROXIMITY_BOOST) for a, b in pairs]
+    parts += [together(f"{words[a]} {words[b]}", b - a, wts["proximity"]) for a, b in pairs]
     parts = [p for p in parts if p is not None]
     return qtree.any_of(parts) if parts else None
 
@@ -817,11 +834,11 @@ def _query_terms(q: qtree.Node) -> dict[str, list[str]]:
     return out
 
 
-def _parse(fields, prepared: str, expansions: list[list[str]], synonyms: list[list[str]] = ()) -> qtree.Node:
-    q = parse(prepared, fields, {f: _W[f] for f in ("heading", "title", "text")}, field_terms)
+def _parse(fields, prepared: str, expansions: list[list[str]], synonyms: list[list[str]] = (), w=_W) -> qtree.Node:
+    q = parse(prepared, fields, {f: w[f] for f in ("heading", "title", "text")}, field_terms)
     if expansions or synonyms:
         # normalize() also merges the copies of a theme term made for each field
-        q = normalize(replace_terms(q, lambda sub: _expand_marker(sub, expansions, synonyms)))
+        q = normalize(replace_terms(q, lambda sub: _expand_marker(sub, expansions, synonyms, w)))
     if isinstance(q, (qtree.Nothing, qtree.Not)) or not _has_terms(q):
         raise QueryError("nothing to search for: a query needs at least one word that is not excluded (-word)")
     return q
@@ -836,13 +853,13 @@ def _has_terms(node: qtree.Node) -> bool:
     return isinstance(node, (qtree.And, qtree.Or)) and any(_has_terms(p) for p in node.parts)
 
 
-def _expand_marker(sub: qtree.Term, expansions, synonyms) -> qtree.Node:
+def _expand_marker(sub: qtree.Term, expansions, synonyms, w=_W) -> qtree.Node:
     if sub.text.startswith(_MARK):
         n = int(sub.text[len(_MARK):])
-        return qtree.Or(tuple(qtree.Term("themes", t, THEME_BOOST) for t in expansions[n]))
+        return qtree.Or(tuple(qtree.Term("themes", t, w["theme"]) for t in expansions[n]))
     if sub.text.startswith(_SYN_MARK):
         n = int(sub.text[len(_SYN_MARK):])
-        forms = [_form_query(sub.field, f, sub.boost * SYNONYM_BOOST) for f in synonyms[n]]
+        forms = [_form_query(sub.field, f, sub.boost * w["synonym"]) for f in synonyms[n]]
         forms = [f for f in forms if f is not None]
         return qtree.Or(tuple(forms)) if forms else qtree.Nothing()
     return sub
@@ -859,7 +876,7 @@ def _form_query(fieldname: str, form: str, boost: float) -> qtree.Node | None:
     return qtree.Phrase(fieldname, words, 1, boost)
 
 
-def _diversify(hits: list, limit: int) -> list:
+def _diversify(hits: list, limit: int, w=_W) -> list:
     """Place the candidates on the page. A section gains the ``document`` weight times its
     document's best candidate score (at most its own score again): the other passages of a
     report that answers the query well are likelier answers than a lone passage elsewhere.
@@ -869,7 +886,7 @@ def _diversify(hits: list, limit: int) -> list:
     best: dict[str, float] = {}
     for h in hits:
         best[h["doc_id"]] = max(best.get(h["doc_id"], 0.0), h.score)
-    placed = sorted(((h.score + min(_W["document"] * best[h["doc_id"]], h.score), n, h) for n, h in enumerate(hits)),
+    placed = sorted(((h.score + min(w["document"] * best[h["doc_id"]], h.score), n, h) for n, h in enumerate(hits)),
                     key=lambda k: (-k[0], k[1]))
     cap = max(2, limit // 3)
     per_doc: dict[str, int] = {}
@@ -877,23 +894,23 @@ def _diversify(hits: list, limit: int) -> list:
     for score, n, h in placed:
         d = h["doc_id"]
         per_doc[d] = per_doc.get(d, 0) + 1
-        keyed.append((-(score if per_doc[d] <= cap else score * _W["diversity"]), n, h))
+        keyed.append((-(score if per_doc[d] <= cap else score * w["diversity"]), n, h))
     heapq.heapify(keyed)
     page, judged = [], set()
     while keyed and len(page) < limit:
         key, n, h = heapq.heappop(keyed)
         if n not in judged:
             judged.add(n)
-            if _heading_only(h.fields):  # a score only goes down: it goes back among the rest
-                heapq.heappush(keyed, (key * _W["heading_only"], n, h))
+            if _heading_only(h.fields, w):  # a score only goes down: it goes back among the rest
+                heapq.heappush(keyed, (key * w["heading_only"], n, h))
                 continue
         page.append(h)
     return page + [h for _k, _n, h in sorted(keyed, key=lambda k: k[:2])]
 
 
-def _heading_only(stored: dict) -> bool:
+def _heading_only(stored: dict, w=_W) -> bool:
     """Whether a section has fewer than ``heading_only_words`` words of text under its heading."""
-    return len((stored.get("text") or "").split(maxsplit=int(_W["heading_only_words"]))) < _W["heading_only_words"]
+    return len((stored.get("text") or "").split(maxsplit=int(w["heading_only_words"]))) < w["heading_only_words"]
 
 
 def _hit(rank: int, hit: Found, fields: list[str], theme_ids: list[str], terms: dict[str, list[str]],

@@ -1,9 +1,11 @@
-"""``bench/recur_real.py --pool``: sets whose folders share a name are pooled apart."""
+"""The benches' `--pool`: `bench/recur_real.py`'s sets whose folders share a name are pooled apart; `bench/relevance.py`'s query sets are pooled as one."""
 from __future__ import annotations
 
 import csv
 import sys
 from pathlib import Path
+
+import pytest
 
 
 def _set(root: Path, name: str, text: str) -> Path:
@@ -40,3 +42,22 @@ def test_two_sets_in_folders_of_one_name_keep_their_own_pages_items_and_pairs(tm
     assert len(items) == len(set(items)) == 4
     pairs = {(r["a_item_no"], r["b_item_no"]) for r in _rows(pooled / "pairs.tsv")}
     assert pairs == {("h2-pairs:01-1", "h2-pairs:02-1"), ("h3-pairs:01-1", "h3-pairs:02-1")}
+
+
+def _queries(root: Path, name: str, page: str) -> Path:
+    d = root / name / "queries"
+    (d / "pages").mkdir(parents=True)
+    (d / "pages" / page).write_text("# A page\n\nSome text.\n", encoding="utf-8")
+    (d / "queries.json").write_text('[{"query": "text", "why": "Short keyword", "gold": []}]', encoding="utf-8")
+    return d
+
+
+def test_relevance_pools_query_sets_as_one_and_refuses_two_pages_of_one_name(tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from relevance import pooled_sets
+
+    pages, queries = pooled_sets([_queries(tmp_path, "h1", "01-a.md"), _queries(tmp_path, "h4", "02-b.md")])
+    assert [p.name for p in pages] == ["01-a.md", "02-b.md"]
+    assert [q["set"] for q in queries] == ["h1/queries", "h4/queries"]  # folders of one name: the parent's too
+    with pytest.raises(SystemExit, match="01-a.md: a page of the same name is in"):
+        pooled_sets([tmp_path / "h1" / "queries", _queries(tmp_path, "h9", "01-a.md")])
