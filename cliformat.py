@@ -225,9 +225,9 @@ def format_documents(docs: list[dict]) -> str:
         return "The index is empty: sgsearch ingest PATH adds reports."
     lines = []
     for d in docs:
-        pages = f", {d['pages']} pages" if d["pages"] else ""
+        pages = f", {_plural(d['pages'], 'page')}" if d["pages"] else ""
         lines.append(f"{d['doc_id']}  {d['year'] or 'undated'}  {d['doc_type']:<13} {d['title']} "
-                     f"({d['sections']} sections{pages})")
+                     f"({_plural(d['sections'], 'section')}{pages})")
     return "\n".join(lines)
 
 

@@ -186,3 +186,13 @@ def test_a_query_leaves_what_it_made_to_the_process_end(corpus_index, tmp_path):
     assert re.match(r"\d+ sections in \d documents", out)
     assert "frozen while it ran: False exit 0" in out
     assert out.rstrip().endswith("frozen at exit: True")
+
+
+def test_the_documents_list_counts_one_section_and_one_page_in_the_singular():
+    from cliformat import format_documents
+
+    line = format_documents([{"doc_id": "a", "year": "2020-21", "doc_type": "briefing", "title": "A briefing",
+                              "sections": 1, "pages": 1}])
+    assert line.endswith("(1 section, 1 page)")
+    assert format_documents([{"doc_id": "b", "year": None, "doc_type": "other", "title": "B", "sections": 3,
+                              "pages": 0}]).endswith("(3 sections)")

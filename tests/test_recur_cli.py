@@ -172,3 +172,4 @@ def test_recur_help_states_the_default_threshold_the_code_uses(corpus_index):
     out = CliRunner().invoke(main, ["recur", "--help"], terminal_width=200).output
     stated = re.search(r"default (\d+)", out.split("--threshold", 1)[1])
     assert stated and float(stated.group(1)) == DEFAULT_THRESHOLD
+
