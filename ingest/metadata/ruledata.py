@@ -40,6 +40,7 @@ class Rules:
 
 
 def read_rules(path: Path) -> dict:
+    """One rules file's tables (ValueError, one line naming the file, when it cannot be read)."""
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)

@@ -3,7 +3,8 @@ with the integer start year 2021), spans of several years and meeting dates.
 
 The year is read from a stated period ("1st April 2021 to 30th June 2022", "Annual Report
 2016/17"), else a meeting, publication or event date (the date cues and weights are
-``[year]`` in ``ingest/metadata.toml``), else the page's address.
+``[year]`` in ``ingest/metadata.toml``); :func:`year_of_address` reads one from a page's
+address.
 """
 from __future__ import annotations
 
