@@ -48,7 +48,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # also in the tagging worker, which spawn starts
 import _realdev  # noqa: E402
-from _common import load, revision, use_project_root  # noqa: E402
+from _common import ROOT, load, revision, use_project_root  # noqa: E402
 
 use_project_root()
 
@@ -359,7 +359,8 @@ def main(argv: list[str]) -> int:
            SET_DIR / "reported", SET_DIR / "about",
            SET_DIR / "listed", SET_DIR / "bodies", SET_DIR / "gathered"]
     sets = [Path(argv[argv.index("--set") + 1])] if "--set" in argv[:-1] else own
-    print(revision(("ingest/metadata.py", "ingest/metadata.toml", "ingest/items.py")))
+    readers = sorted(f"ingest/metadata/{p.name}" for p in (ROOT / "ingest" / "metadata").glob("*.py"))
+    print(revision((*readers, "ingest/metadata.toml", "ingest/items.py")))
     print_realdev(per_page)
     for directory in sets:
         print()
