@@ -360,7 +360,9 @@ def _absorb_national(page: _Page, cands: dict) -> tuple[set[str], Counter[str]]:
     shortened: Counter[str] = Counter()
     for c in cands.values():
         if c["bare"]:
-            whole = next((nm for nm in named_national for x in c["names"] if x.lower() in nm.lower()), None)
+            # the gazetteer's order, not the set's: the same page reads the same under any hash seed
+            whole = next((nm for nm, _rx, _h in p.national if nm in named_national
+                          for x in c["names"] if x.lower() in nm.lower()), None)
             if whole:
                 shortened[whole] += sum(c["names"].values())
                 c["absorbed"] = c["national"] = True
