@@ -153,6 +153,58 @@ def test_an_acronym_a_document_defines_finds_its_expansion(widget_index):
         store.close()
 
 
+def test_an_expansion_typed_in_full_is_not_another_meaning_of_its_letters():
+    t = load_thesaurus()
+    t.add({"abbreviations": {"WCR": "widget case review", "QRP": ["quarterly review panel", "quarterly panel"]}})
+    t.define("northshire", [("WCR", "wobble case review")])
+    t.define("southshire", [("QRP", "quiet room plan")])
+    t.define("eastshire", [("ZQP", "zinc quota plan")])
+    t.define("westshire", [("ZQP", "zebra quilt project")])
+    t.define("upshire", [("WCR", "Widget Case-Reviews"), ("BUN", "Board for Upshire North")])
+    t.define("downshire", [("BUN", "BOARD UPSHIRE NORTH")])
+    assert t.lookup(["widget", "case", "review"]) == ["WCR"]
+    assert t.lookup(["wobble", "case", "reviews"]) == ["WCR"]  # a document's meaning: its letters only
+    assert set(t.lookup(["WCR"])) == {"widget case review", "wobble case review"}  # the letters: every meaning
+    assert t.lookup(["quarterly", "review", "panel"]) == ["QRP", "quarterly panel"]  # written together: equivalents
+    assert t.lookup(["quiet", "room", "plan"]) == ["QRP"]
+    # the same words written otherwise (function words, case, a plural) are the same meaning
+    assert t.lookup(["board", "for", "upshire", "north"]) == ["BUN", "BOARD UPSHIRE NORTH"]
+    assert t.lookup(["zinc", "quota", "plan"]) == ["ZQP"] and t.lookup(["zebra", "quilt", "project"]) == ["ZQP"]
+    assert {"domestic violence", "DA", "DV"} <= set(t.lookup(["domestic", "abuse"]))
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_a_question_naming_one_meaning_of_an_acronym_ranks_that_meaning_first(tmp_path, engine):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "gadget.txt").write_text(
+        "Gadget Case Reviews in Upshire\n\n1 Scope of the Gadget Case Review Group\n\nA Gadget Case Review (GCR) "
+        "is held when a gadget fails at school. The gadget case review group lists each gadget case review, "
+        "and every gadget case review is sent to the board.\n\n2 Purpose of the Case Review Group\n\nThe "
+        "purpose of the group is to choose which gadget case review to hold and to publish each gadget case "
+        "review.\n", encoding="utf-8")
+    (folder / "gizmo.txt").write_text(
+        "Learning in Downshire\n\n1 Introduction\n\nA Gizmo Case Review (GCR) in Downshire looks at how "
+        "agencies worked together.\n\n2 Why reviews are held\n\nThe aim of a gizmo case review in Downshire is "
+        "that agencies learn how to keep children safe, not to blame anyone.\n", encoding="utf-8")
+    for d in range(6):  # other papers, so that the review words are not the commonest
+        (folder / f"minutes-{d}.txt").write_text(
+            f"Board Minutes {d}\n\n1 Attendance\n\nThe board met and agreed its plan for the year. Members "
+            "noted the report on training and the budget.\n", encoding="utf-8")
+    ingest([folder], tmp_path / "ix", tag=False, engine=engine)
+    store = Store(tmp_path / "ix")
+    try:
+        res = search(store, "what is the aim of a gizmo case review in Downshire")
+        assert res.expanded == ["GCR"]
+        # both passages on the meaning asked for above the other meaning's, which holds the same words
+        headings = [h.section["heading"] for h in res.hits]
+        assert headings[:2] == ["Why reviews are held", "Introduction"], headings
+        # the letters typed still stand for both meanings
+        assert set(search(store, "GCR").expanded) == {"Gadget Case Review", "Gizmo Case Review"}
+    finally:
+        store.close()
+
+
 def test_terms_command_lists_what_documents_define(widget_index):
     r = CliRunner().invoke(main, ["terms", "WAP", "--index", str(widget_index), "--json"])
     assert r.exit_code == 0, r.output

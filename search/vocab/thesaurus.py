@@ -8,9 +8,10 @@ index folder (``thesaurus.json``) so that every search of that index knows them.
 
 Every entry is a *group* of forms that mean the same: an abbreviation and its
 expansions, or a synonym set. :meth:`Thesaurus.lookup` finds the groups a run of query
-words belongs to. Abbreviations (forms in capitals) match only as written, with an
-optional final ``s``; other forms match in any case, ignoring spaces and hyphens and a
-final plural. No spaCy here: the query path imports this module.
+words belongs to. The letters stand for each meaning documents give them; an expansion
+typed in full, for the letters and the expansions written beside it, not another meaning.
+Abbreviations (forms in capitals) match only as written, with an optional final ``s``;
+other forms match in any case, ignoring spaces and hyphens and a final plural. No spaCy here: the query path imports this module.
 """
 from __future__ import annotations
 
@@ -52,6 +53,20 @@ def is_abbreviation(form: str) -> bool:
 def phrase_key(text: str) -> str:
     """A phrase as one key: case, spaces, hyphens and apostrophes ignored."""
     return "".join(w.lower().replace("’", "'") for w in _WORD.findall(text)).replace("'", "")
+
+
+_FUNCTION_WORDS = frozenset(("a", "an", "and", "for", "in", "of", "on", "the", "to"))
+
+
+def _meaning(words: list[str]) -> tuple[str, ...]:
+    """The words of a form as one meaning: case, a possessive, a final plural and function words
+    ignored ("Board for Northern Ireland" is "BOARD NORTHERN IRELAND", "Children's" "children")."""
+    out = []
+    for w in words:
+        w = w.lower().replace("’", "'").removesuffix("'s").replace("'", "")
+        if w not in _FUNCTION_WORDS:
+            out.append(w[:-1] if w.endswith("s") and len(w) > 3 else w)
+    return tuple(out)
 
 
 def _singulars(key: str) -> list[str]:
@@ -133,6 +148,10 @@ class Thesaurus:
             keys: dict[str, set[int]] = {}
             longest = 1
             groups = self.groups()
+            # the expansions written beside each abbreviation (not those documents define):
+            # the only ones an expansion typed in full stands for
+            listed = {n: {_singulars(phrase_key(e))[-1] for e in self.abbreviations.get(g[0], ())}
+                      for n, g in enumerate(groups[:len(groups) - len(self.synonyms)])}
             for n, group in enumerate(groups):
                 for form in group:
                     if is_abbreviation(form):
@@ -144,7 +163,7 @@ class Thesaurus:
                         if words:
                             keys.setdefault(phrase_key(form), set()).add(n)
                             longest = max(longest, len(words))
-            self._table = (groups, abbrs, keys, longest)
+            self._table = (groups, abbrs, keys, longest, listed)
         return self._table
 
     @property
@@ -156,9 +175,10 @@ class Thesaurus:
         """The other forms of whatever the run of ``words`` names (empty when it names nothing):
         one word written as an abbreviation matches abbreviations as written; any run matches
         expansions and synonyms whatever its case, spacing or hyphens."""
-        groups, abbrs, keys, _ = self._lookup_table()
+        groups, abbrs, keys, _, listed = self._lookup_table()
         ids: set[int] = set()
-        if len(words) == 1 and words[0] in abbrs:
+        typed_abbr = len(words) == 1 and words[0] in abbrs
+        if typed_abbr:
             ids = abbrs[words[0]]
         if not ids and not (len(words) == 1 and is_abbreviation(words[0])):
             said = _singulars(phrase_key(" ".join(words)))
@@ -166,8 +186,14 @@ class Thesaurus:
         if not ids:
             return []
         said = _singulars(phrase_key(" ".join(words)))
+        typed = _meaning(_WORD.findall(" ".join(words)))
         out, seen = [], set()
         for n in sorted(ids):
+            # an expansion typed in full is one meaning of its abbreviation: another meaning a
+            # document gives the same letters ("significant" beside "serious case review") is
+            # no other form of it, though the same words written otherwise are; the
+            # abbreviation typed stands for every meaning
+            meanings = None if typed_abbr or n not in listed else (listed[n] if set(said) & listed[n] else set())
             for form in groups[n]:
                 if is_abbreviation(form):
                     if len(words) == 1 and words[0] in (form, form + "s"):
@@ -177,6 +203,8 @@ class Thesaurus:
                     k = _singulars(phrase_key(form))[-1]
                     if phrase_key(form) in said or k in said:
                         continue
+                    if meanings is not None and k not in meanings and _meaning(_WORD.findall(form)) != typed:
+                        continue  # another meaning of the same letters
                 if k not in seen:
                     seen.add(k)
                     out.append(form)
