@@ -8,6 +8,7 @@ sections needs.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -57,6 +58,24 @@ def engine_facets(store: Store, res, labels: dict[str, str] | None = None) -> di
     return _facets(years, themes, types, publishers, labels or {})
 
 
+_ACRONYM_SUFFIX = re.compile(r"\s*\([A-Z][A-Za-z&]{1,9}\)$")  # "… Children Board (SSCB)"
+
+
+def one_name_per_body(publishers: Counter) -> Counter:
+    """Publishers counted once per body: a body written with the abbreviation its report
+    defines ("… Safeguarding Children Board (SSCB)") and without it in another report is one
+    entry, under the name without it (the publisher filter, a phrase, finds both); a body
+    written only one way keeps that name."""
+    forms: dict[str, set[str]] = {}
+    for name in publishers:
+        forms.setdefault(_ACRONYM_SUFFIX.sub("", name), set()).add(name)
+    out: Counter = Counter()
+    for name, n in publishers.items():
+        bare = _ACRONYM_SUFFIX.sub("", name)
+        out[bare if len(forms[bare]) > 1 else name] += n
+    return out
+
+
 def _facets(years: Counter, themes: Counter, types: Counter, publishers: Counter, labels: dict[str, str]) -> dict:
     def rows(counter: Counter, name=lambda v: v) -> list[dict]:
         return [{"value": v, "label": name(v), "count": n}
@@ -66,7 +85,7 @@ def _facets(years: Counter, themes: Counter, types: Counter, publishers: Counter
         "year": [{"value": y, "label": y, "count": years[y]} for y in sorted(years)],  # labels sort as years
         "theme": rows(themes, lambda t: labels.get(t, t)),
         "doc_type": rows(types, lambda t: t.replace("-", " ")),
-        "publisher": rows(publishers),
+        "publisher": rows(one_name_per_body(publishers)),
     }
 
 

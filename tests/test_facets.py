@@ -1,6 +1,8 @@
 """search.facets: facet counts of a search and its pages; search without snippets."""
 from __future__ import annotations
 
+from collections import Counter
+
 from search.facets import facet_counts, facets, search_with_facets, sections_per_year
 from search.query import search
 from search.trace import theme_table
@@ -94,3 +96,23 @@ def test_facets_count_the_matches_without_counting_every_word_apart(store):
     assert counted.hits == [] and counted.total == ranked.total
     assert counted.every_word == counted.total  # limit=0 counts the matches, not every word apart
     assert facets(store, "children chronology")["total"] == ranked.total
+
+
+def test_a_body_written_with_and_without_its_abbreviation_is_one_publisher(tmp_path):
+    from ingest.pipeline import ingest
+    from search.facets import one_name_per_body
+    from search.index.store import Store
+
+    body = "Rutland Safeguarding Children Board"
+    said = "met six times this year. Training on neglect was given to staff across the county.\n"
+    (tmp_path / "a.txt").write_text(f"{body} Annual Report 2016-17\n\nThe {body} (RSCB) {said}", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(f"{body} Annual Report 2017-18\n\nThe {body} {said}", encoding="utf-8")
+    ingest([tmp_path / "a.txt", tmp_path / "b.txt"], tmp_path / "ix")
+    store = Store(tmp_path / "ix")
+    assert {d["publisher"] for d in store.records("doc")} == {body, f"{body} (RSCB)"}  # as each report writes it
+    _res, counted = search_with_facets(store, "training")
+    assert counted["publisher"] == [{"value": body, "label": body, "count": 2}]
+    assert search(store, "training", publisher=body).total == 2  # the entry's filter finds both
+    store.close()
+    alone = Counter({"NHS Westshire Clinical Commissioning Group (CCG)": 3, "Ofsted": 1})
+    assert one_name_per_body(alone) == alone  # written one way only: kept as written
