@@ -1,0 +1,47 @@
+"""A practitioner's morning with a mixed index (dated and undated reports): the wrong
+messages and orders it showed, each pinned by a test."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from ingest.pipeline import ingest
+from search.filters import MAX_DOCS_NAMED, explain_empty
+from search.index.store import Store
+
+FIRST, LAST = 2012, 2023  # the years of the dated reports written below
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """Twelve dated annual reports and two undated papers, each with a section on neglect."""
+    root = tmp_path_factory.mktemp("mixed")
+    src = root / "in"
+    src.mkdir()
+    for i, y in enumerate(range(FIRST, LAST + 1)):
+        (src / f"board{i:02d}.txt").write_text(
+            f"Annual Report {y}/{(y + 1) % 100:02d}\n\n1 Neglect\n\nNeglect was a concern for the board in the year.\n")
+    for name in ("audit", "leaflet"):
+        (src / f"{name}.txt").write_text(f"Section 11 {name.title()}\n\n1 Neglect\n\nNeglect featured in the {name}.\n")
+    ix = root / "ix"
+    report = ingest([src], ix)
+    assert report.failed == [] and len(report.added) == 14
+    store = Store(ix)
+    yield ix, store
+    store.close()
+
+
+def test_the_years_indexed_span_dated_years_only(mixed):
+    _ix, store = mixed
+    said = explain_empty(store, "neglect", from_year="2040")
+    span = f"{FIRST}-{(FIRST + 1) % 100:02d} to {LAST}-{(LAST + 1) % 100:02d}"
+    assert f"years indexed: {span}:" in said and "to undated" not in said
+
+
+def test_filters_empty_together_name_a_few_documents_not_all(mixed):
+    _ix, store = mixed
+    said = explain_empty(store, "neglect", year="2015", doc_type="other")
+    assert "together" in said
+    named = [d for d in [f"board{i:02d}" for i in range(12)] + ["audit", "leaflet"] if f"{d} (" in said]
+    assert len(named) == MAX_DOCS_NAMED and f"and {14 - MAX_DOCS_NAMED} more" in said
