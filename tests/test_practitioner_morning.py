@@ -9,21 +9,28 @@ from cli import main
 from ingest.pipeline import ingest
 from search.filters import MAX_DOCS_NAMED, explain_empty
 from search.index.store import Store
+from search.query import search
+from tests.engines import AVAILABLE
 
 FIRST, LAST = 2012, 2023  # the years of the dated reports written below
 
 
-@pytest.fixture(scope="module")
-def mixed(tmp_path_factory):
+def _write(src):
     """Twelve dated annual reports and two undated papers, each with a section on neglect."""
-    root = tmp_path_factory.mktemp("mixed")
-    src = root / "in"
-    src.mkdir()
     for i, y in enumerate(range(FIRST, LAST + 1)):
         (src / f"board{i:02d}.txt").write_text(
             f"Annual Report {y}/{(y + 1) % 100:02d}\n\n1 Neglect\n\nNeglect was a concern for the board in the year.\n")
     for name in ("audit", "leaflet"):
         (src / f"{name}.txt").write_text(f"Section 11 {name.title()}\n\n1 Neglect\n\nNeglect featured in the {name}.\n")
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """The reports :func:`_write` writes, in an index."""
+    root = tmp_path_factory.mktemp("mixed")
+    src = root / "in"
+    src.mkdir()
+    _write(src)
     ix = root / "ix"
     report = ingest([src], ix)
     assert report.failed == [] and len(report.added) == 14
@@ -45,3 +52,24 @@ def test_filters_empty_together_name_a_few_documents_not_all(mixed):
     assert "together" in said
     named = [d for d in [f"board{i:02d}" for i in range(12)] + ["audit", "leaflet"] if f"{d} (" in said]
     assert len(named) == MAX_DOCS_NAMED and f"and {14 - MAX_DOCS_NAMED} more" in said
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_sort_year_puts_undated_sections_after_every_dated_one(tmp_path, engine):
+    src = tmp_path / "in"
+    src.mkdir()
+    _write(src)
+    ingest([src], tmp_path / "ix", engine=engine)
+    store = Store(tmp_path / "ix")
+    try:
+        for limit in (3, 13, 14):
+            years = [h.section.get("year") for h in search(store, "neglect", sort="year", limit=limit).hits]
+            dated = [y for y in years if y]
+            assert years[:len(dated)] == dated == sorted(dated, reverse=True) and len(years) == limit
+            assert len(dated) == min(limit, LAST - FIRST + 1)
+        listed = [h.section.get("year") for h in search(store, "", theme="neglect", limit=3).hits]
+        assert all(listed) and listed == sorted(listed, reverse=True)  # no words: newest first too
+    finally:
+        store.close()
+    out = CliRunner().invoke(main, ["neglect", "--sort", "year", "-n", "1", "--index", str(tmp_path / "ix")]).output
+    assert f"1. Annual Report {LAST}/{(LAST + 1) % 100:02d}" in out
