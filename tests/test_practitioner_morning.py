@@ -73,3 +73,26 @@ def test_sort_year_puts_undated_sections_after_every_dated_one(tmp_path, engine)
         store.close()
     out = CliRunner().invoke(main, ["neglect", "--sort", "year", "-n", "1", "--index", str(tmp_path / "ix")]).output
     assert f"1. Annual Report {LAST}/{(LAST + 1) % 100:02d}" in out
+
+
+def test_a_docx_briefing_over_many_years_is_written(tmp_path):
+    """Eighteen years of reports: more year columns than a landscape page holds at full
+    width, which once made a negative column width and no briefing."""
+    from docx import Document
+
+    from search.export import export
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for y in range(2006, 2024):
+        (src / f"r{y}.txt").write_text(f"Annual Report {y}/{(y + 1) % 100:02d}\n\n1 Neglect\n\nNeglect was a concern.\n")
+    ingest([src], tmp_path / "ix")
+    store = Store(tmp_path / "ix")
+    try:
+        path = export(store, tmp_path / "b.docx", query="neglect")
+    finally:
+        store.close()
+    table = Document(str(path)).tables[0]
+    header = [c.text for c in table.rows[0].cells]
+    assert header[0] == "Theme" and header[1] == "06-07" and header[-1] == "Total" and len(header) == 20
+    assert all(col.width and col.width > 0 for col in table.columns)
