@@ -96,3 +96,23 @@ def test_a_docx_briefing_over_many_years_is_written(tmp_path):
     header = [c.text for c in table.rows[0].cells]
     assert header[0] == "Theme" and header[1] == "06-07" and header[-1] == "Total" and len(header) == 20
     assert all(col.width and col.width > 0 for col in table.columns)
+
+
+def test_two_fragments_of_a_snippet_never_repeat_the_same_words():
+    """A second fragment that reaches back to its sentence's start may begin before the
+    first one ends: the snippet is then one run of text, both matches marked."""
+    from search.index.analysis import text_analyzer
+    from search.snippets import highlight, plain, spans
+
+    sentences = ["The partnership met every quarter and agreed its plan with the schools.",
+                 "The review of sharing was discussed by the board.",
+                 "Partners agreed that the board and the group of partners across the area that met every quarter "
+                 "in and the review says sharing improved later in the year once the new system was in place for "
+                 "every agency that works with families."]
+    text = " ".join([*sentences, sentences[0]])
+    snippet = highlight(text, [t.text for t in text_analyzer()("sharing", mode="query")])[0]
+    got = plain(snippet)
+    parts = got.split(" … ")
+    assert not any(left[-25:] in right for left, right in zip(parts, parts[1:])), got
+    assert text.find(got) >= 0 and got.startswith(sentences[1])
+    assert [got[a:b] for a, b in spans(snippet)] == ["sharing", "sharing"]
