@@ -2,6 +2,8 @@
 messages and orders it showed, each pinned by a test."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -75,19 +77,26 @@ def test_sort_year_puts_undated_sections_after_every_dated_one(tmp_path, engine)
     assert f"1. Annual Report {LAST}/{(LAST + 1) % 100:02d}" in out
 
 
-def test_a_docx_briefing_over_many_years_is_written(tmp_path):
-    """Eighteen years of reports: more year columns than a landscape page holds at full
-    width, which once made a negative column width and no briefing."""
+@pytest.fixture(scope="module")
+def many_years(tmp_path_factory):
+    """Eighteen annual reports, 2006-07 to 2023-24, each with a section on neglect."""
+    root = tmp_path_factory.mktemp("many-years")
+    src = root / "in"
+    src.mkdir()
+    for y in range(2006, 2024):
+        (src / f"r{y}.txt").write_text(f"Annual Report {y}/{(y + 1) % 100:02d}\n\n1 Neglect\n\nNeglect was a concern.\n")
+    ingest([src], root / "ix")
+    return root / "ix"
+
+
+def test_a_docx_briefing_over_many_years_is_written(many_years, tmp_path):
+    """More year columns than a landscape page holds at full width once made a negative
+    column width and no briefing."""
     from docx import Document
 
     from search.export import export
 
-    src = tmp_path / "in"
-    src.mkdir()
-    for y in range(2006, 2024):
-        (src / f"r{y}.txt").write_text(f"Annual Report {y}/{(y + 1) % 100:02d}\n\n1 Neglect\n\nNeglect was a concern.\n")
-    ingest([src], tmp_path / "ix")
-    store = Store(tmp_path / "ix")
+    store = Store(many_years)
     try:
         path = export(store, tmp_path / "b.docx", query="neglect")
     finally:
@@ -96,6 +105,22 @@ def test_a_docx_briefing_over_many_years_is_written(tmp_path):
     header = [c.text for c in table.rows[0].cells]
     assert header[0] == "Theme" and header[1] == "06-07" and header[-1] == "Total" and len(header) == 20
     assert all(col.width and col.width > 0 for col in table.columns)
+
+
+def test_the_web_page_lists_every_year_it_counts(many_years):
+    """The year counts run oldest first: a list cut at twelve dropped the newest years."""
+    import warnings
+
+    from web import create_app
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # newer Starlette prefers httpx2 for its test client
+        from starlette.testclient import TestClient
+
+    with TestClient(create_app(many_years), base_url="http://127.0.0.1:8765") as client:
+        for url in ("/", "/facets"):
+            html = client.get(url, params={"q": "neglect"}).text
+            listed = re.findall(r'data-facet="year"><span>([^<]+)</span>', html)
+            assert listed == [f"{y}-{(y + 1) % 100:02d}" for y in range(2006, 2024)], url
 
 
 def test_two_fragments_of_a_snippet_never_repeat_the_same_words():
