@@ -141,3 +141,29 @@ def test_two_fragments_of_a_snippet_never_repeat_the_same_words():
     assert not any(left[-25:] in right for left, right in zip(parts, parts[1:])), got
     assert text.find(got) >= 0 and got.startswith(sentences[1])
     assert [got[a:b] for a, b in spans(snippet)] == ["sharing", "sharing"]
+
+
+def test_the_themes_table_has_the_undated_column_the_web_page_has(mixed, tmp_path):
+    """`sgsearch themes` (text, CSV, XLSX) counted undated sections in "all" but gave them no
+    column, while the web page's table has one: a row's cells now add up to its "all"."""
+    from openpyxl import load_workbook
+
+    from search.table import full_table, to_rows
+
+    ix, store = mixed
+    table = full_table(store)
+    assert table["years"][-1] == "undated" and table["years"][0] == f"{FIRST}-{(FIRST + 1) % 100:02d}"
+    for t in table["themes"]:
+        assert sum(v or 0 for v in t["counts"].values()) == t["all"], t["id"]
+    assert full_table(store, per="doc")["documents_per_year"]["undated"] == 2
+    assert "undated" not in full_table(store, FIRST)["years"]  # a year range leaves the undated out
+    text = CliRunner().invoke(main, ["themes", "--index", str(ix)]).output
+    header = next(line for line in text.splitlines() if line.rstrip().endswith("all"))
+    assert header.split()[-2:] == ["undated", "all"] and f"{FIRST}-{(FIRST + 1) % 100:02d} to {LAST}" in text
+    assert "undated 4" in text  # its sections, beside each year's
+    csv_head = CliRunner().invoke(main, ["themes", "--format", "csv", "--index", str(ix)]).output.splitlines()[0]
+    assert csv_head.split(",")[-2:] == ["undated", "Total"]
+    CliRunner().invoke(main, ["themes", "--format", "xlsx", "-o", str(tmp_path / "t.xlsx"), "--index", str(ix)])
+    first_row = [c.value for c in next(load_workbook(tmp_path / "t.xlsx").active.iter_rows())]
+    assert first_row[-2:] == ["undated", "Total"] and to_rows(table)[0] == first_row
+
