@@ -167,3 +167,20 @@ def test_the_themes_table_has_the_undated_column_the_web_page_has(mixed, tmp_pat
     first_row = [c.value for c in next(load_workbook(tmp_path / "t.xlsx").active.iter_rows())]
     assert first_row[-2:] == ["undated", "Total"] and to_rows(table)[0] == first_row
 
+
+def test_themes_writes_the_format_its_file_name_says(mixed, tmp_path):
+    """`themes -o t.xlsx` (or .csv, .json) wrote the text table into the file, whatever its name."""
+    import json
+
+    from openpyxl import load_workbook
+
+    ix, _store = mixed
+    for name in ("t.xlsx", "t.csv", "t.json", "t.txt"):
+        r = CliRunner().invoke(main, ["themes", "-o", str(tmp_path / name), "--index", str(ix)])
+        assert r.exit_code == 0 and f"Table written to {tmp_path / name}" in r.output
+    assert next(load_workbook(tmp_path / "t.xlsx").active.iter_rows())[0].value == "Theme"
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8-sig").startswith("Theme,")
+    assert json.loads((tmp_path / "t.json").read_text())["themes"]
+    assert (tmp_path / "t.txt").read_text().startswith("Sections tagged with each theme")
+    forced = CliRunner().invoke(main, ["themes", "--format", "text", "-o", str(tmp_path / "u.csv"), "--index", str(ix)])
+    assert forced.exit_code == 0 and (tmp_path / "u.csv").read_text().startswith("Sections tagged")  # as asked
