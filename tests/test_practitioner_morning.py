@@ -184,3 +184,22 @@ def test_themes_writes_the_format_its_file_name_says(mixed, tmp_path):
     assert (tmp_path / "t.txt").read_text().startswith("Sections tagged with each theme")
     forced = CliRunner().invoke(main, ["themes", "--format", "text", "-o", str(tmp_path / "u.csv"), "--index", str(ix)])
     assert forced.exit_code == 0 and (tmp_path / "u.csv").read_text().startswith("Sections tagged")  # as asked
+
+
+def test_the_briefing_table_counts_the_undated_sections_in_a_column(mixed, tmp_path):
+    """The briefing's Total counted the undated sections that no column showed: the query
+    row's year cells added up to less than its Total."""
+    from docx import Document
+
+    from search.export import build_briefing, export
+
+    _ix, store = mixed
+    table = build_briefing(store, query="neglect")["table"]
+    assert table["years"][-1] == "undated"
+    for row in [table["query_row"], *table["rows"]]:
+        assert sum(v or 0 for v in row["counts"].values()) == row["total"], row["label"]
+    assert table["query_row"]["counts"]["undated"] == 2
+    header = [c.text for c in Document(str(export(store, tmp_path / "b.docx", query="neglect"))).tables[0].rows[0].cells]
+    assert header[-2:] == ["undated", "Total"]
+    text = export(store, tmp_path / "b.md", query="neglect").read_text()
+    assert f"{FIRST}-{(FIRST + 1) % 100:02d} to {LAST}-{(LAST + 1) % 100:02d}." in text  # the span is of years

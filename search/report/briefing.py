@@ -22,6 +22,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from search.cite import clean
 from search.report.chart import NO_DOCUMENT, plot_trace
+from search.vocab.years import parse_year_label
 
 FORMATS = ("md", "docx", "csv", "json")
 CSV_COLUMNS = ("year", "title", "publisher", "section_id", "number", "heading", "page", "citation", "quote")
@@ -394,7 +395,7 @@ def _docx_chart(doc, b: dict, usable, path: Path) -> None:
     data = {"query": scope.get("query"), "theme": None, "tagged": tagged,
             "years": [{"year": g["year"], "sections": g.get("sections", 0), "documents": g.get("documents", 0)}
                       for g in groups]}
-    years = table.get("years") or None
+    years = [y for y in table.get("years") or [] if parse_year_label(y) is not None] or None  # a chart of years
     png = path.with_name(f".{path.name}.chart.png")
     try:
         plot_trace(data, png, all_years=years,
