@@ -203,3 +203,12 @@ def test_the_briefing_table_counts_the_undated_sections_in_a_column(mixed, tmp_p
     assert header[-2:] == ["undated", "Total"]
     text = export(store, tmp_path / "b.md", query="neglect").read_text()
     assert f"{FIRST}-{(FIRST + 1) % 100:02d} to {LAST}-{(LAST + 1) % 100:02d}." in text  # the span is of years
+
+
+def test_the_documents_list_lines_up_its_columns(mixed):
+    """`sgsearch docs` put the year and type right after each id, so they wandered with its length."""
+    ix, _store = mixed
+    lines = CliRunner().invoke(main, ["docs", "--index", str(ix)]).output.splitlines()
+    years = {max(line.find(" 20"), line.find(" undated")) for line in lines}
+    titles = {line.find("Annual Report") if "Annual Report" in line else line.find("Section 11") for line in lines}
+    assert len(lines) == 14 and len(years) == 1 and len(titles) == 1, lines
