@@ -437,14 +437,21 @@ def tag_cmd(source, taxonomy, as_json, index):
         echo(format_tags(data["themes"]))
 
 
+def _table_format(output: str | None) -> str:
+    """The format a table file's extension names (``themes.xlsx``); text for any other."""
+    ext = Path(output).suffix.lower() if output else ""
+    return {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}.get(ext, "text")
+
+
 @main.command("themes")
 @click.option("--from", "from_year", help="From this year on.")
 @click.option("--to", "to_year", help="Up to this year.")
 @click.option("--per", type=click.Choice(["100", "doc"]),
               help="100: sections per 100 sections of that year; doc: documents mentioning it, of that year's.")
-@click.option("--format", "fmt", type=click.Choice(["text", "csv", "xlsx", "json"]), default="text", show_default=True,
-              help="Output format (xlsx needs -o FILE).")
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), help="Write the table to this file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "xlsx", "json"]),
+              help="Output format (xlsx needs -o FILE) [default: text, or as -o FILE's extension says].")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False),
+              help="Write the table to this file (.csv, .xlsx and .json as those formats).")
 @click.option("--list", "list_only", is_flag=True, help="List the taxonomy's themes and their phrases.")
 @click.option("--all", "show_all", is_flag=True, help="Show themes with no sections too.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
@@ -475,7 +482,7 @@ def themes_cmd(from_year, to_year, per, fmt, output, list_only, show_all, as_jso
         lo, hi = year_arg("from_year", from_year), year_arg("to_year", to_year)
     except QueryError as e:
         _query_fail(e)
-    fmt = "json" if as_json else fmt
+    fmt = "json" if as_json else fmt or _table_format(output)
     if fmt == "xlsx" and not output:
         _fail("--format xlsx writes a file: add -o themes.xlsx", 2)
     table = full_table(_store(index), lo, hi, per=per)

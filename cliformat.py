@@ -224,9 +224,11 @@ def format_documents(docs: list[dict]) -> str:
     if not docs:
         return "The index is empty: sgsearch ingest PATH adds reports."
     lines = []
+    iw = max(len(d["doc_id"]) for d in docs)  # the columns line up however long the ids
+    yw = max(len(d["year"] or "undated") for d in docs)
     for d in docs:
         pages = f", {_plural(d['pages'], 'page')}" if d["pages"] else ""
-        lines.append(f"{d['doc_id']}  {d['year'] or 'undated'}  {d['doc_type']:<13} {d['title']} "
+        lines.append(f"{d['doc_id']:<{iw}}  {d['year'] or 'undated':<{yw}}  {d['doc_type']:<13} {d['title']} "
                      f"({_plural(d['sections'], 'section')}{pages})")
     return "\n".join(lines)
 

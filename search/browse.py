@@ -50,6 +50,21 @@ def document(store: Store, doc_id: str) -> dict:
     return out
 
 
+def _no_section(store: Store, asked: str) -> str:
+    """Why ``asked`` names no section: its document's own section numbers when the document
+    is indexed, else the form of an id, taken from the index itself."""
+    doc_id = asked.rsplit(":", 1)[0] if ":" in asked else asked
+    if store.record(f"doc:{doc_id}"):
+        ids = [s["id"] for s in store.records("section", doc_id=doc_id)]
+        numbers = [i.rsplit(":", 1)[1] for i in ids]
+        has = (f"sections {numbers[0]} to {numbers[-1]}" if len(numbers) > 1
+               else f"one section, {ids[0]}" if ids else "no sections")
+        return f"no section {asked!r}: document {doc_id!r} has {has} (see 'sgsearch docs {doc_id}')"
+    first = next(store.iter_records("section"), None)  # one record, not the whole index
+    example = f", e.g. {first['id']}" if first else ""
+    return f"no section {asked!r}: ids are DOC_ID:N{example} (see 'sgsearch docs' and 'sgsearch docs DOC_ID')"
+
+
 def defined_acronyms(store: Store, doc_id: str) -> list[dict]:
     """The acronyms a document defines itself (``[{"abbreviation", "expansion"}]``), learned at ingest."""
     kept = stored(store.current_dir())
@@ -77,7 +92,7 @@ def section(store: Store, section_id: str) -> dict:
         passage = passage_json(found, asked) if found else None
         found = found if passage else None
     if not found or found.get("kind") != "section":
-        raise DocNotFound(f"no section {asked!r}: ids look like ccg-2021-22:3 (see 'sgsearch docs DOC_ID')")
+        raise DocNotFound(_no_section(store, asked))
     out = section_json(found)
     out["title"] = found.get("title")
     out["publisher"] = found.get("publisher") or None

@@ -42,7 +42,7 @@ from search.query import (
 )
 from search.report.briefing import FORMATS, clean_tree, describe, export_briefing
 from search.table import year_range
-from search.trace import theme_table
+from search.trace import UNDATED, theme_table
 from search.vocab.years import fy_label, parse_year_label
 
 QUOTE_CHARS = 600
@@ -102,7 +102,7 @@ def build_briefing(
         }
     recurring = _recurring(store, query, theme_ids + query_themes, lo, hi, labels)
     docs = [doc_json(d) for d in store.records("doc")]  # the contract's shape: "title" is the document's
-    years = table["years"] or [g["year"] for g in passages]
+    years = [y for y in table["years"] if y != UNDATED] or [g["year"] for g in passages]
     scope = {
         "query": query,
         "themes": [{"id": t, "label": labels.get(t, t)} for t in theme_ids],
@@ -178,12 +178,18 @@ def _passages(store, query, theme_ids, lo, hi, per_year) -> tuple[list[dict], di
     summary = {
         # each section once, though a span's sections are in every year they cover
         "total": overall[0].total if len(overall) == 1 else _union_count(store, theme_ids, lo, hi),
-        "per_year": counts,
+        "per_year": {**counts, **({UNDATED: _undated(overall[0])} if len(overall) == 1 else {})},
         "documents": max(len(documents), max((r.documents for r in overall), default=0)),
         "mode": "any" if any(r.mode == "any" for r in overall) else "all",
         "suggestions": sorted({s for r in overall for s in r.suggestions}),
     }
     return groups, summary
+
+
+def _undated(res) -> int:
+    """A search's matching sections whose document states no year."""
+    found = res.summary.brief().get((None,)) if res.summary else None
+    return found.sections if found else 0
 
 
 def _union_count(store, theme_ids, lo, hi) -> int:
@@ -306,7 +312,9 @@ def _table(store, lo, hi, theme_ids, query_themes, labels) -> dict:
     data = theme_table(store, lo, hi)
     by_id = {t["id"]: t for t in data["themes"]}
     indexed = set(data["years"])
-    years = year_range(data["years"])  # every year first to last; None for a year with no document
+    # every year first to last (None for a year with no document), then the undated sections'
+    # own column, as `sgsearch themes` has it, so a row's cells add up to its total
+    years = year_range(data["years"]) + [y for y in data["years"] if y == UNDATED]
 
     def row(tid):
         t = by_id.get(tid)

@@ -7,11 +7,15 @@ from collections import Counter
 
 from search.browse import documents
 from search.query import search, year_arg
-from search.trace import theme_table
+from search.trace import UNDATED, theme_table
+
+MAX_DOCS_NAMED = 10  # a message, not a listing: beyond this many, 'sgsearch docs' lists them
 
 
 def _span(years: list[str]) -> str:
-    return f"{years[0]} to {years[-1]}" if len(years) > 1 else (years[0] if years else "none")
+    """The first and last dated year (the table lists "undated" last, which is no year)."""
+    dated = [y for y in years if y != UNDATED]
+    return f"{dated[0]} to {dated[-1]}" if len(dated) > 1 else (dated[0] if dated else "none dated")
 
 
 def explain_empty(store, query: str | None, year=None, from_year=None, to_year=None, theme=(),
@@ -45,9 +49,11 @@ def explain_empty(store, query: str | None, year=None, from_year=None, to_year=N
             culprits.append((key, label))
     if not culprits:
         on = " ".join(label for key, label in wanted if given[key])
-        return (f"{lead} no section matches all of {on} together. Documents indexed: "
-                + "; ".join(f"{d['doc_id']} ({d['year'] or 'no year'}, {d['doc_type']}, "
-                            f"{d['publisher'] or 'publisher unknown'})" for d in docs))
+        shown = "; ".join(f"{d['doc_id']} ({d['year'] or 'no year'}, {d['doc_type']}, "
+                          f"{d['publisher'] or 'publisher unknown'})" for d in docs[:MAX_DOCS_NAMED])
+        more = (f"; and {len(docs) - MAX_DOCS_NAMED:,} more ('sgsearch docs' lists them)"
+                if len(docs) > MAX_DOCS_NAMED else "")
+        return f"{lead} no section matches all of {on} together. Documents indexed: {shown}{more}"
     notes = []
     for key, label in culprits:
         if key in ("year", "from_year", "to_year"):

@@ -320,7 +320,9 @@ def search(
     want = max(limit, 1)
     n = want if sort == "year" else max(want * 3, 50)
     # the ranked list and the total in one pass; the counts by year and document when read
-    if limit > 0:
+    if limit > 0 and sort == "year":
+        top, total = _newest_first(backend, built.query, built.matches, flt, n)
+    elif limit > 0:
         top, total = _engine(backend.search_counted, built.query, flt, sort, n)
     else:
         top, total = [], _engine(backend.count, built.matches, flt)
@@ -651,10 +653,22 @@ def _window(ys=None, lo=None, hi=None) -> tuple[int | None, int | None]:
     return lo, hi
 
 
+def _newest_first(backend, q, matches, flt, n: int) -> tuple[list, int]:
+    """The first ``n`` matches newest year first, the undated after every dated one, and the
+    total. An engine sorts a section without a year as its own sentinel (first or last), so
+    as many more are asked for as there are undated matches, and those are moved to the end."""
+    undated = _engine(backend.counts, matches, flt, ("year_start",), False).get((None,))
+    extra = undated.sections if undated else 0
+    top, total = _engine(backend.search_counted, q, flt, "year", n + extra)
+    if extra and top and not top[0].fields.get("year_start"):
+        top = top[extra:] + top[:extra]  # the sentinel sorted first: the undated lead
+    return top[:n], total
+
+
 def _filtered_only(backend, flt, limit: int, theme_ids: list[str], window=(None, None)) -> SearchResult:
     """Every section the filters allow (no words), newest year first."""
     counts = _counts(backend, None, flt, window)
-    top = backend.search(qtree.Every(), flt, "year", max(limit, 1)) if counts[()].sections and limit > 0 else []
+    top = _newest_first(backend, qtree.Every(), None, flt, max(limit, 1))[0] if counts[()].sections and limit > 0 else []
     hits = [_hit(i + 1, h, ["text"], theme_ids, {}) for i, h in enumerate(top[:limit])]
     res = SearchResult("", counts[()].sections, hits, "all", theme_ids, summary=Summary(backend, None, flt, window, counts[()].sections, counts))
     res.matched = (None, flt)

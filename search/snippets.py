@@ -57,7 +57,16 @@ def highlight(text: str, words, stemmed: bool = True, top: int = 2) -> tuple[str
     best = sorted(frags, key=lambda f: (-max(n for _a, _b, n in f), -len({text[a:b].lower() for a, b, _n in f}),
                                         f[0][0]))[:top]
     best.sort(key=lambda f: f[0][0])
-    return " … ".join(_fragment(text, f) for f in best), best[0][0][0]
+    # a fragment reaching back to its sentence's start may begin before the last one ends:
+    # one run of text then, not the same words twice either side of " … "
+    cuts: list[tuple[int, int, list]] = []
+    for f in best:
+        start, end = bounds(text, f[0][0], f[-1][1])
+        if cuts and start < cuts[-1][1]:
+            cuts[-1] = (cuts[-1][0], max(end, cuts[-1][1]), cuts[-1][2] + f)
+        else:
+            cuts.append((start, end, list(f)))
+    return " … ".join(_fragment(text, marks, start, end) for start, end, marks in cuts), best[0][0][0]
 
 
 # Where a sentence (or a list item, or a line) starts: after closing punctuation and space,
@@ -69,9 +78,7 @@ _SPACE = re.compile(r"\s")
 LOOKBACK = 150  # characters before a match within which its sentence's start opens the fragment
 
 
-def _fragment(text: str, marks: list[tuple[int, int, int]]) -> str:
-    first, last = marks[0][0], marks[-1][1]
-    start, end = bounds(text, first, last)
+def _fragment(text: str, marks: list[tuple[int, int, int]], start: int, end: int) -> str:
     out, at = [], start
     for a, b, _n in marks:
         out.append(text[at:a])

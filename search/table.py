@@ -1,6 +1,6 @@
 """The theme-by-year table made ready to read and to paste: every year from the first to
-the last (``None`` for a year with no document), per-year denominators, rates per 100
-sections or per document, and the table as CSV, XLSX, or text that fits a terminal.
+the last (``None`` for a year with no document) then ``undated`` when some reports state
+no year, per-year denominators, rates per 100 sections or per document, and the table as CSV, XLSX, or text that fits a terminal.
 
 The counting itself is :func:`search.trace.theme_table`; this module only shapes it.
 """
@@ -55,7 +55,9 @@ def full_table(store: Store, from_year: int | None = None, to_year: int | None =
         raise ValueError(f"unknown --per {per!r}: use 100 or doc")
     table = theme_table(store, from_year, to_year)
     totals = table["totals"]  # the denominators, counted with the table
-    years = year_range(table["years"])
+    # the undated sections keep their own last column (as the web page's table has it), so
+    # a row's cells add up to its "all"
+    years = year_range(table["years"]) + [y for y in table["years"] if y == UNDATED]
     out_themes = []
     for t in table["themes"]:
         counts, docs = {}, {}
@@ -136,20 +138,24 @@ def to_text(table: dict, width: int = 80, show_all: bool = False) -> str:
     cells = {t["id"]: [cell(table, t, y) for y in years] for t in shown}
     alls = {t["id"]: all_cell(table, t) for t in shown}
     cw = max([5] + [len(c) for cs in cells.values() for c in cs])
+    ws = [max(cw, len(UNDATED)) if y == UNDATED else cw for y in years]
     tw = max([5] + [len(a) for a in alls.values()])
-    fixed = (cw + 1) * len(years) + tw + 2
+    fixed = sum(w + 1 for w in ws) + tw + 2
     lw = max(12, min(max([5] + [len(t["label"]) for t in shown]), width - fixed))
     per = {"100": "Sections tagged per 100 sections of that year",
            "doc": "Documents mentioning each theme, of that year's documents"}.get(
         table.get("per"), "Sections tagged with each theme per year")
-    span = f"{years[0]} to {years[-1]}" if years else "no years"
+    dated = [y for y in years if y != UNDATED]
+    span = f"{dated[0]} to {dated[-1]}" if dated else "no dated years"
     every = {"100": "per 100 sections of every year", "doc": "documents mentioning it, of all"}.get(
         table.get("per"), "sections in every year")
     out = textwrap.wrap(f"{per}, {span} ({NO_DOCUMENT}: no document that year; all: {every}).", width)
-    out.append(" " * lw + " " + " ".join(f"{y[2:]:>{cw}}" for y in years) + f" {'all':>{tw}}")
+    out.append(" " * lw + " " + " ".join(f"{y if y == UNDATED else y[2:]:>{w}}" for y, w in zip(years, ws))
+               + f" {'all':>{tw}}")
     for t in shown:
         label = _label_lines(t["label"], lw, max(lw, width - 2))
-        out.append(f"{label[0]:<{lw}} " + " ".join(f"{c:>{cw}}" for c in cells[t["id"]]) + f" {alls[t['id']]:>{tw}}")
+        out.append(f"{label[0]:<{lw}} " + " ".join(f"{c:>{w}}" for c, w in zip(cells[t["id"]], ws))
+                   + f" {alls[t['id']]:>{tw}}")
         out += [f"  {more}" for more in label[1:]]
     sections = table.get("sections") or {}
     denominators = ", ".join(f"{y} {sections[y]}" for y in years if sections.get(y) is not None)

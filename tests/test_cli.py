@@ -56,6 +56,22 @@ def test_docs_list_outline_and_show(corpus_index):
     assert missing.exit_code == 1 and "no section 'nope:1'" in missing.output
 
 
+def test_show_a_missing_section_names_what_is_there(corpus_index):
+    """A section number past a document's end names that document's sections; an unknown
+    document gives an id that exists in this index, not one from another."""
+    outline = json.loads(run("docs", "ccg-2021-22", "--json", "--index", str(corpus_index)).output)
+    ids = [s["section_id"] for s in outline["sections"]]
+    first, last = ids[0].rsplit(":", 1)[1], ids[-1].rsplit(":", 1)[1]
+    past = CliRunner().invoke(main, ["show", "ccg-2021-22:999", "--index", str(corpus_index)])
+    assert past.exit_code == 1
+    assert f"document 'ccg-2021-22' has sections {first} to {last}" in past.output
+    assert "Traceback" not in past.output
+    unknown = CliRunner().invoke(main, ["show", "nope:1", "--index", str(corpus_index)])
+    example = unknown.output.split("e.g. ", 1)[1].split()[0]
+    assert unknown.exit_code == 1
+    assert run("show", example, "--index", str(corpus_index)).exit_code == 0
+
+
 def test_ingest_reports_failures_and_exit_status(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "ok.txt").write_text("1 Introduction\n\nThe partnership met four times in the year.\n")

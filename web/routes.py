@@ -128,7 +128,7 @@ def facets_page(request: Request) -> Response:
                           (opts["doc_type"] or "").replace("-", " "), opts["publisher"]) if v]
     ctx = {"q": q, "themes": themes, "within": within, "facets": data["facets"], "total": data["total"],
            "link": lambda **kw: link(request, path="/", fragment=None, **kw),
-           "back": link(request, path="/", fragment=None)}
+           "back": link(request, path="/", fragment=None), "more_url": link(request, fragment=None)}
     fragment = request.query_params.get("fragment") == "1"
     return render(request, "facets_fragment.html" if fragment else "facets.html", ctx, data)
 

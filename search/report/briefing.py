@@ -22,6 +22,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from search.cite import clean
 from search.report.chart import NO_DOCUMENT, plot_trace
+from search.vocab.years import parse_year_label
 
 FORMATS = ("md", "docx", "csv", "json")
 CSV_COLUMNS = ("year", "title", "publisher", "section_id", "number", "heading", "page", "citation", "quote")
@@ -314,6 +315,7 @@ _MARGIN = Mm(20)
 # a year column holds "2016-17" in bold 9 pt on one line; the label column keeps a theme
 # label to two lines at most ("Neglect" never breaks)
 _YEAR_COL, _TOTAL_COL, _MIN_LABEL_COL = Mm(19), Mm(15), Mm(45)
+_FY = re.compile(r"\d{4}-\d{2}")
 
 
 def _page_setup(doc, n_years: int):
@@ -361,10 +363,13 @@ def _docx_table(doc, years: list[str], rows: list[dict], usable) -> None:
     if style is not None:
         t.style = style
     t.autofit = False
-    widths = [usable - _TOTAL_COL - len(years) * _YEAR_COL, *[_YEAR_COL] * len(years), _TOTAL_COL]
+    # more years than even a landscape page holds at full width: narrower year columns,
+    # headed by the short form (08-09), so the label column keeps its minimum
+    year_col = min(_YEAR_COL, int((usable - _TOTAL_COL - _MIN_LABEL_COL) / len(years)))
+    widths = [usable - _TOTAL_COL - len(years) * year_col, *[year_col] * len(years), _TOTAL_COL]
     for col, w in zip(t.columns, widths):
         col.width = w
-    header = ["Theme", *years, "Total"]
+    header = ["Theme", *(years if year_col == _YEAR_COL else [y[2:] if _FY.fullmatch(y) else y for y in years]), "Total"]
     body = [[r.get("label") or r.get("id"), *[_cell((r.get("counts") or {}).get(y, 0)) for y in years],
              r.get("total", 0)] for r in rows]
     for n, values in enumerate([header, *body]):
@@ -390,7 +395,7 @@ def _docx_chart(doc, b: dict, usable, path: Path) -> None:
     data = {"query": scope.get("query"), "theme": None, "tagged": tagged,
             "years": [{"year": g["year"], "sections": g.get("sections", 0), "documents": g.get("documents", 0)}
                       for g in groups]}
-    years = table.get("years") or None
+    years = [y for y in table.get("years") or [] if parse_year_label(y) is not None] or None  # a chart of years
     png = path.with_name(f".{path.name}.chart.png")
     try:
         plot_trace(data, png, all_years=years,
