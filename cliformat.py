@@ -158,15 +158,15 @@ def format_clusters(clusters: list[dict], hint: float | None = None, show_all: b
         themes = f" — {', '.join(c['themes'])}" if c["themes"] else ""
         score = f"  score {c['score']:.1f}" if c.get("score") is not None else ""
         first, last = c.get("first_seen") or {}, c.get("last_seen") or {}
-        out.append(wrap(f"#{c['id']}  {first.get('year')} to {last.get('year')}: {_plural(c['year_count'], 'year')}, "
+        out.append(wrap(f"#{c['id']}  {first.get('year') or 'undated'} to {last.get('year') or 'undated'}: {_plural(c['year_count'], 'year')}, "
                         f"{_plural(c['documents'], 'document')}, {_plural(len(c['items']), 'item')}{themes}{score}",
                         cols, "", "    "))
         status = ""
         if c.get("statuses"):
-            status = "; status: " + ", ".join(f"{s['year']} {s['status']}" for s in c["statuses"])
+            status = "; status: " + ", ".join(f"{s['year'] or 'undated'} {s['status']}" for s in c["statuses"])
         out.append(wrap(f"kinds: {', '.join(c['kinds'])}{status}", cols, "    ", "    "))
-        out.append(wrap(f"first seen: {first.get('year')} {safe(first.get('title') or '')}; last seen: "
-                        f"{last.get('year')} {safe(last.get('title') or '')}", cols, "    ", "      "))
+        out.append(wrap(f"first seen: {first.get('year') or 'undated'} {safe(first.get('title') or '')}; last seen: "
+                        f"{last.get('year') or 'undated'} {safe(last.get('title') or '')}", cols, "    ", "      "))
         if c.get("why"):
             out.append(wrap(f"shared: {', '.join(safe(w) for w in c['why'])}", cols, "    ", "            "))
         for it in (c["items"] if show_all else c["items"][-1:]):

@@ -91,7 +91,7 @@ def _csv(checks: list[dict], path: Path) -> None:
 def _match_head(m: dict) -> str:
     """``2016-17, score 52.3: `` (a passage a report said in passing says so)."""
     said = f" ({m['kind']})" if m.get("passage") else ""
-    return f"{m.get('year')}, score {m.get('score')}{said}: "
+    return f"{m.get('year') or 'undated'}, score {m.get('score')}{said}: "
 
 
 def _match_line(m: dict) -> str:

@@ -1,0 +1,59 @@
+"""An item whose report states no year: never "None", never first or last seen over dated ones."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from cliformat import format_clusters
+from search.recur import describe, tracker_rows
+from search.report.appendix import write_appendix
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "web" / "templates"
+
+
+def _item(n: int, year: str | None, doc: str, text: str, status: str | None = None) -> dict:
+    return {"item_id": f"{doc}:1.{n}", "section_id": f"{doc}:1", "doc_id": doc, "kind": "recommendation",
+            "status": status, "themes": [], "year": year, "year_start": int(year[:4]) if year else None,
+            "title": f"Report {doc}", "text": text, "citation": f"Report {doc}, Actions", "score": 60.0}
+
+
+def _group() -> dict:
+    items = [_item(1, "2019-20", "b", "Audit the use of the neglect toolkit.", "in progress"),
+             _item(2, None, "u", "Audit how the neglect toolkit is used.", "open"),
+             _item(3, "2016-17", "a", "Audit use of the neglect toolkit.")]
+    return describe({"id": 1, "themes": [], "years": ["2016-17", "2019-20"], "score": 60.0,
+                     "why": ["neglect toolkit"], "items": items})
+
+
+def test_first_and_last_seen_are_dated_items():
+    c = _group()
+    assert c["first_seen"]["year"] == "2016-17" and c["last_seen"]["year"] == "2019-20"
+    assert c["year_count"] == 2 and c["items"][-1]["year"] == "2019-20"  # the latest wording is dated
+
+
+def test_a_group_of_undated_items_only_still_has_ends():
+    c = describe({"id": 1, "items": [_item(1, None, "u", "A."), _item(2, None, "v", "B.")]})
+    assert c["first_seen"]["doc_id"] == "u" and c["last_seen"]["doc_id"] == "v"
+
+
+def test_cli_tracker_and_appendix_say_undated_not_none(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    c = _group()
+    out = format_clusters([c], show_all=True)
+    assert "None" not in out and out.splitlines()[2].startswith("#1  2016-17 to 2019-20")
+    assert "undated  recommendation" in out
+    row = tracker_rows([c])[0]
+    assert row["First raised"] == "2016-17" and row["Last raised"] == "2019-20"
+    assert "None" not in row["Citations"] + row["Status history"]
+    assert "undated: Report u" in row["Citations"] and "undated: open" in row["Status history"]
+    checks = [{"text": "Audit the toolkit.", "verdict": "made before", "matches": [c["items"][0]]}]
+    md = write_appendix(checks, {"items": 1, "made_before": 1}, tmp_path / "a.md", threshold=52, min_score=37)
+    assert "None" not in md.read_text(encoding="utf-8") and "undated, score 60.0" in md.read_text(encoding="utf-8")
+
+
+def test_the_web_page_says_undated_not_none():
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
+    c = _group()
+    html = env.get_template("macros.html").module.match(c["items"][0])
+    assert "None" not in str(html) and "undated" in str(html)
