@@ -157,10 +157,11 @@ def _docx(checks: list[dict], summary: dict, source: str | None, key: str, path:
             cells[3].paragraphs[0].add_run("\u2014").font.size = Pt(9)
         for k, m in enumerate(matches):
             para = cells[3].paragraphs[0] if k == 0 else cells[3].add_paragraph()
-            head = para.add_run(clean(_match_head(m)))
+            # clean() trims each piece, so the spaces between the runs are added after it
+            head = para.add_run(clean(_match_head(m)) + " ")
             head.bold = True
             head.font.size = Pt(9)
-            para.add_run(clean(f"{m.get('text')} ")).font.size = Pt(9)
+            para.add_run(clean(m.get("text")) + " ").font.size = Pt(9)
             tail = para.add_run("\u2014 " + clean(cite(m)))
             tail.italic = True
             tail.font.size = Pt(9)

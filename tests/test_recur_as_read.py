@@ -1,4 +1,5 @@
-"""An item whose report states no year: never "None", never first or last seen over dated ones."""
+"""recur's outputs as a reviewer reads them: an undated item never "None" nor first or last seen over
+dated ones; the Word appendix's words kept apart."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -57,3 +58,15 @@ def test_the_web_page_says_undated_not_none():
     c = _group()
     html = env.get_template("macros.html").module.match(c["items"][0])
     assert "None" not in str(html) and "undated" in str(html)
+
+
+def test_the_word_appendix_keeps_the_spaces_between_a_matchs_parts(tmp_path):
+    from docx import Document
+
+    c = _group()
+    checks = [{"text": "Audit the toolkit.", "verdict": "made before", "matches": c["items"][:2]}]
+    path = write_appendix(checks, {"items": 1, "made_before": 1}, tmp_path / "a.docx", threshold=52, min_score=37)
+    cell = Document(str(path)).tables[0].rows[1].cells[3]
+    lines = [p.text for p in cell.paragraphs]
+    assert lines[0] == "undated, score 60.0: Audit how the neglect toolkit is used. \u2014 Report u, Actions"
+    assert lines[1].startswith("2016-17, score 60.0: Audit use")
