@@ -156,11 +156,12 @@ def format_clusters(clusters: list[dict], hint: float | None = None, show_all: b
                 + ("." if show_all else "; --all lists every item."), cols), ""]
     for c in clusters:
         themes = f" — {', '.join(c['themes'])}" if c["themes"] else ""
-        score = f"  score {c['score']:.1f}" if c.get("score") is not None else ""
+        # a no-break space keeps "score" with its number when the line folds (made a space after)
+        score = f"  score\u00a0{c['score']:.1f}" if c.get("score") is not None else ""
         first, last = c.get("first_seen") or {}, c.get("last_seen") or {}
         out.append(wrap(f"#{c['id']}  {first.get('year') or 'undated'} to {last.get('year') or 'undated'}: {_plural(c['year_count'], 'year')}, "
                         f"{_plural(c['documents'], 'document')}, {_plural(len(c['items']), 'item')}{themes}{score}",
-                        cols, "", "    "))
+                        cols, "", "    ").replace("\u00a0", " "))
         status = ""
         if c.get("statuses"):
             status = "; status: " + ", ".join(f"{s['year'] or 'undated'} {s['status']}" for s in c["statuses"])

@@ -70,3 +70,14 @@ def test_the_word_appendix_keeps_the_spaces_between_a_matchs_parts(tmp_path):
     lines = [p.text for p in cell.paragraphs]
     assert lines[0] == "undated, score 60.0: Audit how the neglect toolkit is used. \u2014 Report u, Actions"
     assert lines[1].startswith("2016-17, score 60.0: Audit use")
+
+
+def test_a_groups_score_stays_with_its_number_at_any_width(monkeypatch):
+    c = _group()
+    c["themes"] = ["child-sexual-exploitation"]
+    for cols in range(40, 101):
+        monkeypatch.setenv("COLUMNS", str(cols))
+        head = format_clusters([c]).split("\n\n")[1].split("\n    kinds:")[0]
+        assert "\u00a0" not in head
+        for line in head.splitlines():
+            assert not line.rstrip().endswith("score"), (cols, head)
