@@ -81,3 +81,18 @@ def test_a_groups_score_stays_with_its_number_at_any_width(monkeypatch):
         assert "\u00a0" not in head
         for line in head.splitlines():
             assert not line.rstrip().endswith("score"), (cols, head)
+
+
+def test_the_tracker_csv_keeps_one_citation_a_line_as_the_workbook_does(tmp_path):
+    import csv
+
+    from openpyxl import load_workbook
+
+    from search.report.tracker import write_tracker
+
+    rows = tracker_rows([_group()])
+    with open(write_tracker(rows, tmp_path / "t.csv"), encoding="utf-8-sig", newline="") as fh:
+        got = list(csv.DictReader(fh))[0]["Citations"]
+    sheet = load_workbook(write_tracker(rows, tmp_path / "t.xlsx")).active
+    assert got.splitlines() == sheet.cell(row=2, column=14).value.splitlines()
+    assert got.splitlines() == ["undated: Report u, Actions", "2016-17: Report a, Actions", "2019-20: Report b, Actions"]
