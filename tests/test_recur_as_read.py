@@ -96,3 +96,24 @@ def test_the_tracker_csv_keeps_one_citation_a_line_as_the_workbook_does(tmp_path
     sheet = load_workbook(write_tracker(rows, tmp_path / "t.xlsx")).active
     assert got.splitlines() == sheet.cell(row=2, column=14).value.splitlines()
     assert got.splitlines() == ["undated: Report u, Actions", "2016-17: Report a, Actions", "2019-20: Report b, Actions"]
+
+
+def test_the_summary_reads_the_dated_first_and_last_items_whole(tmp_path):
+    from ingest.metadata import fy_label
+    from search.index.records import item_to_fields
+    from search.index.store import Store
+    from search.recur import recur
+
+    text = "Health visitors should be trained to use the refreshed neglect toolkit in every home visit"
+    ix = Store(tmp_path / "ix")
+    with ix.locked(), ix.writer(fresh=True) as (w, _manifest):
+        for n, year in enumerate([None, 2016, 2019, 2022]):
+            doc = f"r{year or 'undated'}"
+            item = {"item_id": f"{doc}:1.{n}", "section_id": f"{doc}:1", "doc_id": doc, "ordinal": n,
+                    "kind": "recommendation", "text": text, "status": None, "themes": ["neglect"],
+                    "year": fy_label(year) if year else None, "year_start": year}
+            w.add(item_to_fields(item, {"title": f"Report of {year or 'no year'}", "doc_type": "annual-report"}))
+    (c,) = recur(ix, detail=False)
+    assert c["first_seen"] == {"year": "2016-17", "doc_id": "r2016", "title": "Report of 2016"}
+    assert c["last_seen"] == {"year": "2022-23", "doc_id": "r2022", "title": "Report of 2022"}
+    assert c["items"][-1]["text"] == text

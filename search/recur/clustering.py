@@ -109,7 +109,7 @@ def recur(
         if after is not None and max(start[i] or 0 for i in comp) <= after:
             continue
         chosen.append((comp, years))
-    whole = [i for comp, _ in chosen for i in (comp if detail else _ends(comp, start, ids))]
+    whole = [i for comp, _ in chosen for i in (comp if detail else _ends(comp, start, ids, year))]
     full = {} if given else full_items(store, [items[i] for i in whole], concepts)
     whole = set(whole)
     clusters = []
@@ -152,10 +152,12 @@ def _field(items, name: str) -> list:
     return items.column(name) if hasattr(items, "column") else [it.get(name) for it in items]
 
 
-def _ends(comp: list[int], start: list, ids: list) -> list[int]:
-    """A group's oldest and newest items (what the summary shows whole)."""
-    key = [(start[i] or 0, ids[i]) for i in comp]
-    return [comp[key.index(min(key))], comp[key.index(max(key))]]
+def _ends(comp: list[int], start: list, ids: list, year: list) -> list[int]:
+    """A group's oldest and newest items (what the summary shows whole): dated ones when it has
+    any, as :func:`search.recur.tracker.describe` says first and last seen."""
+    ends = [i for i in comp if year[i]] or comp
+    key = [(start[i] or 0, ids[i]) for i in ends]
+    return [ends[key.index(min(key))], ends[key.index(max(key))]]
 
 
 def best_threshold(store: Store, threshold: float, **options) -> float | None:
