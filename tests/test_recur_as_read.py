@@ -117,3 +117,16 @@ def test_the_summary_reads_the_dated_first_and_last_items_whole(tmp_path):
     assert c["first_seen"] == {"year": "2016-17", "doc_id": "r2016", "title": "Report of 2016"}
     assert c["last_seen"] == {"year": "2022-23", "doc_id": "r2022", "title": "Report of 2022"}
     assert c["items"][-1]["text"] == text
+
+
+def test_a_checked_files_recommendations_fold_to_the_terminal(monkeypatch):
+    from cliformat import format_checks
+
+    long = "The partnership should seek assurance that every agency audits its use of the neglect toolkit " * 2
+    match = {**_group()["items"][0], "text": long.strip(), "why": ["neglect toolkit", "audit", "assurance"] * 3}
+    checks = [{"text": long.strip(), "verdict": "new", "matches": [match]}]
+    for cols in (40, 60, 80):
+        monkeypatch.setenv("COLUMNS", str(cols))
+        out = format_checks(checks, {"items": 1, "made_before": 0, "similar": 0, "new": 1})
+        assert all(len(line) <= cols for line in out.splitlines()), out
+        assert " ".join(out.split()).startswith("1. " + " ".join(long.split()))
