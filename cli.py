@@ -114,7 +114,7 @@ def _must_exist(path: str) -> None:
 
 # The command line's name for each filter a library error names (search.query.FIELD_NAMES)
 FLAGS = {"year": "--year", "from_year": "--from", "to_year": "--to", "doc_type": "--type", "theme": "--theme",
-         "publisher": "--publisher", "theme_list": "'sgsearch themes --list'"}
+         "publisher": "--publisher", "since": "--since", "theme_list": "'sgsearch themes --list'"}
 
 
 def _query_fail(e: Exception):

@@ -130,3 +130,18 @@ def test_a_checked_files_recommendations_fold_to_the_terminal(monkeypatch):
         out = format_checks(checks, {"items": 1, "made_before": 0, "similar": 0, "new": 1})
         assert all(len(line) <= cols for line in out.splitlines()), out
         assert " ".join(out.split()).startswith("1. " + " ".join(long.split()))
+
+
+def test_a_reversed_or_unreadable_year_is_named_by_its_option(corpus_index):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    def run(*args):
+        return CliRunner().invoke(main, ["recur", *args, "--index", str(corpus_index)])
+
+    got = run("--from", "2022", "--to", "2018")
+    assert got.exit_code == 2 and "--from 2022 is after --to 2018" in got.output  # as search says it
+    for option in ("--since", "--from", "--to"):
+        got = run(option, "soon")
+        assert got.exit_code == 2 and f"{option} 'soon' is not a year" in got.output, got.output

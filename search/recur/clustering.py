@@ -6,6 +6,7 @@ import re
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from search.errors import QueryError, quoted
 from search.index.records import years_covered
 from search.index.store import Store
 from search.recur.cache import full_item, full_items, items_and_rows
@@ -24,13 +25,13 @@ from search.recur.tracker import describe
 WHY_LINKS = 20  # a group's "why" counts the reasons of its strongest links, this many at most
 
 
-def _year_of(value) -> int | None:
-    """A year given as 2019, "2019" or "2019-20" -> 2019."""
+def _year_of(value, field: str) -> int | None:
+    """A year given as 2019, "2019" or "2019-20" -> 2019; ``field`` names the option in an error."""
     if value is None or value == "":
         return None
     m = re.match(r"^\s*(\d{4})", str(value))
     if not m:
-        raise ValueError(f"not a year: {value!r} (use 2019 or 2019-20)")
+        raise QueryError(f"{{{field}}} {quoted(value)} is not a year (use 2019 or 2019-20)")
     return int(m.group(1))
 
 
@@ -74,7 +75,10 @@ def recur(
     ``release`` closes the index's files once the items are read (reopened if needed again):
     for a one-shot command, since pages the engine read stay resident while they are open.
     """
-    lo, hi, after = _year_of(from_year), _year_of(to_year), _year_of(since)
+    lo, hi, after = _year_of(from_year, "from_year"), _year_of(to_year, "to_year"), _year_of(since, "since")
+    if lo is not None and hi is not None and lo > hi:
+        # said as a search says it, not an empty answer that looks like no recurrence
+        raise QueryError(f"{{from_year}} {from_year} is after {{to_year}} {to_year}: no year is both (swap them?)")
     concepts = store_concepts(store, release)
     given = items is not None
     if release:  # the documents read for the concepts: ~110 MB of mapped pages at 1,500 documents
