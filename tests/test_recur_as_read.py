@@ -145,3 +145,20 @@ def test_a_reversed_or_unreadable_year_is_named_by_its_option(corpus_index):
     for option in ("--since", "--from", "--to"):
         got = run(option, "soon")
         assert got.exit_code == 2 and f"{option} 'soon' is not a year" in got.output, got.output
+
+
+def test_a_format_the_output_cannot_take_is_named_not_the_files_name(tmp_path):
+    import pytest
+
+    from search.report.tracker import write_tracker
+
+    c = _group()
+    checks = [{"text": "Audit the toolkit.", "verdict": "made before", "matches": c["items"][:1]}]
+    with pytest.raises(ValueError) as e:
+        write_appendix(checks, {"items": 1, "made_before": 1}, tmp_path / "a.docx", "xlsx", threshold=52, min_score=37)
+    assert "as xlsx" in str(e.value) and "docx, md or csv" in str(e.value) and "name the file" not in str(e.value)
+    with pytest.raises(ValueError) as e:
+        write_tracker(tracker_rows([c]), tmp_path / "t.xlsx", "docx")
+    assert "as docx" in str(e.value) and "xlsx or csv" in str(e.value)
+    with pytest.raises(ValueError, match=r"name the file \.xlsx or \.csv"):
+        write_tracker(tracker_rows([c]), tmp_path / "t.txt")
