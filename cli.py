@@ -626,7 +626,8 @@ def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_j
     if not check_text.strip():
         _fail("--check needs the text of a finding or recommendation, or a file of them", 2)
     is_file = os.path.isfile(check_text)
-    if not is_file and looks_like_file(check_text):
+    # a folder named without a slash is still a folder given for a file, not a one-word finding
+    if not is_file and (looks_like_file(check_text) or os.path.isdir(check_text)):
         _must_exist(check_text)
     try:
         if is_file:

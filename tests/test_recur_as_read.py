@@ -162,3 +162,14 @@ def test_a_format_the_output_cannot_take_is_named_not_the_files_name(tmp_path):
     assert "as docx" in str(e.value) and "xlsx or csv" in str(e.value)
     with pytest.raises(ValueError, match=r"name the file \.xlsx or \.csv"):
         write_tracker(tracker_rows([c]), tmp_path / "t.txt")
+
+
+def test_check_given_a_folder_by_its_bare_name_says_it_is_a_folder(corpus_index, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    (tmp_path / "reviews").mkdir()
+    monkeypatch.chdir(tmp_path)
+    got = CliRunner().invoke(main, ["recur", "--check", "reviews", "--index", str(corpus_index)])
+    assert got.exit_code == 2 and got.output.strip() == "sgsearch: reviews: is a folder, not a file"
