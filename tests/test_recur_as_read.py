@@ -173,3 +173,12 @@ def test_check_given_a_folder_by_its_bare_name_says_it_is_a_folder(corpus_index,
     monkeypatch.chdir(tmp_path)
     got = CliRunner().invoke(main, ["recur", "--check", "reviews", "--index", str(corpus_index)])
     assert got.exit_code == 2 and got.output.strip() == "sgsearch: reviews: is a folder, not a file"
+
+
+def test_the_total_agrees_in_number():
+    from search.report.appendix import total_line
+
+    assert total_line({"items": 1, "made_before": 0, "similar": 1, "new": 0}).startswith(
+        "0 of 1 recommendation was made before.")
+    assert total_line({"items": 5, "made_before": 1}).startswith("1 of 5 recommendations was made before.")
+    assert total_line({"items": 5, "made_before": 0, "new": 5}).startswith("0 of 5 recommendations were made before.")

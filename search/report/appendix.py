@@ -26,7 +26,8 @@ def cite(m: dict) -> str:
 def made_before_line(summary: dict) -> str:
     """``7 of 12 recommendations were made before.``"""
     n, made = summary["items"], summary["made_before"]
-    return f"{made} of {n} recommendation{'' if n == 1 else 's'} {'was' if made == 1 else 'were'} made before."
+    # the verb agrees with what is counted: "1 of 5 … was", "0 of 1 recommendation was", "0 of 5 … were"
+    return f"{made} of {n} recommendation{'' if n == 1 else 's'} {'was' if 1 in (made, n) else 'were'} made before."
 
 
 def others_line(summary: dict) -> str:
