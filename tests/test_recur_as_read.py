@@ -27,6 +27,26 @@ def _group() -> dict:
                      "why": ["neglect toolkit"], "items": items})
 
 
+TOOLKIT = "Health visitors should be trained to use the refreshed neglect toolkit in every home visit"
+
+
+def _undated_index(tmp_path):
+    """An index of one recommendation said in 2016, 2019 and 2022 and by a report with no year."""
+    from ingest.metadata import fy_label
+    from search.index.records import item_to_fields
+    from search.index.store import Store
+
+    ix = Store(tmp_path / "ix")
+    with ix.locked(), ix.writer(fresh=True) as (w, _manifest):
+        for n, year in enumerate([None, 2016, 2019, 2022]):
+            doc = f"r{year or 'undated'}"
+            item = {"item_id": f"{doc}:1.{n}", "section_id": f"{doc}:1", "doc_id": doc, "ordinal": n,
+                    "kind": "recommendation", "text": TOOLKIT, "status": None, "themes": ["neglect"],
+                    "year": fy_label(year) if year else None, "year_start": year}
+            w.add(item_to_fields(item, {"title": f"Report of {year or 'no year'}", "doc_type": "annual-report"}))
+    return ix
+
+
 def test_first_and_last_seen_are_dated_items():
     c = _group()
     assert c["first_seen"]["year"] == "2016-17" and c["last_seen"]["year"] == "2019-20"
@@ -99,24 +119,13 @@ def test_the_tracker_csv_keeps_one_citation_a_line_as_the_workbook_does(tmp_path
 
 
 def test_the_summary_reads_the_dated_first_and_last_items_whole(tmp_path):
-    from ingest.metadata import fy_label
-    from search.index.records import item_to_fields
-    from search.index.store import Store
     from search.recur import recur
 
-    text = "Health visitors should be trained to use the refreshed neglect toolkit in every home visit"
-    ix = Store(tmp_path / "ix")
-    with ix.locked(), ix.writer(fresh=True) as (w, _manifest):
-        for n, year in enumerate([None, 2016, 2019, 2022]):
-            doc = f"r{year or 'undated'}"
-            item = {"item_id": f"{doc}:1.{n}", "section_id": f"{doc}:1", "doc_id": doc, "ordinal": n,
-                    "kind": "recommendation", "text": text, "status": None, "themes": ["neglect"],
-                    "year": fy_label(year) if year else None, "year_start": year}
-            w.add(item_to_fields(item, {"title": f"Report of {year or 'no year'}", "doc_type": "annual-report"}))
+    ix = _undated_index(tmp_path)
     (c,) = recur(ix, detail=False)
     assert c["first_seen"] == {"year": "2016-17", "doc_id": "r2016", "title": "Report of 2016"}
     assert c["last_seen"] == {"year": "2022-23", "doc_id": "r2022", "title": "Report of 2022"}
-    assert c["items"][-1]["text"] == text
+    assert c["items"][-1]["text"] == TOOLKIT
 
 
 def test_a_checked_files_recommendations_fold_to_the_terminal(monkeypatch):
@@ -182,3 +191,12 @@ def test_the_total_agrees_in_number():
         "0 of 1 recommendation was made before.")
     assert total_line({"items": 5, "made_before": 1}).startswith("1 of 5 recommendations was made before.")
     assert total_line({"items": 5, "made_before": 0, "new": 5}).startswith("0 of 5 recommendations were made before.")
+
+
+def test_a_year_range_leaves_out_undated_items_at_either_end(tmp_path):
+    from search.recur import recur
+
+    ix = _undated_index(tmp_path)
+    assert [i["year"] for c in recur(ix) for i in c["items"]] == [None, "2016-17", "2019-20", "2022-23"]
+    for span in ({"to_year": 2020}, {"from_year": 2015}, {"from_year": 2015, "to_year": 2020}):
+        assert None not in [i["year"] for c in recur(ix, **span) for i in c["items"]], span

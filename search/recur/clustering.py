@@ -43,7 +43,7 @@ def _covered_years(store: Store):
     def covered(it: dict) -> list[int]:
         start, doc = it.get("year_start"), docs.get(it.get("doc_id"))
         if not start:
-            return [0]
+            return []  # an undated item is in no year: outside every --from/--to, as in a search
         return [int(y) for y in years_covered(start, doc).split(",")] if doc else [start]
     return covered
 
