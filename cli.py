@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from cliformat import (
     format_checks,
@@ -574,6 +575,8 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
     from search.query import QueryError, resolve_theme_filter
     from search.recur import DEFAULT_THRESHOLD, best_threshold, recur
 
+    _say_unused(("min_years", "theme", "from_year", "to_year", "since", "threshold", "show_all")
+                if check_text is not None else ("include_self", "limit"), check_text is not None)
     store = _store(index)
     if check_text is not None:
         _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_json)
@@ -604,6 +607,18 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
     echo(format_clusters(clusters, hint, show_all))
     if output:
         echo(f"Tracker written to {output}")
+
+
+def _say_unused(names: tuple[str, ...], checking: bool) -> None:
+    """One line on stderr naming the options given that this use of ``recur`` does not read
+    (a group's filters with --check, --check's own without it), rather than ignoring them unsaid."""
+    ctx = click.get_current_context()
+    given = [next((o for o in p.opts if o.startswith("--")), p.opts[0]) for p in ctx.command.params
+             if p.name in names and ctx.get_parameter_source(p.name) in (ParameterSource.COMMANDLINE,
+                                                                          ParameterSource.ENVIRONMENT)]
+    if given:
+        echo(f"sgsearch: {', '.join(given)} {'is' if len(given) == 1 else 'are'} not used "
+             f"{'with' if checking else 'without'} --check (ignored)", err=True)
 
 
 def _write_tracker(store, clusters, output, fmt):

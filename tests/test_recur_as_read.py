@@ -200,3 +200,20 @@ def test_a_year_range_leaves_out_undated_items_at_either_end(tmp_path):
     assert [i["year"] for c in recur(ix) for i in c["items"]] == [None, "2016-17", "2019-20", "2022-23"]
     for span in ({"to_year": 2020}, {"from_year": 2015}, {"from_year": 2015, "to_year": 2020}):
         assert None not in [i["year"] for c in recur(ix, **span) for i in c["items"]], span
+
+
+def test_options_this_use_of_recur_does_not_read_are_named_not_ignored_unsaid(corpus_index):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    def run(*args):
+        return CliRunner().invoke(main, ["recur", *args, "--index", str(corpus_index)])
+
+    got = run("--check", "Fathers and male carers should be included in assessments", "--theme", "neglect",
+              "--since", "2019")
+    assert got.exit_code == 0 and "--theme, --since are not used with --check (ignored)" in got.stderr
+    got = run("--theme", "neglect", "-n", "3")
+    assert got.exit_code == 0 and "--limit is not used without --check (ignored)" in got.stderr
+    assert run("--theme", "neglect").stderr == ""  # nothing to say when every option given is read
+    assert run("--check", "Fathers and male carers should be included in assessments", "-n", "3").stderr == ""
