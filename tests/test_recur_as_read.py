@@ -217,3 +217,22 @@ def test_options_this_use_of_recur_does_not_read_are_named_not_ignored_unsaid(co
     assert got.exit_code == 0 and "--limit is not used without --check (ignored)" in got.stderr
     assert run("--theme", "neglect").stderr == ""  # nothing to say when every option given is read
     assert run("--check", "Fathers and male carers should be included in assessments", "-n", "3").stderr == ""
+
+
+def test_a_document_with_no_items_is_not_told_about_text_files_lines(tmp_path):
+    import pytest
+    from docx import Document
+
+    from usecases import ChecklistError, read_checklist
+
+    d = Document()
+    d.add_paragraph("The partnership met four times during the year.")
+    d.save(str(tmp_path / "minutes.docx"))
+    with pytest.raises(ChecklistError) as e:
+        read_checklist(tmp_path / "minutes.docx")
+    said = str(e.value)
+    assert said.startswith(f"{tmp_path / 'minutes.docx'}: no recommendations found")
+    assert "needs one per line" not in said and "nothing in it reads as a recommendation" in said
+    (tmp_path / "empty.txt").write_text("Recommendations\n", encoding="utf-8")
+    with pytest.raises(ChecklistError, match="a .txt file needs one per line"):
+        read_checklist(tmp_path / "empty.txt")
