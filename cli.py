@@ -598,15 +598,17 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
     from search.cite import cite_items
 
     cite_items(store, [it for c in clusters for it in (c["items"] if every else c["items"][-1:])], release_every=50)
-    if output:
+    if output and clusters:  # as export: no file when nothing matches
         _write_tracker(store, clusters, output, fmt)
     if as_json:
         _emit_json({"clusters": clusters})
-        return
-    hint = best_threshold(store, used, **options) if not clusters else None
-    echo(format_clusters(clusters, hint, show_all))
-    if output:
-        echo(f"Tracker written to {output}")
+    else:
+        hint = best_threshold(store, used, **options) if not clusters else None
+        echo(format_clusters(clusters, hint, show_all))
+        if output:
+            echo(f"Tracker written to {output}" if clusters else f"No tracker written to {output}.")
+    if not clusters:
+        sys.exit(1)  # as search, trace, export and --check: nothing found is exit status 1
 
 
 def _say_unused(names: tuple[str, ...], checking: bool) -> None:

@@ -236,3 +236,21 @@ def test_a_document_with_no_items_is_not_told_about_text_files_lines(tmp_path):
     (tmp_path / "empty.txt").write_text("Recommendations\n", encoding="utf-8")
     with pytest.raises(ChecklistError, match="a .txt file needs one per line"):
         read_checklist(tmp_path / "empty.txt")
+
+
+def test_no_group_is_exit_status_1_and_no_tracker_as_export_does(corpus_index, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from cli import main
+
+    def run(*args):
+        return CliRunner().invoke(main, ["recur", "--since", "2030", *args, "--index", str(corpus_index)])
+
+    got = run("-o", str(tmp_path / "t.xlsx"))
+    assert got.exit_code == 1 and "No item recurs" in got.stdout and not (tmp_path / "t.xlsx").exists()
+    assert "No tracker written" in got.stdout
+    got = run("--json")
+    assert got.exit_code == 1 and json.loads(got.stdout) == {"clusters": []}
+    assert CliRunner().invoke(main, ["recur", "--index", str(corpus_index)]).exit_code == 0
