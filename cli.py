@@ -558,7 +558,7 @@ def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, 
 @click.option("--threshold", default=None, type=click.FloatRange(0, 100), help="Similarity 0-100 needed to group (default 52, fitted on labelled pairs).")
 @click.option("--check", "check_text", metavar="TEXT|FILE",
               help="Instead: the earlier items like TEXT, or like each recommendation in FILE (.txt one per line, "
-                   "or any document sgsearch reads).")
+                   "or any document sgsearch reads; - reads them from standard input, one per line).")
 @click.option("--include-self", is_flag=True, help="With --check FILE: keep the items of FILE itself when it is indexed.")
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000), help="With --check: matches to show.")
 @click.option("--all", "show_all", is_flag=True, help="List every item of every group (default: each group summarised).")
@@ -638,17 +638,27 @@ def _write_tracker(store, clusters, output, fmt):
         _fail(f"cannot write {output}: {e.strerror or e}")
 
 
-def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_json):
-    """``recur --check``: one text, or each recommendation of a file, against the index."""
+def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_json, name=None):
+    """``recur --check``: one text, or each recommendation of a file (``-``: standard input),
+    against the index; ``name`` is what messages and the appendix call the file."""
     if not check_text.strip():
         _fail("--check needs the text of a finding or recommendation, or a file of them", 2)
+    if check_text == "-":  # standard input: recommendations one per line, read as a .txt file is
+        import tempfile  # lazy: only this use needs it
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "standard-input.txt"
+            path.write_text(sys.stdin.read(), encoding="utf-8")
+            _recur_check(store, str(path), kind, limit, output, fmt, include_self, as_json, name="standard input")
+        return
     is_file = os.path.isfile(check_text)
     # a folder named without a slash is still a folder given for a file, not a one-word finding
     if not is_file and (looks_like_file(check_text) or os.path.isdir(check_text)):
         _must_exist(check_text)
     try:
         if is_file:
-            result = check_file(store, check_text, kind=kind, limit=limit, include_self=include_self, release=True)
+            result = check_file(store, check_text, kind=kind, limit=limit, name=name, include_self=include_self,
+                                release=True)
             checks, total = result["checks"], result["summary"]
         else:
             checks, total = check_texts(store, [check_text], kind=kind, limit=limit, release=True), None
@@ -660,7 +670,7 @@ def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_j
         from search.report import write_appendix
 
         try:
-            write_appendix(checks, total or summary(checks), output, fmt, source=check_text if is_file else None,
+            write_appendix(checks, total or summary(checks), output, fmt, source=(name or check_text) if is_file else None,
                            threshold=DEFAULT_THRESHOLD, min_score=CHECK_MIN_SCORE)
         except ValueError as e:
             _fail(str(e), 2)

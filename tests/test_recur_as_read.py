@@ -254,3 +254,19 @@ def test_no_group_is_exit_status_1_and_no_tracker_as_export_does(corpus_index, t
     got = run("--json")
     assert got.exit_code == 1 and json.loads(got.stdout) == {"clusters": []}
     assert CliRunner().invoke(main, ["recur", "--index", str(corpus_index)]).exit_code == 0
+
+
+def test_check_dash_reads_recommendations_from_standard_input(corpus_index, tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    recs = "1. Fathers and male carers should be included in assessments.\n2. Buy office chairs for the meeting room\n"
+    path = tmp_path / "recs.txt"
+    path.write_text(recs, encoding="utf-8")
+    piped = CliRunner().invoke(main, ["recur", "--check", "-", "--json", "--index", str(corpus_index)], input=recs)
+    named = CliRunner().invoke(main, ["recur", "--check", str(path), "--json", "--index", str(corpus_index)])
+    assert piped.exit_code == 0 and piped.stdout == named.stdout and '"items": 2' in piped.stdout
+    out = tmp_path / "a.md"
+    CliRunner().invoke(main, ["recur", "--check", "-", "-o", str(out), "--index", str(corpus_index)], input=recs)
+    assert "Checked: standard input (" in out.read_text(encoding="utf-8")
