@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from cliformat import (
     format_checks,
@@ -114,7 +115,7 @@ def _must_exist(path: str) -> None:
 
 # The command line's name for each filter a library error names (search.query.FIELD_NAMES)
 FLAGS = {"year": "--year", "from_year": "--from", "to_year": "--to", "doc_type": "--type", "theme": "--theme",
-         "publisher": "--publisher", "theme_list": "'sgsearch themes --list'"}
+         "publisher": "--publisher", "since": "--since", "theme_list": "'sgsearch themes --list'"}
 
 
 def _query_fail(e: Exception):
@@ -564,7 +565,7 @@ def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, 
 @click.option("--threshold", default=None, type=click.FloatRange(0, 100), help="Similarity 0-100 needed to group (default 52, fitted on labelled pairs).")
 @click.option("--check", "check_text", metavar="TEXT|FILE",
               help="Instead: the earlier items like TEXT, or like each recommendation in FILE (.txt one per line, "
-                   "or any document sgsearch reads).")
+                   "or any document sgsearch reads; - reads them from standard input, one per line).")
 @click.option("--include-self", is_flag=True, help="With --check FILE: keep the items of FILE itself when it is indexed.")
 @click.option("--limit", "-n", default=10, show_default=True, type=click.IntRange(1, 1000), help="With --check: matches to show.")
 @click.option("--all", "show_all", is_flag=True, help="List every item of every group (default: each group summarised).")
@@ -581,6 +582,8 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
     from search.query import QueryError, resolve_theme_filter
     from search.recur import DEFAULT_THRESHOLD, best_threshold, recur
 
+    _say_unused(("min_years", "theme", "from_year", "to_year", "since", "threshold", "show_all")
+                if check_text is not None else ("include_self", "limit"), check_text is not None)
     store = _store(index)
     if check_text is not None:
         _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_json)
@@ -602,15 +605,29 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
     from search.cite import cite_items
 
     cite_items(store, [it for c in clusters for it in (c["items"] if every else c["items"][-1:])], release_every=50)
-    if output:
+    if output and clusters:  # as export: no file when nothing matches
         _write_tracker(store, clusters, output, fmt)
     if as_json:
         _emit_json({"clusters": clusters})
-        return
-    hint = best_threshold(store, used, **options) if not clusters else None
-    echo(format_clusters(clusters, hint, show_all))
-    if output:
-        echo(f"Tracker written to {output}")
+    else:
+        hint = best_threshold(store, used, **options) if not clusters else None
+        echo(format_clusters(clusters, hint, show_all))
+        if output:
+            echo(f"Tracker written to {output}" if clusters else f"No tracker written to {output}.")
+    if not clusters:
+        sys.exit(1)  # as search, trace, export and --check: nothing found is exit status 1
+
+
+def _say_unused(names: tuple[str, ...], checking: bool) -> None:
+    """One line on stderr naming the options given that this use of ``recur`` does not read
+    (a group's filters with --check, --check's own without it), rather than ignoring them unsaid."""
+    ctx = click.get_current_context()
+    given = [next((o for o in p.opts if o.startswith("--")), p.opts[0]) for p in ctx.command.params
+             if p.name in names and ctx.get_parameter_source(p.name) in (ParameterSource.COMMANDLINE,
+                                                                          ParameterSource.ENVIRONMENT)]
+    if given:
+        echo(f"sgsearch: {', '.join(given)} {'is' if len(given) == 1 else 'are'} not used "
+             f"{'with' if checking else 'without'} --check (ignored)", err=True)
 
 
 def _write_tracker(store, clusters, output, fmt):
@@ -628,16 +645,27 @@ def _write_tracker(store, clusters, output, fmt):
         _fail(f"cannot write {output}: {e.strerror or e}")
 
 
-def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_json):
-    """``recur --check``: one text, or each recommendation of a file, against the index."""
+def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_json, name=None):
+    """``recur --check``: one text, or each recommendation of a file (``-``: standard input),
+    against the index; ``name`` is what messages and the appendix call the file."""
     if not check_text.strip():
         _fail("--check needs the text of a finding or recommendation, or a file of them", 2)
+    if check_text == "-":  # standard input: recommendations one per line, read as a .txt file is
+        import tempfile  # lazy: only this use needs it
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "standard-input.txt"
+            path.write_text(sys.stdin.read(), encoding="utf-8")
+            _recur_check(store, str(path), kind, limit, output, fmt, include_self, as_json, name="standard input")
+        return
     is_file = os.path.isfile(check_text)
-    if not is_file and looks_like_file(check_text):
+    # a folder named without a slash is still a folder given for a file, not a one-word finding
+    if not is_file and (looks_like_file(check_text) or os.path.isdir(check_text)):
         _must_exist(check_text)
     try:
         if is_file:
-            result = check_file(store, check_text, kind=kind, limit=limit, include_self=include_self, release=True)
+            result = check_file(store, check_text, kind=kind, limit=limit, name=name, include_self=include_self,
+                                release=True)
             checks, total = result["checks"], result["summary"]
         else:
             checks, total = check_texts(store, [check_text], kind=kind, limit=limit, release=True), None
@@ -649,7 +677,7 @@ def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_j
         from search.report import write_appendix
 
         try:
-            write_appendix(checks, total or summary(checks), output, fmt, source=check_text if is_file else None,
+            write_appendix(checks, total or summary(checks), output, fmt, source=(name or check_text) if is_file else None,
                            threshold=DEFAULT_THRESHOLD, min_score=CHECK_MIN_SCORE)
         except ValueError as e:
             _fail(str(e), 2)

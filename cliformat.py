@@ -156,17 +156,18 @@ def format_clusters(clusters: list[dict], hint: float | None = None, show_all: b
                 + ("." if show_all else "; --all lists every item."), cols), ""]
     for c in clusters:
         themes = f" — {', '.join(c['themes'])}" if c["themes"] else ""
-        score = f"  score {c['score']:.1f}" if c.get("score") is not None else ""
+        # a no-break space keeps "score" with its number when the line folds (made a space after)
+        score = f"  score\u00a0{c['score']:.1f}" if c.get("score") is not None else ""
         first, last = c.get("first_seen") or {}, c.get("last_seen") or {}
-        out.append(wrap(f"#{c['id']}  {first.get('year')} to {last.get('year')}: {_plural(c['year_count'], 'year')}, "
+        out.append(wrap(f"#{c['id']}  {first.get('year') or 'undated'} to {last.get('year') or 'undated'}: {_plural(c['year_count'], 'year')}, "
                         f"{_plural(c['documents'], 'document')}, {_plural(len(c['items']), 'item')}{themes}{score}",
-                        cols, "", "    "))
+                        cols, "", "    ").replace("\u00a0", " "))
         status = ""
         if c.get("statuses"):
-            status = "; status: " + ", ".join(f"{s['year']} {s['status']}" for s in c["statuses"])
+            status = "; status: " + ", ".join(f"{s['year'] or 'undated'} {s['status']}" for s in c["statuses"])
         out.append(wrap(f"kinds: {', '.join(c['kinds'])}{status}", cols, "    ", "    "))
-        out.append(wrap(f"first seen: {first.get('year')} {safe(first.get('title') or '')}; last seen: "
-                        f"{last.get('year')} {safe(last.get('title') or '')}", cols, "    ", "      "))
+        out.append(wrap(f"first seen: {first.get('year') or 'undated'} {safe(first.get('title') or '')}; last seen: "
+                        f"{last.get('year') or 'undated'} {safe(last.get('title') or '')}", cols, "    ", "      "))
         if c.get("why"):
             out.append(wrap(f"shared: {', '.join(safe(w) for w in c['why'])}", cols, "    ", "            "))
         for it in (c["items"] if show_all else c["items"][-1:]):
@@ -176,16 +177,18 @@ def format_clusters(clusters: list[dict], hint: float | None = None, show_all: b
     return "\n".join(out).rstrip()
 
 
-def format_matches(matches: list[dict]) -> str:
-    """Items most like the text given to --check, best first, with what they share."""
+def format_matches(matches: list[dict], margin: str = "") -> str:
+    """Items most like the text given to --check, best first, with what they share; every
+    line starts with ``margin`` and still fits the terminal."""
     if not matches:
         return "Nothing indexed says anything like that."
     out = []
+    pad = margin + " " * 7
     for m in matches:
         # each item indented by 7 columns, its score written into the first line's indent
-        out.append(f"{m['score']:5.1f}  " + item_line(m, " " * 7)[7:])
+        out.append(f"{margin}{m['score']:5.1f}  " + item_line(m, pad)[len(pad):])
         if m.get("why"):
-            out.append(wrap(f"shared: {', '.join(safe(w) for w in m['why'])}", width(), " " * 16))
+            out.append(wrap(f"shared: {', '.join(safe(w) for w in m['why'])}", width(), margin + " " * 16))
     return "\n".join(out)
 
 
@@ -206,16 +209,17 @@ def format_checks(checks: list[dict], total: dict | None = None) -> str:
 
     total = total or summary(checks)
     out = []
+    cols = width()
     for n, c in enumerate(checks, start=1):
-        out.append(f"{n}. {safe(c['text'])}")
+        out.append(wrap(f"{n}. {safe(c['text'])}", cols, "", "   "))
         if c.get("verdict"):
-            out.append("   " + verdict_line(c["verdict"], bool(c["matches"])))
+            out.append(wrap(verdict_line(c["verdict"], bool(c["matches"])), cols, "   "))
         if c["matches"]:
-            out += ["   " + line for line in format_matches(c["matches"]).splitlines()]
+            out += format_matches(c["matches"], "   ").splitlines()
         out.append("")
-    out.append(total_line(total))
+    out.append(wrap(total_line(total), cols))
     if left_out_line(total):
-        out.append(left_out_line(total))
+        out.append(wrap(left_out_line(total), cols))
     return "\n".join(out)
 
 

@@ -96,7 +96,11 @@ def read_checklist(path, name: str | None = None, worker: DocumentReader | None 
     else:
         texts = worker.read(path, name) if worker is not None else _document_items(str(path), name)
     if not texts:
-        raise ChecklistError(f"{name}: no recommendations found (a .txt file needs one per line)")
+        if path.suffix.lower() in TEXT_SUFFIXES:
+            raise ChecklistError(f"{name}: no recommendations found (a .txt file needs one per line)")
+        # a document's hint is not a text file's: nothing in it was read as an item
+        raise ChecklistError(f"{name}: no recommendations found: nothing in it reads as a recommendation, "
+                             "finding or other item (a .txt file with one per line lists them instead)")
     return texts
 
 

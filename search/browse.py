@@ -90,7 +90,10 @@ def section(store: Store, section_id: str) -> dict:
         section_id = parsed[0]
         found = store.record(section_id)
         passage = passage_json(found, asked) if found else None
-        found = found if passage else None
+        if found and found.get("kind") == "section" and not passage:
+            # the section is there, the number is not one of its passages: say that, not "no section"
+            raise DocNotFound(f"section {section_id!r} has no passage {parsed[1]} "
+                              f"('sgsearch show {section_id}' shows the section)")
     if not found or found.get("kind") != "section":
         raise DocNotFound(_no_section(store, asked))
     out = section_json(found)

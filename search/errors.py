@@ -12,7 +12,7 @@ class SgsearchError(Exception):
 
 # How the page names a filter in a message; the command line says its option instead (cli.py)
 FIELD_NAMES = {"year": "Year", "from_year": "From year", "to_year": "To year", "doc_type": "Document type",
-               "theme": "theme", "publisher": "Publisher", "theme_list": "the Themes page"}
+               "theme": "theme", "publisher": "Publisher", "since": "Since", "theme_list": "the Themes page"}
 
 
 class QueryError(SgsearchError, ValueError):

@@ -6,6 +6,7 @@ import re
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from search.errors import QueryError, quoted
 from search.index.records import years_covered
 from search.index.store import Store
 from search.recur.cache import full_item, full_items, items_and_rows
@@ -24,13 +25,13 @@ from search.recur.tracker import describe
 WHY_LINKS = 20  # a group's "why" counts the reasons of its strongest links, this many at most
 
 
-def _year_of(value) -> int | None:
-    """A year given as 2019, "2019" or "2019-20" -> 2019."""
+def _year_of(value, field: str) -> int | None:
+    """A year given as 2019, "2019" or "2019-20" -> 2019; ``field`` names the option in an error."""
     if value is None or value == "":
         return None
     m = re.match(r"^\s*(\d{4})", str(value))
     if not m:
-        raise ValueError(f"not a year: {value!r} (use 2019 or 2019-20)")
+        raise QueryError(f"{{{field}}} {quoted(value)} is not a year (use 2019 or 2019-20)")
     return int(m.group(1))
 
 
@@ -42,7 +43,7 @@ def _covered_years(store: Store):
     def covered(it: dict) -> list[int]:
         start, doc = it.get("year_start"), docs.get(it.get("doc_id"))
         if not start:
-            return [0]
+            return []  # an undated item is in no year: outside every --from/--to, as in a search
         return [int(y) for y in years_covered(start, doc).split(",")] if doc else [start]
     return covered
 
@@ -74,7 +75,10 @@ def recur(
     ``release`` closes the index's files once the items are read (reopened if needed again):
     for a one-shot command, since pages the engine read stay resident while they are open.
     """
-    lo, hi, after = _year_of(from_year), _year_of(to_year), _year_of(since)
+    lo, hi, after = _year_of(from_year, "from_year"), _year_of(to_year, "to_year"), _year_of(since, "since")
+    if lo is not None and hi is not None and lo > hi:
+        # said as a search says it, not an empty answer that looks like no recurrence
+        raise QueryError(f"{{from_year}} {from_year} is after {{to_year}} {to_year}: no year is both (swap them?)")
     concepts = store_concepts(store, release)
     given = items is not None
     if release:  # the documents read for the concepts: ~110 MB of mapped pages at 1,500 documents
@@ -109,7 +113,7 @@ def recur(
         if after is not None and max(start[i] or 0 for i in comp) <= after:
             continue
         chosen.append((comp, years))
-    whole = [i for comp, _ in chosen for i in (comp if detail else _ends(comp, start, ids))]
+    whole = [i for comp, _ in chosen for i in (comp if detail else _ends(comp, start, ids, year))]
     full = {} if given else full_items(store, [items[i] for i in whole], concepts)
     whole = set(whole)
     clusters = []
@@ -152,10 +156,12 @@ def _field(items, name: str) -> list:
     return items.column(name) if hasattr(items, "column") else [it.get(name) for it in items]
 
 
-def _ends(comp: list[int], start: list, ids: list) -> list[int]:
-    """A group's oldest and newest items (what the summary shows whole)."""
-    key = [(start[i] or 0, ids[i]) for i in comp]
-    return [comp[key.index(min(key))], comp[key.index(max(key))]]
+def _ends(comp: list[int], start: list, ids: list, year: list) -> list[int]:
+    """A group's oldest and newest items (what the summary shows whole): dated ones when it has
+    any, as :func:`search.recur.tracker.describe` says first and last seen."""
+    ends = [i for i in comp if year[i]] or comp
+    key = [(start[i] or 0, ids[i]) for i in ends]
+    return [ends[key.index(min(key))], ends[key.index(max(key))]]
 
 
 def best_threshold(store: Store, threshold: float, **options) -> float | None:

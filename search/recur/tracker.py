@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from search.vocab.years import parse_year_label
 
+UNDATED = "undated"  # an item's year where its report gives none
+
 
 def _seen(it: dict) -> dict:
     return {"year": it.get("year"), "doc_id": it.get("doc_id"), "title": it.get("title") or it.get("doc_id")}
@@ -17,11 +19,14 @@ def describe(cluster: dict) -> dict:
     """The tracker's facts of one group, added to it in place and returned: ``first_seen`` and
     ``last_seen`` (``{"year", "doc_id", "title"}``), ``documents`` and ``year_count``
     (how many), ``kinds``, ``statuses`` (``[{"year", "status", "item_id"}]`` where a report
-    gave one, oldest first) and ``latest_status``. Items are put oldest first."""
+    gave one, oldest first) and ``latest_status``. Items are put oldest first, undated ones
+    before them; first and last seen are dated items whenever the group has one (an undated
+    report says nothing of when it was first said)."""
     items = sorted(cluster.get("items") or [], key=_order)
     cluster["items"] = items
-    cluster["first_seen"] = _seen(items[0]) if items else None
-    cluster["last_seen"] = _seen(items[-1]) if items else None
+    dated = [it for it in items if it.get("year")] or items
+    cluster["first_seen"] = _seen(dated[0]) if dated else None
+    cluster["last_seen"] = _seen(dated[-1]) if dated else None
     cluster["documents"] = len({it.get("doc_id") for it in items})
     cluster["year_count"] = len({it.get("year") for it in items if it.get("year")})
     cluster["kinds"] = sorted({it.get("kind") for it in items if it.get("kind")})
@@ -55,8 +60,9 @@ def tracker_rows(clusters: list[dict], labels: dict[str, str] | None = None) -> 
             "Years": c["year_count"],
             "Kinds": ", ".join(c["kinds"]),
             "Latest status": c["latest_status"] or "",
-            "Status history": "; ".join(f"{s['year']}: {s['status']}" for s in c["statuses"]),
-            "Citations": "\n".join(f"{it.get('year')}: {it.get('citation') or it.get('title')}" for it in items),
+            "Status history": "; ".join(f"{s['year'] or UNDATED}: {s['status']}" for s in c["statuses"]),
+            "Citations": "\n".join(f"{it.get('year') or UNDATED}: {it.get('citation') or it.get('title')}"
+                                   for it in items),
             "Item ids": " ".join(it.get("item_id") or "" for it in items),
         })
     rows.sort(key=lambda r: (parse_year_label(r["First raised"] or "") or 0, r["Ref"] or 0))

@@ -26,7 +26,8 @@ def cite(m: dict) -> str:
 def made_before_line(summary: dict) -> str:
     """``7 of 12 recommendations were made before.``"""
     n, made = summary["items"], summary["made_before"]
-    return f"{made} of {n} recommendation{'' if n == 1 else 's'} {'was' if made == 1 else 'were'} made before."
+    # the verb agrees with what is counted: "1 of 5 … was", "0 of 1 recommendation was", "0 of 5 … were"
+    return f"{made} of {n} recommendation{'' if n == 1 else 's'} {'was' if 1 in (made, n) else 'were'} made before."
 
 
 def others_line(summary: dict) -> str:
@@ -91,7 +92,7 @@ def _csv(checks: list[dict], path: Path) -> None:
 def _match_head(m: dict) -> str:
     """``2016-17, score 52.3: `` (a passage a report said in passing says so)."""
     said = f" ({m['kind']})" if m.get("passage") else ""
-    return f"{m.get('year')}, score {m.get('score')}{said}: "
+    return f"{m.get('year') or 'undated'}, score {m.get('score')}{said}: "
 
 
 def _match_line(m: dict) -> str:
@@ -157,10 +158,11 @@ def _docx(checks: list[dict], summary: dict, source: str | None, key: str, path:
             cells[3].paragraphs[0].add_run("\u2014").font.size = Pt(9)
         for k, m in enumerate(matches):
             para = cells[3].paragraphs[0] if k == 0 else cells[3].add_paragraph()
-            head = para.add_run(clean(_match_head(m)))
+            # clean() trims each piece, so the spaces between the runs are added after it
+            head = para.add_run(clean(_match_head(m)) + " ")
             head.bold = True
             head.font.size = Pt(9)
-            para.add_run(clean(f"{m.get('text')} ")).font.size = Pt(9)
+            para.add_run(clean(m.get("text")) + " ").font.size = Pt(9)
             tail = para.add_run("\u2014 " + clean(cite(m)))
             tail.italic = True
             tail.font.size = Pt(9)

@@ -19,7 +19,6 @@ TRACKER_COLUMNS = (
 )
 
 
-
 def write_tracker(rows: list[dict], path, fmt: str | None = None) -> Path:
     """Write tracker rows (:func:`search.recur.tracker.tracker_rows`) as ``xlsx`` or ``csv``
     (default: from the extension); one row per recurring recommendation, columns named."""
@@ -31,10 +30,17 @@ def write_tracker(rows: list[dict], path, fmt: str | None = None) -> Path:
                 w = csv.writer(fh)
                 w.writerow(TRACKER_COLUMNS)
                 for r in rows:
-                    w.writerow([csv_cell("" if r.get(c) is None else r.get(c)) for c in TRACKER_COLUMNS])
+                    w.writerow([_csv_value(r.get(c)) for c in TRACKER_COLUMNS])
         else:
             _xlsx(rows, tmp)
     return path
+
+
+def _csv_value(value) -> str:
+    """A CSV cell keeping its line breaks (one citation a line, as in the workbook), each line
+    cleaned and the cell never read as a formula."""
+    lines = ("" if value is None else str(value)).split("\n")
+    return "\n".join([csv_cell(lines[0])] + [clean(line) for line in lines[1:]])
 
 
 def _xlsx(rows: list[dict], path: Path) -> None:
