@@ -63,11 +63,22 @@ def explain_empty(store, query: str | None, year=None, from_year=None, to_year=N
             notes.append(f"{label} leaves none (types indexed: "
                          + ", ".join(f"{t} ({n})" for t, n in types.most_common()) + ")")
         elif key == "publisher":
-            pubs = sorted({d["publisher"] for d in docs if d.get("publisher")})
-            notes.append(f"{label} leaves none (publishers indexed: {'; '.join(pubs) or 'none known'})")
+            notes.append(f"{label} leaves none (publishers indexed: {_publishers_named(docs, publisher)})")
         else:
             notes.append(f"{label} leaves none ('sgsearch themes' shows the themes found in each year)")
     return f"{lead} " + "; ".join(notes) + "."
+
+
+def _publishers_named(docs: list[dict], typed: str) -> str:
+    """The indexed publishers, all of them when few; else the ones nearest to what was typed
+    and how many more (a national collection has hundreds)."""
+    pubs = sorted({d["publisher"] for d in docs if d.get("publisher")})
+    if len(pubs) <= MAX_DOCS_NAMED:
+        return "; ".join(pubs) or "none known"
+    from rapidfuzz import fuzz, process  # lazy: only a filter that left nothing needs it
+
+    near = [p for p, _score, _i in process.extract(typed, pubs, scorer=fuzz.WRatio, limit=MAX_DOCS_NAMED)]
+    return "; ".join(near) + f"; and {len(pubs) - len(near):,} more ('sgsearch docs' lists them)"
 
 
 def _count(store, **filters) -> int:

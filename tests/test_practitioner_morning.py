@@ -212,3 +212,23 @@ def test_the_documents_list_lines_up_its_columns(mixed):
     years = {max(line.find(" 20"), line.find(" undated")) for line in lines}
     titles = {line.find("Annual Report") if "Annual Report" in line else line.find("Section 11") for line in lines}
     assert len(lines) == 14 and len(years) == 1 and len(titles) == 1, lines
+
+
+def test_a_publisher_that_leaves_nothing_names_the_nearest_publishers_not_every_one(tmp_path):
+    from ingest.pipeline import ingest
+    from search.filters import MAX_DOCS_NAMED, explain_empty
+    from search.index.store import Store
+
+    areas = ["Rutland", "Devon", "Cornwall", "Somerset", "Dorset", "Wiltshire", "Norfolk", "Suffolk", "Essex",
+             "Kent", "Surrey", "Cumbria", "Lancashire"]
+    for n, area in enumerate(areas):
+        (tmp_path / f"{n}.txt").write_text(f"{area} Safeguarding Children Partnership Annual Report 2021-22\n\n"
+                                           f"The {area} Safeguarding Children Partnership trained staff on neglect.\n",
+                                           encoding="utf-8")
+    ingest(sorted(tmp_path.glob("*.txt")), tmp_path / "ix")
+    store = Store(tmp_path / "ix")
+    assert len({d["publisher"] for d in store.records("doc")}) > MAX_DOCS_NAMED
+    said = explain_empty(store, "neglect", publisher="Rutlnd Safeguarding Children Board")
+    store.close()
+    assert said and "Rutland Safeguarding Children Partnership" in said.split("publishers indexed:")[1].split(";")[0]
+    assert f"and {len(areas) - MAX_DOCS_NAMED} more ('sgsearch docs' lists them)" in said
