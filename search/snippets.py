@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from search.index.analysis import _SPLIT, _TOKEN_RX, COMPOUNDS, PREFIXES, index_terms, stem_word
+from search.index.analysis import COMPOUNDS, HYPHEN_SPLIT, PREFIXES, TOKEN_RX, index_terms, stem_word
 
 SNIPPET_CHARS = 240
 SURROUND = 90  # characters of context either side of a run of matches
@@ -128,7 +128,7 @@ def match_spans(text: str, words: frozenset, stemmed: bool = True, prefilter: bo
     if not words:
         return []
     initials = frozenset(w[:1] for w in words) if prefilter else None
-    toks = list(_TOKEN_RX.finditer(text))
+    toks = list(TOKEN_RX.finditer(text))
     out: list[tuple[int, int, int]] = []
     last = -2  # index of the last matched word
     i = 0
@@ -158,7 +158,7 @@ def _may_match(word: str, initials: frozenset) -> bool:
     if word[0].lower() in initials or not word[0].isascii():  # accented: the analyzer folds it
         return True
     if "-" in word or "/" in word or "–" in word:
-        return any(p[:1].lower() in initials or not p[:1].isascii() for p in _SPLIT.split(word))
+        return any(p[:1].lower() in initials or not p[:1].isascii() for p in HYPHEN_SPLIT.split(word))
     return False
 
 

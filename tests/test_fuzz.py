@@ -320,10 +320,10 @@ def test_the_compiled_token_pattern_finds_the_written_patterns_tokens(text):
     those of the pattern as written, which Whoosh's tokenizer uses, at the same places."""
     import re
 
-    from search.index.analysis import _TOKEN, _TOKEN_RX
+    from search.index.analysis import _TOKEN, TOKEN_RX
 
     for s in (text, text.lower()):
-        assert [m.span() for m in _TOKEN_RX.finditer(s)] == [m.span() for m in re.finditer(_TOKEN, s)]
+        assert [m.span() for m in TOKEN_RX.finditer(s)] == [m.span() for m in re.finditer(_TOKEN, s)]
 
 
 @FUZZ

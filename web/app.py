@@ -113,7 +113,8 @@ NOT_FOUND = ("There is no report, section or page at this address. It may have g
              "updated: search again, or look through all the reports.")
 
 
-async def _http_error(request: Request, exc: HTTPException) -> Response:
+async def http_error(request: Request, exc: HTTPException) -> Response:
+    """An HTTP error as a page: a missing page in words people read, the rest with its detail."""
     detail = exc.detail
     if not detail or detail == HTTPStatus(exc.status_code).phrase:
         detail = NOT_FOUND if exc.status_code == 404 else HTTPStatus(exc.status_code).phrase
@@ -122,12 +123,13 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
     return error_page(request, exc.status_code, detail)
 
 
-async def _library_error(request: Request, exc: SgsearchError) -> Response:
+async def library_error(request: Request, exc: SgsearchError) -> Response:
     """What the library cannot do with the request, in its own words (one line)."""
     return error_page(request, 400, str(exc))
 
 
-async def _server_error(request: Request, exc: Exception) -> Response:
+async def server_error(request: Request, exc: Exception) -> Response:
+    """Anything else as a page that says the index is unchanged (never a traceback)."""
     try:
         return error_page(request, 500, "Something went wrong answering that. The index is unchanged; "
                                         "try again, or restart sgsearch serve.")

@@ -16,10 +16,10 @@ from web.app import (
     SameOrigin,
     SecurityHeaders,
     Site,
-    _http_error,
-    _library_error,
-    _server_error,
     host_names,
+    http_error,
+    library_error,
+    server_error,
 )
 
 __all__ = ["create_app"]
@@ -38,7 +38,7 @@ def create_app(index_dir, read_only: bool = False, hosts: list[str] | None = Non
     app = Starlette(
         lifespan=lifespan,
         routes=routes.ROUTES + [Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static")],
-        exception_handlers={HTTPException: _http_error, SgsearchError: _library_error, Exception: _server_error},
+        exception_handlers={HTTPException: http_error, SgsearchError: library_error, Exception: server_error},
     )
     app.state.site = site
     app.add_middleware(SameOrigin)

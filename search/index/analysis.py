@@ -84,7 +84,7 @@ def _joins(pending: str, word: str) -> bool:
 
 _TOKEN = r"\w+(?:['’]\w+)*(?:[-/–]\w+(?:['’]\w+)*)*"
 _YEAR = re.compile(r"^((?:19|20)\d{2})[-/–]((?:19|20)?\d{2})$")
-_SPLIT = re.compile(r"[-/–]")
+HYPHEN_SPLIT = re.compile(r"[-/–]")  # what joins a compound's parts ("pre-birth", "and/or"); snippets split on it too
 _APOS = re.compile(r"['’]s?$")
 
 
@@ -100,9 +100,10 @@ def year_term(text: str) -> str | None:
     return f"{start}-{end2:02d}"
 
 
-# the same tokens, never backtracking into a finished word (nothing after one can fail, so the
-# match is the same): a quarter quicker where Python has possessive quantifiers (3.11)
-_TOKEN_RX = re.compile(r"\w++(?:['’]\w++)*+(?:[-/–]\w++(?:['’]\w++)*+)*+" if sys.version_info >= (3, 11) else _TOKEN)
+# a token as analysis reads it (snippets mark the same spans), never backtracking into a
+# finished word (nothing after one can fail, so the match is the same): a quarter quicker
+# where Python has possessive quantifiers (3.11)
+TOKEN_RX = re.compile(r"\w++(?:['’]\w++)*+(?:[-/–]\w++(?:['’]\w++)*+)*+" if sys.version_info >= (3, 11) else _TOKEN)
 _WORD, _YEAR_SPAN, _PARTS = 0, 1, 2
 _SHAPES: dict[str, tuple] = {}  # raw token -> its shape; reports reuse a few thousand words
 _MAX_SHAPES = 200_000
@@ -121,7 +122,7 @@ def _shape(raw: str) -> tuple:
     if "'" in w or "’" in w:
         w = _APOS.sub("", w)
     if "-" in w or "/" in w or "–" in w:
-        parts = [p for p in _SPLIT.split(w) if p]
+        parts = [p for p in HYPHEN_SPLIT.split(w) if p]
         return (_PARTS, "".join(parts), parts if len(parts) > 1 else [])
     return (_WORD, w, w in PREFIXES or w in COMPOUNDS)
 
@@ -137,7 +138,7 @@ def index_terms(text: str) -> list[tuple[str, int]]:
     shapes = _SHAPES
     if len(shapes) > _MAX_SHAPES:
         shapes.clear()
-    for i, raw in enumerate(_TOKEN_RX.findall(text)):
+    for i, raw in enumerate(TOKEN_RX.findall(text)):
         pos = i - shift
         shape = shapes.get(raw)
         if shape is None:
@@ -323,7 +324,7 @@ def engine_fields(text: str) -> tuple[str, list[str], str, str, str]:
             words, parts, split = _grouped(index_terms(text))
             return words, parts, split, stemmed(words), split and stemmed(split)
         s = s.translate(accent_map())
-    toks = _TOKEN_RX.findall(s)
+    toks = TOKEN_RX.findall(s)
     # each word's stem, None for the words that may join (prefixes, compounds' first words,
     # words holding a joiner), each distinct word looked at once; then only those in a loop
     stems = list(map(_PLAIN.__getitem__, toks))
@@ -462,8 +463,8 @@ def _whoosh_analysers() -> dict:
                     yield t
                     continue
                 text = _APOS.sub("", text) if "'" in text or "’" in text else text
-                if _SPLIT.search(text):
-                    parts = [p for p in _SPLIT.split(text) if p]
+                if HYPHEN_SPLIT.search(text):
+                    parts = [p for p in HYPHEN_SPLIT.split(text) if p]
                     if pending is not None:
                         yield pending
                         pending = None
