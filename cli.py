@@ -30,7 +30,6 @@ from cliformat import (
     format_terms,
     format_trace,
     safe,
-    verdict_line,
     width,
 )
 from search.errors import QueryError, SgsearchError
@@ -688,6 +687,8 @@ def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_j
             _emit_json(checks[0])
         else:
             if checks[0]["matches"]:
+                from search.recur import verdict_line  # loaded already: the check read the index through it
+
                 echo(verdict_line(checks[0]["verdict"], True))
             echo(format_matches(checks[0]["matches"]))
         if not checks[0]["matches"]:

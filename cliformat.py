@@ -13,10 +13,11 @@ import click
 from search.cite import section_citation
 from search.safe import strip_control
 from search.snippets import HL_END, HL_START
+from search.vocab.years import UNDATED
 
 __all__ = ["format_checks", "format_clusters", "format_document", "format_documents", "format_matches",
            "format_results", "format_section", "format_tags", "format_terms", "format_trace", "item_line",
-           "safe", "verdict_line", "width", "wrap"]
+           "safe", "width", "wrap"]
 
 
 def format_results(res, colour: bool, width: int = 80) -> str:
@@ -136,7 +137,7 @@ def format_trace(data: dict, width: int = 80) -> str:
 def item_line(it: dict, indent: str = "   ") -> str:
     status = f" [{it['status']}]" if it.get("status") else ""
     cols = width()
-    return (wrap(f"{it['year'] or 'undated'}  {it['kind']}{status}: {safe(it['text'])}", cols, indent, indent + "         ")
+    return (wrap(f"{it['year'] or UNDATED}  {it['kind']}{status}: {safe(it['text'])}", cols, indent, indent + "         ")
             + "\n" + wrap(f"— {safe(it.get('citation') or '')} [{it['item_id']}]", cols, indent + "         "))
 
 
@@ -159,15 +160,15 @@ def format_clusters(clusters: list[dict], hint: float | None = None, show_all: b
         # a no-break space keeps "score" with its number when the line folds (made a space after)
         score = f"  score\u00a0{c['score']:.1f}" if c.get("score") is not None else ""
         first, last = c.get("first_seen") or {}, c.get("last_seen") or {}
-        out.append(wrap(f"#{c['id']}  {first.get('year') or 'undated'} to {last.get('year') or 'undated'}: {_plural(c['year_count'], 'year')}, "
+        out.append(wrap(f"#{c['id']}  {first.get('year') or UNDATED} to {last.get('year') or UNDATED}: {_plural(c['year_count'], 'year')}, "
                         f"{_plural(c['documents'], 'document')}, {_plural(len(c['items']), 'item')}{themes}{score}",
                         cols, "", "    ").replace("\u00a0", " "))
         status = ""
         if c.get("statuses"):
-            status = "; status: " + ", ".join(f"{s['year'] or 'undated'} {s['status']}" for s in c["statuses"])
+            status = "; status: " + ", ".join(f"{s['year'] or UNDATED} {s['status']}" for s in c["statuses"])
         out.append(wrap(f"kinds: {', '.join(c['kinds'])}{status}", cols, "    ", "    "))
-        out.append(wrap(f"first seen: {first.get('year') or 'undated'} {safe(first.get('title') or '')}; last seen: "
-                        f"{last.get('year') or 'undated'} {safe(last.get('title') or '')}", cols, "    ", "      "))
+        out.append(wrap(f"first seen: {first.get('year') or UNDATED} {safe(first.get('title') or '')}; last seen: "
+                        f"{last.get('year') or UNDATED} {safe(last.get('title') or '')}", cols, "    ", "      "))
         if c.get("why"):
             out.append(wrap(f"shared: {', '.join(safe(w) for w in c['why'])}", cols, "    ", "            "))
         for it in (c["items"] if show_all else c["items"][-1:]):
@@ -192,19 +193,10 @@ def format_matches(matches: list[dict], margin: str = "") -> str:
     return "\n".join(out)
 
 
-def verdict_line(verdict: str, matches: bool) -> str:
-    """What a check's verdict says, in the words the web page and the appendix use."""
-    if verdict == "made before":
-        return "Made before."
-    if verdict == "similar":
-        return "Not made before (similar, weaker matches below)."
-    return "Not made before." + (" The nearest earlier items:" if matches else "")
-
-
 def format_checks(checks: list[dict], total: dict | None = None) -> str:
     """Each recommendation of a file with its verdict and earlier matches, then how many were made before."""
     # lazy: a command loads only what it uses (start-up is part of the answer time)
-    from search.recur import summary
+    from search.recur import summary, verdict_line
     from search.report.appendix import left_out_line, total_line
 
     total = total or summary(checks)
@@ -229,17 +221,17 @@ def format_documents(docs: list[dict]) -> str:
         return "The index is empty: sgsearch ingest PATH adds reports."
     lines = []
     iw = max(len(d["doc_id"]) for d in docs)  # the columns line up however long the ids
-    yw = max(len(d["year"] or "undated") for d in docs)
+    yw = max(len(d["year"] or UNDATED) for d in docs)
     for d in docs:
         pages = f", {_plural(d['pages'], 'page')}" if d["pages"] else ""
-        lines.append(f"{d['doc_id']:<{iw}}  {d['year'] or 'undated':<{yw}}  {d['doc_type']:<13} {d['title']} "
+        lines.append(f"{d['doc_id']:<{iw}}  {d['year'] or UNDATED:<{yw}}  {d['doc_type']:<13} {d['title']} "
                      f"({_plural(d['sections'], 'section')}{pages})")
     return "\n".join(lines)
 
 
 def format_document(doc: dict) -> str:
     """A document's outline: its sections indented by level, with pages, years and ids."""
-    lines = [f"{doc['title']} ({doc['year'] or 'undated'}) — {doc['publisher'] or 'publisher unknown'}, "
+    lines = [f"{doc['title']} ({doc['year'] or UNDATED}) — {doc['publisher'] or 'publisher unknown'}, "
              f"{doc['doc_type']}", f"{doc['path']}"]
     for s in doc["sections"]:
         indent = "  " * (max(s["level"], 1) - 1)
@@ -259,7 +251,7 @@ def format_section(s: dict, width: int = 80) -> str:
     if pages and s["page_end"] and s["page_end"] != pages:
         pages = f"{pages}–{s['page_end']}"
     # cited as everywhere: a report inside a board pack by its own title, then the pack
-    head = section_citation({**s, "year": s["year"] or "undated"}, s["title"], pages or "")
+    head = section_citation({**s, "year": s["year"] or UNDATED}, s["title"], pages or "")
     lines = [wrap(safe(head), width), " › ".join(s["heading_path"])]
     if s["themes"]:
         lines.append("Themes: " + ", ".join(s["themes"]))

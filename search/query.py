@@ -316,7 +316,7 @@ def search(
         if corrected is not None and len(_KEY_WORD.findall(query)) > 1:
             query = corrected  # a misspelt word among others: search what was meant, and say so
     w = weights_of(weights)
-    built = build_query(store, query, exact=exact, weights=w)
+    built = build_query(store, query, exact=exact, weights=weights)  # it reads them the same way
     want = max(limit, 1)
     n = want if sort == "year" else max(want * 3, 50)
     # the ranked list and the total in one pass; the counts by year and document when read

@@ -11,9 +11,7 @@ from search.cite import section_citation
 from search.index.backends import ANY
 from search.index.store import Store
 from search.query import QueryError, plain, resolve_theme_filter, search, years_between
-from search.vocab.years import fy_label
-
-UNDATED = "undated"  # the column of sections whose document states no year
+from search.vocab.years import UNDATED, fy_label  # UNDATED: also the column of sections of no year
 
 
 def theme_table(store: Store, from_year: int | None = None, to_year: int | None = None) -> dict:

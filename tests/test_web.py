@@ -315,7 +315,9 @@ def test_recur_groups_and_check(client, store, corpus_index):
     assert got == _cli_json(corpus_index, "recur", "--check", text)
     assert got["text"] == text and got["matches"]
     assert got["matches"][0]["item_id"] == data["clusters"][0]["items"][0]["item_id"]
-    assert str(html_escape(got["matches"][0]["citation"])) in client.get("/recur", params={"check": text}).text
+    page = client.get("/recur", params={"check": text}).text
+    assert str(html_escape(got["matches"][0]["citation"])) in page
+    assert got["verdict"] == "made before" and '<p class="verdict made">Made before.</p>' in page  # the CLI's words
     kind = _json(client, "/recur?kind=recommendation").json()["clusters"]
     assert all(it["kind"] == "recommendation" for c in kind for it in c["items"])
 

@@ -286,7 +286,7 @@ def trace_chart(request: Request) -> Response:
 # -- recurrence -----------------------------------------------------------------------------
 def recur_page(request: Request) -> Response:
     # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
-    from search.recur import DEFAULT_THRESHOLD
+    from search.recur import DEFAULT_THRESHOLD, verdict_line
 
     site = _site(request)
     qp = request.query_params
@@ -298,7 +298,8 @@ def recur_page(request: Request) -> Response:
     ctx["labels"] = site.labels()
     if text:
         result = _check(site, [text[:5000]], kind)[0]  # recur --check TEXT
-        ctx.update(matches=result["matches"], verdict=result["verdict"], clusters=None)
+        ctx.update(matches=result["matches"], verdict=result["verdict"], clusters=None,
+                   verdict_text=verdict_line(result["verdict"], True))
         return render(request, "recur.html", ctx, result)
     theme_id = None
     if qp.get("theme"):
@@ -390,7 +391,7 @@ def _capped(request: Request, cap: int) -> Request:
 async def _recur_check(request: Request, site: Site, limit: int) -> Response:
     """The check itself, on a request whose body is capped as it streams in."""
     # lazy: numpy/scipy (recur) and python-docx (the writers) load only for the pages that need them
-    from search.recur import CHECK_MIN_SCORE, DEFAULT_THRESHOLD
+    from search.recur import CHECK_MIN_SCORE, DEFAULT_THRESHOLD, verdict_line
     from search.report import write_appendix
     from search.report.appendix import left_out_line, made_before_line, others_line
 
@@ -429,7 +430,8 @@ async def _recur_check(request: Request, site: Site, limit: int) -> Response:
             body = path.read_bytes()
         name = "checked-" + _slug(Path(source).stem if source else "recommendations") + f".{fmt}"
         return _download(body, EXPORT_TYPES[fmt], name)
-    ctx = {"checks": checks, "line": made_before_line(total), "others": others_line(total),
+    ctx = {"checks": checks, "verdicts": [verdict_line(c["verdict"], bool(c["matches"])) for c in checks],
+           "line": made_before_line(total), "others": others_line(total),
            "left_out": left_out_line(total), "own": own,
            "source": source, "kind": kind, "clusters": None, "matches": None, "labels": site.labels(),
            **_upload_limits()}

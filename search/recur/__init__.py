@@ -5,7 +5,7 @@ the index's items tokenised, ``clustering`` groups them (``sgsearch recur``) and
 finds earlier items like a new text (``recur --check``).
 """
 from search.recur.cache import load_items
-from search.recur.check import VERDICTS, check, check_many, made_before, summary, verdict
+from search.recur.check import VERDICTS, check, check_many, made_before, summary, verdict, verdict_line
 from search.recur.clustering import best_threshold, recur
 from search.recur.concepts import (
     Concepts,
@@ -30,7 +30,7 @@ from search.recur.tracker import describe, tracker_rows
 __all__ = [
     "CHECK_MIN_SCORE", "CHECK_NEAR_FLOOR", "CHECK_NEAREST", "DEFAULT_THRESHOLD", "Concepts", "ConceptsError", "best_threshold", "check", "check_many",
     "labelled_figures", "load_concepts", "load_items", "load_pairs", "made_before", "normalise", "pair_scores",
-    "publisher_places", "recur", "store_concepts", "summary", "tokens", "VERDICTS", "verdict",
+    "publisher_places", "recur", "store_concepts", "summary", "tokens", "VERDICTS", "verdict", "verdict_line",
     "TRACKER_COLUMNS", "describe", "tracker_rows",
 ]
 

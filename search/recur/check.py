@@ -294,6 +294,16 @@ def verdict(check_result: dict, threshold: float = DEFAULT_THRESHOLD) -> str:
     return "similar" if any(not m.get("nearest") for m in check_result["matches"]) else "new"
 
 
+def verdict_line(said: str, matches: bool) -> str:
+    """What a verdict says, as the command line and the web page both print it (``matches``:
+    whether earlier items are listed after it)."""
+    if said == "made before":
+        return "Made before."
+    if said == "similar":
+        return "Not made before (similar, weaker matches below)."
+    return "Not made before." + (" The nearest earlier items:" if matches else "")
+
+
 def check(store: Store, text: str, limit: int = 10, kind: str | None = None, min_score: float = CHECK_MIN_SCORE,
           themes: list[str] | None = None) -> list[dict]:
     """The indexed items most similar to ``text``, best first, each with its score and why.

@@ -2,9 +2,7 @@
 first and last seen, how often, its kinds and the latest status the reports gave."""
 from __future__ import annotations
 
-from search.vocab.years import parse_year_label
-
-UNDATED = "undated"  # an item's year where its report gives none
+from search.vocab.years import UNDATED, parse_year_label
 
 
 def _seen(it: dict) -> dict:

@@ -10,6 +10,7 @@ from pathlib import Path
 from search.cite import citation, clean
 from search.report._files import atomic, file_format
 from search.report.briefing import csv_cell, md_escape
+from search.vocab.years import UNDATED
 
 TITLE = "Recommendations checked against earlier reports"
 APPENDIX_MATCHES = 3  # earlier matches shown per recommendation
@@ -92,7 +93,7 @@ def _csv(checks: list[dict], path: Path) -> None:
 def _match_head(m: dict) -> str:
     """``2016-17, score 52.3: `` (a passage a report said in passing says so)."""
     said = f" ({m['kind']})" if m.get("passage") else ""
-    return f"{m.get('year') or 'undated'}, score {m.get('score')}{said}: "
+    return f"{m.get('year') or UNDATED}, score {m.get('score')}{said}: "
 
 
 def _match_line(m: dict) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+UNDATED = "undated"  # how a document, section or item whose report states no year is shown
+
 # "2016/17", "2016-17", "2016 to 2017", "2016–2017": the start year, then the end year
 FY_PATTERN = r"((?:19|20)\d{2})\s*(?:/|-|–|—|\s+to\s+)\s*((?:19|20)?\d{2})\b"
 
