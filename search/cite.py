@@ -23,8 +23,8 @@ def citation(title, year, number=None, heading=None, page=None, part_title=None,
              source_url=None) -> str:
     """``"SSCP Twelve Monthly Report 2020-21 (2020-21), §2.1 Heading, p. 4"``.
 
-    The § part is left out when a section has no number (the heading stays), the page
-    when it is not known. A report embedded in a board pack is cited by its own title,
+    The § part is left out when a section has no number (the heading stays, unless it only
+    repeats the title), the page when it is not known. A report embedded in a board pack is cited by its own title,
     ``in`` the pack. Text read by OCR from a scan is marked ``(OCR)``; a document
     ingested from a web address ends with that address.
     """
@@ -36,7 +36,7 @@ def citation(title, year, number=None, heading=None, page=None, part_title=None,
     number, heading = clean(number), clean(heading)
     if number:
         parts.append(f"§{number} {heading}".strip())
-    elif heading:
+    elif heading and heading.casefold() not in (title.casefold(), part_title.casefold()):
         parts.append(heading)
     if page not in (None, "", 0):
         parts.append(f"p. {page}")

@@ -94,6 +94,17 @@ def test_citation_format():
     assert citation("Report", "2020-21", None, "Introduction", None) == "Report (2020-21), Introduction"
 
 
+def test_a_heading_that_only_repeats_the_title_is_not_cited_twice():
+    assert citation("Safe Sleep Briefing", None, None, "Safe sleep briefing", None) == "Safe Sleep Briefing"
+    assert citation("Safe Sleep Briefing", "2021-22", None, "Safe Sleep Briefing", 2) == \
+        "Safe Sleep Briefing (2021-22), p. 2"
+    assert citation("Pack", "2016-17", None, "Annual Report", None, part_title="Annual Report") == \
+        "Annual Report (2016-17), in Pack"
+    # a numbered section keeps its heading: the number alone would not say what it is
+    assert citation("Safe Sleep Briefing", None, "1", "Safe Sleep Briefing", None) == \
+        "Safe Sleep Briefing, §1 Safe Sleep Briefing"
+
+
 def test_excerpt_is_sentence_bounded():
     text = ("First sentence about training. The audit found that pre-birth guidance was limited. "
             "A third sentence follows here. " + "Filler sentence number x. " * 40)
