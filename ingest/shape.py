@@ -79,6 +79,8 @@ def looks_like_heading(text: str, max_words: int = 12) -> bool:
         return False
     if re.fullmatch(r"[\d\s/.,%£:-]+", t):
         return False
+    if all(part in _MINOR for w in words(t) for part in w.lower().split("/")):
+        return False  # "OR", "AND/OR" between two lists join them; they never name a section
     shape = case_shape(t)
     if shape in ("upper", "title"):
         return not (t.endswith(":") and n > 8)

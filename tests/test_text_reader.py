@@ -114,6 +114,15 @@ def test_short_title_case_lines_without_body_are_not_headings():
     assert all(b.kind != HEADING for b in parse_text(text).blocks)
 
 
+def test_a_line_of_connectives_between_two_lists_is_not_a_heading():
+    text = ("Criteria for a review\n\nA review is held when one of these applies, as the guidance sets out.\n\n"
+            "- the child has died\n\nOR\n\n"
+            "- the child was seriously harmed and abuse is suspected\n\nAND / OR\n\n- agencies may have worked better together\n")
+    blocks = parse_text(text).blocks
+    assert [b.text for b in blocks if b.kind == HEADING] == ["Criteria for a review"]
+    assert [s.heading for s in build_sections(blocks)] == ["Criteria for a review"]
+
+
 def test_adjacent_numbered_lines_are_a_list_not_headings():
     text = "3 About the report\n\nThe report says:\n\n1. What we did\n2. How well we did it\n3. The difference it has made\n\n4 Context\n\nBody text here for the context section.\n"
     heads = [(b.number, b.text) for b in parse_text(text).blocks if b.kind == HEADING]
