@@ -121,6 +121,19 @@ def test_a_page_with_no_line_naming_it_takes_its_addresss_last_words(tmp_path):
     assert parse_file(path).doc["title"] == "Independent Scrutiny"
 
 
+def test_an_address_restating_the_headline_is_titled_in_the_headlines_own_spelling(tmp_path):
+    # a news page whose long headline is read as prose; its address says the same words, without
+    # the apostrophes and quotes, and ends with the site's article number
+    headline = ("'We failed them' - children's services director's apology after reviews into a toddler's "
+                "injuries in Northshire are published today")
+    path = tmp_path / "saved.md"
+    path.write_text("<!-- https://news.example.co.uk/news/we-failed-them-children-s-services-director-s-apology-"
+                    "after-reviews-into-a-toddler-s-injuries-in-northshire-are-published-today-1-2345678 -->\n"
+                    f"{headline}\n\nTown Hall\n\nA toddler was hurt and professionals did not share what they knew, "
+                    "two reviews published today have said.\n", encoding="utf-8")
+    assert parse_file(path).doc["title"] == headline
+
+
 def test_a_body_named_without_its_area_is_never_made_up_for_an_area_of_another_nation():
     # Scotland has Child Protection Committees, not Local Safeguarding Children Boards
     scottish = ("Safeguarding Annual Report 2023-24\nNHS Greater Glasgow and Clyde\n"

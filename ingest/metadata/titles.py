@@ -153,6 +153,29 @@ def _address_title(url: str | None, any_words: bool = False) -> str | None:
     return text if any_words or title_rules().report.search(text) else None
 
 
+def _word_key(text: str) -> list[str]:
+    """A line's words, lower case, punctuation dropped: how an address spells a line."""
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def _spelt_in_text(address_title: str, lines: list[str]) -> str | None:
+    """The opening line an address's words restate, in the page's own spelling ("'We let
+    them down' - children's …" for "/we-let-them-down-children-s-…-1-8107368"): the same
+    words in the same order, a site's trailing number aside."""
+    key = _word_key(address_title)
+    keys = [key]
+    if len(key) > 3 and key[-1].isdigit() and len(key[-1]) >= 5:
+        # a site's document number ("…-published-1-8107368"), and a short number it follows
+        key = key[:-1]
+        if key[-1].isdigit() and len(key[-1]) <= 2 and not re.fullmatch(r"(?:19|20)\d{2}", key[-2]):
+            key = key[:-1]
+        keys.append(key)
+    for line in lines:
+        if len(line) <= 200 and _word_key(line) in keys:
+            return line
+    return None
+
+
 def _is_body_name(line: str) -> bool:
     """A line that is only a body's name ("North Wales Safeguarding Board")."""
     m = rules().publisher.fullmatch(line.strip())
@@ -248,6 +271,7 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
         cands.append((w["phrase"] + features(clean(t)), clean(t)))
     t = _address_title(url)
     if t:
+        t = _spelt_in_text(t, [clean(b.text) for b in opening]) or t
         cands.append((w["address"] + features(t), t))
     if meta_title:
         t = clean(meta_title)
@@ -262,5 +286,8 @@ def detect_title(blocks: list[Block], fallback: str, meta_title: str | None = No
     cands = title_candidates(blocks, meta_title, url, site_name)
     if cands and cands[0][0] >= title_rules().weights["minimum"]:
         return cands[0][1]
-    # a page with no line that names it: its address's last words name it better than a file name
-    return _address_title(url, any_words=True) or fallback
+    # a page with no line that names it: its address's last words name it better than a file name,
+    # in the page's own spelling when a line of its opening says the same words
+    t = _address_title(url, any_words=True)
+    lines = [" ".join(b.text.split()) for b in blocks[:40] if b.kind != BREAK and b.text.strip()][:14]
+    return (_spelt_in_text(t, lines) or t) if t else fallback
