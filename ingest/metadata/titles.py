@@ -84,6 +84,7 @@ def _layout_title(opening: list[Block]) -> str | None:
             if len(title) >= 8:
                 return title
     parts: list[str] = []
+    lines = 0  # the opening lines joined or passed over as said already: a title is at most three
     tr = title_rules()
     for i, b in enumerate(opening[:8]):
         t = b.text.strip()
@@ -105,8 +106,11 @@ def _layout_title(opening: list[Block]) -> str | None:
         if parts and (len(after) > 90 or after.endswith(".")) and not tr.report.search(t) \
                 and not re.search(r"\b(?:19|20)\d{2}\b", t):
             break
-        parts.append(t)
-        if len(parts) == 3 or (b.kind == HEADING and len(parts) > 1):
+        said = parts and t.casefold() in " ".join(parts).casefold()
+        if not said:  # a name set twice (a cover's banner and its title) is said once
+            parts.append(t)
+        lines += 1
+        if lines == 3 or (b.kind == HEADING and len(parts) > 1):
             break
     title = " ".join(parts).strip()
     return title if len(title) >= 8 else None
