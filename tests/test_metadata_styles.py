@@ -135,32 +135,36 @@ def test_an_address_restating_the_headline_is_titled_in_the_headlines_own_spelli
 
 
 def test_a_mirror_sites_and_a_news_sites_own_lines_are_no_part_of_a_title(tmp_path):
-    mirror = tmp_path / "mirror.md"
-    mirror.write_text("<!-- https://docs.example.com/doc/1234567/westshire-plan -->\n"
-                      "Westshire Safeguarding Partnership Business Plan 2021-2024\n\nPage created by Sam Jones\n"
-                      "CONTINUE READING\nTotal Page:22\nFile Type:pdf, Size:900Kb\n"
-                      "Westshire Safeguarding Partnership Business Plan 2021-2024\nWestshire Safeguarding Partnership\n\n"
-                      "The plan sets out what the partners will do over three years to keep children safe.\n",
-                      encoding="utf-8")
-    assert parse_file(mirror).doc["title"] == "Westshire Safeguarding Partnership Business Plan 2021-2024"
-    news = tmp_path / "news.md"
-    news.write_text("<!-- https://news.example.org/item?id=77 -->\nSkip the Example Bar\nPrintable version "
-                    "E-mail this to a friend\n\nInspectors call for faster reviews after child deaths\n\n"
-                    "Inspectors said today that reviews after a child dies take too long and the learning is lost.\n",
-                    encoding="utf-8")
-    assert parse_file(news).doc["title"] == "Inspectors call for faster reviews after child deaths"
-    letter = tmp_path / "letter.md"
-    letter.write_text("Practice Review Panel 2020\n\nDear Minister,\n\n1 March 2020\n\n"
-                      "I am writing to tell you that the panel will review the deaths of four babies this year.\n",
-                      encoding="utf-8")
-    assert parse_file(letter).doc["title"] == "Practice Review Panel 2020"
+    assert _title(tmp_path, "<!-- https://docs.example.com/doc/1234567/westshire-plan -->\n"
+                            "Westshire Safeguarding Partnership Business Plan 2021-2024\n\nPage created by Sam Jones\n"
+                            "CONTINUE READING\nTotal Page:22\nFile Type:pdf, Size:900Kb\n"
+                            "Westshire Safeguarding Partnership Business Plan 2021-2024\nWestshire Safeguarding Partnership\n\n"
+                            "The plan sets out what the partners will do over three years to keep children safe.\n"
+                  ) == "Westshire Safeguarding Partnership Business Plan 2021-2024"
+    assert _title(tmp_path, "<!-- https://news.example.org/item?id=77 -->\nSkip the Example Bar\nPrintable version "
+                            "E-mail this to a friend\n\nInspectors call for faster reviews after child deaths\n\n"
+                            "Inspectors said today that reviews after a child dies take too long and the learning is lost.\n"
+                  ) == "Inspectors call for faster reviews after child deaths"
+    assert _title(tmp_path, "Practice Review Panel 2020\n\nDear Minister,\n\n1 March 2020\n\n"
+                            "I am writing to tell you that the panel will review the deaths of four babies this year.\n"
+                  ) == "Practice Review Panel 2020"
+
+
+def test_a_sites_own_controls_and_a_cover_sheets_boxes_are_no_part_of_a_title(tmp_path):
+    assert _title(tmp_path, "Quickly Leave This Website\nToggle Contrast\n-A A A+\nNorthshire Council Banner\n\n"
+                            "Northshire Multi-Agency Safeguarding Arrangements 2024\n\n"
+                            "This document sets out how the three partners work together to keep children safe.\n"
+                  ) == "Northshire Multi-Agency Safeguarding Arrangements 2024"
+    assert _title(tmp_path, "Decision ( ) Discussion ( ) Information ( )\n\nSize: px\nStart display at page:\n\n"
+                            "Transcription\n\nWestvale Safeguarding Board Annual Report ( ) Business Plan ( )\n\n"
+                            "The board met four times this year and agreed its priorities for the next.\n"
+                  ) == "Westvale Safeguarding Board Annual Report Business Plan"
 
 
 def test_a_name_set_twice_on_a_cover_is_said_once_in_the_title(tmp_path):
-    cover = tmp_path / "cover.md"
-    cover.write_text("Eastvale Child Protection Committee\n\nEastvale Child Protection Committee\n\nAnnual Report 2010/11\n\n"
-                     "1.0 Foreword\n\nThe committee has worked hard this year to keep children safe.\n", encoding="utf-8")
-    assert parse_file(cover).doc["title"] == "Eastvale Child Protection Committee Annual Report 2010/11"
+    assert _title(tmp_path, "Eastvale Child Protection Committee\n\nEastvale Child Protection Committee\n\n"
+                            "Annual Report 2010/11\n\n1.0 Foreword\n\nThe committee has worked hard this year to keep "
+                            "children safe.\n") == "Eastvale Child Protection Committee Annual Report 2010/11"
 
 
 def test_a_body_named_without_its_area_is_never_made_up_for_an_area_of_another_nation():

@@ -198,12 +198,14 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
     """
     tr = title_rules()
     w = tr.weights
-    opening = [b for b in blocks[:40] if b.kind != BREAK and b.text.strip() and not is_furniture(b.text)][:14]
+    # a mirror's "Transcription" line, where a document's own text starts again, names nothing
+    opening = [b for b in blocks[:40] if b.kind != BREAK and b.text.strip() and not is_furniture(b.text)
+               and not rules().resume.match(b.text.strip())][:14]
     cands: list[tuple[float, str]] = []
     shape: dict[int, float] = {}  # each opening line's score by layout and position alone
 
     def clean(t: str) -> str:
-        t = tr.link.sub("", re.sub(r"\s+", " ", t or "")).strip(" -–—|")
+        t = tr.link.sub("", re.sub(r"\s+", " ", re.sub(r"\(\s*\)", "", t or ""))).strip(" -–—|")
         return t.title() if t.isupper() and len(t) > 6 else t
 
     def features(t: str) -> float:
