@@ -126,12 +126,19 @@ def test_an_address_restating_the_headline_is_titled_in_the_headlines_own_spelli
     # the apostrophes and quotes, and ends with the site's article number
     headline = ("'We failed them' - children's services director's apology after reviews into a toddler's "
                 "injuries in Northshire are published today")
-    path = tmp_path / "saved.md"
-    path.write_text("<!-- https://news.example.co.uk/news/we-failed-them-children-s-services-director-s-apology-"
-                    "after-reviews-into-a-toddler-s-injuries-in-northshire-are-published-today-1-2345678 -->\n"
-                    f"{headline}\n\nTown Hall\n\nA toddler was hurt and professionals did not share what they knew, "
-                    "two reviews published today have said.\n", encoding="utf-8")
-    assert parse_file(path).doc["title"] == headline
+    body = "\n\nTown Hall\n\nA toddler was hurt and professionals did not share what they knew, two reviews said.\n"
+    assert _title(tmp_path, "<!-- https://news.example.co.uk/news/we-failed-them-children-s-services-director-s-apology-"
+                            "after-reviews-into-a-toddler-s-injuries-in-northshire-are-published-today-1-2345678 -->\n"
+                            f"{headline}{body}") == headline
+    # an address that leaves out the joining words ("into", "is", "of") restates it as well
+    headline = "Review into a baby's death after a father is convicted of neglect says lessons must be learned now"
+    assert _title(tmp_path, "<!-- https://news.example.co.uk/news/review-babys-death-after-father-convicted-neglect-"
+                            "says-lessons-must-be-learned-now-872467 -->\n" + headline + body) == headline
+    # an address no line restates is read for its words, without the site's article number
+    assert _title(tmp_path, "<!-- https://news.example.co.uk/news/serious-case-review-published-for-eastvale-872467 -->\n"
+                            "A toddler was hurt and professionals did not share what they knew, two reviews published "
+                            "today have said, and the board has accepted every recommendation they make.\n"
+                  ) == "Serious Case Review Published For Eastvale"
 
 
 def test_a_mirror_sites_and_a_news_sites_own_lines_are_no_part_of_a_title(tmp_path):

@@ -150,6 +150,11 @@ def _address_title(url: str | None, any_words: bool = False) -> str | None:
     # a site's own document number is no part of a title ("/103694593-Annual-report", "20165945.star-…")
     while words and re.fullmatch(r"\d{5,}(?:\.\w+)?", words[0]):
         words = words[1:]
+    # or after it ("…-are-published-1-8107368"), with a short number it follows
+    if len(words) > 2 and re.fullmatch(r"\d{5,}", words[-1]):
+        words = words[:-1]
+        if re.fullmatch(r"\d{1,2}", words[-1]) and not re.fullmatch(r"(?:19|20)\d{2}", words[-2]):
+            words = words[:-1]
     if len(words) < (2 if any_words else 3) or sum(w.isalpha() for w in words) < (2 if any_words else 1):
         return None
     abbrevs = {a.lower(): a for a in rules().abbreviations}
@@ -157,27 +162,30 @@ def _address_title(url: str | None, any_words: bool = False) -> str | None:
     return text if any_words or title_rules().report.search(text) else None
 
 
+_JOINING = frozenset("a an the of to into is are in on for and by at with from its their".split())
+
+
 def _word_key(text: str) -> list[str]:
-    """A line's words, lower case, punctuation dropped: how an address spells a line."""
-    return re.findall(r"[a-z0-9]+", text.lower())
+    """A line's words as an address spells them: lower case, no punctuation, an apostrophe's
+    "s" kept on its word ("baby's" and "babys" alike), the joining words an address often drops
+    left out."""
+    words: list[str] = []
+    for w in re.findall(r"[a-z0-9]+", re.sub(r"[’'‘]", "", text.lower())):
+        if w == "s" and words:
+            words[-1] += "s"
+        else:
+            words.append(w)
+    return [w for w in words if w not in _JOINING]
 
 
 def _spelt_in_text(address_title: str, lines: list[str]) -> str | None:
     """The opening line an address's words restate, in the page's own spelling ("'We let
-    them down' - children's …" for "/we-let-them-down-children-s-…-1-8107368"): the same
-    words in the same order, a site's trailing number aside."""
+    them down' - children's …" for "/we-let-them-down-children-s-…"): the same words in the
+    same order, joining words aside."""
     key = _word_key(address_title)
-    keys = [key]
-    if len(key) > 3 and key[-1].isdigit() and len(key[-1]) >= 5:
-        # a site's document number ("…-published-1-8107368"), and a short number it follows
-        key = key[:-1]
-        if key[-1].isdigit() and len(key[-1]) <= 2 and not re.fullmatch(r"(?:19|20)\d{2}", key[-2]):
-            key = key[:-1]
-        keys.append(key)
-    for line in lines:
-        if len(line) <= 200 and _word_key(line) in keys:
-            return line
-    return None
+    if len(key) < 3:
+        return None
+    return next((line for line in lines if len(line) <= 200 and _word_key(line) == key), None)
 
 
 def _is_body_name(line: str) -> bool:
