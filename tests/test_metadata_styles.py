@@ -158,6 +158,12 @@ def test_a_mirror_sites_and_a_news_sites_own_lines_are_no_part_of_a_title(tmp_pa
 
 
 def test_a_sites_own_controls_and_a_cover_sheets_boxes_are_no_part_of_a_title(tmp_path):
+    assert _title(tmp_path, "Local democracy\n\nANNUAL REPORT OF THE NORTHSHIRE SAFEGUARDING CHILDREN BOARD 2016/17\n\n"
+                            "The board reports each year to the council's cabinet on how well children are kept safe.\n"
+                  ) == "Annual Report Of The Northshire Safeguarding Children Board 2016/17"
+    assert _title(tmp_path, "Latest News\n\nJoint inspection of the response to neglect in Northshire\n\n"
+                            "Inspectors visited the partnership in March and spoke to families and professionals.\n"
+                  ) == "Joint inspection of the response to neglect in Northshire"
     assert _title(tmp_path, "Quickly Leave This Website\nToggle Contrast\n-A A A+\nNorthshire Council Banner\n\n"
                             "Northshire Multi-Agency Safeguarding Arrangements 2024\n\n"
                             "This document sets out how the three partners work together to keep children safe.\n"
