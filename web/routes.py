@@ -18,6 +18,7 @@ from starlette.routing import Route
 from ingest.readers import SUPPORTED_EXTS, max_file_bytes
 from search.browse import DocNotFound, document, documents, section, year_span
 from search.cite import cite_items
+from search.errors import FormatError
 from search.facets import FACET_LIMIT, facets, result_facets, result_page, sections_per_year
 from search.query import QueryError, resolve_theme_filter, search
 from search.report.chart import chart_title, plot_trace
@@ -469,7 +470,7 @@ def export_file(request: Request) -> Response:
             with site.lock:
                 export(site.store, path, fmt=fmt, query=q, themes=themes, from_year=qp.get("from") or None,
                        to_year=qp.get("to") or None)
-        except (QueryError, ValueError) as e:
+        except (QueryError, FormatError) as e:
             raise HTTPException(400, str(e)) from None
         except NothingToExport as e:
             hint = f" Did you mean: {', '.join(e.suggestions)}?" if e.suggestions else ""

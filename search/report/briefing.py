@@ -21,6 +21,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt, RGBColor
 
 from search.cite import clean
+from search.errors import FormatError
 from search.report.chart import NO_DOCUMENT, plot_trace
 from search.vocab.years import parse_year_label
 
@@ -79,7 +80,7 @@ def export_briefing(briefing: dict, path, fmt: str) -> Path:
     if fmt == "markdown":
         fmt = "md"
     if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}: use md, docx, csv or json")
+        raise FormatError(f"unknown export format {fmt!r}: use md, docx, csv or json")
     path = Path(path)
     b = clean_tree(briefing)  # a hand-made briefing gets the same cleaning as a built one
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
