@@ -82,6 +82,8 @@ def _search_options(request: Request) -> tuple[str, list[str], dict]:
 
 
 def search_page(request: Request) -> Response:
+    """The search page: the documents indexed with no query; else one page of results, with
+    their facet counts when few enough (``sgsearch QUERY``, ``--facets``)."""
     site = _site(request)
     q, themes, opts = _search_options(request)
     page = _int(request.query_params.get("page"), 1, 1, 10_000)
@@ -136,6 +138,7 @@ def facets_page(request: Request) -> Response:
 
 # -- documents and sections -----------------------------------------------------------------
 def docs_page(request: Request) -> Response:
+    """Every indexed document (``sgsearch docs``)."""
     site = _site(request)
     with site.lock:
         docs = documents(site.store)
@@ -163,6 +166,7 @@ def _document(request: Request) -> dict:
 
 
 def doc_page(request: Request) -> Response:
+    """One document's outline (``sgsearch docs DOC_ID``)."""
     doc = _document(request)
     return render(request, "doc.html", {"doc": doc, "original": _original_url(doc)}, doc)
 
@@ -180,6 +184,7 @@ def original(request: Request) -> Response:
 
 
 def section_page(request: Request) -> Response:
+    """One whole section with its neighbours (``sgsearch show SECTION_ID``)."""
     site = _site(request)
     sid = request.path_params["section_id"]
     try:
@@ -199,6 +204,8 @@ def section_page(request: Request) -> Response:
 
 # -- themes ---------------------------------------------------------------------------------
 def themes_page(request: Request) -> Response:
+    """The theme × year table (``sgsearch themes``), as counts or per 100 sections, and the
+    sections of one cell (a theme, and a year or every year)."""
     site = _site(request)
     qp = request.query_params
     per100 = qp.get("show") == "per100"
@@ -247,6 +254,7 @@ def _every_year(years: list[str]) -> list[str]:
 
 # -- trace ----------------------------------------------------------------------------------
 def trace_page(request: Request) -> Response:
+    """How a subject or theme runs over the years (``sgsearch trace QUERY``)."""
     site = _site(request)
     q = request.query_params.get("q", "").strip()
     data = None
@@ -286,6 +294,8 @@ def trace_chart(request: Request) -> Response:
 
 # -- recurrence -----------------------------------------------------------------------------
 def recur_page(request: Request) -> Response:
+    """Items said again in different years (``sgsearch recur``), as a page or the tracker
+    file; with ``check``, the earlier items like one text (``recur --check TEXT``)."""
     # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
     from search.recur import DEFAULT_THRESHOLD, verdict_line
 
@@ -502,6 +512,7 @@ def _slug(text: str) -> str:
 
 # -- add reports ----------------------------------------------------------------------------
 def ingest_page(request: Request) -> Response:
+    """The Add reports page: the form, the running or last ingest, the documents indexed."""
     site = _site(request)
     job = site.job.snapshot()
     with site.lock:
