@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import gc
 import json
+import locale
 import os
 import sys
 import threading
@@ -124,6 +125,23 @@ def _query_fail(e: Exception):
 
 def _stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
+
+
+def _read_stdin() -> str:
+    """Standard input as text: UTF-8 (a byte-order mark dropped) whatever the console's code
+    page, as :func:`utf8_output` writes, else the locale's encoding (a file an older Windows
+    program saved). Windows' own reading would take UTF-8 piped in for its code page: wrong
+    letters, or a traceback at a byte the code page lacks."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # text only (a test's stream): nothing to decode
+        return sys.stdin.read()
+    data = stream.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode(locale.getpreferredencoding(False), errors="replace")
+    # line ends as Python's standard input gives them on each system (Windows: "\r\n" read as "\n")
+    return text if os.linesep == "\n" else text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _colour() -> bool:
@@ -405,7 +423,7 @@ def tag_cmd(source, taxonomy, as_json, index):
     if source is None and _stdin_is_terminal():
         _fail("give a FILE to tag (sgsearch tag report.pdf), or pipe text in: echo TEXT | sgsearch tag -", 2)
     if source in (None, "-"):
-        text = sys.stdin.read()
+        text = _read_stdin()
         if not text.strip():
             _fail("nothing to tag: the text piped in was empty")
     else:
@@ -653,7 +671,7 @@ def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_j
 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "standard-input.txt"
-            path.write_text(sys.stdin.read(), encoding="utf-8")
+            path.write_text(_read_stdin(), encoding="utf-8")
             _recur_check(store, str(path), kind, limit, output, fmt, include_self, as_json, name="standard input")
         return
     is_file = os.path.isfile(check_text)
