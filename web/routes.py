@@ -297,7 +297,7 @@ def recur_page(request: Request) -> Response:
     """Items said again in different years (``sgsearch recur``), as a page or the tracker
     file; with ``check``, the earlier items like one text (``recur --check TEXT``)."""
     # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
-    from search.recur import DEFAULT_THRESHOLD, verdict_line
+    from search.recur import DEFAULT_THRESHOLD, recur, verdict_line
 
     site = _site(request)
     qp = request.query_params
@@ -315,14 +315,13 @@ def recur_page(request: Request) -> Response:
     theme_id = None
     if qp.get("theme"):
         try:
-            theme_id = resolve_theme_filter(qp["theme"], site.store.taxonomy())
+            with site.lock:  # the store's cache is not shared across threads unguarded
+                theme_id = resolve_theme_filter(qp["theme"], site.store.taxonomy())
         except QueryError as e:
             ctx.update(error=str(e), clusters=[], matches=None)
             return render(request, "recur.html", ctx, {"error": str(e)}, status_code=400)
-    def groups():
-        # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
-        from search.recur import recur
 
+    def groups():
         found = recur(site.store, min_years=min_years, kind=kind, theme=theme_id, threshold=DEFAULT_THRESHOLD)
         cite_items(site.store, [it for c in found for it in c["items"]])
         return found
