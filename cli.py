@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import gc
 import json
+import locale
 import os
 import sys
 import threading
@@ -32,7 +33,7 @@ from cliformat import (
     safe,
     width,
 )
-from search.errors import QueryError, SgsearchError
+from search.errors import FormatError, QueryError, SgsearchError
 from search.index.store import IndexMissing, Store, resolve_index_dir
 from search.vocab.kinds import ITEM_KINDS
 from usecases import check_file, check_texts, looks_like_file, open_index, seeds
@@ -126,6 +127,23 @@ def _stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
+def _read_stdin() -> str:
+    """Standard input as text: UTF-8 (a byte-order mark dropped) whatever the console's code
+    page, as :func:`utf8_output` writes, else the locale's encoding (a file an older Windows
+    program saved). Windows' own reading would take UTF-8 piped in for its code page: wrong
+    letters, or a traceback at a byte the code page lacks."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # text only (a test's stream): nothing to decode
+        return sys.stdin.read()
+    data = stream.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode(locale.getpreferredencoding(False), errors="replace")
+    # line ends as Python's standard input gives them on each system (Windows: "\r\n" read as "\n")
+    return text if os.linesep == "\n" else text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _colour() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
@@ -194,7 +212,7 @@ def utf8_output(streams=None) -> None:
 def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publisher, sort, exact, facets, as_json, index):
     """Search sections for QUERY ("quoted phrase", -exclude, a theme name)."""
     # lazy: a command loads only what it uses (start-up is part of the answer time)
-    from search.query import QueryError, search
+    from search.query import search
 
     text = " ".join(query)
     store = _store(index)
@@ -405,7 +423,7 @@ def tag_cmd(source, taxonomy, as_json, index):
     if source is None and _stdin_is_terminal():
         _fail("give a FILE to tag (sgsearch tag report.pdf), or pipe text in: echo TEXT | sgsearch tag -", 2)
     if source in (None, "-"):
-        text = sys.stdin.read()
+        text = _read_stdin()
         if not text.strip():
             _fail("nothing to tag: the text piped in was empty")
     else:
@@ -475,7 +493,7 @@ def themes_cmd(from_year, to_year, per, fmt, output, list_only, show_all, as_jso
             echo(f"{t.id:<28} {t.label} — {t.description}")
         return
     # lazy: a command loads only what it uses (start-up is part of the answer time)
-    from search.query import QueryError, year_arg
+    from search.query import year_arg
     from search.table import full_table, to_csv, to_text, write_xlsx
 
     try:
@@ -521,7 +539,6 @@ def themes_cmd(from_year, to_year, per, fmt, output, list_only, show_all, as_jso
 def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, exact, as_json, index):
     """How a subject or theme runs over the years, with quoted examples."""
     # lazy: a command loads only what it uses (start-up is part of the answer time)
-    from search.query import QueryError
     from search.report.chart import plot_trace
     from search.table import chart_years
     from search.trace import trace
@@ -578,7 +595,7 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
               fmt, output, as_json, index):
     """Items said again in different years, as a tracker; with --check, earlier items like a new finding or a file of them."""
     # lazy: a command loads only what it uses (start-up is part of the answer time)
-    from search.query import QueryError, resolve_theme_filter
+    from search.query import resolve_theme_filter
     from search.recur import DEFAULT_THRESHOLD, best_threshold, recur
 
     _say_unused(("min_years", "theme", "from_year", "to_year", "since", "threshold", "show_all")
@@ -598,7 +615,7 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
     every = bool(as_json or output or show_all)
     try:
         clusters = recur(store, threshold=used, detail=every, release=True, **options)
-    except ValueError as e:
+    except QueryError as e:
         _query_fail(e)
     # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.cite import cite_items
@@ -638,7 +655,7 @@ def _write_tracker(store, clusters, output, fmt):
     labels = {t.id: t.label for t in store.taxonomy()}
     try:
         write_tracker(tracker_rows(clusters, labels), output, fmt)
-    except ValueError as e:
+    except FormatError as e:
         _fail(str(e), 2)
     except OSError as e:
         _fail(f"cannot write {output}: {e.strerror or e}")
@@ -654,7 +671,7 @@ def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_j
 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "standard-input.txt"
-            path.write_text(sys.stdin.read(), encoding="utf-8")
+            path.write_text(_read_stdin(), encoding="utf-8")
             _recur_check(store, str(path), kind, limit, output, fmt, include_self, as_json, name="standard input")
         return
     is_file = os.path.isfile(check_text)
@@ -678,7 +695,7 @@ def _recur_check(store, check_text, kind, limit, output, fmt, include_self, as_j
         try:
             write_appendix(checks, total or summary(checks), output, fmt, source=(name or check_text) if is_file else None,
                            threshold=DEFAULT_THRESHOLD, min_score=CHECK_MIN_SCORE)
-        except ValueError as e:
+        except FormatError as e:
             _fail(str(e), 2)
         except OSError as e:
             _fail(f"cannot write {output}: {e.strerror or e}")
@@ -719,7 +736,6 @@ def export_cmd(query, theme, from_year, to_year, fmt, as_json, output, per_year,
     """Write a briefing for a board paper: scope, theme × year table, quoted passages, recurring items."""
     # lazy: a command loads only what it uses (start-up is part of the answer time)
     from search.export import NothingToExport, export
-    from search.query import QueryError
 
     if as_json:
         if fmt not in (None, "json"):
@@ -730,7 +746,7 @@ def export_cmd(query, theme, from_year, to_year, fmt, as_json, output, per_year,
     try:
         path = export(store, output, fmt=fmt, query=text, themes=list(theme), from_year=from_year,
                       to_year=to_year, limit_per_year=per_year)
-    except (QueryError, ValueError) as e:
+    except (QueryError, FormatError) as e:
         _query_fail(e)
     except NothingToExport as e:
         _fail(str(e))

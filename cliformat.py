@@ -135,6 +135,7 @@ def format_trace(data: dict, width: int = 80) -> str:
 
 
 def item_line(it: dict, indent: str = "   ") -> str:
+    """An item as the terminal shows it: year, kind, status and text, then its citation and id."""
     status = f" [{it['status']}]" if it.get("status") else ""
     cols = width()
     return (wrap(f"{it['year'] or UNDATED}  {it['kind']}{status}: {safe(it['text'])}", cols, indent, indent + "         ")

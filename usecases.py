@@ -9,6 +9,9 @@
 - Opening the index a command answers from: the per-user default index, when there is
   none yet, is seeded with the bundled corpus; an index from an older version is rebuilt
   from the files it records.
+- Reading and ingesting away from the caller: :class:`DocumentReader` (a document to check)
+  and :func:`ingest_files` (reports to add) work in processes of their own, so the readers
+  and spaCy never load in the web page's process.
 """
 from __future__ import annotations
 

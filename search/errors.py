@@ -3,7 +3,7 @@ work in: each message is one line that says what to fix, shown as it is by the c
 and the web page."""
 from __future__ import annotations
 
-__all__ = ["FIELD_NAMES", "QueryError", "SgsearchError", "did_you_mean", "quoted"]
+__all__ = ["FIELD_NAMES", "FormatError", "QueryError", "SgsearchError", "did_you_mean", "quoted"]
 
 
 class SgsearchError(Exception):
@@ -32,6 +32,11 @@ class QueryError(SgsearchError, ValueError):
         for key, name in FIELD_NAMES.items():
             text = text.replace("{" + key + "}", names.get(key, name))
         return text
+
+
+class FormatError(SgsearchError, ValueError):
+    """A file format that cannot be written, asked for or read from the file's name; the
+    message names the file and the formats that can be."""
 
 
 def quoted(value) -> str:

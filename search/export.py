@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 from search.cite import citation, clean, item_citation, section_citation
-from search.errors import SgsearchError
+from search.errors import FormatError, SgsearchError
 from search.index.analysis import STOP_WORDS
 from search.index.qtree import And, Term, any_of
 from search.index.records import doc_json
@@ -391,10 +391,10 @@ def export(store: Store, path, fmt: str | None = None, query: str | None = None,
         ext = Path(path).suffix.lower().lstrip(".")
         fmt = {"markdown": "md"}.get(ext, ext)
         if fmt not in FORMATS:
-            raise ValueError(f"cannot tell the format of {str(path)!r} from its extension: "
+            raise FormatError(f"cannot tell the format of {str(path)!r} from its extension: "
                              "name the file .md, .docx, .csv or .json, or give --format")
     elif fmt.lower().lstrip(".") not in FORMATS + ("markdown",):
-        raise ValueError(f"unknown export format {fmt!r}: use md, docx, csv or json")
+        raise FormatError(f"unknown export format {fmt!r}: use md, docx, csv or json")
     briefing = build_briefing(store, query, themes, from_year, to_year, limit_per_year)
     if not briefing["passages"]:
         scope = briefing["scope"]

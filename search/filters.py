@@ -1,6 +1,7 @@
-"""Search filters (year, document type, publisher, theme): check their values, and when
-the filters rather than the words leave a search empty, say which filter did it and what
-the index holds instead."""
+"""When the search filters (year, document type, publisher, theme) rather than the words
+leave a search empty, say which filter did it and what the index holds instead
+(:func:`explain_empty`, what ``sgsearch QUERY`` adds to "No sections match"). The filters'
+values are read and checked by :mod:`search.query`."""
 from __future__ import annotations
 
 from collections import Counter

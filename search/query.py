@@ -92,6 +92,7 @@ class Hit:
     matched_themes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
+        """The hit as ``search --json`` prints it (docs/json.md)."""
         out = {
             "rank": self.rank,
             "score": round(self.score, 4),
@@ -153,6 +154,7 @@ class SearchResult:
         return self.summary.tallies(fields) if self.summary and self.total else {f: {} for f in fields}
 
     def to_json(self) -> dict:
+        """The result as ``search --json`` prints it and the page serves it (docs/json.md)."""
         return {
             "query": self.query,
             "total": self.total,

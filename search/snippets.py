@@ -241,6 +241,8 @@ def evidence_snippet(text: str, phrases: list[str]) -> tuple[str, int | None]:
 
 
 def lead(text: str) -> str:
+    """A section's opening as a snippet (no word of the query in it to centre on): its text on
+    one line, cut at a word within ``SNIPPET_CHARS``."""
     t = " ".join(text.split())
     if len(t) <= SNIPPET_CHARS:
         return t

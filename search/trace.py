@@ -1,9 +1,11 @@
-"""Themes over the years: the theme-by-year table behind ``sgsearch themes``.
+"""Subjects and themes over the years: the theme-by-year table behind ``sgsearch themes``
+(:func:`theme_table`) and one subject's or theme's run over the years behind ``sgsearch
+trace`` (:func:`trace`).
 
-Counts are sections tagged with a theme in each financial year (a section counts
-once however often it mentions the theme), read from the index without spaCy. A section
-of a report over several years (a review of 2007 to 2011) counts in each year it covers;
-totals count it once.
+Counts are sections tagged with a theme (or matching the query) in each financial year (a
+section counts once however often it mentions the theme), read from the index without
+spaCy. A section of a report over several years (a review of 2007 to 2011) counts in each
+year it covers; totals count it once.
 """
 from __future__ import annotations
 

@@ -227,6 +227,25 @@ def test_export_picks_format_from_extension(store, tmp_path):
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def test_a_format_no_writer_has_is_a_library_error_naming_the_file(store, tmp_path):
+    """A format that cannot be written is the library's one-line error (what the command line
+    and the page say as it is), not any ValueError: a slip in the code stays a traceback in a test."""
+    from search.errors import FormatError, SgsearchError
+    from search.report.appendix import write_appendix
+    from search.report.tracker import write_tracker
+
+    for write, named in ((lambda: export(store, tmp_path / "briefing.txt", query="pre-birth"), "briefing.txt"),
+                         (lambda: export(store, tmp_path / "briefing.md", fmt="pdf", query="pre-birth"), "'pdf'"),
+                         (lambda: export_briefing({"scope": {}}, tmp_path / "x.pdf", "pdf"), "'pdf'"),
+                         (lambda: write_tracker([], tmp_path / "tracker.txt"), "tracker.txt"),
+                         (lambda: write_appendix([], {"items": 0}, tmp_path / "a.xlsx", threshold=52, min_score=37),
+                          "a.xlsx")):
+        with pytest.raises(FormatError) as e:
+            write()
+        assert isinstance(e.value, SgsearchError) and named in str(e.value) and "\n" not in str(e.value)
+    assert not list(tmp_path.iterdir())
+
+
 # -- hostile text ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,17 @@
-"""The layering stays: no import circles, no upward imports, and the query path and the web
-process never import spaCy or pdfplumber when their modules load.
+"""The layering stays: no import circles, no upward imports, no module importing another's
+private name, and the query path and the web process never import spaCy or pdfplumber.
 
-Read from the source with ``ast`` (nothing is imported), so the test is fast and sees the
-imports inside functions too.
+Mostly read from the source with ``ast`` (nothing is imported), so those tests are fast and
+see the imports inside functions too; the last two run every answering command and every
+page in a fresh interpreter, which sees an import inside a function that a command reaches.
 """
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
+import sys
+import textwrap
 from functools import lru_cache
 from pathlib import Path
 
@@ -179,3 +184,71 @@ def test_an_import_inside_a_function_says_why():
             if above < 0 or not lines[above].strip().startswith("#"):
                 bad.append(f"{module} line {line}: {lines[line - 1].strip()}")
     assert not bad, "imports inside functions without a comment saying why:\n" + "\n".join(sorted(set(bad)))
+
+
+def test_no_module_imports_another_modules_private_name():
+    """A name starting with ``_`` is its module's own: another module that needs it gets a
+    public name (tests may reach inside; the program may not)."""
+    bad = []
+    for module, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+                bad += [f"{module} line {node.lineno}: from {'.' * node.level}{node.module or ''} import {a.name}"
+                        for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+    assert not bad, "\n".join(bad)
+
+
+def _loaded_by(code: str, *args: str) -> list[str]:
+    """The heavy libraries (and the tagger's modules) a fresh interpreter has loaded after ``code``."""
+    code += ("\nimport json, sys\nprint(json.dumps(sorted({m.split('.')[0] if m.split('.')[0] in "
+             f"{HEAVY!r} else m for m in sys.modules if m.split('.')[0] in {HEAVY!r} "
+             "or m in ('ingest.themes', 'ingest.tagworker')})))\n")
+    run = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def test_every_answering_command_runs_without_spacy_or_pdfplumber(corpus_index, tmp_path):
+    """What the static check above cannot see: an import inside a function that a command
+    reaches. Each answering command is run in one fresh interpreter; none loads them."""
+    code = textwrap.dedent("""
+        import sys
+        from cli import main
+
+        index, out = sys.argv[1], sys.argv[2]
+        for args in (["neglect", "--facets"], ["search", "domestic", "--year", "1999"], ["docs"],
+                     ["docs", "ccg-2021-22"], ["show", "ccg-2021-22:3"], ["terms", "CSE"], ["themes"],
+                     ["themes", "--per", "100", "-o", out + "/t.csv"], ["trace", "neglect"],
+                     ["recur", "--kind", "recommendation"],
+                     ["recur", "--check", "Agencies should share information about neglect"],
+                     ["export", "neglect", "-o", out + "/b.md"], ["export", "--theme", "neglect", "-o", out + "/b.csv"]):
+            try:
+                main([*args, "--index", index], standalone_mode=False)
+            except SystemExit:
+                pass
+    """)
+    assert _loaded_by(code, str(corpus_index), str(tmp_path)) == []
+    assert (tmp_path / "b.md").exists() and (tmp_path / "t.csv").exists()
+
+
+def test_every_page_is_served_without_spacy_or_pdfplumber(corpus_index):
+    """Every page the web process answers itself (the upload and the file check read and tag
+    in processes of their own: ``tests/test_web.py``) loads neither, nor the tagger."""
+    code = textwrap.dedent("""
+        import sys, warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from starlette.testclient import TestClient
+        from web import create_app
+
+        with TestClient(create_app(sys.argv[1]), base_url="http://127.0.0.1:8765") as c:
+            for url in ("/", "/?q=neglect", "/?q=neglect&format=json", "/facets?q=neglect", "/docs",
+                        "/doc/ccg-2021-22", "/section/ccg-2021-22:3", "/themes", "/themes?show=per100",
+                        "/themes?theme=neglect", "/themes.xlsx", "/trace?q=neglect", "/trace.svg?q=neglect",
+                        "/recur", "/recur?format=csv", "/recur?check=Agencies+should+share+information",
+                        "/export?q=neglect&fmt=md", "/export?q=neglect&fmt=docx", "/ingest"):
+                r = c.get(url)
+                assert r.status_code == 200, (url, r.status_code)
+    """)
+    assert _loaded_by(code, str(corpus_index)) == []

@@ -270,3 +270,22 @@ def test_check_dash_reads_recommendations_from_standard_input(corpus_index, tmp_
     out = tmp_path / "a.md"
     CliRunner().invoke(main, ["recur", "--check", "-", "-o", str(out), "--index", str(corpus_index)], input=recs)
     assert "Checked: standard input (" in out.read_text(encoding="utf-8")
+
+
+def test_text_piped_in_is_read_as_utf8_whatever_the_console_code_page(corpus_index):
+    """On Windows, standard input is decoded in the console's code page: UTF-8 piped in
+    (``type recs.txt | sgsearch recur --check -``) came out as other letters, or as a traceback
+    at a byte the code page lacks. The same reading is forced here with PYTHONIOENCODING."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    recs = "\ufeffFathers in Łódź and Gdańsk should be included in assessments.\r\nPlans should name a lead.\r\n"
+    code = "import sys\nfrom cli import main\nsys.argv[0] = 'sgsearch'\nmain()\n"
+    run = subprocess.run([sys.executable, "-c", code, "recur", "--check", "-", "--json", "--index", str(corpus_index)],
+                         input=recs.encode("utf-8"), capture_output=True, cwd=Path(__file__).resolve().parent.parent,
+                         env={**os.environ, "PYTHONIOENCODING": "cp1252"}, timeout=300)
+    assert b"Traceback" not in run.stderr, run.stderr.decode("utf-8", "replace")
+    texts = [c["text"] for c in json.loads(run.stdout.decode("utf-8"))["checks"]]
+    assert texts == ["Fathers in Łódź and Gdańsk should be included in assessments.", "Plans should name a lead."]

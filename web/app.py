@@ -81,6 +81,7 @@ class Site:
             return self.store.cached(key, make)
 
     def csrf_ok(self, token) -> bool:
+        """Whether a form's token is this server's (compared in constant time)."""
         return isinstance(token, str) and hmac.compare_digest(token.encode(), self.csrf.encode())
 
 

@@ -58,6 +58,7 @@ class IngestJob:
 
     @property
     def running(self) -> bool:
+        """Whether an ingest is under way."""
         with self._lock:
             return self.state["running"]
 

@@ -18,6 +18,7 @@ from starlette.routing import Route
 from ingest.readers import SUPPORTED_EXTS, max_file_bytes
 from search.browse import DocNotFound, document, documents, section, year_span
 from search.cite import cite_items
+from search.errors import FormatError
 from search.facets import FACET_LIMIT, facets, result_facets, result_page, sections_per_year
 from search.query import QueryError, resolve_theme_filter, search
 from search.report.chart import chart_title, plot_trace
@@ -81,6 +82,8 @@ def _search_options(request: Request) -> tuple[str, list[str], dict]:
 
 
 def search_page(request: Request) -> Response:
+    """The search page: the documents indexed with no query; else one page of results, with
+    their facet counts when few enough (``sgsearch QUERY``, ``--facets``)."""
     site = _site(request)
     q, themes, opts = _search_options(request)
     page = _int(request.query_params.get("page"), 1, 1, 10_000)
@@ -135,6 +138,7 @@ def facets_page(request: Request) -> Response:
 
 # -- documents and sections -----------------------------------------------------------------
 def docs_page(request: Request) -> Response:
+    """Every indexed document (``sgsearch docs``)."""
     site = _site(request)
     with site.lock:
         docs = documents(site.store)
@@ -162,6 +166,7 @@ def _document(request: Request) -> dict:
 
 
 def doc_page(request: Request) -> Response:
+    """One document's outline (``sgsearch docs DOC_ID``)."""
     doc = _document(request)
     return render(request, "doc.html", {"doc": doc, "original": _original_url(doc)}, doc)
 
@@ -179,6 +184,7 @@ def original(request: Request) -> Response:
 
 
 def section_page(request: Request) -> Response:
+    """One whole section with its neighbours (``sgsearch show SECTION_ID``)."""
     site = _site(request)
     sid = request.path_params["section_id"]
     try:
@@ -198,6 +204,8 @@ def section_page(request: Request) -> Response:
 
 # -- themes ---------------------------------------------------------------------------------
 def themes_page(request: Request) -> Response:
+    """The theme × year table (``sgsearch themes``), as counts or per 100 sections, and the
+    sections of one cell (a theme, and a year or every year)."""
     site = _site(request)
     qp = request.query_params
     per100 = qp.get("show") == "per100"
@@ -246,6 +254,7 @@ def _every_year(years: list[str]) -> list[str]:
 
 # -- trace ----------------------------------------------------------------------------------
 def trace_page(request: Request) -> Response:
+    """How a subject or theme runs over the years (``sgsearch trace QUERY``)."""
     site = _site(request)
     q = request.query_params.get("q", "").strip()
     data = None
@@ -285,8 +294,10 @@ def trace_chart(request: Request) -> Response:
 
 # -- recurrence -----------------------------------------------------------------------------
 def recur_page(request: Request) -> Response:
+    """Items said again in different years (``sgsearch recur``), as a page or the tracker
+    file; with ``check``, the earlier items like one text (``recur --check TEXT``)."""
     # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
-    from search.recur import DEFAULT_THRESHOLD, verdict_line
+    from search.recur import DEFAULT_THRESHOLD, recur, verdict_line
 
     site = _site(request)
     qp = request.query_params
@@ -304,14 +315,13 @@ def recur_page(request: Request) -> Response:
     theme_id = None
     if qp.get("theme"):
         try:
-            theme_id = resolve_theme_filter(qp["theme"], site.store.taxonomy())
+            with site.lock:  # the store's cache is not shared across threads unguarded
+                theme_id = resolve_theme_filter(qp["theme"], site.store.taxonomy())
         except QueryError as e:
             ctx.update(error=str(e), clusters=[], matches=None)
             return render(request, "recur.html", ctx, {"error": str(e)}, status_code=400)
-    def groups():
-        # lazy: numpy/scipy (recur) and python-docx (export) load only for the pages that need them
-        from search.recur import recur
 
+    def groups():
         found = recur(site.store, min_years=min_years, kind=kind, theme=theme_id, threshold=DEFAULT_THRESHOLD)
         cite_items(site.store, [it for c in found for it in c["items"]])
         return found
@@ -469,7 +479,7 @@ def export_file(request: Request) -> Response:
             with site.lock:
                 export(site.store, path, fmt=fmt, query=q, themes=themes, from_year=qp.get("from") or None,
                        to_year=qp.get("to") or None)
-        except (QueryError, ValueError) as e:
+        except (QueryError, FormatError) as e:
             raise HTTPException(400, str(e)) from None
         except NothingToExport as e:
             hint = f" Did you mean: {', '.join(e.suggestions)}?" if e.suggestions else ""
@@ -501,6 +511,7 @@ def _slug(text: str) -> str:
 
 # -- add reports ----------------------------------------------------------------------------
 def ingest_page(request: Request) -> Response:
+    """The Add reports page: the form, the running or last ingest, the documents indexed."""
     site = _site(request)
     job = site.job.snapshot()
     with site.lock:

@@ -113,6 +113,7 @@ class Store:
         return d if name and d.is_dir() else None
 
     def exists(self) -> bool:
+        """Whether an index has been committed here."""
         return self.current_dir() is not None
 
     def _read(self, name: str) -> str | None:
@@ -123,6 +124,7 @@ class Store:
             return None
 
     def version(self) -> str | None:
+        """The schema version the live index was built with (None when there is none)."""
         return self._read("VERSION")
 
     def up_to_date(self) -> bool:
@@ -213,6 +215,7 @@ class Store:
         return self.backend().get(rid)
 
     def close(self) -> None:
+        """Close the engine's open files; the next read opens the live index again."""
         if self._backend is not None:
             self._backend.close()
         self._backend = self._gen = None

@@ -5,19 +5,22 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+from search.errors import FormatError
+
 
 def file_format(path, fmt: str | None, allowed: tuple[str, ...]) -> str:
-    """``fmt``, else the file's extension, checked against ``allowed`` (ValueError names the file,
-    and the format asked for when it was asked for rather than read from the name)."""
+    """``fmt``, else the file's extension, checked against ``allowed`` (a
+    :class:`~search.errors.FormatError` names the file, and the format asked for when it was
+    asked for rather than read from the name)."""
     given = fmt
     fmt = (fmt or Path(path).suffix).lower().lstrip(".")
     fmt = {"markdown": "md"}.get(fmt, fmt)
     if fmt not in allowed:
         if given:  # the name may be right: the format asked for is what cannot be written here
             names = ", ".join(allowed[:-1]) + f" or {allowed[-1]}"
-            raise ValueError(f"cannot write {str(path)!r} as {given}: the format is {names} here")
+            raise FormatError(f"cannot write {str(path)!r} as {given}: the format is {names} here")
         names = ", ".join(f".{a}" for a in allowed[:-1]) + f" or .{allowed[-1]}"
-        raise ValueError(f"cannot write {str(path)!r}: name the file {names}")
+        raise FormatError(f"cannot write {str(path)!r}: name the file {names}")
     return fmt
 
 

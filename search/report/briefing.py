@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt, RGBColor
 
 from search.cite import clean
+from search.errors import FormatError
+from search.report._files import atomic
 from search.report.chart import NO_DOCUMENT, plot_trace
 from search.vocab.years import parse_year_label
 
@@ -70,6 +71,7 @@ def describe(scope: dict) -> str:
         text += " Did you mean: " + ", ".join(scope["suggestions"]) + "?"
     return text
 
+
 def export_briefing(briefing: dict, path, fmt: str) -> Path:
     """Write ``briefing`` to ``path`` as ``md``, ``docx``, ``csv`` or ``json``; return the path.
 
@@ -79,11 +81,10 @@ def export_briefing(briefing: dict, path, fmt: str) -> Path:
     if fmt == "markdown":
         fmt = "md"
     if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}: use md, docx, csv or json")
+        raise FormatError(f"unknown export format {fmt!r}: use md, docx, csv or json")
     path = Path(path)
     b = clean_tree(briefing)  # a hand-made briefing gets the same cleaning as a built one
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic(path) as tmp:
         if fmt == "md":
             tmp.write_text(to_markdown(b), encoding="utf-8")
         elif fmt == "json":
@@ -92,11 +93,8 @@ def export_briefing(briefing: dict, path, fmt: str) -> Path:
             _write_csv(b, tmp)
         else:
             _write_docx(b, tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return path
+
 
 def _cell(v) -> str:
     """A table count as written: "—" for a year with no document."""

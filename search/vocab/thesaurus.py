@@ -212,11 +212,14 @@ class Thesaurus:
 
     # -- storing ----------------------------------------------------------------
     def to_json(self) -> str:
+        """The thesaurus as the index keeps it (``thesaurus.json``): abbreviations, synonym
+        sets and what each document defines."""
         return json.dumps({"abbreviations": self.abbreviations, "synonyms": self.synonyms,
                            "defined": self.defined}, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Thesaurus:
+        """The thesaurus :meth:`to_json` wrote."""
         data = json.loads(text)
         t = cls()
         t.add({"abbreviations": data.get("abbreviations", {}), "synonyms": data.get("synonyms", [])}, "thesaurus.json")
@@ -249,6 +252,7 @@ def terms(gen_dir: Path | None, word: str | None = None) -> dict:
 
 
 def bundled_path() -> Path:
+    """The bundled thesaurus file (the abbreviations and synonyms every index starts with)."""
     return Path(__file__).with_name(BUNDLED_NAME)  # beside this module, as package data is installed
 
 
