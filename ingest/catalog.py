@@ -37,6 +37,7 @@ class Entry:
 
     fields: dict
     parts: list[dict] = field(default_factory=list)
+    catalog: Path | None = None  # the catalog file that says it, for messages
 
 
 def _check(where: str, data: dict, allowed: set[str]) -> dict:
@@ -66,7 +67,7 @@ def read_catalog(folder: Path, problems: list[str] | None = None) -> tuple[dict[
     entry is left out with a line there naming it and the key at fault, and an entry whose
     file does not exist gets a line too; the good entries still apply. Without one, the
     first bad entry raises."""
-    path = Path(folder) / CATALOG_NAME
+    path = source = Path(folder) / CATALOG_NAME
     if not path.is_file():
         return {}, []
     try:
@@ -95,6 +96,7 @@ def read_catalog(folder: Path, problems: list[str] | None = None) -> tuple[dict[
             continue
         if problems is not None and not path.exists():
             problems.append(f"[[document]] #{n} (file = {entry.fields['file']!r}): no such file in {folder}")
+        entry.catalog = source
         entries[path] = entry
     return entries, taxonomy
 

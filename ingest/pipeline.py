@@ -252,9 +252,14 @@ def ingest(
                 if not rebuild and old and old.get("sha256") == sha and stored_catalog_sig(old) == _entry_sig(entry):
                     report.unchanged.append(key)
                     continue
-                doc_id = (entry.fields.get("id") if entry else None) or (old["doc_id"] if old else slug(f.stem))
+                stated = entry.fields.get("id") if entry else None
+                doc_id = stated or (old["doc_id"] if old else slug(f.stem))
                 if used_ids.get(doc_id, key) != key:
-                    doc_id = f"{doc_id}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+                    taken, doc_id = doc_id, f"{doc_id}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+                    if stated:  # two files may not share an id: the second is told apart, and it is said
+                        report.failed.append({"path": str(entry.catalog or f.parent / CATALOG_NAME), "error": (
+                            f"[[document]] (file = {entry.fields['file']!r}): id {taken!r} is already the id of "
+                            f"{used_ids[taken]}; this file is indexed as {doc_id!r}")})
                 used_ids[doc_id] = key
                 todo.append((key, entry, doc_id, ocr, from_urls.get(str(Path(key).resolve()))))
             removed = [

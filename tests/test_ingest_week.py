@@ -71,3 +71,25 @@ def test_a_pdf_with_no_pages_read_after_an_encrypted_one_is_not_called_encrypted
     errors = {Path(f["path"]).name: f["error"] for f in rep.failed}
     assert errors["zero-pages.pdf"] == "corrupt PDF: the document has no pages"
     assert errors["locked.pdf"].startswith("encrypted PDF")
+
+
+# -- the catalog ----------------------------------------------------------------------------
+def test_two_catalog_entries_stating_one_id_make_two_documents_and_say_so(tmp_path):
+    src = tmp_path / "reports"
+    write(src / "a.txt", REPORT)
+    write(src / "b.txt", REPORT.replace("Neglect", "Exploitation"))
+    write(src / "catalog.toml", '[[document]]\nfile = "a.txt"\nid = "wscp-2019"\n\n'
+                                '[[document]]\nfile = "b.txt"\nid = "wscp-2019"\n')
+    rep = ingest([src], tmp_path / "ix", tag=False)
+    ids = sorted(d["doc_id"] for d in docs(tmp_path / "ix"))
+    assert len(set(ids)) == 2 and ids[0] == "wscp-2019" and ids[1].startswith("wscp-2019-")
+    assert rep.added == [str(src / "a.txt"), str(src / "b.txt")]
+    (problem,) = rep.failed
+    assert problem["path"] == str(src / "catalog.toml")
+    assert "'wscp-2019' is already the id of" in problem["error"] and ids[1] in problem["error"]
+    # the section ids are each document's own
+    s = Store(tmp_path / "ix")
+    try:
+        assert {r["section_id"].split(":")[0] for r in s.records("section")} == set(ids)
+    finally:
+        s.close()
