@@ -303,6 +303,10 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as
         echo(f"Ingested into {root}: " + ", ".join(parts) + f" ({report.sections} sections) in {report.seconds:.1f} s.")
         if retag:
             echo(f"Re-tagged themes on {report.retagged} sections.")
+    if report.not_tagged and not retag:
+        echo(f"sgsearch: the themes of {', '.join(taxonomy)} tag only the files read now; add --retag to tag "
+             f"the {report.not_tagged} other indexed document{'s' if report.not_tagged != 1 else ''} with them too",
+             err=True)
     # each failed file was named once on stderr above, with its reason
     if report.skipped and not as_json:
         echo(f"Skipped {len(report.skipped)} file(s) of a type sgsearch does not read (use {format_names()}):")

@@ -36,6 +36,7 @@ from ingest.readers import SUPPORTED_EXTS, check_limits
 from ingest.tagworker import TagFailed, Tagging, section_text, theme_evidence
 from search.index.records import doc_to_fields, item_to_fields, section_to_fields, stored_catalog_sig
 from search.index.store import FETCHED, Store, check_index_folder
+from search.vocab.taxonomy import load_taxonomy
 from search.vocab.thesaurus import INDEX_FILE, Thesaurus, stored, user_entries
 
 # Files in a folder that a user may expect to be read; listed as skipped, not failed.
@@ -60,6 +61,7 @@ class IngestReport:
     pages: int = 0
     found: int = 0  # files found to read (before any was read)
     retagged: int = 0
+    not_tagged: int = 0  # documents kept as they were, so not tagged with the theme files given
     seconds: float = 0.0
 
     def to_json(self) -> dict:
@@ -214,6 +216,8 @@ def ingest(
     report.found = len(files)
     tax_files: list[Path] = list(taxonomy_files or [])  # with those that catalogs name
     entries = _catalogs(files, report, tax_files)
+    if tax_files:
+        load_taxonomy(tax_files)  # a broken theme file is said before any work, whether or not a file is read
     store = Store(index_dir)
     tagging = None  # the theme tagger, in a worker process (see ingest.tagworker)
     try:
@@ -267,6 +271,9 @@ def ingest(
                 if not Path(p).exists() and any(Path(p).is_relative_to(folder) for folder in folders)
             ]
             report.removed = [d["path"] for d in removed]
+            if taxonomy_files and not rebuild:
+                read = {job[0] for job in todo}
+                report.not_tagged = sum(1 for p in existing if p not in read and p not in report.removed)
             if not todo and not removed and not rebuild and not thesaurus_files:
                 return report
             if tag and todo:

@@ -93,3 +93,32 @@ def test_two_catalog_entries_stating_one_id_make_two_documents_and_say_so(tmp_pa
         assert {r["section_id"].split(":")[0] for r in s.records("section")} == set(ids)
     finally:
         s.close()
+
+
+# -- your own themes ------------------------------------------------------------------------
+THEMES = '[[theme]]\nid = "widgets"\nlabel = "Widget protocol"\nphrases = ["neglect toolkit"]\n'
+
+
+def test_a_broken_theme_file_is_said_even_when_no_file_is_read(tmp_path):
+    src = write(tmp_path / "reports" / "r.txt", REPORT).parent
+    ix = str(tmp_path / "ix")
+    assert run("ingest", str(src), "--index", ix).exit_code == 0
+    broken = write(tmp_path / "broken.toml", '[[theme]]\nid = "widgets"\nlabel = "Widget\n')
+    r = run("ingest", str(src), "--taxonomy", str(broken), "--index", ix)
+    assert r.exit_code == 1
+    assert f"sgsearch: {broken}: not valid TOML" in r.output and "unchanged" not in r.output
+
+
+def test_a_theme_file_given_when_files_are_unchanged_says_it_tagged_nothing_and_how_to(tmp_path):
+    src = write(tmp_path / "reports" / "r.txt", REPORT).parent
+    ix = str(tmp_path / "ix")
+    assert run("ingest", str(src), "--index", ix).exit_code == 0
+    themes = write(tmp_path / "mine.toml", THEMES)
+    r = run("ingest", str(src), "--taxonomy", str(themes), "--index", ix)
+    assert r.exit_code == 0
+    assert (f"sgsearch: the themes of {themes} tag only the files read now; add --retag to tag the 1 other "
+            "indexed document with them too") in r.output
+    # --retag does it, and says nothing of the kind
+    r = run("ingest", "--retag", "--taxonomy", str(themes), "--index", ix)
+    assert r.exit_code == 0 and "tag only" not in r.output
+    assert run("search", "--theme", "widgets", "--index", ix).exit_code == 0
