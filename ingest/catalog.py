@@ -23,6 +23,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 from ingest.blocks import IngestError
 from ingest.metadata import DOC_TYPES, parse_year_label
+from search.vocab.userfiles import load_toml
 
 CATALOG_NAME = "catalog.toml"
 DOC_FIELDS = {"file", "id", "title", "publisher", "doc_type", "period_start", "period_end", "year", "parts"}
@@ -71,9 +72,11 @@ def read_catalog(folder: Path, problems: list[str] | None = None) -> tuple[dict[
     if not path.is_file():
         return {}, []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = load_toml(path)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise IngestError(f"invalid catalog: {e}") from None
+    except OSError as e:
+        raise IngestError(f"cannot read the catalog: {e.strerror or e}") from None
     unknown = set(data) - TOP_FIELDS
     if unknown:
         raise IngestError(f"unknown top-level key(s) {', '.join(sorted(unknown))}: use [[document]] and taxonomy")

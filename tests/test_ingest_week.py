@@ -122,3 +122,22 @@ def test_a_theme_file_given_when_files_are_unchanged_says_it_tagged_nothing_and_
     r = run("ingest", "--retag", "--taxonomy", str(themes), "--index", ix)
     assert r.exit_code == 0 and "tag only" not in r.output
     assert run("search", "--theme", "widgets", "--index", ix).exit_code == 0
+
+
+# -- Windows laptops ------------------------------------------------------------------------
+BOM = b"\xef\xbb\xbf"  # what Windows Notepad ("UTF-8 with BOM") writes first
+
+
+def test_toml_files_saved_with_a_byte_order_mark_are_read(tmp_path, monkeypatch):
+    src = tmp_path / "reports"
+    write(src / "r.txt", REPORT)
+    write(src / "catalog.toml", BOM + b'[[document]]\nfile = "r.txt"\ntitle = "Stated in Notepad"\n')
+    themes = write(tmp_path / "themes.toml", BOM + THEMES.encode())
+    terms = write(tmp_path / "terms.toml", BOM + b'[abbreviations]\nWTK = "widget toolkit"\n')
+    rules = write(tmp_path / "rules.toml", BOM + b"[furniture]\nlines = ['rate this page']\n")
+    monkeypatch.setenv("SGSEARCH_METADATA", str(rules))
+    ix = str(tmp_path / "ix")
+    r = run("ingest", str(src), "--taxonomy", str(themes), "--thesaurus", str(terms), "--index", ix)
+    assert r.exit_code == 0, r.output
+    assert [d["title"] for d in docs(tmp_path / "ix")] == ["Stated in Notepad"]
+    assert run("search", "--theme", "widgets", "--index", ix).exit_code == 0
