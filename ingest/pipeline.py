@@ -42,6 +42,8 @@ from search.vocab.thesaurus import INDEX_FILE, Thesaurus, stored, user_entries
 # Files in a folder that a user may expect to be read; listed as skipped, not failed.
 _DOCUMENT_LIKE = {".doc", ".rtf", ".odt", ".xls", ".xlsx", ".ppt", ".pptx", ".htm", ".html", ".csv",
                   ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+# What Word and Excel put beside a document while it is open ("~$port.docx": who has it open), not a report
+OWNER_FILE = "~$"
 # progress(phase, done, total, detail): phase is "parsing" (files), "tagging" (sections),
 # "writing" (sections) or "committing"
 Progress = Callable[[str, int, int, str], None]
@@ -90,7 +92,7 @@ def collect_files(paths: list[str | os.PathLike], report: IngestReport) -> tuple
         if p.is_dir():
             folders.append(p.resolve())
             for f in sorted(p.rglob("*")):
-                if any(part.startswith(".") for part in f.relative_to(p).parts):
+                if any(part.startswith(".") for part in f.relative_to(p).parts) or f.name.startswith(OWNER_FILE):
                     continue
                 if not f.is_file():
                     problem = _link_problem(f) if f.suffix.lower() in SUPPORTED_EXTS else None

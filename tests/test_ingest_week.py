@@ -141,3 +141,12 @@ def test_toml_files_saved_with_a_byte_order_mark_are_read(tmp_path, monkeypatch)
     assert r.exit_code == 0, r.output
     assert [d["title"] for d in docs(tmp_path / "ix")] == ["Stated in Notepad"]
     assert run("search", "--theme", "widgets", "--index", ix).exit_code == 0
+
+
+def test_the_owner_file_word_keeps_beside_an_open_report_is_passed_over(tmp_path):
+    src = tmp_path / "reports"
+    write(src / "annual-report.txt", REPORT)
+    write(src / "~$nual-report.docx", b"\x0cA Practitioner" + b"\0" * 150)  # Word's, while the .docx is open
+    rep = ingest([src], tmp_path / "ix", tag=False)
+    assert rep.added == [str(src / "annual-report.txt")]
+    assert rep.failed == [] and rep.skipped == []
