@@ -324,9 +324,14 @@ def ingest(
                         written.write(w, manifest, *ahead.popleft(), tagging, None if rebuild else existing)
                     if not (report.added or report.updated or removed or rebuild or thesaurus_files):
                         raise _NothingToWrite
+                    if rebuild and existing and not report.added:  # it would only empty the index
+                        raise _NothingToWrite
                     extra[INDEX_FILE] = kept.to_json()
                     extra.update(tokens.files(store.current_dir() if same else None))
                     after.update((name, extra.pop(name)) for name in AFTER_COMMIT if name in extra)
+                    if rebuild:  # the documents a rebuild did not read again are gone: say so
+                        again = set(report.added)
+                        report.removed = [p for p in existing if p not in again]
                     if tagging:
                         tagging.close()  # all tags are in: stop it before the commit
                     if progress:
@@ -345,7 +350,7 @@ def ingest(
 
 
 class _NothingToWrite(Exception):
-    """Every file to read failed: the index is left as it was."""
+    """Every file to read failed (or a rebuild read none): the index is left as it was."""
 
 
 class _Written:

@@ -150,3 +150,29 @@ def test_the_owner_file_word_keeps_beside_an_open_report_is_passed_over(tmp_path
     rep = ingest([src], tmp_path / "ix", tag=False)
     assert rep.added == [str(src / "annual-report.txt")]
     assert rep.failed == [] and rep.skipped == []
+
+
+# -- the summary adds up, and nothing indexed is lost ---------------------------------------
+def test_a_rebuild_says_which_documents_it_dropped(tmp_path):
+    a = write(tmp_path / "a" / "r.txt", REPORT).parent
+    b = write(tmp_path / "b" / "s.txt", REPORT.replace("Neglect", "Exploitation")).parent
+    ix = tmp_path / "ix"
+    ingest([a, b], ix, tag=False)
+    rep = ingest([a], ix, rebuild=True, tag=False)
+    assert rep.added == [str(a / "r.txt")] and rep.removed == [str(b / "s.txt")]
+    assert [d["path"] for d in docs(ix)] == [str(a / "r.txt")]
+
+
+def test_a_rebuild_that_reads_no_file_leaves_the_index_as_it_was(tmp_path):
+    a = write(tmp_path / "a" / "r.txt", REPORT).parent
+    ix = tmp_path / "ix"
+    ingest([a], ix, tag=False)
+    (tmp_path / "empty").mkdir()
+    write(tmp_path / "bad" / "zero.txt", b"")
+    for paths in ([tmp_path / "empty"], [tmp_path / "bad"]):  # a wrong folder, or every file failing
+        rep = ingest(paths, ix, rebuild=True, tag=False)
+        assert rep.added == [] and rep.removed == []
+        assert [d["path"] for d in docs(ix)] == [str(a / "r.txt")]
+    r = run("ingest", "--rebuild", str(tmp_path / "empty"), "--index", str(ix))
+    assert r.exit_code == 1 and "no reports found" in r.output
+
