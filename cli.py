@@ -298,9 +298,13 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as
             data["retagged"] = report.retagged
         _emit_json(data)
     elif not nothing:
+        bad_entries = report.catalog_problems  # said above, each; not files
         parts = [f"{len(report.added)} added", f"{len(report.updated)} updated", f"{len(report.unchanged)} unchanged",
-                 f"{len(report.removed)} removed", f"{len(report.failed)} failed"]
-        echo(f"Ingested into {root}: " + ", ".join(parts) + f" ({report.sections} sections) in {report.seconds:.1f} s.")
+                 f"{len(report.removed)} removed", f"{len(report.failed) - bad_entries} failed"]
+        if bad_entries:
+            parts.append(f"{bad_entries} catalog problem{'s' if bad_entries != 1 else ''}")
+        echo(f"Ingested into {root}: " + ", ".join(parts) +
+             f" ({report.sections} section{'s' if report.sections != 1 else ''}) in {report.seconds:.1f} s.")
         if retag:
             echo(f"Re-tagged themes on {report.retagged} sections.")
     if report.not_tagged and not retag:

@@ -81,6 +81,11 @@ class IngestReport:
     def ok(self) -> bool:
         return not self.failed
 
+    @property
+    def catalog_problems(self) -> int:
+        """How many of ``failed`` are a catalog's entries rather than files."""
+        return sum(1 for f in self.failed if Path(f["path"]).name == CATALOG_NAME)
+
 
 def collect_files(paths: list[str | os.PathLike], report: IngestReport) -> tuple[list[Path], list[Path]]:
     """Expand files and folders (recursively) into the files to ingest, and the folders walked."""

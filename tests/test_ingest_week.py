@@ -176,3 +176,11 @@ def test_a_rebuild_that_reads_no_file_leaves_the_index_as_it_was(tmp_path):
     r = run("ingest", "--rebuild", str(tmp_path / "empty"), "--index", str(ix))
     assert r.exit_code == 1 and "no reports found" in r.output
 
+
+def test_the_summary_counts_files_and_catalog_problems_apart_and_one_section_is_one(tmp_path):
+    src = tmp_path / "reports"
+    write(src / "r.md", "# Widgetshire briefing 2020-21\n\nPractitioners should ask about fathers.\n")
+    write(src / "catalog.toml", '[[document]]\nfile = "gone.pdf"\ntitle = "Not here"\n')
+    r = run("ingest", str(src), "--index", str(tmp_path / "ix"))
+    assert r.exit_code == 1
+    assert "1 added, 0 updated, 0 unchanged, 0 removed, 0 failed, 1 catalog problem (1 section) in" in r.output
