@@ -437,13 +437,19 @@ def _run(todo, jobs: int):
     if jobs > 1 and len(todo) > 1:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(_parse_job, job) for job in todo]
-            for job, future in zip(todo, futures):
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    # a worker died (a reader library crashed): parse what is left one file
-                    # per process, so that the crash is reported against its file alone
-                    yield _parse_isolated(job)
+            try:
+                for job, future in zip(todo, futures):
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        # a worker died (a reader library crashed): parse what is left one file
+                        # per process, so that the crash is reported against its file alone
+                        yield _parse_isolated(job)
+            except BaseException:
+                # Ctrl-C, or the ingest stopping: the files not yet started are not read (leaving
+                # the pool would otherwise wait for every one of them)
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     else:
         for job in todo:
             yield _parse_job(job)

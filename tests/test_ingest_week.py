@@ -184,3 +184,33 @@ def test_the_summary_counts_files_and_catalog_problems_apart_and_one_section_is_
     r = run("ingest", str(src), "--index", str(tmp_path / "ix"))
     assert r.exit_code == 1
     assert "1 added, 0 updated, 0 unchanged, 0 removed, 0 failed, 1 catalog problem (1 section) in" in r.output
+
+
+# -- Ctrl-C ---------------------------------------------------------------------------------
+def test_stopping_a_parallel_ingest_does_not_read_the_files_not_yet_started(monkeypatch):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ingest import pipeline
+
+    started, gate = [], threading.Event()
+
+    def parse(job):  # the first file is read at once, the others wait until the pool is shut
+        started.append(job[0])
+        if len(started) > 1:
+            gate.wait(30)
+        return job[0], None, "not read"
+
+    class Pool(ThreadPoolExecutor):  # the process pool's interface, in threads the test can see
+        def shutdown(self, wait=True, *, cancel_futures=False):
+            gate.set()
+            super().shutdown(wait=wait, cancel_futures=cancel_futures)
+
+    monkeypatch.setattr(pipeline, "_parse_job", parse)
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", Pool)
+    todo = [(f"f{n}.txt", None, f"f{n}", "auto", None) for n in range(20)]
+    parsed = pipeline._run(todo, 2)
+    assert next(parsed)[0] == "f0.txt"
+    parsed.close()  # what Ctrl-C (or any error) in the ingest's loop does to it
+    assert len(started) < 10
+
