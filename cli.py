@@ -281,6 +281,10 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as
             report.retagged = n
     except SgsearchError as e:  # the taxonomy, the thesaurus, the engine or the index itself is unusable
         _fail(str(e))
+    except KeyboardInterrupt:  # Ctrl-C: nothing is committed until the end, so nothing was changed
+        if progress:
+            click.echo("\r\x1b[K", nl=False, err=True)
+        _fail("ingest interrupted: the index was left as it was", 130)
     if progress:
         click.echo("\r\x1b[K", nl=False, err=True)
     for f in report.failed:

@@ -214,3 +214,14 @@ def test_stopping_a_parallel_ingest_does_not_read_the_files_not_yet_started(monk
     parsed.close()  # what Ctrl-C (or any error) in the ingest's loop does to it
     assert len(started) < 10
 
+
+def test_ctrl_c_during_an_ingest_says_the_index_was_left_as_it_was(tmp_path, monkeypatch):
+    from ingest import pipeline
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "ingest", interrupted)
+    r = run("ingest", str(write(tmp_path / "r.txt", REPORT)), "--index", str(tmp_path / "ix"))
+    assert r.exit_code == 130
+    assert r.output.strip() == "sgsearch: ingest interrupted: the index was left as it was"
