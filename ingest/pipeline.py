@@ -33,7 +33,7 @@ from ingest.itemtokens import AFTER_COMMIT, ItemTokens
 from ingest.metadata import rules
 from ingest.passages import passage_floor
 from ingest.readers import SUPPORTED_EXTS, check_limits
-from ingest.tagworker import TagFailed, Tagging, section_text, theme_evidence
+from ingest.tagworker import TagFailed, Tagging, ignore_interrupt, section_text, theme_evidence
 from search.index.records import doc_to_fields, item_to_fields, section_to_fields, stored_catalog_sig
 from search.index.store import FETCHED, Store, check_index_folder
 from search.vocab.taxonomy import load_taxonomy
@@ -435,7 +435,7 @@ def _acronyms(doc: ParsedDoc) -> list:
 
 def _run(todo, jobs: int):
     if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=ignore_interrupt) as pool:
             futures = [pool.submit(_parse_job, job) for job in todo]
             try:
                 for job, future in zip(todo, futures):
@@ -456,7 +456,7 @@ def _run(todo, jobs: int):
 
 
 def _parse_isolated(job):
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    with ProcessPoolExecutor(max_workers=1, initializer=ignore_interrupt) as pool:
         try:
             return pool.submit(_parse_job, job).result()
         except BrokenProcessPool:

@@ -202,6 +202,9 @@ def test_stopping_a_parallel_ingest_does_not_read_the_files_not_yet_started(monk
         return job[0], None, "not read"
 
     class Pool(ThreadPoolExecutor):  # the process pool's interface, in threads the test can see
+        def __init__(self, max_workers, initializer=None):  # a worker's start-up is a process's
+            super().__init__(max_workers)
+
         def shutdown(self, wait=True, *, cancel_futures=False):
             gate.set()
             super().shutdown(wait=wait, cancel_futures=cancel_futures)
@@ -225,3 +228,21 @@ def test_ctrl_c_during_an_ingest_says_the_index_was_left_as_it_was(tmp_path, mon
     r = run("ingest", str(write(tmp_path / "r.txt", REPORT)), "--index", str(tmp_path / "ix"))
     assert r.exit_code == 130
     assert r.output.strip() == "sgsearch: ingest interrupted: the index was left as it was"
+
+
+
+def _sigint_handler(job):  # run in a parse worker: what Ctrl-C does there
+    import signal
+
+    return job[0], None, "ignored" if signal.getsignal(signal.SIGINT) is signal.SIG_IGN else "interrupted"
+
+
+def test_ctrl_c_is_left_to_the_ingest_not_its_parse_workers(monkeypatch):
+    """Ctrl-C reaches every process of the terminal (on Windows, of the console): a parse
+    worker waiting for its next file printed a KeyboardInterrupt traceback, and one reading a
+    file went on to the next; the ingest stops them itself."""
+    from ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "_parse_job", _sigint_handler)
+    todo = [(f"f{n}.txt", None, f"f{n}", "auto", None) for n in range(2)]
+    assert {err for _, _, err in pipeline._run(todo, 2)} == {"ignored"}
