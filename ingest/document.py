@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -52,8 +53,10 @@ def sha256_file(path: Path) -> str:
 
 
 def slug(text: str, limit: int = 48) -> str:
-    """A readable id from a file name: lower case, words joined by hyphens."""
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """A readable id from a file name: lower case, words joined by hyphens, a letter with an
+    accent as the letter ("Ynys Môn" is ``ynys-mon``, not ``ynys-m-n``)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    s = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     return (s[:limit].rstrip("-")) or "doc"
 
 

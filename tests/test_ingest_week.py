@@ -246,3 +246,9 @@ def test_ctrl_c_is_left_to_the_ingest_not_its_parse_workers(monkeypatch):
     monkeypatch.setattr(pipeline, "_parse_job", _sigint_handler)
     todo = [(f"f{n}.txt", None, f"f{n}", "auto", None) for n in range(2)]
     assert {err for _, _, err in pipeline._run(todo, 2)} == {"ignored"}
+
+
+def test_a_file_named_with_accented_letters_keeps_them_in_its_id(tmp_path):
+    src = write(tmp_path / "reports" / "Adroddiad Blynyddol – Ynys Môn (café) 2022.txt", REPORT).parent
+    ingest([src], tmp_path / "ix", tag=False)
+    assert [d["doc_id"] for d in docs(tmp_path / "ix")] == ["adroddiad-blynyddol-ynys-mon-cafe-2022"]
