@@ -252,3 +252,13 @@ def test_a_file_named_with_accented_letters_keeps_them_in_its_id(tmp_path):
     src = write(tmp_path / "reports" / "Adroddiad Blynyddol – Ynys Môn (café) 2022.txt", REPORT).parent
     ingest([src], tmp_path / "ix", tag=False)
     assert [d["doc_id"] for d in docs(tmp_path / "ix")] == ["adroddiad-blynyddol-ynys-mon-cafe-2022"]
+
+
+def test_retag_alone_says_what_it_did_and_no_ingest_of_nothing(tmp_path):
+    src = write(tmp_path / "reports" / "r.txt", REPORT).parent
+    ix = str(tmp_path / "ix")
+    assert run("ingest", str(src), "--index", ix).exit_code == 0
+    r = run("ingest", "--retag", "--index", ix)
+    assert r.exit_code == 0
+    assert r.output.strip().splitlines() == [f"Re-tagged themes on {r.output.split()[3]} sections."]
+    assert "Ingested" in run("ingest", str(src), "--retag", "--index", ix).output
