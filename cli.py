@@ -286,6 +286,7 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as
         report = ingest(list(paths), root, rebuild=rebuild, jobs=jobs, progress=progress, taxonomy_files=tax,
                         engine=engine, ocr=ocr, thesaurus_files=[Path(t) for t in thesaurus] or None) \
             if paths or thesaurus else None
+        ingested = report is not None  # --retag alone reads no file: no ingest summary
         if retag:
             # lazy: a command loads only what it uses (start-up is part of the answer time)
             from ingest.retag import retag as do_retag
@@ -299,6 +300,10 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as
             report.retagged = n
     except SgsearchError as e:  # the taxonomy, the thesaurus, the engine or the index itself is unusable
         _fail(str(e))
+    except KeyboardInterrupt:  # Ctrl-C: nothing is committed until the end, so nothing was changed
+        if progress:
+            click.echo("\r\x1b[K", nl=False, err=True)
+        _fail("ingest interrupted: the index was left as it was", 130)
     if progress:
         click.echo("\r\x1b[K", nl=False, err=True)
     for f in report.failed:
@@ -315,12 +320,20 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as
         if retag:
             data["retagged"] = report.retagged
         _emit_json(data)
-    elif not nothing:
+    elif not nothing and ingested:
+        bad_entries = report.catalog_problems  # said above, each; not files
         parts = [f"{len(report.added)} added", f"{len(report.updated)} updated", f"{len(report.unchanged)} unchanged",
-                 f"{len(report.removed)} removed", f"{len(report.failed)} failed"]
-        echo(f"Ingested into {root}: " + ", ".join(parts) + f" ({report.sections} sections) in {report.seconds:.1f} s.")
-        if retag:
-            echo(f"Re-tagged themes on {report.retagged} sections.")
+                 f"{len(report.removed)} removed", f"{len(report.failed) - bad_entries} failed"]
+        if bad_entries:
+            parts.append(f"{bad_entries} catalog problem{'s' if bad_entries != 1 else ''}")
+        echo(f"Ingested into {root}: " + ", ".join(parts) +
+             f" ({report.sections} section{'s' if report.sections != 1 else ''}) in {report.seconds:.1f} s.")
+    if retag and not as_json:
+        echo(f"Re-tagged themes on {report.retagged} sections.")
+    if report.not_tagged and not retag:
+        echo(f"sgsearch: the themes of {', '.join(taxonomy)} tag only the files read now; add --retag to tag "
+             f"the {report.not_tagged} other indexed document{'s' if report.not_tagged != 1 else ''} with them too",
+             err=True)
     # each failed file was named once on stderr above, with its reason
     if report.skipped and not as_json:
         echo(f"Skipped {len(report.skipped)} file(s) of a type sgsearch does not read (use {format_names()}):")

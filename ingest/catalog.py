@@ -23,6 +23,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 from ingest.blocks import IngestError
 from ingest.metadata import DOC_TYPES, parse_year_label
+from search.vocab.userfiles import load_toml
 
 CATALOG_NAME = "catalog.toml"
 DOC_FIELDS = {"file", "id", "title", "publisher", "doc_type", "period_start", "period_end", "year", "parts"}
@@ -37,6 +38,7 @@ class Entry:
 
     fields: dict
     parts: list[dict] = field(default_factory=list)
+    catalog: Path | None = None  # the catalog file that says it, for messages
 
 
 def _check(where: str, data: dict, allowed: set[str]) -> dict:
@@ -66,13 +68,15 @@ def read_catalog(folder: Path, problems: list[str] | None = None) -> tuple[dict[
     entry is left out with a line there naming it and the key at fault, and an entry whose
     file does not exist gets a line too; the good entries still apply. Without one, the
     first bad entry raises."""
-    path = Path(folder) / CATALOG_NAME
+    path = source = Path(folder) / CATALOG_NAME
     if not path.is_file():
         return {}, []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = load_toml(path)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise IngestError(f"invalid catalog: {e}") from None
+    except OSError as e:
+        raise IngestError(f"cannot read the catalog: {e.strerror or e}") from None
     unknown = set(data) - TOP_FIELDS
     if unknown:
         raise IngestError(f"unknown top-level key(s) {', '.join(sorted(unknown))}: use [[document]] and taxonomy")
@@ -95,6 +99,7 @@ def read_catalog(folder: Path, problems: list[str] | None = None) -> tuple[dict[
             continue
         if problems is not None and not path.exists():
             problems.append(f"[[document]] #{n} (file = {entry.fields['file']!r}): no such file in {folder}")
+        entry.catalog = source
         entries[path] = entry
     return entries, taxonomy
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -52,8 +53,10 @@ def sha256_file(path: Path) -> str:
 
 
 def slug(text: str, limit: int = 48) -> str:
-    """A readable id from a file name: lower case, words joined by hyphens."""
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """A readable id from a file name: lower case, words joined by hyphens, a letter with an
+    accent as the letter ("Ynys Môn" is ``ynys-mon``, not ``ynys-m-n``)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    s = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     return (s[:limit].rstrip("-")) or "doc"
 
 
@@ -158,14 +161,16 @@ def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None 
     """Read and structure one file. Raises :class:`ingest.blocks.IngestError` for bad input.
 
     ``ocr`` (``auto``, ``always``, ``never``) says which PDF pages are read by OCR;
-    ``source_url`` is the address the file was fetched from (its area helps name the publisher).
+    ``source_url`` is the address the file was fetched from (its area helps name the publisher);
+    ``doc_id``, when given, is the document's id (an ingest's, which keeps ids unique), else the
+    catalog entry's ``id``, else one made from the file's name.
     """
     path = Path(path)
     result = read_path(path, ocr=ocr)
     blocks = result.blocks
     fields = dict(entry.fields) if entry else {}
     doc = {
-        "doc_id": fields.get("id") or doc_id or slug(path.stem),
+        "doc_id": doc_id or fields.get("id") or slug(path.stem),
         "path": str(path.resolve()),
         "sha256": sha256_file(path),
         **read_metadata(result, path, fields, source_url),

@@ -33,14 +33,17 @@ from ingest.itemtokens import AFTER_COMMIT, ItemTokens
 from ingest.metadata import rules
 from ingest.passages import passage_floor
 from ingest.readers import SUPPORTED_EXTS, check_limits
-from ingest.tagworker import TagFailed, Tagging, section_text, theme_evidence
+from ingest.tagworker import TagFailed, Tagging, ignore_interrupt, section_text, theme_evidence
 from search.index.records import doc_to_fields, item_to_fields, section_to_fields, stored_catalog_sig
 from search.index.store import FETCHED, Store, check_index_folder
+from search.vocab.taxonomy import load_taxonomy
 from search.vocab.thesaurus import INDEX_FILE, Thesaurus, stored, user_entries
 
 # Files in a folder that a user may expect to be read; listed as skipped, not failed.
 _DOCUMENT_LIKE = {".doc", ".rtf", ".odt", ".xls", ".xlsx", ".ppt", ".pptx", ".htm", ".html", ".csv",
                   ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+# What Word and Excel put beside a document while it is open ("~$port.docx": who has it open), not a report
+OWNER_FILE = "~$"
 # progress(phase, done, total, detail): phase is "parsing" (files), "tagging" (sections),
 # "writing" (sections) or "committing"
 Progress = Callable[[str, int, int, str], None]
@@ -60,6 +63,7 @@ class IngestReport:
     pages: int = 0
     found: int = 0  # files found to read (before any was read)
     retagged: int = 0
+    not_tagged: int = 0  # documents kept as they were, so not tagged with the theme files given
     seconds: float = 0.0
 
     def to_json(self) -> dict:
@@ -77,6 +81,11 @@ class IngestReport:
     def ok(self) -> bool:
         return not self.failed
 
+    @property
+    def catalog_problems(self) -> int:
+        """How many of ``failed`` are a catalog's entries rather than files."""
+        return sum(1 for f in self.failed if Path(f["path"]).name == CATALOG_NAME)
+
 
 def collect_files(paths: list[str | os.PathLike], report: IngestReport) -> tuple[list[Path], list[Path]]:
     """Expand files and folders (recursively) into the files to ingest, and the folders walked."""
@@ -88,7 +97,7 @@ def collect_files(paths: list[str | os.PathLike], report: IngestReport) -> tuple
         if p.is_dir():
             folders.append(p.resolve())
             for f in sorted(p.rglob("*")):
-                if any(part.startswith(".") for part in f.relative_to(p).parts):
+                if any(part.startswith(".") for part in f.relative_to(p).parts) or f.name.startswith(OWNER_FILE):
                     continue
                 if not f.is_file():
                     problem = _link_problem(f) if f.suffix.lower() in SUPPORTED_EXTS else None
@@ -214,6 +223,8 @@ def ingest(
     report.found = len(files)
     tax_files: list[Path] = list(taxonomy_files or [])  # with those that catalogs name
     entries = _catalogs(files, report, tax_files)
+    if tax_files:
+        load_taxonomy(tax_files)  # a broken theme file is said before any work, whether or not a file is read
     store = Store(index_dir)
     tagging = None  # the theme tagger, in a worker process (see ingest.tagworker)
     try:
@@ -252,9 +263,14 @@ def ingest(
                 if not rebuild and old and old.get("sha256") == sha and stored_catalog_sig(old) == _entry_sig(entry):
                     report.unchanged.append(key)
                     continue
-                doc_id = (entry.fields.get("id") if entry else None) or (old["doc_id"] if old else slug(f.stem))
+                stated = entry.fields.get("id") if entry else None
+                doc_id = stated or (old["doc_id"] if old else slug(f.stem))
                 if used_ids.get(doc_id, key) != key:
-                    doc_id = f"{doc_id}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+                    taken, doc_id = doc_id, f"{doc_id}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+                    if stated:  # two files may not share an id: the second is told apart, and it is said
+                        report.failed.append({"path": str(entry.catalog or f.parent / CATALOG_NAME), "error": (
+                            f"[[document]] (file = {entry.fields['file']!r}): id {taken!r} is already the id of "
+                            f"{used_ids[taken]}; this file is indexed as {doc_id!r}")})
                 used_ids[doc_id] = key
                 todo.append((key, entry, doc_id, ocr, from_urls.get(str(Path(key).resolve()))))
             removed = [
@@ -262,6 +278,9 @@ def ingest(
                 if not Path(p).exists() and any(Path(p).is_relative_to(folder) for folder in folders)
             ]
             report.removed = [d["path"] for d in removed]
+            if taxonomy_files and not rebuild:
+                read = {job[0] for job in todo}
+                report.not_tagged = sum(1 for p in existing if p not in read and p not in report.removed)
             if not todo and not removed and not rebuild and not thesaurus_files:
                 return report
             if tag and todo:
@@ -310,9 +329,14 @@ def ingest(
                         written.write(w, manifest, *ahead.popleft(), tagging, None if rebuild else existing)
                     if not (report.added or report.updated or removed or rebuild or thesaurus_files):
                         raise _NothingToWrite
+                    if rebuild and existing and not report.added:  # it would only empty the index
+                        raise _NothingToWrite
                     extra[INDEX_FILE] = kept.to_json()
                     extra.update(tokens.files(store.current_dir() if same else None))
                     after.update((name, extra.pop(name)) for name in AFTER_COMMIT if name in extra)
+                    if rebuild:  # the documents a rebuild did not read again are gone: say so
+                        again = set(report.added)
+                        report.removed = [p for p in existing if p not in again]
                     if tagging:
                         tagging.close()  # all tags are in: stop it before the commit
                     if progress:
@@ -331,7 +355,7 @@ def ingest(
 
 
 class _NothingToWrite(Exception):
-    """Every file to read failed: the index is left as it was."""
+    """Every file to read failed (or a rebuild read none): the index is left as it was."""
 
 
 class _Written:
@@ -411,22 +435,28 @@ def _acronyms(doc: ParsedDoc) -> list:
 
 def _run(todo, jobs: int):
     if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=ignore_interrupt) as pool:
             futures = [pool.submit(_parse_job, job) for job in todo]
-            for job, future in zip(todo, futures):
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    # a worker died (a reader library crashed): parse what is left one file
-                    # per process, so that the crash is reported against its file alone
-                    yield _parse_isolated(job)
+            try:
+                for job, future in zip(todo, futures):
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        # a worker died (a reader library crashed): parse what is left one file
+                        # per process, so that the crash is reported against its file alone
+                        yield _parse_isolated(job)
+            except BaseException:
+                # Ctrl-C, or the ingest stopping: the files not yet started are not read (leaving
+                # the pool would otherwise wait for every one of them)
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     else:
         for job in todo:
             yield _parse_job(job)
 
 
 def _parse_isolated(job):
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    with ProcessPoolExecutor(max_workers=1, initializer=ignore_interrupt) as pool:
         try:
             return pool.submit(_parse_job, job).result()
         except BrokenProcessPool:

@@ -70,7 +70,7 @@ class Area:
 
 def _read(path: Path) -> list[Area]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()  # Notepad may start it with a BOM
     except OSError as exc:
         raise ValueError(f"{path}: cannot read the gazetteer: {exc}") from exc
     out = []

@@ -20,6 +20,7 @@ import gc
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -60,6 +61,7 @@ def _initializer(taxonomy) -> None:
     worker ends with its parent, however the parent ends (even killed)."""
     global _tagger
     end_with_parent()
+    ignore_interrupt()
     # Loading spaCy makes millions of objects and no garbage: no collections while it loads,
     # and those that follow (while tagging) leave what was loaded alone.
     gc.disable()
@@ -78,6 +80,13 @@ def end_with_parent() -> None:
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def ignore_interrupt() -> None:
+    """In a worker process: leave Ctrl-C to the process that started it, which stops its
+    workers (a worker interrupted while it waited printed a traceback, and one interrupted
+    in a task went on to the next)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _exit_with(sentinel) -> None:

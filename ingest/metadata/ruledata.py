@@ -17,6 +17,8 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
+from search.vocab.userfiles import load_toml
+
 RULES_FILE = Path(__file__).parent.parent / "metadata.toml"  # the bundled rules: ingest/metadata.toml
 
 
@@ -42,8 +44,7 @@ class Rules:
 def read_rules(path: Path) -> dict:
     """One rules file's tables (ValueError, one line naming the file, when it cannot be read)."""
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        return load_toml(path)
     except OSError as exc:
         raise ValueError(f"{path}: cannot read metadata rules: {exc.strerror or exc}") from exc
     except UnicodeDecodeError:

@@ -29,6 +29,7 @@ from ingest.readers.pdf_text import Extractor, page_frame
 
 ENCRYPTED = "encrypted PDF: it needs a password to open; save a copy without the password and use that"
 NO_TEXT = "no text layer: scanned? OCR is off (use --ocr auto)"
+NO_PAGES = "corrupt PDF: the document has no pages"
 
 _PAGE_NUM = re.compile(r"^[-\u2013\u2014 ]*(page\s+)?\d{1,4}(\s+(of|/)\s+\d{1,4})?[-\u2013\u2014 ]*$", re.I)
 _DIGITS = re.compile(r"\d+")
@@ -61,14 +62,48 @@ def _open(path: Path) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as e:
         code = getattr(e, "err_code", None)
-        if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY) or "password" in str(e).lower():
+        # pdfium's last error is not reset by a failure that sets none (a PDF with no pages):
+        # such a failure reads as the previous file's, so "encrypted" is believed only of a
+        # file that has an encryption dictionary
+        if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY) and _has_encryption(path):
             return _open_unlocked(path)
         if code == pdfium_c.FPDF_ERR_FILE:
             raise IngestError("cannot read the file: it is missing or cannot be opened") from None
-        m = re.search(r"PDFium: ([^)]*)", str(e))
-        raise IngestError(f"corrupt PDF: {(m.group(1) if m else str(e)).strip().lower()}") from None
+        if code in (pdfium_c.FPDF_ERR_FORMAT, pdfium_c.FPDF_ERR_PAGE):
+            m = re.search(r"PDFium: ([^)]*)", str(e))
+            raise IngestError(f"corrupt PDF: {(m.group(1) if m else str(e)).strip().lower()}") from None
+        raise IngestError(NO_PAGES if _page_count(path) == 0 else "corrupt PDF: it cannot be opened") from None
     except OSError:
         raise IngestError("cannot read the file: it is missing or cannot be opened") from None
+
+
+def _has_encryption(path: Path) -> bool:
+    """Whether the file names an encryption dictionary (``/Encrypt`` in a trailer or an
+    xref stream's dictionary, which are never compressed), read a chunk at a time."""
+    tail = b""
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                if b"/Encrypt" in tail + chunk:
+                    return True
+                tail = chunk[-8:]
+    except OSError:
+        return False
+    return False
+
+
+def _page_count(path: Path) -> int | None:
+    """The pages pdfminer finds in a PDF pdfium would not open, or None when it cannot tell."""
+    # lazy: pdfminer loads only for a PDF pdfium refused
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        with open(path, "rb") as fh:
+            return sum(1 for _ in PDFPage.create_pages(PDFDocument(PDFParser(fh))))
+    except Exception:  # noqa: BLE001 - any failure means: it cannot tell
+        return None
 
 
 def _open_unlocked(path: Path) -> pdfium.PdfDocument:
@@ -457,7 +492,7 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
         props = pdf.get_metadata_dict()
         npages = len(pdf)
         if npages == 0:
-            raise IngestError("corrupt PDF: the document has no pages")
+            raise IngestError(NO_PAGES)
         ext = Extractor()
         raw: list[tuple[list, float, float, bool]] = []
         for i in range(npages):

@@ -21,6 +21,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+from search.vocab.userfiles import load_toml
+
 BUNDLED_NAME = "themes.toml"
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -191,13 +193,11 @@ def _key(text: str) -> str:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        raw = path.read_bytes()
+        return load_toml(path)
     except FileNotFoundError:
         raise TaxonomyError(path, "file not found") from None
     except OSError as exc:
         raise TaxonomyError(path, f"cannot read file ({exc.strerror or exc})") from None
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise TaxonomyError(path, "not a UTF-8 text file") from None
     except tomllib.TOMLDecodeError as exc:

@@ -28,6 +28,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+from search.vocab.userfiles import load_toml
+
 BUNDLED_NAME = "thesaurus.toml"
 INDEX_FILE = "thesaurus.json"  # in an index's generation folder, beside taxonomy.json
 
@@ -259,8 +261,7 @@ def bundled_path() -> Path:
 def read_file(path: str | Path) -> dict:
     """A thesaurus TOML file's data (ThesaurusError naming the file when unreadable)."""
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        return load_toml(path)
     except OSError as e:
         raise ThesaurusError(path, f"cannot read the file: {e.strerror or e}") from None
     except UnicodeDecodeError:
