@@ -516,7 +516,13 @@ def themes_cmd(from_year, to_year, per, fmt, output, list_only, show_all, as_jso
     fmt = "json" if as_json else fmt or _table_format(output)
     if fmt == "xlsx" and not output:
         _fail("--format xlsx writes a file: add -o themes.xlsx", 2)
-    table = full_table(_store(index), lo, hi, per=per)
+    store = _store(index)
+    table = full_table(store, lo, hi, per=per)
+    if not table["documents"] and (lo is not None or hi is not None):
+        from search.filters import explain_empty  # lazy: only a range that holds nothing explains why
+
+        why = explain_empty(store, None, from_year=from_year, to_year=to_year)
+        _fail("No sections in these years" + (f": {why[0].lower()}{why[1:]}" if why else "."), 1)
     if fmt == "xlsx":
         try:
             write_xlsx(table, output, show_all)

@@ -40,7 +40,8 @@ def explain_empty(store, query: str | None, year=None, from_year=None, to_year=N
     words = total()
     if words == 0:
         return None
-    lead = f"{words:,} section{'s' if words != 1 else ''} match without the filters, but"
+    lead = f"{words:,} section{'s' if words != 1 else ''} " + ("match without the filters, but" if query else
+                                                               "are indexed, but")
     culprits = []
     wanted = [("year", f"--year {year}"), ("from_year", f"--from {from_year}"), ("to_year", f"--to {to_year}"),
               ("theme", "--theme " + " --theme ".join(given["theme"])), ("doc_type", f"--type {doc_type}"),
@@ -83,4 +84,7 @@ def _publishers_named(docs: list[dict], typed: str) -> str:
 
 
 def _count(store, **filters) -> int:
+    """Sections the filters allow; with none, every section indexed (a search needs words or a filter)."""
+    if not any(filters.values()):
+        return sum(d["sections"] for d in documents(store))
     return search(store, "", limit=1, **filters).total

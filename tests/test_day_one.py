@@ -41,6 +41,15 @@ def test_filters_that_empty_a_result_are_named(corpus_index, store):
     assert explain_empty(store, "zzqqxx", from_year="2030") is None  # the words are the cause
 
 
+def test_a_theme_table_of_years_that_hold_nothing_says_so(corpus_index):
+    r = run("themes", "--from", "2030", "--index", str(corpus_index))
+    assert r.exit_code == 1
+    assert "No sections in these years" in r.output and "are indexed, but --from 2030 leaves none" in r.output
+    assert "2016-17" in r.output and "Sections indexed per year" not in r.output
+    assert run("themes", "--from", "2022", "--to", "2019", "--index", str(corpus_index)).exit_code == 1
+    assert run("themes", "--from", "2024", "--index", str(corpus_index)).exit_code == 0
+
+
 def test_an_unknown_type_is_an_error_naming_the_types(corpus_index):
     with pytest.raises(QueryError, match="did you mean annual-report"):
         check_doc_type("anual-report")
