@@ -264,15 +264,19 @@ def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publishe
                    "With --rebuild, switches an index's engine.")
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Read scanned PDF pages with Tesseract OCR: auto = pages that are scans (no text layer, or an image covering the page with little text).")
+@click.option("--remove", "remove", multiple=True, metavar="ID_OR_PATH",
+              help="Take a document out of the index, by its id (sgsearch docs) or the path it was ingested from; repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (see docs/json.md).")
 @_index_option
-def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as_json, index):
+def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, remove, as_json, index):
     """Add reports (PDF, Word, ODT, RTF, web pages, text; files, folders or URLs) to the index."""
     # lazy: a command loads only what it uses (start-up is part of the answer time)
     from ingest.pipeline import ingest
 
-    if not paths and not retag and not thesaurus:
+    if not paths and not retag and not thesaurus and not remove:
         _fail("give files or folders to ingest, e.g. sgsearch ingest reports/", 2)
+    if remove and rebuild:
+        _fail("--remove takes documents out of an index and --rebuild writes it anew from PATHS: give one", 2)
     root = resolve_index_dir(index)
     progress = _progress if sys.stderr.isatty() and not as_json else None
     tax = [Path(t) for t in taxonomy] or None
@@ -284,8 +288,9 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, as
         paths = (corpus_dir(), *paths)
     try:
         report = ingest(list(paths), root, rebuild=rebuild, jobs=jobs, progress=progress, taxonomy_files=tax,
-                        engine=engine, ocr=ocr, thesaurus_files=[Path(t) for t in thesaurus] or None) \
-            if paths or thesaurus else None
+                        engine=engine, ocr=ocr, thesaurus_files=[Path(t) for t in thesaurus] or None,
+                        remove=list(remove)) \
+            if paths or thesaurus or remove else None
         ingested = report is not None  # --retag alone reads no file: no ingest summary
         if retag:
             # lazy: a command loads only what it uses (start-up is part of the answer time)

@@ -199,6 +199,7 @@ def ingest(
     ocr: str = "auto",
     thesaurus_files: list[Path] | None = None,
     passages_from: float | None = None,
+    remove: list[str] | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the index at ``index_dir``; return what happened.
 
@@ -208,6 +209,8 @@ def ingest(
     ``thesaurus_files``: a user's own abbreviations and synonyms, kept in the index.
     ``passages_from``: the lowest item score a candidate needs to be kept as a passage (see
     :mod:`ingest.passages`; default the floor fitted in ``ingest/passages.toml``).
+    ``remove``: documents to take out of the index, each named by its id or the path it was
+    ingested from (one not in the index is a failure line; the rest carries on).
     """
     started = time.monotonic()
     floor = passage_floor() if passages_from is None else passages_from
@@ -277,6 +280,10 @@ def ingest(
                 d for p, d in existing.items()
                 if not Path(p).exists() and any(Path(p).is_relative_to(folder) for folder in folders)
             ]
+            for d in _named_for_removal(existing, remove or [], report):
+                if d not in removed:
+                    removed.append(d)
+            todo = [job for job in todo if job[0] not in {d["path"] for d in removed}]
             report.removed = [d["path"] for d in removed]
             if taxonomy_files and not rebuild:
                 read = {job[0] for job in todo}
@@ -412,6 +419,21 @@ def _user_thesaurus(files: list[Path] | None):
     if not files:
         return None
     return user_entries(files)
+
+
+def _named_for_removal(existing: dict[str, dict], names: list[str], report: IngestReport) -> list[dict]:
+    """The indexed documents ``names`` name, each by its id or the path it was ingested from;
+    a name that names none is a failure line of ``report``."""
+    by_id = {d["doc_id"]: d for d in existing.values()}
+    out: list[dict] = []
+    for name in names:
+        d = by_id.get(name) or existing.get(str(Path(name).resolve())) or existing.get(name)
+        if d is None:
+            report.failed.append({"path": name, "error": "not in the index: give a document's id "
+                                                         "('sgsearch docs' lists them) or the path it was ingested from"})
+        elif d not in out:
+            out.append(d)
+    return out
 
 
 def _kept_thesaurus(store, user, rebuild: bool, removed: list[dict]) -> Thesaurus:

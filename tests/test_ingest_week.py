@@ -262,3 +262,21 @@ def test_retag_alone_says_what_it_did_and_no_ingest_of_nothing(tmp_path):
     assert r.exit_code == 0
     assert r.output.strip().splitlines() == [f"Re-tagged themes on {r.output.split()[3]} sections."]
     assert "Ingested" in run("ingest", str(src), "--retag", "--index", ix).output
+
+
+def test_a_report_ingested_by_mistake_can_be_taken_out_by_id_or_path(tmp_path):
+    index = tmp_path / "index"
+    for n in (1, 2, 3):
+        write(tmp_path / "reports" / f"report{n}.md", REPORT.replace("Widgetshire", f"Shire{n}"))
+    ingest([tmp_path / "reports"], index, tag=False)
+    report = ingest([], index, tag=False, remove=["report2", str(tmp_path / "reports" / "report3.md"), "nosuch"])
+    assert sorted(Path(p).name for p in report.removed) == ["report2.md", "report3.md"]
+    assert [f["path"] for f in report.failed] == ["nosuch"] and "not in the index" in report.failed[0]["error"]
+    store = Store(index)
+    assert [d["doc_id"] for d in documents(store)] == ["report1"]
+    r = run("search", "Shire2", "--index", str(index))
+    assert r.exit_code == 1  # its sections went with it
+    r = run("ingest", "--remove", "report1", "--index", str(index))
+    assert r.exit_code == 0 and "1 removed" in r.output
+    assert documents(Store(index)) == []
+    assert run("ingest", "--remove", "report1", "--rebuild", "--index", str(index)).exit_code == 2
