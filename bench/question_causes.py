@@ -48,7 +48,7 @@ PARTS = {
     "heading only": {"heading_only": 1.0},
     "year": {"year": 0.0},
 }
-# every part above at once: the engine's own BM25 over heading, text and title, and no more
+# every part above at once: the engine's own BM25 over heading (at the text's weight) and text, and no more
 ALL_OFF = {k: v for part in PARTS.values() for k, v in part.items()}
 # ``search(exact=True)``: heading and text as one field, as plain BM25 reads them, the words as
 # written (no stemming), no other forms, themes or title
@@ -102,9 +102,9 @@ def diagnose(store, sections: list[dict], tasks: list[dict], kinds: set[str], fo
     """The losing tasks of ``kinds`` with each part's (found, first) and their cause. ``weights``:
     the ranking weights to start from (``search/ranking.toml``'s when None); each part is
     switched off from them."""
-    start = dict(weights or {})
     from search.query import corrected_query
 
+    start = dict(weights or {})
     bm25 = rel.PlainBM25(sections, folder / f"bm25-{name}")
     by_id = {s["id"]: s for s in sections}
     doc_of = {s["id"]: s["stem"] for s in sections}

@@ -10,10 +10,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def bench(*names: str) -> tuple:
-    """The bench modules ``names``, imported at call time: a bench module imported by an
-    earlier test takes its folder off the path again."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    return tuple(importlib.import_module(n) for n in names)
+    """The bench modules ``names``, imported with bench/ on the path and the path restored after:
+    left there, bench/ingest.py would shadow the ``ingest`` package in a process that spawn
+    starts later (the tagging worker)."""
+    folder = str(ROOT / "bench")
+    sys.path.insert(0, folder)
+    try:
+        return tuple(importlib.import_module(n) for n in names)
+    finally:
+        sys.path[:] = [p for p in sys.path if p != folder]
 
 
 def fostering_docs(folder: Path) -> None:
