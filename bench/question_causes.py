@@ -1,15 +1,20 @@
-"""Why a plain question ranks its first answer below plain BM25's: each part of the query switched off alone.
+"""Why a task ranks its answers below plain BM25's: each part of the query switched off alone.
 
-For every task of the kinds asked (plain questions by default) where sgsearch's first relevant
-section is later than plain BM25's (or outside the first ten while BM25's is inside), the query
-is searched again with one part of the ranking switched off through ``search(..., weights=)``
-(no module is patched): theme expansion, other forms, coordination, the phrase and proximity
-constants, filler words, headings, titles, the document share, diversity, heading-only sections,
-years; and once with each of its content words left out. The part whose removal alone lifts the
-first answer most is the task's cause (ties: every such part); where none lifts it, "none
-alone". Whether the spelling correction fired is said too. The sets: realdev and the held-out
-folders given (one index, as ``bench/relevance.py --pool`` builds it) and the owned tasks
-(their own index).
+For every task of the kinds asked (plain questions by default; ``--kinds keywords "other
+wordings" other abbreviations "year intent"`` for the rest) that loses to plain BM25, either
+finding fewer relevant sections in the first ten or placing its first one later (or outside the
+first ten while BM25's is inside), the query is searched again with one part of the ranking
+switched off through ``search(..., weights=)`` (no module is patched): theme expansion, other
+forms, coordination, the phrase and proximity constants, filler words, headings, titles, the
+document share, diversity, heading-only sections, years; every one of these at once; the
+exact words (``search(exact=True)``: heading and text as one field, as plain BM25 reads them,
+words unstemmed, no other forms, themes or title); and once with each of its content
+words left out. The part whose removal alone mends most of what was lost (the found count for a
+task that finds fewer, else the first rank) is the task's cause (ties: every such part); where
+none mends any, "none alone". Also said: whether the spelling correction fired, and how many of
+each ranker's first ten come from its commonest document (a one-word query's page taken by one
+report?). The sets: realdev and the held-out folders given (one index, as ``bench/relevance.py
+--pool`` builds it) and the owned tasks (their own index).
 
     python bench/question_causes.py --pool DIR [DIR ...] [--engine tantivy] [--kinds "plain questions"] [--no-owned]
 """
@@ -43,6 +48,11 @@ PARTS = {
     "heading only": {"heading_only": 1.0},
     "year": {"year": 0.0},
 }
+# every part above at once: the engine's own BM25 over heading (at the text's weight) and text, and no more
+ALL_OFF = {k: v for part in PARTS.values() for k, v in part.items()}
+# ``search(exact=True)``: heading and text as one field, as plain BM25 reads them, the words as
+# written (no stemming), no other forms, themes or title
+EXACT = "exact words"
 
 
 def first_of(ids: list[str], relevant: set[str]) -> int | None:
@@ -53,6 +63,33 @@ def _rank(first: int | None) -> int:
     return first if first is not None else rel.K + 1
 
 
+def outcome(ids: list[str], relevant: set[str]) -> tuple[int, int | None]:
+    """The relevant sections in the first ten, and the rank of the first."""
+    return sum(sid in relevant for sid in ids[: rel.K]), first_of(ids, relevant)
+
+
+def standing(o: tuple[int, int | None], by_found: bool) -> tuple[int, int]:
+    """What a task lost, as a key where lower is better: the found count first for a task that
+    finds fewer than BM25, else the first rank."""
+    return (-o[0], _rank(o[1])) if by_found else (_rank(o[1]), -o[0])
+
+
+def one_document(ids: list[str], doc_of: dict[str, str]) -> int:
+    """How many of the first ten come from the document that gives most of them."""
+    docs = Counter(doc_of.get(sid, sid) for sid in ids[: rel.K])
+    return max(docs.values()) if docs else 0
+
+
+def _exact_ids(store, query: str, weights: dict | None = None) -> list[str]:
+    from search.query import QueryError, search
+
+    try:
+        return [h.section["section_id"]
+                for h in search(store, query, limit=rel.K, snippets=False, exact=True, weights=weights or None).hits]
+    except QueryError:
+        return []
+
+
 def content_words(query: str) -> list[str]:
     from search.query import ranking
 
@@ -60,57 +97,80 @@ def content_words(query: str) -> list[str]:
     return [w for w in query.split() if w.lower().strip("?,.") not in filler]
 
 
-def diagnose(store, sections: list[dict], tasks: list[dict], kinds: set[str], folder: Path, name: str) -> list[dict]:
-    """The losing tasks of ``kinds`` with each part's first rank and their cause."""
+def diagnose(store, sections: list[dict], tasks: list[dict], kinds: set[str], folder: Path, name: str,
+             weights: dict | None = None) -> list[dict]:
+    """The losing tasks of ``kinds`` with each part's (found, first) and their cause. ``weights``:
+    the ranking weights to start from (``search/ranking.toml``'s when None); each part is
+    switched off from them."""
     from search.query import corrected_query
 
+    start = dict(weights or {})
     bm25 = rel.PlainBM25(sections, folder / f"bm25-{name}")
     by_id = {s["id"]: s for s in sections}
+    doc_of = {s["id"]: s["stem"] for s in sections}
     out = []
     for t in tasks:
         if t["kind"] not in kinds or not t["relevant"]:
             continue
         q, relevant = t["query"], t["relevant"]
-        ours_ids = rel.sgsearch_ids(store, q)
-        ours, base = first_of(ours_ids, relevant), first_of(bm25.search(q), relevant)
-        if _rank(ours) <= _rank(base):
+        ours_ids, base_ids = rel.sgsearch_ids(store, q, weights=start or None), bm25.search(q)
+        ours, base = outcome(ours_ids, relevant), outcome(base_ids, relevant)
+        by_found = ours[0] < base[0]
+        if not by_found and _rank(ours[1]) <= _rank(base[1]):
             continue
-        parts = {p: first_of(rel.sgsearch_ids(store, q, weights=w), relevant) for p, w in PARTS.items()}
+        parts = {p: outcome(rel.sgsearch_ids(store, q, weights={**start, **w}), relevant) for p, w in PARTS.items()}
+        parts["every part"] = outcome(rel.sgsearch_ids(store, q, weights={**start, **ALL_OFF}), relevant)
+        parts[EXACT] = outcome(_exact_ids(store, q, start), relevant)
         typed = q.split()
         if len(content_words(q)) > 1:
             for j, word in enumerate(typed):
                 if content_words(word):
                     rest = " ".join(x for i, x in enumerate(typed) if i != j)
-                    parts[f"word '{word}'"] = first_of(rel.sgsearch_ids(store, rest), relevant)
-        best = min(_rank(v) for v in parts.values())
-        causes = [p for p, v in parts.items() if _rank(v) == best] if best < _rank(ours) else ["none alone"]
-        above = [by_id[sid] for sid in ours_ids[: (ours or rel.K + 1) - 1]]
-        out.append({"set": t.get("set") or name, "query": q, "ours": ours, "bm25": base, "parts": parts,
-                    "causes": causes, "corrected": corrected_query(store, q), "above": above})
+                    parts[f"word '{word}'"] = outcome(rel.sgsearch_ids(store, rest, weights=start or None), relevant)
+        best = min(standing(v, by_found) for v in parts.values())
+        causes = ([p for p, v in parts.items() if standing(v, by_found) == best]
+                  if best < standing(ours, by_found) else ["none alone"])
+        above = [by_id[sid] for sid in ours_ids[: (ours[1] or rel.K + 1) - 1]]
+        out.append({"set": t.get("set") or name, "kind": t["kind"], "query": q, "ours": ours, "bm25": base,
+                    "lost": "found" if by_found else "first", "parts": parts, "causes": causes,
+                    "corrected": corrected_query(store, q), "above": above,
+                    "one_doc": (one_document(ours_ids, doc_of), one_document(base_ids, doc_of))})
     bm25.close()
     return out
 
 
+def _said(o: tuple[int, int | None]) -> str:
+    return f"{o[0]} found, first {o[1] or '-'}"
+
+
 def report(rows: list[dict]) -> None:
     for r in rows:
-        print(f"\n[{r['set']}] {r['query']}\n  first: sgsearch {r['ours'] or '-'}, plain BM25 {r['bm25'] or '-'}"
+        print(f"\n[{r['set']}] ({r['kind']}) {r['query']}\n  sgsearch {_said(r['ours'])}; plain BM25 {_said(r['bm25'])}"
+              f"; lost on {r['lost']}; from one document: sgsearch {r['one_doc'][0]}, BM25 {r['one_doc'][1]} of ten"
               + (f"; spelling corrected to {r['corrected']!r}" if r["corrected"] else ""))
-        moved = [f"{p} {v or '-'}" for p, v in r["parts"].items() if v != r["ours"]]
-        print("  off alone -> first: " + (", ".join(moved) if moved else "nothing moves it"))
+        moved = [f"{p} {_said(v)}" for p, v in r["parts"].items() if v != r["ours"]]
+        print("  off alone -> " + ("; ".join(moved) if moved else "nothing moves it"))
         print("  cause: " + ", ".join(r["causes"]))
         for s in r["above"]:
             print(f"    above: {s['stem'][:40]:40} | {s['heading'][:60]}")
-    print("\n## causes (a task counts once for each part whose removal alone lifts it most)")
-    count = Counter()
+    print("\n## causes (a task counts once for each part whose removal alone mends most of what it lost)")
+    count, kinds = Counter(), {}
     for r in rows:
         for c in r["causes"]:
-            count["one word left out" if c.startswith("word ") else c] += 1
-    print(f"{'cause':34} {'tasks':>5}")
+            c = "one word left out" if c.startswith("word ") else c
+            count[c] += 1
+            kinds.setdefault(c, Counter())[r["kind"]] += 1
+    print(f"{'cause':34} {'tasks':>5}  kinds")
     for c, n in count.most_common():
-        print(f"{c:34} {n:>5}")
+        print(f"{c:34} {n:>5}  " + ", ".join(f"{k} {m}" for k, m in sorted(kinds[c].items())))
     print(f"{'losing tasks':34} {len(rows):>5}")
     sets = Counter(r["set"] for r in rows)
     print("by set: " + ", ".join(f"{s} {n}" for s, n in sorted(sets.items())))
+    print("by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(Counter(r["kind"] for r in rows).items())))
+    lost = Counter(r["lost"] for r in rows)
+    print(f"lost on: found {lost['found']}, first rank only {lost['first']}; corrected by spelling: "
+          f"{sum(bool(r['corrected']) for r in rows)}; first ten with more from one document than BM25's: "
+          f"{sum(r['one_doc'][0] > r['one_doc'][1] for r in rows)}")
 
 
 def main() -> None:

@@ -3,47 +3,23 @@ plainly does, keeps the weights where nothing gains, and its cross-validation pi
 the owned search tasks are well formed. The index is one these tests write."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from ingest.pipeline import ingest
 from search.index.store import Store
 from search.query import ranking, weights_of
 from tests.engines import AVAILABLE
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.rankdocs import bench, fostering_docs
 
 
 def _bench():
-    # at call time: a bench module imported by an earlier test takes its folder off the path again
-    sys.path.insert(0, str(ROOT / "bench"))
-    import fit_ranking
-    import relevance
-
-    return fit_ranking, relevance
-
-
-def _docs(folder: Path) -> None:
-    folder.mkdir(parents=True)
-    filler = "The partnership met in the spring and the board discussed its work with children and families. "
-    # the heading names the word, the text is about something else
-    (folder / "rota.txt").write_text(
-        "Ward Rota Annual Report 2021/22\n\n1 Fostering\n\n" + filler * 3 + "Staff rotas were agreed for winter.\n\n"
-        "2 Budget\n\n" + filler * 2 + "The budget was set.\n", encoding="utf-8")
-    # the answer: the word in the text, under a heading that does not say it
-    (folder / "guide.txt").write_text(
-        "Practice Guide Annual Report 2021/22\n\n1 Arrangements made by families\n\n" + filler
-        + "A child living with a family friend for 28 days or more is in a fostering arrangement made "
-          "privately, and the council must be told about the fostering so a social worker can visit.\n\n"
-          "2 Contacts\n\n" + filler + "Call the office.\n", encoding="utf-8")
+    return bench("fit_ranking", "relevance")
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
     root = tmp_path_factory.mktemp("fitrank")
-    _docs(root / "docs")
+    fostering_docs(root / "docs")
     ingest([root / "docs"], root / "ix", tag=False, engine=AVAILABLE[-1])
     store = Store(root / "ix")
     yield store
