@@ -1,4 +1,4 @@
-"""What the tests of the ranking benches share: their modules imported from bench/, and two
+"""What the tests of the benches share: their modules imported from bench/, and two
 written documents where a heading only names a word that a passage elsewhere is about."""
 from __future__ import annotations
 

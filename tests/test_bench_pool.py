@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import csv
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.rankdocs import bench
 
 
 def _set(root: Path, name: str, text: str) -> Path:
@@ -26,9 +27,8 @@ def _rows(path: Path) -> list[dict]:
 
 
 def test_two_sets_in_folders_of_one_name_keep_their_own_pages_items_and_pairs(tmp_path):
-    # at call time: a bench module imported by an earlier test takes its folder off the path again
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    from recur_real import _pool, set_names
+    (recur_real,) = bench("recur_real")
+    _pool, set_names = recur_real._pool, recur_real.set_names
 
     dirs = [_set(tmp_path, "h2", "First set's page."), _set(tmp_path, "h3", "Other set's page.")]
     assert set_names(dirs) == ["h2-pairs", "h3-pairs"]
@@ -53,8 +53,7 @@ def _queries(root: Path, name: str, page: str) -> Path:
 
 
 def test_relevance_pools_query_sets_as_one_and_refuses_two_pages_of_one_name(tmp_path):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    from relevance import pooled_sets
+    pooled_sets = bench("relevance")[0].pooled_sets
 
     pages, queries = pooled_sets([_queries(tmp_path, "h1", "01-a.md"), _queries(tmp_path, "h4", "02-b.md")])
     assert [p.name for p in pages] == ["01-a.md", "02-b.md"]

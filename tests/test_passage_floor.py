@@ -3,9 +3,6 @@ report made in passing that the item model scores under the floor it replaced (0
 fitted floor or above is kept as a passage, and ``recur --check`` lists it as said in passing."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from ingest.document import parse_file
@@ -15,6 +12,7 @@ from ingest.pipeline import ingest
 from search.index.store import Store
 from search.recur import check_many, load_items, made_before, store_concepts
 from search.recur.passages import PASSAGE_KIND, index_passages, passage
+from tests.rankdocs import bench
 
 BEFORE_FIT = 0.01  # the floor argued for before it was measured: what the fit lowered
 # a point made in passing, beside the figures of a year's work; the model all but dismisses it
@@ -98,10 +96,7 @@ def test_an_ingest_given_another_floor_keeps_passages_from_it_up(earlier, indexe
 
 
 def _fit():
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    from fit_passages import fit
-
-    return fit
+    return bench("fit_passages")[0].fit
 
 
 def _row(linked: int, listed: int = 0, made_before: int = 0) -> dict:

@@ -3,13 +3,11 @@ is right for every kind of body a manifest may name, national bodies need no are
 the name before "Council"."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-realdev = pytest.importorskip("realdev")
+from tests.rankdocs import bench
+
+realdev = bench("realdev")[0]
 
 
 @pytest.mark.parametrize(("got", "want"), [
