@@ -29,7 +29,9 @@ How each figure is judged (strictly: a near miss is wrong):
   partnership, NSPCC, Ofsted, the Panel, a council, or any national body of the gazetteer's
   ``[[publisher.national]]``) and, unless the body is national, its area (any of the areas
   named; a short form such as "B&NES" counts as its area; a council's area is the name before
-  "Council") must both be in the publisher. "X reporting Y" allows Y.
+  "Council") must both be in the publisher. "X reporting Y" (or reposting) allows X or Y, and a
+  note in brackets that is a body's own name allows that body; a proper name of no known kind
+  (a news site, a company) allows that name.
 - **doc type right**: the manifest's type (``a|b`` means either).
 - **theme recall**: of the manifest's ``themes_core`` (mapped to taxonomy ids below), the
   share the document is tagged with (a theme of any of its sections).
@@ -199,17 +201,46 @@ def _gazetteer_areas() -> list[set[str]]:
     return [{norm(n) for n in names} for names in area_names()]
 
 
+# "X reporting Y", "X (reporting Y)", "X reposting Y": the page is X's, about Y's work
+_REPORTING = re.compile(r"\(?\s*\b(?:reporting|reposting)\b")
+# words a name of no known kind may carry or leave off ("BAND Ltd", "Cool FM news")
+_NAME_EXTRA = frozenset("the ltd limited plc news blog website online".split())
+
+
+def _name_words(text: str) -> list[str]:
+    return [w for w in norm(text).split() if w not in _NAME_EXTRA]
+
+
+def _balanced(text: str) -> str:
+    """A part of a split name without the bracket the split left open or unopened."""
+    text = text.strip().rstrip("(").strip()
+    return text.rstrip(")").strip() if text.count(")") > text.count("(") else text
+
+
+def _alternatives(text: str) -> list[str]:
+    """The manifest's publisher as the names it allows: each of "A / B"; in "X reporting Y" both X
+    and Y; and a note in brackets that is itself a body's name, written as one ("Shetland Public
+    Protection Committee (Shetland Child Protection Committee)"), not a remark ("(interview with …)")."""
+    alts = [_balanced(a) for part in _REPORTING.split(text, maxsplit=1) for a in part.split(" / ")]
+    notes = [n.strip() for a in alts for n in re.findall(r"\(([^)]*)\)", a)]
+    alts += [n for n in notes if n[:1].isupper() and _body_of(n, norm(n)) and not re.search(r"\bnational\b", n)]
+    return [a for a in alts if a]
+
+
 def expected_publisher(text: str) -> list[tuple[str, list[str]]]:
-    """Alternatives (body type, areas) the manifest's publisher allows; no areas = national."""
+    """Alternatives (body type, areas) the manifest's publisher allows; no areas = national. A
+    proper name of no known kind ("Community Care", "BAND Ltd") is the alternative ``("name", [its
+    words])``: the publisher must be that name."""
     text = text.replace("\u2019", "'")
-    text = re.sub(r"^.*\breporting\b", "", text)
     out = []
-    for alt in text.split(" / "):
+    for alt in _alternatives(text):
         notes = re.findall(r"\(([^)]*)\)", alt)
         bare = re.sub(r"\([^)]*\)", " ", alt)
         low = norm(bare)
         body = _body_of(bare, low)
         if body is None:
+            if bare.strip()[:1].isupper() and _name_words(bare):
+                out.append(("name", [" ".join(_name_words(bare))]))
             continue
         areas = []
         national = any("national" in n for n in notes) or body in NATIONAL or body.startswith("national:")
@@ -226,9 +257,20 @@ def expected_publisher(text: str) -> list[tuple[str, list[str]]]:
     return out
 
 
+def _named_right(got: str, name: str) -> bool:
+    """A publisher is a body of no known kind when it is its name, the words run together or not
+    ("AgendaNI"), with or without "The", "Ltd" or "news"."""
+    g = _name_words(got)
+    return bool(g) and not _body_of(got, norm(got)) and "".join(g) == name.replace(" ", "")
+
+
 def publisher_right(got: str | None, want: str) -> bool:
     g = norm(got or "")
     for body, areas in expected_publisher(want):
+        if body == "name":
+            if g and _named_right(got or "", areas[0]):
+                return True
+            continue
         if not g or not _is_body(body, got or ""):
             continue
         if not areas or any(_areas_alike(a, got or "") for a in areas):

@@ -46,3 +46,39 @@ def test_a_right_publisher_is_judged_right(got, want):
 ])
 def test_a_wrong_publisher_is_judged_wrong(got, want):
     assert not realdev.publisher_right(got, want)
+
+
+@pytest.mark.parametrize(("got", "want"), [
+    # "X reporting Y": the page is X's (its site, its news), about Y's work: either names it
+    ("Westshire Council", "Westshire Council (reporting NSPCC)"),
+    ("NSPCC", "Westshire Council (reporting NSPCC)"),
+    ("Westshire Safeguarding Children Partnership",
+     "Westshire Safeguarding Children Partnership reposting Child Safeguarding Practice Review Panel briefing (national)"),
+    ("Westshire Council", "Westshire Council (Schools bulletin, Westshire) reporting NSPCC summary (national)"),
+    # a note in brackets that is the body's other name, written as a name
+    ("Westshire Child Protection Committee", "Westshire Public Protection Committee (Westshire Child Protection Committee)"),
+    # a proper name of no known kind (a news site, a company), with or without "The", "Ltd" or "news"
+    ("Westshire Gazette", "Westshire Gazette"),
+    ("The Daily Lantern", "Daily Lantern (interview with the Westshire Safeguarding Children Partnership chair)"),
+    ("Harbour Training", "Harbour Training Ltd (on Westshire Safeguarding Children Board guidance)"),
+    ("Radio Fen", "Radio Fen news (reporting a national inspectorate)"),
+    ("LanternNI", "Lantern NI (article by a national board)"),
+])
+def test_a_publisher_named_as_the_manifest_allows_is_right(got, want):
+    assert realdev.publisher_right(got, want)
+
+
+@pytest.mark.parametrize(("got", "want"), [
+    # a remark in brackets names no alternative: the page is not the body it mentions
+    ("Westshire Safeguarding Children Partnership",
+     "Daily Lantern (interview with the Westshire Safeguarding Children Partnership chair)"),
+    ("Westshire Safeguarding Children Board", "Harbour Training Ltd (on Westshire Safeguarding Children Board guidance)"),
+    # a name of no known kind is that name, not a part of it or another
+    ("Harbour", "Harbour Training"),
+    ("Westshire Gazette", "Eastshire Gazette"),
+    ("Westshire Safeguarding Children Partnership", "Westshire Gazette"),
+    # the reported body is not any body of its kind
+    ("Eastshire Council", "Westshire Council (reporting NSPCC)"),
+])
+def test_a_publisher_the_manifest_does_not_allow_is_wrong(got, want):
+    assert not realdev.publisher_right(got, want)
