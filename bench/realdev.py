@@ -185,8 +185,10 @@ def title_right(title: str, page: _realdev.Page) -> bool:
 def _areas_alike(want: str, got: str) -> bool:
     from_gaz = _gazetteer_areas()
     want_n, got_n = norm(want), norm(got)
-    if want_n and re.search(rf"\b{re.escape(want_n)}\b", got_n):
-        return True
+    # "Rochdale Borough Safeguarding Children Partnership" is Rochdale's: "Borough" is its council's kind
+    for w in {want_n, re.sub(r"\s+borough$", "", want_n)}:
+        if w and re.search(rf"\b{re.escape(w)}\b", got_n):
+            return True
     for names in from_gaz:  # a short form and its area are the same area
         if want_n in names and any(re.search(rf"\b{re.escape(n)}\b", got_n) for n in names):
             return True

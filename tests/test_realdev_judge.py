@@ -63,6 +63,8 @@ def test_a_wrong_publisher_is_judged_wrong(got, want):
     ("Harbour Training", "Harbour Training Ltd (on Westshire Safeguarding Children Board guidance)"),
     ("Radio Fen", "Radio Fen news (reporting a national inspectorate)"),
     ("LanternNI", "Lantern NI (article by a national board)"),
+    # "Borough" after an area is its council's kind, not a part of the area
+    ("Westbury Safeguarding Children Partnership", "Westbury Borough Safeguarding Children Partnership (WBSCP)"),
 ])
 def test_a_publisher_named_as_the_manifest_allows_is_right(got, want):
     assert realdev.publisher_right(got, want)
@@ -79,6 +81,7 @@ def test_a_publisher_named_as_the_manifest_allows_is_right(got, want):
     ("Westshire Safeguarding Children Partnership", "Westshire Gazette"),
     # the reported body is not any body of its kind
     ("Eastshire Council", "Westshire Council (reporting NSPCC)"),
+    ("Eastbury Safeguarding Children Partnership", "Westbury Borough Safeguarding Children Partnership (WBSCP)"),
 ])
 def test_a_publisher_the_manifest_does_not_allow_is_wrong(got, want):
     assert not realdev.publisher_right(got, want)
