@@ -185,7 +185,7 @@ def title_right(title: str, page: _realdev.Page) -> bool:
 def _areas_alike(want: str, got: str) -> bool:
     from_gaz = _gazetteer_areas()
     want_n, got_n = norm(want), norm(got)
-    # "Rochdale Borough Safeguarding Children Partnership" is Rochdale's: "Borough" is its council's kind
+    # "Westbury Borough Safeguarding Children Partnership" is Westbury's: "Borough" is its council's kind
     for w in {want_n, re.sub(r"\s+borough$", "", want_n)}:
         if w and re.search(rf"\b{re.escape(w)}\b", got_n):
             return True
@@ -205,7 +205,7 @@ def _gazetteer_areas() -> list[set[str]]:
 
 # "X reporting Y", "X (reporting Y)", "X reposting Y": the page is X's, about Y's work
 _REPORTING = re.compile(r"\(?\s*\b(?:reporting|reposting)\b")
-# words a name of no known kind may carry or leave off ("BAND Ltd", "Cool FM news")
+# words a name of no known kind may carry or leave off ("Harbour Training Ltd", "Radio Fen news")
 _NAME_EXTRA = frozenset("the ltd limited plc news blog website online".split())
 
 
@@ -221,8 +221,8 @@ def _balanced(text: str) -> str:
 
 def _alternatives(text: str) -> list[str]:
     """The manifest's publisher as the names it allows: each of "A / B"; in "X reporting Y" both X
-    and Y; and a note in brackets that is itself a body's name, written as one ("Shetland Public
-    Protection Committee (Shetland Child Protection Committee)"), not a remark ("(interview with …)")."""
+    and Y; and a note in brackets that is itself a body's name, written as one ("Westshire Public
+    Protection Committee (Westshire Child Protection Committee)"), not a remark ("(interview with …)")."""
     alts = [_balanced(a) for part in _REPORTING.split(text, maxsplit=1) for a in part.split(" / ")]
     notes = [n.strip() for a in alts for n in re.findall(r"\(([^)]*)\)", a)]
     alts += [n for n in notes if n[:1].isupper() and _body_of(n, norm(n)) and not re.search(r"\bnational\b", n)]
@@ -231,7 +231,7 @@ def _alternatives(text: str) -> list[str]:
 
 def expected_publisher(text: str) -> list[tuple[str, list[str]]]:
     """Alternatives (body type, areas) the manifest's publisher allows; no areas = national. A
-    proper name of no known kind ("Community Care", "BAND Ltd") is the alternative ``("name", [its
+    proper name of no known kind ("Westshire Gazette", "Harbour Training Ltd") is the alternative ``("name", [its
     words])``: the publisher must be that name."""
     text = text.replace("\u2019", "'")
     out = []
@@ -261,7 +261,7 @@ def expected_publisher(text: str) -> list[tuple[str, list[str]]]:
 
 def _named_right(got: str, name: str) -> bool:
     """A publisher is a body of no known kind when it is its name, the words run together or not
-    ("AgendaNI"), with or without "The", "Ltd" or "news"."""
+    ("LanternNI"), with or without "The", "Ltd" or "news"."""
     g = _name_words(got)
     return bool(g) and not _body_of(got, norm(got)) and "".join(g) == name.replace(" ", "")
 

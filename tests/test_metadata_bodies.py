@@ -170,3 +170,11 @@ def test_a_body_of_two_areas_agrees_with_either_areas_address():
     url = "https://democracy.swindon.gov.uk/mgAi.aspx?ID=1"
     assert [name for _, name in publisher_candidates(page, url)] == [
         "Wiltshire & Swindon Local Safeguarding Children Board (LSCB)"]
+
+
+def test_northern_irelands_care_inspectorate_is_a_national_body_a_news_page_reports():
+    page = ("Inspectors ask trusts to tighten their oversight of child protection\n\nThe Regulation and Quality "
+            "Improvement Authority (RQIA) looked at how each trust's board hears about children at risk. RQIA "
+            "asks for eleven changes within a year.\n")
+    assert detect_publisher(page, "https://www.example-radio.co.uk/local/news/trusts-asked-to-tighten-oversight") == \
+        "Regulation and Quality Improvement Authority"
