@@ -492,6 +492,7 @@ def main(argv: list[str]) -> int:
     _print("tests/realistic", own_figures(SET_DIR), per_page, details)
     _print("tests/realistic/holdout", own_figures(SET_DIR / "holdout"), per_page, details)
     _print("tests/realistic/field", own_figures(SET_DIR / "field"), per_page, details)
+    _print("tests/realistic/prose", own_figures(SET_DIR / "prose"), per_page, details)
     _print(f"generated (seed {HELD_OUT_SEED}, 80 documents)", generated_figures(), False, details)
     return 0
 
