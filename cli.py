@@ -182,7 +182,7 @@ def utf8_output(streams=None) -> None:
 @click.argument("query", nargs=-1, required=False)
 @click.option("--limit", "-n", default=None, type=click.IntRange(1, 100000),
               help="Results to show [default: 10; with no words, every section the filters allow].")
-@click.option("--year", help="Only this year (2020-21, 2020/21 or 2020).")
+@click.option("--year", help="Only this year (2020-21, 2020/21 or 2020; undated: the reports that state none).")
 @_filter_options
 @click.option("--theme", multiple=True, help="Only sections tagged with this theme (id or label); repeatable.")
 @click.option("--publisher", help="Only documents from this publisher (words of its name).")

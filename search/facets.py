@@ -22,7 +22,9 @@ FACET_LIMIT = 1000  # hits a search's pages go down to (later pages list them fr
 def facet_counts(hits, labels: dict[str, str] | None = None) -> dict:
     """``{"year": [...], "theme": [...], "doc_type": [...], "publisher": [...]}`` from search hits.
 
-    Each entry is ``{"value", "label", "count"}``; years oldest first, the rest by count.
+    Each entry is ``{"value", "label", "count"}``; years oldest first, then ``undated`` (the
+    sections whose report states no year: its value is the year filter that finds them), the
+    rest by count.
     ``labels`` names the themes (id to label).
     """
     years: Counter = Counter()
@@ -31,8 +33,7 @@ def facet_counts(hits, labels: dict[str, str] | None = None) -> dict:
     publishers: Counter = Counter()
     for h in hits:
         s = h.section
-        if s.get("year"):
-            years[s["year"]] += 1
+        years[s.get("year") or UNDATED] += 1
         themes.update(s.get("themes") or [])
         if h.doc_type:
             types[h.doc_type] += 1
@@ -49,6 +50,8 @@ def engine_facets(store: Store, res, labels: dict[str, str] | None = None) -> di
         return _facets(Counter(), Counter(), Counter(), Counter(), labels or {})
     counted = res.tallies(("themes", "doc_type", "doc_id"))  # with the years, when not yet counted
     years = Counter(res.sections_by_year)
+    if res.undated_sections:
+        years[UNDATED] = res.undated_sections
     themes, types = Counter(counted["themes"]), Counter({t: n for t, n in counted["doc_type"].items() if t})
     publishers: Counter = Counter()
     by_doc = publishers_of(store)
@@ -82,7 +85,8 @@ def _facets(years: Counter, themes: Counter, types: Counter, publishers: Counter
                 for v, n in sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))]
 
     return {
-        "year": [{"value": y, "label": y, "count": years[y]} for y in sorted(years)],  # labels sort as years
+        # labels sort as years; the undated last, as the theme table has them
+        "year": [{"value": y, "label": y, "count": years[y]} for y in sorted(years, key=lambda y: (y == UNDATED, y))],
         "theme": rows(themes, lambda t: labels.get(t, t)),
         "doc_type": rows(types, lambda t: t.replace("-", " ")),
         "publisher": rows(one_name_per_body(publishers)),

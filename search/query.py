@@ -37,7 +37,7 @@ from search.vocab.bodies import spelled_out
 from search.vocab.doctypes import check_doc_type
 from search.vocab.taxonomy import load_taxonomy, resolve_theme
 from search.vocab.thesaurus import index_thesaurus
-from search.vocab.years import fy_label, parse_year_label, year_labels
+from search.vocab.years import UNDATED, fy_label, parse_year_label, year_labels
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -45,7 +45,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 __all__ = ["HL_END", "HL_START", "Hit", "QueryError", "SearchResult", "expand_themes", "page_at", "plain",
-           "resolve_theme_filter", "search", "spans", "suggest", "year_arg",
+           "is_undated", "resolve_theme_filter", "search", "spans", "suggest", "year_arg",
            "years_between"]
 
 
@@ -143,6 +143,12 @@ class SearchResult:
         return {y: c.sections for y, c in _by_year(self.summary.brief() if self.summary else {}).items()}
 
     @property
+    def undated_sections(self) -> int:
+        """How many matching sections are of reports that state no year (in no year's count)."""
+        counted = (self.summary.brief() if self.summary else {}).get((None,))
+        return counted.sections if counted else 0
+
+    @property
     def year_counts(self) -> dict:
         """Year label -> ``Count(sections, documents)`` of the matches."""
         return _by_year(self.summary.counts() if self.summary else {})
@@ -226,10 +232,13 @@ def _prepare(text: str) -> str:
     return join_prefixes(text)
 
 
-def _filters(ys=None, lo=None, hi=None, theme=None, doc_type=None, publisher=None):
+def _filters(ys=None, lo=None, hi=None, theme=None, doc_type=None, publisher=None, undated=False):
     """The filter (a neutral query tree) for the options given (the years as :func:`year_arg`
-    reads them), or None (only sections can match a query)."""
+    reads them; ``undated``: only the sections whose report states no year), or None (only
+    sections can match a query)."""
     parts = []
+    if undated:  # every section, less those with a year (a range no year is outside)
+        parts += [qtree.Every(), qtree.Not(qtree.Range("year_start", -(2**31), 2**31 - 1))]
     if ys is not None:
         parts.append(qtree.Term("years", str(ys)))  # a report over several years counts for each
     if lo is not None or hi is not None:
@@ -254,6 +263,12 @@ def years_between(lo: int | None, hi: int | None) -> qtree.Node:
     last = hi if hi is not None else lo + 30
     return qtree.any_of([qtree.Range("year_start", lo, hi),
                          *(qtree.Term("years", str(y)) for y in range(first, last + 1))])
+
+
+def is_undated(value) -> bool:
+    """Whether a year filter asks for the sections whose report states no year (``undated``,
+    as the facets and tables name them)."""
+    return value is not None and str(value).strip().lower() == UNDATED
 
 
 def year_arg(field: str, value) -> int | None:
@@ -300,8 +315,12 @@ def search(
     tax = store.taxonomy()
     theme_ids = [resolve_theme_filter(t, tax) for t in themes]
     doc_type = check_doc_type(doc_type)
-    years = year_arg("year", year), year_arg("from_year", from_year), year_arg("to_year", to_year)
-    flt = _filters(*years, theme_ids, doc_type, publisher)
+    undated = is_undated(year)
+    if undated and (from_year or to_year):
+        raise QueryError(f"{{year}} {UNDATED} is the sections whose report states no year: none is in a range "
+                         "of years (leave out {from_year} and {to_year})")
+    years = (None if undated else year_arg("year", year)), year_arg("from_year", from_year), year_arg("to_year", to_year)
+    flt = _filters(*years, theme_ids, doc_type, publisher, undated)
     window = _window(*years)
     if not query or not query.strip():
         if flt is None:

@@ -19,7 +19,7 @@ from ingest.readers import SUPPORTED_EXTS, max_file_bytes
 from search.browse import DocNotFound, document, documents, section, year_span
 from search.cite import cite_items
 from search.facets import FACET_LIMIT, facets, result_facets, result_page, sections_per_year
-from search.query import QueryError, resolve_theme_filter, search
+from search.query import QueryError, is_undated, resolve_theme_filter, search
 from search.report.chart import chart_title, plot_trace
 from search.table import FEW_MARK, FEW_SECTIONS, chart_years, full_table, rate, write_xlsx, year_range
 from search.trace import UNDATED, theme_table, trace
@@ -104,7 +104,7 @@ def search_page(request: Request) -> Response:
     data = res.to_json()
     data.update(page=page, pages=pages, facets=counts)
     scope = [("q", q)] + [("theme", t) for t in themes]
-    if opts["year"]:
+    if opts["year"] and not is_undated(opts["year"]):  # a briefing's scope is a range of years
         scope += [("from", opts["year"]), ("to", opts["year"])]
     ctx.update(res=res, facets=counts, pages=pages, labels=labels, first=(page - 1) * PER_PAGE,
                export_params=urlencode(scope), facets_url=link(request, path="/facets"))
@@ -220,7 +220,7 @@ def themes_page(request: Request) -> Response:
     tid, year = qp.get("theme"), qp.get("year")
     if tid or year:
         theme = next((t for t in table["themes"] if t["id"] == tid), None)
-        if theme is None or (year and (year not in table["years"] or year == UNDATED)):
+        if theme is None or (year and year not in table["years"]):
             raise HTTPException(404, "No such theme or year in the table.")
         try:
             with site.lock:

@@ -1,0 +1,92 @@
+"""What a practitioner found and was left with on an index of dated and undated reports: the
+undated sections counted and reachable in every face, each pinned by a test."""
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from ingest.pipeline import ingest
+from search.facets import search_with_facets
+from search.index.store import Store
+from search.query import QueryError, search
+from tests.engines import AVAILABLE
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # newer Starlette prefers httpx2 for its test client
+    from starlette.testclient import TestClient
+
+YEARS = (2015, 2016, 2017)
+UNDATED_DOCS = ("audit", "leaflet")
+
+
+def _write(src):
+    """Three dated annual reports and two undated papers, each with a section on neglect."""
+    for y in YEARS:
+        (src / f"board{y}.txt").write_text(
+            f"Annual Report {y}/{(y + 1) % 100:02d}\n\n1 Neglect\n\nNeglect was a concern for the board in the year.\n")
+    for name in UNDATED_DOCS:
+        (src / f"{name}.txt").write_text(f"Section 11 {name.title()}\n\n1 Neglect\n\nNeglect featured in the {name}.\n")
+
+
+def _index(root, engine=None):
+    src = root / "in"
+    src.mkdir()
+    _write(src)
+    ix = root / "ix"
+    report = ingest([src], ix, engine=engine) if engine else ingest([src], ix)
+    assert report.failed == [] and len(report.added) == len(YEARS) + len(UNDATED_DOCS)
+    return ix
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    return _index(tmp_path_factory.mktemp("mixed"))
+
+
+@pytest.mark.parametrize("engine", AVAILABLE)
+def test_the_year_facet_counts_the_undated_and_year_undated_finds_them(tmp_path, engine):
+    store = Store(_index(tmp_path, engine))
+    try:
+        res, counted = search_with_facets(store, "neglect")
+        years = counted["year"]
+        assert years[-1] == {"value": "undated", "label": "undated", "count": len(UNDATED_DOCS)}
+        assert [y["value"] for y in years[:-1]] == [f"{y}-{(y + 1) % 100:02d}" for y in YEARS]
+        assert sum(y["count"] for y in years) == res.total  # the year facet adds up to the matches
+        found = search(store, "neglect", year="undated")
+        assert found.total == len(UNDATED_DOCS) and all(not h.section["year"] for h in found.hits)
+        assert search(store, "", theme="neglect", year="Undated").total == len(UNDATED_DOCS)  # no words: filters only
+        with pytest.raises(QueryError, match="no year"):
+            search(store, "neglect", year="undated", from_year="2015")
+    finally:
+        store.close()
+
+
+def test_the_cli_facets_and_year_option_reach_the_undated(mixed):
+    runner = CliRunner()
+    out = runner.invoke(main, ["search", "neglect", "--facets", "--index", str(mixed)])
+    assert out.exit_code == 0, out.output
+    assert "By year: 2015-16 1, 2016-17 1, 2017-18 1, undated 2" in out.output
+    out = runner.invoke(main, ["search", "neglect", "--year", "undated", "--index", str(mixed)])
+    assert out.exit_code == 0 and "2 sections in 2 documents" in out.output
+    out = runner.invoke(main, ["search", "neglect", "--year", "undated", "--to", "2016", "--index", str(mixed)])
+    assert out.exit_code == 2 and "leave out --from and --to" in out.output
+
+
+def test_the_web_year_facet_links_to_the_undated_and_the_themes_cell_opens(mixed):
+    from web import create_app
+
+    with TestClient(create_app(mixed), base_url="http://127.0.0.1:8765") as c:
+        page = c.get("/?q=neglect")
+        assert page.status_code == 200 and 'href="/?q=neglect&amp;year=undated"' in page.text
+        data = c.get("/?q=neglect&year=undated", headers={"Accept": "application/json"}).json()
+        assert data["total"] == len(UNDATED_DOCS)
+        assert {r["doc_id"] for r in data["results"]} == set(UNDATED_DOCS)
+        assert data["facets"]["year"] == [{"value": "undated", "label": "undated", "count": 2}]
+        themes = c.get("/themes")
+        assert 'year=undated' in themes.text  # the undated column's cells open their sections
+        cell = c.get("/themes?theme=neglect&year=undated")
+        assert cell.status_code == 200 and "Neglect, undated: 2 sections" in cell.text
+        assert "from=undated" not in cell.text  # its briefing is the theme's, not a range of years
