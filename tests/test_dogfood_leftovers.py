@@ -90,3 +90,44 @@ def test_the_web_year_facet_links_to_the_undated_and_the_themes_cell_opens(mixed
         cell = c.get("/themes?theme=neglect&year=undated")
         assert cell.status_code == 200 and "Neglect, undated: 2 sections" in cell.text
         assert "from=undated" not in cell.text  # its briefing is the theme's, not a range of years
+
+
+def test_the_web_section_marks_the_passage_and_the_item_its_address_names(tmp_path):
+    from search.browse import section
+    from web import create_app
+
+    src = tmp_path / "in"
+    src.mkdir()
+    said = "The panel heard that nobody had asked the school about the missed days."
+    (src / "review.txt").write_text(
+        "Serious Case Review 2019/20\n\n1 What happened\n\n"
+        "The family moved twice in the year and the health visitor lost touch with them. "
+        f"{said} Records were kept on two systems.\n\n"
+        "2 Recommendations\n\n"
+        "Recommendation 1: The partnership should audit how schools share attendance concerns with social care.\n",
+        encoding="utf-8")
+    report = ingest([src], tmp_path / "ix")
+    assert report.failed == []
+    store = Store(tmp_path / "ix")
+    try:
+        recs = [i for i in store.records("item")]
+        sections = {s["section_id"]: s for s in store.records("section")}
+        passages = [(sid, n) for sid, s in sections.items()
+                    for n, p in enumerate((s.get("cells") or {}).get("passages") or [], start=1)
+                    if "nobody had asked the school" in p["text"]]
+        assert recs and passages  # the page's own points: an item and a passage said in passing
+        item_id = recs[0]["id"]
+        passage_id = f"{passages[0][0]}~{passages[0][1]}"
+        passage = section(store, passage_id)["passage"]["text"]
+        item_text = next(it["text"] for it in section(store, item_id)["items"] if it["marked"])
+    finally:
+        store.close()
+    with TestClient(create_app(tmp_path / "ix"), base_url="http://127.0.0.1:8765") as c:
+        page = c.get(f"/section/{passage_id}")
+        assert page.status_code == 200
+        assert "Said in passing" in page.text and f"<mark>{passage}</mark>" in page.text
+        page = c.get(f"/section/{item_id}")
+        assert page.status_code == 200
+        assert 'class="marked"' in page.text and f"<mark>{item_text}</mark>" in page.text
+        plain = c.get(f"/section/{passages[0][0]}")
+        assert "<mark>" not in plain.text and "Said in passing" not in plain.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
@@ -190,10 +191,29 @@ def section_page(request: Request) -> Response:
         raise HTTPException(404, str(e)) from None
     ids = [x["section_id"] for x in doc["sections"]]
     i = ids.index(sid) if sid in ids else -1
+    marked = [m for m in [(s.get("passage") or {}).get("text"), *(it["text"] for it in s["items"] if it.get("marked"))] if m]
     ctx = {"s": s, "doc": doc, "labels": labels, "original": _original_url(doc, s.get("page_start")),
+           "paragraphs": marked_paragraphs(s.get("text") or "", marked),
            "prev": doc["sections"][i - 1] if i > 0 else None,
            "next": doc["sections"][i + 1] if 0 <= i < len(ids) - 1 else None}
     return render(request, "section.html", ctx, s)
+
+
+def marked_paragraphs(text: str, marked: list[str]) -> list[list[tuple[str, bool]]]:
+    """A section's paragraphs as runs of text, the runs that say one of ``marked`` (the passage
+    or item the address names, as ``sgsearch show`` marks it) flagged; spacing may differ."""
+    pattern = "|".join(r"\s+".join(map(re.escape, m.split())) for m in marked if m.split())
+    found = re.compile(pattern) if pattern else None
+    out = []
+    for para in text.split("\n"):
+        if not para.strip():
+            continue
+        runs, at = [], 0
+        for m in found.finditer(para) if found else ():
+            runs += [(para[at:m.start()], False), (m.group(0), True)]
+            at = m.end()
+        out.append([r for r in [*runs, (para[at:], False)] if r[0]])
+    return out
 
 
 # -- themes ---------------------------------------------------------------------------------
