@@ -224,7 +224,7 @@ def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publishe
     if as_json:
         _emit_json({**res.to_json(), **({"facets": counts} if facets else {})})
     else:
-        echo(format_results(res, _colour(), width()), raw=True)
+        echo(format_results(res, _colour(), width(), _theme_labels(store)), raw=True)
         if counts and res.total:
             echo("\n" + format_facets(counts, width()), raw=True)
     if res.total == 0:
@@ -366,7 +366,7 @@ def show_cmd(section_id, as_json, index):
     if as_json:
         _emit_json(s)
     else:
-        echo(format_section(s, width()))
+        echo(format_section(s, width(), _theme_labels(store)))
 
 
 # -- terms -----------------------------------------------------------------------------
@@ -546,7 +546,7 @@ def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, 
     if as_json:
         _emit_json(data)
     else:
-        echo(format_trace(data, width()))
+        echo(format_trace(data, width(), _theme_labels(store)))
         if plot:
             echo(f"Chart written to {plot}")
     if not data["years"]:
@@ -610,11 +610,16 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
         _emit_json({"clusters": clusters})
     else:
         hint = best_threshold(store, used, **options) if not clusters else None
-        echo(format_clusters(clusters, hint, show_all))
+        echo(format_clusters(clusters, hint, show_all, _theme_labels(store)))
         if output:
             echo(f"Tracker written to {output}" if clusters else f"No tracker written to {output}.")
     if not clusters:
         sys.exit(1)  # as search, trace, export and --check: nothing found is exit status 1
+
+
+def _theme_labels(store) -> dict[str, str]:
+    """Theme id -> label of the index's taxonomy: the command line names themes as the page does."""
+    return {t.id: t.label for t in store.taxonomy()}
 
 
 def _say_unused(names: tuple[str, ...], checking: bool) -> None:
@@ -635,7 +640,7 @@ def _write_tracker(store, clusters, output, fmt):
     from search.recur import tracker_rows
     from search.report import write_tracker
 
-    labels = {t.id: t.label for t in store.taxonomy()}
+    labels = _theme_labels(store)
     try:
         write_tracker(tracker_rows(clusters, labels), output, fmt)
     except ValueError as e:

@@ -131,3 +131,36 @@ def test_the_web_section_marks_the_passage_and_the_item_its_address_names(tmp_pa
         assert 'class="marked"' in page.text and f"<mark>{item_text}</mark>" in page.text
         plain = c.get(f"/section/{passages[0][0]}")
         assert "<mark>" not in plain.text and "Said in passing" not in plain.text
+
+
+CSE = "Child sexual exploitation (CSE)"  # the bundled taxonomy's label of child-sexual-exploitation
+
+
+def test_the_command_line_names_themes_by_label_as_the_page_does(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    rec = ("Recommendation 1: The partnership should make sure that every school knows how to refer a "
+           "child at risk of child sexual exploitation to the exploitation hub.")
+    for y in (2016, 2019):
+        (src / f"report{y}.txt").write_text(
+            f"Annual Report {y}/{(y + 1) % 100:02d}\n\n1 Child sexual exploitation\n\n"
+            "Child sexual exploitation and grooming were a priority this year.\n\n"
+            f"2 Recommendations\n\n{rec}\n", encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert ingest([src], ix).failed == []
+    runner = CliRunner()
+
+    def run(*args):
+        out = runner.invoke(main, [*args, "--index", str(ix)], env={"COLUMNS": "200"})
+        assert out.exit_code == 0, out.output
+        return out.output
+
+    searched = run("search", "grooming")
+    assert f"themes: {CSE}" in searched and "child-sexual-exploitation" not in searched
+    shown = run("show", "report2016:2")
+    assert f"Themes: {CSE}" in shown and "child-sexual-exploitation" not in shown
+    traced = run("trace", "child-sexual-exploitation")
+    assert traced.startswith(f"theme {CSE}:")
+    assert f"tagged {CSE}" in run("search", "--theme", "child-sexual-exploitation")
+    groups = run("recur")
+    assert f"— {CSE}" in groups and "child-sexual-exploitation" not in groups
