@@ -164,3 +164,24 @@ def test_the_command_line_names_themes_by_label_as_the_page_does(tmp_path):
     assert f"tagged {CSE}" in run("search", "--theme", "child-sexual-exploitation")
     groups = run("recur")
     assert f"— {CSE}" in groups and "child-sexual-exploitation" not in groups
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_the_themes_table_of_eighteen_years_fits_its_width_and_keeps_every_cell(width):
+    from search.table import to_text
+
+    years = [f"{y}-{str(y + 1)[2:]}" for y in range(2008, 2026)] + ["undated"]
+    labels = ["Neglect", "Child deaths and child death review", "Audit and quality assurance"]
+    themes = [{"id": f"t{n}", "label": label, "total": 100 + n,
+               "counts": {y: 10 + n * 20 + i for i, y in enumerate(years)}} for n, label in enumerate(labels)]
+    table = {"years": years, "themes": themes, "sections": {y: 50 for y in years}}
+    text = to_text(table, width=width)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= width
+    for n in range(len(labels)):  # every year's cell and the theme's total, each once
+        cells = [c for line in lines for c in line.split() if c.isdigit()]
+        assert all(cells.count(str(10 + n * 20 + i)) == 1 for i in range(len(years)))
+        assert cells.count(str(100 + n)) == 1
+    assert sum(line.split()[-1:] == ["all"] for line in lines) == 1  # the total column once, after the last year
+    header = [w for line in lines if line.startswith("     ") for w in line.split()]  # the blocks' year lines
+    assert [w for w in header if w != "all"] == [y[2:] if y != "undated" else y for y in years]
