@@ -8,13 +8,13 @@ sections needs.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import replace
 
 from search.index.store import Store
 from search.query import search
 from search.trace import UNDATED
+from search.vocab.bodies import body_name
 
 FACET_LIMIT = 1000  # hits a search's pages go down to (later pages list them from one ranked list)
 
@@ -61,21 +61,14 @@ def engine_facets(store: Store, res, labels: dict[str, str] | None = None) -> di
     return _facets(years, themes, types, publishers, labels or {})
 
 
-_ACRONYM_SUFFIX = re.compile(r"\s*\([A-Z][A-Za-z&]{1,9}\)$")  # "… Children Board (SSCB)"
-
-
 def one_name_per_body(publishers: Counter) -> Counter:
-    """Publishers counted once per body: a body written with the abbreviation its report
-    defines ("… Safeguarding Children Board (SSCB)") and without it in another report is one
-    entry, under the name without it (the publisher filter, a phrase, finds both); a body
-    written only one way keeps that name."""
-    forms: dict[str, set[str]] = {}
-    for name in publishers:
-        forms.setdefault(_ACRONYM_SUFFIX.sub("", name), set()).add(name)
+    """Publishers counted once per body, under the name every output gives it
+    (:func:`search.vocab.bodies.body_name`: without the abbreviation a report defined after
+    it), so a body written with it in one report and without it in another is one entry
+    (the publisher filter, a phrase, finds both)."""
     out: Counter = Counter()
     for name, n in publishers.items():
-        bare = _ACRONYM_SUFFIX.sub("", name)
-        out[bare if len(forms[bare]) > 1 else name] += n
+        out[body_name(name)] += n
     return out
 
 

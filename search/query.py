@@ -33,7 +33,7 @@ from search.index.schema import field_terms
 from search.index.store import Store
 from search.parse import normalize, parse, replace_terms
 from search.snippets import HL_END, HL_START, evidence_snippet, highlight, lead, page_at, plain, spans, window
-from search.vocab.bodies import spelled_out
+from search.vocab.bodies import body_name, spelled_out
 from search.vocab.doctypes import check_doc_type
 from search.vocab.taxonomy import load_taxonomy, resolve_theme
 from search.vocab.thesaurus import index_thesaurus
@@ -967,7 +967,7 @@ def _hit(rank: int, hit: Found, fields: list[str], theme_ids: list[str], terms: 
             page = page_at(stored.get("page_offsets") or [], at) or page
     if not snippet:
         snippet = lead(text)
-    return Hit(rank, hit.score, sec, stored.get("title", ""), stored.get("publisher") or None,
+    return Hit(rank, hit.score, sec, stored.get("title", ""), body_name(stored.get("publisher")) or None,
                stored.get("doc_type", ""), " ".join(snippet.split()), page, matched)
 
 

@@ -2,6 +2,7 @@
 undated sections counted and reachable in every face, each pinned by a test."""
 from __future__ import annotations
 
+import json
 import warnings
 
 import pytest
@@ -185,3 +186,37 @@ def test_the_themes_table_of_eighteen_years_fits_its_width_and_keeps_every_cell(
     assert sum(line.split()[-1:] == ["all"] for line in lines) == 1  # the total column once, after the last year
     header = [w for line in lines if line.startswith("     ") for w in line.split()]  # the blocks' year lines
     assert [w for w in header if w != "all"] == [y[2:] if y != "undated" else y for y in years]
+
+
+def test_a_publisher_is_named_without_the_abbreviation_its_report_defines_in_every_face(tmp_path):
+    from search.browse import documents, section
+    from search.export import export
+    from search.facets import facets
+    from web import create_app
+
+    body = "Rutland Safeguarding Children Board"
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(f"{body} Annual Report 2016-17\n\nThe {body} (RSCB) met six times this year. "
+                               "Training on neglect was given to staff across the county.\n", encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert ingest([src], ix).failed == []
+    store = Store(ix)
+    try:
+        assert {d["publisher"] for d in store.records("doc")} == {f"{body} (RSCB)"}  # kept as read
+        assert [d["publisher"] for d in documents(store)] == [body]
+        hit = search(store, "training").hits[0]
+        assert hit.publisher == body and hit.to_json()["publisher"] == body
+        assert section(store, hit.section["section_id"])["publisher"] == body
+        assert [p["value"] for p in facets(store, "training")["facets"]["publisher"]] == [body]
+        assert search(store, "training", publisher="RSCB").total == 1  # the abbreviation still finds it
+        export(store, tmp_path / "b.json", fmt="json", query="training")
+        brief = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+        said = [p["publisher"] for g in brief["passages"] for p in g["passages"]] + [d["publisher"] for d in brief["sources"]]
+        assert said and set(said) == {body}
+    finally:
+        store.close()
+    shown = CliRunner().invoke(main, ["docs", "a", "--index", str(ix)])
+    assert f"— {body}," in shown.output
+    with TestClient(create_app(ix), base_url="http://127.0.0.1:8765") as c:
+        assert "(RSCB)" not in c.get("/doc/a").text and "(RSCB)" not in c.get("/docs").text
