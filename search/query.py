@@ -697,8 +697,10 @@ def _filtered_only(backend, flt, limit: int, theme_ids: list[str], window=(None,
 def refuse_stop_words(query: str) -> None:
     """QueryError for a query made only of common words (``the``, ``and of``): they are in
     nearly every section, so they would list everything."""
-    words = [w for w in re.findall(r"(?<![-\w])[A-Za-z']+", query) if w not in ("AND", "OR", "NOT")]
-    if words and all(w.lower() in STOP_WORDS for w in words) and not re.search(r"\d", query):
+    # a hyphenated word whole ("not-in-school", a theme's id): common only if each of its parts is
+    words = [w for w in re.findall(r"(?<![-\w])[A-Za-z'][A-Za-z'-]*", query) if w not in ("AND", "OR", "NOT")]
+    if (words and all(p.lower() in STOP_WORDS for w in words for p in w.split("-") if p)
+            and not re.search(r"\d", query)):
         raise QueryError(f"{query.strip()!r} is only common words ({', '.join(words)}), which nearly every "
                          "section has: add a word that says what you are looking for")
 

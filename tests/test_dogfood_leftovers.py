@@ -220,3 +220,25 @@ def test_a_publisher_is_named_without_the_abbreviation_its_report_defines_in_eve
     assert f"— {body}," in shown.output
     with TestClient(create_app(ix), base_url="http://127.0.0.1:8765") as c:
         assert "(RSCB)" not in c.get("/doc/a").text and "(RSCB)" not in c.get("/docs").text
+
+
+def test_a_theme_id_with_a_common_first_word_is_searched_not_refused(tmp_path):
+    from web import create_app
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Annual Report 2018/19\n\n1 Education\n\nThe number of children missing education "
+                               "and in elective home education rose this year.\n", encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert ingest([src], ix).failed == []
+    store = Store(ix)
+    try:
+        assert search(store, "not-in-school").total == 1  # the theme's id, as the themes page searches it
+        with pytest.raises(QueryError, match="only common words"):
+            search(store, "the-and")
+    finally:
+        store.close()
+    assert CliRunner().invoke(main, ["trace", "not-in-school", "--index", str(ix)]).exit_code == 0
+    with TestClient(create_app(ix), base_url="http://127.0.0.1:8765") as c:
+        assert c.get("/themes?theme=not-in-school").status_code == 200
+        assert c.get("/themes?theme=not-in-school&year=2018-19").status_code == 200
