@@ -242,3 +242,20 @@ def test_a_theme_id_with_a_common_first_word_is_searched_not_refused(tmp_path):
     with TestClient(create_app(ix), base_url="http://127.0.0.1:8765") as c:
         assert c.get("/themes?theme=not-in-school").status_code == 200
         assert c.get("/themes?theme=not-in-school&year=2018-19").status_code == 200
+
+
+def test_the_web_page_says_which_filter_left_nothing_as_the_command_line_does(mixed):
+    from web import create_app
+
+    with TestClient(create_app(mixed), base_url="http://127.0.0.1:8765") as c:
+        page = c.get("/?q=neglect&type=briefing")
+        assert page.status_code == 200
+        assert "5 sections match without the filters, but Type of report briefing leaves none" in page.text
+        data = c.get("/?q=neglect&year=2030", headers={"Accept": "application/json"}).json()
+        assert data["total"] == 0 and data["why_empty"].startswith("5 sections match without the filters, but Year 2030")
+        both = c.get("/?q=neglect&year=2015&type=other").text
+        assert "no section matches all of Year 2015 and Type of report other together" in both
+    out = CliRunner().invoke(main, ["search", "neglect", "--type", "briefing", "--index", str(mixed)],
+                             env={"COLUMNS": "200"})
+    assert "--type briefing leaves none" in out.output  # the command line names its option
+

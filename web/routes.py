@@ -20,6 +20,7 @@ from ingest.readers import SUPPORTED_EXTS, max_file_bytes
 from search.browse import DocNotFound, document, documents, section, year_span
 from search.cite import cite_items
 from search.facets import FACET_LIMIT, facets, result_facets, result_page, sections_per_year
+from search.filters import PAGE, explain_empty
 from search.query import QueryError, is_undated, resolve_theme_filter, search
 from search.report.chart import chart_title, plot_trace
 from search.table import FEW_MARK, FEW_SECTIONS, chart_years, full_table, rate, write_xlsx, year_range
@@ -95,6 +96,8 @@ def search_page(request: Request) -> Response:
     try:
         with site.lock:
             res = result_page(site.store, q, page=page, per_page=PER_PAGE, **opts)
+            if not res.total:  # which filter left nothing, as the command line says it
+                res.why_empty = explain_empty(site.store, q, names=PAGE, **{k: v for k, v in opts.items() if k != "sort"})
             # many matches: the hits now, their counts fetched after (programs get both at once)
             counts = result_facets(site.store, res) if wants_json(request) or res.total <= INLINE_FACETS else None
             labels = site.labels()
