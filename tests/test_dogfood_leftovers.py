@@ -259,3 +259,12 @@ def test_the_web_page_says_which_filter_left_nothing_as_the_command_line_does(mi
                              env={"COLUMNS": "200"})
     assert "--type briefing leaves none" in out.output  # the command line names its option
 
+
+def test_a_page_past_the_last_shows_the_last(mixed):
+    from web import create_app
+
+    with TestClient(create_app(mixed), base_url="http://127.0.0.1:8765") as c:
+        data = c.get("/?q=neglect&page=99", headers={"Accept": "application/json"}).json()
+        assert (data["page"], data["pages"]) == (1, 1) and len(data["results"]) == 5
+        page = c.get("/?q=neglect&page=99").text
+        assert "Page 99" not in page and page.count('class="hit"') == 5

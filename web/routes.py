@@ -96,6 +96,10 @@ def search_page(request: Request) -> Response:
     try:
         with site.lock:
             res = result_page(site.store, q, page=page, per_page=PER_PAGE, **opts)
+            last = max(1, math.ceil(min(res.total, FACET_LIMIT) / PER_PAGE))
+            if page > last:  # past the last page (an old link, a number typed): the last page
+                page = ctx["page"] = last
+                res = result_page(site.store, q, page=page, per_page=PER_PAGE, **opts)
             if not res.total:  # which filter left nothing, as the command line says it
                 res.why_empty = explain_empty(site.store, q, names=PAGE, **{k: v for k, v in opts.items() if k != "sort"})
             # many matches: the hits now, their counts fetched after (programs get both at once)
