@@ -10,6 +10,7 @@ import atexit
 import gc
 import json
 import os
+import re
 import sys
 import threading
 from pathlib import Path
@@ -67,7 +68,11 @@ class QueryCommand(click.Command):
             if a == "--":
                 words.extend(args[i + 1:])
                 break
-            if len(a) > 1 and a[0] == "-" and a[1] != "-" and (a[1].isalpha() or a[1] == '"') and a.split("=")[0] not in known:
+            # an option's letter alone ("-n" where this command has none) or with its number ("-n5")
+            # is an option for click to read or refuse, never a word to exclude
+            letter = re.fullmatch(r"-[A-Za-z]", a) or (re.fullmatch(r"-[A-Za-z]\d+", a) and a[:2] in known)
+            if (len(a) > 1 and a[0] == "-" and a[1] != "-" and (a[1].isalpha() or a[1] == '"')
+                    and a.split("=")[0] not in known and not letter):
                 words.append(a)
             else:
                 rest.append(a)

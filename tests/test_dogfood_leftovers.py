@@ -268,3 +268,13 @@ def test_a_page_past_the_last_shows_the_last(mixed):
         assert (data["page"], data["pages"]) == (1, 1) and len(data["results"]) == 5
         page = c.get("/?q=neglect&page=99").text
         assert "Page 99" not in page and page.count('class="hit"') == 5
+
+
+def test_an_options_letter_is_never_a_word_to_exclude(mixed):
+    runner = CliRunner()
+    out = runner.invoke(main, ["trace", "neglect", "-n", "1", "--index", str(mixed)])  # trace has --examples, no -n
+    assert out.exit_code == 2 and "No such option '-n'" in out.output
+    out = runner.invoke(main, ["search", "neglect", "-n2", "--index", str(mixed)], env={"COLUMNS": "200"})
+    assert out.exit_code == 0 and "Top 2:" in out.output  # -n with its number, as click reads it
+    out = runner.invoke(main, ["search", "neglect", "-audit", "--index", str(mixed)], env={"COLUMNS": "200"})
+    assert out.exit_code == 0 and out.output.startswith("4 sections")  # a word to exclude, as before
