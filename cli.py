@@ -389,7 +389,9 @@ def terms_cmd(word, as_json, index):
     if as_json:
         _emit_json(data)
     else:
-        echo(format_terms(data, word))
+        echo(format_terms(data, word, width()))
+    if word and not data["abbreviations"] and not data["synonyms"]:
+        sys.exit(1)  # as search and trace: nothing found is exit status 1
 
 
 # -- themes ----------------------------------------------------------------------------

@@ -280,16 +280,17 @@ def format_section(s: dict, width: int = 80, labels: dict[str, str] | None = Non
     return "\n".join(lines)
 
 
-def format_terms(data: dict, word: str | None = None) -> str:
-    """The abbreviations (with the documents that define them) and synonym groups."""
+def format_terms(data: dict, word: str | None = None, width: int = 80) -> str:
+    """The abbreviations (with the documents that define them) and synonym groups, each folded
+    to ``width`` under its first line."""
     if not data["abbreviations"] and not data["synonyms"]:
         return f"No abbreviation or synonym contains {word!r}." if word else "The thesaurus is empty."
     lines = []
     for a in data["abbreviations"]:
         docs = f"  (defined in {', '.join(a['documents'])})" if a["documents"] else ""
-        lines.append(f"{a['abbreviation']:<8} {'; '.join(a['expansions'])}{docs}")
+        lines.append(wrap(safe(f"{a['abbreviation']:<8} {'; '.join(a['expansions'])}{docs}"), width, "", " " * 9))
     if data["synonyms"]:
-        lines += ["", "Synonyms:"] + ["  " + " = ".join(group) for group in data["synonyms"]]
+        lines += ["", "Synonyms:"] + [wrap(safe(" = ".join(group)), width, "  ", "    ") for group in data["synonyms"]]
     return "\n".join(lines)
 
 

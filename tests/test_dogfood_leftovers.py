@@ -278,3 +278,21 @@ def test_an_options_letter_is_never_a_word_to_exclude(mixed):
     assert out.exit_code == 0 and "Top 2:" in out.output  # -n with its number, as click reads it
     out = runner.invoke(main, ["search", "neglect", "-audit", "--index", str(mixed)], env={"COLUMNS": "200"})
     assert out.exit_code == 0 and out.output.startswith("4 sections")  # a word to exclude, as before
+
+
+def test_terms_fold_to_the_width_and_a_word_in_none_is_exit_status_1(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "report-of-the-widget-assessment-panel-for-the-year.txt").write_text(
+        "Annual Report 2018/19\n\n1 Panels\n\nThe Widget Assessment and Review Coordination Panel (WARCP) met monthly. "
+        "The WARCP heard every referral.\n", encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert ingest([src], ix).failed == []
+    runner = CliRunner()
+    out = runner.invoke(main, ["terms", "--index", str(ix)], env={"COLUMNS": "60"})
+    assert out.exit_code == 0 and "WARCP" in out.output
+    assert max(len(line) for line in out.output.splitlines()) <= 60
+    warcp = out.output[out.output.index("WARCP"):].split("\n", 2)
+    assert warcp[1].startswith(" " * 9) and not warcp[1].startswith(" " * 10)  # folded under the meaning
+    out = runner.invoke(main, ["terms", "zzqqxx", "--index", str(ix)])
+    assert out.exit_code == 1 and "No abbreviation or synonym contains 'zzqqxx'" in out.output
