@@ -296,3 +296,21 @@ def test_terms_fold_to_the_width_and_a_word_in_none_is_exit_status_1(tmp_path):
     assert warcp[1].startswith(" " * 9) and not warcp[1].startswith(" " * 10)  # folded under the meaning
     out = runner.invoke(main, ["terms", "zzqqxx", "--index", str(ix)])
     assert out.exit_code == 1 and "No abbreviation or synonym contains 'zzqqxx'" in out.output
+
+
+def test_a_briefings_scope_spans_the_years_of_its_matches_not_the_index(tmp_path):
+    from search.export import build_briefing
+
+    src = tmp_path / "in"
+    src.mkdir()
+    _write(src)
+    (src / "later.txt").write_text("Annual Report 2021/22\n\n1 Training\n\nTraining was given to staff.\n", encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert ingest([src], ix).failed == []
+    store = Store(ix)
+    try:
+        scope = build_briefing(store, query="neglect")["scope"]
+        assert scope["years"] == ["2015-16", "2017-18"]
+        assert scope["description"].endswith(", 2015-16 to 2017-18.")  # as the search says: not to 2021-22
+    finally:
+        store.close()
