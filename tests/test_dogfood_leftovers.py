@@ -314,3 +314,11 @@ def test_a_briefings_scope_spans_the_years_of_its_matches_not_the_index(tmp_path
         assert scope["description"].endswith(", 2015-16 to 2017-18.")  # as the search says: not to 2021-22
     finally:
         store.close()
+
+
+def test_the_web_page_says_undated_as_its_facet_and_the_command_line_do(mixed):
+    from web import create_app
+
+    with TestClient(create_app(mixed), base_url="http://127.0.0.1:8765") as c:
+        for page in (c.get("/?q=neglect&year=undated").text, c.get("/section/audit:1").text, c.get("/doc/audit").text):
+            assert '<span class="year">undated</span>' in page and "no year" not in page
