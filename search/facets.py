@@ -138,7 +138,7 @@ def result_page(store: Store, query: str, page: int = 1, per_page: int = 10, **o
 
 
 def sections_per_year(table: dict) -> dict[str, int]:
-    """How many sections the index holds in each dated year of a theme table
+    """How many sections the index holds in each year of a theme table, ``undated`` included
     (:func:`search.trace.theme_table`, which counts them), to show a theme's count per 100
-    sections."""
-    return {y: t["sections"] for y, t in table["totals"].items() if y != UNDATED}
+    sections of its year as ``sgsearch themes --per 100`` does."""
+    return {y: t["sections"] for y, t in table["totals"].items()}

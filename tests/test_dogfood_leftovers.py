@@ -322,3 +322,26 @@ def test_the_web_page_says_undated_as_its_facet_and_the_command_line_do(mixed):
     with TestClient(create_app(mixed), base_url="http://127.0.0.1:8765") as c:
         for page in (c.get("/?q=neglect&year=undated").text, c.get("/section/audit:1").text, c.get("/doc/audit").text):
             assert '<span class="year">undated</span>' in page and "no year" not in page
+
+
+def test_the_web_themes_table_rates_and_totals_its_undated_column_as_the_command_line_does(mixed):
+    import re
+
+    from search.table import full_table
+    from web import create_app
+
+    store = Store(mixed)
+    try:
+        cli = full_table(store, per="100")
+    finally:
+        store.close()
+    neglect = next(t for t in cli["themes"] if t["id"] == "neglect")
+    rate, undated = neglect["counts"]["undated"], cli["sections"]["undated"]
+    assert rate and rate != neglect["documents"]["undated"]
+    with TestClient(create_app(mixed), base_url="http://127.0.0.1:8765") as c:
+        page = c.get("/themes?show=per100").text
+        row = re.search(r'(?s)<th scope="row"><a [^>]*theme=neglect[^>]*>Neglect</a></th>(.*?)</tr>', page).group(1)
+        cells = re.findall(r"#passages[^>]*>([\d.]+)", row)
+        assert cells[-1] == f"{rate:.1f}"  # the undated cell a rate as the others, not a count
+        foot = re.sub(r"<[^>]+>", " ", re.search(r"(?s)<tfoot>.*?</tfoot>", c.get("/themes").text).group(0)).split()
+        assert foot[-1] == str(undated)  # the undated sections counted in the footer, not 0

@@ -240,7 +240,7 @@ def themes_page(request: Request) -> Response:
             values[(t["id"], y)] = rate(n, totals[y]) if per100 and totals.get(y) else n
     every = table["sections"]  # each section once, though a span's are in every year it covers
     alls = {t["id"]: f"{rate(t['total'], every):.1f}" if per100 else t["total"] for t in rows}
-    few = [y for y in table["years"] if per100 and y != UNDATED and totals.get(y, 0) < FEW_SECTIONS]
+    few = [y for y in table["years"] if per100 and totals.get(y, 0) < FEW_SECTIONS]
     top = max(values.values(), default=0) or 1
     levels = {k: (0 if not v else 1 + min(4, int(5 * v / top - 1e-9))) for k, v in values.items()}
     cell = None
