@@ -11,6 +11,7 @@ import gc
 import json
 import locale
 import os
+import re
 import sys
 import threading
 from pathlib import Path
@@ -68,7 +69,11 @@ class QueryCommand(click.Command):
             if a == "--":
                 words.extend(args[i + 1:])
                 break
-            if len(a) > 1 and a[0] == "-" and a[1] != "-" and (a[1].isalpha() or a[1] == '"') and a.split("=")[0] not in known:
+            # an option's letter alone ("-n" where this command has none) or with its number ("-n5")
+            # is an option for click to read or refuse, never a word to exclude
+            letter = re.fullmatch(r"-[A-Za-z]", a) or (re.fullmatch(r"-[A-Za-z]\d+", a) and a[:2] in known)
+            if (len(a) > 1 and a[0] == "-" and a[1] != "-" and (a[1].isalpha() or a[1] == '"')
+                    and a.split("=")[0] not in known and not letter):
                 words.append(a)
             else:
                 rest.append(a)
@@ -200,7 +205,7 @@ def utf8_output(streams=None) -> None:
 @click.argument("query", nargs=-1, required=False)
 @click.option("--limit", "-n", default=None, type=click.IntRange(1, 100000),
               help="Results to show [default: 10; with no words, every section the filters allow].")
-@click.option("--year", help="Only this year (2020-21, 2020/21 or 2020).")
+@click.option("--year", help="Only this year (2020-21, 2020/21 or 2020; undated: the reports that state none).")
 @_filter_options
 @click.option("--theme", multiple=True, help="Only sections tagged with this theme (id or label); repeatable.")
 @click.option("--publisher", help="Only documents from this publisher (words of its name).")
@@ -242,7 +247,7 @@ def search_cmd(query, limit, year, from_year, to_year, theme, doc_type, publishe
     if as_json:
         _emit_json({**res.to_json(), **({"facets": counts} if facets else {})})
     else:
-        echo(format_results(res, _colour(), width()), raw=True)
+        echo(format_results(res, _colour(), width(), _theme_labels(store)), raw=True)
         if counts and res.total:
             echo("\n" + format_facets(counts, width()), raw=True)
     if res.total == 0:
@@ -402,7 +407,7 @@ def show_cmd(section_id, as_json, index):
     if as_json:
         _emit_json(s)
     else:
-        echo(format_section(s, width()))
+        echo(format_section(s, width(), _theme_labels(store)))
 
 
 # -- terms -----------------------------------------------------------------------------
@@ -420,7 +425,9 @@ def terms_cmd(word, as_json, index):
     if as_json:
         _emit_json(data)
     else:
-        echo(format_terms(data, word))
+        echo(format_terms(data, word, width()))
+    if word and not data["abbreviations"] and not data["synonyms"]:
+        sys.exit(1)  # as search and trace: nothing found is exit status 1
 
 
 # -- themes ----------------------------------------------------------------------------
@@ -587,7 +594,7 @@ def trace_cmd(query, examples, year, from_year, to_year, theme, doc_type, plot, 
     if as_json:
         _emit_json(data)
     else:
-        echo(format_trace(data, width()))
+        echo(format_trace(data, width(), _theme_labels(store)))
         if plot:
             echo(f"Chart written to {plot}")
     if not data["years"]:
@@ -651,11 +658,16 @@ def recur_cmd(min_years, kind, theme, from_year, to_year, since, threshold, chec
         _emit_json({"clusters": clusters})
     else:
         hint = best_threshold(store, used, **options) if not clusters else None
-        echo(format_clusters(clusters, hint, show_all))
+        echo(format_clusters(clusters, hint, show_all, _theme_labels(store)))
         if output:
             echo(f"Tracker written to {output}" if clusters else f"No tracker written to {output}.")
     if not clusters:
         sys.exit(1)  # as search, trace, export and --check: nothing found is exit status 1
+
+
+def _theme_labels(store) -> dict[str, str]:
+    """Theme id -> label of the index's taxonomy: the command line names themes as the page does."""
+    return {t.id: t.label for t in store.taxonomy()}
 
 
 def _say_unused(names: tuple[str, ...], checking: bool) -> None:
@@ -676,7 +688,7 @@ def _write_tracker(store, clusters, output, fmt):
     from search.recur import tracker_rows
     from search.report import write_tracker
 
-    labels = {t.id: t.label for t in store.taxonomy()}
+    labels = _theme_labels(store)
     try:
         write_tracker(tracker_rows(clusters, labels), output, fmt)
     except FormatError as e:

@@ -17,11 +17,18 @@ from search.vocab.years import UNDATED
 
 __all__ = ["format_checks", "format_clusters", "format_document", "format_documents", "format_matches",
            "format_results", "format_section", "format_tags", "format_terms", "format_trace", "item_line",
-           "safe", "width", "wrap"]
+           "safe", "theme_names", "width", "wrap"]
 
 
-def format_results(res, colour: bool, width: int = 80) -> str:
-    """Human-readable results: a summary line, then one cited block per hit."""
+def theme_names(ids, labels: dict[str, str] | None, sep: str = "; ") -> str:
+    """Themes as people read them, by label (as the web page, the tracker and the briefing name
+    them), joined by ``sep`` (a label may hold commas); an id the taxonomy lacks as it is."""
+    return sep.join(safe((labels or {}).get(t, t)) for t in ids)
+
+
+def format_results(res, colour: bool, width: int = 80, labels: dict[str, str] | None = None) -> str:
+    """Human-readable results: a summary line, then one cited block per hit (``labels``: theme
+    id -> label, to name the themes)."""
     if res.total == 0:
         msg = f'No sections match "{safe(res.query)}".' if res.query else "No sections match these filters."
         if res.why_empty:
@@ -42,9 +49,10 @@ def format_results(res, colour: bool, width: int = 80) -> str:
     elif res.query and res.every_word < res.total:
         summary += f" ({res.every_word:,} with every word)"
     if not res.query:
-        summary = "Every section " + (f"tagged {', '.join(res.themes)}" if res.themes else "these filters allow") + ": " + summary
+        summary = ("Every section " + (f"tagged {theme_names(res.themes, labels, ', ')}" if res.themes else "these filters allow")
+                   + ": " + summary)
     if res.themes and res.query:
-        summary += f"; also sections tagged {', '.join(res.themes)}"
+        summary += f"; also sections tagged {theme_names(res.themes, labels, ', ')}"
     if res.expanded:
         summary += f"; also {', '.join(res.expanded)}"
     if len(res.hits) < res.total:
@@ -68,7 +76,7 @@ def format_results(res, colour: bool, width: int = 80) -> str:
         lines.append(snippet)
         tail = f"[{s['section_id']}]"
         if s.get("themes"):
-            tail += "  themes: " + ", ".join(s["themes"][:6])
+            tail += "  themes: " + theme_names(s["themes"][:6], labels)
         lines.append(wrap(tail, width, "   ", "      "))
         lines.append("")
     return "\n".join(lines).rstrip()
@@ -118,9 +126,9 @@ def width() -> int:
     return max(40, cols or 80)
 
 
-def format_trace(data: dict, width: int = 80) -> str:
+def format_trace(data: dict, width: int = 80, labels: dict[str, str] | None = None) -> str:
     """A year-by-year account with the first and last year and quoted examples."""
-    what = f"theme {data['theme']}" if data.get("theme") else f'"{safe(data["query"])}"'
+    what = f"theme {theme_names([data['theme']], labels)}" if data.get("theme") else f'"{safe(data["query"])}"'
     if not data["years"]:
         return f"No sections mention {what}."
     out = [f"{what}: first seen {data['first_seen']}, last seen {data['last_seen']}.", ""]
@@ -146,9 +154,11 @@ def _plural(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def format_clusters(clusters: list[dict], hint: float | None = None, show_all: bool = False) -> str:
+def format_clusters(clusters: list[dict], hint: float | None = None, show_all: bool = False,
+                    labels: dict[str, str] | None = None) -> str:
     """Recurring groups as a tracker: per group where it was first and last seen, in how many
-    documents and years, its kinds and statuses, and its latest wording (``show_all``: every item)."""
+    documents and years, its themes (``labels``: id -> label), kinds and statuses, and its latest
+    wording (``show_all``: every item)."""
     if not clusters:
         msg = "No item recurs across years with these options"
         return msg + (f" (--threshold {hint:g} finds some)." if hint is not None else ".")
@@ -157,7 +167,7 @@ def format_clusters(clusters: list[dict], hint: float | None = None, show_all: b
     out = [wrap(f"{_plural(len(clusters), 'group')} of items said again in different years ({_plural(n_items, 'item')})"
                 + ("." if show_all else "; --all lists every item."), cols), ""]
     for c in clusters:
-        themes = f" — {', '.join(c['themes'])}" if c["themes"] else ""
+        themes = f" — {theme_names(c['themes'], labels)}" if c["themes"] else ""
         # a no-break space keeps "score" with its number when the line folds (made a space after)
         score = f"  score\u00a0{c['score']:.1f}" if c.get("score") is not None else ""
         first, last = c.get("first_seen") or {}, c.get("last_seen") or {}
@@ -246,8 +256,9 @@ def format_document(doc: dict) -> str:
     return "\n".join(lines)
 
 
-def format_section(s: dict, width: int = 80) -> str:
-    """One whole section: where it is, its themes, its text folded, then its items."""
+def format_section(s: dict, width: int = 80, labels: dict[str, str] | None = None) -> str:
+    """One whole section: where it is, its themes (``labels``: id -> label), its text folded,
+    then its items."""
     pages = s["page_start"]
     if pages and s["page_end"] and s["page_end"] != pages:
         pages = f"{pages}–{s['page_end']}"
@@ -255,7 +266,7 @@ def format_section(s: dict, width: int = 80) -> str:
     head = section_citation({**s, "year": s["year"] or UNDATED}, s["title"], pages or "")
     lines = [wrap(safe(head), width), " › ".join(s["heading_path"])]
     if s["themes"]:
-        lines.append("Themes: " + ", ".join(s["themes"]))
+        lines.append(wrap("Themes: " + theme_names(s["themes"], labels), width, "", "  "))
     lines.append("")
     paras = (s["text"] or "(no text under this heading)").split("\n")
     lines.append("\n".join(wrap(safe(p), width) if p.strip() else "" for p in paras))
@@ -270,16 +281,17 @@ def format_section(s: dict, width: int = 80) -> str:
     return "\n".join(lines)
 
 
-def format_terms(data: dict, word: str | None = None) -> str:
-    """The abbreviations (with the documents that define them) and synonym groups."""
+def format_terms(data: dict, word: str | None = None, width: int = 80) -> str:
+    """The abbreviations (with the documents that define them) and synonym groups, each folded
+    to ``width`` under its first line."""
     if not data["abbreviations"] and not data["synonyms"]:
         return f"No abbreviation or synonym contains {word!r}." if word else "The thesaurus is empty."
     lines = []
     for a in data["abbreviations"]:
         docs = f"  (defined in {', '.join(a['documents'])})" if a["documents"] else ""
-        lines.append(f"{a['abbreviation']:<8} {'; '.join(a['expansions'])}{docs}")
+        lines.append(wrap(safe(f"{a['abbreviation']:<8} {'; '.join(a['expansions'])}{docs}"), width, "", " " * 9))
     if data["synonyms"]:
-        lines += ["", "Synonyms:"] + ["  " + " = ".join(group) for group in data["synonyms"]]
+        lines += ["", "Synonyms:"] + [wrap(safe(" = ".join(group)), width, "  ", "    ") for group in data["synonyms"]]
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ from search.errors import SgsearchError
 from search.index.passagelist import parse_passage_id
 from search.index.records import doc_json, item_json, passage_json, section_json
 from search.index.store import Store
+from search.vocab.bodies import body_name
 from search.vocab.thesaurus import stored
 from search.vocab.years import fy_label
 
@@ -98,7 +99,7 @@ def section(store: Store, section_id: str) -> dict:
         raise DocNotFound(_no_section(store, asked))
     out = section_json(found)
     out["title"] = found.get("title")
-    out["publisher"] = found.get("publisher") or None
+    out["publisher"] = body_name(found.get("publisher")) or None
     out["doc_type"] = found.get("doc_type")
     out["items"] = [item_json(i) for i in store.records("item", section_id=section_id)]
     if item_id:

@@ -102,7 +102,7 @@ def build_briefing(
         }
     recurring = _recurring(store, query, theme_ids + query_themes, lo, hi, labels)
     docs = [doc_json(d) for d in store.records("doc")]  # the contract's shape: "title" is the document's
-    years = [y for y in table["years"] if y != UNDATED] or [g["year"] for g in passages]
+    years = [g["year"] for g in passages]  # the dated years of the matches, as a search's summary gives them
     scope = {
         "query": query,
         "themes": [{"id": t, "label": labels.get(t, t)} for t in theme_ids],

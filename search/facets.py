@@ -8,13 +8,13 @@ sections needs.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import replace
 
 from search.index.store import Store
 from search.query import search
 from search.trace import UNDATED
+from search.vocab.bodies import body_name
 
 FACET_LIMIT = 1000  # hits a search's pages go down to (later pages list them from one ranked list)
 
@@ -22,7 +22,9 @@ FACET_LIMIT = 1000  # hits a search's pages go down to (later pages list them fr
 def facet_counts(hits, labels: dict[str, str] | None = None) -> dict:
     """``{"year": [...], "theme": [...], "doc_type": [...], "publisher": [...]}`` from search hits.
 
-    Each entry is ``{"value", "label", "count"}``; years oldest first, the rest by count.
+    Each entry is ``{"value", "label", "count"}``; years oldest first, then ``undated`` (the
+    sections whose report states no year: its value is the year filter that finds them), the
+    rest by count.
     ``labels`` names the themes (id to label).
     """
     years: Counter = Counter()
@@ -31,8 +33,7 @@ def facet_counts(hits, labels: dict[str, str] | None = None) -> dict:
     publishers: Counter = Counter()
     for h in hits:
         s = h.section
-        if s.get("year"):
-            years[s["year"]] += 1
+        years[s.get("year") or UNDATED] += 1
         themes.update(s.get("themes") or [])
         if h.doc_type:
             types[h.doc_type] += 1
@@ -49,6 +50,8 @@ def engine_facets(store: Store, res, labels: dict[str, str] | None = None) -> di
         return _facets(Counter(), Counter(), Counter(), Counter(), labels or {})
     counted = res.tallies(("themes", "doc_type", "doc_id"))  # with the years, when not yet counted
     years = Counter(res.sections_by_year)
+    if res.undated_sections:
+        years[UNDATED] = res.undated_sections
     themes, types = Counter(counted["themes"]), Counter({t: n for t, n in counted["doc_type"].items() if t})
     publishers: Counter = Counter()
     by_doc = publishers_of(store)
@@ -58,21 +61,14 @@ def engine_facets(store: Store, res, labels: dict[str, str] | None = None) -> di
     return _facets(years, themes, types, publishers, labels or {})
 
 
-_ACRONYM_SUFFIX = re.compile(r"\s*\([A-Z][A-Za-z&]{1,9}\)$")  # "… Children Board (SSCB)"
-
-
 def one_name_per_body(publishers: Counter) -> Counter:
-    """Publishers counted once per body: a body written with the abbreviation its report
-    defines ("… Safeguarding Children Board (SSCB)") and without it in another report is one
-    entry, under the name without it (the publisher filter, a phrase, finds both); a body
-    written only one way keeps that name."""
-    forms: dict[str, set[str]] = {}
-    for name in publishers:
-        forms.setdefault(_ACRONYM_SUFFIX.sub("", name), set()).add(name)
+    """Publishers counted once per body, under the name every output gives it
+    (:func:`search.vocab.bodies.body_name`: without the abbreviation a report defined after
+    it), so a body written with it in one report and without it in another is one entry
+    (the publisher filter, a phrase, finds both)."""
     out: Counter = Counter()
     for name, n in publishers.items():
-        bare = _ACRONYM_SUFFIX.sub("", name)
-        out[bare if len(forms[bare]) > 1 else name] += n
+        out[body_name(name)] += n
     return out
 
 
@@ -82,7 +78,8 @@ def _facets(years: Counter, themes: Counter, types: Counter, publishers: Counter
                 for v, n in sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))]
 
     return {
-        "year": [{"value": y, "label": y, "count": years[y]} for y in sorted(years)],  # labels sort as years
+        # labels sort as years; the undated last, as the theme table has them
+        "year": [{"value": y, "label": y, "count": years[y]} for y in sorted(years, key=lambda y: (y == UNDATED, y))],
         "theme": rows(themes, lambda t: labels.get(t, t)),
         "doc_type": rows(types, lambda t: t.replace("-", " ")),
         "publisher": rows(one_name_per_body(publishers)),
@@ -141,7 +138,7 @@ def result_page(store: Store, query: str, page: int = 1, per_page: int = 10, **o
 
 
 def sections_per_year(table: dict) -> dict[str, int]:
-    """How many sections the index holds in each dated year of a theme table
+    """How many sections the index holds in each year of a theme table, ``undated`` included
     (:func:`search.trace.theme_table`, which counts them), to show a theme's count per 100
-    sections."""
-    return {y: t["sections"] for y, t in table["totals"].items() if y != UNDATED}
+    sections of its year as ``sgsearch themes --per 100`` does."""
+    return {y: t["sections"] for y, t in table["totals"].items()}

@@ -33,11 +33,11 @@ from search.index.schema import field_terms
 from search.index.store import Store
 from search.parse import normalize, parse, replace_terms
 from search.snippets import HL_END, HL_START, evidence_snippet, highlight, lead, page_at, plain, spans, window
-from search.vocab.bodies import spelled_out
+from search.vocab.bodies import body_name, spelled_out
 from search.vocab.doctypes import check_doc_type
 from search.vocab.taxonomy import load_taxonomy, resolve_theme
 from search.vocab.thesaurus import index_thesaurus
-from search.vocab.years import fy_label, parse_year_label, year_labels
+from search.vocab.years import UNDATED, fy_label, parse_year_label, year_labels
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -45,7 +45,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 __all__ = ["HL_END", "HL_START", "Hit", "QueryError", "SearchResult", "expand_themes", "page_at", "plain",
-           "resolve_theme_filter", "search", "spans", "suggest", "year_arg",
+           "is_undated", "resolve_theme_filter", "search", "spans", "suggest", "year_arg",
            "years_between"]
 
 
@@ -144,6 +144,12 @@ class SearchResult:
         return {y: c.sections for y, c in _by_year(self.summary.brief() if self.summary else {}).items()}
 
     @property
+    def undated_sections(self) -> int:
+        """How many matching sections are of reports that state no year (in no year's count)."""
+        counted = (self.summary.brief() if self.summary else {}).get((None,))
+        return counted.sections if counted else 0
+
+    @property
     def year_counts(self) -> dict:
         """Year label -> ``Count(sections, documents)`` of the matches."""
         return _by_year(self.summary.counts() if self.summary else {})
@@ -228,10 +234,13 @@ def _prepare(text: str) -> str:
     return join_prefixes(text)
 
 
-def _filters(ys=None, lo=None, hi=None, theme=None, doc_type=None, publisher=None):
+def _filters(ys=None, lo=None, hi=None, theme=None, doc_type=None, publisher=None, undated=False):
     """The filter (a neutral query tree) for the options given (the years as :func:`year_arg`
-    reads them), or None (only sections can match a query)."""
+    reads them; ``undated``: only the sections whose report states no year), or None (only
+    sections can match a query)."""
     parts = []
+    if undated:  # every section, less those with a year (a range no year is outside)
+        parts += [qtree.Every(), qtree.Not(qtree.Range("year_start", -(2**31), 2**31 - 1))]
     if ys is not None:
         parts.append(qtree.Term("years", str(ys)))  # a report over several years counts for each
     if lo is not None or hi is not None:
@@ -256,6 +265,12 @@ def years_between(lo: int | None, hi: int | None) -> qtree.Node:
     last = hi if hi is not None else lo + 30
     return qtree.any_of([qtree.Range("year_start", lo, hi),
                          *(qtree.Term("years", str(y)) for y in range(first, last + 1))])
+
+
+def is_undated(value) -> bool:
+    """Whether a year filter asks for the sections whose report states no year (``undated``,
+    as the facets and tables name them)."""
+    return value is not None and str(value).strip().lower() == UNDATED
 
 
 def year_arg(field: str, value) -> int | None:
@@ -302,8 +317,12 @@ def search(
     tax = store.taxonomy()
     theme_ids = [resolve_theme_filter(t, tax) for t in themes]
     doc_type = check_doc_type(doc_type)
-    years = year_arg("year", year), year_arg("from_year", from_year), year_arg("to_year", to_year)
-    flt = _filters(*years, theme_ids, doc_type, publisher)
+    undated = is_undated(year)
+    if undated and (from_year or to_year):
+        raise QueryError(f"{{year}} {UNDATED} is the sections whose report states no year: none is in a range "
+                         "of years (leave out {from_year} and {to_year})")
+    years = (None if undated else year_arg("year", year)), year_arg("from_year", from_year), year_arg("to_year", to_year)
+    flt = _filters(*years, theme_ids, doc_type, publisher, undated)
     window = _window(*years)
     if not query or not query.strip():
         if flt is None:
@@ -680,8 +699,10 @@ def _filtered_only(backend, flt, limit: int, theme_ids: list[str], window=(None,
 def refuse_stop_words(query: str) -> None:
     """QueryError for a query made only of common words (``the``, ``and of``): they are in
     nearly every section, so they would list everything."""
-    words = [w for w in re.findall(r"(?<![-\w])[A-Za-z']+", query) if w not in ("AND", "OR", "NOT")]
-    if words and all(w.lower() in STOP_WORDS for w in words) and not re.search(r"\d", query):
+    # a hyphenated word whole ("not-in-school", a theme's id): common only if each of its parts is
+    words = [w for w in re.findall(r"(?<![-\w])[A-Za-z'][A-Za-z'-]*", query) if w not in ("AND", "OR", "NOT")]
+    if (words and all(p.lower() in STOP_WORDS for w in words for p in w.split("-") if p)
+            and not re.search(r"\d", query)):
         raise QueryError(f"{query.strip()!r} is only common words ({', '.join(words)}), which nearly every "
                          "section has: add a word that says what you are looking for")
 
@@ -950,7 +971,7 @@ def _hit(rank: int, hit: Found, fields: list[str], theme_ids: list[str], terms: 
             page = page_at(stored.get("page_offsets") or [], at) or page
     if not snippet:
         snippet = lead(text)
-    return Hit(rank, hit.score, sec, stored.get("title", ""), stored.get("publisher") or None,
+    return Hit(rank, hit.score, sec, stored.get("title", ""), body_name(stored.get("publisher")) or None,
                stored.get("doc_type", ""), " ".join(snippet.split()), page, matched)
 
 

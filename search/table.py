@@ -132,7 +132,10 @@ def rows(table: dict, show_all: bool = False) -> list[dict]:
 
 def to_text(table: dict, width: int = 80, show_all: bool = False) -> str:
     """The table as aligned text that fits ``width`` columns: years as ``16-17``, a long
-    theme label wrapped onto a second line; a note under it says what the cells are."""
+    theme label wrapped onto a second line; a note under it says what the cells are. When
+    every year does not fit beside the labels (18 years at 80 columns), the years are shown
+    in blocks one under the other, each with the labels, the last with the ``all`` column:
+    every cell is kept."""
     years = table["years"]
     shown = rows(table, show_all)
     cells = {t["id"]: [cell(table, t, y) for y in years] for t in shown}
@@ -140,8 +143,13 @@ def to_text(table: dict, width: int = 80, show_all: bool = False) -> str:
     cw = max([5] + [len(c) for cs in cells.values() for c in cs])
     ws = [max(cw, len(UNDATED)) if y == UNDATED else cw for y in years]
     tw = max([5] + [len(a) for a in alls.values()])
-    fixed = sum(w + 1 for w in ws) + tw + 2
-    lw = max(12, min(max([5] + [len(t["label"]) for t in shown]), width - fixed))
+    longest = max([5] + [len(t["label"]) for t in shown])
+    lw = max(12, min(longest, width - (sum(w + 1 for w in ws) + tw + 2)))
+    blocks = _blocks(ws, tw, lw, width)
+    if len(blocks) > 1:  # the widest label column that needs no more blocks than the narrowest
+        while lw < longest and len(_blocks(ws, tw, lw + 1, width)) == len(blocks):
+            lw += 1
+        blocks = _blocks(ws, tw, lw, width)
     per = {"100": "Sections tagged per 100 sections of that year",
            "doc": "Documents mentioning each theme, of that year's documents"}.get(
         table.get("per"), "Sections tagged with each theme per year")
@@ -150,19 +158,40 @@ def to_text(table: dict, width: int = 80, show_all: bool = False) -> str:
     every = {"100": "per 100 sections of every year", "doc": "documents mentioning it, of all"}.get(
         table.get("per"), "sections in every year")
     out = textwrap.wrap(f"{per}, {span} ({NO_DOCUMENT}: no document that year; all: {every}).", width)
-    out.append(" " * lw + " " + " ".join(f"{y if y == UNDATED else y[2:]:>{w}}" for y, w in zip(years, ws))
-               + f" {'all':>{tw}}")
-    for t in shown:
-        label = _label_lines(t["label"], lw, max(lw, width - 2))
-        out.append(f"{label[0]:<{lw}} " + " ".join(f"{c:>{w}}" for c, w in zip(cells[t["id"]], ws))
-                   + f" {alls[t['id']]:>{tw}}")
-        out += [f"  {more}" for more in label[1:]]
+    for n, block in enumerate(blocks):
+        last = n == len(blocks) - 1
+        if n:
+            out.append("")
+        out.append(" " * lw + " " + " ".join(f"{years[i] if years[i] == UNDATED else years[i][2:]:>{ws[i]}}" for i in block)
+                   + (f" {'all':>{tw}}" if last else ""))
+        for t in shown:
+            label = _label_lines(t["label"], lw, max(lw, width - 2))
+            out.append(f"{label[0]:<{lw}} " + " ".join(f"{cells[t['id']][i]:>{ws[i]}}" for i in block)
+                       + (f" {alls[t['id']]:>{tw}}" if last else ""))
+            out += [f"  {more}" for more in label[1:]]
     sections = table.get("sections") or {}
     denominators = ", ".join(f"{y} {sections[y]}" for y in years if sections.get(y) is not None)
     out += [""] + textwrap.wrap(f"Sections indexed per year: {denominators}.", width)
     if few_note(table):
         out += textwrap.wrap(few_note(table), width)
     return "\n".join(out)
+
+
+def _blocks(ws: list[int], tw: int, lw: int, width: int) -> list[list[int]]:
+    """The year columns (their widths ``ws``) in blocks that each fit ``width`` beside a label
+    column of ``lw``, the last also holding the ``all`` column (``tw`` wide); one block when
+    all fit, and never a block without a year."""
+    blocks: list[list[int]] = [[]]
+    used = lw
+    for i, w in enumerate(ws):
+        if blocks[-1] and used + w + 1 > width:
+            blocks.append([])
+            used = lw
+        blocks[-1].append(i)
+        used += w + 1
+    if len(blocks[-1]) > 1 and used + tw + 1 > width:  # room for the "all" column
+        blocks.append([blocks[-1].pop()])
+    return blocks
 
 
 def _label_lines(label: str, lw: int, room: int) -> list[str]:

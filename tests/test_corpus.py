@@ -25,7 +25,7 @@ def test_documents_and_years(store):
     assert {k: d["year"] for k, d in docs.items()} == EXPECTED_YEARS
     ccg = docs["ccg-2021-22"]
     assert (ccg["period_start"], ccg["period_end"], ccg["year_start"]) == ("2021-04-01", "2022-06-30", 2021)
-    assert ccg["publisher"] == "NHS Somerset Clinical Commissioning Group (CCG)"
+    assert ccg["publisher"] == "NHS Somerset Clinical Commissioning Group"  # the name, not the abbreviation it defines
     assert docs["hwbb-2018-01-18"]["doc_type"] == "board-papers"
     assert docs["sscp-arrangements-2019"]["doc_type"] == "arrangements"
     for d in docs.values():

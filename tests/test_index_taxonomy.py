@@ -71,7 +71,7 @@ def test_cli_knows_a_users_theme(tagged):
     run = CliRunner().invoke
     res = run(main, ["placements", "--theme", "Kinship care", "--index", str(root)])
     assert res.exit_code == 0, res.output
-    assert "kinship-care" in res.output
+    assert "themes: Kinship care" in res.output  # the user's theme, named by its label
     listed = json.loads(run(main, ["themes", "--list", "--json", "--index", str(root)]).output)
     assert "kinship-care" in [t["id"] for t in listed["themes"]]
     assert "Kinship care" in run(main, ["themes", "--index", str(root)]).output

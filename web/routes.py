@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
@@ -20,7 +21,8 @@ from search.browse import DocNotFound, document, documents, section, year_span
 from search.cite import cite_items
 from search.errors import FormatError
 from search.facets import FACET_LIMIT, facets, result_facets, result_page, sections_per_year
-from search.query import QueryError, resolve_theme_filter, search
+from search.filters import PAGE, explain_empty
+from search.query import QueryError, is_undated, resolve_theme_filter, search
 from search.report.chart import chart_title, plot_trace
 from search.table import FEW_MARK, FEW_SECTIONS, chart_years, full_table, rate, write_xlsx, year_range
 from search.trace import UNDATED, theme_table, trace
@@ -97,6 +99,12 @@ def search_page(request: Request) -> Response:
     try:
         with site.lock:
             res = result_page(site.store, q, page=page, per_page=PER_PAGE, **opts)
+            last = max(1, math.ceil(min(res.total, FACET_LIMIT) / PER_PAGE))
+            if page > last:  # past the last page (an old link, a number typed): the last page
+                page = ctx["page"] = last
+                res = result_page(site.store, q, page=page, per_page=PER_PAGE, **opts)
+            if not res.total:  # which filter left nothing, as the command line says it
+                res.why_empty = explain_empty(site.store, q, names=PAGE, **{k: v for k, v in opts.items() if k != "sort"})
             # many matches: the hits now, their counts fetched after (programs get both at once)
             counts = result_facets(site.store, res) if wants_json(request) or res.total <= INLINE_FACETS else None
             labels = site.labels()
@@ -107,7 +115,7 @@ def search_page(request: Request) -> Response:
     data = res.to_json()
     data.update(page=page, pages=pages, facets=counts)
     scope = [("q", q)] + [("theme", t) for t in themes]
-    if opts["year"]:
+    if opts["year"] and not is_undated(opts["year"]):  # a briefing's scope is a range of years
         scope += [("from", opts["year"]), ("to", opts["year"])]
     ctx.update(res=res, facets=counts, pages=pages, labels=labels, first=(page - 1) * PER_PAGE,
                export_params=urlencode(scope), facets_url=link(request, path="/facets"))
@@ -196,10 +204,29 @@ def section_page(request: Request) -> Response:
         raise HTTPException(404, str(e)) from None
     ids = [x["section_id"] for x in doc["sections"]]
     i = ids.index(sid) if sid in ids else -1
+    marked = [m for m in [(s.get("passage") or {}).get("text"), *(it["text"] for it in s["items"] if it.get("marked"))] if m]
     ctx = {"s": s, "doc": doc, "labels": labels, "original": _original_url(doc, s.get("page_start")),
+           "paragraphs": marked_paragraphs(s.get("text") or "", marked),
            "prev": doc["sections"][i - 1] if i > 0 else None,
            "next": doc["sections"][i + 1] if 0 <= i < len(ids) - 1 else None}
     return render(request, "section.html", ctx, s)
+
+
+def marked_paragraphs(text: str, marked: list[str]) -> list[list[tuple[str, bool]]]:
+    """A section's paragraphs as runs of text, the runs that say one of ``marked`` (the passage
+    or item the address names, as ``sgsearch show`` marks it) flagged; spacing may differ."""
+    pattern = "|".join(r"\s+".join(map(re.escape, m.split())) for m in marked if m.split())
+    found = re.compile(pattern) if pattern else None
+    out = []
+    for para in text.split("\n"):
+        if not para.strip():
+            continue
+        runs, at = [], 0
+        for m in found.finditer(para) if found else ():
+            runs += [(para[at:m.start()], False), (m.group(0), True)]
+            at = m.end()
+        out.append([r for r in [*runs, (para[at:], False)] if r[0]])
+    return out
 
 
 # -- themes ---------------------------------------------------------------------------------
@@ -221,14 +248,14 @@ def themes_page(request: Request) -> Response:
             values[(t["id"], y)] = rate(n, totals[y]) if per100 and totals.get(y) else n
     every = table["sections"]  # each section once, though a span's are in every year it covers
     alls = {t["id"]: f"{rate(t['total'], every):.1f}" if per100 else t["total"] for t in rows}
-    few = [y for y in table["years"] if per100 and y != UNDATED and totals.get(y, 0) < FEW_SECTIONS]
+    few = [y for y in table["years"] if per100 and totals.get(y, 0) < FEW_SECTIONS]
     top = max(values.values(), default=0) or 1
     levels = {k: (0 if not v else 1 + min(4, int(5 * v / top - 1e-9))) for k, v in values.items()}
     cell = None
     tid, year = qp.get("theme"), qp.get("year")
     if tid or year:
         theme = next((t for t in table["themes"] if t["id"] == tid), None)
-        if theme is None or (year and (year not in table["years"] or year == UNDATED)):
+        if theme is None or (year and year not in table["years"]):
             raise HTTPException(404, "No such theme or year in the table.")
         try:
             with site.lock:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from search.index.passagelist import parse_passage_id
+from search.vocab.bodies import body_name
 
 DOC_KEYS = ("doc_id", "path", "sha256", "title", "publisher", "doc_type", "period_start",
             "period_end", "year", "year_start", "pages", "source_url")
@@ -139,6 +140,7 @@ def doc_json(stored: dict, sections: int | list | None = None) -> dict:
     """A Document in the contract's shape from stored fields."""
     out = {k: stored.get(k) for k in DOC_KEYS}
     out["title"] = stored.get("doc_title", stored.get("title"))
+    out["publisher"] = body_name(out["publisher"])
     out["sections"] = stored.get("nsections", 0) if sections is None else sections
     out["format"] = stored.get("fmt")
     parts = (stored.get("parts") or {}).get("parts") or []

@@ -21,6 +21,17 @@ def abbreviations() -> dict[str, str]:
     return dict(tomllib.loads(Path(__file__).with_name("bodies.toml").read_text(encoding="utf-8"))["spelled_out"])
 
 
+_DEFINED = re.compile(r"\s*\([A-Z][A-Za-z&]{1,9}\)$")  # "… Children Board (SSCB)": the abbreviation a report defines
+
+
+def body_name(name: str | None) -> str | None:
+    """A publisher's name as every output shows it: without the abbreviation its report defined
+    after it ("Rutland Safeguarding Children Board (RSCB)" -> "Rutland Safeguarding Children
+    Board"), so that one body has one name whether or not a report defines it. The index keeps
+    the name as read, so ``--publisher RSCB`` still finds it."""
+    return _DEFINED.sub("", name) if name else name
+
+
 def spelled_out(name: str, typed: bool = False) -> str:
     """``name`` with the abbreviation it ends in written in full ("Aberdeenshire CPC" ->
     "Aberdeenshire Child Protection Committee"); any other name as it is. A name read from a
