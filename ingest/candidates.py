@@ -115,7 +115,13 @@ def list_lead_kind(text: str) -> str | None:
     if named:
         return named
     low = text.lower()
+    if _ADDRESSED.search(low):
+        return None  # "If you have concerns about a child: call …; email …" introduces steps, not findings
     return next((kind for kind, rx in cues().list_leads if rx.search(low)), None)
+
+
+# a lead-in addressed to the reader or laying down a condition
+_ADDRESSED = re.compile(r"\b(?:you|your|if|when|whenever|unless)\b")
 
 
 @dataclass

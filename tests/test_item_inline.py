@@ -39,6 +39,9 @@ def test_not_a_list_of_points():
     assert inline_points("Recommendations include: a review of the missing children protocol.") is None
     assert inline_points("The review found that the mother was isolated and that she asked for help.") is None
     assert inline_points("Members present: the chair; the vice chair; two officers.") is None
+    # a lead-in addressed to the reader introduces steps to take, whatever word it uses
+    assert inline_points("If you have concerns about a child: ring the duty team; email the school; or in an "
+                         "emergency dial the police.") is None
 
 
 def test_a_listing_sentence_inside_a_case_summary_gives_its_points_not_the_sentence():
