@@ -79,6 +79,7 @@ class Cues:
     kinds: list[tuple[str, _Cue]]
     cues: dict[str, _Cue]
     headings: dict[str, _Cue]
+    list_leads: list[tuple[str, _Cue]] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -92,7 +93,8 @@ def cues() -> Cues:
     # matched against lower-cased text: case-insensitive patterns are several times slower
     return Cues([(k, _Cue(p.lower())) for k, p in data["kinds"].items()],
                 {k: _Cue(p.lower()) for k, p in data["cues"].items()},
-                {k: _Cue(p.lower()) for k, p in data["headings"].items()})
+                {k: _Cue(p.lower()) for k, p in data["headings"].items()},
+                [(k, _Cue(p.lower())) for k, p in data.get("list_leads", {}).items()])
 
 
 @lru_cache(maxsize=4096)
@@ -103,6 +105,23 @@ def cue_kind(text: str) -> str | None:
         if rx.search(low):
             return kind
     return None
+
+
+@lru_cache(maxsize=4096)
+def list_lead_kind(text: str) -> str | None:
+    """The item kind the lead-in of a list written inside one sentence names ("Recommendations
+    include:") or implies ("Practice issues:", "The review identified:"), or None."""
+    named = cue_kind(text)
+    if named:
+        return named
+    low = text.lower()
+    if _ADDRESSED.search(low):
+        return None  # "If you have concerns about a child: call …; email …" introduces steps, not findings
+    return next((kind for kind, rx in cues().list_leads if rx.search(low)), None)
+
+
+# a lead-in addressed to the reader or laying down a condition
+_ADDRESSED = re.compile(r"\b(?:you|your|if|when|whenever|unless)\b")
 
 
 @dataclass

@@ -23,6 +23,7 @@ from ingest.candidates import (
     cue_kind,
     cues,
     gate_signals,
+    list_lead_kind,
     model,
     signals,
     split_sentences,
@@ -31,7 +32,7 @@ from ingest.metadata import is_furniture
 from search.vocab.kinds import ITEM_KINDS as KINDS
 
 __all__ = ["KINDS", "cue_kind", "document_candidates", "extract_items", "extract_section_items", "inline_list",
-           "labelled", "normalise_status", "section_candidates"]
+           "inline_points", "labelled", "normalise_status", "section_candidates"]
 
 STATUS_MAP = {
     "achieved and ongoing": "achieved-ongoing",
@@ -151,6 +152,16 @@ def _bullets(text: str) -> list[str]:
     return parts if len(parts) >= 2 else [text.lstrip("•·▪ ")]
 
 
+def _labelled_points(text: str, rest: str) -> list[str]:
+    """The points of a labelled paragraph: its bullets, or, when its label carries no number
+    ("Key learning: a; b; and c", not "Recommendation 2: …"), the points between its semicolons."""
+    parts = _bullets(rest)
+    if len(parts) > 1 or _LABELLED.match(text).group("num"):
+        return parts
+    points = _points(re.split(r"\s*;\s*", re.sub(r"^include[sd]?:\s*", "", rest, flags=re.I)))
+    return points if len(points) >= 2 and all(_words(p) >= 2 for p in points) else parts
+
+
 def inline_list(text: str) -> tuple[str, list[str]] | None:
     """``(kind, entries)`` of a sentence listing items after a lead-in naming their kind."""
     m = _INLINE_LIST.match(text.strip())
@@ -171,6 +182,38 @@ def inline_list(text: str) -> tuple[str, list[str]] | None:
     parts = [re.sub(r"^(?:and|or)\s+", "", p).strip() for p in parts]
     parts = [p for p in parts if p]
     return (kind, parts) if len(parts) >= 2 else None
+
+
+# "Practice issues: a; b; and c", "Key issues: include: a; b" (a label, then its verb)
+_POINTS_LEAD = re.compile(r"^(?P<lead>[^:;]{3,160}(?::\s*include[sd]?)?):\s+(?P<rest>[^:]+)$", re.S | re.I)
+# "Findings include that X, and that Y", "Among its findings are that X and that Y": points led by "that"
+# ("…found that X and that Y" reports one finding, read as a sentence)
+_THAT_LIST = re.compile(r"^(?P<lead>[^:;]{3,160}?\b(?:includes?|included|are|were))\s+that\s+(?P<rest>.+)$", re.S | re.I)
+_THAT_SPLIT = re.compile(r"(?:\s*[;,]\s*(?:and\s+)?|\s+and\s+)that\s+", re.I)
+
+
+def _points(parts: list[str]) -> list[str]:
+    parts = [re.sub(r"^(?:and|or)\s+", "", p.strip(), flags=re.I).strip().rstrip(".").strip() for p in parts]
+    return [p for p in parts if p]
+
+
+def inline_points(sentence: str) -> tuple[str, list[str]] | None:
+    """``(kind, points)`` of one sentence that lists two or more points after a lead-in naming or
+    implying their kind: "Practice issues: a; b; and c." (points at its semicolons) or
+    "Recommendations include that X should …, and that Y …" (points at each "that")."""
+    text = sentence.strip()
+    m = _POINTS_LEAD.match(text)
+    if m:
+        points = _points(re.split(r"\s*[;•·▪]\s*", m.group("rest")))
+    else:
+        m = _THAT_LIST.match(text)
+        if not m:
+            return None
+        points = _points(_THAT_SPLIT.split(m.group("rest")))
+    kind = list_lead_kind(m.group("lead").strip())
+    if kind not in KINDS or len(points) < 2:
+        return None
+    return kind, points
 
 
 def _title_like(section: dict) -> bool:
@@ -261,7 +304,8 @@ def section_candidates(section: dict) -> tuple[list[tuple[tuple[int, int], dict]
         table_kind = None
         found = labelled(text)
         if found:
-            fixed += [((n, i), {"kind": found[0], "text": t, "page": page}) for i, t in enumerate(_bullets(found[1]))]
+            fixed += [((n, i), {"kind": found[0], "text": t, "page": page})
+                      for i, t in enumerate(_labelled_points(text, found[1]))]
             continue
         if kind == LIST_ITEM:
             cands.append(Candidate(text, "list", page, n, context={**base, **lead, "after_lead": bool(lead),
@@ -288,7 +332,18 @@ def section_candidates(section: dict) -> tuple[list[tuple[tuple[int, int], dict]
                "labels_next": _labels_next(text, lines, n)}
         lead = {**lead, "open": False} if numbered and lead else {}
         sentences = split_sentences(text)
-        if (base["heading"] and not base["has_list"] and _words(text) <= MAX_PARAGRAPH_WORDS
+        listed = [inline_points(t) for t in sentences]
+        if any(listed):
+            # a sentence listing points after a lead-in gives one candidate a point, read as the
+            # entries of a list after that lead-in would be, and none for the whole sentence
+            for i, (t, found) in enumerate(zip(sentences, listed)):
+                if found:
+                    entry = {**base, "lead": found[0], "lead_plain": False, "lead_label": False, "lead_modal": False,
+                             "after_lead": True, "furniture": False}
+                    cands += [Candidate(point, "list", page, n, i, len(sentences), context=entry) for point in found[1]]
+                else:
+                    cands.append(Candidate(t, "sentence", page, n, i, len(sentences), context=ctx))
+        elif (base["heading"] and not base["has_list"] and _words(text) <= MAX_PARAGRAPH_WORDS
                 and _words(heading) <= LABEL_WORDS):
             # under a heading naming a kind, with no list, a paragraph is one point
             cands.append(Candidate(text, "para", page, n, 0, 1, context=ctx))
