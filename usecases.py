@@ -197,21 +197,42 @@ def own_documents(store: Store, path, name: str | None = None, release: bool = F
         digest = None
     doc_id = slug(Path(name or path).stem)
     every = store.iter_records("doc", release_every=DOCS_EVERY if release else 0)
+    return sorted(({"doc_id": d["doc_id"], "title": d.get("doc_title") or d["doc_id"], "year_start": d.get("year_start")}
+                   for d in every if (digest and d.get("sha256") == digest) or d.get("doc_id") == doc_id),
+                  key=lambda d: d["doc_id"])
+
+
+def later_documents(store: Store, own: list[dict], release: bool = False) -> list[dict]:
+    """The indexed documents dated after the checked document (``own``: it, already indexed,
+    with its stated year): nothing they say can have been said before it. ``[{"doc_id", "title"}]``;
+    none when the checked document is not indexed or states no year."""
+    years = [d["year_start"] for d in own if d.get("year_start") is not None]
+    if not years:
+        return []
+    mine = {d["doc_id"] for d in own}
+    every = store.iter_records("doc", release_every=DOCS_EVERY if release else 0)
     return sorted(({"doc_id": d["doc_id"], "title": d.get("doc_title") or d["doc_id"]} for d in every
-                   if (digest and d.get("sha256") == digest) or d.get("doc_id") == doc_id), key=lambda d: d["doc_id"])
+                   if d["doc_id"] not in mine and d.get("year_start") is not None and d["year_start"] > max(years)),
+                  key=lambda d: d["doc_id"])
 
 
 def check_review(store: Store, texts: list[str], kind: str | None = None, limit: int = 10,
                  own: list[dict] = (), lock=None, release: bool = False) -> dict:
     """A review's recommendations checked (``recur --check FILE``): ``{"checks": [{"text",
     "verdict", "matches"}], "summary"}``, the items of ``own`` (the review itself, if indexed:
-    see :func:`own_documents`) left out and the summary saying so."""
+    see :func:`own_documents`) and of the reports dated after it (:func:`later_documents`) left
+    out and the summary saying so (``left_out``, ``later_left_out``)."""
     # lazy: recurrence loads numpy and scipy (half a second), which only checking needs
     from search.recur import summary
 
-    checks = check_texts(store, texts, kind=kind, limit=limit, lock=lock, exclude_docs=[d["doc_id"] for d in own],
-                         release=release)
-    return {"checks": checks, "summary": summary(checks, left_out=list(own))}
+    lock_ = lock if lock is not None else contextlib.nullcontext()
+    with lock_:
+        later = later_documents(store, list(own), release=release)
+    checks = check_texts(store, texts, kind=kind, limit=limit, lock=lock,
+                         exclude_docs=[d["doc_id"] for d in [*own, *later]], release=release)
+    result = summary(checks, left_out=[{"doc_id": d["doc_id"], "title": d["title"]} for d in own])
+    result["later_left_out"] = later
+    return {"checks": checks, "summary": result}
 
 
 def check_file(store: Store, path, kind: str | None = None, limit: int = 10, name: str | None = None,

@@ -88,7 +88,8 @@ def test_check_file_text_json_and_appendix(corpus_index, tmp_path):
     assert "Not made before." in out and "shared: " in out and "2020-21" in out
     assert out.count("   Made before.") == 2  # every verdict said, as the web page and the appendix say it
     data = json.loads(run(corpus_index, "recur", "--check", str(recs), "--json").stdout)
-    assert data["summary"] == {"items": 3, "made_before": 2, "similar": 0, "new": 1, "left_out": []}
+    assert data["summary"] == {"items": 3, "made_before": 2, "similar": 0, "new": 1, "left_out": [],
+                               "later_left_out": []}
     assert [c["verdict"] for c in data["checks"]] == ["made before", "made before", "new"]
     assert [c["text"] for c in data["checks"]][0] == "Fathers and male carers should be included in assessments."
     m = data["checks"][1]["matches"][0]

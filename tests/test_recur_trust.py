@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -100,6 +101,38 @@ def test_the_checked_document_is_left_out(tmp_path):
     kept = json.loads(run(index, "recur", "--check", str(review), "--json", "--include-self").stdout)
     assert kept["summary"]["left_out"] == [] and kept["summary"]["made_before"] == 2
     assert all(c["matches"][0]["doc_id"] == own for c in kept["checks"])
+
+
+def test_a_checked_indexed_report_is_never_said_before_by_reports_dated_after_it(tmp_path):
+    from docx import Document
+
+    def review(year: int) -> Path:
+        path = tmp_path / "reports" / f"review-{year}.docx"
+        path.parent.mkdir(exist_ok=True)
+        d = Document()
+        d.add_heading(f"Westshire Safeguarding Children Board Annual Report {year}/{year - 1999:02d}", level=0)
+        d.add_heading("Recommendations", level=1)
+        for t in ("The partnership should refresh the neglect toolkit for health visitors.",
+                  "Health visitors should include fathers and male carers in pre-birth assessments."):
+            d.add_paragraph(t, style="List Bullet")
+        d.save(str(path))
+        return path
+
+    review(2016), review(2022)
+    checked = review(2019)
+    index = tmp_path / "ix"
+    assert ingest([tmp_path / "reports"], index).failed == []
+    data = json.loads(run(index, "recur", "--check", str(checked), "--json").stdout)
+    later = data["summary"]["later_left_out"]
+    assert [d["doc_id"] for d in later] == ["review-2022"]
+    matched = {m["doc_id"] for c in data["checks"] for m in c["matches"]}
+    assert "review-2016" in matched and not matched & {"review-2019", "review-2022"}
+    assert data["summary"]["made_before"] == 2  # by the 2016 report, not the 2022 one
+    out = run(index, "recur", "--check", str(checked)).output
+    assert "of the 1 report dated after it" in " ".join(out.split())
+    kept = json.loads(run(index, "recur", "--check", str(checked), "--json", "--include-self").stdout)
+    assert kept["summary"]["later_left_out"] == [] and "review-2022" in {
+        m["doc_id"] for c in kept["checks"] for m in c["matches"]}
 
 
 def test_groups_say_first_and_last_seen_kinds_and_statuses(store, corpus_index):

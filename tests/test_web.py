@@ -468,7 +468,8 @@ def test_recur_check_a_file_is_the_cli_answer(client, corpus_index, tmp_path):
     token = _csrf(client, "/recur")
     asked = client.post("/recur/check?format=json", data={"csrf": token}, files={"file": ("new-review.txt", RECS.encode())})
     assert asked.json() == want
-    assert want["summary"] == {"items": 3, "made_before": 2, "similar": 0, "new": 1, "left_out": []}
+    assert want["summary"] == {"items": 3, "made_before": 2, "similar": 0, "new": 1, "left_out": [],
+                               "later_left_out": []}
     token = _csrf(client, "/recur")
     html = client.post("/recur/check", data={"csrf": token}, files={"file": ("new-review.txt", RECS.encode())}).text
     assert "new-review.txt: 2 of 3 recommendations were made before." in html
@@ -492,7 +493,8 @@ def test_recur_check_a_document_and_download_it(client, store, tmp_path):
         d.add_paragraph(t, style="List Bullet")
     d.save(str(tmp_path / "review.docx"))
     got = _check_file(client, "review.docx", (tmp_path / "review.docx").read_bytes()).json()
-    assert got["summary"] == {"items": 2, "made_before": 2, "similar": 0, "new": 0, "left_out": []}
+    assert got["summary"] == {"items": 2, "made_before": 2, "similar": 0, "new": 0, "left_out": [],
+                              "later_left_out": []}
     texts = [c["text"] for c in got["checks"]]
     review = check_review(store, texts)
     token = _csrf(client, "/recur")

@@ -43,12 +43,15 @@ def total_line(summary: dict) -> str:
 
 
 def left_out_line(summary: dict) -> str | None:
-    """What was left out because it is the checked document itself, or None."""
+    """What was left out because it is the checked document itself (or dated after it), or None."""
     own = summary.get("left_out") or []
     if not own:
         return None
     names = "; ".join(f"{d.get('title')} ({d.get('doc_id')})" for d in own)
-    return (f"Left out: the items of {names}, the checked document itself, already indexed "
+    later = len(summary.get("later_left_out") or [])
+    after = (f", and of the {later} report{'s' if later != 1 else ''} dated after it (nothing said later was "
+             "said before it)") if later else ""
+    return (f"Left out: the items of {names}, the checked document itself, already indexed{after} "
             "(--include-self keeps them).")
 
 
