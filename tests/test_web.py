@@ -22,6 +22,7 @@ from search.errors import SgsearchError
 from search.index.store import Store
 from search.query import search
 from search.recur import CHECK_MIN_SCORE, DEFAULT_THRESHOLD, recur
+from search.table import full_table
 from search.trace import theme_table, trace
 from tests.docgen import SPEC, write_docx, write_pdf
 from tests.test_pdf_tables import _write as write_table_pdf
@@ -278,6 +279,12 @@ def test_themes_heat_map_and_cell(client, store):
     assert 'action="/export"' in html and 'name="fmt" value="docx"' in html  # a briefing on any theme
     per100 = client.get("/themes?show=per100").text
     assert "per 100 sections" in per100 and "<strong>per 100" in per100
+    # its JSON holds the rates the table shows, the command line's own
+    rates = _json(client, "/themes", params={"show": "per100"}).json()["rates"]
+    cli = full_table(store, per="100")
+    for t in cli["themes"]:
+        if t["total"]:
+            assert {y: v for y, v in t["counts"].items() if y in table["years"]} == rates[t["id"]], t["id"]
 
 
 def test_trace_page_and_chart(client, store):

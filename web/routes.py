@@ -268,6 +268,8 @@ def themes_page(request: Request) -> Response:
            "totals": totals, "cell": cell, "link": lambda **kw: link(request, **kw), "alls": alls, "few": few,
            "few_mark": FEW_MARK, "few_sections": FEW_SECTIONS}
     data = dict(table)
+    if per100:  # what the table shows: sections per 100 of each year's, as `sgsearch themes --per 100` gives
+        data["rates"] = {t["id"]: {y: values[(t["id"], y)] for y in table["years"]} for t in rows}
     if cell:
         data["passages"] = cell["res"].to_json()
     return render(request, "themes.html", ctx, data)
