@@ -129,8 +129,12 @@ def width() -> int:
 def format_trace(data: dict, width: int = 80, labels: dict[str, str] | None = None) -> str:
     """A year-by-year account with the first and last year and quoted examples."""
     what = f"theme {theme_names([data['theme']], labels)}" if data.get("theme") else f'"{safe(data["query"])}"'
+    undated = data.get("undated") or 0
+    n = f"{undated} section{'s' if undated != 1 else ''} of reports that state no year"
+    listed = f"sgsearch {safe(data['query'])} --year undated lists {'them' if undated != 1 else 'it'}"
     if not data["years"]:
-        return f"No sections mention {what}."
+        return wrap(f"No dated sections mention {what}; {n} {'do' if undated != 1 else 'does'}: {listed}.",
+                    width) if undated else f"No sections mention {what}."
     out = [f"{what}: first seen {data['first_seen']}, last seen {data['last_seen']}.", ""]
     for y in data["years"]:
         out.append(f"{y['year']}: {y['sections']} section{'s' if y['sections'] != 1 else ''} in "
@@ -139,6 +143,8 @@ def format_trace(data: dict, width: int = 80, labels: dict[str, str] | None = No
             out.append(wrap(f"“{safe(ex['snippet'])}”", width, "   "))
             out.append(wrap(f"— {safe(ex['citation'])} [{ex['section_id']}]", width, "      ", "        "))
         out.append("")
+    if undated:
+        out.append(wrap(f"Also {n}, in no year above ({listed}).", width))
     return "\n".join(out).rstrip()
 
 

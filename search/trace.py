@@ -123,4 +123,5 @@ def trace(store: Store, query: str, examples: int = 2, exact: bool = False, **fi
         "first_seen": years[0]["year"] if years else None,
         "last_seen": years[-1]["year"] if years else None,
         "years": years,
+        "undated": overall.undated_sections,  # sections of reports that state no year: in no year
     }

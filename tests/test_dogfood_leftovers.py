@@ -345,3 +345,20 @@ def test_the_web_themes_table_rates_and_totals_its_undated_column_as_the_command
         assert cells[-1] == f"{rate:.1f}"  # the undated cell a rate as the others, not a count
         foot = re.sub(r"<[^>]+>", " ", re.search(r"(?s)<tfoot>.*?</tfoot>", c.get("/themes").text).group(0)).split()
         assert foot[-1] == str(undated)  # the undated sections counted in the footer, not 0
+
+
+def test_trace_says_how_many_undated_sections_mention_it_and_how_to_list_them(mixed):
+    from search.trace import trace
+    from web import create_app
+
+    data = trace(Store(mixed), "neglect")
+    assert data["undated"] == len(UNDATED_DOCS) and len(data["years"]) == len(YEARS)
+    out = " ".join(CliRunner().invoke(main, ["trace", "neglect", "--index", str(mixed)]).output.split())
+    assert f"Also {len(UNDATED_DOCS)} sections of reports that state no year" in out
+    assert "sgsearch neglect --year undated lists them" in out
+    only = CliRunner().invoke(main, ["trace", "neglect", "--year", "undated", "--index", str(mixed)])
+    said = " ".join(only.output.split())
+    assert only.exit_code == 1 and "No dated sections mention" in said and "--year undated lists them" in said
+    with TestClient(create_app(mixed), base_url="http://127.0.0.1:8765") as c:
+        page = c.get("/trace", params={"q": "neglect"}).text
+        assert "of reports that state no year" in page and "year=undated" in page
