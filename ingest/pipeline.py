@@ -283,8 +283,9 @@ def ingest(
             for d in _named_for_removal(existing, remove or [], report):
                 if d not in removed:
                     removed.append(d)
-            todo = [job for job in todo if job[0] not in {d["path"] for d in removed}]
             report.removed = [d["path"] for d in removed]
+            gone = set(report.removed)
+            todo = [job for job in todo if job[0] not in gone]
             if taxonomy_files and not rebuild:
                 read = {job[0] for job in todo}
                 report.not_tagged = sum(1 for p in existing if p not in read and p not in report.removed)

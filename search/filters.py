@@ -46,7 +46,11 @@ def explain_empty(store, query: str | None, year=None, from_year=None, to_year=N
         return f"{n['from_year']} {from_year} is after {n['to_year']} {to_year}: no year is both (swap them?)"
 
     def total(**filters) -> int:
-        return search(store, query, limit=1, exact=exact, **filters).total if query else _count(store, **filters)
+        if query:
+            return search(store, query, limit=1, exact=exact, **filters).total
+        if not any(filters.values()):  # every section indexed (a search needs words or a filter)
+            return sum(d["sections"] for d in docs)
+        return search(store, "", limit=1, **filters).total
 
     words = total()
     if words == 0:
@@ -92,10 +96,3 @@ def _publishers_named(docs: list[dict], typed: str, listed: str) -> str:
 
     near = [p for p, _score, _i in process.extract(typed, pubs, scorer=fuzz.WRatio, limit=MAX_DOCS_NAMED)]
     return "; ".join(near) + f"; and {len(pubs) - len(near):,} more ({listed})"
-
-
-def _count(store, **filters) -> int:
-    """Sections the filters allow; with none, every section indexed (a search needs words or a filter)."""
-    if not any(filters.values()):
-        return sum(d["sections"] for d in documents(store))
-    return search(store, "", limit=1, **filters).total
