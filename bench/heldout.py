@@ -11,16 +11,18 @@ and a ``manifest.tsv`` in ``realdev/real/manifest.tsv``'s shape (file, format, u
 year, date_note, publisher, page_host, expected_doc_type, themes_core, themes_also), written
 by a careful reader before the tool ran. Prints titles, stated years, publishers and doc
 types as fetched from the page's address, [from the file alone] and {from the text alone: a
-saved page without its leading address comment, the harder case of a file that never had one}.
+saved page without its leading address comment, the harder case of a file that never had one},
+then theme recall as fetched.
 
 ``--pool`` reads several such folders (or every one under a parent folder) and prints, per folder
-and pooled, titles, stated years, publishers and doc types as fetched, a confusion table of doc types (gold -> got) and the year misses by kind
+and pooled, titles, stated years, publishers, doc types and theme recall (of the manifest's
+``themes_core``) as fetched, a confusion table of doc types (gold -> got) and the year misses by kind
 (no year found; the year before or after: a date mapped to the neighbouring financial year;
 a year inside a span the document covers; a year from another date the page names; a span
 where one year was wanted), each with the rule that found the year. It is for finding the
 kinds of error that recur across many pages, not single pages. ``--except`` leaves out the
-folders named (sets only measured, whose misses nobody reads); ``--misses`` lists every year
-publisher and doc-type miss of the folders pooled, one line each, for an error analysis.
+folders named (sets only measured, whose misses nobody reads); ``--misses`` lists every year,
+publisher, doc-type and core-theme miss of the folders pooled, one line each, for an error analysis.
 """
 from __future__ import annotations
 
@@ -97,7 +99,8 @@ def pool(folders: list[Path], misses_listed: bool = False) -> int:
     """Years and doc types per folder and pooled, doc types' confusion, year misses by kind."""
     rows: list[tuple[str, _realdev.Page, object, dict]] = []
     print("held-out sets pooled; as fetched from its address")
-    print(f"  {'set':<12} {'pages':>5}  {'title right':<20} {'stated year right':<20} {'publisher right':<20} doc type right")
+    print(f"  {'set':<12} {'pages':>5}  {'title right':<20} {'stated year right':<20} {'publisher right':<20} "
+          f"{'doc type right':<20} theme recall")
     for folder in folders:
         if not (folder / "manifest.tsv").exists():
             raise SystemExit(f"{folder}: no manifest.tsv there")
@@ -137,6 +140,8 @@ def pool(folders: list[Path], misses_listed: bool = False) -> int:
             if v["doc_type"] is False:
                 print(f"  {name}/{p.file}: doc type {_want_type(p.row)!r} -> {r.got.get('doc_type')!r}"
                       f" (title {r.got.get('title')!r})")
+            if v["missing_themes"]:
+                print(f"  {name}/{p.file}: themes missing {', '.join(v['missing_themes'])}")
     print(f"(load {load()})")
     return 0
 
@@ -147,7 +152,16 @@ def _want_type(row: dict) -> str:
 
 
 def _row(rows: list) -> str:
-    return "".join(f"{_figure([v[f] for *_, v in rows]):<21}" for f in ("title", "year", "publisher", "doc_type"))
+    return ("".join(f"{_figure([v[f] for *_, v in rows]):<21}" for f in ("title", "year", "publisher", "doc_type"))
+            + _themes([v for *_, v in rows]))
+
+
+def _themes(verdicts: list) -> str:
+    """Theme recall over the pages' ``themes_core``: the share of the reader's core themes the
+    document is tagged with (a theme of any of its sections), as ``bench/realdev.py`` judges it."""
+    hit = sum(v["themes"][0] for v in verdicts)
+    total = sum(v["themes"][1] for v in verdicts)
+    return f"{hit} of {total} {hit / max(total, 1):.2f}"
 
 
 def _figure(values: list) -> str:
@@ -187,6 +201,7 @@ def main(argv: list[str]) -> int:
     for f in realdev.FIGURES:
         print(f"  {realdev.NAMES[f]:<36} {_figure([v[f] for _, _, v in verdicts]):<14}"
               f" [{_figure([v[f] for v in alone])}] {{{_figure([v[f] for v in bare])}}}")
+    print(f"  {'theme recall (themes_core)':<36} {_themes([v for *_, v in verdicts])}")
     if "--per-page" in argv:
         for (p, r, v), a in zip(verdicts, alone):
             marks = " ".join(f"{f}={'-' if v[f] is None else ('ok' if v[f] else 'WRONG')}"
@@ -198,6 +213,8 @@ def main(argv: list[str]) -> int:
                   f"{r.got.get('period_end')}; manifest {p.row.get('year')!r})")
             print(f"    publisher: {r.got.get('publisher')!r} (manifest {p.row.get('publisher')!r})")
             print(f"    doc type:  {r.got.get('doc_type')!r} (manifest {_want_type(p.row)!r})")
+            if v["missing_themes"]:
+                print(f"    themes missing: {', '.join(v['missing_themes'])}")
     print(f"(load {load()})")
     return 0
 
