@@ -344,6 +344,10 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, re
         echo(f"sgsearch: the themes of {', '.join(taxonomy)} tag only the files read now; add --retag to tag "
              f"the {report.not_tagged} other indexed document{'s' if report.not_tagged != 1 else ''} with them too",
              err=True)
+    if report.tagged_earlier and not retag:
+        n = report.tagged_earlier
+        echo(f"sgsearch: {n} indexed document{'s' if n != 1 else ''} carr{'y' if n != 1 else 'ies'} the themes of "
+             "another version of sgsearch; add --retag to tag everything with this version's themes", err=True)
     # each failed file was named once on stderr above, with its reason
     if report.skipped and not as_json:
         echo(f"Skipped {len(report.skipped)} file(s) of a type sgsearch does not read (use {format_names()}):")

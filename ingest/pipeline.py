@@ -33,7 +33,14 @@ from ingest.itemtokens import AFTER_COMMIT, ItemTokens
 from ingest.metadata import rules
 from ingest.passages import passage_floor
 from ingest.readers import SUPPORTED_EXTS, check_limits
-from ingest.tagworker import TagFailed, Tagging, ignore_interrupt, section_text, theme_evidence
+from ingest.tagworker import (
+    TagFailed,
+    Tagging,
+    ignore_interrupt,
+    section_text,
+    theme_evidence,
+    vocabulary_stamp,
+)
 from search.index.records import doc_to_fields, item_to_fields, section_to_fields, stored_catalog_sig
 from search.index.store import FETCHED, Store, check_index_folder
 from search.vocab.taxonomy import load_taxonomy
@@ -64,6 +71,7 @@ class IngestReport:
     found: int = 0  # files found to read (before any was read)
     retagged: int = 0
     not_tagged: int = 0  # documents kept as they were, so not tagged with the theme files given
+    tagged_earlier: int = 0  # documents kept as they were, tagged with another version's themes
     seconds: float = 0.0
 
     def to_json(self) -> dict:
@@ -75,6 +83,7 @@ class IngestReport:
             "failed": self.failed,
             "skipped": self.skipped,
             "sections": self.sections,
+            "tagged_earlier": self.tagged_earlier,
         }
 
     @property
@@ -289,6 +298,11 @@ def ingest(
             if taxonomy_files and not rebuild:
                 read = {job[0] for job in todo}
                 report.not_tagged = sum(1 for p in existing if p not in read and p not in report.removed)
+            stamp = vocabulary_stamp()
+            if tag and not rebuild and store.exists():
+                read = {job[0] for job in todo}
+                report.tagged_earlier = sum(1 for p, e in store.manifest().items() if isinstance(e, dict)
+                                            and p not in read and p not in gone and e.get("tagged_with") != stamp)
             if not todo and not removed and not rebuild and not thesaurus_files:
                 return report
             if tag and todo:
@@ -311,7 +325,7 @@ def ingest(
                 if same:
                     tokens.list_earlier(store)  # an index written before passages were listed: once
                 with store.writer(fresh=rebuild, taxonomy=known, engine=engine, extra=extra, after=after) as (w, manifest):
-                    written = _Written(report, progress, kept, tokens)
+                    written = _Written(report, progress, kept, tokens, stamp)
                     if not rebuild:
                         for d in removed:
                             w.delete_doc(d["doc_id"])
@@ -372,8 +386,9 @@ class _Written:
     none: its older version, if any, stays with its own)."""
 
     def __init__(self, report: IngestReport, progress: Progress | None, kept: Thesaurus,
-                 tokens: ItemTokens | None = None):
+                 tokens: ItemTokens | None = None, stamp: str | None = None):
         self.report, self.progress, self.done, self.kept, self.tokens = report, progress, 0, kept, tokens
+        self.stamp = stamp  # the themes' version each document written is tagged with
 
     def write(self, w, manifest: dict, doc: ParsedDoc, tickets, tagging, existing: dict | None) -> None:
         tags = None
@@ -402,6 +417,8 @@ class _Written:
         if self.progress:
             self.progress("writing", self.done, self.report.sections, doc.doc["path"])
         manifest[doc.doc["path"]] = {"sha256": doc.doc["sha256"], "doc_id": doc.doc["doc_id"]}
+        if tags is not None and self.stamp:
+            manifest[doc.doc["path"]]["tagged_with"] = self.stamp
 
 
 def _fail(report: IngestReport, doc: ParsedDoc, error: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ingest.tagworker import Tagging, section_text, theme_evidence
+from ingest.tagworker import Tagging, section_text, theme_evidence, vocabulary_stamp
 from search.index.records import exact_value, years_covered
 from search.index.store import Store
 from search.vocab.taxonomy import bundled_path
@@ -31,7 +31,11 @@ def retag(index_dir: str | os.PathLike, taxonomy_files: list[Path] | None = None
             items = store.records("item")
             stags = tagging.tag_later([section_text(s) for s in sections], batch=256)
             itags = tagging.tag_later([i["item_text"] for i in items], batch=256)
-            with store.writer(taxonomy=tagging.taxonomy) as (w, _manifest):
+            stamp = vocabulary_stamp()
+            with store.writer(taxonomy=tagging.taxonomy) as (w, manifest):
+                for entry in manifest.values():  # every document now carries this version's themes
+                    if isinstance(entry, dict):
+                        entry["tagged_with"] = stamp
                 for s, tags in zip(sections, stags):
                     s["themes"] = ",".join(t["id"] for t in tags)
                     s["theme_evidence"] = theme_evidence(tags)

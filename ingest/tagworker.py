@@ -17,6 +17,7 @@ in-process. Workers are started with ``spawn`` on every platform, as on Windows.
 from __future__ import annotations
 
 import gc
+import hashlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ingest.blocks import IngestError
-from search.vocab.taxonomy import Taxonomy, load_taxonomy
+from search.vocab.taxonomy import Taxonomy, bundled_path, load_taxonomy
 
 Tags = list[dict]  # ThemeTag.to_dict() of each theme found in one text
 
@@ -38,6 +39,20 @@ _tagger = None  # the worker's tagger, built by _initializer
 def _describe(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
+
+
+# what the bundled tagging reads besides the user's theme files: the themes and the sentence cues
+_VOCABULARY = (bundled_path(), Path(__file__).with_name("cues.toml"))
+
+
+def vocabulary_stamp() -> str:
+    """A short digest of the themes and cues this version of sgsearch tags with. The index
+    records it per document, so an ingest after an upgrade can say which documents carry an
+    earlier version's tags (``sgsearch ingest --retag`` tags them again)."""
+    digest = hashlib.sha256()
+    for path in _VOCABULARY:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def section_text(section: dict) -> str:
