@@ -190,12 +190,18 @@ def main():
 
 def utf8_output(streams=None) -> None:
     """Write UTF-8 to a file or pipe whatever the console's code page: Windows otherwise
-    writes redirected output in the ANSI code page and fails on "ł" or "▶". A terminal is
-    left alone (Python writes to a Windows console in Unicode already)."""
+    writes redirected output in the ANSI code page and fails on "ł" or "▶". A terminal keeps
+    its own encoding (Python writes to a Windows console in Unicode already); one that cannot
+    show a letter (``PYTHONIOENCODING=cp1252``, a Latin-1 locale) shows "?" for it rather than
+    stopping with a traceback."""
     for stream in streams or (sys.stdout, sys.stderr):
         try:
-            if not stream.isatty() and (stream.encoding or "").replace("-", "").lower() != "utf8":
+            if (stream.encoding or "").replace("-", "").lower() == "utf8":
+                continue
+            if not stream.isatty():
                 stream.reconfigure(encoding="utf-8")
+            elif stream.errors == "strict":
+                stream.reconfigure(errors="replace")
         except (AttributeError, ValueError, OSError):
             pass  # not a text stream of the io module (a test's capture): nothing to change
 

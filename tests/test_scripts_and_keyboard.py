@@ -3,6 +3,7 @@ page used by keyboard and screen reader; each test pins a defect found so. The d
 written by the tests."""
 from __future__ import annotations
 
+import io
 import warnings
 
 from click.testing import CliRunner
@@ -59,3 +60,24 @@ def test_a_damaged_index_is_one_line_naming_it_never_a_traceback(tmp_path):
         page = c.get("/", params={"q": "neglect"})
         assert page.status_code != 500 and "is damaged" in page.text
 
+
+class _Terminal(io.TextIOWrapper):
+    """A terminal whose encoding is Windows-1252 (``PYTHONIOENCODING=cp1252`` at a console)."""
+
+    def isatty(self):
+        return True
+
+
+def test_a_terminal_that_cannot_show_a_letter_gets_a_question_mark_not_a_traceback():
+    # `sgsearch show ITEM_ID` marks the item with ▶, which Windows-1252 lacks
+    from cli import utf8_output
+
+    raw = io.BytesIO()
+    term = _Terminal(raw, encoding="cp1252")
+    utf8_output([term])
+    term.write("▶ Ynys Môn – łódź\n")
+    term.flush()
+    assert raw.getvalue().decode("cp1252") == "? Ynys Môn – ?ód?\n"
+    piped = io.TextIOWrapper(io.BytesIO(), encoding="cp1252")
+    utf8_output([piped])
+    assert piped.encoding == "utf-8"  # a file or pipe is still written in UTF-8, every letter kept
