@@ -4,6 +4,7 @@ written by the tests."""
 from __future__ import annotations
 
 import io
+import json
 import warnings
 
 from click.testing import CliRunner
@@ -81,3 +82,25 @@ def test_a_terminal_that_cannot_show_a_letter_gets_a_question_mark_not_a_traceba
     piped = io.TextIOWrapper(io.BytesIO(), encoding="cp1252")
     utf8_output([piped])
     assert piped.encoding == "utf-8"  # a file or pipe is still written in UTF-8, every letter kept
+
+
+def test_an_unknown_publisher_is_null_in_every_json(tmp_path):
+    ix = _index(tmp_path)
+
+    def run(*args):
+        r = CliRunner().invoke(main, [*args, "--json", "--index", str(ix)])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)
+
+    listed = {d["doc_id"]: d["publisher"] for d in run("docs")["documents"]}
+    assert sorted(listed.values(), key=str) == sorted(
+        ["Exampletown Safeguarding Children Partnership", None, None], key=str)
+    notes = next(d for d, p in listed.items() if p is None and "notes" in d)
+    assert run("docs", notes)["publisher"] is None
+    assert run("show", f"{notes}:1")["publisher"] is None
+    assert {h["publisher"] for h in run("pre-birth")["results"]} == {None}
+    from web import create_app
+
+    with TestClient(create_app(ix), base_url=LOCAL) as c:
+        page = c.get("/docs", params={"format": "json"}).json()
+        assert {d["doc_id"]: d["publisher"] for d in page["documents"]} == listed

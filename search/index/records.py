@@ -140,7 +140,7 @@ def doc_json(stored: dict, sections: int | list | None = None) -> dict:
     """A Document in the contract's shape from stored fields."""
     out = {k: stored.get(k) for k in DOC_KEYS}
     out["title"] = stored.get("doc_title", stored.get("title"))
-    out["publisher"] = body_name(out["publisher"])
+    out["publisher"] = body_name(out["publisher"]) or None  # unknown: null, as a section and a result say it
     out["sections"] = stored.get("nsections", 0) if sections is None else sections
     out["format"] = stored.get("fmt")
     parts = (stored.get("parts") or {}).get("parts") or []
