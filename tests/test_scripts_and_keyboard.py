@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import warnings
+from html.parser import HTMLParser
 
 from click.testing import CliRunner
 
@@ -104,3 +106,149 @@ def test_an_unknown_publisher_is_null_in_every_json(tmp_path):
     with TestClient(create_app(ix), base_url=LOCAL) as c:
         page = c.get("/docs", params={"format": "json"}).json()
         assert {d["doc_id"]: d["publisher"] for d in page["documents"]} == listed
+
+
+class _Page(HTMLParser):
+    """What a screen reader and a keyboard meet on a page: headings in order, each link's
+    words (leaving out what is hidden from it), form controls and their labels, alerts."""
+
+    VOID = {"input", "br", "img", "meta", "link", "hr", "source", "wbr"}
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.headings, self.links, self.controls, self.labels_for, self.alerts = [], [], [], set(), []
+        self.first_link = None
+        self._stack: list[tuple[str, dict]] = []
+        self._link = self._heading = self._alert = self._cell = None
+        self.cells: list[str] = []
+        self.lang = None
+        self.feed(html)
+
+    def _hidden(self):
+        return any(a.get("aria-hidden") == "true" for _, a in self._stack)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag == "label" and a.get("for"):
+            self.labels_for.add(a["for"])
+        if tag in ("input", "select", "textarea") and a.get("type") != "hidden":
+            labelled = any(t == "label" for t, _ in self._stack) or a.get("aria-label") or a.get("aria-labelledby")
+            self.controls.append((tag, a.get("id"), bool(labelled)))
+        if tag in self.VOID:
+            return
+        self._stack.append((tag, a))
+        if tag == "a":
+            self._link = [a.get("href"), ""]
+            self.first_link = self.first_link or a.get("href")
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading = [int(tag[1]), ""]
+        if a.get("role") in ("alert", "status"):
+            self._alert = [a.get("role"), ""]
+        if tag == "td":
+            self._cell = [""]
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        while self._stack:
+            t, a = self._stack.pop()
+            if t == tag:
+                break
+        if tag == "a" and self._link:
+            self.links.append((self._link[0], " ".join(self._link[1].split())))
+            self._link = None
+        if re.fullmatch(r"h[1-6]", tag) and self._heading:
+            self.headings.append((self._heading[0], " ".join(self._heading[1].split())))
+            self._heading = None
+        if tag == "td" and self._cell is not None:
+            self.cells.append(" ".join(self._cell[0].split()))
+            self._cell = None
+        if self._alert and a.get("role") == self._alert[0] and t == tag:
+            self.alerts.append(" ".join(self._alert[1].split()))
+            self._alert = None
+
+    def handle_data(self, data):
+        if self._hidden():
+            return
+        for part in (self._link, self._heading, self._alert):
+            if part is not None:
+                part[1] += data
+        if self._cell is not None:
+            self._cell[0] += data
+
+
+def _page(client, path, params=None, status=200) -> _Page:
+    r = client.get(path, params=params or {})
+    assert r.status_code == status, (path, params, r.status_code)
+    return _Page(r.text)
+
+
+def test_every_page_is_usable_by_keyboard_and_screen_reader(tmp_path):
+    ix = _index(tmp_path)
+    (tmp_path / "in" / "later.txt").write_text("Minutes\n\n1 Neglect\n\nNeglect was discussed.\n", encoding="utf-8")
+    ingest([tmp_path / "in"], ix)  # a report stating no year
+    from web import create_app
+
+    with TestClient(create_app(ix), base_url=LOCAL) as c:
+        docs = c.get("/docs", params={"format": "json"}).json()["documents"]
+        doc = next(d for d in docs if d["year"] is None)
+        pages = {
+            "home": _page(c, "/"),
+            "results": _page(c, "/", {"q": "neglect"}),
+            "filtered": _page(c, "/", {"q": "neglect", "year": "2019-20", "theme": "neglect", "type": "other"}),
+            "none": _page(c, "/", {"q": "neglect", "year": "2030"}),
+            "refused": _page(c, "/", {"q": "the"}, 400),
+            "themes": _page(c, "/themes", {"theme": "neglect", "year": "2019-20"}),
+            "trace": _page(c, "/trace", {"q": "neglect"}),
+            "recur": _page(c, "/recur"),
+            "docs": _page(c, "/docs"),
+            "doc": _page(c, f"/doc/{doc['doc_id']}"),
+            "section": _page(c, f"/section/{doc['doc_id']}:1"),
+            "missing": _page(c, "/section/nothing:9", status=404),
+            "ingest": _page(c, "/ingest"),
+        }
+        missing = c.get("/section/nothing:9").text
+    for name, p in pages.items():
+        assert p.lang == "en", name
+        levels = [lvl for lvl, _ in p.headings]
+        # one h1, first; no level skipped on the way down
+        assert levels and levels[0] == 1 and levels.count(1) == 1, (name, p.headings)
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (name, p.headings)
+        assert all(text for _, text in p.headings), (name, p.headings)
+        # every link says something in words, not a symbol alone; the first one skips to the content
+        assert all(re.search(r"\w", text) for _, text in p.links), (name, [t for t in p.links if not re.search(r"\w", t[1])])
+        assert p.first_link == "#main", name
+        for tag, cid, wrapped in p.controls:
+            assert wrapped or cid in p.labels_for, (name, tag, cid)
+    assert pages["results"].headings[0] == (1, "Results for “neglect”")
+    assert pages["none"].headings[0] == (1, "No sections match “neglect”")
+    assert any("leaves none" in a or "Year" in a for a in pages["none"].alerts), pages["none"].alerts
+    assert any("only common words" in a for a in pages["refused"].alerts), pages["refused"].alerts
+    removes = [t for h, t in pages["filtered"].links if t.startswith("Remove the filter")]
+    assert len(removes) == 3, pages["filtered"].links
+    # a report stating no year says so in words, as the rest of the page does
+    row = re.search(rf'<tr><td><span class="year">([^<]*)</span></td>\s*<td><a href="/doc/{doc["doc_id"]}"',
+                    _docs_html(ix))
+    assert row and row.group(1) == "undated"
+    assert "<title>Not found · sgsearch</title>" in missing
+    # the heat map's empty cells and years with no report are words for a screen reader, not dots and dashes
+    body = re.search(r"(?s)<tbody>.*?</tbody>", _themes_html(ix)).group(0)
+    themes = _Page(body)
+    assert themes.cells and all(re.search(r"\w", cell) for cell in themes.cells), themes.cells
+
+
+def _docs_html(ix) -> str:
+    from web import create_app
+
+    with TestClient(create_app(ix), base_url=LOCAL) as c:
+        return c.get("/docs").text
+
+
+def _themes_html(ix) -> str:
+    from web import create_app
+
+    with TestClient(create_app(ix), base_url=LOCAL) as c:
+        return c.get("/themes").text
+
