@@ -252,3 +252,19 @@ def _themes_html(ix) -> str:
     with TestClient(create_app(ix), base_url=LOCAL) as c:
         return c.get("/themes").text
 
+
+def test_every_refused_request_answers_json_of_one_shape(tmp_path):
+    ix = _index(tmp_path)
+    from web import create_app
+
+    asks = [("/", {"q": "the"}), ("/", {"q": "neglect", "year": "banana"}), ("/trace", {"q": "the"}),
+            ("/recur", {"theme": "negelct"}), ("/facets", {"q": "neglect", "year": "banana"}),
+            ("/section/nothing:9", {}), ("/export", {"fmt": "pdf"}), ("/themes", {"theme": "nothing"})]
+    with TestClient(create_app(ix), base_url=LOCAL) as c:
+        for path, params in asks:
+            r = c.get(path, params={**params, "format": "json"})
+            assert r.status_code >= 400, (path, params)
+            body = r.json()
+            assert set(body) == {"error", "status"} and body["status"] == r.status_code, (path, params, body)
+            assert isinstance(body["error"], str) and "\n" not in body["error"] and body["error"], (path, body)
+

@@ -110,7 +110,7 @@ def search_page(request: Request) -> Response:
             labels = site.labels()
     except QueryError as e:
         ctx.update(res=None, error=str(e), docs=[])
-        return render(request, "search.html", ctx, {"error": str(e)}, status_code=400)
+        return render(request, "search.html", ctx, {"error": str(e), "status": 400}, status_code=400)
     pages = max(1, math.ceil(min(res.total, FACET_LIMIT) / PER_PAGE))
     data = res.to_json()
     data.update(page=page, pages=pages, facets=counts)
@@ -292,7 +292,8 @@ def trace_page(request: Request) -> Response:
             with site.lock:
                 data = trace(site.store, q, examples=3)
         except QueryError as e:
-            return render(request, "trace.html", {"q": q, "data": None, "error": str(e)}, {"error": str(e)}, 400)
+            return render(request, "trace.html", {"q": q, "data": None, "error": str(e)},
+                          {"error": str(e), "status": 400}, 400)
     return render(request, "trace.html", {"q": q, "data": data, "labels": site.labels(),
                                           "chart": link(request, path="/trace.svg"),
                                           "chart_title": chart_title(data) if data else ""},
@@ -348,7 +349,7 @@ def recur_page(request: Request) -> Response:
                 theme_id = resolve_theme_filter(qp["theme"], site.store.taxonomy())
         except QueryError as e:
             ctx.update(error=str(e), clusters=[], matches=None)
-            return render(request, "recur.html", ctx, {"error": str(e)}, status_code=400)
+            return render(request, "recur.html", ctx, {"error": str(e), "status": 400}, status_code=400)
 
     def groups():
         found = recur(site.store, min_years=min_years, kind=kind, theme=theme_id, threshold=DEFAULT_THRESHOLD)
