@@ -51,6 +51,9 @@ class DefaultToSearch(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except click.UsageError as e:  # an unknown option, a value out of range: one line, as every error
+            where = e.ctx.command_path if e.ctx is not None else "sgsearch"
+            _fail(f"{e.format_message()} ('{where} --help' says how to use it)", e.exit_code)
         except QueryError as e:  # a query or filter: named by its option
             _query_fail(e)
         except SgsearchError as e:  # what the library cannot do with the input: one line, never a traceback

@@ -9,6 +9,7 @@ import re
 import warnings
 from html.parser import HTMLParser
 
+import pytest
 from click.testing import CliRunner
 
 from cli import main
@@ -268,3 +269,12 @@ def test_every_refused_request_answers_json_of_one_shape(tmp_path):
             assert set(body) == {"error", "status"} and body["status"] == r.status_code, (path, params, body)
             assert isinstance(body["error"], str) and "\n" not in body["error"] and body["error"], (path, body)
 
+
+@pytest.mark.parametrize("args", [["neglect", "-n", "0"], ["neglect", "--sort", "newest"], ["trace"],
+                                  ["recur", "--kind", "wish"], ["export", "neglect"], ["neglect", "--bogus"],
+                                  ["themes", "--per", "7"], ["docs", "a", "b"]])
+def test_a_bad_option_or_value_is_one_line_on_stderr(tmp_path, args):
+    r = CliRunner().invoke(main, [*args, "--index", str(tmp_path / "none")], prog_name="sgsearch")
+    assert r.exit_code == 2 and r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sgsearch: ") and "--help' says how to use it" in lines[0], lines
