@@ -278,3 +278,29 @@ def test_a_bad_option_or_value_is_one_line_on_stderr(tmp_path, args):
     assert r.exit_code == 2 and r.stdout == ""
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("sgsearch: ") and "--help' says how to use it" in lines[0], lines
+
+
+def test_web_pages_that_stop_before_the_last_match_say_so(tmp_path, monkeypatch):
+    # the pages go down the best FACET_LIMIT matches (1,000); here 20 of 25, so that few sections show it
+    import search.facets
+    import web.routes
+
+    monkeypatch.setattr(search.facets, "FACET_LIMIT", 20)
+    monkeypatch.setattr(web.routes, "FACET_LIMIT", 20)
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "long.txt").write_text("Annual Report 2020/21\n\n" + "".join(
+        f"{n} Topic {n}\n\nNeglect case {n} was reviewed by the panel.\n\n" for n in range(1, 26)), encoding="utf-8")
+    ix = tmp_path / "ix"
+    ingest([src], ix)
+    from web import create_app
+
+    with TestClient(create_app(ix), base_url=LOCAL) as c:
+        first = c.get("/", params={"q": "neglect", "format": "json"}).json()
+        assert first["total"] == 25 and first["pages"] == 2 and first["listed"] == 20
+        seen = [h["section_id"] for p in (1, 2) for h in
+                c.get("/", params={"q": "neglect", "format": "json", "page": p}).json()["results"]]
+        assert len(seen) == len(set(seen)) == 20  # no section twice
+        last = c.get("/", params={"q": "neglect", "page": 2}).text
+        assert "These pages list the best 20 of the 25 sections" in last
+        assert "best 20" not in c.get("/", params={"q": "neglect"}).text  # said once, on the last page

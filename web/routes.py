@@ -111,13 +111,14 @@ def search_page(request: Request) -> Response:
     except QueryError as e:
         ctx.update(res=None, error=str(e), docs=[])
         return render(request, "search.html", ctx, {"error": str(e), "status": 400}, status_code=400)
-    pages = max(1, math.ceil(min(res.total, FACET_LIMIT) / PER_PAGE))
+    listed = min(res.total, FACET_LIMIT)  # the pages go down the best FACET_LIMIT: said, never left out unsaid
+    pages = max(1, math.ceil(listed / PER_PAGE))
     data = res.to_json()
-    data.update(page=page, pages=pages, facets=counts)
+    data.update(page=page, pages=pages, listed=listed, facets=counts)
     scope = [("q", q)] + [("theme", t) for t in themes]
     if opts["year"] and not is_undated(opts["year"]):  # a briefing's scope is a range of years
         scope += [("from", opts["year"]), ("to", opts["year"])]
-    ctx.update(res=res, facets=counts, pages=pages, labels=labels, first=(page - 1) * PER_PAGE,
+    ctx.update(res=res, facets=counts, pages=pages, listed=listed, labels=labels, first=(page - 1) * PER_PAGE,
                export_params=urlencode(scope), facets_url=link(request, path="/facets"))
     return render(request, "search.html", ctx, data)
 
