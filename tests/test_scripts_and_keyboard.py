@@ -304,3 +304,30 @@ def test_web_pages_that_stop_before_the_last_match_say_so(tmp_path, monkeypatch)
         last = c.get("/", params={"q": "neglect", "page": 2}).text
         assert "These pages list the best 20 of the 25 sections" in last
         assert "best 20" not in c.get("/", params={"q": "neglect"}).text  # said once, on the last page
+
+
+def test_the_web_pages_json_is_what_the_commands_print(tmp_path):
+    ix = _index(tmp_path)
+    (tmp_path / "in2").mkdir()
+    (tmp_path / "in2" / "old.txt").write_text("Annual Report 2016/17\n\n1 Neglect\n\nNeglect rose.\n", encoding="utf-8")
+    ingest([tmp_path / "in2"], ix)  # 2017-18 to 2018-19: years with no report
+
+    def cli(*args):
+        r = CliRunner().invoke(main, [*args, "--json", "--index", str(ix)])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)
+
+    from web import create_app
+
+    with TestClient(create_app(ix), base_url=LOCAL) as c:
+        def web(path, **params):
+            return c.get(path, params={**params, "format": "json"}).json()
+
+        themes = web("/themes")
+        assert themes == cli("themes")
+        assert themes["themes"][0]["counts"]["2017-18"] is None  # a year with no report, as the command says it
+        assert web("/docs") == cli("docs")
+        assert web("/trace", q="neglect") == cli("trace", "neglect", "--examples", "3")
+        page = web("/", q="neglect")
+        whole = cli("neglect", "--facets")
+        assert {k: v for k, v in page.items() if k not in ("page", "pages", "listed")} == whole

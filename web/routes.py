@@ -268,7 +268,8 @@ def themes_page(request: Request) -> Response:
     ctx = {"table": table, "all_years": all_years, "undated": UNDATED, "rows": rows, "values": values, "levels": levels, "per100": per100,
            "totals": totals, "cell": cell, "link": lambda **kw: link(request, **kw), "alls": alls, "few": few,
            "few_mark": FEW_MARK, "few_sections": FEW_SECTIONS}
-    data = dict(table)
+    # programs get the shape `sgsearch themes --json` prints (every year, a year with no report null)
+    data = dict(site.cached("themes-json", lambda: full_table(site.store)))
     if per100:  # what the table shows: sections per 100 of each year's, as `sgsearch themes --per 100` gives
         data["rates"] = {t["id"]: {y: values[(t["id"], y)] for y in table["years"]} for t in rows}
     if cell:
