@@ -22,6 +22,13 @@ with warnings.catch_warnings():
 LOCAL = "http://127.0.0.1:8765"
 
 
+def _cli_json(ix, *args):
+    """What ``sgsearch ARGS --json`` prints on the index ``ix``, read as a script reads it."""
+    r = CliRunner().invoke(main, [*args, "--json", "--index", str(ix)])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
 def _index(tmp_path):
     """An index of three short reports, one of them stating no publisher."""
     src = tmp_path / "in"
@@ -91,9 +98,7 @@ def test_an_unknown_publisher_is_null_in_every_json(tmp_path):
     ix = _index(tmp_path)
 
     def run(*args):
-        r = CliRunner().invoke(main, [*args, "--json", "--index", str(ix)])
-        assert r.exit_code == 0, r.output
-        return json.loads(r.stdout)
+        return _cli_json(ix, *args)
 
     listed = {d["doc_id"]: d["publisher"] for d in run("docs")["documents"]}
     assert sorted(listed.values(), key=str) == sorted(
@@ -313,9 +318,7 @@ def test_the_web_pages_json_is_what_the_commands_print(tmp_path):
     ingest([tmp_path / "in2"], ix)  # 2017-18 to 2018-19: years with no report
 
     def cli(*args):
-        r = CliRunner().invoke(main, [*args, "--json", "--index", str(ix)])
-        assert r.exit_code == 0, r.output
-        return json.loads(r.stdout)
+        return _cli_json(ix, *args)
 
     from web import create_app
 
@@ -331,3 +334,26 @@ def test_the_web_pages_json_is_what_the_commands_print(tmp_path):
         page = web("/", q="neglect")
         whole = cli("neglect", "--facets")
         assert {k: v for k, v in page.items() if k not in ("page", "pages", "listed")} == whole
+
+
+def test_every_section_and_result_carries_every_field(tmp_path):
+    # a field that applies to some records only was left out of the others: a script reading
+    # r["matched_themes"] or s["part_title"] met a KeyError on the first record without one
+    ix = _index(tmp_path)
+
+    def cli(*args):
+        return _cli_json(ix, *args)
+
+    results = cli("neglect OR fathers", "-n", "50")["results"]
+    assert len(results) == 3
+    for r in results:
+        assert isinstance(r["matched_themes"], list)
+        assert r["part_title"] is None and r["source_url"] is None
+    assert {bool(r["matched_themes"]) for r in results} == {True, False}
+    doc = next(d["doc_id"] for d in cli("docs")["documents"] if "audit" in d["doc_id"])
+    sections = cli("docs", doc)["sections"]
+    shown = cli("show", sections[0]["section_id"])
+    for s in [*sections, shown]:
+        assert s["part_title"] is None and s["source_url"] is None
+    assert set(sections[0]) == set(sections[1]) and set(sections[0]) <= set(shown) <= set(results[0]) | {"items", "title"}
+
