@@ -357,3 +357,17 @@ def test_every_section_and_result_carries_every_field(tmp_path):
         assert s["part_title"] is None and s["source_url"] is None
     assert set(sections[0]) == set(sections[1]) and set(sections[0]) <= set(shown) <= set(results[0]) | {"items", "title"}
 
+
+def test_an_index_folder_that_cannot_be_made_is_one_line(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("1 Neglect\n\nNeglect was a concern.\n", encoding="utf-8")
+    blocked = tmp_path / "a-file.txt"
+    blocked.write_text("mine", encoding="utf-8")
+    for where in (blocked / "index", blocked / "deeper" / "index"):  # a file where a folder must be made
+        r = CliRunner().invoke(main, ["ingest", str(src), "--index", str(where)])
+        assert r.exit_code == 1 and r.exception is None or isinstance(r.exception, SystemExit), r.output
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"sgsearch: cannot write the index at {where} (")
+        assert lines[0].endswith("): give a folder you may write to with --index DIR"), lines
+    assert blocked.read_text(encoding="utf-8") == "mine"
