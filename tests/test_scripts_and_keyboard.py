@@ -371,3 +371,14 @@ def test_an_index_folder_that_cannot_be_made_is_one_line(tmp_path):
         assert len(lines) == 1 and lines[0].startswith(f"sgsearch: cannot write the index at {where} (")
         assert lines[0].endswith("): give a folder you may write to with --index DIR"), lines
     assert blocked.read_text(encoding="utf-8") == "mine"
+
+
+def test_a_page_of_results_does_not_take_the_focus_to_the_search_box(tmp_path):
+    # a screen reader landing on results was put in the box above them, past the page's heading
+    ix = _index(tmp_path)
+    from web import create_app
+
+    with TestClient(create_app(ix), base_url=LOCAL) as c:
+        assert "autofocus" in c.get("/").text  # the empty page: typing is what comes next
+        for params in ({"q": "neglect"}, {"q": "neglect", "year": "2030"}, {"q": "the"}):
+            assert "autofocus" not in c.get("/", params=params).text, params
