@@ -51,6 +51,9 @@ class DefaultToSearch(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except click.UsageError as e:  # an unknown option, a value out of range: one line, as every error
+            where = e.ctx.command_path if e.ctx is not None else "sgsearch"
+            _fail(f"{e.format_message()} ('{where} --help' says how to use it)", e.exit_code)
         except QueryError as e:  # a query or filter: named by its option
             _query_fail(e)
         except SgsearchError as e:  # what the library cannot do with the input: one line, never a traceback
@@ -190,12 +193,18 @@ def main():
 
 def utf8_output(streams=None) -> None:
     """Write UTF-8 to a file or pipe whatever the console's code page: Windows otherwise
-    writes redirected output in the ANSI code page and fails on "ł" or "▶". A terminal is
-    left alone (Python writes to a Windows console in Unicode already)."""
+    writes redirected output in the ANSI code page and fails on "ł" or "▶". A terminal keeps
+    its own encoding (Python writes to a Windows console in Unicode already); one that cannot
+    show a letter (``PYTHONIOENCODING=cp1252``, a Latin-1 locale) shows "?" for it rather than
+    stopping with a traceback."""
     for stream in streams or (sys.stdout, sys.stderr):
         try:
-            if not stream.isatty() and (stream.encoding or "").replace("-", "").lower() != "utf8":
+            if (stream.encoding or "").replace("-", "").lower() == "utf8":
+                continue
+            if not stream.isatty():
                 stream.reconfigure(encoding="utf-8")
+            elif stream.errors == "strict":
+                stream.reconfigure(errors="replace")
         except (AttributeError, ValueError, OSError):
             pass  # not a text stream of the io module (a test's capture): nothing to change
 

@@ -105,8 +105,7 @@ class Hit:
         }
         out.update(self.section)
         out["citation"] = section_citation(self.section, self.title, self.page)
-        if self.matched_themes:
-            out["matched_themes"] = self.matched_themes
+        out["matched_themes"] = list(self.matched_themes)  # [] when none: in every result, as every field is
         return out
 
 

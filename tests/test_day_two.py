@@ -151,7 +151,7 @@ def test_web_errors_name_the_field_and_the_command_line_its_option(client, corpu
 
 
 def _notice(html: str) -> str:
-    return re.search(r'<p class="notice">(.*?)</p>', html, re.S).group(1)
+    return re.search(r'<p class="notice"[^>]*>(.*?)</p>', html, re.S).group(1)
 
 
 def _three_reports(folder: Path) -> Path:

@@ -110,14 +110,15 @@ def search_page(request: Request) -> Response:
             labels = site.labels()
     except QueryError as e:
         ctx.update(res=None, error=str(e), docs=[])
-        return render(request, "search.html", ctx, {"error": str(e)}, status_code=400)
-    pages = max(1, math.ceil(min(res.total, FACET_LIMIT) / PER_PAGE))
+        return render(request, "search.html", ctx, {"error": str(e), "status": 400}, status_code=400)
+    listed = min(res.total, FACET_LIMIT)  # the pages go down the best FACET_LIMIT: said, never left out unsaid
+    pages = max(1, math.ceil(listed / PER_PAGE))
     data = res.to_json()
-    data.update(page=page, pages=pages, facets=counts)
+    data.update(page=page, pages=pages, listed=listed, facets=counts)
     scope = [("q", q)] + [("theme", t) for t in themes]
     if opts["year"] and not is_undated(opts["year"]):  # a briefing's scope is a range of years
         scope += [("from", opts["year"]), ("to", opts["year"])]
-    ctx.update(res=res, facets=counts, pages=pages, labels=labels, first=(page - 1) * PER_PAGE,
+    ctx.update(res=res, facets=counts, pages=pages, listed=listed, labels=labels, first=(page - 1) * PER_PAGE,
                export_params=urlencode(scope), facets_url=link(request, path="/facets"))
     return render(request, "search.html", ctx, data)
 
@@ -267,7 +268,8 @@ def themes_page(request: Request) -> Response:
     ctx = {"table": table, "all_years": all_years, "undated": UNDATED, "rows": rows, "values": values, "levels": levels, "per100": per100,
            "totals": totals, "cell": cell, "link": lambda **kw: link(request, **kw), "alls": alls, "few": few,
            "few_mark": FEW_MARK, "few_sections": FEW_SECTIONS}
-    data = dict(table)
+    # programs get the shape `sgsearch themes --json` prints (every year, a year with no report null)
+    data = dict(site.cached("themes-json", lambda: full_table(site.store)))
     if per100:  # what the table shows: sections per 100 of each year's, as `sgsearch themes --per 100` gives
         data["rates"] = {t["id"]: {y: values[(t["id"], y)] for y in table["years"]} for t in rows}
     if cell:
@@ -292,7 +294,8 @@ def trace_page(request: Request) -> Response:
             with site.lock:
                 data = trace(site.store, q, examples=3)
         except QueryError as e:
-            return render(request, "trace.html", {"q": q, "data": None, "error": str(e)}, {"error": str(e)}, 400)
+            return render(request, "trace.html", {"q": q, "data": None, "error": str(e)},
+                          {"error": str(e), "status": 400}, 400)
     return render(request, "trace.html", {"q": q, "data": data, "labels": site.labels(),
                                           "chart": link(request, path="/trace.svg"),
                                           "chart_title": chart_title(data) if data else ""},
@@ -348,7 +351,7 @@ def recur_page(request: Request) -> Response:
                 theme_id = resolve_theme_filter(qp["theme"], site.store.taxonomy())
         except QueryError as e:
             ctx.update(error=str(e), clusters=[], matches=None)
-            return render(request, "recur.html", ctx, {"error": str(e)}, status_code=400)
+            return render(request, "recur.html", ctx, {"error": str(e), "status": 400}, status_code=400)
 
     def groups():
         found = recur(site.store, min_years=min_years, kind=kind, theme=theme_id, threshold=DEFAULT_THRESHOLD)

@@ -21,21 +21,28 @@ class IndexBusy(SgsearchError):
     """Another process is writing to the index."""
 
 
+class IndexUnwritable(SgsearchError):
+    """The index folder cannot be made or written by this user."""
+
+
 @contextlib.contextmanager
 def ingest_lock(root: Path):
     """Hold the ingest lock of the index folder ``root``; raise :class:`IndexBusy` naming the holder."""
     from filelock import FileLock, Timeout  # only writers need it (it is slow to import)
 
-    root.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(root / LOCK), timeout=0)
     try:
+        root.mkdir(parents=True, exist_ok=True)
         lock.acquire()
-    except Timeout:
+    except Timeout:  # a TimeoutError, so an OSError: before the next
         try:
             pid = (root / PID).read_text(encoding="utf-8").strip() or "unknown"
         except OSError:
             pid = "unknown"
         raise IndexBusy(f"the index is being updated by another process (pid {pid})") from None
+    except OSError as e:  # a read-only place, a folder of another user, a file where a folder should be
+        raise IndexUnwritable(f"cannot write the index at {root} ({e.strerror or e}): give a folder you may "
+                              "write to with --index DIR") from None
     try:
         with contextlib.suppress(OSError):
             (root / PID).write_text(str(os.getpid()), encoding="utf-8")

@@ -140,7 +140,7 @@ def doc_json(stored: dict, sections: int | list | None = None) -> dict:
     """A Document in the contract's shape from stored fields."""
     out = {k: stored.get(k) for k in DOC_KEYS}
     out["title"] = stored.get("doc_title", stored.get("title"))
-    out["publisher"] = body_name(out["publisher"])
+    out["publisher"] = body_name(out["publisher"]) or None  # unknown: null, as a section and a result say it
     out["sections"] = stored.get("nsections", 0) if sections is None else sections
     out["format"] = stored.get("fmt")
     parts = (stored.get("parts") or {}).get("parts") or []
@@ -155,12 +155,10 @@ def section_json(stored: dict) -> dict:
     out["number"] = stored.get("number") or None
     out["themes"] = _themes_list(stored.get("themes"))
     out["ocr"] = bool(stored.get("ocr"))
-    if stored.get("source_url"):
-        out["source_url"] = stored["source_url"]
+    # every field in every section, null when it does not apply: a program reads each without asking first
+    out["source_url"] = stored.get("source_url") or None
     out["theme_evidence"] = stored.get("theme_evidence") or {}
-    part = (stored.get("cells") or {}).get("part_title")
-    if part:
-        out["part_title"] = part
+    out["part_title"] = (stored.get("cells") or {}).get("part_title") or None
     return out
 
 

@@ -28,7 +28,7 @@ from search.index.lock import LOCK, PID, IndexBusy, ingest_lock
 from search.index.schema import SCHEMA_VERSION
 from search.vocab.taxonomy import Taxonomy, load_taxonomy
 
-__all__ = ["CURRENT", "LOCK", "IndexBusy", "IndexFolderError", "IndexMissing", "Store", "replace_file", "default_index_dir",
+__all__ = ["CURRENT", "LOCK", "IndexBusy", "IndexDamaged", "IndexFolderError", "IndexMissing", "Store", "replace_file", "default_index_dir",
            "resolve_index_dir", "cache_dir"]
 
 ENV_VAR = "SGSEARCH_INDEX"
@@ -44,6 +44,11 @@ _OURS = {CURRENT, LOCK, PID, FETCHED}  # what an index folder holds besides its 
 
 class IndexMissing(SgsearchError):
     """There is no index at the location (nothing ingested yet), or it is from another version."""
+
+
+class IndexDamaged(IndexMissing):
+    """The live index's files cannot be read: damaged (a disk fault, a copy cut short, a file
+    edited by hand) or not allowed to this user."""
 
 
 class IndexFolderError(SgsearchError):
@@ -193,9 +198,32 @@ class Store:
         if not self.up_to_date():
             raise IndexMissing(f"the index at {self.root} was made by another version of sgsearch: "
                                "run 'sgsearch ingest' to rebuild it")
-        self._backend = backend_class(self.engine_name() or "whoosh")(live)
+        self._backend = self._open(backend_class(self.engine_name() or "whoosh"), live, read=True)
         self._gen = live.name
         return self._backend
+
+    def _open(self, cls, folder: Path, read: bool = False) -> Backend:
+        """``cls`` over the generation ``folder`` (``read``: its reader opened too, by counting
+        its records); files its engine cannot read are :class:`IndexDamaged` (one line naming
+        the index), whatever the engine raised."""
+        backend = None
+        try:
+            backend = cls(folder)
+            if read:  # the engine opens its files' readers lazily: a damaged one fails here, not mid-answer
+                backend.records_total()
+            return backend
+        except SgsearchError:
+            raise
+        except Exception as e:  # each engine fails on a damaged file in its own words and types
+            if backend is not None:
+                with contextlib.suppress(Exception):
+                    backend.close()
+            if isinstance(e, PermissionError):
+                raise IndexDamaged(f"the index at {self.root} cannot be read: permission denied "
+                                   f"({e.filename or folder})") from None
+            why = (str(e).strip().splitlines() or [type(e).__name__])[0][:120]
+            raise IndexDamaged(f"the index at {self.root} is damaged and cannot be read ({why}): build it again "
+                               f"with 'sgsearch ingest PATHS --rebuild --index {self.root}'") from None
 
     def records(self, kind: str, **terms: str) -> list[dict]:
         """Stored fields of every record of ``kind`` whose fields equal ``terms`` (e.g.
@@ -259,7 +287,7 @@ class Store:
             manifest = self.manifest()
         backend = w = None
         try:
-            backend = cls.create(target) if target != live else cls(target)
+            backend = cls.create(target) if target != live else self._open(cls, target)
             w = backend.writer()
             yield w, manifest
             # the manifest goes first: killed between it and the commit, it lists a file too
