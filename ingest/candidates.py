@@ -37,8 +37,12 @@ SCORED_KINDS = ("recommendation", "learning", "finding", "priority", "action", "
 # A full stop ends a sentence unless it follows one of these (lower case, without the stop)
 _ABBREVIATIONS = {"e.g", "i.e", "eg", "ie", "etc", "dr", "mr", "mrs", "ms", "st", "no", "vs", "cllr", "prof",
                   "approx", "incl", "fig", "para", "ref", "nos", "cf", "al", "inc", "ltd", "co", "rev", "gov"}
-# a sentence ends at a stop, or where a colon opens a quotation ("…, said: “This report shows …")
-_SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|:\s+(?=[\"“‘][A-Z])")
+# a sentence ends at a stop, or where a colon opens a quotation ("…, said: “This report shows …");
+# after a word, a stop may carry a note's number ("… known to services.3 Several …", "… in foster
+# care.[2] However …"), and text drawn from slides may lose the space after it ("… the year.Training …")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|:\s+(?=[\"“‘][A-Z])"
+                           r"|(?<=[a-z)])[.!?][\"”’)\]]*(?:\[\d{1,3}\]|\d{1,3}(?:[,–-]\d{1,3})*|[¹²³⁴-⁹⁰]+)\s+(?=[\"“‘(]?[A-Z])"
+                           r"|(?<=[a-z]{2})[.!?](?=[A-Z][a-z])")
 _NUMBER_OPEN = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[a-z][.)]|\(?[ivx]{1,4}[.)])\s+")
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
@@ -80,6 +84,7 @@ class Cues:
     cues: dict[str, _Cue]
     headings: dict[str, _Cue]
     list_leads: list[tuple[str, _Cue]] = field(default_factory=list)
+    joins: dict[str, _Cue] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +99,8 @@ def cues() -> Cues:
     return Cues([(k, _Cue(p.lower())) for k, p in data["kinds"].items()],
                 {k: _Cue(p.lower()) for k, p in data["cues"].items()},
                 {k: _Cue(p.lower()) for k, p in data["headings"].items()},
-                [(k, _Cue(p.lower())) for k, p in data.get("list_leads", {}).items()])
+                [(k, _Cue(p.lower())) for k, p in data.get("list_leads", {}).items()],
+                {k: _Cue(p.lower()) for k, p in data.get("joins", {}).items()})
 
 
 @lru_cache(maxsize=4096)
@@ -115,13 +121,18 @@ def list_lead_kind(text: str) -> str | None:
     if named:
         return named
     low = text.lower()
-    if _ADDRESSED.search(low):
+    if addressed(low):
         return None  # "If you have concerns about a child: call …; email …" introduces steps, not findings
     return next((kind for kind, rx in cues().list_leads if rx.search(low)), None)
 
 
 # a lead-in addressed to the reader or laying down a condition
 _ADDRESSED = re.compile(r"\b(?:you|your|if|when|whenever|unless)\b")
+
+
+def addressed(text: str) -> bool:
+    """Whether a lead-in speaks to the reader or lays down a condition ("If you have concerns: …")."""
+    return bool(_ADDRESSED.search(text.lower()))
 
 
 @dataclass
@@ -157,6 +168,13 @@ _BY_CONTEXT = ("done", "will", "we_will", "modal", "finding_verb", "shortfall", 
 def carries_on(text: str) -> bool:
     """Whether a sentence opens by pointing back at the one before ("This may…", "However, …")."""
     return cues().cues["continuation"].search(text.lower())
+
+
+def points_back(text: str) -> bool:
+    """Whether a sentence says what the one before it means or leads to ("This meant that …"),
+    so that, read as an item, it needs that sentence with it."""
+    rx = cues().joins.get("antecedent")
+    return bool(rx and rx.search(text.strip().lower()))
 
 
 def signals(c: Candidate) -> dict[str, float]:

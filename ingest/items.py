@@ -19,12 +19,14 @@ import re
 from ingest.blocks import LIST_ITEM, TABLE_ROW
 from ingest.candidates import (
     Candidate,
+    addressed,
     carries_on,
     cue_kind,
     cues,
     gate_signals,
     list_lead_kind,
     model,
+    points_back,
     signals,
     split_sentences,
 )
@@ -216,6 +218,48 @@ def inline_points(sentence: str) -> tuple[str, list[str]] | None:
     return kind, points
 
 
+PLAIN_POINTS = 3  # a colon lead-in naming no kind lists points when it has this many clauses or more
+TOPIC_WORDS = 7   # a list whose every entry is this short names topics ("The learning covered: …")
+_TOPIC_KINDS = ("priority", "objective")  # short names are what such lists hold
+
+
+def _plain_points(sentence: str) -> list[str] | None:
+    """The clauses of a sentence listing three or more points at its semicolons after a colon
+    lead-in that names no kind and is not addressed to the reader ("The panel noted: staff changed
+    often; plans were reviewed late; …"): entries of a list, as bullets after a plain
+    lead-in are, for the scorer to judge. None if it is no such sentence."""
+    m = _POINTS_LEAD.match(sentence.strip())
+    if not m or list_lead_kind(m.group("lead").strip()) or addressed(m.group("lead")):
+        return None
+    points = _points(re.split(r"\s*[;•·▪]\s*", m.group("rest")))
+    if len(points) < PLAIN_POINTS or any(_words(p) < MIN_WORDS for p in points):
+        return None
+    return points
+
+
+def _topics(kind: str, points: list[str]) -> bool:
+    """Whether a list names topics rather than makes points: every entry a short name (no verb,
+    no instruction), under a kind other than a priority or an objective ("The learning covered: delay
+    in acting; working with fathers; …"; not "Recommendations: refresh training; repeat the audit")."""
+    if kind in _TOPIC_KINDS:
+        return False
+    instruction = cues().cues["imperative_open"]
+    return all(_words(p) <= TOPIC_WORDS and not _FINITE.search(p) and not instruction.search(p.lower())
+               for p in points)
+
+
+def _listed(sentence: str) -> tuple[str | None, list[str]] | None:
+    """``(kind or None, points)`` of a sentence that lists points: after a lead-in naming or implying
+    their kind (:func:`inline_points`), or after a plain colon lead-in (kind None). A list of short
+    names under a kind other than a priority or an objective ("The learning covered: delay in acting;
+    …") names topics, not points (:func:`_topics`): None, and the sentence is read whole."""
+    found = inline_points(sentence)
+    if found:
+        return None if _topics(*found) else found
+    points = _plain_points(sentence)
+    return (None, points) if points else None
+
+
 def _title_like(section: dict) -> bool:
     """The section under the document's own title: its cue words describe the whole document."""
     heading = section.get("heading") or ""
@@ -255,7 +299,8 @@ def _lead(text: str) -> dict:
 def _runin(sentences: list[str]) -> bool:
     """A paragraph led by a short phrase that names its point ("Hear the child. Visits were
     made but the child was not spoken to alone …"): the whole paragraph is one candidate."""
-    return len(sentences) >= 2 and _words(sentences[0]) <= 6 and not _FINITE.search(sentences[0])
+    return (len(sentences) >= 2 and _words(sentences[0]) <= 6 and not _FINITE.search(sentences[0])
+            and not sentences[0].endswith("?"))  # "So what should change? …" asks, the sentences after answer
 
 
 def section_candidates(section: dict) -> tuple[list[tuple[tuple[int, int], dict]], list[Candidate]]:
@@ -313,7 +358,7 @@ def section_candidates(section: dict) -> tuple[list[tuple[tuple[int, int], dict]
             continue
         numbered = bool(_NUMBERED.match(text))
         found = inline_list(text)
-        if found:
+        if found and not _topics(*found):
             fixed += [((n, i), {"kind": found[0], "text": t, "page": page}) for i, t in enumerate(found[1])]
             lead = {}
             continue
@@ -332,14 +377,14 @@ def section_candidates(section: dict) -> tuple[list[tuple[tuple[int, int], dict]
                "labels_next": _labels_next(text, lines, n)}
         lead = {**lead, "open": False} if numbered and lead else {}
         sentences = split_sentences(text)
-        listed = [inline_points(t) for t in sentences]
+        listed = [_listed(t) for t in sentences]
         if any(listed):
             # a sentence listing points after a lead-in gives one candidate a point, read as the
             # entries of a list after that lead-in would be, and none for the whole sentence
             for i, (t, found) in enumerate(zip(sentences, listed)):
                 if found:
-                    entry = {**base, "lead": found[0], "lead_plain": False, "lead_label": False, "lead_modal": False,
-                             "after_lead": True, "furniture": False}
+                    entry = {**base, "lead": found[0], "lead_plain": not found[0], "lead_label": False,
+                             "lead_modal": False, "after_lead": True, "furniture": False}
                     cands += [Candidate(point, "list", page, n, i, len(sentences), context=entry) for point in found[1]]
                 else:
                     cands.append(Candidate(t, "sentence", page, n, i, len(sentences), context=ctx))
@@ -498,6 +543,7 @@ def _scored_items(fixed: list, cands: list[Candidate], passages: list | None = N
     m = model()
     placed = list(fixed)
     last: dict | None = None  # the item the previous sentence of the same paragraph gave
+    before: tuple[Candidate, bool] | None = None  # the sentence before, kept by no item (and if a passage)
     for c in cands:
         p = m.p_item(c.features) if c.p is None else c.p
         bar = min(m.threshold, PARAGRAPH_BAR) if c.form == "para" else m.threshold
@@ -507,17 +553,28 @@ def _scored_items(fixed: list, cands: list[Candidate], passages: list | None = N
             item = {"kind": _named_kind(c) or m.kind(c.features), "text": _strip_number(c.text), "page": c.page}
             if c.cells:
                 item["cells"] = c.cells
+            if (before is not None and c.form == "sentence" and before[0].block == c.block
+                    and before[0].sentence == c.sentence - 1 and points_back(c.text)):
+                # "This meant that …" says what the sentence before it means: when that sentence is
+                # no item itself, the item is both (when it is one, each stays its own item)
+                item["text"] = _strip_number(before[0].text) + " " + item["text"]
+                if before[1]:
+                    passages.pop()
             placed.append(((c.block, c.sentence), item))
             last = item if c.form == "sentence" else None
+            before = None
         elif (last is not None and c.form == "sentence" and c.sentence > 0
               and placed[-1][0] == (c.block, c.sentence - 1) and _carries_on(c)):
             # "This may result in …", or a paragraph's last sentence, carries on the point before it
             last["text"] += " " + c.text
             placed[-1] = ((c.block, c.sentence), last)
+            before = None
         else:
             last = None
-            if passages is not None and p >= floor:
+            passage = passages is not None and p >= floor
+            if passage:
                 passages.append({"text": _strip_number(c.text), "page": c.page})
+            before = (c, passage) if c.form == "sentence" else None
     return [item for _, item in sorted(placed, key=lambda x: x[0])]
 
 
