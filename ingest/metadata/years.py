@@ -155,8 +155,9 @@ def year_rules() -> tuple[tuple[tuple[str, str, re.Pattern], ...], dict[str, flo
     return cues, weights | {k: float(v) for k, v in y["weights"].items()}
 
 
-# a date written in figures, day first as in the UK: "11/10/2011", "23.03.2017"; or as ISO "2023-07-20"
-_NUM_DATE = re.compile(r"(?<![\d/.])(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d{2})(?![\d/.])")
+# a date written in figures, day first as in the UK: "11/10/2011", "23.03.2017", "15-12-2022" (one
+# separator throughout); or as ISO "2023-07-20"
+_NUM_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2((?:19|20)\d{2})(?![\d/.-])")
 _ISO_DATE = re.compile(r"(?<![\d-])((?:19|20)\d{2})-(\d{2})-(\d{2})(?![\d-])")
 _ANY_MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\.?,?\s+((?:19|20)\d{{2}})\b", re.I)
 # a season dates a newsletter by the school term it is named for: spring (January to Easter) in
@@ -197,7 +198,7 @@ def _scored_dates(lines: tuple[str, ...], weights: tuple[tuple[str, float], ...]
             found.append((m, _date(*m.groups()[-3:]), "full"))
         for m in re.finditer(_DATE_US, line, re.I):
             found.append((m, _date(m.group(2), m.group(1), m.group(3)), "full"))
-        for rx, order in ((_NUM_DATE, (3, 2, 1)), (_ISO_DATE, (1, 2, 3))):
+        for rx, order in ((_NUM_DATE, (4, 3, 1)), (_ISO_DATE, (1, 2, 3))):
             for m in rx.finditer(line):
                 try:
                     d = date(*(int(m.group(g)) for g in order))
@@ -221,7 +222,8 @@ def _scored_dates(lines: tuple[str, ...], weights: tuple[tuple[str, float], ...]
             kinds = frozenset(kind for _, kind in hits)
             score = sum(w[key] for key, _ in hits)
             cued = bool(kinds - {"target", "previous"})
-            if form == "figures" and not cued:
+            if form == "figures" and not (cued or "previous" in kinds):
+                # (a previous meeting's date is kept, scored down: it dates the papers when nothing else does)
                 continue
             if form == "month" and not cued:
                 # a month and year on a line of its own, at a line's start or in the title
@@ -299,11 +301,14 @@ def _report_span(text: str, where: str) -> dict | None:
     return None
 
 
-_YEARLY_REPORT = re.compile(r"\b(?:annual|yearly|twelve[- ]monthly)\s+report\b|\bannual\s+review\b", re.I)
+# in the plural too: a committee's item on several bodies' reports for one year ("Safeguarding Boards
+# Annual Reports 2015/16") is about the year they cover, as one report's is
+_YEARLY_REPORT = re.compile(r"\b(?:annual|yearly|twelve[- ]monthly)\s+reports?\b|\bannual\s+review\b", re.I)
 
 
 def names_yearly_report(title: str) -> bool:
-    """Whether a title names a yearly report ("Croydon Safeguarding Children Board Annual Report")."""
+    """Whether a title names a yearly report ("Croydon Safeguarding Children Board Annual Report") or
+    several ("Safeguarding Boards Annual Reports 2015/16")."""
     return bool(_YEARLY_REPORT.search(title or ""))
 
 
