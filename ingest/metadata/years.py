@@ -155,7 +155,7 @@ def year_rules() -> tuple[tuple[tuple[str, str, re.Pattern], ...], dict[str, flo
     return cues, weights | {k: float(v) for k, v in y["weights"].items()}
 
 
-# a date written in figures, day first as in the UK: "11/10/2011", "23.03.2017", "15-12-2022" (one
+# a date written in figures, day first as in the UK: "11/10/2011", "23.03.2017", "14-11-2021" (one
 # separator throughout); or as ISO "2023-07-20"
 _NUM_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2((?:19|20)\d{2})(?![\d/.-])")
 _ISO_DATE = re.compile(r"(?<![\d-])((?:19|20)\d{2})-(\d{2})-(\d{2})(?![\d-])")
