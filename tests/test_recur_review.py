@@ -18,3 +18,25 @@ def test_a_checked_files_tenth_recommendation_lines_up_as_its_first(monkeypatch)
         first, *rest = block.splitlines()
         assert first[4:].startswith("The partnership"), block
         assert rest and all(line[:4] == "    " and line[4] != " " for line in rest), block
+
+
+def test_the_csv_appendix_numbers_and_dates_its_rows_as_word_and_markdown_do(tmp_path):
+    import csv
+
+    from search.report.appendix import write_appendix
+
+    def match(year):
+        return {"item_id": "r:1.1", "doc_id": "r", "kind": "recommendation", "text": TOOLKIT, "score": 61.2,
+                "why": ["neglect toolkit"], "year": year, "citation": "Report, Actions"}
+
+    checks = [{"text": f"{TOOLKIT} {n}", "verdict": "made before", "matches": [match(y)]}
+              for n, y in ((1, "2019-20"), (2, None))]
+    summary = {"items": 2, "made_before": 2, "similar": 0, "new": 0}
+    written = {fmt: write_appendix(checks, summary, tmp_path / f"a.{fmt}", threshold=52, min_score=37)
+               for fmt in ("csv", "md")}
+    with written["csv"].open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["no"], r["recommendation"], r["year"]) for r in rows] == [
+        ("1", f"{TOOLKIT} 1", "2019-20"), ("2", f"{TOOLKIT} 2", "undated")]
+    md = written["md"].read_text(encoding="utf-8")
+    assert f"| 2 | {TOOLKIT} 2 | made before | undated, score 61.2:" in md

@@ -14,7 +14,7 @@ from search.vocab.years import UNDATED
 
 TITLE = "Recommendations checked against earlier reports"
 APPENDIX_MATCHES = 3  # earlier matches shown per recommendation
-CSV_COLUMNS = ("recommendation", "verdict", "made_before", "year", "score", "why", "kind", "text", "citation",
+CSV_COLUMNS = ("no", "recommendation", "verdict", "made_before", "year", "score", "why", "kind", "text", "citation",
                "item_id")
 
 
@@ -87,8 +87,9 @@ def _csv(checks: list[dict], path: Path) -> None:
         for n, c in enumerate(checks, start=1):
             made = "yes" if c.get("verdict") == "made before" else "no"
             for m in c.get("matches") or [None]:
-                row = [f"{n}. {c['text']}", c.get("verdict"), made]
-                row += ([m.get("year"), m.get("score"), "; ".join(m.get("why") or []), m.get("kind"), m.get("text"),
+                # the number in a column of its own, as Word and Markdown give it; a match's year as they say it
+                row = [n, c["text"], c.get("verdict"), made]
+                row += ([m.get("year") or UNDATED, m.get("score"), "; ".join(m.get("why") or []), m.get("kind"), m.get("text"),
                          cite(m), m.get("item_id")] if m else [""] * 7)
                 w.writerow([csv_cell("" if v is None else v) for v in row])
 
