@@ -40,3 +40,22 @@ def test_the_csv_appendix_numbers_and_dates_its_rows_as_word_and_markdown_do(tmp
         ("1", f"{TOOLKIT} 1", "2019-20"), ("2", f"{TOOLKIT} 2", "undated")]
     md = written["md"].read_text(encoding="utf-8")
     assert f"| 2 | {TOOLKIT} 2 | made before | undated, score 61.2:" in md
+
+
+def test_the_web_page_gives_a_matchs_score_as_the_command_line_and_the_appendix_do(monkeypatch):
+    from pathlib import Path
+
+    import jinja2
+
+    from cliformat import format_matches
+    from search.report.appendix import _match_line
+
+    templates = Path(__file__).resolve().parent.parent / "web" / "templates"
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates)), autoescape=True)
+    monkeypatch.setenv("COLUMNS", "100")
+    for score in (62.5, 51.6):  # 51.6 is below 52, the score "made before" needs: never shown as 52
+        m = {"item_id": "r:1.1", "section_id": "r:1", "doc_id": "r", "kind": "recommendation", "text": TOOLKIT,
+             "score": score, "why": ["neglect toolkit"], "year": "2019-20", "citation": "Report (2019-20), Actions"}
+        html = str(env.get_template("macros.html").module.match(m))
+        assert f">{score}% alike<" in html
+        assert format_matches([m]).split()[0] == str(score) and f"score {score}:" in _match_line(m)
