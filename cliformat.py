@@ -230,7 +230,7 @@ def format_checks(checks: list[dict], total: dict | None = None) -> str:
         out.append("")
     out.append(wrap(total_line(total), cols))
     if left_out_line(total):
-        out.append(wrap(left_out_line(total), cols))
+        out.append(wrap(left_out_line(total, keep="--include-self"), cols))
     return "\n".join(out)
 
 

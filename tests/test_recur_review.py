@@ -59,3 +59,35 @@ def test_the_web_page_gives_a_matchs_score_as_the_command_line_and_the_appendix_
         html = str(env.get_template("macros.html").module.match(m))
         assert f">{score}% alike<" in html
         assert format_matches([m]).split()[0] == str(score) and f"score {score}:" in _match_line(m)
+
+
+def test_only_the_command_line_names_its_option_for_keeping_the_checked_report(tmp_path):
+    import re
+    import warnings
+
+    from click.testing import CliRunner
+
+    from cli import main
+    from ingest.pipeline import ingest
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # newer Starlette prefers httpx2 for its test client
+        from starlette.testclient import TestClient
+    from web import create_app
+
+    review = tmp_path / "in" / "review.md"
+    review.parent.mkdir()
+    review.write_text(f"# Quillmoor review 2020-21\n\n## Recommendations\n\n1. {TOOLKIT}.\n", encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert ingest([review], ix, tag=False).ok
+    run = CliRunner().invoke(main, ["recur", "--check", str(review), "--index", str(ix), "-o", str(tmp_path / "a.md")])
+    assert run.exit_code == 0, run.output
+    assert "(--include-self keeps them)." in " ".join(run.stdout.split())
+    # a review's appendix is read by people who never typed the command, and the page has no such option
+    appendix = (tmp_path / "a.md").read_text(encoding="utf-8")
+    assert "Left out: the items of Quillmoor review 2020-21 (review)" in appendix and "--include-self" not in appendix
+    with TestClient(create_app(ix), base_url="http://127.0.0.1:8765") as client:
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/recur").text).group(1)
+        page = client.post("/recur/check", data={"csrf": token},
+                           files={"file": ("review.md", review.read_bytes(), "text/markdown")}).text
+    assert "Left out: the items of Quillmoor review 2020-21 (review)" in page and "--include-self" not in page

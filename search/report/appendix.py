@@ -42,8 +42,9 @@ def total_line(summary: dict) -> str:
     return f"{made_before_line(summary)} {others_line(summary)}".strip()
 
 
-def left_out_line(summary: dict) -> str | None:
-    """What was left out because it is the checked document itself (or dated after it), or None."""
+def left_out_line(summary: dict, keep: str | None = None) -> str | None:
+    """What was left out because it is the checked document itself (or dated after it), or None.
+    ``keep``: how the reader can keep them (the command line's option; a page or a file has none)."""
     own = summary.get("left_out") or []
     if not own:
         return None
@@ -51,8 +52,8 @@ def left_out_line(summary: dict) -> str | None:
     later = len(summary.get("later_left_out") or [])
     after = (f", and of the {later} report{'s' if later != 1 else ''} dated after it (nothing said later was "
              "said before it)") if later else ""
-    return (f"Left out: the items of {names}, the checked document itself, already indexed{after} "
-            "(--include-self keeps them).")
+    return (f"Left out: the items of {names}, the checked document itself, already indexed{after}"
+            + (f" ({keep} keeps them)." if keep else "."))
 
 
 def verdict_key(threshold: float, min_score: float) -> str:
