@@ -91,3 +91,30 @@ def test_only_the_command_line_names_its_option_for_keeping_the_checked_report(t
         page = client.post("/recur/check", data={"csrf": token},
                            files={"file": ("review.md", review.read_bytes(), "text/markdown")}).text
     assert "Left out: the items of Quillmoor review 2020-21 (review)" in page and "--include-self" not in page
+
+
+def test_the_web_pages_groups_carry_the_numbers_the_tracker_and_the_command_line_give_them(corpus_index):
+    import csv
+    import io
+    import re
+    import warnings
+
+    from click.testing import CliRunner
+
+    from cli import main
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # newer Starlette prefers httpx2 for its test client
+        from starlette.testclient import TestClient
+    from web import create_app
+
+    with TestClient(create_app(corpus_index), base_url="http://127.0.0.1:8765") as client:
+        page = client.get("/recur").text
+        tracker = client.get("/recur", params={"format": "csv"}).content.decode("utf-8-sig")
+    on_page = re.findall(r'<h3><span class="ref">#(\d+)</span> ([^<]+?)(?: <span|</h3>)', page)
+    refs = [row["Ref"] for row in csv.DictReader(io.StringIO(tracker))]
+    assert on_page and sorted(int(n) for n, _ in on_page) == sorted(int(r) for r in refs)
+    cli = CliRunner().invoke(main, ["recur", "--index", str(corpus_index)]).stdout
+    for n, years in on_page:  # "#3  2016-17 to 2020-21: …" on the command line
+        first, last = years.split(", ")[0], years.split(", ")[-1]
+        assert re.search(rf"^#{n}  {re.escape(first)} to {re.escape(last)}:", cli, re.M), (n, years)
