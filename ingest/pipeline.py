@@ -369,8 +369,18 @@ def ingest(
     finally:
         if tagging:
             tagging.close()
+        _failed_with_their_twin(report)
         report.seconds = time.monotonic() - started
     return report
+
+
+def _failed_with_their_twin(report: IngestReport) -> None:
+    """A file left out as the same as one that then failed is not in the index either: it fails
+    with it, for the same reason (its bytes are the same), rather than being said to be indexed."""
+    failed = {f["path"]: f["error"] for f in report.failed}
+    for dup in [d for d in report.duplicates if d["same_as"] in failed]:
+        report.duplicates.remove(dup)
+        report.failed.append({"path": dup["path"], "error": failed[dup["same_as"]]})
 
 
 class _NothingToWrite(Exception):
@@ -427,23 +437,26 @@ def _fail(report: IngestReport, doc: ParsedDoc, error: str) -> None:
 
 
 def _same_content(hashed: list[tuple[Path, str]], existing: dict[str, dict], gone: set[str]) -> list[dict]:
-    """The files of ``hashed`` (path, content hash) whose content another file already holds,
-    each ``{"path", "same_as"}``. One content is one document, kept under one name: a name
+    """The files of ``hashed`` (path, content hash) whose content another file of the same type
+    already holds, each ``{"path", "same_as"}``. One content is one document, kept under one name: a name
     already indexed with that content (and kept, not in ``gone``) before one read now; among
     those read now, the file modified first (a copy is usually made later), then the shorter
     name ("report.pdf" before "report (1).pdf" or "report - Copy.pdf", which a copy that keeps
     the time gets), then the order the files were given in."""
-    now = {str(f): sha for f, sha in hashed}
-    owner: dict[str, str] = {}
+    def same(path, sha):  # the same bytes under another type are read by another reader: not the same
+        return sha, Path(path).suffix.lower()
+
+    now = {str(f): same(f, sha) for f, sha in hashed}
+    owner: dict[tuple, str] = {}
     for p, d in existing.items():  # indexed, kept, and not read again now: holds its content as it is
         if p not in gone and p not in now and d.get("sha256"):
-            owner.setdefault(d["sha256"], p)
-    for p, sha in now.items():  # indexed with this very content
-        if p in existing and p not in gone and existing[p].get("sha256") == sha:
-            owner.setdefault(sha, p)
+            owner.setdefault(same(p, d["sha256"]), p)
+    for p, key in now.items():  # indexed with this very content
+        if p in existing and p not in gone and existing[p].get("sha256") == key[0]:
+            owner.setdefault(key, p)
     for i in sorted(range(len(hashed)), key=lambda i: (_modified(hashed[i][0]), len(hashed[i][0].name), i)):
-        owner.setdefault(hashed[i][1], str(hashed[i][0]))
-    return [{"path": p, "same_as": owner[sha]} for p, sha in now.items() if owner[sha] != p]
+        owner.setdefault(now[str(hashed[i][0])], str(hashed[i][0]))
+    return [{"path": p, "same_as": owner[key]} for p, key in now.items() if owner[key] != p]
 
 
 def _modified(f: Path) -> int:

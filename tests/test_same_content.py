@@ -157,3 +157,19 @@ def test_the_web_page_says_an_upload_it_holds_already_and_keeps_no_copy(tmp_path
         assert "<strong>Briefing (2).md</strong>: the same content as briefing.md: indexed once, as that file" in page
     assert not [p for p in (ix / "uploads").rglob("*") if p.is_file()]  # the copy is not kept in uploads/
     assert doc_paths(ix) == [str(tmp_path / "in" / "briefing.md")]
+
+
+def test_a_copy_of_a_file_that_fails_fails_with_it_and_another_type_is_read_apart(tmp_path):
+    src = tmp_path / "reports"
+    broken = src / "review.pdf"
+    src.mkdir()
+    broken.write_bytes(b"%PDF-1.4\nnot really a PDF after all\n")
+    shutil.copyfile(broken, src / "review (1).pdf")
+    write(src / "notes.md", BRIEFING)
+    shutil.copyfile(src / "notes.md", src / "notes.txt")  # read by another reader: not called the same
+    rep = ingest([src], tmp_path / "ix", tag=False)
+    assert rep.duplicates == []  # never "indexed once, as that file" for a file not indexed
+    failed = {f["path"]: f["error"] for f in rep.failed}
+    assert set(failed) == {str(broken), str(src / "review (1).pdf")}
+    assert failed[str(broken)] == failed[str(src / "review (1).pdf")]
+    assert sorted(rep.added) == [str(src / "notes.md"), str(src / "notes.txt")]
