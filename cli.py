@@ -327,6 +327,8 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, re
         click.echo("\r\x1b[K", nl=False, err=True)
     for f in report.failed:
         echo(f"sgsearch: {f['path']}: {f['error']}", err=True)
+    for d in report.duplicates:  # one content is one document: said once a run, not an error
+        echo(f"sgsearch: {d['path']}: the same content as {d['same_as']}: indexed once, as that file", err=True)
     # lazy: a command loads only what it uses (start-up is part of the answer time)
     from ingest.readers import format_names
 
@@ -343,6 +345,8 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, re
         bad_entries = report.catalog_problems  # said above, each; not files
         parts = [f"{len(report.added)} added", f"{len(report.updated)} updated", f"{len(report.unchanged)} unchanged",
                  f"{len(report.removed)} removed", f"{len(report.failed) - bad_entries} failed"]
+        if report.duplicates:
+            parts.append(f"{len(report.duplicates)} duplicate{'s' if len(report.duplicates) != 1 else ''}")
         if bad_entries:
             parts.append(f"{bad_entries} catalog problem{'s' if bad_entries != 1 else ''}")
         echo(f"Ingested into {root}: " + ", ".join(parts) +

@@ -219,16 +219,18 @@ def format_checks(checks: list[dict], total: dict | None = None) -> str:
     total = total or summary(checks)
     out = []
     cols = width()
+    # every recommendation's text, verdict and matches start in one column, past the widest number
+    margin = " " * len(f"{len(checks)}. ")
     for n, c in enumerate(checks, start=1):
-        out.append(wrap(f"{n}. {safe(c['text'])}", cols, "", "   "))
+        out.append(wrap(f"{n}.".ljust(len(margin)) + safe(c["text"]), cols, "", margin))
         if c.get("verdict"):
-            out.append(wrap(verdict_line(c["verdict"], bool(c["matches"])), cols, "   "))
+            out.append(wrap(verdict_line(c["verdict"], bool(c["matches"])), cols, margin))
         if c["matches"]:
-            out += format_matches(c["matches"], "   ").splitlines()
+            out += format_matches(c["matches"], margin).splitlines()
         out.append("")
     out.append(wrap(total_line(total), cols))
     if left_out_line(total):
-        out.append(wrap(left_out_line(total), cols))
+        out.append(wrap(left_out_line(total, keep="--include-self"), cols))
     return "\n".join(out)
 
 

@@ -306,8 +306,11 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         qb.build_scale(scale, corpus_ix, args.sections, args.docs, args.seed, "tantivy", args.tag)
         n_items = add_items(scale, corpus_ix, args.sections, args.docs, args.items, args.seed)
+        from search.index.store import Store
+
+        live = Store(scale).current_dir()  # a generation a rebuild retired is kept a while beside it: not counted
         print(f"    index ready in {time.perf_counter() - t:.0f} s; size "
-              f"{sum(f.stat().st_size for f in scale.rglob('*') if f.is_file()) / 2**20:.0f} MiB "
+              f"{sum(f.stat().st_size for f in live.rglob('*') if f.is_file()) / 2**20:.0f} MiB "
               f"with {n_items:,} items")
 
         ours, raw = raw_ratio(scale, args.raw) if "raw" not in args.skip else (0.0, 0.0)

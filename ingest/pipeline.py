@@ -2,7 +2,8 @@
 
 Incremental: a file whose content hash (and catalog entry) is unchanged is skipped; a
 changed file replaces its old records; a file gone from an ingested folder is
-removed. Atomic: each document is written as soon as it is read and tagged, all in one
+removed. One content is one document: a file whose content another file holds is not
+indexed again (``IngestReport.duplicates`` names both). Atomic: each document is written as soon as it is read and tagged, all in one
 commit at the end (or a new generation swapped in), so a failure or a kill leaves the
 previous index usable, and memory holds a document or two, never the collection.
 Bad files are reported one line each and never stop the others. Theme tagging runs in a
@@ -66,6 +67,7 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     failed: list[dict] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    duplicates: list[dict] = field(default_factory=list)  # {"path", "same_as"}: a file another holds already
     sections: int = 0
     pages: int = 0
     found: int = 0  # files found to read (before any was read)
@@ -82,6 +84,7 @@ class IngestReport:
             "removed": self.removed,
             "failed": self.failed,
             "skipped": self.skipped,
+            "duplicates": self.duplicates,
             "sections": self.sections,
             "tagged_earlier": self.tagged_earlier,
         }
@@ -258,20 +261,35 @@ def ingest(
                         if rp.is_file() and rp not in files:
                             files.append(rp)
                             entries.update(_catalogs([rp], IngestReport()))
+            hashed: list[tuple[Path, str]] = []  # the files to read and their contents' hashes
+            for f in files:
+                try:
+                    hashed.append((f, sha256_file(f)))
+                except FileNotFoundError:
+                    report.failed.append({"path": str(f), "error": "file vanished before it could be read"})
+                except OSError as e:
+                    report.failed.append({"path": str(f), "error": f"cannot read the file: {e.strerror or e}"})
+            removed = [
+                d for p, d in existing.items()
+                if not Path(p).exists() and any(Path(p).is_relative_to(folder) for folder in folders)
+            ]
+            for d in _named_for_removal(existing, remove or [], report):
+                if d not in removed:
+                    removed.append(d)
+            gone = {d["path"] for d in removed}
+            report.duplicates = _same_content(hashed, {} if rebuild else existing, gone)
+            for dup in report.duplicates:  # a copy indexed before (by an older version) is taken out
+                if not rebuild and dup["path"] in existing and dup["path"] not in gone:
+                    removed.append(existing[dup["path"]])
+            twice = {dup["path"] for dup in report.duplicates}
             todo: list[tuple[str, Entry | None, str, str]] = []
             used_ids = {d["doc_id"]: p for p, d in existing.items()}
-            for f in files:
+            for f, sha in hashed:
                 key = str(f)
+                if key in twice:
+                    continue
                 entry = entries.get(f)
                 old = existing.get(key)
-                try:
-                    sha = sha256_file(f)
-                except FileNotFoundError:
-                    report.failed.append({"path": key, "error": "file vanished before it could be read"})
-                    continue
-                except OSError as e:
-                    report.failed.append({"path": key, "error": f"cannot read the file: {e.strerror or e}"})
-                    continue
                 if not rebuild and old and old.get("sha256") == sha and stored_catalog_sig(old) == _entry_sig(entry):
                     report.unchanged.append(key)
                     continue
@@ -285,13 +303,6 @@ def ingest(
                             f"{used_ids[taken]}; this file is indexed as {doc_id!r}")})
                 used_ids[doc_id] = key
                 todo.append((key, entry, doc_id, ocr, from_urls.get(str(Path(key).resolve()))))
-            removed = [
-                d for p, d in existing.items()
-                if not Path(p).exists() and any(Path(p).is_relative_to(folder) for folder in folders)
-            ]
-            for d in _named_for_removal(existing, remove or [], report):
-                if d not in removed:
-                    removed.append(d)
             report.removed = [d["path"] for d in removed]
             gone = set(report.removed)
             todo = [job for job in todo if job[0] not in gone]
@@ -372,8 +383,18 @@ def ingest(
     finally:
         if tagging:
             tagging.close()
+        _failed_with_their_twin(report)
         report.seconds = time.monotonic() - started
     return report
+
+
+def _failed_with_their_twin(report: IngestReport) -> None:
+    """A file left out as the same as one that then failed is not in the index either: it fails
+    with it, for the same reason (its bytes are the same), rather than being said to be indexed."""
+    failed = {f["path"]: f["error"] for f in report.failed}
+    for dup in [d for d in report.duplicates if d["same_as"] in failed]:
+        report.duplicates.remove(dup)
+        report.failed.append({"path": dup["path"], "error": failed[dup["same_as"]]})
 
 
 class _NothingToWrite(Exception):
@@ -430,6 +451,37 @@ def _fail(report: IngestReport, doc: ParsedDoc, error: str) -> None:
     report.sections -= len(doc.sections)
     report.pages -= doc.doc.get("pages") or 0
     report.failed.append({"path": path, "error": error})
+
+
+def _same_content(hashed: list[tuple[Path, str]], existing: dict[str, dict], gone: set[str]) -> list[dict]:
+    """The files of ``hashed`` (path, content hash) whose content another file of the same type
+    already holds, each ``{"path", "same_as"}``. One content is one document, kept under one name: a name
+    already indexed with that content (and kept, not in ``gone``) before one read now; among
+    those read now, the file modified first (a copy is usually made later), then the shorter
+    name ("report.pdf" before "report (1).pdf" or "report - Copy.pdf", which a copy that keeps
+    the time gets), then the order the files were given in."""
+    def same(path, sha):  # the same bytes under another type are read by another reader: not the same
+        return sha, Path(path).suffix.lower()
+
+    now = {str(f): same(f, sha) for f, sha in hashed}
+    owner: dict[tuple, str] = {}
+    for p, d in existing.items():  # indexed, kept, and not read again now: holds its content as it is
+        if p not in gone and p not in now and d.get("sha256"):
+            owner.setdefault(same(p, d["sha256"]), p)
+    for p, key in now.items():  # indexed with this very content
+        if p in existing and p not in gone and existing[p].get("sha256") == key[0]:
+            owner.setdefault(key, p)
+    for i in sorted(range(len(hashed)), key=lambda i: (_modified(hashed[i][0]), len(hashed[i][0].name), i)):
+        owner.setdefault(now[str(hashed[i][0])], str(hashed[i][0]))
+    return [{"path": p, "same_as": owner[key]} for p, key in now.items() if owner[key] != p]
+
+
+def _modified(f: Path) -> int:
+    """When ``f`` was last modified (nanoseconds; 0 when it cannot be told)."""
+    try:
+        return f.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def _user_thesaurus(files: list[Path] | None):

@@ -514,6 +514,8 @@ def test_a_reader_crashing_in_a_worker_costs_only_its_file(tmp_path, monkeypatch
     folder = tmp_path.resolve() / "in"
     folder.mkdir()
     files = [docgen.write_txt(folder / f"report-{n}.txt") for n in range(5)]
+    for n, f in enumerate(files):  # five reports, not one saved five times
+        f.write_text(f.read_text(encoding="utf-8") + f"\nThis is report number {n}.\n", encoding="utf-8")
     real = pipeline.parse_file
 
     def crash_on_third(path, *a, **k):

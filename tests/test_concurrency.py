@@ -208,3 +208,48 @@ def test_a_whoosh_writer_outside_the_ingest_lock_is_reported_as_busy(indexed):
     finally:
         holder.communicate("")  # let it finish and commit nothing
     assert ingest([new], ix, tag=False).added == [str(new.resolve())]
+
+
+def test_a_search_reading_when_a_rebuild_swaps_generations_answers_from_the_old_index(indexed):
+    # a search reads CURRENT, then opens that generation's files, then reads more of them as it
+    # needs them: a rebuild may swap in a new generation at any point between
+    from search.index.backends import backend_class
+
+    ix, new = indexed
+    reader = Store(ix)
+    started = reader.backend()  # a search that has opened the old generation
+    assert search(reader, "neglect strategy").total == 1
+    named = reader.current_dir()  # and one that has only read CURRENT
+    assert ingest([new.parent], ix, rebuild=True, tag=False).ok
+    assert reader.current_dir() != named
+    late = backend_class("whoosh")(named)
+    for backend in (started, late):
+        assert sorted(r["doc_id"] for r in backend.records("doc")) == ["old"]
+        assert backend.records_total() > 0 and backend.doc_frequency("text", "zebrafinch") == 0
+    late.close()
+    # the next search sees the new index whole
+    assert search(reader, "zebrafinch").total == 1 and search(reader, "neglect strategy").total == 0
+    reader.close()
+
+
+def test_a_replaced_generation_is_removed_once_no_search_can_be_reading_it(indexed, monkeypatch):
+    import os
+    import time
+
+    from search.index import store as store_module
+
+    ix, new = indexed
+    old = Store(ix).current_dir()
+    assert ingest([new.parent], ix, rebuild=True, tag=False).ok
+    assert old.is_dir() and (old / store_module.RETIRED).is_file()  # kept a while: a search may be reading it
+    assert total(ix, "zebrafinch") == 1 and old.is_dir()  # a search within the time leaves it
+    then = time.time() - store_module.RETIRED_FOR - 5
+    os.utime(old, (then, then))
+    assert total(ix, "zebrafinch") == 1  # the first search after it removes it
+    assert not old.exists() and [d.name for d in ix.glob("ix-*")] == [Store(ix).current_dir().name]
+    # and the next ingest, when nothing was searched meanwhile
+    live = Store(ix).current_dir()
+    assert ingest([new.parent], ix, rebuild=True, tag=False).ok
+    os.utime(live, (then, then))
+    assert ingest([new.parent], ix, tag=False).unchanged == [str(new.resolve())]
+    assert not live.exists()

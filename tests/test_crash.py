@@ -161,7 +161,7 @@ def test_sigkill_at_any_moment_leaves_a_whole_index(tmp_path, engine):
     ix = tmp_path / "ix"
     write_reports(folder, 0)
     for n in range(N_PDF):
-        docgen.write_pdf(folder / f"report-{n}.pdf")
+        docgen.write_pdf(folder / f"report-{n}.pdf", header=f"Somerset report {n}")  # three reports, not one saved thrice
 
     # the committed baseline: half of the files, ingested in this process
     half = sorted(folder.iterdir())[: (N_TEXT + N_PDF) // 2]

@@ -173,8 +173,8 @@ def test_a_bad_catalog_entry_keeps_the_good_ones_and_a_missing_file_is_reported(
 
     folder = tmp_path / "in"
     folder.mkdir()
-    for name in ("a.txt", "b.txt"):
-        (folder / name).write_text("1 Introduction\n\nThe partnership met four times in the year.\n")
+    for name, times in (("a.txt", "four"), ("b.txt", "six")):  # two reports, not one saved twice
+        (folder / name).write_text(f"1 Introduction\n\nThe partnership met {times} times in the year.\n")
     (folder / "catalog.toml").write_text(
         '[[document]]\nfile = "a.txt"\nid = "good-one"\ntitle = "The Good Entry"\n\n'
         '[[document]]\nfile = "b.txt"\nyear = "soon"\n\n'

@@ -9,7 +9,7 @@ import pytest
 
 from ingest.pipeline import ingest
 from search.browse import document, documents
-from search.index.store import IndexBusy, Store
+from search.index.store import RETIRED, IndexBusy, Store
 
 REPORT = """Somerset Safeguarding Children Partnership
 Annual Report 2019/20
@@ -115,7 +115,7 @@ def test_bad_files_fail_one_line_each_and_nothing_is_lost(tmp_path):
     for name, (data, _) in BAD.items():
         (bad / name).write_bytes(data)
         paths.append(bad / name)
-    write(bad / "fine.txt", REPORT)
+    write(bad / "fine.txt", REPORT.replace("2019/20", "2020/21"))  # a report of its own, not a copy of good.txt
     rep = ingest([*paths, bad / "fine.txt", tmp_path / "missing.txt"], ix, tag=False)
     errors = {f["path"].rsplit("/", 1)[-1]: f["error"] for f in rep.failed}
     for name, (_, reason) in BAD.items():
@@ -166,7 +166,9 @@ def test_rebuild_starts_afresh(tmp_path):
     rep = ingest([tmp_path / "two"], ix, rebuild=True, tag=False)
     assert rep.added == [str(tmp_path / "two" / "b.txt")]
     assert set(docs_by_id(ix)) == {"b"}
-    assert len(list(ix.glob("ix-*"))) == 1
+    live = Store(ix).current_dir()
+    # the generation replaced is kept a while for searches still reading it, marked retired
+    assert [(d / RETIRED).is_file() for d in ix.glob("ix-*") if d != live] == [True]
 
 
 def test_busy_index_names_the_other_process(tmp_path):
@@ -192,7 +194,7 @@ def test_schema_change_rebuilds_from_recorded_files(tmp_path):
 
 def test_same_file_name_in_two_folders_gets_two_ids(tmp_path):
     write(tmp_path / "x" / "report.txt", REPORT)
-    write(tmp_path / "y" / "report.txt", REPORT)
+    write(tmp_path / "y" / "report.txt", REPORT.replace("2019/20", "2020/21"))  # another report, not a copy
     ingest([tmp_path / "x", tmp_path / "y"], tmp_path / "ix", tag=False)
     ids = set(docs_by_id(tmp_path / "ix"))
     assert len(ids) == 2 and "report" in ids

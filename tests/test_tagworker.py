@@ -311,7 +311,7 @@ def test_nothing_to_tag_starts_no_child(tmp_path, monkeypatch):
 
     monkeypatch.setattr(tagworker.Tagging, "__init__", refuse)
     assert ingest([tmp_path / "in"], ix).unchanged  # unchanged re-ingest
-    (tmp_path / "in" / "b.txt").write_text(REPORT, encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text(REPORT + "\nA second report.\n", encoding="utf-8")  # not a copy of a.txt
     assert ingest([tmp_path / "in"], ix, tag=False).added  # untagged
     assert ingest([tmp_path / "missing"], tmp_path / "ix2").failed  # no files at all
 

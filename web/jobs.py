@@ -100,12 +100,15 @@ class IngestJob:
             report = ingest_files(paths, self.index_dir, progress=self._progress)
         except Exception as e:  # the index busy or unusable, or the process stopped: said on the page, the server carries on
             error = str(e) or type(e).__name__
-        # what did not get into the index does not stay in uploads/
-        failed = {str(Path(f["path"]).resolve()) for f in (report or {}).get("failed", [])}
+        # what did not get into the index (a file that failed, or one it holds already) does not stay in uploads/
+        twice = (report or {}).get("duplicates", [])
+        failed = {str(Path(f["path"]).resolve()) for f in [*(report or {}).get("failed", []), *twice]}
         discard([p for p in paths if report is None or str(Path(p).resolve()) in failed])
         with self._lock:
             self.state.update(running=False, report=report, error=error, current=None, finished=time.time(),
                               phase=None)
             if report:
                 self.state["refused"] = self.state["refused"] + [
-                    {"path": Path(f["path"]).name, "error": f["error"]} for f in report.get("failed", [])]
+                    {"path": Path(f["path"]).name, "error": f["error"]} for f in report.get("failed", [])] + [
+                    {"path": Path(d["path"]).name, "error": f"the same content as {Path(d['same_as']).name}: "
+                                                           "indexed once, as that file"} for d in twice]

@@ -12,7 +12,11 @@ Layout of an index folder::
 An incremental ingest writes into the live generation with the engine's one atomic
 commit. A rebuild (``--rebuild``, another engine, or a new version) writes a new
 generation and then swaps ``CURRENT`` with an atomic rename, so a failed or killed ingest
-always leaves the previous index complete. Reading goes through :meth:`Store.backend`.
+always leaves the previous index complete. The generation a rebuild replaced is marked
+retired (a ``RETIRED`` file) and kept for :data:`RETIRED_FOR` seconds, so that a search that
+read ``CURRENT`` just before the swap (or opened its files then and reads more of them
+later) answers from the old index whole; the first command to open the index after that,
+or the next ingest, removes it. Reading goes through :meth:`Store.backend`.
 """
 from __future__ import annotations
 
@@ -38,6 +42,8 @@ BACKEND = "BACKEND"
 TAXONOMY = "taxonomy.json"
 MANIFEST = "files.json"
 FETCHED = "fetched"  # copies of documents ingested from URLs (see ingest.fetch)
+RETIRED = "RETIRED"  # in a generation a rebuild replaced: kept a while for searches still reading it
+RETIRED_FOR = 600  # seconds a retired generation is kept: longer than any one command reads an index
 DOCS_EVERY = 100  # documents read between two lets-go of the engine's pages (``release_every``): each maps its own
 _OURS = {CURRENT, LOCK, PID, FETCHED}  # what an index folder holds besides its generations
 
@@ -123,10 +129,7 @@ class Store:
 
     def _read(self, name: str) -> str | None:
         d = self.current_dir()
-        try:
-            return (d / name).read_text(encoding="utf-8").strip() if d is not None else None
-        except OSError:
-            return None
+        return _read_in(d, name) if d is not None else None
 
     def version(self) -> str | None:
         """The schema version the live index was built with (None when there is none)."""
@@ -194,12 +197,14 @@ class Store:
         if self._backend is not None and self._gen == live.name:
             self._backend.refresh()
             return self._backend
-        self.close()  # a rebuild swapped in another generation (ours is gone)
-        if not self.up_to_date():
+        self.close()  # a rebuild swapped in another generation (ours is retired)
+        # the version and engine of the generation opened, not of whatever CURRENT names by now
+        if _read_in(live, "VERSION") != SCHEMA_VERSION:
             raise IndexMissing(f"the index at {self.root} was made by another version of sgsearch: "
                                "run 'sgsearch ingest' to rebuild it")
-        self._backend = self._open(backend_class(self.engine_name() or "whoosh"), live, read=True)
+        self._backend = self._open(backend_class(_read_in(live, BACKEND) or "whoosh"), live, read=True)
         self._gen = live.name
+        self._sweep(retired_only=True)
         return self._backend
 
     def _open(self, cls, folder: Path, read: bool = False) -> Backend:
@@ -324,7 +329,7 @@ class Store:
                 _rmtree(target)
                 raise _busy(self.root / CURRENT, e) from None
             if live is not None:
-                _rmtree(live)  # may fail on Windows while read: swept later
+                _retire(live)
         else:
             for name, text in (after or {}).items():
                 with contextlib.suppress(OSError):  # committed: left empty, it is written again next time
@@ -335,15 +340,38 @@ class Store:
                     (target / name).unlink()
         self._sweep()
 
-    def _sweep(self) -> None:
-        """Remove generation folders left behind by killed rebuilds."""
+    def _sweep(self, retired_only: bool = False) -> None:
+        """Remove the generations rebuilds retired more than :data:`RETIRED_FOR` seconds ago
+        and, unless ``retired_only`` (a reader, which holds no lock), those left behind by
+        killed rebuilds."""
         live = self.current_dir()
         for d in self.root.glob("ix-*"):
-            if d != live and d.is_dir():
-                # a generation younger than a minute may belong to a rebuild running now
-                with contextlib.suppress(OSError):
-                    if time.time() - d.stat().st_mtime > 60:
+            if d == live or not d.is_dir():
+                continue
+            with contextlib.suppress(OSError):
+                retired = (d / RETIRED).exists()
+                if retired or not retired_only:
+                    # a folder's time is when its last file was made: a retired one's, its mark; another's
+                    # younger than a minute may belong to a rebuild running now
+                    if time.time() - d.stat().st_mtime > (RETIRED_FOR if retired else 60):
                         _rmtree(d)
+
+
+def _read_in(d: Path, name: str) -> str | None:
+    """The text of the file ``name`` of generation ``d``, stripped (None when it cannot be read)."""
+    try:
+        return (d / name).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
+def _retire(d: Path) -> None:
+    """Mark the generation ``d`` (no longer live) retired, to be removed once no search can still be
+    reading it (see :meth:`Store._sweep`); one that cannot be marked is removed now."""
+    try:
+        (d / RETIRED).write_text("", encoding="utf-8")
+    except OSError:
+        _rmtree(d)  # may fail on Windows while read: swept later
 
 
 def _rmtree(path: Path) -> None:

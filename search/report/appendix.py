@@ -14,7 +14,7 @@ from search.vocab.years import UNDATED
 
 TITLE = "Recommendations checked against earlier reports"
 APPENDIX_MATCHES = 3  # earlier matches shown per recommendation
-CSV_COLUMNS = ("recommendation", "verdict", "made_before", "year", "score", "why", "kind", "text", "citation",
+CSV_COLUMNS = ("no", "recommendation", "verdict", "made_before", "year", "score", "why", "kind", "text", "citation",
                "item_id")
 
 
@@ -42,8 +42,9 @@ def total_line(summary: dict) -> str:
     return f"{made_before_line(summary)} {others_line(summary)}".strip()
 
 
-def left_out_line(summary: dict) -> str | None:
-    """What was left out because it is the checked document itself (or dated after it), or None."""
+def left_out_line(summary: dict, keep: str | None = None) -> str | None:
+    """What was left out because it is the checked document itself (or dated after it), or None.
+    ``keep``: how the reader can keep them (the command line's option; a page or a file has none)."""
     own = summary.get("left_out") or []
     if not own:
         return None
@@ -51,8 +52,8 @@ def left_out_line(summary: dict) -> str | None:
     later = len(summary.get("later_left_out") or [])
     after = (f", and of the {later} report{'s' if later != 1 else ''} dated after it (nothing said later was "
              "said before it)") if later else ""
-    return (f"Left out: the items of {names}, the checked document itself, already indexed{after} "
-            "(--include-self keeps them).")
+    return (f"Left out: the items of {names}, the checked document itself, already indexed{after}"
+            + (f" ({keep} keeps them)." if keep else "."))
 
 
 def verdict_key(threshold: float, min_score: float) -> str:
@@ -87,8 +88,9 @@ def _csv(checks: list[dict], path: Path) -> None:
         for n, c in enumerate(checks, start=1):
             made = "yes" if c.get("verdict") == "made before" else "no"
             for m in c.get("matches") or [None]:
-                row = [f"{n}. {c['text']}", c.get("verdict"), made]
-                row += ([m.get("year"), m.get("score"), "; ".join(m.get("why") or []), m.get("kind"), m.get("text"),
+                # the number in a column of its own, as Word and Markdown give it; a match's year as they say it
+                row = [n, c["text"], c.get("verdict"), made]
+                row += ([m.get("year") or UNDATED, m.get("score"), "; ".join(m.get("why") or []), m.get("kind"), m.get("text"),
                          cite(m), m.get("item_id")] if m else [""] * 7)
                 w.writerow([csv_cell("" if v is None else v) for v in row])
 
