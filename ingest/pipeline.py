@@ -67,6 +67,7 @@ class IngestReport:
     seconds: float = 0.0
 
     def to_json(self) -> dict:
+        """What ``ingest --json`` prints: the files by outcome, and the sections written."""
         return {
             "added": self.added,
             "updated": self.updated,
@@ -79,6 +80,7 @@ class IngestReport:
 
     @property
     def ok(self) -> bool:
+        """No file (nor catalog entry) failed."""
         return not self.failed
 
     @property
@@ -216,7 +218,7 @@ def ingest(
     floor = passage_floor() if passages_from is None else passages_from
     report = IngestReport()
     check_settings()
-    user_thesaurus = _user_thesaurus(thesaurus_files)  # checked before any work
+    user_thesaurus = user_entries(thesaurus_files) if thesaurus_files else None  # checked before any work
     # URLs: fetched into the index folder's cache, then read like files (see ingest.fetch)
     if any(is_url(str(p)) for p in paths):
         check_index_folder(Path(index_dir))  # before a download folder is made in it
@@ -292,7 +294,7 @@ def ingest(
             if not todo and not removed and not rebuild and not thesaurus_files:
                 return report
             if tag and todo:
-                tagging = _start_tagging(tax_files)  # spaCy loads in the worker while files are parsed
+                tagging = Tagging(tax_files)  # spaCy loads in the worker while files are parsed
             known = None  # the themes the index knows after this ingest (kept in it for search)
             if tagging is not None:
                 known = tagging.taxonomy if rebuild else store.taxonomy().updated_by(tagging.taxonomy)
@@ -326,7 +328,9 @@ def ingest(
                             continue
                         doc.doc["catalog_sig"] = _entry_sig(entries.get(Path(key)))
                         doc.doc["source_url"] = from_urls.get(str(Path(key).resolve()))
-                        _extract_items(doc, floor)
+                        # each section keeps what it said in passing, from ``floor`` up, beside its items
+                        # (see ingest.passages)
+                        doc.doc["_items"] = extract_items(doc, floor)
                         ahead.append((doc, _submit(tagging, _tag_texts(doc)) if tagging else None))
                         (report.updated if key in existing and not rebuild else report.added).append(key)
                         report.sections += len(doc.sections)
@@ -415,13 +419,6 @@ def _fail(report: IngestReport, doc: ParsedDoc, error: str) -> None:
     report.failed.append({"path": path, "error": error})
 
 
-def _user_thesaurus(files: list[Path] | None):
-    """The entries of a user's thesaurus files (ThesaurusError naming a bad file), or None."""
-    if not files:
-        return None
-    return user_entries(files)
-
-
 def _named_for_removal(existing: dict[str, dict], names: list[str], report: IngestReport) -> list[dict]:
     """The indexed documents ``names`` name, each by its id or the path it was ingested from;
     a name that names none is a failure line of ``report``."""
@@ -486,10 +483,6 @@ def _parse_isolated(job):
             return job[0], None, "the reader crashed on this file: it is probably damaged"
 
 
-def _start_tagging(taxonomy_files: list[Path] | None):
-    return Tagging(taxonomy_files)
-
-
 TAG_BATCH_CHARS = 1_000_000  # texts sent to the tagger at once: the worker holds a batch, not a whole file
 
 
@@ -509,11 +502,6 @@ def _submit(tagging, texts: list[str]) -> list[int]:
 def _tag_texts(doc: ParsedDoc) -> list[str]:
     """What is tagged: each section's heading and text, then each item's text."""
     return [section_text(s) for s in doc.sections] + [i["text"] for i in doc.doc.get("_items", [])]
-
-
-def _extract_items(doc: ParsedDoc, floor: float | None) -> None:
-    # each section keeps what it said in passing, from ``floor`` up, beside its items (see ingest.passages)
-    doc.doc["_items"] = extract_items(doc, floor)
 
 
 def _records(doc: ParsedDoc, tags: Iterator[list[dict]] | None = None) -> Iterator[dict]:
