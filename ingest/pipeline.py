@@ -176,9 +176,9 @@ def _entry_sig(entry: Entry | None) -> str:
 
 
 def _parse_job(args: tuple) -> tuple[str, ParsedDoc | None, str | None]:
-    path, entry, doc_id, ocr, url = args
+    path, entry, doc_id, ocr, url, sha = args
     try:
-        return path, parse_file(path, entry, doc_id, ocr=ocr, source_url=url), None
+        return path, parse_file(path, entry, doc_id, ocr=ocr, source_url=url, sha256=sha), None
     except IngestError as e:
         return path, None, str(e)
     except MemoryError:
@@ -251,7 +251,7 @@ def ingest(
                         if rp.is_file() and rp not in files:
                             files.append(rp)
                             entries.update(_catalogs([rp], IngestReport()))
-            todo: list[tuple[str, Entry | None, str, str]] = []
+            todo: list[tuple[str, Entry | None, str, str, str | None, str]] = []  # path, entry, id, ocr, address, hash
             used_ids = {d["doc_id"]: p for p, d in existing.items()}
             for f in files:
                 key = str(f)
@@ -277,7 +277,8 @@ def ingest(
                             f"[[document]] (file = {entry.fields['file']!r}): id {taken!r} is already the id of "
                             f"{used_ids[taken]}; this file is indexed as {doc_id!r}")})
                 used_ids[doc_id] = key
-                todo.append((key, entry, doc_id, ocr, from_urls.get(str(Path(key).resolve()))))
+                # the hash taken before the file is read: a file changed while it is read is read again next time
+                todo.append((key, entry, doc_id, ocr, from_urls.get(str(Path(key).resolve())), sha))
             removed = [
                 d for p, d in existing.items()
                 if not Path(p).exists() and any(Path(p).is_relative_to(folder) for folder in folders)

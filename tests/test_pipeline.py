@@ -70,6 +70,32 @@ def test_incremental_unchanged_changed_removed(tmp_path):
     assert "Graded Care Profile 2" in texts
 
 
+def test_a_file_saved_again_while_it_is_read_is_read_again_next_time(tmp_path, monkeypatch):
+    """The hash kept is the one ingest decided from, taken before the file was read: a file saved
+    while it was being read (a report still open in an editor) is not taken as unchanged next time."""
+    from ingest import document as parsing
+
+    src = tmp_path / "in"
+    a = write(src / "a.txt", REPORT)
+    ix = tmp_path / "ix"
+    real_read = parsing.read_path
+
+    def read_then_saved(path, **kwargs):
+        result = real_read(path, **kwargs)
+        write(a, REPORT.replace("Graded Care Profile", "Graded Care Profile 2"))  # saved after it was read
+        return result
+
+    monkeypatch.setattr(parsing, "read_path", read_then_saved)
+    assert ingest([src], ix, tag=False).added == [str(a)]
+    monkeypatch.undo()
+    again = ingest([src], ix, tag=False)
+    assert again.updated == [str(a)] and again.unchanged == []
+    store = Store(ix)
+    texts = " ".join(s["text"] for s in document(store, "a")["sections"])
+    store.close()
+    assert "Graded Care Profile 2" in texts
+
+
 def test_catalog_wins_over_detection_and_catalog_edit_reingests(tmp_path):
     src = tmp_path / "in"
     write(src / "r.txt", REPORT)
