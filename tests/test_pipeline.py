@@ -119,6 +119,20 @@ def test_bad_catalog_is_reported_and_files_still_ingested(tmp_path):
     assert rep.failed[0]["path"].endswith("catalog.toml") and "sometime" in rep.failed[0]["error"]
 
 
+
+@pytest.mark.parametrize("catalog", ['[document]\nfile = "r.txt"\ntitle = "Stated title"\n', 'document = "r.txt"\n'])
+def test_a_document_written_as_one_table_is_one_line_saying_how_to_write_it(tmp_path, catalog):
+    """``[document]`` (one pair of brackets) was read key by key: a line per key saying the entry
+    had no file, though it named one."""
+    src = tmp_path / "in"
+    write(src / "r.txt", REPORT)
+    write(src / "catalog.toml", catalog)
+    rep = ingest([src], tmp_path / "ix", tag=False)
+    assert rep.added == [str(src / "r.txt")] and len(rep.failed) == 1
+    assert rep.failed[0]["path"].endswith("catalog.toml") and "[[document]]" in rep.failed[0]["error"]
+    assert "two pairs of brackets" in rep.failed[0]["error"]
+
+
 BAD = {
     "zero.txt": (b"", "empty file (0 bytes)"),
     "blank.txt": (b"   \n\n  \n", "no text found"),
