@@ -246,11 +246,9 @@ def ingest(
                 if not store.up_to_date():
                     # the schema changed: rebuild from every recorded file that still exists
                     rebuild = True
-                    for p in store.manifest():
-                        rp = Path(p)
-                        if rp.is_file() and rp not in files:
-                            files.append(rp)
-                            entries.update(_catalogs([rp], IngestReport()))
+                    recorded = [Path(p) for p in store.manifest() if Path(p).is_file() and Path(p) not in files]
+                    files.extend(recorded)
+                    entries.update(_catalogs(recorded, IngestReport()))  # each folder's catalog read once
             todo: list[tuple[str, Entry | None, str, str, str | None, str]] = []  # path, entry, id, ocr, address, hash
             used_ids = {d["doc_id"]: p for p, d in existing.items()}
             for f in files:
