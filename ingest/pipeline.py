@@ -11,6 +11,7 @@ that spaCy loads while files are parsed; each record is written once, with its t
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -233,7 +234,9 @@ def ingest(
     store = Store(index_dir)
     tagging = None  # the theme tagger, in a worker process (see ingest.tagworker)
     try:
-        with store.locked():
+        # the index's files are let go, before its lock, however the ingest ends (nothing to do, a
+        # failure): a process that carries on (the web page's) must not hold them open (Windows)
+        with store.locked(), contextlib.closing(store):
             existing: dict[str, dict] = {}
             if store.exists():
                 if engine and not rebuild and store.up_to_date() and engine != store.engine_name():
@@ -357,7 +360,6 @@ def ingest(
             finally:
                 if tokens is not None:
                     tokens.close()
-            store.close()
     finally:
         if tagging:
             tagging.close()

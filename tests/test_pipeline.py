@@ -133,6 +133,37 @@ def test_a_document_written_as_one_table_is_one_line_saying_how_to_write_it(tmp_
     assert "two pairs of brackets" in rep.failed[0]["error"]
 
 
+
+def test_an_ingest_with_nothing_to_do_lets_go_of_the_index_files(tmp_path, monkeypatch):
+    """However an ingest ends, it closes the index it read: a process that carries on (the web
+    page's ingest) must not keep the engine's files open or mapped until the collector finds
+    them, which on Windows stops a later rebuild from removing them."""
+    src = tmp_path / "in"
+    write(src / "a.txt", REPORT)
+    ix = tmp_path / "ix"
+    ingest([src], ix, tag=False)
+    last: dict[int, str] = {}  # each store's last open or close
+    real_backend, real_close = Store.backend, Store.close
+
+    def backend(self):
+        found = real_backend(self)
+        last[id(self)] = "open"
+        return found
+
+    def close(self):
+        real_close(self)
+        last[id(self)] = "closed"
+
+    monkeypatch.setattr(Store, "backend", backend)
+    monkeypatch.setattr(Store, "close", close)
+    assert ingest([src], ix, tag=False).unchanged == [str(src / "a.txt")]
+    assert last and set(last.values()) == {"closed"}
+    last.clear()
+    write(src / "empty.txt", "")
+    assert ingest([src], ix, tag=False).failed  # nothing to write: the index is left as it was
+    assert last and set(last.values()) == {"closed"}
+
+
 BAD = {
     "zero.txt": (b"", "empty file (0 bytes)"),
     "blank.txt": (b"   \n\n  \n", "no text found"),
