@@ -33,6 +33,7 @@ from ingest.items import extract_items
 from ingest.itemtokens import AFTER_COMMIT, ItemTokens
 from ingest.metadata import rules
 from ingest.passages import passage_floor
+from ingest.places import areas
 from ingest.readers import SUPPORTED_EXTS, check_limits
 from ingest.tagworker import TagFailed, Tagging, ignore_interrupt, section_text, theme_evidence
 from search.index.records import doc_to_fields, item_to_fields, section_to_fields, stored_catalog_sig
@@ -145,12 +146,17 @@ def _link_problem(p: Path) -> str | None:
 
 def check_settings() -> None:
     """Raise IngestError, one line naming the setting, when an environment setting ingest reads is
-    unusable (a size limit, the ``SGSEARCH_METADATA`` rules file): said once, before any file is read."""
+    unusable (a size limit, the ``SGSEARCH_METADATA`` rules file, the ``SGSEARCH_PLACES``
+    gazetteer): said once, before any file is read, not as every file failing."""
     check_limits()
     try:
         rules()
     except ValueError as e:
         raise IngestError(str(e)) from None
+    try:
+        areas()
+    except ValueError as e:
+        raise IngestError(f"SGSEARCH_PLACES: {e}") from None
 
 
 def _catalogs(files: list[Path], report: IngestReport, taxonomy: list[Path] | None = None) -> dict[Path, Entry]:
