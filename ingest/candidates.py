@@ -89,6 +89,7 @@ class Cues:
 
 @lru_cache(maxsize=1)
 def cues() -> Cues:
+    """The cues of ``item_cues.toml``, compiled once (a pattern that lower-casing would change is a ValueError)."""
     with open(CUES_FILE, "rb") as fh:
         data = tomllib.load(fh)
     for table in data.values():
@@ -303,6 +304,7 @@ class Model:
     gate_cut: float = 0.0  # a page the gate scores below this is doubted: it may hold no items
 
     def p_item(self, f: dict[str, float]) -> float:
+        """How likely a candidate with these signals is an item."""
         return _logistic(self.item, f)
 
     def p_gate(self, f: dict[str, float]) -> float:
@@ -310,6 +312,7 @@ class Model:
         return _logistic(self.gate, f) if self.gate else 1.0
 
     def kind(self, f: dict[str, float]) -> str:
+        """The kind of item a candidate with these signals most likely is."""
         scores = {k: sum(w.get(name, 0.0) * v for name, v in f.items()) for k, w in self.kinds.items()}
         return max(scores, key=lambda k: scores[k])
 

@@ -88,8 +88,11 @@ def read_catalog(folder: Path, problems: list[str] | None = None) -> tuple[dict[
     for t in taxonomy:
         if not t.is_file():
             raise IngestError(f"taxonomy file {t} named in the catalog does not exist")
+    documents = data.get("document", [])
+    if not isinstance(documents, list):  # "[document]", one pair of brackets, is a single table
+        raise IngestError('write each document as a [[document]] table (two pairs of brackets) with its file = "..."')
     entries: dict[Path, Entry] = {}
-    for n, doc in enumerate(data.get("document", []), start=1):
+    for n, doc in enumerate(documents, start=1):
         try:
             path, entry = _entry(Path(folder), n, doc)
         except IngestError as e:

@@ -157,13 +157,14 @@ def read_metadata(result, path: Path, fields: dict | None = None, source_url: st
 
 
 def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None = None,
-               ocr: str = "auto", source_url: str | None = None) -> ParsedDoc:
+               ocr: str = "auto", source_url: str | None = None, sha256: str | None = None) -> ParsedDoc:
     """Read and structure one file. Raises :class:`ingest.blocks.IngestError` for bad input.
 
     ``ocr`` (``auto``, ``always``, ``never``) says which PDF pages are read by OCR;
     ``source_url`` is the address the file was fetched from (its area helps name the publisher);
     ``doc_id``, when given, is the document's id (an ingest's, which keeps ids unique), else the
-    catalog entry's ``id``, else one made from the file's name.
+    catalog entry's ``id``, else one made from the file's name; ``sha256``, when given, is the
+    file's hash taken before it was read (an ingest's, which decided from it to read the file).
     """
     path = Path(path)
     result = read_path(path, ocr=ocr)
@@ -172,7 +173,7 @@ def parse_file(path: str | Path, entry: Entry | None = None, doc_id: str | None 
     doc = {
         "doc_id": doc_id or fields.get("id") or slug(path.stem),
         "path": str(path.resolve()),
-        "sha256": sha256_file(path),
+        "sha256": sha256 or sha256_file(path),
         **read_metadata(result, path, fields, source_url),
         "pages": result.pages,
         "fmt": result.fmt,

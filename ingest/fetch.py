@@ -152,7 +152,10 @@ def fetch(url: str, folder: Path, http=None) -> Path:
     if not data:
         raise IngestError("the server sent an empty file")
     target = cache_path(url, folder, kind_of(data, content_type))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:  # a folder one may not write in
+        raise IngestError(f"the download could not be saved in {target.parent} ({e.strerror or e})") from None
     for old in target.parent.iterdir():  # the same URL may have changed kind since last time
         if old != target and old.is_file():
             # a copy another program holds open (Windows) or already gone is left: it is
@@ -161,7 +164,12 @@ def fetch(url: str, folder: Path, http=None) -> Path:
                 old.unlink()
     if not target.exists() or target.read_bytes() != data:  # unchanged content keeps its file
         tmp = target.with_name(target.name + ".part")
-        tmp.write_bytes(data)
+        try:
+            tmp.write_bytes(data)
+        except OSError as e:  # a full disk, a folder one may not write in
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise IngestError(f"the download could not be saved as {target} ({e.strerror or e})") from None
         try:
             replace_file(tmp, target)
         except OSError as e:

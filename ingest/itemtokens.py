@@ -35,7 +35,7 @@ class _Lines:
     def write(self, line: str, doc_id: str | None) -> None:
         if line:
             if self._fh is None:
-                # a new line stays "\n" here; the generation's file is written as text, as before
+                # a new line stays "\n" here; the generation's file is written as text
                 self._fh = tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n")
             self._fh.write(line)
         if doc_id:

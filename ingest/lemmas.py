@@ -19,7 +19,7 @@ import contextlib
 import hashlib
 import json
 import os
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from search.index.store import cache_dir, replace_file
@@ -49,9 +49,8 @@ def cache_key(fingerprint: str) -> str | None:
     import spacy
 
     try:
-
         lookups_version = version("spacy-lookups-data")
-    except Exception:  # not installed as a distribution: full_table() will say so
+    except PackageNotFoundError:  # not installed as a distribution: full_table() will say so
         lookups_version = "?"
     here = Path(__file__).resolve().parent
     try:

@@ -12,6 +12,7 @@ that spaCy loads while files are parsed; each record is written once, with its t
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -33,6 +34,7 @@ from ingest.items import extract_items
 from ingest.itemtokens import AFTER_COMMIT, ItemTokens
 from ingest.metadata import rules
 from ingest.passages import passage_floor
+from ingest.places import areas
 from ingest.readers import SUPPORTED_EXTS, check_limits
 from ingest.tagworker import (
     TagFailed,
@@ -77,6 +79,7 @@ class IngestReport:
     seconds: float = 0.0
 
     def to_json(self) -> dict:
+        """What ``ingest --json`` prints: the files by outcome, and the sections written."""
         return {
             "added": self.added,
             "updated": self.updated,
@@ -91,6 +94,7 @@ class IngestReport:
 
     @property
     def ok(self) -> bool:
+        """No file (nor catalog entry) failed."""
         return not self.failed
 
     @property
@@ -154,12 +158,17 @@ def _link_problem(p: Path) -> str | None:
 
 def check_settings() -> None:
     """Raise IngestError, one line naming the setting, when an environment setting ingest reads is
-    unusable (a size limit, the ``SGSEARCH_METADATA`` rules file): said once, before any file is read."""
+    unusable (a size limit, the ``SGSEARCH_METADATA`` rules file, the ``SGSEARCH_PLACES``
+    gazetteer): said once, before any file is read, not as every file failing."""
     check_limits()
     try:
         rules()
     except ValueError as e:
         raise IngestError(str(e)) from None
+    try:
+        areas()
+    except ValueError as e:
+        raise IngestError(f"SGSEARCH_PLACES: {e}") from None
 
 
 def _catalogs(files: list[Path], report: IngestReport, taxonomy: list[Path] | None = None) -> dict[Path, Entry]:
@@ -186,9 +195,9 @@ def _entry_sig(entry: Entry | None) -> str:
 
 
 def _parse_job(args: tuple) -> tuple[str, ParsedDoc | None, str | None]:
-    path, entry, doc_id, ocr, url = args
+    path, entry, doc_id, ocr, url, sha = args
     try:
-        return path, parse_file(path, entry, doc_id, ocr=ocr, source_url=url), None
+        return path, parse_file(path, entry, doc_id, ocr=ocr, source_url=url, sha256=sha), None
     except IngestError as e:
         return path, None, str(e)
     except MemoryError:
@@ -228,7 +237,7 @@ def ingest(
     floor = passage_floor() if passages_from is None else passages_from
     report = IngestReport()
     check_settings()
-    user_thesaurus = _user_thesaurus(thesaurus_files)  # checked before any work
+    user_thesaurus = user_entries(thesaurus_files) if thesaurus_files else None  # checked before any work
     # URLs: fetched into the index folder's cache, then read like files (see ingest.fetch)
     if any(is_url(str(p)) for p in paths):
         check_index_folder(Path(index_dir))  # before a download folder is made in it
@@ -243,7 +252,9 @@ def ingest(
     store = Store(index_dir)
     tagging = None  # the theme tagger, in a worker process (see ingest.tagworker)
     try:
-        with store.locked():
+        # the index's files are let go, before its lock, however the ingest ends (nothing to do, a
+        # failure): a process that carries on (the web page's) must not hold them open (Windows)
+        with store.locked(), contextlib.closing(store):
             existing: dict[str, dict] = {}
             if store.exists():
                 if engine and not rebuild and store.up_to_date() and engine != store.engine_name():
@@ -256,11 +267,9 @@ def ingest(
                 if not store.up_to_date():
                     # the schema changed: rebuild from every recorded file that still exists
                     rebuild = True
-                    for p in store.manifest():
-                        rp = Path(p)
-                        if rp.is_file() and rp not in files:
-                            files.append(rp)
-                            entries.update(_catalogs([rp], IngestReport()))
+                    recorded = [Path(p) for p in store.manifest() if Path(p).is_file() and Path(p) not in files]
+                    files.extend(recorded)
+                    entries.update(_catalogs(recorded, IngestReport()))  # each folder's catalog read once
             hashed: list[tuple[Path, str]] = []  # the files to read and their contents' hashes
             for f in files:
                 try:
@@ -282,7 +291,7 @@ def ingest(
                 if not rebuild and dup["path"] in existing and dup["path"] not in gone:
                     removed.append(existing[dup["path"]])
             twice = {dup["path"] for dup in report.duplicates}
-            todo: list[tuple[str, Entry | None, str, str]] = []
+            todo: list[tuple[str, Entry | None, str, str, str | None, str]] = []  # path, entry, id, ocr, address, hash
             used_ids = {d["doc_id"]: p for p, d in existing.items()}
             for f, sha in hashed:
                 key = str(f)
@@ -302,7 +311,8 @@ def ingest(
                             f"[[document]] (file = {entry.fields['file']!r}): id {taken!r} is already the id of "
                             f"{used_ids[taken]}; this file is indexed as {doc_id!r}")})
                 used_ids[doc_id] = key
-                todo.append((key, entry, doc_id, ocr, from_urls.get(str(Path(key).resolve()))))
+                # the hash taken before the file is read: a file changed while it is read is read again next time
+                todo.append((key, entry, doc_id, ocr, from_urls.get(str(Path(key).resolve())), sha))
             report.removed = [d["path"] for d in removed]
             gone = set(report.removed)
             todo = [job for job in todo if job[0] not in gone]
@@ -317,7 +327,7 @@ def ingest(
             if not todo and not removed and not rebuild and not thesaurus_files:
                 return report
             if tag and todo:
-                tagging = _start_tagging(tax_files)  # spaCy loads in the worker while files are parsed
+                tagging = Tagging(tax_files)  # spaCy loads in the worker while files are parsed
             known = None  # the themes the index knows after this ingest (kept in it for search)
             if tagging is not None:
                 known = tagging.taxonomy if rebuild else store.taxonomy().updated_by(tagging.taxonomy)
@@ -351,7 +361,9 @@ def ingest(
                             continue
                         doc.doc["catalog_sig"] = _entry_sig(entries.get(Path(key)))
                         doc.doc["source_url"] = from_urls.get(str(Path(key).resolve()))
-                        _extract_items(doc, floor)
+                        # each section keeps what it said in passing, from ``floor`` up, beside its items
+                        # (see ingest.passages)
+                        doc.doc["_items"] = extract_items(doc, floor)
                         ahead.append((doc, _submit(tagging, _tag_texts(doc)) if tagging else None))
                         (report.updated if key in existing and not rebuild else report.added).append(key)
                         report.sections += len(doc.sections)
@@ -379,7 +391,6 @@ def ingest(
             finally:
                 if tokens is not None:
                     tokens.close()
-            store.close()
     finally:
         if tagging:
             tagging.close()
@@ -484,13 +495,6 @@ def _modified(f: Path) -> int:
         return 0
 
 
-def _user_thesaurus(files: list[Path] | None):
-    """The entries of a user's thesaurus files (ThesaurusError naming a bad file), or None."""
-    if not files:
-        return None
-    return user_entries(files)
-
-
 def _named_for_removal(existing: dict[str, dict], names: list[str], report: IngestReport) -> list[dict]:
     """The indexed documents ``names`` name, each by its id or the path it was ingested from;
     a name that names none is a failure line of ``report``."""
@@ -555,10 +559,6 @@ def _parse_isolated(job):
             return job[0], None, "the reader crashed on this file: it is probably damaged"
 
 
-def _start_tagging(taxonomy_files: list[Path] | None):
-    return Tagging(taxonomy_files)
-
-
 TAG_BATCH_CHARS = 1_000_000  # texts sent to the tagger at once: the worker holds a batch, not a whole file
 
 
@@ -578,11 +578,6 @@ def _submit(tagging, texts: list[str]) -> list[int]:
 def _tag_texts(doc: ParsedDoc) -> list[str]:
     """What is tagged: each section's heading and text, then each item's text."""
     return [section_text(s) for s in doc.sections] + [i["text"] for i in doc.doc.get("_items", [])]
-
-
-def _extract_items(doc: ParsedDoc, floor: float | None) -> None:
-    # each section keeps what it said in passing, from ``floor`` up, beside its items (see ingest.passages)
-    doc.doc["_items"] = extract_items(doc, floor)
 
 
 def _records(doc: ParsedDoc, tags: Iterator[list[dict]] | None = None) -> Iterator[dict]:

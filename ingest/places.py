@@ -130,17 +130,6 @@ def lookup(words: str) -> Area | None:
     return _index(os.environ.get("SGSEARCH_PLACES") or None)[0].get(key(words))
 
 
-def area_at_end(words: str) -> tuple[Area, str] | None:
-    """The longest run of words ending ``words`` that names an area, with that run as written."""
-    parts = words.split()
-    for i in range(len(parts)):
-        run = " ".join(parts[i:])
-        a = lookup(run)
-        if a:
-            return a, run
-    return None
-
-
 def _named(text: str):
     """Each area named in ``text``, in order, with its words as written (the longest name at each place)."""
     tokens = list(re.finditer(r"[A-Za-z][\w'\u2019&.-]*", text))

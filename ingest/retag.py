@@ -5,6 +5,7 @@ be present, because every section's heading and text are stored in the index.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -25,7 +26,7 @@ def retag(index_dir: str | os.PathLike, taxonomy_files: list[Path] | None = None
     # the tagger loads in a child process while the records are read (see ingest.tagworker);
     # a broken taxonomy file stops it before anything is read
     with Tagging([*recorded, *extra]) as tagging:
-        with store.locked():
+        with store.locked(), contextlib.closing(store):  # its files let go however it ends (Windows)
             sections = store.records("section")
             docs = {d["doc_id"]: d for d in store.records("doc")}
             items = store.records("item")
@@ -46,5 +47,4 @@ def retag(index_dir: str | os.PathLike, taxonomy_files: list[Path] | None = None
                 for i, tags in zip(items, itags):
                     i["item_themes"] = [t["id"] for t in tags]
                     w.update(i)
-            store.close()
     return len(sections)

@@ -36,10 +36,12 @@ class Section:
 
     @property
     def page_start(self) -> int | None:
+        """The page the section starts on (its heading's, else its first block's), or None."""
         return self._heading_page if self._heading_page is not None else _first_page(self.blocks)
 
     @property
     def page_end(self) -> int | None:
+        """The last page any of its blocks (or its heading) is on, or None."""
         pages = [b.page for b in self.blocks if b.page is not None]
         if self._heading_page is not None:
             pages.append(self._heading_page)

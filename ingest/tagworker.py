@@ -158,7 +158,7 @@ class Tagging:
             try:
                 self._futures[ticket] = self._pool.submit(_tag, self._texts[ticket])
             except BrokenProcessPool:
-                self._worker_failed(None)
+                self._worker_failed()
         return ticket
 
     def result(self, ticket: int) -> list[Tags]:
@@ -169,8 +169,8 @@ class Tagging:
                 tags = self._futures.pop(ticket).result()
                 self._texts.pop(ticket, None)
                 return tags
-            except BrokenProcessPool as e:
-                self._worker_failed(e)
+            except BrokenProcessPool:
+                self._worker_failed()
             except Exception as e:  # the tagger failed on these texts: their file alone fails
                 self._texts.pop(ticket, None)
                 raise TagFailed(f"theme tagging failed: {_describe(e)}") from None
@@ -183,7 +183,7 @@ class Tagging:
         except Exception as e:
             raise TagFailed(f"theme tagging failed: {_describe(e)}") from None
 
-    def _worker_failed(self, error) -> None:
+    def _worker_failed(self) -> None:
         """The worker has gone: before it was ready, tag here instead; after, stop with one line."""
         try:
             self.worker_pid = self._started.result(timeout=0)
@@ -201,8 +201,8 @@ class Tagging:
         if not self.in_process:
             try:
                 self.worker_pid = self._started.result()
-            except BrokenProcessPool as e:
-                self._worker_failed(e)
+            except BrokenProcessPool:
+                self._worker_failed()
 
     def tag_later(self, texts: list[str], batch: int = 16) -> Iterator[Tags]:
         """Submit texts now, in batches; the tags of each, in order, as the iterator is consumed."""

@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 from search.cite import citation, clean, item_citation, section_citation
-from search.errors import FormatError, SgsearchError
+from search.errors import SgsearchError
 from search.index.analysis import STOP_WORDS
 from search.index.qtree import And, Term, any_of
 from search.index.records import doc_json
@@ -40,7 +40,7 @@ from search.query import (
     year_arg,
     years_between,
 )
-from search.report.briefing import FORMATS, clean_tree, describe, export_briefing
+from search.report.briefing import FORMATS, briefing_format, clean_tree, describe, export_briefing
 from search.table import year_range
 from search.trace import UNDATED, theme_table
 from search.vocab.years import fy_label, parse_year_label
@@ -387,14 +387,7 @@ def _recurring(store, query, theme_ids, lo, hi, labels) -> list[dict]:
 def export(store: Store, path, fmt: str | None = None, query: str | None = None, themes=(),
            from_year=None, to_year=None, limit_per_year: int = 10) -> Path:
     """Build a briefing and write it; ``fmt`` defaults to the file's extension."""
-    if fmt is None:
-        ext = Path(path).suffix.lower().lstrip(".")
-        fmt = {"markdown": "md"}.get(ext, ext)
-        if fmt not in FORMATS:
-            raise FormatError(f"cannot tell the format of {str(path)!r} from its extension: "
-                             "name the file .md, .docx, .csv or .json, or give --format")
-    elif fmt.lower().lstrip(".") not in FORMATS + ("markdown",):
-        raise FormatError(f"unknown export format {fmt!r}: use md, docx, csv or json")
+    fmt = briefing_format(path, fmt)
     briefing = build_briefing(store, query, themes, from_year, to_year, limit_per_year)
     if not briefing["passages"]:
         scope = briefing["scope"]

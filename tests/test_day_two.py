@@ -181,6 +181,28 @@ def test_a_bad_metadata_file_is_said_once_up_front(tmp_path, problem):
             ingest([folder], tmp_path / "ix2", tag=False)
 
 
+@pytest.mark.parametrize("problem", ["missing", "no tabs"])
+def test_a_bad_gazetteer_is_said_once_up_front_not_as_every_file_failing(tmp_path, problem):
+    """``SGSEARCH_PLACES`` naming a file that is missing or not shaped as the gazetteer is the
+    user's setting at fault: one line naming it, not each report failing "could not be parsed"."""
+    from ingest.pipeline import ingest
+
+    places = tmp_path / "areas.tsv"
+    if problem == "no tabs":
+        places.write_text("Northshire with no tabs at all\n", encoding="utf-8")
+    folder = _three_reports(tmp_path / "in")
+    r = CliRunner().invoke(main, ["ingest", str(folder), "--index", str(tmp_path / "ix")],
+                           env={"SGSEARCH_PLACES": str(places)})
+    assert r.exit_code == 1
+    line = one_line(r.output)
+    assert line.startswith("sgsearch: SGSEARCH_PLACES: ") and str(places) in line
+    assert ("No such file" if problem == "missing" else "line 1") in line
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SGSEARCH_PLACES", str(places))
+        with pytest.raises(IngestError, match="SGSEARCH_PLACES"):
+            ingest([folder], tmp_path / "ix2", tag=False)
+
+
 @pytest.mark.parametrize("value", ["-5", "abc", "0", "nan"])
 def test_max_file_mb_must_be_a_positive_number(tmp_path, value, monkeypatch):
     folder = _three_reports(tmp_path / "in")

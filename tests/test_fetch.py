@@ -112,3 +112,21 @@ def test_url_into_a_folder_that_is_not_an_index_downloads_nothing(tmp_path, serv
     with pytest.raises(IndexFolderError):
         ingest([f"{base}/notes.txt"], folder, tag=False)
     assert sorted(p.name for p in folder.iterdir()) == ["letter.txt"]
+
+
+def test_a_download_that_cannot_be_saved_is_one_line_naming_where(tmp_path, server):
+    """A cache folder that cannot be made, or a download that cannot be written there (a full
+    disk, a folder one may not write in), fails its URL with one line, not a traceback."""
+    from ingest.fetch import cache_path
+
+    base, routes = server
+    routes["/notes.txt"] = (200, {"Content-Type": "text/plain"}, b"1 Introduction\n\nSome words.\n")
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    paths, urls, failed = fetch_urls([f"{base}/notes.txt"], blocked)
+    assert paths == [] and urls == {} and len(failed) == 1
+    assert failed[0]["error"].startswith("the download could not be saved in ") and "\n" not in failed[0]["error"]
+    target = cache_path(f"{base}/notes.txt", tmp_path / "cache", ".txt")
+    target.with_name(target.name + ".part").mkdir(parents=True)  # what the download is written to first
+    paths, urls, failed = fetch_urls([f"{base}/notes.txt"], tmp_path / "cache")
+    assert paths == [] and len(failed) == 1 and failed[0]["error"].startswith(f"the download could not be saved as {target}")

@@ -141,6 +141,18 @@ def test_an_address_restating_the_headline_is_titled_in_the_headlines_own_spelli
                   ) == "Serious Case Review Published For Eastvale"
 
 
+def test_a_page_named_by_its_address_alone_finds_its_line_as_the_candidates_read_it(tmp_path):
+    # no line scores as a title (the headline is long, read as prose) and the address names no report:
+    # the address's words are written as the headline writes them, its link's size left off as the
+    # candidates leave it off (the address's own words came back before)
+    headline = ("Children's services director apologises after a toddler was hurt in Eastvale and professionals "
+                "who knew did not share what they knew with each other")
+    page = ("<!-- https://news.example.co.uk/news/childrens-services-director-apologises-after-a-toddler-was-hurt-"
+            "in-eastvale-and-professionals-who-knew-did-not-share-what-they-knew-with-each-other -->\n"
+            f"{headline} (PDF 205 KB)\n\nA toddler was hurt, two reviews said.\n")
+    assert _title(tmp_path, page) == headline
+
+
 def test_a_mirror_sites_and_a_news_sites_own_lines_are_no_part_of_a_title(tmp_path):
     assert _title(tmp_path, "<!-- https://docs.example.com/doc/1234567/westshire-plan -->\n"
                             "Westshire Safeguarding Partnership Business Plan 2021-2024\n\nPage created by Sam Jones\n"

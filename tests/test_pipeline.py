@@ -70,6 +70,32 @@ def test_incremental_unchanged_changed_removed(tmp_path):
     assert "Graded Care Profile 2" in texts
 
 
+def test_a_file_saved_again_while_it_is_read_is_read_again_next_time(tmp_path, monkeypatch):
+    """The hash kept is the one ingest decided from, taken before the file was read: a file saved
+    while it was being read (a report still open in an editor) is not taken as unchanged next time."""
+    from ingest import document as parsing
+
+    src = tmp_path / "in"
+    a = write(src / "a.txt", REPORT)
+    ix = tmp_path / "ix"
+    real_read = parsing.read_path
+
+    def read_then_saved(path, **kwargs):
+        result = real_read(path, **kwargs)
+        write(a, REPORT.replace("Graded Care Profile", "Graded Care Profile 2"))  # saved after it was read
+        return result
+
+    monkeypatch.setattr(parsing, "read_path", read_then_saved)
+    assert ingest([src], ix, tag=False).added == [str(a)]
+    monkeypatch.undo()
+    again = ingest([src], ix, tag=False)
+    assert again.updated == [str(a)] and again.unchanged == []
+    store = Store(ix)
+    texts = " ".join(s["text"] for s in document(store, "a")["sections"])
+    store.close()
+    assert "Graded Care Profile 2" in texts
+
+
 def test_catalog_wins_over_detection_and_catalog_edit_reingests(tmp_path):
     src = tmp_path / "in"
     write(src / "r.txt", REPORT)
@@ -91,6 +117,51 @@ def test_bad_catalog_is_reported_and_files_still_ingested(tmp_path):
     rep = ingest([src], tmp_path / "ix", tag=False)
     assert rep.added == [str(src / "r.txt")]
     assert rep.failed[0]["path"].endswith("catalog.toml") and "sometime" in rep.failed[0]["error"]
+
+
+
+@pytest.mark.parametrize("catalog", ['[document]\nfile = "r.txt"\ntitle = "Stated title"\n', 'document = "r.txt"\n'])
+def test_a_document_written_as_one_table_is_one_line_saying_how_to_write_it(tmp_path, catalog):
+    """``[document]`` (one pair of brackets) was read key by key: a line per key saying the entry
+    had no file, though it named one."""
+    src = tmp_path / "in"
+    write(src / "r.txt", REPORT)
+    write(src / "catalog.toml", catalog)
+    rep = ingest([src], tmp_path / "ix", tag=False)
+    assert rep.added == [str(src / "r.txt")] and len(rep.failed) == 1
+    assert rep.failed[0]["path"].endswith("catalog.toml") and "[[document]]" in rep.failed[0]["error"]
+    assert "two pairs of brackets" in rep.failed[0]["error"]
+
+
+
+def test_an_ingest_with_nothing_to_do_lets_go_of_the_index_files(tmp_path, monkeypatch):
+    """However an ingest ends, it closes the index it read: a process that carries on (the web
+    page's ingest) must not keep the engine's files open or mapped until the collector finds
+    them, which on Windows stops a later rebuild from removing them."""
+    src = tmp_path / "in"
+    write(src / "a.txt", REPORT)
+    ix = tmp_path / "ix"
+    ingest([src], ix, tag=False)
+    last: dict[int, str] = {}  # each store's last open or close
+    real_backend, real_close = Store.backend, Store.close
+
+    def backend(self):
+        found = real_backend(self)
+        last[id(self)] = "open"
+        return found
+
+    def close(self):
+        real_close(self)
+        last[id(self)] = "closed"
+
+    monkeypatch.setattr(Store, "backend", backend)
+    monkeypatch.setattr(Store, "close", close)
+    assert ingest([src], ix, tag=False).unchanged == [str(src / "a.txt")]
+    assert last and set(last.values()) == {"closed"}
+    last.clear()
+    write(src / "empty.txt", "")
+    assert ingest([src], ix, tag=False).failed  # nothing to write: the index is left as it was
+    assert last and set(last.values()) == {"closed"}
 
 
 BAD = {

@@ -188,6 +188,21 @@ def _spelt_in_text(address_title: str, lines: list[str]) -> str | None:
     return next((line for line in lines if len(line) <= 200 and _word_key(line) == key), None)
 
 
+def _opening(blocks: list[Block]) -> list[Block]:
+    """The opening lines a title is read from: the first fourteen lines of text among the first
+    forty blocks, furniture left out."""
+    # a mirror's "Transcription" line, where a document's own text starts again, names nothing
+    return [b for b in blocks[:40] if b.kind != BREAK and b.text.strip() and not is_furniture(b.text)
+            and not rules().resume.match(b.text.strip())][:14]
+
+
+def _clean(text: str) -> str:
+    """A line as a title is written: one space between words, no link furniture ("PDF 205 KB"),
+    empty brackets or edge dashes and bars, capitals set in title case."""
+    t = title_rules().link.sub("", re.sub(r"\s+", " ", re.sub(r"\(\s*\)", "", text or ""))).strip(" -–—|")
+    return t.title() if t.isupper() and len(t) > 6 else t
+
+
 def _is_body_name(line: str) -> bool:
     """A line that is only a body's name ("North Wales Safeguarding Board")."""
     m = rules().publisher.fullmatch(line.strip())
@@ -206,15 +221,9 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
     """
     tr = title_rules()
     w = tr.weights
-    # a mirror's "Transcription" line, where a document's own text starts again, names nothing
-    opening = [b for b in blocks[:40] if b.kind != BREAK and b.text.strip() and not is_furniture(b.text)
-               and not rules().resume.match(b.text.strip())][:14]
+    opening = _opening(blocks)
     cands: list[tuple[float, str]] = []
     shape: dict[int, float] = {}  # each opening line's score by layout and position alone
-
-    def clean(t: str) -> str:
-        t = tr.link.sub("", re.sub(r"\s+", " ", re.sub(r"\(\s*\)", "", t or ""))).strip(" -–—|")
-        return t.title() if t.isupper() and len(t) > 6 else t
 
     def features(t: str) -> float:
         score = 0.0
@@ -248,7 +257,7 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
     # could name the document came before that paragraph
     prose = False
     for i, b in enumerate(opening):
-        t = clean(b.text)
+        t = _clean(b.text)
         if b.number and _COUNTED.match(t):
             t = f"{b.number} {t}"
         if b.kind != HEADING and (len(t) > 120 or t.endswith(".")):
@@ -265,7 +274,7 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
         named = _TITLE_FIELD.match(t)
         if named:
             cands.append((w["title_field"] - w["position"] * i + features(named.group(1).strip()), named.group(1).strip()))
-        before = clean(opening[i - 1].text) if i else ""
+        before = _clean(opening[i - 1].text) if i else ""
         if before and tr.report.search(t) and not rules().publisher.search(t) and _is_body_name(before):
             # a body's name on its own line above the report's name: "<Body>" / "Annual Report 2022-23";
             # laid out as the better of its two lines, and read for all it says
@@ -274,7 +283,7 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
     layout = _layout_title(opening)
     if layout:
         # the layout's choice: a heading already scored gains the bonus, joined lines are new
-        t = clean(layout)
+        t = _clean(layout)
         same = [i for i, c in enumerate(cands) if c[1] == t]
         if same:
             cands[same[0]] = (cands[same[0]][0] + w["layout"], t)
@@ -282,13 +291,13 @@ def title_candidates(blocks: list[Block], meta_title: str | None = None, url: st
             cands.append((w["layout"] + features(t), t))
     paragraphs = [b.text for b in blocks[:60] if b.kind not in (HEADING, BREAK)][:20]
     for t in dict.fromkeys(_name_phrases(paragraphs)):
-        cands.append((w["phrase"] + features(clean(t)), clean(t)))
+        cands.append((w["phrase"] + features(_clean(t)), _clean(t)))
     t = _address_title(url)
     if t:
-        t = _spelt_in_text(t, [clean(b.text) for b in opening]) or t
+        t = _spelt_in_text(t, [_clean(b.text) for b in opening]) or t
         cands.append((w["address"] + features(t), t))
     if meta_title:
-        t = clean(meta_title)
+        t = _clean(meta_title)
         if not re.match(r"^(?:microsoft (?:word|powerpoint)|untitled|document\d*$|slide \d)", t, re.I):
             cands.append((w["metadata"] + features(t), t))
     return sorted(cands, key=lambda c: -c[0])
@@ -303,5 +312,4 @@ def detect_title(blocks: list[Block], fallback: str, meta_title: str | None = No
     # a page with no line that names it: its address's last words name it better than a file name,
     # in the page's own spelling when a line of its opening says the same words
     t = _address_title(url, any_words=True)
-    lines = [" ".join(b.text.split()) for b in blocks[:40] if b.kind != BREAK and b.text.strip()][:14]
-    return (_spelt_in_text(t, lines) or t) if t else fallback
+    return (_spelt_in_text(t, [_clean(b.text) for b in _opening(blocks)]) or t) if t else fallback

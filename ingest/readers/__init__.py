@@ -174,7 +174,7 @@ def read_path(path: str | os.PathLike, ocr: str = "auto") -> ReadResult:
         from ingest.readers.markup import parse_markdown
         from ingest.readers.text import decode
 
-        return parse_markdown(decode(p.read_bytes(), str(p)))
+        return parse_markdown(decode(p.read_bytes()))
     # lazy: each reader's library loads only for its own kind of file
     from ingest.readers.text import read_text
 

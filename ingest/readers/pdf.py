@@ -25,7 +25,8 @@ from ingest.numbering import level_of, split_number
 from ingest.readers import ocr as ocr_mod
 from ingest.readers.pdf_layout import Line, body_size, page_lines
 from ingest.readers.pdf_tables import find_tables, inside, may_hold_table, place, table_lines
-from ingest.readers.pdf_text import Extractor, page_frame
+from ingest.readers.pdf_text import Extractor, Piece, page_frame
+from ingest.shape import is_contents_heading
 
 ENCRYPTED = "encrypted PDF: it needs a password to open; save a copy without the password and use that"
 NO_TEXT = "no text layer: scanned? OCR is off (use --ocr auto)"
@@ -43,7 +44,6 @@ _LABEL_HEADING = re.compile(r"^(?P<label>[IVX]{1,5}|[A-H])\.\s+(?P<rest>[A-Z\u20
 _PAGE_REF = re.compile(r"(page\s*)?\d{1,3}", re.I)
 _LETTERS = re.compile(r"[^\W\d_]{2}")
 _TRAILING_NUM = re.compile(r"\s\d{1,3}$")
-_CONTENTS = re.compile(r"^(table of )?contents:?$", re.I)
 _END_STOP = re.compile(r"[.!?:;]['\"\u2019\u201d)]?$")
 
 # Headings set in larger type may run to this many words; bold body-size ones to fewer.
@@ -255,7 +255,7 @@ def _drop_toc(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     in_toc = False
     for line in lines:
-        if _CONTENTS.match(line.text):
+        if is_contents_heading(line.text):
             in_toc = True
             continue
         numbered_end = len(line.segs) >= 2 and bool(_PAGE_REF.fullmatch(line.segs[-1][2]))
@@ -453,6 +453,15 @@ def _scanned(page, pieces, width: float, height: float) -> bool:
     return ocr_mod.is_scan(text, images)
 
 
+def _text_pieces(ext: Extractor, page) -> list[Piece]:
+    """The words of a page's text layer (its text page closed again)."""
+    textpage = page.get_textpage()
+    try:
+        return ext.pieces(textpage)
+    finally:
+        textpage.close()
+
+
 def scan_pages(path: str | Path) -> list[int]:
     """The pages (1-based) that ``--ocr auto`` reads by OCR: those :func:`_scanned` finds."""
     pdf = _open(Path(path))
@@ -462,12 +471,7 @@ def scan_pages(path: str | Path) -> list[int]:
         for i in range(len(pdf)):
             page = pdf[i]
             try:
-                textpage = page.get_textpage()
-                try:
-                    pieces = ext.pieces(textpage)
-                finally:
-                    textpage.close()
-                if _scanned(page, pieces, page.get_width(), page.get_height()):
+                if _scanned(page, _text_pieces(ext, page), page.get_width(), page.get_height()):
                     out.append(i + 1)
             finally:
                 page.close()
@@ -502,11 +506,7 @@ def read_pdf(path: Path, ocr: str = "auto") -> ReadResult:
                 raise IngestError(f"corrupt PDF: page {i + 1} cannot be read") from None
             try:
                 width, height = page.get_width(), page.get_height()
-                textpage = page.get_textpage()
-                try:
-                    pieces = ext.pieces(textpage)
-                finally:
-                    textpage.close()
+                pieces = _text_pieces(ext, page)
                 if ocr == "always" or (ocr == "auto" and _scanned(page, pieces, width, height)):
                     if can_ocr is None:
                         can_ocr = ocr_mod.available()

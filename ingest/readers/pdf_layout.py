@@ -29,6 +29,8 @@ _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\uf
 
 @dataclass
 class Line:
+    """One line of a PDF page as the layout reads it: its pieces, baseline, type size and weight."""
+
     page: int
     segs: list[list]  # [x0, x1, text] pieces split at wide gaps
     base: float       # distance of the baseline from the top of the page (in its frame)
@@ -42,10 +44,12 @@ class Line:
 
     @property
     def x0(self) -> float:
+        """The left edge of the line's first piece."""
         return self.segs[0][0]
 
     @property
     def x1(self) -> float:
+        """The right edge of the line's last piece."""
         return self.segs[-1][1]
 
 

@@ -42,6 +42,7 @@ class Piece:
 
     @property
     def text(self) -> str:
+        """The piece's characters as one string."""
         return "".join(self.chars)
 
 

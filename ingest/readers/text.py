@@ -37,7 +37,7 @@ _STATUS_ONLY = re.compile(
 _MAX_NUMBERED_HEADING_WORDS = 16
 
 
-def decode(data: bytes, name: str = "") -> str:
+def decode(data: bytes) -> str:
     """Decode text bytes (UTF-8, with or without BOM, else Windows-1252); refuse binary data."""
     head = data[:4096]
     if b"\x00" in head:
@@ -61,7 +61,7 @@ def _split_cells(raw: str) -> list[str]:
 
 def read_text(path: Path) -> ReadResult:
     """Read a .txt/.md file into blocks (pages only when the file has form feeds)."""
-    text = decode(Path(path).read_bytes(), str(path))
+    text = decode(Path(path).read_bytes())
     return parse_text(text)
 
 

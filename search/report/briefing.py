@@ -20,12 +20,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt, RGBColor
 
 from search.cite import clean
-from search.errors import FormatError
-from search.report._files import atomic
+from search.report._files import atomic, file_format
 from search.report.chart import NO_DOCUMENT, plot_trace
 from search.vocab.years import parse_year_label
 
 FORMATS = ("md", "docx", "csv", "json")
+# a briefing's format that cannot be written, asked for or read from the file's name
+_WORDING = ("unknown export format {given!r}: use {names}",
+                  "cannot tell the format of {path!r} from its extension: name the file {exts}, or give --format")
 CSV_COLUMNS = ("year", "title", "publisher", "section_id", "number", "heading", "page", "citation", "quote")
 
 
@@ -72,16 +74,18 @@ def describe(scope: dict) -> str:
     return text
 
 
+def briefing_format(path, fmt: str | None) -> str:
+    """The format a briefing is written in: ``fmt``, else the file's extension (a
+    :class:`~search.errors.FormatError` when it is none of :data:`FORMATS`)."""
+    return file_format(path, fmt, FORMATS, _WORDING)
+
+
 def export_briefing(briefing: dict, path, fmt: str) -> Path:
     """Write ``briefing`` to ``path`` as ``md``, ``docx``, ``csv`` or ``json``; return the path.
 
     The file is written whole or not at all (a temporary file is renamed into place).
     """
-    fmt = (fmt or "").lower().lstrip(".")
-    if fmt == "markdown":
-        fmt = "md"
-    if fmt not in FORMATS:
-        raise FormatError(f"unknown export format {fmt!r}: use md, docx, csv or json")
+    fmt = briefing_format(path, fmt)
     path = Path(path)
     b = clean_tree(briefing)  # a hand-made briefing gets the same cleaning as a built one
     with atomic(path) as tmp:
