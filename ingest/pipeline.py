@@ -323,7 +323,8 @@ def ingest(
             if tag and not rebuild and store.exists():
                 read = {job[0] for job in todo}
                 report.tagged_earlier = sum(1 for p, e in store.manifest().items() if isinstance(e, dict)
-                                            and p not in read and p not in gone and e.get("tagged_with") != stamp)
+                                            and p not in read and p not in gone
+                                            and e.get("tagged_with", "") not in (stamp, None))
             if not todo and not removed and not rebuild and not thesaurus_files:
                 return report
             if tag and todo:
@@ -449,8 +450,8 @@ class _Written:
         if self.progress:
             self.progress("writing", self.done, self.report.sections, doc.doc["path"])
         manifest[doc.doc["path"]] = {"sha256": doc.doc["sha256"], "doc_id": doc.doc["doc_id"]}
-        if tags is not None and self.stamp:
-            manifest[doc.doc["path"]]["tagged_with"] = self.stamp
+        if self.stamp:  # None: written untagged (``tag=False``), so no version's themes to count
+            manifest[doc.doc["path"]]["tagged_with"] = self.stamp if tags is not None else None
 
 
 def _fail(report: IngestReport, doc: ParsedDoc, error: str) -> None:

@@ -73,3 +73,9 @@ def test_retag_records_this_versions_stamp_on_every_document(upgraded):
     from search.index.store import Store
 
     assert {e["tagged_with"] for e in Store(root).manifest().values()} == {vocabulary_stamp()}
+
+
+def test_documents_written_untagged_are_not_counted(tmp_path):
+    folder, root = _folder(tmp_path), tmp_path / "ix"
+    run_ingest([folder], root, tag=False)
+    assert run_ingest([folder], root).tagged_earlier == 0
