@@ -727,3 +727,23 @@ def test_ingest_progress_is_shown_while_running(corpus_index):
         assert c.get("/ingest?format=json").json()["job"]["phase"] == "tagging"
         job.state.update(running=False)
         assert 'http-equiv="refresh"' not in c.get("/ingest").text
+
+
+def test_ingest_progress_updates_in_place_for_screen_readers(corpus_index):
+    """A reload every second sends a screen reader back to the top of the page: with scripts the
+    job's progress is fetched and put in place, and its end said once; the reload is the fallback."""
+    app = create_app(corpus_index)
+    job = app.state.site.job
+    with TestClient(app, base_url=LOCAL) as c:
+        job.state.update(running=True, started=1.0, files=["a.pdf"])
+        html = c.get("/ingest").text
+        assert '<script src="/static/job.js" defer></script>' in html
+        assert re.search(r'<noscript><meta http-equiv="refresh" content="\d+"></noscript>', html)
+        assert html.count('http-equiv="refresh"') == 1  # only without scripts
+        assert 'id="job" data-running="1"' in html and 'role="status" id="job-said"' in html
+        assert 'id="upload"' in html and 'id="indexed"' in html  # what the script brings up to date
+        script = c.get("/static/job.js")
+        assert script.status_code == 200 and 'getElementById("job")' in script.text
+        job.state.update(running=False)
+        html = c.get("/ingest").text
+        assert 'id="job" data-running="0"' in html and "job.js" not in html
