@@ -382,3 +382,25 @@ def test_a_page_of_results_does_not_take_the_focus_to_the_search_box(tmp_path):
         assert "autofocus" in c.get("/").text  # the empty page: typing is what comes next
         for params in ({"q": "neglect"}, {"q": "neglect", "year": "2030"}, {"q": "the"}):
             assert "autofocus" not in c.get("/", params=params).text, params
+
+
+def test_each_heat_map_link_is_named_by_its_theme_year_and_count(tmp_path):
+    import html
+
+    ix = _index(tmp_path)
+    from web import create_app
+
+    with TestClient(create_app(ix), base_url=LOCAL) as c:
+        counts, rates = c.get("/themes").text, c.get("/themes", params={"show": "per100"}).text
+    for page, unit in ((counts, "section"), (rates, "per 100 sections")):
+        body = re.search(r"(?s)<tbody>.*?</tbody>", page).group(0)
+        named = 0
+        for label, row in re.findall(r'(?s)<th scope="row"><a [^>]*>([^<]*)</a></th>(.*?)</tr>', body):
+            for attrs, shown in re.findall(r'(?s)<td class="h\d[^"]*"><a ([^>]*)>(.*?)</a></td>', row):
+                # a screen reader reads the link's name: the number alone was "3, link", no theme or year
+                name = html.unescape(re.search(r'aria-label="([^"]*)"', attrs).group(1))
+                number = re.sub(r"<[^>]+>", "", shown).strip().rstrip("*")  # the few-sections mark is said in words
+                year = re.search(r"year=([\w-]+)", attrs).group(1)
+                assert name.startswith(f"{html.unescape(label)}, {year}: {number} {unit}"), (name, label, number)
+                named += 1
+        assert named >= 3, body
