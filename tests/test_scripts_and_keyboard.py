@@ -404,3 +404,20 @@ def test_each_heat_map_link_is_named_by_its_theme_year_and_count(tmp_path):
                 assert name.startswith(f"{html.unescape(label)}, {year}: {number} {unit}"), (name, label, number)
                 named += 1
         assert named >= 3, body
+
+
+def test_a_facet_entry_says_what_its_number_counts(tmp_path):
+    ix = _index(tmp_path)
+    from web import create_app
+
+    with TestClient(create_app(ix), base_url=LOCAL) as c:
+        pages = [c.get("/", params={"q": "neglect"}).text, c.get("/facets", params={"q": "neglect"}).text,
+                 c.get("/facets", params={"q": "neglect", "fragment": "1"}).text]
+    for page in pages:
+        facet = re.findall(r'(?s)<a href="[^"]*" data-facet="\w+">(.*?)</a>', page)
+        assert facet, page
+        for inner in facet:
+            # read aloud: "2019-20 1 section", not "2019-20 1"; the number is shown as before
+            said = " ".join(re.sub(r"<[^>]+>", " ", inner).split())
+            count = re.search(r'<span class="count">(\d+)</span>', inner).group(1)
+            assert said.endswith(f" {count} section{'s' if count != '1' else ''}"), said
