@@ -343,8 +343,11 @@ def test_the_web_themes_table_rates_and_totals_its_undated_column_as_the_command
         row = re.search(r'(?s)<th scope="row"><a [^>]*theme=neglect[^>]*>Neglect</a></th>(.*?)</tr>', page).group(1)
         cells = re.findall(r"#passages[^>]*>([\d.]+)", row)
         assert cells[-1] == f"{rate:.1f}"  # the undated cell a rate as the others, not a count
-        foot = re.sub(r"<[^>]+>", " ", re.search(r"(?s)<tfoot>.*?</tfoot>", c.get("/themes").text).group(0)).split()
-        assert foot[-1] == str(undated)  # the undated sections counted in the footer, not 0
+        counts = c.get("/themes").text
+        head = re.findall(r"<th scope=\"col\"[^>]*>([^<]*)</th>", re.search(r"(?s)<thead>.*?</thead>", counts).group(0))
+        foot = re.findall(r"(?s)<t[hd][^>]*>(.*?)</t[hd]>", re.search(r"(?s)<tfoot>.*?</tfoot>", counts).group(0))
+        assert len(head) == len(foot) and head[-1] == "All"
+        assert foot[head.index("undated")] == str(undated)  # the undated sections counted in the footer, not 0
 
 
 def test_trace_says_how_many_undated_sections_mention_it_and_how_to_list_them(mixed):

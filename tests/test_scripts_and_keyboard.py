@@ -421,3 +421,16 @@ def test_a_facet_entry_says_what_its_number_counts(tmp_path):
             said = " ".join(re.sub(r"<[^>]+>", " ", inner).split())
             count = re.search(r'<span class="count">(\d+)</span>', inner).group(1)
             assert said.endswith(f" {count} section{'s' if count != '1' else ''}"), said
+
+
+def test_the_themes_tables_all_column_totals_its_footer_as_the_download_does(tmp_path):
+    ix = _index(tmp_path)
+    from web import create_app
+
+    sections = sum(d["sections"] for d in _cli_json(ix, "docs")["documents"])
+    with TestClient(create_app(ix), base_url=LOCAL) as c:
+        for params in ({}, {"show": "per100"}):
+            page = c.get("/themes", params=params).text
+            foot = re.findall(r"(?s)<t[hd][^>]*>(.*?)</t[hd]>", re.search(r"(?s)<tfoot>.*?</tfoot>", page).group(0))
+            # the "All" column's footer was empty: every section once, as the Excel download's
+            assert foot[-1] == str(sections), (params, foot)

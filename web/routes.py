@@ -266,7 +266,7 @@ def themes_page(request: Request) -> Response:
             raise HTTPException(400, str(e)) from None
         cell = {"theme": theme, "year": year, "res": res}
     ctx = {"table": table, "all_years": all_years, "undated": UNDATED, "rows": rows, "values": values, "levels": levels, "per100": per100,
-           "totals": totals, "cell": cell, "link": lambda **kw: link(request, **kw), "alls": alls, "few": few,
+           "totals": totals, "cell": cell, "link": lambda **kw: link(request, **kw), "alls": alls, "every": every, "few": few,
            "few_mark": FEW_MARK, "few_sections": FEW_SECTIONS}
     # programs get the shape `sgsearch themes --json` prints (every year, a year with no report null)
     data = dict(site.cached("themes-json", lambda: full_table(site.store)))
