@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
 @lru_cache(maxsize=1)
-def _line_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+def _line_patterns() -> tuple[re.Pattern, ...]:
     """The patterns a checklist's lines are read with (compiled on first use: every command
     imports this module, only ``recur --check FILE`` reads a checklist)."""
     # a heading or lead-in names what follows; it is not itself a recommendation: a Markdown
@@ -52,7 +52,16 @@ def _line_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
                            r"actions|next\s+steps|key\s+messages|areas\s+for\s+(?:development|improvement)|"
                            r"recommendation\s+\d+)\b", re.I)
     bullet = re.compile(r"^\s*(?:[-*•·❑]|\(?\d{1,3}[.)]|\(?[a-z][.)]|recommendation\s*\d*\s*[:.])\s*", re.I)
-    return heading, underline, kind_line, bullet
+    # a saved web page's furniture: a menu or breadcrumb label (a few words each side of a
+    # separator: "Home > Meetings", "Item - minutes"), or a line giving a date under a label
+    # ("Meeting: 8/9/2009 - …", "Date: 5 May 2020") or alone
+    words = r"[\w'’&]+(?:\s+[\w'’&]+){0,2}"
+    month = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+    date = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|(?:[a-z]+day,?\s+)?\d{{1,2}}(?:st|nd|rd|th)?\s+{month},?\s+\d{{4}}"
+            rf"|{month}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})")
+    furniture = re.compile(rf"^(?:{words}(?:\s+[-–—|>›»]\s+{words}){{1,3}}\s*$|[a-z][a-z ]{{0,30}}:\s*{date}\b|{date}\s*$)",
+                           re.I)
+    return heading, underline, kind_line, bullet, furniture
 
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
@@ -88,13 +97,13 @@ def read_checklist(path, name: str | None = None, worker: DocumentReader | None 
             lines = path.read_text(encoding="utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError) as e:
             raise ChecklistError(f"{name}: cannot read it as text: {getattr(e, 'strerror', None) or e}") from e
-        heading, underline, kind_line, bullet = _line_patterns()
+        heading, underline, kind_line, bullet, furniture = _line_patterns()
         texts = []
         for ln, below in zip(lines, lines[1:] + [""]):
             if heading.search(ln) or underline.match(ln) or underline.match(below):
                 continue
             text = bullet.sub("", ln).strip()
-            if text and not kind_line.match(text):
+            if text and not kind_line.match(text) and not furniture.match(text):
                 texts.append(text)
     else:
         texts = worker.read(path, name) if worker is not None else _document_items(str(path), name)

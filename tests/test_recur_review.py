@@ -118,3 +118,18 @@ def test_the_web_pages_groups_carry_the_numbers_the_tracker_and_the_command_line
     for n, years in on_page:  # "#3  2016-17 to 2020-21: …" on the command line
         first, last = years.split(", ")[0], years.split(", ")[-1]
         assert re.search(rf"^#{n}  {re.escape(first)} to {re.escape(last)}:", cli, re.M), (n, years)
+
+
+def test_a_saved_committee_pages_menu_and_meeting_lines_are_not_recommendations(tmp_path):
+    from usecases import read_checklist
+
+    recs = ["That the board reviews how neglect cases are stepped down - including those closed since "
+            "1 April 2020 - by the end of the year.",
+            "Agencies should record the views of the child at every visit: 12/05/2021 is the audit's start."]
+    page = tmp_path / "committee-item.md"
+    page.write_text("Agenda - papers\n\nHome > Council > Committees\n\n"
+                    "Meeting: 03/02/2021 - Example Children's Scrutiny Panel (Item 4)\n\n"
+                    "Date of meeting: Monday 3 February 2021\n\n14 March 2021\n\n"
+                    "Recommendations\n\n" + "\n\n".join(f"- {r}" for r in recs) + "\n", encoding="utf-8")
+    # a site's menu label and a meeting's date line were read as recommendations 1 and 2
+    assert read_checklist(page) == recs
