@@ -434,3 +434,61 @@ def test_the_themes_tables_all_column_totals_its_footer_as_the_download_does(tmp
             foot = re.findall(r"(?s)<t[hd][^>]*>(.*?)</t[hd]>", re.search(r"(?s)<tfoot>.*?</tfoot>", page).group(0))
             # the "All" column's footer was empty: every section once, as the Excel download's
             assert foot[-1] == str(sections), (params, foot)
+
+
+def test_json_md_says_how_a_script_tells_nothing_found_from_not_done(tmp_path):
+    from pathlib import Path
+
+    ix = _index(tmp_path)
+    text = (Path(__file__).resolve().parents[1] / "docs" / "json.md").read_text(encoding="utf-8")
+    bullet = re.search(r"(?s)\n- Nothing on stdout: (.*?)\n\n", text).group(1)
+    # the lines that still mean "nothing found": what json.md names, up to its "…"
+    found_nothing = [s.rstrip("…") for s in re.findall(r"`(sgsearch: [^`]*…)`", " ".join(bullet.split()))
+                     if not s.startswith("sgsearch: no index")]
+    assert len(found_nothing) == 3, bullet
+
+    def run(*args, index=ix):
+        r = CliRunner().invoke(main, [*args, "--index", str(index)])
+        return r.exit_code, r.stdout, r.stderr.strip()
+
+    # nothing found: JSON on stdout, or nothing there and one of json.md's lines on stderr
+    for args in (("zebracorn", "--json"), ("trace", "zebracorn", "--json"), ("recur", "--json"),
+                 ("terms", "zebracorn", "--json"), ("recur", "--check", "zebracorn quantum", "--json"),
+                 ("docs", "nosuch", "--json"), ("show", "nosuch:1", "--json"), ("show", "board:9", "--json"),
+                 ("export", "zebracorn", "-o", str(tmp_path / "b.json"))):
+        status, out, err = run(*args)
+        assert status == 1, args
+        if out:
+            data = json.loads(out)
+            empty = {"zebracorn": data.get("total"), "trace": data.get("years"), "recur": data.get("clusters"),
+                     "terms": data.get("abbreviations", 1) or data.get("synonyms", 1)}
+            said = data["matches"] if "--check" in args else empty[args[0]]
+            assert not err and said is not None and not said, (args, data)
+        else:
+            assert err.startswith(tuple(found_nothing)), (args, err)
+    # could not be done: nothing on stdout, and a line json.md does not count as "nothing found"
+    (tmp_path / "empty.txt").write_text("Recommendations\n", encoding="utf-8")
+    blocked = tmp_path / "file"
+    blocked.write_text("", encoding="utf-8")
+    for args, index in ((("neglect", "--json"), tmp_path / "none"),
+                        (("export", "neglect", "-o", str(blocked / "b.json")), ix),
+                        (("recur", "--check", str(tmp_path / "empty.txt"), "--json"), ix)):
+        status, out, err = run(*args, index=index)
+        assert status == 1 and out == "" and err.startswith("sgsearch: "), (args, out, err)
+        assert not err.startswith(tuple(found_nothing)), (args, err)
+    _damage(ix)
+    status, out, err = run("neglect", "--json")
+    assert status == 1 and out == "" and not err.startswith(tuple(found_nothing)), err
+    # ingest prints its report, a failed file named in it and on stderr; no report found: all empty
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "broken.pdf").write_bytes(b"not a pdf")
+    (bad / "fine.txt").write_text("Annual Report 2021/22\n\n1 Training\n\nStaff were trained.\n", encoding="utf-8")
+    status, out, err = run("ingest", str(bad), "--json", index=tmp_path / "ix2")
+    report = json.loads(out)
+    assert status == 1 and len(report["failed"]) == 1 and len(report["added"]) == 1 and "broken.pdf" in err
+    (tmp_path / "nothing").mkdir()
+    status, out, err = run("ingest", str(tmp_path / "nothing"), "--json", index=tmp_path / "ix3")
+    report = json.loads(out)
+    assert status == 1 and not any(report[k] for k in ("added", "updated", "unchanged", "failed"))
+    assert err.startswith("sgsearch: no reports found in ")
