@@ -31,6 +31,7 @@ from cliformat import (
     format_tags,
     format_terms,
     format_trace,
+    plural,
     safe,
     width,
 )
@@ -346,20 +347,20 @@ def ingest_cmd(paths, rebuild, jobs, retag, taxonomy, thesaurus, engine, ocr, re
         parts = [f"{len(report.added)} added", f"{len(report.updated)} updated", f"{len(report.unchanged)} unchanged",
                  f"{len(report.removed)} removed", f"{len(report.failed) - bad_entries} failed"]
         if report.duplicates:
-            parts.append(f"{len(report.duplicates)} duplicate{'s' if len(report.duplicates) != 1 else ''}")
+            parts.append(plural(len(report.duplicates), "duplicate"))
         if bad_entries:
-            parts.append(f"{bad_entries} catalog problem{'s' if bad_entries != 1 else ''}")
+            parts.append(plural(bad_entries, "catalog problem"))
         echo(f"Ingested into {root}: " + ", ".join(parts) +
-             f" ({report.sections} section{'s' if report.sections != 1 else ''}) in {report.seconds:.1f} s.")
+             f" ({plural(report.sections, 'section')}) in {report.seconds:.1f} s.")
     if retag and not as_json:
         echo(f"Re-tagged themes on {report.retagged} sections.")
     if report.not_tagged and not retag:
         echo(f"sgsearch: the themes of {', '.join(taxonomy)} tag only the files read now; add --retag to tag "
-             f"the {report.not_tagged} other indexed document{'s' if report.not_tagged != 1 else ''} with them too",
+             f"the {plural(report.not_tagged, 'other indexed document')} with them too",
              err=True)
     if report.tagged_earlier and not retag:
         n = report.tagged_earlier
-        echo(f"sgsearch: {n} indexed document{'s' if n != 1 else ''} carr{'y' if n != 1 else 'ies'} the themes of "
+        echo(f"sgsearch: {plural(n, 'indexed document')} carr{'y' if n != 1 else 'ies'} the themes of "
              "another version of sgsearch; add --retag to tag everything with this version's themes", err=True)
     # each failed file was named once on stderr above, with its reason
     if report.skipped and not as_json:

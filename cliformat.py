@@ -156,7 +156,8 @@ def item_line(it: dict, indent: str = "   ") -> str:
             + "\n" + wrap(f"— {safe(it.get('citation') or '')} [{it['item_id']}]", cols, indent + "         "))
 
 
-def _plural(n: int, noun: str) -> str:
+def plural(n: int, noun: str) -> str:
+    """``n`` and ``noun``, with an "s" unless ``n`` is 1 ("1 section", "3 sections")."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
@@ -170,15 +171,15 @@ def format_clusters(clusters: list[dict], hint: float | None = None, show_all: b
         return msg + (f" (--threshold {hint:g} finds some)." if hint is not None else ".")
     n_items = sum(len(c["items"]) for c in clusters)
     cols = width()
-    out = [wrap(f"{_plural(len(clusters), 'group')} of items said again in different years ({_plural(n_items, 'item')})"
+    out = [wrap(f"{plural(len(clusters), 'group')} of items said again in different years ({plural(n_items, 'item')})"
                 + ("." if show_all else "; --all lists every item."), cols), ""]
     for c in clusters:
         themes = f" — {theme_names(c['themes'], labels)}" if c["themes"] else ""
         # a no-break space keeps "score" with its number when the line folds (made a space after)
         score = f"  score\u00a0{c['score']:.1f}" if c.get("score") is not None else ""
         first, last = c.get("first_seen") or {}, c.get("last_seen") or {}
-        out.append(wrap(f"#{c['id']}  {first.get('year') or UNDATED} to {last.get('year') or UNDATED}: {_plural(c['year_count'], 'year')}, "
-                        f"{_plural(c['documents'], 'document')}, {_plural(len(c['items']), 'item')}{themes}{score}",
+        out.append(wrap(f"#{c['id']}  {first.get('year') or UNDATED} to {last.get('year') or UNDATED}: {plural(c['year_count'], 'year')}, "
+                        f"{plural(c['documents'], 'document')}, {plural(len(c['items']), 'item')}{themes}{score}",
                         cols, "", "    ").replace("\u00a0", " "))
         status = ""
         if c.get("statuses"):
@@ -191,7 +192,7 @@ def format_clusters(clusters: list[dict], hint: float | None = None, show_all: b
         for it in (c["items"] if show_all else c["items"][-1:]):
             out.append(item_line(it))
         out.append("")
-    out.append(f"{_plural(len(clusters), 'group')}, {_plural(n_items, 'item')}.")
+    out.append(f"{plural(len(clusters), 'group')}, {plural(n_items, 'item')}.")
     return "\n".join(out).rstrip()
 
 
@@ -242,9 +243,9 @@ def format_documents(docs: list[dict]) -> str:
     iw = max(len(d["doc_id"]) for d in docs)  # the columns line up however long the ids
     yw = max(len(d["year"] or UNDATED) for d in docs)
     for d in docs:
-        pages = f", {_plural(d['pages'], 'page')}" if d["pages"] else ""
+        pages = f", {plural(d['pages'], 'page')}" if d["pages"] else ""
         lines.append(f"{d['doc_id']:<{iw}}  {d['year'] or UNDATED:<{yw}}  {d['doc_type']:<13} {d['title']} "
-                     f"({_plural(d['sections'], 'section')}{pages})")
+                     f"({plural(d['sections'], 'section')}{pages})")
     return "\n".join(lines)
 
 
