@@ -316,15 +316,13 @@ def ingest(
             report.removed = [d["path"] for d in removed]
             gone = set(report.removed)
             todo = [job for job in todo if job[0] not in gone]
+            kept_as_is = {p for p in existing if p not in gone} - {job[0] for job in todo}  # not read again now
             if taxonomy_files and not rebuild:
-                read = {job[0] for job in todo}
-                report.not_tagged = sum(1 for p in existing if p not in read and p not in report.removed)
+                report.not_tagged = len(kept_as_is)
             stamp = vocabulary_stamp()
-            if tag and not rebuild and store.exists():
-                read = {job[0] for job in todo}
-                report.tagged_earlier = sum(1 for p, e in store.manifest().items() if isinstance(e, dict)
-                                            and p not in read and p not in gone
-                                            and e.get("tagged_with", "") not in (stamp, None))
+            if tag and not rebuild and kept_as_is:
+                report.tagged_earlier = sum(1 for p, e in store.manifest().items() if p in kept_as_is
+                                            and isinstance(e, dict) and e.get("tagged_with", "") not in (stamp, None))
             if not todo and not removed and not rebuild and not thesaurus_files:
                 return report
             if tag and todo:
