@@ -159,8 +159,7 @@ def _row(rows: list) -> str:
 def _themes(verdicts: list) -> str:
     """Theme recall over the pages' ``themes_core``: the share of the reader's core themes the
     document is tagged with (a theme of any of its sections), as ``bench/realdev.py`` judges it."""
-    hit = sum(v["themes"][0] for v in verdicts)
-    total = sum(v["themes"][1] for v in verdicts)
+    hit, total = realdev.theme_recall(verdicts)
     return f"{hit} of {total} {hit / max(total, 1):.2f}"
 
 

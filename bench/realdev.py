@@ -301,6 +301,12 @@ def file_alone(page: _realdev.Page, r):
     return replace(r, got=parse_file(page.path).doc)
 
 
+def theme_recall(verdicts: list[dict]) -> tuple[int, int]:
+    """Of the pages' core themes (``themes_core``), how many the documents are tagged with, and
+    how many there are, over the verdicts of :func:`judge`."""
+    return sum(v["themes"][0] for v in verdicts), sum(v["themes"][1] for v in verdicts)
+
+
 def judge(page: _realdev.Page, r) -> dict:
     """One page's verdicts: None where the manifest gives nothing to judge by."""
     row, got = page.row, r.got
@@ -354,8 +360,7 @@ def print_realdev(per_page: bool) -> None:
         judged_alone = [v[f] for v in alone if v[f] is not None]
         print(f"  {NAMES[f]:<36} {sum(judged):>3} of {len(judged):<3} {sum(judged) / max(len(judged), 1):.2f}"
               f"   [{sum(judged_alone)} of {len(judged_alone)} {sum(judged_alone) / max(len(judged_alone), 1):.2f}]")
-    hit = sum(v["themes"][0] for _, _, v in verdicts)
-    total = sum(v["themes"][1] for _, _, v in verdicts)
+    hit, total = theme_recall([v for _, _, v in verdicts])
     print(f"  {'theme recall (themes_core)':<36} {hit:>3} of {total:<3} {hit / max(total, 1):.2f}")
     figures = _items(results)
     if isinstance(figures, dict):
